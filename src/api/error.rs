@@ -1,0 +1,105 @@
+//! Errors of the API client, each with a message a support agent understands.
+
+use std::time::Duration;
+
+/// What went wrong with a call. `Display` is the plain-words message shown in the status line.
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
+pub enum ApiError {
+    #[error("sign-in refused: check the account and password (HTTP 401)")]
+    BadCredentials,
+    #[error("this account's role may not do that (HTTP 403){}", detail(.0))]
+    Forbidden(Option<String>),
+    #[error("not found{}", detail(.0))]
+    NotFound(Option<String>),
+    #[error("the server refused a value: {0}")]
+    InvalidValue(String),
+    #[error("rate limited by the server{}", wait(.retry_after))]
+    RateLimited { retry_after: Option<Duration> },
+    #[error("server error (HTTP {status}){}", detail(.excerpt))]
+    Server {
+        status: u16,
+        excerpt: Option<String>,
+    },
+    /// An error the server reported inside an HTTP 200 body (`errcode`/`errmsg`, `state`).
+    #[error("the server answered with an error: {message}{}", code_suffix(.code))]
+    Reported {
+        code: Option<String>,
+        message: String,
+    },
+    #[error("network: {0}")]
+    Network(NetworkError),
+    #[error("could not read the server's answer at {path}: {message}")]
+    Decode { path: String, message: String },
+    #[error("{0}")]
+    Query(#[from] QueryError),
+    /// A configuration problem found before anything was sent (plain http, bad base URL).
+    #[error("{0}")]
+    Config(String),
+}
+
+/// The network failures worth telling apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetworkError {
+    Timeout,
+    ConnectionReset,
+    ConnectionRefused,
+    Dns(String),
+    Other(String),
+}
+
+impl std::fmt::Display for NetworkError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NetworkError::Timeout => f.write_str("the server did not answer in time"),
+            NetworkError::ConnectionReset => f.write_str("the connection was dropped"),
+            NetworkError::ConnectionRefused => f.write_str("the server refused the connection"),
+            NetworkError::Dns(host) => write!(f, "could not find the host {host}"),
+            NetworkError::Other(what) => f.write_str(what),
+        }
+    }
+}
+
+/// A search query the client refuses to send, because the server would read it as
+/// something else.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum QueryError {
+    #[error("a search value cannot contain a space: {0:?}")]
+    SpaceInValue(String),
+    #[error("a search value cannot be empty")]
+    EmptyValue,
+    #[error("not a date (YYYY-MM-DD): {0:?}")]
+    BadDate(String),
+    #[error("not a field name: {0:?}")]
+    BadField(String),
+}
+
+impl ApiError {
+    /// Whether the same request may succeed if sent again later.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Network(_)
+        )
+    }
+}
+
+fn detail(text: &Option<String>) -> String {
+    match text {
+        Some(text) if !text.is_empty() => format!(": {text}"),
+        _ => String::new(),
+    }
+}
+
+fn wait(after: &Option<Duration>) -> String {
+    match after {
+        Some(after) => format!("; retry in {} s", after.as_secs().max(1)),
+        None => String::new(),
+    }
+}
+
+fn code_suffix(code: &Option<String>) -> String {
+    match code {
+        Some(code) => format!(" (code {code})"),
+        None => String::new(),
+    }
+}

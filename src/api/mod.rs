@@ -1,0 +1,13 @@
+//! The 帮我吧 API: wire model, lenient decoding, search language and the client.
+
+pub mod client;
+pub mod decode;
+pub mod encode;
+pub mod error;
+pub mod model;
+pub mod query;
+
+pub use client::{Auth, Client, ClientConfig, ListScope, RetryPolicy, ShowMany};
+pub use error::{ApiError, NetworkError, QueryError};
+pub use model::*;
+pub use query::{ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder};

@@ -1,0 +1,1 @@
+//! Console state, actions and the one pure `update(state, action)`. (Issue 3.)

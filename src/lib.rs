@@ -1,0 +1,18 @@
+//! gongdan (工单): a terminal console for the 帮我吧 (Bangwo8) helpdesk.
+//!
+//! - [`api`]: the wire model and the HTTP client (no UI types).
+//! - [`sandbox`]: a local server faithful to the vendor's API, for the demo and the tests.
+//! - [`app`]: state, actions and the one pure `update`.
+//! - [`ui`]: one file per pane, rendering from state only.
+//! - [`worker`]: the background task that owns all network I/O.
+//! - [`config`]: configuration, profiles and credentials.
+//! - [`text`]: making untrusted text inert and measuring it in display columns.
+
+pub mod api;
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod sandbox;
+pub mod text;
+pub mod ui;
+pub mod worker;

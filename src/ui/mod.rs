@@ -1,0 +1,1 @@
+//! Rendering, one file per pane, from state only. (Issue 3.)

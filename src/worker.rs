@@ -1,0 +1,1 @@
+//! The background task that owns all network I/O. (Issue 3.)
