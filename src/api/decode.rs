@@ -1436,6 +1436,7 @@ fn bool_field(obj: &Map<String, Value>, keys: &[&str]) -> Option<bool> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
