@@ -874,3 +874,23 @@ fn dates_in_the_model_are_naive_vendor_time() {
         NaiveDate::from_ymd_opt(2017, 7, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
     );
 }
+
+#[test]
+fn model_helpers_find_fields_and_show_values() {
+    let value = decode::parse_json(&fixture("vendor_ticket.json")).unwrap();
+    let ticket = decode::ticket(&value).unwrap();
+    let payment = ticket.custom_field("field_6").unwrap();
+    assert_eq!(payment.value.to_text(), "180");
+    assert_eq!(payment.pay_status, Some(1));
+    assert!(ticket.custom_field("field_99").is_none());
+    assert_eq!(ticket.table("field_11").unwrap().rows.len(), 1);
+    assert_eq!(CustomValue::Number(3.5).to_text(), "3.5");
+    assert_eq!(CustomValue::Number(180.0).to_text(), "180");
+    assert!(CustomValue::Empty.is_empty() && CustomValue::Text(" ".into()).is_empty());
+    let page = decode::ticket_page(&fixture("vendor_list.json")).unwrap();
+    assert!(!page.is_last());
+    assert_eq!(
+        page.items[0].custom_field("cpxx").unwrap().value.to_text(),
+        "2 rows"
+    );
+}
