@@ -77,7 +77,7 @@ pub fn reported_error(value: &Value) -> Option<ApiError> {
     match obj.get("error") {
         Some(Value::String(text)) if !text.trim().is_empty() => {
             let mut message = clean(text);
-            if let Some(detail) = message_of(&["description", "message"]) {
+            if let Some(detail) = message_of(&["error_description", "description", "message"]) {
                 message = format!("{message}: {detail}");
             }
             Some(ApiError::Reported {
