@@ -395,9 +395,7 @@ fn quoted_phrase_with_space(text: &str) -> Option<String> {
         let open = rest[start..].chars().next()?;
         let close = if open == '“' { '”' } else { '"' };
         let body_start = start + open.len_utf8();
-        let Some(length) = rest[body_start..].find(close) else {
-            return None;
-        };
+        let length = rest[body_start..].find(close)?;
         let body = &rest[body_start..body_start + length];
         let end = body_start + length + close.len_utf8();
         if body.chars().any(char::is_whitespace) {
