@@ -324,12 +324,12 @@ fn any_field_may_be_null_or_missing() {
 #[test]
 fn lists_and_ids_in_every_shape() {
     let value = json!({
-        "ticketId": 4.0, "ccUserIdList": "1, 2,,3", "ccGroupIdList": [4, "5,6", 0],
+        "ticketId": 4.0, "ccUserIdList": "1, 2,,3;4|5、6", "ccGroupIdList": [4, "5,6", 0],
         "tagList": 7, "servicerUserId": "", "custUserId": "0"
     });
     let ticket = decode::ticket(&value).unwrap();
     assert_eq!(ticket.id, 4);
-    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3]);
+    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3, 4, 5, 6]);
     assert_eq!(ticket.cc_group_ids, vec![4, 5, 6]);
     assert_eq!(ticket.tags, vec!["7"]);
     assert_eq!(ticket.assignee_id, None);
@@ -502,7 +502,7 @@ fn hostile_strings_are_cleaned_in_every_field() {
     assert_eq!(ticket.subject, "退款申请");
     let description = ticket.description.as_deref().unwrap();
     assert_eq!(description, "第一行\n第二行红色");
-    assert_eq!(ticket.tags, vec!["vip客户"]);
+    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
     assert_eq!(
         ticket.custom_fields[0].value,
         CustomValue::Text("a␀b␡c".into())

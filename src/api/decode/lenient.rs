@@ -198,8 +198,9 @@ pub(super) fn read_bool(value: &Value, path: &str) -> Result<Option<bool>, Bad> 
     }
 }
 
+/// The parts of a comma list (ASCII or full-width commas), trimmed, empties dropped.
 pub(super) fn split_list(text: &str) -> impl Iterator<Item = &str> {
-    text.split([',', '，', ';', '；'])
+    text.split([',', '，'])
         .map(str::trim)
         .filter(|part| !part.is_empty())
 }
@@ -207,7 +208,11 @@ pub(super) fn split_list(text: &str) -> impl Iterator<Item = &str> {
 pub(super) fn read_id_list(value: &Value, path: &str) -> Result<Vec<u64>, Bad> {
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::String(text) => split_list(text)
+        // Ids hold no punctuation, so any usual separator separates.
+        Value::String(text) => text
+            .split([',', '，', ';', '；', '|', ' ', '\u{3001}'])
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
             .map(|part| read_id(&Value::String(part.to_owned()), path))
             .filter_map(Result::transpose)
             .collect(),
@@ -235,10 +240,8 @@ pub(super) fn read_id_list(value: &Value, path: &str) -> Result<Vec<u64>, Bad> {
 pub(super) fn read_tags(value: &Value, path: &str) -> Result<Vec<String>, Bad> {
     match value {
         Value::Null => Ok(Vec::new()),
-        Value::String(text) => Ok(split_list(text)
-            .map(clean)
-            .filter(|t| !t.is_empty())
-            .collect()),
+        // Cleaned before splitting, so that an escape sequence cannot straddle two tags.
+        Value::String(text) => Ok(split_list(&clean(text)).map(str::to_owned).collect()),
         Value::Number(number) => Ok(vec![number.to_string()]),
         Value::Array(items) => items
             .iter()
