@@ -796,6 +796,60 @@ fn arb_key() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A ticket with a valid id and random values under the keys the decoder knows.
+fn arb_ticket_object() -> impl Strategy<Value = Value> {
+    let keys = prop::sample::select(vec![
+        "url",
+        "subject",
+        "descript",
+        "description",
+        "ticketSource",
+        "ticketType",
+        "priorityLevel",
+        "ticketStatus",
+        "custUserId",
+        "agentId",
+        "createrId",
+        "servicerUserId",
+        "servicerGroupId",
+        "ccUserIdList",
+        "ccGroupIdList",
+        "ticketTemplateId",
+        "tagList",
+        "createDT",
+        "updateDT",
+        "custom_fields",
+        "tables",
+        "solveDT",
+        "waitDT",
+        "openDT",
+        "closeDT",
+        "customTemplateId",
+        "createrType",
+        "workflow_id",
+        "workflow_node_id",
+        "isDeleted",
+        "descriptattachments",
+        "unknownKey",
+    ]);
+    let values = prop_oneof![
+        arb_json(),
+        Just(json!([{"key": "field_1", "value": [{"a": 1, "b": null}]}])),
+        Just(json!([{"custom_fields_key": "f", "tableData": [{"x": "y"}]}])),
+        Just(json!("1,2,3")),
+        Just(json!(["4", 5])),
+        Just(json!("2")),
+    ];
+    (1u64..u64::MAX, prop::collection::vec((keys, values), 0..12)).prop_map(|(id, pairs)| {
+        let mut map = serde_json::Map::new();
+        map.insert("ticketId".to_owned(), json!(id.to_string()));
+        for (key, value) in pairs {
+            map.insert(key.to_owned(), value);
+        }
+        Value::Object(map)
+    })
+}
+
 fn run_every_decoder(body: &[u8]) {
     let _ = decode::parse_json(body);
     let _ = decode::ticket_page(body);
@@ -827,6 +881,21 @@ proptest! {
         if let Ok(ticket) = decode::ticket(&value) {
             // Whatever decodes, round-trips.
             prop_assert_eq!(decode::ticket(&encode::ticket(&ticket)).unwrap(), ticket);
+        }
+    }
+
+    #[test]
+    fn ticket_decodes_or_names_the_field_and_round_trips(value in arb_ticket_object()) {
+        match decode::ticket(&value) {
+            Ok(ticket) => {
+                let wire = encode::ticket(&ticket);
+                prop_assert_eq!(decode::ticket(&wire).unwrap(), ticket);
+            }
+            Err(ApiError::Decode { path, .. }) => {
+                let field = path.split(['.', '[']).next().unwrap_or_default();
+                prop_assert!(value.get(field).is_some(), "{} not in {}", path, value);
+            }
+            Err(other) => prop_assert!(false, "{other:?}"),
         }
     }
 
