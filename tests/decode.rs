@@ -127,6 +127,12 @@ fn show_of_an_unknown_id_is_none_not_an_error() {
     assert_eq!(decode::show(b"null").unwrap(), None);
     assert_eq!(decode::show(br#"{"ticket": null}"#).unwrap(), None);
     assert_eq!(decode::show(br#"{"ticket": {}}"#).unwrap(), None);
+    assert_eq!(decode::show(br#"{"tickets": []}"#).unwrap(), None);
+    // A show-many shape or a bare ticket on a show call.
+    let first = decode::show(&fixture("vendor_show_many.json")).unwrap();
+    assert_eq!(first.map(|t| t.id), Some(110));
+    let bare = decode::show(br#"{"ticketId": "7", "subject": "x"}"#).unwrap();
+    assert_eq!(bare.map(|t| t.id), Some(7));
 }
 
 #[test]

@@ -201,7 +201,7 @@ pub fn write_answer(body: &[u8]) -> Result<Option<Ticket>, ApiError> {
 }
 
 fn show_value(value: &Value) -> Result<Option<Ticket>, ApiError> {
-    if let Some(error) = reported_instead_of(value, &["ticket", "ticketId"]) {
+    if let Some(error) = reported_instead_of(value, &["ticket", "ticketId", "tickets"]) {
         return Err(error);
     }
     let (inner, path) = match value {
@@ -211,7 +211,11 @@ fn show_value(value: &Value) -> Result<Option<Ticket>, ApiError> {
             Some(inner) => (inner, "ticket".to_owned()),
             None if obj.is_empty() => return Ok(None),
             None if obj.contains_key("ticketId") => (value, String::new()),
-            None => return Err(decode_error("ticket", "the answer holds no ticket")),
+            None => match obj.get("tickets") {
+                // A show-many shape on a show call: its first ticket.
+                Some(tickets @ Value::Array(_)) => (tickets, "tickets".to_owned()),
+                _ => return Err(decode_error("ticket", "the answer holds no ticket")),
+            },
         },
         _ => {
             return Err(decode_error(
