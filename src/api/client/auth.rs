@@ -85,7 +85,7 @@ impl Credentials {
     pub async fn invalidate(&self, used: &HeaderValue) {
         if let Credentials::Token { cache, .. } = self {
             let mut cached = cache.lock().await;
-            if cached.as_ref().is_some_and(|token| &token.header == used) {
+            if cached.as_ref().is_some_and(|token| token.header == used) {
                 *cached = None;
             }
         }

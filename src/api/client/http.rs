@@ -626,6 +626,7 @@ pub(crate) fn network_error(error: &reqwest::Error, url: &Url) -> ApiError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

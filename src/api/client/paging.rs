@@ -108,6 +108,7 @@ pub(crate) fn page_after(current: &Url) -> Url {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
