@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Response, StatusCode};
+use axum::http::{HeaderMap, Method, Response};
 use futures::TryStreamExt;
 use gongdan::api::{
     ApiError, Auth, Client, ClientConfig, ListQuery, ListScope, NetworkError, NewTicket,
