@@ -434,7 +434,7 @@ async fn next_page_on_another_origin_is_not_followed() {
 }
 
 #[tokio::test]
-async fn bearer_token_is_fetched_once_and_refreshed_after_a_401() {
+async fn bearer_token_is_fetched_once_for_concurrent_calls() {
     let mock = Mock::start(|seen, _| {
         if seen.path == "/api/token.php" {
             assert_eq!(seen.method, Method::POST);
@@ -473,6 +473,78 @@ async fn bearer_token_is_fetched_once_and_refreshed_after_a_401() {
     let token_calls = seen.iter().filter(|s| s.path == "/api/token.php").count();
     assert_eq!(token_calls, 1, "{seen:#?}");
     assert_eq!(seen.len(), 7);
+}
+
+#[tokio::test]
+async fn a_token_refused_by_the_server_is_refreshed_and_the_call_repeated() {
+    let issued = std::sync::atomic::AtomicUsize::new(0);
+    let mock = Mock::start(move |seen, _| {
+        if seen.path == "/api/token.php" {
+            // The first token handed out is revoked at once; the second one is good.
+            let n = issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            return answer(
+                200,
+                &format!(r#"{{"access_token":"T{n}","expires_in":3600,"token_type":"Bearer"}}"#),
+            );
+        }
+        match seen.authorization().as_deref() {
+            Some("Bearer T2") => answer(200, "[]"),
+            _ => answer(401, ""),
+        }
+    })
+    .await;
+    let client = client_for(
+        &mock.url(),
+        Auth::Token {
+            secret_id: "id".into(),
+            secret: "secret".into(),
+        },
+    );
+    assert!(client.agents().await.unwrap().is_empty());
+    client.agents().await.unwrap();
+    let calls: Vec<(String, Option<String>)> = mock
+        .seen()
+        .iter()
+        .map(|s| (s.path.clone(), s.authorization()))
+        .collect();
+    let bearer = |token: &str| Some(format!("Bearer {token}"));
+    assert_eq!(
+        calls,
+        vec![
+            ("/api/token.php".into(), Some("Basic aWQ6c2VjcmV0".into())),
+            ("/api/v1/supports.json".into(), bearer("T1")),
+            ("/api/token.php".into(), Some("Basic aWQ6c2VjcmV0".into())),
+            ("/api/v1/supports.json".into(), bearer("T2")),
+            ("/api/v1/supports.json".into(), bearer("T2")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_short_lived_token_is_refreshed_before_it_expires() {
+    let mock = Mock::start(|seen, _| {
+        if seen.path == "/api/token.php" {
+            // Expires at once: every call must fetch a fresh one rather than send a dead one.
+            return answer(200, r#"{"access_token":"T","expires_in":0}"#);
+        }
+        answer(200, "[]")
+    })
+    .await;
+    let client = client_for(
+        &mock.url(),
+        Auth::Token {
+            secret_id: "id".into(),
+            secret: "secret".into(),
+        },
+    );
+    client.agents().await.unwrap();
+    client.agents().await.unwrap();
+    let tokens = mock
+        .seen()
+        .iter()
+        .filter(|s| s.path == "/api/token.php")
+        .count();
+    assert_eq!(tokens, 2);
 }
 
 #[tokio::test]

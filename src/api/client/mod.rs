@@ -22,10 +22,10 @@ use self::http::{Answer, Body, Replay, Request, Transport};
 use self::paging::PageKind;
 use super::error::ApiError;
 use super::model::{
-    Agent, Attachment, Company, Contact, Created, DATE_FORMAT, FieldDef, Group, NewTicket, Page,
-    Template, Ticket, TicketChange, UpdateResult,
+    Agent, Attachment, Company, Contact, Created, FieldDef, Group, NewTicket, Page, Template,
+    Ticket, TicketChange, UpdateResult,
 };
-use super::query::{ListOrder, ListQuery, SearchQuery, SearchSort};
+use super::query::{ListQuery, SearchQuery};
 use super::{decode, encode};
 
 /// The vendor's limit of ids per show-many and tickets per update-many call.
@@ -494,51 +494,35 @@ impl Client {
             .clamp(1, self.inner.per_page)
     }
 
+    /// The query's own parameters, with `page` always sent (so page + 1 can be built from
+    /// it) and `per_page` never above the configured size.
+    fn with_paging(
+        &self,
+        params: Vec<(&'static str, String)>,
+        page: Option<u32>,
+        per_page: Option<u32>,
+    ) -> Vec<(&'static str, String)> {
+        let mut params: Vec<_> = params
+            .into_iter()
+            .filter(|(name, _)| *name != "page" && *name != "per_page")
+            .collect();
+        params.push(("page", page.unwrap_or(1).max(1).to_string()));
+        params.push(("per_page", self.page_size(per_page).to_string()));
+        params
+    }
+
     fn list_url(&self, scope: &ListScope, query: &ListQuery) -> Result<Url, ApiError> {
         let path = match scope {
             ListScope::All => "/api/v1/tickets.json".to_owned(),
             ListScope::Company(id) => format!("/api/v1/companies/{id}/tickets.json"),
             ListScope::Contact(id) => format!("/api/v1/users/{id}/tickets.json"),
         };
-        let mut params: Vec<(&str, String)> = Vec::new();
-        let dates = [
-            ("created_start", &query.created_start),
-            ("created_end", &query.created_end),
-            ("updated_start", &query.updated_start),
-            ("updated_end", &query.updated_end),
-        ];
-        for (name, date) in dates {
-            if let Some(date) = date {
-                params.push((name, date.format(DATE_FORMAT).to_string()));
-            }
-        }
-        if let Some(order) = query.order {
-            let (name, order) = match order {
-                ListOrder::Created(order) => ("created_order", order),
-                ListOrder::Updated(order) => ("updated_order", order),
-                ListOrder::Status(order) => ("status_order", order),
-            };
-            params.push((name, order.as_str().to_owned()));
-        }
-        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
-        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        let params = self.with_paging(query.params(), query.page, query.per_page);
         self.endpoint(&path, &params)
     }
 
     fn search_url(&self, query: &SearchQuery) -> Result<Url, ApiError> {
-        let mut params: Vec<(&str, String)> = vec![("query", query.render()?)];
-        if let Some(sort) = query.sort_by {
-            let sort = match sort {
-                SearchSort::Created => "createDT",
-                SearchSort::Updated => "updateDT",
-            };
-            params.push(("sort_by", sort.to_owned()));
-        }
-        if let Some(order) = query.sort_order {
-            params.push(("sort_order", order.as_str().to_owned()));
-        }
-        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
-        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        let params = self.with_paging(query.params()?, query.page, query.per_page);
         self.endpoint("/api/v1/tickets/search.json", &params)
     }
 
