@@ -689,3 +689,23 @@ async fn an_error_inside_http_200_is_reported() {
         }
     );
 }
+
+#[tokio::test]
+async fn an_http_like_state_inside_http_200_maps_to_that_status() {
+    let mock = Mock::start(|seen, _| match seen.path.as_str() {
+        "/api/v1/tickets.json" => answer(200, r#"{"state":"403","message":"仅管理员可用"}"#),
+        _ => answer(200, r#"{"status":"0","message":"Insert ok","data":false}"#),
+    })
+    .await;
+    let client = client_for(&mock.url(), basic());
+    assert_eq!(
+        client
+            .list(&ListScope::All, &ListQuery::default())
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden(Some("仅管理员可用".into()))
+    );
+    // A bare acknowledgement of an update is a success naming the ticket.
+    let ticket = client.update(42, &Default::default()).await.unwrap();
+    assert_eq!(ticket.id, 42);
+}

@@ -226,7 +226,7 @@ impl Client {
             match self
                 .get(v2)
                 .await
-                .and_then(|answer| decode::show(&answer.body))
+                .and_then(|answer| in_200(decode::show(&answer.body)))
             {
                 Ok(Some(ticket)) => return Ok(ticket),
                 Ok(None) => return Err(not_found()),
@@ -239,7 +239,7 @@ impl Client {
         let legacy = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
         match self.get(legacy).await {
             Ok(answer) => {
-                let ticket = decode::show(&answer.body)?.ok_or_else(not_found)?;
+                let ticket = in_200(decode::show(&answer.body))?.ok_or_else(not_found)?;
                 self.inner.legacy_show.store(true, Ordering::Relaxed);
                 Ok(ticket)
             }
@@ -259,7 +259,7 @@ impl Client {
                     &[("ids", join_ids(chunk))],
                 )?;
                 let answer = self.get(url).await?;
-                decode::show_many(&answer.body)
+                in_200(decode::show_many(&answer.body))
             })
             .buffered(self.inner.concurrency)
             .try_collect()
@@ -307,7 +307,7 @@ impl Client {
             .get(LOCATION)
             .and_then(|value| value.to_str().ok())
             .map(crate::text::clean);
-        match decode::ticket_envelope(&answer.body) {
+        match in_200(decode::ticket_envelope(&answer.body)) {
             Ok(created) => Ok(Created {
                 ticket: created,
                 location,
@@ -343,7 +343,7 @@ impl Client {
             })
             .await
             .map_err(|error| name_not_found(error, || format!("ticket {id}")))?;
-        match decode::ticket_envelope(&answer.body) {
+        match in_200(decode::ticket_envelope(&answer.body)) {
             Ok(ticket) => Ok(ticket),
             // `{"status": "0", "message": "Insert ok"}`: done, but no ticket to show.
             Err(ApiError::Decode { .. }) if is_write_ack(&answer.body) => Ok(Ticket {
@@ -403,12 +403,12 @@ impl Client {
 
     pub async fn ticket_fields(&self) -> Result<Vec<FieldDef>, ApiError> {
         let answer = self.get_path("/api/v1/tickets/ticket_fields.json").await?;
-        decode::field_defs(&answer.body)
+        in_200(decode::field_defs(&answer.body))
     }
 
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         let answer = self.get_path("/api/v1/supports.json").await?;
-        decode::agents(&answer.body)
+        in_200(decode::agents(&answer.body))
     }
 
     pub async fn agent(&self, id: u64) -> Result<Agent, ApiError> {
@@ -416,7 +416,7 @@ impl Client {
             .get_path(&format!("/api/v1/supports/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("agent {id}")))?;
-        decode::agent(&answer.body)
+        in_200(decode::agent(&answer.body))
     }
 
     pub async fn group(&self, id: u64) -> Result<Group, ApiError> {
@@ -424,7 +424,7 @@ impl Client {
             .get_path(&format!("/api/v1/supportgroups/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("group {id}")))?;
-        decode::group(&answer.body)
+        in_200(decode::group(&answer.body))
     }
 
     pub async fn contact(&self, id: u64) -> Result<Contact, ApiError> {
@@ -432,7 +432,7 @@ impl Client {
             .get_path(&format!("/api/v1/users/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("contact {id}")))?;
-        decode::contact(&answer.body)
+        in_200(decode::contact(&answer.body))
     }
 
     pub async fn company(&self, id: u64) -> Result<Company, ApiError> {
@@ -440,12 +440,12 @@ impl Client {
             .get_path(&format!("/api/v1/companies/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("company {id}")))?;
-        decode::company(&answer.body)
+        in_200(decode::company(&answer.body))
     }
 
     pub async fn templates(&self) -> Result<Vec<Template>, ApiError> {
         let answer = self.get_path("/api/v1/tickettemplates.json").await?;
-        decode::templates(&answer.body)
+        in_200(decode::templates(&answer.body))
     }
 
     /// Upload a file for a reply or an attachment field; answers the token to send.
@@ -474,7 +474,7 @@ impl Client {
                 replay: Replay::OnlyIfUnprocessed,
             })
             .await?;
-        decode::attachment(&answer.body)
+        in_200(decode::attachment(&answer.body))
     }
 
     // ----- plumbing -----
@@ -533,8 +533,8 @@ impl Client {
     ) -> Result<Page<Ticket>, ApiError> {
         let answer = self.get(url).await?;
         match kind {
-            PageKind::List => decode::ticket_page(&answer.body),
-            PageKind::Search => decode::search_page(&answer.body),
+            PageKind::List => in_200(decode::ticket_page(&answer.body)),
+            PageKind::Search => in_200(decode::search_page(&answer.body)),
         }
     }
 
@@ -595,7 +595,7 @@ impl Client {
             .transport
             .attempt(&request, Some(&secret))
             .await?;
-        decode::token(&answer.body)
+        in_200(decode::token(&answer.body))
     }
 
     /// Runs update-many batches with bounded concurrency and merges the per-ticket results
@@ -626,7 +626,7 @@ impl Client {
         let answers: Vec<Result<Vec<UpdateResult>, ApiError>> = futures::stream::iter(requests)
             .map(|request| async move {
                 let answer = self.send(request).await?;
-                decode::update_results(&answer.body)
+                in_200(decode::update_results(&answer.body))
             })
             .buffered(self.inner.concurrency)
             .collect()
@@ -649,6 +649,26 @@ impl Client {
         }
         Ok(merged)
     }
+}
+
+/// An error reported inside an HTTP 200 body with an HTTP-like code (`{"state": "403"}`)
+/// becomes the error that status would have been, so that callers handle both alike.
+fn in_200<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    result.map_err(|error| match error {
+        ApiError::Reported {
+            code: Some(code),
+            message,
+        } => match code.trim() {
+            "401" => ApiError::BadCredentials,
+            "403" => ApiError::Forbidden(Some(message)),
+            "404" => ApiError::NotFound(Some(message)),
+            _ => ApiError::Reported {
+                code: Some(code),
+                message,
+            },
+        },
+        other => other,
+    })
 }
 
 /// One result per id asked for, in that order; an id the server did not report is a failure.
