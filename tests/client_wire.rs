@@ -709,3 +709,82 @@ async fn an_http_like_state_inside_http_200_maps_to_that_status() {
     let ticket = client.update(42, &Default::default()).await.unwrap();
     assert_eq!(ticket.id, 42);
 }
+
+/// A loopback HTTPS listener with the test certificate (signed by tests/fixtures/tls/ca.pem).
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            // A client refusing the certificate fails the handshake: wait for the next one.
+            if let Ok(tls) = self.acceptor.accept(stream).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+#[tokio::test]
+async fn a_ca_file_lets_the_client_trust_a_self_hosted_server_and_nothing_else_does() {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(fixtures.join("server.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(fixtures.join("server.key")).unwrap();
+    let server_config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let listener = TlsListener {
+        tcp: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(server_config)),
+    };
+    let addr = listener.tcp.local_addr().unwrap();
+    let served: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let recorder = served.clone();
+    let app = Router::new().fallback(move |headers: HeaderMap| {
+        let recorder = recorder.clone();
+        async move {
+            recorder.lock().unwrap().push(
+                headers
+                    .get("authorization")
+                    .map(|value| value.to_str().unwrap().to_owned()),
+            );
+            answer(200, "[]")
+        }
+    });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = format!("https://{addr}");
+
+    // Without the CA file the certificate is not trusted, and nothing is sent.
+    let untrusting = client_for(&base, basic());
+    let error = untrusting.agents().await.unwrap_err();
+    assert!(matches!(error, ApiError::Network(_)), "{error:?}");
+    assert!(error.to_string().contains("ca_file"), "{error}");
+    assert!(served.lock().unwrap().is_empty());
+
+    let mut config = ClientConfig::new(&base, basic());
+    config.ca_file = Some(fixtures.join("ca.pem"));
+    config.retry = quick_retries();
+    let trusting = Client::new(config).unwrap();
+    assert!(trusting.agents().await.unwrap().is_empty());
+    assert_eq!(served.lock().unwrap().len(), 1);
+    assert!(served.lock().unwrap()[0].is_some());
+    server.abort();
+}
