@@ -931,6 +931,65 @@ async fn live_quirks_decode_through_every_read() {
     let many = client.show_many(&ids).await.unwrap();
     assert_eq!(many.tickets.len(), ids.len());
     let agent = agent(&sandbox);
-    // Forbidden inside HTTP 200 (`{"state": "403", ...}`) is still an error.
-    assert!(agent.show(ids[0]).await.is_err());
+    // Forbidden inside HTTP 200 (`{"state": "403", ...}`) is Forbidden all the same, so
+    // that the console falls back to search as it does on a real 403.
+    assert!(matches!(
+        agent.show(ids[0]).await.unwrap_err(),
+        ApiError::Forbidden(Some(_))
+    ));
+    assert!(matches!(
+        agent
+            .list(&ListScope::All, &ListQuery::default())
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden(Some(_))
+    ));
+    // Search answers the nested live shape, with numbers as strings.
+    let search = agent
+        .search(&SearchQuery::parse("ticketStatus:2").unwrap())
+        .await
+        .unwrap();
+    assert!(
+        search
+            .items
+            .iter()
+            .all(|t| t.status.is_none() || t.status == Some(TicketStatus::Open))
+    );
+}
+
+#[tokio::test]
+async fn a_failed_batch_fails_its_tickets_only() {
+    let sandbox = start(150).await;
+    let mut config = config(&sandbox, agent_auth());
+    // One batch at a time, so that the queued faults hit the first batch only.
+    config.concurrency = 1;
+    let client = Client::new(config).unwrap();
+    let ids = sandbox.ticket_ids();
+    for _ in 0..3 {
+        sandbox.push_fault(Fault::ServerError);
+    }
+    let change = TicketChange {
+        status: Some(TicketStatus::Pending),
+        ..Default::default()
+    };
+    let results = client.update_many(&ids, &change).await.unwrap();
+    assert_eq!(results.len(), 150);
+    assert_eq!(results.iter().map(|r| r.ticket_id).collect::<Vec<_>>(), ids);
+    assert!(
+        results[..100]
+            .iter()
+            .all(|r| !r.success && r.error.contains("500"))
+    );
+    assert!(results[100..].iter().all(|r| r.success));
+    assert_eq!(sandbox.update_count(ids[0]), 0);
+    assert_eq!(sandbox.update_count(ids[120]), 1);
+    // Every batch failing is the call failing.
+    sandbox.set_faults(Faults {
+        fail_rate: 1.0,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        client.update_many(&ids, &change).await.unwrap_err(),
+        ApiError::Server { status: 500, .. }
+    ));
 }
