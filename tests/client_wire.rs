@@ -878,3 +878,48 @@ async fn paging_stops_at_the_last_page_whichever_way_the_server_says_so() {
     assert_eq!(walk(&mock).await, vec![1, 2, 3]);
     assert_eq!(mock.seen().len(), 3);
 }
+
+#[tokio::test]
+async fn show_many_keeps_at_most_the_configured_calls_in_flight() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (flight, peak, count) = (in_flight.clone(), most.clone(), calls.clone());
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let (flight, peak, count) = (flight.clone(), peak.clone(), count.clone());
+        async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            let now = flight.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            // Long enough for the client to start every call it is allowed to.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            flight.fetch_sub(1, Ordering::SeqCst);
+            let ids = uri
+                .query()
+                .unwrap()
+                .strip_prefix("ids=")
+                .unwrap()
+                .replace("%2C", ",");
+            let tickets: Vec<String> = ids
+                .split(',')
+                .map(|id| format!(r#"{{"ticketId":{id},"subject":"s"}}"#))
+                .collect();
+            answer(200, &format!(r#"{{"tickets":[{}]}}"#, tickets.join(",")))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut config = ClientConfig::new(format!("http://{addr}"), basic());
+    config.concurrency = 3;
+    let client = Client::new(config).unwrap();
+    let ids: Vec<u64> = (1..=1000).rev().collect();
+    let answer = client.show_many(&ids).await.unwrap();
+    assert_eq!(answer.tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+    let peak = most.load(Ordering::SeqCst);
+    assert!(peak <= 3, "{peak} calls in flight");
+    assert!(peak >= 2, "the calls did not overlap at all");
+    server.abort();
+}
