@@ -1,6 +1,16 @@
 //! The HTTP client of the 帮我吧 API: one method per call, retries, paging, auth.
 //!
 //! It holds no UI types. Every method is cancel-safe (dropping the future abandons the call).
+//!
+//! - `http.rs`: one request on the wire: origin check, timeout, retries with backoff and
+//!   jitter (honouring `Retry-After`), status to [`ApiError`] mapping, body size limit.
+//! - `auth.rs`: Basic, or a Bearer token from `/api/token.php` cached until shortly before
+//!   it expires and replaced once when the server refuses it.
+//! - `paging.rs`: page streams that follow `next_page` only on the configured origin.
+//!
+//! Credentials go only to the configured scheme, host and port: redirects elsewhere are not
+//! followed, a foreign `next_page` is replaced by a page + 1 URL, and plain `http://` is
+//! refused off loopback unless allowed. TLS verification is never turned off.
 
 mod auth;
 mod http;
