@@ -1280,12 +1280,26 @@ async fn dropped_connection_truncated_body_and_hang() {
         .await;
     assert!(result.unwrap_err().is_timeout());
 
+    // Latency set at run time delays every answer past a short client timeout.
+    sandbox.set_faults(Faults {
+        latency: Duration::from_secs(30),
+        ..Faults::default()
+    });
+    let result = client()
+        .get(&url)
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .timeout(Duration::from_millis(300))
+        .send()
+        .await;
+    assert!(result.unwrap_err().is_timeout());
+    sandbox.set_faults(Faults::default());
+
     // The server is fine afterwards.
     assert_eq!(
         get(&sandbox, "/api/v1/tickets.json", ADMIN).await.status,
         StatusCode::OK
     );
-    assert_eq!(sandbox.request_count(Route::List), 4);
+    assert_eq!(sandbox.request_count(Route::List), 5);
 }
 
 #[tokio::test]
