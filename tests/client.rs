@@ -155,6 +155,14 @@ async fn list_sends_every_filter_and_order() {
     ] {
         assert!(sent.contains(param), "{param} missing from {sent}");
     }
+    // Never more per page than configured (100), whatever the query asks.
+    let query = ListQuery {
+        per_page: Some(1000),
+        ..Default::default()
+    };
+    client.list(&ListScope::All, &query).await.unwrap();
+    let sent = sandbox.requests().last().unwrap().path.clone();
+    assert!(sent.contains("per_page=100") && !sent.contains("per_page=1000"), "{sent}");
     for order in [
         ListOrder::Updated(SortOrder::Asc),
         ListOrder::Status(SortOrder::Desc),
