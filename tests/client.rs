@@ -433,6 +433,7 @@ async fn update_with_a_reply() {
     let client = agent(&sandbox);
     let id = sandbox.ticket_ids()[0];
     let replies_before = sandbox.replies(id).len();
+    let updated_before = stored_text(&sandbox, id, "updateDT").unwrap();
     let ticket = client
         .update(
             id,
@@ -451,6 +452,9 @@ async fn update_with_a_reply() {
     // The answer carries the status as its label (`"已解决"`); decoded all the same.
     assert_eq!(ticket.status, Some(TicketStatus::Solved));
     assert_eq!(stored_int(&sandbox, id, "ticketStatus"), Some(4));
+    // updateDT is kept true: the answer carries the new time.
+    let updated = ticket.updated.unwrap().format("%Y-%m-%d %H:%M:%S").to_string();
+    assert!(updated > updated_before, "{updated} <= {updated_before}");
     let replies = sandbox.replies(id);
     assert_eq!(replies.len(), replies_before + 1);
     assert!(
