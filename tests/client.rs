@@ -162,7 +162,10 @@ async fn list_sends_every_filter_and_order() {
     };
     client.list(&ListScope::All, &query).await.unwrap();
     let sent = sandbox.requests().last().unwrap().path.clone();
-    assert!(sent.contains("per_page=100") && !sent.contains("per_page=1000"), "{sent}");
+    assert!(
+        sent.contains("per_page=100") && !sent.contains("per_page=1000"),
+        "{sent}"
+    );
     for order in [
         ListOrder::Updated(SortOrder::Asc),
         ListOrder::Status(SortOrder::Desc),
@@ -453,7 +456,11 @@ async fn update_with_a_reply() {
     assert_eq!(ticket.status, Some(TicketStatus::Solved));
     assert_eq!(stored_int(&sandbox, id, "ticketStatus"), Some(4));
     // updateDT is kept true: the answer carries the new time.
-    let updated = ticket.updated.unwrap().format("%Y-%m-%d %H:%M:%S").to_string();
+    let updated = ticket
+        .updated
+        .unwrap()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
     assert!(updated > updated_before, "{updated} <= {updated_before}");
     let replies = sandbox.replies(id);
     assert_eq!(replies.len(), replies_before + 1);
@@ -928,7 +935,13 @@ async fn live_quirks_decode_through_every_read() {
         ..SandboxOptions::default()
     })
     .await;
+    // With the invalid-escapes quirk this goes out as `it\'s`, which strict JSON refuses.
+    let quoted = sandbox.insert_ticket(serde_json::json!({
+        "ticketId": 5000, "subject": "it's broken", "ticketStatus": "2",
+        "createDT": "2024-01-01 00:00:00", "updateDT": "2024-01-01 00:00:00"
+    }));
     let client = admin(&sandbox);
+    assert_eq!(client.show(quoted).await.unwrap().subject, "it's broken");
     let pages: Vec<_> = client
         .list_pages(ListScope::All, ListQuery::default())
         .try_collect()
@@ -938,6 +951,12 @@ async fn live_quirks_decode_through_every_read() {
         .iter()
         .flat_map(|p| p.items.iter().map(|t| t.id))
         .collect();
+    assert!(
+        pages
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .any(|t| t.id == quoted && t.subject == "it's broken")
+    );
     // The server cuts per_page to 7; paging still reaches every ticket.
     assert_eq!(ids, sandbox.ticket_ids());
     let many = client.show_many(&ids).await.unwrap();
