@@ -1024,3 +1024,47 @@ async fn a_failed_batch_fails_its_tickets_only() {
         ApiError::Server { status: 500, .. }
     ));
 }
+
+#[tokio::test]
+async fn paging_under_the_sandbox_rate_limit_reaches_the_end() {
+    let sandbox = start_with(SandboxOptions {
+        tickets: 30,
+        rate_limit: Some(4),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let waits: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let recorder = waits.clone();
+    let client = admin(&sandbox).with_retry_observer(Arc::new(move |error: &ApiError, delay| {
+        assert!(matches!(error, ApiError::RateLimited { .. }), "{error:?}");
+        recorder.lock().unwrap().push(delay);
+    }));
+    let pages: Vec<_> = client
+        .list_pages(
+            ListScope::All,
+            ListQuery {
+                per_page: Some(5),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|t| t.id))
+        .collect();
+    assert_eq!(ids, sandbox.ticket_ids());
+    // Every wait was the server's Retry-After (1 s), never a guess.
+    assert!(
+        waits
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|w| *w == Duration::from_secs(1))
+    );
+    assert_eq!(
+        sandbox.request_count(Route::List),
+        6 + waits.lock().unwrap().len() as u64
+    );
+}
