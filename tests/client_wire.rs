@@ -708,6 +708,18 @@ async fn an_http_like_state_inside_http_200_maps_to_that_status() {
     // A bare acknowledgement of an update is a success naming the ticket.
     let ticket = client.update(42, &Default::default()).await.unwrap();
     assert_eq!(ticket.id, 42);
+    // The same acknowledgement of an update-many call accepts every ticket of the call.
+    let results = client
+        .update_many(&[7, 8, 9], &Default::default())
+        .await
+        .unwrap();
+    assert_eq!(
+        results
+            .iter()
+            .map(|result| (result.ticket_id, result.success))
+            .collect::<Vec<_>>(),
+        vec![(7, true), (8, true), (9, true)]
+    );
 }
 
 /// A loopback HTTPS listener with the test certificate (signed by tests/fixtures/tls/ca.pem).

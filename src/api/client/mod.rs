@@ -621,14 +621,29 @@ impl Client {
                 replay: Replay::Safe,
             });
         }
-        let answers: Vec<Result<Vec<UpdateResult>, ApiError>> = futures::stream::iter(requests)
-            .map(|request| async move {
-                let answer = self.send(request).await?;
-                in_200(decode::update_results(&answer.body))
-            })
-            .buffered(self.inner.concurrency)
-            .collect()
-            .await;
+        let answers: Vec<Result<Vec<UpdateResult>, ApiError>> =
+            futures::stream::iter(requests.into_iter().zip(&batches))
+                .map(|(request, batch)| async move {
+                    let answer = self.send(request).await?;
+                    let results = in_200(decode::update_results(&answer.body))?;
+                    // `{"status": "0", "message": "Insert ok"}` accepts the whole call without
+                    // per-ticket results: every ticket of the call succeeded.
+                    if results.is_empty() && is_write_ack(&answer.body) {
+                        return Ok(batch
+                            .ids
+                            .iter()
+                            .map(|id| UpdateResult {
+                                ticket_id: *id,
+                                success: true,
+                                error: String::new(),
+                            })
+                            .collect());
+                    }
+                    Ok(results)
+                })
+                .buffered(self.inner.concurrency)
+                .collect()
+                .await;
         if let Some(Err(first)) = answers.first()
             && answers.iter().all(Result::is_err)
         {
