@@ -21,6 +21,26 @@ pub struct Cli {
     #[arg(long, env = "GONGDAN_ACCOUNT")]
     pub account: Option<String>,
 
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, env = "GONGDAN_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// The profile of the config file to use (default: default_profile, or the only one).
+    #[arg(long, env = "GONGDAN_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Log level (error, warn, info, debug, trace) or a tracing filter; logs go to a file.
+    #[arg(long, env = "GONGDAN_LOG", global = true, value_name = "LEVEL")]
+    pub log_level: Option<String>,
+
+    /// Allow plain http:// to a host other than loopback (sends the password unencrypted).
+    #[arg(long, global = true)]
+    pub allow_http: bool,
+
+    /// A PEM file of extra CA certificates, for a self-hosted server.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -29,4 +49,6 @@ pub struct Cli {
 pub enum Command {
     /// Run a local sandbox of the 帮我吧 ticket API on loopback.
     Sandbox(crate::sandbox::SandboxArgs),
+    /// Show where the config is (`config path`) or check it end to end (`config check`).
+    Config(crate::config::ConfigArgs),
 }
