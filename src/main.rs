@@ -13,7 +13,7 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sandbox(args)) => gongdan::sandbox::run(args).await,
-            None => Ok(()),
+            None => gongdan::console::run(cli).await,
         }
     });
     match result {
