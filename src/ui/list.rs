@@ -79,7 +79,8 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
             optional.push((column, w));
         }
     }
-    let subject = total.saturating_sub(used).max(1);
+    // The subject's own separator counts too.
+    let subject = total.saturating_sub(used + 1).max(1);
     let has = |c: Column| optional.iter().find(|(x, _)| *x == c).copied();
     let mut out = vec![fixed[0], fixed[1], fixed[2], (Column::Subject, subject)];
     out.extend(has(Column::Contact));
@@ -105,7 +106,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         header.push_str(&fit(column.header().text(lang), *w));
         header.push(' ');
     }
-    buf.set_stringn(area.x, area.y, fit(&header, total), total, header_style);
+    // Cut, not truncated with "…": the columns already fit; only the last space may not.
+    buf.set_stringn(area.x, area.y, &header, total, header_style);
 
     let body = Rect {
         y: area.y + 1,
