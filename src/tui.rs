@@ -91,12 +91,12 @@ pub async fn run_loop<B, E>(
 ) -> io::Result<LoopStats>
 where
     B: Backend,
-    B::Error: Into<io::Error>,
+    B::Error: std::error::Error + Send + Sync + 'static,
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let mut stats = LoopStats::default();
     let mut shutdown = shutdown;
-    let size = terminal.size().map_err(Into::into)?;
+    let size = terminal.size().map_err(io::Error::other)?;
     app.now = clock();
     dispatch(
         app,
@@ -107,7 +107,9 @@ where
         &mut outputs,
     );
     dispatch(app, Action::Start, &mut outputs);
-    let mut ticker = tokio::time::interval(tick_every);
+    // The first tick comes one period after start, not at once.
+    let mut ticker =
+        tokio::time::interval_at(tokio::time::Instant::now() + tick_every, tick_every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if app.quit {
@@ -116,7 +118,7 @@ where
         if app.dirty {
             terminal
                 .draw(|frame| crate::ui::draw(frame, app))
-                .map_err(Into::into)?;
+                .map_err(io::Error::other)?;
             app.dirty = false;
             stats.draws += 1;
         }
