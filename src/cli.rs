@@ -1,6 +1,6 @@
 //! The command line: flags and subcommands (clap).
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,6 +13,10 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
+    /// With --demo: sign in as an admin (default) or as an ordinary agent.
+    #[arg(long, value_enum, default_value_t = DemoRole::Admin, requires = "demo")]
+    pub demo_role: DemoRole,
+
     /// Base URL of the server, e.g. https://www.bangwo8.com (overrides the profile).
     #[arg(long, env = "GONGDAN_BASE_URL")]
     pub base_url: Option<String>,
@@ -20,6 +24,10 @@ pub struct Cli {
     /// Account to sign in with (overrides the profile).
     #[arg(long, env = "GONGDAN_ACCOUNT")]
     pub account: Option<String>,
+
+    /// No colours (also when NO_COLOR is set): state shows as text and reverse video.
+    #[arg(long)]
+    pub no_color: bool,
 
     /// The config file (default: config.toml in the platform's config directory).
     #[arg(long, env = "GONGDAN_CONFIG", global = true, value_name = "PATH")]
@@ -29,7 +37,8 @@ pub struct Cli {
     #[arg(long, env = "GONGDAN_PROFILE", global = true, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Log level (error, warn, info, debug, trace) or a tracing filter; logs go to a file.
+    /// Log level for the log file (error, warn, info, debug, trace, or a tracing filter);
+    /// logs never go to the terminal while the screen is open.
     #[arg(long, env = "GONGDAN_LOG", global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
 
@@ -43,6 +52,13 @@ pub struct Cli {
 
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The role the demo signs in with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DemoRole {
+    Admin,
+    Agent,
 }
 
 #[derive(Debug, Subcommand)]
