@@ -280,13 +280,24 @@ fn excerpt_suffix(body: &str) -> String {
 }
 
 fn describe_send_error(err: reqwest::Error) -> String {
-    // reqwest's error text names the URL, which holds no secret (auth is in a header).
+    // reqwest's own text is terse ("error sending request"): add its causes (DNS, refused,
+    // TLS). They name the URL, which holds no secret (the credentials travel in a header).
+    let mut text = err.to_string();
+    let mut cause = std::error::Error::source(&err);
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        cause = inner.source();
+    }
     if err.is_timeout() {
-        format!("the server did not answer in time: {err}")
+        format!("the server did not answer in time: {text}")
     } else if err.is_connect() {
-        format!("cannot connect: {err}")
+        format!("cannot connect: {text}")
     } else {
-        format!("the call failed: {err}")
+        format!("the call failed: {text}")
     }
 }
 

@@ -363,15 +363,6 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     // Server and login.
     let base_url = pick(&opts.base_url, profile.base_url.clone());
     let auth = profile.auth.unwrap_or_default();
-    record(
-        "auth",
-        auth.as_str().into(),
-        if profile.auth.is_some() {
-            Source::File
-        } else {
-            Source::Default
-        },
-    );
     let login = match auth {
         AuthKind::Password => pick(&opts.account, profile.account.clone()),
         AuthKind::Token => profile.secret_id.clone().map(|id| (id, Source::File)),
@@ -395,6 +386,15 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             None
         }
     };
+    record(
+        "auth",
+        auth.as_str().into(),
+        if profile.auth.is_some() {
+            Source::File
+        } else {
+            Source::Default
+        },
+    );
     let login_key = match auth {
         AuthKind::Password => "account",
         AuthKind::Token => "secret_id",
