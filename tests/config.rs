@@ -615,3 +615,91 @@ fn secrets_never_show_in_debug_or_errors() {
     }
     assert!(shown.contains("<redacted>") || shown.contains("***"));
 }
+
+// ---- --demo, labels, ca_file ----
+
+#[test]
+fn demo_needs_no_profile_and_no_usable_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{}\n[profiles.plain]\nbase_url = \"http://helpdesk.example\"\n[ui]\nauto_refresh_secs = 9\n",
+        TWO_PROFILES.replace("default_profile = \"work\"", "")
+    );
+    let path = write_config(dir.path(), &text);
+    assert!(resolve(&with_file(&path)).is_err());
+    let demo = ResolveOptions {
+        no_connection: true,
+        ..with_file(&path)
+    };
+    let resolved = resolve(&demo).unwrap();
+    assert_eq!(resolved.profile_name, None);
+    assert_eq!(resolved.ui.auto_refresh_secs, 9);
+
+    // A profile whose server would be refused is only a warning for the demo.
+    let demo = ResolveOptions {
+        no_connection: true,
+        profile: Some(Given::flag("plain".into(), "--profile")),
+        ..with_file(&path)
+    };
+    let resolved = resolve(&demo).unwrap();
+    assert_eq!(resolved.connection.base_url, None);
+    assert!(
+        resolved.warnings.iter().any(|w| w.contains("allow_http")),
+        "{:?}",
+        resolved.warnings
+    );
+}
+
+#[test]
+fn account_label_names_profile_account_and_host() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), TWO_PROFILES);
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.account_label(), "work: file-account@work.example");
+    let opts = ResolveOptions {
+        base_url: Some(Given::flag("http://127.0.0.1:8080".into(), "--base-url")),
+        account: Some(Given::flag("me".into(), "--account")),
+        ..with_file(&write_config(dir.path(), ""))
+    };
+    assert_eq!(resolve(&opts).unwrap().account_label(), "me@127.0.0.1:8080");
+}
+
+#[test]
+fn account_flag_is_ignored_with_a_warning_for_token_auth() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), TWO_PROFILES);
+    let opts = ResolveOptions {
+        profile: Some(Given::flag("admin".into(), "--profile")),
+        account: Some(Given::env("someone".into(), "GONGDAN_ACCOUNT")),
+        ..with_file(&path)
+    };
+    let resolved = resolve(&opts).unwrap();
+    assert_eq!(resolved.connection.login.as_deref(), Some("sid"));
+    assert!(
+        resolved
+            .warnings
+            .iter()
+            .any(|w| w.contains("GONGDAN_ACCOUNT")),
+        "{:?}",
+        resolved.warnings
+    );
+}
+
+#[test]
+fn ca_file_is_found_next_to_the_config_or_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\naccount = \"x\"\nca_file = \"ca.pem\"\n",
+    );
+    let err = resolve(&with_file(&path)).unwrap_err().to_string();
+    assert!(
+        err.contains("ca.pem") && err.contains("does not exist"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("ca.pem"), "not really a certificate").unwrap();
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.connection.ca_file, Some(dir.path().join("ca.pem")));
+    let config = resolved.client_config(&Secret::new("x")).unwrap();
+    assert_eq!(config.ca_file, Some(dir.path().join("ca.pem")));
+}

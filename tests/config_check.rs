@@ -254,6 +254,16 @@ async fn the_log_of_a_failing_login_holds_no_secret() {
     assert!(stdout.contains("[env GONGDAN_PASSWORD]"), "{stdout}");
 
     let log_dir = home.path().join("state/gongdan/logs");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log_dir).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the log directory is readable by others: {mode:o}"
+        );
+    }
     let mut log = String::new();
     for entry in std::fs::read_dir(&log_dir).unwrap() {
         log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());

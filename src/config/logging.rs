@@ -46,6 +46,7 @@ pub fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, Conf
             dir.display()
         ))
     })?;
+    restrict_to_owner(dir);
     let appender = Builder::new()
         .rotation(Rotation::DAILY)
         .filename_prefix(LOG_FILE_PREFIX)
@@ -59,12 +60,7 @@ pub fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, Conf
             ))
         })?;
     let (writer, worker) = tracing_appender::non_blocking(appender);
-    let subscriber = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(false)
-        .with_target(true)
-        .finish();
+    let subscriber = file_subscriber(filter, writer);
     // A second init in one process (tests) keeps the first subscriber.
     let _ = tracing::subscriber::set_global_default(subscriber);
     Ok(LogGuard {
@@ -72,6 +68,30 @@ pub fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, Conf
         dir: dir.to_path_buf(),
     })
 }
+
+/// The subscriber writing plain lines (no colour codes) to `writer`.
+fn file_subscriber<W>(filter: EnvFilter, writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'w> tracing_subscriber::fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_target(true)
+        .finish()
+}
+
+/// Logs hold ticket subjects and names: on a shared jump host only their owner may read
+/// them. Best effort: a directory that cannot be changed still gets the logs.
+#[cfg(unix)]
+fn restrict_to_owner(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn restrict_to_owner(_dir: &Path) {}
 
 fn filter_for(level: &str) -> Result<EnvFilter, ConfigError> {
     let level = level.trim();
@@ -100,5 +120,34 @@ mod tests {
         assert!(filter_for("INFO").is_ok());
         assert!(filter_for("gongdan=trace,reqwest=info").is_ok());
         assert!(filter_for("gongdan=loud").is_err());
+    }
+
+    /// A writer into a shared buffer, to read back what a subscriber wrote.
+    #[derive(Clone, Default)]
+    struct Buffer(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn untrusted_text_is_escaped_in_log_lines() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = file_subscriber(filter_for("info").unwrap(), move || writer.clone());
+        tracing::subscriber::with_default(subscriber, || {
+            let subject = "evil\x1b]0;owned\x07\x1b[2J subject";
+            tracing::info!(subject, "ticket {}", subject);
+        });
+        let written = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(written.contains("owned"), "{written}");
+        assert!(!written.contains('\x1b'), "raw ESC in the log: {written:?}");
+        assert!(!written.contains('\x07'), "raw BEL in the log: {written:?}");
     }
 }

@@ -66,6 +66,8 @@ pub enum ConfigError {
         from: Source,
         problem: String,
     },
+    #[error("ca_file {path} ({from}) does not exist or is not a file", path = path.display())]
+    MissingCaFile { path: PathBuf, from: Source },
     #[error("no {what} given: {hint}")]
     MissingLogin {
         what: &'static str,

@@ -90,6 +90,9 @@ pub struct ResolveOptions {
     pub env_password: Option<Secret>,
     /// `GONGDAN_SECRET`, read once at start.
     pub env_secret: Option<Secret>,
+    /// The caller will not connect (`--demo`): a missing or ambiguous profile, or a base
+    /// URL that would be refused, is a warning instead of an error.
+    pub no_connection: bool,
 }
 
 impl ResolveOptions {
@@ -112,6 +115,7 @@ impl ResolveOptions {
             log_level: given(&args, cli.log_level.clone(), "--log-level", "GONGDAN_LOG"),
             env_password: env_secret(PASSWORD_ENV),
             env_secret: env_secret(SECRET_ENV),
+            no_connection: cli.demo,
         }
     }
 }
@@ -219,6 +223,17 @@ impl Resolved {
         })
     }
 
+    /// `work: zhangsan@www.bangwo8.com` (or without the profile when on flags alone): the
+    /// status bar shows it so that nobody edits tickets on the wrong account.
+    pub fn account_label(&self) -> String {
+        let login = self.connection.login.as_deref().unwrap_or("?");
+        let host = self.host().unwrap_or_else(|| "?".to_string());
+        match &self.profile_name {
+            Some(profile) => format!("{profile}: {login}@{host}"),
+            None => format!("{login}@{host}"),
+        }
+    }
+
     /// The value of one key in [`Resolved::sources`].
     pub fn source_of(&self, key: &str) -> Option<&SourceEntry> {
         self.sources.iter().find(|entry| entry.key == key)
@@ -317,7 +332,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         }
         Some(loaded)
     };
-    let (config, warnings, config_path) = match loaded {
+    let (config, mut warnings, config_path) = match loaded {
         Some(loaded) => (loaded.config, loaded.warnings, Some(loaded.path)),
         None => (ConfigFile::default(), Vec::new(), None),
     };
@@ -331,7 +346,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         Some((name.clone(), Source::File))
     } else if known.len() == 1 {
         known.first().map(|name| (name.clone(), Source::File))
-    } else if known.len() > 1 && opts.base_url.is_none() {
+    } else if known.len() > 1 && opts.base_url.is_none() && !opts.no_connection {
         return Err(ConfigError::AmbiguousProfile(known));
     } else {
         None
@@ -365,7 +380,16 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     let auth = profile.auth.unwrap_or_default();
     let login = match auth {
         AuthKind::Password => pick(&opts.account, profile.account.clone()),
-        AuthKind::Token => profile.secret_id.clone().map(|id| (id, Source::File)),
+        AuthKind::Token => {
+            if let Some(account) = &opts.account {
+                warnings.push(format!(
+                    "{} is ignored: profile {:?} signs in with a token, as its secret_id",
+                    account.source,
+                    profile_name.as_deref().unwrap_or_default()
+                ));
+            }
+            profile.secret_id.clone().map(|id| (id, Source::File))
+        }
     };
     let allow_http = if opts.allow_http {
         (true, Source::Flag("--allow-http"))
@@ -376,11 +400,18 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         }
     };
     let base_url = match base_url {
-        Some((url, source)) => {
-            let url = check_base_url(&url, &source, allow_http.0)?;
-            record("base_url", url.clone(), source);
-            Some(url)
-        }
+        Some((url, source)) => match check_base_url(&url, &source, allow_http.0) {
+            Ok(url) => {
+                record("base_url", url.clone(), source);
+                Some(url)
+            }
+            Err(err) if opts.no_connection => {
+                warnings.push(err.to_string());
+                record("base_url", "(unusable)".into(), source);
+                None
+            }
+            Err(err) => return Err(err),
+        },
         None => {
             record("base_url", "(none)".into(), Source::Default);
             None
@@ -456,6 +487,15 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         (None, Some(path)) => Some((relative_to(config_dir, path), Source::File)),
         (None, None) => None,
     };
+    if let Some((path, source)) = &ca_file
+        && !path.is_file()
+        && !opts.no_connection
+    {
+        return Err(ConfigError::MissingCaFile {
+            path: path.clone(),
+            from: source.clone(),
+        });
+    }
     match &ca_file {
         Some((path, source)) => record("ca_file", path.display().to_string(), source.clone()),
         None => record("ca_file", "(none)".into(), Source::Default),
