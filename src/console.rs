@@ -84,10 +84,13 @@ fn flag_target(cli: &Cli, lang: Lang) -> Result<Target, Error> {
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| base_url.clone());
-    let mut client = ClientConfig::new(base_url, Auth::Basic {
-        account: account.clone(),
-        password,
-    });
+    let mut client = ClientConfig::new(
+        base_url,
+        Auth::Basic {
+            account: account.clone(),
+            password,
+        },
+    );
     client.allow_insecure_http = is_loopback(&host);
     Ok(Target {
         client,
@@ -97,7 +100,10 @@ fn flag_target(cli: &Cli, lang: Lang) -> Result<Target, Error> {
 }
 
 fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The password: `GONGDAN_PASSWORD`, else a hidden prompt before the screen opens.
@@ -150,10 +156,13 @@ async fn demo_target(role: DemoRole) -> Result<Target, Error> {
         DemoRole::Admin => ("admin@example.com", "admin-pass"),
         DemoRole::Agent => ("agent@example.com", "agent-pass"),
     };
-    let mut client = ClientConfig::new(sandbox.base_url(), Auth::Basic {
-        account: account.to_string(),
-        password: password.to_string(),
-    });
+    let mut client = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: account.to_string(),
+            password: password.to_string(),
+        },
+    );
     client.allow_insecure_http = true;
     Ok(Target {
         client,

@@ -108,8 +108,7 @@ where
     );
     dispatch(app, Action::Start, &mut outputs);
     // The first tick comes one period after start, not at once.
-    let mut ticker =
-        tokio::time::interval_at(tokio::time::Instant::now() + tick_every, tick_every);
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + tick_every, tick_every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         if app.quit {

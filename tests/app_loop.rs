@@ -1,5 +1,7 @@
 //! The event loop on a TestBackend: all queued input is handled before one draw.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;
@@ -19,7 +21,11 @@ async fn a_held_down_key_draws_once_per_batch() {
     // Tickets already loaded (as if the worker had answered), so the keys move something.
     let commands = update(&mut app, Action::Start);
     update(&mut app, Action::SelectView(3));
-    answer_page(&mut app, find(&commands, is_list), page((1..=100).map(ticket).collect(), 100, false));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=100).map(ticket).collect(), 100, false),
+    );
 
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let j = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
@@ -36,7 +42,10 @@ async fn a_held_down_key_draws_once_per_batch() {
             &mut app,
             events,
             results_rx,
-            Outputs { worker: worker_tx, clipboard: &mut clipboard },
+            Outputs {
+                worker: worker_tx,
+                clipboard: &mut clipboard,
+            },
             Duration::from_secs(3600),
             &now,
             shutdown.as_mut(),
@@ -47,7 +56,10 @@ async fn a_held_down_key_draws_once_per_batch() {
     .unwrap();
     assert_eq!(stats.input_events, 50);
     assert_eq!(stats.input_batches, 1);
-    assert_eq!(stats.draws, 2, "one draw at start, one for the whole batch: {stats:?}");
+    assert_eq!(
+        stats.draws, 2,
+        "one draw at start, one for the whole batch: {stats:?}"
+    );
     assert_eq!(app.current_view().selected_id(), Some(51));
     // The loop's own Start went to the worker.
     assert!(worker_rx.try_recv().is_ok());
@@ -60,7 +72,11 @@ async fn copy_writes_osc52_to_the_terminal() {
     let mut app = app(Lang::En, 100, 30);
     let commands = update(&mut app, Action::Start);
     update(&mut app, Action::SelectView(3));
-    answer_page(&mut app, find(&commands, is_list), page((1..=3).map(ticket).collect(), 3, false));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=3).map(ticket).collect(), 3, false),
+    );
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     let y = Event::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
     let events = futures::stream::iter([Ok(y)]);
@@ -75,7 +91,10 @@ async fn copy_writes_osc52_to_the_terminal() {
             &mut app,
             events,
             results_rx,
-            Outputs { worker: worker_tx, clipboard: &mut clipboard },
+            Outputs {
+                worker: worker_tx,
+                clipboard: &mut clipboard,
+            },
             Duration::from_secs(3600),
             &now,
             shutdown.as_mut(),

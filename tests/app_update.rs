@@ -1,6 +1,8 @@
 //! `update` unit tests: navigation, prefetch, stale results, selection kept on its ticket,
 //! the 403 fallback, search and back, optimistic status changes.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -16,10 +18,18 @@ fn app_with_list(n: u64, count: u64, more: bool) -> (App, Vec<Command>) {
     update(&mut app, Action::SelectView(3));
     // The other tabs answer empty, so nothing else is in flight.
     for status in ["1", "2", "3"] {
-        answer_page(&mut app, find(&commands, is_search_for(status)), page(vec![], 0, false));
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
     }
     let list = find(&commands, is_list);
-    let after = answer_page(&mut app, list, page((1..=n).map(ticket).collect(), count, more));
+    let after = answer_page(
+        &mut app,
+        list,
+        page((1..=n).map(ticket).collect(), count, more),
+    );
     (app, after)
 }
 
@@ -33,9 +43,18 @@ fn start_fetches_every_view_and_the_lookups() {
     let commands = start(&mut app);
     assert_eq!(commands.iter().filter(|c| is_list(c)).count(), 1);
     for status in ["1", "2", "3"] {
-        assert_eq!(commands.iter().filter(|c| is_search_for(status)(c)).count(), 1);
+        assert_eq!(
+            commands.iter().filter(|c| is_search_for(status)(c)).count(),
+            1
+        );
     }
-    assert!(commands.iter().any(|c| matches!(c, Command::Lookup { key: gongdan::app::LookupKey::Agents, .. })));
+    assert!(commands.iter().any(|c| matches!(
+        c,
+        Command::Lookup {
+            key: gongdan::app::LookupKey::Agents,
+            ..
+        }
+    )));
     // Every request id differs.
     let mut ids: Vec<_> = commands.iter().filter_map(Command::request_id).collect();
     ids.sort();
@@ -85,12 +104,21 @@ fn the_next_page_is_fetched_before_the_end_and_only_once() {
     }
     let lists: Vec<_> = prefetches.iter().filter(|c| is_list(c)).collect();
     assert_eq!(lists.len(), 1, "exactly one prefetch: {lists:?}");
-    let Command::FetchList { id, query } = lists[0] else { unreachable!() };
+    let Command::FetchList { id, query } = lists[0] else {
+        unreachable!()
+    };
     assert_eq!(query.page, Some(2));
-    assert!(selected(&app).unwrap() < 100, "fetched before reaching the end");
+    assert!(
+        selected(&app).unwrap() < 100,
+        "fetched before reaching the end"
+    );
     // The page arrives: rows appended, selection unchanged.
     let before = selected(&app);
-    answer_page(&mut app, *id, page((101..=200).map(ticket).collect(), 250, true));
+    answer_page(
+        &mut app,
+        *id,
+        page((101..=200).map(ticket).collect(), 250, true),
+    );
     assert_eq!(app.current_view().ids.len(), 200);
     assert_eq!(selected(&app), before);
 }
@@ -113,7 +141,11 @@ fn a_stale_search_result_is_dropped() {
     let second_id = find(&second, |c| matches!(c, Command::Search { .. }));
     assert_ne!(first_id, second_id);
     // The first search answers late: nothing of it is shown.
-    answer_page(&mut app, first_id, page(vec![search_hit(1), search_hit(2)], 2, false));
+    answer_page(
+        &mut app,
+        first_id,
+        page(vec![search_hit(1), search_hit(2)], 2, false),
+    );
     assert!(app.current_view().ids.is_empty());
     answer_page(&mut app, second_id, page(vec![search_hit(8)], 1, false));
     assert_eq!(app.current_view().ids, vec![8]);
@@ -128,7 +160,14 @@ fn a_result_for_a_closed_detail_is_dropped() {
     assert!(app.detail.is_none());
     let mut changed = ticket(1);
     changed.subject = "changed".into();
-    update(&mut app, Action::Worker(WorkerEvent::Shown { id: show, ticket: 1, result: Ok(changed) }));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: 1,
+            result: Ok(changed),
+        }),
+    );
     assert!(app.detail.is_none());
 }
 
@@ -156,11 +195,25 @@ fn auto_refresh_marks_changed_rows_and_keeps_the_selection() {
     app.settings.auto_refresh_secs = Some(30);
     let commands = start(&mut app);
     update(&mut app, Action::SelectView(3));
-    answer_page(&mut app, find(&commands, is_list), page((1..=10).map(ticket).collect(), 10, false));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=10).map(ticket).collect(), 10, false),
+    );
     update(&mut app, Action::MoveDown);
-    let quiet = update(&mut app, Action::Tick { now: now() + chrono::Duration::seconds(10) });
+    let quiet = update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(10),
+        },
+    );
     assert!(quiet.is_empty(), "not due yet");
-    let due = update(&mut app, Action::Tick { now: now() + chrono::Duration::seconds(31) });
+    let due = update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(31),
+        },
+    );
     let id = find(&due, is_list);
     let mut tickets: Vec<_> = (1..=10).map(ticket).collect();
     tickets[4].status = Some(TicketStatus::Solved);
@@ -177,7 +230,10 @@ fn an_agent_gets_views_from_searches_after_403() {
     let list = find(&commands, is_list);
     let after = update(
         &mut app,
-        Action::Worker(WorkerEvent::Page { id: list, result: Err(ApiError::Forbidden(None)) }),
+        Action::Worker(WorkerEvent::Page {
+            id: list,
+            result: Err(ApiError::Forbidden(None)),
+        }),
     );
     assert!(app.list_forbidden);
     let notice = app.notice.clone().expect("a notice");
@@ -188,7 +244,11 @@ fn an_agent_gets_views_from_searches_after_403() {
     assert!(!after.iter().any(is_list));
     let search = find(&after, is_search_for("1,2,3,4,5,6"));
     update(&mut app, Action::SelectView(3));
-    answer_page(&mut app, search, page(vec![search_hit(3), search_hit(4)], 2, false));
+    answer_page(
+        &mut app,
+        search,
+        page(vec![search_hit(3), search_hit(4)], 2, false),
+    );
     assert_eq!(app.current_view().ids, vec![3, 4]);
     // A later reload does not call list again.
     let reload = update(&mut app, Action::Reload);
@@ -218,7 +278,11 @@ fn esc_from_search_restores_the_view_and_selection() {
     }
     let sent = update(&mut app, Action::InputSubmit);
     let id = find(&sent, |c| matches!(c, Command::Search { .. }));
-    answer_page(&mut app, id, page(vec![search_hit(2), search_hit(10)], 2, false));
+    answer_page(
+        &mut app,
+        id,
+        page(vec![search_hit(2), search_hit(10)], 2, false),
+    );
     assert!(app.search.is_some());
     update(&mut app, Action::MoveDown);
     assert_eq!(selected(&app), Some(10));
@@ -249,9 +313,16 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     update(&mut app, Action::MoveDown); // ticket 2: status Pending (2 % 3 = 2 -> ALL[2])
     let before = app.tickets[&2].status;
     update(&mut app, Action::OpenStatusMenu);
-    assert!(matches!(app.overlay, Some(Overlay::StatusMenu { ticket_id: 2, .. })));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::StatusMenu { ticket_id: 2, .. })
+    ));
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    assert_eq!(app.tickets[&2].status, Some(TicketStatus::Solved), "changed at once");
+    assert_eq!(
+        app.tickets[&2].status,
+        Some(TicketStatus::Solved),
+        "changed at once"
+    );
     assert!(app.overlay.is_none());
     let Some(Command::UpdateStatus { id, ticket, status }) = sent.first().cloned() else {
         panic!("{sent:?}")
@@ -279,11 +350,22 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
     let id = sent[0].request_id().unwrap();
     // A refresh read before the update landed must not undo the change on screen.
     let reload = update(&mut app, Action::Reload);
-    answer_page(&mut app, find(&reload, is_list), page((1..=5).map(ticket).collect(), 5, false));
+    answer_page(
+        &mut app,
+        find(&reload, is_list),
+        page((1..=5).map(ticket).collect(), 5, false),
+    );
     assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
     let mut answer = ticket(1);
     answer.status = Some(TicketStatus::Closed);
-    update(&mut app, Action::Worker(WorkerEvent::Updated { id, ticket: 1, result: Ok(answer) }));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Updated {
+            id,
+            ticket: 1,
+            result: Ok(answer),
+        }),
+    );
     assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
     assert!(!app.notice.clone().unwrap().is_error);
 }
@@ -308,7 +390,9 @@ fn sort_and_date_filter_go_to_the_api() {
     };
     assert_eq!(
         query.order,
-        Some(gongdan::api::ListOrder::Created(gongdan::api::SortOrder::Desc))
+        Some(gongdan::api::ListOrder::Created(
+            gongdan::api::SortOrder::Desc
+        ))
     );
     update(&mut app, Action::StartFilter);
     for c in "updated 2026-11-01..2026-11-30".chars() {
@@ -318,8 +402,14 @@ fn sort_and_date_filter_go_to_the_api() {
     let Some(Command::FetchList { query, .. }) = filtered.iter().find(|c| is_list(c)) else {
         panic!("{filtered:?}")
     };
-    assert_eq!(query.updated_start.unwrap().to_string(), "2026-11-01 00:00:00");
-    assert_eq!(query.updated_end.unwrap().to_string(), "2026-11-30 23:59:59");
+    assert_eq!(
+        query.updated_start.unwrap().to_string(),
+        "2026-11-01 00:00:00"
+    );
+    assert_eq!(
+        query.updated_end.unwrap().to_string(),
+        "2026-11-30 23:59:59"
+    );
     // A search view takes the filter as date terms.
     let mut app = app_with_list(1, 1, false).0;
     update(&mut app, Action::SelectView(0));
@@ -328,17 +418,34 @@ fn sort_and_date_filter_go_to_the_api() {
         update(&mut app, Action::InputChar(c));
     }
     let filtered = update(&mut app, Action::InputSubmit);
-    let Some(Command::Search { query, .. }) = filtered.first() else { panic!("{filtered:?}") };
-    assert!(query.terms.iter().any(|t| matches!(t, SearchTerm::Date { .. })));
+    let Some(Command::Search { query, .. }) = filtered.first() else {
+        panic!("{filtered:?}")
+    };
+    assert!(
+        query
+            .terms
+            .iter()
+            .any(|t| matches!(t, SearchTerm::Date { .. }))
+    );
 }
 
 #[test]
 fn quiet_ticks_do_not_redraw() {
     let (mut app, _) = app_with_list(3, 3, false);
     app.dirty = false;
-    update(&mut app, Action::Tick { now: now() + chrono::Duration::seconds(1) });
+    update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(1),
+        },
+    );
     assert!(!app.dirty, "nothing in flight, same minute: no draw");
-    update(&mut app, Action::Tick { now: now() + chrono::Duration::seconds(61) });
+    update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(61),
+        },
+    );
     assert!(app.dirty, "relative times changed");
 }
 
@@ -347,7 +454,13 @@ fn help_lists_the_keys_of_the_pane_in_use() {
     let (mut app, _) = app_with_list(3, 3, false);
     update(&mut app, Action::Open);
     update(&mut app, Action::ToggleHelp);
-    assert!(matches!(app.overlay, Some(Overlay::Help { pane: Pane::Detail, .. })));
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Help {
+            pane: Pane::Detail,
+            ..
+        })
+    ));
     update(&mut app, Action::ToggleHelp);
     assert!(app.overlay.is_none());
 }
@@ -359,11 +472,18 @@ fn an_agent_who_may_not_show_sees_the_row_with_a_note() {
     let show = find(&open, |c| matches!(c, Command::Show { .. }));
     update(
         &mut app,
-        Action::Worker(WorkerEvent::Shown { id: show, ticket: 1, result: Err(ApiError::Forbidden(None)) }),
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: 1,
+            result: Err(ApiError::Forbidden(None)),
+        }),
     );
     assert!(app.detail.as_ref().unwrap().forbidden);
     assert!(app.show_forbidden);
     update(&mut app, Action::Back);
     let again = update(&mut app, Action::Open);
-    assert!(!again.iter().any(|c| matches!(c, Command::Show { .. })), "not asked again");
+    assert!(
+        !again.iter().any(|c| matches!(c, Command::Show { .. })),
+        "not asked again"
+    );
 }

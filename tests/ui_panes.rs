@@ -1,6 +1,8 @@
 //! Pane snapshots on ratatui's TestBackend: 80×24 and 160×48, Chinese and English, long CJK
 //! subjects. The state is built from fixture tickets through `update`, without network.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;
@@ -14,10 +16,18 @@ fn loaded(lang: Lang, width: u16, height: u16) -> App {
     let mut app = app(lang, width, height);
     let commands = start(&mut app);
     for status in ["1", "2", "3"] {
-        answer_page(&mut app, find(&commands, is_search_for(status)), page(vec![], 0, false));
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
     }
     update(&mut app, Action::SelectView(3));
-    let after = answer_page(&mut app, find(&commands, is_list), page((1..=40).map(ticket).collect(), 120, true));
+    let after = answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=40).map(ticket).collect(), 120, true),
+    );
     let mut lookups: Vec<Command> = commands.clone();
     lookups.extend(after);
     answer_lookups(&mut app, &lookups);
@@ -29,7 +39,9 @@ fn loaded(lang: Lang, width: u16, height: u16) -> App {
 
 fn render(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal.draw(|frame| gongdan::ui::draw(frame, app)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, app))
+        .unwrap();
     terminal
 }
 
@@ -40,7 +52,11 @@ fn open_detail(app: &mut App) {
     answer_lookups(app, &open);
     let more = update(
         app,
-        Action::Worker(WorkerEvent::Shown { id: show, ticket: ticket_id, result: Ok(rich_ticket(ticket_id)) }),
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: ticket_id,
+            result: Ok(rich_ticket(ticket_id)),
+        }),
     );
     answer_lookups(app, &more);
 }
@@ -55,7 +71,10 @@ macro_rules! both_sizes_and_languages {
                     let prepare: fn(&mut App) = $prepare;
                     prepare(&mut app);
                     let terminal = render(&app);
-                    insta::assert_snapshot!(format!("{}_{}_{}x{}", stringify!($name), tag, w, h), terminal.backend());
+                    insta::assert_snapshot!(
+                        format!("{}_{}_{}x{}", stringify!($name), tag, w, h),
+                        terminal.backend()
+                    );
                 }
             }
         }
@@ -118,7 +137,11 @@ fn only_visible_rows_are_built_among_many_tickets() {
     let mut app = app(Lang::En, 120, 40);
     let commands = start(&mut app);
     update(&mut app, Action::SelectView(3));
-    answer_page(&mut app, find(&commands, is_list), page((1..=20_000).map(ticket).collect(), 20_000, false));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=20_000).map(ticket).collect(), 20_000, false),
+    );
     update(&mut app, Action::Bottom);
     update(&mut app, Action::MoveUp);
     let terminal = render(&app);
@@ -127,5 +150,8 @@ fn only_visible_rows_are_built_among_many_tickets() {
     assert!(rows.iter().any(|r| r.starts_with("\"> 19999 ")), "{screen}");
     assert!(rows.iter().any(|r| r.starts_with("\"  20000 ")), "{screen}");
     // The first rows are not on screen: the list showed the end without building them.
-    assert!(!rows.iter().any(|r| r.starts_with("\"      1 ")), "{screen}");
+    assert!(
+        !rows.iter().any(|r| r.starts_with("\"      1 ")),
+        "{screen}"
+    );
 }

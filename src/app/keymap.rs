@@ -100,12 +100,50 @@ pub fn bindings() -> &'static [Binding] {
         // Movement, shared by the list, the detail (scrolling) and help.
         for pane in [List, Detail, Help] {
             map.extend([
-                bind!(pane, [k('j'), code(KeyCode::Down)], Action::MoveDown, if pane == List { Msg::KeyDown } else { Msg::KeyScrollDown }),
-                bind!(pane, [k('k'), code(KeyCode::Up)], Action::MoveUp, if pane == List { Msg::KeyUp } else { Msg::KeyScrollUp }),
-                bind!(pane, [k('g'), code(KeyCode::Home)], Action::Top, Msg::KeyTop),
-                bind!(pane, [k('G'), code(KeyCode::End)], Action::Bottom, Msg::KeyBottom),
-                bind!(pane, [code(KeyCode::PageDown), ctrl('f')], Action::PageDown, Msg::KeyPageDown),
-                bind!(pane, [code(KeyCode::PageUp), ctrl('b')], Action::PageUp, Msg::KeyPageUp),
+                bind!(
+                    pane,
+                    [k('j'), code(KeyCode::Down)],
+                    Action::MoveDown,
+                    if pane == List {
+                        Msg::KeyDown
+                    } else {
+                        Msg::KeyScrollDown
+                    }
+                ),
+                bind!(
+                    pane,
+                    [k('k'), code(KeyCode::Up)],
+                    Action::MoveUp,
+                    if pane == List {
+                        Msg::KeyUp
+                    } else {
+                        Msg::KeyScrollUp
+                    }
+                ),
+                bind!(
+                    pane,
+                    [k('g'), code(KeyCode::Home)],
+                    Action::Top,
+                    Msg::KeyTop
+                ),
+                bind!(
+                    pane,
+                    [k('G'), code(KeyCode::End)],
+                    Action::Bottom,
+                    Msg::KeyBottom
+                ),
+                bind!(
+                    pane,
+                    [code(KeyCode::PageDown), ctrl('f')],
+                    Action::PageDown,
+                    Msg::KeyPageDown
+                ),
+                bind!(
+                    pane,
+                    [code(KeyCode::PageUp), ctrl('b')],
+                    Action::PageUp,
+                    Msg::KeyPageUp
+                ),
                 bind!(pane, [ctrl('d')], Action::HalfPageDown, Msg::KeyHalfDown),
                 bind!(pane, [ctrl('u')], Action::HalfPageUp, Msg::KeyHalfUp),
             ]);
@@ -117,9 +155,34 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, [k('s')], Action::OpenStatusMenu, Msg::KeyStatus),
             bind!(List, [k('y')], Action::CopyUrl, Msg::KeyCopy),
             bind!(List, [k('R')], Action::Reload, Msg::KeyReload),
-            bind!(List, [code(KeyCode::Tab)], Action::NextView, Msg::KeyNextView),
-            bind!(List, [code(KeyCode::BackTab)], Action::PrevView, Msg::KeyPrevView),
-            bind!(List, [k('1'), k('2'), k('3'), k('4'), k('5'), k('6'), k('7'), k('8'), k('9')], Action::SelectView(0), Msg::KeyViewN),
+            bind!(
+                List,
+                [code(KeyCode::Tab)],
+                Action::NextView,
+                Msg::KeyNextView
+            ),
+            bind!(
+                List,
+                [code(KeyCode::BackTab)],
+                Action::PrevView,
+                Msg::KeyPrevView
+            ),
+            bind!(
+                List,
+                [
+                    k('1'),
+                    k('2'),
+                    k('3'),
+                    k('4'),
+                    k('5'),
+                    k('6'),
+                    k('7'),
+                    k('8'),
+                    k('9')
+                ],
+                Action::SelectView(0),
+                Msg::KeyViewN
+            ),
             bind!(List, [k('o')], Action::CycleSortField, Msg::KeySortField),
             bind!(List, [k('O')], Action::ToggleSortOrder, Msg::KeySortOrder),
             bind!(List, [k('f')], Action::StartFilter, Msg::KeyFilter),
@@ -129,23 +192,78 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, [k('n')], Action::NotYet("n"), Msg::KeyNew),
             bind!(List, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
             bind!(List, [k('q')], Action::Quit, Msg::KeyQuit),
-            bind!(Detail, [code(KeyCode::Esc), k('q')], Action::Back, Msg::KeyBack),
+            bind!(
+                Detail,
+                [code(KeyCode::Esc), k('q')],
+                Action::Back,
+                Msg::KeyBack
+            ),
             bind!(Detail, [k('s')], Action::OpenStatusMenu, Msg::KeyStatus),
             bind!(Detail, [k('y')], Action::CopyUrl, Msg::KeyCopy),
             bind!(Detail, [k('R')], Action::Reload, Msg::KeyReload),
             bind!(Detail, [k('r')], Action::NotYet("r"), Msg::KeyReply),
             bind!(Detail, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
-            bind!(Prompt, [code(KeyCode::Enter)], Action::InputSubmit, Msg::KeySubmit),
+            bind!(
+                Prompt,
+                [code(KeyCode::Enter)],
+                Action::InputSubmit,
+                Msg::KeySubmit
+            ),
             bind!(Prompt, [code(KeyCode::Esc)], Action::Back, Msg::KeyCancel),
-            bind!(Prompt, [code(KeyCode::Backspace)], Action::InputBackspace, Msg::KeyDeleteChar),
-            bind!(Prompt, [code(KeyCode::Left)], Action::InputLeft, Msg::KeyCursor),
-            bind!(Prompt, [code(KeyCode::Right)], Action::InputRight, Msg::KeyCursor),
-            bind!(StatusMenu, [k('j'), code(KeyCode::Down)], Action::MoveDown, Msg::KeyDown),
-            bind!(StatusMenu, [k('k'), code(KeyCode::Up)], Action::MoveUp, Msg::KeyUp),
-            bind!(StatusMenu, [code(KeyCode::Enter)], Action::PickSelectedStatus, Msg::KeyPick),
-            bind!(StatusMenu, [k('1'), k('2'), k('3'), k('4'), k('5'), k('6')], Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit),
-            bind!(StatusMenu, [code(KeyCode::Esc), k('q')], Action::Back, Msg::KeyCancel),
-            bind!(Help, [code(KeyCode::Esc), k('?'), k('q')], Action::ToggleHelp, Msg::KeyClose),
+            bind!(
+                Prompt,
+                [code(KeyCode::Backspace)],
+                Action::InputBackspace,
+                Msg::KeyDeleteChar
+            ),
+            bind!(
+                Prompt,
+                [code(KeyCode::Left)],
+                Action::InputLeft,
+                Msg::KeyCursor
+            ),
+            bind!(
+                Prompt,
+                [code(KeyCode::Right)],
+                Action::InputRight,
+                Msg::KeyCursor
+            ),
+            bind!(
+                StatusMenu,
+                [k('j'), code(KeyCode::Down)],
+                Action::MoveDown,
+                Msg::KeyDown
+            ),
+            bind!(
+                StatusMenu,
+                [k('k'), code(KeyCode::Up)],
+                Action::MoveUp,
+                Msg::KeyUp
+            ),
+            bind!(
+                StatusMenu,
+                [code(KeyCode::Enter)],
+                Action::PickSelectedStatus,
+                Msg::KeyPick
+            ),
+            bind!(
+                StatusMenu,
+                [k('1'), k('2'), k('3'), k('4'), k('5'), k('6')],
+                Action::PickStatus(TicketStatus::New),
+                Msg::KeyPickDigit
+            ),
+            bind!(
+                StatusMenu,
+                [code(KeyCode::Esc), k('q')],
+                Action::Back,
+                Msg::KeyCancel
+            ),
+            bind!(
+                Help,
+                [code(KeyCode::Esc), k('?'), k('q')],
+                Action::ToggleHelp,
+                Msg::KeyClose
+            ),
         ]);
         // Ctrl-C quits from anywhere.
         for pane in [List, Detail, Prompt, StatusMenu, Help] {
@@ -204,6 +322,7 @@ pub fn help_rows(pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::app::state::Settings;
@@ -234,7 +353,10 @@ mod tests {
     #[test]
     fn help_is_generated_from_the_map() {
         let rows = help_rows(Pane::List, Lang::En);
-        assert!(rows.iter().any(|(keys, text)| keys == "j ↓" && *text == "Move down"));
+        assert!(
+            rows.iter()
+                .any(|(keys, text)| keys == "j ↓" && *text == "Move down")
+        );
         assert!(rows.iter().any(|(keys, _)| keys == "q"));
     }
 }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
-use super::action::{RequestId, LookupKey};
+use super::action::{LookupKey, RequestId};
 use crate::api::{
     Contact, FieldDef, ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder,
     Ticket, TicketStatus,

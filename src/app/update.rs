@@ -452,7 +452,8 @@ fn page_arrived(
         Some(page_no) => {
             view.loading = None;
             let known: HashSet<u64> = view.ids.iter().copied().collect();
-            view.ids.extend(ids.iter().copied().filter(|id| !known.contains(id)));
+            view.ids
+                .extend(ids.iter().copied().filter(|id| !known.contains(id)));
             view.total = count.or(view.total);
             view.pages_loaded = page_no;
             let more = next_page.is_some()
@@ -508,9 +509,7 @@ fn finish_refresh(view: &mut View) {
     view.ids = ids;
     view.total = refresh.total.or(view.total);
     view.pages_loaded = refresh.pages_wanted;
-    view.next_page = refresh
-        .more_after_last
-        .then_some(refresh.pages_wanted + 1);
+    view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
     if let Some(selected_id) = selected_id
         && let Some(index) = view.ids.iter().position(|id| *id == selected_id)
     {
@@ -538,7 +537,11 @@ fn page_failed(
     if view.loading.is_some_and(|(loading, _)| loading == id) {
         view.loading = None;
     }
-    if view.refresh.as_ref().is_some_and(|r| r.requests.contains_key(&id)) {
+    if view
+        .refresh
+        .as_ref()
+        .is_some_and(|r| r.requests.contains_key(&id))
+    {
         // Keep the rows shown; a later R tries again.
         view.refresh = None;
     }
@@ -687,10 +690,7 @@ fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
             SortField::Status => None,
         },
     };
-    let search_status = view.is_search()
-        && view
-            .sort
-            .is_some_and(|s| s.field == SortField::Status);
+    let search_status = view.is_search() && view.sort.is_some_and(|s| s.field == SortField::Status);
     let text = sort_label(lang, view.sort);
     let which = view_ref(app);
     refresh_view(app, which, false, out);
@@ -807,7 +807,11 @@ fn target_ticket(app: &App) -> Option<u64> {
 
 fn open_status_menu(app: &mut App) {
     let Some(ticket_id) = target_ticket(app) else {
-        return notice(app, Msg::NoTicketSelected.text(app.lang()).to_string(), false);
+        return notice(
+            app,
+            Msg::NoTicketSelected.text(app.lang()).to_string(),
+            false,
+        );
     };
     let current = app.tickets.get(&ticket_id).and_then(|t| t.status);
     let selected = current
@@ -892,7 +896,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
             }
         }
         PromptKind::Filter => match parse_date_filter(&prompt.text) {
-            Err(()) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
+            Err(BadDateFilter) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
             Ok(filter) => {
                 app.prompt = None;
                 let view = app.current_view_mut();
@@ -935,8 +939,12 @@ fn start_search(app: &mut App, text: String, query: SearchQuery, out: &mut Vec<C
     out.extend(fetch_page(app, ViewRef::Search, 1));
 }
 
+/// A date filter the user typed that is not `created|updated START..END`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDateFilter;
+
 /// `created 2024-01-01..2024-02-01`, `updated 2024-03-01..`, `..2024-02-01`; empty clears.
-pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, ()> {
+pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, BadDateFilter> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -948,20 +956,22 @@ pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, ()> {
     let field = match field.to_ascii_lowercase().as_str() {
         "created" | "c" | "创建" => SortField::Created,
         "updated" | "u" | "更新" => SortField::Updated,
-        _ => return Err(()),
+        _ => return Err(BadDateFilter),
     };
-    let (from, to) = range.split_once("..").ok_or(())?;
-    let date = |s: &str| -> Result<Option<NaiveDate>, ()> {
+    let (from, to) = range.split_once("..").ok_or(BadDateFilter)?;
+    let date = |s: &str| -> Result<Option<NaiveDate>, BadDateFilter> {
         let s = s.trim();
         if s.is_empty() {
             Ok(None)
         } else {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|_| ())
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| BadDateFilter)
         }
     };
     let (from, to) = (date(from)?, date(to)?);
     if from.is_none() && to.is_none() {
-        return Err(());
+        return Err(BadDateFilter);
     }
     Ok(Some(DateFilter { field, from, to }))
 }
@@ -976,8 +986,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
         LookupKey::FieldDefs => lookups.field_defs.is_some(),
         LookupKey::Agent(id) => {
             // The agents list answers these, unless it failed.
-            lookups.agents.contains_key(&id)
-                || matches!(lookups.agents_list, Some(Lookup::Pending))
+            lookups.agents.contains_key(&id) || matches!(lookups.agents_list, Some(Lookup::Pending))
         }
         LookupKey::Group(id) => lookups.groups.contains_key(&id),
         LookupKey::Contact(id) => lookups.contacts.contains_key(&id),
@@ -1089,7 +1098,9 @@ fn lookup_arrived(
             lookups.contacts.insert(contact.id, Lookup::Ready(contact));
         }
         (_, Ok(LookupValue::Company(company))) => {
-            lookups.companies.insert(company.id, Lookup::Ready(company.name));
+            lookups
+                .companies
+                .insert(company.id, Lookup::Ready(company.name));
         }
         // A failed or forbidden lookup shows the id; it is not worth an error line.
         (LookupKey::Agents, Err(_)) => lookups.agents_list = Some(Lookup::Failed),

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders, Clear};
 
 use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
 use super::{color, fit, width, wrap};
-use crate::api::{CustomValue, Ticket, TableRow};
+use crate::api::{CustomValue, TableRow, Ticket};
 use crate::app::App;
 
 /// The pane's area on the current screen, if the detail is open.
@@ -44,7 +44,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let max = all.len().saturating_sub(usize::from(inner.height));
     let scroll = usize::from(detail.scroll).min(max);
     let buf = frame.buffer_mut();
-    for (row, line) in all.iter().skip(scroll).take(usize::from(inner.height)).enumerate() {
+    for (row, line) in all
+        .iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
         buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
     }
 }
@@ -141,10 +146,22 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
             out.push((label, value));
         }
     };
-    push(Msg::FieldStatus, ticket.status.map(|s| status_label(lang, s)));
-    push(Msg::FieldPriority, ticket.priority.map(|p| priority_label(lang, p)));
-    push(Msg::FieldType, ticket.ticket_type.map(|t| type_label(lang, t)));
-    push(Msg::FieldSource, ticket.source.map(|s| source_label(lang, s)));
+    push(
+        Msg::FieldStatus,
+        ticket.status.map(|s| status_label(lang, s)),
+    );
+    push(
+        Msg::FieldPriority,
+        ticket.priority.map(|p| priority_label(lang, p)),
+    );
+    push(
+        Msg::FieldType,
+        ticket.ticket_type.map(|t| type_label(lang, t)),
+    );
+    push(
+        Msg::FieldSource,
+        ticket.source.map(|s| source_label(lang, s)),
+    );
     push(
         Msg::FieldContact,
         ticket.contact_id.map(|id| match lookups.contact(id) {
@@ -173,15 +190,21 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
     );
     push(
         Msg::FieldAssignee,
-        ticket.assignee_id.map(|id| name_or_id(lookups.agent_name(id), id)),
+        ticket
+            .assignee_id
+            .map(|id| name_or_id(lookups.agent_name(id), id)),
     );
     push(
         Msg::FieldGroup,
-        ticket.group_id.map(|id| name_or_id(lookups.group_name(id), id)),
+        ticket
+            .group_id
+            .map(|id| name_or_id(lookups.group_name(id), id)),
     );
     push(
         Msg::FieldCreator,
-        ticket.creator_id.map(|id| name_or_id(lookups.agent_name(id), id)),
+        ticket
+            .creator_id
+            .map(|id| name_or_id(lookups.agent_name(id), id)),
     );
     let cc: Vec<String> = ticket
         .cc_user_ids
@@ -195,10 +218,16 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
         )
         .collect();
     push(Msg::FieldCc, (!cc.is_empty()).then(|| cc.join(", ")));
-    push(Msg::FieldTags, (!ticket.tags.is_empty()).then(|| ticket.tags.join(", ")));
+    push(
+        Msg::FieldTags,
+        (!ticket.tags.is_empty()).then(|| ticket.tags.join(", ")),
+    );
     push(Msg::FieldCreated, date(ticket.created));
     push(Msg::FieldUpdated, date(ticket.updated));
-    push(Msg::FieldTemplate, ticket.template_id.map(|id| format!("#{id}")));
+    push(
+        Msg::FieldTemplate,
+        ticket.template_id.map(|id| format!("#{id}")),
+    );
     push(Msg::FieldUrl, ticket.url.clone());
     out
 }
@@ -275,7 +304,10 @@ fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<
             } else {
                 " ".repeat(label_width)
             };
-            out.push(Line::from(vec![Span::styled(head, label_style), Span::raw(piece)]));
+            out.push(Line::from(vec![
+                Span::styled(head, label_style),
+                Span::raw(piece),
+            ]));
         }
     }
 }
@@ -354,8 +386,7 @@ fn grid(rows: &[TableRow], columns: usize, out: &mut Vec<Line<'static>>) {
 /// and wrapped by display columns.
 pub fn readable(html: &str, columns: usize) -> Vec<String> {
     let columns = columns.max(10);
-    let text = html2text::from_read(html.as_bytes(), columns)
-        .unwrap_or_else(|_| html.to_string());
+    let text = html2text::from_read(html.as_bytes(), columns).unwrap_or_else(|_| html.to_string());
     let text = crate::text::clean(&text);
     let mut lines: Vec<String> = text
         .lines()
@@ -368,6 +399,7 @@ pub fn readable(html: &str, columns: usize) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

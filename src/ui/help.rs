@@ -48,7 +48,12 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = help_rows(*pane, lang);
-    let key_width = rows.iter().map(|(k, _)| width(k)).max().unwrap_or(4).min(24);
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(4)
+        .min(24);
     let cols = usize::from(inner.width);
     let buf = frame.buffer_mut();
     for (line, (keys, text)) in rows.iter().skip(usize::from(*scroll)).enumerate() {
@@ -56,8 +61,20 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             break;
         }
         let y = inner.y + line as u16;
-        buf.set_stringn(inner.x + 1, y, fit(keys, key_width), key_width, Style::default().add_modifier(Modifier::BOLD));
+        buf.set_stringn(
+            inner.x + 1,
+            y,
+            fit(keys, key_width),
+            key_width,
+            Style::default().add_modifier(Modifier::BOLD),
+        );
         let rest = cols.saturating_sub(key_width + 3);
-        buf.set_stringn(inner.x + key_width as u16 + 3, y, fit(text, rest), rest, Style::default());
+        buf.set_stringn(
+            inner.x + key_width as u16 + 3,
+            y,
+            fit(text, rest),
+            rest,
+            Style::default(),
+        );
     }
 }

@@ -3,7 +3,9 @@
 //! Panes never hold literals of their own: they ask [`Msg::text`] (or a helper below) for
 //! the words in the UI language. Placeholders `{0}`, `{1}` are filled by [`fill`].
 
-use crate::api::{ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType};
+use crate::api::{
+    ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
+};
 
 /// The UI language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -283,6 +285,7 @@ pub fn query_error(lang: Lang, error: &QueryError) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

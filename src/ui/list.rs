@@ -73,7 +73,11 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     let mut used = GUTTER + fixed.iter().map(|(_, w)| w + 1).sum::<usize>();
     // Optional columns, most useful first, taken while the subject keeps its minimum.
     let mut optional = Vec::new();
-    for (column, w) in [(Column::Assignee, 10), (Column::Contact, 12), (Column::Tags, 16)] {
+    for (column, w) in [
+        (Column::Assignee, 10),
+        (Column::Contact, 12),
+        (Column::Tags, 16),
+    ] {
         if used + w + 1 + SUBJECT_MIN <= total {
             used += w + 1;
             optional.push((column, w));
@@ -129,7 +133,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             Style::default()
         };
         if rows > 0 {
-            buf.set_stringn(body.x + 2, body.y, fit(&text, total.saturating_sub(2)), total, style);
+            buf.set_stringn(
+                body.x + 2,
+                body.y,
+                fit(&text, total.saturating_sub(2)),
+                total,
+                style,
+            );
         }
         return;
     }
@@ -269,6 +279,7 @@ pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

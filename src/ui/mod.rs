@@ -33,7 +33,10 @@ pub struct Areas {
 
 /// The layout, shared by drawing and by `update` (which needs page and scroll sizes).
 pub fn layout(app: &App, area: Rect) -> Areas {
-    let tabs = Rect { height: 1.min(area.height), ..area };
+    let tabs = Rect {
+        height: 1.min(area.height),
+        ..area
+    };
     let status = Rect {
         y: area.bottom().saturating_sub(1),
         height: 1.min(area.height),
@@ -100,9 +103,13 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let text = i18n::Msg::TooSmall.text(app.lang());
-        frame
-            .buffer_mut()
-            .set_stringn(area.x, area.y, fit(text, area.width as usize), area.width as usize, Style::default());
+        frame.buffer_mut().set_stringn(
+            area.x,
+            area.y,
+            fit(text, area.width as usize),
+            area.width as usize,
+            Style::default(),
+        );
         return;
     }
     let areas = layout(app, area);
@@ -215,6 +222,7 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -31,11 +31,26 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     let shown: String = prompt.text.chars().skip(skip).collect();
     let buf = frame.buffer_mut();
-    buf.set_stringn(area.x, area.y, label, total, Style::default().add_modifier(Modifier::BOLD));
+    buf.set_stringn(
+        area.x,
+        area.y,
+        label,
+        total,
+        Style::default().add_modifier(Modifier::BOLD),
+    );
     let x = area.x + width(label) as u16;
-    buf.set_stringn(x, area.y, fit(&shown, text_room), text_room, Style::default());
+    buf.set_stringn(
+        x,
+        area.y,
+        fit(&shown, text_room),
+        text_room,
+        Style::default(),
+    );
     let (second, style) = match &prompt.error {
-        Some(error) => (error.as_str(), color(app, Color::Red).add_modifier(Modifier::BOLD)),
+        Some(error) => (
+            error.as_str(),
+            color(app, Color::Red).add_modifier(Modifier::BOLD),
+        ),
         None => (hint.text(lang), color(app, Color::DarkGray)),
     };
     if area.height > 1 {

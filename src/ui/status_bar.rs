@@ -48,5 +48,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         Span::styled(fit(&notice, room), bar.patch(notice_style)),
         Span::styled(help, bar),
     ]);
-    frame.buffer_mut().set_line(area.x, area.y, &line, area.width);
+    frame
+        .buffer_mut()
+        .set_line(area.x, area.y, &line, area.width);
 }

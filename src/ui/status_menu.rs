@@ -12,7 +12,11 @@ use crate::app::App;
 use crate::app::state::Overlay;
 
 pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
-    let Some(Overlay::StatusMenu { ticket_id, selected }) = &app.overlay else {
+    let Some(Overlay::StatusMenu {
+        ticket_id,
+        selected,
+    }) = &app.overlay
+    else {
         return;
     };
     let lang = app.lang();
@@ -29,7 +33,9 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         h,
     );
     frame.render_widget(Clear, area);
-    let block = Block::default().borders(Borders::ALL).title(format!(" {title} "));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let buf = frame.buffer_mut();
@@ -40,8 +46,18 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         }
         let mark = if Some(*status) == current { '•' } else { ' ' };
         let text = format!("{mark}{} {}", index + 1, status_label(lang, *status));
-        let style = if index == *selected { reversed() } else { Style::default() };
-        buf.set_stringn(inner.x, inner.y + index as u16, fit(&text, cols), cols, style);
+        let style = if index == *selected {
+            reversed()
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(
+            inner.x,
+            inner.y + index as u16,
+            fit(&text, cols),
+            cols,
+            style,
+        );
     }
     let hint_row = inner.y + TicketStatus::ALL.len() as u16;
     if hint_row < inner.bottom() {

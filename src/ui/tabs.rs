@@ -22,13 +22,22 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang();
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {
-        let label = format!(" {} {} ({}) ", index + 1, view.spec.name.label(lang), count(view));
+        let label = format!(
+            " {} {} ({}) ",
+            index + 1,
+            view.spec.name.label(lang),
+            count(view)
+        );
         let active = app.search.is_none() && index == app.active;
         let style = if active { reversed() } else { Style::default() };
         spans.push(Span::styled(label, style));
     }
     if let Some(search) = &app.search {
-        let label = format!(" {} ({}) ", search.view.spec.name.label(lang), count(&search.view));
+        let label = format!(
+            " {} ({}) ",
+            search.view.spec.name.label(lang),
+            count(&search.view)
+        );
         spans.push(Span::styled(truncate(&label, 40), reversed()));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();

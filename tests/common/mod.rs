@@ -6,7 +6,9 @@ use gongdan::api::{
     Agent, Contact, CustomField, CustomValue, FieldDef, FormTable, Page, Priority, Ticket,
     TicketSource, TicketStatus, TicketType,
 };
-use gongdan::app::{Action, App, Command, LookupKey, LookupValue, RequestId, Settings, WorkerEvent, update};
+use gongdan::app::{
+    Action, App, Command, LookupKey, LookupValue, RequestId, Settings, WorkerEvent, update,
+};
 use gongdan::ui::i18n::Lang;
 
 pub fn now() -> NaiveDateTime {
@@ -33,7 +35,9 @@ pub fn ticket(id: u64) -> Ticket {
         id,
         url: Some(format!("http://127.0.0.1/api/v1/tickets/{id}.json")),
         subject: SUBJECTS[i % SUBJECTS.len()].to_string(),
-        description: Some(format!("<p>工单 {id} 的描述。</p><ul><li>第一步</li><li>第二步</li></ul>")),
+        description: Some(format!(
+            "<p>工单 {id} 的描述。</p><ul><li>第一步</li><li>第二步</li></ul>"
+        )),
         source: Some(TicketSource::Email),
         ticket_type: Some(TicketType::Question),
         priority: Some(Priority::ALL[i % 4]),
@@ -41,7 +45,11 @@ pub fn ticket(id: u64) -> Ticket {
         contact_id: Some(500 + (id % 5)),
         assignee_id: Some(10 + (id % 3)),
         group_id: Some(1),
-        tags: if id % 2 == 0 { vec!["vip客户".into(), "普通客户".into()] } else { vec![] },
+        tags: if id % 2 == 0 {
+            vec!["vip客户".into(), "普通客户".into()]
+        } else {
+            vec![]
+        },
         created: Some(now() - chrono::Duration::days(3)),
         updated: Some(now() - chrono::Duration::minutes((id % 50) as i64 * 7)),
         ..Ticket::default()
@@ -110,7 +118,13 @@ pub fn is_search_for(status: &'static str) -> impl Fn(&Command) -> bool {
 }
 
 pub fn answer_page(app: &mut App, id: RequestId, page: Page<Ticket>) -> Vec<Command> {
-    update(app, Action::Worker(WorkerEvent::Page { id, result: Ok(page) }))
+    update(
+        app,
+        Action::Worker(WorkerEvent::Page {
+            id,
+            result: Ok(page),
+        }),
+    )
 }
 
 /// Answers every lookup command with fixture names.
@@ -120,7 +134,9 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
     while let Some(command) = queue.pop() {
         rounds += 1;
         assert!(rounds < 1000, "lookups never settle");
-        let Command::Lookup { id, key } = command else { continue };
+        let Command::Lookup { id, key } = command else {
+            continue;
+        };
         let value = match key {
             LookupKey::Agents => LookupValue::Agents(
                 (10..13)
@@ -139,7 +155,10 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
                 name: "设备类型".into(),
                 kind: 1,
                 required: false,
-                options: vec![("231".into(), "笔记本".into()), ("232".into(), "台式机".into())],
+                options: vec![
+                    ("231".into(), "笔记本".into()),
+                    ("232".into(), "台式机".into()),
+                ],
             }]),
             LookupKey::Contact(id) => LookupValue::Contact(Contact {
                 id,
@@ -148,8 +167,14 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
                 email: None,
                 company_id: Some(7),
             }),
-            LookupKey::Company(id) => LookupValue::Company(gongdan::api::Company { id, name: "北京某某科技有限公司".into() }),
-            LookupKey::Group(id) => LookupValue::Group(gongdan::api::Group { id, name: "一线支持".into() }),
+            LookupKey::Company(id) => LookupValue::Company(gongdan::api::Company {
+                id,
+                name: "北京某某科技有限公司".into(),
+            }),
+            LookupKey::Group(id) => LookupValue::Group(gongdan::api::Group {
+                id,
+                name: "一线支持".into(),
+            }),
             LookupKey::Agent(id) => LookupValue::Agent(Agent {
                 id,
                 name: format!("agent{id}"),
@@ -159,7 +184,14 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
                 active: true,
             }),
         };
-        let more = update(app, Action::Worker(WorkerEvent::Looked { id, key, result: Ok(value) }));
+        let more = update(
+            app,
+            Action::Worker(WorkerEvent::Looked {
+                id,
+                key,
+                result: Ok(value),
+            }),
+        );
         queue.extend(more);
     }
 }
@@ -168,14 +200,25 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
 pub fn rich_ticket(id: u64) -> Ticket {
     let mut t = ticket(id);
     t.custom_fields = vec![
-        CustomField { key: "field_1".into(), value: CustomValue::Text("231".into()), pay_status: None },
-        CustomField { key: "field_9".into(), value: CustomValue::Number(42.0), pay_status: Some(1) },
+        CustomField {
+            key: "field_1".into(),
+            value: CustomValue::Text("231".into()),
+            pay_status: None,
+        },
+        CustomField {
+            key: "field_9".into(),
+            value: CustomValue::Number(42.0),
+            pay_status: Some(1),
+        },
     ];
     t.tables = vec![FormTable {
         key: "cpxx".into(),
         rows: vec![
             vec![("name".into(), "路由器".into()), ("qty".into(), "2".into())],
-            vec![("name".into(), "交换机（千兆）".into()), ("qty".into(), "1".into())],
+            vec![
+                ("name".into(), "交换机（千兆）".into()),
+                ("qty".into(), "1".into()),
+            ],
         ],
     }];
     t.cc_user_ids = vec![11];
