@@ -527,7 +527,8 @@ fn page_failed(
 ) {
     let lang = app.lang();
     let is_list = view_at(app, which).is_some_and(|v| !v.is_search());
-    if matches!(error, ApiError::Forbidden(_)) && is_list {
+    let has_fallback = view_at(app, which).is_some_and(|v| v.spec.fallback.is_some());
+    if matches!(error, ApiError::Forbidden(_)) && is_list && has_fallback {
         return list_forbidden(app, out);
     }
     let message = i18n::api_error(lang, &error);
