@@ -25,18 +25,30 @@ pub struct Cli {
     #[arg(long, env = "GONGDAN_ACCOUNT")]
     pub account: Option<String>,
 
-    /// Profile of the config file to use.
-    #[arg(long, env = "GONGDAN_PROFILE")]
-    pub profile: Option<String>,
-
     /// No colours (also when NO_COLOR is set): state shows as text and reverse video.
     #[arg(long)]
     pub no_color: bool,
 
-    /// Log level for the log file (error, warn, info, debug, trace); logs never go to the
-    /// terminal while the screen is open.
-    #[arg(long, env = "GONGDAN_LOG")]
+    /// The config file (default: config.toml in the platform's config directory).
+    #[arg(long, env = "GONGDAN_CONFIG", global = true, value_name = "PATH")]
+    pub config: Option<std::path::PathBuf>,
+
+    /// The profile of the config file to use (default: default_profile, or the only one).
+    #[arg(long, env = "GONGDAN_PROFILE", global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Log level for the log file (error, warn, info, debug, trace, or a tracing filter);
+    /// logs never go to the terminal while the screen is open.
+    #[arg(long, env = "GONGDAN_LOG", global = true, value_name = "LEVEL")]
     pub log_level: Option<String>,
+
+    /// Allow plain http:// to a host other than loopback (sends the password unencrypted).
+    #[arg(long, global = true)]
+    pub allow_http: bool,
+
+    /// A PEM file of extra CA certificates, for a self-hosted server.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub ca_file: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -53,4 +65,6 @@ pub enum DemoRole {
 pub enum Command {
     /// Run a local sandbox of the 帮我吧 ticket API on loopback.
     Sandbox(crate::sandbox::SandboxArgs),
+    /// Show where the config is (`config path`) or check it end to end (`config check`).
+    Config(crate::config::ConfigArgs),
 }
