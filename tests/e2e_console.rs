@@ -224,11 +224,11 @@ fn demo_opens_a_ticket_and_searches() {
     session.send("/");
     session.wait_text("Search:");
     // A value with a space is refused inline, before anything is sent.
-    session.send("ticketStatus:1 2");
+    session.send("createDT>= 2024-01-01");
     session.send("\r");
     session.wait_text("cannot contain a space");
     // Clear the line and search for open tickets.
-    session.send(&"\x7f".repeat(20));
+    session.send(&"\x7f".repeat(30));
     session.send("ticketStatus:2\r");
     session.wait_for("search results", |s| {
         s.contents().contains("Search: ticketStatus:2")

@@ -91,7 +91,7 @@ both_sizes_and_languages!(help, |app| {
 });
 both_sizes_and_languages!(search_line_refusal, |app| {
     update(app, Action::StartSearch);
-    for c in "subject:无法 登录".chars() {
+    for c in "createDT>= 2024-01-01".chars() {
         update(app, Action::InputChar(c));
     }
     update(app, Action::InputSubmit);
