@@ -17,7 +17,7 @@ fn main() -> std::process::ExitCode {
             Some(Command::Config(args)) => gongdan::config::run_command(args, resolve_options)
                 .await
                 .map_err(Into::into),
-            None => gongdan::console::run(cli).await,
+            None => gongdan::console::run(cli, resolve_options).await,
         }
     });
     match result {

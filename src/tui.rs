@@ -24,12 +24,13 @@ pub struct LoopStats {
     pub input_events: u64,
 }
 
-/// The hours the display clock is ahead of UTC (the vendor's UTC+8 by default).
-pub const DISPLAY_OFFSET_HOURS: i64 = 8;
+/// The hours the server's dates are ahead of UTC (the vendor is in China: UTC+8).
+pub const SERVER_OFFSET_HOURS: i64 = 8;
 
-/// The wall clock in the display zone.
-pub fn display_now() -> NaiveDateTime {
-    chrono::Utc::now().naive_utc() + chrono::Duration::hours(DISPLAY_OFFSET_HOURS)
+/// The wall clock in the server's zone, so that "3m ago" compares like with like; the
+/// detail converts absolute dates to the display zone.
+pub fn server_now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc() + chrono::Duration::hours(SERVER_OFFSET_HOURS)
 }
 
 /// Maps one terminal event to an action, if it means one.

@@ -61,7 +61,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         },
         Command::ShowMany { id, ids } => WorkerEvent::ShownMany {
             id,
-            result: client.show_many(&ids).await,
+            result: show_many(client, ids).await,
         },
         Command::Show { id, ticket } => WorkerEvent::Shown {
             id,
@@ -87,6 +87,21 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         // The terminal loop does this one.
         Command::Copy(_) => return None,
     })
+}
+
+/// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed
+/// chunks inside a stream: rust-lang/rust#110338) and so cannot be spawned directly; it runs
+/// on the blocking pool, driven by the runtime's handle, instead.
+async fn show_many(client: &Client, ids: Vec<u64>) -> Result<crate::api::ShowMany, ApiError> {
+    let client = client.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(client.show_many(&ids)))
+        .await
+        .unwrap_or_else(|error| {
+            Err(ApiError::Network(crate::api::NetworkError::Other(format!(
+                "show many stopped: {error}"
+            ))))
+        })
 }
 
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {

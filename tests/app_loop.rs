@@ -1,5 +1,7 @@
 //! The event loop on a TestBackend: all queued input is handled before one draw.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use std::time::Duration;

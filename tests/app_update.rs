@@ -1,6 +1,8 @@
 //! `update` unit tests: navigation, prefetch, stale results, selection kept on its ticket,
 //! the 403 fallback, search and back, optimistic status changes.
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::*;

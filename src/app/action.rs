@@ -14,6 +14,9 @@ pub struct RequestId(pub u64);
 
 /// Everything `update` reacts to: user intents (already mapped from keys by the key map),
 /// worker results, the clock and the terminal size.
+// Actions are handled one at a time and never stored in bulk, so the size of the worker
+// variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// First thing after start: fetch views and lookups.

@@ -322,6 +322,7 @@ pub fn help_rows(pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::app::state::Settings;

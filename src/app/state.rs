@@ -25,6 +25,11 @@ pub struct Settings {
     pub extra_views: Vec<ViewSpec>,
     /// Whether colour may be used.
     pub color: bool,
+    /// The display time zone, minutes east of UTC (UTC+8 by default). Server dates are
+    /// UTC+8 and are converted when shown.
+    pub display_offset_minutes: i32,
+    /// Shown in the status line at start (a config warning, say).
+    pub startup_notice: Option<String>,
 }
 
 impl Default for Settings {
@@ -36,6 +41,8 @@ impl Default for Settings {
             account_label: String::new(),
             extra_views: Vec::new(),
             color: true,
+            display_offset_minutes: 8 * 60,
+            startup_notice: None,
         }
     }
 }
@@ -484,6 +491,10 @@ impl App {
     pub fn new(settings: Settings, now: NaiveDateTime) -> App {
         let mut specs = ViewSpec::defaults();
         specs.extend(settings.extra_views.iter().cloned());
+        let notice = settings.startup_notice.clone().map(|text| Notice {
+            text,
+            is_error: false,
+        });
         App {
             settings,
             views: specs.into_iter().map(View::new).collect(),
@@ -495,7 +506,7 @@ impl App {
             detail: None,
             prompt: None,
             overlay: None,
-            notice: None,
+            notice,
             pending_status: HashMap::new(),
             enriching: HashMap::new(),
             list_forbidden: false,

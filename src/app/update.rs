@@ -527,7 +527,8 @@ fn page_failed(
 ) {
     let lang = app.lang();
     let is_list = view_at(app, which).is_some_and(|v| !v.is_search());
-    if matches!(error, ApiError::Forbidden(_)) && is_list {
+    let has_fallback = view_at(app, which).is_some_and(|v| v.spec.fallback.is_some());
+    if matches!(error, ApiError::Forbidden(_)) && is_list && has_fallback {
         return list_forbidden(app, out);
     }
     let message = i18n::api_error(lang, &error);
@@ -896,7 +897,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
             }
         }
         PromptKind::Filter => match parse_date_filter(&prompt.text) {
-            Err(()) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
+            Err(BadDateFilter) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
             Ok(filter) => {
                 app.prompt = None;
                 let view = app.current_view_mut();
@@ -939,8 +940,12 @@ fn start_search(app: &mut App, text: String, query: SearchQuery, out: &mut Vec<C
     out.extend(fetch_page(app, ViewRef::Search, 1));
 }
 
+/// A date filter the user typed that is not `created|updated START..END`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDateFilter;
+
 /// `created 2024-01-01..2024-02-01`, `updated 2024-03-01..`, `..2024-02-01`; empty clears.
-pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, ()> {
+pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, BadDateFilter> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -952,22 +957,22 @@ pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, ()> {
     let field = match field.to_ascii_lowercase().as_str() {
         "created" | "c" | "创建" => SortField::Created,
         "updated" | "u" | "更新" => SortField::Updated,
-        _ => return Err(()),
+        _ => return Err(BadDateFilter),
     };
-    let (from, to) = range.split_once("..").ok_or(())?;
-    let date = |s: &str| -> Result<Option<NaiveDate>, ()> {
+    let (from, to) = range.split_once("..").ok_or(BadDateFilter)?;
+    let date = |s: &str| -> Result<Option<NaiveDate>, BadDateFilter> {
         let s = s.trim();
         if s.is_empty() {
             Ok(None)
         } else {
             NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| ())
+                .map_err(|_| BadDateFilter)
         }
     };
     let (from, to) = (date(from)?, date(to)?);
     if from.is_none() && to.is_none() {
-        return Err(());
+        return Err(BadDateFilter);
     }
     Ok(Some(DateFilter { field, from, to }))
 }

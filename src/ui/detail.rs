@@ -130,8 +130,14 @@ fn name_or_id(name: Option<&str>, id: u64) -> String {
     }
 }
 
-fn date(value: Option<crate::api::ApiDate>) -> Option<String> {
-    value.map(|d| d.format("%Y-%m-%d %H:%M:%S").to_string())
+/// A server date (UTC+8) in the display zone.
+fn date(app: &App, value: Option<crate::api::ApiDate>) -> Option<String> {
+    let shift = i64::from(app.settings.display_offset_minutes) - 8 * 60;
+    value.map(|d| {
+        (d + chrono::Duration::minutes(shift))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    })
 }
 
 /// The labelled fields, in display order; empty ones are left out.
@@ -222,8 +228,8 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
         Msg::FieldTags,
         (!ticket.tags.is_empty()).then(|| ticket.tags.join(", ")),
     );
-    push(Msg::FieldCreated, date(ticket.created));
-    push(Msg::FieldUpdated, date(ticket.updated));
+    push(Msg::FieldCreated, date(app, ticket.created));
+    push(Msg::FieldUpdated, date(app, ticket.updated));
     push(
         Msg::FieldTemplate,
         ticket.template_id.map(|id| format!("#{id}")),
@@ -399,6 +405,7 @@ pub fn readable(html: &str, columns: usize) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

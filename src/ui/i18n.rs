@@ -285,6 +285,7 @@ pub fn query_error(lang: Lang, error: &QueryError) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -279,6 +279,7 @@ pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -222,6 +222,7 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
