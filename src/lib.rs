@@ -4,6 +4,7 @@
 //! - [`sandbox`]: a local server faithful to the vendor's API, for the demo and the tests.
 //! - [`app`]: state, actions and the one pure `update`.
 //! - [`ui`]: one file per pane, rendering from state only.
+//! - [`console`] / [`tui`]: starting the console; the terminal and the event loop.
 //! - [`worker`]: the background task that owns all network I/O.
 //! - [`config`]: configuration, profiles and credentials.
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
@@ -12,7 +13,9 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod sandbox;
 pub mod text;
+pub mod tui;
 pub mod ui;
 pub mod worker;
