@@ -359,10 +359,13 @@ impl FieldSet {
 
     /// Whether every field of `target` has the same value here.
     pub fn satisfies(&self, target: &FieldSet) -> bool {
-        target.kinds().iter().all(|kind| match (self.get(kind), target.get(kind)) {
-            (Some(have), Some(want)) => have.same_as(&want),
-            _ => false,
-        })
+        target
+            .kinds()
+            .iter()
+            .all(|kind| match (self.get(kind), target.get(kind)) {
+                (Some(have), Some(want)) => have.same_as(&want),
+                _ => false,
+            })
     }
 
     /// Whether every field of `kinds` is present here.

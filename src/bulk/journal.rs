@@ -284,10 +284,7 @@ impl Journal {
         if !bytes.is_empty() && bytes.last() != Some(&b'\n') {
             // A torn line from a process that died mid-write: drop it, so the next line
             // starts on a line of its own.
-            let keep = bytes
-                .iter()
-                .rposition(|b| *b == b'\n')
-                .map_or(0, |i| i + 1);
+            let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
             file.set_len(keep as u64).map_err(err)?;
             file.sync_all().map_err(err)?;
         }

@@ -35,9 +35,7 @@ pub use plan::{
     new_run_id,
 };
 pub use preview::{FieldPreview, Names, Preview, Transition, field_label, value_label};
-pub use runner::{
-    Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed,
-};
+pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
 
 /// The language of texts the engine renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

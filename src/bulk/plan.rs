@@ -182,7 +182,11 @@ impl Plan {
                     });
                     continue;
                 }
-                let base = edit.change.tags.clone().unwrap_or_else(|| ticket.tags.clone());
+                let base = edit
+                    .change
+                    .tags
+                    .clone()
+                    .unwrap_or_else(|| ticket.tags.clone());
                 let mut own = change.clone();
                 own.tags = Some(edit_tags(&base, &edit.tags_add, &edit.tags_remove));
                 Some(own)

@@ -75,9 +75,10 @@ impl Preview {
                     continue;
                 }
                 let from_key = from.as_ref().map(FieldValue::key);
-                match groups.iter_mut().find(|g| {
-                    g.from.as_ref().map(FieldValue::key) == from_key && g.to.same_as(&to)
-                }) {
+                match groups
+                    .iter_mut()
+                    .find(|g| g.from.as_ref().map(FieldValue::key) == from_key && g.to.same_as(&to))
+                {
                     Some(group) => group.count += 1,
                     None => groups.push(Transition { from, to, count: 1 }),
                 }
@@ -109,9 +110,10 @@ impl Preview {
             }
         }
         let common = plan.change.kinds();
-        let skipped_value = match (common.as_slice(), plan.tags_add.is_empty()
-            && plan.tags_remove.is_empty())
-        {
+        let skipped_value = match (
+            common.as_slice(),
+            plan.tags_add.is_empty() && plan.tags_remove.is_empty(),
+        ) {
             ([only], true) => plan.change.get(only),
             _ => None,
         };
@@ -190,7 +192,11 @@ impl Preview {
         if self.skipped > 0 {
             parts.push(match (&self.skipped_value, zh) {
                 (Some(v), true) => {
-                    format!("{} 张已是 {}，跳过", self.skipped, value_label(v, lang, names))
+                    format!(
+                        "{} 张已是 {}，跳过",
+                        self.skipped,
+                        value_label(v, lang, names)
+                    )
                 }
                 (Some(v), false) => format!(
                     "{} already {}, skipped",
@@ -261,9 +267,11 @@ pub fn field_label(kind: &FieldKind, lang: Lang, names: &Names) -> String {
         FieldKind::CcGroups => fixed("抄送组", "CC groups"),
         FieldKind::Template => fixed("模板", "template"),
         FieldKind::Tags => fixed("标签", "tags"),
-        FieldKind::Custom(key) | FieldKind::Table(key) => {
-            names.fields.get(key).cloned().unwrap_or_else(|| key.clone())
-        }
+        FieldKind::Custom(key) | FieldKind::Table(key) => names
+            .fields
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.clone()),
     }
 }
 

@@ -393,8 +393,7 @@ impl<A: BulkApi> Engine<A> {
         let mut in_flight: FuturesUnordered<CallFuture<'_>> = FuturesUnordered::new();
         let mut call_time = Duration::ZERO;
         loop {
-            while in_flight.len() < concurrency && next < chunks.len() && !cancel.is_cancelled()
-            {
+            while in_flight.len() < concurrency && next < chunks.len() && !cancel.is_cancelled() {
                 let ids = chunks[next].clone();
                 next += 1;
                 call_no += 1;

@@ -7,8 +7,8 @@ use tokio_util::sync::CancellationToken;
 use super::BulkError;
 use super::api::{BulkApi, Current};
 use super::fields::FieldSet;
-use super::plan::{ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind};
 use super::plan::new_run_id;
+use super::plan::{ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind};
 use super::runner::{Engine, RunEvent, RunReport};
 use crate::api::model::ApiDate;
 
