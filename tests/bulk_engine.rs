@@ -2,6 +2,8 @@
 //! cancellation, failures, journal, resume and undo logic, cut at exact points.
 //! `tests/bulk.rs` runs the same engine against the sandbox over loopback.
 
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -390,6 +390,7 @@ pub fn edit_tags(current: &[String], add: &[String], remove: &[String]) -> Vec<S
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
