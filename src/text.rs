@@ -1,16 +1,286 @@
 //! Untrusted text: cleaning server strings once where they enter the model, and display
 //! widths in terminal columns (CJK counts two).
+//!
+//! [`clean`] makes text inert for a terminal: no byte of its output can start an escape
+//! sequence, move the cursor, reorder text (bidi controls) or hide text (zero-width
+//! characters). It is idempotent: `clean(&clean(s)) == clean(s)`.
 
-/// Makes a string from the server inert. (Issue 6 completes the rules; this is the entry
-/// point every decoder calls.)
+use std::borrow::Cow;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Tab stops every 8 columns, as terminals set them.
+const TAB_WIDTH: usize = 8;
+
+const ESC: char = '\u{1B}';
+const BEL: char = '\u{07}';
+const CAN: char = '\u{18}';
+const SUB: char = '\u{1A}';
+/// 8-bit String Terminator.
+const ST: char = '\u{9C}';
+
+/// Placeholder for a C1 control (U+0080..U+009F) that does not introduce a sequence:
+/// control pictures exist only for C0.
+const C1_PLACEHOLDER: char = '\u{FFFD}';
+
+/// Makes a string from the server inert:
+/// - whole escape sequences are removed: CSI (`ESC [`, 0x9B), OSC (`ESC ]`, 0x9D; ended by
+///   BEL or ST), DCS, SOS, PM, APC (7- and 8-bit, ended by ST), and the short `ESC x` /
+///   `ESC ( B` forms; an unterminated string sequence swallows the rest, as a terminal
+///   would;
+/// - other C0 controls become control pictures (`␀`, `␇`, a lone ESC `␛`), DEL `␡`, other
+///   C1 controls U+FFFD;
+/// - `\r\n` and a lone `\r` become `\n` (as do U+2028/U+2029); `\n` is kept; tabs are
+///   expanded to spaces (8-column stops);
+/// - bidi embeddings, overrides, isolates and marks (U+202A–U+202E, U+2066–U+2069,
+///   U+200E/F, U+061C) and invisible characters (U+200B–U+200D, U+2060–U+2064, U+FEFF,
+///   U+FFF9–U+FFFB, tag characters U+E0000–U+E007F) are removed;
+/// - the result is NFC.
 pub fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_control() && c != '\n' {
-                '\u{FFFD}'
-            } else {
-                c
+    let stripped = strip_controls(text);
+    let normalised: String = stripped.nfc().collect();
+    expand_tabs(&normalised)
+}
+
+/// [`clean`] for a one-line slot (a list row, a title): line breaks become spaces.
+pub fn clean_line(text: &str) -> String {
+    clean(text).replace('\n', " ")
+}
+
+/// Display width in terminal columns (CJK and most emoji count two).
+pub fn width(text: &str) -> usize {
+    text.graphemes(true).map(grapheme_width).sum()
+}
+
+fn grapheme_width(grapheme: &str) -> usize {
+    // A lone control (only `\n` survives cleaning) takes no column.
+    UnicodeWidthStr::width(grapheme)
+}
+
+/// Fits `text` into `cols` display columns. When it is cut, it ends with `…`; a grapheme
+/// is never split, and a wide character that would straddle the edge is dropped and the
+/// gap padded with a space, so a cut result is exactly `cols` wide.
+pub fn truncate(text: &str, cols: usize) -> Cow<'_, str> {
+    if width(text) <= cols {
+        return Cow::Borrowed(text);
+    }
+    if cols == 0 {
+        return Cow::Borrowed("");
+    }
+    let budget = cols - 1; // one column for the ellipsis
+    let mut out = String::new();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = grapheme_width(grapheme);
+        if used + w > budget {
+            break;
+        }
+        out.push_str(grapheme);
+        used += w;
+    }
+    out.extend(std::iter::repeat_n(' ', budget - used));
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// `text` fitted into exactly `cols` columns: truncated with `…` when too wide, padded
+/// with spaces on the right when narrower.
+pub fn pad(text: &str, cols: usize) -> String {
+    let fitted = truncate(text, cols);
+    let fill = cols.saturating_sub(width(&fitted));
+    let mut out = String::with_capacity(fitted.len() + fill);
+    out.push_str(&fitted);
+    out.extend(std::iter::repeat_n(' ', fill));
+    out
+}
+
+/// `text` fitted into exactly `cols` columns, aligned right (numbers, dates).
+pub fn pad_left(text: &str, cols: usize) -> String {
+    let fitted = truncate(text, cols);
+    let fill = cols.saturating_sub(width(&fitted));
+    let mut out = String::with_capacity(fitted.len() + fill);
+    out.extend(std::iter::repeat_n(' ', fill));
+    out.push_str(&fitted);
+    out
+}
+
+/// Where the escape-sequence state machine is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Ground,
+    /// After ESC.
+    Escape,
+    /// After ESC and intermediates (0x20..=0x2F): waiting for the final byte.
+    EscapeIntermediate,
+    /// Inside a CSI: parameters and intermediates until a final byte 0x40..=0x7E.
+    Csi,
+    /// Inside OSC/DCS/SOS/PM/APC: everything until the terminator.
+    String {
+        bel_ends: bool,
+    },
+    /// Inside a string sequence, after an ESC that may start ST (`ESC \`).
+    StringEscape {
+        bel_ends: bool,
+    },
+}
+
+/// The removal and placeholder pass of [`clean`] (everything but NFC and tabs).
+fn strip_controls(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut state = State::Ground;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        state = match state {
+            State::Ground => ground(c, &mut chars, &mut out),
+            State::Escape => after_escape(c, &mut chars, &mut out),
+            State::EscapeIntermediate => match c {
+                '\u{20}'..='\u{2F}' => State::EscapeIntermediate,
+                '\u{30}'..='\u{7E}' => State::Ground,
+                _ => ground(c, &mut chars, &mut out),
+            },
+            State::Csi => match c {
+                '\u{20}'..='\u{3F}' => State::Csi,
+                '\u{40}'..='\u{7E}' => State::Ground,
+                // A malformed CSI ends here; the character is read afresh (terminals
+                // differ; dropping the partial sequence is the safe common ground).
+                _ => ground(c, &mut chars, &mut out),
+            },
+            State::String { bel_ends } => match c {
+                BEL if bel_ends => State::Ground,
+                ESC => State::StringEscape { bel_ends },
+                ST | CAN | SUB => State::Ground,
+                _ => State::String { bel_ends },
+            },
+            State::StringEscape { bel_ends } => match c {
+                '\\' => State::Ground,
+                ESC => State::StringEscape { bel_ends },
+                // ESC followed by anything else aborts the string and starts a new
+                // escape sequence.
+                _ => after_escape(c, &mut chars, &mut out),
+            },
+        };
+    }
+    if state == State::Escape {
+        out.push('␛');
+    }
+    out
+}
+
+/// The character after an ESC.
+fn after_escape(
+    c: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    out: &mut String,
+) -> State {
+    match c {
+        '[' => State::Csi,
+        ']' => State::String { bel_ends: true },
+        'P' | 'X' | '^' | '_' => State::String { bel_ends: false },
+        '\u{20}'..='\u{2F}' => State::EscapeIntermediate,
+        '\u{30}'..='\u{7E}' => State::Ground,
+        _ => {
+            // Not a sequence: show the ESC, then read this character afresh.
+            out.push('␛');
+            ground(c, chars, out)
+        }
+    }
+}
+
+/// One character read outside any sequence: written (or its placeholder), dropped, or the
+/// start of a sequence.
+fn ground(
+    c: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+    out: &mut String,
+) -> State {
+    match c {
+        '\n' | '\t' => out.push(c),
+        '\r' => {
+            if chars.peek() == Some(&'\n') {
+                chars.next();
             }
-        })
-        .collect()
+            out.push('\n');
+        }
+        '\u{2028}' | '\u{2029}' => out.push('\n'),
+        ESC => return State::Escape,
+        '\u{9B}' => return State::Csi,
+        '\u{9D}' => return State::String { bel_ends: true },
+        '\u{90}' | '\u{98}' | '\u{9E}' | '\u{9F}' => return State::String { bel_ends: false },
+        '\u{00}'..='\u{1F}' => {
+            // Control pictures: U+2400 + code.
+            out.push(char::from_u32(0x2400 + c as u32).unwrap_or(C1_PLACEHOLDER));
+        }
+        '\u{7F}' => out.push('␡'),
+        '\u{80}'..='\u{9F}' => out.push(C1_PLACEHOLDER),
+        c if is_invisible(c) => {}
+        c => out.push(c),
+    }
+    State::Ground
+}
+
+/// Bidi controls and characters that take no space and show nothing.
+fn is_invisible(c: char) -> bool {
+    matches!(c,
+        '\u{061C}'                  // Arabic letter mark
+        | '\u{200B}'..='\u{200F}'   // zero-width space, (non-)joiner, LRM, RLM
+        | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
+        | '\u{2066}'..='\u{2069}'   // bidi isolates
+        | '\u{FEFF}'                // BOM / zero-width no-break space
+        | '\u{FFF9}'..='\u{FFFB}'   // interlinear annotation
+        | '\u{E0000}'..='\u{E007F}' // tag characters (hidden ASCII)
+    )
+}
+
+/// Tabs to spaces up to the next 8-column stop, counting display columns per line.
+fn expand_tabs(text: &str) -> String {
+    if !text.contains('\t') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut column = 0;
+    for c in text.chars() {
+        match c {
+            '\t' => {
+                let fill = TAB_WIDTH - column % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', fill));
+                column += fill;
+            }
+            '\n' => {
+                out.push(c);
+                column = 0;
+            }
+            c => {
+                out.push(c);
+                column += c.width().unwrap_or(0);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn removes_csi_and_osc_keeps_text() {
+        assert_eq!(clean("a\u{1b}[2Jb\u{1b}]0;title\u{7}c"), "abc");
+        assert_eq!(clean("x\u{9b}31my"), "xy");
+    }
+
+    #[test]
+    fn string_sequence_aborted_by_a_new_escape() {
+        assert_eq!(clean("a\u{1b}]0;t\u{1b}[1mb"), "ab");
+    }
+
+    #[test]
+    fn truncates_wide_characters_at_the_edge() {
+        assert_eq!(truncate("工单系统", 4), "工 …");
+        assert_eq!(truncate("工单系统", 8), "工单系统");
+        assert_eq!(truncate("工单系统", 7), "工单系…");
+    }
 }

@@ -74,12 +74,21 @@ pub enum QueryError {
 }
 
 impl ApiError {
-    /// Whether the same request may succeed if sent again later.
+    /// Whether the same request may succeed if sent again later (the client's own retries
+    /// have already been spent when a caller sees the error).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ApiError::RateLimited { .. } | ApiError::Server { .. } | ApiError::Network(_)
-        )
+        match self {
+            ApiError::RateLimited { .. } => true,
+            // Not implemented / version not supported will not change by waiting.
+            ApiError::Server { status, .. } => !matches!(status, 501 | 505),
+            ApiError::Network(network) => matches!(
+                network,
+                NetworkError::Timeout
+                    | NetworkError::ConnectionReset
+                    | NetworkError::ConnectionRefused
+            ),
+            _ => false,
+        }
     }
 }
 

@@ -7,6 +7,8 @@
 
 use chrono::NaiveDate;
 
+use super::model::{DATE_FORMAT, Priority, TicketSource, TicketStatus, TicketType};
+
 use super::error::QueryError;
 use super::model::ApiDate;
 
@@ -111,14 +113,434 @@ pub struct SearchQuery {
 }
 
 impl SearchQuery {
+    /// An empty search (no terms: every ticket the account may see).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Renders the `query` parameter, refusing what the server would misread.
     pub fn render(&self) -> Result<String, QueryError> {
-        todo!("issue 2: render and validate the search language")
+        let terms = self
+            .terms
+            .iter()
+            .map(SearchTerm::render)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(terms.join(" "))
     }
 
     /// Parses what a user typed on the search line into terms, with the same checks.
+    ///
+    /// Terms are separated by whitespace (several spaces count as one). `field:v1,v2` is a
+    /// field term; `createDT`/`updateDT` followed by `<`, `>`, `:`, `<=` or `>=` is a date
+    /// term; anything else is a bare word. For the enum fields (`ticketStatus`,
+    /// `priorityLevel`, `ticketType`, `ticketSource`) a Chinese label or English name is
+    /// turned into its code: `ticketStatus:open,待回应` is `ticketStatus:2,3`.
     pub fn parse(text: &str) -> Result<SearchQuery, QueryError> {
-        let _ = text;
-        todo!("issue 2: parse the search language")
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let mut terms = Vec::with_capacity(tokens.len());
+        for (index, token) in tokens.iter().enumerate() {
+            let term = SearchTerm::parse(token).map_err(|error| {
+                // `createDT< =2017-07-01` (the vendor page's own typo): say that the space
+                // is the problem, not the missing date.
+                match (error, tokens.get(index + 1)) {
+                    (QueryError::BadDate(date), Some(next))
+                        if date.is_empty() && date_field_op(token).is_some() =>
+                    {
+                        QueryError::SpaceInValue(format!("{token} {next}"))
+                    }
+                    (error, _) => error,
+                }
+            })?;
+            terms.push(term);
+        }
+        Ok(SearchQuery {
+            terms,
+            ..SearchQuery::default()
+        })
+    }
+
+    /// The search's query parameters as `(name, value)` pairs: `query`, then `sort_by`,
+    /// `sort_order`, `page` and `per_page` when set.
+    pub fn params(&self) -> Result<Vec<(&'static str, String)>, QueryError> {
+        let mut params = vec![("query", self.render()?)];
+        if let Some(sort) = self.sort_by {
+            params.push(("sort_by", sort.as_str().to_owned()));
+        }
+        if let Some(order) = self.sort_order {
+            params.push(("sort_order", order.as_str().to_owned()));
+        }
+        if let Some(page) = self.page {
+            params.push(("page", page.to_string()));
+        }
+        if let Some(per_page) = self.per_page {
+            params.push(("per_page", per_page.to_string()));
+        }
+        Ok(params)
+    }
+
+    /// Adds a term after checking it renders.
+    pub fn term(mut self, term: SearchTerm) -> Result<Self, QueryError> {
+        term.render()?;
+        self.terms.push(term);
+        Ok(self)
+    }
+
+    /// A bare word: fuzzy match on ticket id, subject or contact name.
+    pub fn word(self, word: impl Into<String>) -> Result<Self, QueryError> {
+        self.term(SearchTerm::Word(word.into()))
+    }
+
+    /// `field:v1,v2`: the field holds any of the values (a substring match for custom
+    /// fields).
+    pub fn field<I, V>(self, field: impl Into<String>, values: I) -> Result<Self, QueryError>
+    where
+        I: IntoIterator<Item = V>,
+        V: Into<String>,
+    {
+        self.term(SearchTerm::Field {
+            field: field.into(),
+            values: values.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// `ticketStatus:c1,c2`. An empty set adds nothing.
+    pub fn status(self, statuses: impl IntoIterator<Item = TicketStatus>) -> Self {
+        self.codes("ticketStatus", statuses.into_iter().map(TicketStatus::code))
+    }
+
+    /// `priorityLevel:c1,c2`. An empty set adds nothing.
+    pub fn priority(self, priorities: impl IntoIterator<Item = Priority>) -> Self {
+        self.codes("priorityLevel", priorities.into_iter().map(Priority::code))
+    }
+
+    /// `ticketType:c1,c2`. An empty set adds nothing.
+    pub fn ticket_type(self, types: impl IntoIterator<Item = TicketType>) -> Self {
+        self.codes("ticketType", types.into_iter().map(TicketType::code))
+    }
+
+    /// `ticketSource:c1,c2`. An empty set adds nothing.
+    pub fn source(self, sources: impl IntoIterator<Item = TicketSource>) -> Self {
+        self.codes("ticketSource", sources.into_iter().map(TicketSource::code))
+    }
+
+    /// `servicerUserId:id,...`: assigned to any of these agents.
+    pub fn assignee(self, ids: impl IntoIterator<Item = u64>) -> Self {
+        self.codes("servicerUserId", ids.into_iter().map(|id| id as i64))
+    }
+
+    /// `servicerGroupId:id,...`: assigned to any of these groups.
+    pub fn group(self, ids: impl IntoIterator<Item = u64>) -> Self {
+        self.codes("servicerGroupId", ids.into_iter().map(|id| id as i64))
+    }
+
+    fn codes(mut self, field: &str, codes: impl Iterator<Item = i64>) -> Self {
+        let values: Vec<String> = codes.map(|code| code.to_string()).collect();
+        if !values.is_empty() {
+            // Numbers and a fixed field name: always valid, so no check is needed.
+            self.terms.push(SearchTerm::Field {
+                field: field.to_owned(),
+                values,
+            });
+        }
+        self
+    }
+
+    /// `createDT<op>date`.
+    pub fn created(mut self, op: DateOp, date: NaiveDate) -> Self {
+        self.terms.push(SearchTerm::Date {
+            field: DateField::Created,
+            op,
+            date,
+        });
+        self
+    }
+
+    /// `updateDT<op>date`.
+    pub fn updated(mut self, op: DateOp, date: NaiveDate) -> Self {
+        self.terms.push(SearchTerm::Date {
+            field: DateField::Updated,
+            op,
+            date,
+        });
+        self
+    }
+
+    pub fn sort(mut self, by: SearchSort, order: SortOrder) -> Self {
+        self.sort_by = Some(by);
+        self.sort_order = Some(order);
+        self
+    }
+
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+}
+
+impl SearchSort {
+    /// The `sort_by` value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SearchSort::Created => "createDT",
+            SearchSort::Updated => "updateDT",
+        }
+    }
+}
+
+impl DateField {
+    /// The field name in the search language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateField::Created => "createDT",
+            DateField::Updated => "updateDT",
+        }
+    }
+}
+
+/// The search language's date format.
+const QUERY_DATE_FORMAT: &str = "%Y-%m-%d";
+
+impl SearchTerm {
+    /// One term as the server reads it.
+    pub fn render(&self) -> Result<String, QueryError> {
+        match self {
+            SearchTerm::Word(word) => {
+                check_value(word)?;
+                // A word that reads as another kind of term would silently mean something
+                // else: `a:b` is a field search, `createDT>...` a date filter.
+                if word.contains(':') || looks_like_date_term(word) {
+                    return Err(QueryError::BadField(word.clone()));
+                }
+                Ok(word.clone())
+            }
+            SearchTerm::Field { field, values } => {
+                check_field(field)?;
+                if values.is_empty() {
+                    return Err(QueryError::EmptyValue);
+                }
+                for value in values {
+                    check_value(value)?;
+                    // A comma inside a value is the list separator: each piece must exist.
+                    if value.split(',').any(str::is_empty) {
+                        return Err(QueryError::EmptyValue);
+                    }
+                }
+                if date_field(field).is_some() {
+                    // `createDT:` takes one day, not a list.
+                    match values.as_slice() {
+                        [one] => {
+                            parse_query_date(one)?;
+                        }
+                        _ => return Err(QueryError::BadDate(values.join(","))),
+                    }
+                }
+                Ok(format!("{field}:{}", values.join(",")))
+            }
+            SearchTerm::Date { field, op, date } => Ok(format!(
+                "{}{}{}",
+                field.as_str(),
+                op.as_str(),
+                date.format(QUERY_DATE_FORMAT)
+            )),
+        }
+    }
+
+    /// Parses one whitespace-free token.
+    pub fn parse(token: &str) -> Result<SearchTerm, QueryError> {
+        if token.is_empty() {
+            return Err(QueryError::EmptyValue);
+        }
+        check_value(token)?;
+        if let Some((field, op, rest)) = date_field_op(token) {
+            let date = parse_query_date(rest)?;
+            return Ok(SearchTerm::Date { field, op, date });
+        }
+        if looks_like_date_term(token) {
+            // `createDT=2017-07-01` and the like: a mistyped operator.
+            let rest = token.get("createDT".len()..).unwrap_or_default();
+            return Err(QueryError::BadDate(rest.to_owned()));
+        }
+        if let Some((field, values)) = token.split_once(':') {
+            check_field(field)?;
+            if values.is_empty() || values.split(',').any(str::is_empty) {
+                return Err(QueryError::EmptyValue);
+            }
+            let values = values
+                .split(',')
+                .map(|value| enum_code(field, value).unwrap_or_else(|| value.to_owned()))
+                .collect();
+            return Ok(SearchTerm::Field {
+                field: field.to_owned(),
+                values,
+            });
+        }
+        Ok(SearchTerm::Word(token.to_owned()))
+    }
+}
+
+/// A label or English name of an enum field's value, as its code.
+fn enum_code(field: &str, value: &str) -> Option<String> {
+    if value.parse::<i64>().is_ok() {
+        return None;
+    }
+    let code = match field {
+        "ticketStatus" => TicketStatus::parse(value).map(TicketStatus::code),
+        "priorityLevel" => Priority::parse(value).map(Priority::code),
+        "ticketType" => TicketType::parse(value).map(TicketType::code),
+        "ticketSource" => TicketSource::parse(value).map(TicketSource::code),
+        _ => None,
+    }?;
+    Some(code.to_string())
+}
+
+fn date_field(name: &str) -> Option<DateField> {
+    match name {
+        "createDT" => Some(DateField::Created),
+        "updateDT" => Some(DateField::Updated),
+        _ => None,
+    }
+}
+
+/// `createDT>=…` split into field, operator and the rest.
+fn date_field_op(token: &str) -> Option<(DateField, DateOp, &str)> {
+    let (field, rest) = if let Some(rest) = token.strip_prefix("createDT") {
+        (DateField::Created, rest)
+    } else {
+        (DateField::Updated, token.strip_prefix("updateDT")?)
+    };
+    // Two-character operators first.
+    for op in [
+        DateOp::OnOrBefore,
+        DateOp::OnOrAfter,
+        DateOp::Before,
+        DateOp::After,
+        DateOp::On,
+    ] {
+        if let Some(date) = rest.strip_prefix(op.as_str()) {
+            return Some((field, op, date));
+        }
+    }
+    None
+}
+
+/// `createDT` or `updateDT` followed by an operator or other punctuation.
+fn looks_like_date_term(token: &str) -> bool {
+    let rest = token
+        .strip_prefix("createDT")
+        .or_else(|| token.strip_prefix("updateDT"));
+    rest.and_then(|rest| rest.chars().next())
+        .is_some_and(|c| c.is_ascii_punctuation() && c != '_')
+}
+
+/// A strict `YYYY-MM-DD`.
+fn parse_query_date(text: &str) -> Result<NaiveDate, QueryError> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(index, byte)| match index {
+            4 | 7 => byte == b'-',
+            _ => byte.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(QueryError::BadDate(text.to_owned()));
+    }
+    NaiveDate::parse_from_str(text, QUERY_DATE_FORMAT)
+        .map_err(|_| QueryError::BadDate(text.to_owned()))
+}
+
+/// Refuses an empty value and one the server would split: any whitespace (the language's
+/// separator; U+3000 included) or control character.
+fn check_value(value: &str) -> Result<(), QueryError> {
+    if value.is_empty() {
+        return Err(QueryError::EmptyValue);
+    }
+    if value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(QueryError::SpaceInValue(value.to_owned()));
+    }
+    Ok(())
+}
+
+/// A field name: `ticketStatus`, `field_1`, `cpxx`: ASCII letters, digits and `_`, not
+/// starting with a digit.
+fn check_field(field: &str) -> Result<(), QueryError> {
+    let mut chars = field.chars();
+    let valid = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(QueryError::BadField(field.to_owned()))
+    }
+}
+
+impl ListQuery {
+    /// The list call's query parameters as `(name, value)` pairs, dates as
+    /// `YYYY-MM-DD HH:MM:SS`. `per_page` appears only when set (the client adds its own
+    /// default).
+    pub fn params(&self) -> Vec<(&'static str, String)> {
+        let mut params = Vec::new();
+        for (name, date) in [
+            ("created_start", self.created_start),
+            ("created_end", self.created_end),
+            ("updated_start", self.updated_start),
+            ("updated_end", self.updated_end),
+        ] {
+            if let Some(date) = date {
+                params.push((name, date.format(DATE_FORMAT).to_string()));
+            }
+        }
+        if let Some(order) = self.order {
+            let (name, order) = match order {
+                ListOrder::Created(order) => ("created_order", order),
+                ListOrder::Updated(order) => ("updated_order", order),
+                ListOrder::Status(order) => ("status_order", order),
+            };
+            params.push((name, order.as_str().to_owned()));
+        }
+        if let Some(page) = self.page {
+            params.push(("page", page.to_string()));
+        }
+        if let Some(per_page) = self.per_page {
+            params.push(("per_page", per_page.to_string()));
+        }
+        params
+    }
+
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Created within `start..=end` (either bound optional).
+    pub fn created(mut self, start: Option<ApiDate>, end: Option<ApiDate>) -> Self {
+        self.created_start = start;
+        self.created_end = end;
+        self
+    }
+
+    /// Updated within `start..=end` (either bound optional).
+    pub fn updated(mut self, start: Option<ApiDate>, end: Option<ApiDate>) -> Self {
+        self.updated_start = start;
+        self.updated_end = end;
+        self
+    }
+
+    pub fn order(mut self, order: ListOrder) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    pub fn page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    pub fn per_page(mut self, per_page: u32) -> Self {
+        self.per_page = Some(per_page);
+        self
     }
 }

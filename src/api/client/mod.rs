@@ -1,0 +1,780 @@
+//! The HTTP client of the 帮我吧 API: one method per call, retries, paging, auth.
+//!
+//! It holds no UI types. Every method is cancel-safe (dropping the future abandons the call).
+
+mod auth;
+mod http;
+mod paging;
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use futures::{Stream, StreamExt, TryStreamExt};
+use reqwest::Method;
+use reqwest::header::{HeaderName, HeaderValue, LOCATION};
+use serde_json::{Value, json};
+use url::Url;
+
+use self::auth::Credentials;
+use self::http::{Answer, Body, Replay, Request, Transport};
+use self::paging::PageKind;
+use super::error::ApiError;
+use super::model::{
+    Agent, Attachment, Company, Contact, Created, DATE_FORMAT, FieldDef, Group, NewTicket, Page,
+    Template, Ticket, TicketChange, UpdateResult,
+};
+use super::query::{ListOrder, ListQuery, SearchQuery, SearchSort};
+use super::{decode, encode};
+
+/// The vendor's limit of ids per show-many and tickets per update-many call.
+pub const BATCH_SIZE: usize = 100;
+
+/// How the client signs in.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Auth {
+    /// HTTP Basic `account:password` on every call.
+    Basic { account: String, password: String },
+    /// A Bearer token from `POST /api/token.php` (Basic `SecretID:Secret`), fetched on first
+    /// use and refreshed before it expires.
+    Token { secret_id: String, secret: String },
+}
+
+impl std::fmt::Debug for Auth {
+    // Never print a secret, not even in a panic or a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::Basic { account, .. } => write!(f, "Basic({account}, ***)"),
+            Auth::Token { secret_id, .. } => write!(f, "Token({secret_id}, ***)"),
+        }
+    }
+}
+
+/// Everything the client needs to know.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// `https://www.bangwo8.com` or a self-hosted origin; a path prefix is allowed.
+    pub base_url: String,
+    pub auth: Auth,
+    /// Plain `http://` to a host other than loopback is refused unless this is set.
+    pub allow_insecure_http: bool,
+    /// A PEM file of extra CA certificates for self-hosted servers.
+    pub ca_file: Option<std::path::PathBuf>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Page size for list and search (the vendor recommends at most 100).
+    pub per_page: u32,
+    /// Calls in flight at once for show many / update many.
+    pub concurrency: usize,
+    /// Retry policy for reads (and updates, which are idempotent).
+    pub retry: RetryPolicy,
+}
+
+impl ClientConfig {
+    pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            auth,
+            allow_insecure_http: false,
+            ca_file: None,
+            timeout: Duration::from_secs(20),
+            per_page: 100,
+            concurrency: 4,
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// Retries on 429, 5xx and dropped connections: exponential backoff with jitter, honouring
+/// `Retry-After`, bounded in count and in total time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub first_delay: Duration,
+    pub max_delay: Duration,
+    /// No retry is started once this much time has passed since the first attempt.
+    pub max_total: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 4,
+            first_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+            max_total: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Notified before each retry, so the console can say "retrying in 4 s".
+pub type RetryObserver = std::sync::Arc<dyn Fn(&ApiError, Duration) + Send + Sync>;
+
+/// The answer of show many: tickets in the order of the ids asked for; ids the server did not
+/// return are listed as missing.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShowMany {
+    pub tickets: Vec<Ticket>,
+    pub missing: Vec<u64>,
+    pub bad_items: Vec<super::model::ItemError>,
+}
+
+/// Which list a page stream walks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListScope {
+    All,
+    Company(u64),
+    Contact(u64),
+}
+
+/// The 帮我吧 API client. Cheap to clone; clones share the connection pool and the token.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+    observer: Option<RetryObserver>,
+}
+
+struct Inner {
+    transport: Transport,
+    credentials: Credentials,
+    per_page: u32,
+    concurrency: usize,
+    /// Set once the v2 show call turned out unknown to this server while the legacy one
+    /// answered, so that later shows go straight to the legacy call.
+    legacy_show: AtomicBool,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.transport.base().as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// Checks the configuration (plain http only to loopback unless allowed, a readable CA
+    /// file) and sets up the connection pool. Sends nothing.
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let transport = Transport::new(&config)?;
+        let credentials = Credentials::new(&config.auth)?;
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                credentials,
+                per_page: config.per_page.max(1),
+                concurrency: config.concurrency.max(1),
+                legacy_show: AtomicBool::new(false),
+            }),
+            observer: None,
+        })
+    }
+
+    /// Sets a callback told about every retry.
+    pub fn with_retry_observer(mut self, observer: RetryObserver) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The configured base URL, as parsed.
+    pub fn base_url(&self) -> &Url {
+        self.inner.transport.base()
+    }
+
+    /// One page of list (admin), a company's or a contact's tickets.
+    pub async fn list(
+        &self,
+        scope: &ListScope,
+        query: &ListQuery,
+    ) -> Result<Page<Ticket>, ApiError> {
+        let url = self.list_url(scope, query)?;
+        self.fetch_page(PageKind::List, url).await
+    }
+
+    /// Every page, following `next_page` only on the configured origin.
+    pub fn list_pages(
+        &self,
+        scope: ListScope,
+        query: ListQuery,
+    ) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
+        let first = self.list_url(&scope, &query);
+        paging::pages(self.clone(), PageKind::List, first)
+    }
+
+    /// One page of search (any agent). Results hold only id, subject, dates and url.
+    pub async fn search(&self, query: &SearchQuery) -> Result<Page<Ticket>, ApiError> {
+        let url = self.search_url(query)?;
+        self.fetch_page(PageKind::Search, url).await
+    }
+
+    /// Every page of a search.
+    pub fn search_pages(
+        &self,
+        query: SearchQuery,
+    ) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
+        let first = self.search_url(&query);
+        paging::pages(self.clone(), PageKind::Search, first)
+    }
+
+    /// Show one ticket (admin): the v2 call, falling back to the legacy one when the server
+    /// does not know v2 (404, an error body, or a shape that does not decode).
+    pub async fn show(&self, id: u64) -> Result<Ticket, ApiError> {
+        let not_found = || ApiError::NotFound(Some(format!("ticket {id}")));
+        if !self.inner.legacy_show.load(Ordering::Relaxed) {
+            let v2 = self.endpoint(&format!("/api/v1/tickets/{id}_v2.json"), &[])?;
+            match self
+                .get(v2)
+                .await
+                .and_then(|answer| decode::show(&answer.body))
+            {
+                Ok(Some(ticket)) => return Ok(ticket),
+                Ok(None) => return Err(not_found()),
+                Err(
+                    ApiError::NotFound(_) | ApiError::Reported { .. } | ApiError::Decode { .. },
+                ) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        let legacy = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
+        match self.get(legacy).await {
+            Ok(answer) => {
+                let ticket = decode::show(&answer.body)?.ok_or_else(not_found)?;
+                self.inner.legacy_show.store(true, Ordering::Relaxed);
+                Ok(ticket)
+            }
+            Err(ApiError::NotFound(_)) => Err(not_found()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Show any number of tickets (admin), 100 ids a call, bounded concurrency. Repeated ids
+    /// are asked for once. Any call failing fails the whole.
+    pub async fn show_many(&self, ids: &[u64]) -> Result<ShowMany, ApiError> {
+        let ids = distinct(ids);
+        let pages: Vec<Page<Ticket>> = futures::stream::iter(ids.chunks(BATCH_SIZE))
+            .map(|chunk| async move {
+                let url = self.endpoint(
+                    "/api/v1/tickets/show_many.json",
+                    &[("ids", join_ids(chunk))],
+                )?;
+                let answer = self.get(url).await?;
+                decode::show_many(&answer.body)
+            })
+            .buffered(self.inner.concurrency)
+            .try_collect()
+            .await?;
+        let mut found: HashMap<u64, Ticket> = HashMap::new();
+        let mut bad_items = Vec::new();
+        for page in pages {
+            for ticket in page.items {
+                found.entry(ticket.id).or_insert(ticket);
+            }
+            bad_items.extend(page.bad_items);
+        }
+        let unreadable: HashSet<u64> = bad_items.iter().filter_map(|bad| bad.ticket_id).collect();
+        let mut answer = ShowMany {
+            bad_items,
+            ..ShowMany::default()
+        };
+        for id in ids {
+            match found.remove(&id) {
+                Some(ticket) => answer.tickets.push(ticket),
+                // An id the server sent but that did not decode is reported in bad_items.
+                None if unreadable.contains(&id) => {}
+                None => answer.missing.push(id),
+            }
+        }
+        Ok(answer)
+    }
+
+    /// Create a ticket (admin), with a fresh `Requestid` so a retry cannot make two.
+    pub async fn create(&self, ticket: &NewTicket) -> Result<Created, ApiError> {
+        let url = self.endpoint("/api/v1/tickets.json", &[])?;
+        // One id for every attempt of this create: the server drops the repeats.
+        let request_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+            .map_err(|_| ApiError::Config("cannot make a request id".into()))?;
+        let request = Request {
+            method: Method::POST,
+            url,
+            body: Body::Json(json!({ "ticket": encode::new_ticket(ticket) })),
+            headers: vec![(HeaderName::from_static("requestid"), request_id)],
+            replay: Replay::Safe,
+        };
+        let answer = self.send(request).await?;
+        let location = answer
+            .headers
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(crate::text::clean);
+        match decode::ticket_envelope(&answer.body) {
+            Ok(created) => Ok(Created {
+                ticket: created,
+                location,
+            }),
+            // A bare acknowledgement still names the new ticket in its Location.
+            Err(error @ ApiError::Decode { .. }) => {
+                match location.as_deref().and_then(ticket_id_of_location) {
+                    Some(id) => Ok(Created {
+                        ticket: Ticket {
+                            id,
+                            subject: crate::text::clean(&ticket.subject),
+                            ..Ticket::default()
+                        },
+                        location,
+                    }),
+                    None => Err(error),
+                }
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Update one ticket (any agent); a reply in the change is added as a reply.
+    pub async fn update(&self, id: u64, change: &TicketChange) -> Result<Ticket, ApiError> {
+        let url = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
+        let answer = self
+            .send(Request {
+                method: Method::PUT,
+                url,
+                body: Body::Json(json!({ "ticket": encode::change(change) })),
+                headers: Vec::new(),
+                replay: Replay::Safe,
+            })
+            .await
+            .map_err(|error| name_not_found(error, || format!("ticket {id}")))?;
+        match decode::ticket_envelope(&answer.body) {
+            Ok(ticket) => Ok(ticket),
+            // `{"status": "0", "message": "Insert ok"}`: done, but no ticket to show.
+            Err(ApiError::Decode { .. }) if is_write_ack(&answer.body) => Ok(Ticket {
+                id,
+                ..Ticket::default()
+            }),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The same change to many tickets, 100 a call; per-ticket results in the ids' order.
+    /// When some calls fail and others succeed, the tickets of a failed call carry its error;
+    /// when every call fails, the first error is returned.
+    pub async fn update_many(
+        &self,
+        ids: &[u64],
+        change: &TicketChange,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        let body = json!({ "ticket": encode::change(change) });
+        let batches: Vec<Vec<u64>> = ids.chunks(BATCH_SIZE).map(<[u64]>::to_vec).collect();
+        self.update_batches(batches, |batch| {
+            let query = vec![("ids", join_ids(batch))];
+            (query, body.clone())
+        })
+        .await
+    }
+
+    /// A change of its own for each ticket, 100 a call; per-ticket results in order, with
+    /// the same partial-failure rule as [`Client::update_many`].
+    pub async fn update_each(
+        &self,
+        changes: &[(u64, TicketChange)],
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        let bodies: HashMap<usize, Value> = changes
+            .chunks(BATCH_SIZE)
+            .enumerate()
+            .map(|(index, chunk)| {
+                let tickets: Vec<Value> = chunk
+                    .iter()
+                    .map(|(id, change)| encode::change_for(*id, change))
+                    .collect();
+                (index, json!({ "tickets": tickets }))
+            })
+            .collect();
+        let batches: Vec<Vec<u64>> = changes
+            .chunks(BATCH_SIZE)
+            .map(|chunk| chunk.iter().map(|(id, _)| *id).collect())
+            .collect();
+        let mut index = 0;
+        self.update_batches(batches, |_| {
+            let body = bodies.get(&index).cloned().unwrap_or(Value::Null);
+            index += 1;
+            (Vec::new(), body)
+        })
+        .await
+    }
+
+    pub async fn ticket_fields(&self) -> Result<Vec<FieldDef>, ApiError> {
+        let answer = self.get_path("/api/v1/tickets/ticket_fields.json").await?;
+        decode::field_defs(&answer.body)
+    }
+
+    pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
+        let answer = self.get_path("/api/v1/supports.json").await?;
+        decode::agents(&answer.body)
+    }
+
+    pub async fn agent(&self, id: u64) -> Result<Agent, ApiError> {
+        let answer = self
+            .get_path(&format!("/api/v1/supports/{id}.json"))
+            .await
+            .map_err(|error| name_not_found(error, || format!("agent {id}")))?;
+        decode::agent(&answer.body)
+    }
+
+    pub async fn group(&self, id: u64) -> Result<Group, ApiError> {
+        let answer = self
+            .get_path(&format!("/api/v1/supportgroups/{id}.json"))
+            .await
+            .map_err(|error| name_not_found(error, || format!("group {id}")))?;
+        decode::group(&answer.body)
+    }
+
+    pub async fn contact(&self, id: u64) -> Result<Contact, ApiError> {
+        let answer = self
+            .get_path(&format!("/api/v1/users/{id}.json"))
+            .await
+            .map_err(|error| name_not_found(error, || format!("contact {id}")))?;
+        decode::contact(&answer.body)
+    }
+
+    pub async fn company(&self, id: u64) -> Result<Company, ApiError> {
+        let answer = self
+            .get_path(&format!("/api/v1/companies/{id}.json"))
+            .await
+            .map_err(|error| name_not_found(error, || format!("company {id}")))?;
+        decode::company(&answer.body)
+    }
+
+    pub async fn templates(&self) -> Result<Vec<Template>, ApiError> {
+        let answer = self.get_path("/api/v1/tickettemplates.json").await?;
+        decode::templates(&answer.body)
+    }
+
+    /// Upload a file for a reply or an attachment field; answers the token to send.
+    /// Retried only when the server certainly did not store it (429, 503, refused), since
+    /// a repeated upload would store the file twice.
+    pub async fn upload(
+        &self,
+        file_name: &str,
+        bytes: Vec<u8>,
+        reply_id: Option<u64>,
+    ) -> Result<Attachment, ApiError> {
+        let mut query = vec![("filename", file_name.to_owned())];
+        if let Some(reply_id) = reply_id {
+            query.push(("ticketReplyId", reply_id.to_string()));
+        }
+        let url = self.endpoint("/api/v1/uploads.json", &query)?;
+        let answer = self
+            .send(Request {
+                method: Method::POST,
+                url,
+                body: Body::Binary {
+                    bytes,
+                    content_type: "application/binary",
+                },
+                headers: Vec::new(),
+                replay: Replay::OnlyIfUnprocessed,
+            })
+            .await?;
+        decode::attachment(&answer.body)
+    }
+
+    // ----- plumbing -----
+
+    fn endpoint(&self, path: &str, query: &[(&str, String)]) -> Result<Url, ApiError> {
+        self.inner.transport.endpoint(path, query)
+    }
+
+    pub(crate) fn same_origin(&self, url: &Url) -> bool {
+        self.inner.transport.same_origin(url)
+    }
+
+    /// A page size never above the configured one.
+    fn page_size(&self, asked: Option<u32>) -> u32 {
+        asked
+            .unwrap_or(self.inner.per_page)
+            .clamp(1, self.inner.per_page)
+    }
+
+    fn list_url(&self, scope: &ListScope, query: &ListQuery) -> Result<Url, ApiError> {
+        let path = match scope {
+            ListScope::All => "/api/v1/tickets.json".to_owned(),
+            ListScope::Company(id) => format!("/api/v1/companies/{id}/tickets.json"),
+            ListScope::Contact(id) => format!("/api/v1/users/{id}/tickets.json"),
+        };
+        let mut params: Vec<(&str, String)> = Vec::new();
+        let dates = [
+            ("created_start", &query.created_start),
+            ("created_end", &query.created_end),
+            ("updated_start", &query.updated_start),
+            ("updated_end", &query.updated_end),
+        ];
+        for (name, date) in dates {
+            if let Some(date) = date {
+                params.push((name, date.format(DATE_FORMAT).to_string()));
+            }
+        }
+        if let Some(order) = query.order {
+            let (name, order) = match order {
+                ListOrder::Created(order) => ("created_order", order),
+                ListOrder::Updated(order) => ("updated_order", order),
+                ListOrder::Status(order) => ("status_order", order),
+            };
+            params.push((name, order.as_str().to_owned()));
+        }
+        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
+        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        self.endpoint(&path, &params)
+    }
+
+    fn search_url(&self, query: &SearchQuery) -> Result<Url, ApiError> {
+        let mut params: Vec<(&str, String)> = vec![("query", query.render()?)];
+        if let Some(sort) = query.sort_by {
+            let sort = match sort {
+                SearchSort::Created => "createDT",
+                SearchSort::Updated => "updateDT",
+            };
+            params.push(("sort_by", sort.to_owned()));
+        }
+        if let Some(order) = query.sort_order {
+            params.push(("sort_order", order.as_str().to_owned()));
+        }
+        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
+        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        self.endpoint("/api/v1/tickets/search.json", &params)
+    }
+
+    pub(crate) async fn fetch_page(
+        &self,
+        kind: PageKind,
+        url: Url,
+    ) -> Result<Page<Ticket>, ApiError> {
+        let answer = self.get(url).await?;
+        match kind {
+            PageKind::List => decode::ticket_page(&answer.body),
+            PageKind::Search => decode::search_page(&answer.body),
+        }
+    }
+
+    async fn get_path(&self, path: &str) -> Result<Answer, ApiError> {
+        let url = self.endpoint(path, &[])?;
+        self.get(url).await
+    }
+
+    async fn get(&self, url: Url) -> Result<Answer, ApiError> {
+        self.send(Request::get(url)).await
+    }
+
+    /// Sends with the configured credentials and the retry policy.
+    async fn send(&self, request: Request) -> Result<Answer, ApiError> {
+        let request = &request;
+        self.inner
+            .transport
+            .with_retries(request.replay, self.observer.as_ref(), || {
+                self.attempt_signed_in(request)
+            })
+            .await
+    }
+
+    /// One attempt; with token auth, a refused token is replaced once and the call repeated.
+    async fn attempt_signed_in(&self, request: &Request) -> Result<Answer, ApiError> {
+        let credentials = &self.inner.credentials;
+        let header = credentials
+            .header(|secret| self.fetch_token(secret))
+            .await?;
+        match self.inner.transport.attempt(request, Some(&header)).await {
+            Err(ApiError::BadCredentials) if credentials.is_token() => {
+                credentials.invalidate(&header).await;
+                let header = credentials
+                    .header(|secret| self.fetch_token(secret))
+                    .await?;
+                self.inner.transport.attempt(request, Some(&header)).await
+            }
+            other => other,
+        }
+    }
+
+    /// `POST /api/token.php` with Basic `SecretID:Secret`; one attempt (the caller's retry
+    /// loop covers it).
+    async fn fetch_token(&self, secret: HeaderValue) -> Result<(String, u64), ApiError> {
+        let url = self.endpoint("/api/token.php", &[])?;
+        let request = Request {
+            method: Method::POST,
+            url,
+            body: Body::Form(vec![(
+                "grant_type".to_owned(),
+                "client_credentials".to_owned(),
+            )]),
+            headers: Vec::new(),
+            replay: Replay::Safe,
+        };
+        let answer = self
+            .inner
+            .transport
+            .attempt(&request, Some(&secret))
+            .await?;
+        decode::token(&answer.body)
+    }
+
+    /// Runs update-many batches with bounded concurrency and merges the per-ticket results
+    /// in the order of `batches`.
+    async fn update_batches<F>(
+        &self,
+        batches: Vec<Vec<u64>>,
+        mut request_of: F,
+    ) -> Result<Vec<UpdateResult>, ApiError>
+    where
+        F: FnMut(&[u64]) -> (Vec<(&'static str, String)>, Value),
+    {
+        if batches.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut requests = Vec::with_capacity(batches.len());
+        for batch in &batches {
+            let (query, body) = request_of(batch);
+            let url = self.endpoint("/api/v1/tickets/update_many.json", &query)?;
+            requests.push(Request {
+                method: Method::PUT,
+                url,
+                body: Body::Json(body),
+                headers: Vec::new(),
+                replay: Replay::Safe,
+            });
+        }
+        let answers: Vec<Result<Vec<UpdateResult>, ApiError>> = futures::stream::iter(requests)
+            .map(|request| async move {
+                let answer = self.send(request).await?;
+                decode::update_results(&answer.body)
+            })
+            .buffered(self.inner.concurrency)
+            .collect()
+            .await;
+        if let Some(Err(first)) = answers.first()
+            && answers.iter().all(Result::is_err)
+        {
+            return Err(first.clone());
+        }
+        let mut merged = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        for (batch, answer) in batches.iter().zip(answers) {
+            match answer {
+                Ok(results) => merged.extend(merge_results(batch, results)),
+                Err(error) => merged.extend(batch.iter().map(|id| UpdateResult {
+                    ticket_id: *id,
+                    success: false,
+                    error: error.to_string(),
+                })),
+            }
+        }
+        Ok(merged)
+    }
+}
+
+/// One result per id asked for, in that order; an id the server did not report is a failure.
+fn merge_results(ids: &[u64], results: Vec<UpdateResult>) -> Vec<UpdateResult> {
+    let mut by_id: HashMap<u64, VecDeque<UpdateResult>> = HashMap::new();
+    for result in results {
+        by_id.entry(result.ticket_id).or_default().push_back(result);
+    }
+    ids.iter()
+        .map(|id| {
+            by_id
+                .get_mut(id)
+                .and_then(VecDeque::pop_front)
+                .unwrap_or_else(|| UpdateResult {
+                    ticket_id: *id,
+                    success: false,
+                    error: "the server did not report a result for this ticket".into(),
+                })
+        })
+        .collect()
+}
+
+/// The ids in their first-seen order, each once.
+fn distinct(ids: &[u64]) -> Vec<u64> {
+    let mut seen = HashSet::new();
+    ids.iter().copied().filter(|id| seen.insert(*id)).collect()
+}
+
+fn join_ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+fn name_not_found(error: ApiError, what: impl FnOnce() -> String) -> ApiError {
+    match error {
+        ApiError::NotFound(_) => ApiError::NotFound(Some(what())),
+        other => other,
+    }
+}
+
+/// `.../tickets/123.json` or `.../tickets/123_v2.json` to 123.
+fn ticket_id_of_location(location: &str) -> Option<u64> {
+    let path = location.split(['?', '#']).next()?;
+    let last = path.trim_end_matches('/').rsplit('/').next()?;
+    let stem = last.strip_suffix(".json").unwrap_or(last);
+    let stem = stem.strip_suffix("_v2").unwrap_or(stem);
+    stem.parse().ok().filter(|id| *id > 0)
+}
+
+/// `{"status": "0", "message": "Insert ok", ...}`: a write the server acknowledges without
+/// sending the ticket back.
+fn is_write_ack(body: &[u8]) -> bool {
+    let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) else {
+        return false;
+    };
+    !map.contains_key("ticket")
+        && match map.get("status") {
+            Some(Value::String(status)) => status.trim() == "0",
+            Some(Value::Number(status)) => status.as_i64() == Some(0),
+            _ => false,
+        }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_names_the_ticket() {
+        assert_eq!(
+            ticket_id_of_location("https://www.bangwo8.com/api/v1/tickets/110.json"),
+            Some(110)
+        );
+        assert_eq!(
+            ticket_id_of_location("/api/v1/tickets/7_v2.json?x=1"),
+            Some(7)
+        );
+        assert_eq!(ticket_id_of_location("/api/v1/tickets/{id}.json"), None);
+    }
+
+    #[test]
+    fn results_merge_in_the_ids_order() {
+        let result = |id, success| UpdateResult {
+            ticket_id: id,
+            success,
+            error: String::new(),
+        };
+        let merged = merge_results(&[3, 1, 2], vec![result(1, true), result(3, false)]);
+        assert_eq!(
+            merged
+                .iter()
+                .map(|r| (r.ticket_id, r.success))
+                .collect::<Vec<_>>(),
+            vec![(3, false), (1, true), (2, false)]
+        );
+        assert!(!merged[2].error.is_empty());
+    }
+
+    #[test]
+    fn acknowledgements_are_recognised() {
+        assert!(is_write_ack(
+            br#"{"status":"0","message":"Insert ok","data":false}"#
+        ));
+        assert!(!is_write_ack(br#"{"status":"1","message":"failed"}"#));
+        assert!(!is_write_ack(b"not json"));
+    }
+
+    #[test]
+    fn ids_are_asked_once_in_order() {
+        assert_eq!(distinct(&[5, 3, 5, 1, 3]), vec![5, 3, 1]);
+        assert_eq!(join_ids(&[1, 22, 333]), "1,22,333");
+    }
+}
