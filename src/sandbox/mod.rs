@@ -1,15 +1,511 @@
 //! A local server faithful to the vendor's API: roles, quirks and faults included.
+//!
+//! [`start`] binds a loopback port and serves an in-memory store seeded deterministically
+//! from [`SandboxOptions::seed`]; `gongdan sandbox` ([`run`]) does the same from the command
+//! line. Every live quirk of `shared/spec/API-NOTES.md` is a switch in [`Quirks`], and faults
+//! (latency, 500s, 429s, dropped connections, truncated bodies, hangs) can be changed at run
+//! time through [`Sandbox::set_faults`] and [`Sandbox::push_fault`].
+//!
+//! Sandbox-only (not on the vendor's page): `GET /api/v1/tickets/{id}/replies.json`.
 
-/// Flags of `gongdan sandbox`. (Issue 2 fills these in.)
-#[derive(Debug, Clone, clap::Args)]
-pub struct SandboxArgs {}
+mod auth;
+mod changes;
+mod enums;
+mod faults;
+mod render;
+mod routes;
+mod search;
+mod seed;
+mod server;
+mod store;
+mod tickets;
 
-/// Runs the sandbox until Ctrl-C.
-pub async fn run(args: SandboxArgs) -> anyhow_free::Result {
-    let _ = args;
-    Ok(())
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio_util::sync::CancellationToken;
+
+pub use faults::{Fault, Faults};
+
+/// One sign-in: an account name (the vendor's accounts are e-mail addresses) and a password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub account: String,
+    pub password: String,
 }
 
-mod anyhow_free {
-    pub type Result = std::result::Result<(), Box<dyn std::error::Error + Send + Sync>>;
+impl Account {
+    pub fn new(account: impl Into<String>, password: impl Into<String>) -> Self {
+        Account {
+            account: account.into(),
+            password: password.into(),
+        }
+    }
+}
+
+/// The live servers' departures from the vendor's page, each switchable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quirks {
+    /// Numbers in tickets and counts go out as numeric strings (`"ticketStatus": "2"`).
+    pub string_numbers: bool,
+    /// Both show calls answer either shape (object or array of one), alternating by id.
+    pub show_both_shapes: bool,
+    /// An unknown id on show answers HTTP 200 with `{"ticket": []}` (legacy) or `null` (v2)
+    /// instead of 404.
+    pub not_found_as_200: bool,
+    /// Search answers `{"tickets": {"count": N, "results": [...]}}`.
+    pub nested_search: bool,
+    /// Errors come inside HTTP 200: `{"errcode": "100047", ...}` for an unknown path,
+    /// `{"state": "403", ...}` for a forbidden call.
+    pub errors_in_200: bool,
+    /// Ticket bodies carry `\'`, an escape JSON does not allow.
+    pub invalid_escapes: bool,
+    /// Update answers carry `ticketStatus` as its Chinese label (`"已解决"`), as on the page.
+    pub echo_labels: bool,
+    /// An update moves `updateDT` to now. Off: `updateDT` stays stale, as some servers do.
+    pub bump_update_dt: bool,
+}
+
+impl Default for Quirks {
+    /// The page's documented shapes, plus what every live server does (numeric strings,
+    /// labels echoed on update, `updateDT` kept true).
+    fn default() -> Self {
+        Quirks {
+            string_numbers: true,
+            show_both_shapes: false,
+            not_found_as_200: false,
+            nested_search: false,
+            errors_in_200: false,
+            invalid_escapes: false,
+            echo_labels: true,
+            bump_update_dt: true,
+        }
+    }
+}
+
+impl Quirks {
+    /// Exactly what the vendor's page documents: no quirk at all.
+    pub fn none() -> Self {
+        Quirks {
+            string_numbers: false,
+            show_both_shapes: false,
+            not_found_as_200: false,
+            nested_search: false,
+            errors_in_200: false,
+            invalid_escapes: false,
+            echo_labels: false,
+            bump_update_dt: true,
+        }
+    }
+
+    /// Every quirk seen on live servers at once.
+    pub fn live() -> Self {
+        Quirks {
+            string_numbers: true,
+            show_both_shapes: true,
+            not_found_as_200: true,
+            nested_search: true,
+            errors_in_200: true,
+            invalid_escapes: true,
+            echo_labels: true,
+            bump_update_dt: true,
+        }
+    }
+}
+
+/// Everything [`start`] needs.
+#[derive(Debug, Clone)]
+pub struct SandboxOptions {
+    /// Where to listen; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// How many tickets to seed.
+    pub tickets: usize,
+    /// The same seed gives the same data.
+    pub seed: u64,
+    /// Added to every answer.
+    pub latency: Duration,
+    /// Fraction (0.0..=1.0) of requests answered with a 500 and an HTML body.
+    pub fail_rate: f64,
+    /// Requests per second above which the sandbox answers 429 with `Retry-After`.
+    pub rate_limit: Option<u32>,
+    /// The largest `per_page` honoured; larger requests are cut down to it.
+    pub max_per_page: u32,
+    pub quirks: Quirks,
+    /// The administrator: may call everything.
+    pub admin: Account,
+    /// An ordinary agent: may update and search, gets 403 on list/show/create.
+    pub agent: Account,
+    /// SecretID and Secret for `POST /api/token.php` (the token acts as the admin).
+    pub api_secret: Account,
+    /// How long a Bearer token lives.
+    pub token_ttl: Duration,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        SandboxOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tickets: 500,
+            seed: 1,
+            latency: Duration::ZERO,
+            fail_rate: 0.0,
+            rate_limit: None,
+            max_per_page: 100,
+            quirks: Quirks::default(),
+            admin: Account::new("admin@example.com", "admin-pass"),
+            agent: Account::new("agent@example.com", "agent-pass"),
+            api_secret: Account::new("sandbox-secret-id", "sandbox-secret"),
+            token_ttl: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// The calls the sandbox knows, for counting requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Route {
+    List,
+    CompanyTickets,
+    ContactTickets,
+    Show,
+    ShowLegacy,
+    ShowMany,
+    Create,
+    Update,
+    UpdateMany,
+    Search,
+    TicketFields,
+    Supports,
+    Support,
+    SupportGroup,
+    User,
+    Company,
+    TicketTemplates,
+    Upload,
+    Token,
+    /// Sandbox-only: a ticket's replies.
+    Replies,
+    /// A path or method the API does not have.
+    Unknown,
+}
+
+impl Route {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::List => "list",
+            Route::CompanyTickets => "company_tickets",
+            Route::ContactTickets => "contact_tickets",
+            Route::Show => "show",
+            Route::ShowLegacy => "show_legacy",
+            Route::ShowMany => "show_many",
+            Route::Create => "create",
+            Route::Update => "update",
+            Route::UpdateMany => "update_many",
+            Route::Search => "search",
+            Route::TicketFields => "ticket_fields",
+            Route::Supports => "supports",
+            Route::Support => "support",
+            Route::SupportGroup => "supportgroup",
+            Route::User => "user",
+            Route::Company => "company",
+            Route::TicketTemplates => "tickettemplates",
+            Route::Upload => "upload",
+            Route::Token => "token",
+            Route::Replies => "replies",
+            Route::Unknown => "unknown",
+        }
+    }
+}
+
+/// One request as the sandbox received it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Path and query, as sent.
+    pub path: String,
+    pub route: Route,
+    pub had_authorization: bool,
+    /// The `Requestid` header, if any.
+    pub request_id: Option<String>,
+}
+
+/// State shared by the connection tasks and the [`Sandbox`] handle.
+pub(crate) struct Shared {
+    pub(crate) opts: SandboxOptions,
+    pub(crate) base_url: String,
+    pub(crate) store: Mutex<store::Store>,
+    pub(crate) faults: Mutex<faults::FaultState>,
+    pub(crate) log: Mutex<Vec<RecordedRequest>>,
+}
+
+/// Locks a mutex even if a panicking test thread poisoned it: the data stays usable.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A running sandbox. Dropping it without [`Sandbox::shutdown`] also stops the server.
+pub struct Sandbox {
+    shared: Arc<Shared>,
+    addr: SocketAddr,
+    cancel: CancellationToken,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+/// Binds `opts.addr`, seeds the store and serves in the background; returns at once.
+pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
+    let listener = tokio::net::TcpListener::bind(opts.addr).await?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let store = seed::seed_store(&opts);
+    let fault_state = faults::FaultState::new(
+        Faults {
+            latency: opts.latency,
+            fail_rate: opts.fail_rate,
+            rate_limit: opts.rate_limit,
+            next: Vec::new(),
+        },
+        opts.seed,
+    );
+    let shared = Arc::new(Shared {
+        opts,
+        base_url,
+        store: Mutex::new(store),
+        faults: Mutex::new(fault_state),
+        log: Mutex::new(Vec::new()),
+    });
+    let cancel = CancellationToken::new();
+    let task = tokio::spawn(server::serve(listener, shared.clone(), cancel.clone()));
+    Ok(Sandbox {
+        shared,
+        addr,
+        cancel,
+        task: Some(task),
+    })
+}
+
+impl Sandbox {
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    pub fn options(&self) -> &SandboxOptions {
+        &self.shared.opts
+    }
+
+    /// How many requests reached `route` (counted on arrival, before auth and faults).
+    pub fn request_count(&self, route: Route) -> u64 {
+        lock(&self.shared.log)
+            .iter()
+            .filter(|request| request.route == route)
+            .count() as u64
+    }
+
+    /// Every request so far, oldest first.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// The ticket as stored (numbers as numbers, dropdowns as option ids), or `None`.
+    pub fn ticket(&self, id: u64) -> Option<Value> {
+        lock(&self.shared.store).ticket(id).cloned()
+    }
+
+    /// Every stored ticket id, ascending.
+    pub fn ticket_ids(&self) -> Vec<u64> {
+        lock(&self.shared.store).ticket_ids()
+    }
+
+    /// How many times ticket `id` was updated (update and update many).
+    pub fn update_count(&self, id: u64) -> u64 {
+        lock(&self.shared.store).update_count(id)
+    }
+
+    /// The replies stored on ticket `id` (the seeded ones and those added by updates).
+    pub fn replies(&self, id: u64) -> Vec<Value> {
+        lock(&self.shared.store).replies(id)
+    }
+
+    /// Replaces the faults (latency, fail rate, rate limit, queued one-shot faults).
+    pub fn set_faults(&self, faults: Faults) {
+        lock(&self.shared.faults).set(faults);
+    }
+
+    /// Queues a one-shot fault for the next request that arrives.
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).push(fault);
+    }
+
+    /// Stores a ticket exactly as given and serves it verbatim (no quirk applied), for
+    /// hostile-data tests. Its id is its `ticketId` if that reads as a number, else the next
+    /// free id. Returns the id.
+    pub fn insert_ticket(&self, ticket: Value) -> u64 {
+        lock(&self.shared.store).insert_raw(ticket)
+    }
+
+    /// Stops accepting, closes open connections and waits for the server task.
+    pub async fn shutdown(mut self) {
+        self.cancel.cancel();
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// Flags of `gongdan sandbox`.
+#[derive(Debug, Clone, clap::Args)]
+#[command(
+    after_help = "Sandbox-only (not on the vendor's page, an assumption): \
+GET /api/v1/tickets/{id}/replies.json lists a ticket's replies.\n\
+Token auth: POST /api/token.php with Basic SecretID:Secret (defaults \
+sandbox-secret-id:sandbox-secret) and grant_type=client_credentials."
+)]
+pub struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// How many tickets to seed.
+    #[arg(long, default_value_t = 500)]
+    pub tickets: usize,
+    /// Seed of the generated data: the same seed gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Latency added to every answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Fraction of requests (0.0 to 1.0) answered with a 500 and an HTML body.
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Requests per second above which the sandbox answers 429 with Retry-After.
+    #[arg(long)]
+    pub rate_limit: Option<u32>,
+    /// Largest per_page honoured.
+    #[arg(long, default_value_t = 100)]
+    pub max_per_page: u32,
+    /// Administrator account (may call everything).
+    #[arg(long, default_value = "admin@example.com")]
+    pub admin_account: String,
+    #[arg(long, default_value = "admin-pass")]
+    pub admin_password: String,
+    /// Ordinary agent account (may update and search only).
+    #[arg(long, default_value = "agent@example.com")]
+    pub agent_account: String,
+    #[arg(long, default_value = "agent-pass")]
+    pub agent_password: String,
+    /// SecretID for POST /api/token.php.
+    #[arg(long, default_value = "sandbox-secret-id")]
+    pub secret_id: String,
+    /// Secret for POST /api/token.php.
+    #[arg(long, default_value = "sandbox-secret")]
+    pub secret: String,
+    /// Lifetime of Bearer tokens, in seconds.
+    #[arg(long, default_value_t = 3600)]
+    pub token_ttl_secs: u64,
+    /// Turn every live quirk on (the switches below can then turn single ones off).
+    #[arg(long)]
+    pub live_quirks: bool,
+    /// Send numbers as numbers (live servers send numeric strings).
+    #[arg(long)]
+    pub no_string_numbers: bool,
+    /// Let both show calls answer either shape (object or array of one).
+    #[arg(long)]
+    pub show_both_shapes: bool,
+    /// Answer an unknown ticket id on show with HTTP 200 and an empty ticket.
+    #[arg(long)]
+    pub not_found_200: bool,
+    /// Answer search in the nested live shape {"tickets": {"count", "results"}}.
+    #[arg(long)]
+    pub nested_search: bool,
+    /// Answer unknown paths and forbidden calls with HTTP 200 and an error body.
+    #[arg(long)]
+    pub errors_in_200: bool,
+    /// Put invalid JSON escapes (\') in ticket bodies.
+    #[arg(long)]
+    pub invalid_escapes: bool,
+    /// Answer updates with ticketStatus as its code, not its Chinese label.
+    #[arg(long)]
+    pub no_echo_labels: bool,
+    /// Leave updateDT unchanged on update (a stale server).
+    #[arg(long)]
+    pub stale_update_dt: bool,
+}
+
+impl SandboxArgs {
+    /// The options these flags describe.
+    pub fn options(&self) -> SandboxOptions {
+        let mut quirks = if self.live_quirks {
+            Quirks::live()
+        } else {
+            Quirks::default()
+        };
+        if self.no_string_numbers {
+            quirks.string_numbers = false;
+        }
+        quirks.show_both_shapes |= self.show_both_shapes;
+        quirks.not_found_as_200 |= self.not_found_200;
+        quirks.nested_search |= self.nested_search;
+        quirks.errors_in_200 |= self.errors_in_200;
+        quirks.invalid_escapes |= self.invalid_escapes;
+        if self.no_echo_labels {
+            quirks.echo_labels = false;
+        }
+        if self.stale_update_dt {
+            quirks.bump_update_dt = false;
+        }
+        SandboxOptions {
+            addr: self.addr,
+            tickets: self.tickets,
+            seed: self.seed,
+            latency: Duration::from_millis(self.latency_ms),
+            fail_rate: self.fail_rate.clamp(0.0, 1.0),
+            rate_limit: self.rate_limit,
+            max_per_page: self.max_per_page.max(1),
+            quirks,
+            admin: Account::new(&self.admin_account, &self.admin_password),
+            agent: Account::new(&self.agent_account, &self.agent_password),
+            api_secret: Account::new(&self.secret_id, &self.secret),
+            token_ttl: Duration::from_secs(self.token_ttl_secs),
+        }
+    }
+}
+
+/// `gongdan sandbox`: prints the address and both accounts, serves until Ctrl-C.
+pub async fn run(args: SandboxArgs) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let opts = args.options();
+    let sandbox = start(opts.clone())
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", opts.addr))?;
+    let base = sandbox.base_url();
+    println!("gongdan sandbox listening on {base}");
+    println!("  admin: {} / {}", opts.admin.account, opts.admin.password);
+    println!("  agent: {} / {}", opts.agent.account, opts.agent.password);
+    println!(
+        "  token: POST {base}/api/token.php with -u {}:{} -d grant_type=client_credentials",
+        opts.api_secret.account, opts.api_secret.password
+    );
+    println!(
+        "  {} tickets from seed {}; quirks: {:?}",
+        opts.tickets, opts.seed, opts.quirks
+    );
+    println!(
+        "  try: curl {base}/api/v1/tickets.json -v -u {}:{}",
+        opts.admin.account, opts.admin.password
+    );
+    println!("Ctrl-C stops it.");
+    tokio::signal::ctrl_c().await?;
+    sandbox.shutdown().await;
+    Ok(())
 }

@@ -1,0 +1,547 @@
+//! Deterministic seed data: the same seed and ticket count give the same store.
+
+use chrono::{Duration as ChronoDuration, NaiveDate, NaiveDateTime};
+use rand::rngs::StdRng;
+use rand::seq::{IndexedRandom, SliceRandom};
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+use super::SandboxOptions;
+use super::store::{
+    Agent, Company, Contact, Entry, FieldDef, FieldKind, Group, Store, Template, join_ids,
+};
+
+const SURNAMES: &str = include_str!("../../assets/sandbox/surnames.txt");
+const GIVEN_NAMES: &str = include_str!("../../assets/sandbox/given_names.txt");
+const COMPANIES: &str = include_str!("../../assets/sandbox/companies.txt");
+const GROUPS: &str = include_str!("../../assets/sandbox/agent_groups.txt");
+const SUBJECTS: &str = include_str!("../../assets/sandbox/subjects.txt");
+const DESCRIPTION_LINES: &str = include_str!("../../assets/sandbox/description_lines.txt");
+const TAGS: &str = include_str!("../../assets/sandbox/tags.txt");
+const PRODUCTS: &str = include_str!("../../assets/sandbox/products.txt");
+const REPLIES: &str = include_str!("../../assets/sandbox/replies.txt");
+
+/// The service provider's id (`agentId`), as in the vendor's example.
+pub(crate) const PROVIDER_ID: u64 = 37809;
+pub(crate) const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+fn words(list: &'static str) -> Vec<&'static str> {
+    list.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect()
+}
+
+/// Picks one entry; the lists are compiled in and never empty.
+fn pick<'a>(rng: &mut StdRng, list: &[&'a str]) -> &'a str {
+    list.choose(rng).copied().unwrap_or("")
+}
+
+fn weighted<T: Copy>(rng: &mut StdRng, choices: &[(T, u32)]) -> T {
+    let total: u32 = choices.iter().map(|(_, weight)| weight).sum();
+    let mut roll = rng.random_range(0..total.max(1));
+    for (value, weight) in choices {
+        if roll < *weight {
+            return *value;
+        }
+        roll -= weight;
+    }
+    choices[0].0
+}
+
+fn person_name(rng: &mut StdRng, surnames: &[&str], given: &[&str]) -> String {
+    format!("{}{}", pick(rng, surnames), pick(rng, given))
+}
+
+pub(crate) fn format_dt(dt: NaiveDateTime) -> String {
+    dt.format(DATE_FORMAT).to_string()
+}
+
+/// The seeded dates run over two years ending here (a fixed point, so that the data does
+/// not depend on the day the sandbox runs).
+fn span() -> (NaiveDateTime, i64) {
+    let start = NaiveDate::from_ymd_opt(2024, 11, 1)
+        .and_then(|date| date.and_hms_opt(0, 0, 0))
+        .unwrap_or_default();
+    (start, 730 * 24 * 3600)
+}
+
+pub(crate) fn field_defs() -> Vec<FieldDef> {
+    let text = |key: &str, name: &str, kind: FieldKind, required: bool| FieldDef {
+        key: key.into(),
+        name: name.into(),
+        kind,
+        required,
+        options: Vec::new(),
+        columns: Vec::new(),
+    };
+    let mut category = text("field_2", "问题分类", FieldKind::Dropdown, true);
+    category.options = [
+        (231, "账号登录"),
+        (232, "支付问题"),
+        (233, "发票"),
+        (234, "硬件故障"),
+        (235, "功能建议"),
+        (236, "数据导出"),
+    ]
+    .iter()
+    .map(|(id, label)| (*id, (*label).to_owned()))
+    .collect();
+    let mut products = text("cpxx", "产品信息", FieldKind::ProductTable, false);
+    products.columns = [
+        ("cpdm", "产品代码"),
+        ("cpmc", "产品名称"),
+        ("zjm", "助记码"),
+        ("ggxh", "规格型号"),
+    ]
+    .iter()
+    .map(|(key, name)| ((*key).to_owned(), (*name).to_owned()))
+    .collect();
+    let mut devices = text("field_9", "设备清单", FieldKind::Form, false);
+    devices.columns = [("sbxh", "设备型号"), ("xlh", "序列号"), ("sl", "数量")]
+        .iter()
+        .map(|(key, name)| ((*key).to_owned(), (*name).to_owned()))
+        .collect();
+    vec![
+        text("field_1", "订单编号", FieldKind::Text, false),
+        category,
+        text("field_3", "是否加急", FieldKind::Checkbox, false),
+        text("field_4", "故障照片", FieldKind::Attachment, false),
+        text("field_5", "影响用户数", FieldKind::Integer, false),
+        text("field_6", "上门服务费", FieldKind::Payment, false),
+        text("field_7", "期望解决日期", FieldKind::Date, false),
+        text("field_8", "备注", FieldKind::MultiLine, false),
+        devices,
+        text("field_14", "客户编号", FieldKind::Integer, false),
+        text("sfsk", "是否收款", FieldKind::Checkbox, false),
+        products,
+    ]
+}
+
+fn templates() -> Vec<Template> {
+    let template = |id: u64, name: &str, keys: &[&str]| Template {
+        id,
+        name: name.into(),
+        field_keys: keys.iter().map(|key| (*key).to_owned()).collect(),
+    };
+    vec![
+        template(
+            1,
+            "默认模板",
+            &[
+                "field_1", "field_2", "field_3", "field_5", "field_7", "field_8",
+            ],
+        ),
+        template(
+            2,
+            "售后服务",
+            &[
+                "field_2", "field_4", "field_6", "field_14", "sfsk", "cpxx", "field_9",
+            ],
+        ),
+        template(3, "投诉建议", &["field_2", "field_3", "field_8"]),
+    ]
+}
+
+fn description(rng: &mut StdRng, lines: &[&str]) -> String {
+    let mut html = String::new();
+    let first = pick(rng, lines);
+    html.push_str(&format!("<p>{first}</p>"));
+    match rng.random_range(0..5) {
+        0 => {
+            html.push_str("<ul>");
+            for _ in 0..rng.random_range(2..4) {
+                html.push_str(&format!("<li>{}</li>", pick(rng, lines)));
+            }
+            html.push_str("</ul>");
+        }
+        1 => html.push_str(&format!(
+            "<p>{}<br>{}</p>",
+            pick(rng, lines),
+            pick(rng, lines)
+        )),
+        2 => html.push_str(&format!(
+            "<p>参考文档:<a href='https://help.example.com/kb/{}'>帮助中心&nbsp;&gt;&nbsp;常见问题</a></p>",
+            rng.random_range(100..999)
+        )),
+        3 => html.push_str("<p>错误提示:&lt;E102&gt; 设备&amp;网络异常,&quot;请重试&quot;</p>"),
+        _ => {}
+    }
+    html
+}
+
+fn mobile(rng: &mut StdRng) -> String {
+    let prefix = ["130", "135", "138", "139", "150", "158", "186", "189"];
+    format!(
+        "{}{:08}",
+        prefix.choose(rng).copied().unwrap_or("138"),
+        rng.random_range(0..100_000_000u32)
+    )
+}
+
+pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
+    let mut rng = StdRng::seed_from_u64(opts.seed);
+    let surnames = words(SURNAMES);
+    let given = words(GIVEN_NAMES);
+    let (span_start, span_secs) = span();
+    let mut store = Store {
+        fields: field_defs(),
+        templates: templates(),
+        next_reply_id: 1,
+        next_attach_id: 1,
+        ..Store::default()
+    };
+
+    for (index, name) in words(GROUPS).into_iter().enumerate() {
+        store.groups.push(Group {
+            id: 11 + index as u64,
+            name: name.to_owned(),
+        });
+    }
+    let group_ids: Vec<u64> = store.groups.iter().map(|group| group.id).collect();
+
+    // Agent 1 is the admin account and agent 2 the ordinary agent, so that replies they
+    // write carry a known id.
+    let mut agents = vec![
+        (opts.admin.account.clone(), true),
+        (opts.agent.account.clone(), false),
+    ];
+    for n in 3..=8 {
+        agents.push((format!("agent{n}@example.com"), false));
+    }
+    for (index, (email, is_admin)) in agents.into_iter().enumerate() {
+        let mut groups: Vec<u64> = group_ids
+            .choose_multiple(&mut rng, 1 + index % 2)
+            .copied()
+            .collect();
+        groups.sort_unstable();
+        store.agents.push(Agent {
+            id: 1 + index as u64,
+            name: person_name(&mut rng, &surnames, &given),
+            email,
+            group_ids: groups,
+            is_admin,
+            active: index != 7,
+        });
+    }
+
+    for (index, name) in words(COMPANIES).into_iter().enumerate() {
+        let offset = rng.random_range(0..span_secs / 4);
+        store.companies.insert(
+            101 + index as u64,
+            Company {
+                id: 101 + index as u64,
+                name: name.to_owned(),
+                create_dt: format_dt(span_start + ChronoDuration::seconds(offset)),
+            },
+        );
+    }
+    let company_ids: Vec<u64> = store.companies.keys().copied().collect();
+
+    let contact_count = (opts.tickets / 3).clamp(20, 400);
+    for index in 0..contact_count {
+        let id = 1001 + index as u64;
+        let name = person_name(&mut rng, &surnames, &given);
+        let email = if rng.random_bool(0.5) {
+            format!("{}@qq.com", rng.random_range(10_000_000..999_999_999u64))
+        } else {
+            format!("user{id}@example.com")
+        };
+        let offset = rng.random_range(0..span_secs / 2);
+        store.contacts.insert(
+            id,
+            Contact {
+                id,
+                name,
+                mobile: mobile(&mut rng),
+                email,
+                fixnumber: format!("010-{}", rng.random_range(60_000_000..69_999_999u32)),
+                qq: rng.random_range(10_000_000..999_999_999u64).to_string(),
+                company_id: company_ids.choose(&mut rng).copied().unwrap_or(101),
+                create_dt: format_dt(span_start + ChronoDuration::seconds(offset)),
+            },
+        );
+    }
+    store.next_contact_id = 1001 + contact_count as u64;
+
+    // Creation times ascend with the id, as on a real server.
+    let mut offsets: Vec<i64> = (0..opts.tickets)
+        .map(|_| rng.random_range(0..span_secs))
+        .collect();
+    offsets.sort_unstable();
+    let subjects = words(SUBJECTS);
+    let lines = words(DESCRIPTION_LINES);
+    let tags = words(TAGS);
+    let replies = words(REPLIES);
+    let products: Vec<Vec<&str>> = words(PRODUCTS)
+        .into_iter()
+        .map(|line| line.split('\t').collect())
+        .collect();
+    let contact_ids: Vec<u64> = store.contacts.keys().copied().collect();
+    let agent_ids: Vec<u64> = store.agents.iter().map(|agent| agent.id).collect();
+    let span_end = span_start + ChronoDuration::seconds(span_secs);
+
+    for (index, offset) in offsets.into_iter().enumerate() {
+        let id = 1 + index as u64;
+        let created = span_start + ChronoDuration::seconds(offset);
+        let updated =
+            (created + ChronoDuration::seconds(rng.random_range(0..30 * 24 * 3600))).min(span_end);
+        let status = weighted(
+            &mut rng,
+            &[(1u8, 15), (2, 25), (3, 15), (4, 25), (5, 10), (6, 10)],
+        );
+        let priority = weighted(&mut rng, &[(1u8, 15), (2, 50), (3, 25), (4, 10)]);
+        let kind = weighted(&mut rng, &[(1u8, 45), (2, 20), (3, 25), (4, 10)]);
+        let source = weighted(
+            &mut rng,
+            &[
+                (1u8, 5),
+                (2, 20),
+                (3, 15),
+                (4, 10),
+                (5, 5),
+                (7, 15),
+                (8, 10),
+                (9, 20),
+            ],
+        );
+        let contact_id = contact_ids.choose(&mut rng).copied().unwrap_or(0);
+        let servicer = if status == 1 && rng.random_bool(0.5) {
+            0
+        } else {
+            agent_ids.choose(&mut rng).copied().unwrap_or(0)
+        };
+        let servicer_group = store
+            .agent(servicer)
+            .and_then(|agent| agent.group_ids.first().copied())
+            .unwrap_or(0);
+        let mut cc_users: Vec<u64> = if rng.random_bool(0.3) {
+            let how_many = rng.random_range(1..3);
+            agent_ids
+                .choose_multiple(&mut rng, how_many)
+                .copied()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        cc_users.sort_unstable();
+        let cc_groups: Vec<u64> = if rng.random_bool(0.15) {
+            group_ids.choose(&mut rng).copied().into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        let tag_count = rng.random_range(0..4);
+        let mut ticket_tags: Vec<&str> =
+            tags.choose_multiple(&mut rng, tag_count).copied().collect();
+        ticket_tags.shuffle(&mut rng);
+        let template_id = weighted(&mut rng, &[(1u64, 60), (2, 25), (3, 15)]);
+        let mut subject = pick(&mut rng, &subjects).to_owned();
+        match rng.random_range(0..10) {
+            0 => subject = format!("客户反馈'{subject}'"),
+            1 | 2 => subject.push_str(&format!(
+                "(订单 DD{}{:04})",
+                created.format("%Y%m%d"),
+                rng.random_range(0..10_000)
+            )),
+            _ => {}
+        }
+        let creator_is_customer = rng.random_bool(0.4);
+        let (custom_fields, tables) = custom_values(&mut rng, template_id, created, &products);
+
+        let mut ticket = json!({
+            "ticketId": id,
+            "subject": subject,
+            "description": description(&mut rng, &lines),
+            "ticketSource": source,
+            "ticketType": kind,
+            "priorityLevel": priority,
+            "ticketStatus": status,
+            "custUserId": contact_id,
+            "agentId": PROVIDER_ID,
+            "createrId": if creator_is_customer { contact_id } else { servicer },
+            "createrType": u8::from(creator_is_customer),
+            "servicerUserId": servicer,
+            "servicerGroupId": servicer_group,
+            "ccUserIdList": join_ids(&cc_users),
+            "ccGroupIdList": join_ids(&cc_groups),
+            "ticketTemplateId": template_id,
+            "customTemplateId": template_id,
+            "tagList": ticket_tags.join(","),
+            "createDT": format_dt(created),
+            "updateDT": format_dt(updated),
+            "openDT": if status >= 2 { format_dt(created + ChronoDuration::minutes(rng.random_range(5..600))) } else { String::new() },
+            "solveDT": if status >= 4 { format_dt(updated) } else { String::new() },
+            "closeDT": if status >= 5 { format_dt(updated) } else { String::new() },
+            "isDeleted": 0,
+            "custom_fields": custom_fields,
+            "tables": tables,
+        });
+        if let Some(object) = ticket.as_object_mut()
+            && object.get("openDT").and_then(Value::as_str) == Some("")
+        {
+            object.insert("openDT".into(), Value::Null);
+        }
+
+        let mut thread = Vec::new();
+        let first_reply_user = if creator_is_customer {
+            contact_id
+        } else {
+            servicer
+        };
+        let description_text = ticket
+            .get("description")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
+        thread.push(reply(
+            &mut store,
+            id,
+            first_reply_user,
+            u8::from(creator_is_customer) + 1,
+            created,
+            &description_text,
+        ));
+        let extra = if status == 1 {
+            0
+        } else {
+            rng.random_range(0..4)
+        };
+        let step = (updated - created).num_seconds().max(1) / (extra + 1);
+        for n in 0..extra {
+            let from_customer = n % 2 == 1;
+            let when = created + ChronoDuration::seconds(step * (n + 1));
+            let text = pick(&mut rng, &replies).to_owned();
+            thread.push(reply(
+                &mut store,
+                id,
+                if from_customer { contact_id } else { servicer },
+                u8::from(from_customer) + 1,
+                when,
+                &text,
+            ));
+        }
+        store.replies.insert(id, thread);
+        store.tickets.insert(
+            id,
+            Entry {
+                value: ticket,
+                raw: false,
+            },
+        );
+    }
+    store.next_ticket_id = opts.tickets as u64 + 1;
+    store
+}
+
+/// A reply record (the vendor's reply table: replyType 1 agent, 2 customer is our guess).
+pub(crate) fn reply(
+    store: &mut Store,
+    ticket_id: u64,
+    user_id: u64,
+    reply_type: u8,
+    when: NaiveDateTime,
+    message: &str,
+) -> Value {
+    let id = store.next_reply_id;
+    store.next_reply_id += 1;
+    json!({
+        "ticketReplyId": id,
+        "ticketId": ticket_id,
+        "replyUserId": user_id,
+        "replyType": reply_type,
+        "replyDT": format_dt(when),
+        "replyStatus": 1,
+        "replyMsg": message,
+        "attachments": [],
+    })
+}
+
+fn custom_values(
+    rng: &mut StdRng,
+    template_id: u64,
+    created: NaiveDateTime,
+    products: &[Vec<&str>],
+) -> (Vec<Value>, Vec<Value>) {
+    let mut fields = Vec::new();
+    let mut tables = Vec::new();
+    let templates = templates();
+    let keys = templates
+        .iter()
+        .find(|template| template.id == template_id)
+        .map(|template| template.field_keys.clone())
+        .unwrap_or_default();
+    for key in keys {
+        // Some fields are left empty, as people do.
+        if key != "field_2" && rng.random_bool(0.2) {
+            continue;
+        }
+        let value = match key.as_str() {
+            "field_1" => json!(format!(
+                "DD{}{:06}",
+                created.format("%Y%m"),
+                rng.random_range(0..1_000_000)
+            )),
+            "field_2" => json!(rng.random_range(231..=236).to_string()),
+            "field_3" | "sfsk" => json!(if rng.random_bool(0.3) { "1" } else { "0" }),
+            "field_4" => {
+                let count = rng.random_range(1..3);
+                let urls: Vec<String> = (0..count)
+                    .map(|_| {
+                        format!(
+                            "https://files.example.com/attach/{:08x}.jpg",
+                            rng.random::<u32>()
+                        )
+                    })
+                    .collect();
+                json!(urls.join(","))
+            }
+            "field_5" => json!(rng.random_range(1..500).to_string()),
+            "field_6" => {
+                fields.push(json!({
+                    "key": key,
+                    "value": (rng.random_range(1..20) * 30).to_string(),
+                    "pay_status": u8::from(rng.random_bool(0.6)),
+                }));
+                continue;
+            }
+            "field_7" => json!(
+                (created.date() + ChronoDuration::days(rng.random_range(1..15)))
+                    .format("%Y-%m-%d")
+                    .to_string()
+            ),
+            "field_8" => json!("请在工作日 9:00-18:00 联系。"),
+            "field_14" => json!(rng.random_range(10_000..20_000).to_string()),
+            "cpxx" => {
+                let rows: Vec<Value> = (0..rng.random_range(1..4))
+                    .filter_map(|_| products.choose(rng))
+                    .map(|row| {
+                        json!({
+                            "cpdm": row.first().copied().unwrap_or(""),
+                            "cpmc": row.get(1).copied().unwrap_or(""),
+                            "zjm": row.get(2).copied().unwrap_or(""),
+                            "ggxh": row.get(3).copied().unwrap_or(""),
+                        })
+                    })
+                    .collect();
+                json!(rows)
+            }
+            "field_9" => {
+                let rows: Vec<Value> = (0..rng.random_range(1..3))
+                    .map(|_| {
+                        let product = products.choose(rng).cloned().unwrap_or_default();
+                        json!({
+                            "sbxh": product.get(3).copied().unwrap_or(""),
+                            "xlh": format!("SN{:010}", rng.random_range(0..10_000_000_000u64)),
+                            "sl": rng.random_range(1..5).to_string(),
+                        })
+                    })
+                    .collect();
+                tables.push(json!({"custom_fields_key": key, "tableData": rows}));
+                continue;
+            }
+            _ => continue,
+        };
+        fields.push(json!({"key": key, "value": value}));
+    }
+    (fields, tables)
+}

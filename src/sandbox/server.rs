@@ -1,0 +1,53 @@
+//! The accept loop. Connections are served with hyper directly (not `axum::serve`) so that a
+//! fault can close one without answering.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+
+use axum::body::Body;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use super::Shared;
+
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: CancellationToken) {
+    loop {
+        let stream = tokio::select! {
+            () = cancel.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                // A failed accept (e.g. too many open files) must not end the server.
+                Err(_) => continue,
+            },
+        };
+        let shared = shared.clone();
+        let cancel = cancel.clone();
+        tokio::spawn(async move {
+            // Notified by the dispatcher to close this connection without an answer.
+            let kill = Arc::new(Notify::new());
+            let service = {
+                let kill = kill.clone();
+                service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                    let shared = shared.clone();
+                    let kill = kill.clone();
+                    async move {
+                        let request = request.map(Body::new);
+                        Ok::<_, Infallible>(super::routes::dispatch(shared, kill, request).await)
+                    }
+                })
+            };
+            let connection = http1::Builder::new()
+                .keep_alive(true)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::select! {
+                _ = connection => {}
+                () = kill.notified() => {}
+                () = cancel.cancelled() => {}
+            }
+        });
+    }
+}

@@ -1,0 +1,308 @@
+//! The in-memory store: tickets (as JSON, the way the vendor stores them), replies,
+//! agents, groups, contacts, companies, templates and custom field definitions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use super::auth::Role;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Agent {
+    pub id: u64,
+    pub name: String,
+    pub email: String,
+    pub group_ids: Vec<u64>,
+    pub is_admin: bool,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub id: u64,
+    pub name: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Contact {
+    pub id: u64,
+    pub name: String,
+    pub mobile: String,
+    pub email: String,
+    pub fixnumber: String,
+    pub qq: String,
+    pub company_id: u64,
+    pub create_dt: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Company {
+    pub id: u64,
+    pub name: String,
+    pub create_dt: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Template {
+    pub id: u64,
+    pub name: String,
+    pub field_keys: Vec<String>,
+}
+
+/// The vendor's custom field types (see API-NOTES.md, ticket_fields).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FieldKind {
+    Dropdown = 1,
+    Text = 2,
+    MultiLine = 3,
+    Integer = 4,
+    Checkbox = 6,
+    Date = 8,
+    Form = 11,
+    Attachment = 12,
+    ProductTable = 15,
+    /// Not in the vendor's type table we have; the sandbox's guess for the payment field.
+    Payment = 16,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct FieldDef {
+    pub key: String,
+    pub name: String,
+    pub kind: FieldKind,
+    pub required: bool,
+    /// Dropdown options: (option id, label).
+    pub options: Vec<(u64, String)>,
+    /// Table and product-table columns: (column key, column name).
+    pub columns: Vec<(String, String)>,
+}
+
+impl FieldDef {
+    pub fn to_json(&self) -> Value {
+        let mut field = json!({
+            "key": self.key,
+            "name": self.name,
+            "type": self.kind as u32,
+            // The vendor's flag is inverted: 0 means required.
+            "isRequired": if self.required { 0 } else { 1 },
+            "custom_field_options": self.options.iter()
+                .map(|(id, label)| json!({"key": id.to_string(), "value": label}))
+                .collect::<Vec<_>>(),
+        });
+        if !self.columns.is_empty()
+            && let Some(object) = field.as_object_mut()
+        {
+            object.insert(
+                "columns".into(),
+                self.columns
+                    .iter()
+                    .map(|(key, name)| json!({"key": key, "name": name}))
+                    .collect(),
+            );
+        }
+        field
+    }
+
+    pub fn option_label(&self, id: &str) -> Option<&str> {
+        let id: u64 = id.trim().parse().ok()?;
+        self.options
+            .iter()
+            .find(|(option, _)| *option == id)
+            .map(|(_, label)| label.as_str())
+    }
+}
+
+/// A stored ticket: the JSON as generated (or as a hostile test inserted it).
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    pub value: Value,
+    /// Inserted by [`crate::sandbox::Sandbox::insert_ticket`]: served verbatim.
+    pub raw: bool,
+}
+
+/// An answer remembered under a `Requestid`, replayed on a repeat.
+#[derive(Debug, Clone)]
+pub(crate) struct Remembered {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Upload {
+    pub attach_id: u64,
+    pub file_name: String,
+    pub size: usize,
+}
+
+#[derive(Default)]
+pub(crate) struct Store {
+    pub tickets: BTreeMap<u64, Entry>,
+    pub replies: BTreeMap<u64, Vec<Value>>,
+    pub update_counts: HashMap<u64, u64>,
+    pub agents: Vec<Agent>,
+    pub groups: Vec<Group>,
+    pub contacts: BTreeMap<u64, Contact>,
+    pub companies: BTreeMap<u64, Company>,
+    pub templates: Vec<Template>,
+    pub fields: Vec<FieldDef>,
+    pub next_ticket_id: u64,
+    pub next_contact_id: u64,
+    pub next_reply_id: u64,
+    pub next_attach_id: u64,
+    pub request_ids: HashMap<String, Remembered>,
+    pub tokens: HashMap<String, (Role, Instant)>,
+    pub uploads: HashMap<String, Upload>,
+}
+
+impl Store {
+    pub fn ticket(&self, id: u64) -> Option<&Value> {
+        self.tickets.get(&id).map(|entry| &entry.value)
+    }
+
+    pub fn ticket_ids(&self) -> Vec<u64> {
+        self.tickets.keys().copied().collect()
+    }
+
+    pub fn update_count(&self, id: u64) -> u64 {
+        self.update_counts.get(&id).copied().unwrap_or(0)
+    }
+
+    pub fn replies(&self, id: u64) -> Vec<Value> {
+        self.replies.get(&id).cloned().unwrap_or_default()
+    }
+
+    pub fn insert_raw(&mut self, ticket: Value) -> u64 {
+        let id = ticket
+            .get("ticketId")
+            .and_then(int_of)
+            .and_then(|id| u64::try_from(id).ok())
+            .filter(|id| *id > 0)
+            .unwrap_or(self.next_ticket_id);
+        self.next_ticket_id = self.next_ticket_id.max(id + 1);
+        self.tickets.insert(
+            id,
+            Entry {
+                value: ticket,
+                raw: true,
+            },
+        );
+        id
+    }
+
+    pub fn agent(&self, id: u64) -> Option<&Agent> {
+        self.agents.iter().find(|agent| agent.id == id)
+    }
+
+    pub fn agent_by_email(&self, email: &str) -> Option<&Agent> {
+        self.agents.iter().find(|agent| agent.email == email)
+    }
+
+    pub fn group(&self, id: u64) -> Option<&Group> {
+        self.groups.iter().find(|group| group.id == id)
+    }
+
+    pub fn template(&self, id: u64) -> Option<&Template> {
+        self.templates.iter().find(|template| template.id == id)
+    }
+
+    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|field| field.key == key)
+    }
+
+    /// The contact name of a ticket, for the fuzzy search.
+    pub fn contact_name_of(&self, ticket: &Value) -> Option<&str> {
+        let id = ticket.get("custUserId").and_then(int_of)?;
+        let id = u64::try_from(id).ok()?;
+        self.contacts.get(&id).map(|contact| contact.name.as_str())
+    }
+
+    /// The company of a ticket's contact.
+    pub fn company_of(&self, ticket: &Value) -> Option<u64> {
+        let id = ticket.get("custUserId").and_then(int_of)?;
+        let id = u64::try_from(id).ok()?;
+        self.contacts.get(&id).map(|contact| contact.company_id)
+    }
+
+    pub fn contact_by_mobile(&self, mobile: &str) -> Option<&Contact> {
+        self.contacts
+            .values()
+            .find(|contact| contact.mobile == mobile)
+    }
+
+    pub fn agent_json(&self, agent: &Agent) -> Value {
+        json!({
+            "sId": agent.id,
+            "name": agent.name,
+            "email": agent.email,
+            "groupId": join_ids(&agent.group_ids),
+            "isAdmin": u8::from(agent.is_admin),
+            "isStat": u8::from(agent.active),
+        })
+    }
+
+    pub fn contact_json(&self, contact: &Contact) -> Value {
+        json!({
+            "cId": contact.id,
+            "name": contact.name,
+            "mobile": contact.mobile,
+            "email": contact.email,
+            "fixnumber": contact.fixnumber,
+            "qq": contact.qq,
+            "companyId": contact.company_id,
+            "companyName": self.companies.get(&contact.company_id)
+                .map(|company| company.name.as_str()).unwrap_or(""),
+            "createDT": contact.create_dt,
+        })
+    }
+
+    pub fn company_json(&self, company: &Company) -> Value {
+        let contacts = self
+            .contacts
+            .values()
+            .filter(|contact| contact.company_id == company.id)
+            .count();
+        json!({
+            "uId": company.id,
+            "companyName": company.name,
+            "contactCount": contacts,
+            "createDT": company.create_dt,
+        })
+    }
+
+    pub fn template_json(&self, template: &Template) -> Value {
+        json!({
+            "tId": template.id,
+            "ticketTemplateName": template.name,
+            "fields": template.field_keys,
+        })
+    }
+}
+
+/// Reads an integer leniently: a JSON integer, or a string holding one.
+pub(crate) fn int_of(value: &Value) -> Option<i64> {
+    match value {
+        Value::Number(number) => number.as_i64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Reads a string field leniently: strings as they are, numbers as their text.
+pub(crate) fn text_of(value: &Value) -> Option<String> {
+    match value {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+pub(crate) fn join_ids(ids: &[u64]) -> String {
+    ids.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
+}
+
+/// A field of a ticket object, or `Null`.
+pub(crate) fn field<'a>(ticket: &'a Value, key: &str) -> &'a Value {
+    ticket.get(key).unwrap_or(&Value::Null)
+}

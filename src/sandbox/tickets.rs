@@ -1,0 +1,741 @@
+//! The handlers: ticket reads (list, show, show many, search), writes (create, update,
+//! update many), lookups, uploads, the token call and the sandbox-only replies call.
+
+use std::cmp::Ordering;
+
+use axum::body::{Body, Bytes};
+use axum::http::header::{HeaderValue, LOCATION};
+use axum::http::{HeaderMap, Response, StatusCode};
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use super::auth;
+use super::changes;
+use super::render::{self, Flavor};
+use super::routes::{Call, error, json_response, page_url, paging, text_response};
+use super::search;
+use super::store::{Entry, Remembered, Store, Upload, field, int_of};
+use super::{Route, Shared, lock};
+
+/// An invalid query parameter.
+fn bad_param(name: &str, value: &str) -> Response<Body> {
+    Refusal::bad_request("InvalidParameter", format!("invalid {name}: {value}")).response()
+}
+
+/// A request refused before any work: a small error value, turned into a response late.
+struct Refusal {
+    status: StatusCode,
+    kind: &'static str,
+    message: String,
+}
+
+impl Refusal {
+    fn bad_request(kind: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            status: StatusCode::BAD_REQUEST,
+            kind,
+            message: message.into(),
+        }
+    }
+
+    fn response(&self) -> Response<Body> {
+        error(self.status, self.kind, &self.message)
+    }
+}
+
+/// One sort key of the list call, in the order the parameters came.
+#[derive(Debug, Clone, Copy)]
+enum SortKey {
+    Created(bool),
+    Updated(bool),
+    Status(bool),
+}
+
+fn compare(a: &Value, b: &Value, key: SortKey) -> Ordering {
+    let (ordering, ascending) = match key {
+        SortKey::Created(asc) => (
+            field(a, "createDT")
+                .as_str()
+                .cmp(&field(b, "createDT").as_str()),
+            asc,
+        ),
+        SortKey::Updated(asc) => (
+            field(a, "updateDT")
+                .as_str()
+                .cmp(&field(b, "updateDT").as_str()),
+            asc,
+        ),
+        SortKey::Status(asc) => (
+            int_of(field(a, "ticketStatus")).cmp(&int_of(field(b, "ticketStatus"))),
+            asc,
+        ),
+    };
+    if ascending {
+        ordering
+    } else {
+        ordering.reverse()
+    }
+}
+
+/// The list call and its company / contact variants: filters, orders, paging.
+fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Response<Body> {
+    let mut bounds: Vec<(&str, bool, NaiveDate)> = Vec::new();
+    let mut keys = Vec::new();
+    for (name, value) in &call.query {
+        let name = name.as_str();
+        match name {
+            "created_start" | "created_end" | "updated_start" | "updated_end" => {
+                let Some(day) = value
+                    .trim()
+                    .get(..10)
+                    .and_then(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").ok())
+                else {
+                    return bad_param(name, value);
+                };
+                let column = if name.starts_with("created") {
+                    "createDT"
+                } else {
+                    "updateDT"
+                };
+                bounds.push((column, name.ends_with("start"), day));
+            }
+            "created_order" | "updated_order" | "status_order" => {
+                let ascending = match value.trim().to_ascii_lowercase().as_str() {
+                    "asc" => true,
+                    "desc" => false,
+                    _ => return bad_param(name, value),
+                };
+                keys.push(match name {
+                    "created_order" => SortKey::Created(ascending),
+                    "updated_order" => SortKey::Updated(ascending),
+                    _ => SortKey::Status(ascending),
+                });
+            }
+            _ => {}
+        }
+    }
+    let (page, per_page) = paging(call);
+    let shared = call.shared;
+    let quirks = shared.opts.quirks;
+    let store = lock(&shared.store);
+    // The store iterates by id: the default order, and the tie-break of the others.
+    let mut entries: Vec<&Entry> = store
+        .tickets
+        .values()
+        .filter(|entry| keep(&store, &entry.value))
+        .filter(|entry| {
+            bounds.iter().all(|(column, is_start, day)| {
+                search::date_of(field(&entry.value, column)).is_some_and(|date| {
+                    if *is_start {
+                        date >= *day
+                    } else {
+                        date <= *day
+                    }
+                })
+            })
+        })
+        .collect();
+    if !keys.is_empty() {
+        entries.sort_by(|a, b| {
+            keys.iter()
+                .map(|key| compare(&a.value, &b.value, *key))
+                .find(|ordering| ordering.is_ne())
+                .unwrap_or(Ordering::Equal)
+        });
+    }
+    let count = entries.len();
+    let tickets: Vec<Value> = entries
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|entry| render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks))
+        .collect();
+    let next = (page.saturating_mul(per_page) < count).then(|| {
+        page_url(
+            &shared.base_url,
+            &call.path,
+            &call.query,
+            per_page,
+            page + 1,
+        )
+    });
+    let previous = (page > 1).then(|| {
+        page_url(
+            &shared.base_url,
+            &call.path,
+            &call.query,
+            per_page,
+            page - 1,
+        )
+    });
+    let body = json!({
+        "tickets": tickets,
+        "count": render::count(count, &quirks),
+        "next_page": next,
+        "previous_page": previous,
+    });
+    text_response(StatusCode::OK, render::body_text(&body, &quirks))
+}
+
+pub(crate) fn list(call: &Call<'_>) -> Response<Body> {
+    list_where(call, &|_, _| true)
+}
+
+pub(crate) fn company_tickets(call: &Call<'_>) -> Response<Body> {
+    let company = call.target.id;
+    if !lock(&call.shared.store).companies.contains_key(&company) {
+        return error(StatusCode::NOT_FOUND, "NotFound", "company not found");
+    }
+    list_where(call, &|store, ticket| {
+        store.company_of(ticket) == Some(company)
+    })
+}
+
+pub(crate) fn contact_tickets(call: &Call<'_>) -> Response<Body> {
+    let contact = call.target.id;
+    if !lock(&call.shared.store).contacts.contains_key(&contact) {
+        return error(StatusCode::NOT_FOUND, "NotFound", "user not found");
+    }
+    list_where(call, &|_, ticket| {
+        int_of(field(ticket, "custUserId")) == i64::try_from(contact).ok()
+    })
+}
+
+/// Show: `_v2` answers an object, the legacy call an array of one. With the both-shapes
+/// quirk, even ids get the other call's shape.
+pub(crate) fn show(call: &Call<'_>, v2: bool) -> Response<Body> {
+    let shared = call.shared;
+    let quirks = shared.opts.quirks;
+    let id = call.target.id;
+    let store = lock(&shared.store);
+    let Some(entry) = store.tickets.get(&id) else {
+        if quirks.not_found_as_200 {
+            let empty = if v2 { Value::Null } else { json!([]) };
+            return json_response(StatusCode::OK, &json!({ "ticket": empty }));
+        }
+        return error(StatusCode::NOT_FOUND, "NotFound", "ticket not found");
+    };
+    let flavor = if v2 { Flavor::V2 } else { Flavor::Legacy };
+    let ticket = render::ticket(&store, entry, &shared.base_url, flavor, &quirks);
+    let as_object = v2 != (quirks.show_both_shapes && id % 2 == 0);
+    let body = if as_object {
+        json!({ "ticket": ticket })
+    } else {
+        json!({ "ticket": [ticket] })
+    };
+    text_response(StatusCode::OK, render::body_text(&body, &quirks))
+}
+
+/// Parses `ids=1,2,3`: at most 100 ids.
+fn ids_param(call: &Call<'_>) -> Result<Vec<u64>, Refusal> {
+    let Some(raw) = call.param("ids") else {
+        return Err(Refusal::bad_request("InvalidParameter", "ids is required"));
+    };
+    let mut ids = Vec::new();
+    for part in raw
+        .split(',')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+    {
+        match part.parse::<u64>() {
+            Ok(id) => ids.push(id),
+            Err(_) => {
+                return Err(Refusal::bad_request(
+                    "InvalidParameter",
+                    format!("invalid ids: {raw}"),
+                ));
+            }
+        }
+    }
+    if ids.is_empty() {
+        return Err(Refusal::bad_request(
+            "InvalidParameter",
+            format!("invalid ids: {raw}"),
+        ));
+    }
+    if ids.len() > 100 {
+        return Err(Refusal::bad_request(
+            "TooManyIds",
+            "at most 100 tickets a call",
+        ));
+    }
+    Ok(ids)
+}
+
+/// Show many: the known tickets among the ids, by id ascending (as a database answers an
+/// `IN` query); unknown ids are left out.
+pub(crate) fn show_many(call: &Call<'_>) -> Response<Body> {
+    let mut ids = match ids_param(call) {
+        Ok(ids) => ids,
+        Err(refusal) => return refusal.response(),
+    };
+    ids.sort_unstable();
+    ids.dedup();
+    let shared = call.shared;
+    let quirks = shared.opts.quirks;
+    let store = lock(&shared.store);
+    let tickets: Vec<Value> = ids
+        .iter()
+        .filter_map(|id| store.tickets.get(id))
+        .map(|entry| render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks))
+        .collect();
+    text_response(
+        StatusCode::OK,
+        render::body_text(&json!({ "tickets": tickets }), &quirks),
+    )
+}
+
+pub(crate) fn search(call: &Call<'_>) -> Response<Body> {
+    let terms = match search::parse(call.param("query").unwrap_or("")) {
+        Ok(terms) => terms,
+        Err(message) => return error(StatusCode::BAD_REQUEST, "InvalidQuery", &message),
+    };
+    let column = match call.param("sort_by").unwrap_or("createDT") {
+        "createDT" | "" => "createDT",
+        "updateDT" => "updateDT",
+        other => return bad_param("sort_by", other),
+    };
+    let ascending = match call
+        .param("sort_order")
+        .unwrap_or("desc")
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "asc" => true,
+        "desc" | "" => false,
+        other => return bad_param("sort_order", other),
+    };
+    let (page, per_page) = paging(call);
+    let shared = call.shared;
+    let quirks = shared.opts.quirks;
+    let store = lock(&shared.store);
+    let mut found: Vec<&Entry> = store
+        .tickets
+        .values()
+        .filter(|entry| search::matches(&store, &entry.value, &terms))
+        .collect();
+    found.sort_by(|a, b| {
+        let ordering = field(&a.value, column)
+            .as_str()
+            .cmp(&field(&b.value, column).as_str())
+            .then_with(|| {
+                int_of(field(&a.value, "ticketId")).cmp(&int_of(field(&b.value, "ticketId")))
+            });
+        if ascending {
+            ordering
+        } else {
+            ordering.reverse()
+        }
+    });
+    let count = found.len();
+    let results: Vec<Value> = found
+        .iter()
+        .skip((page - 1).saturating_mul(per_page))
+        .take(per_page)
+        .map(|entry| render::search_result(entry, &shared.base_url, &quirks))
+        .collect();
+    let body = if quirks.nested_search {
+        json!({"tickets": {"count": render::count(count, &quirks), "results": results}})
+    } else {
+        let next = (page.saturating_mul(per_page) < count).then(|| {
+            page_url(
+                &shared.base_url,
+                &call.path,
+                &call.query,
+                per_page,
+                page + 1,
+            )
+        });
+        let previous = (page > 1).then(|| {
+            page_url(
+                &shared.base_url,
+                &call.path,
+                &call.query,
+                per_page,
+                page - 1,
+            )
+        });
+        json!({
+            "results": results,
+            "count": render::count(count, &quirks),
+            "next_page": next,
+            "prev_page": previous,
+        })
+    };
+    text_response(StatusCode::OK, render::body_text(&body, &quirks))
+}
+
+/// Replays the answer remembered under a repeated `Requestid`; otherwise runs the write and
+/// remembers a successful answer.
+pub(crate) async fn remembered(
+    call: &Call<'_>,
+    write: fn(&Call<'_>) -> Response<Body>,
+) -> Response<Body> {
+    let request_id = call
+        .headers
+        .get("requestid")
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(str::to_owned);
+    let key = request_id.map(|id| format!("{}:{id}", call.target.route.as_str()));
+    if let Some(key) = &key
+        && let Some(first) = lock(&call.shared.store).request_ids.get(key).cloned()
+    {
+        return replay(&first);
+    }
+    let response = write(call);
+    let Some(key) = key else {
+        return response;
+    };
+    if !response.status().is_success() {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let first = Remembered {
+        status: parts.status.as_u16(),
+        location: parts
+            .headers
+            .get(LOCATION)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    lock(&call.shared.store)
+        .request_ids
+        .insert(key, first.clone());
+    replay(&first)
+}
+
+fn replay(first: &Remembered) -> Response<Body> {
+    let status = StatusCode::from_u16(first.status).unwrap_or(StatusCode::OK);
+    let mut response = text_response(status, first.body.clone());
+    if let Some(location) = &first.location
+        && let Ok(value) = HeaderValue::from_str(location)
+    {
+        response.headers_mut().insert(LOCATION, value);
+    }
+    response
+}
+
+/// The `{"ticket": {...}}` object of a write body.
+fn ticket_body(body: &Bytes) -> Result<Map<String, Value>, Refusal> {
+    let value: Value = serde_json::from_slice(body)
+        .map_err(|err| Refusal::bad_request("InvalidJson", format!("body is not JSON: {err}")))?;
+    match value.get("ticket") {
+        Some(Value::Object(ticket)) => Ok(ticket.clone()),
+        _ => Err(Refusal::bad_request(
+            "InvalidJson",
+            "expected {\"ticket\": {...}}",
+        )),
+    }
+}
+
+fn invalid(message: &str) -> Response<Body> {
+    error(StatusCode::UNPROCESSABLE_ENTITY, "InvalidValue", message)
+}
+
+pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
+    let request = match ticket_body(&call.body) {
+        Ok(ticket) => ticket,
+        Err(refusal) => return refusal.response(),
+    };
+    let actor = call.actor_id();
+    let shared = call.shared;
+    let mut store = lock(&shared.store);
+    let id = match changes::create(&mut store, &request, actor) {
+        Ok(id) => id,
+        Err(message) => return invalid(&message),
+    };
+    let Some(entry) = store.tickets.get(&id) else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
+    };
+    let quirks = shared.opts.quirks;
+    let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+    let mut response = text_response(
+        StatusCode::OK,
+        render::body_text(&json!({ "ticket": ticket }), &quirks),
+    );
+    if let Ok(location) = HeaderValue::from_str(&render::ticket_url(&shared.base_url, id)) {
+        response.headers_mut().insert(LOCATION, location);
+    }
+    response
+}
+
+pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
+    let request = match ticket_body(&call.body) {
+        Ok(ticket) => ticket,
+        Err(refusal) => return refusal.response(),
+    };
+    let actor = call.actor_id();
+    let id = call.target.id;
+    let shared = call.shared;
+    let quirks = shared.opts.quirks;
+    let mut store = lock(&shared.store);
+    if !store.tickets.contains_key(&id) {
+        return error(StatusCode::NOT_FOUND, "NotFound", "ticket not found");
+    }
+    if let Err(message) = changes::update(&mut store, id, &request, actor, &quirks) {
+        return invalid(&message);
+    }
+    let Some(entry) = store.tickets.get(&id) else {
+        return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
+    };
+    let mut ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+    if quirks.echo_labels && !entry.raw {
+        echo_status_label(&mut ticket, entry);
+    }
+    text_response(
+        StatusCode::OK,
+        render::body_text(&json!({ "ticket": ticket }), &quirks),
+    )
+}
+
+/// The vendor's update example answers `"ticketStatus": "已解决"`.
+fn echo_status_label(ticket: &mut Value, entry: &Entry) {
+    let label = int_of(field(&entry.value, "ticketStatus"))
+        .and_then(|code| super::enums::label(super::enums::STATUS, code));
+    if let (Some(label), Some(object)) = (label, ticket.as_object_mut()) {
+        object.insert("ticketStatus".into(), json!(label));
+    }
+}
+
+pub(crate) fn update_many(call: &Call<'_>) -> Response<Body> {
+    let value: Value = match serde_json::from_slice(&call.body) {
+        Ok(value) => value,
+        Err(err) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidJson",
+                &format!("body is not JSON: {err}"),
+            );
+        }
+    };
+    // Each item: the ticket id (as sent) and its change.
+    let mut items: Vec<(Value, Map<String, Value>)> = Vec::new();
+    if call.param("ids").is_some() {
+        let ids = match ids_param(call) {
+            Ok(ids) => ids,
+            Err(refusal) => return refusal.response(),
+        };
+        let Some(Value::Object(change)) = value.get("ticket") else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidJson",
+                "with ?ids= the body is {\"ticket\": {...}}",
+            );
+        };
+        items.extend(ids.into_iter().map(|id| (json!(id), change.clone())));
+    } else {
+        let Some(Value::Array(tickets)) = value.get("tickets") else {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "InvalidJson",
+                "expected ?ids= with {\"ticket\": {...}}, or {\"tickets\": [{\"ticketId\": ...}]}",
+            );
+        };
+        for ticket in tickets {
+            let change = ticket.as_object().cloned().unwrap_or_default();
+            items.push((field(ticket, "ticketId").clone(), change));
+        }
+    }
+    if items.is_empty() || items.len() > 100 {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "TooManyIds",
+            "between 1 and 100 tickets a call",
+        );
+    }
+    let actor = call.actor_id();
+    let quirks = call.shared.opts.quirks;
+    let mut store = lock(&call.shared.store);
+    let results: Vec<Value> = items
+        .into_iter()
+        .map(|(raw_id, change)| {
+            let id = int_of(&raw_id).and_then(|id| u64::try_from(id).ok());
+            let outcome = match id {
+                None => Err("缺少工单ID (ticketId)".to_owned()),
+                Some(id) if !store.tickets.contains_key(&id) => Err("工单不存在".to_owned()),
+                Some(id) => changes::update(&mut store, id, &change, actor, &quirks)
+                    .map_err(|message| format!("字段值不合法: {message}")),
+            };
+            let ticket_id = match (id, quirks.string_numbers) {
+                (Some(id), true) => json!(id.to_string()),
+                (Some(id), false) => json!(id),
+                (None, _) => raw_id,
+            };
+            match outcome {
+                Ok(()) => json!({"ticketId": ticket_id, "success": true, "error_log": ""}),
+                Err(message) => {
+                    json!({"ticketId": ticket_id, "success": false, "error_log": message})
+                }
+            }
+        })
+        .collect();
+    json_response(StatusCode::OK, &json!({ "results": results }))
+}
+
+/// Sandbox-only: a ticket's replies, oldest first.
+pub(crate) fn replies(call: &Call<'_>) -> Response<Body> {
+    let quirks = call.shared.opts.quirks;
+    let store = lock(&call.shared.store);
+    if !store.tickets.contains_key(&call.target.id) {
+        return error(StatusCode::NOT_FOUND, "NotFound", "ticket not found");
+    }
+    let mut replies = Value::Array(store.replies(call.target.id));
+    if quirks.string_numbers {
+        render::stringify_numbers(&mut replies);
+    }
+    text_response(
+        StatusCode::OK,
+        render::body_text(&json!({ "replies": replies }), &quirks),
+    )
+}
+
+/// The neighbouring lookups: fields, agents, groups, contacts, companies, templates.
+pub(crate) fn lookup(call: &Call<'_>) -> Response<Body> {
+    let quirks = call.shared.opts.quirks;
+    let store = lock(&call.shared.store);
+    let id = call.target.id;
+    let not_found = |what: &str| {
+        error(
+            StatusCode::NOT_FOUND,
+            "NotFound",
+            &format!("{what} not found"),
+        )
+    };
+    let mut body = match call.target.route {
+        Route::TicketFields => Value::Array(store.fields.iter().map(|def| def.to_json()).collect()),
+        Route::Supports => json!({
+            "supports": store.agents.iter().map(|agent| store.agent_json(agent)).collect::<Vec<_>>()
+        }),
+        Route::Support => match store.agent(id) {
+            Some(agent) => json!({ "support": store.agent_json(agent) }),
+            None => return not_found("support"),
+        },
+        Route::SupportGroup if id == 0 => json!({
+            "supportgroups": store.groups.iter()
+                .map(|group| json!({"sgId": group.id, "sgName": group.name}))
+                .collect::<Vec<_>>()
+        }),
+        Route::SupportGroup => match store.group(id) {
+            Some(group) => {
+                let members: Vec<u64> = store
+                    .agents
+                    .iter()
+                    .filter(|agent| agent.group_ids.contains(&id))
+                    .map(|agent| agent.id)
+                    .collect();
+                json!({"supportgroup": {
+                    "sgId": group.id,
+                    "sgName": group.name,
+                    "members": super::store::join_ids(&members),
+                }})
+            }
+            None => return not_found("supportgroup"),
+        },
+        Route::User => match store.contacts.get(&id) {
+            Some(contact) => json!({ "user": store.contact_json(contact) }),
+            None => return not_found("user"),
+        },
+        Route::Company => match store.companies.get(&id) {
+            Some(company) => json!({ "company": store.company_json(company) }),
+            None => return not_found("company"),
+        },
+        Route::TicketTemplates => json!({
+            "tickettemplates": store.templates.iter()
+                .map(|template| store.template_json(template)).collect::<Vec<_>>()
+        }),
+        _ => return not_found("resource"),
+    };
+    if quirks.string_numbers {
+        render::stringify_numbers(&mut body);
+    }
+    json_response(StatusCode::OK, &body)
+}
+
+/// `POST /api/v1/uploads.json?filename=NAME&ticketReplyId=ID` with the raw file as body.
+pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
+    let Some(file_name) = call
+        .param("filename")
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+    else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "InvalidParameter",
+            "filename is required",
+        );
+    };
+    let file_name = file_name.to_owned();
+    let base = &call.shared.base_url;
+    let mut store = lock(&call.shared.store);
+    let attach_id = store.next_attach_id;
+    store.next_attach_id += 1;
+    let token = uuid::Uuid::new_v4().simple().to_string();
+    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    let file_path = format!("{base}/sandbox-files/{token}/{encoded}");
+    store.uploads.insert(
+        token.clone(),
+        Upload {
+            attach_id,
+            file_name: file_name.clone(),
+            size: call.body.len(),
+        },
+    );
+    json_response(
+        StatusCode::CREATED,
+        &json!({"attachment": {
+            "attachId": attach_id,
+            "fileName": file_name,
+            "filePath": file_path,
+            "token": token,
+            "size": call.body.len(),
+        }}),
+    )
+}
+
+/// `POST /api/token.php`: Basic SecretID:Secret, form `grant_type=client_credentials`.
+pub(crate) fn token(
+    shared: &Shared,
+    headers: &HeaderMap,
+    query: &[(String, String)],
+    body: &Bytes,
+) -> Response<Body> {
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+    let grant = form
+        .iter()
+        .chain(query.iter())
+        .find(|(key, _)| key == "grant_type")
+        .map(|(_, value)| value.as_str());
+    if grant != Some("client_credentials") {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "unsupported_grant_type", "message": "grant_type must be client_credentials"}),
+        );
+    }
+    let Some((user, password)) = auth::basic_credentials(headers) else {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": "invalid_client", "message": "Basic SecretID:Secret required"}),
+        );
+    };
+    let mut store = lock(&shared.store);
+    match auth::issue_token(&shared.opts, &mut store, &user, &password) {
+        Some((token, ttl)) => json_response(
+            StatusCode::OK,
+            &json!({
+                "access_token": token,
+                "expires_in": ttl.as_secs(),
+                "token_type": "Bearer",
+            }),
+        ),
+        None => json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": "invalid_client", "message": "invalid SecretID or Secret"}),
+        ),
+    }
+}
