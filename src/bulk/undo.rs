@@ -20,8 +20,10 @@ impl<A: BulkApi> Engine<A> {
     ///
     /// Tickets the run changed (a recorded success, or a call in flight when it stopped)
     /// are read now. A ticket is put back only if it still has exactly what the run set;
-    /// one that has other values is left alone as [`ExcludeReason::ChangedSince`], one
-    /// that still has its values from before as [`ExcludeReason::NotApplied`]. Where only
+    /// one that has other values is left alone as [`ExcludeReason::ChangedSince`] (even if
+    /// they are its values from before the run: someone put them back), except that a
+    /// ticket whose call was in flight when the run stopped and still has its values from
+    /// before is [`ExcludeReason::NotApplied`]. Where only
     /// `updateDT` can be read (agents), a ticket updated after the run's answer for it
     /// (beyond a two-second clock slack) counts as changed since.
     pub async fn plan_undo(&self, run_id: &str) -> Result<Plan, BulkError> {
@@ -67,7 +69,8 @@ impl<A: BulkApi> Engine<A> {
             let set = original.target_of(ticket);
             let kinds = set.kinds();
             let applied_at = run.times.get(&ticket.id).copied();
-            match self.compare_now(ticket, set, current.get(&ticket.id), applied_at) {
+            let answered = run.outcomes.get(&ticket.id).is_some_and(|o| o.success);
+            match self.compare_now(ticket, set, current.get(&ticket.id), applied_at, answered) {
                 Verdict::PutBack { now, updated } => tickets.push(PlannedTicket {
                     id: ticket.id,
                     previous: now,
@@ -126,6 +129,7 @@ impl<A: BulkApi> Engine<A> {
         set: &FieldSet,
         current: Option<&Current>,
         applied_at: Option<DateTime<Utc>>,
+        answered: bool,
     ) -> Verdict {
         let kinds = set.kinds();
         let Some(current) = current else {
@@ -138,7 +142,8 @@ impl<A: BulkApi> Engine<A> {
                     now,
                     updated: current.updated,
                 }
-            } else if now.satisfies(&ticket.previous.only(&kinds)) {
+            } else if !answered && now.satisfies(&ticket.previous.only(&kinds)) {
+                // In flight when the run stopped, and still as before: it never arrived.
                 Verdict::Leave(ExcludeReason::NotApplied, now)
             } else {
                 Verdict::Leave(ExcludeReason::ChangedSince, now)
@@ -148,7 +153,7 @@ impl<A: BulkApi> Engine<A> {
         let (Some(updated), Some(applied_at)) = (current.updated, applied_at) else {
             return Verdict::Leave(ExcludeReason::CurrentUnknown, FieldSet::default());
         };
-        if ticket.updated == Some(updated) {
+        if !answered && ticket.updated == Some(updated) {
             return Verdict::Leave(ExcludeReason::NotApplied, FieldSet::default());
         }
         let applied_local: ApiDate = (applied_at + ChronoDuration::seconds(CLOCK_SLACK_SECONDS))
