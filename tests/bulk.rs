@@ -215,9 +215,7 @@ async fn the_preview_groups_what_will_change() {
 
     let mut by_status: HashMap<i64, usize> = HashMap::new();
     for ticket in &tickets {
-        *by_status
-            .entry(ticket.status.unwrap().code())
-            .or_default() += 1;
+        *by_status.entry(ticket.status.unwrap().code()).or_default() += 1;
     }
     let already = by_status.get(&4).copied().unwrap_or(0);
     assert_eq!(preview.skipped, already);
@@ -235,11 +233,8 @@ async fn the_preview_groups_what_will_change() {
     assert!(groups.windows(2).all(|w| w[0].count >= w[1].count));
     let zh = preview.summary(Lang::Zh);
     let first = &groups[0];
-    let from = gongdan::bulk::value_label(
-        first.from.as_ref().unwrap(),
-        Lang::Zh,
-        &Default::default(),
-    );
+    let from =
+        gongdan::bulk::value_label(first.from.as_ref().unwrap(), Lang::Zh, &Default::default());
     assert!(
         zh.starts_with(&format!(
             "{} 张工单：{from} → 已解决 {}",
@@ -248,9 +243,15 @@ async fn the_preview_groups_what_will_change() {
         "{zh}"
     );
     if already > 0 {
-        assert!(zh.ends_with(&format!("{already} 张已是 已解决，跳过")), "{zh}");
+        assert!(
+            zh.ends_with(&format!("{already} 张已是 已解决，跳过")),
+            "{zh}"
+        );
         let en = preview.summary(Lang::En);
-        assert!(en.ends_with(&format!("{already} already solved, skipped")), "{en}");
+        assert!(
+            en.ends_with(&format!("{already} already solved, skipped")),
+            "{en}"
+        );
     }
     assert!(preview.needs_typed_confirmation(preview.to_change - 1));
     assert!(!preview.needs_typed_confirmation(preview.to_change));
@@ -284,7 +285,10 @@ async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
         assert_eq!(sandbox.update_count(id), 1, "ticket {id}");
     }
     for id in [1, 125, 250] {
-        assert_eq!(client.show(id).await.unwrap().tags, vec!["批量测试".to_string()]);
+        assert_eq!(
+            client.show(id).await.unwrap().tags,
+            vec!["批量测试".to_string()]
+        );
     }
     let mut last = None;
     while let Some(event) = rx.recv().await {
@@ -302,7 +306,10 @@ async fn cancelling_after_the_first_call_sends_no_other() {
     let sandbox = start(250).await;
     let tickets = all_tickets(&sandbox).await;
     let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
-    assert!(plan.tickets.len() > 200, "the seed has too many closed tickets");
+    assert!(
+        plan.tickets.len() > 200,
+        "the seed has too many closed tickets"
+    );
     let api = CutClient::new(admin(&sandbox), &sandbox, Some((1, Cut::CancelAfter)));
     let cancel = api.cancel.clone();
     let state = tempfile::tempdir().unwrap();
@@ -354,7 +361,11 @@ async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
     assert_eq!(failed.len(), 2 + second_call);
     let missing: Vec<_> = failed.iter().filter(|f| f.id >= 900_000).collect();
     assert_eq!(missing.len(), 2);
-    assert!(missing[0].error.contains("工单不存在"), "{}", missing[0].error);
+    assert!(
+        missing[0].error.contains("工单不存在"),
+        "{}",
+        missing[0].error
+    );
     let whole_call = failed.iter().find(|f| f.id < 900_000).unwrap();
     assert!(whole_call.error.contains("500"), "{}", whole_call.error);
     let mut call_failed = 0;
@@ -420,7 +431,12 @@ async fn crash_and_resume(cut: Cut, concurrency: usize, with_reply: bool) {
     let client = admin(&sandbox);
     let now = client.show_many(&sandbox.ticket_ids()).await.unwrap();
     for ticket in now.tickets {
-        assert_eq!(ticket.status, Some(TicketStatus::Solved), "{cut:?} {}", ticket.id);
+        assert_eq!(
+            ticket.status,
+            Some(TicketStatus::Solved),
+            "{cut:?} {}",
+            ticket.id
+        );
         let expected = u64::from(plan.ticket(ticket.id).is_some());
         assert_eq!(
             sandbox.update_count(ticket.id),
@@ -516,7 +532,10 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         .cloned()
         .collect();
     assert_eq!(undo_calls.len(), (plan.tickets.len() - 2).div_ceil(100));
-    assert!(undo_calls.iter().all(|r| !r.path.contains("ids=")), "{undo_calls:?}");
+    assert!(
+        undo_calls.iter().all(|r| !r.path.contains("ids=")),
+        "{undo_calls:?}"
+    );
 
     let now = admin(&sandbox)
         .show_many(&sandbox.ticket_ids())
@@ -579,11 +598,7 @@ async fn an_interrupted_run_can_be_undone() {
     let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
     assert!(plan.tickets.len() > 200);
     let state = tempfile::tempdir().unwrap();
-    let api = CutClient::new(
-        admin(&sandbox),
-        &sandbox,
-        Some((2, Cut::AppliedNoAnswer)),
-    );
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::AppliedNoAnswer)));
     let engine_a = engine(api, &sandbox, state.path(), 1);
     run_until_cut(&engine_a, &plan).await;
     drop(engine_a);
@@ -615,6 +630,11 @@ async fn an_interrupted_run_can_be_undone() {
             Some(i) if i < 200 => 2,
             _ => 0,
         };
-        assert_eq!(sandbox.update_count(ticket.id), expected, "ticket {}", ticket.id);
+        assert_eq!(
+            sandbox.update_count(ticket.id),
+            expected,
+            "ticket {}",
+            ticket.id
+        );
     }
 }

@@ -11,8 +11,7 @@ use chrono::NaiveDate;
 use futures::TryStreamExt;
 use gongdan::api::{
     ApiError, Auth, Client, ClientConfig, ListOrder, ListQuery, ListScope, NewContact, NewTicket,
-    Priority, Reply, RetryPolicy, SearchQuery, SearchSort, SortOrder, TicketChange,
-    TicketStatus,
+    Priority, Reply, RetryPolicy, SearchQuery, SearchSort, SortOrder, TicketChange, TicketStatus,
 };
 use gongdan::sandbox::{self, Fault, Faults, Quirks, Route, Sandbox, SandboxOptions};
 use serde_json::Value;
@@ -74,11 +73,7 @@ fn stored_int(sandbox: &Sandbox, id: u64, key: &str) -> Option<i64> {
 }
 
 fn stored_text(sandbox: &Sandbox, id: u64, key: &str) -> Option<String> {
-    sandbox
-        .ticket(id)?
-        .get(key)?
-        .as_str()
-        .map(str::to_owned)
+    sandbox.ticket(id)?.get(key)?.as_str().map(str::to_owned)
 }
 
 fn batches(n: usize) -> u64 {
@@ -105,7 +100,11 @@ async fn list_pages_walk_to_the_end() {
         .iter()
         .flat_map(|page| page.items.iter().map(|ticket| ticket.id))
         .collect();
-    assert_eq!(ids, sandbox.ticket_ids(), "default order is by id ascending");
+    assert_eq!(
+        ids,
+        sandbox.ticket_ids(),
+        "default order is by id ascending"
+    );
     assert!(pages.iter().all(|page| page.bad_items.is_empty()));
     assert_eq!(sandbox.request_count(Route::List), 5);
     // Every page went to the sandbox itself, with credentials.
@@ -140,7 +139,10 @@ async fn list_sends_every_filter_and_order() {
     assert!(!page.items.is_empty());
     let dates: Vec<_> = page.items.iter().map(|t| t.created.unwrap()).collect();
     assert!(dates.iter().all(|date| date.date() >= middle.date()));
-    assert!(dates.windows(2).all(|pair| pair[0] >= pair[1]), "created desc");
+    assert!(
+        dates.windows(2).all(|pair| pair[0] >= pair[1]),
+        "created desc"
+    );
     let sent = sandbox.requests().last().unwrap().path.clone();
     for param in [
         "created_start=",
@@ -165,11 +167,21 @@ async fn list_sends_every_filter_and_order() {
         match order {
             ListOrder::Updated(_) => {
                 let dates: Vec<_> = page.items.iter().map(|t| t.updated.unwrap()).collect();
-                assert!(dates.windows(2).all(|pair| pair[0] <= pair[1]), "updated asc");
+                assert!(
+                    dates.windows(2).all(|pair| pair[0] <= pair[1]),
+                    "updated asc"
+                );
             }
             _ => {
-                let codes: Vec<_> = page.items.iter().map(|t| t.status.unwrap().code()).collect();
-                assert!(codes.windows(2).all(|pair| pair[0] >= pair[1]), "status desc");
+                let codes: Vec<_> = page
+                    .items
+                    .iter()
+                    .map(|t| t.status.unwrap().code())
+                    .collect();
+                assert!(
+                    codes.windows(2).all(|pair| pair[0] >= pair[1]),
+                    "status desc"
+                );
             }
         }
     }
@@ -286,7 +298,10 @@ async fn update_many_splits_into_calls_of_100_and_merges_in_order() {
         let results = client.update_many(&ids, &change).await.unwrap();
         assert_eq!(results.iter().map(|r| r.ticket_id).collect::<Vec<_>>(), ids);
         assert!(results.iter().all(|r| r.success), "n = {n}");
-        assert_eq!(sandbox.request_count(Route::UpdateMany) - before, batches(n));
+        assert_eq!(
+            sandbox.request_count(Route::UpdateMany) - before,
+            batches(n)
+        );
         for id in &ids {
             assert_eq!(stored_int(&sandbox, *id, "priorityLevel"), Some(4));
         }
@@ -313,7 +328,10 @@ async fn update_many_reports_per_ticket_failures() {
         .await
         .unwrap();
     assert_eq!(
-        results.iter().map(|r| (r.ticket_id, r.success)).collect::<Vec<_>>(),
+        results
+            .iter()
+            .map(|r| (r.ticket_id, r.success))
+            .collect::<Vec<_>>(),
         vec![(ids[0], true), (999_999, false), (ids[1], true)]
     );
     assert!(!results[1].error.is_empty());
@@ -345,7 +363,10 @@ async fn update_many_reports_per_ticket_failures() {
     ];
     let results = client.update_each(&changes).await.unwrap();
     assert_eq!(
-        results.iter().map(|r| (r.ticket_id, r.success)).collect::<Vec<_>>(),
+        results
+            .iter()
+            .map(|r| (r.ticket_id, r.success))
+            .collect::<Vec<_>>(),
         vec![(ids[2], true), (ids[3], false), (ids[4], true)]
     );
     assert!(results[1].error.contains("999999"), "{}", results[1].error);
@@ -382,7 +403,10 @@ async fn update_each_splits_into_calls_of_100() {
             .collect();
         let before = sandbox.request_count(Route::UpdateMany);
         let results = client.update_each(&changes).await.unwrap();
-        assert_eq!(sandbox.request_count(Route::UpdateMany) - before, batches(n));
+        assert_eq!(
+            sandbox.request_count(Route::UpdateMany) - before,
+            batches(n)
+        );
         assert_eq!(results.len(), n);
         for ((id, change), result) in changes.iter().zip(&results) {
             assert_eq!(result.ticket_id, *id);
@@ -421,9 +445,18 @@ async fn update_with_a_reply() {
     assert_eq!(stored_int(&sandbox, id, "ticketStatus"), Some(4));
     let replies = sandbox.replies(id);
     assert_eq!(replies.len(), replies_before + 1);
-    assert!(replies.last().unwrap().to_string().contains("这里是工单回复文本内容"));
+    assert!(
+        replies
+            .last()
+            .unwrap()
+            .to_string()
+            .contains("这里是工单回复文本内容")
+    );
     assert_eq!(
-        client.update(999_999, &TicketChange::default()).await.unwrap_err(),
+        client
+            .update(999_999, &TicketChange::default())
+            .await
+            .unwrap_err(),
         ApiError::NotFound(Some("ticket 999999".into()))
     );
 }
@@ -474,7 +507,9 @@ async fn create_sends_a_requestid_and_reads_the_location() {
         .unwrap();
     let request_id = create.request_id.unwrap();
     assert_eq!(
-        uuid::Uuid::parse_str(&request_id).unwrap().get_version_num(),
+        uuid::Uuid::parse_str(&request_id)
+            .unwrap()
+            .get_version_num(),
         4
     );
     assert_eq!(stored_int(&sandbox, id, "priorityLevel"), Some(3));
@@ -563,7 +598,10 @@ async fn the_vendor_pages_search_examples() {
             }
             // The query went out as the vendor page writes it.
             let sent = sandbox.requests().last().unwrap().path.clone();
-            assert!(sent.contains("/api/v1/tickets/search.json?query="), "{sent}");
+            assert!(
+                sent.contains("/api/v1/tickets/search.json?query="),
+                "{sent}"
+            );
         }
         // A status search does find tickets in a seeded store.
         let page = client
@@ -767,7 +805,10 @@ async fn server_errors_give_a_tag_free_excerpt_and_bounded_retries() {
         ApiError::Server { status, excerpt } => {
             assert_eq!(*status, 500);
             let excerpt = excerpt.as_deref().unwrap();
-            assert!(!excerpt.contains('<') && !excerpt.contains('>'), "{excerpt}");
+            assert!(
+                !excerpt.contains('<') && !excerpt.contains('>'),
+                "{excerpt}"
+            );
             assert!(excerpt.chars().count() <= 120);
         }
         other => panic!("expected a server error, got {other:?}"),
@@ -858,7 +899,10 @@ async fn live_quirks_decode_through_every_read() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<u64> = pages.iter().flat_map(|p| p.items.iter().map(|t| t.id)).collect();
+    let ids: Vec<u64> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|t| t.id))
+        .collect();
     // The server cuts per_page to 7; paging still reaches every ticket.
     assert_eq!(ids, sandbox.ticket_ids());
     let many = client.show_many(&ids).await.unwrap();

@@ -343,3 +343,75 @@ pub fn value_label(value: &FieldValue, lang: Lang, names: &Names) -> String {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::api::model::{Priority, Ticket, TicketChange, TicketStatus};
+    use crate::bulk::{BulkEdit, Plan, Target};
+
+    fn ticket(id: u64, priority: Priority, assignee: Option<u64>) -> Ticket {
+        Ticket {
+            id,
+            status: Some(TicketStatus::Open),
+            priority: Some(priority),
+            assignee_id: assignee,
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn several_fields_are_grouped_each_with_names() {
+        let tickets = [
+            ticket(1, Priority::Low, None),
+            ticket(2, Priority::Low, Some(7)),
+            ticket(3, Priority::Normal, Some(8)),
+            ticket(4, Priority::High, Some(8)),
+        ];
+        let edit = BulkEdit::from(TicketChange {
+            priority: Some(Priority::High),
+            assignee_id: Some(Some(8)),
+            ..TicketChange::default()
+        });
+        let plan = Plan::new(&edit, &tickets, Target::default());
+        let preview = Preview::of(&plan);
+        assert_eq!(preview.to_change, 3);
+        assert_eq!(preview.skipped, 1);
+        assert_eq!(preview.fields[0].field, FieldKind::Priority);
+        assert_eq!(preview.fields[1].unchanged, 1);
+        let mut names = Names::default();
+        names.agents.insert(8, "王芳".into());
+        assert_eq!(
+            preview.summary_with(Lang::En, &names),
+            "3 tickets: priority low → high 2, normal → high 1; \
+             assignee nobody → 王芳 1, #7 → 王芳 1 (1 unchanged); 1 already set, skipped"
+        );
+        assert_eq!(
+            preview.summary_with(Lang::Zh, &names),
+            "3 张工单：优先级 低 → 高 2，正常 → 高 1；\
+             受理人 无人 → 王芳 1，#7 → 王芳 1（1 张不变）；1 张已是目标值，跳过"
+        );
+        assert!(preview.needs_typed_confirmation(2));
+        assert!(!preview.needs_typed_confirmation(3));
+    }
+
+    #[test]
+    fn unknown_previous_values_are_shown_and_counted() {
+        let search_result = Ticket {
+            id: 9,
+            subject: "只有标题".into(),
+            ..Ticket::default()
+        };
+        let edit = BulkEdit::from(TicketChange {
+            status: Some(TicketStatus::Solved),
+            ..TicketChange::default()
+        });
+        let plan = Plan::new(&edit, &[search_result], Target::default());
+        let preview = Preview::of(&plan);
+        assert_eq!(
+            preview.summary(Lang::En),
+            "1 ticket: ? → solved 1; 1 with unknown previous values cannot be undone"
+        );
+    }
+}

@@ -29,6 +29,13 @@ impl<A: BulkApi> Engine<A> {
     pub async fn plan_undo(&self, run_id: &str) -> Result<Plan, BulkError> {
         let run = self.journal.load(run_id)?;
         let original = &run.plan;
+        if let Some(info) = self.journal.list().get(run_id)
+            && let super::RunState::Undone { by } = &info.state
+        {
+            return Err(BulkError::NothingToUndo(format!(
+                "run {run_id} was already undone by run {by}"
+            )));
+        }
         if original.kinds().is_empty() {
             return Err(BulkError::NothingToUndo(
                 "the run only added a reply, and a reply cannot be taken back".to_string(),
