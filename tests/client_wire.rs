@@ -434,7 +434,7 @@ async fn next_page_on_another_origin_is_not_followed() {
 }
 
 #[tokio::test]
-async fn bearer_token_is_fetched_once_and_refreshed_after_a_401() {
+async fn bearer_token_is_fetched_once_for_concurrent_calls() {
     let mock = Mock::start(|seen, _| {
         if seen.path == "/api/token.php" {
             assert_eq!(seen.method, Method::POST);
@@ -473,6 +473,78 @@ async fn bearer_token_is_fetched_once_and_refreshed_after_a_401() {
     let token_calls = seen.iter().filter(|s| s.path == "/api/token.php").count();
     assert_eq!(token_calls, 1, "{seen:#?}");
     assert_eq!(seen.len(), 7);
+}
+
+#[tokio::test]
+async fn a_token_refused_by_the_server_is_refreshed_and_the_call_repeated() {
+    let issued = std::sync::atomic::AtomicUsize::new(0);
+    let mock = Mock::start(move |seen, _| {
+        if seen.path == "/api/token.php" {
+            // The first token handed out is revoked at once; the second one is good.
+            let n = issued.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            return answer(
+                200,
+                &format!(r#"{{"access_token":"T{n}","expires_in":3600,"token_type":"Bearer"}}"#),
+            );
+        }
+        match seen.authorization().as_deref() {
+            Some("Bearer T2") => answer(200, "[]"),
+            _ => answer(401, ""),
+        }
+    })
+    .await;
+    let client = client_for(
+        &mock.url(),
+        Auth::Token {
+            secret_id: "id".into(),
+            secret: "secret".into(),
+        },
+    );
+    assert!(client.agents().await.unwrap().is_empty());
+    client.agents().await.unwrap();
+    let calls: Vec<(String, Option<String>)> = mock
+        .seen()
+        .iter()
+        .map(|s| (s.path.clone(), s.authorization()))
+        .collect();
+    let bearer = |token: &str| Some(format!("Bearer {token}"));
+    assert_eq!(
+        calls,
+        vec![
+            ("/api/token.php".into(), Some("Basic aWQ6c2VjcmV0".into())),
+            ("/api/v1/supports.json".into(), bearer("T1")),
+            ("/api/token.php".into(), Some("Basic aWQ6c2VjcmV0".into())),
+            ("/api/v1/supports.json".into(), bearer("T2")),
+            ("/api/v1/supports.json".into(), bearer("T2")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_short_lived_token_is_refreshed_before_it_expires() {
+    let mock = Mock::start(|seen, _| {
+        if seen.path == "/api/token.php" {
+            // Expires at once: every call must fetch a fresh one rather than send a dead one.
+            return answer(200, r#"{"access_token":"T","expires_in":0}"#);
+        }
+        answer(200, "[]")
+    })
+    .await;
+    let client = client_for(
+        &mock.url(),
+        Auth::Token {
+            secret_id: "id".into(),
+            secret: "secret".into(),
+        },
+    );
+    client.agents().await.unwrap();
+    client.agents().await.unwrap();
+    let tokens = mock
+        .seen()
+        .iter()
+        .filter(|s| s.path == "/api/token.php")
+        .count();
+    assert_eq!(tokens, 2);
 }
 
 #[tokio::test]
@@ -616,4 +688,238 @@ async fn an_error_inside_http_200_is_reported() {
             message: "Invalid resource URI".into()
         }
     );
+}
+
+#[tokio::test]
+async fn an_http_like_state_inside_http_200_maps_to_that_status() {
+    let mock = Mock::start(|seen, _| match seen.path.as_str() {
+        "/api/v1/tickets.json" => answer(200, r#"{"state":"403","message":"仅管理员可用"}"#),
+        _ => answer(200, r#"{"status":"0","message":"Insert ok","data":false}"#),
+    })
+    .await;
+    let client = client_for(&mock.url(), basic());
+    assert_eq!(
+        client
+            .list(&ListScope::All, &ListQuery::default())
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden(Some("仅管理员可用".into()))
+    );
+    // A bare acknowledgement of an update is a success naming the ticket.
+    let ticket = client.update(42, &Default::default()).await.unwrap();
+    assert_eq!(ticket.id, 42);
+}
+
+/// A loopback HTTPS listener with the test certificate (signed by tests/fixtures/tls/ca.pem).
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, addr)) = self.tcp.accept().await else {
+                continue;
+            };
+            // A client refusing the certificate fails the handshake: wait for the next one.
+            if let Ok(tls) = self.acceptor.accept(stream).await {
+                return (tls, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
+}
+
+#[tokio::test]
+async fn a_ca_file_lets_the_client_trust_a_self_hosted_server_and_nothing_else_does() {
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls");
+    let certs: Vec<CertificateDer> = CertificateDer::pem_file_iter(fixtures.join("server.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(fixtures.join("server.key")).unwrap();
+    let server_config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let listener = TlsListener {
+        tcp: tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+        acceptor: tokio_rustls::TlsAcceptor::from(Arc::new(server_config)),
+    };
+    let addr = listener.tcp.local_addr().unwrap();
+    let served: Arc<Mutex<Vec<Option<String>>>> = Arc::default();
+    let recorder = served.clone();
+    let app = Router::new().fallback(move |headers: HeaderMap| {
+        let recorder = recorder.clone();
+        async move {
+            recorder.lock().unwrap().push(
+                headers
+                    .get("authorization")
+                    .map(|value| value.to_str().unwrap().to_owned()),
+            );
+            answer(200, "[]")
+        }
+    });
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = format!("https://{addr}");
+
+    // Without the CA file the certificate is not trusted, and nothing is sent.
+    let untrusting = client_for(&base, basic());
+    let error = untrusting.agents().await.unwrap_err();
+    assert!(matches!(error, ApiError::Network(_)), "{error:?}");
+    assert!(error.to_string().contains("ca_file"), "{error}");
+    assert!(served.lock().unwrap().is_empty());
+
+    let mut config = ClientConfig::new(&base, basic());
+    config.ca_file = Some(fixtures.join("ca.pem"));
+    config.retry = quick_retries();
+    let trusting = Client::new(config).unwrap();
+    assert!(trusting.agents().await.unwrap().is_empty());
+    assert_eq!(served.lock().unwrap().len(), 1);
+    assert!(served.lock().unwrap()[0].is_some());
+    server.abort();
+}
+
+/// Serves list pages of one ticket each (none from page `empty_from` on); `shape(page,
+/// host)` gives the page's `count` and `next_page` as JSON text.
+async fn paged_mock(shape: fn(u32, &str) -> (String, String), empty_from: u32) -> Mock {
+    Mock::start(move |seen, _| {
+        let page: u32 = seen
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))
+            .and_then(|page| page.parse().ok())
+            .unwrap_or(1);
+        let host = seen.headers["host"].to_str().unwrap().to_owned();
+        let (count, next) = shape(page, &host);
+        let tickets = if page >= empty_from {
+            String::new()
+        } else {
+            format!(r#"{{"ticketId":{page},"subject":"t"}}"#)
+        };
+        answer(
+            200,
+            &format!(r#"{{"tickets":[{tickets}],"count":{count},"next_page":{next}}}"#),
+        )
+    })
+    .await
+}
+
+async fn walk(mock: &Mock) -> Vec<u64> {
+    let client = client_for(&mock.url(), basic());
+    let pages: Vec<_> = client
+        .list_pages(ListScope::All, ListQuery::default())
+        .try_collect()
+        .await
+        .unwrap();
+    pages
+        .iter()
+        .flat_map(|page| page.items.iter().map(|t| t.id))
+        .collect()
+}
+
+#[tokio::test]
+async fn paging_stops_at_the_last_page_whichever_way_the_server_says_so() {
+    // next_page null on page 3, no count.
+    let mock = paged_mock(
+        |page, host| {
+            let next = if page < 3 {
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1)
+            } else {
+                "null".into()
+            };
+            ("null".into(), next)
+        },
+        u32::MAX,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 3);
+
+    // A link forever, but page 4 is empty.
+    let mock = paged_mock(
+        |page, host| {
+            (
+                "null".into(),
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1),
+            )
+        },
+        4,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 4);
+
+    // A link forever, but the count says 2.
+    let mock = paged_mock(
+        |page, host| {
+            (
+                "2".into(),
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1),
+            )
+        },
+        u32::MAX,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2]);
+    assert_eq!(mock.seen().len(), 2);
+
+    // No link at all while the count says 3: pages are built until the count is reached.
+    let mock = paged_mock(|_, _| ("\"3\"".into(), "null".into()), u32::MAX).await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn show_many_keeps_at_most_the_configured_calls_in_flight() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (flight, peak, count) = (in_flight.clone(), most.clone(), calls.clone());
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let (flight, peak, count) = (flight.clone(), peak.clone(), count.clone());
+        async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            let now = flight.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            // Long enough for the client to start every call it is allowed to.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            flight.fetch_sub(1, Ordering::SeqCst);
+            let ids = uri
+                .query()
+                .unwrap()
+                .strip_prefix("ids=")
+                .unwrap()
+                .replace("%2C", ",");
+            let tickets: Vec<String> = ids
+                .split(',')
+                .map(|id| format!(r#"{{"ticketId":{id},"subject":"s"}}"#))
+                .collect();
+            answer(200, &format!(r#"{{"tickets":[{}]}}"#, tickets.join(",")))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut config = ClientConfig::new(format!("http://{addr}"), basic());
+    config.concurrency = 3;
+    let client = Client::new(config).unwrap();
+    let ids: Vec<u64> = (1..=1000).rev().collect();
+    let answer = client.show_many(&ids).await.unwrap();
+    assert_eq!(answer.tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+    let peak = most.load(Ordering::SeqCst);
+    assert!(peak <= 3, "{peak} calls in flight");
+    assert!(peak >= 2, "the calls did not overlap at all");
+    server.abort();
 }

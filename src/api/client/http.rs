@@ -616,6 +616,12 @@ pub(crate) fn network_error(error: &reqwest::Error, url: &Url) -> ApiError {
         return ApiError::Network(NetworkError::ConnectionReset);
     }
     let what = shorten(&text).unwrap_or_else(|| "the request failed".into());
+    if lower.contains("certificate") {
+        return ApiError::Network(NetworkError::Other(format!(
+            "the certificate of {host} is not trusted ({what}); for a self-hosted server, \
+             set ca_file"
+        )));
+    }
     if error.is_connect() {
         ApiError::Network(NetworkError::Other(format!(
             "could not connect to {host}: {what}"

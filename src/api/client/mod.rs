@@ -1,6 +1,16 @@
 //! The HTTP client of the 帮我吧 API: one method per call, retries, paging, auth.
 //!
 //! It holds no UI types. Every method is cancel-safe (dropping the future abandons the call).
+//!
+//! - `http.rs`: one request on the wire: origin check, timeout, retries with backoff and
+//!   jitter (honouring `Retry-After`), status to [`ApiError`] mapping, body size limit.
+//! - `auth.rs`: Basic, or a Bearer token from `/api/token.php` cached until shortly before
+//!   it expires and replaced once when the server refuses it.
+//! - `paging.rs`: page streams that follow `next_page` only on the configured origin.
+//!
+//! Credentials go only to the configured scheme, host and port: redirects elsewhere are not
+//! followed, a foreign `next_page` is replaced by a page + 1 URL, and plain `http://` is
+//! refused off loopback unless allowed. TLS verification is never turned off.
 
 mod auth;
 mod http;
@@ -22,10 +32,10 @@ use self::http::{Answer, Body, Replay, Request, Transport};
 use self::paging::PageKind;
 use super::error::ApiError;
 use super::model::{
-    Agent, Attachment, Company, Contact, Created, DATE_FORMAT, FieldDef, Group, NewTicket, Page,
-    Template, Ticket, TicketChange, UpdateResult,
+    Agent, Attachment, Company, Contact, Created, FieldDef, Group, NewTicket, Page, Template,
+    Ticket, TicketChange, UpdateResult,
 };
-use super::query::{ListOrder, ListQuery, SearchQuery, SearchSort};
+use super::query::{ListQuery, SearchQuery};
 use super::{decode, encode};
 
 /// The vendor's limit of ids per show-many and tickets per update-many call.
@@ -226,7 +236,7 @@ impl Client {
             match self
                 .get(v2)
                 .await
-                .and_then(|answer| decode::show(&answer.body))
+                .and_then(|answer| in_200(decode::show(&answer.body)))
             {
                 Ok(Some(ticket)) => return Ok(ticket),
                 Ok(None) => return Err(not_found()),
@@ -239,7 +249,7 @@ impl Client {
         let legacy = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
         match self.get(legacy).await {
             Ok(answer) => {
-                let ticket = decode::show(&answer.body)?.ok_or_else(not_found)?;
+                let ticket = in_200(decode::show(&answer.body))?.ok_or_else(not_found)?;
                 self.inner.legacy_show.store(true, Ordering::Relaxed);
                 Ok(ticket)
             }
@@ -262,7 +272,7 @@ impl Client {
                     &[("ids", join_ids(&chunk))],
                 )?;
                 let answer = self.get(url).await?;
-                decode::show_many(&answer.body)
+                in_200(decode::show_many(&answer.body))
             })
             .buffered(self.inner.concurrency)
             .try_collect()
@@ -310,7 +320,7 @@ impl Client {
             .get(LOCATION)
             .and_then(|value| value.to_str().ok())
             .map(crate::text::clean);
-        match decode::ticket_envelope(&answer.body) {
+        match in_200(decode::ticket_envelope(&answer.body)) {
             Ok(created) => Ok(Created {
                 ticket: created,
                 location,
@@ -346,7 +356,7 @@ impl Client {
             })
             .await
             .map_err(|error| name_not_found(error, || format!("ticket {id}")))?;
-        match decode::ticket_envelope(&answer.body) {
+        match in_200(decode::ticket_envelope(&answer.body)) {
             Ok(ticket) => Ok(ticket),
             // `{"status": "0", "message": "Insert ok"}`: done, but no ticket to show.
             Err(ApiError::Decode { .. }) if is_write_ack(&answer.body) => Ok(Ticket {
@@ -366,12 +376,15 @@ impl Client {
         change: &TicketChange,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         let body = json!({ "ticket": encode::change(change) });
-        let batches: Vec<Vec<u64>> = ids.chunks(BATCH_SIZE).map(<[u64]>::to_vec).collect();
-        self.update_batches(batches, |batch| {
-            let query = vec![("ids", join_ids(batch))];
-            (query, body.clone())
-        })
-        .await
+        let batches = ids
+            .chunks(BATCH_SIZE)
+            .map(|batch| Batch {
+                ids: batch.to_vec(),
+                query: vec![("ids", join_ids(batch))],
+                body: body.clone(),
+            })
+            .collect();
+        self.update_batches(batches).await
     }
 
     /// A change of its own for each ticket, 100 a call; per-ticket results in order, with
@@ -380,38 +393,31 @@ impl Client {
         &self,
         changes: &[(u64, TicketChange)],
     ) -> Result<Vec<UpdateResult>, ApiError> {
-        let bodies: HashMap<usize, Value> = changes
+        let batches = changes
             .chunks(BATCH_SIZE)
-            .enumerate()
-            .map(|(index, chunk)| {
+            .map(|chunk| {
                 let tickets: Vec<Value> = chunk
                     .iter()
                     .map(|(id, change)| encode::change_for(*id, change))
                     .collect();
-                (index, json!({ "tickets": tickets }))
+                Batch {
+                    ids: chunk.iter().map(|(id, _)| *id).collect(),
+                    query: Vec::new(),
+                    body: json!({ "tickets": tickets }),
+                }
             })
             .collect();
-        let batches: Vec<Vec<u64>> = changes
-            .chunks(BATCH_SIZE)
-            .map(|chunk| chunk.iter().map(|(id, _)| *id).collect())
-            .collect();
-        let mut index = 0;
-        self.update_batches(batches, |_| {
-            let body = bodies.get(&index).cloned().unwrap_or(Value::Null);
-            index += 1;
-            (Vec::new(), body)
-        })
-        .await
+        self.update_batches(batches).await
     }
 
     pub async fn ticket_fields(&self) -> Result<Vec<FieldDef>, ApiError> {
         let answer = self.get_path("/api/v1/tickets/ticket_fields.json").await?;
-        decode::field_defs(&answer.body)
+        in_200(decode::field_defs(&answer.body))
     }
 
     pub async fn agents(&self) -> Result<Vec<Agent>, ApiError> {
         let answer = self.get_path("/api/v1/supports.json").await?;
-        decode::agents(&answer.body)
+        in_200(decode::agents(&answer.body))
     }
 
     pub async fn agent(&self, id: u64) -> Result<Agent, ApiError> {
@@ -419,7 +425,7 @@ impl Client {
             .get_path(&format!("/api/v1/supports/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("agent {id}")))?;
-        decode::agent(&answer.body)
+        in_200(decode::agent(&answer.body))
     }
 
     pub async fn group(&self, id: u64) -> Result<Group, ApiError> {
@@ -427,7 +433,7 @@ impl Client {
             .get_path(&format!("/api/v1/supportgroups/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("group {id}")))?;
-        decode::group(&answer.body)
+        in_200(decode::group(&answer.body))
     }
 
     pub async fn contact(&self, id: u64) -> Result<Contact, ApiError> {
@@ -435,7 +441,7 @@ impl Client {
             .get_path(&format!("/api/v1/users/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("contact {id}")))?;
-        decode::contact(&answer.body)
+        in_200(decode::contact(&answer.body))
     }
 
     pub async fn company(&self, id: u64) -> Result<Company, ApiError> {
@@ -443,12 +449,12 @@ impl Client {
             .get_path(&format!("/api/v1/companies/{id}.json"))
             .await
             .map_err(|error| name_not_found(error, || format!("company {id}")))?;
-        decode::company(&answer.body)
+        in_200(decode::company(&answer.body))
     }
 
     pub async fn templates(&self) -> Result<Vec<Template>, ApiError> {
         let answer = self.get_path("/api/v1/tickettemplates.json").await?;
-        decode::templates(&answer.body)
+        in_200(decode::templates(&answer.body))
     }
 
     /// Upload a file for a reply or an attachment field; answers the token to send.
@@ -477,7 +483,7 @@ impl Client {
                 replay: Replay::OnlyIfUnprocessed,
             })
             .await?;
-        decode::attachment(&answer.body)
+        in_200(decode::attachment(&answer.body))
     }
 
     // ----- plumbing -----
@@ -497,51 +503,35 @@ impl Client {
             .clamp(1, self.inner.per_page)
     }
 
+    /// The query's own parameters, with `page` always sent (so page + 1 can be built from
+    /// it) and `per_page` never above the configured size.
+    fn with_paging(
+        &self,
+        params: Vec<(&'static str, String)>,
+        page: Option<u32>,
+        per_page: Option<u32>,
+    ) -> Vec<(&'static str, String)> {
+        let mut params: Vec<_> = params
+            .into_iter()
+            .filter(|(name, _)| *name != "page" && *name != "per_page")
+            .collect();
+        params.push(("page", page.unwrap_or(1).max(1).to_string()));
+        params.push(("per_page", self.page_size(per_page).to_string()));
+        params
+    }
+
     fn list_url(&self, scope: &ListScope, query: &ListQuery) -> Result<Url, ApiError> {
         let path = match scope {
             ListScope::All => "/api/v1/tickets.json".to_owned(),
             ListScope::Company(id) => format!("/api/v1/companies/{id}/tickets.json"),
             ListScope::Contact(id) => format!("/api/v1/users/{id}/tickets.json"),
         };
-        let mut params: Vec<(&str, String)> = Vec::new();
-        let dates = [
-            ("created_start", &query.created_start),
-            ("created_end", &query.created_end),
-            ("updated_start", &query.updated_start),
-            ("updated_end", &query.updated_end),
-        ];
-        for (name, date) in dates {
-            if let Some(date) = date {
-                params.push((name, date.format(DATE_FORMAT).to_string()));
-            }
-        }
-        if let Some(order) = query.order {
-            let (name, order) = match order {
-                ListOrder::Created(order) => ("created_order", order),
-                ListOrder::Updated(order) => ("updated_order", order),
-                ListOrder::Status(order) => ("status_order", order),
-            };
-            params.push((name, order.as_str().to_owned()));
-        }
-        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
-        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        let params = self.with_paging(query.params(), query.page, query.per_page);
         self.endpoint(&path, &params)
     }
 
     fn search_url(&self, query: &SearchQuery) -> Result<Url, ApiError> {
-        let mut params: Vec<(&str, String)> = vec![("query", query.render()?)];
-        if let Some(sort) = query.sort_by {
-            let sort = match sort {
-                SearchSort::Created => "createDT",
-                SearchSort::Updated => "updateDT",
-            };
-            params.push(("sort_by", sort.to_owned()));
-        }
-        if let Some(order) = query.sort_order {
-            params.push(("sort_order", order.as_str().to_owned()));
-        }
-        params.push(("page", query.page.unwrap_or(1).max(1).to_string()));
-        params.push(("per_page", self.page_size(query.per_page).to_string()));
+        let params = self.with_paging(query.params()?, query.page, query.per_page);
         self.endpoint("/api/v1/tickets/search.json", &params)
     }
 
@@ -552,8 +542,8 @@ impl Client {
     ) -> Result<Page<Ticket>, ApiError> {
         let answer = self.get(url).await?;
         match kind {
-            PageKind::List => decode::ticket_page(&answer.body),
-            PageKind::Search => decode::search_page(&answer.body),
+            PageKind::List => in_200(decode::ticket_page(&answer.body)),
+            PageKind::Search => in_200(decode::search_page(&answer.body)),
         }
     }
 
@@ -614,30 +604,22 @@ impl Client {
             .transport
             .attempt(&request, Some(&secret))
             .await?;
-        decode::token(&answer.body)
+        in_200(decode::token(&answer.body))
     }
 
     /// Runs update-many batches with bounded concurrency and merges the per-ticket results
     /// in the order of `batches`.
-    async fn update_batches<F>(
-        &self,
-        batches: Vec<Vec<u64>>,
-        mut request_of: F,
-    ) -> Result<Vec<UpdateResult>, ApiError>
-    where
-        F: FnMut(&[u64]) -> (Vec<(&'static str, String)>, Value),
-    {
+    async fn update_batches(&self, batches: Vec<Batch>) -> Result<Vec<UpdateResult>, ApiError> {
         if batches.is_empty() {
             return Ok(Vec::new());
         }
         let mut requests = Vec::with_capacity(batches.len());
         for batch in &batches {
-            let (query, body) = request_of(batch);
-            let url = self.endpoint("/api/v1/tickets/update_many.json", &query)?;
+            let url = self.endpoint("/api/v1/tickets/update_many.json", &batch.query)?;
             requests.push(Request {
                 method: Method::PUT,
                 url,
-                body: Body::Json(body),
+                body: Body::Json(batch.body.clone()),
                 headers: Vec::new(),
                 replay: Replay::Safe,
             });
@@ -645,7 +627,7 @@ impl Client {
         let answers: Vec<Result<Vec<UpdateResult>, ApiError>> = futures::stream::iter(requests)
             .map(|request| async move {
                 let answer = self.send(request).await?;
-                decode::update_results(&answer.body)
+                in_200(decode::update_results(&answer.body))
             })
             .buffered(self.inner.concurrency)
             .collect()
@@ -655,11 +637,11 @@ impl Client {
         {
             return Err(first.clone());
         }
-        let mut merged = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        let mut merged = Vec::with_capacity(batches.iter().map(|batch| batch.ids.len()).sum());
         for (batch, answer) in batches.iter().zip(answers) {
             match answer {
-                Ok(results) => merged.extend(merge_results(batch, results)),
-                Err(error) => merged.extend(batch.iter().map(|id| UpdateResult {
+                Ok(results) => merged.extend(merge_results(&batch.ids, results)),
+                Err(error) => merged.extend(batch.ids.iter().map(|id| UpdateResult {
                     ticket_id: *id,
                     success: false,
                     error: error.to_string(),
@@ -668,6 +650,33 @@ impl Client {
         }
         Ok(merged)
     }
+}
+
+/// One update-many call: the tickets it covers, its query and its body.
+struct Batch {
+    ids: Vec<u64>,
+    query: Vec<(&'static str, String)>,
+    body: Value,
+}
+
+/// An error reported inside an HTTP 200 body with an HTTP-like code (`{"state": "403"}`)
+/// becomes the error that status would have been, so that callers handle both alike.
+fn in_200<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
+    result.map_err(|error| match error {
+        ApiError::Reported {
+            code: Some(code),
+            message,
+        } => match code.trim() {
+            "401" => ApiError::BadCredentials,
+            "403" => ApiError::Forbidden(Some(message)),
+            "404" => ApiError::NotFound(Some(message)),
+            _ => ApiError::Reported {
+                code: Some(code),
+                message,
+            },
+        },
+        other => other,
+    })
 }
 
 /// One result per id asked for, in that order; an id the server did not report is a failure.
