@@ -297,7 +297,16 @@ async fn a_run_sends_chunks_of_100_and_reports_progress() {
     assert_eq!(progress.len(), 3);
     assert_eq!(progress.last(), Some(&(250, 0, 3)));
     assert!(matches!(events.last(), Some(RunEvent::Finished(p)) if p.done == 250));
-    assert_eq!(engine.history().runs[0].state, RunState::Complete);
+    let history = engine.history();
+    assert_eq!(history.runs[0].state, RunState::Complete);
+    assert_eq!(
+        history.runs[0].summary(Lang::En),
+        "complete: 250 done, 0 failed, 0 left; 250 tickets: open → solved 250"
+    );
+    assert_eq!(
+        history.runs[0].summary(Lang::Zh),
+        "已完成：成功 250，失败 0，剩余 0；250 张工单：已开启 → 已解决 250"
+    );
 }
 
 #[tokio::test]

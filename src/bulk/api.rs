@@ -35,9 +35,9 @@ pub trait BulkApi: Send + Sync {
         changes: &[(u64, TicketChange)],
     ) -> impl Future<Output = Result<Vec<UpdateResult>, ApiError>> + Send;
 
-    /// The current state of these tickets, as far as the account may see it. `since` is
-    /// a time before which none of them was changed by the run being checked. Tickets that
-    /// cannot be found are absent from the answer.
+    /// The current state of these tickets (any number of them), as far as the account may
+    /// see it. `since` is a time before which none of them was changed by the run being
+    /// checked. Tickets that cannot be found are absent from the answer.
     fn current(
         &self,
         ids: &[u64],

@@ -206,7 +206,51 @@ pub struct RunInfo {
     pub plan: Plan,
 }
 
+impl RunState {
+    /// A short label, e.g. `interrupted` / `已中断`.
+    pub fn label(&self, lang: super::Lang) -> String {
+        let zh = lang == super::Lang::Zh;
+        match self {
+            RunState::NotStarted => if zh { "未开始" } else { "not started" }.to_string(),
+            RunState::Complete => if zh { "已完成" } else { "complete" }.to_string(),
+            RunState::Cancelled => if zh { "已取消" } else { "cancelled" }.to_string(),
+            RunState::Interrupted => if zh { "已中断" } else { "interrupted" }.to_string(),
+            RunState::Undone { by } if zh => format!("已撤销（{by}）"),
+            RunState::Undone { by } => format!("undone by {by}"),
+        }
+    }
+}
+
 impl RunInfo {
+    /// One line for a history list: state, counts and what the run changes, e.g.
+    /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
+    pub fn summary(&self, lang: super::Lang) -> String {
+        let what = super::Preview::of(&self.plan).summary(lang);
+        let of = match (&self.kind, lang) {
+            (RunKind::Change, _) => String::new(),
+            (RunKind::Retry { of }, super::Lang::Zh) => format!("（重试 {of}）"),
+            (RunKind::Retry { of }, super::Lang::En) => format!(" (retry of {of})"),
+            (RunKind::Undo { of }, super::Lang::Zh) => format!("（撤销 {of}）"),
+            (RunKind::Undo { of }, super::Lang::En) => format!(" (undo of {of})"),
+        };
+        match lang {
+            super::Lang::Zh => format!(
+                "{}{of}：成功 {}，失败 {}，剩余 {}；{what}",
+                self.state.label(lang),
+                self.succeeded,
+                self.failed,
+                self.left
+            ),
+            super::Lang::En => format!(
+                "{}{of}: {} done, {} failed, {} left; {what}",
+                self.state.label(lang),
+                self.succeeded,
+                self.failed,
+                self.left
+            ),
+        }
+    }
+
     /// Whether `resume` has anything to do.
     pub fn resumable(&self) -> bool {
         matches!(self.state, RunState::Interrupted | RunState::Cancelled) && self.left > 0

@@ -223,6 +223,15 @@ impl<A: BulkApi> Engine<A> {
         cancel: &CancellationToken,
     ) -> Result<RunReport, BulkError> {
         self.check_target(plan)?;
+        if plan.tickets.is_empty() {
+            // Nothing to send (every ticket already set): no run to journal.
+            return Ok(RunReport {
+                plan: plan.clone(),
+                outcomes: Vec::new(),
+                not_sent: Vec::new(),
+                cancelled: false,
+            });
+        }
         let mut log = self.journal.create(plan)?;
         let pending: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
         self.execute(plan, &mut log, HashMap::new(), pending, 0, events, cancel)
@@ -352,17 +361,14 @@ impl<A: BulkApi> Engine<A> {
         Ok(())
     }
 
-    /// [`BulkApi::current`] in chunks of 100 ids.
+    /// [`BulkApi::current`] for any number of ids (show many splits them into calls of
+    /// 100 itself; the agents' search fallback walks the pages once for all of them).
     pub(super) async fn current_chunked(
         &self,
         ids: &[u64],
         since: chrono::DateTime<Utc>,
     ) -> Result<HashMap<u64, Current>, ApiError> {
-        let mut all = HashMap::new();
-        for chunk in ids.chunks(MAX_CHUNK) {
-            all.extend(self.api.current(chunk, since).await?);
-        }
-        Ok(all)
+        self.api.current(ids, since).await
     }
 
     /// Sends `pending` (ids of the plan, in order) and records every step.
