@@ -1376,6 +1376,12 @@ async fn seeded_data_is_varied_and_realistic() {
         .unwrap()
         .len()
         == 10)));
+    // Live-only fields, the attachment list in both of its live shapes.
+    assert!(any(&|t| t["descriptattachments"].is_object()));
+    assert!(any(&|t| t["descriptattachments"]
+        .as_array()
+        .is_some_and(|files| !files.is_empty())));
+    assert!(any(&|t| !t["waitDT"].as_str().unwrap().is_empty()));
     // Two years of dates.
     let first = day(&tickets[0]["createDT"]);
     let last = day(&tickets[tickets.len() - 1]["createDT"]);

@@ -376,10 +376,11 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             "custom_fields": custom_fields,
             "tables": tables,
         });
-        if let Some(object) = ticket.as_object_mut()
-            && object.get("openDT").and_then(Value::as_str) == Some("")
-        {
-            object.insert("openDT".into(), Value::Null);
+        if let Some(object) = ticket.as_object_mut() {
+            if object.get("openDT").and_then(Value::as_str) == Some("") {
+                object.insert("openDT".into(), Value::Null);
+            }
+            live_only_fields(object, id, status, updated);
         }
 
         let mut thread = Vec::new();
@@ -431,6 +432,35 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
     }
     store.next_ticket_id = opts.tickets as u64 + 1;
     store
+}
+
+/// Fields seen on live servers but not on the page. Derived from the id, not the random
+/// stream, so that adding them did not change the rest of the seeded data.
+fn live_only_fields(
+    ticket: &mut serde_json::Map<String, Value>,
+    id: u64,
+    status: u8,
+    updated: NaiveDateTime,
+) {
+    ticket.insert("workflow_id".into(), json!(0));
+    ticket.insert("workflow_node_id".into(), json!(0));
+    let wait = if status == 3 {
+        format_dt(updated)
+    } else {
+        String::new()
+    };
+    ticket.insert("waitDT".into(), json!(wait));
+    let file = json!({
+        "fileName": "截图.png",
+        "filePath": format!("https://files.example.com/attach/desc-{id}.png"),
+    });
+    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index.
+    let attachments = match id % 10 {
+        3 => json!([file]),
+        7 => json!({ "1": file }),
+        _ => json!([]),
+    };
+    ticket.insert("descriptattachments".into(), attachments);
 }
 
 /// A reply record (the vendor's reply table: replyType 1 agent, 2 customer is our guess).
