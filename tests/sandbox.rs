@@ -1602,3 +1602,41 @@ async fn shutdown_stops_the_server() {
         .await;
     assert!(result.is_err());
 }
+
+#[tokio::test]
+async fn hostile_text_option_seeds_escape_sequences() {
+    let sandbox = sandbox_with(12, |opts| opts.hostile_text = true).await;
+    let body = get(&sandbox, "/api/v1/tickets/5_v2.json", ADMIN)
+        .await
+        .json();
+    let subject = body["ticket"]["subject"].as_str().unwrap();
+    for needle in [
+        "\u{1b}]52;",
+        "\u{1b}]0;",
+        "\u{1b}[2J",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{200d}",
+    ] {
+        assert!(subject.contains(needle), "{needle:?} in {subject:?}");
+    }
+    let description = body["ticket"]["description"].as_str().unwrap();
+    assert!(description.contains("\u{1b}]52;") && description.contains("<p>"));
+    let clean = get(&sandbox, "/api/v1/tickets/4_v2.json", ADMIN)
+        .await
+        .json();
+    assert!(
+        !clean["ticket"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    let plain = seeded(12).await;
+    let plain_subject = plain.ticket(5).unwrap()["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(subject.contains(&plain_subject), "the readable text stays");
+    let contact = get(&sandbox, "/api/v1/users/1010.json", ADMIN).await.json();
+    assert!(contact["user"]["name"].as_str().unwrap().contains('\u{1b}'));
+}
