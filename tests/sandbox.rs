@@ -927,8 +927,20 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
     let repeat = send("req-1").await;
     assert_eq!(first, repeat);
     assert_eq!(sandbox.ticket_ids().len(), 11);
+    // The answer of a handled create is lost; the retry with its Requestid gets it.
+    sandbox.push_fault(Fault::DropResponse);
+    let lost = client()
+        .post(format!("{}/api/v1/tickets.json", sandbox.base_url()))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .header("Requestid", "req-2")
+        .json(&body)
+        .send()
+        .await;
+    assert!(lost.is_err());
+    assert_eq!(sandbox.ticket_ids().len(), 12, "the create was handled");
     let other = send("req-2").await;
     assert_ne!(other.1, first.1);
+    assert_eq!(other.1, 12);
     assert_eq!(sandbox.ticket_ids().len(), 12);
     let recorded: Vec<Option<String>> = sandbox
         .requests()
@@ -937,11 +949,7 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
         .collect();
     assert_eq!(
         recorded,
-        vec![
-            Some("req-1".into()),
-            Some("req-1".into()),
-            Some("req-2".into())
-        ]
+        ["req-1", "req-1", "req-2", "req-2"].map(|id| Some(id.to_owned()))
     );
 }
 
