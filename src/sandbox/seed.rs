@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::SandboxOptions;
 use super::store::{
-    Agent, Company, Contact, Entry, FieldDef, FieldKind, Group, Store, Template, join_ids,
+    Agent, Company, Contact, Entry, FieldDef, FieldKind, Group, ReplyText, Store, StoredReply,
+    Template, join_ids,
 };
 
 const SURNAMES: &str = include_str!("../../assets/sandbox/surnames.txt");
@@ -389,18 +390,13 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
         } else {
             servicer
         };
-        let description_text = ticket
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
+        // The first reply is the description, read from the ticket when listed.
         thread.push(reply(
             &mut store,
-            id,
             first_reply_user,
             u8::from(creator_is_customer) + 1,
             created,
-            &description_text,
+            ReplyText::Description,
         ));
         let extra = if status == 1 {
             0
@@ -411,14 +407,13 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
         for n in 0..extra {
             let from_customer = n % 2 == 1;
             let when = created + ChronoDuration::seconds(step * (n + 1));
-            let text = pick(&mut rng, &replies).to_owned();
+            let text = pick(&mut rng, &replies);
             thread.push(reply(
                 &mut store,
-                id,
                 if from_customer { contact_id } else { servicer },
                 u8::from(from_customer) + 1,
                 when,
-                &text,
+                ReplyText::Canned(text),
             ));
         }
         store.replies.insert(id, thread);
@@ -512,27 +507,24 @@ fn live_only_fields(
     ticket.insert("descriptattachments".into(), attachments);
 }
 
-/// A reply record (the vendor's reply table: replyType 1 agent, 2 customer is our guess).
+/// A reply record, numbered in creation order (replyType 1 agent, 2 customer is our guess).
 pub(crate) fn reply(
     store: &mut Store,
-    ticket_id: u64,
     user_id: u64,
     reply_type: u8,
     when: NaiveDateTime,
-    message: &str,
-) -> Value {
+    text: ReplyText,
+) -> StoredReply {
     let id = store.next_reply_id;
     store.next_reply_id += 1;
-    json!({
-        "ticketReplyId": id,
-        "ticketId": ticket_id,
-        "replyUserId": user_id,
-        "replyType": reply_type,
-        "replyDT": format_dt(when),
-        "replyStatus": 1,
-        "replyMsg": message,
-        "attachments": [],
-    })
+    StoredReply {
+        id,
+        user_id,
+        reply_type,
+        when,
+        text,
+        attachments: Vec::new(),
+    }
 }
 
 fn custom_values(
