@@ -927,8 +927,20 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
     let repeat = send("req-1").await;
     assert_eq!(first, repeat);
     assert_eq!(sandbox.ticket_ids().len(), 11);
+    // The answer of a handled create is lost; the retry with its Requestid gets it.
+    sandbox.push_fault(Fault::DropResponse);
+    let lost = client()
+        .post(format!("{}/api/v1/tickets.json", sandbox.base_url()))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .header("Requestid", "req-2")
+        .json(&body)
+        .send()
+        .await;
+    assert!(lost.is_err());
+    assert_eq!(sandbox.ticket_ids().len(), 12, "the create was handled");
     let other = send("req-2").await;
     assert_ne!(other.1, first.1);
+    assert_eq!(other.1, 12);
     assert_eq!(sandbox.ticket_ids().len(), 12);
     let recorded: Vec<Option<String>> = sandbox
         .requests()
@@ -937,11 +949,7 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
         .collect();
     assert_eq!(
         recorded,
-        vec![
-            Some("req-1".into()),
-            Some("req-1".into()),
-            Some("req-2".into())
-        ]
+        ["req-1", "req-1", "req-2", "req-2"].map(|id| Some(id.to_owned()))
     );
 }
 
@@ -1376,6 +1384,12 @@ async fn seeded_data_is_varied_and_realistic() {
         .unwrap()
         .len()
         == 10)));
+    // Live-only fields, the attachment list in both of its live shapes.
+    assert!(any(&|t| t["descriptattachments"].is_object()));
+    assert!(any(&|t| t["descriptattachments"]
+        .as_array()
+        .is_some_and(|files| !files.is_empty())));
+    assert!(any(&|t| !t["waitDT"].as_str().unwrap().is_empty()));
     // Two years of dates.
     let first = day(&tickets[0]["createDT"]);
     let last = day(&tickets[tickets.len() - 1]["createDT"]);
@@ -1595,4 +1609,42 @@ async fn shutdown_stops_the_server() {
         .send()
         .await;
     assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn hostile_text_option_seeds_escape_sequences() {
+    let sandbox = sandbox_with(12, |opts| opts.hostile_text = true).await;
+    let body = get(&sandbox, "/api/v1/tickets/5_v2.json", ADMIN)
+        .await
+        .json();
+    let subject = body["ticket"]["subject"].as_str().unwrap();
+    for needle in [
+        "\u{1b}]52;",
+        "\u{1b}]0;",
+        "\u{1b}[2J",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{200d}",
+    ] {
+        assert!(subject.contains(needle), "{needle:?} in {subject:?}");
+    }
+    let description = body["ticket"]["description"].as_str().unwrap();
+    assert!(description.contains("\u{1b}]52;") && description.contains("<p>"));
+    let clean = get(&sandbox, "/api/v1/tickets/4_v2.json", ADMIN)
+        .await
+        .json();
+    assert!(
+        !clean["ticket"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    let plain = seeded(12).await;
+    let plain_subject = plain.ticket(5).unwrap()["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(subject.contains(&plain_subject), "the readable text stays");
+    let contact = get(&sandbox, "/api/v1/users/1010.json", ADMIN).await.json();
+    assert!(contact["user"]["name"].as_str().unwrap().contains('\u{1b}'));
 }

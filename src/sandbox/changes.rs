@@ -10,7 +10,7 @@ use super::Quirks;
 use super::enums;
 use super::search::list_items;
 use super::seed::{PROVIDER_ID, format_dt, reply};
-use super::store::{Contact, Entry, FieldKind, Store, int_of, text_of};
+use super::store::{Contact, Entry, FieldKind, ReplyText, Store, int_of, text_of};
 
 /// Now on the vendor's clock (China, UTC+08:00).
 pub(crate) fn now() -> NaiveDateTime {
@@ -267,10 +267,8 @@ fn attachment(store: &Store, token: &Value) -> Value {
 }
 
 fn add_reply(store: &mut Store, ticket_id: u64, actor: u64, when: NaiveDateTime, new: NewReply) {
-    let mut record = reply(store, ticket_id, actor, 1, when, &new.message);
-    if let Some(object) = record.as_object_mut() {
-        object.insert("attachments".into(), Value::Array(new.attachments));
-    }
+    let mut record = reply(store, actor, 1, when, ReplyText::Owned(new.message));
+    record.attachments = new.attachments;
     store.replies.entry(ticket_id).or_default().push(record);
 }
 

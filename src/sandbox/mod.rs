@@ -141,6 +141,10 @@ pub struct SandboxOptions {
     pub api_secret: Account,
     /// How long a Bearer token lives.
     pub token_ttl: Duration,
+    /// Seed terminal escape sequences, bidi overrides and invisible characters into every
+    /// fifth ticket's subject, description and text custom field, and into some contact
+    /// names (for tests of untrusted text).
+    pub hostile_text: bool,
 }
 
 impl Default for SandboxOptions {
@@ -158,6 +162,7 @@ impl Default for SandboxOptions {
             agent: Account::new("agent@example.com", "agent-pass"),
             api_secret: Account::new("sandbox-secret-id", "sandbox-secret"),
             token_ttl: Duration::from_secs(3600),
+            hostile_text: false,
         }
     }
 }
@@ -414,6 +419,10 @@ pub struct SandboxArgs {
     /// Lifetime of Bearer tokens, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub token_ttl_secs: u64,
+    /// Seed escape sequences (OSC 52, OSC 0, CSI, 8-bit CSI), bidi overrides and zero-width
+    /// characters into every fifth ticket and some contact names.
+    #[arg(long)]
+    pub hostile_text: bool,
     /// Turn every live quirk on (--no-string-numbers, --no-echo-labels and --stale-update-dt
     /// still apply).
     #[arg(long)]
@@ -479,6 +488,7 @@ impl SandboxArgs {
             agent: Account::new(&self.agent_account, &self.agent_password),
             api_secret: Account::new(&self.secret_id, &self.secret),
             token_ttl: Duration::from_secs(self.token_ttl_secs),
+            hostile_text: self.hostile_text,
         }
     }
 }
@@ -566,7 +576,9 @@ mod tests {
             "--invalid-escapes",
             "--no-echo-labels",
             "--stale-update-dt",
+            "--hostile-text",
         ]);
+        assert!(opts.hostile_text);
         assert_eq!(opts.tickets, 12);
         assert_eq!(opts.seed, 9);
         assert_eq!(opts.latency, Duration::from_millis(250));

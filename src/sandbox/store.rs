@@ -136,10 +136,32 @@ pub(crate) struct Upload {
     pub size: usize,
 }
 
+/// The text of a reply. Seeded replies point at text held elsewhere, so that a store of
+/// 100,000 tickets stays small.
+#[derive(Debug, Clone)]
+pub(crate) enum ReplyText {
+    /// The ticket's description (its first reply).
+    Description,
+    /// A line of the seed word list.
+    Canned(&'static str),
+    /// Sent by a client.
+    Owned(String),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct StoredReply {
+    pub id: u64,
+    pub user_id: u64,
+    pub reply_type: u8,
+    pub when: chrono::NaiveDateTime,
+    pub text: ReplyText,
+    pub attachments: Vec<Value>,
+}
+
 #[derive(Default)]
 pub(crate) struct Store {
     pub tickets: BTreeMap<u64, Entry>,
-    pub replies: BTreeMap<u64, Vec<Value>>,
+    pub replies: BTreeMap<u64, Vec<StoredReply>>,
     pub update_counts: HashMap<u64, u64>,
     pub agents: Vec<Agent>,
     pub groups: Vec<Group>,
@@ -169,8 +191,38 @@ impl Store {
         self.update_counts.get(&id).copied().unwrap_or(0)
     }
 
+    /// A ticket's replies as the replies call lists them, oldest first.
     pub fn replies(&self, id: u64) -> Vec<Value> {
-        self.replies.get(&id).cloned().unwrap_or_default()
+        let description = self
+            .ticket(id)
+            .and_then(|ticket| ticket.get("description"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        self.replies
+            .get(&id)
+            .map(|thread| {
+                thread
+                    .iter()
+                    .map(|reply| {
+                        let message = match &reply.text {
+                            ReplyText::Description => description,
+                            ReplyText::Canned(text) => text,
+                            ReplyText::Owned(text) => text.as_str(),
+                        };
+                        json!({
+                            "ticketReplyId": reply.id,
+                            "ticketId": id,
+                            "replyUserId": reply.user_id,
+                            "replyType": reply.reply_type,
+                            "replyDT": reply.when.format(super::seed::DATE_FORMAT).to_string(),
+                            "replyStatus": 1,
+                            "replyMsg": message,
+                            "attachments": reply.attachments,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn insert_raw(&mut self, ticket: Value) -> u64 {
