@@ -268,6 +268,10 @@ fn sigterm_restores_the_terminal() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (_, screen) = session.wait_exit();
-    assert!(!screen.alternate_screen(), "the terminal was restored");
+    let (success, screen) = session.wait_exit();
+    assert!(
+        !screen.alternate_screen(),
+        "the terminal was restored (exit ok: {success}); screen:\n{}",
+        screen.contents()
+    );
 }
