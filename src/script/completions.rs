@@ -64,3 +64,14 @@ pub fn man(args: &ManArgs) -> Result<Exit, ScriptError> {
     }
     Ok(Exit::Done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_definitions_are_consistent() {
+        // clap's own checks (unique names, valid groups), for every subcommand.
+        Cli::command().debug_assert();
+    }
+}

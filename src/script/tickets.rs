@@ -156,7 +156,7 @@ pub struct SearchArgs {
 pub struct ShowArgs {
     /// Ticket ids, or `-` to read them from standard input.
     #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<String>,
+    pub tickets: Vec<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -166,7 +166,7 @@ pub struct UpdateArgs {
     /// Ticket ids, or `-` to read them from standard input (one a line, or separated by
     /// spaces or commas; lines starting with # are skipped).
     #[arg(required = true, value_name = "ID")]
-    pub ids: Vec<String>,
+    pub tickets: Vec<String>,
     /// New status: a code (1-6), an English name (open, pending, solved, closed, ...) or
     /// a Chinese label (已开启, 待回应, 已解决, ...).
     #[arg(long, value_name = "S")]
@@ -459,7 +459,7 @@ fn split_ids(line: &str) -> Vec<String> {
 }
 
 async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    let ids = read_ids(&args.ids)?;
+    let ids = read_ids(&args.tickets)?;
     if ids.is_empty() {
         return Err(ScriptError::Usage("no ticket ids given".into()));
     }
@@ -691,13 +691,18 @@ fn read_text(path: &Path, what: &str) -> Result<String, ScriptError> {
 }
 
 async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    if args.ids.iter().any(|a| a == "-") && args.reply_file.as_deref() == Some(Path::new("-")) {
+    if args.tickets.iter().any(|a| a == "-") && args.reply_file.as_deref() == Some(Path::new("-")) {
         return Err(ScriptError::Usage(
             "ids and the reply cannot both come from standard input".into(),
         ));
     }
-    let ids = read_ids(&args.ids)?;
+    let ids = read_ids(&args.tickets)?;
     if ids.is_empty() {
+        if args.tickets.iter().any(|a| a == "-") {
+            // An empty pipeline (nothing matched upstream) is not an error.
+            eprintln!("gongdan: no ticket ids on standard input: nothing to do");
+            return Ok(Exit::Done);
+        }
         return Err(ScriptError::Usage("no ticket ids given".into()));
     }
     let mut change = TicketChange {
