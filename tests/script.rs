@@ -756,7 +756,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
         assert_eq!(code(&output), 0, "{shell}");
         let text = stdout(&output);
         assert!(
-            text.contains("tickets") && text.contains("--dry-run"),
+            text.contains("tickets") && text.contains("dry-run"),
             "{shell}"
         );
     }

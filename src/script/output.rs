@@ -278,19 +278,30 @@ pub fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> String {
         .collect();
 
     const GAP: usize = 2;
-    let widths: Vec<usize> = columns
-        .iter()
-        .map(|c| {
-            c.cells
-                .iter()
-                .map(|cell| text::width(cell))
-                .chain([text::width(c.header)])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    const MIN_SUBJECT: usize = 10;
+    let column_width = |c: &Column| {
+        c.cells
+            .iter()
+            .map(|cell| text::width(cell))
+            .chain([text::width(c.header)])
+            .max()
+            .unwrap_or(0)
+    };
+    // On a narrow terminal the least useful columns go first: priority, time, status.
+    for header in [
+        label("优先级", "PRIORITY"),
+        label("更新时间", "UPDATED"),
+        label("状态", "STATUS"),
+    ] {
+        let fixed: usize = columns.iter().map(|c| column_width(c) + GAP).sum();
+        if fixed + MIN_SUBJECT <= width {
+            break;
+        }
+        columns.retain(|c| c.header != header);
+    }
+    let widths: Vec<usize> = columns.iter().map(column_width).collect();
     let fixed: usize = widths.iter().map(|w| w + GAP).sum();
-    let subject_width = width.saturating_sub(fixed).max(10);
+    let subject_width = width.saturating_sub(fixed).max(MIN_SUBJECT);
 
     let mut out = String::new();
     let mut line = |cells: Vec<(&str, usize, bool)>, subject: &str| {
@@ -363,13 +374,15 @@ mod tests {
             ticket(7, "打印机无法连接到网络，重启后依旧不行，请尽快处理"),
             ticket(1234, "short"),
         ];
-        for width in [40, 60, 80] {
+        for width in [30, 40, 60, 80] {
             let table = render_table(&tickets, Lang::Zh, width);
             for line in table.lines() {
                 assert!(text::width(line) <= width, "{width}: {line:?}");
             }
             assert!(table.contains('…'), "{table}");
         }
+        let narrow = render_table(&tickets, Lang::En, 30);
+        assert!(narrow.starts_with("  ID  STATUS   SUBJECT\n"), "{narrow}");
     }
 
     #[test]
