@@ -111,6 +111,8 @@ pub enum Command {
     Undo(crate::script::UndoArgs),
     /// Finish an interrupted or cancelled run (nothing is applied twice).
     Resume(crate::script::ResumeArgs),
+    /// Send the failed tickets of a run again, as a new run.
+    Retry(crate::script::RetryArgs),
     /// Print shell completions (bash, zsh or fish).
     Completions(crate::script::CompletionsArgs),
     /// Print the man page (roff), or write every page into a directory.

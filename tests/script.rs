@@ -869,3 +869,110 @@ fn readme_pipelines_escalate_and_count_work_as_written() {
         .sum();
     assert_eq!(total, 201);
 }
+
+#[test]
+fn retry_sends_only_the_failed_tickets_again() {
+    let env = Env::new(20);
+    // An agent: the plan is built from the ids, so the unknown id reaches the server.
+    let first = env.run(
+        AGENT,
+        &["tickets", "update", "1", "2", "3", "9001", "--type", "task"],
+    );
+    assert_eq!(code(&first), 4, "{}", stderr(&first));
+    assert!(
+        stderr(&first).contains("gongdan retry "),
+        "{}",
+        stderr(&first)
+    );
+    let run_id = latest_run(&env);
+    // The missing ticket appears; the retry sends it alone.
+    env.sandbox.insert_ticket(json!({
+        "ticketId": 9001,
+        "subject": "补录的工单",
+        "ticketStatus": 2,
+        "ticketType": 1,
+    }));
+    let retry = env.run(AGENT, &["retry", &run_id, "--json"]);
+    assert_eq!(code(&retry), 0, "{}{}", stdout(&retry), stderr(&retry));
+    let outcomes = ndjson(&retry);
+    assert_eq!(outcomes.len(), 1, "{outcomes:?}");
+    assert_eq!(outcomes[0]["id"], 9001);
+    assert_eq!(outcomes[0]["result"], "done");
+    for id in [1, 2, 3, 9001] {
+        assert_eq!(env.sandbox.update_count(id), 1, "ticket {id}");
+        assert_eq!(
+            env.sandbox.ticket(id).unwrap()["ticketType"].as_i64(),
+            Some(4)
+        );
+    }
+}
+
+#[test]
+fn ctrl_c_stops_after_the_calls_in_flight_and_resume_finishes() {
+    let env = Env::new(300);
+    env.write_config("[ui]\nbulk_concurrency = 1\n");
+    let config = env.config_path();
+    let config = config.to_str().unwrap().to_string();
+    let targets: Vec<u64> = env
+        .sandbox
+        .ticket_ids()
+        .into_iter()
+        .filter(|id| env.status(*id) != 4)
+        .collect();
+    env.sandbox.set_faults(Faults {
+        latency: Duration::from_millis(300),
+        ..Faults::default()
+    });
+    let ids: Vec<String> = env
+        .sandbox
+        .ticket_ids()
+        .iter()
+        .map(u64::to_string)
+        .collect();
+    let mut args = vec![
+        "--config",
+        config.as_str(),
+        "tickets",
+        "update",
+        "--status",
+        "solved",
+        "--yes",
+    ];
+    args.extend(ids.iter().map(String::as_str));
+    let child = env.command(ADMIN, &args).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while env.sandbox.request_count(Route::UpdateMany) < 1 {
+        assert!(Instant::now() < deadline, "the run never started");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let interrupt = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupt.success());
+    let output = wait_bounded(child);
+    env.sandbox.set_faults(Faults::default());
+    assert_eq!(code(&output), 4, "{}{}", stdout(&output), stderr(&output));
+    assert!(stdout(&output).contains("not sent:"), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("gongdan resume "),
+        "{}",
+        stderr(&output)
+    );
+    let sent = env.sandbox.request_count(Route::UpdateMany);
+    assert!(sent < 3, "calls after the interrupt: {sent}");
+
+    let history = ndjson(&env.run(ADMIN, &["history", "--json"]));
+    assert_eq!(history[0]["state"], "cancelled");
+    let run_id = history[0]["run"].as_str().unwrap().to_string();
+    let resume = env.run(ADMIN, &["resume", &run_id]);
+    assert_eq!(code(&resume), 0, "{}{}", stdout(&resume), stderr(&resume));
+    for id in env.sandbox.ticket_ids() {
+        assert_eq!(env.status(id), 4, "ticket {id}");
+        assert_eq!(
+            env.sandbox.update_count(id),
+            u64::from(targets.contains(&id)),
+            "ticket {id}"
+        );
+    }
+}

@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Exit, ScriptError, Settings, stderr_is_terminal};
 use crate::bulk::{
-    BulkError, Lang, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState, TicketOutcome,
+    BulkError, FieldKind, Lang, Names, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, TicketOutcome, retry_failed,
 };
 use crate::config::ResolveOptions;
 
@@ -50,6 +51,19 @@ pub struct UndoArgs {
 pub struct ResumeArgs {
     /// The interrupted or cancelled run to finish (see `gongdan history`).
     pub run: String,
+    /// Print each ticket's outcome as a JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct RetryArgs {
+    /// The run whose failed tickets to send again (a new run, journaled and undoable).
+    pub run: String,
+    /// Do not ask for confirmation above the threshold (needed without a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
     /// Print each ticket's outcome as a JSON object per line.
     #[arg(long)]
     pub json: bool,
@@ -142,7 +156,8 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let engine = settings.engine(client)?;
     let plan = engine.plan_undo(&args.run).await?;
     let preview = Preview::of(&plan);
-    let summary = preview.summary(settings.lang);
+    let names = names_for(engine.api(), &plan).await;
+    let summary = preview.summary_with(settings.lang, &names);
     let left_alone: Vec<TicketOutcome> = plan
         .excluded
         .iter()
@@ -193,6 +208,71 @@ pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, 
     })
     .await?;
     print_report(&report, &[], settings.lang, args.json)
+}
+
+pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let earlier = engine.report(&args.run)?;
+    let Some(plan) = retry_failed(&earlier) else {
+        println!(
+            "{}",
+            match settings.lang {
+                Lang::Zh => format!("批次 {} 没有失败的工单", args.run),
+                Lang::En => format!("run {} has no failed tickets", args.run),
+            }
+        );
+        return Ok(Exit::Done);
+    };
+    let preview = Preview::of(&plan);
+    let names = names_for(engine.api(), &plan).await;
+    eprintln!("{}", preview.summary_with(settings.lang, &names));
+    confirm(
+        &preview,
+        settings.resolved.ui.bulk_confirm_threshold,
+        args.yes,
+        settings.lang,
+    )?;
+    let report = drive(settings.lang, |events, cancel| async move {
+        engine.start(&plan, &events, &cancel).await
+    })
+    .await?;
+    print_report(&report, &[], settings.lang, args.json)
+}
+
+/// Names for the preview's ids (agents, groups, custom fields), as far as the account may
+/// read them; an id without a name is shown as `#id`.
+pub async fn names_for(client: &crate::api::Client, plan: &crate::bulk::Plan) -> Names {
+    let kinds = plan.kinds();
+    let mut names = Names::default();
+    let wants = |kind: &FieldKind| kinds.contains(kind);
+    if wants(&FieldKind::Assignee) || wants(&FieldKind::Group) || wants(&FieldKind::CcUsers) {
+        if let Ok(agents) = client.agents().await {
+            if wants(&FieldKind::Group) {
+                let mut group_ids: Vec<u64> = agents
+                    .iter()
+                    .flat_map(|a| a.group_ids.iter().copied())
+                    .collect();
+                group_ids.sort_unstable();
+                group_ids.dedup();
+                for id in group_ids {
+                    if let Ok(group) = client.group(id).await {
+                        names.groups.insert(id, group.name);
+                    }
+                }
+            }
+            names.agents = agents.into_iter().map(|a| (a.id, a.name)).collect();
+        }
+    }
+    if kinds
+        .iter()
+        .any(|k| matches!(k, FieldKind::Custom(_) | FieldKind::Table(_)))
+        && let Ok(fields) = client.ticket_fields().await
+    {
+        names.fields = fields.into_iter().map(|f| (f.key, f.name)).collect();
+    }
+    names
 }
 
 /// Above the threshold, the user types the number of tickets on the terminal (as in the
@@ -268,8 +348,17 @@ where
     });
     let on_interrupt = {
         let cancel = cancel.clone();
+        // Registered before the run starts, so that an early Ctrl-C is not lost.
+        #[cfg(unix)]
+        let mut interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| ScriptError::Io(format!("cannot listen for Ctrl-C: {e}")))?;
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
+            #[cfg(unix)]
+            let interrupted = interrupt.recv().await.is_some();
+            #[cfg(not(unix))]
+            let interrupted = tokio::signal::ctrl_c().await.is_ok();
+            if interrupted {
                 cancel.cancel();
             }
         })
@@ -426,17 +515,38 @@ pub fn print_report(
     }
     out.flush().map_err(io)?;
     drop(out);
-    let has_outcomes = !report.plan.tickets.is_empty();
-    if has_outcomes {
-        let hint = match (report.not_sent.is_empty(), lang) {
-            (true, Lang::Zh) => format!("撤销：gongdan undo {run_id}"),
-            (true, Lang::En) => format!("undo with: gongdan undo {run_id}"),
-            (false, Lang::Zh) => format!("继续：gongdan resume {run_id}"),
-            (false, Lang::En) => format!("finish with: gongdan resume {run_id}"),
-        };
-        if !matches!(report.plan.kind, RunKind::Undo { .. }) || !report.not_sent.is_empty() {
-            eprintln!("{hint}");
-        }
+    let plan = &report.plan;
+    if !report.not_sent.is_empty() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("继续：gongdan resume {run_id}"),
+                Lang::En => format!("finish with: gongdan resume {run_id}"),
+            }
+        );
+    } else if report.failed().next().is_some() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("重试失败的工单：gongdan retry {run_id}"),
+                Lang::En => format!("retry the failed tickets with: gongdan retry {run_id}"),
+            }
+        );
+    }
+    // Undo needs the values from before (admins' runs); an undo is not undone again.
+    let undoable = plan
+        .tickets
+        .iter()
+        .any(|t| t.previous.has_all(&plan.target_of(t).kinds()) && !plan.target_of(t).is_empty());
+    if undoable && report.succeeded().next().is_some() && !matches!(plan.kind, RunKind::Undo { .. })
+    {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("撤销：gongdan undo {run_id}"),
+                Lang::En => format!("undo with: gongdan undo {run_id}"),
+            }
+        );
     }
     Ok(if report.all_done() && extra.is_empty() {
         Exit::Done

@@ -23,7 +23,7 @@ use crate::cli::Command;
 use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
 
 pub use completions::{CompletionsArgs, ManArgs};
-pub use history::{HistoryArgs, ResumeArgs, UndoArgs};
+pub use history::{HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
 pub use tickets::TicketsArgs;
 
 /// The exit codes, as `--help` shows them.
@@ -116,6 +116,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Command::History(args) => history::history(args, &options),
         Command::Undo(args) => history::undo(args, &options).await,
         Command::Resume(args) => history::resume(args, &options).await,
+        Command::Retry(args) => history::retry(args, &options).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
         Command::Sandbox(_) | Command::Config(_) => {

@@ -794,7 +794,8 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
 
     let plan = Plan::new(&edit, &tickets, settings.target());
     let preview = Preview::of(&plan);
-    let summary = preview.summary(settings.lang);
+    let names = history::names_for(&client, &plan).await;
+    let summary = preview.summary_with(settings.lang, &names);
     if args.dry_run {
         println!("{summary}");
         println!("{}", dry_run_note(settings.lang));
