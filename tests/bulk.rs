@@ -638,3 +638,53 @@ async fn an_interrupted_run_can_be_undone() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_agent_with_only_ids_can_run_a_change() {
+    let sandbox = start(30).await;
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(agent(&sandbox), &sandbox, state.path(), 2);
+    let ids: Vec<u64> = vec![3, 4, 5, 999_999];
+    let tickets = engine.tickets_for(&ids).await.unwrap();
+    assert_eq!(tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    // An agent cannot show tickets: their values are unknown, so nothing is skipped.
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let preview = Preview::of(&plan);
+    assert_eq!(
+        preview.summary(Lang::En),
+        "4 tickets: ? → solved 4; 4 with unknown previous values cannot be undone"
+    );
+    let (tx, _rx) = channel();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    let failed: Vec<_> = report.failed().collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].id, 999_999);
+    assert!(
+        failed[0].error.contains("工单不存在"),
+        "{}",
+        failed[0].error
+    );
+    for id in [3, 4, 5] {
+        assert_eq!(sandbox.update_count(id), 1);
+    }
+    // Without previous values, undo puts nothing back and says why.
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert!(undo.tickets.is_empty());
+    let reasons: Vec<_> = undo
+        .excluded
+        .iter()
+        .map(|e| (e.id, e.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (3, ExcludeReason::PreviousUnknown),
+            (4, ExcludeReason::PreviousUnknown),
+            (5, ExcludeReason::PreviousUnknown),
+            (999_999, ExcludeReason::NotApplied),
+        ]
+    );
+}

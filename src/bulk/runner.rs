@@ -343,6 +343,36 @@ impl<A: BulkApi> Engine<A> {
         .await
     }
 
+    /// The tickets with these ids as this account can read them now, in the ids' order,
+    /// for [`Plan::new`] when the caller has only ids (`tickets update ID...`, ids from
+    /// standard input). Admins get whole tickets; agents get the id and, when a search of
+    /// recent changes finds it, `updateDT`. A ticket that cannot be read is a bare id (the
+    /// server then says why it cannot be updated).
+    pub async fn tickets_for(
+        &self,
+        ids: &[u64],
+    ) -> Result<Vec<crate::api::model::Ticket>, BulkError> {
+        let mut current = self.api.current(ids, Utc::now()).await?;
+        Ok(ids
+            .iter()
+            .map(|id| match current.remove(id) {
+                Some(Current {
+                    ticket: Some(ticket),
+                    ..
+                }) => ticket,
+                Some(Current { updated, .. }) => crate::api::model::Ticket {
+                    id: *id,
+                    updated,
+                    ..Default::default()
+                },
+                None => crate::api::model::Ticket {
+                    id: *id,
+                    ..Default::default()
+                },
+            })
+            .collect())
+    }
+
     /// The report of a run as the journal holds it.
     pub fn report(&self, run_id: &str) -> Result<RunReport, BulkError> {
         Ok(RunReport::from_loaded(&self.journal.load(run_id)?))
