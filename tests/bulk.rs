@@ -524,6 +524,13 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         .map(|e| e.id)
         .collect();
     assert_eq!(changed, touched.to_vec());
+    assert_eq!(
+        report.summary(Lang::En),
+        format!(
+            "{} done, 0 failed; 2 left alone: changed again since the run",
+            plan.tickets.len() - 2
+        )
+    );
     assert_eq!(report.outcomes.len(), plan.tickets.len() - 2);
     // The per-ticket form of update many, 100 a call.
     let undo_calls: Vec<_> = sandbox.requests()[calls_before..]
