@@ -395,7 +395,15 @@ async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
 }
 
 async fn crash_and_resume(cut: Cut, concurrency: usize, with_reply: bool) {
-    let sandbox = start(320).await;
+    crash_and_resume_on(start(320).await, cut, concurrency, with_reply).await;
+}
+
+async fn crash_and_resume_on(
+    sandbox: Arc<Sandbox>,
+    cut: Cut,
+    concurrency: usize,
+    with_reply: bool,
+) {
     let tickets = all_tickets(&sandbox).await;
     let mut edit = change(TicketStatus::Solved);
     if with_reply {
@@ -694,4 +702,18 @@ async fn an_agent_with_only_ids_can_run_a_change() {
             (999_999, ExcludeReason::NotApplied),
         ]
     );
+}
+
+#[tokio::test]
+async fn a_run_on_a_server_with_every_live_quirk_resumes_once() {
+    let sandbox = Arc::new(
+        sandbox::start(SandboxOptions {
+            tickets: 320,
+            quirks: sandbox::Quirks::live(),
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap(),
+    );
+    crash_and_resume_on(sandbox, Cut::AppliedNoAnswer, 2, true).await;
 }
