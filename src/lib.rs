@@ -3,6 +3,7 @@
 //! - [`api`]: the wire model and the HTTP client (no UI types).
 //! - [`sandbox`]: a local server faithful to the vendor's API, for the demo and the tests.
 //! - [`app`]: state, actions and the one pure `update`.
+//! - [`bulk`]: the bulk engine (plans, previews, runs, journal, resume, undo), UI-free.
 //! - [`ui`]: one file per pane, rendering from state only.
 //! - [`worker`]: the background task that owns all network I/O.
 //! - [`config`]: configuration, profiles and credentials.
@@ -10,6 +11,7 @@
 
 pub mod api;
 pub mod app;
+pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod sandbox;

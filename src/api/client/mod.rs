@@ -262,11 +262,14 @@ impl Client {
     /// are asked for once. Any call failing fails the whole.
     pub async fn show_many(&self, ids: &[u64]) -> Result<ShowMany, ApiError> {
         let ids = distinct(ids);
-        let pages: Vec<Page<Ticket>> = futures::stream::iter(ids.chunks(BATCH_SIZE))
+        // Owned chunks: a closure over borrowed ones makes the future not provably Send
+        // (rustc's higher-ranked closure limitation), and the bulk engine spawns it.
+        let chunks: Vec<Vec<u64>> = ids.chunks(BATCH_SIZE).map(<[u64]>::to_vec).collect();
+        let pages: Vec<Page<Ticket>> = futures::stream::iter(chunks)
             .map(|chunk| async move {
                 let url = self.endpoint(
                     "/api/v1/tickets/show_many.json",
-                    &[("ids", join_ids(chunk))],
+                    &[("ids", join_ids(&chunk))],
                 )?;
                 let answer = self.get(url).await?;
                 in_200(decode::show_many(&answer.body))

@@ -1,0 +1,647 @@
+//! The run journal: a plan written before anything is sent, and progress appended as each
+//! call completes, so that a run survives kill -9.
+//!
+//! Layout under the state directory:
+//! ```text
+//! <state>/runs/<run id>/plan.json        written once, atomically (temp, fsync, rename, fsync dir)
+//! <state>/runs/<run id>/progress.jsonl   one JSON line per event, fsync after each append
+//! ```
+//! Reads are tolerant: a torn last line (the process died mid-write) is ignored, and the
+//! file is cut back to its last whole line before anything is appended to it; a plan that
+//! cannot be read is moved aside as `plan.json.corrupt-<time>` with a message.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::plan::{PLAN_VERSION, Plan, RunKind};
+
+const PLAN_FILE: &str = "plan.json";
+const PROGRESS_FILE: &str = "progress.jsonl";
+
+/// Why the journal could not do something.
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("could not write the run journal at {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("could not read the run journal at {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("no run {0} in the journal")]
+    NoSuchRun(String),
+    /// The plan could not be read; it was moved aside.
+    #[error("the plan of run {run_id} could not be read ({reason}); it was moved to {moved_to}")]
+    CorruptPlan {
+        run_id: String,
+        reason: String,
+        moved_to: PathBuf,
+    },
+    #[error("run {run_id} was written by a newer gongdan (plan format {version})")]
+    TooNew { run_id: String, version: u32 },
+}
+
+/// Writes a file so that a reader sees the old content or the new, never a mix: write a
+/// temporary file beside it, fsync it, rename it over the target, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no parent directory"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = (|| {
+        let mut file = private_file(OpenOptions::new().write(true).create_new(true)).open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Journal files hold ticket data: on shared hosts only their owner may read them.
+fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Makes a rename or a new file in `dir` durable.
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directories cannot be opened for sync on every platform; where they can, do it.
+    match File::open(dir) {
+        Ok(handle) => match handle.sync_all() {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+            Err(e) => Err(e),
+        },
+        Err(_) if cfg!(windows) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
+/// One ticket's recorded outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketOutcome {
+    pub id: u64,
+    pub success: bool,
+    /// The server's `error_log`, or why the whole call failed; empty on success.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub error: String,
+}
+
+/// One line of `progress.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum ProgressLine {
+    /// The run (or a resume of it) started sending.
+    Started { at: DateTime<Utc> },
+    /// Written (and fsynced) before a call is sent: if no outcome follows, the call may or
+    /// may not have reached the server.
+    Sending {
+        call: u32,
+        ids: Vec<u64>,
+        at: DateTime<Utc>,
+    },
+    /// A call's answer, per ticket. `call_error` is set when the whole call failed.
+    Outcome {
+        call: u32,
+        at: DateTime<Utc>,
+        results: Vec<TicketOutcome>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        call_error: Option<String>,
+    },
+    /// A resume checked tickets whose call was in flight when the run stopped, and found
+    /// them already changed (success) or could not tell (failure with the reason).
+    Verified {
+        at: DateTime<Utc>,
+        results: Vec<TicketOutcome>,
+    },
+    /// The run stopped sending: every call answered, or the user cancelled.
+    Finished { at: DateTime<Utc>, cancelled: bool },
+}
+
+/// The journal of every run under one state directory.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    runs_dir: PathBuf,
+}
+
+/// A run's journal open for appending progress.
+#[derive(Debug)]
+pub struct RunLog {
+    path: PathBuf,
+    file: File,
+}
+
+impl RunLog {
+    /// Appends one line and fsyncs it before returning.
+    pub fn append(&mut self, line: &ProgressLine) -> Result<(), JournalError> {
+        let mut text = serde_json::to_string(line).map_err(|e| JournalError::Write {
+            path: self.path.clone(),
+            source: io::Error::other(e),
+        })?;
+        text.push('\n');
+        // One write call per line keeps a torn line at the end, where the reader expects it.
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|()| self.file.sync_data())
+            .map_err(|source| JournalError::Write {
+                path: self.path.clone(),
+                source,
+            })
+    }
+}
+
+/// A run as read back from the journal.
+#[derive(Debug, Clone)]
+pub struct LoadedRun {
+    pub plan: Plan,
+    /// Each ticket's last recorded outcome.
+    pub outcomes: HashMap<u64, TicketOutcome>,
+    /// Tickets of calls that were sent (or about to be) with no outcome recorded.
+    pub in_flight: Vec<u64>,
+    /// The `Finished` line, if any.
+    pub finished: Option<(DateTime<Utc>, bool)>,
+    /// The highest call number used so far.
+    pub last_call: u32,
+    /// When each ticket's outcome (or its sending) was recorded.
+    pub times: HashMap<u64, DateTime<Utc>>,
+    /// Lines that could not be read (a torn last line, or damage), skipped.
+    pub skipped_lines: usize,
+}
+
+/// The state of a run, as `history` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RunState {
+    /// Planned but nothing sent yet (the process stopped before the first call).
+    NotStarted,
+    /// Every ticket has an outcome.
+    Complete,
+    /// The user cancelled; the tickets not sent can be resumed.
+    Cancelled,
+    /// The process stopped mid-run; the rest can be resumed.
+    Interrupted,
+    /// Put back by the undo run `by` (complete).
+    Undone { by: String },
+}
+
+/// One run in the history.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub created: DateTime<Utc>,
+    pub kind: RunKind,
+    pub state: RunState,
+    pub total: usize,
+    pub succeeded: usize,
+    pub failed: usize,
+    /// Tickets with no outcome (never sent, or in flight when the run stopped).
+    pub left: usize,
+    pub plan: Plan,
+}
+
+impl RunState {
+    /// A short label, e.g. `interrupted` / `已中断`.
+    pub fn label(&self, lang: super::Lang) -> String {
+        let zh = lang == super::Lang::Zh;
+        match self {
+            RunState::NotStarted => if zh { "未开始" } else { "not started" }.to_string(),
+            RunState::Complete => if zh { "已完成" } else { "complete" }.to_string(),
+            RunState::Cancelled => if zh { "已取消" } else { "cancelled" }.to_string(),
+            RunState::Interrupted => if zh { "已中断" } else { "interrupted" }.to_string(),
+            RunState::Undone { by } if zh => format!("已撤销（{by}）"),
+            RunState::Undone { by } => format!("undone by {by}"),
+        }
+    }
+}
+
+impl RunInfo {
+    /// One line for a history list: state, counts and what the run changes, e.g.
+    /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
+    pub fn summary(&self, lang: super::Lang) -> String {
+        let what = super::Preview::of(&self.plan).summary(lang);
+        let of = match (&self.kind, lang) {
+            (RunKind::Change, _) => String::new(),
+            (RunKind::Retry { of }, super::Lang::Zh) => format!("（重试 {of}）"),
+            (RunKind::Retry { of }, super::Lang::En) => format!(" (retry of {of})"),
+            (RunKind::Undo { of }, super::Lang::Zh) => format!("（撤销 {of}）"),
+            (RunKind::Undo { of }, super::Lang::En) => format!(" (undo of {of})"),
+        };
+        match lang {
+            super::Lang::Zh => format!(
+                "{}{of}：成功 {}，失败 {}，剩余 {}；{what}",
+                self.state.label(lang),
+                self.succeeded,
+                self.failed,
+                self.left
+            ),
+            super::Lang::En => format!(
+                "{}{of}: {} done, {} failed, {} left; {what}",
+                self.state.label(lang),
+                self.succeeded,
+                self.failed,
+                self.left
+            ),
+        }
+    }
+
+    /// Whether `resume` has anything to do.
+    pub fn resumable(&self) -> bool {
+        matches!(self.state, RunState::Interrupted | RunState::Cancelled) && self.left > 0
+            || self.state == RunState::NotStarted
+    }
+}
+
+/// The history, newest first, and what could not be read.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub runs: Vec<RunInfo>,
+    /// Messages about files moved aside or unreadable, for the user.
+    pub problems: Vec<String>,
+}
+
+impl History {
+    /// Runs that stopped mid-way and can be resumed (what the next start offers).
+    pub fn interrupted(&self) -> impl Iterator<Item = &RunInfo> {
+        self.runs
+            .iter()
+            .filter(|r| r.state == RunState::Interrupted || r.state == RunState::NotStarted)
+    }
+
+    pub fn get(&self, run_id: &str) -> Option<&RunInfo> {
+        self.runs.iter().find(|r| r.run_id == run_id)
+    }
+}
+
+impl Journal {
+    /// The journal under `state_dir` (runs live in `state_dir/runs`).
+    pub fn new(state_dir: impl AsRef<Path>) -> Journal {
+        Journal {
+            runs_dir: state_dir.as_ref().join("runs"),
+        }
+    }
+
+    pub fn run_dir(&self, run_id: &str) -> PathBuf {
+        self.runs_dir.join(run_id)
+    }
+
+    /// Writes a new run's plan (atomically) and opens its progress file.
+    pub fn create(&self, plan: &Plan) -> Result<RunLog, JournalError> {
+        let dir = self.run_dir(&plan.run_id);
+        let write_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| JournalError::Write { path, source }
+        };
+        fs::create_dir_all(&dir).map_err(write_err(&dir))?;
+        sync_dir(&self.runs_dir).map_err(write_err(&self.runs_dir))?;
+        let bytes = serde_json::to_vec_pretty(plan).map_err(|e| JournalError::Write {
+            path: dir.clone(),
+            source: io::Error::other(e),
+        })?;
+        let plan_path = dir.join(PLAN_FILE);
+        write_atomic(&plan_path, &bytes).map_err(write_err(&plan_path))?;
+        self.open_log(&plan.run_id)
+    }
+
+    /// Opens a run's progress file for appending, cutting a torn last line first.
+    pub fn open_log(&self, run_id: &str) -> Result<RunLog, JournalError> {
+        let dir = self.run_dir(run_id);
+        let path = dir.join(PROGRESS_FILE);
+        let err = |source| JournalError::Write {
+            path: path.clone(),
+            source,
+        };
+        let mut file = private_file(OpenOptions::new().create(true).read(true).append(true))
+            .open(&path)
+            .map_err(err)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(err)?;
+        if !bytes.is_empty() && bytes.last() != Some(&b'\n') {
+            // A torn line from a process that died mid-write: drop it, so the next line
+            // starts on a line of its own.
+            let keep = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            file.set_len(keep as u64).map_err(err)?;
+            file.sync_all().map_err(err)?;
+        }
+        sync_dir(&dir).map_err(err)?;
+        Ok(RunLog { path, file })
+    }
+
+    /// Reads one run back. A plan that cannot be read is moved aside.
+    pub fn load(&self, run_id: &str) -> Result<LoadedRun, JournalError> {
+        let dir = self.run_dir(run_id);
+        let plan_path = dir.join(PLAN_FILE);
+        let bytes = match fs::read(&plan_path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(JournalError::NoSuchRun(run_id.to_string()));
+            }
+            Err(source) => {
+                return Err(JournalError::Read {
+                    path: plan_path,
+                    source,
+                });
+            }
+        };
+        let plan: Plan = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(value) => {
+                let version = value
+                    .get("version")
+                    .and_then(serde_json::Value::as_u64)
+                    .unwrap_or(0);
+                if version > u64::from(PLAN_VERSION) {
+                    return Err(JournalError::TooNew {
+                        run_id: run_id.to_string(),
+                        version: u32::try_from(version).unwrap_or(u32::MAX),
+                    });
+                }
+                match serde_json::from_value(value) {
+                    Ok(plan) => plan,
+                    Err(e) => return Err(self.move_aside(run_id, &plan_path, e.to_string())),
+                }
+            }
+            Err(e) => return Err(self.move_aside(run_id, &plan_path, e.to_string())),
+        };
+
+        let mut run = LoadedRun {
+            plan,
+            outcomes: HashMap::new(),
+            in_flight: Vec::new(),
+            finished: None,
+            last_call: 0,
+            times: HashMap::new(),
+            skipped_lines: 0,
+        };
+        let progress = match fs::read(dir.join(PROGRESS_FILE)) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+            Err(source) => {
+                return Err(JournalError::Read {
+                    path: dir.join(PROGRESS_FILE),
+                    source,
+                });
+            }
+        };
+        let mut sending: Vec<(u32, Vec<u64>)> = Vec::new();
+        for line in progress.split(|b| *b == b'\n') {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let Ok(line) = serde_json::from_slice::<ProgressLine>(line) else {
+                run.skipped_lines += 1;
+                continue;
+            };
+            match line {
+                ProgressLine::Started { .. } => run.finished = None,
+                ProgressLine::Sending { call, ids, at } => {
+                    run.last_call = run.last_call.max(call);
+                    for id in &ids {
+                        run.times.insert(*id, at);
+                    }
+                    sending.push((call, ids));
+                }
+                ProgressLine::Outcome {
+                    call, at, results, ..
+                } => {
+                    run.last_call = run.last_call.max(call);
+                    sending.retain(|(c, _)| *c != call);
+                    for outcome in results {
+                        run.times.insert(outcome.id, at);
+                        run.outcomes.insert(outcome.id, outcome);
+                    }
+                }
+                ProgressLine::Verified { at, results } => {
+                    for outcome in results {
+                        run.times.insert(outcome.id, at);
+                        run.outcomes.insert(outcome.id, outcome);
+                    }
+                }
+                ProgressLine::Finished { at, cancelled } => run.finished = Some((at, cancelled)),
+            }
+        }
+        let mut seen = HashSet::new();
+        for (_, ids) in sending {
+            for id in ids {
+                if !run.outcomes.contains_key(&id) && seen.insert(id) {
+                    run.in_flight.push(id);
+                }
+            }
+        }
+        Ok(run)
+    }
+
+    fn move_aside(&self, run_id: &str, path: &Path, reason: String) -> JournalError {
+        let stamp = Utc::now().format("%Y%m%dT%H%M%S%.3fZ");
+        let moved_to = path.with_file_name(format!("{PLAN_FILE}.corrupt-{stamp}"));
+        if let Err(e) = fs::rename(path, &moved_to) {
+            return JournalError::Read {
+                path: path.to_path_buf(),
+                source: io::Error::new(e.kind(), format!("corrupt ({reason}), and {e}")),
+            };
+        }
+        if let Some(dir) = path.parent() {
+            let _ = sync_dir(dir);
+        }
+        tracing::warn!(run_id, %reason, moved_to = %moved_to.display(), "corrupt run plan moved aside");
+        JournalError::CorruptPlan {
+            run_id: run_id.to_string(),
+            reason,
+            moved_to,
+        }
+    }
+
+    /// Every run, newest first, with its state. Unreadable runs are reported in
+    /// `problems` (and their plan moved aside), never a failure of the whole list.
+    pub fn list(&self) -> History {
+        let mut history = History::default();
+        let entries = match fs::read_dir(&self.runs_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return history,
+            Err(e) => {
+                history.problems.push(format!(
+                    "could not read the run journal at {}: {e}",
+                    self.runs_dir.display()
+                ));
+                return history;
+            }
+        };
+        let mut loaded = Vec::new();
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let run_id = entry.file_name().to_string_lossy().into_owned();
+            if !entry.path().join(PLAN_FILE).exists() {
+                continue;
+            }
+            match self.load(&run_id) {
+                Ok(run) => loaded.push(run),
+                Err(e) => history.problems.push(e.to_string()),
+            }
+        }
+        // An undo run that finished marks the run it put back.
+        let mut undone_by: HashMap<String, String> = HashMap::new();
+        for run in &loaded {
+            if let RunKind::Undo { of } = &run.plan.kind
+                && state_of(run) == RunState::Complete
+            {
+                undone_by.insert(of.clone(), run.plan.run_id.clone());
+            }
+        }
+        for run in loaded {
+            let mut state = state_of(&run);
+            if let Some(by) = undone_by.get(&run.plan.run_id) {
+                state = RunState::Undone { by: by.clone() };
+            }
+            let succeeded = run.outcomes.values().filter(|o| o.success).count();
+            let failed = run.outcomes.values().filter(|o| !o.success).count();
+            let total = run.plan.tickets.len();
+            history.runs.push(RunInfo {
+                run_id: run.plan.run_id.clone(),
+                created: run.plan.created,
+                kind: run.plan.kind.clone(),
+                state,
+                total,
+                succeeded,
+                failed,
+                left: total.saturating_sub(succeeded + failed),
+                plan: run.plan,
+            });
+        }
+        history
+            .runs
+            .sort_by(|a, b| b.created.cmp(&a.created).then(b.run_id.cmp(&a.run_id)));
+        history
+    }
+}
+
+/// A run's state from its own journal alone.
+pub fn state_of(run: &LoadedRun) -> RunState {
+    let left = run
+        .plan
+        .tickets
+        .iter()
+        .filter(|t| !run.outcomes.contains_key(&t.id))
+        .count();
+    match run.finished {
+        _ if left == 0 => RunState::Complete,
+        Some((_, true)) => RunState::Cancelled,
+        // A finish line with tickets left (should not happen): treat as interrupted.
+        Some((_, false)) => RunState::Interrupted,
+        None if run.outcomes.is_empty() && run.in_flight.is_empty() => RunState::NotStarted,
+        None => RunState::Interrupted,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::bulk::{BulkEdit, Plan, Target};
+
+    fn plan() -> Plan {
+        let tickets: Vec<crate::api::model::Ticket> = (1..=3)
+            .map(|id| crate::api::model::Ticket {
+                id,
+                status: Some(crate::api::model::TicketStatus::Open),
+                ..Default::default()
+            })
+            .collect();
+        let edit = BulkEdit::from(crate::api::model::TicketChange {
+            status: Some(crate::api::model::TicketStatus::Solved),
+            ..Default::default()
+        });
+        Plan::new(&edit, &tickets, Target::default())
+    }
+
+    #[test]
+    fn atomic_writes_replace_whole_files_and_leave_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.json");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, "第二".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "第二");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+    }
+
+    #[test]
+    fn damaged_lines_are_skipped_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        let mut log = journal.create(&plan).unwrap();
+        let at = Utc::now();
+        log.append(&ProgressLine::Sending {
+            call: 1,
+            ids: vec![1, 2],
+            at,
+        })
+        .unwrap();
+        drop(log);
+        let path = journal.run_dir(&plan.run_id).join(PROGRESS_FILE);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"\x00\xffgarbage\n").unwrap();
+        drop(file);
+        let mut log = journal.open_log(&plan.run_id).unwrap();
+        log.append(&ProgressLine::Outcome {
+            call: 1,
+            at,
+            results: vec![TicketOutcome {
+                id: 1,
+                success: false,
+                error: "工单已关闭".into(),
+            }],
+            call_error: None,
+        })
+        .unwrap();
+        let run = journal.load(&plan.run_id).unwrap();
+        assert_eq!(run.skipped_lines, 1);
+        assert_eq!(run.outcomes[&1].error, "工单已关闭");
+        // Ticket 2 was in call 1, which answered without it: no outcome, not in flight.
+        assert!(run.in_flight.is_empty());
+        assert_eq!(run.last_call, 1);
+        assert_eq!(state_of(&run), RunState::Interrupted);
+    }
+
+    #[test]
+    fn a_plan_from_a_newer_version_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        drop(journal.create(&plan).unwrap());
+        let path = journal.run_dir(&plan.run_id).join(PLAN_FILE);
+        fs::write(&path, br#"{"version": 99, "whatever": true}"#).unwrap();
+        assert!(matches!(
+            journal.load(&plan.run_id),
+            Err(JournalError::TooNew { version: 99, .. })
+        ));
+        assert!(path.exists());
+        assert_eq!(journal.list().problems.len(), 1);
+    }
+}

@@ -1,0 +1,85 @@
+//! The bulk engine, without a screen: plans, previews, runs in chunks of 100 with bounded
+//! concurrency, a crash-safe journal, resume and undo. The console and the script commands
+//! (`tickets update`, `history`, `undo RUN`, `resume RUN`) both drive it, so they never
+//! disagree.
+//!
+//! The flow:
+//! 1. [`Plan::new`] from a [`BulkEdit`] and the tickets the caller knows (full tickets for
+//!    admins; search results for agents, whose previous values are then unknown).
+//! 2. [`Preview::of`] the plan: grouped "from → to" counts, [`Preview::summary`] in zh or
+//!    en, [`Preview::needs_typed_confirmation`].
+//! 3. [`Engine::start`]: the plan is written to `<state>/runs/<run id>/plan.json` before
+//!    anything is sent; each call is recorded before it is sent and its per-ticket outcome
+//!    after, in `progress.jsonl`, fsynced. [`RunEvent`]s go to a tokio channel; a
+//!    [`CancellationToken`](tokio_util::sync::CancellationToken) stops sending new calls.
+//! 4. [`retry_failed`] on the report plans the failed tickets again; [`Engine::undo`] puts
+//!    a run's previous values back; [`Engine::resume`] finishes a run that stopped;
+//!    [`Engine::history`] lists runs.
+//!
+//! ## What "nothing is applied twice" rests on
+//! - A ticket is only ever sent inside a call whose `sending` line (its ids) was fsynced
+//!   first, and each call's per-ticket outcome is fsynced when it answers. A resume never
+//!   sends a ticket with a recorded outcome, and a ticket with no `sending` line was never
+//!   sent, so sending it once is right.
+//! - The only doubt is a call that was in flight when the process died (`sending`, no
+//!   outcome). A resume reads those tickets first (show many for admins): a ticket already
+//!   holding the run's values is recorded done and not sent again; one still as before is
+//!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
+//!   means never applied; moved means applied (if someone else moved it, the run's change
+//!   is not applied to that ticket, and it is reported done).
+//! - Known limits: if the dead process's request is still being handled by the server
+//!   *while* the resume checks, the check can see the old values and the ticket is sent
+//!   again (the same values: the end state is right, the server counts two updates). If
+//!   the check itself fails, field changes are sent again for the same reason; a reply is
+//!   never sent again without proof it was not sent: it is recorded failed with "may or may
+//!   not have been sent". Two processes resuming the same run at once are not prevented.
+//! - Journal writes are small blocking writes with fsync, made on the runner's task between
+//!   calls; a journal write that fails stops the run (nothing is sent unrecorded).
+//! - Events are sent with `send().await`: the watcher must keep reading its channel, or the
+//!   run waits for it.
+
+mod api;
+mod fields;
+mod journal;
+mod plan;
+mod preview;
+mod runner;
+mod undo;
+
+pub use api::{BulkApi, Current, vendor_offset};
+pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags};
+pub use journal::{
+    History, Journal, JournalError, LoadedRun, ProgressLine, RunInfo, RunLog, RunState,
+    TicketOutcome, write_atomic,
+};
+pub use plan::{
+    BulkEdit, ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind, Target,
+    new_run_id,
+};
+pub use preview::{FieldPreview, Names, Preview, Transition, field_label, value_label};
+pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
+
+/// The language of texts the engine renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+/// Why a bulk operation could not go on.
+#[derive(Debug, thiserror::Error)]
+pub enum BulkError {
+    #[error(transparent)]
+    Journal(JournalError),
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
+    #[error("run {run_id} belongs to profile {profile:?} at {base_url}; switch to it first")]
+    OtherTarget {
+        run_id: String,
+        profile: String,
+        base_url: String,
+    },
+    #[error("nothing to undo: {0}")]
+    NothingToUndo(String),
+}

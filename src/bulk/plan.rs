@@ -1,0 +1,348 @@
+//! What a bulk run will do, decided before anything is sent.
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::fields::{FieldKind, FieldSet, ReplySpec, edit_tags, ticket_is_full};
+use crate::api::model::{ApiDate, Ticket, TicketChange};
+
+/// The version of the plan file format; a newer file is refused rather than misread.
+pub const PLAN_VERSION: u32 = 1;
+
+/// The profile and host a run applies to: a run is only ever resumed or undone there.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// The config profile name.
+    pub profile: String,
+    /// The API base URL.
+    pub base_url: String,
+}
+
+/// Why a run exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RunKind {
+    /// A change (and/or a reply) chosen by the user.
+    Change,
+    /// The failed tickets of another run, sent again.
+    Retry { of: String },
+    /// Another run's previous values put back.
+    Undo { of: String },
+}
+
+/// A change as the user asked for it: fields set alike on every ticket, plus tags added to
+/// or removed from each ticket's own list.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkEdit {
+    /// Fields (and an optional reply) set alike on every ticket. `tags` replaces the list.
+    pub change: TicketChange,
+    pub tags_add: Vec<String>,
+    pub tags_remove: Vec<String>,
+}
+
+impl From<TicketChange> for BulkEdit {
+    fn from(change: TicketChange) -> Self {
+        BulkEdit {
+            change,
+            ..BulkEdit::default()
+        }
+    }
+}
+
+/// One ticket of a plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlannedTicket {
+    pub id: u64,
+    /// The ticket's values, before the run, of the fields the run sets. A field missing
+    /// here was not known (the ticket came from a search result) and cannot be put back.
+    #[serde(default)]
+    pub previous: FieldSet,
+    /// The ticket's `updateDT` as known when the plan was made.
+    #[serde(default)]
+    pub updated: Option<ApiDate>,
+    /// This ticket's own target, when it differs from the plan's common change (tags added
+    /// or removed, undo).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<FieldSet>,
+}
+
+/// Why a ticket known to the caller is not part of the run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExcludeReason {
+    /// Its values already equal the change.
+    AlreadySet,
+    /// Tags to add or remove, but the ticket's own tags are not known.
+    TagsUnknown,
+    /// (Undo) the ticket changed again since the run.
+    ChangedSince,
+    /// (Undo) the run's change never reached the ticket.
+    NotApplied,
+    /// (Undo) the values before the run were not known.
+    PreviousUnknown,
+    /// (Undo) the ticket's current state could not be read.
+    CurrentUnknown,
+    /// (Undo) a run that only added a reply: a reply cannot be taken back.
+    ReplyOnly,
+}
+
+impl ExcludeReason {
+    pub fn describe(&self, lang: super::Lang) -> &'static str {
+        use super::Lang::*;
+        match (self, lang) {
+            (ExcludeReason::AlreadySet, En) => "already set, skipped",
+            (ExcludeReason::AlreadySet, Zh) => "已是目标值，跳过",
+            (ExcludeReason::TagsUnknown, En) => "its tags are not known (load the ticket first)",
+            (ExcludeReason::TagsUnknown, Zh) => "未知其标签（请先加载工单）",
+            (ExcludeReason::ChangedSince, En) => "changed again since the run",
+            (ExcludeReason::ChangedSince, Zh) => "之后又被修改过",
+            (ExcludeReason::NotApplied, En) => "the run never changed it",
+            (ExcludeReason::NotApplied, Zh) => "该批次未曾修改它",
+            (ExcludeReason::PreviousUnknown, En) => "its values before the run are not known",
+            (ExcludeReason::PreviousUnknown, Zh) => "不知道修改前的值",
+            (ExcludeReason::CurrentUnknown, En) => "its current state could not be read",
+            (ExcludeReason::CurrentUnknown, Zh) => "无法读取其当前状态",
+            (ExcludeReason::ReplyOnly, En) => "a reply cannot be taken back",
+            (ExcludeReason::ReplyOnly, Zh) => "回复无法撤回",
+        }
+    }
+}
+
+/// A ticket left out of a run, with its values as known.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExcludedTicket {
+    pub id: u64,
+    pub reason: ExcludeReason,
+    #[serde(default)]
+    pub previous: FieldSet,
+}
+
+/// Everything a bulk run will do; written to the journal before anything is sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub version: u32,
+    pub run_id: String,
+    pub created: DateTime<Utc>,
+    pub kind: RunKind,
+    pub target: Target,
+    /// The fields set alike on every ticket (a ticket's own `target` overrides).
+    pub change: FieldSet,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply: Option<ReplySpec>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags_add: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags_remove: Vec<String>,
+    /// The tickets to send, in order.
+    pub tickets: Vec<PlannedTicket>,
+    /// Tickets known to the caller but left out, with why.
+    #[serde(default)]
+    pub excluded: Vec<ExcludedTicket>,
+}
+
+/// A fresh run id: the time (UTC) and a short random suffix, e.g. `20261129-041500-a3f9`.
+pub fn new_run_id(now: DateTime<Utc>) -> String {
+    let suffix: u16 = rand::rng().random();
+    format!("{}-{suffix:04x}", now.format("%Y%m%d-%H%M%S"))
+}
+
+impl Plan {
+    /// Plans a change to the given tickets. Tickets already at the target (and no reply) are
+    /// excluded as [`ExcludeReason::AlreadySet`]; with tags to add or remove, a ticket whose
+    /// tags are not known is excluded as [`ExcludeReason::TagsUnknown`].
+    pub fn new(edit: &BulkEdit, tickets: &[Ticket], target: Target) -> Plan {
+        let created = Utc::now();
+        let mut change = FieldSet::from_change(&edit.change);
+        let reply = edit.change.reply.as_ref().map(ReplySpec::from);
+        let edits_tags = !edit.tags_add.is_empty() || !edit.tags_remove.is_empty();
+        if edits_tags {
+            // Each ticket gets its own list; the common change does not replace it.
+            change.tags = None;
+        }
+        let mut kinds = change.kinds();
+        if edits_tags {
+            kinds.push(FieldKind::Tags);
+        }
+
+        let mut planned = Vec::new();
+        let mut excluded = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for ticket in tickets {
+            if !seen.insert(ticket.id) {
+                continue;
+            }
+            let previous = FieldSet::of_ticket(ticket, &kinds);
+            let own_target = if edits_tags {
+                if !ticket_is_full(ticket) {
+                    excluded.push(ExcludedTicket {
+                        id: ticket.id,
+                        reason: ExcludeReason::TagsUnknown,
+                        previous,
+                    });
+                    continue;
+                }
+                let base = edit
+                    .change
+                    .tags
+                    .clone()
+                    .unwrap_or_else(|| ticket.tags.clone());
+                let mut own = change.clone();
+                own.tags = Some(edit_tags(&base, &edit.tags_add, &edit.tags_remove));
+                Some(own)
+            } else {
+                None
+            };
+            let wanted = own_target.as_ref().unwrap_or(&change);
+            if reply.is_none() && previous.satisfies(wanted) {
+                excluded.push(ExcludedTicket {
+                    id: ticket.id,
+                    reason: ExcludeReason::AlreadySet,
+                    previous,
+                });
+                continue;
+            }
+            planned.push(PlannedTicket {
+                id: ticket.id,
+                previous,
+                updated: ticket.updated,
+                target: own_target,
+            });
+        }
+        Plan {
+            version: PLAN_VERSION,
+            run_id: new_run_id(created),
+            created,
+            kind: RunKind::Change,
+            target,
+            change,
+            reply,
+            tags_add: edit.tags_add.clone(),
+            tags_remove: edit.tags_remove.clone(),
+            tickets: planned,
+            excluded,
+        }
+    }
+
+    /// The target of one ticket of this plan.
+    pub fn target_of<'a>(&'a self, ticket: &'a PlannedTicket) -> &'a FieldSet {
+        ticket.target.as_ref().unwrap_or(&self.change)
+    }
+
+    /// The fields this run sets on some ticket.
+    pub fn kinds(&self) -> Vec<FieldKind> {
+        let mut kinds = self.change.kinds();
+        for ticket in &self.tickets {
+            if let Some(own) = &ticket.target {
+                for kind in own.kinds() {
+                    if !kinds.contains(&kind) {
+                        kinds.push(kind);
+                    }
+                }
+            }
+        }
+        kinds
+    }
+
+    /// The planned ticket with this id.
+    pub fn ticket(&self, id: u64) -> Option<&PlannedTicket> {
+        self.tickets.iter().find(|t| t.id == id)
+    }
+
+    /// A plan with a fresh id that sends the given tickets of this plan again, with the
+    /// same targets and previous values.
+    pub fn subset(&self, ids: &[u64], kind: RunKind) -> Plan {
+        let created = Utc::now();
+        let wanted: std::collections::HashSet<u64> = ids.iter().copied().collect();
+        Plan {
+            version: PLAN_VERSION,
+            run_id: new_run_id(created),
+            created,
+            kind,
+            target: self.target.clone(),
+            change: self.change.clone(),
+            reply: self.reply.clone(),
+            tags_add: self.tags_add.clone(),
+            tags_remove: self.tags_remove.clone(),
+            tickets: self
+                .tickets
+                .iter()
+                .filter(|t| wanted.contains(&t.id))
+                .cloned()
+                .collect(),
+            excluded: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::api::model::TicketStatus;
+
+    fn ticket(id: u64, status: TicketStatus, tags: &[&str]) -> Ticket {
+        Ticket {
+            id,
+            status: Some(status),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn tickets_already_at_the_target_are_skipped() {
+        let edit = BulkEdit::from(TicketChange {
+            status: Some(TicketStatus::Solved),
+            ..TicketChange::default()
+        });
+        let tickets = [
+            ticket(1, TicketStatus::Open, &[]),
+            ticket(2, TicketStatus::Solved, &[]),
+            ticket(1, TicketStatus::Open, &[]),
+        ];
+        let plan = Plan::new(&edit, &tickets, Target::default());
+        assert_eq!(plan.tickets.len(), 1);
+        assert_eq!(plan.tickets[0].previous.status, Some(2));
+        assert_eq!(plan.excluded.len(), 1);
+        assert_eq!(plan.excluded[0].reason, ExcludeReason::AlreadySet);
+    }
+
+    #[test]
+    fn tag_edits_give_each_ticket_its_own_list() {
+        let edit = BulkEdit {
+            tags_add: vec!["vip".into()],
+            tags_remove: vec!["old".into()],
+            ..BulkEdit::default()
+        };
+        let tickets = [
+            ticket(1, TicketStatus::Open, &["old", "x"]),
+            ticket(2, TicketStatus::Open, &["vip"]),
+            Ticket {
+                id: 3,
+                ..Ticket::default()
+            },
+        ];
+        let plan = Plan::new(&edit, &tickets, Target::default());
+        assert_eq!(plan.tickets.len(), 1);
+        assert_eq!(
+            plan.target_of(&plan.tickets[0]).tags,
+            Some(vec!["x".to_string(), "vip".to_string()])
+        );
+        let reasons: Vec<_> = plan.excluded.iter().map(|e| e.reason.clone()).collect();
+        assert_eq!(
+            reasons,
+            vec![ExcludeReason::AlreadySet, ExcludeReason::TagsUnknown]
+        );
+    }
+
+    #[test]
+    fn run_ids_carry_the_time() {
+        let now = DateTime::parse_from_rfc3339("2026-11-29T04:15:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let id = new_run_id(now);
+        assert!(id.starts_with("20261129-041500-"), "{id}");
+        assert_eq!(id.len(), "20261129-041500-".len() + 4);
+    }
+}

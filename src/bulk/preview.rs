@@ -1,0 +1,417 @@
+//! What a plan will change, grouped for a human to confirm.
+
+use std::collections::HashMap;
+
+use super::Lang;
+use super::fields::{FieldKind, FieldValue};
+use super::plan::{ExcludeReason, Plan, RunKind};
+use crate::api::model::{Priority, TicketSource, TicketStatus, TicketType};
+
+/// Names for ids, from the cached lookups; an id without a name is shown as `#id`.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub agents: HashMap<u64, String>,
+    pub groups: HashMap<u64, String>,
+    /// Custom field key (`field_N`) to its name.
+    pub fields: HashMap<String, String>,
+    pub templates: HashMap<u64, String>,
+}
+
+/// One "from → to" group of a field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Transition {
+    /// `None` when the ticket's value before the run is not known.
+    pub from: Option<FieldValue>,
+    pub to: FieldValue,
+    pub count: usize,
+}
+
+/// What happens to one field across the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldPreview {
+    pub field: FieldKind,
+    /// Largest group first.
+    pub transitions: Vec<Transition>,
+    /// Tickets of the run whose value of this field is already the target (other fields
+    /// of theirs change).
+    pub unchanged: usize,
+}
+
+/// The grouped, exact preview of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preview {
+    pub kind: RunKind,
+    /// Tickets that will be sent.
+    pub to_change: usize,
+    /// Tickets left out because they already have the target values.
+    pub skipped: usize,
+    /// The target of the skipped tickets when the plan has one common target of one field
+    /// (for "3 already 已解决").
+    pub skipped_value: Option<FieldValue>,
+    /// Other tickets left out, by reason.
+    pub excluded: Vec<(ExcludeReason, usize)>,
+    pub fields: Vec<FieldPreview>,
+    /// The reply every ticket of the run gets.
+    pub reply: Option<String>,
+    /// Tickets of the run whose values before the run are not known (they cannot be
+    /// undone).
+    pub previous_unknown: usize,
+}
+
+impl Preview {
+    pub fn of(plan: &Plan) -> Preview {
+        let kinds = plan.kinds();
+        let mut fields = Vec::new();
+        for kind in &kinds {
+            let mut groups: Vec<Transition> = Vec::new();
+            let mut unchanged = 0;
+            for ticket in &plan.tickets {
+                let Some(to) = plan.target_of(ticket).get(kind) else {
+                    continue;
+                };
+                let from = ticket.previous.get(kind);
+                if from.as_ref().is_some_and(|f| f.same_as(&to)) {
+                    unchanged += 1;
+                    continue;
+                }
+                let from_key = from.as_ref().map(FieldValue::key);
+                match groups
+                    .iter_mut()
+                    .find(|g| g.from.as_ref().map(FieldValue::key) == from_key && g.to.same_as(&to))
+                {
+                    Some(group) => group.count += 1,
+                    None => groups.push(Transition { from, to, count: 1 }),
+                }
+            }
+            // Largest first; ties in a stable order by value.
+            groups.sort_by(|a, b| {
+                b.count.cmp(&a.count).then_with(|| {
+                    let key = |t: &Transition| (t.from.as_ref().map(FieldValue::key), t.to.key());
+                    key(a).cmp(&key(b))
+                })
+            });
+            fields.push(FieldPreview {
+                field: kind.clone(),
+                transitions: groups,
+                unchanged,
+            });
+        }
+
+        let mut skipped = 0;
+        let mut excluded: Vec<(ExcludeReason, usize)> = Vec::new();
+        for ticket in &plan.excluded {
+            if ticket.reason == ExcludeReason::AlreadySet {
+                skipped += 1;
+                continue;
+            }
+            match excluded.iter_mut().find(|(r, _)| r == &ticket.reason) {
+                Some((_, n)) => *n += 1,
+                None => excluded.push((ticket.reason.clone(), 1)),
+            }
+        }
+        let common = plan.change.kinds();
+        let skipped_value = match (
+            common.as_slice(),
+            plan.tags_add.is_empty() && plan.tags_remove.is_empty(),
+        ) {
+            ([only], true) => plan.change.get(only),
+            _ => None,
+        };
+        let previous_unknown = plan
+            .tickets
+            .iter()
+            .filter(|t| !t.previous.has_all(&plan.target_of(t).kinds()))
+            .count();
+        Preview {
+            kind: plan.kind.clone(),
+            to_change: plan.tickets.len(),
+            skipped,
+            skipped_value,
+            excluded,
+            fields,
+            reply: plan.reply.as_ref().map(|r| r.message.clone()),
+            previous_unknown,
+        }
+    }
+
+    /// Whether the user must type the count to confirm (more tickets than the threshold).
+    pub fn needs_typed_confirmation(&self, threshold: usize) -> bool {
+        self.to_change > threshold
+    }
+
+    /// One line, e.g. `237 tickets: 已开启 → 已解决 201, 待回应 → 已解决 36; 3 already 已解决,
+    /// skipped`.
+    pub fn summary(&self, lang: Lang) -> String {
+        self.summary_with(lang, &Names::default())
+    }
+
+    /// [`Preview::summary`] with names for agents, groups and fields.
+    pub fn summary_with(&self, lang: Lang, names: &Names) -> String {
+        let zh = lang == Lang::Zh;
+        let mut parts: Vec<String> = Vec::new();
+        let changing: Vec<&FieldPreview> = self
+            .fields
+            .iter()
+            .filter(|f| !f.transitions.is_empty())
+            .collect();
+        let name_fields = changing.len() > 1;
+        for field in &changing {
+            let groups: Vec<String> = field
+                .transitions
+                .iter()
+                .map(|t| {
+                    let from = match &t.from {
+                        Some(v) => value_label(v, lang, names),
+                        None => if zh { "未知" } else { "?" }.to_string(),
+                    };
+                    format!("{from} → {} {}", value_label(&t.to, lang, names), t.count)
+                })
+                .collect();
+            let sep = if zh { "，" } else { ", " };
+            let mut text = groups.join(sep);
+            if name_fields {
+                text = format!("{} {text}", field_label(&field.field, lang, names));
+            }
+            if field.unchanged > 0 {
+                text.push_str(&if zh {
+                    format!("（{} 张不变）", field.unchanged)
+                } else {
+                    format!(" ({} unchanged)", field.unchanged)
+                });
+            }
+            parts.push(text);
+        }
+        if let Some(reply) = &self.reply {
+            let short = shorten(reply, 30);
+            parts.push(if zh {
+                format!("回复 “{short}”")
+            } else {
+                format!("reply “{short}”")
+            });
+        }
+        if self.skipped > 0 {
+            parts.push(match (&self.skipped_value, zh) {
+                (Some(v), true) => {
+                    format!(
+                        "{} 张已是 {}，跳过",
+                        self.skipped,
+                        value_label(v, lang, names)
+                    )
+                }
+                (Some(v), false) => format!(
+                    "{} already {}, skipped",
+                    self.skipped,
+                    value_label(v, lang, names)
+                ),
+                (None, true) => format!("{} 张已是目标值，跳过", self.skipped),
+                (None, false) => format!("{} already set, skipped", self.skipped),
+            });
+        }
+        for (reason, count) in &self.excluded {
+            parts.push(if zh {
+                format!("{count} 张未包含：{}", reason.describe(lang))
+            } else {
+                format!("{count} left out: {}", reason.describe(lang))
+            });
+        }
+        if self.previous_unknown > 0 {
+            parts.push(if zh {
+                format!("{} 张修改前的值未知，无法撤销", self.previous_unknown)
+            } else {
+                format!(
+                    "{} with unknown previous values cannot be undone",
+                    self.previous_unknown
+                )
+            });
+        }
+        let head = match (&self.kind, zh) {
+            (RunKind::Undo { .. }, true) => format!("撤销 {} 张工单", self.to_change),
+            (RunKind::Undo { .. }, false) => format!("undo {} tickets", self.to_change),
+            (_, true) => format!("{} 张工单", self.to_change),
+            (_, false) if self.to_change == 1 => "1 ticket".to_string(),
+            (_, false) => format!("{} tickets", self.to_change),
+        };
+        if parts.is_empty() {
+            return head;
+        }
+        if zh {
+            format!("{head}：{}", parts.join("；"))
+        } else {
+            format!("{head}: {}", parts.join("; "))
+        }
+    }
+}
+
+fn shorten(text: &str, max_chars: usize) -> String {
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() <= max_chars && line.len() == text.len() {
+        return line.to_string();
+    }
+    let mut short: String = line.chars().take(max_chars).collect();
+    short.push('…');
+    short
+}
+
+/// A field's name.
+pub fn field_label(kind: &FieldKind, lang: Lang, names: &Names) -> String {
+    let zh = lang == Lang::Zh;
+    let fixed = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
+    match kind {
+        FieldKind::Status => fixed("状态", "status"),
+        FieldKind::Priority => fixed("优先级", "priority"),
+        FieldKind::Type => fixed("类型", "type"),
+        FieldKind::Source => fixed("来源", "source"),
+        FieldKind::Assignee => fixed("受理人", "assignee"),
+        FieldKind::Group => fixed("受理组", "group"),
+        FieldKind::CcUsers => fixed("抄送人", "CC"),
+        FieldKind::CcGroups => fixed("抄送组", "CC groups"),
+        FieldKind::Template => fixed("模板", "template"),
+        FieldKind::Tags => fixed("标签", "tags"),
+        FieldKind::Custom(key) | FieldKind::Table(key) => names
+            .fields
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.clone()),
+    }
+}
+
+/// A value as the user knows it: Chinese or English labels, names for ids.
+pub fn value_label(value: &FieldValue, lang: Lang, names: &Names) -> String {
+    let zh = lang == Lang::Zh;
+    let none = || if zh { "（无）" } else { "(none)" }.to_string();
+    let agent = |id: &u64| {
+        names
+            .agents
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    let group = |id: &u64| {
+        names
+            .groups
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    let pick = |z: &'static str, e: &'static str| if zh { z } else { e }.to_string();
+    match value {
+        FieldValue::Status(c) => {
+            let s = TicketStatus::from_code(*c);
+            pick(s.label_zh(), s.label_en())
+        }
+        FieldValue::Priority(c) => {
+            let p = Priority::from_code(*c);
+            pick(p.label_zh(), p.label_en())
+        }
+        FieldValue::Type(c) => {
+            let t = TicketType::from_code(*c);
+            pick(t.label_zh(), t.label_en())
+        }
+        FieldValue::Source(c) => {
+            let s = TicketSource::from_code(*c);
+            pick(s.label_zh(), s.label_en())
+        }
+        FieldValue::Agent(0) => pick("无人", "nobody"),
+        FieldValue::Agent(id) => agent(id),
+        FieldValue::Group(0) => pick("无组", "no group"),
+        FieldValue::Group(id) => group(id),
+        FieldValue::Template(id) => names
+            .templates
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| format!("#{id}")),
+        FieldValue::AgentList(ids) if ids.is_empty() => none(),
+        FieldValue::AgentList(ids) => ids.iter().map(agent).collect::<Vec<_>>().join(", "),
+        FieldValue::GroupList(ids) if ids.is_empty() => none(),
+        FieldValue::GroupList(ids) => ids.iter().map(group).collect::<Vec<_>>().join(", "),
+        FieldValue::Tags(tags) if tags.is_empty() => none(),
+        FieldValue::Tags(tags) => tags.join(", "),
+        FieldValue::Custom(_) => {
+            let text = value.key();
+            if text.is_empty() {
+                pick("（空）", "(empty)")
+            } else {
+                shorten(&text, 30)
+            }
+        }
+        FieldValue::Rows(rows) => {
+            if zh {
+                format!("{} 行", rows.len())
+            } else {
+                format!("{} rows", rows.len())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::api::model::{Priority, Ticket, TicketChange, TicketStatus};
+    use crate::bulk::{BulkEdit, Plan, Target};
+
+    fn ticket(id: u64, priority: Priority, assignee: Option<u64>) -> Ticket {
+        Ticket {
+            id,
+            status: Some(TicketStatus::Open),
+            priority: Some(priority),
+            assignee_id: assignee,
+            ..Ticket::default()
+        }
+    }
+
+    #[test]
+    fn several_fields_are_grouped_each_with_names() {
+        let tickets = [
+            ticket(1, Priority::Low, None),
+            ticket(2, Priority::Low, Some(7)),
+            ticket(3, Priority::Normal, Some(8)),
+            ticket(4, Priority::High, Some(8)),
+        ];
+        let edit = BulkEdit::from(TicketChange {
+            priority: Some(Priority::High),
+            assignee_id: Some(Some(8)),
+            ..TicketChange::default()
+        });
+        let plan = Plan::new(&edit, &tickets, Target::default());
+        let preview = Preview::of(&plan);
+        assert_eq!(preview.to_change, 3);
+        assert_eq!(preview.skipped, 1);
+        assert_eq!(preview.fields[0].field, FieldKind::Priority);
+        assert_eq!(preview.fields[1].unchanged, 1);
+        let mut names = Names::default();
+        names.agents.insert(8, "王芳".into());
+        assert_eq!(
+            preview.summary_with(Lang::En, &names),
+            "3 tickets: priority low → high 2, normal → high 1; \
+             assignee nobody → 王芳 1, #7 → 王芳 1 (1 unchanged); 1 already set, skipped"
+        );
+        assert_eq!(
+            preview.summary_with(Lang::Zh, &names),
+            "3 张工单：优先级 低 → 高 2，正常 → 高 1；\
+             受理人 无人 → 王芳 1，#7 → 王芳 1（1 张不变）；1 张已是目标值，跳过"
+        );
+        assert!(preview.needs_typed_confirmation(2));
+        assert!(!preview.needs_typed_confirmation(3));
+    }
+
+    #[test]
+    fn unknown_previous_values_are_shown_and_counted() {
+        let search_result = Ticket {
+            id: 9,
+            subject: "只有标题".into(),
+            ..Ticket::default()
+        };
+        let edit = BulkEdit::from(TicketChange {
+            status: Some(TicketStatus::Solved),
+            ..TicketChange::default()
+        });
+        let plan = Plan::new(&edit, &[search_result], Target::default());
+        let preview = Preview::of(&plan);
+        assert_eq!(
+            preview.summary(Lang::En),
+            "1 ticket: ? → solved 1; 1 with unknown previous values cannot be undone"
+        );
+    }
+}

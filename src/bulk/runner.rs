@@ -1,0 +1,675 @@
+//! Sending a plan: chunks of at most 100, bounded concurrency, progress events, cancellation,
+//! the journal written around every call, and resume of a run that stopped.
+
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
+use std::time::{Duration, Instant};
+
+use chrono::{FixedOffset, Utc};
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::api::{BulkApi, Current, vendor_offset};
+use super::fields::FieldSet;
+use super::journal::{
+    History, Journal, JournalError, LoadedRun, ProgressLine, RunLog, TicketOutcome,
+};
+use super::plan::{Plan, RunKind, Target};
+use super::{BulkError, Lang};
+use crate::api::ApiError;
+use crate::api::model::{TicketChange, UpdateResult};
+
+/// The vendor's limit on ids per update-many call.
+pub const MAX_CHUNK: usize = 100;
+
+/// How runs are sent.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Calls in flight at once (config `bulk.concurrency`, default 4).
+    pub concurrency: usize,
+    /// Tickets per call, at most [`MAX_CHUNK`].
+    pub chunk_size: usize,
+    /// The vendor's time zone, for comparing `updateDT` with our clock (undo by agents).
+    pub vendor_offset: FixedOffset,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            concurrency: 4,
+            chunk_size: MAX_CHUNK,
+            vendor_offset: vendor_offset(),
+        }
+    }
+}
+
+/// Progress of a run, sent after each call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunProgress {
+    pub run_id: String,
+    /// Tickets that succeeded (including those done before a resume).
+    pub done: usize,
+    pub failed: usize,
+    /// Tickets with no outcome yet.
+    pub left: usize,
+    pub calls_sent: usize,
+    pub calls_done: usize,
+    pub calls_total: usize,
+    /// From the average call time so far; `None` before the first call answers.
+    pub eta: Option<Duration>,
+}
+
+/// What a run tells its watcher (the console's gauge, the script's progress bar).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunEvent {
+    /// Sending starts; `progress` counts what an earlier attempt already did.
+    Started(RunProgress),
+    /// A resume is checking tickets whose call was in flight when the run stopped.
+    Checking { run_id: String, tickets: usize },
+    /// A call answered (or failed as a whole, see [`RunEvent::CallFailed`]).
+    Progress(RunProgress),
+    /// A whole call failed (after the client's retries): its tickets are marked failed.
+    CallFailed {
+        run_id: String,
+        call: u32,
+        tickets: usize,
+        reason: String,
+    },
+    /// Nothing more will be sent.
+    Finished(RunProgress),
+}
+
+/// The result of a run (or of the part of it this process sent, plus what the journal holds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunReport {
+    pub plan: Plan,
+    /// Each ticket's outcome, in plan order, for tickets that have one.
+    pub outcomes: Vec<TicketOutcome>,
+    /// Tickets never sent (cancelled) or whose call's answer never came.
+    pub not_sent: Vec<u64>,
+    pub cancelled: bool,
+}
+
+impl RunReport {
+    pub fn run_id(&self) -> &str {
+        &self.plan.run_id
+    }
+
+    pub fn succeeded(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes.iter().filter(|o| o.success)
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes.iter().filter(|o| !o.success)
+    }
+
+    /// Whether every ticket succeeded.
+    pub fn all_done(&self) -> bool {
+        self.not_sent.is_empty() && self.outcomes.iter().all(|o| o.success)
+    }
+
+    /// One line: `237 done, 2 failed, 0 not sent`.
+    pub fn summary(&self, lang: Lang) -> String {
+        let done = self.succeeded().count();
+        let failed = self.failed().count();
+        let left = self.not_sent.len();
+        // Tickets left out of the run (not those already set): e.g. undo's "changed since".
+        let mut left_out: Vec<(super::ExcludeReason, usize)> = Vec::new();
+        for ticket in &self.plan.excluded {
+            if ticket.reason == super::ExcludeReason::AlreadySet {
+                continue;
+            }
+            match left_out.iter_mut().find(|(r, _)| *r == ticket.reason) {
+                Some((_, n)) => *n += 1,
+                None => left_out.push((ticket.reason.clone(), 1)),
+            }
+        }
+        match lang {
+            Lang::Zh => {
+                let mut text = format!("成功 {done}，失败 {failed}");
+                if left > 0 {
+                    text.push_str(&format!("，未发送 {left}"));
+                }
+                if self.cancelled {
+                    text.push_str("（已取消）");
+                }
+                for (reason, n) in left_out {
+                    text.push_str(&format!("；{n} 张未处理：{}", reason.describe(lang)));
+                }
+                text
+            }
+            Lang::En => {
+                let mut text = format!("{done} done, {failed} failed");
+                if left > 0 {
+                    text.push_str(&format!(", {left} not sent"));
+                }
+                if self.cancelled {
+                    text.push_str(" (cancelled)");
+                }
+                for (reason, n) in left_out {
+                    text.push_str(&format!("; {n} left alone: {}", reason.describe(lang)));
+                }
+                text
+            }
+        }
+    }
+
+    fn from_loaded(run: &LoadedRun) -> RunReport {
+        let mut outcomes = Vec::new();
+        let mut not_sent = Vec::new();
+        for ticket in &run.plan.tickets {
+            match run.outcomes.get(&ticket.id) {
+                Some(outcome) => outcomes.push(outcome.clone()),
+                None => not_sent.push(ticket.id),
+            }
+        }
+        RunReport {
+            plan: run.plan.clone(),
+            outcomes,
+            not_sent,
+            cancelled: matches!(run.finished, Some((_, true))),
+        }
+    }
+}
+
+/// A plan that sends the failed tickets of a run again (with the same change and previous
+/// values); `None` when nothing failed.
+pub fn retry_failed(report: &RunReport) -> Option<Plan> {
+    let failed: Vec<u64> = report.failed().map(|o| o.id).collect();
+    if failed.is_empty() {
+        return None;
+    }
+    Some(report.plan.subset(
+        &failed,
+        RunKind::Retry {
+            of: report.plan.run_id.clone(),
+        },
+    ))
+}
+
+/// The bulk engine: one API, one journal, one profile.
+pub struct Engine<A> {
+    pub(super) api: A,
+    pub(super) journal: Journal,
+    pub(super) options: RunOptions,
+    pub(super) target: Target,
+}
+
+type CallFuture<'a> = Pin<Box<dyn Future<Output = CallAnswer> + Send + 'a>>;
+
+struct CallAnswer {
+    call: u32,
+    ids: Vec<u64>,
+    result: Result<Vec<UpdateResult>, ApiError>,
+    took: Duration,
+}
+
+impl<A: BulkApi> Engine<A> {
+    /// `target` is the profile and host `api` talks to: runs of another host are refused.
+    pub fn new(api: A, journal: Journal, options: RunOptions, target: Target) -> Engine<A> {
+        Engine {
+            api,
+            journal,
+            options,
+            target,
+        }
+    }
+
+    pub fn api(&self) -> &A {
+        &self.api
+    }
+
+    pub fn journal(&self) -> &Journal {
+        &self.journal
+    }
+
+    /// Past runs, newest first (the undo history), with anything unreadable reported.
+    pub fn history(&self) -> History {
+        self.journal.list()
+    }
+
+    /// Writes the plan to the journal, then sends it. Cancelling `cancel` lets calls in
+    /// flight finish and sends nothing more.
+    pub async fn start(
+        &self,
+        plan: &Plan,
+        events: &mpsc::Sender<RunEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, BulkError> {
+        self.check_target(plan)?;
+        if plan.tickets.is_empty() {
+            // Nothing to send (every ticket already set): no run to journal.
+            return Ok(RunReport {
+                plan: plan.clone(),
+                outcomes: Vec::new(),
+                not_sent: Vec::new(),
+                cancelled: false,
+            });
+        }
+        let mut log = self.journal.create(plan)?;
+        let pending: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+        self.execute(plan, &mut log, HashMap::new(), pending, 0, events, cancel)
+            .await
+    }
+
+    /// Finishes a run that stopped (interrupted or cancelled): sends only tickets with no
+    /// recorded outcome.
+    ///
+    /// Tickets whose call was in flight when the process died ("sending" recorded, no
+    /// outcome) may or may not have been changed. They are checked first, so that none is
+    /// changed twice:
+    /// - the whole ticket is readable (admins: show many): if it already has the run's
+    ///   target values it is recorded as done and not sent again; otherwise it is sent.
+    ///   (A run with a reply is only taken as done when its `updateDT` moved or its values
+    ///   moved from before to the target, since the reply itself cannot be seen.)
+    /// - only `updateDT` is readable (agents: search): if it is the same as when the plan
+    ///   was made, the call never reached the ticket and it is sent; if it moved, the
+    ///   ticket is taken as changed by the run and not sent again (it may have been another
+    ///   agent's change: then the run's change is not applied to it, and it is listed done).
+    /// - nothing is readable (the check failed): a field change is sent again, which is
+    ///   safe because setting the same values twice leaves the same ticket (the server
+    ///   counts a second update); a reply is never sent again: the ticket is recorded
+    ///   failed with "may or may not have been sent".
+    pub async fn resume(
+        &self,
+        run_id: &str,
+        events: &mpsc::Sender<RunEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, BulkError> {
+        let run = self.journal.load(run_id)?;
+        self.check_target(&run.plan)?;
+        let plan = run.plan.clone();
+        if run.in_flight.is_empty()
+            && plan
+                .tickets
+                .iter()
+                .all(|t| run.outcomes.contains_key(&t.id))
+        {
+            // Nothing left: leave the journal as it is.
+            return Ok(RunReport::from_loaded(&run));
+        }
+        let mut log = self.journal.open_log(run_id)?;
+        let in_flight: HashSet<u64> = run.in_flight.iter().copied().collect();
+        let mut outcomes = run.outcomes.clone();
+        let mut resend: HashSet<u64> = HashSet::new();
+
+        if !in_flight.is_empty() {
+            let _ = events
+                .send(RunEvent::Checking {
+                    run_id: plan.run_id.clone(),
+                    tickets: in_flight.len(),
+                })
+                .await;
+            let ids: Vec<u64> = run.in_flight.clone();
+            let current = match self.current_chunked(&ids, plan.created).await {
+                Ok(current) => current,
+                Err(e) => {
+                    tracing::warn!(run_id, error = %e, "could not check in-flight tickets");
+                    HashMap::new()
+                }
+            };
+            let mut verified = Vec::new();
+            for id in &ids {
+                let Some(ticket) = plan.ticket(*id) else {
+                    continue;
+                };
+                match check_in_flight(&plan, ticket, current.get(id)) {
+                    InFlight::Applied => verified.push(TicketOutcome {
+                        id: *id,
+                        success: true,
+                        error: String::new(),
+                    }),
+                    InFlight::Resend => {
+                        resend.insert(*id);
+                    }
+                    InFlight::Unknown(reason) => verified.push(TicketOutcome {
+                        id: *id,
+                        success: false,
+                        error: reason,
+                    }),
+                }
+            }
+            if !verified.is_empty() {
+                log.append(&ProgressLine::Verified {
+                    at: Utc::now(),
+                    results: verified.clone(),
+                })?;
+                for outcome in verified {
+                    outcomes.insert(outcome.id, outcome);
+                }
+            }
+        }
+        let pending: Vec<u64> = plan
+            .tickets
+            .iter()
+            .map(|t| t.id)
+            .filter(|id| !outcomes.contains_key(id))
+            .collect();
+        self.execute(
+            &plan,
+            &mut log,
+            outcomes,
+            pending,
+            run.last_call,
+            events,
+            cancel,
+        )
+        .await
+    }
+
+    /// The tickets with these ids as this account can read them now, in the ids' order,
+    /// for [`Plan::new`] when the caller has only ids (`tickets update ID...`, ids from
+    /// standard input). Admins get whole tickets; agents get the id and, when a search of
+    /// recent changes finds it, `updateDT`. A ticket that cannot be read is a bare id (the
+    /// server then says why it cannot be updated).
+    pub async fn tickets_for(
+        &self,
+        ids: &[u64],
+    ) -> Result<Vec<crate::api::model::Ticket>, BulkError> {
+        let mut current = self.api.current(ids, Utc::now()).await?;
+        Ok(ids
+            .iter()
+            .map(|id| match current.remove(id) {
+                Some(Current {
+                    ticket: Some(ticket),
+                    ..
+                }) => ticket,
+                Some(Current { updated, .. }) => crate::api::model::Ticket {
+                    id: *id,
+                    updated,
+                    ..Default::default()
+                },
+                None => crate::api::model::Ticket {
+                    id: *id,
+                    ..Default::default()
+                },
+            })
+            .collect())
+    }
+
+    /// The report of a run as the journal holds it.
+    pub fn report(&self, run_id: &str) -> Result<RunReport, BulkError> {
+        Ok(RunReport::from_loaded(&self.journal.load(run_id)?))
+    }
+
+    fn check_target(&self, plan: &Plan) -> Result<(), BulkError> {
+        let here = self.target.base_url.trim_end_matches('/');
+        let there = plan.target.base_url.trim_end_matches('/');
+        if !here.is_empty() && !there.is_empty() && here != there {
+            return Err(BulkError::OtherTarget {
+                run_id: plan.run_id.clone(),
+                profile: plan.target.profile.clone(),
+                base_url: plan.target.base_url.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    /// [`BulkApi::current`] for any number of ids (show many splits them into calls of
+    /// 100 itself; the agents' search fallback walks the pages once for all of them).
+    pub(super) async fn current_chunked(
+        &self,
+        ids: &[u64],
+        since: chrono::DateTime<Utc>,
+    ) -> Result<HashMap<u64, Current>, ApiError> {
+        self.api.current(ids, since).await
+    }
+
+    /// Sends `pending` (ids of the plan, in order) and records every step.
+    #[allow(clippy::too_many_arguments)]
+    async fn execute(
+        &self,
+        plan: &Plan,
+        log: &mut RunLog,
+        mut outcomes: HashMap<u64, TicketOutcome>,
+        pending: Vec<u64>,
+        last_call: u32,
+        events: &mpsc::Sender<RunEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, BulkError> {
+        let chunk_size = self.options.chunk_size.clamp(1, MAX_CHUNK);
+        let concurrency = self.options.concurrency.max(1);
+        let chunks: Vec<Vec<u64>> = pending.chunks(chunk_size).map(<[u64]>::to_vec).collect();
+        let by_id: HashMap<u64, &super::plan::PlannedTicket> =
+            plan.tickets.iter().map(|t| (t.id, t)).collect();
+        let common_change = plan.change.to_change(plan.reply.as_ref());
+
+        let mut progress = RunProgress {
+            run_id: plan.run_id.clone(),
+            done: outcomes.values().filter(|o| o.success).count(),
+            failed: outcomes.values().filter(|o| !o.success).count(),
+            left: pending.len(),
+            calls_sent: 0,
+            calls_done: 0,
+            calls_total: chunks.len(),
+            eta: None,
+        };
+        log.append(&ProgressLine::Started { at: Utc::now() })?;
+        let _ = events.send(RunEvent::Started(progress.clone())).await;
+
+        let mut next = 0usize;
+        let mut call_no = last_call;
+        let mut in_flight: FuturesUnordered<CallFuture<'_>> = FuturesUnordered::new();
+        let mut call_time = Duration::ZERO;
+        loop {
+            while in_flight.len() < concurrency && next < chunks.len() && !cancel.is_cancelled() {
+                let ids = chunks[next].clone();
+                next += 1;
+                call_no += 1;
+                // Recorded before sending: a call with no outcome may have reached the server.
+                log.append(&ProgressLine::Sending {
+                    call: call_no,
+                    ids: ids.clone(),
+                    at: Utc::now(),
+                })?;
+                let same_change = ids
+                    .iter()
+                    .all(|id| by_id.get(id).is_some_and(|t| t.target.is_none()));
+                let call = call_no;
+                let future: CallFuture<'_> = if same_change {
+                    let change = common_change.clone();
+                    Box::pin(async move {
+                        let started = Instant::now();
+                        let result = self.api.update_many(&ids, &change).await;
+                        CallAnswer {
+                            call,
+                            ids,
+                            result,
+                            took: started.elapsed(),
+                        }
+                    })
+                } else {
+                    let changes: Vec<(u64, TicketChange)> = ids
+                        .iter()
+                        .filter_map(|id| by_id.get(id))
+                        .map(|t| (t.id, plan.target_of(t).to_change(plan.reply.as_ref())))
+                        .collect();
+                    Box::pin(async move {
+                        let started = Instant::now();
+                        let result = self.api.update_each(&changes).await;
+                        CallAnswer {
+                            call,
+                            ids,
+                            result,
+                            took: started.elapsed(),
+                        }
+                    })
+                };
+                in_flight.push(future);
+                progress.calls_sent += 1;
+            }
+            let Some(answer) = in_flight.next().await else {
+                break;
+            };
+            let (results, call_error) = outcomes_of(&answer);
+            log.append(&ProgressLine::Outcome {
+                call: answer.call,
+                at: Utc::now(),
+                results: results.clone(),
+                call_error: call_error.clone(),
+            })?;
+            for outcome in results {
+                if outcome.success {
+                    progress.done += 1;
+                } else {
+                    progress.failed += 1;
+                }
+                progress.left = progress.left.saturating_sub(1);
+                outcomes.insert(outcome.id, outcome);
+            }
+            progress.calls_done += 1;
+            call_time += answer.took;
+            let average = call_time / u32::try_from(progress.calls_done).unwrap_or(u32::MAX);
+            let calls_left = progress.calls_total.saturating_sub(progress.calls_done);
+            let waves = calls_left.div_ceil(concurrency);
+            progress.eta = Some(average * u32::try_from(waves).unwrap_or(u32::MAX));
+            if let Some(reason) = call_error {
+                let _ = events
+                    .send(RunEvent::CallFailed {
+                        run_id: plan.run_id.clone(),
+                        call: answer.call,
+                        tickets: answer.ids.len(),
+                        reason,
+                    })
+                    .await;
+            }
+            let _ = events.send(RunEvent::Progress(progress.clone())).await;
+        }
+
+        let cancelled = next < chunks.len();
+        log.append(&ProgressLine::Finished {
+            at: Utc::now(),
+            cancelled,
+        })?;
+        if cancelled {
+            progress.eta = None;
+        }
+        let _ = events.send(RunEvent::Finished(progress)).await;
+
+        let mut report_outcomes = Vec::new();
+        let mut not_sent = Vec::new();
+        for ticket in &plan.tickets {
+            match outcomes.get(&ticket.id) {
+                Some(outcome) => report_outcomes.push(outcome.clone()),
+                None => not_sent.push(ticket.id),
+            }
+        }
+        Ok(RunReport {
+            plan: plan.clone(),
+            outcomes: report_outcomes,
+            not_sent,
+            cancelled,
+        })
+    }
+}
+
+/// Each ticket's outcome from one call's answer; the reason when the whole call failed.
+fn outcomes_of(answer: &CallAnswer) -> (Vec<TicketOutcome>, Option<String>) {
+    match &answer.result {
+        Ok(results) => {
+            let by_id: HashMap<u64, &UpdateResult> =
+                results.iter().map(|r| (r.ticket_id, r)).collect();
+            let outcomes = answer
+                .ids
+                .iter()
+                .map(|id| match by_id.get(id) {
+                    Some(result) => TicketOutcome {
+                        id: *id,
+                        success: result.success,
+                        error: if result.success {
+                            String::new()
+                        } else if result.error.trim().is_empty() {
+                            "the server refused the change without a reason".to_string()
+                        } else {
+                            result.error.clone()
+                        },
+                    },
+                    None => TicketOutcome {
+                        id: *id,
+                        success: false,
+                        error: "the server's answer had no result for this ticket".to_string(),
+                    },
+                })
+                .collect();
+            (outcomes, None)
+        }
+        Err(error) => {
+            let reason = error.to_string();
+            let outcomes = answer
+                .ids
+                .iter()
+                .map(|id| TicketOutcome {
+                    id: *id,
+                    success: false,
+                    error: reason.clone(),
+                })
+                .collect();
+            (outcomes, Some(reason))
+        }
+    }
+}
+
+enum InFlight {
+    /// The run's change is already on the ticket: record it done, do not send.
+    Applied,
+    /// The change never reached the ticket (or sending again cannot apply it twice).
+    Resend,
+    /// Cannot tell, and sending again could apply it twice (a reply).
+    Unknown(String),
+}
+
+/// Decides what a resume does with a ticket whose call was in flight (see `resume`).
+fn check_in_flight(
+    plan: &Plan,
+    ticket: &super::plan::PlannedTicket,
+    current: Option<&Current>,
+) -> InFlight {
+    let target = plan.target_of(ticket);
+    let kinds = target.kinds();
+    let has_reply = plan.reply.is_some();
+    let moved = match (current.and_then(|c| c.updated), ticket.updated) {
+        (Some(now), Some(then)) => Some(now != then),
+        _ => None,
+    };
+    if let Some(full) = current.and_then(|c| c.ticket.as_ref()) {
+        let now = FieldSet::of_ticket(full, &kinds);
+        let at_target = !kinds.is_empty() && now.satisfies(target);
+        if !has_reply {
+            return if at_target {
+                InFlight::Applied
+            } else {
+                InFlight::Resend
+            };
+        }
+        let was_at_target = ticket.previous.satisfies(target);
+        if (at_target && !was_at_target) || moved == Some(true) {
+            return InFlight::Applied;
+        }
+        if moved == Some(false) {
+            return InFlight::Resend;
+        }
+    } else if let Some(moved) = moved {
+        return if moved {
+            InFlight::Applied
+        } else {
+            InFlight::Resend
+        };
+    }
+    if has_reply {
+        InFlight::Unknown(
+            "the reply may or may not have been sent when the run stopped; check the ticket"
+                .to_string(),
+        )
+    } else {
+        InFlight::Resend
+    }
+}
+
+impl From<JournalError> for BulkError {
+    fn from(error: JournalError) -> Self {
+        BulkError::Journal(error)
+    }
+}

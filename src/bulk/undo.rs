@@ -1,0 +1,186 @@
+//! Putting a run's previous values back, except on tickets that changed again since.
+
+use chrono::{DateTime, Duration as ChronoDuration, Utc};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::BulkError;
+use super::api::{BulkApi, Current};
+use super::fields::FieldSet;
+use super::plan::new_run_id;
+use super::plan::{ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind};
+use super::runner::{Engine, RunEvent, RunReport};
+use crate::api::model::ApiDate;
+
+/// How far the vendor's clock may be off ours when only `updateDT` can be compared.
+const CLOCK_SLACK_SECONDS: i64 = 2;
+
+impl<A: BulkApi> Engine<A> {
+    /// Plans putting back what run `run_id` changed, without writing or sending anything.
+    ///
+    /// Tickets the run changed (a recorded success, or a call in flight when it stopped)
+    /// are read now. A ticket is put back only if it still has exactly what the run set;
+    /// one that has other values is left alone as [`ExcludeReason::ChangedSince`] (even if
+    /// they are its values from before the run: someone put them back), except that a
+    /// ticket whose call was in flight when the run stopped and still has its values from
+    /// before is [`ExcludeReason::NotApplied`]. Where only
+    /// `updateDT` can be read (agents), a ticket updated after the run's answer for it
+    /// (beyond a two-second clock slack) counts as changed since.
+    pub async fn plan_undo(&self, run_id: &str) -> Result<Plan, BulkError> {
+        let run = self.journal.load(run_id)?;
+        let original = &run.plan;
+        if let Some(info) = self.journal.list().get(run_id)
+            && let super::RunState::Undone { by } = &info.state
+        {
+            return Err(BulkError::NothingToUndo(format!(
+                "run {run_id} was already undone by run {by}"
+            )));
+        }
+        if original.kinds().is_empty() {
+            return Err(BulkError::NothingToUndo(
+                "the run only added a reply, and a reply cannot be taken back".to_string(),
+            ));
+        }
+        let mut excluded = Vec::new();
+        let mut candidates: Vec<&PlannedTicket> = Vec::new();
+        for ticket in &original.tickets {
+            let applied = run.outcomes.get(&ticket.id).is_some_and(|o| o.success)
+                || run.in_flight.contains(&ticket.id);
+            let kinds = original.target_of(ticket).kinds();
+            if !applied {
+                excluded.push(ExcludedTicket {
+                    id: ticket.id,
+                    reason: ExcludeReason::NotApplied,
+                    previous: ticket.previous.clone(),
+                });
+            } else if !ticket.previous.has_all(&kinds) {
+                excluded.push(ExcludedTicket {
+                    id: ticket.id,
+                    reason: ExcludeReason::PreviousUnknown,
+                    previous: ticket.previous.clone(),
+                });
+            } else {
+                candidates.push(ticket);
+            }
+        }
+
+        let ids: Vec<u64> = candidates.iter().map(|t| t.id).collect();
+        let current = if ids.is_empty() {
+            Default::default()
+        } else {
+            self.current_chunked(&ids, original.created).await?
+        };
+
+        let mut tickets = Vec::new();
+        for ticket in candidates {
+            let set = original.target_of(ticket);
+            let kinds = set.kinds();
+            let applied_at = run.times.get(&ticket.id).copied();
+            let answered = run.outcomes.get(&ticket.id).is_some_and(|o| o.success);
+            match self.compare_now(ticket, set, current.get(&ticket.id), applied_at, answered) {
+                Verdict::PutBack { now, updated } => tickets.push(PlannedTicket {
+                    id: ticket.id,
+                    previous: now,
+                    updated,
+                    target: Some(ticket.previous.only(&kinds)),
+                }),
+                Verdict::Leave(reason, now) => excluded.push(ExcludedTicket {
+                    id: ticket.id,
+                    reason,
+                    previous: now,
+                }),
+            }
+        }
+
+        let created = Utc::now();
+        Ok(Plan {
+            version: PLAN_VERSION,
+            run_id: new_run_id(created),
+            created,
+            kind: RunKind::Undo {
+                of: original.run_id.clone(),
+            },
+            target: original.target.clone(),
+            change: FieldSet::default(),
+            reply: None,
+            tags_add: Vec::new(),
+            tags_remove: Vec::new(),
+            tickets,
+            excluded,
+        })
+    }
+
+    /// Plans the undo of run `run_id` and runs it (journaled like any run, per-ticket form
+    /// of update many). The tickets left alone are in the report's `plan.excluded`.
+    pub async fn undo(
+        &self,
+        run_id: &str,
+        events: &mpsc::Sender<RunEvent>,
+        cancel: &CancellationToken,
+    ) -> Result<RunReport, BulkError> {
+        let plan = self.plan_undo(run_id).await?;
+        if plan.tickets.is_empty() {
+            return Ok(RunReport {
+                plan,
+                outcomes: Vec::new(),
+                not_sent: Vec::new(),
+                cancelled: false,
+            });
+        }
+        self.start(&plan, events, cancel).await
+    }
+
+    fn compare_now(
+        &self,
+        ticket: &PlannedTicket,
+        set: &FieldSet,
+        current: Option<&Current>,
+        applied_at: Option<DateTime<Utc>>,
+        answered: bool,
+    ) -> Verdict {
+        let kinds = set.kinds();
+        let Some(current) = current else {
+            return Verdict::Leave(ExcludeReason::CurrentUnknown, FieldSet::default());
+        };
+        if let Some(full) = &current.ticket {
+            let now = FieldSet::of_ticket(full, &kinds);
+            return if now.satisfies(set) {
+                Verdict::PutBack {
+                    now,
+                    updated: current.updated,
+                }
+            } else if !answered && now.satisfies(&ticket.previous.only(&kinds)) {
+                // In flight when the run stopped, and still as before: it never arrived.
+                Verdict::Leave(ExcludeReason::NotApplied, now)
+            } else {
+                Verdict::Leave(ExcludeReason::ChangedSince, now)
+            };
+        }
+        // Only updateDT is known: compare it with when the run recorded this ticket.
+        let (Some(updated), Some(applied_at)) = (current.updated, applied_at) else {
+            return Verdict::Leave(ExcludeReason::CurrentUnknown, FieldSet::default());
+        };
+        if !answered && ticket.updated == Some(updated) {
+            return Verdict::Leave(ExcludeReason::NotApplied, FieldSet::default());
+        }
+        let applied_local: ApiDate = (applied_at + ChronoDuration::seconds(CLOCK_SLACK_SECONDS))
+            .with_timezone(&self.options.vendor_offset)
+            .naive_local();
+        if updated <= applied_local {
+            Verdict::PutBack {
+                now: set.clone(),
+                updated: Some(updated),
+            }
+        } else {
+            Verdict::Leave(ExcludeReason::ChangedSince, FieldSet::default())
+        }
+    }
+}
+
+enum Verdict {
+    PutBack {
+        now: FieldSet,
+        updated: Option<ApiDate>,
+    },
+    Leave(ExcludeReason, FieldSet),
+}

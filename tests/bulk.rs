@@ -1,0 +1,719 @@
+//! The bulk engine against the sandbox over loopback: preview grouping, chunking,
+//! cancellation, partial failures and retry, crash and resume (each ticket changed exactly
+//! once, checked with the sandbox's update counts), undo with "changed since", by an admin
+//! and by an agent, and undo of an interrupted run.
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use gongdan::api::model::{Reply, Ticket, TicketChange, TicketStatus, UpdateResult};
+use gongdan::api::{ApiError, Auth, Client, ClientConfig, RetryPolicy};
+use gongdan::bulk::{
+    BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Lang, Plan, Preview, RunEvent,
+    RunOptions, RunState, Target, retry_failed,
+};
+use gongdan::sandbox::{self, Fault, Route, Sandbox, SandboxOptions};
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
+
+async fn start(tickets: usize) -> Arc<Sandbox> {
+    Arc::new(
+        sandbox::start(SandboxOptions {
+            tickets,
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap(),
+    )
+}
+
+fn client(sandbox: &Sandbox, account: &str, password: &str) -> Client {
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: account.into(),
+            password: password.into(),
+        },
+    );
+    config.timeout = Duration::from_secs(10);
+    // One attempt: a fault injected for a call fails that call, not a retry of it.
+    config.retry = RetryPolicy {
+        max_attempts: 1,
+        first_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_total: Duration::from_secs(10),
+    };
+    Client::new(config).unwrap()
+}
+
+fn admin(sandbox: &Sandbox) -> Client {
+    client(sandbox, "admin@example.com", "admin-pass")
+}
+
+fn agent(sandbox: &Sandbox) -> Client {
+    client(sandbox, "agent@example.com", "agent-pass")
+}
+
+fn target(sandbox: &Sandbox) -> Target {
+    Target {
+        profile: "sandbox".into(),
+        base_url: sandbox.base_url(),
+    }
+}
+
+fn engine<A: BulkApi>(
+    api: A,
+    sandbox: &Sandbox,
+    state: &std::path::Path,
+    concurrency: usize,
+) -> Engine<A> {
+    Engine::new(
+        api,
+        Journal::new(state),
+        RunOptions {
+            concurrency,
+            ..RunOptions::default()
+        },
+        target(sandbox),
+    )
+}
+
+/// Every ticket of the sandbox, as an admin loads them.
+async fn all_tickets(sandbox: &Sandbox) -> Vec<Ticket> {
+    admin(sandbox)
+        .show_many(&sandbox.ticket_ids())
+        .await
+        .unwrap()
+        .tickets
+}
+
+fn change(status: TicketStatus) -> BulkEdit {
+    BulkEdit::from(TicketChange {
+        status: Some(status),
+        ..TicketChange::default()
+    })
+}
+
+fn channel() -> (mpsc::Sender<RunEvent>, mpsc::Receiver<RunEvent>) {
+    // Large enough that these small runs never wait on an unread channel.
+    mpsc::channel(1024)
+}
+
+/// What the wrapper does on its Nth update call (1-based).
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Cut {
+    /// Send the call (the sandbox applies it), then never answer: the process died with
+    /// the call in flight.
+    AppliedNoAnswer,
+    /// Never send, never answer: the process died before the request left.
+    LostNoAnswer,
+    /// Answer, then cancel the run.
+    CancelAfter,
+    /// The sandbox answers this call with a 500.
+    ServerError,
+}
+
+/// The real client, with a cut at a chosen call.
+struct CutClient {
+    client: Client,
+    sandbox: Arc<Sandbox>,
+    calls: AtomicUsize,
+    cut: Option<(usize, Cut)>,
+    reached: Notify,
+    cancel: CancellationToken,
+}
+
+impl CutClient {
+    fn new(client: Client, sandbox: &Arc<Sandbox>, cut: Option<(usize, Cut)>) -> CutClient {
+        CutClient {
+            client,
+            sandbox: sandbox.clone(),
+            calls: AtomicUsize::new(0),
+            cut,
+            reached: Notify::new(),
+            cancel: CancellationToken::new(),
+        }
+    }
+
+    async fn around<F>(&self, call: F) -> Result<Vec<UpdateResult>, ApiError>
+    where
+        F: std::future::Future<Output = Result<Vec<UpdateResult>, ApiError>>,
+    {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        let cut = self.cut.filter(|(at, _)| *at == n).map(|(_, cut)| cut);
+        match cut {
+            None => call.await,
+            Some(Cut::AppliedNoAnswer) => {
+                let _ = call.await;
+                self.reached.notify_one();
+                std::future::pending().await
+            }
+            Some(Cut::LostNoAnswer) => {
+                self.reached.notify_one();
+                std::future::pending().await
+            }
+            Some(Cut::CancelAfter) => {
+                let answer = call.await;
+                self.cancel.cancel();
+                answer
+            }
+            Some(Cut::ServerError) => {
+                self.sandbox.push_fault(Fault::ServerError);
+                call.await
+            }
+        }
+    }
+}
+
+impl BulkApi for CutClient {
+    async fn update_many(
+        &self,
+        ids: &[u64],
+        change: &TicketChange,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        self.around(self.client.update_many(ids, change)).await
+    }
+
+    async fn update_each(
+        &self,
+        changes: &[(u64, TicketChange)],
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        self.around(self.client.update_each(changes)).await
+    }
+
+    async fn current(
+        &self,
+        ids: &[u64],
+        since: DateTime<Utc>,
+    ) -> Result<HashMap<u64, Current>, ApiError> {
+        BulkApi::current(&self.client, ids, since).await
+    }
+}
+
+/// Starts a run and drops it once the cut is reached (the process "dies" there).
+async fn run_until_cut(engine: &Engine<CutClient>, plan: &Plan) {
+    let (tx, _rx) = channel();
+    let cancel = CancellationToken::new();
+    tokio::select! {
+        result = engine.start(plan, &tx, &cancel) => {
+            panic!("the run finished: {:?}", result.map(|r| r.summary(Lang::En)))
+        }
+        () = engine.api().reached.notified() => {}
+    }
+}
+
+#[tokio::test]
+async fn the_preview_groups_what_will_change() {
+    let sandbox = start(60).await;
+    let tickets = all_tickets(&sandbox).await;
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let preview = Preview::of(&plan);
+
+    let mut by_status: HashMap<i64, usize> = HashMap::new();
+    for ticket in &tickets {
+        *by_status.entry(ticket.status.unwrap().code()).or_default() += 1;
+    }
+    let already = by_status.get(&4).copied().unwrap_or(0);
+    assert_eq!(preview.skipped, already);
+    assert_eq!(preview.to_change, tickets.len() - already);
+    assert_eq!(preview.fields.len(), 1);
+    let groups = &preview.fields[0].transitions;
+    assert_eq!(groups.len(), by_status.keys().filter(|c| **c != 4).count());
+    for group in groups {
+        let gongdan::bulk::FieldValue::Status(from) = group.from.clone().unwrap() else {
+            panic!("not a status: {group:?}");
+        };
+        assert_eq!(group.count, by_status[&from]);
+    }
+    // Largest group first, exact counts, skipped ones named.
+    assert!(groups.windows(2).all(|w| w[0].count >= w[1].count));
+    let zh = preview.summary(Lang::Zh);
+    let first = &groups[0];
+    let from =
+        gongdan::bulk::value_label(first.from.as_ref().unwrap(), Lang::Zh, &Default::default());
+    assert!(
+        zh.starts_with(&format!(
+            "{} 张工单：{from} → 已解决 {}",
+            preview.to_change, first.count
+        )),
+        "{zh}"
+    );
+    if already > 0 {
+        assert!(
+            zh.ends_with(&format!("{already} 张已是 已解决，跳过")),
+            "{zh}"
+        );
+        let en = preview.summary(Lang::En);
+        assert!(
+            en.ends_with(&format!("{already} already solved, skipped")),
+            "{en}"
+        );
+    }
+    assert!(preview.needs_typed_confirmation(preview.to_change - 1));
+    assert!(!preview.needs_typed_confirmation(preview.to_change));
+    // A preview sends nothing.
+    assert_eq!(sandbox.request_count(Route::UpdateMany), 0);
+}
+
+#[tokio::test]
+async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
+    let sandbox = start(250).await;
+    let tickets = all_tickets(&sandbox).await;
+    // A tag list no seeded ticket has: every ticket is sent.
+    let edit = BulkEdit::from(TicketChange {
+        tags: Some(vec!["批量测试".to_string()]),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(&edit, &tickets, target(&sandbox));
+    assert_eq!(plan.tickets.len(), 250);
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(admin(&sandbox), &sandbox, state.path(), 4);
+    let (tx, mut rx) = channel();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    drop(tx);
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert_eq!(sandbox.request_count(Route::UpdateMany), 3);
+    let client = admin(&sandbox);
+    for id in sandbox.ticket_ids() {
+        assert_eq!(sandbox.update_count(id), 1, "ticket {id}");
+    }
+    for id in [1, 125, 250] {
+        assert_eq!(
+            client.show(id).await.unwrap().tags,
+            vec!["批量测试".to_string()]
+        );
+    }
+    let mut last = None;
+    while let Some(event) = rx.recv().await {
+        last = Some(event);
+    }
+    let Some(RunEvent::Finished(progress)) = last else {
+        panic!("no finish event: {last:?}");
+    };
+    assert_eq!((progress.done, progress.failed, progress.left), (250, 0, 0));
+    assert_eq!((progress.calls_sent, progress.calls_done), (3, 3));
+}
+
+#[tokio::test]
+async fn cancelling_after_the_first_call_sends_no_other() {
+    let sandbox = start(250).await;
+    let tickets = all_tickets(&sandbox).await;
+    let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
+    assert!(
+        plan.tickets.len() > 200,
+        "the seed has too many closed tickets"
+    );
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((1, Cut::CancelAfter)));
+    let cancel = api.cancel.clone();
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(api, &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    let report = engine.start(&plan, &tx, &cancel).await.unwrap();
+
+    assert!(report.cancelled);
+    assert_eq!(sandbox.request_count(Route::UpdateMany), 1);
+    assert_eq!(report.succeeded().count(), 100);
+    assert_eq!(report.not_sent.len(), plan.tickets.len() - 100);
+    for planned in &plan.tickets[100..] {
+        assert_eq!(sandbox.update_count(planned.id), 0);
+    }
+    assert_eq!(engine.history().runs[0].state, RunState::Cancelled);
+}
+
+#[tokio::test]
+async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
+    let sandbox = start(150).await;
+    let mut tickets = all_tickets(&sandbox).await;
+    tickets.retain(|t| t.status != Some(TicketStatus::Solved));
+    // Two tickets that do not exist on the server: it refuses them in the same call.
+    for id in [900_001, 900_002] {
+        tickets.insert(
+            10,
+            Ticket {
+                id,
+                status: Some(TicketStatus::Open),
+                ..Ticket::default()
+            },
+        );
+    }
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let second_call = plan.tickets.len() - 100;
+    assert!(second_call > 0);
+    // The whole second call fails with a 500 (no retries in this client).
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::ServerError)));
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(api, &sandbox, state.path(), 1);
+    let (tx, mut rx) = channel();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    drop(tx);
+
+    let failed: Vec<_> = report.failed().collect();
+    assert_eq!(failed.len(), 2 + second_call);
+    let missing: Vec<_> = failed.iter().filter(|f| f.id >= 900_000).collect();
+    assert_eq!(missing.len(), 2);
+    assert!(
+        missing[0].error.contains("工单不存在"),
+        "{}",
+        missing[0].error
+    );
+    let whole_call = failed.iter().find(|f| f.id < 900_000).unwrap();
+    assert!(whole_call.error.contains("500"), "{}", whole_call.error);
+    let mut call_failed = 0;
+    while let Some(event) = rx.recv().await {
+        if let RunEvent::CallFailed { tickets, .. } = event {
+            call_failed += tickets;
+        }
+    }
+    assert_eq!(call_failed, second_call);
+
+    // Retry sends the failed ones only: one call; the missing tickets fail again.
+    let retry = retry_failed(&report).unwrap();
+    assert_eq!(retry.tickets.len(), 2 + second_call);
+    let (tx, _rx) = channel();
+    let again = engine
+        .start(&retry, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(sandbox.request_count(Route::UpdateMany), 3);
+    let ids: Vec<u64> = again.failed().map(|f| f.id).collect();
+    assert_eq!(ids, vec![900_002, 900_001]);
+    for planned in &plan.tickets {
+        if planned.id < 900_000 {
+            assert_eq!(sandbox.update_count(planned.id), 1, "ticket {}", planned.id);
+        }
+    }
+}
+
+async fn crash_and_resume(cut: Cut, concurrency: usize, with_reply: bool) {
+    crash_and_resume_on(start(320).await, cut, concurrency, with_reply).await;
+}
+
+async fn crash_and_resume_on(
+    sandbox: Arc<Sandbox>,
+    cut: Cut,
+    concurrency: usize,
+    with_reply: bool,
+) {
+    let tickets = all_tickets(&sandbox).await;
+    let mut edit = change(TicketStatus::Solved);
+    if with_reply {
+        edit.change.reply = Some(Reply {
+            message: "已处理，谢谢".into(),
+            attachments: Vec::new(),
+        });
+    }
+    let replies_before: HashMap<u64, usize> = tickets
+        .iter()
+        .map(|t| (t.id, sandbox.replies(t.id).len()))
+        .collect();
+    let plan = Plan::new(&edit, &tickets, target(&sandbox));
+    let state = tempfile::tempdir().unwrap();
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, cut)));
+    let engine_a = engine(api, &sandbox, state.path(), concurrency);
+    run_until_cut(&engine_a, &plan).await;
+    drop(engine_a);
+
+    // The next start: a new process, the same state directory.
+    let engine_b = engine(admin(&sandbox), &sandbox, state.path(), concurrency);
+    let history = engine_b.history();
+    let run = history.get(&plan.run_id).unwrap();
+    assert_eq!(run.state, RunState::Interrupted, "{cut:?}");
+    assert!(run.resumable());
+    let (tx, _rx) = channel();
+    let report = engine_b
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{cut:?}: {}", report.summary(Lang::En));
+
+    let client = admin(&sandbox);
+    let now = client.show_many(&sandbox.ticket_ids()).await.unwrap();
+    for ticket in now.tickets {
+        assert_eq!(
+            ticket.status,
+            Some(TicketStatus::Solved),
+            "{cut:?} {}",
+            ticket.id
+        );
+        let expected = u64::from(plan.ticket(ticket.id).is_some());
+        assert_eq!(
+            sandbox.update_count(ticket.id),
+            expected,
+            "{cut:?}, concurrency {concurrency}: ticket {}",
+            ticket.id
+        );
+        if with_reply {
+            assert_eq!(
+                sandbox.replies(ticket.id).len(),
+                replies_before[&ticket.id] + 1,
+                "one reply on {}",
+                ticket.id
+            );
+        }
+    }
+    assert_eq!(
+        engine_b.history().get(&plan.run_id).unwrap().state,
+        RunState::Complete
+    );
+}
+
+#[tokio::test]
+async fn a_run_killed_after_its_call_was_applied_resumes_without_applying_twice() {
+    crash_and_resume(Cut::AppliedNoAnswer, 1, false).await;
+    crash_and_resume(Cut::AppliedNoAnswer, 3, false).await;
+}
+
+#[tokio::test]
+async fn a_run_killed_before_its_call_left_resumes_with_every_ticket_once() {
+    crash_and_resume(Cut::LostNoAnswer, 1, false).await;
+    crash_and_resume(Cut::LostNoAnswer, 3, false).await;
+}
+
+#[tokio::test]
+async fn a_reply_to_many_killed_mid_run_is_never_sent_twice() {
+    crash_and_resume(Cut::AppliedNoAnswer, 2, true).await;
+    crash_and_resume(Cut::LostNoAnswer, 1, true).await;
+}
+
+#[tokio::test]
+async fn undo_puts_back_all_but_the_tickets_changed_since() {
+    let sandbox = start(130).await;
+    let tickets = all_tickets(&sandbox).await;
+    let before: HashMap<u64, Option<TicketStatus>> =
+        tickets.iter().map(|t| (t.id, t.status)).collect();
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(admin(&sandbox), &sandbox, state.path(), 2);
+    let (tx, _rx) = channel();
+    assert!(
+        engine
+            .start(&plan, &tx, &CancellationToken::new())
+            .await
+            .unwrap()
+            .all_done()
+    );
+    // Another agent changes two of them again.
+    let other = admin(&sandbox);
+    let touched = [plan.tickets[0].id, plan.tickets[50].id];
+    for id in touched {
+        other
+            .update(
+                id,
+                &TicketChange {
+                    status: Some(TicketStatus::Closed),
+                    ..TicketChange::default()
+                },
+            )
+            .await
+            .unwrap();
+    }
+    let calls_before = sandbox.requests().len();
+
+    let report = engine
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    let changed: Vec<u64> = report
+        .plan
+        .excluded
+        .iter()
+        .filter(|e| e.reason == ExcludeReason::ChangedSince)
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(changed, touched.to_vec());
+    assert_eq!(
+        report.summary(Lang::En),
+        format!(
+            "{} done, 0 failed; 2 left alone: changed again since the run",
+            plan.tickets.len() - 2
+        )
+    );
+    assert_eq!(report.outcomes.len(), plan.tickets.len() - 2);
+    // The per-ticket form of update many, 100 a call.
+    let undo_calls: Vec<_> = sandbox.requests()[calls_before..]
+        .iter()
+        .filter(|r| r.route == Route::UpdateMany)
+        .cloned()
+        .collect();
+    assert_eq!(undo_calls.len(), (plan.tickets.len() - 2).div_ceil(100));
+    assert!(
+        undo_calls.iter().all(|r| !r.path.contains("ids=")),
+        "{undo_calls:?}"
+    );
+
+    let now = admin(&sandbox)
+        .show_many(&sandbox.ticket_ids())
+        .await
+        .unwrap();
+    for ticket in now.tickets {
+        if touched.contains(&ticket.id) {
+            assert_eq!(ticket.status, Some(TicketStatus::Closed));
+        } else {
+            assert_eq!(ticket.status, before[&ticket.id], "ticket {}", ticket.id);
+        }
+    }
+    let history = engine.history();
+    assert!(matches!(
+        &history.get(&plan.run_id).unwrap().state,
+        RunState::Undone { by } if by == report.run_id()
+    ));
+}
+
+#[tokio::test]
+async fn undo_by_an_agent_uses_search_update_times() {
+    let sandbox = start(40).await;
+    let tickets = all_tickets(&sandbox).await;
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let state = tempfile::tempdir().unwrap();
+    // The agent may update and search, but not show.
+    let engine = engine(agent(&sandbox), &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    // updateDT has a one-second grain: change the ticket again in a later second.
+    tokio::time::sleep(Duration::from_millis(3100)).await;
+    let touched = plan.tickets[3].id;
+    agent(&sandbox)
+        .update(
+            touched,
+            &TicketChange {
+                status: Some(TicketStatus::Pending),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert!(sandbox.request_count(Route::Search) > 0);
+    assert_eq!(undo.tickets.len(), plan.tickets.len() - 1);
+    assert_eq!(undo.excluded.len(), 1);
+    assert_eq!(undo.excluded[0].id, touched);
+    assert_eq!(undo.excluded[0].reason, ExcludeReason::ChangedSince);
+}
+
+#[tokio::test]
+async fn an_interrupted_run_can_be_undone() {
+    let sandbox = start(300).await;
+    let tickets = all_tickets(&sandbox).await;
+    let before: HashMap<u64, Option<TicketStatus>> =
+        tickets.iter().map(|t| (t.id, t.status)).collect();
+    let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
+    assert!(plan.tickets.len() > 200);
+    let state = tempfile::tempdir().unwrap();
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::AppliedNoAnswer)));
+    let engine_a = engine(api, &sandbox, state.path(), 1);
+    run_until_cut(&engine_a, &plan).await;
+    drop(engine_a);
+
+    let engine_b = engine(admin(&sandbox), &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    let report = engine_b
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    // Calls 1 (answered) and 2 (applied, no answer) are put back; the rest was never sent.
+    assert_eq!(report.outcomes.len(), 200);
+    let not_applied = report
+        .plan
+        .excluded
+        .iter()
+        .filter(|e| e.reason == ExcludeReason::NotApplied)
+        .count();
+    assert_eq!(not_applied, plan.tickets.len() - 200);
+    let now = admin(&sandbox)
+        .show_many(&sandbox.ticket_ids())
+        .await
+        .unwrap();
+    for ticket in now.tickets {
+        assert_eq!(ticket.status, before[&ticket.id], "ticket {}", ticket.id);
+        let index = plan.tickets.iter().position(|t| t.id == ticket.id);
+        let expected = match index {
+            Some(i) if i < 200 => 2,
+            _ => 0,
+        };
+        assert_eq!(
+            sandbox.update_count(ticket.id),
+            expected,
+            "ticket {}",
+            ticket.id
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_agent_with_only_ids_can_run_a_change() {
+    let sandbox = start(30).await;
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(agent(&sandbox), &sandbox, state.path(), 2);
+    let ids: Vec<u64> = vec![3, 4, 5, 999_999];
+    let tickets = engine.tickets_for(&ids).await.unwrap();
+    assert_eq!(tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    // An agent cannot show tickets: their values are unknown, so nothing is skipped.
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let preview = Preview::of(&plan);
+    assert_eq!(
+        preview.summary(Lang::En),
+        "4 tickets: ? → solved 4; 4 with unknown previous values cannot be undone"
+    );
+    let (tx, _rx) = channel();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    let failed: Vec<_> = report.failed().collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].id, 999_999);
+    assert!(
+        failed[0].error.contains("工单不存在"),
+        "{}",
+        failed[0].error
+    );
+    for id in [3, 4, 5] {
+        assert_eq!(sandbox.update_count(id), 1);
+    }
+    // Without previous values, undo puts nothing back and says why.
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert!(undo.tickets.is_empty());
+    let reasons: Vec<_> = undo
+        .excluded
+        .iter()
+        .map(|e| (e.id, e.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (3, ExcludeReason::PreviousUnknown),
+            (4, ExcludeReason::PreviousUnknown),
+            (5, ExcludeReason::PreviousUnknown),
+            (999_999, ExcludeReason::NotApplied),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_run_on_a_server_with_every_live_quirk_resumes_once() {
+    let sandbox = Arc::new(
+        sandbox::start(SandboxOptions {
+            tickets: 320,
+            quirks: sandbox::Quirks::live(),
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap(),
+    );
+    crash_and_resume_on(sandbox, Cut::AppliedNoAnswer, 2, true).await;
+}

@@ -1,0 +1,734 @@
+//! The bulk engine against an in-memory help desk (no network): the runner's chunking,
+//! cancellation, failures, journal, resume and undo logic, cut at exact points.
+//! `tests/bulk.rs` runs the same engine against the sandbox over loopback.
+
+#![allow(clippy::unwrap_used)]
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use gongdan::api::model::{Ticket, TicketChange, TicketStatus, UpdateResult};
+use gongdan::api::{ApiError, NetworkError};
+use gongdan::bulk::{
+    BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Lang, Plan, Preview, RunEvent,
+    RunKind, RunOptions, RunState, Target, retry_failed, vendor_offset,
+};
+use tokio::sync::{Notify, mpsc};
+use tokio_util::sync::CancellationToken;
+
+/// What the desk does on the Nth update call (1-based).
+#[derive(Clone, Copy, PartialEq)]
+enum Cut {
+    /// Apply the call, then never answer (the process dies with the call in flight).
+    AppliedNoAnswer,
+    /// Never apply, never answer (the call never reached the server).
+    LostNoAnswer,
+    /// Answer, then cancel the run's token.
+    Cancel,
+    /// Fail the whole call with a network error.
+    NetworkError,
+}
+
+#[derive(Default)]
+struct Desk {
+    tickets: Mutex<HashMap<u64, Ticket>>,
+    updates: Mutex<HashMap<u64, usize>>,
+    calls: AtomicUsize,
+    /// Ids of each update call, in order.
+    call_ids: Mutex<Vec<Vec<u64>>>,
+    /// Which form each call used: true for the same-change form.
+    same_form: Mutex<Vec<bool>>,
+    cuts: Mutex<HashMap<usize, Cut>>,
+    /// Tickets the server refuses, with its reason.
+    refuse: Mutex<HashMap<u64, String>>,
+    agent: std::sync::atomic::AtomicBool,
+    cut_reached: Notify,
+    cancel: Mutex<Option<CancellationToken>>,
+}
+
+fn now_vendor() -> chrono::NaiveDateTime {
+    Utc::now().with_timezone(&vendor_offset()).naive_local()
+}
+
+impl Desk {
+    fn with_tickets(n: u64, status: impl Fn(u64) -> TicketStatus) -> Arc<Desk> {
+        let desk = Desk::default();
+        {
+            let mut tickets = desk.tickets.lock().unwrap();
+            for id in 1..=n {
+                tickets.insert(
+                    id,
+                    Ticket {
+                        id,
+                        subject: format!("工单 {id}"),
+                        status: Some(status(id)),
+                        tags: vec!["老客户".into()],
+                        updated: Some(
+                            chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
+                                .unwrap()
+                                .and_hms_opt(8, 0, 0)
+                                .unwrap(),
+                        ),
+                        ..Ticket::default()
+                    },
+                );
+            }
+        }
+        Arc::new(desk)
+    }
+
+    fn all(&self) -> Vec<Ticket> {
+        let mut all: Vec<Ticket> = self.tickets.lock().unwrap().values().cloned().collect();
+        all.sort_by_key(|t| t.id);
+        all
+    }
+
+    fn status(&self, id: u64) -> Option<TicketStatus> {
+        self.tickets.lock().unwrap()[&id].status
+    }
+
+    fn update_count(&self, id: u64) -> usize {
+        self.updates.lock().unwrap().get(&id).copied().unwrap_or(0)
+    }
+
+    /// Another agent's change to a ticket.
+    fn touch(&self, id: u64, status: TicketStatus) {
+        let mut tickets = self.tickets.lock().unwrap();
+        let ticket = tickets.get_mut(&id).unwrap();
+        ticket.status = Some(status);
+        ticket.updated = Some(now_vendor() + chrono::Duration::seconds(30));
+    }
+
+    fn apply(&self, id: u64, change: &TicketChange) -> UpdateResult {
+        if let Some(reason) = self.refuse.lock().unwrap().get(&id) {
+            return UpdateResult {
+                ticket_id: id,
+                success: false,
+                error: reason.clone(),
+            };
+        }
+        let mut tickets = self.tickets.lock().unwrap();
+        let Some(ticket) = tickets.get_mut(&id) else {
+            return UpdateResult {
+                ticket_id: id,
+                success: false,
+                error: "工单不存在".into(),
+            };
+        };
+        if let Some(status) = change.status {
+            ticket.status = Some(status);
+        }
+        if let Some(priority) = change.priority {
+            ticket.priority = Some(priority);
+        }
+        if let Some(tags) = &change.tags {
+            ticket.tags = tags.clone();
+        }
+        if let Some(assignee) = change.assignee_id {
+            ticket.assignee_id = assignee;
+        }
+        ticket.updated = Some(now_vendor());
+        *self.updates.lock().unwrap().entry(id).or_default() += 1;
+        UpdateResult {
+            ticket_id: id,
+            success: true,
+            error: String::new(),
+        }
+    }
+
+    async fn call(
+        &self,
+        changes: Vec<(u64, TicketChange)>,
+        same: bool,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        self.call_ids
+            .lock()
+            .unwrap()
+            .push(changes.iter().map(|(id, _)| *id).collect());
+        self.same_form.lock().unwrap().push(same);
+        let cut = self.cuts.lock().unwrap().get(&n).copied();
+        match cut {
+            Some(Cut::NetworkError) => {
+                return Err(ApiError::Network(NetworkError::ConnectionReset));
+            }
+            Some(Cut::LostNoAnswer) => {
+                self.cut_reached.notify_one();
+                std::future::pending::<()>().await;
+            }
+            _ => {}
+        }
+        let results = changes.iter().map(|(id, c)| self.apply(*id, c)).collect();
+        match cut {
+            Some(Cut::AppliedNoAnswer) => {
+                self.cut_reached.notify_one();
+                std::future::pending::<()>().await;
+                unreachable!()
+            }
+            Some(Cut::Cancel) => {
+                if let Some(token) = self.cancel.lock().unwrap().as_ref() {
+                    token.cancel();
+                }
+                Ok(results)
+            }
+            _ => Ok(results),
+        }
+    }
+}
+
+struct DeskApi(Arc<Desk>);
+
+impl BulkApi for DeskApi {
+    async fn update_many(
+        &self,
+        ids: &[u64],
+        change: &TicketChange,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        assert!(ids.len() <= 100, "a call of {} ids", ids.len());
+        let changes = ids.iter().map(|id| (*id, change.clone())).collect();
+        self.0.call(changes, true).await
+    }
+
+    async fn update_each(
+        &self,
+        changes: &[(u64, TicketChange)],
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        assert!(changes.len() <= 100);
+        self.0.call(changes.to_vec(), false).await
+    }
+
+    async fn current(
+        &self,
+        ids: &[u64],
+        _since: DateTime<Utc>,
+    ) -> Result<HashMap<u64, Current>, ApiError> {
+        let tickets = self.0.tickets.lock().unwrap();
+        let agent = self.0.agent.load(Ordering::SeqCst);
+        Ok(ids
+            .iter()
+            .filter_map(|id| tickets.get(id))
+            .map(|t| {
+                (
+                    t.id,
+                    Current {
+                        ticket: (!agent).then(|| t.clone()),
+                        updated: t.updated,
+                    },
+                )
+            })
+            .collect())
+    }
+}
+
+fn engine(desk: &Arc<Desk>, state: &std::path::Path, concurrency: usize) -> Engine<DeskApi> {
+    Engine::new(
+        DeskApi(desk.clone()),
+        Journal::new(state),
+        RunOptions {
+            concurrency,
+            ..RunOptions::default()
+        },
+        Target {
+            profile: "default".into(),
+            base_url: "http://127.0.0.1:1".into(),
+        },
+    )
+}
+
+fn solve() -> BulkEdit {
+    BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..TicketChange::default()
+    })
+}
+
+fn target() -> Target {
+    Target {
+        profile: "default".into(),
+        base_url: "http://127.0.0.1:1".into(),
+    }
+}
+
+/// A channel whose events are collected by a task; returns the sender and the collector.
+fn events() -> (
+    mpsc::Sender<RunEvent>,
+    tokio::task::JoinHandle<Vec<RunEvent>>,
+) {
+    let (tx, mut rx) = mpsc::channel(16);
+    let collector = tokio::spawn(async move {
+        let mut all = Vec::new();
+        while let Some(event) = rx.recv().await {
+            all.push(event);
+        }
+        all
+    });
+    (tx, collector)
+}
+
+#[tokio::test]
+async fn a_run_sends_chunks_of_100_and_reports_progress() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
+    let engine = engine(&desk, state.path(), 2);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, collector) = events();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    drop(tx);
+    let events = collector.await.unwrap();
+
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 3);
+    let sizes: Vec<usize> = desk.call_ids.lock().unwrap().iter().map(Vec::len).collect();
+    assert_eq!(sizes, vec![100, 100, 50]);
+    assert!(desk.same_form.lock().unwrap().iter().all(|s| *s));
+    assert!((1..=250).all(|id| desk.update_count(id) == 1));
+    let progress: Vec<_> = events
+        .iter()
+        .filter_map(|e| match e {
+            RunEvent::Progress(p) => Some((p.done, p.left, p.calls_done)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(progress.len(), 3);
+    assert_eq!(progress.last(), Some(&(250, 0, 3)));
+    assert!(matches!(events.last(), Some(RunEvent::Finished(p)) if p.done == 250));
+    let history = engine.history();
+    assert_eq!(history.runs[0].state, RunState::Complete);
+    assert_eq!(
+        history.runs[0].summary(Lang::En),
+        "complete: 250 done, 0 failed, 0 left; 250 tickets: open → solved 250"
+    );
+    assert_eq!(
+        history.runs[0].summary(Lang::Zh),
+        "已完成：成功 250，失败 0，剩余 0；250 张工单：已开启 → 已解决 250"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_lets_the_call_in_flight_finish_and_sends_nothing_more() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
+    let engine = engine(&desk, state.path(), 1);
+    let cancel = CancellationToken::new();
+    *desk.cancel.lock().unwrap() = Some(cancel.clone());
+    desk.cuts.lock().unwrap().insert(1, Cut::Cancel);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _collector) = events();
+    let report = engine.start(&plan, &tx, &cancel).await.unwrap();
+
+    assert!(report.cancelled);
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(report.succeeded().count(), 100);
+    assert_eq!(report.not_sent.len(), 150);
+    assert_eq!(desk.status(101), Some(TicketStatus::Open));
+    let history = engine.history();
+    assert_eq!(history.runs[0].state, RunState::Cancelled);
+
+    // The rest can be resumed; nothing is sent twice.
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 3);
+    assert!((1..=250).all(|id| desk.update_count(id) == 1));
+}
+
+#[tokio::test]
+async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(120, |_| TicketStatus::Open);
+    desk.refuse
+        .lock()
+        .unwrap()
+        .insert(7, "工单已被锁定".to_string());
+    desk.cuts.lock().unwrap().insert(2, Cut::NetworkError);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, collector) = events();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    drop(tx);
+    let events = collector.await.unwrap();
+
+    let failed: Vec<_> = report.failed().collect();
+    assert_eq!(failed.len(), 21);
+    assert_eq!(failed[0].id, 7);
+    assert_eq!(failed[0].error, "工单已被锁定");
+    assert!(
+        failed[1].error.contains("connection was dropped"),
+        "{}",
+        failed[1].error
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, RunEvent::CallFailed { tickets: 20, .. }))
+    );
+
+    desk.refuse.lock().unwrap().clear();
+    let retry = retry_failed(&report).unwrap();
+    assert_eq!(
+        retry.kind,
+        RunKind::Retry {
+            of: plan.run_id.clone()
+        }
+    );
+    assert_eq!(retry.tickets.len(), 21);
+    let (tx, _c) = events_pair();
+    let again = engine
+        .start(&retry, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(again.all_done());
+    assert!((1..=120).all(|id| desk.update_count(id) == 1));
+    assert!(retry_failed(&again).is_none());
+}
+
+fn events_pair() -> (mpsc::Sender<RunEvent>, mpsc::Receiver<RunEvent>) {
+    // Large enough that a small run never waits on an unread channel.
+    mpsc::channel(1024)
+}
+
+/// Runs a plan until the desk reaches its cut, then drops the run (the process "dies").
+async fn run_until_cut(engine: &Engine<DeskApi>, desk: &Arc<Desk>, plan: &Plan) {
+    let (tx, _rx) = events_pair();
+    let cancel = CancellationToken::new();
+    tokio::select! {
+        result = engine.start(plan, &tx, &cancel) => panic!("the run finished: {:?}", result.map(|r| r.summary(Lang::En))),
+        () = desk.cut_reached.notified() => {}
+    }
+}
+
+/// Resumes a run until the desk reaches its cut at call `at`, then drops the resume (a
+/// second crash). A resume with nothing left to send finishes instead.
+async fn resume_until_cut(engine: &Engine<DeskApi>, desk: &Arc<Desk>, run_id: &str, at: usize) {
+    let (tx, _rx) = events_pair();
+    let cancel = CancellationToken::new();
+    tokio::select! {
+        result = engine.resume(run_id, &tx, &cancel) => {
+            assert!(result.unwrap().all_done());
+            assert!(desk.calls.load(Ordering::SeqCst) < at, "the cut call was answered");
+        }
+        () = desk.cut_reached.notified() => {}
+    }
+}
+
+#[tokio::test]
+async fn a_run_killed_at_any_call_resumes_with_every_ticket_changed_once() {
+    let cuts = [Cut::AppliedNoAnswer, Cut::LostNoAnswer];
+    for cut in cuts {
+        for concurrency in [1, 3] {
+            // 450 tickets are 5 calls: crash at each, and crash the resume once more.
+            for at in 1..=5 {
+                for crash_resume in [false, true] {
+                    let state = tempfile::tempdir().unwrap();
+                    let desk = Desk::with_tickets(450, |id| {
+                        if id % 3 == 0 {
+                            TicketStatus::Pending
+                        } else {
+                            TicketStatus::Open
+                        }
+                    });
+                    desk.cuts.lock().unwrap().insert(at, cut);
+                    let engine = engine(&desk, state.path(), concurrency);
+                    let plan = Plan::new(&solve(), &desk.all(), target());
+                    run_until_cut(&engine, &desk, &plan).await;
+
+                    let history = engine.history();
+                    assert_eq!(history.runs[0].state, RunState::Interrupted);
+                    assert_eq!(history.interrupted().count(), 1);
+
+                    desk.cuts.lock().unwrap().clear();
+                    if crash_resume {
+                        let next = desk.calls.load(Ordering::SeqCst) + 1;
+                        let other = if cut == cuts[0] { cuts[1] } else { cuts[0] };
+                        desk.cuts.lock().unwrap().insert(next, other);
+                        resume_until_cut(&engine, &desk, &plan.run_id, next).await;
+                        desk.cuts.lock().unwrap().clear();
+                    }
+                    let (tx, _rx) = events_pair();
+                    let report = engine
+                        .resume(&plan.run_id, &tx, &CancellationToken::new())
+                        .await
+                        .unwrap();
+                    assert!(report.all_done(), "{}", report.summary(Lang::En));
+                    for id in 1..=450 {
+                        assert_eq!(desk.status(id), Some(TicketStatus::Solved));
+                        assert_eq!(
+                            desk.update_count(id),
+                            1,
+                            "ticket {id}; applied: {}, concurrency {concurrency}, cut at {at}, \
+                             resume crashed: {crash_resume}",
+                            cut == Cut::AppliedNoAnswer
+                        );
+                    }
+                    assert_eq!(engine.history().runs[0].state, RunState::Complete);
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_hand_written_journal_with_a_torn_last_line_resumes() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(30, |_| TicketStatus::Open);
+    let engine = Engine::new(
+        DeskApi(desk.clone()),
+        Journal::new(state.path()),
+        RunOptions {
+            chunk_size: 10,
+            ..RunOptions::default()
+        },
+        target(),
+    );
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    // What a process killed mid-append leaves: call 1 answered, call 2 sent (and applied
+    // by the server) with its outcome line cut in the middle.
+    drop(Journal::new(state.path()).create(&plan).unwrap());
+    for id in 1..=20 {
+        desk.apply(id, &solve().change);
+    }
+    let dir = state.path().join("runs").join(&plan.run_id);
+    let ok = |ids: std::ops::RangeInclusive<u64>| {
+        ids.map(|id| format!(r#"{{"id":{id},"success":true}}"#))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let progress = format!(
+        concat!(
+            r#"{{"event":"started","at":"2026-11-29T04:00:00Z"}}"#,
+            "\n",
+            r#"{{"event":"sending","call":1,"ids":[1,2,3,4,5,6,7,8,9,10],"at":"2026-11-29T04:00:00Z"}}"#,
+            "\n",
+            r#"{{"event":"sending","call":2,"ids":[11,12,13,14,15,16,17,18,19,20],"at":"2026-11-29T04:00:00Z"}}"#,
+            "\n",
+            r#"{{"event":"outcome","call":1,"at":"2026-11-29T04:00:01Z","results":[{}]}}"#,
+            "\n",
+            r#"{{"event":"outcome","call":2,"at":"2026-11-29T04:00:01Z","results":[{{"id":11,"succ"#
+        ),
+        ok(1..=10)
+    );
+    std::fs::write(dir.join("progress.jsonl"), progress).unwrap();
+
+    let loaded = engine.journal().load(&plan.run_id).unwrap();
+    assert_eq!(loaded.skipped_lines, 1);
+    assert_eq!(loaded.outcomes.len(), 10);
+    assert_eq!(loaded.in_flight, (11..=20).collect::<Vec<_>>());
+
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    assert!((1..=30).all(|id| desk.update_count(id) == 1));
+    // The resumed journal reads back whole (the torn line was cut before appending).
+    let loaded = engine.journal().load(&plan.run_id).unwrap();
+    assert_eq!(loaded.skipped_lines, 0);
+    assert_eq!(loaded.outcomes.len(), 30);
+}
+
+#[tokio::test]
+async fn undo_puts_back_all_but_the_tickets_changed_since() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(150, |id| {
+        if id % 2 == 0 {
+            TicketStatus::Pending
+        } else {
+            TicketStatus::Open
+        }
+    });
+    let engine = engine(&desk, state.path(), 2);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _rx) = events_pair();
+    engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    desk.touch(5, TicketStatus::Closed);
+
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert_eq!(undo.tickets.len(), 149);
+    assert_eq!(undo.excluded.len(), 1);
+    assert_eq!(undo.excluded[0].id, 5);
+    assert_eq!(undo.excluded[0].reason, ExcludeReason::ChangedSince);
+    let summary = Preview::of(&undo).summary(Lang::En);
+    assert!(summary.starts_with("undo 149 tickets: "), "{summary}");
+    assert!(
+        summary.contains("solved → pending 75, solved → open 74"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("1 left out: changed again since the run"),
+        "{summary}"
+    );
+
+    let report = engine
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    // The per-ticket form, 100 a call.
+    let forms = desk.same_form.lock().unwrap().clone();
+    assert_eq!(forms, vec![true, true, false, false]);
+    assert_eq!(desk.status(5), Some(TicketStatus::Closed));
+    assert_eq!(desk.status(4), Some(TicketStatus::Pending));
+    assert_eq!(desk.status(3), Some(TicketStatus::Open));
+    let history = engine.history();
+    let original = history.get(&plan.run_id).unwrap();
+    assert!(matches!(&original.state, RunState::Undone { by } if by == report.run_id()));
+}
+
+#[tokio::test]
+async fn undo_by_an_agent_compares_update_times() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(10, |_| TicketStatus::Open);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _rx) = events_pair();
+    engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    desk.touch(2, TicketStatus::Pending);
+    desk.agent.store(true, Ordering::SeqCst);
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert_eq!(undo.tickets.len(), 9);
+    assert_eq!(undo.excluded[0].id, 2);
+    assert_eq!(undo.excluded[0].reason, ExcludeReason::ChangedSince);
+}
+
+#[tokio::test]
+async fn an_interrupted_run_can_be_undone() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(300, |_| TicketStatus::Open);
+    desk.cuts.lock().unwrap().insert(2, Cut::AppliedNoAnswer);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    run_until_cut(&engine, &desk, &plan).await;
+    desk.cuts.lock().unwrap().clear();
+
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    // Call 1 answered, call 2 applied without an answer: both are put back; call 3 was
+    // never sent.
+    assert_eq!(undo.tickets.len(), 200);
+    assert_eq!(
+        undo.excluded
+            .iter()
+            .filter(|e| e.reason == ExcludeReason::NotApplied)
+            .count(),
+        100
+    );
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    for id in 1..=300 {
+        assert_eq!(desk.status(id), Some(TicketStatus::Open), "ticket {id}");
+        let expected = if id <= 200 { 2 } else { 0 };
+        assert_eq!(desk.update_count(id), expected, "ticket {id}");
+    }
+}
+
+#[tokio::test]
+async fn a_corrupt_plan_is_moved_aside_not_a_panic() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(3, |_| TicketStatus::Open);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    drop(engine.journal().create(&plan).unwrap());
+    let dir = state.path().join("runs").join(&plan.run_id);
+    std::fs::write(
+        dir.join("plan.json"),
+        b"{\"version\":1,\"run_id\":\"x\", \"tick",
+    )
+    .unwrap();
+
+    let history = engine.history();
+    assert!(history.runs.is_empty());
+    assert_eq!(history.problems.len(), 1, "{:?}", history.problems);
+    assert!(
+        history.problems[0].contains("moved to"),
+        "{}",
+        history.problems[0]
+    );
+    let moved: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("plan.json.corrupt-"))
+        .collect();
+    assert_eq!(moved.len(), 1);
+    // Listing again is quiet: the bad file is out of the way.
+    assert!(engine.history().problems.is_empty());
+    let (tx, _rx) = events_pair();
+    assert!(
+        engine
+            .resume(&plan.run_id, &tx, &CancellationToken::new())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn tag_edits_use_the_per_ticket_form() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(5, |_| TicketStatus::Open);
+    desk.tickets.lock().unwrap().get_mut(&2).unwrap().tags = vec!["vip".into()];
+    let engine = engine(&desk, state.path(), 1);
+    let edit = BulkEdit {
+        tags_add: vec!["vip".into()],
+        tags_remove: vec!["老客户".into()],
+        ..BulkEdit::default()
+    };
+    let plan = Plan::new(&edit, &desk.all(), target());
+    assert_eq!(plan.tickets.len(), 4);
+    let summary = Preview::of(&plan).summary(Lang::Zh);
+    assert_eq!(summary, "4 张工单：老客户 → vip 4；1 张已是目标值，跳过");
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    assert_eq!(desk.same_form.lock().unwrap().clone(), vec![false]);
+    assert!(desk.all().iter().all(|t| t.tags == vec!["vip".to_string()]));
+}
+
+#[test]
+fn the_run_future_can_be_spawned() {
+    fn is_send<T: Send>(_: &T) {}
+    let desk = Desk::with_tickets(1, |_| TicketStatus::Open);
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _rx) = events_pair();
+    let cancel = CancellationToken::new();
+    is_send(&engine.start(&plan, &tx, &cancel));
+    is_send(&engine.resume("x", &tx, &cancel));
+    is_send(&engine.undo("x", &tx, &cancel));
+}
+
+/// The console spawns runs on the real client: its futures must be `Send` too.
+#[allow(dead_code)]
+fn client_runs_can_be_spawned(
+    engine: &Engine<gongdan::api::Client>,
+    plan: &Plan,
+    tx: &mpsc::Sender<RunEvent>,
+    cancel: &CancellationToken,
+) {
+    fn is_send<T: Send>(_: &T) {}
+    is_send(&engine.start(plan, tx, cancel));
+    is_send(&engine.resume("x", tx, cancel));
+    is_send(&engine.undo("x", tx, cancel));
+}
