@@ -624,16 +624,16 @@ impl Client {
                 replay: Replay::Safe,
             });
         }
+        let batch_ids: Vec<Vec<u64>> = batches.iter().map(|batch| batch.ids.clone()).collect();
         let answers: Vec<Result<Vec<UpdateResult>, ApiError>> =
-            futures::stream::iter(requests.into_iter().zip(&batches))
-                .map(|(request, batch)| async move {
+            futures::stream::iter(requests.into_iter().zip(batch_ids))
+                .map(|(request, ids)| async move {
                     let answer = self.send(request).await?;
                     let results = in_200(decode::update_results(&answer.body))?;
                     // `{"status": "0", "message": "Insert ok"}` accepts the whole call without
                     // per-ticket results: every ticket of the call succeeded.
                     if results.is_empty() && is_write_ack(&answer.body) {
-                        return Ok(batch
-                            .ids
+                        return Ok(ids
                             .iter()
                             .map(|id| UpdateResult {
                                 ticket_id: *id,
