@@ -63,7 +63,7 @@ fn check_on_a_pty(base_url: &str, account: &str, keys: &[u8], then: &str) -> (St
     let cols = std::num::NonZeroU16::new(200).unwrap();
     let mut parser = vt100::Parser::new(rows, cols, 0);
     let deadline = Instant::now() + Duration::from_secs(30);
-    let mut wait_for = |parser: &mut vt100::Parser, text: &str| {
+    let wait_for = |parser: &mut vt100::Parser, text: &str| {
         while !parser.screen().contents().contains(text) {
             if Instant::now() > deadline {
                 panic!(
