@@ -5,6 +5,7 @@
 //! - [`app`]: state, actions and the one pure `update`.
 //! - [`bulk`]: the bulk engine (plans, previews, runs, journal, resume, undo), UI-free.
 //! - [`ui`]: one file per pane, rendering from state only.
+//! - [`console`] / [`tui`]: starting the console; the terminal and the event loop.
 //! - [`worker`]: the background task that owns all network I/O.
 //! - [`config`]: configuration, profiles and credentials.
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
@@ -14,7 +15,9 @@ pub mod app;
 pub mod bulk;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod sandbox;
 pub mod text;
+pub mod tui;
 pub mod ui;
 pub mod worker;

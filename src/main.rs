@@ -3,6 +3,7 @@ use gongdan::cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    let resolve_options = gongdan::config::ResolveOptions::from_cli(&cli);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {
@@ -13,7 +14,10 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sandbox(args)) => gongdan::sandbox::run(args).await,
-            None => Ok(()),
+            Some(Command::Config(args)) => gongdan::config::run_command(args, resolve_options)
+                .await
+                .map_err(Into::into),
+            None => gongdan::console::run(cli, resolve_options).await,
         }
     });
     match result {

@@ -1,1 +1,116 @@
-//! The background task that owns all network I/O. (Issue 3.)
+//! The background task that owns the client and all network I/O.
+//!
+//! It takes [`Command`]s from the app over one channel and sends [`WorkerEvent`]s back over
+//! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
+//! never holds up the others; the app drops results it has moved past by request id.
+
+use std::sync::Arc;
+
+use tokio::sync::{Semaphore, mpsc};
+
+use crate::api::{ApiError, Client, ListScope, TicketChange};
+use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
+
+/// Starts the worker. It ends when the command sender is dropped.
+pub fn spawn(
+    client: Client,
+    concurrency: usize,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
+    let (command_tx, command_rx) = mpsc::unbounded_channel();
+    let (event_tx, event_rx) = mpsc::unbounded_channel();
+    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    (command_tx, event_rx)
+}
+
+async fn run(
+    client: Client,
+    concurrency: usize,
+    mut commands: mpsc::UnboundedReceiver<Command>,
+    events: mpsc::UnboundedSender<WorkerEvent>,
+) {
+    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    while let Some(command) = commands.recv().await {
+        let client = client.clone();
+        let events = events.clone();
+        let permits = permits.clone();
+        tokio::spawn(async move {
+            let Ok(_permit) = permits.acquire().await else {
+                return;
+            };
+            if let Some(event) = execute(&client, command).await {
+                // The app has gone: nothing left to tell.
+                let _ = events.send(event);
+            }
+        });
+    }
+}
+
+/// Runs one command against the client.
+pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
+    Some(match command {
+        Command::FetchList { id, query } => WorkerEvent::Page {
+            id,
+            result: client.list(&ListScope::All, &query).await,
+        },
+        Command::Search { id, query } => WorkerEvent::Page {
+            id,
+            result: client.search(&query).await,
+        },
+        Command::ShowMany { id, ids } => WorkerEvent::ShownMany {
+            id,
+            result: show_many(client, ids).await,
+        },
+        Command::Show { id, ticket } => WorkerEvent::Shown {
+            id,
+            ticket,
+            result: client.show(ticket).await,
+        },
+        Command::UpdateStatus { id, ticket, status } => {
+            let change = TicketChange {
+                status: Some(status),
+                ..TicketChange::default()
+            };
+            WorkerEvent::Updated {
+                id,
+                ticket,
+                result: client.update(ticket, &change).await,
+            }
+        }
+        Command::Lookup { id, key } => WorkerEvent::Looked {
+            id,
+            key,
+            result: lookup(client, key).await,
+        },
+        // The terminal loop does this one.
+        Command::Copy(_) => return None,
+    })
+}
+
+/// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed
+/// chunks inside a stream: rust-lang/rust#110338) and so cannot be spawned directly; it runs
+/// on the blocking pool, driven by the runtime's handle, instead.
+async fn show_many(client: &Client, ids: Vec<u64>) -> Result<crate::api::ShowMany, ApiError> {
+    let client = client.clone();
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || handle.block_on(client.show_many(&ids)))
+        .await
+        .unwrap_or_else(|error| {
+            Err(ApiError::Network(crate::api::NetworkError::Other(format!(
+                "show many stopped: {error}"
+            ))))
+        })
+}
+
+async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {
+    Ok(match key {
+        LookupKey::Agents => LookupValue::Agents(client.agents().await?),
+        LookupKey::FieldDefs => LookupValue::FieldDefs(client.ticket_fields().await?),
+        LookupKey::Agent(id) => LookupValue::Agent(client.agent(id).await?),
+        LookupKey::Group(id) => LookupValue::Group(client.group(id).await?),
+        LookupKey::Contact(id) => LookupValue::Contact(client.contact(id).await?),
+        LookupKey::Company(id) => LookupValue::Company(client.company(id).await?),
+    })
+}

@@ -1,1 +1,10 @@
-//! Console state, actions and the one pure `update(state, action)`. (Issue 3.)
+//! The console's state, its actions, the key map and the one pure `update`.
+
+pub mod action;
+pub mod keymap;
+pub mod state;
+pub mod update;
+
+pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+pub use state::{App, Pane, Settings, View, ViewName, ViewSource, ViewSpec};
+pub use update::update;

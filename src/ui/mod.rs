@@ -1,1 +1,247 @@
-//! Rendering, one file per pane, from state only. (Issue 3.)
+//! Rendering: one file per pane, each drawing from `&App` only.
+
+pub mod detail;
+pub mod help;
+pub mod i18n;
+pub mod list;
+pub mod search_line;
+pub mod status_bar;
+pub mod status_menu;
+pub mod tabs;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use unicode_width::UnicodeWidthChar;
+
+use crate::app::App;
+use crate::app::state::Overlay;
+
+/// Below this size the layout cannot hold: a notice is shown instead.
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 10;
+
+/// Where each pane goes on a screen of a given size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub tabs: Rect,
+    pub list: Option<Rect>,
+    pub detail: Option<Rect>,
+    pub prompt: Option<Rect>,
+    pub status: Rect,
+}
+
+/// The layout, shared by drawing and by `update` (which needs page and scroll sizes).
+pub fn layout(app: &App, area: Rect) -> Areas {
+    let tabs = Rect {
+        height: 1.min(area.height),
+        ..area
+    };
+    let status = Rect {
+        y: area.bottom().saturating_sub(1),
+        height: 1.min(area.height),
+        ..area
+    };
+    let prompt_height = if app.prompt.is_some() { 2 } else { 0 };
+    let prompt = (prompt_height > 0).then(|| Rect {
+        y: status.y.saturating_sub(prompt_height),
+        height: prompt_height,
+        ..area
+    });
+    let main_top = area.y + 1;
+    let main_bottom = status.y.saturating_sub(prompt_height);
+    let main = Rect {
+        x: area.x,
+        y: main_top,
+        width: area.width,
+        height: main_bottom.saturating_sub(main_top),
+    };
+    match &app.detail {
+        None => Areas {
+            tabs,
+            list: Some(main),
+            detail: None,
+            prompt,
+            status,
+        },
+        Some(_) if app.detail_beside() => {
+            let detail_width = (main.width * 45 / 100).max(60).min(main.width);
+            let list = Rect {
+                width: main.width - detail_width,
+                ..main
+            };
+            let detail = Rect {
+                x: main.x + list.width,
+                width: detail_width,
+                ..main
+            };
+            Areas {
+                tabs,
+                list: Some(list),
+                detail: Some(detail),
+                prompt,
+                status,
+            }
+        }
+        Some(_) => Areas {
+            tabs,
+            list: None,
+            detail: Some(main),
+            prompt,
+            status,
+        },
+    }
+}
+
+/// The screen area `update` assumes: the whole terminal.
+pub fn screen(app: &App) -> Rect {
+    Rect::new(0, 0, app.width, app.height)
+}
+
+/// Draws the whole console.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = i18n::Msg::TooSmall.text(app.lang());
+        frame.buffer_mut().set_stringn(
+            area.x,
+            area.y,
+            fit(text, area.width as usize),
+            area.width as usize,
+            Style::default(),
+        );
+        return;
+    }
+    let areas = layout(app, area);
+    tabs::render(frame, app, areas.tabs);
+    if let Some(list) = areas.list {
+        list::render(frame, app, list);
+    }
+    if let Some(detail) = areas.detail {
+        detail::render(frame, app, detail);
+    }
+    if let Some(prompt) = areas.prompt {
+        search_line::render(frame, app, prompt);
+    }
+    status_bar::render(frame, app, areas.status);
+    match &app.overlay {
+        Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
+        Some(Overlay::Help { .. }) => help::render(frame, app, area),
+        None => {}
+    }
+}
+
+/// A style, or none when colour is off (state then shows as text and reverse video).
+pub(crate) fn color(app: &App, color: Color) -> Style {
+    if app.settings.color {
+        Style::default().fg(color)
+    } else {
+        Style::default()
+    }
+}
+
+pub(crate) fn reversed() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+
+/// Display width in terminal columns (CJK counts two).
+pub fn width(text: &str) -> usize {
+    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// Fits text into exactly `columns` display columns: truncated with "…" (never splitting a
+/// wide character) or padded with spaces.
+pub fn fit(text: &str, columns: usize) -> String {
+    let mut out = truncate(text, columns);
+    let used = width(&out);
+    out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
+    out
+}
+
+/// Truncates to at most `columns` display columns, ending with "…" when cut.
+pub fn truncate(text: &str, columns: usize) -> String {
+    if width(text) <= columns {
+        return text.to_string();
+    }
+    if columns == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > columns - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// Wraps text into lines of at most `columns` display columns, breaking at spaces where it
+/// can and anywhere between characters otherwise (Chinese has no spaces).
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(2);
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        // Position just after the last space in `line`, to break there.
+        let mut last_space: Option<usize> = None;
+        for c in paragraph.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w > columns {
+                match last_space {
+                    Some(at) if at > 0 && c != ' ' => {
+                        let rest = line.split_off(at);
+                        lines.push(line.trim_end().to_string());
+                        line = rest;
+                        used = width(&line);
+                    }
+                    _ => {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    }
+                }
+                last_space = None;
+                if c == ' ' && line.is_empty() {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += w;
+            if c == ' ' {
+                last_space = Some(line.len());
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_never_splits_a_wide_character() {
+        assert_eq!(fit("无法登录系统", 7), "无法登…");
+        assert_eq!(width(&fit("无法登录系统", 7)), 7);
+        assert_eq!(fit("无法登录系统", 6), "无法… ");
+        assert_eq!(width(&fit("无法登录系统", 6)), 6);
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit("abcdef", 4), "abc…");
+    }
+
+    #[test]
+    fn wrap_counts_columns() {
+        let lines = wrap("无法登录系统请帮忙", 8);
+        assert!(lines.iter().all(|l| width(l) <= 8), "{lines:?}");
+        assert_eq!(lines.concat(), "无法登录系统请帮忙");
+        let lines = wrap("hello world again", 11);
+        assert_eq!(lines, vec!["hello world", "again"]);
+    }
+}

@@ -1,0 +1,163 @@
+//! What can happen to the console ([`Action`]) and what it asks the outside world to do
+//! ([`Command`]), plus the typed results the worker sends back ([`WorkerEvent`]).
+
+use chrono::NaiveDateTime;
+
+use crate::api::{
+    Agent, ApiError, Company, Contact, FieldDef, Group, ListQuery, Page, SearchQuery, ShowMany,
+    Ticket, TicketStatus,
+};
+
+/// Identifies one request, so that a result the user has moved past can be dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestId(pub u64);
+
+/// Everything `update` reacts to: user intents (already mapped from keys by the key map),
+/// worker results, the clock and the terminal size.
+// Actions are handled one at a time and never stored in bulk, so the size of the worker
+// variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// First thing after start: fetch views and lookups.
+    Start,
+    // Navigation in the list (and scrolling in the detail and help).
+    MoveDown,
+    MoveUp,
+    Top,
+    Bottom,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    /// The mouse wheel: positive is down.
+    Wheel(i32),
+    // Views.
+    NextView,
+    PrevView,
+    SelectView(usize),
+    CycleSortField,
+    ToggleSortOrder,
+    // Ticket actions.
+    Open,
+    Back,
+    OpenStatusMenu,
+    /// A status picked directly (a digit in the menu).
+    PickStatus(TicketStatus),
+    /// Enter in the status menu.
+    PickSelectedStatus,
+    CopyUrl,
+    Reload,
+    ToggleHelp,
+    // The one-line prompts (search and date filter).
+    StartSearch,
+    StartFilter,
+    InputChar(char),
+    InputBackspace,
+    InputLeft,
+    InputRight,
+    InputSubmit,
+    /// A key reserved for a later feature (Space, b, r, n): says "not yet".
+    NotYet(&'static str),
+    Quit,
+    // Not from keys.
+    Resize {
+        width: u16,
+        height: u16,
+    },
+    /// The clock, in the display time zone.
+    Tick {
+        now: NaiveDateTime,
+    },
+    Worker(WorkerEvent),
+}
+
+/// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// One page of the list call (admin).
+    FetchList { id: RequestId, query: ListQuery },
+    /// One page of a search.
+    Search { id: RequestId, query: SearchQuery },
+    /// Full tickets for rows that a search gave only in part (admin).
+    ShowMany { id: RequestId, ids: Vec<u64> },
+    /// One full ticket for the detail pane.
+    Show { id: RequestId, ticket: u64 },
+    /// Set one ticket's status.
+    UpdateStatus {
+        id: RequestId,
+        ticket: u64,
+        status: TicketStatus,
+    },
+    /// A name lookup (cached by the app; sent once per key).
+    Lookup { id: RequestId, key: LookupKey },
+    /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
+    Copy(String),
+}
+
+impl Command {
+    /// The request id, for commands that go to the worker.
+    pub fn request_id(&self) -> Option<RequestId> {
+        match self {
+            Command::FetchList { id, .. }
+            | Command::Search { id, .. }
+            | Command::ShowMany { id, .. }
+            | Command::Show { id, .. }
+            | Command::UpdateStatus { id, .. }
+            | Command::Lookup { id, .. } => Some(*id),
+            Command::Copy(_) => None,
+        }
+    }
+}
+
+/// Which name lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LookupKey {
+    /// Every agent (`supports.json`).
+    Agents,
+    /// Custom field definitions.
+    FieldDefs,
+    Agent(u64),
+    Group(u64),
+    Contact(u64),
+    Company(u64),
+}
+
+/// A lookup's answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LookupValue {
+    Agents(Vec<Agent>),
+    FieldDefs(Vec<FieldDef>),
+    Agent(Agent),
+    Group(Group),
+    Contact(Contact),
+    Company(Company),
+}
+
+/// A result from the worker, carrying the id of the request it answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkerEvent {
+    Page {
+        id: RequestId,
+        result: Result<Page<Ticket>, ApiError>,
+    },
+    ShownMany {
+        id: RequestId,
+        result: Result<ShowMany, ApiError>,
+    },
+    Shown {
+        id: RequestId,
+        ticket: u64,
+        result: Result<Ticket, ApiError>,
+    },
+    Updated {
+        id: RequestId,
+        ticket: u64,
+        result: Result<Ticket, ApiError>,
+    },
+    Looked {
+        id: RequestId,
+        key: LookupKey,
+        result: Result<LookupValue, ApiError>,
+    },
+}

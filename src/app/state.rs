@@ -1,0 +1,591 @@
+//! The console's whole state. Panes render from `&App` only; only `update` changes it.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
+use super::action::{LookupKey, RequestId};
+use crate::api::{
+    Contact, FieldDef, ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder,
+    Ticket, TicketStatus,
+};
+use crate::ui::i18n::{Lang, Msg, fill};
+
+/// Settings fixed at start (from flags and config).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub lang: Lang,
+    /// Seconds between automatic reloads of the view shown; `None` (the default) is off.
+    pub auto_refresh_secs: Option<u64>,
+    /// Page size asked of the server.
+    pub per_page: u32,
+    /// Shown in the status bar so nobody edits the wrong account: `profile@host` or the host.
+    pub account_label: String,
+    /// Extra views from config, after the defaults.
+    pub extra_views: Vec<ViewSpec>,
+    /// Whether colour may be used.
+    pub color: bool,
+    /// The display time zone, minutes east of UTC (UTC+8 by default). Server dates are
+    /// UTC+8 and are converted when shown.
+    pub display_offset_minutes: i32,
+    /// Shown in the status line at start (a config warning, say).
+    pub startup_notice: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            lang: Lang::En,
+            auto_refresh_secs: None,
+            per_page: 100,
+            account_label: String::new(),
+            extra_views: Vec::new(),
+            color: true,
+            display_offset_minutes: 8 * 60,
+            startup_notice: None,
+        }
+    }
+}
+
+/// A view's name: one of the defaults (named in the UI language) or a name from config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewName {
+    New,
+    Open,
+    Pending,
+    All,
+    Custom(String),
+    /// Search results, with the text searched for.
+    Search(String),
+}
+
+impl ViewName {
+    pub fn label(&self, lang: Lang) -> String {
+        match self {
+            ViewName::New => Msg::ViewNew.text(lang).to_string(),
+            ViewName::Open => Msg::ViewOpen.text(lang).to_string(),
+            ViewName::Pending => Msg::ViewPending.text(lang).to_string(),
+            ViewName::All => Msg::ViewAll.text(lang).to_string(),
+            ViewName::Custom(name) => name.clone(),
+            ViewName::Search(text) => fill(lang, Msg::ViewSearch, &[text]),
+        }
+    }
+}
+
+/// Where a view's tickets come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewSource {
+    /// The list call (admin only), with its date filters and order.
+    List(ListQuery),
+    /// A search.
+    Search(SearchQuery),
+}
+
+/// A view's definition: name, source, and the search to use instead when the account may
+/// not call list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewSpec {
+    pub name: ViewName,
+    pub source: ViewSource,
+    pub fallback: Option<SearchQuery>,
+}
+
+impl ViewSpec {
+    /// The default views: new, open and pending (searches by status) and all (the list, or
+    /// a search over every status for an agent).
+    pub fn defaults() -> Vec<ViewSpec> {
+        let by_status = |codes: &str| SearchQuery {
+            terms: vec![SearchTerm::Field {
+                field: "ticketStatus".to_string(),
+                values: codes.split(',').map(str::to_string).collect(),
+            }],
+            ..SearchQuery::default()
+        };
+        vec![
+            ViewSpec {
+                name: ViewName::New,
+                source: ViewSource::Search(by_status("1")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::Open,
+                source: ViewSource::Search(by_status("2")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::Pending,
+                source: ViewSource::Search(by_status("3")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::All,
+                source: ViewSource::List(ListQuery::default()),
+                fallback: Some(by_status("1,2,3,4,5,6")),
+            },
+        ]
+    }
+}
+
+/// Which time a view is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Created,
+    Updated,
+    Status,
+}
+
+/// A view's sort; `None` in [`View::sort`] is the server's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub field: SortField,
+    pub order: SortOrder,
+}
+
+/// A date-range filter on created or updated time, both ends inclusive, either optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateFilter {
+    pub field: SortField,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// A reload of pages 1..=n in flight.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refresh {
+    /// Request id to page number.
+    pub requests: HashMap<RequestId, u32>,
+    /// Ids per page, as pages arrive.
+    pub pages: BTreeMap<u32, Vec<u64>>,
+    pub pages_wanted: u32,
+    pub total: Option<u64>,
+    pub more_after_last: bool,
+    /// Marks rows that changed (automatic refresh) instead of just updating them.
+    pub mark_changes: bool,
+}
+
+/// One list of tickets: a tab, or the search results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub spec: ViewSpec,
+    /// Ticket ids in the order shown; the tickets live in [`App::tickets`].
+    pub ids: Vec<u64>,
+    /// The total the server reported.
+    pub total: Option<u64>,
+    /// The next page to fetch; `None` once the last page has arrived.
+    pub next_page: Option<u32>,
+    /// Pages received so far.
+    pub pages_loaded: u32,
+    /// The page fetch in flight.
+    pub loading: Option<(RequestId, u32)>,
+    pub refresh: Option<Refresh>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+    pub sort: Option<Sort>,
+    pub date_filter: Option<DateFilter>,
+    /// Rows changed by an automatic refresh and not yet looked at.
+    pub changed: HashSet<u64>,
+    /// The last load error of this view, shown in place of an empty list.
+    pub error: Option<String>,
+}
+
+impl View {
+    pub fn new(spec: ViewSpec) -> View {
+        View {
+            spec,
+            ids: Vec::new(),
+            total: None,
+            next_page: Some(1),
+            pages_loaded: 0,
+            loading: None,
+            refresh: None,
+            selected: 0,
+            offset: 0,
+            sort: None,
+            date_filter: None,
+            changed: HashSet::new(),
+            error: None,
+        }
+    }
+
+    pub fn selected_id(&self) -> Option<u64> {
+        self.ids.get(self.selected).copied()
+    }
+
+    pub fn is_search(&self) -> bool {
+        matches!(self.spec.source, ViewSource::Search(_))
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.loading.is_some() || self.refresh.is_some()
+    }
+
+    /// Whether any page has arrived.
+    pub fn loaded(&self) -> bool {
+        self.pages_loaded > 0
+    }
+
+    /// The list query of page `page`, with this view's sort and filter.
+    pub fn list_query(&self, page: u32, per_page: u32) -> Option<ListQuery> {
+        let ViewSource::List(base) = &self.spec.source else {
+            return None;
+        };
+        let mut query = base.clone();
+        query.page = Some(page);
+        query.per_page = Some(per_page);
+        if let Some(sort) = self.sort {
+            query.order = Some(match sort.field {
+                SortField::Created => ListOrder::Created(sort.order),
+                SortField::Updated => ListOrder::Updated(sort.order),
+                SortField::Status => ListOrder::Status(sort.order),
+            });
+        }
+        if let Some(filter) = self.date_filter {
+            let start = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0));
+            let end = filter.to.and_then(|d| d.and_hms_opt(23, 59, 59));
+            match filter.field {
+                SortField::Updated => {
+                    query.updated_start = start;
+                    query.updated_end = end;
+                }
+                _ => {
+                    query.created_start = start;
+                    query.created_end = end;
+                }
+            }
+        }
+        Some(query)
+    }
+
+    /// The search query of page `page`, with this view's sort and filter.
+    pub fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
+        let ViewSource::Search(base) = &self.spec.source else {
+            return None;
+        };
+        let mut query = base.clone();
+        query.page = Some(page);
+        query.per_page = Some(per_page);
+        if let Some(sort) = self.sort {
+            // Search has no status order; the app says so when the user picks it.
+            query.sort_by = Some(match sort.field {
+                SortField::Created => SearchSort::Created,
+                SortField::Updated | SortField::Status => SearchSort::Updated,
+            });
+            query.sort_order = Some(sort.order);
+        }
+        if let Some(filter) = self.date_filter {
+            use crate::api::query::{DateField, DateOp};
+            let field = match filter.field {
+                SortField::Updated => DateField::Updated,
+                _ => DateField::Created,
+            };
+            if let Some(from) = filter.from {
+                query.terms.push(SearchTerm::Date {
+                    field,
+                    op: DateOp::OnOrAfter,
+                    date: from,
+                });
+            }
+            if let Some(to) = filter.to {
+                query.terms.push(SearchTerm::Date {
+                    field,
+                    op: DateOp::OnOrBefore,
+                    date: to,
+                });
+            }
+        }
+        Some(query)
+    }
+
+    /// The single status a search view filters on (`ticketStatus:2`), if it has exactly one:
+    /// search results carry no status, but the server has filtered on this one.
+    pub fn implied_status(&self) -> Option<TicketStatus> {
+        let ViewSource::Search(query) = &self.spec.source else {
+            return None;
+        };
+        query.terms.iter().find_map(|term| match term {
+            SearchTerm::Field { field, values } if field == "ticketStatus" && values.len() == 1 => {
+                values[0].parse::<i64>().ok().map(TicketStatus::from_code)
+            }
+            _ => None,
+        })
+    }
+}
+
+/// Which one-line prompt is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Search,
+    Filter,
+}
+
+/// A one-line input: the text, the caret (in chars) and why the last submit was refused.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    pub cursor: usize,
+    pub error: Option<String>,
+}
+
+/// The search results shown over the tabs, with where the user came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchState {
+    pub text: String,
+    pub view: View,
+    /// The tab and the ticket selected there when the search started.
+    pub return_to: (usize, Option<u64>),
+}
+
+/// The open detail pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub ticket_id: u64,
+    /// The show call in flight.
+    pub request: Option<RequestId>,
+    /// Whether the full ticket has arrived.
+    pub full: bool,
+    /// Show answered 403: only what the list or search gave is known.
+    pub forbidden: bool,
+    pub not_found: bool,
+    pub error: Option<String>,
+    pub scroll: u16,
+}
+
+/// A small window over the pane below it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    StatusMenu { ticket_id: u64, selected: usize },
+    Help { pane: Pane, scroll: u16 },
+}
+
+/// The pane that has the keyboard; the key map is per pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pane {
+    List,
+    Detail,
+    Prompt,
+    StatusMenu,
+    Help,
+}
+
+impl Pane {
+    pub fn label(self) -> Msg {
+        match self {
+            Pane::List => Msg::PaneList,
+            Pane::Detail => Msg::PaneDetail,
+            Pane::Prompt => Msg::PanePrompt,
+            Pane::StatusMenu => Msg::PaneStatusMenu,
+            Pane::Help => Msg::PaneHelp,
+        }
+    }
+}
+
+/// A status change sent and not yet answered: what to put back on failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingStatus {
+    pub ticket_id: u64,
+    pub previous: Option<TicketStatus>,
+    pub wanted: TicketStatus,
+}
+
+/// A lookup's state in the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup<T> {
+    Pending,
+    Ready(T),
+    /// Failed or forbidden: show the id.
+    Failed,
+}
+
+impl<T> Lookup<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Lookup::Ready(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+/// Names for ids, cached for the session.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Lookups {
+    pub agents: HashMap<u64, Lookup<String>>,
+    pub groups: HashMap<u64, Lookup<String>>,
+    pub contacts: HashMap<u64, Lookup<Contact>>,
+    pub companies: HashMap<u64, Lookup<String>>,
+    pub field_defs: Option<Lookup<Vec<FieldDef>>>,
+    pub agents_list: Option<Lookup<()>>,
+    /// Lookups in flight, by request id.
+    pub in_flight: HashMap<RequestId, LookupKey>,
+}
+
+impl Lookups {
+    pub fn agent_name(&self, id: u64) -> Option<&str> {
+        self.agents.get(&id)?.ready().map(String::as_str)
+    }
+    pub fn group_name(&self, id: u64) -> Option<&str> {
+        self.groups.get(&id)?.ready().map(String::as_str)
+    }
+    pub fn contact(&self, id: u64) -> Option<&Contact> {
+        self.contacts.get(&id)?.ready()
+    }
+    pub fn company_name(&self, id: u64) -> Option<&str> {
+        self.companies.get(&id)?.ready().map(String::as_str)
+    }
+    pub fn field_def(&self, key: &str) -> Option<&FieldDef> {
+        self.field_defs
+            .as_ref()?
+            .ready()?
+            .iter()
+            .find(|def| def.key == key)
+    }
+}
+
+/// A line in the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub is_error: bool,
+}
+
+/// The console's state.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub settings: Settings,
+    /// The tabs.
+    pub views: Vec<View>,
+    pub active: usize,
+    /// Search results shown instead of the active tab, when a search is on.
+    pub search: Option<SearchState>,
+    /// Every ticket seen, by id; views hold ids.
+    pub tickets: HashMap<u64, Ticket>,
+    /// Tickets known in full (from list or show), not just the few fields search gives.
+    pub full: HashSet<u64>,
+    pub lookups: Lookups,
+    pub detail: Option<Detail>,
+    pub prompt: Option<Prompt>,
+    pub overlay: Option<Overlay>,
+    pub notice: Option<Notice>,
+    pub pending_status: HashMap<RequestId, PendingStatus>,
+    /// Show-many calls in flight, so the same rows are not asked twice.
+    pub enriching: HashMap<RequestId, Vec<u64>>,
+    /// The list call answered 403: views come from their fallback searches.
+    pub list_forbidden: bool,
+    /// Show answered 403: details come from the rows only.
+    pub show_forbidden: bool,
+    pub width: u16,
+    pub height: u16,
+    /// The clock in the display time zone, set by ticks (so `update` stays pure).
+    pub now: NaiveDateTime,
+    pub last_refresh: Option<NaiveDateTime>,
+    /// Frame of the spinner; advances on ticks while something is in flight.
+    pub spinner: usize,
+    pub quit: bool,
+    /// Set by `update` when something visible changed; the loop draws and clears it.
+    pub dirty: bool,
+    pub(crate) next_request: u64,
+}
+
+impl App {
+    pub fn new(settings: Settings, now: NaiveDateTime) -> App {
+        let mut specs = ViewSpec::defaults();
+        specs.extend(settings.extra_views.iter().cloned());
+        let notice = settings.startup_notice.clone().map(|text| Notice {
+            text,
+            is_error: false,
+        });
+        App {
+            settings,
+            views: specs.into_iter().map(View::new).collect(),
+            active: 0,
+            search: None,
+            tickets: HashMap::new(),
+            full: HashSet::new(),
+            lookups: Lookups::default(),
+            detail: None,
+            prompt: None,
+            overlay: None,
+            notice,
+            pending_status: HashMap::new(),
+            enriching: HashMap::new(),
+            list_forbidden: false,
+            show_forbidden: false,
+            width: 80,
+            height: 24,
+            now,
+            last_refresh: None,
+            spinner: 0,
+            quit: false,
+            dirty: true,
+            next_request: 1,
+        }
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.settings.lang
+    }
+
+    /// The view shown: the search results when a search is on, else the active tab.
+    pub fn current_view(&self) -> &View {
+        match &self.search {
+            Some(search) => &search.view,
+            None => &self.views[self.active.min(self.views.len().saturating_sub(1))],
+        }
+    }
+
+    pub fn current_view_mut(&mut self) -> &mut View {
+        let active = self.active.min(self.views.len().saturating_sub(1));
+        match &mut self.search {
+            Some(search) => &mut search.view,
+            None => &mut self.views[active],
+        }
+    }
+
+    pub fn selected_ticket(&self) -> Option<&Ticket> {
+        let id = self.current_view().selected_id()?;
+        self.tickets.get(&id)
+    }
+
+    /// The pane that has the keyboard.
+    pub fn pane(&self) -> Pane {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => return Pane::Help,
+            Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
+            None => {}
+        }
+        if self.prompt.is_some() {
+            Pane::Prompt
+        } else if self.detail.is_some() {
+            Pane::Detail
+        } else {
+            Pane::List
+        }
+    }
+
+    /// Whether the detail sits beside the list (wide terminal) rather than over it.
+    pub fn detail_beside(&self) -> bool {
+        self.width >= 140
+    }
+
+    /// Rows of the list body: the screen less the tab line, the column header, the status
+    /// bar and the two prompt lines when a prompt is open.
+    pub fn list_rows(&self) -> usize {
+        let chrome = 3 + if self.prompt.is_some() { 2 } else { 0 };
+        usize::from(self.height).saturating_sub(chrome).max(1)
+    }
+
+    /// Whether any request is in flight (for the spinner).
+    pub fn busy(&self) -> bool {
+        self.views.iter().any(View::in_flight)
+            || self.search.as_ref().is_some_and(|s| s.view.in_flight())
+            || self.detail.as_ref().is_some_and(|d| d.request.is_some())
+            || !self.pending_status.is_empty()
+    }
+
+    pub(crate) fn request_id(&mut self) -> RequestId {
+        let id = RequestId(self.next_request);
+        self.next_request += 1;
+        id
+    }
+}

@@ -1,0 +1,1224 @@
+//! The one pure function that changes the console's state: `update(app, action)`.
+//!
+//! It never does I/O: what must happen outside (a request, a clipboard write) comes back as
+//! [`Command`]s, each request with a fresh [`RequestId`]. A result whose id no longer matches
+//! what the state waits for (a replaced search, a closed detail) is dropped.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Timelike};
+
+use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use super::state::{
+    App, DateFilter, Detail, Lookup, Notice, Overlay, Pane, PendingStatus, Prompt, PromptKind,
+    Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+};
+use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
+use crate::ui::i18n::{self, Msg, fill};
+
+/// Which view a request belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ViewRef {
+    Tab(usize),
+    Search,
+}
+
+/// Applies one action; returns what must be done outside.
+pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    let mut out = Vec::new();
+    // Ticks decide for themselves whether anything needs drawing (see `tick`).
+    let is_tick = matches!(action, Action::Tick { .. });
+    match action {
+        Action::Start => start(app, &mut out),
+        Action::MoveDown => move_by(app, 1, &mut out),
+        Action::MoveUp => move_by(app, -1, &mut out),
+        Action::Top => move_by(app, i64::MIN / 2, &mut out),
+        Action::Bottom => move_by(app, i64::MAX / 2, &mut out),
+        Action::PageDown => {
+            let rows = page_rows(app);
+            move_by(app, rows, &mut out)
+        }
+        Action::PageUp => {
+            let rows = page_rows(app);
+            move_by(app, -rows, &mut out)
+        }
+        Action::HalfPageDown => {
+            let rows = (page_rows(app) / 2).max(1);
+            move_by(app, rows, &mut out)
+        }
+        Action::HalfPageUp => {
+            let rows = (page_rows(app) / 2).max(1);
+            move_by(app, -rows, &mut out)
+        }
+        Action::Wheel(lines) => move_by(app, i64::from(lines), &mut out),
+        Action::NextView => {
+            let next = (app.active + 1) % app.views.len().max(1);
+            select_view(app, next, &mut out)
+        }
+        Action::PrevView => {
+            let count = app.views.len().max(1);
+            let prev = (app.active + count - 1) % count;
+            select_view(app, prev, &mut out)
+        }
+        Action::SelectView(index) => {
+            if index < app.views.len() {
+                select_view(app, index, &mut out)
+            }
+        }
+        Action::CycleSortField => cycle_sort(app, &mut out),
+        Action::ToggleSortOrder => toggle_sort_order(app, &mut out),
+        Action::Open => open_detail(app, &mut out),
+        Action::Back => back(app),
+        Action::OpenStatusMenu => open_status_menu(app),
+        Action::PickStatus(status) => pick_status(app, status, &mut out),
+        Action::PickSelectedStatus => {
+            if let Some(Overlay::StatusMenu { selected, .. }) = &app.overlay {
+                let status = TicketStatus::ALL
+                    .get(*selected)
+                    .copied()
+                    .unwrap_or(TicketStatus::New);
+                pick_status(app, status, &mut out)
+            }
+        }
+        Action::CopyUrl => copy_url(app, &mut out),
+        Action::Reload => reload(app, &mut out),
+        Action::ToggleHelp => {
+            app.overlay = match app.overlay {
+                Some(Overlay::Help { .. }) => None,
+                _ => Some(Overlay::Help {
+                    pane: app.pane(),
+                    scroll: 0,
+                }),
+            };
+        }
+        Action::StartSearch => {
+            let text = app
+                .search
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            app.prompt = Some(Prompt {
+                kind: PromptKind::Search,
+                cursor: text.chars().count(),
+                text,
+                error: None,
+            });
+            ensure_visible(app);
+        }
+        Action::StartFilter => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::Filter,
+                text: String::new(),
+                cursor: 0,
+                error: None,
+            });
+            ensure_visible(app);
+        }
+        Action::InputChar(c) => edit_prompt(app, |text, cursor| {
+            let at = byte_index(text, *cursor);
+            text.insert(at, c);
+            *cursor += 1;
+        }),
+        Action::InputBackspace => edit_prompt(app, |text, cursor| {
+            if *cursor > 0 {
+                let at = byte_index(text, *cursor - 1);
+                text.remove(at);
+                *cursor -= 1;
+            }
+        }),
+        Action::InputLeft => edit_prompt(app, |_, cursor| *cursor = cursor.saturating_sub(1)),
+        Action::InputRight => edit_prompt(app, |text, cursor| {
+            *cursor = (*cursor + 1).min(text.chars().count())
+        }),
+        Action::InputSubmit => submit_prompt(app, &mut out),
+        Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),
+        Action::Quit => app.quit = true,
+        Action::Resize { width, height } => {
+            app.width = width;
+            app.height = height;
+            ensure_visible(app);
+            window_lookups(app, &mut out);
+        }
+        Action::Tick { now } => tick(app, now, &mut out),
+        Action::Worker(event) => worker_event(app, event, &mut out),
+    }
+    if !is_tick {
+        app.dirty = true;
+    }
+    out
+}
+
+fn notice(app: &mut App, text: String, is_error: bool) {
+    app.notice = Some(Notice { text, is_error });
+}
+
+fn page_rows(app: &App) -> i64 {
+    i64::try_from(app.list_rows()).unwrap_or(20).max(1)
+}
+
+fn byte_index(text: &str, chars: usize) -> usize {
+    text.char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(index, _)| index)
+}
+
+fn view_ref(app: &App) -> ViewRef {
+    if app.search.is_some() {
+        ViewRef::Search
+    } else {
+        ViewRef::Tab(app.active)
+    }
+}
+
+fn view_mut(app: &mut App, which: ViewRef) -> Option<&mut View> {
+    match which {
+        ViewRef::Tab(index) => app.views.get_mut(index),
+        ViewRef::Search => app.search.as_mut().map(|s| &mut s.view),
+    }
+}
+
+fn view_at(app: &App, which: ViewRef) -> Option<&View> {
+    match which {
+        ViewRef::Tab(index) => app.views.get(index),
+        ViewRef::Search => app.search.as_ref().map(|s| &s.view),
+    }
+}
+
+fn all_view_refs(app: &App) -> Vec<ViewRef> {
+    let mut refs: Vec<ViewRef> = (0..app.views.len()).map(ViewRef::Tab).collect();
+    if app.search.is_some() {
+        refs.push(ViewRef::Search);
+    }
+    refs
+}
+
+// ---------------------------------------------------------------------------------------
+// Start, paging, refresh.
+
+fn start(app: &mut App, out: &mut Vec<Command>) {
+    app.last_refresh = Some(app.now);
+    app.lookups.agents_list = Some(Lookup::Pending);
+    let id = app.request_id();
+    app.lookups.in_flight.insert(id, LookupKey::Agents);
+    out.push(Command::Lookup {
+        id,
+        key: LookupKey::Agents,
+    });
+    app.lookups.field_defs = Some(Lookup::Pending);
+    let id = app.request_id();
+    app.lookups.in_flight.insert(id, LookupKey::FieldDefs);
+    out.push(Command::Lookup {
+        id,
+        key: LookupKey::FieldDefs,
+    });
+    // Every tab's first page, so the tabs show counts from the start.
+    for index in 0..app.views.len() {
+        out.extend(fetch_page(app, ViewRef::Tab(index), 1));
+    }
+}
+
+/// Asks for page `page` of a view and records it as in flight.
+fn fetch_page(app: &mut App, which: ViewRef, page: u32) -> Option<Command> {
+    let per_page = app.settings.per_page;
+    let id = app.request_id();
+    let view = view_mut(app, which)?;
+    let command = match &view.spec.source {
+        ViewSource::List(_) => Command::FetchList {
+            id,
+            query: view.list_query(page, per_page)?,
+        },
+        ViewSource::Search(_) => Command::Search {
+            id,
+            query: view.search_query(page, per_page)?,
+        },
+    };
+    view.loading = Some((id, page));
+    Some(command)
+}
+
+/// Fetches the next page when the selection is within a screen of the end.
+fn prefetch(app: &mut App, out: &mut Vec<Command>) {
+    let rows = app.list_rows().max(10);
+    let which = view_ref(app);
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let near_end = view.selected + rows >= view.ids.len();
+    if view.loaded() && near_end && !view.in_flight() {
+        if let Some(page) = view.next_page {
+            out.extend(fetch_page(app, which, page));
+        }
+    }
+}
+
+/// Reloads pages 1..=n of a view in place: rows stay until the new ones arrive, and the
+/// selection stays on the same ticket. `mark_changes` marks rows that changed (auto-refresh).
+fn refresh_view(app: &mut App, which: ViewRef, mark_changes: bool, out: &mut Vec<Command>) {
+    let per_page = app.settings.per_page;
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let pages = view.pages_loaded.max(1);
+    let mut refresh = Refresh {
+        pages_wanted: pages,
+        mark_changes,
+        ..Refresh::default()
+    };
+    let mut commands = Vec::new();
+    for page in 1..=pages {
+        let id = app.request_id();
+        let Some(view) = view_at(app, which) else {
+            return;
+        };
+        let command = match &view.spec.source {
+            ViewSource::List(_) => view
+                .list_query(page, per_page)
+                .map(|query| Command::FetchList { id, query }),
+            ViewSource::Search(_) => view
+                .search_query(page, per_page)
+                .map(|query| Command::Search { id, query }),
+        };
+        if let Some(command) = command {
+            refresh.requests.insert(id, page);
+            commands.push(command);
+        }
+    }
+    if let Some(view) = view_mut(app, which) {
+        // A page fetch in flight would append to rows the refresh is about to replace.
+        view.loading = None;
+        view.refresh = Some(refresh);
+    }
+    out.extend(commands);
+}
+
+fn reload(app: &mut App, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    refresh_view(app, which, false, out);
+    notice(app, Msg::Reloading.text(app.lang()).to_string(), false);
+    if let Some(detail) = &app.detail {
+        let ticket = detail.ticket_id;
+        if !app.show_forbidden {
+            let id = app.request_id();
+            out.push(Command::Show { id, ticket });
+            if let Some(detail) = &mut app.detail {
+                detail.request = Some(id);
+            }
+        }
+    }
+}
+
+fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
+    let minute_changed = now.minute() != app.now.minute() || now.date() != app.now.date();
+    app.now = now;
+    let busy = app.busy();
+    if busy {
+        app.spinner = app.spinner.wrapping_add(1);
+    }
+    if let Some(secs) = app.settings.auto_refresh_secs
+        && secs > 0
+    {
+        let due = app
+            .last_refresh
+            .is_none_or(|last| (now - last).num_seconds() >= secs as i64);
+        let which = view_ref(app);
+        let idle = view_at(app, which).is_some_and(|v| !v.in_flight());
+        if due && idle {
+            app.last_refresh = Some(now);
+            refresh_view(app, which, true, out);
+        }
+    }
+    // Nothing to draw when idle and the minute (relative times) did not change: a console
+    // left alone writes no bytes.
+    let redraw = busy || minute_changed || !out.is_empty();
+    app.dirty |= redraw;
+}
+
+/// Merges tickets into the store. Search gives only a few fields: a partial ticket never
+/// wipes what a full one already told. Returns the ids whose content changed.
+fn upsert(
+    app: &mut App,
+    tickets: Vec<Ticket>,
+    partial: bool,
+    implied_status: Option<TicketStatus>,
+) -> (Vec<u64>, HashSet<u64>) {
+    let mut ids = Vec::with_capacity(tickets.len());
+    let mut changed = HashSet::new();
+    for mut ticket in tickets {
+        let id = ticket.id;
+        ids.push(id);
+        if ticket.status.is_none() {
+            ticket.status = implied_status;
+        }
+        match app.tickets.get_mut(&id) {
+            Some(known) if partial => {
+                let before = (known.subject.clone(), known.updated, known.status);
+                known.subject = ticket.subject;
+                known.created = ticket.created.or(known.created);
+                known.updated = ticket.updated.or(known.updated);
+                known.url = ticket.url.or(known.url.take());
+                if ticket.status.is_some() {
+                    known.status = ticket.status;
+                }
+                if before != (known.subject.clone(), known.updated, known.status) {
+                    changed.insert(id);
+                }
+            }
+            Some(known) => {
+                if row_differs(known, &ticket) {
+                    changed.insert(id);
+                }
+                // The description of a search hit is absent: keep one a show gave.
+                if ticket.description.is_none() {
+                    ticket.description = known.description.take();
+                }
+                *known = ticket;
+                app.full.insert(id);
+            }
+            None => {
+                app.tickets.insert(id, ticket);
+                if !partial {
+                    app.full.insert(id);
+                }
+            }
+        }
+    }
+    // A status change in flight wins over what a refresh read before it landed.
+    for pending in app.pending_status.values() {
+        if let Some(ticket) = app.tickets.get_mut(&pending.ticket_id) {
+            ticket.status = Some(pending.wanted);
+        }
+    }
+    (ids, changed)
+}
+
+fn row_differs(a: &Ticket, b: &Ticket) -> bool {
+    a.subject != b.subject
+        || a.status != b.status
+        || a.priority != b.priority
+        || a.updated != b.updated
+        || a.assignee_id != b.assignee_id
+        || a.tags != b.tags
+}
+
+fn find_page_owner(app: &App, id: RequestId) -> Option<(ViewRef, Option<u32>)> {
+    for which in all_view_refs(app) {
+        let view = view_at(app, which)?;
+        if let Some((loading, page)) = view.loading
+            && loading == id
+        {
+            return Some((which, Some(page)));
+        }
+        if let Some(refresh) = &view.refresh
+            && refresh.requests.contains_key(&id)
+        {
+            return Some((which, None));
+        }
+    }
+    None
+}
+
+fn page_arrived(
+    app: &mut App,
+    id: RequestId,
+    result: Result<Page<crate::api::Ticket>, ApiError>,
+    out: &mut Vec<Command>,
+) {
+    // A page nobody waits for (a replaced search, a view reset since) is dropped.
+    let Some((which, page_no)) = find_page_owner(app, id) else {
+        return;
+    };
+    let page = match result {
+        Ok(page) => page,
+        Err(error) => return page_failed(app, which, id, error, out),
+    };
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let partial = view.is_search();
+    let implied = view.implied_status();
+    let Page {
+        items,
+        count,
+        next_page,
+        ..
+    } = page;
+    let got = items.len();
+    let (ids, changed) = upsert(app, items, partial, implied);
+    let Some(view) = view_mut(app, which) else {
+        return;
+    };
+    view.error = None;
+    match page_no {
+        Some(page_no) => {
+            view.loading = None;
+            let known: HashSet<u64> = view.ids.iter().copied().collect();
+            view.ids
+                .extend(ids.iter().copied().filter(|id| !known.contains(id)));
+            view.total = count.or(view.total);
+            view.pages_loaded = page_no;
+            let more = next_page.is_some()
+                || (got > 0 && count.is_some_and(|c| (view.ids.len() as u64) < c));
+            view.next_page = more.then_some(page_no + 1);
+        }
+        None => {
+            let Some(refresh) = &mut view.refresh else {
+                return;
+            };
+            let Some(page_no) = refresh.requests.remove(&id) else {
+                return;
+            };
+            if page_no == 1 {
+                refresh.total = count;
+            }
+            if page_no == refresh.pages_wanted {
+                refresh.more_after_last = next_page.is_some();
+            }
+            refresh.pages.insert(page_no, ids.clone());
+            if refresh.mark_changes {
+                view.changed.extend(changed.iter().copied());
+            }
+            if refresh.requests.is_empty() {
+                finish_refresh(view);
+            }
+        }
+    }
+    ensure_visible(app);
+    if partial && !app.show_forbidden {
+        enrich(app, &ids, out);
+    }
+    window_lookups(app, out);
+    if view_ref(app) == which {
+        prefetch(app, out);
+    }
+}
+
+/// All pages of a refresh are in: replace the rows, keeping the selection on its ticket.
+fn finish_refresh(view: &mut View) {
+    let Some(refresh) = view.refresh.take() else {
+        return;
+    };
+    let selected_id = view.selected_id();
+    let mut seen = HashSet::new();
+    let ids: Vec<u64> = refresh
+        .pages
+        .values()
+        .flatten()
+        .copied()
+        .filter(|id| seen.insert(*id))
+        .collect();
+    view.ids = ids;
+    view.total = refresh.total.or(view.total);
+    view.pages_loaded = refresh.pages_wanted;
+    view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
+    if let Some(selected_id) = selected_id
+        && let Some(index) = view.ids.iter().position(|id| *id == selected_id)
+    {
+        view.selected = index;
+    }
+    view.selected = view.selected.min(view.ids.len().saturating_sub(1));
+}
+
+fn page_failed(
+    app: &mut App,
+    which: ViewRef,
+    id: RequestId,
+    error: ApiError,
+    out: &mut Vec<Command>,
+) {
+    let lang = app.lang();
+    let is_list = view_at(app, which).is_some_and(|v| !v.is_search());
+    let has_fallback = view_at(app, which).is_some_and(|v| v.spec.fallback.is_some());
+    if matches!(error, ApiError::Forbidden(_)) && is_list && has_fallback {
+        return list_forbidden(app, out);
+    }
+    let message = i18n::api_error(lang, &error);
+    let Some(view) = view_mut(app, which) else {
+        return;
+    };
+    if view.loading.is_some_and(|(loading, _)| loading == id) {
+        view.loading = None;
+    }
+    if view
+        .refresh
+        .as_ref()
+        .is_some_and(|r| r.requests.contains_key(&id))
+    {
+        // Keep the rows shown; a later R tries again.
+        view.refresh = None;
+    }
+    view.error = Some(message.clone());
+    let name = view.spec.name.label(lang);
+    let text = if which == ViewRef::Search {
+        fill(lang, Msg::SearchFailed, &[&message])
+    } else {
+        fill(lang, Msg::LoadFailed, &[&name, &message])
+    };
+    notice(app, text, true);
+}
+
+/// The list call answered 403: this is an ordinary agent. Say so once and rebuild every
+/// list view from its fallback search; the user has nothing to do.
+fn list_forbidden(app: &mut App, out: &mut Vec<Command>) {
+    if !app.list_forbidden {
+        app.list_forbidden = true;
+        notice(app, Msg::ListForbidden.text(app.lang()).to_string(), false);
+    }
+    for index in 0..app.views.len() {
+        let view = &mut app.views[index];
+        if let (ViewSource::List(_), Some(fallback)) = (&view.spec.source, &view.spec.fallback) {
+            let spec = ViewSpec {
+                name: view.spec.name.clone(),
+                source: ViewSource::Search(fallback.clone()),
+                fallback: None,
+            };
+            let sort = view.sort;
+            let filter = view.date_filter;
+            *view = View::new(spec);
+            view.sort = sort;
+            view.date_filter = filter;
+            out.extend(fetch_page(app, ViewRef::Tab(index), 1));
+        }
+    }
+}
+
+/// Asks show many for rows that only a search described (admin only).
+fn enrich(app: &mut App, ids: &[u64], out: &mut Vec<Command>) {
+    let waiting: HashSet<u64> = app.enriching.values().flatten().copied().collect();
+    let wanted: Vec<u64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !app.full.contains(id) && !waiting.contains(id))
+        .collect();
+    if wanted.is_empty() {
+        return;
+    }
+    let id = app.request_id();
+    app.enriching.insert(id, wanted.clone());
+    out.push(Command::ShowMany { id, ids: wanted });
+}
+
+// ---------------------------------------------------------------------------------------
+// Navigation.
+
+fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
+    match app.pane() {
+        Pane::List | Pane::Prompt => {
+            let which = view_ref(app);
+            let Some(view) = view_mut(app, which) else {
+                return;
+            };
+            if view.ids.is_empty() {
+                return;
+            }
+            let last = view.ids.len() as i64 - 1;
+            let target = (view.selected as i64).saturating_add(delta).clamp(0, last);
+            view.selected = target as usize;
+            if let Some(id) = view.selected_id() {
+                view.changed.remove(&id);
+            }
+            ensure_visible(app);
+            prefetch(app, out);
+            window_lookups(app, out);
+        }
+        Pane::Detail => {
+            let max = crate::ui::detail::max_scroll(app);
+            if let Some(detail) = &mut app.detail {
+                let target = i64::from(detail.scroll).saturating_add(delta).clamp(0, max);
+                detail.scroll = u16::try_from(target).unwrap_or(u16::MAX);
+            }
+        }
+        Pane::Help => {
+            let max = crate::ui::help::max_scroll(app);
+            if let Some(Overlay::Help { scroll, .. }) = &mut app.overlay {
+                let target = i64::from(*scroll).saturating_add(delta).clamp(0, max);
+                *scroll = u16::try_from(target).unwrap_or(u16::MAX);
+            }
+        }
+        Pane::StatusMenu => {
+            if let Some(Overlay::StatusMenu { selected, .. }) = &mut app.overlay {
+                let last = TicketStatus::ALL.len() as i64 - 1;
+                *selected = (*selected as i64).saturating_add(delta).clamp(0, last) as usize;
+            }
+        }
+    }
+}
+
+/// Scrolls the current view so that the selection is on screen.
+fn ensure_visible(app: &mut App) {
+    let rows = app.list_rows();
+    let view = app.current_view_mut();
+    view.selected = view.selected.min(view.ids.len().saturating_sub(1));
+    if view.selected < view.offset {
+        view.offset = view.selected;
+    } else if view.selected >= view.offset + rows {
+        view.offset = view.selected + 1 - rows;
+    }
+    // Never leave blank rows at the bottom while rows above are hidden.
+    let max_offset = view.ids.len().saturating_sub(rows);
+    view.offset = view.offset.min(max_offset);
+}
+
+fn select_view(app: &mut App, index: usize, out: &mut Vec<Command>) {
+    app.search = None;
+    app.detail = None;
+    app.active = index;
+    let view = &app.views[index];
+    if !view.loaded() && !view.in_flight() {
+        out.extend(fetch_page(app, ViewRef::Tab(index), 1));
+    }
+    ensure_visible(app);
+    window_lookups(app, out);
+    prefetch(app, out);
+}
+
+fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    let view = app.current_view_mut();
+    view.sort = match view.sort {
+        None => Some(Sort {
+            field: SortField::Created,
+            order: SortOrder::Desc,
+        }),
+        Some(Sort { field, order }) => match field {
+            SortField::Created => Some(Sort {
+                field: SortField::Updated,
+                order,
+            }),
+            SortField::Updated => Some(Sort {
+                field: SortField::Status,
+                order,
+            }),
+            SortField::Status => None,
+        },
+    };
+    let search_status = view.is_search() && view.sort.is_some_and(|s| s.field == SortField::Status);
+    let text = sort_label(lang, view.sort);
+    let which = view_ref(app);
+    refresh_view(app, which, false, out);
+    if search_status {
+        notice(app, Msg::SearchNoStatusSort.text(lang).to_string(), false);
+    } else {
+        notice(app, fill(lang, Msg::SortBy, &[&text]), false);
+    }
+}
+
+fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    let view = app.current_view_mut();
+    view.sort = Some(match view.sort {
+        None => Sort {
+            field: SortField::Created,
+            order: SortOrder::Desc,
+        },
+        Some(sort) => Sort {
+            field: sort.field,
+            order: match sort.order {
+                SortOrder::Asc => SortOrder::Desc,
+                SortOrder::Desc => SortOrder::Asc,
+            },
+        },
+    });
+    let text = sort_label(lang, view.sort);
+    let which = view_ref(app);
+    refresh_view(app, which, false, out);
+    notice(app, fill(lang, Msg::SortBy, &[&text]), false);
+}
+
+/// "updated, descending" in the UI language.
+pub fn sort_label(lang: i18n::Lang, sort: Option<Sort>) -> String {
+    match sort {
+        None => Msg::SortDefault.text(lang).to_string(),
+        Some(sort) => {
+            let field = match sort.field {
+                SortField::Created => Msg::SortCreated,
+                SortField::Updated => Msg::SortUpdated,
+                SortField::Status => Msg::SortStatus,
+            };
+            let order = match sort.order {
+                SortOrder::Asc => Msg::SortAsc,
+                SortOrder::Desc => Msg::SortDesc,
+            };
+            format!("{}, {}", field.text(lang), order.text(lang))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Detail, status menu, copy.
+
+fn open_detail(app: &mut App, out: &mut Vec<Command>) {
+    let Some(ticket_id) = app.current_view().selected_id() else {
+        return;
+    };
+    let full = app.full.contains(&ticket_id);
+    let request = if app.show_forbidden {
+        None
+    } else {
+        let id = app.request_id();
+        out.push(Command::Show {
+            id,
+            ticket: ticket_id,
+        });
+        Some(id)
+    };
+    app.detail = Some(Detail {
+        ticket_id,
+        request,
+        full,
+        forbidden: app.show_forbidden,
+        not_found: false,
+        error: None,
+        scroll: 0,
+    });
+    detail_lookups(app, out);
+}
+
+fn back(app: &mut App) {
+    match app.pane() {
+        Pane::Help | Pane::StatusMenu => app.overlay = None,
+        Pane::Prompt => {
+            app.prompt = None;
+            ensure_visible(app);
+        }
+        Pane::Detail => app.detail = None,
+        Pane::List => {
+            // Leaving search results: back to the tab and the ticket the user came from.
+            if let Some(search) = app.search.take() {
+                let (tab, selected_id) = search.return_to;
+                app.active = tab.min(app.views.len().saturating_sub(1));
+                if let Some(selected_id) = selected_id {
+                    let view = &mut app.views[app.active];
+                    if let Some(index) = view.ids.iter().position(|id| *id == selected_id) {
+                        view.selected = index;
+                    }
+                }
+                ensure_visible(app);
+            }
+        }
+    }
+}
+
+/// The ticket an action applies to: the one in the detail, else the selected row.
+fn target_ticket(app: &App) -> Option<u64> {
+    match &app.detail {
+        Some(detail) => Some(detail.ticket_id),
+        None => app.current_view().selected_id(),
+    }
+}
+
+fn open_status_menu(app: &mut App) {
+    let Some(ticket_id) = target_ticket(app) else {
+        return notice(
+            app,
+            Msg::NoTicketSelected.text(app.lang()).to_string(),
+            false,
+        );
+    };
+    let current = app.tickets.get(&ticket_id).and_then(|t| t.status);
+    let selected = current
+        .and_then(|s| TicketStatus::ALL.iter().position(|x| *x == s))
+        .unwrap_or(0);
+    app.overlay = Some(Overlay::StatusMenu {
+        ticket_id,
+        selected,
+    });
+}
+
+/// Sets the status at once (optimistic) and sends the update; a failure puts it back.
+fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
+    let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
+        return;
+    };
+    let Some(ticket) = app.tickets.get_mut(&ticket_id) else {
+        return;
+    };
+    let previous = ticket.status;
+    if previous == Some(status) {
+        return;
+    }
+    ticket.status = Some(status);
+    let id = app.request_id();
+    app.pending_status.insert(
+        id,
+        PendingStatus {
+            ticket_id,
+            previous,
+            wanted: status,
+        },
+    );
+    out.push(Command::UpdateStatus {
+        id,
+        ticket: ticket_id,
+        status,
+    });
+}
+
+fn copy_url(app: &mut App, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    let Some(ticket_id) = target_ticket(app) else {
+        return notice(app, Msg::NoTicketSelected.text(lang).to_string(), false);
+    };
+    match app.tickets.get(&ticket_id).and_then(|t| t.url.clone()) {
+        Some(url) if !url.is_empty() => {
+            notice(app, fill(lang, Msg::Copied, &[&url]), false);
+            out.push(Command::Copy(url));
+        }
+        _ => notice(app, Msg::NoUrl.text(lang).to_string(), true),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Prompts.
+
+fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String, &mut usize)) {
+    if let Some(prompt) = &mut app.prompt {
+        edit(&mut prompt.text, &mut prompt.cursor);
+        prompt.error = None;
+    }
+}
+
+fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
+    let Some(prompt) = app.prompt.clone() else {
+        return;
+    };
+    let lang = app.lang();
+    match prompt.kind {
+        PromptKind::Search => {
+            let text = prompt.text.trim().to_string();
+            if text.is_empty() {
+                return set_prompt_error(app, Msg::QueryNothing.text(lang).to_string());
+            }
+            match SearchQuery::parse(&text) {
+                Err(error) => set_prompt_error(app, i18n::query_error(lang, &error)),
+                Ok(query) => {
+                    app.prompt = None;
+                    start_search(app, text, query, out);
+                }
+            }
+        }
+        PromptKind::Filter => match parse_date_filter(&prompt.text) {
+            Err(BadDateFilter) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
+            Ok(filter) => {
+                app.prompt = None;
+                let view = app.current_view_mut();
+                view.date_filter = filter;
+                let which = view_ref(app);
+                refresh_view(app, which, false, out);
+                let text = match filter {
+                    None => Msg::FilterCleared.text(lang).to_string(),
+                    Some(_) => fill(lang, Msg::FilterSet, &[prompt.text.trim()]),
+                };
+                notice(app, text, false);
+            }
+        },
+    }
+}
+
+fn set_prompt_error(app: &mut App, error: String) {
+    if let Some(prompt) = &mut app.prompt {
+        prompt.error = Some(error);
+    }
+}
+
+fn start_search(app: &mut App, text: String, query: SearchQuery, out: &mut Vec<Command>) {
+    // A new search from inside search results still returns to the original tab.
+    let return_to = match &app.search {
+        Some(search) => search.return_to,
+        None => (app.active, app.views[app.active].selected_id()),
+    };
+    let view = View::new(ViewSpec {
+        name: ViewName::Search(text.clone()),
+        source: ViewSource::Search(query),
+        fallback: None,
+    });
+    app.detail = None;
+    app.search = Some(SearchState {
+        text,
+        view,
+        return_to,
+    });
+    out.extend(fetch_page(app, ViewRef::Search, 1));
+}
+
+/// A date filter the user typed that is not `created|updated START..END`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadDateFilter;
+
+/// `created 2024-01-01..2024-02-01`, `updated 2024-03-01..`, `..2024-02-01`; empty clears.
+pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, BadDateFilter> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let (field, range) = match text.split_once(char::is_whitespace) {
+        Some((field, range)) => (field, range.trim()),
+        None => ("created", text),
+    };
+    let field = match field.to_ascii_lowercase().as_str() {
+        "created" | "c" | "创建" => SortField::Created,
+        "updated" | "u" | "更新" => SortField::Updated,
+        _ => return Err(BadDateFilter),
+    };
+    let (from, to) = range.split_once("..").ok_or(BadDateFilter)?;
+    let date = |s: &str| -> Result<Option<NaiveDate>, BadDateFilter> {
+        let s = s.trim();
+        if s.is_empty() {
+            Ok(None)
+        } else {
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Some)
+                .map_err(|_| BadDateFilter)
+        }
+    };
+    let (from, to) = (date(from)?, date(to)?);
+    if from.is_none() && to.is_none() {
+        return Err(BadDateFilter);
+    }
+    Ok(Some(DateFilter { field, from, to }))
+}
+
+// ---------------------------------------------------------------------------------------
+// Lookups.
+
+fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
+    let lookups = &mut app.lookups;
+    let known = match key {
+        LookupKey::Agents => lookups.agents_list.is_some(),
+        LookupKey::FieldDefs => lookups.field_defs.is_some(),
+        LookupKey::Agent(id) => {
+            // The agents list answers these, unless it failed.
+            lookups.agents.contains_key(&id) || matches!(lookups.agents_list, Some(Lookup::Pending))
+        }
+        LookupKey::Group(id) => lookups.groups.contains_key(&id),
+        LookupKey::Contact(id) => lookups.contacts.contains_key(&id),
+        LookupKey::Company(id) => lookups.companies.contains_key(&id),
+    };
+    if known {
+        return;
+    }
+    match key {
+        LookupKey::Agents => lookups.agents_list = Some(Lookup::Pending),
+        LookupKey::FieldDefs => lookups.field_defs = Some(Lookup::Pending),
+        LookupKey::Agent(id) => {
+            lookups.agents.insert(id, Lookup::Pending);
+        }
+        LookupKey::Group(id) => {
+            lookups.groups.insert(id, Lookup::Pending);
+        }
+        LookupKey::Contact(id) => {
+            lookups.contacts.insert(id, Lookup::Pending);
+        }
+        LookupKey::Company(id) => {
+            lookups.companies.insert(id, Lookup::Pending);
+        }
+    }
+    let id = app.request_id();
+    app.lookups.in_flight.insert(id, key);
+    out.push(Command::Lookup { id, key });
+}
+
+/// Names for the rows on screen (contacts and assignees), fetched once each.
+fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
+    let rows = app.list_rows();
+    let view = app.current_view();
+    let mut keys = Vec::new();
+    for id in view.ids.iter().skip(view.offset).take(rows) {
+        if let Some(ticket) = app.tickets.get(id) {
+            if let Some(contact) = ticket.contact_id {
+                keys.push(LookupKey::Contact(contact));
+            }
+            if let Some(agent) = ticket.assignee_id {
+                keys.push(LookupKey::Agent(agent));
+            }
+        }
+    }
+    for key in keys {
+        want_lookup(app, key, out);
+    }
+}
+
+/// Names for every id the detail shows.
+fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
+    let Some(detail) = &app.detail else {
+        return;
+    };
+    let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
+        return;
+    };
+    let mut keys = Vec::new();
+    if let Some(id) = ticket.contact_id {
+        keys.push(LookupKey::Contact(id));
+        if let Some(company) = app.lookups.contact(id).and_then(|c| c.company_id) {
+            keys.push(LookupKey::Company(company));
+        }
+    }
+    for id in ticket
+        .assignee_id
+        .iter()
+        .chain(ticket.creator_id.iter())
+        .chain(ticket.cc_user_ids.iter())
+    {
+        keys.push(LookupKey::Agent(*id));
+    }
+    for id in ticket.group_id.iter().chain(ticket.cc_group_ids.iter()) {
+        keys.push(LookupKey::Group(*id));
+    }
+    for key in keys {
+        want_lookup(app, key, out);
+    }
+}
+
+fn lookup_arrived(
+    app: &mut App,
+    id: RequestId,
+    key: LookupKey,
+    result: Result<LookupValue, ApiError>,
+    out: &mut Vec<Command>,
+) {
+    if app.lookups.in_flight.remove(&id).is_none() {
+        return;
+    }
+    let lookups = &mut app.lookups;
+    match (key, result) {
+        (_, Ok(LookupValue::Agents(agents))) => {
+            for agent in agents {
+                lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
+            }
+            lookups.agents_list = Some(Lookup::Ready(()));
+            // Agents asked for while the list was pending and missing from it.
+            lookups.agents.retain(|_, v| !matches!(v, Lookup::Pending));
+        }
+        (_, Ok(LookupValue::FieldDefs(defs))) => lookups.field_defs = Some(Lookup::Ready(defs)),
+        (_, Ok(LookupValue::Agent(agent))) => {
+            lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
+        }
+        (_, Ok(LookupValue::Group(group))) => {
+            lookups.groups.insert(group.id, Lookup::Ready(group.name));
+        }
+        (_, Ok(LookupValue::Contact(contact))) => {
+            lookups.contacts.insert(contact.id, Lookup::Ready(contact));
+        }
+        (_, Ok(LookupValue::Company(company))) => {
+            lookups
+                .companies
+                .insert(company.id, Lookup::Ready(company.name));
+        }
+        // A failed or forbidden lookup shows the id; it is not worth an error line.
+        (LookupKey::Agents, Err(_)) => lookups.agents_list = Some(Lookup::Failed),
+        (LookupKey::FieldDefs, Err(_)) => lookups.field_defs = Some(Lookup::Failed),
+        (LookupKey::Agent(id), Err(_)) => {
+            lookups.agents.insert(id, Lookup::Failed);
+        }
+        (LookupKey::Group(id), Err(_)) => {
+            lookups.groups.insert(id, Lookup::Failed);
+        }
+        (LookupKey::Contact(id), Err(_)) => {
+            lookups.contacts.insert(id, Lookup::Failed);
+        }
+        (LookupKey::Company(id), Err(_)) => {
+            lookups.companies.insert(id, Lookup::Failed);
+        }
+    }
+    window_lookups(app, out);
+    detail_lookups(app, out);
+}
+
+// ---------------------------------------------------------------------------------------
+// Worker results.
+
+fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    match event {
+        WorkerEvent::Page { id, result } => page_arrived(app, id, result, out),
+        WorkerEvent::ShownMany { id, result } => {
+            if app.enriching.remove(&id).is_none() {
+                return;
+            }
+            match result {
+                Ok(shown) => {
+                    upsert(app, shown.tickets, false, None);
+                    window_lookups(app, out);
+                }
+                Err(ApiError::Forbidden(_)) => app.show_forbidden = true,
+                // Rows keep what the search gave; the detail retries with show.
+                Err(_) => {}
+            }
+        }
+        WorkerEvent::Shown { id, ticket, result } => {
+            let Some(detail) = &mut app.detail else {
+                return;
+            };
+            if detail.request != Some(id) || detail.ticket_id != ticket {
+                return;
+            }
+            detail.request = None;
+            match result {
+                Ok(full) => {
+                    detail.full = true;
+                    detail.error = None;
+                    upsert(app, vec![full], false, None);
+                    detail_lookups(app, out);
+                }
+                Err(ApiError::Forbidden(_)) => {
+                    detail.forbidden = true;
+                    app.show_forbidden = true;
+                }
+                Err(ApiError::NotFound(_)) => detail.not_found = true,
+                Err(error) => {
+                    let message = i18n::api_error(lang, &error);
+                    detail.error = Some(message.clone());
+                    notice(
+                        app,
+                        fill(lang, Msg::ShowFailed, &[&ticket.to_string(), &message]),
+                        true,
+                    );
+                }
+            }
+        }
+        WorkerEvent::Updated { id, ticket, result } => {
+            let Some(pending) = app.pending_status.remove(&id) else {
+                return;
+            };
+            let wanted = i18n::status_label(lang, pending.wanted);
+            match result {
+                Ok(answer) => {
+                    if let Some(known) = app.tickets.get_mut(&ticket) {
+                        known.updated = answer.updated.or(known.updated);
+                        // The server's word on the status, unless another change is queued.
+                        let queued = app.pending_status.values().any(|p| p.ticket_id == ticket);
+                        if !queued && let Some(status) = answer.status {
+                            known.status = Some(status);
+                        }
+                    }
+                    notice(
+                        app,
+                        fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
+                        false,
+                    );
+                }
+                Err(error) => {
+                    let previous = pending
+                        .previous
+                        .map(|s| i18n::status_label(lang, s))
+                        .unwrap_or_else(|| Msg::None_.text(lang).to_string());
+                    if let Some(known) = app.tickets.get_mut(&ticket)
+                        && known.status == Some(pending.wanted)
+                    {
+                        known.status = pending.previous;
+                    }
+                    let reason = i18n::api_error(lang, &error);
+                    notice(
+                        app,
+                        fill(
+                            lang,
+                            Msg::StatusChangeFailed,
+                            &[&ticket.to_string(), &wanted, &reason, &previous],
+                        ),
+                        true,
+                    );
+                }
+            }
+        }
+        WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
+    }
+}

@@ -1,1 +1,0 @@
-//! Configuration, profiles and credentials. (Issue 2 starts it; issue 5 completes it.)

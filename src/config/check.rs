@@ -1,0 +1,163 @@
+//! `gongdan config path` and `gongdan config check`.
+
+use std::io::Write;
+
+use super::credentials::PromptPolicy;
+use super::profile::{ResolveOptions, Resolved, Source};
+use super::{ConfigError, default_config_path, log_dir, state_dir};
+use crate::api::{Client, ClientConfig, SearchQuery};
+
+/// `gongdan config ...`
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config file, the state and the logs are.
+    Path,
+    /// Load the config, resolve the profile and its credentials, try one signed-in call,
+    /// and print each value with where it came from.
+    Check,
+}
+
+/// Runs a `config` subcommand, printing to stdout.
+pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), ConfigError> {
+    let mut out = std::io::stdout().lock();
+    match args.action {
+        ConfigAction::Path => print_paths(&opts, &mut out),
+        ConfigAction::Check => {
+            let level = opts.log_level.as_ref().map(|g| g.value.as_str());
+            let _log = super::init_logging(level)?;
+            let report = check(&opts, PromptPolicy::IfTerminal, &mut out).await?;
+            if report.signed_in {
+                Ok(())
+            } else {
+                Err(ConfigError::Check(
+                    "config check found a problem (see above)".into(),
+                ))
+            }
+        }
+    }
+}
+
+fn io(err: std::io::Error) -> ConfigError {
+    ConfigError::Check(format!("cannot write the report: {err}"))
+}
+
+/// Prints the config file, state and log locations.
+pub fn print_paths(opts: &ResolveOptions, out: &mut impl Write) -> Result<(), ConfigError> {
+    let (config, source) = match &opts.config_path {
+        Some(given) => (given.value.clone(), given.source.clone()),
+        None => (default_config_path()?, Source::Default),
+    };
+    let exists = if config.exists() { "" } else { " (absent)" };
+    writeln!(out, "config file  {}{exists}  [{source}]", config.display()).map_err(io)?;
+    writeln!(out, "state dir    {}", state_dir()?.display()).map_err(io)?;
+    writeln!(out, "log dir      {}", log_dir()?.display()).map_err(io)?;
+    Ok(())
+}
+
+/// What `config check` found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    pub resolved: Option<Resolved>,
+    /// The credential was found and the server accepted it.
+    pub signed_in: bool,
+}
+
+/// Loads, resolves, finds the credential, tries one call; prints as it goes, so that what
+/// was found before a failure is still shown.
+pub async fn check(
+    opts: &ResolveOptions,
+    prompt: PromptPolicy,
+    out: &mut impl Write,
+) -> Result<CheckReport, ConfigError> {
+    let resolved = match super::resolve(opts) {
+        Ok(resolved) => resolved,
+        Err(err) => {
+            tracing::warn!(error = %err, "config check: the configuration does not load");
+            writeln!(out, "error: {err}").map_err(io)?;
+            return Ok(CheckReport {
+                resolved: None,
+                signed_in: false,
+            });
+        }
+    };
+    for warning in &resolved.warnings {
+        writeln!(out, "warning: {warning}").map_err(io)?;
+    }
+    let width = resolved
+        .sources
+        .iter()
+        .map(|e| e.key.len())
+        .max()
+        .unwrap_or(0);
+    for entry in &resolved.sources {
+        writeln!(
+            out,
+            "{:width$}  {}  [{}]",
+            entry.key, entry.value, entry.source
+        )
+        .map_err(io)?;
+    }
+    tracing::info!(
+        profile = resolved.profile_name.as_deref().unwrap_or("-"),
+        base_url = resolved.connection.base_url.as_deref().unwrap_or("-"),
+        "config check: resolved"
+    );
+    out.flush().map_err(io)?;
+
+    let (config, credential) = match resolved.connect(prompt) {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::warn!(error = %err, "config check: no credential");
+            writeln!(out, "error: {err}").map_err(io)?;
+            return Ok(CheckReport {
+                resolved: Some(resolved),
+                signed_in: false,
+            });
+        }
+    };
+    writeln!(out, "credential found: {}", credential.source).map_err(io)?;
+    tracing::info!(client = ?config, source = %credential.source, "config check: signing in");
+
+    let signed_in = match probe_sign_in(&config).await {
+        Ok(summary) => {
+            tracing::info!(%summary, "config check: signed in");
+            writeln!(out, "sign-in: ok ({summary})").map_err(io)?;
+            true
+        }
+        Err(problem) => {
+            tracing::warn!(%problem, "config check: sign-in failed");
+            writeln!(out, "sign-in: FAILED: {problem}").map_err(io)?;
+            false
+        }
+    };
+    Ok(CheckReport {
+        resolved: Some(resolved),
+        signed_in,
+    })
+}
+
+/// One signed-in call every role may make: a search for `1`, one result a page, through
+/// the same client the console uses (so the same http refusal, CA file, token exchange and
+/// error messages), without retries: a check reports an outage instead of waiting it out.
+pub async fn probe_sign_in(config: &ClientConfig) -> Result<String, String> {
+    let mut config = config.clone();
+    config.retry.max_attempts = 1;
+    let client = Client::new(config).map_err(|err| err.to_string())?;
+    let query = SearchQuery::new()
+        .word("1")
+        .map_err(|err| err.to_string())?
+        .per_page(1);
+    match client.search(&query).await {
+        Ok(page) => Ok(match page.count {
+            Some(count) => format!("a search for \"1\" answered {count} tickets"),
+            None => "a search for \"1\" answered".to_string(),
+        }),
+        Err(err) => Err(err.to_string()),
+    }
+}

@@ -1,0 +1,445 @@
+//! Credentials: the secret of the password or the API secret, found in this order:
+//! the environment (`GONGDAN_PASSWORD`, or `GONGDAN_SECRET` for token auth), the config
+//! file's `password` (only in a file that its owner alone can read), `password_command`,
+//! and a hidden prompt on the terminal. The OS keyring is not consulted (headless jump
+//! hosts have none). Secrets live in memory only, inside [`Secret`].
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use super::ConfigError;
+use super::file::AuthKind;
+
+/// A password or API secret. `Debug` and `Display` never show it, so neither a log line, a
+/// panic message nor an error string can carry it by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SecretVisitor)
+    }
+}
+
+/// Takes a string; for anything else says what was expected without quoting the value
+/// (serde's default message would: `invalid type: integer `123456``).
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn refuse<E: serde::de::Error>() -> E {
+        E::custom("expected the secret as a string in quotes")
+    }
+}
+
+impl serde::de::Visitor<'_> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the secret as a string in quotes")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+        Ok(Secret::new(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Secret, E> {
+        Ok(Secret(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+}
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one place that sends it (the client's auth header).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<secret>")
+    }
+}
+
+/// Environment variables holding a secret.
+pub const PASSWORD_ENV: &str = "GONGDAN_PASSWORD";
+pub const SECRET_ENV: &str = "GONGDAN_SECRET";
+
+/// Where the secret came from (shown by `config check`; never the secret itself).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialSource {
+    Env(&'static str),
+    /// `password` in the config file.
+    File,
+    /// `password_command`, as written.
+    Command(String),
+    Prompt,
+}
+
+impl std::fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CredentialSource::Env(var) => write!(f, "environment variable {var}"),
+            CredentialSource::File => f.write_str("`password` in the config file"),
+            CredentialSource::Command(command) => write!(f, "password_command `{command}`"),
+            CredentialSource::Prompt => f.write_str("typed at the prompt"),
+        }
+    }
+}
+
+/// Everything needed to find the secret, gathered at resolution; nothing is run or asked
+/// until [`CredentialPlan::obtain`].
+#[derive(Debug, Clone, Default)]
+pub struct CredentialPlan {
+    pub auth: AuthKind,
+    /// The account (password auth) or the SecretID (token auth), for the prompt.
+    pub login: Option<String>,
+    /// The host, for the prompt.
+    pub host: Option<String>,
+    /// `GONGDAN_PASSWORD` / `GONGDAN_SECRET` as read at start.
+    pub env_password: Option<Secret>,
+    pub env_secret: Option<Secret>,
+    pub file_password: Option<Secret>,
+    pub password_command: Option<String>,
+}
+
+/// Whether the hidden prompt may be used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptPolicy {
+    /// Ask on the terminal when stdin is one; otherwise fail with a clear error.
+    IfTerminal,
+    /// Never ask (tests, scripts).
+    Never,
+}
+
+/// A secret and where it came from.
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub secret: Secret,
+    pub source: CredentialSource,
+}
+
+impl CredentialPlan {
+    /// The name of the environment variable consulted for this auth kind.
+    pub fn env_var(&self) -> &'static str {
+        match self.auth {
+            AuthKind::Password => PASSWORD_ENV,
+            AuthKind::Token => SECRET_ENV,
+        }
+    }
+
+    /// Which source would be used, without running a command or asking.
+    pub fn planned_source(&self) -> Option<CredentialSource> {
+        let env = match self.auth {
+            AuthKind::Password => &self.env_password,
+            AuthKind::Token => &self.env_secret,
+        };
+        if env.as_ref().is_some_and(|s| !s.is_empty()) {
+            Some(CredentialSource::Env(self.env_var()))
+        } else if self.file_password.is_some() {
+            Some(CredentialSource::File)
+        } else {
+            self.password_command
+                .as_ref()
+                .map(|c| CredentialSource::Command(c.clone()))
+        }
+    }
+
+    /// Finds the secret: environment, file, command, then the prompt.
+    pub fn obtain(&self, prompt: PromptPolicy) -> Result<Credential, ConfigError> {
+        match self.planned_source() {
+            Some(CredentialSource::Env(var)) => {
+                let secret = match self.auth {
+                    AuthKind::Password => self.env_password.clone(),
+                    AuthKind::Token => self.env_secret.clone(),
+                };
+                if let Some(secret) = secret {
+                    return Ok(Credential {
+                        secret,
+                        source: CredentialSource::Env(var),
+                    });
+                }
+            }
+            Some(CredentialSource::File) => {
+                if let Some(secret) = self.file_password.clone() {
+                    return Ok(Credential {
+                        secret,
+                        source: CredentialSource::File,
+                    });
+                }
+            }
+            Some(CredentialSource::Command(command)) => {
+                let secret = run_password_command(&command)?;
+                return Ok(Credential {
+                    secret,
+                    source: CredentialSource::Command(command),
+                });
+            }
+            Some(CredentialSource::Prompt) | None => {}
+        }
+        self.prompt(prompt)
+    }
+
+    fn prompt(&self, policy: PromptPolicy) -> Result<Credential, ConfigError> {
+        let what = match self.auth {
+            AuthKind::Password => "password",
+            AuthKind::Token => "API secret",
+        };
+        if policy == PromptPolicy::Never || !std::io::stdin().is_terminal() {
+            return Err(ConfigError::NoCredential {
+                what,
+                env_var: self.env_var(),
+            });
+        }
+        let login = self.login.as_deref().unwrap_or("?");
+        let host = self.host.as_deref().unwrap_or("?");
+        let typed = read_hidden(&format!("{what} for {login} at {host}: "))
+            .map_err(|err| ConfigError::Prompt(err.to_string()))?
+            .ok_or(ConfigError::PromptCancelled)?;
+        if typed.is_empty() {
+            return Err(ConfigError::NoCredential {
+                what,
+                env_var: self.env_var(),
+            });
+        }
+        Ok(Credential {
+            secret: Secret::new(typed),
+            source: CredentialSource::Prompt,
+        })
+    }
+}
+
+/// Restores the terminal's mode however the prompt ends.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> std::io::Result<RawMode> {
+        crossterm::terminal::enable_raw_mode()?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Reads a line from the terminal without echo. Echo is off (raw mode) before the prompt is
+/// written, so nothing typed after the prompt appears can show. `None`: cancelled with
+/// Esc, Ctrl-C or Ctrl-D. The prompt goes to stderr, so `config check > report` works.
+fn read_hidden(prompt: &str) -> std::io::Result<Option<String>> {
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    let raw = RawMode::enable()?;
+    let mut stderr = std::io::stderr();
+    write!(stderr, "{prompt}")?;
+    stderr.flush()?;
+    let mut typed = String::new();
+    let outcome = loop {
+        let Event::Key(key) = event::read()? else {
+            continue;
+        };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => break Some(typed),
+            KeyCode::Char('c' | 'd') if control => break None,
+            KeyCode::Char('u') if control => typed.clear(),
+            KeyCode::Esc => break None,
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Char(c) if !control => typed.push(c),
+            _ => {}
+        }
+    };
+    drop(raw);
+    // Raw mode swallowed the Enter: end the prompt's line.
+    writeln!(stderr)?;
+    Ok(outcome)
+}
+
+/// Runs `sh -c COMMAND`; the first line of its output is the secret. Stdin and the terminal
+/// stay available to the command (gpg's pinentry, `op` sign-in).
+pub fn run_password_command(command: &str) -> Result<Secret, ConfigError> {
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg(command)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|err| ConfigError::PasswordCommand {
+            command: command.to_string(),
+            problem: format!("could not be started: {err}"),
+        })?;
+    if !output.status.success() {
+        let status = match output.status.code() {
+            Some(code) => format!("exit status {code}"),
+            None => "killed by a signal".to_string(),
+        };
+        let stderr = stderr_excerpt(&output.stderr);
+        return Err(ConfigError::PasswordCommand {
+            command: command.to_string(),
+            problem: if stderr.is_empty() {
+                format!("failed ({status})")
+            } else {
+                format!("failed ({status}): {stderr}")
+            },
+        });
+    }
+    // Stdout is the secret: it is never quoted in an error, only its first line kept.
+    let stdout = String::from_utf8(output.stdout).map_err(|_| ConfigError::PasswordCommand {
+        command: command.to_string(),
+        problem: "printed something that is not UTF-8 text".to_string(),
+    })?;
+    let first = stdout.lines().next().unwrap_or("").trim_end_matches('\r');
+    if first.is_empty() {
+        return Err(ConfigError::PasswordCommand {
+            command: command.to_string(),
+            problem: "printed nothing on its first line (expected the secret there)".to_string(),
+        });
+    }
+    Ok(Secret::new(first))
+}
+
+/// The start of a command's stderr, made inert and short.
+fn stderr_excerpt(stderr: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stderr);
+    let text = crate::text::clean(text.trim());
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() > 200 {
+        let cut: String = one_line.chars().take(200).collect();
+        format!("{cut}…")
+    } else {
+        one_line
+    }
+}
+
+/// A password may sit in the config file only if no one but its owner can read the file.
+#[cfg(unix)]
+pub fn check_password_file_mode(path: &Path) -> Result<(), ConfigError> {
+    use std::os::unix::fs::PermissionsExt;
+    let metadata = std::fs::metadata(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mode = metadata.permissions().mode() & 0o777;
+    if mode & 0o077 != 0 {
+        return Err(ConfigError::PasswordFileReadable {
+            path: path.to_path_buf(),
+            mode,
+        });
+    }
+    Ok(())
+}
+
+/// Other platforms have no mode bits to check.
+#[cfg(not(unix))]
+pub fn check_password_file_mode(_path: &Path) -> Result<(), ConfigError> {
+    Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_is_redacted() {
+        let secret = Secret::new("hunter2");
+        assert_eq!(format!("{secret:?}"), "Secret(<redacted>)");
+        assert_eq!(format!("{secret}"), "<secret>");
+        let plan = CredentialPlan {
+            file_password: Some(secret.clone()),
+            env_password: Some(secret),
+            ..CredentialPlan::default()
+        };
+        assert!(!format!("{plan:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn env_wins_over_file_and_command() {
+        let plan = CredentialPlan {
+            env_password: Some(Secret::new("from-env")),
+            file_password: Some(Secret::new("from-file")),
+            password_command: Some("echo from-command".into()),
+            ..CredentialPlan::default()
+        };
+        let credential = plan.obtain(PromptPolicy::Never).unwrap();
+        assert_eq!(credential.secret.expose(), "from-env");
+        assert_eq!(credential.source, CredentialSource::Env(PASSWORD_ENV));
+    }
+
+    #[test]
+    fn token_auth_reads_gongdan_secret_not_password() {
+        let plan = CredentialPlan {
+            auth: AuthKind::Token,
+            env_password: Some(Secret::new("a-password")),
+            password_command: Some("echo from-command".into()),
+            ..CredentialPlan::default()
+        };
+        let credential = plan.obtain(PromptPolicy::Never).unwrap();
+        assert_eq!(credential.secret.expose(), "from-command");
+        let plan = CredentialPlan {
+            env_secret: Some(Secret::new("api-secret")),
+            ..plan
+        };
+        let credential = plan.obtain(PromptPolicy::Never).unwrap();
+        assert_eq!(credential.secret.expose(), "api-secret");
+        assert_eq!(credential.source, CredentialSource::Env(SECRET_ENV));
+    }
+
+    #[test]
+    fn empty_env_falls_through() {
+        let plan = CredentialPlan {
+            env_password: Some(Secret::new("")),
+            password_command: Some("echo from-command".into()),
+            ..CredentialPlan::default()
+        };
+        let credential = plan.obtain(PromptPolicy::Never).unwrap();
+        assert_eq!(credential.secret.expose(), "from-command");
+    }
+
+    #[test]
+    fn no_source_and_no_prompt_is_a_clear_error() {
+        let err = CredentialPlan::default()
+            .obtain(PromptPolicy::Never)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("GONGDAN_PASSWORD"), "{err}");
+        assert!(err.contains("password_command"), "{err}");
+    }
+}

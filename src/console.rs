@@ -1,0 +1,140 @@
+//! Starting the console: where to connect and as whom (config, flags, or the demo
+//! sandbox), the password (found by the config module before the screen opens), logging to
+//! a file, then the terminal and the event loop.
+
+use std::io;
+use std::time::Duration;
+
+use crate::api::{Auth, Client, ClientConfig, SearchQuery};
+use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
+use crate::cli::{Cli, DemoRole};
+use crate::config::{Language, PromptPolicy, ResolveOptions, ViewDef, ViewKind};
+use crate::sandbox::SandboxOptions;
+use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
+use crate::ui::i18n::Lang;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// Where to connect and what to show in the status bar; holds the demo sandbox alive.
+pub struct Target {
+    pub client: ClientConfig,
+    pub account_label: String,
+    /// The in-process sandbox of `--demo`, kept running while the console is open.
+    pub sandbox: Option<crate::sandbox::Sandbox>,
+}
+
+/// Runs the console until the user quits; the terminal is restored on every way out.
+pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
+    // Logs go to a file, never to the terminal; a console without logs still works.
+    let log_level = options.log_level.as_ref().map(|given| given.value.clone());
+    let _log_guard = crate::config::init_logging(log_level.as_deref()).ok();
+    let resolved = crate::config::resolve(&options)?;
+    let lang = match resolved.language {
+        Some(Language::Zh) => Lang::Zh,
+        Some(Language::En) => Lang::En,
+        None => Lang::from_env(),
+    };
+    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (extra_views, mut warnings) = views_from_config(&resolved.views);
+    warnings.extend(resolved.warnings.iter().cloned());
+    let target = if cli.demo {
+        demo_target(cli.demo_role).await?
+    } else {
+        // The password (environment, file, password_command, hidden prompt) is found
+        // before the screen opens.
+        let (client, _credential) = resolved.connect(PromptPolicy::IfTerminal)?;
+        Target {
+            client,
+            account_label: resolved.account_label(),
+            sandbox: None,
+        }
+    };
+    let client = Client::new(target.client.clone())?;
+    let auto_refresh = resolved.ui.auto_refresh_secs;
+    let settings = Settings {
+        lang,
+        color,
+        account_label: target.account_label.clone(),
+        per_page: target.client.per_page,
+        auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
+        extra_views,
+        display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
+        startup_notice: warnings.first().cloned(),
+    };
+    let concurrency = target.client.concurrency;
+    let (commands, results) = crate::worker::spawn(client, concurrency);
+    let mut app = App::new(settings, server_now());
+
+    let (mut terminal, guard) = setup_terminal()?;
+    let events = crossterm::event::EventStream::new();
+    let mut clipboard = io::stdout();
+    let mut shutdown = Box::pin(shutdown_signal());
+    let result = run_loop(
+        &mut terminal,
+        &mut app,
+        events,
+        results,
+        Outputs {
+            worker: commands,
+            clipboard: &mut clipboard,
+        },
+        Duration::from_millis(200),
+        &server_now,
+        shutdown.as_mut(),
+    )
+    .await;
+    drop(terminal);
+    drop(guard);
+    drop(target.sandbox);
+    result?;
+    Ok(())
+}
+
+/// Views from the config file, after the defaults; a search that does not parse is left
+/// out with a warning.
+fn views_from_config(defs: &[ViewDef]) -> (Vec<ViewSpec>, Vec<String>) {
+    let mut views = Vec::new();
+    let mut warnings = Vec::new();
+    for def in defs {
+        let source = match &def.kind {
+            ViewKind::List(query) => ViewSource::List(query.clone()),
+            ViewKind::Search(text) => match SearchQuery::parse(text) {
+                Ok(query) => ViewSource::Search(query),
+                Err(error) => {
+                    warnings.push(format!("view {:?}: {error}", def.name));
+                    continue;
+                }
+            },
+        };
+        views.push(ViewSpec {
+            name: ViewName::Custom(def.name.clone()),
+            source,
+            fallback: None,
+        });
+    }
+    (views, warnings)
+}
+
+/// `--demo`: the sandbox in-process on a free loopback port, signed in as admin or agent.
+/// It prints nothing: the screen belongs to the console.
+async fn demo_target(role: DemoRole) -> Result<Target, Error> {
+    let options = SandboxOptions::default();
+    let account = match role {
+        DemoRole::Admin => options.admin.clone(),
+        DemoRole::Agent => options.agent.clone(),
+    };
+    let sandbox = crate::sandbox::start(options).await?;
+    let mut client = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: account.account.clone(),
+            password: account.password.clone(),
+        },
+    );
+    client.allow_insecure_http = true;
+    Ok(Target {
+        client,
+        account_label: format!("demo: {}", account.account),
+        sandbox: Some(sandbox),
+    })
+}

@@ -1,0 +1,224 @@
+//! The terminal side of the console: setting the terminal up and restoring it on every way
+//! out (quit, Ctrl-C, SIGTERM/SIGHUP, error, panic), and the event loop that feeds `update`.
+
+use std::io::{self, Write};
+use std::pin::Pin;
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use crossterm::event::{Event, MouseEventKind};
+use futures::{FutureExt, Stream, StreamExt};
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc;
+
+use crate::app::keymap::action_for_key;
+use crate::app::{Action, App, Command, WorkerEvent, update};
+
+/// What the loop did, so a test can check that it draws once per batch of input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoopStats {
+    pub draws: u64,
+    /// Batches of terminal input handled (each batch drains everything queued).
+    pub input_batches: u64,
+    pub input_events: u64,
+}
+
+/// The hours the server's dates are ahead of UTC (the vendor is in China: UTC+8).
+pub const SERVER_OFFSET_HOURS: i64 = 8;
+
+/// The wall clock in the server's zone, so that "3m ago" compares like with like; the
+/// detail converts absolute dates to the display zone.
+pub fn server_now() -> NaiveDateTime {
+    chrono::Utc::now().naive_utc() + chrono::Duration::hours(SERVER_OFFSET_HOURS)
+}
+
+/// Maps one terminal event to an action, if it means one.
+pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(key) => action_for_key(app, key),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollDown => Some(Action::Wheel(3)),
+            MouseEventKind::ScrollUp => Some(Action::Wheel(-3)),
+            _ => None,
+        },
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        _ => None,
+    }
+}
+
+/// Where the loop's side effects go.
+pub struct Outputs<'a> {
+    /// Requests for the worker.
+    pub worker: mpsc::UnboundedSender<Command>,
+    /// Where OSC 52 clipboard writes go (the terminal).
+    pub clipboard: &'a mut dyn Write,
+}
+
+fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>) {
+    for command in update(app, action) {
+        match command {
+            Command::Copy(text) => {
+                // OSC 52 works over SSH; a terminal that ignores it just does nothing.
+                let encoded =
+                    base64::Engine::encode(&base64::engine::general_purpose::STANDARD, text);
+                let _ = write!(outputs.clipboard, "\x1b]52;c;{encoded}\x07");
+                let _ = outputs.clipboard.flush();
+            }
+            other => {
+                if outputs.worker.send(other).is_err() {
+                    tracing::warn!("the worker has stopped; a request was not sent");
+                }
+            }
+        }
+    }
+}
+
+/// The event loop: `select!`s over terminal input, worker results, a tick and shutdown.
+/// All queued input is handled before drawing, and it draws only when the state changed.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_loop<B, E>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    mut events: E,
+    mut results: mpsc::UnboundedReceiver<WorkerEvent>,
+    mut outputs: Outputs<'_>,
+    tick_every: Duration,
+    clock: &dyn Fn() -> NaiveDateTime,
+    shutdown: Pin<&mut (dyn std::future::Future<Output = ()> + Send)>,
+) -> io::Result<LoopStats>
+where
+    B: Backend,
+    B::Error: std::error::Error + Send + Sync + 'static,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    let mut stats = LoopStats::default();
+    let mut shutdown = shutdown;
+    let size = terminal.size().map_err(io::Error::other)?;
+    app.now = clock();
+    dispatch(
+        app,
+        Action::Resize {
+            width: size.width,
+            height: size.height,
+        },
+        &mut outputs,
+    );
+    dispatch(app, Action::Start, &mut outputs);
+    // The first tick comes one period after start, not at once.
+    let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + tick_every, tick_every);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        if app.quit {
+            break;
+        }
+        if app.dirty {
+            terminal
+                .draw(|frame| crate::ui::draw(frame, app))
+                .map_err(io::Error::other)?;
+            app.dirty = false;
+            stats.draws += 1;
+        }
+        tokio::select! {
+            event = events.next() => {
+                let Some(event) = event else { break };
+                stats.input_batches += 1;
+                let mut next = Some(event);
+                // Drain everything already queued before drawing again.
+                while let Some(event) = next {
+                    let event = event?;
+                    stats.input_events += 1;
+                    if let Some(action) = action_for_event(app, &event) {
+                        dispatch(app, action, &mut outputs);
+                    }
+                    if app.quit {
+                        break;
+                    }
+                    next = events.next().now_or_never().flatten();
+                }
+            }
+            result = results.recv() => {
+                let Some(result) = result else { break };
+                dispatch(app, Action::Worker(result), &mut outputs);
+                while let Ok(result) = results.try_recv() {
+                    dispatch(app, Action::Worker(result), &mut outputs);
+                }
+            }
+            _ = ticker.tick() => {
+                dispatch(app, Action::Tick { now: clock() }, &mut outputs);
+            }
+            _ = &mut shutdown => break,
+        }
+    }
+    Ok(stats)
+}
+
+/// Puts the terminal back: raw mode off, main screen, mouse released, cursor shown.
+/// Safe to call more than once.
+pub fn restore_terminal() {
+    let _ = crossterm::terminal::disable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Restores the terminal when dropped, so that an early return or an error exit cannot
+/// leave it in raw mode.
+pub struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Raw mode, the alternate screen and mouse capture; a panic restores the terminal first
+/// and then prints its message.
+pub fn setup_terminal() -> io::Result<(
+    Terminal<ratatui::backend::CrosstermBackend<io::Stdout>>,
+    TerminalGuard,
+)> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    crossterm::terminal::enable_raw_mode()?;
+    let guard = TerminalGuard;
+    crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableMouseCapture
+    )?;
+    let terminal = Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+    Ok((terminal, guard))
+}
+
+/// Resolves when SIGTERM, SIGHUP (a dropped SSH link) or SIGINT arrives.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut streams = Vec::new();
+    for kind in [
+        SignalKind::terminate(),
+        SignalKind::hangup(),
+        SignalKind::interrupt(),
+    ] {
+        if let Ok(stream) = signal(kind) {
+            streams.push(stream);
+        }
+    }
+    if streams.is_empty() {
+        return std::future::pending().await;
+    }
+    let waits = streams
+        .iter_mut()
+        .map(|s| Box::pin(async move { s.recv().await }))
+        .collect::<Vec<_>>();
+    futures::future::select_all(waits).await;
+}

@@ -1,0 +1,431 @@
+//! The detail pane: every field labelled, names instead of ids, the description made
+//! readable, custom fields and tables as a small grid. Lines are wrapped here (by display
+//! columns), so scrolling is exact.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+
+use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
+use super::{color, fit, width, wrap};
+use crate::api::{CustomValue, TableRow, Ticket};
+use crate::app::App;
+
+/// The pane's area on the current screen, if the detail is open.
+fn area(app: &App) -> Option<Rect> {
+    super::layout(app, super::screen(app)).detail
+}
+
+/// How far the detail can scroll on the current screen.
+pub fn max_scroll(app: &App) -> i64 {
+    let Some(area) = area(app) else {
+        return 0;
+    };
+    let inner_width = usize::from(area.width.saturating_sub(2));
+    let lines = lines(app, inner_width).len() as i64;
+    (lines - i64::from(area.height.saturating_sub(2))).max(0)
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(detail) = &app.detail else {
+        return;
+    };
+    let lang = app.lang();
+    frame.render_widget(Clear, area);
+    let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let all = lines(app, usize::from(inner.width));
+    let max = all.len().saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(detail.scroll).min(max);
+    let buf = frame.buffer_mut();
+    for (row, line) in all
+        .iter()
+        .skip(scroll)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
+    }
+}
+
+/// Every line of the detail at a given width.
+pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
+    let Some(detail) = &app.detail else {
+        return Vec::new();
+    };
+    let lang = app.lang();
+    let mut out = Vec::new();
+    let note = color(app, Color::Yellow);
+    if detail.forbidden {
+        push_wrapped(&mut out, Msg::DetailPartial.text(lang), columns, note);
+    } else if detail.not_found {
+        push_wrapped(&mut out, Msg::DetailNotFound.text(lang), columns, note);
+    } else if let Some(error) = &detail.error {
+        push_wrapped(&mut out, error, columns, color(app, Color::Red));
+    } else if detail.request.is_some() && !detail.full {
+        push_wrapped(&mut out, Msg::DetailLoading.text(lang), columns, note);
+    }
+    let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
+        return out;
+    };
+    let fields = fields(app, ticket);
+    let label_width = fields
+        .iter()
+        .map(|(label, _)| width(label.text(lang)))
+        .max()
+        .unwrap_or(8)
+        + 2;
+    let value_width = columns.saturating_sub(label_width).max(8);
+    let label_style = Style::default().add_modifier(Modifier::BOLD);
+    for (label, value) in fields {
+        for (index, piece) in wrap(&value, value_width).into_iter().enumerate() {
+            let head = if index == 0 {
+                fit(label.text(lang), label_width)
+            } else {
+                " ".repeat(label_width)
+            };
+            out.push(Line::from(vec![
+                Span::styled(head, label_style),
+                Span::raw(piece),
+            ]));
+        }
+    }
+    custom_fields(app, ticket, columns, &mut out);
+    tables(app, ticket, columns, &mut out);
+    if let Some(description) = &ticket.description {
+        heading(&mut out, Msg::FieldDescription.text(lang), columns);
+        for line in readable(description, columns) {
+            out.push(Line::from(line));
+        }
+    }
+    out
+}
+
+fn heading(out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
+    out.push(Line::from(""));
+    let rule = format!("── {title} ");
+    let fill_width = columns.saturating_sub(width(&rule));
+    out.push(Line::from(Span::styled(
+        format!("{rule}{}", "─".repeat(fill_width)),
+        Style::default().add_modifier(Modifier::BOLD),
+    )));
+}
+
+fn push_wrapped(out: &mut Vec<Line<'static>>, text: &str, columns: usize, style: Style) {
+    for piece in wrap(text, columns) {
+        out.push(Line::from(Span::styled(piece, style)));
+    }
+}
+
+fn name_or_id(name: Option<&str>, id: u64) -> String {
+    match name {
+        Some(name) => name.to_string(),
+        None => format!("#{id}"),
+    }
+}
+
+/// A server date (UTC+8) in the display zone.
+fn date(app: &App, value: Option<crate::api::ApiDate>) -> Option<String> {
+    let shift = i64::from(app.settings.display_offset_minutes) - 8 * 60;
+    value.map(|d| {
+        (d + chrono::Duration::minutes(shift))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    })
+}
+
+/// The labelled fields, in display order; empty ones are left out.
+fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
+    let lang = app.lang();
+    let lookups = &app.lookups;
+    let mut out = vec![(Msg::FieldSubject, ticket.subject.clone())];
+    let mut push = |label: Msg, value: Option<String>| {
+        if let Some(value) = value
+            && !value.is_empty()
+        {
+            out.push((label, value));
+        }
+    };
+    push(
+        Msg::FieldStatus,
+        ticket.status.map(|s| status_label(lang, s)),
+    );
+    push(
+        Msg::FieldPriority,
+        ticket.priority.map(|p| priority_label(lang, p)),
+    );
+    push(
+        Msg::FieldType,
+        ticket.ticket_type.map(|t| type_label(lang, t)),
+    );
+    push(
+        Msg::FieldSource,
+        ticket.source.map(|s| source_label(lang, s)),
+    );
+    push(
+        Msg::FieldContact,
+        ticket.contact_id.map(|id| match lookups.contact(id) {
+            Some(contact) => {
+                let extra: Vec<&str> = [contact.mobile.as_deref(), contact.email.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if extra.is_empty() {
+                    contact.name.clone()
+                } else {
+                    format!("{} ({})", contact.name, extra.join(", "))
+                }
+            }
+            None => format!("#{id}"),
+        }),
+    );
+    push(
+        Msg::FieldCompany,
+        ticket
+            .contact_id
+            .and_then(|id| lookups.contact(id))
+            .and_then(|c| c.company_id)
+            .map(|id| name_or_id(lookups.company_name(id), id)),
+    );
+    push(
+        Msg::FieldAssignee,
+        ticket
+            .assignee_id
+            .map(|id| name_or_id(lookups.agent_name(id), id)),
+    );
+    push(
+        Msg::FieldGroup,
+        ticket
+            .group_id
+            .map(|id| name_or_id(lookups.group_name(id), id)),
+    );
+    push(
+        Msg::FieldCreator,
+        ticket
+            .creator_id
+            .map(|id| name_or_id(lookups.agent_name(id), id)),
+    );
+    let cc: Vec<String> = ticket
+        .cc_user_ids
+        .iter()
+        .map(|id| name_or_id(lookups.agent_name(*id), *id))
+        .chain(
+            ticket
+                .cc_group_ids
+                .iter()
+                .map(|id| name_or_id(lookups.group_name(*id), *id)),
+        )
+        .collect();
+    push(Msg::FieldCc, (!cc.is_empty()).then(|| cc.join(", ")));
+    push(
+        Msg::FieldTags,
+        (!ticket.tags.is_empty()).then(|| ticket.tags.join(", ")),
+    );
+    push(Msg::FieldCreated, date(app, ticket.created));
+    push(Msg::FieldUpdated, date(app, ticket.updated));
+    push(
+        Msg::FieldTemplate,
+        ticket.template_id.map(|id| format!("#{id}")),
+    );
+    push(Msg::FieldUrl, ticket.url.clone());
+    out
+}
+
+/// A custom field's value as text: option ids shown as their labels.
+fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
+    let def = app.lookups.field_def(key);
+    match value {
+        CustomValue::Text(text) => match def {
+            Some(def) if !def.options.is_empty() => text
+                .split(',')
+                .map(|part| {
+                    let part = part.trim();
+                    def.options
+                        .iter()
+                        .find(|(id, _)| id == part)
+                        .map_or(part.to_string(), |(_, label)| label.clone())
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            _ => text.clone(),
+        },
+        CustomValue::Number(number) => {
+            if number.fract() == 0.0 && number.abs() < 1e15 {
+                format!("{}", *number as i64)
+            } else {
+                number.to_string()
+            }
+        }
+        CustomValue::Rows(_) | CustomValue::Empty => String::new(),
+    }
+}
+
+fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
+    if ticket.custom_fields.is_empty() {
+        return;
+    }
+    let lang = app.lang();
+    heading(out, Msg::FieldCustom.text(lang), columns);
+    let name = |key: &str| {
+        app.lookups
+            .field_def(key)
+            .map_or(key.to_string(), |def| def.name.clone())
+    };
+    let label_width = ticket
+        .custom_fields
+        .iter()
+        .map(|f| width(&name(&f.key)))
+        .max()
+        .unwrap_or(8)
+        .min(columns / 3)
+        + 2;
+    let value_width = columns.saturating_sub(label_width).max(8);
+    let label_style = Style::default().add_modifier(Modifier::BOLD);
+    for field in &ticket.custom_fields {
+        let label = name(&field.key);
+        if let CustomValue::Rows(rows) = &field.value {
+            out.push(Line::from(Span::styled(label, label_style)));
+            grid(rows, columns, out);
+            continue;
+        }
+        let mut value = custom_value(app, &field.key, &field.value);
+        if value.is_empty() {
+            value = Msg::None_.text(lang).to_string();
+        }
+        match field.pay_status {
+            Some(1) => value.push_str(&format!(" ({})", Msg::Paid.text(lang))),
+            Some(0) => value.push_str(&format!(" ({})", Msg::Unpaid.text(lang))),
+            _ => {}
+        }
+        for (index, piece) in wrap(&value, value_width).into_iter().enumerate() {
+            let head = if index == 0 {
+                fit(&label, label_width)
+            } else {
+                " ".repeat(label_width)
+            };
+            out.push(Line::from(vec![
+                Span::styled(head, label_style),
+                Span::raw(piece),
+            ]));
+        }
+    }
+}
+
+fn tables(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
+    if ticket.tables.is_empty() {
+        return;
+    }
+    heading(out, Msg::FieldTables.text(app.lang()), columns);
+    for table in &ticket.tables {
+        let name = app
+            .lookups
+            .field_def(&table.key)
+            .map_or(table.key.clone(), |def| def.name.clone());
+        out.push(Line::from(Span::styled(
+            name,
+            Style::default().add_modifier(Modifier::BOLD),
+        )));
+        grid(&table.rows, columns, out);
+    }
+}
+
+/// Rows as a small grid: a header of column keys, cells cut to fit.
+fn grid(rows: &[TableRow], columns: usize, out: &mut Vec<Line<'static>>) {
+    let mut keys: Vec<&str> = Vec::new();
+    for row in rows {
+        for (key, _) in row {
+            if !keys.contains(&key.as_str()) {
+                keys.push(key);
+            }
+        }
+    }
+    if keys.is_empty() {
+        return;
+    }
+    let room = columns.saturating_sub(2 + 3 * (keys.len() - 1));
+    let cap = (room / keys.len()).clamp(3, 20);
+    let widths: Vec<usize> = keys
+        .iter()
+        .map(|key| {
+            rows.iter()
+                .filter_map(|row| row.iter().find(|(k, _)| k == key).map(|(_, v)| width(v)))
+                .chain(std::iter::once(width(key)))
+                .max()
+                .unwrap_or(3)
+                .min(cap)
+        })
+        .collect();
+    let render_row = |cells: Vec<&str>| -> String {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| fit(&cell.replace('\n', " "), *w))
+            .collect();
+        super::truncate(&format!("  {}", parts.join(" │ ")), columns)
+    };
+    out.push(Line::from(Span::styled(
+        render_row(keys.clone()),
+        Style::default().add_modifier(Modifier::UNDERLINED),
+    )));
+    for row in rows {
+        let cells: Vec<&str> = keys
+            .iter()
+            .map(|key| {
+                row.iter()
+                    .find(|(k, _)| k == key)
+                    .map_or("", |(_, v)| v.as_str())
+            })
+            .collect();
+        out.push(Line::from(render_row(cells)));
+    }
+}
+
+/// The description as readable text: HTML rendered (paragraphs, lists, links with their
+/// URL, entities decoded), cleaned again (an entity can decode to a control character),
+/// and wrapped by display columns.
+pub fn readable(html: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(10);
+    let text = html2text::from_read(html.as_bytes(), columns).unwrap_or_else(|_| html.to_string());
+    let text = crate::text::clean(&text);
+    let mut lines: Vec<String> = text
+        .lines()
+        .flat_map(|line| wrap(line.trim_end(), columns))
+        .collect();
+    while lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    lines
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_readable_text() {
+        let lines = readable(
+            "<p>您好，<b>无法登录</b></p><ul><li>第一步</li><li>第二步</li></ul><p>见 <a href=\"https://example.com/x\">说明</a> &amp; 谢谢</p>",
+            60,
+        );
+        let text = lines.join("\n");
+        assert!(text.contains("无法登录"), "{text}");
+        assert!(text.contains("第一步"), "{text}");
+        assert!(text.contains("https://example.com/x"), "{text}");
+        assert!(text.contains("& 谢谢"), "{text}");
+        assert!(!text.contains("<p>"), "{text}");
+    }
+
+    #[test]
+    fn an_entity_cannot_smuggle_an_escape() {
+        let lines = readable("<p>a&#27;[2Jb</p>", 40);
+        assert!(lines.iter().all(|l| !l.contains('\u{1b}')), "{lines:?}");
+    }
+}

@@ -1,0 +1,80 @@
+//! The help overlay (`?`): every key of the pane in use, generated from the key map.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Block, Borders, Clear};
+
+use super::i18n::{Msg, fill};
+use super::{fit, width};
+use crate::app::App;
+use crate::app::keymap::help_rows;
+use crate::app::state::Overlay;
+
+/// Where the overlay goes on a screen.
+fn area(screen: Rect) -> Rect {
+    let w = (screen.width * 4 / 5).max(40).min(screen.width);
+    let h = (screen.height * 4 / 5).max(8).min(screen.height);
+    Rect::new(
+        screen.x + (screen.width - w) / 2,
+        screen.y + (screen.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// How far the help can scroll on the current screen.
+pub fn max_scroll(app: &App) -> i64 {
+    let Some(Overlay::Help { pane, .. }) = &app.overlay else {
+        return 0;
+    };
+    let rows = help_rows(*pane, app.lang()).len() as i64;
+    let inner = i64::from(area(super::screen(app)).height) - 3;
+    (rows - inner).max(0)
+}
+
+pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+    let Some(Overlay::Help { pane, scroll }) = &app.overlay else {
+        return;
+    };
+    let lang = app.lang();
+    let area = area(screen);
+    frame.render_widget(Clear, area);
+    let title = fill(lang, Msg::HelpTitle, &[pane.label().text(lang)]);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .title_bottom(format!(" {} ", Msg::HelpClose.text(lang)));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = help_rows(*pane, lang);
+    let key_width = rows
+        .iter()
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(4)
+        .min(24);
+    let cols = usize::from(inner.width);
+    let buf = frame.buffer_mut();
+    for (line, (keys, text)) in rows.iter().skip(usize::from(*scroll)).enumerate() {
+        if line as u16 >= inner.height {
+            break;
+        }
+        let y = inner.y + line as u16;
+        buf.set_stringn(
+            inner.x + 1,
+            y,
+            fit(keys, key_width),
+            key_width,
+            Style::default().add_modifier(Modifier::BOLD),
+        );
+        let rest = cols.saturating_sub(key_width + 3);
+        buf.set_stringn(
+            inner.x + key_width as u16 + 3,
+            y,
+            fit(text, rest),
+            rest,
+            Style::default(),
+        );
+    }
+}

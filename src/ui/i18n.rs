@@ -1,0 +1,312 @@
+//! Every string the console shows, in Chinese and English, in one table.
+//!
+//! Panes never hold literals of their own: they ask [`Msg::text`] (or a helper below) for
+//! the words in the UI language. Placeholders `{0}`, `{1}` are filled by [`fill`].
+
+use crate::api::{
+    ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
+};
+
+/// The UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    Zh,
+    #[default]
+    En,
+}
+
+impl Lang {
+    /// From `LC_ALL`, then `LC_MESSAGES`, then `LANG`: `zh*` is Chinese, anything else English.
+    pub fn from_env() -> Lang {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var)
+                && !value.is_empty()
+            {
+                return Lang::from_locale(&value);
+            }
+        }
+        Lang::En
+    }
+
+    /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
+    pub fn from_locale(locale: &str) -> Lang {
+        if locale.to_ascii_lowercase().starts_with("zh") {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident => $zh:literal, $en:literal;)*) => {
+        /// One UI string.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Msg { $($name,)* }
+
+        impl Msg {
+            /// Every message, so a test can check that none is empty in either language.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name,)*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::Zh => match self { $(Msg::$name => $zh,)* },
+                    Lang::En => match self { $(Msg::$name => $en,)* },
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    // Views (tabs).
+    ViewNew => "新建", "New";
+    ViewOpen => "已开启", "Open";
+    ViewPending => "待回应", "Pending";
+    ViewAll => "全部", "All";
+    ViewSearch => "搜索：{0}", "Search: {0}";
+    // List columns.
+    ColId => "编号", "ID";
+    ColStatus => "状态", "Status";
+    ColPriority => "优先级", "Priority";
+    ColSubject => "标题", "Subject";
+    ColContact => "联系人", "Contact";
+    ColAssignee => "受理人", "Assignee";
+    ColUpdated => "更新", "Updated";
+    ColTags => "标签", "Tags";
+    // Relative times.
+    JustNow => "刚刚", "just now";
+    MinutesAgo => "{0}分钟前", "{0}m ago";
+    HoursAgo => "{0}小时前", "{0}h ago";
+    DaysAgo => "{0}天前", "{0}d ago";
+    // List states.
+    Loading => "加载中…", "Loading…";
+    EmptyView => "这个视图里没有工单", "No tickets in this view";
+    LoadedOfTotal => "{0}/{1}", "{0}/{1}";
+    LoadedNoTotal => "{0}", "{0}";
+    // Status bar and notices.
+    ListForbidden => "此账号无权列出工单：视图改用搜索构建", "This account may not list tickets: views are built from searches instead";
+    ShowForbidden => "此账号无权查看工单详情：只显示列表/搜索给出的字段", "This account may not open tickets: showing what the list or search gave";
+    StatusChanged => "#{0} 状态已改为 {1}", "#{0} set to {1}";
+    StatusChangeFailed => "#{0} 未能改为 {1}：{2}；已恢复为 {3}", "#{0} could not be set to {1}: {2}; back to {3}";
+    LoadFailed => "加载「{0}」失败：{1}", "Loading \"{0}\" failed: {1}";
+    SearchFailed => "搜索失败：{0}", "Search failed: {0}";
+    ShowFailed => "打开 #{0} 失败：{1}", "Opening #{0} failed: {1}";
+    Copied => "已复制：{0}", "Copied: {0}";
+    NoUrl => "这张工单没有链接", "This ticket has no URL";
+    NotYet => "「{0}」将在下一版提供", "\"{0}\" is not available yet";
+    Reloading => "正在刷新…", "Reloading…";
+    NoTicketSelected => "没有选中的工单", "No ticket selected";
+    SortBy => "排序：{0}", "Sort: {0}";
+    SortCreated => "创建时间", "created";
+    SortUpdated => "更新时间", "updated";
+    SortStatus => "状态", "status";
+    SortDefault => "默认", "default";
+    SortAsc => "升序", "ascending";
+    SortDesc => "降序", "descending";
+    SearchNoStatusSort => "搜索不能按状态排序，改按更新时间", "Search cannot sort by status; sorting by updated time";
+    FilterSet => "筛选：{0}", "Filter: {0}";
+    FilterCleared => "已清除日期筛选", "Date filter cleared";
+    ChangedMark => "有变化", "changed";
+    // Search and filter lines.
+    SearchPrompt => "搜索: ", "Search: ";
+    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | Enter 搜索 Esc 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | Enter search, Esc cancel";
+    FilterPrompt => "日期筛选: ", "Date filter: ";
+    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | Enter 应用 Esc 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | Enter apply, Esc cancel";
+    FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
+    QuerySpace => "值里不能有空格：{0}", "A value cannot contain a space: {0}";
+    QueryEmpty => "值不能为空", "A value cannot be empty";
+    QueryBadDate => "日期格式不对（应为 YYYY-MM-DD）：{0}", "Not a date (YYYY-MM-DD): {0}";
+    QueryBadField => "不是字段名：{0}", "Not a field name: {0}";
+    QueryNothing => "请输入搜索内容", "Type something to search for";
+    // Detail pane.
+    DetailTitle => "工单 #{0}", "Ticket #{0}";
+    FieldSubject => "标题", "Subject";
+    FieldStatus => "状态", "Status";
+    FieldPriority => "优先级", "Priority";
+    FieldType => "类型", "Type";
+    FieldSource => "来源", "Source";
+    FieldContact => "联系人", "Contact";
+    FieldCompany => "公司", "Company";
+    FieldAssignee => "受理人", "Assignee";
+    FieldGroup => "受理组", "Group";
+    FieldCreator => "创建人", "Created by";
+    FieldCc => "抄送", "CC";
+    FieldTags => "标签", "Tags";
+    FieldCreated => "创建时间", "Created";
+    FieldUpdated => "更新时间", "Updated";
+    FieldTemplate => "模板", "Template";
+    FieldUrl => "链接", "URL";
+    FieldDescription => "描述", "Description";
+    FieldCustom => "自定义字段", "Custom fields";
+    FieldTables => "表格", "Tables";
+    None_ => "无", "none";
+    Paid => "已支付", "paid";
+    Unpaid => "未支付", "unpaid";
+    DetailLoading => "正在加载完整工单…", "Loading the full ticket…";
+    DetailPartial => "只显示列表/搜索给出的字段：此账号无权调用查看工单接口（HTTP 403）", "Showing only what the list or search gave: this account may not call show (HTTP 403)";
+    DetailNotFound => "服务器上找不到这张工单", "The server does not know this ticket";
+    // Status menu.
+    StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
+    StatusMenuHint => "j/k 选择 Enter 确定 1-6 直选 Esc 取消", "j/k move, Enter pick, 1-6 direct, Esc cancel";
+    // Help.
+    HelpTitle => "按键帮助：{0}", "Keys: {0}";
+    HelpClose => "Esc/?/q 关闭", "Esc/?/q close";
+    PaneList => "列表", "list";
+    PaneDetail => "详情", "detail";
+    PanePrompt => "输入行", "input line";
+    PaneStatusMenu => "状态菜单", "status menu";
+    PaneHelp => "帮助", "help";
+    // Key descriptions (the key map).
+    KeyDown => "下移一行", "Move down";
+    KeyUp => "上移一行", "Move up";
+    KeyTop => "到第一行", "Go to the first row";
+    KeyBottom => "到最后一行", "Go to the last row";
+    KeyPageDown => "下翻一页", "Page down";
+    KeyPageUp => "上翻一页", "Page up";
+    KeyHalfDown => "下翻半页", "Half a page down";
+    KeyHalfUp => "上翻半页", "Half a page up";
+    KeyOpen => "打开工单详情", "Open the ticket";
+    KeyBack => "返回（关闭搜索结果/详情）", "Back (leave search results / detail)";
+    KeyQuit => "退出", "Quit";
+    KeyForceQuit => "立即退出", "Quit now";
+    KeySearch => "搜索", "Search";
+    KeyStatus => "改状态", "Change status";
+    KeyCopy => "复制工单链接（OSC 52）", "Copy the ticket URL (OSC 52)";
+    KeyReload => "刷新当前视图", "Reload the view";
+    KeyHelp => "按键帮助", "Key help";
+    KeyNextView => "下一个视图", "Next view";
+    KeyPrevView => "上一个视图", "Previous view";
+    KeyViewN => "切换到第 N 个视图", "Switch to view N";
+    KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
+    KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
+    KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
+    KeyMark => "标记（下一版）", "Mark (not yet)";
+    KeyBulk => "批量编辑（下一版）", "Bulk edit (not yet)";
+    KeyReply => "回复（下一版）", "Reply (not yet)";
+    KeyNew => "新建工单（下一版）", "New ticket (not yet)";
+    KeyScrollDown => "向下滚动", "Scroll down";
+    KeyScrollUp => "向上滚动", "Scroll up";
+    KeyClose => "关闭", "Close";
+    KeyPick => "选定", "Pick";
+    KeyPickDigit => "直接选第 N 个状态", "Pick status N";
+    KeySubmit => "提交", "Submit";
+    KeyCancel => "取消", "Cancel";
+    KeyDeleteChar => "删除前一个字符", "Delete the previous character";
+    KeyCursor => "移动光标", "Move the cursor";
+    // Errors in plain words.
+    ErrBadCredentials => "登录被拒绝：请检查账号和密码（HTTP 401）", "Sign-in refused: check the account and password (HTTP 401)";
+    ErrForbidden => "此账号的角色无权执行该操作（HTTP 403）", "This account's role may not do that (HTTP 403)";
+    ErrNotFound => "找不到", "Not found";
+    ErrInvalid => "服务器拒绝了一个值：{0}", "The server refused a value: {0}";
+    ErrRateLimited => "服务器限流，请稍后再试", "Rate limited by the server; try again shortly";
+    ErrServer => "服务器出错（HTTP {0}），请稍后按 R 重试", "Server error (HTTP {0}); press R to retry later";
+    ErrReported => "服务器报告错误：{0}", "The server reported an error: {0}";
+    ErrTimeout => "服务器没有及时回应，按 R 重试", "The server did not answer in time; press R to retry";
+    ErrNetwork => "网络错误：{0}，按 R 重试", "Network error: {0}; press R to retry";
+    ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
+    ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
+    // Startup (printed before the screen opens).
+    PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
+    TooSmall => "终端太小", "Terminal too small";
+}
+
+/// Fills `{0}`, `{1}`, ... in a message.
+pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
+    let mut text = msg.text(lang).to_string();
+    for (index, arg) in args.iter().enumerate() {
+        text = text.replace(&format!("{{{index}}}"), arg);
+    }
+    text
+}
+
+pub fn status_label(lang: Lang, status: TicketStatus) -> String {
+    match (lang, status) {
+        (Lang::Zh, TicketStatus::Unknown(code)) => format!("未知({code})"),
+        (Lang::En, TicketStatus::Unknown(code)) => format!("unknown({code})"),
+        (Lang::Zh, status) => status.label_zh().to_string(),
+        (Lang::En, status) => status.label_en().to_string(),
+    }
+}
+
+pub fn priority_label(lang: Lang, priority: Priority) -> String {
+    match (lang, priority) {
+        (Lang::Zh, Priority::Unknown(code)) => format!("未知({code})"),
+        (Lang::En, Priority::Unknown(code)) => format!("unknown({code})"),
+        (Lang::Zh, priority) => priority.label_zh().to_string(),
+        (Lang::En, priority) => priority.label_en().to_string(),
+    }
+}
+
+pub fn type_label(lang: Lang, kind: TicketType) -> String {
+    match (lang, kind) {
+        (Lang::Zh, TicketType::Unknown(code)) => format!("未知({code})"),
+        (Lang::En, TicketType::Unknown(code)) => format!("unknown({code})"),
+        (Lang::Zh, kind) => kind.label_zh().to_string(),
+        (Lang::En, kind) => kind.label_en().to_string(),
+    }
+}
+
+pub fn source_label(lang: Lang, source: TicketSource) -> String {
+    match (lang, source) {
+        (Lang::Zh, TicketSource::Unknown(code)) => format!("未知({code})"),
+        (Lang::En, TicketSource::Unknown(code)) => format!("unknown({code})"),
+        (Lang::Zh, source) => source.label_zh().to_string(),
+        (Lang::En, source) => source.label_en().to_string(),
+    }
+}
+
+/// An API error in plain words in the UI language.
+pub fn api_error(lang: Lang, error: &ApiError) -> String {
+    match error {
+        ApiError::BadCredentials => Msg::ErrBadCredentials.text(lang).to_string(),
+        ApiError::Forbidden(_) => Msg::ErrForbidden.text(lang).to_string(),
+        ApiError::NotFound(_) => Msg::ErrNotFound.text(lang).to_string(),
+        ApiError::InvalidValue(value) => fill(lang, Msg::ErrInvalid, &[value]),
+        ApiError::RateLimited { .. } => Msg::ErrRateLimited.text(lang).to_string(),
+        ApiError::Server { status, .. } => fill(lang, Msg::ErrServer, &[&status.to_string()]),
+        ApiError::Reported { message, .. } => fill(lang, Msg::ErrReported, &[message]),
+        ApiError::Network(NetworkError::Timeout) => Msg::ErrTimeout.text(lang).to_string(),
+        ApiError::Network(other) => fill(lang, Msg::ErrNetwork, &[&other.to_string()]),
+        ApiError::Decode { message, .. } => fill(lang, Msg::ErrDecode, &[message]),
+        ApiError::Query(query) => query_error(lang, query),
+        ApiError::Config(what) => fill(lang, Msg::ErrConfig, &[what]),
+    }
+}
+
+/// Why a search line was refused, in the UI language.
+pub fn query_error(lang: Lang, error: &QueryError) -> String {
+    match error {
+        QueryError::SpaceInValue(value) => fill(lang, Msg::QuerySpace, &[value]),
+        QueryError::EmptyValue => Msg::QueryEmpty.text(lang).to_string(),
+        QueryError::BadDate(value) => fill(lang, Msg::QueryBadDate, &[value]),
+        QueryError::BadField(value) => fill(lang, Msg::QueryBadField, &[value]),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_has_both_languages() {
+        for msg in Msg::ALL {
+            assert!(!msg.text(Lang::Zh).is_empty(), "{msg:?} zh");
+            assert!(!msg.text(Lang::En).is_empty(), "{msg:?} en");
+        }
+    }
+
+    #[test]
+    fn locale_picks_language() {
+        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
+        assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
+        assert_eq!(Lang::from_locale("C"), Lang::En);
+    }
+
+    #[test]
+    fn fill_replaces_placeholders() {
+        assert_eq!(fill(Lang::En, Msg::MinutesAgo, &["3"]), "3m ago");
+        assert_eq!(fill(Lang::Zh, Msg::MinutesAgo, &["3"]), "3分钟前");
+    }
+}

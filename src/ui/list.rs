@@ -1,0 +1,300 @@
+//! The ticket list, virtualised: only the rows on screen are built, each cell cut to its
+//! column by display width.
+
+use chrono::NaiveDateTime;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+
+use super::i18n::{Lang, Msg, fill, priority_label, status_label};
+use super::{color, fit, width};
+use crate::api::{Priority, Ticket, TicketStatus};
+use crate::app::App;
+use crate::app::state::View;
+
+/// A column of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Id,
+    Status,
+    Priority,
+    Subject,
+    Contact,
+    Assignee,
+    Updated,
+    Tags,
+}
+
+impl Column {
+    fn header(self) -> Msg {
+        match self {
+            Column::Id => Msg::ColId,
+            Column::Status => Msg::ColStatus,
+            Column::Priority => Msg::ColPriority,
+            Column::Subject => Msg::ColSubject,
+            Column::Contact => Msg::ColContact,
+            Column::Assignee => Msg::ColAssignee,
+            Column::Updated => Msg::ColUpdated,
+            Column::Tags => Msg::ColTags,
+        }
+    }
+}
+
+/// Columns left of the rows: the selection cursor and the changed mark.
+const GUTTER: usize = 2;
+const SUBJECT_MIN: usize = 16;
+
+/// The columns that fit a width, with their widths, in display order.
+pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
+    let lang = app.lang();
+    let header = |c: Column| width(c.header().text(lang));
+    let max_id = view.ids.iter().max().copied().unwrap_or(0);
+    let id_width = max_id.to_string().len().max(header(Column::Id)) + 1;
+    let status_width = TicketStatus::ALL
+        .iter()
+        .map(|s| width(&status_label(lang, *s)))
+        .max()
+        .unwrap_or(6)
+        .max(header(Column::Status));
+    let priority_width = Priority::ALL
+        .iter()
+        .map(|p| width(&priority_label(lang, *p)))
+        .max()
+        .unwrap_or(4)
+        .max(header(Column::Priority));
+    let updated_width = 10;
+    let fixed = [
+        (Column::Id, id_width),
+        (Column::Status, status_width),
+        (Column::Priority, priority_width),
+        (Column::Updated, updated_width),
+    ];
+    let mut used = GUTTER + fixed.iter().map(|(_, w)| w + 1).sum::<usize>();
+    // Optional columns, most useful first, taken while the subject keeps its minimum.
+    let mut optional = Vec::new();
+    for (column, w) in [
+        (Column::Assignee, 10),
+        (Column::Contact, 12),
+        (Column::Tags, 16),
+    ] {
+        if used + w + 1 + SUBJECT_MIN <= total {
+            used += w + 1;
+            optional.push((column, w));
+        }
+    }
+    // The subject's own separator counts too.
+    let subject = total.saturating_sub(used + 1).max(1);
+    let has = |c: Column| optional.iter().find(|(x, _)| *x == c).copied();
+    let mut out = vec![fixed[0], fixed[1], fixed[2], (Column::Subject, subject)];
+    out.extend(has(Column::Contact));
+    out.extend(has(Column::Assignee));
+    out.push(fixed[3]);
+    out.extend(has(Column::Tags));
+    out
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let view = app.current_view();
+    let lang = app.lang();
+    let total = usize::from(area.width);
+    let cols = columns(app, view, total);
+    let buf = frame.buffer_mut();
+
+    let header_style = Style::default().add_modifier(Modifier::BOLD);
+    let mut header = " ".repeat(GUTTER);
+    for (column, w) in &cols {
+        header.push_str(&fit(column.header().text(lang), *w));
+        header.push(' ');
+    }
+    // Cut, not truncated with "…": the columns already fit; only the last space may not.
+    buf.set_stringn(area.x, area.y, &header, total, header_style);
+
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(1),
+        ..area
+    };
+    let rows = usize::from(body.height);
+    if view.ids.is_empty() {
+        let text = if let Some(error) = &view.error {
+            error.clone()
+        } else if !view.loaded() {
+            Msg::Loading.text(lang).to_string()
+        } else {
+            Msg::EmptyView.text(lang).to_string()
+        };
+        let style = if view.error.is_some() {
+            color(app, Color::Red)
+        } else {
+            Style::default()
+        };
+        if rows > 0 {
+            buf.set_stringn(
+                body.x + 2,
+                body.y,
+                fit(&text, total.saturating_sub(2)),
+                total,
+                style,
+            );
+        }
+        return;
+    }
+    // The selection is always on screen, whatever offset the state holds.
+    let mut offset = view.offset.min(view.ids.len().saturating_sub(1));
+    if view.selected < offset {
+        offset = view.selected;
+    } else if view.selected >= offset + rows {
+        offset = view.selected + 1 - rows;
+    }
+    for (row, index) in (offset..view.ids.len()).take(rows).enumerate() {
+        let id = view.ids[index];
+        let selected = index == view.selected;
+        let line = row_line(app, view, id, selected, &cols, total);
+        let y = body.y + row as u16;
+        buf.set_line(body.x, y, &line, body.width);
+        if selected {
+            buf.set_style(Rect::new(body.x, y, body.width, 1), super::reversed());
+        }
+    }
+}
+
+/// One row's text, built only for rows on screen.
+fn row_line(
+    app: &App,
+    view: &View,
+    id: u64,
+    selected: bool,
+    cols: &[(Column, usize)],
+    total: usize,
+) -> Line<'static> {
+    let lang = app.lang();
+    let ticket = app.tickets.get(&id);
+    let cursor = if selected { '>' } else { ' ' };
+    let mark = if view.changed.contains(&id) { '*' } else { ' ' };
+    let mut spans = vec![Span::raw(format!("{cursor}{mark}"))];
+    let mut used = GUTTER;
+    for (column, w) in cols {
+        let (text, style) = match ticket {
+            Some(ticket) => cell(app, ticket, *column),
+            None if *column == Column::Id => (id.to_string(), Style::default()),
+            None => (String::new(), Style::default()),
+        };
+        let text = if *column == Column::Id {
+            format!("{text:>width$}", width = w - 1)
+        } else {
+            text
+        };
+        spans.push(Span::styled(fit(&text, *w), style));
+        spans.push(Span::raw(" "));
+        used += w + 1;
+    }
+    if used < total {
+        spans.push(Span::raw(" ".repeat(total - used)));
+    }
+    let _ = lang;
+    Line::from(spans)
+}
+
+fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
+    let lang = app.lang();
+    let plain = Style::default();
+    match column {
+        Column::Id => (ticket.id.to_string(), plain),
+        Column::Status => match ticket.status {
+            Some(status) => (status_label(lang, status), status_style(app, status)),
+            None => (String::new(), plain),
+        },
+        Column::Priority => match ticket.priority {
+            Some(priority) => {
+                let style = match priority {
+                    Priority::Urgent => color(app, Color::Red).add_modifier(Modifier::BOLD),
+                    Priority::High => color(app, Color::Red),
+                    _ => plain,
+                };
+                (priority_label(lang, priority), style)
+            }
+            None => (String::new(), plain),
+        },
+        Column::Subject => (ticket.subject.replace('\n', " "), plain),
+        Column::Contact => (
+            ticket
+                .contact_id
+                .map(|id| {
+                    app.lookups
+                        .contact(id)
+                        .map_or_else(|| format!("#{id}"), |c| c.name.clone())
+                })
+                .unwrap_or_default(),
+            plain,
+        ),
+        Column::Assignee => (
+            ticket
+                .assignee_id
+                .map(|id| {
+                    app.lookups
+                        .agent_name(id)
+                        .map_or_else(|| format!("#{id}"), str::to_string)
+                })
+                .unwrap_or_default(),
+            plain,
+        ),
+        Column::Updated => (
+            ticket
+                .updated
+                .map(|t| relative(lang, app.now, t))
+                .unwrap_or_default(),
+            color(app, Color::DarkGray),
+        ),
+        Column::Tags => (ticket.tags.join(","), color(app, Color::Cyan)),
+    }
+}
+
+fn status_style(app: &App, status: TicketStatus) -> Style {
+    match status {
+        TicketStatus::New => color(app, Color::Yellow),
+        TicketStatus::Open => color(app, Color::Green),
+        TicketStatus::Pending => color(app, Color::Magenta),
+        _ => color(app, Color::DarkGray),
+    }
+}
+
+/// "3分钟前" / "3m ago"; a date once it is a month old.
+pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
+    let minutes = (now - then).num_minutes();
+    if minutes < 1 {
+        Msg::JustNow.text(lang).to_string()
+    } else if minutes < 60 {
+        fill(lang, Msg::MinutesAgo, &[&minutes.to_string()])
+    } else if minutes < 24 * 60 {
+        fill(lang, Msg::HoursAgo, &[&(minutes / 60).to_string()])
+    } else if minutes < 30 * 24 * 60 {
+        fill(lang, Msg::DaysAgo, &[&(minutes / (24 * 60)).to_string()])
+    } else {
+        then.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_times() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 29)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap();
+        let ago = |m: i64| now - chrono::Duration::minutes(m);
+        assert_eq!(relative(Lang::Zh, now, ago(3)), "3分钟前");
+        assert_eq!(relative(Lang::En, now, ago(3)), "3m ago");
+        assert_eq!(relative(Lang::En, now, ago(0)), "just now");
+        assert_eq!(relative(Lang::En, now, ago(-5)), "just now");
+        assert_eq!(relative(Lang::En, now, ago(125)), "2h ago");
+        assert_eq!(relative(Lang::Zh, now, ago(60 * 24 * 3)), "3天前");
+        assert_eq!(relative(Lang::En, now, ago(60 * 24 * 40)), "2026-10-20");
+    }
+}

@@ -1,0 +1,489 @@
+//! `update` unit tests: navigation, prefetch, stale results, selection kept on its ticket,
+//! the 403 fallback, search and back, optimistic status changes.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use gongdan::api::{ApiError, SearchQuery, SearchTerm, TicketStatus};
+use gongdan::app::state::{Overlay, Pane};
+use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::ui::i18n::Lang;
+
+/// An app whose "All" tab (list) has `n` tickets loaded from one page, shown as the tab.
+fn app_with_list(n: u64, count: u64, more: bool) -> (App, Vec<Command>) {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    // The other tabs answer empty, so nothing else is in flight.
+    for status in ["1", "2", "3"] {
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
+    }
+    let list = find(&commands, is_list);
+    let after = answer_page(
+        &mut app,
+        list,
+        page((1..=n).map(ticket).collect(), count, more),
+    );
+    (app, after)
+}
+
+fn selected(app: &App) -> Option<u64> {
+    app.current_view().selected_id()
+}
+
+#[test]
+fn start_fetches_every_view_and_the_lookups() {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = start(&mut app);
+    assert_eq!(commands.iter().filter(|c| is_list(c)).count(), 1);
+    for status in ["1", "2", "3"] {
+        assert_eq!(
+            commands.iter().filter(|c| is_search_for(status)(c)).count(),
+            1
+        );
+    }
+    assert!(commands.iter().any(|c| matches!(
+        c,
+        Command::Lookup {
+            key: gongdan::app::LookupKey::Agents,
+            ..
+        }
+    )));
+    // Every request id differs.
+    let mut ids: Vec<_> = commands.iter().filter_map(Command::request_id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), commands.len());
+}
+
+#[test]
+fn navigation_moves_and_clamps() {
+    let (mut app, _) = app_with_list(50, 50, false);
+    assert_eq!(selected(&app), Some(1));
+    update(&mut app, Action::MoveDown);
+    update(&mut app, Action::MoveDown);
+    assert_eq!(selected(&app), Some(3));
+    update(&mut app, Action::MoveUp);
+    assert_eq!(selected(&app), Some(2));
+    update(&mut app, Action::Bottom);
+    assert_eq!(selected(&app), Some(50));
+    update(&mut app, Action::MoveDown);
+    assert_eq!(selected(&app), Some(50), "clamped at the end");
+    update(&mut app, Action::Top);
+    assert_eq!(selected(&app), Some(1));
+    update(&mut app, Action::MoveUp);
+    assert_eq!(selected(&app), Some(1), "clamped at the start");
+    // 30 rows of terminal: 27 rows of list.
+    update(&mut app, Action::PageDown);
+    assert_eq!(selected(&app), Some(28));
+    update(&mut app, Action::HalfPageUp);
+    assert_eq!(selected(&app), Some(15));
+    update(&mut app, Action::Wheel(3));
+    assert_eq!(selected(&app), Some(18));
+    // The selection stays on screen.
+    let view = app.current_view();
+    assert!(view.selected >= view.offset && view.selected < view.offset + app.list_rows());
+}
+
+#[test]
+fn the_next_page_is_fetched_before_the_end_and_only_once() {
+    let (mut app, after_first) = app_with_list(100, 250, true);
+    assert!(
+        !after_first.iter().any(is_list),
+        "no prefetch while the selection is at the top"
+    );
+    let mut prefetches = Vec::new();
+    for _ in 0..80 {
+        prefetches.extend(update(&mut app, Action::MoveDown));
+    }
+    let lists: Vec<_> = prefetches.iter().filter(|c| is_list(c)).collect();
+    assert_eq!(lists.len(), 1, "exactly one prefetch: {lists:?}");
+    let Command::FetchList { id, query } = lists[0] else {
+        unreachable!()
+    };
+    assert_eq!(query.page, Some(2));
+    assert!(
+        selected(&app).unwrap() < 100,
+        "fetched before reaching the end"
+    );
+    // The page arrives: rows appended, selection unchanged.
+    let before = selected(&app);
+    answer_page(
+        &mut app,
+        *id,
+        page((101..=200).map(ticket).collect(), 250, true),
+    );
+    assert_eq!(app.current_view().ids.len(), 200);
+    assert_eq!(selected(&app), before);
+}
+
+#[test]
+fn a_stale_search_result_is_dropped() {
+    let mut app = app(Lang::En, 100, 30);
+    start(&mut app);
+    let search = |app: &mut App, text: &str| {
+        update(app, Action::StartSearch);
+        for c in text.chars() {
+            update(app, Action::InputChar(c));
+        }
+        update(app, Action::InputSubmit)
+    };
+    let first = search(&mut app, "退款");
+    let first_id = find(&first, |c| matches!(c, Command::Search { .. }));
+    update(&mut app, Action::Back);
+    let second = search(&mut app, "登录");
+    let second_id = find(&second, |c| matches!(c, Command::Search { .. }));
+    assert_ne!(first_id, second_id);
+    // The first search answers late: nothing of it is shown.
+    answer_page(
+        &mut app,
+        first_id,
+        page(vec![search_hit(1), search_hit(2)], 2, false),
+    );
+    assert!(app.current_view().ids.is_empty());
+    answer_page(&mut app, second_id, page(vec![search_hit(8)], 1, false));
+    assert_eq!(app.current_view().ids, vec![8]);
+}
+
+#[test]
+fn a_result_for_a_closed_detail_is_dropped() {
+    let (mut app, _) = app_with_list(10, 10, false);
+    let open = update(&mut app, Action::Open);
+    let show = find(&open, |c| matches!(c, Command::Show { .. }));
+    update(&mut app, Action::Back);
+    assert!(app.detail.is_none());
+    let mut changed = ticket(1);
+    changed.subject = "changed".into();
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: 1,
+            result: Ok(changed),
+        }),
+    );
+    assert!(app.detail.is_none());
+}
+
+#[test]
+fn refresh_keeps_the_selection_on_the_same_ticket() {
+    let (mut app, _) = app_with_list(20, 20, false);
+    for _ in 0..5 {
+        update(&mut app, Action::MoveDown);
+    }
+    assert_eq!(selected(&app), Some(6));
+    let reload = update(&mut app, Action::Reload);
+    let id = find(&reload, is_list);
+    // Two new tickets arrive at the top.
+    let mut tickets = vec![ticket(901), ticket(902)];
+    tickets.extend((1..=20).map(ticket));
+    answer_page(&mut app, id, page(tickets, 22, false));
+    assert_eq!(app.current_view().ids.len(), 22);
+    assert_eq!(selected(&app), Some(6), "still on ticket 6");
+    assert_eq!(app.current_view().selected, 7);
+}
+
+#[test]
+fn auto_refresh_marks_changed_rows_and_keeps_the_selection() {
+    let mut app = app(Lang::En, 100, 30);
+    app.settings.auto_refresh_secs = Some(30);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=10).map(ticket).collect(), 10, false),
+    );
+    update(&mut app, Action::MoveDown);
+    let quiet = update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(10),
+        },
+    );
+    assert!(quiet.is_empty(), "not due yet");
+    let due = update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(31),
+        },
+    );
+    let id = find(&due, is_list);
+    let mut tickets: Vec<_> = (1..=10).map(ticket).collect();
+    tickets[4].status = Some(TicketStatus::Solved);
+    answer_page(&mut app, id, page(tickets, 10, false));
+    assert!(app.current_view().changed.contains(&5));
+    assert!(!app.current_view().changed.contains(&4));
+    assert_eq!(selected(&app), Some(2));
+}
+
+#[test]
+fn an_agent_gets_views_from_searches_after_403() {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = start(&mut app);
+    let list = find(&commands, is_list);
+    let after = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Page {
+            id: list,
+            result: Err(ApiError::Forbidden(None)),
+        }),
+    );
+    assert!(app.list_forbidden);
+    let notice = app.notice.clone().expect("a notice");
+    assert!(notice.text.contains("may not list"), "{notice:?}");
+    assert!(!notice.is_error, "a fact, not an error");
+    // The All view now comes from a search over every status.
+    assert!(after.iter().any(is_search_for("1,2,3,4,5,6")), "{after:?}");
+    assert!(!after.iter().any(is_list));
+    let search = find(&after, is_search_for("1,2,3,4,5,6"));
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        search,
+        page(vec![search_hit(3), search_hit(4)], 2, false),
+    );
+    assert_eq!(app.current_view().ids, vec![3, 4]);
+    // A later reload does not call list again.
+    let reload = update(&mut app, Action::Reload);
+    assert!(!reload.iter().any(is_list));
+}
+
+#[test]
+fn search_results_carry_the_status_the_view_filtered_on() {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = start(&mut app);
+    let open = find(&commands, is_search_for("2"));
+    answer_page(&mut app, open, page(vec![search_hit(7)], 1, false));
+    assert_eq!(app.tickets[&7].status, Some(TicketStatus::Open));
+}
+
+#[test]
+fn esc_from_search_restores_the_view_and_selection() {
+    let (mut app, _) = app_with_list(30, 30, false);
+    for _ in 0..7 {
+        update(&mut app, Action::MoveDown);
+    }
+    assert_eq!(selected(&app), Some(8));
+    update(&mut app, Action::StartSearch);
+    assert_eq!(app.pane(), Pane::Prompt);
+    for c in "退款".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    let sent = update(&mut app, Action::InputSubmit);
+    let id = find(&sent, |c| matches!(c, Command::Search { .. }));
+    answer_page(
+        &mut app,
+        id,
+        page(vec![search_hit(2), search_hit(10)], 2, false),
+    );
+    assert!(app.search.is_some());
+    update(&mut app, Action::MoveDown);
+    assert_eq!(selected(&app), Some(10));
+    update(&mut app, Action::Back);
+    assert!(app.search.is_none());
+    assert_eq!(app.active, 3);
+    assert_eq!(selected(&app), Some(8));
+}
+
+#[test]
+fn a_malformed_query_is_refused_inline() {
+    let mut app = app(Lang::En, 100, 30);
+    start(&mut app);
+    update(&mut app, Action::StartSearch);
+    for c in "createDT>=2024-13-45".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    let sent = update(&mut app, Action::InputSubmit);
+    assert!(sent.is_empty(), "nothing sent: {sent:?}");
+    let prompt = app.prompt.as_ref().expect("still open");
+    assert!(prompt.error.is_some());
+    assert!(SearchQuery::parse("createDT>=2024-13-45").is_err());
+}
+
+#[test]
+fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::MoveDown); // ticket 2: status Pending (2 % 3 = 2 -> ALL[2])
+    let before = app.tickets[&2].status;
+    update(&mut app, Action::OpenStatusMenu);
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::StatusMenu { ticket_id: 2, .. })
+    ));
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets[&2].status,
+        Some(TicketStatus::Solved),
+        "changed at once"
+    );
+    assert!(app.overlay.is_none());
+    let Some(Command::UpdateStatus { id, ticket, status }) = sent.first().cloned() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!((ticket, status), (2, TicketStatus::Solved));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Updated {
+            id,
+            ticket: 2,
+            result: Err(ApiError::InvalidValue("ticketStatus".into())),
+        }),
+    );
+    assert_eq!(app.tickets[&2].status, before, "put back");
+    let notice = app.notice.clone().expect("why");
+    assert!(notice.is_error);
+    assert!(notice.text.contains("#2"), "{notice:?}");
+}
+
+#[test]
+fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Closed));
+    let id = sent[0].request_id().unwrap();
+    // A refresh read before the update landed must not undo the change on screen.
+    let reload = update(&mut app, Action::Reload);
+    answer_page(
+        &mut app,
+        find(&reload, is_list),
+        page((1..=5).map(ticket).collect(), 5, false),
+    );
+    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
+    let mut answer = ticket(1);
+    answer.status = Some(TicketStatus::Closed);
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Updated {
+            id,
+            ticket: 1,
+            result: Ok(answer),
+        }),
+    );
+    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
+    assert!(!app.notice.clone().unwrap().is_error);
+}
+
+#[test]
+fn the_status_menu_picks_by_digit_from_keys() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use gongdan::app::keymap::action_for_key;
+    let (mut app, _) = app_with_list(3, 3, false);
+    update(&mut app, Action::OpenStatusMenu);
+    let four = KeyEvent::new(KeyCode::Char('4'), KeyModifiers::NONE);
+    let action = action_for_key(&app, &four).unwrap();
+    assert_eq!(action, Action::PickStatus(TicketStatus::Solved));
+}
+
+#[test]
+fn sort_and_date_filter_go_to_the_api() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    let sorted = update(&mut app, Action::CycleSortField);
+    let Some(Command::FetchList { query, .. }) = sorted.iter().find(|c| is_list(c)) else {
+        panic!("{sorted:?}")
+    };
+    assert_eq!(
+        query.order,
+        Some(gongdan::api::ListOrder::Created(
+            gongdan::api::SortOrder::Desc
+        ))
+    );
+    update(&mut app, Action::StartFilter);
+    for c in "updated 2026-11-01..2026-11-30".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    let filtered = update(&mut app, Action::InputSubmit);
+    let Some(Command::FetchList { query, .. }) = filtered.iter().find(|c| is_list(c)) else {
+        panic!("{filtered:?}")
+    };
+    assert_eq!(
+        query.updated_start.unwrap().to_string(),
+        "2026-11-01 00:00:00"
+    );
+    assert_eq!(
+        query.updated_end.unwrap().to_string(),
+        "2026-11-30 23:59:59"
+    );
+    // A search view takes the filter as date terms.
+    let mut app = app_with_list(1, 1, false).0;
+    update(&mut app, Action::SelectView(0));
+    update(&mut app, Action::StartFilter);
+    for c in "created 2026-01-01..".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    let filtered = update(&mut app, Action::InputSubmit);
+    let Some(Command::Search { query, .. }) = filtered.first() else {
+        panic!("{filtered:?}")
+    };
+    assert!(
+        query
+            .terms
+            .iter()
+            .any(|t| matches!(t, SearchTerm::Date { .. }))
+    );
+}
+
+#[test]
+fn quiet_ticks_do_not_redraw() {
+    let (mut app, _) = app_with_list(3, 3, false);
+    app.dirty = false;
+    update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(1),
+        },
+    );
+    assert!(!app.dirty, "nothing in flight, same minute: no draw");
+    update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(61),
+        },
+    );
+    assert!(app.dirty, "relative times changed");
+}
+
+#[test]
+fn help_lists_the_keys_of_the_pane_in_use() {
+    let (mut app, _) = app_with_list(3, 3, false);
+    update(&mut app, Action::Open);
+    update(&mut app, Action::ToggleHelp);
+    assert!(matches!(
+        app.overlay,
+        Some(Overlay::Help {
+            pane: Pane::Detail,
+            ..
+        })
+    ));
+    update(&mut app, Action::ToggleHelp);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn an_agent_who_may_not_show_sees_the_row_with_a_note() {
+    let (mut app, _) = app_with_list(3, 3, false);
+    let open = update(&mut app, Action::Open);
+    let show = find(&open, |c| matches!(c, Command::Show { .. }));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: 1,
+            result: Err(ApiError::Forbidden(None)),
+        }),
+    );
+    assert!(app.detail.as_ref().unwrap().forbidden);
+    assert!(app.show_forbidden);
+    update(&mut app, Action::Back);
+    let again = update(&mut app, Action::Open);
+    assert!(
+        !again.iter().any(|c| matches!(c, Command::Show { .. })),
+        "not asked again"
+    );
+}

@@ -1,0 +1,226 @@
+//! Fixture tickets and helpers shared by the app and pane tests (no network).
+#![allow(dead_code)]
+
+use chrono::{NaiveDate, NaiveDateTime};
+use gongdan::api::{
+    Agent, Contact, CustomField, CustomValue, FieldDef, FormTable, Page, Priority, Ticket,
+    TicketSource, TicketStatus, TicketType,
+};
+use gongdan::app::{
+    Action, App, Command, LookupKey, LookupValue, RequestId, Settings, WorkerEvent, update,
+};
+use gongdan::ui::i18n::Lang;
+
+pub fn now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 29)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .unwrap()
+}
+
+const SUBJECTS: &[&str] = &[
+    "无法登录系统，提示密码错误但是已经重置过三次了，请尽快处理",
+    "退款申请",
+    "产品咨询：企业版和专业版的区别是什么？价格方面有没有优惠",
+    "Printer on floor 3 is jammed again",
+    "其他问题",
+    "发票抬头填写错误需要重开，公司名称应为「北京某某科技有限公司」",
+    "VPN connection drops every 10 minutes",
+    "账号被锁定",
+];
+
+/// A full ticket as the list call gives it.
+pub fn ticket(id: u64) -> Ticket {
+    let i = id as usize;
+    Ticket {
+        id,
+        url: Some(format!("http://127.0.0.1/api/v1/tickets/{id}.json")),
+        subject: SUBJECTS[i % SUBJECTS.len()].to_string(),
+        description: Some(format!(
+            "<p>工单 {id} 的描述。</p><ul><li>第一步</li><li>第二步</li></ul>"
+        )),
+        source: Some(TicketSource::Email),
+        ticket_type: Some(TicketType::Question),
+        priority: Some(Priority::ALL[i % 4]),
+        status: Some(TicketStatus::ALL[i % 3]),
+        contact_id: Some(500 + (id % 5)),
+        assignee_id: Some(10 + (id % 3)),
+        group_id: Some(1),
+        tags: if id % 2 == 0 {
+            vec!["vip客户".into(), "普通客户".into()]
+        } else {
+            vec![]
+        },
+        created: Some(now() - chrono::Duration::days(3)),
+        updated: Some(now() - chrono::Duration::minutes((id % 50) as i64 * 7)),
+        ..Ticket::default()
+    }
+}
+
+/// What search gives: id, subject, dates and url only.
+pub fn search_hit(id: u64) -> Ticket {
+    let full = ticket(id);
+    Ticket {
+        id,
+        url: full.url,
+        subject: full.subject,
+        created: full.created,
+        updated: full.updated,
+        ..Ticket::default()
+    }
+}
+
+pub fn page(tickets: Vec<Ticket>, count: u64, more: bool) -> Page<Ticket> {
+    Page {
+        items: tickets,
+        count: Some(count),
+        next_page: more.then(|| "http://127.0.0.1/api/v1/tickets.json?page=2".to_string()),
+        ..Page::default()
+    }
+}
+
+pub fn app(lang: Lang, width: u16, height: u16) -> App {
+    let settings = Settings {
+        lang,
+        account_label: "admin@127.0.0.1".into(),
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, now());
+    update(&mut app, Action::Resize { width, height });
+    app
+}
+
+/// Runs Start and returns its commands.
+pub fn start(app: &mut App) -> Vec<Command> {
+    update(app, Action::Start)
+}
+
+/// The request id of the first command matching.
+pub fn find(commands: &[Command], pred: impl Fn(&Command) -> bool) -> RequestId {
+    commands
+        .iter()
+        .find(|c| pred(c))
+        .and_then(Command::request_id)
+        .expect("no such command")
+}
+
+pub fn is_list(c: &Command) -> bool {
+    matches!(c, Command::FetchList { .. })
+}
+
+pub fn is_search_for(status: &'static str) -> impl Fn(&Command) -> bool {
+    move |c| match c {
+        Command::Search { query, .. } => query.terms.iter().any(|t| {
+            matches!(t, gongdan::api::SearchTerm::Field { field, values }
+                if field == "ticketStatus" && values.join(",") == status)
+        }),
+        _ => false,
+    }
+}
+
+pub fn answer_page(app: &mut App, id: RequestId, page: Page<Ticket>) -> Vec<Command> {
+    update(
+        app,
+        Action::Worker(WorkerEvent::Page {
+            id,
+            result: Ok(page),
+        }),
+    )
+}
+
+/// Answers every lookup command with fixture names.
+pub fn answer_lookups(app: &mut App, commands: &[Command]) {
+    let mut queue: Vec<Command> = commands.to_vec();
+    let mut rounds = 0;
+    while let Some(command) = queue.pop() {
+        rounds += 1;
+        assert!(rounds < 1000, "lookups never settle");
+        let Command::Lookup { id, key } = command else {
+            continue;
+        };
+        let value = match key {
+            LookupKey::Agents => LookupValue::Agents(
+                (10..13)
+                    .map(|id| Agent {
+                        id,
+                        name: ["王小明", "李雷", "Alice"][(id - 10) as usize].into(),
+                        email: None,
+                        group_ids: vec![1],
+                        is_admin: false,
+                        active: true,
+                    })
+                    .collect(),
+            ),
+            LookupKey::FieldDefs => LookupValue::FieldDefs(vec![FieldDef {
+                key: "field_1".into(),
+                name: "设备类型".into(),
+                kind: 1,
+                required: false,
+                options: vec![
+                    ("231".into(), "笔记本".into()),
+                    ("232".into(), "台式机".into()),
+                ],
+            }]),
+            LookupKey::Contact(id) => LookupValue::Contact(Contact {
+                id,
+                name: format!("客户{}", id - 500),
+                mobile: Some("13800000000".into()),
+                email: None,
+                company_id: Some(7),
+            }),
+            LookupKey::Company(id) => LookupValue::Company(gongdan::api::Company {
+                id,
+                name: "北京某某科技有限公司".into(),
+            }),
+            LookupKey::Group(id) => LookupValue::Group(gongdan::api::Group {
+                id,
+                name: "一线支持".into(),
+            }),
+            LookupKey::Agent(id) => LookupValue::Agent(Agent {
+                id,
+                name: format!("agent{id}"),
+                email: None,
+                group_ids: vec![],
+                is_admin: false,
+                active: true,
+            }),
+        };
+        let more = update(
+            app,
+            Action::Worker(WorkerEvent::Looked {
+                id,
+                key,
+                result: Ok(value),
+            }),
+        );
+        queue.extend(more);
+    }
+}
+
+/// A ticket with custom fields and a table, for the detail pane.
+pub fn rich_ticket(id: u64) -> Ticket {
+    let mut t = ticket(id);
+    t.custom_fields = vec![
+        CustomField {
+            key: "field_1".into(),
+            value: CustomValue::Text("231".into()),
+            pay_status: None,
+        },
+        CustomField {
+            key: "field_9".into(),
+            value: CustomValue::Number(42.0),
+            pay_status: Some(1),
+        },
+    ];
+    t.tables = vec![FormTable {
+        key: "cpxx".into(),
+        rows: vec![
+            vec![("name".into(), "路由器".into()), ("qty".into(), "2".into())],
+            vec![
+                ("name".into(), "交换机（千兆）".into()),
+                ("qty".into(), "1".into()),
+            ],
+        ],
+    }];
+    t.cc_user_ids = vec![11];
+    t
+}

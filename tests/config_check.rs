@@ -1,0 +1,287 @@
+//! `gongdan config check` and `config path`, against a small loopback server that checks
+//! the credentials the way the vendor's does (Basic, or a Bearer token from token.php).
+//! The full sandbox is not merged on this branch yet; these tests need only sign-in.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::routing::{get, post};
+use base64::Engine;
+use gongdan::config::check::check;
+use gongdan::config::{Given, PromptPolicy, ResolveOptions, Secret};
+
+const ACCOUNT: &str = "alice@example.com";
+const PASSWORD: &str = "Right-Pass-7391";
+const SECRET_ID: &str = "sid-42";
+const API_SECRET: &str = "Api-Secret-5520";
+const TOKEN: &str = "tok-abc";
+
+fn basic(user: &str, password: &str) -> String {
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    format!("Basic {encoded}")
+}
+
+fn authorization(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+}
+
+async fn search(headers: HeaderMap) -> (StatusCode, String) {
+    let auth = authorization(&headers);
+    if auth == basic(ACCOUNT, PASSWORD) || auth == format!("Bearer {TOKEN}") {
+        (
+            StatusCode::OK,
+            r#"{"results":[],"count":0,"next_page":null,"prev_page":null}"#.into(),
+        )
+    } else {
+        (StatusCode::UNAUTHORIZED, String::new())
+    }
+}
+
+async fn token(headers: HeaderMap, body: String) -> (StatusCode, String) {
+    if authorization(&headers) == basic(SECRET_ID, API_SECRET)
+        && body.contains("grant_type=client_credentials")
+    {
+        (
+            StatusCode::OK,
+            format!(r#"{{"access_token":"{TOKEN}","expires_in":3600,"token_type":"Bearer"}}"#),
+        )
+    } else {
+        (StatusCode::UNAUTHORIZED, String::new())
+    }
+}
+
+/// Starts the server on a free loopback port; answers its base URL.
+async fn start_server() -> String {
+    let app = Router::new()
+        .route("/api/v1/tickets/search.json", get(search))
+        .route("/api/token.php", post(token));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    format!("http://{addr}")
+}
+
+fn options(dir: &Path, config: &str, base_url: &str) -> ResolveOptions {
+    let path = dir.join("config.toml");
+    std::fs::write(&path, config).unwrap();
+    ResolveOptions {
+        config_path: Some(Given::flag(path, "--config")),
+        base_url: Some(Given::flag(base_url.to_string(), "--base-url")),
+        ..ResolveOptions::default()
+    }
+}
+
+async fn run_check(opts: &ResolveOptions) -> (bool, String) {
+    let mut out = Vec::new();
+    let report = tokio::time::timeout(
+        Duration::from_secs(30),
+        check(opts, PromptPolicy::Never, &mut out),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    (report.signed_in, String::from_utf8(out).unwrap())
+}
+
+#[tokio::test]
+async fn check_signs_in_with_a_password_and_says_where_each_value_came_from() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ResolveOptions {
+        env_password: Some(Secret::new(PASSWORD)),
+        ..options(
+            dir.path(),
+            &format!("[profiles.work]\naccount = \"{ACCOUNT}\"\nper_page = 20\n"),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(signed_in, "{out}");
+    assert!(out.contains("sign-in: ok"), "{out}");
+    assert!(!out.contains(PASSWORD), "{out}");
+    let line = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("no line for {key}:\n{out}"))
+            .to_string()
+    };
+    assert!(line("base_url").ends_with("[flag --base-url]"), "{out}");
+    assert!(line("account").contains(ACCOUNT), "{out}");
+    assert!(line("account").ends_with("[file]"), "{out}");
+    assert!(line("per_page").ends_with("[file]"), "{out}");
+    assert!(line("concurrency").ends_with("[default]"), "{out}");
+    assert!(line("credential").contains("<secret>"), "{out}");
+    assert!(
+        line("credential").ends_with("[env GONGDAN_PASSWORD]"),
+        "{out}"
+    );
+    assert!(line("profile").contains("work"), "{out}");
+}
+
+#[tokio::test]
+async fn check_reports_a_refused_password_without_showing_it() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ResolveOptions {
+        env_password: Some(Secret::new("Wrong-Pass-1188")),
+        account: Some(Given::flag(ACCOUNT.into(), "--account")),
+        ..options(dir.path(), "", &base_url)
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(!signed_in, "{out}");
+    assert!(out.contains("401"), "{out}");
+    assert!(!out.contains("Wrong-Pass-1188"), "{out}");
+}
+
+#[tokio::test]
+async fn check_signs_in_with_an_api_secret_through_password_command() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[profiles.admin]\nauth = \"token\"\nsecret_id = \"{SECRET_ID}\"\n\
+         password_command = \"printf '{API_SECRET}\\\\nsecond line\\\\n'\"\n"
+    );
+    let opts = options(dir.path(), &config, &base_url);
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(signed_in, "{out}");
+    assert!(out.contains("credential found: password_command"), "{out}");
+    assert!(!out.contains(&format!("{API_SECRET}\n")), "{out}");
+}
+
+#[tokio::test]
+async fn check_explains_a_config_that_does_not_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = options(
+        dir.path(),
+        "[profiles.a]\nper_page = \"x\"\n",
+        "http://127.0.0.1:9",
+    );
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(!signed_in);
+    assert!(out.contains("config.toml:2:12"), "{out}");
+}
+
+#[tokio::test]
+async fn check_explains_a_failing_password_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = format!(
+        "[profiles.a]\naccount = \"{ACCOUNT}\"\npassword_command = \"echo 'pass: not found' >&2; exit 2\"\n"
+    );
+    let opts = options(dir.path(), &config, "http://127.0.0.1:9");
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(!signed_in);
+    assert!(out.contains("exit status 2"), "{out}");
+    assert!(out.contains("pass: not found"), "{out}");
+}
+
+/// The environment of a child run of the binary: a private HOME and XDG dirs, and none of
+/// the caller's GONGDAN_ variables.
+fn binary(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongdan"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("GONGDAN_") {
+            command.env_remove(&key);
+        }
+    }
+    command
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+#[test]
+fn config_path_prints_the_file_state_and_log_dirs() {
+    let home = tempfile::tempdir().unwrap();
+    let output = binary(home.path())
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let out = String::from_utf8(output.stdout).unwrap();
+    let config = home.path().join("config/gongdan/config.toml");
+    let logs = home.path().join("state/gongdan/logs");
+    assert!(out.contains(&config.display().to_string()), "{out}");
+    assert!(out.contains("(absent)"), "{out}");
+    assert!(out.contains(&logs.display().to_string()), "{out}");
+
+    let output = binary(home.path())
+        .args(["config", "path", "--config", "/tmp/elsewhere.toml"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("/tmp/elsewhere.toml"), "{out}");
+    assert!(out.contains("[flag --config]"), "{out}");
+}
+
+#[tokio::test]
+async fn the_log_of_a_failing_login_holds_no_secret() {
+    let base_url = start_server().await;
+    let home = tempfile::tempdir().unwrap();
+    let wrong = "Wrong-Secret-Pw-4471";
+    let mut command = binary(home.path());
+    command
+        .env("GONGDAN_PASSWORD", wrong)
+        .env("GONGDAN_LOG", "trace")
+        .args([
+            "--base-url",
+            &base_url,
+            "--account",
+            ACCOUNT,
+            "config",
+            "check",
+        ]);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert!(!output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("sign-in: FAILED"), "{stdout}");
+    assert!(stdout.contains("[env GONGDAN_PASSWORD]"), "{stdout}");
+
+    let log_dir = home.path().join("state/gongdan/logs");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&log_dir).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o077,
+            0,
+            "the log directory is readable by others: {mode:o}"
+        );
+    }
+    let mut log = String::new();
+    for entry in std::fs::read_dir(&log_dir).unwrap() {
+        log.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(
+        log.contains("sign-in failed"),
+        "the log missed the failure:\n{log}"
+    );
+    assert!(log.contains("401"), "{log}");
+    let encoded = basic(ACCOUNT, wrong);
+    for (name, text) in [("log", &log), ("stdout", &stdout), ("stderr", &stderr)] {
+        assert!(
+            !text.contains(wrong),
+            "the secret is in the {name}:\n{text}"
+        );
+        assert!(
+            !text.contains(encoded.trim_start_matches("Basic ")),
+            "the encoded secret is in the {name}:\n{text}"
+        );
+    }
+}

@@ -1,0 +1,273 @@
+//! End-to-end: the built binary on a pseudo-terminal (portable-pty + vt100), against the
+//! sandbox. Every wait is bounded; the child is killed on timeout and the screen printed.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{Read, Write};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 40;
+const COLS: u16 = 120;
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Answers the cursor position query (ESC[6n) that crossterm may send.
+#[derive(Default)]
+struct Replies {
+    owed: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+impl vt100::Callbacks for Replies {
+    fn unhandled_csi(
+        &mut self,
+        screen: &mut vt100::Screen,
+        _i1: Option<u8>,
+        _i2: Option<u8>,
+        params: &[&[u16]],
+        c: char,
+    ) {
+        if c == 'n' && params.first().is_some_and(|p| p.first() == Some(&6)) {
+            let (row, col) = screen.cursor_position();
+            if let Ok(mut owed) = self.owed.lock() {
+                owed.push(format!("\x1b[{};{}R", row + 1, col + 1).into_bytes());
+            }
+        }
+    }
+}
+
+struct Session {
+    parser: vt100::Parser<Replies>,
+    owed: Arc<Mutex<Vec<Vec<u8>>>>,
+    chunks: Receiver<Vec<u8>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    // Dropping the master hangs up the child: keep it to the end.
+    _master: Box<dyn MasterPty + Send>,
+    ended: bool,
+}
+
+impl Session {
+    fn spawn(args: &[&str], env: &[(&str, &str)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_gongdan"));
+        command.args(args);
+        command.cwd(env!("CARGO_MANIFEST_DIR"));
+        command.env("TERM", "xterm-256color");
+        command.env("LANG", "en_US.UTF-8");
+        command.env_remove("LC_ALL");
+        command.env_remove("LC_MESSAGES");
+        command.env_remove("GONGDAN_LOG");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = pty.slave.spawn_command(command).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let (tx, chunks) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    // EIO when the child has gone: the end of the stream.
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        let writer = pty.master.take_writer().unwrap();
+        let replies = Replies::default();
+        let owed = replies.owed.clone();
+        Session {
+            parser: vt100::Parser::new_with_callbacks(
+                std::num::NonZeroU16::new(ROWS).unwrap(),
+                std::num::NonZeroU16::new(COLS).unwrap(),
+                0,
+                replies,
+            ),
+            owed,
+            chunks,
+            writer,
+            child,
+            _master: pty.master,
+            ended: false,
+        }
+    }
+
+    fn pump(&mut self, wait: Duration) {
+        match self.chunks.recv_timeout(wait) {
+            Ok(chunk) => self.parser.process(&chunk),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => self.ended = true,
+        }
+        let owed: Vec<Vec<u8>> = self
+            .owed
+            .lock()
+            .map(|mut o| o.drain(..).collect())
+            .unwrap_or_default();
+        for reply in owed {
+            let _ = self.writer.write_all(&reply);
+            let _ = self.writer.flush();
+        }
+    }
+
+    fn screen_text(&self) -> String {
+        self.parser.screen().contents()
+    }
+
+    /// Waits until the screen satisfies `pred`, or fails with the screen.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            self.pump(Duration::from_millis(20));
+            if pred(self.parser.screen()) {
+                return;
+            }
+            if self.ended {
+                break;
+            }
+        }
+        let _ = self.child.kill();
+        panic!(
+            "timed out waiting for {what}; screen:\n{}",
+            self.screen_text()
+        );
+    }
+
+    fn wait_text(&mut self, text: &str) {
+        let text = text.to_string();
+        self.wait_for(&format!("{text:?}"), move |s| s.contents().contains(&text));
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// The first list is on screen: alternate screen, a selected row.
+    fn wait_first_list(&mut self) {
+        self.wait_for("the first list", |s| {
+            s.alternate_screen() && s.contents().lines().any(|l| l.starts_with('>'))
+        });
+    }
+
+    /// Waits for the exit; returns whether it was a success, with the terminal restored.
+    fn wait_exit(mut self) -> (bool, vt100::Screen) {
+        let deadline = Instant::now() + WAIT;
+        let status = loop {
+            self.pump(Duration::from_millis(20));
+            if let Ok(Some(status)) = self.child.try_wait() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the console did not exit; screen:\n{}", self.screen_text());
+            }
+        };
+        // Drain what is left.
+        let drain_deadline = Instant::now() + Duration::from_secs(5);
+        while !self.ended && Instant::now() < drain_deadline {
+            self.pump(Duration::from_millis(20));
+        }
+        (status.success(), self.parser.screen().clone())
+    }
+}
+
+/// The row the selection is on.
+fn selected_row(screen: &vt100::Screen) -> Option<String> {
+    screen
+        .contents()
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .map(str::to_string)
+}
+
+#[test]
+fn demo_opens_the_list_and_quits_with_q_restoring_the_terminal() {
+    let mut session = Session::spawn(&["--demo"], &[]);
+    session.wait_first_list();
+    let first = selected_row(session.parser.screen()).unwrap();
+    session.send("j");
+    session.wait_for("the selection to move", |s| {
+        selected_row(s).is_some_and(|row| row != first)
+    });
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success, "exit status");
+    assert!(!screen.alternate_screen(), "the terminal was restored");
+}
+
+#[test]
+fn demo_opens_a_ticket_and_searches() {
+    let mut session = Session::spawn(&["--demo"], &[]);
+    session.wait_first_list();
+    session.send("\r");
+    session.wait_text("Ticket #");
+    session.wait_text("Subject");
+    session.send("\x1b");
+    session.wait_for("the detail to close", |s| {
+        !s.contents().contains("Ticket #")
+    });
+    session.send("/");
+    session.wait_text("Search:");
+    // A value with a space is refused inline, before anything is sent.
+    session.send("createDT>= 2024-01-01");
+    session.send("\r");
+    session.wait_text("cannot contain a space");
+    // Clear the line and search for open tickets.
+    session.send(&"\x7f".repeat(30));
+    session.send("ticketStatus:2\r");
+    session.wait_for("search results", |s| {
+        s.contents().contains("Search: ticketStatus:2")
+            && s.contents().lines().any(|l| l.starts_with('>'))
+    });
+    session.send("\x1b");
+    session.wait_for("back to the tab", |s| {
+        !s.contents().contains("Search: ticketStatus:2")
+    });
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success);
+    assert!(!screen.alternate_screen());
+}
+
+#[test]
+fn demo_as_an_agent_builds_views_from_searches() {
+    let mut session = Session::spawn(&["--demo", "--demo-role", "agent"], &[]);
+    session.wait_first_list();
+    session.send("4");
+    session.wait_text("may not list tickets");
+    session.wait_for("a list in the All tab", |s| {
+        s.contents().lines().any(|l| l.starts_with('>'))
+    });
+    session.send("q");
+    let (success, _) = session.wait_exit();
+    assert!(success);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut session = Session::spawn(&["--demo"], &[]);
+    session.wait_first_list();
+    let pid = session.child.process_id().expect("a pid");
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (_, screen) = session.wait_exit();
+    assert!(!screen.alternate_screen(), "the terminal was restored");
+}
