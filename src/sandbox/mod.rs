@@ -320,7 +320,7 @@ impl Sandbox {
 
     /// The ticket as stored (numbers as numbers, dropdowns as option ids), or `None`.
     pub fn ticket(&self, id: u64) -> Option<Value> {
-        lock(&self.shared.store).ticket(id).cloned()
+        lock(&self.shared.store).ticket(id)
     }
 
     /// Every stored ticket id, ascending.

@@ -122,10 +122,10 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     let mut entries: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| keep(&store, &entry.value))
+        .filter(|entry| keep(&store, entry.core()))
         .filter(|entry| {
             bounds.iter().all(|(column, is_start, day)| {
-                search::date_of(field(&entry.value, column)).is_some_and(|date| {
+                search::date_of(field(entry.core(), column)).is_some_and(|date| {
                     if *is_start {
                         date >= *day
                     } else {
@@ -138,7 +138,7 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     if !keys.is_empty() {
         entries.sort_by(|a, b| {
             keys.iter()
-                .map(|key| compare(&a.value, &b.value, *key))
+                .map(|key| compare(a.core(), b.core(), *key))
                 .find(|ordering| ordering.is_ne())
                 .unwrap_or(Ordering::Equal)
         });
@@ -312,14 +312,14 @@ pub(crate) fn search(call: &Call<'_>) -> Response<Body> {
     let mut found: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| search::matches(&store, &entry.value, &terms))
+        .filter(|entry| search::matches(&store, entry, &terms))
         .collect();
     found.sort_by(|a, b| {
-        let ordering = field(&a.value, column)
+        let ordering = field(a.core(), column)
             .as_str()
-            .cmp(&field(&b.value, column).as_str())
+            .cmp(&field(b.core(), column).as_str())
             .then_with(|| {
-                int_of(field(&a.value, "ticketId")).cmp(&int_of(field(&b.value, "ticketId")))
+                int_of(field(a.core(), "ticketId")).cmp(&int_of(field(b.core(), "ticketId")))
             });
         if ascending {
             ordering
@@ -496,7 +496,7 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
 
 /// The vendor's update example answers `"ticketStatus": "已解决"`.
 fn echo_status_label(ticket: &mut Value, entry: &Entry) {
-    let label = int_of(field(&entry.value, "ticketStatus"))
+    let label = int_of(field(entry.core(), "ticketStatus"))
         .and_then(|code| super::enums::label(super::enums::STATUS, code));
     if let (Some(label), Some(object)) = (label, ticket.as_object_mut()) {
         object.insert("ticketStatus".into(), json!(label));
