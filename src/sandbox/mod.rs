@@ -6,7 +6,28 @@
 //! (latency, 500s, 429s, dropped connections, truncated bodies, hangs) can be changed at run
 //! time through [`Sandbox::set_faults`] and [`Sandbox::push_fault`].
 //!
-//! Sandbox-only (not on the vendor's page): `GET /api/v1/tickets/{id}/replies.json`.
+//! Calls (the `.json` suffix is optional everywhere; A = admin only, * = every agent):
+//! - A `GET /api/v1/tickets.json`, `/companies/{id}/tickets.json`, `/users/{id}/tickets.json`
+//!   (filters, orders, paging, absolute `next_page` / `previous_page`)
+//! - A `GET /api/v1/tickets/{id}_v2.json` (object), `/tickets/{id}.json` (array of one),
+//!   `/tickets/show_many.json?ids=` (at most 100; known ids, ascending)
+//! - A `POST /api/v1/tickets.json` (`Requestid` deduplicated, `Location` header)
+//! - \* `PUT /api/v1/tickets/{id}.json`, `/tickets/update_many.json` (both forms)
+//! - \* `GET /api/v1/tickets/search.json` (the query language of `search.rs`)
+//! - \* lookups: `tickets/ticket_fields`, `supports`, `supports/{id}`, `supportgroups`,
+//!   `supportgroups/{id}`, `users/{id}`, `companies/{id}`, `tickettemplates`;
+//!   `POST uploads?filename=` (201)
+//! - `POST /api/token.php` (Basic SecretID:Secret, or either account's own credentials)
+//!
+//! Assumptions where the vendor says nothing (sandbox-only, not to be relied on live):
+//! - `GET /api/v1/tickets/{id}/replies.json` lists a ticket's replies (\*).
+//! - A create without `custUserId` / `custUser` is accepted with `custUserId: 0`, because
+//!   the page's own curl example sends none; `custUser` without `mobilephone` is refused.
+//! - Reply `replyType` 1 is an agent, 2 a customer; the payment field's type code is 16.
+//! - With `not_found_as_200`, an unknown id answers `{"ticket": []}` on the legacy call and
+//!   `{"ticket": null}` on `_v2`.
+//! - `ticket_fields` answers a bare array; `_v2` and create/update answers carry dropdown
+//!   option ids, list/show/show many carry labels and spell the description `descript`.
 
 mod auth;
 mod changes;
