@@ -1069,6 +1069,45 @@ async fn update_quirks_off_echo_code_and_stale_update_dt() {
 }
 
 #[tokio::test]
+async fn write_status_body_quirk() {
+    let sandbox = sandbox_with(5, |opts| opts.quirks.write_status_body = true).await;
+    let expected = json!({"status": "0", "message": "Insert ok", "data": false});
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 4}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), expected);
+    assert_eq!(status_of(&sandbox, 2), 4);
+    let answer = post(
+        &sandbox,
+        "/api/v1/tickets.json",
+        ADMIN,
+        json!({"ticket": {"subject": "状态体"}}),
+    )
+    .await;
+    assert_eq!(answer.json(), expected);
+    assert!(
+        answer.headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/api/v1/tickets/6.json")
+    );
+    // Refusals stay errors.
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 40}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn update_many_both_forms_with_per_ticket_failures() {
     let sandbox = seeded(20).await;
     let answer = put(

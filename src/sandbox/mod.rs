@@ -87,6 +87,10 @@ pub struct Quirks {
     pub echo_labels: bool,
     /// An update moves `updateDT` to now. Off: `updateDT` stays stale, as some servers do.
     pub bump_update_dt: bool,
+    /// Create and update answer `{"status": "0", "message": "Insert ok", "data": false}`
+    /// (a success) instead of the ticket. Not part of [`Quirks::live`], whose callers expect
+    /// the ticket back.
+    pub write_status_body: bool,
 }
 
 impl Default for Quirks {
@@ -102,6 +106,7 @@ impl Default for Quirks {
             invalid_escapes: false,
             echo_labels: true,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 }
@@ -118,10 +123,11 @@ impl Quirks {
             invalid_escapes: false,
             echo_labels: false,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 
-    /// Every quirk seen on live servers at once.
+    /// Every quirk seen on live servers at once (but `write_status_body`).
     pub fn live() -> Self {
         Quirks {
             string_numbers: true,
@@ -132,6 +138,7 @@ impl Quirks {
             invalid_escapes: true,
             echo_labels: true,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 }
@@ -472,6 +479,9 @@ pub struct SandboxArgs {
     /// Leave updateDT unchanged on update (a stale server).
     #[arg(long)]
     pub stale_update_dt: bool,
+    /// Answer create and update with {"status": "0", "message": "Insert ok", "data": false}.
+    #[arg(long)]
+    pub write_status_body: bool,
 }
 
 impl SandboxArgs {
@@ -496,6 +506,7 @@ impl SandboxArgs {
         if self.stale_update_dt {
             quirks.bump_update_dt = false;
         }
+        quirks.write_status_body |= self.write_status_body;
         SandboxOptions {
             addr: self.addr,
             tickets: self.tickets,
@@ -598,6 +609,7 @@ mod tests {
             "--no-echo-labels",
             "--stale-update-dt",
             "--hostile-text",
+            "--write-status-body",
         ]);
         assert!(opts.hostile_text);
         assert_eq!(opts.tickets, 12);
@@ -619,6 +631,7 @@ mod tests {
                 invalid_escapes: true,
                 echo_labels: false,
                 bump_update_dt: false,
+                write_status_body: true,
             }
         );
         assert_eq!(options(&["--live-quirks"]).quirks, Quirks::live());

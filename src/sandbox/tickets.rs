@@ -438,6 +438,10 @@ fn invalid(message: &str) -> Response<Body> {
     error(StatusCode::UNPROCESSABLE_ENTITY, "InvalidValue", message)
 }
 
+/// The success body some servers answer writes with.
+static WRITE_STATUS_BODY: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| json!({"status": "0", "message": "Insert ok", "data": false}));
+
 pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
     let request = match ticket_body(&call.body) {
         Ok(ticket) => ticket,
@@ -454,11 +458,15 @@ pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
     let quirks = shared.opts.quirks;
-    let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
-    let mut response = text_response(
-        StatusCode::OK,
-        render::body_text(&json!({ "ticket": ticket }), &quirks),
-    );
+    let mut response = if quirks.write_status_body {
+        json_response(StatusCode::OK, &WRITE_STATUS_BODY)
+    } else {
+        let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+        text_response(
+            StatusCode::OK,
+            render::body_text(&json!({ "ticket": ticket }), &quirks),
+        )
+    };
     if let Ok(location) = HeaderValue::from_str(&render::ticket_url(&shared.base_url, id)) {
         response.headers_mut().insert(LOCATION, location);
     }
@@ -480,6 +488,9 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
     }
     if let Err(message) = changes::update(&mut store, id, &request, actor, &quirks) {
         return invalid(&message);
+    }
+    if quirks.write_status_body {
+        return json_response(StatusCode::OK, &WRITE_STATUS_BODY);
     }
     let Some(entry) = store.tickets.get(&id) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
