@@ -1687,3 +1687,32 @@ async fn hostile_text_option_seeds_escape_sequences() {
     let contact = get(&sandbox, "/api/v1/users/1010.json", ADMIN).await.json();
     assert!(contact["user"]["name"].as_str().unwrap().contains('\u{1b}'));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_are_all_answered() {
+    let sandbox = seeded(150).await;
+    let client = client();
+    let requests = (1..=40u64).map(|id| {
+        let request = if id % 2 == 0 {
+            client.get(format!(
+                "{}/api/v1/tickets/{id}_v2.json",
+                sandbox.base_url()
+            ))
+        } else {
+            client
+                .put(format!("{}/api/v1/tickets/{id}.json", sandbox.base_url()))
+                .json(&json!({"ticket": {"priorityLevel": 4}}))
+        };
+        request.basic_auth(ADMIN.0, Some(ADMIN.1)).send()
+    });
+    for response in futures::future::join_all(requests).await {
+        assert_eq!(response.unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(sandbox.request_count(Route::Show), 20);
+    assert_eq!(sandbox.request_count(Route::Update), 20);
+    assert!(
+        (1..=40u64)
+            .filter(|id| id % 2 == 1)
+            .all(|id| sandbox.update_count(id) == 1)
+    );
+}

@@ -238,7 +238,8 @@ pub(crate) struct Store {
     pub next_reply_id: u64,
     pub next_attach_id: u64,
     pub request_ids: HashMap<String, Remembered>,
-    pub tokens: HashMap<String, (Role, Instant)>,
+    /// Bearer tokens: role and expiry (`None`: never).
+    pub tokens: HashMap<String, (Role, Option<Instant>)>,
     pub uploads: HashMap<String, Upload>,
 }
 
