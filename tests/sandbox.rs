@@ -953,6 +953,22 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
     );
 }
 
+/// Now on the vendor's clock (UTC+08:00), as the sandbox writes dates.
+fn china_now() -> String {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// `updateDT` was set during the request: between the time it was sent and now.
+fn assert_updated_now(ticket: &Value, sent_after: &str) {
+    let updated = ticket["updateDT"].as_str().unwrap();
+    assert!(
+        updated >= sent_after && updated <= china_now().as_str(),
+        "{updated}"
+    );
+}
+
 fn status_of(sandbox: &Sandbox, id: u64) -> i64 {
     num(&sandbox.ticket(id).unwrap()["ticketStatus"])
 }
@@ -962,6 +978,7 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
     let sandbox = seeded(10).await;
     let before = sandbox.ticket(3).unwrap();
     let replies_before = sandbox.replies(3).len();
+    let sent_after = china_now();
     // The page's example: a numeric string, answered with the Chinese label.
     let answer = put(
         &sandbox,
@@ -989,7 +1006,8 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
     );
     // updateDT kept true: the seeded dates end in 2026-10, now is later.
     let after = sandbox.ticket(3).unwrap();
-    assert!(after["updateDT"].as_str() > before["updateDT"].as_str());
+    assert_ne!(after["updateDT"], before["updateDT"]);
+    assert_updated_now(&after, &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
 
     for (value, code) in [
@@ -1130,6 +1148,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(status_of(&sandbox, 2), 4);
 
     let before = sandbox.ticket(4).unwrap();
+    let sent_after = china_now();
     let answer = put(
         &sandbox,
         "/api/v1/tickets/update_many.json",
@@ -1163,7 +1182,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(num(&sandbox.ticket(5).unwrap()["priorityLevel"]), 4);
     assert_eq!(sandbox.replies(5).last().unwrap()["replyMsg"], "批量回复");
     // updateDT kept true.
-    assert!(sandbox.ticket(3).unwrap()["updateDT"].as_str().unwrap() > "2026-11-01");
+    assert_updated_now(&sandbox.ticket(3).unwrap(), &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
     assert_eq!(sandbox.update_count(4), 0);
 
