@@ -1004,7 +1004,7 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
         listed["replies"].as_array().unwrap().len(),
         replies_before + 1
     );
-    // updateDT kept true: the seeded dates end in 2026-10, now is later.
+    // updateDT kept true: set to the time of the update.
     let after = sandbox.ticket(3).unwrap();
     assert_ne!(after["updateDT"], before["updateDT"]);
     assert_updated_now(&after, &sent_after);
