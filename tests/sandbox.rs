@@ -1735,3 +1735,71 @@ async fn concurrent_requests_are_all_answered() {
             .all(|id| sandbox.update_count(id) == 1)
     );
 }
+
+/// Kills the child process when the test ends, even by a failed assertion.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `gongdan sandbox` itself: prints its address and both accounts, then answers the vendor
+/// page's first curl example with them.
+#[tokio::test]
+async fn the_sandbox_command_prints_its_address_and_accounts() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_gongdan"))
+            .args([
+                "sandbox",
+                "--addr",
+                "127.0.0.1:0",
+                "--tickets",
+                "7",
+                "--seed",
+                "3",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    // Read the banner on a blocking thread: the lines come before the server waits.
+    let banner = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .take(3)
+            .collect::<Result<Vec<String>, _>>()
+    });
+    let banner = tokio::time::timeout(Duration::from_secs(60), banner)
+        .await
+        .expect("a banner from gongdan sandbox")
+        .unwrap()
+        .unwrap();
+    let base = banner[0].rsplit(' ').next().unwrap().trim().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{banner:?}");
+    assert!(
+        banner[1].contains("admin@example.com / admin-pass"),
+        "{banner:?}"
+    );
+    assert!(
+        banner[2].contains("agent@example.com / agent-pass"),
+        "{banner:?}"
+    );
+    let body: Value = client()
+        .get(format!("{base}/api/v1/tickets.json"))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(num(&body["count"]), 7);
+}
