@@ -33,6 +33,7 @@ mod auth;
 mod changes;
 mod enums;
 mod faults;
+mod lookups;
 mod render;
 mod routes;
 mod search;
