@@ -131,6 +131,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// Clears the area of an overlay and one column either side: a wide glyph of the pane
+/// below that starts just left of the box would otherwise cover its border.
+pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
+    let screen = frame.area();
+    let x = area.x.saturating_sub(1).max(screen.x);
+    let right = (area.right() + 1).min(screen.right());
+    let wider = Rect::new(x, area.y, right - x, area.height);
+    frame.render_widget(ratatui::widgets::Clear, wider);
+}
+
 /// A style, or none when colour is off (state then shows as text and reverse video).
 pub(crate) fn color(app: &App, color: Color) -> Style {
     if app.settings.color {
