@@ -292,7 +292,9 @@ fn a_status_change_reaches_the_sandbox() {
     use gongdan::api::TicketStatus;
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sandbox = runtime
-        .block_on(gongdan::sandbox::start(gongdan::sandbox::SandboxOptions::default()))
+        .block_on(gongdan::sandbox::start(
+            gongdan::sandbox::SandboxOptions::default(),
+        ))
         .unwrap();
     let base_url = sandbox.base_url();
     let mut session = Session::spawn(

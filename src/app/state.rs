@@ -416,6 +416,9 @@ pub struct Lookups {
     pub companies: HashMap<u64, Lookup<String>>,
     pub field_defs: Option<Lookup<Vec<FieldDef>>>,
     pub agents_list: Option<Lookup<()>>,
+    /// Template names by id, from one call for all of them.
+    pub templates: HashMap<u64, String>,
+    pub templates_list: Option<Lookup<()>>,
     /// Lookups in flight, by request id.
     pub in_flight: HashMap<RequestId, LookupKey>,
 }
@@ -429,6 +432,9 @@ impl Lookups {
     }
     pub fn contact(&self, id: u64) -> Option<&Contact> {
         self.contacts.get(&id)?.ready()
+    }
+    pub fn template_name(&self, id: u64) -> Option<&str> {
+        self.templates.get(&id).map(String::as_str)
     }
     pub fn company_name(&self, id: u64) -> Option<&str> {
         self.companies.get(&id)?.ready().map(String::as_str)

@@ -985,6 +985,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
     let known = match key {
         LookupKey::Agents => lookups.agents_list.is_some(),
         LookupKey::FieldDefs => lookups.field_defs.is_some(),
+        LookupKey::Templates => lookups.templates_list.is_some(),
         LookupKey::Agent(id) => {
             // The agents list answers these, unless it failed.
             lookups.agents.contains_key(&id) || matches!(lookups.agents_list, Some(Lookup::Pending))
@@ -999,6 +1000,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
     match key {
         LookupKey::Agents => lookups.agents_list = Some(Lookup::Pending),
         LookupKey::FieldDefs => lookups.field_defs = Some(Lookup::Pending),
+        LookupKey::Templates => lookups.templates_list = Some(Lookup::Pending),
         LookupKey::Agent(id) => {
             lookups.agents.insert(id, Lookup::Pending);
         }
@@ -1052,13 +1054,18 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
             keys.push(LookupKey::Company(company));
         }
     }
-    for id in ticket
-        .assignee_id
-        .iter()
-        .chain(ticket.creator_id.iter())
-        .chain(ticket.cc_user_ids.iter())
-    {
+    for id in ticket.assignee_id.iter().chain(ticket.cc_user_ids.iter()) {
         keys.push(LookupKey::Agent(*id));
+    }
+    if let Some(id) = ticket.creator_id {
+        keys.push(if ticket.live.creator_type == Some(1) {
+            LookupKey::Contact(id)
+        } else {
+            LookupKey::Agent(id)
+        });
+    }
+    if ticket.template_id.is_some() {
+        keys.push(LookupKey::Templates);
     }
     for id in ticket.group_id.iter().chain(ticket.cc_group_ids.iter()) {
         keys.push(LookupKey::Group(*id));
@@ -1089,6 +1096,12 @@ fn lookup_arrived(
             lookups.agents.retain(|_, v| !matches!(v, Lookup::Pending));
         }
         (_, Ok(LookupValue::FieldDefs(defs))) => lookups.field_defs = Some(Lookup::Ready(defs)),
+        (_, Ok(LookupValue::Templates(templates))) => {
+            for template in templates {
+                lookups.templates.insert(template.id, template.name);
+            }
+            lookups.templates_list = Some(Lookup::Ready(()));
+        }
         (_, Ok(LookupValue::Agent(agent))) => {
             lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
         }
@@ -1106,6 +1119,7 @@ fn lookup_arrived(
         // A failed or forbidden lookup shows the id; it is not worth an error line.
         (LookupKey::Agents, Err(_)) => lookups.agents_list = Some(Lookup::Failed),
         (LookupKey::FieldDefs, Err(_)) => lookups.field_defs = Some(Lookup::Failed),
+        (LookupKey::Templates, Err(_)) => lookups.templates_list = Some(Lookup::Failed),
         (LookupKey::Agent(id), Err(_)) => {
             lookups.agents.insert(id, Lookup::Failed);
         }
