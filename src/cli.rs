@@ -61,6 +61,8 @@ pub enum DemoRole {
     Agent,
 }
 
+// Parsed once at start: the size of the sandbox's flags does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a local sandbox of the 帮我吧 ticket API on loopback.
