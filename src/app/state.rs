@@ -167,8 +167,13 @@ pub struct Refresh {
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
     pub spec: ViewSpec,
-    /// Ticket ids in the order shown; the tickets live in [`App::tickets`].
+    /// Ticket ids in the order shown; the tickets live in [`App::tickets`]. Change it
+    /// through [`View::set_ids`] / [`View::append_ids`] so the index below stays right.
     pub ids: Vec<u64>,
+    /// The same ids as a set, so appending a page costs the page, not the whole view.
+    pub id_set: HashSet<u64>,
+    /// The largest id shown (the id column's width), kept as rows arrive.
+    pub max_id: u64,
     /// The total the server reported.
     pub total: Option<u64>,
     /// The next page to fetch; `None` once the last page has arrived.
@@ -194,6 +199,8 @@ impl View {
         View {
             spec,
             ids: Vec::new(),
+            id_set: HashSet::new(),
+            max_id: 0,
             total: None,
             next_page: Some(1),
             pages_loaded: 0,
@@ -206,6 +213,24 @@ impl View {
             changed: HashSet::new(),
             error: None,
         }
+    }
+
+    /// Appends ids not already shown.
+    pub fn append_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        for id in ids {
+            if self.id_set.insert(id) {
+                self.ids.push(id);
+                self.max_id = self.max_id.max(id);
+            }
+        }
+    }
+
+    /// Replaces the rows (a refresh), dropping repeats.
+    pub fn set_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        self.ids.clear();
+        self.id_set.clear();
+        self.max_id = 0;
+        self.append_ids(ids);
     }
 
     pub fn selected_id(&self) -> Option<u64> {

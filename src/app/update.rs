@@ -451,9 +451,7 @@ fn page_arrived(
     match page_no {
         Some(page_no) => {
             view.loading = None;
-            let known: HashSet<u64> = view.ids.iter().copied().collect();
-            view.ids
-                .extend(ids.iter().copied().filter(|id| !known.contains(id)));
+            view.append_ids(ids.iter().copied());
             view.total = count.or(view.total);
             view.pages_loaded = page_no;
             let more = next_page.is_some()
@@ -498,15 +496,7 @@ fn finish_refresh(view: &mut View) {
         return;
     };
     let selected_id = view.selected_id();
-    let mut seen = HashSet::new();
-    let ids: Vec<u64> = refresh
-        .pages
-        .values()
-        .flatten()
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .collect();
-    view.ids = ids;
+    view.set_ids(refresh.pages.values().flatten().copied());
     view.total = refresh.total.or(view.total);
     view.pages_loaded = refresh.pages_wanted;
     view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
