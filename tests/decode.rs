@@ -127,6 +127,12 @@ fn show_of_an_unknown_id_is_none_not_an_error() {
     assert_eq!(decode::show(b"null").unwrap(), None);
     assert_eq!(decode::show(br#"{"ticket": null}"#).unwrap(), None);
     assert_eq!(decode::show(br#"{"ticket": {}}"#).unwrap(), None);
+    assert_eq!(decode::show(br#"{"tickets": []}"#).unwrap(), None);
+    // A show-many shape or a bare ticket on a show call.
+    let first = decode::show(&fixture("vendor_show_many.json")).unwrap();
+    assert_eq!(first.map(|t| t.id), Some(110));
+    let bare = decode::show(br#"{"ticketId": "7", "subject": "x"}"#).unwrap();
+    assert_eq!(bare.map(|t| t.id), Some(7));
 }
 
 #[test]
@@ -324,12 +330,12 @@ fn any_field_may_be_null_or_missing() {
 #[test]
 fn lists_and_ids_in_every_shape() {
     let value = json!({
-        "ticketId": 4.0, "ccUserIdList": "1, 2,,3", "ccGroupIdList": [4, "5,6", 0],
+        "ticketId": 4.0, "ccUserIdList": "1, 2,,3;4|5、6", "ccGroupIdList": [4, "5,6", 0],
         "tagList": 7, "servicerUserId": "", "custUserId": "0"
     });
     let ticket = decode::ticket(&value).unwrap();
     assert_eq!(ticket.id, 4);
-    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3]);
+    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3, 4, 5, 6]);
     assert_eq!(ticket.cc_group_ids, vec![4, 5, 6]);
     assert_eq!(ticket.tags, vec!["7"]);
     assert_eq!(ticket.assignee_id, None);
@@ -502,7 +508,7 @@ fn hostile_strings_are_cleaned_in_every_field() {
     assert_eq!(ticket.subject, "退款申请");
     let description = ticket.description.as_deref().unwrap();
     assert_eq!(description, "第一行\n第二行红色");
-    assert_eq!(ticket.tags, vec!["vip客户"]);
+    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
     assert_eq!(
         ticket.custom_fields[0].value,
         CustomValue::Text("a␀b␡c".into())
@@ -796,6 +802,60 @@ fn arb_key() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A ticket with a valid id and random values under the keys the decoder knows.
+fn arb_ticket_object() -> impl Strategy<Value = Value> {
+    let keys = prop::sample::select(vec![
+        "url",
+        "subject",
+        "descript",
+        "description",
+        "ticketSource",
+        "ticketType",
+        "priorityLevel",
+        "ticketStatus",
+        "custUserId",
+        "agentId",
+        "createrId",
+        "servicerUserId",
+        "servicerGroupId",
+        "ccUserIdList",
+        "ccGroupIdList",
+        "ticketTemplateId",
+        "tagList",
+        "createDT",
+        "updateDT",
+        "custom_fields",
+        "tables",
+        "solveDT",
+        "waitDT",
+        "openDT",
+        "closeDT",
+        "customTemplateId",
+        "createrType",
+        "workflow_id",
+        "workflow_node_id",
+        "isDeleted",
+        "descriptattachments",
+        "unknownKey",
+    ]);
+    let values = prop_oneof![
+        arb_json(),
+        Just(json!([{"key": "field_1", "value": [{"a": 1, "b": null}]}])),
+        Just(json!([{"custom_fields_key": "f", "tableData": [{"x": "y"}]}])),
+        Just(json!("1,2,3")),
+        Just(json!(["4", 5])),
+        Just(json!("2")),
+    ];
+    (1u64..u64::MAX, prop::collection::vec((keys, values), 0..12)).prop_map(|(id, pairs)| {
+        let mut map = serde_json::Map::new();
+        map.insert("ticketId".to_owned(), json!(id.to_string()));
+        for (key, value) in pairs {
+            map.insert(key.to_owned(), value);
+        }
+        Value::Object(map)
+    })
+}
+
 fn run_every_decoder(body: &[u8]) {
     let _ = decode::parse_json(body);
     let _ = decode::ticket_page(body);
@@ -827,6 +887,21 @@ proptest! {
         if let Ok(ticket) = decode::ticket(&value) {
             // Whatever decodes, round-trips.
             prop_assert_eq!(decode::ticket(&encode::ticket(&ticket)).unwrap(), ticket);
+        }
+    }
+
+    #[test]
+    fn ticket_decodes_or_names_the_field_and_round_trips(value in arb_ticket_object()) {
+        match decode::ticket(&value) {
+            Ok(ticket) => {
+                let wire = encode::ticket(&ticket);
+                prop_assert_eq!(decode::ticket(&wire).unwrap(), ticket);
+            }
+            Err(ApiError::Decode { path, .. }) => {
+                let field = path.split(['.', '[']).next().unwrap_or_default();
+                prop_assert!(value.get(field).is_some(), "{} not in {}", path, value);
+            }
+            Err(other) => prop_assert!(false, "{other:?}"),
         }
     }
 
@@ -872,5 +947,25 @@ fn dates_in_the_model_are_naive_vendor_time() {
     assert_eq!(
         ticket.created,
         NaiveDate::from_ymd_opt(2017, 7, 1).and_then(|d| d.and_hms_opt(0, 0, 0))
+    );
+}
+
+#[test]
+fn model_helpers_find_fields_and_show_values() {
+    let value = decode::parse_json(&fixture("vendor_ticket.json")).unwrap();
+    let ticket = decode::ticket(&value).unwrap();
+    let payment = ticket.custom_field("field_6").unwrap();
+    assert_eq!(payment.value.to_text(), "180");
+    assert_eq!(payment.pay_status, Some(1));
+    assert!(ticket.custom_field("field_99").is_none());
+    assert_eq!(ticket.table("field_11").unwrap().rows.len(), 1);
+    assert_eq!(CustomValue::Number(3.5).to_text(), "3.5");
+    assert_eq!(CustomValue::Number(180.0).to_text(), "180");
+    assert!(CustomValue::Empty.is_empty() && CustomValue::Text(" ".into()).is_empty());
+    let page = decode::ticket_page(&fixture("vendor_list.json")).unwrap();
+    assert!(!page.is_last());
+    assert_eq!(
+        page.items[0].custom_field("cpxx").unwrap().value.to_text(),
+        "2 rows"
     );
 }

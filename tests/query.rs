@@ -92,6 +92,26 @@ fn the_vendor_typo_with_a_space_is_refused() {
 }
 
 #[test]
+fn a_quoted_phrase_with_a_space_is_refused() {
+    assert_eq!(
+        SearchQuery::parse("ticketStatus:2 \"退款 申请\""),
+        Err(QueryError::SpaceInValue("\"退款 申请\"".into()))
+    );
+    assert_eq!(
+        SearchQuery::parse("“打印机 故障”"),
+        Err(QueryError::SpaceInValue("“打印机 故障”".into()))
+    );
+    // Quotes around one word are just characters of the word.
+    assert_eq!(
+        SearchQuery::parse("\"退款\" 张三")
+            .unwrap()
+            .render()
+            .unwrap(),
+        "\"退款\" 张三"
+    );
+}
+
+#[test]
 fn malformed_dates_and_operators_are_refused() {
     for (text, error) in [
         (

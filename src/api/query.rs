@@ -136,6 +136,11 @@ impl SearchQuery {
     /// `priorityLevel`, `ticketType`, `ticketSource`) a Chinese label or English name is
     /// turned into its code: `ticketStatus:open,待回应` is `ticketStatus:2,3`.
     pub fn parse(text: &str) -> Result<SearchQuery, QueryError> {
+        if let Some(phrase) = quoted_phrase_with_space(text) {
+            // `"退款 申请"`: the server has no phrases; say so instead of searching for
+            // two words that begin and end with a quote.
+            return Err(QueryError::SpaceInValue(phrase));
+        }
         let tokens: Vec<&str> = text.split_whitespace().collect();
         let mut terms = Vec::with_capacity(tokens.len());
         for (index, token) in tokens.iter().enumerate() {
@@ -381,6 +386,24 @@ impl SearchTerm {
         }
         Ok(SearchTerm::Word(token.to_owned()))
     }
+}
+
+/// The first quoted stretch (`"..."` or `“...”`) that holds whitespace.
+fn quoted_phrase_with_space(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(start) = rest.find(['"', '“']) {
+        let open = rest[start..].chars().next()?;
+        let close = if open == '“' { '”' } else { '"' };
+        let body_start = start + open.len_utf8();
+        let length = rest[body_start..].find(close)?;
+        let body = &rest[body_start..body_start + length];
+        let end = body_start + length + close.len_utf8();
+        if body.chars().any(char::is_whitespace) {
+            return Some(rest[start..end].to_owned());
+        }
+        rest = &rest[end..];
+    }
+    None
 }
 
 /// A label or English name of an enum field's value, as its code.
