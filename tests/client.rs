@@ -155,6 +155,17 @@ async fn list_sends_every_filter_and_order() {
     ] {
         assert!(sent.contains(param), "{param} missing from {sent}");
     }
+    // Never more per page than configured (100), whatever the query asks.
+    let query = ListQuery {
+        per_page: Some(1000),
+        ..Default::default()
+    };
+    client.list(&ListScope::All, &query).await.unwrap();
+    let sent = sandbox.requests().last().unwrap().path.clone();
+    assert!(
+        sent.contains("per_page=100") && !sent.contains("per_page=1000"),
+        "{sent}"
+    );
     for order in [
         ListOrder::Updated(SortOrder::Asc),
         ListOrder::Status(SortOrder::Desc),
@@ -425,6 +436,7 @@ async fn update_with_a_reply() {
     let client = agent(&sandbox);
     let id = sandbox.ticket_ids()[0];
     let replies_before = sandbox.replies(id).len();
+    let updated_before = stored_text(&sandbox, id, "updateDT").unwrap();
     let ticket = client
         .update(
             id,
@@ -443,6 +455,13 @@ async fn update_with_a_reply() {
     // The answer carries the status as its label (`"已解决"`); decoded all the same.
     assert_eq!(ticket.status, Some(TicketStatus::Solved));
     assert_eq!(stored_int(&sandbox, id, "ticketStatus"), Some(4));
+    // updateDT is kept true: the answer carries the new time.
+    let updated = ticket
+        .updated
+        .unwrap()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    assert!(updated > updated_before, "{updated} <= {updated_before}");
     let replies = sandbox.replies(id);
     assert_eq!(replies.len(), replies_before + 1);
     assert!(
@@ -916,7 +935,13 @@ async fn live_quirks_decode_through_every_read() {
         ..SandboxOptions::default()
     })
     .await;
+    // With the invalid-escapes quirk this goes out as `it\'s`, which strict JSON refuses.
+    let quoted = sandbox.insert_ticket(serde_json::json!({
+        "ticketId": 5000, "subject": "it's broken", "ticketStatus": "2",
+        "createDT": "2024-01-01 00:00:00", "updateDT": "2024-01-01 00:00:00"
+    }));
     let client = admin(&sandbox);
+    assert_eq!(client.show(quoted).await.unwrap().subject, "it's broken");
     let pages: Vec<_> = client
         .list_pages(ListScope::All, ListQuery::default())
         .try_collect()
@@ -926,11 +951,120 @@ async fn live_quirks_decode_through_every_read() {
         .iter()
         .flat_map(|p| p.items.iter().map(|t| t.id))
         .collect();
+    assert!(
+        pages
+            .iter()
+            .flat_map(|p| p.items.iter())
+            .any(|t| t.id == quoted && t.subject == "it's broken")
+    );
     // The server cuts per_page to 7; paging still reaches every ticket.
     assert_eq!(ids, sandbox.ticket_ids());
     let many = client.show_many(&ids).await.unwrap();
     assert_eq!(many.tickets.len(), ids.len());
     let agent = agent(&sandbox);
-    // Forbidden inside HTTP 200 (`{"state": "403", ...}`) is still an error.
-    assert!(agent.show(ids[0]).await.is_err());
+    // Forbidden inside HTTP 200 (`{"state": "403", ...}`) is Forbidden all the same, so
+    // that the console falls back to search as it does on a real 403.
+    assert!(matches!(
+        agent.show(ids[0]).await.unwrap_err(),
+        ApiError::Forbidden(Some(_))
+    ));
+    assert!(matches!(
+        agent
+            .list(&ListScope::All, &ListQuery::default())
+            .await
+            .unwrap_err(),
+        ApiError::Forbidden(Some(_))
+    ));
+    // Search answers the nested live shape, with numbers as strings.
+    let search = agent
+        .search(&SearchQuery::parse("ticketStatus:2").unwrap())
+        .await
+        .unwrap();
+    assert!(
+        search
+            .items
+            .iter()
+            .all(|t| t.status.is_none() || t.status == Some(TicketStatus::Open))
+    );
+}
+
+#[tokio::test]
+async fn a_failed_batch_fails_its_tickets_only() {
+    let sandbox = start(150).await;
+    let mut config = config(&sandbox, agent_auth());
+    // One batch at a time, so that the queued faults hit the first batch only.
+    config.concurrency = 1;
+    let client = Client::new(config).unwrap();
+    let ids = sandbox.ticket_ids();
+    for _ in 0..3 {
+        sandbox.push_fault(Fault::ServerError);
+    }
+    let change = TicketChange {
+        status: Some(TicketStatus::Pending),
+        ..Default::default()
+    };
+    let results = client.update_many(&ids, &change).await.unwrap();
+    assert_eq!(results.len(), 150);
+    assert_eq!(results.iter().map(|r| r.ticket_id).collect::<Vec<_>>(), ids);
+    assert!(
+        results[..100]
+            .iter()
+            .all(|r| !r.success && r.error.contains("500"))
+    );
+    assert!(results[100..].iter().all(|r| r.success));
+    assert_eq!(sandbox.update_count(ids[0]), 0);
+    assert_eq!(sandbox.update_count(ids[120]), 1);
+    // Every batch failing is the call failing.
+    sandbox.set_faults(Faults {
+        fail_rate: 1.0,
+        ..Faults::default()
+    });
+    assert!(matches!(
+        client.update_many(&ids, &change).await.unwrap_err(),
+        ApiError::Server { status: 500, .. }
+    ));
+}
+
+#[tokio::test]
+async fn paging_under_the_sandbox_rate_limit_reaches_the_end() {
+    let sandbox = start_with(SandboxOptions {
+        tickets: 30,
+        rate_limit: Some(4),
+        ..SandboxOptions::default()
+    })
+    .await;
+    let waits: Arc<Mutex<Vec<Duration>>> = Arc::default();
+    let recorder = waits.clone();
+    let client = admin(&sandbox).with_retry_observer(Arc::new(move |error: &ApiError, delay| {
+        assert!(matches!(error, ApiError::RateLimited { .. }), "{error:?}");
+        recorder.lock().unwrap().push(delay);
+    }));
+    let pages: Vec<_> = client
+        .list_pages(
+            ListScope::All,
+            ListQuery {
+                per_page: Some(5),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    let ids: Vec<u64> = pages
+        .iter()
+        .flat_map(|p| p.items.iter().map(|t| t.id))
+        .collect();
+    assert_eq!(ids, sandbox.ticket_ids());
+    // Every wait was the server's Retry-After (1 s), never a guess.
+    assert!(
+        waits
+            .lock()
+            .unwrap()
+            .iter()
+            .all(|w| *w == Duration::from_secs(1))
+    );
+    assert_eq!(
+        sandbox.request_count(Route::List),
+        6 + waits.lock().unwrap().len() as u64
+    );
 }

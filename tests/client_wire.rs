@@ -788,3 +788,138 @@ async fn a_ca_file_lets_the_client_trust_a_self_hosted_server_and_nothing_else_d
     assert!(served.lock().unwrap()[0].is_some());
     server.abort();
 }
+
+/// Serves list pages of one ticket each (none from page `empty_from` on); `shape(page,
+/// host)` gives the page's `count` and `next_page` as JSON text.
+async fn paged_mock(shape: fn(u32, &str) -> (String, String), empty_from: u32) -> Mock {
+    Mock::start(move |seen, _| {
+        let page: u32 = seen
+            .query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("page="))
+            .and_then(|page| page.parse().ok())
+            .unwrap_or(1);
+        let host = seen.headers["host"].to_str().unwrap().to_owned();
+        let (count, next) = shape(page, &host);
+        let tickets = if page >= empty_from {
+            String::new()
+        } else {
+            format!(r#"{{"ticketId":{page},"subject":"t"}}"#)
+        };
+        answer(
+            200,
+            &format!(r#"{{"tickets":[{tickets}],"count":{count},"next_page":{next}}}"#),
+        )
+    })
+    .await
+}
+
+async fn walk(mock: &Mock) -> Vec<u64> {
+    let client = client_for(&mock.url(), basic());
+    let pages: Vec<_> = client
+        .list_pages(ListScope::All, ListQuery::default())
+        .try_collect()
+        .await
+        .unwrap();
+    pages
+        .iter()
+        .flat_map(|page| page.items.iter().map(|t| t.id))
+        .collect()
+}
+
+#[tokio::test]
+async fn paging_stops_at_the_last_page_whichever_way_the_server_says_so() {
+    // next_page null on page 3, no count.
+    let mock = paged_mock(
+        |page, host| {
+            let next = if page < 3 {
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1)
+            } else {
+                "null".into()
+            };
+            ("null".into(), next)
+        },
+        u32::MAX,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 3);
+
+    // A link forever, but page 4 is empty.
+    let mock = paged_mock(
+        |page, host| {
+            (
+                "null".into(),
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1),
+            )
+        },
+        4,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 4);
+
+    // A link forever, but the count says 2.
+    let mock = paged_mock(
+        |page, host| {
+            (
+                "2".into(),
+                format!("\"http://{host}/api/v1/tickets.json?page={}\"", page + 1),
+            )
+        },
+        u32::MAX,
+    )
+    .await;
+    assert_eq!(walk(&mock).await, vec![1, 2]);
+    assert_eq!(mock.seen().len(), 2);
+
+    // No link at all while the count says 3: pages are built until the count is reached.
+    let mock = paged_mock(|_, _| ("\"3\"".into(), "null".into()), u32::MAX).await;
+    assert_eq!(walk(&mock).await, vec![1, 2, 3]);
+    assert_eq!(mock.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn show_many_keeps_at_most_the_configured_calls_in_flight() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let most = Arc::new(AtomicUsize::new(0));
+    let calls = Arc::new(AtomicUsize::new(0));
+    let (flight, peak, count) = (in_flight.clone(), most.clone(), calls.clone());
+    let app = Router::new().fallback(move |uri: axum::http::Uri| {
+        let (flight, peak, count) = (flight.clone(), peak.clone(), count.clone());
+        async move {
+            count.fetch_add(1, Ordering::SeqCst);
+            let now = flight.fetch_add(1, Ordering::SeqCst) + 1;
+            peak.fetch_max(now, Ordering::SeqCst);
+            // Long enough for the client to start every call it is allowed to.
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            flight.fetch_sub(1, Ordering::SeqCst);
+            let ids = uri
+                .query()
+                .unwrap()
+                .strip_prefix("ids=")
+                .unwrap()
+                .replace("%2C", ",");
+            let tickets: Vec<String> = ids
+                .split(',')
+                .map(|id| format!(r#"{{"ticketId":{id},"subject":"s"}}"#))
+                .collect();
+            answer(200, &format!(r#"{{"tickets":[{}]}}"#, tickets.join(",")))
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mut config = ClientConfig::new(format!("http://{addr}"), basic());
+    config.concurrency = 3;
+    let client = Client::new(config).unwrap();
+    let ids: Vec<u64> = (1..=1000).rev().collect();
+    let answer = client.show_many(&ids).await.unwrap();
+    assert_eq!(answer.tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    assert_eq!(calls.load(Ordering::SeqCst), 10);
+    let peak = most.load(Ordering::SeqCst);
+    assert!(peak <= 3, "{peak} calls in flight");
+    assert!(peak >= 2, "the calls did not overlap at all");
+    server.abort();
+}

@@ -414,7 +414,8 @@ pub struct SandboxArgs {
     /// Lifetime of Bearer tokens, in seconds.
     #[arg(long, default_value_t = 3600)]
     pub token_ttl_secs: u64,
-    /// Turn every live quirk on (the switches below can then turn single ones off).
+    /// Turn every live quirk on (--no-string-numbers, --no-echo-labels and --stale-update-dt
+    /// still apply).
     #[arg(long)]
     pub live_quirks: bool,
     /// Send numbers as numbers (live servers send numeric strings).
@@ -508,4 +509,85 @@ pub async fn run(args: SandboxArgs) -> Result<(), Box<dyn std::error::Error + Se
     tokio::signal::ctrl_c().await?;
     sandbox.shutdown().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Command {
+        #[command(flatten)]
+        args: SandboxArgs,
+    }
+
+    fn options(flags: &[&str]) -> SandboxOptions {
+        let argv = std::iter::once("sandbox").chain(flags.iter().copied());
+        match Command::try_parse_from(argv) {
+            Ok(command) => command.args.options(),
+            Err(err) => panic!("{err}"),
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_library_defaults() {
+        let opts = options(&[]);
+        let defaults = SandboxOptions::default();
+        assert_eq!(opts.addr, SocketAddr::from(([127, 0, 0, 1], 8080)));
+        assert_eq!(opts.tickets, defaults.tickets);
+        assert_eq!(opts.max_per_page, defaults.max_per_page);
+        assert_eq!(opts.quirks, defaults.quirks);
+        assert_eq!(opts.admin, defaults.admin);
+        assert_eq!(opts.agent, defaults.agent);
+        assert_eq!(opts.api_secret, defaults.api_secret);
+        assert_eq!(opts.token_ttl, defaults.token_ttl);
+    }
+
+    #[test]
+    fn flags_set_every_option() {
+        let opts = options(&[
+            "--addr=127.0.0.1:0",
+            "--tickets=12",
+            "--seed=9",
+            "--latency-ms=250",
+            "--fail-rate=0.25",
+            "--rate-limit=5",
+            "--max-per-page=40",
+            "--admin-account=boss",
+            "--admin-password=b",
+            "--agent-account=staff",
+            "--agent-password=s",
+            "--no-string-numbers",
+            "--nested-search",
+            "--errors-in-200",
+            "--show-both-shapes",
+            "--not-found-200",
+            "--invalid-escapes",
+            "--no-echo-labels",
+            "--stale-update-dt",
+        ]);
+        assert_eq!(opts.tickets, 12);
+        assert_eq!(opts.seed, 9);
+        assert_eq!(opts.latency, Duration::from_millis(250));
+        assert!((opts.fail_rate - 0.25).abs() < f64::EPSILON);
+        assert_eq!(opts.rate_limit, Some(5));
+        assert_eq!(opts.max_per_page, 40);
+        assert_eq!(opts.admin, Account::new("boss", "b"));
+        assert_eq!(opts.agent, Account::new("staff", "s"));
+        assert_eq!(
+            opts.quirks,
+            Quirks {
+                string_numbers: false,
+                show_both_shapes: true,
+                not_found_as_200: true,
+                nested_search: true,
+                errors_in_200: true,
+                invalid_escapes: true,
+                echo_labels: false,
+                bump_update_dt: false,
+            }
+        );
+        assert_eq!(options(&["--live-quirks"]).quirks, Quirks::live());
+    }
 }

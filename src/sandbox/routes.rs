@@ -8,6 +8,7 @@ use axum::http::header::{
     CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use futures::StreamExt;
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
@@ -302,17 +303,25 @@ async fn truncate(response: Response<Body>) -> Response<Body> {
         .await
         .unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(half),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionAborted,
-            "sandbox fault: truncated body",
-        )),
-    ];
+    // The pause lets hyper flush the headers and the first half before the body fails.
+    let chunks = futures::stream::iter([true, false]).then(move |first| {
+        let half = half.clone();
+        async move {
+            if first {
+                Ok(half)
+            } else {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "sandbox fault: truncated body",
+                ))
+            }
+        }
+    });
     if let Ok(length) = HeaderValue::from_str(&bytes.len().to_string()) {
         parts.headers.insert(CONTENT_LENGTH, length);
     }
-    Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+    Response::from_parts(parts, Body::from_stream(chunks))
 }
 
 /// Query pairs minus paging, for building `next_page` / `previous_page`.

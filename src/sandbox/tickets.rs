@@ -559,8 +559,7 @@ pub(crate) fn update_many(call: &Call<'_>) -> Response<Body> {
             let outcome = match id {
                 None => Err("缺少工单ID (ticketId)".to_owned()),
                 Some(id) if !store.tickets.contains_key(&id) => Err("工单不存在".to_owned()),
-                Some(id) => changes::update(&mut store, id, &change, actor, &quirks)
-                    .map_err(|message| format!("字段值不合法: {message}")),
+                Some(id) => changes::update(&mut store, id, &change, actor, &quirks),
             };
             let ticket_id = match (id, quirks.string_numbers) {
                 (Some(id), true) => json!(id.to_string()),

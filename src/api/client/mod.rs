@@ -1,6 +1,16 @@
 //! The HTTP client of the 帮我吧 API: one method per call, retries, paging, auth.
 //!
 //! It holds no UI types. Every method is cancel-safe (dropping the future abandons the call).
+//!
+//! - `http.rs`: one request on the wire: origin check, timeout, retries with backoff and
+//!   jitter (honouring `Retry-After`), status to [`ApiError`] mapping, body size limit.
+//! - `auth.rs`: Basic, or a Bearer token from `/api/token.php` cached until shortly before
+//!   it expires and replaced once when the server refuses it.
+//! - `paging.rs`: page streams that follow `next_page` only on the configured origin.
+//!
+//! Credentials go only to the configured scheme, host and port: redirects elsewhere are not
+//! followed, a foreign `next_page` is replaced by a page + 1 URL, and plain `http://` is
+//! refused off loopback unless allowed. TLS verification is never turned off.
 
 mod auth;
 mod http;
@@ -363,12 +373,15 @@ impl Client {
         change: &TicketChange,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         let body = json!({ "ticket": encode::change(change) });
-        let batches: Vec<Vec<u64>> = ids.chunks(BATCH_SIZE).map(<[u64]>::to_vec).collect();
-        self.update_batches(batches, |batch| {
-            let query = vec![("ids", join_ids(batch))];
-            (query, body.clone())
-        })
-        .await
+        let batches = ids
+            .chunks(BATCH_SIZE)
+            .map(|batch| Batch {
+                ids: batch.to_vec(),
+                query: vec![("ids", join_ids(batch))],
+                body: body.clone(),
+            })
+            .collect();
+        self.update_batches(batches).await
     }
 
     /// A change of its own for each ticket, 100 a call; per-ticket results in order, with
@@ -377,28 +390,21 @@ impl Client {
         &self,
         changes: &[(u64, TicketChange)],
     ) -> Result<Vec<UpdateResult>, ApiError> {
-        let bodies: HashMap<usize, Value> = changes
+        let batches = changes
             .chunks(BATCH_SIZE)
-            .enumerate()
-            .map(|(index, chunk)| {
+            .map(|chunk| {
                 let tickets: Vec<Value> = chunk
                     .iter()
                     .map(|(id, change)| encode::change_for(*id, change))
                     .collect();
-                (index, json!({ "tickets": tickets }))
+                Batch {
+                    ids: chunk.iter().map(|(id, _)| *id).collect(),
+                    query: Vec::new(),
+                    body: json!({ "tickets": tickets }),
+                }
             })
             .collect();
-        let batches: Vec<Vec<u64>> = changes
-            .chunks(BATCH_SIZE)
-            .map(|chunk| chunk.iter().map(|(id, _)| *id).collect())
-            .collect();
-        let mut index = 0;
-        self.update_batches(batches, |_| {
-            let body = bodies.get(&index).cloned().unwrap_or(Value::Null);
-            index += 1;
-            (Vec::new(), body)
-        })
-        .await
+        self.update_batches(batches).await
     }
 
     pub async fn ticket_fields(&self) -> Result<Vec<FieldDef>, ApiError> {
@@ -600,25 +606,17 @@ impl Client {
 
     /// Runs update-many batches with bounded concurrency and merges the per-ticket results
     /// in the order of `batches`.
-    async fn update_batches<F>(
-        &self,
-        batches: Vec<Vec<u64>>,
-        mut request_of: F,
-    ) -> Result<Vec<UpdateResult>, ApiError>
-    where
-        F: FnMut(&[u64]) -> (Vec<(&'static str, String)>, Value),
-    {
+    async fn update_batches(&self, batches: Vec<Batch>) -> Result<Vec<UpdateResult>, ApiError> {
         if batches.is_empty() {
             return Ok(Vec::new());
         }
         let mut requests = Vec::with_capacity(batches.len());
         for batch in &batches {
-            let (query, body) = request_of(batch);
-            let url = self.endpoint("/api/v1/tickets/update_many.json", &query)?;
+            let url = self.endpoint("/api/v1/tickets/update_many.json", &batch.query)?;
             requests.push(Request {
                 method: Method::PUT,
                 url,
-                body: Body::Json(body),
+                body: Body::Json(batch.body.clone()),
                 headers: Vec::new(),
                 replay: Replay::Safe,
             });
@@ -636,11 +634,11 @@ impl Client {
         {
             return Err(first.clone());
         }
-        let mut merged = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        let mut merged = Vec::with_capacity(batches.iter().map(|batch| batch.ids.len()).sum());
         for (batch, answer) in batches.iter().zip(answers) {
             match answer {
-                Ok(results) => merged.extend(merge_results(batch, results)),
-                Err(error) => merged.extend(batch.iter().map(|id| UpdateResult {
+                Ok(results) => merged.extend(merge_results(&batch.ids, results)),
+                Err(error) => merged.extend(batch.ids.iter().map(|id| UpdateResult {
                     ticket_id: *id,
                     success: false,
                     error: error.to_string(),
@@ -649,6 +647,13 @@ impl Client {
         }
         Ok(merged)
     }
+}
+
+/// One update-many call: the tickets it covers, its query and its body.
+struct Batch {
+    ids: Vec<u64>,
+    query: Vec<(&'static str, String)>,
+    body: Value,
 }
 
 /// An error reported inside an HTTP 200 body with an HTTP-like code (`{"state": "403"}`)
