@@ -927,8 +927,20 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
     let repeat = send("req-1").await;
     assert_eq!(first, repeat);
     assert_eq!(sandbox.ticket_ids().len(), 11);
+    // The answer of a handled create is lost; the retry with its Requestid gets it.
+    sandbox.push_fault(Fault::DropResponse);
+    let lost = client()
+        .post(format!("{}/api/v1/tickets.json", sandbox.base_url()))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .header("Requestid", "req-2")
+        .json(&body)
+        .send()
+        .await;
+    assert!(lost.is_err());
+    assert_eq!(sandbox.ticket_ids().len(), 12, "the create was handled");
     let other = send("req-2").await;
     assert_ne!(other.1, first.1);
+    assert_eq!(other.1, 12);
     assert_eq!(sandbox.ticket_ids().len(), 12);
     let recorded: Vec<Option<String>> = sandbox
         .requests()
@@ -937,11 +949,23 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
         .collect();
     assert_eq!(
         recorded,
-        vec![
-            Some("req-1".into()),
-            Some("req-1".into()),
-            Some("req-2".into())
-        ]
+        ["req-1", "req-1", "req-2", "req-2"].map(|id| Some(id.to_owned()))
+    );
+}
+
+/// Now on the vendor's clock (UTC+08:00), as the sandbox writes dates.
+fn china_now() -> String {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// `updateDT` was set during the request: between the time it was sent and now.
+fn assert_updated_now(ticket: &Value, sent_after: &str) {
+    let updated = ticket["updateDT"].as_str().unwrap();
+    assert!(
+        updated >= sent_after && updated <= china_now().as_str(),
+        "{updated}"
     );
 }
 
@@ -954,6 +978,7 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
     let sandbox = seeded(10).await;
     let before = sandbox.ticket(3).unwrap();
     let replies_before = sandbox.replies(3).len();
+    let sent_after = china_now();
     // The page's example: a numeric string, answered with the Chinese label.
     let answer = put(
         &sandbox,
@@ -979,9 +1004,10 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
         listed["replies"].as_array().unwrap().len(),
         replies_before + 1
     );
-    // updateDT kept true: the seeded dates end in 2026-10, now is later.
+    // updateDT kept true: set to the time of the update.
     let after = sandbox.ticket(3).unwrap();
-    assert!(after["updateDT"].as_str() > before["updateDT"].as_str());
+    assert_ne!(after["updateDT"], before["updateDT"]);
+    assert_updated_now(&after, &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
 
     for (value, code) in [
@@ -1061,6 +1087,45 @@ async fn update_quirks_off_echo_code_and_stale_update_dt() {
 }
 
 #[tokio::test]
+async fn write_status_body_quirk() {
+    let sandbox = sandbox_with(5, |opts| opts.quirks.write_status_body = true).await;
+    let expected = json!({"status": "0", "message": "Insert ok", "data": false});
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 4}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), expected);
+    assert_eq!(status_of(&sandbox, 2), 4);
+    let answer = post(
+        &sandbox,
+        "/api/v1/tickets.json",
+        ADMIN,
+        json!({"ticket": {"subject": "状态体"}}),
+    )
+    .await;
+    assert_eq!(answer.json(), expected);
+    assert!(
+        answer.headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/api/v1/tickets/6.json")
+    );
+    // Refusals stay errors.
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 40}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn update_many_both_forms_with_per_ticket_failures() {
     let sandbox = seeded(20).await;
     let answer = put(
@@ -1083,6 +1148,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(status_of(&sandbox, 2), 4);
 
     let before = sandbox.ticket(4).unwrap();
+    let sent_after = china_now();
     let answer = put(
         &sandbox,
         "/api/v1/tickets/update_many.json",
@@ -1116,7 +1182,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(num(&sandbox.ticket(5).unwrap()["priorityLevel"]), 4);
     assert_eq!(sandbox.replies(5).last().unwrap()["replyMsg"], "批量回复");
     // updateDT kept true.
-    assert!(sandbox.ticket(3).unwrap()["updateDT"].as_str().unwrap() > "2026-11-01");
+    assert_updated_now(&sandbox.ticket(3).unwrap(), &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
     assert_eq!(sandbox.update_count(4), 0);
 
@@ -1376,6 +1442,12 @@ async fn seeded_data_is_varied_and_realistic() {
         .unwrap()
         .len()
         == 10)));
+    // Live-only fields, the attachment list in both of its live shapes.
+    assert!(any(&|t| t["descriptattachments"].is_object()));
+    assert!(any(&|t| t["descriptattachments"]
+        .as_array()
+        .is_some_and(|files| !files.is_empty())));
+    assert!(any(&|t| !t["waitDT"].as_str().unwrap().is_empty()));
     // Two years of dates.
     let first = day(&tickets[0]["createDT"]);
     let last = day(&tickets[tickets.len() - 1]["createDT"]);
@@ -1595,4 +1667,71 @@ async fn shutdown_stops_the_server() {
         .send()
         .await;
     assert!(result.is_err());
+}
+
+#[tokio::test]
+async fn hostile_text_option_seeds_escape_sequences() {
+    let sandbox = sandbox_with(12, |opts| opts.hostile_text = true).await;
+    let body = get(&sandbox, "/api/v1/tickets/5_v2.json", ADMIN)
+        .await
+        .json();
+    let subject = body["ticket"]["subject"].as_str().unwrap();
+    for needle in [
+        "\u{1b}]52;",
+        "\u{1b}]0;",
+        "\u{1b}[2J",
+        "\u{9b}",
+        "\u{202e}",
+        "\u{200d}",
+    ] {
+        assert!(subject.contains(needle), "{needle:?} in {subject:?}");
+    }
+    let description = body["ticket"]["description"].as_str().unwrap();
+    assert!(description.contains("\u{1b}]52;") && description.contains("<p>"));
+    let clean = get(&sandbox, "/api/v1/tickets/4_v2.json", ADMIN)
+        .await
+        .json();
+    assert!(
+        !clean["ticket"]["subject"]
+            .as_str()
+            .unwrap()
+            .contains('\u{1b}')
+    );
+    let plain = seeded(12).await;
+    let plain_subject = plain.ticket(5).unwrap()["subject"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(subject.contains(&plain_subject), "the readable text stays");
+    let contact = get(&sandbox, "/api/v1/users/1010.json", ADMIN).await.json();
+    assert!(contact["user"]["name"].as_str().unwrap().contains('\u{1b}'));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_are_all_answered() {
+    let sandbox = seeded(150).await;
+    let client = client();
+    let requests = (1..=40u64).map(|id| {
+        let request = if id % 2 == 0 {
+            client.get(format!(
+                "{}/api/v1/tickets/{id}_v2.json",
+                sandbox.base_url()
+            ))
+        } else {
+            client
+                .put(format!("{}/api/v1/tickets/{id}.json", sandbox.base_url()))
+                .json(&json!({"ticket": {"priorityLevel": 4}}))
+        };
+        request.basic_auth(ADMIN.0, Some(ADMIN.1)).send()
+    });
+    for response in futures::future::join_all(requests).await {
+        assert_eq!(response.unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(sandbox.request_count(Route::Show), 20);
+    assert_eq!(sandbox.request_count(Route::Update), 20);
+    assert!(
+        (1..=40u64)
+            .filter(|id| id % 2 == 1)
+            .all(|id| sandbox.update_count(id) == 1)
+    );
 }

@@ -10,7 +10,7 @@ use super::Quirks;
 use super::enums;
 use super::search::list_items;
 use super::seed::{PROVIDER_ID, format_dt, reply};
-use super::store::{Contact, Entry, FieldKind, Store, int_of, text_of};
+use super::store::{Contact, Entry, FieldKind, ReplyText, Store, int_of, text_of};
 
 /// Now on the vendor's clock (China, UTC+08:00).
 pub(crate) fn now() -> NaiveDateTime {
@@ -267,10 +267,8 @@ fn attachment(store: &Store, token: &Value) -> Value {
 }
 
 fn add_reply(store: &mut Store, ticket_id: u64, actor: u64, when: NaiveDateTime, new: NewReply) {
-    let mut record = reply(store, ticket_id, actor, 1, when, &new.message);
-    if let Some(object) = record.as_object_mut() {
-        object.insert("attachments".into(), Value::Array(new.attachments));
-    }
+    let mut record = reply(store, actor, 1, when, ReplyText::Owned(new.message));
+    record.attachments = new.attachments;
     store.replies.entry(ticket_id).or_default().push(record);
 }
 
@@ -284,8 +282,8 @@ pub(crate) fn update(
 ) -> Result<(), String> {
     let when = now();
     let stamp = format_dt(when);
-    let mut ticket = match store.tickets.get(&id).map(|entry| &entry.value) {
-        Some(Value::Object(ticket)) => ticket.clone(),
+    let mut ticket = match store.tickets.get(&id).map(Entry::full) {
+        Some(Value::Object(ticket)) => ticket,
         Some(_) => return Err("工单数据损坏".to_owned()),
         None => return Err("工单不存在".to_owned()),
     };
@@ -294,7 +292,7 @@ pub(crate) fn update(
         ticket.insert("updateDT".into(), json!(stamp));
     }
     if let Some(entry) = store.tickets.get_mut(&id) {
-        entry.value = Value::Object(ticket);
+        entry.set(Value::Object(ticket));
     }
     if let Some(new_reply) = new_reply {
         add_reply(store, id, actor, when, new_reply);
@@ -411,13 +409,7 @@ pub(crate) fn create(
         fields.insert("customTemplateId".into(), template);
     }
     store.next_ticket_id += 1;
-    store.tickets.insert(
-        id,
-        Entry {
-            value: ticket,
-            raw: false,
-        },
-    );
+    store.tickets.insert(id, Entry::stored(ticket));
     if let Some(new_reply) = new_reply {
         add_reply(store, id, actor, when, new_reply);
     }

@@ -9,8 +9,11 @@ use rand::{Rng, SeedableRng};
 /// A one-shot fault, applied to the next request that arrives.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fault {
-    /// Close the connection without answering.
+    /// Close the connection without answering (the request is not handled).
     DropConnection,
+    /// Handle the request (a create creates), then close the connection without answering:
+    /// the lost answer that a `Requestid` protects against.
+    DropResponse,
     /// Answer the headers (with the full `Content-Length`) and half the body, then close.
     TruncateBody,
     /// Wait this long, then answer normally.
@@ -38,6 +41,7 @@ pub struct Faults {
 pub(crate) enum Decision {
     Proceed,
     Drop,
+    DropAfterHandling,
     Truncate,
     ServerError,
     TooManyRequests(u64),
@@ -93,12 +97,13 @@ impl FaultState {
         if let Some(fault) = self.queue.pop_front() {
             match fault {
                 Fault::DropConnection => return (wait, Decision::Drop),
+                Fault::DropResponse => return (wait, Decision::DropAfterHandling),
                 Fault::TruncateBody => return (wait, Decision::Truncate),
                 Fault::ServerError => return (wait, Decision::ServerError),
                 Fault::TooManyRequests { retry_after_secs } => {
                     return (wait, Decision::TooManyRequests(retry_after_secs));
                 }
-                Fault::Hang(duration) => wait += duration,
+                Fault::Hang(duration) => wait = wait.saturating_add(duration),
             }
         }
         if let Some(limit) = self.rate_limit {

@@ -152,6 +152,11 @@ pub(crate) async fn dispatch(
             // The connection task drops this future together with the connection.
             return std::future::pending().await;
         }
+        Decision::DropAfterHandling => {
+            let _unsent = handle(&shared, target, parts, body).await;
+            kill.notify_one();
+            return std::future::pending().await;
+        }
         Decision::ServerError => return server_error(),
         Decision::TooManyRequests(secs) => return too_many_requests(secs),
         Decision::Truncate => {

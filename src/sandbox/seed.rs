@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 
 use super::SandboxOptions;
 use super::store::{
-    Agent, Company, Contact, Entry, FieldDef, FieldKind, Group, Store, Template, join_ids,
+    Agent, Company, Contact, Entry, FieldDef, FieldKind, Group, ReplyText, Store, StoredReply,
+    Template, join_ids,
 };
 
 const SURNAMES: &str = include_str!("../../assets/sandbox/surnames.txt");
@@ -376,10 +377,11 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             "custom_fields": custom_fields,
             "tables": tables,
         });
-        if let Some(object) = ticket.as_object_mut()
-            && object.get("openDT").and_then(Value::as_str) == Some("")
-        {
-            object.insert("openDT".into(), Value::Null);
+        if let Some(object) = ticket.as_object_mut() {
+            if object.get("openDT").and_then(Value::as_str) == Some("") {
+                object.insert("openDT".into(), Value::Null);
+            }
+            live_only_fields(object, id, status, updated);
         }
 
         let mut thread = Vec::new();
@@ -388,18 +390,13 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
         } else {
             servicer
         };
-        let description_text = ticket
-            .get("description")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_owned();
+        // The first reply is the description, read from the ticket when listed.
         thread.push(reply(
             &mut store,
-            id,
             first_reply_user,
             u8::from(creator_is_customer) + 1,
             created,
-            &description_text,
+            ReplyText::Description,
         ));
         let extra = if status == 1 {
             0
@@ -410,50 +407,120 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
         for n in 0..extra {
             let from_customer = n % 2 == 1;
             let when = created + ChronoDuration::seconds(step * (n + 1));
-            let text = pick(&mut rng, &replies).to_owned();
+            let text = pick(&mut rng, &replies);
             thread.push(reply(
                 &mut store,
-                id,
                 if from_customer { contact_id } else { servicer },
                 u8::from(from_customer) + 1,
                 when,
-                &text,
+                ReplyText::Canned(text),
             ));
         }
         store.replies.insert(id, thread);
-        store.tickets.insert(
-            id,
-            Entry {
-                value: ticket,
-                raw: false,
-            },
-        );
+        store.tickets.insert(id, Entry::stored(ticket));
     }
     store.next_ticket_id = opts.tickets as u64 + 1;
+    if opts.hostile_text {
+        make_hostile(&mut store);
+    }
     store
 }
 
-/// A reply record (the vendor's reply table: replyType 1 agent, 2 customer is our guess).
+/// OSC 52 (clipboard write), OSC 0 (window title), CSI clear, 8-bit CSI, bidi overrides and
+/// zero-width characters, as a hostile customer could type them.
+pub(crate) const HOSTILE_PREFIX: &str =
+    "\u{1b}]52;c;cm0gLXJmIH4K\u{7}\u{1b}]0;已被接管\u{7}\u{1b}[2J";
+pub(crate) const HOSTILE_SUFFIX: &str =
+    "\u{9b}31m\u{202e}txt.exe\u{202c}\u{200b}用\u{200d}户\u{feff}";
+
+/// Rewrites every fifth ticket (and every tenth contact) with hostile text, keeping the
+/// readable words so that a test can check they still show.
+fn make_hostile(store: &mut Store) {
+    let wrap = |text: &str| format!("{HOSTILE_PREFIX}{text}{HOSTILE_SUFFIX}");
+    for (id, entry) in store.tickets.iter_mut() {
+        if id % 5 != 0 {
+            continue;
+        }
+        let mut value = entry.full();
+        let Some(ticket) = value.as_object_mut() else {
+            continue;
+        };
+        for key in ["subject", "description"] {
+            if let Some(Value::String(text)) = ticket.get(key) {
+                let hostile = wrap(text);
+                ticket.insert(key.into(), Value::String(hostile));
+            }
+        }
+        if let Some(Value::Array(fields)) = ticket.get_mut("custom_fields") {
+            let text_field = fields.iter_mut().find(|field| {
+                matches!(
+                    field.get("key").and_then(Value::as_str),
+                    Some("field_1" | "field_8")
+                )
+            });
+            if let Some(Value::Object(field)) = text_field
+                && let Some(Value::String(text)) = field.get("value")
+            {
+                let hostile = wrap(text);
+                field.insert("value".into(), Value::String(hostile));
+            }
+        }
+        entry.set(value);
+    }
+    for (id, contact) in store.contacts.iter_mut() {
+        if id % 10 == 0 {
+            contact.name = wrap(&contact.name);
+        }
+    }
+}
+
+/// Fields seen on live servers but not on the page. Derived from the id, not the random
+/// stream, so that adding them did not change the rest of the seeded data.
+fn live_only_fields(
+    ticket: &mut serde_json::Map<String, Value>,
+    id: u64,
+    status: u8,
+    updated: NaiveDateTime,
+) {
+    ticket.insert("workflow_id".into(), json!(0));
+    ticket.insert("workflow_node_id".into(), json!(0));
+    let wait = if status == 3 {
+        format_dt(updated)
+    } else {
+        String::new()
+    };
+    ticket.insert("waitDT".into(), json!(wait));
+    let file = json!({
+        "fileName": "截图.png",
+        "filePath": format!("https://files.example.com/attach/desc-{id}.png"),
+    });
+    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index.
+    let attachments = match id % 10 {
+        3 => json!([file]),
+        7 => json!({ "1": file }),
+        _ => json!([]),
+    };
+    ticket.insert("descriptattachments".into(), attachments);
+}
+
+/// A reply record, numbered in creation order (replyType 1 agent, 2 customer is our guess).
 pub(crate) fn reply(
     store: &mut Store,
-    ticket_id: u64,
     user_id: u64,
     reply_type: u8,
     when: NaiveDateTime,
-    message: &str,
-) -> Value {
+    text: ReplyText,
+) -> StoredReply {
     let id = store.next_reply_id;
     store.next_reply_id += 1;
-    json!({
-        "ticketReplyId": id,
-        "ticketId": ticket_id,
-        "replyUserId": user_id,
-        "replyType": reply_type,
-        "replyDT": format_dt(when),
-        "replyStatus": 1,
-        "replyMsg": message,
-        "attachments": [],
-    })
+    StoredReply {
+        id,
+        user_id,
+        reply_type,
+        when,
+        text,
+        attachments: Vec::new(),
+    }
 }
 
 fn custom_values(

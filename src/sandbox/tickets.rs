@@ -122,10 +122,10 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     let mut entries: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| keep(&store, &entry.value))
+        .filter(|entry| keep(&store, entry.core()))
         .filter(|entry| {
             bounds.iter().all(|(column, is_start, day)| {
-                search::date_of(field(&entry.value, column)).is_some_and(|date| {
+                search::date_of(field(entry.core(), column)).is_some_and(|date| {
                     if *is_start {
                         date >= *day
                     } else {
@@ -138,7 +138,7 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     if !keys.is_empty() {
         entries.sort_by(|a, b| {
             keys.iter()
-                .map(|key| compare(&a.value, &b.value, *key))
+                .map(|key| compare(a.core(), b.core(), *key))
                 .find(|ordering| ordering.is_ne())
                 .unwrap_or(Ordering::Equal)
         });
@@ -312,14 +312,14 @@ pub(crate) fn search(call: &Call<'_>) -> Response<Body> {
     let mut found: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| search::matches(&store, &entry.value, &terms))
+        .filter(|entry| search::matches(&store, entry, &terms))
         .collect();
     found.sort_by(|a, b| {
-        let ordering = field(&a.value, column)
+        let ordering = field(a.core(), column)
             .as_str()
-            .cmp(&field(&b.value, column).as_str())
+            .cmp(&field(b.core(), column).as_str())
             .then_with(|| {
-                int_of(field(&a.value, "ticketId")).cmp(&int_of(field(&b.value, "ticketId")))
+                int_of(field(a.core(), "ticketId")).cmp(&int_of(field(b.core(), "ticketId")))
             });
         if ascending {
             ordering
@@ -438,6 +438,10 @@ fn invalid(message: &str) -> Response<Body> {
     error(StatusCode::UNPROCESSABLE_ENTITY, "InvalidValue", message)
 }
 
+/// The success body some servers answer writes with.
+static WRITE_STATUS_BODY: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| json!({"status": "0", "message": "Insert ok", "data": false}));
+
 pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
     let request = match ticket_body(&call.body) {
         Ok(ticket) => ticket,
@@ -454,11 +458,15 @@ pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
     let quirks = shared.opts.quirks;
-    let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
-    let mut response = text_response(
-        StatusCode::OK,
-        render::body_text(&json!({ "ticket": ticket }), &quirks),
-    );
+    let mut response = if quirks.write_status_body {
+        json_response(StatusCode::OK, &WRITE_STATUS_BODY)
+    } else {
+        let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+        text_response(
+            StatusCode::OK,
+            render::body_text(&json!({ "ticket": ticket }), &quirks),
+        )
+    };
     if let Ok(location) = HeaderValue::from_str(&render::ticket_url(&shared.base_url, id)) {
         response.headers_mut().insert(LOCATION, location);
     }
@@ -481,6 +489,9 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
     if let Err(message) = changes::update(&mut store, id, &request, actor, &quirks) {
         return invalid(&message);
     }
+    if quirks.write_status_body {
+        return json_response(StatusCode::OK, &WRITE_STATUS_BODY);
+    }
     let Some(entry) = store.tickets.get(&id) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
@@ -496,7 +507,7 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
 
 /// The vendor's update example answers `"ticketStatus": "已解决"`.
 fn echo_status_label(ticket: &mut Value, entry: &Entry) {
-    let label = int_of(field(&entry.value, "ticketStatus"))
+    let label = int_of(field(entry.core(), "ticketStatus"))
         .and_then(|code| super::enums::label(super::enums::STATUS, code));
     if let (Some(label), Some(object)) = (label, ticket.as_object_mut()) {
         object.insert("ticketStatus".into(), json!(label));
