@@ -18,11 +18,21 @@ pub struct Cli {
     pub demo_role: DemoRole,
 
     /// Base URL of the server, e.g. https://www.bangwo8.com (overrides the profile).
-    #[arg(long, env = "GONGDAN_BASE_URL")]
+    #[arg(
+        long,
+        env = "GONGDAN_BASE_URL",
+        global = true,
+        help_heading = "Account and config"
+    )]
     pub base_url: Option<String>,
 
     /// Account to sign in with (overrides the profile).
-    #[arg(long, env = "GONGDAN_ACCOUNT")]
+    #[arg(
+        long,
+        env = "GONGDAN_ACCOUNT",
+        global = true,
+        help_heading = "Account and config"
+    )]
     pub account: Option<String>,
 
     /// No colours (also when NO_COLOR is set): state shows as text and reverse video.
@@ -30,24 +40,47 @@ pub struct Cli {
     pub no_color: bool,
 
     /// The config file (default: config.toml in the platform's config directory).
-    #[arg(long, env = "GONGDAN_CONFIG", global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        env = "GONGDAN_CONFIG",
+        global = true,
+        help_heading = "Account and config",
+        value_name = "PATH"
+    )]
     pub config: Option<std::path::PathBuf>,
 
     /// The profile of the config file to use (default: default_profile, or the only one).
-    #[arg(long, env = "GONGDAN_PROFILE", global = true, value_name = "NAME")]
+    #[arg(
+        long,
+        env = "GONGDAN_PROFILE",
+        global = true,
+        help_heading = "Account and config",
+        value_name = "NAME"
+    )]
     pub profile: Option<String>,
 
     /// Log level for the log file (error, warn, info, debug, trace, or a tracing filter);
     /// logs never go to the terminal while the screen is open.
-    #[arg(long, env = "GONGDAN_LOG", global = true, value_name = "LEVEL")]
+    #[arg(
+        long,
+        env = "GONGDAN_LOG",
+        global = true,
+        help_heading = "Account and config",
+        value_name = "LEVEL"
+    )]
     pub log_level: Option<String>,
 
     /// Allow plain http:// to a host other than loopback (sends the password unencrypted).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Account and config")]
     pub allow_http: bool,
 
     /// A PEM file of extra CA certificates, for a self-hosted server.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Account and config",
+        value_name = "PATH"
+    )]
     pub ca_file: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
@@ -61,7 +94,7 @@ pub enum DemoRole {
     Agent,
 }
 
-// Parsed once at start: the size of the sandbox's flags does not matter.
+// Parsed once at start: the size of the largest variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {

@@ -703,3 +703,20 @@ fn ca_file_is_found_next_to_the_config_or_refused() {
     let config = resolved.client_config(&Secret::new("x")).unwrap();
     assert_eq!(config.ca_file, Some(dir.path().join("ca.pem")));
 }
+
+#[test]
+fn a_password_of_the_wrong_type_is_refused_without_quoting_it() {
+    let text = "[profiles.a]\npassword = 90817263\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err().to_string();
+    assert!(err.starts_with("c.toml:2:12: "), "{err}");
+    assert!(err.contains("string in quotes"), "{err}");
+    assert!(!err.contains("90817263"), "{err}");
+}
+
+#[test]
+fn an_unquoted_password_is_refused_without_quoting_it() {
+    let text = "[profiles.a]\npassword = hunter2xyz\n";
+    let err = parse(Path::new("c.toml"), text).unwrap_err().to_string();
+    assert!(err.starts_with("c.toml:2:"), "{err}");
+    assert!(!err.contains("hunter2xyz"), "{err}");
+}

@@ -4,7 +4,7 @@
 //! and a hidden prompt on the terminal. The OS keyring is not consulted (headless jump
 //! hosts have none). Secrets live in memory only, inside [`Secret`].
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -13,9 +13,56 @@ use super::file::AuthKind;
 
 /// A password or API secret. `Debug` and `Display` never show it, so neither a log line, a
 /// panic message nor an error string can carry it by accident.
-#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(SecretVisitor)
+    }
+}
+
+/// Takes a string; for anything else says what was expected without quoting the value
+/// (serde's default message would: `invalid type: integer `123456``).
+struct SecretVisitor;
+
+impl SecretVisitor {
+    fn refuse<E: serde::de::Error>() -> E {
+        E::custom("expected the secret as a string in quotes")
+    }
+}
+
+impl serde::de::Visitor<'_> for SecretVisitor {
+    type Value = Secret;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the secret as a string in quotes")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Secret, E> {
+        Ok(Secret::new(v))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Secret, E> {
+        Ok(Secret(v))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Secret, E> {
+        Err(Self::refuse())
+    }
+}
 
 impl Secret {
     pub fn new(value: impl Into<String>) -> Self {
@@ -176,9 +223,9 @@ impl CredentialPlan {
         }
         let login = self.login.as_deref().unwrap_or("?");
         let host = self.host.as_deref().unwrap_or("?");
-        // rpassword reads from the terminal with echo off and writes the prompt there too.
-        let typed = rpassword::prompt_password(format!("{what} for {login} at {host}: "))
-            .map_err(|err| ConfigError::Prompt(err.to_string()))?;
+        let typed = read_hidden(&format!("{what} for {login} at {host}: "))
+            .map_err(|err| ConfigError::Prompt(err.to_string()))?
+            .ok_or(ConfigError::PromptCancelled)?;
         if typed.is_empty() {
             return Err(ConfigError::NoCredential {
                 what,
@@ -190,6 +237,58 @@ impl CredentialPlan {
             source: CredentialSource::Prompt,
         })
     }
+}
+
+/// Restores the terminal's mode however the prompt ends.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> std::io::Result<RawMode> {
+        crossterm::terminal::enable_raw_mode()?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Reads a line from the terminal without echo. Echo is off (raw mode) before the prompt is
+/// written, so nothing typed after the prompt appears can show. `None`: cancelled with
+/// Esc, Ctrl-C or Ctrl-D. The prompt goes to stderr, so `config check > report` works.
+fn read_hidden(prompt: &str) -> std::io::Result<Option<String>> {
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    let raw = RawMode::enable()?;
+    let mut stderr = std::io::stderr();
+    write!(stderr, "{prompt}")?;
+    stderr.flush()?;
+    let mut typed = String::new();
+    let outcome = loop {
+        let Event::Key(key) = event::read()? else {
+            continue;
+        };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => break Some(typed),
+            KeyCode::Char('c' | 'd') if control => break None,
+            KeyCode::Char('u') if control => typed.clear(),
+            KeyCode::Esc => break None,
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Char(c) if !control => typed.push(c),
+            _ => {}
+        }
+    };
+    drop(raw);
+    // Raw mode swallowed the Enter: end the prompt's line.
+    writeln!(stderr)?;
+    Ok(outcome)
 }
 
 /// Runs `sh -c COMMAND`; the first line of its output is the secret. Stdin and the terminal

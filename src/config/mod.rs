@@ -1,12 +1,16 @@
 //! Configuration, profiles and credentials (issue 5).
 //!
 //! The console and the script commands call, in this order:
-//! 1. [`init_logging`] (keep the guard alive until exit),
-//! 2. [`resolve`] with [`ResolveOptions::from_cli`]: file, profile, flags and environment
-//!    merged into a [`Resolved`], each value with its [`Source`]; no secret is touched,
-//!    so `--demo` can stop here,
-//! 3. [`Resolved::connect`]: finds the secret ([`CredentialPlan::obtain`]) and builds the
-//!    client's [`ClientConfig`](crate::api::ClientConfig).
+//! 1. [`ResolveOptions::from_cli`] (reads the flags, `GONGDAN_*` variables and the secrets
+//!    in the environment once; `no_connection` is set for `--demo`),
+//! 2. [`resolve`]: file, profile, flags and environment merged into a [`Resolved`], each
+//!    value with its [`Source`]; no secret is looked up, no command run, so `--demo` stops
+//!    here. Show [`Resolved::warnings`] before the screen opens,
+//! 3. [`init_logging`] with the log level of the options (keep the guard until exit),
+//! 4. [`Resolved::connect`]: finds the secret ([`CredentialPlan::obtain`]: environment, file,
+//!    `password_command`, hidden prompt) before the screen opens, and builds the client's
+//!    [`ClientConfig`](crate::api::ClientConfig). [`Resolved::account_label`] is for the
+//!    status bar.
 
 pub mod check;
 pub mod credentials;
@@ -83,6 +87,8 @@ pub enum ConfigError {
     },
     #[error("could not read the password from the terminal: {0}")]
     Prompt(String),
+    #[error("cancelled at the password prompt")]
+    PromptCancelled,
     #[error("password_command `{command}` {problem}")]
     PasswordCommand { command: String, problem: String },
     #[error("no config directory could be found for this user (is HOME set?)")]
