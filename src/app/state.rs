@@ -119,7 +119,12 @@ impl ViewSpec {
             },
             ViewSpec {
                 name: ViewName::All,
-                source: ViewSource::List(ListQuery::default()),
+                // Newest activity first, as the searches answer by default (the list's
+                // own default is by id, oldest first).
+                source: ViewSource::List(ListQuery {
+                    order: Some(ListOrder::Updated(SortOrder::Desc)),
+                    ..ListQuery::default()
+                }),
                 fallback: Some(by_status("1,2,3,4,5,6")),
             },
         ]
