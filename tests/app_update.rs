@@ -487,3 +487,24 @@ fn an_agent_who_may_not_show_sees_the_row_with_a_note() {
         "not asked again"
     );
 }
+
+#[test]
+fn a_page_for_a_view_reset_since_is_dropped() {
+    let (mut app, _) = app_with_list(100, 300, true);
+    let mut sent = Vec::new();
+    for _ in 0..90 {
+        sent.extend(update(&mut app, Action::MoveDown));
+    }
+    let page_two = find(&sent, is_list);
+    // The user changes the sort: the view reloads from page 1.
+    let reload = update(&mut app, Action::CycleSortField);
+    let page_one = find(&reload, is_list);
+    assert_ne!(page_two, page_one);
+    answer_page(&mut app, page_two, page((101..=200).map(ticket).collect(), 300, true));
+    assert_eq!(app.current_view().ids.len(), 100, "the old page 2 is not appended");
+    let mut sorted: Vec<_> = (1..=100).rev().map(ticket).collect();
+    sorted.truncate(100);
+    answer_page(&mut app, page_one, page(sorted, 300, true));
+    assert_eq!(app.current_view().ids.first(), Some(&100));
+    assert_eq!(selected(&app), Some(91), "still on the same ticket");
+}
