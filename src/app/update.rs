@@ -1185,6 +1185,22 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             };
             let wanted = i18n::status_label(lang, pending.wanted);
             match result {
+                Ok(answer) if answer.id == ticket && !answer.subject.is_empty() => {
+                    // Update answers the whole ticket: for an agent, who may not call
+                    // show, it is the fullest view of the ticket there is.
+                    upsert(app, vec![answer], false, None);
+                    if let Some(detail) = &mut app.detail
+                        && detail.ticket_id == ticket
+                    {
+                        detail.full = true;
+                    }
+                    detail_lookups(app, out);
+                    notice(
+                        app,
+                        fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
+                        false,
+                    );
+                }
                 Ok(answer) => {
                     if let Some(known) = app.tickets.get_mut(&ticket) {
                         known.updated = answer.updated.or(known.updated);
