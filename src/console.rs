@@ -65,10 +65,11 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     let (commands, results) = crate::worker::spawn(client, concurrency);
     let mut app = App::new(settings, server_now());
 
+    // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
+    let mut shutdown = Box::pin(shutdown_signal());
     let (mut terminal, guard) = setup_terminal()?;
     let events = crossterm::event::EventStream::new();
     let mut clipboard = io::stdout();
-    let mut shutdown = Box::pin(shutdown_signal());
     let result = run_loop(
         &mut terminal,
         &mut app,

@@ -200,8 +200,11 @@ pub fn setup_terminal() -> io::Result<(
     Ok((terminal, guard))
 }
 
-/// Resolves when SIGTERM, SIGHUP (a dropped SSH link) or SIGINT arrives.
-pub async fn shutdown_signal() {
+/// Resolves when SIGTERM, SIGHUP (a dropped SSH link) or SIGINT arrives. The handlers are
+/// installed at once, when this is called, not when the future is first polled: a signal
+/// that arrives before the loop first looks must not kill the process with the terminal
+/// still in raw mode.
+pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
     use tokio::signal::unix::{SignalKind, signal};
     let mut streams = Vec::new();
     for kind in [
@@ -213,12 +216,14 @@ pub async fn shutdown_signal() {
             streams.push(stream);
         }
     }
-    if streams.is_empty() {
-        return std::future::pending().await;
+    async move {
+        if streams.is_empty() {
+            return std::future::pending().await;
+        }
+        let waits = streams
+            .iter_mut()
+            .map(|s| Box::pin(async move { s.recv().await }))
+            .collect::<Vec<_>>();
+        futures::future::select_all(waits).await;
     }
-    let waits = streams
-        .iter_mut()
-        .map(|s| Box::pin(async move { s.recv().await }))
-        .collect::<Vec<_>>();
-    futures::future::select_all(waits).await;
 }

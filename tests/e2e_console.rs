@@ -47,6 +47,8 @@ struct Session {
     // Dropping the master hangs up the child: keep it to the end.
     _master: Box<dyn MasterPty + Send>,
     ended: bool,
+    // Config and state (logs) directories of the child: never the user's.
+    _home: tempfile::TempDir,
 }
 
 impl Session {
@@ -67,6 +69,14 @@ impl Session {
         command.env_remove("LC_ALL");
         command.env_remove("LC_MESSAGES");
         command.env_remove("GONGDAN_LOG");
+        command.env_remove("GONGDAN_CONFIG");
+        command.env_remove("GONGDAN_PROFILE");
+        command.env_remove("GONGDAN_PASSWORD");
+        let home = tempfile::tempdir().unwrap();
+        command.env("HOME", home.path());
+        command.env("XDG_CONFIG_HOME", home.path().join("config"));
+        command.env("XDG_STATE_HOME", home.path().join("state"));
+        command.env("XDG_DATA_HOME", home.path().join("data"));
         for (key, value) in env {
             command.env(key, value);
         }
@@ -104,6 +114,7 @@ impl Session {
             child,
             _master: pty.master,
             ended: false,
+            _home: home,
         }
     }
 
@@ -268,6 +279,72 @@ fn sigterm_restores_the_terminal() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (_, screen) = session.wait_exit();
-    assert!(!screen.alternate_screen(), "the terminal was restored");
+    let (success, screen) = session.wait_exit();
+    assert!(
+        !screen.alternate_screen(),
+        "the terminal was restored (exit ok: {success}); screen:\n{}",
+        screen.contents()
+    );
+}
+
+#[test]
+fn a_status_change_reaches_the_sandbox() {
+    use gongdan::api::TicketStatus;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(gongdan::sandbox::start(
+            gongdan::sandbox::SandboxOptions::default(),
+        ))
+        .unwrap();
+    let base_url = sandbox.base_url();
+    let mut session = Session::spawn(
+        &["--base-url", &base_url, "--account", "admin@example.com"],
+        &[("GONGDAN_PASSWORD", "admin-pass")],
+    );
+    session.wait_first_list();
+    let row = selected_row(session.parser.screen()).unwrap();
+    let id: u64 = row
+        .trim_start_matches('>')
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    session.send("s");
+    session.wait_text(&format!("Set status of #{id}"));
+    session.send("4");
+    session.wait_text(&format!("#{id} set to solved"));
+    let stored = sandbox.ticket(id).expect("the ticket is in the sandbox");
+    let status = match &stored["ticketStatus"] {
+        serde_json::Value::Number(n) => n.as_i64().map(TicketStatus::from_code),
+        serde_json::Value::String(s) => TicketStatus::parse(s),
+        _ => None,
+    };
+    assert_eq!(status, Some(TicketStatus::Solved), "{stored}");
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success);
+    assert!(!screen.alternate_screen());
+    drop(runtime);
+}
+
+#[test]
+fn chinese_ui_and_the_mouse_wheel() {
+    let mut session = Session::spawn(&["--demo"], &[("LANG", "zh_CN.UTF-8")]);
+    session.wait_first_list();
+    session.wait_text("新建");
+    session.wait_text("优先级");
+    let rows_before: Vec<String> = session.screen_text().lines().map(str::to_string).collect();
+    let index_before = rows_before.iter().position(|l| l.starts_with('>')).unwrap();
+    // SGR mouse report: wheel down at column 10, row 10.
+    session.send("\x1b[<65;10;10M");
+    session.wait_for("the wheel to move the selection three rows", |s| {
+        s.contents()
+            .lines()
+            .position(|l| l.starts_with('>'))
+            .is_some_and(|i| i == index_before + 3)
+    });
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success);
+    assert!(!screen.alternate_screen());
 }
