@@ -108,6 +108,7 @@ async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError
     Ok(match key {
         LookupKey::Agents => LookupValue::Agents(client.agents().await?),
         LookupKey::FieldDefs => LookupValue::FieldDefs(client.ticket_fields().await?),
+        LookupKey::Templates => LookupValue::Templates(client.templates().await?),
         LookupKey::Agent(id) => LookupValue::Agent(client.agent(id).await?),
         LookupKey::Group(id) => LookupValue::Group(client.group(id).await?),
         LookupKey::Contact(id) => LookupValue::Contact(client.contact(id).await?),

@@ -487,3 +487,56 @@ fn an_agent_who_may_not_show_sees_the_row_with_a_note() {
         "not asked again"
     );
 }
+
+#[test]
+fn a_page_for_a_view_reset_since_is_dropped() {
+    let (mut app, _) = app_with_list(100, 300, true);
+    let mut sent = Vec::new();
+    for _ in 0..90 {
+        sent.extend(update(&mut app, Action::MoveDown));
+    }
+    let page_two = find(&sent, is_list);
+    // The user changes the sort: the view reloads from page 1.
+    let reload = update(&mut app, Action::CycleSortField);
+    let page_one = find(&reload, is_list);
+    assert_ne!(page_two, page_one);
+    answer_page(
+        &mut app,
+        page_two,
+        page((101..=200).map(ticket).collect(), 300, true),
+    );
+    assert_eq!(
+        app.current_view().ids.len(),
+        100,
+        "the old page 2 is not appended"
+    );
+    let mut sorted: Vec<_> = (1..=100).rev().map(ticket).collect();
+    sorted.truncate(100);
+    answer_page(&mut app, page_one, page(sorted, 300, true));
+    assert_eq!(app.current_view().ids.first(), Some(&100));
+    assert_eq!(selected(&app), Some(91), "still on the same ticket");
+}
+
+#[test]
+fn an_update_answer_fills_in_what_search_left_out() {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = start(&mut app);
+    let new = find(&commands, is_search_for("1"));
+    answer_page(&mut app, new, page(vec![search_hit(9)], 1, false));
+    assert_eq!(app.tickets[&9].priority, None, "search gives no priority");
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Open));
+    let id = sent[0].request_id().unwrap();
+    let mut answer = ticket(9);
+    answer.status = Some(TicketStatus::Open);
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Updated {
+            id,
+            ticket: 9,
+            result: Ok(answer),
+        }),
+    );
+    assert_eq!(app.tickets[&9].status, Some(TicketStatus::Open));
+    assert_eq!(app.tickets[&9].priority, ticket(9).priority);
+}

@@ -395,7 +395,15 @@ async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
 }
 
 async fn crash_and_resume(cut: Cut, concurrency: usize, with_reply: bool) {
-    let sandbox = start(320).await;
+    crash_and_resume_on(start(320).await, cut, concurrency, with_reply).await;
+}
+
+async fn crash_and_resume_on(
+    sandbox: Arc<Sandbox>,
+    cut: Cut,
+    concurrency: usize,
+    with_reply: bool,
+) {
     let tickets = all_tickets(&sandbox).await;
     let mut edit = change(TicketStatus::Solved);
     if with_reply {
@@ -524,6 +532,13 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         .map(|e| e.id)
         .collect();
     assert_eq!(changed, touched.to_vec());
+    assert_eq!(
+        report.summary(Lang::En),
+        format!(
+            "{} done, 0 failed; 2 left alone: changed again since the run",
+            plan.tickets.len() - 2
+        )
+    );
     assert_eq!(report.outcomes.len(), plan.tickets.len() - 2);
     // The per-ticket form of update many, 100 a call.
     let undo_calls: Vec<_> = sandbox.requests()[calls_before..]
@@ -637,4 +652,68 @@ async fn an_interrupted_run_can_be_undone() {
             ticket.id
         );
     }
+}
+
+#[tokio::test]
+async fn an_agent_with_only_ids_can_run_a_change() {
+    let sandbox = start(30).await;
+    let state = tempfile::tempdir().unwrap();
+    let engine = engine(agent(&sandbox), &sandbox, state.path(), 2);
+    let ids: Vec<u64> = vec![3, 4, 5, 999_999];
+    let tickets = engine.tickets_for(&ids).await.unwrap();
+    assert_eq!(tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
+    // An agent cannot show tickets: their values are unknown, so nothing is skipped.
+    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let preview = Preview::of(&plan);
+    assert_eq!(
+        preview.summary(Lang::En),
+        "4 tickets: ? → solved 4; 4 with unknown previous values cannot be undone"
+    );
+    let (tx, _rx) = channel();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    let failed: Vec<_> = report.failed().collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].id, 999_999);
+    assert!(
+        failed[0].error.contains("工单不存在"),
+        "{}",
+        failed[0].error
+    );
+    for id in [3, 4, 5] {
+        assert_eq!(sandbox.update_count(id), 1);
+    }
+    // Without previous values, undo puts nothing back and says why.
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert!(undo.tickets.is_empty());
+    let reasons: Vec<_> = undo
+        .excluded
+        .iter()
+        .map(|e| (e.id, e.reason.clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            (3, ExcludeReason::PreviousUnknown),
+            (4, ExcludeReason::PreviousUnknown),
+            (5, ExcludeReason::PreviousUnknown),
+            (999_999, ExcludeReason::NotApplied),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_run_on_a_server_with_every_live_quirk_resumes_once() {
+    let sandbox = Arc::new(
+        sandbox::start(SandboxOptions {
+            tickets: 320,
+            quirks: sandbox::Quirks::live(),
+            ..SandboxOptions::default()
+        })
+        .await
+        .unwrap(),
+    );
+    crash_and_resume_on(sandbox, Cut::AppliedNoAnswer, 2, true).await;
 }

@@ -407,44 +407,72 @@ async fn run_until_cut(engine: &Engine<DeskApi>, desk: &Arc<Desk>, plan: &Plan) 
     }
 }
 
+/// Resumes a run until the desk reaches its cut at call `at`, then drops the resume (a
+/// second crash). A resume with nothing left to send finishes instead.
+async fn resume_until_cut(engine: &Engine<DeskApi>, desk: &Arc<Desk>, run_id: &str, at: usize) {
+    let (tx, _rx) = events_pair();
+    let cancel = CancellationToken::new();
+    tokio::select! {
+        result = engine.resume(run_id, &tx, &cancel) => {
+            assert!(result.unwrap().all_done());
+            assert!(desk.calls.load(Ordering::SeqCst) < at, "the cut call was answered");
+        }
+        () = desk.cut_reached.notified() => {}
+    }
+}
+
 #[tokio::test]
-async fn a_run_killed_with_a_call_in_flight_resumes_with_every_ticket_changed_once() {
-    for cut in [Cut::AppliedNoAnswer, Cut::LostNoAnswer] {
+async fn a_run_killed_at_any_call_resumes_with_every_ticket_changed_once() {
+    let cuts = [Cut::AppliedNoAnswer, Cut::LostNoAnswer];
+    for cut in cuts {
         for concurrency in [1, 3] {
-            let state = tempfile::tempdir().unwrap();
-            let desk = Desk::with_tickets(450, |id| {
-                if id % 3 == 0 {
-                    TicketStatus::Pending
-                } else {
-                    TicketStatus::Open
+            // 450 tickets are 5 calls: crash at each, and crash the resume once more.
+            for at in 1..=5 {
+                for crash_resume in [false, true] {
+                    let state = tempfile::tempdir().unwrap();
+                    let desk = Desk::with_tickets(450, |id| {
+                        if id % 3 == 0 {
+                            TicketStatus::Pending
+                        } else {
+                            TicketStatus::Open
+                        }
+                    });
+                    desk.cuts.lock().unwrap().insert(at, cut);
+                    let engine = engine(&desk, state.path(), concurrency);
+                    let plan = Plan::new(&solve(), &desk.all(), target());
+                    run_until_cut(&engine, &desk, &plan).await;
+
+                    let history = engine.history();
+                    assert_eq!(history.runs[0].state, RunState::Interrupted);
+                    assert_eq!(history.interrupted().count(), 1);
+
+                    desk.cuts.lock().unwrap().clear();
+                    if crash_resume {
+                        let next = desk.calls.load(Ordering::SeqCst) + 1;
+                        let other = if cut == cuts[0] { cuts[1] } else { cuts[0] };
+                        desk.cuts.lock().unwrap().insert(next, other);
+                        resume_until_cut(&engine, &desk, &plan.run_id, next).await;
+                        desk.cuts.lock().unwrap().clear();
+                    }
+                    let (tx, _rx) = events_pair();
+                    let report = engine
+                        .resume(&plan.run_id, &tx, &CancellationToken::new())
+                        .await
+                        .unwrap();
+                    assert!(report.all_done(), "{}", report.summary(Lang::En));
+                    for id in 1..=450 {
+                        assert_eq!(desk.status(id), Some(TicketStatus::Solved));
+                        assert_eq!(
+                            desk.update_count(id),
+                            1,
+                            "ticket {id}; applied: {}, concurrency {concurrency}, cut at {at}, \
+                             resume crashed: {crash_resume}",
+                            cut == Cut::AppliedNoAnswer
+                        );
+                    }
+                    assert_eq!(engine.history().runs[0].state, RunState::Complete);
                 }
-            });
-            desk.cuts.lock().unwrap().insert(2, cut);
-            let engine = engine(&desk, state.path(), concurrency);
-            let plan = Plan::new(&solve(), &desk.all(), target());
-            run_until_cut(&engine, &desk, &plan).await;
-
-            let history = engine.history();
-            assert_eq!(history.runs[0].state, RunState::Interrupted);
-            assert_eq!(history.interrupted().count(), 1);
-
-            desk.cuts.lock().unwrap().clear();
-            let (tx, _rx) = events_pair();
-            let report = engine
-                .resume(&plan.run_id, &tx, &CancellationToken::new())
-                .await
-                .unwrap();
-            assert!(report.all_done(), "{}", report.summary(Lang::En));
-            for id in 1..=450 {
-                assert_eq!(desk.status(id), Some(TicketStatus::Solved));
-                assert_eq!(
-                    desk.update_count(id),
-                    1,
-                    "ticket {id} after {:?}",
-                    cut == Cut::AppliedNoAnswer
-                );
             }
-            assert_eq!(engine.history().runs[0].state, RunState::Complete);
         }
     }
 }

@@ -326,3 +326,25 @@ fn a_status_change_reaches_the_sandbox() {
     assert!(!screen.alternate_screen());
     drop(runtime);
 }
+
+#[test]
+fn chinese_ui_and_the_mouse_wheel() {
+    let mut session = Session::spawn(&["--demo"], &[("LANG", "zh_CN.UTF-8")]);
+    session.wait_first_list();
+    session.wait_text("新建");
+    session.wait_text("优先级");
+    let rows_before: Vec<String> = session.screen_text().lines().map(str::to_string).collect();
+    let index_before = rows_before.iter().position(|l| l.starts_with('>')).unwrap();
+    // SGR mouse report: wheel down at column 10, row 10.
+    session.send("\x1b[<65;10;10M");
+    session.wait_for("the wheel to move the selection three rows", |s| {
+        s.contents()
+            .lines()
+            .position(|l| l.starts_with('>'))
+            .is_some_and(|i| i == index_before + 3)
+    });
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success);
+    assert!(!screen.alternate_screen());
+}

@@ -953,6 +953,22 @@ async fn repeated_requestid_returns_the_first_result_and_creates_nothing() {
     );
 }
 
+/// Now on the vendor's clock (UTC+08:00), as the sandbox writes dates.
+fn china_now() -> String {
+    (chrono::Utc::now().naive_utc() + chrono::Duration::hours(8))
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// `updateDT` was set during the request: between the time it was sent and now.
+fn assert_updated_now(ticket: &Value, sent_after: &str) {
+    let updated = ticket["updateDT"].as_str().unwrap();
+    assert!(
+        updated >= sent_after && updated <= china_now().as_str(),
+        "{updated}"
+    );
+}
+
 fn status_of(sandbox: &Sandbox, id: u64) -> i64 {
     num(&sandbox.ticket(id).unwrap()["ticketStatus"])
 }
@@ -962,6 +978,7 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
     let sandbox = seeded(10).await;
     let before = sandbox.ticket(3).unwrap();
     let replies_before = sandbox.replies(3).len();
+    let sent_after = china_now();
     // The page's example: a numeric string, answered with the Chinese label.
     let answer = put(
         &sandbox,
@@ -987,9 +1004,10 @@ async fn update_accepts_codes_strings_and_labels_and_adds_the_reply() {
         listed["replies"].as_array().unwrap().len(),
         replies_before + 1
     );
-    // updateDT kept true: the seeded dates end in 2026-10, now is later.
+    // updateDT kept true: set to the time of the update.
     let after = sandbox.ticket(3).unwrap();
-    assert!(after["updateDT"].as_str() > before["updateDT"].as_str());
+    assert_ne!(after["updateDT"], before["updateDT"]);
+    assert_updated_now(&after, &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
 
     for (value, code) in [
@@ -1069,6 +1087,45 @@ async fn update_quirks_off_echo_code_and_stale_update_dt() {
 }
 
 #[tokio::test]
+async fn write_status_body_quirk() {
+    let sandbox = sandbox_with(5, |opts| opts.quirks.write_status_body = true).await;
+    let expected = json!({"status": "0", "message": "Insert ok", "data": false});
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 4}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json(), expected);
+    assert_eq!(status_of(&sandbox, 2), 4);
+    let answer = post(
+        &sandbox,
+        "/api/v1/tickets.json",
+        ADMIN,
+        json!({"ticket": {"subject": "状态体"}}),
+    )
+    .await;
+    assert_eq!(answer.json(), expected);
+    assert!(
+        answer.headers["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/api/v1/tickets/6.json")
+    );
+    // Refusals stay errors.
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/2.json",
+        AGENT,
+        json!({"ticket": {"ticketStatus": 40}}),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
 async fn update_many_both_forms_with_per_ticket_failures() {
     let sandbox = seeded(20).await;
     let answer = put(
@@ -1091,6 +1148,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(status_of(&sandbox, 2), 4);
 
     let before = sandbox.ticket(4).unwrap();
+    let sent_after = china_now();
     let answer = put(
         &sandbox,
         "/api/v1/tickets/update_many.json",
@@ -1124,7 +1182,7 @@ async fn update_many_both_forms_with_per_ticket_failures() {
     assert_eq!(num(&sandbox.ticket(5).unwrap()["priorityLevel"]), 4);
     assert_eq!(sandbox.replies(5).last().unwrap()["replyMsg"], "批量回复");
     // updateDT kept true.
-    assert!(sandbox.ticket(3).unwrap()["updateDT"].as_str().unwrap() > "2026-11-01");
+    assert_updated_now(&sandbox.ticket(3).unwrap(), &sent_after);
     assert_eq!(sandbox.update_count(3), 1);
     assert_eq!(sandbox.update_count(4), 0);
 
@@ -1647,4 +1705,101 @@ async fn hostile_text_option_seeds_escape_sequences() {
     assert!(subject.contains(&plain_subject), "the readable text stays");
     let contact = get(&sandbox, "/api/v1/users/1010.json", ADMIN).await.json();
     assert!(contact["user"]["name"].as_str().unwrap().contains('\u{1b}'));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_are_all_answered() {
+    let sandbox = seeded(150).await;
+    let client = client();
+    let requests = (1..=40u64).map(|id| {
+        let request = if id % 2 == 0 {
+            client.get(format!(
+                "{}/api/v1/tickets/{id}_v2.json",
+                sandbox.base_url()
+            ))
+        } else {
+            client
+                .put(format!("{}/api/v1/tickets/{id}.json", sandbox.base_url()))
+                .json(&json!({"ticket": {"priorityLevel": 4}}))
+        };
+        request.basic_auth(ADMIN.0, Some(ADMIN.1)).send()
+    });
+    for response in futures::future::join_all(requests).await {
+        assert_eq!(response.unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(sandbox.request_count(Route::Show), 20);
+    assert_eq!(sandbox.request_count(Route::Update), 20);
+    assert!(
+        (1..=40u64)
+            .filter(|id| id % 2 == 1)
+            .all(|id| sandbox.update_count(id) == 1)
+    );
+}
+
+/// Kills the child process when the test ends, even by a failed assertion.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `gongdan sandbox` itself: prints its address and both accounts, then answers the vendor
+/// page's first curl example with them.
+#[tokio::test]
+async fn the_sandbox_command_prints_its_address_and_accounts() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = KillOnDrop(
+        Command::new(env!("CARGO_BIN_EXE_gongdan"))
+            .args([
+                "sandbox",
+                "--addr",
+                "127.0.0.1:0",
+                "--tickets",
+                "7",
+                "--seed",
+                "3",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    // Read the banner on a blocking thread: the lines come before the server waits.
+    let banner = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout)
+            .lines()
+            .take(3)
+            .collect::<Result<Vec<String>, _>>()
+    });
+    let banner = tokio::time::timeout(Duration::from_secs(60), banner)
+        .await
+        .expect("a banner from gongdan sandbox")
+        .unwrap()
+        .unwrap();
+    let base = banner[0].rsplit(' ').next().unwrap().trim().to_owned();
+    assert!(base.starts_with("http://127.0.0.1:"), "{banner:?}");
+    assert!(
+        banner[1].contains("admin@example.com / admin-pass"),
+        "{banner:?}"
+    );
+    assert!(
+        banner[2].contains("agent@example.com / agent-pass"),
+        "{banner:?}"
+    );
+    let body: Value = client()
+        .get(format!("{base}/api/v1/tickets.json"))
+        .basic_auth(ADMIN.0, Some(ADMIN.1))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(num(&body["count"]), 7);
 }

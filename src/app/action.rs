@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 
 use crate::api::{
     Agent, ApiError, Company, Contact, FieldDef, Group, ListQuery, Page, SearchQuery, ShowMany,
-    Ticket, TicketStatus,
+    Template, Ticket, TicketStatus,
 };
 
 /// Identifies one request, so that a result the user has moved past can be dropped.
@@ -117,6 +117,8 @@ pub enum LookupKey {
     Agents,
     /// Custom field definitions.
     FieldDefs,
+    /// Every ticket template.
+    Templates,
     Agent(u64),
     Group(u64),
     Contact(u64),
@@ -128,6 +130,7 @@ pub enum LookupKey {
 pub enum LookupValue {
     Agents(Vec<Agent>),
     FieldDefs(Vec<FieldDef>),
+    Templates(Vec<Template>),
     Agent(Agent),
     Group(Group),
     Contact(Contact),

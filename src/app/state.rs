@@ -119,7 +119,12 @@ impl ViewSpec {
             },
             ViewSpec {
                 name: ViewName::All,
-                source: ViewSource::List(ListQuery::default()),
+                // Newest activity first, as the searches answer by default (the list's
+                // own default is by id, oldest first).
+                source: ViewSource::List(ListQuery {
+                    order: Some(ListOrder::Updated(SortOrder::Desc)),
+                    ..ListQuery::default()
+                }),
                 fallback: Some(by_status("1,2,3,4,5,6")),
             },
         ]
@@ -167,8 +172,13 @@ pub struct Refresh {
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
     pub spec: ViewSpec,
-    /// Ticket ids in the order shown; the tickets live in [`App::tickets`].
+    /// Ticket ids in the order shown; the tickets live in [`App::tickets`]. Change it
+    /// through [`View::set_ids`] / [`View::append_ids`] so the index below stays right.
     pub ids: Vec<u64>,
+    /// The same ids as a set, so appending a page costs the page, not the whole view.
+    pub id_set: HashSet<u64>,
+    /// The largest id shown (the id column's width), kept as rows arrive.
+    pub max_id: u64,
     /// The total the server reported.
     pub total: Option<u64>,
     /// The next page to fetch; `None` once the last page has arrived.
@@ -194,6 +204,8 @@ impl View {
         View {
             spec,
             ids: Vec::new(),
+            id_set: HashSet::new(),
+            max_id: 0,
             total: None,
             next_page: Some(1),
             pages_loaded: 0,
@@ -206,6 +218,24 @@ impl View {
             changed: HashSet::new(),
             error: None,
         }
+    }
+
+    /// Appends ids not already shown.
+    pub fn append_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        for id in ids {
+            if self.id_set.insert(id) {
+                self.ids.push(id);
+                self.max_id = self.max_id.max(id);
+            }
+        }
+    }
+
+    /// Replaces the rows (a refresh), dropping repeats.
+    pub fn set_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        self.ids.clear();
+        self.id_set.clear();
+        self.max_id = 0;
+        self.append_ids(ids);
     }
 
     pub fn selected_id(&self) -> Option<u64> {
@@ -416,6 +446,9 @@ pub struct Lookups {
     pub companies: HashMap<u64, Lookup<String>>,
     pub field_defs: Option<Lookup<Vec<FieldDef>>>,
     pub agents_list: Option<Lookup<()>>,
+    /// Template names by id, from one call for all of them.
+    pub templates: HashMap<u64, String>,
+    pub templates_list: Option<Lookup<()>>,
     /// Lookups in flight, by request id.
     pub in_flight: HashMap<RequestId, LookupKey>,
 }
@@ -429,6 +462,9 @@ impl Lookups {
     }
     pub fn contact(&self, id: u64) -> Option<&Contact> {
         self.contacts.get(&id)?.ready()
+    }
+    pub fn template_name(&self, id: u64) -> Option<&str> {
+        self.templates.get(&id).map(String::as_str)
     }
     pub fn company_name(&self, id: u64) -> Option<&str> {
         self.companies.get(&id)?.ready().map(String::as_str)

@@ -451,9 +451,7 @@ fn page_arrived(
     match page_no {
         Some(page_no) => {
             view.loading = None;
-            let known: HashSet<u64> = view.ids.iter().copied().collect();
-            view.ids
-                .extend(ids.iter().copied().filter(|id| !known.contains(id)));
+            view.append_ids(ids.iter().copied());
             view.total = count.or(view.total);
             view.pages_loaded = page_no;
             let more = next_page.is_some()
@@ -498,15 +496,7 @@ fn finish_refresh(view: &mut View) {
         return;
     };
     let selected_id = view.selected_id();
-    let mut seen = HashSet::new();
-    let ids: Vec<u64> = refresh
-        .pages
-        .values()
-        .flatten()
-        .copied()
-        .filter(|id| seen.insert(*id))
-        .collect();
-    view.ids = ids;
+    view.set_ids(refresh.pages.values().flatten().copied());
     view.total = refresh.total.or(view.total);
     view.pages_loaded = refresh.pages_wanted;
     view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
@@ -985,6 +975,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
     let known = match key {
         LookupKey::Agents => lookups.agents_list.is_some(),
         LookupKey::FieldDefs => lookups.field_defs.is_some(),
+        LookupKey::Templates => lookups.templates_list.is_some(),
         LookupKey::Agent(id) => {
             // The agents list answers these, unless it failed.
             lookups.agents.contains_key(&id) || matches!(lookups.agents_list, Some(Lookup::Pending))
@@ -999,6 +990,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
     match key {
         LookupKey::Agents => lookups.agents_list = Some(Lookup::Pending),
         LookupKey::FieldDefs => lookups.field_defs = Some(Lookup::Pending),
+        LookupKey::Templates => lookups.templates_list = Some(Lookup::Pending),
         LookupKey::Agent(id) => {
             lookups.agents.insert(id, Lookup::Pending);
         }
@@ -1052,13 +1044,18 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
             keys.push(LookupKey::Company(company));
         }
     }
-    for id in ticket
-        .assignee_id
-        .iter()
-        .chain(ticket.creator_id.iter())
-        .chain(ticket.cc_user_ids.iter())
-    {
+    for id in ticket.assignee_id.iter().chain(ticket.cc_user_ids.iter()) {
         keys.push(LookupKey::Agent(*id));
+    }
+    if let Some(id) = ticket.creator_id {
+        keys.push(if ticket.live.creator_type == Some(1) {
+            LookupKey::Contact(id)
+        } else {
+            LookupKey::Agent(id)
+        });
+    }
+    if ticket.template_id.is_some() {
+        keys.push(LookupKey::Templates);
     }
     for id in ticket.group_id.iter().chain(ticket.cc_group_ids.iter()) {
         keys.push(LookupKey::Group(*id));
@@ -1089,6 +1086,12 @@ fn lookup_arrived(
             lookups.agents.retain(|_, v| !matches!(v, Lookup::Pending));
         }
         (_, Ok(LookupValue::FieldDefs(defs))) => lookups.field_defs = Some(Lookup::Ready(defs)),
+        (_, Ok(LookupValue::Templates(templates))) => {
+            for template in templates {
+                lookups.templates.insert(template.id, template.name);
+            }
+            lookups.templates_list = Some(Lookup::Ready(()));
+        }
         (_, Ok(LookupValue::Agent(agent))) => {
             lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
         }
@@ -1106,6 +1109,7 @@ fn lookup_arrived(
         // A failed or forbidden lookup shows the id; it is not worth an error line.
         (LookupKey::Agents, Err(_)) => lookups.agents_list = Some(Lookup::Failed),
         (LookupKey::FieldDefs, Err(_)) => lookups.field_defs = Some(Lookup::Failed),
+        (LookupKey::Templates, Err(_)) => lookups.templates_list = Some(Lookup::Failed),
         (LookupKey::Agent(id), Err(_)) => {
             lookups.agents.insert(id, Lookup::Failed);
         }
@@ -1181,6 +1185,22 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             };
             let wanted = i18n::status_label(lang, pending.wanted);
             match result {
+                Ok(answer) if answer.id == ticket && !answer.subject.is_empty() => {
+                    // Update answers the whole ticket: for an agent, who may not call
+                    // show, it is the fullest view of the ticket there is.
+                    upsert(app, vec![answer], false, None);
+                    if let Some(detail) = &mut app.detail
+                        && detail.ticket_id == ticket
+                    {
+                        detail.full = true;
+                    }
+                    detail_lookups(app, out);
+                    notice(
+                        app,
+                        fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
+                        false,
+                    );
+                }
                 Ok(answer) => {
                     if let Some(known) = app.tickets.get_mut(&ticket) {
                         known.updated = answer.updated.or(known.updated);

@@ -58,7 +58,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         uuid::Uuid::new_v4().simple()
     ));
     let result = (|| {
-        let mut file = File::create(&tmp)?;
+        let mut file = private_file(OpenOptions::new().write(true).create_new(true)).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
@@ -69,6 +69,16 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// Journal files hold ticket data: on shared hosts only their owner may read them.
+fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
 }
 
 /// Makes a rename or a new file in `dir` durable.
@@ -317,10 +327,7 @@ impl Journal {
             path: path.clone(),
             source,
         };
-        let mut file = OpenOptions::new()
-            .create(true)
-            .read(true)
-            .append(true)
+        let mut file = private_file(OpenOptions::new().create(true).read(true).append(true))
             .open(&path)
             .map_err(err)?;
         let mut bytes = Vec::new();
@@ -539,5 +546,102 @@ pub fn state_of(run: &LoadedRun) -> RunState {
         Some((_, false)) => RunState::Interrupted,
         None if run.outcomes.is_empty() && run.in_flight.is_empty() => RunState::NotStarted,
         None => RunState::Interrupted,
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::bulk::{BulkEdit, Plan, Target};
+
+    fn plan() -> Plan {
+        let tickets: Vec<crate::api::model::Ticket> = (1..=3)
+            .map(|id| crate::api::model::Ticket {
+                id,
+                status: Some(crate::api::model::TicketStatus::Open),
+                ..Default::default()
+            })
+            .collect();
+        let edit = BulkEdit::from(crate::api::model::TicketChange {
+            status: Some(crate::api::model::TicketStatus::Solved),
+            ..Default::default()
+        });
+        Plan::new(&edit, &tickets, Target::default())
+    }
+
+    #[test]
+    fn atomic_writes_replace_whole_files_and_leave_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.json");
+        write_atomic(&path, b"first").unwrap();
+        write_atomic(&path, "第二".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "第二");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+    }
+
+    #[test]
+    fn damaged_lines_are_skipped_and_the_rest_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        let mut log = journal.create(&plan).unwrap();
+        let at = Utc::now();
+        log.append(&ProgressLine::Sending {
+            call: 1,
+            ids: vec![1, 2],
+            at,
+        })
+        .unwrap();
+        drop(log);
+        let path = journal.run_dir(&plan.run_id).join(PROGRESS_FILE);
+        let mut file = OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"\x00\xffgarbage\n").unwrap();
+        drop(file);
+        let mut log = journal.open_log(&plan.run_id).unwrap();
+        log.append(&ProgressLine::Outcome {
+            call: 1,
+            at,
+            results: vec![TicketOutcome {
+                id: 1,
+                success: false,
+                error: "工单已关闭".into(),
+            }],
+            call_error: None,
+        })
+        .unwrap();
+        let run = journal.load(&plan.run_id).unwrap();
+        assert_eq!(run.skipped_lines, 1);
+        assert_eq!(run.outcomes[&1].error, "工单已关闭");
+        // Ticket 2 was in call 1, which answered without it: no outcome, not in flight.
+        assert!(run.in_flight.is_empty());
+        assert_eq!(run.last_call, 1);
+        assert_eq!(state_of(&run), RunState::Interrupted);
+    }
+
+    #[test]
+    fn a_plan_from_a_newer_version_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        drop(journal.create(&plan).unwrap());
+        let path = journal.run_dir(&plan.run_id).join(PLAN_FILE);
+        fs::write(&path, br#"{"version": 99, "whatever": true}"#).unwrap();
+        assert!(matches!(
+            journal.load(&plan.run_id),
+            Err(JournalError::TooNew { version: 99, .. })
+        ));
+        assert!(path.exists());
+        assert_eq!(journal.list().problems.len(), 1);
     }
 }

@@ -15,6 +15,28 @@
 //! 4. [`retry_failed`] on the report plans the failed tickets again; [`Engine::undo`] puts
 //!    a run's previous values back; [`Engine::resume`] finishes a run that stopped;
 //!    [`Engine::history`] lists runs.
+//!
+//! ## What "nothing is applied twice" rests on
+//! - A ticket is only ever sent inside a call whose `sending` line (its ids) was fsynced
+//!   first, and each call's per-ticket outcome is fsynced when it answers. A resume never
+//!   sends a ticket with a recorded outcome, and a ticket with no `sending` line was never
+//!   sent, so sending it once is right.
+//! - The only doubt is a call that was in flight when the process died (`sending`, no
+//!   outcome). A resume reads those tickets first (show many for admins): a ticket already
+//!   holding the run's values is recorded done and not sent again; one still as before is
+//!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
+//!   means never applied; moved means applied (if someone else moved it, the run's change
+//!   is not applied to that ticket, and it is reported done).
+//! - Known limits: if the dead process's request is still being handled by the server
+//!   *while* the resume checks, the check can see the old values and the ticket is sent
+//!   again (the same values: the end state is right, the server counts two updates). If
+//!   the check itself fails, field changes are sent again for the same reason; a reply is
+//!   never sent again without proof it was not sent: it is recorded failed with "may or may
+//!   not have been sent". Two processes resuming the same run at once are not prevented.
+//! - Journal writes are small blocking writes with fsync, made on the runner's task between
+//!   calls; a journal write that fails stops the run (nothing is sent unrecorded).
+//! - Events are sent with `send().await`: the watcher must keep reading its channel, or the
+//!   run waits for it.
 
 mod api;
 mod fields;

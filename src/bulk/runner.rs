@@ -116,6 +116,17 @@ impl RunReport {
         let done = self.succeeded().count();
         let failed = self.failed().count();
         let left = self.not_sent.len();
+        // Tickets left out of the run (not those already set): e.g. undo's "changed since".
+        let mut left_out: Vec<(super::ExcludeReason, usize)> = Vec::new();
+        for ticket in &self.plan.excluded {
+            if ticket.reason == super::ExcludeReason::AlreadySet {
+                continue;
+            }
+            match left_out.iter_mut().find(|(r, _)| *r == ticket.reason) {
+                Some((_, n)) => *n += 1,
+                None => left_out.push((ticket.reason.clone(), 1)),
+            }
+        }
         match lang {
             Lang::Zh => {
                 let mut text = format!("成功 {done}，失败 {failed}");
@@ -124,6 +135,9 @@ impl RunReport {
                 }
                 if self.cancelled {
                     text.push_str("（已取消）");
+                }
+                for (reason, n) in left_out {
+                    text.push_str(&format!("；{n} 张未处理：{}", reason.describe(lang)));
                 }
                 text
             }
@@ -134,6 +148,9 @@ impl RunReport {
                 }
                 if self.cancelled {
                     text.push_str(" (cancelled)");
+                }
+                for (reason, n) in left_out {
+                    text.push_str(&format!("; {n} left alone: {}", reason.describe(lang)));
                 }
                 text
             }
@@ -341,6 +358,36 @@ impl<A: BulkApi> Engine<A> {
             cancel,
         )
         .await
+    }
+
+    /// The tickets with these ids as this account can read them now, in the ids' order,
+    /// for [`Plan::new`] when the caller has only ids (`tickets update ID...`, ids from
+    /// standard input). Admins get whole tickets; agents get the id and, when a search of
+    /// recent changes finds it, `updateDT`. A ticket that cannot be read is a bare id (the
+    /// server then says why it cannot be updated).
+    pub async fn tickets_for(
+        &self,
+        ids: &[u64],
+    ) -> Result<Vec<crate::api::model::Ticket>, BulkError> {
+        let mut current = self.api.current(ids, Utc::now()).await?;
+        Ok(ids
+            .iter()
+            .map(|id| match current.remove(id) {
+                Some(Current {
+                    ticket: Some(ticket),
+                    ..
+                }) => ticket,
+                Some(Current { updated, .. }) => crate::api::model::Ticket {
+                    id: *id,
+                    updated,
+                    ..Default::default()
+                },
+                None => crate::api::model::Ticket {
+                    id: *id,
+                    ..Default::default()
+                },
+            })
+            .collect())
     }
 
     /// The report of a run as the journal holds it.

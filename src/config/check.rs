@@ -1,12 +1,11 @@
 //! `gongdan config path` and `gongdan config check`.
 
 use std::io::Write;
-use std::time::Duration;
 
 use super::credentials::PromptPolicy;
 use super::profile::{ResolveOptions, Resolved, Source};
 use super::{ConfigError, default_config_path, log_dir, state_dir};
-use crate::api::{Auth, ClientConfig};
+use crate::api::{Client, ClientConfig, SearchQuery};
 
 /// `gongdan config ...`
 #[derive(Debug, Clone, clap::Args)]
@@ -143,180 +142,22 @@ pub async fn check(
     })
 }
 
-/// One signed-in call every role may make: a search for `1`, one result a page. Written
-/// against reqwest directly so that it does not depend on the full client.
+/// One signed-in call every role may make: a search for `1`, one result a page, through
+/// the same client the console uses (so the same http refusal, CA file, token exchange and
+/// error messages), without retries: a check reports an outage instead of waiting it out.
 pub async fn probe_sign_in(config: &ClientConfig) -> Result<String, String> {
-    let mut builder = reqwest::Client::builder()
-        .timeout(config.timeout)
-        .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-        // A redirect could carry the credentials elsewhere: report it instead.
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("gongdan/", env!("CARGO_PKG_VERSION")));
-    if let Some(path) = &config.ca_file {
-        let pem = std::fs::read(path)
-            .map_err(|err| format!("cannot read ca_file {}: {err}", path.display()))?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
-            format!(
-                "ca_file {} holds no usable PEM certificate: {err}",
-                path.display()
-            )
-        })?;
-        builder = builder.tls_certs_merge(certs);
-    }
-    let http = builder
-        .build()
-        .map_err(|err| format!("cannot set up HTTP: {err}"))?;
-    let base = config.base_url.trim_end_matches('/');
-
-    let request = http
-        .get(format!("{base}/api/v1/tickets/search.json"))
-        .query(&[("query", "1"), ("per_page", "1")]);
-    let request = match &config.auth {
-        Auth::Basic { account, password } => request.basic_auth(account, Some(password)),
-        Auth::Token { secret_id, secret } => {
-            let token = fetch_token(&http, base, secret_id, secret).await?;
-            request.bearer_auth(token)
-        }
-    };
-    let response = request.send().await.map_err(describe_send_error)?;
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    match status.as_u16() {
-        200..=299 => match reported_error(&body) {
-            Some(message) => Err(format!("the server answered with an error: {message}")),
-            None => Ok(format!("search answered HTTP {}", status.as_u16())),
-        },
-        401 => Err("sign-in refused: check the account and password (HTTP 401)".into()),
-        403 => Err(format!(
-            "signed in, but this account may not search (HTTP 403){}",
-            excerpt_suffix(&body)
-        )),
-        300..=399 => Err(format!(
-            "the server redirects (HTTP {}): check base_url",
-            status.as_u16()
-        )),
-        code => Err(format!(
-            "the server answered HTTP {code}{}",
-            excerpt_suffix(&body)
-        )),
-    }
-}
-
-async fn fetch_token(
-    http: &reqwest::Client,
-    base: &str,
-    secret_id: &str,
-    secret: &str,
-) -> Result<String, String> {
-    #[derive(serde::Deserialize)]
-    struct TokenAnswer {
-        access_token: Option<String>,
-    }
-    let response = http
-        .post(format!("{base}/api/token.php"))
-        .basic_auth(secret_id, Some(secret))
-        .form(&[("grant_type", "client_credentials")])
-        .send()
-        .await
-        .map_err(describe_send_error)?;
-    let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    if status.as_u16() == 401 {
-        return Err("the token call refused the SecretID and secret (HTTP 401)".into());
-    }
-    if !status.is_success() {
-        return Err(format!(
-            "the token call answered HTTP {}{}",
-            status.as_u16(),
-            excerpt_suffix(&body)
-        ));
-    }
-    match serde_json::from_str::<TokenAnswer>(&body) {
-        Ok(TokenAnswer {
-            access_token: Some(token),
-        }) if !token.is_empty() => Ok(token),
-        _ => Err(match reported_error(&body) {
-            Some(message) => format!("the token call answered with an error: {message}"),
-            None => "the token call answered without an access_token".into(),
+    let mut config = config.clone();
+    config.retry.max_attempts = 1;
+    let client = Client::new(config).map_err(|err| err.to_string())?;
+    let query = SearchQuery::new()
+        .word("1")
+        .map_err(|err| err.to_string())?
+        .per_page(1);
+    match client.search(&query).await {
+        Ok(page) => Ok(match page.count {
+            Some(count) => format!("a search for \"1\" answered {count} tickets"),
+            None => "a search for \"1\" answered".to_string(),
         }),
-    }
-}
-
-/// The message of an error reported inside an HTTP 200 body (`errcode`/`errmsg`, or a
-/// `state` other than 200).
-fn reported_error(body: &str) -> Option<String> {
-    let value: serde_json::Value = serde_json::from_str(body).ok()?;
-    let object = value.as_object()?;
-    let text = |key: &str| {
-        object.get(key).map(|v| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })
-    };
-    if let Some(message) = text("errmsg") {
-        return Some(crate::text::clean(&message));
-    }
-    if let Some(state) = text("state")
-        && state != "200"
-    {
-        let message = text("message").unwrap_or_default();
-        return Some(crate::text::clean(&format!("{message} (state {state})")));
-    }
-    None
-}
-
-fn excerpt_suffix(body: &str) -> String {
-    let text = crate::text::clean(body.trim());
-    let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.is_empty() {
-        return String::new();
-    }
-    let cut: String = text.chars().take(160).collect();
-    if cut.len() < text.len() {
-        format!(": {cut}…")
-    } else {
-        format!(": {cut}")
-    }
-}
-
-fn describe_send_error(err: reqwest::Error) -> String {
-    // reqwest's own text is terse ("error sending request"): add its causes (DNS, refused,
-    // TLS). They name the URL, which holds no secret (the credentials travel in a header).
-    let mut text = err.to_string();
-    let mut cause = std::error::Error::source(&err);
-    while let Some(inner) = cause {
-        let inner_text = inner.to_string();
-        if !text.contains(&inner_text) {
-            text.push_str(": ");
-            text.push_str(&inner_text);
-        }
-        cause = inner.source();
-    }
-    if err.is_timeout() {
-        format!("the server did not answer in time: {text}")
-    } else if err.is_connect() {
-        format!("cannot connect: {text}")
-    } else {
-        format!("the call failed: {text}")
-    }
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_inside_a_200_body() {
-        assert_eq!(
-            reported_error(r#"{"errcode":"100047","errmsg":"Invalid resource URI"}"#).as_deref(),
-            Some("Invalid resource URI")
-        );
-        assert_eq!(
-            reported_error(r#"{"state":"403","message":"no"}"#).as_deref(),
-            Some("no (state 403)")
-        );
-        assert_eq!(reported_error(r#"{"results":[],"count":0}"#), None);
-        assert_eq!(reported_error("<html>"), None);
+        Err(err) => Err(err.to_string()),
     }
 }

@@ -4,7 +4,7 @@
 //! and a hidden prompt on the terminal. The OS keyring is not consulted (headless jump
 //! hosts have none). Secrets live in memory only, inside [`Secret`].
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -223,9 +223,9 @@ impl CredentialPlan {
         }
         let login = self.login.as_deref().unwrap_or("?");
         let host = self.host.as_deref().unwrap_or("?");
-        // rpassword reads from the terminal with echo off and writes the prompt there too.
-        let typed = rpassword::prompt_password(format!("{what} for {login} at {host}: "))
-            .map_err(|err| ConfigError::Prompt(err.to_string()))?;
+        let typed = read_hidden(&format!("{what} for {login} at {host}: "))
+            .map_err(|err| ConfigError::Prompt(err.to_string()))?
+            .ok_or(ConfigError::PromptCancelled)?;
         if typed.is_empty() {
             return Err(ConfigError::NoCredential {
                 what,
@@ -237,6 +237,58 @@ impl CredentialPlan {
             source: CredentialSource::Prompt,
         })
     }
+}
+
+/// Restores the terminal's mode however the prompt ends.
+struct RawMode;
+
+impl RawMode {
+    fn enable() -> std::io::Result<RawMode> {
+        crossterm::terminal::enable_raw_mode()?;
+        Ok(RawMode)
+    }
+}
+
+impl Drop for RawMode {
+    fn drop(&mut self) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Reads a line from the terminal without echo. Echo is off (raw mode) before the prompt is
+/// written, so nothing typed after the prompt appears can show. `None`: cancelled with
+/// Esc, Ctrl-C or Ctrl-D. The prompt goes to stderr, so `config check > report` works.
+fn read_hidden(prompt: &str) -> std::io::Result<Option<String>> {
+    use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+    let raw = RawMode::enable()?;
+    let mut stderr = std::io::stderr();
+    write!(stderr, "{prompt}")?;
+    stderr.flush()?;
+    let mut typed = String::new();
+    let outcome = loop {
+        let Event::Key(key) = event::read()? else {
+            continue;
+        };
+        if key.kind == KeyEventKind::Release {
+            continue;
+        }
+        let control = key.modifiers.contains(KeyModifiers::CONTROL);
+        match key.code {
+            KeyCode::Enter => break Some(typed),
+            KeyCode::Char('c' | 'd') if control => break None,
+            KeyCode::Char('u') if control => typed.clear(),
+            KeyCode::Esc => break None,
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Char(c) if !control => typed.push(c),
+            _ => {}
+        }
+    };
+    drop(raw);
+    // Raw mode swallowed the Enter: end the prompt's line.
+    writeln!(stderr)?;
+    Ok(outcome)
 }
 
 /// Runs `sh -c COMMAND`; the first line of its output is the secret. Stdin and the terminal

@@ -87,6 +87,8 @@ pub enum ConfigError {
     },
     #[error("could not read the password from the terminal: {0}")]
     Prompt(String),
+    #[error("cancelled at the password prompt")]
+    PromptCancelled,
     #[error("password_command `{command}` {problem}")]
     PasswordCommand { command: String, problem: String },
     #[error("no config directory could be found for this user (is HOME set?)")]

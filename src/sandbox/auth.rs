@@ -79,7 +79,7 @@ pub(crate) fn authenticate(
     if let Some(token) = bearer_token(headers) {
         return match store.tokens.get(&token) {
             None => Err(Denied::UnknownToken),
-            Some((_, expires)) if Instant::now() >= *expires => Err(Denied::ExpiredToken),
+            Some((_, Some(expires))) if Instant::now() >= *expires => Err(Denied::ExpiredToken),
             Some((role, _)) => Ok(*role),
         };
     }
@@ -101,8 +101,8 @@ pub(crate) fn issue_token(
         role_of(opts, user, password)?
     };
     let token = uuid::Uuid::new_v4().simple().to_string();
-    store
-        .tokens
-        .insert(token.clone(), (role, Instant::now() + opts.token_ttl));
+    // A lifetime too long to represent never expires.
+    let expires = Instant::now().checked_add(opts.token_ttl);
+    store.tokens.insert(token.clone(), (role, expires));
     Some((token, opts.token_ttl))
 }

@@ -282,8 +282,8 @@ pub(crate) fn update(
 ) -> Result<(), String> {
     let when = now();
     let stamp = format_dt(when);
-    let mut ticket = match store.tickets.get(&id).map(|entry| &entry.value) {
-        Some(Value::Object(ticket)) => ticket.clone(),
+    let mut ticket = match store.tickets.get(&id).map(Entry::full) {
+        Some(Value::Object(ticket)) => ticket,
         Some(_) => return Err("工单数据损坏".to_owned()),
         None => return Err("工单不存在".to_owned()),
     };
@@ -292,7 +292,7 @@ pub(crate) fn update(
         ticket.insert("updateDT".into(), json!(stamp));
     }
     if let Some(entry) = store.tickets.get_mut(&id) {
-        entry.value = Value::Object(ticket);
+        entry.set(Value::Object(ticket));
     }
     if let Some(new_reply) = new_reply {
         add_reply(store, id, actor, when, new_reply);
@@ -409,13 +409,7 @@ pub(crate) fn create(
         fields.insert("customTemplateId".into(), template);
     }
     store.next_ticket_id += 1;
-    store.tickets.insert(
-        id,
-        Entry {
-            value: ticket,
-            raw: false,
-        },
-    );
+    store.tickets.insert(id, Entry::stored(ticket));
     if let Some(new_reply) = new_reply {
         add_reply(store, id, actor, when, new_reply);
     }

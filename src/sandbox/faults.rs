@@ -103,7 +103,7 @@ impl FaultState {
                 Fault::TooManyRequests { retry_after_secs } => {
                     return (wait, Decision::TooManyRequests(retry_after_secs));
                 }
-                Fault::Hang(duration) => wait += duration,
+                Fault::Hang(duration) => wait = wait.saturating_add(duration),
             }
         }
         if let Some(limit) = self.rate_limit {

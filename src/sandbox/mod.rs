@@ -6,12 +6,34 @@
 //! (latency, 500s, 429s, dropped connections, truncated bodies, hangs) can be changed at run
 //! time through [`Sandbox::set_faults`] and [`Sandbox::push_fault`].
 //!
-//! Sandbox-only (not on the vendor's page): `GET /api/v1/tickets/{id}/replies.json`.
+//! Calls (the `.json` suffix is optional everywhere; A = admin only, * = every agent):
+//! - A `GET /api/v1/tickets.json`, `/companies/{id}/tickets.json`, `/users/{id}/tickets.json`
+//!   (filters, orders, paging, absolute `next_page` / `previous_page`)
+//! - A `GET /api/v1/tickets/{id}_v2.json` (object), `/tickets/{id}.json` (array of one),
+//!   `/tickets/show_many.json?ids=` (at most 100; known ids, ascending)
+//! - A `POST /api/v1/tickets.json` (`Requestid` deduplicated, `Location` header)
+//! - \* `PUT /api/v1/tickets/{id}.json`, `/tickets/update_many.json` (both forms)
+//! - \* `GET /api/v1/tickets/search.json` (the query language of `search.rs`)
+//! - \* lookups: `tickets/ticket_fields`, `supports`, `supports/{id}`, `supportgroups`,
+//!   `supportgroups/{id}`, `users/{id}`, `companies/{id}`, `tickettemplates`;
+//!   `POST uploads?filename=` (201)
+//! - `POST /api/token.php` (Basic SecretID:Secret, or either account's own credentials)
+//!
+//! Assumptions where the vendor says nothing (sandbox-only, not to be relied on live):
+//! - `GET /api/v1/tickets/{id}/replies.json` lists a ticket's replies (\*).
+//! - A create without `custUserId` / `custUser` is accepted with `custUserId: 0`, because
+//!   the page's own curl example sends none; `custUser` without `mobilephone` is refused.
+//! - Reply `replyType` 1 is an agent, 2 a customer; the payment field's type code is 16.
+//! - With `not_found_as_200`, an unknown id answers `{"ticket": []}` on the legacy call and
+//!   `{"ticket": null}` on `_v2`.
+//! - `ticket_fields` answers a bare array; `_v2` and create/update answers carry dropdown
+//!   option ids, list/show/show many carry labels and spell the description `descript`.
 
 mod auth;
 mod changes;
 mod enums;
 mod faults;
+mod lookups;
 mod render;
 mod routes;
 mod search;
@@ -66,6 +88,10 @@ pub struct Quirks {
     pub echo_labels: bool,
     /// An update moves `updateDT` to now. Off: `updateDT` stays stale, as some servers do.
     pub bump_update_dt: bool,
+    /// Create and update answer `{"status": "0", "message": "Insert ok", "data": false}`
+    /// (a success) instead of the ticket. Not part of [`Quirks::live`], whose callers expect
+    /// the ticket back.
+    pub write_status_body: bool,
 }
 
 impl Default for Quirks {
@@ -81,6 +107,7 @@ impl Default for Quirks {
             invalid_escapes: false,
             echo_labels: true,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 }
@@ -97,10 +124,11 @@ impl Quirks {
             invalid_escapes: false,
             echo_labels: false,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 
-    /// Every quirk seen on live servers at once.
+    /// Every quirk seen on live servers at once (but `write_status_body`).
     pub fn live() -> Self {
         Quirks {
             string_numbers: true,
@@ -111,6 +139,7 @@ impl Quirks {
             invalid_escapes: true,
             echo_labels: true,
             bump_update_dt: true,
+            write_status_body: false,
         }
     }
 }
@@ -320,7 +349,7 @@ impl Sandbox {
 
     /// The ticket as stored (numbers as numbers, dropdowns as option ids), or `None`.
     pub fn ticket(&self, id: u64) -> Option<Value> {
-        lock(&self.shared.store).ticket(id).cloned()
+        lock(&self.shared.store).ticket(id)
     }
 
     /// Every stored ticket id, ascending.
@@ -451,6 +480,9 @@ pub struct SandboxArgs {
     /// Leave updateDT unchanged on update (a stale server).
     #[arg(long)]
     pub stale_update_dt: bool,
+    /// Answer create and update with {"status": "0", "message": "Insert ok", "data": false}.
+    #[arg(long)]
+    pub write_status_body: bool,
 }
 
 impl SandboxArgs {
@@ -475,6 +507,7 @@ impl SandboxArgs {
         if self.stale_update_dt {
             quirks.bump_update_dt = false;
         }
+        quirks.write_status_body |= self.write_status_body;
         SandboxOptions {
             addr: self.addr,
             tickets: self.tickets,
@@ -577,6 +610,7 @@ mod tests {
             "--no-echo-labels",
             "--stale-update-dt",
             "--hostile-text",
+            "--write-status-body",
         ]);
         assert!(opts.hostile_text);
         assert_eq!(opts.tickets, 12);
@@ -598,6 +632,7 @@ mod tests {
                 invalid_escapes: true,
                 echo_labels: false,
                 bump_update_dt: false,
+                write_status_body: true,
             }
         );
         assert_eq!(options(&["--live-quirks"]).quirks, Quirks::live());

@@ -26,9 +26,9 @@ pub(crate) fn ticket(
     quirks: &Quirks,
 ) -> Value {
     if entry.raw {
-        return entry.value.clone();
+        return entry.core().clone();
     }
-    let mut value = entry.value.clone();
+    let mut value = entry.full();
     let id = field(&value, "ticketId").as_u64().unwrap_or(0);
     if let Some(object) = value.as_object_mut() {
         object.insert("url".into(), json!(ticket_url(base, id)));
@@ -78,7 +78,7 @@ fn label_dropdown(store: &Store, custom: &mut Value) {
 
 /// A search result: only subject, createDT, updateDT, ticketId and url.
 pub(crate) fn search_result(entry: &Entry, base: &str, quirks: &Quirks) -> Value {
-    let value = &entry.value;
+    let value = entry.core();
     let id = field(value, "ticketId").clone();
     let url = int_of(&id)
         .map(|id| ticket_url(base, id.unsigned_abs()))

@@ -14,7 +14,7 @@ use tokio::sync::Notify;
 
 use super::auth::{self, Role};
 use super::faults::{Decision, SERVER_ERROR_HTML};
-use super::{RecordedRequest, Route, Shared, lock, tickets};
+use super::{RecordedRequest, Route, Shared, lock, lookups, tickets};
 
 /// A resolved path: the route and the id in it, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,7 +189,7 @@ async fn handle(
         .unwrap_or_default();
 
     if target.route == Route::Token {
-        return tickets::token(shared, &parts.headers, &query, &body);
+        return lookups::token(shared, &parts.headers, &query, &body);
     }
     let role = {
         let store = lock(&shared.store);
@@ -244,8 +244,8 @@ async fn handle(
         | Route::SupportGroup
         | Route::User
         | Route::Company
-        | Route::TicketTemplates => tickets::lookup(&call),
-        Route::Upload => tickets::upload(&call),
+        | Route::TicketTemplates => lookups::lookup(&call),
+        Route::Upload => lookups::upload(&call),
         Route::Token | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "NotFound", "Invalid resource URI")
         }

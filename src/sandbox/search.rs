@@ -7,11 +7,13 @@
 //!   and any other key (custom fields such as `field_1`) is a substring match;
 //! - `createDT` / `updateDT` with `<`, `>`, `:`, `<=`, `>=` and a `YYYY-MM-DD` date.
 
+use std::cell::OnceCell;
+
 use chrono::NaiveDate;
 use serde_json::Value;
 
 use super::enums;
-use super::store::{Store, field, int_of, text_of};
+use super::store::{Entry, Store, field, int_of, text_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DateOp {
@@ -91,12 +93,16 @@ fn parse_term(term: &str) -> Result<Term, String> {
     Ok(Term::Word(term.to_owned()))
 }
 
-pub(crate) fn matches(store: &Store, ticket: &Value, terms: &[Term]) -> bool {
+pub(crate) fn matches(store: &Store, entry: &Entry, terms: &[Term]) -> bool {
+    let ticket = entry.core();
+    // Custom fields are parsed only when a term needs them, once per ticket.
+    let full = OnceCell::new();
+    let full = || full.get_or_init(|| entry.full());
     terms.iter().all(|term| match term {
         Term::Word(word) => word_matches(store, ticket, word),
         Term::Field { key, values } => values
             .iter()
-            .any(|value| field_matches(store, ticket, key, value)),
+            .any(|value| field_matches(store, ticket, &full, key, value)),
         Term::Date { key, op, date } => date_of(field(ticket, key)).is_some_and(|day| match op {
             DateOp::Before => day < *date,
             DateOp::After => day > *date,
@@ -152,7 +158,13 @@ pub(crate) fn list_items(value: &Value) -> Vec<String> {
     }
 }
 
-fn field_matches(store: &Store, ticket: &Value, key: &str, wanted: &str) -> bool {
+fn field_matches<'a>(
+    store: &Store,
+    ticket: &Value,
+    full: &dyn Fn() -> &'a Value,
+    key: &str,
+    wanted: &str,
+) -> bool {
     if let Some(table) = enums::table(key) {
         let wire = match key {
             "status" => "ticketStatus",
@@ -177,7 +189,7 @@ fn field_matches(store: &Store, ticket: &Value, key: &str, wanted: &str) -> bool
             .iter()
             .any(|item| item == wanted);
     }
-    if let Some(Value::Array(customs)) = ticket.get("custom_fields") {
+    if let Some(Value::Array(customs)) = full().get("custom_fields") {
         for custom in customs {
             if custom.get("key").and_then(Value::as_str) != Some(key) {
                 continue;
@@ -196,7 +208,7 @@ fn field_matches(store: &Store, ticket: &Value, key: &str, wanted: &str) -> bool
             }
         }
     }
-    if let Some(Value::Array(tables)) = ticket.get("tables") {
+    if let Some(Value::Array(tables)) = full().get("tables") {
         for table in tables {
             if table.get("custom_fields_key").and_then(Value::as_str) == Some(key)
                 && contains_folded(&field(table, "tableData").to_string(), wanted)

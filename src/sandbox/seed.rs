@@ -417,13 +417,7 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             ));
         }
         store.replies.insert(id, thread);
-        store.tickets.insert(
-            id,
-            Entry {
-                value: ticket,
-                raw: false,
-            },
-        );
+        store.tickets.insert(id, Entry::stored(ticket));
     }
     store.next_ticket_id = opts.tickets as u64 + 1;
     if opts.hostile_text {
@@ -447,7 +441,8 @@ fn make_hostile(store: &mut Store) {
         if id % 5 != 0 {
             continue;
         }
-        let Some(ticket) = entry.value.as_object_mut() else {
+        let mut value = entry.full();
+        let Some(ticket) = value.as_object_mut() else {
             continue;
         };
         for key in ["subject", "description"] {
@@ -470,6 +465,7 @@ fn make_hostile(store: &mut Store) {
                 field.insert("value".into(), Value::String(hostile));
             }
         }
+        entry.set(value);
     }
     for (id, contact) in store.contacts.iter_mut() {
         if id % 10 == 0 {

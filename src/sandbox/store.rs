@@ -114,11 +114,75 @@ impl FieldDef {
 }
 
 /// A stored ticket: the JSON as generated (or as a hostile test inserted it).
+///
+/// Custom fields and tables are kept serialized: as `Value`s they were half of a ticket's
+/// memory, and only rendering, writes and custom-field searches need them.
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
-    pub value: Value,
+    /// Every field but `custom_fields` and `tables` (all of it when raw).
+    core: Value,
+    /// `{"custom_fields": [...], "tables": [...]}` as JSON text.
+    custom: Option<Box<str>>,
     /// Inserted by [`crate::sandbox::Sandbox::insert_ticket`]: served verbatim.
     pub raw: bool,
+}
+
+const CUSTOM_KEYS: [&str; 2] = ["custom_fields", "tables"];
+
+impl Entry {
+    /// A ticket the sandbox made (seeded or created).
+    pub fn stored(mut value: Value) -> Self {
+        let custom = value.as_object_mut().map(|ticket| {
+            let mut custom = serde_json::Map::new();
+            for key in CUSTOM_KEYS {
+                if let Some(item) = ticket.remove(key) {
+                    custom.insert(key.to_owned(), item);
+                }
+            }
+            Value::Object(custom).to_string().into_boxed_str()
+        });
+        Entry {
+            core: value,
+            custom,
+            raw: false,
+        }
+    }
+
+    /// A ticket inserted by a test, kept exactly as given.
+    pub fn raw(value: Value) -> Self {
+        Entry {
+            core: value,
+            custom: None,
+            raw: true,
+        }
+    }
+
+    /// The fields other than custom fields and tables (everything, for a raw ticket).
+    pub fn core(&self) -> &Value {
+        &self.core
+    }
+
+    /// The whole ticket.
+    pub fn full(&self) -> Value {
+        let mut value = self.core.clone();
+        let custom = self
+            .custom
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<Value>(text).ok());
+        if let (Some(ticket), Some(Value::Object(custom))) = (value.as_object_mut(), custom) {
+            ticket.extend(custom);
+        }
+        value
+    }
+
+    /// Replaces the ticket, keeping its kind (raw or stored).
+    pub fn set(&mut self, value: Value) {
+        *self = if self.raw {
+            Entry::raw(value)
+        } else {
+            Entry::stored(value)
+        };
+    }
 }
 
 /// An answer remembered under a `Requestid`, replayed on a repeat.
@@ -174,13 +238,15 @@ pub(crate) struct Store {
     pub next_reply_id: u64,
     pub next_attach_id: u64,
     pub request_ids: HashMap<String, Remembered>,
-    pub tokens: HashMap<String, (Role, Instant)>,
+    /// Bearer tokens: role and expiry (`None`: never).
+    pub tokens: HashMap<String, (Role, Option<Instant>)>,
     pub uploads: HashMap<String, Upload>,
 }
 
 impl Store {
-    pub fn ticket(&self, id: u64) -> Option<&Value> {
-        self.tickets.get(&id).map(|entry| &entry.value)
+    /// The whole stored ticket.
+    pub fn ticket(&self, id: u64) -> Option<Value> {
+        self.tickets.get(&id).map(Entry::full)
     }
 
     pub fn ticket_ids(&self) -> Vec<u64> {
@@ -194,8 +260,9 @@ impl Store {
     /// A ticket's replies as the replies call lists them, oldest first.
     pub fn replies(&self, id: u64) -> Vec<Value> {
         let description = self
-            .ticket(id)
-            .and_then(|ticket| ticket.get("description"))
+            .tickets
+            .get(&id)
+            .and_then(|entry| entry.core().get("description"))
             .and_then(Value::as_str)
             .unwrap_or("");
         self.replies
@@ -233,13 +300,7 @@ impl Store {
             .filter(|id| *id > 0)
             .unwrap_or(self.next_ticket_id);
         self.next_ticket_id = self.next_ticket_id.max(id + 1);
-        self.tickets.insert(
-            id,
-            Entry {
-                value: ticket,
-                raw: true,
-            },
-        );
+        self.tickets.insert(id, Entry::raw(ticket));
         id
     }
 

@@ -1,21 +1,20 @@
-//! The handlers: ticket reads (list, show, show many, search), writes (create, update,
-//! update many), lookups, uploads, the token call and the sandbox-only replies call.
+//! The ticket handlers: reads (list, show, show many, search), writes (create, update,
+//! update many) and the sandbox-only replies call.
 
 use std::cmp::Ordering;
 
 use axum::body::{Body, Bytes};
 use axum::http::header::{HeaderValue, LOCATION};
-use axum::http::{HeaderMap, Response, StatusCode};
+use axum::http::{Response, StatusCode};
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
-use super::auth;
 use super::changes;
+use super::lock;
 use super::render::{self, Flavor};
 use super::routes::{Call, error, json_response, page_url, paging, text_response};
 use super::search;
-use super::store::{Entry, Remembered, Store, Upload, field, int_of};
-use super::{Route, Shared, lock};
+use super::store::{Entry, Remembered, Store, field, int_of};
 
 /// An invalid query parameter.
 fn bad_param(name: &str, value: &str) -> Response<Body> {
@@ -122,10 +121,10 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     let mut entries: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| keep(&store, &entry.value))
+        .filter(|entry| keep(&store, entry.core()))
         .filter(|entry| {
             bounds.iter().all(|(column, is_start, day)| {
-                search::date_of(field(&entry.value, column)).is_some_and(|date| {
+                search::date_of(field(entry.core(), column)).is_some_and(|date| {
                     if *is_start {
                         date >= *day
                     } else {
@@ -138,7 +137,7 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
     if !keys.is_empty() {
         entries.sort_by(|a, b| {
             keys.iter()
-                .map(|key| compare(&a.value, &b.value, *key))
+                .map(|key| compare(a.core(), b.core(), *key))
                 .find(|ordering| ordering.is_ne())
                 .unwrap_or(Ordering::Equal)
         });
@@ -312,14 +311,14 @@ pub(crate) fn search(call: &Call<'_>) -> Response<Body> {
     let mut found: Vec<&Entry> = store
         .tickets
         .values()
-        .filter(|entry| search::matches(&store, &entry.value, &terms))
+        .filter(|entry| search::matches(&store, entry, &terms))
         .collect();
     found.sort_by(|a, b| {
-        let ordering = field(&a.value, column)
+        let ordering = field(a.core(), column)
             .as_str()
-            .cmp(&field(&b.value, column).as_str())
+            .cmp(&field(b.core(), column).as_str())
             .then_with(|| {
-                int_of(field(&a.value, "ticketId")).cmp(&int_of(field(&b.value, "ticketId")))
+                int_of(field(a.core(), "ticketId")).cmp(&int_of(field(b.core(), "ticketId")))
             });
         if ascending {
             ordering
@@ -438,6 +437,10 @@ fn invalid(message: &str) -> Response<Body> {
     error(StatusCode::UNPROCESSABLE_ENTITY, "InvalidValue", message)
 }
 
+/// The success body some servers answer writes with.
+static WRITE_STATUS_BODY: std::sync::LazyLock<Value> =
+    std::sync::LazyLock::new(|| json!({"status": "0", "message": "Insert ok", "data": false}));
+
 pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
     let request = match ticket_body(&call.body) {
         Ok(ticket) => ticket,
@@ -454,11 +457,15 @@ pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
     let quirks = shared.opts.quirks;
-    let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
-    let mut response = text_response(
-        StatusCode::OK,
-        render::body_text(&json!({ "ticket": ticket }), &quirks),
-    );
+    let mut response = if quirks.write_status_body {
+        json_response(StatusCode::OK, &WRITE_STATUS_BODY)
+    } else {
+        let ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+        text_response(
+            StatusCode::OK,
+            render::body_text(&json!({ "ticket": ticket }), &quirks),
+        )
+    };
     if let Ok(location) = HeaderValue::from_str(&render::ticket_url(&shared.base_url, id)) {
         response.headers_mut().insert(LOCATION, location);
     }
@@ -481,6 +488,9 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
     if let Err(message) = changes::update(&mut store, id, &request, actor, &quirks) {
         return invalid(&message);
     }
+    if quirks.write_status_body {
+        return json_response(StatusCode::OK, &WRITE_STATUS_BODY);
+    }
     let Some(entry) = store.tickets.get(&id) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
@@ -496,7 +506,7 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
 
 /// The vendor's update example answers `"ticketStatus": "已解决"`.
 fn echo_status_label(ticket: &mut Value, entry: &Entry) {
-    let label = int_of(field(&entry.value, "ticketStatus"))
+    let label = int_of(field(entry.core(), "ticketStatus"))
         .and_then(|code| super::enums::label(super::enums::STATUS, code));
     if let (Some(label), Some(object)) = (label, ticket.as_object_mut()) {
         object.insert("ticketStatus".into(), json!(label));
@@ -592,149 +602,4 @@ pub(crate) fn replies(call: &Call<'_>) -> Response<Body> {
         StatusCode::OK,
         render::body_text(&json!({ "replies": replies }), &quirks),
     )
-}
-
-/// The neighbouring lookups: fields, agents, groups, contacts, companies, templates.
-pub(crate) fn lookup(call: &Call<'_>) -> Response<Body> {
-    let quirks = call.shared.opts.quirks;
-    let store = lock(&call.shared.store);
-    let id = call.target.id;
-    let not_found = |what: &str| {
-        error(
-            StatusCode::NOT_FOUND,
-            "NotFound",
-            &format!("{what} not found"),
-        )
-    };
-    let mut body = match call.target.route {
-        Route::TicketFields => Value::Array(store.fields.iter().map(|def| def.to_json()).collect()),
-        Route::Supports => json!({
-            "supports": store.agents.iter().map(|agent| store.agent_json(agent)).collect::<Vec<_>>()
-        }),
-        Route::Support => match store.agent(id) {
-            Some(agent) => json!({ "support": store.agent_json(agent) }),
-            None => return not_found("support"),
-        },
-        Route::SupportGroup if id == 0 => json!({
-            "supportgroups": store.groups.iter()
-                .map(|group| json!({"sgId": group.id, "sgName": group.name}))
-                .collect::<Vec<_>>()
-        }),
-        Route::SupportGroup => match store.group(id) {
-            Some(group) => {
-                let members: Vec<u64> = store
-                    .agents
-                    .iter()
-                    .filter(|agent| agent.group_ids.contains(&id))
-                    .map(|agent| agent.id)
-                    .collect();
-                json!({"supportgroup": {
-                    "sgId": group.id,
-                    "sgName": group.name,
-                    "members": super::store::join_ids(&members),
-                }})
-            }
-            None => return not_found("supportgroup"),
-        },
-        Route::User => match store.contacts.get(&id) {
-            Some(contact) => json!({ "user": store.contact_json(contact) }),
-            None => return not_found("user"),
-        },
-        Route::Company => match store.companies.get(&id) {
-            Some(company) => json!({ "company": store.company_json(company) }),
-            None => return not_found("company"),
-        },
-        Route::TicketTemplates => json!({
-            "tickettemplates": store.templates.iter()
-                .map(|template| store.template_json(template)).collect::<Vec<_>>()
-        }),
-        _ => return not_found("resource"),
-    };
-    if quirks.string_numbers {
-        render::stringify_numbers(&mut body);
-    }
-    json_response(StatusCode::OK, &body)
-}
-
-/// `POST /api/v1/uploads.json?filename=NAME&ticketReplyId=ID` with the raw file as body.
-pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
-    let Some(file_name) = call
-        .param("filename")
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-    else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "InvalidParameter",
-            "filename is required",
-        );
-    };
-    let file_name = file_name.to_owned();
-    let base = &call.shared.base_url;
-    let mut store = lock(&call.shared.store);
-    let attach_id = store.next_attach_id;
-    store.next_attach_id += 1;
-    let token = uuid::Uuid::new_v4().simple().to_string();
-    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
-    let file_path = format!("{base}/sandbox-files/{token}/{encoded}");
-    store.uploads.insert(
-        token.clone(),
-        Upload {
-            attach_id,
-            file_name: file_name.clone(),
-            size: call.body.len(),
-        },
-    );
-    json_response(
-        StatusCode::CREATED,
-        &json!({"attachment": {
-            "attachId": attach_id,
-            "fileName": file_name,
-            "filePath": file_path,
-            "token": token,
-            "size": call.body.len(),
-        }}),
-    )
-}
-
-/// `POST /api/token.php`: Basic SecretID:Secret, form `grant_type=client_credentials`.
-pub(crate) fn token(
-    shared: &Shared,
-    headers: &HeaderMap,
-    query: &[(String, String)],
-    body: &Bytes,
-) -> Response<Body> {
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let grant = form
-        .iter()
-        .chain(query.iter())
-        .find(|(key, _)| key == "grant_type")
-        .map(|(_, value)| value.as_str());
-    if grant != Some("client_credentials") {
-        return json_response(
-            StatusCode::BAD_REQUEST,
-            &json!({"error": "unsupported_grant_type", "message": "grant_type must be client_credentials"}),
-        );
-    }
-    let Some((user, password)) = auth::basic_credentials(headers) else {
-        return json_response(
-            StatusCode::UNAUTHORIZED,
-            &json!({"error": "invalid_client", "message": "Basic SecretID:Secret required"}),
-        );
-    };
-    let mut store = lock(&shared.store);
-    match auth::issue_token(&shared.opts, &mut store, &user, &password) {
-        Some((token, ttl)) => json_response(
-            StatusCode::OK,
-            &json!({
-                "access_token": token,
-                "expires_in": ttl.as_secs(),
-                "token_type": "Bearer",
-            }),
-        ),
-        None => json_response(
-            StatusCode::UNAUTHORIZED,
-            &json!({"error": "invalid_client", "message": "invalid SecretID or Secret"}),
-        ),
-    }
 }

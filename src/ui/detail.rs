@@ -208,9 +208,14 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
     );
     push(
         Msg::FieldCreator,
-        ticket
-            .creator_id
-            .map(|id| name_or_id(lookups.agent_name(id), id)),
+        // `createrType` 1: a customer (a contact) created it; otherwise an agent.
+        ticket.creator_id.map(|id| {
+            if ticket.live.creator_type == Some(1) {
+                name_or_id(lookups.contact(id).map(|c| c.name.as_str()), id)
+            } else {
+                name_or_id(lookups.agent_name(id), id)
+            }
+        }),
     );
     let cc: Vec<String> = ticket
         .cc_user_ids
@@ -232,7 +237,9 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
     push(Msg::FieldUpdated, date(app, ticket.updated));
     push(
         Msg::FieldTemplate,
-        ticket.template_id.map(|id| format!("#{id}")),
+        ticket
+            .template_id
+            .map(|id| name_or_id(lookups.template_name(id), id)),
     );
     push(Msg::FieldUrl, ticket.url.clone());
     out

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill};
 use super::{fit, width};
@@ -39,7 +39,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     };
     let lang = app.lang();
     let area = area(screen);
-    frame.render_widget(Clear, area);
+    super::clear_overlay(frame, area);
     let title = fill(lang, Msg::HelpTitle, &[pane.label().text(lang)]);
     let block = Block::default()
         .borders(Borders::ALL)

@@ -49,7 +49,7 @@ const SUBJECT_MIN: usize = 16;
 pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     let lang = app.lang();
     let header = |c: Column| width(c.header().text(lang));
-    let max_id = view.ids.iter().max().copied().unwrap_or(0);
+    let max_id = view.max_id;
     let id_width = max_id.to_string().len().max(header(Column::Id)) + 1;
     let status_width = TicketStatus::ALL
         .iter()

@@ -131,6 +131,16 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// Clears the area of an overlay and one column either side: a wide glyph of the pane
+/// below that starts just left of the box would otherwise cover its border.
+pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
+    let screen = frame.area();
+    let x = area.x.saturating_sub(1).max(screen.x);
+    let right = (area.right() + 1).min(screen.right());
+    let wider = Rect::new(x, area.y, right - x, area.height);
+    frame.render_widget(ratatui::widgets::Clear, wider);
+}
+
 /// A style, or none when colour is off (state then shows as text and reverse video).
 pub(crate) fn color(app: &App, color: Color) -> Style {
     if app.settings.color {
@@ -146,38 +156,18 @@ pub(crate) fn reversed() -> Style {
 
 /// Display width in terminal columns (CJK counts two).
 pub fn width(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    crate::text::width(text)
 }
 
 /// Fits text into exactly `columns` display columns: truncated with "…" (never splitting a
 /// wide character) or padded with spaces.
 pub fn fit(text: &str, columns: usize) -> String {
-    let mut out = truncate(text, columns);
-    let used = width(&out);
-    out.extend(std::iter::repeat_n(' ', columns.saturating_sub(used)));
-    out
+    crate::text::pad(text, columns)
 }
 
 /// Truncates to at most `columns` display columns, ending with "…" when cut.
 pub fn truncate(text: &str, columns: usize) -> String {
-    if width(text) <= columns {
-        return text.to_string();
-    }
-    if columns == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > columns - 1 {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    out.push('…');
-    out
+    crate::text::truncate(text, columns).into_owned()
 }
 
 /// Wraps text into lines of at most `columns` display columns, breaking at spaces where it
@@ -230,7 +220,7 @@ mod tests {
     fn fit_never_splits_a_wide_character() {
         assert_eq!(fit("无法登录系统", 7), "无法登…");
         assert_eq!(width(&fit("无法登录系统", 7)), 7);
-        assert_eq!(fit("无法登录系统", 6), "无法… ");
+        assert_eq!(fit("无法登录系统", 6), "无法 …");
         assert_eq!(width(&fit("无法登录系统", 6)), 6);
         assert_eq!(fit("ab", 4), "ab  ");
         assert_eq!(fit("abcdef", 4), "abc…");

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill, status_label};
 use super::{fit, reversed, width};
@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         w,
         h,
     );
-    frame.render_widget(Clear, area);
+    super::clear_overlay(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {title} "));

@@ -45,6 +45,7 @@ pub fn ticket(id: u64) -> Ticket {
         contact_id: Some(500 + (id % 5)),
         assignee_id: Some(10 + (id % 3)),
         group_id: Some(1),
+        template_id: Some(1),
         tags: if id % 2 == 0 {
             vec!["vip客户".into(), "普通客户".into()]
         } else {
@@ -167,6 +168,10 @@ pub fn answer_lookups(app: &mut App, commands: &[Command]) {
                 email: None,
                 company_id: Some(7),
             }),
+            LookupKey::Templates => LookupValue::Templates(vec![gongdan::api::Template {
+                id: 1,
+                name: "售后服务".into(),
+            }]),
             LookupKey::Company(id) => LookupValue::Company(gongdan::api::Company {
                 id,
                 name: "北京某某科技有限公司".into(),

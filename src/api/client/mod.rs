@@ -626,10 +626,8 @@ impl Client {
         }
         let batch_ids: Vec<Vec<u64>> = batches.iter().map(|batch| batch.ids.clone()).collect();
         let answers: Vec<Result<Vec<UpdateResult>, ApiError>> =
-            // Owned ids: a closure over borrowed batches makes the future not provably Send
-            // (rustc's higher-ranked closure limitation), and the bulk engine spawns it.
             futures::stream::iter(requests.into_iter().zip(batch_ids))
-            .map(|(request, ids)| async move {
+                .map(|(request, ids)| async move {
                     let answer = self.send(request).await?;
                     let results = in_200(decode::update_results(&answer.body))?;
                     // `{"status": "0", "message": "Insert ok"}` accepts the whole call without
