@@ -755,8 +755,9 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     };
 
     // Admins: the whole tickets (the preview and undo know the values before). Agents may
-    // not show tickets: the plan is built from the ids alone, as the console does from
-    // search results.
+    // not show tickets: the engine builds them from the ids, with `updateDT` where a search
+    // of recent changes finds it (so that a resume can tell whether a call arrived).
+    let engine = settings.engine(client.clone())?;
     let mut missing = Vec::new();
     let tickets: Vec<Ticket> = match client.show_many(&ids).await {
         Ok(found) => {
@@ -774,13 +775,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 })
                 .collect()
         }
-        Err(ApiError::Forbidden(_)) => ids
-            .iter()
-            .map(|id| Ticket {
-                id: *id,
-                ..Ticket::default()
-            })
-            .collect(),
+        Err(ApiError::Forbidden(_)) => engine.tickets_for(&ids).await?,
         Err(error) => return Err(error.into()),
     };
     if !missing.is_empty() {
@@ -819,7 +814,6 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         args.yes,
         settings.lang,
     )?;
-    let engine = settings.engine(client)?;
     let report = history::drive(settings.lang, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
