@@ -976,3 +976,46 @@ fn ctrl_c_stops_after_the_calls_in_flight_and_resume_finishes() {
         );
     }
 }
+
+#[test]
+fn a_reply_from_a_file_and_custom_fields_by_name_go_out_in_one_call_per_ticket() {
+    let env = Env::new(10);
+    let reply = env.home.path().join("reply.txt");
+    std::fs::write(&reply, "您好，问题已处理，如有疑问请回复。\n").unwrap();
+    let output = env.run(
+        AGENT,
+        &[
+            "tickets",
+            "update",
+            "4",
+            "5",
+            "--status",
+            "solved",
+            "--reply-file",
+            reply.to_str().unwrap(),
+            "--field",
+            "订单编号=DD20261129",
+            "--field",
+            "field_5=12",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    for id in [4, 5] {
+        assert_eq!(env.sandbox.update_count(id), 1, "ticket {id}");
+        assert_eq!(env.status(id), 4);
+        let replies = env.sandbox.replies(id);
+        let last = replies.last().unwrap().to_string();
+        assert!(last.contains("问题已处理"), "{last}");
+        let stored = env.sandbox.ticket(id).unwrap();
+        let fields = stored["custom_fields"].as_array().unwrap();
+        let value = |key: &str| {
+            fields
+                .iter()
+                .find(|f| f["key"] == key)
+                .map(|f| f["value"].clone())
+                .unwrap()
+        };
+        assert_eq!(value("field_1"), "DD20261129");
+        assert_eq!(value("field_5"), "12");
+    }
+}
