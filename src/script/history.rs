@@ -502,7 +502,9 @@ pub fn print_report(
             Lang::En => "failed",
         };
         for outcome in report.failed().chain(extra) {
-            writeln!(out, "{failed_word} {}: {}", outcome.id, outcome.error).map_err(io)?;
+            // The reason may be the server's text: one clean line.
+            let reason = crate::text::clean_line(&outcome.error);
+            writeln!(out, "{failed_word} {}: {reason}", outcome.id).map_err(io)?;
         }
         if !report.not_sent.is_empty() {
             let ids: Vec<String> = report.not_sent.iter().map(u64::to_string).collect();
