@@ -1019,3 +1019,31 @@ fn a_reply_from_a_file_and_custom_fields_by_name_go_out_in_one_call_per_ticket()
         assert_eq!(value("field_5"), "12");
     }
 }
+
+#[test]
+fn search_json_into_update_gives_an_agents_plan_the_update_times() {
+    let env = Env::new(60);
+    let output = env.sh(
+        AGENT,
+        "gongdan tickets search 'ticketStatus:已开启' --all --json \
+         | gongdan tickets update - --priority urgent --yes",
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let run_id = latest_run(&env);
+    let plan: Value = serde_json::from_str(
+        &std::fs::read_to_string(env.state_dir().join("runs").join(&run_id).join("plan.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let tickets = plan["tickets"].as_array().unwrap();
+    assert!(!tickets.is_empty());
+    for ticket in tickets {
+        let id = ticket["id"].as_u64().unwrap();
+        let stored = env.sandbox.ticket(id).unwrap();
+        assert_eq!(stored["ticketStatus"].as_i64(), Some(2));
+        assert_eq!(stored["priorityLevel"].as_i64(), Some(4));
+        // The time the search answered, from before the run.
+        assert!(ticket["updated"].as_str().is_some(), "{ticket}");
+        assert_ne!(ticket["updated"], stored["updateDT"], "{ticket}");
+    }
+}
