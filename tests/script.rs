@@ -1047,3 +1047,68 @@ fn search_json_into_update_gives_an_agents_plan_the_update_times() {
         assert_ne!(ticket["updated"], stored["updateDT"], "{ticket}");
     }
 }
+
+#[test]
+fn an_agents_run_left_in_the_journal_resumes_without_changing_a_ticket_twice() {
+    let env = Env::new(250);
+    let agent = env.client(AGENT);
+    // What `search --json | update -` plans for an agent: ids and the search's update times.
+    let found: Vec<Ticket> = env.rt.block_on(async {
+        use futures::StreamExt;
+        let pages =
+            agent.search_pages(gongdan::api::SearchQuery::parse("ticketStatus:1,2").unwrap());
+        futures::pin_mut!(pages);
+        let mut all = Vec::new();
+        while let Some(page) = pages.next().await {
+            all.extend(page.unwrap().items);
+        }
+        all
+    });
+    assert!(found.len() > 100, "{}", found.len());
+    let tickets: Vec<Ticket> = found
+        .iter()
+        .map(|t| Ticket {
+            id: t.id,
+            updated: t.updated,
+            ..Ticket::default()
+        })
+        .collect();
+    let edit = BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Pending),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        Target {
+            profile: String::new(),
+            base_url: env.sandbox.base_url(),
+        },
+    );
+    let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    let journal = Journal::new(env.state_dir());
+    let mut log = journal.create(&plan).unwrap();
+    log.append(&ProgressLine::Started {
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    let first: Vec<u64> = planned[..100].to_vec();
+    log.append(&ProgressLine::Sending {
+        call: 1,
+        ids: first.clone(),
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    // The first call arrives; the process dies before its answer.
+    env.rt
+        .block_on(agent.update_many(&first, &edit.change))
+        .unwrap();
+    drop(log);
+
+    let resume = env.run(AGENT, &["resume", &plan.run_id]);
+    assert_eq!(code(&resume), 0, "{}{}", stdout(&resume), stderr(&resume));
+    for id in &planned {
+        assert_eq!(env.status(*id), 3, "ticket {id}");
+        assert_eq!(env.sandbox.update_count(*id), 1, "ticket {id} changed once");
+    }
+}
