@@ -1112,3 +1112,20 @@ fn an_agents_run_left_in_the_journal_resumes_without_changing_a_ticket_twice() {
         assert_eq!(env.sandbox.update_count(*id), 1, "ticket {id} changed once");
     }
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let env = Env::new(300);
+    let rc = env.home.path().join("rc");
+    let output = env.sh(
+        ADMIN,
+        &format!(
+            "{{ gongdan tickets list --all --ids --per-page 20; echo $? > {}; }} | head -n 1",
+            rc.display()
+        ),
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "1\n");
+    assert!(!stderr(&output).contains("gongdan:"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&rc).unwrap().trim(), "0");
+}

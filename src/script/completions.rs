@@ -41,8 +41,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
     };
     let mut out = std::io::stdout().lock();
     clap_complete::generate(shell, &mut command, "gongdan", &mut out);
-    out.flush()
-        .map_err(|e| ScriptError::Io(format!("cannot write: {e}")))?;
+    out.flush().map_err(super::write_error)?;
     Ok(Exit::Done)
 }
 

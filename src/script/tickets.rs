@@ -284,7 +284,7 @@ fn writer(settings: &Settings, output: &OutputArgs) -> TicketWriter<io::StdoutLo
 }
 
 fn io_error(error: io::Error) -> ScriptError {
-    ScriptError::Io(format!("cannot write the output: {error}"))
+    super::write_error(error)
 }
 
 /// Prints a page's tickets that could not be read, on standard error.
