@@ -218,6 +218,7 @@ pub struct CreateArgs {
     /// template, tags, fields); flags given as well override it.
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
+    /// The title.
     #[arg(long)]
     pub subject: Option<String>,
     /// The description (the first reply).
@@ -241,14 +242,19 @@ pub struct CreateArgs {
     /// With --mobile: the contact's QQ.
     #[arg(long)]
     pub qq: Option<String>,
+    /// Status: a code, English name or Chinese label (as for `update`).
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
+    /// Priority: 1-4, low/normal/high/urgent or 低/正常/高/紧急.
     #[arg(long, value_name = "P")]
     pub priority: Option<String>,
+    /// Type: 1-4, question/incident/fault/task or 问题/事务/故障/任务.
     #[arg(long = "type", value_name = "T")]
     pub ticket_type: Option<String>,
+    /// The agent to assign, by name, e-mail or id.
     #[arg(long, value_name = "NAME|ID")]
     pub assignee: Option<String>,
+    /// The group to assign, by name or id.
     #[arg(long, value_name = "NAME|ID")]
     pub group: Option<String>,
     /// The ticket template's id.
