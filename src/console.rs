@@ -6,12 +6,14 @@ use std::io;
 use std::time::Duration;
 
 use crate::api::{Auth, Client, ClientConfig, SearchQuery};
+use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::{Language, PromptPolicy, ResolveOptions, ViewDef, ViewKind};
 use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{Lang, Msg, fill};
+use crate::ui::theme::{ColorDepth, Theme};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -34,9 +36,15 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         Some(Language::En) => Lang::En,
         None => Lang::from_env(),
     };
-    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (extra_views, mut warnings) = views_from_config(&resolved.views);
+    // A bad [keys] or [theme] entry stops the start (before any password is asked for),
+    // naming the key path; key conflicts are only warnings.
+    let keymap = KeyMap::from_config(&resolved.keys)?;
+    let depth = ColorDepth::from_env(cli.no_color);
+    let theme = Theme::from_config(&resolved.theme, depth)?;
+    let color = depth != ColorDepth::Mono;
+    let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     warnings.extend(resolved.warnings.iter().cloned());
+    warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
         demo_target(cli.demo_role).await?
     } else {
@@ -59,7 +67,9 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
-        startup_notice: warnings.first().cloned(),
+        startup_notice: startup_notice(&warnings, lang),
+        keymap: std::sync::Arc::new(keymap),
+        theme,
     };
     let concurrency = target.client.concurrency;
     let (commands, results) = crate::worker::spawn(client, concurrency);
@@ -91,9 +101,21 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// The first warning for the status line, saying how many more there are.
+fn startup_notice(warnings: &[String], lang: Lang) -> Option<String> {
+    let first = warnings.first()?;
+    Some(match warnings.len() {
+        1 => first.clone(),
+        n => format!(
+            "{first} {}",
+            fill(lang, Msg::StartupMore, &[&(n - 1).to_string()])
+        ),
+    })
+}
+
 /// Views from the config file, after the defaults; a search that does not parse is left
 /// out with a warning.
-fn views_from_config(defs: &[ViewDef]) -> (Vec<ViewSpec>, Vec<String>) {
+fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String>) {
     let mut views = Vec::new();
     let mut warnings = Vec::new();
     for def in defs {
@@ -102,7 +124,8 @@ fn views_from_config(defs: &[ViewDef]) -> (Vec<ViewSpec>, Vec<String>) {
             ViewKind::Search(text) => match SearchQuery::parse(text) {
                 Ok(query) => ViewSource::Search(query),
                 Err(error) => {
-                    warnings.push(format!("view {:?}: {error}", def.name));
+                    let reason = crate::ui::i18n::query_error(lang, &error);
+                    warnings.push(fill(lang, Msg::ViewBadSearch, &[&def.name, &reason]));
                     continue;
                 }
             },

@@ -30,6 +30,10 @@ pub struct Settings {
     pub display_offset_minutes: i32,
     /// Shown in the status line at start (a config warning, say).
     pub startup_notice: Option<String>,
+    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
+    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
+    /// Styles per role, already fitted to the terminal's colour depth.
+    pub theme: crate::ui::theme::Theme,
 }
 
 impl Default for Settings {
@@ -43,6 +47,8 @@ impl Default for Settings {
             color: true,
             display_offset_minutes: 8 * 60,
             startup_notice: None,
+            keymap: super::keymap::KeyMap::shared_default(),
+            theme: crate::ui::theme::Theme::default(),
         }
     }
 }
@@ -520,6 +526,8 @@ pub struct App {
     pub quit: bool,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
+    /// The first key of a two-key sequence, waiting for the second.
+    pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
 }
 
@@ -554,6 +562,7 @@ impl App {
             spinner: 0,
             quit: false,
             dirty: true,
+            key_pending: None,
             next_request: 1,
         }
     }
