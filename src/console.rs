@@ -101,6 +101,95 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// What `config check` says about the console's own settings (language, colours, key map,
+/// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop
+/// the console from starting).
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleReport {
+    pub lines: Vec<String>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
+    let mut report = ConsoleReport::default();
+    let mut line = |key: &str, value: String, source: &str| {
+        report.lines.push(format!("{key}  {value}  [{source}]"));
+    };
+    let lang = match resolved.language {
+        Some(language) => {
+            line("language", language.as_str().into(), "file");
+            if language == Language::Zh {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        }
+        None => {
+            let (lang, why) = Lang::from_env_explained();
+            let why = why.map_or("auto: no LC_ALL/LC_MESSAGES/LANG".into(), |w| {
+                format!("auto: env {w}")
+            });
+            line("language", lang.code().into(), &why);
+            lang
+        }
+    };
+    let depth = ColorDepth::from_env(false);
+    let env = |var: &str| std::env::var(var).unwrap_or_default();
+    line(
+        "colour",
+        depth.as_str().into(),
+        &format!(
+            "env NO_COLOR={:?} TERM={:?} COLORTERM={:?}; --no-color turns it off",
+            env("NO_COLOR"),
+            env("TERM"),
+            env("COLORTERM")
+        ),
+    );
+    let entries = |table: &toml::Table, prefix: &str| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, value) in table {
+            match value {
+                toml::Value::Table(inner) if !inner.is_empty() => {
+                    for (sub, value) in inner {
+                        out.push((format!("{prefix}.{key}.{sub}"), value.to_string()));
+                    }
+                }
+                other => out.push((format!("{prefix}.{key}"), other.to_string())),
+            }
+        }
+        out
+    };
+    let keys = entries(&resolved.keys, "keys");
+    if keys.is_empty() {
+        line(
+            "keys",
+            "(the defaults; see ? in the console)".into(),
+            "default",
+        );
+    }
+    for (key, value) in keys {
+        line(&key, value, "file");
+    }
+    match KeyMap::from_config(&resolved.keys) {
+        Ok(map) => report
+            .warnings
+            .extend(map.conflicts.iter().map(|c| c.describe(lang))),
+        Err(err) => report.errors.push(err.to_string()),
+    }
+    let theme = entries(&resolved.theme, "theme");
+    if theme.is_empty() {
+        line("theme", "(the default)".into(), "default");
+    }
+    for (key, value) in theme {
+        line(&key, value, "file");
+    }
+    if let Err(err) = Theme::from_config(&resolved.theme, depth) {
+        report.errors.push(err.to_string());
+    }
+    report
+}
+
 /// The first warning for the status line, saying how many more there are.
 fn startup_notice(warnings: &[String], lang: Lang) -> Option<String> {
     let first = warnings.first()?;

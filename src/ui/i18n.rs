@@ -28,6 +28,25 @@ impl Lang {
         Lang::En
     }
 
+    /// Like [`Lang::from_env`], with the variable that decided (`LANG=zh_CN.UTF-8`).
+    pub fn from_env_explained() -> (Lang, Option<String>) {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var)
+                && !value.is_empty()
+            {
+                return (Lang::from_locale(&value), Some(format!("{var}={value}")));
+            }
+        }
+        (Lang::En, None)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
     pub fn from_locale(locale: &str) -> Lang {
         if locale.to_ascii_lowercase().starts_with("zh") {
