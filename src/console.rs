@@ -106,7 +106,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
 /// the console from starting).
 #[derive(Debug, Clone, Default)]
 pub struct ConsoleReport {
-    pub lines: Vec<String>,
+    /// (key, value, where it came from), as the other lines of `config check`.
+    pub lines: Vec<(String, String, String)>,
     pub warnings: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -114,7 +115,9 @@ pub struct ConsoleReport {
 pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     let mut report = ConsoleReport::default();
     let mut line = |key: &str, value: String, source: &str| {
-        report.lines.push(format!("{key}  {value}  [{source}]"));
+        report
+            .lines
+            .push((key.to_string(), value, source.to_string()));
     };
     let lang = match resolved.language {
         Some(language) => {

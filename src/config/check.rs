@@ -92,10 +92,13 @@ pub async fn check(
     for warning in &resolved.warnings {
         writeln!(out, "warning: {warning}").map_err(io)?;
     }
+    // The console's own settings: language, colours, key map (with conflicts), theme.
+    let console = crate::console::console_report(&resolved);
     let width = resolved
         .sources
         .iter()
         .map(|e| e.key.len())
+        .chain(console.lines.iter().map(|(key, _, _)| key.len()))
         .max()
         .unwrap_or(0);
     for entry in &resolved.sources {
@@ -106,10 +109,8 @@ pub async fn check(
         )
         .map_err(io)?;
     }
-    // The console's own settings: language, colours, key map (with conflicts), theme.
-    let console = crate::console::console_report(&resolved);
-    for line in &console.lines {
-        writeln!(out, "{line}").map_err(io)?;
+    for (key, value, source) in &console.lines {
+        writeln!(out, "{key:width$}  {value}  [{source}]").map_err(io)?;
     }
     for warning in &console.warnings {
         writeln!(out, "warning: {warning}").map_err(io)?;
