@@ -75,11 +75,8 @@ impl Key {
         }
         let mut mods = KeyModifiers::NONE;
         let mut rest = text;
-        loop {
-            // A lone "-" is the minus key, not a modifier separator.
-            let Some((head, tail)) = rest.split_once('-') else {
-                break;
-            };
+        // A lone "-" (or a trailing one, `ctrl--`) is the minus key, not a separator.
+        while let Some((head, tail)) = rest.split_once('-') {
             if tail.is_empty() {
                 break;
             }
@@ -887,6 +884,8 @@ fn action_of(slot: &Slot) -> Action {
     }
 }
 
+// Built and matched at once, one key at a time: the size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Resolution {
     Action(Action),
     /// The first key of a sequence: wait for the second.
