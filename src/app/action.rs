@@ -70,6 +70,10 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// Marks (Space, V, *, A, U, M).
+    Marks(super::marks::MarkAction),
+    /// The bulk edit pane, its runs, the history and the resume offer.
+    Bulk(super::bulk_edit::BulkAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -93,6 +97,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Marks and bulk runs (through the bulk engine).
+    Bulk(super::bulk_edit::BulkCommand),
 }
 
 impl Command {
@@ -105,6 +111,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
+            Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) => None,
         }
     }
@@ -163,4 +170,6 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// Marks and bulk runs.
+    Bulk(super::bulk_edit::BulkEvent),
 }
