@@ -4,12 +4,16 @@
 //! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
 //! never holds up the others; the app drops results it has moved past by request id.
 
+mod bulk;
+
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::api::{ApiError, Client, ListScope, TicketChange};
 use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
+
+pub use bulk::BulkSetup;
 
 /// Starts the worker. It ends when the command sender is dropped.
 pub fn spawn(
@@ -19,20 +23,40 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    spawn_with_bulk(client, concurrency, setup)
+}
+
+/// [`spawn`], with where and how bulk runs are journaled and sent.
+pub fn spawn_with_bulk(
+    client: Client,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup);
+    tokio::spawn(run(client, concurrency, bulk, command_rx, event_tx));
     (command_tx, event_rx)
 }
 
 async fn run(
     client: Client,
     concurrency: usize,
+    bulk: bulk::BulkWorker,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     while let Some(command) = commands.recv().await {
+        // Bulk work has its own concurrency (the engine's) and may run for long.
+        if let Command::Bulk(command) = command {
+            bulk.handle(command, events.clone());
+            continue;
+        }
         let client = client.clone();
         let events = events.clone();
         let permits = permits.clone();
@@ -84,8 +108,8 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one.
-        Command::Copy(_) => return None,
+        // The terminal loop does this one; bulk commands go to `bulk::BulkWorker`.
+        Command::Copy(_) | Command::Bulk(_) => return None,
     })
 }
 

@@ -72,6 +72,10 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// Marks (Space, V, *, A, U, M).
+    Marks(super::marks::MarkAction),
+    /// The bulk edit pane, its runs, the history and the resume offer.
+    Bulk(super::bulk_edit::BulkAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -95,6 +99,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Marks and bulk runs (through the bulk engine).
+    Bulk(super::bulk_edit::BulkCommand),
 }
 
 impl Command {
@@ -107,6 +113,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
+            Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) => None,
         }
     }
@@ -165,4 +172,6 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// Marks and bulk runs.
+    Bulk(super::bulk_edit::BulkEvent),
 }

@@ -26,6 +26,8 @@ use chrono::NaiveDateTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::bulk_edit::BulkAction;
+use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
 use crate::ui::i18n::{Lang, Msg, fill};
@@ -262,6 +264,7 @@ const FIXED: &[(Pane, &str, &str)] = &[
 
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
 /// action per key: the Nth key picks view (status) N.
+#[rustfmt::skip]
 pub fn definitions() -> &'static [Definition] {
     static TABLE: OnceLock<Vec<Definition>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -284,41 +287,11 @@ pub fn definitions() -> &'static [Definition] {
                 d(pane, "move_down", Action::MoveDown, down, &["j"][..]),
                 d(pane, "move_up", Action::MoveUp, up, &["k"]),
                 d(pane, "top", Action::Top, Msg::KeyTop, &["g g", "home"]),
-                d(
-                    pane,
-                    "bottom",
-                    Action::Bottom,
-                    Msg::KeyBottom,
-                    &["G", "end"],
-                ),
-                d(
-                    pane,
-                    "page_down",
-                    Action::PageDown,
-                    Msg::KeyPageDown,
-                    &["pgdn", "ctrl-f"],
-                ),
-                d(
-                    pane,
-                    "page_up",
-                    Action::PageUp,
-                    Msg::KeyPageUp,
-                    &["pgup", "ctrl-b"],
-                ),
-                d(
-                    pane,
-                    "half_page_down",
-                    Action::HalfPageDown,
-                    Msg::KeyHalfDown,
-                    &["ctrl-d"],
-                ),
-                d(
-                    pane,
-                    "half_page_up",
-                    Action::HalfPageUp,
-                    Msg::KeyHalfUp,
-                    &["ctrl-u"],
-                ),
+                d(pane, "bottom", Action::Bottom, Msg::KeyBottom, &["G", "end"]),
+                d(pane, "page_down", Action::PageDown, Msg::KeyPageDown, &["pgdn", "ctrl-f"]),
+                d(pane, "page_up", Action::PageUp, Msg::KeyPageUp, &["pgup", "ctrl-b"]),
+                d(pane, "half_page_down", Action::HalfPageDown, Msg::KeyHalfDown, &["ctrl-d"]),
+                d(pane, "half_page_up", Action::HalfPageUp, Msg::KeyHalfUp, &["ctrl-u"]),
             ]);
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -326,140 +299,45 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "open", Action::Open, Msg::KeyOpen, &["enter"]),
             d(List, "back", Action::Back, Msg::KeyBack, &["esc"]),
             d(List, "search", Action::StartSearch, Msg::KeySearch, &["/"]),
-            d(
-                List,
-                "status",
-                Action::OpenStatusMenu,
-                Msg::KeyStatus,
-                &["s"],
-            ),
+            d(List, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(List, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(List, "reload", Action::Reload, Msg::KeyReload, &["R"]),
-            d(
-                List,
-                "next_view",
-                Action::NextView,
-                Msg::KeyNextView,
-                &["tab"],
-            ),
-            d(
-                List,
-                "prev_view",
-                Action::PrevView,
-                Msg::KeyPrevView,
-                &["shift-tab"],
-            ),
-            d(
-                List,
-                "select_view",
-                Action::SelectView(0),
-                Msg::KeyViewN,
-                DIGITS,
-            ),
-            d(
-                List,
-                "sort_field",
-                Action::CycleSortField,
-                Msg::KeySortField,
-                &["o"],
-            ),
-            d(
-                List,
-                "sort_order",
-                Action::ToggleSortOrder,
-                Msg::KeySortOrder,
-                &["O"],
-            ),
+            d(List, "next_view", Action::NextView, Msg::KeyNextView, &["tab"]),
+            d(List, "prev_view", Action::PrevView, Msg::KeyPrevView, &["shift-tab"]),
+            d(List, "select_view", Action::SelectView(0), Msg::KeyViewN, DIGITS),
+            d(List, "sort_field", Action::CycleSortField, Msg::KeySortField, &["o"]),
+            d(List, "sort_order", Action::ToggleSortOrder, Msg::KeySortOrder, &["O"]),
             d(List, "filter", Action::StartFilter, Msg::KeyFilter, &["f"]),
-            d(
-                List,
-                "mark",
-                Action::NotYet("Space"),
-                Msg::KeyMark,
-                &["space"],
-            ),
-            d(List, "bulk", Action::NotYet("b"), Msg::KeyBulk, &["b"]),
+            d(List, "mark", Action::Marks(MarkAction::Toggle), Msg::KeyMark, &["space"]),
+            d(List, "mark_range", Action::Marks(MarkAction::StartRange), Msg::KeyMarkRange, &["V"]),
+            d(List, "mark_loaded", Action::Marks(MarkAction::MarkLoaded), Msg::KeyMarkLoaded, &["*"]),
+            d(List, "mark_all", Action::Marks(MarkAction::MarkAllOnServer), Msg::KeyMarkAll, &["A"]),
+            d(List, "clear_marks", Action::Marks(MarkAction::Clear), Msg::KeyMarkClear, &["U"]),
+            d(List, "only_marked", Action::Marks(MarkAction::OnlyMarked), Msg::KeyMarkOnly, &["M"]),
+            d(List, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
+            d(List, "bulk_history", Action::Bulk(BulkAction::OpenHistory), Msg::KeyHistory, &["H"]),
             d(List, "reply", Action::NotYet("r"), Msg::KeyReply, &["r"]),
             d(List, "new", Action::NotYet("n"), Msg::KeyNew, &["n"]),
             d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
             d(Detail, "back", Action::Back, Msg::KeyBack, &["esc", "q"]),
-            d(
-                Detail,
-                "status",
-                Action::OpenStatusMenu,
-                Msg::KeyStatus,
-                &["s"],
-            ),
+            d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
             d(Detail, "reply", Action::NotYet("r"), Msg::KeyReply, &["r"]),
+            d(Detail, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
             d(Detail, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
-            d(
-                Prompt,
-                "submit",
-                Action::InputSubmit,
-                Msg::KeySubmit,
-                &["enter"],
-            ),
+            d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
             d(Prompt, "cancel", Action::Back, Msg::KeyCancel, &["esc"]),
-            d(
-                Prompt,
-                "delete_char",
-                Action::InputBackspace,
-                Msg::KeyDeleteChar,
-                &["backspace"],
-            ),
-            d(
-                Prompt,
-                "cursor_left",
-                Action::InputLeft,
-                Msg::KeyCursor,
-                &[],
-            ),
-            d(
-                Prompt,
-                "cursor_right",
-                Action::InputRight,
-                Msg::KeyCursor,
-                &[],
-            ),
-            d(
-                StatusMenu,
-                "move_down",
-                Action::MoveDown,
-                Msg::KeyDown,
-                &["j"],
-            ),
+            d(Prompt, "delete_char", Action::InputBackspace, Msg::KeyDeleteChar, &["backspace"]),
+            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &[]),
+            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &[]),
+            d(StatusMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
             d(StatusMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
-            d(
-                StatusMenu,
-                "pick",
-                Action::PickSelectedStatus,
-                Msg::KeyPick,
-                &["enter"],
-            ),
-            d(
-                StatusMenu,
-                "pick_status",
-                Action::PickStatus(TicketStatus::New),
-                Msg::KeyPickDigit,
-                &DIGITS[..6],
-            ),
-            d(
-                StatusMenu,
-                "cancel",
-                Action::Back,
-                Msg::KeyCancel,
-                &["esc", "q"],
-            ),
-            d(
-                Help,
-                "close",
-                Action::ToggleHelp,
-                Msg::KeyClose,
-                &["esc", "?", "q"],
-            ),
+            d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),
+            d(StatusMenu, "pick_status", Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit, &DIGITS[..6]),
+            d(StatusMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
+            d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
         ]);
         // Ctrl-C quits from anywhere (a fixed key).
         for pane in [List, Detail, Prompt, StatusMenu, Help] {
@@ -913,6 +791,10 @@ pub struct PendingKey {
 pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
+    }
+    // The bulk pane, when on screen, has the keyboard.
+    if let Some(action) = super::bulk_edit::action_for_key(app, event) {
+        return action;
     }
     let pane = app.pane();
     let key = Key::from_event(event);

@@ -1,7 +1,9 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
 pub mod action;
+pub mod bulk_edit;
 pub mod keymap;
+pub mod marks;
 pub mod state;
 pub mod update;
 

@@ -200,8 +200,8 @@ messages! {
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
     KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
-    KeyMark => "标记（下一版）", "Mark (not yet)";
-    KeyBulk => "批量编辑（下一版）", "Bulk edit (not yet)";
+    KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
+    KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复（下一版）", "Reply (not yet)";
     KeyNew => "新建工单（下一版）", "New ticket (not yet)";
     KeyScrollDown => "向下滚动", "Scroll down";
@@ -233,6 +233,14 @@ messages! {
     KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
     ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
     StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
+    // Marks and bulk edit.
+    ViewMarked => "已标记", "Marked";
+    KeyMarkRange => "范围标记（j/k 扩展，Space/Esc 结束）", "Mark a range (j/k extend, Space/Esc end)";
+    KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
+    KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
+    KeyMarkClear => "清除标记", "Clear the marks";
+    KeyMarkOnly => "只看已标记的", "Show only the marked";
+    KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.

@@ -42,8 +42,8 @@ impl Column {
     }
 }
 
-/// Columns left of the rows: the selection cursor and the changed mark.
-const GUTTER: usize = 2;
+/// Columns left of the rows: the selection cursor, the mark (✓) and the changed mark.
+const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
 
 /// The columns that fit a width, with their widths, in display order.
@@ -184,7 +184,16 @@ fn row_line(
     } else {
         ' '
     };
-    let mut spans = vec![Span::raw(format!("{cursor}{mark}"))];
+    let marked = app.marks.contains(id);
+    let mut spans = vec![
+        Span::raw(cursor.to_string()),
+        if marked {
+            Span::styled(glyph::MARKED.to_string(), style(app, Role::Marked))
+        } else {
+            Span::raw(" ")
+        },
+        Span::raw(mark.to_string()),
+    ];
     let mut used = GUTTER;
     for (column, w) in cols {
         let (text, style) = match ticket {

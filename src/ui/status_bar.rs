@@ -44,6 +44,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         head.push_str(" · ");
         head.push_str(&crate::app::update::sort_label(lang, view.sort));
     }
+    for part in [
+        crate::app::marks::status_text(app),
+        crate::app::bulk_edit::status_text(app),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        head.push_str(" · ");
+        head.push_str(&part);
+    }
     if let Some(pending) = &app.key_pending {
         head.push_str(&format!(" [{}…]", pending.key.label()));
     }
@@ -59,8 +69,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     };
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
+    // The bulk pane reads its own keys (its hints are in the pane): no list hints then.
+    let names: &[&str] = if app.bulk.visible() {
+        &[]
+    } else {
+        hinted(app.pane())
+    };
     let hints: Vec<String> = keymap
-        .hints(app.pane(), hinted(app.pane()), lang)
+        .hints(app.pane(), names, lang)
         .into_iter()
         .map(|(keys, text)| format!("{keys}={text}"))
         .collect();
