@@ -70,6 +70,8 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -93,6 +95,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
 }
 
 impl Command {
@@ -106,6 +110,7 @@ impl Command {
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
             Command::Copy(_) => None,
+            Command::Compose(_) => None,
         }
     }
 }
@@ -163,4 +168,6 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
 }

@@ -1,7 +1,10 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
 pub mod action;
+pub mod composer;
+pub mod drafts;
 pub mod keymap;
+pub mod new_ticket;
 pub mod state;
 pub mod update;
 

@@ -397,6 +397,10 @@ pub enum Pane {
     Prompt,
     StatusMenu,
     Help,
+    /// The reply composer.
+    Composer,
+    /// The new-ticket form.
+    NewTicket,
 }
 
 impl Pane {
@@ -407,6 +411,8 @@ impl Pane {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
         }
     }
 }
@@ -521,6 +527,8 @@ pub struct App {
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub(crate) next_request: u64,
+    /// The reply composer, the new-ticket form, drafts and replies sent.
+    pub compose: super::composer::ComposeState,
 }
 
 impl App {
@@ -555,6 +563,7 @@ impl App {
             quit: false,
             dirty: true,
             next_request: 1,
+            compose: Default::default(),
         }
     }
 
@@ -590,6 +599,9 @@ impl App {
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
         }
+        if let Some(pane) = self.compose.pane() {
+            return pane;
+        }
         if self.prompt.is_some() {
             Pane::Prompt
         } else if self.detail.is_some() {
@@ -617,6 +629,7 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
+            || self.compose.busy()
     }
 
     pub(crate) fn request_id(&mut self) -> RequestId {
