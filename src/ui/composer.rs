@@ -14,9 +14,10 @@ use crate::api::TicketStatus;
 use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget, many_preview};
 
-/// Rows the composer takes from the pane above it.
+/// Rows the composer takes from the pane above it: enough for a paragraph or two, never
+/// so many that the ticket it answers disappears.
 fn composer_height(area: Rect) -> u16 {
-    let wanted = (area.height * 45 / 100).max(8);
+    let wanted = (area.height * 45 / 100).clamp(8, 14);
     wanted.min(area.height.saturating_sub(3)).max(3)
 }
 
