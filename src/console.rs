@@ -51,6 +51,15 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     let client = Client::new(target.client.clone())?;
     let auto_refresh = resolved.ui.auto_refresh_secs;
+    // Runs are journaled per host; the demo's sandbox port changes at every start.
+    let bulk_target = crate::bulk::Target {
+        profile: resolved.profile_name.clone().unwrap_or_default(),
+        base_url: if cli.demo {
+            "demo".to_string()
+        } else {
+            target.client.base_url.clone()
+        },
+    };
     let settings = Settings {
         lang,
         color,
@@ -60,24 +69,35 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
         startup_notice: warnings.first().cloned(),
+        bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
+        bulk_concurrency: resolved.ui.bulk_concurrency,
+        bulk_target: bulk_target.clone(),
     };
     let concurrency = target.client.concurrency;
-    let (commands, results) = crate::worker::spawn(client, concurrency);
+    let bulk_setup = crate::worker::BulkSetup {
+        // The demo's runs are kept apart: its sandbox is gone when the console closes.
+        state_dir: crate::config::state_dir()
+            .ok()
+            .map(|dir| if cli.demo { dir.join("demo") } else { dir }),
+        target: bulk_target,
+        options: crate::bulk::RunOptions {
+            concurrency: resolved.ui.bulk_concurrency.max(1),
+            ..crate::bulk::RunOptions::default()
+        },
+        lang,
+    };
+    let (commands, results) = crate::worker::spawn_with_bulk(client, concurrency, bulk_setup);
     let mut app = App::new(settings, server_now());
-    // Drafts and the reply-to-many journal live in the state directory.
+    // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {
+        let state_dir = if cli.demo {
+            state_dir.join("demo")
+        } else {
+            state_dir
+        };
         app.compose.drafts =
             crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
-        app.compose.state_dir = Some(state_dir);
     }
-    app.compose.bulk_target = crate::bulk::Target {
-        profile: resolved.profile_name.clone().unwrap_or_default(),
-        base_url: resolved
-            .connection
-            .base_url
-            .clone()
-            .unwrap_or_else(|| target.client.base_url.clone()),
-    };
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());

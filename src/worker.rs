@@ -4,6 +4,8 @@
 //! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
 //! never holds up the others; the app drops results it has moved past by request id.
 
+mod bulk;
+
 use std::sync::Arc;
 
 use tokio::sync::{Semaphore, mpsc};
@@ -13,6 +15,8 @@ use crate::app::composer::{ComposeCommand, ComposeEvent};
 use crate::app::drafts;
 use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
 
+pub use bulk::BulkSetup;
+
 /// Starts the worker. It ends when the command sender is dropped.
 pub fn spawn(
     client: Client,
@@ -21,20 +25,40 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    spawn_with_bulk(client, concurrency, setup)
+}
+
+/// [`spawn`], with where and how bulk runs are journaled and sent.
+pub fn spawn_with_bulk(
+    client: Client,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup);
+    tokio::spawn(run(client, concurrency, bulk, command_rx, event_tx));
     (command_tx, event_rx)
 }
 
 async fn run(
     client: Client,
     concurrency: usize,
+    bulk: bulk::BulkWorker,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     while let Some(command) = commands.recv().await {
+        // Bulk work has its own concurrency (the engine's) and may run for long.
+        if let Command::Bulk(command) = command {
+            bulk.handle(command, events.clone());
+            continue;
+        }
         let client = client.clone();
         let events = events.clone();
         let permits = permits.clone();
@@ -86,8 +110,8 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one.
-        Command::Copy(_) => return None,
+        // The terminal loop does this one; bulk commands go to `bulk::BulkWorker`.
+        Command::Copy(_) | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose(client, command).await,
     })
 }
@@ -108,11 +132,6 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
             id,
             result: client.create(&ticket).await,
         },
-        ComposeCommand::ReplyMany {
-            id,
-            plan,
-            state_dir,
-        } => return reply_many(client, id, *plan, state_dir).await,
         ComposeCommand::SaveDraft { path, text } => {
             let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
             match saved {
@@ -142,40 +161,6 @@ async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::A
         .upload(&name, bytes, None)
         .await
         .map_err(|error| error.to_string())
-}
-
-/// The same reply to many tickets through the bulk engine (journaled like a bulk edit).
-/// Progress goes to the app as the engine reports it; the worker's channel carries it.
-async fn reply_many(
-    client: &Client,
-    id: crate::app::RequestId,
-    plan: crate::bulk::Plan,
-    state_dir: std::path::PathBuf,
-) -> Option<WorkerEvent> {
-    use crate::bulk::{Engine, Journal, RunEvent, RunOptions};
-    let engine = Engine::new(
-        client.clone(),
-        Journal::new(state_dir),
-        RunOptions::default(),
-        plan.target.clone(),
-    );
-    let (events_tx, mut events_rx) = tokio::sync::mpsc::channel(64);
-    let cancel = tokio_util::sync::CancellationToken::new();
-    // Progress is only logged here: the final report carries the counts the app shows.
-    let watcher = tokio::spawn(async move {
-        while let Some(event) = events_rx.recv().await {
-            if let RunEvent::Progress(progress) = event {
-                tracing::debug!(run = %progress.run_id, done = progress.done, "reply to many");
-            }
-        }
-    });
-    let result = engine.start(&plan, &events_tx, &cancel).await;
-    drop(events_tx);
-    let _ = watcher.await;
-    Some(WorkerEvent::Compose(ComposeEvent::ManyFinished {
-        id,
-        result: result.map(Box::new).map_err(|error| error.to_string()),
-    }))
 }
 
 /// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed

@@ -72,6 +72,10 @@ pub enum Action {
     Worker(WorkerEvent),
     /// The reply composer and the new-ticket form.
     Compose(super::composer::ComposeAction),
+    /// Marks (Space, V, *, A, U, M).
+    Marks(super::marks::MarkAction),
+    /// The bulk edit pane, its runs, the history and the resume offer.
+    Bulk(super::bulk_edit::BulkAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -97,6 +101,8 @@ pub enum Command {
     Copy(String),
     /// Replies, uploads, creates and drafts.
     Compose(super::composer::ComposeCommand),
+    /// Marks and bulk runs (through the bulk engine).
+    Bulk(super::bulk_edit::BulkCommand),
 }
 
 impl Command {
@@ -109,6 +115,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
+            Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) => None,
             Command::Compose(_) => None,
         }
@@ -170,4 +177,6 @@ pub enum WorkerEvent {
     },
     /// An answer for the composer or the new-ticket form.
     Compose(super::composer::ComposeEvent),
+    /// Marks and bulk runs.
+    Bulk(super::bulk_edit::BulkEvent),
 }

@@ -4,7 +4,9 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::bulk_edit::BulkAction;
 use super::composer::ComposeAction;
+use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
 use crate::ui::i18n::{Lang, Msg};
@@ -189,8 +191,49 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, [k('o')], Action::CycleSortField, Msg::KeySortField),
             bind!(List, [k('O')], Action::ToggleSortOrder, Msg::KeySortOrder),
             bind!(List, [k('f')], Action::StartFilter, Msg::KeyFilter),
-            bind!(List, [k(' ')], Action::NotYet("Space"), Msg::KeyMark),
-            bind!(List, [k('b')], Action::NotYet("b"), Msg::KeyBulk),
+            bind!(
+                List,
+                [k(' ')],
+                Action::Marks(MarkAction::Toggle),
+                Msg::KeyMark
+            ),
+            bind!(
+                List,
+                [k('V')],
+                Action::Marks(MarkAction::StartRange),
+                Msg::KeyMarkRange
+            ),
+            bind!(
+                List,
+                [k('*')],
+                Action::Marks(MarkAction::MarkLoaded),
+                Msg::KeyMarkLoaded
+            ),
+            bind!(
+                List,
+                [k('A')],
+                Action::Marks(MarkAction::MarkAllOnServer),
+                Msg::KeyMarkAll
+            ),
+            bind!(
+                List,
+                [k('U')],
+                Action::Marks(MarkAction::Clear),
+                Msg::KeyMarkClear
+            ),
+            bind!(
+                List,
+                [k('M')],
+                Action::Marks(MarkAction::OnlyMarked),
+                Msg::KeyMarkOnly
+            ),
+            bind!(List, [k('b')], Action::Bulk(BulkAction::Open), Msg::KeyBulk),
+            bind!(
+                List,
+                [k('H')],
+                Action::Bulk(BulkAction::OpenHistory),
+                Msg::KeyHistory
+            ),
             bind!(
                 List,
                 [k('r')],
@@ -225,6 +268,12 @@ pub fn bindings() -> &'static [Binding] {
                 [k('n')],
                 Action::Compose(ComposeAction::OpenNewTicket),
                 Msg::KeyNew
+            ),
+            bind!(
+                Detail,
+                [k('b')],
+                Action::Bulk(BulkAction::Open),
+                Msg::KeyBulk
             ),
             bind!(Detail, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
             bind!(
@@ -366,6 +415,10 @@ pub fn pane_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
 pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
+    }
+    // The bulk pane, when on screen, has the keyboard.
+    if let Some(action) = super::bulk_edit::action_for_key(app, event) {
+        return action;
     }
     let pane = app.pane();
     if matches!(pane, Pane::Composer | Pane::NewTicket) {

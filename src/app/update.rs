@@ -25,11 +25,18 @@ enum ViewRef {
 
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    if let Some(out) = super::marks::intercept(app, &action) {
+        app.dirty = true;
+        return out;
+    }
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
     let is_tick = matches!(action, Action::Tick { .. });
     match action {
-        Action::Start => start(app, &mut out),
+        Action::Start => {
+            start(app, &mut out);
+            super::bulk_edit::start(app, &mut out);
+        }
         Action::MoveDown => move_by(app, 1, &mut out),
         Action::MoveUp => move_by(app, -1, &mut out),
         Action::Top => move_by(app, i64::MIN / 2, &mut out),
@@ -145,6 +152,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         }
         Action::Worker(event) => worker_event(app, event, &mut out),
         Action::Compose(action) => super::composer::update(app, action, &mut out),
+        Action::Marks(action) => super::marks::update(app, action, &mut out),
+        Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+    }
+    if app.marks.range.is_some() {
+        super::marks::follow_range(app);
     }
     if !is_tick {
         app.dirty = true;
@@ -1086,6 +1098,7 @@ fn lookup_arrived(
     match (key, result) {
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
+                lookups.agent_groups.extend(agent.group_ids.iter().copied());
                 lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
             }
             lookups.agents_list = Some(Lookup::Ready(()));
@@ -1248,5 +1261,10 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
         WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
+        WorkerEvent::Bulk(event) => {
+            // A run that carried a reply (one reply to many) is the composer's to record.
+            super::composer::bulk_event(app, &event, out);
+            super::bulk_edit::worker_event(app, event, out)
+        }
     }
 }

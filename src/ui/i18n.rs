@@ -181,8 +181,8 @@ messages! {
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
     KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
-    KeyMark => "标记（下一版）", "Mark (not yet)";
-    KeyBulk => "批量编辑（下一版）", "Bulk edit (not yet)";
+    KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
+    KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复", "Reply";
     KeyNew => "新建工单", "New ticket";
     KeyScrollDown => "向下滚动", "Scroll down";
@@ -268,6 +268,14 @@ messages! {
     // Startup (printed before the screen opens).
     PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
     TooSmall => "终端太小", "Terminal too small";
+    // Marks and bulk edit.
+    ViewMarked => "已标记", "Marked";
+    KeyMarkRange => "范围标记（j/k 扩展，Space/Esc 结束）", "Mark a range (j/k extend, Space/Esc end)";
+    KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
+    KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
+    KeyMarkClear => "清除标记", "Clear the marks";
+    KeyMarkOnly => "只看已标记的", "Show only the marked";
+    KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.

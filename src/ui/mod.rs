@@ -1,9 +1,11 @@
 //! Rendering: one file per pane, each drawing from `&App` only.
 
+pub mod bulk;
 pub mod composer;
 pub mod detail;
 pub mod editor;
 pub mod help;
+pub mod history;
 pub mod i18n;
 pub mod list;
 pub mod new_ticket;
@@ -145,6 +147,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         search_line::render(frame, app, prompt);
     }
     status_bar::render(frame, app, areas.status);
+    bulk::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => help::render(frame, app, area),
