@@ -98,11 +98,21 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     let (commands, results) = crate::worker::spawn_with_bulk(client, concurrency, bulk_setup);
     let mut app = App::new(settings, server_now());
+    // Drafts live in the state directory (the demo's apart, like its runs).
+    if let Ok(state_dir) = crate::config::state_dir() {
+        let state_dir = if cli.demo {
+            state_dir.join("demo")
+        } else {
+            state_dir
+        };
+        app.compose.drafts =
+            crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
+    }
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());
     let (mut terminal, guard) = setup_terminal()?;
-    let events = crossterm::event::EventStream::new();
+    let events = crate::tui::ConsoleEvents::new();
     let mut clipboard = io::stdout();
     let result = run_loop(
         &mut terminal,

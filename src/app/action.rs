@@ -72,6 +72,8 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
     /// Marks (Space, V, *, A, U, M).
     Marks(super::marks::MarkAction),
     /// The bulk edit pane, its runs, the history and the resume offer.
@@ -99,6 +101,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
 }
@@ -115,6 +119,7 @@ impl Command {
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) => None,
+            Command::Compose(_) => None,
         }
     }
 }
@@ -172,6 +177,8 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
 }

@@ -27,6 +27,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 use super::bulk_edit::BulkAction;
+use super::composer::ComposeAction;
 use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
@@ -233,6 +234,8 @@ pub const PANES: &[(Pane, &str)] = &[
     (Pane::Prompt, "prompt"),
     (Pane::StatusMenu, "status_menu"),
     (Pane::Help, "help"),
+    (Pane::Composer, "composer"),
+    (Pane::NewTicket, "new_ticket"),
 ];
 
 pub fn pane_name(pane: Pane) -> &'static str {
@@ -260,6 +263,8 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::Prompt, "ctrl-c", "force_quit"),
     (Pane::StatusMenu, "ctrl-c", "force_quit"),
     (Pane::Help, "ctrl-c", "force_quit"),
+    (Pane::Composer, "ctrl-c", "force_quit"),
+    (Pane::NewTicket, "ctrl-c", "force_quit"),
 ];
 
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
@@ -316,15 +321,16 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "only_marked", Action::Marks(MarkAction::OnlyMarked), Msg::KeyMarkOnly, &["M"]),
             d(List, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
             d(List, "bulk_history", Action::Bulk(BulkAction::OpenHistory), Msg::KeyHistory, &["H"]),
-            d(List, "reply", Action::NotYet("r"), Msg::KeyReply, &["r"]),
-            d(List, "new", Action::NotYet("n"), Msg::KeyNew, &["n"]),
+            d(List, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
             d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
             d(Detail, "back", Action::Back, Msg::KeyBack, &["esc", "q"]),
             d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
-            d(Detail, "reply", Action::NotYet("r"), Msg::KeyReply, &["r"]),
+            d(Detail, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
             d(Detail, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
             d(Detail, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
@@ -338,9 +344,18 @@ pub fn definitions() -> &'static [Definition] {
             d(StatusMenu, "pick_status", Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit, &DIGITS[..6]),
             d(StatusMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
             d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
+            // The composer and the new-ticket form: every other key edits the text.
+            d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
+            d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["alt-s"]),
+            d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
+            d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
+            d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
+            d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
         ]);
         // Ctrl-C quits from anywhere (a fixed key).
-        for pane in [List, Detail, Prompt, StatusMenu, Help] {
+        for pane in [List, Detail, Prompt, StatusMenu, Help, Composer, NewTicket] {
             t.push(d(pane, "force_quit", Action::Quit, Msg::KeyForceQuit, &[]));
         }
         t
@@ -797,6 +812,10 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
         return action;
     }
     let pane = app.pane();
+    // The composer reads every key; it asks `bound_action` for its bindings.
+    if matches!(pane, Pane::Composer | Pane::NewTicket) {
+        return super::composer::key_action(app, event);
+    }
     let key = Key::from_event(event);
     let pending = app
         .key_pending
@@ -816,6 +835,19 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     }
     // A key that matched nothing ends a pending sequence.
     pending.map(|_| Action::Keys(KeyInput::Cancel))
+}
+
+/// The action a single key is bound to in a pane, without sequences: for panes that read
+/// every other key themselves (the composer).
+pub fn bound_action(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    match app
+        .settings
+        .keymap
+        .resolve(pane, None, Key::from_event(event))
+    {
+        Resolution::Action(action) => Some(action),
+        Resolution::Prefix | Resolution::None => None,
+    }
 }
 
 /// `update`'s part for [`Action::Keys`].

@@ -416,6 +416,10 @@ pub enum Pane {
     Prompt,
     StatusMenu,
     Help,
+    /// The reply composer.
+    Composer,
+    /// The new-ticket form.
+    NewTicket,
 }
 
 impl Pane {
@@ -426,6 +430,8 @@ impl Pane {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
         }
     }
 }
@@ -548,6 +554,8 @@ pub struct App {
     /// The first key of a two-key sequence, waiting for the second.
     pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
+    /// The reply composer, the new-ticket form, drafts and replies sent.
+    pub compose: super::composer::ComposeState,
 }
 
 impl App {
@@ -585,6 +593,7 @@ impl App {
             dirty: true,
             key_pending: None,
             next_request: 1,
+            compose: Default::default(),
         }
     }
 
@@ -620,6 +629,9 @@ impl App {
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
         }
+        if let Some(pane) = self.compose.pane() {
+            return pane;
+        }
         if self.prompt.is_some() {
             Pane::Prompt
         } else if self.detail.is_some() {
@@ -647,6 +659,7 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
+            || self.compose.busy()
             || self.marks.fetch.is_some()
             || self.bulk.running().is_some()
     }

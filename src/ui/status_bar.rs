@@ -23,6 +23,8 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::Prompt => &["submit", "cancel"],
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::Help => &["close"],
+        // Their own hint line names their keys.
+        Pane::Composer | Pane::NewTicket => &[],
     }
 }
 
