@@ -5,7 +5,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::api::{Auth, Client, ClientConfig, SearchQuery};
+use crate::api::{Auth, ClientConfig, SearchQuery};
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::{Language, PromptPolicy, ResolveOptions, ViewDef, ViewKind};
@@ -49,7 +49,6 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             sandbox: None,
         }
     };
-    let client = Client::new(target.client.clone())?;
     let auto_refresh = resolved.ui.auto_refresh_secs;
     let settings = Settings {
         lang,
@@ -62,7 +61,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         startup_notice: warnings.first().cloned(),
     };
     let concurrency = target.client.concurrency;
-    let (commands, results) = crate::worker::spawn(client, concurrency);
+    // The worker keeps the configuration, so a 401 mid-session can sign in again.
+    let (commands, results) = crate::worker::spawn_with_config(target.client.clone(), concurrency)?;
     let mut app = App::new(settings, server_now());
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.

@@ -5,13 +5,18 @@
 //! never holds up the others; the app drops results it has moved past by request id.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::api::{ApiError, Client, ListScope, TicketChange};
-use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
+use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
+use crate::app::faults::FaultEvent;
+use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use crate::config::Secret;
 
-/// Starts the worker. It ends when the command sender is dropped.
+/// Starts the worker. It ends when the command sender is dropped. A worker started this
+/// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
+/// [`spawn_with_config`] for that.
 pub fn spawn(
     client: Client,
     concurrency: usize,
@@ -19,21 +24,60 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    start(client, None, concurrency)
+}
+
+/// Starts the worker with the configuration its client came from, so that a new password
+/// (after a 401 mid-session) rebuilds the client.
+pub fn spawn_with_config(
+    config: ClientConfig,
+    concurrency: usize,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
+    let client = Client::new(config.clone())?;
+    Ok(start(client, Some(config), concurrency))
+}
+
+fn start(
+    client: Client,
+    config: Option<ClientConfig>,
+    concurrency: usize,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    tokio::spawn(run(client, config, concurrency, command_rx, event_tx));
     (command_tx, event_rx)
 }
 
 async fn run(
-    client: Client,
+    mut client: Client,
+    mut config: Option<ClientConfig>,
     concurrency: usize,
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     while let Some(command) = commands.recv().await {
-        let client = client.clone();
+        if let Command::SignIn { secret } = command {
+            // Commands are taken in order: everything sent after this uses the new client.
+            let result = rebuild(config.as_mut(), &secret).map(|new| client = new);
+            let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
+            continue;
+        }
+        let client = match command.request_id() {
+            Some(id) => client
+                .clone()
+                .with_retry_observer(retry_observer(id, events.clone())),
+            None => client.clone(),
+        };
         let events = events.clone();
         let permits = permits.clone();
         tokio::spawn(async move {
@@ -46,6 +90,32 @@ async fn run(
             }
         });
     }
+}
+
+/// Tells the app before each retry of request `id`, so the status line can say
+/// "retrying in 4 s".
+fn retry_observer(id: RequestId, events: mpsc::UnboundedSender<WorkerEvent>) -> RetryObserver {
+    Arc::new(move |error: &ApiError, delay: Duration| {
+        let _ = events.send(WorkerEvent::Fault(FaultEvent::Retrying {
+            id,
+            error: error.clone(),
+            delay,
+        }));
+    })
+}
+
+/// A client with the new password or secret in place of the old one.
+fn rebuild(config: Option<&mut ClientConfig>, secret: &Secret) -> Result<Client, ApiError> {
+    let Some(config) = config else {
+        return Err(ApiError::Config(
+            "this console cannot sign in again: restart it".into(),
+        ));
+    };
+    match &mut config.auth {
+        Auth::Basic { password, .. } => *password = secret.expose().to_string(),
+        Auth::Token { secret: old, .. } => *old = secret.expose().to_string(),
+    }
+    Client::new(config.clone())
 }
 
 /// Runs one command against the client.
@@ -84,8 +154,8 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one.
-        Command::Copy(_) => return None,
+        // The terminal loop does this one; `run` does sign-in.
+        Command::Copy(_) | Command::SignIn { .. } => return None,
     })
 }
 

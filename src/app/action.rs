@@ -70,6 +70,8 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The sign-in prompt after a 401 (see `app::faults`).
+    Fault(super::faults::FaultAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -93,6 +95,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Rebuild the client with a new password or secret (after a 401 mid-session).
+    SignIn { secret: crate::config::Secret },
 }
 
 impl Command {
@@ -105,7 +109,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
-            Command::Copy(_) => None,
+            Command::Copy(_) | Command::SignIn { .. } => None,
         }
     }
 }
@@ -163,4 +167,6 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// Retries and client rebuilds (see `app::faults`).
+    Fault(super::faults::FaultEvent),
 }

@@ -283,6 +283,10 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
+    // The sign-in prompt (after a 401) takes every key while it is open.
+    if app.sign_in.is_some() {
+        return super::faults::sign_in_key(event);
+    }
     let pane = app.pane();
     for binding in pane_bindings(pane) {
         if let Some(index) = binding.keys.iter().position(|key| key.matches(event)) {

@@ -1,6 +1,7 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
 pub mod action;
+pub mod faults;
 pub mod keymap;
 pub mod state;
 pub mod update;

@@ -521,6 +521,8 @@ pub struct App {
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub(crate) next_request: u64,
+    /// The password prompt shown after a 401 mid-session (see `app::faults`).
+    pub sign_in: Option<super::faults::SignIn>,
 }
 
 impl App {
@@ -555,6 +557,7 @@ impl App {
             quit: false,
             dirty: true,
             next_request: 1,
+            sign_in: None,
         }
     }
 

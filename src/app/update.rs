@@ -140,7 +140,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             window_lookups(app, &mut out);
         }
         Action::Tick { now } => tick(app, now, &mut out),
-        Action::Worker(event) => worker_event(app, event, &mut out),
+        Action::Worker(WorkerEvent::Fault(event)) => super::faults::event(app, event, &mut out),
+        Action::Worker(event) => {
+            let before = super::faults::Before::of(app, &event);
+            worker_event(app, event, &mut out);
+            before.after(app);
+        }
+        Action::Fault(action) => super::faults::update(app, action, &mut out),
     }
     if !is_tick {
         app.dirty = true;
@@ -1240,5 +1246,6 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             }
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
+        WorkerEvent::Fault(event) => super::faults::event(app, event, out),
     }
 }

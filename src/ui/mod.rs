@@ -5,6 +5,7 @@ pub mod help;
 pub mod i18n;
 pub mod list;
 pub mod search_line;
+pub mod sign_in;
 pub mod status_bar;
 pub mod status_menu;
 pub mod tabs;
@@ -129,6 +130,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help { .. }) => help::render(frame, app, area),
         None => {}
     }
+    // Over everything: the screen below keeps what it showed.
+    sign_in::render(frame, app, area);
 }
 
 /// Clears the area of an overlay and one column either side: a wide glyph of the pane
