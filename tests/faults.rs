@@ -93,6 +93,16 @@ fn a_retry_says_what_failed_and_when_it_tries_again() {
 }
 
 #[test]
+fn a_retry_that_lands_clears_its_notice() {
+    let mut app = loaded_all_tab(Lang::En);
+    let id = reload(&mut app);
+    retrying(&mut app, id, ApiError::Network(NetworkError::ConnectionReset), 1);
+    assert!(notice(&app).contains("retrying in 1 s"));
+    answer_page(&mut app, id, page((1..=100).map(ticket).collect(), 100, false));
+    assert_eq!(app.notice, None, "no stale \"retrying\" once the page is in");
+}
+
+#[test]
 fn retry_notices_in_chinese() {
     let mut app = loaded_all_tab(Lang::Zh);
     let id = reload(&mut app);

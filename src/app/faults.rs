@@ -96,13 +96,34 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             }
             let secret = prompt.input.clone();
             app.sign_in = None;
+            forget_failed_lookups(app);
             out.push(Command::SignIn { secret });
-            set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
             out.extend(super::update(app, Action::Reload));
+            set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
         }
     }
+}
+
+/// Names that failed while the password was refused are asked again with the new one.
+fn forget_failed_lookups(app: &mut App) {
+    use super::state::Lookup;
+    let lookups = &mut app.lookups;
+    let failed = |v: &Option<Lookup<_>>| matches!(v, Some(Lookup::Failed));
+    if failed(&lookups.agents_list) {
+        lookups.agents_list = None;
+    }
+    if matches!(lookups.field_defs, Some(Lookup::Failed)) {
+        lookups.field_defs = None;
+    }
+    if failed(&lookups.templates_list) {
+        lookups.templates_list = None;
+    }
+    lookups.agents.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups.groups.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups.contacts.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups.companies.retain(|_, v| !matches!(v, Lookup::Failed));
 }
 
 /// Handles a [`FaultEvent`] from the worker.
@@ -122,6 +143,7 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
                 fill(lang, Msg::Retrying, &[&reason, &secs.to_string()]),
                 true,
             );
+            app.retry_notice = Some(id);
         }
         FaultEvent::ClientRebuilt(Ok(())) => {}
         FaultEvent::ClientRebuilt(Err(error)) => {
@@ -152,6 +174,8 @@ fn waits_for(app: &App, id: RequestId) -> bool {
 /// What the status line said before a worker result, to tell afterwards whether the result
 /// put up an error of its own.
 pub struct Before {
+    id: Option<RequestId>,
+    ok: bool,
     notice: Option<Notice>,
     unauthorised: bool,
     transient: bool,
@@ -159,6 +183,14 @@ pub struct Before {
 
 impl Before {
     pub fn of(app: &App, event: &WorkerEvent) -> Before {
+        let id = match event {
+            WorkerEvent::Page { id, .. }
+            | WorkerEvent::ShownMany { id, .. }
+            | WorkerEvent::Shown { id, .. }
+            | WorkerEvent::Updated { id, .. }
+            | WorkerEvent::Looked { id, .. } => Some(*id),
+            WorkerEvent::Fault(_) => None,
+        };
         let error = match event {
             WorkerEvent::Page { result, .. } => result.as_ref().err(),
             WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
@@ -169,6 +201,8 @@ impl Before {
             WorkerEvent::Fault(_) => None,
         };
         Before {
+            id,
+            ok: error.is_none(),
             notice: app.notice.clone(),
             unauthorised: matches!(error, Some(ApiError::BadCredentials)),
             transient: error.is_some_and(ApiError::is_transient),
@@ -179,11 +213,23 @@ impl Before {
     /// it shows); a failure the client gave up retrying says that R tries again.
     pub fn after(self, app: &mut App) {
         let lang = app.lang();
+        if self.id.is_some() && app.retry_notice == self.id {
+            app.retry_notice = None;
+            // The retried request landed: "retrying in 4 s" is no longer true.
+            if self.ok && app.notice == self.notice {
+                app.notice = None;
+            }
+        }
         if self.unauthorised {
             if app.sign_in.is_none() {
+                // Refused while signing in again: the password just typed is wrong too.
+                let typed_wrong = self
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| n.text == Msg::SigningIn.text(lang));
                 app.sign_in = Some(SignIn {
                     input: Secret::new(""),
-                    error: None,
+                    error: typed_wrong.then(|| i18n::api_error(lang, &ApiError::BadCredentials)),
                 });
             }
             set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);

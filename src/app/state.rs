@@ -523,6 +523,8 @@ pub struct App {
     pub(crate) next_request: u64,
     /// The password prompt shown after a 401 mid-session (see `app::faults`).
     pub sign_in: Option<super::faults::SignIn>,
+    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
+    pub retry_notice: Option<RequestId>,
 }
 
 impl App {
@@ -558,6 +560,7 @@ impl App {
             dirty: true,
             next_request: 1,
             sign_in: None,
+            retry_notice: None,
         }
     }
 
