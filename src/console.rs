@@ -50,6 +50,15 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         }
     };
     let auto_refresh = resolved.ui.auto_refresh_secs;
+    // Runs are journaled per host; the demo's sandbox port changes at every start.
+    let bulk_target = crate::bulk::Target {
+        profile: resolved.profile_name.clone().unwrap_or_default(),
+        base_url: if cli.demo {
+            "demo".to_string()
+        } else {
+            target.client.base_url.clone()
+        },
+    };
     let settings = Settings {
         lang,
         color,
@@ -59,10 +68,26 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
         startup_notice: warnings.first().cloned(),
+        bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
+        bulk_concurrency: resolved.ui.bulk_concurrency,
+        bulk_target: bulk_target.clone(),
     };
     let concurrency = target.client.concurrency;
+    let bulk_setup = crate::worker::BulkSetup {
+        // The demo's runs are kept apart: its sandbox is gone when the console closes.
+        state_dir: crate::config::state_dir()
+            .ok()
+            .map(|dir| if cli.demo { dir.join("demo") } else { dir }),
+        target: bulk_target,
+        options: crate::bulk::RunOptions {
+            concurrency: resolved.ui.bulk_concurrency.max(1),
+            ..crate::bulk::RunOptions::default()
+        },
+        lang,
+    };
     // The worker keeps the configuration, so a 401 mid-session can sign in again.
-    let (commands, results) = crate::worker::spawn_with_config(target.client.clone(), concurrency)?;
+    let (commands, results) =
+        crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
     let mut app = App::new(settings, server_now());
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.

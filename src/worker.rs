@@ -4,6 +4,8 @@
 //! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
 //! never holds up the others; the app drops results it has moved past by request id.
 
+mod bulk;
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,6 +15,8 @@ use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver,
 use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::config::Secret;
+
+pub use bulk::BulkSetup;
 
 /// Starts the worker. It ends when the command sender is dropped. A worker started this
 /// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
@@ -24,14 +28,29 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
-    start(client, None, concurrency)
+    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    start(client, None, concurrency, setup)
+}
+
+/// [`spawn`], with where and how bulk runs are journaled and sent.
+pub fn spawn_with_bulk(
+    client: Client,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
+    start(client, None, concurrency, setup)
 }
 
 /// Starts the worker with the configuration its client came from, so that a new password
-/// (after a 401 mid-session) rebuilds the client.
+/// (after a 401 mid-session) rebuilds the client. Bulk runs as [`spawn_with_bulk`], or as
+/// [`spawn`] when `setup` is `None`.
 pub fn spawn_with_config(
     config: ClientConfig,
     concurrency: usize,
+    setup: Option<BulkSetup>,
 ) -> Result<
     (
         mpsc::UnboundedSender<Command>,
@@ -40,20 +59,30 @@ pub fn spawn_with_config(
     ApiError,
 > {
     let client = Client::new(config.clone())?;
-    Ok(start(client, Some(config), concurrency))
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
+    Ok(start(client, Some(config), concurrency, setup))
 }
 
 fn start(
     client: Client,
     config: Option<ClientConfig>,
     concurrency: usize,
+    setup: BulkSetup,
 ) -> (
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, config, concurrency, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone());
+    tokio::spawn(run(
+        client,
+        config,
+        concurrency,
+        (bulk, setup),
+        command_rx,
+        event_tx,
+    ));
     (command_tx, event_rx)
 }
 
@@ -61,6 +90,7 @@ async fn run(
     mut client: Client,
     mut config: Option<ClientConfig>,
     concurrency: usize,
+    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
@@ -68,8 +98,16 @@ async fn run(
     while let Some(command) = commands.recv().await {
         if let Command::SignIn { secret } = command {
             // Commands are taken in order: everything sent after this uses the new client.
-            let result = rebuild(config.as_mut(), &secret).map(|new| client = new);
+            let result = rebuild(config.as_mut(), &secret).map(|new| {
+                bulk = bulk.with_client(new.clone(), setup.clone());
+                client = new;
+            });
             let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
+            continue;
+        }
+        // Bulk work has its own concurrency (the engine's) and may run for long.
+        if let Command::Bulk(command) = command {
+            bulk.handle(command, events.clone());
             continue;
         }
         let client = match command.request_id() {
@@ -154,8 +192,9 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one; `run` does sign-in.
-        Command::Copy(_) | Command::SignIn { .. } => return None,
+        // The terminal loop does this one; `run` does sign-in; bulk commands go to
+        // `bulk::BulkWorker`.
+        Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
     })
 }
 

@@ -85,8 +85,16 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
         0,
         "an OSC (clipboard write, title change) reached the terminal"
     );
-    assert_eq!(count(&raw, CLIPBOARD_PAYLOAD), 0, "the OSC 52 payload was written");
-    assert_eq!(count(&raw, b"\x07\x1b[2J"), 0, "the injected clear was written");
+    assert_eq!(
+        count(&raw, CLIPBOARD_PAYLOAD),
+        0,
+        "the OSC 52 payload was written"
+    );
+    assert_eq!(
+        count(&raw, b"\x07\x1b[2J"),
+        0,
+        "the injected clear was written"
+    );
     // ratatui clears the screen only on start and resize: one clear at most, no resize here.
     assert!(
         count(&raw, b"\x1b[2J") <= 1,
@@ -101,7 +109,11 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
     // only if they were not valid UTF-8: none are).
     assert!(std::str::from_utf8(&raw).is_ok(), "output is not UTF-8");
     let requests = session.requests.lock().unwrap().clone();
-    assert!(requests.titles.is_empty(), "title set: {:?}", requests.titles);
+    assert!(
+        requests.titles.is_empty(),
+        "title set: {:?}",
+        requests.titles
+    );
     assert!(requests.clipboard.is_empty(), "clipboard written");
     assert_eq!(requests.bells, 0, "the bell rang");
     drop(runtime);

@@ -41,7 +41,10 @@ fn reload(app: &mut App) -> RequestId {
 }
 
 fn notice(app: &App) -> String {
-    app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 fn fail(app: &mut App, id: RequestId, error: ApiError) -> Vec<Command> {
@@ -87,7 +90,11 @@ fn a_retry_says_what_failed_and_when_it_tries_again() {
     assert!(notice(&app).contains("retrying in 2 s"), "{}", notice(&app));
     // The client gives up: the status line says R tries again; the rows stay.
     fail(&mut app, id, server);
-    assert!(notice(&app).contains("press R to retry"), "{}", notice(&app));
+    assert!(
+        notice(&app).contains("press R to retry"),
+        "{}",
+        notice(&app)
+    );
     assert_eq!(app.current_view().ids.len(), 100, "the view kept its rows");
     assert_eq!(app.current_view().selected_id(), Some(1));
 }
@@ -96,10 +103,22 @@ fn a_retry_says_what_failed_and_when_it_tries_again() {
 fn a_retry_that_lands_clears_its_notice() {
     let mut app = loaded_all_tab(Lang::En);
     let id = reload(&mut app);
-    retrying(&mut app, id, ApiError::Network(NetworkError::ConnectionReset), 1);
+    retrying(
+        &mut app,
+        id,
+        ApiError::Network(NetworkError::ConnectionReset),
+        1,
+    );
     assert!(notice(&app).contains("retrying in 1 s"));
-    answer_page(&mut app, id, page((1..=100).map(ticket).collect(), 100, false));
-    assert_eq!(app.notice, None, "no stale \"retrying\" once the page is in");
+    answer_page(
+        &mut app,
+        id,
+        page((1..=100).map(ticket).collect(), 100, false),
+    );
+    assert_eq!(
+        app.notice, None,
+        "no stale \"retrying\" once the page is in"
+    );
 }
 
 #[test]
@@ -163,7 +182,10 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
     assert!(app.sign_in.is_some(), "the sign-in prompt is open");
     assert!(notice(&app).contains("type it again"), "{}", notice(&app));
     assert_eq!(app.current_view().ids, before_ids, "rows kept");
-    assert!(app.detail.is_some(), "the detail stays open under the prompt");
+    assert!(
+        app.detail.is_some(),
+        "the detail stays open under the prompt"
+    );
 
     // Keys go to the prompt: `q` is a letter of the password, not quit.
     for c in "s3cret-q".chars() {
@@ -186,12 +208,19 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
         Command::SignIn { secret } => assert_eq!(secret.expose(), "s3cret-q"),
         other => panic!("first command {other:?}"),
     }
-    assert!(commands.iter().any(is_list), "the view reloads: {commands:?}");
+    assert!(
+        commands.iter().any(is_list),
+        "the view reloads: {commands:?}"
+    );
     assert!(
         commands.iter().any(|c| matches!(c, Command::Show { .. })),
         "the detail reloads"
     );
-    assert_eq!(app.current_view().ids, before_ids, "rows kept while reloading");
+    assert_eq!(
+        app.current_view().ids,
+        before_ids,
+        "rows kept while reloading"
+    );
 }
 
 #[test]
@@ -315,14 +344,17 @@ async fn each_injected_fault_is_retried_and_reported_before_the_page_arrives() {
     .await
     .unwrap();
     let config = admin_config(sandbox.base_url(), Duration::from_secs(5));
-    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2).unwrap();
+    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
     let cases: Vec<(Fault, fn(&ApiError) -> bool)> = vec![
         (Fault::ServerError, |e| {
             matches!(e, ApiError::Server { status: 500, .. })
         }),
-        (Fault::TooManyRequests { retry_after_secs: 1 }, |e| {
-            matches!(e, ApiError::RateLimited { .. })
-        }),
+        (
+            Fault::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            |e| matches!(e, ApiError::RateLimited { .. }),
+        ),
         (Fault::DropConnection, |e| matches!(e, ApiError::Network(_))),
         (Fault::TruncateBody, |e| {
             matches!(e, ApiError::Network(_) | ApiError::Decode { .. })
@@ -354,7 +386,7 @@ async fn a_stalled_request_times_out_and_is_retried() {
     .unwrap();
     // The configured timeout (config `timeout_secs`) bounds a request that hangs.
     let config = admin_config(sandbox.base_url(), Duration::from_millis(500));
-    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2).unwrap();
+    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
     sandbox.push_fault(Fault::Hang(Duration::from_secs(30)));
     let (retries, result) = run(&commands, &mut events, fetch(1)).await;
     assert!(page_ok(&result), "{result:?}");
@@ -397,7 +429,7 @@ async fn a_password_changed_on_the_server_is_typed_again_and_the_client_rebuilt(
     .await
     .unwrap();
     let config = admin_config(sandbox.base_url(), Duration::from_secs(5));
-    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2).unwrap();
+    let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
     let (_, result) = run(&commands, &mut events, fetch(1)).await;
     assert!(page_ok(&result));
     sandbox.set_password("admin@example.com", "changed-pass");
@@ -424,7 +456,10 @@ async fn a_password_changed_on_the_server_is_typed_again_and_the_client_rebuilt(
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(rebuilt, WorkerEvent::Fault(FaultEvent::ClientRebuilt(Ok(()))));
+    assert_eq!(
+        rebuilt,
+        WorkerEvent::Fault(FaultEvent::ClientRebuilt(Ok(())))
+    );
     let (_, result) = run(&commands, &mut events, fetch(3)).await;
     assert!(page_ok(&result), "{result:?}");
     sandbox.shutdown().await;
@@ -472,17 +507,24 @@ async fn keys_keep_working_while_every_request_hangs() {
         ..Faults::default()
     });
     let config = admin_config(sandbox.base_url(), Duration::from_secs(60));
-    let (commands, results) = gongdan::worker::spawn_with_config(config, 2).unwrap();
+    let (commands, results) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
     let mut app = app(Lang::En, 100, 30);
-    let mut terminal =
-        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
-    let key = |c: char| Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let key = |c: char| {
+        Ok(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )))
+    };
     // Keys arrive one by one, well after the requests went out and while they hang.
-    let keys = Box::pin(futures::stream::unfold(vec!['q', '?', '?', '4', '2'], |mut left| async move {
-        tokio::time::sleep(Duration::from_millis(30)).await;
-        let c = left.pop()?;
-        Some((key(c), left))
-    }));
+    let keys = Box::pin(futures::stream::unfold(
+        vec!['q', '?', '?', '4', '2'],
+        |mut left| async move {
+            tokio::time::sleep(Duration::from_millis(30)).await;
+            let c = left.pop()?;
+            Some((key(c), left))
+        },
+    ));
     let mut clipboard = Vec::new();
     let mut shutdown = Box::pin(std::future::pending::<()>());
     let stats = tokio::time::timeout(

@@ -46,12 +46,18 @@ fn keys_work_while_every_request_hangs_and_q_quits_at_once() {
     session.wait_for("help to close", |s| !s.contents().contains("Keys"));
     session.send("4");
     session.wait_for("the All tab", |s| {
-        s.contents().lines().last().is_some_and(|l| l.contains("All"))
+        s.contents()
+            .lines()
+            .last()
+            .is_some_and(|l| l.contains("All"))
     });
     session.send("q");
     let status = session.wait_exit(Duration::from_secs(10));
     assert!(status.success(), "{status:?}");
-    assert!(!session.parser.screen().alternate_screen(), "terminal restored");
+    assert!(
+        !session.parser.screen().alternate_screen(),
+        "terminal restored"
+    );
     drop(runtime);
 }
 

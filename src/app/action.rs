@@ -72,6 +72,10 @@ pub enum Action {
     Worker(WorkerEvent),
     /// The sign-in prompt after a 401 (see `app::faults`).
     Fault(super::faults::FaultAction),
+    /// Marks (Space, V, *, A, U, M).
+    Marks(super::marks::MarkAction),
+    /// The bulk edit pane, its runs, the history and the resume offer.
+    Bulk(super::bulk_edit::BulkAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -97,6 +101,8 @@ pub enum Command {
     Copy(String),
     /// Rebuild the client with a new password or secret (after a 401 mid-session).
     SignIn { secret: crate::config::Secret },
+    /// Marks and bulk runs (through the bulk engine).
+    Bulk(super::bulk_edit::BulkCommand),
 }
 
 impl Command {
@@ -109,6 +115,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
+            Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } => None,
         }
     }
@@ -169,4 +176,6 @@ pub enum WorkerEvent {
     },
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
+    /// Marks and bulk runs.
+    Bulk(super::bulk_edit::BulkEvent),
 }

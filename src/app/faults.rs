@@ -123,7 +123,9 @@ fn forget_failed_lookups(app: &mut App) {
     lookups.agents.retain(|_, v| !matches!(v, Lookup::Failed));
     lookups.groups.retain(|_, v| !matches!(v, Lookup::Failed));
     lookups.contacts.retain(|_, v| !matches!(v, Lookup::Failed));
-    lookups.companies.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups
+        .companies
+        .retain(|_, v| !matches!(v, Lookup::Failed));
 }
 
 /// Handles a [`FaultEvent`] from the worker.
@@ -189,7 +191,8 @@ impl Before {
             | WorkerEvent::Shown { id, .. }
             | WorkerEvent::Updated { id, .. }
             | WorkerEvent::Looked { id, .. } => Some(*id),
-            WorkerEvent::Fault(_) => None,
+            // Faults and bulk runs report for themselves.
+            _ => None,
         };
         let error = match event {
             WorkerEvent::Page { result, .. } => result.as_ref().err(),
@@ -198,7 +201,7 @@ impl Before {
                 result.as_ref().err()
             }
             WorkerEvent::Looked { result, .. } => result.as_ref().err(),
-            WorkerEvent::Fault(_) => None,
+            _ => None,
         };
         Before {
             id,

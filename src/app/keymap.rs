@@ -4,6 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::bulk_edit::BulkAction;
+use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
 use crate::ui::i18n::{Lang, Msg};
@@ -186,8 +188,49 @@ pub fn bindings() -> &'static [Binding] {
             bind!(List, [k('o')], Action::CycleSortField, Msg::KeySortField),
             bind!(List, [k('O')], Action::ToggleSortOrder, Msg::KeySortOrder),
             bind!(List, [k('f')], Action::StartFilter, Msg::KeyFilter),
-            bind!(List, [k(' ')], Action::NotYet("Space"), Msg::KeyMark),
-            bind!(List, [k('b')], Action::NotYet("b"), Msg::KeyBulk),
+            bind!(
+                List,
+                [k(' ')],
+                Action::Marks(MarkAction::Toggle),
+                Msg::KeyMark
+            ),
+            bind!(
+                List,
+                [k('V')],
+                Action::Marks(MarkAction::StartRange),
+                Msg::KeyMarkRange
+            ),
+            bind!(
+                List,
+                [k('*')],
+                Action::Marks(MarkAction::MarkLoaded),
+                Msg::KeyMarkLoaded
+            ),
+            bind!(
+                List,
+                [k('A')],
+                Action::Marks(MarkAction::MarkAllOnServer),
+                Msg::KeyMarkAll
+            ),
+            bind!(
+                List,
+                [k('U')],
+                Action::Marks(MarkAction::Clear),
+                Msg::KeyMarkClear
+            ),
+            bind!(
+                List,
+                [k('M')],
+                Action::Marks(MarkAction::OnlyMarked),
+                Msg::KeyMarkOnly
+            ),
+            bind!(List, [k('b')], Action::Bulk(BulkAction::Open), Msg::KeyBulk),
+            bind!(
+                List,
+                [k('H')],
+                Action::Bulk(BulkAction::OpenHistory),
+                Msg::KeyHistory
+            ),
             bind!(List, [k('r')], Action::NotYet("r"), Msg::KeyReply),
             bind!(List, [k('n')], Action::NotYet("n"), Msg::KeyNew),
             bind!(List, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
@@ -202,6 +245,12 @@ pub fn bindings() -> &'static [Binding] {
             bind!(Detail, [k('y')], Action::CopyUrl, Msg::KeyCopy),
             bind!(Detail, [k('R')], Action::Reload, Msg::KeyReload),
             bind!(Detail, [k('r')], Action::NotYet("r"), Msg::KeyReply),
+            bind!(
+                Detail,
+                [k('b')],
+                Action::Bulk(BulkAction::Open),
+                Msg::KeyBulk
+            ),
             bind!(Detail, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
             bind!(
                 Prompt,
@@ -286,6 +335,10 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     // The sign-in prompt (after a 401) takes every key while it is open.
     if app.sign_in.is_some() {
         return super::faults::sign_in_key(event);
+    }
+    // The bulk pane, when on screen, has the keyboard.
+    if let Some(action) = super::bulk_edit::action_for_key(app, event) {
+        return action;
     }
     let pane = app.pane();
     for binding in pane_bindings(pane) {

@@ -1,8 +1,10 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
 pub mod action;
+pub mod bulk_edit;
 pub mod faults;
 pub mod keymap;
+pub mod marks;
 pub mod state;
 pub mod update;
 

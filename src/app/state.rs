@@ -30,6 +30,13 @@ pub struct Settings {
     pub display_offset_minutes: i32,
     /// Shown in the status line at start (a config warning, say).
     pub startup_notice: Option<String>,
+    /// Bulk changes to more tickets than this need the count typed (config
+    /// `ui.bulk_confirm_threshold`).
+    pub bulk_confirm_threshold: usize,
+    /// Update-many calls in flight at once during a bulk run (config `ui.bulk_concurrency`).
+    pub bulk_concurrency: usize,
+    /// The profile and host bulk runs are journaled for.
+    pub bulk_target: crate::bulk::Target,
 }
 
 impl Default for Settings {
@@ -43,6 +50,9 @@ impl Default for Settings {
             color: true,
             display_offset_minutes: 8 * 60,
             startup_notice: None,
+            bulk_confirm_threshold: 50,
+            bulk_concurrency: 4,
+            bulk_target: crate::bulk::Target::default(),
         }
     }
 }
@@ -57,6 +67,8 @@ pub enum ViewName {
     Custom(String),
     /// Search results, with the text searched for.
     Search(String),
+    /// Only the marked tickets (`M`).
+    Marked,
 }
 
 impl ViewName {
@@ -68,6 +80,7 @@ impl ViewName {
             ViewName::All => Msg::ViewAll.text(lang).to_string(),
             ViewName::Custom(name) => name.clone(),
             ViewName::Search(text) => fill(lang, Msg::ViewSearch, &[text]),
+            ViewName::Marked => Msg::ViewMarked.text(lang).to_string(),
         }
     }
 }
@@ -449,6 +462,8 @@ pub struct Lookups {
     /// Template names by id, from one call for all of them.
     pub templates: HashMap<u64, String>,
     pub templates_list: Option<Lookup<()>>,
+    /// Group ids of the agents (from the agents list), for picking a group by name.
+    pub agent_groups: std::collections::BTreeSet<u64>,
     /// Lookups in flight, by request id.
     pub in_flight: HashMap<RequestId, LookupKey>,
 }
@@ -518,6 +533,10 @@ pub struct App {
     /// Frame of the spinner; advances on ticks while something is in flight.
     pub spinner: usize,
     pub quit: bool,
+    /// Marked ticket ids (Space, V, *, A).
+    pub marks: super::marks::Marks,
+    /// The bulk edit pane and its run.
+    pub bulk: super::bulk_edit::BulkState,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub(crate) next_request: u64,
@@ -557,6 +576,8 @@ impl App {
             last_refresh: None,
             spinner: 0,
             quit: false,
+            marks: Default::default(),
+            bulk: Default::default(),
             dirty: true,
             next_request: 1,
             sign_in: None,
@@ -623,6 +644,8 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
+            || self.marks.fetch.is_some()
+            || self.bulk.running().is_some()
     }
 
     pub(crate) fn request_id(&mut self) -> RequestId {

@@ -25,11 +25,18 @@ enum ViewRef {
 
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    if let Some(out) = super::marks::intercept(app, &action) {
+        app.dirty = true;
+        return out;
+    }
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
     let is_tick = matches!(action, Action::Tick { .. });
     match action {
-        Action::Start => start(app, &mut out),
+        Action::Start => {
+            start(app, &mut out);
+            super::bulk_edit::start(app, &mut out);
+        }
         Action::MoveDown => move_by(app, 1, &mut out),
         Action::MoveUp => move_by(app, -1, &mut out),
         Action::Top => move_by(app, i64::MIN / 2, &mut out),
@@ -147,6 +154,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             before.after(app);
         }
         Action::Fault(action) => super::faults::update(app, action, &mut out),
+        Action::Marks(action) => super::marks::update(app, action, &mut out),
+        Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+    }
+    if app.marks.range.is_some() {
+        super::marks::follow_range(app);
     }
     if !is_tick {
         app.dirty = true;
@@ -1085,6 +1097,7 @@ fn lookup_arrived(
     match (key, result) {
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
+                lookups.agent_groups.extend(agent.group_ids.iter().copied());
                 lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
             }
             lookups.agents_list = Some(Lookup::Ready(()));
@@ -1247,5 +1260,6 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
         WorkerEvent::Fault(event) => super::faults::event(app, event, out),
+        WorkerEvent::Bulk(event) => super::bulk_edit::worker_event(app, event, out),
     }
 }

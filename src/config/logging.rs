@@ -179,6 +179,9 @@ mod tests {
         for bad in ['\u{9b}', '\u{202e}', '\u{202c}', '\u{200d}', '\x1b', '\x07'] {
             assert!(!written.contains(bad), "{bad:?} in {written:?}");
         }
-        assert!(written.contains("gpj.exe") && written.ends_with("end\n"), "{written:?}");
+        assert!(
+            written.contains("gpj.exe") && written.ends_with("end\n"),
+            "{written:?}"
+        );
     }
 }

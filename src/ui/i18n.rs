@@ -181,8 +181,8 @@ messages! {
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
     KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
-    KeyMark => "标记（下一版）", "Mark (not yet)";
-    KeyBulk => "批量编辑（下一版）", "Bulk edit (not yet)";
+    KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
+    KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复（下一版）", "Reply (not yet)";
     KeyNew => "新建工单（下一版）", "New ticket (not yet)";
     KeyScrollDown => "向下滚动", "Scroll down";
@@ -220,6 +220,14 @@ messages! {
     SignInEmpty => "请输入密码", "Type the password";
     SignInCancelled => "未登录：按 R 重新加载时会再次询问密码", "Not signed in: R reloads and asks again";
     SigningIn => "正在重新登录…", "Signing in again…";
+    // Marks and bulk edit.
+    ViewMarked => "已标记", "Marked";
+    KeyMarkRange => "范围标记（j/k 扩展，Space/Esc 结束）", "Mark a range (j/k extend, Space/Esc end)";
+    KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
+    KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
+    KeyMarkClear => "清除标记", "Clear the marks";
+    KeyMarkOnly => "只看已标记的", "Show only the marked";
+    KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.

@@ -41,8 +41,8 @@ impl Column {
     }
 }
 
-/// Columns left of the rows: the selection cursor and the changed mark.
-const GUTTER: usize = 2;
+/// Columns left of the rows: the selection cursor, the mark (✓) and the changed mark.
+const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
 
 /// The columns that fit a width, with their widths, in display order.
@@ -175,7 +175,8 @@ fn row_line(
     let ticket = app.tickets.get(&id);
     let cursor = if selected { '>' } else { ' ' };
     let mark = if view.changed.contains(&id) { '*' } else { ' ' };
-    let mut spans = vec![Span::raw(format!("{cursor}{mark}"))];
+    let marked = if app.marks.contains(id) { '✓' } else { ' ' };
+    let mut spans = vec![Span::raw(format!("{cursor}{marked}{mark}"))];
     let mut used = GUTTER;
     for (column, w) in cols {
         let (text, style) = match ticket {

@@ -1,7 +1,9 @@
 //! Rendering: one file per pane, each drawing from `&App` only.
 
+pub mod bulk;
 pub mod detail;
 pub mod help;
+pub mod history;
 pub mod i18n;
 pub mod list;
 pub mod search_line;
@@ -125,6 +127,7 @@ pub fn draw(frame: &mut Frame, app: &App) {
         search_line::render(frame, app, prompt);
     }
     status_bar::render(frame, app, areas.status);
+    bulk::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => help::render(frame, app, area),

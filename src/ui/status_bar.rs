@@ -30,6 +30,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         head.push_str(" · ");
         head.push_str(&crate::app::update::sort_label(lang, view.sort));
     }
+    for part in [
+        crate::app::marks::status_text(app),
+        crate::app::bulk_edit::status_text(app),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        head.push_str(" · ");
+        head.push_str(&part);
+    }
     head.push_str("  ");
     let help = format!(" ?={} ", Msg::KeyHelp.text(lang));
     let total = usize::from(area.width);
