@@ -3,6 +3,7 @@
 pub mod action;
 pub mod keymap;
 pub mod state;
+pub mod store;
 pub mod update;
 
 pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
