@@ -79,7 +79,11 @@ fn toml_ish() -> impl Strategy<Value = String> {
 fn check_position(text: &str, error: &ConfigError) -> Result<(), TestCaseError> {
     if let ConfigError::Parse { line, column, .. } = error {
         let lines: Vec<&str> = text.split('\n').collect();
-        prop_assert!(*line >= 1 && *line <= lines.len(), "line {line} of {}", lines.len());
+        prop_assert!(
+            *line >= 1 && *line <= lines.len(),
+            "line {line} of {}",
+            lines.len()
+        );
         let on_line = lines[*line - 1].chars().count();
         prop_assert!(
             *column >= 1 && *column <= on_line + 1,

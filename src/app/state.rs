@@ -540,10 +540,8 @@ pub struct App {
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub(crate) next_request: u64,
-    /// The password prompt shown after a 401 mid-session (see `app::faults`).
-    pub sign_in: Option<super::faults::SignIn>,
-    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
-    pub retry_notice: Option<RequestId>,
+    /// Retry notices and the sign-in prompt (see `app::faults`).
+    pub faults: super::faults::FaultState,
 }
 
 impl App {
@@ -580,8 +578,7 @@ impl App {
             bulk: Default::default(),
             dirty: true,
             next_request: 1,
-            sign_in: None,
-            retry_notice: None,
+            faults: super::faults::FaultState::default(),
         }
     }
 
