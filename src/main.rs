@@ -36,6 +36,9 @@ fn main() -> std::process::ExitCode {
             Some(command) => Ok(Some(gongdan::script::run(command, resolve_options).await)),
         }
     });
+    // A bulk run on the blocking pool must not hold the exit (after a hang-up the console
+    // has 2 s): its journal lets the next start resume whatever was in flight.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(300));
     match result {
         Ok(Some(code)) => code,
         Ok(None) => std::process::ExitCode::SUCCESS,
