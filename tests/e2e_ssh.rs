@@ -228,7 +228,18 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         session.send("\r");
     }
     session.wait_text("Bulk run");
-    session.settle(Duration::from_millis(300));
+    // Wait until the run is journaled (its calls then hang in the sandbox).
+    let journaled = |home: &Home| {
+        home.files()
+            .iter()
+            .any(|(path, _)| path.components().any(|c| c.as_os_str() == "runs"))
+    };
+    let deadline = Instant::now() + WAIT;
+    while !journaled(&home) {
+        assert!(Instant::now() < deadline, "the run was never journaled");
+        session.pump(Duration::from_millis(20));
+    }
+    session.settle(Duration::from_millis(200));
 
     // Kill the ssh client: the far side hangs up.
     session.child.kill().unwrap();
@@ -265,6 +276,14 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         &home,
         &[("GONGDAN_PASSWORD", "admin-pass")],
     ));
+    if !again.screen_text().contains("Bulk runs stopped mid-way") {
+        let journal: Vec<String> = home
+            .files()
+            .iter()
+            .map(|(p, b)| format!("{}: {}", p.display(), String::from_utf8_lossy(b)))
+            .collect();
+        eprintln!("files in the console's home:\n{}", journal.join("\n"));
+    }
     again.wait_text("Bulk runs stopped mid-way");
     again.send("R");
     again.wait_for("the resumed run to finish", |s| {
