@@ -14,7 +14,6 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
-use super::keymap::pane_bindings;
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
@@ -272,10 +271,8 @@ pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
     if pane == Pane::Composer && in_window {
         return Some(Action::Compose(ComposeAction::Key(*event)));
     }
-    for binding in pane_bindings(pane) {
-        if binding.keys.iter().any(|key| key.matches(event)) {
-            return Some(binding.action.clone());
-        }
+    if let Some(action) = app.settings.keymap.action_in(pane, event) {
+        return Some(action);
     }
     Some(Action::Compose(ComposeAction::Key(*event)))
 }

@@ -154,11 +154,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             super::editor::render_line(frame, field, text, *cursor, 0, Style::default(), true);
         }
         _ => {
-            let hint = Msg::ComposeHint.text(lang);
+            let hint = app.settings.keymap.expand(Msg::ComposeHint.text(lang));
             buf.set_stringn(
                 parts.hint.x,
                 parts.hint.y,
-                fit(hint, cols),
+                fit(&hint, cols),
                 cols,
                 color(app, Color::DarkGray),
             );
