@@ -74,6 +74,8 @@ pub enum Action {
     Worker(WorkerEvent),
     /// The reply composer and the new-ticket form.
     Compose(super::composer::ComposeAction),
+    /// The sign-in prompt after a 401 (see `app::faults`).
+    Fault(super::faults::FaultAction),
     /// Marks (Space, V, *, A, U, M).
     Marks(super::marks::MarkAction),
     /// The bulk edit pane, its runs, the history and the resume offer.
@@ -103,6 +105,8 @@ pub enum Command {
     Copy(String),
     /// Replies, uploads, creates and drafts.
     Compose(super::composer::ComposeCommand),
+    /// Rebuild the client with a new password or secret (after a 401 mid-session).
+    SignIn { secret: crate::config::Secret },
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
 }
@@ -118,7 +122,7 @@ impl Command {
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
-            Command::Copy(_) => None,
+            Command::Copy(_) | Command::SignIn { .. } => None,
             Command::Compose(_) => None,
         }
     }
@@ -179,6 +183,8 @@ pub enum WorkerEvent {
     },
     /// An answer for the composer or the new-ticket form.
     Compose(super::composer::ComposeEvent),
+    /// Retries and client rebuilds (see `app::faults`).
+    Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
 }
