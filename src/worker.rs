@@ -12,6 +12,8 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
+use crate::app::composer::{ComposeCommand, ComposeEvent};
+use crate::app::drafts;
 use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::config::Secret;
@@ -195,7 +197,55 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         // The terminal loop does this one; `run` does sign-in; bulk commands go to
         // `bulk::BulkWorker`.
         Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
+        Command::Compose(command) => return compose(client, command).await,
     })
+}
+
+/// The composer's and the new-ticket form's commands.
+async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
+    let event = match command {
+        ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
+            id,
+            ticket,
+            result: client.update(ticket, &change).await.map(Box::new),
+        },
+        ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
+            id,
+            result: upload(client, &path).await,
+        },
+        ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
+            id,
+            result: client.create(&ticket).await.map(Box::new),
+        },
+        ComposeCommand::SaveDraft { path, text } => {
+            let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
+            match saved {
+                Ok(Ok(())) => return None,
+                Ok(Err(error)) => ComposeEvent::DraftFailed(error.to_string()),
+                Err(error) => ComposeEvent::DraftFailed(error.to_string()),
+            }
+        }
+        ComposeCommand::DeleteDraft { path } => {
+            let _ = tokio::task::spawn_blocking(move || drafts::delete(&path)).await;
+            return None;
+        }
+    };
+    Some(WorkerEvent::Compose(event))
+}
+
+/// Reads a file and uploads it; a file that cannot be read is said in plain words.
+async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a file", path.display()))?;
+    client
+        .upload(&name, bytes, None)
+        .await
+        .map_err(|error| error.to_string())
 }
 
 /// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed

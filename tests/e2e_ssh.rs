@@ -71,7 +71,15 @@ fn start_sshd(sshd: &Path, dir: &Path) -> Sshd {
     for path in [&host_key, &key] {
         run(
             "ssh-keygen",
-            &["-q", "-t", "ed25519", "-N", "", "-f", path.to_str().unwrap()],
+            &[
+                "-q",
+                "-t",
+                "ed25519",
+                "-N",
+                "",
+                "-f",
+                path.to_str().unwrap(),
+            ],
         );
     }
     std::fs::copy(dir.join("client_key.pub"), dir.join("authorized_keys")).unwrap();

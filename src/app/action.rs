@@ -60,6 +60,8 @@ pub enum Action {
     /// A key reserved for a later feature (Space, b, r, n): says "not yet".
     NotYet(&'static str),
     Quit,
+    /// The key map's own input: the first key of a sequence, or its cancellation.
+    Keys(super::keymap::KeyInput),
     // Not from keys.
     Resize {
         width: u16,
@@ -70,6 +72,8 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
     /// The sign-in prompt after a 401 (see `app::faults`).
     Fault(super::faults::FaultAction),
     /// Marks (Space, V, *, A, U, M).
@@ -99,6 +103,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
     /// Rebuild the client with a new password or secret (after a 401 mid-session).
     SignIn { secret: crate::config::Secret },
     /// Marks and bulk runs (through the bulk engine).
@@ -117,6 +123,7 @@ impl Command {
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } => None,
+            Command::Compose(_) => None,
         }
     }
 }
@@ -174,6 +181,8 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.

@@ -452,7 +452,7 @@ fn known_group_ids(app: &App) -> Vec<u64> {
     ids
 }
 
-fn form_rows(app: &App) -> Vec<FormRow> {
+pub(crate) fn form_rows(app: &App) -> Vec<FormRow> {
     let mut fields = vec![
         FormField::Status,
         FormField::Priority,
@@ -1177,21 +1177,23 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
                 return;
             };
-            match result {
+            // The rows show the new values (the notice below replaces "reloading").
+            let (text, is_error) = match result {
                 Ok(report) => {
-                    let text = report.summary(bulk_lang(lang));
                     apply_report(app, &report);
-                    say(app, text, report.failed().next().is_some());
+                    let failed = report.failed().next().is_some();
+                    let text = report.summary(bulk_lang(lang));
                     run.report = Some(*report);
+                    (text, failed)
                 }
                 Err(error) => {
-                    say(app, error.clone(), true);
-                    run.error = Some(error);
+                    run.error = Some(error.clone());
+                    (error, true)
                 }
-            }
+            };
             app.bulk.stage = Some(Stage::Result(run));
-            // The rows show the new values.
             out.extend(super::update::update(app, Action::Reload));
+            say(app, text, is_error);
         }
         BulkEvent::History {
             id,

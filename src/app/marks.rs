@@ -150,6 +150,9 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
         }
         MarkAction::MarkAllOnServer => mark_all_on_server(app, out),
         MarkAction::Clear => {
+            if let Some(fetch) = app.marks.fetch.take() {
+                out.push(Command::Bulk(BulkCommand::Cancel { id: fetch.request }));
+            }
             app.marks = Marks::default();
             say(app, tr(lang, "已清除全部标记", "marks cleared"));
         }

@@ -37,6 +37,10 @@ pub struct Settings {
     pub bulk_concurrency: usize,
     /// The profile and host bulk runs are journaled for.
     pub bulk_target: crate::bulk::Target,
+    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
+    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
+    /// Styles per role, already fitted to the terminal's colour depth.
+    pub theme: crate::ui::theme::Theme,
 }
 
 impl Default for Settings {
@@ -53,6 +57,8 @@ impl Default for Settings {
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
+            keymap: super::keymap::KeyMap::shared_default(),
+            theme: crate::ui::theme::Theme::default(),
         }
     }
 }
@@ -410,6 +416,10 @@ pub enum Pane {
     Prompt,
     StatusMenu,
     Help,
+    /// The reply composer.
+    Composer,
+    /// The new-ticket form.
+    NewTicket,
 }
 
 impl Pane {
@@ -420,6 +430,8 @@ impl Pane {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
         }
     }
 }
@@ -539,9 +551,13 @@ pub struct App {
     pub bulk: super::bulk_edit::BulkState,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
+    /// The first key of a two-key sequence, waiting for the second.
+    pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
     /// Retry notices and the sign-in prompt (see `app::faults`).
     pub faults: super::faults::FaultState,
+    /// The reply composer, the new-ticket form, drafts and replies sent.
+    pub compose: super::composer::ComposeState,
 }
 
 impl App {
@@ -577,8 +593,10 @@ impl App {
             marks: Default::default(),
             bulk: Default::default(),
             dirty: true,
+            key_pending: None,
             next_request: 1,
             faults: super::faults::FaultState::default(),
+            compose: Default::default(),
         }
     }
 
@@ -614,6 +632,9 @@ impl App {
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
         }
+        if let Some(pane) = self.compose.pane() {
+            return pane;
+        }
         if self.prompt.is_some() {
             Pane::Prompt
         } else if self.detail.is_some() {
@@ -641,6 +662,7 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
+            || self.compose.busy()
             || self.marks.fetch.is_some()
             || self.bulk.running().is_some()
     }

@@ -72,7 +72,14 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             &format!("Bulk edit: {} tickets", form.targets.len()),
         ),
     };
-    super::clear_overlay(frame, area);
+    // The pane is modal: the list between the tab line and the status bar is blanked
+    // rather than showing through at the edges.
+    let behind = Rect {
+        y: screen.y + 1,
+        height: screen.height.saturating_sub(2),
+        ..screen
+    };
+    frame.render_widget(ratatui::widgets::Clear, behind);
     let block = Block::default().borders(Borders::ALL).title(format!(
         " {} ",
         super::truncate(&title, usize::from(area.width.saturating_sub(4)))
@@ -274,12 +281,12 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     lines.push(tr(
         lang,
         &format!(
-            "分 {chunks} 次调用发送，每次最多 {} 张，同时 {} 个",
+            "分 {chunks} 次调用发送，每次最多 {} 张，同时 {} 个调用",
             crate::bulk::MAX_CHUNK,
             app.settings.bulk_concurrency
         ),
         &format!(
-            "sent in {chunks} calls of up to {}, {} at once",
+            "sent in {chunks} call(s) of up to {} tickets, {} at once",
             crate::bulk::MAX_CHUNK,
             app.settings.bulk_concurrency
         ),
