@@ -40,11 +40,14 @@ fn reload(app: &mut App) -> RequestId {
     find(&commands, is_list)
 }
 
+/// The status line's text as shown (key names filled in from the live key map).
 fn notice(app: &App) -> String {
-    app.notice
+    let text = app
+        .notice
         .as_ref()
         .map(|n| n.text.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    app.settings.keymap.expand(&text)
 }
 
 fn fail(app: &mut App, id: RequestId, error: ApiError) -> Vec<Command> {
