@@ -312,7 +312,7 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
         ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
             id,
             ticket,
-            result: client.update(ticket, &change).await,
+            result: client.update(ticket, &change).await.map(Box::new),
         },
         ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
             id,
@@ -320,7 +320,7 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
         },
         ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
             id,
-            result: client.create(&ticket).await,
+            result: client.create(&ticket).await.map(Box::new),
         },
         ComposeCommand::SaveDraft { path, text } => {
             let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;

@@ -231,7 +231,7 @@ pub enum ComposeEvent {
     Sent {
         id: RequestId,
         ticket: u64,
-        result: Result<Ticket, ApiError>,
+        result: Result<Box<Ticket>, ApiError>,
     },
     Uploaded {
         id: RequestId,
@@ -240,7 +240,7 @@ pub enum ComposeEvent {
     },
     Created {
         id: RequestId,
-        result: Result<Created, ApiError>,
+        result: Result<Box<Created>, ApiError>,
     },
     DraftFailed(String),
 }
