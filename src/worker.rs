@@ -11,6 +11,8 @@ use std::sync::Arc;
 use tokio::sync::{Semaphore, mpsc};
 
 use crate::api::{ApiError, Client, ListScope, TicketChange};
+use crate::app::composer::{ComposeCommand, ComposeEvent};
+use crate::app::drafts;
 use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
 
 pub use bulk::BulkSetup;
@@ -110,7 +112,94 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         },
         // The terminal loop does this one; bulk commands go to `bulk::BulkWorker`.
         Command::Copy(_) | Command::Bulk(_) => return None,
+        Command::Compose(command) => return compose(client, command).await,
     })
+}
+
+/// The composer's and the new-ticket form's commands.
+async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
+    let event = match command {
+        ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
+            id,
+            ticket,
+            result: client.update(ticket, &change).await,
+        },
+        ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
+            id,
+            result: upload(client, &path).await,
+        },
+        ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
+            id,
+            result: client.create(&ticket).await,
+        },
+        ComposeCommand::ReplyMany {
+            id,
+            plan,
+            state_dir,
+        } => return reply_many(client, id, *plan, state_dir).await,
+        ComposeCommand::SaveDraft { path, text } => {
+            let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
+            match saved {
+                Ok(Ok(())) => return None,
+                Ok(Err(error)) => ComposeEvent::DraftFailed(error.to_string()),
+                Err(error) => ComposeEvent::DraftFailed(error.to_string()),
+            }
+        }
+        ComposeCommand::DeleteDraft { path } => {
+            let _ = tokio::task::spawn_blocking(move || drafts::delete(&path)).await;
+            return None;
+        }
+    };
+    Some(WorkerEvent::Compose(event))
+}
+
+/// Reads a file and uploads it; a file that cannot be read is said in plain words.
+async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a file", path.display()))?;
+    client
+        .upload(&name, bytes, None)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// The same reply to many tickets through the bulk engine (journaled like a bulk edit).
+/// Progress goes to the app as the engine reports it; the worker's channel carries it.
+async fn reply_many(
+    client: &Client,
+    id: crate::app::RequestId,
+    plan: crate::bulk::Plan,
+    state_dir: std::path::PathBuf,
+) -> Option<WorkerEvent> {
+    use crate::bulk::{Engine, Journal, RunEvent, RunOptions};
+    let engine = Engine::new(
+        client.clone(),
+        Journal::new(state_dir),
+        RunOptions::default(),
+        plan.target.clone(),
+    );
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::channel(64);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    // Progress is only logged here: the final report carries the counts the app shows.
+    let watcher = tokio::spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            if let RunEvent::Progress(progress) = event {
+                tracing::debug!(run = %progress.run_id, done = progress.done, "reply to many");
+            }
+        }
+    });
+    let result = engine.start(&plan, &events_tx, &cancel).await;
+    drop(events_tx);
+    let _ = watcher.await;
+    Some(WorkerEvent::Compose(ComposeEvent::ManyFinished {
+        id,
+        result: result.map(Box::new).map_err(|error| error.to_string()),
+    }))
 }
 
 /// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed

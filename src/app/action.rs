@@ -74,6 +74,8 @@ pub enum Action {
     Marks(super::marks::MarkAction),
     /// The bulk edit pane, its runs, the history and the resume offer.
     Bulk(super::bulk_edit::BulkAction),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -99,6 +101,8 @@ pub enum Command {
     Copy(String),
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
 }
 
 impl Command {
@@ -113,6 +117,7 @@ impl Command {
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) => None,
+            Command::Compose(_) => None,
         }
     }
 }
@@ -172,4 +177,6 @@ pub enum WorkerEvent {
     },
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
 }

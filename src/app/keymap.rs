@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 use super::bulk_edit::BulkAction;
+use super::composer::ComposeAction;
 use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
@@ -72,6 +73,8 @@ impl Key {
         };
         if self.mods.contains(KeyModifiers::CONTROL) {
             format!("Ctrl-{base}")
+        } else if self.mods.contains(KeyModifiers::ALT) {
+            format!("Alt-{base}")
         } else {
             base
         }
@@ -231,8 +234,18 @@ pub fn bindings() -> &'static [Binding] {
                 Action::Bulk(BulkAction::OpenHistory),
                 Msg::KeyHistory
             ),
-            bind!(List, [k('r')], Action::NotYet("r"), Msg::KeyReply),
-            bind!(List, [k('n')], Action::NotYet("n"), Msg::KeyNew),
+            bind!(
+                List,
+                [k('r')],
+                Action::Compose(ComposeAction::OpenReply),
+                Msg::KeyReply
+            ),
+            bind!(
+                List,
+                [k('n')],
+                Action::Compose(ComposeAction::OpenNewTicket),
+                Msg::KeyNew
+            ),
             bind!(List, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
             bind!(List, [k('q')], Action::Quit, Msg::KeyQuit),
             bind!(
@@ -244,7 +257,18 @@ pub fn bindings() -> &'static [Binding] {
             bind!(Detail, [k('s')], Action::OpenStatusMenu, Msg::KeyStatus),
             bind!(Detail, [k('y')], Action::CopyUrl, Msg::KeyCopy),
             bind!(Detail, [k('R')], Action::Reload, Msg::KeyReload),
-            bind!(Detail, [k('r')], Action::NotYet("r"), Msg::KeyReply),
+            bind!(
+                Detail,
+                [k('r')],
+                Action::Compose(ComposeAction::OpenReply),
+                Msg::KeyReply
+            ),
+            bind!(
+                Detail,
+                [k('n')],
+                Action::Compose(ComposeAction::OpenNewTicket),
+                Msg::KeyNew
+            ),
             bind!(
                 Detail,
                 [k('b')],
@@ -314,12 +338,72 @@ pub fn bindings() -> &'static [Binding] {
                 Msg::KeyClose
             ),
         ]);
+        map.extend(compose_bindings());
         // Ctrl-C quits from anywhere.
-        for pane in [List, Detail, Prompt, StatusMenu, Help] {
+        for pane in [List, Detail, Prompt, StatusMenu, Help, Composer, NewTicket] {
             map.push(bind!(pane, [ctrl('c')], Action::Quit, Msg::KeyForceQuit));
         }
         map
     })
+}
+
+/// The composer's and the new-ticket form's keys (every other key edits the text).
+fn compose_bindings() -> Vec<Binding> {
+    use Pane::*;
+    let alt = |c: char| Key {
+        code: KeyCode::Char(c),
+        mods: KeyModifiers::ALT,
+    };
+    vec![
+        bind!(
+            Composer,
+            [ctrl('s')],
+            Action::Compose(ComposeAction::Send),
+            Msg::KeySendReply
+        ),
+        bind!(
+            Composer,
+            [alt('s')],
+            Action::Compose(ComposeAction::SendWithStatus),
+            Msg::KeySendWithStatus
+        ),
+        bind!(
+            Composer,
+            [ctrl('a')],
+            Action::Compose(ComposeAction::Attach),
+            Msg::KeyAttach
+        ),
+        bind!(
+            Composer,
+            [ctrl('e')],
+            Action::Compose(ComposeAction::ExternalEdit),
+            Msg::KeyExternalEditor
+        ),
+        bind!(
+            Composer,
+            [code(KeyCode::Esc)],
+            Action::Compose(ComposeAction::Close),
+            Msg::KeyCloseKeepDraft
+        ),
+        bind!(
+            NewTicket,
+            [ctrl('s')],
+            Action::Compose(ComposeAction::Send),
+            Msg::KeyCreateTicket
+        ),
+        bind!(
+            NewTicket,
+            [ctrl('e')],
+            Action::Compose(ComposeAction::ExternalEdit),
+            Msg::KeyExternalEditor
+        ),
+        bind!(
+            NewTicket,
+            [code(KeyCode::Esc)],
+            Action::Compose(ComposeAction::Close),
+            Msg::KeyCloseKeepDraft
+        ),
+    ]
 }
 
 /// The bindings of one pane, in table order (for help).
@@ -337,6 +421,9 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
         return action;
     }
     let pane = app.pane();
+    if matches!(pane, Pane::Composer | Pane::NewTicket) {
+        return super::composer::key_action(app, event);
+    }
     for binding in pane_bindings(pane) {
         if let Some(index) = binding.keys.iter().position(|key| key.matches(event)) {
             // The digit rows stand for one action per digit.

@@ -2,8 +2,11 @@
 
 pub mod action;
 pub mod bulk_edit;
+pub mod composer;
+pub mod drafts;
 pub mod keymap;
 pub mod marks;
+pub mod new_ticket;
 pub mod state;
 pub mod update;
 

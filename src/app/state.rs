@@ -410,6 +410,10 @@ pub enum Pane {
     Prompt,
     StatusMenu,
     Help,
+    /// The reply composer.
+    Composer,
+    /// The new-ticket form.
+    NewTicket,
 }
 
 impl Pane {
@@ -420,6 +424,8 @@ impl Pane {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
         }
     }
 }
@@ -540,6 +546,8 @@ pub struct App {
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
     pub(crate) next_request: u64,
+    /// The reply composer, the new-ticket form, drafts and replies sent.
+    pub compose: super::composer::ComposeState,
 }
 
 impl App {
@@ -576,6 +584,7 @@ impl App {
             bulk: Default::default(),
             dirty: true,
             next_request: 1,
+            compose: Default::default(),
         }
     }
 
@@ -611,6 +620,9 @@ impl App {
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
         }
+        if let Some(pane) = self.compose.pane() {
+            return pane;
+        }
         if self.prompt.is_some() {
             Pane::Prompt
         } else if self.detail.is_some() {
@@ -640,6 +652,7 @@ impl App {
             || !self.pending_status.is_empty()
             || self.marks.fetch.is_some()
             || self.bulk.running().is_some()
+            || self.compose.busy()
     }
 
     pub(crate) fn request_id(&mut self) -> RequestId {

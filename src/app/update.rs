@@ -146,8 +146,12 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             ensure_visible(app);
             window_lookups(app, &mut out);
         }
-        Action::Tick { now } => tick(app, now, &mut out),
+        Action::Tick { now } => {
+            tick(app, now, &mut out);
+            super::composer::on_tick(app, &mut out);
+        }
         Action::Worker(event) => worker_event(app, event, &mut out),
+        Action::Compose(action) => super::composer::update(app, action, &mut out),
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
     }
@@ -642,6 +646,8 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 *selected = (*selected as i64).saturating_add(delta).clamp(0, last) as usize;
             }
         }
+        // The composer's keys go to its text (see `composer::update`).
+        Pane::Composer | Pane::NewTicket => {}
     }
 }
 
@@ -783,6 +789,7 @@ fn back(app: &mut App) {
             ensure_visible(app);
         }
         Pane::Detail => app.detail = None,
+        Pane::Composer | Pane::NewTicket => {}
         Pane::List => {
             // Leaving search results: back to the tab and the ticket the user came from.
             if let Some(search) = app.search.take() {
@@ -1254,5 +1261,6 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
         WorkerEvent::Bulk(event) => super::bulk_edit::worker_event(app, event, out),
+        WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
     }
 }

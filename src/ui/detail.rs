@@ -15,7 +15,9 @@ use crate::app::App;
 
 /// The pane's area on the current screen, if the detail is open.
 fn area(app: &App) -> Option<Rect> {
-    super::layout(app, super::screen(app)).detail
+    super::layout(app, super::screen(app))
+        .detail
+        .map(|area| super::composer::split(app, area).0)
 }
 
 /// How far the detail can scroll on the current screen.
@@ -103,6 +105,12 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
         for line in readable(description, columns) {
             out.push(Line::from(line));
         }
+    }
+    // Replies sent from this console this session (no call lists a ticket's replies).
+    let sent = super::composer::sent_lines(app, ticket.id, columns);
+    if !sent.is_empty() {
+        heading(&mut out, Msg::SentRepliesTitle.text(lang), columns);
+        out.extend(sent);
     }
     out
 }

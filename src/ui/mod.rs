@@ -1,11 +1,14 @@
 //! Rendering: one file per pane, each drawing from `&App` only.
 
 pub mod bulk;
+pub mod composer;
 pub mod detail;
+pub mod editor;
 pub mod help;
 pub mod history;
 pub mod i18n;
 pub mod list;
+pub mod new_ticket;
 pub mod search_line;
 pub mod status_bar;
 pub mod status_menu;
@@ -116,11 +119,29 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     let areas = layout(app, area);
     tabs::render(frame, app, areas.tabs);
-    if let Some(list) = areas.list {
+    // The composer takes the bottom of the detail (or of the list, replying to many).
+    let (list_area, detail_area, composer_area) = match (areas.list, areas.detail) {
+        (list, Some(detail)) => {
+            let (detail, composer) = composer::split(app, detail);
+            (list, Some(detail), composer)
+        }
+        (Some(list), None) => {
+            let (list, composer) = composer::split(app, list);
+            (Some(list), None, composer)
+        }
+        (None, None) => (None, None, None),
+    };
+    if let Some(list) = list_area {
         list::render(frame, app, list);
     }
-    if let Some(detail) = areas.detail {
+    if let Some(detail) = detail_area {
         detail::render(frame, app, detail);
+    }
+    if let Some(area) = composer_area {
+        composer::render(frame, app, area);
+    }
+    if app.compose.new_ticket.is_some() {
+        new_ticket::render(frame, app, new_ticket::area(app));
     }
     if let Some(prompt) = areas.prompt {
         search_line::render(frame, app, prompt);
