@@ -60,6 +60,8 @@ pub enum Action {
     /// A key reserved for a later feature (Space, b, r, n): says "not yet".
     NotYet(&'static str),
     Quit,
+    /// The key map's own input: the first key of a sequence, or its cancellation.
+    Keys(super::keymap::KeyInput),
     // Not from keys.
     Resize {
         width: u16,

@@ -14,7 +14,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
-use super::keymap::pane_bindings;
+use super::keymap::Resolution;
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
@@ -306,10 +306,12 @@ pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
     if pane == Pane::Composer && in_window {
         return Some(Action::Compose(ComposeAction::Key(*event)));
     }
-    for binding in pane_bindings(pane) {
-        if binding.keys.iter().any(|key| key.matches(event)) {
-            return Some(binding.action.clone());
-        }
+    if let Resolution::Action(action) =
+        app.settings
+            .keymap
+            .resolve(pane, None, super::keymap::Key::from_event(event))
+    {
+        return Some(action);
     }
     Some(Action::Compose(ComposeAction::Key(*event)))
 }

@@ -37,6 +37,10 @@ pub struct Settings {
     pub bulk_concurrency: usize,
     /// The profile and host bulk runs are journaled for.
     pub bulk_target: crate::bulk::Target,
+    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
+    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
+    /// Styles per role, already fitted to the terminal's colour depth.
+    pub theme: crate::ui::theme::Theme,
 }
 
 impl Default for Settings {
@@ -53,6 +57,8 @@ impl Default for Settings {
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
+            keymap: super::keymap::KeyMap::shared_default(),
+            theme: crate::ui::theme::Theme::default(),
         }
     }
 }
@@ -545,6 +551,8 @@ pub struct App {
     pub bulk: super::bulk_edit::BulkState,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
+    /// The first key of a two-key sequence, waiting for the second.
+    pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
     /// The reply composer, the new-ticket form, drafts and replies sent.
     pub compose: super::composer::ComposeState,
@@ -583,6 +591,7 @@ impl App {
             marks: Default::default(),
             bulk: Default::default(),
             dirty: true,
+            key_pending: None,
             next_request: 1,
             compose: Default::default(),
         }

@@ -32,6 +32,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
     let is_tick = matches!(action, Action::Tick { .. });
+    if super::keymap::ends_pending(&action) {
+        app.key_pending = None;
+    }
     match action {
         Action::Start => {
             start(app, &mut out);
@@ -140,6 +143,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),
         Action::Quit => app.quit = true,
+        Action::Keys(input) => super::keymap::update_keys(app, input),
         Action::Resize { width, height } => {
             app.width = width;
             app.height = height;
@@ -326,6 +330,7 @@ fn reload(app: &mut App, out: &mut Vec<Command>) {
 fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
     let minute_changed = now.minute() != app.now.minute() || now.date() != app.now.date();
     app.now = now;
+    super::keymap::expire_pending(app, now);
     let busy = app.busy();
     if busy {
         app.spinner = app.spinner.wrapping_add(1);

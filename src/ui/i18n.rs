@@ -28,6 +28,25 @@ impl Lang {
         Lang::En
     }
 
+    /// Like [`Lang::from_env`], with the variable that decided (`LANG=zh_CN.UTF-8`).
+    pub fn from_env_explained() -> (Lang, Option<String>) {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var)
+                && !value.is_empty()
+            {
+                return (Lang::from_locale(&value), Some(format!("{var}={value}")));
+            }
+        }
+        (Lang::En, None)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
     pub fn from_locale(locale: &str) -> Lang {
         if locale.to_ascii_lowercase().starts_with("zh") {
@@ -110,9 +129,9 @@ messages! {
     ChangedMark => "有变化", "changed";
     // Search and filter lines.
     SearchPrompt => "搜索: ", "Search: ";
-    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | Enter 搜索 Esc 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | Enter search, Esc cancel";
+    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | {0} 搜索 {1} 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | {0} search, {1} cancel";
     FilterPrompt => "日期筛选: ", "Date filter: ";
-    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | Enter 应用 Esc 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | Enter apply, Esc cancel";
+    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | {0} 应用 {1} 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | {0} apply, {1} cancel";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
     QuerySpace => "值里不能有空格：{0}", "A value cannot contain a space: {0}";
     QueryEmpty => "值不能为空", "A value cannot be empty";
@@ -148,10 +167,10 @@ messages! {
     DetailNotFound => "服务器上找不到这张工单", "The server does not know this ticket";
     // Status menu.
     StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
-    StatusMenuHint => "j/k 选择 Enter 确定 1-6 直选 Esc 取消", "j/k move, Enter pick, 1-6 direct, Esc cancel";
+    StatusMenuHint => "{0} 选择 {1} 确定 {2} 直选 {3} 取消", "{0} move, {1} pick, {2} direct, {3} cancel";
     // Help.
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
-    HelpClose => "Esc/?/q 关闭", "Esc/?/q close";
+    HelpClose => "{0} 关闭", "{0} close";
     PaneList => "列表", "list";
     PaneDetail => "详情", "detail";
     PanePrompt => "输入行", "input line";
@@ -259,10 +278,10 @@ messages! {
     ErrNotFound => "找不到", "Not found";
     ErrInvalid => "服务器拒绝了一个值：{0}", "The server refused a value: {0}";
     ErrRateLimited => "服务器限流，请稍后再试", "Rate limited by the server; try again shortly";
-    ErrServer => "服务器出错（HTTP {0}），请稍后按 R 重试", "Server error (HTTP {0}); press R to retry later";
+    ErrServer => "服务器出错（HTTP {0}），请稍后按 {key:list.reload} 重试", "Server error (HTTP {0}); press {key:list.reload} to retry later";
     ErrReported => "服务器报告错误：{0}", "The server reported an error: {0}";
-    ErrTimeout => "服务器没有及时回应，按 R 重试", "The server did not answer in time; press R to retry";
-    ErrNetwork => "网络错误：{0}，按 R 重试", "Network error: {0}; press R to retry";
+    ErrTimeout => "服务器没有及时回应，按 {key:list.reload} 重试", "The server did not answer in time; press {key:list.reload} to retry";
+    ErrNetwork => "网络错误：{0}，按 {key:list.reload} 重试", "Network error: {0}; press {key:list.reload} to retry";
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
     // Startup (printed before the screen opens).
@@ -276,6 +295,11 @@ messages! {
     KeyMarkClear => "清除标记", "Clear the marks";
     KeyMarkOnly => "只看已标记的", "Show only the marked";
     KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
+    // Key map, theme and terminal fit (keys-themes).
+    TooSmallNeed => "至少需要 {0}×{1}，现在是 {2}×{3}", "needs at least {0}×{1}, now {2}×{3}";
+    KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
+    ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
+    StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.

@@ -4,11 +4,12 @@
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
-use super::{color, fit, width};
+use super::theme::{Role, glyph};
+use super::{fit, style, width};
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::View;
@@ -104,7 +105,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let cols = columns(app, view, total);
     let buf = frame.buffer_mut();
 
-    let header_style = Style::default().add_modifier(Modifier::BOLD);
+    let header_style = style(app, Role::Header);
     let mut header = " ".repeat(GUTTER);
     for (column, w) in &cols {
         header.push_str(&fit(column.header().text(lang), *w));
@@ -121,14 +122,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let rows = usize::from(body.height);
     if view.ids.is_empty() {
         let text = if let Some(error) = &view.error {
-            error.clone()
+            app.settings.keymap.expand(error)
         } else if !view.loaded() {
             Msg::Loading.text(lang).to_string()
         } else {
             Msg::EmptyView.text(lang).to_string()
         };
-        let style = if view.error.is_some() {
-            color(app, Color::Red)
+        let text_style = if view.error.is_some() {
+            style(app, Role::Error)
         } else {
             Style::default()
         };
@@ -138,7 +139,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 body.y,
                 fit(&text, total.saturating_sub(2)),
                 total,
-                style,
+                text_style,
             );
         }
         return;
@@ -156,8 +157,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         let line = row_line(app, view, id, selected, &cols, total);
         let y = body.y + row as u16;
         buf.set_line(body.x, y, &line, body.width);
+        let row_area = Rect::new(body.x, y, body.width, 1);
+        if view.changed.contains(&id) {
+            buf.set_style(row_area, style(app, Role::Changed));
+        }
         if selected {
-            buf.set_style(Rect::new(body.x, y, body.width, 1), super::reversed());
+            buf.set_style(row_area, style(app, Role::Selection));
         }
     }
 }
@@ -173,9 +178,17 @@ fn row_line(
 ) -> Line<'static> {
     let lang = app.lang();
     let ticket = app.tickets.get(&id);
-    let cursor = if selected { '>' } else { ' ' };
-    let mark = if view.changed.contains(&id) { '*' } else { ' ' };
-    let marked = if app.marks.contains(id) { '✓' } else { ' ' };
+    let cursor = if selected { glyph::CURSOR } else { ' ' };
+    let mark = if view.changed.contains(&id) {
+        glyph::CHANGED
+    } else {
+        ' '
+    };
+    let marked = if app.marks.contains(id) {
+        glyph::MARKED
+    } else {
+        ' '
+    };
     let mut spans = vec![Span::raw(format!("{cursor}{marked}{mark}"))];
     let mut used = GUTTER;
     for (column, w) in cols {
@@ -211,12 +224,15 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
         },
         Column::Priority => match ticket.priority {
             Some(priority) => {
-                let style = match priority {
-                    Priority::Urgent => color(app, Color::Red).add_modifier(Modifier::BOLD),
-                    Priority::High => color(app, Color::Red),
-                    _ => plain,
+                let role = match priority {
+                    Priority::Urgent => Some(Role::PriorityUrgent),
+                    Priority::High => Some(Role::PriorityHigh),
+                    Priority::Normal => Some(Role::PriorityNormal),
+                    Priority::Low => Some(Role::PriorityLow),
+                    Priority::Unknown(_) => None,
                 };
-                (priority_label(lang, priority), style)
+                let cell_style = role.map_or(plain, |role| style(app, role));
+                (priority_label(lang, priority), cell_style)
             }
             None => (String::new(), plain),
         },
@@ -246,25 +262,34 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
         Column::Updated => (
             ticket
                 .updated
-                .map(|t| relative(lang, app.now, t))
+                .map(|t| relative(lang, app.now, t, app.settings.display_offset_minutes))
                 .unwrap_or_default(),
-            color(app, Color::DarkGray),
+            style(app, Role::Muted),
         ),
-        Column::Tags => (ticket.tags.join(","), color(app, Color::Cyan)),
+        Column::Tags => (ticket.tags.join(","), style(app, Role::Tags)),
     }
 }
 
 fn status_style(app: &App, status: TicketStatus) -> Style {
-    match status {
-        TicketStatus::New => color(app, Color::Yellow),
-        TicketStatus::Open => color(app, Color::Green),
-        TicketStatus::Pending => color(app, Color::Magenta),
-        _ => color(app, Color::DarkGray),
-    }
+    let role = match status {
+        TicketStatus::New => Role::StatusNew,
+        TicketStatus::Open => Role::StatusOpen,
+        TicketStatus::Pending => Role::StatusPending,
+        TicketStatus::Solved => Role::StatusSolved,
+        TicketStatus::AutoClosed | TicketStatus::Closed => Role::StatusClosed,
+        TicketStatus::Unknown(_) => return Style::default(),
+    };
+    style(app, role)
 }
 
-/// "3分钟前" / "3m ago"; a date once it is a month old.
-pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
+/// "3分钟前" / "3m ago"; a date (in the display zone, `display_offset_minutes` east of
+/// UTC) once it is a month old. Both times are the server's (UTC+8).
+pub fn relative(
+    lang: Lang,
+    now: NaiveDateTime,
+    then: NaiveDateTime,
+    display_offset_minutes: i32,
+) -> String {
     let minutes = (now - then).num_minutes();
     if minutes < 1 {
         Msg::JustNow.text(lang).to_string()
@@ -275,7 +300,9 @@ pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
     } else if minutes < 30 * 24 * 60 {
         fill(lang, Msg::DaysAgo, &[&(minutes / (24 * 60)).to_string()])
     } else {
-        then.format("%Y-%m-%d").to_string()
+        super::display_time(then, display_offset_minutes)
+            .format("%Y-%m-%d")
+            .to_string()
     }
 }
 
@@ -290,12 +317,15 @@ mod tests {
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .unwrap();
         let ago = |m: i64| now - chrono::Duration::minutes(m);
-        assert_eq!(relative(Lang::Zh, now, ago(3)), "3分钟前");
-        assert_eq!(relative(Lang::En, now, ago(3)), "3m ago");
-        assert_eq!(relative(Lang::En, now, ago(0)), "just now");
-        assert_eq!(relative(Lang::En, now, ago(-5)), "just now");
-        assert_eq!(relative(Lang::En, now, ago(125)), "2h ago");
-        assert_eq!(relative(Lang::Zh, now, ago(60 * 24 * 3)), "3天前");
-        assert_eq!(relative(Lang::En, now, ago(60 * 24 * 40)), "2026-10-20");
+        assert_eq!(relative(Lang::Zh, now, ago(3), 480), "3分钟前");
+        assert_eq!(relative(Lang::En, now, ago(3), 480), "3m ago");
+        assert_eq!(relative(Lang::En, now, ago(0), 480), "just now");
+        assert_eq!(relative(Lang::En, now, ago(-5), 480), "just now");
+        assert_eq!(relative(Lang::En, now, ago(125), 480), "2h ago");
+        assert_eq!(relative(Lang::Zh, now, ago(60 * 24 * 3), 480), "3天前");
+        assert_eq!(
+            relative(Lang::En, now, ago(60 * 24 * 40), 480),
+            "2026-10-20"
+        );
     }
 }

@@ -13,6 +13,7 @@ pub mod search_line;
 pub mod status_bar;
 pub mod status_menu;
 pub mod tabs;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -107,14 +108,7 @@ pub fn screen(app: &App) -> Rect {
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = i18n::Msg::TooSmall.text(app.lang());
-        frame.buffer_mut().set_stringn(
-            area.x,
-            area.y,
-            fit(text, area.width as usize),
-            area.width as usize,
-            Style::default(),
-        );
+        too_small(frame, app, area);
         return;
     }
     let areas = layout(app, area);
@@ -155,6 +149,38 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
 }
 
+/// The "terminal too small" notice, centred, wrapped to the width: what is needed and what
+/// there is. Never panics, down to 1×1.
+fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang();
+    let need = i18n::fill(
+        lang,
+        i18n::Msg::TooSmallNeed,
+        &[
+            &MIN_WIDTH.to_string(),
+            &MIN_HEIGHT.to_string(),
+            &area.width.to_string(),
+            &area.height.to_string(),
+        ],
+    );
+    let columns = usize::from(area.width);
+    let mut lines = wrap(i18n::Msg::TooSmall.text(lang), columns);
+    lines.extend(wrap(&need, columns));
+    let top = usize::from(area.height).saturating_sub(lines.len()) / 2;
+    let buf = frame.buffer_mut();
+    for (row, line) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let line = truncate(line, columns);
+        let x = area.x + ((columns.saturating_sub(width(&line))) / 2) as u16;
+        let y = area.y + (top + row) as u16;
+        let style = if row == 0 {
+            style(app, theme::Role::Error)
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(x, y, &line, columns, style);
+    }
+}
+
 /// Clears the area of an overlay and one column either side: a wide glyph of the pane
 /// below that starts just left of the box would otherwise cover its border.
 pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
@@ -165,17 +191,39 @@ pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, wider);
 }
 
-/// A style, or none when colour is off (state then shows as text and reverse video).
-pub(crate) fn color(app: &App, color: Color) -> Style {
+/// A role's style from the live theme; without colour only its modifiers are kept (state
+/// then shows as text, reverse video and glyphs).
+pub fn style(app: &App, role: theme::Role) -> Style {
+    let style = app.settings.theme.style(role);
     if app.settings.color {
-        Style::default().fg(color)
+        style
     } else {
-        Style::default()
+        Style {
+            fg: None,
+            bg: None,
+            underline_color: None,
+            ..style
+        }
     }
 }
 
-pub(crate) fn reversed() -> Style {
+/// A plain colour fitted to the terminal's depth, or none when colour is off. Prefer
+/// [`style`] with a role, so the theme decides.
+pub fn color(app: &App, color: Color) -> Style {
+    match theme::fit_color(color, app.settings.theme.depth()) {
+        Some(color) if app.settings.color => Style::default().fg(color),
+        _ => Style::default(),
+    }
+}
+
+/// Reverse video (the selection without a theme). Prefer [`style`] with a role.
+pub fn reversed() -> Style {
     Style::default().add_modifier(Modifier::REVERSED)
+}
+
+/// A server date (UTC+8) in the display zone, `offset_minutes` east of UTC.
+pub fn display_time(server: chrono::NaiveDateTime, offset_minutes: i32) -> chrono::NaiveDateTime {
+    server + chrono::Duration::minutes(i64::from(offset_minutes) - 8 * 60)
 }
 
 /// Display width in terminal columns (CJK counts two).
