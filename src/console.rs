@@ -5,7 +5,7 @@
 use std::io;
 use std::time::Duration;
 
-use crate::api::{Auth, Client, ClientConfig, SearchQuery};
+use crate::api::{Auth, ClientConfig, SearchQuery};
 use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
@@ -57,7 +57,6 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             sandbox: None,
         }
     };
-    let client = Client::new(target.client.clone())?;
     let auto_refresh = resolved.ui.auto_refresh_secs;
     // Runs are journaled per host; the demo's sandbox port changes at every start.
     let bulk_target = crate::bulk::Target {
@@ -96,7 +95,9 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         },
         lang,
     };
-    let (commands, results) = crate::worker::spawn_with_bulk(client, concurrency, bulk_setup);
+    // The worker keeps the configuration, so a 401 mid-session can sign in again.
+    let (commands, results) =
+        crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
     let mut app = App::new(settings, server_now());
     // Drafts and the reply-to-many journal live in the state directory.
     if let Ok(state_dir) = crate::config::state_dir() {

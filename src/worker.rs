@@ -7,17 +7,22 @@
 mod bulk;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::api::{ApiError, Client, ListScope, TicketChange};
+use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
 use crate::app::composer::{ComposeCommand, ComposeEvent};
 use crate::app::drafts;
-use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
+use crate::app::faults::FaultEvent;
+use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use crate::config::Secret;
 
 pub use bulk::BulkSetup;
 
-/// Starts the worker. It ends when the command sender is dropped.
+/// Starts the worker. It ends when the command sender is dropped. A worker started this
+/// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
+/// [`spawn_with_config`] for that.
 pub fn spawn(
     client: Client,
     concurrency: usize,
@@ -26,7 +31,7 @@ pub fn spawn(
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
     let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
-    spawn_with_bulk(client, concurrency, setup)
+    start(client, None, concurrency, setup)
 }
 
 /// [`spawn`], with where and how bulk runs are journaled and sent.
@@ -38,28 +43,81 @@ pub fn spawn_with_bulk(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    start(client, None, concurrency, setup)
+}
+
+/// Starts the worker with the configuration its client came from, so that a new password
+/// (after a 401 mid-session) rebuilds the client. Bulk runs as [`spawn_with_bulk`], or as
+/// [`spawn`] when `setup` is `None`.
+pub fn spawn_with_config(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
+    let client = Client::new(config.clone())?;
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
+    Ok(start(client, Some(config), concurrency, setup))
+}
+
+fn start(
+    client: Client,
+    config: Option<ClientConfig>,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    let bulk = bulk::BulkWorker::new(client.clone(), setup);
-    tokio::spawn(run(client, concurrency, bulk, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone());
+    tokio::spawn(run(
+        client,
+        config,
+        concurrency,
+        (bulk, setup),
+        command_rx,
+        event_tx,
+    ));
     (command_tx, event_rx)
 }
 
 async fn run(
-    client: Client,
+    mut client: Client,
+    mut config: Option<ClientConfig>,
     concurrency: usize,
-    bulk: bulk::BulkWorker,
+    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     while let Some(command) = commands.recv().await {
+        if let Command::SignIn { secret } = command {
+            // Commands are taken in order: everything sent after this uses the new client.
+            let result = rebuild(config.as_mut(), &secret).map(|new| {
+                bulk = bulk.with_client(new.clone(), setup.clone());
+                client = new;
+            });
+            let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());
             continue;
         }
-        let client = client.clone();
+        let client = match command.request_id() {
+            Some(id) => client
+                .clone()
+                .with_retry_observer(retry_observer(id, events.clone())),
+            None => client.clone(),
+        };
         let events = events.clone();
         let permits = permits.clone();
         tokio::spawn(async move {
@@ -72,6 +130,32 @@ async fn run(
             }
         });
     }
+}
+
+/// Tells the app before each retry of request `id`, so the status line can say
+/// "retrying in 4 s".
+fn retry_observer(id: RequestId, events: mpsc::UnboundedSender<WorkerEvent>) -> RetryObserver {
+    Arc::new(move |error: &ApiError, delay: Duration| {
+        let _ = events.send(WorkerEvent::Fault(FaultEvent::Retrying {
+            id,
+            error: error.clone(),
+            delay,
+        }));
+    })
+}
+
+/// A client with the new password or secret in place of the old one.
+fn rebuild(config: Option<&mut ClientConfig>, secret: &Secret) -> Result<Client, ApiError> {
+    let Some(config) = config else {
+        return Err(ApiError::Config(
+            "this console cannot sign in again: restart it".into(),
+        ));
+    };
+    match &mut config.auth {
+        Auth::Basic { password, .. } => *password = secret.expose().to_string(),
+        Auth::Token { secret: old, .. } => *old = secret.expose().to_string(),
+    }
+    Client::new(config.clone())
 }
 
 /// Runs one command against the client.
@@ -110,8 +194,9 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one; bulk commands go to `bulk::BulkWorker`.
-        Command::Copy(_) | Command::Bulk(_) => return None,
+        // The terminal loop does this one; `run` does sign-in; bulk commands go to
+        // `bulk::BulkWorker`.
+        Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose(client, command).await,
     })
 }

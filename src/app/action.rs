@@ -72,6 +72,8 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The sign-in prompt after a 401 (see `app::faults`).
+    Fault(super::faults::FaultAction),
     /// Marks (Space, V, *, A, U, M).
     Marks(super::marks::MarkAction),
     /// The bulk edit pane, its runs, the history and the resume offer.
@@ -101,6 +103,8 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Rebuild the client with a new password or secret (after a 401 mid-session).
+    SignIn { secret: crate::config::Secret },
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
     /// Replies, uploads, creates and drafts.
@@ -118,7 +122,7 @@ impl Command {
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
-            Command::Copy(_) => None,
+            Command::Copy(_) | Command::SignIn { .. } => None,
             Command::Compose(_) => None,
         }
     }
@@ -177,6 +181,8 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// Retries and client rebuilds (see `app::faults`).
+    Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
     /// An answer for the composer or the new-ticket form.

@@ -1060,6 +1060,10 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
+    // The sign-in prompt (after a 401) takes every key while it is open.
+    if app.sign_in.is_some() {
+        return super::faults::sign_in_key(event);
+    }
     // The bulk pane, when on screen, has the keyboard.
     if let Some(action) = super::bulk_edit::action_for_key(app, event) {
         return action;

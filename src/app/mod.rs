@@ -4,6 +4,7 @@ pub mod action;
 pub mod bulk_edit;
 pub mod composer;
 pub mod drafts;
+pub mod faults;
 pub mod keymap;
 pub mod marks;
 pub mod new_ticket;

@@ -556,6 +556,10 @@ pub struct App {
     pub(crate) next_request: u64,
     /// The reply composer, the new-ticket form, drafts and replies sent.
     pub compose: super::composer::ComposeState,
+    /// The password prompt shown after a 401 mid-session (see `app::faults`).
+    pub sign_in: Option<super::faults::SignIn>,
+    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
+    pub retry_notice: Option<RequestId>,
 }
 
 impl App {
@@ -594,6 +598,8 @@ impl App {
             key_pending: None,
             next_request: 1,
             compose: Default::default(),
+            sign_in: None,
+            retry_notice: None,
         }
     }
 

@@ -154,7 +154,13 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             tick(app, now, &mut out);
             super::composer::on_tick(app, &mut out);
         }
-        Action::Worker(event) => worker_event(app, event, &mut out),
+        Action::Worker(WorkerEvent::Fault(event)) => super::faults::event(app, event, &mut out),
+        Action::Worker(event) => {
+            let before = super::faults::Before::of(app, &event);
+            worker_event(app, event, &mut out);
+            before.after(app);
+        }
+        Action::Fault(action) => super::faults::update(app, action, &mut out),
         Action::Compose(action) => super::composer::update(app, action, &mut out),
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
@@ -1265,6 +1271,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             }
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
+        WorkerEvent::Fault(event) => super::faults::event(app, event, out),
         WorkerEvent::Bulk(event) => super::bulk_edit::worker_event(app, event, out),
         WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
     }

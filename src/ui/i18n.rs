@@ -287,6 +287,17 @@ messages! {
     // Startup (printed before the screen opens).
     PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
     TooSmall => "终端太小", "Terminal too small";
+    // Faults (app::faults, ui::sign_in).
+    Retrying => "{0}，{1} 秒后重试", "{0}; retrying in {1} s";
+    RetryHint => "按 R 重试", "press R to retry";
+    GaveUp => "{0}，{1}", "{0}; {1}";
+    SignInAgain => "服务器拒绝了密码（可能已修改）：请重新输入", "The server refused the password (changed?): type it again";
+    SignInTitle => "重新登录 {0}", "Sign in again: {0}";
+    SignInLabel => "密码：", "Password: ";
+    SignInHint => "Enter 登录 · Esc 取消", "Enter sign in · Esc cancel";
+    SignInEmpty => "请输入密码", "Type the password";
+    SignInCancelled => "未登录：按 R 重新加载时会再次询问密码", "Not signed in: R reloads and asks again";
+    SigningIn => "正在重新登录…", "Signing in again…";
     // Marks and bulk edit.
     ViewMarked => "已标记", "Marked";
     KeyMarkRange => "范围标记（j/k 扩展，Space/Esc 结束）", "Mark a range (j/k extend, Space/Esc end)";
@@ -349,6 +360,12 @@ pub fn source_label(lang: Lang, source: TicketSource) -> String {
 
 /// An API error in plain words in the UI language.
 pub fn api_error(lang: Lang, error: &ApiError) -> String {
+    // Error texts carry server words (reported messages, decode errors quoting the body):
+    // cleaned again here, on one line, whatever their way in.
+    crate::text::clean_line(&api_error_raw(lang, error))
+}
+
+fn api_error_raw(lang: Lang, error: &ApiError) -> String {
     match error {
         ApiError::BadCredentials => Msg::ErrBadCredentials.text(lang).to_string(),
         ApiError::Forbidden(_) => Msg::ErrForbidden.text(lang).to_string(),

@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod list;
 pub mod new_ticket;
 pub mod search_line;
+pub mod sign_in;
 pub mod status_bar;
 pub mod status_menu;
 pub mod tabs;
@@ -147,6 +148,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(Overlay::Help { .. }) => help::render(frame, app, area),
         None => {}
     }
+    // Over everything: the screen below keeps what it showed.
+    sign_in::render(frame, app, area);
 }
 
 /// The "terminal too small" notice, centred, wrapped to the width: what is needed and what

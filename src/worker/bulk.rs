@@ -75,6 +75,14 @@ impl BulkWorker {
         }
     }
 
+    /// The same worker with a rebuilt client (a new password after a 401): runs in flight
+    /// keep their cancel tokens.
+    pub(super) fn with_client(&self, client: Client, setup: BulkSetup) -> BulkWorker {
+        let mut rebuilt = BulkWorker::new(client, setup);
+        rebuilt.cancels = self.cancels.clone();
+        rebuilt
+    }
+
     fn token(&self, id: RequestId) -> CancellationToken {
         let token = CancellationToken::new();
         if let Ok(mut cancels) = self.cancels.lock() {
