@@ -976,3 +976,156 @@ fn ctrl_c_stops_after_the_calls_in_flight_and_resume_finishes() {
         );
     }
 }
+
+#[test]
+fn a_reply_from_a_file_and_custom_fields_by_name_go_out_in_one_call_per_ticket() {
+    let env = Env::new(10);
+    let reply = env.home.path().join("reply.txt");
+    std::fs::write(&reply, "您好，问题已处理，如有疑问请回复。\n").unwrap();
+    let output = env.run(
+        AGENT,
+        &[
+            "tickets",
+            "update",
+            "4",
+            "5",
+            "--status",
+            "solved",
+            "--reply-file",
+            reply.to_str().unwrap(),
+            "--field",
+            "订单编号=DD20261129",
+            "--field",
+            "field_5=12",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    for id in [4, 5] {
+        assert_eq!(env.sandbox.update_count(id), 1, "ticket {id}");
+        assert_eq!(env.status(id), 4);
+        let replies = env.sandbox.replies(id);
+        let last = replies.last().unwrap().to_string();
+        assert!(last.contains("问题已处理"), "{last}");
+        let stored = env.sandbox.ticket(id).unwrap();
+        let fields = stored["custom_fields"].as_array().unwrap();
+        let value = |key: &str| {
+            fields
+                .iter()
+                .find(|f| f["key"] == key)
+                .map(|f| f["value"].clone())
+                .unwrap()
+        };
+        assert_eq!(value("field_1"), "DD20261129");
+        assert_eq!(value("field_5"), "12");
+    }
+}
+
+#[test]
+fn search_json_into_update_gives_an_agents_plan_the_update_times() {
+    let env = Env::new(60);
+    let output = env.sh(
+        AGENT,
+        "gongdan tickets search 'ticketStatus:已开启' --all --json \
+         | gongdan tickets update - --priority urgent --yes",
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let run_id = latest_run(&env);
+    let plan: Value = serde_json::from_str(
+        &std::fs::read_to_string(env.state_dir().join("runs").join(&run_id).join("plan.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let tickets = plan["tickets"].as_array().unwrap();
+    assert!(!tickets.is_empty());
+    for ticket in tickets {
+        let id = ticket["id"].as_u64().unwrap();
+        let stored = env.sandbox.ticket(id).unwrap();
+        assert_eq!(stored["ticketStatus"].as_i64(), Some(2));
+        assert_eq!(stored["priorityLevel"].as_i64(), Some(4));
+        // The time the search answered, from before the run.
+        assert!(ticket["updated"].as_str().is_some(), "{ticket}");
+        assert_ne!(ticket["updated"], stored["updateDT"], "{ticket}");
+    }
+}
+
+#[test]
+fn an_agents_run_left_in_the_journal_resumes_without_changing_a_ticket_twice() {
+    let env = Env::new(250);
+    let agent = env.client(AGENT);
+    // What `search --json | update -` plans for an agent: ids and the search's update times.
+    let found: Vec<Ticket> = env.rt.block_on(async {
+        use futures::StreamExt;
+        let pages =
+            agent.search_pages(gongdan::api::SearchQuery::parse("ticketStatus:1,2").unwrap());
+        futures::pin_mut!(pages);
+        let mut all = Vec::new();
+        while let Some(page) = pages.next().await {
+            all.extend(page.unwrap().items);
+        }
+        all
+    });
+    assert!(found.len() > 100, "{}", found.len());
+    let tickets: Vec<Ticket> = found
+        .iter()
+        .map(|t| Ticket {
+            id: t.id,
+            updated: t.updated,
+            ..Ticket::default()
+        })
+        .collect();
+    let edit = BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Pending),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        Target {
+            profile: String::new(),
+            base_url: env.sandbox.base_url(),
+        },
+    );
+    let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    let journal = Journal::new(env.state_dir());
+    let mut log = journal.create(&plan).unwrap();
+    log.append(&ProgressLine::Started {
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    let first: Vec<u64> = planned[..100].to_vec();
+    log.append(&ProgressLine::Sending {
+        call: 1,
+        ids: first.clone(),
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    // The first call arrives; the process dies before its answer.
+    env.rt
+        .block_on(agent.update_many(&first, &edit.change))
+        .unwrap();
+    drop(log);
+
+    let resume = env.run(AGENT, &["resume", &plan.run_id]);
+    assert_eq!(code(&resume), 0, "{}{}", stdout(&resume), stderr(&resume));
+    for id in &planned {
+        assert_eq!(env.status(*id), 3, "ticket {id}");
+        assert_eq!(env.sandbox.update_count(*id), 1, "ticket {id} changed once");
+    }
+}
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let env = Env::new(300);
+    let rc = env.home.path().join("rc");
+    let output = env.sh(
+        ADMIN,
+        &format!(
+            "{{ gongdan tickets list --all --ids --per-page 20; echo $? > {}; }} | head -n 1",
+            rc.display()
+        ),
+    );
+    assert_eq!(code(&output), 0, "{}", stderr(&output));
+    assert_eq!(stdout(&output), "1\n");
+    assert!(!stderr(&output).contains("gongdan:"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&rc).unwrap().trim(), "0");
+}

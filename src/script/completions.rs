@@ -41,18 +41,23 @@ pub fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
     };
     let mut out = std::io::stdout().lock();
     clap_complete::generate(shell, &mut command, "gongdan", &mut out);
-    out.flush()
-        .map_err(|e| ScriptError::Io(format!("cannot write: {e}")))?;
+    out.flush().map_err(super::write_error)?;
     Ok(Exit::Done)
 }
 
 pub fn man(args: &ManArgs) -> Result<Exit, ScriptError> {
     let command = Cli::command();
-    let io = |e: std::io::Error| ScriptError::Io(format!("cannot write the man page: {e}"));
+    let io = super::write_error;
     match &args.out_dir {
         Some(dir) => {
-            std::fs::create_dir_all(dir).map_err(io)?;
-            clap_mangen::generate_to(command, dir).map_err(io)?;
+            let into_dir = |e: std::io::Error| {
+                ScriptError::Io(format!(
+                    "cannot write the man pages into {}: {e}",
+                    dir.display()
+                ))
+            };
+            std::fs::create_dir_all(dir).map_err(into_dir)?;
+            clap_mangen::generate_to(command, dir).map_err(into_dir)?;
         }
         None => {
             let mut out = std::io::stdout().lock();

@@ -99,7 +99,7 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut out = std::io::stdout().lock();
     let write = |out: &mut std::io::StdoutLock<'_>, line: String| {
-        writeln!(out, "{line}").map_err(|e| ScriptError::Io(format!("cannot write: {e}")))
+        writeln!(out, "{line}").map_err(super::write_error)
     };
     for run in history.runs.iter().take(limit) {
         if args.ids {
@@ -134,7 +134,7 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 summary: run.summary(Lang::En),
             };
             let line = serde_json::to_string(&view)
-                .map_err(|e| ScriptError::Io(format!("cannot write: {e}")))?;
+                .map_err(|e| super::write_error(std::io::Error::other(e)))?;
             write(&mut out, line)?;
         } else {
             let created = run
@@ -469,7 +469,7 @@ pub fn print_report(
 ) -> Result<Exit, ScriptError> {
     let run_id = report.run_id();
     let mut out = std::io::stdout().lock();
-    let io = |e: std::io::Error| ScriptError::Io(format!("cannot write: {e}"));
+    let io = super::write_error;
     if json {
         let mut line = |id: u64, result: &'static str, error: &str| {
             let view = OutcomeView {
@@ -502,7 +502,9 @@ pub fn print_report(
             Lang::En => "failed",
         };
         for outcome in report.failed().chain(extra) {
-            writeln!(out, "{failed_word} {}: {}", outcome.id, outcome.error).map_err(io)?;
+            // The reason may be the server's text: one clean line.
+            let reason = crate::text::clean_line(&outcome.error);
+            writeln!(out, "{failed_word} {}: {reason}", outcome.id).map_err(io)?;
         }
         if !report.not_sent.is_empty() {
             let ids: Vec<String> = report.not_sent.iter().map(u64::to_string).collect();

@@ -68,6 +68,9 @@ pub enum ScriptError {
     Bulk(#[from] BulkError),
     #[error("{0}")]
     Io(String),
+    /// Standard output was closed by the reader (`| head`): not an error.
+    #[error("standard output closed")]
+    OutputClosed,
 }
 
 impl ScriptError {
@@ -91,6 +94,7 @@ impl ScriptError {
                 BulkError::OtherTarget { .. } | BulkError::NothingToUndo(_) => Exit::Usage,
             },
             ScriptError::Io(_) => Exit::Usage,
+            ScriptError::OutputClosed => Exit::Done,
         }
     }
 }
@@ -125,6 +129,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
     };
     match result {
         Ok(exit) => exit.into(),
+        Err(ScriptError::OutputClosed) => Exit::Done.into(),
         Err(error) => {
             eprintln!("gongdan: {error}");
             error.exit().into()
@@ -189,6 +194,16 @@ impl Settings {
 
 fn state_dir() -> Result<PathBuf, ScriptError> {
     Ok(crate::config::state_dir()?)
+}
+
+/// A failed write to standard output; a reader that stopped reading (`| head`) ends the
+/// command quietly.
+pub fn write_error(error: std::io::Error) -> ScriptError {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        ScriptError::OutputClosed
+    } else {
+        ScriptError::Io(format!("cannot write the output: {error}"))
+    }
 }
 
 /// Whether standard error is a terminal (progress bar, questions).

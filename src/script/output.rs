@@ -84,6 +84,17 @@ pub struct TicketView {
     pub description: Option<String>,
     pub custom_fields: Vec<CustomFieldView>,
     pub tables: Vec<TableView>,
+    /// Fields seen on live servers only (null elsewhere).
+    pub solved: Option<String>,
+    pub waiting: Option<String>,
+    pub opened: Option<String>,
+    pub closed: Option<String>,
+    pub custom_template_id: Option<u64>,
+    /// 0 agent, 1 customer.
+    pub creator_type: Option<i64>,
+    pub workflow_id: Option<u64>,
+    pub workflow_node_id: Option<u64>,
+    pub is_deleted: Option<bool>,
 }
 
 /// One custom field: `value` is a string, a number, an array of row objects, or null.
@@ -164,6 +175,15 @@ impl From<&Ticket> for TicketView {
                     rows: table.rows.iter().map(row).collect(),
                 })
                 .collect(),
+            solved: date(t.live.solved),
+            waiting: date(t.live.waiting),
+            opened: date(t.live.opened),
+            closed: date(t.live.closed),
+            custom_template_id: t.live.custom_template_id,
+            creator_type: t.live.creator_type,
+            workflow_id: t.live.workflow_id,
+            workflow_node_id: t.live.workflow_node_id,
+            is_deleted: t.live.is_deleted,
         }
     }
 }

@@ -163,8 +163,10 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
-    /// Ticket ids, or `-` to read them from standard input (one a line, or separated by
-    /// spaces or commas; lines starting with # are skipped).
+    /// Ticket ids, or `-` to read them from standard input: ids one a line or separated by
+    /// spaces or commas (lines starting with # are skipped), or the JSON lines of
+    /// `tickets search --json`, whose update times let an agent's interrupted run resume
+    /// without changing a ticket twice.
     #[arg(required = true, value_name = "ID")]
     pub tickets: Vec<String>,
     /// New status: a code (1-6), an English name (open, pending, solved, closed, ...) or
@@ -216,6 +218,7 @@ pub struct CreateArgs {
     /// template, tags, fields); flags given as well override it.
     #[arg(long, value_name = "FILE")]
     pub from_file: Option<PathBuf>,
+    /// The title.
     #[arg(long)]
     pub subject: Option<String>,
     /// The description (the first reply).
@@ -239,14 +242,19 @@ pub struct CreateArgs {
     /// With --mobile: the contact's QQ.
     #[arg(long)]
     pub qq: Option<String>,
+    /// Status: a code, English name or Chinese label (as for `update`).
     #[arg(long, value_name = "S")]
     pub status: Option<String>,
+    /// Priority: 1-4, low/normal/high/urgent or 低/正常/高/紧急.
     #[arg(long, value_name = "P")]
     pub priority: Option<String>,
+    /// Type: 1-4, question/incident/fault/task or 问题/事务/故障/任务.
     #[arg(long = "type", value_name = "T")]
     pub ticket_type: Option<String>,
+    /// The agent to assign, by name, e-mail or id.
     #[arg(long, value_name = "NAME|ID")]
     pub assignee: Option<String>,
+    /// The group to assign, by name or id.
     #[arg(long, value_name = "NAME|ID")]
     pub group: Option<String>,
     /// The ticket template's id.
@@ -282,7 +290,7 @@ fn writer(settings: &Settings, output: &OutputArgs) -> TicketWriter<io::StdoutLo
 }
 
 fn io_error(error: io::Error) -> ScriptError {
-    ScriptError::Io(format!("cannot write the output: {error}"))
+    super::write_error(error)
 }
 
 /// Prints a page's tickets that could not be read, on standard error.
@@ -420,32 +428,68 @@ async fn search(args: SearchArgs, options: &ResolveOptions) -> Result<Exit, Scri
 /// Ticket ids from the arguments; `-` reads them from standard input. Ids are separated
 /// by whitespace or commas; a line starting with `#` is a comment. Repeats are dropped.
 pub fn read_ids(args: &[String]) -> Result<Vec<u64>, ScriptError> {
-    let mut tokens: Vec<String> = Vec::new();
+    Ok(read_input(args)?.into_iter().map(|t| t.id).collect())
+}
+
+/// A ticket as given on the command line or standard input: its id, and its `updateDT`
+/// when the line was a JSON object (`tickets search --json` output).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputTicket {
+    pub id: u64,
+    pub updated: Option<crate::api::model::ApiDate>,
+}
+
+/// [`read_ids`], also taking NDJSON lines (`{"id": 12, "updated": "..."}`, as `--json`
+/// prints), whose `updated` lets the bulk engine tell on a resume whether an agent's call
+/// reached a ticket.
+pub fn read_input(args: &[String]) -> Result<Vec<InputTicket>, ScriptError> {
+    let mut tickets: Vec<InputTicket> = Vec::new();
+    let mut add = |line: &str| -> Result<(), ScriptError> {
+        if line.trim_start().starts_with('{') {
+            tickets.push(ticket_of_json(line)?);
+        } else {
+            for token in split_ids(line) {
+                let id = token
+                    .parse()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| ScriptError::Usage(format!("not a ticket id: {token:?}")))?;
+                tickets.push(InputTicket { id, updated: None });
+            }
+        }
+        Ok(())
+    };
     for arg in args {
         if arg == "-" {
             for line in io::stdin().lock().lines() {
                 let line = line.map_err(|e| {
                     ScriptError::Io(format!("cannot read ids from standard input: {e}"))
                 })?;
-                tokens.extend(split_ids(&line));
+                add(&line)?;
             }
         } else {
-            tokens.extend(split_ids(arg));
+            add(arg)?;
         }
     }
     let mut seen = HashSet::new();
-    let mut ids = Vec::new();
-    for token in tokens {
-        let id: u64 = token
-            .parse()
-            .ok()
-            .filter(|id| *id > 0)
-            .ok_or_else(|| ScriptError::Usage(format!("not a ticket id: {token:?}")))?;
-        if seen.insert(id) {
-            ids.push(id);
-        }
+    tickets.retain(|t| seen.insert(t.id));
+    Ok(tickets)
+}
+
+fn ticket_of_json(line: &str) -> Result<InputTicket, ScriptError> {
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| ScriptError::Usage(format!("not a JSON ticket line ({e}): {line:?}")))?;
+    let id = match &value["id"] {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
-    Ok(ids)
+    .filter(|id| *id > 0)
+    .ok_or_else(|| ScriptError::Usage(format!("a JSON ticket line without an id: {line:?}")))?;
+    let updated = value["updated"]
+        .as_str()
+        .and_then(|text| NaiveDateTime::parse_from_str(text, DATE_FORMAT).ok());
+    Ok(InputTicket { id, updated })
 }
 
 fn split_ids(line: &str) -> Vec<String> {
@@ -696,7 +740,8 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             "ids and the reply cannot both come from standard input".into(),
         ));
     }
-    let ids = read_ids(&args.tickets)?;
+    let input = read_input(&args.tickets)?;
+    let ids: Vec<u64> = input.iter().map(|t| t.id).collect();
     if ids.is_empty() {
         if args.tickets.iter().any(|a| a == "-") {
             // An empty pipeline (nothing matched upstream) is not an error.
@@ -755,8 +800,9 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     };
 
     // Admins: the whole tickets (the preview and undo know the values before). Agents may
-    // not show tickets: the plan is built from the ids alone, as the console does from
-    // search results.
+    // not show tickets: the engine builds them from the ids, with `updateDT` where a search
+    // of recent changes finds it (so that a resume can tell whether a call arrived).
+    let engine = settings.engine(client.clone())?;
     let mut missing = Vec::new();
     let tickets: Vec<Ticket> = match client.show_many(&ids).await {
         Ok(found) => {
@@ -774,13 +820,16 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 })
                 .collect()
         }
-        Err(ApiError::Forbidden(_)) => ids
-            .iter()
-            .map(|id| Ticket {
-                id: *id,
-                ..Ticket::default()
-            })
-            .collect(),
+        Err(ApiError::Forbidden(_)) => {
+            let mut tickets = engine.tickets_for(&ids).await?;
+            // What the input said (search results) fills in what the engine could not read.
+            for (ticket, given) in tickets.iter_mut().zip(&input) {
+                if ticket.updated.is_none() && ticket.id == given.id {
+                    ticket.updated = given.updated;
+                }
+            }
+            tickets
+        }
         Err(error) => return Err(error.into()),
     };
     if !missing.is_empty() {
@@ -819,7 +868,6 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         args.yes,
         settings.lang,
     )?;
-    let engine = settings.engine(client)?;
     let report = history::drive(settings.lang, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
@@ -996,6 +1044,20 @@ mod tests {
             read_ids(&["12a".into()]),
             Err(ScriptError::Usage(_))
         ));
+    }
+
+    #[test]
+    fn json_lines_give_the_id_and_the_update_time() {
+        let line = r#"{"id":12,"subject":"x","updated":"2026-11-01 09:30:00"}"#;
+        let ticket = ticket_of_json(line).unwrap();
+        assert_eq!(ticket.id, 12);
+        assert_eq!(
+            ticket.updated.map(|d| d.format(DATE_FORMAT).to_string()),
+            Some("2026-11-01 09:30:00".to_string())
+        );
+        assert_eq!(ticket_of_json(r#"{"id":"7"}"#).unwrap().updated, None);
+        assert!(ticket_of_json(r#"{"subject":"no id"}"#).is_err());
+        assert!(ticket_of_json("{not json").is_err());
     }
 
     #[test]
