@@ -175,8 +175,14 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    /// Closes the pane (Esc), then quits (q). The two are sent apart: ESC followed at once
+    /// by `q` reads as Alt-q.
     fn quit(mut self) {
         self.send("\x1b");
+        let pause = Instant::now() + Duration::from_millis(300);
+        while Instant::now() < pause {
+            self.pump(Duration::from_millis(20));
+        }
         self.send("q");
         let deadline = Instant::now() + WAIT;
         loop {
@@ -308,10 +314,13 @@ fn a_bulk_status_change_across_pages_changes_each_ticket_once() {
     confirm(&mut session, count);
     session.wait_text(&format!("{count} succeeded:"));
     check_every_ticket_once(&sandbox, &before);
-    // The list shows the new values after the run.
+    // The list shows the new values after the run, with the marks in the gutter.
     session.send("\x1b");
     session.wait_for("rows solved", |s| {
-        s.lines().filter(|l| l.contains(" solved ")).count() > 20
+        s.lines()
+            .filter(|l| l.contains(" solved ") && l.contains('+'))
+            .count()
+            > 20
     });
     session.quit();
     drop(runtime);
