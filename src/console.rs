@@ -99,20 +99,16 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     let (commands, results) =
         crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
     let mut app = App::new(settings, server_now());
-    // Drafts and the reply-to-many journal live in the state directory.
+    // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {
+        let state_dir = if cli.demo {
+            state_dir.join("demo")
+        } else {
+            state_dir
+        };
         app.compose.drafts =
             crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
-        app.compose.state_dir = Some(state_dir);
     }
-    app.compose.bulk_target = crate::bulk::Target {
-        profile: resolved.profile_name.clone().unwrap_or_default(),
-        base_url: resolved
-            .connection
-            .base_url
-            .clone()
-            .unwrap_or_else(|| target.client.base_url.clone()),
-    };
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());

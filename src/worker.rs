@@ -207,7 +207,7 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
         ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
             id,
             ticket,
-            result: client.update(ticket, &change).await,
+            result: client.update(ticket, &change).await.map(Box::new),
         },
         ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
             id,
@@ -215,13 +215,8 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
         },
         ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
             id,
-            result: client.create(&ticket).await,
+            result: client.create(&ticket).await.map(Box::new),
         },
-        ComposeCommand::ReplyMany {
-            id,
-            plan,
-            state_dir,
-        } => return reply_many(client, id, *plan, state_dir).await,
         ComposeCommand::SaveDraft { path, text } => {
             let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
             match saved {
@@ -251,40 +246,6 @@ async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::A
         .upload(&name, bytes, None)
         .await
         .map_err(|error| error.to_string())
-}
-
-/// The same reply to many tickets through the bulk engine (journaled like a bulk edit).
-/// Progress goes to the app as the engine reports it; the worker's channel carries it.
-async fn reply_many(
-    client: &Client,
-    id: crate::app::RequestId,
-    plan: crate::bulk::Plan,
-    state_dir: std::path::PathBuf,
-) -> Option<WorkerEvent> {
-    use crate::bulk::{Engine, Journal, RunEvent, RunOptions};
-    let engine = Engine::new(
-        client.clone(),
-        Journal::new(state_dir),
-        RunOptions::default(),
-        plan.target.clone(),
-    );
-    let (events_tx, mut events_rx) = tokio::sync::mpsc::channel(64);
-    let cancel = tokio_util::sync::CancellationToken::new();
-    // Progress is only logged here: the final report carries the counts the app shows.
-    let watcher = tokio::spawn(async move {
-        while let Some(event) = events_rx.recv().await {
-            if let RunEvent::Progress(progress) = event {
-                tracing::debug!(run = %progress.run_id, done = progress.done, "reply to many");
-            }
-        }
-    });
-    let result = engine.start(&plan, &events_tx, &cancel).await;
-    drop(events_tx);
-    let _ = watcher.await;
-    Some(WorkerEvent::Compose(ComposeEvent::ManyFinished {
-        id,
-        result: result.map(Box::new).map_err(|error| error.to_string()),
-    }))
 }
 
 /// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed

@@ -655,3 +655,84 @@ fn a_failed_create_keeps_the_form() {
     assert_eq!(form.fields[0].text, "主题");
     assert!(form.error.clone().unwrap().contains("403"));
 }
+
+// ----- one reply to many -----
+
+#[tokio::test]
+async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
+    use gongdan::app::bulk_edit::{BulkCommand, BulkEvent, Stage};
+    use gongdan::bulk::{Engine, Journal, RunOptions};
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let ids: Vec<u64> = sandbox.ticket_ids().into_iter().take(3).collect();
+    let state = tempfile::tempdir().unwrap();
+    let mut app = app_listing(&ids, Some(&state.path().join("drafts")));
+    // Space marks and moves down.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    assert_eq!(app.marks.ids.len(), 3);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        app.compose.composer.as_ref().unwrap().target,
+        ReplyTarget::Many(ids.clone())
+    );
+    let reply = "系统维护已完成，请重试。";
+    type_text(&mut app, reply);
+    let commands = ctrl(&mut app, 's');
+    // The draft is kept until the run is done; nothing is sent before the preview.
+    assert!(
+        commands
+            .iter()
+            .all(|c| !matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    );
+    assert!(app.compose.composer.is_none());
+    assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), Some(reply));
+    let Some(Stage::Preview { plan, summary, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage);
+    };
+    assert_eq!(plan.tickets.len(), 3);
+    assert_eq!(plan.reply.as_ref().unwrap().message, reply);
+    assert!(summary.contains("3"), "{summary}");
+    // Enter in the preview starts the run (the bulk pane's keys).
+    let commands = press(&mut app, KeyCode::Enter);
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    // The bulk worker's part: the engine, journaled, against the sandbox.
+    let engine = Engine::new(
+        client.clone(),
+        Journal::new(state.path()),
+        RunOptions::default(),
+        app.settings.bulk_target.clone(),
+    );
+    let (events, mut receiver) = tokio::sync::mpsc::channel(64);
+    let drain = tokio::spawn(async move { while receiver.recv().await.is_some() {} });
+    let report = engine
+        .start(plan, &events, &tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    drop(events);
+    drain.await.unwrap();
+    assert!(report.all_done());
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
+            id: *id,
+            result: Ok(Box::new(report)),
+        })),
+    );
+    for id in &ids {
+        assert!(
+            reply_texts(&sandbox, *id).contains(&reply.to_string()),
+            "#{id}"
+        );
+        assert_eq!(app.compose.sent[id][0].text, reply);
+    }
+    assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), None);
+    assert!(matches!(app.bulk.stage, Some(Stage::Result(_))));
+    sandbox.shutdown().await;
+}

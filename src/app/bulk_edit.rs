@@ -452,7 +452,7 @@ fn known_group_ids(app: &App) -> Vec<u64> {
     ids
 }
 
-fn form_rows(app: &App) -> Vec<FormRow> {
+pub(crate) fn form_rows(app: &App) -> Vec<FormRow> {
     let mut fields = vec![
         FormField::Status,
         FormField::Priority,

@@ -14,13 +14,12 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
-use super::keymap::Resolution;
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
     ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
-use crate::bulk::{BulkEdit, Plan, Preview, RunReport, Target};
+use crate::bulk::{BulkEdit, Plan, Preview};
 use crate::ui::i18n::{self, Msg, fill};
 
 /// How long after the last key a draft is written.
@@ -64,10 +63,6 @@ pub enum ComposerMode {
     AttachPath {
         text: String,
         cursor: usize,
-    },
-    /// Reply to many: the preview, waiting for Enter.
-    ConfirmMany {
-        status: Option<TicketStatus>,
     },
 }
 
@@ -145,20 +140,6 @@ pub struct Sending {
     pub status: Option<TicketStatus>,
 }
 
-/// A reply to many, running or finished.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ManyRun {
-    pub request: RequestId,
-    pub run_id: String,
-    pub total: usize,
-    pub done: usize,
-    pub failed: usize,
-    pub finished: bool,
-    /// The end summary, and each failure's reason.
-    pub summary: Option<String>,
-    pub failures: Vec<(u64, String)>,
-}
-
 /// The composer's and the new-ticket form's share of the state.
 #[derive(Debug, Clone, Default)]
 pub struct ComposeState {
@@ -171,11 +152,6 @@ pub struct ComposeState {
     /// Text waiting for `$VISUAL`/`$EDITOR`; the terminal loop takes it (it owns the
     /// terminal), runs the editor and answers with [`ComposeAction::ExternalEdited`].
     pub external_edit: Option<String>,
-    pub many: Option<ManyRun>,
-    /// Where runs are journaled and as what profile/host (set at start; without a state
-    /// directory a reply to many is refused rather than run unjournaled).
-    pub state_dir: Option<PathBuf>,
-    pub bulk_target: Target,
 }
 
 impl ComposeState {
@@ -192,7 +168,6 @@ impl ComposeState {
 
     pub fn busy(&self) -> bool {
         !self.sending.is_empty()
-            || self.many.as_ref().is_some_and(|m| !m.finished)
             || self
                 .new_ticket
                 .as_ref()
@@ -241,12 +216,6 @@ pub enum ComposeCommand {
         id: RequestId,
         ticket: Box<NewTicket>,
     },
-    /// The same reply to many tickets through the bulk engine (journaled in `state_dir`).
-    ReplyMany {
-        id: RequestId,
-        plan: Box<Plan>,
-        state_dir: PathBuf,
-    },
     SaveDraft {
         path: PathBuf,
         text: String,
@@ -262,7 +231,7 @@ pub enum ComposeEvent {
     Sent {
         id: RequestId,
         ticket: u64,
-        result: Result<Ticket, ApiError>,
+        result: Result<Box<Ticket>, ApiError>,
     },
     Uploaded {
         id: RequestId,
@@ -271,11 +240,7 @@ pub enum ComposeEvent {
     },
     Created {
         id: RequestId,
-        result: Result<Created, ApiError>,
-    },
-    ManyFinished {
-        id: RequestId,
-        result: Result<Box<RunReport>, String>,
+        result: Result<Box<Created>, ApiError>,
     },
     DraftFailed(String),
 }
@@ -306,11 +271,7 @@ pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
     if pane == Pane::Composer && in_window {
         return Some(Action::Compose(ComposeAction::Key(*event)));
     }
-    if let Resolution::Action(action) =
-        app.settings
-            .keymap
-            .resolve(pane, None, super::keymap::Key::from_event(event))
-    {
+    if let Some(action) = app.settings.keymap.action_in(pane, event) {
         return Some(action);
     }
     Some(Action::Compose(ComposeAction::Key(*event)))
@@ -583,13 +544,6 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
                 composer.mode = ComposerMode::AttachPath { text, cursor };
             }
         },
-        ComposerMode::ConfirmMany { status } => match key.code {
-            KeyCode::Enter => {
-                composer.mode = ComposerMode::Editing;
-                send_many(app, status, out);
-            }
-            _ => composer.mode = ComposerMode::Editing,
-        },
     }
 }
 
@@ -712,9 +666,8 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
         composer.error = Some(msg.text(lang).to_string());
         return;
     }
-    if let ReplyTarget::Many(_) = composer.target {
-        composer.mode = ComposerMode::ConfirmMany { status };
-        return;
+    if let ReplyTarget::Many(ids) = composer.target.clone() {
+        return send_many(app, ids, status, out);
     }
     let ReplyTarget::One(ticket) = composer.target else {
         return;
@@ -791,37 +744,16 @@ pub fn many_plan(
     Plan::new(
         &BulkEdit::from(change),
         &tickets,
-        app.compose.bulk_target.clone(),
+        app.settings.bulk_target.clone(),
     )
 }
 
-/// The preview of a reply to many, as the bulk pane words it.
-pub fn many_preview(app: &App, status: Option<TicketStatus>) -> Option<String> {
-    let composer = app.compose.composer.as_ref()?;
-    let ReplyTarget::Many(ids) = &composer.target else {
-        return None;
-    };
-    let plan = many_plan(app, ids, &composer.text(), Vec::new(), status);
-    let lang = match app.lang() {
-        i18n::Lang::Zh => crate::bulk::Lang::Zh,
-        i18n::Lang::En => crate::bulk::Lang::En,
-    };
-    Some(Preview::of(&plan).summary(lang))
-}
-
-fn send_many(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
-    let lang = app.lang();
+/// A reply to many goes to the bulk pane's preview, so that it has the same confirmation,
+/// gauge, result list, retry and journal as a bulk edit. The composer closes; its draft
+/// stays until the run has reached every ticket.
+fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &mut Vec<Command>) {
+    use super::bulk_edit::{Form, Stage, TagsMode, bulk_lang, form_rows, names};
     let Some(composer) = &app.compose.composer else {
-        return;
-    };
-    let ReplyTarget::Many(ids) = composer.target.clone() else {
-        return;
-    };
-    let Some(state_dir) = app.compose.state_dir.clone() else {
-        let text = Msg::ComposeNoJournal.text(lang).to_string();
-        if let Some(composer) = &mut app.compose.composer {
-            composer.error = Some(text);
-        }
         return;
     };
     let text = composer.text();
@@ -830,45 +762,57 @@ fn send_many(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>
         .iter()
         .filter_map(|a| a.token.clone())
         .collect();
-    let names = composer
-        .attachments
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
     let plan = many_plan(app, &ids, &text, tokens, status);
-    let id = app.request_id();
-    app.compose.many = Some(ManyRun {
-        request: id,
-        run_id: plan.run_id.clone(),
-        total: plan.tickets.len(),
-        done: 0,
-        failed: 0,
-        finished: false,
-        summary: None,
-        failures: Vec::new(),
-    });
-    app.compose.sending.insert(
-        id,
-        Sending {
-            target: ReplyTarget::Many(ids.clone()),
-            text,
-            attachments: names,
-            status,
+    let preview = Preview::of(&plan);
+    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
+    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    save_draft_now(app, out);
+    app.compose.composer = None;
+    let rows = form_rows(app);
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(Stage::Preview {
+        form: Form {
+            targets: ids,
+            rows,
+            selected: 0,
+            tags_mode: TagsMode::Add,
+            editing: None,
+            error: None,
         },
-    );
-    if let Some(composer) = &mut app.compose.composer {
-        composer.sending = Some(id);
+        count: plan.tickets.len(),
+        plan,
+        summary,
+        needs_typing,
+        typed: String::new(),
+        error: None,
+    });
+}
+
+/// Sees a bulk run end: a run that carried a reply records it as sent on each ticket it
+/// reached, and the reply-to-many draft goes once every ticket has it.
+pub fn bulk_event(app: &mut App, event: &super::bulk_edit::BulkEvent, out: &mut Vec<Command>) {
+    let super::bulk_edit::BulkEvent::RunDone {
+        result: Ok(report), ..
+    } = event
+    else {
+        return;
+    };
+    let Some(reply) = &report.plan.reply else {
+        return;
+    };
+    let status = report.plan.change.status.map(TicketStatus::from_code);
+    let sending = Sending {
+        target: ReplyTarget::Many(report.plan.tickets.iter().map(|t| t.id).collect()),
+        text: reply.message.clone(),
+        attachments: Vec::new(),
+        status,
+    };
+    for outcome in report.succeeded() {
+        record_sent(app, outcome.id, &sending);
     }
-    out.push(compose_command(ComposeCommand::ReplyMany {
-        id,
-        plan: Box::new(plan),
-        state_dir,
-    }));
-    notice(
-        app,
-        fill(lang, Msg::ComposeSendingMany, &[&ids.len().to_string()]),
-        false,
-    );
+    if report.all_done() && app.compose.drafts.get(&DraftKey::ReplyMany) == Some(&reply.message) {
+        forget_draft(&mut app.compose.drafts, DraftKey::ReplyMany, out);
+    }
 }
 
 /// A worker answer for the composer or the form.
@@ -957,7 +901,6 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
             }
         }
         ComposeEvent::Created { id, result } => super::new_ticket::created(app, id, result, out),
-        ComposeEvent::ManyFinished { id, result } => many_finished(app, id, result, out),
         ComposeEvent::DraftFailed(reason) => {
             notice(app, fill(lang, Msg::ComposeDraftFailed, &[&reason]), true)
         }
@@ -971,82 +914,4 @@ fn record_sent(app: &mut App, ticket: u64, sending: &Sending) {
         attachments: sending.attachments.clone(),
         status: sending.status,
     });
-}
-
-fn many_finished(
-    app: &mut App,
-    id: RequestId,
-    result: Result<Box<RunReport>, String>,
-    out: &mut Vec<Command>,
-) {
-    let lang = app.lang();
-    let Some(sending) = app.compose.sending.remove(&id) else {
-        return;
-    };
-    let open_here = app
-        .compose
-        .composer
-        .as_ref()
-        .is_some_and(|c| c.sending == Some(id));
-    match result {
-        Ok(report) => {
-            let bulk_lang = match lang {
-                i18n::Lang::Zh => crate::bulk::Lang::Zh,
-                i18n::Lang::En => crate::bulk::Lang::En,
-            };
-            let summary = report.summary(bulk_lang);
-            let failures: Vec<(u64, String)> = report
-                .failed()
-                .map(|o| (o.id, crate::text::clean(&o.error)))
-                .collect();
-            for outcome in report.succeeded() {
-                record_sent(app, outcome.id, &sending);
-                if let (Some(status), Some(known)) =
-                    (sending.status, app.tickets.get_mut(&outcome.id))
-                {
-                    known.status = Some(status);
-                }
-            }
-            if report.all_done() {
-                forget_draft(&mut app.compose.drafts, DraftKey::ReplyMany, out);
-                if open_here {
-                    app.compose.composer = None;
-                }
-            } else if let Some(composer) = &mut app.compose.composer
-                && open_here
-            {
-                composer.sending = None;
-                composer.error = Some(summary.clone());
-            }
-            if let Some(many) = &mut app.compose.many
-                && many.request == id
-            {
-                many.finished = true;
-                many.done = report.succeeded().count();
-                many.failed = failures.len();
-                many.summary = Some(summary.clone());
-                many.failures = failures;
-            }
-            notice(
-                app,
-                fill(lang, Msg::ComposeManyDone, &[&summary]),
-                !report.all_done(),
-            );
-        }
-        Err(reason) => {
-            if let Some(composer) = &mut app.compose.composer
-                && open_here
-            {
-                composer.sending = None;
-                composer.error = Some(reason.clone());
-            }
-            if let Some(many) = &mut app.compose.many
-                && many.request == id
-            {
-                many.finished = true;
-                many.summary = Some(reason.clone());
-            }
-            notice(app, fill(lang, Msg::ComposeManyFailed, &[&reason]), true);
-        }
-    }
 }

@@ -408,14 +408,14 @@ pub fn definitions() -> &'static [Definition] {
             ),
             d(
                 List,
-                "clear_marks",
+                "mark_clear",
                 Action::Marks(MarkAction::Clear),
                 Msg::KeyMarkClear,
                 &["U"],
             ),
             d(
                 List,
-                "only_marked",
+                "mark_only",
                 Action::Marks(MarkAction::OnlyMarked),
                 Msg::KeyMarkOnly,
                 &["M"],
@@ -429,7 +429,7 @@ pub fn definitions() -> &'static [Definition] {
             ),
             d(
                 List,
-                "bulk_history",
+                "history",
                 Action::Bulk(BulkAction::OpenHistory),
                 Msg::KeyHistory,
                 &["H"],
@@ -548,7 +548,7 @@ pub fn definitions() -> &'static [Definition] {
                 &["esc", "?", "q"],
             ),
         ]);
-        // The composer's and the new-ticket form's keys (every other key edits the text).
+        // The composer and the new-ticket form (every other key there edits the text).
         t.extend([
             d(
                 Composer,
@@ -892,6 +892,15 @@ impl KeyMap {
             return Resolution::Prefix;
         }
         Resolution::None
+    }
+
+    /// The action a single key press has in a pane (no sequences): for panes that take
+    /// every other key as text (the composer).
+    pub fn action_in(&self, pane: Pane, event: &KeyEvent) -> Option<Action> {
+        match self.resolve(pane, None, Key::from_event(event)) {
+            Resolution::Action(action) => Some(action),
+            _ => None,
+        }
     }
 
     /// The keys that work for an action of a pane, in the order given (fixed ones first).

@@ -583,7 +583,7 @@ fn create(app: &mut App, out: &mut Vec<Command>) {
 pub fn created(
     app: &mut App,
     id: RequestId,
-    result: Result<Created, ApiError>,
+    result: Result<Box<Created>, ApiError>,
     out: &mut Vec<Command>,
 ) {
     let lang = app.lang();

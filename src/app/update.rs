@@ -1271,8 +1271,12 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             }
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
-        WorkerEvent::Fault(event) => super::faults::event(app, event, out),
-        WorkerEvent::Bulk(event) => super::bulk_edit::worker_event(app, event, out),
         WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
+        WorkerEvent::Fault(event) => super::faults::event(app, event, out),
+        WorkerEvent::Bulk(event) => {
+            // A run that carried a reply (one reply to many) is the composer's to record.
+            super::composer::bulk_event(app, &event, out);
+            super::bulk_edit::worker_event(app, event, out)
+        }
     }
 }

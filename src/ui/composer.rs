@@ -12,11 +12,12 @@ use super::i18n::{Msg, fill, status_label};
 use super::{color, fit, reversed, width, wrap};
 use crate::api::TicketStatus;
 use crate::app::App;
-use crate::app::composer::{Composer, ComposerMode, ReplyTarget, many_preview};
+use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
 
-/// Rows the composer takes from the pane above it.
+/// Rows the composer takes from the pane above it: enough for a paragraph or two, never
+/// so many that the ticket it answers disappears.
 fn composer_height(area: Rect) -> u16 {
-    let wanted = (area.height * 45 / 100).max(8);
+    let wanted = (area.height * 45 / 100).clamp(8, 14);
     wanted.min(area.height.saturating_sub(3)).max(3)
 }
 
@@ -68,8 +69,7 @@ fn parts(composer: &Composer, area: Rect) -> Parts {
         }
     };
     let hint = take(true).unwrap_or(Rect::new(inner.x, inner.y, inner.width, 0));
-    let message =
-        take(composer.error.is_some() || matches!(composer.mode, ComposerMode::ConfirmMany { .. }));
+    let message = take(composer.error.is_some());
     let attachments = take(!composer.attachments.is_empty());
     Parts {
         editor: Rect {
@@ -137,18 +137,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, Style::default());
     }
     if let Some(row) = parts.message {
-        let (text, style) = match (&composer.mode, &composer.error) {
-            (ComposerMode::ConfirmMany { status }, _) => (
-                fill(
-                    lang,
-                    Msg::ComposeConfirmMany,
-                    &[&many_preview(app, *status).unwrap_or_default()],
-                ),
-                color(app, Color::Yellow),
-            ),
-            (_, Some(error)) => (error.clone(), color(app, Color::Red)),
-            _ => (String::new(), Style::default()),
-        };
+        let text = composer.error.clone().unwrap_or_default();
+        let style = color(app, Color::Red);
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
     }
     match &composer.mode {
@@ -164,11 +154,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             super::editor::render_line(frame, field, text, *cursor, 0, Style::default(), true);
         }
         _ => {
-            let hint = Msg::ComposeHint.text(lang);
+            let hint = app.settings.keymap.expand(Msg::ComposeHint.text(lang));
             buf.set_stringn(
                 parts.hint.x,
                 parts.hint.y,
-                fit(hint, cols),
+                fit(&hint, cols),
                 cols,
                 color(app, Color::DarkGray),
             );

@@ -41,10 +41,14 @@ pub fn display_char(c: char) -> char {
 
 /// Wraps every line at `width` cells. A row breaks after its last space when it has one
 /// (so words stay whole), otherwise between any two characters (Chinese has no spaces); a
-/// row never holds more than `width` cells and a wide character is never split. A line
-/// whose last row is exactly full gets an empty row after it, where the caret goes when it
-/// sits at the end of that line.
-pub fn wrap_lines(lines: &[String], width: usize) -> Vec<WrappedRow> {
+/// row never holds more than `width` cells and a wide character is never split. When the
+/// caret (`(line, col)` in chars) sits at the end of a line whose last row is exactly full,
+/// an empty row follows that line for the caret (where the next character will go).
+pub fn wrap_lines(
+    lines: &[String],
+    width: usize,
+    caret: Option<(usize, usize)>,
+) -> Vec<WrappedRow> {
     let width = width.max(2);
     let mut rows = Vec::new();
     for (index, line) in lines.iter().enumerate() {
@@ -86,7 +90,7 @@ pub fn wrap_lines(lines: &[String], width: usize) -> Vec<WrappedRow> {
             end: chars.len(),
             cells,
         });
-        if cells >= width {
+        if cells >= width && caret == Some((index, chars.len())) {
             rows.push(WrappedRow {
                 line: index,
                 start: chars.len(),
@@ -188,7 +192,7 @@ impl EditorView {
         height: u16,
         scroll: usize,
     ) -> Self {
-        let rows = wrap_lines(lines, usize::from(width));
+        let rows = wrap_lines(lines, usize::from(width), Some(cursor));
         let caret = caret_cell(lines, &rows, cursor);
         let scroll = scroll_to_show(scroll, caret.0, usize::from(height), rows.len());
         EditorView {
@@ -313,7 +317,7 @@ mod tests {
     #[test]
     fn chinese_wraps_by_cells_without_splitting() {
         let text = lines("您好，您的问题已经转交给技术部门处理");
-        let rows = wrap_lines(&text, 9);
+        let rows = wrap_lines(&text, 9, None);
         for row in &rows {
             assert!(row.cells <= 9, "{row:?}");
         }
@@ -326,11 +330,14 @@ mod tests {
     #[test]
     fn words_stay_whole() {
         let text = lines("hello world again");
-        let rows = wrap_lines(&text, 11);
+        let rows = wrap_lines(&text, 11, None);
         let texts: Vec<String> = rows.iter().map(|r| row_text(&text, r)).collect();
-        // The second row is exactly full: an empty row follows, for the caret at the end.
+        assert_eq!(texts, vec!["hello ", "world again"]);
+        // The second row is exactly full: with the caret at its end, an empty row follows.
+        let rows = wrap_lines(&text, 11, Some((0, 17)));
+        let texts: Vec<String> = rows.iter().map(|r| row_text(&text, r)).collect();
         assert_eq!(texts, vec!["hello ", "world again", ""]);
-        let rows = wrap_lines(&text, 12);
+        let rows = wrap_lines(&text, 12, None);
         let texts: Vec<String> = rows.iter().map(|r| row_text(&text, r)).collect();
         assert_eq!(texts, vec!["hello world ", "again"]);
     }
@@ -338,7 +345,7 @@ mod tests {
     #[test]
     fn caret_after_mixed_text_counts_cells() {
         let text = lines("ab中文c");
-        let rows = wrap_lines(&text, 40);
+        let rows = wrap_lines(&text, 40, Some((0, 5)));
         assert_eq!(caret_cell(&text, &rows, (0, 5)), (0, 7));
         assert_eq!(caret_cell(&text, &rows, (0, 3)), (0, 4));
     }
@@ -346,10 +353,11 @@ mod tests {
     #[test]
     fn caret_at_a_full_rows_end_goes_to_the_next_row() {
         let text = lines("中文中文");
-        let rows = wrap_lines(&text, 8);
+        assert_eq!(wrap_lines(&text, 8, None).len(), 1);
+        let rows = wrap_lines(&text, 8, Some((0, 4)));
         assert_eq!(rows.len(), 2);
         assert_eq!(caret_cell(&text, &rows, (0, 4)), (1, 0));
-        let rows = wrap_lines(&lines("中文中文好"), 8);
+        let rows = wrap_lines(&lines("中文中文好"), 8, None);
         assert_eq!(caret_cell(&lines("中文中文好"), &rows, (0, 4)), (1, 0));
         assert_eq!(caret_cell(&lines("中文中文好"), &rows, (0, 5)), (1, 2));
     }

@@ -224,7 +224,7 @@ messages! {
     KeyCreateTicket => "创建工单", "Create the ticket";
     ComposeTitle => "回复 #{0}", "Reply to #{0}";
     ComposeTitleMany => "回复已标记的 {0} 张工单", "Reply to the {0} marked tickets";
-    ComposeHint => "Ctrl-S 发送 · Alt-S 发送并设状态 · Ctrl-A 附件 · Ctrl-E 编辑器 · Esc 关闭", "Ctrl-S send · Alt-S send+status · Ctrl-A attach · Ctrl-E editor · Esc close";
+    ComposeHint => "{key:composer.send} 发送 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.close} 关闭", "{key:composer.send} send · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.close} close";
     ComposeAttachments => "附件：{0}", "Attached: {0}";
     ComposeUploadingMark => "（上传中）", " (uploading)";
     ComposeAttachPrompt => "附件路径：", "File to attach: ";
@@ -250,7 +250,7 @@ messages! {
     SentRepliesTitle => "本次会话发出的回复", "Replies sent in this session";
     SentReplyStatus => "并设为 {0}", "and set to {0}";
     FormTitle => "新建工单", "New ticket";
-    FormHint => "Tab/↑↓ 切换字段 · ←→ 选择 · Ctrl-S 创建 · Esc 关闭（保留草稿）", "Tab/↑↓ field · ←→ choose · Ctrl-S create · Esc close (draft kept)";
+    FormHint => "Tab/↑↓ 切换字段 · ←→ 选择 · {key:new_ticket.create} 创建 · {key:new_ticket.close} 关闭（保留草稿）", "Tab/↑↓ field · ←→ choose · {key:new_ticket.create} create · {key:new_ticket.close} close (draft kept)";
     FormSubject => "标题", "Subject";
     FormContactId => "联系人编号", "Contact id";
     FormMobile => "或手机号", "or mobile";

@@ -172,7 +172,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     buf.set_stringn(
         parts.hint.x,
         parts.hint.y,
-        fit(Msg::FormHint.text(lang), cols),
+        fit(&app.settings.keymap.expand(Msg::FormHint.text(lang)), cols),
         cols,
         color(app, Color::DarkGray),
     );
