@@ -623,7 +623,7 @@ impl KeyMap {
     }
 
     /// The action of a key (or of a pending first key and this one) in a pane.
-    fn resolve(&self, pane: Pane, pending: Option<Key>, key: Key) -> Resolution {
+    pub fn resolve(&self, pane: Pane, pending: Option<Key>, key: Key) -> Resolution {
         let Some(map) = self.panes.get(&pane) else {
             return Resolution::None;
         };
@@ -779,7 +779,7 @@ fn action_of(slot: &Slot) -> Action {
 
 // Built and matched at once, one key at a time: the size does not matter.
 #[allow(clippy::large_enum_variant)]
-enum Resolution {
+pub enum Resolution {
     Action(Action),
     /// The first key of a sequence: wait for the second.
     Prefix,

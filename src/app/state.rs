@@ -666,9 +666,9 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
-            || self.compose.busy()
             || self.marks.fetch.is_some()
             || self.bulk.running().is_some()
+            || self.compose.busy()
     }
 
     pub(crate) fn request_id(&mut self) -> RequestId {
