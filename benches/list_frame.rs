@@ -16,7 +16,9 @@ const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("list_frame_120x40");
-    group.sample_size(20).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(3));
     for n in SIZES {
         let mut app = loaded_app(synthetic_tickets(n), Lang::En, 120, 40);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");

@@ -87,7 +87,9 @@ pub fn draw_console<B>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::E
 where
     B: ratatui::backend::Backend,
 {
-    terminal.draw(|frame| crate::ui::draw(frame, app)).map(|_| ())
+    terminal
+        .draw(|frame| crate::ui::draw(frame, app))
+        .map(|_| ())
 }
 
 /// The baseline: ratatui's stock `Table` given a row for every ticket, as a naive list
@@ -173,7 +175,31 @@ pub fn bytes_terminal(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyBytes {
     pub key: usize,
+    /// Of `key`, the bytes spent in cursor moves (`ESC [ row ; col H`): ratatui's crossterm
+    /// backend moves the cursor again after every wide (CJK) glyph.
+    pub key_moves: usize,
     pub full_redraw: usize,
+}
+
+/// Bytes in `ESC [ digits ; digits H` sequences.
+pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'H' {
+                total += j + 1 - i;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    total
 }
 
 /// Bytes the terminal gets for `action` on `app` after a first full frame, and for drawing
@@ -184,11 +210,17 @@ pub fn bytes_for_action(app: &mut App, action: Action) -> io::Result<KeyBytes> {
     writer.take();
     let _ = update(app, action);
     draw_console(&mut terminal, app)?;
-    let key = writer.take().len();
+    let written = writer.take();
+    let key = written.len();
+    let key_moves = cursor_move_bytes(&written);
     let (mut fresh, fresh_writer) = bytes_terminal(app.width, app.height)?;
     draw_console(&mut fresh, app)?;
     let full_redraw = fresh_writer.take().len();
-    Ok(KeyBytes { key, full_redraw })
+    Ok(KeyBytes {
+        key,
+        key_moves,
+        full_redraw,
+    })
 }
 
 /// One page of `n` tickets in the live shapes: numbers as strings, live-only fields, a

@@ -85,7 +85,10 @@ fn rows_are_built_once_and_again_only_when_the_ticket_changes() {
 }
 
 fn key(c: char) -> std::io::Result<Event> {
-    Ok(Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
+    Ok(Event::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::NONE,
+    )))
 }
 
 #[tokio::test]
@@ -189,7 +192,13 @@ async fn duplicate_fetches_in_flight_are_sent_once() {
             .unwrap();
         match &event {
             WorkerEvent::Page { id, result } => {
-                let ids: Vec<u64> = result.as_ref().unwrap().items.iter().map(|t| t.id).collect();
+                let ids: Vec<u64> = result
+                    .as_ref()
+                    .unwrap()
+                    .items
+                    .iter()
+                    .map(|t| t.id)
+                    .collect();
                 if id.0 <= 2 {
                     page_two.push(ids);
                 }
@@ -207,9 +216,17 @@ async fn duplicate_fetches_in_flight_are_sent_once() {
         }
     }
     answered.sort();
-    assert_eq!(answered, vec![1, 2, 3, 4, 5, 6, 7], "every request answered");
+    assert_eq!(
+        answered,
+        vec![1, 2, 3, 4, 5, 6, 7],
+        "every request answered"
+    );
     assert_eq!(page_two[0], page_two[1], "both got the same page");
-    assert_eq!(sandbox.request_count(Route::List), 2, "pages 2 and 3, once each");
+    assert_eq!(
+        sandbox.request_count(Route::List),
+        2,
+        "pages 2 and 3, once each"
+    );
     assert_eq!(sandbox.request_count(Route::Supports), 1);
     assert_eq!(sandbox.request_count(Route::ShowMany), 1);
 

@@ -182,7 +182,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             buf.set_line(body.x + GUTTER as u16, y, &cached.line, cells_width);
         }
         if selected {
-            buf.set_style(Rect::new(body.x, y, body.width, 1), super::reversed());
+            // Reverse video on the cursor and the id only: moving the selection then
+            // rewrites a dozen cells of two rows, not two whole rows of coloured CJK text
+            // (about 70 bytes per `j` instead of 400 over SSH).
+            let id_width = cols.first().map_or(0, |(_, w)| *w);
+            let highlight = (GUTTER + id_width).min(usize::from(body.width)) as u16;
+            buf.set_style(Rect::new(body.x, y, highlight, 1), super::reversed());
         }
     }
 }
