@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::{Action, App, Settings, update};
+use crate::term_backend::WideAwareBackend;
 use crate::ui::i18n::Lang;
 
 /// The clock the fixtures are built against.
@@ -155,15 +156,15 @@ impl SharedWriter {
     }
 }
 
-/// A real crossterm terminal of a fixed size over an in-memory writer: the exact bytes of
+/// The console's backend over an in-memory writer.
+pub type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;
+
+/// A real crossterm terminal (as the console sets it up) of a fixed size over an in-memory writer: the exact bytes of
 /// each frame, with no size or cursor query.
-pub fn bytes_terminal(
-    width: u16,
-    height: u16,
-) -> io::Result<(Terminal<CrosstermBackend<SharedWriter>>, SharedWriter)> {
+pub fn bytes_terminal(width: u16, height: u16) -> io::Result<(BytesTerminal, SharedWriter)> {
     let writer = SharedWriter::default();
     let terminal = Terminal::with_options(
-        CrosstermBackend::new(writer.clone()),
+        WideAwareBackend::new(CrosstermBackend::new(writer.clone())),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         },

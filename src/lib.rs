@@ -19,6 +19,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod sandbox;
+pub mod term_backend;
 pub mod text;
 pub mod tui;
 pub mod ui;
