@@ -6,7 +6,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 #[command(
     name = "gongdan",
     version,
-    about = "A terminal console for the 帮我吧 (Bangwo8) helpdesk"
+    about = "A terminal console for the 帮我吧 (Bangwo8) helpdesk",
+    after_help = crate::script::EXIT_CODES_HELP
 )]
 pub struct Cli {
     /// Start a sandbox server in-process with seeded data and open the console on it.
@@ -102,4 +103,18 @@ pub enum Command {
     Sandbox(crate::sandbox::SandboxArgs),
     /// Show where the config is (`config path`) or check it end to end (`config check`).
     Config(crate::config::ConfigArgs),
+    /// List, search, show, update and create tickets, for scripts (table, --json, --ids).
+    Tickets(crate::script::TicketsArgs),
+    /// List past bulk runs, newest first (the console's and the scripts').
+    History(crate::script::HistoryArgs),
+    /// Put back what a run changed (except tickets changed again since).
+    Undo(crate::script::UndoArgs),
+    /// Finish an interrupted or cancelled run (nothing is applied twice).
+    Resume(crate::script::ResumeArgs),
+    /// Send the failed tickets of a run again, as a new run.
+    Retry(crate::script::RetryArgs),
+    /// Print shell completions (bash, zsh or fish).
+    Completions(crate::script::CompletionsArgs),
+    /// Print the man page (roff), or write every page into a directory.
+    Man(crate::script::ManArgs),
 }

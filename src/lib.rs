@@ -8,6 +8,7 @@
 //! - [`console`] / [`tui`]: starting the console; the terminal and the event loop.
 //! - [`worker`]: the background task that owns all network I/O.
 //! - [`config`]: configuration, profiles and credentials.
+//! - [`script`]: the commands for scripts (`tickets`, `history`, `undo`, `resume`, ...).
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
 
 pub mod api;
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod sandbox;
+pub mod script;
 pub mod term_backend;
 pub mod text;
 pub mod tui;

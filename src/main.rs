@@ -2,7 +2,18 @@ use clap::Parser;
 use gongdan::cli::{Cli, Command};
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit with 1 (the documented code), help and version with 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() {
+                std::process::ExitCode::from(1)
+            } else {
+                std::process::ExitCode::SUCCESS
+            };
+        }
+    };
     let resolve_options = gongdan::config::ResolveOptions::from_cli(&cli);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
@@ -13,15 +24,21 @@ fn main() -> std::process::ExitCode {
     };
     let result = runtime.block_on(async {
         match cli.command {
-            Some(Command::Sandbox(args)) => gongdan::sandbox::run(args).await,
+            Some(Command::Sandbox(args)) => gongdan::sandbox::run(args).await.map(|()| None),
             Some(Command::Config(args)) => gongdan::config::run_command(args, resolve_options)
                 .await
+                .map(|()| None)
                 .map_err(Into::into),
-            None => gongdan::console::run(cli, resolve_options).await,
+            None => gongdan::console::run(cli, resolve_options)
+                .await
+                .map(|()| None),
+            // The script commands answer their own exit code (listed in --help).
+            Some(command) => Ok(Some(gongdan::script::run(command, resolve_options).await)),
         }
     });
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(Some(code)) => code,
+        Ok(None) => std::process::ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("gongdan: {err}");
             std::process::ExitCode::FAILURE

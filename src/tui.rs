@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -12,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
+use crate::app::composer::ComposeAction;
 use crate::app::keymap::action_for_key;
 use crate::app::{Action, App, Command, WorkerEvent, update};
 
@@ -152,8 +154,79 @@ where
             }
             _ = &mut shutdown => break,
         }
+        // Ctrl-E in the composer: the loop owns the terminal, so it runs the editor.
+        if let Some(text) = app.compose.external_edit.take() {
+            let result = suspend_for_editor(terminal, &mut events, &text);
+            dispatch(
+                app,
+                Action::Compose(ComposeAction::ExternalEdited(result)),
+                &mut outputs,
+            );
+        }
     }
     Ok(stats)
+}
+
+/// While set, [`ConsoleEvents`] drops its reader so that an external editor gets the keys.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+
+/// The terminal's events, with a reader that can be let go while `$EDITOR` runs (crossterm's
+/// reader thread would otherwise take the editor's keys).
+#[derive(Default)]
+pub struct ConsoleEvents {
+    inner: Option<crossterm::event::EventStream>,
+}
+
+impl ConsoleEvents {
+    pub fn new() -> Self {
+        ConsoleEvents::default()
+    }
+}
+
+impl Stream for ConsoleEvents {
+    type Item = io::Result<Event>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if INPUT_PAUSED.load(Ordering::SeqCst) {
+            // Dropping the stream stops its reader thread.
+            self.inner = None;
+            return std::task::Poll::Pending;
+        }
+        let inner = self
+            .inner
+            .get_or_insert_with(crossterm::event::EventStream::new);
+        inner.poll_next_unpin(cx)
+    }
+}
+
+/// Leaves raw mode and the alternate screen, runs `$VISUAL`/`$EDITOR` on the text, and
+/// puts the terminal back; answers the edited text or why it failed.
+fn suspend_for_editor<B, E>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    text: &str,
+) -> Result<String, String>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    // One poll lets a ConsoleEvents drop its reader before the editor starts.
+    let _ = events.next().now_or_never();
+    restore_terminal();
+    let result = crate::ui::composer::run_external_editor(text);
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableMouseCapture
+    );
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+    let _ = terminal.clear();
+    result
 }
 
 /// Puts the terminal back: raw mode off, main screen, mouse released, cursor shown.

@@ -6,15 +6,26 @@
 //! asked for again while the same read is in flight (same page of the same query, same
 //! show, same lookup) is not sent twice: the one answer goes to both requests.
 
+mod bulk;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::api::{ApiError, Client, ListScope, TicketChange};
+use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
+use crate::app::composer::{ComposeCommand, ComposeEvent};
+use crate::app::drafts;
+use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use crate::config::Secret;
 
-/// Starts the worker. It ends when the command sender is dropped.
+pub use bulk::BulkSetup;
+
+/// Starts the worker. It ends when the command sender is dropped. A worker started this
+/// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
+/// [`spawn_with_config`] for that.
 pub fn spawn(
     client: Client,
     concurrency: usize,
@@ -22,21 +33,89 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    start(client, None, concurrency, setup)
+}
+
+/// [`spawn`], with where and how bulk runs are journaled and sent.
+pub fn spawn_with_bulk(
+    client: Client,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
+    start(client, None, concurrency, setup)
+}
+
+/// Starts the worker with the configuration its client came from, so that a new password
+/// (after a 401 mid-session) rebuilds the client. Bulk runs as [`spawn_with_bulk`], or as
+/// [`spawn`] when `setup` is `None`.
+pub fn spawn_with_config(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
+    let client = Client::new(config.clone())?;
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
+    Ok(start(client, Some(config), concurrency, setup))
+}
+
+fn start(
+    client: Client,
+    config: Option<ClientConfig>,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone());
+    tokio::spawn(run(
+        client,
+        config,
+        concurrency,
+        (bulk, setup),
+        command_rx,
+        event_tx,
+    ));
     (command_tx, event_rx)
 }
 
 async fn run(
-    client: Client,
+    mut client: Client,
+    mut config: Option<ClientConfig>,
     concurrency: usize,
+    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
     let in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
+        if let Command::SignIn { secret } = command {
+            // Commands are taken in order: everything sent after this uses the new client.
+            let result = rebuild(config.as_mut(), &secret).map(|new| {
+                bulk = bulk.with_client(new.clone(), setup.clone());
+                client = new;
+            });
+            let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
+            continue;
+        }
+        // Bulk work has its own concurrency (the engine's) and may run for long.
+        if let Command::Bulk(command) = command {
+            bulk.handle(command, events.clone());
+            continue;
+        }
         let key = FetchKey::of(&command);
         if let (Some(key), Some(id)) = (&key, command.request_id())
             && join_in_flight(&in_flight, key, id)
@@ -44,7 +123,12 @@ async fn run(
             // The same fetch is already running: its answer goes to this request too.
             continue;
         }
-        let client = client.clone();
+        let client = match command.request_id() {
+            Some(id) => client
+                .clone()
+                .with_retry_observer(retry_observer(id, events.clone())),
+            None => client.clone(),
+        };
         let events = events.clone();
         let permits = permits.clone();
         let in_flight = in_flight.clone();
@@ -144,8 +228,36 @@ impl Answering for WorkerEvent {
                 key,
                 result,
             },
+            // Only reads are merged; they answer with the variants above.
+            other => other,
         }
     }
+}
+
+/// Tells the app before each retry of request `id`, so the status line can say
+/// "retrying in 4 s".
+fn retry_observer(id: RequestId, events: mpsc::UnboundedSender<WorkerEvent>) -> RetryObserver {
+    Arc::new(move |error: &ApiError, delay: Duration| {
+        let _ = events.send(WorkerEvent::Fault(FaultEvent::Retrying {
+            id,
+            error: error.clone(),
+            delay,
+        }));
+    })
+}
+
+/// A client with the new password or secret in place of the old one.
+fn rebuild(config: Option<&mut ClientConfig>, secret: &Secret) -> Result<Client, ApiError> {
+    let Some(config) = config else {
+        return Err(ApiError::Config(
+            "this console cannot sign in again: restart it".into(),
+        ));
+    };
+    match &mut config.auth {
+        Auth::Basic { password, .. } => *password = secret.expose().to_string(),
+        Auth::Token { secret: old, .. } => *old = secret.expose().to_string(),
+    }
+    Client::new(config.clone())
 }
 
 /// Runs one command against the client.
@@ -184,9 +296,97 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one.
-        Command::Copy(_) => return None,
+        // The terminal loop does this one; `run` does sign-in; bulk commands go to
+        // `bulk::BulkWorker`.
+        Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
+        Command::Compose(command) => return compose(client, command).await,
     })
+}
+
+/// The composer's and the new-ticket form's commands.
+async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
+    let event = match command {
+        ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
+            id,
+            ticket,
+            result: client.update(ticket, &change).await,
+        },
+        ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
+            id,
+            result: upload(client, &path).await,
+        },
+        ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
+            id,
+            result: client.create(&ticket).await,
+        },
+        ComposeCommand::ReplyMany {
+            id,
+            plan,
+            state_dir,
+        } => return reply_many(client, id, *plan, state_dir).await,
+        ComposeCommand::SaveDraft { path, text } => {
+            let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
+            match saved {
+                Ok(Ok(())) => return None,
+                Ok(Err(error)) => ComposeEvent::DraftFailed(error.to_string()),
+                Err(error) => ComposeEvent::DraftFailed(error.to_string()),
+            }
+        }
+        ComposeCommand::DeleteDraft { path } => {
+            let _ = tokio::task::spawn_blocking(move || drafts::delete(&path)).await;
+            return None;
+        }
+    };
+    Some(WorkerEvent::Compose(event))
+}
+
+/// Reads a file and uploads it; a file that cannot be read is said in plain words.
+async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
+    let bytes = tokio::fs::read(path)
+        .await
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a file", path.display()))?;
+    client
+        .upload(&name, bytes, None)
+        .await
+        .map_err(|error| error.to_string())
+}
+
+/// The same reply to many tickets through the bulk engine (journaled like a bulk edit).
+/// Progress goes to the app as the engine reports it; the worker's channel carries it.
+async fn reply_many(
+    client: &Client,
+    id: crate::app::RequestId,
+    plan: crate::bulk::Plan,
+    state_dir: std::path::PathBuf,
+) -> Option<WorkerEvent> {
+    use crate::bulk::{Engine, Journal, RunEvent, RunOptions};
+    let engine = Engine::new(
+        client.clone(),
+        Journal::new(state_dir),
+        RunOptions::default(),
+        plan.target.clone(),
+    );
+    let (events_tx, mut events_rx) = tokio::sync::mpsc::channel(64);
+    let cancel = tokio_util::sync::CancellationToken::new();
+    // Progress is only logged here: the final report carries the counts the app shows.
+    let watcher = tokio::spawn(async move {
+        while let Some(event) = events_rx.recv().await {
+            if let RunEvent::Progress(progress) = event {
+                tracing::debug!(run = %progress.run_id, done = progress.done, "reply to many");
+            }
+        }
+    });
+    let result = engine.start(&plan, &events_tx, &cancel).await;
+    drop(events_tx);
+    let _ = watcher.await;
+    Some(WorkerEvent::Compose(ComposeEvent::ManyFinished {
+        id,
+        result: result.map(Box::new).map_err(|error| error.to_string()),
+    }))
 }
 
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {

@@ -1,0 +1,558 @@
+//! `gongdan history`, `undo RUN` and `resume RUN`, and what every bulk run of the script
+//! commands shares: the confirmation, the progress bar, the report and its exit code.
+
+use std::future::Future;
+use std::io::{BufRead, BufReader, Write};
+
+use clap::Args;
+use serde::Serialize;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::{Exit, ScriptError, Settings, stderr_is_terminal};
+use crate::bulk::{
+    BulkError, FieldKind, Lang, Names, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, TicketOutcome, retry_failed,
+};
+use crate::config::ResolveOptions;
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct HistoryArgs {
+    /// One JSON object per run and line.
+    #[arg(long, conflicts_with = "ids")]
+    pub json: bool,
+    /// Only the run ids, newest first.
+    #[arg(long)]
+    pub ids: bool,
+    /// At most this many runs (newest first).
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct UndoArgs {
+    /// The run to put back (see `gongdan history`).
+    pub run: String,
+    /// Print what would be put back and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Do not ask for confirmation above the threshold (needed without a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print each ticket's outcome as a JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct ResumeArgs {
+    /// The interrupted or cancelled run to finish (see `gongdan history`).
+    pub run: String,
+    /// Print each ticket's outcome as a JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(after_help = super::EXIT_CODES_HELP)]
+pub struct RetryArgs {
+    /// The run whose failed tickets to send again (a new run, journaled and undoable).
+    pub run: String,
+    /// Do not ask for confirmation above the threshold (needed without a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print each ticket's outcome as a JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One run as `history --json` prints it.
+#[derive(Debug, Serialize)]
+struct RunView {
+    run: String,
+    created: String,
+    kind: &'static str,
+    of: Option<String>,
+    state: &'static str,
+    undone_by: Option<String>,
+    total: usize,
+    succeeded: usize,
+    failed: usize,
+    left: usize,
+    resumable: bool,
+    profile: String,
+    base_url: String,
+    summary: String,
+}
+
+pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    // Listing reads the journal only: no password is needed.
+    let journal = crate::bulk::Journal::new(crate::config::state_dir()?);
+    let history = journal.list();
+    for problem in &history.problems {
+        eprintln!("gongdan: warning: {problem}");
+    }
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let mut out = std::io::stdout().lock();
+    let write = |out: &mut std::io::StdoutLock<'_>, line: String| {
+        writeln!(out, "{line}").map_err(super::write_error)
+    };
+    for run in history.runs.iter().take(limit) {
+        if args.ids {
+            write(&mut out, run.run_id.clone())?;
+        } else if args.json {
+            let (kind, of) = match &run.kind {
+                RunKind::Change => ("change", None),
+                RunKind::Retry { of } => ("retry", Some(of.clone())),
+                RunKind::Undo { of } => ("undo", Some(of.clone())),
+            };
+            let (state, undone_by) = match &run.state {
+                RunState::NotStarted => ("not_started", None),
+                RunState::Complete => ("complete", None),
+                RunState::Cancelled => ("cancelled", None),
+                RunState::Interrupted => ("interrupted", None),
+                RunState::Undone { by } => ("undone", Some(by.clone())),
+            };
+            let view = RunView {
+                run: run.run_id.clone(),
+                created: run.created.to_rfc3339(),
+                kind,
+                of,
+                state,
+                undone_by,
+                total: run.total,
+                succeeded: run.succeeded,
+                failed: run.failed,
+                left: run.left,
+                resumable: run.resumable(),
+                profile: run.plan.target.profile.clone(),
+                base_url: run.plan.target.base_url.clone(),
+                summary: run.summary(Lang::En),
+            };
+            let line = serde_json::to_string(&view)
+                .map_err(|e| super::write_error(std::io::Error::other(e)))?;
+            write(&mut out, line)?;
+        } else {
+            let created = run
+                .created
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M");
+            write(
+                &mut out,
+                format!("{}  {created}  {}", run.run_id, run.summary(settings.lang)),
+            )?;
+        }
+    }
+    Ok(Exit::Done)
+}
+
+pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let plan = engine.plan_undo(&args.run).await?;
+    let preview = Preview::of(&plan);
+    let names = names_for(engine.api(), &plan).await;
+    let summary = preview.summary_with(settings.lang, &names);
+    let left_alone: Vec<TicketOutcome> = plan
+        .excluded
+        .iter()
+        .map(|ticket| TicketOutcome {
+            id: ticket.id,
+            success: false,
+            error: ticket.reason.describe(settings.lang).to_string(),
+        })
+        .collect();
+    if args.dry_run {
+        println!("{summary}");
+        for ticket in &left_alone {
+            println!("  {}: {}", ticket.id, ticket.error);
+        }
+        return Ok(Exit::Done);
+    }
+    eprintln!("{summary}");
+    if plan.tickets.is_empty() {
+        for ticket in &left_alone {
+            println!("{}: {}", ticket.id, ticket.error);
+        }
+        return Ok(if left_alone.is_empty() {
+            Exit::Done
+        } else {
+            Exit::Partial
+        });
+    }
+    confirm(
+        &preview,
+        settings.resolved.ui.bulk_confirm_threshold,
+        args.yes,
+        settings.lang,
+    )?;
+    let report = drive(settings.lang, |events, cancel| async move {
+        engine.start(&plan, &events, &cancel).await
+    })
+    .await?;
+    print_report(&report, &left_alone, settings.lang, args.json)
+}
+
+pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let run = args.run.clone();
+    let report = drive(settings.lang, |events, cancel| async move {
+        engine.resume(&run, &events, &cancel).await
+    })
+    .await?;
+    print_report(&report, &[], settings.lang, args.json)
+}
+
+pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let earlier = engine.report(&args.run)?;
+    let Some(plan) = retry_failed(&earlier) else {
+        println!(
+            "{}",
+            match settings.lang {
+                Lang::Zh => format!("批次 {} 没有失败的工单", args.run),
+                Lang::En => format!("run {} has no failed tickets", args.run),
+            }
+        );
+        return Ok(Exit::Done);
+    };
+    let preview = Preview::of(&plan);
+    let names = names_for(engine.api(), &plan).await;
+    eprintln!("{}", preview.summary_with(settings.lang, &names));
+    confirm(
+        &preview,
+        settings.resolved.ui.bulk_confirm_threshold,
+        args.yes,
+        settings.lang,
+    )?;
+    let report = drive(settings.lang, |events, cancel| async move {
+        engine.start(&plan, &events, &cancel).await
+    })
+    .await?;
+    print_report(&report, &[], settings.lang, args.json)
+}
+
+/// Names for the preview's ids (agents, groups, custom fields), as far as the account may
+/// read them; an id without a name is shown as `#id`.
+pub async fn names_for(client: &crate::api::Client, plan: &crate::bulk::Plan) -> Names {
+    let kinds = plan.kinds();
+    let mut names = Names::default();
+    let wants = |kind: &FieldKind| kinds.contains(kind);
+    if wants(&FieldKind::Assignee) || wants(&FieldKind::Group) || wants(&FieldKind::CcUsers) {
+        if let Ok(agents) = client.agents().await {
+            if wants(&FieldKind::Group) {
+                let mut group_ids: Vec<u64> = agents
+                    .iter()
+                    .flat_map(|a| a.group_ids.iter().copied())
+                    .collect();
+                group_ids.sort_unstable();
+                group_ids.dedup();
+                for id in group_ids {
+                    if let Ok(group) = client.group(id).await {
+                        names.groups.insert(id, group.name);
+                    }
+                }
+            }
+            names.agents = agents.into_iter().map(|a| (a.id, a.name)).collect();
+        }
+    }
+    if kinds
+        .iter()
+        .any(|k| matches!(k, FieldKind::Custom(_) | FieldKind::Table(_)))
+        && let Ok(fields) = client.ticket_fields().await
+    {
+        names.fields = fields.into_iter().map(|f| (f.key, f.name)).collect();
+    }
+    names
+}
+
+/// Above the threshold, the user types the number of tickets on the terminal (as in the
+/// console); without a terminal only `--yes` goes ahead.
+pub fn confirm(
+    preview: &Preview,
+    threshold: usize,
+    yes: bool,
+    lang: Lang,
+) -> Result<(), ScriptError> {
+    if yes || !preview.needs_typed_confirmation(threshold) {
+        return Ok(());
+    }
+    let count = preview.to_change;
+    let refuse = |why: &str| {
+        ScriptError::Usage(match lang {
+            Lang::Zh => format!(
+                "{count} 张工单超过确认阈值（{threshold}）{why}：确认请加 --yes；未发送任何修改"
+            ),
+            Lang::En => format!(
+                "{count} tickets is above the confirmation threshold ({threshold}){why}: \
+                 pass --yes to go ahead; nothing was sent"
+            ),
+        })
+    };
+    // Standard input may carry the ids: ask on the terminal itself.
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty");
+    let (Ok(tty), true) = (tty, stderr_is_terminal()) else {
+        return Err(refuse(match lang {
+            Lang::Zh => "，且没有终端可询问",
+            Lang::En => " and there is no terminal to ask",
+        }));
+    };
+    let mut writer = &tty;
+    let question = match lang {
+        Lang::Zh => format!("输入 {count} 以修改 {count} 张工单："),
+        Lang::En => format!("Type {count} to change {count} tickets: "),
+    };
+    let _ = writer.write_all(question.as_bytes());
+    let _ = writer.flush();
+    let mut answer = String::new();
+    BufReader::new(&tty)
+        .read_line(&mut answer)
+        .map_err(|e| ScriptError::Io(format!("cannot read the answer: {e}")))?;
+    if answer.trim() == count.to_string() {
+        Ok(())
+    } else {
+        Err(refuse(match lang {
+            Lang::Zh => "，未确认",
+            Lang::En => ", not confirmed",
+        }))
+    }
+}
+
+/// Runs a bulk operation with its events drawn as a progress bar on standard error (when
+/// it is a terminal) and Ctrl-C cancelling it (calls in flight finish, the rest is left
+/// for `resume`).
+pub async fn drive<F, Fut>(lang: Lang, run: F) -> Result<RunReport, ScriptError>
+where
+    F: FnOnce(mpsc::Sender<RunEvent>, CancellationToken) -> Fut,
+    Fut: Future<Output = Result<RunReport, BulkError>>,
+{
+    let (events, mut receiver) = mpsc::channel::<RunEvent>(64);
+    let cancel = CancellationToken::new();
+    let bar = stderr_is_terminal();
+    let watcher = tokio::spawn(async move {
+        while let Some(event) = receiver.recv().await {
+            show_event(&event, bar, lang);
+        }
+    });
+    let on_interrupt = {
+        let cancel = cancel.clone();
+        // Registered before the run starts, so that an early Ctrl-C is not lost.
+        #[cfg(unix)]
+        let mut interrupt =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+                .map_err(|e| ScriptError::Io(format!("cannot listen for Ctrl-C: {e}")))?;
+        tokio::spawn(async move {
+            #[cfg(unix)]
+            let interrupted = interrupt.recv().await.is_some();
+            #[cfg(not(unix))]
+            let interrupted = tokio::signal::ctrl_c().await.is_ok();
+            if interrupted {
+                cancel.cancel();
+            }
+        })
+    };
+    let result = run(events, cancel).await;
+    on_interrupt.abort();
+    let _ = watcher.await;
+    Ok(result?)
+}
+
+fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
+    let mut err = std::io::stderr().lock();
+    match event {
+        RunEvent::Started(progress) => {
+            let _ = writeln!(
+                err,
+                "{}",
+                match lang {
+                    Lang::Zh => format!("批次 {}", progress.run_id),
+                    Lang::En => format!("run {}", progress.run_id),
+                }
+            );
+            if bar {
+                let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
+            }
+        }
+        RunEvent::Checking { tickets, .. } => {
+            let _ = writeln!(
+                err,
+                "{}",
+                match lang {
+                    Lang::Zh => format!("检查中断时发送中的 {tickets} 张工单…"),
+                    Lang::En => format!("checking {tickets} tickets that were in flight…"),
+                }
+            );
+        }
+        RunEvent::Progress(progress) if bar => {
+            let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
+        }
+        RunEvent::Progress(_) => {}
+        RunEvent::CallFailed {
+            call,
+            tickets,
+            reason,
+            ..
+        } => {
+            if bar {
+                let _ = write!(err, "\r\x1b[2K");
+            }
+            let _ = writeln!(
+                err,
+                "{}",
+                match lang {
+                    Lang::Zh => format!("第 {call} 次调用失败（{tickets} 张）：{reason}"),
+                    Lang::En => format!("call {call} failed ({tickets} tickets): {reason}"),
+                }
+            );
+        }
+        RunEvent::Finished(progress) => {
+            if bar {
+                let _ = writeln!(err, "\r\x1b[2K{}", bar_line(progress));
+            }
+        }
+    }
+    let _ = err.flush();
+}
+
+/// `[#########...........] 120/300  2 failed  ~12 s left`
+fn bar_line(progress: &RunProgress) -> String {
+    const CELLS: usize = 24;
+    let total = progress.done + progress.failed + progress.left;
+    let finished = progress.done + progress.failed;
+    let filled = (finished * CELLS).checked_div(total).unwrap_or(CELLS);
+    let mut line = format!(
+        "[{}{}] {finished}/{total}",
+        "#".repeat(filled),
+        ".".repeat(CELLS - filled)
+    );
+    if progress.failed > 0 {
+        line.push_str(&format!("  {} failed", progress.failed));
+    }
+    if let Some(eta) = progress.eta
+        && progress.left > 0
+    {
+        line.push_str(&format!("  ~{} s left", eta.as_secs().max(1)));
+    }
+    line
+}
+
+/// One ticket's outcome as `--json` prints it.
+#[derive(Debug, Serialize)]
+struct OutcomeView<'a> {
+    run: &'a str,
+    id: u64,
+    /// `done`, `failed`, `not_sent` or `skipped` (left out before the run).
+    result: &'static str,
+    error: &'a str,
+}
+
+/// Prints a run's summary and every ticket that did not succeed, and answers the exit
+/// code: 0 when every ticket succeeded, 4 when any failed, was not sent, or (`extra`) was
+/// left out before the run.
+pub fn print_report(
+    report: &RunReport,
+    extra: &[TicketOutcome],
+    lang: Lang,
+    json: bool,
+) -> Result<Exit, ScriptError> {
+    let run_id = report.run_id();
+    let mut out = std::io::stdout().lock();
+    let io = super::write_error;
+    if json {
+        let mut line = |id: u64, result: &'static str, error: &str| {
+            let view = OutcomeView {
+                run: run_id,
+                id,
+                result,
+                error,
+            };
+            let text = serde_json::to_string(&view).map_err(|e| io(std::io::Error::other(e)))?;
+            writeln!(out, "{text}").map_err(io)
+        };
+        for outcome in &report.outcomes {
+            let result = if outcome.success { "done" } else { "failed" };
+            line(outcome.id, result, &outcome.error)?;
+        }
+        for id in &report.not_sent {
+            line(*id, "not_sent", "")?;
+        }
+        for outcome in extra {
+            line(outcome.id, "skipped", &outcome.error)?;
+        }
+    } else {
+        let head = match lang {
+            Lang::Zh => format!("批次 {run_id}：{}", report.summary(lang)),
+            Lang::En => format!("run {run_id}: {}", report.summary(lang)),
+        };
+        writeln!(out, "{head}").map_err(io)?;
+        let failed_word = match lang {
+            Lang::Zh => "失败",
+            Lang::En => "failed",
+        };
+        for outcome in report.failed().chain(extra) {
+            // The reason may be the server's text: one clean line.
+            let reason = crate::text::clean_line(&outcome.error);
+            writeln!(out, "{failed_word} {}: {reason}", outcome.id).map_err(io)?;
+        }
+        if !report.not_sent.is_empty() {
+            let ids: Vec<String> = report.not_sent.iter().map(u64::to_string).collect();
+            let label = match lang {
+                Lang::Zh => "未发送",
+                Lang::En => "not sent",
+            };
+            writeln!(out, "{label}: {}", ids.join(" ")).map_err(io)?;
+        }
+    }
+    out.flush().map_err(io)?;
+    drop(out);
+    let plan = &report.plan;
+    if !report.not_sent.is_empty() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("继续：gongdan resume {run_id}"),
+                Lang::En => format!("finish with: gongdan resume {run_id}"),
+            }
+        );
+    } else if report.failed().next().is_some() {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("重试失败的工单：gongdan retry {run_id}"),
+                Lang::En => format!("retry the failed tickets with: gongdan retry {run_id}"),
+            }
+        );
+    }
+    // Undo needs the values from before (admins' runs); an undo is not undone again.
+    let undoable = plan
+        .tickets
+        .iter()
+        .any(|t| t.previous.has_all(&plan.target_of(t).kinds()) && !plan.target_of(t).is_empty());
+    if undoable && report.succeeded().next().is_some() && !matches!(plan.kind, RunKind::Undo { .. })
+    {
+        eprintln!(
+            "{}",
+            match lang {
+                Lang::Zh => format!("撤销：gongdan undo {run_id}"),
+                Lang::En => format!("undo with: gongdan undo {run_id}"),
+            }
+        );
+    }
+    Ok(if report.all_done() && extra.is_empty() {
+        Exit::Done
+    } else {
+        Exit::Partial
+    })
+}

@@ -1,0 +1,212 @@
+//! Commands for scripts (issue 8): `tickets list|search|show|update|create`, `history`,
+//! `undo RUN`, `resume RUN`, `completions SHELL` and `man`. They share the console's
+//! config, profiles and credentials ([`crate::config::resolve`]), its client and query
+//! builder, and its bulk engine ([`crate::bulk`]: the same plans, journal and undo history),
+//! so that the screen and the scripts never disagree.
+//!
+//! Output goes to standard output (a table sized to the terminal, `--json` NDJSON, or
+//! `--ids`); progress, warnings and errors go to standard error. Exit codes: see
+//! [`EXIT_CODES_HELP`].
+
+pub mod completions;
+pub mod history;
+pub mod output;
+pub mod tickets;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::api::{ApiError, Client};
+use crate::bulk::{BulkError, Engine, Journal, Lang, RunOptions, Target};
+use crate::cli::Command;
+use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
+
+pub use completions::{CompletionsArgs, ManArgs};
+pub use history::{HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
+pub use tickets::TicketsArgs;
+
+/// The exit codes, as `--help` shows them.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes (script commands):
+  0  all done
+  1  usage: a bad flag or value, or a confirmation refused
+  2  authentication: sign-in refused, no password, or the account's role may not do that
+  3  not found: a ticket or run that does not exist
+  4  partial failure: some tickets failed or were not sent (listed on the output)
+  5  network or server error";
+
+/// What a script command ends with, as an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Done = 0,
+    Usage = 1,
+    Auth = 2,
+    NotFound = 3,
+    Partial = 4,
+    Network = 5,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// Why a script command stopped, with the exit code it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum ScriptError {
+    #[error("{0}")]
+    Usage(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Bulk(#[from] BulkError),
+    #[error("{0}")]
+    Io(String),
+    /// Standard output was closed by the reader (`| head`): not an error.
+    #[error("standard output closed")]
+    OutputClosed,
+}
+
+impl ScriptError {
+    pub fn exit(&self) -> Exit {
+        match self {
+            ScriptError::Usage(_) => Exit::Usage,
+            ScriptError::NotFound(_) => Exit::NotFound,
+            ScriptError::Api(error) => api_exit(error),
+            ScriptError::Config(error) => match error {
+                ConfigError::MissingLogin { .. }
+                | ConfigError::NoCredential { .. }
+                | ConfigError::Prompt(_)
+                | ConfigError::PasswordCommand { .. }
+                | ConfigError::PasswordFileReadable { .. } => Exit::Auth,
+                _ => Exit::Usage,
+            },
+            ScriptError::Bulk(error) => match error {
+                BulkError::Api(error) => api_exit(error),
+                BulkError::Journal(crate::bulk::JournalError::NoSuchRun(_)) => Exit::NotFound,
+                BulkError::Journal(_) => Exit::Network,
+                BulkError::OtherTarget { .. } | BulkError::NothingToUndo(_) => Exit::Usage,
+            },
+            ScriptError::Io(_) => Exit::Usage,
+            ScriptError::OutputClosed => Exit::Done,
+        }
+    }
+}
+
+/// The exit code of a failed call.
+pub fn api_exit(error: &ApiError) -> Exit {
+    match error {
+        ApiError::BadCredentials | ApiError::Forbidden(_) => Exit::Auth,
+        ApiError::NotFound(_) => Exit::NotFound,
+        ApiError::InvalidValue(_) | ApiError::Query(_) | ApiError::Config(_) => Exit::Usage,
+        ApiError::RateLimited { .. }
+        | ApiError::Server { .. }
+        | ApiError::Reported { .. }
+        | ApiError::Network(_)
+        | ApiError::Decode { .. } => Exit::Network,
+    }
+}
+
+/// Runs a script command; errors are printed on standard error and become the exit code.
+pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
+    let result = match command {
+        Command::Tickets(args) => tickets::run(args, &options).await,
+        Command::History(args) => history::history(args, &options),
+        Command::Undo(args) => history::undo(args, &options).await,
+        Command::Resume(args) => history::resume(args, &options).await,
+        Command::Retry(args) => history::retry(args, &options).await,
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
+        Command::Sandbox(_) | Command::Config(_) => {
+            Err(ScriptError::Usage("not a script command".into()))
+        }
+    };
+    match result {
+        Ok(exit) => exit.into(),
+        Err(ScriptError::OutputClosed) => Exit::Done.into(),
+        Err(error) => {
+            eprintln!("gongdan: {error}");
+            error.exit().into()
+        }
+    }
+}
+
+/// The configuration, resolved once per command (warnings printed on standard error).
+pub struct Settings {
+    pub resolved: Resolved,
+    pub lang: Lang,
+}
+
+impl Settings {
+    pub fn load(options: &ResolveOptions) -> Result<Settings, ScriptError> {
+        let resolved = crate::config::resolve(options)?;
+        for warning in &resolved.warnings {
+            eprintln!("gongdan: warning: {warning}");
+        }
+        let lang = match resolved.language {
+            Some(crate::config::Language::Zh) => Lang::Zh,
+            Some(crate::config::Language::En) => Lang::En,
+            None => match crate::ui::i18n::Lang::from_env() {
+                crate::ui::i18n::Lang::Zh => Lang::Zh,
+                _ => Lang::En,
+            },
+        };
+        Ok(Settings { resolved, lang })
+    }
+
+    /// The client, with the secret found by the config module (environment, file,
+    /// `password_command`, or a hidden prompt when standard input is a terminal).
+    pub fn client(&self) -> Result<Client, ScriptError> {
+        let (config, _credential) = self.resolved.connect(PromptPolicy::IfTerminal)?;
+        Ok(Client::new(config)?)
+    }
+
+    /// The profile and host runs are journaled under.
+    pub fn target(&self) -> Target {
+        Target {
+            profile: self.resolved.profile_name.clone().unwrap_or_default(),
+            base_url: self
+                .resolved
+                .connection
+                .base_url
+                .clone()
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The bulk engine over `client`, journaling in the state directory (shared with the
+    /// console).
+    pub fn engine(&self, client: Client) -> Result<Engine<Client>, ScriptError> {
+        let journal = Journal::new(state_dir()?);
+        let options = RunOptions {
+            concurrency: self.resolved.ui.bulk_concurrency.max(1),
+            ..RunOptions::default()
+        };
+        Ok(Engine::new(client, journal, options, self.target()))
+    }
+}
+
+fn state_dir() -> Result<PathBuf, ScriptError> {
+    Ok(crate::config::state_dir()?)
+}
+
+/// A failed write to standard output; a reader that stopped reading (`| head`) ends the
+/// command quietly.
+pub fn write_error(error: std::io::Error) -> ScriptError {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        ScriptError::OutputClosed
+    } else {
+        ScriptError::Io(format!("cannot write the output: {error}"))
+    }
+}
+
+/// Whether standard error is a terminal (progress bar, questions).
+pub fn stderr_is_terminal() -> bool {
+    std::io::stderr().is_terminal()
+}
