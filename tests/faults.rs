@@ -387,7 +387,8 @@ async fn each_injected_fault_is_retried_and_reported_before_the_page_arrives() {
     .unwrap();
     let config = admin_config(sandbox.base_url(), Duration::from_secs(5));
     let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
-    let cases: Vec<(Fault, fn(&ApiError) -> bool)> = vec![
+    type Expected = fn(&ApiError) -> bool;
+    let cases: Vec<(Fault, Expected)> = vec![
         (Fault::ServerError, |e| {
             matches!(e, ApiError::Server { status: 500, .. })
         }),
