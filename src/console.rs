@@ -75,12 +75,12 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
-        bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
-        bulk_concurrency: resolved.ui.bulk_concurrency,
-        bulk_target: bulk_target.clone(),
         startup_notice: startup_notice(&warnings, lang),
         keymap: std::sync::Arc::new(keymap),
         theme,
+        bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
+        bulk_concurrency: resolved.ui.bulk_concurrency,
+        bulk_target: bulk_target.clone(),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

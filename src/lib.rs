@@ -13,6 +13,8 @@
 
 pub mod api;
 pub mod app;
+/// Fixtures for the benchmarks (BENCHMARKS.md).
+pub mod bench;
 pub mod bulk;
 pub mod cli;
 pub mod config;

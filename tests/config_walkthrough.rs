@@ -270,7 +270,11 @@ fn the_console_takes_the_rebound_keys_and_english() {
     // q no longer quits (the list is still there after a redraw), h opens help.
     session.send("q");
     session.send("h");
-    session.wait_text("Keys: list");
+    // The whole overlay (its bottom line is drawn last), not a frame still arriving.
+    session.wait_for("the help overlay", |s| {
+        let text = s.contents();
+        text.contains("Keys: list") && text.contains("h F1") && text.contains("Esc/?/q close")
+    });
     let help = session.screen_text();
     let row_of = |keys: &str, text: &str| {
         help.lines().any(|l| {

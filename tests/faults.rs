@@ -40,10 +40,11 @@ fn reload(app: &mut App) -> RequestId {
     find(&commands, is_list)
 }
 
+/// The notice as shown: key names (`{key:list.reload}`) filled in from the live key map.
 fn notice(app: &App) -> String {
     app.notice
         .as_ref()
-        .map(|n| n.text.clone())
+        .map(|n| app.settings.keymap.expand(&n.text))
         .unwrap_or_default()
 }
 

@@ -270,7 +270,7 @@ fn lang() -> impl Strategy<Value = Lang> {
 }
 
 /// Something that can happen while the console is open.
-// Steps are made and used one at a time: the size of an action does not matter.
+// Test steps, a few at a time: the size of the action variant does not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 enum Step {

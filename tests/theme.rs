@@ -290,7 +290,13 @@ fn no_color_settings() -> Settings {
 #[test]
 fn without_colour_state_is_still_visible() {
     for lang in [Lang::En, Lang::Zh] {
-        let app = loaded(lang, no_color_settings());
+        let mut app = loaded(lang, no_color_settings());
+        // Mark the selected ticket (Space moves down), and go back to it.
+        update(
+            &mut app,
+            Action::Marks(gongdan::app::marks::MarkAction::Toggle),
+        );
+        update(&mut app, Action::MoveUp);
         let buffer = render(&app);
         // No colour anywhere.
         for cell in buffer.content() {
@@ -301,24 +307,25 @@ fn without_colour_state_is_still_visible() {
         }
         // The selection: reverse video and the cursor glyph. Row 2 of the body is ticket 4.
         let selected_y = 2 + 3;
-        assert!(row_text(&buffer, selected_y).starts_with(">"));
-        // A glyph's lead cell (a wide glyph's second cell carries no style).
-        let lead = (3..buffer.area.width)
-            .find(|x| !buffer[(*x, selected_y)].symbol().trim().is_empty())
-            .unwrap();
+        let all: Vec<String> = (0..buffer.area.height)
+            .map(|y| row_text(&buffer, y))
+            .collect();
+        assert!(row_text(&buffer, selected_y).starts_with(">"), "{all:#?}");
         assert!(
-            buffer[(lead, selected_y)]
+            buffer[(5, selected_y)]
+                .modifier
+                .contains(Modifier::REVERSED),
+            "{all:#?}"
+        );
+        assert!(
+            !buffer[(5, selected_y + 1)]
                 .modifier
                 .contains(Modifier::REVERSED)
         );
-        assert!(
-            !buffer[(9, selected_y + 1)]
-                .modifier
-                .contains(Modifier::REVERSED)
-        );
-        // A changed row: its glyph (after the cursor and the mark). Ticket 2 is the second
-        // body row.
+        // A changed row and a marked row: their glyphs. Ticket 2 is the second body row.
         assert_eq!(buffer[(2, 3)].symbol(), "*");
+        assert_eq!(buffer[(1, selected_y)].symbol(), "✓");
+        assert_eq!(buffer[(1, 3)].symbol(), " ");
         // Status as text.
         // Wide glyphs are followed by a blank cell in the buffer: compare without blanks.
         let screen: String = (0..buffer.area.height)

@@ -149,8 +149,11 @@ fn every_term_draws_the_list_at_80x24_with_its_colour_depth() {
         }
         let mut session = Session::spawn_sized(&["--demo", "--config", &config], &env, 24, 80);
         session.wait_first_list();
+        // The whole frame: its last line (the status bar) is there too.
         session.wait_for("a new ticket in orange", |s| {
-            s.contents().contains(" new ") && colours(s).contains(&orange)
+            s.contents().contains(" new ")
+                && s.contents().contains("?=Key help")
+                && colours(s).contains(&orange)
         });
         let screen = session.parser.screen().clone();
         let all = colours(&screen);
@@ -200,6 +203,8 @@ fn no_color_keeps_state_visible_on_a_real_terminal() {
                 .lines()
                 .position(|l| l.starts_with('>'))
                 .is_some_and(|row| row == 3)
+                && s.cell(3, 10).is_some_and(|c| c.inverse())
+                && s.cell(2, 10).is_some_and(|c| !c.inverse())
         });
         let screen = session.parser.screen().clone();
         assert!(

@@ -72,14 +72,14 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
     /// The sign-in prompt after a 401 (see `app::faults`).
     Fault(super::faults::FaultAction),
     /// Marks (Space, V, *, A, U, M).
     Marks(super::marks::MarkAction),
     /// The bulk edit pane, its runs, the history and the resume offer.
     Bulk(super::bulk_edit::BulkAction),
-    /// The reply composer and the new-ticket form.
-    Compose(super::composer::ComposeAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -103,12 +103,12 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
     /// Rebuild the client with a new password or secret (after a 401 mid-session).
     SignIn { secret: crate::config::Secret },
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
-    /// Replies, uploads, creates and drafts.
-    Compose(super::composer::ComposeCommand),
 }
 
 impl Command {
@@ -181,10 +181,10 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
-    /// An answer for the composer or the new-ticket form.
-    Compose(super::composer::ComposeEvent),
 }

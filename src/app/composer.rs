@@ -271,7 +271,8 @@ pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
     if pane == Pane::Composer && in_window {
         return Some(Action::Compose(ComposeAction::Key(*event)));
     }
-    if let Some(action) = app.settings.keymap.action_in(pane, event) {
+    // The bindings of the live key map (rebindable under [keys.composer] / [keys.new_ticket]).
+    if let Some(action) = super::keymap::bound_action(app, pane, event) {
         return Some(action);
     }
     Some(Action::Compose(ComposeAction::Key(*event)))

@@ -269,6 +269,7 @@ const FIXED: &[(Pane, &str, &str)] = &[
 
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
 /// action per key: the Nth key picks view (status) N.
+#[rustfmt::skip]
 pub fn definitions() -> &'static [Definition] {
     static TABLE: OnceLock<Vec<Definition>> = OnceLock::new();
     TABLE.get_or_init(|| {
@@ -291,41 +292,11 @@ pub fn definitions() -> &'static [Definition] {
                 d(pane, "move_down", Action::MoveDown, down, &["j"][..]),
                 d(pane, "move_up", Action::MoveUp, up, &["k"]),
                 d(pane, "top", Action::Top, Msg::KeyTop, &["g g", "home"]),
-                d(
-                    pane,
-                    "bottom",
-                    Action::Bottom,
-                    Msg::KeyBottom,
-                    &["G", "end"],
-                ),
-                d(
-                    pane,
-                    "page_down",
-                    Action::PageDown,
-                    Msg::KeyPageDown,
-                    &["pgdn", "ctrl-f"],
-                ),
-                d(
-                    pane,
-                    "page_up",
-                    Action::PageUp,
-                    Msg::KeyPageUp,
-                    &["pgup", "ctrl-b"],
-                ),
-                d(
-                    pane,
-                    "half_page_down",
-                    Action::HalfPageDown,
-                    Msg::KeyHalfDown,
-                    &["ctrl-d"],
-                ),
-                d(
-                    pane,
-                    "half_page_up",
-                    Action::HalfPageUp,
-                    Msg::KeyHalfUp,
-                    &["ctrl-u"],
-                ),
+                d(pane, "bottom", Action::Bottom, Msg::KeyBottom, &["G", "end"]),
+                d(pane, "page_down", Action::PageDown, Msg::KeyPageDown, &["pgdn", "ctrl-f"]),
+                d(pane, "page_up", Action::PageUp, Msg::KeyPageUp, &["pgup", "ctrl-b"]),
+                d(pane, "half_page_down", Action::HalfPageDown, Msg::KeyHalfDown, &["ctrl-d"]),
+                d(pane, "half_page_up", Action::HalfPageUp, Msg::KeyHalfUp, &["ctrl-u"]),
             ]);
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
@@ -333,279 +304,55 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "open", Action::Open, Msg::KeyOpen, &["enter"]),
             d(List, "back", Action::Back, Msg::KeyBack, &["esc"]),
             d(List, "search", Action::StartSearch, Msg::KeySearch, &["/"]),
-            d(
-                List,
-                "status",
-                Action::OpenStatusMenu,
-                Msg::KeyStatus,
-                &["s"],
-            ),
+            d(List, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(List, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(List, "reload", Action::Reload, Msg::KeyReload, &["R"]),
-            d(
-                List,
-                "next_view",
-                Action::NextView,
-                Msg::KeyNextView,
-                &["tab"],
-            ),
-            d(
-                List,
-                "prev_view",
-                Action::PrevView,
-                Msg::KeyPrevView,
-                &["shift-tab"],
-            ),
-            d(
-                List,
-                "select_view",
-                Action::SelectView(0),
-                Msg::KeyViewN,
-                DIGITS,
-            ),
-            d(
-                List,
-                "sort_field",
-                Action::CycleSortField,
-                Msg::KeySortField,
-                &["o"],
-            ),
-            d(
-                List,
-                "sort_order",
-                Action::ToggleSortOrder,
-                Msg::KeySortOrder,
-                &["O"],
-            ),
+            d(List, "next_view", Action::NextView, Msg::KeyNextView, &["tab"]),
+            d(List, "prev_view", Action::PrevView, Msg::KeyPrevView, &["shift-tab"]),
+            d(List, "select_view", Action::SelectView(0), Msg::KeyViewN, DIGITS),
+            d(List, "sort_field", Action::CycleSortField, Msg::KeySortField, &["o"]),
+            d(List, "sort_order", Action::ToggleSortOrder, Msg::KeySortOrder, &["O"]),
             d(List, "filter", Action::StartFilter, Msg::KeyFilter, &["f"]),
-            d(
-                List,
-                "mark",
-                Action::Marks(MarkAction::Toggle),
-                Msg::KeyMark,
-                &["space"],
-            ),
-            d(
-                List,
-                "mark_range",
-                Action::Marks(MarkAction::StartRange),
-                Msg::KeyMarkRange,
-                &["V"],
-            ),
-            d(
-                List,
-                "mark_loaded",
-                Action::Marks(MarkAction::MarkLoaded),
-                Msg::KeyMarkLoaded,
-                &["*"],
-            ),
-            d(
-                List,
-                "mark_all",
-                Action::Marks(MarkAction::MarkAllOnServer),
-                Msg::KeyMarkAll,
-                &["A"],
-            ),
-            d(
-                List,
-                "mark_clear",
-                Action::Marks(MarkAction::Clear),
-                Msg::KeyMarkClear,
-                &["U"],
-            ),
-            d(
-                List,
-                "mark_only",
-                Action::Marks(MarkAction::OnlyMarked),
-                Msg::KeyMarkOnly,
-                &["M"],
-            ),
-            d(
-                List,
-                "bulk",
-                Action::Bulk(BulkAction::Open),
-                Msg::KeyBulk,
-                &["b"],
-            ),
-            d(
-                List,
-                "history",
-                Action::Bulk(BulkAction::OpenHistory),
-                Msg::KeyHistory,
-                &["H"],
-            ),
-            d(
-                List,
-                "reply",
-                Action::Compose(ComposeAction::OpenReply),
-                Msg::KeyReply,
-                &["r"],
-            ),
-            d(
-                List,
-                "new",
-                Action::Compose(ComposeAction::OpenNewTicket),
-                Msg::KeyNew,
-                &["n"],
-            ),
+            d(List, "mark", Action::Marks(MarkAction::Toggle), Msg::KeyMark, &["space"]),
+            d(List, "mark_range", Action::Marks(MarkAction::StartRange), Msg::KeyMarkRange, &["V"]),
+            d(List, "mark_loaded", Action::Marks(MarkAction::MarkLoaded), Msg::KeyMarkLoaded, &["*"]),
+            d(List, "mark_all", Action::Marks(MarkAction::MarkAllOnServer), Msg::KeyMarkAll, &["A"]),
+            d(List, "clear_marks", Action::Marks(MarkAction::Clear), Msg::KeyMarkClear, &["U"]),
+            d(List, "only_marked", Action::Marks(MarkAction::OnlyMarked), Msg::KeyMarkOnly, &["M"]),
+            d(List, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
+            d(List, "bulk_history", Action::Bulk(BulkAction::OpenHistory), Msg::KeyHistory, &["H"]),
+            d(List, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
             d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
             d(Detail, "back", Action::Back, Msg::KeyBack, &["esc", "q"]),
-            d(
-                Detail,
-                "status",
-                Action::OpenStatusMenu,
-                Msg::KeyStatus,
-                &["s"],
-            ),
+            d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
-            d(
-                Detail,
-                "reply",
-                Action::Compose(ComposeAction::OpenReply),
-                Msg::KeyReply,
-                &["r"],
-            ),
-            d(
-                Detail,
-                "new",
-                Action::Compose(ComposeAction::OpenNewTicket),
-                Msg::KeyNew,
-                &["n"],
-            ),
-            d(
-                Detail,
-                "bulk",
-                Action::Bulk(BulkAction::Open),
-                Msg::KeyBulk,
-                &["b"],
-            ),
+            d(Detail, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
+            d(Detail, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
             d(Detail, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
-            d(
-                Prompt,
-                "submit",
-                Action::InputSubmit,
-                Msg::KeySubmit,
-                &["enter"],
-            ),
+            d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
             d(Prompt, "cancel", Action::Back, Msg::KeyCancel, &["esc"]),
-            d(
-                Prompt,
-                "delete_char",
-                Action::InputBackspace,
-                Msg::KeyDeleteChar,
-                &["backspace"],
-            ),
-            d(
-                Prompt,
-                "cursor_left",
-                Action::InputLeft,
-                Msg::KeyCursor,
-                &[],
-            ),
-            d(
-                Prompt,
-                "cursor_right",
-                Action::InputRight,
-                Msg::KeyCursor,
-                &[],
-            ),
-            d(
-                StatusMenu,
-                "move_down",
-                Action::MoveDown,
-                Msg::KeyDown,
-                &["j"],
-            ),
+            d(Prompt, "delete_char", Action::InputBackspace, Msg::KeyDeleteChar, &["backspace"]),
+            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &[]),
+            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &[]),
+            d(StatusMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
             d(StatusMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
-            d(
-                StatusMenu,
-                "pick",
-                Action::PickSelectedStatus,
-                Msg::KeyPick,
-                &["enter"],
-            ),
-            d(
-                StatusMenu,
-                "pick_status",
-                Action::PickStatus(TicketStatus::New),
-                Msg::KeyPickDigit,
-                &DIGITS[..6],
-            ),
-            d(
-                StatusMenu,
-                "cancel",
-                Action::Back,
-                Msg::KeyCancel,
-                &["esc", "q"],
-            ),
-            d(
-                Help,
-                "close",
-                Action::ToggleHelp,
-                Msg::KeyClose,
-                &["esc", "?", "q"],
-            ),
-        ]);
-        // The composer and the new-ticket form (every other key there edits the text).
-        t.extend([
-            d(
-                Composer,
-                "send",
-                Action::Compose(ComposeAction::Send),
-                Msg::KeySendReply,
-                &["ctrl-s"],
-            ),
-            d(
-                Composer,
-                "send_with_status",
-                Action::Compose(ComposeAction::SendWithStatus),
-                Msg::KeySendWithStatus,
-                &["alt-s"],
-            ),
-            d(
-                Composer,
-                "attach",
-                Action::Compose(ComposeAction::Attach),
-                Msg::KeyAttach,
-                &["ctrl-a"],
-            ),
-            d(
-                Composer,
-                "external_editor",
-                Action::Compose(ComposeAction::ExternalEdit),
-                Msg::KeyExternalEditor,
-                &["ctrl-e"],
-            ),
-            d(
-                Composer,
-                "close",
-                Action::Compose(ComposeAction::Close),
-                Msg::KeyCloseKeepDraft,
-                &["esc"],
-            ),
-            d(
-                NewTicket,
-                "create",
-                Action::Compose(ComposeAction::Send),
-                Msg::KeyCreateTicket,
-                &["ctrl-s"],
-            ),
-            d(
-                NewTicket,
-                "external_editor",
-                Action::Compose(ComposeAction::ExternalEdit),
-                Msg::KeyExternalEditor,
-                &["ctrl-e"],
-            ),
-            d(
-                NewTicket,
-                "close",
-                Action::Compose(ComposeAction::Close),
-                Msg::KeyCloseKeepDraft,
-                &["esc"],
-            ),
+            d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),
+            d(StatusMenu, "pick_status", Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit, &DIGITS[..6]),
+            d(StatusMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
+            d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
+            // The composer and the new-ticket form: every other key edits the text.
+            d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
+            d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["alt-s"]),
+            d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
+            d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
+            d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
+            d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
         ]);
         // Ctrl-C quits from anywhere (a fixed key).
         for pane in [List, Detail, Prompt, StatusMenu, Help, Composer, NewTicket] {
@@ -1078,6 +825,7 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
         return action;
     }
     let pane = app.pane();
+    // The composer reads every key; it asks `bound_action` for its bindings.
     if matches!(pane, Pane::Composer | Pane::NewTicket) {
         return super::composer::key_action(app, event);
     }
@@ -1100,6 +848,19 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     }
     // A key that matched nothing ends a pending sequence.
     pending.map(|_| Action::Keys(KeyInput::Cancel))
+}
+
+/// The action a single key is bound to in a pane, without sequences: for panes that read
+/// every other key themselves (the composer).
+pub fn bound_action(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    match app
+        .settings
+        .keymap
+        .resolve(pane, None, Key::from_event(event))
+    {
+        Resolution::Action(action) => Some(action),
+        Resolution::Prefix | Resolution::None => None,
+    }
 }
 
 /// `update`'s part for [`Action::Keys`].

@@ -30,6 +30,10 @@ pub struct Settings {
     pub display_offset_minutes: i32,
     /// Shown in the status line at start (a config warning, say).
     pub startup_notice: Option<String>,
+    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
+    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
+    /// Styles per role, already fitted to the terminal's colour depth.
+    pub theme: crate::ui::theme::Theme,
     /// Bulk changes to more tickets than this need the count typed (config
     /// `ui.bulk_confirm_threshold`).
     pub bulk_confirm_threshold: usize,
@@ -37,10 +41,6 @@ pub struct Settings {
     pub bulk_concurrency: usize,
     /// The profile and host bulk runs are journaled for.
     pub bulk_target: crate::bulk::Target,
-    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
-    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
-    /// Styles per role, already fitted to the terminal's colour depth.
-    pub theme: crate::ui::theme::Theme,
 }
 
 impl Default for Settings {
@@ -54,11 +54,11 @@ impl Default for Settings {
             color: true,
             display_offset_minutes: 8 * 60,
             startup_notice: None,
+            keymap: super::keymap::KeyMap::shared_default(),
+            theme: crate::ui::theme::Theme::default(),
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
-            keymap: super::keymap::KeyMap::shared_default(),
-            theme: crate::ui::theme::Theme::default(),
         }
     }
 }

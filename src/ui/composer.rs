@@ -154,6 +154,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             super::editor::render_line(frame, field, text, *cursor, 0, Style::default(), true);
         }
         _ => {
+            // The keys named are the live ones.
             let hint = app.settings.keymap.expand(Msg::ComposeHint.text(lang));
             buf.set_stringn(
                 parts.hint.x,

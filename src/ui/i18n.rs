@@ -287,16 +287,21 @@ messages! {
     // Startup (printed before the screen opens).
     PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
     TooSmall => "终端太小", "Terminal too small";
+    // Key map, theme and terminal fit (keys-themes).
+    TooSmallNeed => "至少需要 {0}×{1}，现在是 {2}×{3}", "needs at least {0}×{1}, now {2}×{3}";
+    KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
+    ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
+    StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
     // Faults (app::faults, ui::sign_in).
     Retrying => "{0}，{1} 秒后重试", "{0}; retrying in {1} s";
-    RetryHint => "按 R 重试", "press R to retry";
+    RetryHint => "按 {key:list.reload} 重试", "press {key:list.reload} to retry";
     GaveUp => "{0}，{1}", "{0}; {1}";
     SignInAgain => "服务器拒绝了密码（可能已修改）：请重新输入", "The server refused the password (changed?): type it again";
     SignInTitle => "重新登录 {0}", "Sign in again: {0}";
     SignInLabel => "密码：", "Password: ";
     SignInHint => "Enter 登录 · Esc 取消", "Enter sign in · Esc cancel";
     SignInEmpty => "请输入密码", "Type the password";
-    SignInCancelled => "未登录：按 R 重新加载时会再次询问密码", "Not signed in: R reloads and asks again";
+    SignInCancelled => "未登录：按 {key:list.reload} 重新加载时会再次询问密码", "Not signed in: {key:list.reload} reloads and asks again";
     SigningIn => "正在重新登录…", "Signing in again…";
     // Marks and bulk edit.
     ViewMarked => "已标记", "Marked";
@@ -306,11 +311,6 @@ messages! {
     KeyMarkClear => "清除标记", "Clear the marks";
     KeyMarkOnly => "只看已标记的", "Show only the marked";
     KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
-    // Key map, theme and terminal fit (keys-themes).
-    TooSmallNeed => "至少需要 {0}×{1}，现在是 {2}×{3}", "needs at least {0}×{1}, now {2}×{3}";
-    KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
-    ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
-    StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.

@@ -43,7 +43,7 @@ impl Column {
     }
 }
 
-/// Columns left of the rows: the selection cursor, the mark (✓) and the changed mark.
+/// Columns left of the rows: the selection cursor, the marked glyph and the changed mark.
 const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
 
@@ -169,15 +169,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         let selected = index == view.selected;
         let y = body.y + row as u16;
         let cursor = if selected { glyph::CURSOR } else { ' ' };
-        let marked = if app.marks.contains(id) {
-            glyph::MARKED
-        } else {
-            ' '
-        };
         let changed = view.changed.contains(&id);
         let mark = if changed { glyph::CHANGED } else { ' ' };
-        let gutter: String = [cursor, marked, mark].iter().collect();
-        buf.set_stringn(body.x, y, gutter, GUTTER, Style::default());
+        buf.set_stringn(body.x, y, cursor.to_string(), 1, Style::default());
+        if app.marks.contains(id) {
+            let marked = glyph::MARKED.to_string();
+            buf.set_stringn(body.x + 1, y, marked, 1, style(app, Role::Marked));
+        } else {
+            buf.set_stringn(body.x + 1, y, " ", 1, Style::default());
+        }
+        buf.set_stringn(body.x + 2, y, mark.to_string(), 1, Style::default());
         let inputs = row_inputs(app, &mut cache, id);
         let fresh = cache.rows.get(&id).is_some_and(|c| c.inputs == inputs);
         if !fresh {

@@ -23,8 +23,8 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::Prompt => &["submit", "cancel"],
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::Help => &["close"],
-        Pane::Composer => &["send", "close"],
-        Pane::NewTicket => &["create", "close"],
+        // Their own hint line names their keys.
+        Pane::Composer | Pane::NewTicket => &[],
     }
 }
 
@@ -71,8 +71,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     };
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
+    // The bulk pane reads its own keys (its hints are in the pane): no list hints then.
+    let names: &[&str] = if app.bulk.visible() {
+        &[]
+    } else {
+        hinted(app.pane())
+    };
     let hints: Vec<String> = keymap
-        .hints(app.pane(), hinted(app.pane()), lang)
+        .hints(app.pane(), names, lang)
         .into_iter()
         .map(|(keys, text)| format!("{keys}={text}"))
         .collect();

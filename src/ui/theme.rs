@@ -15,7 +15,7 @@ pub mod glyph {
     /// A row changed by an automatic refresh.
     pub const CHANGED: char = '*';
     /// A marked row (for bulk actions).
-    pub const MARKED: char = '+';
+    pub const MARKED: char = '✓';
     /// The current status in the status menu.
     pub const CURRENT: char = '•';
 }
