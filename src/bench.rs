@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::{Action, App, Settings, update};
+use crate::term_backend::WideAwareBackend;
 use crate::ui::i18n::Lang;
 
 /// The clock the fixtures are built against.
@@ -155,15 +156,15 @@ impl SharedWriter {
     }
 }
 
-/// A real crossterm terminal of a fixed size over an in-memory writer: the exact bytes of
+/// The console's backend over an in-memory writer.
+pub type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;
+
+/// A real crossterm terminal (as the console sets it up) of a fixed size over an in-memory writer: the exact bytes of
 /// each frame, with no size or cursor query.
-pub fn bytes_terminal(
-    width: u16,
-    height: u16,
-) -> io::Result<(Terminal<CrosstermBackend<SharedWriter>>, SharedWriter)> {
+pub fn bytes_terminal(width: u16, height: u16) -> io::Result<(BytesTerminal, SharedWriter)> {
     let writer = SharedWriter::default();
     let terminal = Terminal::with_options(
-        CrosstermBackend::new(writer.clone()),
+        WideAwareBackend::new(CrosstermBackend::new(writer.clone())),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
         },
@@ -175,7 +176,31 @@ pub fn bytes_terminal(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyBytes {
     pub key: usize,
+    /// Of `key`, the bytes spent in cursor moves (`ESC [ row ; col H`): ratatui's crossterm
+    /// backend moves the cursor again after every wide (CJK) glyph.
+    pub key_moves: usize,
     pub full_redraw: usize,
+}
+
+/// Bytes in `ESC [ digits ; digits H` sequences.
+pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'H' {
+                total += j + 1 - i;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    total
 }
 
 /// Bytes the terminal gets for `action` on `app` after a first full frame, and for drawing
@@ -186,11 +211,17 @@ pub fn bytes_for_action(app: &mut App, action: Action) -> io::Result<KeyBytes> {
     writer.take();
     let _ = update(app, action);
     draw_console(&mut terminal, app)?;
-    let key = writer.take().len();
+    let written = writer.take();
+    let key = written.len();
+    let key_moves = cursor_move_bytes(&written);
     let (mut fresh, fresh_writer) = bytes_terminal(app.width, app.height)?;
     draw_console(&mut fresh, app)?;
     let full_redraw = fresh_writer.take().len();
-    Ok(KeyBytes { key, full_redraw })
+    Ok(KeyBytes {
+        key,
+        key_moves,
+        full_redraw,
+    })
 }
 
 /// One page of `n` tickets in the live shapes: numbers as strings, live-only fields, a

@@ -21,6 +21,7 @@ pub mod config;
 pub mod console;
 pub mod sandbox;
 pub mod script;
+pub mod term_backend;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -392,8 +392,10 @@ urgent = "#ffff00"
     }
     // The selection is underlined, not reversed, as the theme says.
     let selected_y = 2 + 3;
+    // Column 4: the id, inside the highlighted cursor-and-id cells (perf keeps the
+    // selection style to those).
     assert!(
-        buffer[(10, selected_y)]
+        buffer[(4, selected_y)]
             .modifier
             .contains(Modifier::UNDERLINED)
     );
