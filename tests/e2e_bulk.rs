@@ -318,7 +318,7 @@ fn a_bulk_status_change_across_pages_changes_each_ticket_once() {
     session.send("\x1b");
     session.wait_for("rows solved", |s| {
         s.lines()
-            .filter(|l| l.contains(" solved ") && l.contains('✓'))
+            .filter(|l| l.contains(" solved ") && l.contains(gongdan::ui::theme::glyph::MARKED))
             .count()
             > 20
     });
