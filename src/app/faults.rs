@@ -259,7 +259,13 @@ fn set_notice(app: &mut App, text: String, is_error: bool) {
 /// would tell the user to do what is being done: drop that tail.
 fn strip_retry_hint(lang: Lang, text: &str) -> String {
     let hint = Msg::RetryHint.text(lang);
-    match text.find(hint) {
+    // The message may name the key through the key map (`{key:list.reload}`).
+    let mapped = hint.replace(" R ", " {key:list.reload} ");
+    let mapped_end = hint.replace(" R", " {key:list.reload}");
+    let found = [hint, mapped.as_str(), mapped_end.as_str()]
+        .into_iter()
+        .find_map(|h| text.find(h));
+    match found {
         Some(at) => text[..at]
             .trim_end_matches([' ', ';', '；', '，', ',', '，'])
             .trim_end_matches("please")

@@ -408,14 +408,14 @@ pub fn definitions() -> &'static [Definition] {
             ),
             d(
                 List,
-                "mark_clear",
+                "clear_marks",
                 Action::Marks(MarkAction::Clear),
                 Msg::KeyMarkClear,
                 &["U"],
             ),
             d(
                 List,
-                "mark_only",
+                "only_marked",
                 Action::Marks(MarkAction::OnlyMarked),
                 Msg::KeyMarkOnly,
                 &["M"],
@@ -429,7 +429,7 @@ pub fn definitions() -> &'static [Definition] {
             ),
             d(
                 List,
-                "history",
+                "bulk_history",
                 Action::Bulk(BulkAction::OpenHistory),
                 Msg::KeyHistory,
                 &["H"],
@@ -548,7 +548,7 @@ pub fn definitions() -> &'static [Definition] {
                 &["esc", "?", "q"],
             ),
         ]);
-        // The composer and the new-ticket form (every other key there edits the text).
+        // The composer's and the new-ticket form's keys (every other key edits the text).
         t.extend([
             d(
                 Composer,
@@ -876,7 +876,7 @@ impl KeyMap {
     }
 
     /// The action of a key (or of a pending first key and this one) in a pane.
-    fn resolve(&self, pane: Pane, pending: Option<Key>, key: Key) -> Resolution {
+    pub fn resolve(&self, pane: Pane, pending: Option<Key>, key: Key) -> Resolution {
         let Some(map) = self.panes.get(&pane) else {
             return Resolution::None;
         };
@@ -1041,7 +1041,7 @@ fn action_of(slot: &Slot) -> Action {
 
 // Built and matched at once, one key at a time: the size does not matter.
 #[allow(clippy::large_enum_variant)]
-enum Resolution {
+pub enum Resolution {
     Action(Action),
     /// The first key of a sequence: wait for the second.
     Prefix,

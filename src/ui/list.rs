@@ -184,7 +184,11 @@ fn row_line(
     } else {
         ' '
     };
-    let marked = if app.marks.contains(id) { '✓' } else { ' ' };
+    let marked = if app.marks.contains(id) {
+        glyph::MARKED
+    } else {
+        ' '
+    };
     let mut spans = vec![Span::raw(format!("{cursor}{marked}{mark}"))];
     let mut used = GUTTER;
     for (column, w) in cols {
