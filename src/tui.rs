@@ -118,9 +118,12 @@ where
             break;
         }
         if app.dirty {
-            terminal
-                .draw(|frame| crate::ui::draw(frame, app))
-                .map_err(io::Error::other)?;
+            if let Err(error) = terminal.draw(|frame| crate::ui::draw(frame, app)) {
+                // The terminal has gone (a dropped SSH link): nothing can be shown any more,
+                // so end as on SIGHUP; journals and drafts are already on disk.
+                tracing::warn!(%error, "drawing failed; treating it as a hang-up");
+                break;
+            }
             app.dirty = false;
             stats.draws += 1;
         }
@@ -131,7 +134,15 @@ where
                 let mut next = Some(event);
                 // Drain everything already queued before drawing again.
                 while let Some(event) = next {
-                    let event = event?;
+                    let event = match event {
+                        Ok(event) => event,
+                        Err(error) => {
+                            // Reading the terminal failed (EIO after a hang-up): as SIGHUP.
+                            tracing::warn!(%error, "terminal input failed; treating it as a hang-up");
+                            app.quit = true;
+                            break;
+                        }
+                    };
                     stats.input_events += 1;
                     if let Some(action) = action_for_event(app, &event) {
                         dispatch(app, action, &mut outputs);

@@ -40,11 +40,14 @@ fn reload(app: &mut App) -> RequestId {
     find(&commands, is_list)
 }
 
+/// The status line's text as shown (key names filled in from the live key map).
 fn notice(app: &App) -> String {
-    app.notice
+    let text = app
+        .notice
         .as_ref()
         .map(|n| n.text.clone())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    app.settings.keymap.expand(&text)
 }
 
 fn fail(app: &mut App, id: RequestId, error: ApiError) -> Vec<Command> {
@@ -179,7 +182,7 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
     let id = reload(&mut app);
     let before_ids = app.current_view().ids.clone();
     fail(&mut app, id, ApiError::BadCredentials);
-    assert!(app.sign_in.is_some(), "the sign-in prompt is open");
+    assert!(app.faults.sign_in.is_some(), "the sign-in prompt is open");
     assert!(notice(&app).contains("type it again"), "{}", notice(&app));
     assert_eq!(app.current_view().ids, before_ids, "rows kept");
     assert!(
@@ -203,7 +206,7 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
     assert!(!screen.contains("s3cret"), "{screen}");
 
     let commands = update(&mut app, Action::Fault(FaultAction::SignInSubmit));
-    assert!(app.sign_in.is_none());
+    assert!(app.faults.sign_in.is_none());
     match &commands[0] {
         Command::SignIn { secret } => assert_eq!(secret.expose(), "s3cret-q"),
         other => panic!("first command {other:?}"),
@@ -224,18 +227,59 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
 }
 
 #[test]
+fn a_401_for_a_request_sent_with_the_old_password_does_not_ask_again() {
+    let mut app = app(Lang::En, 120, 40);
+    let started = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    // The New tab's first page, sent at start, is still in flight.
+    let older = find(&started, is_search_for("1"));
+    fail(&mut app, find(&started, is_list), ApiError::BadCredentials);
+    assert!(app.faults.sign_in.is_some());
+    for c in "pw".chars() {
+        update(&mut app, Action::Fault(FaultAction::SignInChar(c)));
+    }
+    let commands = update(&mut app, Action::Fault(FaultAction::SignInSubmit));
+    // The failed agents list and field definitions are asked again with the new password.
+    let lookups = commands
+        .iter()
+        .filter(|c| matches!(c, Command::Lookup { .. }))
+        .count();
+    assert_eq!(lookups, 0, "nothing had failed: {commands:?}");
+    // The old password's answer to a request sent before the prompt lands late.
+    fail(&mut app, older, ApiError::BadCredentials);
+    assert!(app.faults.sign_in.is_none(), "not asked again");
+    assert_eq!(notice(&app), "Signing in again…");
+    // One sent after it is refused: the new password is wrong too, and the prompt says so.
+    let new = commands
+        .iter()
+        .find(|c| is_list(c))
+        .and_then(Command::request_id);
+    let new = new.unwrap_or_else(|| reload(&mut app));
+    fail(&mut app, new, ApiError::BadCredentials);
+    let prompt = app.faults.sign_in.as_ref().expect("asked again");
+    assert!(
+        prompt
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("Sign-in refused"),
+        "{prompt:?}"
+    );
+}
+
+#[test]
 fn the_sign_in_prompt_refuses_empty_and_can_be_cancelled() {
     let mut app = loaded_all_tab(Lang::En);
     let id = reload(&mut app);
     fail(&mut app, id, ApiError::BadCredentials);
     let commands = update(&mut app, Action::Fault(FaultAction::SignInSubmit));
     assert!(commands.is_empty());
-    assert!(app.sign_in.as_ref().unwrap().error.is_some());
+    assert!(app.faults.sign_in.as_ref().unwrap().error.is_some());
     update(&mut app, Action::Fault(FaultAction::SignInChar('x')));
     update(&mut app, Action::Fault(FaultAction::SignInBackspace));
-    assert_eq!(app.sign_in.as_ref().unwrap().typed(), 0);
+    assert_eq!(app.faults.sign_in.as_ref().unwrap().typed(), 0);
     update(&mut app, Action::Fault(FaultAction::SignInCancel));
-    assert!(app.sign_in.is_none());
+    assert!(app.faults.sign_in.is_none());
     assert!(notice(&app).contains("Not signed in"), "{}", notice(&app));
     // A client that cannot be rebuilt opens the prompt again with the reason.
     update(
@@ -244,7 +288,7 @@ fn the_sign_in_prompt_refuses_empty_and_can_be_cancelled() {
             ApiError::Config("bad".into()),
         )))),
     );
-    assert!(app.sign_in.as_ref().unwrap().error.is_some());
+    assert!(app.faults.sign_in.as_ref().unwrap().error.is_some());
 }
 
 #[test]
@@ -345,7 +389,8 @@ async fn each_injected_fault_is_retried_and_reported_before_the_page_arrives() {
     .unwrap();
     let config = admin_config(sandbox.base_url(), Duration::from_secs(5));
     let (commands, mut events) = gongdan::worker::spawn_with_config(config, 2, None).unwrap();
-    let cases: Vec<(Fault, fn(&ApiError) -> bool)> = vec![
+    type Expected = fn(&ApiError) -> bool;
+    let cases: Vec<(Fault, Expected)> = vec![
         (Fault::ServerError, |e| {
             matches!(e, ApiError::Server { status: 500, .. })
         }),

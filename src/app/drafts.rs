@@ -67,10 +67,13 @@ impl Drafts {
                 let Some(key) = name.to_str().and_then(DraftKey::from_file_name) else {
                     continue;
                 };
-                if let Ok(text) = std::fs::read_to_string(entry.path())
-                    && !text.is_empty()
-                {
-                    texts.insert(key, text);
+                match std::fs::read(entry.path()).map(String::from_utf8) {
+                    Ok(Ok(text)) if !text.is_empty() => {
+                        texts.insert(key, text);
+                    }
+                    // Not text (damage): moved aside with a message, never a failed start.
+                    Ok(Err(_)) => move_aside(&entry.path()),
+                    _ => {}
                 }
             }
         }
@@ -86,6 +89,25 @@ impl Drafts {
 
     pub fn get(&self, key: &DraftKey) -> Option<&str> {
         self.texts.get(key).map(String::as_str)
+    }
+}
+
+/// Moves an unreadable draft to `<name>.corrupt-<unix time>` beside it and says so in the
+/// log; the composer then starts empty for that ticket.
+fn move_aside(path: &Path) {
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let mut aside = path.as_os_str().to_owned();
+    aside.push(format!(".corrupt-{stamp}"));
+    match std::fs::rename(path, &aside) {
+        Ok(()) => tracing::warn!(
+            draft = %path.display(),
+            moved_to = %Path::new(&aside).display(),
+            "an unreadable draft was moved aside"
+        ),
+        Err(error) => tracing::warn!(draft = %path.display(), %error, "an unreadable draft"),
     }
 }
 

@@ -36,6 +36,18 @@ pub enum FaultEvent {
     ClientRebuilt(Result<(), ApiError>),
 }
 
+/// The faults' part of the app state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultState {
+    /// The password prompt shown after a 401 mid-session.
+    pub sign_in: Option<SignIn>,
+    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
+    pub retry_notice: Option<RequestId>,
+    /// The first request sent with the password typed last: a 401 for an earlier request
+    /// is the old password's, already dealt with.
+    pub signed_in_from: Option<RequestId>,
+}
+
 /// The password prompt. The typed text is a [`Secret`]: `Debug` never shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignIn {
@@ -70,7 +82,7 @@ pub fn sign_in_key(event: &KeyEvent) -> Option<Action> {
 
 /// Applies a key of the sign-in prompt.
 pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
-    let Some(prompt) = &mut app.sign_in else {
+    let Some(prompt) = &mut app.faults.sign_in else {
         return;
     };
     match action {
@@ -86,7 +98,7 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             prompt.input = Secret::new(text);
         }
         FaultAction::SignInCancel => {
-            app.sign_in = None;
+            app.faults.sign_in = None;
             set_notice(app, Msg::SignInCancelled.text(app.lang()).to_string(), true);
         }
         FaultAction::SignInSubmit => {
@@ -95,9 +107,10 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
                 return;
             }
             let secret = prompt.input.clone();
-            app.sign_in = None;
-            forget_failed_lookups(app);
+            app.faults.sign_in = None;
             out.push(Command::SignIn { secret });
+            app.faults.signed_in_from = Some(RequestId(app.next_request));
+            forget_failed_lookups(app, out);
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
             out.extend(super::update(app, Action::Reload));
@@ -106,26 +119,36 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
     }
 }
 
-/// Names that failed while the password was refused are asked again with the new one.
-fn forget_failed_lookups(app: &mut App) {
+/// Names that failed while the password was refused are asked again with the new one: the
+/// lists (agents, field definitions) at once, single names as rows need them.
+fn forget_failed_lookups(app: &mut App, out: &mut Vec<Command>) {
+    use super::action::LookupKey;
     use super::state::Lookup;
+    let failed = |v: &Option<Lookup<()>>| matches!(v, Some(Lookup::Failed));
+    let mut again = Vec::new();
+    if failed(&app.lookups.agents_list) {
+        app.lookups.agents_list = Some(Lookup::Pending);
+        again.push(LookupKey::Agents);
+    }
+    if matches!(app.lookups.field_defs, Some(Lookup::Failed)) {
+        app.lookups.field_defs = Some(Lookup::Pending);
+        again.push(LookupKey::FieldDefs);
+    }
+    if failed(&app.lookups.templates_list) {
+        app.lookups.templates_list = None;
+    }
     let lookups = &mut app.lookups;
-    let failed = |v: &Option<Lookup<_>>| matches!(v, Some(Lookup::Failed));
-    if failed(&lookups.agents_list) {
-        lookups.agents_list = None;
-    }
-    if matches!(lookups.field_defs, Some(Lookup::Failed)) {
-        lookups.field_defs = None;
-    }
-    if failed(&lookups.templates_list) {
-        lookups.templates_list = None;
-    }
     lookups.agents.retain(|_, v| !matches!(v, Lookup::Failed));
     lookups.groups.retain(|_, v| !matches!(v, Lookup::Failed));
     lookups.contacts.retain(|_, v| !matches!(v, Lookup::Failed));
     lookups
         .companies
         .retain(|_, v| !matches!(v, Lookup::Failed));
+    for key in again {
+        let id = app.request_id();
+        app.lookups.in_flight.insert(id, key);
+        out.push(Command::Lookup { id, key });
+    }
 }
 
 /// Handles a [`FaultEvent`] from the worker.
@@ -145,11 +168,11 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
                 fill(lang, Msg::Retrying, &[&reason, &secs.to_string()]),
                 true,
             );
-            app.retry_notice = Some(id);
+            app.faults.retry_notice = Some(id);
         }
         FaultEvent::ClientRebuilt(Ok(())) => {}
         FaultEvent::ClientRebuilt(Err(error)) => {
-            app.sign_in = Some(SignIn {
+            app.faults.sign_in = Some(SignIn {
                 input: Secret::new(""),
                 error: Some(i18n::api_error(lang, &error)),
             });
@@ -216,21 +239,30 @@ impl Before {
     /// it shows); a failure the client gave up retrying says that R tries again.
     pub fn after(self, app: &mut App) {
         let lang = app.lang();
-        if self.id.is_some() && app.retry_notice == self.id {
-            app.retry_notice = None;
+        if self.id.is_some() && app.faults.retry_notice == self.id {
+            app.faults.retry_notice = None;
             // The retried request landed: "retrying in 4 s" is no longer true.
             if self.ok && app.notice == self.notice {
                 app.notice = None;
             }
         }
         if self.unauthorised {
-            if app.sign_in.is_none() {
+            let stale = self
+                .id
+                .zip(app.faults.signed_in_from)
+                .is_some_and(|(id, from)| id < from);
+            if stale {
+                // Sent with the old password before the new one was typed: not news.
+                app.notice = self.notice;
+                return;
+            }
+            if app.faults.sign_in.is_none() {
                 // Refused while signing in again: the password just typed is wrong too.
                 let typed_wrong = self
                     .notice
                     .as_ref()
                     .is_some_and(|n| n.text == Msg::SigningIn.text(lang));
-                app.sign_in = Some(SignIn {
+                app.faults.sign_in = Some(SignIn {
                     input: Secret::new(""),
                     error: typed_wrong.then(|| i18n::api_error(lang, &ApiError::BadCredentials)),
                 });

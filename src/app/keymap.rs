@@ -1070,7 +1070,7 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
         return None;
     }
     // The sign-in prompt (after a 401) takes every key while it is open.
-    if app.sign_in.is_some() {
+    if app.faults.sign_in.is_some() {
         return super::faults::sign_in_key(event);
     }
     // The bulk pane, when on screen, has the keyboard.

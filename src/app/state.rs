@@ -554,12 +554,10 @@ pub struct App {
     /// The first key of a two-key sequence, waiting for the second.
     pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
+    /// Retry notices and the sign-in prompt (see `app::faults`).
+    pub faults: super::faults::FaultState,
     /// The reply composer, the new-ticket form, drafts and replies sent.
     pub compose: super::composer::ComposeState,
-    /// The password prompt shown after a 401 mid-session (see `app::faults`).
-    pub sign_in: Option<super::faults::SignIn>,
-    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
-    pub retry_notice: Option<RequestId>,
 }
 
 impl App {
@@ -597,9 +595,8 @@ impl App {
             dirty: true,
             key_pending: None,
             next_request: 1,
+            faults: super::faults::FaultState::default(),
             compose: Default::default(),
-            sign_in: None,
-            retry_notice: None,
         }
     }
 

@@ -289,7 +289,7 @@ messages! {
     TooSmall => "终端太小", "Terminal too small";
     // Faults (app::faults, ui::sign_in).
     Retrying => "{0}，{1} 秒后重试", "{0}; retrying in {1} s";
-    RetryHint => "按 R 重试", "press R to retry";
+    RetryHint => "按 {key:list.reload} 重试", "press {key:list.reload} to retry";
     GaveUp => "{0}，{1}", "{0}; {1}";
     SignInAgain => "服务器拒绝了密码（可能已修改）：请重新输入", "The server refused the password (changed?): type it again";
     SignInTitle => "重新登录 {0}", "Sign in again: {0}";

@@ -14,7 +14,7 @@ use crate::app::App;
 const MAX_STARS: usize = 24;
 
 pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
-    let Some(prompt) = &app.sign_in else {
+    let Some(prompt) = &app.faults.sign_in else {
         return;
     };
     let lang = app.lang();
