@@ -265,7 +265,7 @@ impl Drop for TerminalGuard {
 /// Raw mode, the alternate screen and mouse capture; a panic restores the terminal first
 /// and then prints its message.
 pub fn setup_terminal() -> io::Result<(
-    Terminal<ratatui::backend::CrosstermBackend<io::Stdout>>,
+    Terminal<crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<io::Stdout>>>,
     TerminalGuard,
 )> {
     let previous = std::panic::take_hook();
@@ -280,7 +280,9 @@ pub fn setup_terminal() -> io::Result<(
         crossterm::terminal::EnterAlternateScreen,
         crossterm::event::EnableMouseCapture
     )?;
-    let terminal = Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+    let terminal = Terminal::new(crate::term_backend::WideAwareBackend::new(
+        ratatui::backend::CrosstermBackend::new(io::stdout()),
+    ))?;
     Ok((terminal, guard))
 }
 

@@ -2,11 +2,14 @@
 //!
 //! It takes [`Command`]s from the app over one channel and sends [`WorkerEvent`]s back over
 //! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
-//! never holds up the others; the app drops results it has moved past by request id.
+//! never holds up the others; the app drops results it has moved past by request id. A read
+//! asked for again while the same read is in flight (same page of the same query, same
+//! show, same lookup) is not sent twice: the one answer goes to both requests.
 
 mod bulk;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
@@ -97,6 +100,7 @@ async fn run(
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
         if let Command::SignIn { secret } = command {
             // Commands are taken in order: everything sent after this uses the new client.
@@ -112,6 +116,13 @@ async fn run(
             bulk.handle(command, events.clone());
             continue;
         }
+        let key = FetchKey::of(&command);
+        if let (Some(key), Some(id)) = (&key, command.request_id())
+            && join_in_flight(&in_flight, key, id)
+        {
+            // The same fetch is already running: its answer goes to this request too.
+            continue;
+        }
         let client = match command.request_id() {
             Some(id) => client
                 .clone()
@@ -120,15 +131,106 @@ async fn run(
         };
         let events = events.clone();
         let permits = permits.clone();
+        let in_flight = in_flight.clone();
         tokio::spawn(async move {
             let Ok(_permit) = permits.acquire().await else {
                 return;
             };
-            if let Some(event) = execute(&client, command).await {
-                // The app has gone: nothing left to tell.
-                let _ = events.send(event);
+            let Some(event) = execute(&client, command).await else {
+                return;
+            };
+            let joined = match &key {
+                Some(key) => lock(&in_flight).remove(key).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            for id in joined.into_iter().skip(1) {
+                let _ = events.send(event.clone().answering(id));
             }
+            // The app has gone: nothing left to tell.
+            let _ = events.send(event);
         });
+    }
+}
+
+/// Fetches in flight by what they fetch, each with the requests waiting for its answer
+/// (the first is the one that started it).
+type InFlight = HashMap<FetchKey, Vec<RequestId>>;
+
+fn lock(in_flight: &Mutex<InFlight>) -> std::sync::MutexGuard<'_, InFlight> {
+    in_flight
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Records `id` as waiting for `key`; true when a fetch of `key` was already running (the
+/// caller then sends nothing), false when `id` starts it.
+fn join_in_flight(in_flight: &Mutex<InFlight>, key: &FetchKey, id: RequestId) -> bool {
+    let mut map = lock(in_flight);
+    match map.get_mut(key) {
+        Some(waiting) => {
+            waiting.push(id);
+            true
+        }
+        None => {
+            map.insert(key.clone(), vec![id]);
+            false
+        }
+    }
+}
+
+/// What a read fetches, so that two requests for the same thing share one call. Writes
+/// have no key: each is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FetchKey {
+    /// A list or search query (its debug form holds every parameter, page included).
+    List(String),
+    Search(String),
+    ShowMany(Vec<u64>),
+    Show(u64),
+    Lookup(LookupKey),
+}
+
+impl FetchKey {
+    pub fn of(command: &Command) -> Option<FetchKey> {
+        Some(match command {
+            Command::FetchList { query, .. } => FetchKey::List(format!("{query:?}")),
+            Command::Search { query, .. } => FetchKey::Search(format!("{query:?}")),
+            Command::ShowMany { ids, .. } => FetchKey::ShowMany(ids.clone()),
+            Command::Show { ticket, .. } => FetchKey::Show(*ticket),
+            Command::Lookup { key, .. } => FetchKey::Lookup(*key),
+            _ => return None,
+        })
+    }
+}
+
+trait Answering {
+    /// The same answer, addressed to another request.
+    fn answering(self, id: RequestId) -> Self;
+}
+
+impl Answering for WorkerEvent {
+    fn answering(self, to: RequestId) -> WorkerEvent {
+        match self {
+            WorkerEvent::Page { result, .. } => WorkerEvent::Page { id: to, result },
+            WorkerEvent::ShownMany { result, .. } => WorkerEvent::ShownMany { id: to, result },
+            WorkerEvent::Shown { ticket, result, .. } => WorkerEvent::Shown {
+                id: to,
+                ticket,
+                result,
+            },
+            WorkerEvent::Updated { ticket, result, .. } => WorkerEvent::Updated {
+                id: to,
+                ticket,
+                result,
+            },
+            WorkerEvent::Looked { key, result, .. } => WorkerEvent::Looked {
+                id: to,
+                key,
+                result,
+            },
+            // Only reads are merged; they answer with the variants above.
+            other => other,
+        }
     }
 }
 
@@ -171,7 +273,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         },
         Command::ShowMany { id, ids } => WorkerEvent::ShownMany {
             id,
-            result: show_many(client, ids).await,
+            result: client.show_many(&ids).await,
         },
         Command::Show { id, ticket } => WorkerEvent::Shown {
             id,
@@ -246,21 +348,6 @@ async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::A
         .upload(&name, bytes, None)
         .await
         .map_err(|error| error.to_string())
-}
-
-/// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed
-/// chunks inside a stream: rust-lang/rust#110338) and so cannot be spawned directly; it runs
-/// on the blocking pool, driven by the runtime's handle, instead.
-async fn show_many(client: &Client, ids: Vec<u64>) -> Result<crate::api::ShowMany, ApiError> {
-    let client = client.clone();
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(client.show_many(&ids)))
-        .await
-        .unwrap_or_else(|error| {
-            Err(ApiError::Network(crate::api::NetworkError::Other(format!(
-                "show many stopped: {error}"
-            ))))
-        })
 }
 
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {

@@ -9,6 +9,7 @@ pub mod keymap;
 pub mod marks;
 pub mod new_ticket;
 pub mod state;
+pub mod store;
 pub mod update;
 
 pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};

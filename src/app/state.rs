@@ -521,8 +521,11 @@ pub struct App {
     pub active: usize,
     /// Search results shown instead of the active tab, when a search is on.
     pub search: Option<SearchState>,
-    /// Every ticket seen, by id; views hold ids.
-    pub tickets: HashMap<u64, Ticket>,
+    /// Every ticket seen, by id; views hold ids. Compact, with a change generation per
+    /// ticket for the list's row cache.
+    pub tickets: super::store::TicketStore,
+    /// The list's row text, built once per ticket change and layout (see `ui::list`).
+    pub row_cache: super::store::RowCache,
     /// Tickets known in full (from list or show), not just the few fields search gives.
     pub full: HashSet<u64>,
     pub lookups: Lookups,
@@ -573,7 +576,8 @@ impl App {
             views: specs.into_iter().map(View::new).collect(),
             active: 0,
             search: None,
-            tickets: HashMap::new(),
+            tickets: super::store::TicketStore::new(),
+            row_cache: super::store::RowCache::default(),
             full: HashSet::new(),
             lookups: Lookups::default(),
             detail: None,

@@ -13,6 +13,7 @@ use super::{fit, style, width};
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::View;
+use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
 
 /// A column of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,45 +152,88 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     } else if view.selected >= offset + rows {
         offset = view.selected + 1 - rows;
     }
+    let mut cache = app.row_cache.0.borrow_mut();
+    let layout: Vec<(u8, usize)> = cols.iter().map(|(c, w)| (*c as u8, *w)).collect();
+    let flags = (lang as u8, app.settings.color);
+    if cache.layout != layout || cache.layout_flags != flags {
+        cache.layout = layout;
+        cache.layout_flags = flags;
+        cache.rows.clear();
+    }
+    if cache.rows.len() > ROW_CACHE_LIMIT {
+        cache.rows.clear();
+    }
+    let cells_width = body.width.saturating_sub(GUTTER as u16);
     for (row, index) in (offset..view.ids.len()).take(rows).enumerate() {
         let id = view.ids[index];
         let selected = index == view.selected;
-        let line = row_line(app, view, id, selected, &cols, total);
         let y = body.y + row as u16;
-        buf.set_line(body.x, y, &line, body.width);
+        let cursor = if selected { glyph::CURSOR } else { ' ' };
+        let marked = if app.marks.contains(id) {
+            glyph::MARKED
+        } else {
+            ' '
+        };
+        let changed = view.changed.contains(&id);
+        let mark = if changed { glyph::CHANGED } else { ' ' };
+        let gutter: String = [cursor, marked, mark].iter().collect();
+        buf.set_stringn(body.x, y, gutter, GUTTER, Style::default());
+        let inputs = row_inputs(app, &mut cache, id);
+        let fresh = cache.rows.get(&id).is_some_and(|c| c.inputs == inputs);
+        if !fresh {
+            let line = row_line(app, id, &cols, total);
+            cache.builds += 1;
+            cache.rows.insert(id, CachedRow { inputs, line });
+        }
+        if let Some(cached) = cache.rows.get(&id) {
+            buf.set_line(body.x + GUTTER as u16, y, &cached.line, cells_width);
+        }
         let row_area = Rect::new(body.x, y, body.width, 1);
-        if view.changed.contains(&id) {
+        if changed {
             buf.set_style(row_area, style(app, Role::Changed));
         }
         if selected {
-            buf.set_style(row_area, style(app, Role::Selection));
+            // The selection style on the cursor and the id only: moving the selection then
+            // rewrites a dozen cells of two rows, not two whole rows of coloured CJK text
+            // (about 60 bytes per `j` instead of 500 over SSH; BENCHMARKS.md).
+            let id_width = cols.first().map_or(0, |(_, w)| *w);
+            let highlight = (GUTTER + id_width).min(usize::from(body.width)) as u16;
+            buf.set_style(
+                Rect::new(body.x, y, highlight, 1),
+                style(app, Role::Selection),
+            );
         }
     }
 }
 
-/// One row's text, built only for rows on screen.
-fn row_line(
-    app: &App,
-    view: &View,
-    id: u64,
-    selected: bool,
-    cols: &[(Column, usize)],
-    total: usize,
-) -> Line<'static> {
-    let lang = app.lang();
+/// What a row's text depends on besides its layout: when any of it moves, the row is
+/// rebuilt. Cheap: no text is cleaned or measured here.
+fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
     let ticket = app.tickets.get(&id);
-    let cursor = if selected { glyph::CURSOR } else { ' ' };
-    let mark = if view.changed.contains(&id) {
-        glyph::CHANGED
-    } else {
-        ' '
-    };
-    let marked = if app.marks.contains(id) {
-        glyph::MARKED
-    } else {
-        ' '
-    };
-    let mut spans = vec![Span::raw(format!("{cursor}{marked}{mark}"))];
+    let mut name = |found: Option<&str>| found.map(|n| cache.names.intern(n));
+    RowInputs {
+        generation: app.tickets.generation(id),
+        contact: name(
+            ticket
+                .and_then(|t| t.contact_id)
+                .and_then(|c| app.lookups.contact(c))
+                .map(|c| c.name.as_str()),
+        ),
+        assignee: name(
+            ticket
+                .and_then(|t| t.assignee_id)
+                .and_then(|a| app.lookups.agent_name(a)),
+        ),
+        age_minutes: ticket
+            .and_then(|t| t.updated)
+            .map(|t| (app.now - t).num_minutes()),
+    }
+}
+
+/// One row's cells (right of the gutter), built only when its inputs changed.
+fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<'static> {
+    let ticket = app.tickets.get(&id);
+    let mut spans = Vec::with_capacity(cols.len() * 2 + 1);
     let mut used = GUTTER;
     for (column, w) in cols {
         let (text, style) = match ticket {
@@ -209,7 +253,6 @@ fn row_line(
     if used < total {
         spans.push(Span::raw(" ".repeat(total - used)));
     }
-    let _ = lang;
     Line::from(spans)
 }
 
