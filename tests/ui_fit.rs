@@ -203,8 +203,9 @@ fn no_color_keeps_state_visible_on_a_real_terminal() {
                 .lines()
                 .position(|l| l.starts_with('>'))
                 .is_some_and(|row| row == 3)
-                && s.cell(3, 10).is_some_and(|c| c.inverse())
-                && s.cell(2, 10).is_some_and(|c| !c.inverse())
+                // Column 4: the id, inside the cursor-and-id cells the selection styles.
+                && s.cell(3, 4).is_some_and(|c| c.inverse())
+                && s.cell(2, 4).is_some_and(|c| !c.inverse())
         });
         let screen = session.parser.screen().clone();
         assert!(
@@ -213,8 +214,8 @@ fn no_color_keeps_state_visible_on_a_real_terminal() {
         );
         // The selected row is in reverse video; statuses are words.
         let row = 3;
-        assert!(screen.cell(row, 10).unwrap().inverse());
-        assert!(!screen.cell(row + 1, 10).unwrap().inverse());
+        assert!(screen.cell(row, 4).unwrap().inverse());
+        assert!(!screen.cell(row + 1, 4).unwrap().inverse());
         assert!(screen.contents().contains(" new "));
         session.send("q");
         let (ok, _) = session.wait_exit();
