@@ -203,6 +203,7 @@ fn no_color_keeps_state_visible_on_a_real_terminal() {
                 .lines()
                 .position(|l| l.starts_with('>'))
                 .is_some_and(|row| row == 3)
+                // Column 4: the id, inside the cursor-and-id cells the selection styles.
                 && s.cell(3, 4).is_some_and(|c| c.inverse())
                 && s.cell(2, 4).is_some_and(|c| !c.inverse())
         });
