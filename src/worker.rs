@@ -276,7 +276,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         },
         Command::ShowMany { id, ids } => WorkerEvent::ShownMany {
             id,
-            result: show_many(client, ids).await,
+            result: client.show_many(&ids).await,
         },
         Command::Show { id, ticket } => WorkerEvent::Shown {
             id,
@@ -351,21 +351,6 @@ async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::A
         .upload(&name, bytes, None)
         .await
         .map_err(|error| error.to_string())
-}
-
-/// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed
-/// chunks inside a stream: rust-lang/rust#110338) and so cannot be spawned directly; it runs
-/// on the blocking pool, driven by the runtime's handle, instead.
-async fn show_many(client: &Client, ids: Vec<u64>) -> Result<crate::api::ShowMany, ApiError> {
-    let client = client.clone();
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(client.show_many(&ids)))
-        .await
-        .unwrap_or_else(|error| {
-            Err(ApiError::Network(crate::api::NetworkError::Other(format!(
-                "show many stopped: {error}"
-            ))))
-        })
 }
 
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {
