@@ -5,13 +5,15 @@
 use std::io;
 use std::time::Duration;
 
-use crate::api::{Auth, Client, ClientConfig, SearchQuery};
+use crate::api::{Auth, ClientConfig, SearchQuery};
+use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::{Language, PromptPolicy, ResolveOptions, ViewDef, ViewKind};
 use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{Lang, Msg, fill};
+use crate::ui::theme::{ColorDepth, Theme};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -34,9 +36,15 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         Some(Language::En) => Lang::En,
         None => Lang::from_env(),
     };
-    let color = !cli.no_color && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (extra_views, mut warnings) = views_from_config(&resolved.views);
+    // A bad [keys] or [theme] entry stops the start (before any password is asked for),
+    // naming the key path; key conflicts are only warnings.
+    let keymap = KeyMap::from_config(&resolved.keys)?;
+    let depth = ColorDepth::from_env(cli.no_color);
+    let theme = Theme::from_config(&resolved.theme, depth)?;
+    let color = depth != ColorDepth::Mono;
+    let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     warnings.extend(resolved.warnings.iter().cloned());
+    warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
         demo_target(cli.demo_role).await?
     } else {
@@ -49,8 +57,16 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             sandbox: None,
         }
     };
-    let client = Client::new(target.client.clone())?;
     let auto_refresh = resolved.ui.auto_refresh_secs;
+    // Runs are journaled per host; the demo's sandbox port changes at every start.
+    let bulk_target = crate::bulk::Target {
+        profile: resolved.profile_name.clone().unwrap_or_default(),
+        base_url: if cli.demo {
+            "demo".to_string()
+        } else {
+            target.client.base_url.clone()
+        },
+    };
     let settings = Settings {
         lang,
         color,
@@ -59,16 +75,45 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
-        startup_notice: warnings.first().cloned(),
+        startup_notice: startup_notice(&warnings, lang),
+        keymap: std::sync::Arc::new(keymap),
+        theme,
+        bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
+        bulk_concurrency: resolved.ui.bulk_concurrency,
+        bulk_target: bulk_target.clone(),
     };
     let concurrency = target.client.concurrency;
-    let (commands, results) = crate::worker::spawn(client, concurrency);
+    let bulk_setup = crate::worker::BulkSetup {
+        // The demo's runs are kept apart: its sandbox is gone when the console closes.
+        state_dir: crate::config::state_dir()
+            .ok()
+            .map(|dir| if cli.demo { dir.join("demo") } else { dir }),
+        target: bulk_target,
+        options: crate::bulk::RunOptions {
+            concurrency: resolved.ui.bulk_concurrency.max(1),
+            ..crate::bulk::RunOptions::default()
+        },
+        lang,
+    };
+    // The worker keeps the configuration, so a 401 mid-session can sign in again.
+    let (commands, results) =
+        crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
     let mut app = App::new(settings, server_now());
+    // Drafts live in the state directory (the demo's apart, like its runs).
+    if let Ok(state_dir) = crate::config::state_dir() {
+        let state_dir = if cli.demo {
+            state_dir.join("demo")
+        } else {
+            state_dir
+        };
+        app.compose.drafts =
+            crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
+    }
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());
     let (mut terminal, guard) = setup_terminal()?;
-    let events = crossterm::event::EventStream::new();
+    let events = crate::tui::ConsoleEvents::new();
     let mut clipboard = io::stdout();
     let result = run_loop(
         &mut terminal,
@@ -91,9 +136,113 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     Ok(())
 }
 
+/// What `config check` says about the console's own settings (language, colours, key map,
+/// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop
+/// the console from starting).
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleReport {
+    /// (key, value, where it came from), as the other lines of `config check`.
+    pub lines: Vec<(String, String, String)>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
+    let mut report = ConsoleReport::default();
+    let mut line = |key: &str, value: String, source: &str| {
+        report
+            .lines
+            .push((key.to_string(), value, source.to_string()));
+    };
+    let lang = match resolved.language {
+        Some(language) => {
+            line("language", language.as_str().into(), "file");
+            if language == Language::Zh {
+                Lang::Zh
+            } else {
+                Lang::En
+            }
+        }
+        None => {
+            let (lang, why) = Lang::from_env_explained();
+            let why = why.map_or("auto: no LC_ALL/LC_MESSAGES/LANG".into(), |w| {
+                format!("auto: env {w}")
+            });
+            line("language", lang.code().into(), &why);
+            lang
+        }
+    };
+    let depth = ColorDepth::from_env(false);
+    let env = |var: &str| std::env::var(var).unwrap_or_default();
+    line(
+        "colour",
+        depth.as_str().into(),
+        &format!(
+            "env NO_COLOR={:?} TERM={:?} COLORTERM={:?}; --no-color turns it off",
+            env("NO_COLOR"),
+            env("TERM"),
+            env("COLORTERM")
+        ),
+    );
+    let entries = |table: &toml::Table, prefix: &str| -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (key, value) in table {
+            match value {
+                toml::Value::Table(inner) if !inner.is_empty() => {
+                    for (sub, value) in inner {
+                        out.push((format!("{prefix}.{key}.{sub}"), value.to_string()));
+                    }
+                }
+                other => out.push((format!("{prefix}.{key}"), other.to_string())),
+            }
+        }
+        out
+    };
+    let keys = entries(&resolved.keys, "keys");
+    if keys.is_empty() {
+        line(
+            "keys",
+            "(the defaults; see ? in the console)".into(),
+            "default",
+        );
+    }
+    for (key, value) in keys {
+        line(&key, value, "file");
+    }
+    match KeyMap::from_config(&resolved.keys) {
+        Ok(map) => report
+            .warnings
+            .extend(map.conflicts.iter().map(|c| c.describe(lang))),
+        Err(err) => report.errors.push(err.to_string()),
+    }
+    let theme = entries(&resolved.theme, "theme");
+    if theme.is_empty() {
+        line("theme", "(the default)".into(), "default");
+    }
+    for (key, value) in theme {
+        line(&key, value, "file");
+    }
+    if let Err(err) = Theme::from_config(&resolved.theme, depth) {
+        report.errors.push(err.to_string());
+    }
+    report
+}
+
+/// The first warning for the status line, saying how many more there are.
+fn startup_notice(warnings: &[String], lang: Lang) -> Option<String> {
+    let first = warnings.first()?;
+    Some(match warnings.len() {
+        1 => first.clone(),
+        n => format!(
+            "{first} {}",
+            fill(lang, Msg::StartupMore, &[&(n - 1).to_string()])
+        ),
+    })
+}
+
 /// Views from the config file, after the defaults; a search that does not parse is left
 /// out with a warning.
-fn views_from_config(defs: &[ViewDef]) -> (Vec<ViewSpec>, Vec<String>) {
+fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String>) {
     let mut views = Vec::new();
     let mut warnings = Vec::new();
     for def in defs {
@@ -102,7 +251,8 @@ fn views_from_config(defs: &[ViewDef]) -> (Vec<ViewSpec>, Vec<String>) {
             ViewKind::Search(text) => match SearchQuery::parse(text) {
                 Ok(query) => ViewSource::Search(query),
                 Err(error) => {
-                    warnings.push(format!("view {:?}: {error}", def.name));
+                    let reason = crate::ui::i18n::query_error(lang, &error);
+                    warnings.push(fill(lang, Msg::ViewBadSearch, &[&def.name, &reason]));
                     continue;
                 }
             },

@@ -13,12 +13,15 @@
 
 pub mod api;
 pub mod app;
+/// Fixtures for the benchmarks (BENCHMARKS.md).
+pub mod bench;
 pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod console;
 pub mod sandbox;
 pub mod script;
+pub mod term_backend;
 pub mod text;
 pub mod tui;
 pub mod ui;

@@ -36,6 +36,12 @@ fn main() -> std::process::ExitCode {
             Some(command) => Ok(Some(gongdan::script::run(command, resolve_options).await)),
         }
     });
+    // The runtime is not shut down: shutting it down first fails every call still in
+    // flight (hyper's dispatch task goes), and a bulk run on the blocking pool would then
+    // journal those tickets as failed when their fate is unknown, or hold the exit for as
+    // long as the server takes. Ending the process here is a kill -9 for those calls, which
+    // the journal is made for: the next start resumes them, checking what landed.
+    std::mem::forget(runtime);
     match result {
         Ok(Some(code)) => code,
         Ok(None) => std::process::ExitCode::SUCCESS,

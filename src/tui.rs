@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -12,6 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
+use crate::app::composer::ComposeAction;
 use crate::app::keymap::action_for_key;
 use crate::app::{Action, App, Command, WorkerEvent, update};
 
@@ -116,9 +118,12 @@ where
             break;
         }
         if app.dirty {
-            terminal
-                .draw(|frame| crate::ui::draw(frame, app))
-                .map_err(io::Error::other)?;
+            if let Err(error) = terminal.draw(|frame| crate::ui::draw(frame, app)) {
+                // The terminal has gone (a dropped SSH link): nothing can be shown any more,
+                // so end as on SIGHUP; journals and drafts are already on disk.
+                tracing::warn!(%error, "drawing failed; treating it as a hang-up");
+                break;
+            }
             app.dirty = false;
             stats.draws += 1;
         }
@@ -129,7 +134,15 @@ where
                 let mut next = Some(event);
                 // Drain everything already queued before drawing again.
                 while let Some(event) = next {
-                    let event = event?;
+                    let event = match event {
+                        Ok(event) => event,
+                        Err(error) => {
+                            // Reading the terminal failed (EIO after a hang-up): as SIGHUP.
+                            tracing::warn!(%error, "terminal input failed; treating it as a hang-up");
+                            app.quit = true;
+                            break;
+                        }
+                    };
                     stats.input_events += 1;
                     if let Some(action) = action_for_event(app, &event) {
                         dispatch(app, action, &mut outputs);
@@ -152,8 +165,79 @@ where
             }
             _ = &mut shutdown => break,
         }
+        // Ctrl-E in the composer: the loop owns the terminal, so it runs the editor.
+        if let Some(text) = app.compose.external_edit.take() {
+            let result = suspend_for_editor(terminal, &mut events, &text);
+            dispatch(
+                app,
+                Action::Compose(ComposeAction::ExternalEdited(result)),
+                &mut outputs,
+            );
+        }
     }
     Ok(stats)
+}
+
+/// While set, [`ConsoleEvents`] drops its reader so that an external editor gets the keys.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+
+/// The terminal's events, with a reader that can be let go while `$EDITOR` runs (crossterm's
+/// reader thread would otherwise take the editor's keys).
+#[derive(Default)]
+pub struct ConsoleEvents {
+    inner: Option<crossterm::event::EventStream>,
+}
+
+impl ConsoleEvents {
+    pub fn new() -> Self {
+        ConsoleEvents::default()
+    }
+}
+
+impl Stream for ConsoleEvents {
+    type Item = io::Result<Event>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        if INPUT_PAUSED.load(Ordering::SeqCst) {
+            // Dropping the stream stops its reader thread.
+            self.inner = None;
+            return std::task::Poll::Pending;
+        }
+        let inner = self
+            .inner
+            .get_or_insert_with(crossterm::event::EventStream::new);
+        inner.poll_next_unpin(cx)
+    }
+}
+
+/// Leaves raw mode and the alternate screen, runs `$VISUAL`/`$EDITOR` on the text, and
+/// puts the terminal back; answers the edited text or why it failed.
+fn suspend_for_editor<B, E>(
+    terminal: &mut Terminal<B>,
+    events: &mut E,
+    text: &str,
+) -> Result<String, String>
+where
+    B: Backend,
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    // One poll lets a ConsoleEvents drop its reader before the editor starts.
+    let _ = events.next().now_or_never();
+    restore_terminal();
+    let result = crate::ui::composer::run_external_editor(text);
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableMouseCapture
+    );
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+    let _ = terminal.clear();
+    result
 }
 
 /// Puts the terminal back: raw mode off, main screen, mouse released, cursor shown.
@@ -181,7 +265,7 @@ impl Drop for TerminalGuard {
 /// Raw mode, the alternate screen and mouse capture; a panic restores the terminal first
 /// and then prints its message.
 pub fn setup_terminal() -> io::Result<(
-    Terminal<ratatui::backend::CrosstermBackend<io::Stdout>>,
+    Terminal<crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<io::Stdout>>>,
     TerminalGuard,
 )> {
     let previous = std::panic::take_hook();
@@ -196,7 +280,9 @@ pub fn setup_terminal() -> io::Result<(
         crossterm::terminal::EnterAlternateScreen,
         crossterm::event::EnableMouseCapture
     )?;
-    let terminal = Terminal::new(ratatui::backend::CrosstermBackend::new(io::stdout()))?;
+    let terminal = Terminal::new(crate::term_backend::WideAwareBackend::new(
+        ratatui::backend::CrosstermBackend::new(io::stdout()),
+    ))?;
     Ok((terminal, guard))
 }
 

@@ -2,16 +2,30 @@
 //!
 //! It takes [`Command`]s from the app over one channel and sends [`WorkerEvent`]s back over
 //! another. Each command runs as its own task, at most `concurrency` at once, so a slow call
-//! never holds up the others; the app drops results it has moved past by request id.
+//! never holds up the others; the app drops results it has moved past by request id. A read
+//! asked for again while the same read is in flight (same page of the same query, same
+//! show, same lookup) is not sent twice: the one answer goes to both requests.
 
-use std::sync::Arc;
+mod bulk;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::api::{ApiError, Client, ListScope, TicketChange};
-use crate::app::{Command, LookupKey, LookupValue, WorkerEvent};
+use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
+use crate::app::composer::{ComposeCommand, ComposeEvent};
+use crate::app::drafts;
+use crate::app::faults::FaultEvent;
+use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use crate::config::Secret;
 
-/// Starts the worker. It ends when the command sender is dropped.
+pub use bulk::BulkSetup;
+
+/// Starts the worker. It ends when the command sender is dropped. A worker started this
+/// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
+/// [`spawn_with_config`] for that.
 pub fn spawn(
     client: Client,
     concurrency: usize,
@@ -19,32 +33,233 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    start(client, None, concurrency, setup)
+}
+
+/// [`spawn`], with where and how bulk runs are journaled and sent.
+pub fn spawn_with_bulk(
+    client: Client,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
+    start(client, None, concurrency, setup)
+}
+
+/// Starts the worker with the configuration its client came from, so that a new password
+/// (after a 401 mid-session) rebuilds the client. Bulk runs as [`spawn_with_bulk`], or as
+/// [`spawn`] when `setup` is `None`.
+pub fn spawn_with_config(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
+    let client = Client::new(config.clone())?;
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
+    Ok(start(client, Some(config), concurrency, setup))
+}
+
+fn start(
+    client: Client,
+    config: Option<ClientConfig>,
+    concurrency: usize,
+    setup: BulkSetup,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    tokio::spawn(run(client, concurrency, command_rx, event_tx));
+    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone());
+    tokio::spawn(run(
+        client,
+        config,
+        concurrency,
+        (bulk, setup),
+        command_rx,
+        event_tx,
+    ));
     (command_tx, event_rx)
 }
 
 async fn run(
-    client: Client,
+    mut client: Client,
+    mut config: Option<ClientConfig>,
     concurrency: usize,
+    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    let in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
-        let client = client.clone();
+        if let Command::SignIn { secret } = command {
+            // Commands are taken in order: everything sent after this uses the new client.
+            let result = rebuild(config.as_mut(), &secret).map(|new| {
+                bulk = bulk.with_client(new.clone(), setup.clone());
+                client = new;
+            });
+            let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
+            continue;
+        }
+        // Bulk work has its own concurrency (the engine's) and may run for long.
+        if let Command::Bulk(command) = command {
+            bulk.handle(command, events.clone());
+            continue;
+        }
+        let key = FetchKey::of(&command);
+        if let (Some(key), Some(id)) = (&key, command.request_id())
+            && join_in_flight(&in_flight, key, id)
+        {
+            // The same fetch is already running: its answer goes to this request too.
+            continue;
+        }
+        let client = match command.request_id() {
+            Some(id) => client
+                .clone()
+                .with_retry_observer(retry_observer(id, events.clone())),
+            None => client.clone(),
+        };
         let events = events.clone();
         let permits = permits.clone();
+        let in_flight = in_flight.clone();
         tokio::spawn(async move {
             let Ok(_permit) = permits.acquire().await else {
                 return;
             };
-            if let Some(event) = execute(&client, command).await {
-                // The app has gone: nothing left to tell.
-                let _ = events.send(event);
+            let Some(event) = execute(&client, command).await else {
+                return;
+            };
+            let joined = match &key {
+                Some(key) => lock(&in_flight).remove(key).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            for id in joined.into_iter().skip(1) {
+                if let Some(copy) = event.clone().answering(id) {
+                    let _ = events.send(copy);
+                }
             }
+            // The app has gone: nothing left to tell.
+            let _ = events.send(event);
         });
+    }
+}
+
+/// Tells the app before each retry of request `id`, so the status line can say
+/// "retrying in 4 s".
+fn retry_observer(id: RequestId, events: mpsc::UnboundedSender<WorkerEvent>) -> RetryObserver {
+    Arc::new(move |error: &ApiError, delay: Duration| {
+        let _ = events.send(WorkerEvent::Fault(FaultEvent::Retrying {
+            id,
+            error: error.clone(),
+            delay,
+        }));
+    })
+}
+
+/// A client with the new password or secret in place of the old one.
+fn rebuild(config: Option<&mut ClientConfig>, secret: &Secret) -> Result<Client, ApiError> {
+    let Some(config) = config else {
+        return Err(ApiError::Config(
+            "this console cannot sign in again: restart it".into(),
+        ));
+    };
+    match &mut config.auth {
+        Auth::Basic { password, .. } => *password = secret.expose().to_string(),
+        Auth::Token { secret: old, .. } => *old = secret.expose().to_string(),
+    }
+    Client::new(config.clone())
+}
+
+/// Fetches in flight by what they fetch, each with the requests waiting for its answer
+/// (the first is the one that started it).
+type InFlight = HashMap<FetchKey, Vec<RequestId>>;
+
+fn lock(in_flight: &Mutex<InFlight>) -> std::sync::MutexGuard<'_, InFlight> {
+    in_flight
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Records `id` as waiting for `key`; true when a fetch of `key` was already running (the
+/// caller then sends nothing), false when `id` starts it.
+fn join_in_flight(in_flight: &Mutex<InFlight>, key: &FetchKey, id: RequestId) -> bool {
+    let mut map = lock(in_flight);
+    match map.get_mut(key) {
+        Some(waiting) => {
+            waiting.push(id);
+            true
+        }
+        None => {
+            map.insert(key.clone(), vec![id]);
+            false
+        }
+    }
+}
+
+/// What a read fetches, so that two requests for the same thing share one call. Writes
+/// have no key: each is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum FetchKey {
+    /// A list or search query (its debug form holds every parameter, page included).
+    List(String),
+    Search(String),
+    ShowMany(Vec<u64>),
+    Show(u64),
+    Lookup(LookupKey),
+}
+
+impl FetchKey {
+    pub fn of(command: &Command) -> Option<FetchKey> {
+        Some(match command {
+            Command::FetchList { query, .. } => FetchKey::List(format!("{query:?}")),
+            Command::Search { query, .. } => FetchKey::Search(format!("{query:?}")),
+            Command::ShowMany { ids, .. } => FetchKey::ShowMany(ids.clone()),
+            Command::Show { ticket, .. } => FetchKey::Show(*ticket),
+            Command::Lookup { key, .. } => FetchKey::Lookup(*key),
+            _ => return None,
+        })
+    }
+}
+
+trait Answering: Sized {
+    /// The same answer, addressed to another request; `None` for events that are never
+    /// shared (only keyed reads are).
+    fn answering(self, id: RequestId) -> Option<Self>;
+}
+
+impl Answering for WorkerEvent {
+    fn answering(self, to: RequestId) -> Option<WorkerEvent> {
+        Some(match self {
+            WorkerEvent::Page { result, .. } => WorkerEvent::Page { id: to, result },
+            WorkerEvent::ShownMany { result, .. } => WorkerEvent::ShownMany { id: to, result },
+            WorkerEvent::Shown { ticket, result, .. } => WorkerEvent::Shown {
+                id: to,
+                ticket,
+                result,
+            },
+            WorkerEvent::Updated { ticket, result, .. } => WorkerEvent::Updated {
+                id: to,
+                ticket,
+                result,
+            },
+            WorkerEvent::Looked { key, result, .. } => WorkerEvent::Looked {
+                id: to,
+                key,
+                result,
+            },
+            // Bulk, composer and fault events are never keyed reads.
+            _ => return None,
+        })
     }
 }
 
@@ -61,7 +276,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         },
         Command::ShowMany { id, ids } => WorkerEvent::ShownMany {
             id,
-            result: show_many(client, ids).await,
+            result: client.show_many(&ids).await,
         },
         Command::Show { id, ticket } => WorkerEvent::Shown {
             id,
@@ -84,24 +299,58 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one.
-        Command::Copy(_) => return None,
+        // The terminal loop does this one; `run` does sign-in; bulk commands go to
+        // `bulk::BulkWorker`.
+        Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
+        Command::Compose(command) => return compose(client, command).await,
     })
 }
 
-/// `Client::show_many`'s future trips a compiler limit on `Send` (a closure over borrowed
-/// chunks inside a stream: rust-lang/rust#110338) and so cannot be spawned directly; it runs
-/// on the blocking pool, driven by the runtime's handle, instead.
-async fn show_many(client: &Client, ids: Vec<u64>) -> Result<crate::api::ShowMany, ApiError> {
-    let client = client.clone();
-    let handle = tokio::runtime::Handle::current();
-    tokio::task::spawn_blocking(move || handle.block_on(client.show_many(&ids)))
+/// The composer's and the new-ticket form's commands.
+async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
+    let event = match command {
+        ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
+            id,
+            ticket,
+            result: client.update(ticket, &change).await.map(Box::new),
+        },
+        ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
+            id,
+            result: upload(client, &path).await,
+        },
+        ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
+            id,
+            result: client.create(&ticket).await.map(Box::new),
+        },
+        ComposeCommand::SaveDraft { path, text } => {
+            let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
+            match saved {
+                Ok(Ok(())) => return None,
+                Ok(Err(error)) => ComposeEvent::DraftFailed(error.to_string()),
+                Err(error) => ComposeEvent::DraftFailed(error.to_string()),
+            }
+        }
+        ComposeCommand::DeleteDraft { path } => {
+            let _ = tokio::task::spawn_blocking(move || drafts::delete(&path)).await;
+            return None;
+        }
+    };
+    Some(WorkerEvent::Compose(event))
+}
+
+/// Reads a file and uploads it; a file that cannot be read is said in plain words.
+async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
+    let bytes = tokio::fs::read(path)
         .await
-        .unwrap_or_else(|error| {
-            Err(ApiError::Network(crate::api::NetworkError::Other(format!(
-                "show many stopped: {error}"
-            ))))
-        })
+        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("{}: not a file", path.display()))?;
+    client
+        .upload(&name, bytes, None)
+        .await
+        .map_err(|error| error.to_string())
 }
 
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {

@@ -64,7 +64,7 @@ async fn a_held_down_key_draws_once_per_batch() {
     // The loop's own Start went to the worker.
     assert!(worker_rx.try_recv().is_ok());
     let screen = format!("{}", terminal.backend());
-    assert!(screen.contains("\">  51 "), "{screen}");
+    assert!(screen.contains("\">   51 "), "{screen}");
 }
 
 #[tokio::test]

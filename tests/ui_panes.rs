@@ -147,11 +147,17 @@ fn only_visible_rows_are_built_among_many_tickets() {
     let terminal = render(&app);
     let screen = format!("{}", terminal.backend());
     let rows: Vec<&str> = screen.lines().collect();
-    assert!(rows.iter().any(|r| r.starts_with("\"> 19999 ")), "{screen}");
-    assert!(rows.iter().any(|r| r.starts_with("\"  20000 ")), "{screen}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("\">  19999 ")),
+        "{screen}"
+    );
+    assert!(
+        rows.iter().any(|r| r.starts_with("\"   20000 ")),
+        "{screen}"
+    );
     // The first rows are not on screen: the list showed the end without building them.
     assert!(
-        !rows.iter().any(|r| r.starts_with("\"      1 ")),
+        !rows.iter().any(|r| r.starts_with("\"       1 ")),
         "{screen}"
     );
 }

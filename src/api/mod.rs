@@ -7,7 +7,7 @@ pub mod error;
 pub mod model;
 pub mod query;
 
-pub use client::{Auth, Client, ClientConfig, ListScope, RetryPolicy, ShowMany};
+pub use client::{Auth, Client, ClientConfig, ListScope, RetryObserver, RetryPolicy, ShowMany};
 pub use error::{ApiError, NetworkError, QueryError};
 pub use model::*;
 pub use query::{ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder};

@@ -60,6 +60,8 @@ pub enum Action {
     /// A key reserved for a later feature (Space, b, r, n): says "not yet".
     NotYet(&'static str),
     Quit,
+    /// The key map's own input: the first key of a sequence, or its cancellation.
+    Keys(super::keymap::KeyInput),
     // Not from keys.
     Resize {
         width: u16,
@@ -70,6 +72,14 @@ pub enum Action {
         now: NaiveDateTime,
     },
     Worker(WorkerEvent),
+    /// The sign-in prompt after a 401 (see `app::faults`).
+    Fault(super::faults::FaultAction),
+    /// Marks (Space, V, *, A, U, M).
+    Marks(super::marks::MarkAction),
+    /// The bulk edit pane, its runs, the history and the resume offer.
+    Bulk(super::bulk_edit::BulkAction),
+    /// The reply composer and the new-ticket form.
+    Compose(super::composer::ComposeAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -93,6 +103,12 @@ pub enum Command {
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
+    /// Rebuild the client with a new password or secret (after a 401 mid-session).
+    SignIn { secret: crate::config::Secret },
+    /// Marks and bulk runs (through the bulk engine).
+    Bulk(super::bulk_edit::BulkCommand),
+    /// Replies, uploads, creates and drafts.
+    Compose(super::composer::ComposeCommand),
 }
 
 impl Command {
@@ -105,7 +121,9 @@ impl Command {
             | Command::Show { id, .. }
             | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
-            Command::Copy(_) => None,
+            Command::Bulk(command) => Some(command.request_id()),
+            Command::Copy(_) | Command::SignIn { .. } => None,
+            Command::Compose(_) => None,
         }
     }
 }
@@ -163,4 +181,10 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// Retries and client rebuilds (see `app::faults`).
+    Fault(super::faults::FaultEvent),
+    /// Marks and bulk runs.
+    Bulk(super::bulk_edit::BulkEvent),
+    /// An answer for the composer or the new-ticket form.
+    Compose(super::composer::ComposeEvent),
 }

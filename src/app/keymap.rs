@@ -1,51 +1,120 @@
-//! The key map: one data table of (pane, keys, action, description) that both the input
-//! handling and the help overlay read, so help can never disagree with the keys.
+//! The key map: one table of actions (pane, config name, action, help text, default keys)
+//! that the key handling, the help overlay (`?`) and the status-bar hints all read, so help
+//! can never disagree with the keys.
+//!
+//! A `[keys]` config table rebinds any action of a pane to one or more keys or two-key
+//! sequences (`[keys.list] top = ["g g", "home"]`). The live map is built once at start
+//! ([`KeyMap::from_config`]) and held in [`Settings`](super::state::Settings).
+//!
+//! Rules:
+//! - Arrows (and Ctrl-C, which quits) are fixed: they always work and cannot be unbound
+//!   or taken by another action.
+//! - A conflict (two actions on one key or sequence of a pane, or a sequence whose first key
+//!   is also a single binding) does not stop the console: the binding from the config file
+//!   wins over a default (between equals, the earlier one in the table), the other key is
+//!   dropped, and the conflict is shown at start in the status line and by `config check`,
+//!   naming both bindings.
+//! - Unknown panes, unknown actions and key names that do not parse are errors naming the
+//!   key path (`keys.list.opne`); the console refuses to start on them.
+//!
+//! Adding an action is one line in [`definitions`].
 
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use chrono::NaiveDateTime;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
+use super::bulk_edit::BulkAction;
+use super::composer::ComposeAction;
+use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
-use crate::ui::i18n::{Lang, Msg};
+use crate::ui::i18n::{Lang, Msg, fill};
+
+/// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
+pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;
 
 /// One key: a code plus the modifiers that must be held (Shift is implied by upper case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub code: KeyCode,
     pub mods: KeyModifiers,
 }
 
-const fn k(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::NONE,
-    }
-}
-
-const fn ctrl(c: char) -> Key {
-    Key {
-        code: KeyCode::Char(c),
-        mods: KeyModifiers::CONTROL,
-    }
-}
-
-const fn code(code: KeyCode) -> Key {
-    Key {
-        code,
-        mods: KeyModifiers::NONE,
-    }
-}
-
 impl Key {
-    pub fn matches(&self, event: &KeyEvent) -> bool {
-        // Shift arrives with upper-case letters and some symbols; compare without it.
-        let held = event.modifiers - KeyModifiers::SHIFT;
-        let wanted = self.mods - KeyModifiers::SHIFT;
-        let code_matches = match (self.code, event.code) {
-            (KeyCode::BackTab, KeyCode::BackTab) => true,
-            (a, b) => a == b,
+    pub const fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+        Key { code, mods }
+    }
+
+    /// The key a terminal event stands for: Shift is dropped where the code already says
+    /// it (upper-case letters, symbols, Shift-Tab).
+    pub fn from_event(event: &KeyEvent) -> Key {
+        let mut mods = event.modifiers & (KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if !matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods |= event.modifiers & KeyModifiers::SHIFT;
+        }
+        // Ctrl with a letter arrives lower case from most terminals; compare it so.
+        let code = match event.code {
+            KeyCode::Char(c) if mods.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            other => other,
         };
-        code_matches && held == wanted
+        Key { code, mods }
+    }
+
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        *self == Key::from_event(event)
+    }
+
+    /// Parses one key as written in the config: `j`, `G`, `?`, `enter`, `ctrl-d`, `alt-x`,
+    /// `shift-tab`, `pgdn`, `f5`. Named keys are case-insensitive; a single character is
+    /// taken as written (`G` is Shift-g).
+    pub fn parse(text: &str) -> Result<Key, String> {
+        if text.is_empty() {
+            return Err("an empty key name".into());
+        }
+        let mut mods = KeyModifiers::NONE;
+        let mut rest = text;
+        // A lone "-" (or a trailing one, `ctrl--`) is the minus key, not a separator.
+        while let Some((head, tail)) = rest.split_once('-') {
+            if tail.is_empty() {
+                break;
+            }
+            match head.to_ascii_lowercase().as_str() {
+                "ctrl" | "control" | "c" => mods |= KeyModifiers::CONTROL,
+                "alt" | "meta" | "m" | "a" => mods |= KeyModifiers::ALT,
+                "shift" | "s" => mods |= KeyModifiers::SHIFT,
+                _ => return Err(format!("unknown modifier {head:?} (ctrl, alt or shift)")),
+            }
+            rest = tail;
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => {
+                let c = if mods.contains(KeyModifiers::CONTROL) {
+                    c.to_ascii_lowercase()
+                } else if mods.contains(KeyModifiers::SHIFT) {
+                    mods -= KeyModifiers::SHIFT;
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                };
+                KeyCode::Char(c)
+            }
+            _ => named_key(&rest.to_ascii_lowercase())
+                .ok_or_else(|| format!("unknown key name {rest:?}"))?,
+        };
+        let code = match code {
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
+                mods -= KeyModifiers::SHIFT;
+                KeyCode::BackTab
+            }
+            other => other,
+        };
+        Ok(Key { code, mods })
     }
 
     /// How the key is written in help: `j`, `Ctrl-d`, `↓`, `PgDn`.
@@ -66,235 +135,700 @@ impl Key {
             KeyCode::Tab => "Tab".to_string(),
             KeyCode::BackTab => "Shift-Tab".to_string(),
             KeyCode::Backspace => "Backspace".to_string(),
+            KeyCode::Delete => "Del".to_string(),
+            KeyCode::Insert => "Ins".to_string(),
+            KeyCode::F(n) => format!("F{n}"),
             other => format!("{other:?}"),
         };
+        let mut label = String::new();
         if self.mods.contains(KeyModifiers::CONTROL) {
-            format!("Ctrl-{base}")
-        } else {
-            base
+            label.push_str("Ctrl-");
+        }
+        if self.mods.contains(KeyModifiers::ALT) {
+            label.push_str("Alt-");
+        }
+        if self.mods.contains(KeyModifiers::SHIFT) {
+            label.push_str("Shift-");
+        }
+        label.push_str(&base);
+        label
+    }
+}
+
+fn named_key(name: &str) -> Option<KeyCode> {
+    Some(match name {
+        "enter" | "return" | "ret" | "cr" => KeyCode::Enter,
+        "esc" | "escape" => KeyCode::Esc,
+        "space" | "spc" => KeyCode::Char(' '),
+        "tab" => KeyCode::Tab,
+        "backtab" => KeyCode::BackTab,
+        "backspace" | "bs" => KeyCode::Backspace,
+        "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
+        "up" | "↑" => KeyCode::Up,
+        "down" | "↓" => KeyCode::Down,
+        "left" | "←" => KeyCode::Left,
+        "right" | "→" => KeyCode::Right,
+        "pageup" | "pgup" => KeyCode::PageUp,
+        "pagedown" | "pgdn" | "pgdown" => KeyCode::PageDown,
+        "home" => KeyCode::Home,
+        "end" => KeyCode::End,
+        "minus" => KeyCode::Char('-'),
+        "hash" => KeyCode::Char('#'),
+        _ => {
+            let n: u8 = name.strip_prefix('f')?.parse().ok()?;
+            if !(1..=24).contains(&n) {
+                return None;
+            }
+            KeyCode::F(n)
+        }
+    })
+}
+
+/// A binding's keys: one key, or a two-key sequence (`g g`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Keys {
+    One(Key),
+    Two(Key, Key),
+}
+
+impl Keys {
+    /// `"j"`, `"ctrl-d"`, `"g g"` (two keys split by a space; the space key is `space`).
+    pub fn parse(text: &str) -> Result<Keys, String> {
+        let parts: Vec<&str> = text.split_whitespace().collect();
+        match parts.as_slice() {
+            [one] => Ok(Keys::One(Key::parse(one)?)),
+            [first, second] => Ok(Keys::Two(Key::parse(first)?, Key::parse(second)?)),
+            [] if text == " " => Ok(Keys::One(Key::new(KeyCode::Char(' '), KeyModifiers::NONE))),
+            [] => Err("an empty key name".into()),
+            _ => Err(format!(
+                "{text:?} has {} keys: a binding is one key or a sequence of two",
+                parts.len()
+            )),
+        }
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Keys::One(key) => key.label(),
+            Keys::Two(a, b) => format!("{} {}", a.label(), b.label()),
         }
     }
 }
 
-/// One row of the key map.
+/// One action of the table: in which panes, its config name, what it does, its help text
+/// and its default keys (as they would be written in the config).
 #[derive(Debug, Clone)]
-pub struct Binding {
+pub struct Definition {
     pub pane: Pane,
-    pub keys: Vec<Key>,
+    pub name: &'static str,
     pub action: Action,
     pub help: Msg,
+    pub defaults: &'static [&'static str],
 }
 
-macro_rules! bind {
-    ($pane:expr, [$($key:expr),+], $action:expr, $help:expr) => {
-        Binding { pane: $pane, keys: vec![$($key),+], action: $action, help: $help }
-    };
+/// The panes a config may name, with their names.
+pub const PANES: &[(Pane, &str)] = &[
+    (Pane::List, "list"),
+    (Pane::Detail, "detail"),
+    (Pane::Prompt, "prompt"),
+    (Pane::StatusMenu, "status_menu"),
+    (Pane::Help, "help"),
+    (Pane::Composer, "composer"),
+    (Pane::NewTicket, "new_ticket"),
+];
+
+pub fn pane_name(pane: Pane) -> &'static str {
+    PANES
+        .iter()
+        .find(|(p, _)| *p == pane)
+        .map_or("?", |(_, name)| name)
 }
 
-/// The default key map, per pane.
-pub fn bindings() -> &'static [Binding] {
-    use Pane::*;
-    static MAP: std::sync::OnceLock<Vec<Binding>> = std::sync::OnceLock::new();
-    MAP.get_or_init(|| {
-        let mut map = Vec::new();
+/// Keys that always do the same thing in a pane and cannot be unbound: (pane, key, action
+/// name). Arrows always work; Ctrl-C always quits.
+const FIXED: &[(Pane, &str, &str)] = &[
+    (Pane::List, "up", "move_up"),
+    (Pane::List, "down", "move_down"),
+    (Pane::Detail, "up", "move_up"),
+    (Pane::Detail, "down", "move_down"),
+    (Pane::Help, "up", "move_up"),
+    (Pane::Help, "down", "move_down"),
+    (Pane::StatusMenu, "up", "move_up"),
+    (Pane::StatusMenu, "down", "move_down"),
+    (Pane::Prompt, "left", "cursor_left"),
+    (Pane::Prompt, "right", "cursor_right"),
+    (Pane::List, "ctrl-c", "force_quit"),
+    (Pane::Detail, "ctrl-c", "force_quit"),
+    (Pane::Prompt, "ctrl-c", "force_quit"),
+    (Pane::StatusMenu, "ctrl-c", "force_quit"),
+    (Pane::Help, "ctrl-c", "force_quit"),
+    (Pane::Composer, "ctrl-c", "force_quit"),
+    (Pane::NewTicket, "ctrl-c", "force_quit"),
+];
+
+/// The table of every action, in help order. `select_view` and `pick_status` stand for one
+/// action per key: the Nth key picks view (status) N.
+#[rustfmt::skip]
+pub fn definitions() -> &'static [Definition] {
+    static TABLE: OnceLock<Vec<Definition>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        use Pane::*;
+        let d = |pane, name, action, help, defaults| Definition {
+            pane,
+            name,
+            action,
+            help,
+            defaults,
+        };
+        let mut t = Vec::new();
         // Movement, shared by the list, the detail (scrolling) and help.
         for pane in [List, Detail, Help] {
-            map.extend([
-                bind!(
-                    pane,
-                    [k('j'), code(KeyCode::Down)],
-                    Action::MoveDown,
-                    if pane == List {
-                        Msg::KeyDown
-                    } else {
-                        Msg::KeyScrollDown
-                    }
-                ),
-                bind!(
-                    pane,
-                    [k('k'), code(KeyCode::Up)],
-                    Action::MoveUp,
-                    if pane == List {
-                        Msg::KeyUp
-                    } else {
-                        Msg::KeyScrollUp
-                    }
-                ),
-                bind!(
-                    pane,
-                    [k('g'), code(KeyCode::Home)],
-                    Action::Top,
-                    Msg::KeyTop
-                ),
-                bind!(
-                    pane,
-                    [k('G'), code(KeyCode::End)],
-                    Action::Bottom,
-                    Msg::KeyBottom
-                ),
-                bind!(
-                    pane,
-                    [code(KeyCode::PageDown), ctrl('f')],
-                    Action::PageDown,
-                    Msg::KeyPageDown
-                ),
-                bind!(
-                    pane,
-                    [code(KeyCode::PageUp), ctrl('b')],
-                    Action::PageUp,
-                    Msg::KeyPageUp
-                ),
-                bind!(pane, [ctrl('d')], Action::HalfPageDown, Msg::KeyHalfDown),
-                bind!(pane, [ctrl('u')], Action::HalfPageUp, Msg::KeyHalfUp),
+            let (down, up) = match pane {
+                List => (Msg::KeyDown, Msg::KeyUp),
+                _ => (Msg::KeyScrollDown, Msg::KeyScrollUp),
+            };
+            t.extend([
+                d(pane, "move_down", Action::MoveDown, down, &["j"][..]),
+                d(pane, "move_up", Action::MoveUp, up, &["k"]),
+                d(pane, "top", Action::Top, Msg::KeyTop, &["g g", "home"]),
+                d(pane, "bottom", Action::Bottom, Msg::KeyBottom, &["G", "end"]),
+                d(pane, "page_down", Action::PageDown, Msg::KeyPageDown, &["pgdn", "ctrl-f"]),
+                d(pane, "page_up", Action::PageUp, Msg::KeyPageUp, &["pgup", "ctrl-b"]),
+                d(pane, "half_page_down", Action::HalfPageDown, Msg::KeyHalfDown, &["ctrl-d"]),
+                d(pane, "half_page_up", Action::HalfPageUp, Msg::KeyHalfUp, &["ctrl-u"]),
             ]);
         }
-        map.extend([
-            bind!(List, [code(KeyCode::Enter)], Action::Open, Msg::KeyOpen),
-            bind!(List, [code(KeyCode::Esc)], Action::Back, Msg::KeyBack),
-            bind!(List, [k('/')], Action::StartSearch, Msg::KeySearch),
-            bind!(List, [k('s')], Action::OpenStatusMenu, Msg::KeyStatus),
-            bind!(List, [k('y')], Action::CopyUrl, Msg::KeyCopy),
-            bind!(List, [k('R')], Action::Reload, Msg::KeyReload),
-            bind!(
-                List,
-                [code(KeyCode::Tab)],
-                Action::NextView,
-                Msg::KeyNextView
-            ),
-            bind!(
-                List,
-                [code(KeyCode::BackTab)],
-                Action::PrevView,
-                Msg::KeyPrevView
-            ),
-            bind!(
-                List,
-                [
-                    k('1'),
-                    k('2'),
-                    k('3'),
-                    k('4'),
-                    k('5'),
-                    k('6'),
-                    k('7'),
-                    k('8'),
-                    k('9')
-                ],
-                Action::SelectView(0),
-                Msg::KeyViewN
-            ),
-            bind!(List, [k('o')], Action::CycleSortField, Msg::KeySortField),
-            bind!(List, [k('O')], Action::ToggleSortOrder, Msg::KeySortOrder),
-            bind!(List, [k('f')], Action::StartFilter, Msg::KeyFilter),
-            bind!(List, [k(' ')], Action::NotYet("Space"), Msg::KeyMark),
-            bind!(List, [k('b')], Action::NotYet("b"), Msg::KeyBulk),
-            bind!(List, [k('r')], Action::NotYet("r"), Msg::KeyReply),
-            bind!(List, [k('n')], Action::NotYet("n"), Msg::KeyNew),
-            bind!(List, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
-            bind!(List, [k('q')], Action::Quit, Msg::KeyQuit),
-            bind!(
-                Detail,
-                [code(KeyCode::Esc), k('q')],
-                Action::Back,
-                Msg::KeyBack
-            ),
-            bind!(Detail, [k('s')], Action::OpenStatusMenu, Msg::KeyStatus),
-            bind!(Detail, [k('y')], Action::CopyUrl, Msg::KeyCopy),
-            bind!(Detail, [k('R')], Action::Reload, Msg::KeyReload),
-            bind!(Detail, [k('r')], Action::NotYet("r"), Msg::KeyReply),
-            bind!(Detail, [k('?')], Action::ToggleHelp, Msg::KeyHelp),
-            bind!(
-                Prompt,
-                [code(KeyCode::Enter)],
-                Action::InputSubmit,
-                Msg::KeySubmit
-            ),
-            bind!(Prompt, [code(KeyCode::Esc)], Action::Back, Msg::KeyCancel),
-            bind!(
-                Prompt,
-                [code(KeyCode::Backspace)],
-                Action::InputBackspace,
-                Msg::KeyDeleteChar
-            ),
-            bind!(
-                Prompt,
-                [code(KeyCode::Left)],
-                Action::InputLeft,
-                Msg::KeyCursor
-            ),
-            bind!(
-                Prompt,
-                [code(KeyCode::Right)],
-                Action::InputRight,
-                Msg::KeyCursor
-            ),
-            bind!(
-                StatusMenu,
-                [k('j'), code(KeyCode::Down)],
-                Action::MoveDown,
-                Msg::KeyDown
-            ),
-            bind!(
-                StatusMenu,
-                [k('k'), code(KeyCode::Up)],
-                Action::MoveUp,
-                Msg::KeyUp
-            ),
-            bind!(
-                StatusMenu,
-                [code(KeyCode::Enter)],
-                Action::PickSelectedStatus,
-                Msg::KeyPick
-            ),
-            bind!(
-                StatusMenu,
-                [k('1'), k('2'), k('3'), k('4'), k('5'), k('6')],
-                Action::PickStatus(TicketStatus::New),
-                Msg::KeyPickDigit
-            ),
-            bind!(
-                StatusMenu,
-                [code(KeyCode::Esc), k('q')],
-                Action::Back,
-                Msg::KeyCancel
-            ),
-            bind!(
-                Help,
-                [code(KeyCode::Esc), k('?'), k('q')],
-                Action::ToggleHelp,
-                Msg::KeyClose
-            ),
+        const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        t.extend([
+            d(List, "open", Action::Open, Msg::KeyOpen, &["enter"]),
+            d(List, "back", Action::Back, Msg::KeyBack, &["esc"]),
+            d(List, "search", Action::StartSearch, Msg::KeySearch, &["/"]),
+            d(List, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
+            d(List, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
+            d(List, "reload", Action::Reload, Msg::KeyReload, &["R"]),
+            d(List, "next_view", Action::NextView, Msg::KeyNextView, &["tab"]),
+            d(List, "prev_view", Action::PrevView, Msg::KeyPrevView, &["shift-tab"]),
+            d(List, "select_view", Action::SelectView(0), Msg::KeyViewN, DIGITS),
+            d(List, "sort_field", Action::CycleSortField, Msg::KeySortField, &["o"]),
+            d(List, "sort_order", Action::ToggleSortOrder, Msg::KeySortOrder, &["O"]),
+            d(List, "filter", Action::StartFilter, Msg::KeyFilter, &["f"]),
+            d(List, "mark", Action::Marks(MarkAction::Toggle), Msg::KeyMark, &["space"]),
+            d(List, "mark_range", Action::Marks(MarkAction::StartRange), Msg::KeyMarkRange, &["V"]),
+            d(List, "mark_loaded", Action::Marks(MarkAction::MarkLoaded), Msg::KeyMarkLoaded, &["*"]),
+            d(List, "mark_all", Action::Marks(MarkAction::MarkAllOnServer), Msg::KeyMarkAll, &["A"]),
+            d(List, "clear_marks", Action::Marks(MarkAction::Clear), Msg::KeyMarkClear, &["U"]),
+            d(List, "only_marked", Action::Marks(MarkAction::OnlyMarked), Msg::KeyMarkOnly, &["M"]),
+            d(List, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
+            d(List, "bulk_history", Action::Bulk(BulkAction::OpenHistory), Msg::KeyHistory, &["H"]),
+            d(List, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
+            d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
+            d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
+            d(Detail, "back", Action::Back, Msg::KeyBack, &["esc", "q"]),
+            d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
+            d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
+            d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
+            d(Detail, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
+            d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
+            d(Detail, "bulk", Action::Bulk(BulkAction::Open), Msg::KeyBulk, &["b"]),
+            d(Detail, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
+            d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
+            d(Prompt, "cancel", Action::Back, Msg::KeyCancel, &["esc"]),
+            d(Prompt, "delete_char", Action::InputBackspace, Msg::KeyDeleteChar, &["backspace"]),
+            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &[]),
+            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &[]),
+            d(StatusMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
+            d(StatusMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
+            d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),
+            d(StatusMenu, "pick_status", Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit, &DIGITS[..6]),
+            d(StatusMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
+            d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
+            // The composer and the new-ticket form: every other key edits the text.
+            d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
+            d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["alt-s"]),
+            d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
+            d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
+            d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
+            d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
         ]);
-        // Ctrl-C quits from anywhere.
-        for pane in [List, Detail, Prompt, StatusMenu, Help] {
-            map.push(bind!(pane, [ctrl('c')], Action::Quit, Msg::KeyForceQuit));
+        // Ctrl-C quits from anywhere (a fixed key).
+        for pane in [List, Detail, Prompt, StatusMenu, Help, Composer, NewTicket] {
+            t.push(d(pane, "force_quit", Action::Quit, Msg::KeyForceQuit, &[]));
         }
-        map
+        t
     })
 }
 
-/// The bindings of one pane, in table order (for help).
-pub fn pane_bindings(pane: Pane) -> impl Iterator<Item = &'static Binding> {
-    bindings().iter().filter(move |b| b.pane == pane)
+/// Where a binding came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// Always bound (arrows, Ctrl-C).
+    Fixed,
+    Default,
+    /// The `[keys]` table of the config file.
+    Config,
 }
 
-/// Maps a key press to an action in the pane that has the keyboard.
+impl Origin {
+    fn as_str(self) -> &'static str {
+        match self {
+            Origin::Fixed => "fixed",
+            Origin::Default => "default",
+            Origin::Config => "config",
+        }
+    }
+}
+
+/// One side of a conflict: which action, with which keys, from where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BindingRef {
+    pub pane: Pane,
+    pub action: &'static str,
+    pub keys: Keys,
+    pub origin: Origin,
+}
+
+impl std::fmt::Display for BindingRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "keys.{}.{} = \"{}\" ({})",
+            pane_name(self.pane),
+            self.action,
+            self.keys.label(),
+            self.origin.as_str()
+        )
+    }
+}
+
+/// Two bindings that cannot both work: the first kept the key, the second lost it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub kept: BindingRef,
+    pub dropped: BindingRef,
+}
+
+impl Conflict {
+    /// In the UI language, naming both bindings.
+    pub fn describe(&self, lang: Lang) -> String {
+        fill(
+            lang,
+            Msg::KeyConflict,
+            &[&self.kept.to_string(), &self.dropped.to_string()],
+        )
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe(Lang::En))
+    }
+}
+
+/// A `[keys]` entry that cannot be used: the key path and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct KeyMapError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Where a key leads: the definition (index into the table) and the position of the key in
+/// that definition's key list (which view or status a digit picks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Slot {
+    def: usize,
+    index: usize,
+    origin: Origin,
+    keys: Keys,
+}
+
+#[derive(Debug, Clone, Default)]
+struct PaneMap {
+    singles: HashMap<Key, Slot>,
+    sequences: HashMap<(Key, Key), Slot>,
+    /// First keys of sequences, with the first sequence that uses each.
+    prefixes: HashMap<Key, Slot>,
+    /// The keys that work, per definition index, in the order given (fixed keys last),
+    /// each with whether it is fixed.
+    live: HashMap<usize, Vec<(Keys, bool)>>,
+}
+
+/// The live key map.
+#[derive(Debug, Clone)]
+pub struct KeyMap {
+    panes: HashMap<Pane, PaneMap>,
+    /// Found while building; shown at start and by `config check`.
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Default for KeyMap {
+    fn default() -> Self {
+        KeyMap::shared_default().as_ref().clone()
+    }
+}
+
+impl KeyMap {
+    /// The default map, built once.
+    pub fn shared_default() -> Arc<KeyMap> {
+        static DEFAULT: OnceLock<Arc<KeyMap>> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                // The defaults are tested to parse and not to conflict.
+                Arc::new(
+                    KeyMap::from_config(&toml::Table::new()).unwrap_or_else(|_| KeyMap {
+                        panes: HashMap::new(),
+                        conflicts: Vec::new(),
+                    }),
+                )
+            })
+            .clone()
+    }
+
+    /// The map from a `[keys]` table: per pane, `action = "key"` or `action = ["key", ...]`
+    /// replaces that action's default keys (`[]` unbinds it).
+    pub fn from_config(table: &toml::Table) -> Result<KeyMap, KeyMapError> {
+        let defs = definitions();
+        let mut overrides: HashMap<usize, Vec<Keys>> = HashMap::new();
+        for (pane_key, value) in table {
+            let Some(pane) = PANES.iter().find(|(_, n)| n == pane_key).map(|(p, _)| *p) else {
+                return Err(KeyMapError {
+                    path: format!("keys.{pane_key}"),
+                    message: format!(
+                        "unknown pane{} (panes: {})",
+                        nearest(pane_key, PANES.iter().map(|(_, n)| *n)),
+                        PANES.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
+                    ),
+                });
+            };
+            let toml::Value::Table(actions) = value else {
+                return Err(KeyMapError {
+                    path: format!("keys.{pane_key}"),
+                    message: "expected a table of `action = \"key\"`".into(),
+                });
+            };
+            for (action, keys) in actions {
+                let path = format!("keys.{pane_key}.{action}");
+                let Some(index) = defs.iter().position(|d| d.pane == pane && d.name == action)
+                else {
+                    let names = defs.iter().filter(|d| d.pane == pane).map(|d| d.name);
+                    return Err(KeyMapError {
+                        message: format!("unknown action in {pane_key}{}", nearest(action, names)),
+                        path,
+                    });
+                };
+                overrides.insert(index, parse_key_list(&path, keys)?);
+            }
+        }
+        Ok(KeyMap::build(defs, &overrides))
+    }
+
+    fn build(defs: &[Definition], overrides: &HashMap<usize, Vec<Keys>>) -> KeyMap {
+        let mut panes: HashMap<Pane, PaneMap> = HashMap::new();
+        let mut conflicts = Vec::new();
+        // Claim order: fixed keys, then keys from the config, then defaults.
+        let mut claims: Vec<(usize, usize, Keys, Origin)> = Vec::new();
+        for (pane, key, name) in FIXED {
+            let def = defs.iter().position(|d| d.pane == *pane && d.name == *name);
+            if let (Some(def), Ok(keys)) = (def, Keys::parse(key)) {
+                claims.push((def, 0, keys, Origin::Fixed));
+            }
+        }
+        for (def, keys) in defs
+            .iter()
+            .enumerate()
+            .filter_map(|(i, _)| overrides.get(&i).map(|keys| (i, keys)))
+        {
+            for (index, keys) in keys.iter().enumerate() {
+                claims.push((def, index, *keys, Origin::Config));
+            }
+        }
+        for (def, definition) in defs.iter().enumerate() {
+            if overrides.contains_key(&def) {
+                continue;
+            }
+            for (index, text) in definition.defaults.iter().enumerate() {
+                if let Ok(keys) = Keys::parse(text) {
+                    claims.push((def, index, keys, Origin::Default));
+                }
+            }
+        }
+        for (def, index, keys, origin) in claims {
+            let pane = defs[def].pane;
+            let map = panes.entry(pane).or_default();
+            let slot = Slot {
+                def,
+                index,
+                origin,
+                keys,
+            };
+            let holder = match keys {
+                Keys::One(key) => map
+                    .singles
+                    .get(&key)
+                    .or_else(|| map.prefixes.get(&key))
+                    .copied(),
+                Keys::Two(a, b) => map
+                    .sequences
+                    .get(&(a, b))
+                    .or_else(|| map.singles.get(&a))
+                    .copied(),
+            };
+            if let Some(holder) = holder {
+                // The same key given twice to one action, or a fixed key given to the
+                // action it is fixed to: nothing to report.
+                let same = defs[holder.def].action == defs[def].action
+                    && (holder.def == def || holder.origin == Origin::Fixed);
+                if !same {
+                    conflicts.push(Conflict {
+                        kept: BindingRef {
+                            pane,
+                            action: defs[holder.def].name,
+                            keys: holder.keys,
+                            origin: holder.origin,
+                        },
+                        dropped: BindingRef {
+                            pane,
+                            action: defs[def].name,
+                            keys,
+                            origin,
+                        },
+                    });
+                }
+                continue;
+            }
+            match keys {
+                Keys::One(key) => {
+                    map.singles.insert(key, slot);
+                }
+                Keys::Two(a, b) => {
+                    map.sequences.insert((a, b), slot);
+                    map.prefixes.entry(a).or_insert(slot);
+                }
+            }
+            map.live
+                .entry(def)
+                .or_default()
+                .push((keys, origin == Origin::Fixed));
+        }
+        for map in panes.values_mut() {
+            for keys in map.live.values_mut() {
+                keys.sort_by_key(|(_, fixed)| *fixed);
+            }
+        }
+        KeyMap { panes, conflicts }
+    }
+
+    /// The action of a key (or of a pending first key and this one) in a pane.
+    pub fn resolve(&self, pane: Pane, pending: Option<Key>, key: Key) -> Resolution {
+        let Some(map) = self.panes.get(&pane) else {
+            return Resolution::None;
+        };
+        if let Some(first) = pending
+            && let Some(slot) = map.sequences.get(&(first, key))
+        {
+            return Resolution::Action(action_of(slot));
+        }
+        if let Some(slot) = map.singles.get(&key) {
+            return Resolution::Action(action_of(slot));
+        }
+        if map.prefixes.contains_key(&key) {
+            return Resolution::Prefix;
+        }
+        Resolution::None
+    }
+
+    /// The keys that work for an action of a pane, in the order given (fixed ones first).
+    pub fn keys_of(&self, pane: Pane, name: &str) -> Vec<Keys> {
+        let defs = definitions();
+        let Some(def) = defs.iter().position(|d| d.pane == pane && d.name == name) else {
+            return Vec::new();
+        };
+        self.panes
+            .get(&pane)
+            .and_then(|map| map.live.get(&def))
+            .map(|keys| keys.iter().map(|(keys, _)| *keys).collect())
+            .unwrap_or_default()
+    }
+
+    /// The first key of an action, as shown in hints (`?`, `Ctrl-d`, `g g`).
+    pub fn first_label(&self, pane: Pane, name: &str) -> Option<String> {
+        self.keys_of(pane, name).first().map(Keys::label)
+    }
+
+    /// The first `max` keys of an action joined by `/` (`Esc/q`).
+    pub fn labels(&self, pane: Pane, name: &str, max: usize) -> String {
+        let keys = self.keys_of(pane, name);
+        let labels: Vec<String> = keys.iter().take(max).map(Keys::label).collect();
+        labels.join("/")
+    }
+
+    /// The help rows of a pane, in table order: (keys, description). Actions with no key
+    /// are left out.
+    pub fn help_rows(&self, pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
+        let defs = definitions();
+        let Some(map) = self.panes.get(&pane) else {
+            return Vec::new();
+        };
+        defs.iter()
+            .enumerate()
+            .filter(|(_, d)| d.pane == pane)
+            .filter_map(|(index, d)| {
+                let keys = map.live.get(&index)?;
+                let labels: Vec<String> = keys.iter().map(|(keys, _)| keys.label()).collect();
+                let text = if labels.len() > 4 {
+                    format!("{}…{}", labels[0], labels[labels.len() - 1])
+                } else {
+                    labels.join(" ")
+                };
+                Some((text, d.help.text(lang)))
+            })
+            .collect()
+    }
+
+    /// (keys, description) for the named actions that have a key, for hint lines.
+    pub fn hints(&self, pane: Pane, names: &[&str], lang: Lang) -> Vec<(String, &'static str)> {
+        let defs = definitions();
+        names
+            .iter()
+            .filter_map(|name| {
+                let def = defs.iter().find(|d| d.pane == pane && d.name == *name)?;
+                let keys = self.first_label(pane, name)?;
+                Some((keys, def.help.text(lang)))
+            })
+            .collect()
+    }
+
+    /// Replaces `{key:PANE.ACTION}` in a message with the action's live key, so messages
+    /// that name a key follow a rebinding.
+    pub fn expand(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find("{key:") {
+            out.push_str(&rest[..start]);
+            let after = &rest[start + 5..];
+            let Some(end) = after.find('}') else {
+                out.push_str(&rest[start..]);
+                return out;
+            };
+            let reference = &after[..end];
+            let label = reference.split_once('.').and_then(|(pane, action)| {
+                let pane = PANES.iter().find(|(_, n)| *n == pane)?.0;
+                self.first_label(pane, action)
+            });
+            match label {
+                Some(label) => out.push_str(&label),
+                None => out.push_str(&rest[start..start + 5 + end + 1]),
+            }
+            rest = &after[end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn nearest<'a>(given: &str, known: impl Iterator<Item = &'a str>) -> String {
+    known
+        .map(|name| (strsim::jaro_winkler(given, name), name))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| format!(" (did you mean {name:?}?)"))
+        .unwrap_or_default()
+}
+
+fn parse_key_list(path: &str, value: &toml::Value) -> Result<Vec<Keys>, KeyMapError> {
+    let error = |message: String| KeyMapError {
+        path: path.to_string(),
+        message,
+    };
+    match value {
+        toml::Value::String(text) => Ok(vec![Keys::parse(text).map_err(error)?]),
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| match item {
+                toml::Value::String(text) => Keys::parse(text).map_err(|message| KeyMapError {
+                    path: format!("{path}[{index}]"),
+                    message,
+                }),
+                other => Err(KeyMapError {
+                    path: format!("{path}[{index}]"),
+                    message: format!("expected a key string, found {}", other.type_str()),
+                }),
+            })
+            .collect(),
+        other => Err(error(format!(
+            "expected a key string or a list of key strings, found {}",
+            other.type_str()
+        ))),
+    }
+}
+
+fn action_of(slot: &Slot) -> Action {
+    let defs = definitions();
+    // The digit rows stand for one action per key.
+    match &defs[slot.def].action {
+        Action::SelectView(_) => Action::SelectView(slot.index),
+        Action::PickStatus(_) => Action::PickStatus(TicketStatus::from_code(slot.index as i64 + 1)),
+        other => other.clone(),
+    }
+}
+
+// Built and matched at once, one key at a time: the size does not matter.
+#[allow(clippy::large_enum_variant)]
+pub enum Resolution {
+    Action(Action),
+    /// The first key of a sequence: wait for the second.
+    Prefix,
+    None,
+}
+
+/// Key-map input that is not an action of its own: the first key of a sequence, or a key
+/// that ended a pending sequence without matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyInput {
+    Prefix(Key),
+    Cancel,
+}
+
+/// The first key of a sequence, waiting for the second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingKey {
+    pub key: Key,
+    pub pane: Pane,
+    pub since: NaiveDateTime,
+}
+
+/// Maps a key press to an action in the pane that has the keyboard, with the live map.
 pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
+    // The sign-in prompt (after a 401) takes every key while it is open.
+    if app.faults.sign_in.is_some() {
+        return super::faults::sign_in_key(event);
+    }
+    // The bulk pane, when on screen, has the keyboard.
+    if let Some(action) = super::bulk_edit::action_for_key(app, event) {
+        return action;
+    }
     let pane = app.pane();
-    for binding in pane_bindings(pane) {
-        if let Some(index) = binding.keys.iter().position(|key| key.matches(event)) {
-            // The digit rows stand for one action per digit.
-            return Some(match &binding.action {
-                Action::SelectView(_) => Action::SelectView(index),
-                Action::PickStatus(_) => {
-                    Action::PickStatus(TicketStatus::from_code(index as i64 + 1))
-                }
-                other => other.clone(),
-            });
-        }
+    // The composer reads every key; it asks `bound_action` for its bindings.
+    if matches!(pane, Pane::Composer | Pane::NewTicket) {
+        return super::composer::key_action(app, event);
+    }
+    let key = Key::from_event(event);
+    let pending = app
+        .key_pending
+        .filter(|p| p.pane == pane)
+        .map(|pending| pending.key);
+    match app.settings.keymap.resolve(pane, pending, key) {
+        Resolution::Action(action) => return Some(action),
+        Resolution::Prefix => return Some(Action::Keys(KeyInput::Prefix(key))),
+        Resolution::None => {}
     }
     if pane == Pane::Prompt
         && let KeyCode::Char(c) = event.code
@@ -303,22 +837,52 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     {
         return Some(Action::InputChar(c));
     }
-    None
+    // A key that matched nothing ends a pending sequence.
+    pending.map(|_| Action::Keys(KeyInput::Cancel))
 }
 
-/// The help rows of a pane: (keys joined, description).
-pub fn help_rows(pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
-    pane_bindings(pane)
-        .map(|b| {
-            let keys: Vec<String> = b.keys.iter().map(Key::label).collect();
-            let keys = if keys.len() > 4 {
-                format!("{}…{}", keys[0], keys[keys.len() - 1])
-            } else {
-                keys.join(" ")
-            };
-            (keys, b.help.text(lang))
-        })
-        .collect()
+/// The action a single key is bound to in a pane, without sequences: for panes that read
+/// every other key themselves (the composer).
+pub fn bound_action(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    match app
+        .settings
+        .keymap
+        .resolve(pane, None, Key::from_event(event))
+    {
+        Resolution::Action(action) => Some(action),
+        Resolution::Prefix | Resolution::None => None,
+    }
+}
+
+/// `update`'s part for [`Action::Keys`].
+pub fn update_keys(app: &mut App, input: KeyInput) {
+    app.key_pending = match input {
+        KeyInput::Prefix(key) => Some(PendingKey {
+            key,
+            pane: app.pane(),
+            since: app.now,
+        }),
+        KeyInput::Cancel => None,
+    };
+}
+
+/// Drops a pending first key once it has waited [`SEQUENCE_TIMEOUT_MS`] (called on ticks).
+pub fn expire_pending(app: &mut App, now: NaiveDateTime) {
+    if let Some(pending) = app.key_pending
+        && (now - pending.since).num_milliseconds() >= SEQUENCE_TIMEOUT_MS
+    {
+        app.key_pending = None;
+        app.dirty = true;
+    }
+}
+
+/// Whether an action ends a pending sequence: any user input does; results, ticks and
+/// resizes do not.
+pub fn ends_pending(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Tick { .. } | Action::Worker(_) | Action::Resize { .. } | Action::Keys(_)
+    )
 }
 
 #[cfg(test)]
@@ -336,6 +900,48 @@ mod tests {
     }
 
     #[test]
+    fn every_default_parses_and_nothing_conflicts() {
+        for def in definitions() {
+            for text in def.defaults {
+                assert!(Keys::parse(text).is_ok(), "{}: {text}", def.name);
+            }
+        }
+        let map = KeyMap::from_config(&toml::Table::new()).unwrap();
+        assert!(map.conflicts.is_empty(), "{:?}", map.conflicts);
+        // Each (pane, name) is unique, so a config entry names one action.
+        let mut seen = std::collections::HashSet::new();
+        for def in definitions() {
+            assert!(seen.insert((def.pane, def.name)), "{} twice", def.name);
+        }
+    }
+
+    #[test]
+    fn keys_parse() {
+        assert_eq!(
+            Key::parse("ctrl-d").unwrap(),
+            Key::new(KeyCode::Char('d'), KeyModifiers::CONTROL)
+        );
+        assert_eq!(
+            Key::parse("G").unwrap(),
+            Key::new(KeyCode::Char('G'), KeyModifiers::NONE)
+        );
+        assert_eq!(Key::parse("shift-g").unwrap(), Key::parse("G").unwrap());
+        assert_eq!(
+            Key::parse("Shift-Tab").unwrap(),
+            Key::new(KeyCode::BackTab, KeyModifiers::NONE)
+        );
+        assert_eq!(
+            Key::parse("-").unwrap(),
+            Key::new(KeyCode::Char('-'), KeyModifiers::NONE)
+        );
+        assert_eq!(Key::parse("F5").unwrap().code, KeyCode::F(5));
+        assert!(Key::parse("entr").is_err());
+        assert!(Key::parse("hyper-x").is_err());
+        assert!(Keys::parse("g g g").is_err());
+        assert!(matches!(Keys::parse("g g").unwrap(), Keys::Two(_, _)));
+    }
+
+    #[test]
     fn keys_map_to_actions_in_the_list() {
         let app = app();
         let j = press(KeyCode::Char('j'), KeyModifiers::NONE);
@@ -348,15 +954,26 @@ mod tests {
         assert_eq!(action_for_key(&app, &ctrl_d), Some(Action::HalfPageDown));
         let ctrl_c = press(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(action_for_key(&app, &ctrl_c), Some(Action::Quit));
+        let back_tab = press(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(action_for_key(&app, &back_tab), Some(Action::PrevView));
     }
 
     #[test]
     fn help_is_generated_from_the_map() {
-        let rows = help_rows(Pane::List, Lang::En);
+        let rows = KeyMap::default().help_rows(Pane::List, Lang::En);
         assert!(
             rows.iter()
-                .any(|(keys, text)| keys == "j ↓" && *text == "Move down")
+                .any(|(keys, text)| keys == "j ↓" && *text == "Move down"),
+            "{rows:?}"
         );
         assert!(rows.iter().any(|(keys, _)| keys == "q"));
+        assert!(rows.iter().any(|(keys, _)| keys == "g g Home"), "{rows:?}");
+    }
+
+    #[test]
+    fn expand_names_live_keys() {
+        let map = KeyMap::default();
+        assert_eq!(map.expand("press {key:list.reload} now"), "press R now");
+        assert_eq!(map.expand("{key:list.nope} {key:"), "{key:list.nope} {key:");
     }
 }

@@ -1,8 +1,15 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
 pub mod action;
+pub mod bulk_edit;
+pub mod composer;
+pub mod drafts;
+pub mod faults;
 pub mod keymap;
+pub mod marks;
+pub mod new_ticket;
 pub mod state;
+pub mod store;
 pub mod update;
 
 pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};

@@ -30,6 +30,17 @@ pub struct Settings {
     pub display_offset_minutes: i32,
     /// Shown in the status line at start (a config warning, say).
     pub startup_notice: Option<String>,
+    /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
+    pub keymap: std::sync::Arc<super::keymap::KeyMap>,
+    /// Styles per role, already fitted to the terminal's colour depth.
+    pub theme: crate::ui::theme::Theme,
+    /// Bulk changes to more tickets than this need the count typed (config
+    /// `ui.bulk_confirm_threshold`).
+    pub bulk_confirm_threshold: usize,
+    /// Update-many calls in flight at once during a bulk run (config `ui.bulk_concurrency`).
+    pub bulk_concurrency: usize,
+    /// The profile and host bulk runs are journaled for.
+    pub bulk_target: crate::bulk::Target,
 }
 
 impl Default for Settings {
@@ -43,6 +54,11 @@ impl Default for Settings {
             color: true,
             display_offset_minutes: 8 * 60,
             startup_notice: None,
+            keymap: super::keymap::KeyMap::shared_default(),
+            theme: crate::ui::theme::Theme::default(),
+            bulk_confirm_threshold: 50,
+            bulk_concurrency: 4,
+            bulk_target: crate::bulk::Target::default(),
         }
     }
 }
@@ -57,6 +73,8 @@ pub enum ViewName {
     Custom(String),
     /// Search results, with the text searched for.
     Search(String),
+    /// Only the marked tickets (`M`).
+    Marked,
 }
 
 impl ViewName {
@@ -68,6 +86,7 @@ impl ViewName {
             ViewName::All => Msg::ViewAll.text(lang).to_string(),
             ViewName::Custom(name) => name.clone(),
             ViewName::Search(text) => fill(lang, Msg::ViewSearch, &[text]),
+            ViewName::Marked => Msg::ViewMarked.text(lang).to_string(),
         }
     }
 }
@@ -397,6 +416,10 @@ pub enum Pane {
     Prompt,
     StatusMenu,
     Help,
+    /// The reply composer.
+    Composer,
+    /// The new-ticket form.
+    NewTicket,
 }
 
 impl Pane {
@@ -407,6 +430,8 @@ impl Pane {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
         }
     }
 }
@@ -449,6 +474,8 @@ pub struct Lookups {
     /// Template names by id, from one call for all of them.
     pub templates: HashMap<u64, String>,
     pub templates_list: Option<Lookup<()>>,
+    /// Group ids of the agents (from the agents list), for picking a group by name.
+    pub agent_groups: std::collections::BTreeSet<u64>,
     /// Lookups in flight, by request id.
     pub in_flight: HashMap<RequestId, LookupKey>,
 }
@@ -494,8 +521,11 @@ pub struct App {
     pub active: usize,
     /// Search results shown instead of the active tab, when a search is on.
     pub search: Option<SearchState>,
-    /// Every ticket seen, by id; views hold ids.
-    pub tickets: HashMap<u64, Ticket>,
+    /// Every ticket seen, by id; views hold ids. Compact, with a change generation per
+    /// ticket for the list's row cache.
+    pub tickets: super::store::TicketStore,
+    /// The list's row text, built once per ticket change and layout (see `ui::list`).
+    pub row_cache: super::store::RowCache,
     /// Tickets known in full (from list or show), not just the few fields search gives.
     pub full: HashSet<u64>,
     pub lookups: Lookups,
@@ -518,9 +548,19 @@ pub struct App {
     /// Frame of the spinner; advances on ticks while something is in flight.
     pub spinner: usize,
     pub quit: bool,
+    /// Marked ticket ids (Space, V, *, A).
+    pub marks: super::marks::Marks,
+    /// The bulk edit pane and its run.
+    pub bulk: super::bulk_edit::BulkState,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
+    /// The first key of a two-key sequence, waiting for the second.
+    pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
+    /// Retry notices and the sign-in prompt (see `app::faults`).
+    pub faults: super::faults::FaultState,
+    /// The reply composer, the new-ticket form, drafts and replies sent.
+    pub compose: super::composer::ComposeState,
 }
 
 impl App {
@@ -536,7 +576,8 @@ impl App {
             views: specs.into_iter().map(View::new).collect(),
             active: 0,
             search: None,
-            tickets: HashMap::new(),
+            tickets: super::store::TicketStore::new(),
+            row_cache: super::store::RowCache::default(),
             full: HashSet::new(),
             lookups: Lookups::default(),
             detail: None,
@@ -553,8 +594,13 @@ impl App {
             last_refresh: None,
             spinner: 0,
             quit: false,
+            marks: Default::default(),
+            bulk: Default::default(),
             dirty: true,
+            key_pending: None,
             next_request: 1,
+            faults: super::faults::FaultState::default(),
+            compose: Default::default(),
         }
     }
 
@@ -590,6 +636,9 @@ impl App {
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
         }
+        if let Some(pane) = self.compose.pane() {
+            return pane;
+        }
         if self.prompt.is_some() {
             Pane::Prompt
         } else if self.detail.is_some() {
@@ -617,6 +666,9 @@ impl App {
             || self.search.as_ref().is_some_and(|s| s.view.in_flight())
             || self.detail.as_ref().is_some_and(|d| d.request.is_some())
             || !self.pending_status.is_empty()
+            || self.marks.fetch.is_some()
+            || self.bulk.running().is_some()
+            || self.compose.busy()
     }
 
     pub(crate) fn request_id(&mut self) -> RequestId {

@@ -25,11 +25,21 @@ enum ViewRef {
 
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    if let Some(out) = super::marks::intercept(app, &action) {
+        app.dirty = true;
+        return out;
+    }
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
     let is_tick = matches!(action, Action::Tick { .. });
+    if super::keymap::ends_pending(&action) {
+        app.key_pending = None;
+    }
     match action {
-        Action::Start => start(app, &mut out),
+        Action::Start => {
+            start(app, &mut out);
+            super::bulk_edit::start(app, &mut out);
+        }
         Action::MoveDown => move_by(app, 1, &mut out),
         Action::MoveUp => move_by(app, -1, &mut out),
         Action::Top => move_by(app, i64::MIN / 2, &mut out),
@@ -133,14 +143,30 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),
         Action::Quit => app.quit = true,
+        Action::Keys(input) => super::keymap::update_keys(app, input),
         Action::Resize { width, height } => {
             app.width = width;
             app.height = height;
             ensure_visible(app);
             window_lookups(app, &mut out);
         }
-        Action::Tick { now } => tick(app, now, &mut out),
-        Action::Worker(event) => worker_event(app, event, &mut out),
+        Action::Tick { now } => {
+            tick(app, now, &mut out);
+            super::composer::on_tick(app, &mut out);
+        }
+        Action::Worker(WorkerEvent::Fault(event)) => super::faults::event(app, event, &mut out),
+        Action::Worker(event) => {
+            let before = super::faults::Before::of(app, &event);
+            worker_event(app, event, &mut out);
+            before.after(app);
+        }
+        Action::Fault(action) => super::faults::update(app, action, &mut out),
+        Action::Compose(action) => super::composer::update(app, action, &mut out),
+        Action::Marks(action) => super::marks::update(app, action, &mut out),
+        Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+    }
+    if app.marks.range.is_some() {
+        super::marks::follow_range(app);
     }
     if !is_tick {
         app.dirty = true;
@@ -310,6 +336,7 @@ fn reload(app: &mut App, out: &mut Vec<Command>) {
 fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
     let minute_changed = now.minute() != app.now.minute() || now.date() != app.now.date();
     app.now = now;
+    super::keymap::expire_pending(app, now);
     let busy = app.busy();
     if busy {
         app.spinner = app.spinner.wrapping_add(1);
@@ -630,6 +657,8 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 *selected = (*selected as i64).saturating_add(delta).clamp(0, last) as usize;
             }
         }
+        // The composer's keys go to its text (see `composer::update`).
+        Pane::Composer | Pane::NewTicket => {}
     }
 }
 
@@ -771,6 +800,7 @@ fn back(app: &mut App) {
             ensure_visible(app);
         }
         Pane::Detail => app.detail = None,
+        Pane::Composer | Pane::NewTicket => {}
         Pane::List => {
             // Leaving search results: back to the tab and the ticket the user came from.
             if let Some(search) = app.search.take() {
@@ -1079,6 +1109,7 @@ fn lookup_arrived(
     match (key, result) {
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
+                lookups.agent_groups.extend(agent.group_ids.iter().copied());
                 lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
             }
             lookups.agents_list = Some(Lookup::Ready(()));
@@ -1240,5 +1271,12 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             }
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
+        WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
+        WorkerEvent::Fault(event) => super::faults::event(app, event, out),
+        WorkerEvent::Bulk(event) => {
+            // A run that carried a reply (one reply to many) is the composer's to record.
+            super::composer::bulk_event(app, &event, out);
+            super::bulk_edit::worker_event(app, event, out)
+        }
     }
 }

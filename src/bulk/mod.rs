@@ -47,7 +47,7 @@ mod runner;
 mod undo;
 
 pub use api::{BulkApi, Current, vendor_offset};
-pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags};
+pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags, ticket_is_full};
 pub use journal::{
     History, Journal, JournalError, LoadedRun, ProgressLine, RunInfo, RunLog, RunState,
     TicketOutcome, write_atomic,

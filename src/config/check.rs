@@ -32,7 +32,7 @@ pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), C
             let level = opts.log_level.as_ref().map(|g| g.value.as_str());
             let _log = super::init_logging(level)?;
             let report = check(&opts, PromptPolicy::IfTerminal, &mut out).await?;
-            if report.signed_in {
+            if report.signed_in && report.console_errors.is_empty() {
                 Ok(())
             } else {
                 Err(ConfigError::Check(
@@ -66,6 +66,8 @@ pub struct CheckReport {
     pub resolved: Option<Resolved>,
     /// The credential was found and the server accepted it.
     pub signed_in: bool,
+    /// `[keys]` / `[theme]` entries that would stop the console from starting.
+    pub console_errors: Vec<String>,
 }
 
 /// Loads, resolves, finds the credential, tries one call; prints as it goes, so that what
@@ -83,16 +85,20 @@ pub async fn check(
             return Ok(CheckReport {
                 resolved: None,
                 signed_in: false,
+                console_errors: Vec::new(),
             });
         }
     };
     for warning in &resolved.warnings {
         writeln!(out, "warning: {warning}").map_err(io)?;
     }
+    // The console's own settings: language, colours, key map (with conflicts), theme.
+    let console = crate::console::console_report(&resolved);
     let width = resolved
         .sources
         .iter()
         .map(|e| e.key.len())
+        .chain(console.lines.iter().map(|(key, _, _)| key.len()))
         .max()
         .unwrap_or(0);
     for entry in &resolved.sources {
@@ -103,6 +109,16 @@ pub async fn check(
         )
         .map_err(io)?;
     }
+    for (key, value, source) in &console.lines {
+        writeln!(out, "{key:width$}  {value}  [{source}]").map_err(io)?;
+    }
+    for warning in &console.warnings {
+        writeln!(out, "warning: {warning}").map_err(io)?;
+    }
+    for error in &console.errors {
+        writeln!(out, "error: {error} (the console will not start)").map_err(io)?;
+    }
+    let console_errors = console.errors;
     tracing::info!(
         profile = resolved.profile_name.as_deref().unwrap_or("-"),
         base_url = resolved.connection.base_url.as_deref().unwrap_or("-"),
@@ -118,6 +134,7 @@ pub async fn check(
             return Ok(CheckReport {
                 resolved: Some(resolved),
                 signed_in: false,
+                console_errors,
             });
         }
     };
@@ -139,6 +156,7 @@ pub async fn check(
     Ok(CheckReport {
         resolved: Some(resolved),
         signed_in,
+        console_errors,
     })
 }
 

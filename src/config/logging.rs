@@ -59,7 +59,7 @@ pub fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, Conf
                 dir.display()
             ))
         })?;
-    let (writer, worker) = tracing_appender::non_blocking(appender);
+    let (writer, worker) = tracing_appender::non_blocking(CleanWriter(appender));
     let subscriber = file_subscriber(filter, writer);
     // A second init in one process (tests) keeps the first subscriber.
     let _ = tracing::subscriber::set_global_default(subscriber);
@@ -84,6 +84,23 @@ where
 
 /// Logs hold ticket subjects and names: on a shared jump host only their owner may read
 /// them. Best effort: a directory that cannot be changed still gets the logs.
+/// Cleans every log line with [`crate::text::clean`] before it reaches the file: a logged
+/// error can quote server text, and `cat`ing the log must not run its escape sequences.
+struct CleanWriter<W>(W);
+
+impl<W: std::io::Write> std::io::Write for CleanWriter<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        // The formatter writes one whole event per call.
+        let text = String::from_utf8_lossy(bytes);
+        self.0.write_all(crate::text::clean(&text).as_bytes())?;
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
 #[cfg(unix)]
 fn restrict_to_owner(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
@@ -149,5 +166,22 @@ mod tests {
         assert!(written.contains("owned"), "{written}");
         assert!(!written.contains('\x1b'), "raw ESC in the log: {written:?}");
         assert!(!written.contains('\x07'), "raw BEL in the log: {written:?}");
+    }
+
+    #[test]
+    fn the_file_writer_cleans_8_bit_csi_and_bidi_controls() {
+        use std::io::Write;
+        let buffer = Buffer::default();
+        let mut writer = CleanWriter(buffer.clone());
+        let line = "reason \u{9b}2J \u{202e}gpj.exe\u{202c} a\u{200d}b \x1b]52;c;aGk=\x07 end\n";
+        assert_eq!(writer.write(line.as_bytes()).unwrap(), line.len());
+        let written = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        for bad in ['\u{9b}', '\u{202e}', '\u{202c}', '\u{200d}', '\x1b', '\x07'] {
+            assert!(!written.contains(bad), "{bad:?} in {written:?}");
+        }
+        assert!(
+            written.contains("gpj.exe") && written.ends_with("end\n"),
+            "{written:?}"
+        );
     }
 }

@@ -58,10 +58,23 @@ fn bearer_token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The role of an account, if the password matches.
-pub(crate) fn role_of(opts: &SandboxOptions, user: &str, password: &str) -> Option<Role> {
-    if user == opts.admin.account && password == opts.admin.password {
+pub(crate) fn role_of(
+    opts: &SandboxOptions,
+    store: &Store,
+    user: &str,
+    password: &str,
+) -> Option<Role> {
+    // A password changed at run time replaces the configured one.
+    let current = |account: &super::Account| {
+        store
+            .passwords
+            .get(&account.account)
+            .cloned()
+            .unwrap_or_else(|| account.password.clone())
+    };
+    if user == opts.admin.account && password == current(&opts.admin) {
         Some(Role::Admin)
-    } else if user == opts.agent.account && password == opts.agent.password {
+    } else if user == opts.agent.account && password == current(&opts.agent) {
         Some(Role::Agent)
     } else {
         None
@@ -84,7 +97,7 @@ pub(crate) fn authenticate(
         };
     }
     let (user, password) = basic_credentials(headers).ok_or(Denied::BadCredentials)?;
-    role_of(opts, &user, &password).ok_or(Denied::BadCredentials)
+    role_of(opts, store, &user, &password).ok_or(Denied::BadCredentials)
 }
 
 /// Issues a token for `POST /api/token.php`. The API secret acts as the admin; either
@@ -98,7 +111,7 @@ pub(crate) fn issue_token(
     let role = if user == opts.api_secret.account && password == opts.api_secret.password {
         Role::Admin
     } else {
-        role_of(opts, user, password)?
+        role_of(opts, store, user, password)?
     };
     let token = uuid::Uuid::new_v4().simple().to_string();
     // A lifetime too long to represent never expires.

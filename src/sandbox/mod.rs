@@ -372,6 +372,14 @@ impl Sandbox {
         lock(&self.shared.faults).set(faults);
     }
 
+    /// Changes an account's password from now on (a password changed on the server
+    /// mid-session): Basic sign-ins with the old one answer 401.
+    pub fn set_password(&self, account: &str, password: &str) {
+        lock(&self.shared.store)
+            .passwords
+            .insert(account.to_owned(), password.to_owned());
+    }
+
     /// Queues a one-shot fault for the next request that arrives.
     pub fn push_fault(&self, fault: Fault) {
         lock(&self.shared.faults).push(fault);

@@ -241,6 +241,9 @@ pub(crate) struct Store {
     /// Bearer tokens: role and expiry (`None`: never).
     pub tokens: HashMap<String, (Role, Option<Instant>)>,
     pub uploads: HashMap<String, Upload>,
+    /// Passwords changed at run time ([`crate::sandbox::Sandbox::set_password`]), by
+    /// account; they replace the ones in the options.
+    pub passwords: HashMap<String, String>,
 }
 
 impl Store {

@@ -4,18 +4,21 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
 use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
-use super::{color, fit, width, wrap};
+use super::theme::Role;
+use super::{fit, style, width, wrap};
 use crate::api::{CustomValue, TableRow, Ticket};
 use crate::app::App;
 
 /// The pane's area on the current screen, if the detail is open.
 fn area(app: &App) -> Option<Rect> {
-    super::layout(app, super::screen(app)).detail
+    super::layout(app, super::screen(app))
+        .detail
+        .map(|area| super::composer::split(app, area).0)
 }
 
 /// How far the detail can scroll on the current screen.
@@ -37,6 +40,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_style(style(app, Role::Border))
         .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -61,13 +65,14 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     };
     let lang = app.lang();
     let mut out = Vec::new();
-    let note = color(app, Color::Yellow);
+    let note = style(app, Role::Warning);
     if detail.forbidden {
         push_wrapped(&mut out, Msg::DetailPartial.text(lang), columns, note);
     } else if detail.not_found {
         push_wrapped(&mut out, Msg::DetailNotFound.text(lang), columns, note);
     } else if let Some(error) = &detail.error {
-        push_wrapped(&mut out, error, columns, color(app, Color::Red));
+        let error = app.settings.keymap.expand(error);
+        push_wrapped(&mut out, &error, columns, style(app, Role::Error));
     } else if detail.request.is_some() && !detail.full {
         push_wrapped(&mut out, Msg::DetailLoading.text(lang), columns, note);
     }
@@ -82,7 +87,7 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
         .unwrap_or(8)
         + 2;
     let value_width = columns.saturating_sub(label_width).max(8);
-    let label_style = Style::default().add_modifier(Modifier::BOLD);
+    let label_style = style(app, Role::Label);
     for (label, value) in fields {
         for (index, piece) in wrap(&value, value_width).into_iter().enumerate() {
             let head = if index == 0 {
@@ -99,21 +104,27 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     custom_fields(app, ticket, columns, &mut out);
     tables(app, ticket, columns, &mut out);
     if let Some(description) = &ticket.description {
-        heading(&mut out, Msg::FieldDescription.text(lang), columns);
+        heading(app, &mut out, Msg::FieldDescription.text(lang), columns);
         for line in readable(description, columns) {
             out.push(Line::from(line));
         }
     }
+    // Replies sent from this console this session (no call lists a ticket's replies).
+    let sent = super::composer::sent_lines(app, ticket.id, columns);
+    if !sent.is_empty() {
+        heading(app, &mut out, Msg::SentRepliesTitle.text(lang), columns);
+        out.extend(sent);
+    }
     out
 }
 
-fn heading(out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
+fn heading(app: &App, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
     out.push(Line::from(""));
     let rule = format!("── {title} ");
     let fill_width = columns.saturating_sub(width(&rule));
     out.push(Line::from(Span::styled(
         format!("{rule}{}", "─".repeat(fill_width)),
-        Style::default().add_modifier(Modifier::BOLD),
+        style(app, Role::Header),
     )));
 }
 
@@ -130,11 +141,10 @@ fn name_or_id(name: Option<&str>, id: u64) -> String {
     }
 }
 
-/// A server date (UTC+8) in the display zone.
+/// A server date (UTC+8), absolute, in the display zone.
 fn date(app: &App, value: Option<crate::api::ApiDate>) -> Option<String> {
-    let shift = i64::from(app.settings.display_offset_minutes) - 8 * 60;
     value.map(|d| {
-        (d + chrono::Duration::minutes(shift))
+        super::display_time(d, app.settings.display_offset_minutes)
             .format("%Y-%m-%d %H:%M:%S")
             .to_string()
     })
@@ -279,7 +289,7 @@ fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<
         return;
     }
     let lang = app.lang();
-    heading(out, Msg::FieldCustom.text(lang), columns);
+    heading(app, out, Msg::FieldCustom.text(lang), columns);
     let name = |key: &str| {
         app.lookups
             .field_def(key)
@@ -294,7 +304,7 @@ fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<
         .min(columns / 3)
         + 2;
     let value_width = columns.saturating_sub(label_width).max(8);
-    let label_style = Style::default().add_modifier(Modifier::BOLD);
+    let label_style = style(app, Role::Label);
     for field in &ticket.custom_fields {
         let label = name(&field.key);
         if let CustomValue::Rows(rows) = &field.value {
@@ -329,16 +339,13 @@ fn tables(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static
     if ticket.tables.is_empty() {
         return;
     }
-    heading(out, Msg::FieldTables.text(app.lang()), columns);
+    heading(app, out, Msg::FieldTables.text(app.lang()), columns);
     for table in &ticket.tables {
         let name = app
             .lookups
             .field_def(&table.key)
             .map_or(table.key.clone(), |def| def.name.clone());
-        out.push(Line::from(Span::styled(
-            name,
-            Style::default().add_modifier(Modifier::BOLD),
-        )));
+        out.push(Line::from(Span::styled(name, style(app, Role::Label))));
         grid(&table.rows, columns, out);
     }
 }

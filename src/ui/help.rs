@@ -2,14 +2,14 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill};
-use super::{fit, width};
+use super::theme::Role;
+use super::{fit, style, width};
 use crate::app::App;
-use crate::app::keymap::help_rows;
-use crate::app::state::Overlay;
+use crate::app::state::{Overlay, Pane};
 
 /// Where the overlay goes on a screen.
 fn area(screen: Rect) -> Rect {
@@ -28,7 +28,7 @@ pub fn max_scroll(app: &App) -> i64 {
     let Some(Overlay::Help { pane, .. }) = &app.overlay else {
         return 0;
     };
-    let rows = help_rows(*pane, app.lang()).len() as i64;
+    let rows = app.settings.keymap.help_rows(*pane, app.lang()).len() as i64;
     let inner = i64::from(area(super::screen(app)).height) - 3;
     (rows - inner).max(0)
 }
@@ -41,13 +41,20 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let area = area(screen);
     super::clear_overlay(frame, area);
     let title = fill(lang, Msg::HelpTitle, &[pane.label().text(lang)]);
+    let keymap = &app.settings.keymap;
+    let close = fill(
+        lang,
+        Msg::HelpClose,
+        &[&keymap.labels(Pane::Help, "close", 3)],
+    );
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_style(style(app, Role::Border))
         .title(format!(" {title} "))
-        .title_bottom(format!(" {} ", Msg::HelpClose.text(lang)));
+        .title_bottom(format!(" {close} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = help_rows(*pane, lang);
+    let rows = keymap.help_rows(*pane, lang);
     let key_width = rows
         .iter()
         .map(|(k, _)| width(k))
@@ -66,7 +73,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             y,
             fit(keys, key_width),
             key_width,
-            Style::default().add_modifier(Modifier::BOLD),
+            style(app, Role::HelpKey),
         );
         let rest = cols.saturating_sub(key_width + 3);
         buf.set_stringn(

@@ -28,6 +28,25 @@ impl Lang {
         Lang::En
     }
 
+    /// Like [`Lang::from_env`], with the variable that decided (`LANG=zh_CN.UTF-8`).
+    pub fn from_env_explained() -> (Lang, Option<String>) {
+        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
+            if let Ok(value) = std::env::var(var)
+                && !value.is_empty()
+            {
+                return (Lang::from_locale(&value), Some(format!("{var}={value}")));
+            }
+        }
+        (Lang::En, None)
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
     /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
     pub fn from_locale(locale: &str) -> Lang {
         if locale.to_ascii_lowercase().starts_with("zh") {
@@ -110,9 +129,9 @@ messages! {
     ChangedMark => "有变化", "changed";
     // Search and filter lines.
     SearchPrompt => "搜索: ", "Search: ";
-    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | Enter 搜索 Esc 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | Enter search, Esc cancel";
+    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | {0} 搜索 {1} 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | {0} search, {1} cancel";
     FilterPrompt => "日期筛选: ", "Date filter: ";
-    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | Enter 应用 Esc 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | Enter apply, Esc cancel";
+    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | {0} 应用 {1} 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | {0} apply, {1} cancel";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
     QuerySpace => "值里不能有空格：{0}", "A value cannot contain a space: {0}";
     QueryEmpty => "值不能为空", "A value cannot be empty";
@@ -148,10 +167,10 @@ messages! {
     DetailNotFound => "服务器上找不到这张工单", "The server does not know this ticket";
     // Status menu.
     StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
-    StatusMenuHint => "j/k 选择 Enter 确定 1-6 直选 Esc 取消", "j/k move, Enter pick, 1-6 direct, Esc cancel";
+    StatusMenuHint => "{0} 选择 {1} 确定 {2} 直选 {3} 取消", "{0} move, {1} pick, {2} direct, {3} cancel";
     // Help.
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
-    HelpClose => "Esc/?/q 关闭", "Esc/?/q close";
+    HelpClose => "{0} 关闭", "{0} close";
     PaneList => "列表", "list";
     PaneDetail => "详情", "detail";
     PanePrompt => "输入行", "input line";
@@ -181,10 +200,10 @@ messages! {
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
     KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
-    KeyMark => "标记（下一版）", "Mark (not yet)";
-    KeyBulk => "批量编辑（下一版）", "Bulk edit (not yet)";
-    KeyReply => "回复（下一版）", "Reply (not yet)";
-    KeyNew => "新建工单（下一版）", "New ticket (not yet)";
+    KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
+    KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
+    KeyReply => "回复", "Reply";
+    KeyNew => "新建工单", "New ticket";
     KeyScrollDown => "向下滚动", "Scroll down";
     KeyScrollUp => "向上滚动", "Scroll up";
     KeyClose => "关闭", "Close";
@@ -194,21 +213,104 @@ messages! {
     KeyCancel => "取消", "Cancel";
     KeyDeleteChar => "删除前一个字符", "Delete the previous character";
     KeyCursor => "移动光标", "Move the cursor";
+    // The reply composer and the new-ticket form (branch composer).
+    PaneComposer => "回复", "Reply";
+    PaneNewTicket => "新建工单", "New ticket";
+    KeySendReply => "发送回复", "Send the reply";
+    KeySendWithStatus => "发送并设置状态（默认已解决）", "Send and set a status (solved by default)";
+    KeyAttach => "添加附件（输入文件路径）", "Attach a file (type its path)";
+    KeyExternalEditor => "用 $VISUAL/$EDITOR 编辑", "Edit in $VISUAL/$EDITOR";
+    KeyCloseKeepDraft => "关闭（保留草稿）", "Close (the draft is kept)";
+    KeyCreateTicket => "创建工单", "Create the ticket";
+    ComposeTitle => "回复 #{0}", "Reply to #{0}";
+    ComposeTitleMany => "回复已标记的 {0} 张工单", "Reply to the {0} marked tickets";
+    ComposeHint => "{key:composer.send} 发送 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.close} 关闭", "{key:composer.send} send · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.close} close";
+    ComposeAttachments => "附件：{0}", "Attached: {0}";
+    ComposeUploadingMark => "（上传中）", " (uploading)";
+    ComposeAttachPrompt => "附件路径：", "File to attach: ";
+    ComposeStatusTitle => "发送并设为", "Send and set";
+    ComposeStatusHint => "Enter 发送 · 1-6 直接选 · Esc 取消", "Enter send · 1-6 pick · Esc cancel";
+    ComposeConfirmMany => "{0}。按 Enter 发送，其他键取消", "{0}. Enter sends, any other key cancels";
+    ComposeNoTicket => "没有选中的工单可以回复", "No ticket selected to reply to";
+    ComposeDraftRestored => "已恢复草稿", "Draft restored";
+    ComposeDraftKept => "草稿已保留", "Draft kept";
+    ComposeDraftFailed => "草稿无法保存：{0}", "The draft could not be saved: {0}";
+    ComposeEmpty => "回复是空的，没有发送", "The reply is empty; nothing was sent";
+    ComposeUploading => "附件还在上传，请稍候再发送", "An attachment is still uploading; send when it is done";
+    ComposeSending => "正在发送对 #{0} 的回复…", "Sending the reply to #{0}…";
+    ComposeSendingMany => "正在向 {0} 张工单发送回复…", "Sending the reply to {0} tickets…";
+    ComposeSent => "已回复 #{0}", "Reply sent to #{0}";
+    ComposeSendFailed => "对 #{0} 的回复没有发出：{1}。文字已保留", "The reply to #{0} was not sent: {1}. The text is kept";
+    ComposeUploadFailed => "{0} 没有上传：{1}", "{0} was not uploaded: {1}";
+    ComposeEditorFailed => "外部编辑器出错：{0}", "The external editor failed: {0}";
+    ComposeNoJournal => "没有状态目录，无法记录批量回复，未发送", "No state directory to journal a reply to many; nothing was sent";
+    ComposeManyDone => "批量回复完成：{0}", "Reply to many finished: {0}";
+    ComposeManyFailed => "批量回复没有完成：{0}", "The reply to many did not finish: {0}";
+    ComposeManyProgress => "批量回复：成功 {0}，失败 {1}，共 {2}", "Reply to many: {0} done, {1} failed, of {2}";
+    SentRepliesTitle => "本次会话发出的回复", "Replies sent in this session";
+    SentReplyStatus => "并设为 {0}", "and set to {0}";
+    FormTitle => "新建工单", "New ticket";
+    FormHint => "Tab/↑↓ 切换字段 · ←→ 选择 · {key:new_ticket.create} 创建 · {key:new_ticket.close} 关闭（保留草稿）", "Tab/↑↓ field · ←→ choose · {key:new_ticket.create} create · {key:new_ticket.close} close (draft kept)";
+    FormSubject => "标题", "Subject";
+    FormContactId => "联系人编号", "Contact id";
+    FormMobile => "或手机号", "or mobile";
+    FormName => "姓名", "Name";
+    FormEmail => "邮箱", "Email";
+    FormQq => "QQ", "QQ";
+    FormPriority => "优先级", "Priority";
+    FormType => "类型", "Type";
+    FormTemplate => "模板", "Template";
+    FormAssignee => "受理人", "Assignee";
+    FormGroup => "受理组", "Group";
+    FormTags => "标签（逗号分隔）", "Tags (comma-separated)";
+    FormDescription => "描述", "Description";
+    FormNotSet => "（不设置）", "(not set)";
+    FormNeedSubject => "请填写标题", "The subject is missing";
+    FormNeedDescription => "请填写描述", "The description is missing";
+    FormNeedContact => "请填写联系人编号或手机号", "Give a contact id or a mobile number";
+    FormBadContactId => "联系人编号应为数字：{0}", "A contact id is a number: {0}";
+    FormCreating => "正在创建工单…", "Creating the ticket…";
+    FormCreated => "已创建工单 #{0}", "Ticket #{0} created";
+    FormCreateFailed => "工单没有创建：{0}。表单已保留", "The ticket was not created: {0}. The form is kept";
     // Errors in plain words.
     ErrBadCredentials => "登录被拒绝：请检查账号和密码（HTTP 401）", "Sign-in refused: check the account and password (HTTP 401)";
     ErrForbidden => "此账号的角色无权执行该操作（HTTP 403）", "This account's role may not do that (HTTP 403)";
     ErrNotFound => "找不到", "Not found";
     ErrInvalid => "服务器拒绝了一个值：{0}", "The server refused a value: {0}";
     ErrRateLimited => "服务器限流，请稍后再试", "Rate limited by the server; try again shortly";
-    ErrServer => "服务器出错（HTTP {0}），请稍后按 R 重试", "Server error (HTTP {0}); press R to retry later";
+    ErrServer => "服务器出错（HTTP {0}），请稍后按 {key:list.reload} 重试", "Server error (HTTP {0}); press {key:list.reload} to retry later";
     ErrReported => "服务器报告错误：{0}", "The server reported an error: {0}";
-    ErrTimeout => "服务器没有及时回应，按 R 重试", "The server did not answer in time; press R to retry";
-    ErrNetwork => "网络错误：{0}，按 R 重试", "Network error: {0}; press R to retry";
+    ErrTimeout => "服务器没有及时回应，按 {key:list.reload} 重试", "The server did not answer in time; press {key:list.reload} to retry";
+    ErrNetwork => "网络错误：{0}，按 {key:list.reload} 重试", "Network error: {0}; press {key:list.reload} to retry";
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
     // Startup (printed before the screen opens).
     PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
     TooSmall => "终端太小", "Terminal too small";
+    // Key map, theme and terminal fit (keys-themes).
+    TooSmallNeed => "至少需要 {0}×{1}，现在是 {2}×{3}", "needs at least {0}×{1}, now {2}×{3}";
+    KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
+    ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
+    StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
+    // Faults (app::faults, ui::sign_in).
+    Retrying => "{0}，{1} 秒后重试", "{0}; retrying in {1} s";
+    RetryHint => "按 {key:list.reload} 重试", "press {key:list.reload} to retry";
+    GaveUp => "{0}，{1}", "{0}; {1}";
+    SignInAgain => "服务器拒绝了密码（可能已修改）：请重新输入", "The server refused the password (changed?): type it again";
+    SignInTitle => "重新登录 {0}", "Sign in again: {0}";
+    SignInLabel => "密码：", "Password: ";
+    SignInHint => "Enter 登录 · Esc 取消", "Enter sign in · Esc cancel";
+    SignInEmpty => "请输入密码", "Type the password";
+    SignInCancelled => "未登录：按 {key:list.reload} 重新加载时会再次询问密码", "Not signed in: {key:list.reload} reloads and asks again";
+    SigningIn => "正在重新登录…", "Signing in again…";
+    // Marks and bulk edit.
+    ViewMarked => "已标记", "Marked";
+    KeyMarkRange => "范围标记（j/k 扩展，Space/Esc 结束）", "Mark a range (j/k extend, Space/Esc end)";
+    KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
+    KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
+    KeyMarkClear => "清除标记", "Clear the marks";
+    KeyMarkOnly => "只看已标记的", "Show only the marked";
+    KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
@@ -258,6 +360,12 @@ pub fn source_label(lang: Lang, source: TicketSource) -> String {
 
 /// An API error in plain words in the UI language.
 pub fn api_error(lang: Lang, error: &ApiError) -> String {
+    // Error texts carry server words (reported messages, decode errors quoting the body):
+    // cleaned again here, on one line, whatever their way in.
+    crate::text::clean_line(&api_error_raw(lang, error))
+}
+
+fn api_error_raw(lang: Lang, error: &ApiError) -> String {
     match error {
         ApiError::BadCredentials => Msg::ErrBadCredentials.text(lang).to_string(),
         ApiError::Forbidden(_) => Msg::ErrForbidden.text(lang).to_string(),

@@ -4,14 +4,16 @@
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
-use super::{color, fit, width};
+use super::theme::{Role, glyph};
+use super::{fit, style, width};
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::View;
+use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
 
 /// A column of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,8 +43,8 @@ impl Column {
     }
 }
 
-/// Columns left of the rows: the selection cursor and the changed mark.
-const GUTTER: usize = 2;
+/// Columns left of the rows: the selection cursor, the marked glyph and the changed mark.
+const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
 
 /// The columns that fit a width, with their widths, in display order.
@@ -104,7 +106,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let cols = columns(app, view, total);
     let buf = frame.buffer_mut();
 
-    let header_style = Style::default().add_modifier(Modifier::BOLD);
+    let header_style = style(app, Role::Header);
     let mut header = " ".repeat(GUTTER);
     for (column, w) in &cols {
         header.push_str(&fit(column.header().text(lang), *w));
@@ -121,14 +123,14 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let rows = usize::from(body.height);
     if view.ids.is_empty() {
         let text = if let Some(error) = &view.error {
-            error.clone()
+            app.settings.keymap.expand(error)
         } else if !view.loaded() {
             Msg::Loading.text(lang).to_string()
         } else {
             Msg::EmptyView.text(lang).to_string()
         };
-        let style = if view.error.is_some() {
-            color(app, Color::Red)
+        let text_style = if view.error.is_some() {
+            style(app, Role::Error)
         } else {
             Style::default()
         };
@@ -138,7 +140,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 body.y,
                 fit(&text, total.saturating_sub(2)),
                 total,
-                style,
+                text_style,
             );
         }
         return;
@@ -150,32 +152,89 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     } else if view.selected >= offset + rows {
         offset = view.selected + 1 - rows;
     }
+    let mut cache = app.row_cache.0.borrow_mut();
+    let layout: Vec<(u8, usize)> = cols.iter().map(|(c, w)| (*c as u8, *w)).collect();
+    let flags = (lang as u8, app.settings.color);
+    if cache.layout != layout || cache.layout_flags != flags {
+        cache.layout = layout;
+        cache.layout_flags = flags;
+        cache.rows.clear();
+    }
+    if cache.rows.len() > ROW_CACHE_LIMIT {
+        cache.rows.clear();
+    }
+    let cells_width = body.width.saturating_sub(GUTTER as u16);
     for (row, index) in (offset..view.ids.len()).take(rows).enumerate() {
         let id = view.ids[index];
         let selected = index == view.selected;
-        let line = row_line(app, view, id, selected, &cols, total);
         let y = body.y + row as u16;
-        buf.set_line(body.x, y, &line, body.width);
+        let cursor = if selected { glyph::CURSOR } else { ' ' };
+        let changed = view.changed.contains(&id);
+        let mark = if changed { glyph::CHANGED } else { ' ' };
+        buf.set_stringn(body.x, y, cursor.to_string(), 1, Style::default());
+        if app.marks.contains(id) {
+            let marked = glyph::MARKED.to_string();
+            buf.set_stringn(body.x + 1, y, marked, 1, style(app, Role::Marked));
+        } else {
+            buf.set_stringn(body.x + 1, y, " ", 1, Style::default());
+        }
+        buf.set_stringn(body.x + 2, y, mark.to_string(), 1, Style::default());
+        let inputs = row_inputs(app, &mut cache, id);
+        let fresh = cache.rows.get(&id).is_some_and(|c| c.inputs == inputs);
+        if !fresh {
+            let line = row_line(app, id, &cols, total);
+            cache.builds += 1;
+            cache.rows.insert(id, CachedRow { inputs, line });
+        }
+        if let Some(cached) = cache.rows.get(&id) {
+            buf.set_line(body.x + GUTTER as u16, y, &cached.line, cells_width);
+        }
+        let row_area = Rect::new(body.x, y, body.width, 1);
+        if changed {
+            buf.set_style(row_area, style(app, Role::Changed));
+        }
         if selected {
-            buf.set_style(Rect::new(body.x, y, body.width, 1), super::reversed());
+            // The selection style on the cursor and the id only: moving the selection then
+            // rewrites a dozen cells of two rows, not two whole rows of coloured CJK text
+            // (about 60 bytes per `j` instead of 500 over SSH; BENCHMARKS.md).
+            let id_width = cols.first().map_or(0, |(_, w)| *w);
+            let highlight = (GUTTER + id_width).min(usize::from(body.width)) as u16;
+            buf.set_style(
+                Rect::new(body.x, y, highlight, 1),
+                style(app, Role::Selection),
+            );
         }
     }
 }
 
-/// One row's text, built only for rows on screen.
-fn row_line(
-    app: &App,
-    view: &View,
-    id: u64,
-    selected: bool,
-    cols: &[(Column, usize)],
-    total: usize,
-) -> Line<'static> {
-    let lang = app.lang();
+/// What a row's text depends on besides its layout: when any of it moves, the row is
+/// rebuilt. Cheap: no text is cleaned or measured here.
+fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
     let ticket = app.tickets.get(&id);
-    let cursor = if selected { '>' } else { ' ' };
-    let mark = if view.changed.contains(&id) { '*' } else { ' ' };
-    let mut spans = vec![Span::raw(format!("{cursor}{mark}"))];
+    let mut name = |found: Option<&str>| found.map(|n| cache.names.intern(n));
+    RowInputs {
+        generation: app.tickets.generation(id),
+        contact: name(
+            ticket
+                .and_then(|t| t.contact_id)
+                .and_then(|c| app.lookups.contact(c))
+                .map(|c| c.name.as_str()),
+        ),
+        assignee: name(
+            ticket
+                .and_then(|t| t.assignee_id)
+                .and_then(|a| app.lookups.agent_name(a)),
+        ),
+        age_minutes: ticket
+            .and_then(|t| t.updated)
+            .map(|t| (app.now - t).num_minutes()),
+    }
+}
+
+/// One row's cells (right of the gutter), built only when its inputs changed.
+fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<'static> {
+    let ticket = app.tickets.get(&id);
+    let mut spans = Vec::with_capacity(cols.len() * 2 + 1);
     let mut used = GUTTER;
     for (column, w) in cols {
         let (text, style) = match ticket {
@@ -195,7 +254,6 @@ fn row_line(
     if used < total {
         spans.push(Span::raw(" ".repeat(total - used)));
     }
-    let _ = lang;
     Line::from(spans)
 }
 
@@ -210,12 +268,15 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
         },
         Column::Priority => match ticket.priority {
             Some(priority) => {
-                let style = match priority {
-                    Priority::Urgent => color(app, Color::Red).add_modifier(Modifier::BOLD),
-                    Priority::High => color(app, Color::Red),
-                    _ => plain,
+                let role = match priority {
+                    Priority::Urgent => Some(Role::PriorityUrgent),
+                    Priority::High => Some(Role::PriorityHigh),
+                    Priority::Normal => Some(Role::PriorityNormal),
+                    Priority::Low => Some(Role::PriorityLow),
+                    Priority::Unknown(_) => None,
                 };
-                (priority_label(lang, priority), style)
+                let cell_style = role.map_or(plain, |role| style(app, role));
+                (priority_label(lang, priority), cell_style)
             }
             None => (String::new(), plain),
         },
@@ -245,25 +306,34 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
         Column::Updated => (
             ticket
                 .updated
-                .map(|t| relative(lang, app.now, t))
+                .map(|t| relative(lang, app.now, t, app.settings.display_offset_minutes))
                 .unwrap_or_default(),
-            color(app, Color::DarkGray),
+            style(app, Role::Muted),
         ),
-        Column::Tags => (ticket.tags.join(","), color(app, Color::Cyan)),
+        Column::Tags => (ticket.tags.join(","), style(app, Role::Tags)),
     }
 }
 
 fn status_style(app: &App, status: TicketStatus) -> Style {
-    match status {
-        TicketStatus::New => color(app, Color::Yellow),
-        TicketStatus::Open => color(app, Color::Green),
-        TicketStatus::Pending => color(app, Color::Magenta),
-        _ => color(app, Color::DarkGray),
-    }
+    let role = match status {
+        TicketStatus::New => Role::StatusNew,
+        TicketStatus::Open => Role::StatusOpen,
+        TicketStatus::Pending => Role::StatusPending,
+        TicketStatus::Solved => Role::StatusSolved,
+        TicketStatus::AutoClosed | TicketStatus::Closed => Role::StatusClosed,
+        TicketStatus::Unknown(_) => return Style::default(),
+    };
+    style(app, role)
 }
 
-/// "3分钟前" / "3m ago"; a date once it is a month old.
-pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
+/// "3分钟前" / "3m ago"; a date (in the display zone, `display_offset_minutes` east of
+/// UTC) once it is a month old. Both times are the server's (UTC+8).
+pub fn relative(
+    lang: Lang,
+    now: NaiveDateTime,
+    then: NaiveDateTime,
+    display_offset_minutes: i32,
+) -> String {
     let minutes = (now - then).num_minutes();
     if minutes < 1 {
         Msg::JustNow.text(lang).to_string()
@@ -274,7 +344,9 @@ pub fn relative(lang: Lang, now: NaiveDateTime, then: NaiveDateTime) -> String {
     } else if minutes < 30 * 24 * 60 {
         fill(lang, Msg::DaysAgo, &[&(minutes / (24 * 60)).to_string()])
     } else {
-        then.format("%Y-%m-%d").to_string()
+        super::display_time(then, display_offset_minutes)
+            .format("%Y-%m-%d")
+            .to_string()
     }
 }
 
@@ -289,12 +361,15 @@ mod tests {
             .and_then(|d| d.and_hms_opt(12, 0, 0))
             .unwrap();
         let ago = |m: i64| now - chrono::Duration::minutes(m);
-        assert_eq!(relative(Lang::Zh, now, ago(3)), "3分钟前");
-        assert_eq!(relative(Lang::En, now, ago(3)), "3m ago");
-        assert_eq!(relative(Lang::En, now, ago(0)), "just now");
-        assert_eq!(relative(Lang::En, now, ago(-5)), "just now");
-        assert_eq!(relative(Lang::En, now, ago(125)), "2h ago");
-        assert_eq!(relative(Lang::Zh, now, ago(60 * 24 * 3)), "3天前");
-        assert_eq!(relative(Lang::En, now, ago(60 * 24 * 40)), "2026-10-20");
+        assert_eq!(relative(Lang::Zh, now, ago(3), 480), "3分钟前");
+        assert_eq!(relative(Lang::En, now, ago(3), 480), "3m ago");
+        assert_eq!(relative(Lang::En, now, ago(0), 480), "just now");
+        assert_eq!(relative(Lang::En, now, ago(-5), 480), "just now");
+        assert_eq!(relative(Lang::En, now, ago(125), 480), "2h ago");
+        assert_eq!(relative(Lang::Zh, now, ago(60 * 24 * 3), 480), "3天前");
+        assert_eq!(
+            relative(Lang::En, now, ago(60 * 24 * 40), 480),
+            "2026-10-20"
+        );
     }
 }

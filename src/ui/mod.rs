@@ -1,13 +1,20 @@
 //! Rendering: one file per pane, each drawing from `&App` only.
 
+pub mod bulk;
+pub mod composer;
 pub mod detail;
+pub mod editor;
 pub mod help;
+pub mod history;
 pub mod i18n;
 pub mod list;
+pub mod new_ticket;
 pub mod search_line;
+pub mod sign_in;
 pub mod status_bar;
 pub mod status_menu;
 pub mod tabs;
+pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -102,32 +109,78 @@ pub fn screen(app: &App) -> Rect {
 pub fn draw(frame: &mut Frame, app: &App) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let text = i18n::Msg::TooSmall.text(app.lang());
-        frame.buffer_mut().set_stringn(
-            area.x,
-            area.y,
-            fit(text, area.width as usize),
-            area.width as usize,
-            Style::default(),
-        );
+        too_small(frame, app, area);
         return;
     }
     let areas = layout(app, area);
     tabs::render(frame, app, areas.tabs);
-    if let Some(list) = areas.list {
+    // The composer takes the bottom of the detail (or of the list, replying to many).
+    let (list_area, detail_area, composer_area) = match (areas.list, areas.detail) {
+        (list, Some(detail)) => {
+            let (detail, composer) = composer::split(app, detail);
+            (list, Some(detail), composer)
+        }
+        (Some(list), None) => {
+            let (list, composer) = composer::split(app, list);
+            (Some(list), None, composer)
+        }
+        (None, None) => (None, None, None),
+    };
+    if let Some(list) = list_area {
         list::render(frame, app, list);
     }
-    if let Some(detail) = areas.detail {
+    if let Some(detail) = detail_area {
         detail::render(frame, app, detail);
+    }
+    if let Some(area) = composer_area {
+        composer::render(frame, app, area);
+    }
+    if app.compose.new_ticket.is_some() {
+        new_ticket::render(frame, app, new_ticket::area(app));
     }
     if let Some(prompt) = areas.prompt {
         search_line::render(frame, app, prompt);
     }
     status_bar::render(frame, app, areas.status);
+    bulk::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => help::render(frame, app, area),
         None => {}
+    }
+    // Over everything: the screen below keeps what it showed.
+    sign_in::render(frame, app, area);
+}
+
+/// The "terminal too small" notice, centred, wrapped to the width: what is needed and what
+/// there is. Never panics, down to 1×1.
+fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+    let lang = app.lang();
+    let need = i18n::fill(
+        lang,
+        i18n::Msg::TooSmallNeed,
+        &[
+            &MIN_WIDTH.to_string(),
+            &MIN_HEIGHT.to_string(),
+            &area.width.to_string(),
+            &area.height.to_string(),
+        ],
+    );
+    let columns = usize::from(area.width);
+    let mut lines = wrap(i18n::Msg::TooSmall.text(lang), columns);
+    lines.extend(wrap(&need, columns));
+    let top = usize::from(area.height).saturating_sub(lines.len()) / 2;
+    let buf = frame.buffer_mut();
+    for (row, line) in lines.iter().enumerate().take(usize::from(area.height)) {
+        let line = truncate(line, columns);
+        let x = area.x + ((columns.saturating_sub(width(&line))) / 2) as u16;
+        let y = area.y + (top + row) as u16;
+        let style = if row == 0 {
+            style(app, theme::Role::Error)
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(x, y, &line, columns, style);
     }
 }
 
@@ -141,17 +194,39 @@ pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, wider);
 }
 
-/// A style, or none when colour is off (state then shows as text and reverse video).
-pub(crate) fn color(app: &App, color: Color) -> Style {
+/// A role's style from the live theme; without colour only its modifiers are kept (state
+/// then shows as text, reverse video and glyphs).
+pub fn style(app: &App, role: theme::Role) -> Style {
+    let style = app.settings.theme.style(role);
     if app.settings.color {
-        Style::default().fg(color)
+        style
     } else {
-        Style::default()
+        Style {
+            fg: None,
+            bg: None,
+            underline_color: None,
+            ..style
+        }
     }
 }
 
-pub(crate) fn reversed() -> Style {
+/// A plain colour fitted to the terminal's depth, or none when colour is off. Prefer
+/// [`style`] with a role, so the theme decides.
+pub fn color(app: &App, color: Color) -> Style {
+    match theme::fit_color(color, app.settings.theme.depth()) {
+        Some(color) if app.settings.color => Style::default().fg(color),
+        _ => Style::default(),
+    }
+}
+
+/// Reverse video (the selection without a theme). Prefer [`style`] with a role.
+pub fn reversed() -> Style {
     Style::default().add_modifier(Modifier::REVERSED)
+}
+
+/// A server date (UTC+8) in the display zone, `offset_minutes` east of UTC.
+pub fn display_time(server: chrono::NaiveDateTime, offset_minutes: i32) -> chrono::NaiveDateTime {
+    server + chrono::Duration::minutes(i64::from(offset_minutes) - 8 * 60)
 }
 
 /// Display width in terminal columns (CJK counts two).

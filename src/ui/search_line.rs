@@ -4,11 +4,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 
-use super::i18n::Msg;
-use super::{color, fit, width};
+use super::i18n::{Msg, fill};
+use super::theme::Role;
+use super::{fit, style, width};
 use crate::app::App;
+use crate::app::state::Pane;
 use crate::app::state::PromptKind;
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
@@ -21,6 +23,16 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         PromptKind::Filter => (Msg::FilterPrompt, Msg::FilterHint),
     };
     let label = label.text(lang);
+    // The keys named in the hint are the live ones.
+    let keymap = &app.settings.keymap;
+    let hint = fill(
+        lang,
+        hint,
+        &[
+            &keymap.labels(Pane::Prompt, "submit", 2),
+            &keymap.labels(Pane::Prompt, "cancel", 2),
+        ],
+    );
     let total = usize::from(area.width);
     let text_room = total.saturating_sub(width(label) + 1);
     // Keep the caret on screen: show the tail of a long input.
@@ -31,13 +43,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     let shown: String = prompt.text.chars().skip(skip).collect();
     let buf = frame.buffer_mut();
-    buf.set_stringn(
-        area.x,
-        area.y,
-        label,
-        total,
-        Style::default().add_modifier(Modifier::BOLD),
-    );
+    buf.set_stringn(area.x, area.y, label, total, style(app, Role::Label));
     let x = area.x + width(label) as u16;
     buf.set_stringn(
         x,
@@ -46,15 +52,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         text_room,
         Style::default(),
     );
-    let (second, style) = match &prompt.error {
-        Some(error) => (
-            error.as_str(),
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
-        ),
-        None => (hint.text(lang), color(app, Color::DarkGray)),
+    let (second, second_style) = match &prompt.error {
+        Some(error) => (error.as_str(), style(app, Role::Error)),
+        None => (hint.as_str(), style(app, Role::Muted)),
     };
     if area.height > 1 {
-        buf.set_stringn(area.x, area.y + 1, fit(second, total), total, style);
+        buf.set_stringn(area.x, area.y + 1, fit(second, total), total, second_style);
     }
     let caret: String = before.chars().skip(skip).collect();
     frame.set_cursor_position(Position::new(x + width(&caret) as u16, area.y));

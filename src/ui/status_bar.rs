@@ -1,16 +1,32 @@
 //! The status bar: view name, loaded / total, sort, a spinner while anything is in flight,
-//! and the last notice or error in plain words.
+//! the first key of a pending sequence, the last notice or error in plain words, and key
+//! hints generated from the live key map.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::i18n::{Msg, fill};
-use super::{color, fit, width};
+use super::theme::Role;
+use super::{fit, style, width};
 use crate::app::App;
+use crate::app::state::Pane;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
+
+/// The actions hinted at in each pane, most important first; the first is always shown.
+fn hinted(pane: Pane) -> &'static [&'static str] {
+    match pane {
+        Pane::List => &["help", "search", "status", "quit"],
+        Pane::Detail => &["help", "back", "status"],
+        Pane::Prompt => &["submit", "cancel"],
+        Pane::StatusMenu => &["pick", "cancel"],
+        Pane::Help => &["close"],
+        // Their own hint line names their keys.
+        Pane::Composer | Pane::NewTicket => &[],
+    }
+}
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang();
@@ -30,19 +46,53 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         head.push_str(" · ");
         head.push_str(&crate::app::update::sort_label(lang, view.sort));
     }
+    for part in [
+        crate::app::marks::status_text(app),
+        crate::app::bulk_edit::status_text(app),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        head.push_str(" · ");
+        head.push_str(&part);
+    }
+    if let Some(pending) = &app.key_pending {
+        head.push_str(&format!(" [{}…]", pending.key.label()));
+    }
     head.push_str("  ");
-    let help = format!(" ?={} ", Msg::KeyHelp.text(lang));
     let total = usize::from(area.width);
-    let room = total.saturating_sub(width(&head) + width(&help));
     let (notice, notice_style) = match &app.notice {
         Some(notice) if notice.is_error => (
-            notice.text.clone(),
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
+            app.settings.keymap.expand(&notice.text),
+            style(app, Role::Error),
         ),
-        Some(notice) => (notice.text.clone(), Style::default()),
+        Some(notice) => (app.settings.keymap.expand(&notice.text), Style::default()),
         None => (String::new(), Style::default()),
     };
-    let bar = Style::default().add_modifier(Modifier::REVERSED);
+    // Hints from the live map: the first always, the others while the notice still fits.
+    let keymap = &app.settings.keymap;
+    // The bulk pane reads its own keys (its hints are in the pane): no list hints then.
+    let names: &[&str] = if app.bulk.visible() {
+        &[]
+    } else {
+        hinted(app.pane())
+    };
+    let hints: Vec<String> = keymap
+        .hints(app.pane(), names, lang)
+        .into_iter()
+        .map(|(keys, text)| format!("{keys}={text}"))
+        .collect();
+    let mut help = String::new();
+    for (index, hint) in hints.iter().enumerate() {
+        let longer = format!("{help} {hint} ");
+        if index == 0 || width(&head) + width(&notice) + width(&longer) <= total {
+            help = format!("{help} {hint} ");
+        } else {
+            break;
+        }
+    }
+    let room = total.saturating_sub(width(&head) + width(&help));
+    let bar = style(app, Role::StatusBar);
     let line = Line::from(vec![
         Span::styled(head, bar),
         Span::styled(fit(&notice, room), bar.patch(notice_style)),

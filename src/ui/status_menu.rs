@@ -6,10 +6,12 @@ use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill, status_label};
-use super::{fit, reversed, width};
+use super::theme::{Role, glyph};
+use super::{fit, style, width};
 use crate::api::TicketStatus;
 use crate::app::App;
 use crate::app::state::Overlay;
+use crate::app::state::Pane;
 
 pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let Some(Overlay::StatusMenu {
@@ -21,7 +23,35 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     };
     let lang = app.lang();
     let title = fill(lang, Msg::StatusMenuTitle, &[&ticket_id.to_string()]);
-    let hint = Msg::StatusMenuHint.text(lang);
+    // The keys named in the hint are the live ones.
+    let keymap = &app.settings.keymap;
+    let moves = [
+        keymap.first_label(Pane::StatusMenu, "move_down"),
+        keymap.first_label(Pane::StatusMenu, "move_up"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("/");
+    let digits = keymap.keys_of(Pane::StatusMenu, "pick_status");
+    let digits = match (digits.first(), digits.last()) {
+        (Some(first), Some(last)) if digits.len() > 1 => {
+            format!("{}-{}", first.label(), last.label())
+        }
+        (Some(first), _) => first.label(),
+        _ => String::new(),
+    };
+    let hint = fill(
+        lang,
+        Msg::StatusMenuHint,
+        &[
+            &moves,
+            &keymap.labels(Pane::StatusMenu, "pick", 1),
+            &digits,
+            &keymap.labels(Pane::StatusMenu, "cancel", 1),
+        ],
+    );
+    let hint = hint.as_str();
     let current = app.tickets.get(ticket_id).and_then(|t| t.status);
     let inner_width = (width(&title) + 2).max(width(hint)).max(24);
     let w = (inner_width as u16 + 2).min(screen.width);
@@ -35,6 +65,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     super::clear_overlay(frame, area);
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_style(style(app, Role::Border))
         .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -44,10 +75,14 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         if index as u16 >= inner.height {
             break;
         }
-        let mark = if Some(*status) == current { '•' } else { ' ' };
+        let mark = if Some(*status) == current {
+            glyph::CURRENT
+        } else {
+            ' '
+        };
         let text = format!("{mark}{} {}", index + 1, status_label(lang, *status));
-        let style = if index == *selected {
-            reversed()
+        let row_style = if index == *selected {
+            style(app, Role::Selection)
         } else {
             Style::default()
         };
@@ -56,7 +91,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             inner.y + index as u16,
             fit(&text, cols),
             cols,
-            style,
+            row_style,
         );
     }
     let hint_row = inner.y + TicketStatus::ALL.len() as u16;

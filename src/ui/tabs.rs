@@ -3,10 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+
 use ratatui::text::{Line, Span};
 
-use super::{color, reversed, truncate, width};
+use super::theme::Role;
+use super::{style, truncate, width};
 use crate::app::App;
 use crate::app::state::View;
 
@@ -29,8 +30,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             count(view)
         );
         let active = app.search.is_none() && index == app.active;
-        let style = if active { reversed() } else { Style::default() };
-        spans.push(Span::styled(label, style));
+        let role = if active { Role::TabActive } else { Role::Tab };
+        spans.push(Span::styled(label, style(app, role)));
     }
     if let Some(search) = &app.search {
         let label = format!(
@@ -38,14 +39,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             search.view.spec.name.label(lang),
             count(&search.view)
         );
-        spans.push(Span::styled(truncate(&label, 40), reversed()));
+        spans.push(Span::styled(
+            truncate(&label, 40),
+            style(app, Role::TabActive),
+        ));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let account = &app.settings.account_label;
     let total = usize::from(area.width);
     if !account.is_empty() && used + width(account) + 2 <= total {
         spans.push(Span::raw(" ".repeat(total - used - width(account) - 1)));
-        spans.push(Span::styled(account.clone(), color(app, Color::Cyan)));
+        spans.push(Span::styled(account.clone(), style(app, Role::Account)));
     }
     frame
         .buffer_mut()

@@ -1,0 +1,45 @@
+//! Bytes written to the terminal per `j`, per PageDown and per Enter (open the detail) at
+//! 120×40 with 10,000 tickets, through a real crossterm backend over an in-memory writer,
+//! beside a full redraw of the same screen (issue 7). Deterministic: no timing.
+
+use gongdan::app::{Action, App};
+use gongdan::bench::{bytes_for_action, loaded_app, synthetic_tickets};
+use gongdan::ui::i18n::Lang;
+
+fn fresh(lang: Lang) -> App {
+    let mut app = loaded_app(synthetic_tickets(10_000), lang, 120, 40);
+    // Mid-list, as after some browsing: the selection neither at the top nor the bottom.
+    app.views[0].selected = 5;
+    app
+}
+
+fn main() {
+    println!("bytes written at 120x40, 10,000 tickets loaded:");
+    println!(
+        "{:<6} {:<10} {:>8} {:>13} {:>14} {:>8} {:>8}",
+        "lang", "key", "bytes", "(cursor moves)", "full redraw", "target", "met"
+    );
+    for lang in [Lang::En, Lang::Zh] {
+        let name = match lang {
+            Lang::En => "en",
+            Lang::Zh => "zh",
+        };
+        for (key, action, target) in [
+            ("j", Action::MoveDown, Some(200)),
+            ("PageDown", Action::PageDown, Some(2_330)),
+            ("Enter", Action::Open, None),
+        ] {
+            let mut app = fresh(lang);
+            let bytes = bytes_for_action(&mut app, action).expect("in-memory terminal");
+            let (target, met) = match target {
+                Some(t) => (t.to_string(), if bytes.key <= t { "yes" } else { "NO" }),
+                None => ("-".to_string(), "-"),
+            };
+            println!(
+                "{name:<6} {key:<10} {:>8} {:>14} {:>14} {target:>8} {met:>8}",
+                bytes.key, bytes.key_moves, bytes.full_redraw
+            );
+        }
+    }
+    println!("baseline: neomutt, 10,000 messages at 120x40: 238 bytes per j, 2,330 per PageDown");
+}

@@ -1,0 +1,1292 @@
+//! The bulk edit pane (`b`), its run, the result list, undo, the history (`H`) and the
+//! resume offer at start. All the sending goes through the bulk engine in the worker
+//! ([`BulkCommand`]); what the engine reports comes back as [`BulkEvent`]s.
+//!
+//! Stages: form → (full tickets fetched) → preview → (typed count above the threshold) →
+//! running (a gauge; the pane can be hidden with `q`, the console stays usable) → result
+//! list (`r` retries the failed, `u` undoes the run).
+
+use std::collections::HashMap;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
+use super::state::{App, Lookup, Notice, ViewSource};
+use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
+use crate::bulk::{
+    BulkEdit, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState,
+    retry_failed,
+};
+use crate::ui::i18n::{self, Lang};
+
+/// What the pane's keys mean (mapped by [`action_for_key`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkAction {
+    /// `b`: the pane for the marked tickets (or the current one), or back to a hidden run.
+    Open,
+    /// `H`: the history of runs.
+    OpenHistory,
+    Up,
+    Down,
+    /// Previous / next value of a form row.
+    Left,
+    Right,
+    /// Start editing a text row (`e`, `i`).
+    Edit,
+    Char(char),
+    Backspace,
+    /// Form: to the preview; preview: confirm; edit: done; history: resume.
+    Enter,
+    /// Esc: leaves the current stage (cancels a run in the gauge).
+    Esc,
+    /// `x`: the form row back to "no change".
+    ClearRow,
+    /// `c` in the gauge: cancel the run.
+    Cancel,
+    /// `q` in the gauge: hide the pane, the run goes on.
+    Hide,
+    /// `r` in the result list.
+    Retry,
+    /// `u` in the result list, the history or the resume offer.
+    Undo,
+    /// `R` in the history or the resume offer.
+    Resume,
+}
+
+/// What the worker does for the bulk features.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkCommand {
+    /// Every page of a view's list or search, for `A`.
+    FetchIds { id: RequestId, source: ViewSource },
+    /// The tickets as the account can read them now (engine `tickets_for`).
+    TicketsFor { id: RequestId, ids: Vec<u64> },
+    /// Journal the plan and send it.
+    Start { id: RequestId, plan: Box<Plan> },
+    /// Finish an interrupted run.
+    Resume { id: RequestId, run_id: String },
+    /// Put a run's previous values back.
+    Undo { id: RequestId, run_id: String },
+    /// Stop a run (calls in flight finish) or an id fetch.
+    Cancel { id: RequestId },
+    /// The journal's runs.
+    History { id: RequestId },
+}
+
+impl BulkCommand {
+    pub fn request_id(&self) -> RequestId {
+        match self {
+            BulkCommand::FetchIds { id, .. }
+            | BulkCommand::TicketsFor { id, .. }
+            | BulkCommand::Start { id, .. }
+            | BulkCommand::Resume { id, .. }
+            | BulkCommand::Undo { id, .. }
+            | BulkCommand::Cancel { id }
+            | BulkCommand::History { id } => *id,
+        }
+    }
+}
+
+/// One run of the history, as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    pub run_id: String,
+    pub state: RunState,
+    pub resumable: bool,
+    /// `state, counts; what it changes`, in the UI language.
+    pub summary: String,
+}
+
+/// What the worker tells about the bulk features.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkEvent {
+    IdsPage {
+        id: RequestId,
+        tickets: Vec<Ticket>,
+        total: Option<u64>,
+    },
+    IdsDone {
+        id: RequestId,
+        error: Option<ApiError>,
+    },
+    Tickets {
+        id: RequestId,
+        result: Result<Vec<Ticket>, String>,
+    },
+    Run {
+        id: RequestId,
+        event: RunEvent,
+    },
+    RunDone {
+        id: RequestId,
+        result: Result<Box<RunReport>, String>,
+    },
+    History {
+        id: RequestId,
+        result: Result<Vec<HistoryRow>, String>,
+        problems: Vec<String>,
+    },
+}
+
+/// How tags are edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum TagsMode {
+    #[default]
+    Add,
+    Remove,
+    Replace,
+}
+
+/// A field of the form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FormField {
+    Status,
+    Priority,
+    Type,
+    Assignee,
+    Group,
+    Cc,
+    Tags,
+    Custom(FieldDef),
+}
+
+/// A value picked from a list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Choice {
+    Status(TicketStatus),
+    Priority(Priority),
+    Type(TicketType),
+    /// `None`: nobody.
+    Agent(Option<u64>),
+    /// `None`: no group.
+    Group(Option<u64>),
+    /// A dropdown option id.
+    Option(String),
+}
+
+/// A form row's value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum FormValue {
+    #[default]
+    Keep,
+    Pick(Choice),
+    Text(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FormRow {
+    pub field: FormField,
+    pub value: FormValue,
+}
+
+/// The form: what to set on the targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Form {
+    pub targets: Vec<u64>,
+    pub rows: Vec<FormRow>,
+    pub selected: usize,
+    pub tags_mode: TagsMode,
+    /// The text being typed into the selected row.
+    pub editing: Option<String>,
+    pub error: Option<String>,
+}
+
+/// A run shown in the gauge and then in the result list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    pub request: RequestId,
+    pub kind: RunKind,
+    /// Tickets to send, when known before the first event.
+    pub total: usize,
+    pub progress: Option<RunProgress>,
+    /// A resume is checking this many tickets that were in flight.
+    pub checking: Option<usize>,
+    pub cancelling: bool,
+    pub call_failures: Vec<String>,
+    pub report: Option<RunReport>,
+    pub error: Option<String>,
+    pub scroll: usize,
+}
+
+/// The pane's stage.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stage {
+    Form(Form),
+    /// Full tickets being fetched for the plan.
+    Preparing {
+        form: Form,
+        request: RequestId,
+    },
+    Preview {
+        form: Form,
+        plan: Plan,
+        summary: String,
+        /// Tickets that will be sent.
+        count: usize,
+        needs_typing: bool,
+        typed: String,
+        error: Option<String>,
+    },
+    Running(RunView),
+    Result(RunView),
+    History {
+        request: Option<RequestId>,
+        runs: Vec<HistoryRow>,
+        problems: Vec<String>,
+        selected: usize,
+        error: Option<String>,
+    },
+    /// At start: runs that stopped mid-way.
+    ResumeOffer {
+        runs: Vec<HistoryRow>,
+    },
+}
+
+/// The bulk sub-state of the app.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BulkState {
+    pub stage: Option<Stage>,
+    /// The pane is hidden (a run goes on behind the console).
+    pub hidden: bool,
+    /// The history call made at start, to offer a resume.
+    pub startup_history: Option<RequestId>,
+}
+
+impl BulkState {
+    /// Whether the pane is on screen (and has the keyboard).
+    pub fn visible(&self) -> bool {
+        self.stage.is_some() && !self.hidden
+    }
+
+    /// The run in progress, if any (shown in the status bar when the pane is hidden).
+    pub fn running(&self) -> Option<&RunView> {
+        match &self.stage {
+            Some(Stage::Running(run)) => Some(run),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+pub fn bulk_lang(lang: Lang) -> crate::bulk::Lang {
+    match lang {
+        Lang::Zh => crate::bulk::Lang::Zh,
+        Lang::En => crate::bulk::Lang::En,
+    }
+}
+
+fn say(app: &mut App, text: String, is_error: bool) {
+    app.notice = Some(Notice { text, is_error });
+}
+
+// ---------------------------------------------------------------------------------------
+// Keys.
+
+/// The pane's keys; `None` when the pane is not on screen.
+pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Option<Action>> {
+    let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
+    if event.modifiers.contains(KeyModifiers::CONTROL) {
+        // Ctrl-C quits from anywhere.
+        return Some((event.code == KeyCode::Char('c')).then_some(Action::Quit));
+    }
+    let typing = match stage {
+        Stage::Form(form) => form.editing.is_some(),
+        Stage::Preview { needs_typing, .. } => *needs_typing,
+        _ => false,
+    };
+    use BulkAction as B;
+    let action = match (event.code, typing) {
+        (KeyCode::Esc, _) => B::Esc,
+        (KeyCode::Enter, _) => B::Enter,
+        (KeyCode::Backspace, _) => B::Backspace,
+        (KeyCode::Up, _) => B::Up,
+        (KeyCode::Down, _) => B::Down,
+        (KeyCode::Left, _) => B::Left,
+        (KeyCode::Right, _) => B::Right,
+        (KeyCode::Tab, false) => B::Down,
+        (KeyCode::BackTab, false) => B::Up,
+        (KeyCode::Char(c), true) => B::Char(c),
+        (KeyCode::Char(c), false) => match (stage, c) {
+            (_, 'j') => B::Down,
+            (_, 'k') => B::Up,
+            (Stage::Form(_), 'h') => B::Left,
+            (Stage::Form(_), 'l') => B::Right,
+            (Stage::Form(_), 'e' | 'i') => B::Edit,
+            (Stage::Form(_), 'x') => B::ClearRow,
+            (Stage::Form(_), 'q') => B::Esc,
+            (Stage::Running(_), 'c') => B::Cancel,
+            (Stage::Running(_), 'q' | 'b') => B::Hide,
+            (Stage::Result(_), 'r') => B::Retry,
+            (Stage::Result(_) | Stage::History { .. } | Stage::ResumeOffer { .. }, 'u') => B::Undo,
+            (Stage::History { .. } | Stage::ResumeOffer { .. }, 'R') => B::Resume,
+            (Stage::Result(_), 'H') => B::OpenHistory,
+            (Stage::Result(_) | Stage::History { .. } | Stage::Preview { .. }, 'q') => B::Esc,
+            _ => return Some(None),
+        },
+        _ => return Some(None),
+    };
+    Some(Some(Action::Bulk(action)))
+}
+
+// ---------------------------------------------------------------------------------------
+// Update.
+
+/// Applies a pane action.
+pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
+    if action == BulkAction::Open {
+        return open(app, out);
+    }
+    if action == BulkAction::OpenHistory {
+        return open_history(app, out);
+    }
+    let Some(stage) = app.bulk.stage.take() else {
+        return;
+    };
+    app.bulk.stage = step(app, stage, action, out);
+    if app.bulk.stage.is_none() {
+        app.bulk.hidden = false;
+    }
+}
+
+fn open(app: &mut App, out: &mut Vec<Command>) {
+    if app.bulk.hidden && app.bulk.stage.is_some() {
+        app.bulk.hidden = false;
+        return;
+    }
+    if let Some(Stage::Running(_)) = &app.bulk.stage {
+        return;
+    }
+    let targets: Vec<u64> = if app.marks.is_empty() {
+        let current = match &app.detail {
+            Some(detail) => Some(detail.ticket_id),
+            None => app.current_view().selected_id(),
+        };
+        current.into_iter().collect()
+    } else {
+        app.marks.ids.iter().copied().collect()
+    };
+    if targets.is_empty() {
+        let lang = app.lang();
+        return say(app, tr(lang, "没有选中的工单", "No ticket selected"), false);
+    }
+    want_names(app, out);
+    let rows = form_rows(app);
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(Stage::Form(Form {
+        targets,
+        rows,
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
+        error: None,
+    }));
+}
+
+fn open_history(app: &mut App, out: &mut Vec<Command>) {
+    if let Some(Stage::Running(_)) = &app.bulk.stage {
+        let lang = app.lang();
+        return say(
+            app,
+            tr(
+                lang,
+                "批量修改进行中，完成后再看历史",
+                "A bulk run is going on; history after it",
+            ),
+            false,
+        );
+    }
+    let id = app.request_id();
+    out.push(Command::Bulk(BulkCommand::History { id }));
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(Stage::History {
+        request: Some(id),
+        runs: Vec::new(),
+        problems: Vec::new(),
+        selected: 0,
+        error: None,
+    });
+}
+
+/// Asks for the lookups the form picks names from (agents, field definitions, groups).
+fn want_names(app: &mut App, out: &mut Vec<Command>) {
+    let mut keys = Vec::new();
+    if app.lookups.agents_list.is_none() {
+        app.lookups.agents_list = Some(Lookup::Pending);
+        keys.push(LookupKey::Agents);
+    }
+    if app.lookups.field_defs.is_none() {
+        app.lookups.field_defs = Some(Lookup::Pending);
+        keys.push(LookupKey::FieldDefs);
+    }
+    for group in known_group_ids(app) {
+        if let std::collections::hash_map::Entry::Vacant(entry) = app.lookups.groups.entry(group) {
+            entry.insert(Lookup::Pending);
+            keys.push(LookupKey::Group(group));
+        }
+    }
+    for key in keys {
+        let id = app.request_id();
+        app.lookups.in_flight.insert(id, key);
+        out.push(Command::Lookup { id, key });
+    }
+}
+
+/// Group ids the console knows of: the agents' groups and the tickets' groups.
+fn known_group_ids(app: &App) -> Vec<u64> {
+    let mut ids: Vec<u64> = app
+        .lookups
+        .groups
+        .keys()
+        .copied()
+        .chain(app.tickets.values().filter_map(|t| t.group_id))
+        .chain(app.lookups.agent_groups.iter().copied())
+        .filter(|id| *id > 0)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+pub(crate) fn form_rows(app: &App) -> Vec<FormRow> {
+    let mut fields = vec![
+        FormField::Status,
+        FormField::Priority,
+        FormField::Type,
+        FormField::Assignee,
+        FormField::Group,
+        FormField::Cc,
+        FormField::Tags,
+    ];
+    if let Some(Lookup::Ready(defs)) = &app.lookups.field_defs {
+        fields.extend(
+            defs.iter()
+                .filter(|def| custom_supported(def))
+                .cloned()
+                .map(FormField::Custom),
+        );
+    }
+    fields
+        .into_iter()
+        .map(|field| FormRow {
+            field,
+            value: FormValue::Keep,
+        })
+        .collect()
+}
+
+/// Custom field kinds the form can set: dropdowns and checkboxes with options, text,
+/// numbers, dates and phones. Tables, attachments and cascades are left to the web page.
+fn custom_supported(def: &FieldDef) -> bool {
+    match def.kind {
+        1 | 6 | 14 => !def.options.is_empty(),
+        2 | 3 | 4 | 5 | 7 | 8 | 17 => true,
+        _ => false,
+    }
+}
+
+/// Whether a row is edited as text (else its values are picked with ←/→).
+pub fn is_text(field: &FormField) -> bool {
+    match field {
+        FormField::Cc | FormField::Tags => true,
+        FormField::Custom(def) => !matches!(def.kind, 1 | 6 | 14),
+        _ => false,
+    }
+}
+
+/// The values a row can take, in order, with their labels.
+pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
+    let lang = app.lang();
+    match field {
+        FormField::Status => TicketStatus::ALL
+            .iter()
+            .map(|s| (Choice::Status(*s), i18n::status_label(lang, *s)))
+            .collect(),
+        FormField::Priority => Priority::ALL
+            .iter()
+            .map(|p| (Choice::Priority(*p), i18n::priority_label(lang, *p)))
+            .collect(),
+        FormField::Type => TicketType::ALL
+            .iter()
+            .map(|t| (Choice::Type(*t), i18n::type_label(lang, *t)))
+            .collect(),
+        FormField::Assignee => {
+            let mut agents: Vec<(u64, String)> = app
+                .lookups
+                .agents
+                .iter()
+                .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
+                .collect();
+            agents.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            std::iter::once((Choice::Agent(None), tr(lang, "（无人）", "(nobody)")))
+                .chain(
+                    agents
+                        .into_iter()
+                        .map(|(id, n)| (Choice::Agent(Some(id)), n)),
+                )
+                .collect()
+        }
+        FormField::Group => {
+            let mut groups: Vec<(u64, String)> = app
+                .lookups
+                .groups
+                .iter()
+                .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
+                .collect();
+            groups.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+            std::iter::once((Choice::Group(None), tr(lang, "（无组）", "(no group)")))
+                .chain(
+                    groups
+                        .into_iter()
+                        .map(|(id, n)| (Choice::Group(Some(id)), n)),
+                )
+                .collect()
+        }
+        FormField::Custom(def) => def
+            .options
+            .iter()
+            .map(|(id, label)| (Choice::Option(id.clone()), label.clone()))
+            .collect(),
+        FormField::Cc | FormField::Tags => Vec::new(),
+    }
+}
+
+/// A field's name in the form.
+pub fn field_name(lang: Lang, field: &FormField) -> String {
+    match field {
+        FormField::Status => tr(lang, "状态", "Status"),
+        FormField::Priority => tr(lang, "优先级", "Priority"),
+        FormField::Type => tr(lang, "类型", "Type"),
+        FormField::Assignee => tr(lang, "受理人", "Assignee"),
+        FormField::Group => tr(lang, "受理组", "Group"),
+        FormField::Cc => tr(lang, "抄送", "CC"),
+        FormField::Tags => tr(lang, "标签", "Tags"),
+        FormField::Custom(def) => def.name.clone(),
+    }
+}
+
+/// A row's value as the form shows it.
+pub fn value_text(app: &App, row: &FormRow) -> String {
+    let lang = app.lang();
+    match &row.value {
+        FormValue::Keep => tr(lang, "（不变）", "(no change)"),
+        FormValue::Text(text) => text.clone(),
+        FormValue::Pick(choice) => choices(app, &row.field)
+            .into_iter()
+            .find(|(c, _)| c == choice)
+            .map(|(_, label)| label)
+            .unwrap_or_else(|| match choice {
+                Choice::Agent(Some(id)) | Choice::Group(Some(id)) => format!("#{id}"),
+                Choice::Option(id) => id.clone(),
+                _ => String::new(),
+            }),
+    }
+}
+
+pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
+    match mode {
+        TagsMode::Add => tr(lang, "添加", "add"),
+        TagsMode::Remove => tr(lang, "移除", "remove"),
+        TagsMode::Replace => tr(lang, "替换为", "replace with"),
+    }
+}
+
+fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>) -> Option<Stage> {
+    match stage {
+        Stage::Form(form) => form_step(app, form, action, out),
+        Stage::Preparing { form, request } => match action {
+            BulkAction::Esc => Some(Stage::Form(form)),
+            _ => Some(Stage::Preparing { form, request }),
+        },
+        Stage::Preview {
+            form,
+            plan,
+            summary,
+            count,
+            needs_typing,
+            mut typed,
+            mut error,
+        } => {
+            let lang = app.lang();
+            match action {
+                BulkAction::Esc => return Some(Stage::Form(form)),
+                BulkAction::Char(c) if needs_typing => {
+                    typed.push(c);
+                    error = None;
+                }
+                BulkAction::Backspace if needs_typing => {
+                    typed.pop();
+                    error = None;
+                }
+                BulkAction::Enter => {
+                    if count == 0 {
+                        error = Some(tr(lang, "没有要修改的工单", "Nothing to change"));
+                    } else if needs_typing && typed.trim() != count.to_string() {
+                        error = Some(tr(
+                            lang,
+                            &format!("请输入 {count} 以确认"),
+                            &format!("type {count} to confirm"),
+                        ));
+                    } else {
+                        return Some(start_run(app, plan, out));
+                    }
+                }
+                _ => {}
+            }
+            Some(Stage::Preview {
+                form,
+                plan,
+                summary,
+                count,
+                needs_typing,
+                typed,
+                error,
+            })
+        }
+        Stage::Running(mut run) => {
+            match action {
+                BulkAction::Esc | BulkAction::Cancel if !run.cancelling => {
+                    run.cancelling = true;
+                    out.push(Command::Bulk(BulkCommand::Cancel { id: run.request }));
+                }
+                BulkAction::Hide => app.bulk.hidden = true,
+                _ => {}
+            }
+            Some(Stage::Running(run))
+        }
+        Stage::Result(mut run) => {
+            let lang = app.lang();
+            match action {
+                BulkAction::Esc => return None,
+                BulkAction::Down => run.scroll = run.scroll.saturating_add(1),
+                BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
+                BulkAction::Retry => {
+                    let plan = run.report.as_ref().and_then(retry_failed);
+                    match plan {
+                        Some(plan) => return Some(start_run(app, plan, out)),
+                        None => say(app, tr(lang, "没有失败的工单", "Nothing failed"), false),
+                    }
+                }
+                BulkAction::Undo => {
+                    let run_id = run.report.as_ref().map(|r| r.run_id().to_string());
+                    match run_id {
+                        Some(run_id) if !matches!(run.kind, RunKind::Undo { .. }) => {
+                            return Some(start_undo(app, run_id, out));
+                        }
+                        _ => say(
+                            app,
+                            tr(lang, "这一批次不能撤销", "This run cannot be undone"),
+                            false,
+                        ),
+                    }
+                }
+                _ => {}
+            }
+            Some(Stage::Result(run))
+        }
+        Stage::History {
+            request,
+            runs,
+            problems,
+            mut selected,
+            error,
+        } => {
+            match action {
+                BulkAction::Esc => return None,
+                BulkAction::Down => selected = (selected + 1).min(runs.len().saturating_sub(1)),
+                BulkAction::Up => selected = selected.saturating_sub(1),
+                BulkAction::Undo => {
+                    if let Some(row) = runs.get(selected) {
+                        return Some(start_undo(app, row.run_id.clone(), out));
+                    }
+                }
+                BulkAction::Resume | BulkAction::Enter => {
+                    if let Some(row) = runs.get(selected) {
+                        if row.resumable {
+                            return Some(start_resume(app, row.run_id.clone(), out));
+                        }
+                        let lang = app.lang();
+                        say(
+                            app,
+                            tr(
+                                lang,
+                                "这一批次无需继续",
+                                "This run has nothing left to send",
+                            ),
+                            false,
+                        );
+                    }
+                }
+                _ => {}
+            }
+            Some(Stage::History {
+                request,
+                runs,
+                problems,
+                selected,
+                error,
+            })
+        }
+        Stage::ResumeOffer { runs } => match action {
+            BulkAction::Esc => {
+                let lang = app.lang();
+                say(
+                    app,
+                    tr(
+                        lang,
+                        "稍后可按 H 在历史中继续或撤销",
+                        "Later: H opens the history to resume or undo",
+                    ),
+                    false,
+                );
+                None
+            }
+            BulkAction::Enter | BulkAction::Resume => runs
+                .first()
+                .map(|row| start_resume(app, row.run_id.clone(), out)),
+            BulkAction::Undo => runs
+                .first()
+                .map(|row| start_undo(app, row.run_id.clone(), out)),
+            _ => Some(Stage::ResumeOffer { runs }),
+        },
+    }
+}
+
+fn form_step(
+    app: &mut App,
+    mut form: Form,
+    action: BulkAction,
+    out: &mut Vec<Command>,
+) -> Option<Stage> {
+    let lang = app.lang();
+    if let Some(text) = &mut form.editing {
+        match action {
+            BulkAction::Char(c) => text.push(c),
+            BulkAction::Backspace => {
+                text.pop();
+            }
+            BulkAction::Esc => form.editing = None,
+            BulkAction::Enter => {
+                let text = form.editing.take().unwrap_or_default();
+                if let Some(row) = form.rows.get_mut(form.selected) {
+                    row.value = if text.trim().is_empty() {
+                        FormValue::Keep
+                    } else {
+                        FormValue::Text(text.trim().to_string())
+                    };
+                }
+            }
+            _ => {}
+        }
+        return Some(Stage::Form(form));
+    }
+    form.error = None;
+    match action {
+        BulkAction::Esc => return None,
+        BulkAction::Down => {
+            form.selected = (form.selected + 1).min(form.rows.len().saturating_sub(1))
+        }
+        BulkAction::Up => form.selected = form.selected.saturating_sub(1),
+        BulkAction::Left | BulkAction::Right => {
+            let forward = action == BulkAction::Right;
+            let Some(row) = form.rows.get(form.selected) else {
+                return Some(Stage::Form(form));
+            };
+            if row.field == FormField::Tags {
+                form.tags_mode = match (form.tags_mode, forward) {
+                    (TagsMode::Add, true) | (TagsMode::Replace, false) => TagsMode::Remove,
+                    (TagsMode::Remove, true) | (TagsMode::Add, false) => TagsMode::Replace,
+                    (TagsMode::Replace, true) | (TagsMode::Remove, false) => TagsMode::Add,
+                };
+            } else if !is_text(&row.field) {
+                let list = choices(app, &row.field);
+                let at = match &row.value {
+                    FormValue::Pick(choice) => list.iter().position(|(c, _)| c == choice),
+                    _ => None,
+                };
+                // "No change" sits before the first value, so cycling passes through it.
+                let next = match (at, forward) {
+                    (None, true) => list.first().map(|(c, _)| c.clone()),
+                    (None, false) => list.last().map(|(c, _)| c.clone()),
+                    (Some(i), true) => list.get(i + 1).map(|(c, _)| c.clone()),
+                    (Some(0), false) => None,
+                    (Some(i), false) => list.get(i - 1).map(|(c, _)| c.clone()),
+                };
+                let value = next.map_or(FormValue::Keep, FormValue::Pick);
+                if let Some(row) = form.rows.get_mut(form.selected) {
+                    row.value = value;
+                }
+            }
+        }
+        BulkAction::Edit | BulkAction::Char(_) => {
+            if let Some(row) = form.rows.get(form.selected)
+                && is_text(&row.field)
+            {
+                let mut text = match &row.value {
+                    FormValue::Text(text) => text.clone(),
+                    _ => String::new(),
+                };
+                if let BulkAction::Char(c) = action {
+                    text.push(c);
+                }
+                form.editing = Some(text);
+            }
+        }
+        BulkAction::ClearRow | BulkAction::Backspace => {
+            if let Some(row) = form.rows.get_mut(form.selected) {
+                row.value = FormValue::Keep;
+            }
+        }
+        BulkAction::Enter => {
+            let edit = match edit_of(app, &form) {
+                Ok(edit) => edit,
+                Err(error) => {
+                    form.error = Some(error);
+                    return Some(Stage::Form(form));
+                }
+            };
+            let _ = edit;
+            // Tickets known only from search results are read in full first (admins); the
+            // engine falls back to what an agent may read.
+            let partial: Vec<u64> = form
+                .targets
+                .iter()
+                .copied()
+                .filter(|id| !app.full.contains(id))
+                .collect();
+            if partial.is_empty() {
+                return Some(preview(app, form, HashMap::new()));
+            }
+            let id = app.request_id();
+            out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
+            say(
+                app,
+                tr(lang, "正在读取工单…", "Reading the tickets…"),
+                false,
+            );
+            return Some(Stage::Preparing { form, request: id });
+        }
+        _ => {}
+    }
+    Some(Stage::Form(form))
+}
+
+/// The form as a bulk edit; `Err` says which value is wrong.
+pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
+    let lang = app.lang();
+    let mut change = TicketChange::default();
+    let mut edit = BulkEdit::default();
+    for row in &form.rows {
+        match (&row.field, &row.value) {
+            (_, FormValue::Keep) => {}
+            (_, FormValue::Pick(Choice::Status(s))) => change.status = Some(*s),
+            (_, FormValue::Pick(Choice::Priority(p))) => change.priority = Some(*p),
+            (_, FormValue::Pick(Choice::Type(t))) => change.ticket_type = Some(*t),
+            (_, FormValue::Pick(Choice::Agent(a))) => change.assignee_id = Some(*a),
+            (_, FormValue::Pick(Choice::Group(g))) => change.group_id = Some(*g),
+            (FormField::Custom(def), FormValue::Pick(Choice::Option(id))) => {
+                let value = if def.kind == 14 {
+                    serde_json::Value::Array(vec![serde_json::Value::String(id.clone())])
+                } else {
+                    serde_json::Value::String(id.clone())
+                };
+                change.custom_fields.push((def.key.clone(), value));
+            }
+            (FormField::Cc, FormValue::Text(text)) => {
+                let mut ids = Vec::new();
+                for name in split_list(text) {
+                    ids.push(agent_by_name(app, &name).ok_or_else(|| {
+                        tr(
+                            lang,
+                            &format!("不认识的客服：{name}"),
+                            &format!("unknown agent: {name}"),
+                        )
+                    })?);
+                }
+                change.cc_user_ids = Some(ids);
+            }
+            (FormField::Tags, FormValue::Text(text)) => {
+                let tags = split_list(text);
+                match form.tags_mode {
+                    TagsMode::Add => edit.tags_add = tags,
+                    TagsMode::Remove => edit.tags_remove = tags,
+                    TagsMode::Replace => change.tags = Some(tags),
+                }
+            }
+            (FormField::Custom(def), FormValue::Text(text)) => {
+                let value = match def.kind {
+                    4 => text
+                        .parse::<i64>()
+                        .map(serde_json::Value::from)
+                        .map_err(|_| {
+                            tr(
+                                lang,
+                                &format!("{}：要整数", def.name),
+                                &format!("{}: a whole number", def.name),
+                            )
+                        })?,
+                    5 => text
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(serde_json::Value::Number)
+                        .ok_or_else(|| {
+                            tr(
+                                lang,
+                                &format!("{}：要数字", def.name),
+                                &format!("{}: a number", def.name),
+                            )
+                        })?,
+                    _ => serde_json::Value::String(text.clone()),
+                };
+                change.custom_fields.push((def.key.clone(), value));
+            }
+            _ => {}
+        }
+    }
+    edit.change = change;
+    let empty = edit.change == TicketChange::default()
+        && edit.tags_add.is_empty()
+        && edit.tags_remove.is_empty();
+    if empty {
+        return Err(tr(lang, "没有选择要修改的内容", "Nothing picked to change"));
+    }
+    Ok(edit)
+}
+
+/// `a, b，c` or `a b`: items split at commas (either width) and spaces.
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '，', ' ', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// An agent by exact name, or by the only name that starts with the text.
+fn agent_by_name(app: &App, name: &str) -> Option<u64> {
+    if let Ok(id) = name.trim_start_matches('#').parse::<u64>() {
+        return Some(id);
+    }
+    let agents: Vec<(u64, &str)> = app
+        .lookups
+        .agents
+        .iter()
+        .filter_map(|(id, n)| n.ready().map(|n| (*id, n.as_str())))
+        .collect();
+    if let Some((id, _)) = agents.iter().find(|(_, n)| *n == name) {
+        return Some(*id);
+    }
+    let mut starting = agents.iter().filter(|(_, n)| n.starts_with(name));
+    match (starting.next(), starting.next()) {
+        (Some((id, _)), None) => Some(*id),
+        _ => None,
+    }
+}
+
+/// Names for the preview, from the console's lookups.
+pub fn names(app: &App) -> Names {
+    let mut names = Names::default();
+    for (id, name) in &app.lookups.agents {
+        if let Some(name) = name.ready() {
+            names.agents.insert(*id, name.clone());
+        }
+    }
+    for (id, name) in &app.lookups.groups {
+        if let Some(name) = name.ready() {
+            names.groups.insert(*id, name.clone());
+        }
+    }
+    if let Some(Lookup::Ready(defs)) = &app.lookups.field_defs {
+        for def in defs {
+            names.fields.insert(def.key.clone(), def.name.clone());
+        }
+    }
+    for (id, name) in &app.lookups.templates {
+        names.templates.insert(*id, name.clone());
+    }
+    names
+}
+
+/// The tickets for the plan: full ones from the store, else what the worker read.
+fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<Ticket> {
+    form.targets
+        .iter()
+        .map(|id| {
+            if app.full.contains(id)
+                && let Some(ticket) = app.tickets.get(id)
+            {
+                return ticket.clone();
+            }
+            fetched.get(id).cloned().unwrap_or_else(|| Ticket {
+                id: *id,
+                ..Ticket::default()
+            })
+        })
+        .collect()
+}
+
+fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
+    let lang = app.lang();
+    let edit = match edit_of(app, &form) {
+        Ok(edit) => edit,
+        Err(error) => {
+            let mut form = form;
+            form.error = Some(error);
+            return Stage::Form(form);
+        }
+    };
+    let tickets = plan_tickets(app, &form, &fetched);
+    let plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    let preview = Preview::of(&plan);
+    let summary = preview.summary_with(bulk_lang(lang), &names(app));
+    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    Stage::Preview {
+        form,
+        count: plan.tickets.len(),
+        plan,
+        summary,
+        needs_typing,
+        typed: String::new(),
+        error: None,
+    }
+}
+
+fn new_run(request: RequestId, kind: RunKind, total: usize) -> RunView {
+    RunView {
+        request,
+        kind,
+        total,
+        progress: None,
+        checking: None,
+        cancelling: false,
+        call_failures: Vec::new(),
+        report: None,
+        error: None,
+        scroll: 0,
+    }
+}
+
+fn start_run(app: &mut App, plan: Plan, out: &mut Vec<Command>) -> Stage {
+    let id = app.request_id();
+    let view = new_run(id, plan.kind.clone(), plan.tickets.len());
+    out.push(Command::Bulk(BulkCommand::Start {
+        id,
+        plan: Box::new(plan),
+    }));
+    Stage::Running(view)
+}
+
+fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
+    let id = app.request_id();
+    let view = new_run(id, RunKind::Undo { of: run_id.clone() }, 0);
+    out.push(Command::Bulk(BulkCommand::Undo { id, run_id }));
+    Stage::Running(view)
+}
+
+fn start_resume(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
+    let id = app.request_id();
+    let view = new_run(id, RunKind::Change, 0);
+    out.push(Command::Bulk(BulkCommand::Resume { id, run_id }));
+    Stage::Running(view)
+}
+
+/// At start: the journal's runs, to offer resuming an interrupted one.
+pub fn start(app: &mut App, out: &mut Vec<Command>) {
+    let id = app.request_id();
+    app.bulk.startup_history = Some(id);
+    out.push(Command::Bulk(BulkCommand::History { id }));
+}
+
+/// A worker event for the bulk features.
+pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    match event {
+        BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
+            super::marks::worker_event(app, event)
+        }
+        BulkEvent::Tickets { id, result } => {
+            let Some(Stage::Preparing { request, .. }) = &app.bulk.stage else {
+                return;
+            };
+            if *request != id {
+                return;
+            }
+            let Some(Stage::Preparing { form, .. }) = app.bulk.stage.take() else {
+                return;
+            };
+            match result {
+                Ok(tickets) => {
+                    let mut fetched = HashMap::new();
+                    for ticket in tickets {
+                        if crate::bulk::ticket_is_full(&ticket) && !ticket.subject.is_empty() {
+                            app.full.insert(ticket.id);
+                            app.tickets.insert(ticket.id, ticket.clone());
+                        }
+                        fetched.insert(ticket.id, ticket);
+                    }
+                    app.notice = None;
+                    app.bulk.stage = Some(preview(app, form, fetched));
+                }
+                Err(error) => {
+                    let mut form = form;
+                    form.error = Some(error);
+                    app.bulk.stage = Some(Stage::Form(form));
+                }
+            }
+        }
+        BulkEvent::Run { id, event } => {
+            let Some(Stage::Running(run)) = &mut app.bulk.stage else {
+                return;
+            };
+            if run.request != id {
+                return;
+            }
+            match event {
+                RunEvent::Started(progress)
+                | RunEvent::Progress(progress)
+                | RunEvent::Finished(progress) => {
+                    run.checking = None;
+                    run.total = progress.done + progress.failed + progress.left;
+                    run.progress = Some(progress);
+                }
+                RunEvent::Checking { tickets, .. } => run.checking = Some(tickets),
+                RunEvent::CallFailed {
+                    tickets,
+                    reason,
+                    call,
+                    ..
+                } => run.call_failures.push(tr(
+                    lang,
+                    &format!("第 {call} 次调用（{tickets} 张）失败：{reason}"),
+                    &format!("call {call} ({tickets} tickets) failed: {reason}"),
+                )),
+            }
+        }
+        BulkEvent::RunDone { id, result } => {
+            let Some(Stage::Running(run)) = &app.bulk.stage else {
+                return;
+            };
+            if run.request != id {
+                return;
+            }
+            let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
+                return;
+            };
+            // The rows show the new values (the notice below replaces "reloading").
+            let (text, is_error) = match result {
+                Ok(report) => {
+                    apply_report(app, &report);
+                    let failed = report.failed().next().is_some();
+                    let text = report.summary(bulk_lang(lang));
+                    run.report = Some(*report);
+                    (text, failed)
+                }
+                Err(error) => {
+                    run.error = Some(error.clone());
+                    (error, true)
+                }
+            };
+            app.bulk.stage = Some(Stage::Result(run));
+            out.extend(super::update::update(app, Action::Reload));
+            say(app, text, is_error);
+        }
+        BulkEvent::History {
+            id,
+            result,
+            problems,
+        } => {
+            if app.bulk.startup_history == Some(id) {
+                app.bulk.startup_history = None;
+                let Ok(runs) = result else {
+                    return;
+                };
+                let stopped: Vec<HistoryRow> = runs
+                    .into_iter()
+                    .filter(|r| r.resumable && r.state == RunState::Interrupted)
+                    .collect();
+                if !stopped.is_empty() && app.bulk.stage.is_none() {
+                    say(
+                        app,
+                        tr(
+                            lang,
+                            &format!("有 {} 个批量修改中途停止了", stopped.len()),
+                            &format!("{} bulk run(s) stopped mid-way", stopped.len()),
+                        ),
+                        true,
+                    );
+                    app.bulk.hidden = false;
+                    app.bulk.stage = Some(Stage::ResumeOffer { runs: stopped });
+                }
+                return;
+            }
+            let Some(Stage::History {
+                request,
+                runs,
+                problems: known,
+                error,
+                ..
+            }) = &mut app.bulk.stage
+            else {
+                return;
+            };
+            if *request != Some(id) {
+                return;
+            }
+            *request = None;
+            match result {
+                Ok(rows) => *runs = rows,
+                Err(text) => *error = Some(text),
+            }
+            *known = problems;
+        }
+    }
+}
+
+/// Puts a finished run's values into the store, so rows are right before the refresh lands.
+fn apply_report(app: &mut App, report: &RunReport) {
+    for outcome in report.succeeded() {
+        let Some(planned) = report.plan.ticket(outcome.id) else {
+            continue;
+        };
+        let target = report.plan.target_of(planned);
+        if let Some(ticket) = app.tickets.get_mut(&outcome.id) {
+            if let Some(code) = target.status {
+                ticket.status = Some(TicketStatus::from_code(code));
+            }
+            if let Some(code) = target.priority {
+                ticket.priority = Some(Priority::from_code(code));
+            }
+            if let Some(tags) = &target.tags {
+                ticket.tags = tags.clone();
+            }
+            if let Some(assignee) = target.assignee_id {
+                ticket.assignee_id = (assignee > 0).then_some(assignee);
+            }
+        }
+    }
+}
+
+/// The status bar's part while a run goes on behind the console.
+pub fn status_text(app: &App) -> Option<String> {
+    let run = app.bulk.running()?;
+    let lang = app.lang();
+    let (done, failed, total) = match &run.progress {
+        Some(p) => (p.done, p.failed, p.done + p.failed + p.left),
+        None => (0, 0, run.total),
+    };
+    Some(tr(
+        lang,
+        &format!("批量 {done}/{total} 失败 {failed}"),
+        &format!("bulk {done}/{total}, {failed} failed"),
+    ))
+}
+
+/// A worker event wrapped for `update`.
+pub fn event(event: BulkEvent) -> Action {
+    Action::Worker(WorkerEvent::Bulk(event))
+}

@@ -1,0 +1,918 @@
+//! The reply composer (`r`) and its share of `update`: the text, attachments, drafts,
+//! sending one reply or the same reply to every marked ticket, and the new-ticket form's
+//! hooks (the form itself is in [`super::new_ticket`]).
+//!
+//! The text is edited by a `ratatui_textarea::TextArea` (keys, undo, cursor); drawing is
+//! `crate::ui::composer`'s, because the text area's own widget is not right for Chinese.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDateTime;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui_textarea::{CursorMove, TextArea};
+
+use super::action::{Action, Command, RequestId};
+use super::drafts::{DraftKey, Drafts};
+use super::new_ticket::NewTicketForm;
+use super::state::{App, Detail, Notice, Pane};
+use crate::api::{
+    ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
+};
+use crate::bulk::{BulkEdit, Plan, Preview};
+use crate::ui::i18n::{self, Msg, fill};
+
+/// How long after the last key a draft is written.
+pub const DRAFT_DEBOUNCE_MS: i64 = 1000;
+
+/// What the composer's reply goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReplyTarget {
+    One(u64),
+    /// The marked tickets, through the bulk engine.
+    Many(Vec<u64>),
+}
+
+impl ReplyTarget {
+    pub fn draft_key(&self) -> DraftKey {
+        match self {
+            ReplyTarget::One(id) => DraftKey::Reply(*id),
+            ReplyTarget::Many(_) => DraftKey::ReplyMany,
+        }
+    }
+}
+
+/// A file attached to the reply being written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachedFile {
+    pub name: String,
+    /// The upload's token; `None` while uploading.
+    pub token: Option<String>,
+    pub request: Option<RequestId>,
+}
+
+/// A small window inside the composer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ComposerMode {
+    Editing,
+    /// Alt-S: which status to set with the reply (index into `TicketStatus::ALL`).
+    StatusMenu {
+        selected: usize,
+    },
+    /// Ctrl-A: the path of a file to attach.
+    AttachPath {
+        text: String,
+        cursor: usize,
+    },
+}
+
+/// The open composer.
+#[derive(Debug, Clone)]
+pub struct Composer {
+    pub target: ReplyTarget,
+    pub editor: TextArea<'static>,
+    /// First wrapped row shown (kept by `update` so the caret stays on screen).
+    pub scroll: usize,
+    pub attachments: Vec<AttachedFile>,
+    pub mode: ComposerMode,
+    /// The send in flight.
+    pub sending: Option<RequestId>,
+    /// Why the last send (or upload) failed, in plain words.
+    pub error: Option<String>,
+    /// When the text last changed without being written to the draft.
+    pub edited_at: Option<NaiveDateTime>,
+}
+
+impl Composer {
+    pub fn new(target: ReplyTarget, text: Option<&str>) -> Composer {
+        let lines: Vec<String> = match text {
+            Some(text) => text.split('\n').map(str::to_string).collect(),
+            None => vec![String::new()],
+        };
+        let mut editor = TextArea::new(lines);
+        editor.move_cursor(CursorMove::Bottom);
+        editor.move_cursor(CursorMove::End);
+        Composer {
+            target,
+            editor,
+            scroll: 0,
+            attachments: Vec::new(),
+            mode: ComposerMode::Editing,
+            sending: None,
+            error: None,
+            edited_at: None,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.editor.lines().join("\n")
+    }
+
+    pub fn cursor(&self) -> (usize, usize) {
+        let cursor = self.editor.cursor();
+        (cursor.0, cursor.1)
+    }
+
+    /// Replaces the text (after the external editor), caret at the end.
+    pub fn set_text(&mut self, text: &str) {
+        let mut fresh = Composer::new(self.target.clone(), Some(text));
+        std::mem::swap(&mut self.editor, &mut fresh.editor);
+        self.scroll = 0;
+    }
+}
+
+/// A reply sent from this console in this session (no call lists a ticket's replies, so the
+/// detail shows these).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentReply {
+    pub at: NaiveDateTime,
+    pub text: String,
+    pub attachments: Vec<String>,
+    pub status: Option<TicketStatus>,
+}
+
+/// A send in flight: what to record on success, what to say on failure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sending {
+    pub target: ReplyTarget,
+    pub text: String,
+    pub attachments: Vec<String>,
+    pub status: Option<TicketStatus>,
+}
+
+/// The composer's and the new-ticket form's share of the state.
+#[derive(Debug, Clone, Default)]
+pub struct ComposeState {
+    pub composer: Option<Composer>,
+    pub new_ticket: Option<NewTicketForm>,
+    pub drafts: Drafts,
+    /// Replies sent this session, per ticket, oldest first.
+    pub sent: HashMap<u64, Vec<SentReply>>,
+    pub sending: HashMap<RequestId, Sending>,
+    /// Text waiting for `$VISUAL`/`$EDITOR`; the terminal loop takes it (it owns the
+    /// terminal), runs the editor and answers with [`ComposeAction::ExternalEdited`].
+    pub external_edit: Option<String>,
+}
+
+impl ComposeState {
+    /// The pane that has the keyboard, if the composer or the form is open.
+    pub fn pane(&self) -> Option<Pane> {
+        if self.new_ticket.is_some() {
+            Some(Pane::NewTicket)
+        } else if self.composer.is_some() {
+            Some(Pane::Composer)
+        } else {
+            None
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.sending.is_empty()
+            || self
+                .new_ticket
+                .as_ref()
+                .is_some_and(|f| f.creating.is_some())
+    }
+}
+
+/// What the user does in the composer or the new-ticket form.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposeAction {
+    /// `r`: reply to the marked tickets, or to the ticket shown or selected.
+    OpenReply,
+    /// `n`: the new-ticket form.
+    OpenNewTicket,
+    /// A key for the text (or the small window open in the composer).
+    Key(KeyEvent),
+    /// Ctrl-S: send the reply / create the ticket.
+    Send,
+    /// Alt-S: send and set a status (a small menu, 已解决 chosen).
+    SendWithStatus,
+    /// Ctrl-A: attach a file.
+    Attach,
+    /// Ctrl-E: edit the text in `$VISUAL`/`$EDITOR`.
+    ExternalEdit,
+    /// The external editor's result: the new text, or why it failed.
+    ExternalEdited(Result<String, String>),
+    /// Esc: close, keeping the draft.
+    Close,
+}
+
+/// What the worker does for the composer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposeCommand {
+    /// One update call with a reply (and perhaps a status).
+    Send {
+        id: RequestId,
+        ticket: u64,
+        change: Box<TicketChange>,
+    },
+    /// Read a file and upload it.
+    Upload {
+        id: RequestId,
+        path: PathBuf,
+    },
+    Create {
+        id: RequestId,
+        ticket: Box<NewTicket>,
+    },
+    SaveDraft {
+        path: PathBuf,
+        text: String,
+    },
+    DeleteDraft {
+        path: PathBuf,
+    },
+}
+
+/// What the worker answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposeEvent {
+    Sent {
+        id: RequestId,
+        ticket: u64,
+        result: Result<Box<Ticket>, ApiError>,
+    },
+    Uploaded {
+        id: RequestId,
+        /// The attachment, or why the file could not be read or uploaded.
+        result: Result<Attachment, String>,
+    },
+    Created {
+        id: RequestId,
+        result: Result<Box<Created>, ApiError>,
+    },
+    DraftFailed(String),
+}
+
+fn compose_command(command: ComposeCommand) -> Command {
+    Command::Compose(command)
+}
+
+fn notice(app: &mut App, text: String, is_error: bool) {
+    app.notice = Some(Notice { text, is_error });
+}
+
+/// Maps a key in the composer or the form pane: the small windows first, then the pane's
+/// bindings (Ctrl-S, Alt-S, ...), and every other key goes to the text.
+pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Action::Quit);
+    }
+    let pane = app.pane();
+    let in_window = app
+        .compose
+        .composer
+        .as_ref()
+        .is_some_and(|c| c.mode != ComposerMode::Editing);
+    if pane == Pane::Composer && in_window {
+        return Some(Action::Compose(ComposeAction::Key(*event)));
+    }
+    // The bindings of the live key map (rebindable under [keys.composer] / [keys.new_ticket]).
+    if let Some(action) = super::keymap::bound_action(app, pane, event) {
+        return Some(action);
+    }
+    Some(Action::Compose(ComposeAction::Key(*event)))
+}
+
+/// Applies one composer action.
+pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
+    if app.compose.new_ticket.is_some() {
+        match action {
+            ComposeAction::OpenReply | ComposeAction::OpenNewTicket => {}
+            ComposeAction::ExternalEdited(result) => {
+                super::new_ticket::external_edited(app, result)
+            }
+            other => super::new_ticket::update(app, other, out),
+        }
+        return;
+    }
+    match action {
+        ComposeAction::OpenReply => open_reply(app, out),
+        ComposeAction::OpenNewTicket => super::new_ticket::open(app, out),
+        ComposeAction::Key(key) => key_in_composer(app, key, out),
+        ComposeAction::Send => send(app, None, out),
+        ComposeAction::SendWithStatus => {
+            if let Some(composer) = &mut app.compose.composer {
+                let solved = TicketStatus::ALL
+                    .iter()
+                    .position(|s| *s == TicketStatus::Solved)
+                    .unwrap_or(0);
+                composer.mode = ComposerMode::StatusMenu { selected: solved };
+            }
+        }
+        ComposeAction::Attach => {
+            if let Some(composer) = &mut app.compose.composer {
+                composer.mode = ComposerMode::AttachPath {
+                    text: String::new(),
+                    cursor: 0,
+                };
+            }
+        }
+        ComposeAction::ExternalEdit => {
+            if let Some(composer) = &app.compose.composer {
+                app.compose.external_edit = Some(composer.text());
+            }
+        }
+        ComposeAction::ExternalEdited(result) => {
+            let lang = app.lang();
+            let now = app.now;
+            let Some(composer) = &mut app.compose.composer else {
+                return;
+            };
+            match result {
+                Ok(text) => {
+                    composer.set_text(&clean_edited(&text));
+                    composer.edited_at = Some(now);
+                    save_draft_now(app, out);
+                    follow_caret(app);
+                }
+                Err(reason) => notice(app, fill(lang, Msg::ComposeEditorFailed, &[&reason]), true),
+            }
+        }
+        ComposeAction::Close => close_composer(app, out),
+    }
+}
+
+/// Text back from an external editor: no carriage returns, tabs as spaces, no trailing
+/// newline (editors add one), no other control characters.
+pub fn clean_edited(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\t', "    ");
+    let text: String = text
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect();
+    text.trim_end_matches('\n').to_string()
+}
+
+/// The marked tickets. Marks belong to the `marks-bulk` branch; this reads them through
+/// one accessor so that only this function changes when they land.
+pub fn marked_ids(app: &App) -> Vec<u64> {
+    app.marks.ids.iter().copied().collect()
+}
+
+fn open_reply(app: &mut App, out: &mut Vec<Command>) {
+    let marked = marked_ids(app);
+    let target = if marked.len() > 1 {
+        ReplyTarget::Many(marked)
+    } else if let Some(id) = marked.first().copied() {
+        ReplyTarget::One(id)
+    } else if let Some(detail) = &app.detail {
+        ReplyTarget::One(detail.ticket_id)
+    } else if let Some(id) = app.current_view().selected_id() {
+        ReplyTarget::One(id)
+    } else {
+        return notice(app, Msg::ComposeNoTicket.text(app.lang()).to_string(), true);
+    };
+    // Under the ticket's detail: open it when replying from the list.
+    if let ReplyTarget::One(id) = target
+        && app.detail.as_ref().is_none_or(|d| d.ticket_id != id)
+    {
+        open_detail_of(app, id, out);
+    }
+    let draft = app
+        .compose
+        .drafts
+        .get(&target.draft_key())
+        .map(str::to_string);
+    let restored = draft.is_some();
+    app.compose.composer = Some(Composer::new(target, draft.as_deref()));
+    if restored {
+        notice(
+            app,
+            Msg::ComposeDraftRestored.text(app.lang()).to_string(),
+            false,
+        );
+    }
+    follow_caret(app);
+}
+
+/// Opens the detail of a ticket (show unless the account may not).
+pub fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
+    let request = if app.show_forbidden {
+        None
+    } else {
+        let id = app.request_id();
+        out.push(Command::Show {
+            id,
+            ticket: ticket_id,
+        });
+        Some(id)
+    };
+    app.detail = Some(Detail {
+        ticket_id,
+        request,
+        full: app.full.contains(&ticket_id),
+        forbidden: app.show_forbidden,
+        not_found: false,
+        error: None,
+        scroll: 0,
+    });
+}
+
+fn close_composer(app: &mut App, out: &mut Vec<Command>) {
+    let Some(composer) = &mut app.compose.composer else {
+        return;
+    };
+    if composer.mode != ComposerMode::Editing {
+        composer.mode = ComposerMode::Editing;
+        return;
+    }
+    save_draft_now(app, out);
+    app.compose.composer = None;
+    let lang = app.lang();
+    notice(app, Msg::ComposeDraftKept.text(lang).to_string(), false);
+}
+
+/// Writes the composer's draft now (Esc, external editor), or removes it when empty.
+fn save_draft_now(app: &mut App, out: &mut Vec<Command>) {
+    let Some(composer) = &mut app.compose.composer else {
+        return;
+    };
+    composer.edited_at = None;
+    let key = composer.target.draft_key();
+    let text = composer.text();
+    store_draft(&mut app.compose.drafts, key, text, out);
+}
+
+/// Keeps a draft in memory and asks for it to be written (or removed, when empty).
+pub fn store_draft(drafts: &mut Drafts, key: DraftKey, text: String, out: &mut Vec<Command>) {
+    let path = drafts.path(&key);
+    if text.trim().is_empty() {
+        drafts.texts.remove(&key);
+        if let Some(path) = path {
+            out.push(compose_command(ComposeCommand::DeleteDraft { path }));
+        }
+    } else {
+        if drafts.texts.get(&key) == Some(&text) {
+            return;
+        }
+        drafts.texts.insert(key, text.clone());
+        if let Some(path) = path {
+            out.push(compose_command(ComposeCommand::SaveDraft { path, text }));
+        }
+    }
+}
+
+fn forget_draft(drafts: &mut Drafts, key: DraftKey, out: &mut Vec<Command>) {
+    drafts.texts.remove(&key);
+    if let Some(path) = drafts.path(&key) {
+        out.push(compose_command(ComposeCommand::DeleteDraft { path }));
+    }
+}
+
+/// On every tick: drafts whose last key is a second old are written.
+pub fn on_tick(app: &mut App, out: &mut Vec<Command>) {
+    let now = app.now;
+    let due = |edited: Option<NaiveDateTime>| {
+        edited.is_some_and(|at| (now - at).num_milliseconds() >= DRAFT_DEBOUNCE_MS)
+    };
+    if app
+        .compose
+        .composer
+        .as_ref()
+        .is_some_and(|c| due(c.edited_at))
+    {
+        save_draft_now(app, out);
+    }
+    if app
+        .compose
+        .new_ticket
+        .as_ref()
+        .is_some_and(|f| due(f.edited_at))
+    {
+        super::new_ticket::save_draft_now(app, out);
+    }
+}
+
+fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
+    let now = app.now;
+    let Some(composer) = &mut app.compose.composer else {
+        return;
+    };
+    match composer.mode.clone() {
+        ComposerMode::Editing => {
+            if composer.editor.input(key) {
+                composer.edited_at = Some(now);
+                composer.error = None;
+            }
+            follow_caret(app);
+        }
+        ComposerMode::StatusMenu { selected } => {
+            let count = TicketStatus::ALL.len();
+            match key.code {
+                KeyCode::Esc => composer.mode = ComposerMode::Editing,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    composer.mode = ComposerMode::StatusMenu {
+                        selected: (selected + 1) % count,
+                    }
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    composer.mode = ComposerMode::StatusMenu {
+                        selected: (selected + count - 1) % count,
+                    }
+                }
+                KeyCode::Enter => {
+                    composer.mode = ComposerMode::Editing;
+                    send(app, TicketStatus::ALL.get(selected).copied(), out)
+                }
+                KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::ALT) => {
+                    composer.mode = ComposerMode::Editing;
+                    send(app, TicketStatus::ALL.get(selected).copied(), out)
+                }
+                KeyCode::Char(c @ '1'..='6') => {
+                    composer.mode = ComposerMode::Editing;
+                    let status = TicketStatus::from_code(i64::from(c as u8 - b'0'));
+                    send(app, Some(status), out)
+                }
+                _ => {}
+            }
+        }
+        ComposerMode::AttachPath {
+            mut text,
+            mut cursor,
+        } => match key.code {
+            KeyCode::Esc => composer.mode = ComposerMode::Editing,
+            KeyCode::Enter => {
+                composer.mode = ComposerMode::Editing;
+                attach(app, text.trim(), out);
+            }
+            _ => {
+                edit_line(&mut text, &mut cursor, key);
+                composer.mode = ComposerMode::AttachPath { text, cursor };
+            }
+        },
+    }
+}
+
+/// Edits a one-line text with a key: characters, Backspace, Delete, Left/Right, Home/End.
+pub fn edit_line(text: &mut String, cursor: &mut usize, key: KeyEvent) -> bool {
+    let byte = |text: &str, chars: usize| {
+        text.char_indices()
+            .nth(chars)
+            .map_or(text.len(), |(index, _)| index)
+    };
+    let len = text.chars().count();
+    *cursor = (*cursor).min(len);
+    match key.code {
+        KeyCode::Char(c)
+            if !key.modifiers.contains(KeyModifiers::CONTROL)
+                && !key.modifiers.contains(KeyModifiers::ALT) =>
+        {
+            let at = byte(text, *cursor);
+            text.insert(at, c);
+            *cursor += 1;
+            true
+        }
+        KeyCode::Backspace if *cursor > 0 => {
+            let at = byte(text, *cursor - 1);
+            text.remove(at);
+            *cursor -= 1;
+            true
+        }
+        KeyCode::Delete if *cursor < len => {
+            let at = byte(text, *cursor);
+            text.remove(at);
+            true
+        }
+        KeyCode::Left => {
+            *cursor = cursor.saturating_sub(1);
+            false
+        }
+        KeyCode::Right => {
+            *cursor = (*cursor + 1).min(len);
+            false
+        }
+        KeyCode::Home => {
+            *cursor = 0;
+            false
+        }
+        KeyCode::End => {
+            *cursor = len;
+            false
+        }
+        _ => false,
+    }
+}
+
+/// Keeps the caret's row on screen after a change, at the composer's current size.
+pub fn follow_caret(app: &mut App) {
+    let area = crate::ui::composer::editor_area(app);
+    let Some(composer) = &mut app.compose.composer else {
+        return;
+    };
+    let Some(area) = area else {
+        return;
+    };
+    let view = crate::ui::editor::EditorView::new(
+        composer.editor.lines(),
+        composer.cursor(),
+        area.width,
+        area.height,
+        composer.scroll,
+    );
+    composer.scroll = view.scroll;
+}
+
+fn attach(app: &mut App, path: &str, out: &mut Vec<Command>) {
+    if path.is_empty() {
+        return;
+    }
+    let path = expand_home(path);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    let id = app.request_id();
+    if let Some(composer) = &mut app.compose.composer {
+        composer.attachments.push(AttachedFile {
+            name: crate::text::clean(&name),
+            token: None,
+            request: Some(id),
+        });
+    }
+    out.push(compose_command(ComposeCommand::Upload { id, path }));
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    if let Some(rest) = path.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(path)
+}
+
+/// Ctrl-S (status `None`) or Alt-S (a status): sends the reply.
+fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    let Some(composer) = &mut app.compose.composer else {
+        return;
+    };
+    if composer.sending.is_some() {
+        return;
+    }
+    let text = composer.text();
+    let why_not = if text.trim().is_empty() && composer.attachments.is_empty() {
+        Some(Msg::ComposeEmpty)
+    } else if composer.attachments.iter().any(|a| a.token.is_none()) {
+        Some(Msg::ComposeUploading)
+    } else {
+        None
+    };
+    if let Some(msg) = why_not {
+        composer.error = Some(msg.text(lang).to_string());
+        return;
+    }
+    if let ReplyTarget::Many(ids) = composer.target.clone() {
+        return send_many(app, ids, status, out);
+    }
+    let ReplyTarget::One(ticket) = composer.target else {
+        return;
+    };
+    let attachments: Vec<String> = composer
+        .attachments
+        .iter()
+        .filter_map(|a| a.token.clone())
+        .collect();
+    let names = composer
+        .attachments
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    let change = TicketChange {
+        status,
+        reply: Some(Reply {
+            message: text.clone(),
+            attachments,
+        }),
+        ..TicketChange::default()
+    };
+    let id = app.request_id();
+    if let Some(composer) = &mut app.compose.composer {
+        composer.sending = Some(id);
+        composer.error = None;
+    }
+    app.compose.sending.insert(
+        id,
+        Sending {
+            target: ReplyTarget::One(ticket),
+            text,
+            attachments: names,
+            status,
+        },
+    );
+    out.push(compose_command(ComposeCommand::Send {
+        id,
+        ticket,
+        change: Box::new(change),
+    }));
+    notice(
+        app,
+        fill(lang, Msg::ComposeSending, &[&ticket.to_string()]),
+        false,
+    );
+}
+
+/// The plan of a reply to many: the same reply (and status) to each ticket.
+pub fn many_plan(
+    app: &App,
+    ids: &[u64],
+    text: &str,
+    tokens: Vec<String>,
+    status: Option<TicketStatus>,
+) -> Plan {
+    let change = TicketChange {
+        status,
+        reply: Some(Reply {
+            message: text.to_string(),
+            attachments: tokens,
+        }),
+        ..TicketChange::default()
+    };
+    let tickets: Vec<Ticket> = ids
+        .iter()
+        .map(|id| {
+            app.tickets.get(id).cloned().unwrap_or(Ticket {
+                id: *id,
+                ..Ticket::default()
+            })
+        })
+        .collect();
+    Plan::new(
+        &BulkEdit::from(change),
+        &tickets,
+        app.settings.bulk_target.clone(),
+    )
+}
+
+/// A reply to many goes to the bulk pane's preview, so that it has the same confirmation,
+/// gauge, result list, retry and journal as a bulk edit. The composer closes; its draft
+/// stays until the run has reached every ticket.
+fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &mut Vec<Command>) {
+    use super::bulk_edit::{Form, Stage, TagsMode, bulk_lang, form_rows, names};
+    let Some(composer) = &app.compose.composer else {
+        return;
+    };
+    let text = composer.text();
+    let tokens = composer
+        .attachments
+        .iter()
+        .filter_map(|a| a.token.clone())
+        .collect();
+    let plan = many_plan(app, &ids, &text, tokens, status);
+    let preview = Preview::of(&plan);
+    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
+    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    save_draft_now(app, out);
+    app.compose.composer = None;
+    let rows = form_rows(app);
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(Stage::Preview {
+        form: Form {
+            targets: ids,
+            rows,
+            selected: 0,
+            tags_mode: TagsMode::Add,
+            editing: None,
+            error: None,
+        },
+        count: plan.tickets.len(),
+        plan,
+        summary,
+        needs_typing,
+        typed: String::new(),
+        error: None,
+    });
+}
+
+/// Sees a bulk run end: a run that carried a reply records it as sent on each ticket it
+/// reached, and the reply-to-many draft goes once every ticket has it.
+pub fn bulk_event(app: &mut App, event: &super::bulk_edit::BulkEvent, out: &mut Vec<Command>) {
+    let super::bulk_edit::BulkEvent::RunDone {
+        result: Ok(report), ..
+    } = event
+    else {
+        return;
+    };
+    let Some(reply) = &report.plan.reply else {
+        return;
+    };
+    let status = report.plan.change.status.map(TicketStatus::from_code);
+    let sending = Sending {
+        target: ReplyTarget::Many(report.plan.tickets.iter().map(|t| t.id).collect()),
+        text: reply.message.clone(),
+        attachments: Vec::new(),
+        status,
+    };
+    for outcome in report.succeeded() {
+        record_sent(app, outcome.id, &sending);
+    }
+    if report.all_done() && app.compose.drafts.get(&DraftKey::ReplyMany) == Some(&reply.message) {
+        forget_draft(&mut app.compose.drafts, DraftKey::ReplyMany, out);
+    }
+}
+
+/// A worker answer for the composer or the form.
+pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    match event {
+        ComposeEvent::Sent { id, ticket, result } => {
+            let Some(sending) = app.compose.sending.remove(&id) else {
+                return;
+            };
+            let open_here = app
+                .compose
+                .composer
+                .as_ref()
+                .is_some_and(|c| c.sending == Some(id));
+            match result {
+                Ok(answer) => {
+                    if let Some(known) = app.tickets.get_mut(&ticket) {
+                        if let Some(status) = answer.status.or(sending.status) {
+                            known.status = Some(status);
+                        }
+                        known.updated = answer.updated.or(known.updated);
+                    }
+                    record_sent(app, ticket, &sending);
+                    forget_draft(&mut app.compose.drafts, DraftKey::Reply(ticket), out);
+                    if open_here {
+                        app.compose.composer = None;
+                    }
+                    notice(
+                        app,
+                        fill(lang, Msg::ComposeSent, &[&ticket.to_string()]),
+                        false,
+                    );
+                }
+                Err(error) => {
+                    let reason = i18n::api_error(lang, &error);
+                    if let Some(composer) = &mut app.compose.composer
+                        && open_here
+                    {
+                        composer.sending = None;
+                        composer.error = Some(reason.clone());
+                    } else {
+                        // Closed while sending: the text stays in the draft.
+                        store_draft(
+                            &mut app.compose.drafts,
+                            DraftKey::Reply(ticket),
+                            sending.text.clone(),
+                            out,
+                        );
+                    }
+                    notice(
+                        app,
+                        fill(
+                            lang,
+                            Msg::ComposeSendFailed,
+                            &[&ticket.to_string(), &reason],
+                        ),
+                        true,
+                    );
+                }
+            }
+        }
+        ComposeEvent::Uploaded { id, result } => {
+            let Some(composer) = &mut app.compose.composer else {
+                return;
+            };
+            let Some(index) = composer
+                .attachments
+                .iter()
+                .position(|a| a.request == Some(id))
+            else {
+                return;
+            };
+            match result {
+                Ok(attachment) => {
+                    let file = &mut composer.attachments[index];
+                    file.token = Some(attachment.token);
+                    file.request = None;
+                }
+                Err(reason) => {
+                    let file = composer.attachments.remove(index);
+                    let text = fill(lang, Msg::ComposeUploadFailed, &[&file.name, &reason]);
+                    composer.error = Some(text.clone());
+                    notice(app, text, true);
+                }
+            }
+        }
+        ComposeEvent::Created { id, result } => super::new_ticket::created(app, id, result, out),
+        ComposeEvent::DraftFailed(reason) => {
+            notice(app, fill(lang, Msg::ComposeDraftFailed, &[&reason]), true)
+        }
+    }
+}
+
+fn record_sent(app: &mut App, ticket: u64, sending: &Sending) {
+    app.compose.sent.entry(ticket).or_default().push(SentReply {
+        at: app.now,
+        text: sending.text.clone(),
+        attachments: sending.attachments.clone(),
+        status: sending.status,
+    });
+}

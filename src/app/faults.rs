@@ -1,0 +1,309 @@
+//! Faults the user can see through: "retrying in 4 s" while the client retries, "press R to
+//! retry" once it has given up, and a password prompt when the server refuses the
+//! credentials mid-session (a password changed on the server), which rebuilds the client
+//! without losing the screen.
+
+use std::time::Duration;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::{Action, Command, RequestId, WorkerEvent};
+use super::state::{App, Notice};
+use crate::api::ApiError;
+use crate::config::Secret;
+use crate::ui::i18n::{self, Lang, Msg, fill};
+
+/// Keys in the sign-in prompt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultAction {
+    SignInChar(char),
+    SignInBackspace,
+    SignInSubmit,
+    /// Esc: close the prompt; the screen stays as it is and R reloads later.
+    SignInCancel,
+}
+
+/// What the worker says about faults, besides a request's own result.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FaultEvent {
+    /// The client will send request `id` again after `delay`, because of `error`.
+    Retrying {
+        id: RequestId,
+        error: ApiError,
+        delay: Duration,
+    },
+    /// The answer to [`Command::SignIn`]: the client was rebuilt, or why not.
+    ClientRebuilt(Result<(), ApiError>),
+}
+
+/// The faults' part of the app state.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FaultState {
+    /// The password prompt shown after a 401 mid-session.
+    pub sign_in: Option<SignIn>,
+    /// The request whose "retrying in N s" the status line shows, cleared when it lands.
+    pub retry_notice: Option<RequestId>,
+    /// The first request sent with the password typed last: a 401 for an earlier request
+    /// is the old password's, already dealt with.
+    pub signed_in_from: Option<RequestId>,
+}
+
+/// The password prompt. The typed text is a [`Secret`]: `Debug` never shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignIn {
+    pub input: Secret,
+    /// Why the last attempt failed, shown under the prompt.
+    pub error: Option<String>,
+}
+
+impl SignIn {
+    /// How many characters were typed (the prompt shows one `*` each).
+    pub fn typed(&self) -> usize {
+        self.input.expose().chars().count()
+    }
+}
+
+/// Maps a key while the sign-in prompt is open; every other key is swallowed so that a
+/// password typed into the wrong place never becomes a command.
+pub fn sign_in_key(event: &KeyEvent) -> Option<Action> {
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let action = match event.code {
+        KeyCode::Enter => FaultAction::SignInSubmit,
+        KeyCode::Esc => FaultAction::SignInCancel,
+        KeyCode::Char('c') if ctrl => return Some(Action::Quit),
+        KeyCode::Backspace => FaultAction::SignInBackspace,
+        KeyCode::Char(c) if !ctrl && !event.modifiers.contains(KeyModifiers::ALT) => {
+            FaultAction::SignInChar(c)
+        }
+        _ => return None,
+    };
+    Some(Action::Fault(action))
+}
+
+/// Applies a key of the sign-in prompt.
+pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
+    let Some(prompt) = &mut app.faults.sign_in else {
+        return;
+    };
+    match action {
+        FaultAction::SignInChar(c) => {
+            let mut text = prompt.input.expose().to_string();
+            text.push(c);
+            prompt.input = Secret::new(text);
+            prompt.error = None;
+        }
+        FaultAction::SignInBackspace => {
+            let mut text = prompt.input.expose().to_string();
+            text.pop();
+            prompt.input = Secret::new(text);
+        }
+        FaultAction::SignInCancel => {
+            app.faults.sign_in = None;
+            set_notice(app, Msg::SignInCancelled.text(app.lang()).to_string(), true);
+        }
+        FaultAction::SignInSubmit => {
+            if prompt.input.is_empty() {
+                prompt.error = Some(Msg::SignInEmpty.text(app.settings.lang).to_string());
+                return;
+            }
+            let secret = prompt.input.clone();
+            app.faults.sign_in = None;
+            out.push(Command::SignIn { secret });
+            app.faults.signed_in_from = Some(RequestId(app.next_request));
+            forget_failed_lookups(app, out);
+            // The worker handles commands in order: the reload below goes out with the new
+            // client. Rows stay on screen until the new pages replace them.
+            out.extend(super::update(app, Action::Reload));
+            set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
+        }
+    }
+}
+
+/// Names that failed while the password was refused are asked again with the new one: the
+/// lists (agents, field definitions) at once, single names as rows need them.
+fn forget_failed_lookups(app: &mut App, out: &mut Vec<Command>) {
+    use super::action::LookupKey;
+    use super::state::Lookup;
+    let failed = |v: &Option<Lookup<()>>| matches!(v, Some(Lookup::Failed));
+    let mut again = Vec::new();
+    if failed(&app.lookups.agents_list) {
+        app.lookups.agents_list = Some(Lookup::Pending);
+        again.push(LookupKey::Agents);
+    }
+    if matches!(app.lookups.field_defs, Some(Lookup::Failed)) {
+        app.lookups.field_defs = Some(Lookup::Pending);
+        again.push(LookupKey::FieldDefs);
+    }
+    if failed(&app.lookups.templates_list) {
+        app.lookups.templates_list = None;
+    }
+    let lookups = &mut app.lookups;
+    lookups.agents.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups.groups.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups.contacts.retain(|_, v| !matches!(v, Lookup::Failed));
+    lookups
+        .companies
+        .retain(|_, v| !matches!(v, Lookup::Failed));
+    for key in again {
+        let id = app.request_id();
+        app.lookups.in_flight.insert(id, key);
+        out.push(Command::Lookup { id, key });
+    }
+}
+
+/// Handles a [`FaultEvent`] from the worker.
+pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
+    let lang = app.lang();
+    match event {
+        FaultEvent::Retrying { id, error, delay } => {
+            // Only for what the user is waiting on; background lookups retry quietly.
+            if !waits_for(app, id) {
+                return;
+            }
+            let secs = delay.as_secs_f64().ceil().max(1.0) as u64;
+            let reason = i18n::api_error(lang, &error);
+            let reason = strip_retry_hint(lang, &reason);
+            set_notice(
+                app,
+                fill(lang, Msg::Retrying, &[&reason, &secs.to_string()]),
+                true,
+            );
+            app.faults.retry_notice = Some(id);
+        }
+        FaultEvent::ClientRebuilt(Ok(())) => {}
+        FaultEvent::ClientRebuilt(Err(error)) => {
+            app.faults.sign_in = Some(SignIn {
+                input: Secret::new(""),
+                error: Some(i18n::api_error(lang, &error)),
+            });
+        }
+    }
+}
+
+/// Whether request `id` is one the screen waits on: a page of a view, the detail, or a
+/// status change.
+fn waits_for(app: &App, id: RequestId) -> bool {
+    let view_waits = |view: &super::View| {
+        view.loading.is_some_and(|(loading, _)| loading == id)
+            || view
+                .refresh
+                .as_ref()
+                .is_some_and(|r| r.requests.contains_key(&id))
+    };
+    app.views.iter().any(view_waits)
+        || app.search.as_ref().is_some_and(|s| view_waits(&s.view))
+        || app.detail.as_ref().is_some_and(|d| d.request == Some(id))
+        || app.pending_status.contains_key(&id)
+}
+
+/// What the status line said before a worker result, to tell afterwards whether the result
+/// put up an error of its own.
+pub struct Before {
+    id: Option<RequestId>,
+    ok: bool,
+    notice: Option<Notice>,
+    unauthorised: bool,
+    transient: bool,
+}
+
+impl Before {
+    pub fn of(app: &App, event: &WorkerEvent) -> Before {
+        let id = match event {
+            WorkerEvent::Page { id, .. }
+            | WorkerEvent::ShownMany { id, .. }
+            | WorkerEvent::Shown { id, .. }
+            | WorkerEvent::Updated { id, .. }
+            | WorkerEvent::Looked { id, .. } => Some(*id),
+            // Faults and bulk runs report for themselves.
+            _ => None,
+        };
+        let error = match event {
+            WorkerEvent::Page { result, .. } => result.as_ref().err(),
+            WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
+            WorkerEvent::Shown { result, .. } | WorkerEvent::Updated { result, .. } => {
+                result.as_ref().err()
+            }
+            WorkerEvent::Looked { result, .. } => result.as_ref().err(),
+            _ => None,
+        };
+        Before {
+            id,
+            ok: error.is_none(),
+            notice: app.notice.clone(),
+            unauthorised: matches!(error, Some(ApiError::BadCredentials)),
+            transient: error.is_some_and(ApiError::is_transient),
+        }
+    }
+
+    /// After the result was handled: a 401 opens the sign-in prompt (the screen keeps what
+    /// it shows); a failure the client gave up retrying says that R tries again.
+    pub fn after(self, app: &mut App) {
+        let lang = app.lang();
+        if self.id.is_some() && app.faults.retry_notice == self.id {
+            app.faults.retry_notice = None;
+            // The retried request landed: "retrying in 4 s" is no longer true.
+            if self.ok && app.notice == self.notice {
+                app.notice = None;
+            }
+        }
+        if self.unauthorised {
+            let stale = self
+                .id
+                .zip(app.faults.signed_in_from)
+                .is_some_and(|(id, from)| id < from);
+            if stale {
+                // Sent with the old password before the new one was typed: not news.
+                app.notice = self.notice;
+                return;
+            }
+            if app.faults.sign_in.is_none() {
+                // Refused while signing in again: the password just typed is wrong too.
+                let typed_wrong = self
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| n.text == Msg::SigningIn.text(lang));
+                app.faults.sign_in = Some(SignIn {
+                    input: Secret::new(""),
+                    error: typed_wrong.then(|| i18n::api_error(lang, &ApiError::BadCredentials)),
+                });
+            }
+            set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);
+            return;
+        }
+        if self.transient
+            && app.notice != self.notice
+            && let Some(notice) = &mut app.notice
+            && notice.is_error
+        {
+            let hint = Msg::RetryHint.text(lang);
+            if !notice.text.contains(hint) {
+                notice.text = fill(lang, Msg::GaveUp, &[&notice.text, hint]);
+            }
+        }
+    }
+}
+
+fn set_notice(app: &mut App, text: String, is_error: bool) {
+    app.notice = Some(Notice { text, is_error });
+}
+
+/// "Server error (HTTP 500); press R to retry later" while a retry is already on its way
+/// would tell the user to do what is being done: drop that tail.
+fn strip_retry_hint(lang: Lang, text: &str) -> String {
+    let hint = Msg::RetryHint.text(lang);
+    // The message may name the key through the key map (`{key:list.reload}`).
+    let mapped = hint.replace(" R ", " {key:list.reload} ");
+    let mapped_end = hint.replace(" R", " {key:list.reload}");
+    let found = [hint, mapped.as_str(), mapped_end.as_str()]
+        .into_iter()
+        .find_map(|h| text.find(h));
+    match found {
+        Some(at) => text[..at]
+            .trim_end_matches([' ', ';', '；', '，', ',', '，'])
+            .trim_end_matches("please")
+            .trim_end_matches("请稍后")
+            .trim_end_matches([' ', ';', '；', '，', ','])
+            .to_string(),
+        None => text.to_string(),
+    }
+}

@@ -1,0 +1,417 @@
+//! Marks: a set of ticket ids picked for a bulk edit.
+//!
+//! Marks are ids, not rows, so they survive paging, refresh, sorting and switching views.
+//! `Space` toggles the current row and moves down, `V` starts a range that follows the
+//! cursor until `Space` or `Esc` ends it, `*` marks every loaded row, `A` marks every ticket
+//! the view matches on the server (the worker walks the pages), `U` clears and `M` shows the
+//! marked tickets only (a view in the search slot, so `Esc` goes back).
+
+use std::collections::BTreeSet;
+
+use super::action::{Action, Command, RequestId};
+use super::bulk_edit::{BulkCommand, BulkEvent};
+use super::state::{App, Notice, SearchState, View, ViewName, ViewSource, ViewSpec};
+use crate::api::{SearchQuery, Ticket};
+use crate::ui::i18n::{self, Lang};
+
+/// What the mark keys ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MarkAction {
+    /// `Space`: mark or unmark the current ticket and move down (ends a range).
+    Toggle,
+    /// `V`: start a range at the current row.
+    StartRange,
+    /// `*`: mark every loaded row of the view.
+    MarkLoaded,
+    /// `A`: mark every ticket the view matches on the server.
+    MarkAllOnServer,
+    /// `U`: clear every mark.
+    Clear,
+    /// `M`: show only the marked tickets (again: back to the view).
+    OnlyMarked,
+}
+
+/// A range being marked with `V`: the row it started on and the marks before it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RangeMark {
+    pub anchor: u64,
+    pub base: BTreeSet<u64>,
+}
+
+/// `A` in progress: the worker walks the view's pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkFetch {
+    pub request: RequestId,
+    /// Ids received so far.
+    pub fetched: usize,
+    /// The total the server reported.
+    pub total: Option<u64>,
+}
+
+/// The marked tickets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub ids: BTreeSet<u64>,
+    pub range: Option<RangeMark>,
+    pub fetch: Option<MarkFetch>,
+}
+
+impl Marks {
+    pub fn contains(&self, id: u64) -> bool {
+        self.ids.contains(&id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+}
+
+fn tr(lang: Lang, zh: &str, en: &str) -> String {
+    match lang {
+        Lang::Zh => zh.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+fn say(app: &mut App, text: String) {
+    app.notice = Some(Notice {
+        text,
+        is_error: false,
+    });
+}
+
+/// Whether the marked-only view is shown.
+pub fn showing_marked(app: &App) -> bool {
+    app.search
+        .as_ref()
+        .is_some_and(|s| s.view.spec.name == ViewName::Marked)
+}
+
+/// Handles a mark key.
+pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    match action {
+        MarkAction::Toggle => {
+            if app.marks.range.take().is_some() {
+                let count = app.marks.len().to_string();
+                say(
+                    app,
+                    tr(
+                        lang,
+                        &format!("范围结束，已标记 {count} 张"),
+                        &format!("range ended, {count} marked"),
+                    ),
+                );
+                return;
+            }
+            let Some(id) = app.current_view().selected_id() else {
+                return;
+            };
+            if !app.marks.ids.remove(&id) {
+                app.marks.ids.insert(id);
+            }
+            out.extend(super::update::update(app, Action::MoveDown));
+        }
+        MarkAction::StartRange => {
+            let Some(id) = app.current_view().selected_id() else {
+                return;
+            };
+            app.marks.range = Some(RangeMark {
+                anchor: id,
+                base: app.marks.ids.clone(),
+            });
+            follow_range(app);
+            say(
+                app,
+                tr(
+                    lang,
+                    "范围标记：j/k 扩展，Space 或 Esc 结束",
+                    "range: j/k extend, Space or Esc ends",
+                ),
+            );
+        }
+        MarkAction::MarkLoaded => {
+            let ids = app.current_view().ids.clone();
+            let count = ids.len().to_string();
+            app.marks.ids.extend(ids);
+            let total = app.marks.len().to_string();
+            say(
+                app,
+                tr(
+                    lang,
+                    &format!("标记了已加载的 {count} 张（共 {total} 张已标记）"),
+                    &format!("marked {count} loaded ({total} marked)"),
+                ),
+            );
+        }
+        MarkAction::MarkAllOnServer => mark_all_on_server(app, out),
+        MarkAction::Clear => {
+            if let Some(fetch) = app.marks.fetch.take() {
+                out.push(Command::Bulk(BulkCommand::Cancel { id: fetch.request }));
+            }
+            app.marks = Marks::default();
+            say(app, tr(lang, "已清除全部标记", "marks cleared"));
+        }
+        MarkAction::OnlyMarked => toggle_marked_view(app),
+    }
+}
+
+/// After any action while a range is open: the range covers anchor..=cursor of the view.
+pub fn follow_range(app: &mut App) {
+    let Some(range) = &app.marks.range else {
+        return;
+    };
+    let view = app.current_view();
+    let Some(anchor) = view.ids.iter().position(|id| *id == range.anchor) else {
+        // The anchor left the view (another view, a refresh): the range ends as it was.
+        app.marks.range = None;
+        return;
+    };
+    let (from, to) = if anchor <= view.selected {
+        (anchor, view.selected)
+    } else {
+        (view.selected, anchor)
+    };
+    let mut ids = range.base.clone();
+    ids.extend(
+        view.ids[from..=to.min(view.ids.len().saturating_sub(1))]
+            .iter()
+            .copied(),
+    );
+    app.marks.ids = ids;
+}
+
+/// Keys that a range or the marked view take before the normal handling; `Some` when
+/// handled.
+pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
+    if app.marks.range.is_some()
+        && *action == Action::Back
+        && app.detail.is_none()
+        && app.prompt.is_none()
+        && app.overlay.is_none()
+    {
+        app.marks.range = None;
+        let count = app.marks.len().to_string();
+        let lang = app.lang();
+        say(
+            app,
+            tr(
+                lang,
+                &format!("范围结束，已标记 {count} 张"),
+                &format!("range ended, {count} marked"),
+            ),
+        );
+        return Some(Vec::new());
+    }
+    if showing_marked(app)
+        && app.detail.is_none()
+        && matches!(
+            action,
+            Action::Reload | Action::CycleSortField | Action::ToggleSortOrder | Action::StartFilter
+        )
+    {
+        // The marked view is local: it is rebuilt from the marks, never fetched.
+        rebuild_marked_view(app);
+        return Some(Vec::new());
+    }
+    None
+}
+
+fn marked_view(app: &App) -> View {
+    let mut view = View::new(ViewSpec {
+        name: ViewName::Marked,
+        source: ViewSource::Search(SearchQuery::default()),
+        fallback: None,
+    });
+    // Newest first, like the searches.
+    view.set_ids(app.marks.ids.iter().rev().copied());
+    view.total = Some(view.ids.len() as u64);
+    view.next_page = None;
+    view.pages_loaded = 1;
+    view
+}
+
+fn rebuild_marked_view(app: &mut App) {
+    let selected = app.current_view().selected_id();
+    let mut view = marked_view(app);
+    if let Some(id) = selected
+        && let Some(index) = view.ids.iter().position(|x| *x == id)
+    {
+        view.selected = index;
+    }
+    if let Some(search) = &mut app.search {
+        search.view = view;
+    }
+}
+
+fn toggle_marked_view(app: &mut App) {
+    if showing_marked(app) {
+        out_of_marked_view(app);
+        return;
+    }
+    let return_to = match &app.search {
+        Some(search) => search.return_to,
+        None => (app.active, app.views[app.active].selected_id()),
+    };
+    let view = marked_view(app);
+    app.detail = None;
+    app.search = Some(SearchState {
+        text: String::new(),
+        view,
+        return_to,
+    });
+}
+
+fn out_of_marked_view(app: &mut App) {
+    // Esc leaves the search slot and puts the selection back.
+    super::update::update(app, Action::Back);
+}
+
+fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
+    let lang = app.lang();
+    if showing_marked(app) {
+        return;
+    }
+    let per_page = app.settings.per_page;
+    let view = app.current_view();
+    let source = match &view.spec.source {
+        ViewSource::List(_) => view.list_query(1, per_page).map(ViewSource::List),
+        ViewSource::Search(_) => view.search_query(1, per_page).map(ViewSource::Search),
+    };
+    let Some(source) = source else {
+        return;
+    };
+    if let Some(previous) = app.marks.fetch.take() {
+        out.push(Command::Bulk(BulkCommand::Cancel {
+            id: previous.request,
+        }));
+    }
+    let id = app.request_id();
+    app.marks.fetch = Some(MarkFetch {
+        request: id,
+        fetched: 0,
+        total: None,
+    });
+    out.push(Command::Bulk(BulkCommand::FetchIds { id, source }));
+    say(
+        app,
+        tr(
+            lang,
+            "正在从服务器取全部匹配的工单号…",
+            "fetching every matching ticket id…",
+        ),
+    );
+}
+
+/// A page of ids for `A`, or its end.
+pub fn worker_event(app: &mut App, event: BulkEvent) {
+    let lang = app.lang();
+    match event {
+        BulkEvent::IdsPage { id, tickets, total } => {
+            let Some(fetch) = &mut app.marks.fetch else {
+                return;
+            };
+            if fetch.request != id {
+                return;
+            }
+            fetch.fetched += tickets.len();
+            fetch.total = total.or(fetch.total);
+            let (fetched, total) = (fetch.fetched, fetch.total);
+            for ticket in tickets {
+                app.marks.ids.insert(ticket.id);
+                remember(app, ticket);
+            }
+            let progress = match total {
+                Some(total) => format!("{fetched}/{total}"),
+                None => fetched.to_string(),
+            };
+            say(
+                app,
+                tr(
+                    lang,
+                    &format!("正在标记：{progress}"),
+                    &format!("marking: {progress}"),
+                ),
+            );
+        }
+        BulkEvent::IdsDone { id, error } => {
+            let Some(fetch) = &app.marks.fetch else {
+                return;
+            };
+            if fetch.request != id {
+                return;
+            }
+            let fetched = fetch.fetched;
+            app.marks.fetch = None;
+            let count = app.marks.len().to_string();
+            match error {
+                None => say(
+                    app,
+                    tr(
+                        lang,
+                        &format!("已从服务器标记 {fetched} 张（共 {count} 张已标记）"),
+                        &format!("marked {fetched} from the server ({count} marked)"),
+                    ),
+                ),
+                Some(error) => {
+                    let reason = i18n::api_error(lang, &error);
+                    app.notice = Some(Notice {
+                        text: tr(
+                            lang,
+                            &format!("取工单号中断（已标记 {count} 张）：{reason}"),
+                            &format!("fetching ids stopped ({count} marked): {reason}"),
+                        ),
+                        is_error: true,
+                    });
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Keeps a ticket fetched for `A` so the marked view can show its row; a row already known
+/// is left as it is (it may be fuller).
+fn remember(app: &mut App, ticket: Ticket) {
+    let id = ticket.id;
+    if app.tickets.contains_key(&id) {
+        return;
+    }
+    let full = crate::bulk::ticket_is_full(&ticket);
+    app.tickets.insert(id, ticket);
+    if full {
+        app.full.insert(id);
+    }
+}
+
+/// The status bar's part: `✓ 12` (and the `A` progress).
+pub fn status_text(app: &App) -> Option<String> {
+    let lang = app.lang();
+    let mut text = String::new();
+    if !app.marks.is_empty() {
+        text = tr(
+            lang,
+            &format!("已标记 {}", app.marks.len()),
+            &format!("{} marked", app.marks.len()),
+        );
+    }
+    if app.marks.range.is_some() {
+        text.push_str(&tr(lang, "（范围）", " (range)"));
+    }
+    if let Some(fetch) = &app.marks.fetch {
+        let progress = match fetch.total {
+            Some(total) => format!("{}/{total}", fetch.fetched),
+            None => fetch.fetched.to_string(),
+        };
+        text.push_str(&tr(
+            lang,
+            &format!(" 取号 {progress}"),
+            &format!(" fetching {progress}"),
+        ));
+    }
+    (!text.is_empty()).then_some(text)
+}

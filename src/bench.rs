@@ -1,0 +1,283 @@
+//! Fixtures and measurements shared by the benchmarks (`benches/*.rs`) and the end-to-end
+//! figures (`examples/bench.rs`), see BENCHMARKS.md. Nothing here runs in the console.
+
+use std::cell::RefCell;
+use std::io::{self, Write};
+use std::rc::Rc;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::{Terminal, TerminalOptions, Viewport};
+use serde_json::{Value, json};
+
+use crate::api::{Priority, Ticket, TicketStatus};
+use crate::app::{Action, App, Settings, update};
+use crate::term_backend::WideAwareBackend;
+use crate::ui::i18n::Lang;
+
+/// The clock the fixtures are built against.
+pub fn fixture_now() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 29)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .unwrap_or_default()
+}
+
+const SUBJECTS: [&str; 6] = [
+    "打印机无法连接",
+    "退款申请：订单 20261129 未到账",
+    "Cannot log in after password reset",
+    "发票抬头需要修改为公司全称，请尽快处理",
+    "VPN drops every 10 minutes on the office network",
+    "产品咨询",
+];
+const TAGS: [&str; 5] = ["硬件", "紧急", "vip", "billing", "网络"];
+
+/// `n` tickets with mixed Chinese and English subjects, statuses, priorities and tags, as
+/// the decoder would give them (ids 1..=n, newest first).
+pub fn synthetic_tickets(n: usize) -> Vec<Ticket> {
+    let now = fixture_now();
+    (1..=n as u64)
+        .rev()
+        .map(|id| {
+            let i = id as usize;
+            Ticket {
+                id,
+                url: Some(format!("https://help.example.cn/api/v1/tickets/{id}.json")),
+                subject: format!("{} #{id}", SUBJECTS[i % SUBJECTS.len()]),
+                description: Some(format!("<p>{}</p>", SUBJECTS[(i + 1) % SUBJECTS.len()])),
+                status: Some(TicketStatus::from_code((i % 6) as i64 + 1)),
+                priority: Some(Priority::from_code((i % 4) as i64 + 1)),
+                contact_id: Some(800 + (id % 50)),
+                assignee_id: Some(10 + (id % 7)),
+                tags: vec![TAGS[i % TAGS.len()].to_string()],
+                created: Some(now - chrono::Duration::minutes(id as i64 * 7)),
+                updated: Some(now - chrono::Duration::minutes(id as i64 * 3)),
+                ..Ticket::default()
+            }
+        })
+        .collect()
+}
+
+/// An app of `width`×`height` showing `tickets` in its first tab, all pages loaded.
+pub fn loaded_app(tickets: Vec<Ticket>, lang: Lang, width: u16, height: u16) -> App {
+    let settings = Settings {
+        lang,
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, fixture_now());
+    let _ = update(&mut app, Action::Resize { width, height });
+    let ids: Vec<u64> = tickets.iter().map(|t| t.id).collect();
+    for ticket in tickets {
+        app.full.insert(ticket.id);
+        app.tickets.insert(ticket.id, ticket);
+    }
+    let total = ids.len() as u64;
+    let view = &mut app.views[0];
+    view.set_ids(ids);
+    view.total = Some(total);
+    view.pages_loaded = 1;
+    view.next_page = None;
+    app
+}
+
+/// Draws the console once.
+pub fn draw_console<B>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error>
+where
+    B: ratatui::backend::Backend,
+{
+    terminal
+        .draw(|frame| crate::ui::draw(frame, app))
+        .map(|_| ())
+}
+
+/// The baseline: ratatui's stock `Table` given a row for every ticket, as a naive list
+/// would build it each frame.
+pub fn draw_stock_table(
+    terminal: &mut Terminal<TestBackend>,
+    tickets: &[Ticket],
+    state: &mut TableState,
+) -> Result<(), std::convert::Infallible> {
+    terminal
+        .draw(|frame| {
+            let rows = tickets.iter().map(|t| {
+                Row::new(vec![
+                    Cell::from(t.id.to_string()),
+                    Cell::from(
+                        t.status
+                            .map(|s| s.label_en().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::from(
+                        t.priority
+                            .map(|p| p.label_en().to_string())
+                            .unwrap_or_default(),
+                    ),
+                    Cell::from(t.subject.clone()),
+                    Cell::from(t.tags.join(",")),
+                ])
+            });
+            let table = Table::new(
+                rows,
+                [
+                    Constraint::Length(7),
+                    Constraint::Length(12),
+                    Constraint::Length(7),
+                    Constraint::Fill(1),
+                    Constraint::Length(16),
+                ],
+            )
+            .row_highlight_style(Style::default().add_modifier(Modifier::REVERSED));
+            frame.render_stateful_widget(table, frame.area(), state);
+        })
+        .map(|_| ())
+}
+
+/// A writer into a shared buffer, so the bytes a terminal wrote can be read back.
+#[derive(Debug, Clone, Default)]
+pub struct SharedWriter(pub Rc<RefCell<Vec<u8>>>);
+
+impl Write for SharedWriter {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedWriter {
+    /// The bytes written since the last take.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
+/// The console's backend over an in-memory writer.
+pub type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;
+
+/// A real crossterm terminal (as the console sets it up) of a fixed size over an in-memory writer: the exact bytes of
+/// each frame, with no size or cursor query.
+pub fn bytes_terminal(width: u16, height: u16) -> io::Result<(BytesTerminal, SharedWriter)> {
+    let writer = SharedWriter::default();
+    let terminal = Terminal::with_options(
+        WideAwareBackend::new(CrosstermBackend::new(writer.clone())),
+        TerminalOptions {
+            viewport: Viewport::Fixed(Rect::new(0, 0, width, height)),
+        },
+    )?;
+    Ok((terminal, writer))
+}
+
+/// Bytes written by one key, and by a full redraw of the screen it leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyBytes {
+    pub key: usize,
+    /// Of `key`, the bytes spent in cursor moves (`ESC [ row ; col H`): ratatui's crossterm
+    /// backend moves the cursor again after every wide (CJK) glyph.
+    pub key_moves: usize,
+    pub full_redraw: usize,
+}
+
+/// Bytes in `ESC [ digits ; digits H` sequences.
+pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
+    let mut total = 0;
+    let mut i = 0;
+    while i + 1 < bytes.len() {
+        if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+            let mut j = i + 2;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'H' {
+                total += j + 1 - i;
+                i = j + 1;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    total
+}
+
+/// Bytes the terminal gets for `action` on `app` after a first full frame, and for drawing
+/// the resulting screen from scratch. The app must start on the list.
+pub fn bytes_for_action(app: &mut App, action: Action) -> io::Result<KeyBytes> {
+    let (mut terminal, writer) = bytes_terminal(app.width, app.height)?;
+    draw_console(&mut terminal, app)?;
+    writer.take();
+    let _ = update(app, action);
+    draw_console(&mut terminal, app)?;
+    let written = writer.take();
+    let key = written.len();
+    let key_moves = cursor_move_bytes(&written);
+    let (mut fresh, fresh_writer) = bytes_terminal(app.width, app.height)?;
+    draw_console(&mut fresh, app)?;
+    let full_redraw = fresh_writer.take().len();
+    Ok(KeyBytes {
+        key,
+        key_moves,
+        full_redraw,
+    })
+}
+
+/// One page of `n` tickets in the live shapes: numbers as strings, live-only fields, a
+/// nested contact, form tables (see API-NOTES.md).
+pub fn live_page_json(n: usize) -> String {
+    let tickets: Vec<Value> = (0..n)
+        .map(|i| {
+            let id = 5001 + i;
+            json!({
+                "ticketId": id.to_string(),
+                "url": format!("https://help.example.cn/api/v1/tickets/{id}.json"),
+                "subject": format!("{} #{id}", SUBJECTS[i % SUBJECTS.len()]),
+                "descript": "<p>办公室的打印机<b>连不上</b>了</p>",
+                "ticketSource": "7",
+                "ticketType": "3",
+                "priorityLevel": ((i % 4) + 1).to_string(),
+                "ticketStatus": ((i % 6) + 1).to_string(),
+                "custUserId": (800 + i % 50).to_string(),
+                "agentId": "37809",
+                "createrId": "0",
+                "servicerUserId": (10 + i % 7).to_string(),
+                "servicerGroupId": "0",
+                "ccUserIdList": ["13", "14"],
+                "ccGroupIdList": 3,
+                "ticketTemplateId": "2",
+                "tagList": [TAGS[i % TAGS.len()], "紧急"],
+                "createDT": "2024-03-01 09:15:00",
+                "updateDT": "2024-03-02 10:00:00",
+                "solveDT": "0000-00-00 00:00:00",
+                "waitDT": "",
+                "openDT": "2024-03-01 09:20:00",
+                "closeDT": null,
+                "customTemplateId": "0",
+                "createrType": "1",
+                "workflow_id": "7",
+                "workflow_node_id": "70",
+                "isDeleted": "0",
+                "custom_fields": [
+                    {"key": "field_5", "value": 3.5},
+                    {"key": "field_6", "value": "99", "pay_status": "0"},
+                    {"key": "field_9", "value": null}
+                ],
+                "tables": [{
+                    "custom_fields_key": "field_20",
+                    "tableData": [{"zc": "笔记本", "sl": 2, "bz": null}]
+                }],
+                "custUser": {"mobilephone": 13240138438u64, "name": "张三"},
+                "replyCount": "3"
+            })
+        })
+        .collect();
+    json!({
+        "tickets": tickets,
+        "count": (n * 1000).to_string(),
+        "next_page": "https://help.example.cn/api/v1/tickets.json?page=2",
+        "previous_page": null
+    })
+    .to_string()
+}

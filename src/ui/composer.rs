@@ -1,0 +1,308 @@
+//! The reply composer under the ticket's detail (or under the list, for a reply to the
+//! marked tickets), the replies sent this session in the detail, and running the external
+//! editor for Ctrl-E.
+
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear};
+
+use super::i18n::{Msg, fill, status_label};
+use super::{color, fit, reversed, width, wrap};
+use crate::api::TicketStatus;
+use crate::app::App;
+use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
+
+/// Rows the composer takes from the pane above it: enough for a paragraph or two, never
+/// so many that the ticket it answers disappears.
+fn composer_height(area: Rect) -> u16 {
+    let wanted = (area.height * 45 / 100).clamp(8, 14);
+    wanted.min(area.height.saturating_sub(3)).max(3)
+}
+
+/// Splits the detail's (or the list's) area: the pane keeps the top, the composer gets
+/// the bottom. Without a composer the pane keeps it all.
+pub fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
+    if app.compose.composer.is_none() || app.compose.new_ticket.is_some() {
+        return (area, None);
+    }
+    let height = composer_height(area);
+    let top = Rect {
+        height: area.height - height,
+        ..area
+    };
+    let bottom = Rect {
+        y: area.y + top.height,
+        height,
+        ..area
+    };
+    (top, Some(bottom))
+}
+
+/// Where the composer sits on the current screen: under the detail, or under the list
+/// when no detail is open (a reply to many).
+pub fn area(app: &App) -> Option<Rect> {
+    let areas = super::layout(app, super::screen(app));
+    let host = areas.detail.or(areas.list)?;
+    split(app, host).1
+}
+
+/// The composer's parts inside its box.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Parts {
+    pub editor: Rect,
+    pub attachments: Option<Rect>,
+    pub message: Option<Rect>,
+    pub hint: Rect,
+}
+
+fn parts(composer: &Composer, area: Rect) -> Parts {
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    let mut bottom = inner.bottom();
+    let mut take = |wanted: bool| {
+        if wanted && bottom > inner.y + 1 {
+            bottom -= 1;
+            Some(Rect::new(inner.x, bottom, inner.width, 1))
+        } else {
+            None
+        }
+    };
+    let hint = take(true).unwrap_or(Rect::new(inner.x, inner.y, inner.width, 0));
+    let message = take(composer.error.is_some());
+    let attachments = take(!composer.attachments.is_empty());
+    Parts {
+        editor: Rect {
+            height: bottom.saturating_sub(inner.y),
+            ..inner
+        },
+        attachments,
+        message,
+        hint,
+    }
+}
+
+/// The text area's rectangle on the current screen (for `update`'s scrolling).
+pub fn editor_area(app: &App) -> Option<Rect> {
+    let composer = app.compose.composer.as_ref()?;
+    Some(parts(composer, area(app)?).editor)
+}
+
+pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    let Some(composer) = &app.compose.composer else {
+        return;
+    };
+    let lang = app.lang();
+    frame.render_widget(Clear, area);
+    let title = match &composer.target {
+        ReplyTarget::One(id) => fill(lang, Msg::ComposeTitle, &[&id.to_string()]),
+        ReplyTarget::Many(ids) => fill(lang, Msg::ComposeTitleMany, &[&ids.len().to_string()]),
+    };
+    let sending = if composer.sending.is_some() {
+        " …".to_string()
+    } else {
+        String::new()
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(color(app, Color::Cyan))
+        .title(format!(" {title}{sending} "));
+    frame.render_widget(block, area);
+    let parts = parts(composer, area);
+    let editing = composer.mode == ComposerMode::Editing;
+    super::editor::render(
+        frame,
+        parts.editor,
+        composer.editor.lines(),
+        composer.cursor(),
+        composer.scroll,
+        Style::default(),
+        editing,
+    );
+    let cols = usize::from(parts.hint.width);
+    let buf = frame.buffer_mut();
+    if let Some(row) = parts.attachments {
+        let names: Vec<String> = composer
+            .attachments
+            .iter()
+            .map(|a| {
+                if a.token.is_some() {
+                    a.name.clone()
+                } else {
+                    format!("{}{}", a.name, Msg::ComposeUploadingMark.text(lang))
+                }
+            })
+            .collect();
+        let text = fill(lang, Msg::ComposeAttachments, &[&names.join(", ")]);
+        buf.set_stringn(row.x, row.y, fit(&text, cols), cols, Style::default());
+    }
+    if let Some(row) = parts.message {
+        let text = composer.error.clone().unwrap_or_default();
+        let style = color(app, Color::Red);
+        buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
+    }
+    match &composer.mode {
+        ComposerMode::AttachPath { text, cursor } => {
+            let label = Msg::ComposeAttachPrompt.text(lang);
+            let label_width = width(label).min(cols);
+            buf.set_stringn(parts.hint.x, parts.hint.y, label, cols, Style::default());
+            let field = Rect {
+                x: parts.hint.x + label_width as u16,
+                width: parts.hint.width.saturating_sub(label_width as u16),
+                ..parts.hint
+            };
+            super::editor::render_line(frame, field, text, *cursor, 0, Style::default(), true);
+        }
+        _ => {
+            // The keys named are the live ones.
+            let hint = app.settings.keymap.expand(Msg::ComposeHint.text(lang));
+            buf.set_stringn(
+                parts.hint.x,
+                parts.hint.y,
+                fit(&hint, cols),
+                cols,
+                color(app, Color::DarkGray),
+            );
+        }
+    }
+    if let ComposerMode::StatusMenu { selected } = composer.mode {
+        render_status_menu(frame, app, area, selected);
+    }
+}
+
+/// The Alt-S menu: which status to set with the reply.
+fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize) {
+    let lang = app.lang();
+    let title = Msg::ComposeStatusTitle.text(lang);
+    let hint = Msg::ComposeStatusHint.text(lang);
+    let inner_width = (width(title) + 2).max(width(hint)).max(16);
+    let w = (inner_width as u16 + 2).min(over.width);
+    let h = (TicketStatus::ALL.len() as u16 + 3).min(over.height);
+    let area = Rect::new(
+        over.x + (over.width - w) / 2,
+        over.y + (over.height - h) / 2,
+        w,
+        h,
+    );
+    super::clear_overlay(frame, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let cols = usize::from(inner.width);
+    let buf = frame.buffer_mut();
+    for (index, status) in TicketStatus::ALL.iter().enumerate() {
+        if index as u16 >= inner.height {
+            break;
+        }
+        let text = format!(" {} {}", index + 1, status_label(lang, *status));
+        let style = if index == selected {
+            reversed()
+        } else {
+            Style::default()
+        };
+        buf.set_stringn(
+            inner.x,
+            inner.y + index as u16,
+            fit(&text, cols),
+            cols,
+            style,
+        );
+    }
+    let hint_row = inner.y + TicketStatus::ALL.len() as u16;
+    if hint_row < inner.bottom() {
+        buf.set_stringn(inner.x, hint_row, fit(hint, cols), cols, Style::default());
+    }
+    // The caret sits on the choice, so an input method has nowhere odd to open.
+    let row = inner.y + selected.min(usize::from(inner.height.saturating_sub(1))) as u16;
+    frame.set_cursor_position(Position::new(inner.x, row));
+}
+
+/// The detail's section of replies sent from this console this session.
+pub fn sent_lines(app: &App, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
+    let Some(sent) = app.compose.sent.get(&ticket_id) else {
+        return Vec::new();
+    };
+    if sent.is_empty() {
+        return Vec::new();
+    }
+    let lang = app.lang();
+    let dim = color(app, Color::DarkGray);
+    let mut out = Vec::new();
+    for reply in sent {
+        let mut head = reply.at.format("%Y-%m-%d %H:%M").to_string();
+        if let Some(status) = reply.status {
+            head.push(' ');
+            head.push_str(&fill(
+                lang,
+                Msg::SentReplyStatus,
+                &[&status_label(lang, status)],
+            ));
+        }
+        out.push(Line::from(Span::styled(head, dim)));
+        for line in wrap(&reply.text, columns) {
+            out.push(Line::from(line));
+        }
+        if !reply.attachments.is_empty() {
+            let text = fill(
+                lang,
+                Msg::ComposeAttachments,
+                &[&reply.attachments.join(", ")],
+            );
+            for line in wrap(&text, columns) {
+                out.push(Line::from(Span::styled(line, dim)));
+            }
+        }
+    }
+    out
+}
+
+/// Runs `$VISUAL` (else `$EDITOR`, else `vi`) on a temporary file holding `text` and
+/// answers the file's text afterwards. The terminal must already be out of raw mode.
+pub fn run_external_editor(text: &str) -> Result<String, String> {
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_string());
+    edit_with(&editor, text)
+}
+
+/// Runs one editor command (it may carry arguments: `code --wait`) on a temporary file.
+pub fn edit_with(editor: &str, text: &str) -> Result<String, String> {
+    let path = std::env::temp_dir().join(format!("gongdan-reply-{}.txt", uuid::Uuid::new_v4()));
+    write_private(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    // Through the shell, so that an editor set with arguments works as it does elsewhere.
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{editor} \"$1\""))
+        .arg("sh")
+        .arg(&path)
+        .status();
+    let result = match status {
+        Ok(status) if status.success() => {
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Ok(status) => Err(format!("{editor}: {status}")),
+        Err(error) => Err(format!("{editor}: {error}")),
+    };
+    let _ = std::fs::remove_file(&path);
+    result
+}
+
+/// A file only the user can read: a reply may hold a customer's details.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}

@@ -1,0 +1,106 @@
+//! The history of bulk runs (`H`) and the resume offer shown at start when a run stopped
+//! mid-way. Drawn inside the bulk pane's box (see `bulk.rs`).
+
+use ratatui::style::{Color, Modifier, Style};
+
+use super::bulk::Lines;
+use super::{color, reversed, wrap};
+use crate::app::App;
+use crate::app::bulk_edit::{Stage, tr};
+
+/// The body lines and the hint of the history or the resume offer.
+pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
+    let lang = app.lang();
+    let mut lines = Lines {
+        rows: Vec::new(),
+        caret: None,
+    };
+    match stage {
+        Stage::History {
+            request,
+            runs,
+            problems,
+            selected,
+            error,
+        } => {
+            if request.is_some() {
+                lines
+                    .rows
+                    .push((tr(lang, "读取中…", "Loading…"), Style::default()));
+            } else if let Some(error) = error {
+                lines
+                    .rows
+                    .push((crate::text::clean_line(error), color(app, Color::Red)));
+            } else if runs.is_empty() {
+                lines.rows.push((
+                    tr(lang, "还没有批量修改", "No bulk runs yet"),
+                    Style::default(),
+                ));
+            }
+            for (index, run) in runs.iter().enumerate() {
+                let is_selected = index == *selected;
+                let style = if is_selected {
+                    reversed()
+                } else {
+                    Style::default()
+                };
+                let cursor = if is_selected { '>' } else { ' ' };
+                let text = format!("{cursor} {}  {}", run.run_id, run.summary);
+                // The selected run shows whole; the others one line each.
+                if is_selected {
+                    for line in wrap(&text, cols) {
+                        lines.rows.push((line, style));
+                    }
+                } else {
+                    lines.rows.push((text, style));
+                }
+            }
+            for problem in problems {
+                lines
+                    .rows
+                    .push((crate::text::clean_line(problem), color(app, Color::Yellow)));
+            }
+            let hint = tr(
+                lang,
+                "j/k 选择  u 撤销  R/Enter 继续未完成的  Esc 关闭",
+                "j/k move  u undo  R/Enter resume  Esc close",
+            );
+            (lines, hint)
+        }
+        Stage::ResumeOffer { runs } => {
+            lines.rows.push((
+                tr(
+                    lang,
+                    "上次有批量修改没有做完（进程被中断）。已做的部分已记录，继续不会重复修改。",
+                    "A bulk run did not finish last time (the process stopped). What was done is recorded; resuming changes nothing twice.",
+                ),
+                Style::default().add_modifier(Modifier::BOLD),
+            ));
+            let first = lines.rows.pop();
+            if let Some((text, style)) = first {
+                for line in wrap(&text, cols) {
+                    lines.rows.push((line, style));
+                }
+            }
+            lines.rows.push((String::new(), Style::default()));
+            for (index, run) in runs.iter().enumerate() {
+                let text = format!(
+                    "{} {}  {}",
+                    if index == 0 { '>' } else { ' ' },
+                    run.run_id,
+                    run.summary
+                );
+                for line in wrap(&text, cols) {
+                    lines.rows.push((line, Style::default()));
+                }
+            }
+            let hint = tr(
+                lang,
+                "Enter/R 继续剩下的  u 撤销已做的  Esc 以后再说（H）",
+                "Enter/R resume the rest  u undo what was done  Esc later (H)",
+            );
+            (lines, hint)
+        }
+        _ => (lines, String::new()),
+    }
+}

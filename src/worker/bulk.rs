@@ -1,0 +1,277 @@
+//! The worker's side of marks and bulk runs: id fetches for `A`, and the bulk engine
+//! (journal, runs, resume, undo, history) driven on the worker's runtime.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use futures::StreamExt;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{Client, ListScope, Ticket};
+use crate::app::bulk_edit::{BulkCommand, BulkEvent, HistoryRow, bulk_lang};
+use crate::app::{RequestId, ViewSource, WorkerEvent};
+use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
+use crate::ui::i18n::{self, Lang};
+
+/// Where bulk runs are journaled, for which host, and how they are sent.
+#[derive(Debug, Clone)]
+pub struct BulkSetup {
+    /// The state directory (`runs/` goes under it); `None`: bulk runs are refused.
+    pub state_dir: Option<PathBuf>,
+    pub target: Target,
+    pub options: RunOptions,
+    /// The language of error texts.
+    pub lang: Lang,
+}
+
+impl BulkSetup {
+    /// The platform state directory, the client's host, default options.
+    pub fn for_client(client: &Client, lang: Lang) -> BulkSetup {
+        BulkSetup {
+            state_dir: crate::config::state_dir().ok(),
+            target: Target {
+                profile: String::new(),
+                base_url: client.base_url().to_string(),
+            },
+            options: RunOptions::default(),
+            lang,
+        }
+    }
+}
+
+/// Runs bulk commands; cheap to clone into tasks.
+#[derive(Clone)]
+pub(super) struct BulkWorker {
+    engine: Option<Arc<Engine<Client>>>,
+    client: Client,
+    cancels: Arc<Mutex<HashMap<RequestId, CancellationToken>>>,
+    lang: Lang,
+}
+
+type Events = mpsc::UnboundedSender<WorkerEvent>;
+
+fn send(events: &Events, event: BulkEvent) {
+    // The app has gone: nothing left to tell.
+    let _ = events.send(WorkerEvent::Bulk(event));
+}
+
+impl BulkWorker {
+    pub(super) fn new(client: Client, setup: BulkSetup) -> BulkWorker {
+        let engine = setup.state_dir.map(|dir| {
+            Arc::new(Engine::new(
+                client.clone(),
+                Journal::new(dir),
+                setup.options,
+                setup.target,
+            ))
+        });
+        BulkWorker {
+            engine,
+            client,
+            cancels: Arc::new(Mutex::new(HashMap::new())),
+            lang: setup.lang,
+        }
+    }
+
+    /// The same worker with a rebuilt client (a new password after a 401): runs in flight
+    /// keep their cancel tokens.
+    pub(super) fn with_client(&self, client: Client, setup: BulkSetup) -> BulkWorker {
+        let mut rebuilt = BulkWorker::new(client, setup);
+        rebuilt.cancels = self.cancels.clone();
+        rebuilt
+    }
+
+    fn token(&self, id: RequestId) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut cancels) = self.cancels.lock() {
+            cancels.insert(id, token.clone());
+        }
+        token
+    }
+
+    fn forget(&self, id: RequestId) {
+        if let Ok(mut cancels) = self.cancels.lock() {
+            cancels.remove(&id);
+        }
+    }
+
+    fn error_text(&self, error: &BulkError) -> String {
+        match error {
+            BulkError::Api(api) => i18n::api_error(self.lang, api),
+            other => other.to_string(),
+        }
+    }
+
+    fn no_journal(&self) -> String {
+        match self.lang {
+            Lang::Zh => "没有状态目录，无法记录批量修改".to_string(),
+            Lang::En => "no state directory: bulk runs cannot be journaled".to_string(),
+        }
+    }
+
+    /// Handles one command; long work runs in its own task.
+    pub(super) fn handle(&self, command: BulkCommand, events: Events) {
+        match command {
+            BulkCommand::Cancel { id } => {
+                if let Ok(cancels) = self.cancels.lock()
+                    && let Some(token) = cancels.get(&id)
+                {
+                    token.cancel();
+                }
+            }
+            BulkCommand::FetchIds { id, source } => {
+                let token = self.token(id);
+                let worker = self.clone();
+                tokio::spawn(async move {
+                    worker.fetch_ids(id, source, &token, &events).await;
+                    worker.forget(id);
+                });
+            }
+            BulkCommand::TicketsFor { id, ids } => self.blocking(events, move |worker, events| {
+                let result = match &worker.engine {
+                    None => worker.client_only_tickets(&ids),
+                    Some(engine) => tokio::runtime::Handle::current()
+                        .block_on(engine.tickets_for(&ids))
+                        .map_err(|e| worker.error_text(&e)),
+                };
+                send(events, BulkEvent::Tickets { id, result });
+            }),
+            BulkCommand::History { id } => self.blocking(events, move |worker, events| {
+                let event = match &worker.engine {
+                    None => BulkEvent::History {
+                        id,
+                        result: Err(worker.no_journal()),
+                        problems: Vec::new(),
+                    },
+                    Some(engine) => {
+                        let history = engine.history();
+                        let lang = bulk_lang(worker.lang);
+                        let rows = history
+                            .runs
+                            .iter()
+                            .map(|info| HistoryRow {
+                                run_id: info.run_id.clone(),
+                                state: info.state.clone(),
+                                resumable: info.resumable(),
+                                summary: info.summary(lang),
+                            })
+                            .collect();
+                        BulkEvent::History {
+                            id,
+                            result: Ok(rows),
+                            problems: history.problems,
+                        }
+                    }
+                };
+                send(events, event);
+            }),
+            BulkCommand::Start { id, plan } => self.run(id, events, move |engine, tx, token| {
+                Box::pin(async move { engine.start(&plan, &tx, &token).await })
+            }),
+            BulkCommand::Resume { id, run_id } => self.run(id, events, move |engine, tx, token| {
+                Box::pin(async move { engine.resume(&run_id, &tx, &token).await })
+            }),
+            BulkCommand::Undo { id, run_id } => self.run(id, events, move |engine, tx, token| {
+                Box::pin(async move { engine.undo(&run_id, &tx, &token).await })
+            }),
+        }
+    }
+
+    fn client_only_tickets(&self, ids: &[u64]) -> Result<Vec<Ticket>, String> {
+        Ok(ids
+            .iter()
+            .map(|id| Ticket {
+                id: *id,
+                ..Ticket::default()
+            })
+            .collect())
+    }
+
+    /// Runs `work` on the blocking pool. The engine's futures hold borrowed chunks across
+    /// awaits in a way the compiler cannot prove `Send` (rust-lang/rust#110338), so they
+    /// are driven there with the runtime's handle instead of being spawned.
+    fn blocking(&self, events: Events, work: impl FnOnce(&BulkWorker, &Events) + Send + 'static) {
+        let worker = self.clone();
+        tokio::task::spawn_blocking(move || work(&worker, &events));
+    }
+
+    /// A run (start, resume or undo): its RunEvents are forwarded as they come, then the
+    /// report, in that order.
+    fn run<F>(&self, id: RequestId, events: Events, make: F)
+    where
+        F: for<'a> FnOnce(
+                &'a Engine<Client>,
+                mpsc::Sender<crate::bulk::RunEvent>,
+                CancellationToken,
+            ) -> std::pin::Pin<
+                Box<dyn std::future::Future<Output = Result<RunReport, BulkError>> + 'a>,
+            > + Send
+            + 'static,
+    {
+        let Some(engine) = self.engine.clone() else {
+            send(
+                &events,
+                BulkEvent::RunDone {
+                    id,
+                    result: Err(self.no_journal()),
+                },
+            );
+            return;
+        };
+        let token = self.token(id);
+        let (tx, mut rx) = mpsc::channel(64);
+        let forward_events = events.clone();
+        let forwarder = tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                send(&forward_events, BulkEvent::Run { id, event });
+            }
+        });
+        self.blocking(events, move |worker, events| {
+            let handle = tokio::runtime::Handle::current();
+            let result = handle.block_on(make(&engine, tx, token));
+            // Every progress event is delivered before the report.
+            let _ = handle.block_on(forwarder);
+            let result = result.map(Box::new).map_err(|e| worker.error_text(&e));
+            worker.forget(id);
+            send(events, BulkEvent::RunDone { id, result });
+        });
+    }
+
+    async fn fetch_ids(
+        &self,
+        id: RequestId,
+        source: ViewSource,
+        token: &CancellationToken,
+        events: &Events,
+    ) {
+        let mut pages = match source {
+            ViewSource::List(query) => self.client.list_pages(ListScope::All, query).boxed(),
+            ViewSource::Search(query) => self.client.search_pages(query).boxed(),
+        };
+        let mut error = None;
+        loop {
+            let next = tokio::select! {
+                _ = token.cancelled() => break,
+                next = pages.next() => next,
+            };
+            match next {
+                None => break,
+                Some(Ok(page)) => send(
+                    events,
+                    BulkEvent::IdsPage {
+                        id,
+                        total: page.count,
+                        tickets: page.items,
+                    },
+                ),
+                Some(Err(e)) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        send(events, BulkEvent::IdsDone { id, error });
+    }
+}

@@ -1,0 +1,687 @@
+//! The bulk pane at the update level (form → plan → preview, typed confirmation, gauge,
+//! cancel, results, retry of the failed only, undo with "changed since", history, the
+//! resume offer at start) and its snapshots at 80×24 and 160×48 in Chinese and English.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gongdan::api::{Ticket, TicketStatus};
+use gongdan::app::bulk_edit::{BulkAction, BulkCommand, BulkEvent, HistoryRow, Stage};
+use gongdan::app::keymap::action_for_key;
+use gongdan::app::marks::MarkAction;
+use gongdan::app::{Action, App, Command, RequestId, WorkerEvent, update};
+use gongdan::bulk::{
+    ExcludeReason, ExcludedTicket, Plan, RunEvent, RunKind, RunProgress, RunReport, RunState,
+    TicketOutcome,
+};
+use gongdan::ui::i18n::Lang;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const RUN_ID: &str = "20261129-040000-00aa";
+
+/// An admin app on the "All" tab with 40 full tickets and every name looked up.
+fn loaded(lang: Lang, width: u16, height: u16) -> App {
+    let mut app = app(lang, width, height);
+    let commands = start(&mut app);
+    for status in ["1", "2", "3"] {
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
+    }
+    update(&mut app, Action::SelectView(3));
+    let after = answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=40).map(ticket).collect(), 40, false),
+    );
+    let mut lookups: Vec<Command> = commands.clone();
+    lookups.extend(after);
+    answer_lookups(&mut app, &lookups);
+    // No interrupted runs in the journal.
+    let history = history_request(&commands);
+    history_answer(&mut app, history, vec![]);
+    app
+}
+
+fn history_request(commands: &[Command]) -> RequestId {
+    find(commands, |c| {
+        matches!(c, Command::Bulk(BulkCommand::History { .. }))
+    })
+}
+
+fn history_answer(app: &mut App, id: RequestId, runs: Vec<HistoryRow>) -> Vec<Command> {
+    worker(
+        app,
+        BulkEvent::History {
+            id,
+            result: Ok(runs),
+            problems: vec![],
+        },
+    )
+}
+
+fn worker(app: &mut App, event: BulkEvent) -> Vec<Command> {
+    update(app, Action::Worker(WorkerEvent::Bulk(event)))
+}
+
+fn bulk(app: &mut App, action: BulkAction) -> Vec<Command> {
+    update(app, Action::Bulk(action))
+}
+
+fn mark_first(app: &mut App, n: usize) {
+    update(app, Action::Top);
+    for _ in 0..n {
+        update(app, Action::Marks(MarkAction::Toggle));
+    }
+}
+
+fn stage(app: &App) -> &Stage {
+    app.bulk.stage.as_ref().expect("the pane is open")
+}
+
+/// Marks 1..=n, opens the pane, sets the status to 已解决 (four steps right) and asks for
+/// the preview.
+fn to_preview(app: &mut App, n: usize) -> Vec<Command> {
+    mark_first(app, n);
+    bulk(app, BulkAction::Open);
+    assert!(matches!(stage(app), Stage::Form(_)));
+    for _ in 0..4 {
+        bulk(app, BulkAction::Right);
+    }
+    let out = bulk(app, BulkAction::Enter);
+    if let Some(Stage::Preview { plan, .. }) = &mut app.bulk.stage {
+        plan.run_id = RUN_ID.to_string();
+    }
+    out
+}
+
+fn summary(app: &App) -> String {
+    match stage(app) {
+        Stage::Preview { summary, .. } => summary.clone(),
+        other => panic!("not a preview: {other:?}"),
+    }
+}
+
+fn started(commands: &[Command]) -> (RequestId, Plan) {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::Start { id, plan }) => Some((*id, (**plan).clone())),
+            _ => None,
+        })
+        .expect("a run was started")
+}
+
+fn report(plan: &Plan, failed: &[(u64, &str)]) -> RunReport {
+    RunReport {
+        plan: plan.clone(),
+        outcomes: plan
+            .tickets
+            .iter()
+            .map(|t| match failed.iter().find(|(id, _)| *id == t.id) {
+                Some((_, reason)) => TicketOutcome {
+                    id: t.id,
+                    success: false,
+                    error: reason.to_string(),
+                },
+                None => TicketOutcome {
+                    id: t.id,
+                    success: true,
+                    error: String::new(),
+                },
+            })
+            .collect(),
+        not_sent: vec![],
+        cancelled: false,
+    }
+}
+
+fn progress(done: usize, failed: usize, left: usize) -> RunProgress {
+    RunProgress {
+        run_id: RUN_ID.into(),
+        done,
+        failed,
+        left,
+        calls_sent: 2,
+        calls_done: 1,
+        calls_total: 3,
+        eta: Some(Duration::from_secs(75)),
+    }
+}
+
+fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, app))
+        .unwrap();
+    terminal
+}
+
+fn text(app: &App) -> String {
+    format!("{}", screen(app).backend())
+}
+
+#[test]
+fn the_preview_groups_transitions_and_counts_the_skipped() {
+    let mut app = loaded(Lang::En, 120, 40);
+    // Ticket 4 is already solved: it is skipped, not sent.
+    app.tickets.get_mut(&4).unwrap().status = Some(TicketStatus::Solved);
+    let out = to_preview(&mut app, 6);
+    assert!(out.is_empty(), "full tickets need no fetch: {out:?}");
+    let text = summary(&app);
+    assert!(text.starts_with("5 tickets: "), "{text}");
+    assert!(text.contains("open → solved 1"), "{text}");
+    assert!(text.contains("pending → solved 2"), "{text}");
+    assert!(text.contains("new → solved 2"), "{text}");
+    assert!(text.contains("1 already solved, skipped"), "{text}");
+    let Stage::Preview {
+        plan, needs_typing, ..
+    } = stage(&app)
+    else {
+        unreachable!()
+    };
+    assert!(!needs_typing, "5 is under the default threshold of 50");
+    assert_eq!(plan.tickets.len(), 5);
+    assert_eq!(plan.excluded.len(), 1);
+
+    let zh = {
+        let mut app = loaded(Lang::Zh, 120, 40);
+        to_preview(&mut app, 3);
+        summary(&app)
+    };
+    assert!(zh.starts_with("3 张工单："), "{zh}");
+    assert!(zh.contains("→ 已解决 1"), "{zh}");
+}
+
+#[test]
+fn the_form_picks_names_and_checks_values() {
+    let mut app = loaded(Lang::Zh, 120, 40);
+    mark_first(&mut app, 2);
+    bulk(&mut app, BulkAction::Open);
+    // Assignee is the fourth row: nobody, then the agents by name.
+    for _ in 0..3 {
+        bulk(&mut app, BulkAction::Down);
+    }
+    bulk(&mut app, BulkAction::Right);
+    bulk(&mut app, BulkAction::Right);
+    let screen = text(&app);
+    assert!(screen.contains("Alice"), "{screen}");
+    // CC by name: an unknown name is refused before anything is planned.
+    bulk(&mut app, BulkAction::Down);
+    bulk(&mut app, BulkAction::Down);
+    bulk(&mut app, BulkAction::Edit);
+    for c in "李雷, 无名氏".chars() {
+        bulk(&mut app, BulkAction::Char(c));
+    }
+    bulk(&mut app, BulkAction::Enter);
+    bulk(&mut app, BulkAction::Enter);
+    let Stage::Form(form) = stage(&app) else {
+        panic!("still the form");
+    };
+    assert!(
+        form.error.as_deref().unwrap().contains("无名氏"),
+        "{form:?}"
+    );
+    // Tags: remove mode, then the preview shows the per-ticket lists.
+    bulk(&mut app, BulkAction::ClearRow);
+    bulk(&mut app, BulkAction::Down);
+    bulk(&mut app, BulkAction::Right);
+    bulk(&mut app, BulkAction::Edit);
+    for c in "vip客户".chars() {
+        bulk(&mut app, BulkAction::Char(c));
+    }
+    bulk(&mut app, BulkAction::Enter);
+    // The custom dropdown: its options by label.
+    bulk(&mut app, BulkAction::Down);
+    bulk(&mut app, BulkAction::Right);
+    let screen = text(&app);
+    assert!(screen.contains("笔记本"), "{screen}");
+    bulk(&mut app, BulkAction::Enter);
+    let Stage::Preview { plan, .. } = stage(&app) else {
+        panic!("a preview: {:?}", stage(&app));
+    };
+    assert_eq!(plan.tags_remove, vec!["vip客户".to_string()]);
+    assert_eq!(plan.change.assignee_id, Some(12));
+    assert!(plan.change.custom_fields.contains_key("field_1"));
+    // Ticket 2 had the tag; ticket 1 had none, but the assignee still changes.
+    let two = plan.ticket(2).unwrap();
+    assert_eq!(
+        two.target.as_ref().unwrap().tags,
+        Some(vec!["普通客户".to_string()])
+    );
+}
+
+#[test]
+fn nothing_picked_is_refused() {
+    let mut app = loaded(Lang::En, 120, 40);
+    mark_first(&mut app, 2);
+    bulk(&mut app, BulkAction::Open);
+    let out = bulk(&mut app, BulkAction::Enter);
+    assert!(out.is_empty());
+    let Stage::Form(form) = stage(&app) else {
+        panic!()
+    };
+    assert_eq!(form.error.as_deref(), Some("Nothing picked to change"));
+}
+
+#[test]
+fn above_the_threshold_the_count_must_be_typed() {
+    let mut app = loaded(Lang::En, 120, 40);
+    app.settings.bulk_confirm_threshold = 3;
+    to_preview(&mut app, 6);
+    assert!(matches!(
+        stage(&app),
+        Stage::Preview {
+            needs_typing: true,
+            ..
+        }
+    ));
+    // Enter alone, or the wrong count, sends nothing.
+    assert!(bulk(&mut app, BulkAction::Enter).is_empty());
+    bulk(&mut app, BulkAction::Char('5'));
+    assert!(bulk(&mut app, BulkAction::Enter).is_empty());
+    let screen = text(&app);
+    assert!(screen.contains("type 6 to confirm"), "{screen}");
+    // Keys type into the count, not into the pane's shortcuts.
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(
+        action_for_key(&app, &q),
+        Some(Action::Bulk(BulkAction::Char('q')))
+    );
+    bulk(&mut app, BulkAction::Backspace);
+    bulk(&mut app, BulkAction::Char('6'));
+    let out = bulk(&mut app, BulkAction::Enter);
+    let (_, plan) = started(&out);
+    assert_eq!(plan.tickets.len(), 6);
+    assert!(matches!(stage(&app), Stage::Running(_)));
+}
+
+#[test]
+fn under_the_threshold_enter_starts_at_once() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 3);
+    let out = bulk(&mut app, BulkAction::Enter);
+    let (_, plan) = started(&out);
+    assert_eq!(plan.run_id, RUN_ID);
+    let ids: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    assert_eq!(ids, vec![1, 2, 3]);
+}
+
+#[test]
+fn the_gauge_runs_in_the_background_and_cancel_is_sent_once() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 6);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    worker(
+        &mut app,
+        BulkEvent::Run {
+            id: run,
+            event: RunEvent::Progress(progress(3, 1, 2)),
+        },
+    );
+    let screen = text(&app);
+    assert!(
+        screen.contains("done 3  failed 1  left 2  time left 1:15"),
+        "{screen}"
+    );
+    // Hidden: the list has the keyboard again and the status bar counts.
+    bulk(&mut app, BulkAction::Hide);
+    assert!(!app.bulk.visible());
+    let j = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    assert_eq!(action_for_key(&app, &j), Some(Action::MoveDown));
+    assert!(text(&app).contains("bulk 3/6, 1 failed"));
+    bulk(&mut app, BulkAction::Open);
+    assert!(app.bulk.visible());
+    // Esc cancels (once); calls in flight finish, then the report comes.
+    let out = bulk(&mut app, BulkAction::Esc);
+    assert_eq!(out, vec![Command::Bulk(BulkCommand::Cancel { id: run })]);
+    assert!(bulk(&mut app, BulkAction::Cancel).is_empty());
+    assert!(text(&app).contains("cancelling"));
+    let mut cancelled = report(&plan, &[]);
+    cancelled.outcomes.truncate(4);
+    cancelled.not_sent = vec![5, 6];
+    cancelled.cancelled = true;
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(cancelled)),
+        },
+    );
+    assert!(matches!(stage(&app), Stage::Result(_)));
+    assert!(text(&app).contains("cancelled: 2 not sent"));
+}
+
+#[test]
+fn results_list_failures_with_reasons_and_retry_sends_only_those() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 6);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    let failed = [(2, "工单已被锁定"), (5, "invalid status for this template")];
+    let out = worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &failed))),
+        },
+    );
+    // The rows are reloaded to show the new values; meanwhile the store has them.
+    assert!(out.iter().any(is_list), "{out:?}");
+    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Solved));
+    assert_ne!(app.tickets[&2].status, Some(TicketStatus::Solved));
+    let screen = text(&app);
+    assert!(screen.contains("2 failed:"), "{screen}");
+    assert!(screen.contains("#2  工单已被锁定"), "{screen}");
+    assert!(
+        screen.contains("#5  invalid status for this template"),
+        "{screen}"
+    );
+    assert!(screen.contains("4 succeeded:"), "{screen}");
+
+    let out = bulk(&mut app, BulkAction::Retry);
+    let (retry, again) = started(&out);
+    assert_eq!(
+        again.tickets.iter().map(|t| t.id).collect::<Vec<_>>(),
+        vec![2, 5]
+    );
+    assert_eq!(again.kind, RunKind::Retry { of: RUN_ID.into() });
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: retry,
+            result: Ok(Box::new(report(&again, &[]))),
+        },
+    );
+    // Nothing failed now: r says so and sends nothing.
+    assert!(bulk(&mut app, BulkAction::Retry).is_empty());
+}
+
+#[test]
+fn undo_reports_tickets_changed_since() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 6);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[]))),
+        },
+    );
+    let out = bulk(&mut app, BulkAction::Undo);
+    let (undo, run_id) = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::Undo { id, run_id }) => Some((*id, run_id.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(run_id, RUN_ID);
+    let mut undo_plan = plan.clone();
+    undo_plan.kind = RunKind::Undo { of: RUN_ID.into() };
+    undo_plan.run_id = "20261129-041000-00bb".into();
+    let moved: Vec<_> = undo_plan.tickets.drain(4..).collect();
+    undo_plan.excluded = moved
+        .into_iter()
+        .map(|t| ExcludedTicket {
+            id: t.id,
+            reason: ExcludeReason::ChangedSince,
+            previous: t.previous,
+        })
+        .collect();
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: undo,
+            result: Ok(Box::new(report(&undo_plan, &[]))),
+        },
+    );
+    let screen = text(&app);
+    assert!(screen.contains("2 could not be put back:"), "{screen}");
+    assert!(
+        screen.contains("#5  changed again since the run"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("#6  changed again since the run"),
+        "{screen}"
+    );
+    // An undo is not undone from here.
+    assert!(bulk(&mut app, BulkAction::Undo).is_empty());
+}
+
+#[test]
+fn partial_tickets_are_read_first_and_unknown_previous_values_are_warned() {
+    // An agent: the tickets come from a search (no status, no assignee).
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    let out = bulk(&mut app, BulkAction::Enter);
+    let (id, ids) = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, ids }) => Some((*id, ids.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(ids, vec![1, 2, 3, 4]);
+    assert!(matches!(stage(&app), Stage::Preparing { .. }));
+    // The engine could read only updateDT (no show for agents).
+    let bare: Vec<Ticket> = ids
+        .iter()
+        .map(|id| Ticket {
+            id: *id,
+            updated: search_hit(*id).updated,
+            ..Ticket::default()
+        })
+        .collect();
+    worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Ok(bare),
+        },
+    );
+    let text = summary(&app);
+    assert!(text.starts_with("4 tickets"), "{text}");
+    assert!(
+        text.contains("4 with unknown previous values cannot be undone"),
+        "{text}"
+    );
+}
+
+fn interrupted(run_id: &str) -> HistoryRow {
+    HistoryRow {
+        run_id: run_id.into(),
+        state: RunState::Interrupted,
+        resumable: true,
+        summary: "interrupted: 120 done, 0 failed, 180 left; 300 tickets: open → solved 300".into(),
+    }
+}
+
+#[test]
+fn an_interrupted_run_is_offered_for_resume_at_start() {
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    history_answer(
+        &mut app,
+        history_request(&commands),
+        vec![
+            interrupted("20261129-030000-0001"),
+            HistoryRow {
+                run_id: "20261128-030000-0002".into(),
+                state: RunState::Complete,
+                resumable: false,
+                summary: "complete".into(),
+            },
+        ],
+    );
+    let Stage::ResumeOffer { runs } = stage(&app) else {
+        panic!("{:?}", app.bulk.stage);
+    };
+    assert_eq!(runs.len(), 1, "complete runs are not offered");
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("stopped mid-way")
+    );
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    assert_eq!(
+        action_for_key(&app, &enter),
+        Some(Action::Bulk(BulkAction::Enter))
+    );
+    let out = bulk(&mut app, BulkAction::Enter);
+    assert!(out.iter().any(|c| matches!(c,
+        Command::Bulk(BulkCommand::Resume { run_id, .. }) if run_id == "20261129-030000-0001")));
+    assert!(matches!(stage(&app), Stage::Running(_)));
+
+    // Esc: later, nothing sent.
+    let mut app2 = gongdan::app::App::new(app.settings.clone(), now());
+    let commands = start(&mut app2);
+    history_answer(
+        &mut app2,
+        history_request(&commands),
+        vec![interrupted("20261129-030000-0001")],
+    );
+    assert!(bulk(&mut app2, BulkAction::Esc).is_empty());
+    assert!(app2.bulk.stage.is_none());
+}
+
+#[test]
+fn the_history_undoes_the_selected_run() {
+    let mut app = loaded(Lang::En, 120, 40);
+    let out = update(&mut app, Action::Bulk(BulkAction::OpenHistory));
+    let id = history_request(&out);
+    history_answer(
+        &mut app,
+        id,
+        vec![
+            interrupted("20261129-030000-0001"),
+            HistoryRow {
+                run_id: "20261128-030000-0002".into(),
+                state: RunState::Complete,
+                resumable: false,
+                summary: "complete: 3 done".into(),
+            },
+        ],
+    );
+    bulk(&mut app, BulkAction::Down);
+    // Nothing to resume in a complete run.
+    assert!(bulk(&mut app, BulkAction::Resume).is_empty());
+    let out = bulk(&mut app, BulkAction::Undo);
+    assert!(out.iter().any(|c| matches!(c,
+        Command::Bulk(BulkCommand::Undo { run_id, .. }) if run_id == "20261128-030000-0002")));
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshots.
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn each(name: &str, build: impl Fn(&mut App)) {
+    for lang in [Lang::Zh, Lang::En] {
+        for (w, h) in SIZES {
+            let mut app = loaded(lang, w, h);
+            build(&mut app);
+            let tag = if lang == Lang::Zh { "zh" } else { "en" };
+            insta::assert_snapshot!(format!("{name}_{tag}_{w}x{h}"), screen(&app).backend());
+        }
+    }
+}
+
+#[test]
+fn snapshot_form() {
+    each("bulk_form", |app| {
+        mark_first(app, 6);
+        bulk(app, BulkAction::Open);
+        for _ in 0..4 {
+            bulk(app, BulkAction::Right);
+        }
+        bulk(app, BulkAction::Down);
+        bulk(app, BulkAction::Right);
+        bulk(app, BulkAction::Right);
+    });
+}
+
+#[test]
+fn snapshot_preview() {
+    each("bulk_preview", |app| {
+        app.settings.bulk_confirm_threshold = 3;
+        app.tickets.get_mut(&4).unwrap().status = Some(TicketStatus::Solved);
+        to_preview(app, 6);
+        bulk(app, BulkAction::Char('5'));
+    });
+}
+
+#[test]
+fn snapshot_gauge() {
+    each("bulk_gauge", |app| {
+        to_preview(app, 6);
+        let (run, _) = started(&bulk(app, BulkAction::Enter));
+        worker(
+            app,
+            BulkEvent::Run {
+                id: run,
+                event: RunEvent::Progress(progress(3, 1, 2)),
+            },
+        );
+    });
+}
+
+#[test]
+fn snapshot_results() {
+    each("bulk_results", |app| {
+        to_preview(app, 6);
+        let (run, plan) = started(&bulk(app, BulkAction::Enter));
+        worker(
+            app,
+            BulkEvent::RunDone {
+                id: run,
+                result: Ok(Box::new(report(
+                    &plan,
+                    &[(2, "工单已被锁定"), (5, "状态值无效")],
+                ))),
+            },
+        );
+    });
+}
+
+#[test]
+fn snapshot_history() {
+    each("bulk_history", |app| {
+        let out = update(app, Action::Bulk(BulkAction::OpenHistory));
+        history_answer(
+            app,
+            history_request(&out),
+            vec![
+                interrupted("20261129-030000-0001"),
+                HistoryRow {
+                    run_id: "20261128-030000-0002".into(),
+                    state: RunState::Complete,
+                    resumable: false,
+                    summary: "已完成：成功 3，失败 0，剩余 0；3 张工单：已开启 → 已解决 3".into(),
+                },
+            ],
+        );
+    });
+}

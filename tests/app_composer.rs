@@ -1,0 +1,738 @@
+//! The reply composer and the new-ticket form at the `update` level, with the worker's
+//! commands run against the sandbox (loopback) where the server's answer matters: sending,
+//! Alt-S with a status, attachments, drafts (debounced, atomic, surviving a fresh App),
+//! failures that keep the text, and creating a ticket.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+use common::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy, TicketStatus};
+use gongdan::app::composer::{ComposeCommand, ComposeEvent, ComposerMode, ReplyTarget};
+use gongdan::app::drafts::{DraftKey, Drafts};
+use gongdan::app::keymap::action_for_key;
+use gongdan::app::state::Pane;
+use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::sandbox::{self, Sandbox, SandboxOptions};
+use gongdan::ui::i18n::Lang;
+
+// ----- helpers -----
+
+fn client(sandbox: &Sandbox) -> Client {
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: "admin@example.com".into(),
+            password: "admin-pass".into(),
+        },
+    );
+    config.timeout = Duration::from_secs(10);
+    config.retry = RetryPolicy {
+        max_attempts: 1,
+        first_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_total: Duration::from_secs(5),
+    };
+    Client::new(config).unwrap()
+}
+
+async fn small_sandbox() -> Sandbox {
+    sandbox::start(SandboxOptions {
+        tickets: 12,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// An app whose All tab lists the given ticket ids, with drafts kept in `drafts_dir`.
+fn app_listing(ids: &[u64], drafts_dir: Option<&std::path::Path>) -> App {
+    let mut app = app(Lang::Zh, 100, 30);
+    if let Some(dir) = drafts_dir {
+        app.compose.drafts = Drafts::load(dir.to_path_buf());
+    }
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    let list = find(&commands, is_list);
+    answer_page(
+        &mut app,
+        list,
+        page(
+            ids.iter().copied().map(ticket).collect(),
+            ids.len() as u64,
+            false,
+        ),
+    );
+    app
+}
+
+fn press_with(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Command> {
+    let event = KeyEvent::new(code, mods);
+    match action_for_key(app, &event) {
+        Some(action) => update(app, action),
+        None => Vec::new(),
+    }
+}
+
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    press_with(app, code, KeyModifiers::NONE)
+}
+
+fn ctrl(app: &mut App, c: char) -> Vec<Command> {
+    press_with(app, KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn type_text(app: &mut App, text: &str) -> Vec<Command> {
+    let mut out = Vec::new();
+    for c in text.chars() {
+        out.extend(press(app, KeyCode::Char(c)));
+    }
+    out
+}
+
+fn tick(app: &mut App, at: NaiveDateTime) -> Vec<Command> {
+    update(app, Action::Tick { now: at })
+}
+
+fn composer_text(app: &App) -> String {
+    app.compose.composer.as_ref().unwrap().text()
+}
+
+fn compose_commands(commands: &[Command]) -> Vec<ComposeCommand> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Compose(c) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Runs the composer's commands through the real worker and feeds the answers back.
+async fn run(app: &mut App, client: &Client, commands: Vec<Command>) -> Vec<Command> {
+    let mut later = Vec::new();
+    for command in commands {
+        if !matches!(command, Command::Compose(_)) {
+            continue;
+        }
+        if let Some(event) = gongdan::worker::execute(client, command).await {
+            later.extend(update(app, Action::Worker(event)));
+        }
+    }
+    later
+}
+
+fn reply_texts(sandbox: &Sandbox, id: u64) -> Vec<String> {
+    sandbox
+        .replies(id)
+        .iter()
+        .filter_map(|r| r["replyMsg"].as_str().map(str::to_string))
+        .collect()
+}
+
+fn stored_status(sandbox: &Sandbox, id: u64) -> Option<TicketStatus> {
+    let stored = sandbox.ticket(id)?;
+    match &stored["ticketStatus"] {
+        serde_json::Value::Number(n) => n.as_i64().map(TicketStatus::from_code),
+        serde_json::Value::String(s) => TicketStatus::parse(s),
+        _ => None,
+    }
+}
+
+// ----- opening and keys -----
+
+#[test]
+fn r_opens_the_composer_under_the_tickets_detail() {
+    let mut app = app_listing(&[7, 8], None);
+    let commands = press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.pane(), Pane::Composer);
+    assert_eq!(app.detail.as_ref().unwrap().ticket_id, 7);
+    assert!(
+        commands
+            .iter()
+            .any(|c| matches!(c, Command::Show { ticket: 7, .. }))
+    );
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.target, ReplyTarget::One(7));
+    // Keys that mean something in the list are text here.
+    type_text(&mut app, "jk q?");
+    assert_eq!(composer_text(&app), "jk q?");
+    assert_eq!(app.pane(), Pane::Composer);
+}
+
+#[test]
+fn enter_makes_a_new_line_and_the_caret_counts_chars() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "您好");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "ok中文");
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.editor.lines(), ["您好", "ok中文"]);
+    assert_eq!(composer.cursor(), (1, 4));
+}
+
+#[test]
+fn an_empty_reply_is_not_sent_and_says_why() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "   ");
+    let commands = ctrl(&mut app, 's');
+    assert!(compose_commands(&commands).is_empty());
+    let error = app
+        .compose
+        .composer
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
+    assert!(error.contains("空"), "{error}");
+}
+
+// ----- drafts -----
+
+#[test]
+fn drafts_are_written_a_second_after_the_last_key_and_survive_a_fresh_app() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts_dir = dir.path().join("drafts");
+    let mut app = app_listing(&[7], Some(&drafts_dir));
+    press(&mut app, KeyCode::Char('r'));
+    let t0 = now();
+    tick(&mut app, t0);
+    type_text(&mut app, "草稿：打印机 jammed");
+    // Half a second later: not yet.
+    let early = tick(&mut app, t0 + chrono::Duration::milliseconds(500));
+    assert!(compose_commands(&early).is_empty(), "{early:?}");
+    type_text(&mut app, "！");
+    // Half a second after the last key (typed at t0 + 0.5 s) is still too early.
+    let still_early = tick(&mut app, t0 + chrono::Duration::milliseconds(1000));
+    assert!(compose_commands(&still_early).is_empty());
+    let due = tick(&mut app, t0 + chrono::Duration::milliseconds(1600));
+    let saves = compose_commands(&due);
+    assert_eq!(saves.len(), 1, "{saves:?}");
+    let ComposeCommand::SaveDraft { path, text } = &saves[0] else {
+        panic!("{saves:?}");
+    };
+    assert_eq!(path, &drafts_dir.join("7.txt"));
+    assert_eq!(text, "草稿：打印机 jammed！");
+    // Written once: later ticks without keys write nothing.
+    assert!(compose_commands(&tick(&mut app, t0 + chrono::Duration::seconds(5))).is_empty());
+
+    // The worker writes it atomically (no temporary file left behind).
+    gongdan::app::drafts::save(path, text).unwrap();
+    let names: Vec<String> = std::fs::read_dir(&drafts_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["7.txt".to_string()]);
+
+    // A fresh console (a restart) finds it when the composer opens on that ticket.
+    let mut fresh = app_listing(&[7], Some(&drafts_dir));
+    press(&mut fresh, KeyCode::Char('r'));
+    assert_eq!(composer_text(&fresh), "草稿：打印机 jammed！");
+    // The caret is at the end, ready to go on typing.
+    assert_eq!(
+        fresh.compose.composer.as_ref().unwrap().cursor(),
+        (0, "草稿：打印机 jammed！".chars().count())
+    );
+}
+
+#[test]
+fn esc_closes_and_keeps_the_draft_per_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts_dir = dir.path().join("drafts");
+    let mut app = app_listing(&[7, 8], Some(&drafts_dir));
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "给七号的回复");
+    let commands = press(&mut app, KeyCode::Esc);
+    assert!(app.compose.composer.is_none());
+    assert_eq!(app.pane(), Pane::Detail);
+    let saves = compose_commands(&commands);
+    assert!(
+        matches!(&saves[..], [ComposeCommand::SaveDraft { text, .. }] if text == "给七号的回复"),
+        "{saves:?}"
+    );
+    // Another ticket has its own (empty) draft.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.detail.as_ref().unwrap().ticket_id, 8);
+    assert_eq!(composer_text(&app), "");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Char('k'));
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(composer_text(&app), "给七号的回复");
+    assert_eq!(
+        app.compose.drafts.get(&DraftKey::Reply(7)),
+        Some("给七号的回复")
+    );
+}
+
+// ----- sending, against the sandbox -----
+
+#[tokio::test]
+async fn ctrl_s_sends_the_reply_and_the_detail_lists_it() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox.ticket_ids()[0];
+    let mut app = app_listing(&[id], None);
+    press(&mut app, KeyCode::Char('r'));
+    let reply = "您好，密码已重置，请用新密码登录。Thanks!";
+    type_text(&mut app, reply);
+    let commands = ctrl(&mut app, 's');
+    let sends = compose_commands(&commands);
+    assert!(
+        matches!(&sends[..], [ComposeCommand::Send { ticket, change, .. }]
+            if *ticket == id && change.status.is_none()
+            && change.reply.as_ref().unwrap().message == reply),
+        "{sends:?}"
+    );
+    run(&mut app, &client, commands).await;
+    assert!(app.compose.composer.is_none(), "closed after sending");
+    assert!(reply_texts(&sandbox, id).contains(&reply.to_string()));
+    // Shown in the detail as sent this session.
+    let sent = &app.compose.sent[&id];
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].text, reply);
+    let lines = gongdan::ui::detail::lines(&app, 80);
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    assert!(
+        text.iter().any(|l| l.contains("本次会话发出的回复")),
+        "{text:?}"
+    );
+    assert!(text.iter().any(|l| l.contains("密码已重置")), "{text:?}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_failed_send_keeps_the_text_and_says_why() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    // A ticket the server does not have: the update answers 404.
+    let missing = sandbox.ticket_ids().last().unwrap() + 1000;
+    let mut app = app_listing(&[missing], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "这条回复发不出去");
+    let commands = ctrl(&mut app, 's');
+    run(&mut app, &client, commands).await;
+    let composer = app.compose.composer.as_ref().expect("still open");
+    assert_eq!(composer.text(), "这条回复发不出去");
+    assert!(composer.sending.is_none());
+    let error = composer.error.clone().unwrap();
+    assert!(error.contains("找不到"), "{error}");
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.is_error);
+    assert!(notice.text.contains("文字已保留"), "{}", notice.text);
+    assert!(!app.compose.sent.contains_key(&missing));
+    // Sending again works once the text can go (here: it still cannot, and still is kept).
+    let again = ctrl(&mut app, 's');
+    assert_eq!(compose_commands(&again).len(), 1);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn alt_s_sends_and_sets_solved_in_the_same_update() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox
+        .ticket_ids()
+        .into_iter()
+        .find(|id| stored_status(&sandbox, *id) != Some(TicketStatus::Solved))
+        .unwrap();
+    let mut app = app_listing(&[id], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "已处理，关闭工单");
+    let none = press_with(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    assert!(compose_commands(&none).is_empty(), "the menu opens first");
+    let solved = TicketStatus::ALL
+        .iter()
+        .position(|s| *s == TicketStatus::Solved)
+        .unwrap();
+    assert_eq!(
+        app.compose.composer.as_ref().unwrap().mode,
+        ComposerMode::StatusMenu { selected: solved }
+    );
+    let updates_before = sandbox.update_count(id);
+    let commands = press(&mut app, KeyCode::Enter);
+    let sends = compose_commands(&commands);
+    assert!(
+        matches!(&sends[..], [ComposeCommand::Send { change, .. }]
+            if change.status == Some(TicketStatus::Solved) && change.reply.is_some()),
+        "{sends:?}"
+    );
+    run(&mut app, &client, commands).await;
+    assert_eq!(sandbox.update_count(id), updates_before + 1, "one call");
+    assert_eq!(stored_status(&sandbox, id), Some(TicketStatus::Solved));
+    assert!(reply_texts(&sandbox, id).contains(&"已处理，关闭工单".to_string()));
+    assert_eq!(app.tickets[&id].status, Some(TicketStatus::Solved));
+    assert_eq!(app.compose.sent[&id][0].status, Some(TicketStatus::Solved));
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_attachment_is_uploaded_and_its_token_goes_with_the_reply() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox.ticket_ids()[1];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("截图.png");
+    std::fs::write(&file, b"\x89PNG fake image").unwrap();
+    let mut app = app_listing(&[id], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "见附件");
+    ctrl(&mut app, 'a');
+    assert!(matches!(
+        app.compose.composer.as_ref().unwrap().mode,
+        ComposerMode::AttachPath { .. }
+    ));
+    type_text(&mut app, &file.display().to_string());
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(matches!(
+        &compose_commands(&commands)[..],
+        [ComposeCommand::Upload { .. }]
+    ));
+    // Sending while the upload is in flight is refused, the text kept.
+    assert!(compose_commands(&ctrl(&mut app, 's')).is_empty());
+    assert_eq!(composer_text(&app), "见附件");
+    run(&mut app, &client, commands).await;
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.attachments.len(), 1);
+    assert_eq!(composer.attachments[0].name, "截图.png");
+    let token = composer.attachments[0].token.clone().expect("uploaded");
+    let commands = ctrl(&mut app, 's');
+    let sends = compose_commands(&commands);
+    assert!(
+        matches!(&sends[..], [ComposeCommand::Send { change, .. }]
+            if change.reply.as_ref().unwrap().attachments == vec![token.clone()]),
+        "{sends:?}"
+    );
+    run(&mut app, &client, commands).await;
+    let replies = sandbox.replies(id);
+    let last = replies.last().unwrap();
+    assert_eq!(last["replyMsg"], "见附件");
+    assert!(last["attachments"].to_string().contains(&token), "{last}");
+    assert_eq!(
+        app.compose.sent[&id][0].attachments,
+        vec!["截图.png".to_string()]
+    );
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_file_that_cannot_be_read_is_said_in_plain_words() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let mut app = app_listing(&[1], None);
+    press(&mut app, KeyCode::Char('r'));
+    ctrl(&mut app, 'a');
+    type_text(&mut app, "/no/such/file.pdf");
+    let commands = press(&mut app, KeyCode::Enter);
+    run(&mut app, &client, commands).await;
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert!(composer.attachments.is_empty());
+    let error = composer.error.clone().unwrap();
+    assert!(
+        error.contains("file.pdf") && error.contains("没有上传"),
+        "{error}"
+    );
+    sandbox.shutdown().await;
+}
+
+#[test]
+fn the_external_editors_text_replaces_the_draft() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "旧文字");
+    ctrl(&mut app, 'e');
+    assert_eq!(app.compose.external_edit.as_deref(), Some("旧文字"));
+    update(
+        &mut app,
+        Action::Compose(gongdan::app::composer::ComposeAction::ExternalEdited(Ok(
+            "新文字\r\n第二行\t缩进\n".into(),
+        ))),
+    );
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.editor.lines(), ["新文字", "第二行    缩进"]);
+    // A failing editor leaves the text alone and says so.
+    update(
+        &mut app,
+        Action::Compose(gongdan::app::composer::ComposeAction::ExternalEdited(Err(
+            "vi: exit status: 1".into(),
+        ))),
+    );
+    assert_eq!(composer_text(&app), "新文字\n第二行    缩进");
+    assert!(app.notice.clone().unwrap().is_error);
+}
+
+#[test]
+fn the_external_editor_runs_on_a_temporary_file() {
+    // `sed -i` stands in for an editor: it changes the file in place and exits 0.
+    let edited = gongdan::ui::composer::edit_with("sed -i s/旧/新/", "旧的回复").unwrap();
+    assert_eq!(edited.trim_end(), "新的回复");
+    let failed = gongdan::ui::composer::edit_with("false", "x");
+    assert!(failed.is_err());
+}
+
+// ----- the new-ticket form -----
+
+fn focus_field(app: &mut App, label: &str) {
+    for _ in 0..40 {
+        let form = app.compose.new_ticket.as_ref().unwrap();
+        if form
+            .fields
+            .get(form.focus)
+            .is_some_and(|f| f.id.label(app) == label)
+        {
+            return;
+        }
+        press(app, KeyCode::Tab);
+    }
+    panic!("no field {label}");
+}
+
+fn focus_description(app: &mut App) {
+    for _ in 0..40 {
+        if app.compose.new_ticket.as_ref().unwrap().on_description() {
+            return;
+        }
+        press(app, KeyCode::Tab);
+    }
+    panic!("no description");
+}
+
+#[test]
+fn the_new_ticket_form_refuses_what_the_server_needs() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    assert_eq!(app.pane(), Pane::NewTicket);
+    assert!(compose_commands(&ctrl(&mut app, 's')).is_empty());
+    let error = app
+        .compose
+        .new_ticket
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
+    assert!(error.contains("标题"), "{error}");
+    type_text(&mut app, "打印机卡纸");
+    focus_description(&mut app);
+    type_text(&mut app, "三楼打印机又卡纸了");
+    ctrl(&mut app, 's');
+    let error = app
+        .compose
+        .new_ticket
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
+    assert!(error.contains("联系人"), "{error}");
+}
+
+#[test]
+fn a_new_ticket_draft_survives_esc_and_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts_dir = dir.path().join("drafts");
+    let mut app = app_listing(&[7], Some(&drafts_dir));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "发票抬头错误");
+    focus_field(&mut app, "或手机号");
+    type_text(&mut app, "13800138000");
+    focus_field(&mut app, "优先级");
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    focus_description(&mut app);
+    type_text(&mut app, "需要重开发票");
+    let commands = press(&mut app, KeyCode::Esc);
+    assert!(app.compose.new_ticket.is_none());
+    let saves = compose_commands(&commands);
+    let [ComposeCommand::SaveDraft { path, text }] = &saves[..] else {
+        panic!("{saves:?}");
+    };
+    gongdan::app::drafts::save(path, text).unwrap();
+    for mut app in [
+        app,
+        app_listing(&[7], Some(&drafts_dir)), // a restart
+    ] {
+        press(&mut app, KeyCode::Char('n'));
+        let form = app.compose.new_ticket.as_ref().unwrap();
+        assert_eq!(form.fields[0].text, "发票抬头错误");
+        let mobile = form
+            .fields
+            .iter()
+            .find(|f| f.id == gongdan::app::new_ticket::FieldId::Mobile)
+            .unwrap();
+        assert_eq!(mobile.text, "13800138000");
+        let priority = form
+            .fields
+            .iter()
+            .find(|f| f.id == gongdan::app::new_ticket::FieldId::Priority)
+            .unwrap();
+        assert_eq!(priority.choice.as_deref(), Some("2"));
+        assert_eq!(form.description_text(), "需要重开发票");
+    }
+}
+
+#[tokio::test]
+async fn ctrl_s_creates_the_ticket_on_the_sandbox_and_opens_it() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let before = sandbox.ticket_ids();
+    let mut app = app_listing(&[before[0]], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "无法登录 VPN");
+    focus_field(&mut app, "或手机号");
+    type_text(&mut app, "13900001111");
+    focus_field(&mut app, "姓名");
+    type_text(&mut app, "王小明");
+    focus_field(&mut app, "优先级");
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    press(&mut app, KeyCode::Right);
+    focus_field(&mut app, "标签（逗号分隔）");
+    type_text(&mut app, "vip客户，远程");
+    focus_description(&mut app);
+    type_text(&mut app, "从昨天开始 VPN 每十分钟断一次。");
+    let commands = ctrl(&mut app, 's');
+    assert!(matches!(
+        &compose_commands(&commands)[..],
+        [ComposeCommand::Create { .. }]
+    ));
+    let after = run(&mut app, &client, commands).await;
+    assert!(app.compose.new_ticket.is_none(), "closed after creating");
+    let new_id = sandbox
+        .ticket_ids()
+        .into_iter()
+        .find(|id| !before.contains(id))
+        .expect("a new ticket on the sandbox");
+    let stored = sandbox.ticket(new_id).unwrap();
+    assert_eq!(stored["subject"], "无法登录 VPN", "{stored}");
+    assert_eq!(stored["priorityLevel"].to_string().trim_matches('"'), "3");
+    let tags = stored["tagList"].to_string();
+    assert!(tags.contains("vip客户") && tags.contains("远程"), "{tags}");
+    // The new ticket's detail is open and asked for.
+    assert_eq!(app.detail.as_ref().unwrap().ticket_id, new_id);
+    assert!(
+        after
+            .iter()
+            .any(|c| matches!(c, Command::Show { ticket, .. } if *ticket == new_id))
+    );
+    sandbox.shutdown().await;
+}
+
+#[test]
+fn a_failed_create_keeps_the_form() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Err(gongdan::api::ApiError::Forbidden(None)),
+        })),
+    );
+    let form = app.compose.new_ticket.as_ref().expect("kept");
+    assert_eq!(form.fields[0].text, "主题");
+    assert!(form.error.clone().unwrap().contains("403"));
+}
+
+// ----- one reply to many -----
+
+#[tokio::test]
+async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
+    use gongdan::app::bulk_edit::{BulkCommand, BulkEvent, Stage};
+    use gongdan::bulk::{Engine, Journal, RunOptions};
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let ids: Vec<u64> = sandbox.ticket_ids().into_iter().take(3).collect();
+    let state = tempfile::tempdir().unwrap();
+    let mut app = app_listing(&ids, Some(&state.path().join("drafts")));
+    // Space marks and moves down.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Char(' '));
+    }
+    assert_eq!(app.marks.ids.len(), 3);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        app.compose.composer.as_ref().unwrap().target,
+        ReplyTarget::Many(ids.clone())
+    );
+    let reply = "系统维护已完成，请重试。";
+    type_text(&mut app, reply);
+    let commands = ctrl(&mut app, 's');
+    // The draft is kept until the run is done; nothing is sent before the preview.
+    assert!(
+        commands
+            .iter()
+            .all(|c| !matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    );
+    assert!(app.compose.composer.is_none());
+    assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), Some(reply));
+    let Some(Stage::Preview { plan, summary, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage);
+    };
+    assert_eq!(plan.tickets.len(), 3);
+    assert_eq!(plan.reply.as_ref().unwrap().message, reply);
+    assert!(summary.contains("3"), "{summary}");
+    // Enter in the preview starts the run (the bulk pane's keys).
+    let commands = press(&mut app, KeyCode::Enter);
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    // The bulk worker's part: the engine, journaled, against the sandbox.
+    let engine = Engine::new(
+        client.clone(),
+        Journal::new(state.path()),
+        RunOptions::default(),
+        app.settings.bulk_target.clone(),
+    );
+    let (events, mut receiver) = tokio::sync::mpsc::channel(64);
+    let drain = tokio::spawn(async move { while receiver.recv().await.is_some() {} });
+    let report = engine
+        .start(plan, &events, &tokio_util::sync::CancellationToken::new())
+        .await
+        .unwrap();
+    drop(events);
+    drain.await.unwrap();
+    assert!(report.all_done());
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
+            id: *id,
+            result: Ok(Box::new(report)),
+        })),
+    );
+    for id in &ids {
+        assert!(
+            reply_texts(&sandbox, *id).contains(&reply.to_string()),
+            "#{id}"
+        );
+        assert_eq!(app.compose.sent[id][0].text, reply);
+    }
+    assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), None);
+    assert!(matches!(app.bulk.stage, Some(Stage::Result(_))));
+    sandbox.shutdown().await;
+}

@@ -1,0 +1,120 @@
+//! Untrusted text end to end: the built console on a pseudo-terminal against a sandbox
+//! whose tickets and contacts carry OSC 52 clipboard writes, OSC 0 title changes, CSI
+//! clears, 8-bit CSI, bidi overrides and zero-width characters. The raw bytes the console
+//! writes must hold none of them, and the screen must show the rest of the text.
+
+#![allow(clippy::unwrap_used)]
+
+mod faults_common;
+
+use faults_common::*;
+use gongdan::sandbox::{SandboxOptions, start};
+
+/// The base64 payload the sandbox puts in its OSC 52 (`rm -rf ~`).
+const CLIPBOARD_PAYLOAD: &[u8] = b"cm0gLXJmIH4K";
+/// The window title the sandbox tries to set.
+const TITLE: &str = "已被接管";
+/// Invisible or reordering code points the sandbox seeds, and the 8-bit CSI.
+const FORBIDDEN_CHARS: [char; 8] = [
+    '\u{9b}', '\u{9d}', '\u{202e}', '\u{202c}', '\u{200b}', '\u{200d}', '\u{feff}', '\u{7}',
+];
+
+fn check_screen(session: &Session) {
+    let text = session.screen_text();
+    assert!(!text.contains(TITLE), "the injected title shows:\n{text}");
+    assert!(!text.contains("31m"), "the 8-bit CSI's tail shows:\n{text}");
+}
+
+#[test]
+fn hostile_ticket_text_reaches_the_terminal_inert() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(start(SandboxOptions {
+            tickets: 120,
+            hostile_text: true,
+            ..SandboxOptions::default()
+        }))
+        .unwrap();
+    let home = Home::new();
+    let base_url = sandbox.base_url();
+    let mut session = Session::spawn(console(
+        &["--base-url", &base_url, "--account", "admin@example.com"],
+        &home,
+        &[("GONGDAN_PASSWORD", "admin-pass")],
+    ));
+    session.wait_first_list();
+    check_screen(&session);
+    // The All tab: every ticket, one in five hostile, with contact names (one in ten
+    // hostile) looked up for the rows.
+    session.send("4");
+    session.wait_for("the All tab", |s| {
+        s.contents().lines().any(|l| l.starts_with('>')) && s.contents().contains("txt.exe")
+    });
+    check_screen(&session);
+    // Move to a hostile ticket and open it: subject, description and custom fields.
+    for _ in 0..10 {
+        let row = selected_row(session.parser.screen()).unwrap();
+        if row_id(&row).is_some_and(|id| id % 5 == 0) {
+            break;
+        }
+        session.send("j");
+        session.wait_for("the selection to move", |s| {
+            selected_row(s).is_some_and(|r| r != row)
+        });
+    }
+    let row = selected_row(session.parser.screen()).unwrap();
+    let id = row_id(&row).unwrap();
+    assert_eq!(id % 5, 0, "no hostile ticket in the first rows: {row}");
+    session.send("\r");
+    session.wait_text(&format!("#{id}"));
+    // The description's words survive, in order, with the controls gone between them.
+    session.wait_text("txt.exe用户");
+    check_screen(&session);
+    // Back to the list, and quit.
+    session.send("\x1b");
+    session.wait_for("the detail to close", |s| {
+        s.contents().lines().any(|l| l.starts_with('>'))
+    });
+    session.send("q");
+    let status = session.wait_exit(WAIT);
+    assert!(status.success(), "exit: {status:?}");
+
+    let raw = session.raw.clone();
+    assert_eq!(
+        count(&raw, b"\x1b]"),
+        0,
+        "an OSC (clipboard write, title change) reached the terminal"
+    );
+    assert_eq!(
+        count(&raw, CLIPBOARD_PAYLOAD),
+        0,
+        "the OSC 52 payload was written"
+    );
+    assert_eq!(
+        count(&raw, b"\x07\x1b[2J"),
+        0,
+        "the injected clear was written"
+    );
+    // ratatui clears the screen only on start and resize: one clear at most, no resize here.
+    assert!(
+        count(&raw, b"\x1b[2J") <= 1,
+        "{} screen clears",
+        count(&raw, b"\x1b[2J")
+    );
+    let text = String::from_utf8_lossy(&raw);
+    for c in FORBIDDEN_CHARS {
+        assert!(!text.contains(c), "{c:?} reached the terminal");
+    }
+    // 8-bit C1 controls as raw bytes outside UTF-8 (the lossy decoding shows them as U+FFFD
+    // only if they were not valid UTF-8: none are).
+    assert!(std::str::from_utf8(&raw).is_ok(), "output is not UTF-8");
+    let requests = session.requests.lock().unwrap().clone();
+    assert!(
+        requests.titles.is_empty(),
+        "title set: {:?}",
+        requests.titles
+    );
+    assert!(requests.clipboard.is_empty(), "clipboard written");
+    assert_eq!(requests.bells, 0, "the bell rang");
+    drop(runtime);
+}
