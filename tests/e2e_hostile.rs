@@ -47,8 +47,13 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
     // The All tab: every ticket, one in five hostile, with contact names (one in ten
     // hostile) looked up for the rows.
     session.send("4");
+    // Wait for the All tab's own first page (its status line count), not just any rows:
+    // the previous tab's rows stay on screen until that page lands.
     session.wait_for("the All tab", |s| {
-        s.contents().lines().any(|l| l.starts_with('>')) && s.contents().contains("txt.exe")
+        let text = s.contents();
+        text.lines().any(|l| l.starts_with('>'))
+            && text.contains("txt.exe")
+            && text.lines().last().is_some_and(|l| l.contains("All 100/120"))
     });
     check_screen(&session);
     // Move to a hostile ticket and open it: subject, description and custom fields.
