@@ -53,7 +53,10 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
         let text = s.contents();
         text.lines().any(|l| l.starts_with('>'))
             && text.contains("txt.exe")
-            && text.lines().last().is_some_and(|l| l.contains("All 100/120"))
+            && text
+                .lines()
+                .last()
+                .is_some_and(|l| l.contains("All 100/120"))
     });
     check_screen(&session);
     // Move to a hostile ticket and open it: subject, description and custom fields.
