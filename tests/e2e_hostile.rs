@@ -116,7 +116,7 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
     // 8-bit C1 controls as raw bytes outside UTF-8 (the lossy decoding shows them as U+FFFD
     // only if they were not valid UTF-8: none are).
     assert!(std::str::from_utf8(&raw).is_ok(), "output is not UTF-8");
-    let requests = session.requests.lock().unwrap().clone();
+    let requests = session.requests().lock().unwrap().clone();
     assert!(
         requests.titles.is_empty(),
         "title set: {:?}",
