@@ -1,5 +1,6 @@
 //! A pty harness for end-to-end tests of the built binary (portable-pty + vt100), as in
-//! e2e_console.rs, with the size and environment given by the test.
+//! e2e_console.rs, with the size and environment given by the test. The one harness of the
+//! e2e tests: faults_common builds on it with its own callbacks.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
@@ -11,10 +12,26 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 const WAIT: Duration = Duration::from_secs(20);
 
+/// Callbacks of the emulated terminal that answer the child's queries: the replies owed.
+pub trait Answers: vt100::Callbacks {
+    /// The replies owed to the child since the last call.
+    fn take_owed(&mut self) -> Vec<Vec<u8>>;
+}
+
 /// Answers the cursor position query (ESC[6n) that crossterm may send.
 #[derive(Default)]
 pub struct Replies {
     owed: Arc<Mutex<Vec<Vec<u8>>>>,
+}
+
+/// The reply to the cursor position query (ESC[6n), if `c` and `params` are one.
+pub fn cursor_report(screen: &vt100::Screen, params: &[&[u16]], c: char) -> Option<Vec<u8>> {
+    if c == 'n' && params.first().is_some_and(|p| p.first() == Some(&6)) {
+        let (row, col) = screen.cursor_position();
+        Some(format!("\x1b[{};{}R", row + 1, col + 1).into_bytes())
+    } else {
+        None
+    }
 }
 
 impl vt100::Callbacks for Replies {
@@ -26,35 +43,48 @@ impl vt100::Callbacks for Replies {
         params: &[&[u16]],
         c: char,
     ) {
-        if c == 'n' && params.first().is_some_and(|p| p.first() == Some(&6)) {
-            let (row, col) = screen.cursor_position();
-            if let Ok(mut owed) = self.owed.lock() {
-                owed.push(format!("\x1b[{};{}R", row + 1, col + 1).into_bytes());
-            }
+        if let Some(reply) = cursor_report(screen, params, c)
+            && let Ok(mut owed) = self.owed.lock()
+        {
+            owed.push(reply);
         }
     }
 }
 
-pub struct Session {
-    pub parser: vt100::Parser<Replies>,
-    owed: Arc<Mutex<Vec<Vec<u8>>>>,
+impl Answers for Replies {
+    fn take_owed(&mut self) -> Vec<Vec<u8>> {
+        self.owed
+            .lock()
+            .map(|mut o| o.drain(..).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A child on a pty, with the emulated screen and every byte it wrote.
+pub struct Session<C: Answers = Replies> {
+    pub parser: vt100::Parser<C>,
+    pub raw: Vec<u8>,
     chunks: Receiver<Vec<u8>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    // Dropping the master hangs up the child: keep it to the end.
-    _master: Box<dyn MasterPty + Send>,
-    ended: bool,
+    writer: Option<Box<dyn Write + Send>>,
+    pub child: Box<dyn Child + Send + Sync>,
+    // Dropping the master hangs up the child: keep it to the end (or `hang_up`).
+    master: Option<Box<dyn MasterPty + Send>>,
+    pub ended: bool,
+    /// How long `wait_for` (and `wait_exit`) wait.
+    pub wait: Duration,
+    /// Kill the child, if it is still running, when the session is dropped.
+    pub kill_on_drop: bool,
     // Config and state (logs) directories of the child: never the user's.
-    pub home: tempfile::TempDir,
+    _home: Option<tempfile::TempDir>,
 }
 
 impl Session {
     pub fn spawn(args: &[&str], env: &[(&str, &str)]) -> Session {
-        Session::spawn_sized(args, env, 40, 120)
+        Self::spawn_sized(args, env, 40, 120)
     }
 
     pub fn spawn_sized(args: &[&str], env: &[(&str, &str)], rows: u16, cols: u16) -> Session {
-        Session::spawn_program(env!("CARGO_BIN_EXE_gongdan"), args, env, rows, cols)
+        Self::spawn_program(env!("CARGO_BIN_EXE_gongdan"), args, env, rows, cols)
     }
 
     /// Any program on the pty (tmux, say), with the same environment as the console gets.
@@ -65,14 +95,6 @@ impl Session {
         rows: u16,
         cols: u16,
     ) -> Session {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
         let mut command = CommandBuilder::new(program);
         command.args(args);
         command.cwd(env!("CARGO_MANIFEST_DIR"));
@@ -95,6 +117,29 @@ impl Session {
         for (key, value) in env {
             command.env(key, value);
         }
+        let mut session = Self::spawn_command(command, rows, cols, Replies::default());
+        session._home = Some(home);
+        session
+    }
+
+    /// Waits for the exit; returns whether it was a success, with the terminal restored.
+    pub fn wait_exit(mut self) -> (bool, vt100::Screen) {
+        let status = self.exit_status_within(self.wait, "the console");
+        (status.success(), self.parser.screen().clone())
+    }
+}
+
+impl<C: Answers> Session<C> {
+    /// `command` on a pty of `rows` x `cols`, the emulated terminal calling `callbacks`.
+    pub fn spawn_command(command: CommandBuilder, rows: u16, cols: u16, callbacks: C) -> Self {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -114,39 +159,40 @@ impl Session {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        let replies = Replies::default();
-        let owed = replies.owed.clone();
         Session {
             parser: vt100::Parser::new_with_callbacks(
                 std::num::NonZeroU16::new(rows).unwrap(),
                 std::num::NonZeroU16::new(cols).unwrap(),
                 0,
-                replies,
+                callbacks,
             ),
-            owed,
+            raw: Vec::new(),
             chunks,
-            writer,
+            writer: Some(writer),
             child,
-            _master: pty.master,
+            master: Some(pty.master),
             ended: false,
-            home,
+            wait: WAIT,
+            kill_on_drop: false,
+            _home: None,
         }
     }
 
     pub fn pump(&mut self, wait: Duration) {
         match self.chunks.recv_timeout(wait) {
-            Ok(chunk) => self.parser.process(&chunk),
+            Ok(chunk) => {
+                self.raw.extend_from_slice(&chunk);
+                self.parser.process(&chunk);
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => self.ended = true,
         }
-        let owed: Vec<Vec<u8>> = self
-            .owed
-            .lock()
-            .map(|mut o| o.drain(..).collect())
-            .unwrap_or_default();
-        for reply in owed {
-            let _ = self.writer.write_all(&reply);
-            let _ = self.writer.flush();
+        let owed = self.parser.callbacks_mut().take_owed();
+        if let Some(writer) = &mut self.writer {
+            for reply in owed {
+                let _ = writer.write_all(&reply);
+                let _ = writer.flush();
+            }
         }
     }
 
@@ -156,7 +202,7 @@ impl Session {
 
     /// Waits until the screen satisfies `pred`, or fails with the screen.
     pub fn wait_for(&mut self, what: &str, pred: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + WAIT;
+        let deadline = Instant::now() + self.wait;
         while Instant::now() < deadline {
             self.pump(Duration::from_millis(20));
             if pred(self.parser.screen()) {
@@ -173,14 +219,20 @@ impl Session {
         );
     }
 
+    /// Waits until the screen's text satisfies `pred`, or fails with the screen.
+    pub fn wait_for_text(&mut self, what: &str, pred: impl Fn(&str) -> bool) {
+        self.wait_for(what, move |s| pred(&s.contents()));
+    }
+
     pub fn wait_text(&mut self, text: &str) {
         let text = text.to_string();
         self.wait_for(&format!("{text:?}"), move |s| s.contents().contains(&text));
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let writer = self.writer.as_mut().unwrap();
+        writer.write_all(keys.as_bytes()).unwrap();
+        writer.flush().unwrap();
     }
 
     /// The first list is on screen: alternate screen, a selected row.
@@ -190,9 +242,24 @@ impl Session {
         });
     }
 
-    /// Waits for the exit; returns whether it was a success, with the terminal restored.
-    pub fn wait_exit(mut self) -> (bool, vt100::Screen) {
-        let deadline = Instant::now() + WAIT;
+    /// Reads for a while without waiting for anything in particular.
+    pub fn settle(&mut self, time: Duration) {
+        let deadline = Instant::now() + time;
+        while Instant::now() < deadline && !self.ended {
+            self.pump(Duration::from_millis(20));
+        }
+    }
+
+    /// Closes the master side: the child's terminal hangs up (SIGHUP).
+    pub fn hang_up(&mut self) {
+        self.writer = None;
+        self.master = None;
+    }
+
+    /// Waits for the exit (bounded by `within`; on timeout the child, called `who` in the
+    /// panic, is killed); returns the exit status, after draining the output.
+    pub fn exit_status_within(&mut self, within: Duration, who: &str) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + within;
         let status = loop {
             self.pump(Duration::from_millis(20));
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -200,7 +267,7 @@ impl Session {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("the console did not exit; screen:\n{}", self.screen_text());
+                panic!("{who} did not exit; screen:\n{}", self.screen_text());
             }
         };
         // Drain what is left.
@@ -208,7 +275,17 @@ impl Session {
         while !self.ended && Instant::now() < drain_deadline {
             self.pump(Duration::from_millis(20));
         }
-        (status.success(), self.parser.screen().clone())
+        status
+    }
+}
+
+impl<C: Answers> Drop for Session<C> {
+    fn drop(&mut self) {
+        if self.kill_on_drop
+            && let Ok(None) = self.child.try_wait()
+        {
+            let _ = self.child.kill();
+        }
     }
 }
 
