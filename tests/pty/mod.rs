@@ -37,6 +37,8 @@ impl vt100::Callbacks for Replies {
 
 pub struct Session {
     pub parser: vt100::Parser<Replies>,
+    /// Every byte the child wrote, in order (for checks on the order of output).
+    pub raw: Vec<u8>,
     owed: Arc<Mutex<Vec<Vec<u8>>>>,
     chunks: Receiver<Vec<u8>>,
     writer: Box<dyn Write + Send>,
@@ -128,6 +130,7 @@ impl Session {
             writer,
             child,
             _master: pty.master,
+            raw: Vec::new(),
             ended: false,
             home,
         }
@@ -135,7 +138,10 @@ impl Session {
 
     pub fn pump(&mut self, wait: Duration) {
         match self.chunks.recv_timeout(wait) {
-            Ok(chunk) => self.parser.process(&chunk),
+            Ok(chunk) => {
+                self.parser.process(&chunk);
+                self.raw.extend_from_slice(&chunk);
+            }
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => self.ended = true,
         }
@@ -191,7 +197,13 @@ impl Session {
     }
 
     /// Waits for the exit; returns whether it was a success, with the terminal restored.
-    pub fn wait_exit(mut self) -> (bool, vt100::Screen) {
+    pub fn wait_exit(self) -> (bool, vt100::Screen) {
+        let (success, screen, _) = self.wait_exit_with_output();
+        (success, screen)
+    }
+
+    /// [`Session::wait_exit`], with every byte the child wrote.
+    pub fn wait_exit_with_output(mut self) -> (bool, vt100::Screen, Vec<u8>) {
         let deadline = Instant::now() + WAIT;
         let status = loop {
             self.pump(Duration::from_millis(20));
@@ -208,7 +220,8 @@ impl Session {
         while !self.ended && Instant::now() < drain_deadline {
             self.pump(Duration::from_millis(20));
         }
-        (status.success(), self.parser.screen().clone())
+        let raw = std::mem::take(&mut self.raw);
+        (status.success(), self.parser.screen().clone(), raw)
     }
 }
 
