@@ -728,8 +728,15 @@ fn sandbox_status(sandbox: &gongdan::sandbox::Sandbox, id: u64) -> Option<Ticket
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back() {
+type ToWorker = tokio::sync::mpsc::UnboundedSender<Command>;
+type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
+
+/// A sandbox, an admin app listing its tickets on the All tab with the real worker behind
+/// it (runs journaled in `state_dir`), and the ticket `s` will change (not already 已解决),
+/// selected.
+async fn quick_change_setup(
+    state_dir: Option<std::path::PathBuf>,
+) -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker, Ticket) {
     use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
     use gongdan::sandbox::{self, SandboxOptions};
     let sandbox = sandbox::start(SandboxOptions {
@@ -758,9 +765,8 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
         .await
         .unwrap()
         .tickets;
-    let state = tempfile::tempdir().unwrap();
     let setup = gongdan::worker::BulkSetup {
-        state_dir: Some(state.path().to_path_buf()),
+        state_dir,
         target: gongdan::bulk::Target {
             profile: "sandbox".into(),
             base_url: sandbox.base_url(),
@@ -770,9 +776,8 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
     };
     let mut app = app(Lang::En, 120, 40);
     app.settings.bulk_target = setup.target.clone();
-    let (to_worker, mut from_worker) = gongdan::worker::spawn_with_bulk(client, 2, setup);
+    let (to_worker, from_worker) = gongdan::worker::spawn_with_bulk(client, 2, setup);
 
-    // The All tab lists the sandbox's tickets; pick one not already 已解决.
     let commands = start(&mut app);
     update(&mut app, Action::SelectView(3));
     let count = tickets.len() as u64;
@@ -784,12 +789,21 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
     let chosen = tickets
         .iter()
         .find(|t| t.status.is_some() && t.status != Some(TicketStatus::Solved))
-        .expect("a ticket to change");
-    let before = chosen.status;
+        .expect("a ticket to change")
+        .clone();
     update(&mut app, Action::Top);
     while app.current_view().selected_id() != Some(chosen.id) {
         update(&mut app, Action::MoveDown);
     }
+    (sandbox, app, to_worker, from_worker, chosen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back() {
+    let state = tempfile::tempdir().unwrap();
+    let (sandbox, mut app, to_worker, mut from_worker, chosen) =
+        quick_change_setup(Some(state.path().to_path_buf())).await;
+    let before = chosen.status;
 
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
@@ -833,6 +847,26 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
     let report = run.report.as_ref().expect("the undo finished");
     assert!(report.all_done(), "{report:?}");
     assert_eq!(sandbox_status(&sandbox, chosen.id), before);
+    drop(to_worker);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
+    let (sandbox, mut app, to_worker, mut from_worker, chosen) = quick_change_setup(None).await;
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
+        app.pending_status.is_empty()
+    })
+    .await;
+    assert!(!app.notice.clone().unwrap().is_error, "{:?}", app.notice);
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
     drop(to_worker);
     sandbox.shutdown().await;
 }
