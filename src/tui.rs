@@ -79,6 +79,9 @@ fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>) {
     }
 }
 
+/// Test only: set to `1`, the console panics right after its first draw (see `run_loop`).
+pub const TEST_PANIC_AFTER_DRAW: &str = "GONGDAN_TEST_PANIC_AFTER_DRAW";
+
 /// The event loop: `select!`s over terminal input, worker results, a tick and shutdown.
 /// All queued input is handled before drawing, and it draws only when the state changed.
 #[allow(clippy::too_many_arguments)]
@@ -98,6 +101,10 @@ where
     E: Stream<Item = io::Result<Event>> + Unpin,
 {
     let mut stats = LoopStats::default();
+    // Test only (tests/e2e_panic.rs): a panic with the screen open, to check that the panic
+    // hook restores the terminal. Read once; no user sets this variable by accident.
+    let panic_after_first_draw =
+        std::env::var_os(TEST_PANIC_AFTER_DRAW).is_some_and(|value| value == "1");
     let mut shutdown = shutdown;
     let size = terminal.size().map_err(io::Error::other)?;
     app.now = clock();
@@ -126,6 +133,9 @@ where
             }
             app.dirty = false;
             stats.draws += 1;
+            if panic_after_first_draw {
+                panic!("{TEST_PANIC_AFTER_DRAW} is set: panicking after the first draw");
+            }
         }
         tokio::select! {
             event = events.next() => {

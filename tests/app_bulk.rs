@@ -1,6 +1,8 @@
 //! The bulk pane at the update level (form → plan → preview, typed confirmation, gauge,
 //! cancel, results, retry of the failed only, undo with "changed since", history, the
-//! resume offer at start) and its snapshots at 80×24 and 160×48 in Chinese and English.
+//! resume offer at start) and its snapshots at 80×24 and 160×48 in Chinese and English; and
+//! a quick status change (`s`) through the real worker against the sandbox: in the history,
+//! undone.
 
 #![allow(clippy::unwrap_used)]
 
@@ -684,4 +686,187 @@ fn snapshot_history() {
             ],
         );
     });
+}
+
+// ---------------------------------------------------------------------------------------
+// A quick status change (`s`) against the sandbox through the real worker: journaled, in
+// the history, undone.
+
+/// Sends the app's bulk commands to the worker and feeds its answers back until `done`
+/// holds (other commands are not needed here and are dropped). Bounded in time.
+async fn pump(
+    app: &mut App,
+    first: Vec<Command>,
+    to_worker: &tokio::sync::mpsc::UnboundedSender<Command>,
+    from_worker: &mut tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>,
+    done: impl Fn(&App) -> bool,
+) {
+    let forward = |commands: Vec<Command>| {
+        for command in commands {
+            if matches!(command, Command::Bulk(_)) {
+                to_worker.send(command).unwrap();
+            }
+        }
+    };
+    forward(first);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !done(app) {
+        let event = tokio::time::timeout_at(deadline, from_worker.recv())
+            .await
+            .expect("the worker answers in time")
+            .expect("the worker is alive");
+        forward(update(app, Action::Worker(event)));
+    }
+}
+
+fn sandbox_status(sandbox: &gongdan::sandbox::Sandbox, id: u64) -> Option<TicketStatus> {
+    let stored = sandbox.ticket(id)?;
+    match &stored["ticketStatus"] {
+        serde_json::Value::Number(n) => n.as_i64().map(TicketStatus::from_code),
+        serde_json::Value::String(s) => TicketStatus::parse(s),
+        _ => None,
+    }
+}
+
+type ToWorker = tokio::sync::mpsc::UnboundedSender<Command>;
+type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
+
+/// A sandbox, an admin app listing its tickets on the All tab with the real worker behind
+/// it (runs journaled in `state_dir`), and the ticket `s` will change (not already 已解决),
+/// selected.
+async fn quick_change_setup(
+    state_dir: Option<std::path::PathBuf>,
+) -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker, Ticket) {
+    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
+    use gongdan::sandbox::{self, SandboxOptions};
+    let sandbox = sandbox::start(SandboxOptions {
+        tickets: 6,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: "admin@example.com".into(),
+            password: "admin-pass".into(),
+        },
+    );
+    config.timeout = Duration::from_secs(10);
+    config.retry = RetryPolicy {
+        max_attempts: 1,
+        first_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_total: Duration::from_secs(5),
+    };
+    let client = Client::new(config).unwrap();
+    let tickets = client
+        .show_many(&sandbox.ticket_ids())
+        .await
+        .unwrap()
+        .tickets;
+    let setup = gongdan::worker::BulkSetup {
+        state_dir,
+        target: gongdan::bulk::Target {
+            profile: "sandbox".into(),
+            base_url: sandbox.base_url(),
+        },
+        options: gongdan::bulk::RunOptions::default(),
+        lang: Lang::En,
+    };
+    let mut app = app(Lang::En, 120, 40);
+    app.settings.bulk_target = setup.target.clone();
+    let (to_worker, from_worker) = gongdan::worker::spawn_with_bulk(client, 2, setup);
+
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    let count = tickets.len() as u64;
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page(tickets.clone(), count, false),
+    );
+    let chosen = tickets
+        .iter()
+        .find(|t| t.status.is_some() && t.status != Some(TicketStatus::Solved))
+        .expect("a ticket to change")
+        .clone();
+    update(&mut app, Action::Top);
+    while app.current_view().selected_id() != Some(chosen.id) {
+        update(&mut app, Action::MoveDown);
+    }
+    (sandbox, app, to_worker, from_worker, chosen)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back() {
+    let state = tempfile::tempdir().unwrap();
+    let (sandbox, mut app, to_worker, mut from_worker, chosen) =
+        quick_change_setup(Some(state.path().to_path_buf())).await;
+    let before = chosen.status;
+
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
+        app.pending_status.is_empty()
+    })
+    .await;
+    assert!(!app.notice.clone().unwrap().is_error, "{:?}", app.notice);
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
+    assert!(app.bulk.stage.is_none(), "no pane for a single change");
+
+    // `H`: the change is a run of one ticket in the history.
+    let out = update(&mut app, Action::Bulk(BulkAction::OpenHistory));
+    pump(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::History { request: None, .. }))
+    })
+    .await;
+    let Some(Stage::History { runs, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage)
+    };
+    assert_eq!(runs.len(), 1, "{runs:?}");
+    assert_eq!(runs[0].state, RunState::Complete);
+
+    // `u`: the previous status goes back on the server.
+    let out = bulk(&mut app, BulkAction::Undo);
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Undo { .. })))
+    );
+    pump(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Result(_)))
+    })
+    .await;
+    let Some(Stage::Result(run)) = &app.bulk.stage else {
+        unreachable!()
+    };
+    let report = run.report.as_ref().expect("the undo finished");
+    assert!(report.all_done(), "{report:?}");
+    assert_eq!(sandbox_status(&sandbox, chosen.id), before);
+    drop(to_worker);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
+    let (sandbox, mut app, to_worker, mut from_worker, chosen) = quick_change_setup(None).await;
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
+        app.pending_status.is_empty()
+    })
+    .await;
+    assert!(!app.notice.clone().unwrap().is_error, "{:?}", app.notice);
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
+    drop(to_worker);
+    sandbox.shutdown().await;
 }

@@ -7,8 +7,10 @@ mod common;
 
 use common::*;
 use gongdan::api::{ApiError, SearchQuery, SearchTerm, TicketStatus};
+use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
 use gongdan::app::state::{Overlay, Pane};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::bulk::{FieldKind, Plan, RunKind, RunReport, TicketOutcome};
 use gongdan::ui::i18n::Lang;
 
 /// An app whose "All" tab (list) has `n` tickets loaded from one page, shown as the tab.
@@ -324,17 +326,20 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
         "changed at once"
     );
     assert!(app.overlay.is_none());
-    let Some(Command::UpdateStatus { id, ticket, status }) = sent.first().cloned() else {
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = sent.first().cloned() else {
         panic!("{sent:?}")
     };
-    assert_eq!((ticket, status), (2, TicketStatus::Solved));
+    let ticket = plan.tickets[0].id;
+    let status = plan.change.status.map(TicketStatus::from_code);
+    assert_eq!((ticket, status), (2, Some(TicketStatus::Solved)));
+    let reason =
+        gongdan::ui::i18n::api_error(Lang::En, &ApiError::InvalidValue("ticketStatus".into()));
     update(
         &mut app,
-        Action::Worker(WorkerEvent::Updated {
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
             id,
-            ticket: 2,
-            result: Err(ApiError::InvalidValue("ticketStatus".into())),
-        }),
+            result: Ok(Box::new(one_ticket_report(&plan, false, &reason))),
+        })),
     );
     assert_eq!(app.tickets[&2].status, before, "put back");
     let notice = app.notice.clone().expect("why");
@@ -347,7 +352,9 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
     let (mut app, _) = app_with_list(5, 5, false);
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Closed));
-    let id = sent[0].request_id().unwrap();
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = sent.first().cloned() else {
+        panic!("{sent:?}")
+    };
     // A refresh read before the update landed must not undo the change on screen.
     let reload = update(&mut app, Action::Reload);
     answer_page(
@@ -356,18 +363,52 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
         page((1..=5).map(ticket).collect(), 5, false),
     );
     assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
-    let mut answer = ticket(1);
-    answer.status = Some(TicketStatus::Closed);
     update(
         &mut app,
-        Action::Worker(WorkerEvent::Updated {
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
             id,
-            ticket: 1,
-            result: Ok(answer),
-        }),
+            result: Ok(Box::new(one_ticket_report(&plan, true, ""))),
+        })),
     );
     assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
     assert!(!app.notice.clone().unwrap().is_error);
+}
+
+/// The engine's report of a one-ticket run: the ticket succeeded, or failed with `error`.
+fn one_ticket_report(plan: &Plan, success: bool, error: &str) -> RunReport {
+    RunReport {
+        plan: plan.clone(),
+        outcomes: vec![TicketOutcome {
+            id: plan.tickets[0].id,
+            success,
+            error: error.to_string(),
+        }],
+        not_sent: Vec::new(),
+        cancelled: false,
+    }
+}
+
+#[test]
+fn a_quick_status_change_is_a_journaled_one_ticket_run_with_the_previous_status() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::MoveDown); // ticket 2: Pending
+    let before = app.tickets[&2].status.expect("a status");
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    assert_eq!(sent.len(), 1, "one command: {sent:?}");
+    let Some(Command::Bulk(BulkCommand::Start { plan, .. })) = sent.first() else {
+        panic!("a bulk run, so the engine journals it: {sent:?}")
+    };
+    assert_eq!(plan.kind, RunKind::Change);
+    assert_eq!(plan.tickets.len(), 1);
+    assert!(plan.excluded.is_empty());
+    assert_eq!(plan.tickets[0].id, 2);
+    // The previous value is the one before the optimistic change, so undo puts it back.
+    assert_eq!(plan.tickets[0].previous.status, Some(before.code()));
+    assert_eq!(plan.change.status, Some(TicketStatus::Solved.code()));
+    assert_eq!(plan.change.kinds(), vec![FieldKind::Status], "status only");
+    // No preview, confirmation or gauge: the bulk pane stays shut.
+    assert!(app.bulk.stage.is_none());
 }
 
 #[test]

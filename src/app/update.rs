@@ -856,6 +856,20 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     if previous == Some(status) {
         return;
     }
+    // A one-ticket bulk run, planned from the ticket as it was: the engine journals the
+    // previous status, so the change shows in the history (`H`) and can be undone.
+    let edit = crate::bulk::BulkEdit::from(crate::api::TicketChange {
+        status: Some(status),
+        ..crate::api::TicketChange::default()
+    });
+    let plan = crate::bulk::Plan::new(
+        &edit,
+        std::slice::from_ref(ticket),
+        app.settings.bulk_target.clone(),
+    );
+    let Some(ticket) = app.tickets.get_mut(&ticket_id) else {
+        return;
+    };
     ticket.status = Some(status);
     let id = app.request_id();
     app.pending_status.insert(
@@ -866,11 +880,10 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
             wanted: status,
         },
     );
-    out.push(Command::UpdateStatus {
+    out.push(Command::Bulk(super::bulk_edit::BulkCommand::Start {
         id,
-        ticket: ticket_id,
-        status,
-    });
+        plan: Box::new(plan),
+    }));
 }
 
 fn copy_url(app: &mut App, out: &mut Vec<Command>) {
@@ -1273,10 +1286,78 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
         WorkerEvent::Compose(event) => super::composer::worker_event(app, event, out),
         WorkerEvent::Fault(event) => super::faults::event(app, event, out),
+        WorkerEvent::Bulk(event)
+            if quick_status_run(&event).is_some_and(|id| app.pending_status.contains_key(&id)) =>
+        {
+            quick_status_done(app, event);
+        }
         WorkerEvent::Bulk(event) => {
             // A run that carried a reply (one reply to many) is the composer's to record.
             super::composer::bulk_event(app, &event, out);
             super::bulk_edit::worker_event(app, event, out)
+        }
+    }
+}
+
+/// The request id of a bulk event that may answer a quick status change (`s`).
+fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
+    use super::bulk_edit::BulkEvent;
+    match event {
+        BulkEvent::Run { id, .. } | BulkEvent::RunDone { id, .. } => Some(*id),
+        _ => None,
+    }
+}
+
+/// The end of a quick status change's one-ticket run: the row stays, or goes back and the
+/// status line says why. Progress events of so small a run are not shown.
+fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
+    let super::bulk_edit::BulkEvent::RunDone { id, result } = event else {
+        return;
+    };
+    let Some(pending) = app.pending_status.remove(&id) else {
+        return;
+    };
+    let lang = app.lang();
+    let ticket = pending.ticket_id;
+    let wanted = i18n::status_label(lang, pending.wanted);
+    let failure = match &result {
+        Err(reason) => Some(reason.clone()),
+        Ok(report) => match report.outcomes.iter().find(|o| o.id == ticket) {
+            Some(outcome) if outcome.success => None,
+            Some(outcome) => Some(outcome.error.clone()),
+            // Planned out (already at that status on the engine's reading) or never sent.
+            None if report.plan.ticket(ticket).is_none() => None,
+            None => Some(match lang {
+                i18n::Lang::Zh => "未发送".to_string(),
+                i18n::Lang::En => "not sent".to_string(),
+            }),
+        },
+    };
+    match failure {
+        None => notice(
+            app,
+            fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
+            false,
+        ),
+        Some(reason) => {
+            let previous = pending
+                .previous
+                .map(|s| i18n::status_label(lang, s))
+                .unwrap_or_else(|| Msg::None_.text(lang).to_string());
+            if let Some(known) = app.tickets.get_mut(&ticket)
+                && known.status == Some(pending.wanted)
+            {
+                known.status = pending.previous;
+            }
+            notice(
+                app,
+                fill(
+                    lang,
+                    Msg::StatusChangeFailed,
+                    &[&ticket.to_string(), &wanted, &reason, &previous],
+                ),
+                true,
+            );
         }
     }
 }

@@ -167,6 +167,9 @@ impl BulkWorker {
                 };
                 send(events, event);
             }),
+            BulkCommand::Start { id, plan } if self.engine.is_none() && is_quick_change(&plan) => {
+                self.unjournaled(id, *plan, events);
+            }
             BulkCommand::Start { id, plan } => self.run(id, events, move |engine, tx, token| {
                 Box::pin(async move { engine.start(&plan, &tx, &token).await })
             }),
@@ -177,6 +180,40 @@ impl BulkWorker {
                 Box::pin(async move { engine.undo(&run_id, &tx, &token).await })
             }),
         }
+    }
+
+    /// Without a state directory a one-ticket status change (`s`) is still sent, as it was
+    /// before it went through the engine; it is not journaled, so it cannot be undone.
+    fn unjournaled(&self, id: RequestId, plan: crate::bulk::Plan, events: Events) {
+        let worker = self.clone();
+        tokio::spawn(async move {
+            let mut outcomes = Vec::new();
+            for planned in &plan.tickets {
+                let change = plan.target_of(planned).to_change(None);
+                let (success, error) = match worker.client.update(planned.id, &change).await {
+                    Ok(_) => (true, String::new()),
+                    Err(error) => (false, i18n::api_error(worker.lang, &error)),
+                };
+                outcomes.push(crate::bulk::TicketOutcome {
+                    id: planned.id,
+                    success,
+                    error,
+                });
+            }
+            let report = RunReport {
+                plan,
+                outcomes,
+                not_sent: Vec::new(),
+                cancelled: false,
+            };
+            send(
+                &events,
+                BulkEvent::RunDone {
+                    id,
+                    result: Ok(Box::new(report)),
+                },
+            );
+        });
     }
 
     fn client_only_tickets(&self, ids: &[u64]) -> Result<Vec<Ticket>, String> {
@@ -274,4 +311,13 @@ impl BulkWorker {
         }
         send(events, BulkEvent::IdsDone { id, error });
     }
+}
+
+/// A quick status change: one ticket, the status only, no reply.
+fn is_quick_change(plan: &crate::bulk::Plan) -> bool {
+    plan.tickets.len() == 1
+        && plan.reply.is_none()
+        && plan.tags_add.is_empty()
+        && plan.tags_remove.is_empty()
+        && plan.change.kinds() == [crate::bulk::FieldKind::Status]
 }

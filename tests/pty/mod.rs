@@ -123,9 +123,17 @@ impl Session {
     }
 
     /// Waits for the exit; returns whether it was a success, with the terminal restored.
-    pub fn wait_exit(mut self) -> (bool, vt100::Screen) {
+    pub fn wait_exit(self) -> (bool, vt100::Screen) {
+        let (success, screen, _) = self.wait_exit_with_output();
+        (success, screen)
+    }
+
+    /// [`Session::wait_exit`], with every byte the child wrote (for checks on the order of
+    /// output).
+    pub fn wait_exit_with_output(mut self) -> (bool, vt100::Screen, Vec<u8>) {
         let status = self.exit_status_within(self.wait, "the console");
-        (status.success(), self.parser.screen().clone())
+        let raw = std::mem::take(&mut self.raw);
+        (status.success(), self.parser.screen().clone(), raw)
     }
 }
 
