@@ -3,10 +3,11 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 use ratatui::widgets::{Block, Borders};
 
-use super::{color, fit, reversed, width, wrap};
+use super::theme::Role;
+use super::{fit, style, width, wrap};
 use crate::app::App;
 use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, TagsMode, bulk_lang, tr};
 use crate::bulk::{ExcludeReason, RunKind};
@@ -113,7 +114,7 @@ pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines,
     let focus = body.caret.map(|(r, _)| r).or_else(|| {
         body.rows
             .iter()
-            .position(|(_, s)| s.add_modifier.contains(Modifier::REVERSED))
+            .position(|(_, s)| *s == style(app, Role::Selection))
     });
     let skip = match focus {
         Some(row) if row >= body_rows => row + 1 - body_rows,
@@ -129,7 +130,7 @@ pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines,
             inner.bottom() - 1,
             fit(hint, cols),
             cols,
-            color(app, Color::DarkGray),
+            style(app, Role::Hint),
         );
     }
     if let Some((row, col)) = body.caret
@@ -194,9 +195,9 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             lines.caret = Some((lines.rows.len(), width(&text)));
         }
         let style = if selected {
-            reversed()
+            style(app, Role::Selection)
         } else if matches!(row.value, FormValue::Keep) {
-            color(app, Color::DarkGray)
+            style(app, Role::Hint)
         } else {
             Style::default()
         };
@@ -218,13 +219,9 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             &format!(" and {more} more"),
         ));
     }
-    lines.wrapped(&which, cols, color(app, Color::DarkGray));
+    lines.wrapped(&which, cols, style(app, Role::Hint));
     if let Some(error) = &form.error {
-        lines.wrapped(
-            error,
-            cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
-        );
+        lines.wrapped(error, cols, style(app, Role::Error));
     }
     if preparing {
         lines.push(tr(lang, "正在读取工单…", "Reading the tickets…"));
@@ -273,7 +270,7 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     let mut lines = Lines::new();
     lines.styled(
         tr(lang, "将要修改：", "This will change:"),
-        Style::default().add_modifier(Modifier::BOLD),
+        style(app, Role::Label),
     );
     lines.wrapped(summary, cols, Style::default());
     lines.push(String::new());
@@ -311,14 +308,10 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         );
         let text = format!("{prompt}{typed}");
         lines.caret = Some((lines.rows.len(), width(&text)));
-        lines.styled(text, Style::default().add_modifier(Modifier::BOLD));
+        lines.styled(text, style(app, Role::Label));
     }
     if let Some(error) = error {
-        lines.wrapped(
-            error,
-            cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
-        );
+        lines.wrapped(error, cols, style(app, Role::Error));
     }
     let hint = tr(
         lang,
@@ -390,14 +383,14 @@ fn gauge_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                 "正在取消：在途的调用完成后停止",
                 "cancelling: stops when the calls in flight answer",
             ),
-            color(app, Color::Yellow),
+            style(app, Role::Caution),
         );
     }
     for failure in &run.call_failures {
         lines.wrapped(
             &crate::text::clean_line(failure),
             cols,
-            color(app, Color::Red),
+            style(app, Role::Problem),
         );
     }
     lines
@@ -447,7 +440,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         lines.wrapped(
             &crate::text::clean_line(error),
             cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
+            style(app, Role::Error),
         );
         return lines;
     }
@@ -457,7 +450,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     lines.wrapped(
         &report.summary(bulk_lang(lang)),
         cols,
-        Style::default().add_modifier(Modifier::BOLD),
+        style(app, Role::Label),
     );
     if report.cancelled {
         lines.push(tr(
@@ -475,7 +468,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                 &format!("失败 {} 张：", failed.len()),
                 &format!("{} failed:", failed.len()),
             ),
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
+            style(app, Role::Error),
         ));
         for outcome in failed {
             list.push((
@@ -484,7 +477,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                     outcome.id,
                     crate::text::clean_line(&outcome.error)
                 ),
-                color(app, Color::Red),
+                style(app, Role::Problem),
             ));
         }
     }
@@ -507,7 +500,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                 &format!("{} left out:", left_out.len()),
             ),
         };
-        list.push((head, color(app, Color::Yellow).add_modifier(Modifier::BOLD)));
+        list.push((head, style(app, Role::Caution).add_modifier(Modifier::BOLD)));
         for ticket in left_out {
             list.push((
                 format!(
@@ -515,7 +508,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                     ticket.id,
                     ticket.reason.describe(bulk_lang(lang))
                 ),
-                color(app, Color::Yellow),
+                style(app, Role::Caution),
             ));
         }
     }
@@ -529,7 +522,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                     report.not_sent.len()
                 ),
             ),
-            color(app, Color::Yellow),
+            style(app, Role::Caution),
         ));
     }
     let succeeded: Vec<String> = report.succeeded().map(|o| format!("#{}", o.id)).collect();
@@ -540,7 +533,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                 &format!("成功 {} 张：", succeeded.len()),
                 &format!("{} succeeded:", succeeded.len()),
             ),
-            color(app, Color::Green).add_modifier(Modifier::BOLD),
+            style(app, Role::Success),
         ));
         for line in wrap(&format!("  ✓ {}", succeeded.join(" ")), cols) {
             list.push((line, Style::default()));

@@ -1,10 +1,11 @@
 //! The history of bulk runs (`H`) and the resume offer shown at start when a run stopped
 //! mid-way. Drawn inside the bulk pane's box (see `bulk.rs`).
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 
 use super::bulk::Lines;
-use super::{color, reversed, wrap};
+use super::theme::Role;
+use super::{style, wrap};
 use crate::app::App;
 use crate::app::bulk_edit::{Stage, tr};
 
@@ -30,7 +31,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             } else if let Some(error) = error {
                 lines
                     .rows
-                    .push((crate::text::clean_line(error), color(app, Color::Red)));
+                    .push((crate::text::clean_line(error), style(app, Role::Problem)));
             } else if runs.is_empty() {
                 lines.rows.push((
                     tr(lang, "还没有批量修改", "No bulk runs yet"),
@@ -40,7 +41,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             for (index, run) in runs.iter().enumerate() {
                 let is_selected = index == *selected;
                 let style = if is_selected {
-                    reversed()
+                    style(app, Role::Selection)
                 } else {
                     Style::default()
                 };
@@ -58,7 +59,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             for problem in problems {
                 lines
                     .rows
-                    .push((crate::text::clean_line(problem), color(app, Color::Yellow)));
+                    .push((crate::text::clean_line(problem), style(app, Role::Caution)));
             }
             let hint = tr(
                 lang,
@@ -74,7 +75,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                     "上次有批量修改没有做完（进程被中断）。已做的部分已记录，继续不会重复修改。",
                     "A bulk run did not finish last time (the process stopped). What was done is recorded; resuming changes nothing twice.",
                 ),
-                Style::default().add_modifier(Modifier::BOLD),
+                style(app, Role::Label),
             ));
             let first = lines.rows.pop();
             if let Some((text, style)) = first {

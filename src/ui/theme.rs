@@ -121,6 +121,11 @@ roles! {
     PriorityHigh => "priority.high";
     PriorityNormal => "priority.normal";
     PriorityLow => "priority.low";
+    PaneBorder => "pane_border";
+    Hint => "hint";
+    Problem => "problem";
+    Caution => "caution";
+    Success => "success";
 }
 
 /// The style of each role.
@@ -161,6 +166,11 @@ fn default_style(role: Role) -> Style {
         Role::PriorityUrgent => s.fg(Color::Red).add_modifier(Modifier::BOLD),
         Role::PriorityHigh => s.fg(Color::Red),
         Role::PriorityNormal | Role::PriorityLow => s,
+        Role::PaneBorder => s.fg(Color::Cyan),
+        Role::Hint => s.fg(Color::DarkGray),
+        Role::Problem => s.fg(Color::Red),
+        Role::Caution => s.fg(Color::Yellow),
+        Role::Success => s.fg(Color::Green).add_modifier(Modifier::BOLD),
     }
 }
 
