@@ -311,6 +311,18 @@ messages! {
     KeyMarkClear => "清除标记", "Clear the marks";
     KeyMarkOnly => "只看已标记的", "Show only the marked";
     KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
+    // Marks (status-bar notices and the marks indicator).
+    MarkRangeEnded => "范围结束，已标记 {0} 张", "range ended, {0} marked";
+    MarkRangeHint => "范围标记：j/k 扩展，Space 或 Esc 结束", "range: j/k extend, Space or Esc ends";
+    MarkLoaded => "标记了已加载的 {0} 张（共 {1} 张已标记）", "marked {0} loaded ({1} marked)";
+    MarksCleared => "已清除全部标记", "marks cleared";
+    MarkFetchStarted => "正在从服务器取全部匹配的工单号…", "fetching every matching ticket id…";
+    MarkFetchProgress => "正在标记：{0}", "marking: {0}";
+    MarkFetchDone => "已从服务器标记 {0} 张（共 {1} 张已标记）", "marked {0} from the server ({1} marked)";
+    MarkFetchStopped => "取工单号中断（已标记 {0} 张）：{1}", "fetching ids stopped ({0} marked): {1}";
+    MarkCount => "已标记 {0}", "{0} marked";
+    MarkRangeSuffix => "（范围）", " (range)";
+    MarkFetchSuffix => " 取号 {0}", " fetching {0}";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
