@@ -433,10 +433,7 @@ fn a_theme_override_restyles_the_bulk_pane() {
     use gongdan::ui::theme::{ColorDepth, Theme};
     use ratatui::style::Color;
     let hint_colour = |buffer: &ratatui::buffer::Buffer| {
-        buffer
-            .content()
-            .iter()
-            .any(|c| c.fg == Color::Indexed(196))
+        buffer.content().iter().any(|c| c.fg == Color::Indexed(196))
     };
     let mut plain = scene_app(Scene::BulkForm, Lang::En);
     assert!(!hint_colour(&buffer_at(&mut plain, 120, 40)));
