@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
 use super::theme::Role;
@@ -442,7 +442,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             ),
             _ => fill(lang, Msg::BulkReportLeftOut, &[&left_out.len().to_string()]),
         };
-        list.push((head, style(app, Role::Caution).add_modifier(Modifier::BOLD)));
+        list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
             list.push((
                 format!(

@@ -125,6 +125,7 @@ roles! {
     Hint => "hint";
     Problem => "problem";
     Caution => "caution";
+    CautionHeading => "caution_heading";
     Success => "success";
 }
 
@@ -170,6 +171,7 @@ fn default_style(role: Role) -> Style {
         Role::Hint => s.fg(Color::DarkGray),
         Role::Problem => s.fg(Color::Red),
         Role::Caution => s.fg(Color::Yellow),
+        Role::CautionHeading => s.fg(Color::Yellow).add_modifier(Modifier::BOLD),
         Role::Success => s.fg(Color::Green).add_modifier(Modifier::BOLD),
     }
 }
