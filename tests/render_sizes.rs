@@ -388,3 +388,57 @@ proptest! {
         }
     }
 }
+
+fn buffer_at(app: &mut App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    update(app, Action::Resize { width, height });
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, app))
+        .unwrap();
+    terminal.backend().buffer().clone()
+}
+
+/// NO_COLOR: every pane (the bulk form, preview, run and history, the sign-in prompt
+/// included) draws no foreground or background colour, and the selection still shows.
+#[test]
+fn without_colour_no_pane_draws_a_colour() {
+    use gongdan::ui::theme::{ColorDepth, Theme};
+    use ratatui::style::{Color, Modifier};
+    for lang in [Lang::En, Lang::Zh] {
+        for scene in SCENES {
+            let mut app = scene_app(scene, lang);
+            app.settings.color = false;
+            app.settings.theme = Theme::default().fitted(ColorDepth::Mono);
+            let buffer = buffer_at(&mut app, 120, 40);
+            for cell in buffer.content() {
+                assert_eq!(cell.fg, Color::Reset, "{scene:?} {lang:?}: a foreground");
+                assert_eq!(cell.bg, Color::Reset, "{scene:?} {lang:?}: a background");
+            }
+            if matches!(scene, Scene::BulkForm | Scene::BulkHistory) {
+                assert!(
+                    buffer
+                        .content()
+                        .iter()
+                        .any(|c| c.modifier.contains(Modifier::REVERSED)),
+                    "{scene:?}: the selection is not visible without colour"
+                );
+            }
+        }
+    }
+}
+
+/// `[theme]` restyles the bulk pane: its hint line takes the `hint` role's colour.
+#[test]
+fn a_theme_override_restyles_the_bulk_pane() {
+    use gongdan::ui::theme::{ColorDepth, Theme};
+    use ratatui::style::Color;
+    let hint_colour = |buffer: &ratatui::buffer::Buffer| {
+        buffer.content().iter().any(|c| c.fg == Color::Indexed(196))
+    };
+    let mut plain = scene_app(Scene::BulkForm, Lang::En);
+    assert!(!hint_colour(&buffer_at(&mut plain, 120, 40)));
+    let table: toml::Table = toml::from_str("hint = \"#ff0000\"").unwrap();
+    let mut themed = scene_app(Scene::BulkForm, Lang::En);
+    themed.settings.theme = Theme::from_config(&table, ColorDepth::Ansi256).unwrap();
+    assert!(hint_colour(&buffer_at(&mut themed, 120, 40)));
+}

@@ -299,3 +299,24 @@ macro_rules! snapshots {
 
 snapshots!(composer, compose_some);
 snapshots!(new_ticket_form, new_ticket_some);
+
+/// NO_COLOR: the composer and the new-ticket form draw no colour.
+#[test]
+fn without_colour_the_composer_and_new_ticket_form_draw_no_colour() {
+    use gongdan::ui::theme::{ColorDepth, Theme};
+    use ratatui::style::Color;
+    let prepares: [fn(&mut App); 2] = [compose_some, new_ticket_some];
+    for lang in [Lang::Zh, Lang::En] {
+        for prepare in prepares {
+            let mut app = loaded(lang, 100, 30);
+            app.settings.color = false;
+            app.settings.theme = Theme::default().fitted(ColorDepth::Mono);
+            prepare(&mut app);
+            let terminal = render(&app);
+            for cell in terminal.backend().buffer().content() {
+                assert_eq!(cell.fg, Color::Reset, "a foreground colour");
+                assert_eq!(cell.bg, Color::Reset, "a background colour");
+            }
+        }
+    }
+}

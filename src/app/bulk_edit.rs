@@ -17,7 +17,7 @@ use crate::bulk::{
     BulkEdit, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState,
     retry_failed,
 };
-use crate::ui::i18n::{self, Lang};
+use crate::ui::i18n::{self, Lang, Msg, fill};
 
 /// What the pane's keys mean (mapped by [`action_for_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -266,13 +266,6 @@ impl BulkState {
     }
 }
 
-pub(crate) fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
 pub fn bulk_lang(lang: Lang) -> crate::bulk::Lang {
     match lang {
         Lang::Zh => crate::bulk::Lang::Zh,
@@ -372,7 +365,7 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
     };
     if targets.is_empty() {
         let lang = app.lang();
-        return say(app, tr(lang, "没有选中的工单", "No ticket selected"), false);
+        return say(app, Msg::BulkNoTicketSelected.text(lang).to_string(), false);
     }
     want_names(app, out);
     let rows = form_rows(app);
@@ -390,15 +383,7 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
 fn open_history(app: &mut App, out: &mut Vec<Command>) {
     if let Some(Stage::Running(_)) = &app.bulk.stage {
         let lang = app.lang();
-        return say(
-            app,
-            tr(
-                lang,
-                "批量修改进行中，完成后再看历史",
-                "A bulk run is going on; history after it",
-            ),
-            false,
-        );
+        return say(app, Msg::BulkRunGoingOn.text(lang).to_string(), false);
     }
     let id = app.request_id();
     out.push(Command::Bulk(BulkCommand::History { id }));
@@ -522,7 +507,7 @@ pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
                 .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
                 .collect();
             agents.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            std::iter::once((Choice::Agent(None), tr(lang, "（无人）", "(nobody)")))
+            std::iter::once((Choice::Agent(None), Msg::BulkNobody.text(lang).to_string()))
                 .chain(
                     agents
                         .into_iter()
@@ -538,7 +523,7 @@ pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
                 .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
                 .collect();
             groups.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            std::iter::once((Choice::Group(None), tr(lang, "（无组）", "(no group)")))
+            std::iter::once((Choice::Group(None), Msg::BulkNoGroup.text(lang).to_string()))
                 .chain(
                     groups
                         .into_iter()
@@ -558,13 +543,13 @@ pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
 /// A field's name in the form.
 pub fn field_name(lang: Lang, field: &FormField) -> String {
     match field {
-        FormField::Status => tr(lang, "状态", "Status"),
-        FormField::Priority => tr(lang, "优先级", "Priority"),
-        FormField::Type => tr(lang, "类型", "Type"),
-        FormField::Assignee => tr(lang, "受理人", "Assignee"),
-        FormField::Group => tr(lang, "受理组", "Group"),
-        FormField::Cc => tr(lang, "抄送", "CC"),
-        FormField::Tags => tr(lang, "标签", "Tags"),
+        FormField::Status => Msg::BulkStatus.text(lang).to_string(),
+        FormField::Priority => Msg::BulkPriority.text(lang).to_string(),
+        FormField::Type => Msg::BulkType.text(lang).to_string(),
+        FormField::Assignee => Msg::BulkAssignee.text(lang).to_string(),
+        FormField::Group => Msg::BulkGroup.text(lang).to_string(),
+        FormField::Cc => Msg::BulkCc.text(lang).to_string(),
+        FormField::Tags => Msg::BulkTags.text(lang).to_string(),
         FormField::Custom(def) => def.name.clone(),
     }
 }
@@ -573,7 +558,7 @@ pub fn field_name(lang: Lang, field: &FormField) -> String {
 pub fn value_text(app: &App, row: &FormRow) -> String {
     let lang = app.lang();
     match &row.value {
-        FormValue::Keep => tr(lang, "（不变）", "(no change)"),
+        FormValue::Keep => Msg::BulkNoChange.text(lang).to_string(),
         FormValue::Text(text) => text.clone(),
         FormValue::Pick(choice) => choices(app, &row.field)
             .into_iter()
@@ -589,9 +574,9 @@ pub fn value_text(app: &App, row: &FormRow) -> String {
 
 pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
     match mode {
-        TagsMode::Add => tr(lang, "添加", "add"),
-        TagsMode::Remove => tr(lang, "移除", "remove"),
-        TagsMode::Replace => tr(lang, "替换为", "replace with"),
+        TagsMode::Add => Msg::BulkAdd.text(lang).to_string(),
+        TagsMode::Remove => Msg::BulkRemove.text(lang).to_string(),
+        TagsMode::Replace => Msg::BulkReplaceWith.text(lang).to_string(),
     }
 }
 
@@ -624,12 +609,12 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 }
                 BulkAction::Enter => {
                     if count == 0 {
-                        error = Some(tr(lang, "没有要修改的工单", "Nothing to change"));
+                        error = Some(Msg::BulkNothingToChange.text(lang).to_string());
                     } else if needs_typing && typed.trim() != count.to_string() {
-                        error = Some(tr(
+                        error = Some(fill(
                             lang,
-                            &format!("请输入 {count} 以确认"),
-                            &format!("type {count} to confirm"),
+                            Msg::BulkTypeCountToConfirm,
+                            &[&count.to_string()],
                         ));
                     } else {
                         return Some(start_run(app, plan, out));
@@ -668,7 +653,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     let plan = run.report.as_ref().and_then(retry_failed);
                     match plan {
                         Some(plan) => return Some(start_run(app, plan, out)),
-                        None => say(app, tr(lang, "没有失败的工单", "Nothing failed"), false),
+                        None => say(app, Msg::BulkNothingFailed.text(lang).to_string(), false),
                     }
                 }
                 BulkAction::Undo => {
@@ -677,11 +662,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                         Some(run_id) if !matches!(run.kind, RunKind::Undo { .. }) => {
                             return Some(start_undo(app, run_id, out));
                         }
-                        _ => say(
-                            app,
-                            tr(lang, "这一批次不能撤销", "This run cannot be undone"),
-                            false,
-                        ),
+                        _ => say(app, Msg::BulkCannotUndo.text(lang).to_string(), false),
                     }
                 }
                 _ => {}
@@ -710,15 +691,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                             return Some(start_resume(app, row.run_id.clone(), out));
                         }
                         let lang = app.lang();
-                        say(
-                            app,
-                            tr(
-                                lang,
-                                "这一批次无需继续",
-                                "This run has nothing left to send",
-                            ),
-                            false,
-                        );
+                        say(app, Msg::BulkNothingToResume.text(lang).to_string(), false);
                     }
                 }
                 _ => {}
@@ -734,15 +707,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         Stage::ResumeOffer { runs } => match action {
             BulkAction::Esc => {
                 let lang = app.lang();
-                say(
-                    app,
-                    tr(
-                        lang,
-                        "稍后可按 H 在历史中继续或撤销",
-                        "Later: H opens the history to resume or undo",
-                    ),
-                    false,
-                );
+                say(app, Msg::BulkLaterFromHistory.text(lang).to_string(), false);
                 None
             }
             BulkAction::Enter | BulkAction::Resume => runs
@@ -863,11 +828,7 @@ fn form_step(
             }
             let id = app.request_id();
             out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
-            say(
-                app,
-                tr(lang, "正在读取工单…", "Reading the tickets…"),
-                false,
-            );
+            say(app, Msg::BulkReadingTickets.text(lang).to_string(), false);
             return Some(Stage::Preparing { form, request: id });
         }
         _ => {}
@@ -899,13 +860,11 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
             (FormField::Cc, FormValue::Text(text)) => {
                 let mut ids = Vec::new();
                 for name in split_list(text) {
-                    ids.push(agent_by_name(app, &name).ok_or_else(|| {
-                        tr(
-                            lang,
-                            &format!("不认识的客服：{name}"),
-                            &format!("unknown agent: {name}"),
-                        )
-                    })?);
+                    ids.push(
+                        agent_by_name(app, &name).ok_or_else(|| {
+                            fill(lang, Msg::BulkUnknownAgent, &[&name.to_string()])
+                        })?,
+                    );
                 }
                 change.cc_user_ids = Some(ids);
             }
@@ -923,11 +882,7 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
                         .parse::<i64>()
                         .map(serde_json::Value::from)
                         .map_err(|_| {
-                            tr(
-                                lang,
-                                &format!("{}：要整数", def.name),
-                                &format!("{}: a whole number", def.name),
-                            )
+                            fill(lang, Msg::BulkFieldWantsInteger, &[&def.name.to_string()])
                         })?,
                     5 => text
                         .parse::<f64>()
@@ -935,11 +890,7 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
                         .and_then(serde_json::Number::from_f64)
                         .map(serde_json::Value::Number)
                         .ok_or_else(|| {
-                            tr(
-                                lang,
-                                &format!("{}：要数字", def.name),
-                                &format!("{}: a number", def.name),
-                            )
+                            fill(lang, Msg::BulkFieldWantsNumber, &[&def.name.to_string()])
                         })?,
                     _ => serde_json::Value::String(text.clone()),
                 };
@@ -953,7 +904,7 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
         && edit.tags_add.is_empty()
         && edit.tags_remove.is_empty();
     if empty {
-        return Err(tr(lang, "没有选择要修改的内容", "Nothing picked to change"));
+        return Err(Msg::BulkNothingPicked.text(lang).to_string());
     }
     Ok(edit)
 }
@@ -1160,10 +1111,10 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     reason,
                     call,
                     ..
-                } => run.call_failures.push(tr(
+                } => run.call_failures.push(fill(
                     lang,
-                    &format!("第 {call} 次调用（{tickets} 张）失败：{reason}"),
-                    &format!("call {call} ({tickets} tickets) failed: {reason}"),
+                    Msg::BulkCallFailed,
+                    &[&call.to_string(), &tickets.to_string(), &reason.to_string()],
                 )),
             }
         }
@@ -1212,10 +1163,10 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 if !stopped.is_empty() && app.bulk.stage.is_none() {
                     say(
                         app,
-                        tr(
+                        fill(
                             lang,
-                            &format!("有 {} 个批量修改中途停止了", stopped.len()),
-                            &format!("{} bulk run(s) stopped mid-way", stopped.len()),
+                            Msg::BulkRunsStoppedCount,
+                            &[&stopped.len().to_string()],
                         ),
                         true,
                     );
@@ -1279,10 +1230,10 @@ pub fn status_text(app: &App) -> Option<String> {
         Some(p) => (p.done, p.failed, p.done + p.failed + p.left),
         None => (0, 0, run.total),
     };
-    Some(tr(
+    Some(fill(
         lang,
-        &format!("批量 {done}/{total} 失败 {failed}"),
-        &format!("bulk {done}/{total}, {failed} failed"),
+        Msg::BulkStatusProgress,
+        &[&done.to_string(), &total.to_string(), &failed.to_string()],
     ))
 }
 

@@ -12,7 +12,7 @@ use super::action::{Action, Command, RequestId};
 use super::bulk_edit::{BulkCommand, BulkEvent};
 use super::state::{App, Notice, SearchState, View, ViewName, ViewSource, ViewSpec};
 use crate::api::{SearchQuery, Ticket};
-use crate::ui::i18n::{self, Lang};
+use crate::ui::i18n::{self, Msg, fill};
 
 /// What the mark keys ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,13 +70,6 @@ impl Marks {
     }
 }
 
-fn tr(lang: Lang, zh: &str, en: &str) -> String {
-    match lang {
-        Lang::Zh => zh.to_string(),
-        Lang::En => en.to_string(),
-    }
-}
-
 fn say(app: &mut App, text: String) {
     app.notice = Some(Notice {
         text,
@@ -98,14 +91,7 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
         MarkAction::Toggle => {
             if app.marks.range.take().is_some() {
                 let count = app.marks.len().to_string();
-                say(
-                    app,
-                    tr(
-                        lang,
-                        &format!("范围结束，已标记 {count} 张"),
-                        &format!("range ended, {count} marked"),
-                    ),
-                );
+                say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
                 return;
             }
             let Some(id) = app.current_view().selected_id() else {
@@ -125,14 +111,7 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
                 base: app.marks.ids.clone(),
             });
             follow_range(app);
-            say(
-                app,
-                tr(
-                    lang,
-                    "范围标记：j/k 扩展，Space 或 Esc 结束",
-                    "range: j/k extend, Space or Esc ends",
-                ),
-            );
+            say(app, Msg::MarkRangeHint.text(lang).to_string());
         }
         MarkAction::MarkLoaded => {
             let ids = app.current_view().ids.clone();
@@ -141,10 +120,10 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
             let total = app.marks.len().to_string();
             say(
                 app,
-                tr(
+                fill(
                     lang,
-                    &format!("标记了已加载的 {count} 张（共 {total} 张已标记）"),
-                    &format!("marked {count} loaded ({total} marked)"),
+                    Msg::MarkLoaded,
+                    &[&count.to_string(), &total.to_string()],
                 ),
             );
         }
@@ -154,7 +133,7 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
                 out.push(Command::Bulk(BulkCommand::Cancel { id: fetch.request }));
             }
             app.marks = Marks::default();
-            say(app, tr(lang, "已清除全部标记", "marks cleared"));
+            say(app, Msg::MarksCleared.text(lang).to_string());
         }
         MarkAction::OnlyMarked => toggle_marked_view(app),
     }
@@ -197,14 +176,7 @@ pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
         app.marks.range = None;
         let count = app.marks.len().to_string();
         let lang = app.lang();
-        say(
-            app,
-            tr(
-                lang,
-                &format!("范围结束，已标记 {count} 张"),
-                &format!("range ended, {count} marked"),
-            ),
-        );
+        say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
         return Some(Vec::new());
     }
     if showing_marked(app)
@@ -297,14 +269,7 @@ fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
         total: None,
     });
     out.push(Command::Bulk(BulkCommand::FetchIds { id, source }));
-    say(
-        app,
-        tr(
-            lang,
-            "正在从服务器取全部匹配的工单号…",
-            "fetching every matching ticket id…",
-        ),
-    );
+    say(app, Msg::MarkFetchStarted.text(lang).to_string());
 }
 
 /// A page of ids for `A`, or its end.
@@ -329,14 +294,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
                 Some(total) => format!("{fetched}/{total}"),
                 None => fetched.to_string(),
             };
-            say(
-                app,
-                tr(
-                    lang,
-                    &format!("正在标记：{progress}"),
-                    &format!("marking: {progress}"),
-                ),
-            );
+            say(app, fill(lang, Msg::MarkFetchProgress, &[&progress]));
         }
         BulkEvent::IdsDone { id, error } => {
             let Some(fetch) = &app.marks.fetch else {
@@ -351,20 +309,16 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
             match error {
                 None => say(
                     app,
-                    tr(
+                    fill(
                         lang,
-                        &format!("已从服务器标记 {fetched} 张（共 {count} 张已标记）"),
-                        &format!("marked {fetched} from the server ({count} marked)"),
+                        Msg::MarkFetchDone,
+                        &[&fetched.to_string(), &count.to_string()],
                     ),
                 ),
                 Some(error) => {
                     let reason = i18n::api_error(lang, &error);
                     app.notice = Some(Notice {
-                        text: tr(
-                            lang,
-                            &format!("取工单号中断（已标记 {count} 张）：{reason}"),
-                            &format!("fetching ids stopped ({count} marked): {reason}"),
-                        ),
+                        text: fill(lang, Msg::MarkFetchStopped, &[&count.to_string(), &reason]),
                         is_error: true,
                     });
                 }
@@ -393,25 +347,17 @@ pub fn status_text(app: &App) -> Option<String> {
     let lang = app.lang();
     let mut text = String::new();
     if !app.marks.is_empty() {
-        text = tr(
-            lang,
-            &format!("已标记 {}", app.marks.len()),
-            &format!("{} marked", app.marks.len()),
-        );
+        text = fill(lang, Msg::MarkCount, &[&app.marks.len().to_string()]);
     }
     if app.marks.range.is_some() {
-        text.push_str(&tr(lang, "（范围）", " (range)"));
+        text.push_str(Msg::MarkRangeSuffix.text(lang));
     }
     if let Some(fetch) = &app.marks.fetch {
         let progress = match fetch.total {
             Some(total) => format!("{}/{total}", fetch.fetched),
             None => fetch.fetched.to_string(),
         };
-        text.push_str(&tr(
-            lang,
-            &format!(" 取号 {progress}"),
-            &format!(" fetching {progress}"),
-        ));
+        text.push_str(&fill(lang, Msg::MarkFetchSuffix, &[&progress]));
     }
     (!text.is_empty()).then_some(text)
 }

@@ -3,14 +3,15 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
-use super::{color, fit, reversed, width, wrap};
+use super::theme::Role;
+use super::{fit, style, width, wrap};
 use crate::app::App;
-use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, TagsMode, bulk_lang, tr};
+use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, TagsMode, bulk_lang};
 use crate::bulk::{ExcludeReason, RunKind};
-use crate::ui::i18n::Lang;
+use crate::ui::i18n::{Lang, Msg, fill};
 
 /// The box the pane (and the history) is drawn in: most of the screen, leaving the tab
 /// line and the status bar.
@@ -63,14 +64,12 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let area = pane_area(screen);
     let lang = app.lang();
     let title = match stage {
-        Stage::History { .. } => tr(lang, "批量修改历史", "Bulk history"),
-        Stage::ResumeOffer { .. } => tr(lang, "批量修改中途停止", "Bulk runs stopped mid-way"),
+        Stage::History { .. } => Msg::BulkHistoryTitle.text(lang).to_string(),
+        Stage::ResumeOffer { .. } => Msg::BulkStoppedTitle.text(lang).to_string(),
         Stage::Running(run) | Stage::Result(run) => run_title(lang, run),
-        Stage::Form(form) | Stage::Preparing { form, .. } | Stage::Preview { form, .. } => tr(
-            lang,
-            &format!("批量编辑 {} 张工单", form.targets.len()),
-            &format!("Bulk edit: {} tickets", form.targets.len()),
-        ),
+        Stage::Form(form) | Stage::Preparing { form, .. } | Stage::Preview { form, .. } => {
+            fill(lang, Msg::BulkFormTitle, &[&form.targets.len().to_string()])
+        }
     };
     // The pane is modal: the list between the tab line and the status bar is blanked
     // rather than showing through at the edges.
@@ -113,7 +112,7 @@ pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines,
     let focus = body.caret.map(|(r, _)| r).or_else(|| {
         body.rows
             .iter()
-            .position(|(_, s)| s.add_modifier.contains(Modifier::REVERSED))
+            .position(|(_, s)| *s == style(app, Role::Selection))
     });
     let skip = match focus {
         Some(row) if row >= body_rows => row + 1 - body_rows,
@@ -129,7 +128,7 @@ pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines,
             inner.bottom() - 1,
             fit(hint, cols),
             cols,
-            color(app, Color::DarkGray),
+            style(app, Role::Hint),
         );
     }
     if let Some((row, col)) = body.caret
@@ -144,15 +143,11 @@ pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines,
 
 fn run_title(lang: Lang, run: &RunView) -> String {
     match &run.kind {
-        RunKind::Undo { of } => tr(lang, &format!("撤销 {of}"), &format!("Undo of {of}")),
-        RunKind::Retry { of } => tr(lang, &format!("重试 {of}"), &format!("Retry of {of}")),
+        RunKind::Undo { of } => fill(lang, Msg::BulkUndoOf, &[&of.to_string()]),
+        RunKind::Retry { of } => fill(lang, Msg::BulkRetryOf, &[&of.to_string()]),
         RunKind::Change => match &run.report {
-            Some(report) => tr(
-                lang,
-                &format!("批量修改 {}", report.run_id()),
-                &format!("Bulk run {}", report.run_id()),
-            ),
-            None => tr(lang, "批量修改", "Bulk run"),
+            Some(report) => fill(lang, Msg::BulkRunTitle, &[report.run_id()]),
+            None => Msg::BulkRunTitlePlain.text(lang).to_string(),
         },
     }
 }
@@ -194,9 +189,9 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             lines.caret = Some((lines.rows.len(), width(&text)));
         }
         let style = if selected {
-            reversed()
+            style(app, Role::Selection)
         } else if matches!(row.value, FormValue::Keep) {
-            color(app, Color::DarkGray)
+            style(app, Role::Hint)
         } else {
             Style::default()
         };
@@ -212,45 +207,27 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     let more = form.targets.len().saturating_sub(20);
     let mut which = targets.join(" ");
     if more > 0 {
-        which.push_str(&tr(
-            lang,
-            &format!(" 等 {more} 张",),
-            &format!(" and {more} more"),
-        ));
+        which.push_str(&fill(lang, Msg::BulkAndMore, &[&more.to_string()]));
     }
-    lines.wrapped(&which, cols, color(app, Color::DarkGray));
+    lines.wrapped(&which, cols, style(app, Role::Hint));
     if let Some(error) = &form.error {
-        lines.wrapped(
-            error,
-            cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
-        );
+        lines.wrapped(error, cols, style(app, Role::Error));
     }
     if preparing {
-        lines.push(tr(lang, "正在读取工单…", "Reading the tickets…"));
+        lines.push(Msg::BulkReadingTickets.text(lang).to_string());
     }
     let hint = if form.editing.is_some() {
-        tr(
-            lang,
-            "输入文字  Enter 完成  Esc 放弃",
-            "type  Enter done  Esc discard",
-        )
+        Msg::BulkHintEditing.text(lang).to_string()
     } else {
         let tags = form
             .rows
             .get(form.selected)
             .is_some_and(|r| r.field == FormField::Tags);
         match (tags, form.tags_mode) {
-            (true, _) => tr(
-                lang,
-                "←/→ 添加/移除/替换  e 编辑  x 不变  Enter 预览  Esc 关闭",
-                "←/→ add/remove/replace  e edit  x no change  Enter preview  Esc close",
-            ),
-            (false, TagsMode::Add | TagsMode::Remove | TagsMode::Replace) => tr(
-                lang,
-                "j/k 选行  ←/→ 选值  e 编辑文字  x 不变  Enter 预览  Esc 关闭",
-                "j/k row  ←/→ value  e edit text  x no change  Enter preview  Esc close",
-            ),
+            (true, _) => Msg::BulkHintTags.text(lang).to_string(),
+            (false, TagsMode::Add | TagsMode::Remove | TagsMode::Replace) => {
+                Msg::BulkHintForm.text(lang).to_string()
+            }
         }
     };
     (lines, hint)
@@ -272,59 +249,44 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     };
     let mut lines = Lines::new();
     lines.styled(
-        tr(lang, "将要修改：", "This will change:"),
-        Style::default().add_modifier(Modifier::BOLD),
+        Msg::BulkPreviewHeading.text(lang).to_string(),
+        style(app, Role::Label),
     );
     lines.wrapped(summary, cols, Style::default());
     lines.push(String::new());
     let chunks = count.div_ceil(crate::bulk::MAX_CHUNK);
-    lines.push(tr(
+    lines.push(fill(
         lang,
-        &format!(
-            "分 {chunks} 次调用发送，每次最多 {} 张，同时 {} 个调用",
-            crate::bulk::MAX_CHUNK,
-            app.settings.bulk_concurrency
-        ),
-        &format!(
-            "sent in {chunks} call(s) of up to {} tickets, {} at once",
-            crate::bulk::MAX_CHUNK,
-            app.settings.bulk_concurrency
-        ),
+        Msg::BulkPreviewCalls,
+        &[
+            &chunks.to_string(),
+            &crate::bulk::MAX_CHUNK.to_string(),
+            &app.settings.bulk_concurrency.to_string(),
+        ],
     ));
-    lines.push(tr(
+    lines.push(fill(
         lang,
-        &format!("批次 {}（可在历史 H 中撤销）", plan.run_id),
-        &format!("run {} (undo later from the history, H)", plan.run_id),
+        Msg::BulkPreviewRunId,
+        &[&plan.run_id.to_string()],
     ));
     if *needs_typing {
         lines.push(String::new());
-        let prompt = tr(
+        let prompt = fill(
             lang,
-            &format!(
-                "超过 {} 张：请输入 {count} 确认：",
-                app.settings.bulk_confirm_threshold
-            ),
-            &format!(
-                "More than {}: type {count} to confirm: ",
-                app.settings.bulk_confirm_threshold
-            ),
+            Msg::BulkConfirmPrompt,
+            &[
+                &app.settings.bulk_confirm_threshold.to_string(),
+                &count.to_string(),
+            ],
         );
         let text = format!("{prompt}{typed}");
         lines.caret = Some((lines.rows.len(), width(&text)));
-        lines.styled(text, Style::default().add_modifier(Modifier::BOLD));
+        lines.styled(text, style(app, Role::Label));
     }
     if let Some(error) = error {
-        lines.wrapped(
-            error,
-            cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
-        );
+        lines.wrapped(error, cols, style(app, Role::Error));
     }
-    let hint = tr(
-        lang,
-        "Enter 开始  Esc 返回修改",
-        "Enter start  Esc back to the form",
-    );
+    let hint = Msg::BulkHintPreview.text(lang).to_string();
     (lines, hint)
 }
 
@@ -364,51 +326,48 @@ fn gauge_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         .and_then(|p| p.eta)
         .map(|d| clock(d.as_secs()))
         .unwrap_or_else(|| "…".to_string());
-    lines.push(tr(
+    lines.push(fill(
         lang,
-        &format!("完成 {done}  失败 {failed}  剩余 {left}  预计还要 {eta}"),
-        &format!("done {done}  failed {failed}  left {left}  time left {eta}"),
+        Msg::BulkRunProgress,
+        &[
+            &done.to_string(),
+            &failed.to_string(),
+            &left.to_string(),
+            &eta.to_string(),
+        ],
     ));
     if let Some(p) = &run.progress {
-        lines.push(tr(
+        lines.push(fill(
             lang,
-            &format!("调用 {}/{}", p.calls_done, p.calls_total),
-            &format!("calls {}/{}", p.calls_done, p.calls_total),
+            Msg::BulkRunCalls,
+            &[&p.calls_done.to_string(), &p.calls_total.to_string()],
         ));
     }
     if let Some(checking) = run.checking {
-        lines.push(tr(
+        lines.push(fill(
             lang,
-            &format!("正在核对中断时在途的 {checking} 张…"),
-            &format!("checking {checking} tickets that were in flight…"),
+            Msg::BulkCheckingInFlight,
+            &[&checking.to_string()],
         ));
     }
     if run.cancelling {
         lines.styled(
-            tr(
-                lang,
-                "正在取消：在途的调用完成后停止",
-                "cancelling: stops when the calls in flight answer",
-            ),
-            color(app, Color::Yellow),
+            Msg::BulkCancelling.text(lang).to_string(),
+            style(app, Role::Caution),
         );
     }
     for failure in &run.call_failures {
         lines.wrapped(
             &crate::text::clean_line(failure),
             cols,
-            color(app, Color::Red),
+            style(app, Role::Problem),
         );
     }
     lines
 }
 
 fn hint_running(lang: Lang) -> String {
-    tr(
-        lang,
-        "c/Esc 取消  q 隐藏（后台继续，b 回来）",
-        "c/Esc cancel  q hide (goes on; b to come back)",
-    )
+    Msg::BulkHintRunning.text(lang).to_string()
 }
 
 fn hint_result(lang: Lang, run: &RunView) -> String {
@@ -417,26 +376,10 @@ fn hint_result(lang: Lang, run: &RunView) -> String {
         .as_ref()
         .is_some_and(|r| r.failed().next().is_some());
     match (failed, matches!(run.kind, RunKind::Undo { .. })) {
-        (true, false) => tr(
-            lang,
-            "r 重试失败的  u 撤销本批次  H 历史  j/k 滚动  Esc 关闭",
-            "r retry failed  u undo the run  H history  j/k scroll  Esc close",
-        ),
-        (true, true) => tr(
-            lang,
-            "r 重试失败的  H 历史  j/k 滚动  Esc 关闭",
-            "r retry failed  H history  j/k scroll  Esc close",
-        ),
-        (false, false) => tr(
-            lang,
-            "u 撤销本批次  H 历史  j/k 滚动  Esc 关闭",
-            "u undo the run  H history  j/k scroll  Esc close",
-        ),
-        (false, true) => tr(
-            lang,
-            "H 历史  j/k 滚动  Esc 关闭",
-            "H history  j/k scroll  Esc close",
-        ),
+        (true, false) => Msg::BulkHintReportRetryUndo.text(lang).to_string(),
+        (true, true) => Msg::BulkHintReportRetry.text(lang).to_string(),
+        (false, false) => Msg::BulkHintReportUndo.text(lang).to_string(),
+        (false, true) => Msg::BulkHintReport.text(lang).to_string(),
     }
 }
 
@@ -447,7 +390,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         lines.wrapped(
             &crate::text::clean_line(error),
             cols,
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
+            style(app, Role::Error),
         );
         return lines;
     }
@@ -457,25 +400,21 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     lines.wrapped(
         &report.summary(bulk_lang(lang)),
         cols,
-        Style::default().add_modifier(Modifier::BOLD),
+        style(app, Role::Label),
     );
     if report.cancelled {
-        lines.push(tr(
+        lines.push(fill(
             lang,
-            &format!("已取消：{} 张未发送", report.not_sent.len()),
-            &format!("cancelled: {} not sent", report.not_sent.len()),
+            Msg::BulkReportCancelled,
+            &[&report.not_sent.len().to_string()],
         ));
     }
     let mut list = Vec::new();
     let failed: Vec<_> = report.failed().collect();
     if !failed.is_empty() {
         list.push((
-            tr(
-                lang,
-                &format!("失败 {} 张：", failed.len()),
-                &format!("{} failed:", failed.len()),
-            ),
-            color(app, Color::Red).add_modifier(Modifier::BOLD),
+            fill(lang, Msg::BulkReportFailed, &[&failed.len().to_string()]),
+            style(app, Role::Error),
         ));
         for outcome in failed {
             list.push((
@@ -484,7 +423,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                     outcome.id,
                     crate::text::clean_line(&outcome.error)
                 ),
-                color(app, Color::Red),
+                style(app, Role::Problem),
             ));
         }
     }
@@ -496,18 +435,14 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         .collect();
     if !left_out.is_empty() {
         let head = match &run.kind {
-            RunKind::Undo { .. } => tr(
+            RunKind::Undo { .. } => fill(
                 lang,
-                &format!("{} 张未能恢复：", left_out.len()),
-                &format!("{} could not be put back:", left_out.len()),
+                Msg::BulkReportNotRestored,
+                &[&left_out.len().to_string()],
             ),
-            _ => tr(
-                lang,
-                &format!("{} 张未包含：", left_out.len()),
-                &format!("{} left out:", left_out.len()),
-            ),
+            _ => fill(lang, Msg::BulkReportLeftOut, &[&left_out.len().to_string()]),
         };
-        list.push((head, color(app, Color::Yellow).add_modifier(Modifier::BOLD)));
+        list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
             list.push((
                 format!(
@@ -515,32 +450,29 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
                     ticket.id,
                     ticket.reason.describe(bulk_lang(lang))
                 ),
-                color(app, Color::Yellow),
+                style(app, Role::Caution),
             ));
         }
     }
     if !report.not_sent.is_empty() && !report.cancelled {
         list.push((
-            tr(
+            fill(
                 lang,
-                &format!("{} 张没有回应（可在历史中继续）", report.not_sent.len()),
-                &format!(
-                    "{} got no answer (resume from the history)",
-                    report.not_sent.len()
-                ),
+                Msg::BulkReportNoAnswer,
+                &[&report.not_sent.len().to_string()],
             ),
-            color(app, Color::Yellow),
+            style(app, Role::Caution),
         ));
     }
     let succeeded: Vec<String> = report.succeeded().map(|o| format!("#{}", o.id)).collect();
     if !succeeded.is_empty() {
         list.push((
-            tr(
+            fill(
                 lang,
-                &format!("成功 {} 张：", succeeded.len()),
-                &format!("{} succeeded:", succeeded.len()),
+                Msg::BulkReportSucceeded,
+                &[&succeeded.len().to_string()],
             ),
-            color(app, Color::Green).add_modifier(Modifier::BOLD),
+            style(app, Role::Success),
         ));
         for line in wrap(&format!("  ✓ {}", succeeded.join(" ")), cols) {
             list.push((line, Style::default()));

@@ -4,12 +4,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
 use super::i18n::{Msg, fill, status_label};
-use super::{color, fit, reversed, width, wrap};
+use super::theme::Role;
+use super::{fit, style, width, wrap};
 use crate::api::TicketStatus;
 use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
@@ -105,7 +106,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(color(app, Color::Cyan))
+        .border_style(style(app, Role::PaneBorder))
         .title(format!(" {title}{sending} "));
     frame.render_widget(block, area);
     let parts = parts(composer, area);
@@ -138,7 +139,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     if let Some(row) = parts.message {
         let text = composer.error.clone().unwrap_or_default();
-        let style = color(app, Color::Red);
+        let style = style(app, Role::Problem);
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
     }
     match &composer.mode {
@@ -161,7 +162,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 parts.hint.y,
                 fit(&hint, cols),
                 cols,
-                color(app, Color::DarkGray),
+                style(app, Role::Hint),
             );
         }
     }
@@ -198,7 +199,7 @@ fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize)
         }
         let text = format!(" {} {}", index + 1, status_label(lang, *status));
         let style = if index == selected {
-            reversed()
+            style(app, Role::Selection)
         } else {
             Style::default()
         };
@@ -228,7 +229,7 @@ pub fn sent_lines(app: &App, ticket_id: u64, columns: usize) -> Vec<Line<'static
         return Vec::new();
     }
     let lang = app.lang();
-    let dim = color(app, Color::DarkGray);
+    let dim = style(app, Role::Hint);
     let mut out = Vec::new();
     for reply in sent {
         let mut head = reply.at.format("%Y-%m-%d %H:%M").to_string();

@@ -1,12 +1,14 @@
 //! The history of bulk runs (`H`) and the resume offer shown at start when a run stopped
 //! mid-way. Drawn inside the bulk pane's box (see `bulk.rs`).
 
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 
 use super::bulk::Lines;
-use super::{color, reversed, wrap};
+use super::theme::Role;
+use super::{style, wrap};
 use crate::app::App;
-use crate::app::bulk_edit::{Stage, tr};
+use crate::app::bulk_edit::Stage;
+use crate::ui::i18n::Msg;
 
 /// The body lines and the hint of the history or the resume offer.
 pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
@@ -24,23 +26,24 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             error,
         } => {
             if request.is_some() {
-                lines
-                    .rows
-                    .push((tr(lang, "读取中…", "Loading…"), Style::default()));
+                lines.rows.push((
+                    Msg::BulkHistoryLoading.text(lang).to_string(),
+                    Style::default(),
+                ));
             } else if let Some(error) = error {
                 lines
                     .rows
-                    .push((crate::text::clean_line(error), color(app, Color::Red)));
+                    .push((crate::text::clean_line(error), style(app, Role::Problem)));
             } else if runs.is_empty() {
                 lines.rows.push((
-                    tr(lang, "还没有批量修改", "No bulk runs yet"),
+                    Msg::BulkHistoryEmpty.text(lang).to_string(),
                     Style::default(),
                 ));
             }
             for (index, run) in runs.iter().enumerate() {
                 let is_selected = index == *selected;
                 let style = if is_selected {
-                    reversed()
+                    style(app, Role::Selection)
                 } else {
                     Style::default()
                 };
@@ -58,23 +61,15 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             for problem in problems {
                 lines
                     .rows
-                    .push((crate::text::clean_line(problem), color(app, Color::Yellow)));
+                    .push((crate::text::clean_line(problem), style(app, Role::Caution)));
             }
-            let hint = tr(
-                lang,
-                "j/k 选择  u 撤销  R/Enter 继续未完成的  Esc 关闭",
-                "j/k move  u undo  R/Enter resume  Esc close",
-            );
+            let hint = Msg::BulkHintHistory.text(lang).to_string();
             (lines, hint)
         }
         Stage::ResumeOffer { runs } => {
             lines.rows.push((
-                tr(
-                    lang,
-                    "上次有批量修改没有做完（进程被中断）。已做的部分已记录，继续不会重复修改。",
-                    "A bulk run did not finish last time (the process stopped). What was done is recorded; resuming changes nothing twice.",
-                ),
-                Style::default().add_modifier(Modifier::BOLD),
+                Msg::BulkStoppedExplained.text(lang).to_string(),
+                style(app, Role::Label),
             ));
             let first = lines.rows.pop();
             if let Some((text, style)) = first {
@@ -94,11 +89,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                     lines.rows.push((line, Style::default()));
                 }
             }
-            let hint = tr(
-                lang,
-                "Enter/R 继续剩下的  u 撤销已做的  Esc 以后再说（H）",
-                "Enter/R resume the rest  u undo what was done  Esc later (H)",
-            );
+            let hint = Msg::BulkHintStopped.text(lang).to_string();
             (lines, hint)
         }
         _ => (lines, String::new()),

@@ -3,11 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear};
 
 use super::i18n::Msg;
-use super::{color, fit, width};
+use super::theme::Role;
+use super::{fit, style, width};
 use crate::app::App;
 use crate::app::new_ticket::{NewTicketForm, choice_label, is_choice};
 
@@ -75,7 +76,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let creating = if form.creating.is_some() { " …" } else { "" };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(color(app, Color::Cyan))
+        .border_style(style(app, Role::PaneBorder))
         .title(format!(" {}{creating} ", Msg::FormTitle.text(lang)));
     frame.render_widget(block, area);
     let parts = parts(form, area);
@@ -90,7 +91,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     } else {
         0
     };
-    let focus_style = Style::default().add_modifier(Modifier::BOLD);
+    let focus_style = style(app, Role::Label);
     for (row, (index, field)) in form
         .fields
         .iter()
@@ -142,7 +143,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         if on_description { '>' } else { ' ' },
         Msg::FormDescription.text(lang)
     );
-    let style = if on_description {
+    let label_style = if on_description {
         focus_style
     } else {
         Style::default()
@@ -153,7 +154,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         parts.description_label.y,
         fit(&label, cols),
         cols,
-        style,
+        label_style,
     );
     let cursor = form.description.cursor();
     super::editor::render(
@@ -167,13 +168,19 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     );
     let buf = frame.buffer_mut();
     if let (Some(row), Some(error)) = (parts.message, &form.error) {
-        buf.set_stringn(row.x, row.y, fit(error, cols), cols, color(app, Color::Red));
+        buf.set_stringn(
+            row.x,
+            row.y,
+            fit(error, cols),
+            cols,
+            style(app, Role::Problem),
+        );
     }
     buf.set_stringn(
         parts.hint.x,
         parts.hint.y,
         fit(&app.settings.keymap.expand(Msg::FormHint.text(lang)), cols),
         cols,
-        color(app, Color::DarkGray),
+        style(app, Role::Hint),
     );
 }

@@ -3,11 +3,12 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill};
-use super::{color, fit, width};
+use super::theme::Role;
+use super::{fit, style, width};
 use crate::app::App;
 
 /// The most stars shown, so a long password does not say its length past a point.
@@ -48,7 +49,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let cols = usize::from(inner.width);
     let lines = [
         (format!("{label}{stars}"), Style::default()),
-        (error, color(app, Color::Red)),
+        (error, style(app, Role::Problem)),
         (hint.to_string(), Style::default()),
     ];
     let buf = frame.buffer_mut();

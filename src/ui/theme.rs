@@ -121,6 +121,12 @@ roles! {
     PriorityHigh => "priority.high";
     PriorityNormal => "priority.normal";
     PriorityLow => "priority.low";
+    PaneBorder => "pane_border";
+    Hint => "hint";
+    Problem => "problem";
+    Caution => "caution";
+    CautionHeading => "caution_heading";
+    Success => "success";
 }
 
 /// The style of each role.
@@ -161,6 +167,12 @@ fn default_style(role: Role) -> Style {
         Role::PriorityUrgent => s.fg(Color::Red).add_modifier(Modifier::BOLD),
         Role::PriorityHigh => s.fg(Color::Red),
         Role::PriorityNormal | Role::PriorityLow => s,
+        Role::PaneBorder => s.fg(Color::Cyan),
+        Role::Hint => s.fg(Color::DarkGray),
+        Role::Problem => s.fg(Color::Red),
+        Role::Caution => s.fg(Color::Yellow),
+        Role::CautionHeading => s.fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        Role::Success => s.fg(Color::Green).add_modifier(Modifier::BOLD),
     }
 }
 
