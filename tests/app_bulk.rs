@@ -575,7 +575,7 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
     let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
         action_for_key(&app, &enter),
-        Some(Action::Bulk(BulkAction::Enter))
+        Some(Action::Bulk(BulkAction::Resume))
     );
     let out = bulk(&mut app, BulkAction::Enter);
     assert!(out.iter().any(|c| matches!(c,

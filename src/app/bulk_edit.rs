@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
-use super::state::{App, Lookup, Notice, ViewSource};
+use super::keymap;
+use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
     BulkEdit, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState,
@@ -51,6 +52,8 @@ pub enum BulkAction {
     Undo,
     /// `R` in the history or the resume offer.
     Resume,
+    /// `?`: the keys of the stage on screen.
+    Help,
 }
 
 /// What the worker does for the bulk features.
@@ -288,50 +291,42 @@ fn say(app: &mut App, text: String, is_error: bool) {
 // ---------------------------------------------------------------------------------------
 // Keys.
 
-/// The pane's keys; `None` when the pane is not on screen.
-pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Option<Action>> {
+/// The key context of the pane's stage (`[keys.bulk]`, `[keys.bulk_history]`, ...), when
+/// the pane is on screen.
+pub fn key_pane(app: &App) -> Option<Pane> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
-    if event.modifiers.contains(KeyModifiers::CONTROL) {
-        // Ctrl-C quits from anywhere.
-        return Some((event.code == KeyCode::Char('c')).then_some(Action::Quit));
+    Some(match stage {
+        Stage::Form(form) if form.editing.is_some() => Pane::BulkText,
+        Stage::Form(_) | Stage::Preparing { .. } => Pane::Bulk,
+        Stage::Preview { .. } => Pane::BulkPreview,
+        Stage::Running(_) => Pane::BulkRun,
+        Stage::Result(_) => Pane::BulkResult,
+        Stage::History { .. } => Pane::BulkHistory,
+        Stage::ResumeOffer { .. } => Pane::ResumeOffer,
+    })
+}
+
+/// The pane's keys, through the live key map (`pane` from [`key_pane`]). While text is
+/// typed (a text row, the count that confirms a large run) plain characters are text.
+pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    let typing = pane == Pane::BulkText
+        || matches!(
+            app.bulk.stage,
+            Some(Stage::Preview {
+                needs_typing: true,
+                ..
+            })
+        );
+    if typing {
+        return keymap::text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        );
     }
-    let typing = match stage {
-        Stage::Form(form) => form.editing.is_some(),
-        Stage::Preview { needs_typing, .. } => *needs_typing,
-        _ => false,
-    };
-    use BulkAction as B;
-    let action = match (event.code, typing) {
-        (KeyCode::Esc, _) => B::Esc,
-        (KeyCode::Enter, _) => B::Enter,
-        (KeyCode::Backspace, _) => B::Backspace,
-        (KeyCode::Up, _) => B::Up,
-        (KeyCode::Down, _) => B::Down,
-        (KeyCode::Left, _) => B::Left,
-        (KeyCode::Right, _) => B::Right,
-        (KeyCode::Tab, false) => B::Down,
-        (KeyCode::BackTab, false) => B::Up,
-        (KeyCode::Char(c), true) => B::Char(c),
-        (KeyCode::Char(c), false) => match (stage, c) {
-            (_, 'j') => B::Down,
-            (_, 'k') => B::Up,
-            (Stage::Form(_), 'h') => B::Left,
-            (Stage::Form(_), 'l') => B::Right,
-            (Stage::Form(_), 'e' | 'i') => B::Edit,
-            (Stage::Form(_), 'x') => B::ClearRow,
-            (Stage::Form(_), 'q') => B::Esc,
-            (Stage::Running(_), 'c') => B::Cancel,
-            (Stage::Running(_), 'q' | 'b') => B::Hide,
-            (Stage::Result(_), 'r') => B::Retry,
-            (Stage::Result(_) | Stage::History { .. } | Stage::ResumeOffer { .. }, 'u') => B::Undo,
-            (Stage::History { .. } | Stage::ResumeOffer { .. }, 'R') => B::Resume,
-            (Stage::Result(_), 'H') => B::OpenHistory,
-            (Stage::Result(_) | Stage::History { .. } | Stage::Preview { .. }, 'q') => B::Esc,
-            _ => return Some(None),
-        },
-        _ => return Some(None),
-    };
-    Some(Some(Action::Bulk(action)))
+    keymap::resolve_event(app, pane, event)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -344,6 +339,11 @@ pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
     }
     if action == BulkAction::OpenHistory {
         return open_history(app, out);
+    }
+    if action == BulkAction::Help {
+        let pane = keymap::key_pane(app);
+        app.overlay = Some(Overlay::Help { pane, scroll: 0 });
+        return;
     }
     let Some(stage) = app.bulk.stage.take() else {
         return;

@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, RequestId, WorkerEvent};
-use super::state::{App, Notice};
+use super::state::{App, Notice, Pane};
 use crate::api::ApiError;
 use crate::config::Secret;
 use crate::ui::i18n::{self, Lang, Msg, fill};
@@ -64,20 +64,16 @@ impl SignIn {
 }
 
 /// Maps a key while the sign-in prompt is open; every other key is swallowed so that a
-/// password typed into the wrong place never becomes a command.
-pub fn sign_in_key(event: &KeyEvent) -> Option<Action> {
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    let action = match event.code {
-        KeyCode::Enter => FaultAction::SignInSubmit,
-        KeyCode::Esc => FaultAction::SignInCancel,
-        KeyCode::Char('c') if ctrl => return Some(Action::Quit),
-        KeyCode::Backspace => FaultAction::SignInBackspace,
-        KeyCode::Char(c) if !ctrl && !event.modifiers.contains(KeyModifiers::ALT) => {
-            FaultAction::SignInChar(c)
-        }
-        _ => return None,
-    };
-    Some(Action::Fault(action))
+/// password typed into the wrong place never becomes a command. Plain characters are the
+/// password; submit and cancel come from the key map (`[keys.sign_in]`).
+pub fn sign_in_key(app: &App, event: &KeyEvent) -> Option<Action> {
+    super::keymap::text_entry_key(
+        app,
+        Pane::SignIn,
+        event,
+        |c| Action::Fault(FaultAction::SignInChar(c)),
+        Some(Action::Fault(FaultAction::SignInBackspace)),
+    )
 }
 
 /// Applies a key of the sign-in prompt.

@@ -657,8 +657,18 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 *selected = (*selected as i64).saturating_add(delta).clamp(0, last) as usize;
             }
         }
-        // The composer's keys go to its text (see `composer::update`).
-        Pane::Composer | Pane::NewTicket => {}
+        // The composer's keys go to its text (see `composer::update`); the bulk and sign-in
+        // contexts have actions of their own (`app.pane()` never names them).
+        Pane::Composer
+        | Pane::NewTicket
+        | Pane::Bulk
+        | Pane::BulkText
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer
+        | Pane::SignIn => {}
     }
 }
 
@@ -800,7 +810,16 @@ fn back(app: &mut App) {
             ensure_visible(app);
         }
         Pane::Detail => app.detail = None,
-        Pane::Composer | Pane::NewTicket => {}
+        Pane::Composer
+        | Pane::NewTicket
+        | Pane::Bulk
+        | Pane::BulkText
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer
+        | Pane::SignIn => {}
         Pane::List => {
             // Leaving search results: back to the tab and the ticket the user came from.
             if let Some(search) = app.search.take() {
