@@ -422,7 +422,7 @@ fn undo_reports_tickets_changed_since() {
     let (undo, run_id) = out
         .iter()
         .find_map(|c| match c {
-            Command::Bulk(BulkCommand::Undo { id, run_id }) => Some((*id, run_id.clone())),
+            Command::Bulk(BulkCommand::PlanUndo { id, run_id }) => Some((*id, run_id.clone())),
             _ => None,
         })
         .unwrap();
@@ -439,10 +439,35 @@ fn undo_reports_tickets_changed_since() {
             previous: t.previous,
         })
         .collect();
+    // Nothing is sent before the undo's own preview is confirmed.
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    );
+    worker(
+        &mut app,
+        BulkEvent::UndoPlanned {
+            id: undo,
+            result: Ok(Box::new(undo_plan.clone())),
+        },
+    );
+    let screen = text(&app);
+    assert!(screen.contains("Undo of 20261129"), "{screen}");
+    assert!(screen.contains("This will change:"), "{screen}");
+    let Some(Stage::Preview { summary, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage)
+    };
+    assert!(summary.starts_with("undo 4 tickets: "), "{summary}");
+    assert!(
+        summary.contains("2 left out: changed again since the run"),
+        "{summary}"
+    );
+    let (undo_run, sent) = started(&bulk(&mut app, BulkAction::Enter));
+    assert_eq!(sent, undo_plan);
     worker(
         &mut app,
         BulkEvent::RunDone {
-            id: undo,
+            id: undo_run,
             result: Ok(Box::new(report(&undo_plan, &[]))),
         },
     );
@@ -592,7 +617,7 @@ fn the_history_undoes_the_selected_run() {
     assert!(bulk(&mut app, BulkAction::Resume).is_empty());
     let out = bulk(&mut app, BulkAction::Undo);
     assert!(out.iter().any(|c| matches!(c,
-        Command::Bulk(BulkCommand::Undo { run_id, .. }) if run_id == "20261128-030000-0002")));
+        Command::Bulk(BulkCommand::PlanUndo { run_id, .. }) if run_id == "20261128-030000-0002")));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -835,8 +860,18 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
     let out = bulk(&mut app, BulkAction::Undo);
     assert!(
         out.iter()
-            .any(|c| matches!(c, Command::Bulk(BulkCommand::Undo { .. })))
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::PlanUndo { .. })))
     );
+    // The undo's preview first: nothing is sent before Enter.
+    pump(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Preview { .. }))
+    })
+    .await;
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
+    let out = bulk(&mut app, BulkAction::Enter);
     pump(&mut app, out, &to_worker, &mut from_worker, |app| {
         matches!(&app.bulk.stage, Some(Stage::Result(_)))
     })
@@ -869,4 +904,55 @@ async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
     );
     drop(to_worker);
     sandbox.shutdown().await;
+}
+
+#[test]
+fn an_undo_above_the_threshold_needs_the_typed_count_and_esc_sends_nothing() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 6);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    app.settings.bulk_confirm_threshold = 3;
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[]))),
+        },
+    );
+    let undo_of = |app: &mut App| {
+        let out = bulk(app, BulkAction::Undo);
+        out.iter()
+            .find_map(|c| match c {
+                Command::Bulk(BulkCommand::PlanUndo { id, .. }) => Some(*id),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let mut undo_plan = plan.clone();
+    undo_plan.kind = RunKind::Undo { of: RUN_ID.into() };
+    undo_plan.run_id = "20261129-041000-00cc".into();
+    let undo = undo_of(&mut app);
+    worker(
+        &mut app,
+        BulkEvent::UndoPlanned {
+            id: undo,
+            result: Ok(Box::new(undo_plan.clone())),
+        },
+    );
+    assert!(text(&app).contains("to confirm"), "{}", text(&app));
+    // Enter without the count sends nothing.
+    assert!(bulk(&mut app, BulkAction::Enter).is_empty());
+    assert!(text(&app).contains("type 6 to confirm"), "{}", text(&app));
+    // Esc closes the preview: nothing sent, said so.
+    assert!(bulk(&mut app, BulkAction::Esc).is_empty());
+    assert!(app.bulk.stage.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Undo not started"),
+        "{:?}",
+        app.notice
+    );
 }

@@ -67,8 +67,10 @@ pub enum BulkCommand {
     Start { id: RequestId, plan: Box<Plan> },
     /// Finish an interrupted run.
     Resume { id: RequestId, run_id: String },
-    /// Put a run's previous values back.
+    /// Put a run's previous values back (without a preview: the script commands).
     Undo { id: RequestId, run_id: String },
+    /// Plan the undo of a run, for its preview; nothing is written or sent.
+    PlanUndo { id: RequestId, run_id: String },
     /// Stop a run (calls in flight finish) or an id fetch.
     Cancel { id: RequestId },
     /// The journal's runs.
@@ -83,6 +85,7 @@ impl BulkCommand {
             | BulkCommand::Start { id, .. }
             | BulkCommand::Resume { id, .. }
             | BulkCommand::Undo { id, .. }
+            | BulkCommand::PlanUndo { id, .. }
             | BulkCommand::Cancel { id }
             | BulkCommand::History { id } => *id,
         }
@@ -122,6 +125,11 @@ pub enum BulkEvent {
     RunDone {
         id: RequestId,
         result: Result<Box<RunReport>, String>,
+    },
+    /// The answer to [`BulkCommand::PlanUndo`].
+    UndoPlanned {
+        id: RequestId,
+        result: Result<Box<Plan>, String>,
     },
     History {
         id: RequestId,
@@ -598,6 +606,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         } => {
             let lang = app.lang();
             match action {
+                BulkAction::Esc if matches!(plan.kind, RunKind::Undo { .. }) => {
+                    say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                    return None;
+                }
                 BulkAction::Esc => return Some(Stage::Form(form)),
                 BulkAction::Char(c) if needs_typing => {
                     typed.push(c);
@@ -1032,11 +1044,37 @@ fn start_run(app: &mut App, plan: Plan, out: &mut Vec<Command>) -> Stage {
     Stage::Running(view)
 }
 
+/// Asks the worker to plan the undo; its preview comes next ([`undo_preview`]), and
+/// nothing is sent before it is confirmed. Until the plan lands the gauge says so.
 fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
     let id = app.request_id();
     let view = new_run(id, RunKind::Undo { of: run_id.clone() }, 0);
-    out.push(Command::Bulk(BulkCommand::Undo { id, run_id }));
+    out.push(Command::Bulk(BulkCommand::PlanUndo { id, run_id }));
     Stage::Running(view)
+}
+
+/// The preview of an undo, confirmed like a run (typed count above the threshold): "N
+/// tickets: 已解决 → 已开启 ..., K changed since, left as they are".
+pub fn undo_preview(app: &App, plan: Plan) -> Stage {
+    let preview = Preview::of(&plan);
+    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
+    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    Stage::Preview {
+        form: Form {
+            targets: plan.tickets.iter().map(|t| t.id).collect(),
+            rows: Vec::new(),
+            selected: 0,
+            tags_mode: TagsMode::Add,
+            editing: None,
+            error: None,
+        },
+        count: plan.tickets.len(),
+        plan,
+        summary,
+        needs_typing,
+        typed: String::new(),
+        error: None,
+    }
 }
 
 fn start_resume(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
@@ -1145,6 +1183,32 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             app.bulk.stage = Some(Stage::Result(run));
             out.extend(super::update::update(app, Action::Reload));
             say(app, text, is_error);
+        }
+        BulkEvent::UndoPlanned { id, result } => {
+            let Some(Stage::Running(run)) = &app.bulk.stage else {
+                return;
+            };
+            if run.request != id || run.progress.is_some() {
+                return;
+            }
+            let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
+                return;
+            };
+            match result {
+                Ok(plan) => {
+                    if run.cancelling {
+                        say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                        app.bulk.hidden = false;
+                        return;
+                    }
+                    app.bulk.stage = Some(undo_preview(app, *plan));
+                }
+                Err(error) => {
+                    run.error = Some(error.clone());
+                    app.bulk.stage = Some(Stage::Result(run));
+                    say(app, error, true);
+                }
+            }
         }
         BulkEvent::History {
             id,

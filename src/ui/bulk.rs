@@ -68,6 +68,14 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         Stage::History { .. } => Msg::BulkHistoryTitle.text(lang).to_string(),
         Stage::ResumeOffer { .. } => Msg::BulkStoppedTitle.text(lang).to_string(),
         Stage::Running(run) | Stage::Result(run) => run_title(lang, run),
+        Stage::Preview {
+            plan:
+                crate::bulk::Plan {
+                    kind: RunKind::Undo { of },
+                    ..
+                },
+            ..
+        } => fill(lang, Msg::BulkUndoOf, &[&of.to_string()]),
         Stage::Form(form) | Stage::Preparing { form, .. } | Stage::Preview { form, .. } => {
             fill(lang, Msg::BulkFormTitle, &[&form.targets.len().to_string()])
         }

@@ -355,6 +355,7 @@ messages! {
     BulkStoppedTitle => "批量修改中途停止", "Bulk runs stopped mid-way";
     BulkFormTitle => "批量编辑 {0} 张工单", "Bulk edit: {0} tickets";
     BulkUndoOf => "撤销 {0}", "Undo of {0}";
+    BulkUndoNotStarted => "撤销未开始，什么也没有发送", "Undo not started: nothing was sent";
     BulkRetryOf => "重试 {0}", "Retry of {0}";
     BulkRunTitle => "批量修改 {0}", "Bulk run {0}";
     BulkRunTitlePlain => "批量修改", "Bulk run";

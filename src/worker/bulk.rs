@@ -176,6 +176,16 @@ impl BulkWorker {
             BulkCommand::Resume { id, run_id } => self.run(id, events, move |engine, tx, token| {
                 Box::pin(async move { engine.resume(&run_id, &tx, &token).await })
             }),
+            BulkCommand::PlanUndo { id, run_id } => self.blocking(events, move |worker, events| {
+                let result = match &worker.engine {
+                    None => Err(worker.no_journal()),
+                    Some(engine) => tokio::runtime::Handle::current()
+                        .block_on(engine.plan_undo(&run_id))
+                        .map(Box::new)
+                        .map_err(|e| worker.error_text(&e)),
+                };
+                send(events, BulkEvent::UndoPlanned { id, result });
+            }),
             BulkCommand::Undo { id, run_id } => self.run(id, events, move |engine, tx, token| {
                 Box::pin(async move { engine.undo(&run_id, &tx, &token).await })
             }),
