@@ -751,3 +751,40 @@ auto_refresh_secs = 30
     }
     assert_eq!(warnings.len(), 5, "{warnings:#?}");
 }
+
+#[test]
+fn key_map_and_theme_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n\n[keys.list]\nopen = [\"enter\", \"entr\"]\n[theme]\nselection = \"bold nocolour\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    let file = path.display().to_string();
+    let want = [
+        format!("{file}:5:18: keys.list.open[1]: unknown key name \"entr\""),
+        format!("{file}:7:1: theme.selection"),
+    ];
+    for want in &want {
+        assert!(
+            report.errors.iter().any(|e| e.starts_with(want.as_str())),
+            "no error starting {want:?}: {:#?}",
+            report.errors
+        );
+    }
+    // With the first entry fixed, the next error is placed too.
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n[keys.bulk_result]\nundoo = \"z\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    assert!(
+        report.errors.iter().any(|e| e.starts_with(&format!(
+            "{file}:4:1: keys.bulk_result.undoo: unknown action in bulk_result (did you mean \"undo\"?)"
+        ))),
+        "{:#?}",
+        report.errors
+    );
+}

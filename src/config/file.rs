@@ -1,7 +1,7 @@
 //! The config file: typed structs with serde defaults, errors with line and column, and
 //! warnings for keys this version does not know.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
@@ -300,6 +300,8 @@ pub struct LoadedFile {
     pub path: PathBuf,
     pub config: ConfigFile,
     pub warnings: Vec<String>,
+    /// Where each key (dotted path, `[i]` for array items) is written: line and column.
+    pub positions: HashMap<String, (usize, usize)>,
 }
 
 /// Reads and parses the file at `path`.
@@ -313,7 +315,52 @@ pub fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
         path: path.to_path_buf(),
         config,
         warnings,
+        positions: key_positions(&text),
     })
+}
+
+/// Where each key of a file is written (1-based line and column), by dotted path; array
+/// items as `path[i]`. Empty when the text does not parse.
+pub fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
+    fn walk(
+        value: &toml::de::DeValue<'_>,
+        path: &str,
+        text: &str,
+        out: &mut HashMap<String, (usize, usize)>,
+    ) {
+        match value {
+            toml::de::DeValue::Table(table) => {
+                for (key, value) in table {
+                    let name: &str = key.get_ref();
+                    let path = if path.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    out.insert(path.clone(), line_column(text, key.span().start));
+                    walk(value.get_ref(), &path, text, out);
+                }
+            }
+            toml::de::DeValue::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let path = format!("{path}[{index}]");
+                    out.insert(path.clone(), line_column(text, item.span().start));
+                    walk(item.get_ref(), &path, text, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    if let Ok(table) = toml::de::DeTable::parse(text) {
+        walk(
+            &toml::de::DeValue::Table(table.into_inner()),
+            "",
+            text,
+            &mut out,
+        );
+    }
+    out
 }
 
 /// Parses the text of a config file; `path` only names it in messages.
