@@ -38,9 +38,11 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     // A bad [keys] or [theme] entry stops the start (before any password is asked for),
     // naming the key path; key conflicts are only warnings.
-    let keymap = KeyMap::from_config(&resolved.keys)?;
+    let keymap = KeyMap::from_config(&resolved.keys)
+        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
     let depth = ColorDepth::from_env(cli.no_color);
-    let theme = Theme::from_config(&resolved.theme, depth)?;
+    let theme = Theme::from_config(&resolved.theme, depth)
+        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     warnings.extend(resolved.warnings.iter().cloned());
@@ -213,7 +215,9 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
         Ok(map) => report
             .warnings
             .extend(map.conflicts.iter().map(|c| c.describe(lang))),
-        Err(err) => report.errors.push(err.to_string()),
+        Err(err) => report
+            .errors
+            .push(format!("{}{err}", resolved.locate(&err.path))),
     }
     let theme = entries(&resolved.theme, "theme");
     if theme.is_empty() {
@@ -223,7 +227,9 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
         line(&key, value, "file");
     }
     if let Err(err) = Theme::from_config(&resolved.theme, depth) {
-        report.errors.push(err.to_string());
+        report
+            .errors
+            .push(format!("{}{err}", resolved.locate(&err.path)));
     }
     report
 }

@@ -1,6 +1,7 @@
 //! Profile resolution: the file's profile, the environment and the flags merged, each value
 //! remembering where it came from. Precedence: flag > environment > file > default.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -200,6 +201,8 @@ pub struct Resolved {
     pub credentials: CredentialPlan,
     pub ui: UiSettings,
     pub views: Vec<ViewDef>,
+    /// Where each key of the config file is written (see [`Resolved::locate`]).
+    pub key_positions: HashMap<String, (usize, usize)>,
     /// The raw `[keys]` table, for the console's key map.
     pub keys: toml::Table,
     /// The raw `[theme]` table, for the console's theme.
@@ -213,6 +216,25 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// `FILE:LINE:COLUMN: ` for a key path of the config file (`keys.list.opne`,
+    /// `keys.list.open[1]`): the key itself, else the nearest enclosing key written in the
+    /// file; empty when the file does not hold it.
+    pub fn locate(&self, path: &str) -> String {
+        let Some(file) = &self.config_path else {
+            return String::new();
+        };
+        let mut path = path;
+        loop {
+            if let Some((line, column)) = self.key_positions.get(path) {
+                return format!("{}:{line}:{column}: ", file.display());
+            }
+            match path.rfind(['.', '[']) {
+                Some(end) if end > 0 => path = &path[..end],
+                _ => return String::new(),
+            }
+        }
+    }
+
     /// The server's host (with a port if not the default one), for the status bar.
     pub fn host(&self) -> Option<String> {
         let url = url::Url::parse(self.connection.base_url.as_deref()?).ok()?;
@@ -332,9 +354,14 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         }
         Some(loaded)
     };
-    let (config, mut warnings, config_path) = match loaded {
-        Some(loaded) => (loaded.config, loaded.warnings, Some(loaded.path)),
-        None => (ConfigFile::default(), Vec::new(), None),
+    let (config, mut warnings, config_path, key_positions) = match loaded {
+        Some(loaded) => (
+            loaded.config,
+            loaded.warnings,
+            Some(loaded.path),
+            loaded.positions,
+        ),
+        None => (ConfigFile::default(), Vec::new(), None, HashMap::new()),
     };
     let config_dir = config_path.as_deref().and_then(Path::parent);
 
@@ -594,6 +621,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
 
     Ok(Resolved {
         config_path,
+        key_positions,
         warnings,
         profile_name,
         connection: Connection {

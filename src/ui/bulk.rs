@@ -316,12 +316,14 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     if let Some(error) = error {
         lines.wrapped(error, cols, style(app, Role::Error));
     }
+    // An undo's preview has no form to go back to: its `back` sends nothing and closes.
+    let back = match plan.kind {
+        RunKind::Undo { .. } => Msg::HintCancel,
+        _ => Msg::HintBackToForm,
+    };
     let hint = app.settings.keymap.hint_line(
         Pane::BulkPreview,
-        &[
-            (&["start"], Msg::HintStart),
-            (&["back"], Msg::HintBackToForm),
-        ],
+        &[(&["start"], Msg::HintStart), (&["back"], back)],
         lang,
     );
     (lines, hint)

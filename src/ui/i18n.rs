@@ -303,7 +303,7 @@ messages! {
     SigningIn => "正在重新登录…", "Signing in again…";
     // Marks and bulk edit.
     ViewMarked => "已标记", "Marked";
-    KeyMarkRange => "范围标记（移动扩展，标记键或 Esc 结束）", "Mark a range (moving extends it, mark or back ends it)";
+    KeyMarkRange => "范围标记（移动以扩展，再按标记或返回结束）", "Mark a range (move to extend; mark or back to end)";
     KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
     KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
     KeyMarkClear => "清除标记", "Clear the marks";
