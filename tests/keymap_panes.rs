@@ -152,12 +152,20 @@ fn result(app: &mut App) {
 
 #[test]
 fn the_bulk_form_follows_an_override_and_its_hint_names_the_new_key() {
-    let mut app = loaded(map("[bulk]\nnext_value = \"n\"\nclose = \"ctrl-q\"\n"), 80, 24);
+    let mut app = loaded(
+        map("[bulk]\nnext_value = \"n\"\nclose = \"ctrl-q\"\n"),
+        80,
+        24,
+    );
     update(&mut app, Action::Marks(MarkAction::Toggle));
     press(&mut app, ch('b'));
     assert!(matches!(app.bulk.stage, Some(Stage::Form(_))));
     assert_eq!(action_for_key(&app, &ch('n')), bulk(BulkAction::Right));
-    assert_eq!(action_for_key(&app, &ch('l')), None, "the default is replaced");
+    assert_eq!(
+        action_for_key(&app, &ch('l')),
+        None,
+        "the default is replaced"
+    );
     // The arrows always work; the defaults of other actions stay.
     assert_eq!(
         action_for_key(&app, &key(KeyCode::Right)),
@@ -169,10 +177,7 @@ fn the_bulk_form_follows_an_override_and_its_hint_names_the_new_key() {
     let shown = text(&app);
     assert!(shown.contains("h/n value"), "{shown}");
     assert!(shown.contains("Ctrl-q close"), "{shown}");
-    insta::assert_snapshot!(
-        "bulk_form_rebound_en_80x24",
-        screen(&app, 80, 24).backend()
-    );
+    insta::assert_snapshot!("bulk_form_rebound_en_80x24", screen(&app, 80, 24).backend());
     press(&mut app, ctrl('q'));
     assert!(app.bulk.stage.is_none());
 }
@@ -310,7 +315,10 @@ fn the_resume_offer_rebinds_and_names_the_history_key() {
     press(&mut app, ch('L'));
     assert!(app.bulk.stage.is_none());
     // Later from the list: the rebound history key.
-    assert_eq!(action_for_key(&app, &ch('Y')), bulk(BulkAction::OpenHistory));
+    assert_eq!(
+        action_for_key(&app, &ch('Y')),
+        bulk(BulkAction::OpenHistory)
+    );
 }
 
 #[test]
@@ -323,15 +331,17 @@ fn conflicts_inside_the_bulk_panes_name_both_bindings() {
         .collect();
     assert_eq!(described.len(), 2, "{described:?}");
     assert!(
-        described.iter().any(|d| d
-            .contains("keys.bulk.edit = \"x\" (config)")
-            && d.contains("keys.bulk.clear_row = \"x\" (default)")),
+        described
+            .iter()
+            .any(|d| d.contains("keys.bulk.edit = \"x\" (config)")
+                && d.contains("keys.bulk.clear_row = \"x\" (default)")),
         "{described:?}"
     );
     assert!(
-        described.iter().any(|d| d
-            .contains("keys.resume_offer.undo = \"Enter\" (config)")
-            && d.contains("keys.resume_offer.resume = \"Enter\" (default)")),
+        described.iter().any(
+            |d| d.contains("keys.resume_offer.undo = \"Enter\" (config)")
+                && d.contains("keys.resume_offer.resume = \"Enter\" (default)")
+        ),
         "{described:?}"
     );
     // The config's binding wins; the other action keeps its other keys.
@@ -380,7 +390,10 @@ fn the_sign_in_prompt_types_letters_and_its_commands_rebind() {
         Some(Action::Fault(FaultAction::SignInCancel))
     );
     // Every other key is swallowed; Ctrl-C still quits.
-    assert_eq!(action_for_key(&app, &ch('?')), Some(Action::Fault(FaultAction::SignInChar('?'))));
+    assert_eq!(
+        action_for_key(&app, &ch('?')),
+        Some(Action::Fault(FaultAction::SignInChar('?')))
+    );
     assert_eq!(action_for_key(&app, &key(KeyCode::F(5))), None);
     assert_eq!(action_for_key(&app, &ctrl('c')), Some(Action::Quit));
     let shown = text(&app);
@@ -391,7 +404,9 @@ fn the_sign_in_prompt_types_letters_and_its_commands_rebind() {
 #[test]
 fn the_composers_windows_read_the_status_menu_and_prompt_keys() {
     let mut app = loaded(
-        map("[status_menu]\nmove_down = \"n\"\ncancel = \"ctrl-g\"\n[prompt]\ncancel = \"ctrl-g\"\n"),
+        map(
+            "[status_menu]\nmove_down = \"n\"\ncancel = \"ctrl-g\"\n[prompt]\ncancel = \"ctrl-g\"\n",
+        ),
         80,
         24,
     );
@@ -440,7 +455,9 @@ fn the_composers_windows_read_the_status_menu_and_prompt_keys() {
 #[test]
 fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
     let mut app = loaded(
-        map("[new_ticket]\nnext_field = \"ctrl-n\"\nprev_field = \"ctrl-p\"\nnext_choice = \"+\"\n"),
+        map(
+            "[new_ticket]\nnext_field = \"ctrl-n\"\nprev_field = \"ctrl-p\"\nnext_choice = \"+\"\n",
+        ),
         80,
         24,
     );

@@ -368,8 +368,7 @@ pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), Confi
     let config: ConfigFile = toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
     // The typed parse accepted the text, so the spanned one does too; a second parse is the
     // simplest way to see the keys serde skipped, each with where it was written.
-    let table =
-        toml::de::DeTable::parse(text).map_err(|err| parse_error(path, text, &err))?;
+    let table = toml::de::DeTable::parse(text).map_err(|err| parse_error(path, text, &err))?;
     let mut unknown = Vec::new();
     unknown_keys(table.get_ref(), "", &TOP_KEYS, &mut unknown);
     let warnings = unknown

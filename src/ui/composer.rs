@@ -13,8 +13,8 @@ use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::TicketStatus;
 use crate::app::App;
-use crate::app::state::Pane;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
+use crate::app::state::Pane;
 
 /// Rows the composer takes from the pane above it: enough for a paragraph or two, never
 /// so many that the ticket it answers disappears.
