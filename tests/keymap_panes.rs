@@ -147,6 +147,7 @@ fn result(app: &mut App) {
         report: None,
         error: None,
         scroll: 0,
+        auth_refused: false,
     }));
 }
 

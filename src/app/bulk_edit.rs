@@ -216,6 +216,9 @@ pub struct RunView {
     pub report: Option<RunReport>,
     pub error: Option<String>,
     pub scroll: usize,
+    /// The server refused the credentials mid-run (401): the rest was left for a resume,
+    /// which starts by itself once the user signs in again (or with `r`).
+    pub auth_refused: bool,
 }
 
 /// The pane's stage.
@@ -661,6 +664,12 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 BulkAction::Esc => return None,
                 BulkAction::Down => run.scroll = run.scroll.saturating_add(1),
                 BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
+                BulkAction::Retry if run.auth_refused && left_by_refusal(&run).is_some() => {
+                    // What the 401 left goes first (a resume); failures are retried after.
+                    if let Some(run_id) = left_by_refusal(&run) {
+                        return Some(start_resume(app, run_id, out));
+                    }
+                }
                 BulkAction::Retry => {
                     let plan = run.report.as_ref().and_then(retry_failed);
                     match plan {
@@ -1031,6 +1040,7 @@ fn new_run(request: RequestId, kind: RunKind, total: usize) -> RunView {
         report: None,
         error: None,
         scroll: 0,
+        auth_refused: false,
     }
 }
 
@@ -1075,6 +1085,25 @@ pub fn undo_preview(app: &App, plan: Plan) -> Stage {
         typed: String::new(),
         error: None,
     }
+}
+
+/// The run whose rest a 401 left unsent, if its report says some is left.
+fn left_by_refusal(run: &RunView) -> Option<String> {
+    let report = run.report.as_ref()?;
+    (run.auth_refused && !report.not_sent.is_empty()).then(|| report.run_id().to_string())
+}
+
+/// After signing in again: a run the 401 stopped goes on by itself (a resume sends only
+/// what was not sent). Its result stays on screen otherwise.
+pub fn resume_after_sign_in(app: &mut App, out: &mut Vec<Command>) {
+    let Some(Stage::Result(run)) = &app.bulk.stage else {
+        return;
+    };
+    let Some(run_id) = left_by_refusal(run) else {
+        return;
+    };
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(start_resume(app, run_id, out));
 }
 
 fn start_resume(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
@@ -1144,6 +1173,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     run.progress = Some(progress);
                 }
                 RunEvent::Checking { tickets, .. } => run.checking = Some(tickets),
+                RunEvent::AuthRefused { .. } => run.auth_refused = true,
                 RunEvent::CallFailed {
                     tickets,
                     reason,
@@ -1154,6 +1184,10 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     Msg::BulkCallFailed,
                     &[&call.to_string(), &tickets.to_string(), &reason.to_string()],
                 )),
+            }
+            if run.auth_refused {
+                // The prompt over the gauge; the run stops sending and waits to resume.
+                super::faults::open_sign_in(app);
             }
         }
         BulkEvent::RunDone { id, result } => {

@@ -46,6 +46,11 @@ pub struct FaultState {
     /// The first request sent with the password typed last: a 401 for an earlier request
     /// is the old password's, already dealt with.
     pub signed_in_from: Option<RequestId>,
+    /// Quick status changes (`s`) whose one-ticket run met a 401, until their run ends.
+    pub quick_refused: Vec<RequestId>,
+    /// Quick status changes a 401 left unsent: (run id, the change), resumed once signed
+    /// in again. The row keeps the new status meanwhile.
+    pub quick_to_resume: Vec<(String, super::state::PendingStatus)>,
 }
 
 /// The password prompt. The typed text is a [`Secret`]: `Debug` never shows it.
@@ -110,9 +115,25 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
             out.extend(super::update(app, Action::Reload));
+            // A bulk run (or `s`) the 401 stopped goes on with the new password.
+            super::bulk_edit::resume_after_sign_in(app, out);
+            super::update::resume_quick_after_sign_in(app, out);
             set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
         }
     }
+}
+
+/// Opens the password prompt after a 401 that the screen cannot show as a request of its
+/// own (a bulk run's call); the status line says why. Once open, it stays as typed.
+pub fn open_sign_in(app: &mut App) {
+    let lang = app.lang();
+    if app.faults.sign_in.is_none() {
+        app.faults.sign_in = Some(SignIn {
+            input: Secret::new(""),
+            error: None,
+        });
+    }
+    set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);
 }
 
 /// Names that failed while the password was refused are asked again with the new one: the

@@ -633,6 +633,8 @@ mod tests {
         assert_eq!(opts.agent, defaults.agent);
         assert_eq!(opts.api_secret, defaults.api_secret);
         assert_eq!(opts.token_ttl, defaults.token_ttl);
+        assert_eq!(opts.busy_failures, 0);
+        assert_eq!(opts.state_file, None);
     }
 
     #[test]
@@ -659,8 +661,15 @@ mod tests {
             "--stale-update-dt",
             "--hostile-text",
             "--write-status-body",
+            "--busy-failures=3",
+            "--state-file=/tmp/kept.jsonl",
         ]);
         assert!(opts.hostile_text);
+        assert_eq!(opts.busy_failures, 3);
+        assert_eq!(
+            opts.state_file,
+            Some(std::path::PathBuf::from("/tmp/kept.jsonl"))
+        );
         assert_eq!(opts.tickets, 12);
         assert_eq!(opts.seed, 9);
         assert_eq!(opts.latency, Duration::from_millis(250));

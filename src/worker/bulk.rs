@@ -202,7 +202,22 @@ impl BulkWorker {
                 let change = plan.target_of(planned).to_change(None);
                 let (success, error) = match worker.client.update(planned.id, &change).await {
                     Ok(_) => (true, String::new()),
-                    Err(error) => (false, i18n::api_error(worker.lang, &error)),
+                    Err(error) => {
+                        if matches!(error, crate::api::ApiError::BadCredentials) {
+                            // The sign-in prompt, as for a journaled run's 401.
+                            send(
+                                &events,
+                                BulkEvent::Run {
+                                    id,
+                                    event: crate::bulk::RunEvent::AuthRefused {
+                                        run_id: plan.run_id.clone(),
+                                        tickets: 1,
+                                    },
+                                },
+                            );
+                        }
+                        (false, i18n::api_error(worker.lang, &error))
+                    }
                 };
                 outcomes.push(crate::bulk::TicketOutcome {
                     id: planned.id,
