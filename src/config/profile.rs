@@ -4,13 +4,14 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::FixedOffset;
 
 use super::credentials::{
-    Credential, CredentialPlan, CredentialSource, PASSWORD_ENV, PromptPolicy, SECRET_ENV, Secret,
-    check_password_file_mode,
+    Credential, CredentialPlan, CredentialSource, Keyring, OsKeyring, PASSWORD_ENV, PromptPolicy,
+    SECRET_ENV, Secret, check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
 use super::{ConfigError, default_config_path};
@@ -94,6 +95,9 @@ pub struct ResolveOptions {
     /// The caller will not connect (`--demo`): a missing or ambiguous profile, or a base
     /// URL that would be refused, is a warning instead of an error.
     pub no_connection: bool,
+    /// The OS keyring to look the secret up in after `password_command` (the program: the
+    /// OS one unless `GONGDAN_NO_KEYRING` is set; tests: none, or a stand-in).
+    pub keyring: Option<Arc<dyn Keyring>>,
 }
 
 impl ResolveOptions {
@@ -117,6 +121,9 @@ impl ResolveOptions {
             env_password: env_secret(PASSWORD_ENV),
             env_secret: env_secret(SECRET_ENV),
             no_connection: cli.demo,
+            keyring: std::env::var_os("GONGDAN_NO_KEYRING")
+                .is_none()
+                .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
         }
     }
 }
@@ -489,6 +496,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         env_secret: opts.env_secret.clone(),
         file_password: profile.password.clone(),
         password_command: profile.password_command.clone(),
+        keyring: opts.keyring.clone(),
     };
     match credentials.planned_source() {
         Some(CredentialSource::Env(var)) => {
@@ -500,11 +508,16 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             format!("<secret> from `{command}`"),
             Source::Command,
         ),
-        Some(CredentialSource::Prompt) | None => record(
-            "credential",
-            "(asked at start, if on a terminal)".into(),
-            Source::Prompt,
-        ),
+        Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {
+            let value = match (&credentials.keyring, credentials.keyring_user()) {
+                (Some(_), Some(user)) => format!(
+                    "(the OS keyring's entry \"{}\" / \"{user}\" if it has one, else asked at start, if on a terminal)",
+                    super::credentials::KEYRING_SERVICE
+                ),
+                _ => "(asked at start, if on a terminal)".into(),
+            };
+            record("credential", value, Source::Prompt)
+        }
     }
 
     // Client settings.
