@@ -465,6 +465,8 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
     update(&mut app, Action::Compose(ComposeAction::OpenNewTicket));
     let focus = |app: &App| app.compose.new_ticket.as_ref().unwrap().focus;
     assert_eq!(focus(&app), 0);
+    let shown = text(&app);
+    assert!(shown.contains("Ctrl-n/↑↓ field"), "{shown}");
     assert_eq!(
         press(&mut app, ctrl('n')),
         Some(Action::Compose(ComposeAction::NextField))

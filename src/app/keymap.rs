@@ -6,9 +6,18 @@
 //! sequences (`[keys.list] top = ["g g", "home"]`). The live map is built once at start
 //! ([`KeyMap::from_config`]) and held in [`Settings`](super::state::Settings).
 //!
+//! Besides the console's panes, the map has key contexts of their own: one per stage of the
+//! bulk pane (`bulk`, `bulk_text`, `bulk_preview`, `bulk_run`, `bulk_result`), the history
+//! (`bulk_history`), the resume offer at start (`resume_offer`) and the sign-in prompt
+//! (`sign_in`). [`key_pane`] says which one has the keyboard; the composer's status menu
+//! reads `status_menu` and its attachment path `prompt`.
+//!
 //! Rules:
 //! - Arrows (and Ctrl-C, which quits) are fixed: they always work and cannot be unbound
 //!   or taken by another action.
+//! - Where text is typed ([`text_entry_key`]: the prompt, a bulk text row, the count that
+//!   confirms a large run, the password prompt, the composer's text) a plain character
+//!   always types and Backspace deletes; only the other keys are looked up.
 //! - A conflict (two actions on one key or sequence of a pane, or a sequence whose first key
 //!   is also a single binding) does not stop the console: the binding from the config file
 //!   wins over a default (between equals, the earlier one in the table), the other key is

@@ -249,7 +249,7 @@ messages! {
     SentRepliesTitle => "本次会话发出的回复", "Replies sent in this session";
     SentReplyStatus => "并设为 {0}", "and set to {0}";
     FormTitle => "新建工单", "New ticket";
-    FormHint => "Tab/↑↓ 切换字段 · ←→ 选择 · {key:new_ticket.create} 创建 · {key:new_ticket.close} 关闭（保留草稿）", "Tab/↑↓ field · ←→ choose · {key:new_ticket.create} create · {key:new_ticket.close} close (draft kept)";
+    FormHint => "{key:new_ticket.next_field}/↑↓ 切换字段 · ←→ 选择 · {key:new_ticket.create} 创建 · {key:new_ticket.close} 关闭（保留草稿）", "{key:new_ticket.next_field}/↑↓ field · ←→ choose · {key:new_ticket.create} create · {key:new_ticket.close} close (draft kept)";
     FormSubject => "标题", "Subject";
     FormContactId => "联系人编号", "Contact id";
     FormMobile => "或手机号", "or mobile";
