@@ -1151,6 +1151,11 @@ async fn a_401_mid_run_opens_the_sign_in_prompt_and_the_run_goes_on_after_with_m
     assert!(report.failed().next().is_none(), "nothing counted failed");
     let sent: u64 = tickets.iter().map(|t| sandbox.update_count(t.id)).sum();
     assert_eq!(sent, 0);
+    let screen = text(&app);
+    assert!(
+        screen.contains(&format!("refused the sign-in (401): {count} not sent")),
+        "{screen}"
+    );
 
     // Signing in again resumes the run by itself: only what was not sent goes out.
     let out = type_password(&mut app, "new-pass");

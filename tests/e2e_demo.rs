@@ -304,3 +304,32 @@ fn demo_killed_mid_run_resumes_after_a_restart_and_changes_each_ticket_once() {
     drop(sandbox);
     drop(runtime);
 }
+
+#[test]
+fn demo_fresh_starts_over_from_the_seed() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = spawn_demo(home.path(), &[]);
+    session.wait_for_text("the first list", |s| s.lines().any(|l| l.starts_with('>')));
+    quit(session);
+    let files = files_named(home.path(), gongdan::console::DEMO_SANDBOX_FILE);
+    assert_eq!(files.len(), 1, "{files:?}");
+    let kept = &files[0];
+    // A change kept by an earlier demo: ticket 1 solved.
+    let mut text = std::fs::read_to_string(kept).unwrap();
+    text.push_str(
+        "{\"op\":\"update\",\"id\":1,\"change\":{\"ticketStatus\":4},\"actor\":1,\"at\":\"2026-11-29 10:00:00\"}\n",
+    );
+    std::fs::write(kept, &text).unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = demo_sandbox(&runtime, home.path());
+    assert_eq!(sandbox.update_count(1), 1, "the kept change replays");
+    drop(sandbox);
+
+    let mut session = spawn_demo(home.path(), &["--demo-fresh"]);
+    session.wait_for_text("the first list", |s| s.lines().any(|l| l.starts_with('>')));
+    quit(session);
+    let sandbox = demo_sandbox(&runtime, home.path());
+    assert_eq!(sandbox.update_count(1), 0, "started over");
+    drop(sandbox);
+    drop(runtime);
+}

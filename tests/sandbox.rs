@@ -1902,6 +1902,32 @@ async fn a_state_file_keeps_writes_and_spent_failures_across_a_restart() {
     )
     .await;
     assert_eq!(single.status, StatusCode::OK, "{}", single.text);
+    // A reply with an uploaded file: the upload is kept too, so the reply replays whole.
+    let upload = post(
+        &sandbox,
+        "/api/v1/uploads.json?filename=a.png",
+        ADMIN,
+        json!("png"),
+    )
+    .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
+    let token = upload.json()["attachment"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = put(
+        &sandbox,
+        "/api/v1/tickets/9.json",
+        ADMIN,
+        json!({"ticket": {"ticketReply": {"replyMsg": "附件", "attachments": [token]}}}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let replies_9 = sandbox.replies(9);
+    assert!(
+        replies_9.last().unwrap()["attachments"][0]["fileName"] == "a.png",
+        "{replies_9:?}"
+    );
     let kept: Vec<(u64, Value)> = sandbox
         .ticket_ids()
         .into_iter()
@@ -1916,6 +1942,7 @@ async fn a_state_file_keeps_writes_and_spent_failures_across_a_restart() {
     }
     assert_ne!(again.ticket(8).unwrap(), before_8);
     assert_eq!(again.update_count(8), 1);
+    assert_eq!(again.replies(9), replies_9);
     let updated: u64 = (1..=4).map(|id| again.update_count(id)).sum();
     assert_eq!(updated, 2);
     let results = many_results(

@@ -12,8 +12,10 @@
 //!   ticket of an update or an update many, as applied.
 //! - `{"op":"create","request":{...},"actor":1,"at":"..."}`: a ticket created.
 //! - `{"op":"busy","ids":[3,53]}`: injected "being edited" failures spent on these tickets.
+//! - `{"op":"upload","token":"…","attach_id":1,"file_name":"a.png","size":3}`: an upload
+//!   (its token, so that a kept reply naming it replays).
 //!
-//! Not kept: uploads, tokens, `Requestid`s and passwords changed at run time.
+//! Not kept: Bearer tokens, `Requestid`s and passwords changed at run time.
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
@@ -24,7 +26,7 @@ use serde_json::{Map, Value, json};
 
 use super::changes;
 use super::seed::{DATE_FORMAT, format_dt};
-use super::store::Store;
+use super::store::{Store, Upload};
 use super::{Quirks, SandboxOptions};
 
 /// The open state file, appended to under the store's lock.
@@ -49,6 +51,10 @@ pub(crate) enum Line<'a> {
     Busy {
         ids: &'a [u64],
     },
+    Upload {
+        token: &'a str,
+        upload: &'a Upload,
+    },
 }
 
 impl Line<'_> {
@@ -66,6 +72,9 @@ impl Line<'_> {
                 "at": format_dt(*at)})
             }
             Line::Busy { ids } => json!({"op": "busy", "ids": ids}),
+            Line::Upload { token, upload } => json!({"op": "upload", "token": token,
+                "attach_id": upload.attach_id, "file_name": upload.file_name,
+                "size": upload.size}),
         }
     }
 }
@@ -173,6 +182,28 @@ fn replay(store: &mut Store, line: &Value, quirks: &Quirks) -> usize {
                 .cloned()
                 .unwrap_or_default();
             changes::create_at(store, &request, actor, at).map(|_| 0)
+        }
+        Some("upload") => {
+            let token = line.get("token").and_then(Value::as_str).unwrap_or("");
+            let attach_id = line.get("attach_id").and_then(Value::as_u64).unwrap_or(0);
+            store.next_attach_id = store.next_attach_id.max(attach_id + 1);
+            store.uploads.insert(
+                token.to_owned(),
+                Upload {
+                    attach_id,
+                    file_name: line
+                        .get("file_name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_owned(),
+                    size: line
+                        .get("size")
+                        .and_then(Value::as_u64)
+                        .and_then(|size| usize::try_from(size).ok())
+                        .unwrap_or(0),
+                },
+            );
+            Ok(0)
         }
         Some("busy") => Ok(line
             .get("ids")

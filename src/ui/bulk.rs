@@ -455,7 +455,17 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         cols,
         style(app, Role::Label),
     );
-    if report.cancelled {
+    if report.cancelled && run.auth_refused {
+        lines.wrapped(
+            &fill(
+                lang,
+                Msg::BulkReportAuthRefused,
+                &[&report.not_sent.len().to_string()],
+            ),
+            cols,
+            style(app, Role::Error),
+        );
+    } else if report.cancelled {
         lines.push(fill(
             lang,
             Msg::BulkReportCancelled,

@@ -356,6 +356,7 @@ messages! {
     BulkFormTitle => "批量编辑 {0} 张工单", "Bulk edit: {0} tickets";
     BulkUndoOf => "撤销 {0}", "Undo of {0}";
     BulkUndoNotStarted => "撤销未开始，什么也没有发送", "Undo not started: nothing was sent";
+    BulkReportAuthRefused => "服务器拒绝了登录（401）：{0} 张未发送；重新登录后自动继续（或按 r）", "The server refused the sign-in (401): {0} not sent; they go out once you sign in again (or press r)";
     BulkRetryOf => "重试 {0}", "Retry of {0}";
     BulkRunTitle => "批量修改 {0}", "Bulk run {0}";
     BulkRunTitlePlain => "批量修改", "Bulk run";
