@@ -1145,6 +1145,30 @@ mod tests {
     }
 
     #[test]
+    fn hint_lines_leave_out_unbound_actions_and_span_numbered_keys() {
+        let map = KeyMap::from_config(
+            &toml::from_str("[bulk_result]\nretry = []\nundo = \"z\"\n").unwrap(),
+        )
+        .unwrap();
+        let line = map.hint_line(
+            Pane::BulkResult,
+            &[
+                (&["retry"], Msg::HintRetryFailed),
+                (&["undo"], Msg::HintUndoRun),
+                (&["scroll_down", "scroll_up"], Msg::HintScroll),
+            ],
+            Lang::En,
+        );
+        assert_eq!(line, "z undo the run  j/k scroll");
+        let digits = KeyMap::default().hint_line(
+            Pane::StatusMenu,
+            &[(&["pick_status"], Msg::HintPick)],
+            Lang::En,
+        );
+        assert_eq!(digits, "1-6 pick");
+    }
+
+    #[test]
     fn expand_names_live_keys() {
         let map = KeyMap::default();
         assert_eq!(map.expand("press {key:list.reload} now"), "press R now");

@@ -284,6 +284,11 @@ impl CredentialPlan {
 
     /// Asks for the secret without echo (for `config store-secret`).
     pub fn ask(&self) -> Result<Secret, ConfigError> {
+        if !std::io::stdin().is_terminal() {
+            return Err(ConfigError::Keyring(
+                "store-secret asks for the secret on a terminal; run it in one".into(),
+            ));
+        }
         self.prompt(PromptPolicy::IfTerminal)
             .map(|credential| credential.secret)
     }
