@@ -356,7 +356,7 @@ messages! {
     BulkFormTitle => "批量编辑 {0} 张工单", "Bulk edit: {0} tickets";
     BulkUndoOf => "撤销 {0}", "Undo of {0}";
     BulkUndoNotStarted => "撤销未开始，什么也没有发送", "Undo not started: nothing was sent";
-    BulkReportAuthRefused => "服务器拒绝了登录（401）：{0} 张未发送；重新登录后自动继续（或按 r）", "The server refused the sign-in (401): {0} not sent; they go out once you sign in again (or press r)";
+    BulkReportAuthRefused => "服务器拒绝了登录（401）：{0} 张未发送；重新登录后自动继续（或按 {key:bulk_result.retry}）", "The server refused the sign-in (401): {0} not sent; they go out once you sign in again (or press {key:bulk_result.retry})";
     BulkRetryOf => "重试 {0}", "Retry of {0}";
     BulkRunTitle => "批量修改 {0}", "Bulk run {0}";
     BulkRunTitlePlain => "批量修改", "Bulk run";
@@ -426,6 +426,7 @@ messages! {
     HintCancel => "取消", "cancel";
     HintHide => "隐藏（后台继续，{key:list.bulk} 回来）", "hide (goes on; {key:list.bulk} to come back)";
     HintRetryFailed => "重试失败的", "retry failed";
+    HintSendRest => "发送剩下的", "send the rest";
     HintUndoRun => "撤销本批次", "undo the run";
     HintHistory => "历史", "history";
     HintScroll => "滚动", "scroll";
