@@ -453,6 +453,8 @@ fn undo_reports_tickets_changed_since() {
     );
     let screen = text(&app);
     assert!(screen.contains("Undo of 20261129"), "{screen}");
+    assert!(screen.contains("run 20261129-041000-00bb"), "{screen}");
+    assert!(!screen.contains("undo later"), "{screen}");
     assert!(screen.contains("This will change:"), "{screen}");
     let Some(Stage::Preview { summary, .. }) = &app.bulk.stage else {
         panic!("{:?}", app.bulk.stage)

@@ -294,11 +294,12 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             &app.settings.bulk_concurrency.to_string(),
         ],
     ));
-    lines.push(fill(
-        lang,
-        Msg::BulkPreviewRunId,
-        &[&plan.run_id.to_string()],
-    ));
+    // An undo is not undone in turn: its run id without the "undo later" hint.
+    let run_id_msg = match plan.kind {
+        RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,
+        _ => Msg::BulkPreviewRunId,
+    };
+    lines.push(fill(lang, run_id_msg, &[&plan.run_id.to_string()]));
     if *needs_typing {
         lines.push(String::new());
         let prompt = fill(

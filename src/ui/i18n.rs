@@ -364,6 +364,7 @@ messages! {
     BulkPreviewHeading => "将要修改：", "This will change:";
     BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} call(s) of up to {1} tickets, {2} at once";
     BulkPreviewRunId => "批次 {0}（可在历史 H 中撤销）", "run {0} (undo later from the history, H)";
+    BulkPreviewUndoRunId => "批次 {0}", "run {0}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
     BulkRunProgress => "完成 {0}  失败 {1}  剩余 {2}  预计还要 {3}", "done {0}  failed {1}  left {2}  time left {3}";
     BulkRunCalls => "调用 {0}/{1}", "calls {0}/{1}";
