@@ -315,6 +315,8 @@ fn the_resume_offer_rebinds_and_names_the_history_key() {
     );
     press(&mut app, ch('L'));
     assert!(app.bulk.stage.is_none());
+    let shown = text(&app);
+    assert!(shown.contains("Later: Y opens the history"), "{shown}");
     // Later from the list: the rebound history key.
     assert_eq!(
         action_for_key(&app, &ch('Y')),

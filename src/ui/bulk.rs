@@ -299,7 +299,9 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,
         _ => Msg::BulkPreviewRunId,
     };
-    lines.push(fill(lang, run_id_msg, &[&plan.run_id.to_string()]));
+    // Names the live history key.
+    let run_id_line = fill(lang, run_id_msg, &[&plan.run_id.to_string()]);
+    lines.push(app.settings.keymap.expand(&run_id_line));
     if *needs_typing {
         lines.push(String::new());
         let prompt = fill(
