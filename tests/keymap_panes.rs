@@ -315,6 +315,8 @@ fn the_resume_offer_rebinds_and_names_the_history_key() {
     );
     press(&mut app, ch('L'));
     assert!(app.bulk.stage.is_none());
+    let shown = text(&app);
+    assert!(shown.contains("Later: Y opens the history"), "{shown}");
     // Later from the list: the rebound history key.
     assert_eq!(
         action_for_key(&app, &ch('Y')),
@@ -508,4 +510,34 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
         Some(Action::Compose(ComposeAction::Key(ch('l')))),
         "the default letter is replaced"
     );
+}
+
+#[test]
+fn after_a_401_the_result_names_the_rebound_retry_key() {
+    use gongdan::api::{TicketChange, TicketStatus};
+    use gongdan::bulk::{BulkEdit, Plan, RunReport, Target};
+    let mut app = loaded(map("[bulk_result]\nretry = \"ctrl-t\"\n"), 160, 30);
+    let edit = BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..TicketChange::default()
+    });
+    let tickets: Vec<_> = (1..=3).map(ticket).collect();
+    let plan = Plan::new(&edit, &tickets, Target::default());
+    let not_sent: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    assert!(!not_sent.is_empty());
+    result(&mut app);
+    if let Some(Stage::Result(run)) = &mut app.bulk.stage {
+        run.auth_refused = true;
+        run.report = Some(RunReport {
+            plan,
+            outcomes: vec![],
+            not_sent,
+            cancelled: true,
+        });
+    }
+    let shown = text(&app);
+    assert!(shown.contains("or press Ctrl-t"), "{shown}");
+    assert!(shown.contains("Ctrl-t send the rest"), "{shown}");
+    assert_eq!(action_for_key(&app, &ctrl('t')), bulk(BulkAction::Retry));
+    assert_eq!(action_for_key(&app, &ch('r')), None);
 }

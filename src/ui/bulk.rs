@@ -299,7 +299,9 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,
         _ => Msg::BulkPreviewRunId,
     };
-    lines.push(fill(lang, run_id_msg, &[&plan.run_id.to_string()]));
+    // Names the live history key.
+    let run_id_line = fill(lang, run_id_msg, &[&plan.run_id.to_string()]);
+    lines.push(app.settings.keymap.expand(&run_id_line));
     if *needs_typing {
         lines.push(String::new());
         let prompt = fill(
@@ -420,8 +422,13 @@ fn hint_result(app: &App, run: &RunView) -> String {
         .as_ref()
         .is_some_and(|r| r.failed().next().is_some());
     let undoable = !matches!(run.kind, RunKind::Undo { .. });
+    // After a 401 the retry key sends what was left (a resume), failures after it.
+    let left_by_refusal =
+        run.auth_refused && run.report.as_ref().is_some_and(|r| !r.not_sent.is_empty());
     let mut items: Vec<(&[&str], Msg)> = Vec::new();
-    if failed {
+    if left_by_refusal {
+        items.push((&["retry"], Msg::HintSendRest));
+    } else if failed {
         items.push((&["retry"], Msg::HintRetryFailed));
     }
     if undoable {
@@ -457,12 +464,14 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         style(app, Role::Label),
     );
     if report.cancelled && run.auth_refused {
+        // The message names the live retry key.
+        let text = fill(
+            lang,
+            Msg::BulkReportAuthRefused,
+            &[&report.not_sent.len().to_string()],
+        );
         lines.wrapped(
-            &fill(
-                lang,
-                Msg::BulkReportAuthRefused,
-                &[&report.not_sent.len().to_string()],
-            ),
+            &app.settings.keymap.expand(&text),
             cols,
             style(app, Role::Error),
         );

@@ -229,7 +229,6 @@ messages! {
     ComposeUploadingMark => "（上传中）", " (uploading)";
     ComposeAttachPrompt => "附件路径：", "File to attach: ";
     ComposeStatusTitle => "发送并设为", "Send and set";
-    ComposeConfirmMany => "{0}。按 Enter 发送，其他键取消", "{0}. Enter sends, any other key cancels";
     ComposeNoTicket => "没有选中的工单可以回复", "No ticket selected to reply to";
     ComposeDraftRestored => "已恢复草稿", "Draft restored";
     ComposeDraftKept => "草稿已保留", "Draft kept";
@@ -342,7 +341,7 @@ messages! {
     BulkNothingFailed => "没有失败的工单", "Nothing failed";
     BulkCannotUndo => "这一批次不能撤销", "This run cannot be undone";
     BulkNothingToResume => "这一批次无需继续", "This run has nothing left to send";
-    BulkLaterFromHistory => "稍后可按 H 在历史中继续或撤销", "Later: H opens the history to resume or undo";
+    BulkLaterFromHistory => "稍后可按 {key:list.bulk_history} 在历史中继续或撤销", "Later: {key:list.bulk_history} opens the history to resume or undo";
     BulkReadingTickets => "正在读取工单…", "Reading the tickets…";
     BulkUnknownAgent => "不认识的客服：{0}", "unknown agent: {0}";
     BulkFieldWantsInteger => "{0}：要整数", "{0}: a whole number";
@@ -356,14 +355,14 @@ messages! {
     BulkFormTitle => "批量编辑 {0} 张工单", "Bulk edit: {0} tickets";
     BulkUndoOf => "撤销 {0}", "Undo of {0}";
     BulkUndoNotStarted => "撤销未开始，什么也没有发送", "Undo not started: nothing was sent";
-    BulkReportAuthRefused => "服务器拒绝了登录（401）：{0} 张未发送；重新登录后自动继续（或按 r）", "The server refused the sign-in (401): {0} not sent; they go out once you sign in again (or press r)";
+    BulkReportAuthRefused => "服务器拒绝了登录（401）：{0} 张未发送；重新登录后自动继续（或按 {key:bulk_result.retry}）", "The server refused the sign-in (401): {0} not sent; they go out once you sign in again (or press {key:bulk_result.retry})";
     BulkRetryOf => "重试 {0}", "Retry of {0}";
     BulkRunTitle => "批量修改 {0}", "Bulk run {0}";
     BulkRunTitlePlain => "批量修改", "Bulk run";
     BulkAndMore => " 等 {0} 张", " and {0} more";
     BulkPreviewHeading => "将要修改：", "This will change:";
     BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} call(s) of up to {1} tickets, {2} at once";
-    BulkPreviewRunId => "批次 {0}（可在历史 H 中撤销）", "run {0} (undo later from the history, H)";
+    BulkPreviewRunId => "批次 {0}（可在历史 {key:list.bulk_history} 中撤销）", "run {0} (undo later from the history, {key:list.bulk_history})";
     BulkPreviewUndoRunId => "批次 {0}", "run {0}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
     BulkRunProgress => "完成 {0}  失败 {1}  剩余 {2}  预计还要 {3}", "done {0}  failed {1}  left {2}  time left {3}";
@@ -427,6 +426,7 @@ messages! {
     HintCancel => "取消", "cancel";
     HintHide => "隐藏（后台继续，{key:list.bulk} 回来）", "hide (goes on; {key:list.bulk} to come back)";
     HintRetryFailed => "重试失败的", "retry failed";
+    HintSendRest => "发送剩下的", "send the rest";
     HintUndoRun => "撤销本批次", "undo the run";
     HintHistory => "历史", "history";
     HintScroll => "滚动", "scroll";
