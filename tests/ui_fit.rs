@@ -275,3 +275,38 @@ fn works_inside_tmux() {
         .args(["-S", &socket, "kill-server"])
         .output();
 }
+
+/// The first screen line at `width`×24 with `label` as the account.
+fn tab_line(label: &str, width: u16) -> String {
+    let mut app: App = app(Lang::En, width, 24);
+    app.settings.account_label = label.to_string();
+    start(&mut app);
+    let mut terminal = Terminal::new(TestBackend::new(width, 24)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..width).map(|x| buffer[(x, 0)].symbol()).collect()
+}
+
+#[test]
+fn the_profile_and_host_stay_on_the_tab_line_at_80_columns() {
+    // Whole when it fits.
+    let line = tab_line("work: agent@10.0.0.1", 80);
+    assert!(line.contains(" 4 All (…) "), "{line}");
+    assert!(line.trim_end().ends_with("work: agent@10.0.0.1"), "{line}");
+    // Too long beside the four tabs: the login gives way, the profile and host stay, and
+    // the tabs are whole.
+    let line = tab_line("work: zhangsan@example.com@hd.example.com:8443", 80);
+    assert!(line.contains(" 4 All (…) "), "{line}");
+    assert!(
+        line.trim_end().ends_with("work: …@hd.example.com:8443"),
+        "{line}"
+    );
+    // Even longer: the host's end still shows, the tabs are cut.
+    let host = "a-very-long-internal-helpdesk-name.support.example.com:8443";
+    let line = tab_line(&format!("work: zhangsan@example.com@{host}"), 80);
+    assert!(line.trim_end().ends_with("example.com:8443"), "{line}");
+    assert!(line.starts_with(" 1 New"), "{line}");
+    assert_eq!(line.chars().count(), 80, "{line}");
+}

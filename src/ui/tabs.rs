@@ -45,13 +45,86 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         ));
     }
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let account = &app.settings.account_label;
     let total = usize::from(area.width);
-    if !account.is_empty() && used + width(account) + 2 <= total {
-        spans.push(Span::raw(" ".repeat(total - used - width(account) - 1)));
-        spans.push(Span::styled(account.clone(), style(app, Role::Account)));
+    // The account is what keeps a bulk edit off the wrong server: it always shows, shortened
+    // if need be, and the tabs give way to it.
+    let account = fit_account(
+        &app.settings.account_label,
+        total.saturating_sub(used + 2),
+        (total / 2).saturating_sub(1),
+    );
+    let tabs_room = if account.is_empty() {
+        total
+    } else {
+        total.saturating_sub(width(&account) + 2)
+    };
+    let mut line = Line::from(spans);
+    if used > tabs_room {
+        line = clip_spans(line, tabs_room);
     }
-    frame
-        .buffer_mut()
-        .set_line(area.x, area.y, &Line::from(spans), area.width);
+    let buffer = frame.buffer_mut();
+    buffer.set_line(area.x, area.y, &line, area.width);
+    if !account.is_empty() {
+        // One blank column after it, as on the right of a tab.
+        let x = area.x + u16::try_from(total.saturating_sub(width(&account) + 1)).unwrap_or(0);
+        buffer.set_stringn(
+            x,
+            area.y,
+            &account,
+            width(&account),
+            style(app, Role::Account),
+        );
+    }
+}
+
+/// `work: zhangsan@example.com@host:8443` in the `free` columns beside the tabs: whole if it
+/// fits, else without the login (`work: …@host:8443`); when even that does not fit it takes
+/// up to `most` columns from the tabs, cut from the left so the host stays.
+fn fit_account(label: &str, free: usize, most: usize) -> String {
+    if width(label) <= free {
+        return label.to_string();
+    }
+    let short = match (label.find(": "), label.rfind('@')) {
+        (Some(colon), Some(at)) if at > colon + 2 => {
+            format!("{}…{}", &label[..colon + 2], &label[at..])
+        }
+        _ => label.to_string(),
+    };
+    let room = free.max(most);
+    if width(&short) <= room {
+        return short;
+    }
+    if room == 0 {
+        return String::new();
+    }
+    // Keep the end (the host): drop characters from the front behind an ellipsis.
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 1;
+    for c in short.chars().rev() {
+        let w = width(c.encode_utf8(&mut [0; 4]));
+        if used + w > room {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
+/// The tabs cut to `room` columns, the last one ending in "…".
+fn clip_spans(line: Line<'static>, room: usize) -> Line<'static> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in line.spans {
+        let w = width(&span.content);
+        if used + w <= room {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let cut = truncate(&span.content, room - used);
+        out.push(Span::styled(cut, span.style));
+        break;
+    }
+    Line::from(out)
 }
