@@ -8,7 +8,7 @@ mod common;
 use common::*;
 use gongdan::api::{ApiError, SearchQuery, SearchTerm, TicketStatus};
 use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
-use gongdan::app::state::{Overlay, Pane};
+use gongdan::app::state::{Overlay, Pane, Settings};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{FieldKind, Plan, RunKind, RunReport, TicketOutcome};
 use gongdan::ui::i18n::Lang;
@@ -223,6 +223,36 @@ fn auto_refresh_marks_changed_rows_and_keeps_the_selection() {
     assert!(app.current_view().changed.contains(&5));
     assert!(!app.current_view().changed.contains(&4));
     assert_eq!(selected(&app), Some(2));
+}
+
+#[test]
+fn a_config_warning_at_start_is_not_covered_by_the_agent_notice() {
+    let warning = "config.toml:53:1: unknown key `profiles.work.per_pgae` ignored";
+    let settings = Settings {
+        lang: Lang::En,
+        startup_notice: Some(warning.to_string()),
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let commands = start(&mut app);
+    let list = find(&commands, is_list);
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Page {
+            id: list,
+            result: Err(ApiError::Forbidden(None)),
+        }),
+    );
+    assert!(app.list_forbidden);
+    let notice = app.notice.clone().expect("a notice");
+    assert_eq!(notice.text, warning);
 }
 
 #[test]

@@ -578,7 +578,14 @@ fn page_failed(
 fn list_forbidden(app: &mut App, out: &mut Vec<Command>) {
     if !app.list_forbidden {
         app.list_forbidden = true;
-        notice(app, Msg::ListForbidden.text(app.lang()).to_string(), false);
+        // A config warning from the start (a mistyped key) asks the user to act; this
+        // fact does not, so it does not cover the warning.
+        let showing_startup_warning = app.notice.as_ref().is_some_and(|shown| {
+            app.settings.startup_notice.as_deref() == Some(shown.text.as_str())
+        });
+        if !showing_startup_warning {
+            notice(app, Msg::ListForbidden.text(app.lang()).to_string(), false);
+        }
     }
     for index in 0..app.views.len() {
         let view = &mut app.views[index];
