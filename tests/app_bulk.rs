@@ -407,6 +407,28 @@ fn results_list_failures_with_reasons_and_retry_sends_only_those() {
 }
 
 #[test]
+fn after_a_run_the_other_tabs_reload_when_shown_again() {
+    // The New tab (loaded at start) held ticket 1 before the run set it to 已解决.
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 3);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[]))),
+        },
+    );
+    bulk(&mut app, BulkAction::Esc);
+    let out = update(&mut app, Action::SelectView(0));
+    assert!(out.iter().any(is_search_for("1")), "{out:?}");
+    // Once reloaded, showing it again costs nothing.
+    update(&mut app, Action::SelectView(3));
+    let out = update(&mut app, Action::SelectView(0));
+    assert!(!out.iter().any(is_search_for("1")), "{out:?}");
+}
+
+#[test]
 fn undo_reports_tickets_changed_since() {
     let mut app = loaded(Lang::En, 120, 40);
     to_preview(&mut app, 6);

@@ -216,6 +216,9 @@ pub struct View {
     pub changed: HashSet<u64>,
     /// The last load error of this view, shown in place of an empty list.
     pub error: Option<String>,
+    /// Tickets were changed from this console while the view was not shown (a bulk run, a
+    /// status change, a new ticket): its rows and count are reloaded when it is shown again.
+    pub stale: bool,
 }
 
 impl View {
@@ -236,6 +239,7 @@ impl View {
             date_filter: None,
             changed: HashSet::new(),
             error: None,
+            stale: false,
         }
     }
 

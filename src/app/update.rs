@@ -317,6 +317,18 @@ fn refresh_view(app: &mut App, which: ViewRef, mark_changes: bool, out: &mut Vec
     out.extend(commands);
 }
 
+/// Tickets changed from this console: every view but the one shown (which the caller
+/// reloads or updates in place) reloads when it is next shown, so no tab keeps rows or a
+/// count from before the change.
+pub fn views_changed(app: &mut App) {
+    let shown = (app.search.is_none()).then_some(app.active);
+    for (index, view) in app.views.iter_mut().enumerate() {
+        if Some(index) != shown && view.loaded() {
+            view.stale = true;
+        }
+    }
+}
+
 fn reload(app: &mut App, out: &mut Vec<Command>) {
     let which = view_ref(app);
     refresh_view(app, which, false, out);
@@ -701,6 +713,9 @@ fn select_view(app: &mut App, index: usize, out: &mut Vec<Command>) {
     let view = &app.views[index];
     if !view.loaded() && !view.in_flight() {
         out.extend(fetch_page(app, ViewRef::Tab(index), 1));
+    } else if view.stale && !view.in_flight() {
+        app.views[index].stale = false;
+        refresh_view(app, ViewRef::Tab(index), false, out);
     }
     ensure_visible(app);
     window_lookups(app, out);
@@ -1259,6 +1274,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                     // Update answers the whole ticket: for an agent, who may not call
                     // show, it is the fullest view of the ticket there is.
                     upsert(app, vec![answer], false, None);
+                    views_changed(app);
                     if let Some(detail) = &mut app.detail
                         && detail.ticket_id == ticket
                     {
@@ -1272,6 +1288,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                     );
                 }
                 Ok(answer) => {
+                    views_changed(app);
                     if let Some(known) = app.tickets.get_mut(&ticket) {
                         known.updated = answer.updated.or(known.updated);
                         // The server's word on the status, unless another change is queued.
