@@ -157,8 +157,8 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
             .push((key.to_string(), value, source.to_string()));
     };
     let lang = match resolved.language {
+        // Set in the file: the profile's own line (language en [file]) says it already.
         Some(language) => {
-            line("language", language.as_str().into(), "file");
             if language == Language::Zh {
                 Lang::Zh
             } else {
@@ -170,7 +170,8 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
             let why = why.map_or("auto: no LC_ALL/LC_MESSAGES/LANG".into(), |w| {
                 format!("auto: env {w}")
             });
-            line("language", lang.code().into(), &why);
+            // Beside the profile's "language auto [default]": what auto came to.
+            line("language (auto)", lang.code().into(), &why);
             lang
         }
     };

@@ -788,3 +788,33 @@ fn key_map_and_theme_errors_name_file_line_and_column() {
         report.errors
     );
 }
+
+/// The keys of `config check`'s lines that start with "language".
+fn language_keys(resolved: &gongdan::config::Resolved) -> Vec<String> {
+    let report = gongdan::console::console_report(resolved);
+    resolved
+        .sources
+        .iter()
+        .map(|entry| entry.key.clone())
+        .chain(report.lines.into_iter().map(|(key, _, _)| key))
+        .filter(|key| key.starts_with("language"))
+        .collect()
+}
+
+#[test]
+fn config_check_names_the_language_once_and_what_auto_came_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\nlanguage = \"en\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(language_keys(&resolved), ["language"]);
+    // Auto: the profile's line says auto, the console's line what it came to.
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(language_keys(&resolved), ["language", "language (auto)"]);
+}
