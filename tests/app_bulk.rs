@@ -429,6 +429,35 @@ fn after_a_run_the_other_tabs_reload_when_shown_again() {
 }
 
 #[test]
+fn the_succeeded_ids_wrap_under_the_first_one() {
+    let mut app = loaded(Lang::En, 80, 24);
+    to_preview(&mut app, 40);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[]))),
+        },
+    );
+    let screen = text(&app);
+    // The column of the first id on each line that lists ids.
+    let columns: Vec<usize> = screen
+        .lines()
+        .filter(|line| line.contains(" #"))
+        .filter_map(|line| line.chars().position(|c| c == '#'))
+        .collect();
+    assert!(
+        columns.len() >= 2,
+        "the ids should wrap at 80 columns:\n{screen}"
+    );
+    assert!(
+        columns.windows(2).all(|pair| pair[0] == pair[1]),
+        "continuation lines start where the first line's ids do:\n{screen}"
+    );
+}
+
+#[test]
 fn undo_reports_tickets_changed_since() {
     let mut app = loaded(Lang::En, 120, 40);
     to_preview(&mut app, 6);

@@ -547,8 +547,11 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             ),
             style(app, Role::Success),
         ));
-        for line in wrap(&format!("  ✓ {}", succeeded.join(" ")), cols) {
-            list.push((line, Style::default()));
+        // A hanging indent: the ids of every line start under the first one's.
+        let ids = wrap(&succeeded.join(" "), cols.saturating_sub(4));
+        for (index, line) in ids.into_iter().enumerate() {
+            let lead = if index == 0 { "  ✓ " } else { "    " };
+            list.push((format!("{lead}{line}"), Style::default()));
         }
     }
     let skip = run.scroll.min(list.len().saturating_sub(1));
