@@ -310,3 +310,32 @@ fn the_profile_and_host_stay_on_the_tab_line_at_80_columns() {
     assert!(line.starts_with(" 1 New"), "{line}");
     assert_eq!(line.chars().count(), 80, "{line}");
 }
+
+#[test]
+fn the_help_says_how_many_keys_are_below_until_the_last_one_shows() {
+    let mut app: App = app(Lang::En, 80, 24);
+    start(&mut app);
+    update(&mut app, Action::ToggleHelp);
+    let draw = |app: &App| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal
+            .draw(|frame| gongdan::ui::draw(frame, app))
+            .unwrap();
+        format!("{}", terminal.backend())
+    };
+    let screen = draw(&app);
+    assert!(screen.contains(" more (j/↓) "), "{screen}");
+    assert!(!screen.contains("Quit now"), "{screen}");
+    update(&mut app, Action::Bottom);
+    let screen = draw(&app);
+    assert!(!screen.contains(" more ("), "{screen}");
+    // The last key sits on the frame's last row, not above a blank one.
+    let last = screen
+        .lines()
+        .position(|line| line.contains("Quit now"))
+        .expect("the last key shows");
+    assert!(
+        screen.lines().nth(last + 1).unwrap().contains('└'),
+        "{screen}"
+    );
+}

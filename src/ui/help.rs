@@ -3,6 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
+use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill};
@@ -29,7 +30,8 @@ pub fn max_scroll(app: &App) -> i64 {
         return 0;
     };
     let rows = app.settings.keymap.help_rows(*pane, app.lang()).len() as i64;
-    let inner = i64::from(area(super::screen(app)).height) - 3;
+    // The rows inside the border, as drawn below.
+    let inner = i64::from(area(super::screen(app)).height) - 2;
     (rows - inner).max(0)
 }
 
@@ -47,14 +49,29 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         Msg::HelpClose,
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
-    let block = Block::default()
+    let rows = keymap.help_rows(*pane, lang);
+    // Keys below the frame are announced, with the key that scrolls to them.
+    let below = rows
+        .len()
+        .saturating_sub(usize::from(*scroll) + usize::from(area.height.saturating_sub(2)));
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(app, Role::Border))
         .title(format!(" {title} "))
         .title_bottom(format!(" {close} "));
+    if below > 0 {
+        let more = fill(
+            lang,
+            Msg::HelpMore,
+            &[
+                &below.to_string(),
+                &keymap.labels(Pane::Help, "move_down", 2),
+            ],
+        );
+        block = block.title_bottom(Line::from(format!(" {more} ")).right_aligned());
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let rows = keymap.help_rows(*pane, lang);
     let key_width = rows
         .iter()
         .map(|(k, _)| width(k))

@@ -439,6 +439,8 @@ messages! {
     HintSignIn => "登录", "sign in";
     HintSend => "发送", "send";
     HintPick => "直选", "pick";
+    // The help overlay when its keys do not all fit: how many are below and the key to see them.
+    HelpMore => "还有 {0} 行（{1}）", "{0} more ({1})";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
