@@ -187,13 +187,13 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             let mode = bulk_edit::tags_mode_text(lang, form.tags_mode);
             value = format!("[{mode}] {value}");
         }
-        let arrows = if bulk_edit::is_text(&row.field) {
-            "  "
-        } else {
-            "‹›"
-        };
         let cursor = if selected { '>' } else { ' ' };
-        let text = format!("{cursor} {name} {arrows} {value}");
+        // A choice reads like the new-ticket form's: the value between the arrows h/l move.
+        let text = if bulk_edit::is_text(&row.field) {
+            format!("{cursor} {name}   {value}")
+        } else {
+            format!("{cursor} {name} ‹ {value} ›")
+        };
         if selected && form.editing.is_some() {
             lines.caret = Some((lines.rows.len(), width(&text)));
         }
