@@ -377,6 +377,35 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
 }
 
 #[tokio::test]
+async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox.ticket_ids()[1];
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("日志.txt");
+    std::fs::write(&file, b"log").unwrap();
+    let mut app = app_listing(&[id], None);
+    press(&mut app, KeyCode::Char('r'));
+    for path in [dir.path().join("missing.png"), file] {
+        ctrl(&mut app, 'a');
+        type_text(&mut app, &path.display().to_string());
+        let commands = press(&mut app, KeyCode::Enter);
+        run(&mut app, &client, commands).await;
+        if path.ends_with("missing.png") {
+            let error = app.compose.composer.as_ref().unwrap().error.clone();
+            assert!(error.is_some_and(|e| e.contains("missing.png")));
+        }
+    }
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.attachments.len(), 1);
+    assert_eq!(composer.error, None);
+    let notice = app.notice.clone().expect("a notice");
+    assert!(!notice.is_error, "{notice:?}");
+    assert!(notice.text.contains("日志.txt"), "{notice:?}");
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
 async fn an_attachment_is_uploaded_and_its_token_goes_with_the_reply() {
     let sandbox = small_sandbox().await;
     let client = client(&sandbox);

@@ -916,6 +916,11 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     let file = &mut composer.attachments[index];
                     file.token = Some(attachment.token);
                     file.request = None;
+                    // An earlier file's failure no longer describes the reply: say what is
+                    // attached now instead.
+                    let text = fill(lang, Msg::ComposeAttachments, &[&file.name]);
+                    composer.error = None;
+                    notice(app, text, false);
                 }
                 Err(reason) => {
                     let file = composer.attachments.remove(index);
