@@ -337,6 +337,65 @@ async fn a_failed_send_keeps_the_text_and_says_why() {
     sandbox.shutdown().await;
 }
 
+/// The app drawn at its size.
+fn drawn(app: &App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, app))
+        .unwrap();
+    format!("{}", terminal.backend())
+}
+
+#[test]
+fn a_network_failure_names_the_key_that_sends_again_not_the_lists_reload() {
+    let refused = || gongdan::api::ApiError::Network(gongdan::api::NetworkError::ConnectionRefused);
+    // The reply composer: its send key.
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "稍后处理");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Send { id, .. })) = commands.first() else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Sent {
+            id: *id,
+            ticket: 7,
+            result: Err(refused()),
+        })),
+    );
+    let screen = drawn(&app);
+    assert!(!screen.contains("{key:"), "{screen}");
+    assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
+    // The new-ticket form: its create key.
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Err(refused()),
+        })),
+    );
+    let screen = drawn(&app);
+    assert!(!screen.contains("{key:"), "{screen}");
+    assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
+}
+
 #[tokio::test]
 async fn alt_s_sends_and_sets_solved_in_the_same_update() {
     let sandbox = small_sandbox().await;

@@ -873,7 +873,14 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     );
                 }
                 Err(error) => {
-                    let reason = i18n::api_error(lang, &error);
+                    // "press R to retry" would reload the list: a reply is sent again from the
+                    // composer (open: its send key; closed: the reply key reopens the draft).
+                    let again = if open_here && app.compose.composer.is_some() {
+                        "{key:composer.send}"
+                    } else {
+                        "{key:list.reply}"
+                    };
+                    let reason = i18n::api_error(lang, &error).replace("{key:list.reload}", again);
                     if let Some(composer) = &mut app.compose.composer
                         && open_here
                     {

@@ -661,7 +661,9 @@ pub fn created(
             });
         }
         Err(error) => {
-            let reason = i18n::api_error(lang, &error);
+            // Creating again is the form's create key, not the list's reload.
+            let reason = i18n::api_error(lang, &error)
+                .replace("{key:list.reload}", "{key:new_ticket.create}");
             form.error = Some(reason.clone());
             app.notice = Some(Notice {
                 text: fill(lang, Msg::FormCreateFailed, &[&reason]),

@@ -139,7 +139,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, Style::default());
     }
     if let Some(row) = parts.message {
-        let text = composer.error.clone().unwrap_or_default();
+        let text = app
+            .settings
+            .keymap
+            .expand(composer.error.as_deref().unwrap_or_default());
         let style = style(app, Role::Problem);
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
     }

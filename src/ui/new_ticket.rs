@@ -171,7 +171,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_stringn(
             row.x,
             row.y,
-            fit(error, cols),
+            fit(&app.settings.keymap.expand(error), cols),
             cols,
             style(app, Role::Problem),
         );
