@@ -539,6 +539,46 @@ fn undo_reports_tickets_changed_since() {
 }
 
 #[test]
+fn a_failed_read_of_the_tickets_names_the_forms_key_to_try_again() {
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    let out = bulk(&mut app, BulkAction::Enter);
+    let id = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let reason = gongdan::ui::i18n::api_error(
+        Lang::En,
+        &gongdan::api::ApiError::Network(gongdan::api::NetworkError::Timeout),
+    );
+    worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Err(reason),
+        },
+    );
+    assert!(matches!(stage(&app), Stage::Form(_)));
+    let screen = text(&app);
+    assert!(!screen.contains("{key:"), "{screen}");
+    assert!(screen.contains("press Enter to retry"), "{screen}");
+}
+
+#[test]
 fn partial_tickets_are_read_first_and_unknown_previous_values_are_warned() {
     // An agent: the tickets come from a search (no status, no assignee).
     let mut app = app(Lang::En, 120, 40);

@@ -1152,7 +1152,8 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 }
                 Err(error) => {
                     let mut form = form;
-                    form.error = Some(error);
+                    // Reading the tickets again is the form's preview key, not a list reload.
+                    form.error = Some(error.replace("{key:list.reload}", "{key:bulk.preview}"));
                     app.bulk.stage = Some(Stage::Form(form));
                 }
             }

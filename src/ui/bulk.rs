@@ -220,7 +220,8 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     }
     lines.wrapped(&which, cols, style(app, Role::Hint));
     if let Some(error) = &form.error {
-        lines.wrapped(error, cols, style(app, Role::Error));
+        let error = app.settings.keymap.expand(error);
+        lines.wrapped(&error, cols, style(app, Role::Error));
     }
     if preparing {
         lines.push(Msg::BulkReadingTickets.text(lang).to_string());
@@ -317,7 +318,8 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         lines.styled(text, style(app, Role::Label));
     }
     if let Some(error) = error {
-        lines.wrapped(error, cols, style(app, Role::Error));
+        let error = app.settings.keymap.expand(error);
+        lines.wrapped(&error, cols, style(app, Role::Error));
     }
     // An undo's preview has no form to go back to: its `back` sends nothing and closes.
     let back = match plan.kind {
@@ -449,7 +451,7 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     let mut lines = Lines::new();
     if let Some(error) = &run.error {
         lines.wrapped(
-            &crate::text::clean_line(error),
+            &app.settings.keymap.expand(&crate::text::clean_line(error)),
             cols,
             style(app, Role::Error),
         );
