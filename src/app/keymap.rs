@@ -359,7 +359,7 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
             d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
-            d(Detail, "back", Action::Back, Msg::KeyBack, &["esc", "q"]),
+            d(Detail, "back", Action::Back, Msg::KeyBackToList, &["esc", "q"]),
             d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),

@@ -187,6 +187,7 @@ messages! {
     KeyHalfUp => "上翻半页", "Half a page up";
     KeyOpen => "打开工单详情", "Open the ticket";
     KeyBack => "返回（关闭搜索结果/详情）", "Back (leave search results / detail)";
+    KeyBackToList => "返回列表", "Back to the list";
     KeyQuit => "退出", "Quit";
     KeyForceQuit => "立即退出", "Quit now";
     KeySearch => "搜索", "Search";
