@@ -77,7 +77,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
-        startup_notice: startup_notice(&warnings, lang),
+        startup_notice: startup_notice(&warnings, resolved.config_path.as_deref(), lang),
         keymap: std::sync::Arc::new(keymap),
         theme,
         bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
@@ -235,9 +235,23 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     report
 }
 
-/// The first warning for the status line, saying how many more there are.
-fn startup_notice(warnings: &[String], lang: Lang) -> Option<String> {
-    let first = warnings.first()?;
+/// The first warning for the status line, saying how many more there are. The config
+/// file is named without its directory (`config.toml:53:1: ...`): the full path would push
+/// the key and the suggestion off the line, and `gongdan config check` prints it whole.
+pub fn startup_notice(
+    warnings: &[String],
+    config_path: Option<&std::path::Path>,
+    lang: Lang,
+) -> Option<String> {
+    let mut first = warnings.first()?.clone();
+    if let Some(path) = config_path
+        && let Some(name) = path.file_name()
+    {
+        let full = format!("{}:", path.display());
+        if first.starts_with(&full) {
+            first = format!("{}:{}", name.to_string_lossy(), &first[full.len()..]);
+        }
+    }
     Some(match warnings.len() {
         1 => first.clone(),
         n => format!(

@@ -818,3 +818,33 @@ fn config_check_names_the_language_once_and_what_auto_came_to() {
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(language_keys(&resolved), ["language", "language (auto)"]);
 }
+
+#[test]
+fn the_status_line_names_the_config_file_without_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\nper_pgae = 50\n[ui]\nbulk_confirm_treshold = 9\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.warnings.len(), 2, "{:#?}", resolved.warnings);
+    let notice = gongdan::console::startup_notice(
+        &resolved.warnings,
+        resolved.config_path.as_deref(),
+        gongdan::ui::i18n::Lang::En,
+    )
+    .unwrap();
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        notice.starts_with(&format!("{name}:3:1: unknown key `profiles.a.per_pgae`")),
+        "{notice}"
+    );
+    assert!(
+        !notice.contains(&dir.path().display().to_string()),
+        "{notice}"
+    );
+    assert!(
+        notice.ends_with("(and 1 more: see gongdan config check)"),
+        "{notice}"
+    );
+}
