@@ -309,6 +309,13 @@ fn the_profile_and_host_stay_on_the_tab_line_at_80_columns() {
     assert!(line.trim_end().ends_with("example.com:8443"), "{line}");
     assert!(line.starts_with(" 1 New"), "{line}");
     assert_eq!(line.chars().count(), 80, "{line}");
+    // A label whose one `@` is not before a host is never elided to a wrong host: it is
+    // whole, and the tabs give way.
+    let line = tab_line("demo: administrator@example.com", 80);
+    assert!(
+        line.trim_end().ends_with("demo: administrator@example.com"),
+        "{line}"
+    );
 }
 
 #[test]

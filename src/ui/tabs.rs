@@ -84,8 +84,10 @@ fn fit_account(label: &str, free: usize, most: usize) -> String {
     if width(label) <= free {
         return label.to_string();
     }
+    // Only a login that is an e-mail address is elided: in `demo: admin@example.com` (no
+    // host) or `work: agent@host` the part after the one `@` is not all there is to keep.
     let short = match (label.find(": "), label.rfind('@')) {
-        (Some(colon), Some(at)) if at > colon + 2 => {
+        (Some(colon), Some(at)) if label[colon + 2..at].contains('@') => {
             format!("{}…{}", &label[..colon + 2], &label[at..])
         }
         _ => label.to_string(),
