@@ -204,6 +204,41 @@ fn the_preview_groups_transitions_and_counts_the_skipped() {
 }
 
 #[test]
+fn the_preview_wraps_between_groups_never_inside_one() {
+    for width in [50, 60, 70] {
+        let mut app = loaded(Lang::Zh, width, 24);
+        // Five statuses among the first 40 fixture tickets: several groups to wrap.
+        to_preview(&mut app, 40);
+        let screen = text(&app);
+        let summary: Vec<&str> = screen
+            .lines()
+            .skip_while(|line| !line.contains("将要修改"))
+            .skip(1)
+            .take_while(|line| !line.trim_matches(['"', ' ', '│']).is_empty())
+            .collect();
+        assert!(
+            summary.len() >= 2,
+            "{width}: the summary should wrap:\n{screen}"
+        );
+        for line in &summary {
+            // Every arrow on a line has its target and its count on the same line.
+            let body = line.trim_matches(['"', ' ', '│']);
+            let body = body
+                .split(" Hidden by")
+                .next()
+                .unwrap()
+                .trim_matches(['"', ' ', '│']);
+            assert!(!body.ends_with('→'), "{width}: {body}\n{screen}");
+            assert!(!body.ends_with("已解决"), "{width}: {body}\n{screen}");
+            assert!(
+                !body.starts_with(|c: char| c.is_ascii_digit()) || body.contains('张'),
+                "{width}: a count alone starts the line: {body}\n{screen}"
+            );
+        }
+    }
+}
+
+#[test]
 fn the_form_picks_names_and_checks_values() {
     let mut app = loaded(Lang::Zh, 120, 40);
     mark_first(&mut app, 2);

@@ -58,6 +58,46 @@ impl Lines {
     }
 }
 
+/// Wraps a preview summary between its groups ("已开启 → 已解决 201，待回应 → 已解决 36；...")
+/// so that no group is split over two lines; a group wider than the pane wraps as text.
+fn wrap_groups(text: &str, cols: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut pieces = Vec::new();
+        let mut piece = String::new();
+        for c in paragraph.chars() {
+            piece.push(c);
+            if matches!(c, '，' | '；' | '：' | ',' | ';' | ':') {
+                pieces.push(std::mem::take(&mut piece));
+            }
+        }
+        if !piece.is_empty() {
+            pieces.push(piece);
+        }
+        let mut line = String::new();
+        for piece in pieces {
+            let joined = format!("{line}{piece}");
+            if width(&joined) <= cols {
+                line = joined;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+            }
+            let piece = piece.trim_start();
+            if width(piece) <= cols {
+                line = piece.to_string();
+            } else {
+                let mut parts = wrap(piece, cols);
+                line = parts.pop().unwrap_or_default();
+                lines.extend(parts);
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let Some(stage) = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden) else {
         return;
@@ -283,7 +323,9 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         Msg::BulkPreviewHeading.text(lang).to_string(),
         style(app, Role::Label),
     );
-    lines.wrapped(summary, cols, Style::default());
+    for line in wrap_groups(summary, cols) {
+        lines.push(line);
+    }
     lines.push(String::new());
     let chunks = count.div_ceil(crate::bulk::MAX_CHUNK);
     lines.push(fill(
