@@ -52,7 +52,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                 let text = format!("{cursor} {}  {}", run.run_id, run.summary);
                 // The selected run shows whole; the others one line each.
                 if is_selected {
-                    for line in wrap(&text, cols) {
+                    for line in wrap_hanging(&text, cols) {
                         lines.rows.push((line, style));
                     }
                 } else {
@@ -95,7 +95,7 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                     run.run_id,
                     run.summary
                 );
-                for line in wrap(&text, cols) {
+                for line in wrap_hanging(&text, cols) {
                     lines.rows.push((line, Style::default()));
                 }
             }
@@ -112,4 +112,23 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         }
         _ => (lines, String::new()),
     }
+}
+
+/// Wraps a run's line with its continuation lines indented under the run id, so runs stay
+/// apart from each other.
+fn wrap_hanging(text: &str, cols: usize) -> Vec<String> {
+    const INDENT: &str = "  ";
+    let mut lines = wrap(text, cols);
+    if lines.len() <= 1 {
+        return lines;
+    }
+    let first = lines.remove(0);
+    let rest = text.get(first.len()..).unwrap_or_default().trim_start();
+    let mut out = vec![first];
+    out.extend(
+        wrap(rest, cols.saturating_sub(INDENT.len()))
+            .into_iter()
+            .map(|line| format!("{INDENT}{line}")),
+    );
+    out
 }
