@@ -255,9 +255,39 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
     out
 }
 
+/// The field type of a checkbox (API notes: `type` 6).
+const CHECKBOX: i64 = 6;
+
+/// A checkbox's 1 / 0 (a number or a numeric string) as 是 / 否, yes / no; other values as
+/// they are.
+fn checkbox_label(lang: super::i18n::Lang, value: &CustomValue) -> Option<&'static str> {
+    let on = match value {
+        CustomValue::Number(number) => *number != 0.0,
+        CustomValue::Text(text) => match text.trim() {
+            "1" => true,
+            "0" => false,
+            _ => return None,
+        },
+        CustomValue::Rows(_) | CustomValue::Empty => return None,
+    };
+    Some(
+        if on {
+            Msg::CheckboxYes
+        } else {
+            Msg::CheckboxNo
+        }
+        .text(lang),
+    )
+}
+
 /// A custom field's value as text: option ids shown as their labels.
 fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
     let def = app.lookups.field_def(key);
+    if def.is_some_and(|def| def.kind == CHECKBOX && def.options.is_empty())
+        && let Some(label) = checkbox_label(app.lang(), value)
+    {
+        return label.to_string();
+    }
     match value {
         CustomValue::Text(text) => match def {
             Some(def) if !def.options.is_empty() => text
@@ -435,6 +465,19 @@ mod tests {
         assert!(text.contains("https://example.com/x"), "{text}");
         assert!(text.contains("& 谢谢"), "{text}");
         assert!(!text.contains("<p>"), "{text}");
+    }
+
+    #[test]
+    fn a_checkbox_reads_yes_or_no() {
+        use super::super::i18n::Lang;
+        let text = |t: &str| CustomValue::Text(t.to_string());
+        assert_eq!(checkbox_label(Lang::Zh, &text("0")), Some("否"));
+        assert_eq!(checkbox_label(Lang::Zh, &text("1")), Some("是"));
+        assert_eq!(
+            checkbox_label(Lang::En, &CustomValue::Number(1.0)),
+            Some("yes")
+        );
+        assert_eq!(checkbox_label(Lang::En, &text("maybe")), None);
     }
 
     #[test]

@@ -442,6 +442,9 @@ messages! {
     HintPick => "直选", "pick";
     // The help overlay when its keys do not all fit: how many are below and the key to see them.
     HelpMore => "还有 {0} 行（{1}）", "{0} more ({1})";
+    // A checkbox custom field's value in the detail.
+    CheckboxYes => "是", "yes";
+    CheckboxNo => "否", "no";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
