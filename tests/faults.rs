@@ -225,6 +225,40 @@ fn a_401_mid_session_asks_for_the_password_and_keeps_the_screen() {
 }
 
 #[test]
+fn after_signing_in_again_every_tab_fetches_and_the_status_says_it_worked() {
+    let mut app = app(Lang::En, 120, 40);
+    let started = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    // Every first page is refused: the wrong password from the start.
+    fail(&mut app, find(&started, is_list), ApiError::BadCredentials);
+    for status in ["1", "2", "3"] {
+        fail(
+            &mut app,
+            find(&started, is_search_for(status)),
+            ApiError::BadCredentials,
+        );
+    }
+    for c in "pw".chars() {
+        update(&mut app, Action::Fault(FaultAction::SignInChar(c)));
+    }
+    let commands = update(&mut app, Action::Fault(FaultAction::SignInSubmit));
+    assert_eq!(notice(&app), "Signing in again…");
+    // The shown tab reloads and the others fetch their first page: no tab stays at "(…)".
+    for status in ["1", "2", "3"] {
+        assert!(
+            commands.iter().any(is_search_for(status)),
+            "tab {status}: {commands:?}"
+        );
+    }
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=5).map(ticket).collect(), 5, false),
+    );
+    assert_eq!(notice(&app), "Signed in again");
+}
+
+#[test]
 fn a_401_for_a_request_sent_with_the_old_password_does_not_ask_again() {
     let mut app = app(Lang::En, 120, 40);
     let started = start(&mut app);

@@ -115,6 +115,8 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
             out.extend(super::update(app, Action::Reload));
+            // Tabs whose first page the old password could not fetch show counts again.
+            super::update::fetch_unloaded_tabs(app, out);
             // A bulk run (or `s`) the 401 stopped goes on with the new password.
             super::bulk_edit::resume_after_sign_in(app, out);
             super::update::resume_quick_after_sign_in(app, out);
@@ -262,6 +264,19 @@ impl Before {
             if self.ok && app.notice == self.notice {
                 app.notice = None;
             }
+        }
+        if self.ok
+            && self
+                .id
+                .zip(app.faults.signed_in_from)
+                .is_some_and(|(id, from)| id >= from)
+            && app
+                .notice
+                .as_ref()
+                .is_some_and(|n| n.text == Msg::SigningIn.text(lang))
+        {
+            // The new password worked: "signing in again…" is over.
+            set_notice(app, Msg::SignedInAgain.text(lang).to_string(), false);
         }
         if self.unauthorised {
             let stale = self

@@ -243,6 +243,17 @@ fn start(app: &mut App, out: &mut Vec<Command>) {
     }
 }
 
+/// Every tab with no page yet and none on the way asks for its first page (after signing
+/// in again: the old password's fetches failed, and the tabs would show "…" until opened).
+pub fn fetch_unloaded_tabs(app: &mut App, out: &mut Vec<Command>) {
+    for index in 0..app.views.len() {
+        let view = &app.views[index];
+        if !view.loaded() && !view.in_flight() {
+            out.extend(fetch_page(app, ViewRef::Tab(index), 1));
+        }
+    }
+}
+
 /// Asks for page `page` of a view and records it as in flight.
 fn fetch_page(app: &mut App, which: ViewRef, page: u32) -> Option<Command> {
     let per_page = app.settings.per_page;
