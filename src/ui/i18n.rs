@@ -281,6 +281,10 @@ messages! {
     ErrReported => "服务器报告错误：{0}", "The server reported an error: {0}";
     ErrTimeout => "服务器没有及时回应，按 {key:list.reload} 重试", "The server did not answer in time; press {key:list.reload} to retry";
     ErrNetwork => "网络错误：{0}，按 {key:list.reload} 重试", "Network error: {0}; press {key:list.reload} to retry";
+    NetTimeout => "服务器没有及时回应", "the server did not answer in time";
+    NetReset => "连接被中断", "the connection was dropped";
+    NetRefused => "服务器拒绝连接", "the server refused the connection";
+    NetDns => "找不到主机 {0}", "could not find the host {0}";
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
     // Startup (printed before the screen opens).
@@ -493,6 +497,18 @@ pub fn source_label(lang: Lang, source: TicketSource) -> String {
     }
 }
 
+/// A network failure in the UI language (the error's own Display is English, for logs and
+/// scripts); an unclassified one keeps the system's words.
+fn network_error(lang: Lang, error: &NetworkError) -> String {
+    match error {
+        NetworkError::Timeout => Msg::NetTimeout.text(lang).to_string(),
+        NetworkError::ConnectionReset => Msg::NetReset.text(lang).to_string(),
+        NetworkError::ConnectionRefused => Msg::NetRefused.text(lang).to_string(),
+        NetworkError::Dns(host) => fill(lang, Msg::NetDns, &[host]),
+        NetworkError::Other(what) => what.clone(),
+    }
+}
+
 /// An API error in plain words in the UI language.
 pub fn api_error(lang: Lang, error: &ApiError) -> String {
     // Error texts carry server words (reported messages, decode errors quoting the body):
@@ -510,7 +526,7 @@ fn api_error_raw(lang: Lang, error: &ApiError) -> String {
         ApiError::Server { status, .. } => fill(lang, Msg::ErrServer, &[&status.to_string()]),
         ApiError::Reported { message, .. } => fill(lang, Msg::ErrReported, &[message]),
         ApiError::Network(NetworkError::Timeout) => Msg::ErrTimeout.text(lang).to_string(),
-        ApiError::Network(other) => fill(lang, Msg::ErrNetwork, &[&other.to_string()]),
+        ApiError::Network(other) => fill(lang, Msg::ErrNetwork, &[&network_error(lang, other)]),
         ApiError::Decode { message, .. } => fill(lang, Msg::ErrDecode, &[message]),
         ApiError::Query(query) => query_error(lang, query),
         ApiError::Config(what) => fill(lang, Msg::ErrConfig, &[what]),
@@ -538,6 +554,21 @@ mod tests {
             assert!(!msg.text(Lang::Zh).is_empty(), "{msg:?} zh");
             assert!(!msg.text(Lang::En).is_empty(), "{msg:?} en");
         }
+    }
+
+    #[test]
+    fn network_errors_are_in_the_ui_language() {
+        let refused = ApiError::Network(NetworkError::ConnectionRefused);
+        assert_eq!(
+            api_error(Lang::Zh, &refused),
+            "网络错误：服务器拒绝连接，按 {key:list.reload} 重试"
+        );
+        assert_eq!(
+            api_error(Lang::En, &refused),
+            "Network error: the server refused the connection; press {key:list.reload} to retry"
+        );
+        let dns = ApiError::Network(NetworkError::Dns("helpdesk.example".into()));
+        assert!(api_error(Lang::Zh, &dns).contains("找不到主机 helpdesk.example"));
     }
 
     #[test]
