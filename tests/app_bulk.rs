@@ -239,6 +239,30 @@ fn the_preview_wraps_between_groups_never_inside_one() {
 }
 
 #[test]
+fn the_preview_counts_calls_and_never_more_at_once_than_there_are() {
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=250).map(ticket).collect(), 250, false),
+    );
+    answer_lookups(&mut app, &commands);
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    // Priority to low: 188 of the 250 change, in two calls.
+    bulk(&mut app, BulkAction::Down);
+    bulk(&mut app, BulkAction::Right);
+    bulk(&mut app, BulkAction::Enter);
+    let screen = text(&app);
+    assert!(
+        screen.contains("sent in 2 calls of up to 100 tickets, 2 at once"),
+        "{screen}"
+    );
+}
+
+#[test]
 fn the_form_picks_names_and_checks_values() {
     let mut app = loaded(Lang::Zh, 120, 40);
     mark_first(&mut app, 2);

@@ -328,15 +328,21 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     }
     lines.push(String::new());
     let chunks = count.div_ceil(crate::bulk::MAX_CHUNK);
-    lines.push(fill(
-        lang,
-        Msg::BulkPreviewCalls,
-        &[
-            &chunks.to_string(),
-            &crate::bulk::MAX_CHUNK.to_string(),
-            &app.settings.bulk_concurrency.to_string(),
-        ],
-    ));
+    // "1 call(s), 4 at once" says nothing true: one call is just one call, and no more
+    // calls are in flight at once than there are.
+    if chunks <= 1 {
+        lines.push(Msg::BulkPreviewOneCall.text(lang).to_string());
+    } else {
+        lines.push(fill(
+            lang,
+            Msg::BulkPreviewCalls,
+            &[
+                &chunks.to_string(),
+                &crate::bulk::MAX_CHUNK.to_string(),
+                &app.settings.bulk_concurrency.min(chunks).to_string(),
+            ],
+        ));
+    }
     // An undo is not undone in turn: its run id without the "undo later" hint.
     let run_id_msg = match plan.kind {
         RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,

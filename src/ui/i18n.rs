@@ -367,7 +367,8 @@ messages! {
     BulkRunTitlePlain => "批量修改", "Bulk run";
     BulkAndMore => " 等 {0} 张", " and {0} more";
     BulkPreviewHeading => "将要修改：", "This will change:";
-    BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} call(s) of up to {1} tickets, {2} at once";
+    BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} calls of up to {1} tickets, {2} at once";
+    BulkPreviewOneCall => "一次调用发送", "sent in one call";
     BulkPreviewRunId => "批次 {0}（可在历史 {key:list.bulk_history} 中撤销）", "run {0} (undo later from the history, {key:list.bulk_history})";
     BulkPreviewUndoRunId => "批次 {0}", "run {0}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
