@@ -611,3 +611,24 @@ fn an_update_answer_fills_in_what_search_left_out() {
     assert_eq!(app.tickets[&9].status, Some(TicketStatus::Open));
     assert_eq!(app.tickets[&9].priority, ticket(9).priority);
 }
+
+#[test]
+fn s_with_tickets_marked_says_it_changes_the_current_one_only() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::OpenStatusMenu);
+    assert!(app.notice.is_none(), "no marks: nothing to say");
+    app.overlay = None;
+    for _ in 0..2 {
+        update(
+            &mut app,
+            Action::Marks(gongdan::app::marks::MarkAction::Toggle),
+        );
+    }
+    update(&mut app, Action::OpenStatusMenu);
+    assert!(matches!(app.overlay, Some(Overlay::StatusMenu { .. })));
+    let notice = app.notice.clone().expect("a notice");
+    assert_eq!(
+        app.settings.keymap.expand(&notice.text),
+        "Only #3 changes; b changes the 2 marked tickets"
+    );
+}

@@ -894,6 +894,16 @@ fn open_status_menu(app: &mut App) {
         ticket_id,
         selected,
     });
+    if !app.marks.is_empty() {
+        // With tickets marked, a user may expect `s` to act on them: say it does not.
+        let count = app.marks.len().to_string();
+        let text = fill(
+            app.lang(),
+            Msg::StatusMenuNotMarks,
+            &[&ticket_id.to_string(), &count],
+        );
+        notice(app, text, false);
+    }
 }
 
 /// Sets the status at once (optimistic) and sends the update; a failure puts it back.
