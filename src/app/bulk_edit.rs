@@ -1216,7 +1216,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 }
             };
             app.bulk.stage = Some(Stage::Result(run));
-            super::update::views_changed(app);
+            super::update::refresh_other_views(app, out);
             out.extend(super::update::update(app, Action::Reload));
             say(app, text, is_error);
         }

@@ -340,6 +340,25 @@ pub fn views_changed(app: &mut App) {
     }
 }
 
+/// After a bulk run: every other loaded tab reloads now, so the counts on the tab line are
+/// right at once (a single change only marks them, see [`views_changed`]).
+pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
+    let shown = (app.search.is_none()).then_some(app.active);
+    for index in 0..app.views.len() {
+        let view = &app.views[index];
+        if Some(index) == shown || !view.loaded() {
+            continue;
+        }
+        if view.in_flight() {
+            // Its answer may predate the run: reload when shown.
+            app.views[index].stale = true;
+        } else {
+            app.views[index].stale = false;
+            refresh_view(app, ViewRef::Tab(index), false, out);
+        }
+    }
+}
+
 fn reload(app: &mut App, out: &mut Vec<Command>) {
     let which = view_ref(app);
     refresh_view(app, which, false, out);
@@ -1434,11 +1453,14 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
         },
     };
     match failure {
-        None => notice(
-            app,
-            fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
-            false,
-        ),
+        None => {
+            views_changed(app);
+            notice(
+                app,
+                fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
+                false,
+            )
+        }
         Some(reason) => {
             let previous = pending
                 .previous
