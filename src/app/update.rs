@@ -1446,10 +1446,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
             Some(outcome) => Some(outcome.error.clone()),
             // Planned out (already at that status on the engine's reading) or never sent.
             None if report.plan.ticket(ticket).is_none() => None,
-            None => Some(match lang {
-                i18n::Lang::Zh => "未发送".to_string(),
-                i18n::Lang::En => "not sent".to_string(),
-            }),
+            None => Some(Msg::NotSent.text(lang).to_string()),
         },
     };
     match failure {

@@ -306,6 +306,7 @@ messages! {
     SignInCancelled => "未登录：按 {key:list.reload} 重新加载时会再次询问密码", "Not signed in: {key:list.reload} reloads and asks again";
     SigningIn => "正在重新登录…", "Signing in again…";
     SignedInAgain => "已重新登录", "Signed in again";
+    NotSent => "未发送", "not sent";
     StatusMenuNotMarks => "只改 #{0}；要改已标记的 {1} 张，请按 {key:list.bulk}", "Only #{0} changes; {key:list.bulk} changes the {1} marked tickets";
     // Marks and bulk edit.
     ViewMarked => "已标记", "Marked";
