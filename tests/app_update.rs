@@ -632,3 +632,43 @@ fn s_with_tickets_marked_says_it_changes_the_current_one_only() {
         "Only #3 changes; b changes the 2 marked tickets"
     );
 }
+
+#[test]
+fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
+    use gongdan::app::state::{ViewName, ViewSource, ViewSpec};
+    let settings = Settings {
+        lang: Lang::En,
+        extra_views: vec![ViewSpec {
+            name: ViewName::Custom("This month".into()),
+            source: ViewSource::List(gongdan::api::ListQuery::default()),
+            fallback: None,
+        }],
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(4));
+    let lists: Vec<_> = commands.iter().filter(|c| is_list(c)).collect();
+    assert_eq!(lists.len(), 2, "All and This month: {commands:?}");
+    for list in lists {
+        update(
+            &mut app,
+            Action::Worker(WorkerEvent::Page {
+                id: list.request_id().unwrap(),
+                result: Err(ApiError::Forbidden(None)),
+            }),
+        );
+    }
+    let error = app.views[4]
+        .error
+        .clone()
+        .expect("the view says why it is empty");
+    assert!(error.contains("search = "), "{error}");
+}

@@ -590,7 +590,13 @@ fn page_failed(
     if matches!(error, ApiError::Forbidden(_)) && is_list && has_fallback {
         return list_forbidden(app, out);
     }
-    let message = i18n::api_error(lang, &error);
+    let message = if matches!(error, ApiError::Forbidden(_)) && is_list {
+        // A list view from the config, refused to an ordinary agent: R will not help, a
+        // search view would.
+        Msg::ListViewForbidden.text(lang).to_string()
+    } else {
+        i18n::api_error(lang, &error)
+    };
     let Some(view) = view_mut(app, which) else {
         return;
     };

@@ -307,6 +307,7 @@ messages! {
     SigningIn => "正在重新登录…", "Signing in again…";
     SignedInAgain => "已重新登录", "Signed in again";
     NotSent => "未发送", "not sent";
+    ListViewForbidden => "此账号无权列出工单（HTTP 403）：请在配置里把这个视图改为 search = \"...\"", "This account may not list tickets (HTTP 403): make this view a search = \"...\" in the config";
     StatusMenuNotMarks => "只改 #{0}；要改已标记的 {1} 张，请按 {key:list.bulk}", "Only #{0} changes; {key:list.bulk} changes the {1} marked tickets";
     // Marks and bulk edit.
     ViewMarked => "已标记", "Marked";
