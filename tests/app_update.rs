@@ -671,4 +671,12 @@ fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
         .clone()
         .expect("the view says why it is empty");
     assert!(error.contains("search = "), "{error}");
+    // Its tab does not promise a count with "…".
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .unwrap();
+    let screen = format!("{}", terminal.backend());
+    let tabs = screen.lines().next().unwrap();
+    assert!(tabs.contains("5 This month (!)"), "{tabs}");
 }

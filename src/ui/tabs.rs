@@ -15,6 +15,8 @@ fn count(view: &View) -> String {
     match view.total {
         Some(total) => total.to_string(),
         None if view.loaded() => view.ids.len().to_string(),
+        // Its first page failed (the view says why when shown): not "…", nothing is coming.
+        None if view.error.is_some() && !view.in_flight() => "!".to_string(),
         None => "…".to_string(),
     }
 }
