@@ -1368,3 +1368,39 @@ async fn a_401_mid_run_opens_the_sign_in_prompt_and_the_run_goes_on_after_with_m
     );
     drop(to_worker);
 }
+
+#[test]
+fn a_number_field_with_text_says_what_it_takes_and_how_to_leave_it() {
+    let mut app = loaded(Lang::En, 120, 40);
+    app.lookups.field_defs = Some(gongdan::app::state::Lookup::Ready(vec![
+        gongdan::api::FieldDef {
+            key: "field_4".into(),
+            name: "Users affected".into(),
+            kind: 4,
+            required: false,
+            options: vec![],
+        },
+    ]));
+    mark_first(&mut app, 1);
+    bulk(&mut app, BulkAction::Open);
+    let Some(Stage::Form(form)) = &app.bulk.stage else {
+        panic!("the form is open");
+    };
+    // The custom field is the last row.
+    for _ in 1..form.rows.len() {
+        bulk(&mut app, BulkAction::Down);
+    }
+    bulk(&mut app, BulkAction::Edit);
+    for c in "abc".chars() {
+        bulk(&mut app, BulkAction::Char(c));
+    }
+    bulk(&mut app, BulkAction::Enter);
+    bulk(&mut app, BulkAction::Enter);
+    let screen = text(&app);
+    assert!(
+        screen.contains(
+            "Users affected takes a whole number (e.g. 12): correct it, or x leaves it unchanged"
+        ),
+        "{screen}"
+    );
+}

@@ -353,8 +353,8 @@ messages! {
     BulkLaterFromHistory => "稍后可按 {key:list.bulk_history} 在历史中继续或撤销", "Later: {key:list.bulk_history} opens the history to resume or undo";
     BulkReadingTickets => "正在读取工单…", "Reading the tickets…";
     BulkUnknownAgent => "不认识的客服：{0}", "unknown agent: {0}";
-    BulkFieldWantsInteger => "{0}：要整数", "{0}: a whole number";
-    BulkFieldWantsNumber => "{0}：要数字", "{0}: a number";
+    BulkFieldWantsInteger => "{0} 应为整数（如 12），请改正或按 {key:bulk.clear_row} 不改", "{0} takes a whole number (e.g. 12): correct it, or {key:bulk.clear_row} leaves it unchanged";
+    BulkFieldWantsNumber => "{0} 应为数字（如 3.5），请改正或按 {key:bulk.clear_row} 不改", "{0} takes a number (e.g. 3.5): correct it, or {key:bulk.clear_row} leaves it unchanged";
     BulkNothingPicked => "没有选择要修改的内容", "Nothing picked to change";
     BulkCallFailed => "第 {0} 次调用（{1} 张）失败：{2}", "call {0} ({1} tickets) failed: {2}";
     BulkRunsStoppedCount => "有 {0} 个批量修改中途停止了", "{0} bulk run(s) stopped mid-way";
