@@ -782,6 +782,10 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     assert_eq!(plan.tickets.len(), 3);
     assert_eq!(plan.reply.as_ref().unwrap().message, reply);
     assert!(summary.contains("3"), "{summary}");
+    // A reply cannot be taken back: the preview does not promise an undo.
+    let screen = drawn(&app);
+    assert!(screen.contains("回复发出后不能撤回"), "{screen}");
+    assert!(!screen.contains("可在历史"), "{screen}");
     // Enter in the preview starts the run (the bulk pane's keys).
     let commands = press(&mut app, KeyCode::Enter);
     let Some(Command::Bulk(BulkCommand::Start { id, plan })) = commands
@@ -822,5 +826,14 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     }
     assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), None);
     assert!(matches!(app.bulk.stage, Some(Stage::Result(_))));
+    // And the engine refuses to undo it, with a reason the console can name.
+    let refused = engine.plan_undo(&plan.run_id).await.unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            gongdan::bulk::BulkError::NothingToUndo(gongdan::bulk::UndoRefusal::ReplyOnly)
+        ),
+        "{refused}"
+    );
     sandbox.shutdown().await;
 }

@@ -81,5 +81,14 @@ pub enum BulkError {
         base_url: String,
     },
     #[error("nothing to undo: {0}")]
-    NothingToUndo(String),
+    NothingToUndo(UndoRefusal),
+}
+
+/// Why a run cannot be undone (the console says it in its language, scripts in English).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UndoRefusal {
+    #[error("run {run_id} was already undone by run {by}")]
+    AlreadyUndone { run_id: String, by: String },
+    #[error("the run only added a reply, and a reply cannot be taken back")]
+    ReplyOnly,
 }

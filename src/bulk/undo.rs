@@ -85,14 +85,15 @@ impl<A: BulkApi> Engine<A> {
         if let Some(info) = self.journal.list().get(run_id)
             && let super::RunState::Undone { by } = &info.state
         {
-            return Err(BulkError::NothingToUndo(format!(
-                "run {run_id} was already undone by run {by}"
-            )));
+            return Err(BulkError::NothingToUndo(
+                super::UndoRefusal::AlreadyUndone {
+                    run_id: run_id.to_string(),
+                    by: by.to_string(),
+                },
+            ));
         }
         if original.kinds().is_empty() {
-            return Err(BulkError::NothingToUndo(
-                "the run only added a reply, and a reply cannot be taken back".to_string(),
-            ));
+            return Err(BulkError::NothingToUndo(super::UndoRefusal::ReplyOnly));
         }
         let mut excluded = Vec::new();
         let mut candidates: Vec<&PlannedTicket> = Vec::new();

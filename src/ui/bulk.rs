@@ -344,8 +344,10 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         ));
     }
     // An undo is not undone in turn: its run id without the "undo later" hint.
+    // A run that only replies cannot be undone either: it says so instead.
     let run_id_msg = match plan.kind {
         RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,
+        _ if plan.kinds().is_empty() => Msg::BulkPreviewReplyRunId,
         _ => Msg::BulkPreviewRunId,
     };
     // Names the live history key.

@@ -374,6 +374,9 @@ messages! {
     BulkPreviewOneCall => "一次调用发送", "sent in one call";
     BulkPreviewRunId => "批次 {0}（可在历史 {key:list.bulk_history} 中撤销）", "run {0} (undo later from the history, {key:list.bulk_history})";
     BulkPreviewUndoRunId => "批次 {0}", "run {0}";
+    BulkPreviewReplyRunId => "批次 {0}（回复发出后不能撤回）", "run {0} (a reply cannot be taken back once sent)";
+    BulkUndoReplyOnly => "没有可撤销的：这一批次只发了回复，回复不能撤回", "Nothing to undo: the run only added a reply, and a reply cannot be taken back";
+    BulkUndoAlreadyUndone => "没有可撤销的：批次 {0} 已被批次 {1} 撤销", "Nothing to undo: run {0} was already undone by run {1}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
     BulkRunProgress => "完成 {0}  失败 {1}  剩余 {2}  预计还要 {3}", "done {0}  failed {1}  left {2}  time left {3}";
     BulkRunCalls => "调用 {0}/{1}", "calls {0}/{1}";

@@ -98,10 +98,7 @@ impl BulkWorker {
     }
 
     fn error_text(&self, error: &BulkError) -> String {
-        match error {
-            BulkError::Api(api) => i18n::api_error(self.lang, api),
-            other => other.to_string(),
-        }
+        bulk_error_text(self.lang, error)
     }
 
     fn no_journal(&self) -> String {
@@ -345,4 +342,41 @@ fn is_quick_change(plan: &crate::bulk::Plan) -> bool {
         && plan.tags_add.is_empty()
         && plan.tags_remove.is_empty()
         && plan.change.kinds() == [crate::bulk::FieldKind::Status]
+}
+
+/// A bulk error in the UI language where the console has the words (the engine's own are
+/// English, for scripts).
+fn bulk_error_text(lang: Lang, error: &BulkError) -> String {
+    match error {
+        BulkError::Api(api) => i18n::api_error(lang, api),
+        BulkError::NothingToUndo(crate::bulk::UndoRefusal::ReplyOnly) => {
+            i18n::Msg::BulkUndoReplyOnly.text(lang).to_string()
+        }
+        BulkError::NothingToUndo(crate::bulk::UndoRefusal::AlreadyUndone { run_id, by }) => {
+            i18n::fill(lang, i18n::Msg::BulkUndoAlreadyUndone, &[run_id, by])
+        }
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undo_refusals_are_in_the_ui_language() {
+        let reply = BulkError::NothingToUndo(crate::bulk::UndoRefusal::ReplyOnly);
+        assert_eq!(
+            bulk_error_text(Lang::Zh, &reply),
+            "没有可撤销的：这一批次只发了回复，回复不能撤回"
+        );
+        let undone = BulkError::NothingToUndo(crate::bulk::UndoRefusal::AlreadyUndone {
+            run_id: "a".into(),
+            by: "b".into(),
+        });
+        assert_eq!(
+            bulk_error_text(Lang::En, &undone),
+            "Nothing to undo: run a was already undone by run b"
+        );
+    }
 }
