@@ -96,6 +96,11 @@ fn looks_same(ch: char, shown: Pen, want: Pen) -> bool {
     }
 }
 
+/// A cell an erase (`ESC[K` with the default background) leaves as it should be.
+fn erasable(cell: &Cell) -> bool {
+    cell.symbol() == " " && cell.bg == Color::Reset && !cell.modifier.intersects(VISIBLE_ON_BLANK)
+}
+
 /// One printed glyph the shadow is sure of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Glyph {
@@ -115,7 +120,7 @@ enum Slot {
     Glyph(Glyph),
 }
 
-const BLANK: Slot = Slot::Glyph(Glyph {
+const BLANK_GLYPH: Glyph = Glyph {
     ch: ' ',
     width: 1,
     pen: Pen {
@@ -124,7 +129,9 @@ const BLANK: Slot = Slot::Glyph(Glyph {
         underline: Color::Reset,
         modifier: Modifier::empty(),
     },
-});
+};
+
+const BLANK: Slot = Slot::Glyph(BLANK_GLYPH);
 
 /// The screen as this backend last left it. Rows grow on demand; columns never written are
 /// `beyond` (blank at start and after a clear, as ratatui assumes too).
@@ -153,6 +160,29 @@ impl Shadow {
             row.resize(x + 1, self.beyond);
         }
         row[x] = slot;
+    }
+
+    /// Whether the terminal shows a blank an erase would leave the same.
+    fn erasable(&self, x: u16, y: u16) -> bool {
+        matches!(self.get(x, y), Slot::Glyph(glyph) if glyph.ch == ' '
+            && glyph.pen.bg == Color::Reset
+            && !glyph.pen.modifier.intersects(VISIBLE_ON_BLANK))
+    }
+
+    /// Whether an unchanged column is a blank in the frame being drawn (what ratatui
+    /// believes it shows): a blank the terminal shows, or the right half of a wide glyph
+    /// that a changed cell just before it replaces (ratatui holds a blank there).
+    fn blank_once_drawn(&self, x: u16, y: u16, after_changed: bool) -> bool {
+        self.erasable(x, y) || (after_changed && self.get(x, y) == Slot::Covered)
+    }
+
+    /// Records `ESC[K` at `(x, y)`: blanks to the end of the row.
+    fn erase_row_from(&mut self, x: u16, y: u16) {
+        if let Some(row) = self.rows.get_mut(usize::from(y)) {
+            for slot in row.iter_mut().skip(usize::from(x)) {
+                *slot = BLANK;
+            }
+        }
     }
 
     fn reset(&mut self, beyond: Slot) {
@@ -521,6 +551,95 @@ impl<B> WideAwareBackend<B> {
         best
     }
 
+    /// The column from which row `y` is blank once `row` (this frame's changed cells of
+    /// the row, from some point on) is drawn, judging the columns it leaves alone by the
+    /// shadow; `None` when the row never ends blank (or is not known to).
+    fn erase_from(&self, row: &[(u16, u16, &Cell)], y: u16) -> Option<u16> {
+        let changed: Vec<(u16, &Cell)> = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .map(|(x, _, cell)| (*x, *cell))
+            .collect();
+        let first = changed.first().map_or(0, |(x, _)| *x);
+        if !matches!(self.shadow.beyond, Slot::Glyph(glyph) if glyph == BLANK_GLYPH) {
+            return None;
+        }
+        // The last column left solid: a changed cell that is not a blank, or an unchanged
+        // one the shadow holds as something else.
+        let mut solid: Option<u16> = None;
+        let mut note = |column: u16| solid = Some(solid.map_or(column, |s| s.max(column)));
+        for (x, cell) in &changed {
+            if !erasable(cell) {
+                note(x.saturating_add(cell_width(cell).saturating_sub(1)));
+            }
+        }
+        let len = self
+            .shadow
+            .rows
+            .get(usize::from(y))
+            .map_or(0, |r| u16::try_from(r.len()).unwrap_or(u16::MAX));
+        let mut next_changed = changed.iter().map(|(x, _)| *x).peekable();
+        for column in first..len {
+            let mut after_changed = false;
+            while let Some(x) = next_changed.next_if(|x| *x < column) {
+                after_changed = x + 1 == column;
+            }
+            if next_changed.peek() == Some(&column) {
+                continue;
+            }
+            if !self.shadow.blank_once_drawn(column, y, after_changed) {
+                note(column);
+            }
+        }
+        Some(solid.map_or(first, |s| s.saturating_add(1).max(first)))
+    }
+
+    /// From column `x` of row `y`, where `row` (this frame's changed cells from there on)
+    /// starts with a blank: the end of the run of columns that will be blank (changed
+    /// cells that are blanks, unchanged ones the shadow holds as blanks), and how many
+    /// changed cells it covers.
+    fn blank_run(&self, row: &[(u16, u16, &Cell)], x: u16, y: u16) -> (u16, usize) {
+        let mut column = x;
+        let mut covered = 0;
+        let changed_end = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .last()
+            .map_or(x, |(cx, _, _)| cx.saturating_add(1));
+        let shadow_end = self
+            .shadow
+            .rows
+            .get(usize::from(y))
+            .map_or(0, |r| u16::try_from(r.len()).unwrap_or(u16::MAX));
+        // Past both, every column is the shadow's `beyond`: no need to look further.
+        let limit = changed_end.max(shadow_end);
+        let mut changed = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .peekable();
+        let mut after_changed = false;
+        while column < limit {
+            match changed.peek() {
+                Some((cx, _, cell)) if *cx == column => {
+                    if !erasable(cell) {
+                        break;
+                    }
+                    covered += 1;
+                    changed.next();
+                    after_changed = true;
+                }
+                _ => {
+                    if !self.shadow.blank_once_drawn(column, y, after_changed) {
+                        break;
+                    }
+                    after_changed = false;
+                }
+            }
+            column += 1;
+        }
+        (column, covered)
+    }
+
     /// Records a route's reprinted gap in the shadow.
     fn commit(&mut self, route: &Route, y: u16) {
         for (column, reprinted) in &route.reprinted {
@@ -618,8 +737,12 @@ where
         // anyone since the last one.
         let mut pen = Pen::default();
         self.cursor = None;
-        let mut content = content.peekable();
-        while let Some((x, y, cell)) = content.next() {
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        // Per row: the columns from which the row ends blank once drawn (see `erase_from`).
+        let mut row_blank_from: Option<(u16, Option<u16>)> = None;
+        let mut index = 0;
+        while let Some(&(x, y, cell)) = cells.get(index) {
+            index += 1;
             let symbol = cell.symbol();
             if symbol.is_empty() {
                 // Prints nothing; the terminal keeps what it shows there.
@@ -647,6 +770,52 @@ where
             {
                 continue;
             }
+            if erasable(cell) {
+                let blank_from = match row_blank_from {
+                    Some((row, from)) if row == y => from,
+                    _ => {
+                        let from = self.erase_from(&cells[index - 1..], y);
+                        row_blank_from = Some((y, from));
+                        from
+                    }
+                };
+                let row_end = cells[index..]
+                    .iter()
+                    .position(|(_, row, _)| *row != y)
+                    .map_or(cells.len(), |n| index + n);
+                // Erasing to the end of the row (3 bytes) instead of printing the blanks.
+                if blank_from.is_some_and(|from| x >= from)
+                    && row_end - (index - 1) > 3
+                    && self.shadow.get(x, y) != Slot::Covered
+                {
+                    let route = self.route(x, y, Some(' '), Pen::default(), pen);
+                    out.extend_from_slice(&route.bytes);
+                    self.commit(&route, y);
+                    pen = route.pen;
+                    out.extend_from_slice(b"\x1b[K");
+                    self.shadow.erase_row_from(x, y);
+                    self.cursor = Some((x, y));
+                    index = row_end;
+                    continue;
+                }
+                // A run of blanks inside the row: `ESC[nX` erases it without moving.
+                let (run_end, covered) = self.blank_run(&cells[index - 1..], x, y);
+                let mut erase = Vec::new();
+                push_csi_count(&mut erase, run_end - x, b'X');
+                if covered > erase.len() + 4 && self.shadow.get(x, y) != Slot::Covered {
+                    let route = self.route(x, y, Some(' '), Pen::default(), pen);
+                    out.extend_from_slice(&route.bytes);
+                    self.commit(&route, y);
+                    pen = route.pen;
+                    out.extend_from_slice(&erase);
+                    for column in x..run_end {
+                        self.shadow.set(column, y, BLANK);
+                    }
+                    self.cursor = Some((x, y));
+                    index += covered - 1;
+                    continue;
+                }
+            }
             let end = x.saturating_add(width);
             // The glyph cuts a wide one after it in half: ratatui does not send that column
             // again when it holds the blank ratatui put behind the wide glyph, and terminals
@@ -654,8 +823,8 @@ where
             let orphans_next = self.shadow.get(end, y) == Slot::Covered;
             self.put(&mut out, &mut pen, x, y, ch, width, want);
             if orphans_next
-                && content
-                    .peek()
+                && cells
+                    .get(index)
                     .is_none_or(|(nx, ny, _)| (*nx, *ny) != (end, y))
             {
                 self.put(&mut out, &mut pen, end, y, ' ', 1, Pen::default());
@@ -907,9 +1076,9 @@ mod tests {
     }
 
     fn writes() -> impl Strategy<Value = Vec<(u16, u16, String, u8)>> {
-        let text = prop::collection::vec(prop::sample::select(GLYPHS.to_vec()), 1..8)
+        let text = prop::collection::vec(prop::sample::select(GLYPHS.to_vec()), 1..16)
             .prop_map(|glyphs| glyphs.concat());
-        prop::collection::vec((0u16..16, 0u16..6, text, 0u8..11), 0..8)
+        prop::collection::vec((0u16..40, 0u16..6, text, 0u8..11), 0..8)
     }
 
     fn steps() -> impl Strategy<Value = Vec<Step>> {
@@ -917,7 +1086,7 @@ mod tests {
             6 => writes().prop_map(Step::Edit),
             2 => writes().prop_map(Step::Fresh),
             1 => Just(Step::Clear),
-            1 => (4u16..16, 1u16..6).prop_map(|(w, h)| Step::Resize(w, h)),
+            1 => (4u16..40, 1u16..6).prop_map(|(w, h)| Step::Resize(w, h)),
         ];
         prop::collection::vec(step, 1..10)
     }
@@ -926,7 +1095,7 @@ mod tests {
         /// Whatever frames come, with wide glyphs cut and overwritten, clears and resizes
         /// between them, the terminal ends up showing each frame.
         #[test]
-        fn the_emulated_screen_shows_every_frame(start in (4u16..16, 1u16..6), steps in steps()) {
+        fn the_emulated_screen_shows_every_frame(start in (4u16..40, 1u16..6), steps in steps()) {
             let mut screen = Screen::new(start.0, start.1);
             let mut frame = Buffer::empty(screen.area());
             for step in steps {
@@ -1047,6 +1216,48 @@ mod tests {
         // The blank needs no style change between the two red glyphs.
         assert_eq!(screen.show(&frame), b"\x1b[H\x1b[31ma c\x1b[m");
         looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn a_row_that_ends_blank_is_erased_not_printed_with_spaces() {
+        let mut screen = Screen::new(20, 1);
+        screen.show(&row(&screen, "hello world", Style::default()));
+        assert_eq!(
+            screen.show(&row(&screen, "hi", Style::default())),
+            b"\x1b[1;2Hi\x1b[K"
+        );
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+        // Blanks followed by text on the row are printed.
+        screen.show(&row(&screen, "hello world", Style::default()));
+        assert_eq!(
+            screen.show(&row(&screen, "hi    world", Style::default())),
+            b"\x1b[1;2Hi   "
+        );
+        // A blank with a background is not what an erase leaves.
+        let mut frame = row(&screen, "h", Style::default());
+        frame.set_string(1, 0, "          ", Style::default().bg(Color::Blue));
+        let bytes = screen.show(&frame);
+        assert!(!bytes.windows(3).any(|w| w == b"\x1b[K"), "{bytes:?}");
+        looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn a_long_run_of_blanks_inside_a_row_is_erased_in_place() {
+        let mut screen = Screen::new(40, 1);
+        let mut before = row(
+            &screen,
+            "Subject   打印机无法连接 and a long tai",
+            Style::default(),
+        );
+        before.set_string(39, 0, "|", Style::default());
+        screen.show(&before);
+        let mut after = row(&screen, "Status    new", Style::default());
+        after.set_string(39, 0, "|", Style::default());
+        let bytes = screen.show(&after);
+        // "w" cuts the wide 印 in half: its right half is blanked; the 25 columns after
+        // it up to the unchanged bar (wide glyphs among them) are one `ESC[25X`.
+        assert_eq!(bytes, b"\x1b[1;2Htatus    new \x1b[25X");
+        looks_like(&screen.emulator, &after).unwrap();
     }
 
     #[test]
