@@ -288,6 +288,12 @@ fn first_paint() {
                     .starts_with(|c: char| c.is_ascii_digit())
                 {
                     painted = Some(start.elapsed());
+                    if times.is_empty() {
+                        println!("  first run, the screen when the list showed:");
+                        for line in screen.contents().lines().take(4) {
+                            println!("  | {line}");
+                        }
+                    }
                     break;
                 }
             }

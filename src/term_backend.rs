@@ -523,8 +523,8 @@ impl<B> WideAwareBackend<B> {
             let mut moved = prefix.clone();
             push_csi_count(&mut moved, x - from, b'C');
             consider(finish(moved, Vec::new(), pen));
-            if let Some((bytes, reprinted, after)) = self.reprint(prefix, from, x, y, pen) {
-                consider(finish(bytes, reprinted, after));
+            if let Some(gap) = self.reprint(prefix, from, x, y, pen) {
+                consider(finish(gap.bytes, gap.reprinted, gap.pen));
             }
         };
         if let Some((cx, cy)) = self.cursor {
@@ -681,14 +681,7 @@ impl<B> WideAwareBackend<B> {
 
     /// `prefix` followed by the glyphs the shadow holds in columns `from..to` of row `y`,
     /// when they are all known, whole, and few.
-    fn reprint(
-        &self,
-        prefix: Vec<u8>,
-        from: u16,
-        to: u16,
-        y: u16,
-        pen: Pen,
-    ) -> Option<(Vec<u8>, Vec<(u16, Glyph)>, Pen)> {
+    fn reprint(&self, prefix: Vec<u8>, from: u16, to: u16, y: u16, pen: Pen) -> Option<Route> {
         if to - from > MAX_REPRINT_COLUMNS {
             return None;
         }
@@ -717,7 +710,11 @@ impl<B> WideAwareBackend<B> {
             ));
             x += glyph.width;
         }
-        Some((bytes, reprinted, pen))
+        Some(Route {
+            bytes,
+            reprinted,
+            pen,
+        })
     }
 }
 
@@ -893,6 +890,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::num::NonZeroU16;
 
