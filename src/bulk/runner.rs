@@ -71,6 +71,10 @@ pub enum RunEvent {
     Checking { run_id: String, tickets: usize },
     /// A call answered (or failed as a whole, see [`RunEvent::CallFailed`]).
     Progress(RunProgress),
+    /// The server refused the credentials (401): nothing of that call was applied, its
+    /// tickets and every call not yet sent are left for a resume, and no more calls are
+    /// sent (calls in flight finish). The run ends as cancelled, resumable once signed in.
+    AuthRefused { run_id: String, tickets: usize },
     /// A whole call failed (after the client's retries): its tickets are marked failed.
     CallFailed {
         run_id: String,
@@ -460,8 +464,10 @@ impl<A: BulkApi> Engine<A> {
         let mut in_flight: FuturesUnordered<CallFuture<'_>> = FuturesUnordered::new();
         let mut call_time = Duration::ZERO;
         let mut stopped = false;
+        // A 401 on a call: nothing more goes out with these credentials.
+        let mut refused = false;
         loop {
-            stopped |= cancel.is_cancelled();
+            stopped |= cancel.is_cancelled() || refused;
             if !stopped {
                 // `sending` lines are written ahead, up to `concurrency` calls beyond those
                 // in flight: when a call answers, the next one goes out at once, its line
@@ -507,6 +513,25 @@ impl<A: BulkApi> Engine<A> {
             let Some(answer) = answer else {
                 continue;
             };
+            if let Err(error @ ApiError::BadCredentials) = &answer.result {
+                // Refused before anything was applied: the call's tickets get no outcome
+                // (a resume sends them), and nothing more goes out with these credentials.
+                refused = true;
+                journal.queue(&ProgressLine::Outcome {
+                    call: answer.call,
+                    at: Utc::now(),
+                    results: Vec::new(),
+                    call_error: Some(error.to_string()),
+                })?;
+                progress.calls_done += 1;
+                let _ = events
+                    .send(RunEvent::AuthRefused {
+                        run_id: plan.run_id.clone(),
+                        tickets: answer.ids.len(),
+                    })
+                    .await;
+                continue;
+            }
             let (results, call_error) = outcomes_of(&answer);
             // Not waited for: until it is on disk the call's tickets are in doubt, which is
             // what a crash before the answer would leave too.
@@ -544,7 +569,7 @@ impl<A: BulkApi> Engine<A> {
             let _ = events.send(RunEvent::Progress(progress.clone())).await;
         }
 
-        let cancelled = next < chunks.len() || !ready.is_empty();
+        let cancelled = next < chunks.len() || !ready.is_empty() || refused;
         for (call, _, _) in ready.drain(..) {
             journal.queue(&ProgressLine::Withdrawn {
                 call,
