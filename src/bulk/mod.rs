@@ -18,11 +18,12 @@
 //!
 //! ## What "nothing is applied twice" rests on
 //! - A ticket is only ever sent inside a call whose `sending` line (its ids) was fsynced
-//!   first, and each call's per-ticket outcome is fsynced when it answers. A resume never
-//!   sends a ticket with a recorded outcome, and a ticket with no `sending` line was never
-//!   sent, so sending it once is right.
-//! - The only doubt is a call that was in flight when the process died (`sending`, no
-//!   outcome). A resume reads those tickets first (show many for admins): a ticket already
+//!   first, and each call's per-ticket outcome is appended (and fsynced by the next group
+//!   commit) when it answers. A resume never sends a ticket with a recorded outcome, and a
+//!   ticket with no `sending` line was never sent, so sending it once is right.
+//! - The only doubt is a call with a `sending` line and no outcome on disk: in flight when
+//!   the process died, answered but not yet synced, or written ahead and never sent (a
+//!   cancel marks those `withdrawn`). A resume reads those tickets first (show many for admins): a ticket already
 //!   holding the run's values is recorded done and not sent again; one still as before is
 //!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
 //!   means never applied; moved means applied (if someone else moved it, the run's change
