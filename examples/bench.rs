@@ -375,8 +375,9 @@ async fn hang_idle() {
     .await
     .unwrap();
     let writer = TimedWriter::default();
+    // The console's own backend over the timed writer.
     let mut terminal = Terminal::with_options(
-        CrosstermBackend::new(writer.clone()),
+        gongdan::term_backend::WideAwareBackend::new(CrosstermBackend::new(writer.clone())),
         TerminalOptions {
             viewport: Viewport::Fixed(Rect::new(0, 0, 120, 40)),
         },

@@ -475,6 +475,9 @@ pub struct WideAwareBackend<B> {
     /// `set_cursor_position`). The column may be one past the last (a pending wrap): so it
     /// is only used to move right, down, or to the start of a row.
     cursor: Option<(u16, u16)>,
+    /// Whether the cursor is shown, when known: ratatui hides it after every frame, and
+    /// 6 bytes a frame add up (a frame with nothing changed writes nothing at all).
+    cursor_shown: Option<bool>,
     out: Vec<u8>,
 }
 
@@ -487,6 +490,7 @@ impl<B> WideAwareBackend<B> {
                 beyond: BLANK,
             },
             cursor: None,
+            cursor_shown: None,
             out: Vec::new(),
         }
     }
@@ -836,15 +840,28 @@ where
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
         self.shadow.reset(Slot::Unknown);
         self.cursor = None;
+        self.cursor_shown = None;
         self.inner.append_lines(n)
     }
 
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
+        if self.cursor_shown == Some(false) {
+            return Ok(());
+        }
+        self.cursor_shown = None;
+        self.inner.hide_cursor()?;
+        self.cursor_shown = Some(false);
+        Ok(())
     }
 
     fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
+        if self.cursor_shown == Some(true) {
+            return Ok(());
+        }
+        self.cursor_shown = None;
+        self.inner.show_cursor()?;
+        self.cursor_shown = Some(true);
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
@@ -860,6 +877,8 @@ where
     }
 
     fn clear(&mut self) -> Result<(), Self::Error> {
+        // Also called after anything else had the terminal (an external editor, a resize).
+        self.cursor_shown = None;
         self.shadow.reset(Slot::Unknown);
         self.inner.clear()?;
         // Frames end with the attributes reset, so the screen is erased to plain blanks.
@@ -868,6 +887,7 @@ where
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
+        self.cursor_shown = None;
         self.shadow.reset(Slot::Unknown);
         self.inner.clear_region(clear_type)?;
         if clear_type == ClearType::All {
@@ -1312,6 +1332,23 @@ mod tests {
         assert_eq!(screen.writer.take(), b"\x1b[1;4Hx");
         screen.backend.draw([(3, 0, &cell)].into_iter()).unwrap();
         assert_eq!(screen.writer.take(), b"");
+    }
+
+    #[test]
+    fn the_cursor_is_hidden_once_not_after_every_frame() {
+        let mut screen = Screen::new(20, 1);
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"");
+        screen.backend.show_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25h");
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
+        // After a clear (an editor ran, the terminal was resized), it is hidden again.
+        screen.clear();
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
     }
 
     #[test]
