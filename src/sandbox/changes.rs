@@ -305,7 +305,7 @@ pub(crate) fn update_at(
     Ok(())
 }
 
-/// [`update`] of a change that leaves custom fields and tables alone: the same result
+/// [`update_at`] of a change that leaves custom fields and tables alone: the same result
 /// without rebuilding the whole ticket. `apply` reads only the status and `openDT` of the
 /// ticket, so it runs on a copy of those; what it writes is merged into the stored fields
 /// (existing keys keep their place, new ones are appended in the same order).
