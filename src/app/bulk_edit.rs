@@ -428,7 +428,7 @@ fn known_group_ids(app: &App) -> Vec<u64> {
         .groups
         .keys()
         .copied()
-        .chain(app.tickets.values().filter_map(|t| t.group_id))
+        .chain(app.tickets.group_ids())
         .chain(app.lookups.agent_groups.iter().copied())
         .filter(|id| *id > 0)
         .collect();
@@ -1205,7 +1205,7 @@ fn apply_report(app: &mut App, report: &RunReport) {
             continue;
         };
         let target = report.plan.target_of(planned);
-        if let Some(ticket) = app.tickets.get_mut(&outcome.id) {
+        if let Some(mut ticket) = app.tickets.get_mut(&outcome.id) {
             if let Some(code) = target.status {
                 ticket.status = Some(TicketStatus::from_code(code));
             }
