@@ -377,8 +377,14 @@ fn results_list_failures_with_reasons_and_retry_sends_only_those() {
     );
     // The rows are reloaded to show the new values; meanwhile the store has them.
     assert!(out.iter().any(is_list), "{out:?}");
-    assert_eq!(app.tickets.get(&1).unwrap().status, Some(TicketStatus::Solved));
-    assert_ne!(app.tickets.get(&2).unwrap().status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
+    assert_ne!(
+        app.tickets.get(&2).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     let screen = text(&app);
     assert!(screen.contains("2 failed:"), "{screen}");
     assert!(screen.contains("#2  工单已被锁定"), "{screen}");
@@ -807,7 +813,10 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
 
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    assert_eq!(app.tickets.get(&chosen.id).unwrap().status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
         app.pending_status.is_empty()
     })
@@ -856,13 +865,19 @@ async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
     let (sandbox, mut app, to_worker, mut from_worker, chosen) = quick_change_setup(None).await;
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    assert_eq!(app.tickets.get(&chosen.id).unwrap().status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
         app.pending_status.is_empty()
     })
     .await;
     assert!(!app.notice.clone().unwrap().is_error, "{:?}", app.notice);
-    assert_eq!(app.tickets.get(&chosen.id).unwrap().status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     assert_eq!(
         sandbox_status(&sandbox, chosen.id),
         Some(TicketStatus::Solved)

@@ -263,7 +263,10 @@ fn search_results_carry_the_status_the_view_filtered_on() {
     let commands = start(&mut app);
     let open = find(&commands, is_search_for("2"));
     answer_page(&mut app, open, page(vec![search_hit(7)], 1, false));
-    assert_eq!(app.tickets.get(&7).unwrap().status, Some(TicketStatus::Open));
+    assert_eq!(
+        app.tickets.get(&7).unwrap().status,
+        Some(TicketStatus::Open)
+    );
 }
 
 #[test]
@@ -362,7 +365,10 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
         find(&reload, is_list),
         page((1..=5).map(ticket).collect(), 5, false),
     );
-    assert_eq!(app.tickets.get(&1).unwrap().status, Some(TicketStatus::Closed));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Closed)
+    );
     update(
         &mut app,
         Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
@@ -370,7 +376,10 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
             result: Ok(Box::new(one_ticket_report(&plan, true, ""))),
         })),
     );
-    assert_eq!(app.tickets.get(&1).unwrap().status, Some(TicketStatus::Closed));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Closed)
+    );
     assert!(!app.notice.clone().unwrap().is_error);
 }
 
@@ -564,7 +573,11 @@ fn an_update_answer_fills_in_what_search_left_out() {
     let commands = start(&mut app);
     let new = find(&commands, is_search_for("1"));
     answer_page(&mut app, new, page(vec![search_hit(9)], 1, false));
-    assert_eq!(app.tickets.get(&9).unwrap().priority, None, "search gives no priority");
+    assert_eq!(
+        app.tickets.get(&9).unwrap().priority,
+        None,
+        "search gives no priority"
+    );
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Open));
     let id = sent[0].request_id().unwrap();
@@ -578,6 +591,9 @@ fn an_update_answer_fills_in_what_search_left_out() {
             result: Ok(answer),
         }),
     );
-    assert_eq!(app.tickets.get(&9).unwrap().status, Some(TicketStatus::Open));
+    assert_eq!(
+        app.tickets.get(&9).unwrap().status,
+        Some(TicketStatus::Open)
+    );
     assert_eq!(app.tickets.get(&9).unwrap().priority, ticket(9).priority);
 }

@@ -71,12 +71,16 @@ impl TicketStore {
 
     /// A copy of the ticket (unpacked; `extra` is always empty).
     pub fn get(&self, id: &u64) -> Option<Ticket> {
-        self.entries.get(id).map(|entry| codec::decode(&entry.packed))
+        self.entries
+            .get(id)
+            .map(|entry| codec::decode(&entry.packed))
     }
 
     /// The fields a list row and its lookups need, read without unpacking the rest.
     pub fn summary(&self, id: &u64) -> Option<Summary> {
-        self.entries.get(id).map(|entry| codec::summary(&entry.packed))
+        self.entries
+            .get(id)
+            .map(|entry| codec::summary(&entry.packed))
     }
 
     /// The ticket, to change: its generation is bumped, so its cached row is rebuilt. The

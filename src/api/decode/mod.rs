@@ -21,6 +21,7 @@
 //! Every string that becomes model data goes through [`crate::text::clean`]; the values
 //! kept in `Ticket::extra` are kept verbatim because they are only ever sent back.
 
+mod fast;
 mod json;
 mod lenient;
 mod lookups;
@@ -140,12 +141,22 @@ pub fn ticket(value: &Value) -> Result<Ticket, ApiError> {
 
 /// list, a company's and a contact's tickets: `{tickets, count, next_page, previous_page}`.
 pub fn ticket_page(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
-    page_of_tickets(&parse_json(body)?)
+    any_page(body)
 }
 
 /// search, in the documented shape and the live nested one.
 pub fn search_page(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
-    page_of_tickets(&parse_json(body)?)
+    any_page(body)
+}
+
+/// A page of tickets: the streaming fast path (`fast.rs`) for the usual shapes, else the
+/// general path through `Value`, which repairs bad JSON, finds error bodies and names
+/// each malformed ticket. Both decode the same page the same way.
+fn any_page(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
+    match fast::page(body) {
+        Some(page) => Ok(page),
+        None => page_of_tickets(&parse_json(body)?),
+    }
 }
 
 /// show (either call, either shape): `Ok(None)` for an unknown id (`{"ticket": []}`, `null`).
@@ -155,7 +166,7 @@ pub fn show(body: &[u8]) -> Result<Option<Ticket>, ApiError> {
 
 /// show many: `{tickets: [...]}`.
 pub fn show_many(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
-    page_of_tickets(&parse_json(body)?)
+    any_page(body)
 }
 
 /// create and update answers: `{"ticket": {...}}` (or an array of one).

@@ -29,7 +29,11 @@ pub struct Summary {
 pub fn encode(ticket: &Ticket) -> Box<[u8]> {
     let mut out = Writer(Vec::with_capacity(256));
     // The summary first, in `Summary` order.
-    out.enum_code(ticket.status.map(|s| (s.code(), matches!(s, TicketStatus::Unknown(_)))));
+    out.enum_code(
+        ticket
+            .status
+            .map(|s| (s.code(), matches!(s, TicketStatus::Unknown(_)))),
+    );
     out.enum_code(
         ticket
             .priority
@@ -414,9 +418,7 @@ impl Reader<'_> {
         (0..n)
             .map(|_| {
                 let cells = self.len();
-                (0..cells)
-                    .map(|_| (self.string(), self.string()))
-                    .collect()
+                (0..cells).map(|_| (self.string(), self.string())).collect()
             })
             .collect()
     }
@@ -481,7 +483,10 @@ mod tests {
             ],
             tables: vec![FormTable {
                 key: "field_20".into(),
-                rows: vec![vec![("zc".into(), "笔记本".into()), ("bz".into(), "".into())]],
+                rows: vec![vec![
+                    ("zc".into(), "笔记本".into()),
+                    ("bz".into(), "".into()),
+                ]],
             }],
             live: LiveFields {
                 solved: None,
