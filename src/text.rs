@@ -343,6 +343,20 @@ mod tests {
         assert!(matches!(clean_cow("打印机 ok"), Cow::Borrowed(_)));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_never_changes_what_clean_gives(
+            text in "[\u{0}-\u{a0}\u{300}-\u{36f}\u{1100}-\u{1112}\u{1161}\u{200b}-\u{2069}\u{ac00}\u{e9}\u{212b}\u{f900}\u{fe0f}\u{feff}\u{e0041}\u{1f600}工单]{0,12}"
+        ) {
+            let full = {
+                let stripped = strip_controls(&text);
+                let normalised: String = stripped.nfc().collect();
+                expand_tabs(&normalised)
+            };
+            proptest::prop_assert_eq!(clean_cow(&text), full);
+        }
+    }
+
     #[test]
     fn truncates_wide_characters_at_the_edge() {
         assert_eq!(truncate("工单系统", 4), "工 …");

@@ -1063,7 +1063,7 @@ fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
     let view = app.current_view();
     let mut keys = Vec::new();
     for id in view.ids.iter().skip(view.offset).take(rows) {
-        if let Some(ticket) = app.tickets.get(id) {
+        if let Some(ticket) = app.tickets.summary(id) {
             if let Some(contact) = ticket.contact_id {
                 keys.push(LookupKey::Contact(contact));
             }
