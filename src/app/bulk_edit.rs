@@ -971,7 +971,7 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
             if app.full.contains(id)
                 && let Some(ticket) = app.tickets.get(id)
             {
-                return ticket.clone();
+                return ticket;
             }
             fetched.get(id).cloned().unwrap_or_else(|| Ticket {
                 id: *id,

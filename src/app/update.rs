@@ -896,7 +896,7 @@ fn copy_url(app: &mut App, out: &mut Vec<Command>) {
     let Some(ticket_id) = target_ticket(app) else {
         return notice(app, Msg::NoTicketSelected.text(lang).to_string(), false);
     };
-    match app.tickets.get(&ticket_id).and_then(|t| t.url.clone()) {
+    match app.tickets.get(&ticket_id).and_then(|t| t.url) {
         Some(url) if !url.is_empty() => {
             notice(app, fill(lang, Msg::Copied, &[&url]), false);
             out.push(Command::Copy(url));
