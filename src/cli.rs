@@ -18,6 +18,22 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = DemoRole::Admin, requires = "demo")]
     pub demo_role: DemoRole,
 
+    /// With --demo: the first bulk update of N or more tickets fails for N of them ("being
+    /// edited by another agent"), to show the failure list and `r` retry; 0 turns it off.
+    #[arg(long, default_value_t = 2, value_name = "N", requires = "demo")]
+    pub demo_failures: usize,
+
+    /// With --demo: add this much latency to every answer of the sandbox (to watch a bulk
+    /// run's gauge move).
+    #[arg(long, default_value_t = 0, value_name = "MS", requires = "demo")]
+    pub demo_latency_ms: u64,
+
+    /// With --demo: start over from the seeded data. The demo keeps its tickets, runs and
+    /// drafts in the state directory's `demo/` (delete it for the same effect), so that a
+    /// run cut short by a kill can be resumed.
+    #[arg(long, requires = "demo")]
+    pub demo_fresh: bool,
+
     /// Base URL of the server, e.g. https://www.bangwo8.com (overrides the profile).
     #[arg(
         long,

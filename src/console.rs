@@ -38,15 +38,17 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     // A bad [keys] or [theme] entry stops the start (before any password is asked for),
     // naming the key path; key conflicts are only warnings.
-    let keymap = KeyMap::from_config(&resolved.keys)?;
+    let keymap = KeyMap::from_config(&resolved.keys)
+        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
     let depth = ColorDepth::from_env(cli.no_color);
-    let theme = Theme::from_config(&resolved.theme, depth)?;
+    let theme = Theme::from_config(&resolved.theme, depth)
+        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     warnings.extend(resolved.warnings.iter().cloned());
     warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
-        demo_target(cli.demo_role).await?
+        demo_target(&cli).await?
     } else {
         // The password (environment, file, password_command, hidden prompt) is found
         // before the screen opens.
@@ -84,7 +86,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
-        // The demo's runs are kept apart: its sandbox is gone when the console closes.
+        // The demo's runs are kept apart, beside its sandbox's kept writes.
         state_dir: crate::config::state_dir()
             .ok()
             .map(|dir| if cli.demo { dir.join("demo") } else { dir }),
@@ -213,7 +215,9 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
         Ok(map) => report
             .warnings
             .extend(map.conflicts.iter().map(|c| c.describe(lang))),
-        Err(err) => report.errors.push(err.to_string()),
+        Err(err) => report
+            .errors
+            .push(format!("{}{err}", resolved.locate(&err.path))),
     }
     let theme = entries(&resolved.theme, "theme");
     if theme.is_empty() {
@@ -223,7 +227,9 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
         line(&key, value, "file");
     }
     if let Err(err) = Theme::from_config(&resolved.theme, depth) {
-        report.errors.push(err.to_string());
+        report
+            .errors
+            .push(format!("{}{err}", resolved.locate(&err.path)));
     }
     report
 }
@@ -266,15 +272,53 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
     (views, warnings)
 }
 
+/// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.
+pub fn demo_state_dir() -> Option<std::path::PathBuf> {
+    crate::config::state_dir().ok().map(|dir| dir.join("demo"))
+}
+
+/// The file the demo's sandbox keeps its writes in, under [`demo_state_dir`].
+pub const DEMO_SANDBOX_FILE: &str = "sandbox.jsonl";
+
+/// The demo sandbox's options: the default seed, `--demo-failures`, `--demo-latency-ms`,
+/// and its writes kept in `state_file` (replayed at the next start).
+pub fn demo_sandbox_options(
+    failures: usize,
+    latency_ms: u64,
+    state_file: Option<std::path::PathBuf>,
+) -> SandboxOptions {
+    SandboxOptions {
+        busy_failures: failures,
+        latency: Duration::from_millis(latency_ms),
+        state_file,
+        ..SandboxOptions::default()
+    }
+}
+
 /// `--demo`: the sandbox in-process on a free loopback port, signed in as admin or agent.
-/// It prints nothing: the screen belongs to the console.
-async fn demo_target(role: DemoRole) -> Result<Target, Error> {
-    let options = SandboxOptions::default();
-    let account = match role {
+/// Its writes are kept in the demo state directory, so a restart (even after kill -9)
+/// finds the tickets as they were and can resume a run. It prints nothing: the screen
+/// belongs to the console; its address goes to the log.
+async fn demo_target(cli: &Cli) -> Result<Target, Error> {
+    let dir = demo_state_dir();
+    if cli.demo_fresh
+        && let Some(dir) = &dir
+        && dir.exists()
+    {
+        std::fs::remove_dir_all(dir)
+            .map_err(|err| format!("cannot remove {}: {err}", dir.display()))?;
+    }
+    let options = demo_sandbox_options(
+        cli.demo_failures,
+        cli.demo_latency_ms,
+        dir.map(|dir| dir.join(DEMO_SANDBOX_FILE)),
+    );
+    let account = match cli.demo_role {
         DemoRole::Admin => options.admin.clone(),
         DemoRole::Agent => options.agent.clone(),
     };
     let sandbox = crate::sandbox::start(options).await?;
+    tracing::info!("demo sandbox listening on {}", sandbox.base_url());
     let mut client = ClientConfig::new(
         sandbox.base_url(),
         Auth::Basic {

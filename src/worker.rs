@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver, TicketChange};
+use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver};
 use crate::app::composer::{ComposeCommand, ComposeEvent};
 use crate::app::drafts;
 use crate::app::faults::FaultEvent;
@@ -100,13 +100,16 @@ async fn run(
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
     let permits = Arc::new(Semaphore::new(concurrency.max(1)));
-    let in_flight = Arc::new(Mutex::new(InFlight::default()));
+    let mut in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
         if let Command::SignIn { secret } = command {
             // Commands are taken in order: everything sent after this uses the new client.
             let result = rebuild(config.as_mut(), &secret).map(|new| {
                 bulk = bulk.with_client(new.clone(), setup.clone());
                 client = new;
+                // A fetch still in flight went with the old password: a new request must
+                // not join it (it would get the old 401 and reopen the prompt).
+                in_flight = Arc::new(Mutex::new(InFlight::default()));
             });
             let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
             continue;
@@ -283,17 +286,6 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             ticket,
             result: client.show(ticket).await,
         },
-        Command::UpdateStatus { id, ticket, status } => {
-            let change = TicketChange {
-                status: Some(status),
-                ..TicketChange::default()
-            };
-            WorkerEvent::Updated {
-                id,
-                ticket,
-                result: client.update(ticket, &change).await,
-            }
-        }
         Command::Lookup { id, key } => WorkerEvent::Looked {
             id,
             key,

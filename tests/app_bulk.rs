@@ -428,7 +428,7 @@ fn undo_reports_tickets_changed_since() {
     let (undo, run_id) = out
         .iter()
         .find_map(|c| match c {
-            Command::Bulk(BulkCommand::Undo { id, run_id }) => Some((*id, run_id.clone())),
+            Command::Bulk(BulkCommand::PlanUndo { id, run_id }) => Some((*id, run_id.clone())),
             _ => None,
         })
         .unwrap();
@@ -445,10 +445,37 @@ fn undo_reports_tickets_changed_since() {
             previous: t.previous,
         })
         .collect();
+    // Nothing is sent before the undo's own preview is confirmed.
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. })))
+    );
+    worker(
+        &mut app,
+        BulkEvent::UndoPlanned {
+            id: undo,
+            result: Ok(Box::new(undo_plan.clone())),
+        },
+    );
+    let screen = text(&app);
+    assert!(screen.contains("Undo of 20261129"), "{screen}");
+    assert!(screen.contains("run 20261129-041000-00bb"), "{screen}");
+    assert!(!screen.contains("undo later"), "{screen}");
+    assert!(screen.contains("This will change:"), "{screen}");
+    let Some(Stage::Preview { summary, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage)
+    };
+    assert!(summary.starts_with("undo 4 tickets: "), "{summary}");
+    assert!(
+        summary.contains("2 left out: changed again since the run"),
+        "{summary}"
+    );
+    let (undo_run, sent) = started(&bulk(&mut app, BulkAction::Enter));
+    assert_eq!(sent, undo_plan);
     worker(
         &mut app,
         BulkEvent::RunDone {
-            id: undo,
+            id: undo_run,
             result: Ok(Box::new(report(&undo_plan, &[]))),
         },
     );
@@ -556,7 +583,7 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
     let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
         action_for_key(&app, &enter),
-        Some(Action::Bulk(BulkAction::Enter))
+        Some(Action::Bulk(BulkAction::Resume))
     );
     let out = bulk(&mut app, BulkAction::Enter);
     assert!(out.iter().any(|c| matches!(c,
@@ -598,7 +625,7 @@ fn the_history_undoes_the_selected_run() {
     assert!(bulk(&mut app, BulkAction::Resume).is_empty());
     let out = bulk(&mut app, BulkAction::Undo);
     assert!(out.iter().any(|c| matches!(c,
-        Command::Bulk(BulkCommand::Undo { run_id, .. }) if run_id == "20261128-030000-0002")));
+        Command::Bulk(BulkCommand::PlanUndo { run_id, .. }) if run_id == "20261128-030000-0002")));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -844,8 +871,18 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
     let out = bulk(&mut app, BulkAction::Undo);
     assert!(
         out.iter()
-            .any(|c| matches!(c, Command::Bulk(BulkCommand::Undo { .. })))
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::PlanUndo { .. })))
     );
+    // The undo's preview first: nothing is sent before Enter.
+    pump(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Preview { .. }))
+    })
+    .await;
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
+    let out = bulk(&mut app, BulkAction::Enter);
     pump(&mut app, out, &to_worker, &mut from_worker, |app| {
         matches!(&app.bulk.stage, Some(Stage::Result(_)))
     })
@@ -884,4 +921,292 @@ async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
     );
     drop(to_worker);
     sandbox.shutdown().await;
+}
+
+#[test]
+fn an_undo_above_the_threshold_needs_the_typed_count_and_esc_sends_nothing() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 6);
+    let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    app.settings.bulk_confirm_threshold = 3;
+    worker(
+        &mut app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[]))),
+        },
+    );
+    let undo_of = |app: &mut App| {
+        let out = bulk(app, BulkAction::Undo);
+        out.iter()
+            .find_map(|c| match c {
+                Command::Bulk(BulkCommand::PlanUndo { id, .. }) => Some(*id),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let mut undo_plan = plan.clone();
+    undo_plan.kind = RunKind::Undo { of: RUN_ID.into() };
+    undo_plan.run_id = "20261129-041000-00cc".into();
+    let undo = undo_of(&mut app);
+    worker(
+        &mut app,
+        BulkEvent::UndoPlanned {
+            id: undo,
+            result: Ok(Box::new(undo_plan.clone())),
+        },
+    );
+    assert!(text(&app).contains("to confirm"), "{}", text(&app));
+    // Enter without the count sends nothing.
+    assert!(bulk(&mut app, BulkAction::Enter).is_empty());
+    assert!(text(&app).contains("type 6 to confirm"), "{}", text(&app));
+    // Esc closes the preview: nothing sent, said so.
+    assert!(bulk(&mut app, BulkAction::Esc).is_empty());
+    assert!(app.bulk.stage.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("Undo not started"),
+        "{:?}",
+        app.notice
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// A 401 in a bulk run (one ticket or many): the sign-in prompt, and the rest goes on after.
+
+/// A sandbox of 6 tickets, an admin app on its All tab with the real worker behind it,
+/// built from the client's configuration so that signing in again rebuilds the client.
+async fn signed_in_setup(
+    state_dir: &std::path::Path,
+) -> (
+    gongdan::sandbox::Sandbox,
+    App,
+    ToWorker,
+    FromWorker,
+    Vec<Ticket>,
+) {
+    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
+    use gongdan::sandbox::{self, SandboxOptions};
+    let sandbox = sandbox::start(SandboxOptions {
+        tickets: 6,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: "admin@example.com".into(),
+            password: "admin-pass".into(),
+        },
+    );
+    config.timeout = Duration::from_secs(10);
+    config.retry = RetryPolicy {
+        max_attempts: 1,
+        first_delay: Duration::from_millis(5),
+        max_delay: Duration::from_millis(20),
+        max_total: Duration::from_secs(5),
+    };
+    let tickets = gongdan::api::Client::new(config.clone())
+        .unwrap()
+        .show_many(&sandbox.ticket_ids())
+        .await
+        .unwrap()
+        .tickets;
+    let _ = Client::new(config.clone()).unwrap();
+    let setup = gongdan::worker::BulkSetup {
+        state_dir: Some(state_dir.to_path_buf()),
+        target: gongdan::bulk::Target {
+            profile: "sandbox".into(),
+            base_url: sandbox.base_url(),
+        },
+        options: gongdan::bulk::RunOptions {
+            // One call per ticket: the run is several calls.
+            chunk_size: 1,
+            concurrency: 1,
+            ..gongdan::bulk::RunOptions::default()
+        },
+        lang: Lang::En,
+    };
+    let mut app = app(Lang::En, 120, 40);
+    app.settings.bulk_target = setup.target.clone();
+    let (to_worker, from_worker) =
+        gongdan::worker::spawn_with_config(config, 2, Some(setup)).unwrap();
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    let count = tickets.len() as u64;
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page(tickets.clone(), count, false),
+    );
+    (sandbox, app, to_worker, from_worker, tickets)
+}
+
+/// [`pump`], forwarding every command that goes to the worker (sign-in and reloads too).
+async fn pump_all(
+    app: &mut App,
+    first: Vec<Command>,
+    to_worker: &ToWorker,
+    from_worker: &mut FromWorker,
+    done: impl Fn(&App) -> bool,
+) {
+    let forward = |commands: Vec<Command>| {
+        for command in commands {
+            if !matches!(command, Command::Copy(_)) {
+                to_worker.send(command).unwrap();
+            }
+        }
+    };
+    forward(first);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    while !done(app) {
+        let event = tokio::time::timeout_at(deadline, from_worker.recv())
+            .await
+            .expect("the worker answers in time")
+            .expect("the worker is alive");
+        forward(update(app, Action::Worker(event)));
+    }
+}
+
+fn type_password(app: &mut App, password: &str) -> Vec<Command> {
+    use gongdan::app::faults::FaultAction;
+    for c in password.chars() {
+        update(app, Action::Fault(FaultAction::SignInChar(c)));
+    }
+    update(app, Action::Fault(FaultAction::SignInSubmit))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_during_a_quick_status_change_opens_the_sign_in_prompt_and_sends_it_after() {
+    let state = tempfile::tempdir().unwrap();
+    let (sandbox, mut app, to_worker, mut from_worker, tickets) =
+        signed_in_setup(state.path()).await;
+    let chosen = tickets
+        .iter()
+        .find(|t| t.status.is_some() && t.status != Some(TicketStatus::Solved))
+        .unwrap()
+        .clone();
+    update(&mut app, Action::Top);
+    while app.current_view().selected_id() != Some(chosen.id) {
+        update(&mut app, Action::MoveDown);
+    }
+    // The password changed on the server.
+    sandbox.set_password("admin@example.com", "new-pass");
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    pump_all(&mut app, sent, &to_worker, &mut from_worker, |app| {
+        app.pending_status.is_empty()
+    })
+    .await;
+    assert!(app.faults.sign_in.is_some(), "the prompt: {:?}", app.notice);
+    assert_eq!(sandbox.update_count(chosen.id), 0);
+    // Not rolled back: it goes out after signing in.
+    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(app.faults.quick_to_resume.len(), 1);
+
+    let out = type_password(&mut app, "new-pass");
+    assert!(app.faults.sign_in.is_none());
+    pump_all(&mut app, out, &to_worker, &mut from_worker, |app| {
+        app.pending_status.is_empty()
+    })
+    .await;
+    assert!(app.faults.sign_in.is_none(), "{:?}", app.notice);
+    assert_eq!(
+        sandbox_status(&sandbox, chosen.id),
+        Some(TicketStatus::Solved)
+    );
+    assert_eq!(sandbox.update_count(chosen.id), 1);
+    let notice = app.notice.clone().unwrap();
+    assert!(!notice.is_error, "{notice:?}");
+    drop(to_worker);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_401_mid_run_opens_the_sign_in_prompt_and_the_run_goes_on_after_with_marks_kept() {
+    let state = tempfile::tempdir().unwrap();
+    let (sandbox, mut app, to_worker, mut from_worker, tickets) =
+        signed_in_setup(state.path()).await;
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    let marked = app.marks.ids.clone();
+    assert_eq!(marked.len(), tickets.len());
+    let out = bulk(&mut app, BulkAction::Open);
+    pump_all(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Form(_)))
+    })
+    .await;
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    let out = bulk(&mut app, BulkAction::Enter);
+    pump_all(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Preview { .. }))
+    })
+    .await;
+    let Some(Stage::Preview { count, .. }) = &app.bulk.stage else {
+        unreachable!()
+    };
+    let count = *count;
+    assert!(count >= 2, "{count}");
+    // The password changes on the server while the run goes: the first call is refused.
+    sandbox.set_password("admin@example.com", "new-pass");
+    let out = bulk(&mut app, BulkAction::Enter);
+    pump_all(&mut app, out, &to_worker, &mut from_worker, |app| {
+        matches!(&app.bulk.stage, Some(Stage::Result(_)))
+    })
+    .await;
+    assert!(app.faults.sign_in.is_some(), "the prompt: {:?}", app.notice);
+    let Some(Stage::Result(run)) = &app.bulk.stage else {
+        unreachable!()
+    };
+    assert!(run.auth_refused);
+    let report = run.report.clone().unwrap();
+    assert_eq!(report.not_sent.len(), count, "{report:?}");
+    assert!(report.failed().next().is_none(), "nothing counted failed");
+    let sent: u64 = tickets.iter().map(|t| sandbox.update_count(t.id)).sum();
+    assert_eq!(sent, 0);
+    let screen = text(&app);
+    assert!(
+        screen.contains(&format!("refused the sign-in (401): {count} not sent")),
+        "{screen}"
+    );
+
+    // Signing in again resumes the run by itself: only what was not sent goes out.
+    let out = type_password(&mut app, "new-pass");
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Resume { .. })))
+    );
+    pump_all(
+        &mut app,
+        out,
+        &to_worker,
+        &mut from_worker,
+        |app| matches!(&app.bulk.stage, Some(Stage::Result(run)) if !run.auth_refused),
+    )
+    .await;
+    let Some(Stage::Result(run)) = &app.bulk.stage else {
+        unreachable!()
+    };
+    let report = run.report.clone().unwrap();
+    assert!(report.all_done(), "{report:?}");
+    for ticket in &tickets {
+        let expected = u64::from(ticket.status != Some(TicketStatus::Solved));
+        assert_eq!(sandbox.update_count(ticket.id), expected, "#{}", ticket.id);
+        assert_eq!(
+            sandbox_status(&sandbox, ticket.id),
+            Some(TicketStatus::Solved)
+        );
+    }
+    assert_eq!(app.marks.ids, marked, "the marks are kept");
+    assert!(
+        app.faults.sign_in.is_none(),
+        "{:?} {:?}",
+        app.notice,
+        app.faults
+    );
+    drop(to_worker);
 }

@@ -29,6 +29,8 @@ enum Cut {
     Cancel,
     /// Fail the whole call with a network error.
     NetworkError,
+    /// Refuse the credentials (401) before applying anything.
+    Unauthorized,
 }
 
 #[derive(Default)]
@@ -154,6 +156,7 @@ impl Desk {
             Some(Cut::NetworkError) => {
                 return Err(ApiError::Network(NetworkError::ConnectionReset));
             }
+            Some(Cut::Unauthorized) => return Err(ApiError::BadCredentials),
             Some(Cut::LostNoAnswer) => {
                 self.cut_reached.notify_one();
                 std::future::pending::<()>().await;
@@ -731,4 +734,105 @@ fn client_runs_can_be_spawned(
     is_send(&engine.start(plan, tx, cancel));
     is_send(&engine.resume("x", tx, cancel));
     is_send(&engine.undo("x", tx, cancel));
+}
+
+#[tokio::test]
+async fn a_401_stops_the_run_leaves_the_rest_unsent_and_a_resume_sends_it_once() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
+    desk.cuts.lock().unwrap().insert(2, Cut::Unauthorized);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, collector) = events();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    drop(tx);
+    let events = collector.await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, RunEvent::AuthRefused { tickets: 100, .. })),
+        "{events:?}"
+    );
+    // Call 1 applied; call 2 refused (nothing applied, nothing counted failed); call 3
+    // never sent.
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 2);
+    assert!(report.failed().next().is_none(), "{report:?}");
+    assert_eq!(report.not_sent.len(), 150);
+    assert!(report.cancelled);
+    let info = engine.history();
+    let info = info.get(&plan.run_id).unwrap();
+    assert!(info.resumable(), "{:?}", info.state);
+
+    // Signed in again: the resume sends the 150 once.
+    let (tx, _c) = events_pair();
+    let resumed = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(resumed.all_done(), "{resumed:?}");
+    assert!((1..=250).all(|id| desk.update_count(id) == 1));
+}
+
+#[tokio::test]
+async fn undoing_a_run_puts_back_what_its_retry_changed_too() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(30, |_| TicketStatus::Open);
+    desk.refuse
+        .lock()
+        .unwrap()
+        .extend([(4, "忙".to_string()), (17, "忙".to_string())]);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _c) = events_pair();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.failed().count(), 2);
+    desk.refuse.lock().unwrap().clear();
+    let retry = retry_failed(&report).unwrap();
+    let (tx, _c) = events_pair();
+    let again = engine
+        .start(&retry, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(again.all_done());
+    desk.touch(9, TicketStatus::Pending);
+
+    // From the retry or from the run: the same undo of all of it.
+    for from in [&retry.run_id, &plan.run_id] {
+        let undo = engine.plan_undo(from).await.unwrap();
+        assert_eq!(
+            undo.kind,
+            RunKind::Undo {
+                of: plan.run_id.clone()
+            }
+        );
+        assert_eq!(undo.tickets.len(), 29, "{from}");
+        assert!(undo.tickets.iter().any(|t| t.id == 4));
+        assert!(undo.tickets.iter().any(|t| t.id == 17));
+        assert_eq!(undo.excluded.len(), 1);
+        assert_eq!(undo.excluded[0].id, 9);
+    }
+    let (tx, _c) = events_pair();
+    let undone = engine
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(undone.all_done());
+    for id in (1..=30).filter(|id| *id != 9) {
+        assert_eq!(desk.status(id), Some(TicketStatus::Open), "#{id}");
+    }
+    // The run and its retry are both marked undone.
+    let history = engine.history();
+    for run in [&plan.run_id, &retry.run_id] {
+        assert!(
+            matches!(history.get(run).unwrap().state, RunState::Undone { .. }),
+            "{run}: {:?}",
+            history.get(run).unwrap().state
+        );
+    }
 }

@@ -720,3 +720,71 @@ fn an_unquoted_password_is_refused_without_quoting_it() {
     assert!(err.starts_with("c.toml:2:"), "{err}");
     assert!(!err.contains("hunter2xyz"), "{err}");
 }
+
+#[test]
+fn unknown_keys_warn_with_file_line_and_column() {
+    let text = "\
+profiles.home.acount = \"x\"
+[profile.x]
+base_url = \"https://a\"
+
+[profiles.work]
+acount = \"zhangsan\"
+  timeout = 5
+[ui]
+\"名字\" = 1
+auto_refresh_secs = 30
+";
+    let (_, warnings) = parse(Path::new("dir/c.toml"), text).unwrap();
+    let want = [
+        "dir/c.toml:1:15: unknown key `profiles.home.acount` ignored (did you mean `account`?)",
+        "dir/c.toml:2:2: unknown key `profile` ignored (did you mean `profiles`?)",
+        "dir/c.toml:6:1: unknown key `profiles.work.acount` ignored (did you mean `account`?)",
+        "dir/c.toml:7:3: unknown key `profiles.work.timeout` ignored (did you mean `timeout_secs`?)",
+        "dir/c.toml:9:1: unknown key `ui.名字` ignored",
+    ];
+    for want in want {
+        assert!(
+            warnings.iter().any(|w| w.starts_with(want)),
+            "no warning starting {want:?}: {warnings:#?}"
+        );
+    }
+    assert_eq!(warnings.len(), 5, "{warnings:#?}");
+}
+
+#[test]
+fn key_map_and_theme_errors_name_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n\n[keys.list]\nopen = [\"enter\", \"entr\"]\n[theme]\nselection = \"bold nocolour\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    let file = path.display().to_string();
+    let want = [
+        format!("{file}:5:18: keys.list.open[1]: unknown key name \"entr\""),
+        format!("{file}:7:1: theme.selection"),
+    ];
+    for want in &want {
+        assert!(
+            report.errors.iter().any(|e| e.starts_with(want.as_str())),
+            "no error starting {want:?}: {:#?}",
+            report.errors
+        );
+    }
+    // With the first entry fixed, the next error is placed too.
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n[keys.bulk_result]\nundoo = \"z\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    assert!(
+        report.errors.iter().any(|e| e.starts_with(&format!(
+            "{file}:4:1: keys.bulk_result.undoo: unknown action in bulk_result (did you mean \"undo\"?)"
+        ))),
+        "{:#?}",
+        report.errors
+    );
+}

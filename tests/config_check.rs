@@ -285,3 +285,144 @@ async fn the_log_of_a_failing_login_holds_no_secret() {
         );
     }
 }
+
+/// A keyring stand-in: answers one lookup result and counts the lookups.
+#[derive(Debug)]
+struct StandInKeyring {
+    answer: gongdan::config::KeyringLookup,
+    lookups: std::sync::atomic::AtomicUsize,
+}
+
+impl gongdan::config::Keyring for StandInKeyring {
+    fn lookup(&self, service: &str, user: &str) -> gongdan::config::KeyringLookup {
+        assert_eq!(service, "gongdan");
+        assert_eq!(user, format!("{ACCOUNT}@127.0.0.1"));
+        self.lookups
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.answer.clone()
+    }
+
+    fn store(&self, _: &str, _: &str, _: &Secret) -> Result<(), String> {
+        Err("read-only stand-in".into())
+    }
+}
+
+fn keyring(answer: gongdan::config::KeyringLookup) -> std::sync::Arc<StandInKeyring> {
+    std::sync::Arc::new(StandInKeyring {
+        answer,
+        lookups: std::sync::atomic::AtomicUsize::new(0),
+    })
+}
+
+#[tokio::test]
+async fn check_names_the_os_keyring_as_the_source_of_the_password() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let store = keyring(gongdan::config::KeyringLookup::Found(Secret::new(PASSWORD)));
+    let opts = ResolveOptions {
+        keyring: Some(store.clone()),
+        ..options(
+            dir.path(),
+            &format!("[profiles.work]\naccount = \"{ACCOUNT}\"\n"),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(signed_in, "{out}");
+    assert!(
+        out.contains(&format!(
+            "credential found: the OS keyring (service \"gongdan\", user \"{ACCOUNT}@127.0.0.1\")"
+        )),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("credential ") && l.contains("the OS keyring's entry")),
+        "{out}"
+    );
+    assert!(!out.contains(PASSWORD), "{out}");
+    assert_eq!(store.lookups.load(std::sync::atomic::Ordering::SeqCst), 1);
+
+    // password_command comes first: the keyring is not even asked.
+    let store = keyring(gongdan::config::KeyringLookup::Found(Secret::new("wrong")));
+    let opts = ResolveOptions {
+        keyring: Some(store.clone()),
+        ..options(
+            dir.path(),
+            &format!(
+                "[profiles.work]\naccount = \"{ACCOUNT}\"\npassword_command = \"echo {PASSWORD}\"\n"
+            ),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(signed_in, "{out}");
+    assert!(out.contains("credential found: password_command"), "{out}");
+    assert_eq!(store.lookups.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn an_unreachable_keyring_falls_through_to_the_prompt_cleanly() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    for answer in [
+        gongdan::config::KeyringLookup::Unavailable("no keyring on this host".into()),
+        gongdan::config::KeyringLookup::Missing,
+    ] {
+        let store = keyring(answer);
+        let opts = ResolveOptions {
+            keyring: Some(store.clone()),
+            ..options(
+                dir.path(),
+                &format!("[profiles.work]\naccount = \"{ACCOUNT}\"\n"),
+                &base_url,
+            )
+        };
+        // No terminal here (PromptPolicy::Never): the prompt is the next step, so the
+        // check ends on the plain "no password" error, not on the keyring.
+        let (signed_in, out) = run_check(&opts).await;
+        assert!(!signed_in, "{out}");
+        assert!(
+            out.contains("error: no password: set GONGDAN_PASSWORD"),
+            "{out}"
+        );
+        assert!(!out.contains("keyring on this host"), "{out}");
+        assert_eq!(store.lookups.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}
+
+/// The real OS keyring of this machine: either it stores and finds the secret, or it is
+/// out of reach (a container that forbids keyctl) and the lookup falls through, without an
+/// error or a panic.
+#[test]
+fn the_os_keyring_here_stores_and_finds_or_falls_through() {
+    use gongdan::config::{CredentialPlan, CredentialSource, Keyring, KeyringLookup, OsKeyring};
+    let user = format!("gongdan-test-{}@127.0.0.1", std::process::id());
+    let plan = CredentialPlan {
+        login: Some(format!("gongdan-test-{}", std::process::id())),
+        host: Some("127.0.0.1".into()),
+        keyring: Some(std::sync::Arc::new(OsKeyring)),
+        ..CredentialPlan::default()
+    };
+    match plan.store_in_keyring(&Secret::new("kept-in-the-keyring")) {
+        Ok(stored_as) => {
+            assert_eq!(stored_as, user);
+            let credential = plan.obtain(PromptPolicy::Never).unwrap();
+            assert_eq!(credential.secret.expose(), "kept-in-the-keyring");
+            assert_eq!(
+                credential.source,
+                CredentialSource::Keyring { user: user.clone() }
+            );
+            let _ = keyring::Entry::new("gongdan", &user).and_then(|e| e.delete_credential());
+        }
+        Err(err) => {
+            eprintln!("no OS keyring here: {err}");
+            assert!(!matches!(
+                OsKeyring.lookup("gongdan", &user),
+                KeyringLookup::Found(_)
+            ));
+            let err = plan.obtain(PromptPolicy::Never).unwrap_err().to_string();
+            assert!(err.starts_with("no password"), "{err}");
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //! config.example.toml, fill two profiles, keep the password in a password manager
 //! (simulated with `password_command = "printf ..."`), rebind two keys, switch to English;
 //! `gongdan config check` explains each step, and the console (on a pty) takes all of it:
-//! the rebound keys work and show in `?`. Also: key conflicts in `config check`, and a bad
+//! the rebound keys work and show in `?` and in the hint lines, one of them inside the
+//! bulk history (`H`). Also: key conflicts in `config check`, and a bad
 //! `[keys]` entry that stops the console before it opens.
 
 #![allow(clippy::unwrap_used)]
@@ -106,6 +107,8 @@ fn filled_example(server: &Server) -> String {
     );
     text = replace_once(&text, "# quit = \"x\"", "quit = \"x\"");
     text = replace_once(&text, "# help = [\"h\", \"F1\"]", "help = [\"h\", \"F1\"]");
+    // A key inside the bulk history, which has its own key context.
+    text = replace_once(&text, "undo = [\"u\"]", "undo = \"z\"");
     text
 }
 
@@ -208,6 +211,10 @@ fn config_check_explains_each_step_of_the_example_filled_in() {
         line_with(&out, "keys.list.help"),
         "keys.list.help [\"h\", \"F1\"] [file]"
     );
+    assert_eq!(
+        line_with(&out, "keys.bulk_history.undo"),
+        "keys.bulk_history.undo \"z\" [file]"
+    );
     assert!(
         line_with(&out, "theme.status.new").contains("[file]"),
         "{out}"
@@ -286,9 +293,41 @@ fn the_console_takes_the_rebound_keys_and_english() {
     assert!(row_of("x ", "Quit"), "{help}");
     assert!(!row_of("q ", "Quit"), "{help}");
     assert!(!row_of("? ", "Key help"), "{help}");
-    // Close help with Esc, then quit with x.
+    // Close help with Esc.
     session.send("\x1b");
     session.wait_for("help to close", |s| !s.contents().contains("Keys: list"));
+    // The bulk history (H): its hint line names the rebound undo key, and its own help
+    // (the rebound help key h is the list's; `?` is the history's) lists it.
+    session.send("H");
+    session.wait_for("the history with its hints", |s| {
+        let text = s.contents();
+        text.contains("Bulk history") && text.contains("z undo")
+    });
+    assert!(
+        !session.screen_text().contains("u undo"),
+        "{}",
+        session.screen_text()
+    );
+    session.send("?");
+    session.wait_for("the history's help", |s| {
+        let text = s.contents();
+        text.contains("Keys: bulk history") && text.contains("Esc/?/q close")
+    });
+    let help = session.screen_text();
+    assert!(
+        help.lines().any(|l| {
+            let l = l.trim_start_matches(['│', ' ']);
+            l.starts_with("z ") && l.contains("Undo the selected run")
+        }),
+        "{help}"
+    );
+    // Esc closes the help, Esc the history; then quit with x.
+    session.send("\x1b");
+    session.wait_for("help to close", |s| !s.contents().contains("Keys: bulk"));
+    session.send("\x1b");
+    session.wait_for("the history to close", |s| {
+        !s.contents().contains("Bulk history")
+    });
     session.send("x");
     let (ok, screen) = session.wait_exit();
     assert!(ok);
@@ -343,7 +382,10 @@ fn a_bad_key_entry_stops_the_console_before_it_opens() {
     let (ok, out, err) = run_gongdan(&["--demo", "--config", &config_arg], &[], home.path());
     assert!(!ok);
     assert!(out.is_empty(), "{out}");
-    assert!(err.contains("keys.list.opne: unknown action"), "{err}");
+    assert!(
+        err.contains(&format!("{config_arg}:2:1: keys.list.opne: unknown action")),
+        "{err}"
+    );
     assert!(err.contains("did you mean \"open\""), "{err}");
     // And config check says so, and fails.
     let (ok, out, _) = run_gongdan(
@@ -362,7 +404,7 @@ fn a_bad_key_entry_stops_the_console_before_it_opens() {
     );
     assert!(!ok);
     assert!(
-        out.contains("error: keys.list.opne: unknown action in list (did you mean \"open\"?) (the console will not start)"),
+        out.contains(&format!("error: {config_arg}:2:1: keys.list.opne: unknown action in list (did you mean \"open\"?) (the console will not start)")),
         "{out}"
     );
     // A bad theme value, likewise.

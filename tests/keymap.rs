@@ -368,6 +368,14 @@ fn the_example_config_documents_every_action_and_loads() {
             "config.example.toml does not list {pane}.{}",
             def.name
         );
+        // Each action with its default keys, written as in the [keys] table.
+        let defaults: Vec<String> = def.defaults.iter().map(|k| format!("\"{k}\"")).collect();
+        let entry = format!("{} [{}]", def.name, defaults.join(", "));
+        assert!(
+            line.contains(&entry),
+            "config.example.toml does not give {pane}.{} its defaults: want `{entry}`",
+            def.name
+        );
     }
     let table: toml::Table = toml::from_str(example).unwrap();
     let map = KeyMap::from_config(table["keys"].as_table().unwrap()).unwrap();

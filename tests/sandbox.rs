@@ -1803,3 +1803,170 @@ async fn the_sandbox_command_prints_its_address_and_accounts() {
         .unwrap();
     assert_eq!(num(&body["count"]), 7);
 }
+
+/// The results of one update many call: (ticket id, success, error_log).
+fn many_results(answer: &Answer) -> Vec<(i64, bool, String)> {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text);
+    answer.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                num(&r["ticketId"]),
+                r["success"].as_bool().unwrap(),
+                r["error_log"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn injected_busy_failures_hit_the_first_large_enough_call_once_spread_out() {
+    let sandbox = sandbox_with(120, |o| o.busy_failures = 2).await;
+    // A call of one ticket is smaller than the budget: untouched.
+    let one = put(
+        &sandbox,
+        "/api/v1/tickets/update_many.json?ids=1",
+        ADMIN,
+        json!({"ticket": {"priorityLevel": 3}}),
+    )
+    .await;
+    assert!(many_results(&one).iter().all(|r| r.1));
+    let ids: Vec<String> = (10..=109).map(|id| id.to_string()).collect();
+    let path = format!("/api/v1/tickets/update_many.json?ids={}", ids.join(","));
+    let first = many_results(
+        &put(
+            &sandbox,
+            &path,
+            ADMIN,
+            json!({"ticket": {"ticketStatus": 4}}),
+        )
+        .await,
+    );
+    let failed: Vec<i64> = first.iter().filter(|r| !r.1).map(|r| r.0).collect();
+    assert_eq!(failed, vec![10, 60], "spread over the call, not neighbours");
+    for (id, _, reason) in first.iter().filter(|r| !r.1) {
+        assert_eq!(reason, gongdan::sandbox::BUSY_REASON, "#{id}");
+        assert_eq!(sandbox.update_count(*id as u64), 0);
+    }
+    // Sent again (a retry, or any later call), they succeed.
+    let again = many_results(
+        &put(
+            &sandbox,
+            "/api/v1/tickets/update_many.json?ids=10,60",
+            ADMIN,
+            json!({"ticket": {"ticketStatus": 4}}),
+        )
+        .await,
+    );
+    assert!(again.iter().all(|r| r.1), "{again:?}");
+    let later = many_results(
+        &put(
+            &sandbox,
+            &path,
+            ADMIN,
+            json!({"ticket": {"ticketStatus": 2}}),
+        )
+        .await,
+    );
+    assert!(later.iter().all(|r| r.1));
+}
+
+#[tokio::test]
+async fn a_state_file_keeps_writes_and_spent_failures_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("demo").join("sandbox.jsonl");
+    let opts = |file: &std::path::Path| SandboxOptions {
+        busy_failures: 2,
+        state_file: Some(file.to_path_buf()),
+        ..options(50)
+    };
+    let sandbox = start(opts(&file)).await.unwrap();
+    let before_8 = sandbox.ticket(8).unwrap();
+    let results = many_results(
+        &put(
+            &sandbox,
+            "/api/v1/tickets/update_many.json?ids=1,2,3,4",
+            ADMIN,
+            json!({"ticket": {"ticketStatus": 4}}),
+        )
+        .await,
+    );
+    assert_eq!(results.iter().filter(|r| !r.1).count(), 2);
+    let single = put(
+        &sandbox,
+        "/api/v1/tickets/8.json",
+        ADMIN,
+        json!({"ticket": {"priorityLevel": 4}}),
+    )
+    .await;
+    assert_eq!(single.status, StatusCode::OK, "{}", single.text);
+    // A reply with an uploaded file: the upload is kept too, so the reply replays whole.
+    let upload = post(
+        &sandbox,
+        "/api/v1/uploads.json?filename=a.png",
+        ADMIN,
+        json!("png"),
+    )
+    .await;
+    assert_eq!(upload.status, StatusCode::CREATED, "{}", upload.text);
+    let token = upload.json()["attachment"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = put(
+        &sandbox,
+        "/api/v1/tickets/9.json",
+        ADMIN,
+        json!({"ticket": {"ticketReply": {"replyMsg": "附件", "attachments": [token]}}}),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text);
+    let replies_9 = sandbox.replies(9);
+    assert!(
+        replies_9.last().unwrap()["attachments"][0]["fileName"] == "a.png",
+        "{replies_9:?}"
+    );
+    let kept: Vec<(u64, Value)> = sandbox
+        .ticket_ids()
+        .into_iter()
+        .map(|id| (id, sandbox.ticket(id).unwrap()))
+        .collect();
+    drop(sandbox);
+
+    // Started again from the file: every ticket as it was, counts kept, failures spent.
+    let again = start(opts(&file)).await.unwrap();
+    for (id, ticket) in &kept {
+        assert_eq!(&again.ticket(*id).unwrap(), ticket, "#{id}");
+    }
+    assert_ne!(again.ticket(8).unwrap(), before_8);
+    assert_eq!(again.update_count(8), 1);
+    assert_eq!(again.replies(9), replies_9);
+    let updated: u64 = (1..=4).map(|id| again.update_count(id)).sum();
+    assert_eq!(updated, 2);
+    let results = many_results(
+        &put(
+            &again,
+            "/api/v1/tickets/update_many.json?ids=1,2,3,4",
+            ADMIN,
+            json!({"ticket": {"ticketStatus": 4}}),
+        )
+        .await,
+    );
+    assert!(
+        results.iter().all(|r| r.1),
+        "spent before the restart: {results:?}"
+    );
+    drop(again);
+
+    // Other seed options: the file is set aside, the data starts fresh.
+    let other = start(SandboxOptions {
+        seed: 8,
+        ..opts(&file)
+    })
+    .await
+    .unwrap();
+    assert_eq!(other.update_count(8), 0);
+    assert!(file.with_extension("jsonl.old").exists());
+}

@@ -93,12 +93,6 @@ pub enum Command {
     ShowMany { id: RequestId, ids: Vec<u64> },
     /// One full ticket for the detail pane.
     Show { id: RequestId, ticket: u64 },
-    /// Set one ticket's status.
-    UpdateStatus {
-        id: RequestId,
-        ticket: u64,
-        status: TicketStatus,
-    },
     /// A name lookup (cached by the app; sent once per key).
     Lookup { id: RequestId, key: LookupKey },
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
@@ -119,7 +113,6 @@ impl Command {
             | Command::Search { id, .. }
             | Command::ShowMany { id, .. }
             | Command::Show { id, .. }
-            | Command::UpdateStatus { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } => None,

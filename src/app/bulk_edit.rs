@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
-use super::state::{App, Lookup, Notice, ViewSource};
+use super::keymap;
+use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
     BulkEdit, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState,
@@ -51,6 +52,8 @@ pub enum BulkAction {
     Undo,
     /// `R` in the history or the resume offer.
     Resume,
+    /// `?`: the keys of the stage on screen.
+    Help,
 }
 
 /// What the worker does for the bulk features.
@@ -64,8 +67,10 @@ pub enum BulkCommand {
     Start { id: RequestId, plan: Box<Plan> },
     /// Finish an interrupted run.
     Resume { id: RequestId, run_id: String },
-    /// Put a run's previous values back.
+    /// Put a run's previous values back (without a preview: the script commands).
     Undo { id: RequestId, run_id: String },
+    /// Plan the undo of a run, for its preview; nothing is written or sent.
+    PlanUndo { id: RequestId, run_id: String },
     /// Stop a run (calls in flight finish) or an id fetch.
     Cancel { id: RequestId },
     /// The journal's runs.
@@ -80,6 +85,7 @@ impl BulkCommand {
             | BulkCommand::Start { id, .. }
             | BulkCommand::Resume { id, .. }
             | BulkCommand::Undo { id, .. }
+            | BulkCommand::PlanUndo { id, .. }
             | BulkCommand::Cancel { id }
             | BulkCommand::History { id } => *id,
         }
@@ -119,6 +125,11 @@ pub enum BulkEvent {
     RunDone {
         id: RequestId,
         result: Result<Box<RunReport>, String>,
+    },
+    /// The answer to [`BulkCommand::PlanUndo`].
+    UndoPlanned {
+        id: RequestId,
+        result: Result<Box<Plan>, String>,
     },
     History {
         id: RequestId,
@@ -205,6 +216,9 @@ pub struct RunView {
     pub report: Option<RunReport>,
     pub error: Option<String>,
     pub scroll: usize,
+    /// The server refused the credentials mid-run (401): the rest was left for a resume,
+    /// which starts by itself once the user signs in again (or with `r`).
+    pub auth_refused: bool,
 }
 
 /// The pane's stage.
@@ -280,50 +294,42 @@ fn say(app: &mut App, text: String, is_error: bool) {
 // ---------------------------------------------------------------------------------------
 // Keys.
 
-/// The pane's keys; `None` when the pane is not on screen.
-pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Option<Action>> {
+/// The key context of the pane's stage (`[keys.bulk]`, `[keys.bulk_history]`, ...), when
+/// the pane is on screen.
+pub fn key_pane(app: &App) -> Option<Pane> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
-    if event.modifiers.contains(KeyModifiers::CONTROL) {
-        // Ctrl-C quits from anywhere.
-        return Some((event.code == KeyCode::Char('c')).then_some(Action::Quit));
+    Some(match stage {
+        Stage::Form(form) if form.editing.is_some() => Pane::BulkText,
+        Stage::Form(_) | Stage::Preparing { .. } => Pane::Bulk,
+        Stage::Preview { .. } => Pane::BulkPreview,
+        Stage::Running(_) => Pane::BulkRun,
+        Stage::Result(_) => Pane::BulkResult,
+        Stage::History { .. } => Pane::BulkHistory,
+        Stage::ResumeOffer { .. } => Pane::ResumeOffer,
+    })
+}
+
+/// The pane's keys, through the live key map (`pane` from [`key_pane`]). While text is
+/// typed (a text row, the count that confirms a large run) plain characters are text.
+pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    let typing = pane == Pane::BulkText
+        || matches!(
+            app.bulk.stage,
+            Some(Stage::Preview {
+                needs_typing: true,
+                ..
+            })
+        );
+    if typing {
+        return keymap::text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        );
     }
-    let typing = match stage {
-        Stage::Form(form) => form.editing.is_some(),
-        Stage::Preview { needs_typing, .. } => *needs_typing,
-        _ => false,
-    };
-    use BulkAction as B;
-    let action = match (event.code, typing) {
-        (KeyCode::Esc, _) => B::Esc,
-        (KeyCode::Enter, _) => B::Enter,
-        (KeyCode::Backspace, _) => B::Backspace,
-        (KeyCode::Up, _) => B::Up,
-        (KeyCode::Down, _) => B::Down,
-        (KeyCode::Left, _) => B::Left,
-        (KeyCode::Right, _) => B::Right,
-        (KeyCode::Tab, false) => B::Down,
-        (KeyCode::BackTab, false) => B::Up,
-        (KeyCode::Char(c), true) => B::Char(c),
-        (KeyCode::Char(c), false) => match (stage, c) {
-            (_, 'j') => B::Down,
-            (_, 'k') => B::Up,
-            (Stage::Form(_), 'h') => B::Left,
-            (Stage::Form(_), 'l') => B::Right,
-            (Stage::Form(_), 'e' | 'i') => B::Edit,
-            (Stage::Form(_), 'x') => B::ClearRow,
-            (Stage::Form(_), 'q') => B::Esc,
-            (Stage::Running(_), 'c') => B::Cancel,
-            (Stage::Running(_), 'q' | 'b') => B::Hide,
-            (Stage::Result(_), 'r') => B::Retry,
-            (Stage::Result(_) | Stage::History { .. } | Stage::ResumeOffer { .. }, 'u') => B::Undo,
-            (Stage::History { .. } | Stage::ResumeOffer { .. }, 'R') => B::Resume,
-            (Stage::Result(_), 'H') => B::OpenHistory,
-            (Stage::Result(_) | Stage::History { .. } | Stage::Preview { .. }, 'q') => B::Esc,
-            _ => return Some(None),
-        },
-        _ => return Some(None),
-    };
-    Some(Some(Action::Bulk(action)))
+    keymap::resolve_event(app, pane, event)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -336,6 +342,11 @@ pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
     }
     if action == BulkAction::OpenHistory {
         return open_history(app, out);
+    }
+    if action == BulkAction::Help {
+        let pane = keymap::key_pane(app);
+        app.overlay = Some(Overlay::Help { pane, scroll: 0 });
+        return;
     }
     let Some(stage) = app.bulk.stage.take() else {
         return;
@@ -598,6 +609,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         } => {
             let lang = app.lang();
             match action {
+                BulkAction::Esc if matches!(plan.kind, RunKind::Undo { .. }) => {
+                    say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                    return None;
+                }
                 BulkAction::Esc => return Some(Stage::Form(form)),
                 BulkAction::Char(c) if needs_typing => {
                     typed.push(c);
@@ -649,6 +664,12 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 BulkAction::Esc => return None,
                 BulkAction::Down => run.scroll = run.scroll.saturating_add(1),
                 BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
+                BulkAction::Retry if run.auth_refused && left_by_refusal(&run).is_some() => {
+                    // What the 401 left goes first (a resume); failures are retried after.
+                    if let Some(run_id) = left_by_refusal(&run) {
+                        return Some(start_resume(app, run_id, out));
+                    }
+                }
                 BulkAction::Retry => {
                     let plan = run.report.as_ref().and_then(retry_failed);
                     match plan {
@@ -1019,6 +1040,7 @@ fn new_run(request: RequestId, kind: RunKind, total: usize) -> RunView {
         report: None,
         error: None,
         scroll: 0,
+        auth_refused: false,
     }
 }
 
@@ -1032,11 +1054,56 @@ fn start_run(app: &mut App, plan: Plan, out: &mut Vec<Command>) -> Stage {
     Stage::Running(view)
 }
 
+/// Asks the worker to plan the undo; its preview comes next ([`undo_preview`]), and
+/// nothing is sent before it is confirmed. Until the plan lands the gauge says so.
 fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
     let id = app.request_id();
     let view = new_run(id, RunKind::Undo { of: run_id.clone() }, 0);
-    out.push(Command::Bulk(BulkCommand::Undo { id, run_id }));
+    out.push(Command::Bulk(BulkCommand::PlanUndo { id, run_id }));
     Stage::Running(view)
+}
+
+/// The preview of an undo, confirmed like a run (typed count above the threshold): "N
+/// tickets: 已解决 → 已开启 ..., K changed since, left as they are".
+pub fn undo_preview(app: &App, plan: Plan) -> Stage {
+    let preview = Preview::of(&plan);
+    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
+    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    Stage::Preview {
+        form: Form {
+            targets: plan.tickets.iter().map(|t| t.id).collect(),
+            rows: Vec::new(),
+            selected: 0,
+            tags_mode: TagsMode::Add,
+            editing: None,
+            error: None,
+        },
+        count: plan.tickets.len(),
+        plan,
+        summary,
+        needs_typing,
+        typed: String::new(),
+        error: None,
+    }
+}
+
+/// The run whose rest a 401 left unsent, if its report says some is left.
+fn left_by_refusal(run: &RunView) -> Option<String> {
+    let report = run.report.as_ref()?;
+    (run.auth_refused && !report.not_sent.is_empty()).then(|| report.run_id().to_string())
+}
+
+/// After signing in again: a run the 401 stopped goes on by itself (a resume sends only
+/// what was not sent). Its result stays on screen otherwise.
+pub fn resume_after_sign_in(app: &mut App, out: &mut Vec<Command>) {
+    let Some(Stage::Result(run)) = &app.bulk.stage else {
+        return;
+    };
+    let Some(run_id) = left_by_refusal(run) else {
+        return;
+    };
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(start_resume(app, run_id, out));
 }
 
 fn start_resume(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
@@ -1106,6 +1173,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     run.progress = Some(progress);
                 }
                 RunEvent::Checking { tickets, .. } => run.checking = Some(tickets),
+                RunEvent::AuthRefused { .. } => run.auth_refused = true,
                 RunEvent::CallFailed {
                     tickets,
                     reason,
@@ -1116,6 +1184,10 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     Msg::BulkCallFailed,
                     &[&call.to_string(), &tickets.to_string(), &reason.to_string()],
                 )),
+            }
+            if run.auth_refused {
+                // The prompt over the gauge; the run stops sending and waits to resume.
+                super::faults::open_sign_in(app);
             }
         }
         BulkEvent::RunDone { id, result } => {
@@ -1145,6 +1217,32 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             app.bulk.stage = Some(Stage::Result(run));
             out.extend(super::update::update(app, Action::Reload));
             say(app, text, is_error);
+        }
+        BulkEvent::UndoPlanned { id, result } => {
+            let Some(Stage::Running(run)) = &app.bulk.stage else {
+                return;
+            };
+            if run.request != id || run.progress.is_some() {
+                return;
+            }
+            let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
+                return;
+            };
+            match result {
+                Ok(plan) => {
+                    if run.cancelling {
+                        say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                        app.bulk.hidden = false;
+                        return;
+                    }
+                    app.bulk.stage = Some(undo_preview(app, *plan));
+                }
+                Err(error) => {
+                    run.error = Some(error.clone());
+                    app.bulk.stage = Some(Stage::Result(run));
+                    say(app, error, true);
+                }
+            }
         }
         BulkEvent::History {
             id,

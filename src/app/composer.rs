@@ -196,6 +196,12 @@ pub enum ComposeAction {
     ExternalEdited(Result<String, String>),
     /// Esc: close, keeping the draft.
     Close,
+    /// New-ticket form: Tab / Shift-Tab to the next / previous field.
+    NextField,
+    PrevField,
+    /// New-ticket form, on a choice field: the next / previous choice.
+    NextChoice,
+    PrevChoice,
 }
 
 /// What the worker does for the composer.
@@ -272,7 +278,11 @@ pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
         return Some(Action::Compose(ComposeAction::Key(*event)));
     }
     // The bindings of the live key map (rebindable under [keys.composer] / [keys.new_ticket]).
-    if let Some(action) = super::keymap::bound_action(app, pane, event) {
+    // Plain characters are text, except on a choice field of the new-ticket form, where
+    // `next_choice` / `prev_choice` letters pick.
+    let typed = super::keymap::plain_char(event).is_some()
+        && !(pane == Pane::NewTicket && super::new_ticket::focus_is_choice(app));
+    if !typed && let Some(action) = super::keymap::bound_action(app, pane, event) {
         return Some(action);
     }
     Some(Action::Compose(ComposeAction::Key(*event)))
@@ -334,6 +344,11 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             }
         }
         ComposeAction::Close => close_composer(app, out),
+        // New-ticket form only.
+        ComposeAction::NextField
+        | ComposeAction::PrevField
+        | ComposeAction::NextChoice
+        | ComposeAction::PrevChoice => {}
     }
 }
 
@@ -490,6 +505,16 @@ pub fn on_tick(app: &mut App, out: &mut Vec<Command>) {
 
 fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     let now = app.now;
+    // The small windows read their commands from the key map: the status menu's keys
+    // (`[keys.status_menu]`, with the composer's send_with_status also confirming) and the
+    // one-line prompt's submit / cancel (`[keys.prompt]`) for the attachment path.
+    let menu = super::keymap::bound_action(app, Pane::StatusMenu, &key);
+    let confirms = super::keymap::bound_action(app, Pane::Composer, &key)
+        == Some(Action::Compose(ComposeAction::SendWithStatus));
+    let prompt = super::keymap::plain_char(&key)
+        .is_none()
+        .then(|| super::keymap::bound_action(app, Pane::Prompt, &key))
+        .flatten();
     let Some(composer) = &mut app.compose.composer else {
         return;
     };
@@ -503,30 +528,29 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
         }
         ComposerMode::StatusMenu { selected } => {
             let count = TicketStatus::ALL.len();
-            match key.code {
-                KeyCode::Esc => composer.mode = ComposerMode::Editing,
-                KeyCode::Down | KeyCode::Char('j') => {
+            match menu {
+                Some(Action::Back) => composer.mode = ComposerMode::Editing,
+                Some(Action::MoveDown) => {
                     composer.mode = ComposerMode::StatusMenu {
                         selected: (selected + 1) % count,
                     }
                 }
-                KeyCode::Up | KeyCode::Char('k') => {
+                Some(Action::MoveUp) => {
                     composer.mode = ComposerMode::StatusMenu {
                         selected: (selected + count - 1) % count,
                     }
                 }
-                KeyCode::Enter => {
+                Some(Action::PickSelectedStatus) => {
                     composer.mode = ComposerMode::Editing;
                     send(app, TicketStatus::ALL.get(selected).copied(), out)
                 }
-                KeyCode::Char('s') if key.modifiers.contains(KeyModifiers::ALT) => {
+                Some(Action::PickStatus(status)) => {
                     composer.mode = ComposerMode::Editing;
-                    send(app, TicketStatus::ALL.get(selected).copied(), out)
-                }
-                KeyCode::Char(c @ '1'..='6') => {
-                    composer.mode = ComposerMode::Editing;
-                    let status = TicketStatus::from_code(i64::from(c as u8 - b'0'));
                     send(app, Some(status), out)
+                }
+                _ if confirms => {
+                    composer.mode = ComposerMode::Editing;
+                    send(app, TicketStatus::ALL.get(selected).copied(), out)
                 }
                 _ => {}
             }
@@ -534,9 +558,9 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
         ComposerMode::AttachPath {
             mut text,
             mut cursor,
-        } => match key.code {
-            KeyCode::Esc => composer.mode = ComposerMode::Editing,
-            KeyCode::Enter => {
+        } => match prompt {
+            Some(Action::Back) => composer.mode = ComposerMode::Editing,
+            Some(Action::InputSubmit) => {
                 composer.mode = ComposerMode::Editing;
                 attach(app, text.trim(), out);
             }

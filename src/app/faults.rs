@@ -5,10 +5,10 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, RequestId, WorkerEvent};
-use super::state::{App, Notice};
+use super::state::{App, Notice, Pane};
 use crate::api::ApiError;
 use crate::config::Secret;
 use crate::ui::i18n::{self, Lang, Msg, fill};
@@ -46,6 +46,11 @@ pub struct FaultState {
     /// The first request sent with the password typed last: a 401 for an earlier request
     /// is the old password's, already dealt with.
     pub signed_in_from: Option<RequestId>,
+    /// Quick status changes (`s`) whose one-ticket run met a 401, until their run ends.
+    pub quick_refused: Vec<RequestId>,
+    /// Quick status changes a 401 left unsent: (run id, the change), resumed once signed
+    /// in again. The row keeps the new status meanwhile.
+    pub quick_to_resume: Vec<(String, super::state::PendingStatus)>,
 }
 
 /// The password prompt. The typed text is a [`Secret`]: `Debug` never shows it.
@@ -64,20 +69,16 @@ impl SignIn {
 }
 
 /// Maps a key while the sign-in prompt is open; every other key is swallowed so that a
-/// password typed into the wrong place never becomes a command.
-pub fn sign_in_key(event: &KeyEvent) -> Option<Action> {
-    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-    let action = match event.code {
-        KeyCode::Enter => FaultAction::SignInSubmit,
-        KeyCode::Esc => FaultAction::SignInCancel,
-        KeyCode::Char('c') if ctrl => return Some(Action::Quit),
-        KeyCode::Backspace => FaultAction::SignInBackspace,
-        KeyCode::Char(c) if !ctrl && !event.modifiers.contains(KeyModifiers::ALT) => {
-            FaultAction::SignInChar(c)
-        }
-        _ => return None,
-    };
-    Some(Action::Fault(action))
+/// password typed into the wrong place never becomes a command. Plain characters are the
+/// password; submit and cancel come from the key map (`[keys.sign_in]`).
+pub fn sign_in_key(app: &App, event: &KeyEvent) -> Option<Action> {
+    super::keymap::text_entry_key(
+        app,
+        Pane::SignIn,
+        event,
+        |c| Action::Fault(FaultAction::SignInChar(c)),
+        Some(Action::Fault(FaultAction::SignInBackspace)),
+    )
 }
 
 /// Applies a key of the sign-in prompt.
@@ -114,9 +115,25 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
             out.extend(super::update(app, Action::Reload));
+            // A bulk run (or `s`) the 401 stopped goes on with the new password.
+            super::bulk_edit::resume_after_sign_in(app, out);
+            super::update::resume_quick_after_sign_in(app, out);
             set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
         }
     }
+}
+
+/// Opens the password prompt after a 401 that the screen cannot show as a request of its
+/// own (a bulk run's call); the status line says why. Once open, it stays as typed.
+pub fn open_sign_in(app: &mut App) {
+    let lang = app.lang();
+    if app.faults.sign_in.is_none() {
+        app.faults.sign_in = Some(SignIn {
+            input: Secret::new(""),
+            error: None,
+        });
+    }
+    set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);
 }
 
 /// Names that failed while the password was refused are asked again with the new one: the

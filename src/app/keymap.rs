@@ -6,9 +6,18 @@
 //! sequences (`[keys.list] top = ["g g", "home"]`). The live map is built once at start
 //! ([`KeyMap::from_config`]) and held in [`Settings`](super::state::Settings).
 //!
+//! Besides the console's panes, the map has key contexts of their own: one per stage of the
+//! bulk pane (`bulk`, `bulk_text`, `bulk_preview`, `bulk_run`, `bulk_result`), the history
+//! (`bulk_history`), the resume offer at start (`resume_offer`) and the sign-in prompt
+//! (`sign_in`). [`key_pane`] says which one has the keyboard; the composer's status menu
+//! reads `status_menu` and its attachment path `prompt`.
+//!
 //! Rules:
 //! - Arrows (and Ctrl-C, which quits) are fixed: they always work and cannot be unbound
 //!   or taken by another action.
+//! - Where text is typed ([`text_entry_key`]: the prompt, a bulk text row, the count that
+//!   confirms a large run, the password prompt, the composer's text) a plain character
+//!   always types and Backspace deletes; only the other keys are looked up.
 //! - A conflict (two actions on one key or sequence of a pane, or a sequence whose first key
 //!   is also a single binding) does not stop the console: the binding from the config file
 //!   wins over a default (between equals, the earlier one in the table), the other key is
@@ -28,8 +37,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::Action;
 use super::bulk_edit::BulkAction;
 use super::composer::ComposeAction;
+use super::faults::FaultAction;
 use super::marks::MarkAction;
-use super::state::{App, Pane};
+use super::state::{App, Overlay, Pane};
 use crate::api::TicketStatus;
 use crate::ui::i18n::{Lang, Msg, fill};
 
@@ -236,6 +246,14 @@ pub const PANES: &[(Pane, &str)] = &[
     (Pane::Help, "help"),
     (Pane::Composer, "composer"),
     (Pane::NewTicket, "new_ticket"),
+    (Pane::Bulk, "bulk"),
+    (Pane::BulkText, "bulk_text"),
+    (Pane::BulkPreview, "bulk_preview"),
+    (Pane::BulkRun, "bulk_run"),
+    (Pane::BulkResult, "bulk_result"),
+    (Pane::BulkHistory, "bulk_history"),
+    (Pane::ResumeOffer, "resume_offer"),
+    (Pane::SignIn, "sign_in"),
 ];
 
 pub fn pane_name(pane: Pane) -> &'static str {
@@ -265,6 +283,22 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::Help, "ctrl-c", "force_quit"),
     (Pane::Composer, "ctrl-c", "force_quit"),
     (Pane::NewTicket, "ctrl-c", "force_quit"),
+    (Pane::Bulk, "up", "move_up"),
+    (Pane::Bulk, "down", "move_down"),
+    (Pane::Bulk, "left", "prev_value"),
+    (Pane::Bulk, "right", "next_value"),
+    (Pane::BulkResult, "up", "scroll_up"),
+    (Pane::BulkResult, "down", "scroll_down"),
+    (Pane::BulkHistory, "up", "move_up"),
+    (Pane::BulkHistory, "down", "move_down"),
+    (Pane::Bulk, "ctrl-c", "force_quit"),
+    (Pane::BulkText, "ctrl-c", "force_quit"),
+    (Pane::BulkPreview, "ctrl-c", "force_quit"),
+    (Pane::BulkRun, "ctrl-c", "force_quit"),
+    (Pane::BulkResult, "ctrl-c", "force_quit"),
+    (Pane::BulkHistory, "ctrl-c", "force_quit"),
+    (Pane::ResumeOffer, "ctrl-c", "force_quit"),
+    (Pane::SignIn, "ctrl-c", "force_quit"),
 ];
 
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
@@ -353,9 +387,55 @@ pub fn definitions() -> &'static [Definition] {
             d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
             d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
             d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
+            d(NewTicket, "next_field", Action::Compose(ComposeAction::NextField), Msg::KeyNextField, &["tab"]),
+            d(NewTicket, "prev_field", Action::Compose(ComposeAction::PrevField), Msg::KeyPrevField, &["shift-tab"]),
+            // Plain characters type into text fields: these letters act on choice fields only.
+            d(NewTicket, "next_choice", Action::Compose(ComposeAction::NextChoice), Msg::KeyNextChoice, &["l", "space"]),
+            d(NewTicket, "prev_choice", Action::Compose(ComposeAction::PrevChoice), Msg::KeyPrevChoice, &["h"]),
+        ]);
+        // The bulk pane, one key context per stage; the history and the resume offer.
+        let b = |action| Action::Bulk(action);
+        t.extend([
+            d(Bulk, "move_down", b(BulkAction::Down), Msg::KeyDown, &["j", "tab"][..]),
+            d(Bulk, "move_up", b(BulkAction::Up), Msg::KeyUp, &["k", "shift-tab"]),
+            d(Bulk, "next_value", b(BulkAction::Right), Msg::KeyBulkNextValue, &["l"]),
+            d(Bulk, "prev_value", b(BulkAction::Left), Msg::KeyBulkPrevValue, &["h"]),
+            d(Bulk, "edit", b(BulkAction::Edit), Msg::KeyBulkEdit, &["e", "i"]),
+            d(Bulk, "clear_row", b(BulkAction::ClearRow), Msg::KeyBulkClearRow, &["x", "backspace"]),
+            d(Bulk, "preview", b(BulkAction::Enter), Msg::KeyBulkPreview, &["enter"]),
+            d(Bulk, "close", b(BulkAction::Esc), Msg::KeyClose, &["esc", "q"]),
+            d(Bulk, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(BulkText, "done", b(BulkAction::Enter), Msg::KeyBulkEditDone, &["enter"]),
+            d(BulkText, "discard", b(BulkAction::Esc), Msg::KeyBulkEditDiscard, &["esc"]),
+            d(BulkPreview, "start", b(BulkAction::Enter), Msg::KeyBulkStart, &["enter"]),
+            d(BulkPreview, "back", b(BulkAction::Esc), Msg::KeyBulkBackToForm, &["esc", "q"]),
+            d(BulkPreview, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(BulkRun, "cancel", b(BulkAction::Cancel), Msg::KeyBulkCancelRun, &["c", "esc"]),
+            d(BulkRun, "hide", b(BulkAction::Hide), Msg::KeyBulkHide, &["q", "b"]),
+            d(BulkRun, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(BulkResult, "retry", b(BulkAction::Retry), Msg::KeyBulkRetry, &["r"]),
+            d(BulkResult, "undo", b(BulkAction::Undo), Msg::KeyBulkUndoRun, &["u"]),
+            d(BulkResult, "history", b(BulkAction::OpenHistory), Msg::KeyHistory, &["H"]),
+            d(BulkResult, "scroll_down", b(BulkAction::Down), Msg::KeyScrollDown, &["j"]),
+            d(BulkResult, "scroll_up", b(BulkAction::Up), Msg::KeyScrollUp, &["k"]),
+            d(BulkResult, "close", b(BulkAction::Esc), Msg::KeyClose, &["esc", "q"]),
+            d(BulkResult, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(BulkHistory, "move_down", b(BulkAction::Down), Msg::KeyDown, &["j"]),
+            d(BulkHistory, "move_up", b(BulkAction::Up), Msg::KeyUp, &["k"]),
+            d(BulkHistory, "undo", b(BulkAction::Undo), Msg::KeyBulkUndo, &["u"]),
+            d(BulkHistory, "resume", b(BulkAction::Resume), Msg::KeyBulkResume, &["R", "enter"]),
+            d(BulkHistory, "close", b(BulkAction::Esc), Msg::KeyClose, &["esc", "q"]),
+            d(BulkHistory, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(ResumeOffer, "resume", b(BulkAction::Resume), Msg::KeyBulkResumeRest, &["enter", "R"]),
+            d(ResumeOffer, "undo", b(BulkAction::Undo), Msg::KeyBulkUndoDone, &["u"]),
+            d(ResumeOffer, "later", b(BulkAction::Esc), Msg::KeyBulkLater, &["esc"]),
+            d(ResumeOffer, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(SignIn, "submit", Action::Fault(FaultAction::SignInSubmit), Msg::KeySignIn, &["enter"]),
+            d(SignIn, "cancel", Action::Fault(FaultAction::SignInCancel), Msg::KeyCancel, &["esc"]),
         ]);
         // Ctrl-C quits from anywhere (a fixed key).
-        for pane in [List, Detail, Prompt, StatusMenu, Help, Composer, NewTicket] {
+        for (pane, _) in PANES {
+            let pane = *pane;
             t.push(d(pane, "force_quit", Action::Quit, Msg::KeyForceQuit, &[]));
         }
         t
@@ -702,6 +782,45 @@ impl KeyMap {
             .collect()
     }
 
+    /// An action's key for a hint: the first key, or `1-6` for the actions that stand for
+    /// one choice per key.
+    fn hint_label(&self, pane: Pane, name: &str) -> Option<String> {
+        let numbered = definitions().iter().any(|d| {
+            d.pane == pane
+                && d.name == name
+                && matches!(d.action, Action::SelectView(_) | Action::PickStatus(_))
+        });
+        let keys = self.keys_of(pane, name);
+        match (keys.first(), keys.last()) {
+            (Some(first), Some(last)) if numbered && keys.len() > 1 => {
+                Some(format!("{}-{}", first.label(), last.label()))
+            }
+            (first, _) => first.map(Keys::label),
+        }
+    }
+
+    /// A pane's hint line from the live map: each item is the first key of each named action
+    /// joined by `/`, then its word (`j/k row  Enter preview`). An item whose actions have
+    /// no key is left out; `{key:PANE.ACTION}` in a word names that action's key.
+    pub fn hint_line(&self, pane: Pane, items: &[(&[&str], Msg)], lang: Lang) -> String {
+        let parts: Vec<String> = items
+            .iter()
+            .filter_map(|(names, word)| {
+                let keys: Vec<String> = names
+                    .iter()
+                    .filter_map(|name| self.hint_label(pane, name))
+                    .collect();
+                let word = self.expand(word.text(lang));
+                match (keys.is_empty(), names.is_empty()) {
+                    (true, true) => Some(word),
+                    (true, false) => None,
+                    (false, _) => Some(format!("{} {word}", keys.join("/"))),
+                }
+            })
+            .collect();
+        parts.join("  ")
+    }
+
     /// Replaces `{key:PANE.ACTION}` in a message with the action's live key, so messages
     /// that name a key follow a rebinding.
     pub fn expand(&self, text: &str) -> String {
@@ -802,43 +921,98 @@ pub struct PendingKey {
     pub since: NaiveDateTime,
 }
 
-/// Maps a key press to an action in the pane that has the keyboard, with the live map.
-pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
-    if event.kind != KeyEventKind::Press {
-        return None;
-    }
-    // The sign-in prompt (after a 401) takes every key while it is open.
+/// The key context that has the keyboard: the sign-in prompt (it takes every key while
+/// open), then the help overlay, then the bulk pane's stage when on screen, then the pane.
+pub fn key_pane(app: &App) -> Pane {
     if app.faults.sign_in.is_some() {
-        return super::faults::sign_in_key(event);
+        return Pane::SignIn;
     }
-    // The bulk pane, when on screen, has the keyboard.
-    if let Some(action) = super::bulk_edit::action_for_key(app, event) {
-        return action;
+    if matches!(app.overlay, Some(Overlay::Help { .. })) {
+        return Pane::Help;
     }
-    let pane = app.pane();
-    // The composer reads every key; it asks `bound_action` for its bindings.
-    if matches!(pane, Pane::Composer | Pane::NewTicket) {
-        return super::composer::key_action(app, event);
+    if let Some(pane) = super::bulk_edit::key_pane(app) {
+        return pane;
     }
+    app.pane()
+}
+
+/// A character typed without Ctrl or Alt: text, in a pane that takes text.
+pub fn plain_char(event: &KeyEvent) -> Option<char> {
+    match event.code {
+        KeyCode::Char(c)
+            if !event
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(c)
+        }
+        _ => None,
+    }
+}
+
+/// The action of a key in a pane through the live map, with a pending first key of a
+/// sequence: the first key of a sequence becomes pending; a key that matches nothing ends a
+/// pending sequence.
+pub fn resolve_event(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
     let key = Key::from_event(event);
     let pending = app
         .key_pending
         .filter(|p| p.pane == pane)
         .map(|pending| pending.key);
     match app.settings.keymap.resolve(pane, pending, key) {
-        Resolution::Action(action) => return Some(action),
-        Resolution::Prefix => return Some(Action::Keys(KeyInput::Prefix(key))),
-        Resolution::None => {}
+        Resolution::Action(action) => Some(action),
+        Resolution::Prefix => Some(Action::Keys(KeyInput::Prefix(key))),
+        Resolution::None => pending.map(|_| Action::Keys(KeyInput::Cancel)),
     }
-    if pane == Pane::Prompt
-        && let KeyCode::Char(c) = event.code
-        && !event.modifiers.contains(KeyModifiers::CONTROL)
-        && !event.modifiers.contains(KeyModifiers::ALT)
-    {
-        return Some(Action::InputChar(c));
+}
+
+/// A key in a pane where text is being typed: a plain character always types (`typed`),
+/// Backspace deletes (`backspace`); the commands (confirm, cancel, ...) come from the map.
+pub fn text_entry_key(
+    app: &App,
+    pane: Pane,
+    event: &KeyEvent,
+    typed: impl Fn(char) -> Action,
+    backspace: Option<Action>,
+) -> Option<Action> {
+    if let Some(c) = plain_char(event) {
+        return Some(typed(c));
     }
-    // A key that matched nothing ends a pending sequence.
-    pending.map(|_| Action::Keys(KeyInput::Cancel))
+    if event.code == KeyCode::Backspace && event.modifiers.is_empty() {
+        return backspace;
+    }
+    resolve_event(app, pane, event)
+}
+
+/// Maps a key press to an action in the pane that has the keyboard, with the live map.
+pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
+    if event.kind != KeyEventKind::Press {
+        return None;
+    }
+    let pane = key_pane(app);
+    match pane {
+        Pane::SignIn => return super::faults::sign_in_key(app, event),
+        Pane::Bulk
+        | Pane::BulkText
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer => return super::bulk_edit::action_for_key(app, pane, event),
+        // The composer reads every key; it asks `bound_action` for its bindings.
+        Pane::Composer | Pane::NewTicket => return super::composer::key_action(app, event),
+        Pane::Prompt => {
+            return text_entry_key(
+                app,
+                pane,
+                event,
+                Action::InputChar,
+                Some(Action::InputBackspace),
+            );
+        }
+        Pane::List | Pane::Detail | Pane::StatusMenu | Pane::Help => {}
+    }
+    resolve_event(app, pane, event)
 }
 
 /// The action a single key is bound to in a pane, without sequences: for panes that read
@@ -859,7 +1033,7 @@ pub fn update_keys(app: &mut App, input: KeyInput) {
     app.key_pending = match input {
         KeyInput::Prefix(key) => Some(PendingKey {
             key,
-            pane: app.pane(),
+            pane: key_pane(app),
             since: app.now,
         }),
         KeyInput::Cancel => None,
@@ -968,6 +1142,30 @@ mod tests {
         );
         assert!(rows.iter().any(|(keys, _)| keys == "q"));
         assert!(rows.iter().any(|(keys, _)| keys == "g g Home"), "{rows:?}");
+    }
+
+    #[test]
+    fn hint_lines_leave_out_unbound_actions_and_span_numbered_keys() {
+        let map = KeyMap::from_config(
+            &toml::from_str("[bulk_result]\nretry = []\nundo = \"z\"\n").unwrap(),
+        )
+        .unwrap();
+        let line = map.hint_line(
+            Pane::BulkResult,
+            &[
+                (&["retry"], Msg::HintRetryFailed),
+                (&["undo"], Msg::HintUndoRun),
+                (&["scroll_down", "scroll_up"], Msg::HintScroll),
+            ],
+            Lang::En,
+        );
+        assert_eq!(line, "z undo the run  j/k scroll");
+        let digits = KeyMap::default().hint_line(
+            Pane::StatusMenu,
+            &[(&["pick_status"], Msg::HintPick)],
+            Lang::En,
+        );
+        assert_eq!(digits, "1-6 pick");
     }
 
     #[test]

@@ -364,6 +364,19 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             }
         }
         ComposeAction::Key(key) => key_in_form(app, key),
+        ComposeAction::NextField | ComposeAction::PrevField => {
+            if let Some(form) = &mut app.compose.new_ticket {
+                let count = form.fields.len() + 1;
+                let step = if action == ComposeAction::NextField {
+                    1
+                } else {
+                    count - 1
+                };
+                form.focus = (form.focus + step) % count;
+            }
+        }
+        ComposeAction::NextChoice => step_choice(app, true),
+        ComposeAction::PrevChoice => step_choice(app, false),
         ComposeAction::Attach
         | ComposeAction::OpenReply
         | ComposeAction::OpenNewTicket
@@ -412,15 +425,9 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
         return;
     };
     let count = form.fields.len() + 1;
+    // Tab / Shift-Tab come from the key map (`next_field` / `prev_field`); the arrows and
+    // Enter outside the description move between fields as in any form.
     match key.code {
-        KeyCode::Tab => {
-            form.focus = (form.focus + 1) % count;
-            return;
-        }
-        KeyCode::BackTab => {
-            form.focus = (form.focus + count - 1) % count;
-            return;
-        }
         KeyCode::Down | KeyCode::Enter if !form.on_description() => {
             form.focus = (form.focus + 1) % count;
             return;
@@ -440,9 +447,10 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
             .iter()
             .position(|(_, value)| *value == field.choice)
             .unwrap_or(0);
+        // The letters (`next_choice` / `prev_choice`) come from the key map.
         let step = match key.code {
-            KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('l') => 1,
-            KeyCode::Left | KeyCode::Char('h') => options.len().saturating_sub(1),
+            KeyCode::Right => 1,
+            KeyCode::Left => options.len().saturating_sub(1),
             _ => 0,
         };
         if step > 0 && !options.is_empty() {
@@ -458,6 +466,41 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
         form.error = None;
     }
     follow_caret(app);
+}
+
+/// Whether the form's focus is on a choice field (where letters pick, not type).
+pub fn focus_is_choice(app: &App) -> bool {
+    app.compose.new_ticket.as_ref().is_some_and(|form| {
+        form.fields
+            .get(form.focus)
+            .is_some_and(|field| is_choice(app, &field.id))
+    })
+}
+
+/// The next (or previous) choice of the focused choice field.
+fn step_choice(app: &mut App, forward: bool) {
+    let now = app.now;
+    let options = app.compose.new_ticket.as_ref().and_then(|form| {
+        let field = form.fields.get(form.focus)?;
+        is_choice(app, &field.id).then(|| options(app, &field.id))
+    });
+    let (Some(form), Some(options)) = (&mut app.compose.new_ticket, options) else {
+        return;
+    };
+    if options.is_empty() {
+        return;
+    }
+    let Some(field) = form.fields.get_mut(form.focus) else {
+        return;
+    };
+    let at = options
+        .iter()
+        .position(|(_, value)| *value == field.choice)
+        .unwrap_or(0);
+    let step = if forward { 1 } else { options.len() - 1 };
+    field.choice = options[(at + step) % options.len()].1.clone();
+    form.edited_at = Some(now);
+    form.error = None;
 }
 
 /// Keeps the description's caret on screen.

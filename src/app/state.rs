@@ -420,6 +420,22 @@ pub enum Pane {
     Composer,
     /// The new-ticket form.
     NewTicket,
+    /// The bulk pane's form (`b`).
+    Bulk,
+    /// Typing into a text row of the bulk form.
+    BulkText,
+    /// The bulk preview (confirm or go back).
+    BulkPreview,
+    /// The gauge of a bulk run.
+    BulkRun,
+    /// The result list of a bulk run.
+    BulkResult,
+    /// The history of bulk runs (`H`).
+    BulkHistory,
+    /// The offer at start to resume a run that stopped mid-way.
+    ResumeOffer,
+    /// The sign-in prompt after a 401.
+    SignIn,
 }
 
 impl Pane {
@@ -432,6 +448,14 @@ impl Pane {
             Pane::Help => Msg::PaneHelp,
             Pane::Composer => Msg::PaneComposer,
             Pane::NewTicket => Msg::PaneNewTicket,
+            Pane::Bulk => Msg::PaneBulk,
+            Pane::BulkText => Msg::PaneBulkText,
+            Pane::BulkPreview => Msg::PaneBulkPreview,
+            Pane::BulkRun => Msg::PaneBulkRun,
+            Pane::BulkResult => Msg::PaneBulkResult,
+            Pane::BulkHistory => Msg::PaneBulkHistory,
+            Pane::ResumeOffer => Msg::PaneResumeOffer,
+            Pane::SignIn => Msg::PaneSignIn,
         }
     }
 }

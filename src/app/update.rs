@@ -659,8 +659,18 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 *selected = (*selected as i64).saturating_add(delta).clamp(0, last) as usize;
             }
         }
-        // The composer's keys go to its text (see `composer::update`).
-        Pane::Composer | Pane::NewTicket => {}
+        // The composer's keys go to its text (see `composer::update`); the bulk and sign-in
+        // contexts have actions of their own (`app.pane()` never names them).
+        Pane::Composer
+        | Pane::NewTicket
+        | Pane::Bulk
+        | Pane::BulkText
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer
+        | Pane::SignIn => {}
     }
 }
 
@@ -802,7 +812,16 @@ fn back(app: &mut App) {
             ensure_visible(app);
         }
         Pane::Detail => app.detail = None,
-        Pane::Composer | Pane::NewTicket => {}
+        Pane::Composer
+        | Pane::NewTicket
+        | Pane::Bulk
+        | Pane::BulkText
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer
+        | Pane::SignIn => {}
         Pane::List => {
             // Leaving search results: back to the tab and the ticket the user came from.
             if let Some(search) = app.search.take() {
@@ -1304,6 +1323,19 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
     }
 }
 
+/// After signing in again: the quick status changes a 401 left unsent are resumed (their
+/// journaled one-ticket runs), answered as any quick change.
+pub fn resume_quick_after_sign_in(app: &mut App, out: &mut Vec<Command>) {
+    for (run_id, pending) in std::mem::take(&mut app.faults.quick_to_resume) {
+        let id = app.request_id();
+        app.pending_status.insert(id, pending);
+        out.push(Command::Bulk(super::bulk_edit::BulkCommand::Resume {
+            id,
+            run_id,
+        }));
+    }
+}
+
 /// The request id of a bulk event that may answer a quick status change (`s`).
 fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
     use super::bulk_edit::BulkEvent;
@@ -1316,12 +1348,35 @@ fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
 /// The end of a quick status change's one-ticket run: the row stays, or goes back and the
 /// status line says why. Progress events of so small a run are not shown.
 fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
-    let super::bulk_edit::BulkEvent::RunDone { id, result } = event else {
-        return;
+    use super::bulk_edit::BulkEvent;
+    let (id, result) = match event {
+        BulkEvent::Run {
+            id,
+            event: crate::bulk::RunEvent::AuthRefused { .. },
+        } => {
+            // A 401: the same prompt a refused page or update opens.
+            app.faults.quick_refused.push(id);
+            super::faults::open_sign_in(app);
+            return;
+        }
+        BulkEvent::RunDone { id, result } => (id, result),
+        _ => return,
     };
     let Some(pending) = app.pending_status.remove(&id) else {
         return;
     };
+    let refused = app.faults.quick_refused.contains(&id);
+    app.faults.quick_refused.retain(|r| *r != id);
+    if refused
+        && let Ok(report) = &result
+        && report.not_sent.contains(&pending.ticket_id)
+    {
+        // Not sent: it goes out once signed in again; the row keeps the new status.
+        app.faults
+            .quick_to_resume
+            .push((report.run_id().to_string(), pending));
+        return;
+    }
     let lang = app.lang();
     let ticket = pending.ticket_id;
     let wanted = i18n::status_label(lang, pending.wanted);

@@ -504,6 +504,20 @@ impl Journal {
                 undone_by.insert(of.clone(), run.plan.run_id.clone());
             }
         }
+        // An undo puts back a run's retries with it (see `Engine::plan_undo`).
+        loop {
+            let before = undone_by.len();
+            for run in &loaded {
+                if let RunKind::Retry { of } = &run.plan.kind
+                    && let Some(by) = undone_by.get(of).cloned()
+                {
+                    undone_by.entry(run.plan.run_id.clone()).or_insert(by);
+                }
+            }
+            if undone_by.len() == before {
+                break;
+            }
+        }
         for run in loaded {
             let mut state = state_of(&run);
             if let Some(by) = undone_by.get(&run.plan.run_id) {

@@ -71,6 +71,10 @@ pub enum RunEvent {
     Checking { run_id: String, tickets: usize },
     /// A call answered (or failed as a whole, see [`RunEvent::CallFailed`]).
     Progress(RunProgress),
+    /// The server refused the credentials (401): nothing of that call was applied, its
+    /// tickets and every call not yet sent are left for a resume, and no more calls are
+    /// sent (calls in flight finish). The run ends as cancelled, resumable once signed in.
+    AuthRefused { run_id: String, tickets: usize },
     /// A whole call failed (after the client's retries): its tickets are marked failed.
     CallFailed {
         run_id: String,
@@ -454,8 +458,13 @@ impl<A: BulkApi> Engine<A> {
         let mut call_no = last_call;
         let mut in_flight: FuturesUnordered<CallFuture<'_>> = FuturesUnordered::new();
         let mut call_time = Duration::ZERO;
+        let mut refused = false;
         loop {
-            while in_flight.len() < concurrency && next < chunks.len() && !cancel.is_cancelled() {
+            while in_flight.len() < concurrency
+                && next < chunks.len()
+                && !cancel.is_cancelled()
+                && !refused
+            {
                 let ids = chunks[next].clone();
                 next += 1;
                 call_no += 1;
@@ -504,6 +513,25 @@ impl<A: BulkApi> Engine<A> {
             let Some(answer) = in_flight.next().await else {
                 break;
             };
+            if let Err(error @ ApiError::BadCredentials) = &answer.result {
+                // Refused before anything was applied: the call's tickets get no outcome
+                // (a resume sends them), and nothing more goes out with these credentials.
+                refused = true;
+                log.append(&ProgressLine::Outcome {
+                    call: answer.call,
+                    at: Utc::now(),
+                    results: Vec::new(),
+                    call_error: Some(error.to_string()),
+                })?;
+                progress.calls_done += 1;
+                let _ = events
+                    .send(RunEvent::AuthRefused {
+                        run_id: plan.run_id.clone(),
+                        tickets: answer.ids.len(),
+                    })
+                    .await;
+                continue;
+            }
             let (results, call_error) = outcomes_of(&answer);
             log.append(&ProgressLine::Outcome {
                 call: answer.call,
@@ -539,7 +567,7 @@ impl<A: BulkApi> Engine<A> {
             let _ = events.send(RunEvent::Progress(progress.clone())).await;
         }
 
-        let cancelled = next < chunks.len();
+        let cancelled = next < chunks.len() || refused;
         log.append(&ProgressLine::Finished {
             at: Utc::now(),
             cancelled,

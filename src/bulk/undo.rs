@@ -26,7 +26,60 @@ impl<A: BulkApi> Engine<A> {
     /// before is [`ExcludeReason::NotApplied`]. Where only
     /// `updateDT` can be read (agents), a ticket updated after the run's answer for it
     /// (beyond a two-second clock slack) counts as changed since.
+    ///
+    /// The run's retries (`r`, and retries of those) belong to it: the tickets they put
+    /// through are put back too, so that undoing a run that needed a retry undoes all of it.
+    /// Undoing a retry undoes the run it retried, with all its retries.
     pub async fn plan_undo(&self, run_id: &str) -> Result<Plan, BulkError> {
+        let history = self.journal.list();
+        // From a retry up to the run it retried.
+        let mut root = run_id.to_string();
+        while let Some(RunKind::Retry { of }) = history.get(&root).map(|info| &info.kind) {
+            if history.get(of).is_none() {
+                break;
+            }
+            root = of.clone();
+        }
+        let mut plan = self.plan_undo_one(&root).await?;
+        // Its retries, oldest first (a retry of a retry comes after the one it retried).
+        let mut family = vec![root];
+        let mut retries: Vec<&super::RunInfo> = history.runs.iter().collect();
+        retries.sort_by_key(|info| info.created);
+        for info in retries {
+            let RunKind::Retry { of } = &info.kind else {
+                continue;
+            };
+            if !family.contains(of) {
+                continue;
+            }
+            family.push(info.run_id.clone());
+            let Ok(retry) = self.plan_undo_one(&info.run_id).await else {
+                continue;
+            };
+            for ticket in retry.tickets {
+                plan.excluded.retain(|e| e.id != ticket.id);
+                if plan.tickets.iter().all(|t| t.id != ticket.id) {
+                    plan.tickets.push(ticket);
+                }
+            }
+            for left in retry.excluded {
+                // Not applied by the retry either: already said by the run's own plan.
+                if left.reason == ExcludeReason::NotApplied
+                    || plan.tickets.iter().any(|t| t.id == left.id)
+                {
+                    continue;
+                }
+                plan.excluded.retain(|e| e.id != left.id);
+                plan.excluded.push(left);
+            }
+        }
+        plan.tickets.sort_by_key(|t| t.id);
+        plan.excluded.sort_by_key(|e| e.id);
+        Ok(plan)
+    }
+
+    /// [`Engine::plan_undo`] for run `run_id` alone.
+    async fn plan_undo_one(&self, run_id: &str) -> Result<Plan, BulkError> {
         let run = self.journal.load(run_id)?;
         let original = &run.plan;
         if let Some(info) = self.journal.list().get(run_id)

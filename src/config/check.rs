@@ -21,6 +21,10 @@ pub enum ConfigAction {
     /// Load the config, resolve the profile and its credentials, try one signed-in call,
     /// and print each value with where it came from.
     Check,
+    /// Ask for the profile's password (or API secret) without echo and keep it in the OS
+    /// keyring, where the console finds it after GONGDAN_PASSWORD, the file and
+    /// password_command (service "gongdan", user LOGIN@HOST).
+    StoreSecret,
 }
 
 /// Runs a `config` subcommand, printing to stdout.
@@ -39,6 +43,20 @@ pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), C
                     "config check found a problem (see above)".into(),
                 ))
             }
+        }
+        ConfigAction::StoreSecret => {
+            let resolved = super::resolve(&opts)?;
+            resolved.require_connection()?;
+            let plan = &resolved.credentials;
+            let secret = plan.ask()?;
+            let user = plan.store_in_keyring(&secret)?;
+            writeln!(
+                out,
+                "stored in the OS keyring: service \"{}\", user \"{user}\"",
+                super::credentials::KEYRING_SERVICE
+            )
+            .map_err(io)?;
+            Ok(())
         }
     }
 }

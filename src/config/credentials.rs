@@ -1,12 +1,14 @@
 //! Credentials: the secret of the password or the API secret, found in this order:
 //! the environment (`GONGDAN_PASSWORD`, or `GONGDAN_SECRET` for token auth), the config
 //! file's `password` (only in a file that its owner alone can read), `password_command`,
-//! and a hidden prompt on the terminal. The OS keyring is not consulted (headless jump
-//! hosts have none). Secrets live in memory only, inside [`Secret`].
+//! the OS keyring where one can be reached (an entry stored by `gongdan config
+//! store-secret`; a host without one falls through), and a hidden prompt on the terminal.
+//! Secrets live in memory only, inside [`Secret`].
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::Arc;
 
 use super::ConfigError;
 use super::file::AuthKind;
@@ -103,6 +105,10 @@ pub enum CredentialSource {
     File,
     /// `password_command`, as written.
     Command(String),
+    /// The OS keyring's entry for this login (service [`KEYRING_SERVICE`]).
+    Keyring {
+        user: String,
+    },
     Prompt,
 }
 
@@ -112,6 +118,10 @@ impl std::fmt::Display for CredentialSource {
             CredentialSource::Env(var) => write!(f, "environment variable {var}"),
             CredentialSource::File => f.write_str("`password` in the config file"),
             CredentialSource::Command(command) => write!(f, "password_command `{command}`"),
+            CredentialSource::Keyring { user } => write!(
+                f,
+                "the OS keyring (service \"{KEYRING_SERVICE}\", user \"{user}\")"
+            ),
             CredentialSource::Prompt => f.write_str("typed at the prompt"),
         }
     }
@@ -131,6 +141,60 @@ pub struct CredentialPlan {
     pub env_secret: Option<Secret>,
     pub file_password: Option<Secret>,
     pub password_command: Option<String>,
+    /// The OS keyring, consulted after the command and before the prompt; `None`: not used.
+    pub keyring: Option<Arc<dyn Keyring>>,
+}
+
+/// The service name of gongdan's entries in the OS keyring; the user is `LOGIN@HOST`.
+pub const KEYRING_SERVICE: &str = "gongdan";
+
+/// What a keyring lookup found.
+#[derive(Debug, Clone)]
+pub enum KeyringLookup {
+    Found(Secret),
+    /// The keyring works but holds no entry for this login.
+    Missing,
+    /// No keyring can be reached (a headless host, a container that forbids keyctl): why.
+    Unavailable(String),
+}
+
+/// A keyring the credentials can be kept in: the OS one ([`OsKeyring`]), or a stand-in.
+pub trait Keyring: Send + Sync + std::fmt::Debug {
+    fn lookup(&self, service: &str, user: &str) -> KeyringLookup;
+    fn store(&self, service: &str, user: &str, secret: &Secret) -> Result<(), String>;
+}
+
+/// The OS keyring through the `keyring` crate: the kernel's keyutils on Linux (the user's
+/// persistent keyring, no D-Bus needed), the Keychain on macOS, the Credential Manager on
+/// Windows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsKeyring;
+
+impl Keyring for OsKeyring {
+    fn lookup(&self, service: &str, user: &str) -> KeyringLookup {
+        let entry = match keyring::Entry::new(service, user) {
+            Ok(entry) => entry,
+            Err(err) => return KeyringLookup::Unavailable(err.to_string()),
+        };
+        match entry.get_password() {
+            Ok(secret) => KeyringLookup::Found(Secret::new(secret)),
+            Err(keyring::Error::NoEntry) => KeyringLookup::Missing,
+            Err(err) => KeyringLookup::Unavailable(err.to_string()),
+        }
+    }
+
+    fn store(&self, service: &str, user: &str, secret: &Secret) -> Result<(), String> {
+        match keyring::Entry::new(service, user).and_then(|e| e.set_password(secret.expose())) {
+            Ok(()) => Ok(()),
+            // keyutils says "no entry" when the process has no session keyring to hold one.
+            Err(keyring::Error::NoEntry) => Err(
+                "no keyring can be reached here (on Linux: no session keyring, as in a \
+                 container or a service without a login session)"
+                    .into(),
+            ),
+            Err(err) => Err(err.to_string()),
+        }
+    }
 }
 
 /// Whether the hidden prompt may be used.
@@ -175,7 +239,61 @@ impl CredentialPlan {
         }
     }
 
-    /// Finds the secret: environment, file, command, then the prompt.
+    /// The keyring entry's user for this login: `LOGIN@HOST`.
+    pub fn keyring_user(&self) -> Option<String> {
+        let login = self.login.as_deref().filter(|l| !l.is_empty())?;
+        let host = self.host.as_deref().unwrap_or("-");
+        Some(format!("{login}@{host}"))
+    }
+
+    /// The OS keyring's secret, when no earlier source is set and the keyring holds one. A
+    /// keyring that cannot be reached is no error: the prompt comes next.
+    fn keyring_credential(&self) -> Option<Credential> {
+        let keyring = self.keyring.as_ref()?;
+        let user = self.keyring_user()?;
+        match keyring.lookup(KEYRING_SERVICE, &user) {
+            KeyringLookup::Found(secret) if !secret.is_empty() => Some(Credential {
+                secret,
+                source: CredentialSource::Keyring { user },
+            }),
+            KeyringLookup::Found(_) | KeyringLookup::Missing => {
+                tracing::debug!(%user, "no entry in the OS keyring");
+                None
+            }
+            KeyringLookup::Unavailable(reason) => {
+                tracing::debug!(%reason, "the OS keyring cannot be reached");
+                None
+            }
+        }
+    }
+
+    /// Stores a secret in the keyring under this login (`gongdan config store-secret`).
+    pub fn store_in_keyring(&self, secret: &Secret) -> Result<String, ConfigError> {
+        let keyring = self
+            .keyring
+            .as_ref()
+            .ok_or_else(|| ConfigError::Keyring("no OS keyring is used for this profile".into()))?;
+        let user = self.keyring_user().ok_or_else(|| {
+            ConfigError::Keyring("the profile names no account (or secret_id)".into())
+        })?;
+        keyring
+            .store(KEYRING_SERVICE, &user, secret)
+            .map_err(ConfigError::Keyring)?;
+        Ok(user)
+    }
+
+    /// Asks for the secret without echo (for `config store-secret`).
+    pub fn ask(&self) -> Result<Secret, ConfigError> {
+        if !std::io::stdin().is_terminal() {
+            return Err(ConfigError::Keyring(
+                "store-secret asks for the secret on a terminal; run it in one".into(),
+            ));
+        }
+        self.prompt(PromptPolicy::IfTerminal)
+            .map(|credential| credential.secret)
+    }
+
+    /// Finds the secret: environment, file, command, the OS keyring, then the prompt.
     pub fn obtain(&self, prompt: PromptPolicy) -> Result<Credential, ConfigError> {
         match self.planned_source() {
             Some(CredentialSource::Env(var)) => {
@@ -205,7 +323,10 @@ impl CredentialPlan {
                     source: CredentialSource::Command(command),
                 });
             }
-            Some(CredentialSource::Prompt) | None => {}
+            Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {}
+        }
+        if let Some(credential) = self.keyring_credential() {
+            return Ok(credential);
         }
         self.prompt(prompt)
     }

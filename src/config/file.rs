@@ -1,7 +1,7 @@
 //! The config file: typed structs with serde defaults, errors with line and column, and
 //! warnings for keys this version does not know.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::FixedOffset;
@@ -300,6 +300,8 @@ pub struct LoadedFile {
     pub path: PathBuf,
     pub config: ConfigFile,
     pub warnings: Vec<String>,
+    /// Where each key (dotted path, `[i]` for array items) is written: line and column.
+    pub positions: HashMap<String, (usize, usize)>,
 }
 
 /// Reads and parses the file at `path`.
@@ -313,17 +315,77 @@ pub fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
         path: path.to_path_buf(),
         config,
         warnings,
+        positions: key_positions(&text),
     })
+}
+
+/// Where each key of a file is written (1-based line and column), by dotted path; array
+/// items as `path[i]`. Empty when the text does not parse.
+pub fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
+    fn walk(
+        value: &toml::de::DeValue<'_>,
+        path: &str,
+        text: &str,
+        out: &mut HashMap<String, (usize, usize)>,
+    ) {
+        match value {
+            toml::de::DeValue::Table(table) => {
+                for (key, value) in table {
+                    let name: &str = key.get_ref();
+                    let path = if path.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{path}.{name}")
+                    };
+                    out.insert(path.clone(), line_column(text, key.span().start));
+                    walk(value.get_ref(), &path, text, out);
+                }
+            }
+            toml::de::DeValue::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    let path = format!("{path}[{index}]");
+                    out.insert(path.clone(), line_column(text, item.span().start));
+                    walk(item.get_ref(), &path, text, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = HashMap::new();
+    if let Ok(table) = toml::de::DeTable::parse(text) {
+        walk(
+            &toml::de::DeValue::Table(table.into_inner()),
+            "",
+            text,
+            &mut out,
+        );
+    }
+    out
 }
 
 /// Parses the text of a config file; `path` only names it in messages.
 pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), ConfigError> {
     let config: ConfigFile = toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
-    // The typed parse accepted the text, so the untyped one does too; a second parse is
-    // the simplest way to see the keys serde skipped.
-    let table: toml::Table = toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
-    let mut warnings = Vec::new();
-    unknown_keys(&table, "", &TOP_KEYS, &mut warnings);
+    // The typed parse accepted the text, so the spanned one does too; a second parse is the
+    // simplest way to see the keys serde skipped, each with where it was written.
+    let table = toml::de::DeTable::parse(text).map_err(|err| parse_error(path, text, &err))?;
+    let mut unknown = Vec::new();
+    unknown_keys(table.get_ref(), "", &TOP_KEYS, &mut unknown);
+    let warnings = unknown
+        .into_iter()
+        .map(|key| {
+            let (line, column) = line_column(text, key.offset);
+            let advice = match key.nearest {
+                Some(nearest) => format!(" (did you mean `{nearest}`?)"),
+                None => String::new(),
+            };
+            format!(
+                "{}:{line}:{column}: unknown key `{}` ignored{advice}",
+                path.display(),
+                key.path
+            )
+        })
+        .collect();
     Ok((config, warnings))
 }
 
@@ -434,38 +496,50 @@ pub fn known_key_paths() -> Vec<String> {
     paths
 }
 
-fn unknown_keys(table: &toml::Table, prefix: &str, schema: &Schema, warnings: &mut Vec<String>) {
+/// A key the schema does not know: its dotted path, the byte offset where it is written
+/// and the nearest known key.
+struct UnknownKey {
+    path: String,
+    offset: usize,
+    nearest: Option<&'static str>,
+}
+
+fn unknown_keys(
+    table: &toml::de::DeTable<'_>,
+    prefix: &str,
+    schema: &Schema,
+    unknown: &mut Vec<UnknownKey>,
+) {
+    use toml::de::DeValue;
     for (key, value) in table {
+        let name: &str = key.get_ref();
         let path = if prefix.is_empty() {
-            key.clone()
+            name.to_string()
         } else {
-            format!("{prefix}.{key}")
+            format!("{prefix}.{name}")
         };
-        if !schema.keys.contains(&key.as_str()) {
-            let nearest = nearest_key(key, schema.keys);
-            warnings.push(match nearest {
-                Some(nearest) => {
-                    format!("unknown key `{path}` ignored (nearest known key: `{nearest}`)")
-                }
-                None => format!("unknown key `{path}` ignored"),
+        if !schema.keys.contains(&name) {
+            unknown.push(UnknownKey {
+                path,
+                offset: key.span().start,
+                nearest: nearest_key(name, schema.keys),
             });
             continue;
         }
-        match ((schema.nested)(key), value) {
-            (Nested::Table(inner), toml::Value::Table(t)) => {
-                unknown_keys(t, &path, inner, warnings)
-            }
-            (Nested::NamedTables(inner), toml::Value::Table(t)) => {
-                for (name, value) in t {
-                    if let toml::Value::Table(t) = value {
-                        unknown_keys(t, &format!("{path}.{name}"), inner, warnings);
+        match ((schema.nested)(name), value.get_ref()) {
+            (Nested::Table(inner), DeValue::Table(t)) => unknown_keys(t, &path, inner, unknown),
+            (Nested::NamedTables(inner), DeValue::Table(t)) => {
+                for (entry, value) in t {
+                    if let DeValue::Table(t) = value.get_ref() {
+                        let entry: &str = entry.get_ref();
+                        unknown_keys(t, &format!("{path}.{entry}"), inner, unknown);
                     }
                 }
             }
-            (Nested::ArrayOf(inner), toml::Value::Array(items)) => {
+            (Nested::ArrayOf(inner), DeValue::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
-                    if let toml::Value::Table(t) = item {
-                        unknown_keys(t, &format!("{path}[{i}]"), inner, warnings);
+                    if let DeValue::Table(t) = item.get_ref() {
+                        unknown_keys(t, &format!("{path}[{i}]"), inner, unknown);
                     }
                 }
             }

@@ -22,7 +22,8 @@ use std::path::PathBuf;
 
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
-    Credential, CredentialPlan, CredentialSource, PromptPolicy, Secret, run_password_command,
+    Credential, CredentialPlan, CredentialSource, KEYRING_SERVICE, Keyring, KeyringLookup,
+    OsKeyring, PromptPolicy, Secret, run_password_command,
 };
 pub use file::{AuthKind, ConfigFile, Language, ViewDef, ViewKind};
 pub use logging::{LogGuard, init_logging, init_logging_in};
@@ -78,8 +79,8 @@ pub enum ConfigError {
         hint: &'static str,
     },
     #[error(
-        "no {what}: set {env_var}, or password_command in the profile, or run in a terminal \
-         to be asked"
+        "no {what}: set {env_var}, or password_command in the profile, or store it with \
+         `gongdan config store-secret`, or run in a terminal to be asked"
     )]
     NoCredential {
         what: &'static str,
@@ -87,6 +88,8 @@ pub enum ConfigError {
     },
     #[error("could not read the password from the terminal: {0}")]
     Prompt(String),
+    #[error("the OS keyring: {0}")]
+    Keyring(String),
     #[error("cancelled at the password prompt")]
     PromptCancelled,
     #[error("password_command `{command}` {problem}")]

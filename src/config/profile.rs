@@ -1,15 +1,17 @@
 //! Profile resolution: the file's profile, the environment and the flags merged, each value
 //! remembering where it came from. Precedence: flag > environment > file > default.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::FixedOffset;
 
 use super::credentials::{
-    Credential, CredentialPlan, CredentialSource, PASSWORD_ENV, PromptPolicy, SECRET_ENV, Secret,
-    check_password_file_mode,
+    Credential, CredentialPlan, CredentialSource, Keyring, OsKeyring, PASSWORD_ENV, PromptPolicy,
+    SECRET_ENV, Secret, check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
 use super::{ConfigError, default_config_path};
@@ -93,6 +95,9 @@ pub struct ResolveOptions {
     /// The caller will not connect (`--demo`): a missing or ambiguous profile, or a base
     /// URL that would be refused, is a warning instead of an error.
     pub no_connection: bool,
+    /// The OS keyring to look the secret up in after `password_command` (the program: the
+    /// OS one unless `GONGDAN_NO_KEYRING` is set; tests: none, or a stand-in).
+    pub keyring: Option<Arc<dyn Keyring>>,
 }
 
 impl ResolveOptions {
@@ -116,6 +121,9 @@ impl ResolveOptions {
             env_password: env_secret(PASSWORD_ENV),
             env_secret: env_secret(SECRET_ENV),
             no_connection: cli.demo,
+            keyring: std::env::var_os("GONGDAN_NO_KEYRING")
+                .is_none()
+                .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
         }
     }
 }
@@ -200,6 +208,8 @@ pub struct Resolved {
     pub credentials: CredentialPlan,
     pub ui: UiSettings,
     pub views: Vec<ViewDef>,
+    /// Where each key of the config file is written (see [`Resolved::locate`]).
+    pub key_positions: HashMap<String, (usize, usize)>,
     /// The raw `[keys]` table, for the console's key map.
     pub keys: toml::Table,
     /// The raw `[theme]` table, for the console's theme.
@@ -213,6 +223,25 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// `FILE:LINE:COLUMN: ` for a key path of the config file (`keys.list.opne`,
+    /// `keys.list.open[1]`): the key itself, else the nearest enclosing key written in the
+    /// file; empty when the file does not hold it.
+    pub fn locate(&self, path: &str) -> String {
+        let Some(file) = &self.config_path else {
+            return String::new();
+        };
+        let mut path = path;
+        loop {
+            if let Some((line, column)) = self.key_positions.get(path) {
+                return format!("{}:{line}:{column}: ", file.display());
+            }
+            match path.rfind(['.', '[']) {
+                Some(end) if end > 0 => path = &path[..end],
+                _ => return String::new(),
+            }
+        }
+    }
+
     /// The server's host (with a port if not the default one), for the status bar.
     pub fn host(&self) -> Option<String> {
         let url = url::Url::parse(self.connection.base_url.as_deref()?).ok()?;
@@ -332,9 +361,14 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         }
         Some(loaded)
     };
-    let (config, mut warnings, config_path) = match loaded {
-        Some(loaded) => (loaded.config, loaded.warnings, Some(loaded.path)),
-        None => (ConfigFile::default(), Vec::new(), None),
+    let (config, mut warnings, config_path, key_positions) = match loaded {
+        Some(loaded) => (
+            loaded.config,
+            loaded.warnings,
+            Some(loaded.path),
+            loaded.positions,
+        ),
+        None => (ConfigFile::default(), Vec::new(), None, HashMap::new()),
     };
     let config_dir = config_path.as_deref().and_then(Path::parent);
 
@@ -462,6 +496,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         env_secret: opts.env_secret.clone(),
         file_password: profile.password.clone(),
         password_command: profile.password_command.clone(),
+        keyring: opts.keyring.clone(),
     };
     match credentials.planned_source() {
         Some(CredentialSource::Env(var)) => {
@@ -473,11 +508,16 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             format!("<secret> from `{command}`"),
             Source::Command,
         ),
-        Some(CredentialSource::Prompt) | None => record(
-            "credential",
-            "(asked at start, if on a terminal)".into(),
-            Source::Prompt,
-        ),
+        Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {
+            let value = match (&credentials.keyring, credentials.keyring_user()) {
+                (Some(_), Some(user)) => format!(
+                    "(the OS keyring's entry \"{}\" / \"{user}\" if it has one, else asked at start, if on a terminal)",
+                    super::credentials::KEYRING_SERVICE
+                ),
+                _ => "(asked at start, if on a terminal)".into(),
+            };
+            record("credential", value, Source::Prompt)
+        }
     }
 
     // Client settings.
@@ -594,6 +634,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
 
     Ok(Resolved {
         config_path,
+        key_positions,
         warnings,
         profile_name,
         connection: Connection {

@@ -272,15 +272,16 @@ fn add_reply(store: &mut Store, ticket_id: u64, actor: u64, when: NaiveDateTime,
     store.replies.entry(ticket_id).or_default().push(record);
 }
 
-/// Update (and each ticket of update many).
-pub(crate) fn update(
+/// Update (and each ticket of update many), at `when` (a kept update replayed at start
+/// keeps its time).
+pub(crate) fn update_at(
     store: &mut Store,
     id: u64,
     change: &Map<String, Value>,
     actor: u64,
     quirks: &Quirks,
+    when: NaiveDateTime,
 ) -> Result<(), String> {
-    let when = now();
     let stamp = format_dt(when);
     let mut ticket = match store.tickets.get(&id).map(Entry::full) {
         Some(Value::Object(ticket)) => ticket,
@@ -344,10 +345,12 @@ fn contact_of(store: &mut Store, request: &Map<String, Value>) -> Result<u64, St
     }
 }
 
-pub(crate) fn create(
+/// Create, at `when` (a kept create replayed at start keeps its time).
+pub(crate) fn create_at(
     store: &mut Store,
     request: &Map<String, Value>,
     actor: u64,
+    when: NaiveDateTime,
 ) -> Result<u64, String> {
     let subject = request
         .get("subject")
@@ -355,7 +358,6 @@ pub(crate) fn create(
         .map(|subject| subject.trim().to_owned())
         .filter(|subject| !subject.is_empty())
         .ok_or_else(|| "subject: 必填".to_owned())?;
-    let when = now();
     let stamp = format_dt(when);
     let id = store.next_ticket_id;
     let mut ticket = json!({

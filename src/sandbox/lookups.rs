@@ -94,14 +94,18 @@ pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
     let token = uuid::Uuid::new_v4().simple().to_string();
     let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
     let file_path = format!("{base}/sandbox-files/{token}/{encoded}");
-    store.uploads.insert(
-        token.clone(),
-        Upload {
-            attach_id,
-            file_name: file_name.clone(),
-            size: call.body.len(),
-        },
-    );
+    let upload = Upload {
+        attach_id,
+        file_name: file_name.clone(),
+        size: call.body.len(),
+    };
+    if let Some(log) = store.state_log.as_mut() {
+        log.append(&[super::persist::Line::Upload {
+            token: &token,
+            upload: &upload,
+        }]);
+    }
+    store.uploads.insert(token.clone(), upload);
     json_response(
         StatusCode::CREATED,
         &json!({"attachment": {

@@ -34,6 +34,7 @@ mod changes;
 mod enums;
 mod faults;
 mod lookups;
+mod persist;
 mod render;
 mod routes;
 mod search;
@@ -174,7 +175,19 @@ pub struct SandboxOptions {
     /// fifth ticket's subject, description and text custom field, and into some contact
     /// names (for tests of untrusted text).
     pub hostile_text: bool,
+    /// Injected failures: the first update many call carrying at least this many existing
+    /// tickets fails that many of them (spread over the call, not adjacent), each with the
+    /// per-ticket error [`BUSY_REASON`]; the same tickets succeed when sent again. Spent
+    /// once per sandbox (and per state file). 0: none.
+    pub busy_failures: usize,
+    /// Keep every write in this file and replay it at start over the same seed, so that the
+    /// data survives a restart (see `persist.rs` for the format). `None`: in memory only.
+    pub state_file: Option<std::path::PathBuf>,
 }
+
+/// The per-ticket error of an injected failure, as the vendor words a locked ticket.
+pub const BUSY_REASON: &str =
+    "工单正在被其他客服编辑，请稍后再试 (ticket is being edited by another agent)";
 
 impl Default for SandboxOptions {
     fn default() -> Self {
@@ -192,6 +205,8 @@ impl Default for SandboxOptions {
             api_secret: Account::new("sandbox-secret-id", "sandbox-secret"),
             token_ttl: Duration::from_secs(3600),
             hostile_text: false,
+            busy_failures: 0,
+            state_file: None,
         }
     }
 }
@@ -293,7 +308,13 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
-    let store = seed::seed_store(&opts);
+    let mut store = seed::seed_store(&opts);
+    store.busy_left = opts.busy_failures;
+    if let Some(path) = &opts.state_file {
+        let (log, spent) = persist::StateLog::open(path, &opts, &mut store)?;
+        store.state_log = Some(log);
+        store.busy_left = opts.busy_failures.saturating_sub(spent);
+    }
     let fault_state = faults::FaultState::new(
         Faults {
             latency: opts.latency,
@@ -460,6 +481,14 @@ pub struct SandboxArgs {
     /// characters into every fifth ticket and some contact names.
     #[arg(long)]
     pub hostile_text: bool,
+    /// Injected failures: the first update many call with at least N tickets fails N of
+    /// them ("ticket is being edited by another agent"); sent again, they succeed. 0: none.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub busy_failures: usize,
+    /// Keep every write in FILE (JSON lines) and replay it at start over the same seed, so
+    /// the data survives a restart; delete the file to start fresh.
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<std::path::PathBuf>,
     /// Turn every live quirk on (--no-string-numbers, --no-echo-labels and --stale-update-dt
     /// still apply).
     #[arg(long)]
@@ -530,6 +559,8 @@ impl SandboxArgs {
             api_secret: Account::new(&self.secret_id, &self.secret),
             token_ttl: Duration::from_secs(self.token_ttl_secs),
             hostile_text: self.hostile_text,
+            busy_failures: self.busy_failures,
+            state_file: self.state_file.clone(),
         }
     }
 }
@@ -552,6 +583,15 @@ pub async fn run(args: SandboxArgs) -> Result<(), Box<dyn std::error::Error + Se
         "  {} tickets from seed {}; quirks: {:?}",
         opts.tickets, opts.seed, opts.quirks
     );
+    if opts.busy_failures > 0 {
+        println!(
+            "  the first update many of {n} or more tickets fails {n} of them once",
+            n = opts.busy_failures
+        );
+    }
+    if let Some(path) = &opts.state_file {
+        println!("  writes kept in {}", path.display());
+    }
     println!(
         "  try: curl {base}/api/v1/tickets.json -v -u {}:{}",
         opts.admin.account, opts.admin.password
@@ -593,6 +633,8 @@ mod tests {
         assert_eq!(opts.agent, defaults.agent);
         assert_eq!(opts.api_secret, defaults.api_secret);
         assert_eq!(opts.token_ttl, defaults.token_ttl);
+        assert_eq!(opts.busy_failures, 0);
+        assert_eq!(opts.state_file, None);
     }
 
     #[test]
@@ -619,8 +661,15 @@ mod tests {
             "--stale-update-dt",
             "--hostile-text",
             "--write-status-body",
+            "--busy-failures=3",
+            "--state-file=/tmp/kept.jsonl",
         ]);
         assert!(opts.hostile_text);
+        assert_eq!(opts.busy_failures, 3);
+        assert_eq!(
+            opts.state_file,
+            Some(std::path::PathBuf::from("/tmp/kept.jsonl"))
+        );
         assert_eq!(opts.tickets, 12);
         assert_eq!(opts.seed, 9);
         assert_eq!(opts.latency, Duration::from_millis(250));

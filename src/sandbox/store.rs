@@ -244,6 +244,11 @@ pub(crate) struct Store {
     /// Passwords changed at run time ([`crate::sandbox::Sandbox::set_password`]), by
     /// account; they replace the ones in the options.
     pub passwords: HashMap<String, String>,
+    /// Where writes are kept across restarts ([`super::SandboxOptions::state_file`]).
+    pub state_log: Option<super::persist::StateLog>,
+    /// Injected "being edited by another agent" failures not yet spent
+    /// ([`super::SandboxOptions::busy_failures`]).
+    pub busy_left: usize,
 }
 
 impl Store {

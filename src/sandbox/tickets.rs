@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::changes;
 use super::lock;
+use super::persist;
 use super::render::{self, Flavor};
 use super::routes::{Call, error, json_response, page_url, paging, text_response};
 use super::search;
@@ -449,10 +450,18 @@ pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
     let actor = call.actor_id();
     let shared = call.shared;
     let mut store = lock(&shared.store);
-    let id = match changes::create(&mut store, &request, actor) {
+    let when = changes::now();
+    let id = match changes::create_at(&mut store, &request, actor, when) {
         Ok(id) => id,
         Err(message) => return invalid(&message),
     };
+    if let Some(log) = store.state_log.as_mut() {
+        log.append(&[persist::Line::Create {
+            request: &request,
+            actor,
+            at: when,
+        }]);
+    }
     let Some(entry) = store.tickets.get(&id) else {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
@@ -485,8 +494,17 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
     if !store.tickets.contains_key(&id) {
         return error(StatusCode::NOT_FOUND, "NotFound", "ticket not found");
     }
-    if let Err(message) = changes::update(&mut store, id, &request, actor, &quirks) {
+    let when = changes::now();
+    if let Err(message) = changes::update_at(&mut store, id, &request, actor, &quirks, when) {
         return invalid(&message);
+    }
+    if let Some(log) = store.state_log.as_mut() {
+        log.append(&[persist::Line::Update {
+            id,
+            change: &request,
+            actor,
+            at: when,
+        }]);
     }
     if quirks.write_status_body {
         return json_response(StatusCode::OK, &WRITE_STATUS_BODY);
@@ -562,14 +580,30 @@ pub(crate) fn update_many(call: &Call<'_>) -> Response<Body> {
     let actor = call.actor_id();
     let quirks = call.shared.opts.quirks;
     let mut store = lock(&call.shared.store);
+    let busy = busy_items(&mut store, &items);
+    let busy_ids: Vec<u64> = busy
+        .iter()
+        .filter_map(|index| int_of(&items[*index].0))
+        .filter_map(|id| u64::try_from(id).ok())
+        .collect();
+    let when = changes::now();
+    let mut applied: Vec<(u64, Map<String, Value>)> = Vec::new();
     let results: Vec<Value> = items
         .into_iter()
-        .map(|(raw_id, change)| {
+        .enumerate()
+        .map(|(index, (raw_id, change))| {
             let id = int_of(&raw_id).and_then(|id| u64::try_from(id).ok());
             let outcome = match id {
                 None => Err("缺少工单ID (ticketId)".to_owned()),
                 Some(id) if !store.tickets.contains_key(&id) => Err("工单不存在".to_owned()),
-                Some(id) => changes::update(&mut store, id, &change, actor, &quirks),
+                Some(_) if busy.contains(&index) => Err(super::BUSY_REASON.to_owned()),
+                Some(id) => {
+                    let outcome = changes::update_at(&mut store, id, &change, actor, &quirks, when);
+                    if outcome.is_ok() && store.state_log.is_some() {
+                        applied.push((id, change));
+                    }
+                    outcome
+                }
             };
             let ticket_id = match (id, quirks.string_numbers) {
                 (Some(id), true) => json!(id.to_string()),
@@ -584,7 +618,51 @@ pub(crate) fn update_many(call: &Call<'_>) -> Response<Body> {
             }
         })
         .collect();
+    if let Some(log) = store.state_log.as_mut() {
+        let mut lines: Vec<persist::Line<'_>> = applied
+            .iter()
+            .map(|(id, change)| persist::Line::Update {
+                id: *id,
+                change,
+                actor,
+                at: when,
+            })
+            .collect();
+        if !busy_ids.is_empty() {
+            lines.push(persist::Line::Busy { ids: &busy_ids });
+        }
+        // Durable before the answer goes out.
+        log.append(&lines);
+    }
     json_response(StatusCode::OK, &json!({ "results": results }))
+}
+
+/// The items of an update many call that get the injected "being edited" failure: none
+/// once they are spent; else, when the call carries at least as many existing tickets as
+/// are left, that many spread evenly over them (so any run that large meets them, and
+/// never as neighbours). Spends them.
+fn busy_items(store: &mut Store, items: &[(Value, Map<String, Value>)]) -> Vec<usize> {
+    let wanted = store.busy_left;
+    if wanted == 0 {
+        return Vec::new();
+    }
+    let existing: Vec<usize> = items
+        .iter()
+        .enumerate()
+        .filter(|(_, (raw_id, _))| {
+            int_of(raw_id)
+                .and_then(|id| u64::try_from(id).ok())
+                .is_some_and(|id| store.tickets.contains_key(&id))
+        })
+        .map(|(index, _)| index)
+        .collect();
+    if existing.len() < wanted {
+        return Vec::new();
+    }
+    store.busy_left = 0;
+    (0..wanted)
+        .map(|n| existing[n * existing.len() / wanted])
+        .collect()
 }
 
 /// Sandbox-only: a ticket's replies, oldest first.

@@ -399,6 +399,23 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
             let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
         }
         RunEvent::Progress(_) => {}
+        RunEvent::AuthRefused { run_id, tickets } => {
+            if bar {
+                let _ = write!(err, "\r\x1b[2K");
+            }
+            let _ = writeln!(
+                err,
+                "{}",
+                match lang {
+                    Lang::Zh => format!(
+                        "服务器拒绝了登录凭据（401）：{tickets} 张未发送，其余也停止发送；更正密码后用 gongdan resume {run_id} 继续"
+                    ),
+                    Lang::En => format!(
+                        "the server refused the credentials (401): {tickets} tickets not sent and nothing more sent; fix the password, then gongdan resume {run_id}"
+                    ),
+                }
+            );
+        }
         RunEvent::CallFailed {
             call,
             tickets,

@@ -161,6 +161,27 @@ pub struct ShowArgs {
     pub output: OutputArgs,
 }
 
+/// The ticket fields `update` and `create` both set by name, label or code.
+#[derive(Debug, Args)]
+pub struct TicketFieldArgs {
+    /// Status: a code (1-6), an English name (open, pending, solved, closed, ...) or a
+    /// Chinese label (已开启, 待回应, 已解决, ...).
+    #[arg(long, value_name = "S")]
+    pub status: Option<String>,
+    /// Priority: 1-4, low/normal/high/urgent or 低/正常/高/紧急.
+    #[arg(long, value_name = "P")]
+    pub priority: Option<String>,
+    /// Type: 1-4, question/incident/fault/task or 问题/事务/故障/任务.
+    #[arg(long = "type", value_name = "T")]
+    pub ticket_type: Option<String>,
+    /// The agent to assign, by name, e-mail or id (in `update`, 0 or `none`: unassign).
+    #[arg(long, value_name = "NAME|ID")]
+    pub assignee: Option<String>,
+    /// The group to assign, by name or id (in `update`, 0 or `none`: no group).
+    #[arg(long, value_name = "NAME|ID")]
+    pub group: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct UpdateArgs {
     /// Ticket ids, or `-` to read them from standard input: ids one a line or separated by
@@ -169,22 +190,8 @@ pub struct UpdateArgs {
     /// without changing a ticket twice.
     #[arg(required = true, value_name = "ID")]
     pub tickets: Vec<String>,
-    /// New status: a code (1-6), an English name (open, pending, solved, closed, ...) or
-    /// a Chinese label (已开启, 待回应, 已解决, ...).
-    #[arg(long, value_name = "S")]
-    pub status: Option<String>,
-    /// New priority: 1-4, low/normal/high/urgent or 低/正常/高/紧急.
-    #[arg(long, value_name = "P")]
-    pub priority: Option<String>,
-    /// New type: 1-4, question/incident/fault/task or 问题/事务/故障/任务.
-    #[arg(long = "type", value_name = "T")]
-    pub ticket_type: Option<String>,
-    /// Assign to an agent, by name, e-mail or id (0 or `none`: unassign).
-    #[arg(long, value_name = "NAME|ID")]
-    pub assignee: Option<String>,
-    /// Assign to a group, by name or id (0 or `none`: no group).
-    #[arg(long, value_name = "NAME|ID")]
-    pub group: Option<String>,
+    #[command(flatten)]
+    pub fields_set: TicketFieldArgs,
     /// Add a tag (repeatable).
     #[arg(long = "tag-add", value_name = "TAG")]
     pub tag_add: Vec<String>,
@@ -242,21 +249,8 @@ pub struct CreateArgs {
     /// With --mobile: the contact's QQ.
     #[arg(long)]
     pub qq: Option<String>,
-    /// Status: a code, English name or Chinese label (as for `update`).
-    #[arg(long, value_name = "S")]
-    pub status: Option<String>,
-    /// Priority: 1-4, low/normal/high/urgent or 低/正常/高/紧急.
-    #[arg(long, value_name = "P")]
-    pub priority: Option<String>,
-    /// Type: 1-4, question/incident/fault/task or 问题/事务/故障/任务.
-    #[arg(long = "type", value_name = "T")]
-    pub ticket_type: Option<String>,
-    /// The agent to assign, by name, e-mail or id.
-    #[arg(long, value_name = "NAME|ID")]
-    pub assignee: Option<String>,
-    /// The group to assign, by name or id.
-    #[arg(long, value_name = "NAME|ID")]
-    pub group: Option<String>,
+    #[command(flatten)]
+    pub fields_set: TicketFieldArgs,
     /// The ticket template's id.
     #[arg(long, value_name = "ID")]
     pub template: Option<u64>,
@@ -751,9 +745,24 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         return Err(ScriptError::Usage("no ticket ids given".into()));
     }
     let mut change = TicketChange {
-        status: args.status.as_deref().map(parse_status).transpose()?,
-        priority: args.priority.as_deref().map(parse_priority).transpose()?,
-        ticket_type: args.ticket_type.as_deref().map(parse_type).transpose()?,
+        status: args
+            .fields_set
+            .status
+            .as_deref()
+            .map(parse_status)
+            .transpose()?,
+        priority: args
+            .fields_set
+            .priority
+            .as_deref()
+            .map(parse_priority)
+            .transpose()?,
+        ticket_type: args
+            .fields_set
+            .ticket_type
+            .as_deref()
+            .map(parse_type)
+            .transpose()?,
         ..TicketChange::default()
     };
     let reply = match (&args.reply, &args.reply_file) {
@@ -771,8 +780,8 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         });
     }
     let nothing = change == TicketChange::default()
-        && args.assignee.is_none()
-        && args.group.is_none()
+        && args.fields_set.assignee.is_none()
+        && args.fields_set.group.is_none()
         && args.fields.is_empty()
         && args.tag_add.is_empty()
         && args.tag_remove.is_empty();
@@ -786,10 +795,10 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
 
     let settings = Settings::load(options)?;
     let client = settings.client()?;
-    if let Some(assignee) = &args.assignee {
+    if let Some(assignee) = &args.fields_set.assignee {
         change.assignee_id = Some(resolve_agent(&client, assignee).await?);
     }
-    if let Some(group) = &args.group {
+    if let Some(group) = &args.fields_set.group {
         change.group_id = Some(resolve_group(&client, group).await?);
     }
     change.custom_fields = resolve_fields(&client, &args.fields).await?;
@@ -977,11 +986,11 @@ async fn create(args: CreateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let text_of = |flag: &Option<String>, file: Option<CodeOrName>| {
         flag.clone().or_else(|| file.map(CodeOrName::text))
     };
-    let status = text_of(&args.status, file.status);
-    let priority = text_of(&args.priority, file.priority);
-    let kind = text_of(&args.ticket_type, file.ticket_type);
-    let assignee = text_of(&args.assignee, file.assignee);
-    let group = text_of(&args.group, file.group);
+    let status = text_of(&args.fields_set.status, file.status);
+    let priority = text_of(&args.fields_set.priority, file.priority);
+    let kind = text_of(&args.fields_set.ticket_type, file.ticket_type);
+    let assignee = text_of(&args.fields_set.assignee, file.assignee);
+    let group = text_of(&args.fields_set.group, file.group);
     let mut change = TicketChange {
         status: status.as_deref().map(parse_status).transpose()?,
         priority: priority.as_deref().map(parse_priority).transpose()?,

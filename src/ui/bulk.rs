@@ -9,7 +9,8 @@ use ratatui::widgets::{Block, Borders};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::app::App;
-use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, TagsMode, bulk_lang};
+use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, bulk_lang};
+use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
 use crate::ui::i18n::{Lang, Msg, fill};
 
@@ -67,6 +68,14 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         Stage::History { .. } => Msg::BulkHistoryTitle.text(lang).to_string(),
         Stage::ResumeOffer { .. } => Msg::BulkStoppedTitle.text(lang).to_string(),
         Stage::Running(run) | Stage::Result(run) => run_title(lang, run),
+        Stage::Preview {
+            plan:
+                crate::bulk::Plan {
+                    kind: RunKind::Undo { of },
+                    ..
+                },
+            ..
+        } => fill(lang, Msg::BulkUndoOf, &[&of.to_string()]),
         Stage::Form(form) | Stage::Preparing { form, .. } | Stage::Preview { form, .. } => {
             fill(lang, Msg::BulkFormTitle, &[&form.targets.len().to_string()])
         }
@@ -93,8 +102,8 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let (body, hint) = match stage {
         Stage::Form(_) | Stage::Preparing { .. } => form_lines(app, stage, cols),
         Stage::Preview { .. } => preview_lines(app, stage, cols),
-        Stage::Running(run) => (gauge_lines(app, run, cols), hint_running(lang)),
-        Stage::Result(run) => (result_lines(app, run, cols), hint_result(lang, run)),
+        Stage::Running(run) => (gauge_lines(app, run, cols), hint_running(app)),
+        Stage::Result(run) => (result_lines(app, run, cols), hint_result(app, run)),
         Stage::History { .. } | Stage::ResumeOffer { .. } => {
             super::history::lines(app, stage, cols)
         }
@@ -216,19 +225,40 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     if preparing {
         lines.push(Msg::BulkReadingTickets.text(lang).to_string());
     }
+    // The keys named are the live ones (`[keys.bulk]`, `[keys.bulk_text]`).
+    let keymap = &app.settings.keymap;
     let hint = if form.editing.is_some() {
-        Msg::BulkHintEditing.text(lang).to_string()
+        keymap.hint_line(
+            Pane::BulkText,
+            &[
+                (&[], Msg::HintType),
+                (&["done"], Msg::HintDone),
+                (&["discard"], Msg::HintDiscard),
+            ],
+            lang,
+        )
     } else {
         let tags = form
             .rows
             .get(form.selected)
             .is_some_and(|r| r.field == FormField::Tags);
-        match (tags, form.tags_mode) {
-            (true, _) => Msg::BulkHintTags.text(lang).to_string(),
-            (false, TagsMode::Add | TagsMode::Remove | TagsMode::Replace) => {
-                Msg::BulkHintForm.text(lang).to_string()
-            }
+        let (values, edit): (Msg, Msg) = if tags {
+            (Msg::HintTagsMode, Msg::HintEdit)
+        } else {
+            (Msg::HintValue, Msg::HintEditText)
+        };
+        let mut items: Vec<(&[&str], Msg)> = Vec::new();
+        if !tags {
+            items.push((&["move_down", "move_up"], Msg::HintRow));
         }
+        items.extend([
+            (&["prev_value", "next_value"][..], values),
+            (&["edit"], edit),
+            (&["clear_row"], Msg::HintNoChange),
+            (&["preview"], Msg::HintPreview),
+            (&["close"], Msg::HintClose),
+        ]);
+        keymap.hint_line(Pane::Bulk, &items, lang)
     };
     (lines, hint)
 }
@@ -264,11 +294,14 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
             &app.settings.bulk_concurrency.to_string(),
         ],
     ));
-    lines.push(fill(
-        lang,
-        Msg::BulkPreviewRunId,
-        &[&plan.run_id.to_string()],
-    ));
+    // An undo is not undone in turn: its run id without the "undo later" hint.
+    let run_id_msg = match plan.kind {
+        RunKind::Undo { .. } => Msg::BulkPreviewUndoRunId,
+        _ => Msg::BulkPreviewRunId,
+    };
+    // Names the live history key.
+    let run_id_line = fill(lang, run_id_msg, &[&plan.run_id.to_string()]);
+    lines.push(app.settings.keymap.expand(&run_id_line));
     if *needs_typing {
         lines.push(String::new());
         let prompt = fill(
@@ -286,7 +319,16 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     if let Some(error) = error {
         lines.wrapped(error, cols, style(app, Role::Error));
     }
-    let hint = Msg::BulkHintPreview.text(lang).to_string();
+    // An undo's preview has no form to go back to: its `back` sends nothing and closes.
+    let back = match plan.kind {
+        RunKind::Undo { .. } => Msg::HintCancel,
+        _ => Msg::HintBackToForm,
+    };
+    let hint = app.settings.keymap.hint_line(
+        Pane::BulkPreview,
+        &[(&["start"], Msg::HintStart), (&["back"], back)],
+        lang,
+    );
     (lines, hint)
 }
 
@@ -366,21 +408,40 @@ fn gauge_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     lines
 }
 
-fn hint_running(lang: Lang) -> String {
-    Msg::BulkHintRunning.text(lang).to_string()
+fn hint_running(app: &App) -> String {
+    app.settings.keymap.hint_line(
+        Pane::BulkRun,
+        &[(&["cancel"], Msg::HintCancel), (&["hide"], Msg::HintHide)],
+        app.lang(),
+    )
 }
 
-fn hint_result(lang: Lang, run: &RunView) -> String {
+fn hint_result(app: &App, run: &RunView) -> String {
     let failed = run
         .report
         .as_ref()
         .is_some_and(|r| r.failed().next().is_some());
-    match (failed, matches!(run.kind, RunKind::Undo { .. })) {
-        (true, false) => Msg::BulkHintReportRetryUndo.text(lang).to_string(),
-        (true, true) => Msg::BulkHintReportRetry.text(lang).to_string(),
-        (false, false) => Msg::BulkHintReportUndo.text(lang).to_string(),
-        (false, true) => Msg::BulkHintReport.text(lang).to_string(),
+    let undoable = !matches!(run.kind, RunKind::Undo { .. });
+    // After a 401 the retry key sends what was left (a resume), failures after it.
+    let left_by_refusal =
+        run.auth_refused && run.report.as_ref().is_some_and(|r| !r.not_sent.is_empty());
+    let mut items: Vec<(&[&str], Msg)> = Vec::new();
+    if left_by_refusal {
+        items.push((&["retry"], Msg::HintSendRest));
+    } else if failed {
+        items.push((&["retry"], Msg::HintRetryFailed));
     }
+    if undoable {
+        items.push((&["undo"], Msg::HintUndoRun));
+    }
+    items.extend([
+        (&["history"][..], Msg::HintHistory),
+        (&["scroll_down", "scroll_up"], Msg::HintScroll),
+        (&["close"], Msg::HintClose),
+    ]);
+    app.settings
+        .keymap
+        .hint_line(Pane::BulkResult, &items, app.lang())
 }
 
 fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
@@ -402,7 +463,19 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         cols,
         style(app, Role::Label),
     );
-    if report.cancelled {
+    if report.cancelled && run.auth_refused {
+        // The message names the live retry key.
+        let text = fill(
+            lang,
+            Msg::BulkReportAuthRefused,
+            &[&report.not_sent.len().to_string()],
+        );
+        lines.wrapped(
+            &app.settings.keymap.expand(&text),
+            cols,
+            style(app, Role::Error),
+        );
+    } else if report.cancelled {
         lines.push(fill(
             lang,
             Msg::BulkReportCancelled,

@@ -14,6 +14,7 @@ use super::{fit, style, width, wrap};
 use crate::api::TicketStatus;
 use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
+use crate::app::state::Pane;
 
 /// Rows the composer takes from the pane above it: enough for a paragraph or two, never
 /// so many that the ticket it answers disappears.
@@ -175,7 +176,17 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize) {
     let lang = app.lang();
     let title = Msg::ComposeStatusTitle.text(lang);
-    let hint = Msg::ComposeStatusHint.text(lang);
+    // The keys named are the live ones: this menu reads `[keys.status_menu]`.
+    let hint = app.settings.keymap.hint_line(
+        Pane::StatusMenu,
+        &[
+            (&["pick"], Msg::HintSend),
+            (&["pick_status"], Msg::HintPick),
+            (&["cancel"], Msg::HintCancel),
+        ],
+        lang,
+    );
+    let hint = hint.as_str();
     let inner_width = (width(title) + 2).max(width(hint)).max(16);
     let w = (inner_width as u16 + 2).min(over.width);
     let h = (TicketStatus::ALL.len() as u16 + 3).min(over.height);

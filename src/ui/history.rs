@@ -8,6 +8,7 @@ use super::theme::Role;
 use super::{style, wrap};
 use crate::app::App;
 use crate::app::bulk_edit::Stage;
+use crate::app::state::Pane;
 use crate::ui::i18n::Msg;
 
 /// The body lines and the hint of the history or the resume offer.
@@ -63,7 +64,16 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                     .rows
                     .push((crate::text::clean_line(problem), style(app, Role::Caution)));
             }
-            let hint = Msg::BulkHintHistory.text(lang).to_string();
+            let hint = app.settings.keymap.hint_line(
+                Pane::BulkHistory,
+                &[
+                    (&["move_down", "move_up"], Msg::HintMove),
+                    (&["undo"], Msg::HintUndo),
+                    (&["resume"], Msg::HintResume),
+                    (&["close"], Msg::HintClose),
+                ],
+                lang,
+            );
             (lines, hint)
         }
         Stage::ResumeOffer { runs } => {
@@ -89,7 +99,15 @@ pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
                     lines.rows.push((line, Style::default()));
                 }
             }
-            let hint = Msg::BulkHintStopped.text(lang).to_string();
+            let hint = app.settings.keymap.hint_line(
+                Pane::ResumeOffer,
+                &[
+                    (&["resume"], Msg::HintResumeRest),
+                    (&["undo"], Msg::HintUndoDone),
+                    (&["later"], Msg::HintLater),
+                ],
+                lang,
+            );
             (lines, hint)
         }
         _ => (lines, String::new()),

@@ -10,6 +10,7 @@ use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
+use crate::app::state::Pane;
 
 /// The most stars shown, so a long password does not say its length past a point.
 const MAX_STARS: usize = 24;
@@ -21,7 +22,16 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let lang = app.lang();
     let title = fill(lang, Msg::SignInTitle, &[&app.settings.account_label]);
     let label = Msg::SignInLabel.text(lang);
-    let hint = Msg::SignInHint.text(lang);
+    // The keys named are the live ones (`[keys.sign_in]`).
+    let hint = app.settings.keymap.hint_line(
+        Pane::SignIn,
+        &[
+            (&["submit"], Msg::HintSignIn),
+            (&["cancel"], Msg::HintCancel),
+        ],
+        lang,
+    );
+    let hint = hint.as_str();
     let stars = "*".repeat(prompt.typed().min(MAX_STARS));
     let error = prompt.error.clone().unwrap_or_default();
     let inner_width = (width(&title) + 2)

@@ -24,7 +24,14 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::Help => &["close"],
         // Their own hint line names their keys.
-        Pane::Composer | Pane::NewTicket => &[],
+        Pane::Composer | Pane::NewTicket | Pane::BulkText | Pane::SignIn => &[],
+        // The pane's hint line names its keys; the bar tells how to see them all.
+        Pane::Bulk
+        | Pane::BulkPreview
+        | Pane::BulkRun
+        | Pane::BulkResult
+        | Pane::BulkHistory
+        | Pane::ResumeOffer => &["help"],
     }
 }
 
@@ -71,14 +78,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     };
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
-    // The bulk pane reads its own keys (its hints are in the pane): no list hints then.
-    let names: &[&str] = if app.bulk.visible() {
-        &[]
-    } else {
-        hinted(app.pane())
-    };
+    // The keys of the context that has the keyboard (the bulk pane's stage when open).
+    let pane = crate::app::keymap::key_pane(app);
     let hints: Vec<String> = keymap
-        .hints(app.pane(), names, lang)
+        .hints(pane, hinted(pane), lang)
         .into_iter()
         .map(|(keys, text)| format!("{keys}={text}"))
         .collect();

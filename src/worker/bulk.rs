@@ -176,6 +176,16 @@ impl BulkWorker {
             BulkCommand::Resume { id, run_id } => self.run(id, events, move |engine, tx, token| {
                 Box::pin(async move { engine.resume(&run_id, &tx, &token).await })
             }),
+            BulkCommand::PlanUndo { id, run_id } => self.blocking(events, move |worker, events| {
+                let result = match &worker.engine {
+                    None => Err(worker.no_journal()),
+                    Some(engine) => tokio::runtime::Handle::current()
+                        .block_on(engine.plan_undo(&run_id))
+                        .map(Box::new)
+                        .map_err(|e| worker.error_text(&e)),
+                };
+                send(events, BulkEvent::UndoPlanned { id, result });
+            }),
             BulkCommand::Undo { id, run_id } => self.run(id, events, move |engine, tx, token| {
                 Box::pin(async move { engine.undo(&run_id, &tx, &token).await })
             }),
@@ -192,7 +202,22 @@ impl BulkWorker {
                 let change = plan.target_of(planned).to_change(None);
                 let (success, error) = match worker.client.update(planned.id, &change).await {
                     Ok(_) => (true, String::new()),
-                    Err(error) => (false, i18n::api_error(worker.lang, &error)),
+                    Err(error) => {
+                        if matches!(error, crate::api::ApiError::BadCredentials) {
+                            // The sign-in prompt, as for a journaled run's 401.
+                            send(
+                                &events,
+                                BulkEvent::Run {
+                                    id,
+                                    event: crate::bulk::RunEvent::AuthRefused {
+                                        run_id: plan.run_id.clone(),
+                                        tickets: 1,
+                                    },
+                                },
+                            );
+                        }
+                        (false, i18n::api_error(worker.lang, &error))
+                    }
                 };
                 outcomes.push(crate::bulk::TicketOutcome {
                     id: planned.id,
