@@ -1105,7 +1105,10 @@ async fn a_401_during_a_quick_status_change_opens_the_sign_in_prompt_and_sends_i
     assert!(app.faults.sign_in.is_some(), "the prompt: {:?}", app.notice);
     assert_eq!(sandbox.update_count(chosen.id), 0);
     // Not rolled back: it goes out after signing in.
-    assert_eq!(app.tickets.get(&chosen.id).unwrap().status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     assert_eq!(app.faults.quick_to_resume.len(), 1);
 
     let out = type_password(&mut app, "new-pass");

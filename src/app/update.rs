@@ -855,7 +855,7 @@ fn open_status_menu(app: &mut App) {
             false,
         );
     };
-    let current = app.tickets.get(&ticket_id).and_then(|t| t.status);
+    let current = app.tickets.summary(&ticket_id).and_then(|t| t.status);
     let selected = current
         .and_then(|s| TicketStatus::ALL.iter().position(|x| *x == s))
         .unwrap_or(0);
