@@ -9,8 +9,9 @@
 //! nested `{tickets: {count, results}}` and a bare array, with every field in its usual
 //! shapes (numeric strings, labels, id lists as string/int/array, custom fields as text,
 //! number, rows or multi-checkbox arrays, form tables). Anything else (a malformed ticket,
-//! a duplicate key, a PHP map where an array belongs, an error body, JSON that needs
-//! repair) makes it give up on the page, and the general path (`Value` based, which names
+//! a duplicate key, a PHP map where an array belongs, an error body, invalid JSON) makes
+//! it give up on the page (JSON with stray backslashes is read again once repaired, see
+//! `any_page`), and the general path (`Value` based, which names
 //! the JSON path of each bad ticket and keeps the rest) decodes the page instead. So the
 //! fast path never decides an error, and what it decodes equals what the general path
 //! decodes (tested on every fixture and on generated pages).
@@ -1065,6 +1066,16 @@ mod tests {
         for shape in shapes {
             assert!(agrees(&serde_json::to_vec(&shape).unwrap()), "{shape}");
         }
+    }
+
+    #[test]
+    fn json_with_stray_backslashes_is_read_once_repaired() {
+        let body = fixture("bad_escapes.json");
+        assert!(page(&body).is_none());
+        let repaired = crate::api::decode::json::repaired(&body);
+        let fast = page(repaired.as_bytes());
+        assert!(fast.is_some());
+        assert_eq!(fast, general(&body));
     }
 
     #[test]
