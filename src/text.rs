@@ -64,6 +64,11 @@ fn is_clean(text: &str) -> bool {
             .bytes()
             .all(|b| b == b'\n' || (0x20..0x7F).contains(&b));
     }
+    // Most server text is Latin and CJK: characters that are inert, NFC on their own and
+    // combine with nothing, so the text needs no NFC check at all.
+    if text.chars().all(is_plain) {
+        return true;
+    }
     let inert = text.chars().all(|c| match c {
         '\n' => true,
         '\u{00}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' => false,
@@ -72,6 +77,22 @@ fn is_clean(text: &str) -> bool {
     inert
         && unicode_normalization::is_nfc_quick(text.chars())
             == unicode_normalization::IsNormalized::Yes
+}
+
+/// A character [`clean`] keeps as it is and that is NFC with combining class 0 (so any
+/// string of them is NFC): printable ASCII and `\n`, Latin-1 and Latin Extended up to the
+/// combining diacritics (U+00A0–U+02FF), CJK punctuation (U+3000–U+3029), CJK Unified
+/// Ideographs (U+4E00–U+9FFF) and fullwidth ASCII (U+FF01–U+FF5E). Checked exhaustively
+/// by a test.
+fn is_plain(c: char) -> bool {
+    matches!(c,
+        '\n'
+        | '\u{20}'..='\u{7E}'
+        | '\u{A0}'..='\u{2FF}'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF5E}'
+    )
 }
 
 /// [`clean`] for a one-line slot (a list row, a title): line breaks become spaces.
@@ -341,6 +362,29 @@ mod tests {
             }
         }
         assert!(matches!(clean_cow("打印机 ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn plain_characters_are_inert_nfc_and_combine_with_nothing() {
+        use unicode_normalization::char::canonical_combining_class;
+        let plain = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_plain(*c));
+        let mut count = 0;
+        for c in plain {
+            let one = c.to_string();
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(one.chars()),
+                unicode_normalization::IsNormalized::Yes,
+                "{c:?}"
+            );
+            let stripped = strip_controls(&one);
+            let normalised: String = stripped.nfc().collect();
+            assert_eq!(expand_tabs(&normalised), one, "{c:?}");
+            count += 1;
+        }
+        assert!(count > 20_000);
     }
 
     proptest::proptest! {
