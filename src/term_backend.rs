@@ -751,6 +751,8 @@ where
             }
             let want = Pen::of(cell);
             let Some((ch, width)) = certain_glyph(cell) else {
+                let end = x.saturating_add(cell_width(cell));
+                let orphans_next = self.shadow.get(end, y) == Slot::Covered;
                 let route = self.route(x, y, None, want, pen);
                 out.extend_from_slice(&route.bytes);
                 self.commit(&route, y);
@@ -763,6 +765,13 @@ where
                 }
                 self.shadow.print(x, y, None, cell_width(cell));
                 self.cursor = None;
+                if orphans_next
+                    && cells
+                        .get(index)
+                        .is_none_or(|(nx, ny, _)| (*nx, *ny) != (end, y))
+                {
+                    self.put(&mut out, &mut pen, end, y, ' ', 1, Pen::default());
+                }
                 continue;
             };
             if let Slot::Glyph(shown) = self.shadow.get(x, y)
@@ -1047,7 +1056,10 @@ mod tests {
         buffer
     }
 
-    const GLYPHS: [&str; 10] = ["a", "b", "9", " ", " ", "中", "文", "字", "─", "✓"];
+    // "e\u{301}" is one cell of two code points: a width the backend does not trust.
+    const GLYPHS: [&str; 11] = [
+        "a", "b", "9", " ", " ", "中", "文", "字", "─", "✓", "e\u{301}",
+    ];
 
     fn style_number(n: u8) -> Style {
         let style = Style::default();
