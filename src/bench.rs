@@ -176,23 +176,25 @@ pub fn bytes_terminal(width: u16, height: u16) -> io::Result<(BytesTerminal, Sha
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyBytes {
     pub key: usize,
-    /// Of `key`, the bytes spent in cursor moves (`ESC [ row ; col H`): ratatui's crossterm
-    /// backend moves the cursor again after every wide (CJK) glyph.
+    /// Of `key`, the bytes spent in cursor moves (`ESC [ row ; col H`, `ESC [ n C`, CR, LF...).
     pub key_moves: usize,
     pub full_redraw: usize,
 }
 
-/// Bytes in `ESC [ digits ; digits H` sequences.
+/// Bytes in cursor moves: `ESC [ digits ; digits` ending in `H`, `A`, `B`, `C`, `D` or `E`,
+/// and carriage returns and line feeds.
 pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
     let mut total = 0;
     let mut i = 0;
-    while i + 1 < bytes.len() {
-        if bytes[i] == 0x1b && bytes[i + 1] == b'[' {
+    while i < bytes.len() {
+        if bytes[i] == b'\r' || bytes[i] == b'\n' {
+            total += 1;
+        } else if bytes[i] == 0x1b && bytes.get(i + 1) == Some(&b'[') {
             let mut j = i + 2;
             while j < bytes.len() && (bytes[j].is_ascii_digit() || bytes[j] == b';') {
                 j += 1;
             }
-            if j < bytes.len() && bytes[j] == b'H' {
+            if j < bytes.len() && b"HABCDE".contains(&bytes[j]) {
                 total += j + 1 - i;
                 i = j + 1;
                 continue;

@@ -1,65 +1,876 @@
-//! A backend wrapper that saves a cursor move after every wide (CJK) glyph.
+//! The console's terminal backend: ratatui's diff decides which cells changed, this backend
+//! decides how few bytes reach the terminal for them (issue 7, BENCHMARKS.md). Over SSH
+//! every byte of a frame shows.
 //!
-//! ratatui's diff skips the cell covered by the right half of a wide glyph, so the next
-//! changed cell is two columns on, and the crossterm backend, seeing a gap, moves the
-//! cursor there (`ESC[row;colH`, 6 to 8 bytes for a 3-byte glyph), although the terminal's
-//! cursor is already there. Feeding it an empty cell for the covered column keeps the run
-//! contiguous: nothing is printed for it and no move is sent. Over SSH this halves the bytes
-//! of a page of Chinese rows (BENCHMARKS.md).
+//! ratatui's crossterm backend sends `ESC[row;colH` (6 to 8 bytes) before every cell that
+//! does not follow the previous one, even to skip one unchanged column, and a full colour
+//! pair (`ESC[38;5;1;49m`) for every colour change. This backend keeps a shadow of what the
+//! terminal shows and, before each changed cell, picks the shortest way there:
+//! - an absolute move, a relative one (`ESC[nC`, `ESC[nB`, `\r\n`), or
+//! - reprinting the unchanged cells in between from the shadow (counting the style changes
+//!   that needs), which for a gap of one to a few cells is shorter than any move;
+//!
+//! and sends only the style attributes that changed, in one SGR sequence, with the short
+//! codes for the 16 colours. A blank cell is printed in whatever foreground is current
+//! (invisible on a blank), and a cell the terminal already shows is not sent again.
+//!
+//! What the shadow holds is what this backend printed: cells ratatui built from cleaned text.
+//! A symbol with a control character in it is never written (U+FFFD instead). Wide (CJK)
+//! glyphs are kept whole: a reprint never starts or ends inside one, and a cell whose width
+//! the terminal might see differently (several code points, a forced width) is recorded as
+//! unknown, never reprinted, and the next cell is reached by an absolute move. After a clear
+//! the shadow is blank; after anything it cannot follow (a partial clear, appended lines) it
+//! is unknown until redrawn. The cursor position is trusted only within one frame.
+
+use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
-use ratatui::buffer::Cell;
+use ratatui::buffer::{Cell, CellDiffOption};
 use ratatui::layout::{Position, Size};
-use unicode_width::UnicodeWidthStr;
+use ratatui::style::{Color, Modifier};
+use unicode_width::UnicodeWidthChar;
 
-/// Wraps a backend; every call but `draw` goes straight through.
+/// The longest gap of unchanged cells worth reprinting: any move costs at most 10 bytes.
+const MAX_REPRINT_COLUMNS: u16 = 10;
+
+/// Attributes that show on a blank cell: a space carrying one of them must be printed with
+/// its exact style; other spaces only need the right background.
+const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
+    .union(Modifier::UNDERLINED)
+    .union(Modifier::CROSSED_OUT)
+    .union(Modifier::SLOW_BLINK)
+    .union(Modifier::RAPID_BLINK);
+
+/// The SGR state of the terminal (or of a cell).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Pen {
+    fg: Color,
+    bg: Color,
+    underline: Color,
+    modifier: Modifier,
+}
+
+impl Default for Pen {
+    fn default() -> Self {
+        Pen {
+            fg: Color::Reset,
+            bg: Color::Reset,
+            underline: Color::Reset,
+            modifier: Modifier::empty(),
+        }
+    }
+}
+
+impl Pen {
+    fn of(cell: &Cell) -> Pen {
+        Pen {
+            fg: cell.fg,
+            bg: cell.bg,
+            underline: cell.underline_color,
+            modifier: cell.modifier,
+        }
+    }
+}
+
+/// The pen a glyph is printed with when `current` is set: a plain space keeps whatever
+/// foreground and font attributes are current (they do not show on it).
+fn print_pen(ch: Option<char>, want: Pen, current: Pen) -> Pen {
+    if ch == Some(' ') && !want.modifier.intersects(VISIBLE_ON_BLANK) {
+        Pen {
+            fg: current.fg,
+            bg: want.bg,
+            underline: current.underline,
+            modifier: current.modifier.difference(VISIBLE_ON_BLANK),
+        }
+    } else {
+        want
+    }
+}
+
+/// Whether a cell printed with `shown` looks like one printed with `want`.
+fn looks_same(ch: char, shown: Pen, want: Pen) -> bool {
+    if ch == ' ' && !want.modifier.intersects(VISIBLE_ON_BLANK) {
+        shown.bg == want.bg && !shown.modifier.intersects(VISIBLE_ON_BLANK)
+    } else {
+        shown == want
+    }
+}
+
+/// A cell an erase (`ESC[K` with the default background) leaves as it should be.
+fn erasable(cell: &Cell) -> bool {
+    cell.symbol() == " " && cell.bg == Color::Reset && !cell.modifier.intersects(VISIBLE_ON_BLANK)
+}
+
+/// One printed glyph the shadow is sure of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Glyph {
+    ch: char,
+    /// 1 or 2 columns.
+    width: u16,
+    pen: Pen,
+}
+
+/// What the terminal shows at one column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Slot {
+    /// Not known (never reprinted).
+    Unknown,
+    /// The right half of the wide glyph to the left.
+    Covered,
+    Glyph(Glyph),
+}
+
+const BLANK_GLYPH: Glyph = Glyph {
+    ch: ' ',
+    width: 1,
+    pen: Pen {
+        fg: Color::Reset,
+        bg: Color::Reset,
+        underline: Color::Reset,
+        modifier: Modifier::empty(),
+    },
+};
+
+const BLANK: Slot = Slot::Glyph(BLANK_GLYPH);
+
+/// The screen as this backend last left it. Rows grow on demand; columns never written are
+/// `beyond` (blank at start and after a clear, as ratatui assumes too).
+#[derive(Debug, Clone)]
+struct Shadow {
+    rows: Vec<Vec<Slot>>,
+    beyond: Slot,
+}
+
+impl Shadow {
+    fn get(&self, x: u16, y: u16) -> Slot {
+        self.rows
+            .get(usize::from(y))
+            .and_then(|row| row.get(usize::from(x)))
+            .copied()
+            .unwrap_or(self.beyond)
+    }
+
+    fn set(&mut self, x: u16, y: u16, slot: Slot) {
+        let (x, y) = (usize::from(x), usize::from(y));
+        if self.rows.len() <= y {
+            self.rows.resize_with(y + 1, Vec::new);
+        }
+        let row = &mut self.rows[y];
+        if row.len() <= x {
+            row.resize(x + 1, self.beyond);
+        }
+        row[x] = slot;
+    }
+
+    /// Whether the terminal shows a blank an erase would leave the same.
+    fn erasable(&self, x: u16, y: u16) -> bool {
+        matches!(self.get(x, y), Slot::Glyph(glyph) if glyph.ch == ' '
+            && glyph.pen.bg == Color::Reset
+            && !glyph.pen.modifier.intersects(VISIBLE_ON_BLANK))
+    }
+
+    /// Whether an unchanged column is a blank in the frame being drawn (what ratatui
+    /// believes it shows): a blank the terminal shows, or the right half of a wide glyph
+    /// that a changed cell just before it replaces (ratatui holds a blank there).
+    fn blank_once_drawn(&self, x: u16, y: u16, after_changed: bool) -> bool {
+        self.erasable(x, y) || (after_changed && self.get(x, y) == Slot::Covered)
+    }
+
+    /// Records `ESC[K` at `(x, y)`: blanks to the end of the row.
+    fn erase_row_from(&mut self, x: u16, y: u16) {
+        if let Some(row) = self.rows.get_mut(usize::from(y)) {
+            for slot in row.iter_mut().skip(usize::from(x)) {
+                *slot = BLANK;
+            }
+        }
+    }
+
+    fn reset(&mut self, beyond: Slot) {
+        self.rows.clear();
+        self.beyond = beyond;
+    }
+
+    /// Records what printing `glyph` (or something unknown `width` wide) at `x` leaves.
+    fn print(&mut self, x: u16, y: u16, glyph: Option<Glyph>, width: u16) {
+        // Writing over either half of a wide glyph breaks the other half (terminals differ
+        // in what they show there).
+        if x > 0 && self.get(x, y) == Slot::Covered {
+            self.set(x - 1, y, Slot::Unknown);
+        }
+        let end = x.saturating_add(width.max(1));
+        if let Slot::Glyph(last) = self.get(end - 1, y)
+            && last.width > 1
+        {
+            self.set(end, y, Slot::Unknown);
+        }
+        match glyph {
+            Some(glyph) => {
+                self.set(x, y, Slot::Glyph(glyph));
+                for covered in x + 1..end {
+                    self.set(covered, y, Slot::Covered);
+                }
+            }
+            None => {
+                // The terminal may advance more or less than ratatui thinks.
+                for column in x..=end {
+                    self.set(column, y, Slot::Unknown);
+                }
+            }
+        }
+    }
+}
+
+/// The glyph a cell shows, when its width is certain: one code point, 1 or 2 columns, no
+/// forced width.
+fn certain_glyph(cell: &Cell) -> Option<(char, u16)> {
+    if matches!(cell.diff_option, CellDiffOption::ForcedWidth(_)) {
+        return None;
+    }
+    let mut chars = cell.symbol().chars();
+    let ch = chars.next()?;
+    if chars.next().is_some() || ch.is_control() {
+        return None;
+    }
+    match ch.width() {
+        Some(width @ (1 | 2)) => Some((ch, width as u16)),
+        _ => None,
+    }
+}
+
+/// ratatui's width of a cell (what its diff skips after it).
+fn cell_width(cell: &Cell) -> u16 {
+    match cell.diff_option {
+        CellDiffOption::ForcedWidth(width) => width.get(),
+        _ => {
+            let symbol = cell.symbol();
+            let width = unicode_width::UnicodeWidthStr::width(symbol);
+            u16::try_from(width).unwrap_or(u16::MAX).max(1)
+        }
+    }
+}
+
+fn push_number(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
+}
+
+/// `ESC [ n <final>`, with the 1 left out (it is the default).
+fn push_csi_count(out: &mut Vec<u8>, n: u16, last: u8) {
+    out.extend_from_slice(b"\x1b[");
+    if n != 1 {
+        push_number(out, u32::from(n));
+    }
+    out.push(last);
+}
+
+/// The absolute move, shortened where the defaults allow.
+fn push_move_to(out: &mut Vec<u8>, x: u16, y: u16) {
+    out.extend_from_slice(b"\x1b[");
+    if x != 0 || y != 0 {
+        push_number(out, u32::from(y) + 1);
+    }
+    if x != 0 {
+        out.push(b';');
+        push_number(out, u32::from(x) + 1);
+    }
+    out.push(b'H');
+}
+
+#[derive(Clone, Copy)]
+enum Layer {
+    Fg,
+    Bg,
+    Underline,
+}
+
+/// SGR parameters, `;`-separated.
+#[derive(Default)]
+struct Params(Vec<u8>);
+
+impl Params {
+    fn push(&mut self, n: u32) {
+        if !self.0.is_empty() {
+            self.0.push(b';');
+        }
+        push_number(&mut self.0, n);
+    }
+
+    fn color(&mut self, color: Color, layer: Layer) {
+        let index = match color {
+            Color::Reset => {
+                return self.push(match layer {
+                    Layer::Fg => 39,
+                    Layer::Bg => 49,
+                    Layer::Underline => 59,
+                });
+            }
+            Color::Black => 0,
+            Color::Red => 1,
+            Color::Green => 2,
+            Color::Yellow => 3,
+            Color::Blue => 4,
+            Color::Magenta => 5,
+            Color::Cyan => 6,
+            Color::Gray => 7,
+            Color::DarkGray => 8,
+            Color::LightRed => 9,
+            Color::LightGreen => 10,
+            Color::LightYellow => 11,
+            Color::LightBlue => 12,
+            Color::LightMagenta => 13,
+            Color::LightCyan => 14,
+            Color::White => 15,
+            Color::Indexed(i) => i,
+            Color::Rgb(r, g, b) => {
+                self.push(match layer {
+                    Layer::Fg => 38,
+                    Layer::Bg => 48,
+                    Layer::Underline => 58,
+                });
+                self.push(2);
+                self.push(u32::from(r));
+                self.push(u32::from(g));
+                return self.push(u32::from(b));
+            }
+        };
+        let index = u32::from(index);
+        match layer {
+            // The 16 colours have their own short codes (same colours as 38;5;0..15).
+            Layer::Fg if index < 8 => self.push(30 + index),
+            Layer::Fg if index < 16 => self.push(90 + index - 8),
+            Layer::Bg if index < 8 => self.push(40 + index),
+            Layer::Bg if index < 16 => self.push(100 + index - 8),
+            _ => {
+                self.push(match layer {
+                    Layer::Fg => 38,
+                    Layer::Bg => 48,
+                    Layer::Underline => 58,
+                });
+                self.push(5);
+                self.push(index);
+            }
+        }
+    }
+
+    fn added(&mut self, modifier: Modifier) {
+        for (flag, code) in [
+            (Modifier::BOLD, 1),
+            (Modifier::DIM, 2),
+            (Modifier::ITALIC, 3),
+            (Modifier::UNDERLINED, 4),
+            (Modifier::SLOW_BLINK, 5),
+            (Modifier::RAPID_BLINK, 6),
+            (Modifier::REVERSED, 7),
+            (Modifier::HIDDEN, 8),
+            (Modifier::CROSSED_OUT, 9),
+        ] {
+            if modifier.contains(flag) {
+                self.push(code);
+            }
+        }
+    }
+
+    /// What changes `from` into `to`.
+    fn diff(from: Pen, to: Pen) -> Params {
+        let mut params = Params::default();
+        let removed = from.modifier.difference(to.modifier);
+        let mut added = to.modifier.difference(from.modifier);
+        if removed.intersects(Modifier::BOLD | Modifier::DIM) {
+            // 22 ends both bold and dim; whichever stays is set again.
+            params.push(22);
+            added |= to.modifier.intersection(Modifier::BOLD | Modifier::DIM);
+        }
+        if removed.intersects(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK) {
+            params.push(25);
+            added |= to
+                .modifier
+                .intersection(Modifier::SLOW_BLINK | Modifier::RAPID_BLINK);
+        }
+        for (flag, code) in [
+            (Modifier::ITALIC, 23),
+            (Modifier::UNDERLINED, 24),
+            (Modifier::REVERSED, 27),
+            (Modifier::HIDDEN, 28),
+            (Modifier::CROSSED_OUT, 29),
+        ] {
+            if removed.contains(flag) {
+                params.push(code);
+            }
+        }
+        params.added(added);
+        if from.fg != to.fg {
+            params.color(to.fg, Layer::Fg);
+        }
+        if from.bg != to.bg {
+            params.color(to.bg, Layer::Bg);
+        }
+        if from.underline != to.underline {
+            params.color(to.underline, Layer::Underline);
+        }
+        params
+    }
+
+    /// A reset (`0`, left empty when alone) and then everything `to` has.
+    fn reset_to(to: Pen) -> Params {
+        let mut params = Params::default();
+        params.added(to.modifier);
+        if to.fg != Color::Reset {
+            params.color(to.fg, Layer::Fg);
+        }
+        if to.bg != Color::Reset {
+            params.color(to.bg, Layer::Bg);
+        }
+        if to.underline != Color::Reset {
+            params.color(to.underline, Layer::Underline);
+        }
+        if !params.0.is_empty() {
+            params.0.splice(0..0, *b"0;");
+        }
+        params
+    }
+}
+
+/// The shortest SGR sequence taking the terminal from `from` to `to` (nothing if equal).
+fn push_sgr(out: &mut Vec<u8>, from: Pen, to: Pen) {
+    if from == to {
+        return;
+    }
+    let diff = Params::diff(from, to);
+    let reset = Params::reset_to(to);
+    let params = if reset.0.len() < diff.0.len() {
+        reset
+    } else {
+        diff
+    };
+    out.extend_from_slice(b"\x1b[");
+    out.extend_from_slice(&params.0);
+    out.push(b'm');
+}
+
+/// One way to reach a cell: the bytes (ending with the style change for the cell), the
+/// gap cells it reprints, and the pen it leaves set.
+struct Route {
+    bytes: Vec<u8>,
+    reprinted: Vec<(u16, Glyph)>,
+    pen: Pen,
+}
+
+/// Wraps a backend that is also the terminal's writer (ratatui's `CrosstermBackend`):
+/// `draw` writes the bytes itself, everything else goes through.
 #[derive(Debug)]
 pub struct WideAwareBackend<B> {
     inner: B,
+    shadow: Shadow,
+    /// Where the terminal's cursor is, when known (only within a frame and after
+    /// `set_cursor_position`). The column may be one past the last (a pending wrap): so it
+    /// is only used to move right, down, or to the start of a row.
+    cursor: Option<(u16, u16)>,
+    /// Whether the cursor is shown, when known: ratatui hides it after every frame, and
+    /// 6 bytes a frame add up (a frame with nothing changed writes nothing at all).
+    cursor_shown: Option<bool>,
+    out: Vec<u8>,
 }
 
 impl<B> WideAwareBackend<B> {
     pub fn new(inner: B) -> Self {
-        WideAwareBackend { inner }
+        WideAwareBackend {
+            inner,
+            shadow: Shadow {
+                rows: Vec::new(),
+                beyond: BLANK,
+            },
+            cursor: None,
+            cursor_shown: None,
+            out: Vec::new(),
+        }
     }
 
     pub fn inner(&self) -> &B {
         &self.inner
     }
+
+    /// The cheapest route to `(x, y)` for a glyph `ch` wanting `want`, from `pen`.
+    fn route(&self, x: u16, y: u16, ch: Option<char>, want: Pen, pen: Pen) -> Route {
+        let finish = |mut bytes: Vec<u8>, reprinted: Vec<(u16, Glyph)>, after: Pen| {
+            let pen = print_pen(ch, want, after);
+            push_sgr(&mut bytes, after, pen);
+            Route {
+                bytes,
+                reprinted,
+                pen,
+            }
+        };
+        let mut absolute = Vec::new();
+        push_move_to(&mut absolute, x, y);
+        let mut best = finish(absolute, Vec::new(), pen);
+        let mut consider = |route: Route| {
+            if route.bytes.len() < best.bytes.len() {
+                best = route;
+            }
+        };
+        // From column `from` of row `y` (after `prefix`): move right, or reprint the gap.
+        let horizontal = |prefix: Vec<u8>, from: u16, consider: &mut dyn FnMut(Route)| {
+            if from == x {
+                consider(finish(prefix, Vec::new(), pen));
+                return;
+            }
+            let mut moved = prefix.clone();
+            push_csi_count(&mut moved, x - from, b'C');
+            consider(finish(moved, Vec::new(), pen));
+            if let Some(gap) = self.reprint(prefix, from, x, y, pen) {
+                consider(finish(gap.bytes, gap.reprinted, gap.pen));
+            }
+        };
+        if let Some((cx, cy)) = self.cursor {
+            if cy == y && cx <= x {
+                horizontal(Vec::new(), cx, &mut consider);
+            } else if cy < y {
+                let down = y - cy;
+                // To the start of row y: CR and line feeds, or CR and a move down (a line
+                // feed never scrolls here: row y exists below).
+                let mut to_start = b"\r".to_vec();
+                if down <= 4 {
+                    to_start.extend(std::iter::repeat_n(b'\n', usize::from(down)));
+                } else {
+                    push_csi_count(&mut to_start, down, b'B');
+                }
+                horizontal(to_start, 0, &mut consider);
+                if cx <= x {
+                    let mut straight_down = Vec::new();
+                    push_csi_count(&mut straight_down, down, b'B');
+                    horizontal(straight_down, cx, &mut consider);
+                }
+            }
+        }
+        best
+    }
+
+    /// The column from which row `y` is blank once `row` (this frame's changed cells of
+    /// the row, from some point on) is drawn, judging the columns it leaves alone by the
+    /// shadow; `None` when the row never ends blank (or is not known to).
+    fn erase_from(&self, row: &[(u16, u16, &Cell)], y: u16) -> Option<u16> {
+        let changed: Vec<(u16, &Cell)> = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .map(|(x, _, cell)| (*x, *cell))
+            .collect();
+        let first = changed.first().map_or(0, |(x, _)| *x);
+        if !matches!(self.shadow.beyond, Slot::Glyph(glyph) if glyph == BLANK_GLYPH) {
+            return None;
+        }
+        // The last column left solid: a changed cell that is not a blank, or an unchanged
+        // one the shadow holds as something else.
+        let mut solid: Option<u16> = None;
+        let mut note = |column: u16| solid = Some(solid.map_or(column, |s| s.max(column)));
+        for (x, cell) in &changed {
+            if !erasable(cell) {
+                note(x.saturating_add(cell_width(cell).saturating_sub(1)));
+            }
+        }
+        let len = self
+            .shadow
+            .rows
+            .get(usize::from(y))
+            .map_or(0, |r| u16::try_from(r.len()).unwrap_or(u16::MAX));
+        let mut next_changed = changed.iter().map(|(x, _)| *x).peekable();
+        for column in first..len {
+            let mut after_changed = false;
+            while let Some(x) = next_changed.next_if(|x| *x < column) {
+                after_changed = x + 1 == column;
+            }
+            if next_changed.peek() == Some(&column) {
+                continue;
+            }
+            if !self.shadow.blank_once_drawn(column, y, after_changed) {
+                note(column);
+            }
+        }
+        Some(solid.map_or(first, |s| s.saturating_add(1).max(first)))
+    }
+
+    /// From column `x` of row `y`, where `row` (this frame's changed cells from there on)
+    /// starts with a blank: the end of the run of columns that will be blank (changed
+    /// cells that are blanks, unchanged ones the shadow holds as blanks), and how many
+    /// changed cells it covers.
+    fn blank_run(&self, row: &[(u16, u16, &Cell)], x: u16, y: u16) -> (u16, usize) {
+        let mut column = x;
+        let mut covered = 0;
+        let changed_end = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .last()
+            .map_or(x, |(cx, _, _)| cx.saturating_add(1));
+        let shadow_end = self
+            .shadow
+            .rows
+            .get(usize::from(y))
+            .map_or(0, |r| u16::try_from(r.len()).unwrap_or(u16::MAX));
+        // Past both, every column is the shadow's `beyond`: no need to look further.
+        let limit = changed_end.max(shadow_end);
+        let mut changed = row
+            .iter()
+            .take_while(|(_, row_y, _)| *row_y == y)
+            .peekable();
+        let mut after_changed = false;
+        while column < limit {
+            match changed.peek() {
+                Some((cx, _, cell)) if *cx == column => {
+                    if !erasable(cell) {
+                        break;
+                    }
+                    covered += 1;
+                    changed.next();
+                    after_changed = true;
+                }
+                _ => {
+                    if !self.shadow.blank_once_drawn(column, y, after_changed) {
+                        break;
+                    }
+                    after_changed = false;
+                }
+            }
+            column += 1;
+        }
+        (column, covered)
+    }
+
+    /// Records a route's reprinted gap in the shadow.
+    fn commit(&mut self, route: &Route, y: u16) {
+        for (column, reprinted) in &route.reprinted {
+            self.shadow
+                .print(*column, y, Some(*reprinted), reprinted.width);
+        }
+    }
+
+    /// Reaches `(x, y)` the cheapest way and prints `ch` there.
+    #[allow(clippy::too_many_arguments)]
+    fn put(
+        &mut self,
+        out: &mut Vec<u8>,
+        pen: &mut Pen,
+        x: u16,
+        y: u16,
+        ch: char,
+        width: u16,
+        want: Pen,
+    ) {
+        let route = self.route(x, y, Some(ch), want, *pen);
+        out.extend_from_slice(&route.bytes);
+        self.commit(&route, y);
+        *pen = route.pen;
+        let mut utf8 = [0u8; 4];
+        out.extend_from_slice(ch.encode_utf8(&mut utf8).as_bytes());
+        self.shadow.print(
+            x,
+            y,
+            Some(Glyph {
+                ch,
+                width,
+                pen: *pen,
+            }),
+            width,
+        );
+        self.cursor = Some((x.saturating_add(width), y));
+    }
+
+    /// `prefix` followed by the glyphs the shadow holds in columns `from..to` of row `y`,
+    /// when they are all known, whole, and few.
+    fn reprint(&self, prefix: Vec<u8>, from: u16, to: u16, y: u16, pen: Pen) -> Option<Route> {
+        if to - from > MAX_REPRINT_COLUMNS {
+            return None;
+        }
+        let mut bytes = prefix;
+        let mut reprinted = Vec::new();
+        let mut pen = pen;
+        let mut x = from;
+        while x < to {
+            let Slot::Glyph(glyph) = self.shadow.get(x, y) else {
+                return None;
+            };
+            if x + glyph.width > to {
+                return None;
+            }
+            let printed = print_pen(Some(glyph.ch), glyph.pen, pen);
+            push_sgr(&mut bytes, pen, printed);
+            let mut utf8 = [0u8; 4];
+            bytes.extend_from_slice(glyph.ch.encode_utf8(&mut utf8).as_bytes());
+            pen = printed;
+            reprinted.push((
+                x,
+                Glyph {
+                    pen: printed,
+                    ..glyph
+                },
+            ));
+            x += glyph.width;
+        }
+        Some(Route {
+            bytes,
+            reprinted,
+            pen,
+        })
+    }
 }
 
-impl<B: Backend> Backend for WideAwareBackend<B> {
-    type Error = B::Error;
+impl<B> Backend for WideAwareBackend<B>
+where
+    B: Backend<Error = io::Error> + Write,
+{
+    type Error = io::Error;
 
     fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
-        let mut cells: Vec<(u16, u16, Cell)> = Vec::new();
-        for (x, y, cell) in content {
-            cells.push((x, y, cell.clone()));
-            let width = cell.symbol().width();
-            for covered in 1..width {
-                // Same style, so no colour change is sent for it either.
-                let mut filler = cell.clone();
-                filler.set_symbol("");
-                cells.push((x.saturating_add(covered as u16), y, filler));
+        let mut out = std::mem::take(&mut self.out);
+        out.clear();
+        // Every frame ends with the attributes reset; the cursor may have been moved by
+        // anyone since the last one.
+        let mut pen = Pen::default();
+        self.cursor = None;
+        let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        // Per row: the columns from which the row ends blank once drawn (see `erase_from`).
+        let mut row_blank_from: Option<(u16, Option<u16>)> = None;
+        let mut index = 0;
+        while let Some(&(x, y, cell)) = cells.get(index) {
+            index += 1;
+            let symbol = cell.symbol();
+            if symbol.is_empty() {
+                // Prints nothing; the terminal keeps what it shows there.
+                continue;
+            }
+            let want = Pen::of(cell);
+            let Some((ch, width)) = certain_glyph(cell) else {
+                let end = x.saturating_add(cell_width(cell));
+                let orphans_next = self.shadow.get(end, y) == Slot::Covered;
+                let route = self.route(x, y, None, want, pen);
+                out.extend_from_slice(&route.bytes);
+                self.commit(&route, y);
+                pen = route.pen;
+                if symbol.chars().any(char::is_control) {
+                    // Never a control sequence from cell text.
+                    out.extend_from_slice("\u{fffd}".as_bytes());
+                } else {
+                    out.extend_from_slice(symbol.as_bytes());
+                }
+                self.shadow.print(x, y, None, cell_width(cell));
+                self.cursor = None;
+                if orphans_next
+                    && cells
+                        .get(index)
+                        .is_none_or(|(nx, ny, _)| (*nx, *ny) != (end, y))
+                {
+                    self.put(&mut out, &mut pen, end, y, ' ', 1, Pen::default());
+                }
+                continue;
+            };
+            if let Slot::Glyph(shown) = self.shadow.get(x, y)
+                && shown.ch == ch
+                && looks_same(ch, shown.pen, want)
+            {
+                continue;
+            }
+            if erasable(cell) {
+                let blank_from = match row_blank_from {
+                    Some((row, from)) if row == y => from,
+                    _ => {
+                        let from = self.erase_from(&cells[index - 1..], y);
+                        row_blank_from = Some((y, from));
+                        from
+                    }
+                };
+                let row_end = cells[index..]
+                    .iter()
+                    .position(|(_, row, _)| *row != y)
+                    .map_or(cells.len(), |n| index + n);
+                // Erasing to the end of the row (3 bytes) instead of printing the blanks.
+                if blank_from.is_some_and(|from| x >= from)
+                    && row_end - (index - 1) > 3
+                    && self.shadow.get(x, y) != Slot::Covered
+                {
+                    let route = self.route(x, y, Some(' '), Pen::default(), pen);
+                    out.extend_from_slice(&route.bytes);
+                    self.commit(&route, y);
+                    pen = route.pen;
+                    out.extend_from_slice(b"\x1b[K");
+                    self.shadow.erase_row_from(x, y);
+                    self.cursor = Some((x, y));
+                    index = row_end;
+                    continue;
+                }
+                // A run of blanks inside the row: `ESC[nX` erases it without moving.
+                let (run_end, covered) = self.blank_run(&cells[index - 1..], x, y);
+                let mut erase = Vec::new();
+                push_csi_count(&mut erase, run_end - x, b'X');
+                if covered > erase.len() + 4 && self.shadow.get(x, y) != Slot::Covered {
+                    let route = self.route(x, y, Some(' '), Pen::default(), pen);
+                    out.extend_from_slice(&route.bytes);
+                    self.commit(&route, y);
+                    pen = route.pen;
+                    out.extend_from_slice(&erase);
+                    for column in x..run_end {
+                        self.shadow.set(column, y, BLANK);
+                    }
+                    self.cursor = Some((x, y));
+                    index += covered - 1;
+                    continue;
+                }
+            }
+            let end = x.saturating_add(width);
+            // The glyph cuts a wide one after it in half: ratatui does not send that column
+            // again when it holds the blank ratatui put behind the wide glyph, and terminals
+            // differ in what they leave there.
+            let orphans_next = self.shadow.get(end, y) == Slot::Covered;
+            self.put(&mut out, &mut pen, x, y, ch, width, want);
+            if orphans_next
+                && cells
+                    .get(index)
+                    .is_none_or(|(nx, ny, _)| (*nx, *ny) != (end, y))
+            {
+                self.put(&mut out, &mut pen, end, y, ' ', 1, Pen::default());
             }
         }
-        self.inner
-            .draw(cells.iter().map(|(x, y, cell)| (*x, *y, cell)))
+        push_sgr(&mut out, pen, Pen::default());
+        let written = Write::write_all(&mut self.inner, &out);
+        self.out = out;
+        written
     }
 
     fn append_lines(&mut self, n: u16) -> Result<(), Self::Error> {
+        self.shadow.reset(Slot::Unknown);
+        self.cursor = None;
+        self.cursor_shown = None;
         self.inner.append_lines(n)
     }
 
     fn hide_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.hide_cursor()
+        if self.cursor_shown == Some(false) {
+            return Ok(());
+        }
+        self.cursor_shown = None;
+        self.inner.hide_cursor()?;
+        self.cursor_shown = Some(false);
+        Ok(())
     }
 
     fn show_cursor(&mut self) -> Result<(), Self::Error> {
-        self.inner.show_cursor()
+        if self.cursor_shown == Some(true) {
+            return Ok(());
+        }
+        self.cursor_shown = None;
+        self.inner.show_cursor()?;
+        self.cursor_shown = Some(true);
+        Ok(())
     }
 
     fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
@@ -67,15 +878,31 @@ impl<B: Backend> Backend for WideAwareBackend<B> {
     }
 
     fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> Result<(), Self::Error> {
-        self.inner.set_cursor_position(position)
+        let position = position.into();
+        self.cursor = None;
+        self.inner.set_cursor_position(position)?;
+        self.cursor = Some((position.x, position.y));
+        Ok(())
     }
 
     fn clear(&mut self) -> Result<(), Self::Error> {
-        self.inner.clear()
+        // Also called after anything else had the terminal (an external editor, a resize).
+        self.cursor_shown = None;
+        self.shadow.reset(Slot::Unknown);
+        self.inner.clear()?;
+        // Frames end with the attributes reset, so the screen is erased to plain blanks.
+        self.shadow.reset(BLANK);
+        Ok(())
     }
 
     fn clear_region(&mut self, clear_type: ClearType) -> Result<(), Self::Error> {
-        self.inner.clear_region(clear_type)
+        self.cursor_shown = None;
+        self.shadow.reset(Slot::Unknown);
+        self.inner.clear_region(clear_type)?;
+        if clear_type == ClearType::All {
+            self.shadow.reset(BLANK);
+        }
+        Ok(())
     }
 
     fn size(&self) -> Result<Size, Self::Error> {
@@ -87,6 +914,470 @@ impl<B: Backend> Backend for WideAwareBackend<B> {
     }
 
     fn flush(&mut self) -> Result<(), Self::Error> {
-        self.inner.flush()
+        Backend::flush(&mut self.inner)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::num::NonZeroU16;
+
+    use proptest::prelude::*;
+    use ratatui::backend::CrosstermBackend;
+    use ratatui::buffer::Buffer;
+    use ratatui::layout::Rect;
+    use ratatui::style::Style;
+
+    use super::*;
+    use crate::bench::SharedWriter;
+
+    /// The backend over an in-memory writer, the frames ratatui would send it (its diff), and
+    /// a terminal emulator replaying the bytes.
+    struct Screen {
+        backend: WideAwareBackend<CrosstermBackend<SharedWriter>>,
+        writer: SharedWriter,
+        emulator: vt100::Parser,
+        /// What ratatui believes the screen shows (its previous buffer).
+        shown: Buffer,
+    }
+
+    fn size(n: u16) -> NonZeroU16 {
+        NonZeroU16::new(n).unwrap()
+    }
+
+    impl Screen {
+        fn new(width: u16, height: u16) -> Screen {
+            let writer = SharedWriter::default();
+            Screen {
+                backend: WideAwareBackend::new(CrosstermBackend::new(writer.clone())),
+                writer,
+                emulator: vt100::Parser::new(size(height), size(width), 0),
+                shown: Buffer::empty(Rect::new(0, 0, width, height)),
+            }
+        }
+
+        fn area(&self) -> Rect {
+            self.shown.area
+        }
+
+        /// Draws `next` as `Terminal::flush` does; the bytes written.
+        fn show(&mut self, next: &Buffer) -> Vec<u8> {
+            let diff = self.shown.diff(next);
+            self.backend.draw(diff.into_iter()).unwrap();
+            self.shown = next.clone();
+            self.take()
+        }
+
+        /// What the console's `terminal.clear()` does (also on resize).
+        fn clear(&mut self) {
+            self.backend.clear_region(ClearType::All).unwrap();
+            self.shown = Buffer::empty(self.area());
+            self.take();
+        }
+
+        fn resize(&mut self, width: u16, height: u16) {
+            self.emulator.set_size(size(height), size(width));
+            self.shown = Buffer::empty(Rect::new(0, 0, width, height));
+            self.clear();
+        }
+
+        fn take(&mut self) -> Vec<u8> {
+            let bytes = self.writer.take();
+            self.emulator.process(&bytes);
+            bytes
+        }
+    }
+
+    fn vt_color(color: Color) -> vt100::Color {
+        match color {
+            Color::Reset => vt100::Color::Default,
+            Color::Black => vt100::Color::Idx(0),
+            Color::Red => vt100::Color::Idx(1),
+            Color::Green => vt100::Color::Idx(2),
+            Color::Yellow => vt100::Color::Idx(3),
+            Color::Blue => vt100::Color::Idx(4),
+            Color::Magenta => vt100::Color::Idx(5),
+            Color::Cyan => vt100::Color::Idx(6),
+            Color::Gray => vt100::Color::Idx(7),
+            Color::DarkGray => vt100::Color::Idx(8),
+            Color::LightRed => vt100::Color::Idx(9),
+            Color::LightGreen => vt100::Color::Idx(10),
+            Color::LightYellow => vt100::Color::Idx(11),
+            Color::LightBlue => vt100::Color::Idx(12),
+            Color::LightMagenta => vt100::Color::Idx(13),
+            Color::LightCyan => vt100::Color::Idx(14),
+            Color::White => vt100::Color::Idx(15),
+            Color::Indexed(i) => vt100::Color::Idx(i),
+            Color::Rgb(r, g, b) => vt100::Color::Rgb(r, g, b),
+        }
+    }
+
+    /// The emulated screen looks like `buffer`: same glyphs (wide ones whole), same
+    /// background everywhere, same foreground and attributes wherever they show (a plain
+    /// blank may carry any foreground).
+    fn looks_like(emulator: &vt100::Parser, buffer: &Buffer) -> Result<(), String> {
+        let screen = emulator.screen();
+        for y in 0..buffer.area.height {
+            let mut x = 0;
+            while x < buffer.area.width {
+                let want = &buffer[(x, y)];
+                let width = cell_width(want);
+                let got = screen.cell(y, x).ok_or(format!("no cell {x},{y}"))?;
+                let got_symbol = match got.contents() {
+                    "" => " ",
+                    s => s,
+                };
+                let at = format!("at {x},{y}: want {want:?}, got {got:?}");
+                if got_symbol != want.symbol() || got.is_wide() != (width == 2) {
+                    return Err(format!("glyph differs {at}"));
+                }
+                let blank = want.symbol() == " " && !want.modifier.intersects(VISIBLE_ON_BLANK);
+                let same_style = got.bgcolor() == vt_color(want.bg)
+                    && got.inverse() == want.modifier.contains(Modifier::REVERSED)
+                    && got.underline() == want.modifier.contains(Modifier::UNDERLINED)
+                    && (blank
+                        || (got.fgcolor() == vt_color(want.fg)
+                            && got.bold() == want.modifier.contains(Modifier::BOLD)
+                            && got.dim() == want.modifier.contains(Modifier::DIM)
+                            && got.italic() == want.modifier.contains(Modifier::ITALIC)));
+                if !same_style {
+                    return Err(format!("style differs {at}"));
+                }
+                x += width;
+            }
+        }
+        Ok(())
+    }
+
+    fn row(screen: &Screen, text: &str, style: Style) -> Buffer {
+        let mut buffer = Buffer::empty(screen.area());
+        buffer.set_string(0, 0, text, style);
+        buffer
+    }
+
+    // "e\u{301}" is one cell of two code points: a width the backend does not trust.
+    const GLYPHS: [&str; 11] = [
+        "a", "b", "9", " ", " ", "中", "文", "字", "─", "✓", "e\u{301}",
+    ];
+
+    fn style_number(n: u8) -> Style {
+        let style = Style::default();
+        match n {
+            0 => style,
+            1 => style.fg(Color::Red),
+            2 => style.fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            3 => style.bg(Color::Blue),
+            4 => style.add_modifier(Modifier::REVERSED),
+            5 => style.fg(Color::Indexed(200)),
+            6 => style.fg(Color::Rgb(1, 2, 3)).bg(Color::Indexed(3)),
+            7 => style.fg(Color::Yellow).add_modifier(Modifier::UNDERLINED),
+            // Not DIM: styles add up on a cell and vt100 cannot show bold and dim at once.
+            8 => style.fg(Color::LightMagenta).add_modifier(Modifier::ITALIC),
+            9 => style.bg(Color::LightGreen).add_modifier(Modifier::ITALIC),
+            _ => style.fg(Color::White).bg(Color::Black),
+        }
+    }
+
+    /// What ratatui's diff assumes of every buffer: the column a wide glyph covers holds a
+    /// plain blank (a later write into it would never be sent).
+    fn well_formed(buffer: &mut Buffer) {
+        let area = buffer.area;
+        for y in 0..area.height {
+            let mut x = 0;
+            while x < area.width {
+                let width = cell_width(&buffer[(x, y)]);
+                for covered in x + 1..(x + width).min(area.width) {
+                    buffer[(covered, y)] = Cell::default();
+                }
+                x += width;
+            }
+        }
+    }
+
+    #[derive(Debug, Clone)]
+    enum Step {
+        /// Writes over the last frame (small diffs, short gaps).
+        Edit(Vec<(u16, u16, String, u8)>),
+        /// A new frame from blank.
+        Fresh(Vec<(u16, u16, String, u8)>),
+        Clear,
+        Resize(u16, u16),
+    }
+
+    fn writes() -> impl Strategy<Value = Vec<(u16, u16, String, u8)>> {
+        let text = prop::collection::vec(prop::sample::select(GLYPHS.to_vec()), 1..16)
+            .prop_map(|glyphs| glyphs.concat());
+        prop::collection::vec((0u16..40, 0u16..6, text, 0u8..11), 0..8)
+    }
+
+    fn steps() -> impl Strategy<Value = Vec<Step>> {
+        let step = prop_oneof![
+            6 => writes().prop_map(Step::Edit),
+            2 => writes().prop_map(Step::Fresh),
+            1 => Just(Step::Clear),
+            1 => (4u16..40, 1u16..6).prop_map(|(w, h)| Step::Resize(w, h)),
+        ];
+        prop::collection::vec(step, 1..10)
+    }
+
+    proptest! {
+        /// Whatever frames come, with wide glyphs cut and overwritten, clears and resizes
+        /// between them, the terminal ends up showing each frame.
+        #[test]
+        fn the_emulated_screen_shows_every_frame(start in (4u16..40, 1u16..6), steps in steps()) {
+            let mut screen = Screen::new(start.0, start.1);
+            let mut frame = Buffer::empty(screen.area());
+            for step in steps {
+                let writes = match step {
+                    Step::Clear => {
+                        screen.clear();
+                        Vec::new()
+                    }
+                    Step::Resize(width, height) => {
+                        screen.resize(width, height);
+                        frame = Buffer::empty(screen.area());
+                        Vec::new()
+                    }
+                    Step::Fresh(writes) => {
+                        frame = Buffer::empty(screen.area());
+                        writes
+                    }
+                    Step::Edit(writes) => writes,
+                };
+                let area = screen.area();
+                for (x, y, text, style) in writes {
+                    frame.set_string(x % area.width, y % area.height, text, style_number(style));
+                }
+                well_formed(&mut frame);
+                screen.show(&frame);
+                if let Err(e) = looks_like(&screen.emulator, &frame) {
+                    prop_assert!(false, "{}", e);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_gap_is_reprinted_instead_of_jumped() {
+        let mut screen = Screen::new(20, 2);
+        screen.show(&row(&screen, "abcdefgh", Style::default()));
+        let bytes = screen.show(&row(&screen, "AbcDefgh", Style::default()));
+        // The stock backend sends `ESC[1;1H A ESC[1;4H D` and resets the style.
+        assert_eq!(bytes, b"\x1b[HAbcD");
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+    }
+
+    #[test]
+    fn a_long_gap_is_a_relative_move() {
+        let mut screen = Screen::new(40, 2);
+        let before = "abcdefghijklmnopqrstuvwxyz0123456789";
+        screen.show(&row(&screen, before, Style::default()));
+        let after = format!("X{}Y{}", &before[1..30], &before[31..]);
+        let bytes = screen.show(&row(&screen, &after, Style::default()));
+        assert_eq!(bytes, b"\x1b[HX\x1b[29CY");
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+    }
+
+    #[test]
+    fn a_gap_in_another_colour_is_jumped_when_its_style_changes_cost_more() {
+        let mut screen = Screen::new(20, 1);
+        let mut before = Buffer::empty(screen.area());
+        before.set_string(0, 0, "a", Style::default());
+        before.set_string(1, 0, "bbb", Style::default().fg(Color::Red));
+        before.set_string(4, 0, "c", Style::default());
+        screen.show(&before);
+        let mut after = before.clone();
+        after.set_string(0, 0, "A", Style::default());
+        after.set_string(4, 0, "C", Style::default());
+        let bytes = screen.show(&after);
+        // Reprinting "bbb" would need ESC[31m and ESC[m (8 bytes) on top of the 3 glyphs.
+        assert_eq!(bytes, b"\x1b[HA\x1b[3CC");
+        // In the same colour, the gap is cheaper to reprint.
+        let mut same = after.clone();
+        same.set_string(0, 0, "Z", Style::default().fg(Color::Red));
+        same.set_string(4, 0, "Y", Style::default().fg(Color::Red));
+        let bytes = screen.show(&same);
+        assert_eq!(bytes, b"\x1b[H\x1b[31mZbbbY\x1b[m");
+        looks_like(&screen.emulator, &same).unwrap();
+    }
+
+    #[test]
+    fn the_next_row_is_reached_with_a_carriage_return_and_line_feed() {
+        let mut screen = Screen::new(20, 3);
+        let mut frame = Buffer::empty(screen.area());
+        frame.set_string(0, 0, "ab", Style::default());
+        frame.set_string(0, 1, "cd", Style::default());
+        screen.show(&frame);
+        frame.set_string(1, 0, "B", Style::default());
+        frame.set_string(0, 1, "C", Style::default());
+        assert_eq!(screen.show(&frame), b"\x1b[1;2HB\r\nC");
+        looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn colours_use_short_codes_and_send_only_what_changed() {
+        let mut screen = Screen::new(20, 1);
+        let mut frame = Buffer::empty(screen.area());
+        frame.set_string(0, 0, "a", Style::default().fg(Color::Red));
+        frame.set_string(1, 0, "b", Style::default().fg(Color::Red).bg(Color::Blue));
+        frame.set_string(
+            2,
+            0,
+            "c",
+            Style::default().fg(Color::LightCyan).bg(Color::Blue),
+        );
+        frame.set_string(3, 0, "d", Style::default().fg(Color::Indexed(200)));
+        // crossterm sends ESC[38;5;1;49m, ESC[38;5;1;48;5;4m, ... for these.
+        assert_eq!(
+            screen.show(&frame),
+            b"\x1b[H\x1b[31ma\x1b[44mb\x1b[96mc\x1b[0;38;5;200md\x1b[m"
+        );
+        looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn a_blank_is_printed_in_the_current_foreground() {
+        let mut screen = Screen::new(20, 1);
+        screen.show(&row(&screen, "xyz", Style::default()));
+        let mut frame = Buffer::empty(screen.area());
+        frame.set_string(0, 0, "a", Style::default().fg(Color::Red));
+        frame.set_string(2, 0, "c", Style::default().fg(Color::Red));
+        // The blank needs no style change between the two red glyphs.
+        assert_eq!(screen.show(&frame), b"\x1b[H\x1b[31ma c\x1b[m");
+        looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn a_row_that_ends_blank_is_erased_not_printed_with_spaces() {
+        let mut screen = Screen::new(20, 1);
+        screen.show(&row(&screen, "hello world", Style::default()));
+        assert_eq!(
+            screen.show(&row(&screen, "hi", Style::default())),
+            b"\x1b[1;2Hi\x1b[K"
+        );
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+        // Blanks followed by text on the row are printed.
+        screen.show(&row(&screen, "hello world", Style::default()));
+        assert_eq!(
+            screen.show(&row(&screen, "hi    world", Style::default())),
+            b"\x1b[1;2Hi   "
+        );
+        // A blank with a background is not what an erase leaves.
+        let mut frame = row(&screen, "h", Style::default());
+        frame.set_string(1, 0, "          ", Style::default().bg(Color::Blue));
+        let bytes = screen.show(&frame);
+        assert!(!bytes.windows(3).any(|w| w == b"\x1b[K"), "{bytes:?}");
+        looks_like(&screen.emulator, &frame).unwrap();
+    }
+
+    #[test]
+    fn a_long_run_of_blanks_inside_a_row_is_erased_in_place() {
+        let mut screen = Screen::new(40, 1);
+        let mut before = row(
+            &screen,
+            "Subject   打印机无法连接 and a long tai",
+            Style::default(),
+        );
+        before.set_string(39, 0, "|", Style::default());
+        screen.show(&before);
+        let mut after = row(&screen, "Status    new", Style::default());
+        after.set_string(39, 0, "|", Style::default());
+        let bytes = screen.show(&after);
+        // "w" cuts the wide 印 in half: its right half is blanked; the 25 columns after
+        // it up to the unchanged bar (wide glyphs among them) are one `ESC[25X`.
+        assert_eq!(bytes, b"\x1b[1;2Htatus    new \x1b[25X");
+        looks_like(&screen.emulator, &after).unwrap();
+    }
+
+    #[test]
+    fn wide_glyphs_are_reprinted_whole_or_not_at_all() {
+        let mut screen = Screen::new(20, 1);
+        screen.show(&row(&screen, "a中b", Style::default()));
+        let bytes = screen.show(&row(&screen, "X中Y", Style::default()));
+        assert_eq!(bytes, "\x1b[HX中Y".as_bytes());
+        // A gap that would end inside the wide glyph cannot be reprinted.
+        let shadow = &screen.backend;
+        assert!(
+            shadow
+                .reprint(Vec::new(), 0, 2, 0, Pen::default())
+                .is_none()
+        );
+        assert!(
+            shadow
+                .reprint(Vec::new(), 2, 3, 0, Pen::default())
+                .is_none()
+        );
+        assert!(
+            shadow
+                .reprint(Vec::new(), 1, 3, 0, Pen::default())
+                .is_some()
+        );
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+    }
+
+    #[test]
+    fn a_cleared_screen_is_known_blank_and_a_partly_cleared_one_unknown() {
+        let mut screen = Screen::new(20, 1);
+        screen.show(&row(&screen, "hello", Style::default()));
+        screen.clear();
+        let bytes = screen.show(&row(&screen, "a  b", Style::default()));
+        assert_eq!(bytes, b"\x1b[Ha  b");
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+
+        screen.backend.clear_region(ClearType::AfterCursor).unwrap();
+        screen.writer.take();
+        let cells = [Cell::new("x"), Cell::new("y")];
+        screen
+            .backend
+            .draw([(0, 0, &cells[0]), (3, 0, &cells[1])].into_iter())
+            .unwrap();
+        // Nothing known to reprint: a move.
+        assert_eq!(screen.writer.take(), b"\x1b[Hx\x1b[2Cy");
+    }
+
+    #[test]
+    fn cells_the_terminal_already_shows_are_not_sent_again() {
+        let mut screen = Screen::new(20, 1);
+        let cell = Cell::new("x");
+        screen.backend.draw([(3, 0, &cell)].into_iter()).unwrap();
+        assert_eq!(screen.writer.take(), b"\x1b[1;4Hx");
+        screen.backend.draw([(3, 0, &cell)].into_iter()).unwrap();
+        assert_eq!(screen.writer.take(), b"");
+    }
+
+    #[test]
+    fn the_cursor_is_hidden_once_not_after_every_frame() {
+        let mut screen = Screen::new(20, 1);
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"");
+        screen.backend.show_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25h");
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
+        // After a clear (an editor ran, the terminal was resized), it is hidden again.
+        screen.clear();
+        screen.backend.hide_cursor().unwrap();
+        assert_eq!(screen.take(), b"\x1b[?25l");
+    }
+
+    #[test]
+    fn cell_text_never_reaches_the_terminal_as_a_control_sequence() {
+        let mut screen = Screen::new(20, 1);
+        let mut hostile = Cell::new("");
+        hostile.set_symbol("\x1b]0;owned\x07");
+        let after = Cell::new("z");
+        screen
+            .backend
+            .draw([(0, 0, &hostile), (1, 0, &after)].into_iter())
+            .unwrap();
+        let bytes = screen.take();
+        assert!(!bytes.contains(&0x07), "{bytes:?}");
+        assert!(!bytes.windows(2).any(|w| w == b"\x1b]"), "{bytes:?}");
+        assert_eq!(screen.emulator.screen().contents(), " z");
+        // Its width is not trusted: the next cell is reached by an absolute move.
+        assert_eq!(bytes, "\x1b[H\u{fffd}\x1b[1;2Hz".as_bytes());
     }
 }

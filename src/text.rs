@@ -39,9 +39,60 @@ const C1_PLACEHOLDER: char = '\u{FFFD}';
 ///   U+FFF9–U+FFFB, tag characters U+E0000–U+E007F) are removed;
 /// - the result is NFC.
 pub fn clean(text: &str) -> String {
+    clean_cow(text).into_owned()
+}
+
+/// [`clean`] without a copy when there is nothing to clean: nearly every string from the
+/// server has no control, bidi or invisible character and is already NFC, and is then
+/// borrowed as it is (the decoder calls this for every string of every ticket).
+pub fn clean_cow(text: &str) -> Cow<'_, str> {
+    if is_clean(text) {
+        return Cow::Borrowed(text);
+    }
     let stripped = strip_controls(text);
     let normalised: String = stripped.nfc().collect();
-    expand_tabs(&normalised)
+    Cow::Owned(expand_tabs(&normalised))
+}
+
+/// Whether [`clean`] would leave `text` as it is: every character passes
+/// [`strip_controls`] unchanged (no C0 control but `\n`, no DEL or C1, no line or
+/// paragraph separator, nothing invisible; a tab is expanded, so it does not pass) and
+/// the text is NFC by the quick check (a "maybe" takes the slow path).
+fn is_clean(text: &str) -> bool {
+    if text.is_ascii() {
+        return text
+            .bytes()
+            .all(|b| b == b'\n' || (0x20..0x7F).contains(&b));
+    }
+    // Most server text is Latin and CJK: characters that are inert, NFC on their own and
+    // combine with nothing, so the text needs no NFC check at all.
+    if text.chars().all(is_plain) {
+        return true;
+    }
+    let inert = text.chars().all(|c| match c {
+        '\n' => true,
+        '\u{00}'..='\u{1F}' | '\u{7F}'..='\u{9F}' | '\u{2028}' | '\u{2029}' => false,
+        c => !is_invisible(c),
+    });
+    inert
+        && unicode_normalization::is_nfc_quick(text.chars())
+            == unicode_normalization::IsNormalized::Yes
+}
+
+/// A character [`clean`] keeps as it is and that is NFC with combining class 0 (so any
+/// string of them is NFC): printable ASCII and `\n`, Latin-1 and Latin Extended up to the
+/// combining diacritics (U+00A0–U+02FF), CJK punctuation (U+3000–U+3029), CJK Unified
+/// Ideographs (U+4E00–U+9FFF) and fullwidth ASCII (U+FF01–U+FF5E). Checked exhaustively
+/// by a test.
+fn is_plain(c: char) -> bool {
+    matches!(c,
+        '\n'
+        | '\u{20}'..='\u{7E}'
+        | '\u{A0}'..='\u{2FF}'
+        | '\u{3000}'..='\u{3029}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{FF01}'..='\u{FF5E}'
+    )
 }
 
 /// [`clean`] for a one-line slot (a list row, a title): line breaks become spaces.
@@ -275,6 +326,79 @@ mod tests {
     #[test]
     fn string_sequence_aborted_by_a_new_escape() {
         assert_eq!(clean("a\u{1b}]0;t\u{1b}[1mb"), "ab");
+    }
+
+    #[test]
+    fn the_borrowed_fast_path_agrees_with_the_full_clean() {
+        for text in [
+            "",
+            "plain ascii",
+            "line\nbreak",
+            "tab\there",
+            "cr\r\nlf",
+            "esc\u{1b}[31mred",
+            "del\u{7f}",
+            "c1\u{85}",
+            "打印机无法连接",
+            "e\u{301}",
+            "\u{e9}",
+            "\u{212B}",
+            "bidi\u{202E}x",
+            "zw\u{200B}j",
+            "sep\u{2028}x",
+            "tag\u{E0041}",
+            "한국어",
+            "\u{1100}\u{1161}",
+        ] {
+            let fast = clean_cow(text);
+            let full = {
+                let stripped = strip_controls(text);
+                let normalised: String = stripped.nfc().collect();
+                expand_tabs(&normalised)
+            };
+            assert_eq!(fast, full, "{text:?}");
+            if is_clean(text) {
+                assert!(matches!(fast, Cow::Borrowed(_)));
+            }
+        }
+        assert!(matches!(clean_cow("打印机 ok"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn plain_characters_are_inert_nfc_and_combine_with_nothing() {
+        use unicode_normalization::char::canonical_combining_class;
+        let plain = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| is_plain(*c));
+        let mut count = 0;
+        for c in plain {
+            let one = c.to_string();
+            assert_eq!(canonical_combining_class(c), 0, "{c:?}");
+            assert_eq!(
+                unicode_normalization::is_nfc_quick(one.chars()),
+                unicode_normalization::IsNormalized::Yes,
+                "{c:?}"
+            );
+            let stripped = strip_controls(&one);
+            let normalised: String = stripped.nfc().collect();
+            assert_eq!(expand_tabs(&normalised), one, "{c:?}");
+            count += 1;
+        }
+        assert!(count > 20_000);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_never_changes_what_clean_gives(
+            text in "[\u{0}-\u{a0}\u{300}-\u{36f}\u{1100}-\u{1112}\u{1161}\u{200b}-\u{2069}\u{ac00}\u{e9}\u{212b}\u{f900}\u{fe0f}\u{feff}\u{e0041}\u{1f600}工单]{0,12}"
+        ) {
+            let full = {
+                let stripped = strip_controls(&text);
+                let normalised: String = stripped.nfc().collect();
+                expand_tabs(&normalised)
+            };
+            proptest::prop_assert_eq!(clean_cow(&text), full);
+        }
     }
 
     #[test]

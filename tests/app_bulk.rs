@@ -436,8 +436,14 @@ fn results_list_failures_with_reasons_and_retry_sends_only_those() {
     );
     // The rows are reloaded to show the new values; meanwhile the store has them.
     assert!(out.iter().any(is_list), "{out:?}");
-    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Solved));
-    assert_ne!(app.tickets[&2].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
+    assert_ne!(
+        app.tickets.get(&2).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     let screen = text(&app);
     assert!(screen.contains("2 failed:"), "{screen}");
     assert!(screen.contains("#2  工单已被锁定"), "{screen}");
@@ -1007,7 +1013,10 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
 
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
         app.pending_status.is_empty()
     })
@@ -1066,13 +1075,19 @@ async fn without_a_state_directory_a_quick_status_change_is_still_sent() {
     let (sandbox, mut app, to_worker, mut from_worker, chosen) = quick_change_setup(None).await;
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     pump(&mut app, sent, &to_worker, &mut from_worker, |app| {
         app.pending_status.is_empty()
     })
     .await;
     assert!(!app.notice.clone().unwrap().is_error, "{:?}", app.notice);
-    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     assert_eq!(
         sandbox_status(&sandbox, chosen.id),
         Some(TicketStatus::Solved)
@@ -1263,7 +1278,10 @@ async fn a_401_during_a_quick_status_change_opens_the_sign_in_prompt_and_sends_i
     assert!(app.faults.sign_in.is_some(), "the prompt: {:?}", app.notice);
     assert_eq!(sandbox.update_count(chosen.id), 0);
     // Not rolled back: it goes out after signing in.
-    assert_eq!(app.tickets[&chosen.id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&chosen.id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     assert_eq!(app.faults.quick_to_resume.len(), 1);
 
     let out = type_password(&mut app, "new-pass");

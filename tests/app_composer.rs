@@ -430,7 +430,10 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
     assert_eq!(sandbox.update_count(id), updates_before + 1, "one call");
     assert_eq!(stored_status(&sandbox, id), Some(TicketStatus::Solved));
     assert!(reply_texts(&sandbox, id).contains(&"已处理，关闭工单".to_string()));
-    assert_eq!(app.tickets[&id].status, Some(TicketStatus::Solved));
+    assert_eq!(
+        app.tickets.get(&id).unwrap().status,
+        Some(TicketStatus::Solved)
+    );
     assert_eq!(app.compose.sent[&id][0].status, Some(TicketStatus::Solved));
     sandbox.shutdown().await;
 }

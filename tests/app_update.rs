@@ -293,7 +293,10 @@ fn search_results_carry_the_status_the_view_filtered_on() {
     let commands = start(&mut app);
     let open = find(&commands, is_search_for("2"));
     answer_page(&mut app, open, page(vec![search_hit(7)], 1, false));
-    assert_eq!(app.tickets[&7].status, Some(TicketStatus::Open));
+    assert_eq!(
+        app.tickets.get(&7).unwrap().status,
+        Some(TicketStatus::Open)
+    );
 }
 
 #[test]
@@ -343,7 +346,7 @@ fn a_malformed_query_is_refused_inline() {
 fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     let (mut app, _) = app_with_list(5, 5, false);
     update(&mut app, Action::MoveDown); // ticket 2: status Pending (2 % 3 = 2 -> ALL[2])
-    let before = app.tickets[&2].status;
+    let before = app.tickets.get(&2).unwrap().status;
     update(&mut app, Action::OpenStatusMenu);
     assert!(matches!(
         app.overlay,
@@ -351,7 +354,7 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     ));
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
     assert_eq!(
-        app.tickets[&2].status,
+        app.tickets.get(&2).unwrap().status,
         Some(TicketStatus::Solved),
         "changed at once"
     );
@@ -371,7 +374,7 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
             result: Ok(Box::new(one_ticket_report(&plan, false, &reason))),
         })),
     );
-    assert_eq!(app.tickets[&2].status, before, "put back");
+    assert_eq!(app.tickets.get(&2).unwrap().status, before, "put back");
     let notice = app.notice.clone().expect("why");
     assert!(notice.is_error);
     assert!(notice.text.contains("#2"), "{notice:?}");
@@ -392,7 +395,10 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
         find(&reload, is_list),
         page((1..=5).map(ticket).collect(), 5, false),
     );
-    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Closed)
+    );
     update(
         &mut app,
         Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
@@ -400,7 +406,10 @@ fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
             result: Ok(Box::new(one_ticket_report(&plan, true, ""))),
         })),
     );
-    assert_eq!(app.tickets[&1].status, Some(TicketStatus::Closed));
+    assert_eq!(
+        app.tickets.get(&1).unwrap().status,
+        Some(TicketStatus::Closed)
+    );
     assert!(!app.notice.clone().unwrap().is_error);
 }
 
@@ -422,7 +431,7 @@ fn one_ticket_report(plan: &Plan, success: bool, error: &str) -> RunReport {
 fn a_quick_status_change_is_a_journaled_one_ticket_run_with_the_previous_status() {
     let (mut app, _) = app_with_list(5, 5, false);
     update(&mut app, Action::MoveDown); // ticket 2: Pending
-    let before = app.tickets[&2].status.expect("a status");
+    let before = app.tickets.get(&2).unwrap().status.expect("a status");
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
     assert_eq!(sent.len(), 1, "one command: {sent:?}");
@@ -594,7 +603,11 @@ fn an_update_answer_fills_in_what_search_left_out() {
     let commands = start(&mut app);
     let new = find(&commands, is_search_for("1"));
     answer_page(&mut app, new, page(vec![search_hit(9)], 1, false));
-    assert_eq!(app.tickets[&9].priority, None, "search gives no priority");
+    assert_eq!(
+        app.tickets.get(&9).unwrap().priority,
+        None,
+        "search gives no priority"
+    );
     update(&mut app, Action::OpenStatusMenu);
     let sent = update(&mut app, Action::PickStatus(TicketStatus::Open));
     let id = sent[0].request_id().unwrap();
@@ -608,8 +621,11 @@ fn an_update_answer_fills_in_what_search_left_out() {
             result: Ok(answer),
         }),
     );
-    assert_eq!(app.tickets[&9].status, Some(TicketStatus::Open));
-    assert_eq!(app.tickets[&9].priority, ticket(9).priority);
+    assert_eq!(
+        app.tickets.get(&9).unwrap().status,
+        Some(TicketStatus::Open)
+    );
+    assert_eq!(app.tickets.get(&9).unwrap().priority, ticket(9).priority);
 }
 
 #[test]

@@ -331,6 +331,9 @@ async fn cancelling_lets_the_call_in_flight_finish_and_sends_nothing_more() {
     assert_eq!(desk.status(101), Some(TicketStatus::Open));
     let history = engine.history();
     assert_eq!(history.runs[0].state, RunState::Cancelled);
+    // The call whose `sending` line was written ahead, never sent, is not left in doubt.
+    let loaded = engine.journal().load(&plan.run_id).unwrap();
+    assert!(loaded.in_flight.is_empty(), "{:?}", loaded.in_flight);
 
     // The rest can be resumed; nothing is sent twice.
     let report = engine

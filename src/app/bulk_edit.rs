@@ -439,7 +439,7 @@ fn known_group_ids(app: &App) -> Vec<u64> {
         .groups
         .keys()
         .copied()
-        .chain(app.tickets.values().filter_map(|t| t.group_id))
+        .chain(app.tickets.group_ids())
         .chain(app.lookups.agent_groups.iter().copied())
         .filter(|id| *id > 0)
         .collect();
@@ -992,7 +992,7 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
             if app.full.contains(id)
                 && let Some(ticket) = app.tickets.get(id)
             {
-                return ticket.clone();
+                return ticket;
             }
             fetched.get(id).cloned().unwrap_or_else(|| Ticket {
                 id: *id,
@@ -1305,7 +1305,7 @@ fn apply_report(app: &mut App, report: &RunReport) {
             continue;
         };
         let target = report.plan.target_of(planned);
-        if let Some(ticket) = app.tickets.get_mut(&outcome.id) {
+        if let Some(mut ticket) = app.tickets.get_mut(&outcome.id) {
             if let Some(code) = target.status {
                 ticket.status = Some(TicketStatus::from_code(code));
             }

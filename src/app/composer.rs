@@ -760,7 +760,7 @@ pub fn many_plan(
     let tickets: Vec<Ticket> = ids
         .iter()
         .map(|id| {
-            app.tickets.get(id).cloned().unwrap_or(Ticket {
+            app.tickets.get(id).unwrap_or(Ticket {
                 id: *id,
                 ..Ticket::default()
             })
@@ -855,7 +855,7 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                 .is_some_and(|c| c.sending == Some(id));
             match result {
                 Ok(answer) => {
-                    if let Some(known) = app.tickets.get_mut(&ticket) {
+                    if let Some(mut known) = app.tickets.get_mut(&ticket) {
                         if let Some(status) = answer.status.or(sending.status) {
                             known.status = Some(status);
                         }

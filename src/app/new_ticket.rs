@@ -320,7 +320,7 @@ pub fn open(app: &mut App, out: &mut Vec<Command>) {
         app.lookups.templates_list = Some(Lookup::Pending);
         keys.push(LookupKey::Templates);
     }
-    let mut groups: Vec<u64> = app.tickets.values().filter_map(|t| t.group_id).collect();
+    let mut groups: Vec<u64> = app.tickets.group_ids().collect();
     groups.sort_unstable();
     groups.dedup();
     for group in groups {

@@ -652,7 +652,8 @@ impl App {
         }
     }
 
-    pub fn selected_ticket(&self) -> Option<&Ticket> {
+    /// A copy of the selected ticket (the store keeps tickets packed).
+    pub fn selected_ticket(&self) -> Option<Ticket> {
         let id = self.current_view().selected_id()?;
         self.tickets.get(&id)
     }

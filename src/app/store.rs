@@ -3,29 +3,49 @@
 //! Every ticket carries a generation, bumped each time it is inserted or borrowed mutably,
 //! so the list can cache a row's text (cleaned, cut to its column, measured in display
 //! columns) and rebuild it only when the ticket changed, not on every frame.
+//!
+//! Tickets are kept packed ([`codec`]): one buffer of a few hundred bytes each instead of a
+//! 650-byte `Ticket` plus two dozen heap blocks, which is what lets 100,000 tickets fit in
+//! well under 100 MiB (BENCHMARKS.md). Reading one unpacks a copy; changing one goes
+//! through [`TicketMut`], which packs it again when dropped.
+
+mod codec;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 
 use ratatui::text::Line;
 
 use crate::api::Ticket;
 
-/// A ticket and the generation it was last changed at.
-#[derive(Debug, Clone)]
+pub use codec::Summary;
+
+/// A packed ticket and the generation it was last changed at.
+#[derive(Clone)]
 struct Entry {
-    ticket: Ticket,
+    packed: Box<[u8]>,
     generation: u64,
 }
 
 /// Every ticket seen, by id, with a change generation per ticket. The map-like methods
-/// match `HashMap`'s so callers read as before; [`TicketStore::get_mut`] and
+/// follow `HashMap`'s, except that reads hand out unpacked copies ([`TicketStore::get`])
+/// and writes a guard ([`TicketStore::get_mut`]); [`TicketStore::get_mut`] and
 /// [`TicketStore::insert`] bump the ticket's generation.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct TicketStore {
     entries: HashMap<u64, Entry>,
     next_generation: u64,
+}
+
+impl std::fmt::Debug for TicketStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TicketStore")
+            .field("tickets", &self.entries.len())
+            .field("next_generation", &self.next_generation)
+            .finish()
+    }
 }
 
 impl TicketStore {
@@ -38,52 +58,48 @@ impl TicketStore {
         self.next_generation
     }
 
-    /// Stores a ticket, compacted: fields the console never reads are dropped (`extra`, the
-    /// unknown fields kept for a verbatim round trip, which the console never sends back)
-    /// and every buffer is shrunk to fit.
+    /// Stores a ticket, packed. `extra` (the unknown fields kept for a verbatim round
+    /// trip, which the console never sends back) is not kept. Answers the ticket it
+    /// replaced.
     pub fn insert(&mut self, id: u64, ticket: Ticket) -> Option<Ticket> {
         let generation = self.bump();
-        let ticket = self.compact(ticket);
+        let packed = codec::encode(&ticket);
         self.entries
-            .insert(id, Entry { ticket, generation })
-            .map(|old| old.ticket)
+            .insert(id, Entry { packed, generation })
+            .map(|old| codec::decode(&old.packed))
     }
 
-    fn compact(&mut self, mut ticket: Ticket) -> Ticket {
-        ticket.extra = serde_json::Map::new();
-        ticket.subject.shrink_to_fit();
-        if let Some(text) = &mut ticket.description {
-            text.shrink_to_fit();
-        }
-        if let Some(url) = &mut ticket.url {
-            url.shrink_to_fit();
-        }
-        for tag in &mut ticket.tags {
-            tag.shrink_to_fit();
-        }
-        ticket.tags.shrink_to_fit();
-        ticket.cc_user_ids.shrink_to_fit();
-        ticket.cc_group_ids.shrink_to_fit();
-        ticket.custom_fields.shrink_to_fit();
-        ticket.tables.shrink_to_fit();
-        ticket
+    /// A copy of the ticket (unpacked; `extra` is always empty).
+    pub fn get(&self, id: &u64) -> Option<Ticket> {
+        self.entries
+            .get(id)
+            .map(|entry| codec::decode(&entry.packed))
     }
 
-    pub fn get(&self, id: &u64) -> Option<&Ticket> {
-        self.entries.get(id).map(|entry| &entry.ticket)
+    /// The fields a list row and its lookups need, read without unpacking the rest.
+    pub fn summary(&self, id: &u64) -> Option<Summary> {
+        self.entries
+            .get(id)
+            .map(|entry| codec::summary(&entry.packed))
     }
 
-    /// The ticket, to change: its generation is bumped, so its cached row is rebuilt.
-    pub fn get_mut(&mut self, id: &u64) -> Option<&mut Ticket> {
+    /// The ticket, to change: its generation is bumped, so its cached row is rebuilt. The
+    /// change is stored when the guard is dropped.
+    pub fn get_mut(&mut self, id: &u64) -> Option<TicketMut<'_>> {
         let generation = self.bump();
         self.entries.get_mut(id).map(|entry| {
             entry.generation = generation;
-            &mut entry.ticket
+            TicketMut {
+                ticket: codec::decode(&entry.packed),
+                entry,
+            }
         })
     }
 
     pub fn remove(&mut self, id: &u64) -> Option<Ticket> {
-        self.entries.remove(id).map(|entry| entry.ticket)
+        self.entries
+            .remove(id)
+            .map(|entry| codec::decode(&entry.packed))
     }
 
     /// The generation the ticket was last changed at (0 when unknown).
@@ -107,33 +123,69 @@ impl TicketStore {
         self.entries.keys()
     }
 
-    pub fn values(&self) -> impl Iterator<Item = &Ticket> {
-        self.entries.values().map(|entry| &entry.ticket)
+    /// Unpacked copies of every ticket (costly over a big store: prefer
+    /// [`TicketStore::group_ids`] or [`TicketStore::summary`] when they say enough).
+    pub fn values(&self) -> impl Iterator<Item = Ticket> + '_ {
+        self.entries
+            .values()
+            .map(|entry| codec::decode(&entry.packed))
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&u64, &Ticket)> {
-        self.entries.iter().map(|(id, entry)| (id, &entry.ticket))
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, Ticket)> {
+        self.entries
+            .iter()
+            .map(|(id, entry)| (id, codec::decode(&entry.packed)))
+    }
+
+    /// The group of every ticket that has one (with repeats), without unpacking tickets.
+    pub fn group_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        self.entries
+            .values()
+            .filter_map(|entry| codec::summary(&entry.packed).group_id)
     }
 }
 
-impl std::ops::Index<&u64> for TicketStore {
-    type Output = Ticket;
+/// A ticket of the store being changed; packed back into the store when dropped.
+pub struct TicketMut<'a> {
+    entry: &'a mut Entry,
+    ticket: Ticket,
+}
 
-    /// Panics when the ticket is unknown, as `HashMap`'s index does (tests use it).
-    fn index(&self, id: &u64) -> &Ticket {
-        match self.get(id) {
-            Some(ticket) => ticket,
-            None => panic!("no ticket {id} in the store"),
-        }
+impl Deref for TicketMut<'_> {
+    type Target = Ticket;
+
+    fn deref(&self) -> &Ticket {
+        &self.ticket
+    }
+}
+
+impl DerefMut for TicketMut<'_> {
+    fn deref_mut(&mut self) -> &mut Ticket {
+        &mut self.ticket
+    }
+}
+
+impl Drop for TicketMut<'_> {
+    fn drop(&mut self) {
+        self.entry.packed = codec::encode(&self.ticket);
+    }
+}
+
+impl std::fmt::Debug for TicketMut<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.ticket.fmt(f)
     }
 }
 
 impl PartialEq for TicketStore {
     fn eq(&self, other: &Self) -> bool {
         self.entries.len() == other.entries.len()
-            && self
-                .iter()
-                .all(|(id, ticket)| other.get(id) == Some(ticket))
+            && self.entries.iter().all(|(id, entry)| {
+                other.entries.get(id).is_some_and(|theirs| {
+                    theirs.packed == entry.packed
+                        || codec::decode(&theirs.packed) == codec::decode(&entry.packed)
+                })
+            })
     }
 }
 
@@ -243,6 +295,7 @@ mod tests {
         assert_eq!(store.generation(1), first);
         store.get_mut(&1).unwrap().subject = "x".into();
         assert!(store.generation(1) > first);
+        assert_eq!(store.get(&1).unwrap().subject, "x", "the change is kept");
         assert_eq!(store.generation(2), 0);
     }
 
@@ -256,7 +309,8 @@ mod tests {
         };
         ticket.extra.insert("x".into(), serde_json::json!({"a": 1}));
         store.insert(1, ticket);
-        assert!(store[&1].extra.is_empty());
-        assert_eq!(store[&1].tags, vec!["vip".to_string()]);
+        let stored = store.get(&1).unwrap();
+        assert!(stored.extra.is_empty());
+        assert_eq!(stored.tags, vec!["vip".to_string()]);
     }
 }

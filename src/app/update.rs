@@ -418,8 +418,15 @@ fn upsert(
         if ticket.status.is_none() {
             ticket.status = implied_status;
         }
+        if !app.tickets.contains_key(&id) {
+            app.tickets.insert(id, ticket);
+            if !partial {
+                app.full.insert(id);
+            }
+            continue;
+        }
         match app.tickets.get_mut(&id) {
-            Some(known) if partial => {
+            Some(mut known) if partial => {
                 let before = (known.subject.clone(), known.updated, known.status);
                 known.subject = ticket.subject;
                 known.created = ticket.created.or(known.created);
@@ -432,8 +439,8 @@ fn upsert(
                     changed.insert(id);
                 }
             }
-            Some(known) => {
-                if row_differs(known, &ticket) {
+            Some(mut known) => {
+                if row_differs(&known, &ticket) {
                     changed.insert(id);
                 }
                 // The description of a search hit is absent: keep one a show gave.
@@ -443,17 +450,12 @@ fn upsert(
                 *known = ticket;
                 app.full.insert(id);
             }
-            None => {
-                app.tickets.insert(id, ticket);
-                if !partial {
-                    app.full.insert(id);
-                }
-            }
+            None => {}
         }
     }
     // A status change in flight wins over what a refresh read before it landed.
     for pending in app.pending_status.values() {
-        if let Some(ticket) = app.tickets.get_mut(&pending.ticket_id) {
+        if let Some(mut ticket) = app.tickets.get_mut(&pending.ticket_id) {
             ticket.status = Some(pending.wanted);
         }
     }
@@ -911,7 +913,7 @@ fn open_status_menu(app: &mut App) {
             false,
         );
     };
-    let current = app.tickets.get(&ticket_id).and_then(|t| t.status);
+    let current = app.tickets.summary(&ticket_id).and_then(|t| t.status);
     let selected = current
         .and_then(|s| TicketStatus::ALL.iter().position(|x| *x == s))
         .unwrap_or(0);
@@ -936,7 +938,9 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
         return;
     };
-    let Some(ticket) = app.tickets.get_mut(&ticket_id) else {
+    // Borrowed mutably as before the store was packed: the row is rebuilt even when the
+    // pick changes nothing (tests count the rebuild).
+    let Some(ticket) = app.tickets.get_mut(&ticket_id).map(|t| t.clone()) else {
         return;
     };
     let previous = ticket.status;
@@ -951,13 +955,14 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     });
     let plan = crate::bulk::Plan::new(
         &edit,
-        std::slice::from_ref(ticket),
+        std::slice::from_ref(&ticket),
         app.settings.bulk_target.clone(),
     );
-    let Some(ticket) = app.tickets.get_mut(&ticket_id) else {
+    let Some(mut ticket) = app.tickets.get_mut(&ticket_id) else {
         return;
     };
     ticket.status = Some(status);
+    drop(ticket);
     let id = app.request_id();
     app.pending_status.insert(
         id,
@@ -978,7 +983,7 @@ fn copy_url(app: &mut App, out: &mut Vec<Command>) {
     let Some(ticket_id) = target_ticket(app) else {
         return notice(app, Msg::NoTicketSelected.text(lang).to_string(), false);
     };
-    match app.tickets.get(&ticket_id).and_then(|t| t.url.clone()) {
+    match app.tickets.get(&ticket_id).and_then(|t| t.url) {
         Some(url) if !url.is_empty() => {
             notice(app, fill(lang, Msg::Copied, &[&url]), false);
             out.push(Command::Copy(url));
@@ -1145,7 +1150,7 @@ fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
     let view = app.current_view();
     let mut keys = Vec::new();
     for id in view.ids.iter().skip(view.offset).take(rows) {
-        if let Some(ticket) = app.tickets.get(id) {
+        if let Some(ticket) = app.tickets.summary(id) {
             if let Some(contact) = ticket.contact_id {
                 keys.push(LookupKey::Contact(contact));
             }
@@ -1335,7 +1340,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                 }
                 Ok(answer) => {
                     views_changed(app);
-                    if let Some(known) = app.tickets.get_mut(&ticket) {
+                    if let Some(mut known) = app.tickets.get_mut(&ticket) {
                         known.updated = answer.updated.or(known.updated);
                         // The server's word on the status, unless another change is queued.
                         let queued = app.pending_status.values().any(|p| p.ticket_id == ticket);
@@ -1354,7 +1359,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                         .previous
                         .map(|s| i18n::status_label(lang, s))
                         .unwrap_or_else(|| Msg::None_.text(lang).to_string());
-                    if let Some(known) = app.tickets.get_mut(&ticket)
+                    if let Some(mut known) = app.tickets.get_mut(&ticket)
                         && known.status == Some(pending.wanted)
                     {
                         known.status = pending.previous;
@@ -1469,7 +1474,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
                 .previous
                 .map(|s| i18n::status_label(lang, s))
                 .unwrap_or_else(|| Msg::None_.text(lang).to_string());
-            if let Some(known) = app.tickets.get_mut(&ticket)
+            if let Some(mut known) = app.tickets.get_mut(&ticket)
                 && known.status == Some(pending.wanted)
             {
                 known.status = pending.previous;

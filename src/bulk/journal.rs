@@ -4,8 +4,10 @@
 //! Layout under the state directory:
 //! ```text
 //! <state>/runs/<run id>/plan.json        written once, atomically (temp, fsync, rename, fsync dir)
-//! <state>/runs/<run id>/progress.jsonl   one JSON line per event, fsync after each append
+//! <state>/runs/<run id>/progress.jsonl   one JSON line per event, fdatasynced
 //! ```
+//! A run appends its progress through a [`GroupLog`] (group commit: one fdatasync for every
+//! line queued while the previous one ran, on a thread of its own).
 //! Reads are tolerant: a torn last line (the process died mid-write) is ignored, and the
 //! file is cut back to its last whole line before anything is appended to it; a plan that
 //! cannot be read is moved aside as `plan.json.corrupt-<time>` with a message.
@@ -132,6 +134,9 @@ pub enum ProgressLine {
         at: DateTime<Utc>,
         results: Vec<TicketOutcome>,
     },
+    /// A call whose `sending` line was written ahead was never sent (the run was cancelled
+    /// first): its tickets are not in doubt.
+    Withdrawn { call: u32, at: DateTime<Utc> },
     /// The run stopped sending: every call answered, or the user cancelled.
     Finished { at: DateTime<Utc>, cancelled: bool },
 }
@@ -165,6 +170,146 @@ impl RunLog {
                 path: self.path.clone(),
                 source,
             })
+    }
+}
+
+/// How far a [`GroupLog`]'s lines are on disk.
+#[derive(Debug, Clone)]
+enum Durable {
+    /// Every line up to this number (counted from 1) is written and fdatasynced.
+    Upto(u64),
+    /// A write or sync failed; nothing after the last durable line is.
+    Failed(io::ErrorKind, String),
+}
+
+/// A run's progress file appended with group commit, for the runner: a thread of its own
+/// writes every line queued while its previous fdatasync ran in one write, then syncs once.
+/// Queuing never blocks; the runner waits for a line to be durable only where the
+/// exactly-once argument needs it (a `sending` line before its call goes out, the `finished`
+/// line at the end), never on the async runtime's threads.
+#[derive(Debug)]
+pub struct GroupLog {
+    path: PathBuf,
+    lines: Option<std::sync::mpsc::Sender<(u64, Vec<u8>)>>,
+    durable: tokio::sync::watch::Receiver<Durable>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    queued: u64,
+}
+
+impl GroupLog {
+    /// Starts appending to `log`'s file (through a second handle; `log` stays usable once
+    /// this is dropped).
+    pub fn start(log: &RunLog) -> Result<GroupLog, JournalError> {
+        let err = |source| JournalError::Write {
+            path: log.path.clone(),
+            source,
+        };
+        let file = log.file.try_clone().map_err(err)?;
+        let (lines, queue) = std::sync::mpsc::channel();
+        let (done, durable) = tokio::sync::watch::channel(Durable::Upto(0));
+        let writer = std::thread::Builder::new()
+            .name("gongdan-journal".into())
+            .spawn(move || write_lines(file, &queue, &done))
+            .map_err(err)?;
+        Ok(GroupLog {
+            path: log.path.clone(),
+            lines: Some(lines),
+            durable,
+            writer: Some(writer),
+            queued: 0,
+        })
+    }
+
+    /// Queues one line; its number, for [`GroupLog::is_durable`] and [`GroupLog::wait`].
+    pub fn queue(&mut self, line: &ProgressLine) -> Result<u64, JournalError> {
+        let mut text = serde_json::to_vec(line).map_err(|e| self.error(io::Error::other(e)))?;
+        text.push(b'\n');
+        self.queued += 1;
+        let sent = self
+            .lines
+            .as_ref()
+            .is_some_and(|lines| lines.send((self.queued, text)).is_ok());
+        if !sent {
+            // The writer stopped after a failure: report that failure.
+            self.durable_upto()?;
+            return Err(self.error(io::Error::other("the journal writer stopped")));
+        }
+        Ok(self.queued)
+    }
+
+    /// Whether line `number` is on disk; the failure if writing stopped.
+    pub fn is_durable(&mut self, number: u64) -> Result<bool, JournalError> {
+        Ok(self.durable_upto()? >= number)
+    }
+
+    /// Waits until more lines are on disk (or writing failed).
+    pub async fn changed(&mut self) -> Result<(), JournalError> {
+        if self.durable.changed().await.is_err() {
+            // The writer is gone: either it failed (reported here) or nothing is pending.
+            self.durable_upto()?;
+            return Err(self.error(io::Error::other("the journal writer stopped")));
+        }
+        Ok(())
+    }
+
+    /// Waits until line `number` is on disk.
+    pub async fn wait(&mut self, number: u64) -> Result<(), JournalError> {
+        while !self.is_durable(number)? {
+            self.changed().await?;
+        }
+        Ok(())
+    }
+
+    fn durable_upto(&mut self) -> Result<u64, JournalError> {
+        match &*self.durable.borrow_and_update() {
+            Durable::Upto(n) => Ok(*n),
+            Durable::Failed(kind, message) => Err(JournalError::Write {
+                path: self.path.clone(),
+                source: io::Error::new(*kind, message.clone()),
+            }),
+        }
+    }
+
+    fn error(&self, source: io::Error) -> JournalError {
+        JournalError::Write {
+            path: self.path.clone(),
+            source,
+        }
+    }
+}
+
+impl Drop for GroupLog {
+    /// Lets the writer finish what was queued (a run dropped mid-way is a crash a little
+    /// later), so that nothing appends to the file once this is gone.
+    fn drop(&mut self) {
+        self.lines = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+/// The writer thread: everything queued while the last sync ran goes in one write (whole
+/// lines, so a crash can only tear the last) and one fdatasync.
+fn write_lines(
+    mut file: File,
+    queue: &std::sync::mpsc::Receiver<(u64, Vec<u8>)>,
+    done: &tokio::sync::watch::Sender<Durable>,
+) {
+    while let Ok((mut last, mut batch)) = queue.recv() {
+        while let Ok((number, line)) = queue.try_recv() {
+            batch.extend_from_slice(&line);
+            last = number;
+        }
+        match file.write_all(&batch).and_then(|()| file.sync_data()) {
+            Ok(()) => {
+                done.send_replace(Durable::Upto(last));
+            }
+            Err(e) => {
+                done.send_replace(Durable::Failed(e.kind(), e.to_string()));
+                return;
+            }
+        }
     }
 }
 
@@ -432,6 +577,10 @@ impl Journal {
                         run.outcomes.insert(outcome.id, outcome);
                     }
                 }
+                ProgressLine::Withdrawn { call, .. } => {
+                    run.last_call = run.last_call.max(call);
+                    sending.retain(|(c, _)| *c != call);
+                }
                 ProgressLine::Finished { at, cancelled } => run.finished = Some((at, cancelled)),
             }
         }
@@ -641,6 +790,75 @@ mod tests {
         assert!(run.in_flight.is_empty());
         assert_eq!(run.last_call, 1);
         assert_eq!(state_of(&run), RunState::Interrupted);
+    }
+
+    #[tokio::test]
+    async fn group_commit_keeps_the_order_and_reports_what_is_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        let log = journal.create(&plan).unwrap();
+        let mut group = GroupLog::start(&log).unwrap();
+        let at = Utc::now();
+        let mut numbers = Vec::new();
+        for call in 1..=3 {
+            numbers.push(
+                group
+                    .queue(&ProgressLine::Sending {
+                        call,
+                        ids: vec![u64::from(call)],
+                        at,
+                    })
+                    .unwrap(),
+            );
+        }
+        assert_eq!(numbers, vec![1, 2, 3]);
+        group.wait(3).await.unwrap();
+        assert!(group.is_durable(1).unwrap() && group.is_durable(3).unwrap());
+        assert!(!group.is_durable(4).unwrap());
+        // Call 2 answers; call 3 was written ahead and is withdrawn (never sent).
+        group
+            .queue(&ProgressLine::Outcome {
+                call: 2,
+                at,
+                results: vec![TicketOutcome {
+                    id: 2,
+                    success: true,
+                    error: String::new(),
+                }],
+                call_error: None,
+            })
+            .unwrap();
+        let last = group
+            .queue(&ProgressLine::Withdrawn { call: 3, at })
+            .unwrap();
+        group.wait(last).await.unwrap();
+        drop(group);
+        let text = fs::read_to_string(journal.run_dir(&plan.run_id).join(PROGRESS_FILE)).unwrap();
+        let events: Vec<&str> = text
+            .lines()
+            .map(|line| line.split('"').nth(3).unwrap_or(""))
+            .collect();
+        assert_eq!(
+            events,
+            ["sending", "sending", "sending", "outcome", "withdrawn"]
+        );
+        let run = journal.load(&plan.run_id).unwrap();
+        // Call 1 may have been sent; call 3 was not.
+        assert_eq!(run.in_flight, vec![1]);
+        assert_eq!(run.last_call, 3);
+        // The file is still the run's: the next writer appends after these lines.
+        drop(log);
+        let mut log = journal.open_log(&plan.run_id).unwrap();
+        log.append(&ProgressLine::Finished {
+            at,
+            cancelled: true,
+        })
+        .unwrap();
+        assert_eq!(
+            journal.load(&plan.run_id).unwrap().finished.map(|f| f.1),
+            Some(true)
+        );
     }
 
     #[test]

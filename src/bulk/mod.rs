@@ -10,7 +10,7 @@
 //!    en, [`Preview::needs_typed_confirmation`].
 //! 3. [`Engine::start`]: the plan is written to `<state>/runs/<run id>/plan.json` before
 //!    anything is sent; each call is recorded before it is sent and its per-ticket outcome
-//!    after, in `progress.jsonl`, fsynced. [`RunEvent`]s go to a tokio channel; a
+//!    after, in `progress.jsonl`, fdatasynced. [`RunEvent`]s go to a tokio channel; a
 //!    [`CancellationToken`](tokio_util::sync::CancellationToken) stops sending new calls.
 //! 4. [`retry_failed`] on the report plans the failed tickets again; [`Engine::undo`] puts
 //!    a run's previous values back; [`Engine::resume`] finishes a run that stopped;
@@ -18,11 +18,12 @@
 //!
 //! ## What "nothing is applied twice" rests on
 //! - A ticket is only ever sent inside a call whose `sending` line (its ids) was fsynced
-//!   first, and each call's per-ticket outcome is fsynced when it answers. A resume never
-//!   sends a ticket with a recorded outcome, and a ticket with no `sending` line was never
-//!   sent, so sending it once is right.
-//! - The only doubt is a call that was in flight when the process died (`sending`, no
-//!   outcome). A resume reads those tickets first (show many for admins): a ticket already
+//!   first, and each call's per-ticket outcome is appended (and fsynced by the next group
+//!   commit) when it answers. A resume never sends a ticket with a recorded outcome, and a
+//!   ticket with no `sending` line was never sent, so sending it once is right.
+//! - The only doubt is a call with a `sending` line and no outcome on disk: in flight when
+//!   the process died, answered but not yet synced, or written ahead and never sent (a
+//!   cancel marks those `withdrawn`). A resume reads those tickets first (show many for admins): a ticket already
 //!   holding the run's values is recorded done and not sent again; one still as before is
 //!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
 //!   means never applied; moved means applied (if someone else moved it, the run's change
@@ -33,8 +34,15 @@
 //!   the check itself fails, field changes are sent again for the same reason; a reply is
 //!   never sent again without proof it was not sent: it is recorded failed with "may or may
 //!   not have been sent". Two processes resuming the same run at once are not prevented.
-//! - Journal writes are small blocking writes with fsync, made on the runner's task between
-//!   calls; a journal write that fails stops the run (nothing is sent unrecorded).
+//! - Journal lines go through a group commit on a thread of their own (one fdatasync for
+//!   every line queued while the previous one ran). A call is sent only once its `sending`
+//!   line is on disk; `sending` lines are written ahead (up to `concurrency` calls beyond
+//!   those in flight), so the next call goes out as soon as one answers. A line written
+//!   ahead for a call never sent only adds doubt (a resume checks those tickets), and a
+//!   cancel records such calls `withdrawn`. Outcome lines are not waited for (until on disk
+//!   their tickets are in doubt, as after a crash before the answer); the `finished` line is,
+//!   before the run reports. A journal write that fails stops the run (nothing is sent
+//!   unrecorded).
 //! - Events are sent with `send().await`: the watcher must keep reading its channel, or the
 //!   run waits for it.
 

@@ -1,7 +1,7 @@
 //! Sending a plan: chunks of at most 100, bounded concurrency, progress events, cancellation,
 //! the journal written around every call, and resume of a run that stopped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 use super::api::{BulkApi, Current, vendor_offset};
 use super::fields::FieldSet;
 use super::journal::{
-    History, Journal, JournalError, LoadedRun, ProgressLine, RunLog, TicketOutcome,
+    GroupLog, History, Journal, JournalError, LoadedRun, ProgressLine, RunLog, TicketOutcome,
 };
 use super::plan::{Plan, RunKind, Target};
 use super::{BulkError, Lang};
@@ -451,73 +451,73 @@ impl<A: BulkApi> Engine<A> {
             calls_total: chunks.len(),
             eta: None,
         };
-        log.append(&ProgressLine::Started { at: Utc::now() })?;
+        let mut journal = GroupLog::start(log)?;
+        journal.queue(&ProgressLine::Started { at: Utc::now() })?;
         let _ = events.send(RunEvent::Started(progress.clone())).await;
 
+        // Calls whose `sending` line is queued but which are not sent yet, in order, with
+        // the number of that line.
+        let mut ready: VecDeque<(u32, Vec<u64>, u64)> = VecDeque::new();
+        // chunks[..next] have a `sending` line.
         let mut next = 0usize;
         let mut call_no = last_call;
         let mut in_flight: FuturesUnordered<CallFuture<'_>> = FuturesUnordered::new();
         let mut call_time = Duration::ZERO;
+        let mut stopped = false;
+        // A 401 on a call: nothing more goes out with these credentials.
         let mut refused = false;
         loop {
-            while in_flight.len() < concurrency
-                && next < chunks.len()
-                && !cancel.is_cancelled()
-                && !refused
-            {
-                let ids = chunks[next].clone();
-                next += 1;
-                call_no += 1;
-                // Recorded before sending: a call with no outcome may have reached the server.
-                log.append(&ProgressLine::Sending {
-                    call: call_no,
-                    ids: ids.clone(),
-                    at: Utc::now(),
-                })?;
-                let same_change = ids
-                    .iter()
-                    .all(|id| by_id.get(id).is_some_and(|t| t.target.is_none()));
-                let call = call_no;
-                let future: CallFuture<'_> = if same_change {
-                    let change = common_change.clone();
-                    Box::pin(async move {
-                        let started = Instant::now();
-                        let result = self.api.update_many(&ids, &change).await;
-                        CallAnswer {
-                            call,
-                            ids,
-                            result,
-                            took: started.elapsed(),
-                        }
-                    })
-                } else {
-                    let changes: Vec<(u64, TicketChange)> = ids
-                        .iter()
-                        .filter_map(|id| by_id.get(id))
-                        .map(|t| (t.id, plan.target_of(t).to_change(plan.reply.as_ref())))
-                        .collect();
-                    Box::pin(async move {
-                        let started = Instant::now();
-                        let result = self.api.update_each(&changes).await;
-                        CallAnswer {
-                            call,
-                            ids,
-                            result,
-                            took: started.elapsed(),
-                        }
-                    })
-                };
-                in_flight.push(future);
-                progress.calls_sent += 1;
+            stopped |= cancel.is_cancelled() || refused;
+            if !stopped {
+                // `sending` lines are written ahead, up to `concurrency` calls beyond those
+                // in flight: when a call answers, the next one goes out at once, its line
+                // already on disk. (A line written ahead of a call never sent only puts its
+                // tickets in doubt, which a resume checks; a cancel withdraws it.)
+                while next < chunks.len() && ready.len() + in_flight.len() < 2 * concurrency {
+                    call_no += 1;
+                    let ids = chunks[next].clone();
+                    next += 1;
+                    let line = journal.queue(&ProgressLine::Sending {
+                        call: call_no,
+                        ids: ids.clone(),
+                        at: Utc::now(),
+                    })?;
+                    ready.push_back((call_no, ids, line));
+                }
+                // A call is sent only once its `sending` line is on disk: a call with no
+                // outcome may have reached the server.
+                while in_flight.len() < concurrency {
+                    match ready.front() {
+                        Some((_, _, line)) if journal.is_durable(*line)? => {}
+                        _ => break,
+                    }
+                    let Some((call, ids, _)) = ready.pop_front() else {
+                        break;
+                    };
+                    in_flight.push(self.call(plan, &by_id, &common_change, call, ids));
+                    progress.calls_sent += 1;
+                }
             }
-            let Some(answer) = in_flight.next().await else {
+            let waiting_for_disk = !stopped && in_flight.len() < concurrency && !ready.is_empty();
+            if in_flight.is_empty() && !waiting_for_disk {
                 break;
+            }
+            let answer = tokio::select! {
+                answer = in_flight.next(), if !in_flight.is_empty() => answer,
+                changed = journal.changed(), if waiting_for_disk => {
+                    changed?;
+                    None
+                }
+                () = cancel.cancelled(), if !stopped => None,
+            };
+            let Some(answer) = answer else {
+                continue;
             };
             if let Err(error @ ApiError::BadCredentials) = &answer.result {
                 // Refused before anything was applied: the call's tickets get no outcome
                 // (a resume sends them), and nothing more goes out with these credentials.
                 refused = true;
-                log.append(&ProgressLine::Outcome {
+                journal.queue(&ProgressLine::Outcome {
                     call: answer.call,
                     at: Utc::now(),
                     results: Vec::new(),
@@ -533,7 +533,9 @@ impl<A: BulkApi> Engine<A> {
                 continue;
             }
             let (results, call_error) = outcomes_of(&answer);
-            log.append(&ProgressLine::Outcome {
+            // Not waited for: until it is on disk the call's tickets are in doubt, which is
+            // what a crash before the answer would leave too.
+            journal.queue(&ProgressLine::Outcome {
                 call: answer.call,
                 at: Utc::now(),
                 results: results.clone(),
@@ -567,11 +569,19 @@ impl<A: BulkApi> Engine<A> {
             let _ = events.send(RunEvent::Progress(progress.clone())).await;
         }
 
-        let cancelled = next < chunks.len() || refused;
-        log.append(&ProgressLine::Finished {
+        let cancelled = next < chunks.len() || !ready.is_empty() || refused;
+        for (call, _, _) in ready.drain(..) {
+            journal.queue(&ProgressLine::Withdrawn {
+                call,
+                at: Utc::now(),
+            })?;
+        }
+        let finished = journal.queue(&ProgressLine::Finished {
             at: Utc::now(),
             cancelled,
         })?;
+        journal.wait(finished).await?;
+        drop(journal);
         if cancelled {
             progress.eta = None;
         }
@@ -591,6 +601,51 @@ impl<A: BulkApi> Engine<A> {
             not_sent,
             cancelled,
         })
+    }
+}
+
+impl<A: BulkApi> Engine<A> {
+    /// One update-many call of `ids`: the plan's common change, or each ticket's own.
+    fn call<'a>(
+        &'a self,
+        plan: &Plan,
+        by_id: &HashMap<u64, &super::plan::PlannedTicket>,
+        common_change: &TicketChange,
+        call: u32,
+        ids: Vec<u64>,
+    ) -> CallFuture<'a> {
+        let same_change = ids
+            .iter()
+            .all(|id| by_id.get(id).is_some_and(|t| t.target.is_none()));
+        if same_change {
+            let change = common_change.clone();
+            Box::pin(async move {
+                let started = Instant::now();
+                let result = self.api.update_many(&ids, &change).await;
+                CallAnswer {
+                    call,
+                    ids,
+                    result,
+                    took: started.elapsed(),
+                }
+            })
+        } else {
+            let changes: Vec<(u64, TicketChange)> = ids
+                .iter()
+                .filter_map(|id| by_id.get(id))
+                .map(|t| (t.id, plan.target_of(t).to_change(plan.reply.as_ref())))
+                .collect();
+            Box::pin(async move {
+                let started = Instant::now();
+                let result = self.api.update_each(&changes).await;
+                CallAnswer {
+                    call,
+                    ids,
+                    result,
+                    took: started.elapsed(),
+                }
+            })
+        }
     }
 }
 

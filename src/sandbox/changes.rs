@@ -283,6 +283,9 @@ pub(crate) fn update_at(
     when: NaiveDateTime,
 ) -> Result<(), String> {
     let stamp = format_dt(when);
+    if !change.contains_key("custom_fields") && !change.contains_key("tables") {
+        return update_core(store, id, change, actor, quirks, when, &stamp);
+    }
     let mut ticket = match store.tickets.get(&id).map(Entry::full) {
         Some(Value::Object(ticket)) => ticket,
         Some(_) => return Err("工单数据损坏".to_owned()),
@@ -294,6 +297,47 @@ pub(crate) fn update_at(
     }
     if let Some(entry) = store.tickets.get_mut(&id) {
         entry.set(Value::Object(ticket));
+    }
+    if let Some(new_reply) = new_reply {
+        add_reply(store, id, actor, when, new_reply);
+    }
+    *store.update_counts.entry(id).or_default() += 1;
+    Ok(())
+}
+
+/// [`update_at`] of a change that leaves custom fields and tables alone: the same result
+/// without rebuilding the whole ticket. `apply` reads only the status and `openDT` of the
+/// ticket, so it runs on a copy of those; what it writes is merged into the stored fields
+/// (existing keys keep their place, new ones are appended in the same order).
+fn update_core(
+    store: &mut Store,
+    id: u64,
+    change: &Map<String, Value>,
+    actor: u64,
+    quirks: &Quirks,
+    when: NaiveDateTime,
+    stamp: &str,
+) -> Result<(), String> {
+    let mut written = Map::new();
+    match store.tickets.get(&id).map(Entry::core) {
+        Some(Value::Object(core)) => {
+            for key in ["ticketStatus", "openDT"] {
+                if let Some(value) = core.get(key) {
+                    written.insert(key.to_owned(), value.clone());
+                }
+            }
+        }
+        Some(_) => return Err("工单数据损坏".to_owned()),
+        None => return Err("工单不存在".to_owned()),
+    }
+    let new_reply = apply(store, &mut written, change, stamp)?;
+    if quirks.bump_update_dt {
+        written.insert("updateDT".into(), json!(stamp));
+    }
+    if let Some(Value::Object(core)) = store.tickets.get_mut(&id).map(Entry::core_mut) {
+        for (key, value) in written {
+            core.insert(key, value);
+        }
     }
     if let Some(new_reply) = new_reply {
         add_reply(store, id, actor, when, new_reply);

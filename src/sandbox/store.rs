@@ -162,6 +162,11 @@ impl Entry {
         &self.core
     }
 
+    /// The fields other than custom fields and tables, to change in place.
+    pub fn core_mut(&mut self) -> &mut Value {
+        &mut self.core
+    }
+
     /// The whole ticket.
     pub fn full(&self) -> Value {
         let mut value = self.core.clone();

@@ -79,6 +79,7 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
         return out;
     };
+    let ticket = &ticket;
     let fields = fields(app, ticket);
     let label_width = fields
         .iter()

@@ -210,7 +210,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 /// What a row's text depends on besides its layout: when any of it moves, the row is
 /// rebuilt. Cheap: no text is cleaned or measured here.
 fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
-    let ticket = app.tickets.get(&id);
+    let ticket = app.tickets.summary(&id);
     let mut name = |found: Option<&str>| found.map(|n| cache.names.intern(n));
     RowInputs {
         generation: app.tickets.generation(id),
@@ -237,7 +237,7 @@ fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<
     let mut spans = Vec::with_capacity(cols.len() * 2 + 1);
     let mut used = GUTTER;
     for (column, w) in cols {
-        let (text, style) = match ticket {
+        let (text, style) = match &ticket {
             Some(ticket) => cell(app, ticket, *column),
             None if *column == Column::Id => (id.to_string(), Style::default()),
             None => (String::new(), Style::default()),

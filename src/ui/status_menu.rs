@@ -52,7 +52,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         ],
     );
     let hint = hint.as_str();
-    let current = app.tickets.get(ticket_id).and_then(|t| t.status);
+    let current = app.tickets.summary(ticket_id).and_then(|t| t.status);
     let inner_width = (width(&title) + 2).max(width(hint)).max(24);
     let w = (inner_width as u16 + 2).min(screen.width);
     let h = (TicketStatus::ALL.len() as u16 + 3).min(screen.height);

@@ -40,6 +40,12 @@ pub fn parse_json(body: &[u8]) -> Result<Value, ApiError> {
     ))
 }
 
+/// The text [`parse_json`] parses when strict parsing fails (invalid UTF-8 replaced, then
+/// [`repair_json_text`]); `body` has no byte-order mark.
+pub(super) fn repaired(body: &[u8]) -> String {
+    repair_json_text(&String::from_utf8_lossy(body))
+}
+
 /// Rewrites what strict JSON refuses inside strings: a backslash before a character that
 /// cannot be escaped (`\'` loses the backslash, PHP's `addslashes` put it there; any other
 /// keeps it as a literal backslash), raw control characters, and lone surrogates.

@@ -2,11 +2,11 @@
 //! sends them, with the JSON path of whatever cannot be read.
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike};
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 use crate::api::error::ApiError;
 use crate::api::model::{ApiDate, Priority, TicketSource, TicketStatus, TicketType};
-use crate::text::clean;
+use crate::text::{clean, clean_cow};
 
 /// A decoding failure at a JSON path ("" is the root).
 #[derive(Debug)]
@@ -71,6 +71,41 @@ pub(super) fn kind(value: &Value) -> &'static str {
     }
 }
 
+/// A JSON value seen as a scalar: what the lenient readers look at. Arrays and objects are
+/// `Other` with their kind, so a reader can name what it found. Borrowed, so that the
+/// streaming decoder ([`super::fast`]) reads fields without building a `Value`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Scalar<'a> {
+    Null,
+    Bool(bool),
+    Number(&'a Number),
+    Str(&'a str),
+    /// An array or an object: its kind, as [`kind`] words it.
+    Other(&'static str),
+}
+
+impl<'a> Scalar<'a> {
+    pub(super) fn of(value: &'a Value) -> Scalar<'a> {
+        match value {
+            Value::Null => Scalar::Null,
+            Value::Bool(flag) => Scalar::Bool(*flag),
+            Value::Number(number) => Scalar::Number(number),
+            Value::String(text) => Scalar::Str(text),
+            other => Scalar::Other(kind(other)),
+        }
+    }
+
+    pub(super) fn kind(self) -> &'static str {
+        match self {
+            Scalar::Null => "null",
+            Scalar::Bool(_) => "a boolean",
+            Scalar::Number(_) => "a number",
+            Scalar::Str(_) => "a string",
+            Scalar::Other(kind) => kind,
+        }
+    }
+}
+
 /// The text of a string or number (not cleaned).
 pub(super) fn scalar_text(value: &Value) -> Option<String> {
     match value {
@@ -83,12 +118,20 @@ pub(super) fn scalar_text(value: &Value) -> Option<String> {
 
 /// Cell text of a table row or an error log: never fails.
 pub(super) fn cell_text(value: &Value) -> String {
+    match Scalar::of(value) {
+        Scalar::Other(_) => clean(&value.to_string()),
+        scalar => scalar_cell_text(scalar).unwrap_or_default(),
+    }
+}
+
+/// [`cell_text`] of a scalar; `None` for an array or object (whose text is its JSON).
+pub(super) fn scalar_cell_text(value: Scalar<'_>) -> Option<String> {
     match value {
-        Value::Null => String::new(),
-        Value::String(text) => clean(text),
-        Value::Number(number) => number.to_string(),
-        Value::Bool(flag) => if *flag { "1" } else { "0" }.to_owned(),
-        other => clean(&other.to_string()),
+        Scalar::Null => Some(String::new()),
+        Scalar::Str(text) => Some(clean(text)),
+        Scalar::Number(number) => Some(number.to_string()),
+        Scalar::Bool(flag) => Some(if flag { "1" } else { "0" }.to_owned()),
+        Scalar::Other(_) => None,
     }
 }
 
@@ -107,26 +150,34 @@ pub(super) fn clean_value(value: &Value) -> Value {
 }
 
 pub(super) fn read_text(value: &Value, path: &str) -> Result<Option<String>, Bad> {
+    scalar_read_text(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_read_text(value: Scalar<'_>, path: &str) -> Result<Option<String>, Bad> {
     match value {
-        Value::Null => Ok(None),
-        Value::String(text) => Ok(Some(clean(text))),
-        Value::Number(number) => Ok(Some(number.to_string())),
+        Scalar::Null => Ok(None),
+        Scalar::Str(text) => Ok(Some(clean(text))),
+        Scalar::Number(number) => Ok(Some(number.to_string())),
         other => Err(Bad::new(
             path,
-            format!("expected text, found {}", kind(other)),
+            format!("expected text, found {}", other.kind()),
         )),
     }
 }
 
 pub(super) fn read_i64(value: &Value, path: &str) -> Result<Option<i64>, Bad> {
+    scalar_i64(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_i64(value: Scalar<'_>, path: &str) -> Result<Option<i64>, Bad> {
     match value {
-        Value::Null => Ok(None),
-        Value::Number(number) => number
+        Scalar::Null => Ok(None),
+        Scalar::Number(number) => number
             .as_i64()
             .or_else(|| number.as_f64().and_then(integral_f64))
             .map(Some)
             .ok_or_else(|| Bad::new(path, format!("expected an integer, found {number}"))),
-        Value::String(text) => {
+        Scalar::Str(text) => {
             let text = text.trim();
             if text.is_empty() {
                 return Ok(None);
@@ -142,10 +193,10 @@ pub(super) fn read_i64(value: &Value, path: &str) -> Result<Option<i64>, Bad> {
                     )
                 })
         }
-        Value::Bool(flag) => Ok(Some(i64::from(*flag))),
+        Scalar::Bool(flag) => Ok(Some(i64::from(flag))),
         other => Err(Bad::new(
             path,
-            format!("expected an integer, found {}", kind(other)),
+            format!("expected an integer, found {}", other.kind()),
         )),
     }
 }
@@ -156,15 +207,19 @@ pub(super) fn integral_f64(number: f64) -> Option<i64> {
 }
 
 pub(super) fn read_u64(value: &Value, path: &str) -> Result<Option<u64>, Bad> {
-    if let Value::Number(number) = value
+    scalar_u64(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_u64(value: Scalar<'_>, path: &str) -> Result<Option<u64>, Bad> {
+    if let Scalar::Number(number) = value
         && let Some(big) = number.as_u64()
     {
         return Ok(Some(big));
     }
-    if let Value::Bool(_) = value {
+    if let Scalar::Bool(_) = value {
         return Err(Bad::new(path, "expected an id, found a boolean".into()));
     }
-    match read_i64(value, path)? {
+    match scalar_i64(value, path)? {
         None => Ok(None),
         Some(n) => u64::try_from(n)
             .map(Some)
@@ -174,14 +229,22 @@ pub(super) fn read_u64(value: &Value, path: &str) -> Result<Option<u64>, Bad> {
 
 /// An id: 0 means none.
 pub(super) fn read_id(value: &Value, path: &str) -> Result<Option<u64>, Bad> {
-    Ok(read_u64(value, path)?.filter(|id| *id != 0))
+    scalar_id(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_id(value: Scalar<'_>, path: &str) -> Result<Option<u64>, Bad> {
+    Ok(scalar_u64(value, path)?.filter(|id| *id != 0))
 }
 
 pub(super) fn read_bool(value: &Value, path: &str) -> Result<Option<bool>, Bad> {
+    scalar_bool(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_bool(value: Scalar<'_>, path: &str) -> Result<Option<bool>, Bad> {
     match value {
-        Value::Null => Ok(None),
-        Value::Bool(flag) => Ok(Some(*flag)),
-        Value::String(text) => match text.trim().to_ascii_lowercase().as_str() {
+        Scalar::Null => Ok(None),
+        Scalar::Bool(flag) => Ok(Some(flag)),
+        Scalar::Str(text) => match text.trim().to_ascii_lowercase().as_str() {
             "" => Ok(None),
             "1" | "true" | "yes" | "y" => Ok(Some(true)),
             "0" | "false" | "no" | "n" => Ok(Some(false)),
@@ -190,10 +253,10 @@ pub(super) fn read_bool(value: &Value, path: &str) -> Result<Option<bool>, Bad> 
                 format!("expected true or false, found {:?}", short(&clean(text))),
             )),
         },
-        Value::Number(_) => Ok(read_i64(value, path)?.map(|n| n != 0)),
+        Scalar::Number(_) => Ok(scalar_i64(value, path)?.map(|n| n != 0)),
         other => Err(Bad::new(
             path,
-            format!("expected true or false, found {}", kind(other)),
+            format!("expected true or false, found {}", other.kind()),
         )),
     }
 }
@@ -209,13 +272,7 @@ pub(super) fn read_id_list(value: &Value, path: &str) -> Result<Vec<u64>, Bad> {
     match value {
         Value::Null => Ok(Vec::new()),
         // Ids hold no punctuation, so any usual separator separates.
-        Value::String(text) => text
-            .split([',', '，', ';', '；', '|', ' ', '\u{3001}'])
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .map(|part| read_id(&Value::String(part.to_owned()), path))
-            .filter_map(Result::transpose)
-            .collect(),
+        Value::String(text) => scalar_id_list(text, path),
         Value::Number(_) => Ok(read_id(value, path)?.into_iter().collect()),
         Value::Array(items) => items
             .iter()
@@ -237,11 +294,27 @@ pub(super) fn read_id_list(value: &Value, path: &str) -> Result<Vec<u64>, Bad> {
     }
 }
 
+/// An id list written as text: ids hold no punctuation, so any usual separator separates.
+pub(super) fn scalar_id_list(text: &str, path: &str) -> Result<Vec<u64>, Bad> {
+    text.split([',', '，', ';', '；', '|', ' ', '\u{3001}'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .map(|part| scalar_id(Scalar::Str(part), path))
+        .filter_map(Result::transpose)
+        .collect()
+}
+
+/// The tags of a comma list, cleaned before splitting so that an escape sequence cannot
+/// straddle two tags.
+pub(super) fn tags_of_text(text: &str) -> Vec<String> {
+    split_list(&clean_cow(text)).map(str::to_owned).collect()
+}
+
 pub(super) fn read_tags(value: &Value, path: &str) -> Result<Vec<String>, Bad> {
     match value {
         Value::Null => Ok(Vec::new()),
         // Cleaned before splitting, so that an escape sequence cannot straddle two tags.
-        Value::String(text) => Ok(split_list(&clean(text)).map(str::to_owned).collect()),
+        Value::String(text) => Ok(tags_of_text(text)),
         Value::Number(number) => Ok(vec![number.to_string()]),
         Value::Array(items) => items
             .iter()
@@ -285,10 +358,14 @@ macro_rules! vendor_code {
 vendor_code!(TicketStatus, Priority, TicketType, TicketSource);
 
 pub(super) fn read_enum<E: VendorCode>(value: &Value, path: &str) -> Result<Option<E>, Bad> {
+    scalar_enum(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_enum<E: VendorCode>(value: Scalar<'_>, path: &str) -> Result<Option<E>, Bad> {
     match value {
-        Value::Null => Ok(None),
-        Value::Number(_) => Ok(read_i64(value, path)?.map(E::code_value)),
-        Value::String(text) => {
+        Scalar::Null => Ok(None),
+        Scalar::Number(_) => Ok(scalar_i64(value, path)?.map(E::code_value)),
+        Scalar::Str(text) => {
             let text = text.trim();
             if text.is_empty() {
                 return Ok(None);
@@ -296,7 +373,7 @@ pub(super) fn read_enum<E: VendorCode>(value: &Value, path: &str) -> Result<Opti
             if let Some(parsed) = E::label_value(text) {
                 return Ok(Some(parsed));
             }
-            if let Ok(Some(code)) = read_i64(value, path) {
+            if let Ok(Some(code)) = scalar_i64(value, path) {
                 return Ok(Some(E::code_value(code)));
             }
             let text = clean(text);
@@ -304,7 +381,7 @@ pub(super) fn read_enum<E: VendorCode>(value: &Value, path: &str) -> Result<Opti
         }
         other => Err(Bad::new(
             path,
-            format!("expected a code or label, found {}", kind(other)),
+            format!("expected a code or label, found {}", other.kind()),
         )),
     }
 }
@@ -315,12 +392,16 @@ pub(super) fn vendor_offset() -> Option<FixedOffset> {
 }
 
 pub(super) fn read_date(value: &Value, path: &str) -> Result<Option<ApiDate>, Bad> {
+    scalar_date(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_date(value: Scalar<'_>, path: &str) -> Result<Option<ApiDate>, Bad> {
     match value {
-        Value::Null => Ok(None),
-        Value::String(text) => parse_date(text)
+        Scalar::Null => Ok(None),
+        Scalar::Str(text) => parse_date(text)
             .map_err(|()| Bad::new(path, format!("not a date: {:?}", short(&clean(text))))),
-        Value::Number(_) => {
-            let seconds = read_i64(value, path)?.unwrap_or(0);
+        Scalar::Number(_) => {
+            let seconds = scalar_i64(value, path)?.unwrap_or(0);
             if seconds <= 0 {
                 return Ok(None);
             }
@@ -333,7 +414,7 @@ pub(super) fn read_date(value: &Value, path: &str) -> Result<Option<ApiDate>, Ba
         }
         other => Err(Bad::new(
             path,
-            format!("expected a date, found {}", kind(other)),
+            format!("expected a date, found {}", other.kind()),
         )),
     }
 }
@@ -348,6 +429,9 @@ pub(super) fn parse_date(text: &str) -> Result<Option<ApiDate>, ()> {
 }
 
 fn parse_date_any_year(text: &str) -> Result<Option<ApiDate>, ()> {
+    if let Some(date) = wire_date(text) {
+        return Ok(Some(date));
+    }
     let text = text.trim();
     if text.is_empty() || text.starts_with("0000-00-00") || text == "0" {
         return Ok(None);
@@ -376,6 +460,37 @@ fn parse_date_any_year(text: &str) -> Result<Option<ApiDate>, ()> {
         return Ok(date.with_timezone(&offset).naive_local().with_nanosecond(0));
     }
     Err(())
+}
+
+/// The wire format exactly (`YYYY-MM-DD HH:MM:SS`, nothing around it), read without
+/// chrono's format parser: nearly every date on the wire has this shape. `None` for
+/// anything else, including impossible dates, which the general path then judges.
+fn wire_date(text: &str) -> Option<ApiDate> {
+    let b = text.as_bytes();
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b.get(range)?.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(num(0..4)?).ok()?;
+    if year == 0 {
+        // `0000-00-00 ...` is "no date", decided by the general path.
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year, num(5..7)?, num(8..10)?)?.and_hms_opt(
+        num(11..13)?,
+        num(14..16)?,
+        num(17..19)?,
+    )
 }
 
 /// At most 40 characters of a value quoted in an error message.
