@@ -435,6 +435,9 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
         Some(TicketStatus::Solved)
     );
     assert_eq!(app.compose.sent[&id][0].status, Some(TicketStatus::Solved));
+    // The status line says both: the reply and the status.
+    let notice = app.notice.clone().unwrap();
+    assert_eq!(notice.text, format!("已回复 #{id}，并设为 已解决"));
     sandbox.shutdown().await;
 }
 

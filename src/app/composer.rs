@@ -866,11 +866,19 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     if open_here {
                         app.compose.composer = None;
                     }
-                    notice(
-                        app,
-                        fill(lang, Msg::ComposeSent, &[&ticket.to_string()]),
-                        false,
-                    );
+                    // Send-and-set says the status too, so the user sees both happened.
+                    let text = match sending.status {
+                        Some(status) => {
+                            super::update::views_changed(app);
+                            fill(
+                                lang,
+                                Msg::ComposeSentWithStatus,
+                                &[&ticket.to_string(), &i18n::status_label(lang, status)],
+                            )
+                        }
+                        None => fill(lang, Msg::ComposeSent, &[&ticket.to_string()]),
+                    };
+                    notice(app, text, false);
                 }
                 Err(error) => {
                     // "press R to retry" would reload the list: a reply is sent again from the

@@ -239,6 +239,7 @@ messages! {
     ComposeSending => "正在发送对 #{0} 的回复…", "Sending the reply to #{0}…";
     ComposeSendingMany => "正在向 {0} 张工单发送回复…", "Sending the reply to {0} tickets…";
     ComposeSent => "已回复 #{0}", "Reply sent to #{0}";
+    ComposeSentWithStatus => "已回复 #{0}，并设为 {1}", "Reply sent to #{0}, and set to {1}";
     ComposeSendFailed => "对 #{0} 的回复没有发出：{1}。文字已保留", "The reply to #{0} was not sent: {1}. The text is kept";
     ComposeUploadFailed => "{0} 没有上传：{1}", "{0} was not uploaded: {1}";
     ComposeEditorFailed => "外部编辑器出错：{0}", "The external editor failed: {0}";
