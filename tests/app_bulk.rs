@@ -1422,3 +1422,14 @@ fn a_number_field_with_text_says_what_it_takes_and_how_to_leave_it() {
         "{screen}"
     );
 }
+
+#[test]
+fn the_forms_and_more_count_is_never_split() {
+    for width in 60..=80 {
+        let mut app = loaded(Lang::Zh, width, 24);
+        mark_first(&mut app, 40);
+        bulk(&mut app, BulkAction::Open);
+        let screen = text(&app);
+        assert!(screen.contains("等 20 张"), "{width}:\n{screen}");
+    }
+}

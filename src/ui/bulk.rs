@@ -254,11 +254,18 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         .map(|id| format!("#{id}"))
         .collect();
     let more = form.targets.len().saturating_sub(20);
-    let mut which = targets.join(" ");
+    let mut which = wrap(&targets.join(" "), cols);
     if more > 0 {
-        which.push_str(&fill(lang, Msg::BulkAndMore, &[&more.to_string()]));
+        // "等 280 张" stays whole: on the last line if it fits, else on a line of its own.
+        let suffix = fill(lang, Msg::BulkAndMore, &[&more.to_string()]);
+        match which.last_mut() {
+            Some(last) if width(last) + width(&suffix) <= cols => last.push_str(&suffix),
+            _ => which.push(suffix.trim_start().to_string()),
+        }
     }
-    lines.wrapped(&which, cols, style(app, Role::Hint));
+    for line in which {
+        lines.styled(line, style(app, Role::Hint));
+    }
     if let Some(error) = &form.error {
         let error = app.settings.keymap.expand(error);
         lines.wrapped(&error, cols, style(app, Role::Error));
