@@ -346,7 +346,8 @@ fn remember(app: &mut App, ticket: Ticket) {
 pub fn status_text(app: &App) -> Option<String> {
     let lang = app.lang();
     let mut text = String::new();
-    if !app.marks.is_empty() {
+    // The marked-only view's own count ("已标记 500/500") already says it.
+    if !app.marks.is_empty() && !showing_marked(app) {
         text = fill(lang, Msg::MarkCount, &[&app.marks.len().to_string()]);
     }
     if app.marks.range.is_some() {
