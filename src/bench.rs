@@ -83,6 +83,22 @@ pub fn loaded_app(tickets: Vec<Ticket>, lang: Lang, width: u16, height: u16) -> 
     app
 }
 
+/// How far `j` walks before the list bench jumps back to the top: fewer rows than the
+/// smallest list, so every list size does the same work per frame (the same scrolls, the
+/// same rows built), and only the number of tickets loaded differs.
+pub const HELD_J_SPAN: usize = 900;
+
+/// One step of `j` held down, as the list bench measures it: down one row, or back to
+/// the top once [`HELD_J_SPAN`] rows are walked.
+pub fn held_j_step(app: &mut App) {
+    let action = if app.current_view().selected >= HELD_J_SPAN {
+        Action::Top
+    } else {
+        Action::MoveDown
+    };
+    let _ = update(app, action);
+}
+
 /// Draws the console once.
 pub fn draw_console<B>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error>
 where
