@@ -391,42 +391,10 @@ impl<'de> Visitor<'de> for TicketsVisitor {
 // ---------------------------------------------------------------------------------------
 // The ticket.
 
-/// The ticket object's known keys, for spotting duplicates (the general path would keep
-/// the last of two; this path gives up instead).
-const KNOWN: &[&str] = &[
-    "ticketId",
-    "url",
-    "subject",
-    "descript",
-    "description",
-    "ticketSource",
-    "ticketType",
-    "priorityLevel",
-    "ticketStatus",
-    "custUserId",
-    "agentId",
-    "createrId",
-    "servicerUserId",
-    "servicerGroupId",
-    "ccUserIdList",
-    "ccGroupIdList",
-    "ticketTemplateId",
-    "tagList",
-    "createDT",
-    "updateDT",
-    "custom_fields",
-    "tables",
-    "solveDT",
-    "waitDT",
-    "openDT",
-    "closeDT",
-    "customTemplateId",
-    "createrType",
-    "workflow_id",
-    "workflow_node_id",
-    "isDeleted",
-    "descriptattachments",
-];
+/// The ticket object's known keys, the general path's list (one list for both paths):
+/// for spotting duplicates (the general path would keep the last of two; this path gives
+/// up instead), indexed by [`known_index`].
+use super::ticket::TICKET_KEYS as KNOWN;
 
 /// The index of `key` in [`KNOWN`] (a `match` compiles to a switch on the length, cheaper
 /// than comparing against the list in turn).
