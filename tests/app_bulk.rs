@@ -716,6 +716,105 @@ fn partial_tickets_are_read_first_and_unknown_previous_values_are_warned() {
     );
 }
 
+/// Presses a key through the live key map, as the terminal loop does.
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    let event = KeyEvent::new(code, KeyModifiers::NONE);
+    match action_for_key(app, &event) {
+        Some(action) => update(app, action),
+        None => Vec::new(),
+    }
+}
+
+#[test]
+fn keys_typed_while_the_tickets_are_read_reach_the_preview_and_nothing_starts_unseen() {
+    // An agent: the marked tickets are read before the preview ("正在读取工单…").
+    let mut app = app(Lang::En, 120, 40);
+    app.settings.bulk_confirm_threshold = 2;
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    let out = press(&mut app, KeyCode::Enter);
+    let (id, ids) = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, ids }) => Some((*id, ids.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert!(matches!(stage(&app), Stage::Preparing { .. }));
+    // The count, a slip and its correction, and the confirming Enter, typed ahead.
+    for code in [
+        KeyCode::Char('4'),
+        KeyCode::Char('x'),
+        KeyCode::Backspace,
+        KeyCode::Enter,
+    ] {
+        assert!(press(&mut app, code).is_empty());
+    }
+    let screen = text(&app);
+    assert!(screen.contains("(4 keys kept for the preview)"), "{screen}");
+    let full: Vec<Ticket> = ids.iter().map(|id| ticket(*id)).collect();
+    let out = worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Ok(full),
+        },
+    );
+    // The count is in the preview's field; the run waits for an Enter on the preview.
+    let Stage::Preview {
+        typed,
+        needs_typing,
+        ..
+    } = stage(&app)
+    else {
+        panic!("{:?}", stage(&app))
+    };
+    assert!(*needs_typing);
+    assert_eq!(typed, "4");
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
+        "{out:?}"
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(notice.contains("held back"), "{notice}");
+    let screen = text(&app);
+    assert!(screen.contains("type 4 to confirm: 4"), "{screen}");
+    let (_, plan) = started(&press(&mut app, KeyCode::Enter));
+    assert_eq!(plan.tickets.len(), 4);
+}
+
+#[test]
+fn esc_while_the_tickets_are_read_goes_back_to_the_form_at_once() {
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(stage(&app), Stage::Preparing { .. }));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(stage(&app), Stage::Form(_)));
+}
+
 fn interrupted(run_id: &str) -> HistoryRow {
     HistoryRow {
         run_id: run_id.into(),

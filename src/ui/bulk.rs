@@ -203,9 +203,11 @@ fn run_title(lang: Lang, run: &RunView) -> String {
 
 fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     let lang = app.lang();
-    let (form, preparing) = match stage {
-        Stage::Form(form) => (form, false),
-        Stage::Preparing { form, .. } => (form, true),
+    let (form, preparing, typed_ahead) = match stage {
+        Stage::Form(form) => (form, false, 0),
+        Stage::Preparing {
+            form, typed_ahead, ..
+        } => (form, true, typed_ahead.len()),
         _ => return (Lines::new(), String::new()),
     };
     let mut lines = Lines::new();
@@ -271,7 +273,12 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         lines.wrapped(&error, cols, style(app, Role::Error));
     }
     if preparing {
-        lines.push(Msg::BulkReadingTickets.text(lang).to_string());
+        let mut reading = Msg::BulkReadingTickets.text(lang).to_string();
+        if typed_ahead > 0 {
+            // Keys typed meanwhile are kept for the preview: say so, so none seems lost.
+            reading.push_str(&fill(lang, Msg::BulkKeysKept, &[&typed_ahead.to_string()]));
+        }
+        lines.wrapped(&reading, cols, Style::default());
     }
     // The keys named are the live ones (`[keys.bulk]`, `[keys.bulk_text]`).
     let keymap = &app.settings.keymap;
