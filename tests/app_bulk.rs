@@ -545,6 +545,116 @@ fn the_succeeded_ids_wrap_under_the_first_one() {
     );
 }
 
+const LONG_ZH: &str = "工单已被锁定：该工单正在被另一位客服编辑，请稍后再试；如果问题一直存在，请联系管理员解除锁定后重新提交本次修改";
+const LONG_EN: &str = "invalid status for this template: the template 售后服务 allows only the statuses 已开启 and 待回应 for tickets of this type, see the admin page";
+
+/// A run of 6 where #2 and #5 failed with reasons far wider than the pane.
+fn long_reasons(app: &mut App) {
+    to_preview(app, 6);
+    let (run, plan) = started(&bulk(app, BulkAction::Enter));
+    worker(
+        app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[(2, LONG_ZH), (5, LONG_EN)]))),
+        },
+    );
+}
+
+/// The screen's rows as cells: each entry the column it starts at and its text, wide
+/// characters once (the cell they cover after them skipped).
+fn cells(app: &App) -> Vec<Vec<(usize, String)>> {
+    let terminal = screen(app);
+    let buffer = terminal.backend().buffer();
+    let mut rows = Vec::new();
+    for y in 0..buffer.area.height {
+        let mut row = Vec::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol().to_string();
+            let w = unicode_width::UnicodeWidthStr::width(symbol.as_str()).max(1) as u16;
+            row.push((usize::from(x), symbol));
+            x += w;
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// A row's text from a column on, without the pane's border and padding.
+fn from_column(row: &[(usize, String)], column: usize) -> String {
+    let text: String = row
+        .iter()
+        .filter(|(x, _)| *x >= column)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    text.trim_end_matches([' ', '│']).to_string()
+}
+
+/// A row's text before a column.
+fn before_column(row: &[(usize, String)], column: usize) -> String {
+    row.iter()
+        .filter(|(x, _)| *x < column)
+        .map(|(_, s)| s.as_str())
+        .collect()
+}
+
+#[test]
+fn long_failure_reasons_wrap_under_their_first_line_and_scroll() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = loaded(lang, 80, 24);
+        long_reasons(&mut app);
+        let rows = cells(&app);
+        for (id, reason) in [(2, LONG_ZH), (5, LONG_EN)] {
+            let lead = format!("✗ #{id}  ");
+            let first = rows
+                .iter()
+                .position(|row| before_column(row, 80).contains(&lead))
+                .unwrap();
+            let text = before_column(&rows[first], 80);
+            let at = text.find(&lead).unwrap() + lead.len();
+            // The reason's column: the display width of everything before it.
+            let column = unicode_width::UnicodeWidthStr::width(&text[..at]);
+            let mut joined = from_column(&rows[first], column);
+            let mut next = first + 1;
+            // Continuation rows: blank up to the reason's column, text from it on.
+            while before_column(&rows[next], column)
+                .trim_matches([' ', '│'])
+                .is_empty()
+                && !from_column(&rows[next], column).is_empty()
+            {
+                let more = from_column(&rows[next], column);
+                assert!(!more.starts_with(' '), "{}", text_of(&app));
+                joined.push_str(&more);
+                next += 1;
+            }
+            // Nothing of the reason is lost (a wrap drops only the space it breaks at).
+            let squeezed = |text: &str| text.replace(' ', "");
+            assert!(next > first + 1, "#{id} should wrap:\n{}", text_of(&app));
+            assert_eq!(squeezed(&joined), squeezed(reason), "{}", text_of(&app));
+        }
+        assert!(!text_of(&app).contains('…'), "{}", text_of(&app));
+
+        // On a short screen the end of the list is below the pane: scrolling reaches it.
+        let mut app = loaded(lang, 80, 12);
+        long_reasons(&mut app);
+        assert!(!text_of(&app).contains("#6"), "{}", text_of(&app));
+        for _ in 0..5 {
+            bulk(&mut app, BulkAction::Down);
+        }
+        assert!(text_of(&app).contains("#6"), "{}", text_of(&app));
+    }
+}
+
+fn text_of(app: &App) -> String {
+    text(app)
+}
+
+#[test]
+fn snapshot_results_long_reasons() {
+    each("bulk_results_long_reasons", long_reasons);
+}
+
 #[test]
 fn undo_reports_tickets_changed_since() {
     let mut app = loaded(Lang::En, 120, 40);

@@ -510,6 +510,25 @@ fn hint_result(app: &App, run: &RunView) -> String {
         .hint_line(Pane::BulkResult, &items, app.lang())
 }
 
+/// `lead` then `text` wrapped by display width, the text's later lines starting under its
+/// first (a hanging indent, so the ticket ids stand alone at the left). In a pane too
+/// narrow for that, the whole wraps as one text.
+fn hanging(lead: &str, text: &str, cols: usize) -> Vec<String> {
+    const NARROWEST: usize = 12;
+    let indent = width(lead);
+    if cols < indent + NARROWEST {
+        return wrap(&format!("{lead}{text}"), cols);
+    }
+    wrap(text, cols - indent)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 => format!("{lead}{line}"),
+            _ => format!("{}{line}", " ".repeat(indent)),
+        })
+        .collect()
+}
+
 fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     let lang = app.lang();
     let mut lines = Lines::new();
@@ -556,14 +575,12 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             style(app, Role::Error),
         ));
         for outcome in failed {
-            list.push((
-                format!(
-                    "  ✗ #{}  {}",
-                    outcome.id,
-                    crate::text::clean_line(&outcome.error)
-                ),
-                style(app, Role::Problem),
-            ));
+            // The server's reason wraps (never cut with "…"), its lines under its first.
+            let lead = format!("  ✗ #{}  ", outcome.id);
+            let reason = crate::text::clean_line(&outcome.error);
+            for line in hanging(&lead, &reason, cols) {
+                list.push((line, style(app, Role::Problem)));
+            }
         }
     }
     let left_out: Vec<_> = report
@@ -583,14 +600,10 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         };
         list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
-            list.push((
-                format!(
-                    "  ! #{}  {}",
-                    ticket.id,
-                    ticket.reason.describe(bulk_lang(lang))
-                ),
-                style(app, Role::Caution),
-            ));
+            let lead = format!("  ! #{}  ", ticket.id);
+            for line in hanging(&lead, ticket.reason.describe(bulk_lang(lang)), cols) {
+                list.push((line, style(app, Role::Caution)));
+            }
         }
     }
     if !report.not_sent.is_empty() && !report.cancelled {
