@@ -655,6 +655,63 @@ fn snapshot_results_long_reasons() {
     each("bulk_results_long_reasons", long_reasons);
 }
 
+/// A run over 40 marked tickets of which 26 (#15..=#40) were 已解决 already; #3 failed.
+fn with_skipped(app: &mut App) {
+    for id in 15..=40 {
+        app.tickets.get_mut(&id).unwrap().status = Some(TicketStatus::Solved);
+    }
+    to_preview(app, 40);
+    let (run, plan) = started(&bulk(app, BulkAction::Enter));
+    worker(
+        app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[(3, "工单已被锁定")]))),
+        },
+    );
+}
+
+#[test]
+fn the_result_list_accounts_for_the_skipped_tickets_too() {
+    let mut app = loaded(Lang::En, 80, 40);
+    with_skipped(&mut app);
+    let screen = text(&app);
+    assert!(screen.contains("1 failed:"), "{screen}");
+    assert!(screen.contains("13 succeeded:"), "{screen}");
+    assert!(screen.contains("26 already solved, skipped:"), "{screen}");
+    // Every one of the 40 marked tickets is named once in the list.
+    for id in 1..=40 {
+        let named = screen
+            .split(|c: char| !c.is_ascii_digit() && c != '#')
+            .filter(|word| *word == format!("#{id}"))
+            .count();
+        assert_eq!(named, 1, "#{id}:\n{screen}");
+    }
+    // The skipped ids wrap like the succeeded ones: later lines start under the first id.
+    let lines: Vec<&str> = screen.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.contains("already solved, skipped:"))
+        .unwrap();
+    let columns: Vec<usize> = lines[head + 1..]
+        .iter()
+        .take_while(|l| l.contains('#'))
+        .map(|l| l.chars().position(|c| c == '#').unwrap())
+        .collect();
+    assert!(columns.len() >= 2, "the ids should wrap:\n{screen}");
+    assert!(columns.windows(2).all(|p| p[0] == p[1]), "{screen}");
+
+    let mut app = loaded(Lang::Zh, 80, 40);
+    with_skipped(&mut app);
+    let screen = text(&app);
+    assert!(screen.contains("26 张已是 已解决，跳过："), "{screen}");
+}
+
+#[test]
+fn snapshot_results_with_skipped() {
+    each("bulk_results_skipped", with_skipped);
+}
+
 #[test]
 fn undo_reports_tickets_changed_since() {
     let mut app = loaded(Lang::En, 120, 40);

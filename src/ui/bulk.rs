@@ -633,6 +633,32 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             list.push((format!("{lead}{line}"), Style::default()));
         }
     }
+    // Tickets that already had the values: listed too, so the list accounts for every
+    // ticket the run was asked about.
+    let skipped: Vec<String> = report
+        .plan
+        .excluded
+        .iter()
+        .filter(|t| t.reason == ExcludeReason::AlreadySet)
+        .map(|t| format!("#{}", t.id))
+        .collect();
+    if !skipped.is_empty() {
+        let count = skipped.len().to_string();
+        let head = match crate::bulk::Preview::of(&report.plan).skipped_value {
+            Some(value) => {
+                let value =
+                    crate::bulk::value_label(&value, bulk_lang(lang), &bulk_edit::names(app));
+                fill(lang, Msg::BulkReportSkippedValue, &[&count, &value])
+            }
+            None => fill(lang, Msg::BulkReportSkipped, &[&count]),
+        };
+        list.push((head, style(app, Role::Label)));
+        let ids = wrap(&skipped.join(" "), cols.saturating_sub(4));
+        for (index, line) in ids.into_iter().enumerate() {
+            let lead = if index == 0 { "  = " } else { "    " };
+            list.push((format!("{lead}{line}"), style(app, Role::Muted)));
+        }
+    }
     let skip = run.scroll.min(list.len().saturating_sub(1));
     lines.rows.extend(list.into_iter().skip(skip));
     lines

@@ -455,6 +455,8 @@ messages! {
     HintPick => "直选", "pick";
     // Polish of the bulk pane and marks (issue 4 review).
     BulkTypedAheadStartHeld => "读取工单时按下的确认键未执行：请先看过预览，再按 {key:bulk_preview.start} 开始", "The confirm key pressed while the tickets were read was held back: look the preview over, then {key:bulk_preview.start} starts";
+    BulkReportSkippedValue => "{0} 张已是 {1}，跳过：", "{0} already {1}, skipped:";
+    BulkReportSkipped => "{0} 张已是目标值，跳过：", "{0} already set, skipped:";
     BulkKeysKept => "（已记下 {0} 个按键，预览出来后生效）", " ({0} keys kept for the preview)";
     BulkTypedAheadEnterHeld => "读取工单时按下的确认键未执行", "The confirm key pressed while the tickets were read was held back";
     // The help overlay when its keys do not all fit: how many are below and the key to see them.
