@@ -1067,6 +1067,115 @@ fn the_history_undoes_the_selected_run() {
         Command::Bulk(BulkCommand::PlanUndo { run_id, .. }) if run_id == "20261128-030000-0002")));
 }
 
+/// Writes a finished run to the journal with the given outcomes (`true`: changed).
+fn journal_run(journal: &gongdan::bulk::Journal, plan: &Plan, outcomes: &[(u64, bool)]) {
+    use gongdan::bulk::ProgressLine;
+    let mut log = journal.create(plan).unwrap();
+    let at = chrono::Utc::now();
+    log.append(&ProgressLine::Outcome {
+        call: 1,
+        at,
+        results: outcomes
+            .iter()
+            .map(|(id, success)| TicketOutcome {
+                id: *id,
+                success: *success,
+                error: if *success {
+                    String::new()
+                } else {
+                    "工单已被锁定".into()
+                },
+            })
+            .collect(),
+        call_error: None,
+    })
+    .unwrap();
+    log.append(&ProgressLine::Finished {
+        at,
+        cancelled: false,
+    })
+    .unwrap();
+}
+
+#[test]
+fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = gongdan::bulk::Journal::new(dir.path());
+    let tickets: Vec<Ticket> = (1..=5).map(ticket).collect();
+    let edit = gongdan::bulk::BulkEdit::from(gongdan::api::TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..Default::default()
+    });
+    let mut original = Plan::new(&edit, &tickets, Default::default());
+    original.run_id = "20261129-040000-0001".into();
+    journal_run(
+        &journal,
+        &original,
+        &[(1, true), (2, false), (3, true), (4, false), (5, false)],
+    );
+    // A retry of the three failed: two succeed; a retry of that one: the last succeeds.
+    let mut retry = original.subset(
+        &[2, 4, 5],
+        RunKind::Retry {
+            of: original.run_id.clone(),
+        },
+    );
+    retry.run_id = "20261129-041000-0002".into();
+    journal_run(&journal, &retry, &[(2, true), (4, true), (5, false)]);
+    let history = journal.list();
+    let row = |lang: Lang, run_id: &str| {
+        let info = history.get(run_id).unwrap();
+        gongdan::app::bulk_edit::history_row(lang, info).summary
+    };
+    let first = row(Lang::Zh, &original.run_id);
+    assert!(
+        first.contains("成功 2，失败 3（已重试 3：2 成功，1 仍未成功），剩余 0"),
+        "{first}"
+    );
+    let first = row(Lang::En, &original.run_id);
+    assert!(
+        first.contains("2 done, 3 failed (retried 3: 2 succeeded, 1 still not), 0 left"),
+        "{first}"
+    );
+    // The retry keeps its own row, with its own counts.
+    let own = row(Lang::En, &retry.run_id);
+    assert!(own.contains("(retry of 20261129-040000-0001)"), "{own}");
+    assert!(own.contains("2 done, 1 failed, 0 left"), "{own}");
+
+    let mut again = retry.subset(
+        &[5],
+        RunKind::Retry {
+            of: retry.run_id.clone(),
+        },
+    );
+    again.run_id = "20261129-042000-0003".into();
+    journal_run(&journal, &again, &[(5, true)]);
+    let history = journal.list();
+    let row = |lang: Lang, run_id: &str| {
+        let info = history.get(run_id).unwrap();
+        gongdan::app::bulk_edit::history_row(lang, info).summary
+    };
+    // Every failure of the first run went through in the end: its row says so.
+    let first = row(Lang::Zh, &original.run_id);
+    assert!(first.contains("失败 3（已重试：3 成功）"), "{first}");
+    let first = row(Lang::En, &original.run_id);
+    assert!(first.contains("3 failed (retried: 3 succeeded)"), "{first}");
+    assert!(row(Lang::En, &retry.run_id).contains("1 failed (retried: 1 succeeded)"));
+    assert_eq!(history.runs.len(), 3);
+
+    // And the H pane shows the rows as built.
+    let mut app = loaded(Lang::Zh, 160, 48);
+    let out = update(&mut app, Action::Bulk(BulkAction::OpenHistory));
+    let rows = history
+        .runs
+        .iter()
+        .map(|info| gongdan::app::bulk_edit::history_row(Lang::Zh, info))
+        .collect();
+    history_answer(&mut app, history_request(&out), rows);
+    let screen = text(&app);
+    assert!(screen.contains("已重试：3 成功"), "{screen}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Snapshots.
 
