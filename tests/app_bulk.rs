@@ -545,6 +545,173 @@ fn the_succeeded_ids_wrap_under_the_first_one() {
     );
 }
 
+const LONG_ZH: &str = "工单已被锁定：该工单正在被另一位客服编辑，请稍后再试；如果问题一直存在，请联系管理员解除锁定后重新提交本次修改";
+const LONG_EN: &str = "invalid status for this template: the template 售后服务 allows only the statuses 已开启 and 待回应 for tickets of this type, see the admin page";
+
+/// A run of 6 where #2 and #5 failed with reasons far wider than the pane.
+fn long_reasons(app: &mut App) {
+    to_preview(app, 6);
+    let (run, plan) = started(&bulk(app, BulkAction::Enter));
+    worker(
+        app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[(2, LONG_ZH), (5, LONG_EN)]))),
+        },
+    );
+}
+
+/// The screen's rows as cells: each entry the column it starts at and its text, wide
+/// characters once (the cell they cover after them skipped).
+fn cells(app: &App) -> Vec<Vec<(usize, String)>> {
+    let terminal = screen(app);
+    let buffer = terminal.backend().buffer();
+    let mut rows = Vec::new();
+    for y in 0..buffer.area.height {
+        let mut row = Vec::new();
+        let mut x = 0;
+        while x < buffer.area.width {
+            let symbol = buffer[(x, y)].symbol().to_string();
+            let w = unicode_width::UnicodeWidthStr::width(symbol.as_str()).max(1) as u16;
+            row.push((usize::from(x), symbol));
+            x += w;
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// A row's text from a column on, without the pane's border and padding.
+fn from_column(row: &[(usize, String)], column: usize) -> String {
+    let text: String = row
+        .iter()
+        .filter(|(x, _)| *x >= column)
+        .map(|(_, s)| s.as_str())
+        .collect();
+    text.trim_end_matches([' ', '│']).to_string()
+}
+
+/// A row's text before a column.
+fn before_column(row: &[(usize, String)], column: usize) -> String {
+    row.iter()
+        .filter(|(x, _)| *x < column)
+        .map(|(_, s)| s.as_str())
+        .collect()
+}
+
+#[test]
+fn long_failure_reasons_wrap_under_their_first_line_and_scroll() {
+    for lang in [Lang::Zh, Lang::En] {
+        let mut app = loaded(lang, 80, 24);
+        long_reasons(&mut app);
+        let rows = cells(&app);
+        for (id, reason) in [(2, LONG_ZH), (5, LONG_EN)] {
+            let lead = format!("✗ #{id}  ");
+            let first = rows
+                .iter()
+                .position(|row| before_column(row, 80).contains(&lead))
+                .unwrap();
+            let text = before_column(&rows[first], 80);
+            let at = text.find(&lead).unwrap() + lead.len();
+            // The reason's column: the display width of everything before it.
+            let column = unicode_width::UnicodeWidthStr::width(&text[..at]);
+            let mut joined = from_column(&rows[first], column);
+            let mut next = first + 1;
+            // Continuation rows: blank up to the reason's column, text from it on.
+            while before_column(&rows[next], column)
+                .trim_matches([' ', '│'])
+                .is_empty()
+                && !from_column(&rows[next], column).is_empty()
+            {
+                let more = from_column(&rows[next], column);
+                assert!(!more.starts_with(' '), "{}", text_of(&app));
+                joined.push_str(&more);
+                next += 1;
+            }
+            // Nothing of the reason is lost (a wrap drops only the space it breaks at).
+            let squeezed = |text: &str| text.replace(' ', "");
+            assert!(next > first + 1, "#{id} should wrap:\n{}", text_of(&app));
+            assert_eq!(squeezed(&joined), squeezed(reason), "{}", text_of(&app));
+        }
+        assert!(!text_of(&app).contains('…'), "{}", text_of(&app));
+
+        // On a short screen the end of the list is below the pane: scrolling reaches it.
+        let mut app = loaded(lang, 80, 12);
+        long_reasons(&mut app);
+        assert!(!text_of(&app).contains("#6"), "{}", text_of(&app));
+        for _ in 0..5 {
+            bulk(&mut app, BulkAction::Down);
+        }
+        assert!(text_of(&app).contains("#6"), "{}", text_of(&app));
+    }
+}
+
+fn text_of(app: &App) -> String {
+    text(app)
+}
+
+#[test]
+fn snapshot_results_long_reasons() {
+    each("bulk_results_long_reasons", long_reasons);
+}
+
+/// A run over 40 marked tickets of which 26 (#15..=#40) were 已解决 already; #3 failed.
+fn with_skipped(app: &mut App) {
+    for id in 15..=40 {
+        app.tickets.get_mut(&id).unwrap().status = Some(TicketStatus::Solved);
+    }
+    to_preview(app, 40);
+    let (run, plan) = started(&bulk(app, BulkAction::Enter));
+    worker(
+        app,
+        BulkEvent::RunDone {
+            id: run,
+            result: Ok(Box::new(report(&plan, &[(3, "工单已被锁定")]))),
+        },
+    );
+}
+
+#[test]
+fn the_result_list_accounts_for_the_skipped_tickets_too() {
+    let mut app = loaded(Lang::En, 80, 40);
+    with_skipped(&mut app);
+    let screen = text(&app);
+    assert!(screen.contains("1 failed:"), "{screen}");
+    assert!(screen.contains("13 succeeded:"), "{screen}");
+    assert!(screen.contains("26 already solved, skipped:"), "{screen}");
+    // Every one of the 40 marked tickets is named once in the list.
+    for id in 1..=40 {
+        let named = screen
+            .split(|c: char| !c.is_ascii_digit() && c != '#')
+            .filter(|word| *word == format!("#{id}"))
+            .count();
+        assert_eq!(named, 1, "#{id}:\n{screen}");
+    }
+    // The skipped ids wrap like the succeeded ones: later lines start under the first id.
+    let lines: Vec<&str> = screen.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.contains("already solved, skipped:"))
+        .unwrap();
+    let columns: Vec<usize> = lines[head + 1..]
+        .iter()
+        .take_while(|l| l.contains('#'))
+        .map(|l| l.chars().position(|c| c == '#').unwrap())
+        .collect();
+    assert!(columns.len() >= 2, "the ids should wrap:\n{screen}");
+    assert!(columns.windows(2).all(|p| p[0] == p[1]), "{screen}");
+
+    let mut app = loaded(Lang::Zh, 80, 40);
+    with_skipped(&mut app);
+    let screen = text(&app);
+    assert!(screen.contains("26 张已是 已解决，跳过："), "{screen}");
+}
+
+#[test]
+fn snapshot_results_with_skipped() {
+    each("bulk_results_skipped", with_skipped);
+}
+
 #[test]
 fn undo_reports_tickets_changed_since() {
     let mut app = loaded(Lang::En, 120, 40);
@@ -716,6 +883,105 @@ fn partial_tickets_are_read_first_and_unknown_previous_values_are_warned() {
     );
 }
 
+/// Presses a key through the live key map, as the terminal loop does.
+fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
+    let event = KeyEvent::new(code, KeyModifiers::NONE);
+    match action_for_key(app, &event) {
+        Some(action) => update(app, action),
+        None => Vec::new(),
+    }
+}
+
+#[test]
+fn keys_typed_while_the_tickets_are_read_reach_the_preview_and_nothing_starts_unseen() {
+    // An agent: the marked tickets are read before the preview ("正在读取工单…").
+    let mut app = app(Lang::En, 120, 40);
+    app.settings.bulk_confirm_threshold = 2;
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    let out = press(&mut app, KeyCode::Enter);
+    let (id, ids) = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, ids }) => Some((*id, ids.clone())),
+            _ => None,
+        })
+        .unwrap();
+    assert!(matches!(stage(&app), Stage::Preparing { .. }));
+    // The count, a slip and its correction, and the confirming Enter, typed ahead.
+    for code in [
+        KeyCode::Char('4'),
+        KeyCode::Char('x'),
+        KeyCode::Backspace,
+        KeyCode::Enter,
+    ] {
+        assert!(press(&mut app, code).is_empty());
+    }
+    let screen = text(&app);
+    assert!(screen.contains("(4 keys kept for the preview)"), "{screen}");
+    let full: Vec<Ticket> = ids.iter().map(|id| ticket(*id)).collect();
+    let out = worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Ok(full),
+        },
+    );
+    // The count is in the preview's field; the run waits for an Enter on the preview.
+    let Stage::Preview {
+        typed,
+        needs_typing,
+        ..
+    } = stage(&app)
+    else {
+        panic!("{:?}", stage(&app))
+    };
+    assert!(*needs_typing);
+    assert_eq!(typed, "4");
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
+        "{out:?}"
+    );
+    let notice = &app.notice.as_ref().unwrap().text;
+    assert!(notice.contains("held back"), "{notice}");
+    let screen = text(&app);
+    assert!(screen.contains("type 4 to confirm: 4"), "{screen}");
+    let (_, plan) = started(&press(&mut app, KeyCode::Enter));
+    assert_eq!(plan.tickets.len(), 4);
+}
+
+#[test]
+fn esc_while_the_tickets_are_read_goes_back_to_the_form_at_once() {
+    let mut app = app(Lang::En, 120, 40);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(1));
+    answer_page(
+        &mut app,
+        find(&commands, is_search_for("2")),
+        page((1..=4).map(search_hit).collect(), 4, false),
+    );
+    update(&mut app, Action::Marks(MarkAction::MarkLoaded));
+    bulk(&mut app, BulkAction::Open);
+    for _ in 0..4 {
+        bulk(&mut app, BulkAction::Right);
+    }
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(stage(&app), Stage::Preparing { .. }));
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(stage(&app), Stage::Form(_)));
+}
+
 fn interrupted(run_id: &str) -> HistoryRow {
     HistoryRow {
         run_id: run_id.into(),
@@ -799,6 +1065,115 @@ fn the_history_undoes_the_selected_run() {
     let out = bulk(&mut app, BulkAction::Undo);
     assert!(out.iter().any(|c| matches!(c,
         Command::Bulk(BulkCommand::PlanUndo { run_id, .. }) if run_id == "20261128-030000-0002")));
+}
+
+/// Writes a finished run to the journal with the given outcomes (`true`: changed).
+fn journal_run(journal: &gongdan::bulk::Journal, plan: &Plan, outcomes: &[(u64, bool)]) {
+    use gongdan::bulk::ProgressLine;
+    let mut log = journal.create(plan).unwrap();
+    let at = chrono::Utc::now();
+    log.append(&ProgressLine::Outcome {
+        call: 1,
+        at,
+        results: outcomes
+            .iter()
+            .map(|(id, success)| TicketOutcome {
+                id: *id,
+                success: *success,
+                error: if *success {
+                    String::new()
+                } else {
+                    "工单已被锁定".into()
+                },
+            })
+            .collect(),
+        call_error: None,
+    })
+    .unwrap();
+    log.append(&ProgressLine::Finished {
+        at,
+        cancelled: false,
+    })
+    .unwrap();
+}
+
+#[test]
+fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = gongdan::bulk::Journal::new(dir.path());
+    let tickets: Vec<Ticket> = (1..=5).map(ticket).collect();
+    let edit = gongdan::bulk::BulkEdit::from(gongdan::api::TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..Default::default()
+    });
+    let mut original = Plan::new(&edit, &tickets, Default::default());
+    original.run_id = "20261129-040000-0001".into();
+    journal_run(
+        &journal,
+        &original,
+        &[(1, true), (2, false), (3, true), (4, false), (5, false)],
+    );
+    // A retry of the three failed: two succeed; a retry of that one: the last succeeds.
+    let mut retry = original.subset(
+        &[2, 4, 5],
+        RunKind::Retry {
+            of: original.run_id.clone(),
+        },
+    );
+    retry.run_id = "20261129-041000-0002".into();
+    journal_run(&journal, &retry, &[(2, true), (4, true), (5, false)]);
+    let history = journal.list();
+    let row = |lang: Lang, run_id: &str| {
+        let info = history.get(run_id).unwrap();
+        gongdan::app::bulk_edit::history_row(lang, info).summary
+    };
+    let first = row(Lang::Zh, &original.run_id);
+    assert!(
+        first.contains("成功 2，失败 3（已重试 3：2 成功，1 仍未成功），剩余 0"),
+        "{first}"
+    );
+    let first = row(Lang::En, &original.run_id);
+    assert!(
+        first.contains("2 done, 3 failed (retried 3: 2 succeeded, 1 still not), 0 left"),
+        "{first}"
+    );
+    // The retry keeps its own row, with its own counts.
+    let own = row(Lang::En, &retry.run_id);
+    assert!(own.contains("(retry of 20261129-040000-0001)"), "{own}");
+    assert!(own.contains("2 done, 1 failed, 0 left"), "{own}");
+
+    let mut again = retry.subset(
+        &[5],
+        RunKind::Retry {
+            of: retry.run_id.clone(),
+        },
+    );
+    again.run_id = "20261129-042000-0003".into();
+    journal_run(&journal, &again, &[(5, true)]);
+    let history = journal.list();
+    let row = |lang: Lang, run_id: &str| {
+        let info = history.get(run_id).unwrap();
+        gongdan::app::bulk_edit::history_row(lang, info).summary
+    };
+    // Every failure of the first run went through in the end: its row says so.
+    let first = row(Lang::Zh, &original.run_id);
+    assert!(first.contains("失败 3（已重试：3 成功）"), "{first}");
+    let first = row(Lang::En, &original.run_id);
+    assert!(first.contains("3 failed (retried: 3 succeeded)"), "{first}");
+    assert!(row(Lang::En, &retry.run_id).contains("1 failed (retried: 1 succeeded)"));
+    assert_eq!(history.runs.len(), 3);
+
+    // And the H pane shows the rows as built.
+    let mut app = loaded(Lang::Zh, 160, 48);
+    let out = update(&mut app, Action::Bulk(BulkAction::OpenHistory));
+    let rows = history
+        .runs
+        .iter()
+        .map(|info| gongdan::app::bulk_edit::history_row(Lang::Zh, info))
+        .collect();
+    history_answer(&mut app, history_request(&out), rows);
+    let screen = text(&app);
+    assert!(screen.contains("已重试：3 成功"), "{screen}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -191,6 +191,50 @@ fn star_marks_every_loaded_row_and_u_clears() {
 }
 
 #[test]
+fn u_clears_and_a_second_u_brings_the_cleared_marks_back() {
+    let (mut app, _) = loaded();
+    mark(&mut app, MarkAction::MarkLoaded);
+    let before = marks(&app);
+    assert_eq!(before.len(), 40);
+    // Through the live key map, as typed.
+    let u = crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char('U'),
+        crossterm::event::KeyModifiers::SHIFT,
+    );
+    let clear = gongdan::app::keymap::action_for_key(&app, &u).unwrap();
+    assert_eq!(clear, Action::Marks(MarkAction::Clear));
+    update(&mut app, clear.clone());
+    assert!(app.marks.is_empty());
+    // The status line says how many went and which key brings them back.
+    let text = screen(&app);
+    assert!(text.contains("Cleared 40 marks — U restores"), "{text}");
+    update(&mut app, clear.clone());
+    assert_eq!(marks(&app), before);
+    assert!(screen(&app).contains("Restored 40 marks"));
+    // And again: cleared, restorable; with nothing ever cleared, U says so.
+    update(&mut app, clear.clone());
+    assert!(app.marks.is_empty());
+    update(&mut app, clear.clone());
+    assert_eq!(marks(&app), before);
+    let (mut fresh, _) = loaded();
+    update(&mut fresh, clear);
+    assert!(fresh.marks.is_empty());
+    assert!(screen(&fresh).contains("Nothing marked, nothing to restore"));
+}
+
+#[test]
+fn the_marks_cleared_by_u_come_back_in_chinese_too() {
+    let (mut app, _) = loaded();
+    app.settings.lang = Lang::Zh;
+    mark(&mut app, MarkAction::MarkLoaded);
+    mark(&mut app, MarkAction::Clear);
+    let text = screen(&app);
+    assert!(text.contains("已清除 40 个标记 — 按 U 恢复"), "{text}");
+    mark(&mut app, MarkAction::Clear);
+    assert_eq!(app.marks.len(), 40);
+}
+
+#[test]
 fn only_marked_shows_the_marked_tickets_and_esc_goes_back() {
     let (mut app, _) = loaded();
     for id in [3, 7, 30] {

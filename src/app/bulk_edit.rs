@@ -15,8 +15,8 @@ use super::keymap;
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
-    BulkEdit, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport, RunState,
-    retry_failed,
+    BulkEdit, Names, Plan, Preview, Retried, RunEvent, RunInfo, RunKind, RunProgress, RunReport,
+    RunState, retry_failed,
 };
 use crate::ui::i18n::{self, Lang, Msg, fill};
 
@@ -54,6 +54,9 @@ pub enum BulkAction {
     Resume,
     /// `?`: the keys of the stage on screen.
     Help,
+    /// A key pressed while the tickets are read for the preview: kept, and applied to the
+    /// preview once it is on screen (see [`replay_typed_ahead`]).
+    TypedAhead(KeyEvent),
 }
 
 /// What the worker does for the bulk features.
@@ -100,6 +103,32 @@ pub struct HistoryRow {
     pub resumable: bool,
     /// `state, counts; what it changes`, in the UI language.
     pub summary: String,
+}
+
+/// A journal run as the history shows it, in the UI language: a run whose failures were
+/// retried says what became of them ("失败 2（已重试：2 成功）").
+pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
+    let note = match info.retried {
+        Some(Retried { sent, succeeded }) if succeeded == sent => {
+            fill(lang, Msg::BulkHistoryRetriedAll, &[&succeeded.to_string()])
+        }
+        Some(Retried { sent, succeeded }) => fill(
+            lang,
+            Msg::BulkHistoryRetriedSome,
+            &[
+                &sent.to_string(),
+                &succeeded.to_string(),
+                &(sent - succeeded).to_string(),
+            ],
+        ),
+        None => String::new(),
+    };
+    HistoryRow {
+        run_id: info.run_id.clone(),
+        state: info.state.clone(),
+        resumable: info.resumable(),
+        summary: info.summary_noting_failures(bulk_lang(lang), &note),
+    }
 }
 
 /// What the worker tells about the bulk features.
@@ -229,6 +258,8 @@ pub enum Stage {
     Preparing {
         form: Form,
         request: RequestId,
+        /// Keys pressed meanwhile (the typed count, say), in order.
+        typed_ahead: Vec<KeyEvent>,
     },
     Preview {
         form: Form,
@@ -312,6 +343,15 @@ pub fn key_pane(app: &App) -> Option<Pane> {
 /// The pane's keys, through the live key map (`pane` from [`key_pane`]). While text is
 /// typed (a text row, the count that confirms a large run) plain characters are text.
 pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    if let Some(Stage::Preparing { .. }) = &app.bulk.stage {
+        // While the tickets are read, only leaving (and help, quit) acts at once; every
+        // other key waits for the preview, so that nothing typed ahead is lost.
+        let action = keymap::resolve_event(app, pane, event);
+        return match action {
+            Some(Action::Bulk(BulkAction::Esc | BulkAction::Help)) | Some(Action::Quit) => action,
+            _ => Some(Action::Bulk(BulkAction::TypedAhead(*event))),
+        };
+    }
     let typing = pane == Pane::BulkText
         || matches!(
             app.bulk.stage,
@@ -594,9 +634,25 @@ pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
 fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>) -> Option<Stage> {
     match stage {
         Stage::Form(form) => form_step(app, form, action, out),
-        Stage::Preparing { form, request } => match action {
+        Stage::Preparing {
+            form,
+            request,
+            mut typed_ahead,
+        } => match action {
             BulkAction::Esc => Some(Stage::Form(form)),
-            _ => Some(Stage::Preparing { form, request }),
+            BulkAction::TypedAhead(key) => {
+                typed_ahead.push(key);
+                Some(Stage::Preparing {
+                    form,
+                    request,
+                    typed_ahead,
+                })
+            }
+            _ => Some(Stage::Preparing {
+                form,
+                request,
+                typed_ahead,
+            }),
         },
         Stage::Preview {
             form,
@@ -850,7 +906,11 @@ fn form_step(
             let id = app.request_id();
             out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
             say(app, Msg::BulkReadingTickets.text(lang).to_string(), false);
-            return Some(Stage::Preparing { form, request: id });
+            return Some(Stage::Preparing {
+                form,
+                request: id,
+                typed_ahead: Vec::new(),
+            });
         }
         _ => {}
     }
@@ -1134,7 +1194,10 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             if *request != id {
                 return;
             }
-            let Some(Stage::Preparing { form, .. }) = app.bulk.stage.take() else {
+            let Some(Stage::Preparing {
+                form, typed_ahead, ..
+            }) = app.bulk.stage.take()
+            else {
                 return;
             };
             match result {
@@ -1157,6 +1220,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     app.bulk.stage = Some(Stage::Form(form));
                 }
             }
+            replay_typed_ahead(app, typed_ahead, out);
         }
         BulkEvent::Run { id, event } => {
             let Some(Stage::Running(run)) = &mut app.bulk.stage else {
@@ -1295,6 +1359,31 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             }
             *known = problems;
         }
+    }
+}
+
+/// Applies the keys pressed while the tickets were read, now that the preview (or the
+/// form, with why it could not be read) is on screen. A key that would start the run (or
+/// read again) is held back and said so: nothing starts before its preview was seen.
+fn replay_typed_ahead(app: &mut App, keys: Vec<KeyEvent>, out: &mut Vec<Command>) {
+    let mut held_back = false;
+    for key in keys {
+        let Some(action) = keymap::action_for_key(app, &key) else {
+            continue;
+        };
+        if action == Action::Bulk(BulkAction::Enter) && key_pane(app) != Some(Pane::BulkText) {
+            held_back = true;
+            continue;
+        }
+        out.extend(super::update::update(app, action));
+    }
+    if held_back {
+        let lang = app.lang();
+        let msg = match app.bulk.stage {
+            Some(Stage::Preview { .. }) => Msg::BulkTypedAheadStartHeld,
+            _ => Msg::BulkTypedAheadEnterHeld,
+        };
+        say(app, msg.text(lang).to_string(), false);
     }
 }
 

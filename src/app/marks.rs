@@ -4,7 +4,8 @@
 //! `Space` toggles the current row and moves down, `V` starts a range that follows the
 //! cursor until `Space` or `Esc` ends it, `*` marks every loaded row, `A` marks every ticket
 //! the view matches on the server (the worker walks the pages), `U` clears and `M` shows the
-//! marked tickets only (a view in the search slot, so `Esc` goes back).
+//! marked tickets only (a view in the search slot, so `Esc` goes back). `U` with nothing
+//! marked brings back what the last `U` cleared.
 
 use std::collections::BTreeSet;
 
@@ -25,7 +26,7 @@ pub enum MarkAction {
     MarkLoaded,
     /// `A`: mark every ticket the view matches on the server.
     MarkAllOnServer,
-    /// `U`: clear every mark.
+    /// `U`: clear every mark (kept aside: `U` with nothing marked brings them back).
     Clear,
     /// `M`: show only the marked tickets (again: back to the view).
     OnlyMarked,
@@ -54,6 +55,9 @@ pub struct Marks {
     pub ids: BTreeSet<u64>,
     pub range: Option<RangeMark>,
     pub fetch: Option<MarkFetch>,
+    /// The marks the last `U` cleared, so that `U` with nothing marked restores them (a
+    /// slip of one key must not lose 500 marks).
+    pub cleared: Option<BTreeSet<u64>>,
 }
 
 impl Marks {
@@ -132,8 +136,22 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
             if let Some(fetch) = app.marks.fetch.take() {
                 out.push(Command::Bulk(BulkCommand::Cancel { id: fetch.request }));
             }
-            app.marks = Marks::default();
-            say(app, Msg::MarksCleared.text(lang).to_string());
+            app.marks.range = None;
+            if app.marks.is_empty() {
+                match app.marks.cleared.take() {
+                    Some(cleared) => {
+                        let count = cleared.len().to_string();
+                        app.marks.ids = cleared;
+                        say(app, fill(lang, Msg::MarksRestored, &[&count]));
+                    }
+                    None => say(app, Msg::MarksNone.text(lang).to_string()),
+                }
+                return;
+            }
+            let cleared = std::mem::take(&mut app.marks.ids);
+            let count = cleared.len().to_string();
+            app.marks.cleared = Some(cleared);
+            say(app, fill(lang, Msg::MarksClearedRestorable, &[&count]));
         }
         MarkAction::OnlyMarked => toggle_marked_view(app),
     }

@@ -12,7 +12,7 @@
 //! file is cut back to its last whole line before anything is appended to it; a plan that
 //! cannot be read is moved aside as `plan.json.corrupt-<time>` with a message.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -359,6 +359,18 @@ pub struct RunInfo {
     /// Tickets with no outcome (never sent, or in flight when the run stopped).
     pub left: usize,
     pub plan: Plan,
+    /// This run's failures that later retries (or retries of those) sent again, if any.
+    pub retried: Option<Retried>,
+}
+
+/// What became of a run's failures sent again by its retries: its row shows the net
+/// outcome beside its own counts (the retries keep their own rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retried {
+    /// Failed tickets of the run that a retry sent again.
+    pub sent: usize,
+    /// Of those, the ones a retry changed.
+    pub succeeded: usize,
 }
 
 impl RunState {
@@ -380,6 +392,12 @@ impl RunInfo {
     /// One line for a history list: state, counts and what the run changes, e.g.
     /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
     pub fn summary(&self, lang: super::Lang) -> String {
+        self.summary_noting_failures(lang, "")
+    }
+
+    /// [`RunInfo::summary`] with `note` right after the count of failures (what retries
+    /// made of them, worded by the caller).
+    pub fn summary_noting_failures(&self, lang: super::Lang, note: &str) -> String {
         let what = super::Preview::of(&self.plan).summary(lang);
         let of = match (&self.kind, lang) {
             (RunKind::Change, _) => String::new(),
@@ -390,14 +408,14 @@ impl RunInfo {
         };
         match lang {
             super::Lang::Zh => format!(
-                "{}{of}：成功 {}，失败 {}，剩余 {}；{what}",
+                "{}{of}：成功 {}，失败 {}{note}，剩余 {}；{what}",
                 self.state.label(lang),
                 self.succeeded,
                 self.failed,
                 self.left
             ),
             super::Lang::En => format!(
-                "{}{of}: {} done, {} failed, {} left; {what}",
+                "{}{of}: {} done, {} failed{note}, {} left; {what}",
                 self.state.label(lang),
                 self.succeeded,
                 self.failed,
@@ -667,6 +685,7 @@ impl Journal {
                 break;
             }
         }
+        let retried = retried_failures(&loaded);
         for run in loaded {
             let mut state = state_of(&run);
             if let Some(by) = undone_by.get(&run.plan.run_id) {
@@ -684,6 +703,12 @@ impl Journal {
                 succeeded,
                 failed,
                 left: total.saturating_sub(succeeded + failed),
+                retried: retried
+                    .get(&run.plan.run_id)
+                    .map(|(sent, succeeded)| Retried {
+                        sent: sent.len(),
+                        succeeded: succeeded.len(),
+                    }),
                 plan: run.plan,
             });
         }
@@ -692,6 +717,45 @@ impl Journal {
             .sort_by(|a, b| b.created.cmp(&a.created).then(b.run_id.cmp(&a.run_id)));
         history
     }
+}
+
+/// For each run whose failures were sent again by a retry (or a retry of a retry): the
+/// failed tickets sent again and those a retry changed, by the run's id.
+fn retried_failures(loaded: &[LoadedRun]) -> HashMap<String, (BTreeSet<u64>, BTreeSet<u64>)> {
+    let by_id: HashMap<&str, &LoadedRun> = loaded
+        .iter()
+        .map(|run| (run.plan.run_id.as_str(), run))
+        .collect();
+    let retry_of = |run: &LoadedRun| match &run.plan.kind {
+        RunKind::Retry { of } => by_id.get(of.as_str()).copied(),
+        _ => None,
+    };
+    let mut retried: HashMap<String, (BTreeSet<u64>, BTreeSet<u64>)> = HashMap::new();
+    for retry in loaded {
+        // Up the chain of retries; bounded, should a damaged journal make a loop.
+        let mut ancestor = retry_of(retry);
+        for _ in 0..loaded.len() {
+            let Some(original) = ancestor else {
+                break;
+            };
+            let (sent, succeeded) = retried.entry(original.plan.run_id.clone()).or_default();
+            for ticket in &retry.plan.tickets {
+                let Some(first) = original.outcomes.get(&ticket.id) else {
+                    continue;
+                };
+                if first.success {
+                    continue;
+                }
+                sent.insert(ticket.id);
+                if retry.outcomes.get(&ticket.id).is_some_and(|o| o.success) {
+                    succeeded.insert(ticket.id);
+                }
+            }
+            ancestor = retry_of(original);
+        }
+    }
+    retried.retain(|_, (sent, _)| !sent.is_empty());
+    retried
 }
 
 /// A run's state from its own journal alone.

@@ -57,7 +57,7 @@ mod undo;
 pub use api::{BulkApi, Current, vendor_offset};
 pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags, ticket_is_full};
 pub use journal::{
-    History, Journal, JournalError, LoadedRun, ProgressLine, RunInfo, RunLog, RunState,
+    History, Journal, JournalError, LoadedRun, ProgressLine, Retried, RunInfo, RunLog, RunState,
     TicketOutcome, write_atomic,
 };
 pub use plan::{

@@ -203,9 +203,11 @@ fn run_title(lang: Lang, run: &RunView) -> String {
 
 fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     let lang = app.lang();
-    let (form, preparing) = match stage {
-        Stage::Form(form) => (form, false),
-        Stage::Preparing { form, .. } => (form, true),
+    let (form, preparing, typed_ahead) = match stage {
+        Stage::Form(form) => (form, false, 0),
+        Stage::Preparing {
+            form, typed_ahead, ..
+        } => (form, true, typed_ahead.len()),
         _ => return (Lines::new(), String::new()),
     };
     let mut lines = Lines::new();
@@ -271,7 +273,12 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         lines.wrapped(&error, cols, style(app, Role::Error));
     }
     if preparing {
-        lines.push(Msg::BulkReadingTickets.text(lang).to_string());
+        let mut reading = Msg::BulkReadingTickets.text(lang).to_string();
+        if typed_ahead > 0 {
+            // Keys typed meanwhile are kept for the preview: say so, so none seems lost.
+            reading.push_str(&fill(lang, Msg::BulkKeysKept, &[&typed_ahead.to_string()]));
+        }
+        lines.wrapped(&reading, cols, Style::default());
     }
     // The keys named are the live ones (`[keys.bulk]`, `[keys.bulk_text]`).
     let keymap = &app.settings.keymap;
@@ -503,6 +510,25 @@ fn hint_result(app: &App, run: &RunView) -> String {
         .hint_line(Pane::BulkResult, &items, app.lang())
 }
 
+/// `lead` then `text` wrapped by display width, the text's later lines starting under its
+/// first (a hanging indent, so the ticket ids stand alone at the left). In a pane too
+/// narrow for that, the whole wraps as one text.
+fn hanging(lead: &str, text: &str, cols: usize) -> Vec<String> {
+    const NARROWEST: usize = 12;
+    let indent = width(lead);
+    if cols < indent + NARROWEST {
+        return wrap(&format!("{lead}{text}"), cols);
+    }
+    wrap(text, cols - indent)
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 => format!("{lead}{line}"),
+            _ => format!("{}{line}", " ".repeat(indent)),
+        })
+        .collect()
+}
+
 fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     let lang = app.lang();
     let mut lines = Lines::new();
@@ -549,14 +575,12 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             style(app, Role::Error),
         ));
         for outcome in failed {
-            list.push((
-                format!(
-                    "  ✗ #{}  {}",
-                    outcome.id,
-                    crate::text::clean_line(&outcome.error)
-                ),
-                style(app, Role::Problem),
-            ));
+            // The server's reason wraps (never cut with "…"), its lines under its first.
+            let lead = format!("  ✗ #{}  ", outcome.id);
+            let reason = crate::text::clean_line(&outcome.error);
+            for line in hanging(&lead, &reason, cols) {
+                list.push((line, style(app, Role::Problem)));
+            }
         }
     }
     let left_out: Vec<_> = report
@@ -576,14 +600,10 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         };
         list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
-            list.push((
-                format!(
-                    "  ! #{}  {}",
-                    ticket.id,
-                    ticket.reason.describe(bulk_lang(lang))
-                ),
-                style(app, Role::Caution),
-            ));
+            let lead = format!("  ! #{}  ", ticket.id);
+            for line in hanging(&lead, ticket.reason.describe(bulk_lang(lang)), cols) {
+                list.push((line, style(app, Role::Caution)));
+            }
         }
     }
     if !report.not_sent.is_empty() && !report.cancelled {
@@ -611,6 +631,32 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
         for (index, line) in ids.into_iter().enumerate() {
             let lead = if index == 0 { "  ✓ " } else { "    " };
             list.push((format!("{lead}{line}"), Style::default()));
+        }
+    }
+    // Tickets that already had the values: listed too, so the list accounts for every
+    // ticket the run was asked about.
+    let skipped: Vec<String> = report
+        .plan
+        .excluded
+        .iter()
+        .filter(|t| t.reason == ExcludeReason::AlreadySet)
+        .map(|t| format!("#{}", t.id))
+        .collect();
+    if !skipped.is_empty() {
+        let count = skipped.len().to_string();
+        let head = match crate::bulk::Preview::of(&report.plan).skipped_value {
+            Some(value) => {
+                let value =
+                    crate::bulk::value_label(&value, bulk_lang(lang), &bulk_edit::names(app));
+                fill(lang, Msg::BulkReportSkippedValue, &[&count, &value])
+            }
+            None => fill(lang, Msg::BulkReportSkipped, &[&count]),
+        };
+        list.push((head, style(app, Role::Label)));
+        let ids = wrap(&skipped.join(" "), cols.saturating_sub(4));
+        for (index, line) in ids.into_iter().enumerate() {
+            let lead = if index == 0 { "  = " } else { "    " };
+            list.push((format!("{lead}{line}"), style(app, Role::Muted)));
         }
     }
     let skip = run.scroll.min(list.len().saturating_sub(1));

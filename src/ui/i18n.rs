@@ -315,14 +315,13 @@ messages! {
     KeyMarkRange => "范围标记（移动以扩展，再按标记或返回结束）", "Mark a range (move to extend; mark or back to end)";
     KeyMarkLoaded => "标记已加载的全部工单", "Mark every loaded ticket";
     KeyMarkAll => "标记服务器上匹配的全部工单", "Mark every matching ticket on the server";
-    KeyMarkClear => "清除标记", "Clear the marks";
+    KeyMarkClear => "清除标记（没有标记时：恢复上次清除的）", "Clear the marks (with none marked: bring back the last cleared)";
     KeyMarkOnly => "只看已标记的", "Show only the marked";
     KeyHistory => "批量修改历史（撤销/继续）", "Bulk history (undo/resume)";
     // Marks (status-bar notices and the marks indicator).
     MarkRangeEnded => "范围结束，已标记 {0} 张", "range ended, {0} marked";
     MarkRangeHint => "范围标记：{key:list.move_down}/{key:list.move_up} 扩展，{key:list.mark} 或 {key:list.back} 结束", "range: {key:list.move_down}/{key:list.move_up} extend, {key:list.mark} or {key:list.back} ends";
     MarkLoaded => "标记了已加载的 {0} 张（共 {1} 张已标记）", "marked {0} loaded ({1} marked)";
-    MarksCleared => "已清除全部标记", "marks cleared";
     MarkFetchStarted => "正在从服务器取全部匹配的工单号…", "fetching every matching ticket id…";
     MarkFetchProgress => "正在标记：{0}", "marking: {0}";
     MarkFetchDone => "已从服务器标记 {0} 张（共 {1} 张已标记）", "marked {0} from the server ({1} marked)";
@@ -453,6 +452,17 @@ messages! {
     HintSignIn => "登录", "sign in";
     HintSend => "发送", "send";
     HintPick => "直选", "pick";
+    // Polish of the bulk pane and marks (issue 4 review).
+    BulkTypedAheadStartHeld => "读取工单时按下的确认键未执行：请先看过预览，再按 {key:bulk_preview.start} 开始", "The confirm key pressed while the tickets were read was held back: look the preview over, then {key:bulk_preview.start} starts";
+    BulkReportSkippedValue => "{0} 张已是 {1}，跳过：", "{0} already {1}, skipped:";
+    BulkReportSkipped => "{0} 张已是目标值，跳过：", "{0} already set, skipped:";
+    MarksClearedRestorable => "已清除 {0} 个标记 — 按 {key:list.clear_marks} 恢复", "Cleared {0} marks — {key:list.clear_marks} restores";
+    MarksRestored => "已恢复 {0} 个标记", "Restored {0} marks";
+    MarksNone => "没有标记，也没有可恢复的", "Nothing marked, nothing to restore";
+    BulkHistoryRetriedAll => "（已重试：{0} 成功）", " (retried: {0} succeeded)";
+    BulkHistoryRetriedSome => "（已重试 {0}：{1} 成功，{2} 仍未成功）", " (retried {0}: {1} succeeded, {2} still not)";
+    BulkKeysKept => "（已记下 {0} 个按键，预览出来后生效）", " ({0} keys kept for the preview)";
+    BulkTypedAheadEnterHeld => "读取工单时按下的确认键未执行", "The confirm key pressed while the tickets were read was held back";
     // The help overlay when its keys do not all fit: how many are below and the key to see them.
     HelpMore => "还有 {0} 行（{1}）", "{0} more ({1})";
     // A checkbox custom field's value in the detail.

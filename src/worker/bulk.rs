@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{Client, ListScope, Ticket};
-use crate::app::bulk_edit::{BulkCommand, BulkEvent, HistoryRow, bulk_lang};
+use crate::app::bulk_edit::{BulkCommand, BulkEvent, history_row};
 use crate::app::{RequestId, ViewSource, WorkerEvent};
 use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
 use crate::ui::i18n::{self, Lang};
@@ -144,16 +144,10 @@ impl BulkWorker {
                     },
                     Some(engine) => {
                         let history = engine.history();
-                        let lang = bulk_lang(worker.lang);
                         let rows = history
                             .runs
                             .iter()
-                            .map(|info| HistoryRow {
-                                run_id: info.run_id.clone(),
-                                state: info.state.clone(),
-                                resumable: info.resumable(),
-                                summary: info.summary(lang),
-                            })
+                            .map(|info| history_row(worker.lang, info))
                             .collect();
                         BulkEvent::History {
                             id,
