@@ -646,6 +646,26 @@ fn long_failure_reasons_wrap_under_their_first_line_and_scroll() {
     }
 }
 
+#[test]
+fn j_past_the_end_of_the_result_list_stops_there_so_k_answers_at_once() {
+    let mut app = loaded(Lang::En, 80, 12);
+    long_reasons(&mut app);
+    let top = text_of(&app);
+    for _ in 0..50 {
+        bulk(&mut app, BulkAction::Down);
+    }
+    let bottom = text_of(&app);
+    assert!(bottom.contains("#6"), "{bottom}");
+    // Up from the end moves the list at once, and as many Ups as there were real steps
+    // bring the top back (not 50).
+    bulk(&mut app, BulkAction::Up);
+    assert_ne!(text_of(&app), bottom);
+    for _ in 0..20 {
+        bulk(&mut app, BulkAction::Up);
+    }
+    assert_eq!(text_of(&app), top);
+}
+
 fn text_of(app: &App) -> String {
     text(app)
 }

@@ -718,7 +718,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             let lang = app.lang();
             match action {
                 BulkAction::Esc => return None,
-                BulkAction::Down => run.scroll = run.scroll.saturating_add(1),
+                BulkAction::Down => {
+                    let max = crate::ui::bulk::result_max_scroll(app, &run);
+                    run.scroll = run.scroll.saturating_add(1).min(max);
+                }
                 BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
                 BulkAction::Retry if run.auth_refused && left_by_refusal(&run).is_some() => {
                     // What the 401 left goes first (a resume); failures are retried after.

@@ -530,6 +530,27 @@ fn hanging(lead: &str, text: &str, cols: usize) -> Vec<String> {
 }
 
 fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
+    let (mut lines, list) = result_parts(app, run, cols);
+    let skip = run.scroll.min(list.len().saturating_sub(1));
+    lines.rows.extend(list.into_iter().skip(skip));
+    lines
+}
+
+/// How far the result list scrolls on the current screen: the update stops `j` there, so
+/// `k` answers at once however often `j` was pressed past the end.
+pub fn result_max_scroll(app: &App, run: &RunView) -> usize {
+    let inner = Block::default()
+        .borders(Borders::ALL)
+        .inner(pane_area(super::screen(app)));
+    let cols = usize::from(inner.width);
+    if cols == 0 {
+        return 0;
+    }
+    result_parts(app, run, cols).1.len().saturating_sub(1)
+}
+
+/// The result's head (summary, notices) and its scrollable list of tickets.
+fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, Style)>) {
     let lang = app.lang();
     let mut lines = Lines::new();
     if let Some(error) = &run.error {
@@ -538,10 +559,10 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             cols,
             style(app, Role::Error),
         );
-        return lines;
+        return (lines, Vec::new());
     }
     let Some(report) = &run.report else {
-        return lines;
+        return (lines, Vec::new());
     };
     lines.wrapped(
         &report.summary(bulk_lang(lang)),
@@ -659,7 +680,5 @@ fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
             list.push((format!("{lead}{line}"), style(app, Role::Muted)));
         }
     }
-    let skip = run.scroll.min(list.len().saturating_sub(1));
-    lines.rows.extend(list.into_iter().skip(skip));
-    lines
+    (lines, list)
 }
