@@ -918,6 +918,20 @@ fn retry_sends_only_the_failed_tickets_again() {
             Some(4)
         );
     }
+    // The history's row of the first run says what the retry made of its failure, as the
+    // console's H list does.
+    let history = env.run(AGENT, &["history"]);
+    assert_eq!(code(&history), 0, "{}", stderr(&history));
+    let row = stdout(&history)
+        .lines()
+        .find(|line| line.starts_with(&run_id))
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        row.contains("1 failed (retried: 1 succeeded)") || row.contains("失败 1（已重试：1 成功）"),
+        "{}",
+        stdout(&history)
+    );
 }
 
 #[test]

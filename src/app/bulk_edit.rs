@@ -15,8 +15,8 @@ use super::keymap;
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
-    BulkEdit, Names, Plan, Preview, Retried, RunEvent, RunInfo, RunKind, RunProgress, RunReport,
-    RunState, retry_failed,
+    BulkEdit, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress, RunReport, RunState,
+    retry_failed,
 };
 use crate::ui::i18n::{self, Lang, Msg, fill};
 
@@ -108,26 +108,11 @@ pub struct HistoryRow {
 /// A journal run as the history shows it, in the UI language: a run whose failures were
 /// retried says what became of them ("失败 2（已重试：2 成功）").
 pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
-    let note = match info.retried {
-        Some(Retried { sent, succeeded }) if succeeded == sent => {
-            fill(lang, Msg::BulkHistoryRetriedAll, &[&succeeded.to_string()])
-        }
-        Some(Retried { sent, succeeded }) => fill(
-            lang,
-            Msg::BulkHistoryRetriedSome,
-            &[
-                &sent.to_string(),
-                &succeeded.to_string(),
-                &(sent - succeeded).to_string(),
-            ],
-        ),
-        None => String::new(),
-    };
     HistoryRow {
         run_id: info.run_id.clone(),
         state: info.state.clone(),
         resumable: info.resumable(),
-        summary: info.summary_noting_failures(bulk_lang(lang), &note),
+        summary: info.summary(bulk_lang(lang)),
     }
 }
 

@@ -392,11 +392,28 @@ impl RunInfo {
     /// One line for a history list: state, counts and what the run changes, e.g.
     /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
     pub fn summary(&self, lang: super::Lang) -> String {
-        self.summary_noting_failures(lang, "")
+        // What retries made of the failures, right after their count.
+        let note = match (self.retried, lang) {
+            (None, _) => String::new(),
+            (Some(Retried { sent, succeeded }), super::Lang::Zh) if succeeded == sent => {
+                format!("（已重试：{succeeded} 成功）")
+            }
+            (Some(Retried { sent, succeeded }), super::Lang::En) if succeeded == sent => {
+                format!(" (retried: {succeeded} succeeded)")
+            }
+            (Some(Retried { sent, succeeded }), super::Lang::Zh) => format!(
+                "（已重试 {sent}：{succeeded} 成功，{} 仍未成功）",
+                sent - succeeded
+            ),
+            (Some(Retried { sent, succeeded }), super::Lang::En) => format!(
+                " (retried {sent}: {succeeded} succeeded, {} still not)",
+                sent - succeeded
+            ),
+        };
+        self.summary_noting_failures(lang, &note)
     }
 
-    /// [`RunInfo::summary`] with `note` right after the count of failures (what retries
-    /// made of them, worded by the caller).
+    /// [`RunInfo::summary`] with `note` right after the count of failures.
     pub fn summary_noting_failures(&self, lang: super::Lang, note: &str) -> String {
         let what = super::Preview::of(&self.plan).summary(lang);
         let of = match (&self.kind, lang) {

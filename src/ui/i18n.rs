@@ -459,8 +459,6 @@ messages! {
     MarksClearedRestorable => "已清除 {0} 个标记 — 按 {key:list.clear_marks} 恢复", "Cleared {0} marks — {key:list.clear_marks} restores";
     MarksRestored => "已恢复 {0} 个标记", "Restored {0} marks";
     MarksNone => "没有标记，也没有可恢复的", "Nothing marked, nothing to restore";
-    BulkHistoryRetriedAll => "（已重试：{0} 成功）", " (retried: {0} succeeded)";
-    BulkHistoryRetriedSome => "（已重试 {0}：{1} 成功，{2} 仍未成功）", " (retried {0}: {1} succeeded, {2} still not)";
     BulkKeysKept => "（已记下 {0} 个按键，预览出来后生效）", " ({0} keys kept for the preview)";
     BulkTypedAheadEnterHeld => "读取工单时按下的确认键未执行", "The confirm key pressed while the tickets were read was held back";
     // The help overlay when its keys do not all fit: how many are below and the key to see them.
