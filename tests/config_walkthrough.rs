@@ -199,7 +199,12 @@ fn config_check_explains_each_step_of_the_example_filled_in() {
     assert!(credential.contains("<secret> from `printf"), "{out}");
     assert!(credential.contains("[password_command]"), "{out}");
     assert!(out.contains("credential found: password_command"), "{out}");
-    assert!(line_with(&out, "sign-in: ok").contains("answered"), "{out}");
+    let sign_in = line_with(&out, "sign-in: ok");
+    assert!(
+        sign_in.contains("signed in as ") && sign_in.contains("the account can read tickets"),
+        "{out}"
+    );
+    assert!(sign_in.contains("(a test search answered "), "{out}");
     // English from the file, though LANG says Chinese.
     assert_eq!(line_with(&out, "language"), "language en [file]");
     assert!(line_with(&out, "colour").contains("256 colours"), "{out}");

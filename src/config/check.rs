@@ -160,8 +160,15 @@ pub async fn check(
     tracing::info!(client = ?config, source = %credential.source, "config check: signing in");
 
     let signed_in = match probe_sign_in(&config).await {
-        Ok(summary) => {
-            tracing::info!(%summary, "config check: signed in");
+        Ok(count) => {
+            tracing::info!(?count, "config check: signed in");
+            let login = resolved.connection.login.as_deref().unwrap_or("?");
+            let summary = match count {
+                Some(count) => format!(
+                    "signed in as {login}; the account can read tickets (a test search answered {count})"
+                ),
+                None => format!("signed in as {login}; the account can read tickets"),
+            };
             writeln!(out, "sign-in: ok ({summary})").map_err(io)?;
             true
         }
@@ -181,7 +188,8 @@ pub async fn check(
 /// One signed-in call every role may make: a search for `1`, one result a page, through
 /// the same client the console uses (so the same http refusal, CA file, token exchange and
 /// error messages), without retries: a check reports an outage instead of waiting it out.
-pub async fn probe_sign_in(config: &ClientConfig) -> Result<String, String> {
+/// Answers the number of tickets the search found, when the server says it.
+pub async fn probe_sign_in(config: &ClientConfig) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
     let client = Client::new(config).map_err(|err| err.to_string())?;
@@ -190,10 +198,7 @@ pub async fn probe_sign_in(config: &ClientConfig) -> Result<String, String> {
         .map_err(|err| err.to_string())?
         .per_page(1);
     match client.search(&query).await {
-        Ok(page) => Ok(match page.count {
-            Some(count) => format!("a search for \"1\" answered {count} tickets"),
-            None => "a search for \"1\" answered".to_string(),
-        }),
+        Ok(page) => Ok(page.count),
         Err(err) => Err(err.to_string()),
     }
 }
