@@ -213,7 +213,8 @@ anything_goes = \"x\"
         assert!(
             warnings
                 .iter()
-                .any(|w| w.contains(&format!("`{key}`")) && w.contains(&format!("`{nearest}`"))),
+                .any(|w| w.to_string().contains(&format!("`{key}`"))
+                    && w.to_string().contains(&format!("`{nearest}`"))),
             "no warning for {key} suggesting {nearest}: {warnings:#?}"
         );
     };
@@ -232,7 +233,7 @@ fn resolve_passes_warnings_on() {
     );
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(resolved.warnings.len(), 1);
-    assert!(resolved.warnings[0].contains("account"));
+    assert!(resolved.warnings[0].to_string().contains("account"));
 }
 
 #[test]
@@ -644,7 +645,10 @@ fn demo_needs_no_profile_and_no_usable_server() {
     let resolved = resolve(&demo).unwrap();
     assert_eq!(resolved.connection.base_url, None);
     assert!(
-        resolved.warnings.iter().any(|w| w.contains("allow_http")),
+        resolved
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("allow_http")),
         "{:?}",
         resolved.warnings
     );
@@ -679,7 +683,7 @@ fn account_flag_is_ignored_with_a_warning_for_token_auth() {
         resolved
             .warnings
             .iter()
-            .any(|w| w.contains("GONGDAN_ACCOUNT")),
+            .any(|w| w.to_string().contains("GONGDAN_ACCOUNT")),
         "{:?}",
         resolved.warnings
     );
@@ -745,11 +749,61 @@ auto_refresh_secs = 30
     ];
     for want in want {
         assert!(
-            warnings.iter().any(|w| w.starts_with(want)),
+            warnings.iter().any(|w| w.to_string().starts_with(want)),
             "no warning starting {want:?}: {warnings:#?}"
         );
     }
     assert_eq!(warnings.len(), 5, "{warnings:#?}");
+}
+
+#[test]
+fn unknown_key_warnings_and_errors_are_in_chinese_for_a_chinese_user() {
+    use gongdan::config::{AuthKind, ConfigError};
+    use gongdan::ui::i18n::Lang;
+    let text = "[profiles.work]\nacount = \"zhangsan\"\n";
+    let (_, warnings) = parse(Path::new("dir/c.toml"), text).unwrap();
+    let zh: Vec<String> = warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    // The place, the key and the suggestion stay as written; the words are Chinese.
+    assert_eq!(
+        zh,
+        ["dir/c.toml:2:1: 未知的键 `profiles.work.acount`，已忽略（是不是 `account`？）",],
+    );
+    let unknown = ConfigError::UnknownProfile {
+        name: "hom".into(),
+        known: vec!["home".into(), "work".into()],
+    };
+    assert_eq!(
+        unknown.text(Lang::Zh),
+        "没有名为 \"hom\" 的配置（已有：home, work）"
+    );
+    assert_eq!(
+        unknown.to_string(),
+        "no profile named \"hom\" (known: home, work)"
+    );
+    let readable = ConfigError::PasswordFileReadable {
+        path: PathBuf::from("/h/c.toml"),
+        mode: 0o644,
+    };
+    assert_eq!(
+        readable.text(Lang::Zh),
+        "配置文件 /h/c.toml 里有密码，但其他用户可以读取它（权限 644）；请运行：chmod 600 /h/c.toml"
+    );
+    let no_secret = ConfigError::NoCredential {
+        auth: AuthKind::Token,
+        env_var: "GONGDAN_SECRET",
+    };
+    assert!(
+        no_secret
+            .text(Lang::Zh)
+            .starts_with("没有API 密钥：设置 GONGDAN_SECRET"),
+        "{}",
+        no_secret.text(Lang::Zh)
+    );
+    assert!(
+        no_secret
+            .to_string()
+            .starts_with("no API secret: set GONGDAN_SECRET")
+    );
 }
 
 #[test]
@@ -828,8 +882,13 @@ fn the_status_line_names_the_config_file_without_its_directory() {
     );
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(resolved.warnings.len(), 2, "{:#?}", resolved.warnings);
+    let warnings: Vec<String> = resolved
+        .warnings
+        .iter()
+        .map(|w| w.text(gongdan::ui::i18n::Lang::En))
+        .collect();
     let notice = gongdan::console::startup_notice(
-        &resolved.warnings,
+        &warnings,
         resolved.config_path.as_deref(),
         gongdan::ui::i18n::Lang::En,
     )

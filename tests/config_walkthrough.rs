@@ -257,6 +257,65 @@ fn config_check_explains_each_step_of_the_example_filled_in() {
 }
 
 #[test]
+fn config_check_and_start_up_errors_speak_chinese_for_a_chinese_lang() {
+    let server = Server::start();
+    let home = tempfile::tempdir().unwrap();
+    // The work profile back on `language = "auto"` (the first `en` is the one filled in),
+    // and one misspelt key.
+    let text = filled_example(&server).replacen("language = \"en\"", "language = \"auto\"", 1);
+    let text = replace_once(&text, "\n[ui]\n", "\n[ui]\nauto_refresh_sec = 5\n");
+    let config = write_config(home.path(), &text);
+    let config_arg = config.display().to_string();
+    let env = [("LANG", "zh_CN.UTF-8"), ("TERM", "xterm-256color")];
+    let (ok, out, err) = run_gongdan(
+        &["config", "check", "--config", &config_arg],
+        &env,
+        home.path(),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        line_with(&out, "警告：").contains(&format!("{config_arg}:")),
+        "{out}"
+    );
+    assert!(
+        line_with(&out, "警告：")
+            .ends_with("未知的键 `ui.auto_refresh_sec`，已忽略（是不是 `auto_refresh_secs`？）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("已找到凭据：password_command `printf"),
+        "{out}"
+    );
+    let admin = &server.sandbox().options().admin.account;
+    assert!(
+        line_with(&out, "登录：成功").starts_with(&format!(
+            "登录：成功（已以 {admin} 登录；此账号可以读取工单（测试搜索得到 "
+        )),
+        "{out}"
+    );
+    // The keys, values and sources stay as they are.
+    assert!(line_with(&out, "base_url").ends_with("[file]"), "{out}");
+    assert_eq!(
+        line_with(&out, "language (auto)"),
+        "language (auto) zh [auto: env LANG=zh_CN.UTF-8]"
+    );
+    assert!(!out.contains("sign-in"), "{out}");
+
+    // A profile that does not exist stops the console with a Chinese message.
+    let (ok, out, err) = run_gongdan(
+        &["--config", &config_arg, "--profile", "nope"],
+        &env,
+        home.path(),
+    );
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("gongdan: 没有名为 \"nope\" 的配置（已有："),
+        "{err}"
+    );
+}
+
+#[test]
 fn the_console_takes_the_rebound_keys_and_english() {
     let server = Server::start();
     let home = tempfile::tempdir().unwrap();

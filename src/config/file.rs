@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::FixedOffset;
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{ConfigError, ConfigWarning};
 
 /// Default UTC offset: the vendor is in China.
 pub const DEFAULT_TIMEZONE_SECS: i32 = 8 * 3600;
@@ -299,7 +299,7 @@ fn parse_list_date(text: &str, end_of_day: bool) -> Option<crate::api::ApiDate> 
 pub struct LoadedFile {
     pub path: PathBuf,
     pub config: ConfigFile,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ConfigWarning>,
     /// Where each key (dotted path, `[i]` for array items) is written: line and column.
     pub positions: HashMap<String, (usize, usize)>,
 }
@@ -364,7 +364,7 @@ pub fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
 }
 
 /// Parses the text of a config file; `path` only names it in messages.
-pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), ConfigError> {
+pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<ConfigWarning>), ConfigError> {
     let config: ConfigFile = toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
     // The typed parse accepted the text, so the spanned one does too; a second parse is the
     // simplest way to see the keys serde skipped, each with where it was written.
@@ -375,15 +375,13 @@ pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), Confi
         .into_iter()
         .map(|key| {
             let (line, column) = line_column(text, key.offset);
-            let advice = match key.nearest {
-                Some(nearest) => format!(" (did you mean `{nearest}`?)"),
-                None => String::new(),
-            };
-            format!(
-                "{}:{line}:{column}: unknown key `{}` ignored{advice}",
-                path.display(),
-                key.path
-            )
+            ConfigWarning::UnknownKey {
+                path: path.to_path_buf(),
+                line,
+                column,
+                key: key.path,
+                nearest: key.nearest.map(str::to_string),
+            }
         })
         .collect();
     Ok((config, warnings))

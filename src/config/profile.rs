@@ -14,7 +14,7 @@ use super::credentials::{
     SECRET_ENV, Secret, check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
-use super::{ConfigError, default_config_path};
+use super::{ConfigError, ConfigWarning, default_config_path};
 use crate::api::{Auth, ClientConfig};
 
 /// Where a value came from.
@@ -201,7 +201,7 @@ pub struct Resolved {
     pub config_path: Option<PathBuf>,
     /// Unknown keys and the like: show them once (before the screen opens, or in the
     /// status line).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ConfigWarning>,
     /// `None` when running on flags alone.
     pub profile_name: Option<String>,
     pub connection: Connection,
@@ -263,6 +263,11 @@ impl Resolved {
         }
     }
 
+    /// The UI language: the profile's or file's `language`, else the locale, else English.
+    pub fn lang(&self) -> crate::ui::i18n::Lang {
+        super::ui_lang(self.language)
+    }
+
     /// The value of one key in [`Resolved::sources`].
     pub fn source_of(&self, key: &str) -> Option<&SourceEntry> {
         self.sources.iter().find(|entry| entry.key == key)
@@ -281,12 +286,10 @@ impl Resolved {
             .as_deref()
             .ok_or(match self.connection.auth {
                 AuthKind::Password => ConfigError::MissingLogin {
-                    what: "account",
-                    hint: "set account in the profile or pass --account NAME",
+                    auth: AuthKind::Password,
                 },
                 AuthKind::Token => ConfigError::MissingLogin {
-                    what: "secret_id",
-                    hint: "set secret_id in the profile (auth = \"token\")",
+                    auth: AuthKind::Token,
                 },
             })?;
         Ok((base_url, login))
@@ -416,11 +419,10 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         AuthKind::Password => pick(&opts.account, profile.account.clone()),
         AuthKind::Token => {
             if let Some(account) = &opts.account {
-                warnings.push(format!(
-                    "{} is ignored: profile {:?} signs in with a token, as its secret_id",
-                    account.source,
-                    profile_name.as_deref().unwrap_or_default()
-                ));
+                warnings.push(ConfigWarning::AccountIgnored {
+                    given: account.source.clone(),
+                    profile: profile_name.clone().unwrap_or_default(),
+                });
             }
             profile.secret_id.clone().map(|id| (id, Source::File))
         }
@@ -439,8 +441,8 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
                 record("base_url", url.clone(), source);
                 Some(url)
             }
-            Err(err) if opts.no_connection => {
-                warnings.push(err.to_string());
+            Err(ConfigError::BadBaseUrl { url, from, problem }) if opts.no_connection => {
+                warnings.push(ConfigWarning::BadBaseUrl { url, from, problem });
                 record("base_url", "(unusable)".into(), source);
                 None
             }

@@ -458,6 +458,51 @@ messages! {
     // A checkbox custom field's value in the detail.
     CheckboxYes => "是", "yes";
     CheckboxNo => "否", "no";
+    // `gongdan config path|check|store-secret`, and the config file's warnings and errors
+    // printed before the console opens. Keys, paths, values and sources ([file], [env ..],
+    // [flag ..], [default]) stay as written: scripts and tests grep them.
+    CfgWarning => "警告：{0}", "warning: {0}";
+    CfgError => "错误：{0}", "error: {0}";
+    CfgConsoleWontStart => "错误：{0}（控制台将无法启动）", "error: {0} (the console will not start)";
+    CfgCredentialFound => "已找到凭据：{0}", "credential found: {0}";
+    CfgSignInOk => "登录：成功（已以 {0} 登录；此账号可以读取工单（测试搜索得到 {1} 张））", "sign-in: ok (signed in as {0}; the account can read tickets (a test search answered {1}))";
+    CfgSignInOkNoCount => "登录：成功（已以 {0} 登录；此账号可以读取工单）", "sign-in: ok (signed in as {0}; the account can read tickets)";
+    CfgSignInFailed => "登录：失败：{0}", "sign-in: FAILED: {0}";
+    CfgCheckFailed => "config check 发现了问题（见上文）", "config check found a problem (see above)";
+    CfgCannotWrite => "无法输出报告：{0}", "cannot write the report: {0}";
+    CfgStoredInKeyring => "已存入系统钥匙串：服务 \"{0}\"，用户 \"{1}\"", "stored in the OS keyring: service \"{0}\", user \"{1}\"";
+    CfgPathConfig => "配置文件    {0}{1}  [{2}]", "config file  {0}{1}  [{2}]";
+    CfgPathAbsent => "（不存在）", " (absent)";
+    CfgPathState => "状态目录    {0}", "state dir    {0}";
+    CfgPathLog => "日志目录    {0}", "log dir      {0}";
+    CfgUnknownKey => "{0}:{1}:{2}: 未知的键 `{3}`，已忽略{4}", "{0}:{1}:{2}: unknown key `{3}` ignored{4}";
+    CfgDidYouMean => "（是不是 `{0}`？）", " (did you mean `{0}`?)";
+    CfgAccountIgnored => "{0} 被忽略：配置 \"{1}\" 用令牌登录，账号即其 secret_id", "{0} is ignored: profile \"{1}\" signs in with a token, as its secret_id";
+    CfgReadFailed => "无法读取配置文件 {0}：{1}", "cannot read the config file {0}: {1}";
+    CfgPasswordFileReadable => "配置文件 {0} 里有密码，但其他用户可以读取它（权限 {1}）；请运行：chmod 600 {0}", "the config file {0} holds a password but others may read it (mode {1}); run: chmod 600 {0}";
+    CfgUnknownProfile => "没有名为 \"{0}\" 的配置{1}", "no profile named \"{0}\"{1}";
+    CfgKnownProfiles => "（已有：{0}）", " (known: {0})";
+    CfgNoProfiles => "（配置文件里没有任何配置）", " (the config file has no profiles)";
+    CfgAmbiguousProfile => "配置文件里有多个配置（{0}）：用 --profile NAME 选择一个，或设置 default_profile", "the config file has several profiles ({0}): choose one with --profile NAME or set default_profile";
+    CfgMissingBaseUrl => "没有指定服务器：在配置里设置 base_url，或传入 --base-url URL", "no server given: set base_url in the profile or pass --base-url URL";
+    CfgBadBaseUrl => "服务器地址 \"{0}\"（{1}）无效：{2}", "the base URL \"{0}\" ({1}) is not valid: {2}";
+    CfgMissingCaFile => "ca_file {0}（{1}）不存在或不是文件", "ca_file {0} ({1}) does not exist or is not a file";
+    CfgMissingAccount => "没有指定 account：在配置里设置 account，或传入 --account NAME", "no account given: set account in the profile or pass --account NAME";
+    CfgMissingSecretId => "没有指定 secret_id：在配置里设置 secret_id（auth = \"token\"）", "no secret_id given: set secret_id in the profile (auth = \"token\")";
+    CfgNoCredential => "没有{0}：设置 {1}，或在配置里设置 password_command，或用 `gongdan config store-secret` 存起来，或在终端里运行以便询问", "no {0}: set {1}, or password_command in the profile, or store it with `gongdan config store-secret`, or run in a terminal to be asked";
+    CfgWhatPassword => "密码", "password";
+    CfgWhatSecret => "API 密钥", "API secret";
+    CfgPromptFailed => "无法从终端读取密码：{0}", "could not read the password from the terminal: {0}";
+    CfgKeyring => "系统钥匙串：{0}", "the OS keyring: {0}";
+    CfgPromptCancelled => "已在密码提示处取消", "cancelled at the password prompt";
+    CfgPasswordCommand => "password_command `{0}` {1}", "password_command `{0}` {1}";
+    CfgNoHome => "找不到此用户的配置目录（HOME 设置了吗？）", "no config directory could be found for this user (is HOME set?)";
+    CfgLogging => "日志：{0}", "logging: {0}";
+    CfgCredEnv => "环境变量 {0}", "environment variable {0}";
+    CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
+    CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
+    CfgCredKeyring => "系统钥匙串（服务 \"{0}\"，用户 \"{1}\"）", "the OS keyring (service \"{0}\", user \"{1}\")";
+    CfgCredPrompt => "在提示处输入", "typed at the prompt";
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
