@@ -546,9 +546,12 @@ fn unknown_keys(
     }
 }
 
-/// The known key nearest to `key` by edit distance (case-insensitive).
+/// The known key nearest to `key` by edit distance (case-insensitive), if it is near
+/// enough to be a slip: a third of the key's characters at most (one for short keys), so
+/// `名字` or `anything_goes` suggests nothing rather than a key it has nothing to do with.
 pub fn nearest_key<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
+    let near_enough = (key.chars().count() / 3).max(1);
     known
         .iter()
         .map(|k| {
@@ -558,6 +561,7 @@ pub fn nearest_key<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
             (if prefix { distance.min(1) } else { distance }, *k)
         })
         .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= near_enough)
         .map(|(_, k)| k)
 }
 
@@ -600,6 +604,10 @@ mod tests {
             Some("timeout_secs")
         );
         assert_eq!(nearest_key("profile", TOP_KEYS.keys), Some("profiles"));
+        assert_eq!(nearest_key("per_pgae", PROFILE_KEYS.keys), Some("per_page"));
+        // Nothing like any key: no suggestion at all.
+        assert_eq!(nearest_key("名字", UI_KEYS.keys), None);
+        assert_eq!(nearest_key("colour_scheme", UI_KEYS.keys), None);
     }
 
     #[test]
