@@ -155,6 +155,13 @@ fn a_wrong_type_is_refused_with_file_line_and_column() {
         err.to_string().starts_with("/etc/gongdan.toml:4:12: "),
         "{err}"
     );
+    // A Chinese user is told what the parser's words are about; the place stays first.
+    assert!(
+        err.text(gongdan::ui::i18n::Lang::Zh)
+            .starts_with("/etc/gongdan.toml:4:12: 配置文件无法解析："),
+        "{}",
+        err.text(gongdan::ui::i18n::Lang::Zh)
+    );
 }
 
 #[test]
@@ -413,8 +420,14 @@ fn allow_http_flag_and_plain_http_refusal() {
         dir.path(),
         "[profiles.a]\nbase_url = \"http://helpdesk.example\"\naccount = \"x\"\n",
     );
-    let err = resolve(&with_file(&path)).unwrap_err().to_string();
-    assert!(err.contains("--allow-http"), "{err}");
+    let err = resolve(&with_file(&path)).unwrap_err();
+    assert!(err.to_string().contains("--allow-http"), "{err}");
+    // In Chinese, the reason too, the flag and the key as written.
+    assert_eq!(
+        err.text(gongdan::ui::i18n::Lang::Zh),
+        "服务器地址 \"http://helpdesk.example\"（file）无效：明文 http 会不加密地发送密码：\
+         请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）"
+    );
     let opts = ResolveOptions {
         allow_http: true,
         ..with_file(&path)

@@ -66,7 +66,7 @@ pub enum ConfigError {
     BadBaseUrl {
         url: String,
         from: Source,
-        problem: String,
+        problem: UrlProblem,
     },
     MissingCaFile {
         path: PathBuf,
@@ -106,7 +106,16 @@ impl ConfigError {
                 line,
                 column,
                 message,
-            } => format!("{}:{line}:{column}: {message}", path.display()),
+            } => fill(
+                lang,
+                Msg::CfgParse,
+                &[
+                    &path.display().to_string(),
+                    &line.to_string(),
+                    &column.to_string(),
+                    message,
+                ],
+            ),
             ConfigError::Invalid { path, message } => format!("{}: {message}", path.display()),
             ConfigError::PasswordFileReadable { path, mode } => fill(
                 lang,
@@ -125,9 +134,11 @@ impl ConfigError {
                 fill(lang, Msg::CfgAmbiguousProfile, &[&known.join(", ")])
             }
             ConfigError::MissingBaseUrl => Msg::CfgMissingBaseUrl.text(lang).to_string(),
-            ConfigError::BadBaseUrl { url, from, problem } => {
-                fill(lang, Msg::CfgBadBaseUrl, &[url, &from.to_string(), problem])
-            }
+            ConfigError::BadBaseUrl { url, from, problem } => fill(
+                lang,
+                Msg::CfgBadBaseUrl,
+                &[url, &from.to_string(), &problem.text(lang)],
+            ),
             ConfigError::MissingCaFile { path, from } => fill(
                 lang,
                 Msg::CfgMissingCaFile,
@@ -174,6 +185,30 @@ impl std::error::Error for ConfigError {
     }
 }
 
+/// Why a base URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// The URL parser's own (English) words.
+    Unparsable(String),
+    NoHost,
+    /// Plain http to a host that is not loopback, without allow_http.
+    PlainHttp,
+    NotHttp,
+    QueryOrFragment,
+}
+
+impl UrlProblem {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            UrlProblem::Unparsable(problem) => problem.clone(),
+            UrlProblem::NoHost => Msg::CfgUrlNoHost.text(lang).to_string(),
+            UrlProblem::PlainHttp => Msg::CfgUrlPlainHttp.text(lang).to_string(),
+            UrlProblem::NotHttp => Msg::CfgUrlNotHttp.text(lang).to_string(),
+            UrlProblem::QueryOrFragment => Msg::CfgUrlQuery.text(lang).to_string(),
+        }
+    }
+}
+
 /// One thing in the configuration that is ignored, shown once before the console opens
 /// (and in its status line) and by `gongdan config check`. [`ConfigWarning::text`] is in
 /// the UI language, `Display` in English.
@@ -193,7 +228,7 @@ pub enum ConfigWarning {
     BadBaseUrl {
         url: String,
         from: Source,
-        problem: String,
+        problem: UrlProblem,
     },
 }
 
@@ -226,9 +261,11 @@ impl ConfigWarning {
             ConfigWarning::AccountIgnored { given, profile } => {
                 fill(lang, Msg::CfgAccountIgnored, &[&given.to_string(), profile])
             }
-            ConfigWarning::BadBaseUrl { url, from, problem } => {
-                fill(lang, Msg::CfgBadBaseUrl, &[url, &from.to_string(), problem])
-            }
+            ConfigWarning::BadBaseUrl { url, from, problem } => fill(
+                lang,
+                Msg::CfgBadBaseUrl,
+                &[url, &from.to_string(), &problem.text(lang)],
+            ),
         }
     }
 }

@@ -14,7 +14,7 @@ use super::credentials::{
     SECRET_ENV, Secret, check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
-use super::{ConfigError, ConfigWarning, default_config_path};
+use super::{ConfigError, ConfigWarning, UrlProblem, default_config_path};
 use crate::api::{Auth, ClientConfig};
 
 /// Where a value came from.
@@ -705,14 +705,15 @@ fn relative_to(config_dir: Option<&Path>, path: &Path) -> PathBuf {
 
 /// A base URL must be http(s) with a host; plain http only to loopback unless allowed.
 fn check_base_url(text: &str, from: &Source, allow_http: bool) -> Result<String, ConfigError> {
-    let bad = |problem: &str| ConfigError::BadBaseUrl {
+    let bad = |problem: UrlProblem| ConfigError::BadBaseUrl {
         url: text.to_string(),
         from: from.clone(),
-        problem: problem.to_string(),
+        problem,
     };
-    let url = url::Url::parse(text.trim()).map_err(|err| bad(&err.to_string()))?;
+    let url =
+        url::Url::parse(text.trim()).map_err(|err| bad(UrlProblem::Unparsable(err.to_string())))?;
     let Some(host) = url.host() else {
-        return Err(bad("it has no host"));
+        return Err(bad(UrlProblem::NoHost));
     };
     match url.scheme() {
         "https" => {}
@@ -723,16 +724,13 @@ fn check_base_url(text: &str, from: &Source, allow_http: bool) -> Result<String,
                 url::Host::Ipv6(ip) => ip.is_loopback(),
             };
             if !loopback && !allow_http {
-                return Err(bad(
-                    "plain http would send the password unencrypted: use https, or set \
-                     allow_http = true in the profile (or pass --allow-http) if you must",
-                ));
+                return Err(bad(UrlProblem::PlainHttp));
             }
         }
-        _ => return Err(bad("expected an http:// or https:// URL")),
+        _ => return Err(bad(UrlProblem::NotHttp)),
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it may not carry a query or a fragment"));
+        return Err(bad(UrlProblem::QueryOrFragment));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }

@@ -498,6 +498,11 @@ messages! {
     CfgPasswordCommand => "password_command `{0}` {1}", "password_command `{0}` {1}";
     CfgNoHome => "找不到此用户的配置目录（HOME 设置了吗？）", "no config directory could be found for this user (is HOME set?)";
     CfgLogging => "日志：{0}", "logging: {0}";
+    CfgParse => "{0}:{1}:{2}: 配置文件无法解析：{3}", "{0}:{1}:{2}: {3}";
+    CfgUrlNoHost => "没有主机名", "it has no host";
+    CfgUrlPlainHttp => "明文 http 会不加密地发送密码：请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）", "plain http would send the password unencrypted: use https, or set allow_http = true in the profile (or pass --allow-http) if you must";
+    CfgUrlNotHttp => "应为 http:// 或 https:// 地址", "expected an http:// or https:// URL";
+    CfgUrlQuery => "不能带查询参数或片段（? 或 #）", "it may not carry a query or a fragment";
     CfgCredEnv => "环境变量 {0}", "environment variable {0}";
     CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
     CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
