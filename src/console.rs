@@ -36,10 +36,10 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     // A bad [keys] or [theme] entry stops the start (before any password is asked for),
     // naming the key path; key conflicts are only warnings.
     let keymap = KeyMap::from_config(&resolved.keys)
-        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
+        .map_err(|err| format!("{}{}", resolved.locate(&err.path), err.text(lang)))?;
     let depth = ColorDepth::from_env(cli.no_color);
     let theme = Theme::from_config(&resolved.theme, depth)
-        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
+        .map_err(|err| format!("{}{}", resolved.locate(&err.path), err.text(lang)))?;
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     warnings.extend(resolved.warnings.iter().map(|w| w.text(lang)));
@@ -211,7 +211,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
             .extend(map.conflicts.iter().map(|c| c.describe(lang))),
         Err(err) => report
             .errors
-            .push(format!("{}{err}", resolved.locate(&err.path))),
+            .push(format!("{}{}", resolved.locate(&err.path), err.text(lang))),
     }
     let theme = entries(&resolved.theme, "theme");
     if theme.is_empty() {
@@ -223,7 +223,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     if let Err(err) = Theme::from_config(&resolved.theme, depth) {
         report
             .errors
-            .push(format!("{}{err}", resolved.locate(&err.path)));
+            .push(format!("{}{}", resolved.locate(&err.path), err.text(lang)));
     }
     report
 }

@@ -313,6 +313,18 @@ fn config_check_and_start_up_errors_speak_chinese_for_a_chinese_lang() {
         err.contains("gongdan: 没有名为 \"nope\" 的配置（已有："),
         "{err}"
     );
+
+    // A bad [keys] entry, likewise, where it is written.
+    let config = write_config(home.path(), "[keys.list]\nopne = \"o\"\n");
+    let config_arg = config.display().to_string();
+    let (ok, _, err) = run_gongdan(&["--demo", "--config", &config_arg], &env, home.path());
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "{config_arg}:2:1: keys.list.opne: list 里没有这个动作（是不是 \"open\"？）"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

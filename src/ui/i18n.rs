@@ -503,11 +503,74 @@ messages! {
     CfgUrlPlainHttp => "明文 http 会不加密地发送密码：请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）", "plain http would send the password unencrypted: use https, or set allow_http = true in the profile (or pass --allow-http) if you must";
     CfgUrlNotHttp => "应为 http:// 或 https:// 地址", "expected an http:// or https:// URL";
     CfgUrlQuery => "不能带查询参数或片段（? 或 #）", "it may not carry a query or a fragment";
+    // A bad [keys] or [theme] entry (after its file:line:col and key path). `{s}` is where
+    // a suggestion (`DidYouMeanQuoted`) goes, when there is one.
+    DidYouMeanQuoted => "（是不是 \"{0}\"？）", " (did you mean \"{0}\"?)";
+    KeyEmptyName => "键名为空", "an empty key name";
+    KeyBadModifier => "未知的修饰键 {0}（ctrl、alt 或 shift）", "unknown modifier {0} (ctrl, alt or shift)";
+    KeyUnknownName => "未知的键名 {0}", "unknown key name {0}";
+    KeyTooMany => "{0} 有 {1} 个键：一个绑定只能是一个键或两个键的序列", "{0} has {1} keys: a binding is one key or a sequence of two";
+    KeyUnknownPane => "未知的面板{s}（面板：{0}）", "unknown pane{s} (panes: {0})";
+    KeyNotTable => "应为 `动作 = \"键\"` 的表", "expected a table of `action = \"key\"`";
+    KeyUnknownAction => "{0} 里没有这个动作{s}", "unknown action in {0}{s}";
+    KeyNotString => "应为键的字符串，实际是 {0}", "expected a key string, found {0}";
+    KeyNotStringOrList => "应为键的字符串或键字符串的列表，实际是 {0}", "expected a key string or a list of key strings, found {0}";
+    ThemeNotGroup => "应为样式的表（例如 new = \"magenta bold\"）", "expected a table of styles (e.g. new = \"magenta bold\")";
+    ThemeUnknownRole => "未知的角色{s}", "unknown role{s}";
+    ThemeUnknownStyleKey => "未知的键（fg、bg、bold、dim、italic、underline、reverse）", "unknown key (fg, bg, bold, dim, italic, underline, reverse)";
+    ThemeNotBool => "应为 true 或 false，实际是 {0}", "expected true or false, found {0}";
+    ThemeNotStyle => "应为样式字符串（\"red bold\"）或表（{ fg = \"red\" }），实际是 {0}", "expected a style string (\"red bold\") or a table ({ fg = \"red\" }), found {0}";
+    ThemeOnWithoutColour => "`on` 后面必须跟一个颜色", "`on` must be followed by a colour";
+    ThemeExtraWord => "{0} 既不是修饰词也不是 `on 颜色`（文字颜色已经给出）", "{0} is neither a modifier nor `on COLOUR` (the text colour is already given)";
+    ThemeIndexRange => "颜色编号应为 0-255，实际是 {0}", "a colour index is 0-255, found {0}";
+    ThemeNotColour => "应为颜色名、\"#rrggbb\" 或 0-255，实际是 {0}", "expected a colour name, \"#rrggbb\" or 0-255, found {0}";
+    ThemeBadHex => "{0} 不是十六进制颜色（#rrggbb）", "{0} is not a hex colour (#rrggbb)";
+    ThemeUnknownColour => "未知的颜色 {0}（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）", "unknown colour {0} (a name such as red or darkgray, \"#rrggbb\", or 0-255)";
     CfgCredEnv => "环境变量 {0}", "environment variable {0}";
     CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
     CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
     CfgCredKeyring => "系统钥匙串（服务 \"{0}\"，用户 \"{1}\"）", "the OS keyring (service \"{0}\", user \"{1}\")";
     CfgCredPrompt => "在提示处输入", "typed at the prompt";
+}
+
+/// A message with its arguments, worded only when shown, so that one error reads in
+/// either language. `suggestion` fills the message's `{s}` ("did you mean ...").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worded {
+    pub msg: Msg,
+    pub args: Vec<String>,
+    pub suggestion: Option<String>,
+}
+
+impl Worded {
+    pub fn new(msg: Msg, args: &[&str]) -> Worded {
+        Worded {
+            msg,
+            args: args.iter().map(|arg| arg.to_string()).collect(),
+            suggestion: None,
+        }
+    }
+
+    pub fn suggest(mut self, suggestion: Option<&str>) -> Worded {
+        self.suggestion = suggestion.map(str::to_string);
+        self
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let hint = self
+            .suggestion
+            .as_deref()
+            .map(|name| fill(lang, Msg::DidYouMeanQuoted, &[name]))
+            .unwrap_or_default();
+        fill(lang, self.msg, &args).replace("{s}", &hint)
+    }
+}
+
+impl std::fmt::Display for Worded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
