@@ -196,11 +196,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     };
     let keys = entries(&resolved.keys, "keys");
     if keys.is_empty() {
-        line(
-            "keys",
-            "(the defaults; see ? in the console)".into(),
-            "default",
-        );
+        line("keys", Msg::SrcDefaultKeys.text(lang).into(), "default");
     }
     for (key, value) in keys {
         line(&key, value, "file");
@@ -215,7 +211,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     }
     let theme = entries(&resolved.theme, "theme");
     if theme.is_empty() {
-        line("theme", "(the default)".into(), "default");
+        line("theme", Msg::SrcDefaultTheme.text(lang).into(), "default");
     }
     for (key, value) in theme {
         line(&key, value, "file");

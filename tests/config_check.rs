@@ -168,6 +168,21 @@ async fn check_speaks_chinese_when_the_profile_says_zh_and_keeps_keys_and_source
             .any(|l| l.starts_with("base_url ") && l.ends_with("[flag --base-url]")),
         "{out}"
     );
+    // The words around the values are Chinese too.
+    let line = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("no line for {key}:\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("profile"), "profile work（唯一的配置） [file]");
+    assert_eq!(line("ca_file"), "ca_file （无） [default]");
+    assert_eq!(
+        line("keys"),
+        "keys （默认按键；在控制台里按 ? 查看） [default]"
+    );
     assert!(!out.contains("sign-in"), "{out}");
     assert!(!out.contains("credential found"), "{out}");
     assert!(!out.contains("warning:"), "{out}");

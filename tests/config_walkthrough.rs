@@ -286,6 +286,14 @@ fn config_check_and_start_up_errors_speak_chinese_for_a_chinese_lang() {
         out.contains("已找到凭据：password_command `printf"),
         "{out}"
     );
+    assert_eq!(
+        line_with(&out, "profile"),
+        "profile work（default_profile） [file]"
+    );
+    assert!(
+        line_with(&out, "credential ").starts_with("credential <secret> 来自 `printf"),
+        "{out}"
+    );
     let admin = &server.sandbox().options().admin.account;
     assert!(
         line_with(&out, "登录：成功").starts_with(&format!(

@@ -16,6 +16,7 @@ use super::credentials::{
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
 use super::{ConfigError, ConfigWarning, UrlProblem, default_config_path};
 use crate::api::{Auth, ClientConfig};
+use crate::ui::i18n::{Msg, fill};
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -398,19 +399,25 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
                     name: name.clone(),
                     known: known.clone(),
                 })?;
+            (Some((name.clone(), source.clone())), profile)
+        }
+        None => (None, &empty),
+    };
+    // The words around the values below are in the UI language, known from here on.
+    let lang = super::ui_lang(profile.language.and_then(|setting| setting.0));
+    let words = |msg: Msg| msg.text(lang).to_string();
+    match &profile_name {
+        Some((name, source)) => {
             let how = match (source, &config.default_profile) {
-                (Source::File, Some(_)) => format!("{name} (default_profile)"),
-                (Source::File, None) => format!("{name} (the only profile)"),
+                (Source::File, Some(_)) => fill(lang, Msg::SrcDefaultProfile, &[name]),
+                (Source::File, None) => fill(lang, Msg::SrcOnlyProfile, &[name]),
                 _ => name.clone(),
             };
             record("profile", how, source.clone());
-            (Some(name.clone()), profile)
         }
-        None => {
-            record("profile", "(none: flags alone)".into(), Source::Default);
-            (None, &empty)
-        }
-    };
+        None => record("profile", words(Msg::SrcFlagsAlone), Source::Default),
+    }
+    let profile_name = profile_name.map(|(name, _)| name);
 
     // Server and login.
     let base_url = pick(&opts.base_url, profile.base_url.clone());
@@ -443,13 +450,13 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             }
             Err(ConfigError::BadBaseUrl { url, from, problem }) if opts.no_connection => {
                 warnings.push(ConfigWarning::BadBaseUrl { url, from, problem });
-                record("base_url", "(unusable)".into(), source);
+                record("base_url", words(Msg::SrcUnusable), source);
                 None
             }
             Err(err) => return Err(err),
         },
         None => {
-            record("base_url", "(none)".into(), Source::Default);
+            record("base_url", words(Msg::SrcNone), Source::Default);
             None
         }
     };
@@ -472,7 +479,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             Some(login)
         }
         None => {
-            record(login_key, "(none)".into(), Source::Default);
+            record(login_key, words(Msg::SrcNone), Source::Default);
             None
         }
     };
@@ -507,16 +514,17 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         Some(CredentialSource::File) => record("credential", "<secret>".into(), Source::File),
         Some(CredentialSource::Command(command)) => record(
             "credential",
-            format!("<secret> from `{command}`"),
+            fill(lang, Msg::SrcSecretFrom, &[&command]),
             Source::Command,
         ),
         Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {
             let value = match (&credentials.keyring, credentials.keyring_user()) {
-                (Some(_), Some(user)) => format!(
-                    "(the OS keyring's entry \"{}\" / \"{user}\" if it has one, else asked at start, if on a terminal)",
-                    super::credentials::KEYRING_SERVICE
+                (Some(_), Some(user)) => fill(
+                    lang,
+                    Msg::SrcKeyringOrPrompt,
+                    &[super::credentials::KEYRING_SERVICE, &user],
                 ),
-                _ => "(asked at start, if on a terminal)".into(),
+                _ => words(Msg::SrcPrompt),
             };
             record("credential", value, Source::Prompt)
         }
@@ -540,7 +548,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     }
     match &ca_file {
         Some((path, source)) => record("ca_file", path.display().to_string(), source.clone()),
-        None => record("ca_file", "(none)".into(), Source::Default),
+        None => record("ca_file", words(Msg::SrcNone), Source::Default),
     }
     let timeout_secs = or_default(
         &mut record,
@@ -590,7 +598,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     record(
         "views",
         if profile.views.is_empty() {
-            "(built-in only)".to_string()
+            words(Msg::SrcBuiltInViews)
         } else {
             profile
                 .views

@@ -526,6 +526,18 @@ messages! {
     ThemeNotColour => "应为颜色名、\"#rrggbb\" 或 0-255，实际是 {0}", "expected a colour name, \"#rrggbb\" or 0-255, found {0}";
     ThemeBadHex => "{0} 不是十六进制颜色（#rrggbb）", "{0} is not a hex colour (#rrggbb)";
     ThemeUnknownColour => "未知的颜色 {0}（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）", "unknown colour {0} (a name such as red or darkgray, \"#rrggbb\", or 0-255)";
+    // Words around the values of `config check` (the values and sources stay as they are).
+    SrcDefaultProfile => "{0}（default_profile）", "{0} (default_profile)";
+    SrcOnlyProfile => "{0}（唯一的配置）", "{0} (the only profile)";
+    SrcFlagsAlone => "（无：只用命令行参数）", "(none: flags alone)";
+    SrcUnusable => "（不可用）", "(unusable)";
+    SrcNone => "（无）", "(none)";
+    SrcSecretFrom => "<secret> 来自 `{0}`", "<secret> from `{0}`";
+    SrcKeyringOrPrompt => "（系统钥匙串里的 \"{0}\" / \"{1}\"，若有；否则在终端里启动时询问）", "(the OS keyring's entry \"{0}\" / \"{1}\" if it has one, else asked at start, if on a terminal)";
+    SrcPrompt => "（在终端里启动时询问）", "(asked at start, if on a terminal)";
+    SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
+    SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
+    SrcDefaultTheme => "（默认）", "(the default)";
     CfgCredEnv => "环境变量 {0}", "environment variable {0}";
     CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
     CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
