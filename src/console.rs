@@ -159,7 +159,9 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
         // Set in the file: the profile's own line (language en [file]) says it already.
         Some(_) => resolved.lang(),
         None => {
-            let (lang, why) = Lang::from_env_explained();
+            // The locale read at start decides; the environment says which variable it was.
+            let lang = resolved.lang();
+            let (_, why) = Lang::from_env_explained();
             let why = why.map_or("auto: no LC_ALL/LC_MESSAGES/LANG".into(), |w| {
                 format!("auto: env {w}")
             });

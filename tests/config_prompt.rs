@@ -35,6 +35,10 @@ fn check_on_a_pty(base_url: &str, account: &str, keys: &[u8], then: &str) -> (St
     command.env("XDG_CONFIG_HOME", home.path().join("config"));
     command.env("XDG_STATE_HOME", home.path().join("state"));
     command.env("TERM", "xterm-256color");
+    // English, whatever the machine's locale (the check follows LC_ALL/LANG).
+    command.env_remove("LC_ALL");
+    command.env_remove("LC_MESSAGES");
+    command.env("LANG", "C.UTF-8");
     command.args([
         "config",
         "check",

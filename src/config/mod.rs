@@ -276,12 +276,13 @@ impl std::fmt::Display for ConfigWarning {
     }
 }
 
-/// The UI language: the config's `language`, else LC_ALL/LC_MESSAGES/LANG, else English.
-pub fn ui_lang(language: Option<Language>) -> Lang {
+/// The UI language: the config's `language`, else the locale's (LC_ALL/LC_MESSAGES/LANG,
+/// see [`ResolveOptions::locale`]), else English.
+pub fn ui_lang(language: Option<Language>, locale: Lang) -> Lang {
     match language {
         Some(Language::Zh) => Lang::Zh,
         Some(Language::En) => Lang::En,
-        None => Lang::from_env(),
+        None => locale,
     }
 }
 

@@ -99,6 +99,9 @@ pub struct ResolveOptions {
     /// The OS keyring to look the secret up in after `password_command` (the program: the
     /// OS one unless `GONGDAN_NO_KEYRING` is set; tests: none, or a stand-in).
     pub keyring: Option<Arc<dyn Keyring>>,
+    /// The locale's language (LC_ALL, LC_MESSAGES, LANG), read once by `from_cli`, for
+    /// when the config sets none. The default (tests) is English, whatever the machine's.
+    pub locale: crate::ui::i18n::Lang,
 }
 
 impl ResolveOptions {
@@ -125,6 +128,7 @@ impl ResolveOptions {
             keyring: std::env::var_os("GONGDAN_NO_KEYRING")
                 .is_none()
                 .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
+            locale: crate::ui::i18n::Lang::from_env(),
         }
     }
 }
@@ -217,6 +221,8 @@ pub struct Resolved {
     pub theme: toml::Table,
     /// `None` = auto (`LANG`/`LC_ALL`, else English).
     pub language: Option<Language>,
+    /// The locale's language, for when `language` is auto.
+    pub locale: crate::ui::i18n::Lang,
     /// Dates from the server are in this offset, and are shown in it.
     pub timezone: FixedOffset,
     /// Every value and where it came from, in a stable order.
@@ -266,7 +272,7 @@ impl Resolved {
 
     /// The UI language: the profile's or file's `language`, else the locale, else English.
     pub fn lang(&self) -> crate::ui::i18n::Lang {
-        super::ui_lang(self.language)
+        super::ui_lang(self.language, self.locale)
     }
 
     /// The value of one key in [`Resolved::sources`].
@@ -404,7 +410,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         None => (None, &empty),
     };
     // The words around the values below are in the UI language, known from here on.
-    let lang = super::ui_lang(profile.language.and_then(|setting| setting.0));
+    let lang = super::ui_lang(profile.language.and_then(|setting| setting.0), opts.locale);
     let words = |msg: Msg| msg.text(lang).to_string();
     match &profile_name {
         Some((name, source)) => {
@@ -663,6 +669,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         keys: config.keys,
         theme: config.theme,
         language,
+        locale: opts.locale,
         timezone,
         sources,
     })

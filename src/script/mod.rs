@@ -146,7 +146,7 @@ pub struct Settings {
 impl Settings {
     pub fn load(options: &ResolveOptions) -> Result<Settings, ScriptError> {
         let resolved = crate::config::resolve(options)?;
-        let ui_lang = crate::config::ui_lang(resolved.language);
+        let ui_lang = resolved.lang();
         for warning in &resolved.warnings {
             let warning = warning.text(ui_lang);
             eprintln!(
