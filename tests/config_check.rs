@@ -189,6 +189,28 @@ async fn check_speaks_chinese_when_the_profile_says_zh_and_keeps_keys_and_source
 }
 
 #[tokio::test]
+async fn a_refused_password_is_reported_in_chinese_without_the_consoles_keys() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ResolveOptions {
+        env_password: Some(Secret::new("Wrong-Pass-2231")),
+        ..options(
+            dir.path(),
+            &format!("[profiles.work]\naccount = \"{ACCOUNT}\"\nlanguage = \"zh\"\n"),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(!signed_in, "{out}");
+    assert!(
+        out.contains("登录：失败：登录被拒绝：请检查账号和密码（HTTP 401）"),
+        "{out}"
+    );
+    assert!(!out.contains("{key:"), "{out}");
+    assert!(!out.contains("Wrong-Pass-2231"), "{out}");
+}
+
+#[tokio::test]
 async fn check_reports_a_refused_password_without_showing_it() {
     let base_url = start_server().await;
     let dir = tempfile::tempdir().unwrap();

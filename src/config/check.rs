@@ -5,7 +5,7 @@ use std::io::Write;
 use super::credentials::PromptPolicy;
 use super::profile::{ResolveOptions, Resolved, Source};
 use super::{ConfigError, default_config_path, log_dir, state_dir};
-use crate::api::{Client, ClientConfig, SearchQuery};
+use crate::api::{ApiError, Client, ClientConfig, SearchQuery};
 use crate::ui::i18n::{Lang, Msg, fill};
 
 /// `gongdan config ...`
@@ -200,7 +200,7 @@ pub async fn check(
     writeln!(out, "{}", fill(lang, Msg::CfgCredentialFound, &[&found])).map_err(io)?;
     tracing::info!(client = ?config, source = %credential.source, "config check: signing in");
 
-    let signed_in = match probe_sign_in(&config).await {
+    let signed_in = match probe_sign_in(&config, lang).await {
         Ok(count) => {
             tracing::info!(?count, "config check: signed in");
             let login = resolved.connection.login.as_deref().unwrap_or("?");
@@ -229,16 +229,19 @@ pub async fn check(
 /// the same client the console uses (so the same http refusal, CA file, token exchange and
 /// error messages), without retries: a check reports an outage instead of waiting it out.
 /// Answers the number of tickets the search found, when the server says it.
-pub async fn probe_sign_in(config: &ClientConfig) -> Result<Option<u64>, String> {
+/// A failure is worded in `lang`.
+pub async fn probe_sign_in(config: &ClientConfig, lang: Lang) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
-    let client = Client::new(config).map_err(|err| err.to_string())?;
+    let worded = |err: ApiError| crate::ui::i18n::api_error_for_cli(lang, &err);
+    let client = Client::new(config).map_err(worded)?;
     let query = SearchQuery::new()
         .word("1")
-        .map_err(|err| err.to_string())?
+        .map_err(|err| crate::ui::i18n::query_error(lang, &err))?
         .per_page(1);
-    match client.search(&query).await {
-        Ok(page) => Ok(page.count),
-        Err(err) => Err(err.to_string()),
-    }
+    client
+        .search(&query)
+        .await
+        .map(|page| page.count)
+        .map_err(worded)
 }

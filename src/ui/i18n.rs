@@ -538,6 +538,8 @@ messages! {
     SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
     SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
     SrcDefaultTheme => "（默认）", "(the default)";
+    CliErrServer => "服务器出错（HTTP {0}）", "Server error (HTTP {0})";
+    CliErrNetwork => "网络错误：{0}", "Network error: {0}";
     CfgCredEnv => "环境变量 {0}", "environment variable {0}";
     CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
     CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
@@ -666,6 +668,18 @@ fn api_error_raw(lang: Lang, error: &ApiError) -> String {
     }
 }
 
+/// An API error in plain words for a command line (`gongdan config check`): as
+/// [`api_error`], without the console's "press R to retry".
+pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
+    let text = match error {
+        ApiError::Server { status, .. } => fill(lang, Msg::CliErrServer, &[&status.to_string()]),
+        ApiError::Network(NetworkError::Timeout) => Msg::NetTimeout.text(lang).to_string(),
+        ApiError::Network(other) => fill(lang, Msg::CliErrNetwork, &[&network_error(lang, other)]),
+        other => api_error_raw(lang, other),
+    };
+    crate::text::clean_line(&text)
+}
+
 /// Why a search line was refused, in the UI language.
 pub fn query_error(lang: Lang, error: &QueryError) -> String {
     match error {
@@ -702,6 +716,33 @@ mod tests {
         );
         let dns = ApiError::Network(NetworkError::Dns("helpdesk.example".into()));
         assert!(api_error(Lang::Zh, &dns).contains("找不到主机 helpdesk.example"));
+    }
+
+    #[test]
+    fn command_line_errors_name_no_console_key() {
+        let dns = ApiError::Network(NetworkError::Dns("helpdesk.example".into()));
+        assert_eq!(
+            api_error_for_cli(Lang::Zh, &dns),
+            "网络错误：找不到主机 helpdesk.example"
+        );
+        assert_eq!(
+            api_error_for_cli(Lang::En, &dns),
+            "Network error: could not find the host helpdesk.example"
+        );
+        for error in [
+            ApiError::Network(NetworkError::Timeout),
+            ApiError::Server {
+                status: 502,
+                excerpt: None,
+            },
+            ApiError::BadCredentials,
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = api_error_for_cli(lang, &error);
+                assert!(!text.contains("{key:"), "{text}");
+            }
+        }
+        assert!(api_error_for_cli(Lang::Zh, &ApiError::BadCredentials).contains("HTTP 401"));
     }
 
     #[test]
