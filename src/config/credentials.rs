@@ -150,6 +150,8 @@ pub struct CredentialPlan {
     pub password_command: Option<String>,
     /// The OS keyring, consulted after the command and before the prompt; `None`: not used.
     pub keyring: Option<Arc<dyn Keyring>>,
+    /// The language of the hidden prompt.
+    pub lang: Lang,
 }
 
 /// The service name of gongdan's entries in the OS keyring; the user is `LOGIN@HOST`.
@@ -340,9 +342,10 @@ impl CredentialPlan {
 
     fn prompt(&self, policy: PromptPolicy) -> Result<Credential, ConfigError> {
         let what = match self.auth {
-            AuthKind::Password => "password",
-            AuthKind::Token => "API secret",
-        };
+            AuthKind::Password => Msg::CfgWhatPassword,
+            AuthKind::Token => Msg::CfgWhatSecret,
+        }
+        .text(self.lang);
         if policy == PromptPolicy::Never || !std::io::stdin().is_terminal() {
             return Err(ConfigError::NoCredential {
                 auth: self.auth,
@@ -351,7 +354,7 @@ impl CredentialPlan {
         }
         let login = self.login.as_deref().unwrap_or("?");
         let host = self.host.as_deref().unwrap_or("?");
-        let typed = read_hidden(&format!("{what} for {login} at {host}: "))
+        let typed = read_hidden(&fill(self.lang, Msg::CfgPromptFor, &[what, login, host]))
             .map_err(|err| ConfigError::Prompt(err.to_string()))?
             .ok_or(ConfigError::PromptCancelled)?;
         if typed.is_empty() {

@@ -512,6 +512,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         file_password: profile.password.clone(),
         password_command: profile.password_command.clone(),
         keyring: opts.keyring.clone(),
+        lang,
     };
     match credentials.planned_source() {
         Some(CredentialSource::Env(var)) => {

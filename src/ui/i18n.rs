@@ -538,6 +538,7 @@ messages! {
     SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
     SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
     SrcDefaultTheme => "（默认）", "(the default)";
+    CfgPromptFor => "{1} 在 {2} 的{0}：", "{0} for {1} at {2}: ";
     CliErrServer => "服务器出错（HTTP {0}）", "Server error (HTTP {0})";
     CliErrNetwork => "网络错误：{0}", "Network error: {0}";
     CfgCredEnv => "环境变量 {0}", "environment variable {0}";
