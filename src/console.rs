@@ -9,7 +9,7 @@ use crate::api::{Auth, ClientConfig, SearchQuery};
 use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
-use crate::config::{Language, PromptPolicy, ResolveOptions, ViewDef, ViewKind};
+use crate::config::{PromptPolicy, ResolveOptions, ViewDef, ViewKind};
 use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
 use crate::ui::i18n::{Lang, Msg, fill};
@@ -30,29 +30,28 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     // Logs go to a file, never to the terminal; a console without logs still works.
     let log_level = options.log_level.as_ref().map(|given| given.value.clone());
     let _log_guard = crate::config::init_logging(log_level.as_deref()).ok();
-    let resolved = crate::config::resolve(&options)?;
-    let lang = match resolved.language {
-        Some(Language::Zh) => Lang::Zh,
-        Some(Language::En) => Lang::En,
-        None => Lang::from_env(),
-    };
+    // Errors at start are printed in the UI language: the locale's until the file is read.
+    let resolved = crate::config::resolve(&options).map_err(|err| err.text(Lang::from_env()))?;
+    let lang = resolved.lang();
     // A bad [keys] or [theme] entry stops the start (before any password is asked for),
     // naming the key path; key conflicts are only warnings.
     let keymap = KeyMap::from_config(&resolved.keys)
-        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
+        .map_err(|err| format!("{}{}", resolved.locate(&err.path), err.text(lang)))?;
     let depth = ColorDepth::from_env(cli.no_color);
     let theme = Theme::from_config(&resolved.theme, depth)
-        .map_err(|err| format!("{}{err}", resolved.locate(&err.path)))?;
+        .map_err(|err| format!("{}{}", resolved.locate(&err.path), err.text(lang)))?;
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
-    warnings.extend(resolved.warnings.iter().cloned());
+    warnings.extend(resolved.warnings.iter().map(|w| w.text(lang)));
     warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
         demo_target(&cli).await?
     } else {
         // The password (environment, file, password_command, hidden prompt) is found
         // before the screen opens.
-        let (client, _credential) = resolved.connect(PromptPolicy::IfTerminal)?;
+        let (client, _credential) = resolved
+            .connect(PromptPolicy::IfTerminal)
+            .map_err(|err| err.text(lang))?;
         Target {
             client,
             account_label: resolved.account_label(),
@@ -158,15 +157,11 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     };
     let lang = match resolved.language {
         // Set in the file: the profile's own line (language en [file]) says it already.
-        Some(language) => {
-            if language == Language::Zh {
-                Lang::Zh
-            } else {
-                Lang::En
-            }
-        }
+        Some(_) => resolved.lang(),
         None => {
-            let (lang, why) = Lang::from_env_explained();
+            // The locale read at start decides; the environment says which variable it was.
+            let lang = resolved.lang();
+            let (_, why) = Lang::from_env_explained();
             let why = why.map_or("auto: no LC_ALL/LC_MESSAGES/LANG".into(), |w| {
                 format!("auto: env {w}")
             });
@@ -203,11 +198,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     };
     let keys = entries(&resolved.keys, "keys");
     if keys.is_empty() {
-        line(
-            "keys",
-            "(the defaults; see ? in the console)".into(),
-            "default",
-        );
+        line("keys", Msg::SrcDefaultKeys.text(lang).into(), "default");
     }
     for (key, value) in keys {
         line(&key, value, "file");
@@ -218,11 +209,11 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
             .extend(map.conflicts.iter().map(|c| c.describe(lang))),
         Err(err) => report
             .errors
-            .push(format!("{}{err}", resolved.locate(&err.path))),
+            .push(format!("{}{}", resolved.locate(&err.path), err.text(lang))),
     }
     let theme = entries(&resolved.theme, "theme");
     if theme.is_empty() {
-        line("theme", "(the default)".into(), "default");
+        line("theme", Msg::SrcDefaultTheme.text(lang).into(), "default");
     }
     for (key, value) in theme {
         line(&key, value, "file");
@@ -230,7 +221,7 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     if let Err(err) = Theme::from_config(&resolved.theme, depth) {
         report
             .errors
-            .push(format!("{}{err}", resolved.locate(&err.path)));
+            .push(format!("{}{}", resolved.locate(&err.path), err.text(lang)));
     }
     report
 }

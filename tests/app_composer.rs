@@ -750,6 +750,68 @@ fn a_failed_create_keeps_the_form() {
     assert!(form.error.clone().unwrap().contains("403"));
 }
 
+#[test]
+fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_other_tabs_reload_when_shown() {
+    let mut app = app(Lang::Zh, 100, 30);
+    // Every tab asks for its first page at start; the first two answer.
+    let commands = start(&mut app);
+    let is_page = |c: &Command| matches!(c, Command::FetchList { .. } | Command::Search { .. });
+    let lists: Vec<_> = commands
+        .iter()
+        .filter(|c| is_page(c))
+        .filter_map(Command::request_id)
+        .collect();
+    answer_page(
+        &mut app,
+        lists[0],
+        page(vec![ticket(7), ticket(8)], 2, false),
+    );
+    answer_page(&mut app, lists[1], page(vec![ticket(8)], 1, false));
+    assert_eq!(app.active, 0);
+    // #7 marked, the selection on #8.
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.views[0].ids[app.views[0].selected], 8);
+
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    let commands = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Ok(Box::new(gongdan::api::Created {
+                ticket: ticket(9),
+                location: None,
+            })),
+        })),
+    );
+    // The view behind the new ticket's detail reloads now, without R; the other tab waits.
+    let reload = find(&commands, is_page);
+    assert!(app.views[1].stale);
+    answer_page(
+        &mut app,
+        reload,
+        page(vec![ticket(9), ticket(7), ticket(8)], 3, false),
+    );
+    assert_eq!(app.views[0].ids, [9, 7, 8]);
+    assert_eq!(app.views[0].ids[app.views[0].selected], 8, "selection kept");
+    assert!(app.marks.ids.contains(&7), "marks kept");
+    assert_eq!(app.detail.as_ref().unwrap().ticket_id, 9);
+    // The other tab reloads when it is shown.
+    let commands = update(&mut app, Action::SelectView(1));
+    assert!(commands.iter().any(is_page), "{commands:?}");
+}
+
 // ----- one reply to many -----
 
 #[tokio::test]

@@ -155,6 +155,13 @@ fn a_wrong_type_is_refused_with_file_line_and_column() {
         err.to_string().starts_with("/etc/gongdan.toml:4:12: "),
         "{err}"
     );
+    // A Chinese user is told what the parser's words are about; the place stays first.
+    assert!(
+        err.text(gongdan::ui::i18n::Lang::Zh)
+            .starts_with("/etc/gongdan.toml:4:12: 配置文件无法解析："),
+        "{}",
+        err.text(gongdan::ui::i18n::Lang::Zh)
+    );
 }
 
 #[test]
@@ -213,7 +220,8 @@ anything_goes = \"x\"
         assert!(
             warnings
                 .iter()
-                .any(|w| w.contains(&format!("`{key}`")) && w.contains(&format!("`{nearest}`"))),
+                .any(|w| w.to_string().contains(&format!("`{key}`"))
+                    && w.to_string().contains(&format!("`{nearest}`"))),
             "no warning for {key} suggesting {nearest}: {warnings:#?}"
         );
     };
@@ -232,7 +240,7 @@ fn resolve_passes_warnings_on() {
     );
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(resolved.warnings.len(), 1);
-    assert!(resolved.warnings[0].contains("account"));
+    assert!(resolved.warnings[0].to_string().contains("account"));
 }
 
 #[test]
@@ -412,8 +420,14 @@ fn allow_http_flag_and_plain_http_refusal() {
         dir.path(),
         "[profiles.a]\nbase_url = \"http://helpdesk.example\"\naccount = \"x\"\n",
     );
-    let err = resolve(&with_file(&path)).unwrap_err().to_string();
-    assert!(err.contains("--allow-http"), "{err}");
+    let err = resolve(&with_file(&path)).unwrap_err();
+    assert!(err.to_string().contains("--allow-http"), "{err}");
+    // In Chinese, the reason too, the flag and the key as written.
+    assert_eq!(
+        err.text(gongdan::ui::i18n::Lang::Zh),
+        "服务器地址 \"http://helpdesk.example\"（file）无效：明文 http 会不加密地发送密码：\
+         请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）"
+    );
     let opts = ResolveOptions {
         allow_http: true,
         ..with_file(&path)
@@ -644,7 +658,10 @@ fn demo_needs_no_profile_and_no_usable_server() {
     let resolved = resolve(&demo).unwrap();
     assert_eq!(resolved.connection.base_url, None);
     assert!(
-        resolved.warnings.iter().any(|w| w.contains("allow_http")),
+        resolved
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("allow_http")),
         "{:?}",
         resolved.warnings
     );
@@ -679,7 +696,7 @@ fn account_flag_is_ignored_with_a_warning_for_token_auth() {
         resolved
             .warnings
             .iter()
-            .any(|w| w.contains("GONGDAN_ACCOUNT")),
+            .any(|w| w.to_string().contains("GONGDAN_ACCOUNT")),
         "{:?}",
         resolved.warnings
     );
@@ -744,12 +761,66 @@ auto_refresh_secs = 30
         "dir/c.toml:9:1: unknown key `ui.名字` ignored",
     ];
     for want in want {
+        // Whole lines: a key like no known one gets no "did you mean".
         assert!(
-            warnings.iter().any(|w| w.starts_with(want)),
+            warnings.iter().any(|w| w.to_string() == want),
             "no warning starting {want:?}: {warnings:#?}"
         );
     }
     assert_eq!(warnings.len(), 5, "{warnings:#?}");
+}
+
+#[test]
+fn unknown_key_warnings_and_errors_are_in_chinese_for_a_chinese_user() {
+    use gongdan::config::{AuthKind, ConfigError};
+    use gongdan::ui::i18n::Lang;
+    let text = "[profiles.work]\nacount = \"zhangsan\"\n[ui]\n\"名字\" = 1\n";
+    let (_, warnings) = parse(Path::new("dir/c.toml"), text).unwrap();
+    let zh: Vec<String> = warnings.iter().map(|w| w.text(Lang::Zh)).collect();
+    // The place, the key and the suggestion stay as written; the words are Chinese.
+    assert_eq!(
+        zh,
+        [
+            "dir/c.toml:2:1: 未知的键 `profiles.work.acount`，已忽略（是不是 `account`？）",
+            "dir/c.toml:4:1: 未知的键 `ui.名字`，已忽略",
+        ],
+    );
+    let unknown = ConfigError::UnknownProfile {
+        name: "hom".into(),
+        known: vec!["home".into(), "work".into()],
+    };
+    assert_eq!(
+        unknown.text(Lang::Zh),
+        "没有名为 \"hom\" 的配置（已有：home, work）"
+    );
+    assert_eq!(
+        unknown.to_string(),
+        "no profile named \"hom\" (known: home, work)"
+    );
+    let readable = ConfigError::PasswordFileReadable {
+        path: PathBuf::from("/h/c.toml"),
+        mode: 0o644,
+    };
+    assert_eq!(
+        readable.text(Lang::Zh),
+        "配置文件 /h/c.toml 里有密码，但其他用户可以读取它（权限 644）；请运行：chmod 600 /h/c.toml"
+    );
+    let no_secret = ConfigError::NoCredential {
+        auth: AuthKind::Token,
+        env_var: "GONGDAN_SECRET",
+    };
+    assert!(
+        no_secret
+            .text(Lang::Zh)
+            .starts_with("没有API 密钥：设置 GONGDAN_SECRET"),
+        "{}",
+        no_secret.text(Lang::Zh)
+    );
+    assert!(
+        no_secret
+            .to_string()
+            .starts_with("no API secret: set GONGDAN_SECRET")
+    );
 }
 
 #[test]
@@ -828,8 +899,13 @@ fn the_status_line_names_the_config_file_without_its_directory() {
     );
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(resolved.warnings.len(), 2, "{:#?}", resolved.warnings);
+    let warnings: Vec<String> = resolved
+        .warnings
+        .iter()
+        .map(|w| w.text(gongdan::ui::i18n::Lang::En))
+        .collect();
     let notice = gongdan::console::startup_notice(
-        &resolved.warnings,
+        &warnings,
         resolved.config_path.as_deref(),
         gongdan::ui::i18n::Lang::En,
     )

@@ -128,6 +128,89 @@ async fn check_signs_in_with_a_password_and_says_where_each_value_came_from() {
 }
 
 #[tokio::test]
+async fn check_speaks_chinese_when_the_profile_says_zh_and_keeps_keys_and_sources() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ResolveOptions {
+        env_password: Some(Secret::new(PASSWORD)),
+        ..options(
+            dir.path(),
+            &format!(
+                "[profiles.work]\naccount = \"{ACCOUNT}\"\nlanguage = \"zh\"\nper_pgae = 20\n"
+            ),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(signed_in, "{out}");
+    assert!(
+        out.contains(":4:1: 未知的键 `profiles.work.per_pgae`，已忽略（是不是 `per_page`？）"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("警告：") && l.contains("per_pgae")),
+        "{out}"
+    );
+    assert!(
+        out.contains("已找到凭据：环境变量 GONGDAN_PASSWORD"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "登录：成功（已以 {ACCOUNT} 登录；此账号可以读取工单（测试搜索得到 0 张））"
+        )),
+        "{out}"
+    );
+    // Keys, values and sources stay as they are for scripts.
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("base_url ") && l.ends_with("[flag --base-url]")),
+        "{out}"
+    );
+    // The words around the values are Chinese too.
+    let line = |key: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{key} ")))
+            .unwrap_or_else(|| panic!("no line for {key}:\n{out}"))
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    assert_eq!(line("profile"), "profile work（唯一的配置） [file]");
+    assert_eq!(line("ca_file"), "ca_file （无） [default]");
+    assert_eq!(
+        line("keys"),
+        "keys （默认按键；在控制台里按 ? 查看） [default]"
+    );
+    assert!(!out.contains("sign-in"), "{out}");
+    assert!(!out.contains("credential found"), "{out}");
+    assert!(!out.contains("warning:"), "{out}");
+}
+
+#[tokio::test]
+async fn a_refused_password_is_reported_in_chinese_without_the_consoles_keys() {
+    let base_url = start_server().await;
+    let dir = tempfile::tempdir().unwrap();
+    let opts = ResolveOptions {
+        env_password: Some(Secret::new("Wrong-Pass-2231")),
+        ..options(
+            dir.path(),
+            &format!("[profiles.work]\naccount = \"{ACCOUNT}\"\nlanguage = \"zh\"\n"),
+            &base_url,
+        )
+    };
+    let (signed_in, out) = run_check(&opts).await;
+    assert!(!signed_in, "{out}");
+    assert!(
+        out.contains("登录：失败：登录被拒绝：请检查账号和密码（HTTP 401）"),
+        "{out}"
+    );
+    assert!(!out.contains("{key:"), "{out}");
+    assert!(!out.contains("Wrong-Pass-2231"), "{out}");
+}
+
+#[tokio::test]
 async fn check_reports_a_refused_password_without_showing_it() {
     let base_url = start_server().await;
     let dir = tempfile::tempdir().unwrap();
@@ -183,10 +266,14 @@ async fn check_explains_a_failing_password_command() {
     assert!(out.contains("pass: not found"), "{out}");
 }
 
-/// The environment of a child run of the binary: a private HOME and XDG dirs, and none of
-/// the caller's GONGDAN_ variables.
+/// The environment of a child run of the binary: a private HOME and XDG dirs, none of
+/// the caller's GONGDAN_ variables, and an English locale (a test sets LANG to change it).
 fn binary(home: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gongdan"));
+    command
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("GONGDAN_") {
             command.env_remove(&key);
@@ -225,6 +312,59 @@ fn config_path_prints_the_file_state_and_log_dirs() {
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(out.contains("/tmp/elsewhere.toml"), "{out}");
     assert!(out.contains("[flag --config]"), "{out}");
+}
+
+#[test]
+fn config_path_and_a_failing_check_follow_a_chinese_lang() {
+    let home = tempfile::tempdir().unwrap();
+    let output = binary(home.path())
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let out = String::from_utf8(output.stdout).unwrap();
+    let config = home.path().join("config/gongdan/config.toml");
+    let logs = home.path().join("state/gongdan/logs");
+    assert!(
+        out.contains(&format!(
+            "配置文件    {}（不存在）  [default]",
+            config.display()
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("日志目录    {}", logs.display())),
+        "{out}"
+    );
+
+    // No server anywhere: the check says so, and its closing line, in Chinese.
+    let output = binary(home.path())
+        .env("LANG", "zh_CN.UTF-8")
+        .args(["config", "check"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let out = String::from_utf8(output.stdout).unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        out.contains("错误：没有指定服务器：在配置里设置 base_url，或传入 --base-url URL"),
+        "{out}"
+    );
+    assert!(
+        err.contains("gongdan: config check 发现了问题（见上文）"),
+        "{err}"
+    );
+
+    // LC_ALL wins over LANG, as the console's language does.
+    let output = binary(home.path())
+        .env("LANG", "zh_CN.UTF-8")
+        .env("LC_ALL", "en_US.UTF-8")
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.starts_with("config file  "), "{out}");
 }
 
 #[tokio::test]

@@ -12,9 +12,22 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 const TYPED: &str = "Typed-At-Prompt-6624";
 
-/// Runs `gongdan config check` on a pty, answers the prompt with `keys`, waits for `then`,
-/// and returns the screen's text and whether the process succeeded.
+/// Runs `gongdan config check` on a pty (English), answers the prompt with `keys`, waits for
+/// `then`, and returns the screen's text and whether the process succeeded.
 fn check_on_a_pty(base_url: &str, account: &str, keys: &[u8], then: &str) -> (String, bool) {
+    let prompt = format!("password for {account} at 127.0.0.1: ");
+    check_on_a_pty_in("C.UTF-8", &prompt, base_url, account, keys, then)
+}
+
+/// As [`check_on_a_pty`], with `LANG=locale`, waiting for `prompt`.
+fn check_on_a_pty_in(
+    locale: &str,
+    prompt: &str,
+    base_url: &str,
+    account: &str,
+    keys: &[u8],
+    then: &str,
+) -> (String, bool) {
     let home = tempfile::tempdir().unwrap();
     let pty = native_pty_system()
         .openpty(PtySize {
@@ -35,6 +48,10 @@ fn check_on_a_pty(base_url: &str, account: &str, keys: &[u8], then: &str) -> (St
     command.env("XDG_CONFIG_HOME", home.path().join("config"));
     command.env("XDG_STATE_HOME", home.path().join("state"));
     command.env("TERM", "xterm-256color");
+    // English, whatever the machine's locale (the check follows LC_ALL/LANG).
+    command.env_remove("LC_ALL");
+    command.env_remove("LC_MESSAGES");
+    command.env("LANG", locale);
     command.args([
         "config",
         "check",
@@ -77,10 +94,7 @@ fn check_on_a_pty(base_url: &str, account: &str, keys: &[u8], then: &str) -> (St
         }
     };
 
-    wait_for(
-        &mut parser,
-        &format!("password for {account} at 127.0.0.1: "),
-    );
+    wait_for(&mut parser, prompt);
     writer.write_all(keys).unwrap();
     writer.flush().unwrap();
     wait_for(&mut parser, then);
@@ -171,4 +185,33 @@ async fn escape_at_the_prompt_cancels() {
     );
     assert!(!success);
     assert_eq!(sandbox.request_count(sandbox::Route::Search), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_and_the_check_speak_chinese_for_a_chinese_lang() {
+    let sandbox = sandbox::start(SandboxOptions {
+        tickets: 5,
+        admin: sandbox::Account::new("admin@example.com", TYPED),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let base_url = sandbox.base_url();
+    let (screen, success) = tokio::task::spawn_blocking(move || {
+        let keys = format!("{TYPED}\r");
+        check_on_a_pty_in(
+            "zh_CN.UTF-8",
+            "admin@example.com 在 127.0.0.1 的密码：",
+            &base_url,
+            "admin@example.com",
+            keys.as_bytes(),
+            "登录：",
+        )
+    })
+    .await
+    .unwrap();
+    assert!(screen.contains("已找到凭据：在提示处输入"), "{screen}");
+    assert!(screen.contains("登录：成功"), "{screen}");
+    assert!(!screen.contains(TYPED), "{screen}");
+    assert!(success, "{screen}");
 }

@@ -109,7 +109,11 @@ async fn the_log_of_a_failing_login_to_the_sandbox_holds_no_secret() {
             command.env_remove(&key);
         }
     }
+    // English, whatever the machine's locale (the check follows LC_ALL/LANG).
     command
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .env("HOME", home.path())
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("XDG_STATE_HOME", home.path().join("state"))

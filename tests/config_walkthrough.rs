@@ -199,7 +199,12 @@ fn config_check_explains_each_step_of_the_example_filled_in() {
     assert!(credential.contains("<secret> from `printf"), "{out}");
     assert!(credential.contains("[password_command]"), "{out}");
     assert!(out.contains("credential found: password_command"), "{out}");
-    assert!(line_with(&out, "sign-in: ok").contains("answered"), "{out}");
+    let sign_in = line_with(&out, "sign-in: ok");
+    assert!(
+        sign_in.contains("signed in as ") && sign_in.contains("the account can read tickets"),
+        "{out}"
+    );
+    assert!(sign_in.contains("(a test search answered "), "{out}");
     // English from the file, though LANG says Chinese.
     assert_eq!(line_with(&out, "language"), "language en [file]");
     assert!(line_with(&out, "colour").contains("256 colours"), "{out}");
@@ -249,6 +254,85 @@ fn config_check_explains_each_step_of_the_example_filled_in() {
     );
     assert!(line_with(&out, "auth").contains("token"), "{out}");
     assert!(out.contains("sign-in: ok"), "{out}");
+}
+
+#[test]
+fn config_check_and_start_up_errors_speak_chinese_for_a_chinese_lang() {
+    let server = Server::start();
+    let home = tempfile::tempdir().unwrap();
+    // The work profile back on `language = "auto"` (the first `en` is the one filled in),
+    // and one misspelt key.
+    let text = filled_example(&server).replacen("language = \"en\"", "language = \"auto\"", 1);
+    let text = replace_once(&text, "\n[ui]\n", "\n[ui]\nauto_refresh_sec = 5\n");
+    let config = write_config(home.path(), &text);
+    let config_arg = config.display().to_string();
+    let env = [("LANG", "zh_CN.UTF-8"), ("TERM", "xterm-256color")];
+    let (ok, out, err) = run_gongdan(
+        &["config", "check", "--config", &config_arg],
+        &env,
+        home.path(),
+    );
+    assert!(ok, "{out}\n{err}");
+    assert!(
+        line_with(&out, "警告：").contains(&format!("{config_arg}:")),
+        "{out}"
+    );
+    assert!(
+        line_with(&out, "警告：")
+            .ends_with("未知的键 `ui.auto_refresh_sec`，已忽略（是不是 `auto_refresh_secs`？）"),
+        "{out}"
+    );
+    assert!(
+        out.contains("已找到凭据：password_command `printf"),
+        "{out}"
+    );
+    assert_eq!(
+        line_with(&out, "profile"),
+        "profile work（default_profile） [file]"
+    );
+    assert!(
+        line_with(&out, "credential ").starts_with("credential <secret> 来自 `printf"),
+        "{out}"
+    );
+    let admin = &server.sandbox().options().admin.account;
+    assert!(
+        line_with(&out, "登录：成功").starts_with(&format!(
+            "登录：成功（已以 {admin} 登录；此账号可以读取工单（测试搜索得到 "
+        )),
+        "{out}"
+    );
+    // The keys, values and sources stay as they are.
+    assert!(line_with(&out, "base_url").ends_with("[file]"), "{out}");
+    assert_eq!(
+        line_with(&out, "language (auto)"),
+        "language (auto) zh [auto: env LANG=zh_CN.UTF-8]"
+    );
+    assert!(!out.contains("sign-in"), "{out}");
+
+    // A profile that does not exist stops the console with a Chinese message.
+    let (ok, out, err) = run_gongdan(
+        &["--config", &config_arg, "--profile", "nope"],
+        &env,
+        home.path(),
+    );
+    assert!(!ok);
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("gongdan: 没有名为 \"nope\" 的配置（已有："),
+        "{err}"
+    );
+
+    // A bad [keys] entry, likewise, where it is written.
+    let config = write_config(home.path(), "[keys.list]\nopne = \"o\"\n");
+    let config_arg = config.display().to_string();
+    let (ok, _, err) = run_gongdan(&["--demo", "--config", &config_arg], &env, home.path());
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "{config_arg}:2:1: keys.list.opne: list 里没有这个动作（是不是 \"open\"？）"
+        )),
+        "{err}"
+    );
 }
 
 #[test]

@@ -274,6 +274,27 @@ fn errors_name_the_key_path() {
 }
 
 #[test]
+fn errors_are_worded_in_either_language_from_the_table() {
+    let err = KeyMap::from_config(&keys("[list]\nopne = \"o\"\n")).unwrap_err();
+    assert_eq!(
+        err.text(Lang::En),
+        "keys.list.opne: unknown action in list (did you mean \"open\"?)"
+    );
+    assert_eq!(err.to_string(), err.text(Lang::En));
+    assert_eq!(
+        err.text(Lang::Zh),
+        "keys.list.opne: list 里没有这个动作（是不是 \"open\"？）"
+    );
+    let err = KeyMap::from_config(&keys("[list]\nopen = [\"enter\", \"entr\"]\n")).unwrap_err();
+    assert_eq!(err.text(Lang::Zh), "keys.list.open[1]: 未知的键名 \"entr\"");
+    let err = KeyMap::from_config(&keys("[list]\ntop = \"g g g\"\n")).unwrap_err();
+    assert_eq!(
+        err.text(Lang::Zh),
+        "keys.list.top: \"g g g\" 有 3 个键：一个绑定只能是一个键或两个键的序列"
+    );
+}
+
+#[test]
 fn help_and_hints_follow_a_rebinding() {
     let map = KeyMap::from_config(&keys(
         "[list]\nhelp = \"F1\"\nsearch = \"ctrl-s\"\ntop = [\"t t\", \"home\"]\n",

@@ -115,6 +115,18 @@ fn bad_values_name_the_key_path() {
         assert!(err.to_string().contains(message), "{text}: {err}");
         assert!(err.to_string().starts_with(path), "{err}");
     }
+    // The same errors in Chinese, the path and the value as written.
+    let err = Theme::from_config(&table("error = \"redd\""), ColorDepth::TrueColor).unwrap_err();
+    assert_eq!(
+        err.text(Lang::Zh),
+        "theme.error: 未知的颜色 \"redd\"（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）"
+    );
+    let err =
+        Theme::from_config(&table("[status]\nnwe = \"red\""), ColorDepth::TrueColor).unwrap_err();
+    assert_eq!(
+        err.text(Lang::Zh),
+        "theme.status.nwe: 未知的角色（是不是 \"status.new\"？）"
+    );
 }
 
 #[test]

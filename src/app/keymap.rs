@@ -41,7 +41,7 @@ use super::faults::FaultAction;
 use super::marks::MarkAction;
 use super::state::{App, Overlay, Pane};
 use crate::api::TicketStatus;
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::ui::i18n::{Lang, Msg, Worded, fill};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
 pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;
@@ -82,9 +82,9 @@ impl Key {
     /// Parses one key as written in the config: `j`, `G`, `?`, `enter`, `ctrl-d`, `alt-x`,
     /// `shift-tab`, `pgdn`, `f5`. Named keys are case-insensitive; a single character is
     /// taken as written (`G` is Shift-g).
-    pub fn parse(text: &str) -> Result<Key, String> {
+    pub fn parse(text: &str) -> Result<Key, Worded> {
         if text.is_empty() {
-            return Err("an empty key name".into());
+            return Err(Worded::new(Msg::KeyEmptyName, &[]));
         }
         let mut mods = KeyModifiers::NONE;
         let mut rest = text;
@@ -97,7 +97,9 @@ impl Key {
                 "ctrl" | "control" | "c" => mods |= KeyModifiers::CONTROL,
                 "alt" | "meta" | "m" | "a" => mods |= KeyModifiers::ALT,
                 "shift" | "s" => mods |= KeyModifiers::SHIFT,
-                _ => return Err(format!("unknown modifier {head:?} (ctrl, alt or shift)")),
+                _ => {
+                    return Err(Worded::new(Msg::KeyBadModifier, &[&format!("{head:?}")]));
+                }
             }
             rest = tail;
         }
@@ -115,7 +117,7 @@ impl Key {
                 KeyCode::Char(c)
             }
             _ => named_key(&rest.to_ascii_lowercase())
-                .ok_or_else(|| format!("unknown key name {rest:?}"))?,
+                .ok_or_else(|| Worded::new(Msg::KeyUnknownName, &[&format!("{rest:?}")]))?,
         };
         let code = match code {
             KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => {
@@ -204,16 +206,16 @@ pub enum Keys {
 
 impl Keys {
     /// `"j"`, `"ctrl-d"`, `"g g"` (two keys split by a space; the space key is `space`).
-    pub fn parse(text: &str) -> Result<Keys, String> {
+    pub fn parse(text: &str) -> Result<Keys, Worded> {
         let parts: Vec<&str> = text.split_whitespace().collect();
         match parts.as_slice() {
             [one] => Ok(Keys::One(Key::parse(one)?)),
             [first, second] => Ok(Keys::Two(Key::parse(first)?, Key::parse(second)?)),
             [] if text == " " => Ok(Keys::One(Key::new(KeyCode::Char(' '), KeyModifiers::NONE))),
-            [] => Err("an empty key name".into()),
-            _ => Err(format!(
-                "{text:?} has {} keys: a binding is one key or a sequence of two",
-                parts.len()
+            [] => Err(Worded::new(Msg::KeyEmptyName, &[])),
+            _ => Err(Worded::new(
+                Msg::KeyTooMany,
+                &[&format!("{text:?}"), &parts.len().to_string()],
             )),
         }
     }
@@ -510,10 +512,17 @@ impl std::fmt::Display for Conflict {
 
 /// A `[keys]` entry that cannot be used: the key path and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{path}: {problem}")]
 pub struct KeyMapError {
     pub path: String,
-    pub message: String,
+    pub problem: Worded,
+}
+
+impl KeyMapError {
+    /// `keys.list.opne: unknown action in list (did you mean "open"?)`, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        format!("{}: {}", self.path, self.problem.text(lang))
+    }
 }
 
 /// Where a key leads: the definition (index into the table) and the position of the key in
@@ -575,19 +584,17 @@ impl KeyMap {
         let mut overrides: HashMap<usize, Vec<Keys>> = HashMap::new();
         for (pane_key, value) in table {
             let Some(pane) = PANES.iter().find(|(_, n)| n == pane_key).map(|(p, _)| *p) else {
+                let panes = PANES.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ");
                 return Err(KeyMapError {
                     path: format!("keys.{pane_key}"),
-                    message: format!(
-                        "unknown pane{} (panes: {})",
-                        nearest(pane_key, PANES.iter().map(|(_, n)| *n)),
-                        PANES.iter().map(|(_, n)| *n).collect::<Vec<_>>().join(", ")
-                    ),
+                    problem: Worded::new(Msg::KeyUnknownPane, &[&panes])
+                        .suggest(nearest(pane_key, PANES.iter().map(|(_, n)| *n))),
                 });
             };
             let toml::Value::Table(actions) = value else {
                 return Err(KeyMapError {
                     path: format!("keys.{pane_key}"),
-                    message: "expected a table of `action = \"key\"`".into(),
+                    problem: Worded::new(Msg::KeyNotTable, &[]),
                 });
             };
             for (action, keys) in actions {
@@ -596,7 +603,8 @@ impl KeyMap {
                 else {
                     let names = defs.iter().filter(|d| d.pane == pane).map(|d| d.name);
                     return Err(KeyMapError {
-                        message: format!("unknown action in {pane_key}{}", nearest(action, names)),
+                        problem: Worded::new(Msg::KeyUnknownAction, &[pane_key])
+                            .suggest(nearest(action, names)),
                         path,
                     });
                 };
@@ -849,19 +857,18 @@ impl KeyMap {
     }
 }
 
-fn nearest<'a>(given: &str, known: impl Iterator<Item = &'a str>) -> String {
+fn nearest<'a>(given: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     known
         .map(|name| (strsim::jaro_winkler(given, name), name))
         .filter(|(score, _)| *score > 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, name)| format!(" (did you mean {name:?}?)"))
-        .unwrap_or_default()
+        .map(|(_, name)| name)
 }
 
 fn parse_key_list(path: &str, value: &toml::Value) -> Result<Vec<Keys>, KeyMapError> {
-    let error = |message: String| KeyMapError {
+    let error = |problem: Worded| KeyMapError {
         path: path.to_string(),
-        message,
+        problem,
     };
     match value {
         toml::Value::String(text) => Ok(vec![Keys::parse(text).map_err(error)?]),
@@ -869,19 +876,19 @@ fn parse_key_list(path: &str, value: &toml::Value) -> Result<Vec<Keys>, KeyMapEr
             .iter()
             .enumerate()
             .map(|(index, item)| match item {
-                toml::Value::String(text) => Keys::parse(text).map_err(|message| KeyMapError {
+                toml::Value::String(text) => Keys::parse(text).map_err(|problem| KeyMapError {
                     path: format!("{path}[{index}]"),
-                    message,
+                    problem,
                 }),
                 other => Err(KeyMapError {
                     path: format!("{path}[{index}]"),
-                    message: format!("expected a key string, found {}", other.type_str()),
+                    problem: Worded::new(Msg::KeyNotString, &[other.type_str()]),
                 }),
             })
             .collect(),
-        other => Err(error(format!(
-            "expected a key string or a list of key strings, found {}",
-            other.type_str()
+        other => Err(error(Worded::new(
+            Msg::KeyNotStringOrList,
+            &[other.type_str()],
         ))),
     }
 }

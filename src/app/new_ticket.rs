@@ -649,8 +649,8 @@ pub fn created(
             );
             let full = !created.ticket.subject.is_empty() && created.ticket.status.is_some();
             app.tickets.insert(ticket_id, created.ticket);
-            // The new ticket belongs in other views too; the one shown gets it with R.
-            super::update::views_changed(app);
+            // The view behind the detail gets the new ticket at once, the others when shown.
+            super::update::ticket_created(app, out);
             if full {
                 app.full.insert(ticket_id);
             }

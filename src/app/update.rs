@@ -340,6 +340,17 @@ pub fn views_changed(app: &mut App) {
     }
 }
 
+/// A ticket created from this console (`n`): the view shown reloads now, in the background
+/// (its rows, selection and marks stay until the answer, which places the new ticket where
+/// the view's filter and order put it, or leaves it out); the other tabs reload when shown.
+pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
+    views_changed(app);
+    let shown = view_ref(app);
+    if view_at(app, shown).is_some_and(|view| view.loaded()) {
+        refresh_view(app, shown, false, out);
+    }
+}
+
 /// After a bulk run: every other loaded tab reloads now, so the counts on the tab line are
 /// right at once (a single change only marks them, see [`views_changed`]).
 pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {

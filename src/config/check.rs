@@ -5,7 +5,8 @@ use std::io::Write;
 use super::credentials::PromptPolicy;
 use super::profile::{ResolveOptions, Resolved, Source};
 use super::{ConfigError, default_config_path, log_dir, state_dir};
-use crate::api::{Client, ClientConfig, SearchQuery};
+use crate::api::{ApiError, Client, ClientConfig, SearchQuery};
+use crate::ui::i18n::{Lang, Msg, fill};
 
 /// `gongdan config ...`
 #[derive(Debug, Clone, clap::Args)]
@@ -30,51 +31,83 @@ pub enum ConfigAction {
 /// Runs a `config` subcommand, printing to stdout.
 pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), ConfigError> {
     let mut out = std::io::stdout().lock();
+    // Before the file is read, the language comes from the environment; errors are turned
+    // into text here, in the language the file chose when it was read.
+    let env_lang = Lang::from_env();
+    let localized = |lang: Lang| move |err: ConfigError| ConfigError::Check(err.text(lang));
     match args.action {
-        ConfigAction::Path => print_paths(&opts, &mut out),
+        ConfigAction::Path => {
+            let lang = super::resolve(&opts).map_or(env_lang, |resolved| resolved.lang());
+            print_paths(&opts, lang, &mut out).map_err(localized(lang))
+        }
         ConfigAction::Check => {
             let level = opts.log_level.as_ref().map(|g| g.value.as_str());
-            let _log = super::init_logging(level)?;
-            let report = check(&opts, PromptPolicy::IfTerminal, &mut out).await?;
+            let _log = super::init_logging(level).map_err(localized(env_lang))?;
+            let report = check(&opts, PromptPolicy::IfTerminal, &mut out)
+                .await
+                .map_err(localized(env_lang))?;
+            let lang = report.resolved.as_ref().map_or(env_lang, Resolved::lang);
             if report.signed_in && report.console_errors.is_empty() {
                 Ok(())
             } else {
-                Err(ConfigError::Check(
-                    "config check found a problem (see above)".into(),
-                ))
+                Err(ConfigError::Check(Msg::CfgCheckFailed.text(lang).into()))
             }
         }
         ConfigAction::StoreSecret => {
-            let resolved = super::resolve(&opts)?;
-            resolved.require_connection()?;
-            let plan = &resolved.credentials;
-            let secret = plan.ask()?;
-            let user = plan.store_in_keyring(&secret)?;
-            writeln!(
-                out,
-                "stored in the OS keyring: service \"{}\", user \"{user}\"",
-                super::credentials::KEYRING_SERVICE
-            )
-            .map_err(io)?;
-            Ok(())
+            let resolved = super::resolve(&opts).map_err(localized(env_lang))?;
+            let lang = resolved.lang();
+            let stored = (|| {
+                resolved.require_connection()?;
+                let plan = &resolved.credentials;
+                let secret = plan.ask()?;
+                let user = plan.store_in_keyring(&secret)?;
+                let line = fill(
+                    lang,
+                    Msg::CfgStoredInKeyring,
+                    &[super::credentials::KEYRING_SERVICE, &user],
+                );
+                writeln!(out, "{line}").map_err(io)
+            })();
+            stored.map_err(localized(lang))
         }
     }
 }
 
 fn io(err: std::io::Error) -> ConfigError {
-    ConfigError::Check(format!("cannot write the report: {err}"))
+    ConfigError::Check(fill(Lang::En, Msg::CfgCannotWrite, &[&err.to_string()]))
 }
 
 /// Prints the config file, state and log locations.
-pub fn print_paths(opts: &ResolveOptions, out: &mut impl Write) -> Result<(), ConfigError> {
+pub fn print_paths(
+    opts: &ResolveOptions,
+    lang: Lang,
+    out: &mut impl Write,
+) -> Result<(), ConfigError> {
     let (config, source) = match &opts.config_path {
         Some(given) => (given.value.clone(), given.source.clone()),
         None => (default_config_path()?, Source::Default),
     };
-    let exists = if config.exists() { "" } else { " (absent)" };
-    writeln!(out, "config file  {}{exists}  [{source}]", config.display()).map_err(io)?;
-    writeln!(out, "state dir    {}", state_dir()?.display()).map_err(io)?;
-    writeln!(out, "log dir      {}", log_dir()?.display()).map_err(io)?;
+    let exists = if config.exists() {
+        ""
+    } else {
+        Msg::CfgPathAbsent.text(lang)
+    };
+    let lines = [
+        fill(
+            lang,
+            Msg::CfgPathConfig,
+            &[&config.display().to_string(), exists, &source.to_string()],
+        ),
+        fill(
+            lang,
+            Msg::CfgPathState,
+            &[&state_dir()?.display().to_string()],
+        ),
+        fill(lang, Msg::CfgPathLog, &[&log_dir()?.display().to_string()]),
+    ];
+    for line in lines {
+        writeln!(out, "{line}").map_err(io)?;
+    }
     Ok(())
 }
 
@@ -99,7 +132,8 @@ pub async fn check(
         Ok(resolved) => resolved,
         Err(err) => {
             tracing::warn!(error = %err, "config check: the configuration does not load");
-            writeln!(out, "error: {err}").map_err(io)?;
+            let lang = Lang::from_env();
+            writeln!(out, "{}", fill(lang, Msg::CfgError, &[&err.text(lang)])).map_err(io)?;
             return Ok(CheckReport {
                 resolved: None,
                 signed_in: false,
@@ -107,8 +141,14 @@ pub async fn check(
             });
         }
     };
+    let lang = resolved.lang();
     for warning in &resolved.warnings {
-        writeln!(out, "warning: {warning}").map_err(io)?;
+        writeln!(
+            out,
+            "{}",
+            fill(lang, Msg::CfgWarning, &[&warning.text(lang)])
+        )
+        .map_err(io)?;
     }
     // The console's own settings: language, colours, key map (with conflicts), theme.
     let console = crate::console::console_report(&resolved);
@@ -131,10 +171,10 @@ pub async fn check(
         writeln!(out, "{key:width$}  {value}  [{source}]").map_err(io)?;
     }
     for warning in &console.warnings {
-        writeln!(out, "warning: {warning}").map_err(io)?;
+        writeln!(out, "{}", fill(lang, Msg::CfgWarning, &[warning])).map_err(io)?;
     }
     for error in &console.errors {
-        writeln!(out, "error: {error} (the console will not start)").map_err(io)?;
+        writeln!(out, "{}", fill(lang, Msg::CfgConsoleWontStart, &[error])).map_err(io)?;
     }
     let console_errors = console.errors;
     tracing::info!(
@@ -148,7 +188,7 @@ pub async fn check(
         Ok(found) => found,
         Err(err) => {
             tracing::warn!(error = %err, "config check: no credential");
-            writeln!(out, "error: {err}").map_err(io)?;
+            writeln!(out, "{}", fill(lang, Msg::CfgError, &[&err.text(lang)])).map_err(io)?;
             return Ok(CheckReport {
                 resolved: Some(resolved),
                 signed_in: false,
@@ -156,18 +196,25 @@ pub async fn check(
             });
         }
     };
-    writeln!(out, "credential found: {}", credential.source).map_err(io)?;
+    let found = credential.source.text(lang);
+    writeln!(out, "{}", fill(lang, Msg::CfgCredentialFound, &[&found])).map_err(io)?;
     tracing::info!(client = ?config, source = %credential.source, "config check: signing in");
 
-    let signed_in = match probe_sign_in(&config).await {
-        Ok(summary) => {
-            tracing::info!(%summary, "config check: signed in");
-            writeln!(out, "sign-in: ok ({summary})").map_err(io)?;
+    let signed_in = match probe_sign_in(&config, lang).await {
+        Ok(count) => {
+            tracing::info!(?count, "config check: signed in");
+            let login = resolved.connection.login.as_deref().unwrap_or("?");
+            let line = match count {
+                Some(count) => fill(lang, Msg::CfgSignInOk, &[login, &count.to_string()]),
+                None => fill(lang, Msg::CfgSignInOkNoCount, &[login]),
+            };
+            writeln!(out, "{line}").map_err(io)?;
             true
         }
         Err(problem) => {
             tracing::warn!(%problem, "config check: sign-in failed");
-            writeln!(out, "sign-in: FAILED: {problem}").map_err(io)?;
+            let line = fill(lang, Msg::CfgSignInFailed, &[&problem]);
+            writeln!(out, "{line}").map_err(io)?;
             false
         }
     };
@@ -181,19 +228,20 @@ pub async fn check(
 /// One signed-in call every role may make: a search for `1`, one result a page, through
 /// the same client the console uses (so the same http refusal, CA file, token exchange and
 /// error messages), without retries: a check reports an outage instead of waiting it out.
-pub async fn probe_sign_in(config: &ClientConfig) -> Result<String, String> {
+/// Answers the number of tickets the search found, when the server says it.
+/// A failure is worded in `lang`.
+pub async fn probe_sign_in(config: &ClientConfig, lang: Lang) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
-    let client = Client::new(config).map_err(|err| err.to_string())?;
+    let worded = |err: ApiError| crate::ui::i18n::api_error_for_cli(lang, &err);
+    let client = Client::new(config).map_err(worded)?;
     let query = SearchQuery::new()
         .word("1")
-        .map_err(|err| err.to_string())?
+        .map_err(|err| crate::ui::i18n::query_error(lang, &err))?
         .per_page(1);
-    match client.search(&query).await {
-        Ok(page) => Ok(match page.count {
-            Some(count) => format!("a search for \"1\" answered {count} tickets"),
-            None => "a search for \"1\" answered".to_string(),
-        }),
-        Err(err) => Err(err.to_string()),
-    }
+    client
+        .search(&query)
+        .await
+        .map(|page| page.count)
+        .map_err(worded)
 }

@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use super::ConfigError;
 use super::file::AuthKind;
+use crate::ui::i18n::{Lang, Msg, fill};
 
 /// A password or API secret. `Debug` and `Display` never show it, so neither a log line, a
 /// panic message nor an error string can carry it by accident.
@@ -112,18 +113,24 @@ pub enum CredentialSource {
     Prompt,
 }
 
+impl CredentialSource {
+    /// Where the secret came from, in `lang` (never the secret).
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            CredentialSource::Env(var) => fill(lang, Msg::CfgCredEnv, &[var]),
+            CredentialSource::File => Msg::CfgCredFile.text(lang).to_string(),
+            CredentialSource::Command(command) => fill(lang, Msg::CfgCredCommand, &[command]),
+            CredentialSource::Keyring { user } => {
+                fill(lang, Msg::CfgCredKeyring, &[KEYRING_SERVICE, user])
+            }
+            CredentialSource::Prompt => Msg::CfgCredPrompt.text(lang).to_string(),
+        }
+    }
+}
+
 impl std::fmt::Display for CredentialSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CredentialSource::Env(var) => write!(f, "environment variable {var}"),
-            CredentialSource::File => f.write_str("`password` in the config file"),
-            CredentialSource::Command(command) => write!(f, "password_command `{command}`"),
-            CredentialSource::Keyring { user } => write!(
-                f,
-                "the OS keyring (service \"{KEYRING_SERVICE}\", user \"{user}\")"
-            ),
-            CredentialSource::Prompt => f.write_str("typed at the prompt"),
-        }
+        f.write_str(&self.text(Lang::En))
     }
 }
 
@@ -143,6 +150,8 @@ pub struct CredentialPlan {
     pub password_command: Option<String>,
     /// The OS keyring, consulted after the command and before the prompt; `None`: not used.
     pub keyring: Option<Arc<dyn Keyring>>,
+    /// The language of the hidden prompt.
+    pub lang: Lang,
 }
 
 /// The service name of gongdan's entries in the OS keyring; the user is `LOGIN@HOST`.
@@ -333,23 +342,24 @@ impl CredentialPlan {
 
     fn prompt(&self, policy: PromptPolicy) -> Result<Credential, ConfigError> {
         let what = match self.auth {
-            AuthKind::Password => "password",
-            AuthKind::Token => "API secret",
-        };
+            AuthKind::Password => Msg::CfgWhatPassword,
+            AuthKind::Token => Msg::CfgWhatSecret,
+        }
+        .text(self.lang);
         if policy == PromptPolicy::Never || !std::io::stdin().is_terminal() {
             return Err(ConfigError::NoCredential {
-                what,
+                auth: self.auth,
                 env_var: self.env_var(),
             });
         }
         let login = self.login.as_deref().unwrap_or("?");
         let host = self.host.as_deref().unwrap_or("?");
-        let typed = read_hidden(&format!("{what} for {login} at {host}: "))
+        let typed = read_hidden(&fill(self.lang, Msg::CfgPromptFor, &[what, login, host]))
             .map_err(|err| ConfigError::Prompt(err.to_string()))?
             .ok_or(ConfigError::PromptCancelled)?;
         if typed.is_empty() {
             return Err(ConfigError::NoCredential {
-                what,
+                auth: self.auth,
                 env_var: self.env_var(),
             });
         }

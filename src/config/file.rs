@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::FixedOffset;
 use serde::Deserialize;
 
-use super::ConfigError;
+use super::{ConfigError, ConfigWarning};
 
 /// Default UTC offset: the vendor is in China.
 pub const DEFAULT_TIMEZONE_SECS: i32 = 8 * 3600;
@@ -299,7 +299,7 @@ fn parse_list_date(text: &str, end_of_day: bool) -> Option<crate::api::ApiDate> 
 pub struct LoadedFile {
     pub path: PathBuf,
     pub config: ConfigFile,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ConfigWarning>,
     /// Where each key (dotted path, `[i]` for array items) is written: line and column.
     pub positions: HashMap<String, (usize, usize)>,
 }
@@ -364,7 +364,7 @@ pub fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
 }
 
 /// Parses the text of a config file; `path` only names it in messages.
-pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), ConfigError> {
+pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<ConfigWarning>), ConfigError> {
     let config: ConfigFile = toml::from_str(text).map_err(|err| parse_error(path, text, &err))?;
     // The typed parse accepted the text, so the spanned one does too; a second parse is the
     // simplest way to see the keys serde skipped, each with where it was written.
@@ -375,15 +375,13 @@ pub fn parse(path: &Path, text: &str) -> Result<(ConfigFile, Vec<String>), Confi
         .into_iter()
         .map(|key| {
             let (line, column) = line_column(text, key.offset);
-            let advice = match key.nearest {
-                Some(nearest) => format!(" (did you mean `{nearest}`?)"),
-                None => String::new(),
-            };
-            format!(
-                "{}:{line}:{column}: unknown key `{}` ignored{advice}",
-                path.display(),
-                key.path
-            )
+            ConfigWarning::UnknownKey {
+                path: path.to_path_buf(),
+                line,
+                column,
+                key: key.path,
+                nearest: key.nearest.map(str::to_string),
+            }
         })
         .collect();
     Ok((config, warnings))
@@ -548,9 +546,12 @@ fn unknown_keys(
     }
 }
 
-/// The known key nearest to `key` by edit distance (case-insensitive).
+/// The known key nearest to `key` by edit distance (case-insensitive), if it is near
+/// enough to be a slip: a third of the key's characters at most (one for short keys), so
+/// `名字` or `anything_goes` suggests nothing rather than a key it has nothing to do with.
 pub fn nearest_key<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let key = key.to_lowercase();
+    let near_enough = (key.chars().count() / 3).max(1);
     known
         .iter()
         .map(|k| {
@@ -560,6 +561,7 @@ pub fn nearest_key<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
             (if prefix { distance.min(1) } else { distance }, *k)
         })
         .min_by_key(|(distance, _)| *distance)
+        .filter(|(distance, _)| *distance <= near_enough)
         .map(|(_, k)| k)
 }
 
@@ -602,6 +604,10 @@ mod tests {
             Some("timeout_secs")
         );
         assert_eq!(nearest_key("profile", TOP_KEYS.keys), Some("profiles"));
+        assert_eq!(nearest_key("per_pgae", PROFILE_KEYS.keys), Some("per_page"));
+        // Nothing like any key: no suggestion at all.
+        assert_eq!(nearest_key("名字", UI_KEYS.keys), None);
+        assert_eq!(nearest_key("colour_scheme", UI_KEYS.keys), None);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod profile;
 
 use std::path::PathBuf;
 
+use crate::ui::i18n::{Lang, Msg, fill};
+
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
     Credential, CredentialPlan, CredentialSource, KEYRING_SERVICE, Keyring, KeyringLookup,
@@ -31,82 +33,256 @@ pub use profile::{
     Connection, Given, ResolveOptions, Resolved, Source, SourceEntry, UiSettings, resolve,
 };
 
-/// Everything that can stop the configuration from loading. `Display` is the message for
-/// the user: it names the file, the key or the command, never a secret.
-#[derive(Debug, thiserror::Error)]
+/// Everything that can stop the configuration from loading. [`ConfigError::text`] is the
+/// message for the user in the UI language (`Display` is the English one): it names the
+/// file, the key or the command, never a secret.
+#[derive(Debug)]
 pub enum ConfigError {
-    #[error("cannot read the config file {path}: {source}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}:{column}: {message}", path = path.display())]
+    /// `message` is the TOML parser's (English) explanation.
     Parse {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("{path}: {message}", path = path.display())]
-    Invalid { path: PathBuf, message: String },
-    #[error(
-        "the config file {path} holds a password but others may read it (mode {mode:03o}); \
-         run: chmod 600 {path}",
-        path = path.display()
-    )]
-    PasswordFileReadable { path: PathBuf, mode: u32 },
-    #[error("no profile named {name:?}{}", known_profiles(known))]
-    UnknownProfile { name: String, known: Vec<String> },
-    #[error(
-        "the config file has several profiles ({}): choose one with --profile NAME or set \
-         default_profile",
-        .0.join(", ")
-    )]
+    Invalid {
+        path: PathBuf,
+        message: String,
+    },
+    PasswordFileReadable {
+        path: PathBuf,
+        mode: u32,
+    },
+    UnknownProfile {
+        name: String,
+        known: Vec<String>,
+    },
     AmbiguousProfile(Vec<String>),
-    #[error("no server given: set base_url in the profile or pass --base-url URL")]
     MissingBaseUrl,
-    #[error("the base URL {url:?} ({from}) is not valid: {problem}")]
     BadBaseUrl {
         url: String,
         from: Source,
-        problem: String,
+        problem: UrlProblem,
     },
-    #[error("ca_file {path} ({from}) does not exist or is not a file", path = path.display())]
-    MissingCaFile { path: PathBuf, from: Source },
-    #[error("no {what} given: {hint}")]
+    MissingCaFile {
+        path: PathBuf,
+        from: Source,
+    },
+    /// No account (password sign-in) or secret_id (token sign-in).
     MissingLogin {
-        what: &'static str,
-        hint: &'static str,
+        auth: AuthKind,
     },
-    #[error(
-        "no {what}: set {env_var}, or password_command in the profile, or store it with \
-         `gongdan config store-secret`, or run in a terminal to be asked"
-    )]
     NoCredential {
-        what: &'static str,
+        auth: AuthKind,
         env_var: &'static str,
     },
-    #[error("could not read the password from the terminal: {0}")]
     Prompt(String),
-    #[error("the OS keyring: {0}")]
     Keyring(String),
-    #[error("cancelled at the password prompt")]
     PromptCancelled,
-    #[error("password_command `{command}` {problem}")]
-    PasswordCommand { command: String, problem: String },
-    #[error("no config directory could be found for this user (is HOME set?)")]
+    PasswordCommand {
+        command: String,
+        problem: String,
+    },
     NoHome,
-    #[error("logging: {0}")]
     Logging(String),
-    #[error("{0}")]
     Check(String),
 }
 
-fn known_profiles(known: &[String]) -> String {
-    if known.is_empty() {
-        " (the config file has no profiles)".to_string()
-    } else {
-        format!(" (known: {})", known.join(", "))
+impl ConfigError {
+    /// The message in `lang`, from the one table of UI strings.
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ConfigError::Read { path, source } => fill(
+                lang,
+                Msg::CfgReadFailed,
+                &[&path.display().to_string(), &source.to_string()],
+            ),
+            ConfigError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => fill(
+                lang,
+                Msg::CfgParse,
+                &[
+                    &path.display().to_string(),
+                    &line.to_string(),
+                    &column.to_string(),
+                    message,
+                ],
+            ),
+            ConfigError::Invalid { path, message } => format!("{}: {message}", path.display()),
+            ConfigError::PasswordFileReadable { path, mode } => fill(
+                lang,
+                Msg::CfgPasswordFileReadable,
+                &[&path.display().to_string(), &format!("{mode:03o}")],
+            ),
+            ConfigError::UnknownProfile { name, known } => {
+                let known = if known.is_empty() {
+                    Msg::CfgNoProfiles.text(lang).to_string()
+                } else {
+                    fill(lang, Msg::CfgKnownProfiles, &[&known.join(", ")])
+                };
+                fill(lang, Msg::CfgUnknownProfile, &[name, &known])
+            }
+            ConfigError::AmbiguousProfile(known) => {
+                fill(lang, Msg::CfgAmbiguousProfile, &[&known.join(", ")])
+            }
+            ConfigError::MissingBaseUrl => Msg::CfgMissingBaseUrl.text(lang).to_string(),
+            ConfigError::BadBaseUrl { url, from, problem } => fill(
+                lang,
+                Msg::CfgBadBaseUrl,
+                &[url, &from.to_string(), &problem.text(lang)],
+            ),
+            ConfigError::MissingCaFile { path, from } => fill(
+                lang,
+                Msg::CfgMissingCaFile,
+                &[&path.display().to_string(), &from.to_string()],
+            ),
+            ConfigError::MissingLogin { auth } => match auth {
+                AuthKind::Password => Msg::CfgMissingAccount,
+                AuthKind::Token => Msg::CfgMissingSecretId,
+            }
+            .text(lang)
+            .to_string(),
+            ConfigError::NoCredential { auth, env_var } => {
+                let what = match auth {
+                    AuthKind::Password => Msg::CfgWhatPassword,
+                    AuthKind::Token => Msg::CfgWhatSecret,
+                };
+                fill(lang, Msg::CfgNoCredential, &[what.text(lang), env_var])
+            }
+            ConfigError::Prompt(problem) => fill(lang, Msg::CfgPromptFailed, &[problem]),
+            ConfigError::Keyring(problem) => fill(lang, Msg::CfgKeyring, &[problem]),
+            ConfigError::PromptCancelled => Msg::CfgPromptCancelled.text(lang).to_string(),
+            ConfigError::PasswordCommand { command, problem } => {
+                fill(lang, Msg::CfgPasswordCommand, &[command, problem])
+            }
+            ConfigError::NoHome => Msg::CfgNoHome.text(lang).to_string(),
+            ConfigError::Logging(problem) => fill(lang, Msg::CfgLogging, &[problem]),
+            ConfigError::Check(message) => message.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ConfigError::Read { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Why a base URL is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlProblem {
+    /// The URL parser's own (English) words.
+    Unparsable(String),
+    NoHost,
+    /// Plain http to a host that is not loopback, without allow_http.
+    PlainHttp,
+    NotHttp,
+    QueryOrFragment,
+}
+
+impl UrlProblem {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            UrlProblem::Unparsable(problem) => problem.clone(),
+            UrlProblem::NoHost => Msg::CfgUrlNoHost.text(lang).to_string(),
+            UrlProblem::PlainHttp => Msg::CfgUrlPlainHttp.text(lang).to_string(),
+            UrlProblem::NotHttp => Msg::CfgUrlNotHttp.text(lang).to_string(),
+            UrlProblem::QueryOrFragment => Msg::CfgUrlQuery.text(lang).to_string(),
+        }
+    }
+}
+
+/// One thing in the configuration that is ignored, shown once before the console opens
+/// (and in its status line) and by `gongdan config check`. [`ConfigWarning::text`] is in
+/// the UI language, `Display` in English.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigWarning {
+    /// A key this version does not know, where it is written, and the nearest known one.
+    UnknownKey {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        key: String,
+        nearest: Option<String>,
+    },
+    /// `--account` (or GONGDAN_ACCOUNT) given for a profile that signs in with a token.
+    AccountIgnored { given: Source, profile: String },
+    /// A base URL that would be refused, when no connection is made (`--demo`).
+    BadBaseUrl {
+        url: String,
+        from: Source,
+        problem: UrlProblem,
+    },
+}
+
+impl ConfigWarning {
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            ConfigWarning::UnknownKey {
+                path,
+                line,
+                column,
+                key,
+                nearest,
+            } => {
+                let advice = nearest
+                    .as_deref()
+                    .map(|nearest| fill(lang, Msg::CfgDidYouMean, &[nearest]))
+                    .unwrap_or_default();
+                fill(
+                    lang,
+                    Msg::CfgUnknownKey,
+                    &[
+                        &path.display().to_string(),
+                        &line.to_string(),
+                        &column.to_string(),
+                        key,
+                        &advice,
+                    ],
+                )
+            }
+            ConfigWarning::AccountIgnored { given, profile } => {
+                fill(lang, Msg::CfgAccountIgnored, &[&given.to_string(), profile])
+            }
+            ConfigWarning::BadBaseUrl { url, from, problem } => fill(
+                lang,
+                Msg::CfgBadBaseUrl,
+                &[url, &from.to_string(), &problem.text(lang)],
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
+}
+
+/// The UI language: the config's `language`, else the locale's (LC_ALL/LC_MESSAGES/LANG,
+/// see [`ResolveOptions::locale`]), else English.
+pub fn ui_lang(language: Option<Language>, locale: Lang) -> Lang {
+    match language {
+        Some(Language::Zh) => Lang::Zh,
+        Some(Language::En) => Lang::En,
+        None => locale,
     }
 }
 

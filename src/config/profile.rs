@@ -14,8 +14,9 @@ use super::credentials::{
     SECRET_ENV, Secret, check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
-use super::{ConfigError, default_config_path};
+use super::{ConfigError, ConfigWarning, UrlProblem, default_config_path};
 use crate::api::{Auth, ClientConfig};
+use crate::ui::i18n::{Msg, fill};
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +99,9 @@ pub struct ResolveOptions {
     /// The OS keyring to look the secret up in after `password_command` (the program: the
     /// OS one unless `GONGDAN_NO_KEYRING` is set; tests: none, or a stand-in).
     pub keyring: Option<Arc<dyn Keyring>>,
+    /// The locale's language (LC_ALL, LC_MESSAGES, LANG), read once by `from_cli`, for
+    /// when the config sets none. The default (tests) is English, whatever the machine's.
+    pub locale: crate::ui::i18n::Lang,
 }
 
 impl ResolveOptions {
@@ -124,6 +128,7 @@ impl ResolveOptions {
             keyring: std::env::var_os("GONGDAN_NO_KEYRING")
                 .is_none()
                 .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
+            locale: crate::ui::i18n::Lang::from_env(),
         }
     }
 }
@@ -201,7 +206,7 @@ pub struct Resolved {
     pub config_path: Option<PathBuf>,
     /// Unknown keys and the like: show them once (before the screen opens, or in the
     /// status line).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ConfigWarning>,
     /// `None` when running on flags alone.
     pub profile_name: Option<String>,
     pub connection: Connection,
@@ -216,6 +221,8 @@ pub struct Resolved {
     pub theme: toml::Table,
     /// `None` = auto (`LANG`/`LC_ALL`, else English).
     pub language: Option<Language>,
+    /// The locale's language, for when `language` is auto.
+    pub locale: crate::ui::i18n::Lang,
     /// Dates from the server are in this offset, and are shown in it.
     pub timezone: FixedOffset,
     /// Every value and where it came from, in a stable order.
@@ -263,6 +270,11 @@ impl Resolved {
         }
     }
 
+    /// The UI language: the profile's or file's `language`, else the locale, else English.
+    pub fn lang(&self) -> crate::ui::i18n::Lang {
+        super::ui_lang(self.language, self.locale)
+    }
+
     /// The value of one key in [`Resolved::sources`].
     pub fn source_of(&self, key: &str) -> Option<&SourceEntry> {
         self.sources.iter().find(|entry| entry.key == key)
@@ -281,12 +293,10 @@ impl Resolved {
             .as_deref()
             .ok_or(match self.connection.auth {
                 AuthKind::Password => ConfigError::MissingLogin {
-                    what: "account",
-                    hint: "set account in the profile or pass --account NAME",
+                    auth: AuthKind::Password,
                 },
                 AuthKind::Token => ConfigError::MissingLogin {
-                    what: "secret_id",
-                    hint: "set secret_id in the profile (auth = \"token\")",
+                    auth: AuthKind::Token,
                 },
             })?;
         Ok((base_url, login))
@@ -395,19 +405,25 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
                     name: name.clone(),
                     known: known.clone(),
                 })?;
+            (Some((name.clone(), source.clone())), profile)
+        }
+        None => (None, &empty),
+    };
+    // The words around the values below are in the UI language, known from here on.
+    let lang = super::ui_lang(profile.language.and_then(|setting| setting.0), opts.locale);
+    let words = |msg: Msg| msg.text(lang).to_string();
+    match &profile_name {
+        Some((name, source)) => {
             let how = match (source, &config.default_profile) {
-                (Source::File, Some(_)) => format!("{name} (default_profile)"),
-                (Source::File, None) => format!("{name} (the only profile)"),
+                (Source::File, Some(_)) => fill(lang, Msg::SrcDefaultProfile, &[name]),
+                (Source::File, None) => fill(lang, Msg::SrcOnlyProfile, &[name]),
                 _ => name.clone(),
             };
             record("profile", how, source.clone());
-            (Some(name.clone()), profile)
         }
-        None => {
-            record("profile", "(none: flags alone)".into(), Source::Default);
-            (None, &empty)
-        }
-    };
+        None => record("profile", words(Msg::SrcFlagsAlone), Source::Default),
+    }
+    let profile_name = profile_name.map(|(name, _)| name);
 
     // Server and login.
     let base_url = pick(&opts.base_url, profile.base_url.clone());
@@ -416,11 +432,10 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         AuthKind::Password => pick(&opts.account, profile.account.clone()),
         AuthKind::Token => {
             if let Some(account) = &opts.account {
-                warnings.push(format!(
-                    "{} is ignored: profile {:?} signs in with a token, as its secret_id",
-                    account.source,
-                    profile_name.as_deref().unwrap_or_default()
-                ));
+                warnings.push(ConfigWarning::AccountIgnored {
+                    given: account.source.clone(),
+                    profile: profile_name.clone().unwrap_or_default(),
+                });
             }
             profile.secret_id.clone().map(|id| (id, Source::File))
         }
@@ -439,15 +454,15 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
                 record("base_url", url.clone(), source);
                 Some(url)
             }
-            Err(err) if opts.no_connection => {
-                warnings.push(err.to_string());
-                record("base_url", "(unusable)".into(), source);
+            Err(ConfigError::BadBaseUrl { url, from, problem }) if opts.no_connection => {
+                warnings.push(ConfigWarning::BadBaseUrl { url, from, problem });
+                record("base_url", words(Msg::SrcUnusable), source);
                 None
             }
             Err(err) => return Err(err),
         },
         None => {
-            record("base_url", "(none)".into(), Source::Default);
+            record("base_url", words(Msg::SrcNone), Source::Default);
             None
         }
     };
@@ -470,7 +485,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             Some(login)
         }
         None => {
-            record(login_key, "(none)".into(), Source::Default);
+            record(login_key, words(Msg::SrcNone), Source::Default);
             None
         }
     };
@@ -497,6 +512,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         file_password: profile.password.clone(),
         password_command: profile.password_command.clone(),
         keyring: opts.keyring.clone(),
+        lang,
     };
     match credentials.planned_source() {
         Some(CredentialSource::Env(var)) => {
@@ -505,16 +521,17 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         Some(CredentialSource::File) => record("credential", "<secret>".into(), Source::File),
         Some(CredentialSource::Command(command)) => record(
             "credential",
-            format!("<secret> from `{command}`"),
+            fill(lang, Msg::SrcSecretFrom, &[&command]),
             Source::Command,
         ),
         Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {
             let value = match (&credentials.keyring, credentials.keyring_user()) {
-                (Some(_), Some(user)) => format!(
-                    "(the OS keyring's entry \"{}\" / \"{user}\" if it has one, else asked at start, if on a terminal)",
-                    super::credentials::KEYRING_SERVICE
+                (Some(_), Some(user)) => fill(
+                    lang,
+                    Msg::SrcKeyringOrPrompt,
+                    &[super::credentials::KEYRING_SERVICE, &user],
                 ),
-                _ => "(asked at start, if on a terminal)".into(),
+                _ => words(Msg::SrcPrompt),
             };
             record("credential", value, Source::Prompt)
         }
@@ -538,7 +555,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     }
     match &ca_file {
         Some((path, source)) => record("ca_file", path.display().to_string(), source.clone()),
-        None => record("ca_file", "(none)".into(), Source::Default),
+        None => record("ca_file", words(Msg::SrcNone), Source::Default),
     }
     let timeout_secs = or_default(
         &mut record,
@@ -588,7 +605,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     record(
         "views",
         if profile.views.is_empty() {
-            "(built-in only)".to_string()
+            words(Msg::SrcBuiltInViews)
         } else {
             profile
                 .views
@@ -653,6 +670,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         keys: config.keys,
         theme: config.theme,
         language,
+        locale: opts.locale,
         timezone,
         sources,
     })
@@ -703,14 +721,15 @@ fn relative_to(config_dir: Option<&Path>, path: &Path) -> PathBuf {
 
 /// A base URL must be http(s) with a host; plain http only to loopback unless allowed.
 fn check_base_url(text: &str, from: &Source, allow_http: bool) -> Result<String, ConfigError> {
-    let bad = |problem: &str| ConfigError::BadBaseUrl {
+    let bad = |problem: UrlProblem| ConfigError::BadBaseUrl {
         url: text.to_string(),
         from: from.clone(),
-        problem: problem.to_string(),
+        problem,
     };
-    let url = url::Url::parse(text.trim()).map_err(|err| bad(&err.to_string()))?;
+    let url =
+        url::Url::parse(text.trim()).map_err(|err| bad(UrlProblem::Unparsable(err.to_string())))?;
     let Some(host) = url.host() else {
-        return Err(bad("it has no host"));
+        return Err(bad(UrlProblem::NoHost));
     };
     match url.scheme() {
         "https" => {}
@@ -721,16 +740,13 @@ fn check_base_url(text: &str, from: &Source, allow_http: bool) -> Result<String,
                 url::Host::Ipv6(ip) => ip.is_loopback(),
             };
             if !loopback && !allow_http {
-                return Err(bad(
-                    "plain http would send the password unencrypted: use https, or set \
-                     allow_http = true in the profile (or pass --allow-http) if you must",
-                ));
+                return Err(bad(UrlProblem::PlainHttp));
             }
         }
-        _ => return Err(bad("expected an http:// or https:// URL")),
+        _ => return Err(bad(UrlProblem::NotHttp)),
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(bad("it may not carry a query or a fragment"));
+        return Err(bad(UrlProblem::QueryOrFragment));
     }
     Ok(url.as_str().trim_end_matches('/').to_string())
 }

@@ -146,8 +146,13 @@ pub struct Settings {
 impl Settings {
     pub fn load(options: &ResolveOptions) -> Result<Settings, ScriptError> {
         let resolved = crate::config::resolve(options)?;
+        let ui_lang = resolved.lang();
         for warning in &resolved.warnings {
-            eprintln!("gongdan: warning: {warning}");
+            let warning = warning.text(ui_lang);
+            eprintln!(
+                "gongdan: {}",
+                crate::ui::i18n::fill(ui_lang, crate::ui::i18n::Msg::CfgWarning, &[&warning])
+            );
         }
         let lang = match resolved.language {
             Some(crate::config::Language::Zh) => Lang::Zh,

@@ -466,6 +466,134 @@ messages! {
     // A checkbox custom field's value in the detail.
     CheckboxYes => "是", "yes";
     CheckboxNo => "否", "no";
+    // `gongdan config path|check|store-secret`, and the config file's warnings and errors
+    // printed before the console opens. Keys, paths, values and sources ([file], [env ..],
+    // [flag ..], [default]) stay as written: scripts and tests grep them.
+    CfgWarning => "警告：{0}", "warning: {0}";
+    CfgError => "错误：{0}", "error: {0}";
+    CfgConsoleWontStart => "错误：{0}（控制台将无法启动）", "error: {0} (the console will not start)";
+    CfgCredentialFound => "已找到凭据：{0}", "credential found: {0}";
+    CfgSignInOk => "登录：成功（已以 {0} 登录；此账号可以读取工单（测试搜索得到 {1} 张））", "sign-in: ok (signed in as {0}; the account can read tickets (a test search answered {1}))";
+    CfgSignInOkNoCount => "登录：成功（已以 {0} 登录；此账号可以读取工单）", "sign-in: ok (signed in as {0}; the account can read tickets)";
+    CfgSignInFailed => "登录：失败：{0}", "sign-in: FAILED: {0}";
+    CfgCheckFailed => "config check 发现了问题（见上文）", "config check found a problem (see above)";
+    CfgCannotWrite => "无法输出报告：{0}", "cannot write the report: {0}";
+    CfgStoredInKeyring => "已存入系统钥匙串：服务 \"{0}\"，用户 \"{1}\"", "stored in the OS keyring: service \"{0}\", user \"{1}\"";
+    CfgPathConfig => "配置文件    {0}{1}  [{2}]", "config file  {0}{1}  [{2}]";
+    CfgPathAbsent => "（不存在）", " (absent)";
+    CfgPathState => "状态目录    {0}", "state dir    {0}";
+    CfgPathLog => "日志目录    {0}", "log dir      {0}";
+    CfgUnknownKey => "{0}:{1}:{2}: 未知的键 `{3}`，已忽略{4}", "{0}:{1}:{2}: unknown key `{3}` ignored{4}";
+    CfgDidYouMean => "（是不是 `{0}`？）", " (did you mean `{0}`?)";
+    CfgAccountIgnored => "{0} 被忽略：配置 \"{1}\" 用令牌登录，账号即其 secret_id", "{0} is ignored: profile \"{1}\" signs in with a token, as its secret_id";
+    CfgReadFailed => "无法读取配置文件 {0}：{1}", "cannot read the config file {0}: {1}";
+    CfgPasswordFileReadable => "配置文件 {0} 里有密码，但其他用户可以读取它（权限 {1}）；请运行：chmod 600 {0}", "the config file {0} holds a password but others may read it (mode {1}); run: chmod 600 {0}";
+    CfgUnknownProfile => "没有名为 \"{0}\" 的配置{1}", "no profile named \"{0}\"{1}";
+    CfgKnownProfiles => "（已有：{0}）", " (known: {0})";
+    CfgNoProfiles => "（配置文件里没有任何配置）", " (the config file has no profiles)";
+    CfgAmbiguousProfile => "配置文件里有多个配置（{0}）：用 --profile NAME 选择一个，或设置 default_profile", "the config file has several profiles ({0}): choose one with --profile NAME or set default_profile";
+    CfgMissingBaseUrl => "没有指定服务器：在配置里设置 base_url，或传入 --base-url URL", "no server given: set base_url in the profile or pass --base-url URL";
+    CfgBadBaseUrl => "服务器地址 \"{0}\"（{1}）无效：{2}", "the base URL \"{0}\" ({1}) is not valid: {2}";
+    CfgMissingCaFile => "ca_file {0}（{1}）不存在或不是文件", "ca_file {0} ({1}) does not exist or is not a file";
+    CfgMissingAccount => "没有指定 account：在配置里设置 account，或传入 --account NAME", "no account given: set account in the profile or pass --account NAME";
+    CfgMissingSecretId => "没有指定 secret_id：在配置里设置 secret_id（auth = \"token\"）", "no secret_id given: set secret_id in the profile (auth = \"token\")";
+    CfgNoCredential => "没有{0}：设置 {1}，或在配置里设置 password_command，或用 `gongdan config store-secret` 存起来，或在终端里运行以便询问", "no {0}: set {1}, or password_command in the profile, or store it with `gongdan config store-secret`, or run in a terminal to be asked";
+    CfgWhatPassword => "密码", "password";
+    CfgWhatSecret => "API 密钥", "API secret";
+    CfgPromptFailed => "无法从终端读取密码：{0}", "could not read the password from the terminal: {0}";
+    CfgKeyring => "系统钥匙串：{0}", "the OS keyring: {0}";
+    CfgPromptCancelled => "已在密码提示处取消", "cancelled at the password prompt";
+    CfgPasswordCommand => "password_command `{0}` {1}", "password_command `{0}` {1}";
+    CfgNoHome => "找不到此用户的配置目录（HOME 设置了吗？）", "no config directory could be found for this user (is HOME set?)";
+    CfgLogging => "日志：{0}", "logging: {0}";
+    CfgParse => "{0}:{1}:{2}: 配置文件无法解析：{3}", "{0}:{1}:{2}: {3}";
+    CfgUrlNoHost => "没有主机名", "it has no host";
+    CfgUrlPlainHttp => "明文 http 会不加密地发送密码：请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）", "plain http would send the password unencrypted: use https, or set allow_http = true in the profile (or pass --allow-http) if you must";
+    CfgUrlNotHttp => "应为 http:// 或 https:// 地址", "expected an http:// or https:// URL";
+    CfgUrlQuery => "不能带查询参数或片段（? 或 #）", "it may not carry a query or a fragment";
+    // A bad [keys] or [theme] entry (after its file:line:col and key path). `{s}` is where
+    // a suggestion (`DidYouMeanQuoted`) goes, when there is one.
+    DidYouMeanQuoted => "（是不是 \"{0}\"？）", " (did you mean \"{0}\"?)";
+    KeyEmptyName => "键名为空", "an empty key name";
+    KeyBadModifier => "未知的修饰键 {0}（ctrl、alt 或 shift）", "unknown modifier {0} (ctrl, alt or shift)";
+    KeyUnknownName => "未知的键名 {0}", "unknown key name {0}";
+    KeyTooMany => "{0} 有 {1} 个键：一个绑定只能是一个键或两个键的序列", "{0} has {1} keys: a binding is one key or a sequence of two";
+    KeyUnknownPane => "未知的面板{s}（面板：{0}）", "unknown pane{s} (panes: {0})";
+    KeyNotTable => "应为 `动作 = \"键\"` 的表", "expected a table of `action = \"key\"`";
+    KeyUnknownAction => "{0} 里没有这个动作{s}", "unknown action in {0}{s}";
+    KeyNotString => "应为键的字符串，实际是 {0}", "expected a key string, found {0}";
+    KeyNotStringOrList => "应为键的字符串或键字符串的列表，实际是 {0}", "expected a key string or a list of key strings, found {0}";
+    ThemeNotGroup => "应为样式的表（例如 new = \"magenta bold\"）", "expected a table of styles (e.g. new = \"magenta bold\")";
+    ThemeUnknownRole => "未知的角色{s}", "unknown role{s}";
+    ThemeUnknownStyleKey => "未知的键（fg、bg、bold、dim、italic、underline、reverse）", "unknown key (fg, bg, bold, dim, italic, underline, reverse)";
+    ThemeNotBool => "应为 true 或 false，实际是 {0}", "expected true or false, found {0}";
+    ThemeNotStyle => "应为样式字符串（\"red bold\"）或表（{ fg = \"red\" }），实际是 {0}", "expected a style string (\"red bold\") or a table ({ fg = \"red\" }), found {0}";
+    ThemeOnWithoutColour => "`on` 后面必须跟一个颜色", "`on` must be followed by a colour";
+    ThemeExtraWord => "{0} 既不是修饰词也不是 `on 颜色`（文字颜色已经给出）", "{0} is neither a modifier nor `on COLOUR` (the text colour is already given)";
+    ThemeIndexRange => "颜色编号应为 0-255，实际是 {0}", "a colour index is 0-255, found {0}";
+    ThemeNotColour => "应为颜色名、\"#rrggbb\" 或 0-255，实际是 {0}", "expected a colour name, \"#rrggbb\" or 0-255, found {0}";
+    ThemeBadHex => "{0} 不是十六进制颜色（#rrggbb）", "{0} is not a hex colour (#rrggbb)";
+    ThemeUnknownColour => "未知的颜色 {0}（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）", "unknown colour {0} (a name such as red or darkgray, \"#rrggbb\", or 0-255)";
+    // Words around the values of `config check` (the values and sources stay as they are).
+    SrcDefaultProfile => "{0}（default_profile）", "{0} (default_profile)";
+    SrcOnlyProfile => "{0}（唯一的配置）", "{0} (the only profile)";
+    SrcFlagsAlone => "（无：只用命令行参数）", "(none: flags alone)";
+    SrcUnusable => "（不可用）", "(unusable)";
+    SrcNone => "（无）", "(none)";
+    SrcSecretFrom => "<secret> 来自 `{0}`", "<secret> from `{0}`";
+    SrcKeyringOrPrompt => "（系统钥匙串里的 \"{0}\" / \"{1}\"，若有；否则在终端里启动时询问）", "(the OS keyring's entry \"{0}\" / \"{1}\" if it has one, else asked at start, if on a terminal)";
+    SrcPrompt => "（在终端里启动时询问）", "(asked at start, if on a terminal)";
+    SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
+    SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
+    SrcDefaultTheme => "（默认）", "(the default)";
+    CfgPromptFor => "{1} 在 {2} 的{0}：", "{0} for {1} at {2}: ";
+    CliErrServer => "服务器出错（HTTP {0}）", "Server error (HTTP {0})";
+    CliErrNetwork => "网络错误：{0}", "Network error: {0}";
+    CfgCredEnv => "环境变量 {0}", "environment variable {0}";
+    CfgCredFile => "配置文件里的 `password`", "`password` in the config file";
+    CfgCredCommand => "password_command `{0}`", "password_command `{0}`";
+    CfgCredKeyring => "系统钥匙串（服务 \"{0}\"，用户 \"{1}\"）", "the OS keyring (service \"{0}\", user \"{1}\")";
+    CfgCredPrompt => "在提示处输入", "typed at the prompt";
+}
+
+/// A message with its arguments, worded only when shown, so that one error reads in
+/// either language. `suggestion` fills the message's `{s}` ("did you mean ...").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Worded {
+    pub msg: Msg,
+    pub args: Vec<String>,
+    pub suggestion: Option<String>,
+}
+
+impl Worded {
+    pub fn new(msg: Msg, args: &[&str]) -> Worded {
+        Worded {
+            msg,
+            args: args.iter().map(|arg| arg.to_string()).collect(),
+            suggestion: None,
+        }
+    }
+
+    pub fn suggest(mut self, suggestion: Option<&str>) -> Worded {
+        self.suggestion = suggestion.map(str::to_string);
+        self
+    }
+
+    pub fn text(&self, lang: Lang) -> String {
+        let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
+        let hint = self
+            .suggestion
+            .as_deref()
+            .map(|name| fill(lang, Msg::DidYouMeanQuoted, &[name]))
+            .unwrap_or_default();
+        fill(lang, self.msg, &args).replace("{s}", &hint)
+    }
+}
+
+impl std::fmt::Display for Worded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text(Lang::En))
+    }
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
@@ -549,6 +677,18 @@ fn api_error_raw(lang: Lang, error: &ApiError) -> String {
     }
 }
 
+/// An API error in plain words for a command line (`gongdan config check`): as
+/// [`api_error`], without the console's "press R to retry".
+pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
+    let text = match error {
+        ApiError::Server { status, .. } => fill(lang, Msg::CliErrServer, &[&status.to_string()]),
+        ApiError::Network(NetworkError::Timeout) => Msg::NetTimeout.text(lang).to_string(),
+        ApiError::Network(other) => fill(lang, Msg::CliErrNetwork, &[&network_error(lang, other)]),
+        other => api_error_raw(lang, other),
+    };
+    crate::text::clean_line(&text)
+}
+
 /// Why a search line was refused, in the UI language.
 pub fn query_error(lang: Lang, error: &QueryError) -> String {
     match error {
@@ -585,6 +725,33 @@ mod tests {
         );
         let dns = ApiError::Network(NetworkError::Dns("helpdesk.example".into()));
         assert!(api_error(Lang::Zh, &dns).contains("找不到主机 helpdesk.example"));
+    }
+
+    #[test]
+    fn command_line_errors_name_no_console_key() {
+        let dns = ApiError::Network(NetworkError::Dns("helpdesk.example".into()));
+        assert_eq!(
+            api_error_for_cli(Lang::Zh, &dns),
+            "网络错误：找不到主机 helpdesk.example"
+        );
+        assert_eq!(
+            api_error_for_cli(Lang::En, &dns),
+            "Network error: could not find the host helpdesk.example"
+        );
+        for error in [
+            ApiError::Network(NetworkError::Timeout),
+            ApiError::Server {
+                status: 502,
+                excerpt: None,
+            },
+            ApiError::BadCredentials,
+        ] {
+            for lang in [Lang::Zh, Lang::En] {
+                let text = api_error_for_cli(lang, &error);
+                assert!(!text.contains("{key:"), "{text}");
+            }
+        }
+        assert!(api_error_for_cli(Lang::Zh, &ApiError::BadCredentials).contains("HTTP 401"));
     }
 
     #[test]

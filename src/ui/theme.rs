@@ -8,6 +8,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::ui::i18n::{Lang, Msg, Worded};
+
 /// Glyphs that carry state without colour (the list's gutter).
 pub mod glyph {
     /// The selected row.
@@ -178,10 +180,17 @@ fn default_style(role: Role) -> Style {
 
 /// A `[theme]` entry that cannot be used: the key path and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{path}: {message}")]
+#[error("{path}: {problem}")]
 pub struct ThemeError {
     pub path: String,
-    pub message: String,
+    pub problem: Worded,
+}
+
+impl ThemeError {
+    /// `theme.error: unknown colour "redd" (...)`, in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        format!("{}: {}", self.path, self.problem.text(lang))
+    }
 }
 
 impl Theme {
@@ -200,7 +209,7 @@ impl Theme {
                 let toml::Value::Table(inner) = value else {
                     return Err(ThemeError {
                         path: format!("theme.{key}"),
-                        message: "expected a table of styles (e.g. new = \"magenta bold\")".into(),
+                        problem: Worded::new(Msg::ThemeNotGroup, &[]),
                     });
                 };
                 for (sub, value) in inner {
@@ -222,11 +231,10 @@ impl Theme {
                 .map(|r| (strsim::jaro_winkler(name, r.name()), r.name()))
                 .filter(|(score, _)| *score > 0.7)
                 .max_by(|a, b| a.0.total_cmp(&b.0))
-                .map(|(_, n)| format!(" (did you mean {n:?}?)"))
-                .unwrap_or_default();
+                .map(|(_, n)| n);
             return Err(ThemeError {
                 path,
-                message: format!("unknown role{hint}"),
+                problem: Worded::new(Msg::ThemeUnknownRole, &[]).suggest(hint),
             });
         };
         self.styles[index] = parse_style(&path, value)?;
@@ -266,9 +274,9 @@ impl Theme {
 }
 
 fn parse_style(path: &str, value: &toml::Value) -> Result<Style, ThemeError> {
-    let error = |path: &str, message: String| ThemeError {
+    let error = |path: &str, problem: Worded| ThemeError {
         path: path.to_string(),
-        message,
+        problem,
     };
     match value {
         toml::Value::String(text) => parse_style_words(text).map_err(|m| error(path, m)),
@@ -287,16 +295,12 @@ fn parse_style(path: &str, value: &toml::Value) -> Result<Style, ThemeError> {
                     }
                     _ => {
                         let Some(modifier) = modifier(key) else {
-                            return Err(error(
-                                &sub,
-                                "unknown key (fg, bg, bold, dim, italic, underline, reverse)"
-                                    .into(),
-                            ));
+                            return Err(error(&sub, Worded::new(Msg::ThemeUnknownStyleKey, &[])));
                         };
                         let toml::Value::Boolean(on) = value else {
                             return Err(error(
                                 &sub,
-                                format!("expected true or false, found {}", value.type_str()),
+                                Worded::new(Msg::ThemeNotBool, &[value.type_str()]),
                             ));
                         };
                         style = if *on {
@@ -311,10 +315,7 @@ fn parse_style(path: &str, value: &toml::Value) -> Result<Style, ThemeError> {
         }
         other => Err(error(
             path,
-            format!(
-                "expected a style string (\"red bold\") or a table ({{ fg = \"red\" }}), found {}",
-                other.type_str()
-            ),
+            Worded::new(Msg::ThemeNotStyle, &[other.type_str()]),
         )),
     }
 }
@@ -331,7 +332,7 @@ fn modifier(word: &str) -> Option<Modifier> {
 }
 
 /// `"red bold"`, `"#ff8700 on blue underline"`, `"plain"`.
-fn parse_style_words(text: &str) -> Result<Style, String> {
+fn parse_style_words(text: &str) -> Result<Style, Worded> {
     let mut style = Style::default();
     let mut words = text.split_whitespace();
     let mut fg_set = false;
@@ -339,16 +340,14 @@ fn parse_style_words(text: &str) -> Result<Style, String> {
         if word.eq_ignore_ascii_case("on") {
             let color = words
                 .next()
-                .ok_or_else(|| "`on` must be followed by a colour".to_string())?;
+                .ok_or_else(|| Worded::new(Msg::ThemeOnWithoutColour, &[]))?;
             style = style.bg(parse_color(color)?);
         } else if word.eq_ignore_ascii_case("plain") || word.eq_ignore_ascii_case("none") {
             // No colour, no modifier: the terminal's own text.
         } else if let Some(m) = modifier(word) {
             style = style.add_modifier(m);
         } else if fg_set {
-            return Err(format!(
-                "{word:?} is neither a modifier nor `on COLOUR` (the text colour is already given)"
-            ));
+            return Err(Worded::new(Msg::ThemeExtraWord, &[&format!("{word:?}")]));
         } else {
             style = style.fg(parse_color(word)?);
             fg_set = true;
@@ -357,32 +356,29 @@ fn parse_style_words(text: &str) -> Result<Style, String> {
     Ok(style)
 }
 
-fn parse_color_value(value: &toml::Value) -> Result<Color, String> {
+fn parse_color_value(value: &toml::Value) -> Result<Color, Worded> {
     match value {
         toml::Value::String(text) => parse_color(text),
         toml::Value::Integer(n) => u8::try_from(*n)
             .map(Color::Indexed)
-            .map_err(|_| format!("a colour index is 0-255, found {n}")),
-        other => Err(format!(
-            "expected a colour name, \"#rrggbb\" or 0-255, found {}",
-            other.type_str()
-        )),
+            .map_err(|_| Worded::new(Msg::ThemeIndexRange, &[&n.to_string()])),
+        other => Err(Worded::new(Msg::ThemeNotColour, &[other.type_str()])),
     }
 }
 
 /// A colour name, `#rrggbb`, `#rgb` or an index `0`-`255`.
-pub fn parse_color(text: &str) -> Result<Color, String> {
+pub fn parse_color(text: &str) -> Result<Color, Worded> {
     let trimmed = text.trim();
     if let Some(hex) = trimmed.strip_prefix('#') {
         let digits: Vec<u8> = hex
             .chars()
             .map(|c| c.to_digit(16).map(|d| d as u8))
             .collect::<Option<_>>()
-            .ok_or_else(|| format!("{text:?} is not a hex colour (#rrggbb)"))?;
+            .ok_or_else(|| Worded::new(Msg::ThemeBadHex, &[&format!("{text:?}")]))?;
         return match digits.as_slice() {
             [r, g, b] => Ok(Color::Rgb(r * 17, g * 17, b * 17)),
             [r1, r2, g1, g2, b1, b2] => Ok(Color::Rgb(r1 * 16 + r2, g1 * 16 + g2, b1 * 16 + b2)),
-            _ => Err(format!("{text:?} is not a hex colour (#rrggbb)")),
+            _ => Err(Worded::new(Msg::ThemeBadHex, &[&format!("{text:?}")])),
         };
     }
     if let Ok(index) = trimmed.parse::<u8>() {
@@ -412,8 +408,9 @@ pub fn parse_color(text: &str) -> Result<Color, String> {
         "lightcyan" | "brightcyan" => Color::LightCyan,
         "white" | "brightwhite" => Color::White,
         _ => {
-            return Err(format!(
-                "unknown colour {text:?} (a name such as red or darkgray, \"#rrggbb\", or 0-255)"
+            return Err(Worded::new(
+                Msg::ThemeUnknownColour,
+                &[&format!("{text:?}")],
             ));
         }
     })
