@@ -30,23 +30,7 @@ const RUN_ID: &str = "20261129-040000-00aa";
 /// An admin app on the "All" tab with 40 full tickets and every name looked up.
 fn loaded(lang: Lang, width: u16, height: u16) -> App {
     let mut app = app(lang, width, height);
-    let commands = start(&mut app);
-    for status in ["1", "2", "3"] {
-        answer_page(
-            &mut app,
-            find(&commands, is_search_for(status)),
-            page(vec![], 0, false),
-        );
-    }
-    update(&mut app, Action::SelectView(3));
-    let after = answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=40).map(ticket).collect(), 40, false),
-    );
-    let mut lookups: Vec<Command> = commands.clone();
-    lookups.extend(after);
-    answer_lookups(&mut app, &lookups);
+    let commands = show_all_tab(&mut app, page((1..=40).map(ticket).collect(), 40, false));
     // No interrupted runs in the journal.
     let history = history_request(&commands);
     history_answer(&mut app, history, vec![]);

@@ -40,23 +40,7 @@ fn loaded(map: KeyMap, width: u16, height: u16) -> App {
     };
     let mut app = App::new(settings, now());
     update(&mut app, Action::Resize { width, height });
-    let commands = start(&mut app);
-    for status in ["1", "2", "3"] {
-        answer_page(
-            &mut app,
-            find(&commands, is_search_for(status)),
-            page(vec![], 0, false),
-        );
-    }
-    update(&mut app, Action::SelectView(3));
-    let after = answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=5).map(ticket).collect(), 5, false),
-    );
-    let mut lookups = commands.clone();
-    lookups.extend(after);
-    answer_lookups(&mut app, &lookups);
+    let commands = show_all_tab(&mut app, page((1..=5).map(ticket).collect(), 5, false));
     let history = find(&commands, |c| {
         matches!(c, Command::Bulk(BulkCommand::History { .. }))
     });

@@ -128,6 +128,25 @@ pub fn answer_page(app: &mut App, id: RequestId, page: Page<Ticket>) -> Vec<Comm
     )
 }
 
+/// Takes a new app to its "All" tab showing `list`: the three search tabs answer empty,
+/// and every name the start or the page asked for is looked up. Returns the start's
+/// commands followed by what the page asked for.
+pub fn show_all_tab(app: &mut App, list: Page<Ticket>) -> Vec<Command> {
+    let mut commands = start(app);
+    for status in ["1", "2", "3"] {
+        answer_page(
+            app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
+    }
+    update(app, Action::SelectView(3));
+    let after = answer_page(app, find(&commands, is_list), list);
+    commands.extend(after);
+    answer_lookups(app, &commands);
+    commands
+}
+
 /// Answers every lookup command with fixture names.
 pub fn answer_lookups(app: &mut App, commands: &[Command]) {
     let mut queue: Vec<Command> = commands.to_vec();
