@@ -331,7 +331,7 @@ async fn cancelling_lets_the_call_in_flight_finish_and_sends_nothing_more() {
     assert_eq!(desk.status(101), Some(TicketStatus::Open));
     let history = engine.history();
     assert_eq!(history.runs[0].state, RunState::Cancelled);
-    // The call whose `sending` line was written ahead, never sent, is not left in doubt.
+    // No call queued and never sent is left in doubt.
     let loaded = engine.journal().load(&plan.run_id).unwrap();
     assert!(loaded.in_flight.is_empty(), "{:?}", loaded.in_flight);
 
@@ -838,4 +838,33 @@ async fn undoing_a_run_puts_back_what_its_retry_changed_too() {
             history.get(run).unwrap().state
         );
     }
+}
+
+#[tokio::test]
+async fn a_call_not_yet_sent_when_the_process_dies_is_sent_by_the_resume() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(450, |_| TicketStatus::Open);
+    desk.agent.store(true, Ordering::SeqCst);
+    // Call 1 never reaches the server; the process dies while it hangs, before call 2 is
+    // sent. Had call 2's `sending` line been written ahead, the resume would check it, take
+    // a ticket someone else touched as applied, and report it done without sending it.
+    desk.cuts.lock().unwrap().insert(1, Cut::LostNoAnswer);
+    let engine = engine(&desk, state.path(), 1);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    run_until_cut(&engine, &desk, &plan).await;
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 1);
+    desk.cuts.lock().unwrap().clear();
+    // Meanwhile another agent touches one ticket of call 2.
+    desk.touch(150, TicketStatus::Pending);
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        (1..=450).all(|id| desk.update_count(id) == 1),
+        "ticket 150: {:?}",
+        report.outcomes.iter().find(|o| o.id == 150)
+    );
 }

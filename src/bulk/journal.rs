@@ -874,6 +874,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_full_disk_stops_the_group_log_and_is_reported() {
+        // /dev/full answers every write with ENOSPC, as a full disk does.
+        let Ok(file) = OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let log = RunLog {
+            path: PathBuf::from("/dev/full"),
+            file,
+        };
+        let mut group = GroupLog::start(&log).unwrap();
+        let line = group
+            .queue(&ProgressLine::Started { at: Utc::now() })
+            .unwrap();
+        let error = group.wait(line).await.unwrap_err();
+        assert!(error.to_string().contains("/dev/full"), "{error}");
+        // Nothing is taken as written after that: a line queued later (the writer may not
+        // have let go of its queue yet) is never reported on disk.
+        assert!(group.is_durable(line).is_err());
+        match group.queue(&ProgressLine::Started { at: Utc::now() }) {
+            Err(_) => {}
+            Ok(later) => assert!(group.wait(later).await.is_err()),
+        }
+        drop(group);
+    }
+
+    #[tokio::test]
     async fn group_commit_keeps_the_order_and_reports_what_is_on_disk() {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::new(dir.path());

@@ -22,7 +22,7 @@
 //!   commit) when it answers. A resume never sends a ticket with a recorded outcome, and a
 //!   ticket with no `sending` line was never sent, so sending it once is right.
 //! - The only doubt is a call with a `sending` line and no outcome on disk: in flight when
-//!   the process died, answered but not yet synced, or written ahead and never sent (a
+//!   the process died, answered but not yet synced, or queued and not yet sent (a
 //!   cancel marks those `withdrawn`). A resume reads those tickets first (show many for admins): a ticket already
 //!   holding the run's values is recorded done and not sent again; one still as before is
 //!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
@@ -36,10 +36,10 @@
 //!   not have been sent". Two processes resuming the same run at once are not prevented.
 //! - Journal lines go through a group commit on a thread of their own (one fdatasync for
 //!   every line queued while the previous one ran). A call is sent only once its `sending`
-//!   line is on disk; `sending` lines are written ahead (up to `concurrency` calls beyond
-//!   those in flight), so the next call goes out as soon as one answers. A line written
-//!   ahead for a call never sent only adds doubt (a resume checks those tickets), and a
-//!   cancel records such calls `withdrawn`. Outcome lines are not waited for (until on disk
+//!   line is on disk, and a `sending` line is queued only for a call with a free slot (not
+//!   written ahead: the check of a call in doubt takes a moved `updateDT` as applied, so a
+//!   never-sent ticket that someone else touched would be reported done); a cancel
+//!   between the line and the send records the call `withdrawn`. Outcome lines are not waited for (until on disk
 //!   their tickets are in doubt, as after a crash before the answer); the `finished` line is,
 //!   before the run reports. A journal write that fails stops the run (nothing is sent
 //!   unrecorded).

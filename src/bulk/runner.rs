@@ -469,11 +469,13 @@ impl<A: BulkApi> Engine<A> {
         loop {
             stopped |= cancel.is_cancelled() || refused;
             if !stopped {
-                // `sending` lines are written ahead, up to `concurrency` calls beyond those
-                // in flight: when a call answers, the next one goes out at once, its line
-                // already on disk. (A line written ahead of a call never sent only puts its
-                // tickets in doubt, which a resume checks; a cancel withdraws it.)
-                while next < chunks.len() && ready.len() + in_flight.len() < 2 * concurrency {
+                // A `sending` line only for a call about to go out (a free slot): a line
+                // for a call never sent would put its tickets in doubt after a crash, and
+                // the resume's check takes a ticket whose `updateDT` moved as applied, so
+                // one someone else touched would be reported done, never sent. Lines for
+                // calls queued together still share one fdatasync; a cancel between the
+                // line and the send withdraws it.
+                while next < chunks.len() && ready.len() + in_flight.len() < concurrency {
                     call_no += 1;
                     let ids = chunks[next].clone();
                     next += 1;
