@@ -19,7 +19,7 @@ use gongdan::sandbox::{Faults, Sandbox, SandboxOptions};
 
 mod pty;
 
-use pty::Session;
+use pty::{Session, confirm, mark_all_and_preview};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -88,50 +88,6 @@ fn status_of(sandbox: &Sandbox, id: u64) -> Option<TicketStatus> {
     }
 }
 
-/// The number in "type N to confirm".
-fn count_to_type(screen: &str) -> String {
-    let at = screen.find("type ").expect("a typed confirmation");
-    screen[at + 5..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect()
-}
-
-/// On the "All" tab: marks every ticket on the server, opens the bulk pane, picks solved
-/// and gets to the preview; returns how many tickets the preview will change.
-fn mark_all_and_preview(session: &mut Session) -> usize {
-    session.wait_for_text("the first list", |s| s.lines().any(|l| l.starts_with('>')));
-    session.send("4");
-    session.wait_text(&format!("All 100/{TICKETS}"));
-    session.send("A");
-    session.wait_text(&format!("marked {TICKETS} from the server"));
-    session.send("b");
-    session.wait_text(&format!("Bulk edit: {TICKETS} tickets"));
-    // The status row: new, open, pending, solved.
-    session.send("\x1b[C\x1b[C\x1b[C\x1b[C");
-    session.wait_for_text("solved picked", |s| {
-        s.lines()
-            .any(|l| l.contains("Status") && l.contains("solved"))
-    });
-    session.send("\r");
-    session.wait_text("This will change:");
-    session.wait_text("to confirm");
-    let count = count_to_type(&session.screen_text());
-    assert!(
-        session
-            .screen_text()
-            .contains(&format!("{count} tickets: ")),
-        "{}",
-        session.screen_text()
-    );
-    count.parse().unwrap()
-}
-
-fn confirm(session: &mut Session, count: usize) {
-    session.send(&count.to_string());
-    session.send("\r");
-}
-
 fn check_every_ticket_once(sandbox: &Sandbox, before: &[(u64, Option<TicketStatus>)]) {
     let mut changed = 0;
     for (id, was) in before {
@@ -187,7 +143,7 @@ fn a_bulk_status_change_across_pages_changes_each_ticket_once() {
         .collect();
     let home = tempfile::tempdir().unwrap();
     let mut session = spawn(&sandbox.base_url(), home.path());
-    let count = mark_all_and_preview(&mut session);
+    let count = mark_all_and_preview(&mut session, TICKETS);
     let already = before
         .iter()
         .filter(|(_, s)| *s == Some(TicketStatus::Solved))
@@ -224,7 +180,7 @@ fn killed_mid_run_the_console_offers_the_resume_and_changes_each_ticket_once() {
     std::fs::write(config.join("config.toml"), "[ui]\nbulk_concurrency = 1\n").unwrap();
 
     let mut session = spawn(&sandbox.base_url(), home.path());
-    let count = mark_all_and_preview(&mut session);
+    let count = mark_all_and_preview(&mut session, TICKETS);
     sandbox.set_faults(Faults {
         latency: Duration::from_millis(250),
         ..Faults::default()

@@ -21,7 +21,7 @@ use gongdan::sandbox::{BUSY_REASON, Sandbox};
 
 mod pty;
 
-use pty::Session;
+use pty::{Session, confirm, count_to_type, mark_all_and_preview};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -117,49 +117,14 @@ fn status_of(sandbox: &Sandbox, id: u64) -> Option<TicketStatus> {
     }
 }
 
-/// The number in "type N to confirm".
-fn count_to_type(screen: &str) -> usize {
-    let at = screen.find("type ").expect("a typed confirmation");
-    screen[at + 5..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect::<String>()
-        .parse()
-        .unwrap()
-}
-
-/// On the "All" tab: marks every ticket on the server, opens the bulk pane, picks solved
-/// and gets to the preview; returns how many tickets the preview will change.
-fn mark_all_and_preview(session: &mut Session) -> usize {
-    session.wait_for_text("the first list", |s| s.lines().any(|l| l.starts_with('>')));
-    session.send("4");
-    session.wait_text(&format!("All 100/{TICKETS}"));
-    session.send("A");
-    session.wait_text(&format!("marked {TICKETS} from the server"));
-    session.send("b");
-    session.wait_text(&format!("Bulk edit: {TICKETS} tickets"));
-    // The status row: new, open, pending, solved.
-    session.send("\x1b[C\x1b[C\x1b[C\x1b[C");
-    session.wait_for_text("solved picked", |s| {
-        s.lines()
-            .any(|l| l.contains("Status") && l.contains("solved"))
-    });
-    session.send("\r");
-    session.wait_text("This will change:");
-    session.wait_text("to confirm");
+/// The shared preview, checked for the demo's grouping: "N tickets: open → solved A,
+/// pending → solved B, ...; K already solved, skipped".
+fn mark_all_and_preview_grouped(session: &mut Session) -> usize {
+    let count = mark_all_and_preview(session, TICKETS);
     let screen = session.screen_text();
-    let count = count_to_type(&screen);
-    // Grouped: "N tickets: open → solved A, pending → solved B, ...; K already solved,
-    // skipped".
-    assert!(screen.contains(&format!("{count} tickets: ")), "{screen}");
     assert!(screen.contains("→ solved"), "{screen}");
     assert!(screen.contains("already solved, skipped"), "{screen}");
     count
-}
-
-fn confirm(session: &mut Session, count: usize) {
-    session.send(&count.to_string());
-    session.send("\r");
 }
 
 /// The result list shows the two injected failures, each with its reason.
@@ -183,7 +148,7 @@ fn demo_marks_500_sets_solved_lists_two_failures_retries_and_undoes_the_run() {
     let seeded = seeded_statuses(&runtime);
     let home = tempfile::tempdir().unwrap();
     let mut session = spawn_demo(home.path(), &[]);
-    let count = mark_all_and_preview(&mut session);
+    let count = mark_all_and_preview_grouped(&mut session);
     let already = seeded
         .iter()
         .filter(|(_, s)| *s == Some(TicketStatus::Solved))
@@ -256,7 +221,7 @@ fn demo_killed_mid_run_resumes_after_a_restart_and_changes_each_ticket_once() {
     std::fs::write(config.join("config.toml"), "[ui]\nbulk_concurrency = 1\n").unwrap();
 
     let mut session = spawn_demo(home.path(), &["--demo-latency-ms", "300"]);
-    let count = mark_all_and_preview(&mut session);
+    let count = mark_all_and_preview_grouped(&mut session);
     confirm(&mut session, count);
     let deadline = Instant::now() + WAIT;
     while journaled_outcomes(home.path()) == 0 {

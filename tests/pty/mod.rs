@@ -305,3 +305,46 @@ pub fn selected_row(screen: &vt100::Screen) -> Option<String> {
         .find(|l| l.starts_with('>'))
         .map(str::to_string)
 }
+
+/// The number in "type N to confirm" (the bulk pane's typed confirmation).
+pub fn count_to_type(screen: &str) -> usize {
+    let at = screen.find("type ").expect("a typed confirmation");
+    screen[at + 5..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a count to type")
+}
+
+/// On the "All" tab of an English console over `tickets` tickets: marks every ticket on
+/// the server, opens the bulk pane, picks solved and gets to the grouped preview; returns
+/// how many tickets the preview will change.
+pub fn mark_all_and_preview(session: &mut Session, tickets: usize) -> usize {
+    session.wait_for_text("the first list", |s| s.lines().any(|l| l.starts_with('>')));
+    session.send("4");
+    session.wait_text(&format!("All 100/{tickets}"));
+    session.send("A");
+    session.wait_text(&format!("marked {tickets} from the server"));
+    session.send("b");
+    session.wait_text(&format!("Bulk edit: {tickets} tickets"));
+    // The status row: new, open, pending, solved.
+    session.send("\x1b[C\x1b[C\x1b[C\x1b[C");
+    session.wait_for_text("solved picked", |s| {
+        s.lines()
+            .any(|l| l.contains("Status") && l.contains("solved"))
+    });
+    session.send("\r");
+    session.wait_text("This will change:");
+    session.wait_text("to confirm");
+    let screen = session.screen_text();
+    let count = count_to_type(&screen);
+    assert!(screen.contains(&format!("{count} tickets: ")), "{screen}");
+    count
+}
+
+/// Types the count the preview asks for, and Enter.
+pub fn confirm(session: &mut Session, count: usize) {
+    session.send(&count.to_string());
+    session.send("\r");
+}
