@@ -589,6 +589,29 @@ fn a_run_killed_mid_way_resumes_with_every_ticket_changed_once() {
     assert_eq!(env.sandbox.request_count(Route::UpdateMany), calls);
 }
 
+/// What the console leaves in the journal when it dies right after sending a run's first
+/// call of 100: the plan, `started`, the call's `sending` line, and the call applied by
+/// the server with no outcome recorded.
+fn first_call_sent_then_died(env: &Env, plan: &Plan, client: &Client, edit: &BulkEdit) {
+    let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    let journal = Journal::new(env.state_dir());
+    let mut log = journal.create(plan).unwrap();
+    log.append(&ProgressLine::Started {
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    let first: Vec<u64> = planned[..100].to_vec();
+    log.append(&ProgressLine::Sending {
+        call: 1,
+        ids: first.clone(),
+        at: chrono::Utc::now(),
+    })
+    .unwrap();
+    env.rt
+        .block_on(client.update_many(&first, &edit.change))
+        .unwrap();
+}
+
 #[test]
 fn a_run_left_in_the_journal_by_the_console_is_resumed_then_undone() {
     let env = Env::new(250);
@@ -613,24 +636,8 @@ fn a_run_left_in_the_journal_by_the_console_is_resumed_then_undone() {
     );
     let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     let before: Vec<i64> = planned.iter().map(|id| env.status(*id)).collect();
-    let journal = Journal::new(env.state_dir());
-    let mut log = journal.create(&plan).unwrap();
-    log.append(&ProgressLine::Started {
-        at: chrono::Utc::now(),
-    })
-    .unwrap();
-    let first: Vec<u64> = planned[..100].to_vec();
-    log.append(&ProgressLine::Sending {
-        call: 1,
-        ids: first.clone(),
-        at: chrono::Utc::now(),
-    })
-    .unwrap();
     // ... the first call reaches the server, and the console dies before its answer.
-    env.rt
-        .block_on(client.update_many(&first, &edit.change))
-        .unwrap();
-    drop(log);
+    first_call_sent_then_died(&env, &plan, &client, &edit);
 
     let resume = env.run(ADMIN, &["resume", &plan.run_id]);
     assert_eq!(code(&resume), 0, "{}{}", stdout(&resume), stderr(&resume));
@@ -1113,24 +1120,8 @@ fn an_agents_run_left_in_the_journal_resumes_without_changing_a_ticket_twice() {
         },
     );
     let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
-    let journal = Journal::new(env.state_dir());
-    let mut log = journal.create(&plan).unwrap();
-    log.append(&ProgressLine::Started {
-        at: chrono::Utc::now(),
-    })
-    .unwrap();
-    let first: Vec<u64> = planned[..100].to_vec();
-    log.append(&ProgressLine::Sending {
-        call: 1,
-        ids: first.clone(),
-        at: chrono::Utc::now(),
-    })
-    .unwrap();
     // The first call arrives; the process dies before its answer.
-    env.rt
-        .block_on(agent.update_many(&first, &edit.change))
-        .unwrap();
-    drop(log);
+    first_call_sent_then_died(&env, &plan, &agent, &edit);
 
     let resume = env.run(AGENT, &["resume", &plan.run_id]);
     assert_eq!(code(&resume), 0, "{}{}", stdout(&resume), stderr(&resume));
