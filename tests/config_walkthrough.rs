@@ -67,49 +67,47 @@ fn replace_once(text: &str, from: &str, to: &str) -> String {
 fn filled_example(server: &Server) -> String {
     let options = server.sandbox().options();
     let url = server.sandbox().base_url();
-    let mut text = EXAMPLE.to_string();
-    text = replace_once(
-        &text,
-        "base_url = \"https://www.bangwo8.com\"",
-        &format!("base_url = \"{url}\""),
-    );
-    text = replace_once(
-        &text,
-        "account = \"zhangsan@example.com\"",
-        &format!("account = \"{}\"", options.admin.account),
-    );
-    text = replace_once(
-        &text,
-        "password_command = \"pass show bangwo8/zhangsan\"",
-        &format!(
-            "password_command = \"printf '%s' '{}'\"",
-            options.admin.password
+    let password_command = |secret: &str| format!("password_command = \"printf '%s' '{secret}'\"");
+    let edits = [
+        (
+            "base_url = \"https://www.bangwo8.com\"".to_string(),
+            format!("base_url = \"{url}\""),
         ),
-    );
-    text = replace_once(&text, "language = \"auto\"", "language = \"en\"");
-    text = replace_once(
-        &text,
-        "base_url = \"https://helpdesk.example.com\"",
-        &format!("base_url = \"{url}\""),
-    );
-    text = replace_once(
-        &text,
-        "secret_id = \"0123456789abcdef\"",
-        &format!("secret_id = \"{}\"", options.api_secret.account),
-    );
-    text = replace_once(
-        &text,
-        "password_command = \"pass show bangwo8/admin-api-secret\"",
-        &format!(
-            "password_command = \"printf '%s' '{}'\"",
-            options.api_secret.password
+        (
+            "account = \"zhangsan@example.com\"".to_string(),
+            format!("account = \"{}\"", options.admin.account),
         ),
-    );
-    text = replace_once(&text, "# quit = \"x\"", "quit = \"x\"");
-    text = replace_once(&text, "# help = [\"h\", \"F1\"]", "help = [\"h\", \"F1\"]");
-    // A key inside the bulk history, which has its own key context.
-    text = replace_once(&text, "undo = [\"u\"]", "undo = \"z\"");
-    text
+        (
+            "password_command = \"pass show bangwo8/zhangsan\"".to_string(),
+            password_command(&options.admin.password),
+        ),
+        (
+            "language = \"auto\"".to_string(),
+            "language = \"en\"".to_string(),
+        ),
+        (
+            "base_url = \"https://helpdesk.example.com\"".to_string(),
+            format!("base_url = \"{url}\""),
+        ),
+        (
+            "secret_id = \"0123456789abcdef\"".to_string(),
+            format!("secret_id = \"{}\"", options.api_secret.account),
+        ),
+        (
+            "password_command = \"pass show bangwo8/admin-api-secret\"".to_string(),
+            password_command(&options.api_secret.password),
+        ),
+        ("# quit = \"x\"".to_string(), "quit = \"x\"".to_string()),
+        (
+            "# help = [\"h\", \"F1\"]".to_string(),
+            "help = [\"h\", \"F1\"]".to_string(),
+        ),
+        // A key inside the bulk history, which has its own key context.
+        ("undo = [\"u\"]".to_string(), "undo = \"z\"".to_string()),
+    ];
+    edits.iter().fold(EXAMPLE.to_string(), |text, (from, to)| {
+        replace_once(&text, from, to)
+    })
 }
 
 fn write_config(dir: &Path, text: &str) -> PathBuf {
