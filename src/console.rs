@@ -113,7 +113,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());
-    let (mut terminal, guard) = setup_terminal()?;
+    let (mut terminal, guard) = setup_terminal(resolved.ui.mouse)?;
     let events = crate::tui::ConsoleEvents::new();
     let mut clipboard = io::stdout();
     let result = run_loop(

@@ -3,6 +3,7 @@
 
 use std::io::{self, Write};
 use std::pin::Pin;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
 
-use crate::app::composer::ComposeAction;
+use crate::app::composer::{ComposeAction, ComposeCommand};
 use crate::app::keymap::action_for_key;
 use crate::app::{Action, App, Command, WorkerEvent, update};
 
@@ -44,6 +45,7 @@ pub fn action_for_event(app: &App, event: &Event) -> Option<Action> {
             MouseEventKind::ScrollUp => Some(Action::Wheel(-3)),
             _ => None,
         },
+        Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Resize(width, height) => Some(Action::Resize {
             width: *width,
             height: *height,
@@ -154,14 +156,13 @@ where
                         }
                     };
                     stats.input_events += 1;
-                    if let Some(action) = action_for_event(app, &event) {
-                        dispatch(app, action, &mut outputs);
-                    }
+                    handle_event(app, &event, &mut outputs);
                     if app.quit {
                         break;
                     }
-                    next = events.next().now_or_never().flatten();
+                    next = next_queued(&mut events).await;
                 }
+                remember_unsaved_drafts(app);
             }
             result = results.recv() => {
                 let Some(result) = result else { break };
@@ -185,7 +186,73 @@ where
             );
         }
     }
+    // Every way out of the loop passes here (q, Ctrl-C, a signal, a hang-up, a failed
+    // draw): what was typed since the last draft write is written now, by the loop itself,
+    // since the worker may be gone. A panic writes them from its hook.
+    write_drafts(&crate::app::composer::unsaved_draft_writes(app));
     Ok(stats)
+}
+
+/// One terminal event through the key map into `update`. An Esc that arrived glued to the
+/// next key (read as Alt-key) and means nothing as Alt-key acts as Esc, then that key.
+fn handle_event(app: &mut App, event: &Event, outputs: &mut Outputs<'_>) {
+    if let Event::Key(key) = event
+        && let Some((esc, key)) = crate::app::keymap::split_glued_escape(app, key)
+    {
+        for key in [esc, key] {
+            if let Some(action) = action_for_key(app, &key) {
+                dispatch(app, action, outputs);
+            }
+            if app.quit {
+                return;
+            }
+        }
+        return;
+    }
+    if let Some(action) = action_for_event(app, event) {
+        dispatch(app, action, outputs);
+    }
+}
+
+/// The next event if one is already queued, without waiting. It polls with the loop's own
+/// waker: crossterm's stream keeps the waker of the poll that found it empty, so a no-op
+/// waker here (`now_or_never`) would leave the next key unnoticed until something else
+/// woke the loop (the 200 ms tick).
+async fn next_queued<E>(events: &mut E) -> Option<io::Result<Event>>
+where
+    E: Stream<Item = io::Result<Event>> + Unpin,
+{
+    std::future::poll_fn(|cx| match events.poll_next_unpin(cx) {
+        std::task::Poll::Ready(item) => std::task::Poll::Ready(item),
+        std::task::Poll::Pending => std::task::Poll::Ready(None),
+    })
+    .await
+}
+
+/// The draft writes a panic would lose, kept where the panic hook can reach them.
+static UNSAVED_DRAFTS: Mutex<Vec<ComposeCommand>> = Mutex::new(Vec::new());
+
+/// After each batch of keys: what the panic hook must write if the next batch panics.
+fn remember_unsaved_drafts(app: &App) {
+    let writes = crate::app::composer::unsaved_draft_writes(app);
+    if let Ok(mut slot) = UNSAVED_DRAFTS.lock() {
+        *slot = writes;
+    }
+}
+
+/// Writes drafts here and now (on the way out; the worker may be gone). A failure is
+/// logged: there is no screen left to say it on.
+fn write_drafts(writes: &[ComposeCommand]) {
+    for write in writes {
+        let result = match write {
+            ComposeCommand::SaveDraft { path, text } => crate::app::drafts::save(path, text),
+            ComposeCommand::DeleteDraft { path } => crate::app::drafts::delete(path),
+            _ => Ok(()),
+        };
+        if let Err(error) = result {
+            tracing::warn!(%error, "a draft could not be written on the way out");
+        }
+    }
 }
 
 /// While set, [`ConsoleEvents`] drops its reader so that an external editor gets the keys.
@@ -240,26 +307,46 @@ where
     restore_terminal();
     let result = crate::ui::composer::run_external_editor(text);
     let _ = crossterm::terminal::enable_raw_mode();
-    let _ = crossterm::execute!(
-        io::stdout(),
-        crossterm::terminal::EnterAlternateScreen,
-        crossterm::event::EnableMouseCapture
-    );
+    let _ = enter_screen();
     INPUT_PAUSED.store(false, Ordering::SeqCst);
     let _ = terminal.clear();
     result
 }
 
-/// Puts the terminal back: raw mode off, main screen, mouse released, cursor shown.
-/// Safe to call more than once.
+/// Whether the console took the mouse (`ui.mouse`), so that leaving and re-entering the
+/// screen (the external editor) does the same.
+static MOUSE_CAPTURE: AtomicBool = AtomicBool::new(false);
+
+/// The alternate screen, bracketed paste (a pasted block arrives as one text, not as keys)
+/// and, when asked for, mouse capture.
+fn enter_screen() -> io::Result<()> {
+    let mut out = io::stdout();
+    crossterm::queue!(
+        out,
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
+    if MOUSE_CAPTURE.load(Ordering::SeqCst) {
+        crossterm::queue!(out, crossterm::event::EnableMouseCapture)?;
+    }
+    out.flush()
+}
+
+/// Puts the terminal back: raw mode off, main screen, paste and mouse released, cursor
+/// shown. Safe to call more than once.
 pub fn restore_terminal() {
     let _ = crossterm::terminal::disable_raw_mode();
-    let _ = crossterm::execute!(
-        io::stdout(),
-        crossterm::event::DisableMouseCapture,
+    let mut out = io::stdout();
+    if MOUSE_CAPTURE.load(Ordering::SeqCst) {
+        let _ = crossterm::queue!(out, crossterm::event::DisableMouseCapture);
+    }
+    let _ = crossterm::queue!(
+        out,
+        crossterm::event::DisableBracketedPaste,
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show
     );
+    let _ = out.flush();
 }
 
 /// Restores the terminal when dropped, so that an early return or an error exit cannot
@@ -272,24 +359,28 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Raw mode, the alternate screen and mouse capture; a panic restores the terminal first
-/// and then prints its message.
-pub fn setup_terminal() -> io::Result<(
+/// Raw mode, the alternate screen, bracketed paste and (with `mouse`) mouse capture; a
+/// panic writes the drafts typed since their last write, restores the terminal and then
+/// prints its message.
+pub fn setup_terminal(
+    mouse: bool,
+) -> io::Result<(
     Terminal<crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<io::Stdout>>>,
     TerminalGuard,
 )> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // try_lock: a panic while the slot is held must not deadlock its own hook.
+        if let Ok(writes) = UNSAVED_DRAFTS.try_lock() {
+            write_drafts(&writes);
+        }
         restore_terminal();
         previous(info);
     }));
+    MOUSE_CAPTURE.store(mouse, Ordering::SeqCst);
     crossterm::terminal::enable_raw_mode()?;
     let guard = TerminalGuard;
-    crossterm::execute!(
-        io::stdout(),
-        crossterm::terminal::EnterAlternateScreen,
-        crossterm::event::EnableMouseCapture
-    )?;
+    enter_screen()?;
     let terminal = Terminal::new(crate::term_backend::WideAwareBackend::new(
         ratatui::backend::CrosstermBackend::new(io::stdout()),
     ))?;

@@ -905,3 +905,64 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     );
     sandbox.shutdown().await;
 }
+
+// ----- paste and the way out -----
+
+#[test]
+fn a_paste_lands_whole_in_the_composer_cleaned_of_control_bytes() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "您好，");
+    update(
+        &mut app,
+        Action::Paste("订单 DD1\r\n地址：上海\x1b]52;c;eA==\x07\n\tok".into()),
+    );
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(
+        composer.editor.lines(),
+        ["您好，订单 DD1", "地址：上海]52;c;eA==", "    ok"]
+    );
+    assert!(composer.edited_at.is_some() || composer_text(&app).contains("ok"));
+}
+
+#[test]
+fn a_paste_in_the_list_is_never_taken_as_commands() {
+    let mut app = app_listing(&[7, 8, 9], None);
+    let commands = update(&mut app, Action::Paste("jjq".into()));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert!(!app.quit);
+    assert_eq!(app.current_view().selected_id(), Some(7));
+}
+
+#[test]
+fn a_paste_in_the_search_prompt_is_typed_on_one_line() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.pane(), Pane::Prompt);
+    update(&mut app, Action::Paste("打印机\n卡纸".into()));
+    assert_eq!(app.prompt.as_ref().unwrap().text, "打印机 卡纸");
+}
+
+#[test]
+fn text_typed_since_the_last_draft_write_is_what_the_way_out_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts_dir = dir.path().join("drafts");
+    let mut app = app_listing(&[7], Some(&drafts_dir));
+    press(&mut app, KeyCode::Char('r'));
+    tick(&mut app, now());
+    // Nothing typed: nothing to write.
+    assert!(gongdan::app::composer::unsaved_draft_writes(&app).is_empty());
+    type_text(&mut app, "刚打的字");
+    let writes = gongdan::app::composer::unsaved_draft_writes(&app);
+    assert_eq!(
+        writes,
+        vec![ComposeCommand::SaveDraft {
+            path: drafts_dir.join("7.txt"),
+            text: "刚打的字".into()
+        }]
+    );
+    // Once the debounce wrote it, the way out has nothing left to do.
+    let due = tick(&mut app, now() + chrono::Duration::seconds(2));
+    assert_eq!(compose_commands(&due), writes);
+    assert!(gongdan::app::composer::unsaved_draft_writes(&app).is_empty());
+}

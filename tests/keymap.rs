@@ -402,3 +402,58 @@ fn the_example_config_documents_every_action_and_loads() {
     let map = KeyMap::from_config(table["keys"].as_table().unwrap()).unwrap();
     assert!(map.conflicts.is_empty(), "{:?}", map.conflicts);
 }
+
+mod glued_escape {
+    use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use gongdan::app::keymap::split_glued_escape;
+
+    fn alt(c: char) -> KeyEvent {
+        KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT)
+    }
+
+    #[test]
+    fn an_unbound_alt_key_is_esc_then_the_key() {
+        let app = common::app(gongdan::ui::i18n::Lang::En, 100, 30);
+        let (esc, key) = split_glued_escape(&app, &alt('q')).expect("split");
+        assert_eq!(esc.code, KeyCode::Esc);
+        assert_eq!(key, KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
+        // Shift stays with the key (Esc then G).
+        let (_, key) = split_glued_escape(
+            &app,
+            &KeyEvent::new(KeyCode::Char('G'), KeyModifiers::ALT | KeyModifiers::SHIFT),
+        )
+        .expect("split");
+        assert_eq!(key.modifiers, KeyModifiers::SHIFT);
+        // Plain keys, Ctrl-Alt keys and Esc itself are never split.
+        assert!(split_glued_escape(&app, &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)).is_none());
+        assert!(
+            split_glued_escape(
+                &app,
+                &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT | KeyModifiers::CONTROL)
+            )
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn an_alt_key_the_composer_uses_stays_an_alt_key() {
+        let mut app = common::app(gongdan::ui::i18n::Lang::En, 100, 30);
+        let commands = gongdan::app::update(&mut app, gongdan::app::Action::Start);
+        gongdan::app::update(&mut app, gongdan::app::Action::SelectView(3));
+        common::answer_page(
+            &mut app,
+            common::find(&commands, common::is_list),
+            common::page((1..=3).map(common::ticket).collect(), 3, false),
+        );
+        let r = KeyEvent::new(KeyCode::Char('r'), KeyModifiers::NONE);
+        let action = gongdan::app::keymap::action_for_key(&app, &r).unwrap();
+        gongdan::app::update(&mut app, action);
+        assert_eq!(app.pane(), gongdan::app::state::Pane::Composer);
+        // Alt-s sends with a status (bound); Alt-b is a word move of the editor.
+        assert!(split_glued_escape(&app, &alt('s')).is_none());
+        assert!(split_glued_escape(&app, &alt('b')).is_none());
+        // Alt-q means nothing there: Esc (close, keeping the draft), then q.
+        assert!(split_glued_escape(&app, &alt('q')).is_some());
+    }
+}

@@ -32,6 +32,8 @@ pub enum Action {
     HalfPageUp,
     /// The mouse wheel: positive is down.
     Wheel(i32),
+    /// A bracketed paste: text for the pane that takes text, never commands.
+    Paste(String),
     // Views.
     NextView,
     PrevView,

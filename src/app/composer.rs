@@ -352,6 +352,48 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
     }
 }
 
+/// A bracketed paste: the whole block lands at once (a paste read as keys costs a frame
+/// per character and turns each newline into Enter). Terminals pass clipboard bytes as
+/// they are, so it is cleaned like an external editor's text first.
+pub fn paste(app: &mut App, text: &str) {
+    let text = clean_edited(text);
+    if text.is_empty() {
+        return;
+    }
+    if app.compose.new_ticket.is_some() {
+        return super::new_ticket::paste(app, &text);
+    }
+    let now = app.now;
+    if let Some(composer) = &mut app.compose.composer {
+        match &mut composer.mode {
+            ComposerMode::Editing => {
+                composer.editor.insert_str(&text);
+                composer.edited_at = Some(now);
+                composer.error = None;
+                follow_caret(app);
+            }
+            ComposerMode::AttachPath { text: path, cursor } => {
+                let line = one_line(&text);
+                let at = path
+                    .char_indices()
+                    .nth(*cursor)
+                    .map_or(path.len(), |(at, _)| at);
+                path.insert_str(at, &line);
+                *cursor += line.chars().count();
+            }
+            ComposerMode::StatusMenu { .. } => {}
+        }
+    }
+}
+
+/// Pasted text for a one-line field: line breaks become spaces.
+pub fn one_line(text: &str) -> String {
+    text.split('\n')
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Text back from an external editor: no carriage returns, tabs as spaces, no trailing
 /// newline (editors add one), no other control characters.
 pub fn clean_edited(text: &str) -> String {
@@ -451,6 +493,37 @@ fn save_draft_now(app: &mut App, out: &mut Vec<Command>) {
     let key = composer.target.draft_key();
     let text = composer.text();
     store_draft(&mut app.compose.drafts, key, text, out);
+}
+
+/// The draft writes that typing since the last write calls for (the debounce has not fired
+/// yet): what the terminal loop does itself on the way out (q, Ctrl-C, a signal, a hang-up,
+/// a panic), when the worker may no longer run. Reads only.
+pub fn unsaved_draft_writes(app: &App) -> Vec<ComposeCommand> {
+    let drafts = &app.compose.drafts;
+    let mut writes = Vec::new();
+    let mut push = |key: DraftKey, text: String| {
+        let Some(path) = drafts.path(&key) else {
+            return;
+        };
+        if text.trim().is_empty() {
+            if drafts.get(&key).is_some() {
+                writes.push(ComposeCommand::DeleteDraft { path });
+            }
+        } else if drafts.get(&key) != Some(text.as_str()) {
+            writes.push(ComposeCommand::SaveDraft { path, text });
+        }
+    };
+    if let Some(composer) = &app.compose.composer
+        && composer.edited_at.is_some()
+    {
+        push(composer.target.draft_key(), composer.text());
+    }
+    if let Some(form) = &app.compose.new_ticket
+        && form.edited_at.is_some()
+    {
+        push(DraftKey::NewTicket, form.to_draft());
+    }
+    writes
 }
 
 /// Keeps a draft in memory and asks for it to be written (or removed, when empty).

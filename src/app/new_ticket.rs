@@ -468,6 +468,33 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
     follow_caret(app);
 }
 
+/// Pasted text (already cleaned) into the focused field: as written in the description, on
+/// one line in a one-line field; a choice field takes none.
+pub fn paste(app: &mut App, text: &str) {
+    let now = app.now;
+    let choice = focus_is_choice(app);
+    let Some(form) = &mut app.compose.new_ticket else {
+        return;
+    };
+    if form.on_description() {
+        form.description.insert_str(text);
+    } else if choice {
+        return;
+    } else if let Some(field) = form.fields.get_mut(form.focus) {
+        let line = super::composer::one_line(text);
+        let at = field
+            .text
+            .char_indices()
+            .nth(field.cursor)
+            .map_or(field.text.len(), |(at, _)| at);
+        field.text.insert_str(at, &line);
+        field.cursor += line.chars().count();
+    }
+    form.edited_at = Some(now);
+    form.error = None;
+    follow_caret(app);
+}
+
 /// Whether the form's focus is on a choice field (where letters pick, not type).
 pub fn focus_is_choice(app: &App) -> bool {
     app.compose.new_ticket.as_ref().is_some_and(|form| {

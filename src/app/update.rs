@@ -61,6 +61,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             move_by(app, -rows, &mut out)
         }
         Action::Wheel(lines) => move_by(app, i64::from(lines), &mut out),
+        Action::Paste(text) => paste(app, &text, &mut out),
         Action::NextView => {
             let next = (app.active + 1) % app.views.len().max(1);
             select_view(app, next, &mut out)
@@ -1005,6 +1006,26 @@ fn copy_url(app: &mut App, out: &mut Vec<Command>) {
 
 // ---------------------------------------------------------------------------------------
 // Prompts.
+
+/// A paste goes to the pane that takes text: the composer and the new-ticket form take it
+/// whole; a one-line prompt takes it as typed characters, on one line. Anywhere else it is
+/// dropped: pasted text must never run as key commands.
+fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    match super::keymap::key_pane(app) {
+        Pane::Composer | Pane::NewTicket => super::composer::paste(app, text),
+        Pane::Prompt | Pane::SignIn | Pane::BulkText => {
+            let line = super::composer::one_line(&super::composer::clean_edited(text));
+            for c in line.chars() {
+                let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+                if let Some(action) = super::keymap::action_for_key(app, &key) {
+                    out.extend(update(app, action));
+                }
+            }
+        }
+        _ => {}
+    }
+}
 
 fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String, &mut usize)) {
     if let Some(prompt) = &mut app.prompt {

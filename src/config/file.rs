@@ -60,6 +60,7 @@ pub struct UiFile {
     pub auto_refresh_secs: Option<u64>,
     pub bulk_confirm_threshold: Option<usize>,
     pub bulk_concurrency: Option<Positive<usize>>,
+    pub mouse: Option<bool>,
 }
 
 /// How the client signs in.
@@ -474,6 +475,7 @@ static UI_KEYS: Schema = Schema {
         "auto_refresh_secs",
         "bulk_confirm_threshold",
         "bulk_concurrency",
+        "mouse",
     ],
     nested: |_| Nested::Leaf,
 };

@@ -164,6 +164,9 @@ pub struct UiSettings {
     pub bulk_confirm_threshold: usize,
     /// Calls in flight at once during a bulk change.
     pub bulk_concurrency: usize,
+    /// Whether the console takes the mouse (the wheel scrolls). Off by default: while a
+    /// program captures the mouse, most terminals no longer let the user select and copy.
+    pub mouse: bool,
 }
 
 impl Default for UiSettings {
@@ -172,6 +175,7 @@ impl Default for UiSettings {
             auto_refresh_secs: file::DEFAULT_AUTO_REFRESH_SECS,
             bulk_confirm_threshold: file::DEFAULT_BULK_CONFIRM_THRESHOLD,
             bulk_concurrency: file::DEFAULT_BULK_CONCURRENCY,
+            mouse: false,
         }
     }
 }
@@ -639,6 +643,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             config.ui.bulk_concurrency.map(|p| p.0),
             file::DEFAULT_BULK_CONCURRENCY,
         ),
+        mouse: or_default(&mut record, "ui.mouse", config.ui.mouse, false),
     };
     match &opts.log_level {
         Some(given) => record("log_level", given.value.clone(), given.source.clone()),
