@@ -426,11 +426,17 @@ mod glued_escape {
         .expect("split");
         assert_eq!(key.modifiers, KeyModifiers::SHIFT);
         // Plain keys, Ctrl-Alt keys and Esc itself are never split.
-        assert!(split_glued_escape(&app, &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)).is_none());
+        assert!(
+            split_glued_escape(&app, &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE))
+                .is_none()
+        );
         assert!(
             split_glued_escape(
                 &app,
-                &KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT | KeyModifiers::CONTROL)
+                &KeyEvent::new(
+                    KeyCode::Char('q'),
+                    KeyModifiers::ALT | KeyModifiers::CONTROL
+                )
             )
             .is_none()
         );

@@ -258,6 +258,11 @@ impl<C: Answers> Session<C> {
         }
     }
 
+    /// The child's temporary home (config and state under it), for spawned consoles.
+    pub fn home(&self) -> Option<&std::path::Path> {
+        self._home.as_ref().map(|home| home.path())
+    }
+
     /// Closes the master side: the child's terminal hangs up (SIGHUP).
     pub fn hang_up(&mut self) {
         self.writer = None;
