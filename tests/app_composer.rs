@@ -966,3 +966,30 @@ fn text_typed_since_the_last_draft_write_is_what_the_way_out_writes() {
     assert_eq!(compose_commands(&due), writes);
     assert!(gongdan::app::composer::unsaved_draft_writes(&app).is_empty());
 }
+
+#[test]
+fn steady_typing_is_written_every_five_seconds_not_only_after_a_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let drafts_dir = dir.path().join("drafts");
+    let mut app = app_listing(&[7], Some(&drafts_dir));
+    press(&mut app, KeyCode::Char('r'));
+    let t0 = now();
+    let mut written = Vec::new();
+    // A key every 200 ms (each tick), never a pause of a second, for six seconds.
+    for step in 0..30 {
+        written.extend(compose_commands(&tick(
+            &mut app,
+            t0 + chrono::Duration::milliseconds(200 * step),
+        )));
+        type_text(&mut app, "字");
+        let at = t0 + chrono::Duration::milliseconds(200 * step + 100);
+        written.extend(compose_commands(&tick(&mut app, at)));
+    }
+    assert_eq!(written.len(), 1, "{written:?}");
+    let ComposeCommand::SaveDraft { text, .. } = &written[0] else {
+        panic!("{written:?}");
+    };
+    // Written at the tick five seconds after the first key (t0 + 5 s), with the 25
+    // characters typed by then.
+    assert_eq!(text.chars().count(), 25, "{text}");
+}

@@ -79,8 +79,8 @@ pub struct Composer {
     pub sending: Option<RequestId>,
     /// Why the last send (or upload) failed, in plain words.
     pub error: Option<String>,
-    /// When the text last changed without being written to the draft.
-    pub edited_at: Option<NaiveDateTime>,
+    /// Typing not yet written to the draft.
+    pub edited_at: Option<Unsaved>,
 }
 
 impl Composer {
@@ -336,7 +336,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             match result {
                 Ok(text) => {
                     composer.set_text(&clean_edited(&text));
-                    composer.edited_at = Some(now);
+                    composer.edited_at = touched(composer.edited_at, now);
                     save_draft_now(app, out);
                     follow_caret(app);
                 }
@@ -368,7 +368,7 @@ pub fn paste(app: &mut App, text: &str) {
         match &mut composer.mode {
             ComposerMode::Editing => {
                 composer.editor.insert_str(&text);
-                composer.edited_at = Some(now);
+                composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
                 follow_caret(app);
             }
@@ -552,11 +552,34 @@ fn forget_draft(drafts: &mut Drafts, key: DraftKey, out: &mut Vec<Command>) {
     }
 }
 
-/// On every tick: drafts whose last key is a second old are written.
+/// Typing not yet written to a draft: since when, and the last key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsaved {
+    pub since: NaiveDateTime,
+    pub last: NaiveDateTime,
+}
+
+/// Steady typing is written at least this often, so a kill -9 or a power cut mid-paragraph
+/// loses seconds, not the whole reply.
+pub const DRAFT_MAX_UNSAVED_MS: i64 = 5000;
+
+/// One more change to the text at `now`.
+pub fn touched(unsaved: Option<Unsaved>, now: NaiveDateTime) -> Option<Unsaved> {
+    Some(Unsaved {
+        since: unsaved.map_or(now, |u| u.since),
+        last: now,
+    })
+}
+
+/// On every tick: drafts whose last key is a second old, or whose first unwritten key is
+/// five seconds old, are written.
 pub fn on_tick(app: &mut App, out: &mut Vec<Command>) {
     let now = app.now;
-    let due = |edited: Option<NaiveDateTime>| {
-        edited.is_some_and(|at| (now - at).num_milliseconds() >= DRAFT_DEBOUNCE_MS)
+    let due = |edited: Option<Unsaved>| {
+        edited.is_some_and(|u| {
+            (now - u.last).num_milliseconds() >= DRAFT_DEBOUNCE_MS
+                || (now - u.since).num_milliseconds() >= DRAFT_MAX_UNSAVED_MS
+        })
     };
     if app
         .compose
@@ -594,7 +617,7 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     match composer.mode.clone() {
         ComposerMode::Editing => {
             if composer.editor.input(key) {
-                composer.edited_at = Some(now);
+                composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
             follow_caret(app);

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDateTime;
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui_textarea::{CursorMove, TextArea};
 use serde_json::Value;
@@ -107,7 +106,7 @@ pub struct NewTicketForm {
     pub focus: usize,
     pub creating: Option<RequestId>,
     pub error: Option<String>,
-    pub edited_at: Option<NaiveDateTime>,
+    pub edited_at: Option<super::composer::Unsaved>,
 }
 
 impl NewTicketForm {
@@ -403,7 +402,7 @@ pub fn external_edited(app: &mut App, result: Result<String, String>) {
             editor.move_cursor(CursorMove::End);
             form.description = editor;
             form.focus = form.fields.len();
-            form.edited_at = Some(now);
+            form.edited_at = super::composer::touched(form.edited_at, now);
             follow_caret(app);
         }
         Err(reason) => {
@@ -462,7 +461,7 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
         changed = edit_line(&mut field.text, &mut field.cursor, key);
     }
     if changed {
-        form.edited_at = Some(now);
+        form.edited_at = super::composer::touched(form.edited_at, now);
         form.error = None;
     }
     follow_caret(app);
@@ -490,7 +489,7 @@ pub fn paste(app: &mut App, text: &str) {
         field.text.insert_str(at, &line);
         field.cursor += line.chars().count();
     }
-    form.edited_at = Some(now);
+    form.edited_at = super::composer::touched(form.edited_at, now);
     form.error = None;
     follow_caret(app);
 }
@@ -526,7 +525,7 @@ fn step_choice(app: &mut App, forward: bool) {
         .unwrap_or(0);
     let step = if forward { 1 } else { options.len() - 1 };
     field.choice = options[(at + step) % options.len()].1.clone();
-    form.edited_at = Some(now);
+    form.edited_at = super::composer::touched(form.edited_at, now);
     form.error = None;
 }
 
