@@ -173,3 +173,31 @@ fn a_draft_survives_sigterm_100_ms_after_the_last_key() {
 fn a_draft_survives_ctrl_c_100_ms_after_the_last_key() {
     a_draft_survives(WayOut::CtrlC);
 }
+
+/// 100 KB pasted into the composer arrive as one text: the whole block is there, the last
+/// line on screen at the caret, and nothing in it ran as a key (its `q`s and Esc-free text
+/// stay text; the console is still in the composer).
+#[test]
+fn a_100_kb_paste_lands_whole_in_the_composer() {
+    let mut session = demo(40, 120, "en_US.UTF-8");
+    session.send("r");
+    session.wait_text("Reply to #");
+    let line = "订单 DD2026 地址：上海市 q j k\n";
+    let mut block = String::new();
+    while block.len() < 100 * 1024 {
+        block.push_str(line);
+    }
+    block.push_str("THE-END-OF-THE-PASTE");
+    session.send(&format!("\x1b[200~{block}\x1b[201~"));
+    session.wait_text("THE-END-OF-THE-PASTE");
+    assert!(session.screen_text().contains("Reply to #"));
+    // Ctrl-C writes the draft on the way out: all of it.
+    session.send("\x03");
+    session.exit_status_within(Duration::from_secs(20), "the console");
+    let drafts = drafts_in(&session);
+    assert!(
+        drafts.iter().any(|d| *d == block),
+        "the draft holds the whole paste ({} drafts)",
+        drafts.len()
+    );
+}
