@@ -104,6 +104,7 @@ fn example_config_documents_every_key_with_its_default() {
         "bulk_concurrency",
         &file::DEFAULT_BULK_CONCURRENCY.to_string(),
     );
+    stated("mouse", "false");
     stated("timezone", "\"+08:00\"");
     stated("auth", "\"password\"");
     stated("language", "\"auto\"");
@@ -125,6 +126,7 @@ fn example_config_resolves_to_its_default_profile() {
     assert_eq!(resolved.timezone.local_minus_utc(), 8 * 3600);
     assert_eq!(resolved.language, None);
     assert_eq!(resolved.ui.bulk_confirm_threshold, 50);
+    assert!(!resolved.ui.mouse, "the mouse is the terminal's unless asked for");
     assert_eq!(
         resolved.credentials.planned_source(),
         Some(CredentialSource::Command(
