@@ -417,6 +417,21 @@ fn gongdan(
         rows,
         cols,
     );
+    // The first list: rows of tickets (each has a four-digit year or id).
+    probe.wait_for(
+        "gongdan's first list",
+        |s| {
+            s.lines()
+                .filter(|l| {
+                    l.as_bytes()
+                        .windows(4)
+                        .any(|w| w.iter().all(u8::is_ascii_digit))
+                })
+                .count()
+                > usize::from(rows) / 2
+        },
+        first_wait,
+    );
     probe
 }
 
