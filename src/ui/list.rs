@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
@@ -12,7 +12,7 @@ use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::App;
-use crate::app::state::View;
+use crate::app::state::{SelectionStyle, View};
 use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
 
 /// A column of the list.
@@ -164,6 +164,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         cache.rows.clear();
     }
     let cells_width = body.width.saturating_sub(GUTTER as u16);
+    let selection = selection_style(app);
     for (row, index) in (offset..view.ids.len()).take(rows).enumerate() {
         let id = view.ids[index];
         let selected = index == view.selected;
@@ -194,15 +195,37 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             buf.set_style(row_area, style(app, Role::Changed));
         }
         if selected {
-            // The selection style on the cursor and the id only: moving the selection then
-            // rewrites a dozen cells of two rows, not two whole rows of coloured CJK text
-            // (about 60 bytes per `j` instead of 500 over SSH; BENCHMARKS.md).
+            buf.set_style(selection_area(app, &cols, row_area), selection);
+        }
+    }
+}
+
+/// The selected row's style. A whole row is one plain bar in the theme's selection style:
+/// the cells' own colours would break it into patches, and each colour change costs bytes
+/// on every `j`. Without colour it is always reverse video, so it never vanishes.
+fn selection_style(app: &App) -> Style {
+    let theme = style(app, Role::Selection);
+    let theme = if app.settings.color {
+        theme
+    } else {
+        theme.add_modifier(Modifier::REVERSED)
+    };
+    match app.settings.selection {
+        SelectionStyle::Row => Style::reset().patch(theme),
+        SelectionStyle::Cursor => theme,
+    }
+}
+
+/// The part of the selected row that is highlighted: all of it, or (`ui.selection =
+/// "cursor"`, for very slow links) the cursor and the id, so that a `j` rewrites a dozen
+/// cells rather than two whole rows.
+fn selection_area(app: &App, cols: &[(Column, usize)], row: Rect) -> Rect {
+    match app.settings.selection {
+        SelectionStyle::Row => row,
+        SelectionStyle::Cursor => {
             let id_width = cols.first().map_or(0, |(_, w)| *w);
-            let highlight = (GUTTER + id_width).min(usize::from(body.width)) as u16;
-            buf.set_style(
-                Rect::new(body.x, y, highlight, 1),
-                style(app, Role::Selection),
-            );
+            let highlight = (GUTTER + id_width).min(usize::from(row.width)) as u16;
+            Rect { width: highlight, ..row }
         }
     }
 }
