@@ -105,7 +105,11 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     let replying = app.compose.composer.is_some() && app.compose.new_ticket.is_none();
     if replying {
         out.push(summary_line(app, ticket, columns));
+        let before = out.len();
         description(app, ticket, columns, false, &mut out);
+        if out.len() > before {
+            out.push(Line::from(""));
+        }
     }
     let fields = fields(app, ticket);
     let label_width = fields
