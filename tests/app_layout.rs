@@ -63,7 +63,11 @@ fn char_key(c: char) -> KeyEvent {
 fn on_a_wide_screen_j_moves_the_list_and_the_preview_follows() {
     let mut app = listing(200, 50, 40, false);
     assert_eq!(app.pane(), Pane::List);
-    assert_eq!(shown(&app), Some(1), "the preview shows the selected ticket");
+    assert_eq!(
+        shown(&app),
+        Some(1),
+        "the preview shows the selected ticket"
+    );
     for expected in 2..=5 {
         let out = update(&mut app, Action::MoveDown);
         assert_eq!(selected(&app), Some(expected), "j moves the list");
@@ -204,7 +208,11 @@ fn next_ticket_waits_for_the_page_being_fetched() {
     assert!(list_fetches(&out).is_empty(), "page 2 is already asked for");
     assert_eq!(shown(&app), Some(40), "no ticket 41 yet");
     assert!(app.detail.as_ref().unwrap().step_pending);
-    let out = answer_page(&mut app, page2, page((41..=80).map(ticket).collect(), 120, true));
+    let out = answer_page(
+        &mut app,
+        page2,
+        page((41..=80).map(ticket).collect(), 120, true),
+    );
     assert_eq!((shown(&app), selected(&app)), (Some(41), Some(41)));
     assert_eq!(shows(&out), vec![41]);
     assert!(!app.detail.as_ref().unwrap().step_pending);
@@ -244,7 +252,10 @@ fn next_ticket_fetches_a_page_not_loaded_yet() {
 #[test]
 fn a_ticket_number_opens_that_ticket() {
     let mut app = listing(200, 50, 40, false);
-    assert_eq!(action_for_key(&app, &char_key('#')), Some(Action::StartGoTo));
+    assert_eq!(
+        action_for_key(&app, &char_key('#')),
+        Some(Action::StartGoTo)
+    );
     update(&mut app, Action::StartGoTo);
     assert_eq!(app.pane(), Pane::Prompt);
     assert_eq!(app.prompt.as_ref().unwrap().kind, PromptKind::GoTo);
@@ -263,7 +274,10 @@ fn a_ticket_number_opens_that_ticket() {
     assert_eq!(app.pane(), Pane::Detail);
     assert!(app.prompt.is_none());
     // Not in the view: read by id (the one-ticket show); the list stays.
-    assert_eq!(action_for_key(&app, &char_key('#')), Some(Action::StartGoTo));
+    assert_eq!(
+        action_for_key(&app, &char_key('#')),
+        Some(Action::StartGoTo)
+    );
     update(&mut app, Action::StartGoTo);
     for c in "#4242".chars() {
         update(&mut app, Action::InputChar(c));
@@ -297,10 +311,7 @@ fn the_composer_scrolls_the_ticket_above_it() {
     update(&mut app, Action::Compose(ComposeAction::OpenReply));
     assert_eq!(app.pane(), Pane::Composer);
     for c in "您好".chars() {
-        update(
-            &mut app,
-            Action::Compose(ComposeAction::Key(char_key(c))),
-        );
+        update(&mut app, Action::Compose(ComposeAction::Key(char_key(c))));
     }
     let alt = |code| key(code, KeyModifiers::ALT);
     let ctrl = |code| key(code, KeyModifiers::CONTROL);

@@ -155,7 +155,8 @@ fn the_whole_selected_row_is_one_bar_at_every_size_and_look() {
                 // The rows around keep their own styles: only one row is a bar.
                 let next = style_runs(&buffer, y + 1, list);
                 assert!(
-                    next.iter().all(|r| !r.4.contains(Modifier::REVERSED) && r.3 != THEMED_BG),
+                    next.iter()
+                        .all(|r| !r.4.contains(Modifier::REVERSED) && r.3 != THEMED_BG),
                     "{what}; next row {next:?}"
                 );
             }
@@ -210,8 +211,7 @@ fn the_bar_has_no_gaps_on_a_terminal() {
         for lang in [Lang::Zh, Lang::En] {
             for look in LOOKS {
                 let mut app = loaded(settings(lang, look), width, height);
-                let (mut terminal, writer) =
-                    gongdan::bench::bytes_terminal(width, height).unwrap();
+                let (mut terminal, writer) = gongdan::bench::bytes_terminal(width, height).unwrap();
                 let mut parser = vt100::Parser::new(
                     std::num::NonZeroU16::new(height).unwrap(),
                     std::num::NonZeroU16::new(width).unwrap(),
@@ -271,7 +271,11 @@ fn the_list_keeps_its_columns_when_the_preview_takes_the_keyboard() {
                 gongdan::ui::list::columns(app, app.current_view(), usize::from(list_width(app)))
             };
             let before = (header(&app), columns(&app));
-            let subject = if lang == Lang::En { "Subject" } else { "标题" };
+            let subject = if lang == Lang::En {
+                "Subject"
+            } else {
+                "标题"
+            };
             assert!(before.0.1.replace(' ', "").contains(subject), "{before:?}");
             // The preview takes the keyboard, scrolls, gives it back; the list moves.
             for action in [
@@ -333,12 +337,22 @@ fn replying_at_80x24_the_customers_message_is_in_view() {
         assert!(squeeze(&rows[2]).contains(&subject), "{above}");
         assert!(squeeze(&above).contains("工单4的描述。"), "{above}");
         assert!(squeeze(&above).contains("第一步"), "{above}");
-        let description_row = rows.iter().position(|r| squeeze(r).contains("第一步")).unwrap();
-        let field_label = if lang == Lang::En { "Custom fields" } else { "自定义字段" };
+        let description_row = rows
+            .iter()
+            .position(|r| squeeze(r).contains("第一步"))
+            .unwrap();
+        let field_label = if lang == Lang::En {
+            "Custom fields"
+        } else {
+            "自定义字段"
+        };
         let fields_row = rows.iter().position(|r| squeeze(r).contains(field_label));
         assert!(fields_row.is_none_or(|f| f > description_row), "{above}");
         insta::assert_snapshot!(
-            format!("replying_{}_80x24", if lang == Lang::En { "en" } else { "zh" }),
+            format!(
+                "replying_{}_80x24",
+                if lang == Lang::En { "en" } else { "zh" }
+            ),
             rows.join("\n")
         );
     }

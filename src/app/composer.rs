@@ -349,9 +349,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             }
         }
         ComposeAction::Close => close_composer(app, out),
-        ComposeAction::ScrollTicket(lines) => {
-            super::update::scroll_detail(app, i64::from(lines))
-        }
+        ComposeAction::ScrollTicket(lines) => super::update::scroll_detail(app, i64::from(lines)),
         ComposeAction::PageTicket(pages) => {
             let page = crate::ui::detail::page_rows(app);
             super::update::scroll_detail(app, i64::from(pages).saturating_mul(page))

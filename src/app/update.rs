@@ -935,7 +935,11 @@ fn sync_preview(app: &mut App, out: &mut Vec<Command>) -> bool {
     let Some(ticket_id) = app.current_view().selected_id() else {
         return app.detail.take().is_some();
     };
-    if app.detail.as_ref().is_some_and(|d| d.ticket_id == ticket_id) {
+    if app
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.ticket_id == ticket_id)
+    {
         return false;
     }
     let full = app.full.contains(&ticket_id);

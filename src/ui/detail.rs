@@ -176,9 +176,11 @@ fn summary_line(app: &App, ticket: &Ticket, columns: usize) -> Line<'static> {
     let mut parts = vec![ticket.subject.replace('\n', " ")];
     parts.extend(ticket.status.map(|s| status_label(lang, s)));
     parts.extend(ticket.priority.map(|p| priority_label(lang, p)));
-    parts.extend(ticket.contact_id.map(|id| {
-        name_or_id(app.lookups.contact(id).map(|c| c.name.as_str()), id)
-    }));
+    parts.extend(
+        ticket
+            .contact_id
+            .map(|id| name_or_id(app.lookups.contact(id).map(|c| c.name.as_str()), id)),
+    );
     let text = super::truncate(&parts.join(" · "), columns);
     Line::from(Span::styled(text, style(app, Role::Label)))
 }

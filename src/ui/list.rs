@@ -225,7 +225,10 @@ fn selection_area(app: &App, cols: &[(Column, usize)], row: Rect) -> Rect {
         SelectionStyle::Cursor => {
             let id_width = cols.first().map_or(0, |(_, w)| *w);
             let highlight = (GUTTER + id_width).min(usize::from(row.width)) as u16;
-            Rect { width: highlight, ..row }
+            Rect {
+                width: highlight,
+                ..row
+            }
         }
     }
 }
