@@ -292,12 +292,17 @@ fn a_j_with_the_row_highlight_writes_at_most_400_bytes() {
         assert_eq!(new_row, old_row + 1);
         assert_ne!(before[old_row][1..], before[new_row][1..]);
         assert_ne!(after[new_row][1..], after[new_row + 1][1..]);
-        eprintln!("{lang:?}: {bytes:?}");
         assert!(
             bytes.key <= 400,
             "{lang:?}: a j wrote {} bytes (a full redraw is {})",
             bytes.key,
             bytes.full_redraw
         );
+        // `ui.selection = "cursor"`, for very slow links: within issue 7's 200 bytes.
+        let mut app = loaded_app(synthetic_tickets(10_000), lang, 120, 40);
+        app.settings.selection = SelectionStyle::Cursor;
+        app.views[0].selected = 5;
+        let narrow = gongdan::bench::bytes_for_action(&mut app, Action::MoveDown).unwrap();
+        assert!(narrow.key <= 200, "{lang:?}: {narrow:?}");
     }
 }
