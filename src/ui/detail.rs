@@ -51,7 +51,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
     // Beside the list, the pane with the keyboard shows it: a heavy frame (seen without
     // colour too) in the composer's frame colour.
-    let focused_beside = app.detail_beside() && app.pane() == crate::app::state::Pane::Detail;
+    let focused_beside = app.detail_beside() && detail.focused && app.compose.pane().is_none();
     let (border_type, border_style) = if focused_beside {
         (BorderType::Thick, style(app, Role::PaneBorder))
     } else {
@@ -173,7 +173,11 @@ fn description(
 /// contact, cut to the width. What is unknown is left out, never guessed.
 fn summary_line(app: &App, ticket: &Ticket, columns: usize) -> Line<'static> {
     let lang = app.lang();
-    let mut parts = vec![ticket.subject.replace('\n', " ")];
+    let subject = ticket.subject.replace('\n', " ");
+    let mut parts: Vec<String> = (!subject.trim().is_empty())
+        .then_some(subject)
+        .into_iter()
+        .collect();
     parts.extend(ticket.status.map(|s| status_label(lang, s)));
     parts.extend(ticket.priority.map(|p| priority_label(lang, p)));
     parts.extend(
