@@ -46,6 +46,9 @@ impl Column {
 /// Columns left of the rows: the selection cursor, the marked glyph and the changed mark.
 const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
+/// Beside the preview the list is narrower, yet the subject is what a row is read by: the
+/// optional columns give way before it is cut below this.
+const SUBJECT_MIN_BESIDE_PREVIEW: usize = 32;
 
 /// The columns that fit a width, with their widths, in display order.
 pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
@@ -74,13 +77,18 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     ];
     let mut used = GUTTER + fixed.iter().map(|(_, w)| w + 1).sum::<usize>();
     // Optional columns, most useful first, taken while the subject keeps its minimum.
+    let subject_min = if app.detail_beside() {
+        SUBJECT_MIN_BESIDE_PREVIEW
+    } else {
+        SUBJECT_MIN
+    };
     let mut optional = Vec::new();
     for (column, w) in [
         (Column::Assignee, 10),
         (Column::Contact, 12),
         (Column::Tags, 16),
     ] {
-        if used + w + 1 + SUBJECT_MIN <= total {
+        if used + w + 1 + subject_min <= total {
             used += w + 1;
             optional.push((column, w));
         }
