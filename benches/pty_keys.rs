@@ -400,7 +400,7 @@ fn gongdan(
     lang: &str,
     rows: u16,
     cols: u16,
-    first_wait: Duration,
+    _first_wait: Duration,
 ) -> Probe {
     let env = [
         ("LANG", lang.to_string()),
@@ -410,14 +410,13 @@ fn gongdan(
         ("XDG_DATA_HOME", home.join("data").display().to_string()),
         ("GONGDAN_PASSWORD", "admin-pass".to_string()),
     ];
-    let mut probe = Probe::spawn(
+    Probe::spawn(
         env!("CARGO_BIN_EXE_gongdan"),
         &["--base-url", base_url, "--account", "admin@example.com"],
         &env,
         rows,
         cols,
-    );
-    probe
+    )
 }
 
 fn neomutt(mbox: &Path, muttrc: &Path, rows: u16, cols: u16) -> Option<Probe> {
