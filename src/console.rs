@@ -82,6 +82,10 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
         bulk_concurrency: resolved.ui.bulk_concurrency,
         bulk_target: bulk_target.clone(),
+        selection: match resolved.ui.selection {
+            crate::config::file::Selection::Row => crate::app::state::SelectionStyle::Row,
+            crate::config::file::Selection::Cursor => crate::app::state::SelectionStyle::Cursor,
+        },
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

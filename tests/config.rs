@@ -126,7 +126,10 @@ fn example_config_resolves_to_its_default_profile() {
     assert_eq!(resolved.timezone.local_minus_utc(), 8 * 3600);
     assert_eq!(resolved.language, None);
     assert_eq!(resolved.ui.bulk_confirm_threshold, 50);
-    assert!(!resolved.ui.mouse, "the mouse is the terminal's unless asked for");
+    assert!(
+        !resolved.ui.mouse,
+        "the mouse is the terminal's unless asked for"
+    );
     assert_eq!(
         resolved.credentials.planned_source(),
         Some(CredentialSource::Command(

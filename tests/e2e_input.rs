@@ -196,7 +196,7 @@ fn a_100_kb_paste_lands_whole_in_the_composer() {
     session.exit_status_within(Duration::from_secs(20), "the console");
     let drafts = drafts_in(&session);
     assert!(
-        drafts.iter().any(|d| *d == block),
+        drafts.contains(&block),
         "the draft holds the whole paste ({} drafts)",
         drafts.len()
     );

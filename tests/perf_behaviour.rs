@@ -271,3 +271,38 @@ fn the_wide_aware_backend_paints_the_same_screen() {
         }
     }
 }
+
+/// A `j` with the whole selected row highlighted (the default), at 120×40, on rows that
+/// all differ, writes at most 400 bytes through the console's backend, in either language;
+/// and the bar it draws is continuous on the terminal, across wide glyphs too.
+#[test]
+fn a_j_with_the_row_highlight_writes_at_most_400_bytes() {
+    use gongdan::app::state::SelectionStyle;
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = loaded_app(synthetic_tickets(10_000), lang, 120, 40);
+        assert_eq!(app.settings.selection, SelectionStyle::Row);
+        app.views[0].selected = 5;
+        let before = screen(&app);
+        let bytes = gongdan::bench::bytes_for_action(&mut app, Action::MoveDown).unwrap();
+        let after = screen(&app);
+        // The two rows the bar left and reached differ from each other and from their
+        // neighbours: nothing is saved by repeated text.
+        let cursor = |screen: &[String]| screen.iter().position(|row| row.starts_with('>'));
+        let (old_row, new_row) = (cursor(&before).unwrap(), cursor(&after).unwrap());
+        assert_eq!(new_row, old_row + 1);
+        assert_ne!(before[old_row][1..], before[new_row][1..]);
+        assert_ne!(after[new_row][1..], after[new_row + 1][1..]);
+        assert!(
+            bytes.key <= 400,
+            "{lang:?}: a j wrote {} bytes (a full redraw is {})",
+            bytes.key,
+            bytes.full_redraw
+        );
+        // `ui.selection = "cursor"`, for very slow links: within issue 7's 200 bytes.
+        let mut app = loaded_app(synthetic_tickets(10_000), lang, 120, 40);
+        app.settings.selection = SelectionStyle::Cursor;
+        app.views[0].selected = 5;
+        let narrow = gongdan::bench::bytes_for_action(&mut app, Action::MoveDown).unwrap();
+        assert!(narrow.key <= 200, "{lang:?}: {narrow:?}");
+    }
+}

@@ -42,6 +42,11 @@ pub enum Action {
     ToggleSortOrder,
     // Ticket actions.
     Open,
+    /// `]` / `[` in an open ticket: the next / previous ticket of the view.
+    NextTicket,
+    PrevTicket,
+    /// `#`: the prompt for a ticket number to open.
+    StartGoTo,
     Back,
     OpenStatusMenu,
     /// A status picked directly (a digit in the menu).

@@ -196,6 +196,11 @@ pub enum ComposeAction {
     ExternalEdited(Result<String, String>),
     /// Esc: close, keeping the draft.
     Close,
+    /// Alt-↓ / Alt-↑: scroll the ticket above by lines (positive is down), to read the
+    /// customer's message while writing.
+    ScrollTicket(i32),
+    /// Alt-PgDn / Alt-PgUp: scroll the ticket above by pages (positive is down).
+    PageTicket(i32),
     /// New-ticket form: Tab / Shift-Tab to the next / previous field.
     NextField,
     PrevField,
@@ -344,6 +349,11 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             }
         }
         ComposeAction::Close => close_composer(app, out),
+        ComposeAction::ScrollTicket(lines) => super::update::scroll_detail(app, i64::from(lines)),
+        ComposeAction::PageTicket(pages) => {
+            let page = crate::ui::detail::page_rows(app);
+            super::update::scroll_detail(app, i64::from(pages).saturating_mul(page))
+        }
         // New-ticket form only.
         ComposeAction::NextField
         | ComposeAction::PrevField
@@ -467,6 +477,8 @@ pub fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
         not_found: false,
         error: None,
         scroll: 0,
+        focused: true,
+        step_pending: false,
     });
 }
 

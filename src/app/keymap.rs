@@ -337,7 +337,8 @@ pub fn definitions() -> &'static [Definition] {
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
         t.extend([
-            d(List, "open", Action::Open, Msg::KeyOpen, &["enter"]),
+            d(List, "open", Action::Open, Msg::KeyOpen, &["enter", "l"]),
+            d(List, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
             d(List, "back", Action::Back, Msg::KeyBack, &["esc"]),
             d(List, "search", Action::StartSearch, Msg::KeySearch, &["/"]),
             d(List, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
@@ -361,7 +362,10 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
             d(List, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
             d(List, "quit", Action::Quit, Msg::KeyQuit, &["q"]),
-            d(Detail, "back", Action::Back, Msg::KeyBackToList, &["esc", "q"]),
+            d(Detail, "back", Action::Back, Msg::KeyBackToList, &["esc", "q", "h", "tab"]),
+            d(Detail, "next_ticket", Action::NextTicket, Msg::KeyNextTicket, &["]", "J"]),
+            d(Detail, "prev_ticket", Action::PrevTicket, Msg::KeyPrevTicket, &["[", "K"]),
+            d(Detail, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
             d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
             d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
@@ -386,6 +390,14 @@ pub fn definitions() -> &'static [Definition] {
             d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
             d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
             d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
+            // Reading the ticket above while writing: keys that reach the console through
+            // tmux and ssh (the plain arrows and PgUp/PgDn move in the text).
+            d(Composer, "scroll_ticket_down", Action::Compose(ComposeAction::ScrollTicket(1)), Msg::KeyScrollTicketDown, &["alt-down", "ctrl-down"]),
+            d(Composer, "scroll_ticket_up", Action::Compose(ComposeAction::ScrollTicket(-1)), Msg::KeyScrollTicketUp, &["alt-up", "ctrl-up"]),
+            d(Composer, "page_ticket_down", Action::Compose(ComposeAction::PageTicket(1)), Msg::KeyPageTicketDown, &["alt-pgdn"]),
+            d(Composer, "page_ticket_up", Action::Compose(ComposeAction::PageTicket(-1)), Msg::KeyPageTicketUp, &["alt-pgup"]),
+            // `?` types: help is F1 here.
+            d(Composer, "help", Action::ToggleHelp, Msg::KeyHelp, &["f1"]),
             d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
             d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
             d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),

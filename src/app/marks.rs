@@ -187,7 +187,7 @@ pub fn follow_range(app: &mut App) {
 pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
     if app.marks.range.is_some()
         && *action == Action::Back
-        && app.detail.is_none()
+        && !app.detail_has_focus()
         && app.prompt.is_none()
         && app.overlay.is_none()
     {
@@ -198,7 +198,7 @@ pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
         return Some(Vec::new());
     }
     if showing_marked(app)
-        && app.detail.is_none()
+        && !app.detail_has_focus()
         && matches!(
             action,
             Action::Reload | Action::CycleSortField | Action::ToggleSortOrder | Action::StartFilter

@@ -379,7 +379,9 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Attach
         | ComposeAction::OpenReply
         | ComposeAction::OpenNewTicket
-        | ComposeAction::ExternalEdited(_) => {}
+        | ComposeAction::ExternalEdited(_)
+        | ComposeAction::ScrollTicket(_)
+        | ComposeAction::PageTicket(_) => {}
     }
 }
 

@@ -41,6 +41,18 @@ pub struct Settings {
     pub bulk_concurrency: usize,
     /// The profile and host bulk runs are journaled for.
     pub bulk_target: crate::bulk::Target,
+    /// How much of the selected row is highlighted (config `ui.selection`).
+    pub selection: SelectionStyle,
+}
+
+/// How the list shows the selected row (config `ui.selection`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelectionStyle {
+    /// The whole row: easy to find at any width.
+    #[default]
+    Row,
+    /// The cursor and the id only: fewer bytes per key on a very slow link.
+    Cursor,
 }
 
 impl Default for Settings {
@@ -59,6 +71,7 @@ impl Default for Settings {
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
+            selection: SelectionStyle::default(),
         }
     }
 }
@@ -370,6 +383,8 @@ impl View {
 pub enum PromptKind {
     Search,
     Filter,
+    /// `#`: a ticket number to open.
+    GoTo,
 }
 
 /// A one-line input: the text, the caret (in chars) and why the last submit was refused.
@@ -403,6 +418,11 @@ pub struct Detail {
     pub not_found: bool,
     pub error: Option<String>,
     pub scroll: u16,
+    /// Whether the detail has the keyboard. On a wide screen the preview beside the list
+    /// follows the selection until focused; on a narrow one an open detail is focused.
+    pub focused: bool,
+    /// `]` pressed on the last loaded row: step to the next ticket once its page arrives.
+    pub step_pending: bool,
 }
 
 /// A small window over the pane below it.
@@ -670,7 +690,7 @@ impl App {
         }
         if self.prompt.is_some() {
             Pane::Prompt
-        } else if self.detail.is_some() {
+        } else if self.detail_has_focus() {
             Pane::Detail
         } else {
             Pane::List
@@ -680,6 +700,14 @@ impl App {
     /// Whether the detail sits beside the list (wide terminal) rather than over it.
     pub fn detail_beside(&self) -> bool {
         self.width >= 140
+    }
+
+    /// Whether a ticket is open with the keyboard: a detail over the list, or the preview
+    /// beside it once focused (an unfocused preview leaves the keys to the list).
+    pub fn detail_has_focus(&self) -> bool {
+        self.detail
+            .as_ref()
+            .is_some_and(|d| d.focused || !self.detail_beside())
     }
 
     /// Rows of the list body: the screen less the tab line, the column header, the status

@@ -79,6 +79,17 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::CycleSortField => cycle_sort(app, &mut out),
         Action::ToggleSortOrder => toggle_sort_order(app, &mut out),
         Action::Open => open_detail(app, &mut out),
+        Action::NextTicket => step_ticket(app, true, &mut out),
+        Action::PrevTicket => step_ticket(app, false, &mut out),
+        Action::StartGoTo => {
+            app.prompt = Some(Prompt {
+                kind: PromptKind::GoTo,
+                text: String::new(),
+                cursor: 0,
+                error: None,
+            });
+            ensure_visible(app);
+        }
         Action::Back => back(app),
         Action::OpenStatusMenu => open_status_menu(app),
         Action::PickStatus(status) => pick_status(app, status, &mut out),
@@ -168,6 +179,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     }
     if app.marks.range.is_some() {
         super::marks::follow_range(app);
+    }
+    if sync_preview(app, &mut out) {
+        app.dirty = true;
     }
     if !is_tick {
         app.dirty = true;
@@ -569,6 +583,7 @@ fn page_arrived(
     }
     window_lookups(app, out);
     if view_ref(app) == which {
+        resume_step(app, out);
         prefetch(app, out);
     }
 }
@@ -627,6 +642,12 @@ fn page_failed(
     }
     view.error = Some(message.clone());
     let name = view.spec.name.label(lang);
+    if which == view_ref(app)
+        && let Some(detail) = &mut app.detail
+    {
+        // The page a `]` waited for will not come; a new `]` asks again.
+        detail.step_pending = false;
+    }
     let text = if which == ViewRef::Search {
         fill(lang, Msg::SearchFailed, &[&message])
     } else {
@@ -690,7 +711,7 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
     match app.pane() {
         Pane::List | Pane::Prompt => {
             let which = view_ref(app);
-            let Some(view) = view_mut(app, which) else {
+            let Some(view) = view_at(app, which) else {
                 return;
             };
             if view.ids.is_empty() {
@@ -698,21 +719,9 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             }
             let last = view.ids.len() as i64 - 1;
             let target = (view.selected as i64).saturating_add(delta).clamp(0, last);
-            view.selected = target as usize;
-            if let Some(id) = view.selected_id() {
-                view.changed.remove(&id);
-            }
-            ensure_visible(app);
-            prefetch(app, out);
-            window_lookups(app, out);
+            select_index(app, which, target as usize, out);
         }
-        Pane::Detail => {
-            let max = crate::ui::detail::max_scroll(app);
-            if let Some(detail) = &mut app.detail {
-                let target = i64::from(detail.scroll).saturating_add(delta).clamp(0, max);
-                detail.scroll = u16::try_from(target).unwrap_or(u16::MAX);
-            }
-        }
+        Pane::Detail => scroll_detail(app, delta),
         Pane::Help => {
             let max = crate::ui::help::max_scroll(app);
             if let Some(Overlay::Help { scroll, .. }) = &mut app.overlay {
@@ -738,6 +747,29 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
         | Pane::BulkHistory
         | Pane::ResumeOffer
         | Pane::SignIn => {}
+    }
+}
+
+/// Selects row `index` of a view (in range), fetching the next page when near the end.
+fn select_index(app: &mut App, which: ViewRef, index: usize, out: &mut Vec<Command>) {
+    let Some(view) = view_mut(app, which) else {
+        return;
+    };
+    view.selected = index.min(view.ids.len().saturating_sub(1));
+    if let Some(id) = view.selected_id() {
+        view.changed.remove(&id);
+    }
+    ensure_visible(app);
+    prefetch(app, out);
+    window_lookups(app, out);
+}
+
+/// Scrolls the open ticket by `delta` lines (clamped to its length on screen).
+pub(crate) fn scroll_detail(app: &mut App, delta: i64) {
+    let max = crate::ui::detail::max_scroll(app);
+    if let Some(detail) = &mut app.detail {
+        let target = i64::from(detail.scroll).saturating_add(delta).clamp(0, max);
+        detail.scroll = u16::try_from(target).unwrap_or(u16::MAX);
     }
 }
 
@@ -851,6 +883,17 @@ fn open_detail(app: &mut App, out: &mut Vec<Command>) {
     let Some(ticket_id) = app.current_view().selected_id() else {
         return;
     };
+    open_ticket(app, ticket_id, out);
+}
+
+/// Opens a ticket with the keyboard in it: over the list, or in the preview beside it
+/// (which may show it already: it then keeps its scroll). A show reads it afresh.
+fn open_ticket(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
+    let scroll = app
+        .detail
+        .as_ref()
+        .filter(|d| d.ticket_id == ticket_id)
+        .map_or(0, |d| d.scroll);
     let full = app.full.contains(&ticket_id);
     let request = if app.show_forbidden {
         None
@@ -869,9 +912,127 @@ fn open_detail(app: &mut App, out: &mut Vec<Command>) {
         forbidden: app.show_forbidden,
         not_found: false,
         error: None,
-        scroll: 0,
+        scroll,
+        focused: true,
+        step_pending: false,
     });
     detail_lookups(app, out);
+}
+
+/// On a wide screen, the preview beside the list shows the selected ticket while the list
+/// has the keyboard; on a narrow one there is no preview (a detail open there has the
+/// keyboard). Reads the ticket only when the store lacks it in full and no show-many is on
+/// the way, so holding `j` does not send a call per row. Returns whether it changed.
+fn sync_preview(app: &mut App, out: &mut Vec<Command>) -> bool {
+    let focused = app.detail.as_ref().is_some_and(|d| d.focused);
+    if focused || app.compose.composer.is_some() || app.compose.new_ticket.is_some() {
+        return false;
+    }
+    if !app.detail_beside() {
+        // A preview left from a wider screen: the list keeps the keyboard.
+        return app.detail.take().is_some();
+    }
+    let Some(ticket_id) = app.current_view().selected_id() else {
+        return app.detail.take().is_some();
+    };
+    if app
+        .detail
+        .as_ref()
+        .is_some_and(|d| d.ticket_id == ticket_id)
+    {
+        return false;
+    }
+    let full = app.full.contains(&ticket_id);
+    let enriching = app.enriching.values().any(|ids| ids.contains(&ticket_id));
+    let request = if app.show_forbidden || full || enriching {
+        None
+    } else {
+        let id = app.request_id();
+        out.push(Command::Show {
+            id,
+            ticket: ticket_id,
+        });
+        Some(id)
+    };
+    app.detail = Some(Detail {
+        ticket_id,
+        request,
+        full,
+        forbidden: app.show_forbidden,
+        not_found: false,
+        error: None,
+        scroll: 0,
+        focused: false,
+        step_pending: false,
+    });
+    detail_lookups(app, out);
+    true
+}
+
+/// `]` / `[` in an open ticket: the next or previous ticket of the view, the list's
+/// selection moving along (fetching pages as moving the list does). Past the last loaded
+/// row, the next page is fetched and the step is taken when it arrives.
+fn step_ticket(app: &mut App, forward: bool, out: &mut Vec<Command>) {
+    let Some(current) = app.detail.as_ref().map(|d| d.ticket_id) else {
+        return;
+    };
+    let which = view_ref(app);
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let target = match view.ids.iter().position(|id| *id == current) {
+        Some(index) if forward => index + 1,
+        Some(index) => match index.checked_sub(1) {
+            Some(index) => index,
+            None => return,
+        },
+        // A ticket opened by number that the view does not hold: the selected row's.
+        None => view.selected,
+    };
+    if let Some(&ticket_id) = view.ids.get(target) {
+        select_index(app, which, target, out);
+        open_ticket(app, ticket_id, out);
+        return;
+    }
+    let next_page = view.next_page.filter(|_| forward && view.loaded());
+    let Some(page) = next_page else {
+        return;
+    };
+    let idle = !view.in_flight();
+    if let Some(detail) = &mut app.detail {
+        detail.step_pending = true;
+    }
+    if idle {
+        out.extend(fetch_page(app, which, page));
+    }
+}
+
+/// A page of the view shown arrived: a `]` waiting for it is taken now.
+fn resume_step(app: &mut App, out: &mut Vec<Command>) {
+    let Some(detail) = app.detail.as_mut().filter(|d| d.step_pending) else {
+        return;
+    };
+    detail.step_pending = false;
+    step_ticket(app, true, out);
+}
+
+/// `#` then a number: that ticket, selected in the view if the view holds it, else read
+/// by id.
+fn go_to_ticket(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    let index = view_at(app, which).and_then(|v| v.ids.iter().position(|id| *id == ticket_id));
+    if let Some(index) = index {
+        select_index(app, which, index, out);
+    }
+    open_ticket(app, ticket_id, out);
+}
+
+/// A ticket number as typed in the `#` prompt (`1234` or `#1234`); `None` when it is not
+/// one.
+pub fn ticket_number(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let text = text.strip_prefix('#').unwrap_or(text).trim();
+    text.parse::<u64>().ok().filter(|id| *id > 0)
 }
 
 fn back(app: &mut App) {
@@ -881,7 +1042,17 @@ fn back(app: &mut App) {
             app.prompt = None;
             ensure_visible(app);
         }
-        Pane::Detail => app.detail = None,
+        Pane::Detail => {
+            if app.detail_beside() {
+                // The preview stays beside the list and follows the selection again.
+                if let Some(detail) = &mut app.detail {
+                    detail.focused = false;
+                    detail.step_pending = false;
+                }
+            } else {
+                app.detail = None;
+            }
+        }
         Pane::Composer
         | Pane::NewTicket
         | Pane::Bulk
@@ -1051,6 +1222,13 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                     app.prompt = None;
                     start_search(app, text, query, out);
                 }
+            }
+        }
+        PromptKind::GoTo => {
+            // Not a number: the prompt stays, and its second line says so.
+            if let Some(ticket_id) = ticket_number(&prompt.text) {
+                app.prompt = None;
+                go_to_ticket(app, ticket_id, out);
             }
         }
         PromptKind::Filter => match parse_date_filter(&prompt.text) {

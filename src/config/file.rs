@@ -17,6 +17,7 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
 pub const DEFAULT_AUTO_REFRESH_SECS: u64 = 0;
 pub const DEFAULT_BULK_CONFIRM_THRESHOLD: usize = 50;
 pub const DEFAULT_BULK_CONCURRENCY: usize = 4;
+pub const DEFAULT_SELECTION: Selection = Selection::Row;
 
 /// The whole file, as written.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -61,6 +62,26 @@ pub struct UiFile {
     pub bulk_confirm_threshold: Option<usize>,
     pub bulk_concurrency: Option<Positive<usize>>,
     pub mouse: Option<bool>,
+    pub selection: Option<Selection>,
+}
+
+/// `selection = "row" | "cursor"`: how much of the list's selected row is highlighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Selection {
+    /// The whole row.
+    Row,
+    /// The cursor and the id only (fewer bytes per key on a very slow link).
+    Cursor,
+}
+
+impl std::fmt::Display for Selection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Selection::Row => "row",
+            Selection::Cursor => "cursor",
+        })
+    }
 }
 
 /// How the client signs in.
@@ -476,6 +497,7 @@ static UI_KEYS: Schema = Schema {
         "bulk_confirm_threshold",
         "bulk_concurrency",
         "mouse",
+        "selection",
     ],
     nested: |_| Nested::Leaf,
 };

@@ -167,6 +167,8 @@ pub struct UiSettings {
     /// Whether the console takes the mouse (the wheel scrolls). Off by default: while a
     /// program captures the mouse, most terminals no longer let the user select and copy.
     pub mouse: bool,
+    /// How much of the list's selected row is highlighted.
+    pub selection: file::Selection,
 }
 
 impl Default for UiSettings {
@@ -176,6 +178,7 @@ impl Default for UiSettings {
             bulk_confirm_threshold: file::DEFAULT_BULK_CONFIRM_THRESHOLD,
             bulk_concurrency: file::DEFAULT_BULK_CONCURRENCY,
             mouse: false,
+            selection: file::DEFAULT_SELECTION,
         }
     }
 }
@@ -644,6 +647,12 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             file::DEFAULT_BULK_CONCURRENCY,
         ),
         mouse: or_default(&mut record, "ui.mouse", config.ui.mouse, false),
+        selection: or_default(
+            &mut record,
+            "ui.selection",
+            config.ui.selection,
+            file::DEFAULT_SELECTION,
+        ),
     };
     match &opts.log_level {
         Some(given) => record("log_level", given.value.clone(), given.source.clone()),

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
 use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
 use super::theme::Role;
@@ -21,6 +21,11 @@ fn area(app: &App) -> Option<Rect> {
         .map(|area| super::composer::split(app, area).0)
 }
 
+/// Lines the detail shows at once on the current screen (a page of scrolling).
+pub fn page_rows(app: &App) -> i64 {
+    area(app).map_or(1, |area| i64::from(area.height.saturating_sub(2)).max(1))
+}
+
 /// How far the detail can scroll on the current screen.
 pub fn max_scroll(app: &App) -> i64 {
     let Some(area) = area(app) else {
@@ -32,15 +37,30 @@ pub fn max_scroll(app: &App) -> i64 {
 }
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+    frame.render_widget(Clear, area);
     let Some(detail) = &app.detail else {
+        // The preview's place on a wide screen, kept while no row is selected so that the
+        // list never reflows.
+        let block = Block::default()
+            .borders(Borders::ALL)
+            .border_style(style(app, Role::Border));
+        frame.render_widget(block, area);
         return;
     };
     let lang = app.lang();
-    frame.render_widget(Clear, area);
     let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
+    // Beside the list, the pane with the keyboard shows it: a heavy frame (seen without
+    // colour too) in the composer's frame colour.
+    let focused_beside = app.detail_beside() && detail.focused && app.compose.pane().is_none();
+    let (border_type, border_style) = if focused_beside {
+        (BorderType::Thick, style(app, Role::PaneBorder))
+    } else {
+        (BorderType::Plain, style(app, Role::Border))
+    };
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(style(app, Role::Border))
+        .border_type(border_type)
+        .border_style(border_style)
         .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -80,6 +100,17 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
         return out;
     };
     let ticket = &ticket;
+    // Replying: the customer's message first, under a one-line summary, so the composer
+    // below does not push it out of sight; the fields follow.
+    let replying = app.compose.composer.is_some() && app.compose.new_ticket.is_none();
+    if replying {
+        out.push(summary_line(app, ticket, columns));
+        let before = out.len();
+        description(app, ticket, columns, false, &mut out);
+        if out.len() > before {
+            out.push(Line::from(""));
+        }
+    }
     let fields = fields(app, ticket);
     let label_width = fields
         .iter()
@@ -104,11 +135,8 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     }
     custom_fields(app, ticket, columns, &mut out);
     tables(app, ticket, columns, &mut out);
-    if let Some(description) = &ticket.description {
-        heading(app, &mut out, Msg::FieldDescription.text(lang), columns);
-        for line in readable(description, columns) {
-            out.push(Line::from(line));
-        }
+    if !replying {
+        description(app, ticket, columns, true, &mut out);
     }
     // Replies sent from this console this session (no call lists a ticket's replies).
     let sent = super::composer::sent_lines(app, ticket.id, columns);
@@ -119,14 +147,61 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     out
 }
 
+/// The description under its heading (after a blank line when `spaced`).
+fn description(
+    app: &App,
+    ticket: &Ticket,
+    columns: usize,
+    spaced: bool,
+    out: &mut Vec<Line<'static>>,
+) {
+    let Some(description) = &ticket.description else {
+        return;
+    };
+    let title = Msg::FieldDescription.text(app.lang());
+    if spaced {
+        heading(app, out, title, columns);
+    } else {
+        out.push(rule(app, title, columns));
+    }
+    for line in readable(description, columns) {
+        out.push(Line::from(line));
+    }
+}
+
+/// One line that says which ticket this is while replying: subject, status, priority and
+/// contact, cut to the width. What is unknown is left out, never guessed.
+fn summary_line(app: &App, ticket: &Ticket, columns: usize) -> Line<'static> {
+    let lang = app.lang();
+    let subject = ticket.subject.replace('\n', " ");
+    let mut parts: Vec<String> = (!subject.trim().is_empty())
+        .then_some(subject)
+        .into_iter()
+        .collect();
+    parts.extend(ticket.status.map(|s| status_label(lang, s)));
+    parts.extend(ticket.priority.map(|p| priority_label(lang, p)));
+    parts.extend(
+        ticket
+            .contact_id
+            .map(|id| name_or_id(app.lookups.contact(id).map(|c| c.name.as_str()), id)),
+    );
+    let text = super::truncate(&parts.join(" · "), columns);
+    Line::from(Span::styled(text, style(app, Role::Label)))
+}
+
 fn heading(app: &App, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
     out.push(Line::from(""));
+    out.push(rule(app, title, columns));
+}
+
+/// `── title ─────`, the width of the pane.
+fn rule(app: &App, title: &str, columns: usize) -> Line<'static> {
     let rule = format!("── {title} ");
     let fill_width = columns.saturating_sub(width(&rule));
-    out.push(Line::from(Span::styled(
+    Line::from(Span::styled(
         format!("{rule}{}", "─".repeat(fill_width)),
         style(app, Role::Header),
-    )));
+    ))
 }
 
 fn push_wrapped(out: &mut Vec<Line<'static>>, text: &str, columns: usize, style: Style) {

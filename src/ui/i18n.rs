@@ -185,7 +185,17 @@ messages! {
     KeyPageUp => "上翻一页", "Page up";
     KeyHalfDown => "下翻半页", "Half a page down";
     KeyHalfUp => "上翻半页", "Half a page up";
-    KeyOpen => "打开工单详情", "Open the ticket";
+    KeyOpen => "打开工单详情（宽屏时进入右侧预览）", "Open the ticket (wide screens: into the preview)";
+    KeyNextTicket => "视图中的下一张工单", "Next ticket of the view";
+    KeyPrevTicket => "视图中的上一张工单", "Previous ticket of the view";
+    KeyGoTo => "按工单号打开", "Open a ticket by number";
+    KeyScrollTicketDown => "工单向下滚动（边写边看）", "Scroll the ticket down (read while writing)";
+    KeyScrollTicketUp => "工单向上滚动", "Scroll the ticket up";
+    KeyPageTicketDown => "工单下翻一页", "Page the ticket down";
+    KeyPageTicketUp => "工单上翻一页", "Page the ticket up";
+    GoToPrompt => "工单号: ", "Ticket #: ";
+    GoToHint => "输入工单号 | {0} 打开 {1} 取消", "a ticket number | {0} open, {1} cancel";
+    GoToBad => "不是工单号：只能输入数字", "Not a ticket number: digits only";
     KeyBack => "返回（关闭搜索结果/详情）", "Back (leave search results / detail)";
     KeyBackToList => "返回列表", "Back to the list";
     KeyQuit => "退出", "Quit";
@@ -225,7 +235,7 @@ messages! {
     KeyCreateTicket => "创建工单", "Create the ticket";
     ComposeTitle => "回复 #{0}", "Reply to #{0}";
     ComposeTitleMany => "回复已标记的 {0} 张工单", "Reply to the {0} marked tickets";
-    ComposeHint => "{key:composer.send} 发送 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.close} 关闭", "{key:composer.send} send · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.close} close";
+    ComposeHint => "{key:composer.send} 发送 · {key:composer.close} 关闭 · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} 滚动工单 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.help} 按键", "{key:composer.send} send · {key:composer.close} close · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} scroll ticket · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.help} keys";
     ComposeAttachments => "附件：{0}", "Attached: {0}";
     ComposeUploadingMark => "（上传中）", " (uploading)";
     ComposeAttachPrompt => "附件路径：", "File to attach: ";

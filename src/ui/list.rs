@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
@@ -12,7 +12,7 @@ use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::{Priority, Ticket, TicketStatus};
 use crate::app::App;
-use crate::app::state::View;
+use crate::app::state::{SelectionStyle, View};
 use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
 
 /// A column of the list.
@@ -46,6 +46,9 @@ impl Column {
 /// Columns left of the rows: the selection cursor, the marked glyph and the changed mark.
 const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
+/// Beside the preview the list is narrower, yet the subject is what a row is read by: the
+/// optional columns give way before it is cut below this.
+const SUBJECT_MIN_BESIDE_PREVIEW: usize = 32;
 
 /// The columns that fit a width, with their widths, in display order.
 pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
@@ -74,13 +77,18 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     ];
     let mut used = GUTTER + fixed.iter().map(|(_, w)| w + 1).sum::<usize>();
     // Optional columns, most useful first, taken while the subject keeps its minimum.
+    let subject_min = if app.detail_beside() {
+        SUBJECT_MIN_BESIDE_PREVIEW
+    } else {
+        SUBJECT_MIN
+    };
     let mut optional = Vec::new();
     for (column, w) in [
         (Column::Assignee, 10),
         (Column::Contact, 12),
         (Column::Tags, 16),
     ] {
-        if used + w + 1 + SUBJECT_MIN <= total {
+        if used + w + 1 + subject_min <= total {
             used += w + 1;
             optional.push((column, w));
         }
@@ -164,6 +172,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         cache.rows.clear();
     }
     let cells_width = body.width.saturating_sub(GUTTER as u16);
+    let selection = selection_style(app);
     for (row, index) in (offset..view.ids.len()).take(rows).enumerate() {
         let id = view.ids[index];
         let selected = index == view.selected;
@@ -194,15 +203,40 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             buf.set_style(row_area, style(app, Role::Changed));
         }
         if selected {
-            // The selection style on the cursor and the id only: moving the selection then
-            // rewrites a dozen cells of two rows, not two whole rows of coloured CJK text
-            // (about 60 bytes per `j` instead of 500 over SSH; BENCHMARKS.md).
+            buf.set_style(selection_area(app, &cols, row_area), selection);
+        }
+    }
+}
+
+/// The selected row's style. A whole row is one plain bar in the theme's selection style:
+/// the cells' own colours would break it into patches, and each colour change costs bytes
+/// on every `j`. Without colour it is always reverse video, so it never vanishes.
+fn selection_style(app: &App) -> Style {
+    let theme = style(app, Role::Selection);
+    let theme = if app.settings.color {
+        theme
+    } else {
+        theme.add_modifier(Modifier::REVERSED)
+    };
+    match app.settings.selection {
+        SelectionStyle::Row => Style::reset().patch(theme),
+        SelectionStyle::Cursor => theme,
+    }
+}
+
+/// The part of the selected row that is highlighted: all of it, or (`ui.selection =
+/// "cursor"`, for very slow links) the cursor and the id, so that a `j` rewrites a dozen
+/// cells rather than two whole rows.
+fn selection_area(app: &App, cols: &[(Column, usize)], row: Rect) -> Rect {
+    match app.settings.selection {
+        SelectionStyle::Row => row,
+        SelectionStyle::Cursor => {
             let id_width = cols.first().map_or(0, |(_, w)| *w);
-            let highlight = (GUTTER + id_width).min(usize::from(body.width)) as u16;
-            buf.set_style(
-                Rect::new(body.x, y, highlight, 1),
-                style(app, Role::Selection),
-            );
+            let highlight = (GUTTER + id_width).min(usize::from(row.width)) as u16;
+            Rect {
+                width: highlight,
+                ..row
+            }
         }
     }
 }

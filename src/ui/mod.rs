@@ -63,15 +63,10 @@ pub fn layout(app: &App, area: Rect) -> Areas {
         width: area.width,
         height: main_bottom.saturating_sub(main_top),
     };
+    // On a wide screen the preview is always beside the list, open or not, focused or
+    // not: the list keeps its columns whatever the preview does.
     match &app.detail {
-        None => Areas {
-            tabs,
-            list: Some(main),
-            detail: None,
-            prompt,
-            status,
-        },
-        Some(_) if app.detail_beside() => {
+        _ if app.detail_beside() => {
             let detail_width = (main.width * 45 / 100).max(60).min(main.width);
             let list = Rect {
                 width: main.width - detail_width,
@@ -94,6 +89,13 @@ pub fn layout(app: &App, area: Rect) -> Areas {
             tabs,
             list: None,
             detail: Some(main),
+            prompt,
+            status,
+        },
+        None => Areas {
+            tabs,
+            list: Some(main),
+            detail: None,
             prompt,
             status,
         },

@@ -21,6 +21,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let (label, hint) = match prompt.kind {
         PromptKind::Search => (Msg::SearchPrompt, Msg::SearchHint),
         PromptKind::Filter => (Msg::FilterPrompt, Msg::FilterHint),
+        PromptKind::GoTo => (Msg::GoToPrompt, Msg::GoToHint),
     };
     let label = label.text(lang);
     // The keys named in the hint are the live ones.
@@ -52,8 +53,13 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         text_room,
         Style::default(),
     );
+    // A ticket number is checked as it is typed (Enter does nothing until it is one).
+    let not_a_number = prompt.kind == PromptKind::GoTo
+        && !prompt.text.trim().is_empty()
+        && crate::app::update::ticket_number(&prompt.text).is_none();
     let (second, second_style) = match &prompt.error {
         Some(error) => (error.as_str(), style(app, Role::Error)),
+        None if not_a_number => (Msg::GoToBad.text(lang), style(app, Role::Error)),
         None => (hint.as_str(), style(app, Role::Muted)),
     };
     if area.height > 1 {

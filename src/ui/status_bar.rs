@@ -19,7 +19,7 @@ const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 fn hinted(pane: Pane) -> &'static [&'static str] {
     match pane {
         Pane::List => &["help", "search", "status", "quit"],
-        Pane::Detail => &["help", "back", "status"],
+        Pane::Detail => &["help", "back", "next_ticket", "status"],
         Pane::Prompt => &["submit", "cancel"],
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::Help => &["close"],
