@@ -188,21 +188,21 @@ impl Figures {
         firsts.sort();
         let median = firsts.get(firsts.len() / 2).copied();
         let max = firsts.last().copied();
-        let mean_bytes = if self.bytes.is_empty() {
-            0
-        } else {
-            self.bytes.iter().sum::<usize>() / self.bytes.len()
-        };
+        let mut bytes = self.bytes.clone();
+        bytes.sort_unstable();
+        let median_bytes = bytes.get(bytes.len() / 2).copied().unwrap_or(0);
+        let max_bytes = bytes.last().copied().unwrap_or(0);
         let silent = if self.silent > 0 {
             format!(" ({} of {} drew nothing)", self.silent, self.bytes.len())
         } else {
             String::new()
         };
         format!(
-            "{} | {} | {}{}",
+            "{} | {} | {} | {}{}",
             median.map_or("-".into(), ms),
             max.map_or("-".into(), ms),
-            mean_bytes,
+            median_bytes,
+            max_bytes,
             silent
         )
     }
@@ -234,9 +234,19 @@ fn run(probe: &mut Probe, script: &Script) -> Vec<(&'static str, Figures)> {
 
 const PAGE_DOWN: &[u8] = b"\x1b[6~";
 
-fn gongdan_script() -> Script {
+/// j while the cursor moves down the screen (from the top row), then j past the bottom.
+fn j_steps(rows: u16) -> Vec<(Vec<Key>, usize)> {
+    let within = usize::from(rows).saturating_sub(12).max(4);
     vec![
-        (vec![(Some("j"), b"j")], 60),
+        (vec![(Some("j, within the screen"), b"j")], within),
+        (vec![(None, b"j")], 10),
+        (vec![(Some("j, the list scrolls"), b"j")], 30),
+    ]
+}
+
+fn gongdan_script(rows: u16) -> Script {
+    let mut script = j_steps(rows);
+    let more: Script = vec![
         (vec![(Some("k"), b"k")], 30),
         (vec![(Some("PageDown"), PAGE_DOWN)], 10),
         (
@@ -258,12 +268,14 @@ fn gongdan_script() -> Script {
         (vec![(None, b"\x1b")], 1),
         (vec![(None, b"r")], 1),
         (vec![(Some("typing in the composer"), b"x")], 30),
-    ]
+    ];
+    script.extend(more);
+    script
 }
 
-fn neomutt_script() -> Script {
-    vec![
-        (vec![(Some("j"), b"j")], 60),
+fn neomutt_script(rows: u16) -> Script {
+    let mut script = j_steps(rows);
+    let more: Script = vec![
         (vec![(Some("k"), b"k")], 30),
         (vec![(Some("PageDown"), PAGE_DOWN)], 10),
         // neomutt's pager is left with q.
@@ -284,7 +296,9 @@ fn neomutt_script() -> Script {
         (vec![(None, b"/")], 1),
         (vec![(Some("typing in a prompt"), b"a")], 20),
         (vec![(None, b"\x07")], 1),
-    ]
+    ];
+    script.extend(more);
+    script
 }
 
 /// A deterministic mbox of Chinese subjects, shaped as `shared/tools/gen_mbox.py` makes it.
@@ -464,8 +478,10 @@ fn neomutt(mbox: &Path, muttrc: &Path, rows: u16, cols: u16) -> Option<Probe> {
 
 fn print_table(title: &str, rows: &[(String, Vec<(&'static str, Figures)>)]) {
     println!("\n### {title}\n");
-    println!("| run | key | first byte, median ms | first byte, worst ms | bytes per key |");
-    println!("|---|---|---|---|---|");
+    println!(
+        "| run | key | first byte, median ms | first byte, worst ms | bytes, median | bytes, most |"
+    );
+    println!("|---|---|---|---|---|---|");
     for (run, figures) in rows {
         for (key, f) in figures {
             println!("| {run} | {key} | {} |", f.cells());
@@ -533,13 +549,13 @@ fn main() {
         for (name, url, lang, first_wait) in runs {
             let home = tempfile::tempdir().unwrap();
             let mut probe = gongdan(url, home.path(), lang, rows, cols, first_wait);
-            let figures = run(&mut probe, &gongdan_script());
+            let figures = run(&mut probe, &gongdan_script(rows));
             probe.end();
             results.push((name.to_string(), figures));
         }
         match neomutt(&mbox, &muttrc, rows, cols) {
             Some(mut probe) => {
-                let figures = run(&mut probe, &neomutt_script());
+                let figures = run(&mut probe, &neomutt_script(rows));
                 probe.end();
                 results.push(("neomutt (anchor)".to_string(), figures));
             }
