@@ -5,11 +5,14 @@ use std::io::{self, Write};
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
+
+mod input;
+pub use input::ConsoleEvents;
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use crossterm::event::{Event, MouseEventKind};
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc;
@@ -172,13 +175,19 @@ where
                 }
             }
             _ = ticker.tick() => {
+                // A hang-up can leave the input thread inside crossterm for good, reading
+                // nothing: the tick asks the terminal too, and leaves as on SIGHUP.
+                if input::terminal_hung_up() {
+                    tracing::warn!("the terminal hung up");
+                    break;
+                }
                 dispatch(app, Action::Tick { now: clock() }, &mut outputs);
             }
             _ = &mut shutdown => break,
         }
         // Ctrl-E in the composer: the loop owns the terminal, so it runs the editor.
         if let Some(text) = app.compose.external_edit.take() {
-            let result = suspend_for_editor(terminal, &mut events, &text);
+            let result = suspend_for_editor(terminal, &text);
             dispatch(
                 app,
                 Action::Compose(ComposeAction::ExternalEdited(result)),
@@ -255,60 +264,18 @@ fn write_drafts(writes: &[ComposeCommand]) {
     }
 }
 
-/// While set, [`ConsoleEvents`] drops its reader so that an external editor gets the keys.
-static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
-
-/// The terminal's events, with a reader that can be let go while `$EDITOR` runs (crossterm's
-/// reader thread would otherwise take the editor's keys).
-#[derive(Default)]
-pub struct ConsoleEvents {
-    inner: Option<crossterm::event::EventStream>,
-}
-
-impl ConsoleEvents {
-    pub fn new() -> Self {
-        ConsoleEvents::default()
-    }
-}
-
-impl Stream for ConsoleEvents {
-    type Item = io::Result<Event>;
-
-    fn poll_next(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Option<Self::Item>> {
-        if INPUT_PAUSED.load(Ordering::SeqCst) {
-            // Dropping the stream stops its reader thread.
-            self.inner = None;
-            return std::task::Poll::Pending;
-        }
-        let inner = self
-            .inner
-            .get_or_insert_with(crossterm::event::EventStream::new);
-        inner.poll_next_unpin(cx)
-    }
-}
-
 /// Leaves raw mode and the alternate screen, runs `$VISUAL`/`$EDITOR` on the text, and
 /// puts the terminal back; answers the edited text or why it failed.
-fn suspend_for_editor<B, E>(
-    terminal: &mut Terminal<B>,
-    events: &mut E,
-    text: &str,
-) -> Result<String, String>
+fn suspend_for_editor<B>(terminal: &mut Terminal<B>, text: &str) -> Result<String, String>
 where
     B: Backend,
-    E: Stream<Item = io::Result<Event>> + Unpin,
 {
-    INPUT_PAUSED.store(true, Ordering::SeqCst);
-    // One poll lets a ConsoleEvents drop its reader before the editor starts.
-    let _ = events.next().now_or_never();
+    input::pause();
     restore_terminal();
     let result = crate::ui::composer::run_external_editor(text);
     let _ = crossterm::terminal::enable_raw_mode();
     let _ = enter_screen();
-    INPUT_PAUSED.store(false, Ordering::SeqCst);
+    input::resume();
     let _ = terminal.clear();
     result
 }

@@ -151,9 +151,55 @@ fn quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', "'\\''"))
 }
 
-#[test]
-fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
-    let Some(sshd_path) = find_sshd() else {
+/// The remote command line: the console with this test's home, its exit status written by
+/// the shell after it exits (the shell's HUP trap lets it outlive the hang-up). Answers the
+/// command and the file the status goes to.
+fn remote_console(home: &Home, dir: &Path, base_url: &str, lang: &str) -> (String, PathBuf) {
+    let status_file = dir.join("console.status");
+    let mut env_words: Vec<String> = home
+        .env()
+        .into_iter()
+        .map(|(k, v)| quote(&format!("{k}={v}")))
+        .collect();
+    env_words.push(quote("GONGDAN_PASSWORD=admin-pass"));
+    env_words.push(quote(&format!("LANG={lang}")));
+    env_words.push(quote("TERM=xterm-256color"));
+    env_words.push(quote("RUST_BACKTRACE=1"));
+    let console = format!(
+        "{} --base-url {} --account admin@example.com",
+        quote(env!("CARGO_BIN_EXE_gongdan")),
+        quote(base_url),
+    );
+    let remote = format!(
+        "trap 'echo hup >> {trace}' HUP; env {env} {console} 2> {stderr}; echo $? > {status}",
+        stderr = quote(&dir.join("console.stderr").display().to_string()),
+        trace = quote(&dir.join("hup").display().to_string()),
+        env = env_words.join(" "),
+        status = quote(&status_file.display().to_string()),
+    );
+    (remote, status_file)
+}
+
+/// The console's exit status, as the remote shell wrote it, within 2 s of `since`.
+fn exit_status_after(status_file: &Path, since: Instant) -> String {
+    loop {
+        if let Ok(text) = std::fs::read_to_string(status_file)
+            && !text.trim().is_empty()
+        {
+            return text.trim().to_string();
+        }
+        assert!(
+            since.elapsed() < Duration::from_secs(2),
+            "the console was still running 2 s after the hang-up"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// sshd, or None (loudly) outside CI.
+fn sshd_or_skip() -> Option<PathBuf> {
+    let found = find_sshd();
+    if found.is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "sshd is missing in CI: .ci/run must install openssh-server"
@@ -161,6 +207,13 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         eprintln!(
             "\n\n!!! SKIPPED e2e_ssh: no sshd here (apt-get install -y openssh-server) !!!\n\n"
         );
+    }
+    found
+}
+
+#[test]
+fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
+    let Some(sshd_path) = sshd_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -173,31 +226,9 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         }))
         .unwrap();
     let home = Home::new();
-    let status_file = dir.path().join("console.status");
 
-    // The remote command: the console with this test's home, its exit status written by the
-    // shell after it exits (the shell's HUP trap lets it outlive the hang-up).
-    let mut env_words: Vec<String> = home
-        .env()
-        .into_iter()
-        .map(|(k, v)| quote(&format!("{k}={v}")))
-        .collect();
-    env_words.push(quote("GONGDAN_PASSWORD=admin-pass"));
-    env_words.push(quote("LANG=en_US.UTF-8"));
-    env_words.push(quote("TERM=xterm-256color"));
-    env_words.push(quote("RUST_BACKTRACE=1"));
-    let console = format!(
-        "{} --base-url {} --account admin@example.com",
-        quote(env!("CARGO_BIN_EXE_gongdan")),
-        quote(&sandbox.base_url()),
-    );
-    let remote = format!(
-        "trap 'echo hup >> {trace}' HUP; env {env} {console} 2> {stderr}; echo $? > {status}",
-        stderr = quote(&dir.path().join("console.stderr").display().to_string()),
-        trace = quote(&dir.path().join("hup").display().to_string()),
-        env = env_words.join(" "),
-        status = quote(&status_file.display().to_string()),
-    );
+    let (remote, status_file) =
+        remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");
     let mut session = Session::spawn(ssh(&sshd, &remote));
     // The list draws over SSH as it does locally.
     session.wait_first_list();
@@ -252,18 +283,7 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
     // Kill the ssh client: the far side hangs up.
     session.child.kill().unwrap();
     let hung_up = Instant::now();
-    let status = loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && !text.trim().is_empty()
-        {
-            break text.trim().to_string();
-        }
-        assert!(
-            hung_up.elapsed() < Duration::from_secs(2),
-            "the console was still running 2 s after the hang-up"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = exit_status_after(&status_file, hung_up);
     assert_eq!(
         status,
         "0",
@@ -321,5 +341,69 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         .filter(|s| **s == Some(TicketStatus::Open))
         .count();
     assert!(open >= 100, "{open} of {} open after the resume", ids.len());
+    drop(runtime);
+}
+
+/// Over ssh, the daily loop's keys: Enter, Esc and q typed 20 ms apart open a ticket, close it
+/// and quit (0 of 6 did before issue 12); then a reply typed in Chinese with the link cut
+/// 100 ms after the last key is on disk, whole, when the console has gone.
+#[test]
+fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
+    let Some(sshd_path) = sshd_or_skip() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sshd = start_sshd(&sshd_path, dir.path());
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(start(SandboxOptions {
+            tickets: 60,
+            ..SandboxOptions::default()
+        }))
+        .unwrap();
+    let home = Home::new();
+
+    let (remote, status_file) =
+        remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");
+    let mut session = Session::spawn(ssh(&sshd, &remote));
+    session.wait_first_list();
+    for key in ["j", "\r", "\x1b", "q"] {
+        session.send(key);
+        session.settle(Duration::from_millis(20));
+    }
+    let status = exit_status_after(&status_file, Instant::now());
+    assert_eq!(status, "0", "Enter, Esc, q typed 20 ms apart over ssh quit");
+    drop(session);
+    std::fs::remove_file(&status_file).unwrap();
+
+    let (remote, status_file) =
+        remote_console(&home, dir.path(), &sandbox.base_url(), "zh_CN.UTF-8");
+    let mut session = Session::spawn(ssh(&sshd, &remote));
+    session.wait_first_list();
+    session.send("r");
+    session.wait_text("回复 #");
+    let reply = "您好，订单 DD2026 已补发，请查收";
+    session.send(reply);
+    session.wait_text("请查收");
+    session.settle(Duration::from_millis(100));
+    session.child.kill().unwrap();
+    let status = exit_status_after(&status_file, Instant::now());
+    let drafts: Vec<String> = home
+        .files()
+        .into_iter()
+        .filter(|(path, _)| path.components().any(|c| c.as_os_str() == "drafts"))
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    assert_eq!(
+        status,
+        "0",
+        "the console left through its hang-up path; stderr:\n{}",
+        std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
+    );
+    assert!(
+        drafts.iter().any(|d| d == reply),
+        "the draft after the link was cut (console exit {status}): {drafts:?}; stderr:\n{}",
+        std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
+    );
     drop(runtime);
 }
