@@ -14,6 +14,7 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
+use super::line_edit::{HistoryKind, LineEdit, LineEditor};
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
@@ -59,10 +60,9 @@ pub enum ComposerMode {
     StatusMenu {
         selected: usize,
     },
-    /// Ctrl-A: the path of a file to attach.
+    /// Ctrl-A: the path of a file to attach, edited like every one-line prompt.
     AttachPath {
-        text: String,
-        cursor: usize,
+        line: LineEditor,
     },
 }
 
@@ -322,8 +322,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Attach => {
             if let Some(composer) = &mut app.compose.composer {
                 composer.mode = ComposerMode::AttachPath {
-                    text: String::new(),
-                    cursor: 0,
+                    line: LineEditor::default(),
                 };
             }
         }
@@ -628,7 +627,7 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     };
     match composer.mode.clone() {
         ComposerMode::Editing => {
-            if composer.editor.input(key) {
+            if textarea_input(&mut composer.editor, key) {
                 composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
@@ -663,21 +662,49 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
                 _ => {}
             }
         }
-        ComposerMode::AttachPath {
-            mut text,
-            mut cursor,
-        } => match prompt {
+        ComposerMode::AttachPath { mut line } => match prompt {
             Some(Action::Back) => composer.mode = ComposerMode::Editing,
             Some(Action::InputSubmit) => {
                 composer.mode = ComposerMode::Editing;
-                attach(app, text.trim(), out);
+                let path = line.text.trim().to_string();
+                app.prompt_history.push(HistoryKind::Attach, &path, out);
+                attach(app, &path, out);
             }
             _ => {
-                edit_line(&mut text, &mut cursor, key);
-                composer.mode = ComposerMode::AttachPath { text, cursor };
+                // The prompt's keys (`[keys.prompt]`), as in the search line.
+                let edit = match (super::keymap::plain_char(&key), prompt) {
+                    (Some(c), _) => Some(LineEdit::Insert(c)),
+                    (None, Some(Action::Line(edit))) => Some(edit),
+                    (None, Some(Action::InputLeft)) => Some(LineEdit::Left),
+                    (None, Some(Action::InputRight)) => Some(LineEdit::Right),
+                    (None, Some(Action::InputBackspace)) => Some(LineEdit::Backspace),
+                    _ => None,
+                };
+                match edit {
+                    Some(edit @ (LineEdit::HistoryPrev | LineEdit::HistoryNext)) => line.browse(
+                        app.prompt_history.entries(HistoryKind::Attach),
+                        edit == LineEdit::HistoryPrev,
+                    ),
+                    // Paths have no completion here.
+                    Some(LineEdit::Complete) | None => {}
+                    Some(edit) => {
+                        line.apply(&edit);
+                    }
+                }
+                composer.mode = ComposerMode::AttachPath { line };
             }
         },
     }
+}
+
+/// A key into a text area. Ctrl-J is a line feed (many terminals send it for Shift-Enter):
+/// it starts a new line, where the text area's own binding would delete to the line start.
+pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
+    if key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL {
+        editor.insert_newline();
+        return true;
+    }
+    editor.input(key)
 }
 
 /// Edits a one-line text with a key: characters, Backspace, Delete, Left/Right, Home/End.

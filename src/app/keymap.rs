@@ -38,6 +38,7 @@ use super::action::Action;
 use super::bulk_edit::BulkAction;
 use super::composer::ComposeAction;
 use super::faults::FaultAction;
+use super::line_edit::LineEdit;
 use super::marks::MarkAction;
 use super::state::{App, Overlay, Pane};
 use crate::api::TicketStatus;
@@ -278,6 +279,8 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::StatusMenu, "down", "move_down"),
     (Pane::Prompt, "left", "cursor_left"),
     (Pane::Prompt, "right", "cursor_right"),
+    (Pane::Prompt, "up", "history_prev"),
+    (Pane::Prompt, "down", "history_next"),
     (Pane::List, "ctrl-c", "force_quit"),
     (Pane::Detail, "ctrl-c", "force_quit"),
     (Pane::Prompt, "ctrl-c", "force_quit"),
@@ -336,6 +339,7 @@ pub fn definitions() -> &'static [Definition] {
             ]);
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        let line = Action::Line;
         t.extend([
             d(List, "open", Action::Open, Msg::KeyOpen, &["enter", "l"]),
             d(List, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
@@ -376,8 +380,21 @@ pub fn definitions() -> &'static [Definition] {
             d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
             d(Prompt, "cancel", Action::Back, Msg::KeyCancel, &["esc"]),
             d(Prompt, "delete_char", Action::InputBackspace, Msg::KeyDeleteChar, &["backspace"]),
-            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &[]),
-            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &[]),
+            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &["ctrl-b"]),
+            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &["ctrl-f"]),
+            d(Prompt, "line_start", line(LineEdit::Home), Msg::KeyLineStart, &["ctrl-a", "home"]),
+            d(Prompt, "line_end", line(LineEdit::End), Msg::KeyLineEnd, &["ctrl-e", "end"]),
+            d(Prompt, "word_left", line(LineEdit::WordLeft), Msg::KeyWordLeft, &["alt-b", "ctrl-left"]),
+            d(Prompt, "word_right", line(LineEdit::WordRight), Msg::KeyWordRight, &["alt-f", "ctrl-right"]),
+            d(Prompt, "delete_under", line(LineEdit::Delete), Msg::KeyDeleteUnder, &["delete", "ctrl-d"]),
+            d(Prompt, "kill_to_start", line(LineEdit::KillToStart), Msg::KeyKillToStart, &["ctrl-u"]),
+            d(Prompt, "kill_to_end", line(LineEdit::KillToEnd), Msg::KeyKillToEnd, &["ctrl-k"]),
+            d(Prompt, "kill_term_back", line(LineEdit::KillTermBack), Msg::KeyKillTermBack, &["ctrl-w"]),
+            d(Prompt, "kill_word_back", line(LineEdit::KillWordBack), Msg::KeyKillWordBack, &["alt-backspace"]),
+            d(Prompt, "history_prev", line(LineEdit::HistoryPrev), Msg::KeyHistoryPrev, &["ctrl-p"]),
+            d(Prompt, "history_next", line(LineEdit::HistoryNext), Msg::KeyHistoryNext, &["ctrl-n"]),
+            d(Prompt, "complete", line(LineEdit::Complete), Msg::KeyComplete, &["tab"]),
+            d(Prompt, "help", Action::ToggleHelp, Msg::KeyHelp, &["f1"]),
             d(StatusMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
             d(StatusMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
             d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),

@@ -129,9 +129,10 @@ messages! {
     ChangedMark => "有变化", "changed";
     // Search and filter lines.
     SearchPrompt => "搜索: ", "Search: ";
-    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | {0} 搜索 {1} 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | {0} search, {1} cancel";
+    SearchHint => "{0} 搜索 · {1} 取消 · {2} 补全 · ↑↓ 历史 · {3} 按键 | 词 字段:值1,值2 createDT>=2024-01-01，空格分隔（AND），值内不可有空格", "{0} search · {1} cancel · {2} complete · ↑↓ history · {3} keys | word, field:v1,v2, createDT>=2024-01-01; spaces split terms (AND), none inside a value";
     FilterPrompt => "日期筛选: ", "Date filter: ";
-    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | {0} 应用 {1} 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | {0} apply, {1} cancel";
+    FilterHint => "{0} 应用 · {1} 取消 · ↑↓ 历史 · {2} 按键 | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除", "{0} apply · {1} cancel · ↑↓ history · {2} keys | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears";
+    CompleteCandidates => "{0} 依次选：{1}", "{0} cycles: {1}";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
     QuerySpace => "值里不能有空格：{0}", "A value cannot contain a space: {0}";
     QueryEmpty => "值不能为空", "A value cannot be empty";
@@ -200,7 +201,7 @@ messages! {
     KeyBackToList => "返回列表", "Back to the list";
     KeyQuit => "退出", "Quit";
     KeyForceQuit => "立即退出", "Quit now";
-    KeySearch => "搜索", "Search";
+    KeySearch => "搜索（正在看搜索结果时带上当前搜索和一个空格，可接着缩小范围）", "Search (over search results: the current search and a space, to narrow it)";
     KeyStatus => "改状态", "Change status";
     KeyCopy => "复制工单链接（OSC 52）", "Copy the ticket URL (OSC 52)";
     KeyReload => "刷新当前视图", "Reload the view";
@@ -224,6 +225,18 @@ messages! {
     KeyCancel => "取消", "Cancel";
     KeyDeleteChar => "删除前一个字符", "Delete the previous character";
     KeyCursor => "移动光标", "Move the cursor";
+    KeyLineStart => "到行首", "To the start of the line";
+    KeyLineEnd => "到行尾", "To the end of the line";
+    KeyWordLeft => "左移一个词", "Back a word";
+    KeyWordRight => "右移一个词", "Forward a word";
+    KeyDeleteUnder => "删除光标处的字符", "Delete the character under the caret";
+    KeyKillToStart => "删除到行首（清空前面的内容）", "Delete to the start of the line";
+    KeyKillToEnd => "删除到行尾", "Delete to the end of the line";
+    KeyKillTermBack => "删除前一个词（到空格为止）", "Delete the term before the caret (back to a space)";
+    KeyKillWordBack => "删除前一个词", "Delete the word before the caret";
+    KeyHistoryPrev => "上一条历史", "Previous entry of the history";
+    KeyHistoryNext => "下一条历史（最后回到正在输入的内容）", "Next entry of the history (then back to what was typed)";
+    KeyComplete => "补全字段名或取值（再按依次选）", "Complete a field name or value (again: the next candidate)";
     // The reply composer and the new-ticket form (branch composer).
     PaneComposer => "回复", "Reply";
     PaneNewTicket => "新建工单", "New ticket";
