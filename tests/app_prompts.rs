@@ -247,7 +247,10 @@ fn tab_completes_and_lists_the_candidates_on_the_hint_line() {
 #[test]
 fn the_hint_names_the_prompt_keys_in_both_languages_and_f1_lists_them() {
     for (lang, words) in [
-        (Lang::En, ["Enter search", "Tab complete", "↑↓ history", "F1 keys"]),
+        (
+            Lang::En,
+            ["Enter search", "Tab complete", "↑↓ history", "F1 keys"],
+        ),
         (Lang::Zh, ["Enter 搜索", "Tab 补全", "↑↓ 历史", "F1 按键"]),
     ] {
         let mut app = searching(lang);

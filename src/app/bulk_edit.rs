@@ -6,6 +6,7 @@
 //! running (a gauge; the pane can be hidden with `q`, the console stays usable) → result
 //! list (`r` retries the failed, `u` undoes the run).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
@@ -29,6 +30,11 @@ pub enum BulkAction {
     OpenHistory,
     Up,
     Down,
+    /// The preview: a screen down or up, its first or last line.
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
     /// Previous / next value of a form row.
     Left,
     Right,
@@ -249,12 +255,18 @@ pub enum Stage {
     Preview {
         form: Form,
         plan: Plan,
-        summary: String,
+        /// What the plan changes, as data: the view words it (with the names known when it
+        /// draws).
+        preview: Preview,
         /// Tickets that will be sent.
         count: usize,
         needs_typing: bool,
         typed: String,
         error: Option<String>,
+        /// The first line of the summary shown, when it does not fit.
+        scroll: usize,
+        /// The summary's geometry as last drawn (the view records it), to clamp `scroll`.
+        drawn: Cell<Drawn>,
     },
     Running(RunView),
     Result(RunView),
@@ -269,6 +281,14 @@ pub enum Stage {
     ResumeOffer {
         runs: Vec<HistoryRow>,
     },
+}
+
+/// How the preview's summary was last drawn: its lines and the rows it had. Recorded by
+/// the view at draw time, so that `update` clamps the scroll without calling the view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub lines: usize,
+    pub rows: usize,
 }
 
 /// The bulk sub-state of the app.
@@ -642,14 +662,27 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         Stage::Preview {
             form,
             plan,
-            summary,
+            preview,
             count,
             needs_typing,
             mut typed,
             mut error,
+            mut scroll,
+            drawn,
         } => {
             let lang = app.lang();
+            // Clamped with what the view drew last; before any draw, with the line count.
+            let (max, page) = match drawn.get() {
+                Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
+                _ => (preview.lines(bulk_lang(lang), &names(app)).len(), 1),
+            };
             match action {
+                BulkAction::Down => scroll = (scroll + 1).min(max),
+                BulkAction::Up => scroll = scroll.saturating_sub(1).min(max),
+                BulkAction::PageDown => scroll = (scroll + page).min(max),
+                BulkAction::PageUp => scroll = scroll.saturating_sub(page).min(max),
+                BulkAction::Top => scroll = 0,
+                BulkAction::Bottom => scroll = max,
                 BulkAction::Esc if matches!(plan.kind, RunKind::Undo { .. }) => {
                     say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
                     return None;
@@ -681,11 +714,13 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             Some(Stage::Preview {
                 form,
                 plan,
-                summary,
+                preview,
                 count,
                 needs_typing,
                 typed,
                 error,
+                scroll,
+                drawn,
             })
         }
         Stage::Running(mut run) => {
@@ -1051,7 +1086,6 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
 }
 
 fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
-    let lang = app.lang();
     let edit = match edit_of(app, &form) {
         Ok(edit) => edit,
         Err(error) => {
@@ -1061,18 +1095,25 @@ fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
         }
     };
     let tickets = plan_tickets(app, &form, &fetched);
-    let plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    plan.remember_names(&names(app));
+    preview_stage(app, form, plan)
+}
+
+/// The preview of a plan, confirmed with Enter (and the typed count above the threshold).
+pub fn preview_stage(app: &App, form: Form, plan: Plan) -> Stage {
     let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(lang), &names(app));
     let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
     Stage::Preview {
         form,
         count: plan.tickets.len(),
         plan,
-        summary,
+        preview,
         needs_typing,
         typed: String::new(),
         error: None,
+        scroll: 0,
+        drawn: Cell::default(),
     }
 }
 
@@ -1113,26 +1154,17 @@ fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
 
 /// The preview of an undo, confirmed like a run (typed count above the threshold): "N
 /// tickets: 已解决 → 已开启 ..., K changed since, left as they are".
-pub fn undo_preview(app: &App, plan: Plan) -> Stage {
-    let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
-    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
-    Stage::Preview {
-        form: Form {
-            targets: plan.tickets.iter().map(|t| t.id).collect(),
-            rows: Vec::new(),
-            selected: 0,
-            tags_mode: TagsMode::Add,
-            editing: None,
-            error: None,
-        },
-        count: plan.tickets.len(),
-        plan,
-        summary,
-        needs_typing,
-        typed: String::new(),
+pub fn undo_preview(app: &App, mut plan: Plan) -> Stage {
+    plan.remember_names(&names(app));
+    let form = Form {
+        targets: plan.tickets.iter().map(|t| t.id).collect(),
+        rows: Vec::new(),
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
         error: None,
-    }
+    };
+    preview_stage(app, form, plan)
 }
 
 /// The run whose rest a 401 left unsent, if its report says some is left.

@@ -20,7 +20,7 @@ use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
     ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
-use crate::bulk::{BulkEdit, Plan, Preview};
+use crate::bulk::{BulkEdit, Plan};
 use crate::ui::i18n::{self, Msg, fill};
 
 /// How long after the last key a draft is written.
@@ -912,7 +912,7 @@ pub fn many_plan(
 /// gauge, result list, retry and journal as a bulk edit. The composer closes; its draft
 /// stays until the run has reached every ticket.
 fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &mut Vec<Command>) {
-    use super::bulk_edit::{Form, Stage, TagsMode, bulk_lang, form_rows, names};
+    use super::bulk_edit::{Form, TagsMode, form_rows, names, preview_stage};
     let Some(composer) = &app.compose.composer else {
         return;
     };
@@ -922,30 +922,21 @@ fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &m
         .iter()
         .filter_map(|a| a.token.clone())
         .collect();
-    let plan = many_plan(app, &ids, &text, tokens, status);
-    let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
-    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    let mut plan = many_plan(app, &ids, &text, tokens, status);
+    plan.remember_names(&names(app));
     save_draft_now(app, out);
     app.compose.composer = None;
     let rows = form_rows(app);
     app.bulk.hidden = false;
-    app.bulk.stage = Some(Stage::Preview {
-        form: Form {
-            targets: ids,
-            rows,
-            selected: 0,
-            tags_mode: TagsMode::Add,
-            editing: None,
-            error: None,
-        },
-        count: plan.tickets.len(),
-        plan,
-        summary,
-        needs_typing,
-        typed: String::new(),
+    let form = Form {
+        targets: ids,
+        rows,
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
         error: None,
-    });
+    };
+    app.bulk.stage = Some(preview_stage(app, form, plan));
 }
 
 /// Sees a bulk run end: a run that carried a reply records it as sent on each ticket it

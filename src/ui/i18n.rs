@@ -393,6 +393,7 @@ messages! {
     BulkRunTitlePlain => "批量修改", "Bulk run";
     BulkAndMore => " 等 {0} 张", " and {0} more";
     BulkPreviewHeading => "将要修改：", "This will change:";
+    BulkPreviewLines => "第 {0}–{1} 行，共 {2} 行", "lines {0}–{1} of {2}";
     BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} calls of up to {1} tickets, {2} at once";
     BulkPreviewOneCall => "一次调用发送", "sent in one call";
     BulkPreviewRunId => "批次 {0}（可在历史 {key:list.bulk_history} 中撤销）", "run {0} (undo later from the history, {key:list.bulk_history})";
