@@ -874,9 +874,10 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     );
     assert!(app.compose.composer.is_none());
     assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), Some(reply));
-    let Some(Stage::Preview { plan, summary, .. }) = &app.bulk.stage else {
+    let Some(Stage::Preview { plan, preview, .. }) = &app.bulk.stage else {
         panic!("{:?}", app.bulk.stage);
     };
+    let summary = preview.summary(gongdan::bulk::Lang::En);
     assert_eq!(plan.tickets.len(), 3);
     assert_eq!(plan.reply.as_ref().unwrap().message, reply);
     assert!(summary.contains("3"), "{summary}");

@@ -1154,8 +1154,9 @@ fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
 
 /// The preview of an undo, confirmed like a run (typed count above the threshold): "N
 /// tickets: 已解决 → 已开启 ..., K changed since, left as they are".
-pub fn undo_preview(app: &App, mut plan: Plan) -> Stage {
-    plan.remember_names(&names(app));
+pub fn undo_preview(app: &App, plan: Plan) -> Stage {
+    // The plan is sent as the engine made it (with the names its run kept); the view adds
+    // the names known now.
     let form = Form {
         targets: plan.tickets.iter().map(|t| t.id).collect(),
         rows: Vec::new(),
