@@ -201,7 +201,7 @@ messages! {
     KeyBackToList => "返回列表", "Back to the list";
     KeyQuit => "退出", "Quit";
     KeyForceQuit => "立即退出", "Quit now";
-    KeySearch => "搜索（正在看搜索结果时带上当前搜索和一个空格，可接着缩小范围）", "Search (over search results: the current search and a space, to narrow it)";
+    KeySearch => "搜索", "Search";
     KeyStatus => "改状态", "Change status";
     KeyCopy => "复制工单链接（OSC 52）", "Copy the ticket URL (OSC 52)";
     KeyReload => "刷新当前视图", "Reload the view";
