@@ -326,3 +326,54 @@ fn the_attachment_path_is_edited_like_a_prompt_with_its_own_history() {
     assert_eq!(path(&app), s("x", 1));
     assert!(app.prompt_history.entries(HistoryKind::Search).is_empty());
 }
+
+#[test]
+fn the_bulk_forms_text_row_takes_the_same_line_keys() {
+    use gongdan::app::bulk_edit::{BulkAction, FormValue, Stage};
+    let mut app = app(Lang::Zh, 100, 30);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=3).map(ticket).collect(), 3, false),
+    );
+    update(&mut app, Action::Bulk(BulkAction::Open));
+    // Status, priority, type, assignee, group, CC, tags.
+    for _ in 0..6 {
+        plain(&mut app, KeyCode::Char('j'));
+    }
+    plain(&mut app, KeyCode::Char('e'));
+    assert_eq!(gongdan::app::keymap::key_pane(&app), Pane::BulkText);
+    let row = |app: &App| match app.bulk.stage.as_ref().unwrap() {
+        Stage::Form(form) => form.editing.as_ref().map(|l| (l.text.clone(), l.caret)),
+        other => panic!("{other:?}"),
+    };
+    type_text(&mut app, "升级 vip客户");
+    ctrl(&mut app, 'w');
+    assert_eq!(row(&app), Some(s("升级 ", 3)));
+    type_text(&mut app, "投诉");
+    ctrl(&mut app, 'a');
+    plain(&mut app, KeyCode::Right);
+    // The caret by columns: "> 标签" and the mode before the text, then 升 (2 columns).
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .unwrap();
+    let at = terminal.get_cursor_position().unwrap();
+    let buffer = terminal.backend().buffer();
+    let first = (0..100u16)
+        .find(|x| buffer[(*x, at.y)].symbol() == "升")
+        .expect("the row being edited is on the caret's line");
+    assert_eq!(at.x, first + 2, "after 升, before 级");
+    ctrl(&mut app, 'k');
+    assert_eq!(row(&app), Some(s("升", 1)));
+    ctrl(&mut app, 'u');
+    type_text(&mut app, "紧急");
+    plain(&mut app, KeyCode::Enter);
+    let Some(Stage::Form(form)) = &app.bulk.stage else {
+        panic!()
+    };
+    assert_eq!(form.rows[6].value, FormValue::Text("紧急".into()));
+    assert!(form.editing.is_none());
+}

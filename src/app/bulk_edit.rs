@@ -13,6 +13,7 @@ use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
 use super::keymap;
+use super::line_edit::{LineEdit, LineEditor};
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
@@ -216,8 +217,8 @@ pub struct Form {
     pub rows: Vec<FormRow>,
     pub selected: usize,
     pub tags_mode: TagsMode,
-    /// The text being typed into the selected row.
-    pub editing: Option<String>,
+    /// The text being typed into the selected row, edited like every one-line prompt.
+    pub editing: Option<LineEditor>,
     pub error: Option<String>,
 }
 
@@ -357,14 +358,31 @@ pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action>
             _ => Some(Action::Bulk(BulkAction::TypedAhead(*event))),
         };
     }
-    let typing = pane == Pane::BulkText
-        || matches!(
-            app.bulk.stage,
-            Some(Stage::Preview {
-                needs_typing: true,
-                ..
-            })
-        );
+    if pane == Pane::BulkText {
+        if let Some(action) = keymap::text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        ) {
+            return Some(action);
+        }
+        // The row is edited like the prompts, with their keys (`[keys.prompt]`).
+        return match keymap::bound_action(app, Pane::Prompt, event) {
+            Some(Action::Line(edit)) => Some(Action::Line(edit)),
+            Some(Action::InputLeft) => Some(Action::Line(LineEdit::Left)),
+            Some(Action::InputRight) => Some(Action::Line(LineEdit::Right)),
+            _ => None,
+        };
+    }
+    let typing = matches!(
+        app.bulk.stage,
+        Some(Stage::Preview {
+            needs_typing: true,
+            ..
+        })
+    );
     if typing {
         return keymap::text_entry_key(
             app,
@@ -379,6 +397,21 @@ pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action>
 
 // ---------------------------------------------------------------------------------------
 // Update.
+
+/// An edit of the text row being typed (the prompts' line keys). Rows have no history or
+/// completion.
+pub fn edit_text(app: &mut App, edit: LineEdit) {
+    if let Some(Stage::Form(form)) = &mut app.bulk.stage
+        && let Some(line) = &mut form.editing
+    {
+        match edit {
+            LineEdit::HistoryPrev | LineEdit::HistoryNext | LineEdit::Complete => {}
+            edit => {
+                line.apply(&edit);
+            }
+        }
+    }
+}
 
 /// Applies a pane action.
 pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
@@ -828,15 +861,17 @@ fn form_step(
     out: &mut Vec<Command>,
 ) -> Option<Stage> {
     let lang = app.lang();
-    if let Some(text) = &mut form.editing {
+    if let Some(line) = &mut form.editing {
         match action {
-            BulkAction::Char(c) => text.push(c),
+            BulkAction::Char(c) => {
+                line.apply(&LineEdit::Insert(c));
+            }
             BulkAction::Backspace => {
-                text.pop();
+                line.apply(&LineEdit::Backspace);
             }
             BulkAction::Esc => form.editing = None,
             BulkAction::Enter => {
-                let text = form.editing.take().unwrap_or_default();
+                let text = form.editing.take().map(|l| l.text).unwrap_or_default();
                 if let Some(row) = form.rows.get_mut(form.selected) {
                     row.value = if text.trim().is_empty() {
                         FormValue::Keep
@@ -898,7 +933,7 @@ fn form_step(
                 if let BulkAction::Char(c) = action {
                     text.push(c);
                 }
-                form.editing = Some(text);
+                form.editing = Some(LineEditor::new(text));
             }
         }
         BulkAction::ClearRow | BulkAction::Backspace => {

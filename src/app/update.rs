@@ -133,6 +133,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::InputBackspace => edit_prompt(app, LineEdit::Backspace),
         Action::InputLeft => edit_prompt(app, LineEdit::Left),
         Action::InputRight => edit_prompt(app, LineEdit::Right),
+        // The bulk form's text row takes the same line keys as the prompts.
+        Action::Line(edit) if super::keymap::key_pane(app) == Pane::BulkText => {
+            super::bulk_edit::edit_text(app, edit)
+        }
         Action::Line(edit) => edit_prompt(app, edit),
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),

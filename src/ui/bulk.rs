@@ -222,7 +222,7 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         let selected = index == form.selected;
         let name = fit(&bulk_edit::field_name(lang, &row.field), label_width);
         let mut value = match (&row.field, &form.editing) {
-            (_, Some(text)) if selected => text.clone(),
+            (_, Some(line)) if selected => line.text.clone(),
             _ => bulk_edit::value_text(app, row),
         };
         if row.field == FormField::Tags {
@@ -236,8 +236,10 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         } else {
             format!("{cursor} {name} ‹ {value} ›")
         };
-        if selected && form.editing.is_some() {
-            lines.caret = Some((lines.rows.len(), width(&text)));
+        if selected && let Some(line) = &form.editing {
+            // The caret by display columns: the row less what follows the caret.
+            let after = &line.text[line.before_caret().len()..];
+            lines.caret = Some((lines.rows.len(), width(&text).saturating_sub(width(after))));
         }
         let style = if selected {
             style(app, Role::Selection)
