@@ -243,6 +243,8 @@ pub struct RunView {
 }
 
 /// The pane's stage.
+// One stage at a time, never stored in bulk: the size of the preview does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stage {
     Form(Form),
