@@ -17,7 +17,9 @@
 //!   or taken by another action.
 //! - Where text is typed ([`text_entry_key`]: the prompt, a bulk text row, the count that
 //!   confirms a large run, the password prompt, the composer's text) a plain character
-//!   always types and Backspace deletes; only the other keys are looked up.
+//!   always types and Backspace deletes; only the other keys are looked up. The one-line
+//!   editor's keys (Ctrl-A/E/U/K/W, word moves, history, Tab) are the `prompt` context's,
+//!   used by the search and filter lines, the attachment path and the bulk text row.
 //! - A conflict (two actions on one key or sequence of a pane, or a sequence whose first key
 //!   is also a single binding) does not stop the console: the binding from the config file
 //!   wins over a default (between equals, the earlier one in the table), the other key is
