@@ -381,15 +381,7 @@ pub fn paste(app: &mut App, text: &str) {
                 composer.error = None;
                 follow_caret(app);
             }
-            ComposerMode::AttachPath { text: path, cursor } => {
-                let line = one_line(&text);
-                let at = path
-                    .char_indices()
-                    .nth(*cursor)
-                    .map_or(path.len(), |(at, _)| at);
-                path.insert_str(at, &line);
-                *cursor += line.chars().count();
-            }
+            ComposerMode::AttachPath { line } => line.insert_str(&one_line(&text)),
             ComposerMode::StatusMenu { .. } => {}
         }
     }
