@@ -971,7 +971,7 @@ fn a_paste_in_the_search_prompt_is_typed_on_one_line() {
     press(&mut app, KeyCode::Char('/'));
     assert_eq!(app.pane(), Pane::Prompt);
     update(&mut app, Action::Paste("打印机\n卡纸".into()));
-    assert_eq!(app.prompt.as_ref().unwrap().text, "打印机 卡纸");
+    assert_eq!(app.prompt.as_ref().unwrap().line.text, "打印机 卡纸");
 }
 
 #[test]

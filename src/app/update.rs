@@ -1165,7 +1165,16 @@ fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     match super::keymap::key_pane(app) {
         Pane::Composer | Pane::NewTicket => super::composer::paste(app, text),
-        Pane::Prompt | Pane::SignIn | Pane::BulkText => {
+        // The line editor takes it whole, on one line, at the caret.
+        Pane::Prompt => {
+            let line = super::composer::one_line(&super::composer::clean_edited(text));
+            edit_prompt(app, LineEdit::Paste(line));
+        }
+        Pane::BulkText => {
+            let line = super::composer::one_line(&super::composer::clean_edited(text));
+            super::bulk_edit::edit_text(app, LineEdit::Paste(line));
+        }
+        Pane::SignIn => {
             let line = super::composer::one_line(&super::composer::clean_edited(text));
             for c in line.chars() {
                 let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
