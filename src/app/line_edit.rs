@@ -351,6 +351,8 @@ pub fn search_candidates(before: &str) -> (usize, Vec<String>) {
 pub enum HistoryKind {
     Search,
     Filter,
+    /// The ticket number to go to (`#`).
+    GoTo,
     /// The composer's attachment path.
     Attach,
 }
@@ -359,6 +361,7 @@ impl HistoryKind {
     pub const ALL: &'static [HistoryKind] = &[
         HistoryKind::Search,
         HistoryKind::Filter,
+        HistoryKind::GoTo,
         HistoryKind::Attach,
     ];
 
@@ -366,6 +369,7 @@ impl HistoryKind {
         match self {
             HistoryKind::Search => "search.txt",
             HistoryKind::Filter => "filter.txt",
+            HistoryKind::GoTo => "goto.txt",
             HistoryKind::Attach => "attach.txt",
         }
     }

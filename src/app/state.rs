@@ -393,6 +393,7 @@ impl PromptKind {
         match self {
             PromptKind::Search => super::line_edit::HistoryKind::Search,
             PromptKind::Filter => super::line_edit::HistoryKind::Filter,
+            PromptKind::GoTo => super::line_edit::HistoryKind::GoTo,
         }
     }
 }

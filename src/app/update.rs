@@ -83,12 +83,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::NextTicket => step_ticket(app, true, &mut out),
         Action::PrevTicket => step_ticket(app, false, &mut out),
         Action::StartGoTo => {
-            app.prompt = Some(Prompt {
-                kind: PromptKind::GoTo,
-                text: String::new(),
-                cursor: 0,
-                error: None,
-            });
+            app.prompt = Some(Prompt::new(PromptKind::GoTo, ""));
             ensure_visible(app);
         }
         Action::Back => back(app),

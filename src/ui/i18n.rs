@@ -195,7 +195,7 @@ messages! {
     KeyPageTicketDown => "工单下翻一页", "Page the ticket down";
     KeyPageTicketUp => "工单上翻一页", "Page the ticket up";
     GoToPrompt => "工单号: ", "Ticket #: ";
-    GoToHint => "输入工单号 | {0} 打开 {1} 取消", "a ticket number | {0} open, {1} cancel";
+    GoToHint => "{0} 打开 · {1} 取消 · ↑↓ 历史 · {2} 按键 | 输入工单号", "{0} open · {1} cancel · ↑↓ history · {2} keys | a ticket number";
     GoToBad => "不是工单号：只能输入数字", "Not a ticket number: digits only";
     KeyBack => "返回（关闭搜索结果/详情）", "Back (leave search results / detail)";
     KeyBackToList => "返回列表", "Back to the list";

@@ -38,7 +38,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 &key("help"),
             ],
         ),
-        PromptKind::Filter => fill(lang, hint, &[&key("submit"), &key("cancel"), &key("help")]),
+        PromptKind::Filter | PromptKind::GoTo => {
+            fill(lang, hint, &[&key("submit"), &key("cancel"), &key("help")])
+        }
     };
     let line = &prompt.line;
     // Several completions: the hint line lists them (the next Tab puts each in turn).
@@ -72,8 +74,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     );
     // A ticket number is checked as it is typed (Enter does nothing until it is one).
     let not_a_number = prompt.kind == PromptKind::GoTo
-        && !prompt.text.trim().is_empty()
-        && crate::app::update::ticket_number(&prompt.text).is_none();
+        && !line.text.trim().is_empty()
+        && crate::app::update::ticket_number(&line.text).is_none();
     let (second, second_style) = match &prompt.error {
         Some(error) => (error.as_str(), style(app, Role::Error)),
         None if not_a_number => (Msg::GoToBad.text(lang), style(app, Role::Error)),
