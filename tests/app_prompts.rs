@@ -177,6 +177,16 @@ fn each_prompt_has_its_own_history_and_what_was_typed_comes_back() {
     plain(&mut app, KeyCode::Char('f'));
     plain(&mut app, KeyCode::Up);
     assert_eq!(line(&app).0, "created 2024-01-01..");
+    // And the ticket number prompt's.
+    plain(&mut app, KeyCode::Esc);
+    update(&mut app, Action::StartGoTo);
+    assert_eq!(app.prompt.as_ref().unwrap().kind, PromptKind::GoTo);
+    type_text(&mut app, "42");
+    plain(&mut app, KeyCode::Enter);
+    assert_eq!(app.prompt_history.entries(HistoryKind::GoTo), ["42"]);
+    update(&mut app, Action::StartGoTo);
+    plain(&mut app, KeyCode::Up);
+    assert_eq!(line(&app), s("42", 2));
 }
 
 #[test]
