@@ -114,6 +114,11 @@ async fn run(
             let _ = events.send(WorkerEvent::Fault(FaultEvent::ClientRebuilt(result)));
             continue;
         }
+        // Written in order, one at a time, so an older history never lands last.
+        if let Command::SaveHistory { path, text } = command {
+            save_history(path, text).await;
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());
@@ -295,7 +300,24 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         // `bulk::BulkWorker`.
         Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose(client, command).await,
+        Command::SaveHistory { path, text } => {
+            save_history(path, text).await;
+            return None;
+        }
     })
+}
+
+/// Writes a prompt's history file. A history is a convenience: a failed write is logged,
+/// never shown.
+async fn save_history(path: std::path::PathBuf, text: String) {
+    let saved = tokio::task::spawn_blocking(move || {
+        crate::app::line_edit::save(&path, &text)
+            .map_err(|error| format!("{}: {error}", path.display()))
+    })
+    .await;
+    if let Ok(Err(error)) = saved {
+        tracing::warn!("the prompt history was not written: {error}");
+    }
 }
 
 /// The composer's and the new-ticket form's commands.

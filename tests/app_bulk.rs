@@ -91,7 +91,10 @@ fn to_preview(app: &mut App, n: usize) -> Vec<Command> {
 
 fn summary(app: &App) -> String {
     match stage(app) {
-        Stage::Preview { summary, .. } => summary.clone(),
+        Stage::Preview { preview, .. } => preview.summary_with(
+            gongdan::app::bulk_edit::bulk_lang(app.lang()),
+            &gongdan::app::bulk_edit::names(app),
+        ),
         other => panic!("not a preview: {other:?}"),
     }
 }
@@ -766,9 +769,7 @@ fn undo_reports_tickets_changed_since() {
     assert!(screen.contains("run 20261129-041000-00bb"), "{screen}");
     assert!(!screen.contains("undo later"), "{screen}");
     assert!(screen.contains("This will change:"), "{screen}");
-    let Some(Stage::Preview { summary, .. }) = &app.bulk.stage else {
-        panic!("{:?}", app.bulk.stage)
-    };
+    let summary = summary(&app);
     assert!(summary.starts_with("undo 4 tickets: "), "{summary}");
     assert!(
         summary.contains("2 left out: changed again since the run"),
@@ -1180,6 +1181,191 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     assert!(screen.contains("已重试：3 成功"), "{screen}");
 }
 
+#[test]
+fn the_history_names_assignees_as_the_preview_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = gongdan::bulk::Journal::new(dir.path());
+    let mut app = loaded(Lang::En, 120, 40);
+    mark_first(&mut app, 3);
+    bulk(&mut app, BulkAction::Open);
+    // The assignee row (status, priority, type, assignee): nobody, then the agents by name.
+    for _ in 0..3 {
+        bulk(&mut app, BulkAction::Down);
+    }
+    bulk(&mut app, BulkAction::Right);
+    bulk(&mut app, BulkAction::Right);
+    bulk(&mut app, BulkAction::Enter);
+    let (_, mut plan) = started(&bulk(&mut app, BulkAction::Enter));
+    plan.run_id = RUN_ID.into();
+    // Tickets 1-3 were assigned to agents 11, 12 and 10; the plan keeps their names.
+    assert_eq!(plan.names.agents.len(), 3, "{:?}", plan.names);
+    journal_run(&journal, &plan, &[(1, true), (2, true), (3, true)]);
+    // Read back from disk, as `H` and `gongdan history` do, without the console's lookups.
+    let history = journal.list();
+    let info = history.get(RUN_ID).unwrap();
+    for lang in [Lang::En, Lang::Zh] {
+        let row = gongdan::app::bulk_edit::history_row(lang, info).summary;
+        for name in ["王小明", "李雷", "Alice"] {
+            assert!(row.contains(name), "{row}");
+        }
+        assert!(!row.contains('#'), "no ids where names are known: {row}");
+    }
+    // A plan from before names were kept shows ids (never a guess).
+    let mut old = plan.clone();
+    old.names = Default::default();
+    old.run_id = "20261129-050000-00cc".into();
+    journal_run(&journal, &old, &[(1, true)]);
+    let history = journal.list();
+    let row = history
+        .get(&old.run_id)
+        .unwrap()
+        .summary(gongdan::bulk::Lang::En);
+    assert!(row.contains("#11 → "), "{row}");
+}
+
+/// 221 full tickets with many distinct tag sets and 3 search results whose tags are not
+/// known; `replace` replaces every list (one tag line per tag removed), else 升级 is
+/// added, 投诉 removed and the status set to solved.
+fn tag_preview(app: &mut App, replace: bool) {
+    use gongdan::app::bulk_edit::{Form, TagsMode, preview_stage};
+    let mut tickets: Vec<Ticket> = (1..=221u64)
+        .map(|id| {
+            let mut t = ticket(id);
+            t.tags = vec![format!("标签{}", id % 40)];
+            if id <= 6 {
+                t.tags.push("升级".into());
+            }
+            if (4..34).contains(&id) {
+                t.tags.push("投诉".into());
+            }
+            t
+        })
+        .collect();
+    tickets.extend((1001..=1003).map(search_hit));
+    let edit = if replace {
+        gongdan::bulk::BulkEdit::from(gongdan::api::TicketChange {
+            tags: Some(vec!["已归档".into()]),
+            ..Default::default()
+        })
+    } else {
+        gongdan::bulk::BulkEdit {
+            change: gongdan::api::TicketChange {
+                status: Some(TicketStatus::Solved),
+                ..Default::default()
+            },
+            tags_add: vec!["升级".into()],
+            tags_remove: vec!["投诉".into()],
+        }
+    };
+    let mut plan = Plan::new(&edit, &tickets, Default::default());
+    plan.run_id = RUN_ID.into();
+    let form = Form {
+        targets: tickets.iter().map(|t| t.id).collect(),
+        rows: Vec::new(),
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
+        error: None,
+    };
+    app.bulk.hidden = false;
+    app.bulk.stage = Some(preview_stage(app, form, plan));
+}
+
+fn scroll_of(app: &App) -> usize {
+    match stage(app) {
+        Stage::Preview { scroll, .. } => *scroll,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_tag_preview_reads_at_a_glance() {
+    let mut app = loaded(Lang::En, 80, 24);
+    tag_preview(&mut app, false);
+    let screen = text(&app);
+    for line in [
+        "221 tickets",
+        "status: open → solved 74, pending → solved 74, new → solved 73",
+        "tags: +升级 on 215, 6 already had it",
+        "tags: −投诉 from 30, 191 did not have it",
+        "tags unknown on 3: left unchanged",
+        "type 221 to confirm",
+    ] {
+        assert!(screen.contains(line), "{line}:\n{screen}");
+    }
+    assert!(!screen.contains("(none)"), "{screen}");
+    assert!(
+        !screen.contains("lines 1–"),
+        "it fits: no scrolling\n{screen}"
+    );
+}
+
+#[test]
+fn a_long_preview_scrolls_and_keeps_the_confirmation_in_view() {
+    let mut app = loaded(Lang::En, 80, 24);
+    app.settings.bulk_confirm_threshold = 1000;
+    tag_preview(&mut app, true);
+    // 40 tags removed, 1 added: more lines than the pane has rows.
+    let screen = text(&app);
+    assert!(screen.contains("lines 1–"), "{screen}");
+    assert!(screen.contains("j/k scroll"), "{screen}");
+    assert!(screen.contains("run 20261129-040000-00aa"), "{screen}");
+    let Stage::Preview { drawn, .. } = stage(&app) else {
+        unreachable!()
+    };
+    let drawn = drawn.get();
+    assert!(drawn.rows > 3 && drawn.lines > drawn.rows, "{drawn:?}");
+    let max = drawn.lines - drawn.rows;
+    press(&mut app, KeyCode::Char('j'));
+    assert_eq!(scroll_of(&app), 1);
+    assert!(text(&app).contains("lines 2–"));
+    press(&mut app, KeyCode::PageDown);
+    assert_eq!(scroll_of(&app), 1 + drawn.rows);
+    press(&mut app, KeyCode::End);
+    assert_eq!(scroll_of(&app), max);
+    let screen = text(&app);
+    assert!(
+        screen.contains(&format!("of {}", drawn.lines))
+            && screen.contains("3 with unknown previous values cannot be undone"),
+        "the last lines are shown: {screen}"
+    );
+    // Past the end nothing moves, and one k answers at once.
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    assert_eq!(scroll_of(&app), max);
+    press(&mut app, KeyCode::Char('k'));
+    assert_eq!(scroll_of(&app), max - 1);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(scroll_of(&app), (max - 1).saturating_sub(drawn.rows));
+    press(&mut app, KeyCode::Home);
+    assert_eq!(scroll_of(&app), 0);
+    assert!(text(&app).contains("This will change:"));
+}
+
+#[test]
+fn while_the_count_is_typed_letters_type_and_the_other_keys_scroll() {
+    let mut app = loaded(Lang::Zh, 80, 24);
+    tag_preview(&mut app, true);
+    let screen = text(&app);
+    assert!(screen.contains("PgDn/PgUp 滚动"), "{screen}");
+    press(&mut app, KeyCode::Char('j'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::PageDown);
+    let Stage::Preview {
+        typed,
+        scroll,
+        drawn,
+        ..
+    } = stage(&app)
+    else {
+        unreachable!()
+    };
+    assert_eq!(typed, "j");
+    assert_eq!(*scroll, 1 + drawn.get().rows);
+    let screen = text(&app);
+    assert!(screen.contains("输入 224 确认：j"), "{screen}");
+}
+
 // ---------------------------------------------------------------------------------------
 // Snapshots.
 
@@ -1217,6 +1403,22 @@ fn snapshot_preview() {
         app.tickets.get_mut(&4).unwrap().status = Some(TicketStatus::Solved);
         to_preview(app, 6);
         bulk(app, BulkAction::Char('5'));
+    });
+}
+
+#[test]
+fn snapshot_preview_of_tags() {
+    each("bulk_preview_tags", |app| tag_preview(app, false));
+}
+
+#[test]
+fn snapshot_preview_scrolled() {
+    each("bulk_preview_scrolled", |app| {
+        app.settings.bulk_confirm_threshold = 1000;
+        tag_preview(app, true);
+        // Drawn once (the view records its rows), then a page down.
+        text(app);
+        press(app, KeyCode::PageDown);
     });
 }
 

@@ -178,6 +178,36 @@ fn enter_makes_a_new_line_and_the_caret_counts_chars() {
 }
 
 #[test]
+fn ctrl_j_makes_a_new_line_and_deletes_nothing() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "您好");
+    press(&mut app, KeyCode::Left);
+    // Ctrl-J is a line feed (Shift-Enter on many terminals): the line splits at the caret;
+    // the text area's own binding would have deleted to the line start.
+    ctrl(&mut app, 'j');
+    type_text(&mut app, "x");
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.editor.lines(), ["您", "x好"]);
+    assert_eq!(composer.cursor(), (1, 1));
+    // Enter is unchanged: a new line too.
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(composer_text(&app), "您\nx\n好");
+}
+
+#[test]
+fn ctrl_j_makes_a_new_line_in_the_new_tickets_description() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    focus_description(&mut app);
+    type_text(&mut app, "ab");
+    ctrl(&mut app, 'j');
+    type_text(&mut app, "c");
+    let form = app.compose.new_ticket.as_ref().unwrap();
+    assert_eq!(form.description.lines(), ["ab", "c"]);
+}
+
+#[test]
 fn an_empty_reply_is_not_sent_and_says_why() {
     let mut app = app_listing(&[7], None);
     press(&mut app, KeyCode::Char('r'));
@@ -844,9 +874,10 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     );
     assert!(app.compose.composer.is_none());
     assert_eq!(app.compose.drafts.get(&DraftKey::ReplyMany), Some(reply));
-    let Some(Stage::Preview { plan, summary, .. }) = &app.bulk.stage else {
+    let Some(Stage::Preview { plan, preview, .. }) = &app.bulk.stage else {
         panic!("{:?}", app.bulk.stage);
     };
+    let summary = preview.summary(gongdan::bulk::Lang::En);
     assert_eq!(plan.tickets.len(), 3);
     assert_eq!(plan.reply.as_ref().unwrap().message, reply);
     assert!(summary.contains("3"), "{summary}");
@@ -940,7 +971,7 @@ fn a_paste_in_the_search_prompt_is_typed_on_one_line() {
     press(&mut app, KeyCode::Char('/'));
     assert_eq!(app.pane(), Pane::Prompt);
     update(&mut app, Action::Paste("打印机\n卡纸".into()));
-    assert_eq!(app.prompt.as_ref().unwrap().text, "打印机 卡纸");
+    assert_eq!(app.prompt.as_ref().unwrap().line.text, "打印机 卡纸");
 }
 
 #[test]

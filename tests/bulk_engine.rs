@@ -700,7 +700,11 @@ async fn tag_edits_use_the_per_ticket_form() {
     let plan = Plan::new(&edit, &desk.all(), target());
     assert_eq!(plan.tickets.len(), 4);
     let summary = Preview::of(&plan).summary(Lang::Zh);
-    assert_eq!(summary, "4 张工单：老客户 → vip 4；1 张已是目标值，跳过");
+    // Per tag, never per distinct set of tags.
+    assert_eq!(
+        summary,
+        "4 张工单：+vip 加到 4 张（1 张已有），−老客户 从 4 张去掉（1 张本来没有）；1 张已是目标值，跳过"
+    );
     let (tx, _rx) = events_pair();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())

@@ -170,8 +170,9 @@ fn demo_marks_500_sets_solved_lists_two_failures_retries_and_undoes_the_run() {
         s.contains("Undo of") && s.contains("This will change:") && s.contains("to confirm")
     });
     let screen = session.screen_text();
+    // The head, then one line per field.
     assert!(
-        screen.contains(&format!("undo {count} tickets: solved → ")),
+        screen.contains(&format!("undo {count} tickets")) && screen.contains("  status: solved → "),
         "{screen}"
     );
     let undo_count = count_to_type(&screen);

@@ -431,8 +431,7 @@ fn the_composers_windows_read_the_status_menu_and_prompt_keys() {
     assert_eq!(
         mode(&app),
         ComposerMode::AttachPath {
-            text: "q".into(),
-            cursor: 1
+            line: gongdan::app::line_edit::LineEditor::new("q")
         }
     );
     press(&mut app, ctrl('g'));

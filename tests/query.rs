@@ -407,3 +407,30 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_short_enum_field_names_the_search_line_completes_mean_the_long_ones() {
+    let query = gongdan::api::SearchQuery::parse("status:pending priority:高 type:2").unwrap();
+    assert_eq!(
+        query.render().unwrap(),
+        "ticketStatus:3 priorityLevel:3 ticketType:2"
+    );
+    // Every field the line completes parses, and the enum ones offer values in both languages.
+    for field in gongdan::api::query::SEARCH_FIELDS {
+        let value = if field.ends_with("DT") {
+            "2024-01-01"
+        } else {
+            "1"
+        };
+        assert!(
+            gongdan::api::SearchQuery::parse(&format!("{field}:{value}")).is_ok(),
+            "{field}"
+        );
+    }
+    let values = gongdan::api::query::enum_values("status");
+    assert!(
+        values.contains(&"pending") && values.contains(&"待回应"),
+        "{values:?}"
+    );
+    assert!(gongdan::api::query::enum_values("tagList").is_empty());
+}

@@ -1147,3 +1147,19 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert!(!stderr(&output).contains("gongdan:"), "{}", stderr(&output));
     assert_eq!(std::fs::read_to_string(&rc).unwrap().trim(), "0");
 }
+
+#[test]
+fn the_history_names_the_people_a_run_changed() {
+    let env = Env::new(30);
+    let ids: Vec<String> = (1..=12).map(|id| id.to_string()).collect();
+    let mut args = vec!["tickets", "update", "--assignee", "none", "--yes"];
+    args.extend(ids.iter().map(String::as_str));
+    let done = env.run(ADMIN, &args);
+    assert_eq!(code(&done), 0, "{}", stderr(&done));
+    // Listed from the journal alone (no server asked): names, not `#209 → nobody`.
+    let history = env.run(ADMIN, &["history"]);
+    assert_eq!(code(&history), 0, "{}", stderr(&history));
+    let row = stdout(&history);
+    assert!(row.contains(" → nobody "), "{row}");
+    assert!(!row.contains('#'), "{row}");
+}

@@ -372,6 +372,8 @@ impl SearchTerm {
         }
         if let Some((field, values)) = token.split_once(':') {
             check_field(field)?;
+            // `status:` and the like are the vendor's short names of the enum fields.
+            let field = canonical_field(field);
             if values.is_empty() || values.split(',').any(str::is_empty) {
                 return Err(QueryError::EmptyValue);
             }
@@ -404,6 +406,72 @@ fn quoted_phrase_with_space(text: &str) -> Option<String> {
         rest = &rest[end..];
     }
     None
+}
+
+/// The field names the search line completes (Tab): the enum fields (with the vendor's
+/// short names), the id, list and date fields.
+pub const SEARCH_FIELDS: &[&str] = &[
+    "status",
+    "priority",
+    "type",
+    "source",
+    "ticketStatus",
+    "priorityLevel",
+    "ticketType",
+    "ticketSource",
+    "ticketId",
+    "servicerUserId",
+    "servicerGroupId",
+    "custUserId",
+    "tagList",
+    "ccUserIdList",
+    "ccGroupIdList",
+    "createDT",
+    "updateDT",
+];
+
+/// The long name of an enum field given by its short name (`status` → `ticketStatus`).
+fn canonical_field(field: &str) -> &str {
+    match field {
+        "status" => "ticketStatus",
+        "priority" => "priorityLevel",
+        "type" => "ticketType",
+        "source" => "ticketSource",
+        other => other,
+    }
+}
+
+/// The values an enum field takes, as the search line completes them: English names, then
+/// Chinese labels. Other fields have none.
+pub fn enum_values(field: &str) -> Vec<&'static str> {
+    fn both<T: Copy>(
+        all: &[T],
+        en: fn(T) -> &'static str,
+        zh: fn(T) -> &'static str,
+    ) -> Vec<&'static str> {
+        let mut values: Vec<&'static str> = Vec::new();
+        for value in all.iter().map(|v| en(*v)).chain(all.iter().map(|v| zh(*v))) {
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+        values
+    }
+    match canonical_field(field) {
+        "ticketStatus" => both(
+            TicketStatus::ALL,
+            TicketStatus::label_en,
+            TicketStatus::label_zh,
+        ),
+        "priorityLevel" => both(Priority::ALL, Priority::label_en, Priority::label_zh),
+        "ticketType" => both(TicketType::ALL, TicketType::label_en, TicketType::label_zh),
+        "ticketSource" => both(
+            TicketSource::ALL,
+            TicketSource::label_en,
+            TicketSource::label_zh,
+        ),
+        _ => Vec::new(),
+    }
 }
 
 /// A label or English name of an enum field's value, as its code.

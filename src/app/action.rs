@@ -64,6 +64,9 @@ pub enum Action {
     InputLeft,
     InputRight,
     InputSubmit,
+    /// Any other edit of the open one-line prompt (readline keys, history, completion, a
+    /// paste).
+    Line(super::line_edit::LineEdit),
     /// A key reserved for a later feature (Space, b, r, n): says "not yet".
     NotYet(&'static str),
     Quit,
@@ -110,6 +113,11 @@ pub enum Command {
     Bulk(super::bulk_edit::BulkCommand),
     /// Replies, uploads, creates and drafts.
     Compose(super::composer::ComposeCommand),
+    /// Write a prompt's history file (the whole history of that prompt, one entry a line).
+    SaveHistory {
+        path: std::path::PathBuf,
+        text: String,
+    },
 }
 
 impl Command {
@@ -123,7 +131,7 @@ impl Command {
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } => None,
-            Command::Compose(_) => None,
+            Command::Compose(_) | Command::SaveHistory { .. } => None,
         }
     }
 }

@@ -6,12 +6,14 @@
 //! running (a gauge; the pane can be hidden with `q`, the console stays usable) → result
 //! list (`r` retries the failed, `u` undoes the run).
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crossterm::event::KeyEvent;
 
 use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
 use super::keymap;
+use super::line_edit::{LineEdit, LineEditor};
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
 use crate::bulk::{
@@ -29,6 +31,11 @@ pub enum BulkAction {
     OpenHistory,
     Up,
     Down,
+    /// The preview: a screen down or up, its first or last line.
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
     /// Previous / next value of a form row.
     Left,
     Right,
@@ -210,8 +217,8 @@ pub struct Form {
     pub rows: Vec<FormRow>,
     pub selected: usize,
     pub tags_mode: TagsMode,
-    /// The text being typed into the selected row.
-    pub editing: Option<String>,
+    /// The text being typed into the selected row, edited like every one-line prompt.
+    pub editing: Option<LineEditor>,
     pub error: Option<String>,
 }
 
@@ -236,6 +243,8 @@ pub struct RunView {
 }
 
 /// The pane's stage.
+// One stage at a time, never stored in bulk: the size of the preview does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stage {
     Form(Form),
@@ -249,12 +258,18 @@ pub enum Stage {
     Preview {
         form: Form,
         plan: Plan,
-        summary: String,
+        /// What the plan changes, as data: the view words it (with the names known when it
+        /// draws).
+        preview: Preview,
         /// Tickets that will be sent.
         count: usize,
         needs_typing: bool,
         typed: String,
         error: Option<String>,
+        /// The first line of the summary shown, when it does not fit.
+        scroll: usize,
+        /// The summary's geometry as last drawn (the view records it), to clamp `scroll`.
+        drawn: Cell<Drawn>,
     },
     Running(RunView),
     Result(RunView),
@@ -269,6 +284,14 @@ pub enum Stage {
     ResumeOffer {
         runs: Vec<HistoryRow>,
     },
+}
+
+/// How the preview's summary was last drawn: its lines and the rows it had. Recorded by
+/// the view at draw time, so that `update` clamps the scroll without calling the view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub lines: usize,
+    pub rows: usize,
 }
 
 /// The bulk sub-state of the app.
@@ -337,14 +360,31 @@ pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action>
             _ => Some(Action::Bulk(BulkAction::TypedAhead(*event))),
         };
     }
-    let typing = pane == Pane::BulkText
-        || matches!(
-            app.bulk.stage,
-            Some(Stage::Preview {
-                needs_typing: true,
-                ..
-            })
-        );
+    if pane == Pane::BulkText {
+        if let Some(action) = keymap::text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        ) {
+            return Some(action);
+        }
+        // The row is edited like the prompts, with their keys (`[keys.prompt]`).
+        return match keymap::bound_action(app, Pane::Prompt, event) {
+            Some(Action::Line(edit)) => Some(Action::Line(edit)),
+            Some(Action::InputLeft) => Some(Action::Line(LineEdit::Left)),
+            Some(Action::InputRight) => Some(Action::Line(LineEdit::Right)),
+            _ => None,
+        };
+    }
+    let typing = matches!(
+        app.bulk.stage,
+        Some(Stage::Preview {
+            needs_typing: true,
+            ..
+        })
+    );
     if typing {
         return keymap::text_entry_key(
             app,
@@ -359,6 +399,21 @@ pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action>
 
 // ---------------------------------------------------------------------------------------
 // Update.
+
+/// An edit of the text row being typed (the prompts' line keys). Rows have no history or
+/// completion.
+pub fn edit_text(app: &mut App, edit: LineEdit) {
+    if let Some(Stage::Form(form)) = &mut app.bulk.stage
+        && let Some(line) = &mut form.editing
+    {
+        match edit {
+            LineEdit::HistoryPrev | LineEdit::HistoryNext | LineEdit::Complete => {}
+            edit => {
+                line.apply(&edit);
+            }
+        }
+    }
+}
 
 /// Applies a pane action.
 pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
@@ -642,14 +697,27 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         Stage::Preview {
             form,
             plan,
-            summary,
+            preview,
             count,
             needs_typing,
             mut typed,
             mut error,
+            mut scroll,
+            drawn,
         } => {
             let lang = app.lang();
+            // Clamped with what the view drew last; before any draw, with the line count.
+            let (max, page) = match drawn.get() {
+                Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
+                _ => (preview.lines(bulk_lang(lang), &names(app)).len(), 1),
+            };
             match action {
+                BulkAction::Down => scroll = (scroll + 1).min(max),
+                BulkAction::Up => scroll = scroll.saturating_sub(1).min(max),
+                BulkAction::PageDown => scroll = (scroll + page).min(max),
+                BulkAction::PageUp => scroll = scroll.saturating_sub(page).min(max),
+                BulkAction::Top => scroll = 0,
+                BulkAction::Bottom => scroll = max,
                 BulkAction::Esc if matches!(plan.kind, RunKind::Undo { .. }) => {
                     say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
                     return None;
@@ -681,11 +749,13 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             Some(Stage::Preview {
                 form,
                 plan,
-                summary,
+                preview,
                 count,
                 needs_typing,
                 typed,
                 error,
+                scroll,
+                drawn,
             })
         }
         Stage::Running(mut run) => {
@@ -793,15 +863,17 @@ fn form_step(
     out: &mut Vec<Command>,
 ) -> Option<Stage> {
     let lang = app.lang();
-    if let Some(text) = &mut form.editing {
+    if let Some(line) = &mut form.editing {
         match action {
-            BulkAction::Char(c) => text.push(c),
+            BulkAction::Char(c) => {
+                line.apply(&LineEdit::Insert(c));
+            }
             BulkAction::Backspace => {
-                text.pop();
+                line.apply(&LineEdit::Backspace);
             }
             BulkAction::Esc => form.editing = None,
             BulkAction::Enter => {
-                let text = form.editing.take().unwrap_or_default();
+                let text = form.editing.take().map(|l| l.text).unwrap_or_default();
                 if let Some(row) = form.rows.get_mut(form.selected) {
                     row.value = if text.trim().is_empty() {
                         FormValue::Keep
@@ -863,7 +935,7 @@ fn form_step(
                 if let BulkAction::Char(c) = action {
                     text.push(c);
                 }
-                form.editing = Some(text);
+                form.editing = Some(LineEditor::new(text));
             }
         }
         BulkAction::ClearRow | BulkAction::Backspace => {
@@ -1051,7 +1123,6 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
 }
 
 fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
-    let lang = app.lang();
     let edit = match edit_of(app, &form) {
         Ok(edit) => edit,
         Err(error) => {
@@ -1061,18 +1132,25 @@ fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
         }
     };
     let tickets = plan_tickets(app, &form, &fetched);
-    let plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    plan.remember_names(&names(app));
+    preview_stage(app, form, plan)
+}
+
+/// The preview of a plan, confirmed with Enter (and the typed count above the threshold).
+pub fn preview_stage(app: &App, form: Form, plan: Plan) -> Stage {
     let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(lang), &names(app));
     let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
     Stage::Preview {
         form,
         count: plan.tickets.len(),
         plan,
-        summary,
+        preview,
         needs_typing,
         typed: String::new(),
         error: None,
+        scroll: 0,
+        drawn: Cell::default(),
     }
 }
 
@@ -1114,25 +1192,17 @@ fn start_undo(app: &mut App, run_id: String, out: &mut Vec<Command>) -> Stage {
 /// The preview of an undo, confirmed like a run (typed count above the threshold): "N
 /// tickets: 已解决 → 已开启 ..., K changed since, left as they are".
 pub fn undo_preview(app: &App, plan: Plan) -> Stage {
-    let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
-    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
-    Stage::Preview {
-        form: Form {
-            targets: plan.tickets.iter().map(|t| t.id).collect(),
-            rows: Vec::new(),
-            selected: 0,
-            tags_mode: TagsMode::Add,
-            editing: None,
-            error: None,
-        },
-        count: plan.tickets.len(),
-        plan,
-        summary,
-        needs_typing,
-        typed: String::new(),
+    // The plan is sent as the engine made it (with the names its run kept); the view adds
+    // the names known now.
+    let form = Form {
+        targets: plan.tickets.iter().map(|t| t.id).collect(),
+        rows: Vec::new(),
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
         error: None,
-    }
+    };
+    preview_stage(app, form, plan)
 }
 
 /// The run whose rest a 401 left unsent, if its report says some is left.

@@ -14,12 +14,13 @@ use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
+use super::line_edit::{HistoryKind, LineEdit, LineEditor};
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
     ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
-use crate::bulk::{BulkEdit, Plan, Preview};
+use crate::bulk::{BulkEdit, Plan};
 use crate::ui::i18n::{self, Msg, fill};
 
 /// How long after the last key a draft is written.
@@ -59,10 +60,9 @@ pub enum ComposerMode {
     StatusMenu {
         selected: usize,
     },
-    /// Ctrl-A: the path of a file to attach.
+    /// Ctrl-A: the path of a file to attach, edited like every one-line prompt.
     AttachPath {
-        text: String,
-        cursor: usize,
+        line: LineEditor,
     },
 }
 
@@ -322,8 +322,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Attach => {
             if let Some(composer) = &mut app.compose.composer {
                 composer.mode = ComposerMode::AttachPath {
-                    text: String::new(),
-                    cursor: 0,
+                    line: LineEditor::default(),
                 };
             }
         }
@@ -382,15 +381,7 @@ pub fn paste(app: &mut App, text: &str) {
                 composer.error = None;
                 follow_caret(app);
             }
-            ComposerMode::AttachPath { text: path, cursor } => {
-                let line = one_line(&text);
-                let at = path
-                    .char_indices()
-                    .nth(*cursor)
-                    .map_or(path.len(), |(at, _)| at);
-                path.insert_str(at, &line);
-                *cursor += line.chars().count();
-            }
+            ComposerMode::AttachPath { line } => line.insert_str(&one_line(&text)),
             ComposerMode::StatusMenu { .. } => {}
         }
     }
@@ -628,7 +619,7 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     };
     match composer.mode.clone() {
         ComposerMode::Editing => {
-            if composer.editor.input(key) {
+            if textarea_input(&mut composer.editor, key) {
                 composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
@@ -663,21 +654,49 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
                 _ => {}
             }
         }
-        ComposerMode::AttachPath {
-            mut text,
-            mut cursor,
-        } => match prompt {
+        ComposerMode::AttachPath { mut line } => match prompt {
             Some(Action::Back) => composer.mode = ComposerMode::Editing,
             Some(Action::InputSubmit) => {
                 composer.mode = ComposerMode::Editing;
-                attach(app, text.trim(), out);
+                let path = line.text.trim().to_string();
+                app.prompt_history.push(HistoryKind::Attach, &path, out);
+                attach(app, &path, out);
             }
             _ => {
-                edit_line(&mut text, &mut cursor, key);
-                composer.mode = ComposerMode::AttachPath { text, cursor };
+                // The prompt's keys (`[keys.prompt]`), as in the search line.
+                let edit = match (super::keymap::plain_char(&key), prompt) {
+                    (Some(c), _) => Some(LineEdit::Insert(c)),
+                    (None, Some(Action::Line(edit))) => Some(edit),
+                    (None, Some(Action::InputLeft)) => Some(LineEdit::Left),
+                    (None, Some(Action::InputRight)) => Some(LineEdit::Right),
+                    (None, Some(Action::InputBackspace)) => Some(LineEdit::Backspace),
+                    _ => None,
+                };
+                match edit {
+                    Some(edit @ (LineEdit::HistoryPrev | LineEdit::HistoryNext)) => line.browse(
+                        app.prompt_history.entries(HistoryKind::Attach),
+                        edit == LineEdit::HistoryPrev,
+                    ),
+                    // Paths have no completion here.
+                    Some(LineEdit::Complete) | None => {}
+                    Some(edit) => {
+                        line.apply(&edit);
+                    }
+                }
+                composer.mode = ComposerMode::AttachPath { line };
             }
         },
     }
+}
+
+/// A key into a text area. Ctrl-J is a line feed (many terminals send it for Shift-Enter):
+/// it starts a new line, where the text area's own binding would delete to the line start.
+pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
+    if key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL {
+        editor.insert_newline();
+        return true;
+    }
+    editor.input(key)
 }
 
 /// Edits a one-line text with a key: characters, Backspace, Delete, Left/Right, Home/End.
@@ -885,7 +904,7 @@ pub fn many_plan(
 /// gauge, result list, retry and journal as a bulk edit. The composer closes; its draft
 /// stays until the run has reached every ticket.
 fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &mut Vec<Command>) {
-    use super::bulk_edit::{Form, Stage, TagsMode, bulk_lang, form_rows, names};
+    use super::bulk_edit::{Form, TagsMode, form_rows, names, preview_stage};
     let Some(composer) = &app.compose.composer else {
         return;
     };
@@ -895,30 +914,21 @@ fn send_many(app: &mut App, ids: Vec<u64>, status: Option<TicketStatus>, out: &m
         .iter()
         .filter_map(|a| a.token.clone())
         .collect();
-    let plan = many_plan(app, &ids, &text, tokens, status);
-    let preview = Preview::of(&plan);
-    let summary = preview.summary_with(bulk_lang(app.lang()), &names(app));
-    let needs_typing = preview.needs_typed_confirmation(app.settings.bulk_confirm_threshold);
+    let mut plan = many_plan(app, &ids, &text, tokens, status);
+    plan.remember_names(&names(app));
     save_draft_now(app, out);
     app.compose.composer = None;
     let rows = form_rows(app);
     app.bulk.hidden = false;
-    app.bulk.stage = Some(Stage::Preview {
-        form: Form {
-            targets: ids,
-            rows,
-            selected: 0,
-            tags_mode: TagsMode::Add,
-            editing: None,
-            error: None,
-        },
-        count: plan.tickets.len(),
-        plan,
-        summary,
-        needs_typing,
-        typed: String::new(),
+    let form = Form {
+        targets: ids,
+        rows,
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
         error: None,
-    });
+    };
+    app.bulk.stage = Some(preview_stage(app, form, plan));
 }
 
 /// Sees a bulk run end: a run that carried a reply records it as sent on each ticket it

@@ -17,7 +17,9 @@
 //!   or taken by another action.
 //! - Where text is typed ([`text_entry_key`]: the prompt, a bulk text row, the count that
 //!   confirms a large run, the password prompt, the composer's text) a plain character
-//!   always types and Backspace deletes; only the other keys are looked up.
+//!   always types and Backspace deletes; only the other keys are looked up. The one-line
+//!   editor's keys (Ctrl-A/E/U/K/W, word moves, history, Tab) are the `prompt` context's,
+//!   used by the search and filter lines, the attachment path and the bulk text row.
 //! - A conflict (two actions on one key or sequence of a pane, or a sequence whose first key
 //!   is also a single binding) does not stop the console: the binding from the config file
 //!   wins over a default (between equals, the earlier one in the table), the other key is
@@ -38,6 +40,7 @@ use super::action::Action;
 use super::bulk_edit::BulkAction;
 use super::composer::ComposeAction;
 use super::faults::FaultAction;
+use super::line_edit::LineEdit;
 use super::marks::MarkAction;
 use super::state::{App, Overlay, Pane};
 use crate::api::TicketStatus;
@@ -278,6 +281,8 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::StatusMenu, "down", "move_down"),
     (Pane::Prompt, "left", "cursor_left"),
     (Pane::Prompt, "right", "cursor_right"),
+    (Pane::Prompt, "up", "history_prev"),
+    (Pane::Prompt, "down", "history_next"),
     (Pane::List, "ctrl-c", "force_quit"),
     (Pane::Detail, "ctrl-c", "force_quit"),
     (Pane::Prompt, "ctrl-c", "force_quit"),
@@ -290,6 +295,8 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::Bulk, "left", "prev_value"),
     (Pane::Bulk, "right", "next_value"),
     (Pane::BulkResult, "up", "scroll_up"),
+    (Pane::BulkPreview, "up", "scroll_up"),
+    (Pane::BulkPreview, "down", "scroll_down"),
     (Pane::BulkResult, "down", "scroll_down"),
     (Pane::BulkHistory, "up", "move_up"),
     (Pane::BulkHistory, "down", "move_down"),
@@ -336,6 +343,7 @@ pub fn definitions() -> &'static [Definition] {
             ]);
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
+        let line = Action::Line;
         t.extend([
             d(List, "open", Action::Open, Msg::KeyOpen, &["enter", "l"]),
             d(List, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
@@ -376,8 +384,21 @@ pub fn definitions() -> &'static [Definition] {
             d(Prompt, "submit", Action::InputSubmit, Msg::KeySubmit, &["enter"]),
             d(Prompt, "cancel", Action::Back, Msg::KeyCancel, &["esc"]),
             d(Prompt, "delete_char", Action::InputBackspace, Msg::KeyDeleteChar, &["backspace"]),
-            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &[]),
-            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &[]),
+            d(Prompt, "cursor_left", Action::InputLeft, Msg::KeyCursor, &["ctrl-b"]),
+            d(Prompt, "cursor_right", Action::InputRight, Msg::KeyCursor, &["ctrl-f"]),
+            d(Prompt, "line_start", line(LineEdit::Home), Msg::KeyLineStart, &["ctrl-a", "home"]),
+            d(Prompt, "line_end", line(LineEdit::End), Msg::KeyLineEnd, &["ctrl-e", "end"]),
+            d(Prompt, "word_left", line(LineEdit::WordLeft), Msg::KeyWordLeft, &["alt-b", "ctrl-left"]),
+            d(Prompt, "word_right", line(LineEdit::WordRight), Msg::KeyWordRight, &["alt-f", "ctrl-right"]),
+            d(Prompt, "delete_under", line(LineEdit::Delete), Msg::KeyDeleteUnder, &["delete", "ctrl-d"]),
+            d(Prompt, "kill_to_start", line(LineEdit::KillToStart), Msg::KeyKillToStart, &["ctrl-u"]),
+            d(Prompt, "kill_to_end", line(LineEdit::KillToEnd), Msg::KeyKillToEnd, &["ctrl-k"]),
+            d(Prompt, "kill_term_back", line(LineEdit::KillTermBack), Msg::KeyKillTermBack, &["ctrl-w"]),
+            d(Prompt, "kill_word_back", line(LineEdit::KillWordBack), Msg::KeyKillWordBack, &["alt-backspace"]),
+            d(Prompt, "history_prev", line(LineEdit::HistoryPrev), Msg::KeyHistoryPrev, &["ctrl-p"]),
+            d(Prompt, "history_next", line(LineEdit::HistoryNext), Msg::KeyHistoryNext, &["ctrl-n"]),
+            d(Prompt, "complete", line(LineEdit::Complete), Msg::KeyComplete, &["tab"]),
+            d(Prompt, "help", Action::ToggleHelp, Msg::KeyHelp, &["f1"]),
             d(StatusMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
             d(StatusMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
             d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),
@@ -423,6 +444,12 @@ pub fn definitions() -> &'static [Definition] {
             d(BulkText, "discard", b(BulkAction::Esc), Msg::KeyBulkEditDiscard, &["esc"]),
             d(BulkPreview, "start", b(BulkAction::Enter), Msg::KeyBulkStart, &["enter"]),
             d(BulkPreview, "back", b(BulkAction::Esc), Msg::KeyBulkBackToForm, &["esc", "q"]),
+            d(BulkPreview, "scroll_down", b(BulkAction::Down), Msg::KeyScrollDown, &["j"]),
+            d(BulkPreview, "scroll_up", b(BulkAction::Up), Msg::KeyScrollUp, &["k"]),
+            d(BulkPreview, "page_down", b(BulkAction::PageDown), Msg::KeyPageDown, &["pgdn", "ctrl-f"]),
+            d(BulkPreview, "page_up", b(BulkAction::PageUp), Msg::KeyPageUp, &["pgup", "ctrl-b"]),
+            d(BulkPreview, "top", b(BulkAction::Top), Msg::KeyTop, &["home"]),
+            d(BulkPreview, "bottom", b(BulkAction::Bottom), Msg::KeyBottom, &["end"]),
             d(BulkPreview, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
             d(BulkRun, "cancel", b(BulkAction::Cancel), Msg::KeyBulkCancelRun, &["c", "esc"]),
             d(BulkRun, "hide", b(BulkAction::Hide), Msg::KeyBulkHide, &["q", "b"]),

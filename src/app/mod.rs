@@ -6,6 +6,7 @@ pub mod composer;
 pub mod drafts;
 pub mod faults;
 pub mod keymap;
+pub mod line_edit;
 pub mod marks;
 pub mod new_ticket;
 pub mod state;

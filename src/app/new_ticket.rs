@@ -441,7 +441,7 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
     }
     let mut changed = false;
     if form.on_description() {
-        changed = form.description.input(key);
+        changed = super::composer::textarea_input(&mut form.description, key);
     } else if let Some(options) = choice_options {
         let field = &mut form.fields[form.focus];
         let at = options

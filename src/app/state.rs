@@ -387,13 +387,34 @@ pub enum PromptKind {
     GoTo,
 }
 
-/// A one-line input: the text, the caret (in chars) and why the last submit was refused.
+impl PromptKind {
+    /// The history ↑/↓ browse in this prompt.
+    pub fn history(self) -> super::line_edit::HistoryKind {
+        match self {
+            PromptKind::Search => super::line_edit::HistoryKind::Search,
+            PromptKind::Filter => super::line_edit::HistoryKind::Filter,
+            PromptKind::GoTo => super::line_edit::HistoryKind::GoTo,
+        }
+    }
+}
+
+/// A one-line input: the line being edited and why the last submit was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prompt {
     pub kind: PromptKind,
-    pub text: String,
-    pub cursor: usize,
+    pub line: super::line_edit::LineEditor,
     pub error: Option<String>,
+}
+
+impl Prompt {
+    /// A prompt holding `text`, the caret at its end.
+    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+        Prompt {
+            kind,
+            line: super::line_edit::LineEditor::new(text),
+            error: None,
+        }
+    }
 }
 
 /// The search results shown over the tabs, with where the user came from.
@@ -579,6 +600,8 @@ pub struct App {
     pub lookups: Lookups,
     pub detail: Option<Detail>,
     pub prompt: Option<Prompt>,
+    /// What each one-line prompt was given before (↑/↓), kept across starts.
+    pub prompt_history: super::line_edit::PromptHistory,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
     pub pending_status: HashMap<RequestId, PendingStatus>,
@@ -630,6 +653,7 @@ impl App {
             lookups: Lookups::default(),
             detail: None,
             prompt: None,
+            prompt_history: Default::default(),
             overlay: None,
             notice,
             pending_status: HashMap::new(),

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use chrono::{NaiveDate, Timelike};
 
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+use super::line_edit::LineEdit;
 use super::state::{
     App, DateFilter, Detail, Lookup, Notice, Overlay, Pane, PendingStatus, Prompt, PromptKind,
     Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
@@ -82,12 +83,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         Action::NextTicket => step_ticket(app, true, &mut out),
         Action::PrevTicket => step_ticket(app, false, &mut out),
         Action::StartGoTo => {
-            app.prompt = Some(Prompt {
-                kind: PromptKind::GoTo,
-                text: String::new(),
-                cursor: 0,
-                error: None,
-            });
+            app.prompt = Some(Prompt::new(PromptKind::GoTo, ""));
             ensure_visible(app);
         }
         Action::Back => back(app),
@@ -114,44 +110,29 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
             };
         }
         Action::StartSearch => {
+            // Like a shell: the search shown comes back, a space after it, ready to be
+            // narrowed (Ctrl-U clears it).
             let text = app
                 .search
                 .as_ref()
-                .map(|s| s.text.clone())
+                .map(|s| format!("{} ", s.text))
                 .unwrap_or_default();
-            app.prompt = Some(Prompt {
-                kind: PromptKind::Search,
-                cursor: text.chars().count(),
-                text,
-                error: None,
-            });
+            app.prompt = Some(Prompt::new(PromptKind::Search, text));
             ensure_visible(app);
         }
         Action::StartFilter => {
-            app.prompt = Some(Prompt {
-                kind: PromptKind::Filter,
-                text: String::new(),
-                cursor: 0,
-                error: None,
-            });
+            app.prompt = Some(Prompt::new(PromptKind::Filter, ""));
             ensure_visible(app);
         }
-        Action::InputChar(c) => edit_prompt(app, |text, cursor| {
-            let at = byte_index(text, *cursor);
-            text.insert(at, c);
-            *cursor += 1;
-        }),
-        Action::InputBackspace => edit_prompt(app, |text, cursor| {
-            if *cursor > 0 {
-                let at = byte_index(text, *cursor - 1);
-                text.remove(at);
-                *cursor -= 1;
-            }
-        }),
-        Action::InputLeft => edit_prompt(app, |_, cursor| *cursor = cursor.saturating_sub(1)),
-        Action::InputRight => edit_prompt(app, |text, cursor| {
-            *cursor = (*cursor + 1).min(text.chars().count())
-        }),
+        Action::InputChar(c) => edit_prompt(app, LineEdit::Insert(c)),
+        Action::InputBackspace => edit_prompt(app, LineEdit::Backspace),
+        Action::InputLeft => edit_prompt(app, LineEdit::Left),
+        Action::InputRight => edit_prompt(app, LineEdit::Right),
+        // The bulk form's text row takes the same line keys as the prompts.
+        Action::Line(edit) if super::keymap::key_pane(app) == Pane::BulkText => {
+            super::bulk_edit::edit_text(app, edit)
+        }
+        Action::Line(edit) => edit_prompt(app, edit),
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),
         Action::Quit => app.quit = true,
@@ -195,12 +176,6 @@ fn notice(app: &mut App, text: String, is_error: bool) {
 
 fn page_rows(app: &App) -> i64 {
     i64::try_from(app.list_rows()).unwrap_or(20).max(1)
-}
-
-fn byte_index(text: &str, chars: usize) -> usize {
-    text.char_indices()
-        .nth(chars)
-        .map_or(text.len(), |(index, _)| index)
 }
 
 fn view_ref(app: &App) -> ViewRef {
@@ -1185,7 +1160,16 @@ fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     match super::keymap::key_pane(app) {
         Pane::Composer | Pane::NewTicket => super::composer::paste(app, text),
-        Pane::Prompt | Pane::SignIn | Pane::BulkText => {
+        // The line editor takes it whole, on one line, at the caret.
+        Pane::Prompt => {
+            let line = super::composer::one_line(&super::composer::clean_edited(text));
+            edit_prompt(app, LineEdit::Paste(line));
+        }
+        Pane::BulkText => {
+            let line = super::composer::one_line(&super::composer::clean_edited(text));
+            super::bulk_edit::edit_text(app, LineEdit::Paste(line));
+        }
+        Pane::SignIn => {
             let line = super::composer::one_line(&super::composer::clean_edited(text));
             for c in line.chars() {
                 let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
@@ -1198,11 +1182,26 @@ fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
     }
 }
 
-fn edit_prompt(app: &mut App, edit: impl FnOnce(&mut String, &mut usize)) {
-    if let Some(prompt) = &mut app.prompt {
-        edit(&mut prompt.text, &mut prompt.cursor);
-        prompt.error = None;
+fn edit_prompt(app: &mut App, edit: LineEdit) {
+    let Some(prompt) = &mut app.prompt else {
+        return;
+    };
+    let kind = prompt.kind;
+    match edit {
+        LineEdit::HistoryPrev | LineEdit::HistoryNext => {
+            let entries = app.prompt_history.entries(kind.history());
+            prompt.line.browse(entries, edit == LineEdit::HistoryPrev);
+        }
+        // Only the search language has names to complete.
+        LineEdit::Complete if kind == PromptKind::Search => {
+            prompt.line.complete(super::line_edit::search_candidates)
+        }
+        LineEdit::Complete => {}
+        edit => {
+            prompt.line.apply(&edit);
+        }
     }
+    prompt.error = None;
 }
 
 fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
@@ -1212,7 +1211,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
     let lang = app.lang();
     match prompt.kind {
         PromptKind::Search => {
-            let text = prompt.text.trim().to_string();
+            let text = prompt.line.text.trim().to_string();
             if text.is_empty() {
                 return set_prompt_error(app, Msg::QueryNothing.text(lang).to_string());
             }
@@ -1220,28 +1219,33 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                 Err(error) => set_prompt_error(app, i18n::query_error(lang, &error)),
                 Ok(query) => {
                     app.prompt = None;
+                    app.prompt_history.push(prompt.kind.history(), &text, out);
                     start_search(app, text, query, out);
                 }
             }
         }
         PromptKind::GoTo => {
             // Not a number: the prompt stays, and its second line says so.
-            if let Some(ticket_id) = ticket_number(&prompt.text) {
+            if let Some(ticket_id) = ticket_number(&prompt.line.text) {
                 app.prompt = None;
+                app.prompt_history
+                    .push(prompt.kind.history(), &prompt.line.text, out);
                 go_to_ticket(app, ticket_id, out);
             }
         }
-        PromptKind::Filter => match parse_date_filter(&prompt.text) {
+        PromptKind::Filter => match parse_date_filter(&prompt.line.text) {
             Err(BadDateFilter) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
             Ok(filter) => {
                 app.prompt = None;
+                app.prompt_history
+                    .push(prompt.kind.history(), &prompt.line.text, out);
                 let view = app.current_view_mut();
                 view.date_filter = filter;
                 let which = view_ref(app);
                 refresh_view(app, which, false, out);
                 let text = match filter {
                     None => Msg::FilterCleared.text(lang).to_string(),
-                    Some(_) => fill(lang, Msg::FilterSet, &[prompt.text.trim()]),
+                    Some(_) => fill(lang, Msg::FilterSet, &[prompt.line.text.trim()]),
                 };
                 notice(app, text, false);
             }

@@ -415,7 +415,8 @@ impl RunInfo {
 
     /// [`RunInfo::summary`] with `note` right after the count of failures.
     pub fn summary_noting_failures(&self, lang: super::Lang, note: &str) -> String {
-        let what = super::Preview::of(&self.plan).summary(lang);
+        // Names kept with the plan: assignees and groups by name, not `#209 → #203`.
+        let what = super::Preview::of(&self.plan).summary_with(lang, &self.plan.names);
         let of = match (&self.kind, lang) {
             (RunKind::Change, _) => String::new(),
             (RunKind::Retry { of }, super::Lang::Zh) => format!("（重试 {of}）"),

@@ -64,7 +64,9 @@ pub use plan::{
     BulkEdit, ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind, Target,
     new_run_id,
 };
-pub use preview::{FieldPreview, Names, Preview, Transition, field_label, value_label};
+pub use preview::{
+    FieldPreview, Names, Preview, TagChange, TagsPreview, Transition, field_label, value_label,
+};
 pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
 
 /// The language of texts the engine renders.

@@ -5,6 +5,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::fields::{FieldKind, FieldSet, ReplySpec, edit_tags, ticket_is_full};
+use super::preview::Names;
 use crate::api::model::{ApiDate, Ticket, TicketChange};
 
 /// The version of the plan file format; a newer file is refused rather than misread.
@@ -139,6 +140,10 @@ pub struct Plan {
     /// Tickets known to the caller but left out, with why.
     #[serde(default)]
     pub excluded: Vec<ExcludedTicket>,
+    /// The names of the people, groups and fields this plan names by id, as known when it
+    /// was made: the history shows them without asking the server.
+    #[serde(default, skip_serializing_if = "Names::is_empty")]
+    pub names: Names,
 }
 
 /// A fresh run id: the time (UTC) and a short random suffix, e.g. `20261129-041500-a3f9`.
@@ -221,7 +226,46 @@ impl Plan {
             tags_remove: edit.tags_remove.clone(),
             tickets: planned,
             excluded,
+            names: Names::default(),
         }
+    }
+
+    /// Keeps the names (from `names`) of the agents, groups, custom fields and templates
+    /// this plan names by id, for its preview in the history.
+    pub fn remember_names(&mut self, names: &Names) {
+        let mut kept = Names::default();
+        let sets = std::iter::once(&self.change)
+            .chain(self.tickets.iter().map(|t| &t.previous))
+            .chain(self.tickets.iter().filter_map(|t| t.target.as_ref()))
+            .chain(self.excluded.iter().map(|t| &t.previous));
+        for set in sets {
+            let agents = set
+                .assignee_id
+                .iter()
+                .chain(set.cc_user_ids.iter().flatten());
+            for id in agents {
+                if let Some(name) = names.agents.get(id) {
+                    kept.agents.insert(*id, name.clone());
+                }
+            }
+            let groups = set.group_id.iter().chain(set.cc_group_ids.iter().flatten());
+            for id in groups {
+                if let Some(name) = names.groups.get(id) {
+                    kept.groups.insert(*id, name.clone());
+                }
+            }
+            for key in set.custom_fields.keys().chain(set.tables.keys()) {
+                if let Some(name) = names.fields.get(key) {
+                    kept.fields.insert(key.clone(), name.clone());
+                }
+            }
+            if let Some(id) = set.template_id
+                && let Some(name) = names.templates.get(&id)
+            {
+                kept.templates.insert(id, name.clone());
+            }
+        }
+        self.names = kept.or(&self.names);
     }
 
     /// The target of one ticket of this plan.
@@ -271,6 +315,7 @@ impl Plan {
                 .cloned()
                 .collect(),
             excluded: Vec::new(),
+            names: self.names.clone(),
         }
     }
 }

@@ -161,6 +161,8 @@ impl<A: BulkApi> Engine<A> {
             tags_remove: Vec::new(),
             tickets,
             excluded,
+            // The names the run knew, so its undo and the history name the same people.
+            names: original.names.clone(),
         })
     }
 

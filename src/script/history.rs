@@ -154,9 +154,10 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let settings = Settings::load(options)?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;
-    let plan = engine.plan_undo(&args.run).await?;
+    let mut plan = engine.plan_undo(&args.run).await?;
     let preview = Preview::of(&plan);
     let names = names_for(engine.api(), &plan).await;
+    plan.remember_names(&names);
     let summary = preview.summary_with(settings.lang, &names);
     let left_alone: Vec<TicketOutcome> = plan
         .excluded

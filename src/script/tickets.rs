@@ -850,9 +850,11 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         }
     }
 
-    let plan = Plan::new(&edit, &tickets, settings.target());
+    let mut plan = Plan::new(&edit, &tickets, settings.target());
     let preview = Preview::of(&plan);
     let names = history::names_for(&client, &plan).await;
+    // Kept in the journal, so `gongdan history` names them too.
+    plan.remember_names(&names);
     let summary = preview.summary_with(settings.lang, &names);
     if args.dry_run {
         println!("{summary}");

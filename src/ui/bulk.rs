@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::app::App;
-use crate::app::bulk_edit::{self, FormField, FormValue, RunView, Stage, bulk_lang};
+use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage, bulk_lang};
 use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
 use crate::ui::i18n::{Lang, Msg, fill};
@@ -141,7 +141,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     }
     let (body, hint) = match stage {
         Stage::Form(_) | Stage::Preparing { .. } => form_lines(app, stage, cols),
-        Stage::Preview { .. } => preview_lines(app, stage, cols),
+        Stage::Preview { .. } => preview_lines(app, stage, cols, rows.saturating_sub(1).max(1)),
         Stage::Running(run) => (gauge_lines(app, run, cols), hint_running(app)),
         Stage::Result(run) => (result_lines(app, run, cols), hint_result(app, run)),
         Stage::History { .. } | Stage::ResumeOffer { .. } => {
@@ -222,7 +222,7 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         let selected = index == form.selected;
         let name = fit(&bulk_edit::field_name(lang, &row.field), label_width);
         let mut value = match (&row.field, &form.editing) {
-            (_, Some(text)) if selected => text.clone(),
+            (_, Some(line)) if selected => line.text.clone(),
             _ => bulk_edit::value_text(app, row),
         };
         if row.field == FormField::Tags {
@@ -236,8 +236,10 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         } else {
             format!("{cursor} {name} ‹ {value} ›")
         };
-        if selected && form.editing.is_some() {
-            lines.caret = Some((lines.rows.len(), width(&text)));
+        if selected && let Some(line) = &form.editing {
+            // The caret by display columns: the row less what follows the caret.
+            let after = &line.text[line.before_caret().len()..];
+            lines.caret = Some((lines.rows.len(), width(&text).saturating_sub(width(after))));
         }
         let style = if selected {
             style(app, Role::Selection)
@@ -318,28 +320,45 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
     (lines, hint)
 }
 
-fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
+/// The preview: its summary (one line per field, one per tag; it scrolls when it does not
+/// fit) above what stays in view (the calls, the run id, the typed count, an error).
+fn preview_lines(app: &App, stage: &Stage, cols: usize, body_rows: usize) -> (Lines, String) {
     let lang = app.lang();
     let Stage::Preview {
-        summary,
+        preview,
         count,
         needs_typing,
         typed,
         error,
         plan,
+        scroll,
+        drawn,
         ..
     } = stage
     else {
         return (Lines::new(), String::new());
     };
-    let mut lines = Lines::new();
-    lines.styled(
+    // The names known now, then those the plan kept.
+    let names = bulk_edit::names(app).or(&plan.names);
+    let mut summary: Vec<(String, Style)> = vec![(
         Msg::BulkPreviewHeading.text(lang).to_string(),
         style(app, Role::Label),
-    );
-    for line in wrap_groups(summary, cols) {
-        lines.push(line);
+    )];
+    for (index, line) in preview.lines(bulk_lang(lang), &names).iter().enumerate() {
+        // The head ("59 tickets") at the left, each field and tag indented under it; a long
+        // line wraps between its groups, under its first.
+        let indent = if index == 0 { "" } else { "  " };
+        let room = cols.saturating_sub(width(indent) + 2).max(8);
+        for (part, text) in wrap_groups(line, room).into_iter().enumerate() {
+            let lead = if part == 0 {
+                indent.to_string()
+            } else {
+                format!("{indent}  ")
+            };
+            summary.push((format!("{lead}{text}"), Style::default()));
+        }
     }
+    let mut lines = Lines::new();
     lines.push(String::new());
     let chunks = count.div_ceil(crate::bulk::MAX_CHUNK);
     // "1 call(s), 4 at once" says nothing true: one call is just one call, and no more
@@ -385,17 +404,60 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
         let error = app.settings.keymap.expand(error);
         lines.wrapped(&error, cols, style(app, Role::Error));
     }
+    // The summary gets the rows the rest leaves; when it does not fit, its last row says
+    // which lines are shown, and the scroll keys move it.
+    let region = body_rows.saturating_sub(lines.rows.len()).max(1);
+    let fits = summary.len() <= region;
+    let (shown, skip) = if fits {
+        (region, 0)
+    } else {
+        let shown = region.saturating_sub(1).max(1);
+        (shown, (*scroll).min(summary.len() - shown))
+    };
+    drawn.set(Drawn {
+        lines: summary.len(),
+        rows: shown,
+    });
+    let mut body = Lines::new();
+    body.rows
+        .extend(summary.iter().skip(skip).take(shown).cloned());
+    if !fits {
+        let last = (skip + shown).min(summary.len());
+        body.styled(
+            fill(
+                lang,
+                Msg::BulkPreviewLines,
+                &[
+                    &(skip + 1).to_string(),
+                    &last.to_string(),
+                    &summary.len().to_string(),
+                ],
+            ),
+            style(app, Role::Hint),
+        );
+    }
+    body.caret = lines.caret.map(|(row, col)| (row + body.rows.len(), col));
+    body.rows.extend(lines.rows);
     // An undo's preview has no form to go back to: its `back` sends nothing and closes.
     let back = match plan.kind {
         RunKind::Undo { .. } => Msg::HintCancel,
         _ => Msg::HintBackToForm,
     };
-    let hint = app.settings.keymap.hint_line(
-        Pane::BulkPreview,
-        &[(&["start"], Msg::HintStart), (&["back"], back)],
-        lang,
-    );
-    (lines, hint)
+    let mut items: Vec<(&[&str], Msg)> = vec![(&["start"], Msg::HintStart), (&["back"], back)];
+    if !fits {
+        // While the count is typed, letters type: the scroll keys named are the others.
+        let keys: &[&str] = if *needs_typing {
+            &["page_down", "page_up"]
+        } else {
+            &["scroll_down", "scroll_up"]
+        };
+        items.push((keys, Msg::HintScroll));
+    }
+    let hint = app
+        .settings
+        .keymap
+        .hint_line(Pane::BulkPreview, &items, lang);
+    (body, hint)
 }
 
 fn clock(seconds: u64) -> String {

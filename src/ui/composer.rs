@@ -147,7 +147,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
     }
     match &composer.mode {
-        ComposerMode::AttachPath { text, cursor } => {
+        ComposerMode::AttachPath { line } => {
             let label = Msg::ComposeAttachPrompt.text(lang);
             let label_width = width(label).min(cols);
             buf.set_stringn(parts.hint.x, parts.hint.y, label, cols, Style::default());
@@ -156,7 +156,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
                 width: parts.hint.width.saturating_sub(label_width as u16),
                 ..parts.hint
             };
-            super::editor::render_line(frame, field, text, *cursor, 0, Style::default(), true);
+            super::editor::render_line(
+                frame,
+                field,
+                &line.text,
+                line.caret,
+                0,
+                Style::default(),
+                true,
+            );
         }
         _ => {
             // The keys named are the live ones.

@@ -129,9 +129,10 @@ messages! {
     ChangedMark => "有变化", "changed";
     // Search and filter lines.
     SearchPrompt => "搜索: ", "Search: ";
-    SearchHint => "词 | 字段:值1,值2 | createDT>=2024-01-01 | 空格分隔（AND），值内不可有空格 | {0} 搜索 {1} 取消", "word | field:v1,v2 | createDT>=2024-01-01 | terms split by spaces (AND), no space inside a value | {0} search, {1} cancel";
+    SearchHint => "{0} 搜索 · {1} 取消 · {2} 补全 · ↑↓ 历史 · {3} 按键 | 词 字段:值1,值2 createDT>=2024-01-01，空格分隔（AND），值内不可有空格", "{0} search · {1} cancel · {2} complete · ↑↓ history · {3} keys | word, field:v1,v2, createDT>=2024-01-01; spaces split terms (AND), none inside a value";
     FilterPrompt => "日期筛选: ", "Date filter: ";
-    FilterHint => "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除 | {0} 应用 {1} 取消", "created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears | {0} apply, {1} cancel";
+    FilterHint => "{0} 应用 · {1} 取消 · ↑↓ 历史 · {2} 按键 | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除", "{0} apply · {1} cancel · ↑↓ history · {2} keys | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears";
+    CompleteCandidates => "{0} 依次选：{1}", "{0} cycles: {1}";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
     QuerySpace => "值里不能有空格：{0}", "A value cannot contain a space: {0}";
     QueryEmpty => "值不能为空", "A value cannot be empty";
@@ -194,7 +195,7 @@ messages! {
     KeyPageTicketDown => "工单下翻一页", "Page the ticket down";
     KeyPageTicketUp => "工单上翻一页", "Page the ticket up";
     GoToPrompt => "工单号: ", "Ticket #: ";
-    GoToHint => "输入工单号 | {0} 打开 {1} 取消", "a ticket number | {0} open, {1} cancel";
+    GoToHint => "{0} 打开 · {1} 取消 · ↑↓ 历史 · {2} 按键 | 输入工单号", "{0} open · {1} cancel · ↑↓ history · {2} keys | a ticket number";
     GoToBad => "不是工单号：只能输入数字", "Not a ticket number: digits only";
     KeyBack => "返回（关闭搜索结果/详情）", "Back (leave search results / detail)";
     KeyBackToList => "返回列表", "Back to the list";
@@ -224,6 +225,18 @@ messages! {
     KeyCancel => "取消", "Cancel";
     KeyDeleteChar => "删除前一个字符", "Delete the previous character";
     KeyCursor => "移动光标", "Move the cursor";
+    KeyLineStart => "到行首", "To the start of the line";
+    KeyLineEnd => "到行尾", "To the end of the line";
+    KeyWordLeft => "左移一个词", "Back a word";
+    KeyWordRight => "右移一个词", "Forward a word";
+    KeyDeleteUnder => "删除光标处的字符", "Delete the character under the caret";
+    KeyKillToStart => "删除到行首（清空前面的内容）", "Delete to the start of the line";
+    KeyKillToEnd => "删除到行尾", "Delete to the end of the line";
+    KeyKillTermBack => "删除前一个词（到空格为止）", "Delete the term before the caret (back to a space)";
+    KeyKillWordBack => "删除前一个词", "Delete the word before the caret";
+    KeyHistoryPrev => "上一条历史", "Previous entry of the history";
+    KeyHistoryNext => "下一条历史（最后回到正在输入的内容）", "Next entry of the history (then back to what was typed)";
+    KeyComplete => "补全字段名或取值（再按依次选）", "Complete a field name or value (again: the next candidate)";
     // The reply composer and the new-ticket form (branch composer).
     PaneComposer => "回复", "Reply";
     PaneNewTicket => "新建工单", "New ticket";
@@ -380,6 +393,7 @@ messages! {
     BulkRunTitlePlain => "批量修改", "Bulk run";
     BulkAndMore => " 等 {0} 张", " and {0} more";
     BulkPreviewHeading => "将要修改：", "This will change:";
+    BulkPreviewLines => "第 {0}–{1} 行，共 {2} 行", "lines {0}–{1} of {2}";
     BulkPreviewCalls => "分 {0} 次调用发送，每次最多 {1} 张，同时 {2} 个调用", "sent in {0} calls of up to {1} tickets, {2} at once";
     BulkPreviewOneCall => "一次调用发送", "sent in one call";
     BulkPreviewRunId => "批次 {0}（可在历史 {key:list.bulk_history} 中撤销）", "run {0} (undo later from the history, {key:list.bulk_history})";

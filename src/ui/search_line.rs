@@ -1,6 +1,6 @@
 //! The one-line prompts (search and date filter): the input with the terminal cursor at the
-//! caret (so an input method opens its window there), and below it a hint or why the input
-//! was refused.
+//! caret (so an input method opens its window there), and below it a hint, the completions
+//! Tab offers, or why the input was refused.
 
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -26,23 +26,42 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let label = label.text(lang);
     // The keys named in the hint are the live ones.
     let keymap = &app.settings.keymap;
-    let hint = fill(
-        lang,
-        hint,
-        &[
-            &keymap.labels(Pane::Prompt, "submit", 2),
-            &keymap.labels(Pane::Prompt, "cancel", 2),
-        ],
-    );
+    let key = |name: &str| keymap.labels(Pane::Prompt, name, 2);
+    let hint = match prompt.kind {
+        PromptKind::Search => fill(
+            lang,
+            hint,
+            &[
+                &key("submit"),
+                &key("cancel"),
+                &key("complete"),
+                &key("help"),
+            ],
+        ),
+        PromptKind::Filter | PromptKind::GoTo => {
+            fill(lang, hint, &[&key("submit"), &key("cancel"), &key("help")])
+        }
+    };
+    let line = &prompt.line;
+    // Several completions: the hint line lists them (the next Tab puts each in turn).
+    let hint = match &line.completion {
+        Some(completion) if !completion.candidates.is_empty() => fill(
+            lang,
+            Msg::CompleteCandidates,
+            &[&key("complete"), &completion.candidates.join("  ")],
+        ),
+        _ => hint,
+    };
     let total = usize::from(area.width);
     let text_room = total.saturating_sub(width(label) + 1);
-    // Keep the caret on screen: show the tail of a long input.
-    let before: String = prompt.text.chars().take(prompt.cursor).collect();
+    // Keep the caret on screen: show the tail of a long input (measured in display
+    // columns, so CJK text places the caret right).
+    let before = line.before_caret();
     let mut skip = 0;
     while width(&before.chars().skip(skip).collect::<String>()) > text_room {
         skip += 1;
     }
-    let shown: String = prompt.text.chars().skip(skip).collect();
+    let shown: String = line.text.chars().skip(skip).collect();
     let buf = frame.buffer_mut();
     buf.set_stringn(area.x, area.y, label, total, style(app, Role::Label));
     let x = area.x + width(label) as u16;
@@ -55,8 +74,8 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     );
     // A ticket number is checked as it is typed (Enter does nothing until it is one).
     let not_a_number = prompt.kind == PromptKind::GoTo
-        && !prompt.text.trim().is_empty()
-        && crate::app::update::ticket_number(&prompt.text).is_none();
+        && !line.text.trim().is_empty()
+        && crate::app::update::ticket_number(&line.text).is_none();
     let (second, second_style) = match &prompt.error {
         Some(error) => (error.as_str(), style(app, Role::Error)),
         None if not_a_number => (Msg::GoToBad.text(lang), style(app, Role::Error)),
