@@ -86,6 +86,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             crate::config::file::Selection::Row => crate::app::state::SelectionStyle::Row,
             crate::config::file::Selection::Cursor => crate::app::state::SelectionStyle::Cursor,
         },
+        web_url: resolved.web_url.clone(),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

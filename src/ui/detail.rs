@@ -507,21 +507,15 @@ fn grid(rows: &[TableRow], columns: usize, out: &mut Vec<Line<'static>>) {
     }
 }
 
-/// The description as readable text: HTML rendered (paragraphs, lists, links with their
-/// URL, entities decoded), cleaned again (an entity can decode to a control character),
-/// and wrapped by display columns.
-pub fn readable(html: &str, columns: usize) -> Vec<String> {
+/// The description as readable text, wrapped by display columns: HTML rendered
+/// (paragraphs, lists, links with their URL, entities decoded), plain text line for line as
+/// written; cleaned again either way (see [`crate::text::description_text`]).
+pub fn readable(text: &str, columns: usize) -> Vec<String> {
     let columns = columns.max(10);
-    let text = html2text::from_read(html.as_bytes(), columns).unwrap_or_else(|_| html.to_string());
-    let text = crate::text::clean(&text);
-    let mut lines: Vec<String> = text
+    crate::text::description_text(text, columns)
         .lines()
-        .flat_map(|line| wrap(line.trim_end(), columns))
-        .collect();
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    lines
+        .flat_map(|line| wrap(line, columns))
+        .collect()
 }
 
 #[cfg(test)]
