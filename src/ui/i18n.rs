@@ -180,7 +180,7 @@ messages! {
     CopyDescription => "描述", "description";
     CopyFields => "自定义字段", "custom fields";
     CopyWebLink => "网页链接", "web link";
-    CopyApiUrl => "API 链接（需 Basic 认证）", "API URL (Basic auth only)";
+    CopyApiUrl => "API 链接", "API URL";
     CopyValueUnknown => "未知", "unknown";
     CopyValueEmpty => "（空）", "(empty)";
     CopyValueNotSet => "未设置（配置 web_url）", "not set (config web_url)";
@@ -219,7 +219,7 @@ messages! {
     KeyForceQuit => "立即退出", "Quit now";
     KeySearch => "搜索", "Search";
     KeyStatus => "改状态", "Change status";
-    KeyCopy => "复制…（编号、标题、电话、订单号、链接，OSC 52）", "Copy… (id, subject, phone, order number, link; OSC 52)";
+    KeyCopy => "复制…（编号、电话、订单号、链接等）", "Copy… (id, phone, order number, link…)";
     KeyCopySelected => "复制选中的一项", "Copy the highlighted entry";
     KeyCopyId => "复制工单编号", "Copy the ticket id";
     KeyCopySubject => "复制标题", "Copy the subject";
@@ -228,7 +228,7 @@ messages! {
     KeyCopyDescription => "复制描述", "Copy the description";
     KeyCopyField => "复制第 N 个自定义字段（如订单编号）", "Copy custom field N (an order number, say)";
     KeyCopyWebLink => "复制网页链接（配置 web_url）", "Copy the web link (config web_url)";
-    KeyCopyApiUrl => "复制 API 链接", "Copy the API URL";
+    KeyCopyApiUrl => "复制 API 链接（需 Basic 认证，放在最后）", "Copy the API URL (needs Basic auth; the last choice)";
     KeyReload => "刷新当前视图", "Reload the view";
     KeyHelp => "按键帮助", "Key help";
     KeyNextView => "下一个视图", "Next view";
