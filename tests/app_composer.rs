@@ -808,7 +808,10 @@ fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_the_other_tabs_reloa
         panic!("one page to reload");
     };
     let sent: Vec<_> = commands.iter().filter_map(Command::request_id).collect();
-    assert!(sent.contains(&reload) && sent.contains(&other), "{commands:?}");
+    assert!(
+        sent.contains(&reload) && sent.contains(&other),
+        "{commands:?}"
+    );
     assert!(!app.views[1].stale);
     answer_page(
         &mut app,

@@ -38,7 +38,10 @@ fn copied(commands: &[Command]) -> Vec<String> {
 }
 
 fn notice(app: &App) -> String {
-    app.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default()
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
 }
 
 fn selected(app: &App) -> u64 {
@@ -82,7 +85,10 @@ fn an_order_number_is_copied_by_its_key_and_the_notice_says_what() {
         (Lang::Zh, "已复制订单编号：DD202611000123"),
     ] {
         let mut app = order_app(lang, 100, 30, true);
-        assert!(copied(&key(&mut app, 'y')).is_empty(), "y only opens the menu");
+        assert!(
+            copied(&key(&mut app, 'y')).is_empty(),
+            "y only opens the menu"
+        );
         let out = key(&mut app, '1');
         assert_eq!(copied(&out), ["DD202611000123"]);
         assert_eq!(app.pane(), Pane::List, "the menu closes");

@@ -107,7 +107,10 @@ fn an_error_stays_until_a_key() {
     );
     assert!(app.notice.as_ref().unwrap().is_error, "{:?}", app.notice);
     tick(&mut app, 600);
-    assert!(app.notice.as_ref().unwrap().is_error, "seen only once a key is pressed");
+    assert!(
+        app.notice.as_ref().unwrap().is_error,
+        "seen only once a key is pressed"
+    );
     key(&mut app, 'k');
     assert_eq!(notice(&app), None);
 }
@@ -122,9 +125,21 @@ fn reloading_stays_until_the_reload_has_landed_then_goes() {
     let show_id = find(&out, |c| matches!(c, Command::Show { .. }));
     assert_eq!(notice(&app).as_deref(), Some("Reloading…"));
     tick(&mut app, 60);
-    assert_eq!(notice(&app).as_deref(), Some("Reloading…"), "not on a timer");
-    answer_page(&mut app, page_id, page((1..=3).map(ticket).collect(), 3, false));
-    assert_eq!(notice(&app).as_deref(), Some("Reloading…"), "the ticket is still read");
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("Reloading…"),
+        "not on a timer"
+    );
+    answer_page(
+        &mut app,
+        page_id,
+        page((1..=3).map(ticket).collect(), 3, false),
+    );
+    assert_eq!(
+        notice(&app).as_deref(),
+        Some("Reloading…"),
+        "the ticket is still read"
+    );
     update(
         &mut app,
         Action::Worker(WorkerEvent::Shown {
@@ -265,7 +280,12 @@ async fn after_s_the_tab_counts_move_and_the_row_shows_the_servers_update_time()
     assert_ne!(Some(server), updated_before, "the sandbox moved it");
     assert_eq!(app.tickets.get(&id).unwrap().updated, Some(server));
     // On the Open tab the row says so.
-    update(&mut app, Action::Tick { now: server + chrono::Duration::seconds(30) });
+    update(
+        &mut app,
+        Action::Tick {
+            now: server + chrono::Duration::seconds(30),
+        },
+    );
     update(&mut app, Action::SelectView(1));
     let text = screen(&app);
     let row = text

@@ -1006,7 +1006,10 @@ fn a_plain_description_keeps_its_lines_through_decoding_and_cleaning() {
     assert_eq!(lines[2], "");
     assert_eq!(lines[3], "第三步:页面卡住");
     assert!(lines[4].starts_with("Ctrl-Z"), "{lines:?}");
-    assert!(lines.iter().all(|l| !l.chars().any(char::is_control)), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.chars().any(char::is_control)),
+        "{lines:?}"
+    );
     // HTML is still rendered as HTML: a newline inside a paragraph is a space there.
     let third = page.items[2].description.as_deref().unwrap();
     let html = gongdan::text::description_text(third, 80);

@@ -16,12 +16,14 @@ fn order_number_row(screen: &str) -> Option<(String, String)> {
     screen
         .lines()
         .flat_map(|line| line.split('│'))
-        .find_map(|cell| match cell.split_whitespace().collect::<Vec<_>>()[..] {
-            [key, "订单编号", number, ..] if key.chars().count() == 1 => {
-                Some((key.to_string(), number.to_string()))
-            }
-            _ => None,
-        })
+        .find_map(
+            |cell| match cell.split_whitespace().collect::<Vec<_>>()[..] {
+                [key, "订单编号", number, ..] if key.chars().count() == 1 => {
+                    Some((key.to_string(), number.to_string()))
+                }
+                _ => None,
+            },
+        )
 }
 
 #[test]
@@ -50,7 +52,9 @@ fn y_in_a_ticket_copies_its_order_number_through_osc_52() {
             !s.contents().contains("Copy from #")
         });
         session.send("\x1b");
-        session.wait_for("the detail to close", |s| !s.contents().contains("Ticket #"));
+        session.wait_for("the detail to close", |s| {
+            !s.contents().contains("Ticket #")
+        });
         session.send("j");
         session.settle(Duration::from_millis(100));
     }

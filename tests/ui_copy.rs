@@ -83,10 +83,7 @@ fn the_copy_menu() {
             // The contact's name has not arrived: phone and e-mail are unknown.
             let mut app = order_app(lang, w, h, false);
             update(&mut app, Action::MoveDown);
-            update(
-                &mut app,
-                Action::Copy(gongdan::app::copy::CopyAction::Open),
-            );
+            update(&mut app, Action::Copy(gongdan::app::copy::CopyAction::Open));
             update(&mut app, Action::MoveDown);
             let terminal = render(&app);
             insta::assert_snapshot!(format!("copy_menu_{tag}_{w}x{h}"), terminal.backend());

@@ -149,7 +149,10 @@ pub fn entries(app: &App, ticket_id: u64) -> Vec<CopyEntry> {
     if app.full.contains(&ticket_id) {
         for field in &ticket.custom_fields {
             if let Some(value) = field_value(app, &field.key, &field.value) {
-                out.push(entry(CopyItem::Field(field.key.clone()), CopyValue::Text(value)));
+                out.push(entry(
+                    CopyItem::Field(field.key.clone()),
+                    CopyValue::Text(value),
+                ));
             }
         }
     } else {
@@ -200,15 +203,17 @@ fn field_value(app: &App, key: &str, value: &CustomValue) -> Option<String> {
 
 /// The entry a key names, by index in `entries`.
 fn position(entries: &[CopyEntry], pick: CopyPick) -> Option<usize> {
-    let wanted = |item: &CopyItem| match (pick, item) {
-        (CopyPick::Id, CopyItem::Id)
-        | (CopyPick::Subject, CopyItem::Subject)
-        | (CopyPick::Phone, CopyItem::Phone)
-        | (CopyPick::Email, CopyItem::Email)
-        | (CopyPick::Description, CopyItem::Description)
-        | (CopyPick::WebLink, CopyItem::WebLink)
-        | (CopyPick::ApiUrl, CopyItem::ApiUrl) => true,
-        _ => false,
+    let wanted = |item: &CopyItem| {
+        matches!(
+            (pick, item),
+            (CopyPick::Id, CopyItem::Id)
+                | (CopyPick::Subject, CopyItem::Subject)
+                | (CopyPick::Phone, CopyItem::Phone)
+                | (CopyPick::Email, CopyItem::Email)
+                | (CopyPick::Description, CopyItem::Description)
+                | (CopyPick::WebLink, CopyItem::WebLink)
+                | (CopyPick::ApiUrl, CopyItem::ApiUrl)
+        )
     };
     match pick {
         CopyPick::Field(n) => entries

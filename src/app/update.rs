@@ -10,8 +10,8 @@ use chrono::{NaiveDate, Timelike};
 
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::state::{
-    App, DateFilter, Detail, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind,
-    Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+    App, DateFilter, Detail, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt,
+    PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -1719,11 +1719,7 @@ fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
 
 /// The end of a quick status change's one-ticket run: the row stays, or goes back and the
 /// status line says why. Progress events of so small a run are not shown.
-fn quick_status_done(
-    app: &mut App,
-    event: super::bulk_edit::BulkEvent,
-    out: &mut Vec<Command>,
-) {
+fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mut Vec<Command>) {
     use super::bulk_edit::BulkEvent;
     let (id, result) = match event {
         BulkEvent::Run {

@@ -128,8 +128,14 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             base.patch(style(app, Role::Muted))
         };
         let line = Line::from(vec![
-            Span::styled(fit(&keys[index], key_width), base.patch(style(app, Role::HelpKey))),
-            Span::styled(fit(&labels[index], label_width), base.patch(style(app, Role::Label))),
+            Span::styled(
+                fit(&keys[index], key_width),
+                base.patch(style(app, Role::HelpKey)),
+            ),
+            Span::styled(
+                fit(&labels[index], label_width),
+                base.patch(style(app, Role::Label)),
+            ),
             Span::styled(fit(value, value_room), value_style),
         ]);
         buf.set_line(inner.x, inner.y + row as u16, &line, inner.width);

@@ -644,7 +644,11 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
 
 /// A copy-menu entry's name; a custom field by `field_name` (its definition's name, else its
 /// key).
-pub fn copy_label(lang: Lang, item: &crate::app::copy::CopyItem, field_name: Option<&str>) -> String {
+pub fn copy_label(
+    lang: Lang,
+    item: &crate::app::copy::CopyItem,
+    field_name: Option<&str>,
+) -> String {
     use crate::app::copy::CopyItem;
     let msg = match item {
         CopyItem::Id => Msg::CopyId,
