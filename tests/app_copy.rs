@@ -264,3 +264,15 @@ fn with_nothing_selected_the_menu_does_not_open() {
     assert!(app.copy_menu.is_none());
     assert_eq!(notice(&app), "No ticket selected");
 }
+
+#[test]
+fn esc_in_the_menu_closes_it_and_leaves_a_range_of_marks_going() {
+    let mut app = order_app(Lang::En, 100, 30, true);
+    key(&mut app, 'V');
+    key(&mut app, 'j');
+    assert!(app.marks.range.is_some());
+    key(&mut app, 'y');
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane(), Pane::List);
+    assert!(app.marks.range.is_some(), "Esc was the menu's");
+}

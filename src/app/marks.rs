@@ -190,6 +190,7 @@ pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
         && !app.detail_has_focus()
         && app.prompt.is_none()
         && app.overlay.is_none()
+        && app.copy_menu.is_none()
     {
         app.marks.range = None;
         let count = app.marks.len().to_string();

@@ -15,7 +15,8 @@ use crate::app::App;
 use crate::app::copy::{self, CopyEntry, CopyItem, CopyValue};
 use crate::app::state::Pane;
 
-/// Widest a value is shown before it is cut (the whole value is what is copied).
+/// Widest a value is shown before it is cut on a narrow screen; a wide one gives values
+/// half its width (the whole value is what is copied either way).
 const VALUE_COLUMNS: usize = 44;
 
 /// Each entry's key as bound now: the Nth custom field takes the Nth key of `copy_field`.
@@ -88,7 +89,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         .map(|(v, _)| width(v))
         .max()
         .unwrap_or(8)
-        .min(VALUE_COLUMNS);
+        .min(VALUE_COLUMNS.max(usize::from(screen.width) / 2));
     let inner_width = (key_width + label_width + value_width)
         .max(width(&title) + 2)
         .max(width(&hint));
