@@ -426,9 +426,11 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
             if change.status == Some(TicketStatus::Solved) && change.reply.is_some()),
         "{sends:?}"
     );
-    run(&mut app, &client, commands).await;
+    let after = run(&mut app, &client, commands).await;
     assert_eq!(sandbox.update_count(id), updates_before + 1, "one call");
     assert_eq!(stored_status(&sandbox, id), Some(TicketStatus::Solved));
+    // The ticket moved between views: the loaded tab reloads now, for its rows and count.
+    assert!(after.iter().any(is_list), "{after:?}");
     assert!(reply_texts(&sandbox, id).contains(&"已处理，关闭工单".to_string()));
     assert_eq!(
         app.tickets.get(&id).unwrap().status,
