@@ -177,27 +177,8 @@ fn field_value(app: &App, key: &str, value: &CustomValue) -> Option<String> {
     if def.is_some_and(|def| def.kind == CHECKBOX && def.options.is_empty()) {
         return None;
     }
-    let text = match value {
-        CustomValue::Text(text) => match def {
-            Some(def) if !def.options.is_empty() => text
-                .split(',')
-                .map(|part| {
-                    let part = part.trim();
-                    def.options
-                        .iter()
-                        .find(|(id, _)| id == part)
-                        .map_or(part.to_string(), |(_, label)| label.clone())
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => text.clone(),
-        },
-        CustomValue::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
-            format!("{}", *number as i64)
-        }
-        CustomValue::Number(number) => number.to_string(),
-        CustomValue::Rows(_) | CustomValue::Empty => return None,
-    };
+    // Tables and empty values read as "": not offered.
+    let text = value.labelled(def);
     (!text.trim().is_empty()).then_some(text)
 }
 

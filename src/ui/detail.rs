@@ -364,30 +364,7 @@ fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
     {
         return label.to_string();
     }
-    match value {
-        CustomValue::Text(text) => match def {
-            Some(def) if !def.options.is_empty() => text
-                .split(',')
-                .map(|part| {
-                    let part = part.trim();
-                    def.options
-                        .iter()
-                        .find(|(id, _)| id == part)
-                        .map_or(part.to_string(), |(_, label)| label.clone())
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => text.clone(),
-        },
-        CustomValue::Number(number) => {
-            if number.fract() == 0.0 && number.abs() < 1e15 {
-                format!("{}", *number as i64)
-            } else {
-                number.to_string()
-            }
-        }
-        CustomValue::Rows(_) | CustomValue::Empty => String::new(),
-    }
+    value.labelled(def)
 }
 
 fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
