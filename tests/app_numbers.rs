@@ -152,6 +152,44 @@ fn reloading_stays_until_the_reload_has_landed_then_goes() {
 }
 
 #[test]
+fn creating_a_ticket_is_said_until_the_answer_not_on_a_timer() {
+    use gongdan::app::composer::{ComposeCommand, ComposeEvent};
+    let mut app = idle_app();
+    key(&mut app, 'n');
+    type_text(&mut app, "Printer jammed");
+    focus_field(&mut app, "Contact id");
+    type_text(&mut app, "501");
+    while !app.compose.new_ticket.as_ref().unwrap().on_description() {
+        press(&mut app, KeyCode::Tab, KeyModifiers::NONE);
+    }
+    type_text(&mut app, "It jams.");
+    let out = press(&mut app, KeyCode::Char('s'), KeyModifiers::CONTROL);
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = out
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{out:?}");
+    };
+    assert_eq!(notice(&app).as_deref(), Some("Creating the ticket…"));
+    tick(&mut app, 60);
+    assert_eq!(notice(&app).as_deref(), Some("Creating the ticket…"));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Ok(Box::new(gongdan::api::Created {
+                ticket: ticket(9),
+                location: None,
+            })),
+        })),
+    );
+    assert!(notice(&app).unwrap().contains("#9"), "{:?}", notice(&app));
+    // The answer's own notice lives by the ordinary rules.
+    tick(&mut app, 60 + NOTICE_SECS);
+    assert_eq!(notice(&app), None);
+}
+
+#[test]
 fn a_warning_from_start_stays_until_a_key() {
     let settings = Settings {
         startup_notice: Some("config: unknown key ui.colour".into()),

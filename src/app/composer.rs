@@ -842,11 +842,9 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
         ticket,
         change: Box::new(change),
     }));
-    notice(
-        app,
-        fill(lang, Msg::ComposeSending, &[&ticket.to_string()]),
-        false,
-    );
+    // Until the answer (which says sent, or why not): not on a timer.
+    let text = fill(lang, Msg::ComposeSending, &[&ticket.to_string()]);
+    super::update::progress_notice(app, text, vec![id]);
 }
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.

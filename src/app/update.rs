@@ -67,11 +67,25 @@ fn settle_progress(app: &mut App) {
         app.notice_clock.progress = None;
         return;
     }
-    if !requests.iter().any(|id| super::faults::waits_for(app, *id)) {
+    if !requests.iter().any(|id| awaited(app, *id)) {
         app.notice = None;
         app.notice_clock = NoticeClock::default();
         app.dirty = true;
     }
+}
+
+/// Whether request `id` is still awaited by something on screen: a page, the detail, a
+/// status change (see `faults::waits_for`), a reply being sent, a ticket being created, or
+/// the ids of `A` being fetched.
+fn awaited(app: &App, id: RequestId) -> bool {
+    super::faults::waits_for(app, id)
+        || app.compose.sending.contains_key(&id)
+        || (app.compose.new_ticket.as_ref()).is_some_and(|form| form.creating == Some(id))
+        || app
+            .marks
+            .fetch
+            .as_ref()
+            .is_some_and(|fetch| fetch.request == id)
 }
 
 /// On a tick: a notice that is not an error, not progress and not the one from start (a
