@@ -86,6 +86,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             crate::config::file::Selection::Row => crate::app::state::SelectionStyle::Row,
             crate::config::file::Selection::Cursor => crate::app::state::SelectionStyle::Cursor,
         },
+        // The demo's tickets are the sandbox's: a profile's web UI does not know them.
+        web_url: resolved.web_url.clone().filter(|_| !cli.demo),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

@@ -100,6 +100,42 @@ pub fn clean_line(text: &str) -> String {
     clean(text).replace('\n', " ")
 }
 
+/// Whether a description holds HTML: a tag (`<p>`, `</div>`, `<br/>`, `<!-- -->`) somewhere.
+/// Plain text may hold `<` ("a < b > c" is not HTML), so only a `<` followed by a letter,
+/// `/` or `!` and closed by `>` on the same line counts.
+pub fn looks_like_html(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(at, b)| {
+        *b == b'<'
+            && bytes
+                .get(at + 1)
+                .is_some_and(|next| next.is_ascii_alphabetic() || *next == b'/' || *next == b'!')
+            && bytes[at + 1..]
+                .iter()
+                .take_while(|c| **c != b'\n' && **c != b'<')
+                .any(|c| *c == b'>')
+    })
+}
+
+/// A description (or reply) as plain text, lines as written: HTML is rendered to text
+/// (paragraphs, lists, links with their URL, entities decoded) at `columns`, plain text is
+/// kept line for line. Either way the result is cleaned again (an entity can decode to a
+/// control character; `\r\n` becomes `\n`) and has no trailing blank lines.
+pub fn description_text(text: &str, columns: usize) -> String {
+    let text = if looks_like_html(text) {
+        html2text::from_read(text.as_bytes(), columns.max(10)).unwrap_or_else(|_| text.to_string())
+    } else {
+        text.to_string()
+    };
+    let text = clean(&text);
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let end = lines
+        .iter()
+        .rposition(|line| !line.is_empty())
+        .map_or(0, |last| last + 1);
+    lines[..end].join("\n")
+}
+
 /// Display width in terminal columns (CJK and most emoji count two).
 pub fn width(text: &str) -> usize {
     text.graphemes(true).map(grapheme_width).sum()

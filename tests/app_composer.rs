@@ -456,9 +456,11 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
             if change.status == Some(TicketStatus::Solved) && change.reply.is_some()),
         "{sends:?}"
     );
-    run(&mut app, &client, commands).await;
+    let after = run(&mut app, &client, commands).await;
     assert_eq!(sandbox.update_count(id), updates_before + 1, "one call");
     assert_eq!(stored_status(&sandbox, id), Some(TicketStatus::Solved));
+    // The ticket moved between views: the loaded tab reloads now, for its rows and count.
+    assert!(after.iter().any(is_list), "{after:?}");
     assert!(reply_texts(&sandbox, id).contains(&"已处理，关闭工单".to_string()));
     assert_eq!(
         app.tickets.get(&id).unwrap().status,
@@ -781,7 +783,7 @@ fn a_failed_create_keeps_the_form() {
 }
 
 #[test]
-fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_other_tabs_reload_when_shown() {
+fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_the_other_tabs_reload_at_once() {
     let mut app = app(Lang::Zh, 100, 30);
     // Every tab asks for its first page at start; the first two answer.
     let commands = start(&mut app);
@@ -825,9 +827,24 @@ fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_other_tabs_reload_wh
             })),
         })),
     );
-    // The view behind the new ticket's detail reloads now, without R; the other tab waits.
-    let reload = find(&commands, is_page);
-    assert!(app.views[1].stale);
+    // The view behind the new ticket's detail reloads now, without R, and so does the other
+    // loaded tab, so the counts on the tab line include the new ticket at once.
+    let reloads = |app: &App, view: usize| -> Vec<gongdan::app::RequestId> {
+        let refresh = app.views[view].refresh.as_ref().expect("reloading");
+        refresh.requests.keys().copied().collect()
+    };
+    let [reload] = reloads(&app, 0)[..] else {
+        panic!("one page to reload");
+    };
+    let [other] = reloads(&app, 1)[..] else {
+        panic!("one page to reload");
+    };
+    let sent: Vec<_> = commands.iter().filter_map(Command::request_id).collect();
+    assert!(
+        sent.contains(&reload) && sent.contains(&other),
+        "{commands:?}"
+    );
+    assert!(!app.views[1].stale);
     answer_page(
         &mut app,
         reload,
@@ -837,9 +854,11 @@ fn a_created_ticket_shows_at_once_in_the_view_behind_it_and_other_tabs_reload_wh
     assert_eq!(app.views[0].ids[app.views[0].selected], 8, "selection kept");
     assert!(app.marks.ids.contains(&7), "marks kept");
     assert_eq!(app.detail.as_ref().unwrap().ticket_id, 9);
-    // The other tab reloads when it is shown.
+    answer_page(&mut app, other, page(vec![ticket(9), ticket(8)], 2, false));
+    assert_eq!(app.views[1].total, Some(2));
+    // Showing it then costs nothing more.
     let commands = update(&mut app, Action::SelectView(1));
-    assert!(commands.iter().any(is_page), "{commands:?}");
+    assert!(!commands.iter().any(is_page), "{commands:?}");
 }
 
 // ----- one reply to many -----

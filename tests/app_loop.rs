@@ -79,8 +79,10 @@ async fn copy_writes_osc52_to_the_terminal() {
         page((1..=3).map(ticket).collect(), 3, false),
     );
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    // `y` opens the copy menu; `a` there copies the API URL.
     let y = Event::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
-    let events = futures::stream::iter([Ok(y)]);
+    let a = Event::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
+    let events = futures::stream::iter([Ok(y), Ok(a)]);
     let (worker_tx, _worker_rx) = mpsc::unbounded_channel::<Command>();
     let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     let mut clipboard = Vec::new();

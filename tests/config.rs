@@ -929,3 +929,56 @@ fn the_status_line_names_the_config_file_without_its_directory() {
         "{notice}"
     );
 }
+
+// ---- web_url ----
+
+#[test]
+fn web_url_is_read_per_profile_and_shown_by_config_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.work]\nbase_url = \"https://work.example\"\naccount = \"a@b.c\"\n\
+         web_url = \"https://work.example/ticket/{id}\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(
+        resolved.web_url.as_deref(),
+        Some("https://work.example/ticket/{id}")
+    );
+    assert_eq!(
+        source_of(&resolved, "web_url"),
+        ("https://work.example/ticket/{id}".to_string(), Source::File)
+    );
+    // Not set: none, and the copy menu says how to set it.
+    let path = write_config(
+        dir.path(),
+        "[profiles.work]\nbase_url = \"https://work.example\"\naccount = \"a@b.c\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.web_url, None);
+    assert_eq!(source_of(&resolved, "web_url").1, Source::Default);
+}
+
+#[test]
+fn a_web_url_without_id_or_not_http_is_refused_saying_what_is_wanted() {
+    let dir = tempfile::tempdir().unwrap();
+    for bad in [
+        "https://work.example/ticket/",
+        "work.example/ticket/{id}",
+        "ftp://x/{id}",
+    ] {
+        let path = write_config(
+            dir.path(),
+            &format!(
+                "[profiles.work]\nbase_url = \"https://work.example\"\naccount = \"a@b.c\"\n\
+                 web_url = \"{bad}\"\n"
+            ),
+        );
+        let error = resolve(&with_file(&path)).unwrap_err();
+        let text = error.to_string();
+        assert!(
+            text.contains("web_url") && text.contains("{id}"),
+            "{bad}: {text}"
+        );
+    }
+}

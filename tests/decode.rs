@@ -969,3 +969,61 @@ fn model_helpers_find_fields_and_show_values() {
         "2 rows"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Plain-text descriptions keep their line breaks.
+
+#[test]
+fn a_plain_description_keeps_its_lines_through_decoding_and_cleaning() {
+    let body = fixture("plain_description.json");
+    let page = decode::ticket_page(&body).unwrap();
+    assert_eq!(page.items.len(), 3, "{:?}", page.bad_items);
+    // `\r\n` arrives as `\n`: three lines, as written.
+    let first = page.items[0].description.as_deref().unwrap();
+    assert_eq!(
+        first,
+        "您好,麻烦安排上门安装。\n地址:北京市海淀区中关村大街1号\n联系电话:13800001111"
+    );
+    assert_eq!(
+        gongdan::text::description_text(first, 80)
+            .lines()
+            .collect::<Vec<_>>(),
+        [
+            "您好,麻烦安排上门安装。",
+            "地址:北京市海淀区中关村大街1号",
+            "联系电话:13800001111"
+        ]
+    );
+    // A lone `\r` is a line break too; an empty line is kept; the escape is made inert.
+    let second = page.items[1].description.as_deref().unwrap();
+    let lines: Vec<String> = gongdan::text::description_text(second, 80)
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert_eq!(lines[0], "第一步:登录后台");
+    assert_eq!(lines[1], "第二步:点击\u{201c}工单管理\u{201d}");
+    assert_eq!(lines[2], "");
+    assert_eq!(lines[3], "第三步:页面卡住");
+    assert!(lines[4].starts_with("Ctrl-Z"), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| !l.chars().any(char::is_control)),
+        "{lines:?}"
+    );
+    // HTML is still rendered as HTML: a newline inside a paragraph is a space there.
+    let third = page.items[2].description.as_deref().unwrap();
+    let html = gongdan::text::description_text(third, 80);
+    assert!(html.contains("第一行 仍是第一段"), "{html}");
+    assert!(html.contains("第二段"), "{html}");
+    assert!(!html.contains("<p>"), "{html}");
+}
+
+#[test]
+fn a_plain_description_keeps_its_lines_through_the_value_path_too() {
+    let value = decode::parse_json(&fixture("plain_description.json")).unwrap();
+    let ticket = decode::ticket(&value["tickets"][0]).unwrap();
+    assert_eq!(
+        ticket.description.as_deref().map(|d| d.lines().count()),
+        Some(3)
+    );
+}

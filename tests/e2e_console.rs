@@ -60,8 +60,9 @@ fn demo_opens_a_ticket_and_searches() {
 fn demo_as_an_agent_builds_views_from_searches() {
     let mut session = Session::spawn(&["--demo", "--demo-role", "agent"], &[]);
     session.wait_first_list();
-    session.send("4");
+    // Said once, until a key (or a few seconds): before the key that goes to All.
     session.wait_text("may not list tickets");
+    session.send("4");
     session.wait_for("a list in the All tab", |s| {
         s.contents().lines().any(|l| l.starts_with('>'))
     });

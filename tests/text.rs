@@ -169,6 +169,14 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
+    fn a_description_as_text_is_inert_html_or_not(text in any::<String>(), tagged in any::<bool>()) {
+        let text = if tagged { format!("<p>{text}</p>") } else { text };
+        let shown = gongdan::text::description_text(&text, 40);
+        prop_assert!(is_inert(&shown), "{:?} -> {:?}", text, shown);
+        prop_assert!(!shown.contains('\r'));
+    }
+
+    #[test]
     fn clean_output_is_inert_and_idempotent(text in any::<String>()) {
         let cleaned = clean(&text);
         prop_assert!(is_inert(&cleaned), "{:?} -> {:?}", text, cleaned);
@@ -216,4 +224,42 @@ proptest! {
         prop_assert_eq!(width(&pad(&text, cols)), cols);
         prop_assert_eq!(width(&pad_left(&text, cols)), cols);
     }
+}
+
+#[test]
+fn html_is_told_from_plain_text_by_its_tags() {
+    use gongdan::text::looks_like_html;
+    for html in [
+        "<p>您好</p>",
+        "a<br>b",
+        "a<br/>b",
+        "</div>",
+        "<!-- x -->",
+        "<ul><li>1</li></ul>",
+    ] {
+        assert!(looks_like_html(html), "{html}");
+    }
+    for plain in [
+        "第一步\n第二步",
+        "a < b > c",
+        "1<2\n3>4",
+        "价格<100元",
+        "x <- y",
+        "",
+    ] {
+        assert!(!looks_like_html(plain), "{plain}");
+    }
+}
+
+#[test]
+fn a_plain_description_keeps_its_lines_and_spaces_as_written() {
+    use gongdan::text::description_text;
+    let text = description_text("地址:\r\n  北京市海淀区\r\n\r\n电话:138\r\n\r\n\r\n", 40);
+    assert_eq!(text, "地址:\n  北京市海淀区\n\n电话:138");
+    // A tab is expanded, a control byte made inert.
+    let text = description_text("a\tb\u{7}c", 40);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
 }

@@ -425,6 +425,32 @@ impl CustomValue {
         }
     }
 
+    /// The value as an agent reads it: dropdown option ids (`"231,232"`) as their labels
+    /// from the field's definition, whole numbers without `.0`; rows and nothing as "".
+    pub fn labelled(&self, def: Option<&FieldDef>) -> String {
+        match self {
+            CustomValue::Text(text) => match def {
+                Some(def) if !def.options.is_empty() => text
+                    .split(',')
+                    .map(|part| {
+                        let part = part.trim();
+                        def.options
+                            .iter()
+                            .find(|(id, _)| id == part)
+                            .map_or(part.to_string(), |(_, label)| label.clone())
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => text.clone(),
+            },
+            CustomValue::Number(number) if number.fract() == 0.0 && number.abs() < 1e15 => {
+                format!("{}", *number as i64)
+            }
+            CustomValue::Number(number) => number.to_string(),
+            CustomValue::Rows(_) | CustomValue::Empty => String::new(),
+        }
+    }
+
     /// Whether there is nothing to show (no text, no rows).
     pub fn is_empty(&self) -> bool {
         match self {

@@ -53,7 +53,8 @@ pub enum Action {
     PickStatus(TicketStatus),
     /// Enter in the status menu.
     PickSelectedStatus,
-    CopyUrl,
+    /// The copy menu (`y`) and its entries.
+    Copy(super::copy::CopyAction),
     Reload,
     ToggleHelp,
     // The one-line prompts (search and date filter).

@@ -861,11 +861,9 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
         ticket,
         change: Box::new(change),
     }));
-    notice(
-        app,
-        fill(lang, Msg::ComposeSending, &[&ticket.to_string()]),
-        false,
-    );
+    // Until the answer (which says sent, or why not): not on a timer.
+    let text = fill(lang, Msg::ComposeSending, &[&ticket.to_string()]);
+    super::update::progress_notice(app, text, vec![id]);
 }
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.
@@ -973,6 +971,7 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                 .is_some_and(|c| c.sending == Some(id));
             match result {
                 Ok(answer) => {
+                    let answered_time = answer.updated.is_some();
                     if let Some(mut known) = app.tickets.get_mut(&ticket) {
                         if let Some(status) = answer.status.or(sending.status) {
                             known.status = Some(status);
@@ -987,7 +986,12 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     // Send-and-set says the status too, so the user sees both happened.
                     let text = match sending.status {
                         Some(status) => {
-                            super::update::views_changed(app);
+                            // The ticket moves between views: their rows and counts reload.
+                            if answered_time {
+                                super::update::refresh_counts(app, out);
+                            } else {
+                                super::update::status_changed(app, ticket, out);
+                            }
                             fill(
                                 lang,
                                 Msg::ComposeSentWithStatus,

@@ -114,13 +114,18 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             forget_failed_lookups(app, out);
             // The worker handles commands in order: the reload below goes out with the new
             // client. Rows stay on screen until the new pages replace them.
-            out.extend(super::update(app, Action::Reload));
+            let reload = super::update(app, Action::Reload);
+            let requests: Vec<RequestId> = reload.iter().filter_map(Command::request_id).collect();
+            out.extend(reload);
             // Tabs whose first page the old password could not fetch show counts again.
             super::update::fetch_unloaded_tabs(app, out);
             // A bulk run (or `s`) the 401 stopped goes on with the new password.
             super::bulk_edit::resume_after_sign_in(app, out);
             super::update::resume_quick_after_sign_in(app, out);
-            set_notice(app, Msg::SigningIn.text(app.lang()).to_string(), false);
+            // Until the reload sent with the new password lands (or `Before::after` says
+            // it worked): not on a timer, which a slow server would outlast.
+            let text = Msg::SigningIn.text(app.lang()).to_string();
+            super::update::progress_notice(app, text, requests);
         }
     }
 }
@@ -201,7 +206,7 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
 
 /// Whether request `id` is one the screen waits on: a page of a view, the detail, or a
 /// status change.
-fn waits_for(app: &App, id: RequestId) -> bool {
+pub(crate) fn waits_for(app: &App, id: RequestId) -> bool {
     let view_waits = |view: &super::View| {
         view.loading.is_some_and(|(loading, _)| loading == id)
             || view

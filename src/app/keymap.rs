@@ -39,6 +39,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use super::action::Action;
 use super::bulk_edit::BulkAction;
 use super::composer::ComposeAction;
+use super::copy::{CopyAction, CopyPick};
 use super::faults::FaultAction;
 use super::line_edit::LineEdit;
 use super::marks::MarkAction;
@@ -248,6 +249,7 @@ pub const PANES: &[(Pane, &str)] = &[
     (Pane::Detail, "detail"),
     (Pane::Prompt, "prompt"),
     (Pane::StatusMenu, "status_menu"),
+    (Pane::CopyMenu, "copy_menu"),
     (Pane::Help, "help"),
     (Pane::Composer, "composer"),
     (Pane::NewTicket, "new_ticket"),
@@ -279,6 +281,8 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::Help, "down", "move_down"),
     (Pane::StatusMenu, "up", "move_up"),
     (Pane::StatusMenu, "down", "move_down"),
+    (Pane::CopyMenu, "up", "move_up"),
+    (Pane::CopyMenu, "down", "move_down"),
     (Pane::Prompt, "left", "cursor_left"),
     (Pane::Prompt, "right", "cursor_right"),
     (Pane::Prompt, "up", "history_prev"),
@@ -287,6 +291,7 @@ const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::Detail, "ctrl-c", "force_quit"),
     (Pane::Prompt, "ctrl-c", "force_quit"),
     (Pane::StatusMenu, "ctrl-c", "force_quit"),
+    (Pane::CopyMenu, "ctrl-c", "force_quit"),
     (Pane::Help, "ctrl-c", "force_quit"),
     (Pane::Composer, "ctrl-c", "force_quit"),
     (Pane::NewTicket, "ctrl-c", "force_quit"),
@@ -344,13 +349,14 @@ pub fn definitions() -> &'static [Definition] {
         }
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
         let line = Action::Line;
+        let copy = Action::Copy;
         t.extend([
             d(List, "open", Action::Open, Msg::KeyOpen, &["enter", "l"]),
             d(List, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
             d(List, "back", Action::Back, Msg::KeyBack, &["esc"]),
             d(List, "search", Action::StartSearch, Msg::KeySearch, &["/"]),
             d(List, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
-            d(List, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
+            d(List, "copy", Action::Copy(CopyAction::Open), Msg::KeyCopy, &["y"]),
             d(List, "reload", Action::Reload, Msg::KeyReload, &["R"]),
             d(List, "next_view", Action::NextView, Msg::KeyNextView, &["tab"]),
             d(List, "prev_view", Action::PrevView, Msg::KeyPrevView, &["shift-tab"]),
@@ -375,7 +381,7 @@ pub fn definitions() -> &'static [Definition] {
             d(Detail, "prev_ticket", Action::PrevTicket, Msg::KeyPrevTicket, &["[", "K"]),
             d(Detail, "go_to", Action::StartGoTo, Msg::KeyGoTo, &["#"]),
             d(Detail, "status", Action::OpenStatusMenu, Msg::KeyStatus, &["s"]),
-            d(Detail, "copy_url", Action::CopyUrl, Msg::KeyCopy, &["y"]),
+            d(Detail, "copy", Action::Copy(CopyAction::Open), Msg::KeyCopy, &["y"]),
             d(Detail, "reload", Action::Reload, Msg::KeyReload, &["R"]),
             d(Detail, "reply", Action::Compose(ComposeAction::OpenReply), Msg::KeyReply, &["r"]),
             d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), Msg::KeyNew, &["n"]),
@@ -404,6 +410,19 @@ pub fn definitions() -> &'static [Definition] {
             d(StatusMenu, "pick", Action::PickSelectedStatus, Msg::KeyPick, &["enter"]),
             d(StatusMenu, "pick_status", Action::PickStatus(TicketStatus::New), Msg::KeyPickDigit, &DIGITS[..6]),
             d(StatusMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
+            d(CopyMenu, "move_down", Action::MoveDown, Msg::KeyDown, &["j"]),
+            d(CopyMenu, "move_up", Action::MoveUp, Msg::KeyUp, &["k"]),
+            d(CopyMenu, "copy", copy(CopyAction::PickSelected), Msg::KeyCopySelected, &["enter"]),
+            d(CopyMenu, "copy_id", copy(CopyAction::Pick(CopyPick::Id)), Msg::KeyCopyId, &["i"]),
+            d(CopyMenu, "copy_subject", copy(CopyAction::Pick(CopyPick::Subject)), Msg::KeyCopySubject, &["s"]),
+            d(CopyMenu, "copy_phone", copy(CopyAction::Pick(CopyPick::Phone)), Msg::KeyCopyPhone, &["p"]),
+            d(CopyMenu, "copy_email", copy(CopyAction::Pick(CopyPick::Email)), Msg::KeyCopyEmail, &["e"]),
+            d(CopyMenu, "copy_description", copy(CopyAction::Pick(CopyPick::Description)), Msg::KeyCopyDescription, &["d"]),
+            d(CopyMenu, "copy_field", copy(CopyAction::Pick(CopyPick::Field(0))), Msg::KeyCopyField, DIGITS),
+            d(CopyMenu, "copy_web_link", copy(CopyAction::Pick(CopyPick::WebLink)), Msg::KeyCopyWebLink, &["w"]),
+            d(CopyMenu, "copy_api_url", copy(CopyAction::Pick(CopyPick::ApiUrl)), Msg::KeyCopyApiUrl, &["a"]),
+            d(CopyMenu, "help", Action::ToggleHelp, Msg::KeyHelp, &["?"]),
+            d(CopyMenu, "cancel", Action::Back, Msg::KeyCancel, &["esc", "q"]),
             d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
             // The composer and the new-ticket form: every other key edits the text.
             d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
@@ -835,7 +854,12 @@ impl KeyMap {
         let numbered = definitions().iter().any(|d| {
             d.pane == pane
                 && d.name == name
-                && matches!(d.action, Action::SelectView(_) | Action::PickStatus(_))
+                && matches!(
+                    d.action,
+                    Action::SelectView(_)
+                        | Action::PickStatus(_)
+                        | Action::Copy(CopyAction::Pick(CopyPick::Field(_)))
+                )
         });
         let keys = self.keys_of(pane, name);
         match (keys.first(), keys.last()) {
@@ -938,6 +962,9 @@ fn action_of(slot: &Slot) -> Action {
     match &defs[slot.def].action {
         Action::SelectView(_) => Action::SelectView(slot.index),
         Action::PickStatus(_) => Action::PickStatus(TicketStatus::from_code(slot.index as i64 + 1)),
+        Action::Copy(CopyAction::Pick(CopyPick::Field(_))) => {
+            Action::Copy(CopyAction::Pick(CopyPick::Field(slot.index)))
+        }
         other => other.clone(),
     }
 }
@@ -1104,7 +1131,7 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
                 Some(Action::InputBackspace),
             );
         }
-        Pane::List | Pane::Detail | Pane::StatusMenu | Pane::Help => {}
+        Pane::List | Pane::Detail | Pane::StatusMenu | Pane::CopyMenu | Pane::Help => {}
     }
     resolve_event(app, pane, event)
 }
@@ -1142,6 +1169,19 @@ pub fn expire_pending(app: &mut App, now: NaiveDateTime) {
         app.key_pending = None;
         app.dirty = true;
     }
+}
+
+/// Whether an action is the user's (a key, the mouse): it clears the status line's notice.
+/// Results, ticks, resizes, the start and the external editor's return are not.
+pub fn is_user_input(action: &Action) -> bool {
+    !matches!(
+        action,
+        Action::Start
+            | Action::Tick { .. }
+            | Action::Worker(_)
+            | Action::Resize { .. }
+            | Action::Compose(ComposeAction::ExternalEdited(_))
+    )
 }
 
 /// Whether an action ends a pending sequence: any user input does; results, ticks and

@@ -190,6 +190,7 @@ pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
         && !app.detail_has_focus()
         && app.prompt.is_none()
         && app.overlay.is_none()
+        && app.copy_menu.is_none()
     {
         app.marks.range = None;
         let count = app.marks.len().to_string();
@@ -287,7 +288,9 @@ fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
         total: None,
     });
     out.push(Command::Bulk(BulkCommand::FetchIds { id, source }));
-    say(app, Msg::MarkFetchStarted.text(lang).to_string());
+    // Until every id has come (then the count is said): not on a timer.
+    let text = Msg::MarkFetchStarted.text(lang).to_string();
+    super::update::progress_notice(app, text, vec![id]);
 }
 
 /// A page of ids for `A`, or its end.

@@ -3,6 +3,7 @@
 pub mod action;
 pub mod bulk_edit;
 pub mod composer;
+pub mod copy;
 pub mod drafts;
 pub mod faults;
 pub mod keymap;

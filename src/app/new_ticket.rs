@@ -642,10 +642,9 @@ fn create(app: &mut App, out: &mut Vec<Command>) {
                 id,
                 ticket: Box::new(ticket),
             }));
-            app.notice = Some(Notice {
-                text: Msg::FormCreating.text(lang).to_string(),
-                is_error: false,
-            });
+            // Until the answer (which says created, or why not): not on a timer.
+            let text = Msg::FormCreating.text(lang).to_string();
+            super::update::progress_notice(app, text, vec![id]);
         }
     }
 }

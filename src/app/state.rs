@@ -43,6 +43,9 @@ pub struct Settings {
     pub bulk_target: crate::bulk::Target,
     /// How much of the selected row is highlighted (config `ui.selection`).
     pub selection: SelectionStyle,
+    /// The ticket's page in the web UI, `{id}` standing for the ticket id (config
+    /// `web_url`); `None` when not configured.
+    pub web_url: Option<String>,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -72,6 +75,7 @@ impl Default for Settings {
             bulk_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
             selection: SelectionStyle::default(),
+            web_url: None,
         }
     }
 }
@@ -460,6 +464,8 @@ pub enum Pane {
     Detail,
     Prompt,
     StatusMenu,
+    /// The copy menu (`y`).
+    CopyMenu,
     Help,
     /// The reply composer.
     Composer,
@@ -490,6 +496,7 @@ impl Pane {
             Pane::Detail => Msg::PaneDetail,
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
+            Pane::CopyMenu => Msg::PaneCopyMenu,
             Pane::Help => Msg::PaneHelp,
             Pane::Composer => Msg::PaneComposer,
             Pane::NewTicket => Msg::PaneNewTicket,
@@ -581,6 +588,27 @@ pub struct Notice {
     pub is_error: bool,
 }
 
+/// When the notice was put up and what ends it: a notice goes at the next key; one that is
+/// not an error also goes [`NOTICE_SECS`](super::update::NOTICE_SECS) after it was put up,
+/// and a progress notice ("Reloading…") when what it waits for has landed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct NoticeClock {
+    /// The clock (of the last tick) when the notice shown was put up.
+    pub since: Option<NaiveDateTime>,
+    /// A progress notice and the requests it waits for: it stays while any is awaited and
+    /// goes when none is, not on a timer.
+    pub progress: Option<(Notice, Vec<RequestId>)>,
+}
+
+/// The copy menu (`y`): which ticket, and the highlighted entry. Its entries are derived
+/// from the ticket as it is now (see [`super::copy::entries`]), so a name that arrives while
+/// it is open shows at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopyMenu {
+    pub ticket_id: u64,
+    pub selected: usize,
+}
+
 /// The console's state.
 #[derive(Debug, Clone)]
 pub struct App {
@@ -604,6 +632,11 @@ pub struct App {
     pub prompt_history: super::line_edit::PromptHistory,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
+    pub notice_clock: NoticeClock,
+    /// The copy menu, when open (under the help overlay, which may be opened from it).
+    pub copy_menu: Option<CopyMenu>,
+    /// One-ticket reads after a quick status change, for the server's new update time.
+    pub rereads: HashMap<RequestId, u64>,
     pub pending_status: HashMap<RequestId, PendingStatus>,
     /// Show-many calls in flight, so the same rows are not asked twice.
     pub enriching: HashMap<RequestId, Vec<u64>>,
@@ -656,6 +689,9 @@ impl App {
             prompt_history: Default::default(),
             overlay: None,
             notice,
+            notice_clock: NoticeClock::default(),
+            copy_menu: None,
+            rereads: HashMap::new(),
             pending_status: HashMap::new(),
             enriching: HashMap::new(),
             list_forbidden: false,
@@ -708,6 +744,9 @@ impl App {
             Some(Overlay::Help { .. }) => return Pane::Help,
             Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
             None => {}
+        }
+        if self.copy_menu.is_some() {
+            return Pane::CopyMenu;
         }
         if let Some(pane) = self.compose.pane() {
             return pane;

@@ -11,8 +11,8 @@ use chrono::{NaiveDate, Timelike};
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
 use super::state::{
-    App, DateFilter, Detail, Lookup, Notice, Overlay, Pane, PendingStatus, Prompt, PromptKind,
-    Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+    App, DateFilter, Detail, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt,
+    PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -24,8 +24,94 @@ enum ViewRef {
     Search,
 }
 
+/// How long a notice that is not an error stays, in seconds of the ticks' clock.
+pub const NOTICE_SECS: i64 = 4;
+
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
+    let from_worker = matches!(action, Action::Worker(_));
+    if super::keymap::is_user_input(&action) && app.notice.is_some() {
+        // The next key clears the status line: what it said has been seen.
+        app.notice = None;
+        app.notice_clock = NoticeClock::default();
+        app.dirty = true;
+    }
+    let before = app.notice.clone();
+    let out = apply(app, action);
+    if app.notice != before {
+        app.notice_clock.since = Some(app.now);
+    }
+    if from_worker {
+        settle_progress(app);
+    }
+    out
+}
+
+/// Puts up a progress notice ("Reloading…"): it stays until none of `requests` is awaited
+/// any more (or another notice or a key replaces it), not on a timer.
+pub fn progress_notice(app: &mut App, text: String, requests: Vec<RequestId>) {
+    let shown = Notice {
+        text,
+        is_error: false,
+    };
+    app.notice = Some(shown.clone());
+    app.notice_clock.progress = Some((shown, requests));
+}
+
+/// After a result: a progress notice whose requests have all landed goes.
+fn settle_progress(app: &mut App) {
+    let Some((shown, requests)) = &app.notice_clock.progress else {
+        return;
+    };
+    if app.notice.as_ref() != Some(shown) {
+        // Replaced by another notice: that one lives by the ordinary rules.
+        app.notice_clock.progress = None;
+        return;
+    }
+    if !requests.iter().any(|id| awaited(app, *id)) {
+        app.notice = None;
+        app.notice_clock = NoticeClock::default();
+        app.dirty = true;
+    }
+}
+
+/// Whether request `id` is still awaited by something on screen: a page, the detail, a
+/// status change (see `faults::waits_for`), a reply being sent, a ticket being created, or
+/// the ids of `A` being fetched.
+fn awaited(app: &App, id: RequestId) -> bool {
+    super::faults::waits_for(app, id)
+        || app.compose.sending.contains_key(&id)
+        || (app.compose.new_ticket.as_ref()).is_some_and(|form| form.creating == Some(id))
+        || app
+            .marks
+            .fetch
+            .as_ref()
+            .is_some_and(|fetch| fetch.request == id)
+}
+
+/// On a tick: a notice that is not an error, not progress and not the one from start (a
+/// config warning, kept until a key) goes [`NOTICE_SECS`] after it was put up.
+fn expire_notice(app: &mut App, now: chrono::NaiveDateTime) {
+    let Some(shown) = &app.notice else {
+        return;
+    };
+    let progress = app
+        .notice_clock
+        .progress
+        .as_ref()
+        .is_some_and(|(notice, _)| notice == shown);
+    let expired = app
+        .notice_clock
+        .since
+        .is_some_and(|since| (now - since).num_seconds() >= NOTICE_SECS);
+    if !shown.is_error && !progress && expired {
+        app.notice = None;
+        app.notice_clock = NoticeClock::default();
+        app.dirty = true;
+    }
+}
+
+fn apply(app: &mut App, action: Action) -> Vec<Command> {
     if let Some(out) = super::marks::intercept(app, &action) {
         app.dirty = true;
         return out;
@@ -98,7 +184,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
                 pick_status(app, status, &mut out)
             }
         }
-        Action::CopyUrl => copy_url(app, &mut out),
+        Action::Copy(action) => super::copy::update(app, action, &mut out),
         Action::Reload => reload(app, &mut out),
         Action::ToggleHelp => {
             app.overlay = match app.overlay {
@@ -318,23 +404,31 @@ fn refresh_view(app: &mut App, which: ViewRef, mark_changes: bool, out: &mut Vec
     out.extend(commands);
 }
 
-/// Tickets changed from this console: every view but the one shown (which the caller
-/// reloads or updates in place) reloads when it is next shown, so no tab keeps rows or a
-/// count from before the change.
-pub fn views_changed(app: &mut App) {
-    let shown = (app.search.is_none()).then_some(app.active);
-    for (index, view) in app.views.iter_mut().enumerate() {
-        if Some(index) != shown && view.loaded() {
-            view.stale = true;
-        }
+/// A ticket created from this console (`n`): every loaded view reloads now, in the
+/// background (rows, selection and marks stay until the answer, which places the new ticket
+/// where each view's filter and order put it, or leaves it out), so the counts on the tab
+/// line include it at once.
+pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
+    refresh_counts(app, out);
+}
+
+/// A ticket's status changed from this console: the loaded views reload now (the ticket
+/// moves between them and their counts with it), and the ticket is read again for the
+/// server's new update time (the update-many answer carries none). For an agent, who may
+/// not call show, the reloaded views' search rows carry it.
+pub fn status_changed(app: &mut App, ticket: u64, out: &mut Vec<Command>) {
+    refresh_counts(app, out);
+    if !app.show_forbidden {
+        let id = app.request_id();
+        app.rereads.insert(id, ticket);
+        out.push(Command::Show { id, ticket });
     }
 }
 
-/// A ticket created from this console (`n`): the view shown reloads now, in the background
-/// (its rows, selection and marks stay until the answer, which places the new ticket where
-/// the view's filter and order put it, or leaves it out); the other tabs reload when shown.
-pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
-    views_changed(app);
+/// Tickets changed from this console: the view shown and every other loaded tab reload now,
+/// so rows and counts are the server's at once (see [`refresh_other_views`]).
+pub fn refresh_counts(app: &mut App, out: &mut Vec<Command>) {
+    refresh_other_views(app, out);
     let shown = view_ref(app);
     if view_at(app, shown).is_some_and(|view| view.loaded()) {
         refresh_view(app, shown, false, out);
@@ -342,7 +436,7 @@ pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// After a bulk run: every other loaded tab reloads now, so the counts on the tab line are
-/// right at once (a single change only marks them, see [`views_changed`]).
+/// right at once.
 pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
     let shown = (app.search.is_none()).then_some(app.active);
     for index in 0..app.views.len() {
@@ -361,9 +455,9 @@ pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
 }
 
 fn reload(app: &mut App, out: &mut Vec<Command>) {
+    let first = out.len();
     let which = view_ref(app);
     refresh_view(app, which, false, out);
-    notice(app, Msg::Reloading.text(app.lang()).to_string(), false);
     if let Some(detail) = &app.detail {
         let ticket = detail.ticket_id;
         if !app.show_forbidden {
@@ -374,12 +468,21 @@ fn reload(app: &mut App, out: &mut Vec<Command>) {
             }
         }
     }
+    // "Reloading…" until the pages (and the ticket shown) have landed.
+    let requests: Vec<RequestId> = out[first..]
+        .iter()
+        .filter_map(Command::request_id)
+        .collect();
+    if !requests.is_empty() {
+        progress_notice(app, Msg::Reloading.text(app.lang()).to_string(), requests);
+    }
 }
 
 fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
     let minute_changed = now.minute() != app.now.minute() || now.date() != app.now.date();
     app.now = now;
     super::keymap::expire_pending(app, now);
+    expire_notice(app, now);
     let busy = app.busy();
     if busy {
         app.spinner = app.spinner.wrapping_add(1);
@@ -704,6 +807,7 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 *scroll = u16::try_from(target).unwrap_or(u16::MAX);
             }
         }
+        Pane::CopyMenu => super::copy::move_by(app, delta),
         Pane::StatusMenu => {
             if let Some(Overlay::StatusMenu { selected, .. }) = &mut app.overlay {
                 let last = TicketStatus::ALL.len() as i64 - 1;
@@ -852,7 +956,7 @@ pub fn sort_label(lang: i18n::Lang, sort: Option<Sort>) -> String {
 }
 
 // ---------------------------------------------------------------------------------------
-// Detail, status menu, copy.
+// Detail, status menu.
 
 fn open_detail(app: &mut App, out: &mut Vec<Command>) {
     let Some(ticket_id) = app.current_view().selected_id() else {
@@ -1013,6 +1117,7 @@ pub fn ticket_number(text: &str) -> Option<u64> {
 fn back(app: &mut App) {
     match app.pane() {
         Pane::Help | Pane::StatusMenu => app.overlay = None,
+        Pane::CopyMenu => app.copy_menu = None,
         Pane::Prompt => {
             app.prompt = None;
             ensure_visible(app);
@@ -1134,20 +1239,6 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
         id,
         plan: Box::new(plan),
     }));
-}
-
-fn copy_url(app: &mut App, out: &mut Vec<Command>) {
-    let lang = app.lang();
-    let Some(ticket_id) = target_ticket(app) else {
-        return notice(app, Msg::NoTicketSelected.text(lang).to_string(), false);
-    };
-    match app.tickets.get(&ticket_id).and_then(|t| t.url) {
-        Some(url) if !url.is_empty() => {
-            notice(app, fill(lang, Msg::Copied, &[&url]), false);
-            out.push(Command::Copy(url));
-        }
-        _ => notice(app, Msg::NoUrl.text(lang).to_string(), true),
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1498,6 +1589,16 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                 Err(_) => {}
             }
         }
+        WorkerEvent::Shown { id, ticket, result } if app.rereads.contains_key(&id) => {
+            app.rereads.remove(&id);
+            // A re-read after a status change: the server's update time for the row. A
+            // failure leaves the row as it was (never a guessed date); R reads it again.
+            if let Ok(full) = result
+                && full.id == ticket
+            {
+                upsert(app, vec![full], false, None);
+            }
+        }
         WorkerEvent::Shown { id, ticket, result } => {
             let Some(detail) = &mut app.detail else {
                 return;
@@ -1539,7 +1640,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                     // Update answers the whole ticket: for an agent, who may not call
                     // show, it is the fullest view of the ticket there is.
                     upsert(app, vec![answer], false, None);
-                    views_changed(app);
+                    refresh_counts(app, out);
                     if let Some(detail) = &mut app.detail
                         && detail.ticket_id == ticket
                     {
@@ -1553,7 +1654,12 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                     );
                 }
                 Ok(answer) => {
-                    views_changed(app);
+                    if answer.updated.is_some() {
+                        refresh_counts(app, out);
+                    } else {
+                        // The answer has no update time: read the ticket for the server's.
+                        status_changed(app, ticket, out);
+                    }
                     if let Some(mut known) = app.tickets.get_mut(&ticket) {
                         known.updated = answer.updated.or(known.updated);
                         // The server's word on the status, unless another change is queued.
@@ -1597,7 +1703,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
         WorkerEvent::Bulk(event)
             if quick_status_run(&event).is_some_and(|id| app.pending_status.contains_key(&id)) =>
         {
-            quick_status_done(app, event);
+            quick_status_done(app, event, out);
         }
         WorkerEvent::Bulk(event) => {
             // A run that carried a reply (one reply to many) is the composer's to record.
@@ -1631,7 +1737,7 @@ fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
 
 /// The end of a quick status change's one-ticket run: the row stays, or goes back and the
 /// status line says why. Progress events of so small a run are not shown.
-fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
+fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mut Vec<Command>) {
     use super::bulk_edit::BulkEvent;
     let (id, result) = match event {
         BulkEvent::Run {
@@ -1676,7 +1782,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent) {
     };
     match failure {
         None => {
-            views_changed(app);
+            status_changed(app, ticket, out);
             notice(
                 app,
                 fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),

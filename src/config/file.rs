@@ -51,6 +51,9 @@ pub struct ProfileFile {
     pub timeout_secs: Option<Positive<u64>>,
     pub allow_http: Option<bool>,
     pub ca_file: Option<PathBuf>,
+    /// The ticket's page in the web UI, `{id}` standing for the ticket id: what `y` copies
+    /// as the web link.
+    pub web_url: Option<String>,
     pub views: Vec<ViewDef>,
 }
 
@@ -476,6 +479,7 @@ static PROFILE_KEYS: Schema = Schema {
         "timeout_secs",
         "allow_http",
         "ca_file",
+        "web_url",
         "views",
     ],
     nested: |key| match key {

@@ -232,6 +232,8 @@ pub struct Resolved {
     pub locale: crate::ui::i18n::Lang,
     /// Dates from the server are in this offset, and are shown in it.
     pub timezone: FixedOffset,
+    /// The web UI's page of a ticket, `{id}` for its id (`web_url`); `None` when not set.
+    pub web_url: Option<String>,
     /// Every value and where it came from, in a stable order.
     pub sources: Vec<SourceEntry>,
 }
@@ -595,6 +597,20 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             tz
         }
     };
+    let web_url = match &profile.web_url {
+        Some(template) => {
+            check_web_url(template).map_err(|problem| ConfigError::Invalid {
+                path: config_path.clone().unwrap_or_default(),
+                message: fill(lang, Msg::CfgBadWebUrl, &[template, &problem]),
+            })?;
+            record("web_url", template.clone(), Source::File);
+            Some(template.clone())
+        }
+        None => {
+            record("web_url", words(Msg::SrcNone), Source::Default);
+            None
+        }
+    };
     let language = match profile.language {
         Some(setting) => {
             record(
@@ -686,8 +702,22 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         language,
         locale: opts.locale,
         timezone,
+        web_url,
         sources,
     })
+}
+
+/// A `web_url` template: an http(s) URL with a host, holding `{id}`. Answers the problem in
+/// plain words otherwise.
+fn check_web_url(template: &str) -> Result<(), String> {
+    if !template.contains("{id}") {
+        return Err("no {id}".into());
+    }
+    let url = url::Url::parse(&template.replace("{id}", "1")).map_err(|e| e.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("not an http:// or https:// URL".into());
+    }
+    Ok(())
 }
 
 fn utc() -> FixedOffset {

@@ -364,30 +364,7 @@ fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
     {
         return label.to_string();
     }
-    match value {
-        CustomValue::Text(text) => match def {
-            Some(def) if !def.options.is_empty() => text
-                .split(',')
-                .map(|part| {
-                    let part = part.trim();
-                    def.options
-                        .iter()
-                        .find(|(id, _)| id == part)
-                        .map_or(part.to_string(), |(_, label)| label.clone())
-                })
-                .collect::<Vec<_>>()
-                .join(", "),
-            _ => text.clone(),
-        },
-        CustomValue::Number(number) => {
-            if number.fract() == 0.0 && number.abs() < 1e15 {
-                format!("{}", *number as i64)
-            } else {
-                number.to_string()
-            }
-        }
-        CustomValue::Rows(_) | CustomValue::Empty => String::new(),
-    }
+    value.labelled(def)
 }
 
 fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
@@ -507,21 +484,15 @@ fn grid(rows: &[TableRow], columns: usize, out: &mut Vec<Line<'static>>) {
     }
 }
 
-/// The description as readable text: HTML rendered (paragraphs, lists, links with their
-/// URL, entities decoded), cleaned again (an entity can decode to a control character),
-/// and wrapped by display columns.
-pub fn readable(html: &str, columns: usize) -> Vec<String> {
+/// The description as readable text, wrapped by display columns: HTML rendered
+/// (paragraphs, lists, links with their URL, entities decoded), plain text line for line as
+/// written; cleaned again either way (see [`crate::text::description_text`]).
+pub fn readable(text: &str, columns: usize) -> Vec<String> {
     let columns = columns.max(10);
-    let text = html2text::from_read(html.as_bytes(), columns).unwrap_or_else(|_| html.to_string());
-    let text = crate::text::clean(&text);
-    let mut lines: Vec<String> = text
+    crate::text::description_text(text, columns)
         .lines()
-        .flat_map(|line| wrap(line.trim_end(), columns))
-        .collect();
-    while lines.last().is_some_and(|l| l.is_empty()) {
-        lines.pop();
-    }
-    lines
+        .flat_map(|line| wrap(line, columns))
+        .collect()
 }
 
 #[cfg(test)]

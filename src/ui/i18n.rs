@@ -111,8 +111,10 @@ messages! {
     LoadFailed => "加载「{0}」失败：{1}", "Loading \"{0}\" failed: {1}";
     SearchFailed => "搜索失败：{0}", "Search failed: {0}";
     ShowFailed => "打开 #{0} 失败：{1}", "Opening #{0} failed: {1}";
-    Copied => "已复制：{0}", "Copied: {0}";
-    NoUrl => "这张工单没有链接", "This ticket has no URL";
+    CopiedItem => "已复制{0}：{1}", "Copied {0}: {1}";
+    CopyEmpty => "{0}为空，未复制", "The {0} is empty: nothing copied";
+    CopyUnknown => "{0}未知（服务器没有给出），未复制", "The {0} is not known (the server did not send it): nothing copied";
+    CopyNoWebUrl => "未设置网页链接：在配置文件里设置 web_url，例如 \"https://example.bangwo8.com/ticket/{id}\"", "No web link: set web_url in the config, e.g. \"https://example.bangwo8.com/ticket/{id}\"";
     NotYet => "「{0}」将在下一版提供", "\"{0}\" is not available yet";
     Reloading => "正在刷新…", "Reloading…";
     NoTicketSelected => "没有选中的工单", "No ticket selected";
@@ -169,6 +171,20 @@ messages! {
     // Status menu.
     StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
     StatusMenuHint => "{0} 选择 {1} 确定 {2} 直选 {3} 取消", "{0} move, {1} pick, {2} direct, {3} cancel";
+    // Copy menu.
+    CopyMenuTitle => "复制 #{0}", "Copy from #{0}";
+    CopyMenuHint => "{0} 选择 {1} 复制 {2} 关闭", "{0} move, {1} copy, {2} close";
+    CopyId => "工单编号", "ticket id";
+    CopySubject => "标题", "subject";
+    CopyPhone => "联系人电话", "contact phone";
+    CopyEmail => "联系人邮箱", "contact email";
+    CopyDescription => "描述", "description";
+    CopyFields => "自定义字段", "custom fields";
+    CopyWebLink => "网页链接", "web link";
+    CopyApiUrl => "API 链接", "API URL";
+    CopyValueUnknown => "未知", "unknown";
+    CopyValueEmpty => "（空）", "(empty)";
+    CopyValueNotSet => "未设置（配置 web_url）", "not set (config web_url)";
     // Help.
     HelpTitle => "按键帮助：{0}", "Keys: {0}";
     HelpClose => "{0} 关闭", "{0} close";
@@ -176,6 +192,7 @@ messages! {
     PaneDetail => "详情", "detail";
     PanePrompt => "输入行", "input line";
     PaneStatusMenu => "状态菜单", "status menu";
+    PaneCopyMenu => "复制菜单", "copy menu";
     PaneHelp => "帮助", "help";
     // Key descriptions (the key map).
     KeyDown => "下移一行", "Move down";
@@ -203,7 +220,16 @@ messages! {
     KeyForceQuit => "立即退出", "Quit now";
     KeySearch => "搜索", "Search";
     KeyStatus => "改状态", "Change status";
-    KeyCopy => "复制工单链接（OSC 52）", "Copy the ticket URL (OSC 52)";
+    KeyCopy => "复制…（编号、电话、订单号、链接等）", "Copy… (id, phone, order number, link…)";
+    KeyCopySelected => "复制选中的一项", "Copy the highlighted entry";
+    KeyCopyId => "复制工单编号", "Copy the ticket id";
+    KeyCopySubject => "复制标题", "Copy the subject";
+    KeyCopyPhone => "复制联系人电话", "Copy the contact's phone";
+    KeyCopyEmail => "复制联系人邮箱", "Copy the contact's email";
+    KeyCopyDescription => "复制描述", "Copy the description";
+    KeyCopyField => "复制第 N 个自定义字段（如订单编号）", "Copy custom field N (an order number, say)";
+    KeyCopyWebLink => "复制网页链接（配置 web_url）", "Copy the web link (config web_url)";
+    KeyCopyApiUrl => "复制 API 链接（需 Basic 认证，放在最后）", "Copy the API URL (needs Basic auth; the last choice)";
     KeyReload => "刷新当前视图", "Reload the view";
     KeyHelp => "按键帮助", "Key help";
     KeyNextView => "下一个视图", "Next view";
@@ -533,6 +559,7 @@ messages! {
     CfgParse => "{0}:{1}:{2}: 配置文件无法解析：{3}", "{0}:{1}:{2}: {3}";
     CfgUrlNoHost => "没有主机名", "it has no host";
     CfgUrlPlainHttp => "明文 http 会不加密地发送密码：请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）", "plain http would send the password unencrypted: use https, or set allow_http = true in the profile (or pass --allow-http) if you must";
+    CfgBadWebUrl => "web_url \"{0}\" 无效（{1}）：应为含 {id} 的 http(s) 地址，例如 \"https://example.bangwo8.com/ticket/{id}\"", "web_url \"{0}\" is not valid ({1}): expected an http(s) URL holding {id}, e.g. \"https://example.bangwo8.com/ticket/{id}\"";
     CfgUrlNotHttp => "应为 http:// 或 https:// 地址", "expected an http:// or https:// URL";
     CfgUrlQuery => "不能带查询参数或片段（? 或 #）", "it may not carry a query or a fragment";
     // A bad [keys] or [theme] entry (after its file:line:col and key path). `{s}` is where
@@ -627,6 +654,28 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
         text = text.replace(&format!("{{{index}}}"), arg);
     }
     text
+}
+
+/// A copy-menu entry's name; a custom field by `field_name` (its definition's name, else its
+/// key).
+pub fn copy_label(
+    lang: Lang,
+    item: &crate::app::copy::CopyItem,
+    field_name: Option<&str>,
+) -> String {
+    use crate::app::copy::CopyItem;
+    let msg = match item {
+        CopyItem::Id => Msg::CopyId,
+        CopyItem::Subject => Msg::CopySubject,
+        CopyItem::Phone => Msg::CopyPhone,
+        CopyItem::Email => Msg::CopyEmail,
+        CopyItem::Description => Msg::CopyDescription,
+        CopyItem::Field(key) => return field_name.unwrap_or(key).to_string(),
+        CopyItem::Fields => Msg::CopyFields,
+        CopyItem::WebLink => Msg::CopyWebLink,
+        CopyItem::ApiUrl => Msg::CopyApiUrl,
+    };
+    msg.text(lang).to_string()
 }
 
 pub fn status_label(lang: Lang, status: TicketStatus) -> String {

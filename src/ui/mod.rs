@@ -2,6 +2,7 @@
 
 pub mod bulk;
 pub mod composer;
+pub mod copy_menu;
 pub mod detail;
 pub mod editor;
 pub mod help;
@@ -145,6 +146,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
     }
     status_bar::render(frame, app, areas.status);
     bulk::render(frame, app, area);
+    // Under the help overlay, which may be opened from it.
+    copy_menu::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => help::render(frame, app, area),

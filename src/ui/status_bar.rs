@@ -22,6 +22,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::Detail => &["help", "back", "next_ticket", "status"],
         Pane::Prompt => &["submit", "cancel"],
         Pane::StatusMenu => &["pick", "cancel"],
+        Pane::CopyMenu => &["copy", "cancel"],
         Pane::Help => &["close"],
         // Their own hint line names their keys.
         Pane::Composer | Pane::NewTicket | Pane::BulkText | Pane::SignIn => &[],

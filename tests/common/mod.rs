@@ -248,3 +248,103 @@ pub fn rich_ticket(id: u64) -> Ticket {
     t.cc_user_ids = vec![11];
     t
 }
+
+/// A ticket as a show answers it, with an order number (订单编号, `field_1`), a dropdown
+/// (`field_2`), a checkbox (`field_3`) and an empty field (`field_8`), and a plain-text
+/// description of three lines.
+pub fn order_ticket(id: u64) -> Ticket {
+    let mut t = ticket(id);
+    t.description = Some("第一步：登录后台\r\n第二步：点击工单管理\n第三步：页面卡住".into());
+    t.custom_fields = vec![
+        CustomField {
+            key: "field_1".into(),
+            value: CustomValue::Text("DD202611000123".into()),
+            pay_status: None,
+        },
+        CustomField {
+            key: "field_2".into(),
+            value: CustomValue::Text("232".into()),
+            pay_status: None,
+        },
+        CustomField {
+            key: "field_3".into(),
+            value: CustomValue::Text("1".into()),
+            pay_status: None,
+        },
+        CustomField {
+            key: "field_8".into(),
+            value: CustomValue::Empty,
+            pay_status: None,
+        },
+    ];
+    t
+}
+
+/// The field definitions of [`order_ticket`], as the sandbox seed names them.
+pub fn order_field_defs() -> Vec<FieldDef> {
+    let def = |key: &str, name: &str, kind: i64, options: &[(&str, &str)]| FieldDef {
+        key: key.into(),
+        name: name.into(),
+        kind,
+        required: false,
+        options: options
+            .iter()
+            .map(|(id, label)| (id.to_string(), label.to_string()))
+            .collect(),
+    };
+    vec![
+        def("field_1", "订单编号", 2, &[]),
+        def(
+            "field_2",
+            "问题分类",
+            1,
+            &[("231", "账号问题"), ("232", "支付问题")],
+        ),
+        def("field_3", "是否加急", 6, &[]),
+        def("field_8", "备注", 3, &[]),
+    ]
+}
+
+/// Answers the lookups among `commands`: the field definitions of [`order_ticket`], every
+/// contact with a phone and an e-mail address unless `contacts` is false (then they stay
+/// pending: not known yet), and the rest as forbidden (ids shown).
+pub fn answer_order_lookups(app: &mut App, commands: &[Command], contacts: bool) {
+    let mut queue: Vec<Command> = commands.to_vec();
+    while let Some(command) = queue.pop() {
+        let Command::Lookup { id, key } = command else {
+            continue;
+        };
+        let result = match key {
+            LookupKey::FieldDefs => Ok(LookupValue::FieldDefs(order_field_defs())),
+            LookupKey::Contact(_) if !contacts => continue,
+            LookupKey::Contact(id) => Ok(LookupValue::Contact(Contact {
+                id,
+                name: "王小明".into(),
+                mobile: Some("13800000000".into()),
+                email: Some("wang@example.com".into()),
+                company_id: None,
+            })),
+            _ => Err(gongdan::api::ApiError::Forbidden(None)),
+        };
+        queue.extend(update(
+            app,
+            Action::Worker(WorkerEvent::Looked { id, key, result }),
+        ));
+    }
+}
+
+/// An app whose All tab lists order tickets 1..=3 (full, from the list call), with their
+/// lookups answered as [`answer_order_lookups`] does.
+pub fn order_app(lang: Lang, width: u16, height: u16, contacts: bool) -> App {
+    let mut app = app(lang, width, height);
+    let mut commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    let list = find(&commands, is_list);
+    commands.extend(answer_page(
+        &mut app,
+        list,
+        page((1..=3).map(order_ticket).collect(), 3, false),
+    ));
+    answer_order_lookups(&mut app, &commands, contacts);
+    app
+}
