@@ -696,3 +696,35 @@ fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
     let tabs = screen.lines().next().unwrap();
     assert!(tabs.contains("5 This month (!)"), "{tabs}");
 }
+
+/// Past the last loaded row while the next page is still on its way, the key is answered at
+/// once ("Loading more tickets…"), and the notice goes when the page lands.
+#[test]
+fn moving_past_the_loaded_rows_while_a_page_hangs_says_so_at_once() {
+    let mut app = app(Lang::En, 100, 30);
+    let commands = update(&mut app, Action::Start);
+    update(&mut app, Action::SelectView(3));
+    // Ten rows fit a screen: the next page is asked for at once.
+    let mut next = answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=10).map(ticket).collect(), 20, true),
+    );
+    for _ in 0..9 {
+        next.extend(update(&mut app, Action::MoveDown));
+    }
+    let request = find(&next, is_list);
+    assert_eq!(app.current_view().selected_id(), Some(10));
+    assert!(app.notice.is_none(), "{:?}", app.notice);
+    update(&mut app, Action::PageDown);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.text.as_str()),
+        Some("Loading more tickets…")
+    );
+    answer_page(
+        &mut app,
+        request,
+        page((11..=20).map(ticket).collect(), 20, false),
+    );
+    assert!(app.notice.is_none(), "{:?}", app.notice);
+}

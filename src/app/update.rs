@@ -797,7 +797,16 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             }
             let last = view.ids.len() as i64 - 1;
             let target = (view.selected as i64).saturating_add(delta).clamp(0, last);
+            // Past the last row while the next page is on its way: the key says so at once
+            // (otherwise nothing would answer it until the page lands).
+            let waiting = (delta > 0 && view.selected as i64 == last)
+                .then_some(view.loading)
+                .flatten();
             select_index(app, which, target as usize, out);
+            if let Some((request, _)) = waiting {
+                let text = Msg::LoadingMore.text(app.lang()).to_string();
+                progress_notice(app, text, vec![request]);
+            }
         }
         Pane::Detail => scroll_detail(app, delta),
         Pane::Help => {

@@ -100,6 +100,7 @@ messages! {
     DaysAgo => "{0}天前", "{0}d ago";
     // List states.
     Loading => "加载中…", "Loading…";
+    LoadingMore => "正在加载更多工单…", "Loading more tickets…";
     EmptyView => "这个视图里没有工单", "No tickets in this view";
     LoadedOfTotal => "{0}/{1}", "{0}/{1}";
     LoadedNoTotal => "{0}", "{0}";

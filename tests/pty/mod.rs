@@ -346,7 +346,9 @@ pub fn mark_all_and_preview(session: &mut Session, tickets: usize) -> usize {
     let count = count_to_type(&screen);
     // The preview's head line names the count it asks to type.
     assert!(
-        screen.lines().any(|l| l.contains(&format!("│{count} tickets"))),
+        screen
+            .lines()
+            .any(|l| l.contains(&format!("│{count} tickets"))),
         "{screen}"
     );
     count
