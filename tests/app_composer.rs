@@ -1,6 +1,6 @@
 //! The reply composer and the new-ticket form at the `update` level, with the worker's
 //! commands run against the sandbox (loopback) where the server's answer matters: sending,
-//! Alt-S with a status, attachments, drafts (debounced, atomic, surviving a fresh App),
+//! Ctrl-T with a status, attachments, drafts (debounced, atomic, surviving a fresh App),
 //! failures that keep the text, and creating a ticket.
 
 #![allow(clippy::unwrap_used)]
@@ -427,7 +427,7 @@ fn a_network_failure_names_the_key_that_sends_again_not_the_lists_reload() {
 }
 
 #[tokio::test]
-async fn alt_s_sends_and_sets_solved_in_the_same_update() {
+async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     let sandbox = small_sandbox().await;
     let client = client(&sandbox);
     let id = sandbox
@@ -438,7 +438,7 @@ async fn alt_s_sends_and_sets_solved_in_the_same_update() {
     let mut app = app_listing(&[id], None);
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "已处理，关闭工单");
-    let none = press_with(&mut app, KeyCode::Char('s'), KeyModifiers::ALT);
+    let none = ctrl(&mut app, 't');
     assert!(compose_commands(&none).is_empty(), "the menu opens first");
     let solved = TicketStatus::ALL
         .iter()
@@ -1042,4 +1042,29 @@ fn steady_typing_is_written_every_five_seconds_not_only_after_a_pause() {
     // Written at the tick five seconds after the first key (t0 + 5 s), with the 25
     // characters typed by then.
     assert_eq!(text.chars().count(), 25, "{text}");
+}
+
+/// With tickets marked, `r` in the list replies to the marked ones, but `r` in an open ticket
+/// replies to that ticket: the one the agent is reading.
+#[test]
+fn r_in_an_open_ticket_replies_to_it_even_with_tickets_marked() {
+    let mut app = app_listing(&[7, 8, 9], None);
+    press(&mut app, KeyCode::Char(' '));
+    press(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.current_view().selected_id(), Some(9));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.pane(), Pane::Detail);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        app.compose.composer.as_ref().unwrap().target,
+        ReplyTarget::One(9)
+    );
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane(), Pane::List);
+    press(&mut app, KeyCode::Char('r'));
+    assert_eq!(
+        app.compose.composer.as_ref().unwrap().target,
+        ReplyTarget::Many(vec![7, 8])
+    );
 }

@@ -456,10 +456,26 @@ mod glued_escape {
         let action = gongdan::app::keymap::action_for_key(&app, &r).unwrap();
         gongdan::app::update(&mut app, action);
         assert_eq!(app.pane(), gongdan::app::state::Pane::Composer);
-        // Alt-s sends with a status (bound); Alt-b is a word move of the editor.
-        assert!(split_glued_escape(&app, &alt('s')).is_none());
+        // Alt-b is a word move of the editor.
         assert!(split_glued_escape(&app, &alt('b')).is_none());
-        // Alt-q means nothing there: Esc (close, keeping the draft), then q.
+        // Alt-q and Alt-s mean nothing there: Esc (close, keeping the draft), then the key.
+        // Nothing in the composer that sends is bound to an Alt key: a fast Esc then `s`
+        // (the ticket's status menu) must never send a half-written reply.
         assert!(split_glued_escape(&app, &alt('q')).is_some());
+        assert!(split_glued_escape(&app, &alt('s')).is_some());
+        let keymap = gongdan::app::keymap::KeyMap::shared_default();
+        for pane in [gongdan::app::state::Pane::Composer, gongdan::app::state::Pane::NewTicket] {
+            for c in 'a'..='z' {
+                let action = keymap.resolve(
+                    pane,
+                    None,
+                    gongdan::app::keymap::Key::from_event(&alt(c)),
+                );
+                assert!(
+                    matches!(action, gongdan::app::keymap::Resolution::None),
+                    "{pane:?}: Alt-{c} is bound"
+                );
+            }
+        }
     }
 }

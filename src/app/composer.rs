@@ -56,7 +56,7 @@ pub struct AttachedFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComposerMode {
     Editing,
-    /// Alt-S: which status to set with the reply (index into `TicketStatus::ALL`).
+    /// Ctrl-T: which status to set with the reply (index into `TicketStatus::ALL`).
     StatusMenu {
         selected: usize,
     },
@@ -186,7 +186,7 @@ pub enum ComposeAction {
     Key(KeyEvent),
     /// Ctrl-S: send the reply / create the ticket.
     Send,
-    /// Alt-S: send and set a status (a small menu, 已解决 chosen).
+    /// Ctrl-T: send and set a status (a small menu, 已解决 chosen).
     SendWithStatus,
     /// Ctrl-A: attach a file.
     Attach,
@@ -265,7 +265,7 @@ fn notice(app: &mut App, text: String, is_error: bool) {
 }
 
 /// Maps a key in the composer or the form pane: the small windows first, then the pane's
-/// bindings (Ctrl-S, Alt-S, ...), and every other key goes to the text.
+/// bindings (Ctrl-S, Ctrl-T, ...), and every other key goes to the text.
 pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
@@ -414,7 +414,15 @@ pub fn marked_ids(app: &App) -> Vec<u64> {
 
 fn open_reply(app: &mut App, out: &mut Vec<Command>) {
     let marked = marked_ids(app);
-    let target = if marked.len() > 1 {
+    // In an open ticket, `r` answers the ticket on screen; the marks are for the list.
+    let shown = app
+        .detail
+        .as_ref()
+        .filter(|_| app.detail_has_focus())
+        .map(|d| d.ticket_id);
+    let target = if let Some(id) = shown {
+        ReplyTarget::One(id)
+    } else if marked.len() > 1 {
         ReplyTarget::Many(marked)
     } else if let Some(id) = marked.first().copied() {
         ReplyTarget::One(id)
@@ -797,7 +805,7 @@ fn expand_home(path: &str) -> PathBuf {
     PathBuf::from(path)
 }
 
-/// Ctrl-S (status `None`) or Alt-S (a status): sends the reply.
+/// Ctrl-S (status `None`) or Ctrl-T (a status): sends the reply.
 fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
     let lang = app.lang();
     let Some(composer) = &mut app.compose.composer else {

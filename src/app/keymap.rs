@@ -426,7 +426,7 @@ pub fn definitions() -> &'static [Definition] {
             d(Help, "close", Action::ToggleHelp, Msg::KeyClose, &["esc", "?", "q"]),
             // The composer and the new-ticket form: every other key edits the text.
             d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
-            d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["alt-s"]),
+            d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["ctrl-t"]),
             d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
             d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
             d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
@@ -1047,7 +1047,7 @@ fn editor_alt_key(pane: Pane, event: &KeyEvent) -> bool {
     text_pane
         && matches!(
             event.code,
-            KeyCode::Char('b' | 'f' | 'd' | '<' | '>' | 'p' | 'n' | 'v' | 's' | 'S')
+            KeyCode::Char('b' | 'f' | 'd' | '<' | '>' | 'p' | 'n' | 'v')
                 | KeyCode::Backspace
                 | KeyCode::Delete
                 | KeyCode::Left

@@ -183,7 +183,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
 }
 
-/// The Alt-S menu: which status to set with the reply.
+/// The Ctrl-T menu: which status to set with the reply.
 fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize) {
     let lang = app.lang();
     let title = Msg::ComposeStatusTitle.text(lang);
