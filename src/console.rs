@@ -140,7 +140,14 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         shutdown.as_mut(),
     )
     .await;
-    drop(terminal);
+    if crate::tui::terminal_hung_up() {
+        // Dropping the terminal shows the cursor; on a hung-up terminal that write fails and
+        // ratatui reports it with `eprintln!`, which panics on the dead stderr (exit 101).
+        // There is no screen left to restore.
+        std::mem::forget(terminal);
+    } else {
+        drop(terminal);
+    }
     drop(guard);
     drop(target.sandbox);
     result?;

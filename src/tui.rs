@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 mod input;
-pub use input::ConsoleEvents;
+pub use input::{ConsoleEvents, terminal_hung_up};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -160,12 +160,12 @@ where
                     };
                     stats.input_events += 1;
                     handle_event(app, &event, &mut outputs);
-                    if app.quit {
+                    // Keys typed after Ctrl-E are the editor's: leave them queued.
+                    if app.quit || app.compose.external_edit.is_some() {
                         break;
                     }
                     next = next_queued(&mut events).await;
                 }
-                remember_unsaved_drafts(app);
             }
             result = results.recv() => {
                 let Some(result) = result else { break };
@@ -185,6 +185,7 @@ where
             }
             _ = &mut shutdown => break,
         }
+        remember_unsaved_drafts(app);
         // Ctrl-E in the composer: the loop owns the terminal, so it runs the editor.
         if let Some(text) = app.compose.external_edit.take() {
             let result = suspend_for_editor(terminal, &text);
@@ -198,7 +199,11 @@ where
     // Every way out of the loop passes here (q, Ctrl-C, a signal, a hang-up, a failed
     // draw): what was typed since the last draft write is written now, by the loop itself,
     // since the worker may be gone. A panic writes them from its hook.
-    write_drafts(&crate::app::composer::unsaved_draft_writes(app));
+    write_drafts(&crate::app::composer::draft_writes_on_the_way_out(app));
+    // Written: a panic from here on (restoring a dead terminal) must not write them again.
+    if let Ok(mut slot) = UNSAVED_DRAFTS.lock() {
+        slot.clear();
+    }
     Ok(stats)
 }
 
@@ -241,9 +246,10 @@ where
 /// The draft writes a panic would lose, kept where the panic hook can reach them.
 static UNSAVED_DRAFTS: Mutex<Vec<ComposeCommand>> = Mutex::new(Vec::new());
 
-/// After each batch of keys: what the panic hook must write if the next batch panics.
+/// After each batch (keys, worker results, a tick): what the panic hook must write if the
+/// next one panics (a sent reply's composer is gone, so nothing is written back for it).
 fn remember_unsaved_drafts(app: &App) {
-    let writes = crate::app::composer::unsaved_draft_writes(app);
+    let writes = crate::app::composer::draft_writes_on_the_way_out(app);
     if let Ok(mut slot) = UNSAVED_DRAFTS.lock() {
         *slot = writes;
     }
@@ -272,7 +278,12 @@ where
 {
     input::pause();
     restore_terminal();
+    EDITOR_RUNNING.store(true, Ordering::SeqCst);
     let result = crate::ui::composer::run_external_editor(text);
+    if let Ok(mut since) = EDITOR_CLOSED.lock() {
+        *since = Some(std::time::Instant::now());
+    }
+    EDITOR_RUNNING.store(false, Ordering::SeqCst);
     let _ = crossterm::terminal::enable_raw_mode();
     let _ = enter_screen();
     input::resume();
@@ -354,30 +365,51 @@ pub fn setup_terminal(
     Ok((terminal, guard))
 }
 
-/// Resolves when SIGTERM, SIGHUP (a dropped SSH link) or SIGINT arrives. The handlers are
-/// installed at once, when this is called, not when the future is first polled: a signal
-/// that arrives before the loop first looks must not kill the process with the terminal
-/// still in raw mode.
+/// Set while `$EDITOR` runs in the console's place, and when it last closed: a SIGINT then
+/// is the editor's (emacs sends one for every C-g, other editors for Ctrl-C), not a request
+/// to quit the console.
+static EDITOR_RUNNING: AtomicBool = AtomicBool::new(false);
+static EDITOR_CLOSED: Mutex<Option<std::time::Instant>> = Mutex::new(None);
+
+/// Whether a SIGINT seen now was meant for the external editor: it ran then, or closed a
+/// moment ago (the signal is noticed only when the loop looks again, after the editor).
+fn interrupt_was_the_editors() -> bool {
+    EDITOR_RUNNING.load(Ordering::SeqCst)
+        || EDITOR_CLOSED
+            .lock()
+            .ok()
+            .and_then(|since| *since)
+            .is_some_and(|since| since.elapsed() < std::time::Duration::from_millis(500))
+}
+
+/// Resolves when SIGTERM, SIGHUP (a dropped SSH link) or SIGINT arrives (a SIGINT meant for
+/// the external editor excepted). The handlers are installed at once, when this is called,
+/// not when the future is first polled: a signal that arrives before the loop first looks
+/// must not kill the process with the terminal still in raw mode.
 pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
     use tokio::signal::unix::{SignalKind, signal};
-    let mut streams = Vec::new();
-    for kind in [
-        SignalKind::terminate(),
-        SignalKind::hangup(),
-        SignalKind::interrupt(),
-    ] {
-        if let Ok(stream) = signal(kind) {
-            streams.push(stream);
-        }
-    }
+    let mut term = signal(SignalKind::terminate()).ok();
+    let mut hangup = signal(SignalKind::hangup()).ok();
+    let mut interrupt = signal(SignalKind::interrupt()).ok();
     async move {
-        if streams.is_empty() {
-            return std::future::pending().await;
+        async fn next(stream: &mut Option<tokio::signal::unix::Signal>) {
+            match stream {
+                Some(stream) => {
+                    stream.recv().await;
+                }
+                None => std::future::pending().await,
+            }
         }
-        let waits = streams
-            .iter_mut()
-            .map(|s| Box::pin(async move { s.recv().await }))
-            .collect::<Vec<_>>();
-        futures::future::select_all(waits).await;
+        loop {
+            tokio::select! {
+                _ = next(&mut term) => return,
+                _ = next(&mut hangup) => return,
+                _ = next(&mut interrupt) => {
+                    if !interrupt_was_the_editors() {
+                        return;
+                    }
+                }
+            }
+        }
     }
 }

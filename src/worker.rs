@@ -119,6 +119,17 @@ async fn run(
             save_history(path, text).await;
             continue;
         }
+        // Drafts too, in order and at once: never behind network calls waiting for a
+        // permit (a hang-up then would find the draft still queued).
+        if let Command::Compose(
+            ComposeCommand::SaveDraft { .. } | ComposeCommand::DeleteDraft { .. },
+        ) = &command
+        {
+            if let Some(event) = execute(&client, command).await {
+                let _ = events.send(event);
+            }
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());

@@ -970,9 +970,27 @@ fn a_paste_lands_whole_in_the_composer_cleaned_of_control_bytes() {
     let composer = app.compose.composer.as_ref().unwrap();
     assert_eq!(
         composer.editor.lines(),
-        ["您好，订单 DD1", "地址：上海]52;c;eA==", "    ok"]
+        ["您好，订单 DD1", "地址：上海", "    ok"]
     );
     assert!(composer.edited_at.is_some() || composer_text(&app).contains("ok"));
+}
+
+/// xterm, VTE, iTerm2 and tmux send a pasted line break as a lone CR: it is a line break.
+#[test]
+fn a_pasted_lone_carriage_return_is_a_line_break() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    update(
+        &mut app,
+        Action::Paste("line one\rline two\r\u{202e}x".into()),
+    );
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.editor.lines(), ["line one", "line two", "x"]);
+    // In a one-line prompt the lines are joined by a space.
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('/'));
+    update(&mut app, Action::Paste("foo\rbar".into()));
+    assert_eq!(app.prompt.as_ref().unwrap().line.text, "foo bar");
 }
 
 #[test]
@@ -994,27 +1012,38 @@ fn a_paste_in_the_search_prompt_is_typed_on_one_line() {
 }
 
 #[test]
-fn text_typed_since_the_last_draft_write_is_what_the_way_out_writes() {
+fn the_way_out_writes_the_open_composers_text_as_it_is_now() {
     let dir = tempfile::tempdir().unwrap();
     let drafts_dir = dir.path().join("drafts");
     let mut app = app_listing(&[7], Some(&drafts_dir));
+    assert!(gongdan::app::composer::draft_writes_on_the_way_out(&app).is_empty());
     press(&mut app, KeyCode::Char('r'));
     tick(&mut app, now());
-    // Nothing typed: nothing to write.
-    assert!(gongdan::app::composer::unsaved_draft_writes(&app).is_empty());
     type_text(&mut app, "刚打的字");
-    let writes = gongdan::app::composer::unsaved_draft_writes(&app);
+    let writes = gongdan::app::composer::draft_writes_on_the_way_out(&app);
+    let expected = vec![ComposeCommand::SaveDraft {
+        path: drafts_dir.join("7.txt"),
+        text: "刚打的字".into(),
+    }];
+    assert_eq!(writes, expected);
+    // The debounce asked the worker to write it; the way out writes it all the same (the
+    // worker may not have run it yet).
+    let due = tick(&mut app, now() + chrono::Duration::seconds(2));
+    assert_eq!(compose_commands(&due), expected);
     assert_eq!(
-        writes,
-        vec![ComposeCommand::SaveDraft {
-            path: drafts_dir.join("7.txt"),
-            text: "刚打的字".into()
+        gongdan::app::composer::draft_writes_on_the_way_out(&app),
+        expected
+    );
+    // All text deleted: the way out removes the draft.
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Backspace);
+    }
+    assert_eq!(
+        gongdan::app::composer::draft_writes_on_the_way_out(&app),
+        vec![ComposeCommand::DeleteDraft {
+            path: drafts_dir.join("7.txt")
         }]
     );
-    // Once the debounce wrote it, the way out has nothing left to do.
-    let due = tick(&mut app, now() + chrono::Duration::seconds(2));
-    assert_eq!(compose_commands(&due), writes);
-    assert!(gongdan::app::composer::unsaved_draft_writes(&app).is_empty());
 }
 
 #[test]

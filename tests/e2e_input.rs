@@ -65,10 +65,21 @@ fn the_mouse_is_left_to_the_terminal_and_paste_is_bracketed() {
     let mut session = demo(40, 120, "en_US.UTF-8");
     session.send("r");
     session.wait_text("Reply to #");
-    // A pasted block: its newline is a line break, not Enter; its `q` is text.
-    session.send("\x1b[200~first line q\r\nsecond line\x1b[201~");
+    // A pasted block: its line breaks (a lone CR, as most terminals send them) are line
+    // breaks, not Enter; its `q` is text.
+    session.send("\x1b[200~first line q\rsecond line\rthird\x1b[201~");
     session.wait_text("second line");
-    assert!(session.screen_text().contains("first line q"));
+    let screen = session.screen_text();
+    let line_of = |text: &str| screen.lines().position(|l| l.contains(text));
+    let (first, second, third) = (
+        line_of("first line q"),
+        line_of("second line"),
+        line_of("third"),
+    );
+    assert!(
+        first.is_some() && second == first.map(|l| l + 1) && third == second.map(|l| l + 1),
+        "three lines, one under the other: {screen}"
+    );
     session.send("\x03");
     let (success, _screen, raw) = session.wait_exit_with_output();
     assert!(success);

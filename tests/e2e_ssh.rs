@@ -155,6 +155,18 @@ fn quote(word: &str) -> String {
 /// the shell after it exits (the shell's HUP trap lets it outlive the hang-up). Answers the
 /// command and the file the status goes to.
 fn remote_console(home: &Home, dir: &Path, base_url: &str, lang: &str) -> (String, PathBuf) {
+    remote_console_with(home, dir, base_url, lang, true)
+}
+
+/// [`remote_console`], with the console's stderr left on the terminal when `stderr_to_file`
+/// is false (as a user runs it: a write to a dead stderr then panics).
+fn remote_console_with(
+    home: &Home,
+    dir: &Path,
+    base_url: &str,
+    lang: &str,
+    stderr_to_file: bool,
+) -> (String, PathBuf) {
     let status_file = dir.join("console.status");
     let mut env_words: Vec<String> = home
         .env()
@@ -170,9 +182,16 @@ fn remote_console(home: &Home, dir: &Path, base_url: &str, lang: &str) -> (Strin
         quote(env!("CARGO_BIN_EXE_gongdan")),
         quote(base_url),
     );
+    let stderr = if stderr_to_file {
+        format!(
+            "2> {}",
+            quote(&dir.join("console.stderr").display().to_string())
+        )
+    } else {
+        String::new()
+    };
     let remote = format!(
-        "trap 'echo hup >> {trace}' HUP; env {env} {console} 2> {stderr}; echo $? > {status}",
-        stderr = quote(&dir.join("console.stderr").display().to_string()),
+        "trap 'echo hup >> {trace}' HUP; env {env} {console} {stderr}; echo $? > {status}",
         trace = quote(&dir.join("hup").display().to_string()),
         env = env_words.join(" "),
         status = quote(&status_file.display().to_string()),
@@ -405,5 +424,19 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
         "the draft after the link was cut (console exit {status}): {drafts:?}; stderr:\n{}",
         std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
     );
+    std::fs::remove_file(&status_file).unwrap();
+
+    // The link cut while the list is shown, stderr on the terminal as a user runs it: the
+    // console leaves through its hang-up path with status 0 (restoring the dead terminal
+    // used to panic on a write to stderr: exit 101).
+    let (remote, status_file) =
+        remote_console_with(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8", false);
+    let mut session = Session::spawn(ssh(&sshd, &remote));
+    session.wait_first_list();
+    session.send("j");
+    session.settle(Duration::from_millis(100));
+    session.child.kill().unwrap();
+    let status = exit_status_after(&status_file, Instant::now());
+    assert_eq!(status, "0", "a hang-up on the list");
     drop(runtime);
 }

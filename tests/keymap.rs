@@ -464,13 +464,13 @@ mod glued_escape {
         assert!(split_glued_escape(&app, &alt('q')).is_some());
         assert!(split_glued_escape(&app, &alt('s')).is_some());
         let keymap = gongdan::app::keymap::KeyMap::shared_default();
-        for pane in [gongdan::app::state::Pane::Composer, gongdan::app::state::Pane::NewTicket] {
+        for pane in [
+            gongdan::app::state::Pane::Composer,
+            gongdan::app::state::Pane::NewTicket,
+        ] {
             for c in 'a'..='z' {
-                let action = keymap.resolve(
-                    pane,
-                    None,
-                    gongdan::app::keymap::Key::from_event(&alt(c)),
-                );
+                let action =
+                    keymap.resolve(pane, None, gongdan::app::keymap::Key::from_event(&alt(c)));
                 assert!(
                     matches!(action, gongdan::app::keymap::Resolution::None),
                     "{pane:?}: Alt-{c} is bound"

@@ -398,11 +398,13 @@ pub fn one_line(text: &str) -> String {
 /// Text back from an external editor: no carriage returns, tabs as spaces, no trailing
 /// newline (editors add one), no other control characters.
 pub fn clean_edited(text: &str) -> String {
-    let text = text.replace("\r\n", "\n").replace('\t', "    ");
-    let text: String = text
-        .chars()
-        .filter(|c| *c == '\n' || !c.is_control())
-        .collect();
+    // Most terminals send a pasted line break as a lone CR (the Enter key's byte).
+    let text = text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
+    // The same cleaning as the server's text: no controls, bidi or invisible characters.
+    let text = crate::text::clean(&text);
     text.trim_end_matches('\n').to_string()
 }
 
@@ -506,10 +508,11 @@ fn save_draft_now(app: &mut App, out: &mut Vec<Command>) {
     store_draft(&mut app.compose.drafts, key, text, out);
 }
 
-/// The draft writes that typing since the last write calls for (the debounce has not fired
-/// yet): what the terminal loop does itself on the way out (q, Ctrl-C, a signal, a hang-up,
-/// a panic), when the worker may no longer run. Reads only.
-pub fn unsaved_draft_writes(app: &App) -> Vec<ComposeCommand> {
+/// The draft writes to do on the way out (q, Ctrl-C, a signal, a hang-up, a panic): the
+/// open composer's and form's text as it is now, written by the terminal loop itself, since
+/// the worker may no longer run and may not have written what it was last asked to. An
+/// empty text removes the draft. Reads only.
+pub fn draft_writes_on_the_way_out(app: &App) -> Vec<ComposeCommand> {
     let drafts = &app.compose.drafts;
     let mut writes = Vec::new();
     let mut push = |key: DraftKey, text: String| {
@@ -517,21 +520,15 @@ pub fn unsaved_draft_writes(app: &App) -> Vec<ComposeCommand> {
             return;
         };
         if text.trim().is_empty() {
-            if drafts.get(&key).is_some() {
-                writes.push(ComposeCommand::DeleteDraft { path });
-            }
-        } else if drafts.get(&key) != Some(text.as_str()) {
+            writes.push(ComposeCommand::DeleteDraft { path });
+        } else {
             writes.push(ComposeCommand::SaveDraft { path, text });
         }
     };
-    if let Some(composer) = &app.compose.composer
-        && composer.edited_at.is_some()
-    {
+    if let Some(composer) = &app.compose.composer {
         push(composer.target.draft_key(), composer.text());
     }
-    if let Some(form) = &app.compose.new_ticket
-        && form.edited_at.is_some()
-    {
+    if let Some(form) = &app.compose.new_ticket {
         push(DraftKey::NewTicket, form.to_draft());
     }
     writes
