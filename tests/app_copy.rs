@@ -211,6 +211,8 @@ fn the_web_link_comes_from_web_url_or_says_how_to_set_it() {
     assert!(copied(&key(&mut app, 'w')).is_empty());
     assert_eq!(app.pane(), Pane::CopyMenu);
     assert!(notice(&app).contains("web_url"), "{}", notice(&app));
+    // A refusal is an error: it stays until a key, not a few seconds.
+    assert!(app.notice.as_ref().unwrap().is_error);
 
     app.settings.web_url = Some("https://example.bangwo8.com/ticket/{id}".into());
     assert_eq!(
@@ -275,4 +277,23 @@ fn esc_in_the_menu_closes_it_and_leaves_a_range_of_marks_going() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(app.pane(), Pane::List);
     assert!(app.marks.range.is_some(), "Esc was the menu's");
+}
+
+/// A description past what a terminal's clipboard takes (OSC 52, ~100 KB once encoded) is
+/// refused in plain words, as an error that stays, instead of a "copied" that the terminal
+/// silently drops.
+#[test]
+fn a_value_too_long_for_the_terminals_clipboard_is_refused_in_words() {
+    let mut app = order_app(Lang::En, 100, 30, true);
+    let id = selected(&app);
+    let long = "订单明细：".repeat(8_000);
+    assert!(long.len() > gongdan::app::copy::COPY_MAX_BYTES);
+    let mut ticket = app.tickets.get(&id).unwrap();
+    ticket.description = Some(long);
+    app.tickets.insert(id, ticket);
+    key(&mut app, 'y');
+    assert!(copied(&key(&mut app, 'd')).is_empty());
+    assert!(notice(&app).contains("too long"), "{}", notice(&app));
+    assert!(app.notice.as_ref().unwrap().is_error);
+    assert_eq!(app.pane(), Pane::CopyMenu);
 }

@@ -259,24 +259,34 @@ pub fn move_by(app: &mut App, delta: i64) {
     }
 }
 
+/// The most a copy sends through the terminal: OSC 52 carries it base64-encoded (4/3 the
+/// size) in one write, and terminals cap it (hterm, GNU screen and others near 100 KB),
+/// dropping a longer one without a word while the notice would say "copied".
+pub const COPY_MAX_BYTES: usize = 74_000;
+
 /// Copies an entry and closes the menu, or says why not and leaves it open.
 fn copy(app: &mut App, entry: &CopyEntry, out: &mut Vec<Command>) {
     let lang = app.lang();
     let label = label(app, &entry.item);
-    let text = match (&entry.value, entry.copyable()) {
+    let (text, is_error) = match (&entry.value, entry.copyable()) {
+        (_, Some(value)) if value.len() > COPY_MAX_BYTES => {
+            let kb = value.len().div_ceil(1000).to_string();
+            (fill(lang, Msg::CopyTooLong, &[&label, &kb]), true)
+        }
         (_, Some(value)) => {
             out.push(Command::Copy(value.to_string()));
             app.copy_menu = None;
             // The value is server text, cleaned when decoded: one line, cut to fit.
             let shown = crate::text::clean_line(value);
             let shown = crate::text::truncate(&shown, 40);
-            fill(lang, Msg::CopiedItem, &[&label, &shown])
+            (fill(lang, Msg::CopiedItem, &[&label, &shown]), false)
         }
-        (CopyValue::Text(_), None) => fill(lang, Msg::CopyEmpty, &[&label]),
-        (CopyValue::Unknown, None) => fill(lang, Msg::CopyUnknown, &[&label]),
-        (CopyValue::NotConfigured, None) => Msg::CopyNoWebUrl.text(lang).to_string(),
+        (CopyValue::Text(_), None) => (fill(lang, Msg::CopyEmpty, &[&label]), true),
+        (CopyValue::Unknown, None) => (fill(lang, Msg::CopyUnknown, &[&label]), true),
+        (CopyValue::NotConfigured, None) => (Msg::CopyNoWebUrl.text(lang).to_string(), true),
     };
-    set_notice(app, text);
+    // A refusal is an error: it stays until a key, not a few seconds.
+    app.notice = Some(Notice { text, is_error });
 }
 
 /// An entry's name in the UI language (a custom field by its definition's name).

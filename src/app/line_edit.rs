@@ -16,6 +16,11 @@ use super::action::Command;
 /// Entries kept per prompt kind; the oldest go first.
 pub const HISTORY_MAX: usize = 200;
 
+/// The longest line a prompt takes, in characters: a search, a ticket number or a path is
+/// far shorter, and a paste past it is cut (it would only be a mistake, and history keeps
+/// every entry).
+pub const LINE_MAX: usize = 2000;
+
 /// One edit of a one-line prompt (mapped from keys by the key map).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LineEdit {
@@ -126,6 +131,8 @@ impl LineEditor {
                 c => Some(c),
             })
             .collect();
+        let room = LINE_MAX.saturating_sub(self.len());
+        let clean: String = clean.chars().take(room).collect();
         self.caret = self.caret.min(self.len());
         let at = byte_at(&self.text, self.caret);
         self.text.insert_str(at, &clean);
@@ -513,6 +520,16 @@ mod tests {
         l.apply(&LineEdit::End);
         l.apply(&LineEdit::KillWordBack);
         assert_eq!((l.text.as_str(), l.caret), ("", 0));
+    }
+
+    #[test]
+    fn a_line_holds_at_most_line_max_characters() {
+        let mut l = LineEditor::default();
+        l.insert_str(&"订".repeat(LINE_MAX + 500));
+        assert_eq!(l.text.chars().count(), LINE_MAX);
+        assert_eq!(l.caret, LINE_MAX);
+        l.apply(&LineEdit::Insert('x'));
+        assert_eq!(l.text.chars().count(), LINE_MAX);
     }
 
     #[test]

@@ -801,7 +801,8 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             // (otherwise nothing would answer it until the page lands).
             let waiting = (delta > 0 && view.selected as i64 == last)
                 .then_some(view.loading)
-                .flatten();
+                .flatten()
+                .filter(|(_, page)| *page > 1);
             select_index(app, which, target as usize, out);
             if let Some((request, _)) = waiting {
                 let text = Msg::LoadingMore.text(app.lang()).to_string();

@@ -113,6 +113,7 @@ messages! {
     SearchFailed => "搜索失败：{0}", "Search failed: {0}";
     ShowFailed => "打开 #{0} 失败：{1}", "Opening #{0} failed: {1}";
     CopiedItem => "已复制{0}：{1}", "Copied {0}: {1}";
+    CopyTooLong => "{0}太长（{1} KB），终端的剪贴板最多约 74 KB：未复制", "The {0} is too long to copy through the terminal ({1} KB; terminals take about 74 KB): nothing copied";
     CopyEmpty => "{0}为空，未复制", "The {0} is empty: nothing copied";
     CopyUnknown => "{0}未知（服务器没有给出），未复制", "The {0} is not known (the server did not send it): nothing copied";
     CopyNoWebUrl => "未设置网页链接：在配置文件里设置 web_url，例如 \"https://example.bangwo8.com/ticket/{id}\"", "No web link: set web_url in the config, e.g. \"https://example.bangwo8.com/ticket/{id}\"";

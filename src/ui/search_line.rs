@@ -56,10 +56,18 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let text_room = total.saturating_sub(width(label) + 1);
     // Keep the caret on screen: show the tail of a long input (measured in display
     // columns, so CJK text places the caret right).
+    // Walks back from the caret, one character's width at a time (linear in the line).
     let before = line.before_caret();
-    let mut skip = 0;
-    while width(&before.chars().skip(skip).collect::<String>()) > text_room {
-        skip += 1;
+    let chars: Vec<char> = before.chars().collect();
+    let mut skip = chars.len();
+    let mut used = 0;
+    while skip > 0 {
+        let columns = unicode_width::UnicodeWidthChar::width(chars[skip - 1]).unwrap_or(0);
+        if used + columns > text_room {
+            break;
+        }
+        used += columns;
+        skip -= 1;
     }
     let shown: String = line.text.chars().skip(skip).collect();
     let buf = frame.buffer_mut();
