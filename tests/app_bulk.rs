@@ -1540,7 +1540,6 @@ type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
 async fn quick_change_setup(
     state_dir: Option<std::path::PathBuf>,
 ) -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker, Ticket) {
-    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
     use gongdan::sandbox::{self, SandboxOptions};
     let sandbox = sandbox::start(SandboxOptions {
         tickets: 6,
@@ -1548,21 +1547,7 @@ async fn quick_change_setup(
     })
     .await
     .unwrap();
-    let mut config = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: "admin@example.com".into(),
-            password: "admin-pass".into(),
-        },
-    );
-    config.timeout = Duration::from_secs(10);
-    config.retry = RetryPolicy {
-        max_attempts: 1,
-        first_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(5),
-    };
-    let client = Client::new(config).unwrap();
+    let client = admin_client(&sandbox);
     let tickets = client
         .show_many(&sandbox.ticket_ids())
         .await

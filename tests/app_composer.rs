@@ -7,12 +7,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use chrono::NaiveDateTime;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy, TicketStatus};
+use gongdan::api::{Client, TicketStatus};
 use gongdan::app::composer::{ComposeCommand, ComposeEvent, ComposerMode, ReplyTarget};
 use gongdan::app::drafts::{DraftKey, Drafts};
 use gongdan::app::keymap::action_for_key;
@@ -24,21 +22,7 @@ use gongdan::ui::i18n::Lang;
 // ----- helpers -----
 
 fn client(sandbox: &Sandbox) -> Client {
-    let mut config = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: "admin@example.com".into(),
-            password: "admin-pass".into(),
-        },
-    );
-    config.timeout = Duration::from_secs(10);
-    config.retry = RetryPolicy {
-        max_attempts: 1,
-        first_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(5),
-    };
-    Client::new(config).unwrap()
+    admin_client(sandbox)
 }
 
 async fn small_sandbox() -> Sandbox {

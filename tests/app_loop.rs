@@ -9,38 +9,59 @@ use std::time::Duration;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
-use gongdan::app::{Action, Command, WorkerEvent, update};
-use gongdan::tui::{Outputs, run_loop};
+use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::tui::{LoopStats, Outputs, run_loop};
 use gongdan::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
 
-#[tokio::test]
-async fn a_held_down_key_draws_once_per_batch() {
+/// An app whose All tab lists tickets `1..=n`, as if the worker had answered.
+fn listing(n: u64) -> App {
     let mut app = app(Lang::En, 100, 30);
-    // Tickets already loaded (as if the worker had answered), so the keys move something.
     let commands = update(&mut app, Action::Start);
     update(&mut app, Action::SelectView(3));
     answer_page(
         &mut app,
         find(&commands, is_list),
-        page((1..=100).map(ticket).collect(), 100, false),
+        page((1..=n).map(ticket).collect(), n, false),
     );
+    app
+}
 
+fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
+    Event::Key(KeyEvent::new(code, modifiers))
+}
+
+/// What a run of the loop left: its counts, the screen, what went to the clipboard and to
+/// the worker.
+struct Ran {
+    stats: LoopStats,
+    screen: String,
+    clipboard: Vec<u8>,
+    worker: mpsc::UnboundedReceiver<Command>,
+}
+
+/// Runs the loop on a 100x30 TestBackend (ticks an hour apart) until the input ends or the
+/// app quits. The deadline is checked first: were the loop polled only because the deadline
+/// woke the task, queued keys would still be seen, and a plain `timeout` would hide a hang.
+async fn run<E>(app: &mut App, events: E) -> Ran
+where
+    E: futures::Stream<Item = std::io::Result<Event>> + Unpin,
+{
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let j = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
-    // Fifty presses queued at once, then the input ends.
-    let events = futures::stream::iter((0..50).map(|_| Ok(j.clone())));
-    let (worker_tx, mut worker_rx) = mpsc::unbounded_channel::<Command>();
+    let (worker_tx, worker) = mpsc::unbounded_channel::<Command>();
     let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     let mut clipboard = Vec::new();
     let mut shutdown = Box::pin(std::future::pending::<()>());
-    let stats = tokio::time::timeout(
-        Duration::from_secs(10),
-        run_loop(
+    let stats = tokio::select! {
+        biased;
+        _ = tokio::time::sleep(Duration::from_secs(20)) => {
+            panic!("the loop did not end: a key waited for something else to wake it")
+        }
+        stats = run_loop(
             &mut terminal,
-            &mut app,
+            app,
             events,
             results_rx,
             Outputs {
@@ -50,11 +71,24 @@ async fn a_held_down_key_draws_once_per_batch() {
             Duration::from_secs(3600),
             &now,
             shutdown.as_mut(),
-        ),
-    )
-    .await
-    .expect("the loop ends when input ends")
-    .unwrap();
+        ) => stats.unwrap(),
+    };
+    Ran {
+        stats,
+        screen: format!("{}", terminal.backend()),
+        clipboard,
+        worker,
+    }
+}
+
+#[tokio::test]
+async fn a_held_down_key_draws_once_per_batch() {
+    let mut app = listing(100);
+    // Fifty presses queued at once, then the input ends.
+    let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+    let events = futures::stream::iter((0..50).map(|_| Ok(j.clone())));
+    let mut ran = run(&mut app, events).await;
+    let stats = ran.stats;
     assert_eq!(stats.input_events, 50);
     assert_eq!(stats.input_batches, 1);
     assert_eq!(
@@ -63,50 +97,20 @@ async fn a_held_down_key_draws_once_per_batch() {
     );
     assert_eq!(app.current_view().selected_id(), Some(51));
     // The loop's own Start went to the worker.
-    assert!(worker_rx.try_recv().is_ok());
-    let screen = format!("{}", terminal.backend());
-    assert!(screen.contains("\">   51 "), "{screen}");
+    assert!(ran.worker.try_recv().is_ok());
+    assert!(ran.screen.contains("\">   51 "), "{}", ran.screen);
 }
 
 #[tokio::test]
 async fn copy_writes_osc52_to_the_terminal() {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = update(&mut app, Action::Start);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=3).map(ticket).collect(), 3, false),
-    );
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = listing(3);
     // `y` opens the copy menu; `a` there copies the API URL.
-    let y = Event::Key(KeyEvent::new(KeyCode::Char('y'), KeyModifiers::NONE));
-    let a = Event::Key(KeyEvent::new(KeyCode::Char('a'), KeyModifiers::NONE));
-    let events = futures::stream::iter([Ok(y), Ok(a)]);
-    let (worker_tx, _worker_rx) = mpsc::unbounded_channel::<Command>();
-    let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
-    let mut clipboard = Vec::new();
-    let mut shutdown = Box::pin(std::future::pending::<()>());
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        run_loop(
-            &mut terminal,
-            &mut app,
-            events,
-            results_rx,
-            Outputs {
-                worker: worker_tx,
-                clipboard: &mut clipboard,
-            },
-            Duration::from_secs(3600),
-            &now,
-            shutdown.as_mut(),
-        ),
-    )
-    .await
-    .unwrap()
-    .unwrap();
-    let written = String::from_utf8(clipboard).unwrap();
+    let events = futures::stream::iter([
+        Ok(key(KeyCode::Char('y'), KeyModifiers::NONE)),
+        Ok(key(KeyCode::Char('a'), KeyModifiers::NONE)),
+    ]);
+    let ran = run(&mut app, events).await;
+    let written = String::from_utf8(ran.clipboard).unwrap();
     let url = "http://127.0.0.1/api/v1/tickets/1.json";
     let encoded = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, url);
     assert_eq!(written, format!("\x1b]52;c;{encoded}\x07"));
@@ -161,60 +165,26 @@ fn push_event(shared: &std::sync::Mutex<LikeState>, event: Option<Event>) {
 /// waited for the 200 ms tick). The tick here is an hour away.
 #[tokio::test]
 async fn a_key_typed_after_a_drain_is_handled_without_waiting_for_a_tick() {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = update(&mut app, Action::Start);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=100).map(ticket).collect(), 100, false),
-    );
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
+    let mut app = listing(100);
     let shared = std::sync::Arc::new(std::sync::Mutex::new(LikeState::default()));
     let events = CrosstermLikeStream {
         shared: shared.clone(),
     };
-    let j = Event::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
-    let (worker_tx, _worker_rx) = mpsc::unbounded_channel::<Command>();
-    let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     let typist = {
         let shared = shared.clone();
-        let j = j.clone();
         tokio::spawn(async move {
             // Key by key, each after the loop has had time to drain and wait again.
             for _ in 0..5 {
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                push_event(&shared, Some(j.clone()));
+                push_event(&shared, Some(key(KeyCode::Char('j'), KeyModifiers::NONE)));
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
             push_event(&shared, None);
         })
     };
-    let mut clipboard = Vec::new();
-    let mut shutdown = Box::pin(std::future::pending::<()>());
-    // The deadline is checked first: were the loop polled only because the deadline woke the
-    // task, the keys would still be seen, and a plain `timeout` would hide the hang.
-    let stats = tokio::select! {
-        biased;
-        _ = tokio::time::sleep(Duration::from_secs(20)) => {
-            panic!("a key waited for something else to wake the loop")
-        }
-        stats = run_loop(
-            &mut terminal,
-            &mut app,
-            events,
-            results_rx,
-            Outputs {
-                worker: worker_tx,
-                clipboard: &mut clipboard,
-            },
-            Duration::from_secs(3600),
-            &now,
-            shutdown.as_mut(),
-        ) => stats.unwrap(),
-    };
+    let ran = run(&mut app, events).await;
     typist.await.unwrap();
-    assert_eq!(stats.input_events, 5);
+    assert_eq!(ran.stats.input_events, 5);
     assert_eq!(app.current_view().selected_id(), Some(6));
 }
 
@@ -222,40 +192,12 @@ async fn a_key_typed_after_a_drain_is_handled_without_waiting_for_a_tick() {
 /// Esc, then q: from a ticket, back to the list, then quit.
 #[tokio::test]
 async fn esc_glued_to_q_closes_the_ticket_then_quits() {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = update(&mut app, Action::Start);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=3).map(ticket).collect(), 3, false),
-    );
-    let enter = Event::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
-    let alt_q = Event::Key(KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT));
-    let events = futures::stream::iter([Ok(enter), Ok(alt_q)]).chain(futures::stream::pending());
-    let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    let (worker_tx, _worker_rx) = mpsc::unbounded_channel::<Command>();
-    let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
-    let mut clipboard = Vec::new();
-    let mut shutdown = Box::pin(std::future::pending::<()>());
-    tokio::time::timeout(
-        Duration::from_secs(10),
-        run_loop(
-            &mut terminal,
-            &mut app,
-            events,
-            results_rx,
-            Outputs {
-                worker: worker_tx,
-                clipboard: &mut clipboard,
-            },
-            Duration::from_secs(3600),
-            &now,
-            shutdown.as_mut(),
-        ),
-    )
-    .await
-    .expect("Esc then q quits")
-    .unwrap();
+    let mut app = listing(3);
+    let events = futures::stream::iter([
+        Ok(key(KeyCode::Enter, KeyModifiers::NONE)),
+        Ok(key(KeyCode::Char('q'), KeyModifiers::ALT)),
+    ])
+    .chain(futures::stream::pending());
+    run(&mut app, events).await;
     assert!(app.quit);
 }

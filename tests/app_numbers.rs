@@ -237,7 +237,6 @@ async fn settle(app: &mut App, first: Vec<Command>, to: &ToWorker, from: &mut Fr
 
 /// A sandbox and an admin app on it with the real worker, every tab loaded.
 async fn on_sandbox() -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker) {
-    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
     use gongdan::sandbox::{self, SandboxOptions};
     let sandbox = sandbox::start(SandboxOptions {
         tickets: 40,
@@ -245,21 +244,7 @@ async fn on_sandbox() -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker) 
     })
     .await
     .unwrap();
-    let mut config = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: "admin@example.com".into(),
-            password: "admin-pass".into(),
-        },
-    );
-    config.timeout = Duration::from_secs(10);
-    config.retry = RetryPolicy {
-        max_attempts: 1,
-        first_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(5),
-    };
-    let client = Client::new(config).unwrap();
+    let client = admin_client(&sandbox);
     let setup = gongdan::worker::BulkSetup {
         state_dir: None,
         target: gongdan::bulk::Target {

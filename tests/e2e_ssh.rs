@@ -230,21 +230,51 @@ fn sshd_or_skip() -> Option<PathBuf> {
     found
 }
 
+/// What each test over ssh starts with: our sshd, a sandbox of `tickets` on loopback and a
+/// home for the console.
+struct Hop {
+    dir: tempfile::TempDir,
+    sshd: Sshd,
+    runtime: tokio::runtime::Runtime,
+    sandbox: gongdan::sandbox::Sandbox,
+    home: Home,
+}
+
+impl Hop {
+    /// None (said loudly) where there is no sshd, outside CI.
+    fn start(tickets: usize) -> Option<Hop> {
+        let sshd_path = sshd_or_skip()?;
+        let dir = tempfile::tempdir().unwrap();
+        let sshd = start_sshd(&sshd_path, dir.path());
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sandbox = runtime
+            .block_on(start(SandboxOptions {
+                tickets,
+                ..SandboxOptions::default()
+            }))
+            .unwrap();
+        Some(Hop {
+            dir,
+            sshd,
+            runtime,
+            sandbox,
+            home: Home::new(),
+        })
+    }
+}
+
 #[test]
 fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
-    let Some(sshd_path) = sshd_or_skip() else {
+    let Some(Hop {
+        dir,
+        sshd,
+        runtime,
+        sandbox,
+        home,
+    }) = Hop::start(150)
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let sshd = start_sshd(&sshd_path, dir.path());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = runtime
-        .block_on(start(SandboxOptions {
-            tickets: 150,
-            ..SandboxOptions::default()
-        }))
-        .unwrap();
-    let home = Home::new();
 
     let (remote, status_file) =
         remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");
@@ -368,19 +398,16 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
 /// 100 ms after the last key is on disk, whole, when the console has gone.
 #[test]
 fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
-    let Some(sshd_path) = sshd_or_skip() else {
+    let Some(Hop {
+        dir,
+        sshd,
+        runtime,
+        sandbox,
+        home,
+    }) = Hop::start(60)
+    else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let sshd = start_sshd(&sshd_path, dir.path());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let sandbox = runtime
-        .block_on(start(SandboxOptions {
-            tickets: 60,
-            ..SandboxOptions::default()
-        }))
-        .unwrap();
-    let home = Home::new();
 
     let (remote, status_file) =
         remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");

@@ -458,18 +458,29 @@ fn open_reply(app: &mut App, out: &mut Vec<Command>) {
     follow_caret(app);
 }
 
-/// Opens the detail of a ticket (show unless the account may not).
+/// Opens the detail of a ticket with the keyboard in it (show unless the account may not).
 pub fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
-    let request = if app.show_forbidden {
-        None
-    } else {
+    set_detail(app, ticket_id, true, true, 0, out);
+}
+
+/// Shows ticket `ticket_id` in the detail, scrolled to `scroll`, with the keyboard in it
+/// when `focused`; asks the server for it afresh when `read` (unless the account may not).
+pub fn set_detail(
+    app: &mut App,
+    ticket_id: u64,
+    read: bool,
+    focused: bool,
+    scroll: u16,
+    out: &mut Vec<Command>,
+) {
+    let request = (read && !app.show_forbidden).then(|| {
         let id = app.request_id();
         out.push(Command::Show {
             id,
             ticket: ticket_id,
         });
-        Some(id)
-    };
+        id
+    });
     app.detail = Some(Detail {
         ticket_id,
         request,
@@ -477,8 +488,8 @@ pub fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
         forbidden: app.show_forbidden,
         not_found: false,
         error: None,
-        scroll: 0,
-        focused: true,
+        scroll,
+        focused,
         step_pending: false,
     });
 }

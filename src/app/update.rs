@@ -11,8 +11,8 @@ use chrono::{NaiveDate, Timelike};
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
 use super::state::{
-    App, DateFilter, Detail, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt,
-    PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+    App, DateFilter, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind,
+    Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -983,28 +983,7 @@ fn open_ticket(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
         .as_ref()
         .filter(|d| d.ticket_id == ticket_id)
         .map_or(0, |d| d.scroll);
-    let full = app.full.contains(&ticket_id);
-    let request = if app.show_forbidden {
-        None
-    } else {
-        let id = app.request_id();
-        out.push(Command::Show {
-            id,
-            ticket: ticket_id,
-        });
-        Some(id)
-    };
-    app.detail = Some(Detail {
-        ticket_id,
-        request,
-        full,
-        forbidden: app.show_forbidden,
-        not_found: false,
-        error: None,
-        scroll,
-        focused: true,
-        step_pending: false,
-    });
+    super::composer::set_detail(app, ticket_id, true, true, scroll, out);
     detail_lookups(app, out);
 }
 
@@ -1031,29 +1010,9 @@ fn sync_preview(app: &mut App, out: &mut Vec<Command>) -> bool {
     {
         return false;
     }
-    let full = app.full.contains(&ticket_id);
-    let enriching = app.enriching.values().any(|ids| ids.contains(&ticket_id));
-    let request = if app.show_forbidden || full || enriching {
-        None
-    } else {
-        let id = app.request_id();
-        out.push(Command::Show {
-            id,
-            ticket: ticket_id,
-        });
-        Some(id)
-    };
-    app.detail = Some(Detail {
-        ticket_id,
-        request,
-        full,
-        forbidden: app.show_forbidden,
-        not_found: false,
-        error: None,
-        scroll: 0,
-        focused: false,
-        step_pending: false,
-    });
+    let read = !app.full.contains(&ticket_id)
+        && !app.enriching.values().any(|ids| ids.contains(&ticket_id));
+    super::composer::set_detail(app, ticket_id, read, false, 0, out);
     detail_lookups(app, out);
     true
 }

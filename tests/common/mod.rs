@@ -348,3 +348,24 @@ pub fn order_app(lang: Lang, width: u16, height: u16, contacts: bool) -> App {
     answer_order_lookups(&mut app, &commands, contacts);
     app
 }
+
+/// A client signed in as the sandbox's admin, with short timeouts and no retries (a test
+/// sees a failure at once).
+pub fn admin_client(sandbox: &gongdan::sandbox::Sandbox) -> gongdan::api::Client {
+    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: "admin@example.com".into(),
+            password: "admin-pass".into(),
+        },
+    );
+    config.timeout = std::time::Duration::from_secs(10);
+    config.retry = RetryPolicy {
+        max_attempts: 1,
+        first_delay: std::time::Duration::from_millis(5),
+        max_delay: std::time::Duration::from_millis(20),
+        max_total: std::time::Duration::from_secs(5),
+    };
+    Client::new(config).unwrap()
+}
