@@ -68,7 +68,7 @@ fn the_mouse_is_left_to_the_terminal_and_paste_is_bracketed() {
     // A pasted block: its line breaks (a lone CR, as most terminals send them) are line
     // breaks, not Enter; its `q` is text.
     session.send("\x1b[200~first line q\rsecond line\rthird\x1b[201~");
-    session.wait_text("second line");
+    session.wait_text("third");
     let screen = session.screen_text();
     let line_of = |text: &str| screen.lines().position(|l| l.contains(text));
     let (first, second, third) = (
