@@ -454,6 +454,9 @@ async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     // The status line says both: the reply and the status.
     let notice = app.notice.clone().unwrap();
     assert_eq!(notice.text, format!("已回复 #{id}，并设为 已解决"));
+    // The ticket lists the reply sent, its heading naming the status it set.
+    let screen = drawn(&app);
+    assert!(screen.contains("· 状态设为 已解决"), "{screen}");
     sandbox.shutdown().await;
 }
 

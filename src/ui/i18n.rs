@@ -299,7 +299,7 @@ messages! {
     ComposeManyFailed => "批量回复没有完成：{0}", "The reply to many did not finish: {0}";
     ComposeManyProgress => "批量回复：成功 {0}，失败 {1}，共 {2}", "Reply to many: {0} done, {1} failed, of {2}";
     SentRepliesTitle => "本次会话发出的回复", "Replies sent in this session";
-    SentReplyStatus => "并设为 {0}", "and set to {0}";
+    SentReplyStatus => "· 状态设为 {0}", "· status set to {0}";
     FormTitle => "新建工单", "New ticket";
     FormHint => "{key:new_ticket.next_field}/↑↓ 切换字段 · ←→ 选择 · {key:new_ticket.create} 创建 · {key:new_ticket.close} 关闭（保留草稿）", "{key:new_ticket.next_field}/↑↓ field · ←→ choose · {key:new_ticket.create} create · {key:new_ticket.close} close (draft kept)";
     FormSubject => "标题", "Subject";
