@@ -728,3 +728,19 @@ fn moving_past_the_loaded_rows_while_a_page_hangs_says_so_at_once() {
     );
     assert!(app.notice.is_none(), "{:?}", app.notice);
 }
+
+/// A ticket the console holds nothing of (opened by number and not found): picking a status
+/// says so, as an error, and sends nothing (it was silent).
+#[test]
+fn a_status_for_a_ticket_not_known_here_is_refused_in_words() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    app.overlay = Some(Overlay::StatusMenu {
+        ticket_id: 99_999,
+        selected: 0,
+    });
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Open));
+    assert!(sent.is_empty(), "{sent:?}");
+    let notice = app.notice.clone().expect("why");
+    assert!(notice.is_error);
+    assert!(notice.text.contains("#99999"), "{notice:?}");
+}

@@ -1173,7 +1173,13 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     // Borrowed mutably as before the store was packed: the row is rebuilt even when the
     // pick changes nothing (tests count the rebuild).
     let Some(ticket) = app.tickets.get_mut(&ticket_id).map(|t| t.clone()) else {
-        return;
+        // Opened by number and not found, or not read yet: nothing to plan from.
+        let text = fill(
+            app.lang(),
+            Msg::StatusUnknownTicket,
+            &[&ticket_id.to_string()],
+        );
+        return notice(app, text, true);
     };
     let previous = ticket.status;
     if previous == Some(status) {

@@ -101,6 +101,7 @@ messages! {
     // List states.
     Loading => "加载中…", "Loading…";
     LoadingMore => "正在加载更多工单…", "Loading more tickets…";
+    StatusUnknownTicket => "没有工单 #{0} 的内容（找不到或尚未读到）：状态未改", "Ticket #{0} is not known here (not found, or not read yet): its status is unchanged";
     EmptyView => "这个视图里没有工单", "No tickets in this view";
     LoadedOfTotal => "{0}/{1}", "{0}/{1}";
     LoadedNoTotal => "{0}", "{0}";
