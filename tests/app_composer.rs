@@ -471,7 +471,7 @@ async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
     let mut app = app_listing(&[id], None);
     press(&mut app, KeyCode::Char('r'));
     for path in [dir.path().join("missing.png"), file] {
-        ctrl(&mut app, 'a');
+        ctrl(&mut app, 'o');
         type_text(&mut app, &path.display().to_string());
         let commands = press(&mut app, KeyCode::Enter);
         run(&mut app, &client, commands).await;
@@ -500,7 +500,7 @@ async fn an_attachment_is_uploaded_and_its_token_goes_with_the_reply() {
     let mut app = app_listing(&[id], None);
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "见附件");
-    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'o');
     assert!(matches!(
         app.compose.composer.as_ref().unwrap().mode,
         ComposerMode::AttachPath { .. }
@@ -544,7 +544,7 @@ async fn a_file_that_cannot_be_read_is_said_in_plain_words() {
     let client = client(&sandbox);
     let mut app = app_listing(&[1], None);
     press(&mut app, KeyCode::Char('r'));
-    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'o');
     type_text(&mut app, "/no/such/file.pdf");
     let commands = press(&mut app, KeyCode::Enter);
     run(&mut app, &client, commands).await;
@@ -563,7 +563,7 @@ fn the_external_editors_text_replaces_the_draft() {
     let mut app = app_listing(&[7], None);
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "旧文字");
-    ctrl(&mut app, 'e');
+    ctrl(&mut app, 'x');
     assert_eq!(app.compose.external_edit.as_deref(), Some("旧文字"));
     update(
         &mut app,
@@ -1083,4 +1083,38 @@ fn r_in_an_open_ticket_replies_to_it_even_with_tickets_marked() {
         app.compose.composer.as_ref().unwrap().target,
         ReplyTarget::Many(vec![7, 8])
     );
+}
+
+/// The composer's text takes the keys a shell user types by reflex: Ctrl-A/E to the line's
+/// start and end, Ctrl-U deletes to the start, Ctrl-W a word back, Ctrl-K to the end, and
+/// Ctrl-Z undoes (attach is Ctrl-O and the editor Ctrl-X, off those keys).
+#[test]
+fn the_composer_edits_a_line_like_a_shell_prompt() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "第一行");
+    press(&mut app, KeyCode::Enter);
+    type_text(&mut app, "hello world");
+    ctrl(&mut app, 'a');
+    type_text(&mut app, ">");
+    ctrl(&mut app, 'e');
+    type_text(&mut app, " ok");
+    assert_eq!(composer_text(&app), "第一行\n>hello world ok");
+    assert_eq!(app.pane(), Pane::Composer, "no attach prompt, no editor");
+    assert!(app.compose.external_edit.is_none());
+    ctrl(&mut app, 'w');
+    assert_eq!(composer_text(&app), "第一行\n>hello world ");
+    ctrl(&mut app, 'u');
+    assert_eq!(composer_text(&app), "第一行\n");
+    ctrl(&mut app, 'z');
+    assert_eq!(composer_text(&app), "第一行\n>hello world ");
+    // Ctrl-O opens the attachment path, Ctrl-X the external editor.
+    ctrl(&mut app, 'o');
+    assert!(matches!(
+        app.compose.composer.as_ref().unwrap().mode,
+        ComposerMode::AttachPath { .. }
+    ));
+    press(&mut app, KeyCode::Esc);
+    ctrl(&mut app, 'x');
+    assert!(app.compose.external_edit.is_some());
 }

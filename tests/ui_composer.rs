@@ -199,7 +199,7 @@ fn scrolling_keeps_the_caret_visible() {
 #[test]
 fn the_attach_prompt_holds_the_cursor_and_scrolls_by_cells() {
     let mut app = open_composer(Lang::En, 80, 24);
-    press(&mut app, KeyCode::Char('a'), KeyModifiers::CONTROL);
+    press(&mut app, KeyCode::Char('o'), KeyModifiers::CONTROL);
     let path = format!("/home/客服/{}/截图.png", "很长的目录名".repeat(6));
     type_text(&mut app, &path);
     let mut terminal = render(&app);

@@ -705,12 +705,22 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     }
 }
 
-/// A key into a text area. Ctrl-J is a line feed (many terminals send it for Shift-Enter):
-/// it starts a new line, where the text area's own binding would delete to the line start.
+/// A key into a text area, with the keys a shell user types by reflex meaning what they mean
+/// at a shell prompt: Ctrl-J is a line feed (many terminals send it for Shift-Enter) and
+/// starts a new line; Ctrl-U deletes to the line start (the text area's own Ctrl-U undoes,
+/// and its Ctrl-J deletes to the line start). Undo is Ctrl-Z (raw mode: a key, not a stop).
+/// Ctrl-A/E (line start/end), Ctrl-W, Ctrl-K, Alt-b/f are the text area's own.
 pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
-    if key.code == KeyCode::Char('j') && key.modifiers == KeyModifiers::CONTROL {
-        editor.insert_newline();
-        return true;
+    if key.modifiers == KeyModifiers::CONTROL {
+        match key.code {
+            KeyCode::Char('j') => {
+                editor.insert_newline();
+                return true;
+            }
+            KeyCode::Char('u') => return editor.delete_line_by_head(),
+            KeyCode::Char('z') => return editor.undo(),
+            _ => {}
+        }
     }
     editor.input(key)
 }

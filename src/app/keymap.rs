@@ -427,8 +427,8 @@ pub fn definitions() -> &'static [Definition] {
             // The composer and the new-ticket form: every other key edits the text.
             d(Composer, "send", Action::Compose(ComposeAction::Send), Msg::KeySendReply, &["ctrl-s"]),
             d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), Msg::KeySendWithStatus, &["ctrl-t"]),
-            d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-a"]),
-            d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(Composer, "attach", Action::Compose(ComposeAction::Attach), Msg::KeyAttach, &["ctrl-o"]),
+            d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-x"]),
             d(Composer, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
             // Reading the ticket above while writing: keys that reach the console through
             // tmux and ssh (the plain arrows and PgUp/PgDn move in the text).
@@ -439,7 +439,7 @@ pub fn definitions() -> &'static [Definition] {
             // `?` types: help is F1 here.
             d(Composer, "help", Action::ToggleHelp, Msg::KeyHelp, &["f1"]),
             d(NewTicket, "create", Action::Compose(ComposeAction::Send), Msg::KeyCreateTicket, &["ctrl-s"]),
-            d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-e"]),
+            d(NewTicket, "external_editor", Action::Compose(ComposeAction::ExternalEdit), Msg::KeyExternalEditor, &["ctrl-x"]),
             d(NewTicket, "close", Action::Compose(ComposeAction::Close), Msg::KeyCloseKeepDraft, &["esc"]),
             d(NewTicket, "next_field", Action::Compose(ComposeAction::NextField), Msg::KeyNextField, &["tab"]),
             d(NewTicket, "prev_field", Action::Compose(ComposeAction::PrevField), Msg::KeyPrevField, &["shift-tab"]),
