@@ -1117,4 +1117,11 @@ fn the_composer_edits_a_line_like_a_shell_prompt() {
     press(&mut app, KeyCode::Esc);
     ctrl(&mut app, 'x');
     assert!(app.compose.external_edit.is_some());
+    // F1 lists them after the composer's own keys, in the UI language.
+    let rows = app.settings.keymap.help_rows(Pane::Composer, Lang::Zh);
+    assert!(
+        rows.iter()
+            .any(|(keys, text)| keys == "Ctrl-U Ctrl-K" && *text == "删除到行首 / 行尾"),
+        "{rows:?}"
+    );
 }

@@ -832,6 +832,14 @@ impl KeyMap {
                 };
                 Some((text, d.help.text(lang)))
             })
+            .chain(
+                // The text's own keys (fixed, not in the map), where text is written.
+                matches!(pane, Pane::Composer | Pane::NewTicket)
+                    .then_some(TEXT_KEYS)
+                    .into_iter()
+                    .flatten()
+                    .map(|(keys, help)| (keys.to_string(), help.text(lang))),
+            )
             .collect()
     }
 
@@ -1056,6 +1064,17 @@ fn editor_alt_key(pane: Pane, event: &KeyEvent) -> bool {
                 | KeyCode::Down
         )
 }
+
+/// The keys of the composer's and the new-ticket form's text, as at a shell prompt (see
+/// `composer::textarea_input`), listed by `?`/F1 after the map's own.
+const TEXT_KEYS: &[(&str, Msg)] = &[
+    ("Enter Ctrl-J", Msg::KeyTextNewLine),
+    ("Ctrl-A Ctrl-E", Msg::KeyTextLineEnds),
+    ("Ctrl-U Ctrl-K", Msg::KeyTextKillLine),
+    ("Ctrl-W Alt-⌫", Msg::KeyTextKillWord),
+    ("Alt-b Alt-f", Msg::KeyTextWords),
+    ("Ctrl-Z Ctrl-R", Msg::KeyTextUndo),
+];
 
 /// A character typed without Ctrl or Alt: text, in a pane that takes text.
 pub fn plain_char(event: &KeyEvent) -> Option<char> {

@@ -101,6 +101,12 @@ messages! {
     // List states.
     Loading => "加载中…", "Loading…";
     LoadingMore => "正在加载更多工单…", "Loading more tickets…";
+    KeyTextNewLine => "换行", "New line";
+    KeyTextLineEnds => "到行首 / 行尾", "To the line's start / end";
+    KeyTextKillLine => "删除到行首 / 行尾", "Delete to the line's start / end";
+    KeyTextKillWord => "向前删除一个词", "Delete the word before the caret";
+    KeyTextWords => "按词左移 / 右移", "A word left / right";
+    KeyTextUndo => "撤销 / 重做", "Undo / redo";
     StatusUnknownTicket => "没有工单 #{0} 的内容（找不到或尚未读到）：状态未改", "Ticket #{0} is not known here (not found, or not read yet): its status is unchanged";
     EmptyView => "这个视图里没有工单", "No tickets in this view";
     LoadedOfTotal => "{0}/{1}", "{0}/{1}";
