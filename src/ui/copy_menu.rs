@@ -6,7 +6,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill};
 use super::theme::Role;
@@ -93,21 +92,8 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let inner_width = (key_width + label_width + value_width)
         .max(width(&title) + 2)
         .max(width(&hint));
-    let w = (inner_width as u16 + 2).min(screen.width);
-    let h = (entries.len() as u16 + 3).min(screen.height);
-    let area = Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    );
-    super::clear_overlay(frame, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style(app, Role::Border))
-        .title(format!(" {title} "));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let size = (inner_width as u16 + 2, entries.len() as u16 + 3);
+    let inner = super::centered_window(frame, app, screen, size, &title);
 
     let cols = usize::from(inner.width);
     // The last row is the hint; the entries scroll to keep the highlight in view.

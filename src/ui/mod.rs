@@ -199,6 +199,32 @@ pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
     frame.render_widget(ratatui::widgets::Clear, wider);
 }
 
+/// A framed window of `w` x `h` cells in the middle of `screen` (the cells under it and one
+/// column either side cleared), titled; answers the area inside the frame.
+pub(crate) fn centered_window(
+    frame: &mut Frame,
+    app: &App,
+    screen: Rect,
+    (w, h): (u16, u16),
+    title: &str,
+) -> Rect {
+    let (w, h) = (w.min(screen.width), h.min(screen.height));
+    let area = Rect::new(
+        screen.x + (screen.width - w) / 2,
+        screen.y + (screen.height - h) / 2,
+        w,
+        h,
+    );
+    clear_overlay(frame, area);
+    let block = ratatui::widgets::Block::default()
+        .borders(ratatui::widgets::Borders::ALL)
+        .border_style(style(app, theme::Role::Border))
+        .title(format!(" {title} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
+}
+
 /// A role's style from the live theme; without colour only its modifiers are kept (state
 /// then shows as text, reverse video and glyphs).
 pub fn style(app: &App, role: theme::Role) -> Style {

@@ -3,7 +3,6 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::widgets::{Block, Borders};
 
 use super::i18n::{Msg, fill, status_label};
 use super::theme::{Role, glyph};
@@ -54,21 +53,8 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let hint = hint.as_str();
     let current = app.tickets.summary(ticket_id).and_then(|t| t.status);
     let inner_width = (width(&title) + 2).max(width(hint)).max(24);
-    let w = (inner_width as u16 + 2).min(screen.width);
-    let h = (TicketStatus::ALL.len() as u16 + 3).min(screen.height);
-    let area = Rect::new(
-        screen.x + (screen.width - w) / 2,
-        screen.y + (screen.height - h) / 2,
-        w,
-        h,
-    );
-    super::clear_overlay(frame, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(style(app, Role::Border))
-        .title(format!(" {title} "));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
+    let size = (inner_width as u16 + 2, TicketStatus::ALL.len() as u16 + 3);
+    let inner = super::centered_window(frame, app, screen, size, &title);
     let buf = frame.buffer_mut();
     let cols = usize::from(inner.width);
     for (index, status) in TicketStatus::ALL.iter().enumerate() {
