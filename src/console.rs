@@ -116,9 +116,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         app.compose.drafts =
             crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
         // The prompts' histories (↑/↓), beside the drafts.
-        app.prompt_history = crate::app::line_edit::PromptHistory::load(
-            crate::app::line_edit::PromptHistory::dir_in(&state_dir),
-        );
+        app.prompt_history =
+            crate::history_files::load(crate::app::line_edit::PromptHistory::dir_in(&state_dir));
     }
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.

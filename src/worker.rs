@@ -322,7 +322,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
 /// never shown.
 async fn save_history(path: std::path::PathBuf, text: String) {
     let saved = tokio::task::spawn_blocking(move || {
-        crate::app::line_edit::save(&path, &text)
+        crate::history_files::save(&path, &text)
             .map_err(|error| format!("{}: {error}", path.display()))
     })
     .await;

@@ -202,7 +202,7 @@ fn a_search_that_is_refused_is_not_kept() {
 fn the_history_is_written_through_a_command_and_read_back_at_start() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(Lang::En, 100, 30);
-    app.prompt_history = PromptHistory::load(PromptHistory::dir_in(dir.path()));
+    app.prompt_history = gongdan::history_files::load(PromptHistory::dir_in(dir.path()));
     start(&mut app);
     update(&mut app, Action::StartSearch);
     type_text(&mut app, "status:open 退款");
@@ -218,10 +218,10 @@ fn the_history_is_written_through_a_command_and_read_back_at_start() {
     let (path, text) = &writes[0];
     assert!(path.starts_with(dir.path()), "{path:?}");
     assert!(!path.exists(), "update writes nothing itself");
-    gongdan::app::line_edit::save(path, text).unwrap();
+    gongdan::history_files::save(path, text).unwrap();
     // The next start reads it.
     let mut next = gongdan::app::App::new(Default::default(), now());
-    next.prompt_history = PromptHistory::load(PromptHistory::dir_in(dir.path()));
+    next.prompt_history = gongdan::history_files::load(PromptHistory::dir_in(dir.path()));
     update(&mut next, Action::StartSearch);
     plain(&mut next, KeyCode::Up);
     assert_eq!(line(&next).0, "status:open 退款");

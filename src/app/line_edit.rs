@@ -3,12 +3,11 @@
 //! keys every shell user types (Ctrl-A/E/U/K/W, Home/End, word moves, Delete), a history
 //! per prompt kind browsed with ↑/↓, and Tab completion of the search language.
 //!
-//! `update` never touches the disk: the history lives in [`PromptHistory`] (read once at
-//! start by [`PromptHistory::load`]) and each change is written by the worker through
-//! [`Command::SaveHistory`].
+//! `update` never touches the disk: the history lives in [`PromptHistory`] (its files are
+//! read once at start by `crate::history_files::load`) and each change is written by the
+//! worker through [`Command::SaveHistory`].
 
 use std::collections::BTreeMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 use super::action::Command;
@@ -372,7 +371,7 @@ impl HistoryKind {
         HistoryKind::Attach,
     ];
 
-    fn file_name(self) -> &'static str {
+    pub fn file_name(self) -> &'static str {
         match self {
             HistoryKind::Search => "search.txt",
             HistoryKind::Filter => "filter.txt",
@@ -397,19 +396,19 @@ impl PromptHistory {
         state_dir.join("history")
     }
 
-    /// Reads every kind's file in `dir` (one entry per line); a missing or unreadable file
-    /// is an empty history (a convenience, never a reason not to start).
-    pub fn load(dir: PathBuf) -> PromptHistory {
+    /// The history of the files' texts (one entry per line) read from `dir`, where it is
+    /// written back; a kind without a text is empty.
+    pub fn from_texts(
+        dir: PathBuf,
+        texts: impl IntoIterator<Item = (HistoryKind, String)>,
+    ) -> PromptHistory {
         let mut entries = BTreeMap::new();
-        for kind in HistoryKind::ALL {
-            let Ok(text) = std::fs::read_to_string(dir.join(kind.file_name())) else {
-                continue;
-            };
+        for (kind, text) in texts {
             let mut list: Vec<String> = Vec::new();
             for line in text.lines() {
                 push_bounded(&mut list, line);
             }
-            entries.insert(*kind, list);
+            entries.insert(kind, list);
         }
         PromptHistory {
             dir: Some(dir),
@@ -454,14 +453,6 @@ fn push_bounded(list: &mut Vec<String>, entry: &str) -> bool {
         list.drain(..extra);
     }
     true
-}
-
-/// Writes a history file (the worker runs this for [`Command::SaveHistory`]).
-pub fn save(path: &Path, text: &str) -> io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    crate::bulk::write_atomic(path, text.as_bytes())
 }
 
 #[cfg(test)]
@@ -581,20 +572,26 @@ mod tests {
     }
 
     #[test]
-    fn history_round_trips_through_its_files() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut history = PromptHistory::load(PromptHistory::dir_in(dir.path()));
+    fn history_is_read_back_from_what_it_asked_to_write() {
+        let dir = PathBuf::from("/state/history");
+        let mut history = PromptHistory::from_texts(dir.clone(), []);
         let mut out = Vec::new();
         history.push(HistoryKind::Search, "status:pending 退款", &mut out);
         history.push(HistoryKind::Search, "two\nlines", &mut out);
         history.push(HistoryKind::Filter, "created 2024-01-01..", &mut out);
+        // The last write of each file holds the whole list.
+        let mut texts = BTreeMap::new();
         for command in out {
             let Command::SaveHistory { path, text } = command else {
                 panic!("{command:?}");
             };
-            save(&path, &text).unwrap();
+            let kind = *HistoryKind::ALL
+                .iter()
+                .find(|k| path == dir.join(k.file_name()))
+                .unwrap();
+            texts.insert(kind, text);
         }
-        let back = PromptHistory::load(PromptHistory::dir_in(dir.path()));
+        let back = PromptHistory::from_texts(dir, texts);
         assert_eq!(
             back.entries(HistoryKind::Search),
             ["status:pending 退款", "two lines"]
