@@ -9,25 +9,12 @@ use std::time::Duration;
 use common::*;
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use futures::StreamExt;
-use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::app::{App, Command, WorkerEvent};
 use gongdan::tui::{LoopStats, Outputs, run_loop};
 use gongdan::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tokio::sync::mpsc;
-
-/// An app whose All tab lists tickets `1..=n`, as if the worker had answered.
-fn listing(n: u64) -> App {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = update(&mut app, Action::Start);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=n).map(ticket).collect(), n, false),
-    );
-    app
-}
 
 fn key(code: KeyCode, modifiers: KeyModifiers) -> Event {
     Event::Key(KeyEvent::new(code, modifiers))
@@ -83,7 +70,7 @@ where
 
 #[tokio::test]
 async fn a_held_down_key_draws_once_per_batch() {
-    let mut app = listing(100);
+    let mut app = all_tab(Lang::En, 100, 30, 100);
     // Fifty presses queued at once, then the input ends.
     let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
     let events = futures::stream::iter((0..50).map(|_| Ok(j.clone())));
@@ -103,7 +90,7 @@ async fn a_held_down_key_draws_once_per_batch() {
 
 #[tokio::test]
 async fn copy_writes_osc52_to_the_terminal() {
-    let mut app = listing(3);
+    let mut app = all_tab(Lang::En, 100, 30, 3);
     // `y` opens the copy menu; `a` there copies the API URL.
     let events = futures::stream::iter([
         Ok(key(KeyCode::Char('y'), KeyModifiers::NONE)),
@@ -165,7 +152,7 @@ fn push_event(shared: &std::sync::Mutex<LikeState>, event: Option<Event>) {
 /// waited for the 200 ms tick). The tick here is an hour away.
 #[tokio::test]
 async fn a_key_typed_after_a_drain_is_handled_without_waiting_for_a_tick() {
-    let mut app = listing(100);
+    let mut app = all_tab(Lang::En, 100, 30, 100);
     let shared = std::sync::Arc::new(std::sync::Mutex::new(LikeState::default()));
     let events = CrosstermLikeStream {
         shared: shared.clone(),
@@ -192,7 +179,7 @@ async fn a_key_typed_after_a_drain_is_handled_without_waiting_for_a_tick() {
 /// Esc, then q: from a ticket, back to the list, then quit.
 #[tokio::test]
 async fn esc_glued_to_q_closes_the_ticket_then_quits() {
-    let mut app = listing(3);
+    let mut app = all_tab(Lang::En, 100, 30, 3);
     let events = futures::stream::iter([
         Ok(key(KeyCode::Enter, KeyModifiers::NONE)),
         Ok(key(KeyCode::Char('q'), KeyModifiers::ALT)),

@@ -303,14 +303,7 @@ fn the_caret_sits_after_wide_characters_by_columns() {
 
 #[test]
 fn the_attachment_path_is_edited_like_a_prompt_with_its_own_history() {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = start(&mut app);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=3).map(ticket).collect(), 3, false),
-    );
+    let mut app = all_tab(Lang::En, 100, 30, 3);
     update(&mut app, Action::Compose(ComposeAction::OpenReply));
     let path = |app: &App| match &app.compose.composer.as_ref().unwrap().mode {
         ComposerMode::AttachPath { line } => (line.text.clone(), line.caret),
@@ -340,14 +333,7 @@ fn the_attachment_path_is_edited_like_a_prompt_with_its_own_history() {
 #[test]
 fn the_bulk_forms_text_row_takes_the_same_line_keys() {
     use gongdan::app::bulk_edit::{BulkAction, FormValue, Stage};
-    let mut app = app(Lang::Zh, 100, 30);
-    let commands = start(&mut app);
-    update(&mut app, Action::SelectView(3));
-    answer_page(
-        &mut app,
-        find(&commands, is_list),
-        page((1..=3).map(ticket).collect(), 3, false),
-    );
+    let mut app = all_tab(Lang::Zh, 100, 30, 3);
     update(&mut app, Action::Bulk(BulkAction::Open));
     // Status, priority, type, assignee, group, CC, tags.
     for _ in 0..6 {

@@ -154,12 +154,8 @@ fn quote(word: &str) -> String {
 /// The remote command line: the console with this test's home, its exit status written by
 /// the shell after it exits (the shell's HUP trap lets it outlive the hang-up). Answers the
 /// command and the file the status goes to.
-fn remote_console(home: &Home, dir: &Path, base_url: &str, lang: &str) -> (String, PathBuf) {
-    remote_console_with(home, dir, base_url, lang, true)
-}
-
-/// [`remote_console`], with the console's stderr left on the terminal when `stderr_to_file`
-/// is false (as a user runs it: a write to a dead stderr then panics).
+/// The console's stderr goes to a file, or stays on the terminal when `stderr_to_file` is
+/// false (as a user runs it: a write to a dead stderr then panics).
 fn remote_console_with(
     home: &Home,
     dir: &Path,
@@ -235,8 +231,9 @@ fn sshd_or_skip() -> Option<PathBuf> {
 struct Hop {
     dir: tempfile::TempDir,
     sshd: Sshd,
-    runtime: tokio::runtime::Runtime,
     sandbox: gongdan::sandbox::Sandbox,
+    // The sandbox serves on it; fields drop in order, so the sandbox goes first.
+    _runtime: tokio::runtime::Runtime,
     home: Home,
 }
 
@@ -256,31 +253,36 @@ impl Hop {
         Some(Hop {
             dir,
             sshd,
-            runtime,
             sandbox,
+            _runtime: runtime,
             home: Home::new(),
         })
+    }
+
+    /// The console through `ssh -tt` (see [`remote_console_with`]), with its first list
+    /// drawn; answers the session and the file its exit status goes to.
+    fn console(&self, lang: &str, stderr_to_file: bool) -> (Session, PathBuf) {
+        let (remote, status_file) = remote_console_with(
+            &self.home,
+            self.dir.path(),
+            &self.sandbox.base_url(),
+            lang,
+            stderr_to_file,
+        );
+        let mut session = Session::spawn(ssh(&self.sshd, &remote));
+        session.wait_first_list();
+        (session, status_file)
     }
 }
 
 #[test]
 fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
-    let Some(Hop {
-        dir,
-        sshd,
-        runtime,
-        sandbox,
-        home,
-    }) = Hop::start(150)
-    else {
+    let Some(hop) = Hop::start(150) else {
         return;
     };
 
-    let (remote, status_file) =
-        remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");
-    let mut session = Session::spawn(ssh(&sshd, &remote));
     // The list draws over SSH as it does locally.
-    session.wait_first_list();
+    let (mut session, status_file) = hop.console("en_US.UTF-8", true);
     session.send("4");
     session.wait_for("the All tab", |s| {
         s.contents().contains("All (150)") && s.contents().lines().any(|l| l.starts_with('>'))
@@ -298,7 +300,7 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         s.contents().contains("tickets:") || s.contents().contains("to confirm")
     });
     // From here on every call hangs for a while: the run is in flight when the link dies.
-    sandbox.set_faults(Faults {
+    hop.sandbox.set_faults(Faults {
         latency: Duration::from_secs(4),
         ..Faults::default()
     });
@@ -323,7 +325,7 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
             .any(|(path, _)| path.components().any(|c| c.as_os_str() == "runs"))
     };
     let deadline = Instant::now() + WAIT;
-    while !journaled(&home) {
+    while !journaled(&hop.home) {
         assert!(Instant::now() < deadline, "the run was never journaled");
         session.pump(Duration::from_millis(20));
     }
@@ -337,24 +339,25 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         status,
         "0",
         "the console exited through its SIGHUP path (which restores the terminal); stderr:\n{}",
-        std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
+        std::fs::read_to_string(hop.dir.path().join("console.stderr")).unwrap_or_default()
     );
     drop(session);
 
     // The next start (locally, same home and server) offers to resume; R resumes.
-    sandbox.set_faults(Faults::default());
+    hop.sandbox.set_faults(Faults::default());
     let mut again = Session::spawn(faults_common::console(
         &[
             "--base-url",
-            &sandbox.base_url(),
+            &hop.sandbox.base_url(),
             "--account",
             "admin@example.com",
         ],
-        &home,
+        &hop.home,
         &[("GONGDAN_PASSWORD", "admin-pass")],
     ));
     if !again.screen_text().contains("Bulk runs stopped mid-way") {
-        let journal: Vec<String> = home
+        let journal: Vec<String> = hop
+            .home
             .files()
             .iter()
             .map(|(p, b)| format!("{}: {}", p.display(), String::from_utf8_lossy(b)))
@@ -373,11 +376,11 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
     again.send("q");
     let _ = again.wait_exit(WAIT);
     // Every marked ticket the server has is open now.
-    let ids = sandbox.ticket_ids();
+    let ids = hop.sandbox.ticket_ids();
     let statuses: Vec<Option<TicketStatus>> = ids
         .iter()
         .map(|id| {
-            let stored = sandbox.ticket(*id).unwrap();
+            let stored = hop.sandbox.ticket(*id).unwrap();
             match &stored["ticketStatus"] {
                 serde_json::Value::Number(n) => n.as_i64().map(TicketStatus::from_code),
                 serde_json::Value::String(s) => TicketStatus::parse(s),
@@ -390,7 +393,7 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         .filter(|s| **s == Some(TicketStatus::Open))
         .count();
     assert!(open >= 100, "{open} of {} open after the resume", ids.len());
-    drop(runtime);
+    drop(hop);
 }
 
 /// Over ssh, the daily loop's keys: Enter, Esc and q typed 20 ms apart open a ticket, close it
@@ -398,21 +401,11 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
 /// 100 ms after the last key is on disk, whole, when the console has gone.
 #[test]
 fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
-    let Some(Hop {
-        dir,
-        sshd,
-        runtime,
-        sandbox,
-        home,
-    }) = Hop::start(60)
-    else {
+    let Some(hop) = Hop::start(60) else {
         return;
     };
 
-    let (remote, status_file) =
-        remote_console(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8");
-    let mut session = Session::spawn(ssh(&sshd, &remote));
-    session.wait_first_list();
+    let (mut session, status_file) = hop.console("en_US.UTF-8", true);
     for key in ["j", "\r", "\x1b", "q"] {
         session.send(key);
         session.settle(Duration::from_millis(20));
@@ -422,10 +415,7 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
     drop(session);
     std::fs::remove_file(&status_file).unwrap();
 
-    let (remote, status_file) =
-        remote_console(&home, dir.path(), &sandbox.base_url(), "zh_CN.UTF-8");
-    let mut session = Session::spawn(ssh(&sshd, &remote));
-    session.wait_first_list();
+    let (mut session, status_file) = hop.console("zh_CN.UTF-8", true);
     session.send("r");
     session.wait_text("回复 #");
     let reply = "您好，订单 DD2026 已补发，请查收";
@@ -434,7 +424,8 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
     session.settle(Duration::from_millis(100));
     session.child.kill().unwrap();
     let status = exit_status_after(&status_file, Instant::now());
-    let drafts: Vec<String> = home
+    let drafts: Vec<String> = hop
+        .home
         .files()
         .into_iter()
         .filter(|(path, _)| path.components().any(|c| c.as_os_str() == "drafts"))
@@ -444,26 +435,23 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
         status,
         "0",
         "the console left through its hang-up path; stderr:\n{}",
-        std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
+        std::fs::read_to_string(hop.dir.path().join("console.stderr")).unwrap_or_default()
     );
     assert!(
         drafts.iter().any(|d| d == reply),
         "the draft after the link was cut (console exit {status}): {drafts:?}; stderr:\n{}",
-        std::fs::read_to_string(dir.path().join("console.stderr")).unwrap_or_default()
+        std::fs::read_to_string(hop.dir.path().join("console.stderr")).unwrap_or_default()
     );
     std::fs::remove_file(&status_file).unwrap();
 
     // The link cut while the list is shown, stderr on the terminal as a user runs it: the
     // console leaves through its hang-up path with status 0 (restoring the dead terminal
     // used to panic on a write to stderr: exit 101).
-    let (remote, status_file) =
-        remote_console_with(&home, dir.path(), &sandbox.base_url(), "en_US.UTF-8", false);
-    let mut session = Session::spawn(ssh(&sshd, &remote));
-    session.wait_first_list();
+    let (mut session, status_file) = hop.console("en_US.UTF-8", false);
     session.send("j");
     session.settle(Duration::from_millis(100));
     session.child.kill().unwrap();
     let status = exit_status_after(&status_file, Instant::now());
     assert_eq!(status, "0", "a hang-up on the list");
-    drop(runtime);
+    drop(hop);
 }

@@ -369,3 +369,17 @@ pub fn admin_client(sandbox: &gongdan::sandbox::Sandbox) -> gongdan::api::Client
     };
     Client::new(config).unwrap()
 }
+
+/// A new app on its "All" tab listing tickets `1..=n` (one page, as if the worker had
+/// answered); the other tabs' first pages stay unanswered.
+pub fn all_tab(lang: Lang, width: u16, height: u16, n: u64) -> App {
+    let mut app = app(lang, width, height);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=n).map(ticket).collect(), n, false),
+    );
+    app
+}
