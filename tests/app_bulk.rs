@@ -1531,9 +1531,6 @@ fn sandbox_status(sandbox: &gongdan::sandbox::Sandbox, id: u64) -> Option<Ticket
     }
 }
 
-type ToWorker = tokio::sync::mpsc::UnboundedSender<Command>;
-type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
-
 /// A sandbox, an admin app listing its tickets on the All tab with the real worker behind
 /// it (runs journaled in `state_dir`), and the ticket `s` will change (not already 已解决),
 /// selected.
@@ -1799,32 +1796,6 @@ async fn signed_in_setup(
         page(tickets.clone(), count, false),
     );
     (sandbox, app, to_worker, from_worker, tickets)
-}
-
-/// [`pump`], forwarding every command that goes to the worker (sign-in and reloads too).
-async fn pump_all(
-    app: &mut App,
-    first: Vec<Command>,
-    to_worker: &ToWorker,
-    from_worker: &mut FromWorker,
-    done: impl Fn(&App) -> bool,
-) {
-    let forward = |commands: Vec<Command>| {
-        for command in commands {
-            if !matches!(command, Command::Copy(_)) {
-                to_worker.send(command).unwrap();
-            }
-        }
-    };
-    forward(first);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while !done(app) {
-        let event = tokio::time::timeout_at(deadline, from_worker.recv())
-            .await
-            .expect("the worker answers in time")
-            .expect("the worker is alive");
-        forward(update(app, Action::Worker(event)));
-    }
 }
 
 fn type_password(app: &mut App, password: &str) -> Vec<Command> {

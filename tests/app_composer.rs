@@ -595,21 +595,6 @@ fn the_external_editor_runs_on_a_temporary_file() {
 
 // ----- the new-ticket form -----
 
-fn focus_field(app: &mut App, label: &str) {
-    for _ in 0..40 {
-        let form = app.compose.new_ticket.as_ref().unwrap();
-        if form
-            .fields
-            .get(form.focus)
-            .is_some_and(|f| f.id.label(app) == label)
-        {
-            return;
-        }
-        press(app, KeyCode::Tab);
-    }
-    panic!("no field {label}");
-}
-
 fn focus_description(app: &mut App) {
     for _ in 0..40 {
         if app.compose.new_ticket.as_ref().unwrap().on_description() {

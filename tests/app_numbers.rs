@@ -7,8 +7,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use chrono::NaiveDateTime;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -205,34 +203,16 @@ fn a_warning_from_start_stays_until_a_key() {
 
 // ----- the counts and the update time, against the sandbox -----
 
-type ToWorker = tokio::sync::mpsc::UnboundedSender<Command>;
-type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
-
 /// Sends every command to the real worker and feeds its answers back until nothing the
 /// screen waits for is in flight (names may still be coming). Bounded in time.
 async fn settle(app: &mut App, first: Vec<Command>, to: &ToWorker, from: &mut FromWorker) {
-    let forward = |commands: Vec<Command>| {
-        for command in commands {
-            if !matches!(command, Command::Copy(_)) {
-                to.send(command).unwrap();
-            }
-        }
-    };
-    forward(first);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    let waiting = |app: &App| {
-        app.busy()
-            || !app.rereads.is_empty()
-            || !app.enriching.is_empty()
-            || app.views.iter().any(|v| !v.loaded())
-    };
-    while waiting(app) {
-        let event = tokio::time::timeout_at(deadline, from.recv())
-            .await
-            .expect("the worker answers in time")
-            .expect("the worker is alive");
-        forward(update(app, Action::Worker(event)));
-    }
+    pump_all(app, first, to, from, |app| {
+        !app.busy()
+            && app.rereads.is_empty()
+            && app.enriching.is_empty()
+            && app.views.iter().all(|v| v.loaded())
+    })
+    .await;
 }
 
 /// A sandbox and an admin app on it with the real worker, every tab loaded.
@@ -318,22 +298,6 @@ async fn after_s_the_tab_counts_move_and_the_row_shows_the_servers_update_time()
     assert!(row.contains("just now"), "{row}");
     drop(to);
     sandbox.shutdown().await;
-}
-
-/// Moves the new-ticket form's focus to the field labelled `label`.
-fn focus_field(app: &mut App, label: &str) {
-    for _ in 0..40 {
-        let form = app.compose.new_ticket.as_ref().unwrap();
-        if form
-            .fields
-            .get(form.focus)
-            .is_some_and(|f| f.id.label(app) == label)
-        {
-            return;
-        }
-        press(app, KeyCode::Tab, KeyModifiers::NONE);
-    }
-    panic!("no field {label}");
 }
 
 fn type_text(app: &mut App, text: &str) {

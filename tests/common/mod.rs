@@ -383,3 +383,53 @@ pub fn all_tab(lang: Lang, width: u16, height: u16, n: u64) -> App {
     );
     app
 }
+
+pub type ToWorker = tokio::sync::mpsc::UnboundedSender<Command>;
+pub type FromWorker = tokio::sync::mpsc::UnboundedReceiver<WorkerEvent>;
+
+/// Sends `first` and every command `update` answers with to the real worker, feeding its
+/// events back, until `done` (bounded: 20 s). Copies go nowhere (they are the terminal's).
+pub async fn pump_all(
+    app: &mut App,
+    first: Vec<Command>,
+    to_worker: &ToWorker,
+    from_worker: &mut FromWorker,
+    done: impl Fn(&App) -> bool,
+) {
+    let forward = |commands: Vec<Command>| {
+        for command in commands {
+            if !matches!(command, Command::Copy(_)) {
+                to_worker.send(command).unwrap();
+            }
+        }
+    };
+    forward(first);
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !done(app) {
+        let event = tokio::time::timeout_at(deadline, from_worker.recv())
+            .await
+            .expect("the worker answers in time")
+            .expect("the worker is alive");
+        forward(update(app, Action::Worker(event)));
+    }
+}
+
+/// Moves the new-ticket form's focus to the field labelled `label` (Tab, as a user does).
+pub fn focus_field(app: &mut App, label: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for _ in 0..40 {
+        let form = app.compose.new_ticket.as_ref().unwrap();
+        if form
+            .fields
+            .get(form.focus)
+            .is_some_and(|f| f.id.label(app) == label)
+        {
+            return;
+        }
+        let tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+        if let Some(action) = gongdan::app::keymap::action_for_key(app, &tab) {
+            update(app, action);
+        }
+    }
+    panic!("no field {label}");
+}
