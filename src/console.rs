@@ -68,6 +68,24 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             target.client.base_url.clone()
         },
     };
+    // Drafts from versions that kept them without an owner are not offered to anyone (they
+    // may be another server's); say where they are, once, so that no text is lost.
+    if let Ok(state_dir) = crate::config::state_dir() {
+        let state_dir = if cli.demo {
+            state_dir.join("demo")
+        } else {
+            state_dir
+        };
+        let ownerless = crate::app::drafts::Drafts::ownerless_in(&state_dir);
+        if ownerless > 0 {
+            let dir = crate::app::drafts::Drafts::dir_in(&state_dir);
+            warnings.push(fill(
+                lang,
+                Msg::OwnerlessDrafts,
+                &[&ownerless.to_string(), &dir.display().to_string()],
+            ));
+        }
+    }
     let settings = Settings {
         lang,
         color,
@@ -113,8 +131,14 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         } else {
             state_dir
         };
-        app.compose.drafts =
-            crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_in(&state_dir));
+        let owner = crate::app::drafts::DraftOwner {
+            profile: app.settings.bulk_target.profile.clone(),
+            login: resolved.connection.login.clone().unwrap_or_default(),
+            base_url: app.settings.bulk_target.base_url.clone(),
+        };
+        app.compose.drafts = crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_for(
+            &state_dir, &owner,
+        ));
         // The prompts' histories (↑/↓), beside the drafts.
         app.prompt_history =
             crate::history_files::load(crate::app::line_edit::PromptHistory::dir_in(&state_dir));

@@ -104,7 +104,7 @@ fn drafts_in(session: &Session) -> Vec<String> {
             let path = entry.path();
             if path.is_dir() {
                 walk(&path, found);
-            } else if path.parent().and_then(|p| p.file_name()) == Some("drafts".as_ref()) {
+            } else if path.components().any(|c| c.as_os_str() == "drafts") {
                 found.push(std::fs::read_to_string(&path).unwrap_or_default());
             }
         }

@@ -131,3 +131,78 @@ fn a_password_changed_mid_session_is_asked_again_without_losing_the_screen() {
     assert!(!text.contains("new-pass-2"), "the password was echoed");
     drop(runtime);
 }
+
+/// The composer's title, `Reply to #N`, and that ticket number.
+fn replying_to(session: &mut Session) -> u64 {
+    session.wait_text("Reply to #");
+    let screen = session.screen_text();
+    let at = screen.find("Reply to #").unwrap() + "Reply to #".len();
+    screen[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+/// A draft typed for #N on one server is kept after a hang-up 100 ms after the last key and
+/// offered again on that server; on another server (same ticket number, same home, same
+/// account) the composer of #N opens empty.
+#[test]
+fn a_draft_is_offered_on_its_own_server_and_never_on_another() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let first = sandbox(&runtime);
+    let second = sandbox(&runtime);
+    let home = Home::new();
+    let text = "Dear customer, the parcel DD2026 was sent again";
+
+    let mut session = spawn(&home, &first.base_url());
+    session.wait_first_list();
+    session.send("r");
+    let ticket = replying_to(&mut session);
+    session.send(text);
+    session.wait_text("sent again");
+    session.settle(Duration::from_millis(100));
+    let pid = session.child.process_id().unwrap();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-HUP", &pid.to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    session.wait_exit(Duration::from_secs(10));
+    let on_disk: Vec<_> = home
+        .files()
+        .into_iter()
+        .filter(|(path, _)| path.components().any(|c| c.as_os_str() == "drafts"))
+        .collect();
+    assert!(
+        on_disk.iter().any(|(_, bytes)| bytes == text.as_bytes()),
+        "the draft is on disk after the hang-up: {on_disk:?}"
+    );
+
+    // The other server: the same first ticket, an empty composer.
+    let mut other = spawn(&home, &second.base_url());
+    other.wait_first_list();
+    other.send("r");
+    assert_eq!(replying_to(&mut other), ticket, "the same ticket number");
+    other.settle(Duration::from_millis(300));
+    assert!(
+        !other.screen_text().contains("sent again"),
+        "another server's draft is offered: {}",
+        other.screen_text()
+    );
+    other.send("\x03");
+    other.wait_exit(Duration::from_secs(10));
+
+    // Its own server offers it again. (The sandbox's port differs between runs, so the
+    // same server is the same sandbox, still running.)
+    let mut again = spawn(&home, &first.base_url());
+    again.wait_first_list();
+    again.send("r");
+    assert_eq!(replying_to(&mut again), ticket);
+    again.wait_text("sent again");
+    again.send("\x03");
+    again.wait_exit(Duration::from_secs(10));
+}

@@ -354,6 +354,7 @@ messages! {
     KeyConflict => "按键冲突：{0} 生效，{1} 被忽略", "Key conflict: {0} is kept, {1} is ignored";
     ViewBadSearch => "视图「{0}」的搜索无法解析，已略过：{1}", "View \"{0}\" left out: its search does not parse: {1}";
     StartupMore => "（另有 {0} 条提示，见 gongdan config check）", "(and {0} more: see gongdan config check)";
+    OwnerlessDrafts => "{0} 份旧版草稿不知属于哪个账号，不会自动载入：在 {1}", "{0} drafts from an older version do not say whose they are and are not offered: they are in {1}";
     // Faults (app::faults, ui::sign_in).
     Retrying => "{0}，{1} 秒后重试", "{0}; retrying in {1} s";
     RetryHint => "按 {key:list.reload} 重试", "press {key:list.reload} to retry";
