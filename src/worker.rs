@@ -331,13 +331,55 @@ async fn save_history(path: std::path::PathBuf, text: String) {
     }
 }
 
+/// Whether ticket `ticket` changed on the server since the version shown (`seen`, its
+/// `updateDT`): the ticket now (when the account may read it in full) and its `updateDT`.
+/// `None` when it did not, when nothing was shown to compare with, or when the check itself
+/// could not be made: the send then goes ahead and its own answer says what happened (a
+/// failed check must not keep a reply from a ticket nobody else touched).
+async fn changed_since(
+    client: &Client,
+    ticket: u64,
+    seen: Option<crate::api::ApiDate>,
+) -> Option<(Option<crate::api::Ticket>, crate::api::ApiDate)> {
+    use crate::bulk::BulkApi;
+    use chrono::TimeZone;
+    let seen = seen?;
+    let since = crate::bulk::vendor_offset()
+        .from_local_datetime(&seen)
+        .single()?
+        .with_timezone(&chrono::Utc);
+    let mut current = match client.current(&[ticket], since).await {
+        Ok(current) => current,
+        Err(error) => {
+            tracing::warn!(ticket, %error, "could not check the ticket before the reply");
+            return None;
+        }
+    };
+    let now = current.remove(&ticket)?;
+    let updated = now.updated?;
+    (updated != seen).then_some((now.ticket, updated))
+}
+
 /// The composer's and the new-ticket form's commands.
 async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
     let event = match command {
-        ComposeCommand::Send { id, ticket, change } => ComposeEvent::Sent {
+        ComposeCommand::Send {
             id,
             ticket,
-            result: client.update(ticket, &change).await.map(Box::new),
+            change,
+            seen,
+        } => match changed_since(client, ticket, seen).await {
+            Some((now, updated)) => ComposeEvent::Stale {
+                id,
+                ticket,
+                now: now.map(Box::new),
+                updated,
+            },
+            None => ComposeEvent::Sent {
+                id,
+                ticket,
+                result: client.update(ticket, &change).await.map(Box::new),
+            },
         },
         ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
             id,

@@ -55,6 +55,22 @@ fn app_listing(ids: &[u64], drafts_dir: Option<&std::path::Path>) -> App {
     app
 }
 
+/// An app whose All tab lists tickets as the sandbox has them now (the reply is checked
+/// against the version shown: a made-up one would be "changed since").
+async fn app_showing(client: &Client, ids: &[u64]) -> App {
+    // Tall enough for the server's longer tickets and the replies sent under them.
+    let mut app = app(Lang::Zh, 100, 50);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    let list = find(&commands, is_list);
+    let mut tickets = Vec::new();
+    for id in ids {
+        tickets.push(client.show(*id).await.unwrap());
+    }
+    answer_page(&mut app, list, page(tickets, ids.len() as u64, false));
+    app
+}
+
 fn press_with(app: &mut App, code: KeyCode, mods: KeyModifiers) -> Vec<Command> {
     let event = KeyEvent::new(code, mods);
     match action_for_key(app, &event) {
@@ -296,7 +312,7 @@ async fn ctrl_s_sends_the_reply_and_the_detail_lists_it() {
     let sandbox = small_sandbox().await;
     let client = client(&sandbox);
     let id = sandbox.ticket_ids()[0];
-    let mut app = app_listing(&[id], None);
+    let mut app = app_showing(&client, &[id]).await;
     press(&mut app, KeyCode::Char('r'));
     let reply = "您好，密码已重置，请用新密码登录。Thanks!";
     type_text(&mut app, reply);
@@ -419,7 +435,7 @@ async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
         .into_iter()
         .find(|id| stored_status(&sandbox, *id) != Some(TicketStatus::Solved))
         .unwrap();
-    let mut app = app_listing(&[id], None);
+    let mut app = app_showing(&client, &[id]).await;
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "已处理，关闭工单");
     let none = ctrl(&mut app, 't');
@@ -497,7 +513,7 @@ async fn an_attachment_is_uploaded_and_its_token_goes_with_the_reply() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("截图.png");
     std::fs::write(&file, b"\x89PNG fake image").unwrap();
-    let mut app = app_listing(&[id], None);
+    let mut app = app_showing(&client, &[id]).await;
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "见附件");
     ctrl(&mut app, 'o');
@@ -1109,4 +1125,165 @@ fn the_composer_edits_a_line_like_a_shell_prompt() {
             .any(|(keys, text)| keys == "Ctrl-U Ctrl-K" && *text == "删除到行首 / 行尾"),
         "{rows:?}"
     );
+}
+
+// ----- a ticket changed on the server since it was shown -----
+
+/// A colleague changes the ticket while the reply is written: Ctrl-S sends nothing, says
+/// what changed (the status, and the update time), and the text stays; Ctrl-S again sends it
+/// once. Esc over the window goes back to the text.
+#[tokio::test]
+async fn a_reply_to_a_ticket_changed_since_it_was_shown_asks_before_it_is_sent() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox
+        .ticket_ids()
+        .into_iter()
+        .find(|id| stored_status(&sandbox, *id) != Some(TicketStatus::Pending))
+        .unwrap();
+    let mut app = app_showing(&client, &[id]).await;
+    press(&mut app, KeyCode::Char('r'));
+    let reply = "您好，已为您补发";
+    type_text(&mut app, reply);
+    // The colleague, on the web page.
+    client
+        .update(
+            id,
+            &gongdan::api::TicketChange {
+                status: Some(TicketStatus::Pending),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let replies_before = reply_texts(&sandbox, id).len();
+
+    let commands = ctrl(&mut app, 's');
+    assert!(
+        matches!(
+            &compose_commands(&commands)[..],
+            [ComposeCommand::Send { seen: Some(_), .. }]
+        ),
+        "the send carries the version shown"
+    );
+    run(&mut app, &client, commands).await;
+    assert_eq!(
+        reply_texts(&sandbox, id).len(),
+        replies_before,
+        "nothing sent"
+    );
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert!(
+        matches!(composer.mode, ComposerMode::Stale { .. }),
+        "{:?}",
+        composer.mode
+    );
+    assert_eq!(composer.text(), reply, "the text stays");
+    let screen = drawn(&app);
+    assert!(screen.contains("已被更改"), "{screen}");
+    assert!(
+        screen.contains("状态:") && screen.contains("待回应"),
+        "{screen}"
+    );
+    // The store has the server's version: the ticket above the reply is the new one.
+    assert_eq!(
+        app.tickets.get(&id).unwrap().status,
+        Some(TicketStatus::Pending)
+    );
+
+    // Esc: back to the text, nothing sent.
+    press(&mut app, KeyCode::Esc);
+    let composer = app.compose.composer.as_ref().unwrap();
+    assert_eq!(composer.mode, ComposerMode::Editing);
+    assert_eq!(reply_texts(&sandbox, id).len(), replies_before);
+
+    // Ctrl-S again: checked against the version now shown, sent once.
+    let commands = ctrl(&mut app, 's');
+    run(&mut app, &client, commands).await;
+    assert!(app.compose.composer.is_none(), "sent and closed");
+    let replies = reply_texts(&sandbox, id);
+    assert_eq!(replies.len(), replies_before + 1);
+    assert_eq!(replies.iter().filter(|r| *r == reply).count(), 1);
+    sandbox.shutdown().await;
+}
+
+/// Over the "changed since" window the send key sends anyway; a ticket changed a second
+/// time meanwhile asks again.
+#[tokio::test]
+async fn send_anyway_sends_once_and_a_second_change_asks_again() {
+    let sandbox = small_sandbox().await;
+    let client = client(&sandbox);
+    let id = sandbox.ticket_ids()[2];
+    let mut app = app_showing(&client, &[id]).await;
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "第二次回复");
+    let colleague = |priority| gongdan::api::TicketChange {
+        priority: Some(priority),
+        ..Default::default()
+    };
+    let shown = app.tickets.get(&id).unwrap().priority;
+    let (first, second) = if shown == Some(gongdan::api::Priority::Urgent) {
+        (gongdan::api::Priority::Low, gongdan::api::Priority::High)
+    } else {
+        (gongdan::api::Priority::Urgent, gongdan::api::Priority::Low)
+    };
+    client.update(id, &colleague(first)).await.unwrap();
+    let commands = ctrl(&mut app, 's');
+    run(&mut app, &client, commands).await;
+    assert!(matches!(
+        app.compose.composer.as_ref().unwrap().mode,
+        ComposerMode::Stale { .. }
+    ));
+    let screen = drawn(&app);
+    let label = gongdan::ui::i18n::priority_label(Lang::Zh, first);
+    assert!(screen.contains(&format!("→ {label}")), "{screen}");
+    // Changed again before the user answers; the seconds of updateDT must move.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    client.update(id, &colleague(second)).await.unwrap();
+    let commands = ctrl(&mut app, 's');
+    run(&mut app, &client, commands).await;
+    assert!(
+        matches!(
+            app.compose.composer.as_ref().unwrap().mode,
+            ComposerMode::Stale { .. }
+        ),
+        "asked again"
+    );
+    assert!(!reply_texts(&sandbox, id).contains(&"第二次回复".to_string()));
+    let commands = ctrl(&mut app, 's');
+    run(&mut app, &client, commands).await;
+    assert!(app.compose.composer.is_none());
+    let sent = reply_texts(&sandbox, id);
+    assert_eq!(sent.iter().filter(|r| *r == "第二次回复").count(), 1);
+    sandbox.shutdown().await;
+}
+
+/// The composer closed while the check ran: nothing sent, the text kept as the draft, an
+/// error notice says why.
+#[test]
+fn a_stale_answer_for_a_closed_composer_keeps_the_draft_and_says_why() {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "写了一半");
+    let commands = ctrl(&mut app, 's');
+    let Some(ComposeCommand::Send { id, ticket, .. }) = compose_commands(&commands).pop() else {
+        panic!("a send");
+    };
+    // Esc closes the composer while the check is in flight.
+    app.compose.composer = None;
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Stale {
+            id,
+            ticket,
+            now: None,
+            updated: now(),
+        })),
+    );
+    assert_eq!(
+        app.compose.drafts.get(&DraftKey::Reply(7)),
+        Some("写了一半")
+    );
+    let notice = app.notice.as_ref().unwrap();
+    assert!(notice.is_error && notice.text.contains("#7"), "{notice:?}");
 }

@@ -18,7 +18,7 @@ use super::line_edit::{HistoryKind, LineEdit, LineEditor};
 use super::new_ticket::NewTicketForm;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
-    ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
+    ApiDate, ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
 use crate::bulk::{BulkEdit, Plan};
 use crate::ui::i18n::{self, Msg, fill};
@@ -53,7 +53,7 @@ pub struct AttachedFile {
 }
 
 /// A small window inside the composer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ComposerMode {
     Editing,
     /// Ctrl-T: which status to set with the reply (index into `TicketStatus::ALL`).
@@ -63,6 +63,16 @@ pub enum ComposerMode {
     /// Ctrl-A: the path of a file to attach, edited like every one-line prompt.
     AttachPath {
         line: LineEditor,
+    },
+    /// The ticket changed on the server since it was shown (someone else replied or changed
+    /// it): nothing was sent. The send key sends anyway; Esc goes back to the text.
+    Stale {
+        /// The status chosen with the reply (Ctrl-T), kept for the send anyway.
+        status: Option<TicketStatus>,
+        /// The ticket as it was shown when the send key was pressed.
+        before: Option<Box<Ticket>>,
+        /// Its `updateDT` on the server now.
+        updated: ApiDate,
     },
 }
 
@@ -138,6 +148,9 @@ pub struct Sending {
     pub text: String,
     pub attachments: Vec<String>,
     pub status: Option<TicketStatus>,
+    /// The ticket as shown when the reply was sent: what a change on the server since is
+    /// shown against.
+    pub shown: Option<Box<Ticket>>,
 }
 
 /// The composer's and the new-ticket form's share of the state.
@@ -212,11 +225,14 @@ pub enum ComposeAction {
 /// What the worker does for the composer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ComposeCommand {
-    /// One update call with a reply (and perhaps a status).
+    /// One update call with a reply (and perhaps a status). With `seen`, the ticket's
+    /// `updateDT` as shown: the worker reads the ticket first and sends nothing when the
+    /// server's differs (answering [`ComposeEvent::Stale`]).
     Send {
         id: RequestId,
         ticket: u64,
         change: Box<TicketChange>,
+        seen: Option<ApiDate>,
     },
     /// Read a file and upload it.
     Upload {
@@ -243,6 +259,14 @@ pub enum ComposeEvent {
         id: RequestId,
         ticket: u64,
         result: Result<Box<Ticket>, ApiError>,
+    },
+    /// Not sent: the ticket's `updateDT` on the server is not the one shown. `now` is the
+    /// ticket as the server has it, when the account may read it in full.
+    Stale {
+        id: RequestId,
+        ticket: u64,
+        now: Option<Box<Ticket>>,
+        updated: ApiDate,
     },
     Uploaded {
         id: RequestId,
@@ -382,7 +406,7 @@ pub fn paste(app: &mut App, text: &str) {
                 follow_caret(app);
             }
             ComposerMode::AttachPath { line } => line.insert_str(&one_line(&text)),
-            ComposerMode::StatusMenu { .. } => {}
+            ComposerMode::StatusMenu { .. } | ComposerMode::Stale { .. } => {}
         }
     }
 }
@@ -624,8 +648,9 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     // (`[keys.status_menu]`, with the composer's send_with_status also confirming) and the
     // one-line prompt's submit / cancel (`[keys.prompt]`) for the attachment path.
     let menu = super::keymap::bound_action(app, Pane::StatusMenu, &key);
-    let confirms = super::keymap::bound_action(app, Pane::Composer, &key)
-        == Some(Action::Compose(ComposeAction::SendWithStatus));
+    let composer_key = super::keymap::bound_action(app, Pane::Composer, &key);
+    let confirms = composer_key == Some(Action::Compose(ComposeAction::SendWithStatus));
+    let sends = confirms || composer_key == Some(Action::Compose(ComposeAction::Send));
     let prompt = super::keymap::plain_char(&key)
         .is_none()
         .then(|| super::keymap::bound_action(app, Pane::Prompt, &key))
@@ -668,6 +693,18 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
                     send(app, TicketStatus::ALL.get(selected).copied(), out)
                 }
                 _ => {}
+            }
+        }
+        ComposerMode::Stale {
+            status,
+            before: _,
+            updated,
+        } => {
+            if sends || prompt == Some(Action::InputSubmit) {
+                composer.mode = ComposerMode::Editing;
+                send_anyway(app, status, updated, out);
+            } else if prompt == Some(Action::Back) || menu == Some(Action::Back) {
+                composer.mode = ComposerMode::Editing;
             }
         }
         ComposerMode::AttachPath { mut line } => match prompt {
@@ -868,6 +905,68 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
         }),
         ..TicketChange::default()
     };
+    // What the user was shown (the store's copy, drawn above the composer): the worker
+    // checks the server still has that version before it sends.
+    let shown = app.tickets.get(&ticket).map(Box::new);
+    let seen = shown.as_ref().and_then(|t| t.updated);
+    send_one(app, ticket, change, text, names, shown, seen, out);
+}
+
+/// The send key pressed again over "changed since": the same reply, checked against the
+/// version the server has now (a third change in between asks again).
+fn send_anyway(
+    app: &mut App,
+    status: Option<TicketStatus>,
+    updated: ApiDate,
+    out: &mut Vec<Command>,
+) {
+    let Some(composer) = &app.compose.composer else {
+        return;
+    };
+    let ReplyTarget::One(ticket) = composer.target else {
+        return;
+    };
+    if composer.sending.is_some() {
+        return;
+    }
+    let text = composer.text();
+    let attachments = composer
+        .attachments
+        .iter()
+        .filter_map(|a| a.token.clone())
+        .collect();
+    let names = composer
+        .attachments
+        .iter()
+        .map(|a| a.name.clone())
+        .collect();
+    let change = TicketChange {
+        status,
+        reply: Some(Reply {
+            message: text.clone(),
+            attachments,
+        }),
+        ..TicketChange::default()
+    };
+    let shown = app.tickets.get(&ticket).map(Box::new);
+    send_one(app, ticket, change, text, names, shown, Some(updated), out);
+}
+
+/// Sends the reply to one ticket; `seen` (the `updateDT` shown) asks the worker to check
+/// first, `None` sends as it is (after the user chose to send anyway).
+#[allow(clippy::too_many_arguments)]
+fn send_one(
+    app: &mut App,
+    ticket: u64,
+    change: TicketChange,
+    text: String,
+    names: Vec<String>,
+    shown: Option<Box<Ticket>>,
+    seen: Option<ApiDate>,
+    out: &mut Vec<Command>,
+) {
+    let lang = app.lang();
+    let status = change.status;
     let id = app.request_id();
     if let Some(composer) = &mut app.compose.composer {
         composer.sending = Some(id);
@@ -880,12 +979,14 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
             text,
             attachments: names,
             status,
+            shown,
         },
     );
     out.push(compose_command(ComposeCommand::Send {
         id,
         ticket,
         change: Box::new(change),
+        seen,
     }));
     // Until the answer (which says sent, or why not): not on a timer.
     let text = fill(lang, Msg::ComposeSending, &[&ticket.to_string()]);
@@ -973,6 +1074,7 @@ pub fn bulk_event(app: &mut App, event: &super::bulk_edit::BulkEvent, out: &mut 
         text: reply.message.clone(),
         attachments: Vec::new(),
         status,
+        shown: None,
     };
     for outcome in report.succeeded() {
         record_sent(app, outcome.id, &sending);
@@ -982,10 +1084,58 @@ pub fn bulk_event(app: &mut App, event: &super::bulk_edit::BulkEvent, out: &mut 
     }
 }
 
+/// The worker did not send: the ticket changed on the server since it was shown. The
+/// composer (still open) shows what changed and waits for the send key again or Esc; the
+/// newer ticket replaces the store's, so the text above the reply is what the server has.
+fn stale(
+    app: &mut App,
+    id: RequestId,
+    ticket: u64,
+    now: Option<Box<Ticket>>,
+    updated: ApiDate,
+    out: &mut Vec<Command>,
+) {
+    let Some(sending) = app.compose.sending.remove(&id) else {
+        return;
+    };
+    if let Some(now) = now {
+        super::update::upsert(app, vec![*now], false, None);
+    } else if let Some(mut known) = app.tickets.get_mut(&ticket) {
+        known.updated = Some(updated);
+    }
+    match &mut app.compose.composer {
+        Some(composer) if composer.sending == Some(id) => {
+            composer.sending = None;
+            composer.mode = ComposerMode::Stale {
+                status: sending.status,
+                before: sending.shown,
+                updated,
+            };
+        }
+        _ => {
+            // Closed while the check ran: the text stays in the draft, and says why.
+            store_draft(
+                &mut app.compose.drafts,
+                DraftKey::Reply(ticket),
+                sending.text.clone(),
+                out,
+            );
+            let text = fill(app.lang(), Msg::ComposeStaleClosed, &[&ticket.to_string()]);
+            notice(app, text, true);
+        }
+    }
+}
+
 /// A worker answer for the composer or the form.
 pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) {
     let lang = app.lang();
     match event {
+        ComposeEvent::Stale {
+            id,
+            ticket,
+            now,
+            updated,
+        } => stale(app, id, ticket, now, updated, out),
         ComposeEvent::Sent { id, ticket, result } => {
             let Some(sending) = app.compose.sending.remove(&id) else {
                 return;

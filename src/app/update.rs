@@ -508,7 +508,7 @@ fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
 
 /// Merges tickets into the store. Search gives only a few fields: a partial ticket never
 /// wipes what a full one already told. Returns the ids whose content changed.
-fn upsert(
+pub(crate) fn upsert(
     app: &mut App,
     tickets: Vec<Ticket>,
     partial: bool,

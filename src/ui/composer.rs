@@ -181,6 +181,125 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     if let ComposerMode::StatusMenu { selected } = composer.mode {
         render_status_menu(frame, app, area, selected);
     }
+    if let ComposerMode::Stale {
+        before, updated, ..
+    } = &composer.mode
+        && let ReplyTarget::One(ticket) = composer.target
+    {
+        let lines = stale_lines(app, ticket, before.as_deref(), *updated);
+        render_stale(frame, app, area, ticket, &lines);
+    }
+}
+
+/// What changed on the server since the ticket was shown, one line per field, oldest value
+/// first; the update time always (an agent's account may read no more than that).
+pub fn stale_lines(
+    app: &App,
+    ticket: u64,
+    before: Option<&crate::api::Ticket>,
+    updated: crate::api::ApiDate,
+) -> Vec<String> {
+    let lang = app.lang();
+    let offset = app.settings.display_offset_minutes;
+    let time = |t: crate::api::ApiDate| {
+        super::display_time(t, offset)
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let unknown = || Msg::CopyValueUnknown.text(lang).to_string();
+    let mut lines = Vec::new();
+    let was = before.and_then(|t| t.updated).map_or_else(unknown, time);
+    lines.push(fill(
+        lang,
+        Msg::ComposeStaleUpdated,
+        &[&time(updated), &was],
+    ));
+    let (Some(before), Some(now)) = (before, app.tickets.get(&ticket)) else {
+        return lines;
+    };
+    let lookups = &app.lookups;
+    let person = |id: Option<u64>| match id {
+        Some(id) => lookups
+            .agent_name(id)
+            .map_or_else(|| format!("#{id}"), str::to_string),
+        None => "—".to_string(),
+    };
+    let group = |id: Option<u64>| match id {
+        Some(id) => lookups
+            .group_name(id)
+            .map_or_else(|| format!("#{id}"), str::to_string),
+        None => "—".to_string(),
+    };
+    let status = |s: Option<TicketStatus>| s.map_or_else(unknown, |s| status_label(lang, s));
+    let priority = |p: Option<crate::api::Priority>| {
+        p.map_or_else(unknown, |p| super::i18n::priority_label(lang, p))
+    };
+    let mut push = |field: Msg, old: String, new: String| {
+        if old != new {
+            lines.push(format!("{}: {old} → {new}", field.text(lang)));
+        }
+    };
+    push(
+        Msg::FieldSubject,
+        before.subject.clone(),
+        now.subject.clone(),
+    );
+    push(Msg::FieldStatus, status(before.status), status(now.status));
+    push(
+        Msg::FieldPriority,
+        priority(before.priority),
+        priority(now.priority),
+    );
+    push(
+        Msg::FieldAssignee,
+        person(before.assignee_id),
+        person(now.assignee_id),
+    );
+    push(Msg::FieldGroup, group(before.group_id), group(now.group_id));
+    push(Msg::FieldTags, before.tags.join(","), now.tags.join(","));
+    lines
+}
+
+/// The "changed since you opened it" window over the composer.
+fn render_stale(frame: &mut Frame, app: &App, over: Rect, ticket: u64, lines: &[String]) {
+    let lang = app.lang();
+    let title = fill(lang, Msg::ComposeStaleTitle, &[&ticket.to_string()]);
+    let hint = app.settings.keymap.expand(Msg::ComposeStaleHint.text(lang));
+    let widest = lines
+        .iter()
+        .map(|l| width(l))
+        .chain([width(&title) + 2, width(&hint)])
+        .max()
+        .unwrap_or(16);
+    let w = (widest as u16).saturating_add(4);
+    let h = (lines.len() as u16).saturating_add(4);
+    let inner = super::centered_window(frame, app, over, (w, h), &title);
+    let cols = usize::from(inner.width);
+    let buf = frame.buffer_mut();
+    for (row, line) in lines.iter().enumerate() {
+        let y = inner.y + row as u16;
+        if y >= inner.bottom() {
+            return;
+        }
+        buf.set_stringn(
+            inner.x + 1,
+            y,
+            fit(line, cols.saturating_sub(1)),
+            cols,
+            Style::default(),
+        );
+    }
+    // Below the lines and a blank row, when the window has room for it.
+    let hint_row = inner.y.saturating_add(lines.len() as u16).saturating_add(1);
+    if hint_row < inner.bottom() {
+        buf.set_stringn(
+            inner.x + 1,
+            hint_row,
+            fit(&hint, cols.saturating_sub(1)),
+            cols,
+            style(app, Role::Hint),
+        );
+    }
 }
 
 /// The Ctrl-T menu: which status to set with the reply.
