@@ -33,10 +33,11 @@ enum Scene {
     BulkPreview,
     BulkRunning,
     BulkHistory,
+    ReplyChanged,
     Empty,
 }
 
-const SCENES: [Scene; 13] = [
+const SCENES: [Scene; 14] = [
     Scene::List,
     Scene::Detail,
     Scene::SearchPrompt,
@@ -49,6 +50,7 @@ const SCENES: [Scene; 13] = [
     Scene::BulkPreview,
     Scene::BulkRunning,
     Scene::BulkHistory,
+    Scene::ReplyChanged,
     Scene::Empty,
 ];
 
@@ -60,6 +62,13 @@ fn content_ticket(id: u64) -> gongdan::api::Ticket {
         ticket.subject = "工单".repeat(80) + "🙂x";
     }
     ticket
+}
+
+fn key(c: char) -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(
+        crossterm::event::KeyCode::Char(c),
+        crossterm::event::KeyModifiers::NONE,
+    )
 }
 
 /// An app with content on the All tab, lookups answered, and the scene opened.
@@ -137,6 +146,40 @@ fn scene_app(scene: Scene, lang: Lang) -> App {
         }
         Scene::BulkHistory => {
             update(&mut app, Action::Bulk(BulkAction::OpenHistory));
+        }
+        Scene::ReplyChanged => {
+            use gongdan::app::composer::{ComposeAction, ComposeCommand, ComposeEvent};
+            let commands = update(&mut app, Action::Open);
+            answer_lookups(&mut app, &commands);
+            update(&mut app, Action::Compose(ComposeAction::OpenReply));
+            for c in "您好，已补发 🙂".chars() {
+                update(&mut app, Action::Compose(ComposeAction::Key(key(c))));
+            }
+            let commands = update(&mut app, Action::Compose(ComposeAction::Send));
+            let Some((id, ticket)) = commands.iter().find_map(|c| match c {
+                Command::Compose(ComposeCommand::Send { id, ticket, .. }) => Some((*id, *ticket)),
+                _ => None,
+            }) else {
+                panic!("a send: {commands:?}");
+            };
+            let mut now = content_ticket(ticket);
+            now.status = Some(gongdan::api::TicketStatus::Closed);
+            now.subject = "改过的标题".repeat(30);
+            let updated = now.updated.unwrap_or_default() + chrono::Duration::minutes(5);
+            now.updated = Some(updated);
+            update(
+                &mut app,
+                Action::Worker(WorkerEvent::Compose(ComposeEvent::Stale {
+                    id,
+                    ticket,
+                    now: Some(Box::new(now)),
+                    updated,
+                })),
+            );
+            assert!(matches!(
+                app.compose.composer.as_ref().map(|c| &c.mode),
+                Some(gongdan::app::composer::ComposerMode::Stale { .. })
+            ));
         }
     }
     app
