@@ -1182,7 +1182,7 @@ async fn a_reply_to_a_ticket_changed_since_it_was_shown_asks_before_it_is_sent()
     let screen = drawn(&app);
     assert!(screen.contains("已被更改"), "{screen}");
     assert!(
-        screen.contains("状态:") && screen.contains("待回应"),
+        screen.contains("状态：") && screen.contains("待回应"),
         "{screen}"
     );
     // The store has the server's version: the ticket above the reply is the new one.

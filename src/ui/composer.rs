@@ -236,7 +236,11 @@ pub fn stale_lines(
     };
     let mut push = |field: Msg, old: String, new: String| {
         if old != new {
-            lines.push(format!("{}: {old} → {new}", field.text(lang)));
+            lines.push(fill(
+                lang,
+                Msg::ComposeStaleField,
+                &[field.text(lang), &old, &new],
+            ));
         }
     };
     push(

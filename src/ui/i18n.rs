@@ -290,6 +290,7 @@ messages! {
     ComposeStatusTitle => "发送并设为", "Send and set";
     ComposeStaleTitle => "#{0} 在您打开后已被更改，尚未发送", "#{0} changed since it was shown: nothing sent";
     ComposeStaleUpdated => "更新时间：{0}（您看到的是 {1}）", "Updated {0} (you saw {1})";
+    ComposeStaleField => "{0}：{1} → {2}", "{0}: {1} → {2}";
     ComposeStaleHint => "{key:composer.send} 仍然发送 · {key:prompt.cancel} 返回编辑", "{key:composer.send} send anyway · {key:prompt.cancel} back to the text";
     ComposeStaleClosed => "#{0} 在您打开后已被更改，回复未发送，已存为草稿", "#{0} changed since it was shown: the reply was not sent and is kept as a draft";
     ComposeNoTicket => "没有选中的工单可以回复", "No ticket selected to reply to";
