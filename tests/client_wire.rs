@@ -155,6 +155,26 @@ async fn plain_http_to_another_host_is_refused_before_sending() {
 }
 
 #[tokio::test]
+async fn a_base_url_holding_an_account_or_password_is_refused() {
+    for url in [
+        "https://agent@help.example.com",
+        "https://agent:secret@help.example.com",
+        "https://:secret@help.example.com",
+    ] {
+        match Client::new(ClientConfig::new(url, basic())) {
+            Err(ApiError::Config(message)) => {
+                assert!(message.contains("account or password"), "{message}");
+                assert!(
+                    !message.contains("secret"),
+                    "the password is not repeated: {message}"
+                );
+            }
+            other => panic!("{url}: expected a Config error, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
 async fn a_missing_ca_file_is_a_config_error() {
     let mut config = ClientConfig::new("https://127.0.0.1:9", basic());
     config.ca_file = Some("/nonexistent/ca.pem".into());
