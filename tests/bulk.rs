@@ -174,15 +174,19 @@ impl BulkApi for CutClient {
         &self,
         ids: &[u64],
         change: &TicketChange,
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
-        self.around(self.client.update_many(ids, change)).await
+        self.around(self.client.update_many_with_id(ids, change, request_id))
+            .await
     }
 
     async fn update_each(
         &self,
         changes: &[(u64, TicketChange)],
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
-        self.around(self.client.update_each(changes)).await
+        self.around(self.client.update_each_with_id(changes, request_id))
+            .await
     }
 
     async fn current(

@@ -48,6 +48,11 @@ struct Desk {
     agent: std::sync::atomic::AtomicBool,
     cut_reached: Notify,
     cancel: Mutex<Option<CancellationToken>>,
+    /// The `Requestid` of each update call, in order.
+    request_ids: Mutex<Vec<String>>,
+    /// Answers remembered by `Requestid`: a repeat is answered so and applies nothing, as
+    /// the vendor documents the header.
+    remembered: Mutex<HashMap<String, Vec<UpdateResult>>>,
 }
 
 fn now_vendor() -> chrono::NaiveDateTime {
@@ -144,8 +149,13 @@ impl Desk {
         &self,
         changes: Vec<(u64, TicketChange)>,
         same: bool,
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         let n = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
+        self.request_ids.lock().unwrap().push(request_id.to_string());
+        if let Some(first) = self.remembered.lock().unwrap().get(request_id) {
+            return Ok(first.clone());
+        }
         self.call_ids
             .lock()
             .unwrap()
@@ -163,7 +173,11 @@ impl Desk {
             }
             _ => {}
         }
-        let results = changes.iter().map(|(id, c)| self.apply(*id, c)).collect();
+        let results: Vec<UpdateResult> = changes.iter().map(|(id, c)| self.apply(*id, c)).collect();
+        self.remembered
+            .lock()
+            .unwrap()
+            .insert(request_id.to_string(), results.clone());
         match cut {
             Some(Cut::AppliedNoAnswer) => {
                 self.cut_reached.notify_one();
@@ -188,18 +202,20 @@ impl BulkApi for DeskApi {
         &self,
         ids: &[u64],
         change: &TicketChange,
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         assert!(ids.len() <= 100, "a call of {} ids", ids.len());
         let changes = ids.iter().map(|id| (*id, change.clone())).collect();
-        self.0.call(changes, true).await
+        self.0.call(changes, true, request_id).await
     }
 
     async fn update_each(
         &self,
         changes: &[(u64, TicketChange)],
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         assert!(changes.len() <= 100);
-        self.0.call(changes.to_vec(), false).await
+        self.0.call(changes.to_vec(), false, request_id).await
     }
 
     async fn current(

@@ -605,6 +605,7 @@ fn first_call_sent_then_died(env: &Env, plan: &Plan, client: &Client, edit: &Bul
         call: 1,
         ids: first.clone(),
         at: chrono::Utc::now(),
+        request_id: None,
     })
     .unwrap();
     env.rt

@@ -74,6 +74,23 @@ pub enum QueryError {
 }
 
 impl ApiError {
+    /// Whether a write that ended with this error may have been applied all the same: the
+    /// request may have reached the server and only its answer was lost (a dropped
+    /// connection, a timeout, an answer cut short or unreadable). Such a write's outcome is
+    /// unknown, not failed: sending it again is safe only under its first `Requestid`.
+    /// Refusals the server answered in full (4xx, 5xx with a body, an error in a 200) are
+    /// failures; so is a connection refused (nothing reached the server).
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            ApiError::Network(network) => !matches!(
+                network,
+                NetworkError::ConnectionRefused | NetworkError::Dns(_)
+            ),
+            ApiError::Decode { .. } => true,
+            _ => false,
+        }
+    }
+
     /// Whether the same request may succeed if sent again later (the client's own retries
     /// have already been spent when a caller sees the error).
     pub fn is_transient(&self) -> bool {

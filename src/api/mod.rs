@@ -7,7 +7,9 @@ pub mod error;
 pub mod model;
 pub mod query;
 
-pub use client::{Auth, Client, ClientConfig, ListScope, RetryObserver, RetryPolicy, ShowMany};
+pub use client::{
+    Auth, Client, ClientConfig, ListScope, RetryObserver, RetryPolicy, ShowMany, new_request_id,
+};
 pub use error::{ApiError, NetworkError, QueryError};
 pub use model::*;
 pub use query::{ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder};

@@ -22,17 +22,20 @@ pub struct Current {
 /// The calls the engine needs. Implemented by [`Client`]; tests wrap it to cut a run at a
 /// chosen point.
 pub trait BulkApi: Send + Sync {
-    /// One update-many call, the same change to every id (at most 100 ids).
+    /// One update-many call, the same change to every id (at most 100 ids), under the
+    /// `Requestid` `request_id` (every retry of it reuses it).
     fn update_many(
         &self,
         ids: &[u64],
         change: &TicketChange,
+        request_id: &str,
     ) -> impl Future<Output = Result<Vec<UpdateResult>, ApiError>> + Send;
 
-    /// One update-many call, each ticket its own change (at most 100).
+    /// One update-many call, each ticket its own change (at most 100), under `request_id`.
     fn update_each(
         &self,
         changes: &[(u64, TicketChange)],
+        request_id: &str,
     ) -> impl Future<Output = Result<Vec<UpdateResult>, ApiError>> + Send;
 
     /// The current state of these tickets (any number of them), as far as the account may
@@ -55,15 +58,17 @@ impl BulkApi for Client {
         &self,
         ids: &[u64],
         change: &TicketChange,
+        request_id: &str,
     ) -> impl Future<Output = Result<Vec<UpdateResult>, ApiError>> + Send {
-        Client::update_many(self, ids, change)
+        Client::update_many_with_id(self, ids, change, request_id)
     }
 
     fn update_each(
         &self,
         changes: &[(u64, TicketChange)],
+        request_id: &str,
     ) -> impl Future<Output = Result<Vec<UpdateResult>, ApiError>> + Send {
-        Client::update_each(self, changes)
+        Client::update_each_with_id(self, changes, request_id)
     }
 
     async fn current(

@@ -98,13 +98,78 @@ fn sync_dir(dir: &Path) -> io::Result<()> {
 }
 
 /// One ticket's recorded outcome.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TicketOutcome {
     pub id: u64,
+    /// The server said it applied the change (always false for the kinds other than
+    /// [`OutcomeKind::Answered`]).
     pub success: bool,
     /// The server's `error_log`, or why the whole call failed; empty on success.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub error: String,
+    /// What kind of outcome this is; journals written before it was recorded hold only
+    /// answers.
+    #[serde(default, skip_serializing_if = "OutcomeKind::is_answered")]
+    pub kind: OutcomeKind,
+}
+
+/// Whether an outcome is the server's answer or something this client could not know.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The server answered for this ticket: `success` says how.
+    #[default]
+    Answered,
+    /// The call may have reached the server but its answer was lost: applied or not,
+    /// unknown. Not final: a resume reads the ticket and settles it.
+    Unknown,
+    /// A reply that may or may not have been sent, which no read can settle (the API has
+    /// no call that lists replies): final, the user must look at the ticket. Never sent
+    /// again, never counted failed.
+    Unsettled,
+    /// The ticket changed on the server between the preview and its call: left alone,
+    /// not sent (the user did not choose to apply anyway).
+    ChangedSincePreview,
+}
+
+impl OutcomeKind {
+    fn is_answered(&self) -> bool {
+        *self == OutcomeKind::Answered
+    }
+}
+
+impl TicketOutcome {
+    /// The server applied the change.
+    pub fn done(id: u64) -> TicketOutcome {
+        TicketOutcome {
+            id,
+            success: true,
+            ..TicketOutcome::default()
+        }
+    }
+
+    /// The server refused it (or the call failed for certain before it was applied).
+    pub fn failed(id: u64, error: impl Into<String>) -> TicketOutcome {
+        TicketOutcome {
+            id,
+            error: error.into(),
+            ..TicketOutcome::default()
+        }
+    }
+
+    pub fn of_kind(id: u64, kind: OutcomeKind, error: impl Into<String>) -> TicketOutcome {
+        TicketOutcome {
+            id,
+            success: false,
+            error: error.into(),
+            kind,
+        }
+    }
+
+    /// Failed for certain: the only outcome a retry sends again.
+    pub fn is_failure(&self) -> bool {
+        !self.success && self.kind == OutcomeKind::Answered
+    }
 }
 
 /// One line of `progress.jsonl`.
@@ -119,6 +184,10 @@ pub enum ProgressLine {
         call: u32,
         ids: Vec<u64>,
         at: DateTime<Utc>,
+        /// The call's `Requestid`, on disk before the call is sent; a resume that sends
+        /// the call again reuses it. Absent in journals written before it was recorded.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request_id: Option<String>,
     },
     /// A call's answer, per ticket. `call_error` is set when the whole call failed.
     Outcome {
@@ -319,8 +388,13 @@ pub struct LoadedRun {
     pub plan: Plan,
     /// Each ticket's last recorded outcome.
     pub outcomes: HashMap<u64, TicketOutcome>,
-    /// Tickets of calls that were sent (or about to be) with no outcome recorded.
+    /// Tickets of calls that were sent (or about to be) with no outcome recorded, or whose
+    /// outcome is recorded unknown (the answer was lost): in doubt.
     pub in_flight: Vec<u64>,
+    /// The same tickets by the call that sent them, with its `Requestid`.
+    pub in_doubt: Vec<InDoubtCall>,
+    /// Why a ticket is in doubt, when a lost answer said so.
+    pub unknown_reasons: HashMap<u64, String>,
     /// The `Finished` line, if any.
     pub finished: Option<(DateTime<Utc>, bool)>,
     /// The highest call number used so far.
@@ -329,6 +403,16 @@ pub struct LoadedRun {
     pub times: HashMap<u64, DateTime<Utc>>,
     /// Lines that could not be read (a torn last line, or damage), skipped.
     pub skipped_lines: usize,
+}
+
+/// A call whose tickets are in doubt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InDoubtCall {
+    pub call: u32,
+    /// Its tickets still in doubt.
+    pub ids: Vec<u64>,
+    /// Its `Requestid` (`None` in journals written before they were recorded).
+    pub request_id: Option<String>,
 }
 
 /// The state of a run, as `history` shows it.
@@ -355,8 +439,16 @@ pub struct RunInfo {
     pub state: RunState,
     pub total: usize,
     pub succeeded: usize,
+    /// Refused by the server (what a retry sends again).
     pub failed: usize,
-    /// Tickets with no outcome (never sent, or in flight when the run stopped).
+    /// Tickets whose call's outcome is unknown (in flight when the run stopped, or its
+    /// answer lost): a resume reads them and settles them.
+    pub unknown: usize,
+    /// Replies that may or may not have been sent: the user must look at these tickets.
+    pub unsettled: Vec<u64>,
+    /// Left alone because they changed on the server between the preview and the call.
+    pub changed: usize,
+    /// Tickets with no outcome (never sent, or in doubt: `unknown` counts those).
     pub left: usize,
     pub plan: Plan,
     /// This run's failures that later retries (or retries of those) sent again, if any.
@@ -424,16 +516,17 @@ impl RunInfo {
             (RunKind::Undo { of }, super::Lang::Zh) => format!("（撤销 {of}）"),
             (RunKind::Undo { of }, super::Lang::En) => format!(" (undo of {of})"),
         };
+        let doubts = self.doubts(lang);
         match lang {
             super::Lang::Zh => format!(
-                "{}{of}：成功 {}，失败 {}{note}，剩余 {}；{what}",
+                "{}{of}：成功 {}，失败 {}{note}，剩余 {}{doubts}；{what}",
                 self.state.label(lang),
                 self.succeeded,
                 self.failed,
                 self.left
             ),
             super::Lang::En => format!(
-                "{}{of}: {} done, {} failed{note}, {} left; {what}",
+                "{}{of}: {} done, {} failed{note}, {} left{doubts}; {what}",
                 self.state.label(lang),
                 self.succeeded,
                 self.failed,
@@ -442,11 +535,50 @@ impl RunInfo {
         }
     }
 
+    /// The outcomes that are neither done nor failed, e.g. `, 3 outcome unknown (resume
+    /// checks them)`; empty when there are none.
+    fn doubts(&self, lang: super::Lang) -> String {
+        let zh = lang == super::Lang::Zh;
+        let mut text = String::new();
+        if self.unknown > 0 {
+            text.push_str(&if zh {
+                format!("，结果未知 {}（继续运行时核对）", self.unknown)
+            } else {
+                format!(", {} outcome unknown (resume checks them)", self.unknown)
+            });
+        }
+        if self.changed > 0 {
+            text.push_str(&if zh {
+                format!("，预览后已变更未处理 {}", self.changed)
+            } else {
+                format!(", {} changed since the preview (left alone)", self.changed)
+            });
+        }
+        if !self.unsettled.is_empty() {
+            let ids = unsettled_ids(&self.unsettled);
+            text.push_str(&if zh {
+                format!("，回复可能已发送也可能未发送，请检查工单 {ids}")
+            } else {
+                format!(", reply may or may not have been sent: check ticket {ids}")
+            });
+        }
+        text
+    }
+
     /// Whether `resume` has anything to do.
     pub fn resumable(&self) -> bool {
         matches!(self.state, RunState::Interrupted | RunState::Cancelled) && self.left > 0
             || self.state == RunState::NotStarted
     }
+}
+
+/// `#1, #2, #3` (at most 20, then `…`).
+pub fn unsettled_ids(ids: &[u64]) -> String {
+    let mut text: Vec<String> = ids.iter().take(20).map(|id| format!("#{id}")).collect();
+    if ids.len() > 20 {
+        text.push("…".to_string());
+    }
+    text.join(", ")
 }
 
 /// The history, newest first, and what could not be read.
@@ -564,6 +696,8 @@ impl Journal {
             plan,
             outcomes: HashMap::new(),
             in_flight: Vec::new(),
+            in_doubt: Vec::new(),
+            unknown_reasons: HashMap::new(),
             finished: None,
             last_call: 0,
             times: HashMap::new(),
@@ -579,7 +713,7 @@ impl Journal {
                 });
             }
         };
-        let mut sending: Vec<(u32, Vec<u64>)> = Vec::new();
+        let mut sending: Vec<InDoubtCall> = Vec::new();
         for line in progress.split(|b| *b == b'\n') {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
@@ -590,44 +724,79 @@ impl Journal {
             };
             match line {
                 ProgressLine::Started { .. } => run.finished = None,
-                ProgressLine::Sending { call, ids, at } => {
+                ProgressLine::Sending {
+                    call,
+                    ids,
+                    at,
+                    request_id,
+                } => {
                     run.last_call = run.last_call.max(call);
                     for id in &ids {
                         run.times.insert(*id, at);
+                        // Sent again by a resume: in doubt under this call only.
+                        for earlier in &mut sending {
+                            earlier.ids.retain(|i| i != id);
+                        }
+                        run.unknown_reasons.remove(id);
                     }
-                    sending.push((call, ids));
+                    sending.push(InDoubtCall {
+                        call,
+                        ids,
+                        request_id,
+                    });
                 }
                 ProgressLine::Outcome {
                     call, at, results, ..
                 } => {
                     run.last_call = run.last_call.max(call);
-                    sending.retain(|(c, _)| *c != call);
+                    // An unknown outcome keeps its ticket in doubt under this call.
+                    let unknown: HashSet<u64> = results
+                        .iter()
+                        .filter(|o| o.kind == OutcomeKind::Unknown)
+                        .map(|o| o.id)
+                        .collect();
+                    for entry in sending.iter_mut().filter(|c| c.call == call) {
+                        entry.ids.retain(|id| unknown.contains(id));
+                    }
                     for outcome in results {
                         run.times.insert(outcome.id, at);
-                        run.outcomes.insert(outcome.id, outcome);
+                        if outcome.kind == OutcomeKind::Unknown {
+                            run.outcomes.remove(&outcome.id);
+                            run.unknown_reasons.insert(outcome.id, outcome.error);
+                        } else {
+                            run.outcomes.insert(outcome.id, outcome);
+                        }
                     }
                 }
                 ProgressLine::Verified { at, results } => {
                     for outcome in results {
                         run.times.insert(outcome.id, at);
+                        run.unknown_reasons.remove(&outcome.id);
+                        for entry in &mut sending {
+                            entry.ids.retain(|id| *id != outcome.id);
+                        }
                         run.outcomes.insert(outcome.id, outcome);
                     }
                 }
                 ProgressLine::Withdrawn { call, .. } => {
                     run.last_call = run.last_call.max(call);
-                    sending.retain(|(c, _)| *c != call);
+                    sending.retain(|c| c.call != call);
                 }
                 ProgressLine::Finished { at, cancelled } => run.finished = Some((at, cancelled)),
             }
         }
         let mut seen = HashSet::new();
-        for (_, ids) in sending {
-            for id in ids {
-                if !run.outcomes.contains_key(&id) && seen.insert(id) {
-                    run.in_flight.push(id);
-                }
+        for mut entry in sending {
+            entry
+                .ids
+                .retain(|id| !run.outcomes.contains_key(id) && seen.insert(*id));
+            if entry.ids.is_empty() {
+                continue;
             }
+            run.in_flight.extend(entry.ids.iter().copied());
+            run.in_doubt.push(entry);
         }
+        run.unknown_reasons.retain(|id, _| seen.contains(id));
         Ok(run)
     }
 
@@ -710,8 +879,26 @@ impl Journal {
                 state = RunState::Undone { by: by.clone() };
             }
             let succeeded = run.outcomes.values().filter(|o| o.success).count();
-            let failed = run.outcomes.values().filter(|o| !o.success).count();
+            let failed = run.outcomes.values().filter(|o| o.is_failure()).count();
+            let mut unsettled: Vec<u64> = run
+                .outcomes
+                .values()
+                .filter(|o| o.kind == OutcomeKind::Unsettled)
+                .map(|o| o.id)
+                .collect();
+            unsettled.sort_unstable();
+            let changed = run
+                .outcomes
+                .values()
+                .filter(|o| o.kind == OutcomeKind::ChangedSincePreview)
+                .count();
             let total = run.plan.tickets.len();
+            let settled = run
+                .plan
+                .tickets
+                .iter()
+                .filter(|t| run.outcomes.contains_key(&t.id))
+                .count();
             history.runs.push(RunInfo {
                 run_id: run.plan.run_id.clone(),
                 created: run.plan.created,
@@ -720,7 +907,10 @@ impl Journal {
                 total,
                 succeeded,
                 failed,
-                left: total.saturating_sub(succeeded + failed),
+                unknown: run.in_flight.len(),
+                unsettled,
+                changed,
+                left: total.saturating_sub(settled),
                 retried: retried
                     .get(&run.plan.run_id)
                     .map(|(sent, succeeded)| Retried {
@@ -846,6 +1036,7 @@ mod tests {
             call: 1,
             ids: vec![1, 2],
             at,
+            request_id: None,
         })
         .unwrap();
         drop(log);
@@ -861,6 +1052,7 @@ mod tests {
                 id: 1,
                 success: false,
                 error: "工单已关闭".into(),
+                ..Default::default()
             }],
             call_error: None,
         })
@@ -916,6 +1108,7 @@ mod tests {
                         call,
                         ids: vec![u64::from(call)],
                         at,
+                        request_id: None,
                     })
                     .unwrap(),
             );
@@ -933,6 +1126,7 @@ mod tests {
                     id: 2,
                     success: true,
                     error: String::new(),
+                    ..Default::default()
                 }],
                 call_error: None,
             })
@@ -983,5 +1177,90 @@ mod tests {
         ));
         assert!(path.exists());
         assert_eq!(journal.list().problems.len(), 1);
+    }
+
+    #[test]
+    fn lines_written_before_request_ids_and_kinds_still_read() {
+        let sending: ProgressLine =
+            serde_json::from_str(r#"{"event":"sending","call":3,"ids":[1,2],"at":"2026-01-01T00:00:00Z"}"#)
+                .unwrap();
+        assert!(matches!(sending, ProgressLine::Sending { request_id: None, .. }));
+        let outcome: TicketOutcome =
+            serde_json::from_str(r#"{"id":1,"success":false,"error":"x"}"#).unwrap();
+        assert_eq!(outcome.kind, OutcomeKind::Answered);
+        assert!(outcome.is_failure());
+        // An answer is written as before: no `kind` key.
+        let text = serde_json::to_string(&TicketOutcome::done(4)).unwrap();
+        assert!(!text.contains("kind"), "{text}");
+    }
+
+    #[test]
+    fn an_unknown_outcome_keeps_its_tickets_in_doubt_under_the_calls_request_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::new(dir.path());
+        let plan = plan();
+        let mut log = journal.create(&plan).unwrap();
+        let at = Utc::now();
+        log.append(&ProgressLine::Sending {
+            call: 1,
+            ids: vec![1, 2, 3],
+            at,
+            request_id: Some("rid-1".into()),
+        })
+        .unwrap();
+        log.append(&ProgressLine::Outcome {
+            call: 1,
+            at,
+            results: vec![
+                TicketOutcome::done(1),
+                TicketOutcome::of_kind(2, OutcomeKind::Unknown, "outcome unknown: dropped"),
+                TicketOutcome::of_kind(3, OutcomeKind::Unknown, "outcome unknown: dropped"),
+            ],
+            call_error: None,
+        })
+        .unwrap();
+        log.append(&ProgressLine::Finished {
+            at,
+            cancelled: false,
+        })
+        .unwrap();
+        let run = journal.load(&plan.run_id).unwrap();
+        assert_eq!(run.in_flight, vec![2, 3]);
+        assert_eq!(
+            run.in_doubt,
+            vec![InDoubtCall {
+                call: 1,
+                ids: vec![2, 3],
+                request_id: Some("rid-1".into()),
+            }]
+        );
+        assert!(!run.outcomes.contains_key(&2));
+        assert!(run.unknown_reasons[&2].contains("dropped"));
+        // Not complete: offered for resume.
+        assert_eq!(state_of(&run), RunState::Interrupted);
+        let info = journal.list().runs.remove(0);
+        assert_eq!((info.succeeded, info.failed, info.unknown, info.left), (1, 0, 2, 2));
+        assert!(info.resumable());
+        assert!(info.summary(crate::bulk::Lang::En).contains("2 outcome unknown"));
+
+        // A resume's verdict settles them: no longer in doubt.
+        let mut log = journal.open_log(&plan.run_id).unwrap();
+        log.append(&ProgressLine::Verified {
+            at,
+            results: vec![
+                TicketOutcome::done(2),
+                TicketOutcome::of_kind(3, OutcomeKind::Unsettled, "check the ticket"),
+            ],
+        })
+        .unwrap();
+        let run = journal.load(&plan.run_id).unwrap();
+        assert!(run.in_flight.is_empty() && run.in_doubt.is_empty());
+        assert_eq!(state_of(&run), RunState::Complete);
+        let info = journal.list().runs.remove(0);
+        assert_eq!((info.failed, info.unsettled.clone()), (0, vec![3]));
+        assert!(
+            info.summary(crate::bulk::Lang::En)
+                .contains("reply may or may not have been sent: check ticket #3")
+        );
     }
 }

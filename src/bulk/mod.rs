@@ -57,8 +57,8 @@ mod undo;
 pub use api::{BulkApi, Current, vendor_offset};
 pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags, ticket_is_full};
 pub use journal::{
-    History, Journal, JournalError, LoadedRun, ProgressLine, Retried, RunInfo, RunLog, RunState,
-    TicketOutcome, write_atomic,
+    History, InDoubtCall, Journal, JournalError, LoadedRun, OutcomeKind, ProgressLine, Retried,
+    RunInfo, RunLog, RunState, TicketOutcome, unsettled_ids, write_atomic,
 };
 pub use plan::{
     BulkEdit, ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind, Target,

@@ -144,6 +144,10 @@ pub struct Plan {
     /// was made: the history shows them without asking the server.
     #[serde(default, skip_serializing_if = "Names::is_empty")]
     pub names: Names,
+    /// Send to tickets that changed on the server since the preview too (the user chose
+    /// so). Otherwise each call reads its tickets first and leaves the changed ones alone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub apply_anyway: bool,
 }
 
 /// A fresh run id: the time (UTC) and a short random suffix, e.g. `20261129-041500-a3f9`.
@@ -227,6 +231,7 @@ impl Plan {
             tickets: planned,
             excluded,
             names: Names::default(),
+            apply_anyway: false,
         }
     }
 
@@ -316,6 +321,7 @@ impl Plan {
                 .collect(),
             excluded: Vec::new(),
             names: self.names.clone(),
+            apply_anyway: self.apply_anyway,
         }
     }
 }

@@ -15,11 +15,12 @@ use tokio_util::sync::CancellationToken;
 use super::api::{BulkApi, Current, vendor_offset};
 use super::fields::FieldSet;
 use super::journal::{
-    GroupLog, History, Journal, JournalError, LoadedRun, ProgressLine, RunLog, TicketOutcome,
+    GroupLog, History, Journal, JournalError, LoadedRun, OutcomeKind, ProgressLine, RunLog,
+    TicketOutcome,
 };
 use super::plan::{Plan, RunKind, Target};
 use super::{BulkError, Lang};
-use crate::api::ApiError;
+use crate::api::{ApiError, new_request_id};
 use crate::api::model::{TicketChange, UpdateResult};
 
 /// The vendor's limit on ids per update-many call.
@@ -53,6 +54,11 @@ pub struct RunProgress {
     /// Tickets that succeeded (including those done before a resume).
     pub done: usize,
     pub failed: usize,
+    /// Tickets whose call's answer was lost (or, after a resume's check, a reply that may
+    /// or may not have been sent): neither done nor failed.
+    pub unknown: usize,
+    /// Tickets left alone because they changed since the preview.
+    pub changed: usize,
     /// Tickets with no outcome yet.
     pub left: usize,
     pub calls_sent: usize,
@@ -106,8 +112,36 @@ impl RunReport {
         self.outcomes.iter().filter(|o| o.success)
     }
 
+    /// Refused by the server: what a retry sends again. Never an outcome that is unknown.
     pub fn failed(&self) -> impl Iterator<Item = &TicketOutcome> {
-        self.outcomes.iter().filter(|o| !o.success)
+        self.outcomes.iter().filter(|o| o.is_failure())
+    }
+
+    /// Tickets whose outcome is unknown (the call's answer was lost, or the run stopped
+    /// before it came): a resume reads and settles them.
+    pub fn unknown(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.kind == OutcomeKind::Unknown)
+    }
+
+    /// Replies that may or may not have been sent: the user must look at these tickets.
+    pub fn unsettled(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.kind == OutcomeKind::Unsettled)
+    }
+
+    /// Tickets left alone because they changed on the server since the preview.
+    pub fn changed_since_preview(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.kind == OutcomeKind::ChangedSincePreview)
+    }
+
+    /// Whether a resume has something to do (tickets not sent, or in doubt).
+    pub fn resumable(&self) -> bool {
+        !self.not_sent.is_empty() || self.unknown().next().is_some()
     }
 
     /// Whether every ticket succeeded.
@@ -120,6 +154,9 @@ impl RunReport {
         let done = self.succeeded().count();
         let failed = self.failed().count();
         let left = self.not_sent.len();
+        let unknown = self.unknown().count();
+        let changed = self.changed_since_preview().count();
+        let unsettled: Vec<u64> = self.unsettled().map(|o| o.id).collect();
         // Tickets left out of the run (not those already set): e.g. undo's "changed since".
         let mut left_out: Vec<(super::ExcludeReason, usize)> = Vec::new();
         for ticket in &self.plan.excluded {
@@ -137,6 +174,18 @@ impl RunReport {
                 if left > 0 {
                     text.push_str(&format!("，未发送 {left}"));
                 }
+                if unknown > 0 {
+                    text.push_str(&format!("，结果未知 {unknown}（继续运行时核对）"));
+                }
+                if changed > 0 {
+                    text.push_str(&format!("，预览后已变更未处理 {changed}"));
+                }
+                if !unsettled.is_empty() {
+                    text.push_str(&format!(
+                        "；回复可能已发送也可能未发送，请检查工单 {}",
+                        super::journal::unsettled_ids(&unsettled)
+                    ));
+                }
                 if self.cancelled {
                     text.push_str("（已取消）");
                 }
@@ -149,6 +198,18 @@ impl RunReport {
                 let mut text = format!("{done} done, {failed} failed");
                 if left > 0 {
                     text.push_str(&format!(", {left} not sent"));
+                }
+                if unknown > 0 {
+                    text.push_str(&format!(", {unknown} outcome unknown (resume checks them)"));
+                }
+                if changed > 0 {
+                    text.push_str(&format!(", {changed} changed since the preview (left alone)"));
+                }
+                if !unsettled.is_empty() {
+                    text.push_str(&format!(
+                        "; reply may or may not have been sent: check ticket {}",
+                        super::journal::unsettled_ids(&unsettled)
+                    ));
                 }
                 if self.cancelled {
                     text.push_str(" (cancelled)");
@@ -164,9 +225,17 @@ impl RunReport {
     fn from_loaded(run: &LoadedRun) -> RunReport {
         let mut outcomes = Vec::new();
         let mut not_sent = Vec::new();
+        let in_doubt: HashSet<u64> = run.in_flight.iter().copied().collect();
         for ticket in &run.plan.tickets {
             match run.outcomes.get(&ticket.id) {
                 Some(outcome) => outcomes.push(outcome.clone()),
+                None if in_doubt.contains(&ticket.id) => outcomes.push(TicketOutcome::of_kind(
+                    ticket.id,
+                    OutcomeKind::Unknown,
+                    run.unknown_reasons.get(&ticket.id).cloned().unwrap_or_else(|| {
+                        "the run stopped before the server's answer came".to_string()
+                    }),
+                )),
                 None => not_sent.push(ticket.id),
             }
         }
@@ -180,7 +249,9 @@ impl RunReport {
 }
 
 /// A plan that sends the failed tickets of a run again (with the same change and previous
-/// values); `None` when nothing failed.
+/// values); `None` when nothing failed. Only tickets the server refused: one whose outcome
+/// is unknown may have been changed (a reply sent), so sending it under a new `Requestid`
+/// could apply it twice; a resume settles those instead.
 pub fn retry_failed(report: &RunReport) -> Option<Plan> {
     let failed: Vec<u64> = report.failed().map(|o| o.id).collect();
     if failed.is_empty() {
@@ -206,9 +277,21 @@ type CallFuture<'a> = Pin<Box<dyn Future<Output = CallAnswer> + Send + 'a>>;
 
 struct CallAnswer {
     call: u32,
+    /// The call's tickets, those left alone as changed since the preview included.
     ids: Vec<u64>,
     result: Result<Vec<UpdateResult>, ApiError>,
+    /// Whether the write went out (false: the read before it failed, nothing was sent).
+    sent: bool,
+    /// Tickets read just before the call and found changed since the preview: not sent.
+    changed: Vec<u64>,
     took: Duration,
+}
+
+/// A call to send: its tickets and, when it is a call in doubt sent again by a resume, the
+/// `Requestid` it was first sent with.
+struct PendingCall {
+    ids: Vec<u64>,
+    request_id: Option<String>,
 }
 
 impl<A: BulkApi> Engine<A> {
@@ -255,7 +338,8 @@ impl<A: BulkApi> Engine<A> {
         }
         let mut log = self.journal.create(plan)?;
         let pending: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
-        self.execute(plan, &mut log, HashMap::new(), pending, 0, events, cancel)
+        let calls = self.fresh_calls(&pending);
+        self.execute(plan, &mut log, HashMap::new(), calls, 0, events, cancel)
             .await
     }
 
@@ -296,15 +380,15 @@ impl<A: BulkApi> Engine<A> {
             return Ok(RunReport::from_loaded(&run));
         }
         let mut log = self.journal.open_log(run_id)?;
-        let in_flight: HashSet<u64> = run.in_flight.iter().copied().collect();
         let mut outcomes = run.outcomes.clone();
-        let mut resend: HashSet<u64> = HashSet::new();
+        // Calls in doubt sent again, each under the `Requestid` it was first sent with.
+        let mut again: Vec<PendingCall> = Vec::new();
 
-        if !in_flight.is_empty() {
+        if !run.in_flight.is_empty() {
             let _ = events
                 .send(RunEvent::Checking {
                     run_id: plan.run_id.clone(),
-                    tickets: in_flight.len(),
+                    tickets: run.in_flight.len(),
                 })
                 .await;
             let ids: Vec<u64> = run.in_flight.clone();
@@ -316,24 +400,32 @@ impl<A: BulkApi> Engine<A> {
                 }
             };
             let mut verified = Vec::new();
-            for id in &ids {
-                let Some(ticket) = plan.ticket(*id) else {
-                    continue;
-                };
-                match check_in_flight(&plan, ticket, current.get(id)) {
-                    InFlight::Applied => verified.push(TicketOutcome {
-                        id: *id,
-                        success: true,
-                        error: String::new(),
-                    }),
-                    InFlight::Resend => {
-                        resend.insert(*id);
+            for doubt in &run.in_doubt {
+                let mut resend = Vec::new();
+                for id in &doubt.ids {
+                    let Some(ticket) = plan.ticket(*id) else {
+                        continue;
+                    };
+                    let has_id = doubt.request_id.is_some();
+                    match check_in_flight(&plan, ticket, current.get(id), has_id) {
+                        InFlight::Applied => verified.push(TicketOutcome::done(*id)),
+                        InFlight::Resend => resend.push(*id),
+                        InFlight::Unknown(reason) => verified.push(TicketOutcome::of_kind(
+                            *id,
+                            OutcomeKind::Unsettled,
+                            reason,
+                        )),
                     }
-                    InFlight::Unknown(reason) => verified.push(TicketOutcome {
-                        id: *id,
-                        success: false,
-                        error: reason,
-                    }),
+                }
+                if !resend.is_empty() {
+                    // The same write again under its first `Requestid`: a server that got
+                    // the first drops this one (answering the first answer), one that did
+                    // not applies it. Older journals have no id: a fresh one, which is
+                    // safe here only because a reply without an id is never resent.
+                    again.push(PendingCall {
+                        ids: resend,
+                        request_id: doubt.request_id.clone(),
+                    });
                 }
             }
             if !verified.is_empty() {
@@ -346,17 +438,22 @@ impl<A: BulkApi> Engine<A> {
                 }
             }
         }
+        let resent: HashSet<u64> = again.iter().flat_map(|c| c.ids.iter().copied()).collect();
+        let in_doubt: HashSet<u64> = run.in_flight.iter().copied().collect();
         let pending: Vec<u64> = plan
             .tickets
             .iter()
             .map(|t| t.id)
-            .filter(|id| !outcomes.contains_key(id))
+            .filter(|id| !outcomes.contains_key(id) && !in_doubt.contains(id))
             .collect();
+        debug_assert!(resent.iter().all(|id| !outcomes.contains_key(id)));
+        let mut calls = again;
+        calls.extend(self.fresh_calls(&pending));
         self.execute(
             &plan,
             &mut log,
             outcomes,
-            pending,
+            calls,
             run.last_call,
             events,
             cancel,
@@ -429,14 +526,13 @@ impl<A: BulkApi> Engine<A> {
         plan: &Plan,
         log: &mut RunLog,
         mut outcomes: HashMap<u64, TicketOutcome>,
-        pending: Vec<u64>,
+        chunks: Vec<PendingCall>,
         last_call: u32,
         events: &mpsc::Sender<RunEvent>,
         cancel: &CancellationToken,
     ) -> Result<RunReport, BulkError> {
-        let chunk_size = self.options.chunk_size.clamp(1, MAX_CHUNK);
         let concurrency = self.options.concurrency.max(1);
-        let chunks: Vec<Vec<u64>> = pending.chunks(chunk_size).map(<[u64]>::to_vec).collect();
+        let pending_count: usize = chunks.iter().map(|c| c.ids.len()).sum();
         let by_id: HashMap<u64, &super::plan::PlannedTicket> =
             plan.tickets.iter().map(|t| (t.id, t)).collect();
         let common_change = plan.change.to_change(plan.reply.as_ref());
@@ -444,8 +540,16 @@ impl<A: BulkApi> Engine<A> {
         let mut progress = RunProgress {
             run_id: plan.run_id.clone(),
             done: outcomes.values().filter(|o| o.success).count(),
-            failed: outcomes.values().filter(|o| !o.success).count(),
-            left: pending.len(),
+            failed: outcomes.values().filter(|o| o.is_failure()).count(),
+            unknown: outcomes
+                .values()
+                .filter(|o| o.kind == OutcomeKind::Unsettled)
+                .count(),
+            changed: outcomes
+                .values()
+                .filter(|o| o.kind == OutcomeKind::ChangedSincePreview)
+                .count(),
+            left: pending_count,
             calls_sent: 0,
             calls_done: 0,
             calls_total: chunks.len(),
@@ -457,7 +561,7 @@ impl<A: BulkApi> Engine<A> {
 
         // Calls whose `sending` line is queued but which are not sent yet, in order, with
         // the number of that line.
-        let mut ready: VecDeque<(u32, Vec<u64>, u64)> = VecDeque::new();
+        let mut ready: VecDeque<(u32, Vec<u64>, String, u64)> = VecDeque::new();
         // chunks[..next] have a `sending` line.
         let mut next = 0usize;
         let mut call_no = last_call;
@@ -477,26 +581,37 @@ impl<A: BulkApi> Engine<A> {
                 // line and the send withdraws it.
                 while next < chunks.len() && ready.len() + in_flight.len() < concurrency {
                     call_no += 1;
-                    let ids = chunks[next].clone();
+                    let ids = chunks[next].ids.clone();
+                    // Made before the call and on disk with its `sending` line, so that a
+                    // resume can send this very write again (see `resume`).
+                    let request_id = chunks[next].request_id.clone().unwrap_or_else(new_request_id);
                     next += 1;
                     let line = journal.queue(&ProgressLine::Sending {
                         call: call_no,
                         ids: ids.clone(),
                         at: Utc::now(),
+                        request_id: Some(request_id.clone()),
                     })?;
-                    ready.push_back((call_no, ids, line));
+                    ready.push_back((call_no, ids, request_id, line));
                 }
                 // A call is sent only once its `sending` line is on disk: a call with no
                 // outcome may have reached the server.
                 while in_flight.len() < concurrency {
                     match ready.front() {
-                        Some((_, _, line)) if journal.is_durable(*line)? => {}
+                        Some((_, _, _, line)) if journal.is_durable(*line)? => {}
                         _ => break,
                     }
-                    let Some((call, ids, _)) = ready.pop_front() else {
+                    let Some((call, ids, request_id, _)) = ready.pop_front() else {
                         break;
                     };
-                    in_flight.push(self.call(plan, &by_id, &common_change, call, ids));
+                    in_flight.push(self.call(
+                        plan,
+                        &by_id,
+                        &common_change,
+                        call,
+                        ids,
+                        request_id,
+                    ));
                     progress.calls_sent += 1;
                 }
             }
@@ -544,10 +659,11 @@ impl<A: BulkApi> Engine<A> {
                 call_error: call_error.clone(),
             })?;
             for outcome in results {
-                if outcome.success {
-                    progress.done += 1;
-                } else {
-                    progress.failed += 1;
+                match outcome.kind {
+                    _ if outcome.success => progress.done += 1,
+                    OutcomeKind::Answered => progress.failed += 1,
+                    OutcomeKind::Unknown | OutcomeKind::Unsettled => progress.unknown += 1,
+                    OutcomeKind::ChangedSincePreview => progress.changed += 1,
                 }
                 progress.left = progress.left.saturating_sub(1);
                 outcomes.insert(outcome.id, outcome);
@@ -572,7 +688,7 @@ impl<A: BulkApi> Engine<A> {
         }
 
         let cancelled = next < chunks.len() || !ready.is_empty() || refused;
-        for (call, _, _) in ready.drain(..) {
+        for (call, _, _, _) in ready.drain(..) {
             journal.queue(&ProgressLine::Withdrawn {
                 call,
                 at: Utc::now(),
@@ -607,90 +723,154 @@ impl<A: BulkApi> Engine<A> {
 }
 
 impl<A: BulkApi> Engine<A> {
-    /// One update-many call of `ids`: the plan's common change, or each ticket's own.
+    /// The plan's tickets `ids` in calls of the configured size, each to get a fresh
+    /// `Requestid`.
+    fn fresh_calls(&self, ids: &[u64]) -> Vec<PendingCall> {
+        let chunk_size = self.options.chunk_size.clamp(1, MAX_CHUNK);
+        ids.chunks(chunk_size)
+            .map(|ids| PendingCall {
+                ids: ids.to_vec(),
+                request_id: None,
+            })
+            .collect()
+    }
+
+    /// One update-many call of `ids` under `request_id`: the plan's common change, or each
+    /// ticket's own. Unless the plan says to apply anyway, the tickets are read first and
+    /// those whose `updateDT` moved since the plan are left out (one read per call).
     fn call<'a>(
         &'a self,
-        plan: &Plan,
-        by_id: &HashMap<u64, &super::plan::PlannedTicket>,
+        plan: &'a Plan,
+        by_id: &HashMap<u64, &'a super::plan::PlannedTicket>,
         common_change: &TicketChange,
         call: u32,
         ids: Vec<u64>,
+        request_id: String,
     ) -> CallFuture<'a> {
-        let same_change = ids
-            .iter()
-            .all(|id| by_id.get(id).is_some_and(|t| t.target.is_none()));
-        if same_change {
-            let change = common_change.clone();
-            Box::pin(async move {
-                let started = Instant::now();
-                let result = self.api.update_many(&ids, &change).await;
-                CallAnswer {
-                    call,
-                    ids,
-                    result,
-                    took: started.elapsed(),
+        let planned: Vec<&super::plan::PlannedTicket> =
+            ids.iter().filter_map(|id| by_id.get(id).copied()).collect();
+        let common_change = common_change.clone();
+        Box::pin(async move {
+            let started = Instant::now();
+            let mut changed = Vec::new();
+            // Nothing to compare when the plan knew no `updateDT`.
+            let check = !plan.apply_anyway && planned.iter().any(|t| t.updated.is_some());
+            if check {
+                match self.api.current(&ids, plan.created).await {
+                    Ok(now) => {
+                        changed = planned
+                            .iter()
+                            .filter(|t| {
+                                let then = t.updated;
+                                let now = now.get(&t.id).and_then(|c| c.updated);
+                                // Unknown on either side is not "changed".
+                                matches!((then, now), (Some(then), Some(now)) if then != now)
+                            })
+                            .map(|t| t.id)
+                            .collect();
+                    }
+                    Err(error) => {
+                        return CallAnswer {
+                            call,
+                            ids,
+                            result: Err(error),
+                            sent: false,
+                            changed,
+                            took: started.elapsed(),
+                        };
+                    }
                 }
-            })
-        } else {
-            let changes: Vec<(u64, TicketChange)> = ids
+            }
+            let send: Vec<&super::plan::PlannedTicket> = planned
                 .iter()
-                .filter_map(|id| by_id.get(id))
-                .map(|t| (t.id, plan.target_of(t).to_change(plan.reply.as_ref())))
+                .copied()
+                .filter(|t| !changed.contains(&t.id))
                 .collect();
-            Box::pin(async move {
-                let started = Instant::now();
-                let result = self.api.update_each(&changes).await;
-                CallAnswer {
+            if send.is_empty() {
+                return CallAnswer {
                     call,
                     ids,
-                    result,
+                    result: Ok(Vec::new()),
+                    sent: false,
+                    changed,
                     took: started.elapsed(),
-                }
-            })
-        }
+                };
+            }
+            let send_ids: Vec<u64> = send.iter().map(|t| t.id).collect();
+            let result = if send.iter().all(|t| t.target.is_none()) {
+                self.api
+                    .update_many(&send_ids, &common_change, &request_id)
+                    .await
+            } else {
+                let changes: Vec<(u64, TicketChange)> = send
+                    .iter()
+                    .map(|t| (t.id, plan.target_of(t).to_change(plan.reply.as_ref())))
+                    .collect();
+                self.api.update_each(&changes, &request_id).await
+            };
+            CallAnswer {
+                call,
+                ids,
+                result,
+                sent: true,
+                changed,
+                took: started.elapsed(),
+            }
+        })
     }
 }
 
 /// Each ticket's outcome from one call's answer; the reason when the whole call failed.
 fn outcomes_of(answer: &CallAnswer) -> (Vec<TicketOutcome>, Option<String>) {
+    let changed = answer.changed.iter().map(|id| {
+        TicketOutcome::of_kind(
+            *id,
+            OutcomeKind::ChangedSincePreview,
+            "changed on the server since the preview; left alone",
+        )
+    });
+    let sent = answer.ids.iter().filter(|id| !answer.changed.contains(id));
     match &answer.result {
         Ok(results) => {
             let by_id: HashMap<u64, &UpdateResult> =
                 results.iter().map(|r| (r.ticket_id, r)).collect();
-            let outcomes = answer
-                .ids
-                .iter()
+            let outcomes = sent
                 .map(|id| match by_id.get(id) {
-                    Some(result) => TicketOutcome {
-                        id: *id,
-                        success: result.success,
-                        error: if result.success {
-                            String::new()
-                        } else if result.error.trim().is_empty() {
-                            "the server refused the change without a reason".to_string()
-                        } else {
-                            result.error.clone()
-                        },
-                    },
-                    None => TicketOutcome {
-                        id: *id,
-                        success: false,
-                        error: "the server's answer had no result for this ticket".to_string(),
-                    },
+                    Some(result) if result.success => TicketOutcome::done(*id),
+                    Some(result) if result.error.trim().is_empty() => TicketOutcome::failed(
+                        *id,
+                        "the server refused the change without a reason",
+                    ),
+                    Some(result) => TicketOutcome::failed(*id, result.error.clone()),
+                    None => TicketOutcome::failed(
+                        *id,
+                        "the server's answer had no result for this ticket",
+                    ),
                 })
+                .chain(changed)
+                .collect();
+            (outcomes, None)
+        }
+        // The write went out and its answer was lost: applied or not, nobody knows yet.
+        // Never "failed" (a retry would send it again under a new id); in doubt, for a
+        // resume to read and settle under the same id.
+        Err(error) if answer.sent && error.outcome_unknown() => {
+            let reason = format!("outcome unknown: {error}");
+            let outcomes = sent
+                .map(|id| TicketOutcome::of_kind(*id, OutcomeKind::Unknown, reason.clone()))
+                .chain(changed)
                 .collect();
             (outcomes, None)
         }
         Err(error) => {
-            let reason = error.to_string();
-            let outcomes = answer
-                .ids
-                .iter()
-                .map(|id| TicketOutcome {
-                    id: *id,
-                    success: false,
-                    error: reason.clone(),
-                })
+            let reason = if answer.sent {
+                error.to_string()
+            } else {
+                format!("not sent: could not read the tickets first to check for changes since the preview: {error}")
+            };
+            let outcomes = sent
+                .map(|id| TicketOutcome::failed(*id, reason.clone()))
+                .chain(changed)
                 .collect();
             (outcomes, Some(reason))
         }
@@ -707,10 +887,18 @@ enum InFlight {
 }
 
 /// Decides what a resume does with a ticket whose call was in flight (see `resume`).
+///
+/// A reply is never sent twice: the API lists no replies, so nothing can prove one absent
+/// except the server's `Requestid` dedupe. A reply is sent again only under its first
+/// `Requestid` (`has_request_id`; a server that honours it, as the vendor documents, drops
+/// the repeat) and only where `updateDT` has not moved since the plan (a moved one is taken
+/// as applied). Whatever cannot be settled so is [`InFlight::Unknown`]: listed for the user
+/// to check, never sent, never counted failed (so no retry sends it either).
 fn check_in_flight(
     plan: &Plan,
     ticket: &super::plan::PlannedTicket,
     current: Option<&Current>,
+    has_request_id: bool,
 ) -> InFlight {
     let target = plan.target_of(ticket);
     let kinds = target.kinds();
@@ -733,15 +921,16 @@ fn check_in_flight(
         if (at_target && !was_at_target) || moved == Some(true) {
             return InFlight::Applied;
         }
-        if moved == Some(false) {
+        if moved == Some(false) && has_request_id {
             return InFlight::Resend;
         }
     } else if let Some(moved) = moved {
-        return if moved {
-            InFlight::Applied
-        } else {
-            InFlight::Resend
-        };
+        if moved {
+            return InFlight::Applied;
+        }
+        if !has_reply || has_request_id {
+            return InFlight::Resend;
+        }
     }
     if has_reply {
         InFlight::Unknown(

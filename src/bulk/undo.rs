@@ -98,8 +98,11 @@ impl<A: BulkApi> Engine<A> {
         let mut excluded = Vec::new();
         let mut candidates: Vec<&PlannedTicket> = Vec::new();
         for ticket in &original.tickets {
-            let applied = run.outcomes.get(&ticket.id).is_some_and(|o| o.success)
-                || run.in_flight.contains(&ticket.id);
+            // In doubt or unsettled: it may have been changed, so it is read now like a
+            // success (`compare_now` puts back only what still holds the run's values).
+            let applied = run.outcomes.get(&ticket.id).is_some_and(|o| {
+                o.success || o.kind == super::journal::OutcomeKind::Unsettled
+            }) || run.in_flight.contains(&ticket.id);
             let kinds = original.target_of(ticket).kinds();
             if !applied {
                 excluded.push(ExcludedTicket {
@@ -163,6 +166,8 @@ impl<A: BulkApi> Engine<A> {
             excluded,
             // The names the run knew, so its undo and the history name the same people.
             names: original.names.clone(),
+            // Its tickets were read just now: the usual check before each call stands.
+            apply_anyway: false,
         })
     }
 

@@ -162,11 +162,7 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let left_alone: Vec<TicketOutcome> = plan
         .excluded
         .iter()
-        .map(|ticket| TicketOutcome {
-            id: ticket.id,
-            success: false,
-            error: ticket.reason.describe(settings.lang).to_string(),
-        })
+        .map(|ticket| TicketOutcome::failed(ticket.id, ticket.reason.describe(settings.lang)))
         .collect();
     if args.dry_run {
         println!("{summary}");

@@ -885,11 +885,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     .await?;
     let missing_outcomes: Vec<crate::bulk::TicketOutcome> = missing
         .iter()
-        .map(|id| crate::bulk::TicketOutcome {
-            id: *id,
-            success: false,
-            error: not_found_text(settings.lang).to_string(),
-        })
+        .map(|id| crate::bulk::TicketOutcome::failed(*id, not_found_text(settings.lang)))
         .collect();
     history::print_report(&report, &missing_outcomes, settings.lang, args.json)
 }

@@ -191,8 +191,14 @@ impl BulkWorker {
             let mut outcomes = Vec::new();
             for planned in &plan.tickets {
                 let change = plan.target_of(planned).to_change(None);
-                let (success, error) = match worker.client.update(planned.id, &change).await {
-                    Ok(_) => (true, String::new()),
+                let outcome = match worker.client.update(planned.id, &change).await {
+                    Ok(_) => crate::bulk::TicketOutcome::done(planned.id),
+                    // The answer was lost: applied or not, unknown (never "failed").
+                    Err(error) if error.outcome_unknown() => crate::bulk::TicketOutcome::of_kind(
+                        planned.id,
+                        crate::bulk::OutcomeKind::Unknown,
+                        i18n::api_error(worker.lang, &error),
+                    ),
                     Err(error) => {
                         if matches!(error, crate::api::ApiError::BadCredentials) {
                             // The sign-in prompt, as for a journaled run's 401.
@@ -207,14 +213,13 @@ impl BulkWorker {
                                 },
                             );
                         }
-                        (false, i18n::api_error(worker.lang, &error))
+                        crate::bulk::TicketOutcome::failed(
+                            planned.id,
+                            i18n::api_error(worker.lang, &error),
+                        )
                     }
                 };
-                outcomes.push(crate::bulk::TicketOutcome {
-                    id: planned.id,
-                    success,
-                    error,
-                });
+                outcomes.push(outcome);
             }
             let report = RunReport {
                 plan,

@@ -305,13 +305,11 @@ impl Client {
     pub async fn create(&self, ticket: &NewTicket) -> Result<Created, ApiError> {
         let url = self.endpoint("/api/v1/tickets.json", &[])?;
         // One id for every attempt of this create: the server drops the repeats.
-        let request_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
-            .map_err(|_| ApiError::Config("cannot make a request id".into()))?;
         let request = Request {
             method: Method::POST,
             url,
             body: Body::Json(json!({ "ticket": encode::new_ticket(ticket) })),
-            headers: vec![(HeaderName::from_static("requestid"), request_id)],
+            headers: vec![request_id_header(&new_request_id())?],
             replay: Replay::Safe,
         };
         let answer = self.send(request).await?;
@@ -343,15 +341,27 @@ impl Client {
         }
     }
 
-    /// Update one ticket (any agent); a reply in the change is added as a reply.
+    /// Update one ticket (any agent); a reply in the change is added as a reply. Carries a
+    /// fresh `Requestid`, the same on each of the client's own retries.
     pub async fn update(&self, id: u64, change: &TicketChange) -> Result<Ticket, ApiError> {
+        self.update_with_id(id, change, &new_request_id()).await
+    }
+
+    /// [`Client::update`] under a `Requestid` the caller keeps (to send it again unchanged
+    /// when the outcome of this write is unknown).
+    pub async fn update_with_id(
+        &self,
+        id: u64,
+        change: &TicketChange,
+        request_id: &str,
+    ) -> Result<Ticket, ApiError> {
         let url = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
         let answer = self
             .send(Request {
                 method: Method::PUT,
                 url,
                 body: Body::Json(json!({ "ticket": encode::change(change) })),
-                headers: Vec::new(),
+                headers: vec![request_id_header(request_id)?],
                 replay: Replay::Safe,
             })
             .await
@@ -375,6 +385,18 @@ impl Client {
         ids: &[u64],
         change: &TicketChange,
     ) -> Result<Vec<UpdateResult>, ApiError> {
+        self.update_many_with_id(ids, change, &new_request_id())
+            .await
+    }
+
+    /// [`Client::update_many`] under a `Requestid` the caller keeps; with more than 100 ids
+    /// each call of 100 carries it with the call's number appended.
+    pub async fn update_many_with_id(
+        &self,
+        ids: &[u64],
+        change: &TicketChange,
+        request_id: &str,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
         let body = json!({ "ticket": encode::change(change) });
         let batches = ids
             .chunks(BATCH_SIZE)
@@ -384,7 +406,7 @@ impl Client {
                 body: body.clone(),
             })
             .collect();
-        self.update_batches(batches).await
+        self.update_batches(batches, request_id).await
     }
 
     /// A change of its own for each ticket, 100 a call; per-ticket results in order, with
@@ -392,6 +414,16 @@ impl Client {
     pub async fn update_each(
         &self,
         changes: &[(u64, TicketChange)],
+    ) -> Result<Vec<UpdateResult>, ApiError> {
+        self.update_each_with_id(changes, &new_request_id()).await
+    }
+
+    /// [`Client::update_each`] under a `Requestid` the caller keeps (see
+    /// [`Client::update_many_with_id`]).
+    pub async fn update_each_with_id(
+        &self,
+        changes: &[(u64, TicketChange)],
+        request_id: &str,
     ) -> Result<Vec<UpdateResult>, ApiError> {
         let batches = changes
             .chunks(BATCH_SIZE)
@@ -407,7 +439,7 @@ impl Client {
                 }
             })
             .collect();
-        self.update_batches(batches).await
+        self.update_batches(batches, request_id).await
     }
 
     pub async fn ticket_fields(&self) -> Result<Vec<FieldDef>, ApiError> {
@@ -609,18 +641,30 @@ impl Client {
 
     /// Runs update-many batches with bounded concurrency and merges the per-ticket results
     /// in the order of `batches`.
-    async fn update_batches(&self, batches: Vec<Batch>) -> Result<Vec<UpdateResult>, ApiError> {
+    async fn update_batches(
+        &self,
+        batches: Vec<Batch>,
+        request_id: &str,
+    ) -> Result<Vec<UpdateResult>, ApiError> {
         if batches.is_empty() {
             return Ok(Vec::new());
         }
         let mut requests = Vec::with_capacity(batches.len());
-        for batch in &batches {
+        let several = batches.len() > 1;
+        for (n, batch) in batches.iter().enumerate() {
             let url = self.endpoint("/api/v1/tickets/update_many.json", &batch.query)?;
+            // Each call is a write of its own: its own id, derived so that it stays the
+            // same when the whole set is sent again under the same id.
+            let id = if several {
+                format!("{request_id}-{}", n + 1)
+            } else {
+                request_id.to_owned()
+            };
             requests.push(Request {
                 method: Method::PUT,
                 url,
                 body: Body::Json(batch.body.clone()),
-                headers: Vec::new(),
+                headers: vec![request_id_header(&id)?],
                 replay: Replay::Safe,
             });
         }
@@ -665,6 +709,18 @@ impl Client {
         }
         Ok(merged)
     }
+}
+
+/// A fresh `Requestid`: the vendor's header that makes the server drop a repeat of the
+/// same write (API-NOTES.md). One per distinct write, reused by its retries and resumes.
+pub fn new_request_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+fn request_id_header(request_id: &str) -> Result<(HeaderName, HeaderValue), ApiError> {
+    let value = HeaderValue::from_str(request_id)
+        .map_err(|_| ApiError::Config(format!("not a usable request id: {request_id:?}")))?;
+    Ok((HeaderName::from_static("requestid"), value))
 }
 
 /// One update-many call: the tickets it covers, its query and its body.
