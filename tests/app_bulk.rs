@@ -120,11 +120,13 @@ fn report(plan: &Plan, failed: &[(u64, &str)]) -> RunReport {
                     id: t.id,
                     success: false,
                     error: reason.to_string(),
+                    ..Default::default()
                 },
                 None => TicketOutcome {
                     id: t.id,
                     success: true,
                     error: String::new(),
+                    ..Default::default()
                 },
             })
             .collect(),
@@ -136,6 +138,8 @@ fn report(plan: &Plan, failed: &[(u64, &str)]) -> RunReport {
 fn progress(done: usize, failed: usize, left: usize) -> RunProgress {
     RunProgress {
         run_id: RUN_ID.into(),
+        unknown: 0,
+        changed: 0,
         done,
         failed,
         left,
@@ -1106,6 +1110,7 @@ fn journal_run(journal: &gongdan::bulk::Journal, plan: &Plan, outcomes: &[(u64, 
                 } else {
                     "工单已被锁定".into()
                 },
+                ..Default::default()
             })
             .collect(),
         call_error: None,

@@ -421,6 +421,7 @@ fn one_ticket_report(plan: &Plan, success: bool, error: &str) -> RunReport {
             id: plan.tickets[0].id,
             success,
             error: error.to_string(),
+            ..Default::default()
         }],
         not_sent: Vec::new(),
         cancelled: false,

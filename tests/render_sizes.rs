@@ -237,6 +237,8 @@ fn open_bulk(app: &mut App, scene: Scene) {
         .expect("the run starts");
     let progress = |done: usize| RunProgress {
         run_id: "run-1".into(),
+        unknown: 0,
+        changed: 0,
         done,
         failed: 1,
         left: 59 - done,
@@ -414,6 +416,8 @@ proptest! {
                             id,
                             event: RunEvent::Progress(RunProgress {
                                 run_id: "run-1".into(),
+                                unknown: 0,
+                                changed: 0,
                                 done,
                                 failed: 0,
                                 left: 60usize.saturating_sub(done),

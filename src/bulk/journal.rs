@@ -1181,10 +1181,17 @@ mod tests {
 
     #[test]
     fn lines_written_before_request_ids_and_kinds_still_read() {
-        let sending: ProgressLine =
-            serde_json::from_str(r#"{"event":"sending","call":3,"ids":[1,2],"at":"2026-01-01T00:00:00Z"}"#)
-                .unwrap();
-        assert!(matches!(sending, ProgressLine::Sending { request_id: None, .. }));
+        let sending: ProgressLine = serde_json::from_str(
+            r#"{"event":"sending","call":3,"ids":[1,2],"at":"2026-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            sending,
+            ProgressLine::Sending {
+                request_id: None,
+                ..
+            }
+        ));
         let outcome: TicketOutcome =
             serde_json::from_str(r#"{"id":1,"success":false,"error":"x"}"#).unwrap();
         assert_eq!(outcome.kind, OutcomeKind::Answered);
@@ -1239,9 +1246,15 @@ mod tests {
         // Not complete: offered for resume.
         assert_eq!(state_of(&run), RunState::Interrupted);
         let info = journal.list().runs.remove(0);
-        assert_eq!((info.succeeded, info.failed, info.unknown, info.left), (1, 0, 2, 2));
+        assert_eq!(
+            (info.succeeded, info.failed, info.unknown, info.left),
+            (1, 0, 2, 2)
+        );
         assert!(info.resumable());
-        assert!(info.summary(crate::bulk::Lang::En).contains("2 outcome unknown"));
+        assert!(
+            info.summary(crate::bulk::Lang::En)
+                .contains("2 outcome unknown")
+        );
 
         // A resume's verdict settles them: no longer in doubt.
         let mut log = journal.open_log(&plan.run_id).unwrap();

@@ -20,8 +20,8 @@ use super::journal::{
 };
 use super::plan::{Plan, RunKind, Target};
 use super::{BulkError, Lang};
-use crate::api::{ApiError, new_request_id};
 use crate::api::model::{TicketChange, UpdateResult};
+use crate::api::{ApiError, new_request_id};
 
 /// The vendor's limit on ids per update-many call.
 pub const MAX_CHUNK: usize = 100;
@@ -203,7 +203,9 @@ impl RunReport {
                     text.push_str(&format!(", {unknown} outcome unknown (resume checks them)"));
                 }
                 if changed > 0 {
-                    text.push_str(&format!(", {changed} changed since the preview (left alone)"));
+                    text.push_str(&format!(
+                        ", {changed} changed since the preview (left alone)"
+                    ));
                 }
                 if !unsettled.is_empty() {
                     text.push_str(&format!(
@@ -232,9 +234,12 @@ impl RunReport {
                 None if in_doubt.contains(&ticket.id) => outcomes.push(TicketOutcome::of_kind(
                     ticket.id,
                     OutcomeKind::Unknown,
-                    run.unknown_reasons.get(&ticket.id).cloned().unwrap_or_else(|| {
-                        "the run stopped before the server's answer came".to_string()
-                    }),
+                    run.unknown_reasons
+                        .get(&ticket.id)
+                        .cloned()
+                        .unwrap_or_else(|| {
+                            "the run stopped before the server's answer came".to_string()
+                        }),
                 )),
                 None => not_sent.push(ticket.id),
             }
@@ -584,7 +589,10 @@ impl<A: BulkApi> Engine<A> {
                     let ids = chunks[next].ids.clone();
                     // Made before the call and on disk with its `sending` line, so that a
                     // resume can send this very write again (see `resume`).
-                    let request_id = chunks[next].request_id.clone().unwrap_or_else(new_request_id);
+                    let request_id = chunks[next]
+                        .request_id
+                        .clone()
+                        .unwrap_or_else(new_request_id);
                     next += 1;
                     let line = journal.queue(&ProgressLine::Sending {
                         call: call_no,
@@ -604,14 +612,7 @@ impl<A: BulkApi> Engine<A> {
                     let Some((call, ids, request_id, _)) = ready.pop_front() else {
                         break;
                     };
-                    in_flight.push(self.call(
-                        plan,
-                        &by_id,
-                        &common_change,
-                        call,
-                        ids,
-                        request_id,
-                    ));
+                    in_flight.push(self.call(plan, &by_id, &common_change, call, ids, request_id));
                     progress.calls_sent += 1;
                 }
             }
@@ -837,10 +838,9 @@ fn outcomes_of(answer: &CallAnswer) -> (Vec<TicketOutcome>, Option<String>) {
             let outcomes = sent
                 .map(|id| match by_id.get(id) {
                     Some(result) if result.success => TicketOutcome::done(*id),
-                    Some(result) if result.error.trim().is_empty() => TicketOutcome::failed(
-                        *id,
-                        "the server refused the change without a reason",
-                    ),
+                    Some(result) if result.error.trim().is_empty() => {
+                        TicketOutcome::failed(*id, "the server refused the change without a reason")
+                    }
                     Some(result) => TicketOutcome::failed(*id, result.error.clone()),
                     None => TicketOutcome::failed(
                         *id,
@@ -866,7 +866,9 @@ fn outcomes_of(answer: &CallAnswer) -> (Vec<TicketOutcome>, Option<String>) {
             let reason = if answer.sent {
                 error.to_string()
             } else {
-                format!("not sent: could not read the tickets first to check for changes since the preview: {error}")
+                format!(
+                    "not sent: could not read the tickets first to check for changes since the preview: {error}"
+                )
             };
             let outcomes = sent
                 .map(|id| TicketOutcome::failed(*id, reason.clone()))

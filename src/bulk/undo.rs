@@ -100,9 +100,11 @@ impl<A: BulkApi> Engine<A> {
         for ticket in &original.tickets {
             // In doubt or unsettled: it may have been changed, so it is read now like a
             // success (`compare_now` puts back only what still holds the run's values).
-            let applied = run.outcomes.get(&ticket.id).is_some_and(|o| {
-                o.success || o.kind == super::journal::OutcomeKind::Unsettled
-            }) || run.in_flight.contains(&ticket.id);
+            let applied = run
+                .outcomes
+                .get(&ticket.id)
+                .is_some_and(|o| o.success || o.kind == super::journal::OutcomeKind::Unsettled)
+                || run.in_flight.contains(&ticket.id);
             let kinds = original.target_of(ticket).kinds();
             if !applied {
                 excluded.push(ExcludedTicket {
