@@ -32,6 +32,16 @@ async fn start(tickets: usize) -> Arc<Sandbox> {
 }
 
 fn client(sandbox: &Sandbox, account: &str, password: &str) -> Client {
+    client_with(sandbox, account, password, 1, Duration::from_secs(10))
+}
+
+fn client_with(
+    sandbox: &Sandbox,
+    account: &str,
+    password: &str,
+    attempts: u32,
+    timeout: Duration,
+) -> Client {
     let mut config = ClientConfig::new(
         sandbox.base_url(),
         Auth::Basic {
@@ -39,10 +49,10 @@ fn client(sandbox: &Sandbox, account: &str, password: &str) -> Client {
             password: password.into(),
         },
     );
-    config.timeout = Duration::from_secs(10);
-    // One attempt: a fault injected for a call fails that call, not a retry of it.
+    config.timeout = timeout;
+    // One attempt (by default): a fault injected for a call fails that call, not a retry.
     config.retry = RetryPolicy {
-        max_attempts: 1,
+        max_attempts: attempts,
         first_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
         max_total: Duration::from_secs(10),
@@ -115,6 +125,10 @@ enum Cut {
     CancelAfter,
     /// The sandbox answers this call with a 500.
     ServerError,
+    /// The sandbox applies this call, then drops the connection without answering.
+    DropResponse,
+    /// The sandbox waits this long before handling this call.
+    Hang(Duration),
 }
 
 /// The real client, with a cut at a chosen call.
@@ -163,6 +177,14 @@ impl CutClient {
             }
             Some(Cut::ServerError) => {
                 self.sandbox.push_fault(Fault::ServerError);
+                call.await
+            }
+            Some(Cut::DropResponse) => {
+                self.sandbox.push_fault(Fault::DropResponse);
+                call.await
+            }
+            Some(Cut::Hang(how_long)) => {
+                self.sandbox.push_fault(Fault::Hang(how_long));
                 call.await
             }
         }
@@ -720,4 +742,197 @@ async fn a_run_on_a_server_with_every_live_quirk_resumes_once() {
         .unwrap(),
     );
     crash_and_resume_on(sandbox, Cut::AppliedNoAnswer, 2, true).await;
+}
+
+fn reply_and_solve() -> BulkEdit {
+    let mut edit = change(TicketStatus::Solved);
+    edit.change.reply = Some(Reply {
+        message: "已处理，谢谢".into(),
+        attachments: Vec::new(),
+    });
+    edit
+}
+
+/// Each planned ticket of the sandbox is solved, changed once and has one reply more.
+fn assert_each_changed_and_replied_once(
+    sandbox: &Sandbox,
+    plan: &Plan,
+    replies_before: &HashMap<u64, usize>,
+) {
+    for planned in &plan.tickets {
+        let id = planned.id;
+        assert_eq!(sandbox.update_count(id), 1, "ticket {id} changed once");
+        assert_eq!(
+            sandbox.replies(id).len(),
+            replies_before[&id] + 1,
+            "one reply on {id}"
+        );
+        assert_eq!(
+            sandbox.ticket(id).unwrap()["ticketStatus"]
+                .to_string()
+                .trim_matches('"'),
+            "4",
+            "ticket {id} solved"
+        );
+    }
+}
+
+/// The sandbox applies a call (a status change and a reply) and drops the connection
+/// before answering: its tickets are journaled "outcome unknown", not failed; the run is
+/// offered for resume, `retry` has nothing to send, and the resume reads the tickets, finds
+/// them changed and sends nothing again.
+#[tokio::test]
+async fn a_reply_applied_then_dropped_is_unknown_and_the_resume_sends_nothing_twice() {
+    let sandbox = start(150).await;
+    let tickets = all_tickets(&sandbox).await;
+    let replies_before: HashMap<u64, usize> = tickets
+        .iter()
+        .map(|t| (t.id, sandbox.replies(t.id).len()))
+        .collect();
+    let plan = Plan::new(&reply_and_solve(), &tickets, target(&sandbox));
+    assert_eq!(plan.tickets.len(), 150);
+    let state = tempfile::tempdir().unwrap();
+    let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::DropResponse)));
+    let engine_a = engine(api, &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    let report = engine_a
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    let second: Vec<u64> = plan.tickets[100..].iter().map(|t| t.id).collect();
+    assert_eq!(report.failed().count(), 0, "{}", report.summary(Lang::En));
+    let unknown: Vec<u64> = report.unknown().map(|o| o.id).collect();
+    assert_eq!(unknown, second);
+    assert!(retry_failed(&report).is_none(), "nothing to retry");
+    drop(engine_a);
+
+    let engine_b = engine(admin(&sandbox), &sandbox, state.path(), 1);
+    let history = engine_b.history();
+    let run = history.get(&plan.run_id).unwrap();
+    assert_eq!(run.state, RunState::Interrupted);
+    assert_eq!(run.unknown, 50);
+    assert!(run.resumable());
+    assert!(history.interrupted().any(|r| r.run_id == plan.run_id));
+    let writes_before = sandbox.request_count(Route::UpdateMany);
+    let (tx, _rx) = channel();
+    let resumed = engine_b
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
+    assert_eq!(
+        sandbox.request_count(Route::UpdateMany),
+        writes_before,
+        "nothing sent again"
+    );
+    assert_each_changed_and_replied_once(&sandbox, &plan, &replies_before);
+    assert_eq!(
+        engine_b.history().get(&plan.run_id).unwrap().state,
+        RunState::Complete
+    );
+}
+
+/// The client gives up on a call the server is still handling (it answers late): the
+/// outcome is unknown. A resume at once finds the tickets as they were, and sends that
+/// call again under its first `Requestid`; whichever of the two the server handles second
+/// is answered from memory. Each ticket changes once, each reply is sent once.
+#[tokio::test]
+async fn a_call_the_server_still_handles_is_resent_under_its_requestid_and_lands_once() {
+    let sandbox = start(150).await;
+    let tickets = all_tickets(&sandbox).await;
+    let replies_before: HashMap<u64, usize> = tickets
+        .iter()
+        .map(|t| (t.id, sandbox.replies(t.id).len()))
+        .collect();
+    let plan = Plan::new(&reply_and_solve(), &tickets, target(&sandbox));
+    let state = tempfile::tempdir().unwrap();
+    let hang = Duration::from_millis(1500);
+    let impatient = client_with(
+        &sandbox,
+        "admin@example.com",
+        "admin-pass",
+        1,
+        Duration::from_millis(300),
+    );
+    let api = CutClient::new(impatient, &sandbox, Some((2, Cut::Hang(hang))));
+    let engine_a = engine(api, &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    let report = engine_a
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.unknown().count(), 50, "{}", report.summary(Lang::En));
+    assert_eq!(report.failed().count(), 0);
+    drop(engine_a);
+
+    let engine_b = engine(admin(&sandbox), &sandbox, state.path(), 1);
+    let (tx, _rx) = channel();
+    let resumed = engine_b
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
+    // Bounded: let the late first request finish (or be dropped) before counting.
+    tokio::time::sleep(hang + Duration::from_millis(500)).await;
+    assert_each_changed_and_replied_once(&sandbox, &plan, &replies_before);
+    let ids: Vec<Option<String>> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == Route::UpdateMany)
+        .map(|r| r.request_id)
+        .collect();
+    assert_eq!(ids.len(), 3, "call 1, call 2 (late), call 2 again");
+    assert!(ids.iter().all(Option::is_some));
+    assert_eq!(ids[2], ids[1], "the resume reuses the call's Requestid");
+    assert_ne!(ids[0], ids[1]);
+}
+
+/// The client's own retry of a write whose answer was lost carries the same `Requestid`
+/// (the sandbox records the header): the server answers the repeat from memory, so the
+/// reply lands once. Each distinct write gets a fresh id.
+#[tokio::test]
+async fn the_clients_retry_of_a_write_reuses_its_requestid_and_a_reply_lands_once() {
+    let sandbox = start(10).await;
+    let ids = sandbox.ticket_ids();
+    let patient = client_with(
+        &sandbox,
+        "admin@example.com",
+        "admin-pass",
+        3,
+        Duration::from_secs(10),
+    );
+    let reply = reply_and_solve().change;
+    let before = sandbox.replies(ids[0]).len();
+    sandbox.push_fault(Fault::DropResponse);
+    patient.update(ids[0], &reply).await.unwrap();
+    assert_eq!(sandbox.replies(ids[0]).len(), before + 1);
+    assert_eq!(sandbox.update_count(ids[0]), 1);
+
+    let many_before: Vec<usize> = ids[1..4]
+        .iter()
+        .map(|id| sandbox.replies(*id).len())
+        .collect();
+    sandbox.push_fault(Fault::DropResponse);
+    let results = patient.update_many(&ids[1..4], &reply).await.unwrap();
+    assert!(results.iter().all(|r| r.success));
+    for (id, before) in ids[1..4].iter().zip(many_before) {
+        assert_eq!(sandbox.replies(*id).len(), before + 1, "one reply on {id}");
+        assert_eq!(sandbox.update_count(*id), 1);
+    }
+    // A later write of the same change is a new write: a new id, applied.
+    patient.update(ids[0], &reply).await.unwrap();
+    assert_eq!(sandbox.replies(ids[0]).len(), before + 2);
+
+    let sent: Vec<(Route, Option<String>)> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| matches!(r.route, Route::Update | Route::UpdateMany))
+        .map(|r| (r.route, r.request_id))
+        .collect();
+    assert_eq!(sent.len(), 5);
+    assert!(sent.iter().all(|(_, id)| id.is_some()));
+    assert_eq!(sent[0], sent[1], "the retry of the update");
+    assert_eq!(sent[2], sent[3], "the retry of the update many");
+    assert_ne!(sent[0].1, sent[2].1);
+    assert_ne!(sent[4].1, sent[0].1, "a new write, a new id");
 }

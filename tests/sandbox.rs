@@ -1970,3 +1970,71 @@ async fn a_state_file_keeps_writes_and_spent_failures_across_a_restart() {
     assert_eq!(other.update_count(8), 0);
     assert!(file.with_extension("jsonl.old").exists());
 }
+
+/// The vendor documents `Requestid` as the way to drop a duplicate request, not only for
+/// creates: a repeat of an update, an update-many (both forms) or a reply under the same
+/// id answers the first answer and applies nothing; another id applies.
+#[tokio::test]
+async fn a_repeated_update_reply_or_update_many_with_the_same_requestid_applies_once() {
+    let sandbox = seeded(10).await;
+    let ids = sandbox.ticket_ids();
+    let one = ids[0];
+    let send = |method: Method, path: String, request_id: &'static str, body: Value| {
+        let url = format!("{}{path}", sandbox.base_url());
+        async move {
+            let response = client()
+                .request(method, url)
+                .basic_auth(ADMIN.0, Some(ADMIN.1))
+                .header("Requestid", request_id)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            response.text().await.unwrap()
+        }
+    };
+    let reply = json!({"ticket": {"ticketStatus": 4, "ticketReply": {"replyMsg": "已处理"}}});
+    let replies_before = sandbox.replies(one).len();
+    let path = format!("/api/v1/tickets/{one}.json");
+    let first = send(Method::PUT, path.clone(), "up-1", reply.clone()).await;
+    let repeat = send(Method::PUT, path.clone(), "up-1", reply.clone()).await;
+    assert_eq!(first, repeat, "the first answer, replayed");
+    assert_eq!(sandbox.replies(one).len(), replies_before + 1);
+    assert_eq!(sandbox.update_count(one), 1);
+    send(Method::PUT, path, "up-2", reply).await;
+    assert_eq!(
+        sandbox.replies(one).len(),
+        replies_before + 2,
+        "a new id applies"
+    );
+
+    let many = format!("/api/v1/tickets/update_many.json?ids={},{}", ids[1], ids[2]);
+    let same = json!({"ticket": {"ticketReply": {"replyMsg": "批量回复"}}});
+    let each = json!({"tickets": [
+        {"ticketId": ids[3], "ticketReply": {"replyMsg": "各自回复"}},
+        {"ticketId": ids[4], "priorityLevel": 3},
+    ]});
+    let each_path = "/api/v1/tickets/update_many.json".to_string();
+    let before: Vec<usize> = ids[1..=3]
+        .iter()
+        .map(|id| sandbox.replies(*id).len())
+        .collect();
+    for _ in 0..3 {
+        send(Method::PUT, many.clone(), "many-1", same.clone()).await;
+        send(Method::PUT, each_path.clone(), "each-1", each.clone()).await;
+    }
+    for id in &ids[1..=4] {
+        assert_eq!(sandbox.update_count(*id), 1, "ticket {id}");
+    }
+    for (id, before) in ids[1..=3].iter().zip(before) {
+        assert_eq!(sandbox.replies(*id).len(), before + 1, "one reply on {id}");
+    }
+    let recorded: Vec<Option<String>> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == Route::UpdateMany)
+        .map(|r| r.request_id)
+        .collect();
+    assert_eq!(recorded.len(), 6, "every repeat reached the sandbox");
+}

@@ -286,6 +286,10 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<store::Store>,
     pub(crate) faults: Mutex<faults::FaultState>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    /// Held across a write that carries a `Requestid`, from the look-up of the id to the
+    /// remembering of its answer, so that a repeat arriving while the first is handled
+    /// waits for it and is answered from memory instead of applied a second time.
+    pub(crate) dedupe: tokio::sync::Mutex<()>,
 }
 
 /// Locks a mutex even if a panicking test thread poisoned it: the data stays usable.
@@ -330,6 +334,7 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         store: Mutex::new(store),
         faults: Mutex::new(fault_state),
         log: Mutex::new(Vec::new()),
+        dedupe: tokio::sync::Mutex::new(()),
     });
     let cancel = CancellationToken::new();
     let task = tokio::spawn(server::serve(listener, shared.clone(), cancel.clone()));

@@ -379,6 +379,11 @@ pub(crate) async fn remembered(
         .filter(|id| !id.is_empty())
         .map(str::to_owned);
     let key = request_id.map(|id| format!("{}:{id}", call.target.route.as_str()));
+    // Writes without an id need no order among themselves.
+    let _one_at_a_time = match key {
+        Some(_) => Some(call.shared.dedupe.lock().await),
+        None => None,
+    };
     if let Some(key) = &key
         && let Some(first) = lock(&call.shared.store).request_ids.get(key).cloned()
     {
