@@ -8,14 +8,16 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gongdan::api::model::TicketChange;
+use gongdan::api::model::{Reply, TicketChange, TicketStatus};
 use gongdan::api::{Auth, Client, ClientConfig};
 use gongdan::bulk::{BulkEdit, Engine, Journal, Lang, Plan, RunOptions, RunState, Target};
-use gongdan::sandbox::{self, Faults, SandboxOptions};
+use gongdan::sandbox::{self, Faults, Route, SandboxOptions};
 use tokio_util::sync::CancellationToken;
 
 const URL_VAR: &str = "GONGDAN_BULK_CHILD_URL";
 const STATE_VAR: &str = "GONGDAN_BULK_CHILD_STATE";
+/// Set: the child solves the tickets and adds a reply instead of setting a tag.
+const REPLY_VAR: &str = "GONGDAN_BULK_CHILD_REPLY";
 
 fn admin(base_url: &str) -> Client {
     let mut config = ClientConfig::new(
@@ -55,10 +57,21 @@ async fn child_runs_a_bulk_change() {
     let client = admin(&url);
     let ids: Vec<u64> = (1..=400).collect();
     let tickets = client.show_many(&ids).await.unwrap().tickets;
-    let edit = BulkEdit::from(TicketChange {
-        tags: Some(vec!["kill-9".to_string()]),
-        ..TicketChange::default()
-    });
+    let edit = if std::env::var_os(REPLY_VAR).is_some() {
+        BulkEdit::from(TicketChange {
+            status: Some(TicketStatus::Solved),
+            reply: Some(Reply {
+                message: "kill-9 reply".into(),
+                attachments: Vec::new(),
+            }),
+            ..TicketChange::default()
+        })
+    } else {
+        BulkEdit::from(TicketChange {
+            tags: Some(vec!["kill-9".to_string()]),
+            ..TicketChange::default()
+        })
+    };
     let engine = engine(&url, std::path::Path::new(&state));
     let plan = Plan::new(&edit, &tickets, engine_target(&url));
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
@@ -160,6 +173,85 @@ async fn killed_mid_run_resumes_with_every_ticket_changed_once() {
             ticket.id
         );
         assert_eq!(sandbox.update_count(ticket.id), 1, "ticket {}", ticket.id);
+    }
+    assert_eq!(engine.history().runs[0].state, RunState::Complete);
+}
+
+/// kill -9 right after a reply call left (the sandbox is still handling it: every request
+/// waits 400 ms), then resume at once, while the killed process's call may still be
+/// applied: the resume reads the tickets, sends the calls in doubt again under their first
+/// `Requestid`, and the sandbox answers the repeat from memory. Each ticket is changed
+/// once and each reply is sent once.
+#[tokio::test]
+async fn killed_right_after_a_reply_call_left_resumes_with_each_reply_sent_once() {
+    let sandbox = sandbox::start(SandboxOptions {
+        tickets: 400,
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let replies_before: Vec<usize> = (1..=400).map(|id| sandbox.replies(id).len()).collect();
+    let latency = Duration::from_millis(400);
+    sandbox.set_faults(Faults {
+        latency,
+        ..Faults::default()
+    });
+    let state = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "child_runs_a_bulk_change",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env(URL_VAR, sandbox.base_url())
+        .env(STATE_VAR, state.path())
+        .env(REPLY_VAR, "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+
+    // Wait (bounded) until the third and fourth writes have reached the sandbox (which is
+    // still sleeping on them), then kill -9 at once.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sandbox.request_count(Route::UpdateMany) < 4 {
+        assert!(Instant::now() < deadline, "the child never made progress");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the child exited early"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    sandbox.set_faults(Faults::default());
+
+    let engine = engine(&sandbox.base_url(), state.path());
+    let history = engine.history();
+    let run = &history.runs[0];
+    assert_eq!(
+        run.state,
+        RunState::Interrupted,
+        "{}",
+        run.summary(Lang::En)
+    );
+    let (tx, _rx) = tokio::sync::mpsc::channel(1024);
+    let report = engine
+        .resume(&run.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    // Bounded: the killed process's last calls finish (or are dropped) on the sandbox.
+    tokio::time::sleep(latency * 2).await;
+
+    for id in 1..=400u64 {
+        assert_eq!(sandbox.update_count(id), 1, "ticket {id} changed once");
+        assert_eq!(
+            sandbox.replies(id).len(),
+            replies_before[usize::try_from(id - 1).unwrap()] + 1,
+            "one reply on ticket {id}"
+        );
     }
     assert_eq!(engine.history().runs[0].state, RunState::Complete);
 }

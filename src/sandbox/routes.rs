@@ -142,6 +142,25 @@ pub(crate) async fn dispatch(
     });
 
     let (wait, decision) = lock(&shared.faults).decide();
+    if decision == Decision::Proceed && is_write(target.route) {
+        // A write that reached the server is handled to the end even if the client goes
+        // away meanwhile (a killed process, a cut link), as a deployed server does: the
+        // body is read first, then the wait and the write run in a task of their own that
+        // outlives the connection.
+        let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+            return error(StatusCode::BAD_REQUEST, "BadRequest", "unreadable body");
+        };
+        let task = tokio::spawn(async move {
+            if !wait.is_zero() {
+                tokio::time::sleep(wait).await;
+            }
+            handle(&shared, target, parts, Body::from(bytes)).await
+        });
+        return match task.await {
+            Ok(response) => response,
+            Err(_) => server_error(),
+        };
+    }
     if !wait.is_zero() {
         tokio::time::sleep(wait).await;
     }
@@ -165,6 +184,11 @@ pub(crate) async fn dispatch(
         }
     }
     handle(&shared, target, parts, body).await
+}
+
+/// The calls that change the server's state.
+fn is_write(route: Route) -> bool {
+    matches!(route, Route::Create | Route::Update | Route::UpdateMany)
 }
 
 async fn handle(
