@@ -18,8 +18,8 @@ use gongdan::app::keymap::action_for_key;
 use gongdan::app::marks::MarkAction;
 use gongdan::app::{Action, App, Command, RequestId, WorkerEvent, update};
 use gongdan::bulk::{
-    ExcludeReason, ExcludedTicket, Plan, RunEvent, RunKind, RunProgress, RunReport, RunState,
-    TicketOutcome,
+    ExcludeReason, ExcludedTicket, OutcomeKind, Plan, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, TicketOutcome,
 };
 use gongdan::ui::i18n::Lang;
 use ratatui::Terminal;
@@ -367,6 +367,45 @@ fn under_the_threshold_enter_starts_at_once() {
     assert_eq!(ids, vec![1, 2, 3]);
 }
 
+/// By default the run leaves tickets changed on the server since the preview alone, and
+/// the preview says so with the key that changes it; that key makes the run change them
+/// anyway (the plan carries the choice to the engine and the journal), and again undoes it.
+#[test]
+fn the_preview_says_changed_tickets_are_left_alone_and_a_changes_them_anyway() {
+    let mut app = loaded(Lang::En, 120, 40);
+    to_preview(&mut app, 3);
+    let screen = text(&app);
+    assert!(
+        screen.contains("Tickets changed on the server since this preview are left alone"),
+        "{screen}"
+    );
+    assert!(screen.contains("(a: change them anyway)"), "{screen}");
+    let key = |app: &mut App, c: char, modifiers: KeyModifiers| {
+        let event = KeyEvent::new(KeyCode::Char(c), modifiers);
+        let action = gongdan::app::keymap::action_for_key(app, &event).unwrap();
+        update(app, action)
+    };
+    key(&mut app, 'a', KeyModifiers::NONE);
+    let screen = text(&app);
+    assert!(
+        screen.contains(
+            "Tickets changed since this preview are changed anyway (a: leave them alone)"
+        ),
+        "{screen}"
+    );
+    key(&mut app, 'a', KeyModifiers::NONE);
+    key(&mut app, 'a', KeyModifiers::CONTROL);
+    let out = bulk(&mut app, BulkAction::Enter);
+    let (_, plan) = started(&out);
+    assert!(plan.apply_anyway);
+
+    let mut app = loaded(Lang::Zh, 120, 40);
+    to_preview(&mut app, 3);
+    assert!(text(&app).contains("预览后在服务器上被修改的工单不会修改"));
+    let (_, plan) = started(&bulk(&mut app, BulkAction::Enter));
+    assert!(!plan.apply_anyway);
+}
+
 #[test]
 fn the_gauge_runs_in_the_background_and_cancel_is_sent_once() {
     let mut app = loaded(Lang::En, 120, 40);
@@ -515,6 +554,58 @@ fn after_a_status_change_every_loaded_tab_reloads_at_once_and_the_ticket_is_read
     // Showing a tab then costs nothing more.
     let out = update(&mut app, Action::SelectView(0));
     assert!(!out.iter().any(is_search_for("1")), "{out:?}");
+}
+
+/// Outcomes that are neither done nor failed each get their own heading with their
+/// tickets, in both languages; `r` (retry failed) is not offered for them.
+#[test]
+fn unknown_unsettled_and_changed_tickets_are_listed_apart_and_not_as_failed() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = loaded(lang, 120, 40);
+        to_preview(&mut app, 6);
+        let (run, plan) = started(&bulk(&mut app, BulkAction::Enter));
+        let mut report = report(&plan, &[]);
+        for outcome in &mut report.outcomes {
+            let kind = match outcome.id {
+                2 | 3 => OutcomeKind::Unknown,
+                4 => OutcomeKind::Unsettled,
+                5 => OutcomeKind::ChangedSincePreview,
+                _ => continue,
+            };
+            *outcome = TicketOutcome::of_kind(outcome.id, kind, "x");
+        }
+        worker(
+            &mut app,
+            BulkEvent::RunDone {
+                id: run,
+                result: Ok(Box::new(report)),
+            },
+        );
+        let screen = text(&app);
+        let expected: &[&str] = match lang {
+            Lang::En => &[
+                "2 outcome unknown (the answer was lost; resume from the history checks",
+                "? #2 #3",
+                "1 replies may or may not have been sent: check these tickets:",
+                "? #4",
+                "1 changed since the preview, left alone:",
+                "! #5",
+            ],
+            Lang::Zh => &[
+                "2 张结果未知",
+                "1 张的回复可能已发送也可能未发送，请检查这些工单：",
+                "1 张在预览后被修改，未处理：",
+            ],
+        };
+        for line in expected {
+            assert!(screen.contains(line), "{line}\n{screen}");
+        }
+        if lang == Lang::En {
+            assert!(screen.contains("2 done, 0 failed"), "{screen}");
+            assert!(!screen.contains("failed:"), "{screen}");
+            assert!(!screen.contains("retry failed"), "{screen}");
+        }
+    }
 }
 
 #[test]

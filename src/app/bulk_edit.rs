@@ -59,6 +59,9 @@ pub enum BulkAction {
     Undo,
     /// `R` in the history or the resume offer.
     Resume,
+    /// `a` in the preview: send to tickets changed on the server since the preview too
+    /// (again: leave them alone, the default).
+    ApplyAnyway,
     /// `?`: the keys of the stage on screen.
     Help,
     /// A key pressed while the tickets are read for the preview: kept, and applied to the
@@ -723,6 +726,21 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     return None;
                 }
                 BulkAction::Esc => return Some(Stage::Form(form)),
+                BulkAction::ApplyAnyway => {
+                    let mut plan = plan;
+                    plan.apply_anyway = !plan.apply_anyway;
+                    return Some(Stage::Preview {
+                        form,
+                        plan,
+                        preview,
+                        count,
+                        needs_typing,
+                        typed,
+                        error,
+                        scroll,
+                        drawn,
+                    });
+                }
                 BulkAction::Char(c) if needs_typing => {
                     typed.push(c);
                     error = None;

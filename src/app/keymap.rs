@@ -470,6 +470,7 @@ pub fn definitions() -> &'static [Definition] {
             d(BulkPreview, "top", b(BulkAction::Top), Msg::KeyTop, &["home"]),
             d(BulkPreview, "bottom", b(BulkAction::Bottom), Msg::KeyBottom, &["end"]),
             d(BulkPreview, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),
+            d(BulkPreview, "apply_anyway", b(BulkAction::ApplyAnyway), Msg::KeyBulkApplyAnyway, &["a", "ctrl-a"]),
             d(BulkRun, "cancel", b(BulkAction::Cancel), Msg::KeyBulkCancelRun, &["c", "esc"]),
             d(BulkRun, "hide", b(BulkAction::Hide), Msg::KeyBulkHide, &["q", "b"]),
             d(BulkRun, "help", b(BulkAction::Help), Msg::KeyHelp, &["?"]),

@@ -11,8 +11,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Exit, ScriptError, Settings, stderr_is_terminal};
 use crate::bulk::{
-    BulkError, FieldKind, Lang, Names, Preview, RunEvent, RunKind, RunProgress, RunReport,
-    RunState, TicketOutcome, retry_failed,
+    BulkError, FieldKind, Lang, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress,
+    RunReport, RunState, TicketOutcome, retry_failed,
 };
 use crate::config::ResolveOptions;
 
@@ -467,7 +467,10 @@ fn bar_line(progress: &RunProgress) -> String {
 struct OutcomeView<'a> {
     run: &'a str,
     id: u64,
-    /// `done`, `failed`, `not_sent` or `skipped` (left out before the run).
+    /// `done`, `failed`, `not_sent`, `skipped` (left out before the run), `unknown` (the
+    /// answer was lost: `gongdan resume` settles it), `check` (a reply that may or may not
+    /// have been sent: look at the ticket) or `changed` (changed since the preview, left
+    /// alone).
     result: &'static str,
     error: &'a str,
 }
@@ -496,7 +499,13 @@ pub fn print_report(
             writeln!(out, "{text}").map_err(io)
         };
         for outcome in &report.outcomes {
-            let result = if outcome.success { "done" } else { "failed" };
+            let result = match outcome.kind {
+                _ if outcome.success => "done",
+                OutcomeKind::Answered => "failed",
+                OutcomeKind::Unknown => "unknown",
+                OutcomeKind::Unsettled => "check",
+                OutcomeKind::ChangedSincePreview => "changed",
+            };
             line(outcome.id, result, &outcome.error)?;
         }
         for id in &report.not_sent {
@@ -528,11 +537,43 @@ pub fn print_report(
             };
             writeln!(out, "{label}: {}", ids.join(" ")).map_err(io)?;
         }
+        let lists = [
+            (
+                report.unknown().map(|o| o.id).collect::<Vec<u64>>(),
+                match lang {
+                    Lang::Zh => "结果未知（继续运行时核对）",
+                    Lang::En => "outcome unknown (resume checks them)",
+                },
+            ),
+            (
+                report.changed_since_preview().map(|o| o.id).collect(),
+                match lang {
+                    Lang::Zh => "预览后已变更，未处理",
+                    Lang::En => "changed since the preview, left alone",
+                },
+            ),
+        ];
+        for (ids, label) in lists {
+            if !ids.is_empty() {
+                let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+                writeln!(out, "{label}: {}", ids.join(" ")).map_err(io)?;
+            }
+        }
+        for outcome in report.unsettled() {
+            let text = match lang {
+                Lang::Zh => format!("回复可能已发送也可能未发送：请检查工单 #{}", outcome.id),
+                Lang::En => format!(
+                    "reply may or may not have been sent: check ticket #{}",
+                    outcome.id
+                ),
+            };
+            writeln!(out, "{text}").map_err(io)?;
+        }
     }
     out.flush().map_err(io)?;
     drop(out);
     let plan = &report.plan;
-    if !report.not_sent.is_empty() {
+    if report.resumable() {
         eprintln!(
             "{}",
             match lang {

@@ -213,6 +213,11 @@ pub struct UpdateArgs {
     /// Do not ask for confirmation above the threshold (needed without a terminal).
     #[arg(short = 'y', long)]
     pub yes: bool,
+    /// Also change tickets that changed on the server after they were read. Without it,
+    /// each call of 100 reads its tickets first and leaves those whose update time moved,
+    /// reported as "changed since the preview" (exit 4).
+    #[arg(long)]
+    pub apply_anyway: bool,
     /// Print each ticket's outcome as a JSON object per line.
     #[arg(long)]
     pub json: bool,
@@ -851,6 +856,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     }
 
     let mut plan = Plan::new(&edit, &tickets, settings.target());
+    plan.apply_anyway = args.apply_anyway;
     let preview = Preview::of(&plan);
     let names = history::names_for(&client, &plan).await;
     // Kept in the journal, so `gongdan history` names them too.

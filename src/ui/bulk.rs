@@ -386,6 +386,19 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize, body_rows: usize) -> (Li
     // Names the live history key.
     let run_id_line = fill(lang, run_id_msg, &[&plan.run_id.to_string()]);
     lines.push(app.settings.keymap.expand(&run_id_line));
+    // Each call reads its tickets first only where the plan knows their update times.
+    if plan.tickets.iter().any(|t| t.updated.is_some()) {
+        let msg = if plan.apply_anyway {
+            Msg::BulkPreviewApplyAnyway
+        } else {
+            Msg::BulkPreviewChangedLeftAlone
+        };
+        lines.wrapped(
+            &app.settings.keymap.expand(msg.text(lang)),
+            cols,
+            style(app, Role::Hint),
+        );
+    }
     if *needs_typing {
         lines.push(String::new());
         let prompt = fill(
@@ -687,6 +700,38 @@ fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
             for line in hanging(&lead, ticket.reason.describe(bulk_lang(lang)), cols) {
                 list.push((line, style(app, Role::Caution)));
             }
+        }
+    }
+    // Neither done nor failed: each kind listed with its tickets, so the user can look.
+    let doubts = [
+        (
+            report.unknown().map(|o| o.id).collect::<Vec<u64>>(),
+            Msg::BulkReportUnknown,
+            "?",
+        ),
+        (
+            report.unsettled().map(|o| o.id).collect(),
+            Msg::BulkReportUnsettled,
+            "?",
+        ),
+        (
+            report.changed_since_preview().map(|o| o.id).collect(),
+            Msg::BulkReportChanged,
+            "!",
+        ),
+    ];
+    for (ids, head, mark) in doubts {
+        if ids.is_empty() {
+            continue;
+        }
+        list.push((
+            fill(lang, head, &[&ids.len().to_string()]),
+            style(app, Role::CautionHeading),
+        ));
+        let ids: Vec<String> = ids.iter().map(|id| format!("#{id}")).collect();
+        let lead = format!("  {mark} ");
+        for line in hanging(&lead, &ids.join(" "), cols) {
+            list.push((line, style(app, Role::Caution)));
         }
     }
     if !report.not_sent.is_empty() && !report.cancelled {

@@ -453,6 +453,11 @@ messages! {
     BulkReportLeftOut => "{0} 张未包含：", "{0} left out:";
     BulkReportNoAnswer => "{0} 张没有回应（可在历史中继续）", "{0} got no answer (resume from the history)";
     BulkReportSucceeded => "成功 {0} 张：", "{0} succeeded:";
+    BulkPreviewChangedLeftAlone => "预览后在服务器上被修改的工单不会修改，单独列出（{key:bulk_preview.apply_anyway}：照样修改）", "Tickets changed on the server since this preview are left alone and listed ({key:bulk_preview.apply_anyway}: change them anyway)";
+    BulkPreviewApplyAnyway => "预览后被修改的工单也照样修改（{key:bulk_preview.apply_anyway}：不修改）", "Tickets changed since this preview are changed anyway ({key:bulk_preview.apply_anyway}: leave them alone)";
+    BulkReportUnknown => "{0} 张结果未知（回应丢失；可在历史中继续，继续前会先核对）：", "{0} outcome unknown (the answer was lost; resume from the history checks them first):";
+    BulkReportUnsettled => "{0} 张的回复可能已发送也可能未发送，请检查这些工单：", "{0} replies may or may not have been sent: check these tickets:";
+    BulkReportChanged => "{0} 张在预览后被修改，未处理：", "{0} changed since the preview, left alone:";
     BulkHistoryLoading => "读取中…", "Loading…";
     BulkHistoryEmpty => "还没有批量修改", "No bulk runs yet";
     BulkStoppedExplained => "上次有批量修改没有做完（进程被中断）。已做的部分已记录，继续不会重复修改。", "A bulk run did not finish last time (the process stopped). What was done is recorded; resuming changes nothing twice.";
@@ -473,6 +478,7 @@ messages! {
     KeyBulkEditDone => "完成输入", "Done typing";
     KeyBulkEditDiscard => "放弃输入", "Discard what was typed";
     KeyBulkStart => "开始修改", "Start the run";
+    KeyBulkApplyAnyway => "预览后被他人修改的工单也照样修改（再按一次：不修改）", "Also change tickets changed on the server since this preview (again: leave them)";
     KeyBulkBackToForm => "返回修改", "Back to the form";
     KeyBulkCancelRun => "取消（在途调用完成后停止）", "Cancel (calls in flight finish)";
     KeyBulkHide => "隐藏（后台继续）", "Hide (the run goes on)";
