@@ -28,12 +28,22 @@
 //!   sent. For agents (no show) `updateDT` from search decides: unchanged since the plan
 //!   means never applied; moved means applied (if someone else moved it, the run's change
 //!   is not applied to that ticket, and it is reported done).
-//! - Known limits: if the dead process's request is still being handled by the server
-//!   *while* the resume checks, the check can see the old values and the ticket is sent
-//!   again (the same values: the end state is right, the server counts two updates). If
-//!   the check itself fails, field changes are sent again for the same reason; a reply is
-//!   never sent again without proof it was not sent: it is recorded failed with "may or may
-//!   not have been sent". Two processes resuming the same run at once are not prevented.
+//! - Every call carries a `Requestid`, made before the call and written in its `sending`
+//!   line; the client's retries and a resume's resend of that call reuse it, so a server
+//!   that honours the header (as the vendor documents) drops the repeat even when the dead
+//!   process's request is still being handled *while* the resume checks.
+//! - A call whose answer was lost (dropped connection, timeout, an answer cut short) is
+//!   journaled "outcome unknown" for its tickets ([`OutcomeKind::Unknown`]), never failed:
+//!   they stay in doubt, the run stays resumable, and `retry` never sends them.
+//! - A reply is never sent twice: the API lists no replies, so only the server's
+//!   `Requestid` dedupe can make a resend safe. A reply in doubt is sent again only under
+//!   its first id and only where `updateDT` has not moved since the plan (moved: taken as
+//!   applied); otherwise it is [`OutcomeKind::Unsettled`], listed for the user to check,
+//!   never counted failed. Two processes resuming the same run at once are not prevented.
+//! - Changed since the preview: unless the plan says `apply_anyway`, each call reads its
+//!   tickets just before it is sent (one read per call of 100; skipped when the plan knows
+//!   no `updateDT`) and leaves those whose `updateDT` moved as
+//!   [`OutcomeKind::ChangedSincePreview`]. A failed read sends nothing (the call fails).
 //! - Journal lines go through a group commit on a thread of their own (one fdatasync for
 //!   every line queued while the previous one ran). A call is sent only once its `sending`
 //!   line is on disk, and a `sending` line is queued only for a call with a free slot (not
