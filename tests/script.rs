@@ -654,6 +654,89 @@ fn a_run_left_in_the_journal_by_the_console_is_resumed_then_undone() {
     }
 }
 
+/// A reply run left in the journal by an older gongdan (no `Requestid` in its `sending`
+/// line) with its first call in doubt: `gongdan resume` sends the rest once, never sends the
+/// doubtful replies again (nothing can prove them absent), lists each as "check ticket #N"
+/// (text and JSON), exits 4, and `retry` finds nothing to send.
+#[test]
+fn a_reply_in_doubt_is_listed_to_check_by_resume_and_never_sent_again() {
+    let env = Env::new(150);
+    let client = env.client(ADMIN);
+    let all: Vec<Ticket> = env
+        .rt
+        .block_on(client.show_many(&env.sandbox.ticket_ids()))
+        .unwrap()
+        .tickets;
+    let edit = BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Solved),
+        reply: Some(gongdan::api::model::Reply {
+            message: "已处理".into(),
+            attachments: Vec::new(),
+        }),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(
+        &edit,
+        &all,
+        Target {
+            profile: String::new(),
+            base_url: env.sandbox.base_url(),
+        },
+    );
+    let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
+    let journal = Journal::new(env.state_dir());
+    let mut log = journal.create(&plan).unwrap();
+    log.append(&ProgressLine::Sending {
+        call: 1,
+        ids: planned[..100].to_vec(),
+        at: chrono::Utc::now(),
+        request_id: None,
+    })
+    .unwrap();
+    drop(log);
+    let replies: Vec<usize> = planned
+        .iter()
+        .map(|id| env.sandbox.replies(*id).len())
+        .collect();
+
+    let resume = env.run(ADMIN, &["resume", &plan.run_id, "--json"]);
+    assert_eq!(code(&resume), 4, "{}{}", stdout(&resume), stderr(&resume));
+    let outcomes = ndjson(&resume);
+    let check: Vec<u64> = outcomes
+        .iter()
+        .filter(|o| o["result"] == "check")
+        .map(|o| o["id"].as_u64().unwrap())
+        .collect();
+    assert_eq!(check, planned[..100].to_vec());
+    for (id, before) in planned.iter().zip(&replies) {
+        let sent_now = usize::from(!planned[..100].contains(id));
+        assert_eq!(
+            env.sandbox.replies(*id).len(),
+            before + sent_now,
+            "ticket {id}"
+        );
+    }
+    let again = env.run(ADMIN, &["resume", &plan.run_id]);
+    let text = stdout(&again);
+    assert!(
+        text.contains(&format!(
+            "reply may or may not have been sent: check ticket #{}",
+            planned[0]
+        )),
+        "{text}"
+    );
+    let retry = env.run(ADMIN, &["retry", &plan.run_id]);
+    assert_ne!(code(&retry), 4, "{}{}", stdout(&retry), stderr(&retry));
+    for (id, before) in planned.iter().zip(&replies) {
+        let sent_now = usize::from(!planned[..100].contains(id));
+        assert_eq!(
+            env.sandbox.replies(*id).len(),
+            before + sent_now,
+            "ticket {id}"
+        );
+    }
+}
+
 #[test]
 fn exit_codes_for_auth_not_found_and_usage() {
     let env = Env::new(10);

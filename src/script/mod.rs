@@ -33,7 +33,8 @@ Exit codes (script commands):
   1  usage: a bad flag or value, or a confirmation refused
   2  authentication: sign-in refused, no password, or the account's role may not do that
   3  not found: a ticket or run that does not exist
-  4  partial failure: some tickets failed or were not sent (listed on the output)
+  4  partial failure: some tickets failed, were not sent, have an unknown outcome or were
+     left alone as changed since the preview (listed on the output)
   5  network or server error";
 
 /// What a script command ends with, as an exit code.
