@@ -483,6 +483,9 @@ async fn a_lost_answer_is_unknown_and_the_resume_sends_it_under_the_same_id_once
     assert_eq!(report.unknown().count(), 50);
     assert!(retry_failed(&report).is_none());
     assert!((101..=150).all(|id| desk.update_count(id) == 1));
+    // Undo reads the unknown ones now: holding the run's values, they are put back too.
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert_eq!(undo.tickets.len(), 150, "{:?}", undo.excluded);
 
     // The server has the first: the applied tickets' updateDT moved, the resume takes
     // them as applied and sends nothing.
