@@ -78,8 +78,8 @@ impl ApiError {
     /// request may have reached the server and only its answer was lost (a dropped
     /// connection, a timeout, an answer cut short or unreadable). Such a write's outcome is
     /// unknown, not failed: sending it again is safe only under its first `Requestid`.
-    /// Refusals the server answered in full (4xx, 5xx with a body, an error in a 200) are
-    /// failures; so is a connection refused (nothing reached the server).
+    /// Refusals the server answered (4xx, 500, 503, an error in a 200) are failures; so is
+    /// a connection refused (nothing reached the server).
     pub fn outcome_unknown(&self) -> bool {
         match self {
             ApiError::Network(network) => !matches!(
@@ -87,6 +87,9 @@ impl ApiError {
                 NetworkError::ConnectionRefused | NetworkError::Dns(_)
             ),
             ApiError::Decode { .. } => true,
+            // A gateway that lost the backend's answer (or gave up waiting for it): the
+            // backend may well have applied the write.
+            ApiError::Server { status, .. } => matches!(status, 502 | 504),
             _ => false,
         }
     }
@@ -127,5 +130,52 @@ fn code_suffix(code: &Option<String>) -> String {
     match code {
         Some(code) => format!(" (code {code})"),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A write that may have reached the server is "outcome unknown"; one the server
+    /// answered in full, or that never left, failed.
+    #[test]
+    fn lost_answers_are_unknown_and_answered_refusals_are_failures() {
+        let unknown = [
+            ApiError::Network(NetworkError::Timeout),
+            ApiError::Network(NetworkError::ConnectionReset),
+            // What reqwest says when the runtime shuts down with the call in flight.
+            ApiError::Network(NetworkError::Other(
+                "runtime dropped the dispatch task".into(),
+            )),
+            ApiError::Decode {
+                path: "(body)".into(),
+                message: "EOF while parsing".into(),
+            },
+            ApiError::Server {
+                status: 504,
+                excerpt: None,
+            },
+        ];
+        for error in unknown {
+            assert!(error.outcome_unknown(), "{error:?}");
+        }
+        let failed = [
+            ApiError::Network(NetworkError::ConnectionRefused),
+            ApiError::Network(NetworkError::Dns("example.invalid".into())),
+            ApiError::BadCredentials,
+            ApiError::InvalidValue("bad".into()),
+            ApiError::Server {
+                status: 500,
+                excerpt: None,
+            },
+            ApiError::Reported {
+                code: None,
+                message: "工单不存在".into(),
+            },
+        ];
+        for error in failed {
+            assert!(!error.outcome_unknown(), "{error:?}");
+        }
     }
 }
