@@ -567,6 +567,10 @@ fn unknown_unsettled_and_changed_tickets_are_listed_apart_and_not_as_failed() {
         let mut report = report(&plan, &[]);
         for outcome in &mut report.outcomes {
             let kind = match outcome.id {
+                6 => {
+                    outcome.error = "taken as sent".into();
+                    continue;
+                }
                 2 | 3 => OutcomeKind::Unknown,
                 4 => OutcomeKind::Unsettled,
                 5 => OutcomeKind::ChangedSincePreview,
@@ -590,6 +594,8 @@ fn unknown_unsettled_and_changed_tickets_are_listed_apart_and_not_as_failed() {
                 "? #4",
                 "1 changed since the preview, left alone:",
                 "! #5",
+                "1 replies taken as sent (the ticket changed meanwhile; check if unsure):",
+                "? #6",
             ],
             Lang::Zh => &[
                 "2 张结果未知",

@@ -572,6 +572,46 @@ async fn a_reply_in_doubt_is_sent_again_only_under_its_first_request_id() {
     }
 }
 
+/// A reply call in doubt (the process died with it in flight, never applied): a ticket
+/// someone else changed meanwhile is taken as sent and listed for a look; the others are
+/// sent again under the call's first `Requestid`. Nothing is sent twice.
+#[tokio::test]
+async fn a_reply_in_doubt_on_a_ticket_changed_meanwhile_is_taken_as_sent_and_listed() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(20, |_| TicketStatus::Open);
+    desk.cuts.lock().unwrap().insert(1, Cut::LostNoAnswer);
+    let engine = engine(&desk, state.path(), 1);
+    let edit = BulkEdit::from(TicketChange {
+        status: Some(TicketStatus::Solved),
+        reply: Some(gongdan::api::model::Reply {
+            message: "已处理".into(),
+            ..Default::default()
+        }),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(&edit, &desk.all(), target());
+    run_until_cut(&engine, &desk, &plan).await;
+    desk.cuts.lock().unwrap().clear();
+    desk.touch(4, TicketStatus::Pending);
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    let taken: Vec<u64> = report.taken_as_sent().map(|o| o.id).collect();
+    assert_eq!(taken, vec![4]);
+    assert_eq!(desk.update_count(4), 0, "not sent");
+    assert!(
+        (1..=20)
+            .filter(|id| *id != 4)
+            .all(|id| desk.update_count(id) == 1)
+    );
+    let ids = desk.request_ids.lock().unwrap().clone();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1], "resent under its first Requestid");
+}
+
 /// A ticket changed on the server between the preview and its call is left alone and
 /// reported so (not failed, not retried); with "apply anyway" it is sent.
 #[tokio::test]

@@ -132,6 +132,14 @@ impl RunReport {
             .filter(|o| o.kind == OutcomeKind::Unsettled)
     }
 
+    /// Replies in doubt that a resume took as sent because their ticket changed meanwhile
+    /// (perhaps by someone else): done, with a note, listed for a look.
+    pub fn taken_as_sent(&self) -> impl Iterator<Item = &TicketOutcome> {
+        self.outcomes
+            .iter()
+            .filter(|o| o.success && !o.error.is_empty())
+    }
+
     /// Tickets left alone because they changed on the server since the preview.
     pub fn changed_since_preview(&self) -> impl Iterator<Item = &TicketOutcome> {
         self.outcomes
@@ -414,6 +422,10 @@ impl<A: BulkApi> Engine<A> {
                     let has_id = doubt.request_id.is_some();
                     match check_in_flight(&plan, ticket, current.get(id), has_id) {
                         InFlight::Applied => verified.push(TicketOutcome::done(*id)),
+                        InFlight::TakenAsApplied(note) => verified.push(TicketOutcome {
+                            error: note,
+                            ..TicketOutcome::done(*id)
+                        }),
                         InFlight::Resend => resend.push(*id),
                         InFlight::Unknown(reason) => verified.push(TicketOutcome::of_kind(
                             *id,
@@ -882,6 +894,9 @@ fn outcomes_of(answer: &CallAnswer) -> (Vec<TicketOutcome>, Option<String>) {
 enum InFlight {
     /// The run's change is already on the ticket: record it done, do not send.
     Applied,
+    /// Taken as applied because its `updateDT` moved since the plan, which someone else
+    /// may have done: recorded done with this note, listed for the user.
+    TakenAsApplied(String),
     /// The change never reached the ticket (or sending again cannot apply it twice).
     Resend,
     /// Cannot tell, and sending again could apply it twice (a reply).
@@ -920,15 +935,18 @@ fn check_in_flight(
             };
         }
         let was_at_target = ticket.previous.satisfies(target);
-        if (at_target && !was_at_target) || moved == Some(true) {
+        if at_target && !was_at_target {
             return InFlight::Applied;
+        }
+        if moved == Some(true) {
+            return taken_as_applied(has_reply);
         }
         if moved == Some(false) && has_request_id {
             return InFlight::Resend;
         }
     } else if let Some(moved) = moved {
         if moved {
-            return InFlight::Applied;
+            return taken_as_applied(has_reply);
         }
         if !has_reply || has_request_id {
             return InFlight::Resend;
@@ -941,6 +959,19 @@ fn check_in_flight(
         )
     } else {
         InFlight::Resend
+    }
+}
+
+/// A ticket in doubt whose `updateDT` moved: taken as changed by the run. For a reply that
+/// is a guess worth a look (another agent may have moved it), so it carries a note.
+fn taken_as_applied(has_reply: bool) -> InFlight {
+    if has_reply {
+        InFlight::TakenAsApplied(
+            "taken as sent: the ticket changed since the run was planned; check it if unsure"
+                .to_string(),
+        )
+    } else {
+        InFlight::Applied
     }
 }
 

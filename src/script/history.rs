@@ -552,6 +552,15 @@ pub fn print_report(
                     Lang::En => "changed since the preview, left alone",
                 },
             ),
+            (
+                report.taken_as_sent().map(|o| o.id).collect(),
+                match lang {
+                    Lang::Zh => "回复视为已发送（工单在此期间有变动，如不确定请检查）",
+                    Lang::En => {
+                        "reply taken as sent (the ticket changed meanwhile; check if unsure)"
+                    }
+                },
+            ),
         ];
         for (ids, label) in lists {
             if !ids.is_empty() {

@@ -719,6 +719,11 @@ fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
             Msg::BulkReportChanged,
             "!",
         ),
+        (
+            report.taken_as_sent().map(|o| o.id).collect(),
+            Msg::BulkReportTakenAsSent,
+            "?",
+        ),
     ];
     for (ids, head, mark) in doubts {
         if ids.is_empty() {

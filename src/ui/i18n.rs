@@ -457,6 +457,7 @@ messages! {
     BulkPreviewApplyAnyway => "预览后被修改的工单也照样修改（{key:bulk_preview.apply_anyway}：不修改）", "Tickets changed since this preview are changed anyway ({key:bulk_preview.apply_anyway}: leave them alone)";
     BulkReportUnknown => "{0} 张结果未知（回应丢失；可在历史中继续，继续前会先核对）：", "{0} outcome unknown (the answer was lost; resume from the history checks them first):";
     BulkReportUnsettled => "{0} 张的回复可能已发送也可能未发送，请检查这些工单：", "{0} replies may or may not have been sent: check these tickets:";
+    BulkReportTakenAsSent => "{0} 张的回复视为已发送（工单在此期间有变动，如不确定请检查）：", "{0} replies taken as sent (the ticket changed meanwhile; check if unsure):";
     BulkReportChanged => "{0} 张在预览后被修改，未处理：", "{0} changed since the preview, left alone:";
     BulkHistoryLoading => "读取中…", "Loading…";
     BulkHistoryEmpty => "还没有批量修改", "No bulk runs yet";
