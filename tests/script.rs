@@ -716,6 +716,9 @@ fn a_reply_in_doubt_is_listed_to_check_by_resume_and_never_sent_again() {
             "ticket {id}"
         );
     }
+    let history = ndjson(&env.run(ADMIN, &["history", "--json"]));
+    assert_eq!(history[0]["check"].as_array().unwrap().len(), 100);
+    assert_eq!(history[0]["state"], "complete");
     let again = env.run(ADMIN, &["resume", &plan.run_id]);
     let text = stdout(&again);
     assert!(

@@ -82,6 +82,12 @@ struct RunView {
     succeeded: usize,
     failed: usize,
     left: usize,
+    /// Tickets in doubt (the answer was lost): `resume` settles them.
+    unknown: usize,
+    /// Replies that may or may not have been sent: tickets to check.
+    check: Vec<u64>,
+    /// Left alone as changed since the preview.
+    changed: usize,
     resumable: bool,
     profile: String,
     base_url: String,
@@ -128,6 +134,9 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 succeeded: run.succeeded,
                 failed: run.failed,
                 left: run.left,
+                unknown: run.unknown,
+                check: run.unsettled.clone(),
+                changed: run.changed,
                 resumable: run.resumable(),
                 profile: run.plan.target.profile.clone(),
                 base_url: run.plan.target.base_url.clone(),
