@@ -51,6 +51,8 @@ struct Desk {
     agent: std::sync::atomic::AtomicBool,
     cut_reached: Notify,
     cancel: Mutex<Option<CancellationToken>>,
+    /// Reads of the current tickets fail (a network error) while set.
+    fail_reads: std::sync::atomic::AtomicBool,
     /// The `Requestid` of each update call, in order.
     request_ids: Mutex<Vec<String>>,
     /// Answers remembered by `Requestid`: a repeat is answered so and applies nothing, as
@@ -230,6 +232,9 @@ impl BulkApi for DeskApi {
         ids: &[u64],
         _since: DateTime<Utc>,
     ) -> Result<HashMap<u64, Current>, ApiError> {
+        if self.0.fail_reads.load(Ordering::SeqCst) {
+            return Err(ApiError::Network(NetworkError::Timeout));
+        }
         let tickets = self.0.tickets.lock().unwrap();
         let agent = self.0.agent.load(Ordering::SeqCst);
         Ok(ids
@@ -610,6 +615,51 @@ async fn a_reply_in_doubt_on_a_ticket_changed_meanwhile_is_taken_as_sent_and_lis
     let ids = desk.request_ids.lock().unwrap().clone();
     assert_eq!(ids.len(), 2);
     assert_eq!(ids[0], ids[1], "resent under its first Requestid");
+}
+
+/// A reply call in doubt whose tickets cannot be read at the resume (the check fails):
+/// neither sent nor settled, still in doubt and resumable; the next resume, able to read,
+/// sends them under the first `Requestid`, once.
+#[tokio::test]
+async fn a_reply_in_doubt_that_cannot_be_read_stays_in_doubt_for_the_next_resume() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(20, |_| TicketStatus::Open);
+    desk.cuts.lock().unwrap().insert(1, Cut::LostNoAnswer);
+    let engine = engine(&desk, state.path(), 1);
+    let edit = BulkEdit::from(TicketChange {
+        reply: Some(gongdan::api::model::Reply {
+            message: "已处理".into(),
+            ..Default::default()
+        }),
+        ..TicketChange::default()
+    });
+    let plan = Plan::new(&edit, &desk.all(), target());
+    run_until_cut(&engine, &desk, &plan).await;
+    desk.cuts.lock().unwrap().clear();
+    desk.fail_reads.store(true, Ordering::SeqCst);
+    let (tx, _rx) = events_pair();
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(report.unknown().count(), 20, "{}", report.summary(Lang::En));
+    assert_eq!(report.unsettled().count() + report.failed().count(), 0);
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 1, "nothing sent");
+    assert_eq!(
+        engine.history().get(&plan.run_id).unwrap().state,
+        RunState::Interrupted
+    );
+
+    desk.fail_reads.store(false, Ordering::SeqCst);
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!((1..=20).all(|id| desk.update_count(id) == 1));
+    let ids = desk.request_ids.lock().unwrap().clone();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(ids[0], ids[1]);
 }
 
 /// A ticket changed on the server between the preview and its call is left alone and

@@ -405,15 +405,33 @@ impl<A: BulkApi> Engine<A> {
                 })
                 .await;
             let ids: Vec<u64> = run.in_flight.clone();
-            let current = match self.current_chunked(&ids, plan.created).await {
-                Ok(current) => current,
+            let (current, read_failed) = match self.current_chunked(&ids, plan.created).await {
+                Ok(current) => (current, None),
                 Err(e) => {
                     tracing::warn!(run_id, error = %e, "could not check in-flight tickets");
-                    HashMap::new()
+                    (HashMap::new(), Some(e))
                 }
             };
             let mut verified = Vec::new();
             for doubt in &run.in_doubt {
+                if let Some(error) = &read_failed
+                    && plan.reply.is_some()
+                {
+                    // Unread, a reply in doubt is neither sent nor settled: it stays in
+                    // doubt for the next resume (field changes are sent again, which is
+                    // safe: the same values twice leave the same ticket).
+                    for id in &doubt.ids {
+                        outcomes.insert(
+                            *id,
+                            TicketOutcome::of_kind(
+                                *id,
+                                OutcomeKind::Unknown,
+                                format!("outcome unknown: could not read the ticket to check it: {error}"),
+                            ),
+                        );
+                    }
+                    continue;
+                }
                 let mut resend = Vec::new();
                 for id in &doubt.ids {
                     let Some(ticket) = plan.ticket(*id) else {
@@ -455,7 +473,6 @@ impl<A: BulkApi> Engine<A> {
                 }
             }
         }
-        let resent: HashSet<u64> = again.iter().flat_map(|c| c.ids.iter().copied()).collect();
         let in_doubt: HashSet<u64> = run.in_flight.iter().copied().collect();
         let pending: Vec<u64> = plan
             .tickets
@@ -463,7 +480,6 @@ impl<A: BulkApi> Engine<A> {
             .map(|t| t.id)
             .filter(|id| !outcomes.contains_key(id) && !in_doubt.contains(id))
             .collect();
-        debug_assert!(resent.iter().all(|id| !outcomes.contains_key(id)));
         let mut calls = again;
         calls.extend(self.fresh_calls(&pending));
         self.execute(
@@ -560,7 +576,7 @@ impl<A: BulkApi> Engine<A> {
             failed: outcomes.values().filter(|o| o.is_failure()).count(),
             unknown: outcomes
                 .values()
-                .filter(|o| o.kind == OutcomeKind::Unsettled)
+                .filter(|o| matches!(o.kind, OutcomeKind::Unknown | OutcomeKind::Unsettled))
                 .count(),
             changed: outcomes
                 .values()
