@@ -371,9 +371,12 @@ impl<A: BulkApi> Engine<A> {
     ///   ticket is taken as changed by the run and not sent again (it may have been another
     ///   agent's change: then the run's change is not applied to it, and it is listed done).
     /// - nothing is readable (the check failed): a field change is sent again, which is
-    ///   safe because setting the same values twice leaves the same ticket (the server
-    ///   counts a second update); a reply is never sent again: the ticket is recorded
-    ///   failed with "may or may not have been sent".
+    ///   safe because setting the same values twice leaves the same ticket; a reply stays
+    ///   in doubt, unsent, for the next resume.
+    ///
+    /// Whatever is sent again goes under the `Requestid` its call was first sent with, so a
+    /// server still handling the first drops the repeat. A reply is sent again only so (see
+    /// `check_in_flight`); one that cannot be settled is listed "check ticket #N".
     pub async fn resume(
         &self,
         run_id: &str,
