@@ -380,6 +380,41 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     assert!(notice.text.contains("#2"), "{notice:?}");
 }
 
+/// The answer to a quick status change was lost: neither "changed" nor "put back"; it
+/// says the outcome is unknown and reads the ticket again to show the server's status.
+#[test]
+fn a_status_change_whose_answer_was_lost_says_so_and_reads_the_ticket_again() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::MoveDown);
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = sent.first().cloned() else {
+        panic!("{sent:?}")
+    };
+    let mut report = one_ticket_report(&plan, false, "outcome unknown: the connection was dropped");
+    report.outcomes[0].kind = gongdan::bulk::OutcomeKind::Unknown;
+    let out = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
+            id,
+            result: Ok(Box::new(report)),
+        })),
+    );
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::Show { ticket: 2, .. })),
+        "the ticket is read again: {out:?}"
+    );
+    let notice = app.notice.clone().expect("why");
+    assert!(
+        notice
+            .text
+            .contains("#2: not known whether it was set to solved"),
+        "{notice:?}"
+    );
+    assert!(!notice.text.contains("back to"), "{notice:?}");
+}
+
 #[test]
 fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
     let (mut app, _) = app_with_list(5, 5, false);

@@ -1745,6 +1745,26 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
     let lang = app.lang();
     let ticket = pending.ticket_id;
     let wanted = i18n::status_label(lang, pending.wanted);
+    // The answer was lost: it may be set or not. Neither "changed" nor "back to": the
+    // ticket and the views are read again and show what the server has.
+    if let Ok(report) = &result
+        && let Some(outcome) = report
+            .outcomes
+            .iter()
+            .find(|o| o.id == ticket && o.kind == crate::bulk::OutcomeKind::Unknown)
+    {
+        status_changed(app, ticket, out);
+        notice(
+            app,
+            fill(
+                lang,
+                Msg::StatusChangeUnknown,
+                &[&ticket.to_string(), &wanted, &outcome.error],
+            ),
+            true,
+        );
+        return;
+    }
     let failure = match &result {
         Err(reason) => Some(reason.clone()),
         Ok(report) => match report.outcomes.iter().find(|o| o.id == ticket) {
