@@ -1785,6 +1785,16 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
             )
         }
         Some(reason) => {
+            // Changed by someone else meanwhile: the row shows the server's status, read
+            // again, rather than what this console saw before.
+            let changed_meanwhile = result.as_ref().is_ok_and(|report| {
+                report.outcomes.iter().any(|o| {
+                    o.id == ticket && o.kind == crate::bulk::OutcomeKind::ChangedSincePreview
+                })
+            });
+            if changed_meanwhile {
+                status_changed(app, ticket, out);
+            }
             let previous = pending
                 .previous
                 .map(|s| i18n::status_label(lang, s))
