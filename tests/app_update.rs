@@ -415,6 +415,77 @@ fn a_status_change_whose_answer_was_lost_says_so_and_reads_the_ticket_again() {
     assert!(!notice.text.contains("back to"), "{notice:?}");
 }
 
+/// A quick status change left alone because a colleague changed the ticket since it was
+/// shown: nothing is said to be set; the ticket is read again, and once it is, a notice says
+/// what the status is now and the status menu opens over it on the status wanted. Enter
+/// then sends a plan made from the version the server has now.
+#[test]
+fn a_status_change_on_a_ticket_changed_meanwhile_shows_what_changed_and_asks_again() {
+    let (mut app, _) = app_with_list(5, 5, false);
+    update(&mut app, Action::MoveDown);
+    let shown = app.tickets.get(&2).unwrap().status;
+    update(&mut app, Action::OpenStatusMenu);
+    let sent = update(&mut app, Action::PickStatus(TicketStatus::Solved));
+    let Some(Command::Bulk(BulkCommand::Start { id, plan })) = sent.first().cloned() else {
+        panic!("{sent:?}")
+    };
+    let mut report = one_ticket_report(&plan, false, "changed on the server since the preview");
+    report.outcomes[0].kind = gongdan::bulk::OutcomeKind::ChangedSincePreview;
+    let out = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
+            id,
+            result: Ok(Box::new(report)),
+        })),
+    );
+    // Not set: the row shows what it showed before; no menu until the ticket is read.
+    assert_eq!(app.tickets.get(&2).unwrap().status, shown);
+    assert!(app.overlay.is_none());
+    let reread = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Show { id, ticket: 2 } => Some(*id),
+            _ => None,
+        })
+        .expect("the ticket is read again");
+    // The colleague set it Pending, a minute later.
+    let mut now = ticket(2);
+    now.status = Some(TicketStatus::Pending);
+    now.updated = now.updated.map(|t| t + chrono::Duration::minutes(1));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: reread,
+            ticket: 2,
+            result: Ok(now.clone()),
+        }),
+    );
+    let notice = app.notice.clone().expect("what changed");
+    assert!(notice.is_error, "{notice:?}");
+    let expected = format!(
+        "#2 changed on the server since it was shown (status {} → pending): nothing set",
+        gongdan::ui::i18n::status_label(Lang::En, shown.unwrap())
+    );
+    assert!(notice.text.contains(&expected), "{notice:?}");
+    let solved = TicketStatus::ALL
+        .iter()
+        .position(|s| *s == TicketStatus::Solved)
+        .unwrap();
+    assert_eq!(
+        app.overlay,
+        Some(Overlay::StatusMenu {
+            ticket_id: 2,
+            selected: solved
+        })
+    );
+    // Enter: a plan from the server's version (its update time), so the run goes through.
+    let sent = update(&mut app, Action::PickSelectedStatus);
+    let Some(Command::Bulk(BulkCommand::Start { plan, .. })) = sent.first() else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(plan.tickets[0].updated, now.updated);
+}
+
 #[test]
 fn a_status_change_that_succeeds_stays_and_survives_a_refresh_in_between() {
     let (mut app, _) = app_with_list(5, 5, false);

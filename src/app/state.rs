@@ -520,6 +520,17 @@ pub struct PendingStatus {
     pub wanted: TicketStatus,
 }
 
+/// A quick status change to ask again about: the ticket, the status wanted, the status it
+/// had when shown, and the re-read that shows the server's version (`None` when the account
+/// may not show tickets: the menu opens at once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatusRecheck {
+    pub ticket_id: u64,
+    pub wanted: TicketStatus,
+    pub shown: Option<TicketStatus>,
+    pub reread: Option<RequestId>,
+}
+
 /// A lookup's state in the cache.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Lookup<T> {
@@ -638,6 +649,9 @@ pub struct App {
     /// One-ticket reads after a quick status change, for the server's new update time.
     pub rereads: HashMap<RequestId, u64>,
     pub pending_status: HashMap<RequestId, PendingStatus>,
+    /// A quick status change left alone because the ticket changed on the server since it
+    /// was shown: once the ticket is read again, the status menu opens over it to ask.
+    pub status_recheck: Option<StatusRecheck>,
     /// Show-many calls in flight, so the same rows are not asked twice.
     pub enriching: HashMap<RequestId, Vec<u64>>,
     /// The list call answered 403: views come from their fallback searches.
@@ -693,6 +707,7 @@ impl App {
             copy_menu: None,
             rereads: HashMap::new(),
             pending_status: HashMap::new(),
+            status_recheck: None,
             enriching: HashMap::new(),
             list_forbidden: false,
             show_forbidden: false,

@@ -416,13 +416,15 @@ pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
 /// moves between them and their counts with it), and the ticket is read again for the
 /// server's new update time (the update-many answer carries none). For an agent, who may
 /// not call show, the reloaded views' search rows carry it.
-pub fn status_changed(app: &mut App, ticket: u64, out: &mut Vec<Command>) {
+pub fn status_changed(app: &mut App, ticket: u64, out: &mut Vec<Command>) -> Option<RequestId> {
     refresh_counts(app, out);
-    if !app.show_forbidden {
-        let id = app.request_id();
-        app.rereads.insert(id, ticket);
-        out.push(Command::Show { id, ticket });
+    if app.show_forbidden {
+        return None;
     }
+    let id = app.request_id();
+    app.rereads.insert(id, ticket);
+    out.push(Command::Show { id, ticket });
+    Some(id)
 }
 
 /// Tickets changed from this console: the view shown and every other loaded tab reload now,
@@ -1573,6 +1575,13 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             {
                 upsert(app, vec![full], false, None);
             }
+            if app
+                .status_recheck
+                .as_ref()
+                .is_some_and(|r| r.reread == Some(id))
+            {
+                ask_status_again(app);
+            }
         }
         WorkerEvent::Shown { id, ticket, result } => {
             let Some(detail) = &mut app.detail else {
@@ -1712,6 +1721,47 @@ fn quick_status_run(event: &super::bulk_edit::BulkEvent) -> Option<RequestId> {
 
 /// The end of a quick status change's one-ticket run: the row stays, or goes back and the
 /// status line says why. Progress events of so small a run are not shown.
+/// A quick status change was left alone (the ticket changed on the server since it was
+/// shown): says what the status is now and opens the status menu over the ticket again, on
+/// the status wanted, so that Enter sets it on the version now shown and Esc leaves it.
+fn ask_status_again(app: &mut App) {
+    let Some(recheck) = app.status_recheck.take() else {
+        return;
+    };
+    let lang = app.lang();
+    let ticket = recheck.ticket_id;
+    let label = |s: Option<TicketStatus>| {
+        s.map(|s| i18n::status_label(lang, s))
+            .unwrap_or_else(|| Msg::None_.text(lang).to_string())
+    };
+    let now = app.tickets.get(&ticket).and_then(|t| t.status);
+    notice(
+        app,
+        fill(
+            lang,
+            Msg::StatusChangedMeanwhile,
+            &[
+                &ticket.to_string(),
+                &label(recheck.shown),
+                &label(now),
+                &i18n::status_label(lang, recheck.wanted),
+            ],
+        ),
+        true,
+    );
+    // Only over the list or the ticket, never over a pane the user has moved to since.
+    if app.overlay.is_none() && matches!(app.pane(), Pane::List | Pane::Detail) {
+        let selected = TicketStatus::ALL
+            .iter()
+            .position(|s| *s == recheck.wanted)
+            .unwrap_or(0);
+        app.overlay = Some(Overlay::StatusMenu {
+            ticket_id: ticket,
+            selected,
+        });
+    }
+}
+
 fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mut Vec<Command>) {
     use super::bulk_edit::BulkEvent;
     let (id, result) = match event {
@@ -1793,7 +1843,25 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
                 })
             });
             if changed_meanwhile {
-                status_changed(app, ticket, out);
+                // Nothing was set: the ticket is read again and, once it is, the status menu
+                // opens over it (what changed is said then), so the user decides on what the
+                // server has now.
+                let reread = status_changed(app, ticket, out);
+                if let Some(mut known) = app.tickets.get_mut(&ticket)
+                    && known.status == Some(pending.wanted)
+                {
+                    known.status = pending.previous;
+                }
+                app.status_recheck = Some(super::state::StatusRecheck {
+                    ticket_id: ticket,
+                    wanted: pending.wanted,
+                    shown: pending.previous,
+                    reread,
+                });
+                if reread.is_none() {
+                    ask_status_again(app);
+                }
+                return;
             }
             let previous = pending
                 .previous
