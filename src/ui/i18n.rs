@@ -116,7 +116,7 @@ messages! {
     ShowForbidden => "此账号无权查看工单详情：只显示列表/搜索给出的字段", "This account may not open tickets: showing what the list or search gave";
     StatusChanged => "#{0} 状态已改为 {1}", "#{0} set to {1}";
     StatusChangeUnknown => "#{0} 是否已改为 {1} 未知（{2}）；正在重新读取该工单", "#{0}: not known whether it was set to {1} ({2}); reading the ticket again";
-    StatusChangedMeanwhile => "#{0} 在显示后已被他人更改（状态 {1} → {2}），未做修改；按 {key:status_menu.pick} 仍设为 {3}，{key:status_menu.cancel} 保持不变", "#{0} changed on the server since it was shown (status {1} → {2}): nothing set; {key:status_menu.pick} sets {3} anyway, {key:status_menu.cancel} leaves it";
+    StatusChangedMeanwhile => "#{0} 已被他人更改（{1} → {2}），未修改；{key:status_menu.pick} 仍设为 {3}，{key:status_menu.cancel} 不变", "#{0} changed on the server since it was shown (status {1} → {2}): nothing set; {key:status_menu.pick} sets {3} anyway, {key:status_menu.cancel} leaves it";
     StatusChangeFailed => "#{0} 未能改为 {1}：{2}；已恢复为 {3}", "#{0} could not be set to {1}: {2}; back to {3}";
     LoadFailed => "加载「{0}」失败：{1}", "Loading \"{0}\" failed: {1}";
     SearchFailed => "搜索失败：{0}", "Search failed: {0}";
