@@ -1349,13 +1349,14 @@ fn tag_preview(app: &mut App, replace: bool) {
     let mut tickets: Vec<Ticket> = (1..=221u64)
         .map(|id| {
             let mut t = ticket(id);
-            t.tags = vec![format!("标签{}", id % 40)];
+            let mut tags = vec![format!("标签{}", id % 40)];
             if id <= 6 {
-                t.tags.push("升级".into());
+                tags.push("升级".into());
             }
             if (4..34).contains(&id) {
-                t.tags.push("投诉".into());
+                tags.push("投诉".into());
             }
+            t.tags = Some(tags);
             t
         })
         .collect();

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use gongdan::api::model::{Ticket, TicketChange, TicketStatus, UpdateResult};
+use gongdan::api::model::{IdField, Ticket, TicketChange, TicketStatus, UpdateResult};
 use gongdan::api::{ApiError, NetworkError};
 use gongdan::bulk::{
     BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Lang, Plan, Preview, RunEvent,
@@ -76,7 +76,7 @@ impl Desk {
                         id,
                         subject: format!("工单 {id}"),
                         status: Some(status(id)),
-                        tags: vec!["老客户".into()],
+                        tags: Some(vec!["老客户".into()]),
                         updated: Some(
                             chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
                                 .unwrap()
@@ -136,10 +136,10 @@ impl Desk {
             ticket.priority = Some(priority);
         }
         if let Some(tags) = &change.tags {
-            ticket.tags = tags.clone();
+            ticket.tags = Some(tags.clone());
         }
         if let Some(assignee) = change.assignee_id {
-            ticket.assignee_id = assignee;
+            ticket.assignee_id = IdField::from_known(assignee);
         }
         ticket.updated = Some(now_vendor());
         *self.updates.lock().unwrap().entry(id).or_default() += 1;
@@ -1001,7 +1001,7 @@ async fn a_corrupt_plan_is_moved_aside_not_a_panic() {
 async fn tag_edits_use_the_per_ticket_form() {
     let state = tempfile::tempdir().unwrap();
     let desk = Desk::with_tickets(5, |_| TicketStatus::Open);
-    desk.tickets.lock().unwrap().get_mut(&2).unwrap().tags = vec!["vip".into()];
+    desk.tickets.lock().unwrap().get_mut(&2).unwrap().tags = Some(vec!["vip".into()]);
     let engine = engine(&desk, state.path(), 1);
     let edit = BulkEdit {
         tags_add: vec!["vip".into()],
@@ -1023,7 +1023,11 @@ async fn tag_edits_use_the_per_ticket_form() {
         .unwrap();
     assert!(report.all_done());
     assert_eq!(desk.same_form.lock().unwrap().clone(), vec![false]);
-    assert!(desk.all().iter().all(|t| t.tags == vec!["vip".to_string()]));
+    assert!(
+        desk.all()
+            .iter()
+            .all(|t| t.tags == Some(vec!["vip".to_string()]))
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use gongdan::api::decode;
 use gongdan::api::encode;
 use gongdan::api::{
-    ApiError, CustomValue, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange,
+    ApiError, CustomValue, IdField, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange,
     TicketSource, TicketStatus, TicketType,
 };
 use proptest::prelude::*;
@@ -52,11 +52,11 @@ fn vendor_ticket_example_decodes_every_field() {
     assert_eq!(ticket.provider_id, Some(37809));
     // 0 means none.
     assert_eq!(ticket.creator_id, None);
-    assert_eq!(ticket.assignee_id, Some(234));
-    assert_eq!(ticket.group_id, None);
-    assert_eq!(ticket.cc_user_ids, vec![123, 456, 789]);
-    assert_eq!(ticket.cc_group_ids, vec![2432, 3455, 2323]);
-    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
+    assert_eq!(ticket.assignee_id, IdField::Id(234));
+    assert_eq!(ticket.group_id, IdField::Unset);
+    assert_eq!(ticket.cc_user_ids, Some(vec![123, 456, 789]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![2432, 3455, 2323]));
+    assert_eq!(ticket.tags.unwrap(), vec!["vip客户", "普通客户"]);
     assert_eq!(ticket.created, Some(date("2017-05-04 14:08:22")));
     assert_eq!(ticket.updated, Some(date("2017-05-04 14:08:22")));
     assert_eq!(ticket.custom_fields.len(), 5);
@@ -220,12 +220,12 @@ fn live_ticket_with_numeric_strings_and_live_fields() {
     assert_eq!(ticket.status, Some(TicketStatus::Open));
     assert_eq!(ticket.contact_id, Some(881));
     assert_eq!(ticket.creator_id, None);
-    assert_eq!(ticket.assignee_id, Some(12));
-    assert_eq!(ticket.group_id, None);
+    assert_eq!(ticket.assignee_id, IdField::Id(12));
+    assert_eq!(ticket.group_id, IdField::Unset);
     // Id lists as an array of strings and as a single int; tags as an array.
-    assert_eq!(ticket.cc_user_ids, vec![13, 14]);
-    assert_eq!(ticket.cc_group_ids, vec![3]);
-    assert_eq!(ticket.tags, vec!["硬件", "紧急"]);
+    assert_eq!(ticket.cc_user_ids, Some(vec![13, 14]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![3]));
+    assert_eq!(ticket.tags.clone().unwrap(), vec!["硬件", "紧急"]);
     assert_eq!(ticket.template_id, Some(2));
     assert_eq!(
         ticket.description.as_deref(),
@@ -335,10 +335,11 @@ fn lists_and_ids_in_every_shape() {
     });
     let ticket = decode::ticket(&value).unwrap();
     assert_eq!(ticket.id, 4);
-    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3, 4, 5, 6]);
-    assert_eq!(ticket.cc_group_ids, vec![4, 5, 6]);
-    assert_eq!(ticket.tags, vec!["7"]);
-    assert_eq!(ticket.assignee_id, None);
+    assert_eq!(ticket.cc_user_ids, Some(vec![1, 2, 3, 4, 5, 6]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![4, 5, 6]));
+    assert_eq!(ticket.tags.unwrap(), vec!["7"]);
+    // An empty string says nothing: not known, not "nobody".
+    assert_eq!(ticket.assignee_id, IdField::Unknown);
     assert_eq!(ticket.contact_id, None);
 }
 
@@ -508,7 +509,8 @@ fn hostile_strings_are_cleaned_in_every_field() {
     assert_eq!(ticket.subject, "退款申请");
     let description = ticket.description.as_deref().unwrap();
     assert_eq!(description, "第一行\n第二行红色");
-    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
+    let tags = ticket.tags.clone().unwrap();
+    assert_eq!(tags, vec!["vip客户", "普通客户"]);
     assert_eq!(
         ticket.custom_fields[0].value,
         CustomValue::Text("a␀b␡c".into())
@@ -517,7 +519,7 @@ fn hostile_strings_are_cleaned_in_every_field() {
         ticket.custom_fields[1].value,
         CustomValue::Rows(vec![row(&[("cpmc", "面板链接")])])
     );
-    for text in [&ticket.subject, &ticket.tags[0]] {
+    for text in [&ticket.subject, &tags[0]] {
         assert_inert(text);
     }
     assert_inert(description);
