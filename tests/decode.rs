@@ -343,6 +343,54 @@ fn lists_and_ids_in_every_shape() {
     assert_eq!(ticket.contact_id, None);
 }
 
+#[test]
+fn fields_the_server_sent_as_null_or_left_out_are_not_known_on_both_paths() {
+    let body = fixture("live_list_null_fields.json");
+    let fast = decode::ticket_page(&body).unwrap();
+    assert_eq!(fast.items.len(), 3);
+    // The general path, ticket by ticket, says the same.
+    let value = decode::parse_json(&body).unwrap();
+    for (index, ticket) in fast.items.iter().enumerate() {
+        assert_eq!(
+            &decode::ticket(&value["tickets"][index]).unwrap(),
+            ticket,
+            "ticket {index}"
+        );
+    }
+    let [unknown, empty, known] = [&fast.items[0], &fast.items[1], &fast.items[2]];
+    // tagList null, ccUserIdList missing, servicerGroupId null, no custom_fields.
+    assert_eq!(unknown.tags, None);
+    assert_eq!(unknown.cc_user_ids, None);
+    assert_eq!(unknown.cc_group_ids, None);
+    assert_eq!(unknown.group_id, IdField::Unknown);
+    assert_eq!(unknown.assignee_id, IdField::Unset);
+    assert!(unknown.custom_fields.is_empty());
+    // "" and [] and "0" are known to be empty.
+    assert_eq!(empty.tags, Some(vec![]));
+    assert_eq!(empty.cc_user_ids, Some(vec![]));
+    assert_eq!(empty.cc_group_ids, Some(vec![]));
+    assert_eq!(empty.group_id, IdField::Unset);
+    assert_eq!(empty.assignee_id, IdField::Id(12));
+    assert_eq!(known.tags, Some(vec!["投诉".into(), "普通客户".into()]));
+    assert_eq!(known.cc_user_ids, Some(vec![13, 14]));
+    assert_eq!(known.group_id, IdField::Id(3));
+    assert_eq!(known.assignee_id, IdField::Unknown);
+    // Sent back, what was not known is left out, not sent as empty.
+    let wire = encode::ticket(unknown);
+    for key in [
+        "tagList",
+        "ccUserIdList",
+        "ccGroupIdList",
+        "servicerGroupId",
+    ] {
+        assert!(wire.get(key).is_none(), "{key} sent: {wire}");
+    }
+    assert_eq!(wire["servicerUserId"], 0);
+    for ticket in &fast.items {
+        assert_eq!(&decode::ticket(&encode::ticket(ticket)).unwrap(), ticket);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Errors inside HTTP 200.
 

@@ -870,7 +870,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
 
 /// The README's three pipelines, exactly as printed there.
 const README_CLOSE_STALE: &str = "gongdan tickets search \"ticketStatus:待回应 updateDT<$(date -d '30 days ago' +%F)\" --all --ids \\\n  | gongdan tickets update - --status 手动关闭 --yes";
-const README_ESCALATE: &str = "gongdan tickets list --all --json \\\n  | jq -r 'select(.priority == 4 and .assignee_id == null and .status <= 2) | .id' \\\n  | gongdan tickets update - --assignee agent3@example.com --tag-add 升级 --yes";
+const README_ESCALATE: &str = "gongdan tickets list --all --json \\\n  | jq -r 'select(.priority == 4 and .assignee_id == 0 and .status <= 2) | .id' \\\n  | gongdan tickets update - --assignee agent3@example.com --tag-add 升级 --yes";
 const README_COUNT: &str =
     "gongdan tickets list --all --json | jq -r .status_name | sort | uniq -c | sort -rn";
 

@@ -973,10 +973,13 @@ fn form_step(
                 }
             };
             // Tickets known only from search results are read in full first (admins); the
-            // engine falls back to what an agent may read. So are those whose value of a
-            // field the edit sets (or whose tags it edits) the server left out: the new tag
-            // list is made from the old one, and undo puts back the old values.
-            let kinds = edit_kinds(&edit);
+            // engine falls back to what an agent may read. So are those whose tags the edit
+            // changes, or whose assignee, group or CC it sets, while the server left that
+            // field null: the new tag list is made from the old one, and undo puts back the
+            // old values. A custom field absent from a full ticket is not read again (a
+            // template without it never sends it); the preview says undo will leave it.
+            let mut kinds = edit_kinds(&edit);
+            kinds.retain(|kind| !matches!(kind, FieldKind::Custom(_) | FieldKind::Table(_)));
             let partial: Vec<u64> = form
                 .targets
                 .iter()

@@ -106,8 +106,9 @@ pub(crate) enum NullCall {
 
 /// The null-fields quirk: for the tickets it picks, the fields live servers leave null or
 /// out, while the stored ticket has them.
-pub(crate) fn null_fields(value: &mut Value, quirks: &Quirks, call: NullCall) {
-    if !quirks.null_fields {
+/// Raw (test-inserted) tickets go out verbatim, as with every quirk.
+pub(crate) fn null_fields(value: &mut Value, entry: &Entry, quirks: &Quirks, call: NullCall) {
+    if !quirks.null_fields || entry.raw {
         return;
     }
     let id = int_of(field(value, "ticketId")).map_or(0, i64::unsigned_abs);

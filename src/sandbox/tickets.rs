@@ -151,7 +151,7 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
         .map(|entry| {
             let mut ticket =
                 render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks);
-            render::null_fields(&mut ticket, &quirks, NullCall::Other);
+            render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
             ticket
         })
         .collect();
@@ -222,7 +222,7 @@ pub(crate) fn show(call: &Call<'_>, v2: bool) -> Response<Body> {
     };
     let flavor = if v2 { Flavor::V2 } else { Flavor::Legacy };
     let mut ticket = render::ticket(&store, entry, &shared.base_url, flavor, &quirks);
-    render::null_fields(&mut ticket, &quirks, NullCall::Other);
+    render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
     let as_object = v2 != (quirks.show_both_shapes && id % 2 == 0);
     let body = if as_object {
         json!({ "ticket": ticket })
@@ -286,7 +286,7 @@ pub(crate) fn show_many(call: &Call<'_>) -> Response<Body> {
         .map(|entry| {
             let mut ticket =
                 render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks);
-            render::null_fields(&mut ticket, &quirks, NullCall::ShowMany);
+            render::null_fields(&mut ticket, entry, &quirks, NullCall::ShowMany);
             ticket
         })
         .collect();
@@ -529,7 +529,7 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
     let mut ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
-    render::null_fields(&mut ticket, &quirks, NullCall::Other);
+    render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
     if quirks.echo_labels && !entry.raw {
         echo_status_label(&mut ticket, entry);
     }
