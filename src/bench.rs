@@ -293,6 +293,18 @@ pub fn live_page_json(n: usize) -> String {
                 "replyCount": "3"
             })
         })
+        .enumerate()
+        .map(|(i, mut ticket)| {
+            // As live servers do for some tickets: fields null or left out (not known).
+            if i % 25 == 3
+                && let Some(object) = ticket.as_object_mut()
+            {
+                object.insert("tagList".into(), Value::Null);
+                object.insert("servicerGroupId".into(), Value::Null);
+                object.remove("ccUserIdList");
+            }
+            ticket
+        })
         .collect();
     json!({
         "tickets": tickets,
