@@ -134,3 +134,32 @@ fn the_detail_says_not_known_where_the_server_said_nothing() {
         );
     }
 }
+
+/// The reply's "changed since" window lists fields whose value changed; a field the server
+/// now leaves out did not change (nothing is known of it), so it is not listed.
+#[test]
+fn a_field_the_server_now_leaves_out_is_not_listed_as_changed_since() {
+    let mut app = app(Lang::En, 160, 40);
+    show_all_tab(&mut app, page(tickets(), 5, false));
+    let mut before = ticket(3);
+    before.tags = Some(vec!["vip客户".into()]);
+    let updated = before.updated.unwrap();
+    let lines = gongdan::ui::composer::stale_lines(&app, 3, Some(&before), updated);
+    assert!(
+        lines.iter().all(|l| !l.starts_with("Tags")
+            && !l.starts_with("Assignee")
+            && !l.starts_with("Group")),
+        "{lines:#?}"
+    );
+    // Known on both sides and different: listed, "none" as such.
+    let mut before = ticket(4);
+    before.tags = Some(vec!["vip客户".into()]);
+    let lines = gongdan::ui::composer::stale_lines(&app, 4, Some(&before), updated);
+    assert!(lines.iter().any(|l| l == "Tags: vip客户 → "), "{lines:#?}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("Assignee: ") && l.ends_with(" → —")),
+        "{lines:#?}"
+    );
+}
