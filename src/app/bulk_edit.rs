@@ -1152,8 +1152,9 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
     form.targets
         .iter()
         .map(|id| {
-            // What was just read wins: it was read because the store's copy lacked a field.
-            if let Some(ticket) = fetched.get(id) {
+            // What was just read in full wins: it was read because the store's copy lacked
+            // a field. A bare answer (an agent's: update time only) does not.
+            if let Some(ticket) = fetched.get(id).filter(|t| crate::bulk::ticket_is_full(t)) {
                 return ticket.clone();
             }
             if app.full.contains(id)
