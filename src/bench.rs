@@ -13,7 +13,7 @@ use ratatui::widgets::{Cell, Row, Table, TableState};
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use serde_json::{Value, json};
 
-use crate::api::{Priority, Ticket, TicketStatus};
+use crate::api::{IdField, Priority, Ticket, TicketStatus};
 use crate::app::{Action, App, Settings, update};
 use crate::term_backend::WideAwareBackend;
 use crate::ui::i18n::Lang;
@@ -51,8 +51,11 @@ pub fn synthetic_tickets(n: usize) -> Vec<Ticket> {
                 status: Some(TicketStatus::from_code((i % 6) as i64 + 1)),
                 priority: Some(Priority::from_code((i % 4) as i64 + 1)),
                 contact_id: Some(800 + (id % 50)),
-                assignee_id: Some(10 + (id % 7)),
-                tags: vec![TAGS[i % TAGS.len()].to_string()],
+                assignee_id: IdField::Id(10 + (id % 7)),
+                group_id: IdField::Unset,
+                cc_user_ids: Some(Vec::new()),
+                cc_group_ids: Some(Vec::new()),
+                tags: Some(vec![TAGS[i % TAGS.len()].to_string()]),
                 created: Some(now - chrono::Duration::minutes(id as i64 * 7)),
                 updated: Some(now - chrono::Duration::minutes(id as i64 * 3)),
                 ..Ticket::default()
@@ -132,7 +135,7 @@ pub fn draw_stock_table(
                             .unwrap_or_default(),
                     ),
                     Cell::from(t.subject.clone()),
-                    Cell::from(t.tags.join(",")),
+                    Cell::from(t.tags.as_deref().unwrap_or_default().join(",")),
                 ])
             });
             let table = Table::new(
@@ -289,6 +292,18 @@ pub fn live_page_json(n: usize) -> String {
                 "custUser": {"mobilephone": 13240138438u64, "name": "张三"},
                 "replyCount": "3"
             })
+        })
+        .enumerate()
+        .map(|(i, mut ticket)| {
+            // As live servers do for some tickets: fields null or left out (not known).
+            if i % 25 == 3
+                && let Some(object) = ticket.as_object_mut()
+            {
+                object.insert("tagList".into(), Value::Null);
+                object.insert("servicerGroupId".into(), Value::Null);
+                object.remove("ccUserIdList");
+            }
+            ticket
         })
         .collect();
     json!({

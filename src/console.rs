@@ -337,6 +337,11 @@ pub fn demo_sandbox_options(
         busy_failures: failures,
         latency: Duration::from_millis(latency_ms),
         state_file,
+        // As live servers, some tickets come with fields left null (shown as not known).
+        quirks: crate::sandbox::Quirks {
+            null_fields: true,
+            ..crate::sandbox::Quirks::default()
+        },
         ..SandboxOptions::default()
     }
 }

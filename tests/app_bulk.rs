@@ -1349,13 +1349,14 @@ fn tag_preview(app: &mut App, replace: bool) {
     let mut tickets: Vec<Ticket> = (1..=221u64)
         .map(|id| {
             let mut t = ticket(id);
-            t.tags = vec![format!("标签{}", id % 40)];
+            let mut tags = vec![format!("标签{}", id % 40)];
             if id <= 6 {
-                t.tags.push("升级".into());
+                tags.push("升级".into());
             }
             if (4..34).contains(&id) {
-                t.tags.push("投诉".into());
+                tags.push("投诉".into());
             }
+            t.tags = Some(tags);
             t
         })
         .collect();
@@ -2086,5 +2087,73 @@ fn the_forms_and_more_count_is_never_split() {
         bulk(&mut app, BulkAction::Open);
         let screen = text(&app);
         assert!(screen.contains("等 20 张"), "{width}:\n{screen}");
+    }
+}
+
+/// The list said `tagList: null` for ticket 3 (live servers do): a tag added to the marked
+/// tickets reads it in full first, and where the server still does not say, the ticket is
+/// left out and counted, never planned as having no tags.
+#[test]
+fn adding_a_tag_reads_tickets_whose_tags_the_list_left_null_and_leaves_them_out_if_still_unknown() {
+    for still_unknown in [true, false] {
+        let mut app = app(Lang::En, 120, 40);
+        let tickets: Vec<Ticket> = (1..=5)
+            .map(|id| {
+                let mut t = ticket(id);
+                t.tags = Some(vec!["投诉".into(), "普通客户".into()]);
+                if id == 3 {
+                    t.tags = None;
+                }
+                t
+            })
+            .collect();
+        let commands = show_all_tab(&mut app, page(tickets, 5, false));
+        history_answer(&mut app, history_request(&commands), vec![]);
+        mark_first(&mut app, 5);
+        bulk(&mut app, BulkAction::Open);
+        for _ in 0..6 {
+            bulk(&mut app, BulkAction::Down);
+        }
+        bulk(&mut app, BulkAction::Edit);
+        for c in "升级".chars() {
+            bulk(&mut app, BulkAction::Char(c));
+        }
+        bulk(&mut app, BulkAction::Enter);
+        let out = bulk(&mut app, BulkAction::Enter);
+        let (id, ids) = out
+            .iter()
+            .find_map(|c| match c {
+                Command::Bulk(BulkCommand::TicketsFor { id, ids }) => Some((*id, ids.clone())),
+                _ => None,
+            })
+            .expect("ticket 3 is read in full first");
+        assert_eq!(ids, vec![3]);
+        let mut read = ticket(3);
+        read.tags = (!still_unknown).then(|| vec!["投诉".into(), "普通客户".into()]);
+        worker(
+            &mut app,
+            BulkEvent::Tickets {
+                id,
+                result: Ok(vec![read]),
+            },
+        );
+        let Stage::Preview { plan, .. } = stage(&app) else {
+            panic!("a preview: {:?}", stage(&app));
+        };
+        assert_eq!(plan.tags_add, vec!["升级".to_string()]);
+        let text = summary(&app);
+        assert!(!text.contains("(none)"), "{text}");
+        if still_unknown {
+            assert_eq!(plan.tickets.len(), 4);
+            assert!(plan.ticket(3).is_none());
+            assert!(text.contains("tags unknown on 1, left unchanged"), "{text}");
+        } else {
+            assert_eq!(plan.tickets.len(), 5);
+            let three = plan.ticket(3).unwrap();
+            assert_eq!(
+                plan.target_of(three).tags,
+                Some(vec!["投诉".into(), "普通客户".into(), "升级".into()])
+            );
+        }
     }
 }

@@ -313,7 +313,7 @@ async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
     for id in [1, 125, 250] {
         assert_eq!(
             client.show(id).await.unwrap().tags,
-            vec!["批量测试".to_string()]
+            Some(vec!["批量测试".to_string()])
         );
     }
     let mut last = None;

@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
-use gongdan::api::model::{Ticket, TicketChange, TicketStatus, UpdateResult};
+use gongdan::api::model::{IdField, Ticket, TicketChange, TicketStatus, UpdateResult};
 use gongdan::api::{ApiError, NetworkError};
 use gongdan::bulk::{
-    BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Lang, Plan, Preview, RunEvent,
-    RunKind, RunOptions, RunState, Target, retry_failed, vendor_offset,
+    BulkApi, BulkEdit, Current, Engine, ExcludeReason, FieldKind, Journal, Lang, LeftField, Plan,
+    Preview, RunEvent, RunKind, RunOptions, RunState, Target, retry_failed, vendor_offset,
 };
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -76,7 +76,7 @@ impl Desk {
                         id,
                         subject: format!("工单 {id}"),
                         status: Some(status(id)),
-                        tags: vec!["老客户".into()],
+                        tags: Some(vec!["老客户".into()]),
                         updated: Some(
                             chrono::NaiveDate::from_ymd_opt(2026, 1, 1)
                                 .unwrap()
@@ -136,10 +136,10 @@ impl Desk {
             ticket.priority = Some(priority);
         }
         if let Some(tags) = &change.tags {
-            ticket.tags = tags.clone();
+            ticket.tags = Some(tags.clone());
         }
         if let Some(assignee) = change.assignee_id {
-            ticket.assignee_id = assignee;
+            ticket.assignee_id = IdField::from_known(assignee);
         }
         ticket.updated = Some(now_vendor());
         *self.updates.lock().unwrap().entry(id).or_default() += 1;
@@ -1001,7 +1001,7 @@ async fn a_corrupt_plan_is_moved_aside_not_a_panic() {
 async fn tag_edits_use_the_per_ticket_form() {
     let state = tempfile::tempdir().unwrap();
     let desk = Desk::with_tickets(5, |_| TicketStatus::Open);
-    desk.tickets.lock().unwrap().get_mut(&2).unwrap().tags = vec!["vip".into()];
+    desk.tickets.lock().unwrap().get_mut(&2).unwrap().tags = Some(vec!["vip".into()]);
     let engine = engine(&desk, state.path(), 1);
     let edit = BulkEdit {
         tags_add: vec!["vip".into()],
@@ -1023,7 +1023,11 @@ async fn tag_edits_use_the_per_ticket_form() {
         .unwrap();
     assert!(report.all_done());
     assert_eq!(desk.same_form.lock().unwrap().clone(), vec![false]);
-    assert!(desk.all().iter().all(|t| t.tags == vec!["vip".to_string()]));
+    assert!(
+        desk.all()
+            .iter()
+            .all(|t| t.tags == Some(vec!["vip".to_string()]))
+    );
 }
 
 #[test]
@@ -1186,4 +1190,74 @@ async fn a_call_not_yet_sent_when_the_process_dies_is_sent_by_the_resume() {
             .filter(|id| *id != 150)
             .all(|id| desk.update_count(id) == 1)
     );
+}
+
+/// Field by field: after a run set status and tags, one ticket's tags come back null (the
+/// server says nothing of them now) and another's status was changed by someone else. Undo
+/// puts back what is still as the run left it, and says which fields it leaves and why;
+/// neither ticket is left out whole.
+#[tokio::test]
+async fn undo_puts_back_each_field_still_as_the_run_left_it_and_names_the_others() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(4, |_| TicketStatus::Open);
+    let engine = engine(&desk, state.path(), 1);
+    let edit = BulkEdit {
+        change: TicketChange {
+            status: Some(TicketStatus::Solved),
+            ..TicketChange::default()
+        },
+        tags_add: vec!["升级".into()],
+        ..BulkEdit::default()
+    };
+    let plan = Plan::new(&edit, &desk.all(), target());
+    assert_eq!(plan.tickets.len(), 4);
+    let (tx, _rx) = events_pair();
+    assert!(
+        engine
+            .start(&plan, &tx, &CancellationToken::new())
+            .await
+            .unwrap()
+            .all_done()
+    );
+    desk.tickets.lock().unwrap().get_mut(&1).unwrap().tags = None;
+    desk.touch(2, TicketStatus::Closed);
+
+    let undo = engine.plan_undo(&plan.run_id).await.unwrap();
+    assert!(undo.excluded.is_empty(), "{:?}", undo.excluded);
+    assert_eq!(undo.tickets.len(), 4);
+    let one = undo.ticket(1).unwrap();
+    assert_eq!(undo.target_of(one).status, Some(2));
+    assert_eq!(undo.target_of(one).tags, None);
+    assert_eq!(
+        one.left,
+        vec![LeftField {
+            field: FieldKind::Tags,
+            reason: ExcludeReason::CurrentUnknown
+        }]
+    );
+    let two = undo.ticket(2).unwrap();
+    assert_eq!(undo.target_of(two).status, None);
+    assert_eq!(undo.target_of(two).tags, Some(vec!["老客户".to_string()]));
+    assert_eq!(two.left[0].reason, ExcludeReason::ChangedSince);
+    let summary = Preview::of(&undo).summary(Lang::En);
+    assert!(
+        summary.contains("1 keep their tags: its current state could not be read"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("1 keep their status: changed again since the run"),
+        "{summary}"
+    );
+
+    let report = engine
+        .undo(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done());
+    assert_eq!(desk.status(1), Some(TicketStatus::Open));
+    assert_eq!(desk.status(2), Some(TicketStatus::Closed));
+    let all = desk.all();
+    assert_eq!(all[1].tags, Some(vec!["老客户".to_string()]));
+    assert_eq!(all[2].tags, Some(vec!["老客户".to_string()]));
+    assert_eq!(all[2].status, Some(TicketStatus::Open));
 }

@@ -168,7 +168,7 @@ async fn killed_mid_run_resumes_with_every_ticket_changed_once() {
     for ticket in tickets {
         assert_eq!(
             ticket.tags,
-            vec!["kill-9".to_string()],
+            Some(vec!["kill-9".to_string()]),
             "ticket {}",
             ticket.id
         );

@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use gongdan::api::decode;
 use gongdan::api::encode;
 use gongdan::api::{
-    ApiError, CustomValue, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange,
+    ApiError, CustomValue, IdField, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange,
     TicketSource, TicketStatus, TicketType,
 };
 use proptest::prelude::*;
@@ -52,11 +52,11 @@ fn vendor_ticket_example_decodes_every_field() {
     assert_eq!(ticket.provider_id, Some(37809));
     // 0 means none.
     assert_eq!(ticket.creator_id, None);
-    assert_eq!(ticket.assignee_id, Some(234));
-    assert_eq!(ticket.group_id, None);
-    assert_eq!(ticket.cc_user_ids, vec![123, 456, 789]);
-    assert_eq!(ticket.cc_group_ids, vec![2432, 3455, 2323]);
-    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
+    assert_eq!(ticket.assignee_id, IdField::Id(234));
+    assert_eq!(ticket.group_id, IdField::Unset);
+    assert_eq!(ticket.cc_user_ids, Some(vec![123, 456, 789]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![2432, 3455, 2323]));
+    assert_eq!(ticket.tags.unwrap(), vec!["vip客户", "普通客户"]);
     assert_eq!(ticket.created, Some(date("2017-05-04 14:08:22")));
     assert_eq!(ticket.updated, Some(date("2017-05-04 14:08:22")));
     assert_eq!(ticket.custom_fields.len(), 5);
@@ -220,12 +220,12 @@ fn live_ticket_with_numeric_strings_and_live_fields() {
     assert_eq!(ticket.status, Some(TicketStatus::Open));
     assert_eq!(ticket.contact_id, Some(881));
     assert_eq!(ticket.creator_id, None);
-    assert_eq!(ticket.assignee_id, Some(12));
-    assert_eq!(ticket.group_id, None);
+    assert_eq!(ticket.assignee_id, IdField::Id(12));
+    assert_eq!(ticket.group_id, IdField::Unset);
     // Id lists as an array of strings and as a single int; tags as an array.
-    assert_eq!(ticket.cc_user_ids, vec![13, 14]);
-    assert_eq!(ticket.cc_group_ids, vec![3]);
-    assert_eq!(ticket.tags, vec!["硬件", "紧急"]);
+    assert_eq!(ticket.cc_user_ids, Some(vec![13, 14]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![3]));
+    assert_eq!(ticket.tags.clone().unwrap(), vec!["硬件", "紧急"]);
     assert_eq!(ticket.template_id, Some(2));
     assert_eq!(
         ticket.description.as_deref(),
@@ -335,11 +335,60 @@ fn lists_and_ids_in_every_shape() {
     });
     let ticket = decode::ticket(&value).unwrap();
     assert_eq!(ticket.id, 4);
-    assert_eq!(ticket.cc_user_ids, vec![1, 2, 3, 4, 5, 6]);
-    assert_eq!(ticket.cc_group_ids, vec![4, 5, 6]);
-    assert_eq!(ticket.tags, vec!["7"]);
-    assert_eq!(ticket.assignee_id, None);
+    assert_eq!(ticket.cc_user_ids, Some(vec![1, 2, 3, 4, 5, 6]));
+    assert_eq!(ticket.cc_group_ids, Some(vec![4, 5, 6]));
+    assert_eq!(ticket.tags.unwrap(), vec!["7"]);
+    // An empty string says nothing: not known, not "nobody".
+    assert_eq!(ticket.assignee_id, IdField::Unknown);
     assert_eq!(ticket.contact_id, None);
+}
+
+#[test]
+fn fields_the_server_sent_as_null_or_left_out_are_not_known_on_both_paths() {
+    let body = fixture("live_list_null_fields.json");
+    let fast = decode::ticket_page(&body).unwrap();
+    assert_eq!(fast.items.len(), 3);
+    // The general path, ticket by ticket, says the same.
+    let value = decode::parse_json(&body).unwrap();
+    for (index, ticket) in fast.items.iter().enumerate() {
+        assert_eq!(
+            &decode::ticket(&value["tickets"][index]).unwrap(),
+            ticket,
+            "ticket {index}"
+        );
+    }
+    let [unknown, empty, known] = [&fast.items[0], &fast.items[1], &fast.items[2]];
+    // tagList null, ccUserIdList missing, servicerGroupId null, no custom_fields.
+    assert_eq!(unknown.tags, None);
+    assert_eq!(unknown.cc_user_ids, None);
+    assert_eq!(unknown.cc_group_ids, None);
+    assert_eq!(unknown.group_id, IdField::Unknown);
+    assert_eq!(unknown.assignee_id, IdField::Unset);
+    assert!(unknown.custom_fields.is_empty());
+    // "" and [] and "0" are known to be empty.
+    assert_eq!(empty.tags, Some(vec![]));
+    assert_eq!(empty.cc_user_ids, Some(vec![]));
+    assert_eq!(empty.cc_group_ids, Some(vec![]));
+    assert_eq!(empty.group_id, IdField::Unset);
+    assert_eq!(empty.assignee_id, IdField::Id(12));
+    assert_eq!(known.tags, Some(vec!["投诉".into(), "普通客户".into()]));
+    assert_eq!(known.cc_user_ids, Some(vec![13, 14]));
+    assert_eq!(known.group_id, IdField::Id(3));
+    assert_eq!(known.assignee_id, IdField::Unknown);
+    // Sent back, what was not known is left out, not sent as empty.
+    let wire = encode::ticket(unknown);
+    for key in [
+        "tagList",
+        "ccUserIdList",
+        "ccGroupIdList",
+        "servicerGroupId",
+    ] {
+        assert!(wire.get(key).is_none(), "{key} sent: {wire}");
+    }
+    assert_eq!(wire["servicerUserId"], 0);
+    for ticket in &fast.items {
+        assert_eq!(&decode::ticket(&encode::ticket(ticket)).unwrap(), ticket);
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -508,7 +557,8 @@ fn hostile_strings_are_cleaned_in_every_field() {
     assert_eq!(ticket.subject, "退款申请");
     let description = ticket.description.as_deref().unwrap();
     assert_eq!(description, "第一行\n第二行红色");
-    assert_eq!(ticket.tags, vec!["vip客户", "普通客户"]);
+    let tags = ticket.tags.clone().unwrap();
+    assert_eq!(tags, vec!["vip客户", "普通客户"]);
     assert_eq!(
         ticket.custom_fields[0].value,
         CustomValue::Text("a␀b␡c".into())
@@ -517,7 +567,7 @@ fn hostile_strings_are_cleaned_in_every_field() {
         ticket.custom_fields[1].value,
         CustomValue::Rows(vec![row(&[("cpmc", "面板链接")])])
     );
-    for text in [&ticket.subject, &ticket.tags[0]] {
+    for text in [&ticket.subject, &tags[0]] {
         assert_inert(text);
     }
     assert_inert(description);

@@ -2038,3 +2038,61 @@ async fn a_repeated_update_reply_or_update_many_with_the_same_requestid_applies_
         .collect();
     assert_eq!(recorded.len(), 6, "every repeat reached the sandbox");
 }
+
+/// The null-fields quirk: tickets 3 and 7 (of each 25) come with tags, CC users and group
+/// null and no custom fields from list, show and update; show many answers 3 whole and 7
+/// null still. What is stored is untouched.
+#[tokio::test]
+async fn the_null_fields_quirk_leaves_fields_out_where_live_servers_do() {
+    let sandbox = sandbox_with(30, |o| o.quirks.null_fields = true).await;
+    let hidden = ["tagList", "ccUserIdList", "servicerGroupId"];
+    let is_hidden = |ticket: &Value| {
+        hidden.iter().all(|key| ticket[*key].is_null()) && ticket.get("custom_fields").is_none()
+    };
+    let by_id = |tickets: &Value, id: i64| {
+        tickets
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| num(&t["ticketId"]) == id)
+            .cloned()
+            .unwrap()
+    };
+    let list = get(&sandbox, "/api/v1/tickets.json?per_page=100", ADMIN)
+        .await
+        .json();
+    for id in [3, 7, 28] {
+        assert!(is_hidden(&by_id(&list["tickets"], id)), "ticket {id}");
+    }
+    for id in [1, 2, 4, 8, 25] {
+        assert!(!is_hidden(&by_id(&list["tickets"], id)), "ticket {id}");
+    }
+    for path in ["/api/v1/tickets/3.json", "/api/v1/tickets/7_v2.json"] {
+        let shown = get(&sandbox, path, ADMIN).await.json();
+        let ticket = if shown["ticket"].is_array() {
+            shown["ticket"][0].clone()
+        } else {
+            shown["ticket"].clone()
+        };
+        assert!(is_hidden(&ticket), "{path}");
+    }
+    let many = get(&sandbox, "/api/v1/tickets/show_many.json?ids=3,7", ADMIN)
+        .await
+        .json();
+    assert!(!is_hidden(&by_id(&many["tickets"], 3)));
+    assert!(is_hidden(&by_id(&many["tickets"], 7)));
+    // The stored ticket has its fields all along.
+    let stored = sandbox.ticket(7).unwrap();
+    assert!(stored["tagList"].is_string());
+    assert!(stored["custom_fields"].is_array());
+    // An update answers as show does.
+    let answer = put(
+        &sandbox,
+        "/api/v1/tickets/3.json",
+        ADMIN,
+        json!({"ticket": {"priorityLevel": 4}}),
+    )
+    .await
+    .json();
+    assert!(is_hidden(&answer["ticket"]));
+}

@@ -32,13 +32,15 @@ struct Env {
 
 impl Env {
     fn new(tickets: usize) -> Env {
+        Env::with_options(SandboxOptions {
+            tickets,
+            ..SandboxOptions::default()
+        })
+    }
+
+    fn with_options(options: SandboxOptions) -> Env {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        let sandbox = rt
-            .block_on(sandbox::start(SandboxOptions {
-                tickets,
-                ..SandboxOptions::default()
-            }))
-            .unwrap();
+        let sandbox = rt.block_on(sandbox::start(options)).unwrap();
         let home = tempfile::tempdir().unwrap();
         Env { rt, sandbox, home }
     }
@@ -870,7 +872,7 @@ fn completions_and_man_page_come_from_the_clap_definitions() {
 
 /// The README's three pipelines, exactly as printed there.
 const README_CLOSE_STALE: &str = "gongdan tickets search \"ticketStatus:待回应 updateDT<$(date -d '30 days ago' +%F)\" --all --ids \\\n  | gongdan tickets update - --status 手动关闭 --yes";
-const README_ESCALATE: &str = "gongdan tickets list --all --json \\\n  | jq -r 'select(.priority == 4 and .assignee_id == null and .status <= 2) | .id' \\\n  | gongdan tickets update - --assignee agent3@example.com --tag-add 升级 --yes";
+const README_ESCALATE: &str = "gongdan tickets list --all --json \\\n  | jq -r 'select(.priority == 4 and .assignee_id == 0 and .status <= 2) | .id' \\\n  | gongdan tickets update - --assignee agent3@example.com --tag-add 升级 --yes";
 const README_COUNT: &str =
     "gongdan tickets list --all --json | jq -r .status_name | sort | uniq -c | sort -rn";
 
@@ -1249,4 +1251,46 @@ fn the_history_names_the_people_a_run_changed() {
     let row = stdout(&history);
     assert!(row.contains(" → nobody "), "{row}");
     assert!(!row.contains('#'), "{row}");
+}
+
+/// The sandbox answers tickets 3 and 7 with `tagList: null` (as live servers do for some
+/// tickets); show many answers 3 whole, 7 null still. `--tag-add` keeps 3's tags and adds,
+/// leaves 7 out and says so; `--json` prints 7's tags as null, not `[]`.
+#[test]
+fn a_script_tag_add_keeps_every_tag_or_leaves_the_ticket_out_and_says_so() {
+    let env = Env::with_options(SandboxOptions {
+        tickets: 30,
+        quirks: sandbox::Quirks {
+            null_fields: true,
+            ..sandbox::Quirks::default()
+        },
+        ..SandboxOptions::default()
+    });
+    let tags = |id: u64| {
+        env.sandbox.ticket(id).unwrap()["tagList"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let seven = env.sandbox.ticket(7).unwrap();
+    let three = tags(3);
+    let output = env.run(
+        ADMIN,
+        &["tickets", "update", "3", "7", "--tag-add", "升级", "--yes"],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let said = format!("{}{}", stdout(&output), stderr(&output));
+    assert!(said.contains("tags unknown on 1"), "{said}");
+    let mut expected: Vec<&str> = three.split(',').filter(|t| !t.is_empty()).collect();
+    if !expected.contains(&"升级") {
+        expected.push("升级");
+    }
+    assert_eq!(tags(3), expected.join(","));
+    assert_eq!(env.sandbox.ticket(7).unwrap(), seven);
+
+    let shown = env.run(ADMIN, &["tickets", "show", "7", "--json"]);
+    assert_eq!(code(&shown), 0, "{}", stderr(&shown));
+    let json: serde_json::Value = serde_json::from_str(stdout(&shown).trim()).unwrap();
+    assert!(json["tags"].is_null(), "{json}");
+    assert!(json["group_id"].is_null(), "{json}");
 }

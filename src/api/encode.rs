@@ -95,24 +95,31 @@ pub fn ticket(ticket: &Ticket) -> Value {
         ("custUserId", ticket.contact_id),
         ("agentId", ticket.provider_id),
         ("createrId", ticket.creator_id),
-        ("servicerUserId", ticket.assignee_id),
-        ("servicerGroupId", ticket.group_id),
     ] {
         if let Some(id) = id {
             put(key, json!(id));
         }
     }
-    if !ticket.cc_user_ids.is_empty() {
-        put("ccUserIdList", json!(id_list(&ticket.cc_user_ids)));
+    // Not known is left out; none is 0, an empty list "": what the server said, no more.
+    for (key, id) in [
+        ("servicerUserId", ticket.assignee_id),
+        ("servicerGroupId", ticket.group_id),
+    ] {
+        if let Some(id) = id.known() {
+            put(key, json!(id.unwrap_or(0)));
+        }
     }
-    if !ticket.cc_group_ids.is_empty() {
-        put("ccGroupIdList", json!(id_list(&ticket.cc_group_ids)));
+    if let Some(ids) = &ticket.cc_user_ids {
+        put("ccUserIdList", json!(id_list(ids)));
+    }
+    if let Some(ids) = &ticket.cc_group_ids {
+        put("ccGroupIdList", json!(id_list(ids)));
     }
     if let Some(id) = ticket.template_id {
         put("ticketTemplateId", json!(id));
     }
-    if !ticket.tags.is_empty() {
-        put("tagList", json!(ticket.tags.join(",")));
+    if let Some(tags) = &ticket.tags {
+        put("tagList", json!(tags.join(",")));
     }
     let live = &ticket.live;
     for (key, date) in [

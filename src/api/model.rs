@@ -162,7 +162,54 @@ pub type ApiDate = NaiveDateTime;
 /// The wire format of [`ApiDate`].
 pub const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// One ticket. Ids of 0 on the wire ("none") are `None` here.
+/// An id field where the wire says 0 for "none" and null (or nothing) says nothing: the
+/// two must not be confused, or a ticket whose group the server left out would be shown,
+/// planned and undone as having no group.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum IdField {
+    /// Null or missing on the wire: not known.
+    #[default]
+    Unknown,
+    /// 0 on the wire: nobody, no group.
+    Unset,
+    Id(u64),
+}
+
+impl IdField {
+    /// The id, when there is one.
+    pub fn id(self) -> Option<u64> {
+        match self {
+            IdField::Id(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// `None` when unknown, `Some(None)` when unset.
+    pub fn known(self) -> Option<Option<u64>> {
+        match self {
+            IdField::Unknown => None,
+            IdField::Unset => Some(None),
+            IdField::Id(id) => Some(Some(id)),
+        }
+    }
+
+    /// From a known value: `None` (or 0) is unset.
+    pub fn from_known(id: Option<u64>) -> Self {
+        match id {
+            Some(0) | None => IdField::Unset,
+            Some(id) => IdField::Id(id),
+        }
+    }
+
+    pub fn is_unknown(self) -> bool {
+        self == IdField::Unknown
+    }
+}
+
+/// One ticket. Ids of 0 on the wire ("none") are `None` here, except assignee and group,
+/// where "none" and "not known" are told apart ([`IdField`]). A list the server sent as
+/// null or left out is `None` (not known), never an empty list; a custom field or table
+/// absent from `custom_fields` / `tables` is not known either.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Ticket {
     pub id: u64,
@@ -182,13 +229,13 @@ pub struct Ticket {
     /// `createrId` (sic).
     pub creator_id: Option<u64>,
     /// `servicerUserId`: the agent the ticket is assigned to.
-    pub assignee_id: Option<u64>,
+    pub assignee_id: IdField,
     /// `servicerGroupId`.
-    pub group_id: Option<u64>,
-    pub cc_user_ids: Vec<u64>,
-    pub cc_group_ids: Vec<u64>,
+    pub group_id: IdField,
+    pub cc_user_ids: Option<Vec<u64>>,
+    pub cc_group_ids: Option<Vec<u64>>,
     pub template_id: Option<u64>,
-    pub tags: Vec<String>,
+    pub tags: Option<Vec<String>>,
     pub created: Option<ApiDate>,
     pub updated: Option<ApiDate>,
     pub custom_fields: Vec<CustomField>,

@@ -15,10 +15,13 @@ use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
 use super::keymap;
 use super::line_edit::{LineEdit, LineEditor};
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
-use crate::api::{ApiError, FieldDef, Priority, Ticket, TicketChange, TicketStatus, TicketType};
+use crate::api::{
+    ApiError, FieldDef, IdField, Priority, Ticket, TicketChange, TicketStatus, TicketType,
+};
+
 use crate::bulk::{
-    BulkEdit, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress, RunReport, RunState,
-    retry_failed,
+    BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress,
+    RunReport, RunState, retry_failed, unknown_fields,
 };
 use crate::ui::i18n::{self, Lang, Msg, fill};
 
@@ -969,14 +972,25 @@ fn form_step(
                     return Some(Stage::Form(form));
                 }
             };
-            let _ = edit;
             // Tickets known only from search results are read in full first (admins); the
-            // engine falls back to what an agent may read.
+            // engine falls back to what an agent may read. So are those whose tags the edit
+            // changes, or whose assignee, group or CC it sets, while the server left that
+            // field null: the new tag list is made from the old one, and undo puts back the
+            // old values. A custom field absent from a full ticket is not read again (a
+            // template without it never sends it); the preview says undo will leave it.
+            let mut kinds = edit_kinds(&edit);
+            kinds.retain(|kind| !matches!(kind, FieldKind::Custom(_) | FieldKind::Table(_)));
             let partial: Vec<u64> = form
                 .targets
                 .iter()
                 .copied()
-                .filter(|id| !app.full.contains(id))
+                .filter(|id| {
+                    !app.full.contains(id)
+                        || app
+                            .tickets
+                            .get(id)
+                            .is_none_or(|t| !unknown_fields(&t, &kinds).is_empty())
+                })
                 .collect();
             if partial.is_empty() {
                 return Some(preview(app, form, HashMap::new()));
@@ -993,6 +1007,17 @@ fn form_step(
         _ => {}
     }
     Some(Stage::Form(form))
+}
+
+/// The fields an edit sets, with the tags when it adds or removes some.
+fn edit_kinds(edit: &BulkEdit) -> Vec<FieldKind> {
+    let mut kinds = FieldSet::from_change(&edit.change).kinds();
+    if (!edit.tags_add.is_empty() || !edit.tags_remove.is_empty())
+        && !kinds.contains(&FieldKind::Tags)
+    {
+        kinds.push(FieldKind::Tags);
+    }
+    kinds
 }
 
 /// The form as a bulk edit; `Err` says which value is wrong.
@@ -1127,6 +1152,11 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
     form.targets
         .iter()
         .map(|id| {
+            // What was just read in full wins: it was read because the store's copy lacked
+            // a field. A bare answer (an agent's: update time only) does not.
+            if let Some(ticket) = fetched.get(id).filter(|t| crate::bulk::ticket_is_full(t)) {
+                return ticket.clone();
+            }
             if app.full.contains(id)
                 && let Some(ticket) = app.tickets.get(id)
             {
@@ -1478,10 +1508,10 @@ fn apply_report(app: &mut App, report: &RunReport) {
                 ticket.priority = Some(Priority::from_code(code));
             }
             if let Some(tags) = &target.tags {
-                ticket.tags = tags.clone();
+                ticket.tags = Some(tags.clone());
             }
             if let Some(assignee) = target.assignee_id {
-                ticket.assignee_id = (assignee > 0).then_some(assignee);
+                ticket.assignee_id = IdField::from_known(Some(assignee));
             }
         }
     }

@@ -141,7 +141,7 @@ impl TicketStore {
     pub fn group_ids(&self) -> impl Iterator<Item = u64> + '_ {
         self.entries
             .values()
-            .filter_map(|entry| codec::summary(&entry.packed).group_id)
+            .filter_map(|entry| codec::summary(&entry.packed).group_id.id())
     }
 }
 
@@ -304,13 +304,13 @@ mod tests {
         let mut store = TicketStore::new();
         let mut ticket = Ticket {
             id: 1,
-            tags: vec!["vip".into()],
+            tags: Some(vec!["vip".into()]),
             ..Ticket::default()
         };
         ticket.extra.insert("x".into(), serde_json::json!({"a": 1}));
         store.insert(1, ticket);
         let stored = store.get(&1).unwrap();
         assert!(stored.extra.is_empty());
-        assert_eq!(stored.tags, vec!["vip".to_string()]);
+        assert_eq!(stored.tags, Some(vec!["vip".to_string()]));
     }
 }

@@ -1436,7 +1436,7 @@ fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
             if let Some(contact) = ticket.contact_id {
                 keys.push(LookupKey::Contact(contact));
             }
-            if let Some(agent) = ticket.assignee_id {
+            if let Some(agent) = ticket.assignee_id.id() {
                 keys.push(LookupKey::Agent(agent));
             }
         }
@@ -1461,8 +1461,13 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
             keys.push(LookupKey::Company(company));
         }
     }
-    for id in ticket.assignee_id.iter().chain(ticket.cc_user_ids.iter()) {
-        keys.push(LookupKey::Agent(*id));
+    for id in ticket
+        .assignee_id
+        .id()
+        .into_iter()
+        .chain(ticket.cc_user_ids.iter().flatten().copied())
+    {
+        keys.push(LookupKey::Agent(id));
     }
     if let Some(id) = ticket.creator_id {
         keys.push(if ticket.live.creator_type == Some(1) {
@@ -1474,8 +1479,13 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
     if ticket.template_id.is_some() {
         keys.push(LookupKey::Templates);
     }
-    for id in ticket.group_id.iter().chain(ticket.cc_group_ids.iter()) {
-        keys.push(LookupKey::Group(*id));
+    for id in ticket
+        .group_id
+        .id()
+        .into_iter()
+        .chain(ticket.cc_group_ids.iter().flatten().copied())
+    {
+        keys.push(LookupKey::Group(id));
     }
     for key in keys {
         want_lookup(app, key, out);

@@ -180,6 +180,49 @@ pub fn ticket_is_full(ticket: &Ticket) -> bool {
     ticket.status.is_some()
 }
 
+/// One field of a full ticket, when the server said what it is.
+fn value_of(ticket: &Ticket, kind: &FieldKind) -> Option<FieldValue> {
+    match kind {
+        FieldKind::Status => ticket.status.map(|s| FieldValue::Status(s.code())),
+        FieldKind::Priority => ticket.priority.map(|p| FieldValue::Priority(p.code())),
+        FieldKind::Type => ticket.ticket_type.map(|t| FieldValue::Type(t.code())),
+        FieldKind::Source => ticket.source.map(|s| FieldValue::Source(s.code())),
+        FieldKind::Assignee => ticket
+            .assignee_id
+            .known()
+            .map(|id| FieldValue::Agent(id.unwrap_or(0))),
+        FieldKind::Group => ticket
+            .group_id
+            .known()
+            .map(|id| FieldValue::Group(id.unwrap_or(0))),
+        FieldKind::CcUsers => ticket.cc_user_ids.clone().map(FieldValue::AgentList),
+        FieldKind::CcGroups => ticket.cc_group_ids.clone().map(FieldValue::GroupList),
+        FieldKind::Template => ticket.template_id.map(FieldValue::Template),
+        FieldKind::Tags => ticket.tags.clone().map(FieldValue::Tags),
+        FieldKind::Custom(key) => ticket
+            .custom_fields
+            .iter()
+            .find(|f| &f.key == key)
+            .map(|f| FieldValue::Custom(custom_value_json(&f.value))),
+        FieldKind::Table(key) => ticket
+            .tables
+            .iter()
+            .find(|t| &t.key == key)
+            .map(|t| FieldValue::Rows(t.rows.clone())),
+    }
+}
+
+/// The fields of `kinds` whose value a ticket does not say (all of them for a search
+/// result): a plan that needs them reads the ticket in full first.
+pub fn unknown_fields(ticket: &Ticket, kinds: &[FieldKind]) -> Vec<FieldKind> {
+    let full = ticket_is_full(ticket);
+    kinds
+        .iter()
+        .filter(|kind| !full || value_of(ticket, kind).is_none())
+        .cloned()
+        .collect()
+}
+
 impl FieldSet {
     /// The fields a change sets, without its reply.
     pub fn from_change(change: &TicketChange) -> FieldSet {
@@ -304,42 +347,16 @@ impl FieldSet {
     }
 
     /// A ticket's current values of the given fields. Fields the ticket does not carry (a
-    /// search result carries none) are left out.
+    /// search result carries none; a full ticket may have a list, a group or a custom field
+    /// the server sent as null or left out) are left out: not known is not empty, and a
+    /// guess here would be shown as the value before and written back by undo.
     pub fn of_ticket(ticket: &Ticket, kinds: &[FieldKind]) -> FieldSet {
         let mut set = FieldSet::default();
         if !ticket_is_full(ticket) {
             return set;
         }
         for kind in kinds {
-            let value = match kind {
-                FieldKind::Status => ticket.status.map(|s| FieldValue::Status(s.code())),
-                FieldKind::Priority => ticket.priority.map(|p| FieldValue::Priority(p.code())),
-                FieldKind::Type => ticket.ticket_type.map(|t| FieldValue::Type(t.code())),
-                FieldKind::Source => ticket.source.map(|s| FieldValue::Source(s.code())),
-                FieldKind::Assignee => Some(FieldValue::Agent(ticket.assignee_id.unwrap_or(0))),
-                FieldKind::Group => Some(FieldValue::Group(ticket.group_id.unwrap_or(0))),
-                FieldKind::CcUsers => Some(FieldValue::AgentList(ticket.cc_user_ids.clone())),
-                FieldKind::CcGroups => Some(FieldValue::GroupList(ticket.cc_group_ids.clone())),
-                FieldKind::Template => ticket.template_id.map(FieldValue::Template),
-                FieldKind::Tags => Some(FieldValue::Tags(ticket.tags.clone())),
-                FieldKind::Custom(key) => Some(FieldValue::Custom(
-                    ticket
-                        .custom_fields
-                        .iter()
-                        .find(|f| &f.key == key)
-                        .map(|f| custom_value_json(&f.value))
-                        .unwrap_or_else(|| Value::String(String::new())),
-                )),
-                FieldKind::Table(key) => Some(FieldValue::Rows(
-                    ticket
-                        .tables
-                        .iter()
-                        .find(|t| &t.key == key)
-                        .map(|t| t.rows.clone())
-                        .unwrap_or_default(),
-                )),
-            };
-            if let Some(value) = value {
+            if let Some(value) = value_of(ticket, kind) {
                 set.set(value, kind);
             }
         }

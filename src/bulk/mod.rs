@@ -65,14 +65,16 @@ mod runner;
 mod undo;
 
 pub use api::{BulkApi, Current, vendor_offset};
-pub use fields::{FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags, ticket_is_full};
+pub use fields::{
+    FieldKind, FieldSet, FieldValue, ReplySpec, edit_tags, ticket_is_full, unknown_fields,
+};
 pub use journal::{
     History, InDoubtCall, Journal, JournalError, LoadedRun, OutcomeKind, ProgressLine, Retried,
     RunInfo, RunLog, RunState, TicketOutcome, unsettled_ids, write_atomic,
 };
 pub use plan::{
-    BulkEdit, ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind, Target,
-    new_run_id,
+    BulkEdit, ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
+    Target, new_run_id,
 };
 pub use preview::{
     FieldPreview, Names, Preview, TagChange, TagsPreview, Transition, field_label, value_label,

@@ -66,6 +66,19 @@ pub struct PlannedTicket {
     /// or removed, undo).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<FieldSet>,
+    /// (Undo) fields of the undone run this ticket keeps as they are, with why: the others
+    /// are put back. Empty for every other run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub left: Vec<LeftField>,
+}
+
+/// One field an undo leaves as it is on a ticket whose other fields it puts back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftField {
+    pub field: FieldKind,
+    /// [`ExcludeReason::ChangedSince`], [`ExcludeReason::PreviousUnknown`] or
+    /// [`ExcludeReason::CurrentUnknown`].
+    pub reason: ExcludeReason,
 }
 
 /// Why a ticket known to the caller is not part of the run.
@@ -94,8 +107,8 @@ impl ExcludeReason {
         match (self, lang) {
             (ExcludeReason::AlreadySet, En) => "already set, skipped",
             (ExcludeReason::AlreadySet, Zh) => "已是目标值，跳过",
-            (ExcludeReason::TagsUnknown, En) => "its tags are not known (load the ticket first)",
-            (ExcludeReason::TagsUnknown, Zh) => "未知其标签（请先加载工单）",
+            (ExcludeReason::TagsUnknown, En) => "its tags are not known (even read in full)",
+            (ExcludeReason::TagsUnknown, Zh) => "其标签未知（完整读取后仍未知）",
             (ExcludeReason::ChangedSince, En) => "changed again since the run",
             (ExcludeReason::ChangedSince, Zh) => "之后又被修改过",
             (ExcludeReason::NotApplied, En) => "the run never changed it",
@@ -183,19 +196,18 @@ impl Plan {
             }
             let previous = FieldSet::of_ticket(ticket, &kinds);
             let own_target = if edits_tags {
-                if !ticket_is_full(ticket) {
+                // The new list is made from the old one. A search hit carries none, and a
+                // full ticket may have had `tagList: null`: not known is not empty, so the
+                // ticket is left out rather than sent a list that drops its tags.
+                let known = ticket.tags.as_ref().filter(|_| ticket_is_full(ticket));
+                let Some(base) = edit.change.tags.as_ref().or(known).cloned() else {
                     excluded.push(ExcludedTicket {
                         id: ticket.id,
                         reason: ExcludeReason::TagsUnknown,
                         previous,
                     });
                     continue;
-                }
-                let base = edit
-                    .change
-                    .tags
-                    .clone()
-                    .unwrap_or_else(|| ticket.tags.clone());
+                };
                 let mut own = change.clone();
                 own.tags = Some(edit_tags(&base, &edit.tags_add, &edit.tags_remove));
                 Some(own)
@@ -216,6 +228,7 @@ impl Plan {
                 previous,
                 updated: ticket.updated,
                 target: own_target,
+                left: Vec::new(),
             });
         }
         Plan {
@@ -336,7 +349,7 @@ mod tests {
         Ticket {
             id,
             status: Some(status),
-            tags: tags.iter().map(|t| t.to_string()).collect(),
+            tags: Some(tags.iter().map(|t| t.to_string()).collect()),
             ..Ticket::default()
         }
     }

@@ -112,6 +112,12 @@ pub struct Preview {
     /// Tickets of the run whose values before the run are not known (they cannot be
     /// undone).
     pub previous_unknown: usize,
+    /// Of the other tickets of the run, how many have a field whose value before the run
+    /// the server left out, per field: the run sets it, an undo cannot put it back.
+    pub previous_unknown_fields: Vec<(FieldKind, usize)>,
+    /// (Undo) tickets whose other fields go back while some fields stay as they are, per
+    /// field and reason (changed since, not known before or now).
+    pub fields_left: Vec<(FieldKind, ExcludeReason, usize)>,
     /// The tags' changes per tag (the tags field's `transitions` keep only tickets whose
     /// tags before are not known).
     pub tags: Option<TagsPreview>,
@@ -199,11 +205,33 @@ impl Preview {
             ([only], true) => plan.change.get(only),
             _ => None,
         };
-        let previous_unknown = plan
-            .tickets
-            .iter()
-            .filter(|t| !t.previous.has_all(&plan.target_of(t).kinds()))
-            .count();
+        // Nothing known before (a search hit): the ticket cannot be undone. Some fields not
+        // known (the server left them out): those fields cannot be, counted per field.
+        let mut previous_unknown = 0;
+        let mut previous_unknown_fields: Vec<(FieldKind, usize)> = Vec::new();
+        let mut fields_left: Vec<(FieldKind, ExcludeReason, usize)> = Vec::new();
+        for ticket in &plan.tickets {
+            let kinds = plan.target_of(ticket).kinds();
+            if ticket.previous.is_empty() && !kinds.is_empty() {
+                previous_unknown += 1;
+            } else {
+                for kind in kinds.iter().filter(|k| ticket.previous.get(k).is_none()) {
+                    match previous_unknown_fields.iter_mut().find(|(k, _)| k == kind) {
+                        Some((_, n)) => *n += 1,
+                        None => previous_unknown_fields.push((kind.clone(), 1)),
+                    }
+                }
+            }
+            for left in &ticket.left {
+                match fields_left
+                    .iter_mut()
+                    .find(|(k, r, _)| k == &left.field && r == &left.reason)
+                {
+                    Some((_, _, n)) => *n += 1,
+                    None => fields_left.push((left.field.clone(), left.reason.clone(), 1)),
+                }
+            }
+        }
         Preview {
             kind: plan.kind.clone(),
             to_change: plan.tickets.len(),
@@ -213,6 +241,8 @@ impl Preview {
             fields,
             reply: plan.reply.as_ref().map(|r| r.message.clone()),
             previous_unknown,
+            previous_unknown_fields,
+            fields_left,
             tags,
         }
     }
@@ -420,6 +450,22 @@ impl Preview {
                 )
             });
         }
+        for (field, count) in &self.previous_unknown_fields {
+            let label = field_label(field, lang, names);
+            parts.push(if zh {
+                format!("{count} 张修改前的{label}未知，撤销时不改回")
+            } else {
+                format!("{count} with {label} not known before: undo will leave it")
+            });
+        }
+        for (field, reason, count) in &self.fields_left {
+            let label = field_label(field, lang, names);
+            parts.push(if zh {
+                format!("{count} 张的{label}不改回：{}", reason.describe(lang))
+            } else {
+                format!("{count} keep their {label}: {}", reason.describe(lang))
+            });
+        }
         parts
     }
 }
@@ -609,7 +655,7 @@ pub fn value_label(value: &FieldValue, lang: Lang, names: &Names) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::api::model::{Priority, Ticket, TicketChange, TicketStatus};
+    use crate::api::model::{IdField, Priority, Ticket, TicketChange, TicketStatus};
     use crate::bulk::{BulkEdit, Plan, Target};
 
     fn ticket(id: u64, priority: Priority, assignee: Option<u64>) -> Ticket {
@@ -617,7 +663,7 @@ mod tests {
             id,
             status: Some(TicketStatus::Open),
             priority: Some(priority),
-            assignee_id: assignee,
+            assignee_id: IdField::from_known(assignee),
             ..Ticket::default()
         }
     }
@@ -672,7 +718,7 @@ mod tests {
                 Ticket {
                     id: i + 1,
                     status: Some(TicketStatus::Open),
-                    tags,
+                    tags: Some(tags),
                     ..Ticket::default()
                 }
             })
@@ -757,7 +803,7 @@ mod tests {
             .map(|i| Ticket {
                 id: i + 1,
                 status: Some(TicketStatus::Open),
-                tags: vec![format!("t{i}"), "老".into()],
+                tags: Some(vec![format!("t{i}"), "老".into()]),
                 ..Ticket::default()
             })
             .collect();

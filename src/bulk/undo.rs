@@ -6,9 +6,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::BulkError;
 use super::api::{BulkApi, Current};
-use super::fields::FieldSet;
+use super::fields::{FieldKind, FieldSet};
 use super::plan::new_run_id;
-use super::plan::{ExcludeReason, ExcludedTicket, PLAN_VERSION, Plan, PlannedTicket, RunKind};
+use super::plan::{
+    ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
+};
 use super::runner::{Engine, RunEvent, RunReport};
 use crate::api::model::ApiDate;
 
@@ -19,11 +21,15 @@ impl<A: BulkApi> Engine<A> {
     /// Plans putting back what run `run_id` changed, without writing or sending anything.
     ///
     /// Tickets the run changed (a recorded success, or a call in flight when it stopped)
-    /// are read now. A ticket is put back only if it still has exactly what the run set;
-    /// one that has other values is left alone as [`ExcludeReason::ChangedSince`] (even if
-    /// they are its values from before the run: someone put them back), except that a
-    /// ticket whose call was in flight when the run stopped and still has its values from
-    /// before is [`ExcludeReason::NotApplied`]. Where only
+    /// are read now, and compared field by field with what the run set (the values its
+    /// successful answer confirmed; compared as the server sees them: lists as sets, `2` as
+    /// `"2"`). A field still at the run's value is put back; one that has another value is
+    /// left ([`ExcludeReason::ChangedSince`], even if it is the value from before the run:
+    /// someone put it back), as is one whose value before the run or now is not known (the
+    /// server left it out): the ticket's other fields are put back all the same, and the
+    /// fields left are listed on it ([`PlannedTicket::left`]). A ticket with no field to
+    /// put back is left out with the reason. A ticket whose call was in flight when the run
+    /// stopped and still has its values from before is [`ExcludeReason::NotApplied`]. Where only
     /// `updateDT` can be read (agents), a ticket updated after the run's answer for it
     /// (beyond a two-second clock slack) counts as changed since.
     ///
@@ -112,7 +118,7 @@ impl<A: BulkApi> Engine<A> {
                     reason: ExcludeReason::NotApplied,
                     previous: ticket.previous.clone(),
                 });
-            } else if !ticket.previous.has_all(&kinds) {
+            } else if !kinds.iter().any(|kind| ticket.previous.get(kind).is_some()) {
                 excluded.push(ExcludedTicket {
                     id: ticket.id,
                     reason: ExcludeReason::PreviousUnknown,
@@ -133,15 +139,20 @@ impl<A: BulkApi> Engine<A> {
         let mut tickets = Vec::new();
         for ticket in candidates {
             let set = original.target_of(ticket);
-            let kinds = set.kinds();
             let applied_at = run.times.get(&ticket.id).copied();
             let answered = run.outcomes.get(&ticket.id).is_some_and(|o| o.success);
             match self.compare_now(ticket, set, current.get(&ticket.id), applied_at, answered) {
-                Verdict::PutBack { now, updated } => tickets.push(PlannedTicket {
-                    id: ticket.id,
-                    previous: now,
+                Verdict::PutBack {
+                    now,
                     updated,
-                    target: Some(ticket.previous.only(&kinds)),
+                    back,
+                    left,
+                } => tickets.push(PlannedTicket {
+                    id: ticket.id,
+                    previous: now.only(&back),
+                    updated,
+                    target: Some(ticket.previous.only(&back)),
+                    left,
                 }),
                 Verdict::Leave(reason, now) => excluded.push(ExcludedTicket {
                     id: ticket.id,
@@ -205,18 +216,58 @@ impl<A: BulkApi> Engine<A> {
         let Some(current) = current else {
             return Verdict::Leave(ExcludeReason::CurrentUnknown, FieldSet::default());
         };
+        // Fields whose value before the run is not known cannot be put back.
+        let mut left: Vec<LeftField> = kinds
+            .iter()
+            .filter(|kind| ticket.previous.get(kind).is_none())
+            .map(|kind| LeftField {
+                field: kind.clone(),
+                reason: ExcludeReason::PreviousUnknown,
+            })
+            .collect();
+        let known: Vec<FieldKind> = kinds
+            .iter()
+            .filter(|kind| ticket.previous.get(kind).is_some())
+            .cloned()
+            .collect();
         if let Some(full) = &current.ticket {
             let now = FieldSet::of_ticket(full, &kinds);
-            return if now.satisfies(set) {
-                Verdict::PutBack {
-                    now,
-                    updated: current.updated,
-                }
-            } else if !answered && now.satisfies(&ticket.previous.only(&kinds)) {
+            if !answered && now.satisfies(&ticket.previous.only(&known)) && !now.satisfies(set) {
                 // In flight when the run stopped, and still as before: it never arrived.
-                Verdict::Leave(ExcludeReason::NotApplied, now)
-            } else {
-                Verdict::Leave(ExcludeReason::ChangedSince, now)
+                return Verdict::Leave(ExcludeReason::NotApplied, now);
+            }
+            let mut back = Vec::new();
+            for kind in &known {
+                match (now.get(kind), set.get(kind)) {
+                    (Some(have), Some(ran)) if have.same_as(&ran) => back.push(kind.clone()),
+                    // The server left it out now (null tags, say): not known is not
+                    // "changed", and it must not keep the other fields from going back.
+                    (None, _) => left.push(LeftField {
+                        field: kind.clone(),
+                        reason: ExcludeReason::CurrentUnknown,
+                    }),
+                    _ => left.push(LeftField {
+                        field: kind.clone(),
+                        reason: ExcludeReason::ChangedSince,
+                    }),
+                }
+            }
+            if back.is_empty() {
+                let reason = [
+                    ExcludeReason::ChangedSince,
+                    ExcludeReason::CurrentUnknown,
+                    ExcludeReason::PreviousUnknown,
+                ]
+                .into_iter()
+                .find(|reason| left.iter().any(|l| &l.reason == reason))
+                .unwrap_or(ExcludeReason::ChangedSince);
+                return Verdict::Leave(reason, now);
+            }
+            return Verdict::PutBack {
+                now,
+                updated: current.updated,
+                back,
+                left,
             };
         }
         // Only updateDT is known: compare it with when the run recorded this ticket.
@@ -233,6 +284,8 @@ impl<A: BulkApi> Engine<A> {
             Verdict::PutBack {
                 now: set.clone(),
                 updated: Some(updated),
+                back: known,
+                left,
             }
         } else {
             Verdict::Leave(ExcludeReason::ChangedSince, FieldSet::default())
@@ -244,6 +297,10 @@ enum Verdict {
     PutBack {
         now: FieldSet,
         updated: Option<ApiDate>,
+        /// The fields put back.
+        back: Vec<FieldKind>,
+        /// The fields left, with why.
+        left: Vec<LeftField>,
     },
     Leave(ExcludeReason, FieldSet),
 }

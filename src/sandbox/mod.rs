@@ -93,6 +93,32 @@ pub struct Quirks {
     /// (a success) instead of the ticket. Not part of [`Quirks::live`], whose callers expect
     /// the ticket back.
     pub write_status_body: bool,
+    /// Some tickets (by id, see [`null_fields_of`]) are answered with `tagList`,
+    /// `ccUserIdList` and `servicerGroupId` null and no `custom_fields`, while they have
+    /// them: list, show and update answers do this; show many answers some of them in
+    /// full, others null there too. Not known, not empty.
+    pub null_fields: bool,
+}
+
+/// Which tickets the [`Quirks::null_fields`] quirk answers with null fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullFields {
+    /// Answered whole everywhere.
+    Never,
+    /// Null in list, show and update answers; whole in show many.
+    UntilShowMany,
+    /// Null in every answer.
+    Always,
+}
+
+/// Deterministic by id, so that tests and the demo can name the tickets: one in 25 is
+/// rescued by show many, one in 25 never is.
+pub fn null_fields_of(id: u64) -> NullFields {
+    match id % 25 {
+        3 => NullFields::UntilShowMany,
+        7 => NullFields::Always,
+        _ => NullFields::Never,
+    }
 }
 
 impl Default for Quirks {
@@ -109,6 +135,7 @@ impl Default for Quirks {
             echo_labels: true,
             bump_update_dt: true,
             write_status_body: false,
+            null_fields: false,
         }
     }
 }
@@ -126,6 +153,7 @@ impl Quirks {
             echo_labels: false,
             bump_update_dt: true,
             write_status_body: false,
+            null_fields: false,
         }
     }
 
@@ -141,6 +169,7 @@ impl Quirks {
             echo_labels: true,
             bump_update_dt: true,
             write_status_body: false,
+            null_fields: true,
         }
     }
 }
@@ -525,6 +554,10 @@ pub struct SandboxArgs {
     /// Answer create and update with {"status": "0", "message": "Insert ok", "data": false}.
     #[arg(long)]
     pub write_status_body: bool,
+    /// Answer some tickets with tagList, ccUserIdList and servicerGroupId null and no
+    /// custom fields (ids ending in 03, 28, 53, 78 whole in show many; 07, 32, 57, 82 never).
+    #[arg(long)]
+    pub null_fields: bool,
 }
 
 impl SandboxArgs {
@@ -550,6 +583,7 @@ impl SandboxArgs {
             quirks.bump_update_dt = false;
         }
         quirks.write_status_body |= self.write_status_body;
+        quirks.null_fields |= self.null_fields;
         SandboxOptions {
             addr: self.addr,
             tickets: self.tickets,
@@ -666,6 +700,7 @@ mod tests {
             "--stale-update-dt",
             "--hostile-text",
             "--write-status-body",
+            "--null-fields",
             "--busy-failures=3",
             "--state-file=/tmp/kept.jsonl",
         ]);
@@ -695,6 +730,7 @@ mod tests {
                 echo_labels: false,
                 bump_update_dt: false,
                 write_status_body: true,
+                null_fields: true,
             }
         );
         assert_eq!(options(&["--live-quirks"]).quirks, Quirks::live());

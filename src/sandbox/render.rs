@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::Quirks;
 use super::store::{Entry, FieldKind, Store, field, int_of};
+use super::{NullFields, Quirks, null_fields_of};
 
 /// Which show call a ticket is rendered for: `_v2` carries dropdown option ids, the legacy
 /// calls (list, show, show many) carry labels.
@@ -94,6 +94,35 @@ pub(crate) fn search_result(entry: &Entry, base: &str, quirks: &Quirks) -> Value
         stringify_numbers(&mut result);
     }
     result
+}
+
+/// Which call a ticket is answered to, for the null-fields quirk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NullCall {
+    /// List, show, update.
+    Other,
+    ShowMany,
+}
+
+/// The null-fields quirk: for the tickets it picks, the fields live servers leave null or
+/// out, while the stored ticket has them.
+/// Raw (test-inserted) tickets go out verbatim, as with every quirk.
+pub(crate) fn null_fields(value: &mut Value, entry: &Entry, quirks: &Quirks, call: NullCall) {
+    if !quirks.null_fields || entry.raw {
+        return;
+    }
+    let id = int_of(field(value, "ticketId")).map_or(0, i64::unsigned_abs);
+    let hide = match null_fields_of(id) {
+        NullFields::Never => false,
+        NullFields::UntilShowMany => call != NullCall::ShowMany,
+        NullFields::Always => true,
+    };
+    if let (true, Some(object)) = (hide, value.as_object_mut()) {
+        for key in ["tagList", "ccUserIdList", "servicerGroupId"] {
+            object.insert(key.into(), Value::Null);
+        }
+        object.remove("custom_fields");
+    }
 }
 
 /// Every number becomes its decimal text, as live servers send them.

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 use super::changes;
 use super::lock;
 use super::persist;
-use super::render::{self, Flavor};
+use super::render::{self, Flavor, NullCall};
 use super::routes::{Call, error, json_response, page_url, paging, text_response};
 use super::search;
 use super::store::{Entry, Remembered, Store, field, int_of};
@@ -148,7 +148,12 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
         .iter()
         .skip((page - 1).saturating_mul(per_page))
         .take(per_page)
-        .map(|entry| render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks))
+        .map(|entry| {
+            let mut ticket =
+                render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks);
+            render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
+            ticket
+        })
         .collect();
     let next = (page.saturating_mul(per_page) < count).then(|| {
         page_url(
@@ -216,7 +221,8 @@ pub(crate) fn show(call: &Call<'_>, v2: bool) -> Response<Body> {
         return error(StatusCode::NOT_FOUND, "NotFound", "ticket not found");
     };
     let flavor = if v2 { Flavor::V2 } else { Flavor::Legacy };
-    let ticket = render::ticket(&store, entry, &shared.base_url, flavor, &quirks);
+    let mut ticket = render::ticket(&store, entry, &shared.base_url, flavor, &quirks);
+    render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
     let as_object = v2 != (quirks.show_both_shapes && id % 2 == 0);
     let body = if as_object {
         json!({ "ticket": ticket })
@@ -277,7 +283,12 @@ pub(crate) fn show_many(call: &Call<'_>) -> Response<Body> {
     let tickets: Vec<Value> = ids
         .iter()
         .filter_map(|id| store.tickets.get(id))
-        .map(|entry| render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks))
+        .map(|entry| {
+            let mut ticket =
+                render::ticket(&store, entry, &shared.base_url, Flavor::Legacy, &quirks);
+            render::null_fields(&mut ticket, entry, &quirks, NullCall::ShowMany);
+            ticket
+        })
         .collect();
     text_response(
         StatusCode::OK,
@@ -518,6 +529,7 @@ pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
         return error(StatusCode::INTERNAL_SERVER_ERROR, "Internal", "lost ticket");
     };
     let mut ticket = render::ticket(&store, entry, &shared.base_url, Flavor::V2, &quirks);
+    render::null_fields(&mut ticket, entry, &quirks, NullCall::Other);
     if quirks.echo_labels && !entry.raw {
         echo_status_label(&mut ticket, entry);
     }

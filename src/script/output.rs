@@ -70,14 +70,17 @@ pub struct TicketView {
     pub source: Option<i64>,
     pub source_name: Option<&'static str>,
     pub contact_id: Option<u64>,
+    /// 0 is nobody; null is not known (the server left it out).
     pub assignee_id: Option<u64>,
+    /// 0 is no group; null is not known.
     pub group_id: Option<u64>,
     pub creator_id: Option<u64>,
     pub provider_id: Option<u64>,
-    pub cc_user_ids: Vec<u64>,
-    pub cc_group_ids: Vec<u64>,
+    /// null when not known, never `[]` for a list the server left out.
+    pub cc_user_ids: Option<Vec<u64>>,
+    pub cc_group_ids: Option<Vec<u64>>,
     pub template_id: Option<u64>,
-    pub tags: Vec<String>,
+    pub tags: Option<Vec<String>>,
     pub created: Option<String>,
     pub updated: Option<String>,
     pub url: Option<String>,
@@ -137,8 +140,8 @@ impl From<&Ticket> for TicketView {
             source: t.source.map(TicketSource::code),
             source_name: t.source.map(TicketSource::label_en),
             contact_id: t.contact_id,
-            assignee_id: t.assignee_id,
-            group_id: t.group_id,
+            assignee_id: t.assignee_id.known().map(|id| id.unwrap_or(0)),
+            group_id: t.group_id.known().map(|id| id.unwrap_or(0)),
             creator_id: t.creator_id,
             provider_id: t.provider_id,
             cc_user_ids: t.cc_user_ids.clone(),
@@ -376,6 +379,7 @@ fn enum_label<T: Copy>(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::api::model::IdField;
 
     fn ticket(id: u64, subject: &str) -> Ticket {
         Ticket {
@@ -424,5 +428,32 @@ mod tests {
         assert_eq!(value["updated"], "2026-11-01 09:30:00");
         assert!(value["assignee_id"].is_null());
         assert!(value.get("type").is_some());
+    }
+
+    #[test]
+    fn json_says_null_for_what_the_server_left_out_and_0_or_empty_for_none() {
+        let unknown = serde_json::to_value(TicketView::from(&ticket(9, "x"))).unwrap();
+        for key in [
+            "assignee_id",
+            "group_id",
+            "tags",
+            "cc_user_ids",
+            "cc_group_ids",
+        ] {
+            assert!(unknown[key].is_null(), "{key}: {}", unknown[key]);
+        }
+        let none = Ticket {
+            assignee_id: IdField::Unset,
+            group_id: IdField::Id(3),
+            tags: Some(Vec::new()),
+            cc_user_ids: Some(Vec::new()),
+            ..ticket(9, "x")
+        };
+        let none = serde_json::to_value(TicketView::from(&none)).unwrap();
+        assert_eq!(none["assignee_id"], 0);
+        assert_eq!(none["group_id"], 3);
+        assert_eq!(none["tags"], serde_json::json!([]));
+        assert_eq!(none["cc_user_ids"], serde_json::json!([]));
+        assert!(none["cc_group_ids"].is_null());
     }
 }

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Borders, Clear};
 use super::i18n::{Msg, fill, status_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
-use crate::api::TicketStatus;
+use crate::api::{IdField, TicketStatus};
 use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
 use crate::app::state::Pane;
@@ -218,18 +218,27 @@ pub fn stale_lines(
         return lines;
     };
     let lookups = &app.lookups;
-    let person = |id: Option<u64>| match id {
-        Some(id) => lookups
-            .agent_name(id)
-            .map_or_else(|| format!("#{id}"), str::to_string),
-        None => "—".to_string(),
+    // Nobody is "—". A value the server left out (`None`) is no change: a list that
+    // answers `tagList: null` says nothing about the tags, so nothing is listed for it.
+    let person = |id: IdField| match id {
+        IdField::Id(id) => Some(
+            lookups
+                .agent_name(id)
+                .map_or_else(|| format!("#{id}"), str::to_string),
+        ),
+        IdField::Unset => Some("—".to_string()),
+        IdField::Unknown => None,
     };
-    let group = |id: Option<u64>| match id {
-        Some(id) => lookups
-            .group_name(id)
-            .map_or_else(|| format!("#{id}"), str::to_string),
-        None => "—".to_string(),
+    let group = |id: IdField| match id {
+        IdField::Id(id) => Some(
+            lookups
+                .group_name(id)
+                .map_or_else(|| format!("#{id}"), str::to_string),
+        ),
+        IdField::Unset => Some("—".to_string()),
+        IdField::Unknown => None,
     };
+    let tags = |tags: &Option<Vec<String>>| tags.as_ref().map(|t| t.join(","));
     let status = |s: Option<TicketStatus>| s.map_or_else(unknown, |s| status_label(lang, s));
     let priority = |p: Option<crate::api::Priority>| {
         p.map_or_else(unknown, |p| super::i18n::priority_label(lang, p))
@@ -254,13 +263,20 @@ pub fn stale_lines(
         priority(before.priority),
         priority(now.priority),
     );
-    push(
-        Msg::FieldAssignee,
-        person(before.assignee_id),
-        person(now.assignee_id),
-    );
-    push(Msg::FieldGroup, group(before.group_id), group(now.group_id));
-    push(Msg::FieldTags, before.tags.join(","), now.tags.join(","));
+    let known = [
+        (
+            Msg::FieldAssignee,
+            person(before.assignee_id),
+            person(now.assignee_id),
+        ),
+        (Msg::FieldGroup, group(before.group_id), group(now.group_id)),
+        (Msg::FieldTags, tags(&before.tags), tags(&now.tags)),
+    ];
+    for (field, old, new) in known {
+        if let (Some(old), Some(new)) = (old, new) {
+            push(field, old, new);
+        }
+    }
     lines
 }
 

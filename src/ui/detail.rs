@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Clear};
 use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
-use crate::api::{CustomValue, TableRow, Ticket};
+use crate::api::{CustomValue, IdField, TableRow, Ticket};
 use crate::app::App;
 
 /// The pane's area on the current screen, if the detail is open.
@@ -280,17 +280,25 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
             .and_then(|c| c.company_id)
             .map(|id| name_or_id(lookups.company_name(id), id)),
     );
+    // A full ticket's field the server left out says so; a search hit's (nothing known
+    // yet) stays blank, as does a field that is known to be empty.
+    let unknown =
+        || crate::bulk::ticket_is_full(ticket).then(|| Msg::ValueUnknown.text(lang).to_string());
     push(
         Msg::FieldAssignee,
-        ticket
-            .assignee_id
-            .map(|id| name_or_id(lookups.agent_name(id), id)),
+        match ticket.assignee_id {
+            IdField::Id(id) => Some(name_or_id(lookups.agent_name(id), id)),
+            IdField::Unset => None,
+            IdField::Unknown => unknown(),
+        },
     );
     push(
         Msg::FieldGroup,
-        ticket
-            .group_id
-            .map(|id| name_or_id(lookups.group_name(id), id)),
+        match ticket.group_id {
+            IdField::Id(id) => Some(name_or_id(lookups.group_name(id), id)),
+            IdField::Unset => None,
+            IdField::Unknown => unknown(),
+        },
     );
     push(
         Msg::FieldCreator,
@@ -303,21 +311,29 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
             }
         }),
     );
-    let cc: Vec<String> = ticket
+    let mut cc: Vec<String> = ticket
         .cc_user_ids
         .iter()
+        .flatten()
         .map(|id| name_or_id(lookups.agent_name(*id), *id))
         .chain(
             ticket
                 .cc_group_ids
                 .iter()
+                .flatten()
                 .map(|id| name_or_id(lookups.group_name(*id), *id)),
         )
         .collect();
+    if ticket.cc_user_ids.is_none() || ticket.cc_group_ids.is_none() {
+        cc.extend(unknown());
+    }
     push(Msg::FieldCc, (!cc.is_empty()).then(|| cc.join(", ")));
     push(
         Msg::FieldTags,
-        (!ticket.tags.is_empty()).then(|| ticket.tags.join(", ")),
+        match &ticket.tags {
+            Some(tags) => (!tags.is_empty()).then(|| tags.join(", ")),
+            None => unknown(),
+        },
     );
     push(Msg::FieldCreated, date(app, ticket.created));
     push(Msg::FieldUpdated, date(app, ticket.updated));

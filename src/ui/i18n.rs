@@ -166,6 +166,10 @@ messages! {
     FieldCreator => "创建人", "Created by";
     FieldCc => "抄送", "CC";
     FieldTags => "标签", "Tags";
+    // A field the server left out or sent as null: not known, which is not "none".
+    ValueUnknown => "未知", "not known";
+    // The same in a list cell, where a word would not fit.
+    ValueUnknownCell => "—", "—";
     FieldCreated => "创建时间", "Created";
     FieldUpdated => "更新时间", "Updated";
     FieldTemplate => "模板", "Template";

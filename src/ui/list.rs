@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
-use crate::api::{Priority, Ticket, TicketStatus};
+use crate::api::{IdField, Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::{SelectionStyle, View};
 use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
@@ -256,7 +256,7 @@ fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
         ),
         assignee: name(
             ticket
-                .and_then(|t| t.assignee_id)
+                .and_then(|t| t.assignee_id.id())
                 .and_then(|a| app.lookups.agent_name(a)),
         ),
         age_minutes: ticket
@@ -326,17 +326,16 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
                 .unwrap_or_default(),
             plain,
         ),
-        Column::Assignee => (
-            ticket
-                .assignee_id
-                .map(|id| {
-                    app.lookups
-                        .agent_name(id)
-                        .map_or_else(|| format!("#{id}"), str::to_string)
-                })
-                .unwrap_or_default(),
-            plain,
-        ),
+        Column::Assignee => match ticket.assignee_id {
+            IdField::Id(id) => (
+                app.lookups
+                    .agent_name(id)
+                    .map_or_else(|| format!("#{id}"), str::to_string),
+                plain,
+            ),
+            IdField::Unset => (String::new(), plain),
+            IdField::Unknown => (unknown_cell(ticket, lang), style(app, Role::Muted)),
+        },
         Column::Updated => (
             ticket
                 .updated
@@ -344,7 +343,20 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
                 .unwrap_or_default(),
             style(app, Role::Muted),
         ),
-        Column::Tags => (ticket.tags.join(","), style(app, Role::Tags)),
+        Column::Tags => match &ticket.tags {
+            Some(tags) => (tags.join(","), style(app, Role::Tags)),
+            None => (unknown_cell(ticket, lang), style(app, Role::Muted)),
+        },
+    }
+}
+
+/// A cell of a full ticket whose field the server left out: a dash, not the blank of "none"
+/// (a search hit's row, where nothing is known yet, stays blank).
+fn unknown_cell(ticket: &Ticket, lang: Lang) -> String {
+    if crate::bulk::ticket_is_full(ticket) {
+        Msg::ValueUnknownCell.text(lang).to_string()
+    } else {
+        String::new()
     }
 }
 

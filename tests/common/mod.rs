@@ -3,7 +3,7 @@
 
 use chrono::{NaiveDate, NaiveDateTime};
 use gongdan::api::{
-    Agent, Contact, CustomField, CustomValue, FieldDef, FormTable, Page, Priority, Ticket,
+    Agent, Contact, CustomField, CustomValue, FieldDef, FormTable, IdField, Page, Priority, Ticket,
     TicketSource, TicketStatus, TicketType,
 };
 use gongdan::app::{
@@ -43,14 +43,16 @@ pub fn ticket(id: u64) -> Ticket {
         priority: Some(Priority::ALL[i % 4]),
         status: Some(TicketStatus::ALL[i % 3]),
         contact_id: Some(500 + (id % 5)),
-        assignee_id: Some(10 + (id % 3)),
-        group_id: Some(1),
+        assignee_id: IdField::Id(10 + (id % 3)),
+        group_id: IdField::Id(1),
+        cc_user_ids: Some(vec![]),
+        cc_group_ids: Some(vec![]),
         template_id: Some(1),
-        tags: if id % 2 == 0 {
+        tags: Some(if id % 2 == 0 {
             vec!["vip客户".into(), "普通客户".into()]
         } else {
             vec![]
-        },
+        }),
         created: Some(now() - chrono::Duration::days(3)),
         updated: Some(now() - chrono::Duration::minutes((id % 50) as i64 * 7)),
         ..Ticket::default()
@@ -245,7 +247,7 @@ pub fn rich_ticket(id: u64) -> Ticket {
             ],
         ],
     }];
-    t.cc_user_ids = vec![11];
+    t.cc_user_ids = Some(vec![11]);
     t
 }
 

@@ -24,7 +24,7 @@ use serde_json::{Number, Value};
 
 use super::lenient::{
     Scalar, clean_value, read_u64, scalar_bool, scalar_cell_text, scalar_date, scalar_enum,
-    scalar_i64, scalar_id, scalar_id_list, scalar_read_text, tags_of_text,
+    scalar_i64, scalar_id, scalar_id_field, scalar_id_list, scalar_read_text, tags_of_text,
 };
 use super::link;
 use crate::api::model::{
@@ -475,9 +475,11 @@ impl<'de> Visitor<'de> for TicketVisitor {
                 "ticketId" => id = ok(scalar_id(field(&mut map)?.scalar(), ""))?,
                 "custom_fields" => ticket.custom_fields = map.next_value_seed(CustomFieldsSeed)?,
                 "tables" => ticket.tables = map.next_value_seed(TablesSeed)?,
-                "ccUserIdList" => ticket.cc_user_ids = map.next_value_seed(IdListSeed)?,
-                "ccGroupIdList" => ticket.cc_group_ids = map.next_value_seed(IdListSeed)?,
-                "tagList" => ticket.tags = map.next_value_seed(TagsSeed)?,
+                "ccUserIdList" => ticket.cc_user_ids = map.next_value_seed(NullList(IdListSeed))?,
+                "ccGroupIdList" => {
+                    ticket.cc_group_ids = map.next_value_seed(NullList(IdListSeed))?
+                }
+                "tagList" => ticket.tags = map.next_value_seed(NullList(TagsSeed))?,
                 "descriptattachments" => {
                     let value: Value = map.next_value()?;
                     if !value.is_null() {
@@ -531,8 +533,8 @@ fn scalar_field<E: de::Error>(
         "custUserId" => ticket.contact_id = ok(scalar_id(value, ""))?,
         "agentId" => ticket.provider_id = ok(scalar_id(value, ""))?,
         "createrId" => ticket.creator_id = ok(scalar_id(value, ""))?,
-        "servicerUserId" => ticket.assignee_id = ok(scalar_id(value, ""))?,
-        "servicerGroupId" => ticket.group_id = ok(scalar_id(value, ""))?,
+        "servicerUserId" => ticket.assignee_id = ok(scalar_id_field(value, ""))?,
+        "servicerGroupId" => ticket.group_id = ok(scalar_id_field(value, ""))?,
         "ticketTemplateId" => ticket.template_id = ok(scalar_id(value, ""))?,
         "createDT" => ticket.created = ok(scalar_date(value, ""))?,
         "updateDT" => ticket.updated = ok(scalar_date(value, ""))?,
@@ -552,6 +554,37 @@ fn scalar_field<E: de::Error>(
 
 // ---------------------------------------------------------------------------------------
 // Lists.
+
+/// A list the server may send as null: null says nothing about the list (`None`), which
+/// is not the empty list a `""` or `[]` is.
+struct NullList<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for NullList<S> {
+    type Value = Option<S::Value>;
+
+    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        de.deserialize_option(NullListVisitor(self.0))
+    }
+}
+
+struct NullListVisitor<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for NullListVisitor<S> {
+    type Value = Option<S::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(de).map(Some)
+    }
+}
 
 /// `ccUserIdList` / `ccGroupIdList`: a comma string, an int, or an array of those.
 struct IdListSeed;

@@ -5,7 +5,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Timelike
 use serde_json::{Number, Value};
 
 use crate::api::error::ApiError;
-use crate::api::model::{ApiDate, Priority, TicketSource, TicketStatus, TicketType};
+use crate::api::model::{ApiDate, IdField, Priority, TicketSource, TicketStatus, TicketType};
 use crate::text::{clean, clean_cow};
 
 /// A decoding failure at a JSON path ("" is the root).
@@ -238,6 +238,19 @@ pub(super) fn scalar_id(value: Scalar<'_>, path: &str) -> Result<Option<u64>, Ba
 
 pub(super) fn read_bool(value: &Value, path: &str) -> Result<Option<bool>, Bad> {
     scalar_bool(Scalar::of(value), path)
+}
+
+/// Assignee and group: 0 is "none", null (or an empty string) says nothing.
+pub(super) fn read_id_field(value: &Value, path: &str) -> Result<IdField, Bad> {
+    scalar_id_field(Scalar::of(value), path)
+}
+
+pub(super) fn scalar_id_field(value: Scalar<'_>, path: &str) -> Result<IdField, Bad> {
+    Ok(match scalar_u64(value, path)? {
+        None => IdField::Unknown,
+        Some(0) => IdField::Unset,
+        Some(id) => IdField::Id(id),
+    })
 }
 
 pub(super) fn scalar_bool(value: Scalar<'_>, path: &str) -> Result<Option<bool>, Bad> {

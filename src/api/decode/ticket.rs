@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use super::lenient::{
     Bad, cell_text, clean_value, index_path, key_path, kind, read_bool, read_date, read_enum,
-    read_i64, read_id, read_id_list, read_tags, read_text,
+    read_i64, read_id, read_id_field, read_id_list, read_tags, read_text,
 };
 use crate::api::model::{
     CustomField, CustomValue, FormTable, Priority, TableRow, Ticket, TicketSource, TicketStatus,
@@ -80,12 +80,12 @@ pub(super) fn ticket_at(value: &Value, path: &str) -> Result<Ticket, Bad> {
             "custUserId" => ticket.contact_id = read_id(field, p)?,
             "agentId" => ticket.provider_id = read_id(field, p)?,
             "createrId" => ticket.creator_id = read_id(field, p)?,
-            "servicerUserId" => ticket.assignee_id = read_id(field, p)?,
-            "servicerGroupId" => ticket.group_id = read_id(field, p)?,
-            "ccUserIdList" => ticket.cc_user_ids = read_id_list(field, p)?,
-            "ccGroupIdList" => ticket.cc_group_ids = read_id_list(field, p)?,
+            "servicerUserId" => ticket.assignee_id = read_id_field(field, p)?,
+            "servicerGroupId" => ticket.group_id = read_id_field(field, p)?,
+            "ccUserIdList" => ticket.cc_user_ids = Some(read_id_list(field, p)?),
+            "ccGroupIdList" => ticket.cc_group_ids = Some(read_id_list(field, p)?),
             "ticketTemplateId" => ticket.template_id = read_id(field, p)?,
-            "tagList" => ticket.tags = read_tags(field, p)?,
+            "tagList" => ticket.tags = Some(read_tags(field, p)?),
             "createDT" => ticket.created = read_date(field, p)?,
             "updateDT" => ticket.updated = read_date(field, p)?,
             "custom_fields" => ticket.custom_fields = read_custom_fields(field, p)?,

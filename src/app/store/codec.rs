@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDateTime, Timelike};
 use serde_json::Value;
 
 use crate::api::model::{
-    ApiDate, CustomField, CustomValue, FormTable, LiveFields, Priority, TableRow, Ticket,
+    ApiDate, CustomField, CustomValue, FormTable, IdField, LiveFields, Priority, TableRow, Ticket,
     TicketSource, TicketStatus, TicketType,
 };
 
@@ -21,8 +21,8 @@ pub struct Summary {
     pub status: Option<TicketStatus>,
     pub priority: Option<Priority>,
     pub contact_id: Option<u64>,
-    pub assignee_id: Option<u64>,
-    pub group_id: Option<u64>,
+    pub assignee_id: IdField,
+    pub group_id: IdField,
     pub updated: Option<ApiDate>,
 }
 
@@ -40,8 +40,8 @@ pub fn encode(ticket: &Ticket) -> Box<[u8]> {
             .map(|p| (p.code(), matches!(p, Priority::Unknown(_)))),
     );
     out.opt_u64(ticket.contact_id);
-    out.opt_u64(ticket.assignee_id);
-    out.opt_u64(ticket.group_id);
+    out.id_field(ticket.assignee_id);
+    out.id_field(ticket.group_id);
     out.date(ticket.updated);
     // Then the rest.
     out.u64(ticket.id);
@@ -62,11 +62,18 @@ pub fn encode(ticket: &Ticket) -> Box<[u8]> {
     out.str(&ticket.subject);
     out.opt_str(ticket.url.as_deref());
     out.opt_str(ticket.description.as_deref());
-    out.ids(&ticket.cc_user_ids);
-    out.ids(&ticket.cc_group_ids);
-    out.u64(ticket.tags.len() as u64);
-    for tag in &ticket.tags {
-        out.str(tag);
+    out.opt_ids(ticket.cc_user_ids.as_deref());
+    out.opt_ids(ticket.cc_group_ids.as_deref());
+    // Tags not known (null on the wire) stay not known: a marker byte, then the list.
+    match &ticket.tags {
+        None => out.byte(0),
+        Some(tags) => {
+            out.byte(1);
+            out.u64(tags.len() as u64);
+            for tag in tags {
+                out.str(tag);
+            }
+        }
     }
     out.u64(ticket.custom_fields.len() as u64);
     for field in &ticket.custom_fields {
@@ -128,8 +135,8 @@ fn summary_from(input: &mut Reader<'_>) -> Summary {
         status: input.enum_code(TicketStatus::from_code, TicketStatus::Unknown),
         priority: input.enum_code(Priority::from_code, Priority::Unknown),
         contact_id: input.opt_u64(),
-        assignee_id: input.opt_u64(),
-        group_id: input.opt_u64(),
+        assignee_id: input.id_field(),
+        group_id: input.id_field(),
         updated: input.date(),
     }
 }
@@ -156,10 +163,15 @@ pub fn decode(bytes: &[u8]) -> Ticket {
     ticket.subject = input.string();
     ticket.url = input.opt_string();
     ticket.description = input.opt_string();
-    ticket.cc_user_ids = input.ids();
-    ticket.cc_group_ids = input.ids();
-    let tags = input.len();
-    ticket.tags = (0..tags).map(|_| input.string()).collect();
+    ticket.cc_user_ids = input.opt_ids();
+    ticket.cc_group_ids = input.opt_ids();
+    ticket.tags = match input.byte() {
+        1 => {
+            let tags = input.len();
+            Some((0..tags).map(|_| input.string()).collect())
+        }
+        _ => None,
+    };
     let fields = input.len();
     ticket.custom_fields = (0..fields)
         .map(|_| {
@@ -289,6 +301,29 @@ impl Writer {
         }
     }
 
+    /// Unknown 0, unset 1, an id 2 and the id.
+    fn id_field(&mut self, id: IdField) {
+        match id {
+            IdField::Unknown => self.byte(0),
+            IdField::Unset => self.byte(1),
+            IdField::Id(id) => {
+                self.byte(2);
+                self.u64(id);
+            }
+        }
+    }
+
+    /// A list that may be unknown: a marker byte, then the list.
+    fn opt_ids(&mut self, ids: Option<&[u64]>) {
+        match ids {
+            None => self.byte(0),
+            Some(ids) => {
+                self.byte(1);
+                self.ids(ids);
+            }
+        }
+    }
+
     fn ids(&mut self, ids: &[u64]) {
         self.u64(ids.len() as u64);
         for id in ids {
@@ -408,6 +443,21 @@ impl Reader<'_> {
         }
     }
 
+    fn id_field(&mut self) -> IdField {
+        match self.byte() {
+            1 => IdField::Unset,
+            2 => IdField::Id(self.u64()),
+            _ => IdField::Unknown,
+        }
+    }
+
+    fn opt_ids(&mut self) -> Option<Vec<u64>> {
+        match self.byte() {
+            1 => Some(self.ids()),
+            _ => None,
+        }
+    }
+
     fn ids(&mut self) -> Vec<u64> {
         let n = self.len();
         (0..n).map(|_| self.u64()).collect()
@@ -451,12 +501,12 @@ mod tests {
             contact_id: Some(u64::MAX),
             provider_id: Some(37_809),
             creator_id: None,
-            assignee_id: Some(12),
-            group_id: Some(3),
-            cc_user_ids: vec![13, 14],
-            cc_group_ids: vec![],
+            assignee_id: IdField::Id(12),
+            group_id: IdField::Unset,
+            cc_user_ids: Some(vec![13, 14]),
+            cc_group_ids: Some(vec![]),
             template_id: Some(2),
-            tags: vec!["vip客户".into(), String::new()],
+            tags: Some(vec!["vip客户".into(), String::new()]),
             created: Some(at(1, 1, 1, 0, 0, 0)),
             updated: Some(at(2024, 3, 2, 10, 0, 0).with_nanosecond(5).unwrap()),
             custom_fields: vec![
@@ -508,9 +558,32 @@ mod tests {
         assert_eq!(head.status, ticket.status);
         assert_eq!(head.priority, ticket.priority);
         assert_eq!(head.contact_id, ticket.contact_id);
-        assert_eq!(head.group_id, Some(3));
+        assert_eq!(head.group_id, IdField::Unset);
+        assert_eq!(head.assignee_id, IdField::Id(12));
         assert_eq!(head.updated, ticket.updated);
         assert_eq!(decode(&encode(&Ticket::default())), Ticket::default());
+    }
+
+    #[test]
+    fn fields_the_server_left_unknown_stay_unknown_not_empty() {
+        let unknown = Ticket {
+            id: 7,
+            status: Some(TicketStatus::Open),
+            ..Ticket::default()
+        };
+        let back = decode(&encode(&unknown));
+        assert_eq!(back.tags, None);
+        assert_eq!(back.cc_user_ids, None);
+        assert_eq!(back.cc_group_ids, None);
+        assert_eq!(back.group_id, IdField::Unknown);
+        assert_eq!(summary(&encode(&unknown)).assignee_id, IdField::Unknown);
+        let empty = Ticket {
+            tags: Some(Vec::new()),
+            cc_user_ids: Some(Vec::new()),
+            group_id: IdField::Unset,
+            ..unknown
+        };
+        assert_eq!(decode(&encode(&empty)), empty);
     }
 
     #[test]
@@ -518,7 +591,7 @@ mod tests {
         let bytes = encode(&Ticket {
             id: 9,
             subject: "x".repeat(300),
-            tags: vec!["a".into(); 50],
+            tags: Some(vec!["a".into(); 50]),
             ..Ticket::default()
         });
         for cut in 0..bytes.len() {
