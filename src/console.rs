@@ -121,8 +121,13 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         lang,
     };
     // The worker keeps the configuration, so a 401 mid-session can sign in again.
-    let (commands, results) =
-        crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
+    let runs = crate::worker::RunsInFlight::default();
+    let (commands, results) = crate::worker::spawn_with_runs(
+        target.client.clone(),
+        concurrency,
+        Some(bulk_setup),
+        runs.clone(),
+    )?;
     let mut app = App::new(settings, server_now());
     // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {
@@ -172,10 +177,21 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         drop(terminal);
     }
     drop(guard);
-    drop(target.sandbox);
+    // A bulk run still sending: nothing more goes out, and the calls in flight get a
+    // moment to be answered, so that the journal has their real outcomes; those left
+    // unanswered stay in doubt for the resume, which the next start offers.
+    if !runs.stop(RUNS_GRACE).await {
+        tracing::warn!("bulk calls still unanswered at exit: left in doubt for the resume");
+    }
+    // Not dropped: calls still in flight (past the grace) to the demo's sandbox would
+    // fail as it closed, and be journaled as failed in the instant before the process ends.
+    std::mem::forget(target.sandbox);
     result?;
     Ok(())
 }
+
+/// How long the way out waits for bulk calls in flight (see [`crate::worker::RunsInFlight`]).
+pub const RUNS_GRACE: Duration = Duration::from_millis(2500);
 
 /// What `config check` says about the console's own settings (language, colours, key map,
 /// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop

@@ -412,7 +412,7 @@ where
         Some(result) => Ok(result?),
         None => {
             if bar {
-                eprint!("\r\x1b[2K");
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
             }
             Err(ScriptError::Interrupted {
                 signal: stop.signal().unwrap_or(super::stop::Signal::Interrupt),
@@ -427,7 +427,9 @@ pub fn exit_of(stop: &Stop, printed: Exit, lang: Lang) -> Exit {
     match stop.signal() {
         None => printed,
         Some(signal) => {
-            eprintln!(
+            // After SIGHUP stderr may be gone: a failed write is no panic.
+            let _ = writeln!(
+                std::io::stderr(),
                 "gongdan: {}",
                 match lang {
                     Lang::Zh => format!("收到 {}，之后没有再发送", signal.name()),
@@ -656,7 +658,8 @@ pub fn print_report(
     drop(out);
     let plan = &report.plan;
     if report.resumable() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("继续：gongdan resume {run_id}"),
@@ -664,7 +667,8 @@ pub fn print_report(
             }
         );
     } else if report.failed().next().is_some() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("重试失败的工单：gongdan retry {run_id}"),
@@ -679,7 +683,8 @@ pub fn print_report(
         .any(|t| t.previous.has_all(&plan.target_of(t).kinds()) && !plan.target_of(t).is_empty());
     if undoable && report.succeeded().next().is_some() && !matches!(plan.kind, RunKind::Undo { .. })
     {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("撤销：gongdan undo {run_id}"),

@@ -158,7 +158,10 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Ok(exit) => exit.into(),
         Err(ScriptError::OutputClosed) => Exit::Done.into(),
         Err(error) => {
-            eprintln!("gongdan: {error}");
+            // Not `eprintln!`: after SIGHUP stderr may be a dead terminal, whose panic
+            // would make the exit 101.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "gongdan: {error}");
             error.exit().into()
         }
     }
