@@ -211,8 +211,8 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
-    let printed = print_report(&report, &left_alone, settings.lang, args.json)?;
-    Ok(exit_of(&stop, printed, settings.lang))
+    let printed = print_report(&report, &left_alone, settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
@@ -229,8 +229,8 @@ pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, 
         |events, cancel| async move { engine.resume(&run, &events, &cancel).await },
     )
     .await?;
-    let printed = print_report(&report, &[], settings.lang, args.json)?;
-    Ok(exit_of(&stop, printed, settings.lang))
+    let printed = print_report(&report, &[], settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
@@ -268,8 +268,8 @@ pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, Sc
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
-    let printed = print_report(&report, &[], settings.lang, args.json)?;
-    Ok(exit_of(&stop, printed, settings.lang))
+    let printed = print_report(&report, &[], settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 /// Names for the preview's ids (agents, groups, custom fields), as far as the account may
@@ -422,8 +422,13 @@ where
     }
 }
 
-/// The exit of a run that ended (its report printed): the signal's if one stopped it.
-pub fn exit_of(stop: &Stop, printed: Exit, lang: Lang) -> Exit {
+/// The exit of a run that ended (its report printed): the signal's if one stopped it,
+/// even when the report could not be written (after SIGHUP the terminal may be gone).
+pub fn exit_of(
+    stop: &Stop,
+    printed: Result<Exit, ScriptError>,
+    lang: Lang,
+) -> Result<Exit, ScriptError> {
     match stop.signal() {
         None => printed,
         Some(signal) => {
@@ -436,7 +441,7 @@ pub fn exit_of(stop: &Stop, printed: Exit, lang: Lang) -> Exit {
                     Lang::En => format!("stopped by {}: nothing was sent after it", signal.name()),
                 }
             );
-            signal.exit()
+            Ok(signal.exit())
         }
     }
 }

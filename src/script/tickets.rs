@@ -908,8 +908,8 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         .iter()
         .map(|id| crate::bulk::TicketOutcome::failed(*id, not_found_text(settings.lang)))
         .collect();
-    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json)?;
-    Ok(history::exit_of(&stop, printed, settings.lang))
+    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json);
+    history::exit_of(&stop, printed, settings.lang)
 }
 
 fn dry_run_note(lang: Lang) -> &'static str {
