@@ -168,10 +168,12 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         shutdown.as_mut(),
     )
     .await;
-    if crate::tui::terminal_hung_up() {
-        // Dropping the terminal shows the cursor; on a hung-up terminal that write fails and
-        // ratatui reports it with `eprintln!`, which panics on the dead stderr (exit 101).
-        // There is no screen left to restore.
+    // Dropping the terminal shows the cursor; on a hung-up terminal that write fails and
+    // ratatui reports it with `eprintln!`, which panics on the dead stderr (exit 101). So
+    // the cursor is shown here, and a terminal that is gone or refuses it is not dropped
+    // (there is no screen left to restore). Both checks: a SIGHUP can end the loop before
+    // the hang-up shows to poll, and a write can fail before it does.
+    if crate::tui::terminal_hung_up() || terminal.show_cursor().is_err() {
         std::mem::forget(terminal);
     } else {
         drop(terminal);

@@ -591,7 +591,7 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
     drop(session);
     std::fs::remove_file(&status_file).unwrap();
 
-    let (mut session, status_file) = hop.console("zh_CN.UTF-8", true);
+    let (mut session, status_file) = hop.console("zh_CN.UTF-8", false);
     session.send("r");
     session.wait_text("回复 #");
     let reply = "您好，订单 DD2026 已补发，请查收";
