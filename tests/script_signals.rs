@@ -324,3 +324,30 @@ fn calls_unanswered_when_the_grace_ends_are_left_in_doubt_and_the_resume_checks_
     }
     resume_changes_each_ticket_once(&env, &run, &before);
 }
+
+/// In this process (the handlers are the command's, taken first): the first signal stops the
+/// run and starts the grace; a second one ends the wait for the calls in flight at once, and
+/// the first still names the exit code.
+#[tokio::test]
+async fn a_second_signal_ends_the_wait_for_the_calls_in_flight() {
+    use futures::FutureExt;
+    use gongdan::script::stop::{Signal, Stop};
+    let stop = Stop::listen().unwrap();
+    let token = stop.token();
+    kill(std::process::id(), "HUP");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !token.is_cancelled() {
+        assert!(Instant::now() < deadline, "the first signal never arrived");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(stop.signal(), Some(Signal::Hangup));
+    // After one signal the grace has only begun.
+    assert!(stop.grace_over().now_or_never().is_none());
+    kill(std::process::id(), "TERM");
+    while stop.grace_over().now_or_never().is_none() {
+        assert!(Instant::now() < deadline, "the second signal never ended the wait");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(stop.signal(), Some(Signal::Hangup));
+    assert_eq!(Signal::Hangup.exit() as u8, 129);
+}
