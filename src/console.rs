@@ -2,7 +2,7 @@
 //! sandbox), the password (found by the config module before the screen opens), logging to
 //! a file, then the terminal and the event loop.
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::api::{Auth, ClientConfig, SearchQuery};
@@ -179,6 +179,16 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         drop(terminal);
     }
     drop(guard);
+    if runs.running() > 0 && !crate::tui::terminal_hung_up() {
+        // The shell is back, yet the process lingers: say why. Not `eprintln!` (a terminal
+        // that just went would panic it).
+        let seconds = RUNS_GRACE.as_secs_f32().to_string();
+        let _ = writeln!(
+            io::stderr(),
+            "gongdan: {}",
+            fill(lang, Msg::BulkExitWaiting, &[&seconds])
+        );
+    }
     // A bulk run still sending: nothing more goes out, and the calls in flight get a
     // moment to be answered, so that the journal has their real outcomes; those left
     // unanswered stay in doubt for the resume, which the next start offers.

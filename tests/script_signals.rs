@@ -345,7 +345,10 @@ async fn a_second_signal_ends_the_wait_for_the_calls_in_flight() {
     assert!(stop.grace_over().now_or_never().is_none());
     kill(std::process::id(), "TERM");
     while stop.grace_over().now_or_never().is_none() {
-        assert!(Instant::now() < deadline, "the second signal never ended the wait");
+        assert!(
+            Instant::now() < deadline,
+            "the second signal never ended the wait"
+        );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
     assert_eq!(stop.signal(), Some(Signal::Hangup));

@@ -53,6 +53,11 @@ pub struct RunsInFlight {
 }
 
 impl RunsInFlight {
+    /// Runs not yet ended.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
     /// No run sends another call; waits until the calls in flight are answered and
     /// journaled, or `grace` has passed. Answers whether every run ended. A run still going
     /// after it is left to the end of the process: its unanswered calls have no outcome in
