@@ -2,7 +2,7 @@
 //! sandbox), the password (found by the config module before the screen opens), logging to
 //! a file, then the terminal and the event loop.
 
-use std::io;
+use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::api::{Auth, ClientConfig, SearchQuery};
@@ -121,8 +121,13 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         lang,
     };
     // The worker keeps the configuration, so a 401 mid-session can sign in again.
-    let (commands, results) =
-        crate::worker::spawn_with_config(target.client.clone(), concurrency, Some(bulk_setup))?;
+    let runs = crate::worker::RunsInFlight::default();
+    let (commands, results) = crate::worker::spawn_with_runs(
+        target.client.clone(),
+        concurrency,
+        Some(bulk_setup),
+        runs.clone(),
+    )?;
     let mut app = App::new(settings, server_now());
     // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {
@@ -163,19 +168,42 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         shutdown.as_mut(),
     )
     .await;
-    if crate::tui::terminal_hung_up() {
-        // Dropping the terminal shows the cursor; on a hung-up terminal that write fails and
-        // ratatui reports it with `eprintln!`, which panics on the dead stderr (exit 101).
-        // There is no screen left to restore.
+    // Dropping the terminal shows the cursor; on a hung-up terminal that write fails and
+    // ratatui reports it with `eprintln!`, which panics on the dead stderr (exit 101). So
+    // the cursor is shown here, and a terminal that is gone or refuses it is not dropped
+    // (there is no screen left to restore). Both checks: a SIGHUP can end the loop before
+    // the hang-up shows to poll, and a write can fail before it does.
+    if crate::tui::terminal_hung_up() || terminal.show_cursor().is_err() {
         std::mem::forget(terminal);
     } else {
         drop(terminal);
     }
     drop(guard);
-    drop(target.sandbox);
+    if runs.running() > 0 && !crate::tui::terminal_hung_up() {
+        // The shell is back, yet the process lingers: say why. Not `eprintln!` (a terminal
+        // that just went would panic it).
+        let seconds = RUNS_GRACE.as_secs_f32().to_string();
+        let _ = writeln!(
+            io::stderr(),
+            "gongdan: {}",
+            fill(lang, Msg::BulkExitWaiting, &[&seconds])
+        );
+    }
+    // A bulk run still sending: nothing more goes out, and the calls in flight get a
+    // moment to be answered, so that the journal has their real outcomes; those left
+    // unanswered stay in doubt for the resume, which the next start offers.
+    if !runs.stop(RUNS_GRACE).await {
+        tracing::warn!("bulk calls still unanswered at exit: left in doubt for the resume");
+    }
+    // Not dropped: calls still in flight (past the grace) to the demo's sandbox would
+    // fail as it closed, and be journaled as failed in the instant before the process ends.
+    std::mem::forget(target.sandbox);
     result?;
     Ok(())
 }
+
+/// How long the way out waits for bulk calls in flight (see [`crate::worker::RunsInFlight`]).
+pub const RUNS_GRACE: Duration = Duration::from_millis(2500);
 
 /// What `config check` says about the console's own settings (language, colours, key map,
 /// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop

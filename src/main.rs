@@ -46,7 +46,10 @@ fn main() -> std::process::ExitCode {
         Ok(Some(code)) => code,
         Ok(None) => std::process::ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("gongdan: {err}");
+            // Not `eprintln!`: after a hang-up stderr is a dead terminal, and its panic
+            // would turn this exit into 101.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "gongdan: {err}");
             std::process::ExitCode::FAILURE
         }
     }

@@ -21,7 +21,7 @@ use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::config::Secret;
 
-pub use bulk::BulkSetup;
+pub use bulk::{BulkSetup, RunsInFlight};
 
 /// Starts the worker. It ends when the command sender is dropped. A worker started this
 /// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
@@ -63,9 +63,25 @@ pub fn spawn_with_config(
     ),
     ApiError,
 > {
+    spawn_with_runs(config, concurrency, setup, RunsInFlight::default())
+}
+
+/// [`spawn_with_config`], its bulk runs stopped through `runs` (the console's way out).
+pub fn spawn_with_runs(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+    runs: RunsInFlight,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
     let client = Client::new(config.clone())?;
     let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
-    Ok(start(client, Some(config), concurrency, setup))
+    Ok(start_with(client, Some(config), concurrency, setup, runs))
 }
 
 fn start(
@@ -77,9 +93,22 @@ fn start(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
+    start_with(client, config, concurrency, setup, RunsInFlight::default())
+}
+
+fn start_with(
+    client: Client,
+    config: Option<ClientConfig>,
+    concurrency: usize,
+    setup: BulkSetup,
+    runs: RunsInFlight,
+) -> (
+    mpsc::UnboundedSender<Command>,
+    mpsc::UnboundedReceiver<WorkerEvent>,
+) {
     let (command_tx, command_rx) = mpsc::unbounded_channel();
     let (event_tx, event_rx) = mpsc::unbounded_channel();
-    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone());
+    let bulk = bulk::BulkWorker::new(client.clone(), setup.clone(), runs);
     tokio::spawn(run(
         client,
         config,

@@ -373,6 +373,47 @@ async fn cancelling_lets_the_call_in_flight_finish_and_sends_nothing_more() {
     assert!((1..=250).all(|id| desk.update_count(id) == 1));
 }
 
+/// The console's way out (`Engine::with_shutdown`): like a cancel, nothing more is sent and
+/// the call in flight is awaited with its outcome journaled, but the run stays interrupted
+/// (no finish line), so the next start offers it; the resume sends the rest once.
+#[tokio::test]
+async fn a_shutdown_awaits_the_call_in_flight_sends_nothing_more_and_leaves_the_run_offered() {
+    let state = tempfile::tempdir().unwrap();
+    let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
+    let shutdown = CancellationToken::new();
+    let engine = engine(&desk, state.path(), 1).with_shutdown(shutdown.clone());
+    // The process starts going away while the first call is at the server.
+    *desk.cancel.lock().unwrap() = Some(shutdown.clone());
+    desk.cuts.lock().unwrap().insert(1, Cut::Cancel);
+    let plan = Plan::new(&solve(), &desk.all(), target());
+    let (tx, _collector) = events();
+    let report = engine
+        .start(&plan, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+
+    assert_eq!(desk.calls.load(Ordering::SeqCst), 1);
+    assert_eq!(report.succeeded().count(), 100);
+    assert_eq!(report.failed().count(), 0);
+    assert_eq!(report.not_sent.len(), 150);
+    let loaded = engine.journal().load(&plan.run_id).unwrap();
+    assert!(loaded.finished.is_none(), "{:?}", loaded.finished);
+    assert_eq!(loaded.outcomes.len(), 100);
+    assert!(loaded.in_flight.is_empty(), "{:?}", loaded.in_flight);
+    let history = engine.history();
+    assert_eq!(history.runs[0].state, RunState::Interrupted);
+    assert_eq!(history.interrupted().count(), 1);
+
+    // The next start: a fresh engine resumes it; nothing is sent twice.
+    let engine = self::engine(&desk, state.path(), 1);
+    let report = engine
+        .resume(&plan.run_id, &tx, &CancellationToken::new())
+        .await
+        .unwrap();
+    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!((1..=250).all(|id| desk.update_count(id) == 1));
+}
+
 #[tokio::test]
 async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
     let state = tempfile::tempdir().unwrap();

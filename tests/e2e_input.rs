@@ -145,7 +145,13 @@ fn a_draft_survives(way: WayOut) {
         WayOut::Term => signal(&session, "-TERM"),
         WayOut::CtrlC => session.send("\x03"),
     }
-    session.exit_status_within(Duration::from_secs(10), "the console");
+    let status = session.exit_status_within(Duration::from_secs(10), "the console");
+    // Every way out is a clean exit (README: exit statuses), the terminal put back.
+    assert_eq!(status.exit_code(), 0, "{way:?}: {}", session.screen_text());
+    assert!(
+        !session.parser.screen().alternate_screen(),
+        "{way:?}: the alternate screen was left"
+    );
     let drafts = drafts_in(&session);
     assert!(
         drafts.iter().any(|d| d == text),

@@ -197,6 +197,11 @@ fn remote_console_with(
 
 /// The console's exit status, as the remote shell wrote it, within 2 s of `since`.
 fn exit_status_after(status_file: &Path, since: Instant) -> String {
+    exit_status_within(status_file, since, Duration::from_secs(2))
+}
+
+/// The console's exit status within `bound` of `since`.
+fn exit_status_within(status_file: &Path, since: Instant, bound: Duration) -> String {
     loop {
         if let Ok(text) = std::fs::read_to_string(status_file)
             && !text.trim().is_empty()
@@ -204,11 +209,34 @@ fn exit_status_after(status_file: &Path, since: Instant) -> String {
             return text.trim().to_string();
         }
         assert!(
-            since.elapsed() < Duration::from_secs(2),
-            "the console was still running 2 s after the hang-up"
+            since.elapsed() < bound,
+            "the console was still running {bound:?} after the hang-up"
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Bulk calls in flight at a hang-up are awaited this long (`console::RUNS_GRACE`), then
+/// the console leaves; 2 s more for the rest of the way out.
+fn hang_up_bound() -> Duration {
+    gongdan::console::RUNS_GRACE + Duration::from_secs(2)
+}
+
+/// The runs in the console's home (its state directory found by the journal's files).
+fn runs_in(home: &Home) -> Vec<gongdan::bulk::RunInfo> {
+    match runs_in_state(home) {
+        Some(state) => gongdan::bulk::Journal::new(state).list().runs,
+        None => Vec::new(),
+    }
+}
+
+/// The state directory holding the journal's runs, once there is one.
+fn runs_in_state(home: &Home) -> Option<PathBuf> {
+    home.files().into_iter().find_map(|(path, _)| {
+        (path.file_name()? == "plan.json")
+            .then(|| path.parent()?.parent()?.parent().map(Path::to_path_buf))
+            .flatten()
+    })
 }
 
 /// sshd, or None (loudly) outside CI.
@@ -275,21 +303,52 @@ impl Hop {
     }
 }
 
+/// The run's calls answered after the console gave up on them (`RUNS_GRACE`): they are left
+/// in doubt, never failed, and the resume finds out what landed.
 #[test]
 fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
+    hang_up_mid_bulk_run(
+        gongdan::console::RUNS_GRACE + Duration::from_millis(1500),
+        None,
+    );
+}
+
+/// Calls one at a time, the one in flight at the hang-up answered within the grace: the
+/// console waits for it (its real outcome is journaled), sends no other, and the next start
+/// offers the rest.
+#[test]
+fn over_ssh_a_hang_up_mid_run_awaits_the_call_in_flight_and_sends_no_other() {
+    hang_up_mid_bulk_run(Duration::from_millis(1200), Some(1));
+}
+
+/// A bulk run over ssh, the link cut mid-run with stderr on the terminal; every call hangs
+/// `latency` at the server; `concurrency` for `[ui] bulk_concurrency`.
+fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
     let Some(hop) = Hop::start(150) else {
         return;
     };
+    if let Some(concurrency) = concurrency {
+        let config = hop.home.path().join("config/gongdan/config.toml");
+        std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+        std::fs::write(config, format!("[ui]\nbulk_concurrency = {concurrency}\n")).unwrap();
+    }
 
-    // The list draws over SSH as it does locally.
-    let (mut session, status_file) = hop.console("en_US.UTF-8", true);
+    // The list draws over SSH as it does locally; stderr stays on the terminal, as a user
+    // runs it (a write to it after the hang-up would panic: exit 101).
+    let (mut session, status_file) = hop.console("en_US.UTF-8", false);
     session.send("4");
     session.wait_for("the All tab", |s| {
         s.contents().contains("All (150)") && s.contents().lines().any(|l| l.starts_with('>'))
     });
-    // Mark the loaded rows, open the bulk pane, set the status to "open".
-    session.send("*");
-    session.wait_text("marked");
+    // Mark the tickets, open the bulk pane, set the status to "open".
+    if concurrency.is_some() {
+        // Every ticket (150 of them: two calls, sent one at a time).
+        session.send("A");
+        session.wait_text("from the server");
+    } else {
+        session.send("*");
+        session.wait_text("marked");
+    }
     session.send("b");
     session.wait_text("Bulk edit:");
     session.send("l");
@@ -299,9 +358,9 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
     session.wait_for("the preview", |s| {
         s.contents().contains("tickets:") || s.contents().contains("to confirm")
     });
-    // From here on every call hangs for a while: the run is in flight when the link dies.
+    // From here on every call hangs: the run's calls are in flight when the link dies.
     hop.sandbox.set_faults(Faults {
-        latency: Duration::from_secs(4),
+        latency,
         ..Faults::default()
     });
     session.send("\r");
@@ -329,19 +388,56 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         assert!(Instant::now() < deadline, "the run was never journaled");
         session.pump(Duration::from_millis(20));
     }
+    let sent = Instant::now();
     session.settle(Duration::from_millis(200));
 
     // Kill the ssh client: the far side hangs up.
     session.child.kill().unwrap();
     let hung_up = Instant::now();
-    let status = exit_status_after(&status_file, hung_up);
+    let status = exit_status_within(&status_file, hung_up, hang_up_bound());
     assert_eq!(
-        status,
-        "0",
-        "the console exited through its SIGHUP path (which restores the terminal); stderr:\n{}",
-        std::fs::read_to_string(hop.dir.path().join("console.stderr")).unwrap_or_default()
+        status, "0",
+        "the console exited through its SIGHUP path (which restores the terminal)"
     );
     drop(session);
+    // The calls in flight have no outcome (in doubt), none is journaled as failed, and the
+    // run has no finish line: interrupted.
+    let runs = runs_in(&hop.home);
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].state, gongdan::bulk::RunState::Interrupted);
+    assert_eq!(
+        runs[0].failed,
+        0,
+        "{}",
+        runs[0].summary(gongdan::bulk::Lang::En)
+    );
+    let planned: Vec<u64> = runs[0].plan.tickets.iter().map(|t| t.id).collect();
+    assert!(!planned.is_empty());
+    let calls_at_the_hang_up = hop
+        .sandbox
+        .request_count(gongdan::sandbox::Route::UpdateMany);
+    if latency < gongdan::console::RUNS_GRACE {
+        // The call in flight was awaited: its tickets have their outcomes, nothing is in
+        // doubt, and no other call went out.
+        let state = runs_in_state(&hop.home).unwrap();
+        let loaded = gongdan::bulk::Journal::new(state)
+            .load(&runs[0].run_id)
+            .unwrap();
+        assert!(loaded.in_flight.is_empty(), "{:?}", loaded.in_flight);
+        assert_eq!(calls_at_the_hang_up, 1);
+        assert_eq!(
+            runs[0].succeeded,
+            100,
+            "{}",
+            runs[0].summary(gongdan::bulk::Lang::En)
+        );
+        assert!(runs[0].left > 0);
+    }
+    // The calls that were at the server land (or not) before the resume looks: whether they
+    // did is for the resume to find out, not for this test to race.
+    while sent.elapsed() < latency + Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
 
     // The next start (locally, same home and server) offers to resume; R resumes.
     hop.sandbox.set_faults(Faults::default());
@@ -393,6 +489,86 @@ fn the_console_over_ssh_survives_a_hang_up_mid_bulk_run() {
         .filter(|s| **s == Some(TicketStatus::Open))
         .count();
     assert!(open >= 100, "{open} of {} open after the resume", ids.len());
+    // Each planned ticket changed exactly once, by the run or its resume; no other.
+    for id in ids {
+        let expected = u64::from(planned.contains(&id));
+        assert_eq!(hop.sandbox.update_count(id), expected, "ticket {id}");
+    }
+    assert_eq!(
+        runs_in(&hop.home)[0].state,
+        gongdan::bulk::RunState::Complete
+    );
+    drop(hop);
+}
+
+/// The link cut while a reply is on its way (the server slow to answer), stderr on the
+/// terminal: the console leaves with status 0, and the reply reaches the ticket at most once
+/// (nothing sends it again, neither the way out nor the next start).
+#[test]
+fn over_ssh_the_link_cut_while_a_reply_is_sent_exits_0_and_the_reply_lands_at_most_once() {
+    let Some(hop) = Hop::start(30) else {
+        return;
+    };
+    let (mut session, status_file) = hop.console("en_US.UTF-8", false);
+    session.send("r");
+    session.wait_text("Reply to #");
+    let id: u64 = session
+        .screen_text()
+        .split("Reply to #")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap();
+    let replies_before = hop.sandbox.replies(id).len();
+    let reply = "Your refund was sent today";
+    session.send(reply);
+    session.wait_text("sent today");
+    let latency = Duration::from_secs(3);
+    hop.sandbox.set_faults(Faults {
+        latency,
+        ..Faults::default()
+    });
+    let updates_before = hop.sandbox.request_count(gongdan::sandbox::Route::Update);
+    session.send("\x13");
+    let deadline = Instant::now() + WAIT;
+    while hop.sandbox.request_count(gongdan::sandbox::Route::Update) == updates_before {
+        assert!(Instant::now() < deadline, "the reply was never sent");
+        session.pump(Duration::from_millis(10));
+    }
+    let sent = Instant::now();
+    session.child.kill().unwrap();
+    let status = exit_status_within(&status_file, Instant::now(), hang_up_bound());
+    assert_eq!(status, "0", "a hang-up while a reply is sent");
+    drop(session);
+    while sent.elapsed() < latency + Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    hop.sandbox.set_faults(Faults::default());
+    // The next start sends nothing by itself.
+    let mut again = Session::spawn(faults_common::console(
+        &[
+            "--base-url",
+            &hop.sandbox.base_url(),
+            "--account",
+            "admin@example.com",
+        ],
+        &hop.home,
+        &[("GONGDAN_PASSWORD", "admin-pass")],
+    ));
+    again.wait_first_list();
+    again.settle(Duration::from_millis(300));
+    again.send("q");
+    let _ = again.wait_exit(WAIT);
+    let landed = hop.sandbox.replies(id).len() - replies_before;
+    assert!(landed <= 1, "the reply landed {landed} times");
+    assert_eq!(
+        hop.sandbox.request_count(gongdan::sandbox::Route::Update),
+        updates_before + 1,
+        "the reply was sent once"
+    );
     drop(hop);
 }
 
@@ -415,7 +591,7 @@ fn over_ssh_fast_keys_act_one_by_one_and_a_draft_survives_the_link_cut() {
     drop(session);
     std::fs::remove_file(&status_file).unwrap();
 
-    let (mut session, status_file) = hop.console("zh_CN.UTF-8", true);
+    let (mut session, status_file) = hop.console("zh_CN.UTF-8", false);
     session.send("r");
     session.wait_text("回复 #");
     let reply = "您好，订单 DD2026 已补发，请查收";

@@ -117,6 +117,15 @@ fn above_the_threshold_it_asks_on_the_terminal_and_draws_a_progress_bar() {
     assert!(output.contains("not confirmed"), "{output}");
     assert_eq!(sandbox.request_count(Route::UpdateMany), 0);
 
+    // Ctrl-C at the question: stopped (the terminal's SIGINT, not an answer), nothing sent.
+    let (output, code) = run_on_pty(&sandbox.base_url(), home.path(), &args, &question, "\x03");
+    assert_eq!(code, 130, "{output}");
+    assert!(
+        output.contains("stopped by SIGINT: nothing was sent"),
+        "{output}"
+    );
+    assert_eq!(sandbox.request_count(Route::UpdateMany), 0);
+
     // The count: the run goes ahead and the bar reaches the end.
     let (output, code) = run_on_pty(
         &sandbox.base_url(),

@@ -284,6 +284,9 @@ pub struct Engine<A> {
     pub(super) journal: Journal,
     pub(super) options: RunOptions,
     pub(super) target: Target,
+    /// Cancelled when the process is going away (the console's way out): see
+    /// [`Engine::with_shutdown`].
+    pub(super) shutdown: CancellationToken,
 }
 
 type CallFuture<'a> = Pin<Box<dyn Future<Output = CallAnswer> + Send + 'a>>;
@@ -315,7 +318,17 @@ impl<A: BulkApi> Engine<A> {
             journal,
             options,
             target,
+            shutdown: CancellationToken::new(),
         }
+    }
+
+    /// `shutdown` cancelled: no run sends another call, the calls in flight are awaited
+    /// and journaled, and the run ends with no finish line, so it stays interrupted (the
+    /// next start offers it, and the resume reads the tickets of any call still in doubt).
+    /// Unlike a user's cancel, which ends the run as cancelled.
+    pub fn with_shutdown(mut self, shutdown: CancellationToken) -> Engine<A> {
+        self.shutdown = shutdown;
+        self
     }
 
     pub fn api(&self) -> &A {
@@ -607,7 +620,7 @@ impl<A: BulkApi> Engine<A> {
         // A 401 on a call: nothing more goes out with these credentials.
         let mut refused = false;
         loop {
-            stopped |= cancel.is_cancelled() || refused;
+            stopped |= cancel.is_cancelled() || refused || self.shutdown.is_cancelled();
             if !stopped {
                 // A `sending` line only for a call about to go out (a free slot): a line
                 // for a call never sent would put its tickets in doubt after a crash, and
@@ -658,6 +671,7 @@ impl<A: BulkApi> Engine<A> {
                     None
                 }
                 () = cancel.cancelled(), if !stopped => None,
+                () = self.shutdown.cancelled(), if !stopped => None,
             };
             let Some(answer) = answer else {
                 continue;
@@ -726,12 +740,18 @@ impl<A: BulkApi> Engine<A> {
                 at: Utc::now(),
             })?;
         }
-        let finished = journal.queue(&ProgressLine::Finished {
-            at: Utc::now(),
-            cancelled,
-        })?;
-        journal.wait(finished).await?;
-        drop(journal);
+        if self.shutdown.is_cancelled() && !cancel.is_cancelled() && !refused {
+            // No finish line: the run stays interrupted. Dropping the journal writes what
+            // was queued (the outcomes of the calls that were awaited).
+            drop(journal);
+        } else {
+            let finished = journal.queue(&ProgressLine::Finished {
+                at: Utc::now(),
+                cancelled,
+            })?;
+            journal.wait(finished).await?;
+            drop(journal);
+        }
         if cancelled {
             progress.eta = None;
         }

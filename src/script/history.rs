@@ -9,6 +9,7 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::stop::Stop;
 use super::{Exit, ScriptError, Settings, stderr_is_terminal};
 use crate::bulk::{
     BulkError, FieldKind, Lang, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress,
@@ -160,12 +161,18 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
 }
 
 pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
+    stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;
-    let mut plan = engine.plan_undo(&args.run).await?;
+    let mut plan = stop
+        .before(async { Ok(engine.plan_undo(&args.run).await?) })
+        .await?;
     let preview = Preview::of(&plan);
-    let names = names_for(engine.api(), &plan).await;
+    let names = stop
+        .before(async { Ok(names_for(engine.api(), &plan).await) })
+        .await?;
     plan.remember_names(&names);
     let summary = preview.summary_with(settings.lang, &names);
     let left_alone: Vec<TicketOutcome> = plan
@@ -191,33 +198,45 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
             Exit::Partial
         });
     }
-    confirm(
+    confirm_or_stop(
+        &stop,
         &preview,
         settings.resolved.ui.bulk_confirm_threshold,
         args.yes,
         settings.lang,
-    )?;
-    let report = drive(settings.lang, |events, cancel| async move {
+    )
+    .await?;
+    let run_id = plan.run_id.clone();
+    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
-    print_report(&report, &left_alone, settings.lang, args.json)
+    let printed = print_report(&report, &left_alone, settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
+    stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;
     let run = args.run.clone();
-    let report = drive(settings.lang, |events, cancel| async move {
-        engine.resume(&run, &events, &cancel).await
-    })
+    let report = drive(
+        settings.lang,
+        &stop,
+        &args.run,
+        |events, cancel| async move { engine.resume(&run, &events, &cancel).await },
+    )
     .await?;
-    print_report(&report, &[], settings.lang, args.json)
+    let printed = print_report(&report, &[], settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
+    stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;
     let earlier = engine.report(&args.run)?;
@@ -232,19 +251,25 @@ pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, Sc
         return Ok(Exit::Done);
     };
     let preview = Preview::of(&plan);
-    let names = names_for(engine.api(), &plan).await;
+    let names = stop
+        .before(async { Ok(names_for(engine.api(), &plan).await) })
+        .await?;
     eprintln!("{}", preview.summary_with(settings.lang, &names));
-    confirm(
+    confirm_or_stop(
+        &stop,
         &preview,
         settings.resolved.ui.bulk_confirm_threshold,
         args.yes,
         settings.lang,
-    )?;
-    let report = drive(settings.lang, |events, cancel| async move {
+    )
+    .await?;
+    let run_id = plan.run_id.clone();
+    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
-    print_report(&report, &[], settings.lang, args.json)
+    let printed = print_report(&report, &[], settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
 }
 
 /// Names for the preview's ids (agents, groups, custom fields), as far as the account may
@@ -336,43 +361,89 @@ pub fn confirm(
     }
 }
 
+/// [`confirm`] on its own thread, given up at a signal (the answer is read from the
+/// terminal, where Ctrl-C does not end the read).
+pub async fn confirm_or_stop(
+    stop: &Stop,
+    preview: &Preview,
+    threshold: usize,
+    yes: bool,
+    lang: Lang,
+) -> Result<(), ScriptError> {
+    stop.check()?;
+    if yes || !preview.needs_typed_confirmation(threshold) {
+        return Ok(());
+    }
+    let preview = preview.clone();
+    stop.blocking(move || confirm(&preview, threshold, yes, lang))
+        .await
+}
+
 /// Runs a bulk operation with its events drawn as a progress bar on standard error (when
-/// it is a terminal) and Ctrl-C cancelling it (calls in flight finish, the rest is left
-/// for `resume`).
-pub async fn drive<F, Fut>(lang: Lang, run: F) -> Result<RunReport, ScriptError>
+/// it is a terminal); a signal (`stop`) cancels it: no call goes out after it, the calls in
+/// flight get [`super::stop::GRACE`] to be answered, and those still unanswered then are
+/// left in doubt for `resume` (an `Interrupted` error naming `run_id`).
+pub async fn drive<F, Fut>(
+    lang: Lang,
+    stop: &Stop,
+    run_id: &str,
+    run: F,
+) -> Result<RunReport, ScriptError>
 where
     F: FnOnce(mpsc::Sender<RunEvent>, CancellationToken) -> Fut,
     Fut: Future<Output = Result<RunReport, BulkError>>,
 {
+    stop.check()?;
     let (events, mut receiver) = mpsc::channel::<RunEvent>(64);
-    let cancel = CancellationToken::new();
     let bar = stderr_is_terminal();
     let watcher = tokio::spawn(async move {
         while let Some(event) = receiver.recv().await {
             show_event(&event, bar, lang);
         }
     });
-    let on_interrupt = {
-        let cancel = cancel.clone();
-        // Registered before the run starts, so that an early Ctrl-C is not lost.
-        #[cfg(unix)]
-        let mut interrupt =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
-                .map_err(|e| ScriptError::Io(format!("cannot listen for Ctrl-C: {e}")))?;
-        tokio::spawn(async move {
-            #[cfg(unix)]
-            let interrupted = interrupt.recv().await.is_some();
-            #[cfg(not(unix))]
-            let interrupted = tokio::signal::ctrl_c().await.is_ok();
-            if interrupted {
-                cancel.cancel();
-            }
-        })
+    let result = tokio::select! {
+        result = run(events, stop.token()) => Some(result),
+        // Dropping the run drops its calls in flight: they get no outcome line, which the
+        // journal keeps as in doubt (never as failed).
+        () = stop.grace_over() => None,
     };
-    let result = run(events, cancel).await;
-    on_interrupt.abort();
     let _ = watcher.await;
-    Ok(result?)
+    match result {
+        Some(result) => Ok(result?),
+        None => {
+            if bar {
+                let _ = write!(std::io::stderr(), "\r\x1b[2K");
+            }
+            Err(ScriptError::Interrupted {
+                signal: stop.signal().unwrap_or(super::stop::Signal::Interrupt),
+                run: Some(run_id.to_string()),
+            })
+        }
+    }
+}
+
+/// The exit of a run that ended (its report printed): the signal's if one stopped it,
+/// even when the report could not be written (after SIGHUP the terminal may be gone).
+pub fn exit_of(
+    stop: &Stop,
+    printed: Result<Exit, ScriptError>,
+    lang: Lang,
+) -> Result<Exit, ScriptError> {
+    match stop.signal() {
+        None => printed,
+        Some(signal) => {
+            // After SIGHUP stderr may be gone: a failed write is no panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "gongdan: {}",
+                match lang {
+                    Lang::Zh => format!("收到 {}，之后没有再发送", signal.name()),
+                    Lang::En => format!("stopped by {}: nothing was sent after it", signal.name()),
+                }
+            );
+            Ok(signal.exit())
+        }
+    }
 }
 
 fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
@@ -592,7 +663,8 @@ pub fn print_report(
     drop(out);
     let plan = &report.plan;
     if report.resumable() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("继续：gongdan resume {run_id}"),
@@ -600,7 +672,8 @@ pub fn print_report(
             }
         );
     } else if report.failed().next().is_some() {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("重试失败的工单：gongdan retry {run_id}"),
@@ -615,7 +688,8 @@ pub fn print_report(
         .any(|t| t.previous.has_all(&plan.target_of(t).kinds()) && !plan.target_of(t).is_empty());
     if undoable && report.succeeded().next().is_some() && !matches!(plan.kind, RunKind::Undo { .. })
     {
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "{}",
             match lang {
                 Lang::Zh => format!("撤销：gongdan undo {run_id}"),

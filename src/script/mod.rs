@@ -11,6 +11,7 @@
 pub mod completions;
 pub mod history;
 pub mod output;
+pub mod stop;
 pub mod tickets;
 
 use std::io::IsTerminal;
@@ -35,7 +36,9 @@ Exit codes (script commands):
   3  not found: a ticket or run that does not exist
   4  partial failure: some tickets failed, were not sent, have an unknown outcome or were
      left alone as changed since the preview (listed on the output)
-  5  network or server error";
+  5  network or server error
+  129, 130, 143  stopped by SIGHUP, Ctrl-C (SIGINT) or SIGTERM (128 + the signal's number):
+     no call went out after the signal; a run that had started says how to resume it";
 
 /// What a script command ends with, as an exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,6 +49,10 @@ pub enum Exit {
     NotFound = 3,
     Partial = 4,
     Network = 5,
+    /// Stopped by a signal (128 + its number); see [`stop`].
+    HungUp = 129,
+    Interrupted = 130,
+    Terminated = 143,
 }
 
 impl From<Exit> for ExitCode {
@@ -72,6 +79,24 @@ pub enum ScriptError {
     /// Standard output was closed by the reader (`| head`): not an error.
     #[error("standard output closed")]
     OutputClosed,
+    /// A signal stopped the command: before the run (`run` None, nothing sent) or with
+    /// calls of the run still unanswered when the grace ran out.
+    #[error("{}", interrupted_text(*signal, run.as_deref()))]
+    Interrupted {
+        signal: stop::Signal,
+        run: Option<String>,
+    },
+}
+
+fn interrupted_text(signal: stop::Signal, run: Option<&str>) -> String {
+    match run {
+        None => format!("stopped by {}: nothing was sent", signal.name()),
+        Some(run) => format!(
+            "stopped by {}: no call went out after it; calls of run {run} still unanswered \
+             are in doubt; finish with: gongdan resume {run} (it checks those tickets first)",
+            signal.name()
+        ),
+    }
 }
 
 impl ScriptError {
@@ -96,6 +121,7 @@ impl ScriptError {
             },
             ScriptError::Io(_) => Exit::Usage,
             ScriptError::OutputClosed => Exit::Done,
+            ScriptError::Interrupted { signal, .. } => signal.exit(),
         }
     }
 }
@@ -132,7 +158,10 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Ok(exit) => exit.into(),
         Err(ScriptError::OutputClosed) => Exit::Done.into(),
         Err(error) => {
-            eprintln!("gongdan: {error}");
+            // Not `eprintln!`: after SIGHUP stderr may be a dead terminal, whose panic
+            // would make the exit 101.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "gongdan: {error}");
             error.exit().into()
         }
     }

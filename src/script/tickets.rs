@@ -11,6 +11,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::output::{Format, TicketWriter, table_width};
+use super::stop::Stop;
 use super::{Exit, ScriptError, Settings, history};
 use crate::api::model::{
     DATE_FORMAT, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange, TicketStatus,
@@ -739,7 +740,10 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             "ids and the reply cannot both come from standard input".into(),
         ));
     }
-    let input = read_input(&args.tickets)?;
+    // Ours from here: a signal at any step stops before the next call (see `stop`).
+    let stop = Stop::listen()?;
+    let tickets_args = args.tickets.clone();
+    let input = stop.blocking(move || read_input(&tickets_args)).await?;
     let ids: Vec<u64> = input.iter().map(|t| t.id).collect();
     if ids.is_empty() {
         if args.tickets.iter().any(|a| a == "-") {
@@ -799,14 +803,15 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     }
 
     let settings = Settings::load(options)?;
+    stop.check()?;
     let client = settings.client()?;
     if let Some(assignee) = &args.fields_set.assignee {
-        change.assignee_id = Some(resolve_agent(&client, assignee).await?);
+        change.assignee_id = Some(stop.before(resolve_agent(&client, assignee)).await?);
     }
     if let Some(group) = &args.fields_set.group {
-        change.group_id = Some(resolve_group(&client, group).await?);
+        change.group_id = Some(stop.before(resolve_group(&client, group)).await?);
     }
-    change.custom_fields = resolve_fields(&client, &args.fields).await?;
+    change.custom_fields = stop.before(resolve_fields(&client, &args.fields)).await?;
     let edit = BulkEdit {
         change,
         tags_add: args.tag_add.clone(),
@@ -818,7 +823,10 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     // of recent changes finds it (so that a resume can tell whether a call arrived).
     let engine = settings.engine(client.clone())?;
     let mut missing = Vec::new();
-    let tickets: Vec<Ticket> = match client.show_many(&ids).await {
+    let shown = stop
+        .before(async { Ok(client.show_many(&ids).await) })
+        .await?;
+    let tickets: Vec<Ticket> = match shown {
         Ok(found) => {
             warn_bad_items(&found.bad_items);
             missing = found.missing;
@@ -835,7 +843,9 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 .collect()
         }
         Err(ApiError::Forbidden(_)) => {
-            let mut tickets = engine.tickets_for(&ids).await?;
+            let mut tickets = stop
+                .before(async { Ok(engine.tickets_for(&ids).await?) })
+                .await?;
             // What the input said (search results) fills in what the engine could not read.
             for (ticket, given) in tickets.iter_mut().zip(&input) {
                 if ticket.updated.is_none() && ticket.id == given.id {
@@ -858,7 +868,9 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let mut plan = Plan::new(&edit, &tickets, settings.target());
     plan.apply_anyway = args.apply_anyway;
     let preview = Preview::of(&plan);
-    let names = history::names_for(&client, &plan).await;
+    let names = stop
+        .before(async { Ok(history::names_for(&client, &plan).await) })
+        .await?;
     // Kept in the journal, so `gongdan history` names them too.
     plan.remember_names(&names);
     let summary = preview.summary_with(settings.lang, &names);
@@ -879,13 +891,16 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             Exit::Partial
         });
     }
-    history::confirm(
+    history::confirm_or_stop(
+        &stop,
         &preview,
         settings.resolved.ui.bulk_confirm_threshold,
         args.yes,
         settings.lang,
-    )?;
-    let report = history::drive(settings.lang, |events, cancel| async move {
+    )
+    .await?;
+    let run_id = plan.run_id.clone();
+    let report = history::drive(settings.lang, &stop, &run_id, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
@@ -893,7 +908,8 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         .iter()
         .map(|id| crate::bulk::TicketOutcome::failed(*id, not_found_text(settings.lang)))
         .collect();
-    history::print_report(&report, &missing_outcomes, settings.lang, args.json)
+    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json);
+    history::exit_of(&stop, printed, settings.lang)
 }
 
 fn dry_run_note(lang: Lang) -> &'static str {

@@ -428,6 +428,7 @@ messages! {
     BulkNothingPicked => "没有选择要修改的内容", "Nothing picked to change";
     BulkCallFailed => "第 {0} 次调用（{1} 张）失败：{2}", "call {0} ({1} tickets) failed: {2}";
     BulkRunsStoppedCount => "有 {0} 个批量修改中途停止了", "{0} bulk run(s) stopped mid-way";
+    BulkExitWaiting => "批量修改已停止发送，正在等待发送中的请求（最多 {0} 秒）；下次启动时可继续", "The bulk run sends nothing more; waiting for the calls in flight (at most {0} s); the next start offers to resume it";
     BulkStatusProgress => "批量 {0}/{1} 失败 {2}", "bulk {0}/{1}, {2} failed";
     BulkHistoryTitle => "批量修改历史", "Bulk history";
     BulkStoppedTitle => "批量修改中途停止", "Bulk runs stopped mid-way";

@@ -3,7 +3,9 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::StreamExt;
 use tokio::sync::mpsc;
@@ -41,12 +43,62 @@ impl BulkSetup {
     }
 }
 
+/// The bulk runs of a worker, for the console's way out: [`RunsInFlight::stop`].
+#[derive(Clone, Default)]
+pub struct RunsInFlight {
+    /// Handed to every engine of the worker (rebuilt ones too).
+    shutdown: CancellationToken,
+    /// Runs (start, resume, undo) not yet ended.
+    running: Arc<AtomicUsize>,
+}
+
+impl RunsInFlight {
+    /// Runs not yet ended.
+    pub fn running(&self) -> usize {
+        self.running.load(Ordering::SeqCst)
+    }
+
+    /// No run sends another call; waits until the calls in flight are answered and
+    /// journaled, or `grace` has passed. Answers whether every run ended. A run still going
+    /// after it is left to the end of the process: its unanswered calls have no outcome in
+    /// the journal (in doubt, read first by the resume), never a failure, and with no finish
+    /// line the run is offered for resume at the next start.
+    pub async fn stop(&self, grace: Duration) -> bool {
+        self.shutdown.cancel();
+        let deadline = tokio::time::Instant::now() + grace;
+        while self.running.load(Ordering::SeqCst) > 0 {
+            if tokio::time::Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
+    }
+}
+
+/// Counts a run as running until dropped.
+struct Running(Arc<AtomicUsize>);
+
+impl Running {
+    fn start(count: &Arc<AtomicUsize>) -> Running {
+        count.fetch_add(1, Ordering::SeqCst);
+        Running(count.clone())
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// Runs bulk commands; cheap to clone into tasks.
 #[derive(Clone)]
 pub(super) struct BulkWorker {
     engine: Option<Arc<Engine<Client>>>,
     client: Client,
     cancels: Arc<Mutex<HashMap<RequestId, CancellationToken>>>,
+    runs: RunsInFlight,
     lang: Lang,
 }
 
@@ -58,19 +110,23 @@ fn send(events: &Events, event: BulkEvent) {
 }
 
 impl BulkWorker {
-    pub(super) fn new(client: Client, setup: BulkSetup) -> BulkWorker {
+    pub(super) fn new(client: Client, setup: BulkSetup, runs: RunsInFlight) -> BulkWorker {
         let engine = setup.state_dir.map(|dir| {
-            Arc::new(Engine::new(
-                client.clone(),
-                Journal::new(dir),
-                setup.options,
-                setup.target,
-            ))
+            Arc::new(
+                Engine::new(
+                    client.clone(),
+                    Journal::new(dir),
+                    setup.options,
+                    setup.target,
+                )
+                .with_shutdown(runs.shutdown.clone()),
+            )
         });
         BulkWorker {
             engine,
             client,
             cancels: Arc::new(Mutex::new(HashMap::new())),
+            runs,
             lang: setup.lang,
         }
     }
@@ -78,7 +134,7 @@ impl BulkWorker {
     /// The same worker with a rebuilt client (a new password after a 401): runs in flight
     /// keep their cancel tokens.
     pub(super) fn with_client(&self, client: Client, setup: BulkSetup) -> BulkWorker {
-        let mut rebuilt = BulkWorker::new(client, setup);
+        let mut rebuilt = BulkWorker::new(client, setup, self.runs.clone());
         rebuilt.cancels = self.cancels.clone();
         rebuilt
     }
@@ -279,6 +335,7 @@ impl BulkWorker {
             return;
         };
         let token = self.token(id);
+        let running = Running::start(&self.runs.running);
         let (tx, mut rx) = mpsc::channel(64);
         let forward_events = events.clone();
         let forwarder = tokio::spawn(async move {
@@ -289,6 +346,8 @@ impl BulkWorker {
         self.blocking(events, move |worker, events| {
             let handle = tokio::runtime::Handle::current();
             let result = handle.block_on(make(&engine, tx, token));
+            // Ended, its journal written.
+            drop(running);
             // Every progress event is delivered before the report.
             let _ = handle.block_on(forwarder);
             let result = result.map(Box::new).map_err(|e| worker.error_text(&e));
