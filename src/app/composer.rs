@@ -887,29 +887,10 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
     let ReplyTarget::One(ticket) = composer.target else {
         return;
     };
-    let attachments: Vec<String> = composer
-        .attachments
-        .iter()
-        .filter_map(|a| a.token.clone())
-        .collect();
-    let names = composer
-        .attachments
-        .iter()
-        .map(|a| a.name.clone())
-        .collect();
-    let change = TicketChange {
-        status,
-        reply: Some(Reply {
-            message: text.clone(),
-            attachments,
-        }),
-        ..TicketChange::default()
-    };
     // What the user was shown (the store's copy, drawn above the composer): the worker
     // checks the server still has that version before it sends.
-    let shown = app.tickets.get(&ticket).map(Box::new);
-    let seen = shown.as_ref().and_then(|t| t.updated);
-    send_one(app, ticket, change, text, names, shown, seen, out);
+    let seen = app.tickets.get(&ticket).and_then(|t| t.updated);
+    send_one(app, ticket, status, seen, out);
 }
 
 /// The send key pressed again over "changed since": the same reply, checked against the
@@ -929,6 +910,21 @@ fn send_anyway(
     if composer.sending.is_some() {
         return;
     }
+    send_one(app, ticket, status, Some(updated), out);
+}
+
+/// Sends the open composer's reply to one ticket; `seen` (the `updateDT` shown) asks the
+/// worker to check first that the server still has that version.
+fn send_one(
+    app: &mut App,
+    ticket: u64,
+    status: Option<TicketStatus>,
+    seen: Option<ApiDate>,
+    out: &mut Vec<Command>,
+) {
+    let Some(composer) = &app.compose.composer else {
+        return;
+    };
     let text = composer.text();
     let attachments = composer
         .attachments
@@ -949,22 +945,6 @@ fn send_anyway(
         ..TicketChange::default()
     };
     let shown = app.tickets.get(&ticket).map(Box::new);
-    send_one(app, ticket, change, text, names, shown, Some(updated), out);
-}
-
-/// Sends the reply to one ticket; `seen` (the `updateDT` shown) asks the worker to check
-/// first, `None` sends as it is (after the user chose to send anyway).
-#[allow(clippy::too_many_arguments)]
-fn send_one(
-    app: &mut App,
-    ticket: u64,
-    change: TicketChange,
-    text: String,
-    names: Vec<String>,
-    shown: Option<Box<Ticket>>,
-    seen: Option<ApiDate>,
-    out: &mut Vec<Command>,
-) {
     let lang = app.lang();
     let status = change.status;
     let id = app.request_id();
