@@ -702,7 +702,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         },
         Stage::Preview {
             form,
-            plan,
+            mut plan,
             preview,
             count,
             needs_typing,
@@ -729,21 +729,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     return None;
                 }
                 BulkAction::Esc => return Some(Stage::Form(form)),
-                BulkAction::ApplyAnyway => {
-                    let mut plan = plan;
-                    plan.apply_anyway = !plan.apply_anyway;
-                    return Some(Stage::Preview {
-                        form,
-                        plan,
-                        preview,
-                        count,
-                        needs_typing,
-                        typed,
-                        error,
-                        scroll,
-                        drawn,
-                    });
-                }
+                BulkAction::ApplyAnyway => plan.apply_anyway = !plan.apply_anyway,
                 BulkAction::Char(c) if needs_typing => {
                     typed.push(c);
                     error = None;
