@@ -404,6 +404,17 @@ fn the_preview_says_changed_tickets_are_left_alone_and_a_changes_them_anyway() {
     assert!(text(&app).contains("预览后在服务器上被修改的工单不会修改"));
     let (_, plan) = started(&bulk(&mut app, BulkAction::Enter));
     assert!(!plan.apply_anyway);
+
+    // Where the count is typed, `a` would be typed into it: the line names Ctrl-a, which
+    // works there.
+    let mut app = loaded(Lang::En, 120, 40);
+    app.settings.bulk_confirm_threshold = 2;
+    to_preview(&mut app, 3);
+    let screen = text(&app);
+    assert!(screen.contains("(Ctrl-a: change them anyway)"), "{screen}");
+    key(&mut app, 'a', KeyModifiers::CONTROL);
+    let screen = text(&app);
+    assert!(screen.contains("(Ctrl-a: leave them alone)"), "{screen}");
 }
 
 #[test]

@@ -393,8 +393,21 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize, body_rows: usize) -> (Li
         } else {
             Msg::BulkPreviewChangedLeftAlone
         };
+        // While the count is typed a plain letter goes into it: name a key with a modifier.
+        let mut text = msg.text(lang).to_string();
+        if *needs_typing
+            && let Some(label) = app
+                .settings
+                .keymap
+                .keys_of(Pane::BulkPreview, "apply_anyway")
+                .iter()
+                .map(crate::app::keymap::Keys::label)
+                .find(|label| label.chars().count() > 1)
+        {
+            text = text.replace("{key:bulk_preview.apply_anyway}", &label);
+        }
         lines.wrapped(
-            &app.settings.keymap.expand(msg.text(lang)),
+            &app.settings.keymap.expand(&text),
             cols,
             style(app, Role::Hint),
         );
