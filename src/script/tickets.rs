@@ -298,14 +298,84 @@ fn warn_bad_items(bad: &[crate::api::model::ItemError]) {
     for item in bad {
         match item.ticket_id {
             Some(id) => eprintln!(
-                "gongdan: warning: ticket {id} could not be read ({}: {})",
+                "gongdan: could not read ticket {id}: {}: {}",
                 item.path, item.message
             ),
             None => eprintln!(
-                "gongdan: warning: a ticket could not be read ({}: {})",
+                "gongdan: could not read a ticket (no readable id): {}: {}",
                 item.path, item.message
             ),
         }
+    }
+}
+
+/// What a list or search printed: every ticket the server sent is either printed or
+/// counted here as unreadable, so that a script never takes a part for the whole.
+#[derive(Debug, Default)]
+struct Tally {
+    printed: u64,
+    unreadable: Vec<Option<u64>>,
+    /// The last page's count and whether the server said more pages exist.
+    count: Option<u64>,
+    more: bool,
+}
+
+impl Tally {
+    fn page(
+        &mut self,
+        page: crate::api::model::Page<Ticket>,
+        out: &mut TicketWriter<io::StdoutLock<'static>>,
+    ) -> Result<(), ScriptError> {
+        warn_bad_items(&page.bad_items);
+        self.unreadable
+            .extend(page.bad_items.iter().map(|bad| bad.ticket_id));
+        self.count = page.count;
+        self.more = page.next_page.is_some();
+        for ticket in page.items {
+            out.write(ticket).map_err(io_error)?;
+            self.printed += 1;
+        }
+        Ok(())
+    }
+
+    /// Says on standard error what was left out, and answers the exit code: 4 when a
+    /// ticket could not be read. `first_page` is the page asked for without `--all`.
+    fn finish(&self, all: bool, first_page: Option<u32>) -> Exit {
+        let sent = self.printed + self.unreadable.len() as u64;
+        if !all {
+            let page = first_page.unwrap_or(1);
+            // Past page 1 only the server's link says more follow (the count is of all).
+            let more = self.more || (page <= 1 && self.count.is_some_and(|count| count > sent));
+            if more {
+                let of = self
+                    .count
+                    .map_or_else(|| "more exist".to_owned(), |count| format!("of {count}"));
+                let place = if page > 1 {
+                    format!(" (page {page})")
+                } else {
+                    String::new()
+                };
+                eprintln!("gongdan: {sent} {of} shown{place}; --all for every page");
+            }
+        }
+        if self.unreadable.is_empty() {
+            return Exit::Done;
+        }
+        let ids: Vec<u64> = self.unreadable.iter().flatten().copied().collect();
+        let without_id = self.unreadable.len() - ids.len();
+        let mut named = if ids.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", join_ids(&ids))
+        };
+        if without_id > 0 {
+            named.push_str(&format!(" ({without_id} without a readable id)"));
+        }
+        eprintln!(
+            "gongdan: {} of {sent} tickets could not be read and are not in the output{named}",
+            self.unreadable.len()
+        );
+        Exit::Partial
     }
 }
 
@@ -370,25 +440,18 @@ async fn list(args: ListArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
     let settings = Settings::load(options)?;
     let client = settings.client()?;
     let mut out = writer(&settings, &args.output);
+    let mut tally = Tally::default();
     if args.paging.all {
         let pages = client.list_pages(scope, query);
         futures::pin_mut!(pages);
         while let Some(page) = pages.next().await {
-            let page = page?;
-            warn_bad_items(&page.bad_items);
-            for ticket in page.items {
-                out.write(ticket).map_err(io_error)?;
-            }
+            tally.page(page?, &mut out)?;
         }
     } else {
-        let page = client.list(&scope, &query).await?;
-        warn_bad_items(&page.bad_items);
-        for ticket in page.items {
-            out.write(ticket).map_err(io_error)?;
-        }
+        tally.page(client.list(&scope, &query).await?, &mut out)?;
     }
     out.finish().map_err(io_error)?;
-    Ok(Exit::Done)
+    Ok(tally.finish(args.paging.all, args.paging.page))
 }
 
 async fn search(args: SearchArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
@@ -404,25 +467,18 @@ async fn search(args: SearchArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let settings = Settings::load(options)?;
     let client = settings.client()?;
     let mut out = writer(&settings, &args.output);
+    let mut tally = Tally::default();
     if args.paging.all {
         let pages = client.search_pages(query);
         futures::pin_mut!(pages);
         while let Some(page) = pages.next().await {
-            let page = page?;
-            warn_bad_items(&page.bad_items);
-            for ticket in page.items {
-                out.write(ticket).map_err(io_error)?;
-            }
+            tally.page(page?, &mut out)?;
         }
     } else {
-        let page = client.search(&query).await?;
-        warn_bad_items(&page.bad_items);
-        for ticket in page.items {
-            out.write(ticket).map_err(io_error)?;
-        }
+        tally.page(client.search(&query).await?, &mut out)?;
     }
     out.finish().map_err(io_error)?;
-    Ok(Exit::Done)
+    Ok(tally.finish(args.paging.all, args.paging.page))
 }
 
 /// Ticket ids from the arguments; `-` reads them from standard input. Ids are separated
@@ -511,15 +567,23 @@ async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
     let client = settings.client()?;
     let mut out = writer(&settings, &args.output);
     let mut missing = Vec::new();
+    // A ticket the server has but that does not decode is "could not read", never "not
+    // found": it exists, and a script must not take it for deleted.
+    let mut unreadable = false;
     if let [id] = ids[..] {
         match client.show(id).await {
             Ok(ticket) => out.write(ticket).map_err(io_error)?,
             Err(ApiError::NotFound(_)) => missing.push(id),
+            Err(ApiError::Decode { path, message }) => {
+                eprintln!("gongdan: could not read ticket {id}: {path}: {message}");
+                unreadable = true;
+            }
             Err(error) => return Err(error.into()),
         }
     } else {
         let found = client.show_many(&ids).await?;
         warn_bad_items(&found.bad_items);
+        unreadable = !found.bad_items.is_empty();
         for ticket in found.tickets {
             out.write(ticket).map_err(io_error)?;
         }
@@ -527,7 +591,7 @@ async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
     }
     out.finish().map_err(io_error)?;
     if missing.is_empty() {
-        Ok(Exit::Done)
+        Ok(if unreadable { Exit::Partial } else { Exit::Done })
     } else {
         Err(ScriptError::NotFound(format!(
             "not found: {}",

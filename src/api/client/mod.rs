@@ -231,6 +231,9 @@ impl Client {
     /// does not know v2 (404, an error body, or a shape that does not decode).
     pub async fn show(&self, id: u64) -> Result<Ticket, ApiError> {
         let not_found = || ApiError::NotFound(Some(format!("ticket {id}")));
+        // A ticket that v2 sent but that did not decode exists: if the legacy call cannot
+        // read it either, that reason is the answer, not "not found".
+        let mut unreadable = None;
         if !self.inner.legacy_show.load(Ordering::Relaxed) {
             let v2 = self.endpoint(&format!("/api/v1/tickets/{id}_v2.json"), &[])?;
             match self
@@ -240,20 +243,22 @@ impl Client {
             {
                 Ok(Some(ticket)) => return Ok(ticket),
                 Ok(None) => return Err(not_found()),
-                Err(
-                    ApiError::NotFound(_) | ApiError::Reported { .. } | ApiError::Decode { .. },
-                ) => {}
+                Err(error @ ApiError::Decode { .. }) => unreadable = Some(error),
+                Err(ApiError::NotFound(_) | ApiError::Reported { .. }) => {}
                 Err(other) => return Err(other),
             }
         }
         let legacy = self.endpoint(&format!("/api/v1/tickets/{id}.json"), &[])?;
         match self.get(legacy).await {
-            Ok(answer) => {
-                let ticket = in_200(decode::show(&answer.body))?.ok_or_else(not_found)?;
-                self.inner.legacy_show.store(true, Ordering::Relaxed);
-                Ok(ticket)
-            }
-            Err(ApiError::NotFound(_)) => Err(not_found()),
+            Ok(answer) => match in_200(decode::show(&answer.body)) {
+                Ok(Some(ticket)) => {
+                    self.inner.legacy_show.store(true, Ordering::Relaxed);
+                    Ok(ticket)
+                }
+                Ok(None) => Err(unreadable.unwrap_or_else(not_found)),
+                Err(error) => Err(unreadable.unwrap_or(error)),
+            },
+            Err(ApiError::NotFound(_)) => Err(unreadable.unwrap_or_else(not_found)),
             Err(other) => Err(other),
         }
     }
