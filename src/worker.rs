@@ -436,9 +436,29 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
 
 /// Reads a file and uploads it; a file that cannot be read is said in plain words.
 async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
-    let bytes = tokio::fs::read(path)
-        .await
-        .map_err(|error| format!("{}: {error}", path.display()))?;
+    let limit = crate::config::ATTACHMENT_LIMIT;
+    let owned = path.to_path_buf();
+    // Bounded: a device or a growing file must not fill the memory.
+    let bytes = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        use std::io::Read;
+        let mut bytes = Vec::new();
+        std::fs::File::open(&owned)?
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "larger than {}, the limit",
+                    crate::config::limits::size_text(limit)
+                ),
+            ));
+        }
+        Ok(bytes)
+    })
+    .await
+    .map_err(|error| format!("{}: {error}", path.display()))?
+    .map_err(|error| format!("{}: {error}", path.display()))?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -338,7 +338,7 @@ async fn a_redirect_to_another_origin_is_not_followed() {
     .await;
     let client = client_for(&mock.url(), basic());
     let error = client.agents().await.unwrap_err();
-    assert!(matches!(error, ApiError::Config(_)), "{error:?}");
+    assert!(matches!(error, ApiError::Redirected(_)), "{error:?}");
     assert!(mock.seen()[0].authorization().is_some());
     // The other server saw no credentials (in fact no request at all).
     assert!(

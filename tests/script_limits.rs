@@ -171,7 +171,10 @@ fn plant_malformed(sandbox: &Sandbox) {
 fn list_all_names_the_unreadable_tickets_and_exits_4() {
     let env = Env::new(30);
     plant_malformed(&env.sandbox);
-    let out = env.run(ADMIN, &["tickets", "list", "--all", "--ids", "--per-page", "10"]);
+    let out = env.run(
+        ADMIN,
+        &["tickets", "list", "--all", "--ids", "--per-page", "10"],
+    );
     assert_eq!(code(&out), 4, "{}", stderr(&out));
     let ids = ids_of(&out);
     assert_eq!(ids.len(), 30, "every readable ticket is printed");
@@ -187,7 +190,10 @@ fn list_all_names_the_unreadable_tickets_and_exits_4() {
     );
     // Without a malformed ticket the same command is a success with nothing on stderr.
     let clean = Env::new(30);
-    let out = clean.run(ADMIN, &["tickets", "list", "--all", "--ids", "--per-page", "10"]);
+    let out = clean.run(
+        ADMIN,
+        &["tickets", "list", "--all", "--ids", "--per-page", "10"],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(ids_of(&out).len(), 30);
     assert_eq!(stderr(&out), "");
@@ -200,7 +206,11 @@ fn search_all_names_the_unreadable_tickets_and_exits_4() {
     // A bare word matches ids: both planted tickets and no seeded one.
     let out = env.run(ADMIN, &["tickets", "search", "900", "--all", "--ids"]);
     assert_eq!(code(&out), 4, "{}", stderr(&out));
-    assert_eq!(ids_of(&out), vec![9001], "the status is not in search results");
+    assert_eq!(
+        ids_of(&out),
+        vec![9001],
+        "the status is not in search results"
+    );
     let err = stderr(&out);
     assert!(err.contains("could not read ticket 9002"), "{err}");
     assert!(err.contains("1 of 2 tickets could not be read"), "{err}");
@@ -222,7 +232,14 @@ fn one_page_says_how_many_more_exist_in_every_format() {
     // `search --ids | update -` must not act on a part silently: stderr says so.
     let out = env.run(
         ADMIN,
-        &["tickets", "search", "createDT>=2000-01-01", "--per-page", "10", "--ids"],
+        &[
+            "tickets",
+            "search",
+            "createDT>=2000-01-01",
+            "--per-page",
+            "10",
+            "--ids",
+        ],
     );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert_eq!(ids_of(&out).len(), 10);
@@ -234,7 +251,15 @@ fn one_page_says_how_many_more_exist_in_every_format() {
     // The last page, and a page that holds all: nothing more to say.
     let last = env.run(
         ADMIN,
-        &["tickets", "list", "--per-page", "10", "--page", "3", "--ids"],
+        &[
+            "tickets",
+            "list",
+            "--per-page",
+            "10",
+            "--page",
+            "3",
+            "--ids",
+        ],
     );
     assert_eq!(ids_of(&last).len(), 5);
     assert_eq!(stderr(&last), "");
@@ -261,4 +286,237 @@ fn show_of_a_malformed_ticket_says_could_not_read_not_not_found() {
     assert!(stderr(&many).contains("could not read ticket 9002"));
     let missing = env.run(ADMIN, &["tickets", "show", "999999"]);
     assert_eq!(code(&missing), 3, "{}", stderr(&missing));
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 7: secrets and limits.
+
+/// A config whose profile signs in with `password_command` (the environment gives no
+/// password, so the command runs).
+fn command_config(env: &Env, command: &str, timeout: Option<u64>) -> String {
+    let timeout = timeout
+        .map(|secs| format!("password_command_timeout_secs = {secs}\n"))
+        .unwrap_or_default();
+    format!(
+        "[profiles.test]\nbase_url = {:?}\naccount = \"admin@example.com\"\n\
+         password_command = {command:?}\n{timeout}",
+        env.sandbox.base_url()
+    )
+}
+
+#[test]
+fn a_password_command_that_hangs_is_stopped_at_its_timeout_and_says_so() {
+    let env = Env::new(3);
+    env.write_config(&command_config(&env, "sleep 60", Some(1)));
+    let started = Instant::now();
+    let mut cmd = env.command(ADMIN, &["tickets", "list", "--ids"]);
+    cmd.env_remove("GONGDAN_PASSWORD");
+    let out = run_child(cmd, None);
+    // Bounded, well under the command's 60 s (not a timing measurement).
+    assert!(started.elapsed() < Duration::from_secs(30));
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("password_command `sleep 60` did not answer in 1 s"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_password_command_timeout_defaults_to_30_seconds_and_a_quick_command_is_waited_for() {
+    let err = gongdan::config::run_password_command_within("sleep 5", Duration::from_millis(300))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`sleep 5` did not answer in 300 ms"), "{err}");
+    let secret =
+        gongdan::config::run_password_command_within("sleep 1; echo late", Duration::from_secs(20))
+            .unwrap();
+    assert_eq!(secret.expose(), "late");
+    let example =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("config.example.toml"))
+            .unwrap();
+    assert!(example.contains("password_command_timeout_secs = 30"));
+    assert_eq!(
+        gongdan::config::file::DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS,
+        30
+    );
+}
+
+#[test]
+fn the_password_command_gets_no_secret_from_the_environment() {
+    let env = Env::new(3);
+    let dump = env.home.path().join("command-env.txt");
+    let command = format!("env > {}; echo admin-pass", dump.display());
+    env.write_config(&command_config(&env, &command, None));
+    let mut cmd = env.command(ADMIN, &["tickets", "list", "--ids"]);
+    // Password auth reads GONGDAN_PASSWORD (absent here, so the command runs); the token
+    // secret is in the environment too and must not reach the child either.
+    cmd.env_remove("GONGDAN_PASSWORD")
+        .env("GONGDAN_SECRET", "token-secret-9f3k");
+    let out = run_child(cmd, None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let seen = std::fs::read_to_string(&dump).unwrap();
+    assert!(
+        seen.contains("HOME="),
+        "the dump is the child's environment: {seen}"
+    );
+    assert!(!seen.contains("GONGDAN_SECRET"), "{seen}");
+    assert!(!seen.contains("token-secret-9f3k"), "{seen}");
+    assert!(!seen.contains("GONGDAN_PASSWORD"), "{seen}");
+}
+
+#[test]
+fn an_endless_config_file_is_refused_at_its_size_limit() {
+    let env = Env::new(1);
+    let out = env.run(ADMIN, &["--config", "/dev/zero", "tickets", "list"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than 1 MiB, the limit"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn endless_ids_and_reply_files_are_refused_at_their_size_limits() {
+    let env = Env::new(3);
+    let mut cmd = env.command(
+        ADMIN,
+        &["tickets", "update", "1", "--reply-file", "/dev/zero"],
+    );
+    cmd.arg("--yes");
+    let out = run_child(cmd, None);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than 4 MiB, the limit"),
+        "{}",
+        stderr(&out)
+    );
+    let mut cmd = env.command(ADMIN, &["tickets", "show", "-", "--ids"]);
+    cmd.stdin(std::fs::File::open("/dev/zero").unwrap());
+    let out = run_child(cmd, None);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("larger than 64 MiB, the limit"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_unknown_field_key_is_refused_with_the_known_ones_listed() {
+    let env = Env::new(3);
+    let out = env.run(
+        ADMIN,
+        &["tickets", "update", "1", "--field", "nope=1", "--yes"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("no ticket field \"nope\""), "{err}");
+    assert!(
+        err.contains("field_1 (订单编号)") && err.contains("--status"),
+        "{err}"
+    );
+    assert_eq!(env.sandbox.update_count(1), 0);
+    // A name and a key that exist go through.
+    let out = env.run(
+        ADMIN,
+        &[
+            "tickets",
+            "update",
+            "1",
+            "--field",
+            "订单编号=A1",
+            "--field",
+            "field_5=3",
+            "--yes",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(env.sandbox.update_count(1), 1);
+}
+
+/// A server that answers every request with a redirect to another origin.
+fn redirecting_server() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut stream = stream;
+            let mut buf = [0u8; 4096];
+            let _ = std::io::Read::read(&mut stream, &mut buf);
+            let _ = stream.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\n\
+                  Content-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// Every refusal ends with the README's code: 1 usage, 2 authentication, 3 not found,
+/// 4 tickets left out, 5 network or server (a redirect to another origin is the server's
+/// doing, not a bad flag).
+#[test]
+fn exit_codes_match_the_readme_for_every_refusal() {
+    let env = Env::new(5);
+    plant_malformed(&env.sandbox);
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let redirect = redirecting_server();
+    let mut redirected = env.command(ADMIN, &["tickets", "list"]);
+    redirected.env("GONGDAN_BASE_URL", &redirect);
+    let redirected = run_child(redirected, None);
+    assert!(
+        stderr(&redirected).contains("redirects to http://127.0.0.1:9"),
+        "{}",
+        stderr(&redirected)
+    );
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cases: Vec<(&str, Output, i32)> = vec![
+        (
+            "a bad flag",
+            env.run(ADMIN, &["tickets", "list", "--nope"]),
+            1,
+        ),
+        (
+            "an unknown field",
+            env.run(ADMIN, &["tickets", "update", "1", "--field", "x=1"]),
+            1,
+        ),
+        (
+            "a wrong password",
+            env.run(("admin@example.com", "wrong"), &["tickets", "list"]),
+            2,
+        ),
+        (
+            "a missing ticket",
+            env.run(ADMIN, &["tickets", "show", "424242"]),
+            3,
+        ),
+        (
+            "an unreadable ticket",
+            env.run(ADMIN, &["tickets", "list", "--all"]),
+            4,
+        ),
+        ("a cross-origin redirect", redirected, 5),
+    ];
+    let words = [
+        (1, "1 usage"),
+        (2, "2 authentication"),
+        (3, "3 not found"),
+        (
+            4,
+            "4 partial failure (some tickets failed, could not be read",
+        ),
+        (
+            5,
+            "5 network or server error (a redirect to another origin included)",
+        ),
+    ];
+    for (what, out, expected) in &cases {
+        assert_eq!(code(out), *expected, "{what}: {}", stderr(out));
+        let (_, words) = words.iter().find(|(code, _)| code == expected).unwrap();
+        assert!(readme.contains(words), "README: {words}");
+    }
 }

@@ -35,6 +35,14 @@ pub enum ApiError {
     /// A configuration problem found before anything was sent (plain http, bad base URL).
     #[error("{0}")]
     Config(String),
+    /// The server answered with a redirect to another origin (named here), which is not
+    /// followed so that the credentials stay with the configured server: the server's
+    /// doing, not a bad flag.
+    #[error(
+        "the server redirects to {0}; not followed, so that the credentials stay with the \
+         configured server (check the base URL)"
+    )]
+    Redirected(String),
 }
 
 /// The network failures worth telling apart.

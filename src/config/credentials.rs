@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::ConfigError;
 use super::file::AuthKind;
@@ -148,6 +149,8 @@ pub struct CredentialPlan {
     pub env_secret: Option<Secret>,
     pub file_password: Option<Secret>,
     pub password_command: Option<String>,
+    /// How long `password_command` may take; `None`: the default (30 s).
+    pub password_command_timeout: Option<Duration>,
     /// The OS keyring, consulted after the command and before the prompt; `None`: not used.
     pub keyring: Option<Arc<dyn Keyring>>,
     /// The language of the hidden prompt.
@@ -326,7 +329,10 @@ impl CredentialPlan {
                 }
             }
             Some(CredentialSource::Command(command)) => {
-                let secret = run_password_command(&command)?;
+                let timeout = self.password_command_timeout.unwrap_or(Duration::from_secs(
+                    super::file::DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS,
+                ));
+                let secret = run_password_command_within(&command, timeout)?;
                 return Ok(Credential {
                     secret,
                     source: CredentialSource::Command(command),
@@ -422,37 +428,102 @@ fn read_hidden(prompt: &str) -> std::io::Result<Option<String>> {
     Ok(outcome)
 }
 
-/// Runs `sh -c COMMAND`; the first line of its output is the secret. Stdin and the terminal
-/// stay available to the command (gpg's pinentry, `op` sign-in).
+/// The environment variables that hold a secret, removed from every child process.
+pub const SECRET_ENV_VARS: &[&str] = &[PASSWORD_ENV, SECRET_ENV];
+
+/// Takes every secret the config reads from the environment out of a child's environment
+/// (a password command, the editor): they need none, and a child's child may log its
+/// environment.
+pub fn without_secrets(command: &mut Command) -> &mut Command {
+    for var in SECRET_ENV_VARS {
+        command.env_remove(var);
+    }
+    command
+}
+
+/// Runs `sh -c COMMAND` with the default timeout (30 s): see [`run_password_command_within`].
 pub fn run_password_command(command: &str) -> Result<Secret, ConfigError> {
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg(command)
+    run_password_command_within(
+        command,
+        Duration::from_secs(super::file::DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS),
+    )
+}
+
+/// Runs `sh -c COMMAND`; the first line of its output is the secret. Stdin and the terminal
+/// stay available to the command (gpg's pinentry, `op` sign-in). A command still running
+/// after `timeout` is killed and reported, rather than holding a blank screen forever.
+pub fn run_password_command_within(
+    command: &str,
+    timeout: Duration,
+) -> Result<Secret, ConfigError> {
+    let failed = |problem: String| ConfigError::PasswordCommand {
+        command: command.to_string(),
+        problem,
+    };
+    let mut child = without_secrets(Command::new("sh").arg("-c").arg(command))
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .output()
-        .map_err(|err| ConfigError::PasswordCommand {
-            command: command.to_string(),
-            problem: format!("could not be started: {err}"),
-        })?;
-    if !output.status.success() {
-        let status = match output.status.code() {
+        .spawn()
+        .map_err(|err| failed(format!("could not be started: {err}")))?;
+    // Read both pipes on threads so that a chatty command cannot block on a full pipe while
+    // this thread waits for it; the threads end when the pipes close.
+    let read_all = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                // Read at most 64 KiB: a secret is one line.
+                let _ = std::io::Read::read_to_end(
+                    &mut std::io::Read::take(&mut pipe, 64 * 1024),
+                    &mut bytes,
+                );
+            }
+            let _ = tx.send(bytes);
+        });
+        rx
+    };
+    let stdout_rx = read_all(child.stdout.take().map(|p| Box::new(p) as Box<_>));
+    let stderr_rx = read_all(child.stderr.take().map(|p| Box::new(p) as Box<_>));
+    let deadline = std::time::Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if std::time::Instant::now() >= deadline => {
+                // The reader threads are left to end when the command's last process does.
+                let _ = child.kill();
+                let _ = child.wait();
+                let took = if timeout >= Duration::from_secs(1) {
+                    format!("{} s", timeout.as_secs())
+                } else {
+                    format!("{} ms", timeout.as_millis())
+                };
+                return Err(failed(format!(
+                    "did not answer in {took} (password_command_timeout_secs); it was stopped"
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(err) => return Err(failed(format!("could not be waited for: {err}"))),
+        }
+    };
+    // The command ended; its pipes close unless it left a process behind holding them.
+    let grace = Duration::from_secs(2);
+    let stdout = stdout_rx.recv_timeout(grace).unwrap_or_default();
+    let stderr = stderr_rx.recv_timeout(grace).unwrap_or_default();
+    if !status.success() {
+        let status = match status.code() {
             Some(code) => format!("exit status {code}"),
             None => "killed by a signal".to_string(),
         };
-        let stderr = stderr_excerpt(&output.stderr);
-        return Err(ConfigError::PasswordCommand {
-            command: command.to_string(),
-            problem: if stderr.is_empty() {
-                format!("failed ({status})")
-            } else {
-                format!("failed ({status}): {stderr}")
-            },
-        });
+        let stderr = stderr_excerpt(&stderr);
+        return Err(failed(if stderr.is_empty() {
+            format!("failed ({status})")
+        } else {
+            format!("failed ({status}): {stderr}")
+        }));
     }
     // Stdout is the secret: it is never quoted in an error, only its first line kept.
-    let stdout = String::from_utf8(output.stdout).map_err(|_| ConfigError::PasswordCommand {
+    let stdout = String::from_utf8(stdout).map_err(|_| ConfigError::PasswordCommand {
         command: command.to_string(),
         problem: "printed something that is not UTF-8 text".to_string(),
     })?;

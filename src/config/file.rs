@@ -14,6 +14,8 @@ pub const DEFAULT_TIMEZONE_SECS: i32 = 8 * 3600;
 pub const DEFAULT_PER_PAGE: u32 = 100;
 pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
+/// How long `password_command` may take, unless the profile says otherwise.
+pub const DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_AUTO_REFRESH_SECS: u64 = 0;
 pub const DEFAULT_BULK_CONFIRM_THRESHOLD: usize = 50;
 pub const DEFAULT_BULK_CONCURRENCY: usize = 4;
@@ -42,6 +44,9 @@ pub struct ProfileFile {
     pub auth: Option<AuthKind>,
     pub secret_id: Option<String>,
     pub password_command: Option<String>,
+    /// Seconds `password_command` may take before it is stopped (a pinentry over ssh can
+    /// wait forever on a screen nobody sees).
+    pub password_command_timeout_secs: Option<Positive<u64>>,
     /// Kept out of `Debug` by [`super::Secret`].
     pub password: Option<super::Secret>,
     pub timezone: Option<Timezone>,
@@ -331,10 +336,11 @@ pub struct LoadedFile {
 
 /// Reads and parses the file at `path`.
 pub fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let text =
+        super::read_file_capped(path, super::CONFIG_LIMIT).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let (config, warnings) = parse(path, &text)?;
     Ok(LoadedFile {
         path: path.to_path_buf(),
@@ -471,6 +477,7 @@ static PROFILE_KEYS: Schema = Schema {
         "auth",
         "secret_id",
         "password_command",
+        "password_command_timeout_secs",
         "password",
         "timezone",
         "language",

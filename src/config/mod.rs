@@ -15,6 +15,7 @@
 pub mod check;
 pub mod credentials;
 pub mod file;
+pub mod limits;
 pub mod logging;
 pub mod profile;
 
@@ -25,9 +26,13 @@ use crate::ui::i18n::{Lang, Msg, fill};
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
     Credential, CredentialPlan, CredentialSource, KEYRING_SERVICE, Keyring, KeyringLookup,
-    OsKeyring, PromptPolicy, Secret, run_password_command,
+    OsKeyring, PromptPolicy, SECRET_ENV_VARS, Secret, run_password_command,
+    run_password_command_within, without_secrets,
 };
 pub use file::{AuthKind, ConfigFile, Language, ViewDef, ViewKind};
+pub use limits::{
+    ATTACHMENT_LIMIT, CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
+};
 pub use logging::{LogGuard, init_logging, init_logging_in};
 pub use profile::{
     Connection, Given, ResolveOptions, Resolved, Source, SourceEntry, UiSettings, resolve,

@@ -520,6 +520,9 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         env_secret: opts.env_secret.clone(),
         file_password: profile.password.clone(),
         password_command: profile.password_command.clone(),
+        password_command_timeout: profile
+            .password_command_timeout_secs
+            .map(|secs| Duration::from_secs(secs.0)),
         keyring: opts.keyring.clone(),
         lang,
     };

@@ -34,9 +34,9 @@ Exit codes (script commands):
   1  usage: a bad flag or value, or a confirmation refused
   2  authentication: sign-in refused, no password, or the account's role may not do that
   3  not found: a ticket or run that does not exist
-  4  partial failure: some tickets failed, were not sent, have an unknown outcome or were
-     left alone as changed since the preview (listed on the output)
-  5  network or server error
+  4  partial failure: some tickets failed, could not be read, were not sent, have an
+     unknown outcome or were left alone as changed since the preview (listed)
+  5  network or server error (a redirect to another origin included)
   129, 130, 143  stopped by SIGHUP, Ctrl-C (SIGINT) or SIGTERM (128 + the signal's number):
      no call went out after the signal; a run that had started says how to resume it";
 
@@ -133,6 +133,7 @@ pub fn api_exit(error: &ApiError) -> Exit {
         ApiError::NotFound(_) => Exit::NotFound,
         ApiError::InvalidValue(_) | ApiError::Query(_) | ApiError::Config(_) => Exit::Usage,
         ApiError::RateLimited { .. }
+        | ApiError::Redirected(_)
         | ApiError::Server { .. }
         | ApiError::Reported { .. }
         | ApiError::Network(_)

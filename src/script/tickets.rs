@@ -1,7 +1,7 @@
 //! `gongdan tickets list|search|show|update|create`.
 
 use std::collections::HashSet;
-use std::io::{self, BufRead, Read};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -517,11 +517,12 @@ pub fn read_input(args: &[String]) -> Result<Vec<InputTicket>, ScriptError> {
     };
     for arg in args {
         if arg == "-" {
-            for line in io::stdin().lock().lines() {
-                let line = line.map_err(|e| {
+            let text = crate::config::read_capped(io::stdin().lock(), crate::config::IDS_LIMIT)
+                .map_err(|e| {
                     ScriptError::Io(format!("cannot read ids from standard input: {e}"))
                 })?;
-                add(&line)?;
+            for line in text.lines() {
+                add(line)?;
             }
         } else {
             add(arg)?;
@@ -591,7 +592,11 @@ async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
     }
     out.finish().map_err(io_error)?;
     if missing.is_empty() {
-        Ok(if unreadable { Exit::Partial } else { Exit::Done })
+        Ok(if unreadable {
+            Exit::Partial
+        } else {
+            Exit::Done
+        })
     } else {
         Err(ScriptError::NotFound(format!(
             "not found: {}",
@@ -751,12 +756,17 @@ async fn resolve_group(client: &Client, text: &str) -> Result<Option<u64>, Scrip
     }
 }
 
-/// `--field KEY=VALUE`s: a key that is not `field_N` is looked up by the field's name.
+/// `--field KEY=VALUE`s: the key is a custom field's key (`field_N`) or its name, as
+/// `ticket_fields` lists them; any other key is refused with the known ones listed (a typo
+/// would otherwise be sent, and silently ignored or stored by the server).
 async fn resolve_fields(
     client: &Client,
     fields: &[String],
 ) -> Result<Vec<(String, Value)>, ScriptError> {
-    let mut defs = None;
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let defs = client.ticket_fields().await?;
     let mut out = Vec::new();
     for field in fields {
         let (key, value) = field.split_once('=').ok_or_else(|| {
@@ -766,32 +776,43 @@ async fn resolve_fields(
         if key.is_empty() {
             return Err(ScriptError::Usage(format!("--field: no key in {field:?}")));
         }
-        let key = if key.starts_with("field_") {
-            key.to_string()
-        } else {
-            if defs.is_none() {
-                defs = Some(client.ticket_fields().await.unwrap_or_default());
-            }
-            defs.iter()
-                .flatten()
-                .find(|def| def.name == key)
-                .map(|def| def.key.clone())
-                .unwrap_or_else(|| key.to_string())
+        let Some(def) = defs
+            .iter()
+            .find(|def| def.key == key)
+            .or_else(|| defs.iter().find(|def| def.name == key))
+        else {
+            return Err(ScriptError::Usage(unknown_field_text(key, &defs)));
         };
-        out.push((key, Value::String(value.to_string())));
+        out.push((def.key.clone(), Value::String(value.to_string())));
     }
     Ok(out)
 }
 
+/// The refusal of an unknown `--field` key: the custom fields there are, and the flags of
+/// the built-in ones.
+fn unknown_field_text(key: &str, defs: &[crate::api::model::FieldDef]) -> String {
+    let known: Vec<String> = defs
+        .iter()
+        .map(|def| format!("{} ({})", def.key, def.name))
+        .collect();
+    let known = if known.is_empty() {
+        "none on this server".to_owned()
+    } else {
+        known.join(", ")
+    };
+    format!(
+        "--field: no ticket field {key:?}; the custom fields are: {known}; the built-in \
+         fields have their own flags: --status, --priority, --type, --assignee, --group, \
+         --tag-add and --tag-remove (update), --tag (create)"
+    )
+}
+
 fn read_text(path: &Path, what: &str) -> Result<String, ScriptError> {
     let text = if path == Path::new("-") {
-        let mut text = String::new();
-        io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| ScriptError::Io(format!("cannot read the {what}: {e}")))?;
-        text
+        crate::config::read_capped(io::stdin().lock(), crate::config::TEXT_LIMIT)
+            .map_err(|e| ScriptError::Io(format!("cannot read the {what}: {e}")))?
     } else {
-        std::fs::read_to_string(path).map_err(|e| {
+        crate::config::read_file_capped(path, crate::config::TEXT_LIMIT).map_err(|e| {
             ScriptError::Io(format!("cannot read the {what} {}: {e}", path.display()))
         })?
     };

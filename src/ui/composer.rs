@@ -439,13 +439,16 @@ pub fn run_external_editor(text: &str) -> Result<String, String> {
 pub fn edit_with(editor: &str, text: &str) -> Result<String, String> {
     let path = std::env::temp_dir().join(format!("gongdan-reply-{}.txt", uuid::Uuid::new_v4()));
     write_private(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    // Through the shell, so that an editor set with arguments works as it does elsewhere.
-    let status = std::process::Command::new("sh")
-        .arg("-c")
-        .arg(format!("{editor} \"$1\""))
-        .arg("sh")
-        .arg(&path)
-        .status();
+    // Through the shell, so that an editor set with arguments works as it does elsewhere;
+    // without the password in its environment (an editor's plugins may run anything).
+    let status = crate::config::without_secrets(
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(format!("{editor} \"$1\""))
+            .arg("sh")
+            .arg(&path),
+    )
+    .status();
     let result = match status {
         Ok(status) if status.success() => {
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))

@@ -357,6 +357,7 @@ messages! {
     NetDns => "找不到主机 {0}", "could not find the host {0}";
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
+    ErrRedirected => "服务器重定向到 {0}，未跟随（凭据只发给配置的服务器；请检查 base URL）", "The server redirects to {0}; not followed, so that the credentials stay with the configured server (check the base URL)";
     // Startup (printed before the screen opens).
     PasswordPrompt => "{0} 的密码：", "Password for {0}: ";
     TooSmall => "终端太小", "Terminal too small";
@@ -776,6 +777,7 @@ fn api_error_raw(lang: Lang, error: &ApiError) -> String {
         ApiError::Decode { message, .. } => fill(lang, Msg::ErrDecode, &[message]),
         ApiError::Query(query) => query_error(lang, query),
         ApiError::Config(what) => fill(lang, Msg::ErrConfig, &[what]),
+        ApiError::Redirected(target) => fill(lang, Msg::ErrRedirected, &[target]),
     }
 }
 

@@ -375,10 +375,7 @@ pub(crate) fn status_error(status: StatusCode, headers: &HeaderMap, body: &[u8])
                 .and_then(|location| Url::parse(location).ok())
                 .map(|url| origin_text(&url))
                 .unwrap_or_else(|| "another address".into());
-            ApiError::Config(format!(
-                "the server redirects to {target}; not followed, so that the credentials stay \
-                 with the configured server (check the base URL)"
-            ))
+            ApiError::Redirected(target)
         }
         401 => ApiError::BadCredentials,
         403 => ApiError::Forbidden(server_message(body)),
@@ -728,7 +725,7 @@ mod tests {
                 excerpt: Some("Oops".into())
             }
         );
-        assert!(matches!(map(302, b""), ApiError::Config(_)));
+        assert!(matches!(map(302, b""), ApiError::Redirected(_)));
     }
 
     #[test]
