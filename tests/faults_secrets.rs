@@ -153,6 +153,81 @@ fn no_secret_in_what_script_commands_print_or_log() {
     drop(runtime);
 }
 
+/// A script command with logging at debug writes one line per request, with its method,
+/// path, status and duration, plus the bulk run's start and end, and no secret: neither the
+/// password nor the search words (query values are left out, only their names kept).
+#[test]
+fn a_script_command_at_debug_logs_each_request_without_a_secret() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = sandbox(&runtime);
+    let home = Home::new();
+    let base_url = sandbox.base_url();
+    let run = |args: &[&str]| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_gongdan"));
+        command
+            .args(args)
+            .args(["--base-url", &base_url, "--account", ACCOUNT])
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("GONGDAN_PASSWORD", SECRET)
+            .env("GONGDAN_LOG", "debug")
+            .stdin(std::process::Stdio::null());
+        for (key, value) in home.env() {
+            command.env(key, value);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "{args:?}: {output:?}");
+    };
+    run(&["tickets", "search", "机密客户词", "--ids"]);
+    run(&["tickets", "update", "3", "4", "--status", "solved", "--yes"]);
+    let log: String = home
+        .files()
+        .into_iter()
+        .filter(|(path, _)| {
+            path.to_string_lossy().contains("/logs/")
+                || path.extension().is_some_and(|e| e == "log")
+        })
+        .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned())
+        .collect();
+    let requests: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(" request ") || line.ends_with(" request"))
+        .collect();
+    assert_eq!(
+        requests.len() as u64,
+        sandbox.requests().len() as u64,
+        "one line per request the server saw:\n{log}"
+    );
+    let search = requests
+        .iter()
+        .find(|line| line.contains("path=/api/v1/tickets/search.json"))
+        .unwrap_or_else(|| panic!("no search line:\n{log}"));
+    assert!(
+        search.contains("method=GET") && search.contains("status=200") && search.contains("ms="),
+        "{search}"
+    );
+    assert!(
+        search.contains("query=query"),
+        "the parameter's name is kept: {search}"
+    );
+    assert!(
+        !log.contains("机密客户词"),
+        "a search word reached the log:\n{log}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|line| line.contains("method=PUT") && line.contains("update_many")),
+        "{log}"
+    );
+    assert!(
+        log.contains("bulk run started") && log.contains("bulk run ended"),
+        "{log}"
+    );
+    assert_clean("the log", log.as_bytes());
+    drop(runtime);
+}
+
 #[test]
 fn no_code_path_turns_tls_verification_off() {
     let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];

@@ -606,6 +606,13 @@ impl<A: BulkApi> Engine<A> {
         };
         let mut journal = GroupLog::start(log)?;
         journal.queue(&ProgressLine::Started { at: Utc::now() })?;
+        tracing::info!(
+            run_id = %plan.run_id,
+            tickets = plan.tickets.len(),
+            pending = progress.left,
+            calls = progress.calls_total,
+            "bulk run started"
+        );
         let _ = events.send(RunEvent::Started(progress.clone())).await;
 
         // Calls whose `sending` line is queued but which are not sent yet, in order, with
@@ -755,6 +762,14 @@ impl<A: BulkApi> Engine<A> {
         if cancelled {
             progress.eta = None;
         }
+        tracing::info!(
+            run_id = %plan.run_id,
+            done = progress.done,
+            failed = progress.failed,
+            left = progress.left,
+            cancelled,
+            "bulk run ended"
+        );
         let _ = events.send(RunEvent::Finished(progress)).await;
 
         let mut report_outcomes = Vec::new();

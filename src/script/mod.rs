@@ -143,6 +143,20 @@ pub fn api_exit(error: &ApiError) -> Exit {
 
 /// Runs a script command; errors are printed on standard error and become the exit code.
 pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
+    // The same log files and levels as the console (`--log-level`, `GONGDAN_LOG`); a log
+    // that cannot be opened is said once and the command goes on without it.
+    // Completions and the man page only print text: no log files for them.
+    let level = options.log_level.as_ref().map(|given| given.value.clone());
+    let talks_to_a_server = !matches!(command, Command::Completions(_) | Command::Man(_));
+    let _log = match talks_to_a_server.then(|| crate::config::init_logging(level.as_deref())) {
+        Some(Ok(guard)) => Some(guard),
+        Some(Err(error)) => {
+            eprintln!("gongdan: {error}");
+            None
+        }
+        None => None,
+    };
+    tracing::info!(command = command_name(&command), "script command started");
     let result = match command {
         Command::Tickets(args) => tickets::run(args, &options).await,
         Command::History(args) => history::history(args, &options),
@@ -156,15 +170,34 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         }
     };
     match result {
-        Ok(exit) => exit.into(),
+        Ok(exit) => {
+            tracing::info!(exit = exit as u8, "script command ended");
+            exit.into()
+        }
         Err(ScriptError::OutputClosed) => Exit::Done.into(),
         Err(error) => {
+            tracing::warn!(%error, exit = error.exit() as u8, "script command failed");
             // Not `eprintln!`: after SIGHUP stderr may be a dead terminal, whose panic
             // would make the exit 101.
             use std::io::Write;
             let _ = writeln!(std::io::stderr(), "gongdan: {error}");
             error.exit().into()
         }
+    }
+}
+
+/// The command's name for the log (its arguments may hold a customer's words).
+fn command_name(command: &Command) -> &'static str {
+    match command {
+        Command::Tickets(_) => "tickets",
+        Command::History(_) => "history",
+        Command::Undo(_) => "undo",
+        Command::Resume(_) => "resume",
+        Command::Retry(_) => "retry",
+        Command::Completions(_) => "completions",
+        Command::Man(_) => "man",
+        Command::Sandbox(_) => "sandbox",
+        Command::Config(_) => "config",
     }
 }
 

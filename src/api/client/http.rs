@@ -188,17 +188,32 @@ impl Transport {
                 .header(reqwest::header::CONTENT_TYPE, *content_type)
                 .body(bytes.clone()),
         };
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|err| network_error(&err, &request.url))?;
+        let sent = Instant::now();
+        let logged = LoggedRequest::of(request);
+        let mut response = match builder.send().await {
+            Ok(response) => response,
+            Err(err) => {
+                let error = network_error(&err, &request.url);
+                logged.failed(sent.elapsed(), &error);
+                return Err(error);
+            }
+        };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = read_body(&mut response, &request.url).await?;
+        let body = match read_body(&mut response, &request.url).await {
+            Ok(body) => body,
+            Err(error) => {
+                logged.failed(sent.elapsed(), &error);
+                return Err(error);
+            }
+        };
         if status.is_success() {
+            logged.answered(status.as_u16(), sent.elapsed(), body.len());
             Ok(Answer { headers, body })
         } else {
-            Err(status_error(status, &headers, &body))
+            let error = status_error(status, &headers, &body);
+            logged.refused(status.as_u16(), sent.elapsed(), &error);
+            Err(error)
         }
     }
 
@@ -231,6 +246,80 @@ impl Transport {
             tokio::time::sleep(delay).await;
             attempts += 1;
         }
+    }
+}
+
+/// What a log line says of a request: the method, the path and the names of the query's
+/// parameters (never their values, which can be a customer's name in a search, and never a
+/// header but the request id). Credentials travel only in the `Authorization` header, which
+/// is not read here.
+struct LoggedRequest {
+    method: reqwest::Method,
+    path: String,
+    query_keys: String,
+    request_id: Option<String>,
+}
+
+impl LoggedRequest {
+    fn of(request: &Request) -> LoggedRequest {
+        let query_keys = request
+            .url
+            .query_pairs()
+            .map(|(key, _)| key.into_owned())
+            .collect::<Vec<_>>()
+            .join(",");
+        let request_id = request
+            .headers
+            .iter()
+            .find(|(name, _)| name.as_str().eq_ignore_ascii_case("requestid"))
+            .and_then(|(_, value)| value.to_str().ok())
+            .map(str::to_owned);
+        LoggedRequest {
+            method: request.method.clone(),
+            path: request.url.path().to_owned(),
+            query_keys,
+            request_id,
+        }
+    }
+
+    fn answered(&self, status: u16, took: Duration, bytes: usize) {
+        tracing::debug!(
+            method = %self.method,
+            path = %self.path,
+            query = %self.query_keys,
+            status,
+            ms = took.as_millis() as u64,
+            bytes,
+            request_id = self.request_id.as_deref().unwrap_or("-"),
+            "request"
+        );
+    }
+
+    /// A non-2xx answer: the status and the error it means.
+    fn refused(&self, status: u16, took: Duration, error: &ApiError) {
+        tracing::warn!(
+            method = %self.method,
+            path = %self.path,
+            query = %self.query_keys,
+            status,
+            ms = took.as_millis() as u64,
+            request_id = self.request_id.as_deref().unwrap_or("-"),
+            %error,
+            "request refused"
+        );
+    }
+
+    /// No answer (network) or one that could not be read.
+    fn failed(&self, took: Duration, error: &ApiError) {
+        tracing::warn!(
+            method = %self.method,
+            path = %self.path,
+            query = %self.query_keys,
+            ms = took.as_millis() as u64,
+            request_id = self.request_id.as_deref().unwrap_or("-"),
+            %error,
+            "request failed"
+        );
     }
 }
 
