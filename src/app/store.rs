@@ -37,12 +37,16 @@ struct Entry {
 pub struct TicketStore {
     entries: HashMap<u64, Entry>,
     next_generation: u64,
+    /// Tickets the server sent that could not be read: why, and the generation of that
+    /// news (for the row cache). A readable copy arriving later replaces the mark.
+    unreadable: HashMap<u64, (String, u64)>,
 }
 
 impl std::fmt::Debug for TicketStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TicketStore")
             .field("tickets", &self.entries.len())
+            .field("unreadable", &self.unreadable.len())
             .field("next_generation", &self.next_generation)
             .finish()
     }
@@ -63,6 +67,7 @@ impl TicketStore {
     /// replaced.
     pub fn insert(&mut self, id: u64, ticket: Ticket) -> Option<Ticket> {
         let generation = self.bump();
+        self.unreadable.remove(&id);
         let packed = codec::encode(&ticket);
         self.entries
             .insert(id, Entry { packed, generation })
@@ -104,7 +109,25 @@ impl TicketStore {
 
     /// The generation the ticket was last changed at (0 when unknown).
     pub fn generation(&self, id: u64) -> u64 {
-        self.entries.get(&id).map_or(0, |entry| entry.generation)
+        self.entries
+            .get(&id)
+            .map(|entry| entry.generation)
+            .or_else(|| self.unreadable.get(&id).map(|(_, generation)| *generation))
+            .unwrap_or(0)
+    }
+
+    /// Records that the server sent ticket `id` but it could not be read, and why. A copy
+    /// read earlier is dropped: it is no longer what the server holds, and a row must not
+    /// show it as if it were.
+    pub fn mark_unreadable(&mut self, id: u64, reason: String) {
+        let generation = self.bump();
+        self.entries.remove(&id);
+        self.unreadable.insert(id, (reason, generation));
+    }
+
+    /// Why ticket `id` could not be read, if it could not.
+    pub fn unreadable(&self, id: u64) -> Option<&str> {
+        self.unreadable.get(&id).map(|(reason, _)| reason.as_str())
     }
 
     pub fn contains_key(&self, id: &u64) -> bool {
@@ -179,7 +202,14 @@ impl std::fmt::Debug for TicketMut<'_> {
 
 impl PartialEq for TicketStore {
     fn eq(&self, other: &Self) -> bool {
-        self.entries.len() == other.entries.len()
+        self.unreadable.len() == other.unreadable.len()
+            && self.unreadable.iter().all(|(id, (reason, _))| {
+                other
+                    .unreadable
+                    .get(id)
+                    .is_some_and(|(theirs, _)| theirs == reason)
+            })
+            && self.entries.len() == other.entries.len()
             && self.entries.iter().all(|(id, entry)| {
                 other.entries.get(id).is_some_and(|theirs| {
                     theirs.packed == entry.packed

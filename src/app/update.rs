@@ -617,10 +617,12 @@ fn page_arrived(
         items,
         count,
         next_page,
+        bad_items,
         ..
     } = page;
-    let got = items.len();
-    let (ids, changed) = upsert(app, items, partial, implied);
+    let got = items.len() + bad_items.len();
+    let (good_ids, changed) = upsert(app, items, partial, implied);
+    let ids = with_unreadable_rows(app, good_ids, &bad_items);
     let Some(view) = view_mut(app, which) else {
         return;
     };
@@ -666,6 +668,54 @@ fn page_arrived(
         resume_step(app, out);
         prefetch(app, out);
     }
+}
+
+/// The page's ids in the server's order, the tickets that could not be read kept in their
+/// places as rows of their own (the store keeps why): every ticket of a page is accounted
+/// for. One without a readable id cannot be a row; it is said on the status line.
+fn with_unreadable_rows(
+    app: &mut App,
+    good: Vec<u64>,
+    bad: &[crate::api::model::ItemError],
+) -> Vec<u64> {
+    if bad.is_empty() {
+        return good;
+    }
+    let mut ids = good;
+    let mut nameless = 0;
+    let mut bad: Vec<&crate::api::model::ItemError> = bad.iter().collect();
+    bad.sort_by_key(|item| item.index);
+    for item in bad {
+        let Some(id) = item.ticket_id else {
+            nameless += 1;
+            continue;
+        };
+        let reason = crate::text::clean_line(&fill(
+            app.lang(),
+            Msg::UnreadableReason,
+            &[field_path(&item.path), &item.message],
+        ));
+        app.tickets.mark_unreadable(id, reason);
+        app.full.remove(&id);
+        if !ids.contains(&id) {
+            ids.insert(item.index.min(ids.len()), id);
+        }
+    }
+    if nameless > 0 {
+        let text = fill(
+            app.lang(),
+            Msg::UnreadableWithoutId,
+            &[&nameless.to_string()],
+        );
+        notice(app, text, true);
+    }
+    ids
+}
+
+/// `tickets[3].ticketStatus` → `ticketStatus`: the field, without the ticket's place in the
+/// page (the row is that place).
+fn field_path(path: &str) -> &str {
+    path.split_once("].").map_or(path, |(_, field)| field)
 }
 
 /// All pages of a refresh are in: replace the rows, keeping the selection on its ticket.

@@ -86,6 +86,17 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     let lang = app.lang();
     let mut out = Vec::new();
     let note = style(app, Role::Warning);
+    // A row the server sent but that could not be read: say why before anything else.
+    if !app.tickets.contains_key(&detail.ticket_id)
+        && let Some(reason) = app.tickets.unreadable(detail.ticket_id)
+    {
+        let text = fill(
+            lang,
+            Msg::UnreadableDetail,
+            &[&detail.ticket_id.to_string(), reason],
+        );
+        push_wrapped(&mut out, &text, columns, style(app, Role::Error));
+    }
     if detail.forbidden {
         push_wrapped(&mut out, Msg::DetailPartial.text(lang), columns, note);
     } else if detail.not_found {

@@ -268,13 +268,18 @@ fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
 /// One row's cells (right of the gutter), built only when its inputs changed.
 fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<'static> {
     let ticket = app.tickets.get(&id);
+    // A ticket the server sent but that could not be read: its id and why, dimmed.
+    let unreadable = app.tickets.unreadable(id).filter(|_| ticket.is_none());
+    let muted = style(app, Role::Muted);
     let mut spans = Vec::with_capacity(cols.len() * 2 + 1);
     let mut used = GUTTER;
     for (column, w) in cols {
-        let (text, style) = match &ticket {
-            Some(ticket) => cell(app, ticket, *column),
-            None if *column == Column::Id => (id.to_string(), Style::default()),
-            None => (String::new(), Style::default()),
+        let (text, style) = match (&ticket, unreadable) {
+            (Some(ticket), _) => cell(app, ticket, *column),
+            (None, Some(_)) if *column == Column::Id => (id.to_string(), muted),
+            (None, Some(reason)) if *column == Column::Subject => (reason.to_owned(), muted),
+            (None, _) if *column == Column::Id => (id.to_string(), Style::default()),
+            (None, _) => (String::new(), Style::default()),
         };
         let text = if *column == Column::Id {
             format!("{text:>width$}", width = w - 1)

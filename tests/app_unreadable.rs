@@ -1,0 +1,136 @@
+//! Every ticket of a page is accounted for on screen (issue 13, item 6): a ticket the
+//! server sent but that could not be read keeps its row in its place, counted, with the
+//! reason, dimmed; opening it says why; a readable copy later replaces it.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use gongdan::api::model::ItemError;
+use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::ui::i18n::Lang;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+
+fn render(app: &App) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    terminal
+        .draw(|frame| gongdan::ui::draw(frame, app))
+        .unwrap();
+    terminal
+}
+
+/// The screen row (text) holding `needle`, and its y.
+fn row_with(terminal: &Terminal<TestBackend>, needle: &str) -> Option<(u16, String)> {
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height).find_map(|y| {
+        let text: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_string())
+            .collect();
+        text.contains(needle).then_some((y, text))
+    })
+}
+
+/// Tickets 1..=5 where the server's third (id 3) has a status that is an object.
+fn page_with_a_malformed_ticket() -> gongdan::api::Page<gongdan::api::Ticket> {
+    let mut list = page(vec![ticket(1), ticket(2), ticket(4), ticket(5)], 5, false);
+    list.bad_items.push(ItemError {
+        index: 2,
+        ticket_id: Some(3),
+        path: "tickets[2].ticketStatus".into(),
+        message: "expected a code or a label, found an object".into(),
+    });
+    list
+}
+
+#[test]
+fn a_malformed_ticket_keeps_its_row_in_its_place_with_the_reason() {
+    let mut app = app(Lang::En, 120, 30);
+    show_all_tab(&mut app, page_with_a_malformed_ticket());
+    let view = app.current_view();
+    assert_eq!(
+        view.ids,
+        vec![1, 2, 3, 4, 5],
+        "counted, in the server's order"
+    );
+    assert_eq!(
+        app.tickets.unreadable(3),
+        Some("could not read: ticketStatus: expected a code or a label, found an object")
+    );
+    assert!(app.tickets.get(&3).is_none());
+    let terminal = render(&app);
+    let (y, text) = row_with(&terminal, "could not read: ticketStatus").unwrap();
+    assert!(text.contains(" 3 "), "the row carries the id: {text}");
+    // Dimmed: the reason's cells are muted.
+    let buffer = terminal.backend().buffer();
+    let x = text.find("could not read").unwrap() as u16;
+    assert!(buffer[(x, y)].modifier.contains(Modifier::DIM), "{text}");
+}
+
+#[test]
+fn the_unreadable_row_is_worded_in_chinese_too() {
+    let mut app = app(Lang::Zh, 120, 30);
+    show_all_tab(&mut app, page_with_a_malformed_ticket());
+    assert!(
+        app.tickets
+            .unreadable(3)
+            .unwrap()
+            .starts_with("无法读取：ticketStatus")
+    );
+    let terminal = render(&app);
+    // CJK cells are two wide: look for the ASCII field name on the row.
+    assert!(row_with(&terminal, "ticketStatus").is_some());
+}
+
+#[test]
+fn opening_an_unreadable_row_says_why_and_a_readable_copy_replaces_it() {
+    let mut app = app(Lang::En, 160, 40);
+    show_all_tab(&mut app, page_with_a_malformed_ticket());
+    update(&mut app, Action::MoveDown);
+    update(&mut app, Action::MoveDown);
+    assert_eq!(app.current_view().selected_id(), Some(3));
+    let open = update(&mut app, Action::Open);
+    let lines: Vec<String> = gongdan::ui::detail::lines(&app, 100)
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("Could not read ticket #3: could not read: ticketStatus")),
+        "{lines:?}"
+    );
+    // The show the open sent comes back readable (fixed on the server): the row is whole.
+    let show = find(&open, |c| matches!(c, Command::Show { .. }));
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: show,
+            ticket: 3,
+            result: Ok(ticket(3)),
+        }),
+    );
+    assert_eq!(app.tickets.unreadable(3), None);
+    assert_eq!(app.tickets.get(&3).unwrap().subject, ticket(3).subject);
+}
+
+#[test]
+fn a_malformed_ticket_without_an_id_is_said_on_the_status_line() {
+    let mut app = app(Lang::En, 120, 30);
+    let mut list = page(vec![ticket(1), ticket(2)], 3, false);
+    list.bad_items.push(ItemError {
+        index: 1,
+        ticket_id: None,
+        path: "tickets[1]".into(),
+        message: "expected a ticket object, found a string".into(),
+    });
+    show_all_tab(&mut app, list);
+    assert_eq!(app.current_view().ids, vec![1, 2]);
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.is_error);
+    assert_eq!(
+        notice.text,
+        "Could not read 1 ticket(s) on this page, which have no readable id"
+    );
+}
