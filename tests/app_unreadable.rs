@@ -134,3 +134,30 @@ fn a_malformed_ticket_without_an_id_is_said_on_the_status_line() {
         "Could not read 1 ticket(s) on this page, which have no readable id"
     );
 }
+
+#[test]
+fn a_malformed_status_shows_as_unknown_with_its_reason_not_as_blank() {
+    let mut app = app(Lang::En, 160, 40);
+    let mut odd = ticket(3);
+    odd.status = None;
+    odd.unreadable.push(gongdan::api::model::UnreadableField {
+        key: "ticketStatus".into(),
+        reason: "expected a code or label, found an object".into(),
+    });
+    show_all_tab(&mut app, page(vec![ticket(1), odd], 2, false));
+    let terminal = render(&app);
+    let (_, row) = row_with(&terminal, "Printer on floor 3").unwrap();
+    assert!(row.contains(" ? "), "the status cell says unknown: {row}");
+    update(&mut app, Action::MoveDown);
+    update(&mut app, Action::Open);
+    let lines: Vec<String> = gongdan::ui::detail::lines(&app, 120)
+        .iter()
+        .map(|line| line.to_string())
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("could not read (expected a code or label, found an object)")),
+        "{lines:?}"
+    );
+}

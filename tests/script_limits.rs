@@ -151,11 +151,11 @@ fn ids_of(output: &Output) -> Vec<u64> {
         .collect()
 }
 
-/// Two tickets that exist on the server but do not decode: a status that is an object,
-/// and a subject that is an array.
+/// Two tickets that exist on the server but do not decode: an assignee that is an object
+/// (not in search results), and a subject that is an array.
 fn plant_malformed(sandbox: &Sandbox) {
     sandbox.insert_ticket(json!({
-        "ticketId": 9001, "subject": "状态是对象", "ticketStatus": {"code": 2},
+        "ticketId": 9001, "subject": "处理人是对象", "servicerUserId": {"id": 2},
         "createDT": "2026-01-01 10:00:00", "updateDT": "2026-01-01 10:00:00"
     }));
     sandbox.insert_ticket(json!({
@@ -180,7 +180,7 @@ fn list_all_names_the_unreadable_tickets_and_exits_4() {
     assert_eq!(ids.len(), 30, "every readable ticket is printed");
     let err = stderr(&out);
     assert!(
-        err.contains("could not read ticket 9001") && err.contains("ticketStatus"),
+        err.contains("could not read ticket 9001") && err.contains("servicerUserId"),
         "{err}"
     );
     assert!(err.contains("could not read ticket 9002"), "{err}");
@@ -214,6 +214,34 @@ fn search_all_names_the_unreadable_tickets_and_exits_4() {
     let err = stderr(&out);
     assert!(err.contains("could not read ticket 9002"), "{err}");
     assert!(err.contains("1 of 2 tickets could not be read"), "{err}");
+}
+
+#[test]
+fn a_malformed_status_loses_only_the_status_and_is_named_on_stderr() {
+    let env = Env::new(3);
+    env.sandbox.insert_ticket(json!({
+        "ticketId": 9003, "subject": "状态是对象", "ticketStatus": {"code": 2},
+        "priorityLevel": 3,
+        "createDT": "2026-01-01 10:00:00", "updateDT": "2026-01-01 10:00:00"
+    }));
+    let out = env.run(ADMIN, &["tickets", "show", "9003", "--json"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let printed: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(printed["id"], json!(9003));
+    assert_eq!(printed["subject"], json!("状态是对象"));
+    assert_eq!(printed["priority"], json!(3), "{printed}");
+    assert!(
+        printed["status"].is_null(),
+        "unknown, not a guess: {printed}"
+    );
+    assert!(
+        stderr(&out).contains("ticket 9003: could not read ticketStatus"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env.run(ADMIN, &["tickets", "list", "--all", "--ids"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(ids_of(&out).contains(&9003));
 }
 
 #[test]
@@ -276,7 +304,7 @@ fn show_of_a_malformed_ticket_says_could_not_read_not_not_found() {
     assert_eq!(code(&one), 4, "{}", stderr(&one));
     let err = stderr(&one);
     assert!(
-        err.contains("could not read ticket 9001") && err.contains("ticketStatus"),
+        err.contains("could not read ticket 9001") && err.contains("servicerUserId"),
         "{err}"
     );
     assert!(!err.contains("not found"), "{err}");

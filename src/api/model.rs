@@ -242,8 +242,18 @@ pub struct Ticket {
     pub tables: Vec<FormTable>,
     /// Fields seen on live servers only.
     pub live: LiveFields,
+    /// Fields the server sent that could not be read (a status that is an object): each is
+    /// unknown here, never empty, and says why; its value is kept verbatim in `extra`.
+    pub unreadable: Vec<UnreadableField>,
     /// Fields this client does not know, kept verbatim so that a round trip loses nothing.
     pub extra: Map<String, Value>,
+}
+
+/// One field of a ticket that could not be read: its wire key and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableField {
+    pub key: String,
+    pub reason: String,
 }
 
 /// Fields that deployed servers send beyond the vendor's page.

@@ -309,6 +309,16 @@ fn warn_bad_items(bad: &[crate::api::model::ItemError]) {
     }
 }
 
+/// Says which fields of a printed ticket could not be read (they print as unknown).
+fn warn_unreadable_fields(ticket: &Ticket) {
+    for field in &ticket.unreadable {
+        eprintln!(
+            "gongdan: ticket {}: could not read {}: {} (printed as unknown)",
+            ticket.id, field.key, field.reason
+        );
+    }
+}
+
 /// What a list or search printed: every ticket the server sent is either printed or
 /// counted here as unreadable, so that a script never takes a part for the whole.
 #[derive(Debug, Default)]
@@ -332,6 +342,7 @@ impl Tally {
         self.count = page.count;
         self.more = page.next_page.is_some();
         for ticket in page.items {
+            warn_unreadable_fields(&ticket);
             out.write(ticket).map_err(io_error)?;
             self.printed += 1;
         }
@@ -573,7 +584,10 @@ async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
     let mut unreadable = false;
     if let [id] = ids[..] {
         match client.show(id).await {
-            Ok(ticket) => out.write(ticket).map_err(io_error)?,
+            Ok(ticket) => {
+                warn_unreadable_fields(&ticket);
+                out.write(ticket).map_err(io_error)?
+            }
             Err(ApiError::NotFound(_)) => missing.push(id),
             Err(ApiError::Decode { path, message }) => {
                 eprintln!("gongdan: could not read ticket {id}: {path}: {message}");
@@ -586,6 +600,7 @@ async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptEr
         warn_bad_items(&found.bad_items);
         unreadable = !found.bad_items.is_empty();
         for ticket in found.tickets {
+            warn_unreadable_fields(&ticket);
             out.write(ticket).map_err(io_error)?;
         }
         missing = found.missing;

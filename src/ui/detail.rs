@@ -249,21 +249,41 @@ fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
             out.push((label, value));
         }
     };
+    // A field the server sent malformed reads "could not read: why", never blank.
+    let unreadable = |key: &str| {
+        ticket
+            .unreadable
+            .iter()
+            .find(|field| field.key == key)
+            .map(|field| fill(lang, Msg::UnreadableField, &[&field.reason]))
+    };
     push(
         Msg::FieldStatus,
-        ticket.status.map(|s| status_label(lang, s)),
+        ticket
+            .status
+            .map(|s| status_label(lang, s))
+            .or_else(|| unreadable("ticketStatus")),
     );
     push(
         Msg::FieldPriority,
-        ticket.priority.map(|p| priority_label(lang, p)),
+        ticket
+            .priority
+            .map(|p| priority_label(lang, p))
+            .or_else(|| unreadable("priorityLevel")),
     );
     push(
         Msg::FieldType,
-        ticket.ticket_type.map(|t| type_label(lang, t)),
+        ticket
+            .ticket_type
+            .map(|t| type_label(lang, t))
+            .or_else(|| unreadable("ticketType")),
     );
     push(
         Msg::FieldSource,
-        ticket.source.map(|s| source_label(lang, s)),
+        ticket
+            .source
+            .map(|s| source_label(lang, s))
+            .or_else(|| unreadable("ticketSource")),
     );
     push(
         Msg::FieldContact,

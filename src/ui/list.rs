@@ -303,6 +303,10 @@ fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
         Column::Id => (ticket.id.to_string(), plain),
         Column::Status => match ticket.status {
             Some(status) => (status_label(lang, status), status_style(app, status)),
+            // Sent but unreadable: unknown, which is not the same as none.
+            None if ticket.unreadable.iter().any(|f| f.key == "ticketStatus") => {
+                ("?".to_owned(), style(app, Role::Muted))
+            }
             None => (String::new(), plain),
         },
         Column::Priority => match ticket.priority {

@@ -7,10 +7,7 @@ use super::lenient::{
     Bad, cell_text, clean_value, index_path, key_path, kind, read_bool, read_date, read_enum,
     read_i64, read_id, read_id_field, read_id_list, read_tags, read_text,
 };
-use crate::api::model::{
-    CustomField, CustomValue, FormTable, Priority, TableRow, Ticket, TicketSource, TicketStatus,
-    TicketType,
-};
+use crate::api::model::{CustomField, CustomValue, FormTable, TableRow, Ticket, UnreadableField};
 use crate::text::clean;
 
 /// Keys of the ticket object that this decoder reads into typed fields; everything else
@@ -50,6 +47,31 @@ pub(super) const TICKET_KEYS: &[&str] = &[
     "descriptattachments",
 ];
 
+/// A field whose failure stays local: the enums (their value is shown, and a bulk change
+/// sets them without reading them; an unknown "before" leaves the ticket out of an undo)
+/// and the live-only fields. Malformed, it is unknown (`None`), named with its reason in
+/// `Ticket::unreadable`, and its value is kept verbatim in `extra` so a round trip keeps
+/// it. Ids, dates the client compares (`updateDT`), lists and custom fields still fail the
+/// ticket: a guess there could be written back.
+fn local<T>(
+    ticket: &mut Ticket,
+    key: &str,
+    raw: &Value,
+    result: Result<Option<T>, Bad>,
+) -> Option<T> {
+    match result {
+        Ok(value) => value,
+        Err(bad) => {
+            ticket.unreadable.push(UnreadableField {
+                key: key.to_owned(),
+                reason: bad.message,
+            });
+            ticket.extra.insert(key.to_owned(), raw.clone());
+            None
+        }
+    }
+}
+
 pub(super) fn ticket_at(value: &Value, path: &str) -> Result<Ticket, Bad> {
     let Some(obj) = value.as_object() else {
         return Err(Bad::new(
@@ -73,10 +95,16 @@ pub(super) fn ticket_at(value: &Value, path: &str) -> Result<Ticket, Bad> {
             "subject" => ticket.subject = read_text(field, p)?.unwrap_or_default(),
             "descript" => descript = read_text(field, p)?,
             "description" => description = read_text(field, p)?,
-            "ticketSource" => ticket.source = read_enum::<TicketSource>(field, p)?,
-            "ticketType" => ticket.ticket_type = read_enum::<TicketType>(field, p)?,
-            "priorityLevel" => ticket.priority = read_enum::<Priority>(field, p)?,
-            "ticketStatus" => ticket.status = read_enum::<TicketStatus>(field, p)?,
+            // A field whose failure is local (nothing else is read through it) is unknown
+            // when malformed, not the whole ticket lost; see `local`.
+            "ticketSource" => ticket.source = local(&mut ticket, key, field, read_enum(field, p)),
+            "ticketType" => {
+                ticket.ticket_type = local(&mut ticket, key, field, read_enum(field, p));
+            }
+            "priorityLevel" => {
+                ticket.priority = local(&mut ticket, key, field, read_enum(field, p));
+            }
+            "ticketStatus" => ticket.status = local(&mut ticket, key, field, read_enum(field, p)),
             "custUserId" => ticket.contact_id = read_id(field, p)?,
             "agentId" => ticket.provider_id = read_id(field, p)?,
             "createrId" => ticket.creator_id = read_id(field, p)?,
@@ -90,15 +118,25 @@ pub(super) fn ticket_at(value: &Value, path: &str) -> Result<Ticket, Bad> {
             "updateDT" => ticket.updated = read_date(field, p)?,
             "custom_fields" => ticket.custom_fields = read_custom_fields(field, p)?,
             "tables" => ticket.tables = read_tables(field, p)?,
-            "solveDT" => ticket.live.solved = read_date(field, p)?,
-            "waitDT" => ticket.live.waiting = read_date(field, p)?,
-            "openDT" => ticket.live.opened = read_date(field, p)?,
-            "closeDT" => ticket.live.closed = read_date(field, p)?,
-            "customTemplateId" => ticket.live.custom_template_id = read_id(field, p)?,
-            "createrType" => ticket.live.creator_type = read_i64(field, p)?,
-            "workflow_id" => ticket.live.workflow_id = read_id(field, p)?,
-            "workflow_node_id" => ticket.live.workflow_node_id = read_id(field, p)?,
-            "isDeleted" => ticket.live.is_deleted = read_bool(field, p)?,
+            "solveDT" => ticket.live.solved = local(&mut ticket, key, field, read_date(field, p)),
+            "waitDT" => ticket.live.waiting = local(&mut ticket, key, field, read_date(field, p)),
+            "openDT" => ticket.live.opened = local(&mut ticket, key, field, read_date(field, p)),
+            "closeDT" => ticket.live.closed = local(&mut ticket, key, field, read_date(field, p)),
+            "customTemplateId" => {
+                ticket.live.custom_template_id = local(&mut ticket, key, field, read_id(field, p));
+            }
+            "createrType" => {
+                ticket.live.creator_type = local(&mut ticket, key, field, read_i64(field, p));
+            }
+            "workflow_id" => {
+                ticket.live.workflow_id = local(&mut ticket, key, field, read_id(field, p));
+            }
+            "workflow_node_id" => {
+                ticket.live.workflow_node_id = local(&mut ticket, key, field, read_id(field, p));
+            }
+            "isDeleted" => {
+                ticket.live.is_deleted = local(&mut ticket, key, field, read_bool(field, p));
+            }
             "descriptattachments" => ticket.live.description_attachments = Some(clean_value(field)),
             _ => {
                 ticket.extra.insert(key.clone(), field.clone());

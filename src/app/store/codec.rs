@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::api::model::{
     ApiDate, CustomField, CustomValue, FormTable, IdField, LiveFields, Priority, TableRow, Ticket,
-    TicketSource, TicketStatus, TicketType,
+    TicketSource, TicketStatus, TicketType, UnreadableField,
 };
 
 /// The scalar fields at the head of every buffer, readable without allocating.
@@ -122,6 +122,12 @@ pub fn encode(ticket: &Ticket) -> Box<[u8]> {
             out.str(&value.to_string());
         }
     }
+    // Fields that could not be read: rare, so last (a ticket without any costs one byte).
+    out.u64(ticket.unreadable.len() as u64);
+    for field in &ticket.unreadable {
+        out.str(&field.key);
+        out.str(&field.reason);
+    }
     out.0.into_boxed_slice()
 }
 
@@ -215,6 +221,13 @@ pub fn decode(bytes: &[u8]) -> Ticket {
             _ => None,
         },
     };
+    let unreadable = input.len();
+    ticket.unreadable = (0..unreadable)
+        .map(|_| UnreadableField {
+            key: input.string(),
+            reason: input.string(),
+        })
+        .collect();
     ticket
 }
 
@@ -550,6 +563,10 @@ mod tests {
                 is_deleted: Some(false),
                 description_attachments: Some(json!({"b": [1, 2.5, "x"], "a": null})),
             },
+            unreadable: vec![UnreadableField {
+                key: "ticketStatus".into(),
+                reason: "expected a code, found an object".into(),
+            }],
             extra: serde_json::Map::new(),
         };
         let bytes = encode(&ticket);
