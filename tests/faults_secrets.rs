@@ -101,6 +101,23 @@ fn no_secret_in_anything_the_console_writes() {
         "the console wrote a log: {:?}",
         files.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
+    // Its own lines, not only the crates': the refused sign-in and the requests after it.
+    let log: String = files
+        .iter()
+        .filter(|(path, _)| path.extension().is_some_and(|e| e == "log"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    assert!(
+        log.contains("request refused") && log.contains("status=401"),
+        "the refused sign-in is logged:\n{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("gongdan::api::client::http: request ")
+                && l.contains("method=GET")
+                && l.contains("status=200")),
+        "each request is logged:\n{log}"
+    );
     for (path, bytes) in &files {
         assert_clean(&path.display().to_string(), bytes);
     }
