@@ -245,6 +245,49 @@ fn a_malformed_status_loses_only_the_status_and_is_named_on_stderr() {
 }
 
 #[test]
+fn an_update_leaves_an_unreadable_ticket_out_and_names_it_never_planning_from_empty() {
+    let env = Env::new(3);
+    plant_malformed(&env.sandbox);
+    let out = env.run(
+        ADMIN,
+        &[
+            "tickets",
+            "update",
+            "1",
+            "9001",
+            "--tag-add",
+            "升级",
+            "--yes",
+        ],
+    );
+    assert_eq!(code(&out), 4, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("left out, could not be read: 9001"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("9001: could not be read, not sent (servicerUserId"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(env.sandbox.update_count(1), 1);
+    assert_eq!(env.sandbox.update_count(9001), 0);
+    // Only unreadable tickets: nothing is sent, and the exit says tickets were left out.
+    let out = env.run(
+        ADMIN,
+        &["tickets", "update", "9001", "--tag-add", "x", "--yes"],
+    );
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.sandbox.update_count(9001), 0);
+}
+
+#[test]
 fn one_page_says_how_many_more_exist_in_every_format() {
     let env = Env::new(25);
     for format in ["--ids", "--json"] {

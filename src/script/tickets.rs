@@ -293,13 +293,20 @@ fn io_error(error: io::Error) -> ScriptError {
     super::write_error(error)
 }
 
+/// `tickets[3].ticketStatus` → `ticketStatus`: the field, without the ticket's place in
+/// the answer (the id says which ticket).
+fn field_path(path: &str) -> &str {
+    path.split_once("].").map_or(path, |(_, field)| field)
+}
+
 /// Prints a page's tickets that could not be read, on standard error.
 fn warn_bad_items(bad: &[crate::api::model::ItemError]) {
     for item in bad {
         match item.ticket_id {
             Some(id) => eprintln!(
                 "gongdan: could not read ticket {id}: {}: {}",
-                item.path, item.message
+                field_path(&item.path),
+                item.message
             ),
             None => eprintln!(
                 "gongdan: could not read a ticket (no readable id): {}: {}",
@@ -923,6 +930,9 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     // of recent changes finds it (so that a resume can tell whether a call arrived).
     let engine = settings.engine(client.clone())?;
     let mut missing = Vec::new();
+    // Tickets the server has but that could not be read: left out, never planned from an
+    // empty stand-in (a tag added to "no tags" would replace the real ones).
+    let mut unreadable: Vec<(u64, String)> = Vec::new();
     let shown = stop
         .before(async { Ok(client.show_many(&ids).await) })
         .await?;
@@ -932,15 +942,28 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             missing = found.missing;
             let mut by_id: std::collections::HashMap<u64, Ticket> =
                 found.tickets.into_iter().map(|t| (t.id, t)).collect();
-            ids.iter()
-                .filter(|id| !missing.contains(id))
-                .map(|id| {
-                    by_id.remove(id).unwrap_or(Ticket {
-                        id: *id,
-                        ..Ticket::default()
-                    })
+            let reasons: std::collections::HashMap<u64, String> = found
+                .bad_items
+                .iter()
+                .filter_map(|bad| {
+                    let id = bad.ticket_id?;
+                    Some((id, format!("{}: {}", field_path(&bad.path), bad.message)))
                 })
-                .collect()
+                .collect();
+            let mut tickets = Vec::new();
+            for id in ids.iter().filter(|id| !missing.contains(id)) {
+                match by_id.remove(id) {
+                    Some(ticket) => tickets.push(ticket),
+                    None => unreadable.push((
+                        *id,
+                        reasons
+                            .get(id)
+                            .cloned()
+                            .unwrap_or_else(|| "the server's answer could not be read".into()),
+                    )),
+                }
+            }
+            tickets
         }
         Err(ApiError::Forbidden(_)) => {
             let mut tickets = stop
@@ -956,6 +979,14 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         }
         Err(error) => return Err(error.into()),
     };
+    if !unreadable.is_empty() {
+        let ids: Vec<u64> = unreadable.iter().map(|(id, _)| *id).collect();
+        eprintln!("gongdan: left out, could not be read: {}", join_ids(&ids));
+        if tickets.is_empty() {
+            eprintln!("gongdan: nothing was sent");
+            return Ok(Exit::Partial);
+        }
+    }
     if !missing.is_empty() {
         eprintln!("gongdan: not found: {}", join_ids(&missing));
         if tickets.is_empty() {
@@ -964,6 +995,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             ));
         }
     }
+    let left_out = !missing.is_empty() || !unreadable.is_empty();
 
     let mut plan = Plan::new(&edit, &tickets, settings.target());
     plan.apply_anyway = args.apply_anyway;
@@ -977,19 +1009,11 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     if args.dry_run {
         println!("{summary}");
         println!("{}", dry_run_note(settings.lang));
-        return Ok(if missing.is_empty() {
-            Exit::Done
-        } else {
-            Exit::Partial
-        });
+        return Ok(if left_out { Exit::Partial } else { Exit::Done });
     }
     eprintln!("{summary}");
     if plan.tickets.is_empty() {
-        return Ok(if missing.is_empty() {
-            Exit::Done
-        } else {
-            Exit::Partial
-        });
+        return Ok(if left_out { Exit::Partial } else { Exit::Done });
     }
     history::confirm_or_stop(
         &stop,
@@ -1007,9 +1031,20 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let missing_outcomes: Vec<crate::bulk::TicketOutcome> = missing
         .iter()
         .map(|id| crate::bulk::TicketOutcome::failed(*id, not_found_text(settings.lang)))
+        .chain(unreadable.iter().map(|(id, reason)| {
+            crate::bulk::TicketOutcome::failed(*id, unreadable_text(settings.lang, reason))
+        }))
         .collect();
     let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json);
     history::exit_of(&stop, printed, settings.lang)
+}
+
+/// Why a ticket was left out of a run: the server's copy could not be read.
+fn unreadable_text(lang: Lang, reason: &str) -> String {
+    match lang {
+        Lang::Zh => format!("无法读取，未发送（{reason}）"),
+        Lang::En => format!("could not be read, not sent ({reason})"),
+    }
 }
 
 fn dry_run_note(lang: Lang) -> &'static str {
