@@ -144,6 +144,16 @@ fn code(output: &Output) -> i32 {
     output.status.code().unwrap_or(-1)
 }
 
+/// Every log file's text (the state directory's `logs`).
+fn logs(env: &Env) -> String {
+    let dir = env.home.path().join("state").join("gongdan").join("logs");
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        text.push_str(&std::fs::read_to_string(entry.path()).unwrap_or_default());
+    }
+    text
+}
+
 fn ids_of(output: &Output) -> Vec<u64> {
     stdout(output)
         .lines()
@@ -187,6 +197,12 @@ fn list_all_names_the_unreadable_tickets_and_exits_4() {
     assert!(
         err.contains("2 of 32 tickets could not be read") && err.contains("9001, 9002"),
         "{err}"
+    );
+    // The log says so too, for a bug report.
+    let log = logs(&env);
+    assert!(
+        log.contains("a ticket of the page could not be read ticket=Some(9001)"),
+        "{log}"
     );
     // Without a malformed ticket the same command is a success with nothing on stderr.
     let clean = Env::new(30);

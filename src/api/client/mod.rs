@@ -578,10 +578,19 @@ impl Client {
         url: Url,
     ) -> Result<Page<Ticket>, ApiError> {
         let answer = self.get(url).await?;
-        match kind {
+        let page = match kind {
             PageKind::List => in_200(decode::ticket_page(&answer.body)),
             PageKind::Search => in_200(decode::search_page(&answer.body)),
+        }?;
+        for bad in &page.bad_items {
+            tracing::warn!(
+                ticket = ?bad.ticket_id,
+                path = %bad.path,
+                message = %bad.message,
+                "a ticket of the page could not be read"
+            );
         }
+        Ok(page)
     }
 
     async fn get_path(&self, path: &str) -> Result<Answer, ApiError> {
@@ -738,21 +747,28 @@ struct Batch {
 /// An error reported inside an HTTP 200 body with an HTTP-like code (`{"state": "403"}`)
 /// becomes the error that status would have been, so that callers handle both alike.
 fn in_200<T>(result: Result<T, ApiError>) -> Result<T, ApiError> {
-    result.map_err(|error| match error {
-        ApiError::Reported {
-            code: Some(code),
-            message,
-        } => match code.trim() {
-            "401" => ApiError::BadCredentials,
-            "403" => ApiError::Forbidden(Some(message)),
-            "404" => ApiError::NotFound(Some(message)),
-            _ => ApiError::Reported {
+    result
+        .map_err(|error| {
+            // An error inside an HTTP 200 (a reported one, or a body that does not decode):
+            // the request's own log line says 200, so say the error here.
+            tracing::warn!(%error, "the answer holds an error");
+            error
+        })
+        .map_err(|error| match error {
+            ApiError::Reported {
                 code: Some(code),
                 message,
+            } => match code.trim() {
+                "401" => ApiError::BadCredentials,
+                "403" => ApiError::Forbidden(Some(message)),
+                "404" => ApiError::NotFound(Some(message)),
+                _ => ApiError::Reported {
+                    code: Some(code),
+                    message,
+                },
             },
-        },
-        other => other,
-    })
+            other => other,
+        })
 }
 
 /// One result per id asked for, in that order; an id the server did not report is a failure.
