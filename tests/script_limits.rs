@@ -607,3 +607,25 @@ fn exit_codes_match_the_readme_for_every_refusal() {
         assert!(readme.contains(words), "README: {words}");
     }
 }
+
+#[test]
+fn an_endless_ca_file_is_refused_at_its_size_limit() {
+    let mut config = gongdan::api::ClientConfig::new(
+        "https://127.0.0.1:9",
+        gongdan::api::Auth::Basic {
+            account: "a".into(),
+            password: "b".into(),
+        },
+    );
+    config.ca_file = Some("/dev/zero".into());
+    match gongdan::api::Client::new(config) {
+        Err(gongdan::api::ApiError::Config(message)) => {
+            assert!(
+                message.contains("larger than 4 MiB, the limit"),
+                "{message}"
+            )
+        }
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("/dev/zero was taken as a CA file"),
+    }
+}

@@ -16,6 +16,25 @@ use crate::api::error::{ApiError, NetworkError};
 
 /// The most a response body may weigh; a larger one is refused rather than held in memory.
 const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+/// The most a CA file may hold: a whole system bundle is a few hundred KiB; a device or a
+/// growing file must not fill the memory.
+const CA_FILE_LIMIT: u64 = 4 * 1024 * 1024;
+
+fn read_ca_file(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut pem = Vec::new();
+    std::fs::File::open(path)?
+        .take(CA_FILE_LIMIT + 1)
+        .read_to_end(&mut pem)?;
+    if pem.len() as u64 > CA_FILE_LIMIT {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {} MiB, the limit", CA_FILE_LIMIT >> 20),
+        ));
+    }
+    Ok(pem)
+}
+
 /// Same-origin redirects followed before giving up.
 const MAX_REDIRECTS: usize = 5;
 /// Longest server excerpt shown in an error, in characters.
@@ -104,7 +123,7 @@ impl Transport {
             .redirect(redirects)
             .user_agent(concat!("gongdan/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &config.ca_file {
-            let pem = std::fs::read(path).map_err(|err| {
+            let pem = read_ca_file(path).map_err(|err| {
                 ApiError::Config(format!("cannot read the CA file {}: {err}", path.display()))
             })?;
             let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|err| {
