@@ -480,3 +480,27 @@ async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError
         LookupKey::Company(id) => LookupValue::Company(client.company(id).await?),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_endless_attachment_is_refused_at_its_size_limit_before_anything_is_sent() {
+        // Nothing listens on port 9: a read past the limit would be followed by a failed
+        // upload, not by this message.
+        let client = Client::new(crate::api::ClientConfig::new(
+            "http://127.0.0.1:9",
+            crate::api::Auth::Basic {
+                account: "a".into(),
+                password: "b".into(),
+            },
+        ))
+        .unwrap();
+        let error = upload(&client, std::path::Path::new("/dev/zero"))
+            .await
+            .unwrap_err();
+        assert_eq!(error, "/dev/zero: larger than 64 MiB, the limit");
+    }
+}
