@@ -523,22 +523,56 @@ fn an_unknown_field_key_is_refused_with_the_known_ones_listed() {
     assert_eq!(env.sandbox.update_count(1), 1);
 }
 
-/// A server that answers every request with a redirect to another origin.
-fn redirecting_server() -> String {
+/// A server that answers every request with `answer` (a whole HTTP response).
+fn canned_server(answer: impl Fn(&str) -> String + Send + 'static) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
+    let base = format!("http://{addr}");
+    let own = base.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let mut stream = stream;
             let mut buf = [0u8; 4096];
             let _ = std::io::Read::read(&mut stream, &mut buf);
-            let _ = stream.write_all(
-                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\n\
-                  Content-Length: 0\r\nConnection: close\r\n\r\n",
-            );
+            let _ = stream.write_all(answer(&own).as_bytes());
         }
     });
-    format!("http://{addr}")
+    base
+}
+
+/// A server that answers every request with a redirect to another origin.
+fn redirecting_server() -> String {
+    canned_server(|_| {
+        "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\n\
+         Content-Length: 0\r\nConnection: close\r\n\r\n"
+            .to_owned()
+    })
+}
+
+#[test]
+fn a_page_without_a_count_but_with_a_next_page_says_more_exist() {
+    let env = Env::new(1);
+    let server = canned_server(|base| {
+        let body = format!(
+            "{{\"tickets\": [{{\"ticketId\": 1, \"subject\": \"a\"}}], \
+             \"next_page\": \"{base}/api/v1/tickets.json?page=2\"}}"
+        );
+        format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+    });
+    let mut cmd = env.command(ADMIN, &["tickets", "list", "--ids"]);
+    cmd.env("GONGDAN_BASE_URL", &server);
+    let out = run_child(cmd, None);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert_eq!(ids_of(&out), vec![1]);
+    assert!(
+        stderr(&out).contains("1 shown, more exist; --all for every page"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// Every refusal ends with the README's code: 1 usage, 2 authentication, 3 not found,

@@ -365,15 +365,20 @@ impl Tally {
             // Past page 1 only the server's link says more follow (the count is of all).
             let more = self.more || (page <= 1 && self.count.is_some_and(|count| count > sent));
             if more {
-                let of = self
-                    .count
-                    .map_or_else(|| "more exist".to_owned(), |count| format!("of {count}"));
                 let place = if page > 1 {
                     format!(" (page {page})")
                 } else {
                     String::new()
                 };
-                eprintln!("gongdan: {sent} {of} shown{place}; --all for every page");
+                match self.count {
+                    Some(count) => {
+                        eprintln!("gongdan: {sent} of {count} shown{place}; --all for every page")
+                    }
+                    // The server gave no count, only a link to the next page.
+                    None => {
+                        eprintln!("gongdan: {sent} shown{place}, more exist; --all for every page")
+                    }
+                }
             }
         }
         if self.unreadable.is_empty() {
