@@ -251,6 +251,12 @@ fn a_malformed_status_loses_only_the_status_and_is_named_on_stderr() {
         "unknown, not a guess: {printed}"
     );
     assert!(
+        printed["unreadable"]["ticketStatus"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("object")),
+        "{printed}"
+    );
+    assert!(
         stderr(&out).contains("ticket 9003: could not read ticketStatus"),
         "{}",
         stderr(&out)

@@ -98,6 +98,9 @@ pub struct TicketView {
     pub workflow_id: Option<u64>,
     pub workflow_node_id: Option<u64>,
     pub is_deleted: Option<bool>,
+    /// Fields the server sent but that could not be read (they are null above, unknown
+    /// rather than absent): wire key to reason; `{}` when every field was read.
+    pub unreadable: Map<String, Value>,
 }
 
 /// One custom field: `value` is a string, a number, an array of row objects, or null.
@@ -187,6 +190,11 @@ impl From<&Ticket> for TicketView {
             workflow_id: t.live.workflow_id,
             workflow_node_id: t.live.workflow_node_id,
             is_deleted: t.live.is_deleted,
+            unreadable: t
+                .unreadable
+                .iter()
+                .map(|field| (field.key.clone(), Value::String(field.reason.clone())))
+                .collect(),
         }
     }
 }
