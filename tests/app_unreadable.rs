@@ -56,7 +56,7 @@ fn a_malformed_ticket_keeps_its_row_in_its_place_with_the_reason() {
     );
     assert_eq!(
         app.tickets.unreadable(3),
-        Some("could not read: ticketStatus: expected a code or a label, found an object")
+        Some("ticketStatus: expected a code or a label, found an object")
     );
     assert!(app.tickets.get(&3).is_none());
     let terminal = render(&app);
@@ -72,15 +72,12 @@ fn a_malformed_ticket_keeps_its_row_in_its_place_with_the_reason() {
 fn the_unreadable_row_is_worded_in_chinese_too() {
     let mut app = app(Lang::Zh, 120, 30);
     show_all_tab(&mut app, page_with_a_malformed_ticket());
-    assert!(
-        app.tickets
-            .unreadable(3)
-            .unwrap()
-            .starts_with("无法读取：ticketStatus")
-    );
     let terminal = render(&app);
-    // CJK cells are two wide: look for the ASCII field name on the row.
-    assert!(row_with(&terminal, "ticketStatus").is_some());
+    // CJK cells are two wide (a blank after each glyph): the ASCII field name is
+    // contiguous, the label is read with the blanks taken out.
+    let (_, row) = row_with(&terminal, "ticketStatus").unwrap();
+    let packed = row.replace(' ', "");
+    assert!(packed.contains("无法读取：ticketStatus"), "{row}");
 }
 
 #[test]
@@ -98,7 +95,7 @@ fn opening_an_unreadable_row_says_why_and_a_readable_copy_replaces_it() {
     assert!(
         lines
             .iter()
-            .any(|l| l.contains("Could not read ticket #3: could not read: ticketStatus")),
+            .any(|l| l.contains("Could not read ticket #3: ticketStatus: expected a code")),
         "{lines:?}"
     );
     // The show the open sent comes back readable (fixed on the server): the row is whole.
@@ -160,4 +157,47 @@ fn a_malformed_status_shows_as_unknown_with_its_reason_not_as_blank() {
             .any(|l| l.contains("could not read (expected a code or label, found an object)")),
         "{lines:?}"
     );
+}
+
+#[test]
+fn a_bulk_change_leaves_an_unreadable_ticket_out_and_says_so() {
+    use gongdan::app::bulk_edit::BulkAction;
+    use gongdan::app::marks::MarkAction;
+    let mut app = app(Lang::En, 120, 30);
+    show_all_tab(&mut app, page_with_a_malformed_ticket());
+    // Marks on 2, 3 (unreadable) and 4.
+    update(&mut app, Action::MoveDown);
+    for _ in 0..3 {
+        update(&mut app, Action::Marks(MarkAction::Toggle));
+    }
+    assert_eq!(app.marks.len(), 3);
+    update(&mut app, Action::Bulk(BulkAction::Open));
+    let notice = app.notice.clone().unwrap();
+    assert_eq!(notice.text, "Left out, could not be read: 3");
+    match &app.bulk.stage {
+        Some(gongdan::app::bulk_edit::Stage::Form(form)) => {
+            assert_eq!(form.targets, vec![2, 4], "planned only from what was read")
+        }
+        other => panic!("{other:?}"),
+    }
+    // Alone, it opens no form and says why.
+    let mut app = app_with_only_the_unreadable_row_selected();
+    update(&mut app, Action::Bulk(BulkAction::Open));
+    assert!(app.bulk.stage.is_none());
+    assert!(
+        app.notice
+            .clone()
+            .unwrap()
+            .text
+            .starts_with("Could not read ticket #3: ticketStatus")
+    );
+}
+
+fn app_with_only_the_unreadable_row_selected() -> App {
+    let mut app = app(Lang::En, 120, 30);
+    show_all_tab(&mut app, page_with_a_malformed_ticket());
+    update(&mut app, Action::MoveDown);
+    update(&mut app, Action::MoveDown);
+    assert_eq!(app.current_view().selected_id(), Some(3));
+    app
 }

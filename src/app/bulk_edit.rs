@@ -464,6 +464,29 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
         let lang = app.lang();
         return say(app, Msg::BulkNoTicketSelected.text(lang).to_string(), false);
     }
+    // A ticket the server sent but that could not be read has no values to plan from (an
+    // empty stand-in would make "add a tag" replace its tags): it is left out, and said.
+    let (unreadable, targets): (Vec<u64>, Vec<u64>) = targets
+        .into_iter()
+        .partition(|id| !app.tickets.contains_key(id) && app.tickets.unreadable(*id).is_some());
+    if let Some(first) = unreadable.first() {
+        let lang = app.lang();
+        let text = if targets.is_empty() {
+            let reason = app
+                .tickets
+                .unreadable(*first)
+                .unwrap_or_default()
+                .to_owned();
+            fill(lang, Msg::UnreadableDetail, &[&first.to_string(), &reason])
+        } else {
+            let ids: Vec<String> = unreadable.iter().map(u64::to_string).collect();
+            fill(lang, Msg::BulkUnreadableLeftOut, &[&ids.join(", ")])
+        };
+        say(app, text, true);
+        if targets.is_empty() {
+            return;
+        }
+    }
     want_names(app, out);
     let rows = form_rows(app);
     app.bulk.hidden = false;

@@ -690,11 +690,9 @@ fn with_unreadable_rows(
             nameless += 1;
             continue;
         };
-        let reason = crate::text::clean_line(&fill(
-            app.lang(),
-            Msg::UnreadableReason,
-            &[field_path(&item.path), &item.message],
-        ));
+        // Data, not words: the list and the detail word it (`Msg::UnreadableReason`).
+        let reason =
+            crate::text::clean_line(&format!("{}: {}", field_path(&item.path), item.message));
         app.tickets.mark_unreadable(id, reason);
         app.full.remove(&id);
         if !ids.contains(&id) {

@@ -357,9 +357,10 @@ messages! {
     NetDns => "找不到主机 {0}", "could not find the host {0}";
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
-    UnreadableReason => "无法读取：{0}：{1}", "could not read: {0}: {1}";
+    UnreadableReason => "无法读取：{0}", "could not read: {0}";
     UnreadableWithoutId => "本页有 {0} 张工单无法读取，也没有可读的工单号", "Could not read {0} ticket(s) on this page, which have no readable id";
     UnreadableField => "无法读取（{0}）", "could not read ({0})";
+    BulkUnreadableLeftOut => "无法读取的工单不在此次修改中：{0}", "Left out, could not be read: {0}";
     UnreadableDetail => "无法读取工单 #{0}：{1}", "Could not read ticket #{0}: {1}";
     ErrRedirected => "服务器重定向到 {0}，未跟随（凭据只发给配置的服务器；请检查 base URL）", "The server redirects to {0}; not followed, so that the credentials stay with the configured server (check the base URL)";
     // Startup (printed before the screen opens).

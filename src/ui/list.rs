@@ -277,7 +277,9 @@ fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<
         let (text, style) = match (&ticket, unreadable) {
             (Some(ticket), _) => cell(app, ticket, *column),
             (None, Some(_)) if *column == Column::Id => (id.to_string(), muted),
-            (None, Some(reason)) if *column == Column::Subject => (reason.to_owned(), muted),
+            (None, Some(reason)) if *column == Column::Subject => {
+                (fill(app.lang(), Msg::UnreadableReason, &[reason]), muted)
+            }
             (None, _) if *column == Column::Id => (id.to_string(), Style::default()),
             (None, _) => (String::new(), Style::default()),
         };
