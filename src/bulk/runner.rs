@@ -766,6 +766,8 @@ impl<A: BulkApi> Engine<A> {
             run_id = %plan.run_id,
             done = progress.done,
             failed = progress.failed,
+            unknown = progress.unknown,
+            changed = progress.changed,
             left = progress.left,
             cancelled,
             "bulk run ended"
