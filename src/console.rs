@@ -30,6 +30,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     // Logs go to a file, never to the terminal; a console without logs still works.
     let log_level = options.log_level.as_ref().map(|given| given.value.clone());
     let _log_guard = crate::config::init_logging(log_level.as_deref()).ok();
+    tracing::info!(version = env!("CARGO_PKG_VERSION"), "console started");
     // Errors at start are printed in the UI language: the locale's until the file is read.
     let resolved = crate::config::resolve(&options).map_err(|err| err.text(Lang::from_env()))?;
     let lang = resolved.lang();

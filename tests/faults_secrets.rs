@@ -101,7 +101,14 @@ fn no_secret_in_anything_the_console_writes() {
         "the console wrote a log: {:?}",
         files.iter().map(|(p, _)| p).collect::<Vec<_>>()
     );
-    // Its own lines, not only the crates': the refused sign-in and the requests after it.
+    // Its own lines, not only the crates': its start, the refused sign-in and the requests
+    // after it.
+    assert!(
+        files
+            .iter()
+            .any(|(_, bytes)| String::from_utf8_lossy(bytes).contains("console started")),
+        "the console logs its start"
+    );
     let log: String = files
         .iter()
         .filter(|(path, _)| path.extension().is_some_and(|e| e == "log"))

@@ -156,7 +156,11 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         }
         None => None,
     };
-    tracing::info!(command = command_name(&command), "script command started");
+    tracing::info!(
+        command = command_name(&command),
+        version = env!("CARGO_PKG_VERSION"),
+        "script command started"
+    );
     let result = match command {
         Command::Tickets(args) => tickets::run(args, &options).await,
         Command::History(args) => history::history(args, &options),
