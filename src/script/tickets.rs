@@ -1000,9 +1000,15 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             ));
         }
     }
-    let left_out = !missing.is_empty() || !unreadable.is_empty();
-
     let mut plan = Plan::new(&edit, &tickets, settings.target());
+    // Tickets whose tags are not known (still null after the full read) are not changed:
+    // the change asked for was not made, so the exit says so, as for an unreadable one.
+    let left_out = !missing.is_empty()
+        || !unreadable.is_empty()
+        || plan
+            .excluded
+            .iter()
+            .any(|t| t.reason == crate::bulk::ExcludeReason::TagsUnknown);
     plan.apply_anyway = args.apply_anyway;
     let preview = Preview::of(&plan);
     let names = stop
@@ -1040,7 +1046,12 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             crate::bulk::TicketOutcome::failed(*id, unreadable_text(settings.lang, reason))
         }))
         .collect();
-    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json);
+    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json)
+        .map(|exit| match exit {
+            // The preview named the tickets left out (tags not known): not all was done.
+            Exit::Done if left_out => Exit::Partial,
+            other => other,
+        });
     history::exit_of(&stop, printed, settings.lang)
 }
 
