@@ -35,7 +35,8 @@ Exit codes (script commands):
   2  authentication: sign-in refused, no password, or the account's role may not do that
   3  not found: a ticket or run that does not exist
   4  partial failure: some tickets failed, could not be read, were not sent, have an
-     unknown outcome or were left alone as changed since the preview (listed)
+     unknown outcome, were left alone as changed since the preview, or were left out
+     because the tags a tag edit builds on are not known (listed)
   5  network or server error (a redirect to another origin included)
   129, 130, 143  stopped by SIGHUP, Ctrl-C (SIGINT) or SIGTERM (128 + the signal's number):
      no call went out after the signal; a run that had started says how to resume it";
