@@ -77,7 +77,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         } else {
             state_dir
         };
-        let ownerless = crate::app::drafts::Drafts::ownerless_in(&state_dir);
+        let ownerless = crate::draft_files::ownerless_in(&state_dir);
         if ownerless > 0 {
             let dir = crate::app::drafts::Drafts::dir_in(&state_dir);
             warnings.push(fill(
@@ -142,9 +142,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             login: resolved.connection.login.clone().unwrap_or_default(),
             base_url: app.settings.bulk_target.base_url.clone(),
         };
-        app.compose.drafts = crate::app::drafts::Drafts::load(crate::app::drafts::Drafts::dir_for(
-            &state_dir, &owner,
-        ));
+        app.compose.drafts =
+            crate::draft_files::load(crate::app::drafts::Drafts::dir_for(&state_dir, &owner));
         // The prompts' histories (↑/↓), beside the drafts.
         app.prompt_history =
             crate::history_files::load(crate::app::line_edit::PromptHistory::dir_in(&state_dir));

@@ -19,6 +19,7 @@ pub mod bulk;
 pub mod cli;
 pub mod config;
 pub mod console;
+pub mod draft_files;
 pub mod history_files;
 pub mod sandbox;
 pub mod script;

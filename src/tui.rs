@@ -260,8 +260,8 @@ fn remember_unsaved_drafts(app: &App) {
 fn write_drafts(writes: &[ComposeCommand]) {
     for write in writes {
         let result = match write {
-            ComposeCommand::SaveDraft { path, text } => crate::app::drafts::save(path, text),
-            ComposeCommand::DeleteDraft { path } => crate::app::drafts::delete(path),
+            ComposeCommand::SaveDraft { path, text } => crate::draft_files::save(path, text),
+            ComposeCommand::DeleteDraft { path } => crate::draft_files::delete(path),
             _ => Ok(()),
         };
         if let Err(error) = result {

@@ -16,10 +16,10 @@ use tokio::sync::{Semaphore, mpsc};
 
 use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver};
 use crate::app::composer::{ComposeCommand, ComposeEvent};
-use crate::app::drafts;
 use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::config::Secret;
+use crate::draft_files as drafts;
 
 pub use bulk::{BulkSetup, RunsInFlight};
 
@@ -412,7 +412,7 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
         },
         ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
             id,
-            result: upload(client, &path).await,
+            result: upload(client, &expand_home(&path)).await,
         },
         ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
             id,
@@ -435,6 +435,16 @@ async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent
 }
 
 /// Reads a file and uploads it; a file that cannot be read is said in plain words.
+/// A path typed as `~/…` in the home directory (as a shell would); others as they are.
+fn expand_home(path: &std::path::Path) -> std::path::PathBuf {
+    if let Ok(rest) = path.strip_prefix("~")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return std::path::PathBuf::from(home).join(rest);
+    }
+    path.to_path_buf()
+}
+
 async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
     let limit = crate::config::ATTACHMENT_LIMIT;
     let owned = path.to_path_buf();
@@ -485,6 +495,20 @@ async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_attachment_path_typed_with_a_tilde_is_in_the_home_directory() {
+        let Some(home) = std::env::var_os("HOME") else {
+            return;
+        };
+        let home = std::path::PathBuf::from(home);
+        let typed = |p: &str| expand_home(std::path::Path::new(p));
+        assert_eq!(typed("~/截图.png"), home.join("截图.png"));
+        assert_eq!(typed("~"), home);
+        // Another user's home and plain paths stay as typed.
+        assert_eq!(typed("~bob/x"), std::path::PathBuf::from("~bob/x"));
+        assert_eq!(typed("/tmp/a~/b"), std::path::PathBuf::from("/tmp/a~/b"));
+    }
 
     #[tokio::test]
     async fn an_endless_attachment_is_refused_at_its_size_limit_before_anything_is_sent() {

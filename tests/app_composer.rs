@@ -12,7 +12,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gongdan::api::{Client, Ticket, TicketStatus};
 use gongdan::app::composer::{ComposeCommand, ComposeEvent, ComposerMode, ReplyTarget};
-use gongdan::app::drafts::{DraftKey, Drafts};
+use gongdan::app::drafts::DraftKey;
 use gongdan::app::keymap::action_for_key;
 use gongdan::app::state::Pane;
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
@@ -43,7 +43,7 @@ fn app_listing(ids: &[u64], drafts_dir: Option<&std::path::Path>) -> App {
 fn app_with_tickets(tickets: Vec<Ticket>, drafts_dir: Option<&std::path::Path>) -> App {
     let mut app = app(Lang::Zh, 100, 30);
     if let Some(dir) = drafts_dir {
-        app.compose.drafts = Drafts::load(dir.to_path_buf());
+        app.compose.drafts = gongdan::draft_files::load(dir.to_path_buf());
     }
     let commands = start(&mut app);
     update(&mut app, Action::SelectView(3));
@@ -256,7 +256,7 @@ fn drafts_are_written_a_second_after_the_last_key_and_survive_a_fresh_app() {
     assert!(compose_commands(&tick(&mut app, t0 + chrono::Duration::seconds(5))).is_empty());
 
     // The worker writes it atomically (no temporary file left behind).
-    gongdan::app::drafts::save(path, text).unwrap();
+    gongdan::draft_files::save(path, text).unwrap();
     let names: Vec<String> = std::fs::read_dir(&drafts_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -672,7 +672,7 @@ fn a_new_ticket_draft_survives_esc_and_a_restart() {
     let [ComposeCommand::SaveDraft { path, text }] = &saves[..] else {
         panic!("{saves:?}");
     };
-    gongdan::app::drafts::save(path, text).unwrap();
+    gongdan::draft_files::save(path, text).unwrap();
     for mut app in [
         app,
         app_listing(&[7], Some(&drafts_dir)), // a restart

@@ -9,7 +9,8 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gongdan::app::drafts::{self, DraftKey, Drafts};
+use gongdan::app::drafts::DraftKey;
+use gongdan::draft_files as drafts;
 
 const DIR_VAR: &str = "GONGDAN_DRAFT_CHILD_DIR";
 
@@ -61,7 +62,7 @@ fn kill_9_never_leaves_a_torn_draft() {
         std::thread::sleep(Duration::from_millis(7 * round + 3));
         child.kill().unwrap();
         child.wait().unwrap();
-        let loaded = Drafts::load(dir.path().to_path_buf());
+        let loaded = drafts::load(dir.path().to_path_buf());
         let text = loaded.get(&DraftKey::Reply(42)).unwrap();
         assert!(
             texts.iter().any(|t| t == text),
@@ -78,7 +79,7 @@ fn a_draft_that_is_not_text_is_moved_aside() {
     std::fs::write(&bad, b"\xff\xfe half a draft \xc3").unwrap();
     let good = dir.path().join(DraftKey::Reply(8).file_name());
     drafts::save(&good, "好的").unwrap();
-    let loaded = Drafts::load(dir.path().to_path_buf());
+    let loaded = drafts::load(dir.path().to_path_buf());
     assert_eq!(loaded.get(&DraftKey::Reply(8)), Some("好的"));
     assert_eq!(loaded.get(&DraftKey::Reply(7)), None);
     assert!(!bad.exists(), "moved away");

@@ -835,7 +835,8 @@ fn attach(app: &mut App, path: &str, out: &mut Vec<Command>) {
     if path.is_empty() {
         return;
     }
-    let path = expand_home(path);
+    // As typed: the worker, which reads the file, puts `~/` in the home directory.
+    let path = PathBuf::from(path);
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -849,15 +850,6 @@ fn attach(app: &mut App, path: &str, out: &mut Vec<Command>) {
         });
     }
     out.push(compose_command(ComposeCommand::Upload { id, path }));
-}
-
-fn expand_home(path: &str) -> PathBuf {
-    if let Some(rest) = path.strip_prefix("~/")
-        && let Some(home) = std::env::var_os("HOME")
-    {
-        return PathBuf::from(home).join(rest);
-    }
-    PathBuf::from(path)
 }
 
 /// Ctrl-S (status `None`) or Ctrl-T (a status): sends the reply.

@@ -3,10 +3,9 @@
 //!
 //! `update` never touches the disk: it keeps the drafts in memory and asks the worker to
 //! write one ([`crate::app::composer::ComposeCommand::SaveDraft`]); the files are read once,
-//! at start, by [`Drafts::load`].
+//! at start, by [`crate::draft_files::load`], which also writes and removes them.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::{Path, PathBuf};
 
 /// Whose draft.
@@ -29,7 +28,8 @@ impl DraftKey {
         }
     }
 
-    fn from_file_name(name: &str) -> Option<DraftKey> {
+    /// The key of a draft file's name; `None` for a file that is not a draft.
+    pub fn from_file_name(name: &str) -> Option<DraftKey> {
         match name {
             "many.txt" => Some(DraftKey::ReplyMany),
             "new-ticket.json" => Some(DraftKey::NewTicket),
@@ -92,91 +92,12 @@ impl Drafts {
         Self::dir_in(state_dir).join(owner.folder_name())
     }
 
-    /// Files left directly in `<state>/drafts` by versions whose drafts had no owner.
-    pub fn ownerless_in(state_dir: &Path) -> usize {
-        std::fs::read_dir(Self::dir_in(state_dir))
-            .map(|entries| {
-                entries
-                    .flatten()
-                    .filter(|e| e.path().is_file())
-                    .filter(|e| {
-                        e.file_name()
-                            .to_str()
-                            .and_then(DraftKey::from_file_name)
-                            .is_some()
-                    })
-                    .count()
-            })
-            .unwrap_or(0)
-    }
-
-    /// Reads every draft in `dir`; unreadable files are skipped (a draft is a convenience,
-    /// never a reason not to start).
-    pub fn load(dir: PathBuf) -> Drafts {
-        let mut texts = HashMap::new();
-        if let Ok(entries) = std::fs::read_dir(&dir) {
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let Some(key) = name.to_str().and_then(DraftKey::from_file_name) else {
-                    continue;
-                };
-                match std::fs::read(entry.path()).map(String::from_utf8) {
-                    Ok(Ok(text)) if !text.is_empty() => {
-                        texts.insert(key, text);
-                    }
-                    // Not text (damage): moved aside with a message, never a failed start.
-                    Ok(Err(_)) => move_aside(&entry.path()),
-                    _ => {}
-                }
-            }
-        }
-        Drafts {
-            dir: Some(dir),
-            texts,
-        }
-    }
-
     pub fn path(&self, key: &DraftKey) -> Option<PathBuf> {
         self.dir.as_ref().map(|dir| dir.join(key.file_name()))
     }
 
     pub fn get(&self, key: &DraftKey) -> Option<&str> {
         self.texts.get(key).map(String::as_str)
-    }
-}
-
-/// Moves an unreadable draft to `<name>.corrupt-<unix time>` beside it and says so in the
-/// log; the composer then starts empty for that ticket.
-fn move_aside(path: &Path) {
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let mut aside = path.as_os_str().to_owned();
-    aside.push(format!(".corrupt-{stamp}"));
-    match std::fs::rename(path, &aside) {
-        Ok(()) => tracing::warn!(
-            draft = %path.display(),
-            moved_to = %Path::new(&aside).display(),
-            "an unreadable draft was moved aside"
-        ),
-        Err(error) => tracing::warn!(draft = %path.display(), %error, "an unreadable draft"),
-    }
-}
-
-/// Writes a draft atomically (a crash mid-write leaves the old draft, never half of one).
-pub fn save(path: &Path, text: &str) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    crate::bulk::write_atomic(path, text.as_bytes())
-}
-
-/// Removes a draft; one already gone is fine.
-pub fn delete(path: &Path) -> io::Result<()> {
-    match std::fs::remove_file(path) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
-        _ => Ok(()),
     }
 }
 
@@ -226,18 +147,5 @@ mod tests {
         assert!(!slash.folder_name().contains('/'));
         assert!(!owner("..", "..", "..").folder_name().contains('/'));
         assert_ne!(owner("..", "", "").folder_name(), "..");
-    }
-
-    #[test]
-    fn ownerless_drafts_of_older_versions_are_counted_not_loaded() {
-        let dir = tempfile::tempdir().unwrap();
-        let state = dir.path();
-        let old = Drafts::dir_in(state);
-        std::fs::create_dir_all(&old).unwrap();
-        std::fs::write(old.join("5000.txt"), "old text").unwrap();
-        std::fs::write(old.join("notes.md"), "not a draft").unwrap();
-        assert_eq!(Drafts::ownerless_in(state), 1);
-        let mine = Drafts::load(Drafts::dir_for(state, &owner("p", "l", "u")));
-        assert!(mine.texts.is_empty());
     }
 }

@@ -1046,11 +1046,13 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             crate::bulk::TicketOutcome::failed(*id, unreadable_text(settings.lang, reason))
         }))
         .collect();
-    let printed = history::print_report(&report, &missing_outcomes, settings.lang, args.json)
-        .map(|exit| match exit {
-            // The preview named the tickets left out (tags not known): not all was done.
-            Exit::Done if left_out => Exit::Partial,
-            other => other,
+    let printed =
+        history::print_report(&report, &missing_outcomes, settings.lang, args.json).map(|exit| {
+            match exit {
+                // The preview named the tickets left out (tags not known): not all was done.
+                Exit::Done if left_out => Exit::Partial,
+                other => other,
+            }
         });
     history::exit_of(&stop, printed, settings.lang)
 }
