@@ -343,7 +343,9 @@ impl Drop for TerminalGuard {
 pub fn setup_terminal(
     mouse: bool,
 ) -> io::Result<(
-    Terminal<crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<io::Stdout>>>,
+    Terminal<
+        crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<std::fs::File>>,
+    >,
     TerminalGuard,
 )> {
     let previous = std::panic::take_hook();
@@ -359,8 +361,11 @@ pub fn setup_terminal(
     crossterm::terminal::enable_raw_mode()?;
     let guard = TerminalGuard;
     enter_screen()?;
+    // Stdout is line-buffered: a frame with a line feed in it went out in two writes or
+    // more. A handle of its own on the same descriptor writes each frame in one.
+    let out = std::fs::File::from(std::os::fd::AsFd::as_fd(&io::stdout()).try_clone_to_owned()?);
     let terminal = Terminal::new(crate::term_backend::WideAwareBackend::new(
-        ratatui::backend::CrosstermBackend::new(io::stdout()),
+        ratatui::backend::CrosstermBackend::new(out),
     ))?;
     Ok((terminal, guard))
 }
