@@ -560,6 +560,9 @@ pub struct WideAwareBackend<B> {
     /// diffs it sends, so that a frame can be compared whole with the last one to find rows
     /// that only moved. `None` when not known (after a partial clear or appended lines).
     model: Option<Buffer>,
+    /// Whether the terminal scrolls a region with `CSI n S` / `CSI n T` (xterm and its
+    /// kin, tmux, screen do; the Linux console does not).
+    scrolls: bool,
     /// The frame being built: everything goes out in one write at `flush`, so that a frame
     /// is one packet over ssh and never seen half drawn.
     out: Vec<u8>,
@@ -576,8 +579,16 @@ impl<B> WideAwareBackend<B> {
             cursor: None,
             cursor_shown: None,
             model: Some(Buffer::empty(Rect::ZERO)),
+            scrolls: true,
             out: Vec::new(),
         }
+    }
+
+    /// Never scrolls rows that moved: they are drawn again (for terminals without
+    /// `CSI n S` / `CSI n T`).
+    pub fn without_scrolling(mut self) -> Self {
+        self.scrolls = false;
+        self
     }
 
     pub fn inner(&self) -> &B {
@@ -591,7 +602,7 @@ impl<B> WideAwareBackend<B> {
     /// scroll would bring in blank.
     fn find_shift(&self, old: &Buffer, new: &Buffer) -> Option<Shift> {
         // The rows that scroll in are blank only if the shadow's unwritten columns are.
-        if self.shadow.beyond != BLANK || old.area != new.area {
+        if !self.scrolls || self.shadow.beyond != BLANK || old.area != new.area {
             return None;
         }
         let height = new.area.height;
@@ -1473,6 +1484,21 @@ mod tests {
         let bytes = screen.show(&list(&screen, 103, 100));
         assert!(
             bytes.starts_with(b"\x1b[2;9r\x1b[3S\x1b[r"),
+            "{:?}",
+            String::from_utf8_lossy(&bytes)
+        );
+        looks_like(&screen.emulator, &screen.shown).unwrap();
+    }
+
+    #[test]
+    fn a_backend_without_scrolling_draws_moved_rows_again() {
+        let mut screen = Screen::new(40, 10);
+        screen.backend =
+            WideAwareBackend::new(CrosstermBackend::new(screen.writer.clone())).without_scrolling();
+        screen.show(&list(&screen, 100, 107));
+        let bytes = screen.show(&list(&screen, 101, 108));
+        assert!(
+            !bytes.windows(3).any(|w| w == b"\x1b[r"),
             "{:?}",
             String::from_utf8_lossy(&bytes)
         );

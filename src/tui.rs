@@ -364,9 +364,14 @@ pub fn setup_terminal(
     // Stdout is line-buffered: a frame with a line feed in it went out in two writes or
     // more. A handle of its own on the same descriptor writes each frame in one.
     let out = std::fs::File::from(std::os::fd::AsFd::as_fd(&io::stdout()).try_clone_to_owned()?);
-    let terminal = Terminal::new(crate::term_backend::WideAwareBackend::new(
-        ratatui::backend::CrosstermBackend::new(out),
-    ))?;
+    let mut backend =
+        crate::term_backend::WideAwareBackend::new(ratatui::backend::CrosstermBackend::new(out));
+    // The Linux console has no `CSI n S` / `CSI n T` (console_codes(4)): moved rows are
+    // drawn again there.
+    if std::env::var("TERM").is_ok_and(|term| term.starts_with("linux")) {
+        backend = backend.without_scrolling();
+    }
+    let terminal = Terminal::new(backend)?;
     Ok((terminal, guard))
 }
 
