@@ -411,7 +411,12 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
         "{}",
         runs[0].summary(gongdan::bulk::Lang::En)
     );
-    let planned: Vec<u64> = runs[0].plan.tickets.iter().map(|t| t.id).collect();
+    let state = runs_in_state(&hop.home).unwrap();
+    let plan = gongdan::bulk::Journal::new(state)
+        .load(&runs[0].run_id)
+        .unwrap()
+        .plan;
+    let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     assert!(!planned.is_empty());
     let calls_at_the_hang_up = hop
         .sandbox

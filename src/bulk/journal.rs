@@ -5,6 +5,7 @@
 //! ```text
 //! <state>/runs/<run id>/plan.json        written once, atomically (temp, fsync, rename, fsync dir)
 //! <state>/runs/<run id>/progress.jsonl   one JSON line per event, fdatasynced
+//! <state>/runs/<run id>/summary.json     counts for the history (see `summary.rs`)
 //! ```
 //! A run appends its progress through a [`GroupLog`] (group commit: one fdatasync for every
 //! line queued while the previous one ran, on a thread of its own).
@@ -12,7 +13,7 @@
 //! file is cut back to its last whole line before anything is appended to it; a plan that
 //! cannot be read is moved aside as `plan.json.corrupt-<time>` with a message.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -21,9 +22,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::plan::{PLAN_VERSION, Plan, RunKind};
+use super::summary::retried_failures;
 
-const PLAN_FILE: &str = "plan.json";
-const PROGRESS_FILE: &str = "progress.jsonl";
+pub(super) const PLAN_FILE: &str = "plan.json";
+pub(super) const PROGRESS_FILE: &str = "progress.jsonl";
 
 /// Why the journal could not do something.
 #[derive(Debug, thiserror::Error)]
@@ -416,7 +418,8 @@ pub struct InDoubtCall {
 }
 
 /// The state of a run, as `history` shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
 pub enum RunState {
     /// Planned but nothing sent yet (the process stopped before the first call).
     NotStarted,
@@ -450,7 +453,12 @@ pub struct RunInfo {
     pub changed: usize,
     /// Tickets with no outcome (never sent, or in doubt: `unknown` counts those).
     pub left: usize,
-    pub plan: Plan,
+    /// The profile and host the run applies to.
+    pub target: super::Target,
+    /// What the run changes, in English and in Chinese (kept in its summary, so that the
+    /// history never reads the plan).
+    pub what_en: String,
+    pub what_zh: String,
     /// This run's failures that later retries (or retries of those) sent again, if any.
     pub retried: Option<Retried>,
 }
@@ -508,7 +516,10 @@ impl RunInfo {
     /// [`RunInfo::summary`] with `note` right after the count of failures.
     pub fn summary_noting_failures(&self, lang: super::Lang, note: &str) -> String {
         // Names kept with the plan: assignees and groups by name, not `#209 → #203`.
-        let what = super::Preview::of(&self.plan).summary_with(lang, &self.plan.names);
+        let what = match lang {
+            super::Lang::En => &self.what_en,
+            super::Lang::Zh => &self.what_zh,
+        };
         let of = match (&self.kind, lang) {
             (RunKind::Change, _) => String::new(),
             (RunKind::Retry { of }, super::Lang::Zh) => format!("（重试 {of}）"),
@@ -820,52 +831,42 @@ impl Journal {
         }
     }
 
-    /// Every run, newest first, with its state. Unreadable runs are reported in
-    /// `problems` (and their plan moved aside), never a failure of the whole list.
+    /// Where the runs live.
+    pub(super) fn runs_dir(&self) -> &Path {
+        &self.runs_dir
+    }
+
+    /// Every run, newest first, with its state, from the runs' summaries: a run's journal
+    /// is read only when it has no current summary (see `summary.rs`). Unreadable runs are
+    /// reported in `problems` (and their plan moved aside), never a failure of the whole list.
     pub fn list(&self) -> History {
         let mut history = History::default();
-        let entries = match fs::read_dir(&self.runs_dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return history,
-            Err(e) => {
-                history.problems.push(format!(
-                    "could not read the run journal at {}: {e}",
-                    self.runs_dir.display()
-                ));
-                return history;
-            }
-        };
         let mut loaded = Vec::new();
-        for entry in entries.flatten() {
-            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
-                continue;
-            }
-            let run_id = entry.file_name().to_string_lossy().into_owned();
-            if !entry.path().join(PLAN_FILE).exists() {
-                continue;
-            }
-            match self.load(&run_id) {
+        for run_id in self.run_ids(&mut history.problems) {
+            match self.summary(&run_id) {
                 Ok(run) => loaded.push(run),
+                // Pruned meanwhile (by the background prune): not a problem.
+                Err(JournalError::NoSuchRun(_)) => {}
                 Err(e) => history.problems.push(e.to_string()),
             }
         }
         // An undo run that finished marks the run it put back.
         let mut undone_by: HashMap<String, String> = HashMap::new();
         for run in &loaded {
-            if let RunKind::Undo { of } = &run.plan.kind
-                && state_of(run) == RunState::Complete
+            if let RunKind::Undo { of } = &run.kind
+                && run.state == RunState::Complete
             {
-                undone_by.insert(of.clone(), run.plan.run_id.clone());
+                undone_by.insert(of.clone(), run.run_id.clone());
             }
         }
         // An undo puts back a run's retries with it (see `Engine::plan_undo`).
         loop {
             let before = undone_by.len();
             for run in &loaded {
-                if let RunKind::Retry { of } = &run.plan.kind
+                if let RunKind::Retry { of } = &run.kind
                     && let Some(by) = undone_by.get(of).cloned()
                 {
-                    undone_by.entry(run.plan.run_id.clone()).or_insert(by);
+                    undone_by.entry(run.run_id.clone()).or_insert(by);
                 }
             }
             if undone_by.len() == before {
@@ -874,50 +875,29 @@ impl Journal {
         }
         let retried = retried_failures(&loaded);
         for run in loaded {
-            let mut state = state_of(&run);
-            if let Some(by) = undone_by.get(&run.plan.run_id) {
+            let mut state = run.state;
+            if let Some(by) = undone_by.get(&run.run_id) {
                 state = RunState::Undone { by: by.clone() };
             }
-            let succeeded = run.outcomes.values().filter(|o| o.success).count();
-            let failed = run.outcomes.values().filter(|o| o.is_failure()).count();
-            let mut unsettled: Vec<u64> = run
-                .outcomes
-                .values()
-                .filter(|o| o.kind == OutcomeKind::Unsettled)
-                .map(|o| o.id)
-                .collect();
-            unsettled.sort_unstable();
-            let changed = run
-                .outcomes
-                .values()
-                .filter(|o| o.kind == OutcomeKind::ChangedSincePreview)
-                .count();
-            let total = run.plan.tickets.len();
-            let settled = run
-                .plan
-                .tickets
-                .iter()
-                .filter(|t| run.outcomes.contains_key(&t.id))
-                .count();
             history.runs.push(RunInfo {
-                run_id: run.plan.run_id.clone(),
-                created: run.plan.created,
-                kind: run.plan.kind.clone(),
+                retried: retried.get(&run.run_id).map(|(sent, succeeded)| Retried {
+                    sent: sent.len(),
+                    succeeded: succeeded.len(),
+                }),
+                run_id: run.run_id,
+                created: run.created,
+                kind: run.kind,
                 state,
-                total,
-                succeeded,
-                failed,
-                unknown: run.in_flight.len(),
-                unsettled,
-                changed,
-                left: total.saturating_sub(settled),
-                retried: retried
-                    .get(&run.plan.run_id)
-                    .map(|(sent, succeeded)| Retried {
-                        sent: sent.len(),
-                        succeeded: succeeded.len(),
-                    }),
-                plan: run.plan,
+                total: run.total,
+                succeeded: run.succeeded,
+                failed: run.failed,
+                unknown: run.unknown,
+                unsettled: run.unsettled,
+                changed: run.changed,
+                left: run.left,
+                target: run.target,
+                what_en: run.what_en,
+                what_zh: run.what_zh,
             });
         }
         history
@@ -925,45 +905,6 @@ impl Journal {
             .sort_by(|a, b| b.created.cmp(&a.created).then(b.run_id.cmp(&a.run_id)));
         history
     }
-}
-
-/// For each run whose failures were sent again by a retry (or a retry of a retry): the
-/// failed tickets sent again and those a retry changed, by the run's id.
-fn retried_failures(loaded: &[LoadedRun]) -> HashMap<String, (BTreeSet<u64>, BTreeSet<u64>)> {
-    let by_id: HashMap<&str, &LoadedRun> = loaded
-        .iter()
-        .map(|run| (run.plan.run_id.as_str(), run))
-        .collect();
-    let retry_of = |run: &LoadedRun| match &run.plan.kind {
-        RunKind::Retry { of } => by_id.get(of.as_str()).copied(),
-        _ => None,
-    };
-    let mut retried: HashMap<String, (BTreeSet<u64>, BTreeSet<u64>)> = HashMap::new();
-    for retry in loaded {
-        // Up the chain of retries; bounded, should a damaged journal make a loop.
-        let mut ancestor = retry_of(retry);
-        for _ in 0..loaded.len() {
-            let Some(original) = ancestor else {
-                break;
-            };
-            let (sent, succeeded) = retried.entry(original.plan.run_id.clone()).or_default();
-            for ticket in &retry.plan.tickets {
-                let Some(first) = original.outcomes.get(&ticket.id) else {
-                    continue;
-                };
-                if first.success {
-                    continue;
-                }
-                sent.insert(ticket.id);
-                if retry.outcomes.get(&ticket.id).is_some_and(|o| o.success) {
-                    succeeded.insert(ticket.id);
-                }
-            }
-            ancestor = retry_of(original);
-        }
-    }
-    retried.retain(|_, (sent, _)| !sent.is_empty());
-    retried
 }
 
 /// A run's state from its own journal alone.

@@ -62,6 +62,7 @@ mod journal;
 mod plan;
 mod preview;
 mod runner;
+mod summary;
 mod undo;
 
 pub use api::{BulkApi, Current, vendor_offset};
@@ -80,6 +81,7 @@ pub use preview::{
     FieldPreview, Names, Preview, TagChange, TagsPreview, Transition, field_label, value_label,
 };
 pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
+pub use summary::{DEFAULT_KEEP_DAYS, DEFAULT_KEEP_LAST, Pruned, Retention, RunSummary};
 
 /// The language of texts the engine renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -232,7 +232,7 @@ impl RunReport {
         }
     }
 
-    fn from_loaded(run: &LoadedRun) -> RunReport {
+    pub(crate) fn from_loaded(run: &LoadedRun) -> RunReport {
         let mut outcomes = Vec::new();
         let mut not_sent = Vec::new();
         let in_doubt: HashSet<u64> = run.in_flight.iter().copied().collect();
@@ -761,6 +761,11 @@ impl<A: BulkApi> Engine<A> {
         }
         if cancelled {
             progress.eta = None;
+        }
+        // The history reads this summary instead of the journal; a failure here only means
+        // the next listing computes it.
+        if let Err(e) = self.journal.write_summary(&plan.run_id) {
+            tracing::warn!(run_id = %plan.run_id, error = %e, "run summary not written");
         }
         tracing::info!(
             run_id = %plan.run_id,

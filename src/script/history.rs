@@ -139,8 +139,8 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 check: run.unsettled.clone(),
                 changed: run.changed,
                 resumable: run.resumable(),
-                profile: run.plan.target.profile.clone(),
-                base_url: run.plan.target.base_url.clone(),
+                profile: run.target.profile.clone(),
+                base_url: run.target.base_url.clone(),
                 summary: run.summary(Lang::En),
             };
             let line = serde_json::to_string(&view)
