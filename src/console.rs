@@ -117,6 +117,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         target: bulk_target,
         options: crate::bulk::RunOptions {
             concurrency: resolved.ui.bulk_concurrency.max(1),
+            retention: Some(resolved.ui.history),
             ..crate::bulk::RunOptions::default()
         },
         lang,

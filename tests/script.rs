@@ -1296,3 +1296,33 @@ fn a_script_tag_add_keeps_every_tag_or_leaves_the_ticket_out_and_says_so() {
     assert!(json["tags"].is_null(), "{json}");
     assert!(json["group_id"].is_null(), "{json}");
 }
+
+#[test]
+fn each_run_leaves_a_summary_and_history_prune_removes_the_old_ones_by_hand() {
+    let env = Env::new(20);
+    for status in ["solved", "open"] {
+        let run = env.run(ADMIN, &["tickets", "update", "--status", status, "1", "2"]);
+        assert_eq!(code(&run), 0, "{}", stderr(&run));
+        // Two runs never share a creation time (the order of the history).
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let runs = env.state_dir().join("runs");
+    let ids: Vec<String> = stdout(&env.run(ADMIN, &["history", "--ids"]))
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(ids.len(), 2);
+    // Written by the run itself when it ended, not by the listing.
+    for id in &ids {
+        assert!(runs.join(id).join("summary.json").is_file(), "{id}");
+    }
+    let pruned = env.run(
+        ADMIN,
+        &["history", "prune", "--keep-days", "0", "--keep-last", "1"],
+    );
+    assert_eq!(code(&pruned), 0, "{}", stderr(&pruned));
+    assert_eq!(stdout(&pruned).trim(), ids[1], "the older run goes");
+    let left = stdout(&env.run(ADMIN, &["history", "--ids"]));
+    assert_eq!(left.trim(), ids[0]);
+    assert!(!runs.join(&ids[1]).exists());
+}

@@ -35,6 +35,9 @@ pub struct RunOptions {
     pub chunk_size: usize,
     /// The vendor's time zone, for comparing `updateDT` with our clock (undo by agents).
     pub vendor_offset: FixedOffset,
+    /// How long past runs are kept: when set, the console's worker prunes the journal in
+    /// the background at start (config `ui.history_keep_days` / `ui.history_keep_last`).
+    pub retention: Option<super::Retention>,
 }
 
 impl Default for RunOptions {
@@ -43,6 +46,7 @@ impl Default for RunOptions {
             concurrency: 4,
             chunk_size: MAX_CHUNK,
             vendor_offset: vendor_offset(),
+            retention: None,
         }
     }
 }

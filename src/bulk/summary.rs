@@ -483,7 +483,7 @@ mod tests {
         assert!(pruned.problems.is_empty(), "{:?}", pruned.problems);
         // The 3 newest (recent, 100 and 101 days) stay; the interrupted one stays whatever
         // its age; the other four old ones go.
-        assert_eq!(pruned.removed, old[2..].iter().cloned().collect::<Vec<_>>());
+        assert_eq!(pruned.removed, old[2..].to_vec());
         let left: Vec<String> = journal.list().runs.into_iter().map(|r| r.run_id).collect();
         assert_eq!(
             left,

@@ -71,6 +71,8 @@ pub struct UiFile {
     pub bulk_concurrency: Option<Positive<usize>>,
     pub mouse: Option<bool>,
     pub selection: Option<Selection>,
+    pub history_keep_days: Option<u32>,
+    pub history_keep_last: Option<usize>,
 }
 
 /// `selection = "row" | "cursor"`: how much of the list's selected row is highlighted.
@@ -509,6 +511,8 @@ static UI_KEYS: Schema = Schema {
         "bulk_concurrency",
         "mouse",
         "selection",
+        "history_keep_days",
+        "history_keep_last",
     ],
     nested: |_| Nested::Leaf,
 };

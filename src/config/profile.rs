@@ -169,6 +169,8 @@ pub struct UiSettings {
     pub mouse: bool,
     /// How much of the list's selected row is highlighted.
     pub selection: file::Selection,
+    /// How long past bulk runs are kept (pruned at start and by `gongdan history prune`).
+    pub history: crate::bulk::Retention,
 }
 
 impl Default for UiSettings {
@@ -179,6 +181,7 @@ impl Default for UiSettings {
             bulk_concurrency: file::DEFAULT_BULK_CONCURRENCY,
             mouse: false,
             selection: file::DEFAULT_SELECTION,
+            history: crate::bulk::Retention::default(),
         }
     }
 }
@@ -672,6 +675,20 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
             config.ui.selection,
             file::DEFAULT_SELECTION,
         ),
+        history: crate::bulk::Retention {
+            keep_days: or_default(
+                &mut record,
+                "ui.history_keep_days",
+                config.ui.history_keep_days,
+                crate::bulk::DEFAULT_KEEP_DAYS,
+            ),
+            keep_last: or_default(
+                &mut record,
+                "ui.history_keep_last",
+                config.ui.history_keep_last,
+                crate::bulk::DEFAULT_KEEP_LAST,
+            ),
+        },
     };
     match &opts.log_level {
         Some(given) => record("log_level", given.value.clone(), given.source.clone()),

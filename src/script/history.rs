@@ -29,6 +29,22 @@ pub struct HistoryArgs {
     /// At most this many runs (newest first).
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    #[command(subcommand)]
+    pub action: Option<HistoryAction>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum HistoryAction {
+    /// Removes old runs now: those older than `ui.history_keep_days` (default 90), except
+    /// the `ui.history_keep_last` newest (default 50) and any run that can be resumed.
+    Prune {
+        /// Keep runs younger than this many days (default: the config's).
+        #[arg(long, value_name = "N")]
+        keep_days: Option<u32>,
+        /// Always keep this many newest runs (default: the config's).
+        #[arg(long, value_name = "N")]
+        keep_last: Option<usize>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -99,6 +115,27 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
     let settings = Settings::load(options)?;
     // Listing reads the journal only: no password is needed.
     let journal = crate::bulk::Journal::new(crate::config::state_dir()?);
+    if let Some(HistoryAction::Prune {
+        keep_days,
+        keep_last,
+    }) = args.action
+    {
+        let configured = settings.resolved.ui.history;
+        let keep = crate::bulk::Retention {
+            keep_days: keep_days.unwrap_or(configured.keep_days),
+            keep_last: keep_last.unwrap_or(configured.keep_last),
+        };
+        let pruned = journal.prune(keep, chrono::Utc::now());
+        for problem in &pruned.problems {
+            eprintln!("gongdan: warning: {problem}");
+        }
+        let mut out = std::io::stdout().lock();
+        for run in &pruned.removed {
+            writeln!(out, "{run}").map_err(super::write_error)?;
+        }
+        eprintln!("gongdan: {} run(s) removed", pruned.removed.len());
+        return Ok(Exit::Done);
+    }
     let history = journal.list();
     for problem in &history.problems {
         eprintln!("gongdan: warning: {problem}");

@@ -24,7 +24,7 @@ use crate::cli::Command;
 use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
 
 pub use completions::{CompletionsArgs, ManArgs};
-pub use history::{HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
+pub use history::{HistoryAction, HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
 pub use tickets::TicketsArgs;
 
 /// The exit codes, as `--help` shows them.

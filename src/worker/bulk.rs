@@ -111,6 +111,15 @@ fn send(events: &Events, event: BulkEvent) {
 
 impl BulkWorker {
     pub(super) fn new(client: Client, setup: BulkSetup, runs: RunsInFlight) -> BulkWorker {
+        if let (Some(dir), Some(keep)) = (&setup.state_dir, setup.options.retention) {
+            // Off the start's path: the list and the resume offer do not wait for it (a
+            // listing meanwhile skips a run being removed). Idempotent, so a worker rebuilt
+            // after a 401 pruning again costs only a directory read.
+            let journal = Journal::new(dir);
+            let _ = std::thread::Builder::new()
+                .name("prune-runs".into())
+                .spawn(move || journal.prune(keep, chrono::Utc::now()));
+        }
         let engine = setup.state_dir.map(|dir| {
             Arc::new(
                 Engine::new(
