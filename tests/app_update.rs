@@ -851,3 +851,123 @@ fn a_status_for_a_ticket_not_known_here_is_refused_in_words() {
     assert!(notice.is_error);
     assert!(notice.text.contains("#99999"), "{notice:?}");
 }
+
+/// The list's page fetches among `commands`: (request id, page number).
+fn list_pages(commands: &[Command]) -> Vec<(gongdan::app::RequestId, u32)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::FetchList { id, query } => Some((*id, query.page.unwrap_or(1))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Page `n` (1-based) of a list of 100 a page, ids 100·(n−1)+1 ..= 100·n.
+fn nth_page(n: u32, count: u64) -> gongdan::api::Page<gongdan::api::Ticket> {
+    let first = u64::from(n - 1) * 100 + 1;
+    page(
+        (first..first + 100).map(ticket).collect(),
+        count,
+        u64::from(n) * 100 < count,
+    )
+}
+
+/// The list tab with `pages` pages of 100 loaded by scrolling, the selection at the end.
+fn deep_list(pages: u32, count: u64) -> App {
+    let (mut app, _) = app_with_list(0, count, true);
+    // `app_with_list` answered page 1 empty; start again from a first page of 100.
+    let reload = update(&mut app, Action::Reload);
+    let (id, _) = list_pages(&reload)[0];
+    answer_page(&mut app, id, nth_page(1, count));
+    for n in 2..=pages {
+        let mut asked = Vec::new();
+        while asked.is_empty() {
+            asked = list_pages(&update(&mut app, Action::MoveDown));
+        }
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0].1, n);
+        answer_page(&mut app, asked[0].0, nth_page(n, count));
+    }
+    app
+}
+
+#[test]
+fn reload_at_depth_reads_the_first_page_and_the_pages_on_screen_only() {
+    let mut app = deep_list(30, 10_000);
+    update(&mut app, Action::Bottom);
+    for _ in 0..110 {
+        update(&mut app, Action::MoveUp);
+    }
+    let view = app.current_view();
+    assert_eq!(view.ids.len(), 3000);
+    let on_ticket = selected(&app).unwrap();
+    // The screen (27 rows) straddles pages 29 and 30 here.
+    assert!(
+        view.offset < 2900 && view.offset + app.list_rows() > 2900,
+        "{}",
+        view.offset
+    );
+
+    let reload = update(&mut app, Action::Reload);
+    let asked = list_pages(&reload);
+    let pages: Vec<u32> = asked.iter().map(|(_, p)| *p).collect();
+    assert_eq!(
+        pages,
+        vec![1, 29, 30],
+        "the first page and the pages on screen"
+    );
+    assert!(reload.len() <= 3, "{reload:?}");
+
+    // Two new tickets at the top push every page down by two; all answers land.
+    for (id, page_no) in asked {
+        let mut answer = nth_page(page_no, 10_002);
+        if page_no == 1 {
+            answer.items.insert(0, ticket(20_001));
+            answer.items.insert(0, ticket(20_002));
+            answer.items.truncate(100);
+        } else {
+            let first = u64::from(page_no - 1) * 100 - 1;
+            answer.items = (first..first + 100).map(ticket).collect();
+        }
+        answer_page(&mut app, id, answer);
+    }
+    let view = app.current_view();
+    assert_eq!(
+        selected(&app),
+        Some(on_ticket),
+        "the selection stays on its ticket"
+    );
+    assert_eq!(view.total, Some(10_002));
+    // Pages 2..=28 keep their rows, stale; no ticket shows twice.
+    assert_eq!(view.stale_pages, (2..=28).collect());
+    let mut seen = std::collections::HashSet::new();
+    assert!(view.ids.iter().all(|id| seen.insert(*id)));
+    assert!(view.ids.contains(&20_001) && view.ids.contains(&150));
+
+    // Scrolling up into stale page 28 reads it again, once, and then it is fresh.
+    let mut asked = Vec::new();
+    for _ in 0..200 {
+        asked.extend(list_pages(&update(&mut app, Action::MoveUp)));
+        if !asked.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(asked.iter().map(|(_, p)| *p).collect::<Vec<_>>(), vec![28]);
+    assert!(
+        list_pages(&update(&mut app, Action::MoveUp)).is_empty(),
+        "asked once"
+    );
+    answer_page(&mut app, asked[0].0, nth_page(28, 10_002));
+    let view = app.current_view();
+    assert!(!view.stale_pages.contains(&28));
+    assert_eq!(view.stale_pages.len(), 26);
+}
+
+#[test]
+fn a_sort_change_at_depth_still_reads_every_loaded_page() {
+    let mut app = deep_list(4, 10_000);
+    let sorted = update(&mut app, Action::CycleSortField);
+    let pages: Vec<u32> = list_pages(&sorted).iter().map(|(_, p)| *p).collect();
+    assert_eq!(pages, vec![1, 2, 3, 4], "a new order keeps no row");
+}

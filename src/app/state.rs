@@ -1,6 +1,6 @@
 //! The console's whole state. Panes render from `&App` only; only `update` changes it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use chrono::{NaiveDate, NaiveDateTime};
 
@@ -202,6 +202,12 @@ pub struct Refresh {
     pub more_after_last: bool,
     /// Marks rows that changed (automatic refresh) instead of just updating them.
     pub mark_changes: bool,
+    /// Only some of the loaded pages are read again (`requests`); the others keep their
+    /// rows (`pages_wanted` is then the loaded count).
+    pub partial: bool,
+    /// (Partial) the pages not read become stale (`View::stale_pages`): a reload. Not so
+    /// when stale pages scrolled to are read: the others are as fresh as they were.
+    pub rest_stale: bool,
 }
 
 /// One list of tickets: a tab, or the search results.
@@ -221,6 +227,13 @@ pub struct View {
     pub next_page: Option<u32>,
     /// Pages received so far.
     pub pages_loaded: u32,
+    /// How many rows each loaded page gave, in page order (repeats dropped), so that a
+    /// refresh can read again only the pages on screen and put their rows in place. Out of
+    /// step with `pages_loaded` (rows set another way): a refresh reads every page.
+    pub page_lens: Vec<usize>,
+    /// Loaded pages not read again by the last refreshes: their rows show until they are
+    /// scrolled to, which reads them again.
+    pub stale_pages: BTreeSet<u32>,
     /// The page fetch in flight.
     pub loading: Option<(RequestId, u32)>,
     pub refresh: Option<Refresh>,
@@ -248,6 +261,8 @@ impl View {
             total: None,
             next_page: Some(1),
             pages_loaded: 0,
+            page_lens: Vec::new(),
+            stale_pages: BTreeSet::new(),
             loading: None,
             refresh: None,
             selected: 0,
@@ -276,6 +291,28 @@ impl View {
         self.id_set.clear();
         self.max_id = 0;
         self.append_ids(ids);
+    }
+
+    /// Whether `page_lens` tells where each loaded page's rows are.
+    pub fn pages_known(&self) -> bool {
+        self.page_lens.len() == self.pages_loaded as usize
+    }
+
+    /// The loaded pages holding rows `from..to` (none when the layout is not known).
+    pub fn pages_of_rows(&self, from: usize, to: usize) -> BTreeSet<u32> {
+        let mut pages = BTreeSet::new();
+        if !self.pages_known() {
+            return pages;
+        }
+        let mut start = 0;
+        for (page, len) in (1u32..).zip(&self.page_lens) {
+            let end = start + len;
+            if start < to && from < end {
+                pages.insert(page);
+            }
+            start = end;
+        }
+        pages
     }
 
     pub fn selected_id(&self) -> Option<u64> {

@@ -4,7 +4,7 @@
 //! [`Command`]s, each request with a fresh [`RequestId`]. A result whose id no longer matches
 //! what the state waits for (a replaced search, a closed detail) is dropped.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{NaiveDate, Timelike};
 
@@ -356,6 +356,14 @@ fn prefetch(app: &mut App, out: &mut Vec<Command>) {
     let Some(view) = view_at(app, which) else {
         return;
     };
+    if view.loaded() && !view.in_flight() && !view.stale_pages.is_empty() {
+        // Rows on screen from a page a refresh did not read: read it now.
+        let seen = view.pages_of_rows(view.offset, view.offset + app.list_rows());
+        let stale: BTreeSet<u32> = seen.intersection(&view.stale_pages).copied().collect();
+        if !stale.is_empty() {
+            return refresh_pages(app, which, stale, Some(false), false, out);
+        }
+    }
     let near_end = view.selected + rows >= view.ids.len();
     if view.loaded() && near_end && !view.in_flight() {
         if let Some(page) = view.next_page {
@@ -364,21 +372,62 @@ fn prefetch(app: &mut App, out: &mut Vec<Command>) {
     }
 }
 
-/// Reloads pages 1..=n of a view in place: rows stay until the new ones arrive, and the
-/// selection stays on the same ticket. `mark_changes` marks rows that changed (auto-refresh).
+/// Reloads a view in place, in proportion to what is seen: the first page (new tickets)
+/// and the pages on screen are read again; the other loaded pages keep their rows, marked
+/// stale, and are read again when scrolled to (`prefetch`). At most 3 requests at any
+/// depth. Rows stay until the new ones arrive, and the selection stays on the same ticket.
+/// `mark_changes` marks rows that changed (auto-refresh).
 fn refresh_view(app: &mut App, which: ViewRef, mark_changes: bool, out: &mut Vec<Command>) {
+    let rows = app.list_rows();
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let loaded = view.pages_loaded.max(1);
+    if !view.pages_known() || loaded <= 1 {
+        return reload_all_pages(app, which, mark_changes, out);
+    }
+    let mut pages = view.pages_of_rows(view.offset, view.offset + rows);
+    pages.insert(1);
+    refresh_pages(app, which, pages, Some(true), mark_changes, out);
+}
+
+/// Reloads pages 1..=n of a view: the order or the filter changed, so no row can be kept.
+fn reload_all_pages(app: &mut App, which: ViewRef, mark_changes: bool, out: &mut Vec<Command>) {
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let pages = (1..=view.pages_loaded.max(1)).collect();
+    refresh_pages(app, which, pages, None, mark_changes, out);
+}
+
+/// Asks for `pages` of a view again as one refresh (see [`finish_refresh`]): every row
+/// replaced (`partial` `None`), or only those of `pages`, the others then stale or not
+/// (`Some(rest_stale)`).
+fn refresh_pages(
+    app: &mut App,
+    which: ViewRef,
+    pages: BTreeSet<u32>,
+    partial: Option<bool>,
+    mark_changes: bool,
+    out: &mut Vec<Command>,
+) {
     let per_page = app.settings.per_page;
     let Some(view) = view_at(app, which) else {
         return;
     };
-    let pages = view.pages_loaded.max(1);
+    let pages_wanted = match partial {
+        Some(_) => view.pages_loaded,
+        None => pages.last().copied().unwrap_or(1),
+    };
     let mut refresh = Refresh {
-        pages_wanted: pages,
+        pages_wanted,
         mark_changes,
+        partial: partial.is_some(),
+        rest_stale: partial == Some(true),
         ..Refresh::default()
     };
     let mut commands = Vec::new();
-    for page in 1..=pages {
+    for page in pages {
         let id = app.request_id();
         let Some(view) = view_at(app, which) else {
             return;
@@ -630,7 +679,16 @@ fn page_arrived(
     match page_no {
         Some(page_no) => {
             view.loading = None;
+            let before = view.ids.len();
+            // Pages arrive in order; anything else makes the layout unknown (every page is
+            // then read by a refresh).
+            let in_step = view.pages_known() && page_no as usize == view.page_lens.len() + 1;
             view.append_ids(ids.iter().copied());
+            if in_step {
+                view.page_lens.push(view.ids.len() - before);
+            } else {
+                view.page_lens.clear();
+            }
             view.total = count.or(view.total);
             view.pages_loaded = page_no;
             let more = next_page.is_some()
@@ -716,16 +774,60 @@ fn field_path(path: &str) -> &str {
     path.split_once("].").map_or(path, |(_, field)| field)
 }
 
-/// All pages of a refresh are in: replace the rows, keeping the selection on its ticket.
+/// All pages of a refresh are in: put their rows in place, keeping the selection on its
+/// ticket. A full refresh replaces every row; a partial one replaces the rows of the pages
+/// it read, drops from the other (stale) pages the tickets those now hold, and keeps the
+/// rest of them as they were.
 fn finish_refresh(view: &mut View) {
     let Some(refresh) = view.refresh.take() else {
         return;
     };
     let selected_id = view.selected_id();
-    view.set_ids(refresh.pages.values().flatten().copied());
+    let fresh = refresh.pages;
+    let mut slots: Vec<Vec<u64>> = Vec::new();
+    if refresh.partial && view.pages_known() {
+        let taken: HashSet<u64> = fresh.values().flatten().copied().collect();
+        let mut start = 0;
+        for (page, len) in (1u32..).zip(view.page_lens.clone()) {
+            let end = (start + len).min(view.ids.len());
+            let slot = match fresh.get(&page) {
+                Some(ids) => ids.clone(),
+                None => {
+                    if refresh.rest_stale {
+                        view.stale_pages.insert(page);
+                    }
+                    view.ids[start.min(end)..end]
+                        .iter()
+                        .copied()
+                        .filter(|id| !taken.contains(id))
+                        .collect()
+                }
+            };
+            slots.push(slot);
+            start = end;
+        }
+        for page in fresh.keys() {
+            view.stale_pages.remove(page);
+        }
+        if fresh.contains_key(&refresh.pages_wanted) {
+            view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
+        }
+    } else {
+        slots = (1..=refresh.pages_wanted)
+            .map(|page| fresh.get(&page).cloned().unwrap_or_default())
+            .collect();
+        view.stale_pages.clear();
+        view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
+    }
+    view.set_ids(std::iter::empty());
+    view.page_lens.clear();
+    for slot in slots {
+        let before = view.ids.len();
+        view.append_ids(slot);
+        view.page_lens.push(view.ids.len() - before);
+    }
     view.total = refresh.total.or(view.total);
     view.pages_loaded = refresh.pages_wanted;
-    view.next_page = refresh.more_after_last.then_some(refresh.pages_wanted + 1);
     if let Some(selected_id) = selected_id
         && let Some(index) = view.ids.iter().position(|id| *id == selected_id)
     {
@@ -966,7 +1068,7 @@ fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
     let search_status = view.is_search() && view.sort.is_some_and(|s| s.field == SortField::Status);
     let text = sort_label(lang, view.sort);
     let which = view_ref(app);
-    refresh_view(app, which, false, out);
+    reload_all_pages(app, which, false, out);
     if search_status {
         notice(app, Msg::SearchNoStatusSort.text(lang).to_string(), false);
     } else {
@@ -992,7 +1094,7 @@ fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
     });
     let text = sort_label(lang, view.sort);
     let which = view_ref(app);
-    refresh_view(app, which, false, out);
+    reload_all_pages(app, which, false, out);
     notice(app, fill(lang, Msg::SortBy, &[&text]), false);
 }
 
@@ -1358,7 +1460,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                 let view = app.current_view_mut();
                 view.date_filter = filter;
                 let which = view_ref(app);
-                refresh_view(app, which, false, out);
+                reload_all_pages(app, which, false, out);
                 let text = match filter {
                     None => Msg::FilterCleared.text(lang).to_string(),
                     Some(_) => fill(lang, Msg::FilterSet, &[prompt.line.text.trim()]),
