@@ -955,3 +955,95 @@ async fn show_many_keeps_at_most_the_configured_calls_in_flight() {
     assert!(peak >= 2, "the calls did not overlap at all");
     server.abort();
 }
+
+/// Once page 1 gives the count, `--all`'s pages are asked several at a time (the client's
+/// concurrency, never more), a 429 on one of them is waited out and that page asked again,
+/// and the pages come back in order. `next_page` names another origin: never followed.
+#[tokio::test]
+async fn pages_after_the_first_are_fetched_concurrently_in_order_honouring_a_429() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    #[derive(Default)]
+    struct Load {
+        now: AtomicUsize,
+        max: AtomicUsize,
+        asked: Mutex<Vec<u32>>,
+    }
+    let load = Arc::new(Load::default());
+    let state = load.clone();
+    let app = Router::new().fallback(move |request: axum::extract::Request| {
+        let load = state.clone();
+        async move {
+            let page: u32 = request
+                .uri()
+                .query()
+                .unwrap_or("")
+                .split('&')
+                .find_map(|pair| pair.strip_prefix("page="))
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1);
+            let first_time = {
+                let mut asked = load.asked.lock().unwrap();
+                asked.push(page);
+                asked.iter().filter(|p| **p == page).count() == 1
+            };
+            let now = load.now.fetch_add(1, Ordering::SeqCst) + 1;
+            load.max.fetch_max(now, Ordering::SeqCst);
+            // Long enough for the client's other requests to arrive meanwhile.
+            tokio::time::sleep(Duration::from_millis(150)).await;
+            load.now.fetch_sub(1, Ordering::SeqCst);
+            if page == 3 && first_time {
+                return Response::builder()
+                    .status(429)
+                    .header("retry-after", "1")
+                    .body(Body::from("slow down"))
+                    .unwrap();
+            }
+            let first = u64::from(page - 1) * 10 + 1;
+            let tickets: Vec<String> = (first..first + 10)
+                .map(|id| format!(r#"{{"ticketId":{id},"subject":"t{id}"}}"#))
+                .collect();
+            answer(
+                200,
+                &format!(
+                    r#"{{"tickets":[{}],"count":100,"next_page":"http://evil.example/api/v1/tickets.json?page={}","previous_page":null}}"#,
+                    tickets.join(","),
+                    page + 1
+                ),
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, app).await.unwrap();
+    });
+    let mut config = ClientConfig::new(format!("http://{addr}"), basic());
+    config.retry = quick_retries();
+    config.timeout = Duration::from_secs(5);
+    config.concurrency = 4;
+    let client = Client::new(config).unwrap();
+    let pages: Vec<_> = client
+        .list_pages(
+            ListScope::All,
+            ListQuery {
+                per_page: Some(10),
+                ..Default::default()
+            },
+        )
+        .try_collect()
+        .await
+        .unwrap();
+    server.abort();
+    let ids: Vec<u64> = pages
+        .iter()
+        .flat_map(|page| page.items.iter().map(|t| t.id))
+        .collect();
+    assert_eq!(ids, (1..=100).collect::<Vec<u64>>(), "every page, in order");
+    let max = load.max.load(Ordering::SeqCst);
+    assert!(max > 1, "pages 2.. were asked one at a time");
+    assert!(max <= 4, "{max} in flight, more than the concurrency");
+    let asked = load.asked.lock().unwrap().clone();
+    assert_eq!(asked[0], 1, "page 1 first, alone: it gives the count");
+    assert_eq!(asked.iter().filter(|p| **p == 3).count(), 2, "{asked:?}");
+    assert_eq!(asked.len(), 11, "each page once, page 3 twice: {asked:?}");
+}

@@ -202,14 +202,15 @@ impl Client {
         self.fetch_page(PageKind::List, url).await
     }
 
-    /// Every page, following `next_page` only on the configured origin.
+    /// Every page, in order, following `next_page` only on the configured origin; once page
+    /// 1 gives the count, the pages it implies are fetched `concurrency` at a time.
     pub fn list_pages(
         &self,
         scope: ListScope,
         query: ListQuery,
     ) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
         let first = self.list_url(&scope, &query);
-        paging::pages(self.clone(), PageKind::List, first)
+        paging::pages(self.clone(), PageKind::List, first, self.inner.concurrency)
     }
 
     /// One page of search (any agent). Results hold only id, subject, dates and url.
@@ -218,13 +219,18 @@ impl Client {
         self.fetch_page(PageKind::Search, url).await
     }
 
-    /// Every page of a search.
+    /// Every page of a search, as [`Client::list_pages`].
     pub fn search_pages(
         &self,
         query: SearchQuery,
     ) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
         let first = self.search_url(&query);
-        paging::pages(self.clone(), PageKind::Search, first)
+        paging::pages(
+            self.clone(),
+            PageKind::Search,
+            first,
+            self.inner.concurrency,
+        )
     }
 
     /// Show one ticket (admin): the v2 call, falling back to the legacy one when the server

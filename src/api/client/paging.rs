@@ -1,7 +1,10 @@
 //! Page streams for list and search: follow `next_page` only on the configured origin,
-//! otherwise build page + 1; stop on the last page.
+//! otherwise build page + 1; stop on the last page. Once the first page gives the count,
+//! the pages it implies are asked for several at a time (the client's concurrency), their
+//! URLs built from page numbers, and delivered in order.
 
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
 use url::Url;
 
 use super::Client;
@@ -26,17 +29,144 @@ struct Walk {
     pages: u32,
 }
 
+/// Every page from `first` on, in order. When `first` is page 1 and its answer gives the
+/// count, the other pages are fetched `concurrency` at a time; otherwise one after another.
 pub(crate) fn pages(
     client: Client,
     kind: PageKind,
     first: Result<Url, ApiError>,
+    concurrency: usize,
+) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
+    let start = async move {
+        let url = match first {
+            Ok(url) => url,
+            Err(error) => return futures::stream::iter([Err(error)]).boxed(),
+        };
+        if concurrency <= 1 || page_number(&url) != 1 {
+            return walk(client, kind, Ok(url), 0, 0).boxed();
+        }
+        let page = match client.fetch_page(kind, url.clone()).await {
+            Ok(page) => page,
+            Err(error) => return futures::stream::iter([Err(error)]).boxed(),
+        };
+        let got = (page.items.len() + page.bad_items.len()) as u64;
+        let next = next_url(&client, &url, &page, got);
+        let last = match (page.count, &next) {
+            // A full first page and a count: the pages it implies (`got` is the server's
+            // page size, whatever was asked).
+            (Some(count), Some(_)) if got > 0 && count > got => {
+                u32::try_from(count.div_ceil(got)).map_or(MAX_PAGES, |n| n.min(MAX_PAGES))
+            }
+            _ => 0,
+        };
+        let first_page = futures::stream::iter([Ok(page)]);
+        if last < 2 {
+            let rest = match next {
+                Some(next) => walk(client, kind, Ok(next), got, 1).boxed(),
+                None => futures::stream::empty().boxed(),
+            };
+            return first_page.chain(rest).boxed();
+        }
+        let fetcher = client.clone();
+        let fetched = futures::stream::iter(2..=last)
+            .map(move |n| {
+                let client = fetcher.clone();
+                let url = with_page(&url, n);
+                async move {
+                    let page = client.fetch_page(kind, url.clone()).await;
+                    (url, page)
+                }
+            })
+            .buffered(concurrency)
+            .boxed();
+        let parallel = Parallel {
+            client,
+            kind,
+            phase: Phase::Planned(fetched),
+            seen: got,
+            pages: 1,
+            next: None,
+        };
+        first_page.chain(parallel_pages(parallel)).boxed()
+    };
+    futures::stream::once(start).flatten()
+}
+
+/// The pages after the first when their number is known.
+struct Parallel {
+    client: Client,
+    kind: PageKind,
+    phase: Phase,
+    seen: u64,
+    pages: u32,
+    /// Where the page after the last one delivered is, as that page said.
+    next: Option<Url>,
+}
+
+enum Phase {
+    /// The pages the first page's count implies, fetched several at a time, in order.
+    Planned(BoxStream<'static, (Url, Result<Page<Ticket>, ApiError>)>),
+    /// The count grew meanwhile: on one at a time, as the walk does.
+    Tail(BoxStream<'static, Result<Page<Ticket>, ApiError>>),
+    Done,
+}
+
+fn parallel_pages(
+    parallel: Parallel,
+) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
+    futures::stream::unfold(parallel, |mut par| async move {
+        loop {
+            match std::mem::replace(&mut par.phase, Phase::Done) {
+                Phase::Done => return None,
+                Phase::Tail(mut tail) => {
+                    let item = tail.next().await?;
+                    par.phase = Phase::Tail(tail);
+                    return Some((item, par));
+                }
+                Phase::Planned(mut planned) => match planned.next().await {
+                    // An error ends the stream, as in the walk; pages in flight are dropped.
+                    Some((_, Err(error))) => return Some((Err(error), par)),
+                    Some((url, Ok(page))) => {
+                        par.pages += 1;
+                        par.seen += (page.items.len() + page.bad_items.len()) as u64;
+                        par.next = if par.pages < MAX_PAGES {
+                            next_url(&par.client, &url, &page, par.seen)
+                        } else {
+                            None
+                        };
+                        // The last page (empty, or the count reached): what is still in
+                        // flight is dropped.
+                        if par.next.is_some() {
+                            par.phase = Phase::Planned(planned);
+                        }
+                        return Some((Ok(page), par));
+                    }
+                    None => {
+                        let next = par.next.take()?;
+                        let tail =
+                            walk(par.client.clone(), par.kind, Ok(next), par.seen, par.pages);
+                        par.phase = Phase::Tail(tail.boxed());
+                    }
+                },
+            }
+        }
+    })
+}
+
+/// One page after another from `first`, `seen` tickets and `pages` pages already delivered.
+fn walk(
+    client: Client,
+    kind: PageKind,
+    first: Result<Url, ApiError>,
+    seen: u64,
+    pages: u32,
 ) -> impl Stream<Item = Result<Page<Ticket>, ApiError>> + Send + 'static {
     let walk = Walk {
         client,
         kind,
         next: Some(first),
-        seen: 0,
-        pages: 0,
+        seen,
+        pages,
     };
     futures::stream::unfold(walk, |mut walk| async move {
         let url = match walk.next.take()? {
@@ -83,13 +213,21 @@ pub(crate) fn next_url(
     }
 }
 
-/// `current` with `page` set to the next number (page 1 when it had none).
-pub(crate) fn page_after(current: &Url) -> Url {
-    let page: u32 = current
-        .query_pairs()
+/// The `page` of a URL (1 when it has none).
+fn page_number(url: &Url) -> u32 {
+    url.query_pairs()
         .find(|(key, _)| key == "page")
         .and_then(|(_, value)| value.parse().ok())
-        .unwrap_or(1);
+        .unwrap_or(1)
+}
+
+/// `current` with `page` set to the next number (page 1 when it had none).
+pub(crate) fn page_after(current: &Url) -> Url {
+    with_page(current, page_number(current).saturating_add(1))
+}
+
+/// `current` (a URL on the configured origin) with `page` set to `page`.
+fn with_page(current: &Url, page: u32) -> Url {
     let others: Vec<(String, String)> = current
         .query_pairs()
         .filter(|(key, _)| key != "page")
@@ -102,7 +240,7 @@ pub(crate) fn page_after(current: &Url) -> Url {
         for (key, value) in &others {
             pairs.append_pair(key, value);
         }
-        pairs.append_pair("page", &page.saturating_add(1).to_string());
+        pairs.append_pair("page", &page.to_string());
     }
     next
 }
