@@ -2168,3 +2168,72 @@ fn adding_a_tag_reads_tickets_whose_tags_the_list_left_null_and_leaves_them_out_
         }
     }
 }
+
+/// The console's worker prunes the journal at start, off the start's path: an old finished
+/// run goes, an old interrupted one (resumable) stays.
+#[tokio::test]
+async fn the_worker_prunes_old_runs_at_start_and_keeps_a_resumable_one() {
+    use gongdan::bulk::{BulkEdit, Journal, Plan, ProgressLine, Retention, Target, TicketOutcome};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::new(dir.path());
+    let tickets: Vec<Ticket> = (1..=2)
+        .map(|id| Ticket {
+            id,
+            status: Some(TicketStatus::Open),
+            ..Default::default()
+        })
+        .collect();
+    let edit = BulkEdit::from(gongdan::api::TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..Default::default()
+    });
+    let old = chrono::Utc::now() - chrono::Duration::days(200);
+    let mut runs = Vec::new();
+    for settled in [2, 1] {
+        let mut plan = Plan::new(&edit, &tickets, Target::default());
+        plan.created = old;
+        plan.run_id = format!("old-{settled}");
+        let mut log = journal.create(&plan).unwrap();
+        log.append(&ProgressLine::Outcome {
+            call: 1,
+            at: old,
+            results: (1..=settled).map(TicketOutcome::done).collect(),
+            call_error: None,
+        })
+        .unwrap();
+        runs.push(plan.run_id);
+    }
+    let setup = gongdan::worker::BulkSetup {
+        state_dir: Some(dir.path().to_path_buf()),
+        target: Target::default(),
+        options: gongdan::bulk::RunOptions {
+            retention: Some(Retention {
+                keep_days: 90,
+                keep_last: 0,
+            }),
+            ..gongdan::bulk::RunOptions::default()
+        },
+        lang: Lang::En,
+    };
+    let client = gongdan::api::Client::new(gongdan::api::ClientConfig::new(
+        "http://127.0.0.1:1",
+        gongdan::api::Auth::Basic {
+            account: "a".into(),
+            password: "b".into(),
+        },
+    ))
+    .unwrap();
+    let (_to_worker, _from_worker) = gongdan::worker::spawn_with_bulk(client, 1, setup);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while journal.run_dir(&runs[0]).exists() && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(
+        !journal.run_dir(&runs[0]).exists(),
+        "the old finished run is pruned"
+    );
+    assert!(
+        journal.run_dir(&runs[1]).exists(),
+        "the interrupted run stays"
+    );
+}
