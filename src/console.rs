@@ -100,6 +100,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         theme,
         bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
         bulk_concurrency: resolved.ui.bulk_concurrency,
+        page_concurrency: target.client.concurrency.max(1),
         bulk_target: bulk_target.clone(),
         selection: match resolved.ui.selection {
             crate::config::file::Selection::Row => crate::app::state::SelectionStyle::Row,

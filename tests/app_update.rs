@@ -971,3 +971,39 @@ fn a_sort_change_at_depth_still_reads_every_loaded_page() {
     let pages: Vec<u32> = list_pages(&sorted).iter().map(|(_, p)| *p).collect();
     assert_eq!(pages, vec![1, 2, 3, 4], "a new order keeps no row");
 }
+
+#[test]
+fn g_with_the_total_known_asks_every_page_to_the_end_four_at_a_time_in_order() {
+    let (mut app, _) = app_with_list(0, 1000, true);
+    let reload = update(&mut app, Action::Reload);
+    answer_page(&mut app, list_pages(&reload)[0].0, nth_page(1, 1000));
+    assert_eq!(app.current_view().ids.len(), 100);
+
+    let jump = update(&mut app, Action::Bottom);
+    let mut in_flight = list_pages(&jump);
+    assert_eq!(
+        in_flight.iter().map(|(_, p)| *p).collect::<Vec<_>>(),
+        vec![2, 3, 4, 5],
+        "the page concurrency (4) at once"
+    );
+    // Answer the newest first each time: rows are still put in place in page order.
+    while let Some((id, page_no)) = in_flight.pop() {
+        let more = answer_page(&mut app, id, nth_page(page_no, 1000));
+        in_flight.extend(list_pages(&more));
+        assert!(in_flight.len() <= 4, "{in_flight:?}");
+        let view = app.current_view();
+        assert!(
+            view.ids.iter().copied().eq(1..=view.ids.len() as u64),
+            "in order"
+        );
+    }
+    let view = app.current_view();
+    assert_eq!(view.ids.len(), 1000);
+    assert_eq!(selected(&app), Some(1000), "the selection on the last row");
+    assert_eq!(view.next_page, None);
+    assert!(!view.in_flight());
+    // R at the end reads page 1 and the last page only.
+    let reload = update(&mut app, Action::Reload);
+    let pages: Vec<u32> = list_pages(&reload).iter().map(|(_, p)| *p).collect();
+    assert_eq!(pages, vec![1, 10]);
+}

@@ -39,6 +39,8 @@ pub struct Settings {
     pub bulk_confirm_threshold: usize,
     /// Update-many calls in flight at once during a bulk run (config `ui.bulk_concurrency`).
     pub bulk_concurrency: usize,
+    /// Pages asked at once by a deep jump (`G`; the profile's `concurrency`).
+    pub page_concurrency: usize,
     /// The profile and host bulk runs are journaled for.
     pub bulk_target: crate::bulk::Target,
     /// How much of the selected row is highlighted (config `ui.selection`).
@@ -73,6 +75,7 @@ impl Default for Settings {
             theme: crate::ui::theme::Theme::default(),
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
+            page_concurrency: 4,
             bulk_target: crate::bulk::Target::default(),
             selection: SelectionStyle::default(),
             web_url: None,
@@ -210,6 +213,22 @@ pub struct Refresh {
     pub rest_stale: bool,
 }
 
+/// `G` with the total known: the pages from the next to the last are asked several at a
+/// time (`Settings::page_concurrency`) and put in place in order as they arrive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Jump {
+    /// Request id to page number, in flight.
+    pub requests: HashMap<RequestId, u32>,
+    /// Pages that came before an earlier one: their ids, and whether more follow.
+    pub arrived: BTreeMap<u32, (Vec<u64>, bool)>,
+    /// The page to put in place next.
+    pub next_append: u32,
+    /// The page to ask for next.
+    pub next_ask: u32,
+    /// The last page, from the total.
+    pub last: u32,
+}
+
 /// One list of tickets: a tab, or the search results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct View {
@@ -234,6 +253,8 @@ pub struct View {
     /// Loaded pages not read again by the last refreshes: their rows show until they are
     /// scrolled to, which reads them again.
     pub stale_pages: BTreeSet<u32>,
+    /// A deep jump (`G`) under way.
+    pub jump: Option<Jump>,
     /// The page fetch in flight.
     pub loading: Option<(RequestId, u32)>,
     pub refresh: Option<Refresh>,
@@ -263,6 +284,7 @@ impl View {
             pages_loaded: 0,
             page_lens: Vec::new(),
             stale_pages: BTreeSet::new(),
+            jump: None,
             loading: None,
             refresh: None,
             selected: 0,
@@ -324,7 +346,7 @@ impl View {
     }
 
     pub fn in_flight(&self) -> bool {
-        self.loading.is_some() || self.refresh.is_some()
+        self.loading.is_some() || self.refresh.is_some() || self.jump.is_some()
     }
 
     /// Whether any page has arrived.

@@ -11,8 +11,8 @@ use chrono::{NaiveDate, Timelike};
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
 use super::state::{
-    App, DateFilter, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind,
-    Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+    App, DateFilter, Jump, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt,
+    PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -130,7 +130,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::MoveDown => move_by(app, 1, &mut out),
         Action::MoveUp => move_by(app, -1, &mut out),
         Action::Top => move_by(app, i64::MIN / 2, &mut out),
-        Action::Bottom => move_by(app, i64::MAX / 2, &mut out),
+        Action::Bottom => bottom(app, &mut out),
         Action::PageDown => {
             let rows = page_rows(app);
             move_by(app, rows, &mut out)
@@ -448,6 +448,7 @@ fn refresh_pages(
     if let Some(view) = view_mut(app, which) {
         // A page fetch in flight would append to rows the refresh is about to replace.
         view.loading = None;
+        view.jump = None;
         view.refresh = Some(refresh);
     }
     out.extend(commands);
@@ -626,21 +627,146 @@ fn row_differs(a: &Ticket, b: &Ticket) -> bool {
         || a.tags != b.tags
 }
 
-fn find_page_owner(app: &App, id: RequestId) -> Option<(ViewRef, Option<u32>)> {
+/// Who waits for a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageOwner {
+    /// The next page, appended.
+    Next(u32),
+    Refresh,
+    Jump,
+}
+
+fn find_page_owner(app: &App, id: RequestId) -> Option<(ViewRef, PageOwner)> {
     for which in all_view_refs(app) {
         let view = view_at(app, which)?;
         if let Some((loading, page)) = view.loading
             && loading == id
         {
-            return Some((which, Some(page)));
+            return Some((which, PageOwner::Next(page)));
         }
         if let Some(refresh) = &view.refresh
             && refresh.requests.contains_key(&id)
         {
-            return Some((which, None));
+            return Some((which, PageOwner::Refresh));
+        }
+        if view
+            .jump
+            .as_ref()
+            .is_some_and(|jump| jump.requests.contains_key(&id))
+        {
+            return Some((which, PageOwner::Jump));
         }
     }
     None
+}
+
+/// `G` in a list: to the last row loaded; when the total says more pages follow than the
+/// next, every page up to the last is asked for, several at a time (a deep jump), and the
+/// selection goes to the last row once they are in.
+fn bottom(app: &mut App, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    if app.pane() == Pane::List
+        && let Some(view) = view_at(app, which)
+        && view.loaded()
+        && !view.in_flight()
+        && view.pages_known()
+        && let (Some(next), Some(total)) = (view.next_page, view.total)
+        && let Some(&per_page) = view.page_lens.first()
+        && per_page > 0
+    {
+        // Page 1's size is the server's page size, whatever was asked.
+        let last = u32::try_from(total.div_ceil(per_page as u64)).unwrap_or(u32::MAX);
+        if last > next
+            && let Some(view) = view_mut(app, which)
+        {
+            view.jump = Some(Jump {
+                next_append: next,
+                next_ask: next,
+                last,
+                ..Jump::default()
+            });
+            ask_jump_pages(app, which, out);
+        }
+    }
+    move_by(app, i64::MAX / 2, out);
+}
+
+/// Keeps `Settings::page_concurrency` pages of a deep jump in flight.
+fn ask_jump_pages(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
+    let per_page = app.settings.per_page;
+    let most = app.settings.page_concurrency.max(1);
+    loop {
+        let Some(view) = view_at(app, which) else {
+            return;
+        };
+        let Some(jump) = &view.jump else {
+            return;
+        };
+        if jump.requests.len() >= most || jump.next_ask > jump.last {
+            return;
+        }
+        let page = jump.next_ask;
+        let id = app.request_id();
+        let Some(view) = view_mut(app, which) else {
+            return;
+        };
+        let command = match &view.spec.source {
+            ViewSource::List(_) => view
+                .list_query(page, per_page)
+                .map(|query| Command::FetchList { id, query }),
+            ViewSource::Search(_) => view
+                .search_query(page, per_page)
+                .map(|query| Command::Search { id, query }),
+        };
+        let Some(jump) = &mut view.jump else {
+            return;
+        };
+        jump.next_ask += 1;
+        if let Some(command) = command {
+            jump.requests.insert(id, page);
+            out.push(command);
+        }
+    }
+}
+
+/// A page of a deep jump: put in place with those before it that wait; returns whether the
+/// jump goes on (more pages to ask). At its end the selection goes to the last row.
+fn jump_page_arrived(
+    view: &mut View,
+    id: RequestId,
+    ids: Vec<u64>,
+    next_link: bool,
+    got: usize,
+) -> bool {
+    let Some(mut jump) = view.jump.take() else {
+        return false;
+    };
+    let Some(page_no) = jump.requests.remove(&id) else {
+        view.jump = Some(jump);
+        return false;
+    };
+    // More follow when the server links a next page or the total says so.
+    let more = next_link || (got > 0 && page_no < jump.last);
+    jump.arrived.insert(page_no, (ids, more));
+    let mut ended = false;
+    while let Some((ids, more)) = jump.arrived.remove(&jump.next_append) {
+        let before = view.ids.len();
+        view.append_ids(ids);
+        view.page_lens.push(view.ids.len() - before);
+        view.pages_loaded = jump.next_append;
+        view.next_page = more.then_some(jump.next_append + 1);
+        jump.next_append += 1;
+        if !more {
+            ended = true;
+            break;
+        }
+    }
+    if ended || jump.next_append > jump.last {
+        view.selected = view.ids.len().saturating_sub(1);
+        return false;
+    }
+    view.jump = Some(jump);
+    true
 }
 
 fn page_arrived(
@@ -676,8 +802,13 @@ fn page_arrived(
         return;
     };
     view.error = None;
+    let mut jumping = false;
     match page_no {
-        Some(page_no) => {
+        PageOwner::Jump => {
+            jumping = jump_page_arrived(view, id, ids.clone(), next_page.is_some(), got);
+            view.total = count.or(view.total);
+        }
+        PageOwner::Next(page_no) => {
             view.loading = None;
             let before = view.ids.len();
             // Pages arrive in order; anything else makes the layout unknown (every page is
@@ -695,7 +826,7 @@ fn page_arrived(
                 || (got > 0 && count.is_some_and(|c| (view.ids.len() as u64) < c));
             view.next_page = more.then_some(page_no + 1);
         }
-        None => {
+        PageOwner::Refresh => {
             let Some(refresh) = &mut view.refresh else {
                 return;
             };
@@ -716,6 +847,9 @@ fn page_arrived(
                 finish_refresh(view);
             }
         }
+    }
+    if jumping {
+        ask_jump_pages(app, which, out);
     }
     ensure_visible(app);
     if partial && !app.show_forbidden {
@@ -861,6 +995,14 @@ fn page_failed(
     };
     if view.loading.is_some_and(|(loading, _)| loading == id) {
         view.loading = None;
+    }
+    if view
+        .jump
+        .as_ref()
+        .is_some_and(|jump| jump.requests.contains_key(&id))
+    {
+        // The pages put in place stay; a later G goes on from there.
+        view.jump = None;
     }
     if view
         .refresh
