@@ -75,7 +75,8 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// Page size for list and search (the vendor recommends at most 100).
     pub per_page: u32,
-    /// Calls in flight at once for show many / update many.
+    /// Calls in flight at once for show many / update many, and for the pages after the first
+    /// once its count is known (`--all`, mark all matching, `G`).
     pub concurrency: usize,
     /// Retry policy for reads (and updates, which are idempotent).
     pub retry: RetryPolicy,
