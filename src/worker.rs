@@ -7,12 +7,13 @@
 //! show, same lookup) is not sent twice: the one answer goes to both requests.
 
 mod bulk;
+mod lanes;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{Semaphore, mpsc};
+use tokio::sync::mpsc;
 
 use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver};
 use crate::app::composer::{ComposeCommand, ComposeEvent};
@@ -22,6 +23,7 @@ use crate::config::Secret;
 use crate::draft_files as drafts;
 
 pub use bulk::{BulkSetup, RunsInFlight};
+use lanes::{Lane, Lanes};
 
 /// Starts the worker. It ends when the command sender is dropped. A worker started this
 /// way cannot sign in again ([`Command::SignIn`] answers a configuration error); use
@@ -128,7 +130,8 @@ async fn run(
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
-    let permits = Arc::new(Semaphore::new(concurrency.max(1)));
+    // Lookups go in a lane of their own, behind the user's requests (see `lanes`).
+    let lanes = Lanes::new(concurrency);
     let mut in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
         if let Command::SignIn { secret } = command {
@@ -171,20 +174,29 @@ async fn run(
             // The same fetch is already running: its answer goes to this request too.
             continue;
         }
-        let client = match command.request_id() {
-            Some(id) => client
-                .clone()
-                .with_retry_observer(retry_observer(id, events.clone())),
-            None => client.clone(),
-        };
         let events = events.clone();
-        let permits = permits.clone();
+        let lanes = lanes.clone();
         let in_flight = in_flight.clone();
+        let task_client = client.clone();
         tokio::spawn(async move {
-            let Ok(_permit) = permits.acquire().await else {
-                return;
+            let event = match command {
+                Command::Lookup { id, key } => {
+                    background_lookup(&task_client, &lanes, id, key).await
+                }
+                command => {
+                    let client = match command.request_id() {
+                        Some(id) => task_client.with_retry_observer(retry_observer(
+                            id,
+                            lanes.clone(),
+                            events.clone(),
+                        )),
+                        None => task_client,
+                    };
+                    let _slot = lanes.acquire(Lane::User).await;
+                    execute(&client, command).await
+                }
             };
-            let Some(event) = execute(&client, command).await else {
+            let Some(event) = event else {
                 return;
             };
             let joined = match &key {
@@ -202,10 +214,61 @@ async fn run(
     }
 }
 
+/// How many times a lookup goes back to wait in its lane after a 429 before it keeps its
+/// slot through the client's own retries.
+const LOOKUP_REQUEUES: usize = 4;
+
+/// A name lookup in the background lane. On a 429 it gives its slot back at once (its retry
+/// would otherwise sleep holding it) and waits in the lane, which the 429 paused for as long
+/// as the server asked; the app is not told of its retries (nothing waits on it visibly).
+async fn background_lookup(
+    client: &Client,
+    lanes: &Lanes,
+    id: RequestId,
+    key: LookupKey,
+) -> Option<WorkerEvent> {
+    for round in 0..=LOOKUP_REQUEUES {
+        let limited = Arc::new(tokio::sync::Notify::new());
+        let observer: RetryObserver = {
+            let (lanes, limited) = (lanes.clone(), limited.clone());
+            Arc::new(move |error: &ApiError, delay: Duration| {
+                if matches!(error, ApiError::RateLimited { .. }) {
+                    lanes.pause_background(delay);
+                    limited.notify_one();
+                }
+            })
+        };
+        let client = client.clone().with_retry_observer(observer);
+        let _slot = lanes.acquire(Lane::Background).await;
+        let answer = lookup(&client, key);
+        if round == LOOKUP_REQUEUES {
+            return Some(WorkerEvent::Looked {
+                id,
+                key,
+                result: answer.await,
+            });
+        }
+        tokio::select! {
+            result = answer => return Some(WorkerEvent::Looked { id, key, result }),
+            // A read: dropping it mid-retry is safe.
+            () = limited.notified() => {}
+        }
+    }
+    None
+}
+
 /// Tells the app before each retry of request `id`, so the status line can say
-/// "retrying in 4 s".
-fn retry_observer(id: RequestId, events: mpsc::UnboundedSender<WorkerEvent>) -> RetryObserver {
+/// "retrying in 4 s". A 429 also holds back the lookups for as long as the server asks, so
+/// what it lets through goes to the user's requests.
+fn retry_observer(
+    id: RequestId,
+    lanes: Lanes,
+    events: mpsc::UnboundedSender<WorkerEvent>,
+) -> RetryObserver {
     Arc::new(move |error: &ApiError, delay: Duration| {
+        if matches!(error, ApiError::RateLimited { .. }) {
+            lanes.pause_background(delay);
+        }
         let _ = events.send(WorkerEvent::Fault(FaultEvent::Retrying {
             id,
             error: error.clone(),
