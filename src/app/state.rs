@@ -624,9 +624,42 @@ pub struct Lookups {
     pub agent_groups: std::collections::BTreeSet<u64>,
     /// Lookups in flight, by request id.
     pub in_flight: HashMap<RequestId, LookupKey>,
+    /// Since when a name on screen has come in but is not drawn yet, because others on
+    /// screen are still on their way: the screen is redrawn once they all are in, or at
+    /// the first tick [`NAMES_DEADLINE_MS`] after this, never once a name.
+    pub undrawn_since: Option<chrono::NaiveDateTime>,
 }
 
+/// How long names that came in wait for the rest of the screen's before they are drawn.
+pub const NAMES_DEADLINE_MS: i64 = 300;
+
 impl Lookups {
+    /// Whether the answer for `key` is still on its way.
+    pub fn is_pending(&self, key: LookupKey) -> bool {
+        let pending = |found: Option<bool>| found.unwrap_or(false);
+        match key {
+            LookupKey::Agents => matches!(self.agents_list, Some(Lookup::Pending)),
+            LookupKey::FieldDefs => matches!(self.field_defs, Some(Lookup::Pending)),
+            LookupKey::Templates => matches!(self.templates_list, Some(Lookup::Pending)),
+            // The agents list answers these while it is on its way.
+            LookupKey::Agent(id) => match self.agents.get(&id) {
+                Some(found) => matches!(found, Lookup::Pending),
+                None => matches!(self.agents_list, Some(Lookup::Pending)),
+            },
+            LookupKey::Group(id) => {
+                pending(self.groups.get(&id).map(|l| matches!(l, Lookup::Pending)))
+            }
+            LookupKey::Contact(id) => {
+                pending(self.contacts.get(&id).map(|l| matches!(l, Lookup::Pending)))
+            }
+            LookupKey::Company(id) => pending(
+                self.companies
+                    .get(&id)
+                    .map(|l| matches!(l, Lookup::Pending)),
+            ),
+        }
+    }
+
     pub fn agent_name(&self, id: u64) -> Option<&str> {
         self.agents.get(&id)?.ready().map(String::as_str)
     }

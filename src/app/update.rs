@@ -11,8 +11,9 @@ use chrono::{NaiveDate, Timelike};
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
 use super::state::{
-    App, DateFilter, Jump, Lookup, Notice, NoticeClock, Overlay, Pane, PendingStatus, Prompt,
-    PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName, ViewSource, ViewSpec,
+    App, DateFilter, Jump, Lookup, NAMES_DEADLINE_MS, Notice, NoticeClock, Overlay, Pane,
+    PendingStatus, Prompt, PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName,
+    ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -119,6 +120,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
     let is_tick = matches!(action, Action::Tick { .. });
+    // A name's answer decides for itself whether it is worth a draw (`redraw_for_name`).
+    let is_name = matches!(action, Action::Worker(WorkerEvent::Looked { .. }));
     if super::keymap::ends_pending(&action) {
         app.key_pending = None;
     }
@@ -250,8 +253,12 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
     if sync_preview(app, &mut out) {
         app.dirty = true;
     }
-    if !is_tick {
+    if !is_tick && !is_name {
         app.dirty = true;
+    }
+    if app.dirty {
+        // This draw shows every name in so far.
+        app.lookups.undrawn_since = None;
     }
     out
 }
@@ -554,7 +561,11 @@ fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
     }
     // Nothing to draw when idle and the minute (relative times) did not change: a console
     // left alone writes no bytes.
-    let redraw = busy || minute_changed || !out.is_empty();
+    let names_due = app
+        .lookups
+        .undrawn_since
+        .is_some_and(|since| (now - since).num_milliseconds() >= NAMES_DEADLINE_MS);
+    let redraw = busy || minute_changed || names_due || !out.is_empty();
     app.dirty |= redraw;
 }
 
@@ -1718,12 +1729,24 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
     out.push(Command::Lookup { id, key });
 }
 
-/// Names for the rows on screen (contacts and assignees), fetched once each.
+/// Names for the rows on screen (contacts and assignees), fetched once each, and for the
+/// next screen's, so that a page down finds them known and paints once. The next screen's
+/// go first: the worker serves the newest lookups first, so those on screen come before.
 fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
     let rows = app.list_rows();
+    let offset = app.current_view().offset;
+    let mut keys = window_keys(app, offset + rows, rows);
+    keys.extend(window_keys(app, offset, rows));
+    for key in keys {
+        want_lookup(app, key, out);
+    }
+}
+
+/// The names rows `from..from + count` of the view shown need.
+fn window_keys(app: &App, from: usize, count: usize) -> Vec<LookupKey> {
     let view = app.current_view();
     let mut keys = Vec::new();
-    for id in view.ids.iter().skip(view.offset).take(rows) {
+    for id in view.ids.iter().skip(from).take(count) {
         if let Some(ticket) = app.tickets.summary(id) {
             if let Some(contact) = ticket.contact_id {
                 keys.push(LookupKey::Contact(contact));
@@ -1733,18 +1756,23 @@ fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
             }
         }
     }
-    for key in keys {
-        want_lookup(app, key, out);
-    }
+    keys
 }
 
 /// Names for every id the detail shows.
 fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
+    for key in detail_keys(app) {
+        want_lookup(app, key, out);
+    }
+}
+
+/// The names the detail shows.
+fn detail_keys(app: &App) -> Vec<LookupKey> {
     let Some(detail) = &app.detail else {
-        return;
+        return Vec::new();
     };
     let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
-        return;
+        return Vec::new();
     };
     let mut keys = Vec::new();
     if let Some(id) = ticket.contact_id {
@@ -1779,8 +1807,29 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
     {
         keys.push(LookupKey::Group(id));
     }
-    for key in keys {
-        want_lookup(app, key, out);
+    keys
+}
+
+/// Whether the answer for `key` that just came in calls for a draw: not for a name nobody
+/// sees yet (a prefetch), and for one on screen only once the screen's names are all in;
+/// until then the tick draws them after [`NAMES_DEADLINE_MS`].
+fn redraw_for_name(app: &mut App, key: LookupKey) {
+    if matches!(
+        key,
+        LookupKey::Agents | LookupKey::FieldDefs | LookupKey::Templates
+    ) {
+        app.dirty = true;
+        return;
+    }
+    let mut on_screen = window_keys(app, app.current_view().offset, app.list_rows());
+    on_screen.extend(detail_keys(app));
+    if !on_screen.contains(&key) {
+        return;
+    }
+    if on_screen.iter().any(|k| app.lookups.is_pending(*k)) {
+        app.lookups.undrawn_since.get_or_insert(app.now);
+    } else {
+        app.dirty = true;
     }
 }
 
@@ -1845,6 +1894,7 @@ fn lookup_arrived(
     }
     window_lookups(app, out);
     detail_lookups(app, out);
+    redraw_for_name(app, key);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+//! A page in one frame (issue 14, item 3), at the update level: a page's arrival asks for
+//! every unknown name of the screen and of the next one at once; the screen is redrawn once
+//! when its names are all in (or once after a short deadline), never once a name; a page
+//! down onto prefetched names needs no lookup and no second frame.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use gongdan::api::{Contact, Ticket};
+use gongdan::app::{Action, App, Command, LookupKey, LookupValue, WorkerEvent, update};
+use gongdan::bench::draw_console;
+use gongdan::ui::i18n::Lang;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+/// Rows that differ in contact, as live data does.
+fn distinct(id: u64) -> Ticket {
+    Ticket {
+        contact_id: Some(10_000 + id),
+        ..ticket(id)
+    }
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    draw_console(&mut terminal, app).unwrap();
+    let buffer = terminal.backend().buffer().clone();
+    (0..app.height)
+        .flat_map(|y| {
+            (0..app.width)
+                .map(move |x| (x, y))
+                .chain(std::iter::once((u16::MAX, y)))
+        })
+        .map(|(x, y)| {
+            if x == u16::MAX {
+                "\n".to_string()
+            } else {
+                buffer[(x, y)].symbol().to_string()
+            }
+        })
+        .collect::<String>()
+        // The cell after a wide glyph holds a space.
+        .replace(' ', "")
+}
+
+fn contacts_asked(commands: &[Command]) -> Vec<(gongdan::app::RequestId, u64)> {
+    commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Lookup {
+                id,
+                key: LookupKey::Contact(contact),
+            } => Some((*id, *contact)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn answer_contact(app: &mut App, (id, contact): (gongdan::app::RequestId, u64)) -> Vec<Command> {
+    update(
+        app,
+        Action::Worker(WorkerEvent::Looked {
+            id,
+            key: LookupKey::Contact(contact),
+            result: Ok(LookupValue::Contact(Contact {
+                id: contact,
+                name: format!("客户{contact}"),
+                mobile: None,
+                email: None,
+                company_id: None,
+            })),
+        }),
+    )
+}
+
+/// The All tab at 120×40 (37 rows on screen) with 300 rows of 300 contacts just arrived,
+/// the agents already known; returns the page's commands.
+fn arrived(lang: Lang) -> (App, Vec<Command>) {
+    let mut app = app(lang, 120, 40);
+    let commands = start(&mut app);
+    let agents: Vec<Command> = commands
+        .iter()
+        .filter(|c| matches!(c, Command::Lookup { .. }))
+        .cloned()
+        .collect();
+    answer_lookups(&mut app, &agents);
+    // The search tabs answer too, so nothing is in flight (no spinner) but names.
+    for status in ["1", "2", "3"] {
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
+    }
+    update(&mut app, Action::SelectView(3));
+    let after = answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=300).map(distinct).collect(), 300, false),
+    );
+    (app, after)
+}
+
+#[test]
+fn a_page_arrival_asks_for_the_screen_and_the_next_screen_in_one_batch() {
+    let (app, commands) = arrived(Lang::Zh);
+    assert_eq!(app.list_rows(), 37);
+    let asked: Vec<u64> = contacts_asked(&commands)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect();
+    // The next screen first, then the screen's: the worker serves the newest first.
+    let expected: Vec<u64> = (38..=74).chain(1..=37).map(|id| 10_000 + id).collect();
+    assert_eq!(asked, expected);
+}
+
+#[test]
+fn the_screen_is_redrawn_once_when_its_names_are_all_in_and_a_page_down_paints_once() {
+    for lang in [Lang::Zh, Lang::En] {
+        let (mut app, commands) = arrived(lang);
+        app.dirty = false;
+        let asked = contacts_asked(&commands);
+        let (next, on_screen) = asked.split_at(37);
+        let mut draws = 0;
+        for (n, lookup) in on_screen.iter().enumerate() {
+            let more = answer_contact(&mut app, *lookup);
+            assert!(contacts_asked(&more).is_empty(), "each name is asked once");
+            if app.dirty {
+                draws += 1;
+                app.dirty = false;
+                assert_eq!(n, on_screen.len() - 1, "drawn only once all are in");
+            }
+        }
+        assert_eq!(draws, 1);
+        assert!(screen(&app).contains("客户10001"));
+        // The prefetched names come in unseen: no draw.
+        for lookup in next {
+            answer_contact(&mut app, *lookup);
+            assert!(!app.dirty, "a name nobody sees yet draws nothing");
+        }
+        // A page down: the rows it shows have their names, so one frame shows them all, and
+        // what it asks for is the screen after.
+        // (The first moves the selection to the bottom row: the list scrolls by one.)
+        let first = update(&mut app, Action::PageDown);
+        for lookup in contacts_asked(&first) {
+            answer_contact(&mut app, lookup);
+        }
+        let more = update(&mut app, Action::PageDown);
+        assert_eq!(app.current_view().offset, 38);
+        let asked: Vec<u64> = contacts_asked(&more).into_iter().map(|(_, c)| c).collect();
+        assert_eq!(asked, (76..=112).map(|id| 10_000 + id).collect::<Vec<_>>());
+        let shown = screen(&app);
+        for id in 39..=75 {
+            assert!(
+                shown.contains(&format!("客户{}", 10_000 + id)),
+                "{id}: {shown}"
+            );
+        }
+        assert!(!shown.contains("#100"), "no placeholder left: {shown}");
+        app.dirty = false;
+        for lookup in contacts_asked(&more) {
+            answer_contact(&mut app, lookup);
+            assert!(!app.dirty);
+        }
+    }
+}
+
+#[test]
+fn names_that_trickle_in_are_drawn_together_at_the_first_tick_after_the_deadline() {
+    let (mut app, commands) = arrived(Lang::En);
+    app.dirty = false;
+    let asked = contacts_asked(&commands);
+    let on_screen = &asked[37..];
+    for lookup in &on_screen[..10] {
+        answer_contact(&mut app, *lookup);
+    }
+    assert!(!app.dirty);
+    let t0 = app.now;
+    update(
+        &mut app,
+        Action::Tick {
+            now: t0 + chrono::Duration::milliseconds(100),
+        },
+    );
+    assert!(!app.dirty, "before the deadline the ten wait for the rest");
+    update(
+        &mut app,
+        Action::Tick {
+            now: t0 + chrono::Duration::milliseconds(400),
+        },
+    );
+    assert!(app.dirty, "after it they are drawn, in one frame");
+    app.dirty = false;
+    update(
+        &mut app,
+        Action::Tick {
+            now: t0 + chrono::Duration::milliseconds(600),
+        },
+    );
+    assert!(!app.dirty, "nothing new came in: nothing to draw");
+    for lookup in &on_screen[10..] {
+        answer_contact(&mut app, *lookup);
+    }
+    assert!(app.dirty, "the last name of the screen draws at once");
+}
