@@ -132,6 +132,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         runs.clone(),
     )?;
     let mut app = App::new(settings, server_now());
+    let mut lookups_file = None;
     // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {
         let state_dir = if cli.demo {
@@ -146,6 +147,10 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         };
         app.compose.drafts =
             crate::draft_files::load(crate::app::drafts::Drafts::dir_for(&state_dir, &owner));
+        // Names from earlier starts: rows show them at once, with no call.
+        let path = crate::lookup_cache::path_for(&state_dir, &owner);
+        app.lookups.seed(crate::lookup_cache::load(&path, app.now));
+        lookups_file = Some(path);
         // The prompts' histories (↑/↓), beside the drafts.
         app.prompt_history =
             crate::history_files::load(crate::app::line_edit::PromptHistory::dir_in(&state_dir));
@@ -181,6 +186,12 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         drop(terminal);
     }
     drop(guard);
+    // The names learned, for the next start. A convenience: a failed write is logged.
+    if let Some(path) = lookups_file
+        && let Err(error) = crate::lookup_cache::save(&path, app.lookups.to_keep())
+    {
+        tracing::warn!(path = %path.display(), %error, "the lookup cache was not written");
+    }
     if runs.running() > 0 && !crate::tui::terminal_hung_up() {
         // The shell is back, yet the process lingers: say why. Not `eprintln!` (a terminal
         // that just went would panic it).

@@ -21,6 +21,7 @@ pub mod config;
 pub mod console;
 pub mod draft_files;
 pub mod history_files;
+pub mod lookup_cache;
 pub mod sandbox;
 pub mod script;
 pub mod term_backend;

@@ -205,3 +205,73 @@ fn names_that_trickle_in_are_drawn_together_at_the_first_tick_after_the_deadline
     }
     assert!(app.dirty, "the last name of the screen draws at once");
 }
+
+/// Names read from the lookup cache show at once; those older than a day are asked again
+/// once, in the background, and an answer that changes nothing draws nothing.
+#[test]
+fn cached_names_show_at_once_and_old_ones_are_asked_again_once_quietly() {
+    use gongdan::app::state::CachedName;
+    let mut app = app(Lang::Zh, 120, 40);
+    let now = app.now;
+    let cached = |id: u64, hours: i64| {
+        (
+            CachedName::Contact(Contact {
+                id: 10_000 + id,
+                name: format!("客户{}", 10_000 + id),
+                mobile: None,
+                email: None,
+                company_id: None,
+            }),
+            now - chrono::Duration::hours(hours),
+        )
+    };
+    // The screen's names were learned two hours ago, the next screen's three days ago.
+    app.lookups.seed(
+        (1..=37)
+            .map(|id| cached(id, 2))
+            .chain((38..=74).map(|id| cached(id, 72)))
+            .collect(),
+    );
+    let commands = start(&mut app);
+    let agents: Vec<Command> = commands
+        .iter()
+        .filter(|c| matches!(c, Command::Lookup { .. }))
+        .cloned()
+        .collect();
+    answer_lookups(&mut app, &agents);
+    update(&mut app, Action::SelectView(3));
+    let after = answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page((1..=300).map(distinct).collect(), 300, false),
+    );
+    let asked = contacts_asked(&after);
+    assert_eq!(
+        asked.iter().map(|(_, c)| *c).collect::<Vec<_>>(),
+        (38..=74).map(|id| 10_000 + id).collect::<Vec<_>>(),
+        "only the old ones, once"
+    );
+    assert!(screen(&app).contains("客户10001"), "shown with no call");
+    app.dirty = false;
+    for lookup in &asked {
+        answer_contact(&mut app, *lookup);
+        assert!(!app.dirty, "the same name again draws nothing");
+    }
+    // Asked once a session: scrolling there asks nothing more for them.
+    update(&mut app, Action::PageDown);
+    let again = update(&mut app, Action::PageDown);
+    assert!(
+        contacts_asked(&again).iter().all(|(_, c)| *c > 10_074),
+        "{:?}",
+        contacts_asked(&again)
+    );
+    // What is kept for the next start: each name with when the server last gave it.
+    let kept = app.lookups.to_keep();
+    let learned = |id: u64| {
+        kept.iter()
+            .find(|(name, _)| matches!(name, CachedName::Contact(c) if c.id == id))
+            .map(|(_, at)| *at)
+    };
+    assert_eq!(learned(10_001), Some(now - chrono::Duration::hours(2)));
+    assert_eq!(learned(10_038), Some(now));
+}

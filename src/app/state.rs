@@ -628,12 +628,84 @@ pub struct Lookups {
     /// screen are still on their way: the screen is redrawn once they all are in, or at
     /// the first tick [`NAMES_DEADLINE_MS`] after this, never once a name.
     pub undrawn_since: Option<chrono::NaiveDateTime>,
+    /// When each contact, company and group name was last answered by the server (names
+    /// read from the lookup cache keep their age), so an old one is asked again.
+    pub learned: HashMap<LookupKey, chrono::NaiveDateTime>,
+    /// Names asked again this session because they were old: never twice.
+    pub refreshed: std::collections::HashSet<LookupKey>,
+}
+
+/// A cached name older than this is shown, and asked again in the background when shown.
+pub const NAMES_REFRESH_AFTER_HOURS: i64 = 24;
+
+/// A name kept across starts (see `crate::lookup_cache`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum CachedName {
+    Contact(Contact),
+    Company { id: u64, name: String },
+    Group { id: u64, name: String },
 }
 
 /// How long names that came in wait for the rest of the screen's before they are drawn.
 pub const NAMES_DEADLINE_MS: i64 = 300;
 
 impl Lookups {
+    /// Names read from the cache, each with when the server last gave it. Names already
+    /// known this session win.
+    pub fn seed(&mut self, names: Vec<(CachedName, chrono::NaiveDateTime)>) {
+        for (name, at) in names {
+            let key = match name {
+                CachedName::Contact(contact) => {
+                    let key = LookupKey::Contact(contact.id);
+                    if self.contacts.contains_key(&contact.id) {
+                        continue;
+                    }
+                    self.contacts.insert(contact.id, Lookup::Ready(contact));
+                    key
+                }
+                CachedName::Company { id, name } => {
+                    if self.companies.contains_key(&id) {
+                        continue;
+                    }
+                    self.companies.insert(id, Lookup::Ready(name));
+                    LookupKey::Company(id)
+                }
+                CachedName::Group { id, name } => {
+                    if self.groups.contains_key(&id) {
+                        continue;
+                    }
+                    self.groups.insert(id, Lookup::Ready(name));
+                    LookupKey::Group(id)
+                }
+            };
+            self.learned.insert(key, at);
+        }
+    }
+
+    /// The names worth keeping across starts, each with when the server gave it.
+    pub fn to_keep(&self) -> Vec<(CachedName, chrono::NaiveDateTime)> {
+        let at = |key: LookupKey| self.learned.get(&key).copied();
+        let contacts = self.contacts.iter().filter_map(|(id, found)| {
+            let contact = found.ready()?.clone();
+            Some((CachedName::Contact(contact), at(LookupKey::Contact(*id))?))
+        });
+        let companies = self.companies.iter().filter_map(|(id, found)| {
+            let name = found.ready()?.clone();
+            Some((
+                CachedName::Company { id: *id, name },
+                at(LookupKey::Company(*id))?,
+            ))
+        });
+        let groups = self.groups.iter().filter_map(|(id, found)| {
+            let name = found.ready()?.clone();
+            Some((
+                CachedName::Group { id: *id, name },
+                at(LookupKey::Group(*id))?,
+            ))
+        });
+        contacts.chain(companies).chain(groups).collect()
+    }
+
     /// Whether the answer for `key` is still on its way.
     pub fn is_pending(&self, key: LookupKey) -> bool {
         let pending = |found: Option<bool>| found.unwrap_or(false);

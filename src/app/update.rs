@@ -11,9 +11,9 @@ use chrono::{NaiveDate, Timelike};
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
 use super::state::{
-    App, DateFilter, Jump, Lookup, NAMES_DEADLINE_MS, Notice, NoticeClock, Overlay, Pane,
-    PendingStatus, Prompt, PromptKind, Refresh, SearchState, Sort, SortField, View, ViewName,
-    ViewSource, ViewSpec,
+    App, DateFilter, Jump, Lookup, NAMES_DEADLINE_MS, NAMES_REFRESH_AFTER_HOURS, Notice,
+    NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind, Refresh, SearchState, Sort,
+    SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 use crate::ui::i18n::{self, Msg, fill};
@@ -1705,6 +1705,7 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
         LookupKey::Company(id) => lookups.companies.contains_key(&id),
     };
     if known {
+        refresh_if_old(app, key, out);
         return;
     }
     match key {
@@ -1723,6 +1724,23 @@ fn want_lookup(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
         LookupKey::Company(id) => {
             lookups.companies.insert(id, Lookup::Pending);
         }
+    }
+    let id = app.request_id();
+    app.lookups.in_flight.insert(id, key);
+    out.push(Command::Lookup { id, key });
+}
+
+/// A name kept from an earlier start and older than a day is asked again, once, in the
+/// background; it stays shown meanwhile (and if the new ask fails).
+fn refresh_if_old(app: &mut App, key: LookupKey, out: &mut Vec<Command>) {
+    let Some(learned) = app.lookups.learned.get(&key) else {
+        return;
+    };
+    if (app.now - *learned).num_hours() < NAMES_REFRESH_AFTER_HOURS
+        || app.lookups.is_pending(key)
+        || !app.lookups.refreshed.insert(key)
+    {
+        return;
     }
     let id = app.request_id();
     app.lookups.in_flight.insert(id, key);
@@ -1843,7 +1861,37 @@ fn lookup_arrived(
     if app.lookups.in_flight.remove(&id).is_none() {
         return;
     }
+    let was_pending = app.lookups.is_pending(key);
+    let now = app.now;
     let lookups = &mut app.lookups;
+    if result.is_ok()
+        && matches!(
+            key,
+            LookupKey::Contact(_) | LookupKey::Company(_) | LookupKey::Group(_)
+        )
+    {
+        lookups.learned.insert(key, now);
+    }
+    // A refresh of a name already shown: an answer that changes nothing draws nothing,
+    // and a failed one keeps the name.
+    if !was_pending {
+        let same = match (key, &result) {
+            (LookupKey::Contact(id), Ok(LookupValue::Contact(new))) => {
+                lookups.contact(id) == Some(new)
+            }
+            (LookupKey::Company(id), Ok(LookupValue::Company(new))) => {
+                lookups.company_name(id) == Some(new.name.as_str())
+            }
+            (LookupKey::Group(id), Ok(LookupValue::Group(new))) => {
+                lookups.group_name(id) == Some(new.name.as_str())
+            }
+            (LookupKey::Contact(_) | LookupKey::Company(_) | LookupKey::Group(_), Err(_)) => true,
+            _ => false,
+        };
+        if same {
+            return;
+        }
+    }
     match (key, result) {
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
