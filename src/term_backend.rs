@@ -1077,6 +1077,11 @@ where
     }
 
     fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+        // Known from what was written: asking the terminal (ratatui's `clear` does) would
+        // cost a round trip, over ssh a whole one, before the frame.
+        if let Some((x, y)) = self.cursor {
+            return Ok(Position { x, y });
+        }
         // The answer must come after what was asked to be drawn before.
         self.write_pending()?;
         self.inner.get_cursor_position()
@@ -1895,5 +1900,20 @@ mod tests {
         assert_eq!(screen.emulator.screen().contents(), " z");
         // Its width is not trusted: the next cell is reached by an absolute move.
         assert_eq!(bytes, "\x1b[H\u{fffd}\x1b[1;2Hz".as_bytes());
+    }
+
+    /// ratatui's `Terminal::clear` (the console's, when a ticket opens or closes) asks where
+    /// the cursor is: the backend answers from what it wrote, with no query to the terminal
+    /// (a round trip, over ssh a whole one, before the frame).
+    #[test]
+    fn the_cursor_position_is_answered_without_asking_the_terminal() {
+        let mut screen = Screen::new(20, 3);
+        let mut next = Buffer::empty(screen.area());
+        next.set_string(2, 1, "工单 ok", Style::default());
+        screen.show(&next);
+        let position = screen.backend.get_cursor_position().unwrap();
+        assert!(screen.take().is_empty(), "nothing written, no `ESC [6n`");
+        let (row, col) = screen.emulator.screen().cursor_position();
+        assert_eq!((position.x, position.y), (col, row));
     }
 }

@@ -130,7 +130,17 @@ where
             break;
         }
         if app.dirty {
-            if let Err(error) = terminal.draw(|frame| crate::ui::draw(frame, app)) {
+            let cleared = if std::mem::take(&mut app.clear_before_draw) {
+                terminal.clear().map_err(io::Error::other)
+            } else {
+                Ok(())
+            };
+            if let Err(error) = cleared.and_then(|()| {
+                terminal
+                    .draw(|frame| crate::ui::draw(frame, app))
+                    .map(drop)
+                    .map_err(io::Error::other)
+            }) {
                 // The terminal has gone (a dropped SSH link): nothing can be shown any more,
                 // so end as on SIGHUP; journals and drafts are already on disk.
                 tracing::warn!(%error, "drawing failed; treating it as a hang-up");

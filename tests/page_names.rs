@@ -275,3 +275,43 @@ fn cached_names_show_at_once_and_old_ones_are_asked_again_once_quietly() {
     assert_eq!(learned(10_001), Some(now - chrono::Duration::hours(2)));
     assert_eq!(learned(10_038), Some(now));
 }
+
+/// The selected ticket's names (its contact's company, its group, the templates) are asked
+/// for with the screen's, so opening it asks for no name and paints them at once.
+#[test]
+fn opening_the_selected_ticket_asks_for_no_name() {
+    let (mut app, commands) = arrived(Lang::En);
+    let keys: Vec<LookupKey> = commands
+        .iter()
+        .filter_map(|c| match c {
+            Command::Lookup { key, .. } => Some(*key),
+            _ => None,
+        })
+        .collect();
+    assert!(keys.contains(&LookupKey::Group(1)), "{keys:?}");
+    assert!(keys.contains(&LookupKey::Templates), "{keys:?}");
+    answer_lookups(&mut app, &commands);
+    let opened = update(&mut app, Action::Open);
+    assert!(
+        !opened.iter().any(|c| matches!(c, Command::Lookup { .. })),
+        "{opened:?}"
+    );
+    assert!(opened.iter().any(|c| matches!(c, Command::Show { .. })));
+}
+
+/// Opening a ticket or going back replaces the whole screen: the loop erases it and paints
+/// what is not blank (no more than a full redraw), where a move within the list does not.
+#[test]
+fn opening_and_leaving_a_ticket_ask_for_a_full_redraw_and_moves_do_not() {
+    let (mut app, commands) = arrived(Lang::Zh);
+    answer_lookups(&mut app, &commands);
+    app.clear_before_draw = false;
+    update(&mut app, Action::PageDown);
+    update(&mut app, Action::MoveDown);
+    assert!(!app.clear_before_draw);
+    update(&mut app, Action::Open);
+    assert!(app.clear_before_draw);
+    app.clear_before_draw = false;
+    update(&mut app, Action::Back);
+    assert!(app.clear_before_draw);
+}

@@ -836,6 +836,10 @@ pub struct App {
     pub bulk: super::bulk_edit::BulkState,
     /// Set by `update` when something visible changed; the loop draws and clears it.
     pub dirty: bool,
+    /// The next draw replaces the whole screen (the list opened into a ticket, or back):
+    /// erasing first and painting what is not blank costs less than rewriting every cell
+    /// over the old screen.
+    pub clear_before_draw: bool,
     /// The first key of a two-key sequence, waiting for the second.
     pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
@@ -884,6 +888,7 @@ impl App {
             marks: Default::default(),
             bulk: Default::default(),
             dirty: true,
+            clear_before_draw: false,
             key_pending: None,
             next_request: 1,
             faults: super::faults::FaultState::default(),

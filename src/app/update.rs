@@ -38,7 +38,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
         app.dirty = true;
     }
     let before = app.notice.clone();
+    let had_detail = app.detail.is_some();
     let out = apply(app, action);
+    if app.detail.is_some() != had_detail {
+        app.clear_before_draw = true;
+    }
     if app.notice != before {
         app.notice_clock.since = Some(app.now);
     }
@@ -1755,6 +1759,13 @@ fn window_lookups(app: &mut App, out: &mut Vec<Command>) {
     let offset = app.current_view().offset;
     let mut keys = window_keys(app, offset + rows, rows);
     keys.extend(window_keys(app, offset, rows));
+    // And the selected ticket's (its company, group, template...), so that opening it
+    // paints its names at once.
+    if app.detail.is_none()
+        && let Some(id) = app.current_view().selected_id()
+    {
+        keys.extend(ticket_keys(app, id));
+    }
     for key in keys {
         want_lookup(app, key, out);
     }
@@ -1786,10 +1797,15 @@ fn detail_lookups(app: &mut App, out: &mut Vec<Command>) {
 
 /// The names the detail shows.
 fn detail_keys(app: &App) -> Vec<LookupKey> {
-    let Some(detail) = &app.detail else {
-        return Vec::new();
-    };
-    let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
+    match &app.detail {
+        Some(detail) => ticket_keys(app, detail.ticket_id),
+        None => Vec::new(),
+    }
+}
+
+/// The names the detail of ticket `id` shows.
+fn ticket_keys(app: &App, id: u64) -> Vec<LookupKey> {
+    let Some(ticket) = app.tickets.get(&id) else {
         return Vec::new();
     };
     let mut keys = Vec::new();
