@@ -106,9 +106,11 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
         0,
         "the injected clear was written"
     );
-    // ratatui clears the screen only on start and resize: one clear at most, no resize here.
+    // The console's own clears: one at start, and one each when the ticket opens and
+    // closes (a full redraw costs less there than a diff); no resize here. One more would
+    // be the customer's.
     assert!(
-        count(&raw, b"\x1b[2J") <= 1,
+        count(&raw, b"\x1b[2J") <= 3,
         "{} screen clears",
         count(&raw, b"\x1b[2J")
     );
