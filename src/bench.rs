@@ -314,3 +314,24 @@ pub fn live_page_json(n: usize) -> String {
     })
     .to_string()
 }
+
+/// A description of about `bytes` bytes, as a mail client's HTML sends a long thread:
+/// numbered paragraphs of Chinese and English text (issue 14: a 10 MB description must
+/// stay cheap to scroll). Every paragraph differs, so no layout can be shared between them.
+pub fn big_description(bytes: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(bytes + 256);
+    let mut n = 0u64;
+    while out.len() < bytes {
+        n += 1;
+        let _ = write!(
+            out,
+            "<p>line {n}: 您好，关于订单 {} 的问题，我们已经转交给技术部门处理，预计 {} 个工作日内答复。\
+             Please keep this reference: REF-{:08}. 谢谢您的耐心等待！</p>\n",
+            20_260_000 + n * 7,
+            n % 5 + 1,
+            n.wrapping_mul(2_654_435_761) % 100_000_000
+        );
+    }
+    out
+}

@@ -2,6 +2,9 @@
 //! readable, custom fields and tables as a small grid. Lines are wrapped here (by display
 //! columns), so scrolling is exact.
 
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -32,7 +35,7 @@ pub fn max_scroll(app: &App) -> i64 {
         return 0;
     };
     let inner_width = usize::from(area.width.saturating_sub(2));
-    let lines = lines(app, inner_width).len() as i64;
+    let lines = layout(app, inner_width).len() as i64;
     (lines - i64::from(area.height.saturating_sub(2))).max(0)
 }
 
@@ -64,24 +67,155 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let all = lines(app, usize::from(inner.width));
+    let all = layout(app, usize::from(inner.width));
     let max = all.len().saturating_sub(usize::from(inner.height));
     let scroll = usize::from(detail.scroll).min(max);
     let buf = frame.buffer_mut();
+    // Only the rows on screen become `Line`s: a 10 MB description is ~100,000 lines.
     for (row, line) in all
+        .window(scroll, usize::from(inner.height))
         .iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
         .enumerate()
     {
         buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
     }
 }
 
-/// Every line of the detail at a given width.
+/// The detail's lines at a width: the short parts (fields, notes, replies) built as lines,
+/// the description as its cached layout, shared, so that only the rows on screen are ever
+/// turned into `Line`s.
+pub struct Lines {
+    parts: Vec<Part>,
+}
+
+enum Part {
+    Built(Vec<Line<'static>>),
+    Text(Rc<[String]>),
+}
+
+impl Lines {
+    pub fn len(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|part| match part {
+                Part::Built(lines) => lines.len(),
+                Part::Text(text) => text.len(),
+            })
+            .sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// At most `take` lines from line `skip`.
+    pub fn window(&self, mut skip: usize, take: usize) -> Vec<Line<'static>> {
+        let mut out = Vec::new();
+        for part in &self.parts {
+            if out.len() >= take {
+                break;
+            }
+            let len = match part {
+                Part::Built(lines) => lines.len(),
+                Part::Text(text) => text.len(),
+            };
+            if skip >= len {
+                skip -= len;
+                continue;
+            }
+            let want = take - out.len();
+            match part {
+                Part::Built(lines) => out.extend(lines.iter().skip(skip).take(want).cloned()),
+                Part::Text(text) => out.extend(
+                    text.iter()
+                        .skip(skip)
+                        .take(want)
+                        .map(|line| Line::from(line.clone())),
+                ),
+            }
+            skip = 0;
+        }
+        out
+    }
+}
+
+/// Every line of the detail at a given width (tests and small tickets; drawing takes a
+/// window of [`layout`]).
 pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
+    layout(app, columns).window(0, usize::MAX)
+}
+
+/// The last description laid out: the key it was laid out for and its lines.
+///
+/// Why here, in a thread-local of the UI layer: laying out a description (HTML rendered,
+/// cleaned, wrapped) is the only costly part of the detail (a 10 MB description takes
+/// most of a second), and drawing and scrolling only read `App`, so the layout cannot be
+/// kept in app state without a `RefCell` there (what issue 15 removes from the row cache).
+/// It is derived data of the UI, keyed by everything it depends on: the ticket, its store
+/// generation (bumped on every change), the width, and the description's length and ends
+/// (so that another `App` in the same thread, as in tests, cannot hit a stale entry).
+struct DescriptionMemo {
+    key: MemoKey,
+    lines: Rc<[String]>,
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+struct MemoKey {
+    ticket: u64,
+    generation: u64,
+    columns: usize,
+    len: usize,
+    ends: u64,
+}
+
+thread_local! {
+    static DESCRIPTION: RefCell<Option<DescriptionMemo>> = const { RefCell::new(None) };
+    static LAYOUTS: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many descriptions this thread has laid out (tests check a redraw does not).
+pub fn description_layouts() -> u64 {
+    LAYOUTS.with(Cell::get)
+}
+
+/// The description's lines at a width, laid out once per ticket change and width.
+fn description_lines(ticket: &Ticket, generation: u64, text: &str, columns: usize) -> Rc<[String]> {
+    let bytes = text.as_bytes();
+    let ends = bytes
+        .iter()
+        .take(32)
+        .chain(bytes.iter().rev().take(32))
+        .fold(0xcbf2_9ce4_8422_2325u64, |hash, byte| {
+            (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+    let key = MemoKey {
+        ticket: ticket.id,
+        generation,
+        columns,
+        len: bytes.len(),
+        ends,
+    };
+    DESCRIPTION.with(|memo| {
+        if let Some(memo) = memo.borrow().as_ref()
+            && memo.key == key
+        {
+            return memo.lines.clone();
+        }
+        LAYOUTS.with(|count| count.set(count.get() + 1));
+        let lines: Rc<[String]> = readable(text, columns).into();
+        *memo.borrow_mut() = Some(DescriptionMemo {
+            key,
+            lines: lines.clone(),
+        });
+        lines
+    })
+}
+
+/// The detail at a given width, the description laid out once (see [`DescriptionMemo`]).
+pub fn layout(app: &App, columns: usize) -> Lines {
+    let mut lines = Lines { parts: Vec::new() };
     let Some(detail) = &app.detail else {
-        return Vec::new();
+        return lines;
     };
     let lang = app.lang();
     let mut out = Vec::new();
@@ -108,17 +242,19 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
         push_wrapped(&mut out, Msg::DetailLoading.text(lang), columns, note);
     }
     let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
-        return out;
+        lines.parts.push(Part::Built(out));
+        return lines;
     };
     let ticket = &ticket;
+    let generation = app.tickets.generation(ticket.id);
     // Replying: the customer's message first, under a one-line summary, so the composer
     // below does not push it out of sight; the fields follow.
     let replying = app.compose.composer.is_some() && app.compose.new_ticket.is_none();
     if replying {
         out.push(summary_line(app, ticket, columns));
-        let before = out.len();
-        description(app, ticket, columns, false, &mut out);
-        if out.len() > before {
+        if description(
+            app, ticket, generation, columns, false, &mut lines, &mut out,
+        ) {
             out.push(Line::from(""));
         }
     }
@@ -147,7 +283,7 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
     custom_fields(app, ticket, columns, &mut out);
     tables(app, ticket, columns, &mut out);
     if !replying {
-        description(app, ticket, columns, true, &mut out);
+        description(app, ticket, generation, columns, true, &mut lines, &mut out);
     }
     // Replies sent from this console this session (no call lists a ticket's replies).
     let sent = super::composer::sent_lines(app, ticket.id, columns);
@@ -155,19 +291,24 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
         heading(app, &mut out, Msg::SentRepliesTitle.text(lang), columns);
         out.extend(sent);
     }
-    out
+    lines.parts.push(Part::Built(out));
+    lines
 }
 
-/// The description under its heading (after a blank line when `spaced`).
+/// The description under its heading (after a blank line when `spaced`): the lines built so
+/// far in `out` are moved into `lines`, then the description's cached layout. Answers
+/// whether the ticket has one.
 fn description(
     app: &App,
     ticket: &Ticket,
+    generation: u64,
     columns: usize,
     spaced: bool,
+    lines: &mut Lines,
     out: &mut Vec<Line<'static>>,
-) {
+) -> bool {
     let Some(description) = &ticket.description else {
-        return;
+        return false;
     };
     let title = Msg::FieldDescription.text(app.lang());
     if spaced {
@@ -175,9 +316,14 @@ fn description(
     } else {
         out.push(rule(app, title, columns));
     }
-    for line in readable(description, columns) {
-        out.push(Line::from(line));
-    }
+    lines.parts.push(Part::Built(std::mem::take(out)));
+    lines.parts.push(Part::Text(description_lines(
+        ticket,
+        generation,
+        description,
+        columns,
+    )));
+    true
 }
 
 /// One line that says which ticket this is while replying: subject, status, priority and
