@@ -178,9 +178,15 @@ pub fn description_layouts() -> u64 {
     LAYOUTS.with(Cell::get)
 }
 
+/// A ticket's description as the store keeps it (UTF-8), with the ticket's generation.
+struct Description<'a> {
+    bytes: &'a [u8],
+    generation: u64,
+}
+
 /// The description's lines at a width, laid out once per ticket change and width.
-fn description_lines(ticket: &Ticket, generation: u64, text: &str, columns: usize) -> Rc<[String]> {
-    let bytes = text.as_bytes();
+fn description_lines(ticket: u64, description: &Description, columns: usize) -> Rc<[String]> {
+    let bytes = description.bytes;
     let ends = bytes
         .iter()
         .take(32)
@@ -189,8 +195,8 @@ fn description_lines(ticket: &Ticket, generation: u64, text: &str, columns: usiz
             (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
         });
     let key = MemoKey {
-        ticket: ticket.id,
-        generation,
+        ticket,
+        generation: description.generation,
         columns,
         len: bytes.len(),
         ends,
@@ -202,7 +208,7 @@ fn description_lines(ticket: &Ticket, generation: u64, text: &str, columns: usiz
             return memo.lines.clone();
         }
         LAYOUTS.with(|count| count.set(count.get() + 1));
-        let lines: Rc<[String]> = readable(text, columns).into();
+        let lines: Rc<[String]> = readable(&String::from_utf8_lossy(bytes), columns).into();
         *memo.borrow_mut() = Some(DescriptionMemo {
             key,
             lines: lines.clone(),
@@ -241,20 +247,22 @@ pub fn layout(app: &App, columns: usize) -> Lines {
     } else if detail.request.is_some() && !detail.full {
         push_wrapped(&mut out, Msg::DetailLoading.text(lang), columns, note);
     }
-    let Some(ticket) = app.tickets.get(&detail.ticket_id) else {
+    // The description stays packed in the store until it must be laid out again.
+    let Some((ticket, text)) = app.tickets.get_lean(&detail.ticket_id) else {
         lines.parts.push(Part::Built(out));
         return lines;
     };
     let ticket = &ticket;
-    let generation = app.tickets.generation(ticket.id);
+    let text = text.map(|bytes| Description {
+        bytes,
+        generation: app.tickets.generation(ticket.id),
+    });
     // Replying: the customer's message first, under a one-line summary, so the composer
     // below does not push it out of sight; the fields follow.
     let replying = app.compose.composer.is_some() && app.compose.new_ticket.is_none();
     if replying {
         out.push(summary_line(app, ticket, columns));
-        if description(
-            app, ticket, generation, columns, false, &mut lines, &mut out,
-        ) {
+        if description(app, ticket, &text, columns, false, &mut lines, &mut out) {
             out.push(Line::from(""));
         }
     }
@@ -283,7 +291,7 @@ pub fn layout(app: &App, columns: usize) -> Lines {
     custom_fields(app, ticket, columns, &mut out);
     tables(app, ticket, columns, &mut out);
     if !replying {
-        description(app, ticket, generation, columns, true, &mut lines, &mut out);
+        description(app, ticket, &text, columns, true, &mut lines, &mut out);
     }
     // Replies sent from this console this session (no call lists a ticket's replies).
     let sent = super::composer::sent_lines(app, ticket.id, columns);
@@ -301,13 +309,13 @@ pub fn layout(app: &App, columns: usize) -> Lines {
 fn description(
     app: &App,
     ticket: &Ticket,
-    generation: u64,
+    text: &Option<Description>,
     columns: usize,
     spaced: bool,
     lines: &mut Lines,
     out: &mut Vec<Line<'static>>,
 ) -> bool {
-    let Some(description) = &ticket.description else {
+    let Some(description) = text else {
         return false;
     };
     let title = Msg::FieldDescription.text(app.lang());
@@ -318,8 +326,7 @@ fn description(
     }
     lines.parts.push(Part::Built(std::mem::take(out)));
     lines.parts.push(Part::Text(description_lines(
-        ticket,
-        generation,
+        ticket.id,
         description,
         columns,
     )));

@@ -148,6 +148,17 @@ fn summary_from(input: &mut Reader<'_>) -> Summary {
 }
 
 pub fn decode(bytes: &[u8]) -> Ticket {
+    decode_parts(bytes, true).0
+}
+
+/// The ticket with its description left out, and the description's bytes (UTF-8, as
+/// packed): for a reader that needs the text only when it changed.
+pub fn decode_lean(bytes: &[u8]) -> (Ticket, Option<&[u8]>) {
+    let (ticket, description) = decode_parts(bytes, false);
+    (ticket, description.and_then(|range| bytes.get(range)))
+}
+
+fn decode_parts(bytes: &[u8], with_description: bool) -> (Ticket, Option<std::ops::Range<usize>>) {
     let mut input = Reader { bytes, pos: 0 };
     let head = summary_from(&mut input);
     let mut ticket = Ticket {
@@ -168,7 +179,12 @@ pub fn decode(bytes: &[u8]) -> Ticket {
     ticket.created = input.date();
     ticket.subject = input.string();
     ticket.url = input.opt_string();
-    ticket.description = input.opt_string();
+    let mut description = None;
+    if with_description {
+        ticket.description = input.opt_string();
+    } else {
+        description = input.opt_range();
+    }
     ticket.cc_user_ids = input.opt_ids();
     ticket.cc_group_ids = input.opt_ids();
     ticket.tags = match input.byte() {
@@ -228,7 +244,7 @@ pub fn decode(bytes: &[u8]) -> Ticket {
             reason: input.string(),
         })
         .collect();
-    ticket
+    (ticket, description)
 }
 
 struct Writer(Vec<u8>);
@@ -449,6 +465,19 @@ impl Reader<'_> {
         text
     }
 
+    /// Where the next optional string is, skipped.
+    fn opt_range(&mut self) -> Option<std::ops::Range<usize>> {
+        match self.byte() {
+            0 => None,
+            _ => {
+                let len = self.len();
+                let start = self.pos;
+                self.pos = start.saturating_add(len).min(self.bytes.len());
+                Some(start..self.pos)
+            }
+        }
+    }
+
     fn opt_string(&mut self) -> Option<String> {
         match self.byte() {
             0 => None,
@@ -491,6 +520,27 @@ impl Reader<'_> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lean_decode_is_the_ticket_without_its_description_and_the_description_apart() {
+        for description in [None, Some(""), Some("<p>办公室</p>")] {
+            let ticket = Ticket {
+                id: 7,
+                subject: "打印机".into(),
+                description: description.map(String::from),
+                tags: Some(vec!["vip".into()]),
+                ..Ticket::default()
+            };
+            let packed = encode(&ticket);
+            let (lean, text) = decode_lean(&packed);
+            assert_eq!(text, description.map(str::as_bytes));
+            let full = Ticket {
+                description: text.map(|t| String::from_utf8_lossy(t).into_owned()),
+                ..lean
+            };
+            assert_eq!(full, decode(&packed));
+        }
+    }
     use chrono::NaiveDate;
     use serde_json::json;
 
