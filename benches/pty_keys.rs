@@ -23,6 +23,7 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
+use gongdan::sandbox::{self, Route, SandboxOptions};
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 const QUIET: Duration = Duration::from_millis(80);
@@ -34,6 +35,9 @@ struct Probe {
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
     parser: vt100::Parser,
+    spawned: Instant,
+    /// From spawn to the first screen the caller waited for.
+    painted: Option<Duration>,
 }
 
 impl Probe {
@@ -62,6 +66,7 @@ impl Probe {
         for (key, value) in env {
             command.env(key, value);
         }
+        let spawned = Instant::now();
         let child = pty.slave.spawn_command(command).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -85,6 +90,8 @@ impl Probe {
             writer,
             child,
             _master: pty.master,
+            spawned,
+            painted: None,
             parser: vt100::Parser::new(
                 std::num::NonZeroU16::new(rows).unwrap(),
                 std::num::NonZeroU16::new(cols).unwrap(),
@@ -103,18 +110,26 @@ impl Probe {
         }
     }
 
-    /// Reads until `pred` holds on the screen and then no byte for `QUIET`.
-    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool, within: Duration) {
+    /// Reads until `pred` holds on the screen and then no byte for `QUIET`; answers when the
+    /// bytes that made it hold arrived.
+    fn wait_for(&mut self, what: &str, pred: impl Fn(&str) -> bool, within: Duration) -> Instant {
         let deadline = Instant::now() + within;
-        let mut seen = false;
+        let mut seen = None;
         loop {
             match self.rx.recv_timeout(QUIET * 2) {
-                Ok((_, chunk)) => self.take(&chunk),
-                Err(RecvTimeoutError::Timeout) if seen => return,
-                Err(RecvTimeoutError::Timeout) => {}
+                Ok((at, chunk)) => {
+                    self.take(&chunk);
+                    if seen.is_none() && pred(&self.parser.screen().contents()) {
+                        seen = Some(at);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Some(at) = seen {
+                        return at;
+                    }
+                }
                 Err(RecvTimeoutError::Disconnected) => panic!("{what}: the program ended"),
             }
-            seen = seen || pred(&self.parser.screen().contents());
             assert!(
                 Instant::now() < deadline,
                 "timed out waiting for {what}:\n{}",
@@ -132,8 +147,22 @@ impl Probe {
 
     /// Writes one key; answers (time to the first byte, bytes until quiet).
     fn press(&mut self, key: &[u8]) -> (Option<Duration>, usize) {
+        let (first, _, bytes) = self.press_until(key, QUIET, KEY_MAX);
+        (first, bytes)
+    }
+
+    /// Writes one key and reads until `quiet` passes without a byte (at most `within`);
+    /// answers (time to the first byte, time to the last byte, bytes).
+    fn press_until(
+        &mut self,
+        key: &[u8],
+        quiet: Duration,
+        within: Duration,
+    ) -> (Option<Duration>, Option<Duration>, usize) {
         self.quiet();
         let sent = Instant::now();
+        let deadline = sent + within;
+        let mut last = None;
         self.writer.write_all(key).unwrap();
         self.writer.flush().unwrap();
         let mut first = None;
@@ -141,26 +170,69 @@ impl Probe {
         let wait_first = Instant::now() + KEY_MAX;
         loop {
             let wait = if first.is_some() {
-                QUIET
+                quiet.min(deadline.saturating_duration_since(Instant::now()))
             } else {
                 wait_first.saturating_duration_since(Instant::now())
             };
             match self.rx.recv_timeout(wait) {
                 Ok((at, chunk)) => {
                     first.get_or_insert(at.duration_since(sent));
+                    last = Some(at.duration_since(sent));
                     bytes += chunk.len();
                     self.take(&chunk);
                 }
                 Err(_) => break,
             }
         }
-        (first, bytes)
+        (first, last, bytes)
+    }
+
+    /// The program's resident set now and at its peak (KiB), from /proc/PID/status.
+    fn memory(&self) -> Option<(u64, u64)> {
+        let pid = self.child.process_id()?;
+        memory_of(pid)
+    }
+
+    /// CPU time the program has used (user + system), from /proc/PID/stat.
+    fn cpu(&self) -> Option<Duration> {
+        let pid = self.child.process_id()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // The fields after the command name (which may hold spaces, in parentheses).
+        let rest = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        // USER_HZ is 100 on Linux.
+        Some(Duration::from_millis(ticks * 10))
     }
 
     fn end(mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// VmRSS and VmHWM of a process, in KiB.
+fn memory_of(pid: u32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))?
+            .split_whitespace()
+            .nth(1)?
+            .parse::<u64>()
+            .ok()
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+fn mib(kib: u64) -> String {
+    format!("{:.1} MiB", kib as f64 / 1024.0)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.0} ms", d.as_secs_f64() * 1000.0)
 }
 
 /// A key to press: the row it is counted under (`None`: pressed, not counted) and its bytes.
@@ -340,6 +412,12 @@ fn write_mbox(path: &Path, count: usize) {
     std::fs::write(path, out).unwrap();
 }
 
+/// The binary measured: this build's, or another one's (`PTY_BENCH_BIN`, e.g. a build of
+/// an earlier commit for a before/after in the same conditions).
+fn binary() -> String {
+    std::env::var("PTY_BENCH_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_gongdan").to_string())
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -354,7 +432,7 @@ impl Sandbox {
     fn start(tickets: usize, latency_ms: u64) -> (Sandbox, String) {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_gongdan"))
+        let child = std::process::Command::new(binary())
             .args([
                 "sandbox",
                 "--tickets",
@@ -401,14 +479,14 @@ fn gongdan(
         ("GONGDAN_PASSWORD", "admin-pass".to_string()),
     ];
     let mut probe = Probe::spawn(
-        env!("CARGO_BIN_EXE_gongdan"),
+        &binary(),
         &["--base-url", base_url, "--account", "admin@example.com"],
         &env,
         rows,
         cols,
     );
     // The first list: rows of tickets (each has a four-digit year or id).
-    probe.wait_for(
+    let painted = probe.wait_for(
         "gongdan's first list",
         |s| {
             s.lines()
@@ -422,6 +500,7 @@ fn gongdan(
         },
         first_wait,
     );
+    probe.painted = Some(painted.duration_since(probe.spawned));
     probe
 }
 
@@ -444,11 +523,12 @@ fn neomutt(mbox: &Path, muttrc: &Path, rows: u16, cols: u16) -> Option<Probe> {
         rows,
         cols,
     );
-    probe.wait_for(
+    let painted = probe.wait_for(
         "neomutt's index",
         |s| s.contains("产品") || s.contains("工单"),
-        Duration::from_secs(60),
+        Duration::from_secs(120),
     );
+    probe.painted = Some(painted.duration_since(probe.spawned));
     Some(probe)
 }
 
@@ -465,6 +545,357 @@ fn print_table(title: &str, rows: &[(String, Vec<(&'static str, Figures)>)]) {
     }
 }
 
+/// The sandbox in this process, seeded as `gongdan sandbox --tickets N` is (the same
+/// options, the same seed), so that its requests can be counted and a ticket inserted.
+struct InProcess {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Option<sandbox::Sandbox>,
+}
+
+impl InProcess {
+    fn start(tickets: usize, latency_ms: u64) -> InProcess {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let sandbox = runtime
+            .block_on(sandbox::start(SandboxOptions {
+                tickets,
+                latency: Duration::from_millis(latency_ms),
+                ..SandboxOptions::default()
+            }))
+            .unwrap();
+        InProcess {
+            runtime,
+            sandbox: Some(sandbox),
+        }
+    }
+
+    fn sandbox(&self) -> &sandbox::Sandbox {
+        self.sandbox.as_ref().unwrap()
+    }
+
+    fn url(&self) -> String {
+        self.sandbox().base_url()
+    }
+
+    /// Every request answered so far.
+    fn requests(&self) -> usize {
+        self.sandbox().requests().len()
+    }
+
+    fn count(&self, route: Route) -> u64 {
+        self.sandbox().request_count(route)
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        if let Some(sandbox) = self.sandbox.take() {
+            self.runtime.block_on(sandbox.shutdown());
+        }
+    }
+}
+
+fn console_env(home: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("LANG", "en_US.UTF-8".to_string()),
+        ("HOME", home.display().to_string()),
+        ("XDG_CONFIG_HOME", home.join("config").display().to_string()),
+        ("XDG_STATE_HOME", home.join("state").display().to_string()),
+        ("XDG_DATA_HOME", home.join("data").display().to_string()),
+        ("GONGDAN_PASSWORD", "admin-pass".to_string()),
+    ]
+}
+
+/// A script command of the release binary against `url`, with `home` as its home; answers
+/// its standard output and how long it ran.
+fn script_command(url: &str, home: &Path, args: &[&str], stdin: &str) -> (String, Duration) {
+    let mut command = std::process::Command::new(binary());
+    command
+        .args(args)
+        .args(["--base-url", url, "--account", "admin@example.com"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for var in ["LC_ALL", "LANG", "GONGDAN_CONFIG"] {
+        command.env_remove(var);
+    }
+    for (key, value) in console_env(home) {
+        command.env(key, value);
+    }
+    let started = Instant::now();
+    let mut child = command.spawn().unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let output = child.wait_with_output().unwrap();
+    let took = started.elapsed();
+    assert!(
+        output.status.success(),
+        "gongdan {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (String::from_utf8_lossy(&output.stdout).into_owned(), took)
+}
+
+fn median<T: Ord + Copy>(mut values: Vec<T>) -> T {
+    values.sort();
+    values[values.len() / 2]
+}
+
+/// Item 9: a ticket whose description is 10 MB (HTML paragraphs, all different), inserted
+/// into the sandbox as the newest ticket, opened and scrolled at 120×40.
+fn big_ticket_rows(tickets: usize) {
+    let server = InProcess::start(tickets, 0);
+    let mut ticket = server.sandbox().ticket(1).unwrap();
+    let id = tickets as u64 + 1;
+    ticket["ticketId"] = serde_json::json!(id);
+    ticket["description"] = serde_json::json!(gongdan::bench::big_description(10 * 1024 * 1024));
+    ticket["createDT"] = serde_json::json!("2030-01-01 00:00:00");
+    ticket["updateDT"] = serde_json::json!("2030-01-01 00:00:00");
+    server.sandbox().insert_ticket(ticket);
+    let home = tempfile::tempdir().unwrap();
+    let mut probe = gongdan(
+        &server.url(),
+        home.path(),
+        "en_US.UTF-8",
+        40,
+        120,
+        Duration::from_secs(120),
+    );
+    // The "All" tab (the fourth): the inserted ticket is the newest, so its first row.
+    probe.press_until(b"4", Duration::from_secs(1), Duration::from_secs(60));
+    let top = probe.parser.screen().contents();
+    let first_row = top.lines().nth(2).unwrap_or_default().to_string();
+    assert!(
+        first_row.contains(&id.to_string()),
+        "the big ticket is not the first row:\n{top}"
+    );
+    // Enter: the detail from the list's copy, then the show's fresh copy (laid out again).
+    let (first, last, bytes) =
+        probe.press_until(b"\r", Duration::from_secs(3), Duration::from_secs(120));
+    let shown = probe.parser.screen().contents();
+    println!("(the detail after Enter, first lines:)");
+    for line in shown.lines().take(14) {
+        println!("    {line}");
+    }
+    let mut figures: Vec<(&'static str, Figures)> = Vec::new();
+    let mut open = Figures::default();
+    open.add((first, bytes));
+    figures.push(("Enter (open the 10 MB ticket)", open));
+    let mut keys = Figures::default();
+    for _ in 0..30 {
+        keys.add(probe.press(b"j"));
+    }
+    figures.push(("j in its detail", keys));
+    let mut pages = Figures::default();
+    for _ in 0..10 {
+        pages.add(probe.press(PAGE_DOWN));
+    }
+    figures.push(("PageDown in its detail", pages));
+    let memory = probe.memory();
+    probe.end();
+    print_table(
+        "A 10 MB description, 120x40 (en)",
+        &[("gongdan en".to_string(), figures)],
+    );
+    println!(
+        "\nEnter: last byte {} after the key (the show's copy laid out too); memory after: {}",
+        last.map_or("-".into(), ms),
+        memory.map_or("-".into(), |(rss, hwm)| format!(
+            "VmRSS {}, VmHWM {}",
+            mib(rss),
+            mib(hwm)
+        ))
+    );
+}
+
+/// Items 6 and 10: 100,000 tickets loaded by holding End (`G`), the resident set of the
+/// process, then `R` at that depth (requests counted on the sandbox); neomutt's resident set
+/// on 100,000 messages beside it.
+fn depth_rows(dir: &Path, muttrc: &Path) {
+    const DEEP: usize = 100_000;
+    let server = InProcess::start(DEEP, 0);
+    let home = tempfile::tempdir().unwrap();
+    let mut probe = gongdan(
+        &server.url(),
+        home.path(),
+        "en_US.UTF-8",
+        40,
+        120,
+        Duration::from_secs(120),
+    );
+    let start = probe.memory();
+    // Hold End until the requests stop: each End moves to the last loaded row, which asks
+    // for the next page.
+    let loading = Instant::now();
+    let mut steady = 0;
+    let mut seen = server.requests();
+    while steady < 15 && loading.elapsed() < Duration::from_secs(900) {
+        probe.press(b"G");
+        let now = server.requests();
+        steady = if now == seen { steady + 1 } else { 0 };
+        seen = now;
+    }
+    let pages = server.count(Route::List) + server.count(Route::Search);
+    let loaded = probe.memory();
+    println!("\n### 100,000 tickets loaded, 120x40 (en)\n");
+    println!(
+        "gongdan: {pages} list/search pages read in {} (End held); VmRSS at the first list {}, \
+         after loading {} (VmHWM {})",
+        ms(loading.elapsed()),
+        start.map_or("-".into(), |(rss, _)| mib(rss)),
+        loaded.map_or("-".into(), |(rss, _)| mib(rss)),
+        loaded.map_or("-".into(), |(_, hwm)| mib(hwm)),
+    );
+    let screen = probe.parser.screen().contents();
+    let last_rows: Vec<&str> = screen.lines().rev().take(4).collect();
+    println!("(the screen's last lines: {last_rows:?})");
+    // R at depth: requests until the screen is quiet for 3 s (the spinner turns while any
+    // request is in flight).
+    let before = server.requests();
+    let (first, last, bytes) =
+        probe.press_until(b"R", Duration::from_secs(3), Duration::from_secs(900));
+    let requests = server.requests() - before;
+    println!(
+        "R at depth: {requests} requests, last byte {} after the key (first byte {}), {bytes} bytes",
+        last.map_or("-".into(), ms),
+        first.map_or("-".into(), ms),
+    );
+    probe.end();
+    drop(server);
+    let mbox = dir.join("deep.mbox");
+    write_mbox(&mbox, DEEP);
+    if let Some(probe) = neomutt(&mbox, muttrc, 40, 120) {
+        let memory = probe.memory();
+        println!(
+            "neomutt (anchor), 100,000 messages: VmRSS {} (VmHWM {}), index after {}",
+            memory.map_or("-".into(), |(rss, _)| mib(rss)),
+            memory.map_or("-".into(), |(_, hwm)| mib(hwm)),
+            probe.painted.map_or("-".into(), ms),
+        );
+        probe.end();
+    }
+}
+
+/// Item 5: start-up with no past runs and with 30 past bulk runs of 10,000 tickets each
+/// (made by the release binary's own `tickets update`, so the journals are real).
+fn startup_rows(mbox: &Path, muttrc: &Path, tickets: usize) {
+    const RUNS: usize = 30;
+    let server = InProcess::start(tickets, 0);
+    let empty = tempfile::tempdir().unwrap();
+    let busy = tempfile::tempdir().unwrap();
+    let ids: String = (1..=tickets).map(|id| format!("{id}\n")).collect();
+    let made = Instant::now();
+    for run in 0..RUNS {
+        let status = if run % 2 == 0 { "pending" } else { "open" };
+        script_command(
+            &server.url(),
+            busy.path(),
+            &["tickets", "update", "-", "--status", status, "--yes"],
+            &ids,
+        );
+    }
+    let journal_bytes = dir_size(&busy.path().join("state"));
+    println!("\n### Start-up, 120x40 (en)\n");
+    println!(
+        "{RUNS} past runs of {tickets} tickets made in {} ({} MiB on disk under the state dir)",
+        ms(made.elapsed()),
+        journal_bytes / (1024 * 1024)
+    );
+    println!(
+        "| run | spawn to first list, median (of 5) | VmHWM, median | CPU to the first list, median |"
+    );
+    println!("|---|---|---|---|");
+    for (name, home) in [
+        ("gongdan, no past runs", &empty),
+        ("gongdan, 30 past runs", &busy),
+    ] {
+        let (mut times, mut peaks, mut cpus) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let probe = gongdan(
+                &server.url(),
+                home.path(),
+                "en_US.UTF-8",
+                40,
+                120,
+                Duration::from_secs(60),
+            );
+            times.push(probe.painted.unwrap_or_default());
+            peaks.push(probe.memory().map_or(0, |(_, hwm)| hwm));
+            cpus.push(probe.cpu().unwrap_or_default());
+            probe.end();
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        println!(
+            "| {name} | {} | {} | {} |",
+            ms(median(times)),
+            mib(median(peaks)),
+            ms(median(cpus))
+        );
+    }
+    let mut times = Vec::new();
+    let mut peaks = Vec::new();
+    for _ in 0..5 {
+        let Some(probe) = neomutt(mbox, muttrc, 40, 120) else {
+            break;
+        };
+        times.push(probe.painted.unwrap_or_default());
+        peaks.push(probe.memory().map_or(0, |(_, hwm)| hwm));
+        probe.end();
+    }
+    if !times.is_empty() {
+        println!(
+            "| neomutt (anchor), {tickets} messages | {} | {} | - |",
+            ms(median(times)),
+            mib(median(peaks))
+        );
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.metadata() {
+            Ok(meta) if meta.is_dir() => dir_size(&entry.path()),
+            Ok(meta) => meta.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// Item 7: `tickets search --all` of 10,000 tickets, calls counted on the sandbox, at no
+/// latency and with every answer delayed 40 ms (about the live server's, issue 14).
+fn search_rows(tickets: usize) {
+    println!("\n### tickets search --all of {tickets}\n");
+    println!("| latency | search calls | tickets printed | wall time, median of 3 |");
+    println!("|---|---|---|---|");
+    for latency in [0u64, 40] {
+        let server = InProcess::start(tickets, latency);
+        let home = tempfile::tempdir().unwrap();
+        let mut times = Vec::new();
+        let mut calls = 0;
+        let mut printed = 0;
+        for _ in 0..3 {
+            let before = server.count(Route::Search);
+            let (out, took) = script_command(
+                &server.url(),
+                home.path(),
+                &["tickets", "search", "--all", "--ids"],
+                "",
+            );
+            calls = server.count(Route::Search) - before;
+            printed = out.lines().count();
+            times.push(took);
+        }
+        println!(
+            "| {latency} ms | {calls} | {printed} | {} |",
+            ms(median(times))
+        );
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; a filter-only run (cargo test --benches) does nothing.
     if !std::env::args().any(|a| a == "--bench") {
@@ -474,6 +905,19 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
+    // Which parts to run (all by default): keys, big, depth, startup, search.
+    let parts = std::env::var("PTY_BENCH_PARTS")
+        .unwrap_or_else(|_| "keys,big,depth,startup,search".to_string());
+    let part = |name: &str| parts.split(',').any(|p| p.trim() == name);
+    // The screen sizes of the keys part (all three by default), e.g. "120x40".
+    let sizes: Vec<(u16, u16)> = std::env::var("PTY_BENCH_SIZES")
+        .unwrap_or_else(|_| "80x24,120x40,200x50".to_string())
+        .split(',')
+        .filter_map(|size| {
+            let (cols, rows) = size.trim().split_once('x')?;
+            Some((rows.parse().ok()?, cols.parse().ok()?))
+        })
+        .collect();
     let dir = tempfile::tempdir().unwrap();
     let mbox = dir.path().join("bench.mbox");
     write_mbox(&mbox, tickets);
@@ -484,14 +928,33 @@ fn main() {
          set mail_check_stats=no\nset sort=date\n",
     )
     .unwrap();
-    let (_sandbox, base_url) = Sandbox::start(tickets, 0);
-    let (_slow, slow_url) = Sandbox::start(tickets, 3000);
     println!(
         "pty_keys: {tickets} tickets (gongdan sandbox seed) / messages (neomutt mbox), \
          release binary {}",
-        env!("CARGO_BIN_EXE_gongdan")
+        binary()
     );
-    for (rows, cols) in [(24u16, 80u16), (40, 120), (50, 200)] {
+    if part("keys") {
+        keys_rows(&mbox, &muttrc, tickets, &sizes);
+    }
+    if part("big") {
+        big_ticket_rows(tickets);
+    }
+    if part("depth") {
+        depth_rows(dir.path(), &muttrc);
+    }
+    if part("startup") {
+        startup_rows(&mbox, &muttrc, tickets);
+    }
+    if part("search") {
+        search_rows(tickets);
+    }
+}
+
+/// Keys on the list, the ticket and the prompts, at each size, beside neomutt.
+fn keys_rows(mbox: &Path, muttrc: &Path, tickets: usize, sizes: &[(u16, u16)]) {
+    let (_sandbox, base_url) = Sandbox::start(tickets, 0);
+    let (_slow, slow_url) = Sandbox::start(tickets, 3000);
+    for &(rows, cols) in sizes {
         let mut results: Vec<(String, Vec<(&'static str, Figures)>)> = Vec::new();
         let runs: Vec<(&str, &str, &str, Duration)> = if (rows, cols) == (40, 120) {
             vec![
@@ -529,7 +992,7 @@ fn main() {
             probe.end();
             results.push((name.to_string(), figures));
         }
-        match neomutt(&mbox, &muttrc, rows, cols) {
+        match neomutt(mbox, muttrc, rows, cols) {
             Some(mut probe) => {
                 let figures = run(&mut probe, &script(rows, b"q", b"\x07", false));
                 probe.end();

@@ -324,10 +324,10 @@ pub fn big_description(bytes: usize) -> String {
     let mut n = 0u64;
     while out.len() < bytes {
         n += 1;
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<p>line {n}: 您好，关于订单 {} 的问题，我们已经转交给技术部门处理，预计 {} 个工作日内答复。\
-             Please keep this reference: REF-{:08}. 谢谢您的耐心等待！</p>\n",
+             Please keep this reference: REF-{:08}. 谢谢您的耐心等待！</p>",
             20_260_000 + n * 7,
             n % 5 + 1,
             n.wrapping_mul(2_654_435_761) % 100_000_000
