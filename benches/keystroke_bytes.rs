@@ -1,20 +1,31 @@
 //! Bytes written to the terminal per `j`, per PageDown and per Enter (open the detail) at
 //! 120×40 with 10,000 tickets, through a real crossterm backend over an in-memory writer,
-//! beside a full redraw of the same screen (issue 7). Deterministic: no timing.
+//! beside a full redraw of the same screen (issue 7). Deterministic: no timing. The tickets
+//! are the sandbox's seed (issue 14: the repeating `synthetic_tickets` made most cells
+//! unchanged between rows); names are not looked up, so contact columns show ids. The
+//! figures of record are the release binary's on a pty (`benches/pty_keys.rs`); this one
+//! explains them frame by frame (cursor moves against the rest).
 
 use gongdan::app::{Action, App};
-use gongdan::bench::{bytes_for_action, loaded_app, synthetic_tickets};
+use gongdan::bench::{bytes_for_action, loaded_app, seed_tickets};
 use gongdan::ui::i18n::Lang;
 
-fn fresh(lang: Lang) -> App {
-    let mut app = loaded_app(synthetic_tickets(10_000), lang, 120, 40);
+fn fresh(tickets: &[gongdan::api::Ticket], lang: Lang) -> App {
+    let mut app = loaded_app(tickets.to_vec(), lang, 120, 40);
     // Mid-list, as after some browsing: the selection neither at the top nor the bottom.
     app.views[0].selected = 5;
     app
 }
 
 fn main() {
-    println!("bytes written at 120x40, 10,000 tickets loaded:");
+    let tickets = match seed_tickets(10_000) {
+        Ok(tickets) => tickets,
+        Err(error) => {
+            eprintln!("keystroke_bytes: could not read the sandbox's seed: {error}");
+            std::process::exit(1);
+        }
+    };
+    println!("bytes written at 120x40, 10,000 tickets of the sandbox's seed loaded:");
     println!(
         "{:<6} {:<10} {:>8} {:>13} {:>14} {:>8} {:>8}",
         "lang", "key", "bytes", "(cursor moves)", "full redraw", "target", "met"
@@ -31,7 +42,7 @@ fn main() {
             ("PageDown", Action::PageDown, Some(2_330)),
             ("Enter", Action::Open, None),
         ] {
-            let mut app = fresh(lang);
+            let mut app = fresh(&tickets, lang);
             let bytes = bytes_for_action(&mut app, action).expect("in-memory terminal");
             let (target, met) = match target {
                 Some(t) => (t.to_string(), if bytes.key <= t { "yes" } else { "NO" }),

@@ -723,14 +723,16 @@ fn depth_rows(dir: &Path, muttrc: &Path) {
         120,
         Duration::from_secs(120),
     );
+    // The "All" tab (the fourth), where every ticket is.
+    probe.press_until(b"4", Duration::from_secs(1), Duration::from_secs(60));
     let start = probe.memory();
     // Hold End until the requests stop: each End moves to the last loaded row, which asks
     // for the next page.
     let loading = Instant::now();
     let mut steady = 0;
     let mut seen = server.requests();
-    while steady < 15 && loading.elapsed() < Duration::from_secs(900) {
-        probe.press(b"G");
+    while steady < 40 && loading.elapsed() < Duration::from_secs(1200) {
+        probe.press_until(b"G", Duration::from_millis(30), KEY_MAX);
         let now = server.requests();
         steady = if now == seen { steady + 1 } else { 0 };
         seen = now;
@@ -786,11 +788,12 @@ fn startup_rows(mbox: &Path, muttrc: &Path, tickets: usize) {
     let ids: String = (1..=tickets).map(|id| format!("{id}\n")).collect();
     let made = Instant::now();
     for run in 0..RUNS {
-        let status = if run % 2 == 0 { "pending" } else { "open" };
+        // Priority, not status: the first tab (new tickets) must keep its rows.
+        let priority = if run % 2 == 0 { "high" } else { "normal" };
         script_command(
             &server.url(),
             busy.path(),
-            &["tickets", "update", "-", "--status", status, "--yes"],
+            &["tickets", "update", "-", "--priority", priority, "--yes"],
             &ids,
         );
     }

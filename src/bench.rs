@@ -335,3 +335,48 @@ pub fn big_description(bytes: usize) -> String {
     }
     out
 }
+
+/// `n` tickets as the sandbox seeds them (what `gongdan sandbox --tickets n` serves:
+/// live-shaped, every row different), read through the API client a page at a time, in the
+/// list's order. For in-process benches whose figures depend on how much one row differs
+/// from the next (bytes per key): [`synthetic_tickets`] repeats every few rows, so a
+/// terminal diff finds most cells unchanged, which real rows never allow.
+pub fn seed_tickets(n: usize) -> io::Result<Vec<Ticket>> {
+    use crate::api::{Auth, Client, ClientConfig, ListQuery, ListScope};
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let sandbox = crate::sandbox::start(crate::sandbox::SandboxOptions {
+            tickets: n,
+            ..Default::default()
+        })
+        .await?;
+        let client = Client::new(ClientConfig::new(
+            sandbox.base_url(),
+            Auth::Basic {
+                account: "admin@example.com".into(),
+                password: "admin-pass".into(),
+            },
+        ))
+        .map_err(io::Error::other)?;
+        let mut tickets = Vec::with_capacity(n);
+        let mut page = 1;
+        while tickets.len() < n {
+            let query = ListQuery {
+                page: Some(page),
+                per_page: Some(100),
+                ..ListQuery::default()
+            };
+            let got = client
+                .list(&ListScope::All, &query)
+                .await
+                .map_err(io::Error::other)?;
+            if got.items.is_empty() {
+                break;
+            }
+            tickets.extend(got.items);
+            page += 1;
+        }
+        sandbox.shutdown().await;
+        Ok(tickets)
+    })
+}
