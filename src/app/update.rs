@@ -346,18 +346,21 @@ fn fetch_page(app: &mut App, which: ViewRef, page: u32) -> Option<Command> {
     let per_page = app.settings.per_page;
     let id = app.request_id();
     let view = view_mut(app, which)?;
-    let command = match &view.spec.source {
-        ViewSource::List(_) => Command::FetchList {
-            id,
-            query: view.list_query(page, per_page)?,
-        },
-        ViewSource::Search(_) => Command::Search {
-            id,
-            query: view.search_query(page, per_page)?,
-        },
-    };
+    let command = page_command(view, id, page, per_page)?;
     view.loading = Some((id, page));
     Some(command)
+}
+
+/// The request for page `page` of a view: the list call or the search its source names.
+fn page_command(view: &View, id: RequestId, page: u32, per_page: u32) -> Option<Command> {
+    match &view.spec.source {
+        ViewSource::List(_) => view
+            .list_query(page, per_page)
+            .map(|query| Command::FetchList { id, query }),
+        ViewSource::Search(_) => view
+            .search_query(page, per_page)
+            .map(|query| Command::Search { id, query }),
+    }
 }
 
 /// Fetches the next page when the selection is within a screen of the end.
@@ -443,14 +446,7 @@ fn refresh_pages(
         let Some(view) = view_at(app, which) else {
             return;
         };
-        let command = match &view.spec.source {
-            ViewSource::List(_) => view
-                .list_query(page, per_page)
-                .map(|query| Command::FetchList { id, query }),
-            ViewSource::Search(_) => view
-                .search_query(page, per_page)
-                .map(|query| Command::Search { id, query }),
-        };
+        let command = page_command(view, id, page, per_page);
         if let Some(command) = command {
             refresh.requests.insert(id, page);
             commands.push(command);
@@ -725,14 +721,7 @@ fn ask_jump_pages(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
         let Some(view) = view_mut(app, which) else {
             return;
         };
-        let command = match &view.spec.source {
-            ViewSource::List(_) => view
-                .list_query(page, per_page)
-                .map(|query| Command::FetchList { id, query }),
-            ViewSource::Search(_) => view
-                .search_query(page, per_page)
-                .map(|query| Command::Search { id, query }),
-        };
+        let command = page_command(view, id, page, per_page);
         let Some(jump) = &mut view.jump else {
             return;
         };
