@@ -505,7 +505,12 @@ fn after_a_401_the_result_names_the_rebound_retry_key() {
         ..TicketChange::default()
     });
     let tickets: Vec<_> = (1..=3).map(ticket).collect();
-    let plan = Plan::new(&edit, &tickets, Target::default());
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        Target::default(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let not_sent: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     assert!(!not_sent.is_empty());
     result(&mut app);

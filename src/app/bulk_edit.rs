@@ -815,7 +815,8 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     }
                 }
                 BulkAction::Retry => {
-                    let plan = run.report.as_ref().and_then(retry_failed);
+                    let stamp = app.run_stamp();
+                    let plan = run.report.as_ref().and_then(|r| retry_failed(r, stamp));
                     match plan {
                         Some(plan) => return Some(start_run(app, plan, out)),
                         None => say(app, Msg::BulkNothingFailed.text(lang).to_string(), false),
@@ -1189,7 +1190,8 @@ fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
         }
     };
     let tickets = plan_tickets(app, &form, &fetched);
-    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    let stamp = app.run_stamp();
+    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone(), stamp);
     plan.remember_names(&names(app));
     preview_stage(app, form, plan)
 }

@@ -967,7 +967,7 @@ fn send_one(
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.
 pub fn many_plan(
-    app: &App,
+    app: &mut App,
     ids: &[u64],
     text: &str,
     tokens: Vec<String>,
@@ -990,10 +990,12 @@ pub fn many_plan(
             })
         })
         .collect();
+    let stamp = app.run_stamp();
     Plan::new(
         &BulkEdit::from(change),
         &tickets,
         app.settings.bulk_target.clone(),
+        stamp,
     )
 }
 

@@ -1489,10 +1489,12 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
         status: Some(status),
         ..crate::api::TicketChange::default()
     });
+    let stamp = app.run_stamp();
     let plan = crate::bulk::Plan::new(
         &edit,
         std::slice::from_ref(&ticket),
         app.settings.bulk_target.clone(),
+        stamp,
     );
     let Some(mut ticket) = app.tickets.get_mut(&ticket_id) else {
         return;
