@@ -3,6 +3,7 @@
 //! resizes, a bulk edit and its preview) end in the same state and ask for the same commands,
 //! step by step. A clock or randomness read inside `update` (a plan stamping itself with
 //! `Utc::now()`, say) makes the two differ.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 

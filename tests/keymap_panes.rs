@@ -135,6 +135,14 @@ fn result(app: &mut App) {
     }));
 }
 
+/// The character a key types into the composer or the form, if it maps to typed text.
+fn typed(action: Option<Action>) -> Option<char> {
+    match action {
+        Some(Action::Compose(ComposeAction::Key(key))) => key.plain_char(),
+        _ => None,
+    }
+}
+
 #[test]
 fn the_bulk_form_follows_an_override_and_its_hint_names_the_new_key() {
     let mut app = loaded(
@@ -464,10 +472,7 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
     assert_eq!(focus(&app), 0);
     // On a text field a bound plain character types.
     assert!(!gongdan::app::new_ticket::focus_is_choice(&app));
-    assert_eq!(
-        action_for_key(&app, &ch('+')),
-        Some(Action::Compose(ComposeAction::Key(ch('+'))))
-    );
+    assert_eq!(typed(action_for_key(&app, &ch('+'))), Some('+'));
     // On a choice field it picks.
     let choice = (0..20)
         .find(|_| {
@@ -489,8 +494,8 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
         .clone();
     assert_ne!(before, after);
     assert_eq!(
-        action_for_key(&app, &ch('l')),
-        Some(Action::Compose(ComposeAction::Key(ch('l')))),
+        typed(action_for_key(&app, &ch('l'))),
+        Some('l'),
         "the default letter is replaced"
     );
 }

@@ -930,12 +930,22 @@ impl App {
         self.tickets.get(&id)
     }
 
-    /// The pane that has the keyboard.
+    /// The pane in front, which has the keyboard: its key context in the key map, its
+    /// help page, its hint line.
     pub fn pane(&self) -> Pane {
-        match &self.overlay {
-            Some(Overlay::Help { .. }) => return Pane::Help,
-            Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
-            None => {}
+        // The sign-in prompt takes every key while open; help covers everything else; the
+        // bulk pane's stage covers the panes below it.
+        if self.faults.sign_in.is_some() {
+            return Pane::SignIn;
+        }
+        if matches!(self.overlay, Some(Overlay::Help { .. })) {
+            return Pane::Help;
+        }
+        if let Some(pane) = super::bulk_edit::stage_pane(self) {
+            return pane;
+        }
+        if matches!(self.overlay, Some(Overlay::StatusMenu { .. })) {
+            return Pane::StatusMenu;
         }
         if self.copy_menu.is_some() {
             return Pane::CopyMenu;
