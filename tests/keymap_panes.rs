@@ -534,3 +534,34 @@ fn after_a_401_the_result_names_the_rebound_retry_key() {
     assert_eq!(action_for_key(&app, &ctrl('t')), bulk(BulkAction::Retry));
     assert_eq!(action_for_key(&app, &ch('r')), None);
 }
+
+/// `App::pane` names the context in front in every case: the bulk pane's stages over the
+/// list, help over them, the sign-in prompt over everything; the wheel moves nothing hidden
+/// behind the bulk pane.
+#[test]
+fn the_pane_in_front_is_the_one_with_the_keys() {
+    let mut app = loaded(KeyMap::default(), 80, 24);
+    assert_eq!(app.pane(), Pane::List);
+    update(&mut app, Action::Marks(MarkAction::Toggle));
+    press(&mut app, ch('b'));
+    assert_eq!(app.pane(), Pane::Bulk);
+    let selected = app.current_view().selected;
+    update(&mut app, Action::Wheel(3));
+    assert_eq!(
+        app.current_view().selected,
+        selected,
+        "the list behind stays"
+    );
+    press(&mut app, ch('?'));
+    assert_eq!(app.pane(), Pane::Help);
+    press(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.pane(), Pane::Bulk);
+    app.faults.sign_in = Some(SignIn {
+        input: Secret::new(""),
+        error: None,
+    });
+    assert_eq!(app.pane(), Pane::SignIn);
+    // Pasted into the password, as if typed.
+    update(&mut app, Action::Paste("pw".into()));
+    assert_eq!(app.faults.sign_in.as_ref().map(SignIn::typed), Some(2));
+}

@@ -1141,7 +1141,8 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             }
         }
         // The composer's keys go to its text (see `composer::update`); the bulk and sign-in
-        // contexts have actions of their own (`app.pane()` never names them).
+        // contexts have actions of their own, so only the wheel gets here: it moves nothing
+        // hidden behind them.
         Pane::Composer
         | Pane::NewTicket
         | Pane::Bulk
