@@ -63,7 +63,12 @@ async fn bulk() {
         profile: "bench".into(),
         base_url: sandbox.base_url(),
     };
-    let plan = Plan::new(&edit, &tickets, target.clone());
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        target.clone(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let state = tempfile::tempdir().unwrap();
     let engine = Engine::new(
         client.clone(),

@@ -132,6 +132,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         runs.clone(),
     )?;
     let mut app = App::new(settings, server_now());
+    // Drawn here, not in `update`: the random part of the ids of the runs planned here.
+    app.run_ids = crate::app::RunIds::seeded(rand::random());
     let mut lookups_file = None;
     // Drafts live in the state directory (the demo's apart, like its runs).
     if let Ok(state_dir) = crate::config::state_dir() {

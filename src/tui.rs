@@ -30,8 +30,7 @@ pub struct LoopStats {
     pub input_events: u64,
 }
 
-/// The hours the server's dates are ahead of UTC (the vendor is in China: UTC+8).
-pub const SERVER_OFFSET_HOURS: i64 = 8;
+pub use crate::api::SERVER_OFFSET_HOURS;
 
 /// The wall clock in the server's zone, so that "3m ago" compares like with like; the
 /// detail converts absolute dates to the display zone.

@@ -1240,7 +1240,12 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
         status: Some(TicketStatus::Solved),
         ..Default::default()
     });
-    let mut original = Plan::new(&edit, &tickets, Default::default());
+    let mut original = Plan::new(
+        &edit,
+        &tickets,
+        Default::default(),
+        gongdan::bulk::RunStamp::now(),
+    );
     original.run_id = "20261129-040000-0001".into();
     journal_run(
         &journal,
@@ -1253,6 +1258,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
         RunKind::Retry {
             of: original.run_id.clone(),
         },
+        gongdan::bulk::RunStamp::now(),
     );
     retry.run_id = "20261129-041000-0002".into();
     journal_run(&journal, &retry, &[(2, true), (4, true), (5, false)]);
@@ -1281,6 +1287,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
         RunKind::Retry {
             of: retry.run_id.clone(),
         },
+        gongdan::bulk::RunStamp::now(),
     );
     again.run_id = "20261129-042000-0003".into();
     journal_run(&journal, &again, &[(5, true)]);
@@ -1387,7 +1394,12 @@ fn tag_preview(app: &mut App, replace: bool) {
             tags_remove: vec!["投诉".into()],
         }
     };
-    let mut plan = Plan::new(&edit, &tickets, Default::default());
+    let mut plan = Plan::new(
+        &edit,
+        &tickets,
+        Default::default(),
+        gongdan::bulk::RunStamp::now(),
+    );
     plan.run_id = RUN_ID.into();
     let form = Form {
         targets: tickets.iter().map(|t| t.id).collect(),
@@ -2190,7 +2202,12 @@ async fn the_worker_prunes_old_runs_at_start_and_keeps_a_resumable_one() {
     let old = chrono::Utc::now() - chrono::Duration::days(200);
     let mut runs = Vec::new();
     for settled in [2, 1] {
-        let mut plan = Plan::new(&edit, &tickets, Target::default());
+        let mut plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            gongdan::bulk::RunStamp::now(),
+        );
         plan.created = old;
         plan.run_id = format!("old-{settled}");
         let mut log = journal.create(&plan).unwrap();

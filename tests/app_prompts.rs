@@ -340,7 +340,7 @@ fn the_bulk_forms_text_row_takes_the_same_line_keys() {
         plain(&mut app, KeyCode::Char('j'));
     }
     plain(&mut app, KeyCode::Char('e'));
-    assert_eq!(gongdan::app::keymap::key_pane(&app), Pane::BulkText);
+    assert_eq!(app.pane(), Pane::BulkText);
     let row = |app: &App| match app.bulk.stage.as_ref().unwrap() {
         Stage::Form(form) => form.editing.as_ref().map(|l| (l.text.clone(), l.caret)),
         other => panic!("{other:?}"),

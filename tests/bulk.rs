@@ -236,7 +236,12 @@ async fn run_until_cut(engine: &Engine<CutClient>, plan: &Plan) {
 async fn the_preview_groups_what_will_change() {
     let sandbox = start(60).await;
     let tickets = all_tickets(&sandbox).await;
-    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Solved),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let preview = Preview::of(&plan);
 
     let mut by_status: HashMap<i64, usize> = HashMap::new();
@@ -294,7 +299,12 @@ async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
         tags: Some(vec!["批量测试".to_string()]),
         ..TicketChange::default()
     });
-    let plan = Plan::new(&edit, &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert_eq!(plan.tickets.len(), 250);
     let state = tempfile::tempdir().unwrap();
     let engine = engine(admin(&sandbox), &sandbox, state.path(), 4);
@@ -331,7 +341,12 @@ async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
 async fn cancelling_after_the_first_call_sends_no_other() {
     let sandbox = start(250).await;
     let tickets = all_tickets(&sandbox).await;
-    let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Closed),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert!(
         plan.tickets.len() > 200,
         "the seed has too many closed tickets"
@@ -369,7 +384,12 @@ async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
             },
         );
     }
-    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Solved),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let second_call = plan.tickets.len() - 100;
     assert!(second_call > 0);
     // The whole second call fails with a 500 (no retries in this client).
@@ -403,7 +423,7 @@ async fn failures_carry_the_servers_reasons_and_only_they_are_retried() {
     assert_eq!(call_failed, second_call);
 
     // Retry sends the failed ones only: one call; the missing tickets fail again.
-    let retry = retry_failed(&report).unwrap();
+    let retry = retry_failed(&report, gongdan::bulk::RunStamp::now()).unwrap();
     assert_eq!(retry.tickets.len(), 2 + second_call);
     let (tx, _rx) = channel();
     let again = engine
@@ -442,7 +462,12 @@ async fn crash_and_resume_on(
         .iter()
         .map(|t| (t.id, sandbox.replies(t.id).len()))
         .collect();
-    let plan = Plan::new(&edit, &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let state = tempfile::tempdir().unwrap();
     let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, cut)));
     let engine_a = engine(api, &sandbox, state.path(), concurrency);
@@ -517,7 +542,12 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
     let tickets = all_tickets(&sandbox).await;
     let before: HashMap<u64, Option<TicketStatus>> =
         tickets.iter().map(|t| (t.id, t.status)).collect();
-    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Solved),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let state = tempfile::tempdir().unwrap();
     let engine = engine(admin(&sandbox), &sandbox, state.path(), 2);
     let (tx, _rx) = channel();
@@ -600,7 +630,12 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
 async fn undo_by_an_agent_uses_search_update_times() {
     let sandbox = start(40).await;
     let tickets = all_tickets(&sandbox).await;
-    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Solved),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let state = tempfile::tempdir().unwrap();
     // The agent may update and search, but not show.
     let engine = engine(agent(&sandbox), &sandbox, state.path(), 1);
@@ -636,7 +671,12 @@ async fn an_interrupted_run_can_be_undone() {
     let tickets = all_tickets(&sandbox).await;
     let before: HashMap<u64, Option<TicketStatus>> =
         tickets.iter().map(|t| (t.id, t.status)).collect();
-    let plan = Plan::new(&change(TicketStatus::Closed), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Closed),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert!(plan.tickets.len() > 200);
     let state = tempfile::tempdir().unwrap();
     let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::AppliedNoAnswer)));
@@ -689,7 +729,12 @@ async fn an_agent_with_only_ids_can_run_a_change() {
     let tickets = engine.tickets_for(&ids).await.unwrap();
     assert_eq!(tickets.iter().map(|t| t.id).collect::<Vec<_>>(), ids);
     // An agent cannot show tickets: their values are unknown, so nothing is skipped.
-    let plan = Plan::new(&change(TicketStatus::Solved), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &change(TicketStatus::Solved),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let preview = Preview::of(&plan);
     assert_eq!(
         preview.summary(Lang::En),
@@ -789,7 +834,12 @@ async fn a_reply_applied_then_dropped_is_unknown_and_the_resume_sends_nothing_tw
         .iter()
         .map(|t| (t.id, sandbox.replies(t.id).len()))
         .collect();
-    let plan = Plan::new(&reply_and_solve(), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &reply_and_solve(),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert_eq!(plan.tickets.len(), 150);
     let state = tempfile::tempdir().unwrap();
     let api = CutClient::new(admin(&sandbox), &sandbox, Some((2, Cut::DropResponse)));
@@ -803,7 +853,10 @@ async fn a_reply_applied_then_dropped_is_unknown_and_the_resume_sends_nothing_tw
     assert_eq!(report.failed().count(), 0, "{}", report.summary(Lang::En));
     let unknown: Vec<u64> = report.unknown().map(|o| o.id).collect();
     assert_eq!(unknown, second);
-    assert!(retry_failed(&report).is_none(), "nothing to retry");
+    assert!(
+        retry_failed(&report, gongdan::bulk::RunStamp::now()).is_none(),
+        "nothing to retry"
+    );
     drop(engine_a);
 
     let engine_b = engine(admin(&sandbox), &sandbox, state.path(), 1);
@@ -844,7 +897,12 @@ async fn a_call_the_server_still_handles_is_resent_under_its_requestid_and_lands
         .iter()
         .map(|t| (t.id, sandbox.replies(t.id).len()))
         .collect();
-    let plan = Plan::new(&reply_and_solve(), &tickets, target(&sandbox));
+    let plan = Plan::new(
+        &reply_and_solve(),
+        &tickets,
+        target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let state = tempfile::tempdir().unwrap();
     let hang = Duration::from_millis(1500);
     let impatient = client_with(

@@ -303,7 +303,12 @@ async fn a_run_sends_chunks_of_100_and_reports_progress() {
     let state = tempfile::tempdir().unwrap();
     let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
     let engine = engine(&desk, state.path(), 2);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, collector) = events();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -348,7 +353,12 @@ async fn cancelling_lets_the_call_in_flight_finish_and_sends_nothing_more() {
     let cancel = CancellationToken::new();
     *desk.cancel.lock().unwrap() = Some(cancel.clone());
     desk.cuts.lock().unwrap().insert(1, Cut::Cancel);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _collector) = events();
     let report = engine.start(&plan, &tx, &cancel).await.unwrap();
 
@@ -385,7 +395,12 @@ async fn a_shutdown_awaits_the_call_in_flight_sends_nothing_more_and_leaves_the_
     // The process starts going away while the first call is at the server.
     *desk.cancel.lock().unwrap() = Some(shutdown.clone());
     desk.cuts.lock().unwrap().insert(1, Cut::Cancel);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _collector) = events();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -424,7 +439,12 @@ async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
         .insert(7, "工单已被锁定".to_string());
     desk.cuts.lock().unwrap().insert(2, Cut::NetworkError);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, collector) = events();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -458,7 +478,7 @@ async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
     assert_eq!((info.failed, info.unknown), (1, 20));
 
     desk.refuse.lock().unwrap().clear();
-    let retry = retry_failed(&report).unwrap();
+    let retry = retry_failed(&report, gongdan::bulk::RunStamp::now()).unwrap();
     assert_eq!(
         retry.kind,
         RunKind::Retry {
@@ -473,7 +493,7 @@ async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
         .await
         .unwrap();
     assert!(again.all_done());
-    assert!(retry_failed(&again).is_none());
+    assert!(retry_failed(&again, gongdan::bulk::RunStamp::now()).is_none());
 
     // The resume reads the 20 and sends them again under the call's first Requestid.
     let (tx, _c) = events_pair();
@@ -519,7 +539,7 @@ async fn a_lost_answer_is_unknown_and_the_resume_sends_it_under_the_same_id_once
         }),
         ..TicketChange::default()
     });
-    let plan = Plan::new(&edit, &desk.all(), target());
+    let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     let (tx, _c) = events_pair();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -527,7 +547,7 @@ async fn a_lost_answer_is_unknown_and_the_resume_sends_it_under_the_same_id_once
         .unwrap();
     assert_eq!(report.failed().count(), 0);
     assert_eq!(report.unknown().count(), 50);
-    assert!(retry_failed(&report).is_none());
+    assert!(retry_failed(&report, gongdan::bulk::RunStamp::now()).is_none());
     assert!((101..=150).all(|id| desk.update_count(id) == 1));
     // Undo reads the unknown ones now: holding the run's values, they are put back too.
     let undo = engine.plan_undo(&plan.run_id).await.unwrap();
@@ -562,7 +582,7 @@ async fn a_reply_in_doubt_is_sent_again_only_under_its_first_request_id() {
             }),
             ..TicketChange::default()
         });
-        let plan = Plan::new(&edit, &desk.all(), target());
+        let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
         // The journal of a run that died with its call in flight, which the server has
         // taken under the id (remembered) but not applied yet.
         let journal = Journal::new(state.path());
@@ -610,7 +630,7 @@ async fn a_reply_in_doubt_is_sent_again_only_under_its_first_request_id() {
                 summary.contains("reply may or may not have been sent: check ticket #1, #2"),
                 "{summary}"
             );
-            assert!(retry_failed(&report).is_none());
+            assert!(retry_failed(&report, gongdan::bulk::RunStamp::now()).is_none());
             let info = engine.history().runs.remove(0);
             assert_eq!(info.state, RunState::Complete);
             assert_eq!(info.unsettled.len(), 30);
@@ -635,7 +655,7 @@ async fn a_reply_in_doubt_on_a_ticket_changed_meanwhile_is_taken_as_sent_and_lis
         }),
         ..TicketChange::default()
     });
-    let plan = Plan::new(&edit, &desk.all(), target());
+    let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     run_until_cut(&engine, &desk, &plan).await;
     desk.cuts.lock().unwrap().clear();
     desk.touch(4, TicketStatus::Pending);
@@ -674,7 +694,7 @@ async fn a_reply_in_doubt_that_cannot_be_read_stays_in_doubt_for_the_next_resume
         }),
         ..TicketChange::default()
     });
-    let plan = Plan::new(&edit, &desk.all(), target());
+    let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     run_until_cut(&engine, &desk, &plan).await;
     desk.cuts.lock().unwrap().clear();
     desk.fail_reads.store(true, Ordering::SeqCst);
@@ -711,7 +731,12 @@ async fn a_ticket_changed_since_the_preview_is_left_alone_unless_applied_anyway(
         let state = tempfile::tempdir().unwrap();
         let desk = Desk::with_tickets(120, |_| TicketStatus::Open);
         let engine = engine(&desk, state.path(), 1);
-        let mut plan = Plan::new(&solve(), &desk.all(), target());
+        let mut plan = Plan::new(
+            &solve(),
+            &desk.all(),
+            target(),
+            gongdan::bulk::RunStamp::now(),
+        );
         plan.apply_anyway = anyway;
         desk.touch(5, TicketStatus::Pending);
         desk.touch(110, TicketStatus::Pending);
@@ -736,7 +761,7 @@ async fn a_ticket_changed_since_the_preview_is_left_alone_unless_applied_anyway(
                 .all(|id| desk.update_count(id) == 1)
         );
         assert_eq!(report.failed().count(), 0);
-        assert!(retry_failed(&report).is_none());
+        assert!(retry_failed(&report, gongdan::bulk::RunStamp::now()).is_none());
         assert!(
             report
                 .summary(Lang::En)
@@ -797,7 +822,12 @@ async fn a_run_killed_at_any_call_resumes_with_every_ticket_changed_once() {
                     });
                     desk.cuts.lock().unwrap().insert(at, cut);
                     let engine = engine(&desk, state.path(), concurrency);
-                    let plan = Plan::new(&solve(), &desk.all(), target());
+                    let plan = Plan::new(
+                        &solve(),
+                        &desk.all(),
+                        target(),
+                        gongdan::bulk::RunStamp::now(),
+                    );
                     run_until_cut(&engine, &desk, &plan).await;
 
                     let history = engine.history();
@@ -848,7 +878,12 @@ async fn a_hand_written_journal_with_a_torn_last_line_resumes() {
         },
         target(),
     );
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     // What a process killed mid-append leaves: call 1 answered, call 2 sent (and applied
     // by the server) with its outcome line cut in the middle.
     drop(Journal::new(state.path()).create(&plan).unwrap());
@@ -906,7 +941,12 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         }
     });
     let engine = engine(&desk, state.path(), 2);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _rx) = events_pair();
     engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -951,7 +991,12 @@ async fn undo_by_an_agent_compares_update_times() {
     let state = tempfile::tempdir().unwrap();
     let desk = Desk::with_tickets(10, |_| TicketStatus::Open);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _rx) = events_pair();
     engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -971,7 +1016,12 @@ async fn an_interrupted_run_can_be_undone() {
     let desk = Desk::with_tickets(300, |_| TicketStatus::Open);
     desk.cuts.lock().unwrap().insert(2, Cut::AppliedNoAnswer);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     run_until_cut(&engine, &desk, &plan).await;
     desk.cuts.lock().unwrap().clear();
 
@@ -1004,7 +1054,12 @@ async fn a_corrupt_plan_is_moved_aside_not_a_panic() {
     let state = tempfile::tempdir().unwrap();
     let desk = Desk::with_tickets(3, |_| TicketStatus::Open);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     drop(engine.journal().create(&plan).unwrap());
     let dir = state.path().join("runs").join(&plan.run_id);
     std::fs::write(
@@ -1049,7 +1104,7 @@ async fn tag_edits_use_the_per_ticket_form() {
         tags_remove: vec!["老客户".into()],
         ..BulkEdit::default()
     };
-    let plan = Plan::new(&edit, &desk.all(), target());
+    let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     assert_eq!(plan.tickets.len(), 4);
     let summary = Preview::of(&plan).summary(Lang::Zh);
     // Per tag, never per distinct set of tags.
@@ -1077,7 +1132,12 @@ fn the_run_future_can_be_spawned() {
     let desk = Desk::with_tickets(1, |_| TicketStatus::Open);
     let state = tempfile::tempdir().unwrap();
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _rx) = events_pair();
     let cancel = CancellationToken::new();
     is_send(&engine.start(&plan, &tx, &cancel));
@@ -1105,7 +1165,12 @@ async fn a_401_stops_the_run_leaves_the_rest_unsent_and_a_resume_sends_it_once()
     let desk = Desk::with_tickets(250, |_| TicketStatus::Open);
     desk.cuts.lock().unwrap().insert(2, Cut::Unauthorized);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, collector) = events();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -1148,7 +1213,12 @@ async fn undoing_a_run_puts_back_what_its_retry_changed_too() {
         .unwrap()
         .extend([(4, "忙".to_string()), (17, "忙".to_string())]);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, _c) = events_pair();
     let report = engine
         .start(&plan, &tx, &CancellationToken::new())
@@ -1156,7 +1226,7 @@ async fn undoing_a_run_puts_back_what_its_retry_changed_too() {
         .unwrap();
     assert_eq!(report.failed().count(), 2);
     desk.refuse.lock().unwrap().clear();
-    let retry = retry_failed(&report).unwrap();
+    let retry = retry_failed(&report, gongdan::bulk::RunStamp::now()).unwrap();
     let (tx, _c) = events_pair();
     let again = engine
         .start(&retry, &tx, &CancellationToken::new())
@@ -1210,7 +1280,12 @@ async fn a_call_not_yet_sent_when_the_process_dies_is_sent_by_the_resume() {
     // a ticket someone else touched as applied, and report it done without sending it.
     desk.cuts.lock().unwrap().insert(1, Cut::LostNoAnswer);
     let engine = engine(&desk, state.path(), 1);
-    let plan = Plan::new(&solve(), &desk.all(), target());
+    let plan = Plan::new(
+        &solve(),
+        &desk.all(),
+        target(),
+        gongdan::bulk::RunStamp::now(),
+    );
     run_until_cut(&engine, &desk, &plan).await;
     assert_eq!(desk.calls.load(Ordering::SeqCst), 1);
     desk.cuts.lock().unwrap().clear();
@@ -1250,7 +1325,7 @@ async fn undo_puts_back_each_field_still_as_the_run_left_it_and_names_the_others
         tags_add: vec!["升级".into()],
         ..BulkEdit::default()
     };
-    let plan = Plan::new(&edit, &desk.all(), target());
+    let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     assert_eq!(plan.tickets.len(), 4);
     let (tx, _rx) = events_pair();
     assert!(

@@ -73,7 +73,12 @@ async fn child_runs_a_bulk_change() {
         })
     };
     let engine = engine(&url, std::path::Path::new(&state));
-    let plan = Plan::new(&edit, &tickets, engine_target(&url));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        engine_target(&url),
+        gongdan::bulk::RunStamp::now(),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::channel(64);
     tokio::spawn(async move { while rx.recv().await.is_some() {} });
     engine

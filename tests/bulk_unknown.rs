@@ -248,7 +248,12 @@ async fn a_tag_added_where_the_list_said_null_keeps_every_tag_or_leaves_the_tick
     );
     assert_eq!(tickets[2].tags, None);
 
-    let plan = Plan::new(&edit, &tickets, engine_target(&sandbox));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        engine_target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert_eq!(
         plan.excluded
             .iter()
@@ -323,7 +328,12 @@ async fn a_group_never_known_is_set_said_in_the_preview_and_left_by_undo_which_p
     let (tickets, _) = console_tickets(&sandbox, &engine, &[7], &edit).await;
     // Read in full, and still not known.
     assert_eq!(tickets[0].group_id, gongdan::api::IdField::Unknown);
-    let plan = Plan::new(&edit, &tickets, engine_target(&sandbox));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        engine_target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     assert_eq!(plan.tickets.len(), 1);
     assert_eq!(plan.tickets[0].previous.group_id, None);
     let summary = Preview::of(&plan).summary(Lang::En);
@@ -459,7 +469,12 @@ async fn one_change(change: Change, mut ids: Vec<u64>) -> Result<(), TestCaseErr
     let engine = engine(&sandbox, state.path());
     let before = stored(&sandbox);
     let (tickets, _) = console_tickets(&sandbox, &engine, &ids, &edit).await;
-    let plan = Plan::new(&edit, &tickets, engine_target(&sandbox));
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        engine_target(&sandbox),
+        gongdan::bulk::RunStamp::now(),
+    );
     let edits_tags = !edit.tags_add.is_empty() || !edit.tags_remove.is_empty();
     for left in &plan.excluded {
         if left.reason == ExcludeReason::TagsUnknown {

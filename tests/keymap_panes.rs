@@ -135,6 +135,14 @@ fn result(app: &mut App) {
     }));
 }
 
+/// The character a key types into the composer or the form, if it maps to typed text.
+fn typed(action: Option<Action>) -> Option<char> {
+    match action {
+        Some(Action::Compose(ComposeAction::Key(key))) => key.plain_char(),
+        _ => None,
+    }
+}
+
 #[test]
 fn the_bulk_form_follows_an_override_and_its_hint_names_the_new_key() {
     let mut app = loaded(
@@ -464,10 +472,7 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
     assert_eq!(focus(&app), 0);
     // On a text field a bound plain character types.
     assert!(!gongdan::app::new_ticket::focus_is_choice(&app));
-    assert_eq!(
-        action_for_key(&app, &ch('+')),
-        Some(Action::Compose(ComposeAction::Key(ch('+'))))
-    );
+    assert_eq!(typed(action_for_key(&app, &ch('+'))), Some('+'));
     // On a choice field it picks.
     let choice = (0..20)
         .find(|_| {
@@ -489,8 +494,8 @@ fn the_new_ticket_form_moves_between_fields_with_mapped_keys() {
         .clone();
     assert_ne!(before, after);
     assert_eq!(
-        action_for_key(&app, &ch('l')),
-        Some(Action::Compose(ComposeAction::Key(ch('l')))),
+        typed(action_for_key(&app, &ch('l'))),
+        Some('l'),
         "the default letter is replaced"
     );
 }
@@ -505,7 +510,12 @@ fn after_a_401_the_result_names_the_rebound_retry_key() {
         ..TicketChange::default()
     });
     let tickets: Vec<_> = (1..=3).map(ticket).collect();
-    let plan = Plan::new(&edit, &tickets, Target::default());
+    let plan = Plan::new(
+        &edit,
+        &tickets,
+        Target::default(),
+        gongdan::bulk::RunStamp::now(),
+    );
     let not_sent: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     assert!(!not_sent.is_empty());
     result(&mut app);
@@ -523,4 +533,35 @@ fn after_a_401_the_result_names_the_rebound_retry_key() {
     assert!(shown.contains("Ctrl-t send the rest"), "{shown}");
     assert_eq!(action_for_key(&app, &ctrl('t')), bulk(BulkAction::Retry));
     assert_eq!(action_for_key(&app, &ch('r')), None);
+}
+
+/// `App::pane` names the context in front in every case: the bulk pane's stages over the
+/// list, help over them, the sign-in prompt over everything; the wheel moves nothing hidden
+/// behind the bulk pane.
+#[test]
+fn the_pane_in_front_is_the_one_with_the_keys() {
+    let mut app = loaded(KeyMap::default(), 80, 24);
+    assert_eq!(app.pane(), Pane::List);
+    update(&mut app, Action::Marks(MarkAction::Toggle));
+    press(&mut app, ch('b'));
+    assert_eq!(app.pane(), Pane::Bulk);
+    let selected = app.current_view().selected;
+    update(&mut app, Action::Wheel(3));
+    assert_eq!(
+        app.current_view().selected,
+        selected,
+        "the list behind stays"
+    );
+    press(&mut app, ch('?'));
+    assert_eq!(app.pane(), Pane::Help);
+    press(&mut app, key(KeyCode::Esc));
+    assert_eq!(app.pane(), Pane::Bulk);
+    app.faults.sign_in = Some(SignIn {
+        input: Secret::new(""),
+        error: None,
+    });
+    assert_eq!(app.pane(), Pane::SignIn);
+    // Pasted into the password, as if typed.
+    update(&mut app, Action::Paste("pw".into()));
+    assert_eq!(app.faults.sign_in.as_ref().map(SignIn::typed), Some(2));
 }

@@ -153,7 +153,8 @@ fn scene_app(scene: Scene, lang: Lang) -> App {
             answer_lookups(&mut app, &commands);
             update(&mut app, Action::Compose(ComposeAction::OpenReply));
             for c in "您好，已补发 🙂".chars() {
-                update(&mut app, Action::Compose(ComposeAction::Key(key(c))));
+                let typed = gongdan::app::keymap::action_for_key(&app, &key(c));
+                update(&mut app, typed.expect("a character types"));
             }
             let commands = update(&mut app, Action::Compose(ComposeAction::Send));
             let Some((id, ticket)) = commands.iter().find_map(|c| match c {

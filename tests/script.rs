@@ -592,6 +592,7 @@ fn a_run_left_in_the_journal_by_the_console_is_resumed_then_undone() {
             profile: String::new(),
             base_url: env.sandbox.base_url(),
         },
+        gongdan::bulk::RunStamp::now(),
     );
     let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     let before: Vec<i64> = planned.iter().map(|id| env.status(*id)).collect();
@@ -640,6 +641,7 @@ fn a_reply_in_doubt_is_listed_to_check_by_resume_and_never_sent_again() {
             profile: String::new(),
             base_url: env.sandbox.base_url(),
         },
+        gongdan::bulk::RunStamp::now(),
     );
     let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     let journal = Journal::new(env.state_dir());
@@ -1164,6 +1166,7 @@ fn an_agents_run_left_in_the_journal_resumes_without_changing_a_ticket_twice() {
             profile: String::new(),
             base_url: env.sandbox.base_url(),
         },
+        gongdan::bulk::RunStamp::now(),
     );
     let planned: Vec<u64> = plan.tickets.iter().map(|t| t.id).collect();
     // The first call arrives; the process dies before its answer.

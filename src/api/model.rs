@@ -162,6 +162,9 @@ pub type ApiDate = NaiveDateTime;
 /// The wire format of [`ApiDate`].
 pub const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
+/// The hours the server's dates are ahead of UTC (the vendor is in China: UTC+8).
+pub const SERVER_OFFSET_HOURS: i64 = 8;
+
 /// An id field where the wire says 0 for "none" and null (or nothing) says nothing: the
 /// two must not be confused, or a ticket whose group the server left out would be shown,
 /// planned and undone as having no group.

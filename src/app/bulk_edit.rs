@@ -9,8 +9,6 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use crossterm::event::KeyEvent;
-
 use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
 use super::keymap;
 use super::line_edit::{LineEdit, LineEditor};
@@ -67,9 +65,9 @@ pub enum BulkAction {
     ApplyAnyway,
     /// `?`: the keys of the stage on screen.
     Help,
-    /// A key pressed while the tickets are read for the preview: kept, and applied to the
-    /// preview once it is on screen (see [`replay_typed_ahead`]).
-    TypedAhead(KeyEvent),
+    /// A key pressed while the tickets are read for the preview: kept, and mapped by the key
+    /// map once the preview is on screen (see [`replay_typed_ahead`]).
+    TypedAhead(keymap::Key),
 }
 
 /// What the worker does for the bulk features.
@@ -259,7 +257,7 @@ pub enum Stage {
         form: Form,
         request: RequestId,
         /// Keys pressed meanwhile (the typed count, say), in order.
-        typed_ahead: Vec<KeyEvent>,
+        typed_ahead: Vec<keymap::Key>,
     },
     Preview {
         form: Form,
@@ -340,8 +338,8 @@ fn say(app: &mut App, text: String, is_error: bool) {
 // Keys.
 
 /// The key context of the pane's stage (`[keys.bulk]`, `[keys.bulk_history]`, ...), when
-/// the pane is on screen.
-pub fn key_pane(app: &App) -> Option<Pane> {
+/// the pane is on screen (see `App::pane`).
+pub fn stage_pane(app: &App) -> Option<Pane> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
     Some(match stage {
         Stage::Form(form) if form.editing.is_some() => Pane::BulkText,
@@ -352,55 +350,6 @@ pub fn key_pane(app: &App) -> Option<Pane> {
         Stage::History { .. } => Pane::BulkHistory,
         Stage::ResumeOffer { .. } => Pane::ResumeOffer,
     })
-}
-
-/// The pane's keys, through the live key map (`pane` from [`key_pane`]). While text is
-/// typed (a text row, the count that confirms a large run) plain characters are text.
-pub fn action_for_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
-    if let Some(Stage::Preparing { .. }) = &app.bulk.stage {
-        // While the tickets are read, only leaving (and help, quit) acts at once; every
-        // other key waits for the preview, so that nothing typed ahead is lost.
-        let action = keymap::resolve_event(app, pane, event);
-        return match action {
-            Some(Action::Bulk(BulkAction::Esc | BulkAction::Help)) | Some(Action::Quit) => action,
-            _ => Some(Action::Bulk(BulkAction::TypedAhead(*event))),
-        };
-    }
-    if pane == Pane::BulkText {
-        if let Some(action) = keymap::text_entry_key(
-            app,
-            pane,
-            event,
-            |c| Action::Bulk(BulkAction::Char(c)),
-            Some(Action::Bulk(BulkAction::Backspace)),
-        ) {
-            return Some(action);
-        }
-        // The row is edited like the prompts, with their keys (`[keys.prompt]`).
-        return match keymap::bound_action(app, Pane::Prompt, event) {
-            Some(Action::Line(edit)) => Some(Action::Line(edit)),
-            Some(Action::InputLeft) => Some(Action::Line(LineEdit::Left)),
-            Some(Action::InputRight) => Some(Action::Line(LineEdit::Right)),
-            _ => None,
-        };
-    }
-    let typing = matches!(
-        app.bulk.stage,
-        Some(Stage::Preview {
-            needs_typing: true,
-            ..
-        })
-    );
-    if typing {
-        return keymap::text_entry_key(
-            app,
-            pane,
-            event,
-            |c| Action::Bulk(BulkAction::Char(c)),
-            Some(Action::Bulk(BulkAction::Backspace)),
-        );
-    }
-    keymap::resolve_event(app, pane, event)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -430,7 +379,7 @@ pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
         return open_history(app, out);
     }
     if action == BulkAction::Help {
-        let pane = keymap::key_pane(app);
+        let pane = app.pane();
         app.overlay = Some(Overlay::Help { pane, scroll: 0 });
         return;
     }
@@ -815,7 +764,8 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     }
                 }
                 BulkAction::Retry => {
-                    let plan = run.report.as_ref().and_then(retry_failed);
+                    let stamp = app.run_stamp();
+                    let plan = run.report.as_ref().and_then(|r| retry_failed(r, stamp));
                     match plan {
                         Some(plan) => return Some(start_run(app, plan, out)),
                         None => say(app, Msg::BulkNothingFailed.text(lang).to_string(), false),
@@ -1189,7 +1139,8 @@ fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
         }
     };
     let tickets = plan_tickets(app, &form, &fetched);
-    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone());
+    let stamp = app.run_stamp();
+    let mut plan = Plan::new(&edit, &tickets, app.settings.bulk_target.clone(), stamp);
     plan.remember_names(&names(app));
     preview_stage(app, form, plan)
 }
@@ -1480,13 +1431,13 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
 /// Applies the keys pressed while the tickets were read, now that the preview (or the
 /// form, with why it could not be read) is on screen. A key that would start the run (or
 /// read again) is held back and said so: nothing starts before its preview was seen.
-fn replay_typed_ahead(app: &mut App, keys: Vec<KeyEvent>, out: &mut Vec<Command>) {
+fn replay_typed_ahead(app: &mut App, keys: Vec<keymap::Key>, out: &mut Vec<Command>) {
     let mut held_back = false;
     for key in keys {
-        let Some(action) = keymap::action_for_key(app, &key) else {
+        let Some(action) = keymap::action_for_typed(app, &key) else {
             continue;
         };
-        if action == Action::Bulk(BulkAction::Enter) && key_pane(app) != Some(Pane::BulkText) {
+        if action == Action::Bulk(BulkAction::Enter) && app.pane() != Pane::BulkText {
             held_back = true;
             continue;
         }

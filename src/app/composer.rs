@@ -9,8 +9,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use chrono::NaiveDateTime;
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, Input, Key as TextCode, TextArea};
 
 use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
@@ -195,8 +194,8 @@ pub enum ComposeAction {
     OpenReply,
     /// `n`: the new-ticket form.
     OpenNewTicket,
-    /// A key for the text (or the small window open in the composer).
-    Key(KeyEvent),
+    /// A key for the text (or the small window open in the composer), as the key map read it.
+    Key(TextKey),
     /// Ctrl-S: send the reply / create the ticket.
     Send,
     /// Ctrl-T: send and set a status (a small menu, 已解决 chosen).
@@ -288,33 +287,36 @@ fn notice(app: &mut App, text: String, is_error: bool) {
     app.notice = Some(Notice { text, is_error });
 }
 
-/// Maps a key in the composer or the form pane: the small windows first, then the pane's
-/// bindings (Ctrl-S, Ctrl-T, ...), and every other key goes to the text.
-pub fn key_action(app: &App, event: &KeyEvent) -> Option<Action> {
-    if event.kind != KeyEventKind::Press {
-        return None;
+/// A key typed in the composer or the new-ticket form, read by the key map
+/// (`keymap::text_key`): the key as the text editor takes it, and what it is bound to in
+/// the contexts of the composer's small windows, so that `update` never sees a terminal
+/// event.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextKey {
+    /// The key for the text area and the one-line fields.
+    pub input: Input,
+    /// Its action in `[keys.status_menu]` (the Ctrl-T menu).
+    pub menu: Option<Box<Action>>,
+    /// Its action in `[keys.composer]` (send, send with a status).
+    pub composer: Option<Box<Action>>,
+    /// Its action in `[keys.prompt]` (the attachment path); none for a plain character,
+    /// which is text there.
+    pub prompt: Option<Box<Action>>,
+}
+
+impl TextKey {
+    /// A character typed without Ctrl or Alt: text.
+    pub fn plain_char(&self) -> Option<char> {
+        match self.input {
+            Input {
+                key: TextCode::Char(c),
+                ctrl: false,
+                alt: false,
+                ..
+            } => Some(c),
+            _ => None,
+        }
     }
-    if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) {
-        return Some(Action::Quit);
-    }
-    let pane = app.pane();
-    let in_window = app
-        .compose
-        .composer
-        .as_ref()
-        .is_some_and(|c| c.mode != ComposerMode::Editing);
-    if pane == Pane::Composer && in_window {
-        return Some(Action::Compose(ComposeAction::Key(*event)));
-    }
-    // The bindings of the live key map (rebindable under [keys.composer] / [keys.new_ticket]).
-    // Plain characters are text, except on a choice field of the new-ticket form, where
-    // `next_choice` / `prev_choice` letters pick.
-    let typed = super::keymap::plain_char(event).is_some()
-        && !(pane == Pane::NewTicket && super::new_ticket::focus_is_choice(app));
-    if !typed && let Some(action) = super::keymap::bound_action(app, pane, event) {
-        return Some(action);
-    }
-    Some(Action::Compose(ComposeAction::Key(*event)))
 }
 
 /// Applies one composer action.
@@ -642,25 +644,23 @@ pub fn on_tick(app: &mut App, out: &mut Vec<Command>) {
     }
 }
 
-fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
+fn key_in_composer(app: &mut App, key: TextKey, out: &mut Vec<Command>) {
     let now = app.now;
-    // The small windows read their commands from the key map: the status menu's keys
-    // (`[keys.status_menu]`, with the composer's send_with_status also confirming) and the
-    // one-line prompt's submit / cancel (`[keys.prompt]`) for the attachment path.
-    let menu = super::keymap::bound_action(app, Pane::StatusMenu, &key);
-    let composer_key = super::keymap::bound_action(app, Pane::Composer, &key);
+    // The small windows read their commands from the key map (resolved in `key`): the
+    // status menu's keys (`[keys.status_menu]`, with the composer's send_with_status also
+    // confirming) and the one-line prompt's submit / cancel (`[keys.prompt]`) for the
+    // attachment path.
+    let menu = key.menu.as_deref().cloned();
+    let composer_key = key.composer.as_deref().cloned();
     let confirms = composer_key == Some(Action::Compose(ComposeAction::SendWithStatus));
     let sends = confirms || composer_key == Some(Action::Compose(ComposeAction::Send));
-    let prompt = super::keymap::plain_char(&key)
-        .is_none()
-        .then(|| super::keymap::bound_action(app, Pane::Prompt, &key))
-        .flatten();
+    let prompt = key.prompt.as_deref().cloned();
     let Some(composer) = &mut app.compose.composer else {
         return;
     };
     match composer.mode.clone() {
         ComposerMode::Editing => {
-            if textarea_input(&mut composer.editor, key) {
+            if textarea_input(&mut composer.editor, key.input) {
                 composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
@@ -717,7 +717,7 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
             }
             _ => {
                 // The prompt's keys (`[keys.prompt]`), as in the search line.
-                let edit = match (super::keymap::plain_char(&key), prompt) {
+                let edit = match (key.plain_char(), prompt) {
                     (Some(c), _) => Some(LineEdit::Insert(c)),
                     (None, Some(Action::Line(edit))) => Some(edit),
                     (None, Some(Action::InputLeft)) => Some(LineEdit::Left),
@@ -747,15 +747,15 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
 /// starts a new line; Ctrl-U deletes to the line start (the text area's own Ctrl-U undoes,
 /// and its Ctrl-J deletes to the line start). Undo is Ctrl-Z (raw mode: a key, not a stop).
 /// Ctrl-A/E (line start/end), Ctrl-W, Ctrl-K, Alt-b/f are the text area's own.
-pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
-    if key.modifiers == KeyModifiers::CONTROL {
-        match key.code {
-            KeyCode::Char('j') => {
+pub fn textarea_input(editor: &mut TextArea<'static>, key: Input) -> bool {
+    if key.ctrl && !key.alt && !key.shift {
+        match key.key {
+            TextCode::Char('j') => {
                 editor.insert_newline();
                 return true;
             }
-            KeyCode::Char('u') => return editor.delete_line_by_head(),
-            KeyCode::Char('z') => return editor.undo(),
+            TextCode::Char('u') => return editor.delete_line_by_head(),
+            TextCode::Char('z') => return editor.undo(),
             _ => {}
         }
     }
@@ -763,7 +763,7 @@ pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
 }
 
 /// Edits a one-line text with a key: characters, Backspace, Delete, Left/Right, Home/End.
-pub fn edit_line(text: &mut String, cursor: &mut usize, key: KeyEvent) -> bool {
+pub fn edit_line(text: &mut String, cursor: &mut usize, key: &Input) -> bool {
     let byte = |text: &str, chars: usize| {
         text.char_indices()
             .nth(chars)
@@ -771,40 +771,37 @@ pub fn edit_line(text: &mut String, cursor: &mut usize, key: KeyEvent) -> bool {
     };
     let len = text.chars().count();
     *cursor = (*cursor).min(len);
-    match key.code {
-        KeyCode::Char(c)
-            if !key.modifiers.contains(KeyModifiers::CONTROL)
-                && !key.modifiers.contains(KeyModifiers::ALT) =>
-        {
+    match key.key {
+        TextCode::Char(c) if !key.ctrl && !key.alt => {
             let at = byte(text, *cursor);
             text.insert(at, c);
             *cursor += 1;
             true
         }
-        KeyCode::Backspace if *cursor > 0 => {
+        TextCode::Backspace if *cursor > 0 => {
             let at = byte(text, *cursor - 1);
             text.remove(at);
             *cursor -= 1;
             true
         }
-        KeyCode::Delete if *cursor < len => {
+        TextCode::Delete if *cursor < len => {
             let at = byte(text, *cursor);
             text.remove(at);
             true
         }
-        KeyCode::Left => {
+        TextCode::Left => {
             *cursor = cursor.saturating_sub(1);
             false
         }
-        KeyCode::Right => {
+        TextCode::Right => {
             *cursor = (*cursor + 1).min(len);
             false
         }
-        KeyCode::Home => {
+        TextCode::Home => {
             *cursor = 0;
             false
         }
-        KeyCode::End => {
+        TextCode::End => {
             *cursor = len;
             false
         }
@@ -967,7 +964,7 @@ fn send_one(
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.
 pub fn many_plan(
-    app: &App,
+    app: &mut App,
     ids: &[u64],
     text: &str,
     tokens: Vec<String>,
@@ -990,10 +987,12 @@ pub fn many_plan(
             })
         })
         .collect();
+    let stamp = app.run_stamp();
     Plan::new(
         &BulkEdit::from(change),
         &tickets,
         app.settings.bulk_target.clone(),
+        stamp,
     )
 }
 

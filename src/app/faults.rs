@@ -5,10 +5,8 @@
 
 use std::time::Duration;
 
-use crossterm::event::KeyEvent;
-
 use super::action::{Action, Command, RequestId, WorkerEvent};
-use super::state::{App, Notice, Pane};
+use super::state::{App, Notice};
 use crate::api::ApiError;
 use crate::config::Secret;
 use crate::ui::i18n::{self, Lang, Msg, fill};
@@ -66,19 +64,6 @@ impl SignIn {
     pub fn typed(&self) -> usize {
         self.input.expose().chars().count()
     }
-}
-
-/// Maps a key while the sign-in prompt is open; every other key is swallowed so that a
-/// password typed into the wrong place never becomes a command. Plain characters are the
-/// password; submit and cancel come from the key map (`[keys.sign_in]`).
-pub fn sign_in_key(app: &App, event: &KeyEvent) -> Option<Action> {
-    super::keymap::text_entry_key(
-        app,
-        Pane::SignIn,
-        event,
-        |c| Action::Fault(FaultAction::SignInChar(c)),
-        Some(Action::Fault(FaultAction::SignInBackspace)),
-    )
 }
 
 /// Applies a key of the sign-in prompt.

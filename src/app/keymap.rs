@@ -9,7 +9,7 @@
 //! Besides the console's panes, the map has key contexts of their own: one per stage of the
 //! bulk pane (`bulk`, `bulk_text`, `bulk_preview`, `bulk_run`, `bulk_result`), the history
 //! (`bulk_history`), the resume offer at start (`resume_offer`) and the sign-in prompt
-//! (`sign_in`). [`key_pane`] says which one has the keyboard; the composer's status menu
+//! (`sign_in`). `App::pane` says which one has the keyboard; the composer's status menu
 //! reads `status_menu` and its attachment path `prompt`.
 //!
 //! Rules:
@@ -38,12 +38,13 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::action::Action;
 use super::bulk_edit::BulkAction;
-use super::composer::ComposeAction;
+use super::bulk_edit::Stage;
+use super::composer::{ComposeAction, ComposerMode, TextKey};
 use super::copy::{CopyAction, CopyPick};
 use super::faults::FaultAction;
 use super::line_edit::LineEdit;
 use super::marks::MarkAction;
-use super::state::{App, Overlay, Pane};
+use super::state::{App, Pane};
 use crate::api::TicketStatus;
 use crate::ui::i18n::{Lang, Msg, Worded, fill};
 
@@ -1003,21 +1004,6 @@ pub struct PendingKey {
     pub since: NaiveDateTime,
 }
 
-/// The key context that has the keyboard: the sign-in prompt (it takes every key while
-/// open), then the help overlay, then the bulk pane's stage when on screen, then the pane.
-pub fn key_pane(app: &App) -> Pane {
-    if app.faults.sign_in.is_some() {
-        return Pane::SignIn;
-    }
-    if matches!(app.overlay, Some(Overlay::Help { .. })) {
-        return Pane::Help;
-    }
-    if let Some(pane) = super::bulk_edit::key_pane(app) {
-        return pane;
-    }
-    app.pane()
-}
-
 /// Esc typed just before another key can reach us glued to it: terminals send Alt-x as
 /// `ESC x`, so crossterm reads Esc then `q` in one read (fast typing, a slow link, tmux's
 /// escape-time) as Alt-q. When the pane in front binds no such Alt key, it was Esc and then
@@ -1030,7 +1016,7 @@ pub fn split_glued_escape(app: &App, event: &KeyEvent) -> Option<(KeyEvent, KeyE
     {
         return None;
     }
-    let pane = key_pane(app);
+    let pane = app.pane();
     let bound = !matches!(
         app.settings
             .keymap
@@ -1125,23 +1111,35 @@ pub fn text_entry_key(
     resolve_event(app, pane, event)
 }
 
-/// Maps a key press to an action in the pane that has the keyboard, with the live map.
+/// Maps a key press to an action in the pane that has the keyboard, with the live map: the
+/// one way from a terminal key to `update` (text included, as typed text actions).
 pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
     if event.kind != KeyEventKind::Press {
         return None;
     }
-    let pane = key_pane(app);
+    let pane = app.pane();
     match pane {
-        Pane::SignIn => return super::faults::sign_in_key(app, event),
+        // Every other key is swallowed, so that a password typed into the wrong place never
+        // becomes a command. Plain characters are the password; submit and cancel come from
+        // the key map (`[keys.sign_in]`).
+        Pane::SignIn => {
+            return text_entry_key(
+                app,
+                pane,
+                event,
+                |c| Action::Fault(FaultAction::SignInChar(c)),
+                Some(Action::Fault(FaultAction::SignInBackspace)),
+            );
+        }
         Pane::Bulk
         | Pane::BulkText
         | Pane::BulkPreview
         | Pane::BulkRun
         | Pane::BulkResult
         | Pane::BulkHistory
-        | Pane::ResumeOffer => return super::bulk_edit::action_for_key(app, pane, event),
-        // The composer reads every key; it asks `bound_action` for its bindings.
-        Pane::Composer | Pane::NewTicket => return super::composer::key_action(app, event),
+        | Pane::ResumeOffer => return bulk_key(app, pane, event),
+        // The composer reads every key: its bindings, else its text.
+        Pane::Composer | Pane::NewTicket => return composer_key(app, event),
         Pane::Prompt => {
             return text_entry_key(
                 app,
@@ -1154,6 +1152,102 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
         Pane::List | Pane::Detail | Pane::StatusMenu | Pane::CopyMenu | Pane::Help => {}
     }
     resolve_event(app, pane, event)
+}
+
+/// The bulk pane's keys, by its stage (`pane`). While text is typed (a text row, the count
+/// that confirms a large run) plain characters are text.
+fn bulk_key(app: &App, pane: Pane, event: &KeyEvent) -> Option<Action> {
+    if let Some(Stage::Preparing { .. }) = &app.bulk.stage {
+        // While the tickets are read, only leaving (and help, quit) acts at once; every
+        // other key waits for the preview, so that nothing typed ahead is lost.
+        let action = resolve_event(app, pane, event);
+        return match action {
+            Some(Action::Bulk(BulkAction::Esc | BulkAction::Help)) | Some(Action::Quit) => action,
+            _ => Some(Action::Bulk(BulkAction::TypedAhead(Key::from_event(event)))),
+        };
+    }
+    if pane == Pane::BulkText {
+        if let Some(action) = text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        ) {
+            return Some(action);
+        }
+        // The row is edited like the prompts, with their keys (`[keys.prompt]`).
+        return match bound_action(app, Pane::Prompt, event) {
+            Some(Action::Line(edit)) => Some(Action::Line(edit)),
+            Some(Action::InputLeft) => Some(Action::Line(LineEdit::Left)),
+            Some(Action::InputRight) => Some(Action::Line(LineEdit::Right)),
+            _ => None,
+        };
+    }
+    let typing = matches!(
+        app.bulk.stage,
+        Some(Stage::Preview {
+            needs_typing: true,
+            ..
+        })
+    );
+    if typing {
+        return text_entry_key(
+            app,
+            pane,
+            event,
+            |c| Action::Bulk(BulkAction::Char(c)),
+            Some(Action::Bulk(BulkAction::Backspace)),
+        );
+    }
+    resolve_event(app, pane, event)
+}
+
+/// Maps a key in the composer or the form pane: the small windows first, then the pane's
+/// bindings (Ctrl-S, Ctrl-T, ...), and every other key goes to the text.
+fn composer_key(app: &App, event: &KeyEvent) -> Option<Action> {
+    if event.code == KeyCode::Char('c') && event.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Action::Quit);
+    }
+    let pane = app.pane();
+    let in_window = app
+        .compose
+        .composer
+        .as_ref()
+        .is_some_and(|c| c.mode != ComposerMode::Editing);
+    if pane == Pane::Composer && in_window {
+        return Some(Action::Compose(ComposeAction::Key(text_key(app, event))));
+    }
+    // The bindings of the live key map (rebindable under [keys.composer] / [keys.new_ticket]).
+    // Plain characters are text, except on a choice field of the new-ticket form, where
+    // `next_choice` / `prev_choice` letters pick.
+    let typed = plain_char(event).is_some()
+        && !(pane == Pane::NewTicket && super::new_ticket::focus_is_choice(app));
+    if !typed && let Some(action) = bound_action(app, pane, event) {
+        return Some(action);
+    }
+    Some(Action::Compose(ComposeAction::Key(text_key(app, event))))
+}
+
+/// A key for the composer's text or its small windows: the key as the text editor takes it,
+/// and its bindings in the windows' contexts.
+pub fn text_key(app: &App, event: &KeyEvent) -> TextKey {
+    let bound = |pane| bound_action(app, pane, event).map(Box::new);
+    TextKey {
+        input: ratatui_textarea::Input::from(*event),
+        menu: bound(Pane::StatusMenu),
+        composer: bound(Pane::Composer),
+        prompt: plain_char(event)
+            .is_none()
+            .then(|| bound(Pane::Prompt))
+            .flatten(),
+    }
+}
+
+/// A key kept while the bulk pane read its tickets, mapped now that its preview is on
+/// screen, as if pressed now.
+pub fn action_for_typed(app: &App, key: &Key) -> Option<Action> {
+    action_for_key(app, &KeyEvent::new(key.code, key.mods))
 }
 
 /// The action a single key is bound to in a pane, without sequences: for panes that read
@@ -1174,7 +1268,7 @@ pub fn update_keys(app: &mut App, input: KeyInput) {
     app.key_pending = match input {
         KeyInput::Prefix(key) => Some(PendingKey {
             key,
-            pane: key_pane(app),
+            pane: app.pane(),
             since: app.now,
         }),
         KeyInput::Cancel => None,

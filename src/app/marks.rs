@@ -182,34 +182,28 @@ pub fn follow_range(app: &mut App) {
     app.marks.ids = ids;
 }
 
-/// Keys that a range or the marked view take before the normal handling; `Some` when
-/// handled.
-pub fn intercept(app: &mut App, action: &Action) -> Option<Vec<Command>> {
-    if app.marks.range.is_some()
-        && *action == Action::Back
+/// Whether Esc ends the range being marked (`V`) rather than leaving the pane: the list
+/// has the keyboard, with nothing open over it.
+pub fn esc_ends_range(app: &App) -> bool {
+    app.marks.range.is_some()
         && !app.detail_has_focus()
         && app.prompt.is_none()
         && app.overlay.is_none()
         && app.copy_menu.is_none()
-    {
-        app.marks.range = None;
-        let count = app.marks.len().to_string();
-        let lang = app.lang();
-        say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
-        return Some(Vec::new());
-    }
-    if showing_marked(app)
-        && !app.detail_has_focus()
-        && matches!(
-            action,
-            Action::Reload | Action::CycleSortField | Action::ToggleSortOrder | Action::StartFilter
-        )
-    {
-        // The marked view is local: it is rebuilt from the marks, never fetched.
-        rebuild_marked_view(app);
-        return Some(Vec::new());
-    }
-    None
+}
+
+/// Esc while marking a range: the range ends, the marks stay.
+pub fn end_range(app: &mut App) {
+    app.marks.range = None;
+    let count = app.marks.len().to_string();
+    let lang = app.lang();
+    say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
+}
+
+/// Whether the marked view is on screen with the keyboard: reload, sort and filter then
+/// rebuild it from the marks ([`rebuild_marked_view`]) instead of fetching.
+pub fn marked_view_local(app: &App) -> bool {
+    showing_marked(app) && !app.detail_has_focus()
 }
 
 fn marked_view(app: &App) -> View {
@@ -226,7 +220,7 @@ fn marked_view(app: &App) -> View {
     view
 }
 
-fn rebuild_marked_view(app: &mut App) {
+pub fn rebuild_marked_view(app: &mut App) {
     let selected = app.current_view().selected_id();
     let mut view = marked_view(app);
     if let Some(id) = selected

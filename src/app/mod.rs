@@ -10,10 +10,12 @@ pub mod keymap;
 pub mod line_edit;
 pub mod marks;
 pub mod new_ticket;
+pub mod run_ids;
 pub mod state;
 pub mod store;
 pub mod update;
 
 pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
+pub use run_ids::RunIds;
 pub use state::{App, Pane, Settings, View, ViewName, ViewSource, ViewSpec};
 pub use update::update;

@@ -5,8 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{KeyCode, KeyEvent};
-use ratatui_textarea::{CursorMove, TextArea};
+use ratatui_textarea::{CursorMove, Input, Key as TextCode, TextArea};
 use serde_json::Value;
 
 use super::action::{Command, LookupKey, RequestId};
@@ -362,7 +361,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
                 app.compose.external_edit = Some(form.description_text());
             }
         }
-        ComposeAction::Key(key) => key_in_form(app, key),
+        ComposeAction::Key(key) => key_in_form(app, key.input),
         ComposeAction::NextField | ComposeAction::PrevField => {
             if let Some(form) = &mut app.compose.new_ticket {
                 let count = form.fields.len() + 1;
@@ -416,7 +415,7 @@ pub fn external_edited(app: &mut App, result: Result<String, String>) {
     }
 }
 
-fn key_in_form(app: &mut App, key: KeyEvent) {
+fn key_in_form(app: &mut App, key: Input) {
     let now = app.now;
     let choice_options = app.compose.new_ticket.as_ref().and_then(|form| {
         let field = form.fields.get(form.focus)?;
@@ -428,12 +427,12 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
     let count = form.fields.len() + 1;
     // Tab / Shift-Tab come from the key map (`next_field` / `prev_field`); the arrows and
     // Enter outside the description move between fields as in any form.
-    match key.code {
-        KeyCode::Down | KeyCode::Enter if !form.on_description() => {
+    match key.key {
+        TextCode::Down | TextCode::Enter if !form.on_description() => {
             form.focus = (form.focus + 1) % count;
             return;
         }
-        KeyCode::Up if !form.on_description() => {
+        TextCode::Up if !form.on_description() => {
             form.focus = (form.focus + count - 1) % count;
             return;
         }
@@ -449,9 +448,9 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
             .position(|(_, value)| *value == field.choice)
             .unwrap_or(0);
         // The letters (`next_choice` / `prev_choice`) come from the key map.
-        let step = match key.code {
-            KeyCode::Right => 1,
-            KeyCode::Left => options.len().saturating_sub(1),
+        let step = match key.key {
+            TextCode::Right => 1,
+            TextCode::Left => options.len().saturating_sub(1),
             _ => 0,
         };
         if step > 0 && !options.is_empty() {
@@ -460,7 +459,7 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
         }
     } else {
         let field = &mut form.fields[form.focus];
-        changed = edit_line(&mut field.text, &mut field.cursor, key);
+        changed = edit_line(&mut field.text, &mut field.cursor, &key);
     }
     if changed {
         form.edited_at = super::composer::touched(form.edited_at, now);

@@ -843,6 +843,8 @@ pub struct App {
     /// The first key of a two-key sequence, waiting for the second.
     pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
+    /// The times and ids of the bulk runs planned here (seeded by the console at start).
+    pub run_ids: super::run_ids::RunIds,
     /// Retry notices and the sign-in prompt (see `app::faults`).
     pub faults: super::faults::FaultState,
     /// The reply composer, the new-ticket form, drafts and replies sent.
@@ -891,9 +893,15 @@ impl App {
             clear_before_draw: false,
             key_pending: None,
             next_request: 1,
+            run_ids: Default::default(),
             faults: super::faults::FaultState::default(),
             compose: Default::default(),
         }
+    }
+
+    /// The time and id of a bulk run planned now (the last tick's clock).
+    pub fn run_stamp(&mut self) -> crate::bulk::RunStamp {
+        self.run_ids.next(self.now)
     }
 
     pub fn lang(&self) -> Lang {
@@ -922,12 +930,22 @@ impl App {
         self.tickets.get(&id)
     }
 
-    /// The pane that has the keyboard.
+    /// The pane in front, which has the keyboard: its key context in the key map, its
+    /// help page, its hint line.
     pub fn pane(&self) -> Pane {
-        match &self.overlay {
-            Some(Overlay::Help { .. }) => return Pane::Help,
-            Some(Overlay::StatusMenu { .. }) => return Pane::StatusMenu,
-            None => {}
+        // The sign-in prompt takes every key while open; help covers everything else; the
+        // bulk pane's stage covers the panes below it.
+        if self.faults.sign_in.is_some() {
+            return Pane::SignIn;
+        }
+        if matches!(self.overlay, Some(Overlay::Help { .. })) {
+            return Pane::Help;
+        }
+        if let Some(pane) = super::bulk_edit::stage_pane(self) {
+            return pane;
+        }
+        if matches!(self.overlay, Some(Overlay::StatusMenu { .. })) {
+            return Pane::StatusMenu;
         }
         if self.copy_menu.is_some() {
             return Pane::CopyMenu;

@@ -117,9 +117,24 @@ fn expire_notice(app: &mut App, now: chrono::NaiveDateTime) {
 }
 
 fn apply(app: &mut App, action: Action) -> Vec<Command> {
-    if let Some(out) = super::marks::intercept(app, &action) {
-        app.dirty = true;
-        return out;
+    // The marks feature's own arms, ahead of the dispatch: it takes two list actions for
+    // itself and nothing after reacts to them (no preview sync, no range follow): Esc ends
+    // a range being marked, and the marked view, which is local, is rebuilt from the marks
+    // instead of fetched.
+    match action {
+        Action::Back if super::marks::esc_ends_range(app) => {
+            super::marks::end_range(app);
+            app.dirty = true;
+            return Vec::new();
+        }
+        Action::Reload | Action::CycleSortField | Action::ToggleSortOrder | Action::StartFilter
+            if super::marks::marked_view_local(app) =>
+        {
+            super::marks::rebuild_marked_view(app);
+            app.dirty = true;
+            return Vec::new();
+        }
+        _ => {}
     }
     let mut out = Vec::new();
     // Ticks decide for themselves whether anything needs drawing (see `tick`).
@@ -222,7 +237,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::InputLeft => edit_prompt(app, LineEdit::Left),
         Action::InputRight => edit_prompt(app, LineEdit::Right),
         // The bulk form's text row takes the same line keys as the prompts.
-        Action::Line(edit) if super::keymap::key_pane(app) == Pane::BulkText => {
+        Action::Line(edit) if app.pane() == Pane::BulkText => {
             super::bulk_edit::edit_text(app, edit)
         }
         Action::Line(edit) => edit_prompt(app, edit),
@@ -241,6 +256,9 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
             super::composer::on_tick(app, &mut out);
         }
         Action::Worker(WorkerEvent::Fault(event)) => super::faults::event(app, event, &mut out),
+        // Every result passes the fault notices: what the status line said before it and
+        // whether it failed (`Before::of`), then, once handled, a 401 opens the sign-in
+        // prompt and a failure given up on says R retries (`after`).
         Action::Worker(event) => {
             let before = super::faults::Before::of(app, &event);
             worker_event(app, event, &mut out);
@@ -1123,7 +1141,8 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             }
         }
         // The composer's keys go to its text (see `composer::update`); the bulk and sign-in
-        // contexts have actions of their own (`app.pane()` never names them).
+        // contexts have actions of their own, so only the wheel gets here: it moves nothing
+        // hidden behind them.
         Pane::Composer
         | Pane::NewTicket
         | Pane::Bulk
@@ -1489,10 +1508,12 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
         status: Some(status),
         ..crate::api::TicketChange::default()
     });
+    let stamp = app.run_stamp();
     let plan = crate::bulk::Plan::new(
         &edit,
         std::slice::from_ref(&ticket),
         app.settings.bulk_target.clone(),
+        stamp,
     );
     let Some(mut ticket) = app.tickets.get_mut(&ticket_id) else {
         return;
@@ -1521,8 +1542,7 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
 /// whole; a one-line prompt takes it as typed characters, on one line. Anywhere else it is
 /// dropped: pasted text must never run as key commands.
 fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
-    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    match super::keymap::key_pane(app) {
+    match app.pane() {
         Pane::Composer | Pane::NewTicket => super::composer::paste(app, text),
         // The line editor takes it whole, on one line, at the caret.
         Pane::Prompt => {
@@ -1535,11 +1555,11 @@ fn paste(app: &mut App, text: &str, out: &mut Vec<Command>) {
         }
         Pane::SignIn => {
             let line = super::composer::one_line(&super::composer::clean_edited(text));
+            // Each character as typed: a plain character is the password's (the key map's
+            // rule for the sign-in prompt, `keymap::action_for_key`).
             for c in line.chars() {
-                let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-                if let Some(action) = super::keymap::action_for_key(app, &key) {
-                    out.extend(update(app, action));
-                }
+                let action = Action::Fault(super::faults::FaultAction::SignInChar(c));
+                out.extend(update(app, action));
             }
         }
         _ => {}

@@ -943,7 +943,12 @@ mod tests {
             status: Some(crate::api::model::TicketStatus::Solved),
             ..Default::default()
         });
-        Plan::new(&edit, &tickets, Target::default())
+        Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        )
     }
 
     #[test]

@@ -75,7 +75,7 @@ pub use journal::{
 };
 pub use plan::{
     BulkEdit, ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
-    Target, new_run_id,
+    RunStamp, Target,
 };
 pub use preview::{
     FieldPreview, Names, Preview, TagChange, TagsPreview, Transition, field_label, value_label,

@@ -163,18 +163,36 @@ pub struct Plan {
     pub apply_anyway: bool,
 }
 
-/// A fresh run id: the time (UTC) and a short random suffix, e.g. `20261129-041500-a3f9`.
-pub fn new_run_id(now: DateTime<Utc>) -> String {
-    let suffix: u16 = rand::rng().random();
-    format!("{}-{suffix:04x}", now.format("%Y%m%d-%H%M%S"))
+/// When a plan is made and the id of its run, e.g. `20261129-041500-a3f9`: the time (UTC)
+/// and a short suffix. Passed in rather than read inside the plan, so the console's pure
+/// `update` makes plans from its own clock and a seed drawn outside it (`app::RunIds`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunStamp {
+    pub created: DateTime<Utc>,
+    pub run_id: String,
+}
+
+impl RunStamp {
+    /// A run made at `created`, with the given suffix (random, or from a random seed, so
+    /// two consoles planning in the same second do not share a journal directory).
+    pub fn at(created: DateTime<Utc>, suffix: u16) -> RunStamp {
+        RunStamp {
+            created,
+            run_id: format!("{}-{suffix:04x}", created.format("%Y%m%d-%H%M%S")),
+        }
+    }
+
+    /// The wall clock now and a random suffix: for the engine and the script commands.
+    pub fn now() -> RunStamp {
+        RunStamp::at(Utc::now(), rand::rng().random())
+    }
 }
 
 impl Plan {
     /// Plans a change to the given tickets. Tickets already at the target (and no reply) are
     /// excluded as [`ExcludeReason::AlreadySet`]; with tags to add or remove, a ticket whose
     /// tags are not known is excluded as [`ExcludeReason::TagsUnknown`].
-    pub fn new(edit: &BulkEdit, tickets: &[Ticket], target: Target) -> Plan {
-        let created = Utc::now();
+    pub fn new(edit: &BulkEdit, tickets: &[Ticket], target: Target, stamp: RunStamp) -> Plan {
         let mut change = FieldSet::from_change(&edit.change);
         let reply = edit.change.reply.as_ref().map(ReplySpec::from);
         let edits_tags = !edit.tags_add.is_empty() || !edit.tags_remove.is_empty();
@@ -233,8 +251,8 @@ impl Plan {
         }
         Plan {
             version: PLAN_VERSION,
-            run_id: new_run_id(created),
-            created,
+            run_id: stamp.run_id,
+            created: stamp.created,
             kind: RunKind::Change,
             target,
             change,
@@ -311,15 +329,14 @@ impl Plan {
         self.tickets.iter().find(|t| t.id == id)
     }
 
-    /// A plan with a fresh id that sends the given tickets of this plan again, with the
-    /// same targets and previous values.
-    pub fn subset(&self, ids: &[u64], kind: RunKind) -> Plan {
-        let created = Utc::now();
+    /// A plan with a fresh id (`stamp`) that sends the given tickets of this plan again,
+    /// with the same targets and previous values.
+    pub fn subset(&self, ids: &[u64], kind: RunKind, stamp: RunStamp) -> Plan {
         let wanted: std::collections::HashSet<u64> = ids.iter().copied().collect();
         Plan {
             version: PLAN_VERSION,
-            run_id: new_run_id(created),
-            created,
+            run_id: stamp.run_id,
+            created: stamp.created,
             kind,
             target: self.target.clone(),
             change: self.change.clone(),
@@ -365,7 +382,12 @@ mod tests {
             ticket(2, TicketStatus::Solved, &[]),
             ticket(1, TicketStatus::Open, &[]),
         ];
-        let plan = Plan::new(&edit, &tickets, Target::default());
+        let plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         assert_eq!(plan.tickets.len(), 1);
         assert_eq!(plan.tickets[0].previous.status, Some(2));
         assert_eq!(plan.excluded.len(), 1);
@@ -387,7 +409,12 @@ mod tests {
                 ..Ticket::default()
             },
         ];
-        let plan = Plan::new(&edit, &tickets, Target::default());
+        let plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         assert_eq!(plan.tickets.len(), 1);
         assert_eq!(
             plan.target_of(&plan.tickets[0]).tags,
@@ -405,8 +432,18 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-11-29T04:15:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        let id = new_run_id(now);
-        assert!(id.starts_with("20261129-041500-"), "{id}");
-        assert_eq!(id.len(), "20261129-041500-".len() + 4);
+        let id = RunStamp::at(now, 0xa3f9).run_id;
+        assert_eq!(id, "20261129-041500-a3f9");
+        // The plan takes its time and id as given: it reads no clock of its own.
+        let plan = Plan::new(
+            &BulkEdit::default(),
+            &[],
+            Target::default(),
+            RunStamp::at(now, 1),
+        );
+        assert_eq!(
+            (plan.run_id.as_str(), plan.created),
+            ("20261129-041500-0001", now)
+        );
     }
 }

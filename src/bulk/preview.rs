@@ -681,7 +681,12 @@ mod tests {
             assignee_id: Some(Some(8)),
             ..TicketChange::default()
         });
-        let plan = Plan::new(&edit, &tickets, Target::default());
+        let plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         let preview = Preview::of(&plan);
         assert_eq!(preview.to_change, 3);
         assert_eq!(preview.skipped, 1);
@@ -733,7 +738,12 @@ mod tests {
             tags_remove: vec!["投诉".into()],
             ..BulkEdit::default()
         };
-        Plan::new(&edit, &tickets, Target::default())
+        Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        )
     }
 
     #[test]
@@ -811,7 +821,12 @@ mod tests {
             tags: Some(vec!["新".into()]),
             ..TicketChange::default()
         });
-        let preview = Preview::of(&Plan::new(&edit, &tickets, Target::default()));
+        let preview = Preview::of(&Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        ));
         let lines = preview.lines(Lang::En, &Names::default());
         assert_eq!(lines[1], "tags: +新 on 50");
         assert_eq!(lines[2], "tags: −老 from 50");
@@ -831,7 +846,12 @@ mod tests {
             assignee_id: Some(Some(203)),
             ..TicketChange::default()
         });
-        let mut plan = Plan::new(&edit, &tickets, Target::default());
+        let mut plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         let mut names = Names::default();
         names.agents.insert(203, "王芳".into());
         names.agents.insert(209, "李雷".into());
@@ -865,7 +885,12 @@ mod tests {
             status: Some(TicketStatus::Solved),
             ..TicketChange::default()
         });
-        let plan = Plan::new(&edit, &[search_result], Target::default());
+        let plan = Plan::new(
+            &edit,
+            &[search_result],
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         let preview = Preview::of(&plan);
         assert_eq!(
             preview.summary(Lang::En),

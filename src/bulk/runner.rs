@@ -18,7 +18,7 @@ use super::journal::{
     GroupLog, History, Journal, JournalError, LoadedRun, OutcomeKind, ProgressLine, RunLog,
     TicketOutcome,
 };
-use super::plan::{Plan, RunKind, Target};
+use super::plan::{Plan, RunKind, RunStamp, Target};
 use super::{BulkError, Lang};
 use crate::api::model::{TicketChange, UpdateResult};
 use crate::api::{ApiError, new_request_id};
@@ -268,8 +268,8 @@ impl RunReport {
 /// A plan that sends the failed tickets of a run again (with the same change and previous
 /// values); `None` when nothing failed. Only tickets the server refused: one whose outcome
 /// is unknown may have been changed (a reply sent), so sending it under a new `Requestid`
-/// could apply it twice; a resume settles those instead.
-pub fn retry_failed(report: &RunReport) -> Option<Plan> {
+/// could apply it twice; a resume settles those instead. `stamp`: the retry run's time and id.
+pub fn retry_failed(report: &RunReport, stamp: RunStamp) -> Option<Plan> {
     let failed: Vec<u64> = report.failed().map(|o| o.id).collect();
     if failed.is_empty() {
         return None;
@@ -279,6 +279,7 @@ pub fn retry_failed(report: &RunReport) -> Option<Plan> {
         RunKind::Retry {
             of: report.plan.run_id.clone(),
         },
+        stamp,
     ))
 }
 

@@ -325,7 +325,12 @@ mod tests {
             status: Some(crate::api::model::TicketStatus::Solved),
             ..Default::default()
         });
-        let mut plan = Plan::new(&edit, &tickets, Target::default());
+        let mut plan = Plan::new(
+            &edit,
+            &tickets,
+            Target::default(),
+            crate::bulk::RunStamp::now(),
+        );
         plan.created = now - Duration::days(days_ago);
         plan
     }
@@ -434,7 +439,7 @@ mod tests {
         let plan = plan_created(1, now);
         run(&journal, &plan, false);
         let report = crate::bulk::RunReport::from_loaded(&journal.load(&plan.run_id).unwrap());
-        let retry = crate::bulk::retry_failed(&report).unwrap();
+        let retry = crate::bulk::retry_failed(&report, crate::bulk::RunStamp::now()).unwrap();
         let mut log = journal.create(&retry).unwrap();
         log.append(&ProgressLine::Outcome {
             call: 1,

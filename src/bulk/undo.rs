@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 use super::BulkError;
 use super::api::{BulkApi, Current};
 use super::fields::{FieldKind, FieldSet};
-use super::plan::new_run_id;
+use super::plan::RunStamp;
 use super::plan::{
     ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
 };
@@ -162,11 +162,12 @@ impl<A: BulkApi> Engine<A> {
             }
         }
 
-        let created = Utc::now();
+        // The engine runs outside the console's `update`: it may read the clock.
+        let stamp = RunStamp::now();
         Ok(Plan {
             version: PLAN_VERSION,
-            run_id: new_run_id(created),
-            created,
+            run_id: stamp.run_id,
+            created: stamp.created,
             kind: RunKind::Undo {
                 of: original.run_id.clone(),
             },

@@ -277,7 +277,7 @@ pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, Sc
     let client = settings.client()?;
     let engine = settings.engine(client)?;
     let earlier = engine.report(&args.run)?;
-    let Some(plan) = retry_failed(&earlier) else {
+    let Some(plan) = retry_failed(&earlier, crate::bulk::RunStamp::now()) else {
         println!(
             "{}",
             match settings.lang {

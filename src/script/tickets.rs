@@ -18,7 +18,7 @@ use crate::api::model::{
     TicketType,
 };
 use crate::api::{ApiError, Client, ListOrder, ListQuery, ListScope, SearchQuery, SearchSort};
-use crate::bulk::{BulkEdit, Lang, Plan, Preview};
+use crate::bulk::{BulkEdit, Lang, Plan, Preview, RunStamp};
 use crate::config::ResolveOptions;
 
 #[derive(Debug, Args)]
@@ -1000,7 +1000,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
             ));
         }
     }
-    let mut plan = Plan::new(&edit, &tickets, settings.target());
+    let mut plan = Plan::new(&edit, &tickets, settings.target(), RunStamp::now());
     // Tickets whose tags are not known (still null after the full read) are not changed:
     // the change asked for was not made, so the exit says so, as for an unreadable one.
     let left_out = !missing.is_empty()

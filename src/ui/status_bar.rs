@@ -80,7 +80,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
     // The keys of the context that has the keyboard (the bulk pane's stage when open).
-    let pane = crate::app::keymap::key_pane(app);
+    let pane = app.pane();
     let hints: Vec<String> = keymap
         .hints(pane, hinted(pane), lang)
         .into_iter()
