@@ -5,7 +5,7 @@
 //! - this file: the configuration, the [`Client`] and the way every call is sent;
 //! - `reads.rs`: list, search, show, show many and the lookups (agents, groups, ...);
 //! - `writes.rs`: create, update, update many, upload, each write under a `Requestid`;
-//! - `http.rs`: one request on the wire: origin check, timeout, retries with backoff and
+//! - `http/`: one request on the wire: origin check, timeout, retries with backoff and
 //!   jitter (honouring `Retry-After`), status to [`ApiError`] mapping, body size limit.
 //! - `auth.rs`: Basic, or a Bearer token from `/api/token.php` cached until shortly before
 //!   it expires and replaced once when the server refuses it.
