@@ -4,9 +4,12 @@
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
+use reqwest::Method;
 use reqwest::header::HeaderValue;
 
-use super::Auth;
+use super::http::{Answer, Body, Replay, Request};
+use super::{Auth, Client, in_200};
+use crate::api::decode;
 use crate::api::error::ApiError;
 
 /// A token is refreshed this long before the server says it expires, so that a call never
@@ -98,4 +101,48 @@ fn basic(user: &str, password: &str) -> Result<HeaderValue, ApiError> {
         .map_err(|_| ApiError::Config("the credentials cannot be sent in a header".into()))?;
     header.set_sensitive(true);
     Ok(header)
+}
+
+/// Signing a request in: the credentials' header on each attempt, a token fetched when
+/// needed and replaced once when refused.
+impl Client {
+    /// One attempt; with token auth, a refused token is replaced once and the call repeated.
+    pub(super) async fn attempt_signed_in(&self, request: &Request) -> Result<Answer, ApiError> {
+        let credentials = &self.inner.credentials;
+        let header = credentials
+            .header(|secret| self.fetch_token(secret))
+            .await?;
+        match self.inner.transport.attempt(request, Some(&header)).await {
+            Err(ApiError::BadCredentials) if credentials.is_token() => {
+                credentials.invalidate(&header).await;
+                let header = credentials
+                    .header(|secret| self.fetch_token(secret))
+                    .await?;
+                self.inner.transport.attempt(request, Some(&header)).await
+            }
+            other => other,
+        }
+    }
+
+    /// `POST /api/token.php` with Basic `SecretID:Secret`; one attempt (the caller's retry
+    /// loop covers it).
+    async fn fetch_token(&self, secret: HeaderValue) -> Result<(String, u64), ApiError> {
+        let url = self.endpoint("/api/token.php", &[])?;
+        let request = Request {
+            method: Method::POST,
+            url,
+            body: Body::Form(vec![(
+                "grant_type".to_owned(),
+                "client_credentials".to_owned(),
+            )]),
+            headers: Vec::new(),
+            replay: Replay::Safe,
+        };
+        let answer = self
+            .inner
+            .transport
+            .attempt(&request, Some(&secret))
+            .await?;
+        in_200(decode::token(&answer.body))
+    }
 }

@@ -149,7 +149,7 @@ pub fn search_page(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
     any_page(body)
 }
 
-/// A page of tickets: the streaming fast path (`fast.rs`) for the usual shapes (on the
+/// A page of tickets: the streaming fast path (`fast/`) for the usual shapes (on the
 /// repaired text when the JSON needs repair), else the general path through `Value`,
 /// which finds error bodies and names each malformed ticket. Both decode the same page
 /// the same way.

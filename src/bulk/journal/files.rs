@@ -1,0 +1,58 @@
+//! Durable writes of the journal's files: a whole file replaced atomically, files only
+//! their owner may read, directory entries synced. Separate because the summaries share it.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Writes a file so that a reader sees the old content or the new, never a mix: write a
+/// temporary file beside it, fsync it, rename it over the target, fsync the directory.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path
+        .parent()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no parent directory"))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+    let tmp = dir.join(format!(
+        ".{}.tmp-{}",
+        name.to_string_lossy(),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = (|| {
+        let mut file = private_file(OpenOptions::new().write(true).create_new(true)).open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)?;
+        sync_dir(dir)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Journal files hold ticket data: on shared hosts only their owner may read them.
+pub(super) fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Makes a rename or a new file in `dir` durable.
+pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
+    // Directories cannot be opened for sync on every platform; where they can, do it.
+    match File::open(dir) {
+        Ok(handle) => match handle.sync_all() {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == io::ErrorKind::InvalidInput => Ok(()),
+            Err(e) => Err(e),
+        },
+        Err(_) if cfg!(windows) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
