@@ -1,9 +1,7 @@
 //! Fixtures and measurements shared by the benchmarks (`benches/*.rs`) and the end-to-end
 //! figures (`examples/bench.rs`), see BENCHMARKS.md. Nothing here runs in the console.
 
-use std::cell::RefCell;
-use std::io::{self, Write};
-use std::rc::Rc;
+use std::io;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::backend::{CrosstermBackend, TestBackend};
@@ -154,26 +152,7 @@ pub fn draw_stock_table(
         .map(|_| ())
 }
 
-/// A writer into a shared buffer, so the bytes a terminal wrote can be read back.
-#[derive(Debug, Clone, Default)]
-pub struct SharedWriter(pub Rc<RefCell<Vec<u8>>>);
-
-impl Write for SharedWriter {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-impl SharedWriter {
-    /// The bytes written since the last take.
-    pub fn take(&self) -> Vec<u8> {
-        std::mem::take(&mut *self.0.borrow_mut())
-    }
-}
+pub use crate::term_backend::SharedWriter;
 
 /// The console's backend over an in-memory writer.
 pub type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;

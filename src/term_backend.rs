@@ -1148,6 +1148,27 @@ impl<B: Write> WideAwareBackend<B> {
     }
 }
 
+/// A writer into a shared buffer, so the bytes a terminal wrote can be read back.
+#[derive(Debug, Clone, Default)]
+pub struct SharedWriter(pub std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for SharedWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl SharedWriter {
+    /// The bytes written since the last take.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.borrow_mut())
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -1160,7 +1181,6 @@ mod tests {
     use ratatui::style::Style;
 
     use super::*;
-    use crate::bench::SharedWriter;
 
     /// The backend over an in-memory writer, the frames ratatui would send it (its diff), and
     /// a terminal emulator replaying the bytes.
