@@ -10,10 +10,11 @@ use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::{PromptPolicy, ResolveOptions, ViewDef, ViewKind};
+use crate::lang::Lang;
 use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
-use crate::ui::i18n::{Lang, Msg, fill};
 use crate::ui::theme::{ColorDepth, Theme};
+use crate::words::{Msg, fill};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -344,7 +345,7 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
             ViewKind::Search(text) => match SearchQuery::parse(text) {
                 Ok(query) => ViewSource::Search(query),
                 Err(error) => {
-                    let reason = crate::ui::i18n::query_error(lang, &error);
+                    let reason = crate::words::query_error(lang, &error);
                     warnings.push(fill(lang, Msg::ViewBadSearch, &[&def.name, &reason]));
                     continue;
                 }

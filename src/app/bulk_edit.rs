@@ -23,7 +23,8 @@ use crate::bulk::{
     BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress,
     RunReport, RunState, retry_failed, unknown_fields,
 };
-use crate::ui::i18n::{self, Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{self, Msg, fill};
 
 /// What the pane's keys mean (mapped by [`action_for_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +126,7 @@ pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
         run_id: info.run_id.clone(),
         state: info.state.clone(),
         resumable: info.resumable(),
-        summary: info.summary(bulk_lang(lang)),
+        summary: info.summary(lang),
     }
 }
 
@@ -322,13 +323,6 @@ impl BulkState {
             Some(Stage::Running(run)) => Some(run),
             _ => None,
         }
-    }
-}
-
-pub fn bulk_lang(lang: Lang) -> crate::bulk::Lang {
-    match lang {
-        Lang::Zh => crate::bulk::Lang::Zh,
-        Lang::En => crate::bulk::Lang::En,
     }
 }
 
@@ -609,15 +603,15 @@ pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
     match field {
         FormField::Status => TicketStatus::ALL
             .iter()
-            .map(|s| (Choice::Status(*s), i18n::status_label(lang, *s)))
+            .map(|s| (Choice::Status(*s), words::status_label(lang, *s)))
             .collect(),
         FormField::Priority => Priority::ALL
             .iter()
-            .map(|p| (Choice::Priority(*p), i18n::priority_label(lang, *p)))
+            .map(|p| (Choice::Priority(*p), words::priority_label(lang, *p)))
             .collect(),
         FormField::Type => TicketType::ALL
             .iter()
-            .map(|t| (Choice::Type(*t), i18n::type_label(lang, *t)))
+            .map(|t| (Choice::Type(*t), words::type_label(lang, *t)))
             .collect(),
         FormField::Assignee => {
             let mut agents: Vec<(u64, String)> = app
@@ -738,7 +732,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             // Clamped with what the view drew last; before any draw, with the line count.
             let (max, page) = match drawn.get() {
                 Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
-                _ => (preview.lines(bulk_lang(lang), &names(app)).len(), 1),
+                _ => (preview.lines(lang, &names(app)).len(), 1),
             };
             match action {
                 BulkAction::Down => scroll = (scroll + 1).min(max),
@@ -1385,7 +1379,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 Ok(report) => {
                     apply_report(app, &report);
                     let failed = report.failed().next().is_some();
-                    let text = report.summary(bulk_lang(lang));
+                    let text = report.summary(lang);
                     run.report = Some(*report);
                     (text, failed)
                 }

@@ -4,10 +4,10 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::Lang;
 use super::fields::{FieldKind, FieldValue};
 use super::plan::{ExcludeReason, Plan, RunKind};
 use crate::api::model::{Priority, TicketSource, TicketStatus, TicketType};
+use crate::lang::Lang;
 
 /// Names for ids, from the cached lookups; an id without a name is shown as `#id`. A plan
 /// keeps the names of its own ids (see [`Plan::remember_names`](super::Plan::remember_names)),

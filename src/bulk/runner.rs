@@ -12,6 +12,7 @@ use futures::stream::FuturesUnordered;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use super::BulkError;
 use super::api::{BulkApi, Current, vendor_offset};
 use super::fields::FieldSet;
 use super::journal::{
@@ -19,9 +20,9 @@ use super::journal::{
     TicketOutcome,
 };
 use super::plan::{Plan, RunKind, Target};
-use super::{BulkError, Lang};
 use crate::api::model::{TicketChange, UpdateResult};
 use crate::api::{ApiError, new_request_id};
+use crate::lang::Lang;
 
 /// The vendor's limit on ids per update-many call.
 pub const MAX_CHUNK: usize = 100;

@@ -6,7 +6,8 @@ use super::credentials::PromptPolicy;
 use super::profile::{ResolveOptions, Resolved, Source};
 use super::{ConfigError, default_config_path, log_dir, state_dir};
 use crate::api::{ApiError, Client, ClientConfig, SearchQuery};
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 /// `gongdan config ...`
 #[derive(Debug, Clone, clap::Args)]
@@ -233,11 +234,11 @@ pub async fn check(
 pub async fn probe_sign_in(config: &ClientConfig, lang: Lang) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
-    let worded = |err: ApiError| crate::ui::i18n::api_error_for_cli(lang, &err);
+    let worded = |err: ApiError| crate::words::api_error_for_cli(lang, &err);
     let client = Client::new(config).map_err(worded)?;
     let query = SearchQuery::new()
         .word("1")
-        .map_err(|err| crate::ui::i18n::query_error(lang, &err))?
+        .map_err(|err| crate::words::query_error(lang, &err))?
         .per_page(1);
     client
         .search(&query)

@@ -12,10 +12,11 @@ use tokio_util::sync::CancellationToken;
 use super::stop::Stop;
 use super::{Exit, ScriptError, Settings, stderr_is_terminal};
 use crate::bulk::{
-    BulkError, FieldKind, Lang, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress,
-    RunReport, RunState, TicketOutcome, retry_failed,
+    BulkError, FieldKind, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, TicketOutcome, retry_failed,
 };
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP)]

@@ -18,8 +18,9 @@ use crate::api::model::{
     TicketType,
 };
 use crate::api::{ApiError, Client, ListOrder, ListQuery, ListScope, SearchQuery, SearchSort};
-use crate::bulk::{BulkEdit, Lang, Plan, Preview};
+use crate::bulk::{BulkEdit, Plan, Preview};
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP)]

@@ -15,7 +15,8 @@ use crate::api::{Client, ListScope, Ticket};
 use crate::app::bulk_edit::{BulkCommand, BulkEvent, history_row};
 use crate::app::{RequestId, ViewSource, WorkerEvent};
 use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
-use crate::ui::i18n::{self, Lang};
+use crate::lang::Lang;
+use crate::words::{self};
 
 /// Where bulk runs are journaled, for which host, and how they are sent.
 #[derive(Debug, Clone)]
@@ -262,7 +263,7 @@ impl BulkWorker {
                     Err(error) if error.outcome_unknown() => crate::bulk::TicketOutcome::of_kind(
                         planned.id,
                         crate::bulk::OutcomeKind::Unknown,
-                        i18n::api_error(worker.lang, &error),
+                        words::api_error(worker.lang, &error),
                     ),
                     Err(error) => {
                         if matches!(error, crate::api::ApiError::BadCredentials) {
@@ -280,7 +281,7 @@ impl BulkWorker {
                         }
                         crate::bulk::TicketOutcome::failed(
                             planned.id,
-                            i18n::api_error(worker.lang, &error),
+                            words::api_error(worker.lang, &error),
                         )
                     }
                 };
@@ -415,12 +416,12 @@ fn is_quick_change(plan: &crate::bulk::Plan) -> bool {
 /// English, for scripts).
 fn bulk_error_text(lang: Lang, error: &BulkError) -> String {
     match error {
-        BulkError::Api(api) => i18n::api_error(lang, api),
+        BulkError::Api(api) => words::api_error(lang, api),
         BulkError::NothingToUndo(crate::bulk::UndoRefusal::ReplyOnly) => {
-            i18n::Msg::BulkUndoReplyOnly.text(lang).to_string()
+            words::Msg::BulkUndoReplyOnly.text(lang).to_string()
         }
         BulkError::NothingToUndo(crate::bulk::UndoRefusal::AlreadyUndone { run_id, by }) => {
-            i18n::fill(lang, i18n::Msg::BulkUndoAlreadyUndone, &[run_id, by])
+            words::fill(lang, words::Msg::BulkUndoAlreadyUndone, &[run_id, by])
         }
         other => other.to_string(),
     }
