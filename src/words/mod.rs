@@ -623,7 +623,13 @@ impl Worded {
             .as_deref()
             .map(|name| fill(lang, Msg::DidYouMeanQuoted, &[name]))
             .unwrap_or_default();
-        fill(lang, self.msg, &args).replace("{s}", &hint)
+        substitute(self.msg.text(lang), |name| match name {
+            "s" => Some(hint.as_str()),
+            index => index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| args.get(i).copied()),
+        })
     }
 }
 
@@ -634,12 +640,44 @@ impl std::fmt::Display for Worded {
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
+///
+/// In one pass over the table's text: an argument is put in as it is and never read again,
+/// so a subject or a name from the server that contains `{3}` is shown as sent, not
+/// filled with the fourth argument.
 pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
-    let mut text = msg.text(lang).to_string();
-    for (index, arg) in args.iter().enumerate() {
-        text = text.replace(&format!("{{{index}}}"), arg);
+    substitute(msg.text(lang), |name| {
+        name.parse::<usize>()
+            .ok()
+            .and_then(|i| args.get(i).copied())
+    })
+}
+
+/// Replaces each `{name}` of `template` for which `value` has one; any other brace stays.
+fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find(['}', '{']) {
+            Some(end) if after.as_bytes()[end] == b'}' => match value(&after[..end]) {
+                Some(text) => {
+                    out.push_str(text);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            },
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 /// A copy-menu entry's name; a custom field by `field_name` (its definition's name, else its
@@ -818,5 +856,24 @@ mod tests {
     fn fill_replaces_placeholders() {
         assert_eq!(fill(Lang::En, Msg::MinutesAgo, &["3"]), "3m ago");
         assert_eq!(fill(Lang::Zh, Msg::MinutesAgo, &["3"]), "3分钟前");
+    }
+
+    #[test]
+    fn fill_puts_arguments_in_as_sent() {
+        // A subject quoted in the first argument names a later placeholder: it stays.
+        let text = fill(
+            Lang::En,
+            Msg::StatusChangeFailed,
+            &["12", "server says {3} {0}", "why", "open"],
+        );
+        assert_eq!(
+            text,
+            "#12 could not be set to server says {3} {0}: why; back to open"
+        );
+        // Placeholders the message does not have, or an unmatched brace, stay as written.
+        assert_eq!(fill(Lang::En, Msg::MinutesAgo, &[]), "{0}m ago");
+        assert_eq!(fill(Lang::En, Msg::MinutesAgo, &["{x"]), "{xm ago");
+        let worded = Worded::new(Msg::MinutesAgo, &["{s} {0}"]);
+        assert_eq!(worded.text(Lang::En), "{s} {0}m ago");
     }
 }
