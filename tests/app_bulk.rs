@@ -948,10 +948,9 @@ fn a_failed_read_of_the_tickets_names_the_forms_key_to_try_again() {
             _ => None,
         })
         .unwrap();
-    let reason = gongdan::words::api_error(
-        Lang::En,
-        &gongdan::api::ApiError::Network(gongdan::api::NetworkError::Timeout),
-    );
+    let reason = gongdan::app::bulk_edit::BulkFailure::Api(gongdan::api::ApiError::Network(
+        gongdan::api::NetworkError::Timeout,
+    ));
     worker(
         &mut app,
         BulkEvent::Tickets {

@@ -130,6 +130,29 @@ pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
     }
 }
 
+/// Why a bulk command failed, as data: the pane that shows it words it
+/// (`words::bulk_failure`), so the worker says nothing in a language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkFailure {
+    Api(ApiError),
+    /// No state directory: runs cannot be journaled.
+    NoJournal,
+    NothingToUndo(crate::bulk::UndoRefusal),
+    /// The engine's own words (a journal that cannot be read or written, ...), in English
+    /// as scripts print them.
+    Engine(String),
+}
+
+impl From<crate::bulk::BulkError> for BulkFailure {
+    fn from(error: crate::bulk::BulkError) -> BulkFailure {
+        match error {
+            crate::bulk::BulkError::Api(api) => BulkFailure::Api(api),
+            crate::bulk::BulkError::NothingToUndo(refusal) => BulkFailure::NothingToUndo(refusal),
+            other => BulkFailure::Engine(other.to_string()),
+        }
+    }
+}
+
 /// What the worker tells about the bulk features.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BulkEvent {
@@ -144,7 +167,7 @@ pub enum BulkEvent {
     },
     Tickets {
         id: RequestId,
-        result: Result<Vec<Ticket>, String>,
+        result: Result<Vec<Ticket>, BulkFailure>,
     },
     Run {
         id: RequestId,
@@ -152,16 +175,16 @@ pub enum BulkEvent {
     },
     RunDone {
         id: RequestId,
-        result: Result<Box<RunReport>, String>,
+        result: Result<Box<RunReport>, BulkFailure>,
     },
     /// The answer to [`BulkCommand::PlanUndo`].
     UndoPlanned {
         id: RequestId,
-        result: Result<Box<Plan>, String>,
+        result: Result<Box<Plan>, BulkFailure>,
     },
     History {
         id: RequestId,
-        result: Result<Vec<HistoryRow>, String>,
+        result: Result<Vec<HistoryRow>, BulkFailure>,
         problems: Vec<String>,
     },
 }
@@ -1325,6 +1348,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 Err(error) => {
                     let mut form = form;
                     // Reading the tickets again is the form's preview key, not a list reload.
+                    let error = words::bulk_failure(lang, &error);
                     form.error = Some(error.replace("{key:list.reload}", "{key:bulk.preview}"));
                     app.bulk.stage = Some(Stage::Form(form));
                 }
@@ -1384,6 +1408,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     (text, failed)
                 }
                 Err(error) => {
+                    let error = words::bulk_failure(lang, &error);
                     run.error = Some(error.clone());
                     (error, true)
                 }
@@ -1413,6 +1438,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     app.bulk.stage = Some(undo_preview(app, *plan));
                 }
                 Err(error) => {
+                    let error = words::bulk_failure(lang, &error);
                     run.error = Some(error.clone());
                     app.bulk.stage = Some(Stage::Result(run));
                     say(app, error, true);
@@ -1464,7 +1490,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             *request = None;
             match result {
                 Ok(rows) => *runs = rows,
-                Err(text) => *error = Some(text),
+                Err(failure) => *error = Some(words::bulk_failure(lang, &failure)),
             }
             *known = problems;
         }

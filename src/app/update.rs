@@ -2222,7 +2222,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
         return;
     }
     let failure = match &result {
-        Err(reason) => Some(reason.clone()),
+        Err(failure) => Some(words::bulk_failure(lang, failure)),
         Ok(report) => match report.outcomes.iter().find(|o| o.id == ticket) {
             Some(outcome) if outcome.success => None,
             Some(outcome) => Some(outcome.error.clone()),

@@ -405,6 +405,7 @@ messages! {
     BulkPreviewUndoRunId => "批次 {0}", "run {0}";
     BulkPreviewReplyRunId => "批次 {0}（回复发出后不能撤回）", "run {0} (a reply cannot be taken back once sent)";
     BulkUndoReplyOnly => "没有可撤销的：这一批次只发了回复，回复不能撤回", "Nothing to undo: the run only added a reply, and a reply cannot be taken back";
+    BulkNoJournal => "没有状态目录，无法记录批量修改", "no state directory: bulk runs cannot be journaled";
     BulkUndoAlreadyUndone => "没有可撤销的：批次 {0} 已被批次 {1} 撤销", "Nothing to undo: run {0} was already undone by run {1}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
     BulkRunProgress => "完成 {0}  失败 {1}  剩余 {2}  预计还要 {3}", "done {0}  failed {1}  left {2}  time left {3}";
@@ -787,6 +788,24 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
     crate::text::clean_line(&text)
 }
 
+/// Why a bulk command failed, in the UI language (the engine's own words are English, for
+/// scripts, and stay so).
+pub fn bulk_failure(lang: Lang, failure: &crate::app::bulk_edit::BulkFailure) -> String {
+    use crate::app::bulk_edit::BulkFailure;
+    use crate::bulk::UndoRefusal;
+    match failure {
+        BulkFailure::Api(api) => api_error(lang, api),
+        BulkFailure::NoJournal => Msg::BulkNoJournal.text(lang).to_string(),
+        BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly) => {
+            Msg::BulkUndoReplyOnly.text(lang).to_string()
+        }
+        BulkFailure::NothingToUndo(UndoRefusal::AlreadyUndone { run_id, by }) => {
+            fill(lang, Msg::BulkUndoAlreadyUndone, &[run_id, by])
+        }
+        BulkFailure::Engine(words) => words.clone(),
+    }
+}
+
 /// Why a search line was refused, in the UI language.
 pub fn query_error(lang: Lang, error: &QueryError) -> String {
     match error {
@@ -850,6 +869,27 @@ mod tests {
             }
         }
         assert!(api_error_for_cli(Lang::Zh, &ApiError::BadCredentials).contains("HTTP 401"));
+    }
+
+    #[test]
+    fn undo_refusals_are_in_the_ui_language() {
+        use crate::app::bulk_edit::BulkFailure;
+        use crate::bulk::UndoRefusal;
+        let reply = BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly);
+        assert_eq!(
+            bulk_failure(Lang::Zh, &reply),
+            "没有可撤销的：这一批次只发了回复，回复不能撤回"
+        );
+        let undone = BulkFailure::NothingToUndo(UndoRefusal::AlreadyUndone {
+            run_id: "a".into(),
+            by: "b".into(),
+        });
+        assert_eq!(
+            bulk_failure(Lang::En, &undone),
+            "Nothing to undo: run a was already undone by run b"
+        );
+        let journal = crate::bulk::BulkError::NothingToUndo(UndoRefusal::ReplyOnly);
+        assert_eq!(BulkFailure::from(journal), reply);
     }
 
     #[test]
