@@ -1,11 +1,15 @@
-//! Every string the console shows, in Chinese and English, in one table.
+//! Every string shown to a person, in Chinese and English, in one table: the console's
+//! panes, the script commands' output and `gongdan config`.
 //!
-//! Panes never hold literals of their own: they ask [`Msg::text`] (or a helper below) for
-//! the words in the UI language. Placeholders `{0}`, `{1}` are filled by [`fill`].
+//! Who may use it: `ui`, `script`, `config` and the start-up code (`console`, `tui`). The
+//! state and the engine (`app`, `worker`, `bulk`, `api`) should not: they carry data (ids,
+//! counts, `ApiError`s, names) and the view words it. Today `app` still words its notices
+//! through this table (moving them to typed notices is the rest of issue 15's item 2).
+//!
+//! Placeholders `{0}`, `{1}` are filled by [`fill`] in one pass, so an argument (a subject,
+//! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
+//! references are expanded by the key map when shown (`KeyMap::expand`).
 
-use crate::api::{
-    ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
-};
 use crate::lang::Lang;
 
 macro_rules! messages {
@@ -572,6 +576,30 @@ messages! {
     ThemeNotColour => "应为颜色名、\"#rrggbb\" 或 0-255，实际是 {0}", "expected a colour name, \"#rrggbb\" or 0-255, found {0}";
     ThemeBadHex => "{0} 不是十六进制颜色（#rrggbb）", "{0} is not a hex colour (#rrggbb)";
     ThemeUnknownColour => "未知的颜色 {0}（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）", "unknown colour {0} (a name such as red or darkgray, \"#rrggbb\", or 0-255)";
+    // The script commands' words (gongdan tickets, history, undo, resume, retry).
+    ScriptNoFailed => "批次 {0} 没有失败的工单", "run {0} has no failed tickets";
+    ScriptAboveThreshold => "{0} 张工单超过确认阈值（{1}）{2}：确认请加 --yes；未发送任何修改", "{0} tickets is above the confirmation threshold ({1}){2}: pass --yes to go ahead; nothing was sent";
+    ScriptNoTerminal => "，且没有终端可询问", " and there is no terminal to ask";
+    ScriptTypeCount => "输入 {0} 以修改 {0} 张工单：", "Type {0} to change {0} tickets: ";
+    ScriptNotConfirmed => "，未确认", ", not confirmed";
+    ScriptStoppedBy => "收到 {0}，之后没有再发送", "stopped by {0}: nothing was sent after it";
+    ScriptRun => "批次 {0}", "run {0}";
+    ScriptChecking => "检查中断时发送中的 {0} 张工单…", "checking {0} tickets that were in flight…";
+    ScriptAuthRefused => "服务器拒绝了登录凭据（401）：{0} 张未发送，其余也停止发送；更正密码后用 gongdan resume {1} 继续", "the server refused the credentials (401): {0} tickets not sent and nothing more sent; fix the password, then gongdan resume {1}";
+    ScriptCallFailed => "第 {0} 次调用失败（{1} 张）：{2}", "call {0} failed ({1} tickets): {2}";
+    ScriptRunSummary => "批次 {0}：{1}", "run {0}: {1}";
+    ScriptFailed => "失败", "failed";
+    ScriptNotSent => "未发送", "not sent";
+    ScriptUnknown => "结果未知（继续运行时核对）", "outcome unknown (resume checks them)";
+    ScriptChanged => "预览后已变更，未处理", "changed since the preview, left alone";
+    ScriptTakenAsSent => "回复视为已发送（工单在此期间有变动，如不确定请检查）", "reply taken as sent (the ticket changed meanwhile; check if unsure)";
+    ScriptUnsettled => "回复可能已发送也可能未发送：请检查工单 #{0}", "reply may or may not have been sent: check ticket #{0}";
+    ScriptResumeWith => "继续：gongdan resume {0}", "finish with: gongdan resume {0}";
+    ScriptRetryWith => "重试失败的工单：gongdan retry {0}", "retry the failed tickets with: gongdan retry {0}";
+    ScriptUnreadable => "无法读取，未发送（{0}）", "could not be read, not sent ({0})";
+    ScriptDryRun => "（试运行：未发送任何修改）", "(dry run: nothing was sent)";
+    ScriptNotFound => "工单不存在", "ticket not found";
+    ScriptUndoWith => "撤销：gongdan undo {0}", "undo with: gongdan undo {0}";
     // Words around the values of `config check` (the values and sources stay as they are).
     SrcDefaultProfile => "{0}（default_profile）", "{0} (default_profile)";
     SrcOnlyProfile => "{0}（唯一的配置）", "{0} (the only profile)";
