@@ -10,6 +10,9 @@
 //! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
 //! references are expanded by the key map when shown (`KeyMap::expand`).
 
+use crate::api::{
+    ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
+};
 use crate::lang::Lang;
 
 macro_rules! messages {
