@@ -8,7 +8,7 @@
 
 use gongdan::app::{Action, App};
 use gongdan::bench::{bytes_for_action, loaded_app, seed_tickets};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 
 fn fresh(tickets: &[gongdan::api::Ticket], lang: Lang) -> App {
     let mut app = loaded_app(tickets.to_vec(), lang, 120, 40);

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{BenchmarkId, Criterion};
 use gongdan::bench::{draw_console, draw_stock_table, held_j_step, loaded_app, synthetic_tickets};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::widgets::TableState;

@@ -13,8 +13,8 @@ use serde_json::{Value, json};
 
 use crate::api::{IdField, Priority, Ticket, TicketStatus};
 use crate::app::{Action, App, Settings, update};
+use crate::lang::Lang;
 use crate::term_backend::WideAwareBackend;
-use crate::ui::i18n::Lang;
 
 /// The clock the fixtures are built against.
 pub fn fixture_now() -> NaiveDateTime {

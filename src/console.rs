@@ -9,11 +9,13 @@ use crate::api::{Auth, ClientConfig, SearchQuery};
 use crate::app::keymap::KeyMap;
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
+use crate::config::check::ConsoleReport;
 use crate::config::{PromptPolicy, ResolveOptions, ViewDef, ViewKind};
+use crate::lang::Lang;
 use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
-use crate::ui::i18n::{Lang, Msg, fill};
 use crate::ui::theme::{ColorDepth, Theme};
+use crate::words::{Msg, fill};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -220,17 +222,9 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
 /// How long the way out waits for bulk calls in flight (see [`crate::worker::RunsInFlight`]).
 pub const RUNS_GRACE: Duration = Duration::from_millis(2500);
 
-/// What `config check` says about the console's own settings (language, colours, key map,
-/// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop
-/// the console from starting).
-#[derive(Debug, Clone, Default)]
-pub struct ConsoleReport {
-    /// (key, value, where it came from), as the other lines of `config check`.
-    pub lines: Vec<(String, String, String)>,
-    pub warnings: Vec<String>,
-    pub errors: Vec<String>,
-}
-
+/// What `gongdan config check` says of the console's own settings; handed to
+/// [`crate::config::check::check`] by `main`, so that `config` needs neither the key map nor
+/// the theme.
 pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     let mut report = ConsoleReport::default();
     let mut line = |key: &str, value: String, source: &str| {
@@ -346,7 +340,7 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
             ViewKind::Search(text) => match SearchQuery::parse(text) {
                 Ok(query) => ViewSource::Search(query),
                 Err(error) => {
-                    let reason = crate::ui::i18n::query_error(lang, &error);
+                    let reason = crate::words::query_error(lang, &error);
                     warnings.push(fill(lang, Msg::ViewBadSearch, &[&def.name, &reason]));
                     continue;
                 }

@@ -10,6 +10,7 @@
 //! - [`config`]: configuration, profiles and credentials.
 //! - [`script`]: the commands for scripts (`tickets`, `history`, `undo`, `resume`, ...).
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
+//! - [`lang`]: the one language type; [`words`]: every string shown, in both languages.
 
 pub mod api;
 pub mod app;
@@ -21,6 +22,7 @@ pub mod config;
 pub mod console;
 pub mod draft_files;
 pub mod history_files;
+pub mod lang;
 pub mod lookup_cache;
 pub mod sandbox;
 pub mod script;
@@ -28,4 +30,5 @@ pub mod term_backend;
 pub mod text;
 pub mod tui;
 pub mod ui;
+pub mod words;
 pub mod worker;

@@ -25,10 +25,14 @@ fn main() -> std::process::ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Some(Command::Sandbox(args)) => gongdan::sandbox::run(args).await.map(|()| None),
-            Some(Command::Config(args)) => gongdan::config::run_command(args, resolve_options)
-                .await
-                .map(|()| None)
-                .map_err(Into::into),
+            Some(Command::Config(args)) => gongdan::config::run_command(
+                args,
+                resolve_options,
+                gongdan::console::console_report,
+            )
+            .await
+            .map(|()| None)
+            .map_err(Into::into),
             None => gongdan::console::run(cli, resolve_options)
                 .await
                 .map(|()| None),

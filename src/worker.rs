@@ -35,7 +35,7 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
-    let setup = BulkSetup::for_client(&client, crate::ui::i18n::Lang::En);
+    let setup = BulkSetup::for_client(&client, crate::lang::Lang::En);
     start(client, None, concurrency, setup)
 }
 
@@ -82,7 +82,7 @@ pub fn spawn_with_runs(
     ApiError,
 > {
     let client = Client::new(config.clone())?;
-    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::ui::i18n::Lang::En));
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::lang::Lang::En));
     Ok(start_with(client, Some(config), concurrency, setup, runs))
 }
 

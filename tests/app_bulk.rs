@@ -21,7 +21,7 @@ use gongdan::bulk::{
     ExcludeReason, ExcludedTicket, OutcomeKind, Plan, RunEvent, RunKind, RunProgress, RunReport,
     RunState, TicketOutcome,
 };
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -91,10 +91,9 @@ fn to_preview(app: &mut App, n: usize) -> Vec<Command> {
 
 fn summary(app: &App) -> String {
     match stage(app) {
-        Stage::Preview { preview, .. } => preview.summary_with(
-            gongdan::app::bulk_edit::bulk_lang(app.lang()),
-            &gongdan::app::bulk_edit::names(app),
-        ),
+        Stage::Preview { preview, .. } => {
+            preview.summary_with(app.lang(), &gongdan::app::bulk_edit::names(app))
+        }
         other => panic!("not a preview: {other:?}"),
     }
 }
@@ -949,10 +948,9 @@ fn a_failed_read_of_the_tickets_names_the_forms_key_to_try_again() {
             _ => None,
         })
         .unwrap();
-    let reason = gongdan::ui::i18n::api_error(
-        Lang::En,
-        &gongdan::api::ApiError::Network(gongdan::api::NetworkError::Timeout),
-    );
+    let reason = gongdan::app::bulk_edit::BulkFailure::Api(gongdan::api::ApiError::Network(
+        gongdan::api::NetworkError::Timeout,
+    ));
     worker(
         &mut app,
         BulkEvent::Tickets {
@@ -1355,7 +1353,7 @@ fn the_history_names_assignees_as_the_preview_did() {
     let row = history
         .get(&old.run_id)
         .unwrap()
-        .summary(gongdan::bulk::Lang::En);
+        .summary(gongdan::lang::Lang::En);
     assert!(row.contains("#11 → "), "{row}");
 }
 

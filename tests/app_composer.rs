@@ -16,8 +16,8 @@ use gongdan::app::drafts::DraftKey;
 use gongdan::app::keymap::action_for_key;
 use gongdan::app::state::Pane;
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
+use gongdan::lang::Lang;
 use gongdan::sandbox::{self, Sandbox, SandboxOptions};
-use gongdan::ui::i18n::Lang;
 
 // ----- helpers -----
 
@@ -888,7 +888,7 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     let Some(Stage::Preview { plan, preview, .. }) = &app.bulk.stage else {
         panic!("{:?}", app.bulk.stage);
     };
-    let summary = preview.summary(gongdan::bulk::Lang::En);
+    let summary = preview.summary(gongdan::lang::Lang::En);
     assert_eq!(plan.tickets.len(), 3);
     assert_eq!(plan.reply.as_ref().unwrap().message, reply);
     assert!(summary.contains("3"), "{summary}");
@@ -922,7 +922,7 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     assert!(
         report.all_done(),
         "{}",
-        report.summary(gongdan::bulk::Lang::En)
+        report.summary(gongdan::lang::Lang::En)
     );
     update(
         &mut app,
@@ -1243,7 +1243,7 @@ async fn send_anyway_sends_once_and_a_second_change_asks_again() {
         ComposerMode::Stale { .. }
     ));
     let screen = drawn(&app);
-    let label = gongdan::ui::i18n::priority_label(Lang::Zh, first);
+    let label = gongdan::words::priority_label(Lang::Zh, first);
     assert!(screen.contains(&format!("→ {label}")), "{screen}");
     // Changed again before the user answers; the seconds of updateDT must move.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;

@@ -13,7 +13,7 @@ use gongdan::app::copy::{CopyEntry, CopyItem, CopyValue, entries};
 use gongdan::app::keymap::action_for_key;
 use gongdan::app::state::{Overlay, Pane};
 use gongdan::app::{Action, App, Command, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 
 fn press(app: &mut App, code: KeyCode) -> Vec<Command> {
     let event = KeyEvent::new(code, KeyModifiers::NONE);

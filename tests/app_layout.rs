@@ -14,7 +14,7 @@ use gongdan::app::composer::ComposeAction;
 use gongdan::app::keymap::action_for_key;
 use gongdan::app::state::{Pane, PromptKind};
 use gongdan::app::{Action, App, Command, RequestId, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 
 /// An admin app on the "All" tab: 40 full tickets of `count`, more pages when `more`.
 fn listing(width: u16, height: u16, count: u64, more: bool) -> App {

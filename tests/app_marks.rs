@@ -12,7 +12,7 @@ use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
 use gongdan::app::marks::MarkAction;
 use gongdan::app::state::ViewName;
 use gongdan::app::{Action, App, Command, ViewSource, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -14,7 +14,7 @@ use gongdan::api::{ApiError, TicketStatus};
 use gongdan::app::keymap::action_for_key;
 use gongdan::app::update::NOTICE_SECS;
 use gongdan::app::{Action, App, Command, Settings, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

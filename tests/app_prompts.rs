@@ -13,7 +13,7 @@ use gongdan::app::keymap::action_for_key;
 use gongdan::app::line_edit::{HistoryKind, PromptHistory};
 use gongdan::app::state::{Overlay, PromptKind};
 use gongdan::app::{Action, App, Command, Pane, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -15,7 +15,7 @@ use gongdan::app::bulk_edit::{BulkAction, BulkCommand, BulkEvent};
 use gongdan::app::keymap::{action_for_key, split_glued_escape};
 use gongdan::app::marks::MarkAction;
 use gongdan::app::{Action, App, Command, LookupKey, LookupValue, RequestId, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use proptest::prelude::*;
 
 /// The same fixture each time: the "All" tab with 40 full tickets, names looked up, no run
@@ -165,7 +165,7 @@ fn answer(command: &Command, fail: bool) -> Option<WorkerEvent> {
             WorkerEvent::Bulk(BulkEvent::Tickets {
                 id: *id,
                 result: if fail {
-                    Err(error().to_string())
+                    Err(gongdan::app::bulk_edit::BulkFailure::Api(error()))
                 } else {
                     Ok(ids.iter().map(|n| ticket(*n)).collect())
                 },

@@ -11,7 +11,7 @@ use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
 use gongdan::app::state::{Overlay, Pane, Settings};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{FieldKind, Plan, RunKind, RunReport, TicketOutcome};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 
 /// An app whose "All" tab (list) has `n` tickets loaded from one page, shown as the tab.
 fn app_with_list(n: u64, count: u64, more: bool) -> (App, Vec<Command>) {
@@ -366,7 +366,7 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     let status = plan.change.status.map(TicketStatus::from_code);
     assert_eq!((ticket, status), (2, Some(TicketStatus::Solved)));
     let reason =
-        gongdan::ui::i18n::api_error(Lang::En, &ApiError::InvalidValue("ticketStatus".into()));
+        gongdan::words::api_error(Lang::En, &ApiError::InvalidValue("ticketStatus".into()));
     update(
         &mut app,
         Action::Worker(WorkerEvent::Bulk(BulkEvent::RunDone {
@@ -464,7 +464,7 @@ fn a_status_change_on_a_ticket_changed_meanwhile_shows_what_changed_and_asks_aga
     assert!(notice.is_error, "{notice:?}");
     let expected = format!(
         "#2 changed on the server since it was shown (status {} → pending): nothing set",
-        gongdan::ui::i18n::status_label(Lang::En, shown.unwrap())
+        gongdan::words::status_label(Lang::En, shown.unwrap())
     );
     assert!(notice.text.contains(&expected), "{notice:?}");
     let solved = TicketStatus::ALL

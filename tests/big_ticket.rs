@@ -5,8 +5,8 @@
 
 use gongdan::app::{Action, App, update};
 use gongdan::bench::{big_description, draw_console, loaded_app, synthetic_tickets};
+use gongdan::lang::Lang;
 use gongdan::ui::detail::description_layouts;
-use gongdan::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

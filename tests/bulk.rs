@@ -13,9 +13,10 @@ use chrono::{DateTime, Utc};
 use gongdan::api::model::{Reply, Ticket, TicketChange, TicketStatus, UpdateResult};
 use gongdan::api::{ApiError, Auth, Client, ClientConfig, RetryPolicy};
 use gongdan::bulk::{
-    BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Lang, Plan, Preview, RunEvent,
+    BulkApi, BulkEdit, Current, Engine, ExcludeReason, Journal, Plan, Preview, RunEvent,
     RunOptions, RunState, Target, retry_failed,
 };
+use gongdan::lang::Lang;
 use gongdan::sandbox::{self, Fault, Route, Sandbox, SandboxOptions};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;

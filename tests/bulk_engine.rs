@@ -12,9 +12,10 @@ use chrono::{DateTime, Utc};
 use gongdan::api::model::{IdField, Ticket, TicketChange, TicketStatus, UpdateResult};
 use gongdan::api::{ApiError, NetworkError};
 use gongdan::bulk::{
-    BulkApi, BulkEdit, Current, Engine, ExcludeReason, FieldKind, Journal, Lang, LeftField, Plan,
+    BulkApi, BulkEdit, Current, Engine, ExcludeReason, FieldKind, Journal, LeftField, Plan,
     Preview, RunEvent, RunKind, RunOptions, RunState, Target, retry_failed, vendor_offset,
 };
+use gongdan::lang::Lang;
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
 

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use gongdan::api::model::{Reply, TicketChange, TicketStatus};
 use gongdan::api::{Auth, Client, ClientConfig};
-use gongdan::bulk::{BulkEdit, Engine, Journal, Lang, Plan, RunOptions, RunState, Target};
+use gongdan::bulk::{BulkEdit, Engine, Journal, Plan, RunOptions, RunState, Target};
+use gongdan::lang::Lang;
 use gongdan::sandbox::{self, Faults, Route, SandboxOptions};
 use tokio_util::sync::CancellationToken;
 

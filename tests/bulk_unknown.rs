@@ -11,9 +11,10 @@ use std::time::Duration;
 use gongdan::api::model::{Priority, Ticket, TicketChange, TicketStatus};
 use gongdan::api::{Auth, Client, ClientConfig, ListQuery, ListScope, RetryPolicy};
 use gongdan::bulk::{
-    BulkEdit, Engine, ExcludeReason, FieldKind, FieldSet, Journal, Lang, Plan, Preview, RunOptions,
+    BulkEdit, Engine, ExcludeReason, FieldKind, FieldSet, Journal, Plan, Preview, RunOptions,
     Target, edit_tags, unknown_fields,
 };
+use gongdan::lang::Lang;
 use gongdan::sandbox::{self, NullFields, Quirks, Sandbox, SandboxOptions, null_fields_of};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};

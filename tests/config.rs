@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use gongdan::config::file::{self, parse};
 use gongdan::config::{
-    AuthKind, ConfigError, CredentialSource, Given, Language, PromptPolicy, ResolveOptions, Secret,
-    Source, ViewKind, resolve, run_password_command,
+    AuthKind, ConfigError, CredentialSource, Given, PromptPolicy, ResolveOptions, Secret, Source,
+    ViewKind, resolve, run_password_command,
 };
 
 const EXAMPLE: &str = include_str!("../config.example.toml");
@@ -162,10 +162,10 @@ fn a_wrong_type_is_refused_with_file_line_and_column() {
     );
     // A Chinese user is told what the parser's words are about; the place stays first.
     assert!(
-        err.text(gongdan::ui::i18n::Lang::Zh)
+        err.text(gongdan::lang::Lang::Zh)
             .starts_with("/etc/gongdan.toml:4:12: 配置文件无法解析："),
         "{}",
-        err.text(gongdan::ui::i18n::Lang::Zh)
+        err.text(gongdan::lang::Lang::Zh)
     );
 }
 
@@ -299,7 +299,7 @@ fn profile_flag_beats_default_profile() {
     assert_eq!(resolved.profile_name.as_deref(), Some("admin"));
     assert_eq!(resolved.connection.auth, AuthKind::Token);
     assert_eq!(resolved.connection.login.as_deref(), Some("sid"));
-    assert_eq!(resolved.language, Some(Language::En));
+    assert_eq!(resolved.language, Some(gongdan::lang::Lang::En));
     assert_eq!(resolved.timezone.local_minus_utc(), 0);
     assert_eq!(
         source_of(&resolved, "profile"),
@@ -429,7 +429,7 @@ fn allow_http_flag_and_plain_http_refusal() {
     assert!(err.to_string().contains("--allow-http"), "{err}");
     // In Chinese, the reason too, the flag and the key as written.
     assert_eq!(
-        err.text(gongdan::ui::i18n::Lang::Zh),
+        err.text(gongdan::lang::Lang::Zh),
         "服务器地址 \"http://helpdesk.example\"（file）无效：明文 http 会不加密地发送密码：\
          请用 https，实在需要时在配置里设置 allow_http = true（或传入 --allow-http）"
     );
@@ -778,7 +778,7 @@ auto_refresh_secs = 30
 #[test]
 fn unknown_key_warnings_and_errors_are_in_chinese_for_a_chinese_user() {
     use gongdan::config::{AuthKind, ConfigError};
-    use gongdan::ui::i18n::Lang;
+    use gongdan::lang::Lang;
     let text = "[profiles.work]\nacount = \"zhangsan\"\n[ui]\n\"名字\" = 1\n";
     let (_, warnings) = parse(Path::new("dir/c.toml"), text).unwrap();
     let zh: Vec<String> = warnings.iter().map(|w| w.text(Lang::Zh)).collect();
@@ -907,12 +907,12 @@ fn the_status_line_names_the_config_file_without_its_directory() {
     let warnings: Vec<String> = resolved
         .warnings
         .iter()
-        .map(|w| w.text(gongdan::ui::i18n::Lang::En))
+        .map(|w| w.text(gongdan::lang::Lang::En))
         .collect();
     let notice = gongdan::console::startup_notice(
         &warnings,
         resolved.config_path.as_deref(),
-        gongdan::ui::i18n::Lang::En,
+        gongdan::lang::Lang::En,
     )
     .unwrap();
     let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -33,7 +33,12 @@ async fn run_check(opts: &ResolveOptions) -> (bool, String) {
     let mut out = Vec::new();
     let report = tokio::time::timeout(
         Duration::from_secs(30),
-        check(opts, PromptPolicy::Never, &mut out),
+        check(
+            opts,
+            PromptPolicy::Never,
+            gongdan::console::console_report,
+            &mut out,
+        ),
     )
     .await
     .unwrap()

@@ -409,7 +409,7 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
         runs[0].failed,
         0,
         "{}",
-        runs[0].summary(gongdan::bulk::Lang::En)
+        runs[0].summary(gongdan::lang::Lang::En)
     );
     let state = runs_in_state(&hop.home).unwrap();
     let plan = gongdan::bulk::Journal::new(state)
@@ -434,7 +434,7 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
             runs[0].succeeded,
             100,
             "{}",
-            runs[0].summary(gongdan::bulk::Lang::En)
+            runs[0].summary(gongdan::lang::Lang::En)
         );
         assert!(runs[0].left > 0);
     }

@@ -15,8 +15,8 @@ use gongdan::api::{ApiError, Auth, ClientConfig, ListQuery, NetworkError, RetryP
 use gongdan::app::faults::{FaultAction, FaultEvent};
 use gongdan::app::{Action, App, Command, RequestId, WorkerEvent, update};
 use gongdan::config::Secret;
+use gongdan::lang::Lang;
 use gongdan::sandbox::{Fault, Faults, SandboxOptions};
-use gongdan::ui::i18n::Lang;
 use tokio::sync::mpsc;
 
 // ---------------------------------------------------------------------------------------

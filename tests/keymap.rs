@@ -12,7 +12,7 @@ use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use gongdan::app::keymap::{KeyInput, KeyMap, Keys, action_for_key};
 use gongdan::app::{Action, App, Pane, Settings, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -335,7 +335,7 @@ fn help_and_hints_follow_a_rebinding() {
 #[test]
 fn messages_that_name_a_key_follow_the_rebinding() {
     let map = KeyMap::from_config(&keys("[list]\nreload = \"F5\"\n")).unwrap();
-    let text = gongdan::ui::i18n::api_error(
+    let text = gongdan::words::api_error(
         Lang::En,
         &gongdan::api::ApiError::Network(gongdan::api::NetworkError::Timeout),
     );
@@ -414,7 +414,7 @@ mod glued_escape {
 
     #[test]
     fn an_unbound_alt_key_is_esc_then_the_key() {
-        let app = common::app(gongdan::ui::i18n::Lang::En, 100, 30);
+        let app = common::app(gongdan::lang::Lang::En, 100, 30);
         let (esc, key) = split_glued_escape(&app, &alt('q')).expect("split");
         assert_eq!(esc.code, KeyCode::Esc);
         assert_eq!(key, KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE));
@@ -444,7 +444,7 @@ mod glued_escape {
 
     #[test]
     fn an_alt_key_the_composer_uses_stays_an_alt_key() {
-        let mut app = common::app(gongdan::ui::i18n::Lang::En, 100, 30);
+        let mut app = common::app(gongdan::lang::Lang::En, 100, 30);
         let commands = gongdan::app::update(&mut app, gongdan::app::Action::Start);
         gongdan::app::update(&mut app, gongdan::app::Action::SelectView(3));
         common::answer_page(

@@ -21,7 +21,7 @@ use gongdan::app::state::Overlay;
 use gongdan::app::{Action, App, Command, Pane, Settings, WorkerEvent, update};
 use gongdan::bulk::{RunKind, RunState};
 use gongdan::config::Secret;
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

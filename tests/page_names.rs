@@ -11,7 +11,7 @@ use common::*;
 use gongdan::api::{Contact, Ticket};
 use gongdan::app::{Action, App, Command, LookupKey, LookupValue, WorkerEvent, update};
 use gongdan::bench::draw_console;
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

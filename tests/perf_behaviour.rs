@@ -10,9 +10,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use gongdan::api::{Auth, Client, ClientConfig, ListQuery, TicketStatus};
 use gongdan::app::{Action, App, Command, LookupKey, RequestId, WorkerEvent, update};
 use gongdan::bench::{draw_console, fixture_now, loaded_app, synthetic_tickets};
+use gongdan::lang::Lang;
 use gongdan::sandbox::{self, Route, SandboxOptions};
 use gongdan::tui::{Outputs, run_loop};
-use gongdan::ui::i18n::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -13,7 +13,7 @@ use gongdan::app::faults::FaultAction;
 use gongdan::app::marks::MarkAction;
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{RunEvent, RunProgress};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

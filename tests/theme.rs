@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use gongdan::app::{Action, App, Command, Settings, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use gongdan::ui::theme::{ColorDepth, Role, Theme, fit_color, nearest_16, parse_color};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -9,7 +9,7 @@ mod pty;
 
 use common::*;
 use gongdan::app::{Action, App, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use gongdan::ui::{MIN_HEIGHT, MIN_WIDTH};
 use pty::Session;
 use ratatui::Terminal;

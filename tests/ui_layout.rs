@@ -11,7 +11,7 @@ use common::*;
 use gongdan::app::composer::ComposeAction;
 use gongdan::app::state::SelectionStyle;
 use gongdan::app::{Action, App, Command, Settings, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use gongdan::ui::theme::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;

@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use gongdan::api::{IdField, Ticket};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -21,7 +21,8 @@ use crate::bulk::{
     BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress,
     RunReport, RunState, retry_failed, unknown_fields,
 };
-use crate::ui::i18n::{self, Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{self, Msg, fill};
 
 /// What the pane's keys mean (mapped by [`action_for_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,7 +124,30 @@ pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
         run_id: info.run_id.clone(),
         state: info.state.clone(),
         resumable: info.resumable(),
-        summary: info.summary(bulk_lang(lang)),
+        summary: info.summary(lang),
+    }
+}
+
+/// Why a bulk command failed, as data: the pane that shows it words it
+/// (`words::bulk_failure`), so the worker says nothing in a language.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkFailure {
+    Api(ApiError),
+    /// No state directory: runs cannot be journaled.
+    NoJournal,
+    NothingToUndo(crate::bulk::UndoRefusal),
+    /// The engine's own words (a journal that cannot be read or written, ...), in English
+    /// as scripts print them.
+    Engine(String),
+}
+
+impl From<crate::bulk::BulkError> for BulkFailure {
+    fn from(error: crate::bulk::BulkError) -> BulkFailure {
+        match error {
+            crate::bulk::BulkError::Api(api) => BulkFailure::Api(api),
+            crate::bulk::BulkError::NothingToUndo(refusal) => BulkFailure::NothingToUndo(refusal),
+            other => BulkFailure::Engine(other.to_string()),
+        }
     }
 }
 
@@ -141,7 +165,7 @@ pub enum BulkEvent {
     },
     Tickets {
         id: RequestId,
-        result: Result<Vec<Ticket>, String>,
+        result: Result<Vec<Ticket>, BulkFailure>,
     },
     Run {
         id: RequestId,
@@ -149,16 +173,16 @@ pub enum BulkEvent {
     },
     RunDone {
         id: RequestId,
-        result: Result<Box<RunReport>, String>,
+        result: Result<Box<RunReport>, BulkFailure>,
     },
     /// The answer to [`BulkCommand::PlanUndo`].
     UndoPlanned {
         id: RequestId,
-        result: Result<Box<Plan>, String>,
+        result: Result<Box<Plan>, BulkFailure>,
     },
     History {
         id: RequestId,
-        result: Result<Vec<HistoryRow>, String>,
+        result: Result<Vec<HistoryRow>, BulkFailure>,
         problems: Vec<String>,
     },
 }
@@ -320,13 +344,6 @@ impl BulkState {
             Some(Stage::Running(run)) => Some(run),
             _ => None,
         }
-    }
-}
-
-pub fn bulk_lang(lang: Lang) -> crate::bulk::Lang {
-    match lang {
-        Lang::Zh => crate::bulk::Lang::Zh,
-        Lang::En => crate::bulk::Lang::En,
     }
 }
 
@@ -558,15 +575,15 @@ pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
     match field {
         FormField::Status => TicketStatus::ALL
             .iter()
-            .map(|s| (Choice::Status(*s), i18n::status_label(lang, *s)))
+            .map(|s| (Choice::Status(*s), words::status_label(lang, *s)))
             .collect(),
         FormField::Priority => Priority::ALL
             .iter()
-            .map(|p| (Choice::Priority(*p), i18n::priority_label(lang, *p)))
+            .map(|p| (Choice::Priority(*p), words::priority_label(lang, *p)))
             .collect(),
         FormField::Type => TicketType::ALL
             .iter()
-            .map(|t| (Choice::Type(*t), i18n::type_label(lang, *t)))
+            .map(|t| (Choice::Type(*t), words::type_label(lang, *t)))
             .collect(),
         FormField::Assignee => {
             let mut agents: Vec<(u64, String)> = app
@@ -687,7 +704,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             // Clamped with what the view drew last; before any draw, with the line count.
             let (max, page) = match drawn.get() {
                 Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
-                _ => (preview.lines(bulk_lang(lang), &names(app)).len(), 1),
+                _ => (preview.lines(lang, &names(app)).len(), 1),
             };
             match action {
                 BulkAction::Down => scroll = (scroll + 1).min(max),
@@ -1282,6 +1299,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 Err(error) => {
                     let mut form = form;
                     // Reading the tickets again is the form's preview key, not a list reload.
+                    let error = words::bulk_failure(lang, &error);
                     form.error = Some(error.replace("{key:list.reload}", "{key:bulk.preview}"));
                     app.bulk.stage = Some(Stage::Form(form));
                 }
@@ -1336,11 +1354,12 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 Ok(report) => {
                     apply_report(app, &report);
                     let failed = report.failed().next().is_some();
-                    let text = report.summary(bulk_lang(lang));
+                    let text = report.summary(lang);
                     run.report = Some(*report);
                     (text, failed)
                 }
                 Err(error) => {
+                    let error = words::bulk_failure(lang, &error);
                     run.error = Some(error.clone());
                     (error, true)
                 }
@@ -1370,6 +1389,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     app.bulk.stage = Some(undo_preview(app, *plan));
                 }
                 Err(error) => {
+                    let error = words::bulk_failure(lang, &error);
                     run.error = Some(error.clone());
                     app.bulk.stage = Some(Stage::Result(run));
                     say(app, error, true);
@@ -1421,7 +1441,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             *request = None;
             match result {
                 Ok(rows) => *runs = rows,
-                Err(text) => *error = Some(text),
+                Err(failure) => *error = Some(words::bulk_failure(lang, &failure)),
             }
             *known = problems;
         }

@@ -20,7 +20,7 @@ use crate::api::{
     ApiDate, ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
 use crate::bulk::{BulkEdit, Plan};
-use crate::ui::i18n::{self, Msg, fill};
+use crate::words::{self, Msg, fill};
 
 /// How long after the last key a draft is written.
 pub const DRAFT_DEBOUNCE_MS: i64 = 1000;
@@ -1142,7 +1142,7 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                             fill(
                                 lang,
                                 Msg::ComposeSentWithStatus,
-                                &[&ticket.to_string(), &i18n::status_label(lang, status)],
+                                &[&ticket.to_string(), &words::status_label(lang, status)],
                             )
                         }
                         None => fill(lang, Msg::ComposeSent, &[&ticket.to_string()]),
@@ -1157,7 +1157,7 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     } else {
                         "{key:list.reply}"
                     };
-                    let reason = i18n::api_error(lang, &error).replace("{key:list.reload}", again);
+                    let reason = words::api_error(lang, &error).replace("{key:list.reload}", again);
                     if let Some(composer) = &mut app.compose.composer
                         && open_here
                     {

@@ -4,14 +4,14 @@
 //! the API URL. Each entry has a key of its own; Enter copies the highlighted one through
 //! OSC 52 ([`Command::Copy`]).
 //!
-//! Entries are data (which item, what value); `ui::copy_menu` and `ui::i18n` word them. A
+//! Entries are data (which item, what value); `ui::copy_menu` and `ui` word them. A
 //! value the server left out is [`CopyValue::Unknown`]: shown as unknown, never copied as if
 //! it were empty.
 
 use super::action::Command;
 use super::state::{App, CopyMenu, Lookup, Notice};
 use crate::api::CustomValue;
-use crate::ui::i18n::{self, Msg, fill};
+use crate::words::{self, Msg, fill};
 
 /// What the menu does, from keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -299,7 +299,7 @@ pub fn label(app: &App, item: &CopyItem) -> String {
         ),
         _ => None,
     };
-    i18n::copy_label(app.lang(), item, name)
+    words::copy_label(app.lang(), item, name)
 }
 
 fn set_notice(app: &mut App, text: String) {

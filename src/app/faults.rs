@@ -9,7 +9,8 @@ use super::action::{Action, Command, RequestId, WorkerEvent};
 use super::state::{App, Notice};
 use crate::api::ApiError;
 use crate::config::Secret;
-use crate::ui::i18n::{self, Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{self, Msg, fill};
 
 /// Keys in the sign-in prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -170,7 +171,7 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
                 return;
             }
             let secs = delay.as_secs_f64().ceil().max(1.0) as u64;
-            let reason = i18n::api_error(lang, &error);
+            let reason = words::api_error(lang, &error);
             let reason = strip_retry_hint(lang, &reason);
             set_notice(
                 app,
@@ -183,7 +184,7 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
         FaultEvent::ClientRebuilt(Err(error)) => {
             app.faults.sign_in = Some(SignIn {
                 input: Secret::new(""),
-                error: Some(i18n::api_error(lang, &error)),
+                error: Some(words::api_error(lang, &error)),
             });
         }
     }
@@ -286,7 +287,7 @@ impl Before {
                     .is_some_and(|n| n.text == Msg::SigningIn.text(lang));
                 app.faults.sign_in = Some(SignIn {
                     input: Secret::new(""),
-                    error: typed_wrong.then(|| i18n::api_error(lang, &ApiError::BadCredentials)),
+                    error: typed_wrong.then(|| words::api_error(lang, &ApiError::BadCredentials)),
                 });
             }
             set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);

@@ -46,7 +46,8 @@ use super::line_edit::LineEdit;
 use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
-use crate::ui::i18n::{Lang, Msg, Worded, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, Worded, fill};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
 pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;

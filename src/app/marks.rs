@@ -13,7 +13,7 @@ use super::action::{Action, Command, RequestId};
 use super::bulk_edit::{BulkCommand, BulkEvent};
 use super::state::{App, Notice, SearchState, View, ViewName, ViewSource, ViewSpec};
 use crate::api::{SearchQuery, Ticket};
-use crate::ui::i18n::{self, Msg, fill};
+use crate::words::{self, Msg, fill};
 
 /// What the mark keys ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -331,7 +331,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
                     ),
                 ),
                 Some(error) => {
-                    let reason = i18n::api_error(lang, &error);
+                    let reason = words::api_error(lang, &error);
                     app.notice = Some(Notice {
                         text: fill(lang, Msg::MarkFetchStopped, &[&count.to_string(), &reason]),
                         is_error: true,

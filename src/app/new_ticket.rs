@@ -17,7 +17,8 @@ use super::state::{App, Lookup, Notice};
 use crate::api::{
     ApiError, Created, NewContact, NewTicket, Priority, Reply, TicketChange, TicketType,
 };
-use crate::ui::i18n::{self, Lang, Msg, fill, priority_label, type_label};
+use crate::lang::Lang;
+use crate::words::{self, Msg, fill, priority_label, type_label};
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -688,7 +689,7 @@ pub fn created(
         }
         Err(error) => {
             // Creating again is the form's create key, not the list's reload.
-            let reason = i18n::api_error(lang, &error)
+            let reason = words::api_error(lang, &error)
                 .replace("{key:list.reload}", "{key:new_ticket.create}");
             form.error = Some(reason.clone());
             app.notice = Some(Notice {

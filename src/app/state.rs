@@ -9,7 +9,8 @@ use crate::api::{
     Contact, FieldDef, ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder,
     Ticket, TicketStatus,
 };
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 /// Settings fixed at start (from flags and config).
 #[derive(Debug, Clone)]

@@ -16,7 +16,8 @@ use super::state::{
     SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
-use crate::ui::i18n::{self, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{self, Msg, fill};
 
 /// Which view a request belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1010,7 +1011,7 @@ fn page_failed(
         // search view would.
         Msg::ListViewForbidden.text(lang).to_string()
     } else {
-        i18n::api_error(lang, &error)
+        words::api_error(lang, &error)
     };
     let Some(view) = view_mut(app, which) else {
         return;
@@ -1264,7 +1265,7 @@ fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// "updated, descending" in the UI language.
-pub fn sort_label(lang: i18n::Lang, sort: Option<Sort>) -> String {
+pub fn sort_label(lang: Lang, sort: Option<Sort>) -> String {
     match sort {
         None => Msg::SortDefault.text(lang).to_string(),
         Some(sort) => {
@@ -1600,7 +1601,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                 return set_prompt_error(app, Msg::QueryNothing.text(lang).to_string());
             }
             match SearchQuery::parse(&text) {
-                Err(error) => set_prompt_error(app, i18n::query_error(lang, &error)),
+                Err(error) => set_prompt_error(app, words::query_error(lang, &error)),
                 Ok(query) => {
                     app.prompt = None;
                     app.prompt_history.push(prompt.kind.history(), &text, out);
@@ -2029,7 +2030,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                 }
                 Err(ApiError::NotFound(_)) => detail.not_found = true,
                 Err(error) => {
-                    let message = i18n::api_error(lang, &error);
+                    let message = words::api_error(lang, &error);
                     detail.error = Some(message.clone());
                     notice(
                         app,
@@ -2043,7 +2044,7 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
             let Some(pending) = app.pending_status.remove(&id) else {
                 return;
             };
-            let wanted = i18n::status_label(lang, pending.wanted);
+            let wanted = words::status_label(lang, pending.wanted);
             match result {
                 Ok(answer) if answer.id == ticket && !answer.subject.is_empty() => {
                     // Update answers the whole ticket: for an agent, who may not call
@@ -2086,14 +2087,14 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                 Err(error) => {
                     let previous = pending
                         .previous
-                        .map(|s| i18n::status_label(lang, s))
+                        .map(|s| words::status_label(lang, s))
                         .unwrap_or_else(|| Msg::None_.text(lang).to_string());
                     if let Some(mut known) = app.tickets.get_mut(&ticket)
                         && known.status == Some(pending.wanted)
                     {
                         known.status = pending.previous;
                     }
-                    let reason = i18n::api_error(lang, &error);
+                    let reason = words::api_error(lang, &error);
                     notice(
                         app,
                         fill(
@@ -2156,7 +2157,7 @@ fn ask_status_again(app: &mut App) {
     let lang = app.lang();
     let ticket = recheck.ticket_id;
     let label = |s: Option<TicketStatus>| {
-        s.map(|s| i18n::status_label(lang, s))
+        s.map(|s| words::status_label(lang, s))
             .unwrap_or_else(|| Msg::None_.text(lang).to_string())
     };
     let now = app.tickets.get(&ticket).and_then(|t| t.status);
@@ -2169,7 +2170,7 @@ fn ask_status_again(app: &mut App) {
                 &ticket.to_string(),
                 &label(recheck.shown),
                 &label(now),
-                &i18n::status_label(lang, recheck.wanted),
+                &words::status_label(lang, recheck.wanted),
             ],
         ),
         true,
@@ -2219,7 +2220,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
     }
     let lang = app.lang();
     let ticket = pending.ticket_id;
-    let wanted = i18n::status_label(lang, pending.wanted);
+    let wanted = words::status_label(lang, pending.wanted);
     // The answer was lost: it may be set or not. Neither "changed" nor "back to": the
     // ticket and the views are read again and show what the server has.
     if let Ok(report) = &result
@@ -2241,7 +2242,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
         return;
     }
     let failure = match &result {
-        Err(reason) => Some(reason.clone()),
+        Err(failure) => Some(words::bulk_failure(lang, failure)),
         Ok(report) => match report.outcomes.iter().find(|o| o.id == ticket) {
             Some(outcome) if outcome.success => None,
             Some(outcome) => Some(outcome.error.clone()),
@@ -2290,7 +2291,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
             }
             let previous = pending
                 .previous
-                .map(|s| i18n::status_label(lang, s))
+                .map(|s| words::status_label(lang, s))
                 .unwrap_or_else(|| Msg::None_.text(lang).to_string());
             if let Some(mut known) = app.tickets.get_mut(&ticket)
                 && known.status == Some(pending.wanted)

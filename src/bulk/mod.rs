@@ -83,14 +83,6 @@ pub use preview::{
 pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
 pub use summary::{DEFAULT_KEEP_DAYS, DEFAULT_KEEP_LAST, Pruned, Retention, RunSummary};
 
-/// The language of texts the engine renders.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
-
 /// Why a bulk operation could not go on.
 #[derive(Debug, thiserror::Error)]
 pub enum BulkError {

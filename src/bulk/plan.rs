@@ -102,8 +102,8 @@ pub enum ExcludeReason {
 }
 
 impl ExcludeReason {
-    pub fn describe(&self, lang: super::Lang) -> &'static str {
-        use super::Lang::*;
+    pub fn describe(&self, lang: crate::lang::Lang) -> &'static str {
+        use crate::lang::Lang::*;
         match (self, lang) {
             (ExcludeReason::AlreadySet, En) => "already set, skipped",
             (ExcludeReason::AlreadySet, Zh) => "已是目标值，跳过",

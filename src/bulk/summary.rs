@@ -100,8 +100,8 @@ impl RunSummary {
             kind: plan.kind.clone(),
             target: plan.target.clone(),
             state: state_of(run),
-            what_en: what(super::Lang::En),
-            what_zh: what(super::Lang::Zh),
+            what_en: what(crate::lang::Lang::En),
+            what_zh: what(crate::lang::Lang::Zh),
             total,
             succeeded: run.outcomes.values().filter(|o| o.success).count(),
             failed: run.outcomes.values().filter(|o| o.is_failure()).count(),
@@ -405,8 +405,8 @@ mod tests {
         assert!(again.problems.is_empty(), "{:?}", again.problems);
         assert_eq!(again.runs.len(), 1);
         assert_eq!(
-            again.runs[0].summary(crate::bulk::Lang::En),
-            info.summary(crate::bulk::Lang::En)
+            again.runs[0].summary(crate::lang::Lang::En),
+            info.summary(crate::lang::Lang::En)
         );
     }
 

@@ -6,7 +6,8 @@ use super::credentials::PromptPolicy;
 use super::profile::{ResolveOptions, Resolved, Source};
 use super::{ConfigError, default_config_path, log_dir, state_dir};
 use crate::api::{ApiError, Client, ClientConfig, SearchQuery};
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 /// `gongdan config ...`
 #[derive(Debug, Clone, clap::Args)]
@@ -29,7 +30,11 @@ pub enum ConfigAction {
 }
 
 /// Runs a `config` subcommand, printing to stdout.
-pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), ConfigError> {
+pub async fn run_command(
+    args: ConfigArgs,
+    opts: ResolveOptions,
+    console: impl Fn(&Resolved) -> ConsoleReport,
+) -> Result<(), ConfigError> {
     let mut out = std::io::stdout().lock();
     // Before the file is read, the language comes from the environment; errors are turned
     // into text here, in the language the file chose when it was read.
@@ -43,7 +48,7 @@ pub async fn run_command(args: ConfigArgs, opts: ResolveOptions) -> Result<(), C
         ConfigAction::Check => {
             let level = opts.log_level.as_ref().map(|g| g.value.as_str());
             let _log = super::init_logging(level).map_err(localized(env_lang))?;
-            let report = check(&opts, PromptPolicy::IfTerminal, &mut out)
+            let report = check(&opts, PromptPolicy::IfTerminal, console, &mut out)
                 .await
                 .map_err(localized(env_lang))?;
             let lang = report.resolved.as_ref().map_or(env_lang, Resolved::lang);
@@ -111,6 +116,18 @@ pub fn print_paths(
     Ok(())
 }
 
+/// What `config check` says about the console's own settings (language, colours, key map,
+/// theme): lines for the report, warnings (key conflicts) and errors (entries that would stop
+/// the console from starting). Made by `console::console_report`, which the caller passes
+/// in: the key map and the theme are the console's, not the config's.
+#[derive(Debug, Clone, Default)]
+pub struct ConsoleReport {
+    /// (key, value, where it came from), as the other lines of `config check`.
+    pub lines: Vec<(String, String, String)>,
+    pub warnings: Vec<String>,
+    pub errors: Vec<String>,
+}
+
 /// What `config check` found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
@@ -126,6 +143,7 @@ pub struct CheckReport {
 pub async fn check(
     opts: &ResolveOptions,
     prompt: PromptPolicy,
+    console: impl Fn(&Resolved) -> ConsoleReport,
     out: &mut impl Write,
 ) -> Result<CheckReport, ConfigError> {
     let resolved = match super::resolve(opts) {
@@ -151,7 +169,7 @@ pub async fn check(
         .map_err(io)?;
     }
     // The console's own settings: language, colours, key map (with conflicts), theme.
-    let console = crate::console::console_report(&resolved);
+    let console = console(&resolved);
     let width = resolved
         .sources
         .iter()
@@ -233,11 +251,11 @@ pub async fn check(
 pub async fn probe_sign_in(config: &ClientConfig, lang: Lang) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
-    let worded = |err: ApiError| crate::ui::i18n::api_error_for_cli(lang, &err);
+    let worded = |err: ApiError| crate::words::api_error_for_cli(lang, &err);
     let client = Client::new(config).map_err(worded)?;
     let query = SearchQuery::new()
         .word("1")
-        .map_err(|err| crate::ui::i18n::query_error(lang, &err))?
+        .map_err(|err| crate::words::query_error(lang, &err))?
         .per_page(1);
     client
         .search(&query)

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use super::ConfigError;
 use super::file::AuthKind;
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 /// A password or API secret. `Debug` and `Display` never show it, so neither a log line, a
 /// panic message nor an error string can carry it by accident.

@@ -114,32 +114,16 @@ impl AuthKind {
     }
 }
 
-/// The UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Zh,
-    En,
-}
-
-impl Language {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Language::Zh => "zh",
-            Language::En => "en",
-        }
-    }
-}
-
 /// `language = "zh" | "en" | "auto"`; auto (`None`) leaves the choice to `LANG`/`LC_ALL`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LanguageSetting(pub Option<Language>);
+pub struct LanguageSetting(pub Option<crate::lang::Lang>);
 
 impl<'de> Deserialize<'de> for LanguageSetting {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;
         match text.as_str() {
-            "zh" => Ok(LanguageSetting(Some(Language::Zh))),
-            "en" => Ok(LanguageSetting(Some(Language::En))),
+            "zh" => Ok(LanguageSetting(Some(crate::lang::Lang::Zh))),
+            "en" => Ok(LanguageSetting(Some(crate::lang::Lang::En))),
             "auto" => Ok(LanguageSetting(None)),
             other => Err(serde::de::Error::custom(format!(
                 "expected \"zh\", \"en\" or \"auto\", found {other:?}"

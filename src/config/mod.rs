@@ -21,7 +21,8 @@ pub mod profile;
 
 use std::path::PathBuf;
 
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
@@ -29,7 +30,7 @@ pub use credentials::{
     OsKeyring, PromptPolicy, SECRET_ENV_VARS, Secret, run_password_command,
     run_password_command_within, without_secrets,
 };
-pub use file::{AuthKind, ConfigFile, Language, ViewDef, ViewKind};
+pub use file::{AuthKind, ConfigFile, ViewDef, ViewKind};
 pub use limits::{
     ATTACHMENT_LIMIT, CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
 };
@@ -283,12 +284,8 @@ impl std::fmt::Display for ConfigWarning {
 
 /// The UI language: the config's `language`, else the locale's (LC_ALL/LC_MESSAGES/LANG,
 /// see [`ResolveOptions::locale`]), else English.
-pub fn ui_lang(language: Option<Language>, locale: Lang) -> Lang {
-    match language {
-        Some(Language::Zh) => Lang::Zh,
-        Some(Language::En) => Lang::En,
-        None => locale,
-    }
+pub fn ui_lang(language: Option<Lang>, locale: Lang) -> Lang {
+    language.unwrap_or(locale)
 }
 
 fn project_dirs() -> Option<directories::ProjectDirs> {

@@ -13,10 +13,10 @@ use super::credentials::{
     Credential, CredentialPlan, CredentialSource, Keyring, OsKeyring, PASSWORD_ENV, PromptPolicy,
     SECRET_ENV, Secret, check_password_file_mode,
 };
-use super::file::{self, AuthKind, ConfigFile, Language, ProfileFile, ViewDef};
+use super::file::{self, AuthKind, ConfigFile, ProfileFile, ViewDef};
 use super::{ConfigError, ConfigWarning, UrlProblem, default_config_path};
 use crate::api::{Auth, ClientConfig};
-use crate::ui::i18n::{Msg, fill};
+use crate::words::{Msg, fill};
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,7 +101,7 @@ pub struct ResolveOptions {
     pub keyring: Option<Arc<dyn Keyring>>,
     /// The locale's language (LC_ALL, LC_MESSAGES, LANG), read once by `from_cli`, for
     /// when the config sets none. The default (tests) is English, whatever the machine's.
-    pub locale: crate::ui::i18n::Lang,
+    pub locale: crate::lang::Lang,
 }
 
 impl ResolveOptions {
@@ -128,7 +128,7 @@ impl ResolveOptions {
             keyring: std::env::var_os("GONGDAN_NO_KEYRING")
                 .is_none()
                 .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
-            locale: crate::ui::i18n::Lang::from_env(),
+            locale: crate::lang::Lang::from_env(),
         }
     }
 }
@@ -230,9 +230,9 @@ pub struct Resolved {
     /// The raw `[theme]` table, for the console's theme.
     pub theme: toml::Table,
     /// `None` = auto (`LANG`/`LC_ALL`, else English).
-    pub language: Option<Language>,
+    pub language: Option<crate::lang::Lang>,
     /// The locale's language, for when `language` is auto.
-    pub locale: crate::ui::i18n::Lang,
+    pub locale: crate::lang::Lang,
     /// Dates from the server are in this offset, and are shown in it.
     pub timezone: FixedOffset,
     /// The web UI's page of a ticket, `{id}` for its id (`web_url`); `None` when not set.
@@ -283,7 +283,7 @@ impl Resolved {
     }
 
     /// The UI language: the profile's or file's `language`, else the locale, else English.
-    pub fn lang(&self) -> crate::ui::i18n::Lang {
+    pub fn lang(&self) -> crate::lang::Lang {
         super::ui_lang(self.language, self.locale)
     }
 
@@ -621,7 +621,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         Some(setting) => {
             record(
                 "language",
-                setting.0.map_or("auto", Language::as_str).into(),
+                setting.0.map_or("auto", crate::lang::Lang::code).into(),
                 Source::File,
             );
             setting.0

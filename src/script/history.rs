@@ -12,10 +12,12 @@ use tokio_util::sync::CancellationToken;
 use super::stop::Stop;
 use super::{Exit, ScriptError, Settings, stderr_is_terminal};
 use crate::bulk::{
-    BulkError, FieldKind, Lang, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress,
-    RunReport, RunState, TicketOutcome, retry_failed,
+    BulkError, FieldKind, Names, OutcomeKind, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, TicketOutcome, retry_failed,
 };
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP)]
@@ -278,13 +280,7 @@ pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, Sc
     let engine = settings.engine(client)?;
     let earlier = engine.report(&args.run)?;
     let Some(plan) = retry_failed(&earlier, crate::bulk::RunStamp::now()) else {
-        println!(
-            "{}",
-            match settings.lang {
-                Lang::Zh => format!("批次 {} 没有失败的工单", args.run),
-                Lang::En => format!("run {} has no failed tickets", args.run),
-            }
-        );
+        println!("{}", fill(settings.lang, Msg::ScriptNoFailed, &[&args.run]));
         return Ok(Exit::Done);
     };
     let preview = Preview::of(&plan);
@@ -356,15 +352,11 @@ pub fn confirm(
     }
     let count = preview.to_change;
     let refuse = |why: &str| {
-        ScriptError::Usage(match lang {
-            Lang::Zh => format!(
-                "{count} 张工单超过确认阈值（{threshold}）{why}：确认请加 --yes；未发送任何修改"
-            ),
-            Lang::En => format!(
-                "{count} tickets is above the confirmation threshold ({threshold}){why}: \
-                 pass --yes to go ahead; nothing was sent"
-            ),
-        })
+        ScriptError::Usage(fill(
+            lang,
+            Msg::ScriptAboveThreshold,
+            &[&count.to_string(), &threshold.to_string(), why],
+        ))
     };
     // Standard input may carry the ids: ask on the terminal itself.
     let tty = std::fs::OpenOptions::new()
@@ -372,16 +364,10 @@ pub fn confirm(
         .write(true)
         .open("/dev/tty");
     let (Ok(tty), true) = (tty, stderr_is_terminal()) else {
-        return Err(refuse(match lang {
-            Lang::Zh => "，且没有终端可询问",
-            Lang::En => " and there is no terminal to ask",
-        }));
+        return Err(refuse(Msg::ScriptNoTerminal.text(lang)));
     };
     let mut writer = &tty;
-    let question = match lang {
-        Lang::Zh => format!("输入 {count} 以修改 {count} 张工单："),
-        Lang::En => format!("Type {count} to change {count} tickets: "),
-    };
+    let question = fill(lang, Msg::ScriptTypeCount, &[&count.to_string()]);
     let _ = writer.write_all(question.as_bytes());
     let _ = writer.flush();
     let mut answer = String::new();
@@ -391,10 +377,7 @@ pub fn confirm(
     if answer.trim() == count.to_string() {
         Ok(())
     } else {
-        Err(refuse(match lang {
-            Lang::Zh => "，未确认",
-            Lang::En => ", not confirmed",
-        }))
+        Err(refuse(Msg::ScriptNotConfirmed.text(lang)))
     }
 }
 
@@ -473,10 +456,7 @@ pub fn exit_of(
             let _ = writeln!(
                 std::io::stderr(),
                 "gongdan: {}",
-                match lang {
-                    Lang::Zh => format!("收到 {}，之后没有再发送", signal.name()),
-                    Lang::En => format!("stopped by {}: nothing was sent after it", signal.name()),
-                }
+                fill(lang, Msg::ScriptStoppedBy, &[signal.name()])
             );
             Ok(signal.exit())
         }
@@ -487,14 +467,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
     let mut err = std::io::stderr().lock();
     match event {
         RunEvent::Started(progress) => {
-            let _ = writeln!(
-                err,
-                "{}",
-                match lang {
-                    Lang::Zh => format!("批次 {}", progress.run_id),
-                    Lang::En => format!("run {}", progress.run_id),
-                }
-            );
+            let _ = writeln!(err, "{}", fill(lang, Msg::ScriptRun, &[&progress.run_id]));
             if bar {
                 let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
             }
@@ -503,10 +476,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
             let _ = writeln!(
                 err,
                 "{}",
-                match lang {
-                    Lang::Zh => format!("检查中断时发送中的 {tickets} 张工单…"),
-                    Lang::En => format!("checking {tickets} tickets that were in flight…"),
-                }
+                fill(lang, Msg::ScriptChecking, &[&tickets.to_string()])
             );
         }
         RunEvent::Progress(progress) if bar => {
@@ -520,14 +490,11 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
             let _ = writeln!(
                 err,
                 "{}",
-                match lang {
-                    Lang::Zh => format!(
-                        "服务器拒绝了登录凭据（401）：{tickets} 张未发送，其余也停止发送；更正密码后用 gongdan resume {run_id} 继续"
-                    ),
-                    Lang::En => format!(
-                        "the server refused the credentials (401): {tickets} tickets not sent and nothing more sent; fix the password, then gongdan resume {run_id}"
-                    ),
-                }
+                fill(
+                    lang,
+                    Msg::ScriptAuthRefused,
+                    &[&tickets.to_string(), run_id.as_str()],
+                )
             );
         }
         RunEvent::CallFailed {
@@ -542,10 +509,11 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
             let _ = writeln!(
                 err,
                 "{}",
-                match lang {
-                    Lang::Zh => format!("第 {call} 次调用失败（{tickets} 张）：{reason}"),
-                    Lang::En => format!("call {call} failed ({tickets} tickets): {reason}"),
-                }
+                fill(
+                    lang,
+                    Msg::ScriptCallFailed,
+                    &[&call.to_string(), &tickets.to_string(), &reason.to_string()],
+                )
             );
         }
         RunEvent::Finished(progress) => {
@@ -632,15 +600,13 @@ pub fn print_report(
             line(outcome.id, "skipped", &outcome.error)?;
         }
     } else {
-        let head = match lang {
-            Lang::Zh => format!("批次 {run_id}：{}", report.summary(lang)),
-            Lang::En => format!("run {run_id}: {}", report.summary(lang)),
-        };
+        let head = fill(
+            lang,
+            Msg::ScriptRunSummary,
+            &[run_id, &report.summary(lang)],
+        );
         writeln!(out, "{head}").map_err(io)?;
-        let failed_word = match lang {
-            Lang::Zh => "失败",
-            Lang::En => "failed",
-        };
+        let failed_word = Msg::ScriptFailed.text(lang);
         for outcome in report.failed().chain(extra) {
             // The reason may be the server's text: one clean line.
             let reason = crate::text::clean_line(&outcome.error);
@@ -648,35 +614,21 @@ pub fn print_report(
         }
         if !report.not_sent.is_empty() {
             let ids: Vec<String> = report.not_sent.iter().map(u64::to_string).collect();
-            let label = match lang {
-                Lang::Zh => "未发送",
-                Lang::En => "not sent",
-            };
+            let label = Msg::ScriptNotSent.text(lang);
             writeln!(out, "{label}: {}", ids.join(" ")).map_err(io)?;
         }
         let lists = [
             (
                 report.unknown().map(|o| o.id).collect::<Vec<u64>>(),
-                match lang {
-                    Lang::Zh => "结果未知（继续运行时核对）",
-                    Lang::En => "outcome unknown (resume checks them)",
-                },
+                Msg::ScriptUnknown.text(lang),
             ),
             (
                 report.changed_since_preview().map(|o| o.id).collect(),
-                match lang {
-                    Lang::Zh => "预览后已变更，未处理",
-                    Lang::En => "changed since the preview, left alone",
-                },
+                Msg::ScriptChanged.text(lang),
             ),
             (
                 report.taken_as_sent().map(|o| o.id).collect(),
-                match lang {
-                    Lang::Zh => "回复视为已发送（工单在此期间有变动，如不确定请检查）",
-                    Lang::En => {
-                        "reply taken as sent (the ticket changed meanwhile; check if unsure)"
-                    }
-                },
+                Msg::ScriptTakenAsSent.text(lang),
             ),
         ];
         for (ids, label) in lists {
@@ -686,13 +638,7 @@ pub fn print_report(
             }
         }
         for outcome in report.unsettled() {
-            let text = match lang {
-                Lang::Zh => format!("回复可能已发送也可能未发送：请检查工单 #{}", outcome.id),
-                Lang::En => format!(
-                    "reply may or may not have been sent: check ticket #{}",
-                    outcome.id
-                ),
-            };
+            let text = fill(lang, Msg::ScriptUnsettled, &[&outcome.id.to_string()]);
             writeln!(out, "{text}").map_err(io)?;
         }
     }
@@ -703,19 +649,13 @@ pub fn print_report(
         let _ = writeln!(
             std::io::stderr(),
             "{}",
-            match lang {
-                Lang::Zh => format!("继续：gongdan resume {run_id}"),
-                Lang::En => format!("finish with: gongdan resume {run_id}"),
-            }
+            fill(lang, Msg::ScriptResumeWith, &[run_id])
         );
     } else if report.failed().next().is_some() {
         let _ = writeln!(
             std::io::stderr(),
             "{}",
-            match lang {
-                Lang::Zh => format!("重试失败的工单：gongdan retry {run_id}"),
-                Lang::En => format!("retry the failed tickets with: gongdan retry {run_id}"),
-            }
+            fill(lang, Msg::ScriptRetryWith, &[run_id])
         );
     }
     // Undo needs the values from before (admins' runs); an undo is not undone again.
@@ -728,10 +668,7 @@ pub fn print_report(
         let _ = writeln!(
             std::io::stderr(),
             "{}",
-            match lang {
-                Lang::Zh => format!("撤销：gongdan undo {run_id}"),
-                Lang::En => format!("undo with: gongdan undo {run_id}"),
-            }
+            fill(lang, Msg::ScriptUndoWith, &[run_id])
         );
     }
     Ok(if report.all_done() && extra.is_empty() {

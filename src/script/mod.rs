@@ -19,9 +19,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use crate::api::{ApiError, Client};
-use crate::bulk::{BulkError, Engine, Journal, Lang, RunOptions, Target};
+use crate::bulk::{BulkError, Engine, Journal, RunOptions, Target};
 use crate::cli::Command;
 use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
+use crate::lang::Lang;
 
 pub use completions::{CompletionsArgs, ManArgs};
 pub use history::{HistoryAction, HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
@@ -220,17 +221,10 @@ impl Settings {
             let warning = warning.text(ui_lang);
             eprintln!(
                 "gongdan: {}",
-                crate::ui::i18n::fill(ui_lang, crate::ui::i18n::Msg::CfgWarning, &[&warning])
+                crate::words::fill(ui_lang, crate::words::Msg::CfgWarning, &[&warning])
             );
         }
-        let lang = match resolved.language {
-            Some(crate::config::Language::Zh) => Lang::Zh,
-            Some(crate::config::Language::En) => Lang::En,
-            None => match crate::ui::i18n::Lang::from_env() {
-                crate::ui::i18n::Lang::Zh => Lang::Zh,
-                _ => Lang::En,
-            },
-        };
+        let lang = resolved.language.unwrap_or_else(Lang::from_env);
         Ok(Settings { resolved, lang })
     }
 

@@ -10,7 +10,7 @@ use crate::api::model::{
     ApiDate, CustomValue, DATE_FORMAT, Priority, TableRow, Ticket, TicketSource, TicketStatus,
     TicketType,
 };
-use crate::bulk::Lang;
+use crate::lang::Lang;
 use crate::text;
 
 /// The width when standard output is not a terminal and `COLUMNS` is not set.

@@ -18,8 +18,9 @@ use crate::api::model::{
     TicketType,
 };
 use crate::api::{ApiError, Client, ListOrder, ListQuery, ListScope, SearchQuery, SearchSort};
-use crate::bulk::{BulkEdit, Lang, Plan, Preview, RunStamp};
+use crate::bulk::{BulkEdit, Plan, Preview, RunStamp};
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
 
 #[derive(Debug, Args)]
 #[command(after_help = super::EXIT_CODES_HELP)]
@@ -1059,24 +1060,15 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
 
 /// Why a ticket was left out of a run: the server's copy could not be read.
 fn unreadable_text(lang: Lang, reason: &str) -> String {
-    match lang {
-        Lang::Zh => format!("无法读取，未发送（{reason}）"),
-        Lang::En => format!("could not be read, not sent ({reason})"),
-    }
+    crate::words::fill(lang, crate::words::Msg::ScriptUnreadable, &[reason])
 }
 
 fn dry_run_note(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "（试运行：未发送任何修改）",
-        Lang::En => "(dry run: nothing was sent)",
-    }
+    crate::words::Msg::ScriptDryRun.text(lang)
 }
 
 fn not_found_text(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "工单不存在",
-        Lang::En => "ticket not found",
-    }
+    crate::words::Msg::ScriptNotFound.text(lang)
 }
 
 /// The JSON file of `tickets create --from-file`: the flags' names as keys.

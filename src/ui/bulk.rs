@@ -9,10 +9,11 @@ use ratatui::widgets::{Block, Borders};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::app::App;
-use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage, bulk_lang};
+use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage};
 use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
-use crate::ui::i18n::{Lang, Msg, fill};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
 
 /// The box the pane (and the history) is drawn in: most of the screen, leaving the tab
 /// line and the status bar.
@@ -344,7 +345,7 @@ fn preview_lines(app: &App, stage: &Stage, cols: usize, body_rows: usize) -> (Li
         Msg::BulkPreviewHeading.text(lang).to_string(),
         style(app, Role::Label),
     )];
-    for (index, line) in preview.lines(bulk_lang(lang), &names).iter().enumerate() {
+    for (index, line) in preview.lines(lang, &names).iter().enumerate() {
         // The head ("59 tickets") at the left, each field and tag indented under it; a long
         // line wraps between its groups, under its first.
         let indent = if index == 0 { "" } else { "  " };
@@ -652,11 +653,7 @@ fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
     let Some(report) = &run.report else {
         return (lines, Vec::new());
     };
-    lines.wrapped(
-        &report.summary(bulk_lang(lang)),
-        cols,
-        style(app, Role::Label),
-    );
+    lines.wrapped(&report.summary(lang), cols, style(app, Role::Label));
     if report.cancelled && run.auth_refused {
         // The message names the live retry key.
         let text = fill(
@@ -710,7 +707,7 @@ fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
         list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
             let lead = format!("  ! #{}  ", ticket.id);
-            for line in hanging(&lead, ticket.reason.describe(bulk_lang(lang)), cols) {
+            for line in hanging(&lead, ticket.reason.describe(lang), cols) {
                 list.push((line, style(app, Role::Caution)));
             }
         }
@@ -792,8 +789,7 @@ fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
         let count = skipped.len().to_string();
         let head = match crate::bulk::Preview::of(&report.plan).skipped_value {
             Some(value) => {
-                let value =
-                    crate::bulk::value_label(&value, bulk_lang(lang), &bulk_edit::names(app));
+                let value = crate::bulk::value_label(&value, lang, &bulk_edit::names(app));
                 fill(lang, Msg::BulkReportSkippedValue, &[&count, &value])
             }
             None => fill(lang, Msg::BulkReportSkipped, &[&count]),

@@ -8,13 +8,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::i18n::{Msg, fill, status_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{IdField, TicketStatus};
 use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
 use crate::app::state::Pane;
+use crate::words::{Msg, fill, status_label};
 
 /// Rows the composer takes from the pane above it: enough for a paragraph or two, never
 /// so many that the ticket it answers disappears.
@@ -241,7 +241,7 @@ pub fn stale_lines(
     let tags = |tags: &Option<Vec<String>>| tags.as_ref().map(|t| t.join(","));
     let status = |s: Option<TicketStatus>| s.map_or_else(unknown, |s| status_label(lang, s));
     let priority = |p: Option<crate::api::Priority>| {
-        p.map_or_else(unknown, |p| super::i18n::priority_label(lang, p))
+        p.map_or_else(unknown, |p| crate::words::priority_label(lang, p))
     };
     let mut push = |field: Msg, old: String, new: String| {
         if old != new {

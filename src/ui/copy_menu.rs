@@ -7,12 +7,12 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::copy::{self, CopyEntry, CopyItem, CopyValue};
 use crate::app::state::Pane;
+use crate::words::{Msg, fill};
 
 /// Widest a value is shown before it is cut on a narrow screen; a wide one gives values
 /// half its width (the whole value is what is copied either way).

@@ -11,11 +11,11 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
-use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{CustomValue, IdField, TableRow, Ticket};
 use crate::app::App;
+use crate::words::{Msg, fill, priority_label, source_label, status_label, type_label};
 
 /// The pane's area on the current screen, if the detail is open.
 fn area(app: &App) -> Option<Rect> {
@@ -536,7 +536,7 @@ const CHECKBOX: i64 = 6;
 
 /// A checkbox's 1 / 0 (a number or a numeric string) as 是 / 否, yes / no; other values as
 /// they are.
-fn checkbox_label(lang: super::i18n::Lang, value: &CustomValue) -> Option<&'static str> {
+fn checkbox_label(lang: crate::lang::Lang, value: &CustomValue) -> Option<&'static str> {
     let on = match value {
         CustomValue::Number(number) => *number != 0.0,
         CustomValue::Text(text) => match text.trim() {
@@ -716,7 +716,7 @@ mod tests {
 
     #[test]
     fn a_checkbox_reads_yes_or_no() {
-        use super::super::i18n::Lang;
+        use crate::lang::Lang;
         let text = |t: &str| CustomValue::Text(t.to_string());
         assert_eq!(checkbox_label(Lang::Zh, &text("0")), Some("否"));
         assert_eq!(checkbox_label(Lang::Zh, &text("1")), Some("是"));

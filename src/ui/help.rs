@@ -6,11 +6,11 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
-use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::state::{Overlay, Pane};
+use crate::words::{Msg, fill};
 
 /// Where the overlay goes on a screen.
 fn area(screen: Rect) -> Rect {

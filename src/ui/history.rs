@@ -9,7 +9,7 @@ use super::{style, wrap};
 use crate::app::App;
 use crate::app::bulk_edit::Stage;
 use crate::app::state::Pane;
-use crate::ui::i18n::Msg;
+use crate::words::Msg;
 
 /// The body lines and the hint of the history or the resume offer.
 pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {

@@ -7,13 +7,14 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::i18n::{Lang, Msg, fill, priority_label, status_label};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::{IdField, Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::{SelectionStyle, View};
 use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
+use crate::lang::Lang;
+use crate::words::{Msg, fill, priority_label, status_label};
 
 /// A column of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

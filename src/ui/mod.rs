@@ -7,7 +7,6 @@ pub mod detail;
 pub mod editor;
 pub mod help;
 pub mod history;
-pub mod i18n;
 pub mod list;
 pub mod new_ticket;
 pub mod search_line;
@@ -161,9 +160,9 @@ pub fn draw(frame: &mut Frame, app: &App) {
 /// there is. Never panics, down to 1×1.
 fn too_small(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang();
-    let need = i18n::fill(
+    let need = crate::words::fill(
         lang,
-        i18n::Msg::TooSmallNeed,
+        crate::words::Msg::TooSmallNeed,
         &[
             &MIN_WIDTH.to_string(),
             &MIN_HEIGHT.to_string(),
@@ -172,7 +171,7 @@ fn too_small(frame: &mut Frame, app: &App, area: Rect) {
         ],
     );
     let columns = usize::from(area.width);
-    let mut lines = wrap(i18n::Msg::TooSmall.text(lang), columns);
+    let mut lines = wrap(crate::words::Msg::TooSmall.text(lang), columns);
     lines.extend(wrap(&need, columns));
     let top = usize::from(area.height).saturating_sub(lines.len()) / 2;
     let buf = frame.buffer_mut();

@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear};
 
-use super::i18n::Msg;
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::new_ticket::{NewTicketForm, choice_label, is_choice};
+use crate::words::Msg;
 
 /// Rows the description gets at the least (its label and three lines).
 const DESCRIPTION_MIN: u16 = 4;

@@ -6,12 +6,12 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
-use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::state::Pane;
 use crate::app::state::PromptKind;
+use crate::words::{Msg, fill};
 
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let Some(prompt) = &app.prompt else {

@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
-use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::state::Pane;
+use crate::words::{Msg, fill};
 
 /// The most stars shown, so a long password does not say its length past a point.
 const MAX_STARS: usize = 24;

@@ -7,11 +7,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
 use crate::app::state::Pane;
+use crate::words::{Msg, fill};
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 

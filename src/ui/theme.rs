@@ -8,7 +8,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
-use crate::ui::i18n::{Lang, Msg, Worded};
+use crate::lang::Lang;
+use crate::words::{Msg, Worded};
 
 /// Glyphs that carry state without colour (the list's gutter).
 pub mod glyph {

@@ -12,10 +12,10 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{Client, ListScope, Ticket};
-use crate::app::bulk_edit::{BulkCommand, BulkEvent, history_row};
+use crate::app::bulk_edit::{BulkCommand, BulkEvent, BulkFailure, history_row};
 use crate::app::{RequestId, ViewSource, WorkerEvent};
 use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
-use crate::ui::i18n::{self, Lang};
+use crate::lang::Lang;
 
 /// Where bulk runs are journaled, for which host, and how they are sent.
 #[derive(Debug, Clone)]
@@ -162,17 +162,6 @@ impl BulkWorker {
         }
     }
 
-    fn error_text(&self, error: &BulkError) -> String {
-        bulk_error_text(self.lang, error)
-    }
-
-    fn no_journal(&self) -> String {
-        match self.lang {
-            Lang::Zh => "没有状态目录，无法记录批量修改".to_string(),
-            Lang::En => "no state directory: bulk runs cannot be journaled".to_string(),
-        }
-    }
-
     /// Handles one command; long work runs in its own task.
     pub(super) fn handle(&self, command: BulkCommand, events: Events) {
         match command {
@@ -196,7 +185,7 @@ impl BulkWorker {
                     None => worker.client_only_tickets(&ids),
                     Some(engine) => tokio::runtime::Handle::current()
                         .block_on(engine.tickets_for(&ids))
-                        .map_err(|e| worker.error_text(&e)),
+                        .map_err(BulkFailure::from),
                 };
                 send(events, BulkEvent::Tickets { id, result });
             }),
@@ -204,7 +193,7 @@ impl BulkWorker {
                 let event = match &worker.engine {
                     None => BulkEvent::History {
                         id,
-                        result: Err(worker.no_journal()),
+                        result: Err(BulkFailure::NoJournal),
                         problems: Vec::new(),
                     },
                     Some(engine) => {
@@ -234,11 +223,11 @@ impl BulkWorker {
             }),
             BulkCommand::PlanUndo { id, run_id } => self.blocking(events, move |worker, events| {
                 let result = match &worker.engine {
-                    None => Err(worker.no_journal()),
+                    None => Err(BulkFailure::NoJournal),
                     Some(engine) => tokio::runtime::Handle::current()
                         .block_on(engine.plan_undo(&run_id))
                         .map(Box::new)
-                        .map_err(|e| worker.error_text(&e)),
+                        .map_err(BulkFailure::from),
                 };
                 send(events, BulkEvent::UndoPlanned { id, result });
             }),
@@ -262,7 +251,7 @@ impl BulkWorker {
                     Err(error) if error.outcome_unknown() => crate::bulk::TicketOutcome::of_kind(
                         planned.id,
                         crate::bulk::OutcomeKind::Unknown,
-                        i18n::api_error(worker.lang, &error),
+                        error.to_string(),
                     ),
                     Err(error) => {
                         if matches!(error, crate::api::ApiError::BadCredentials) {
@@ -278,10 +267,7 @@ impl BulkWorker {
                                 },
                             );
                         }
-                        crate::bulk::TicketOutcome::failed(
-                            planned.id,
-                            i18n::api_error(worker.lang, &error),
-                        )
+                        crate::bulk::TicketOutcome::failed(planned.id, error.to_string())
                     }
                 };
                 outcomes.push(outcome);
@@ -302,7 +288,7 @@ impl BulkWorker {
         });
     }
 
-    fn client_only_tickets(&self, ids: &[u64]) -> Result<Vec<Ticket>, String> {
+    fn client_only_tickets(&self, ids: &[u64]) -> Result<Vec<Ticket>, BulkFailure> {
         Ok(ids
             .iter()
             .map(|id| Ticket {
@@ -338,7 +324,7 @@ impl BulkWorker {
                 &events,
                 BulkEvent::RunDone {
                     id,
-                    result: Err(self.no_journal()),
+                    result: Err(BulkFailure::NoJournal),
                 },
             );
             return;
@@ -359,7 +345,7 @@ impl BulkWorker {
             drop(running);
             // Every progress event is delivered before the report.
             let _ = handle.block_on(forwarder);
-            let result = result.map(Box::new).map_err(|e| worker.error_text(&e));
+            let result = result.map(Box::new).map_err(BulkFailure::from);
             worker.forget(id);
             send(events, BulkEvent::RunDone { id, result });
         });
@@ -409,41 +395,4 @@ fn is_quick_change(plan: &crate::bulk::Plan) -> bool {
         && plan.tags_add.is_empty()
         && plan.tags_remove.is_empty()
         && plan.change.kinds() == [crate::bulk::FieldKind::Status]
-}
-
-/// A bulk error in the UI language where the console has the words (the engine's own are
-/// English, for scripts).
-fn bulk_error_text(lang: Lang, error: &BulkError) -> String {
-    match error {
-        BulkError::Api(api) => i18n::api_error(lang, api),
-        BulkError::NothingToUndo(crate::bulk::UndoRefusal::ReplyOnly) => {
-            i18n::Msg::BulkUndoReplyOnly.text(lang).to_string()
-        }
-        BulkError::NothingToUndo(crate::bulk::UndoRefusal::AlreadyUndone { run_id, by }) => {
-            i18n::fill(lang, i18n::Msg::BulkUndoAlreadyUndone, &[run_id, by])
-        }
-        other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn undo_refusals_are_in_the_ui_language() {
-        let reply = BulkError::NothingToUndo(crate::bulk::UndoRefusal::ReplyOnly);
-        assert_eq!(
-            bulk_error_text(Lang::Zh, &reply),
-            "没有可撤销的：这一批次只发了回复，回复不能撤回"
-        );
-        let undone = BulkError::NothingToUndo(crate::bulk::UndoRefusal::AlreadyUndone {
-            run_id: "a".into(),
-            by: "b".into(),
-        });
-        assert_eq!(
-            bulk_error_text(Lang::En, &undone),
-            "Nothing to undo: run a was already undone by run b"
-        );
-    }
 }

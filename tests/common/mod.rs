@@ -9,7 +9,7 @@ use gongdan::api::{
 use gongdan::app::{
     Action, App, Command, LookupKey, LookupValue, RequestId, Settings, WorkerEvent, update,
 };
-use gongdan::ui::i18n::Lang;
+use gongdan::lang::Lang;
 
 pub fn now() -> NaiveDateTime {
     NaiveDate::from_ymd_opt(2026, 11, 29)

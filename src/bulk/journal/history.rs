@@ -68,8 +68,8 @@ pub struct Retried {
 
 impl RunState {
     /// A short label, e.g. `interrupted` / `已中断`.
-    pub fn label(&self, lang: crate::bulk::Lang) -> String {
-        let zh = lang == crate::bulk::Lang::Zh;
+    pub fn label(&self, lang: crate::lang::Lang) -> String {
+        let zh = lang == crate::lang::Lang::Zh;
         match self {
             RunState::NotStarted => if zh { "未开始" } else { "not started" }.to_string(),
             RunState::Complete => if zh { "已完成" } else { "complete" }.to_string(),
@@ -84,21 +84,21 @@ impl RunState {
 impl RunInfo {
     /// One line for a history list: state, counts and what the run changes, e.g.
     /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
-    pub fn summary(&self, lang: crate::bulk::Lang) -> String {
+    pub fn summary(&self, lang: crate::lang::Lang) -> String {
         // What retries made of the failures, right after their count.
         let note = match (self.retried, lang) {
             (None, _) => String::new(),
-            (Some(Retried { sent, succeeded }), crate::bulk::Lang::Zh) if succeeded == sent => {
+            (Some(Retried { sent, succeeded }), crate::lang::Lang::Zh) if succeeded == sent => {
                 format!("（已重试：{succeeded} 成功）")
             }
-            (Some(Retried { sent, succeeded }), crate::bulk::Lang::En) if succeeded == sent => {
+            (Some(Retried { sent, succeeded }), crate::lang::Lang::En) if succeeded == sent => {
                 format!(" (retried: {succeeded} succeeded)")
             }
-            (Some(Retried { sent, succeeded }), crate::bulk::Lang::Zh) => format!(
+            (Some(Retried { sent, succeeded }), crate::lang::Lang::Zh) => format!(
                 "（已重试 {sent}：{succeeded} 成功，{} 仍未成功）",
                 sent - succeeded
             ),
-            (Some(Retried { sent, succeeded }), crate::bulk::Lang::En) => format!(
+            (Some(Retried { sent, succeeded }), crate::lang::Lang::En) => format!(
                 " (retried {sent}: {succeeded} succeeded, {} still not)",
                 sent - succeeded
             ),
@@ -107,29 +107,29 @@ impl RunInfo {
     }
 
     /// [`RunInfo::summary`] with `note` right after the count of failures.
-    pub fn summary_noting_failures(&self, lang: crate::bulk::Lang, note: &str) -> String {
+    pub fn summary_noting_failures(&self, lang: crate::lang::Lang, note: &str) -> String {
         // Names kept with the plan: assignees and groups by name, not `#209 → #203`.
         let what = match lang {
-            crate::bulk::Lang::En => &self.what_en,
-            crate::bulk::Lang::Zh => &self.what_zh,
+            crate::lang::Lang::En => &self.what_en,
+            crate::lang::Lang::Zh => &self.what_zh,
         };
         let of = match (&self.kind, lang) {
             (RunKind::Change, _) => String::new(),
-            (RunKind::Retry { of }, crate::bulk::Lang::Zh) => format!("（重试 {of}）"),
-            (RunKind::Retry { of }, crate::bulk::Lang::En) => format!(" (retry of {of})"),
-            (RunKind::Undo { of }, crate::bulk::Lang::Zh) => format!("（撤销 {of}）"),
-            (RunKind::Undo { of }, crate::bulk::Lang::En) => format!(" (undo of {of})"),
+            (RunKind::Retry { of }, crate::lang::Lang::Zh) => format!("（重试 {of}）"),
+            (RunKind::Retry { of }, crate::lang::Lang::En) => format!(" (retry of {of})"),
+            (RunKind::Undo { of }, crate::lang::Lang::Zh) => format!("（撤销 {of}）"),
+            (RunKind::Undo { of }, crate::lang::Lang::En) => format!(" (undo of {of})"),
         };
         let doubts = self.doubts(lang);
         match lang {
-            crate::bulk::Lang::Zh => format!(
+            crate::lang::Lang::Zh => format!(
                 "{}{of}：成功 {}，失败 {}{note}，剩余 {}{doubts}；{what}",
                 self.state.label(lang),
                 self.succeeded,
                 self.failed,
                 self.left
             ),
-            crate::bulk::Lang::En => format!(
+            crate::lang::Lang::En => format!(
                 "{}{of}: {} done, {} failed{note}, {} left{doubts}; {what}",
                 self.state.label(lang),
                 self.succeeded,
@@ -141,8 +141,8 @@ impl RunInfo {
 
     /// The outcomes that are neither done nor failed, e.g. `, 3 outcome unknown (resume
     /// checks them)`; empty when there are none.
-    fn doubts(&self, lang: crate::bulk::Lang) -> String {
-        let zh = lang == crate::bulk::Lang::Zh;
+    fn doubts(&self, lang: crate::lang::Lang) -> String {
+        let zh = lang == crate::lang::Lang::Zh;
         let mut text = String::new();
         if self.unknown > 0 {
             text.push_str(&if zh {

@@ -274,7 +274,7 @@ fn an_unknown_outcome_keeps_its_tickets_in_doubt_under_the_calls_request_id() {
     );
     assert!(info.resumable());
     assert!(
-        info.summary(crate::bulk::Lang::En)
+        info.summary(crate::lang::Lang::En)
             .contains("2 outcome unknown")
     );
 
@@ -294,7 +294,7 @@ fn an_unknown_outcome_keeps_its_tickets_in_doubt_under_the_calls_request_id() {
     let info = journal.list().runs.remove(0);
     assert_eq!((info.failed, info.unsettled.clone()), (0, vec![3]));
     assert!(
-        info.summary(crate::bulk::Lang::En)
+        info.summary(crate::lang::Lang::En)
             .contains("reply may or may not have been sent: check ticket #3")
     );
 }

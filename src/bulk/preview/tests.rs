@@ -4,7 +4,8 @@
 
 use super::*;
 use crate::api::model::{IdField, Priority, Ticket, TicketChange, TicketStatus};
-use crate::bulk::{BulkEdit, Lang, Plan, Target};
+use crate::bulk::{BulkEdit, Plan, Target};
+use crate::lang::Lang;
 
 fn ticket(id: u64, priority: Priority, assignee: Option<u64>) -> Ticket {
     Ticket {

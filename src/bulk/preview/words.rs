@@ -4,9 +4,9 @@
 
 use super::{FieldPreview, Names, Preview, TagChange};
 use crate::api::model::{Priority, TicketSource, TicketStatus, TicketType};
-use crate::bulk::Lang;
 use crate::bulk::fields::{FieldKind, FieldValue};
 use crate::bulk::plan::RunKind;
+use crate::lang::Lang;
 
 impl Preview {
     /// One line, e.g. `237 tickets: 已开启 → 已解决 201, 待回应 → 已解决 36; 3 already 已解决,

@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use crate::bulk::Lang;
 use crate::bulk::journal::{LoadedRun, OutcomeKind, TicketOutcome};
 use crate::bulk::plan::{Plan, RunKind, RunStamp};
+use crate::lang::Lang;
 
 /// Progress of a run, sent after each call.
 #[derive(Debug, Clone, PartialEq)]

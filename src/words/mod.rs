@@ -1,61 +1,19 @@
-//! Every string the console shows, in Chinese and English, in one table.
+//! Every string shown to a person, in Chinese and English, in one table: the console's
+//! panes, the script commands' output and `gongdan config`.
 //!
-//! Panes never hold literals of their own: they ask [`Msg::text`] (or a helper below) for
-//! the words in the UI language. Placeholders `{0}`, `{1}` are filled by [`fill`].
+//! Who may use it: `ui`, `script`, `config` and the start-up code (`console`, `tui`). The
+//! state and the engine (`app`, `worker`, `bulk`, `api`) should not: they carry data (ids,
+//! counts, `ApiError`s, names) and the view words it. Today `app` still words its notices
+//! through this table (moving them to typed notices is the rest of issue 15's item 2).
+//!
+//! Placeholders `{0}`, `{1}` are filled by [`fill`] in one pass, so an argument (a subject,
+//! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
+//! references are expanded by the key map when shown (`KeyMap::expand`).
 
 use crate::api::{
     ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
 };
-
-/// The UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    Zh,
-    #[default]
-    En,
-}
-
-impl Lang {
-    /// From `LC_ALL`, then `LC_MESSAGES`, then `LANG`: `zh*` is Chinese, anything else English.
-    pub fn from_env() -> Lang {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(value) = std::env::var(var)
-                && !value.is_empty()
-            {
-                return Lang::from_locale(&value);
-            }
-        }
-        Lang::En
-    }
-
-    /// Like [`Lang::from_env`], with the variable that decided (`LANG=zh_CN.UTF-8`).
-    pub fn from_env_explained() -> (Lang, Option<String>) {
-        for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
-            if let Ok(value) = std::env::var(var)
-                && !value.is_empty()
-            {
-                return (Lang::from_locale(&value), Some(format!("{var}={value}")));
-            }
-        }
-        (Lang::En, None)
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Zh => "zh",
-            Lang::En => "en",
-        }
-    }
-
-    /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
-    pub fn from_locale(locale: &str) -> Lang {
-        if locale.to_ascii_lowercase().starts_with("zh") {
-            Lang::Zh
-        } else {
-            Lang::En
-        }
-    }
-}
+use crate::lang::Lang;
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
@@ -454,6 +412,7 @@ messages! {
     BulkPreviewUndoRunId => "批次 {0}", "run {0}";
     BulkPreviewReplyRunId => "批次 {0}（回复发出后不能撤回）", "run {0} (a reply cannot be taken back once sent)";
     BulkUndoReplyOnly => "没有可撤销的：这一批次只发了回复，回复不能撤回", "Nothing to undo: the run only added a reply, and a reply cannot be taken back";
+    BulkNoJournal => "没有状态目录，无法记录批量修改", "no state directory: bulk runs cannot be journaled";
     BulkUndoAlreadyUndone => "没有可撤销的：批次 {0} 已被批次 {1} 撤销", "Nothing to undo: run {0} was already undone by run {1}";
     BulkConfirmPrompt => "超过 {0} 张：请输入 {1} 确认：", "More than {0}: type {1} to confirm: ";
     BulkRunProgress => "完成 {0}  失败 {1}  剩余 {2}  预计还要 {3}", "done {0}  failed {1}  left {2}  time left {3}";
@@ -620,6 +579,30 @@ messages! {
     ThemeNotColour => "应为颜色名、\"#rrggbb\" 或 0-255，实际是 {0}", "expected a colour name, \"#rrggbb\" or 0-255, found {0}";
     ThemeBadHex => "{0} 不是十六进制颜色（#rrggbb）", "{0} is not a hex colour (#rrggbb)";
     ThemeUnknownColour => "未知的颜色 {0}（颜色名如 red 或 darkgray、\"#rrggbb\" 或 0-255）", "unknown colour {0} (a name such as red or darkgray, \"#rrggbb\", or 0-255)";
+    // The script commands' words (gongdan tickets, history, undo, resume, retry).
+    ScriptNoFailed => "批次 {0} 没有失败的工单", "run {0} has no failed tickets";
+    ScriptAboveThreshold => "{0} 张工单超过确认阈值（{1}）{2}：确认请加 --yes；未发送任何修改", "{0} tickets is above the confirmation threshold ({1}){2}: pass --yes to go ahead; nothing was sent";
+    ScriptNoTerminal => "，且没有终端可询问", " and there is no terminal to ask";
+    ScriptTypeCount => "输入 {0} 以修改 {0} 张工单：", "Type {0} to change {0} tickets: ";
+    ScriptNotConfirmed => "，未确认", ", not confirmed";
+    ScriptStoppedBy => "收到 {0}，之后没有再发送", "stopped by {0}: nothing was sent after it";
+    ScriptRun => "批次 {0}", "run {0}";
+    ScriptChecking => "检查中断时发送中的 {0} 张工单…", "checking {0} tickets that were in flight…";
+    ScriptAuthRefused => "服务器拒绝了登录凭据（401）：{0} 张未发送，其余也停止发送；更正密码后用 gongdan resume {1} 继续", "the server refused the credentials (401): {0} tickets not sent and nothing more sent; fix the password, then gongdan resume {1}";
+    ScriptCallFailed => "第 {0} 次调用失败（{1} 张）：{2}", "call {0} failed ({1} tickets): {2}";
+    ScriptRunSummary => "批次 {0}：{1}", "run {0}: {1}";
+    ScriptFailed => "失败", "failed";
+    ScriptNotSent => "未发送", "not sent";
+    ScriptUnknown => "结果未知（继续运行时核对）", "outcome unknown (resume checks them)";
+    ScriptChanged => "预览后已变更，未处理", "changed since the preview, left alone";
+    ScriptTakenAsSent => "回复视为已发送（工单在此期间有变动，如不确定请检查）", "reply taken as sent (the ticket changed meanwhile; check if unsure)";
+    ScriptUnsettled => "回复可能已发送也可能未发送：请检查工单 #{0}", "reply may or may not have been sent: check ticket #{0}";
+    ScriptResumeWith => "继续：gongdan resume {0}", "finish with: gongdan resume {0}";
+    ScriptRetryWith => "重试失败的工单：gongdan retry {0}", "retry the failed tickets with: gongdan retry {0}";
+    ScriptUnreadable => "无法读取，未发送（{0}）", "could not be read, not sent ({0})";
+    ScriptDryRun => "（试运行：未发送任何修改）", "(dry run: nothing was sent)";
+    ScriptNotFound => "工单不存在", "ticket not found";
+    ScriptUndoWith => "撤销：gongdan undo {0}", "undo with: gongdan undo {0}";
     // Words around the values of `config check` (the values and sources stay as they are).
     SrcDefaultProfile => "{0}（default_profile）", "{0} (default_profile)";
     SrcOnlyProfile => "{0}（唯一的配置）", "{0} (the only profile)";
@@ -672,7 +655,13 @@ impl Worded {
             .as_deref()
             .map(|name| fill(lang, Msg::DidYouMeanQuoted, &[name]))
             .unwrap_or_default();
-        fill(lang, self.msg, &args).replace("{s}", &hint)
+        substitute(self.msg.text(lang), |name| match name {
+            "s" => Some(hint.as_str()),
+            index => index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| args.get(i).copied()),
+        })
     }
 }
 
@@ -683,12 +672,44 @@ impl std::fmt::Display for Worded {
 }
 
 /// Fills `{0}`, `{1}`, ... in a message.
+///
+/// In one pass over the table's text: an argument is put in as it is and never read again,
+/// so a subject or a name from the server that contains `{3}` is shown as sent, not
+/// filled with the fourth argument.
 pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
-    let mut text = msg.text(lang).to_string();
-    for (index, arg) in args.iter().enumerate() {
-        text = text.replace(&format!("{{{index}}}"), arg);
+    substitute(msg.text(lang), |name| {
+        name.parse::<usize>()
+            .ok()
+            .and_then(|i| args.get(i).copied())
+    })
+}
+
+/// Replaces each `{name}` of `template` for which `value` has one; any other brace stays.
+fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find(['}', '{']) {
+            Some(end) if after.as_bytes()[end] == b'}' => match value(&after[..end]) {
+                Some(text) => {
+                    out.push_str(text);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    out.push('{');
+                    rest = after;
+                }
+            },
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 /// A copy-menu entry's name; a custom field by `field_name` (its definition's name, else its
@@ -798,6 +819,24 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
     crate::text::clean_line(&text)
 }
 
+/// Why a bulk command failed, in the UI language (the engine's own words are English, for
+/// scripts, and stay so).
+pub fn bulk_failure(lang: Lang, failure: &crate::app::bulk_edit::BulkFailure) -> String {
+    use crate::app::bulk_edit::BulkFailure;
+    use crate::bulk::UndoRefusal;
+    match failure {
+        BulkFailure::Api(api) => api_error(lang, api),
+        BulkFailure::NoJournal => Msg::BulkNoJournal.text(lang).to_string(),
+        BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly) => {
+            Msg::BulkUndoReplyOnly.text(lang).to_string()
+        }
+        BulkFailure::NothingToUndo(UndoRefusal::AlreadyUndone { run_id, by }) => {
+            fill(lang, Msg::BulkUndoAlreadyUndone, &[run_id, by])
+        }
+        BulkFailure::Engine(words) => words.clone(),
+    }
+}
+
 /// Why a search line was refused, in the UI language.
 pub fn query_error(lang: Lang, error: &QueryError) -> String {
     match error {
@@ -864,15 +903,48 @@ mod tests {
     }
 
     #[test]
-    fn locale_picks_language() {
-        assert_eq!(Lang::from_locale("zh_CN.UTF-8"), Lang::Zh);
-        assert_eq!(Lang::from_locale("en_US.UTF-8"), Lang::En);
-        assert_eq!(Lang::from_locale("C"), Lang::En);
+    fn undo_refusals_are_in_the_ui_language() {
+        use crate::app::bulk_edit::BulkFailure;
+        use crate::bulk::UndoRefusal;
+        let reply = BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly);
+        assert_eq!(
+            bulk_failure(Lang::Zh, &reply),
+            "没有可撤销的：这一批次只发了回复，回复不能撤回"
+        );
+        let undone = BulkFailure::NothingToUndo(UndoRefusal::AlreadyUndone {
+            run_id: "a".into(),
+            by: "b".into(),
+        });
+        assert_eq!(
+            bulk_failure(Lang::En, &undone),
+            "Nothing to undo: run a was already undone by run b"
+        );
+        let journal = crate::bulk::BulkError::NothingToUndo(UndoRefusal::ReplyOnly);
+        assert_eq!(BulkFailure::from(journal), reply);
     }
 
     #[test]
     fn fill_replaces_placeholders() {
         assert_eq!(fill(Lang::En, Msg::MinutesAgo, &["3"]), "3m ago");
         assert_eq!(fill(Lang::Zh, Msg::MinutesAgo, &["3"]), "3分钟前");
+    }
+
+    #[test]
+    fn fill_puts_arguments_in_as_sent() {
+        // A subject quoted in the first argument names a later placeholder: it stays.
+        let text = fill(
+            Lang::En,
+            Msg::StatusChangeFailed,
+            &["12", "server says {3} {0}", "why", "open"],
+        );
+        assert_eq!(
+            text,
+            "#12 could not be set to server says {3} {0}: why; back to open"
+        );
+        // Placeholders the message does not have, or an unmatched brace, stay as written.
+        assert_eq!(fill(Lang::En, Msg::MinutesAgo, &[]), "{0}m ago");
+        assert_eq!(fill(Lang::En, Msg::MinutesAgo, &["{x"]), "{xm ago");
+        let worded = Worded::new(Msg::MinutesAgo, &["{s} {0}"]);
+        assert_eq!(worded.text(Lang::En), "{s} {0}m ago");
     }
 }
