@@ -1,6 +1,13 @@
 //! The command line: flags and subcommands (clap).
 
+use std::ffi::OsString;
+use std::sync::Arc;
+
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{
+    Keyring, OsKeyring, PASSWORD_ENV, ResolveOptions, SECRET_ENV, env_secret, given,
+};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -133,4 +140,33 @@ pub enum Command {
     Completions(crate::script::CompletionsArgs),
     /// Print the man page (roff), or write every page into a directory.
     Man(crate::script::ManArgs),
+}
+
+impl Cli {
+    /// The options of resolving the config, from the parsed command line. clap folds an environment variable into its flag, so
+    /// a value counts as a flag when the flag is on the command line, else as the variable.
+    pub fn resolve_options(&self) -> ResolveOptions {
+        let args: Vec<OsString> = std::env::args_os().collect();
+        ResolveOptions {
+            config_path: given(&args, self.config.clone(), "--config", "GONGDAN_CONFIG"),
+            profile: given(&args, self.profile.clone(), "--profile", "GONGDAN_PROFILE"),
+            base_url: given(
+                &args,
+                self.base_url.clone(),
+                "--base-url",
+                "GONGDAN_BASE_URL",
+            ),
+            account: given(&args, self.account.clone(), "--account", "GONGDAN_ACCOUNT"),
+            allow_http: self.allow_http,
+            ca_file: self.ca_file.clone(),
+            log_level: given(&args, self.log_level.clone(), "--log-level", "GONGDAN_LOG"),
+            env_password: env_secret(PASSWORD_ENV),
+            env_secret: env_secret(SECRET_ENV),
+            no_connection: self.demo,
+            keyring: std::env::var_os("GONGDAN_NO_KEYRING")
+                .is_none()
+                .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
+            locale: crate::lang::Lang::from_env(),
+        }
+    }
 }

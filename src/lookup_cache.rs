@@ -144,7 +144,7 @@ pub fn save(path: &Path, mut names: Vec<(CachedName, NaiveDateTime)>) -> io::Res
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
-    crate::bulk::write_atomic(path, text.as_bytes())
+    crate::files::write_atomic(path, text.as_bytes())
 }
 
 impl Entry {

@@ -14,7 +14,7 @@ fn main() -> std::process::ExitCode {
             };
         }
     };
-    let resolve_options = gongdan::config::ResolveOptions::from_cli(&cli);
+    let resolve_options = cli.resolve_options();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -19,8 +19,8 @@ use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver}
 use crate::app::composer::{ComposeCommand, ComposeEvent};
 use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
-use crate::config::Secret;
 use crate::draft_files as drafts;
+use crate::secret::Secret;
 
 pub use bulk::{BulkSetup, RunsInFlight};
 use lanes::{Lane, Lanes};
@@ -509,7 +509,7 @@ fn expand_home(path: &std::path::Path) -> std::path::PathBuf {
 }
 
 async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
-    let limit = crate::config::ATTACHMENT_LIMIT;
+    let limit = crate::files::limits::ATTACHMENT_LIMIT;
     let owned = path.to_path_buf();
     // Bounded: a device or a growing file must not fill the memory.
     let bytes = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
@@ -523,7 +523,7 @@ async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::A
                 std::io::ErrorKind::InvalidData,
                 format!(
                     "larger than {}, the limit",
-                    crate::config::limits::size_text(limit)
+                    crate::files::limits::size_text(limit)
                 ),
             ));
         }

@@ -109,7 +109,7 @@ pub enum Command {
     /// Put text on the clipboard with OSC 52 (done by the terminal loop, not the worker).
     Copy(String),
     /// Rebuild the client with a new password or secret (after a 401 mid-session).
-    SignIn { secret: crate::config::Secret },
+    SignIn { secret: crate::secret::Secret },
     /// Marks and bulk runs (through the bulk engine).
     Bulk(super::bulk_edit::BulkCommand),
     /// Replies, uploads, creates and drafts.

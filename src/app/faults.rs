@@ -8,8 +8,8 @@ use std::time::Duration;
 use super::action::{Action, Command, RequestId, WorkerEvent};
 use super::state::{App, Notice};
 use crate::api::ApiError;
-use crate::config::Secret;
 use crate::lang::Lang;
+use crate::secret::Secret;
 use crate::words::{self, Msg, fill};
 
 /// Keys in the sign-in prompt.

@@ -1,7 +1,7 @@
 //! Configuration, profiles and credentials (issue 5).
 //!
 //! The console and the script commands call, in this order:
-//! 1. [`ResolveOptions::from_cli`] (reads the flags, `GONGDAN_*` variables and the secrets
+//! 1. [`Cli::resolve_options`](crate::cli::Cli::resolve_options) (reads the flags, `GONGDAN_*` variables and the secrets
 //!    in the environment once; `no_connection` is set for `--demo`),
 //! 2. [`resolve`]: file, profile, flags and environment merged into a [`Resolved`], each
 //!    value with its [`Source`]; no secret is looked up, no command run, so `--demo` stops
@@ -15,7 +15,6 @@
 pub mod check;
 pub mod credentials;
 pub mod file;
-pub mod limits;
 pub mod logging;
 pub mod profile;
 
@@ -24,19 +23,20 @@ use std::path::PathBuf;
 use crate::lang::Lang;
 use crate::words::{Msg, fill};
 
+pub use crate::files::limits::{
+    ATTACHMENT_LIMIT, CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
+};
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
     Credential, CredentialPlan, CredentialSource, KEYRING_SERVICE, Keyring, KeyringLookup,
-    OsKeyring, PromptPolicy, SECRET_ENV_VARS, Secret, run_password_command,
-    run_password_command_within, without_secrets,
+    OsKeyring, PASSWORD_ENV, PromptPolicy, SECRET_ENV, SECRET_ENV_VARS, Secret,
+    run_password_command, run_password_command_within, without_secrets,
 };
 pub use file::{AuthKind, ConfigFile, ViewDef, ViewKind};
-pub use limits::{
-    ATTACHMENT_LIMIT, CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
-};
 pub use logging::{LogGuard, init_logging, init_logging_in};
 pub use profile::{
-    Connection, Given, ResolveOptions, Resolved, Source, SourceEntry, UiSettings, resolve,
+    Connection, Given, ResolveOptions, Resolved, Source, SourceEntry, UiSettings, env_secret,
+    given, resolve,
 };
 
 /// Everything that can stop the configuration from loading. [`ConfigError::text`] is the

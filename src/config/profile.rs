@@ -10,8 +10,8 @@ use std::time::Duration;
 use chrono::FixedOffset;
 
 use super::credentials::{
-    Credential, CredentialPlan, CredentialSource, Keyring, OsKeyring, PASSWORD_ENV, PromptPolicy,
-    SECRET_ENV, Secret, check_password_file_mode,
+    Credential, CredentialPlan, CredentialSource, Keyring, PromptPolicy, Secret,
+    check_password_file_mode,
 };
 use super::file::{self, AuthKind, ConfigFile, ProfileFile, ViewDef};
 use super::{ConfigError, ConfigWarning, UrlProblem, default_config_path};
@@ -72,7 +72,7 @@ impl<T> Given<T> {
 }
 
 /// What the command line and the environment say. Tests build it directly; the program uses
-/// [`ResolveOptions::from_cli`].
+/// [`Cli::resolve_options`](crate::cli::Cli::resolve_options).
 #[derive(Debug, Clone, Default)]
 pub struct ResolveOptions {
     /// `--config` / `GONGDAN_CONFIG`.
@@ -104,40 +104,13 @@ pub struct ResolveOptions {
     pub locale: crate::lang::Lang,
 }
 
-impl ResolveOptions {
-    /// From the parsed command line. clap folds an environment variable into its flag, so
-    /// a value counts as a flag when the flag is on the command line, else as the variable.
-    pub fn from_cli(cli: &crate::cli::Cli) -> Self {
-        let args: Vec<OsString> = std::env::args_os().collect();
-        ResolveOptions {
-            config_path: given(&args, cli.config.clone(), "--config", "GONGDAN_CONFIG"),
-            profile: given(&args, cli.profile.clone(), "--profile", "GONGDAN_PROFILE"),
-            base_url: given(
-                &args,
-                cli.base_url.clone(),
-                "--base-url",
-                "GONGDAN_BASE_URL",
-            ),
-            account: given(&args, cli.account.clone(), "--account", "GONGDAN_ACCOUNT"),
-            allow_http: cli.allow_http,
-            ca_file: cli.ca_file.clone(),
-            log_level: given(&args, cli.log_level.clone(), "--log-level", "GONGDAN_LOG"),
-            env_password: env_secret(PASSWORD_ENV),
-            env_secret: env_secret(SECRET_ENV),
-            no_connection: cli.demo,
-            keyring: std::env::var_os("GONGDAN_NO_KEYRING")
-                .is_none()
-                .then(|| Arc::new(OsKeyring) as Arc<dyn Keyring>),
-            locale: crate::lang::Lang::from_env(),
-        }
-    }
-}
-
-fn env_secret(var: &str) -> Option<Secret> {
+/// A secret from the environment variable `var`, if set.
+pub fn env_secret(var: &str) -> Option<Secret> {
     std::env::var(var).ok().map(Secret::new)
 }
 
-fn given<T>(
+/// A value clap read from `flag` or its variable `var`: which of the two it came from.
+pub fn given<T>(
     args: &[OsString],
     value: Option<T>,
     flag: &'static str,

@@ -29,10 +29,11 @@ pub struct BulkSetup {
 }
 
 impl BulkSetup {
-    /// The platform state directory, the client's host, default options.
+    /// No state directory (runs are not journaled, so bulk runs are refused), the client's
+    /// host, default options: the console passes its own setup with the profile's directory.
     pub fn for_client(client: &Client, lang: Lang) -> BulkSetup {
         BulkSetup {
-            state_dir: crate::config::state_dir().ok(),
+            state_dir: None,
             target: Target {
                 profile: String::new(),
                 base_url: client.base_url().to_string(),

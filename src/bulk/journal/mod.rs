@@ -15,13 +15,11 @@
 //!
 //! - this file: the journal's directories, creating a run (its plan file) and opening its
 //!   progress file;
-//! - `files.rs`: durable, private file writes (atomic replace, directory sync);
 //! - `progress.rs`: the lines of `progress.jsonl` and a ticket's recorded outcome;
 //! - `group_log.rs`: appending those lines, one at a time or by group commit;
 //! - `read.rs`: reading a run back (what a resume, undo or retry needs);
 //! - `history.rs`: the list of runs and their states.
 
-mod files;
 mod group_log;
 mod history;
 mod progress;
@@ -35,14 +33,14 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 
-use self::files::{private_file, sync_dir};
 use super::plan::Plan;
+use crate::files::{private_file, sync_dir};
 
-pub use self::files::write_atomic;
 pub use self::group_log::{GroupLog, RunLog};
 pub use self::history::{History, Retried, RunInfo, RunState, unsettled_ids};
 pub use self::progress::{OutcomeKind, ProgressLine, TicketOutcome};
 pub use self::read::{InDoubtCall, LoadedRun, state_of};
+pub use crate::files::write_atomic;
 
 pub(super) const PLAN_FILE: &str = "plan.json";
 pub(super) const PROGRESS_FILE: &str = "progress.jsonl";

@@ -1,5 +1,9 @@
-//! Durable writes of the journal's files: a whole file replaced atomically, files only
-//! their owner may read, directory entries synced. Separate because the summaries share it.
+//! Durable private files: a whole file replaced atomically, files only their owner may
+//! read, directory entries synced. A leaf every layer that keeps a file may use (the bulk
+//! journal and its summaries, drafts, prompt history, the name cache); and `limits`, the
+//! caps on what is read from a file or a pipe.
+
+pub mod limits;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -34,7 +38,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Journal files hold ticket data: on shared hosts only their owner may read them.
-pub(super) fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
+pub fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -44,7 +48,7 @@ pub(super) fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
 }
 
 /// Makes a rename or a new file in `dir` durable.
-pub(super) fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     // Directories cannot be opened for sync on every platform; where they can, do it.
     match File::open(dir) {
         Ok(handle) => match handle.sync_all() {
