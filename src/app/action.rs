@@ -68,8 +68,6 @@ pub enum Action {
     /// Any other edit of the open one-line prompt (readline keys, history, completion, a
     /// paste).
     Line(super::line_edit::LineEdit),
-    /// A key reserved for a later feature (Space, b, r, n): says "not yet".
-    NotYet(&'static str),
     Quit,
     /// The key map's own input: the first key of a sequence, or its cancellation.
     Keys(super::keymap::KeyInput),
@@ -176,11 +174,6 @@ pub enum WorkerEvent {
         result: Result<ShowMany, ApiError>,
     },
     Shown {
-        id: RequestId,
-        ticket: u64,
-        result: Result<Ticket, ApiError>,
-    },
-    Updated {
         id: RequestId,
         ticket: u64,
         result: Result<Ticket, ApiError>,

@@ -331,7 +331,6 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A running sandbox. Dropping it without [`Sandbox::shutdown`] also stops the server.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    addr: SocketAddr,
     cancel: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -369,17 +368,12 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
     let task = tokio::spawn(server::serve(listener, shared.clone(), cancel.clone()));
     Ok(Sandbox {
         shared,
-        addr,
         cancel,
         task: Some(task),
     })
 }
 
 impl Sandbox {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
