@@ -163,6 +163,9 @@ pub enum LookupValue {
 }
 
 /// A result from the worker, carrying the id of the request it answers.
+// `Shown` carries a whole ticket: one event per ticket opened, moved once through the
+// channel, so boxing it would save nothing a user notices.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum WorkerEvent {
     Page {
