@@ -30,6 +30,7 @@
 //!   option ids, list/show/show many carry labels and spell the description `descript`.
 
 mod auth;
+mod body;
 mod changes;
 mod enums;
 mod faults;
@@ -315,6 +316,8 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<store::Store>,
     pub(crate) faults: Mutex<faults::FaultState>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    /// Writes received and not finished yet (see [`Sandbox::writes_in_flight`]).
+    pub(crate) writes_in_flight: std::sync::atomic::AtomicUsize,
     /// Held across a write that carries a `Requestid`, from the look-up of the id to the
     /// remembering of its answer, so that a repeat arriving while the first is handled
     /// waits for it and is answered from memory instead of applied a second time.
@@ -362,6 +365,7 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         store: Mutex::new(store),
         faults: Mutex::new(fault_state),
         log: Mutex::new(Vec::new()),
+        writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
         dedupe: tokio::sync::Mutex::new(()),
     });
     let cancel = CancellationToken::new();
@@ -389,6 +393,15 @@ impl Sandbox {
             .iter()
             .filter(|request| request.route == route)
             .count() as u64
+    }
+
+    /// Writes (create, update, update many) that arrived and are not finished: applied,
+    /// refused or dropped with their connection. A write outlives its client, so a test
+    /// waits for 0 before reading what a killed client's last calls did.
+    pub fn writes_in_flight(&self) -> usize {
+        self.shared
+            .writes_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every request so far, oldest first.
