@@ -192,10 +192,6 @@ impl IdField {
             Some(id) => IdField::Id(id),
         }
     }
-
-    pub fn is_unknown(self) -> bool {
-        self == IdField::Unknown
-    }
 }
 
 /// One ticket. Ids of 0 on the wire ("none") are `None` here, except assignee and group,
