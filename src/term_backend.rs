@@ -591,10 +591,6 @@ impl<B> WideAwareBackend<B> {
         self
     }
 
-    pub fn inner(&self) -> &B {
-        &self.inner
-    }
-
     /// The block of rows whose shift saves the most rows from being redrawn, when it saves
     /// enough: for each shift of 1 to `MAX_SHIFT` rows either way, the runs of rows the new
     /// frame holds shifted from the last, counted by the rows that changed in place (a run

@@ -358,11 +358,6 @@ impl Answering for WorkerEvent {
                 ticket,
                 result,
             },
-            WorkerEvent::Updated { ticket, result, .. } => WorkerEvent::Updated {
-                id: to,
-                ticket,
-                result,
-            },
             WorkerEvent::Looked { key, result, .. } => WorkerEvent::Looked {
                 id: to,
                 key,

@@ -705,37 +705,6 @@ fn a_page_for_a_view_reset_since_is_dropped() {
 }
 
 #[test]
-fn an_update_answer_fills_in_what_search_left_out() {
-    let mut app = app(Lang::En, 100, 30);
-    let commands = start(&mut app);
-    let new = find(&commands, is_search_for("1"));
-    answer_page(&mut app, new, page(vec![search_hit(9)], 1, false));
-    assert_eq!(
-        app.tickets.get(&9).unwrap().priority,
-        None,
-        "search gives no priority"
-    );
-    update(&mut app, Action::OpenStatusMenu);
-    let sent = update(&mut app, Action::PickStatus(TicketStatus::Open));
-    let id = sent[0].request_id().unwrap();
-    let mut answer = ticket(9);
-    answer.status = Some(TicketStatus::Open);
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Updated {
-            id,
-            ticket: 9,
-            result: Ok(answer),
-        }),
-    );
-    assert_eq!(
-        app.tickets.get(&9).unwrap().status,
-        Some(TicketStatus::Open)
-    );
-    assert_eq!(app.tickets.get(&9).unwrap().priority, ticket(9).priority);
-}
-
-#[test]
 fn s_with_tickets_marked_says_it_changes_the_current_one_only() {
     let (mut app, _) = app_with_list(5, 5, false);
     update(&mut app, Action::OpenStatusMenu);

@@ -931,8 +931,8 @@ async fn a_call_the_server_still_handles_is_resent_under_its_requestid_and_lands
         .await
         .unwrap();
     assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
-    // Bounded: let the late first request finish (or be dropped) before counting.
-    tokio::time::sleep(hang + Duration::from_millis(500)).await;
+    // Let the late first request finish (or be dropped) before counting.
+    writes_done(&sandbox, hang + Duration::from_secs(30)).await;
     assert_each_changed_and_replied_once(&sandbox, &plan, &replies_before);
     let ids: Vec<Option<String>> = sandbox
         .requests()
@@ -994,4 +994,18 @@ async fn the_clients_retry_of_a_write_reuses_its_requestid_and_a_reply_lands_onc
     assert_eq!(sent[2], sent[3], "the retry of the update many");
     assert_ne!(sent[0].1, sent[2].1);
     assert_ne!(sent[4].1, sent[0].1, "a new write, a new id");
+}
+
+/// Waits (bounded by `within`) until every write that reached the sandbox is finished:
+/// applied, refused or dropped.
+async fn writes_done(sandbox: &Sandbox, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
+    while sandbox.writes_in_flight() > 0 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "{} writes still at the sandbox after {within:?}",
+            sandbox.writes_in_flight()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }

@@ -248,8 +248,12 @@ async fn killed_right_after_a_reply_call_left_resumes_with_each_reply_sent_once(
         .await
         .unwrap();
     assert!(report.all_done(), "{}", report.summary(Lang::En));
-    // Bounded: the killed process's last calls finish (or are dropped) on the sandbox.
-    tokio::time::sleep(latency * 2).await;
+    // The killed process's last calls finish (or are dropped) on the sandbox.
+    let deadline = Instant::now() + latency + Duration::from_secs(30);
+    while sandbox.writes_in_flight() > 0 {
+        assert!(Instant::now() < deadline, "the last calls never finished");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     for id in 1..=400u64 {
         assert_eq!(sandbox.update_count(id), 1, "ticket {id} changed once");

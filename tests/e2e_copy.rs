@@ -41,8 +41,11 @@ fn y_in_a_ticket_copies_its_order_number_through_osc_52() {
         });
         session.send("y");
         session.wait_text("Copy from #");
-        // The field names may still be on their way.
-        session.settle(Duration::from_millis(300));
+        // The field names may still be on their way: until they come, a field is labelled
+        // with its key (`field_1`).
+        session.wait_for_text("the field names in the menu", |s| {
+            order_number_row(s).is_some() || !s.contains("field_")
+        });
         if let Some(row) = order_number_row(&session.screen_text()) {
             found = Some(row);
             break;

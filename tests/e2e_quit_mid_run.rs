@@ -53,16 +53,12 @@ fn q_mid_run_waits_for_the_call_in_flight_says_so_and_sends_no_other() {
         latency: Duration::from_millis(1200),
         ..Faults::default()
     });
+    // Enter starts the run, or (above the threshold) the preview asks for the count.
     session.send("\r");
-    session.settle(Duration::from_millis(300));
-    let screen = session.screen_text();
-    if let Some(count) = screen
-        .split("type ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
-    {
-        let count = count.to_string();
+    session.wait_for_text("the run, or the count to type", |s| {
+        s.contains("Bulk run") || count_asked(s).is_some()
+    });
+    if let Some(count) = count_asked(&session.screen_text()) {
         session.send(&count);
         session.send("\r");
     }

@@ -363,16 +363,12 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
         latency,
         ..Faults::default()
     });
+    // Enter starts the run, or (above the threshold) the preview asks for the count.
     session.send("\r");
-    session.settle(Duration::from_millis(300));
-    let screen = session.screen_text();
-    if let Some(count) = screen
-        .split("type ")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .filter(|n| n.chars().all(|c| c.is_ascii_digit()))
-    {
-        let count = count.to_string();
+    session.wait_for_text("the run, or the count to type", |s| {
+        s.contains("Bulk run") || count_asked(s).is_some()
+    });
+    if let Some(count) = count_asked(&session.screen_text()) {
         session.send(&count);
         session.send("\r");
     }
@@ -388,8 +384,15 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
         assert!(Instant::now() < deadline, "the run was never journaled");
         session.pump(Duration::from_millis(20));
     }
-    let sent = Instant::now();
-    session.settle(Duration::from_millis(200));
+    // And until its first call is at the server.
+    while hop
+        .sandbox
+        .request_count(gongdan::sandbox::Route::UpdateMany)
+        == 0
+    {
+        assert!(Instant::now() < deadline, "the run never sent a call");
+        session.pump(Duration::from_millis(20));
+    }
 
     // Kill the ssh client: the far side hangs up.
     session.child.kill().unwrap();
@@ -440,9 +443,7 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
     }
     // The calls that were at the server land (or not) before the resume looks: whether they
     // did is for the resume to find out, not for this test to race.
-    while sent.elapsed() < latency + Duration::from_millis(500) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    writes_done(&hop.sandbox, latency + WAIT);
 
     // The next start (locally, same home and server) offers to resume; R resumes.
     hop.sandbox.set_faults(Faults::default());
@@ -543,14 +544,11 @@ fn over_ssh_the_link_cut_while_a_reply_is_sent_exits_0_and_the_reply_lands_at_mo
         assert!(Instant::now() < deadline, "the reply was never sent");
         session.pump(Duration::from_millis(10));
     }
-    let sent = Instant::now();
     session.child.kill().unwrap();
     let status = exit_status_within(&status_file, Instant::now(), hang_up_bound());
     assert_eq!(status, "0", "a hang-up while a reply is sent");
     drop(session);
-    while sent.elapsed() < latency + Duration::from_millis(500) {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    writes_done(&hop.sandbox, latency + WAIT);
     hop.sandbox.set_faults(Faults::default());
     // The next start sends nothing by itself.
     let mut again = Session::spawn(faults_common::console(

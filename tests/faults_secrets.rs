@@ -18,8 +18,6 @@
 
 mod faults_common;
 
-use std::time::Duration;
-
 use base64::Engine;
 use faults_common::*;
 use gongdan::sandbox::{Account, SandboxOptions, start};
@@ -82,8 +80,11 @@ fn no_secret_in_anything_the_console_writes() {
     // Open a ticket and reload, so that more requests (and their logs) happen.
     session.send("\r");
     session.wait_text("Ticket #");
+    let asked = sandbox.requests().len();
     session.send("R");
-    session.settle(Duration::from_millis(300));
+    session.wait_for("the reload's requests", |_| {
+        sandbox.requests().len() > asked
+    });
     // Esc and q apart: together they read as Alt-q.
     session.send("\x1b");
     session.wait_for("the detail to close", |s| {

@@ -324,8 +324,12 @@ fn calls_unanswered_when_the_grace_ends_are_left_in_doubt_and_the_resume_checks_
     );
     assert!(!journal.contains("\"success\":false"), "{journal}");
     // Let the slow call land (or not) before the resume looks.
-    while signalled.elapsed() < latency + Duration::from_millis(500) {
-        std::thread::sleep(Duration::from_millis(50));
+    while env.sandbox.writes_in_flight() > 0 {
+        assert!(
+            signalled.elapsed() < latency + Duration::from_secs(30),
+            "the slow call never finished at the sandbox"
+        );
+        std::thread::sleep(Duration::from_millis(20));
     }
     resume_changes_each_ticket_once(&env, &run, &before);
 }

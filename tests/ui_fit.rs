@@ -226,11 +226,7 @@ fn no_color_keeps_state_visible_on_a_real_terminal() {
 
 #[test]
 fn works_inside_tmux() {
-    let Some(tmux) = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"]
-        .into_iter()
-        .find(|p| std::path::Path::new(p).exists())
-    else {
-        eprintln!("tmux is not installed: skipped");
+    let Some(tmux) = tmux_or_skip() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -238,7 +234,7 @@ fn works_inside_tmux() {
     let socket = socket.display().to_string();
     let binary = env!("CARGO_BIN_EXE_gongdan");
     let mut session = Session::spawn_program(
-        tmux,
+        &tmux,
         &[
             "-S",
             &socket,
@@ -271,9 +267,37 @@ fn works_inside_tmux() {
     let (ok, _) = session.wait_exit();
     assert!(ok, "tmux did not end cleanly");
     // The server goes away with its last session; make sure it does.
-    let _ = std::process::Command::new(tmux)
+    let _ = std::process::Command::new(&tmux)
         .args(["-S", &socket, "kill-server"])
         .output();
+}
+
+/// tmux, or None (loudly) outside CI: `.ci/run` installs it, so under `CI` a missing tmux
+/// fails the test rather than passing it unchecked.
+fn tmux_or_skip() -> Option<String> {
+    let on_path = std::env::var_os("PATH")
+        .map(|path| {
+            std::env::split_paths(&path)
+                .map(|dir| dir.join("tmux"))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let found = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"]
+        .into_iter()
+        .map(std::path::PathBuf::from)
+        .chain(on_path)
+        .find(|path| path.is_file())
+        .map(|path| path.display().to_string());
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tmux is missing in CI: .ci/run must install tmux"
+        );
+        eprintln!(
+            "\n\n!!! SKIPPED works_inside_tmux: no tmux here (apt-get install -y tmux) !!!\n\n"
+        );
+    }
+    found
 }
 
 /// The first screen line at `width`×24 with `label` as the account.

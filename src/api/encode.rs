@@ -244,7 +244,7 @@ fn custom_field(field: &CustomField) -> Value {
 }
 
 /// A custom value on the wire; an integral number goes out as an integer.
-pub fn custom_value(value: &CustomValue) -> Value {
+fn custom_value(value: &CustomValue) -> Value {
     match value {
         CustomValue::Text(text) => json!(text),
         CustomValue::Number(number) => number_value(*number),

@@ -127,14 +127,6 @@ impl TicketStatus {
             _ => None,
         }
     }
-
-    /// Whether the ticket is finished (solved or closed either way).
-    pub fn is_done(self) -> bool {
-        matches!(
-            self,
-            TicketStatus::Solved | TicketStatus::AutoClosed | TicketStatus::Closed
-        )
-    }
 }
 
 impl Priority {
@@ -202,10 +194,6 @@ impl IdField {
             Some(0) | None => IdField::Unset,
             Some(id) => IdField::Id(id),
         }
-    }
-
-    pub fn is_unknown(self) -> bool {
-        self == IdField::Unknown
     }
 }
 
@@ -459,32 +447,7 @@ pub struct Attachment {
     pub token: String,
 }
 
-impl Ticket {
-    /// The custom field with this key (`field_N`, `cpxx`), if the ticket has it.
-    pub fn custom_field(&self, key: &str) -> Option<&CustomField> {
-        self.custom_fields.iter().find(|field| field.key == key)
-    }
-
-    /// The form table with this key, if the ticket has it.
-    pub fn table(&self, key: &str) -> Option<&FormTable> {
-        self.tables.iter().find(|table| table.key == key)
-    }
-}
-
 impl CustomValue {
-    /// The value as one line of text: numbers without a needless `.0`, rows counted.
-    pub fn to_text(&self) -> String {
-        match self {
-            CustomValue::Text(text) => text.clone(),
-            CustomValue::Number(number) => number.to_string(),
-            CustomValue::Rows(rows) => match rows.len() {
-                1 => "1 row".to_owned(),
-                n => format!("{n} rows"),
-            },
-            CustomValue::Empty => String::new(),
-        }
-    }
-
     /// The value as an agent reads it: dropdown option ids (`"231,232"`) as their labels
     /// from the field's definition, whole numbers without `.0`; rows and nothing as "".
     pub fn labelled(&self, def: Option<&FieldDef>) -> String {
@@ -509,22 +472,5 @@ impl CustomValue {
             CustomValue::Number(number) => number.to_string(),
             CustomValue::Rows(_) | CustomValue::Empty => String::new(),
         }
-    }
-
-    /// Whether there is nothing to show (no text, no rows).
-    pub fn is_empty(&self) -> bool {
-        match self {
-            CustomValue::Text(text) => text.trim().is_empty(),
-            CustomValue::Number(_) => false,
-            CustomValue::Rows(rows) => rows.is_empty(),
-            CustomValue::Empty => true,
-        }
-    }
-}
-
-impl<T> Page<T> {
-    /// Whether the server said there is no next page.
-    pub fn is_last(&self) -> bool {
-        self.next_page.is_none()
     }
 }

@@ -9,7 +9,7 @@
 use std::cell::Cell;
 use std::collections::HashMap;
 
-use super::action::{Action, Command, LookupKey, RequestId, WorkerEvent};
+use super::action::{Action, Command, LookupKey, RequestId};
 use super::keymap;
 use super::line_edit::{LineEdit, LineEditor};
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
@@ -82,8 +82,6 @@ pub enum BulkCommand {
     Start { id: RequestId, plan: Box<Plan> },
     /// Finish an interrupted run.
     Resume { id: RequestId, run_id: String },
-    /// Put a run's previous values back (without a preview: the script commands).
-    Undo { id: RequestId, run_id: String },
     /// Plan the undo of a run, for its preview; nothing is written or sent.
     PlanUndo { id: RequestId, run_id: String },
     /// Stop a run (calls in flight finish) or an id fetch.
@@ -99,7 +97,6 @@ impl BulkCommand {
             | BulkCommand::TicketsFor { id, .. }
             | BulkCommand::Start { id, .. }
             | BulkCommand::Resume { id, .. }
-            | BulkCommand::Undo { id, .. }
             | BulkCommand::PlanUndo { id, .. }
             | BulkCommand::Cancel { id }
             | BulkCommand::History { id } => *id,
@@ -1510,9 +1507,4 @@ pub fn status_text(app: &App) -> Option<String> {
         Msg::BulkStatusProgress,
         &[&done.to_string(), &total.to_string(), &failed.to_string()],
     ))
-}
-
-/// A worker event wrapped for `update`.
-pub fn event(event: BulkEvent) -> Action {
-    Action::Worker(WorkerEvent::Bulk(event))
 }

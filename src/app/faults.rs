@@ -222,7 +222,6 @@ impl Before {
             WorkerEvent::Page { id, .. }
             | WorkerEvent::ShownMany { id, .. }
             | WorkerEvent::Shown { id, .. }
-            | WorkerEvent::Updated { id, .. }
             | WorkerEvent::Looked { id, .. } => Some(*id),
             // Faults and bulk runs report for themselves.
             _ => None,
@@ -230,9 +229,7 @@ impl Before {
         let error = match event {
             WorkerEvent::Page { result, .. } => result.as_ref().err(),
             WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
-            WorkerEvent::Shown { result, .. } | WorkerEvent::Updated { result, .. } => {
-                result.as_ref().err()
-            }
+            WorkerEvent::Shown { result, .. } => result.as_ref().err(),
             WorkerEvent::Looked { result, .. } => result.as_ref().err(),
             _ => None,
         };

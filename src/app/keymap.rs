@@ -81,10 +81,6 @@ impl Key {
         Key { code, mods }
     }
 
-    pub fn matches(&self, event: &KeyEvent) -> bool {
-        *self == Key::from_event(event)
-    }
-
     /// Parses one key as written in the config: `j`, `G`, `?`, `enter`, `ctrl-d`, `alt-x`,
     /// `shift-tab`, `pgdn`, `f5`. Named keys are case-insensitive; a single character is
     /// taken as written (`G` is Shift-g).

@@ -7,7 +7,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use super::action::{LookupKey, RequestId};
 use crate::api::{
     Contact, FieldDef, ListOrder, ListQuery, SearchQuery, SearchSort, SearchTerm, SortOrder,
-    Ticket, TicketStatus,
+    TicketStatus,
 };
 use crate::lang::Lang;
 use crate::words::{Msg, fill};
@@ -923,12 +923,6 @@ impl App {
             Some(search) => &mut search.view,
             None => &mut self.views[active],
         }
-    }
-
-    /// A copy of the selected ticket (the store keeps tickets packed).
-    pub fn selected_ticket(&self) -> Option<Ticket> {
-        let id = self.current_view().selected_id()?;
-        self.tickets.get(&id)
     }
 
     /// The pane in front, which has the keyboard: its key context in the key map, its

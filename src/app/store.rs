@@ -110,12 +110,6 @@ impl TicketStore {
         })
     }
 
-    pub fn remove(&mut self, id: &u64) -> Option<Ticket> {
-        self.entries
-            .remove(id)
-            .map(|entry| codec::decode(&entry.packed))
-    }
-
     /// The generation the ticket was last changed at (0 when unknown).
     pub fn generation(&self, id: u64) -> u64 {
         self.entries
@@ -141,32 +135,6 @@ impl TicketStore {
 
     pub fn contains_key(&self, id: &u64) -> bool {
         self.entries.contains_key(id)
-    }
-
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    pub fn keys(&self) -> impl Iterator<Item = &u64> {
-        self.entries.keys()
-    }
-
-    /// Unpacked copies of every ticket (costly over a big store: prefer
-    /// [`TicketStore::group_ids`] or [`TicketStore::summary`] when they say enough).
-    pub fn values(&self) -> impl Iterator<Item = Ticket> + '_ {
-        self.entries
-            .values()
-            .map(|entry| codec::decode(&entry.packed))
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&u64, Ticket)> {
-        self.entries
-            .iter()
-            .map(|(id, entry)| (id, codec::decode(&entry.packed)))
     }
 
     /// The group of every ticket that has one (with repeats), without unpacking tickets.
@@ -243,18 +211,6 @@ impl Interner {
         let shared: Arc<str> = Arc::from(text);
         self.strings.insert(shared.clone());
         shared
-    }
-
-    pub fn get(&self, text: &str) -> Option<Arc<str>> {
-        self.strings.get(text).cloned()
-    }
-
-    pub fn len(&self) -> usize {
-        self.strings.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
     }
 }
 

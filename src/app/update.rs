@@ -243,7 +243,6 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         }
         Action::Line(edit) => edit_prompt(app, edit),
         Action::InputSubmit => submit_prompt(app, &mut out),
-        Action::NotYet(key) => notice(app, fill(app.lang(), Msg::NotYet, &[key]), false),
         Action::Quit => app.quit = true,
         Action::Keys(input) => super::keymap::update_keys(app, input),
         Action::Resize { width, height } => {
@@ -2035,73 +2034,6 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                     notice(
                         app,
                         fill(lang, Msg::ShowFailed, &[&ticket.to_string(), &message]),
-                        true,
-                    );
-                }
-            }
-        }
-        WorkerEvent::Updated { id, ticket, result } => {
-            let Some(pending) = app.pending_status.remove(&id) else {
-                return;
-            };
-            let wanted = words::status_label(lang, pending.wanted);
-            match result {
-                Ok(answer) if answer.id == ticket && !answer.subject.is_empty() => {
-                    // Update answers the whole ticket: for an agent, who may not call
-                    // show, it is the fullest view of the ticket there is.
-                    upsert(app, vec![answer], false, None);
-                    refresh_counts(app, out);
-                    if let Some(detail) = &mut app.detail
-                        && detail.ticket_id == ticket
-                    {
-                        detail.full = true;
-                    }
-                    detail_lookups(app, out);
-                    notice(
-                        app,
-                        fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
-                        false,
-                    );
-                }
-                Ok(answer) => {
-                    if answer.updated.is_some() {
-                        refresh_counts(app, out);
-                    } else {
-                        // The answer has no update time: read the ticket for the server's.
-                        status_changed(app, ticket, out);
-                    }
-                    if let Some(mut known) = app.tickets.get_mut(&ticket) {
-                        known.updated = answer.updated.or(known.updated);
-                        // The server's word on the status, unless another change is queued.
-                        let queued = app.pending_status.values().any(|p| p.ticket_id == ticket);
-                        if !queued && let Some(status) = answer.status {
-                            known.status = Some(status);
-                        }
-                    }
-                    notice(
-                        app,
-                        fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
-                        false,
-                    );
-                }
-                Err(error) => {
-                    let previous = pending
-                        .previous
-                        .map(|s| words::status_label(lang, s))
-                        .unwrap_or_else(|| Msg::None_.text(lang).to_string());
-                    if let Some(mut known) = app.tickets.get_mut(&ticket)
-                        && known.status == Some(pending.wanted)
-                    {
-                        known.status = pending.previous;
-                    }
-                    let reason = words::api_error(lang, &error);
-                    notice(
-                        app,
-                        fill(
-                            lang,
-                            Msg::StatusChangeFailed,
-                            &[&ticket.to_string(), &wanted, &reason, &previous],
-                        ),
                         true,
                     );
                 }

@@ -1,8 +1,10 @@
 //! The neighbouring calls: lookups (fields, agents, groups, contacts, companies,
 //! templates), uploads and the token call.
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, Response, StatusCode};
+use bytes::Bytes;
+
+use super::body::Body;
+use http::{HeaderMap, Response, StatusCode};
 use serde_json::{Value, json};
 
 use super::auth;

@@ -30,6 +30,7 @@
 //!   option ids, list/show/show many carry labels and spell the description `descript`.
 
 mod auth;
+mod body;
 mod changes;
 mod enums;
 mod faults;
@@ -315,6 +316,8 @@ pub(crate) struct Shared {
     pub(crate) store: Mutex<store::Store>,
     pub(crate) faults: Mutex<faults::FaultState>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
+    /// Writes received and not finished yet (see [`Sandbox::writes_in_flight`]).
+    pub(crate) writes_in_flight: std::sync::atomic::AtomicUsize,
     /// Held across a write that carries a `Requestid`, from the look-up of the id to the
     /// remembering of its answer, so that a repeat arriving while the first is handled
     /// waits for it and is answered from memory instead of applied a second time.
@@ -331,7 +334,6 @@ pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// A running sandbox. Dropping it without [`Sandbox::shutdown`] also stops the server.
 pub struct Sandbox {
     shared: Arc<Shared>,
-    addr: SocketAddr,
     cancel: CancellationToken,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -363,23 +365,19 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         store: Mutex::new(store),
         faults: Mutex::new(fault_state),
         log: Mutex::new(Vec::new()),
+        writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
         dedupe: tokio::sync::Mutex::new(()),
     });
     let cancel = CancellationToken::new();
     let task = tokio::spawn(server::serve(listener, shared.clone(), cancel.clone()));
     Ok(Sandbox {
         shared,
-        addr,
         cancel,
         task: Some(task),
     })
 }
 
 impl Sandbox {
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
@@ -395,6 +393,15 @@ impl Sandbox {
             .iter()
             .filter(|request| request.route == route)
             .count() as u64
+    }
+
+    /// Writes (create, update, update many) that arrived and are not finished: applied,
+    /// refused or dropped with their connection. A write outlives its client, so a test
+    /// waits for 0 before reading what a killed client's last calls did.
+    pub fn writes_in_flight(&self) -> usize {
+        self.shared
+            .writes_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Every request so far, oldest first.

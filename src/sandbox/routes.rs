@@ -2,17 +2,17 @@
 //! applying faults, authenticating, checking the role, then calling the handler.
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use axum::body::{Body, Bytes};
-use axum::http::header::{
-    CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE,
-};
-use axum::http::{HeaderMap, Method, Request, Response, StatusCode};
+use bytes::Bytes;
 use futures::StreamExt;
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, RETRY_AFTER, WWW_AUTHENTICATE};
+use http::{HeaderMap, Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 use tokio::sync::Notify;
 
 use super::auth::{self, Role};
+use super::body::{self, Body};
 use super::faults::{Decision, SERVER_ERROR_HTML};
 use super::{RecordedRequest, Route, Shared, lock, lookups, tickets};
 
@@ -141,20 +141,23 @@ pub(crate) async fn dispatch(
         request_id,
     });
 
+    let _in_flight = is_write(target.route).then(|| WriteInFlight::new(&shared));
     let (wait, decision) = lock(&shared.faults).decide();
     if decision == Decision::Proceed && is_write(target.route) {
         // A write that reached the server is handled to the end even if the client goes
         // away meanwhile (a killed process, a cut link), as a deployed server does: the
         // body is read first, then the wait and the write run in a task of their own that
         // outlives the connection.
-        let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        let Ok(bytes) = body::to_bytes(body, 64 * 1024 * 1024).await else {
             return error(StatusCode::BAD_REQUEST, "BadRequest", "unreadable body");
         };
         let task = tokio::spawn(async move {
+            // Counted until the write is done, even when the connection goes first.
+            let _in_flight = _in_flight;
             if !wait.is_zero() {
                 tokio::time::sleep(wait).await;
             }
-            handle(&shared, target, parts, Body::from(bytes)).await
+            handle(&shared, target, parts, body::full(bytes)).await
         });
         return match task.await {
             Ok(response) => response,
@@ -186,6 +189,22 @@ pub(crate) async fn dispatch(
     handle(&shared, target, parts, body).await
 }
 
+/// A write counted in [`Shared::writes_in_flight`] while it lives.
+struct WriteInFlight(Arc<Shared>);
+
+impl WriteInFlight {
+    fn new(shared: &Arc<Shared>) -> WriteInFlight {
+        shared.writes_in_flight.fetch_add(1, Ordering::SeqCst);
+        WriteInFlight(shared.clone())
+    }
+}
+
+impl Drop for WriteInFlight {
+    fn drop(&mut self) {
+        self.0.writes_in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The calls that change the server's state.
 fn is_write(route: Route) -> bool {
     matches!(route, Route::Create | Route::Update | Route::UpdateMany)
@@ -194,11 +213,11 @@ fn is_write(route: Route) -> bool {
 async fn handle(
     shared: &Shared,
     target: Target,
-    parts: axum::http::request::Parts,
+    parts: http::request::Parts,
     body: Body,
 ) -> Response<Body> {
     let quirks = shared.opts.quirks;
-    let body = match axum::body::to_bytes(body, 64 * 1024 * 1024).await {
+    let body = match body::to_bytes(body, 64 * 1024 * 1024).await {
         Ok(body) => body,
         Err(_) => return error(StatusCode::BAD_REQUEST, "BadRequest", "unreadable body"),
     };
@@ -281,7 +300,7 @@ pub(crate) fn json_response(status: StatusCode, value: &Value) -> Response<Body>
 }
 
 pub(crate) fn text_response(status: StatusCode, body: String) -> Response<Body> {
-    let mut response = Response::new(Body::from(body));
+    let mut response = Response::new(body::full(body));
     *response.status_mut() = status;
     response.headers_mut().insert(
         CONTENT_TYPE,
@@ -304,7 +323,7 @@ fn unauthorized(message: &str) -> Response<Body> {
 }
 
 fn server_error() -> Response<Body> {
-    let mut response = Response::new(Body::from(SERVER_ERROR_HTML));
+    let mut response = Response::new(body::full(SERVER_ERROR_HTML));
     *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
     response
         .headers_mut()
@@ -328,9 +347,7 @@ fn too_many_requests(retry_after_secs: u64) -> Response<Body> {
 /// so that the connection closes mid-answer.
 async fn truncate(response: Response<Body>) -> Response<Body> {
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
-        .await
-        .unwrap_or_default();
+    let bytes = body::to_bytes(body, usize::MAX).await.unwrap_or_default();
     let half = bytes.slice(..bytes.len() / 2);
     // The pause lets hyper flush the headers and the first half before the body fails.
     let chunks = futures::stream::iter([true, false]).then(move |first| {
@@ -350,7 +367,7 @@ async fn truncate(response: Response<Body>) -> Response<Body> {
     if let Ok(length) = HeaderValue::from_str(&bytes.len().to_string()) {
         parts.headers.insert(CONTENT_LENGTH, length);
     }
-    Response::from_parts(parts, Body::from_stream(chunks))
+    Response::from_parts(parts, body::stream(chunks))
 }
 
 /// Query pairs minus paging, for building `next_page` / `previous_page`.

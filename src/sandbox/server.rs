@@ -1,10 +1,9 @@
-//! The accept loop. Connections are served with hyper directly (not `axum::serve`) so that a
+//! The accept loop. Connections are served with hyper directly so that a
 //! fault can close one without answering.
 
 use std::convert::Infallible;
 use std::sync::Arc;
 
-use axum::body::Body;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -35,7 +34,7 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: Ca
                     let shared = shared.clone();
                     let kill = kill.clone();
                     async move {
-                        let request = request.map(Body::new);
+                        let request = request.map(super::body::incoming);
                         Ok::<_, Infallible>(super::routes::dispatch(shared, kill, request).await)
                     }
                 })

@@ -3,10 +3,12 @@
 
 use std::cmp::Ordering;
 
-use axum::body::{Body, Bytes};
-use axum::http::header::{HeaderValue, LOCATION};
-use axum::http::{Response, StatusCode};
+use bytes::Bytes;
+
+use super::body::Body;
 use chrono::NaiveDate;
+use http::header::{HeaderValue, LOCATION};
+use http::{Response, StatusCode};
 use serde_json::{Map, Value, json};
 
 use super::changes;
@@ -408,7 +410,7 @@ pub(crate) async fn remembered(
         return response;
     }
     let (parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, usize::MAX)
+    let bytes = super::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
     let first = Remembered {

@@ -18,7 +18,7 @@ pub mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::Style;
 use unicode_width::UnicodeWidthChar;
 
 use crate::app::App;
@@ -238,20 +238,6 @@ pub fn style(app: &App, role: theme::Role) -> Style {
             ..style
         }
     }
-}
-
-/// A plain colour fitted to the terminal's depth, or none when colour is off. Prefer
-/// [`style`] with a role, so the theme decides.
-pub fn color(app: &App, color: Color) -> Style {
-    match theme::fit_color(color, app.settings.theme.depth()) {
-        Some(color) if app.settings.color => Style::default().fg(color),
-        _ => Style::default(),
-    }
-}
-
-/// Reverse video (the selection without a theme). Prefer [`style`] with a role.
-pub fn reversed() -> Style {
-    Style::default().add_modifier(Modifier::REVERSED)
 }
 
 /// A server date (UTC+8) in the display zone, `offset_minutes` east of UTC.

@@ -261,10 +261,6 @@ impl Theme {
         self
     }
 
-    pub fn depth(&self) -> ColorDepth {
-        self.depth
-    }
-
     pub fn style(&self, role: Role) -> Style {
         Role::ALL
             .iter()

@@ -84,7 +84,6 @@ messages! {
     CopyEmpty => "{0}为空，未复制", "The {0} is empty: nothing copied";
     CopyUnknown => "{0}未知（服务器没有给出），未复制", "The {0} is not known (the server did not send it): nothing copied";
     CopyNoWebUrl => "未设置网页链接：在配置文件里设置 web_url，例如 \"https://example.bangwo8.com/ticket/{id}\"", "No web link: set web_url in the config, e.g. \"https://example.bangwo8.com/ticket/{id}\"";
-    NotYet => "「{0}」将在下一版提供", "\"{0}\" is not available yet";
     Reloading => "正在刷新…", "Reloading…";
     NoTicketSelected => "没有选中的工单", "No ticket selected";
     SortBy => "排序：{0}", "Sort: {0}";

@@ -232,9 +232,6 @@ impl BulkWorker {
                 };
                 send(events, BulkEvent::UndoPlanned { id, result });
             }),
-            BulkCommand::Undo { id, run_id } => self.run(id, events, move |engine, tx, token| {
-                Box::pin(async move { engine.undo(&run_id, &tx, &token).await })
-            }),
         }
     }
 

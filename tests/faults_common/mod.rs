@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use portable_pty::CommandBuilder;
 
@@ -185,4 +185,30 @@ pub fn count(haystack: &[u8], needle: &[u8]) -> usize {
         .windows(needle.len())
         .filter(|window| *window == needle)
         .count()
+}
+
+/// The count a typed confirmation asks for ("type 150 to confirm"), once it is on screen
+/// whole.
+pub fn count_asked(screen: &str) -> Option<String> {
+    let before = &screen[..screen.find(" to confirm")?];
+    let digits: String = before
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    (!digits.is_empty()).then(|| digits.chars().rev().collect())
+}
+
+/// Waits (bounded by `within`) until every write that reached the sandbox is finished:
+/// applied, refused or dropped.
+pub fn writes_done(sandbox: &gongdan::sandbox::Sandbox, within: Duration) {
+    let deadline = Instant::now() + within;
+    while sandbox.writes_in_flight() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "{} writes still at the sandbox after {within:?}",
+            sandbox.writes_in_flight()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -182,43 +182,10 @@ pub fn show_many(body: &[u8]) -> Result<Page<Ticket>, ApiError> {
 /// create and update answers: `{"ticket": {...}}` (or an array of one).
 ///
 /// An answer without a ticket (including the bare write acknowledgement
-/// `{"status": "0", "message": "Insert ok"}`) is an [`ApiError::Decode`] here; callers that
-/// accept an acknowledgement use [`write_answer`].
+/// `{"status": "0", "message": "Insert ok"}`) is an [`ApiError::Decode`].
 pub fn ticket_envelope(body: &[u8]) -> Result<Ticket, ApiError> {
     let value = parse_json(body)?;
     show_value(&value)?.ok_or_else(|| decode_error("ticket", "the answer holds no ticket"))
-}
-
-/// create and update answers, accepting a bare acknowledgement: `Ok(Some(ticket))` for
-/// `{"ticket": {...}}`, `Ok(None)` for `{"status": "0", "message": "Insert ok", ...}` (the
-/// write succeeded; the caller shows the ticket again to see it). A `status` other than
-/// 0/2xx/"ok"/"success" without a ticket is an [`ApiError::Reported`].
-pub fn write_answer(body: &[u8]) -> Result<Option<Ticket>, ApiError> {
-    let value = parse_json(body)?;
-    if let Some(obj) = value.as_object()
-        && !obj.contains_key("ticket")
-        && let Some(status) = obj.get("status")
-    {
-        if let Some(error) = reported_error(&value) {
-            return Err(error);
-        }
-        if is_success_state(status) {
-            return Ok(None);
-        }
-        let message = ["message", "msg"]
-            .iter()
-            .filter_map(|key| obj.get(*key))
-            .find_map(scalar_text)
-            .map(|text| clean(&text))
-            .unwrap_or_else(|| "the write was refused".to_owned());
-        return Err(ApiError::Reported {
-            code: scalar_text(status).map(|code| clean(&code)),
-            message,
-        });
-    }
-    show_value(&value)?
-        .map(Some)
-        .ok_or_else(|| decode_error("ticket", "the answer holds no ticket"))
 }
 
 fn show_value(value: &Value) -> Result<Option<Ticket>, ApiError> {
