@@ -604,9 +604,9 @@ fn the_external_editors_text_replaces_the_draft() {
 #[test]
 fn the_external_editor_runs_on_a_temporary_file() {
     // `sed -i` stands in for an editor: it changes the file in place and exits 0.
-    let edited = gongdan::ui::composer::edit_with("sed -i s/旧/新/", "旧的回复").unwrap();
+    let edited = gongdan::tui::editor::edit_with("sed -i s/旧/新/", "旧的回复").unwrap();
     assert_eq!(edited.trim_end(), "新的回复");
-    let failed = gongdan::ui::composer::edit_with("false", "x");
+    let failed = gongdan::tui::editor::edit_with("false", "x");
     assert!(failed.is_err());
 }
 

@@ -804,7 +804,9 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             match action {
                 BulkAction::Esc => return None,
                 BulkAction::Down => {
-                    let max = crate::ui::bulk::result_max_scroll(app, &run);
+                    // Stopped at the end as last drawn, so that `k` answers at once
+                    // however often `j` was pressed past it.
+                    let max = app.geometry.bulk_result.map_or(usize::MAX, |l| l.max);
                     run.scroll = run.scroll.saturating_add(1).min(max);
                 }
                 BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
@@ -1544,4 +1546,14 @@ pub fn status_text(app: &App) -> Option<String> {
 /// A worker event wrapped for `update`.
 pub fn event(event: BulkEvent) -> Action {
     Action::Worker(WorkerEvent::Bulk(event))
+}
+
+/// The result list's scroll, clamped to the limit drawn; whether it moved.
+pub(crate) fn clamp_result_scroll(app: &mut App, max: usize) -> bool {
+    let Some(Stage::Result(run)) = &mut app.bulk.stage else {
+        return false;
+    };
+    let old = run.scroll;
+    run.scroll = old.min(max);
+    run.scroll != old
 }

@@ -162,9 +162,6 @@ pub struct ComposeState {
     /// Replies sent this session, per ticket, oldest first.
     pub sent: HashMap<u64, Vec<SentReply>>,
     pub sending: HashMap<RequestId, Sending>,
-    /// Text waiting for `$VISUAL`/`$EDITOR`; the terminal loop takes it (it owns the
-    /// terminal), runs the editor and answers with [`ComposeAction::ExternalEdited`].
-    pub external_edit: Option<String>,
 }
 
 impl ComposeState {
@@ -352,7 +349,9 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         }
         ComposeAction::ExternalEdit => {
             if let Some(composer) = &app.compose.composer {
-                app.compose.external_edit = Some(composer.text());
+                out.push(Command::EditInEditor {
+                    text: composer.text(),
+                });
             }
         }
         ComposeAction::ExternalEdited(result) => {
@@ -374,7 +373,8 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Close => close_composer(app, out),
         ComposeAction::ScrollTicket(lines) => super::update::scroll_detail(app, i64::from(lines)),
         ComposeAction::PageTicket(pages) => {
-            let page = crate::ui::detail::page_rows(app);
+            let page = app.geometry.detail.map_or(1, |l| l.page.max(1));
+            let page = i64::try_from(page).unwrap_or(1);
             super::update::scroll_detail(app, i64::from(pages).saturating_mul(page))
         }
         // New-ticket form only.
@@ -812,16 +812,17 @@ pub fn edit_line(text: &mut String, cursor: &mut usize, key: KeyEvent) -> bool {
     }
 }
 
-/// Keeps the caret's row on screen after a change, at the composer's current size.
+/// Keeps the caret's row on screen after a change, at the text area's size as last drawn
+/// (not drawn yet: the view keeps it on screen, and the first geometry sets it here).
 pub fn follow_caret(app: &mut App) {
-    let area = crate::ui::composer::editor_area(app);
+    let area = app.geometry.composer_editor;
     let Some(composer) = &mut app.compose.composer else {
         return;
     };
     let Some(area) = area else {
         return;
     };
-    let view = crate::ui::editor::EditorView::new(
+    let view = crate::text::wrap::TextLayout::new(
         composer.editor.lines(),
         composer.cursor(),
         area.width,

@@ -9,11 +9,11 @@ use ratatui::style::Style;
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
+use super::Ctx;
 use crate::app::state::Pane;
 use crate::app::state::PromptKind;
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let Some(prompt) = &app.prompt else {
         return;
     };

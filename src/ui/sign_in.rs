@@ -9,13 +9,13 @@ use ratatui::widgets::{Block, Borders};
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
+use super::Ctx;
 use crate::app::state::Pane;
 
 /// The most stars shown, so a long password does not say its length past a point.
 const MAX_STARS: usize = 24;
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(prompt) = &app.faults.sign_in else {
         return;
     };

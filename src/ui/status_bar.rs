@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
+use super::Ctx;
 use crate::app::state::Pane;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
@@ -36,7 +36,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
     let spinner = if app.busy() {

@@ -8,11 +8,11 @@ use super::i18n::{Msg, fill, status_label};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::TicketStatus;
-use crate::app::App;
+use super::Ctx;
 use crate::app::state::Overlay;
 use crate::app::state::Pane;
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(Overlay::StatusMenu {
         ticket_id,
         selected,
