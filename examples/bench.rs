@@ -426,6 +426,7 @@ async fn hang_idle() {
         let _ = stop_tx.send(());
         (idle_bytes, lags)
     };
+    let mut ui = gongdan::ui::Ui::default();
     let console = run_loop(
         &mut terminal,
         &mut app,
@@ -435,6 +436,7 @@ async fn hang_idle() {
             worker: commands,
             clipboard: &mut clipboard,
         },
+        &mut ui,
         Duration::from_millis(200),
         &server_now,
         shutdown.as_mut(),

@@ -269,7 +269,10 @@ mod tests {
                 ..Ticket::default()
             },
         );
-        assert!(store.generation(1) > changed, "a different copy is a change");
+        assert!(
+            store.generation(1) > changed,
+            "a different copy is a change"
+        );
     }
 
     #[test]

@@ -1471,9 +1471,7 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
         return;
     };
-    // Borrowed mutably as before the store was packed: the row is rebuilt even when the
-    // pick changes nothing (tests count the rebuild).
-    let Some(ticket) = app.tickets.get_mut(&ticket_id).map(|t| t.clone()) else {
+    let Some(ticket) = app.tickets.get(&ticket_id) else {
         // Opened by number and not found, or not read yet: nothing to plan from.
         let text = fill(
             app.lang(),

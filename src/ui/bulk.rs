@@ -6,11 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width, wrap};
-use super::Ctx;
-use crate::app::layout::Scroll;
 use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage, bulk_lang};
+use crate::app::layout::Scroll;
 use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
 use crate::ui::i18n::{Lang, Msg, fill};
@@ -101,9 +101,7 @@ fn wrap_groups(text: &str, cols: usize) -> Vec<String> {
 
 /// Draws the bulk pane; answers how far its result list scrolls, when it shows one.
 pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
-    let Some(stage) = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden) else {
-        return None;
-    };
+    let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
     let area = pane_area(screen);
     let lang = app.lang();
     let title = match stage {

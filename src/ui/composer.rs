@@ -8,11 +8,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
+use super::Ctx;
 use super::i18n::{Msg, fill, status_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{IdField, TicketStatus};
-use super::Ctx;
+use crate::app::App;
 use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
 use crate::app::state::Pane;
 
@@ -25,7 +26,7 @@ fn composer_height(area: Rect) -> u16 {
 
 /// Splits the detail's (or the list's) area: the pane keeps the top, the composer gets
 /// the bottom. Without a composer the pane keeps it all.
-pub fn split(app: &Ctx, area: Rect) -> (Rect, Option<Rect>) {
+pub fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     if app.compose.composer.is_none() || app.compose.new_ticket.is_some() {
         return (area, None);
     }
@@ -44,7 +45,7 @@ pub fn split(app: &Ctx, area: Rect) -> (Rect, Option<Rect>) {
 
 /// Where the composer sits on the current screen: under the detail, or under the list
 /// when no detail is open (a reply to many).
-pub fn area(app: &Ctx) -> Option<Rect> {
+pub fn area(app: &App) -> Option<Rect> {
     let areas = super::layout(app, super::screen(app));
     let host = areas.detail.or(areas.list)?;
     split(app, host).1
@@ -85,16 +86,14 @@ fn parts(composer: &Composer, area: Rect) -> Parts {
 }
 
 /// The text area's rectangle on the current screen (for `update`'s scrolling).
-pub fn editor_area(app: &Ctx) -> Option<Rect> {
+pub fn editor_area(app: &App) -> Option<Rect> {
     let composer = app.compose.composer.as_ref()?;
     Some(parts(composer, area(app)?).editor)
 }
 
 /// Draws the composer; answers the text area's rectangle (for `update`'s caret).
 pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
-    let Some(composer) = &app.compose.composer else {
-        return None;
-    };
+    let composer = app.compose.composer.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
     let title = match &composer.target {
@@ -196,7 +195,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
 /// What changed on the server since the ticket was shown, one line per field, oldest value
 /// first; the update time always (an agent's account may read no more than that).
 pub fn stale_lines(
-    app: &Ctx,
+    app: &App,
     ticket: u64,
     before: Option<&crate::api::Ticket>,
     updated: crate::api::ApiDate,

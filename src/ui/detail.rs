@@ -11,11 +11,12 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
+use super::Ctx;
 use super::i18n::{Msg, fill, priority_label, source_label, status_label, type_label};
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{CustomValue, IdField, TableRow, Ticket};
-use super::Ctx;
+use crate::app::App;
 use crate::app::layout::Scroll;
 
 /// Draws the open ticket; answers its scroll limit (none when no ticket is open).
@@ -125,8 +126,9 @@ impl Lines {
 
 /// Every line of the detail at a given width (tests and small tickets; drawing takes a
 /// window of [`layout`]).
-pub fn lines(app: &Ctx, columns: usize) -> Vec<Line<'static>> {
-    layout(app, columns).window(0, usize::MAX)
+pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
+    let theme = super::theme::Theme::default();
+    layout(&Ctx { app, theme: &theme }, columns).window(0, usize::MAX)
 }
 
 /// The last description laid out: the key it was laid out for and its lines.

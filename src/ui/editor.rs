@@ -7,13 +7,13 @@
 //! the caret's row is on screen, and the real terminal cursor is put on the caret's cell
 //! (`Frame::set_cursor_position`), which is where an input method opens its candidates.
 
-use ratatui::Frame;
-use ratatui::layout::{Position, Rect};
-use ratatui::style::Style;
 pub use crate::text::wrap::{
     TextLayout as EditorView, WrappedRow, caret_cell, char_cells, display_char, hscroll_to_show,
     scroll_to_show, wrap_lines,
 };
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
 
 /// The caret's screen position inside `area`, if it is on screen.
 pub fn caret_position(view: &EditorView, area: Rect) -> Option<Position> {

@@ -6,10 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use super::Ctx;
 use crate::app::layout::Scroll;
 use crate::app::state::{Overlay, Pane};
 
@@ -46,9 +46,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let max = rows.len().saturating_sub(page);
     let scroll = &usize::from(*scroll).min(max);
     // Keys below the frame are announced, with the key that scrolls to them.
-    let below = rows
-        .len()
-        .saturating_sub(*scroll + page);
+    let below = rows.len().saturating_sub(*scroll + page);
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(app, Role::Border))

@@ -3,10 +3,10 @@
 
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::bulk::Lines;
 use super::theme::Role;
 use super::{style, wrap};
-use super::Ctx;
 use crate::app::bulk_edit::Stage;
 use crate::app::state::Pane;
 use crate::ui::i18n::Msg;

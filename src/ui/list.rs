@@ -7,13 +7,14 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::i18n::{Lang, Msg, fill, priority_label, status_label};
+use super::rows::{CachedRow, ROW_CACHE_LIMIT, RowCache, RowInputs};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::{IdField, Priority, Ticket, TicketStatus};
-use super::Ctx;
+use crate::app::App;
 use crate::app::state::{SelectionStyle, View};
-use super::rows::{CachedRow, ROW_CACHE_LIMIT, RowCache, RowInputs};
 
 /// A column of the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ const SUBJECT_MIN: usize = 16;
 const SUBJECT_MIN_BESIDE_PREVIEW: usize = 32;
 
 /// The columns that fit a width, with their widths, in display order.
-pub fn columns(app: &Ctx, view: &View, total: usize) -> Vec<(Column, usize)> {
+pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     let lang = app.lang();
     let header = |c: Column| width(c.header().text(lang));
     let max_id = view.max_id;

@@ -6,17 +6,18 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear};
 
+use super::Ctx;
 use super::i18n::Msg;
 use super::theme::Role;
 use super::{fit, style, width};
-use super::Ctx;
+use crate::app::App;
 use crate::app::new_ticket::{NewTicketForm, choice_label, is_choice};
 
 /// Rows the description gets at the least (its label and three lines).
 const DESCRIPTION_MIN: u16 = 4;
 
 /// The form's area: the screen less the tab line and the status bar.
-pub fn area(app: &Ctx) -> Rect {
+pub fn area(app: &App) -> Rect {
     let screen = super::screen(app);
     Rect {
         y: screen.y + 1,
@@ -62,16 +63,14 @@ fn parts(form: &NewTicketForm, area: Rect) -> Parts {
 }
 
 /// The description editor's rectangle on the current screen (for `update`'s scrolling).
-pub fn description_area(app: &Ctx) -> Option<Rect> {
+pub fn description_area(app: &App) -> Option<Rect> {
     let form = app.compose.new_ticket.as_ref()?;
     Some(parts(form, area(app)).description)
 }
 
 /// Draws the form; answers the description's rectangle (for `update`'s caret).
 pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
-    let Some(form) = &app.compose.new_ticket else {
-        return None;
-    };
+    let form = app.compose.new_ticket.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
     let creating = if form.creating.is_some() { " …" } else { "" };

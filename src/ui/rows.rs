@@ -41,7 +41,6 @@ pub struct RowCache {
     pub builds: u64,
 }
 
-
 /// More rows than any screen shows many times over; past it the cache starts again.
 pub const ROW_CACHE_LIMIT: usize = 8192;
 

@@ -6,10 +6,10 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use super::Ctx;
 use crate::app::state::Pane;
 use crate::app::state::PromptKind;
 

@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use super::Ctx;
 use crate::app::state::Pane;
 
 /// The most stars shown, so a long password does not say its length past a point.

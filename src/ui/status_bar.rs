@@ -7,10 +7,10 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::i18n::{Msg, fill};
 use super::theme::Role;
 use super::{fit, style, width};
-use super::Ctx;
 use crate::app::state::Pane;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];

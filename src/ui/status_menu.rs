@@ -4,11 +4,11 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::i18n::{Msg, fill, status_label};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::TicketStatus;
-use super::Ctx;
 use crate::app::state::Overlay;
 use crate::app::state::Pane;
 

@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{style, truncate, width};
-use super::Ctx;
 use crate::app::state::View;
 
 fn count(view: &View) -> String {
