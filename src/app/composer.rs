@@ -660,7 +660,8 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
     };
     match composer.mode.clone() {
         ComposerMode::Editing => {
-            if textarea_input(&mut composer.editor, key) {
+            let width = app.geometry.composer_editor.map(|area| area.width);
+            if textarea_input(&mut composer.editor, key, width) {
                 composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
@@ -747,7 +748,28 @@ fn key_in_composer(app: &mut App, key: KeyEvent, out: &mut Vec<Command>) {
 /// starts a new line; Ctrl-U deletes to the line start (the text area's own Ctrl-U undoes,
 /// and its Ctrl-J deletes to the line start). Undo is Ctrl-Z (raw mode: a key, not a stop).
 /// Ctrl-A/E (line start/end), Ctrl-W, Ctrl-K, Alt-b/f are the text area's own.
-pub fn textarea_input(editor: &mut TextArea<'static>, key: KeyEvent) -> bool {
+pub fn textarea_input(
+    editor: &mut TextArea<'static>,
+    key: KeyEvent,
+    wrap_width: Option<u16>,
+) -> bool {
+    // ↑/↓ move by screen row over wrapped lines (the text area's own move by whole lines),
+    // once the width drawn is known: the rows are the ones the editor draws.
+    let step = match key.code {
+        KeyCode::Up if key.modifiers == KeyModifiers::NONE => Some(false),
+        KeyCode::Down if key.modifiers == KeyModifiers::NONE => Some(true),
+        _ => None,
+    };
+    if let (Some(down), Some(width)) = (step, wrap_width) {
+        let cursor = editor.cursor();
+        let cursor = (cursor.0, cursor.1);
+        let to = crate::text::wrap::row_step(editor.lines(), cursor, width.into(), down);
+        if let Some((line, col)) = to {
+            let at = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+            editor.move_cursor(CursorMove::Jump(at(line), at(col)));
+        }
+        return false;
+    }
     if key.modifiers == KeyModifiers::CONTROL {
         match key.code {
             KeyCode::Char('j') => {

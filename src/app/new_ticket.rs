@@ -443,7 +443,8 @@ fn key_in_form(app: &mut App, key: KeyEvent) {
     }
     let mut changed = false;
     if form.on_description() {
-        changed = super::composer::textarea_input(&mut form.description, key);
+        let width = app.geometry.new_ticket_description.map(|area| area.width);
+        changed = super::composer::textarea_input(&mut form.description, key, width);
     } else if let Some(options) = choice_options {
         let field = &mut form.fields[form.focus];
         let at = options

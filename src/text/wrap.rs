@@ -134,6 +134,43 @@ pub fn caret_cell(lines: &[String], rows: &[WrappedRow], cursor: (usize, usize))
     (index, cells)
 }
 
+/// The caret one screen row up or down (`down`) over the text wrapped at `width`: the
+/// char on that row under the caret's cell, or the row's end when it is shorter (a wide
+/// character the cell falls inside is passed over to its left). `None` at the first or
+/// last row. Moves over the rows the editor draws, so the caret lands where it is seen.
+pub fn row_step(
+    lines: &[String],
+    cursor: (usize, usize),
+    width: usize,
+    down: bool,
+) -> Option<(usize, usize)> {
+    let rows = wrap_lines(lines, width, Some(cursor));
+    let (at, cell) = caret_cell(lines, &rows, cursor);
+    let target = if down { at + 1 } else { at.checked_sub(1)? };
+    let row = rows.get(target)?;
+    let last_of_line = rows
+        .get(target + 1)
+        .is_none_or(|next| next.line != row.line);
+    // On a row that continues below, its end is the next row's start: stop before it.
+    let end = if last_of_line {
+        row.end
+    } else {
+        row.end.saturating_sub(1).max(row.start)
+    };
+    let text = lines.get(row.line).map(String::as_str).unwrap_or("");
+    let mut col = row.start;
+    let mut used = 0;
+    for c in text.chars().skip(row.start).take(end - row.start) {
+        let w = char_cells(c);
+        if used + w > cell {
+            break;
+        }
+        used += w;
+        col += 1;
+    }
+    Some((row.line, col))
+}
+
 /// The first row to show so that `caret_row` is visible, moving as little as possible from
 /// `previous` (the view does not jump while the caret stays on screen).
 pub fn scroll_to_show(
@@ -258,6 +295,31 @@ mod tests {
         let rows = wrap_lines(&lines("中文中文好"), 8, None);
         assert_eq!(caret_cell(&lines("中文中文好"), &rows, (0, 4)), (1, 0));
         assert_eq!(caret_cell(&lines("中文中文好"), &rows, (0, 5)), (1, 2));
+    }
+
+    #[test]
+    fn up_and_down_move_by_screen_row_over_wrapped_chinese() {
+        // Width 6: "一二三" (6 cells) is a row, "四五六" the next, then "ab" on line 2.
+        let text = lines("一二三四五六\nab");
+        // From "五" (row 1, cell 2) up to "二" (row 0, cell 2): same line, one row up.
+        assert_eq!(row_step(&text, (0, 4), 6, false), Some((0, 1)));
+        // And down again.
+        assert_eq!(row_step(&text, (0, 1), 6, true), Some((0, 4)));
+        // Down from "五" to line 2, cell 2: after "ab".
+        assert_eq!(row_step(&text, (0, 4), 6, true), Some((1, 2)));
+        // A cell inside a wide character lands before it: from "b" (cell 1) up to "四".
+        assert_eq!(row_step(&text, (1, 1), 6, false), Some((0, 3)));
+        // From "三" (cell 4) down: after the 4 cells "四五" of the row below.
+        assert_eq!(row_step(&text, (0, 2), 6, true), Some((0, 5)));
+        // No row above the first or below the last.
+        assert_eq!(row_step(&text, (0, 0), 6, false), None);
+        assert_eq!(row_step(&text, (1, 0), 6, true), None);
+        // Every step lands where the editor draws the caret: one row away.
+        let rows = wrap_lines(&text, 6, Some((0, 4)));
+        let moved = row_step(&text, (0, 4), 6, false).unwrap();
+        let before = caret_cell(&text, &rows, (0, 4));
+        let after = caret_cell(&text, &wrap_lines(&text, 6, Some(moved)), moved);
+        assert_eq!(after.0 + 1, before.0);
     }
 
     #[test]
