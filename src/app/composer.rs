@@ -3,7 +3,8 @@
 //! hooks (the form itself is in [`super::new_ticket`]).
 //!
 //! The text is edited by a `ratatui_textarea::TextArea` (keys, undo, cursor); drawing is
-//! `crate::ui::composer`'s, because the text area's own widget is not right for Chinese.
+//! the view's (`ui/composer.rs`), because the text area's own widget is not right for
+//! Chinese.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
