@@ -223,3 +223,33 @@ fn the_composer_keeps_its_caret_on_screen_at_the_size_drawn() {
     assert_eq!(caret(&app).0, 0);
     assert!(caret(&app).1 < 40);
 }
+
+#[test]
+fn a_frame_drawn_is_not_a_key() {
+    use gongdan::app::layout::{Geometry, Scroll};
+    use gongdan::app::state::Notice;
+    let mut app = app(Lang::En, 80, 24);
+    show_all_tab(&mut app, page((1..=5).map(ticket).collect(), 5, false));
+    // The first key of `g g` waits for the second.
+    let g = crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('g'));
+    let first = gongdan::app::keymap::action_for_key(&app, &g).unwrap();
+    update(&mut app, first);
+    assert!(app.key_pending.is_some());
+    app.notice = Some(Notice {
+        text: "kept".into(),
+        is_error: false,
+    });
+    let drawn = Geometry {
+        help: Some(Scroll { page: 5, max: 9 }),
+        ..Geometry::default()
+    };
+    update(&mut app, Action::Drawn(drawn));
+    assert_eq!(app.geometry, drawn);
+    // Neither the notice nor the pending key is touched by a frame.
+    assert_eq!(app.notice.as_ref().unwrap().text, "kept");
+    assert!(app.key_pending.is_some());
+    // Nothing changed on screen: the frame costs no other frame.
+    app.dirty = false;
+    update(&mut app, Action::Drawn(drawn));
+    assert!(!app.dirty);
+}
