@@ -21,13 +21,14 @@ fn bench(c: &mut Criterion) {
     for n in SIZES {
         let mut app = loaded_app(synthetic_tickets(n), Lang::En, 120, 40);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        let mut ui = gongdan::ui::Ui::default();
         // Steady state: one key, one frame, as when j is held, over the same first rows
         // for every size (a walk to the end of 1k tickets would stop scrolling there, and
         // a frame that does not scroll is cheaper than one that does).
         group.bench_function(BenchmarkId::new("gongdan", n), |b| {
             b.iter(|| {
                 held_j_step(&mut app);
-                draw_console(&mut terminal, black_box(&app)).expect("draw");
+                draw_console(&mut terminal, black_box(&app), &mut ui).expect("draw");
             })
         });
         let tickets = synthetic_tickets(n);
@@ -63,9 +64,10 @@ fn summary() {
     for n in SIZES {
         let mut app = loaded_app(synthetic_tickets(n), Lang::En, 120, 40);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test backend");
+        let mut ui = gongdan::ui::Ui::default();
         let ours = per_frame(2_000, || {
             held_j_step(&mut app);
-            draw_console(&mut terminal, &app).expect("draw");
+            draw_console(&mut terminal, &app, &mut ui).expect("draw");
         });
         let tickets = synthetic_tickets(n);
         let mut state = TableState::default().with_selected(Some(0));

@@ -431,6 +431,7 @@ async fn hang_idle() {
         let _ = stop_tx.send(());
         (idle_bytes, lags)
     };
+    let mut ui = gongdan::ui::Ui::default();
     let console = run_loop(
         &mut terminal,
         &mut app,
@@ -440,6 +441,7 @@ async fn hang_idle() {
             worker: commands,
             clipboard: &mut clipboard,
         },
+        &mut ui,
         Duration::from_millis(200),
         &server_now,
         shutdown.as_mut(),

@@ -100,14 +100,35 @@ pub fn held_j_step(app: &mut App) {
     let _ = update(app, action);
 }
 
-/// Draws the console once.
-pub fn draw_console<B>(terminal: &mut Terminal<B>, app: &App) -> Result<(), B::Error>
+/// Draws the console once, with the view's theme and row cache; answers what it drew.
+pub fn draw_console<B>(
+    terminal: &mut Terminal<B>,
+    app: &App,
+    ui: &mut crate::ui::Ui,
+) -> Result<crate::app::layout::Geometry, B::Error>
 where
     B: ratatui::backend::Backend,
 {
-    terminal
-        .draw(|frame| crate::ui::draw(frame, app))
-        .map(|_| ())
+    let mut drawn = app.geometry;
+    terminal.draw(|frame| drawn = crate::ui::draw(frame, app, ui))?;
+    Ok(drawn)
+}
+
+/// Draws the console once and, as the loop does, hands `update` what it drew when that
+/// changed.
+pub fn draw_and_feed<B>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    ui: &mut crate::ui::Ui,
+) -> Result<(), B::Error>
+where
+    B: ratatui::backend::Backend,
+{
+    let drawn = draw_console(terminal, app, ui)?;
+    if drawn != app.geometry {
+        let _ = update(app, Action::Drawn(drawn));
+    }
+    Ok(())
 }
 
 /// The baseline: ratatui's stock `Table` given a row for every ticket, as a naive list
@@ -207,15 +228,16 @@ pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
 /// the resulting screen from scratch. The app must start on the list.
 pub fn bytes_for_action(app: &mut App, action: Action) -> io::Result<KeyBytes> {
     let (mut terminal, writer) = bytes_terminal(app.width, app.height)?;
-    draw_console(&mut terminal, app)?;
+    let mut ui = crate::ui::Ui::default();
+    draw_and_feed(&mut terminal, app, &mut ui)?;
     writer.take();
     let _ = update(app, action);
-    draw_console(&mut terminal, app)?;
+    draw_and_feed(&mut terminal, app, &mut ui)?;
     let written = writer.take();
     let key = written.len();
     let key_moves = cursor_move_bytes(&written);
     let (mut fresh, fresh_writer) = bytes_terminal(app.width, app.height)?;
-    draw_console(&mut fresh, app)?;
+    draw_console(&mut fresh, app, &mut ui)?;
     let full_redraw = fresh_writer.take().len();
     Ok(KeyBytes {
         key,

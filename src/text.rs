@@ -11,6 +11,8 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+pub mod wrap;
+
 /// Tab stops every 8 columns, as terminals set them.
 const TAB_WIDTH: usize = 8;
 

@@ -6,6 +6,7 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub mod editor;
 mod input;
 pub use input::{ConsoleEvents, terminal_hung_up};
 use std::time::Duration;
@@ -64,9 +65,17 @@ pub struct Outputs<'a> {
     pub clipboard: &'a mut dyn Write,
 }
 
-fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>) {
+/// What `update` asked of the loop itself, run once the batch of input is handled.
+#[derive(Default)]
+struct ForTheLoop {
+    /// `$VISUAL`/`$EDITOR` on this text (the loop owns the terminal, which it suspends).
+    editor: Option<String>,
+}
+
+fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut ForTheLoop) {
     for command in update(app, action) {
         match command {
+            Command::EditInEditor { text } => own.editor = Some(text),
             Command::Copy(text) => {
                 // OSC 52 works over SSH; a terminal that ignores it just does nothing.
                 let encoded =
@@ -95,6 +104,7 @@ pub async fn run_loop<B, E>(
     mut events: E,
     mut results: mpsc::UnboundedReceiver<WorkerEvent>,
     mut outputs: Outputs<'_>,
+    ui: &mut crate::ui::Ui,
     tick_every: Duration,
     clock: &dyn Fn() -> NaiveDateTime,
     shutdown: Pin<&mut (dyn std::future::Future<Output = ()> + Send)>,
@@ -110,6 +120,7 @@ where
     let panic_after_first_draw =
         std::env::var_os(TEST_PANIC_AFTER_DRAW).is_some_and(|value| value == "1");
     let mut shutdown = shutdown;
+    let mut own = ForTheLoop::default();
     let size = terminal.size().map_err(io::Error::other)?;
     app.now = clock();
     dispatch(
@@ -119,8 +130,9 @@ where
             height: size.height,
         },
         &mut outputs,
+        &mut own,
     );
-    dispatch(app, Action::Start, &mut outputs);
+    dispatch(app, Action::Start, &mut outputs, &mut own);
     // The first tick comes one period after start, not at once.
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + tick_every, tick_every);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -134,9 +146,10 @@ where
             } else {
                 Ok(())
             };
+            let mut drawn = app.geometry;
             if let Err(error) = cleared.and_then(|()| {
                 terminal
-                    .draw(|frame| crate::ui::draw(frame, app))
+                    .draw(|frame| drawn = crate::ui::draw(frame, app, ui))
                     .map(drop)
                     .map_err(io::Error::other)
             }) {
@@ -147,6 +160,11 @@ where
             }
             app.dirty = false;
             stats.draws += 1;
+            // The sizes drawn go back to `update` only when they moved (a resize, a pane
+            // opened, a longer ticket): an ordinary frame costs no action.
+            if drawn != app.geometry {
+                dispatch(app, Action::Drawn(drawn), &mut outputs, &mut own);
+            }
             if panic_after_first_draw {
                 panic!("{TEST_PANIC_AFTER_DRAW} is set: panicking after the first draw");
             }
@@ -168,9 +186,9 @@ where
                         }
                     };
                     stats.input_events += 1;
-                    handle_event(app, &event, &mut outputs);
+                    handle_event(app, &event, &mut outputs, &mut own);
                     // Keys typed after Ctrl-E are the editor's: leave them queued.
-                    if app.quit || app.compose.external_edit.is_some() {
+                    if app.quit || own.editor.is_some() {
                         break;
                     }
                     next = next_queued(&mut events).await;
@@ -178,9 +196,9 @@ where
             }
             result = results.recv() => {
                 let Some(result) = result else { break };
-                dispatch(app, Action::Worker(result), &mut outputs);
+                dispatch(app, Action::Worker(result), &mut outputs, &mut own);
                 while let Ok(result) = results.try_recv() {
-                    dispatch(app, Action::Worker(result), &mut outputs);
+                    dispatch(app, Action::Worker(result), &mut outputs, &mut own);
                 }
             }
             _ = ticker.tick() => {
@@ -190,18 +208,20 @@ where
                     tracing::warn!("the terminal hung up");
                     break;
                 }
-                dispatch(app, Action::Tick { now: clock() }, &mut outputs);
+                dispatch(app, Action::Tick { now: clock() }, &mut outputs, &mut own);
             }
             _ = &mut shutdown => break,
         }
         remember_unsaved_drafts(app);
-        // Ctrl-E in the composer: the loop owns the terminal, so it runs the editor.
-        if let Some(text) = app.compose.external_edit.take() {
+        // Ctrl-E in the composer (`Command::EditInEditor`): the loop owns the terminal, so
+        // it runs the editor.
+        if let Some(text) = own.editor.take() {
             let result = suspend_for_editor(terminal, &text);
             dispatch(
                 app,
                 Action::Compose(ComposeAction::ExternalEdited(result)),
                 &mut outputs,
+                &mut own,
             );
         }
     }
@@ -218,13 +238,13 @@ where
 
 /// One terminal event through the key map into `update`. An Esc that arrived glued to the
 /// next key (read as Alt-key) and means nothing as Alt-key acts as Esc, then that key.
-fn handle_event(app: &mut App, event: &Event, outputs: &mut Outputs<'_>) {
+fn handle_event(app: &mut App, event: &Event, outputs: &mut Outputs<'_>, own: &mut ForTheLoop) {
     if let Event::Key(key) = event
         && let Some((esc, key)) = crate::app::keymap::split_glued_escape(app, key)
     {
         for key in [esc, key] {
             if let Some(action) = action_for_key(app, &key) {
-                dispatch(app, action, outputs);
+                dispatch(app, action, outputs, own);
             }
             if app.quit {
                 return;
@@ -233,7 +253,7 @@ fn handle_event(app: &mut App, event: &Event, outputs: &mut Outputs<'_>) {
         return;
     }
     if let Some(action) = action_for_event(app, event) {
-        dispatch(app, action, outputs);
+        dispatch(app, action, outputs, own);
     }
 }
 
@@ -288,7 +308,7 @@ where
     input::pause();
     restore_terminal();
     EDITOR_RUNNING.store(true, Ordering::SeqCst);
-    let result = crate::ui::composer::run_external_editor(text);
+    let result = editor::run_external_editor(text);
     if let Ok(mut since) = EDITOR_CLOSED.lock() {
         *since = Some(std::time::Instant::now());
     }

@@ -394,9 +394,12 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
             key,
             result: lookup(client, key).await,
         },
-        // The terminal loop does this one; `run` does sign-in; bulk commands go to
+        // The terminal loop does these; `run` does sign-in; bulk commands go to
         // `bulk::BulkWorker`.
-        Command::Copy(_) | Command::SignIn { .. } | Command::Bulk(_) => return None,
+        Command::Copy(_)
+        | Command::EditInEditor { .. }
+        | Command::SignIn { .. }
+        | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose(client, command).await,
         Command::SaveHistory { path, text } => {
             save_history(path, text).await;

@@ -152,7 +152,9 @@ fn progress(done: usize, failed: usize, left: usize) -> RunProgress {
 fn screen(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     terminal
 }
@@ -765,6 +767,10 @@ fn j_past_the_end_of_the_result_list_stops_there_so_k_answers_at_once() {
         lines[..lines.len() - 1].join("\n")
     };
     let top = pane_of(&app);
+    // As the loop does: the frame that shows the result hands back how far it scrolls.
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    gongdan::bench::draw_and_feed(&mut terminal, &mut app, &mut gongdan::ui::Ui::default())
+        .unwrap();
     for _ in 0..50 {
         bulk(&mut app, BulkAction::Down);
     }

@@ -373,7 +373,9 @@ fn drawn(app: &App) -> String {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     format!("{}", terminal.backend())
 }
@@ -580,8 +582,14 @@ fn the_external_editors_text_replaces_the_draft() {
     let mut app = app_listing(&[7], None);
     press(&mut app, KeyCode::Char('r'));
     type_text(&mut app, "旧文字");
-    ctrl(&mut app, 'x');
-    assert_eq!(app.compose.external_edit.as_deref(), Some("旧文字"));
+    // The loop runs the editor on the text (it owns the terminal).
+    let out = ctrl(&mut app, 'x');
+    assert_eq!(
+        out,
+        vec![Command::EditInEditor {
+            text: "旧文字".into()
+        }]
+    );
     update(
         &mut app,
         Action::Compose(gongdan::app::composer::ComposeAction::ExternalEdited(Ok(
@@ -604,9 +612,9 @@ fn the_external_editors_text_replaces_the_draft() {
 #[test]
 fn the_external_editor_runs_on_a_temporary_file() {
     // `sed -i` stands in for an editor: it changes the file in place and exits 0.
-    let edited = gongdan::ui::composer::edit_with("sed -i s/旧/新/", "旧的回复").unwrap();
+    let edited = gongdan::tui::editor::edit_with("sed -i s/旧/新/", "旧的回复").unwrap();
     assert_eq!(edited.trim_end(), "新的回复");
-    let failed = gongdan::ui::composer::edit_with("false", "x");
+    let failed = gongdan::tui::editor::edit_with("false", "x");
     assert!(failed.is_err());
 }
 
@@ -1106,11 +1114,15 @@ fn the_composer_edits_a_line_like_a_shell_prompt() {
     type_text(&mut app, "hello world");
     ctrl(&mut app, 'a');
     type_text(&mut app, ">");
-    ctrl(&mut app, 'e');
-    type_text(&mut app, " ok");
+    let mut out = ctrl(&mut app, 'e');
+    out.extend(type_text(&mut app, " ok"));
     assert_eq!(composer_text(&app), "第一行\n>hello world ok");
     assert_eq!(app.pane(), Pane::Composer, "no attach prompt, no editor");
-    assert!(app.compose.external_edit.is_none());
+    assert!(
+        !out.iter()
+            .any(|c| matches!(c, Command::EditInEditor { .. })),
+        "{out:?}"
+    );
     ctrl(&mut app, 'w');
     assert_eq!(composer_text(&app), "第一行\n>hello world ");
     ctrl(&mut app, 'u');
@@ -1124,8 +1136,12 @@ fn the_composer_edits_a_line_like_a_shell_prompt() {
         ComposerMode::AttachPath { .. }
     ));
     press(&mut app, KeyCode::Esc);
-    ctrl(&mut app, 'x');
-    assert!(app.compose.external_edit.is_some());
+    let out = ctrl(&mut app, 'x');
+    assert!(
+        out.iter()
+            .any(|c| matches!(c, Command::EditInEditor { .. })),
+        "{out:?}"
+    );
     // F1 lists them after the composer's own keys, in the UI language.
     let rows = app.settings.keymap.help_rows(Pane::Composer, Lang::Zh);
     assert!(

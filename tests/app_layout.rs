@@ -15,6 +15,8 @@ use gongdan::app::keymap::action_for_key;
 use gongdan::app::state::{Pane, PromptKind};
 use gongdan::app::{Action, App, Command, RequestId, WorkerEvent, update};
 use gongdan::lang::Lang;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 /// An admin app on the "All" tab: 40 full tickets of `count`, more pages when `more`.
 fn listing(width: u16, height: u16, count: u64, more: bool) -> App {
@@ -337,11 +339,14 @@ fn the_composer_scrolls_the_ticket_above_it() {
     assert_eq!(scroll(&app), 2);
     update(&mut app, Action::Compose(ComposeAction::ScrollTicket(-1)));
     assert_eq!(scroll(&app), 1);
-    let page = gongdan::ui::detail::page_rows(&app);
-    assert!(page > 1);
-    let max = gongdan::ui::detail::max_scroll(&app);
+    // A page is the detail's height as last drawn.
+    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
+    gongdan::bench::draw_and_feed(&mut terminal, &mut app, &mut gongdan::ui::Ui::default())
+        .unwrap();
+    let drawn = app.geometry.detail.unwrap();
+    assert!(drawn.page > 1);
     update(&mut app, Action::Compose(ComposeAction::PageTicket(1)));
-    assert_eq!(i64::from(scroll(&app)), (1 + page).min(max));
+    assert_eq!(usize::from(scroll(&app)), (1 + drawn.page).min(drawn.max));
     update(&mut app, Action::Compose(ComposeAction::PageTicket(-9)));
     assert_eq!(scroll(&app), 0);
     // The composer kept the keyboard and the text.

@@ -41,6 +41,7 @@ where
     let (_results_tx, results_rx) = mpsc::unbounded_channel::<WorkerEvent>();
     let mut clipboard = Vec::new();
     let mut shutdown = Box::pin(std::future::pending::<()>());
+    let mut ui = gongdan::ui::Ui::default();
     let stats = tokio::select! {
         biased;
         _ = tokio::time::sleep(Duration::from_secs(20)) => {
@@ -55,6 +56,7 @@ where
                 worker: worker_tx,
                 clipboard: &mut clipboard,
             },
+            &mut ui,
             Duration::from_secs(3600),
             &now,
             shutdown.as_mut(),

@@ -51,7 +51,9 @@ fn select(app: &mut App, id: u64) {
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     format!("{}", terminal.backend())
 }

@@ -255,7 +255,9 @@ fn stored_updated(sandbox: &gongdan::sandbox::Sandbox, id: u64) -> NaiveDateTime
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     format!("{}", terminal.backend())
 }

@@ -56,7 +56,9 @@ fn s(text: &str, caret: usize) -> (String, usize) {
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     format!("{}", terminal.backend())
 }
@@ -294,7 +296,9 @@ fn the_caret_sits_after_wide_characters_by_columns() {
     plain(&mut app, KeyCode::Left);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let cursor = terminal.get_cursor_position().unwrap();
     // "搜索: " is 6 columns, then three CJK characters of 2.
@@ -354,7 +358,9 @@ fn the_bulk_forms_text_row_takes_the_same_line_keys() {
     // The caret by columns: "> 标签" and the mode before the text, then 升 (2 columns).
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let at = terminal.get_cursor_position().unwrap();
     let buffer = terminal.backend().buffer();

@@ -766,7 +766,9 @@ fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
     // Its tab does not promise a count with "…".
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let screen = format!("{}", terminal.backend());
     let tabs = screen.lines().next().unwrap();

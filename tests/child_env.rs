@@ -12,7 +12,7 @@ fn the_editor_gets_no_secret_from_the_environment() {
     if let Ok(dump) = std::env::var(PROBE) {
         // The child: open the "editor", which records its environment and leaves the text.
         let editor = format!("env > {dump}; :");
-        let text = gongdan::ui::composer::edit_with(&editor, "回复").unwrap();
+        let text = gongdan::tui::editor::edit_with(&editor, "回复").unwrap();
         assert_eq!(text, "回复");
         return;
     }

@@ -346,7 +346,9 @@ fn render(app: &App) -> String {
     let mut terminal =
         ratatui::Terminal::new(ratatui::backend::TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     terminal.backend().to_string()
 }
@@ -615,6 +617,7 @@ async fn keys_keep_working_while_every_request_hangs() {
                 worker: commands,
                 clipboard: &mut clipboard,
             },
+            &mut gongdan::ui::Ui::default(),
             Duration::from_millis(50),
             &now,
             shutdown.as_mut(),

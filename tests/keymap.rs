@@ -153,7 +153,9 @@ fn a_conflict_names_both_bindings_and_the_config_wins() {
     let app = App::new(settings, now());
     let mut terminal = Terminal::new(TestBackend::new(160, 24)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let screen = format!("{}", terminal.backend());
     assert!(screen.contains("Key conflict"), "{screen}");
@@ -318,7 +320,9 @@ fn help_and_hints_follow_a_rebinding() {
     let mut app = app_with(map, Lang::En);
     let mut terminal = Terminal::new(TestBackend::new(100, 30)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let bar = format!("{}", terminal.backend());
     let status_line = bar.lines().last().unwrap().to_string();
@@ -327,7 +331,9 @@ fn help_and_hints_follow_a_rebinding() {
     assert!(!status_line.contains("?="), "{status_line}");
     update(&mut app, Action::ToggleHelp);
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     insta::assert_snapshot!("help_rebound_en_100x30", terminal.backend());
 }

@@ -25,7 +25,7 @@ fn distinct(id: u64) -> Ticket {
 
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    draw_console(&mut terminal, app).unwrap();
+    draw_console(&mut terminal, app, &mut gongdan::ui::Ui::default()).unwrap();
     let buffer = terminal.backend().buffer().clone();
     (0..app.height)
         .flat_map(|y| {

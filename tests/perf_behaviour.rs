@@ -13,12 +13,18 @@ use gongdan::bench::{draw_console, fixture_now, loaded_app, synthetic_tickets};
 use gongdan::lang::Lang;
 use gongdan::sandbox::{self, Route, SandboxOptions};
 use gongdan::tui::{Outputs, run_loop};
+use gongdan::ui::Ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 fn screen(app: &App) -> Vec<String> {
+    screen_with(app, &mut Ui::default())
+}
+
+/// The screen drawn with the view's row cache kept across frames, as the loop keeps it.
+fn screen_with(app: &App, ui: &mut Ui) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    draw_console(&mut terminal, app).unwrap();
+    draw_console(&mut terminal, app, ui).unwrap();
     let buffer = terminal.backend().buffer().clone();
     (0..app.height)
         .map(|y| {
@@ -62,26 +68,42 @@ fn the_list_shows_the_right_rows_at_any_offset_among_100k() {
 #[test]
 fn rows_are_built_once_and_again_only_when_the_ticket_changes() {
     let mut app = loaded_app(synthetic_tickets(1_000), Lang::En, 120, 40);
-    screen(&app);
-    let first = app.row_cache.builds();
+    let mut ui = Ui::default();
+    screen_with(&app, &mut ui);
+    let first = ui.rows.builds();
     assert_eq!(first as usize, app.list_rows());
-    screen(&app);
-    screen(&app);
-    assert_eq!(app.row_cache.builds(), first, "no rebuild without a change");
+    screen_with(&app, &mut ui);
+    screen_with(&app, &mut ui);
+    assert_eq!(ui.rows.builds(), first, "no rebuild without a change");
     // One step down: one new row comes into view... none while the selection stays on screen.
     update(&mut app, Action::MoveDown);
-    screen(&app);
-    assert_eq!(app.row_cache.builds(), first);
+    screen_with(&app, &mut ui);
+    assert_eq!(ui.rows.builds(), first);
 
-    // A status change shows at once: its row is rebuilt, the others are not.
+    // A status change shows at once: its row is rebuilt, the others are not. The pick is a
+    // status the ticket does not have.
     let id = app.current_view().selected_id().unwrap();
+    let old = app.tickets.get(&id).unwrap().status.unwrap();
+    let new = if old == TicketStatus::Open {
+        TicketStatus::Pending
+    } else {
+        TicketStatus::Open
+    };
     update(&mut app, Action::OpenStatusMenu);
-    update(&mut app, Action::PickStatus(TicketStatus::Solved));
-    let before = app.row_cache.builds();
-    let lines = screen(&app);
-    assert_eq!(app.row_cache.builds(), before + 1);
+    update(&mut app, Action::PickStatus(new));
+    let before = ui.rows.builds();
+    let lines = screen_with(&app, &mut ui);
+    assert_eq!(ui.rows.builds(), before + 1);
     let row = lines.iter().find(|l| row_id(l) == Some(id)).unwrap();
-    assert!(row.contains("solved"), "{row}");
+    assert!(row.contains(new.label_en()), "{row}");
+
+    // Picking the status it now has changes nothing: no row is built again.
+    update(&mut app, Action::OpenStatusMenu);
+    update(&mut app, Action::PickStatus(new));
+    let before = ui.rows.builds();
+    let again = screen_with(&app, &mut ui);
+    assert_eq!(ui.rows.builds(), before, "the same status is no change");
+    assert_eq!(again, lines);
 }
 
 fn key(c: char) -> std::io::Result<Event> {
@@ -109,6 +131,7 @@ async fn a_held_down_key_draws_once_per_batch() {
             worker: worker_tx,
             clipboard: &mut clipboard,
         },
+        &mut Ui::default(),
         Duration::from_secs(3600),
         &fixture_now,
         std::pin::pin!(std::future::pending::<()>()),
@@ -259,7 +282,7 @@ fn the_wide_aware_backend_paints_the_same_screen() {
         if let Some(action) = action {
             update(&mut app, action);
         }
-        draw_console(&mut terminal, &app).unwrap();
+        draw_console(&mut terminal, &app, &mut Ui::default()).unwrap();
         parser.process(&writer.take());
         let expected = screen(&app);
         let shown: Vec<String> = parser.screen().rows(0, 120).collect();

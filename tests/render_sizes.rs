@@ -269,7 +269,9 @@ fn draw(app: &mut App, width: u16, height: u16) {
     update(app, Action::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     assert_eq!(terminal.backend().buffer().area.width, width);
 }
@@ -438,10 +440,21 @@ proptest! {
 }
 
 fn buffer_at(app: &mut App, width: u16, height: u16) -> ratatui::buffer::Buffer {
+    buffer_with(app, width, height, &mut gongdan::ui::Ui::default())
+}
+
+fn buffer_with(
+    app: &mut App,
+    width: u16,
+    height: u16,
+    ui: &mut gongdan::ui::Ui,
+) -> ratatui::buffer::Buffer {
     update(app, Action::Resize { width, height });
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, ui);
+        })
         .unwrap();
     terminal.backend().buffer().clone()
 }
@@ -456,8 +469,8 @@ fn without_colour_no_pane_draws_a_colour() {
         for scene in SCENES {
             let mut app = scene_app(scene, lang);
             app.settings.color = false;
-            app.settings.theme = Theme::default().fitted(ColorDepth::Mono);
-            let buffer = buffer_at(&mut app, 120, 40);
+            let mut ui = gongdan::ui::Ui::new(Theme::default().fitted(ColorDepth::Mono));
+            let buffer = buffer_with(&mut app, 120, 40, &mut ui);
             for cell in buffer.content() {
                 assert_eq!(cell.fg, Color::Reset, "{scene:?} {lang:?}: a foreground");
                 assert_eq!(cell.bg, Color::Reset, "{scene:?} {lang:?}: a background");
@@ -487,6 +500,6 @@ fn a_theme_override_restyles_the_bulk_pane() {
     assert!(!hint_colour(&buffer_at(&mut plain, 120, 40)));
     let table: toml::Table = toml::from_str("hint = \"#ff0000\"").unwrap();
     let mut themed = scene_app(Scene::BulkForm, Lang::En);
-    themed.settings.theme = Theme::from_config(&table, ColorDepth::Ansi256).unwrap();
-    assert!(hint_colour(&buffer_at(&mut themed, 120, 40)));
+    let mut ui = gongdan::ui::Ui::new(Theme::from_config(&table, ColorDepth::Ansi256).unwrap());
+    assert!(hint_colour(&buffer_with(&mut themed, 120, 40, &mut ui)));
 }

@@ -277,10 +277,12 @@ fn loaded(lang: Lang, settings: Settings) -> App {
     app
 }
 
-fn render(app: &App) -> Buffer {
+fn render(app: &App, theme: Theme) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::new(theme));
+        })
         .unwrap();
     terminal.backend().buffer().clone()
 }
@@ -294,9 +296,13 @@ fn row_text(buffer: &Buffer, y: u16) -> String {
 fn no_color_settings() -> Settings {
     Settings {
         color: false,
-        theme: Theme::default().fitted(ColorDepth::Mono),
         ..Settings::default()
     }
+}
+
+/// The theme a terminal without colour gets.
+fn mono() -> Theme {
+    Theme::default().fitted(ColorDepth::Mono)
 }
 
 #[test]
@@ -309,7 +315,7 @@ fn without_colour_state_is_still_visible() {
             Action::Marks(gongdan::app::marks::MarkAction::Toggle),
         );
         update(&mut app, Action::MoveUp);
-        let buffer = render(&app);
+        let buffer = render(&app, mono());
         // No colour anywhere.
         for cell in buffer.content() {
             assert!(
@@ -359,13 +365,15 @@ fn list_snapshots_in_two_languages_and_without_colour() {
         let app = loaded(lang, Settings::default());
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal
-            .draw(|frame| gongdan::ui::draw(frame, &app))
+            .draw(|frame| {
+                gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+            })
             .unwrap();
         insta::assert_snapshot!(format!("list_{tag}_80x24"), terminal.backend());
     }
     // With styles: what NO_COLOR draws, cell by cell (modifiers only).
     let app = loaded(Lang::En, no_color_settings());
-    let mut buffer = render(&app);
+    let mut buffer = render(&app, mono());
     buffer.resize(ratatui::layout::Rect::new(0, 0, 80, 8));
     insta::assert_debug_snapshot!("list_no_color_en_80x24_top", buffer);
 }
@@ -387,14 +395,8 @@ urgent = "#ffff00"
         ColorDepth::Ansi256,
     )
     .unwrap();
-    let app = loaded(
-        Lang::En,
-        Settings {
-            theme,
-            ..Settings::default()
-        },
-    );
-    let buffer = render(&app);
+    let app = loaded(Lang::En, Settings::default());
+    let buffer = render(&app, theme);
     let colours: Vec<Color> = buffer.content().iter().map(|c| c.fg).collect();
     for wanted in [196u8, 46, 21, 226] {
         assert!(

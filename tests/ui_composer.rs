@@ -62,9 +62,15 @@ fn open_composer(lang: Lang, width: u16, height: u16) -> App {
 }
 
 fn render(app: &App) -> Terminal<TestBackend> {
+    render_with(app, &mut gongdan::ui::Ui::default())
+}
+
+fn render_with(app: &App, ui: &mut gongdan::ui::Ui) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, ui);
+        })
         .unwrap();
     terminal
 }
@@ -294,9 +300,9 @@ fn without_colour_the_composer_and_new_ticket_form_draw_no_colour() {
         for prepare in prepares {
             let mut app = loaded(lang, 100, 30);
             app.settings.color = false;
-            app.settings.theme = Theme::default().fitted(ColorDepth::Mono);
+            let mut ui = gongdan::ui::Ui::new(Theme::default().fitted(ColorDepth::Mono));
             prepare(&mut app);
-            let terminal = render(&app);
+            let terminal = render_with(&app, &mut ui);
             for cell in terminal.backend().buffer().content() {
                 assert_eq!(cell.fg, Color::Reset, "a foreground colour");
                 assert_eq!(cell.bg, Color::Reset, "a background colour");

@@ -25,7 +25,9 @@ fn screen_at(lang: Lang, width: u16, height: u16) -> String {
     );
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     // Wide glyphs leave a blank cell after them: compare without blanks.
     let buffer = terminal.backend().buffer();
@@ -83,7 +85,9 @@ fn a_resize_below_the_minimum_and_back_restores_the_list() {
         update(&mut app, Action::Resize { width, height });
         let mut terminal = Terminal::new(TestBackend::new(width.max(1), height.max(1))).unwrap();
         terminal
-            .draw(|frame| gongdan::ui::draw(frame, &app))
+            .draw(|frame| {
+                gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+            })
             .unwrap();
     }
     let screen = screen_at(Lang::En, 80, 24);
@@ -96,7 +100,9 @@ fn too_small_snapshots() {
         let app = app(lang, 30, 6);
         let mut terminal = Terminal::new(TestBackend::new(30, 6)).unwrap();
         terminal
-            .draw(|frame| gongdan::ui::draw(frame, &app))
+            .draw(|frame| {
+                gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+            })
             .unwrap();
         insta::assert_snapshot!(format!("too_small_{tag}_30x6"), terminal.backend());
     }
@@ -307,7 +313,9 @@ fn tab_line(label: &str, width: u16) -> String {
     start(&mut app);
     let mut terminal = Terminal::new(TestBackend::new(width, 24)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, &app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, &app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..width).map(|x| buffer[(x, 0)].symbol()).collect()
@@ -350,7 +358,9 @@ fn the_help_says_how_many_keys_are_below_until_the_last_one_shows() {
     let draw = |app: &App| {
         let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
         terminal
-            .draw(|frame| gongdan::ui::draw(frame, app))
+            .draw(|frame| {
+                gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+            })
             .unwrap();
         format!("{}", terminal.backend())
     };

@@ -12,6 +12,7 @@ use gongdan::app::composer::ComposeAction;
 use gongdan::app::state::SelectionStyle;
 use gongdan::app::{Action, App, Command, Settings, WorkerEvent, update};
 use gongdan::lang::Lang;
+use gongdan::ui::Ui;
 use gongdan::ui::theme::{ColorDepth, Theme};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -36,25 +37,25 @@ const LOOKS: [Look; 3] = [Look::Default, Look::NoColour, Look::Themed];
 const THEMED_BG: Color = Color::Rgb(0x87, 0xaf, 0xd7);
 
 fn settings(lang: Lang, look: Look) -> Settings {
-    let (theme, color) = match look {
-        Look::Default => (Theme::default(), true),
-        Look::NoColour => (Theme::default().fitted(ColorDepth::Mono), false),
-        Look::Themed => {
-            let table: toml::Table =
-                toml::from_str("selection = { fg = \"black\", bg = \"#87afd7\" }").unwrap();
-            (
-                Theme::from_config(&table, ColorDepth::TrueColor).unwrap(),
-                true,
-            )
-        }
-    };
     Settings {
         lang,
-        theme,
-        color,
+        color: !matches!(look, Look::NoColour),
         account_label: "admin@127.0.0.1".into(),
         ..Settings::default()
     }
+}
+
+/// The view's side of a look: its theme.
+fn ui(look: Look) -> Ui {
+    Ui::new(match look {
+        Look::Default => Theme::default(),
+        Look::NoColour => Theme::default().fitted(ColorDepth::Mono),
+        Look::Themed => {
+            let table: toml::Table =
+                toml::from_str("selection = { fg = \"black\", bg = \"#87afd7\" }").unwrap();
+            Theme::from_config(&table, ColorDepth::TrueColor).unwrap()
+        }
+    })
 }
 
 /// An admin app on the "All" tab with 40 tickets, every name looked up, the fourth row
@@ -70,9 +71,15 @@ fn loaded(settings: Settings, width: u16, height: u16) -> App {
 }
 
 fn render(app: &App) -> Buffer {
+    render_in(app, Look::Default)
+}
+
+fn render_in(app: &App, look: Look) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut ui(look));
+        })
         .unwrap();
     terminal.backend().buffer().clone()
 }
@@ -137,7 +144,7 @@ fn the_whole_selected_row_is_one_bar_at_every_size_and_look() {
             for look in LOOKS {
                 let app = loaded(settings(lang, look), width, height);
                 assert_eq!(app.settings.selection, SelectionStyle::Row);
-                let buffer = render(&app);
+                let buffer = render_in(&app, look);
                 let y = selected_y(&buffer);
                 let list = list_width(&app);
                 let runs = style_runs(&buffer, y, list);
@@ -165,8 +172,8 @@ fn the_whole_selected_row_is_one_bar_at_every_size_and_look() {
 }
 
 /// The selected row and its styles, for review.
-fn described_row(app: &App) -> String {
-    let buffer = render(app);
+fn described_row(app: &App, look: Look) -> String {
+    let buffer = render_in(app, look);
     let y = selected_y(&buffer);
     let list = list_width(app);
     let mut text = format!("{}\n", row_text(&buffer, y, 0, list).trim_end());
@@ -181,7 +188,7 @@ fn selected_row_snapshots() {
     for look in LOOKS {
         let mut text = String::new();
         for lang in [Lang::En, Lang::Zh] {
-            text.push_str(&described_row(&loaded(settings(lang, look), 120, 40)));
+            text.push_str(&described_row(&loaded(settings(lang, look), 120, 40), look));
         }
         insta::assert_snapshot!(format!("selected_row_{look:?}_120x40"), text);
     }
@@ -218,9 +225,10 @@ fn the_bar_has_no_gaps_on_a_terminal() {
                     0,
                 );
                 // The first frame, then a `j`, drawn as diffs.
-                gongdan::bench::draw_console(&mut terminal, &app).unwrap();
+                let mut ui = ui(look);
+                gongdan::bench::draw_console(&mut terminal, &app, &mut ui).unwrap();
                 update(&mut app, Action::MoveDown);
-                gongdan::bench::draw_console(&mut terminal, &app).unwrap();
+                gongdan::bench::draw_console(&mut terminal, &app, &mut ui).unwrap();
                 parser.process(&writer.take());
                 let screen = parser.screen();
                 let y = (0..height)

@@ -36,7 +36,9 @@ fn tickets() -> Vec<Ticket> {
 fn lines(app: &App) -> Vec<String> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)

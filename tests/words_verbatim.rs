@@ -22,7 +22,9 @@ const SERVER: &str = "server says {3} {0}";
 fn screen(app: &App) -> String {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
-        .draw(|frame| gongdan::ui::draw(frame, app))
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
         .unwrap();
     let buffer = terminal.backend().buffer();
     (0..buffer.area.height)

@@ -72,6 +72,8 @@ pub enum Action {
     /// The key map's own input: the first key of a sequence, or its cancellation.
     Keys(super::keymap::KeyInput),
     // Not from keys.
+    /// What the view drew, when it changed (see `app::layout`).
+    Drawn(super::layout::Geometry),
     Resize {
         width: u16,
         height: u16,
@@ -112,6 +114,9 @@ pub enum Command {
     Bulk(super::bulk_edit::BulkCommand),
     /// Replies, uploads, creates and drafts.
     Compose(super::composer::ComposeCommand),
+    /// Edit the text in `$VISUAL`/`$EDITOR` (done by the terminal loop, which suspends the
+    /// screen for it); the text comes back as `ComposeAction::ExternalEdited`.
+    EditInEditor { text: String },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -129,7 +134,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
-            Command::Copy(_) | Command::SignIn { .. } => None,
+            Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
             Command::Compose(_) | Command::SaveHistory { .. } => None,
         }
     }

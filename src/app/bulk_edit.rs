@@ -767,7 +767,9 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             match action {
                 BulkAction::Esc => return None,
                 BulkAction::Down => {
-                    let max = crate::ui::bulk::result_max_scroll(app, &run);
+                    // Stopped at the end as last drawn, so that `k` answers at once
+                    // however often `j` was pressed past it.
+                    let max = app.geometry.bulk_result.map_or(usize::MAX, |l| l.max);
                     run.scroll = run.scroll.saturating_add(1).min(max);
                 }
                 BulkAction::Up => run.scroll = run.scroll.saturating_sub(1),
@@ -1507,4 +1509,14 @@ pub fn status_text(app: &App) -> Option<String> {
         Msg::BulkStatusProgress,
         &[&done.to_string(), &total.to_string(), &failed.to_string()],
     ))
+}
+
+/// The result list's scroll, clamped to the limit drawn; whether it moved.
+pub(crate) fn clamp_result_scroll(app: &mut App, max: usize) -> bool {
+    let Some(Stage::Result(run)) = &mut app.bulk.stage else {
+        return false;
+    };
+    let old = run.scroll;
+    run.scroll = old.min(max);
+    run.scroll != old
 }

@@ -3,7 +3,8 @@
 //! hooks (the form itself is in [`super::new_ticket`]).
 //!
 //! The text is edited by a `ratatui_textarea::TextArea` (keys, undo, cursor); drawing is
-//! `crate::ui::composer`'s, because the text area's own widget is not right for Chinese.
+//! the view's (`ui/composer.rs`), because the text area's own widget is not right for
+//! Chinese.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -161,9 +162,6 @@ pub struct ComposeState {
     /// Replies sent this session, per ticket, oldest first.
     pub sent: HashMap<u64, Vec<SentReply>>,
     pub sending: HashMap<RequestId, Sending>,
-    /// Text waiting for `$VISUAL`/`$EDITOR`; the terminal loop takes it (it owns the
-    /// terminal), runs the editor and answers with [`ComposeAction::ExternalEdited`].
-    pub external_edit: Option<String>,
 }
 
 impl ComposeState {
@@ -354,7 +352,9 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         }
         ComposeAction::ExternalEdit => {
             if let Some(composer) = &app.compose.composer {
-                app.compose.external_edit = Some(composer.text());
+                out.push(Command::EditInEditor {
+                    text: composer.text(),
+                });
             }
         }
         ComposeAction::ExternalEdited(result) => {
@@ -376,7 +376,8 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Close => close_composer(app, out),
         ComposeAction::ScrollTicket(lines) => super::update::scroll_detail(app, i64::from(lines)),
         ComposeAction::PageTicket(pages) => {
-            let page = crate::ui::detail::page_rows(app);
+            let page = app.geometry.detail.map_or(1, |l| l.page.max(1));
+            let page = i64::try_from(page).unwrap_or(1);
             super::update::scroll_detail(app, i64::from(pages).saturating_mul(page))
         }
         // New-ticket form only.
@@ -660,7 +661,8 @@ fn key_in_composer(app: &mut App, key: TextKey, out: &mut Vec<Command>) {
     };
     match composer.mode.clone() {
         ComposerMode::Editing => {
-            if textarea_input(&mut composer.editor, key.input) {
+            let width = app.geometry.composer_editor.map(|area| area.width);
+            if textarea_input(&mut composer.editor, key.input, width) {
                 composer.edited_at = touched(composer.edited_at, now);
                 composer.error = None;
             }
@@ -747,7 +749,25 @@ fn key_in_composer(app: &mut App, key: TextKey, out: &mut Vec<Command>) {
 /// starts a new line; Ctrl-U deletes to the line start (the text area's own Ctrl-U undoes,
 /// and its Ctrl-J deletes to the line start). Undo is Ctrl-Z (raw mode: a key, not a stop).
 /// Ctrl-A/E (line start/end), Ctrl-W, Ctrl-K, Alt-b/f are the text area's own.
-pub fn textarea_input(editor: &mut TextArea<'static>, key: Input) -> bool {
+pub fn textarea_input(editor: &mut TextArea<'static>, key: Input, wrap_width: Option<u16>) -> bool {
+    // ↑/↓ move by screen row over wrapped lines (the text area's own move by whole lines),
+    // once the width drawn is known: the rows are the ones the editor draws.
+    let plain = !key.ctrl && !key.alt && !key.shift;
+    let step = match key.key {
+        TextCode::Up if plain => Some(false),
+        TextCode::Down if plain => Some(true),
+        _ => None,
+    };
+    if let (Some(down), Some(width)) = (step, wrap_width) {
+        let cursor = editor.cursor();
+        let cursor = (cursor.0, cursor.1);
+        let to = crate::text::wrap::row_step(editor.lines(), cursor, width.into(), down);
+        if let Some((line, col)) = to {
+            let at = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+            editor.move_cursor(CursorMove::Jump(at(line), at(col)));
+        }
+        return false;
+    }
     if key.ctrl && !key.alt && !key.shift {
         match key.key {
             TextCode::Char('j') => {
@@ -809,16 +829,17 @@ pub fn edit_line(text: &mut String, cursor: &mut usize, key: &Input) -> bool {
     }
 }
 
-/// Keeps the caret's row on screen after a change, at the composer's current size.
+/// Keeps the caret's row on screen after a change, at the text area's size as last drawn
+/// (not drawn yet: the view keeps it on screen, and the first geometry sets it here).
 pub fn follow_caret(app: &mut App) {
-    let area = crate::ui::composer::editor_area(app);
+    let area = app.geometry.composer_editor;
     let Some(composer) = &mut app.compose.composer else {
         return;
     };
     let Some(area) = area else {
         return;
     };
-    let view = crate::ui::editor::EditorView::new(
+    let view = crate::text::wrap::TextLayout::new(
         composer.editor.lines(),
         composer.cursor(),
         area.width,

@@ -1283,7 +1283,8 @@ pub fn expire_pending(app: &mut App, now: NaiveDateTime) {
 }
 
 /// Whether an action is the user's (a key, the mouse): it clears the status line's notice.
-/// Results, ticks, resizes, the start and the external editor's return are not.
+/// Results, ticks, resizes, frames drawn, the start and the external editor's return are
+/// not.
 pub fn is_user_input(action: &Action) -> bool {
     !matches!(
         action,
@@ -1291,16 +1292,21 @@ pub fn is_user_input(action: &Action) -> bool {
             | Action::Tick { .. }
             | Action::Worker(_)
             | Action::Resize { .. }
+            | Action::Drawn(_)
             | Action::Compose(ComposeAction::ExternalEdited(_))
     )
 }
 
-/// Whether an action ends a pending sequence: any user input does; results, ticks and
-/// resizes do not.
+/// Whether an action ends a pending sequence: any user input does; results, ticks,
+/// resizes and frames drawn do not.
 pub fn ends_pending(action: &Action) -> bool {
     !matches!(
         action,
-        Action::Tick { .. } | Action::Worker(_) | Action::Resize { .. } | Action::Keys(_)
+        Action::Tick { .. }
+            | Action::Worker(_)
+            | Action::Resize { .. }
+            | Action::Drawn(_)
+            | Action::Keys(_)
     )
 }
 

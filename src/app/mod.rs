@@ -7,6 +7,7 @@ pub mod copy;
 pub mod drafts;
 pub mod faults;
 pub mod keymap;
+pub mod layout;
 pub mod line_edit;
 pub mod marks;
 pub mod new_ticket;

@@ -359,7 +359,9 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Send | ComposeAction::SendWithStatus => create(app, out),
         ComposeAction::ExternalEdit => {
             if let Some(form) = &app.compose.new_ticket {
-                app.compose.external_edit = Some(form.description_text());
+                out.push(Command::EditInEditor {
+                    text: form.description_text(),
+                });
             }
         }
         ComposeAction::Key(key) => key_in_form(app, key.input),
@@ -441,7 +443,8 @@ fn key_in_form(app: &mut App, key: Input) {
     }
     let mut changed = false;
     if form.on_description() {
-        changed = super::composer::textarea_input(&mut form.description, key);
+        let width = app.geometry.new_ticket_description.map(|area| area.width);
+        changed = super::composer::textarea_input(&mut form.description, key, width);
     } else if let Some(options) = choice_options {
         let field = &mut form.fields[form.focus];
         let at = options
@@ -531,14 +534,14 @@ fn step_choice(app: &mut App, forward: bool) {
     form.error = None;
 }
 
-/// Keeps the description's caret on screen.
+/// Keeps the description's caret on screen, at its size as last drawn.
 pub fn follow_caret(app: &mut App) {
-    let area = crate::ui::new_ticket::description_area(app);
+    let area = app.geometry.new_ticket_description;
     let (Some(form), Some(area)) = (&mut app.compose.new_ticket, area) else {
         return;
     };
     let cursor = form.description.cursor();
-    let view = crate::ui::editor::EditorView::new(
+    let view = crate::text::wrap::TextLayout::new(
         form.description.lines(),
         (cursor.0, cursor.1),
         area.width,

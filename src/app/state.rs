@@ -33,8 +33,6 @@ pub struct Settings {
     pub startup_notice: Option<String>,
     /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
     pub keymap: std::sync::Arc<super::keymap::KeyMap>,
-    /// Styles per role, already fitted to the terminal's colour depth.
-    pub theme: crate::ui::theme::Theme,
     /// Bulk changes to more tickets than this need the count typed (config
     /// `ui.bulk_confirm_threshold`).
     pub bulk_confirm_threshold: usize,
@@ -73,7 +71,6 @@ impl Default for Settings {
             display_offset_minutes: 8 * 60,
             startup_notice: None,
             keymap: super::keymap::KeyMap::shared_default(),
-            theme: crate::ui::theme::Theme::default(),
             bulk_confirm_threshold: 50,
             bulk_concurrency: 4,
             page_concurrency: 4,
@@ -795,10 +792,8 @@ pub struct App {
     /// Search results shown instead of the active tab, when a search is on.
     pub search: Option<SearchState>,
     /// Every ticket seen, by id; views hold ids. Compact, with a change generation per
-    /// ticket for the list's row cache.
+    /// ticket, by which the view's row cache knows a row is stale.
     pub tickets: super::store::TicketStore,
-    /// The list's row text, built once per ticket change and layout (see `ui::list`).
-    pub row_cache: super::store::RowCache,
     /// Tickets known in full (from list or show), not just the few fields search gives.
     pub full: HashSet<u64>,
     pub lookups: Lookups,
@@ -825,6 +820,8 @@ pub struct App {
     pub show_forbidden: bool,
     pub width: u16,
     pub height: u16,
+    /// What the last frame drew (scroll limits, the editors' sizes), fed back by the loop.
+    pub geometry: super::layout::Geometry,
     /// The clock in the display time zone, set by ticks (so `update` stays pure).
     pub now: NaiveDateTime,
     pub last_refresh: Option<NaiveDateTime>,
@@ -866,7 +863,6 @@ impl App {
             active: 0,
             search: None,
             tickets: super::store::TicketStore::new(),
-            row_cache: super::store::RowCache::default(),
             full: HashSet::new(),
             lookups: Lookups::default(),
             detail: None,
@@ -884,6 +880,7 @@ impl App {
             show_forbidden: false,
             width: 80,
             height: 24,
+            geometry: Default::default(),
             now,
             last_refresh: None,
             spinner: 0,

@@ -1,8 +1,9 @@
-//! Where the console keeps tickets, compactly, and the cache of list row text.
+//! Where the console keeps tickets, compactly.
 //!
-//! Every ticket carries a generation, bumped each time it is inserted or borrowed mutably,
-//! so the list can cache a row's text (cleaned, cut to its column, measured in display
-//! columns) and rebuild it only when the ticket changed, not on every frame.
+//! Every ticket carries a generation, bumped each time its data changes (a different copy
+//! inserted, a change through [`TicketMut`]), so the view can cache a row's text (cleaned,
+//! cut to its column, measured in display columns) and rebuild it only when the ticket
+//! changed, not on every frame.
 //!
 //! Tickets are kept packed ([`codec`]): one buffer of a few hundred bytes each instead of a
 //! 650-byte `Ticket` plus two dozen heap blocks, which is what lets 100,000 tickets fit in
@@ -11,12 +12,8 @@
 
 mod codec;
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ops::{Deref, DerefMut};
-use std::sync::Arc;
-
-use ratatui::text::Line;
 
 use crate::api::Ticket;
 
@@ -66,9 +63,13 @@ impl TicketStore {
     /// trip, which the console never sends back) is not kept. Answers the ticket it
     /// replaced.
     pub fn insert(&mut self, id: u64, ticket: Ticket) -> Option<Ticket> {
-        let generation = self.bump();
         self.unreadable.remove(&id);
         let packed = codec::encode(&ticket);
+        // The same ticket again (a refresh) keeps its generation: its row is still right.
+        let generation = match self.entries.get(&id) {
+            Some(old) if old.packed == packed => old.generation,
+            _ => self.bump(),
+        };
         self.entries
             .insert(id, Entry { packed, generation })
             .map(|old| codec::decode(&old.packed))
@@ -97,16 +98,14 @@ impl TicketStore {
             .map(|entry| codec::summary(&entry.packed))
     }
 
-    /// The ticket, to change: its generation is bumped, so its cached row is rebuilt. The
-    /// change is stored when the guard is dropped.
+    /// The ticket, to change. The change is stored when the guard is dropped, and only a
+    /// real change bumps its generation (so that only then is its cached row rebuilt).
     pub fn get_mut(&mut self, id: &u64) -> Option<TicketMut<'_>> {
-        let generation = self.bump();
-        self.entries.get_mut(id).map(|entry| {
-            entry.generation = generation;
-            TicketMut {
-                ticket: codec::decode(&entry.packed),
-                entry,
-            }
+        let next_generation = &mut self.next_generation;
+        self.entries.get_mut(id).map(|entry| TicketMut {
+            ticket: codec::decode(&entry.packed),
+            entry,
+            next_generation,
         })
     }
 
@@ -148,6 +147,7 @@ impl TicketStore {
 /// A ticket of the store being changed; packed back into the store when dropped.
 pub struct TicketMut<'a> {
     entry: &'a mut Entry,
+    next_generation: &'a mut u64,
     ticket: Ticket,
 }
 
@@ -167,7 +167,12 @@ impl DerefMut for TicketMut<'_> {
 
 impl Drop for TicketMut<'_> {
     fn drop(&mut self) {
-        self.entry.packed = codec::encode(&self.ticket);
+        let packed = codec::encode(&self.ticket);
+        if packed != self.entry.packed {
+            *self.next_generation += 1;
+            self.entry.generation = *self.next_generation;
+            self.entry.packed = packed;
+        }
     }
 }
 
@@ -196,80 +201,6 @@ impl PartialEq for TicketStore {
     }
 }
 
-/// Shared strings: one `Arc<str>` per distinct text (names repeat over thousands of rows).
-#[derive(Debug, Clone, Default)]
-pub struct Interner {
-    strings: std::collections::HashSet<Arc<str>>,
-}
-
-impl Interner {
-    /// Remembers `text` and returns its shared copy.
-    pub fn intern(&mut self, text: &str) -> Arc<str> {
-        if let Some(shared) = self.strings.get(text) {
-            return shared.clone();
-        }
-        let shared: Arc<str> = Arc::from(text);
-        self.strings.insert(shared.clone());
-        shared
-    }
-}
-
-/// What a cached row was built from, besides the ticket itself: if any of it differs now,
-/// the row is rebuilt.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowInputs {
-    pub generation: u64,
-    /// The contact's and assignee's names as looked up when the row was built.
-    pub contact: Option<Arc<str>>,
-    pub assignee: Option<Arc<str>>,
-    /// Minutes since the ticket's update when built ("3m ago" moves with the clock).
-    pub age_minutes: Option<i64>,
-}
-
-/// One row's cells (everything right of the gutter), built once.
-#[derive(Debug, Clone)]
-pub struct CachedRow {
-    pub inputs: RowInputs,
-    pub line: Line<'static>,
-}
-
-/// Row text by ticket id for one column layout; a new layout (width, language, colour,
-/// column set) empties it.
-#[derive(Debug, Clone, Default)]
-pub struct RowCacheInner {
-    /// The layout the rows were built for, as a key the list defines.
-    pub layout: Vec<(u8, usize)>,
-    pub layout_flags: (u8, bool),
-    pub rows: HashMap<u64, CachedRow>,
-    /// Contact and agent names, shared by every row that shows them.
-    pub names: Interner,
-    /// How many rows were built (misses), for tests and benchmarks.
-    pub builds: u64,
-}
-
-/// The list's row cache. It sits behind a `RefCell` because panes render from `&App`;
-/// it holds only derived text, never state `update` reads.
-#[derive(Debug, Clone, Default)]
-pub struct RowCache(pub RefCell<RowCacheInner>);
-
-/// More rows than any screen shows many times over; past it the cache starts again.
-pub const ROW_CACHE_LIMIT: usize = 8192;
-
-impl RowCache {
-    /// Rows built so far (cache misses).
-    pub fn builds(&self) -> u64 {
-        self.0.borrow().builds
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.borrow().rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.borrow().rows.is_empty()
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -289,9 +220,27 @@ mod tests {
         let _ = store.get(&1);
         assert_eq!(store.generation(1), first);
         store.get_mut(&1).unwrap().subject = "x".into();
-        assert!(store.generation(1) > first);
+        let changed = store.generation(1);
+        assert!(changed > first);
         assert_eq!(store.get(&1).unwrap().subject, "x", "the change is kept");
         assert_eq!(store.generation(2), 0);
+        // A borrow that changes nothing, or the same ticket again, is no change.
+        store.get_mut(&1).unwrap().subject = "x".into();
+        assert_eq!(store.generation(1), changed);
+        let same = store.get(&1).unwrap();
+        store.insert(1, same);
+        assert_eq!(store.generation(1), changed);
+        store.insert(
+            1,
+            Ticket {
+                id: 1,
+                ..Ticket::default()
+            },
+        );
+        assert!(
+            store.generation(1) > changed,
+            "a different copy is a change"
+        );
     }
 
     #[test]

@@ -142,6 +142,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
     let is_tick = matches!(action, Action::Tick { .. });
     // A name's answer decides for itself whether it is worth a draw (`redraw_for_name`).
     let is_name = matches!(action, Action::Worker(WorkerEvent::Looked { .. }));
+    let mut is_quiet = false;
     if super::keymap::ends_pending(&action) {
         app.key_pending = None;
     }
@@ -245,6 +246,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::Quit => app.quit = true,
         Action::Keys(input) => super::keymap::update_keys(app, input),
+        Action::Drawn(geometry) => {
+            // Only a clamp or a caret scroll that moved is worth another frame.
+            is_quiet = !super::layout::drawn(app, geometry);
+        }
         Action::Resize { width, height } => {
             app.width = width;
             app.height = height;
@@ -275,7 +280,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
     if sync_preview(app, &mut out) {
         app.dirty = true;
     }
-    if !is_tick && !is_name {
+    if !is_tick && !is_name && !is_quiet {
         app.dirty = true;
     }
     if app.dirty {
@@ -1127,10 +1132,9 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
         }
         Pane::Detail => scroll_detail(app, delta),
         Pane::Help => {
-            let max = crate::ui::help::max_scroll(app);
+            let limit = app.geometry.help;
             if let Some(Overlay::Help { scroll, .. }) = &mut app.overlay {
-                let target = i64::from(*scroll).saturating_add(delta).clamp(0, max);
-                *scroll = u16::try_from(target).unwrap_or(u16::MAX);
+                *scroll = super::layout::scroll_by(*scroll, delta, limit);
             }
         }
         Pane::CopyMenu => super::copy::move_by(app, delta),
@@ -1170,12 +1174,11 @@ fn select_index(app: &mut App, which: ViewRef, index: usize, out: &mut Vec<Comma
     window_lookups(app, out);
 }
 
-/// Scrolls the open ticket by `delta` lines (clamped to its length on screen).
+/// Scrolls the open ticket by `delta` lines (clamped to its length as last drawn).
 pub(crate) fn scroll_detail(app: &mut App, delta: i64) {
-    let max = crate::ui::detail::max_scroll(app);
+    let limit = app.geometry.detail;
     if let Some(detail) = &mut app.detail {
-        let target = i64::from(detail.scroll).saturating_add(delta).clamp(0, max);
-        detail.scroll = u16::try_from(target).unwrap_or(u16::MAX);
+        detail.scroll = super::layout::scroll_by(detail.scroll, delta, limit);
     }
 }
 
@@ -1487,9 +1490,7 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
         return;
     };
-    // Borrowed mutably as before the store was packed: the row is rebuilt even when the
-    // pick changes nothing (tests count the rebuild).
-    let Some(ticket) = app.tickets.get_mut(&ticket_id).map(|t| t.clone()) else {
+    let Some(ticket) = app.tickets.get(&ticket_id) else {
         // Opened by number and not found, or not read yet: nothing to plan from.
         let text = fill(
             app.lang(),

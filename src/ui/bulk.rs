@@ -6,10 +6,11 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width, wrap};
-use crate::app::App;
 use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage};
+use crate::app::layout::Scroll;
 use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
 use crate::lang::Lang;
@@ -99,10 +100,9 @@ fn wrap_groups(text: &str, cols: usize) -> Vec<String> {
     lines
 }
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
-    let Some(stage) = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden) else {
-        return;
-    };
+/// Draws the bulk pane; answers how far its result list scrolls, when it shows one.
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
+    let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
     let area = pane_area(screen);
     let lang = app.lang();
     let title = match stage {
@@ -138,7 +138,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let cols = usize::from(inner.width);
     let rows = usize::from(inner.height);
     if cols == 0 || rows == 0 {
-        return;
+        return None;
     }
     let (body, hint) = match stage {
         Stage::Form(_) | Stage::Preparing { .. } => form_lines(app, stage, cols),
@@ -150,11 +150,18 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         }
     };
     draw_lines(frame, app, inner, body, &hint);
+    match stage {
+        Stage::Result(run) => Some(Scroll {
+            page: rows,
+            max: result_parts(app, run, cols).1.len().saturating_sub(1),
+        }),
+        _ => None,
+    }
 }
 
 /// Draws body lines (scrolled so the caret or the selection stays in view) and the hint on
 /// the last row.
-pub(crate) fn draw_lines(frame: &mut Frame, app: &App, inner: Rect, body: Lines, hint: &str) {
+pub(crate) fn draw_lines(frame: &mut Frame, app: &Ctx, inner: Rect, body: Lines, hint: &str) {
     let cols = usize::from(inner.width);
     let rows = usize::from(inner.height);
     let body_rows = rows.saturating_sub(1).max(1);
@@ -202,7 +209,7 @@ fn run_title(lang: Lang, run: &RunView) -> String {
     }
 }
 
-fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
+fn form_lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
     let lang = app.lang();
     let (form, preparing, typed_ahead) = match stage {
         Stage::Form(form) => (form, false, 0),
@@ -323,7 +330,7 @@ fn form_lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
 
 /// The preview: its summary (one line per field, one per tag; it scrolls when it does not
 /// fit) above what stays in view (the calls, the run id, the typed count, an error).
-fn preview_lines(app: &App, stage: &Stage, cols: usize, body_rows: usize) -> (Lines, String) {
+fn preview_lines(app: &Ctx, stage: &Stage, cols: usize, body_rows: usize) -> (Lines, String) {
     let lang = app.lang();
     let Stage::Preview {
         preview,
@@ -500,7 +507,7 @@ fn clock(seconds: u64) -> String {
     }
 }
 
-fn gauge_lines(app: &App, run: &RunView, cols: usize) -> Lines {
+fn gauge_lines(app: &Ctx, run: &RunView, cols: usize) -> Lines {
     let lang = app.lang();
     let mut lines = Lines::new();
     let (done, failed, left) = match &run.progress {
@@ -563,7 +570,7 @@ fn gauge_lines(app: &App, run: &RunView, cols: usize) -> Lines {
     lines
 }
 
-fn hint_running(app: &App) -> String {
+fn hint_running(app: &Ctx) -> String {
     app.settings.keymap.hint_line(
         Pane::BulkRun,
         &[(&["cancel"], Msg::HintCancel), (&["hide"], Msg::HintHide)],
@@ -571,7 +578,7 @@ fn hint_running(app: &App) -> String {
     )
 }
 
-fn hint_result(app: &App, run: &RunView) -> String {
+fn hint_result(app: &Ctx, run: &RunView) -> String {
     let failed = run
         .report
         .as_ref()
@@ -618,28 +625,15 @@ fn hanging(lead: &str, text: &str, cols: usize) -> Vec<String> {
         .collect()
 }
 
-fn result_lines(app: &App, run: &RunView, cols: usize) -> Lines {
+fn result_lines(app: &Ctx, run: &RunView, cols: usize) -> Lines {
     let (mut lines, list) = result_parts(app, run, cols);
     let skip = run.scroll.min(list.len().saturating_sub(1));
     lines.rows.extend(list.into_iter().skip(skip));
     lines
 }
 
-/// How far the result list scrolls on the current screen: the update stops `j` there, so
-/// `k` answers at once however often `j` was pressed past the end.
-pub fn result_max_scroll(app: &App, run: &RunView) -> usize {
-    let inner = Block::default()
-        .borders(Borders::ALL)
-        .inner(pane_area(super::screen(app)));
-    let cols = usize::from(inner.width);
-    if cols == 0 {
-        return 0;
-    }
-    result_parts(app, run, cols).1.len().saturating_sub(1)
-}
-
 /// The result's head (summary, notices) and its scrollable list of tickets.
-fn result_parts(app: &App, run: &RunView, cols: usize) -> (Lines, Vec<(String, Style)>) {
+fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec<(String, Style)>) {
     let lang = app.lang();
     let mut lines = Lines::new();
     if let Some(error) = &run.error {

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{IdField, TicketStatus};
@@ -90,10 +91,9 @@ pub fn editor_area(app: &App) -> Option<Rect> {
     Some(parts(composer, area(app)?).editor)
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(composer) = &app.compose.composer else {
-        return;
-    };
+/// Draws the composer; answers the text area's rectangle (for `update`'s caret).
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
+    let composer = app.compose.composer.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
     let title = match &composer.target {
@@ -189,6 +189,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         let lines = stale_lines(app, ticket, before.as_deref(), *updated);
         render_stale(frame, app, area, ticket, &lines);
     }
+    Some(parts.editor)
 }
 
 /// What changed on the server since the ticket was shown, one line per field, oldest value
@@ -281,7 +282,7 @@ pub fn stale_lines(
 }
 
 /// The "changed since you opened it" window over the composer.
-fn render_stale(frame: &mut Frame, app: &App, over: Rect, ticket: u64, lines: &[String]) {
+fn render_stale(frame: &mut Frame, app: &Ctx, over: Rect, ticket: u64, lines: &[String]) {
     let lang = app.lang();
     let title = fill(lang, Msg::ComposeStaleTitle, &[&ticket.to_string()]);
     let hint = app.settings.keymap.expand(Msg::ComposeStaleHint.text(lang));
@@ -323,7 +324,7 @@ fn render_stale(frame: &mut Frame, app: &App, over: Rect, ticket: u64, lines: &[
 }
 
 /// The Ctrl-T menu: which status to set with the reply.
-fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize) {
+fn render_status_menu(frame: &mut Frame, app: &Ctx, over: Rect, selected: usize) {
     let lang = app.lang();
     let title = Msg::ComposeStatusTitle.text(lang);
     // The keys named are the live ones: this menu reads `[keys.status_menu]`.
@@ -382,7 +383,7 @@ fn render_status_menu(frame: &mut Frame, app: &App, over: Rect, selected: usize)
 }
 
 /// The detail's section of replies sent from this console this session.
-pub fn sent_lines(app: &App, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
+pub fn sent_lines(app: &Ctx, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
     let Some(sent) = app.compose.sent.get(&ticket_id) else {
         return Vec::new();
     };
@@ -418,56 +419,4 @@ pub fn sent_lines(app: &App, ticket_id: u64, columns: usize) -> Vec<Line<'static
         }
     }
     out
-}
-
-/// Runs `$VISUAL` (else `$EDITOR`, else `vi`) on a temporary file holding `text` and
-/// answers the file's text afterwards. The terminal must already be out of raw mode.
-pub fn run_external_editor(text: &str) -> Result<String, String> {
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .unwrap_or_else(|| "vi".to_string());
-    edit_with(&editor, text)
-}
-
-/// Runs one editor command (it may carry arguments: `code --wait`) on a temporary file.
-pub fn edit_with(editor: &str, text: &str) -> Result<String, String> {
-    let path = std::env::temp_dir().join(format!("gongdan-reply-{}.txt", uuid::Uuid::new_v4()));
-    write_private(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-    // Through the shell, so that an editor set with arguments works as it does elsewhere;
-    // without the password in its environment (an editor's plugins may run anything).
-    let status = crate::config::without_secrets(
-        std::process::Command::new("sh")
-            .arg("-c")
-            .arg(format!("{editor} \"$1\""))
-            .arg("sh")
-            .arg(&path),
-    )
-    .status();
-    let result = match status {
-        Ok(status) if status.success() => {
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))
-        }
-        Ok(status) => Err(format!("{editor}: {status}")),
-        Err(error) => Err(format!("{editor}: {error}")),
-    };
-    let _ = std::fs::remove_file(&path);
-    result
-}
-
-/// A file only the user can read: a reply may hold a customer's details.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
 }

@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
 use crate::app::copy::{self, CopyEntry, CopyItem, CopyValue};
 use crate::app::state::Pane;
 use crate::words::{Msg, fill};
@@ -19,7 +19,7 @@ use crate::words::{Msg, fill};
 const VALUE_COLUMNS: usize = 44;
 
 /// Each entry's key as bound now: the Nth custom field takes the Nth key of `copy_field`.
-fn key_labels(app: &App, entries: &[CopyEntry]) -> Vec<String> {
+fn key_labels(app: &Ctx, entries: &[CopyEntry]) -> Vec<String> {
     let keymap = &app.settings.keymap;
     let field_keys = keymap.keys_of(Pane::CopyMenu, "copy_field");
     let mut fields = 0;
@@ -40,7 +40,7 @@ fn key_labels(app: &App, entries: &[CopyEntry]) -> Vec<String> {
 }
 
 /// What a row shows as the value, and whether it is a real one (else it is dimmed).
-fn shown_value(app: &App, value: &CopyValue) -> (String, bool) {
+fn shown_value(app: &Ctx, value: &CopyValue) -> (String, bool) {
     let lang = app.lang();
     match value {
         CopyValue::Text(text) if text.is_empty() => (Msg::CopyValueEmpty.text(lang).into(), false),
@@ -51,7 +51,7 @@ fn shown_value(app: &App, value: &CopyValue) -> (String, bool) {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(menu) = &app.copy_menu else {
         return;
     };

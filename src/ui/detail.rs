@@ -11,35 +11,16 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{CustomValue, IdField, TableRow, Ticket};
 use crate::app::App;
+use crate::app::layout::Scroll;
 use crate::words::{Msg, fill, priority_label, source_label, status_label, type_label};
 
-/// The pane's area on the current screen, if the detail is open.
-fn area(app: &App) -> Option<Rect> {
-    super::layout(app, super::screen(app))
-        .detail
-        .map(|area| super::composer::split(app, area).0)
-}
-
-/// Lines the detail shows at once on the current screen (a page of scrolling).
-pub fn page_rows(app: &App) -> i64 {
-    area(app).map_or(1, |area| i64::from(area.height.saturating_sub(2)).max(1))
-}
-
-/// How far the detail can scroll on the current screen.
-pub fn max_scroll(app: &App) -> i64 {
-    let Some(area) = area(app) else {
-        return 0;
-    };
-    let inner_width = usize::from(area.width.saturating_sub(2));
-    let lines = layout(app, inner_width).len() as i64;
-    (lines - i64::from(area.height.saturating_sub(2))).max(0)
-}
-
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+/// Draws the open ticket; answers its scroll limit (none when no ticket is open).
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll> {
     frame.render_widget(Clear, area);
     let Some(detail) = &app.detail else {
         // The preview's place on a wide screen, kept while no row is selected so that the
@@ -48,7 +29,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             .borders(Borders::ALL)
             .border_style(style(app, Role::Border));
         frame.render_widget(block, area);
-        return;
+        return None;
     };
     let lang = app.lang();
     let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
@@ -79,6 +60,10 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     {
         buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
     }
+    Some(Scroll {
+        page: usize::from(inner.height).max(1),
+        max,
+    })
 }
 
 /// The detail's lines at a width: the short parts (fields, notes, replies) built as lines,
@@ -142,7 +127,8 @@ impl Lines {
 /// Every line of the detail at a given width (tests and small tickets; drawing takes a
 /// window of [`layout`]).
 pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
-    layout(app, columns).window(0, usize::MAX)
+    let theme = super::theme::Theme::default();
+    layout(&Ctx { app, theme: &theme }, columns).window(0, usize::MAX)
 }
 
 /// The last description laid out: the key it was laid out for and its lines.
@@ -218,7 +204,7 @@ fn description_lines(ticket: u64, description: &Description, columns: usize) -> 
 }
 
 /// The detail at a given width, the description laid out once (see [`DescriptionMemo`]).
-pub fn layout(app: &App, columns: usize) -> Lines {
+pub fn layout(app: &Ctx, columns: usize) -> Lines {
     let mut lines = Lines { parts: Vec::new() };
     let Some(detail) = &app.detail else {
         return lines;
@@ -307,7 +293,7 @@ pub fn layout(app: &App, columns: usize) -> Lines {
 /// far in `out` are moved into `lines`, then the description's cached layout. Answers
 /// whether the ticket has one.
 fn description(
-    app: &App,
+    app: &Ctx,
     ticket: &Ticket,
     text: &Option<Description>,
     columns: usize,
@@ -335,7 +321,7 @@ fn description(
 
 /// One line that says which ticket this is while replying: subject, status, priority and
 /// contact, cut to the width. What is unknown is left out, never guessed.
-fn summary_line(app: &App, ticket: &Ticket, columns: usize) -> Line<'static> {
+fn summary_line(app: &Ctx, ticket: &Ticket, columns: usize) -> Line<'static> {
     let lang = app.lang();
     let subject = ticket.subject.replace('\n', " ");
     let mut parts: Vec<String> = (!subject.trim().is_empty())
@@ -353,13 +339,13 @@ fn summary_line(app: &App, ticket: &Ticket, columns: usize) -> Line<'static> {
     Line::from(Span::styled(text, style(app, Role::Label)))
 }
 
-fn heading(app: &App, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
+fn heading(app: &Ctx, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
     out.push(Line::from(""));
     out.push(rule(app, title, columns));
 }
 
 /// `── title ─────`, the width of the pane.
-fn rule(app: &App, title: &str, columns: usize) -> Line<'static> {
+fn rule(app: &Ctx, title: &str, columns: usize) -> Line<'static> {
     let rule = format!("── {title} ");
     let fill_width = columns.saturating_sub(width(&rule));
     Line::from(Span::styled(
@@ -382,7 +368,7 @@ fn name_or_id(name: Option<&str>, id: u64) -> String {
 }
 
 /// A server date (UTC+8), absolute, in the display zone.
-fn date(app: &App, value: Option<crate::api::ApiDate>) -> Option<String> {
+fn date(app: &Ctx, value: Option<crate::api::ApiDate>) -> Option<String> {
     value.map(|d| {
         super::display_time(d, app.settings.display_offset_minutes)
             .format("%Y-%m-%d %H:%M:%S")
@@ -391,7 +377,7 @@ fn date(app: &App, value: Option<crate::api::ApiDate>) -> Option<String> {
 }
 
 /// The labelled fields, in display order; empty ones are left out.
-fn fields(app: &App, ticket: &Ticket) -> Vec<(Msg, String)> {
+fn fields(app: &Ctx, ticket: &Ticket) -> Vec<(Msg, String)> {
     let lang = app.lang();
     let lookups = &app.lookups;
     let mut out = vec![(Msg::FieldSubject, ticket.subject.clone())];
@@ -557,7 +543,7 @@ fn checkbox_label(lang: crate::lang::Lang, value: &CustomValue) -> Option<&'stat
 }
 
 /// A custom field's value as text: option ids shown as their labels.
-fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
+fn custom_value(app: &Ctx, key: &str, value: &CustomValue) -> String {
     let def = app.lookups.field_def(key);
     if def.is_some_and(|def| def.kind == CHECKBOX && def.options.is_empty())
         && let Some(label) = checkbox_label(app.lang(), value)
@@ -567,7 +553,7 @@ fn custom_value(app: &App, key: &str, value: &CustomValue) -> String {
     value.labelled(def)
 }
 
-fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
+fn custom_fields(app: &Ctx, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
     if ticket.custom_fields.is_empty() {
         return;
     }
@@ -618,7 +604,7 @@ fn custom_fields(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<
     }
 }
 
-fn tables(app: &App, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
+fn tables(app: &Ctx, ticket: &Ticket, columns: usize, out: &mut Vec<Line<'static>>) {
     if ticket.tables.is_empty() {
         return;
     }

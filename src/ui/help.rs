@@ -6,9 +6,10 @@ use ratatui::style::Style;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
+use crate::app::layout::Scroll;
 use crate::app::state::{Overlay, Pane};
 use crate::words::{Msg, fill};
 
@@ -24,20 +25,10 @@ fn area(screen: Rect) -> Rect {
     )
 }
 
-/// How far the help can scroll on the current screen.
-pub fn max_scroll(app: &App) -> i64 {
-    let Some(Overlay::Help { pane, .. }) = &app.overlay else {
-        return 0;
-    };
-    let rows = app.settings.keymap.help_rows(*pane, app.lang()).len() as i64;
-    // The rows inside the border, as drawn below.
-    let inner = i64::from(area(super::screen(app)).height) - 2;
-    (rows - inner).max(0)
-}
-
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+/// Draws the help; answers how far it scrolls.
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let Some(Overlay::Help { pane, scroll }) = &app.overlay else {
-        return;
+        return None;
     };
     let lang = app.lang();
     let area = area(screen);
@@ -50,10 +41,12 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
     let rows = keymap.help_rows(*pane, lang);
+    // The rows inside the border; a scroll from before this size was drawn stops there.
+    let page = usize::from(area.height.saturating_sub(2));
+    let max = rows.len().saturating_sub(page);
+    let scroll = &usize::from(*scroll).min(max);
     // Keys below the frame are announced, with the key that scrolls to them.
-    let below = rows
-        .len()
-        .saturating_sub(usize::from(*scroll) + usize::from(area.height.saturating_sub(2)));
+    let below = rows.len().saturating_sub(*scroll + page);
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(style(app, Role::Border))
@@ -80,7 +73,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         .min(24);
     let cols = usize::from(inner.width);
     let buf = frame.buffer_mut();
-    for (line, (keys, text)) in rows.iter().skip(usize::from(*scroll)).enumerate() {
+    for (line, (keys, text)) in rows.iter().skip(*scroll).enumerate() {
         if line as u16 >= inner.height {
             break;
         }
@@ -101,4 +94,5 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             Style::default(),
         );
     }
+    Some(Scroll { page, max })
 }

@@ -3,16 +3,16 @@
 
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::bulk::Lines;
 use super::theme::Role;
 use super::{style, wrap};
-use crate::app::App;
 use crate::app::bulk_edit::Stage;
 use crate::app::state::Pane;
 use crate::words::Msg;
 
 /// The body lines and the hint of the history or the resume offer.
-pub(crate) fn lines(app: &App, stage: &Stage, cols: usize) -> (Lines, String) {
+pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
     let lang = app.lang();
     let mut lines = Lines {
         rows: Vec::new(),

@@ -7,12 +7,13 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
+use super::rows::{CachedRow, ROW_CACHE_LIMIT, RowCache, RowInputs};
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::{IdField, Priority, Ticket, TicketStatus};
 use crate::app::App;
 use crate::app::state::{SelectionStyle, View};
-use crate::app::store::{CachedRow, ROW_CACHE_LIMIT, RowCacheInner, RowInputs};
 use crate::lang::Lang;
 use crate::words::{Msg, fill, priority_label, status_label};
 
@@ -105,7 +106,7 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     out
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, cache: &mut RowCache, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
@@ -161,7 +162,6 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     } else if view.selected >= offset + rows {
         offset = view.selected + 1 - rows;
     }
-    let mut cache = app.row_cache.0.borrow_mut();
     let layout: Vec<(u8, usize)> = cols.iter().map(|(c, w)| (*c as u8, *w)).collect();
     let flags = (lang as u8, app.settings.color);
     if cache.layout != layout || cache.layout_flags != flags {
@@ -189,7 +189,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
             buf.set_stringn(body.x + 1, y, " ", 1, Style::default());
         }
         buf.set_stringn(body.x + 2, y, mark.to_string(), 1, Style::default());
-        let inputs = row_inputs(app, &mut cache, id);
+        let inputs = row_inputs(app, cache, id);
         let fresh = cache.rows.get(&id).is_some_and(|c| c.inputs == inputs);
         if !fresh {
             let line = row_line(app, id, &cols, total);
@@ -212,7 +212,7 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
 /// The selected row's style. A whole row is one plain bar in the theme's selection style:
 /// the cells' own colours would break it into patches, and each colour change costs bytes
 /// on every `j`. Without colour it is always reverse video, so it never vanishes.
-fn selection_style(app: &App) -> Style {
+fn selection_style(app: &Ctx) -> Style {
     let theme = style(app, Role::Selection);
     let theme = if app.settings.color {
         theme
@@ -228,7 +228,7 @@ fn selection_style(app: &App) -> Style {
 /// The part of the selected row that is highlighted: all of it, or (`ui.selection =
 /// "cursor"`, for very slow links) the cursor and the id, so that a `j` rewrites a dozen
 /// cells rather than two whole rows.
-fn selection_area(app: &App, cols: &[(Column, usize)], row: Rect) -> Rect {
+fn selection_area(app: &Ctx, cols: &[(Column, usize)], row: Rect) -> Rect {
     match app.settings.selection {
         SelectionStyle::Row => row,
         SelectionStyle::Cursor => {
@@ -244,7 +244,7 @@ fn selection_area(app: &App, cols: &[(Column, usize)], row: Rect) -> Rect {
 
 /// What a row's text depends on besides its layout: when any of it moves, the row is
 /// rebuilt. Cheap: no text is cleaned or measured here.
-fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
+fn row_inputs(app: &Ctx, cache: &mut RowCache, id: u64) -> RowInputs {
     let ticket = app.tickets.summary(&id);
     let mut name = |found: Option<&str>| found.map(|n| cache.names.intern(n));
     RowInputs {
@@ -267,7 +267,7 @@ fn row_inputs(app: &App, cache: &mut RowCacheInner, id: u64) -> RowInputs {
 }
 
 /// One row's cells (right of the gutter), built only when its inputs changed.
-fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<'static> {
+fn row_line(app: &Ctx, id: u64, cols: &[(Column, usize)], total: usize) -> Line<'static> {
     let ticket = app.tickets.get(&id);
     // A ticket the server sent but that could not be read: its id and why, dimmed.
     let unreadable = app.tickets.unreadable(id).filter(|_| ticket.is_none());
@@ -299,7 +299,7 @@ fn row_line(app: &App, id: u64, cols: &[(Column, usize)], total: usize) -> Line<
     Line::from(spans)
 }
 
-fn cell(app: &App, ticket: &Ticket, column: Column) -> (String, Style) {
+fn cell(app: &Ctx, ticket: &Ticket, column: Column) -> (String, Style) {
     let lang = app.lang();
     let plain = Style::default();
     match column {
@@ -372,7 +372,7 @@ fn unknown_cell(ticket: &Ticket, lang: Lang) -> String {
     }
 }
 
-fn status_style(app: &App, status: TicketStatus) -> Style {
+fn status_style(app: &Ctx, status: TicketStatus) -> Style {
     let role = match status {
         TicketStatus::New => Role::StatusNew,
         TicketStatus::Open => Role::StatusOpen,

@@ -9,6 +9,7 @@ pub mod help;
 pub mod history;
 pub mod list;
 pub mod new_ticket;
+pub mod rows;
 pub mod search_line;
 pub mod sign_in;
 pub mod status_bar;
@@ -16,13 +17,58 @@ pub mod status_menu;
 pub mod tabs;
 pub mod theme;
 
+use std::ops::Deref;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use unicode_width::UnicodeWidthChar;
 
 use crate::app::App;
+use crate::app::layout::{Geometry, Size};
 use crate::app::state::Overlay;
+use theme::Theme;
+
+/// What the view keeps between frames, outside `App`: the theme (built from the config at
+/// start) and the list's row cache. The loop owns it and lends it to [`draw`].
+#[derive(Debug, Clone, Default)]
+pub struct Ui {
+    /// Styles per role, already fitted to the terminal's colour depth. The cached rows
+    /// carry its colours: a new theme wants a new `Ui`.
+    pub theme: Theme,
+    pub rows: rows::RowCache,
+}
+
+impl Ui {
+    pub fn new(theme: Theme) -> Ui {
+        Ui {
+            theme,
+            rows: rows::RowCache::default(),
+        }
+    }
+}
+
+/// The state as the panes draw it: `App` (read through `Deref`) and the theme.
+pub struct Ctx<'a> {
+    pub app: &'a App,
+    pub theme: &'a Theme,
+}
+
+impl Deref for Ctx<'_> {
+    type Target = App;
+
+    fn deref(&self) -> &App {
+        self.app
+    }
+}
+
+/// A drawn area's size, as `update` gets it.
+fn size(area: Rect) -> Size {
+    Size {
+        width: area.width,
+        height: area.height,
+    }
+}
 
 /// Below this size the layout cannot hold: a notice is shown instead.
 pub const MIN_WIDTH: u16 = 40;
@@ -107,12 +153,16 @@ pub fn screen(app: &App) -> Rect {
     Rect::new(0, 0, app.width, app.height)
 }
 
-/// Draws the whole console.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// Draws the whole console and answers what it drew that `update` needs (scroll limits,
+/// the editors' sizes); the loop hands it back as `Action::Drawn` when it changed.
+pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
+    let Ui { theme, rows } = ui;
+    let app = &Ctx { app, theme };
+    let mut drawn = Geometry::default();
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
-        return;
+        return drawn;
     }
     let areas = layout(app, area);
     tabs::render(frame, app, areas.tabs);
@@ -129,36 +179,38 @@ pub fn draw(frame: &mut Frame, app: &App) {
         (None, None) => (None, None, None),
     };
     if let Some(list) = list_area {
-        list::render(frame, app, list);
+        list::render(frame, app, rows, list);
     }
     if let Some(detail) = detail_area {
-        detail::render(frame, app, detail);
+        drawn.detail = detail::render(frame, app, detail);
     }
     if let Some(area) = composer_area {
-        composer::render(frame, app, area);
+        drawn.composer_editor = composer::render(frame, app, area).map(size);
     }
     if app.compose.new_ticket.is_some() {
-        new_ticket::render(frame, app, new_ticket::area(app));
+        drawn.new_ticket_description =
+            new_ticket::render(frame, app, new_ticket::area(app)).map(size);
     }
     if let Some(prompt) = areas.prompt {
         search_line::render(frame, app, prompt);
     }
     status_bar::render(frame, app, areas.status);
-    bulk::render(frame, app, area);
+    drawn.bulk_result = bulk::render(frame, app, area);
     // Under the help overlay, which may be opened from it.
     copy_menu::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
-        Some(Overlay::Help { .. }) => help::render(frame, app, area),
+        Some(Overlay::Help { .. }) => drawn.help = help::render(frame, app, area),
         None => {}
     }
     // Over everything: the screen below keeps what it showed.
     sign_in::render(frame, app, area);
+    drawn
 }
 
 /// The "terminal too small" notice, centred, wrapped to the width: what is needed and what
 /// there is. Never panics, down to 1×1.
-fn too_small(frame: &mut Frame, app: &App, area: Rect) {
+fn too_small(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let need = crate::words::fill(
         lang,
@@ -202,7 +254,7 @@ pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {
 /// column either side cleared), titled; answers the area inside the frame.
 pub(crate) fn centered_window(
     frame: &mut Frame,
-    app: &App,
+    app: &Ctx,
     screen: Rect,
     (w, h): (u16, u16),
     title: &str,
@@ -226,8 +278,8 @@ pub(crate) fn centered_window(
 
 /// A role's style from the live theme; without colour only its modifiers are kept (state
 /// then shows as text, reverse video and glyphs).
-pub fn style(app: &App, role: theme::Role) -> Style {
-    let style = app.settings.theme.style(role);
+pub fn style(app: &Ctx, role: theme::Role) -> Style {
+    let style = app.theme.style(role);
     if app.settings.color {
         style
     } else {

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders, Clear};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::App;
@@ -67,10 +68,9 @@ pub fn description_area(app: &App) -> Option<Rect> {
     Some(parts(form, area(app)).description)
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
-    let Some(form) = &app.compose.new_ticket else {
-        return;
-    };
+/// Draws the form; answers the description's rectangle (for `update`'s caret).
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
+    let form = app.compose.new_ticket.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
     let creating = if form.creating.is_some() { " …" } else { "" };
@@ -183,4 +183,5 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         cols,
         style(app, Role::Hint),
     );
+    Some(parts.description)
 }

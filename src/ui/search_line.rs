@@ -6,14 +6,14 @@ use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
 use crate::app::state::Pane;
 use crate::app::state::PromptKind;
 use crate::words::{Msg, fill};
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let Some(prompt) = &app.prompt else {
         return;
     };

@@ -6,16 +6,16 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::widgets::{Block, Borders};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
 use crate::app::state::Pane;
 use crate::words::{Msg, fill};
 
 /// The most stars shown, so a long password does not say its length past a point.
 const MAX_STARS: usize = 24;
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(prompt) = &app.faults.sign_in else {
         return;
     };

@@ -7,9 +7,9 @@ use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
-use crate::app::App;
 use crate::app::state::Pane;
 use crate::words::{Msg, fill};
 
@@ -36,7 +36,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
     let spinner = if app.busy() {

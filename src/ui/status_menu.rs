@@ -4,15 +4,15 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 
+use super::Ctx;
 use super::theme::{Role, glyph};
 use super::{fit, style, width};
 use crate::api::TicketStatus;
-use crate::app::App;
 use crate::app::state::Overlay;
 use crate::app::state::Pane;
 use crate::words::{Msg, fill, status_label};
 
-pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(Overlay::StatusMenu {
         ticket_id,
         selected,

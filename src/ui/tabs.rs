@@ -6,9 +6,9 @@ use ratatui::layout::Rect;
 
 use ratatui::text::{Line, Span};
 
+use super::Ctx;
 use super::theme::Role;
 use super::{style, truncate, width};
-use crate::app::App;
 use crate::app::state::View;
 
 fn count(view: &View) -> String {
@@ -21,7 +21,7 @@ fn count(view: &View) -> String {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &App, area: Rect) {
+pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {
