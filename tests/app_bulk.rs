@@ -278,7 +278,7 @@ fn the_form_picks_names_and_checks_values() {
         panic!("still the form");
     };
     assert!(
-        form.error.as_deref().unwrap().contains("无名氏"),
+        common::bulk_said(&app, form.error.as_ref().unwrap()).contains("无名氏"),
         "{form:?}"
     );
     // Tags: remove mode, then the preview shows the per-ticket lists.
@@ -320,7 +320,13 @@ fn nothing_picked_is_refused() {
     let Stage::Form(form) = stage(&app) else {
         panic!()
     };
-    assert_eq!(form.error.as_deref(), Some("Nothing picked to change"));
+    assert_eq!(
+        form.error
+            .as_ref()
+            .map(|e| common::bulk_said(&app, e))
+            .as_deref(),
+        Some("Nothing picked to change")
+    );
 }
 
 #[test]
@@ -1084,7 +1090,7 @@ fn keys_typed_while_the_tickets_are_read_reach_the_preview_and_nothing_starts_un
             .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
         "{out:?}"
     );
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &common::said(&app, app.notice.as_ref().unwrap());
     assert!(notice.contains("held back"), "{notice}");
     let screen = text(&app);
     assert!(screen.contains("type 4 to confirm: 4"), "{screen}");
@@ -1143,13 +1149,7 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
         panic!("{:?}", app.bulk.stage);
     };
     assert_eq!(runs.len(), 1, "complete runs are not offered");
-    assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("stopped mid-way")
-    );
+    assert!(common::said(&app, app.notice.as_ref().unwrap()).contains("stopped mid-way"));
     let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
         action_for_key(&app, &enter),
@@ -1840,11 +1840,7 @@ fn an_undo_above_the_threshold_needs_the_typed_count_and_esc_sends_nothing() {
     assert!(bulk(&mut app, BulkAction::Esc).is_empty());
     assert!(app.bulk.stage.is_none());
     assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Undo not started"),
+        common::said(&app, app.notice.as_ref().unwrap()).contains("Undo not started"),
         "{:?}",
         app.notice
     );

@@ -221,7 +221,8 @@ fn an_empty_reply_is_not_sent_and_says_why() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("空"), "{error}");
 }
@@ -356,11 +357,15 @@ async fn a_failed_send_keeps_the_text_and_says_why() {
     let composer = app.compose.composer.as_ref().expect("still open");
     assert_eq!(composer.text(), "这条回复发不出去");
     assert!(composer.sending.is_none());
-    let error = composer.error.clone().unwrap();
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
     assert!(error.contains("找不到"), "{error}");
     let notice = app.notice.clone().unwrap();
     assert!(notice.is_error);
-    assert!(notice.text.contains("文字已保留"), "{}", notice.text);
+    assert!(
+        common::said(&app, &notice).contains("文字已保留"),
+        "{}",
+        common::said(&app, &notice)
+    );
     assert!(!app.compose.sent.contains_key(&missing));
     // Sending again works once the text can go (here: it still cannot, and still is kept).
     let again = ctrl(&mut app, 's');
@@ -470,7 +475,10 @@ async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     assert_eq!(app.compose.sent[&id][0].status, Some(TicketStatus::Solved));
     // The status line says both: the reply and the status.
     let notice = app.notice.clone().unwrap();
-    assert_eq!(notice.text, format!("已回复 #{id}，并设为 已解决"));
+    assert_eq!(
+        common::said(&app, &notice),
+        format!("已回复 #{id}，并设为 已解决")
+    );
     // The ticket lists the reply sent, its heading naming the status it set.
     let screen = drawn(&app);
     assert!(screen.contains("· 状态设为 已解决"), "{screen}");
@@ -493,7 +501,8 @@ async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
         let commands = press(&mut app, KeyCode::Enter);
         run(&mut app, &client, commands).await;
         if path.ends_with("missing.png") {
-            let error = app.compose.composer.as_ref().unwrap().error.clone();
+            let error = app.compose.composer.as_ref().unwrap().error.as_ref();
+            let error = error.map(|e| common::compose_said(&app, e));
             assert!(error.is_some_and(|e| e.contains("missing.png")));
         }
     }
@@ -502,7 +511,10 @@ async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
     assert_eq!(composer.error, None);
     let notice = app.notice.clone().expect("a notice");
     assert!(!notice.is_error, "{notice:?}");
-    assert!(notice.text.contains("日志.txt"), "{notice:?}");
+    assert!(
+        common::said(&app, &notice).contains("日志.txt"),
+        "{notice:?}"
+    );
     sandbox.shutdown().await;
 }
 
@@ -567,7 +579,7 @@ async fn a_file_that_cannot_be_read_is_said_in_plain_words() {
     run(&mut app, &client, commands).await;
     let composer = app.compose.composer.as_ref().unwrap();
     assert!(composer.attachments.is_empty());
-    let error = composer.error.clone().unwrap();
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
     assert!(
         error.contains("file.pdf") && error.contains("没有上传"),
         "{error}"
@@ -634,7 +646,8 @@ fn the_new_ticket_form_refuses_what_the_server_needs() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("标题"), "{error}");
     type_text(&mut app, "打印机卡纸");
@@ -647,7 +660,8 @@ fn the_new_ticket_form_refuses_what_the_server_needs() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("联系人"), "{error}");
 }
@@ -768,7 +782,7 @@ fn a_failed_create_keeps_the_form() {
     );
     let form = app.compose.new_ticket.as_ref().expect("kept");
     assert_eq!(form.fields[0].text, "主题");
-    assert!(form.error.clone().unwrap().contains("403"));
+    assert!(common::compose_said(&app, form.error.as_ref().unwrap()).contains("403"));
 }
 
 #[test]
@@ -1293,5 +1307,8 @@ fn a_stale_answer_for_a_closed_composer_keeps_the_draft_and_says_why() {
         Some("写了一半")
     );
     let notice = app.notice.as_ref().unwrap();
-    assert!(notice.is_error && notice.text.contains("#7"), "{notice:?}");
+    assert!(
+        notice.is_error && common::said(&app, notice).contains("#7"),
+        "{notice:?}"
+    );
 }

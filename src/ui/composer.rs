@@ -12,8 +12,10 @@ use super::theme::Role;
 use super::{fit, style, width, wrap};
 use crate::api::{IdField, TicketStatus};
 use crate::app::App;
-use crate::app::composer::{Composer, ComposerMode, ReplyTarget};
+use crate::app::composer::{ComposeNote, Composer, ComposerMode, ReplyTarget};
+use crate::app::keymap::KeyMap;
 use crate::app::state::Pane;
+use crate::lang::Lang;
 use crate::words::{Msg, fill, status_label};
 
 /// Rows the composer takes from the pane above it: enough for a paragraph or two, never
@@ -139,10 +141,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, Style::default());
     }
     if let Some(row) = parts.message {
-        let text = app
-            .settings
-            .keymap
-            .expand(composer.error.as_deref().unwrap_or_default());
+        let text = composer
+            .error
+            .as_ref()
+            .map(|error| note(lang, &app.settings.keymap, error))
+            .unwrap_or_default();
         let style = style(app, Role::Problem);
         buf.set_stringn(row.x, row.y, fit(&text, cols), cols, style);
     }
@@ -470,4 +473,67 @@ fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
         .mode(0o600)
         .open(path)?;
     file.write_all(text.as_bytes())
+}
+
+/// What the composer and the new-ticket form tell (a notice, the pane's error), in words.
+pub fn note(lang: Lang, keys: &KeyMap, n: &ComposeNote) -> String {
+    let keyed = |msg: Msg, args: &[&str]| super::bulk::keyed(lang, keys, msg, args);
+    // An API error's "press R to retry" would reload the list: here to try again is `again`.
+    let reason = |error: &crate::api::ApiError, again: &str| {
+        keys.expand(&crate::words::api_error(lang, error).replace("{key:list.reload}", again))
+    };
+    let send_again = |open: bool| {
+        if open {
+            "{key:composer.send}"
+        } else {
+            "{key:list.reply}"
+        }
+    };
+    match n {
+        ComposeNote::EditorFailed(why) => keyed(Msg::ComposeEditorFailed, &[why]),
+        ComposeNote::NoTicket => keyed(Msg::ComposeNoTicket, &[]),
+        ComposeNote::DraftRestored => keyed(Msg::ComposeDraftRestored, &[]),
+        ComposeNote::DraftKept => keyed(Msg::ComposeDraftKept, &[]),
+        ComposeNote::Empty => keyed(Msg::ComposeEmpty, &[]),
+        ComposeNote::Uploading => keyed(Msg::ComposeUploading, &[]),
+        ComposeNote::Sending(ticket) => keyed(Msg::ComposeSending, &[&ticket.to_string()]),
+        ComposeNote::StaleClosed(ticket) => keyed(Msg::ComposeStaleClosed, &[&ticket.to_string()]),
+        ComposeNote::Sent {
+            ticket,
+            status: Some(status),
+        } => keyed(
+            Msg::ComposeSentWithStatus,
+            &[&ticket.to_string(), &status_label(lang, *status)],
+        ),
+        ComposeNote::Sent {
+            ticket,
+            status: None,
+        } => keyed(Msg::ComposeSent, &[&ticket.to_string()]),
+        ComposeNote::SendError { error, open } => reason(error, send_again(*open)),
+        ComposeNote::SendFailed {
+            ticket,
+            error,
+            open,
+        } => keyed(
+            Msg::ComposeSendFailed,
+            &[&ticket.to_string(), &reason(error, send_again(*open))],
+        ),
+        ComposeNote::Attached(name) => keyed(Msg::ComposeAttachments, &[name]),
+        ComposeNote::UploadFailed { name, reason } => {
+            keyed(Msg::ComposeUploadFailed, &[name, reason])
+        }
+        ComposeNote::DraftFailed(why) => keyed(Msg::ComposeDraftFailed, &[why]),
+        ComposeNote::NeedSubject => keyed(Msg::FormNeedSubject, &[]),
+        ComposeNote::NeedDescription => keyed(Msg::FormNeedDescription, &[]),
+        ComposeNote::BadContactId(given) => keyed(Msg::FormBadContactId, &[given]),
+        ComposeNote::NeedContact => keyed(Msg::FormNeedContact, &[]),
+        ComposeNote::Creating => keyed(Msg::FormCreating, &[]),
+        ComposeNote::Created(ticket) => keyed(Msg::FormCreated, &[&ticket.to_string()]),
+        // Creating again is the form's create key, not the list's reload.
+        ComposeNote::CreateError(error) => reason(error, "{key:new_ticket.create}"),
+        ComposeNote::CreateFailed(error) => keyed(
+            Msg::FormCreateFailed,
+            &[&reason(error, "{key:new_ticket.create}")],
+        ),
+    }
 }

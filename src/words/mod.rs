@@ -684,6 +684,16 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
     })
 }
 
+/// Fills `{0}`, `{1}`, ... in a table text the caller already changed (its `{key:..}`
+/// named from the key map, say), in the same one pass as [`fill`].
+pub fn fill_text(template: &str, args: &[&str]) -> String {
+    substitute(template, |name| {
+        name.parse::<usize>()
+            .ok()
+            .and_then(|i| args.get(i).copied())
+    })
+}
+
 /// Replaces each `{name}` of `template` for which `value` has one; any other brace stays.
 fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(template.len());
