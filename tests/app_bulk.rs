@@ -968,6 +968,32 @@ fn a_failed_read_of_the_tickets_names_the_forms_key_to_try_again() {
     let screen = text(&app);
     assert!(!screen.contains("{key:"), "{screen}");
     assert!(screen.contains("press Enter to retry"), "{screen}");
+    // A server's own words that read like a key reference are quoted as sent.
+    const SERVER: &str = "server says {key:list.reload} {0}";
+    let out = bulk(&mut app, BulkAction::Enter);
+    let id = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let reason = gongdan::app::bulk_edit::BulkFailure::Api(gongdan::api::ApiError::Reported {
+        code: None,
+        message: SERVER.into(),
+    });
+    worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Err(reason),
+        },
+    );
+    let Stage::Form(form) = stage(&app) else {
+        panic!("back to the form");
+    };
+    let error = common::bulk_said(&app, form.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
 }
 
 #[test]
@@ -1263,7 +1289,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::app::bulk_edit::history_row(lang, info).summary
+        gongdan::worker::history_row(lang, info).summary
     };
     let first = row(Lang::Zh, &original.run_id);
     assert!(
@@ -1292,7 +1318,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::app::bulk_edit::history_row(lang, info).summary
+        gongdan::worker::history_row(lang, info).summary
     };
     // Every failure of the first run went through in the end: its row says so.
     let first = row(Lang::Zh, &original.run_id);
@@ -1308,7 +1334,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let rows = history
         .runs
         .iter()
-        .map(|info| gongdan::app::bulk_edit::history_row(Lang::Zh, info))
+        .map(|info| gongdan::worker::history_row(Lang::Zh, info))
         .collect();
     history_answer(&mut app, history_request(&out), rows);
     let screen = text(&app);
@@ -1338,7 +1364,7 @@ fn the_history_names_assignees_as_the_preview_did() {
     let history = journal.list();
     let info = history.get(RUN_ID).unwrap();
     for lang in [Lang::En, Lang::Zh] {
-        let row = gongdan::app::bulk_edit::history_row(lang, info).summary;
+        let row = gongdan::worker::history_row(lang, info).summary;
         for name in ["王小明", "李雷", "Alice"] {
             assert!(row.contains(name), "{row}");
         }

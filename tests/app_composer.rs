@@ -432,6 +432,64 @@ fn a_network_failure_names_the_key_that_sends_again_not_the_lists_reload() {
     assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
 }
 
+/// A server's message that reads like a key reference is quoted as sent: only the table's
+/// own `{key:..}` are named from the key map, never one inside the server's words.
+#[test]
+fn a_servers_message_with_a_key_reference_is_quoted_verbatim() {
+    const SERVER: &str = "server says {key:list.reload} {0}";
+    let said_by_server = || gongdan::api::ApiError::Reported {
+        code: None,
+        message: SERVER.into(),
+    };
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "稍后处理");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Send { id, .. })) = commands.first() else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Sent {
+            id: *id,
+            ticket: 7,
+            result: Err(said_by_server()),
+        })),
+    );
+    let composer = app.compose.composer.as_ref().expect("still open");
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
+    let notice = common::said(&app, app.notice.as_ref().unwrap());
+    assert!(notice.contains(SERVER) && notice.contains("#7"), "{notice}");
+    // The new-ticket form's line and notice.
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Err(said_by_server()),
+        })),
+    );
+    let form = app.compose.new_ticket.as_ref().expect("kept");
+    let error = common::compose_said(&app, form.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
+    let notice = common::said(&app, app.notice.as_ref().unwrap());
+    assert!(notice.contains(SERVER), "{notice}");
+}
+
 #[tokio::test]
 async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     let sandbox = small_sandbox().await;

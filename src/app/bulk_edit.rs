@@ -19,10 +19,9 @@ use crate::api::{
 };
 
 use crate::bulk::{
-    BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress,
-    RunReport, RunState, retry_failed, unknown_fields,
+    BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, retry_failed, unknown_fields,
 };
-use crate::lang::Lang;
 
 /// What the pane's keys mean (mapped by [`action_for_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,19 +112,9 @@ pub struct HistoryRow {
     pub run_id: String,
     pub state: RunState,
     pub resumable: bool,
-    /// `state, counts; what it changes`, in the UI language.
+    /// `state, counts; what it changes`, in the UI language: worded by the worker through
+    /// the bulk engine (`worker::history_row`), as `gongdan history` words it.
     pub summary: String,
-}
-
-/// A journal run as the history shows it, in the UI language: a run whose failures were
-/// retried says what became of them ("失败 2（已重试：2 成功）").
-pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
-    HistoryRow {
-        run_id: info.run_id.clone(),
-        state: info.state.clone(),
-        resumable: info.resumable(),
-        summary: info.summary(lang),
-    }
 }
 
 /// Why a bulk command failed, as data: the pane that shows it words it
@@ -685,11 +674,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             mut scroll,
             drawn,
         } => {
-            let lang = app.lang();
             // Clamped with what the view drew last; before any draw, with the line count.
             let (max, page) = match drawn.get() {
                 Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
-                _ => (preview.lines(lang, &names(app)).len(), 1),
+                _ => (preview.line_count(&names(app)), 1),
             };
             match action {
                 BulkAction::Down => scroll = (scroll + 1).min(max),

@@ -848,11 +848,14 @@ pub fn note(lang: Lang, keys: &KeyMap, n: &BulkNote) -> String {
         BulkNote::FieldWantsNumber(name) => keyed(lang, keys, Msg::BulkFieldWantsNumber, &[name]),
         BulkNote::NothingPicked => plain(Msg::BulkNothingPicked),
         // Reading the tickets again is the form's preview key, not a list reload.
-        BulkNote::TicketsUnread(failure) => keys.expand(
-            &crate::words::bulk_failure(lang, failure)
-                .replace("{key:list.reload}", "{key:bulk.preview}"),
-        ),
-        BulkNote::Failed(failure) => keys.expand(&crate::words::bulk_failure(lang, failure)),
+        BulkNote::TicketsUnread(failure) => {
+            let again =
+                |text: &str| keys.expand(&text.replace("{key:list.reload}", "{key:bulk.preview}"));
+            crate::words::bulk_failure_keyed(lang, failure, &again)
+        }
+        BulkNote::Failed(failure) => {
+            crate::words::bulk_failure_keyed(lang, failure, &|text| keys.expand(text))
+        }
         BulkNote::CallFailed {
             call,
             tickets,

@@ -480,7 +480,8 @@ pub fn note(lang: Lang, keys: &KeyMap, n: &ComposeNote) -> String {
     let keyed = |msg: Msg, args: &[&str]| super::bulk::keyed(lang, keys, msg, args);
     // An API error's "press R to retry" would reload the list: here to try again is `again`.
     let reason = |error: &crate::api::ApiError, again: &str| {
-        keys.expand(&crate::words::api_error(lang, error).replace("{key:list.reload}", again))
+        let again = |text: &str| keys.expand(&text.replace("{key:list.reload}", again));
+        crate::words::api_error_keyed(lang, error, &again)
     };
     let send_again = |open: bool| {
         if open {
