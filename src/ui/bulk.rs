@@ -948,3 +948,59 @@ pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
         TagsMode::Replace => Msg::BulkReplaceWith.text(lang).to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::app::bulk_edit::BulkFailure;
+
+    /// Every note reads in both languages with its arguments in and its keys named: no
+    /// placeholder of the table is left over, whatever the note.
+    #[test]
+    fn every_bulk_note_is_worded_in_both_languages() {
+        let notes = [
+            BulkNote::NoTicketSelected,
+            BulkNote::Unreadable {
+                id: 3,
+                reason: "ticketStatus".into(),
+            },
+            BulkNote::UnreadableLeftOut(vec![3, 4]),
+            BulkNote::RunGoingOn,
+            BulkNote::UndoNotStarted,
+            BulkNote::NothingToChange,
+            BulkNote::TypeCountToConfirm(250),
+            BulkNote::NothingFailed,
+            BulkNote::CannotUndo,
+            BulkNote::NothingToResume,
+            BulkNote::LaterFromHistory,
+            BulkNote::ReadingTickets,
+            BulkNote::UnknownAgent("无名氏".into()),
+            BulkNote::FieldWantsInteger("工时".into()),
+            BulkNote::FieldWantsNumber("金额".into()),
+            BulkNote::NothingPicked,
+            BulkNote::TicketsUnread(BulkFailure::Api(ApiError::Forbidden(None))),
+            BulkNote::Failed(BulkFailure::NoJournal),
+            BulkNote::CallFailed {
+                call: 2,
+                tickets: 100,
+                reason: "HTTP 500".into(),
+            },
+            BulkNote::RunsStopped(2),
+            BulkNote::TypedAheadStartHeld,
+            BulkNote::TypedAheadEnterHeld,
+        ];
+        let keys = KeyMap::default();
+        for lang in [Lang::En, Lang::Zh] {
+            for n in &notes {
+                let text = note(lang, &keys, n);
+                assert!(!text.is_empty(), "{n:?}");
+                assert!(!text.contains('{'), "{lang:?} {n:?}: {text}");
+            }
+        }
+        let text = note(Lang::En, &keys, &BulkNote::TypeCountToConfirm(250));
+        assert_eq!(text, "type 250 to confirm");
+        let text = note(Lang::Zh, &keys, &BulkNote::UnreadableLeftOut(vec![3, 4]));
+        assert_eq!(text, "无法读取的工单不在此次修改中：3, 4");
+    }
+}

@@ -538,3 +538,91 @@ pub fn note(lang: Lang, keys: &KeyMap, n: &ComposeNote) -> String {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ApiError, NetworkError};
+
+    /// Every note reads in both languages with its arguments in and its keys named; a
+    /// failed send or create names the key that tries again, never the list's reload.
+    #[test]
+    fn every_compose_note_is_worded_in_both_languages() {
+        let timeout = || ApiError::Network(NetworkError::Timeout);
+        let notes = [
+            ComposeNote::EditorFailed("vim: not found".into()),
+            ComposeNote::NoTicket,
+            ComposeNote::DraftRestored,
+            ComposeNote::DraftKept,
+            ComposeNote::Empty,
+            ComposeNote::Uploading,
+            ComposeNote::Sending(7),
+            ComposeNote::StaleClosed(7),
+            ComposeNote::Sent {
+                ticket: 7,
+                status: Some(TicketStatus::Solved),
+            },
+            ComposeNote::Sent {
+                ticket: 7,
+                status: None,
+            },
+            ComposeNote::SendError {
+                error: timeout(),
+                open: true,
+            },
+            ComposeNote::SendFailed {
+                ticket: 7,
+                error: timeout(),
+                open: false,
+            },
+            ComposeNote::Attached("日志.txt".into()),
+            ComposeNote::UploadFailed {
+                name: "file.pdf".into(),
+                reason: "too big".into(),
+            },
+            ComposeNote::DraftFailed("disk full".into()),
+            ComposeNote::NeedSubject,
+            ComposeNote::NeedDescription,
+            ComposeNote::BadContactId("abc".into()),
+            ComposeNote::NeedContact,
+            ComposeNote::Creating,
+            ComposeNote::Created(12),
+            ComposeNote::CreateError(timeout()),
+            ComposeNote::CreateFailed(timeout()),
+        ];
+        let keys = KeyMap::default();
+        for lang in [Lang::En, Lang::Zh] {
+            for n in &notes {
+                let text = note(lang, &keys, n);
+                assert!(!text.is_empty(), "{n:?}");
+                assert!(!text.contains('{'), "{lang:?} {n:?}: {text}");
+            }
+        }
+        let reload = keys.expand("{key:list.reload}");
+        let send = keys.expand("{key:composer.send}");
+        let reply = keys.expand("{key:list.reply}");
+        let open = note(
+            Lang::En,
+            &keys,
+            &ComposeNote::SendError {
+                error: timeout(),
+                open: true,
+            },
+        );
+        assert!(open.ends_with(&format!("press {send} to retry")), "{open}");
+        let closed = note(
+            Lang::En,
+            &keys,
+            &ComposeNote::SendFailed {
+                ticket: 7,
+                error: timeout(),
+                open: false,
+            },
+        );
+        assert!(
+            closed.contains(&format!("press {reply} to retry")),
+            "{closed}"
+        );
+        assert!(!closed.contains(&format!("press {reload} ")), "{closed}");
+    }
+}
