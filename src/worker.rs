@@ -22,7 +22,7 @@ use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::draft_files as drafts;
 use crate::secret::Secret;
 
-pub use bulk::{BulkSetup, RunsInFlight};
+pub use bulk::{BulkSetup, RunsInFlight, history_row};
 use lanes::{Lane, Lanes};
 
 /// Starts the worker. It ends when the command sender is dropped. A worker started this

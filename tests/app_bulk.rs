@@ -280,7 +280,7 @@ fn the_form_picks_names_and_checks_values() {
         panic!("still the form");
     };
     assert!(
-        form.error.as_deref().unwrap().contains("无名氏"),
+        common::bulk_said(&app, form.error.as_ref().unwrap()).contains("无名氏"),
         "{form:?}"
     );
     // Tags: remove mode, then the preview shows the per-ticket lists.
@@ -322,7 +322,13 @@ fn nothing_picked_is_refused() {
     let Stage::Form(form) = stage(&app) else {
         panic!()
     };
-    assert_eq!(form.error.as_deref(), Some("Nothing picked to change"));
+    assert_eq!(
+        form.error
+            .as_ref()
+            .map(|e| common::bulk_said(&app, e))
+            .as_deref(),
+        Some("Nothing picked to change")
+    );
 }
 
 #[test]
@@ -968,6 +974,32 @@ fn a_failed_read_of_the_tickets_names_the_forms_key_to_try_again() {
     let screen = text(&app);
     assert!(!screen.contains("{key:"), "{screen}");
     assert!(screen.contains("press Enter to retry"), "{screen}");
+    // A server's own words that read like a key reference are quoted as sent.
+    const SERVER: &str = "server says {key:list.reload} {0}";
+    let out = bulk(&mut app, BulkAction::Enter);
+    let id = out
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let reason = gongdan::app::bulk_edit::BulkFailure::Api(gongdan::api::ApiError::Reported {
+        code: None,
+        message: SERVER.into(),
+    });
+    worker(
+        &mut app,
+        BulkEvent::Tickets {
+            id,
+            result: Err(reason),
+        },
+    );
+    let Stage::Form(form) = stage(&app) else {
+        panic!("back to the form");
+    };
+    let error = common::bulk_said(&app, form.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
 }
 
 #[test]
@@ -1090,7 +1122,7 @@ fn keys_typed_while_the_tickets_are_read_reach_the_preview_and_nothing_starts_un
             .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
         "{out:?}"
     );
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &common::said(&app, app.notice.as_ref().unwrap());
     assert!(notice.contains("held back"), "{notice}");
     let screen = text(&app);
     assert!(screen.contains("type 4 to confirm: 4"), "{screen}");
@@ -1149,13 +1181,7 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
         panic!("{:?}", app.bulk.stage);
     };
     assert_eq!(runs.len(), 1, "complete runs are not offered");
-    assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("stopped mid-way")
-    );
+    assert!(common::said(&app, app.notice.as_ref().unwrap()).contains("stopped mid-way"));
     let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
     assert_eq!(
         action_for_key(&app, &enter),
@@ -1269,7 +1295,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::app::bulk_edit::history_row(lang, info).summary
+        gongdan::worker::history_row(lang, info).summary
     };
     let first = row(Lang::Zh, &original.run_id);
     assert!(
@@ -1298,7 +1324,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::app::bulk_edit::history_row(lang, info).summary
+        gongdan::worker::history_row(lang, info).summary
     };
     // Every failure of the first run went through in the end: its row says so.
     let first = row(Lang::Zh, &original.run_id);
@@ -1314,7 +1340,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let rows = history
         .runs
         .iter()
-        .map(|info| gongdan::app::bulk_edit::history_row(Lang::Zh, info))
+        .map(|info| gongdan::worker::history_row(Lang::Zh, info))
         .collect();
     history_answer(&mut app, history_request(&out), rows);
     let screen = text(&app);
@@ -1344,7 +1370,7 @@ fn the_history_names_assignees_as_the_preview_did() {
     let history = journal.list();
     let info = history.get(RUN_ID).unwrap();
     for lang in [Lang::En, Lang::Zh] {
-        let row = gongdan::app::bulk_edit::history_row(lang, info).summary;
+        let row = gongdan::worker::history_row(lang, info).summary;
         for name in ["王小明", "李雷", "Alice"] {
             assert!(row.contains(name), "{row}");
         }
@@ -1846,11 +1872,7 @@ fn an_undo_above_the_threshold_needs_the_typed_count_and_esc_sends_nothing() {
     assert!(bulk(&mut app, BulkAction::Esc).is_empty());
     assert!(app.bulk.stage.is_none());
     assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
-            .contains("Undo not started"),
+        common::said(&app, app.notice.as_ref().unwrap()).contains("Undo not started"),
         "{:?}",
         app.notice
     );

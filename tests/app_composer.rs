@@ -221,7 +221,8 @@ fn an_empty_reply_is_not_sent_and_says_why() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("空"), "{error}");
 }
@@ -356,11 +357,15 @@ async fn a_failed_send_keeps_the_text_and_says_why() {
     let composer = app.compose.composer.as_ref().expect("still open");
     assert_eq!(composer.text(), "这条回复发不出去");
     assert!(composer.sending.is_none());
-    let error = composer.error.clone().unwrap();
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
     assert!(error.contains("找不到"), "{error}");
     let notice = app.notice.clone().unwrap();
     assert!(notice.is_error);
-    assert!(notice.text.contains("文字已保留"), "{}", notice.text);
+    assert!(
+        common::said(&app, &notice).contains("文字已保留"),
+        "{}",
+        common::said(&app, &notice)
+    );
     assert!(!app.compose.sent.contains_key(&missing));
     // Sending again works once the text can go (here: it still cannot, and still is kept).
     let again = ctrl(&mut app, 's');
@@ -429,6 +434,64 @@ fn a_network_failure_names_the_key_that_sends_again_not_the_lists_reload() {
     assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
 }
 
+/// A server's message that reads like a key reference is quoted as sent: only the table's
+/// own `{key:..}` are named from the key map, never one inside the server's words.
+#[test]
+fn a_servers_message_with_a_key_reference_is_quoted_verbatim() {
+    const SERVER: &str = "server says {key:list.reload} {0}";
+    let said_by_server = || gongdan::api::ApiError::Reported {
+        code: None,
+        message: SERVER.into(),
+    };
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('r'));
+    type_text(&mut app, "稍后处理");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Send { id, .. })) = commands.first() else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Sent {
+            id: *id,
+            ticket: 7,
+            result: Err(said_by_server()),
+        })),
+    );
+    let composer = app.compose.composer.as_ref().expect("still open");
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
+    let notice = common::said(&app, app.notice.as_ref().unwrap());
+    assert!(notice.contains(SERVER) && notice.contains("#7"), "{notice}");
+    // The new-ticket form's line and notice.
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Err(said_by_server()),
+        })),
+    );
+    let form = app.compose.new_ticket.as_ref().expect("kept");
+    let error = common::compose_said(&app, form.error.as_ref().unwrap());
+    assert!(error.contains(SERVER), "{error}");
+    let notice = common::said(&app, app.notice.as_ref().unwrap());
+    assert!(notice.contains(SERVER), "{notice}");
+}
+
 #[tokio::test]
 async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     let sandbox = small_sandbox().await;
@@ -472,7 +535,10 @@ async fn ctrl_t_sends_and_sets_solved_in_the_same_update() {
     assert_eq!(app.compose.sent[&id][0].status, Some(TicketStatus::Solved));
     // The status line says both: the reply and the status.
     let notice = app.notice.clone().unwrap();
-    assert_eq!(notice.text, format!("已回复 #{id}，并设为 已解决"));
+    assert_eq!(
+        common::said(&app, &notice),
+        format!("已回复 #{id}，并设为 已解决")
+    );
     // The ticket lists the reply sent, its heading naming the status it set.
     let screen = drawn(&app);
     assert!(screen.contains("· 状态设为 已解决"), "{screen}");
@@ -495,7 +561,8 @@ async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
         let commands = press(&mut app, KeyCode::Enter);
         run(&mut app, &client, commands).await;
         if path.ends_with("missing.png") {
-            let error = app.compose.composer.as_ref().unwrap().error.clone();
+            let error = app.compose.composer.as_ref().unwrap().error.as_ref();
+            let error = error.map(|e| common::compose_said(&app, e));
             assert!(error.is_some_and(|e| e.contains("missing.png")));
         }
     }
@@ -504,7 +571,10 @@ async fn a_good_file_after_a_missing_one_clears_the_upload_error() {
     assert_eq!(composer.error, None);
     let notice = app.notice.clone().expect("a notice");
     assert!(!notice.is_error, "{notice:?}");
-    assert!(notice.text.contains("日志.txt"), "{notice:?}");
+    assert!(
+        common::said(&app, &notice).contains("日志.txt"),
+        "{notice:?}"
+    );
     sandbox.shutdown().await;
 }
 
@@ -569,7 +639,7 @@ async fn a_file_that_cannot_be_read_is_said_in_plain_words() {
     run(&mut app, &client, commands).await;
     let composer = app.compose.composer.as_ref().unwrap();
     assert!(composer.attachments.is_empty());
-    let error = composer.error.clone().unwrap();
+    let error = common::compose_said(&app, composer.error.as_ref().unwrap());
     assert!(
         error.contains("file.pdf") && error.contains("没有上传"),
         "{error}"
@@ -642,7 +712,8 @@ fn the_new_ticket_form_refuses_what_the_server_needs() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("标题"), "{error}");
     type_text(&mut app, "打印机卡纸");
@@ -655,7 +726,8 @@ fn the_new_ticket_form_refuses_what_the_server_needs() {
         .as_ref()
         .unwrap()
         .error
-        .clone()
+        .as_ref()
+        .map(|e| common::compose_said(&app, e))
         .unwrap();
     assert!(error.contains("联系人"), "{error}");
 }
@@ -776,7 +848,7 @@ fn a_failed_create_keeps_the_form() {
     );
     let form = app.compose.new_ticket.as_ref().expect("kept");
     assert_eq!(form.fields[0].text, "主题");
-    assert!(form.error.clone().unwrap().contains("403"));
+    assert!(common::compose_said(&app, form.error.as_ref().unwrap()).contains("403"));
 }
 
 #[test]
@@ -1309,5 +1381,8 @@ fn a_stale_answer_for_a_closed_composer_keeps_the_draft_and_says_why() {
         Some("写了一半")
     );
     let notice = app.notice.as_ref().unwrap();
-    assert!(notice.is_error && notice.text.contains("#7"), "{notice:?}");
+    assert!(
+        notice.is_error && common::said(&app, notice).contains("#7"),
+        "{notice:?}"
+    );
 }

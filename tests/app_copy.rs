@@ -40,7 +40,7 @@ fn copied(commands: &[Command]) -> Vec<String> {
 fn notice(app: &App) -> String {
     app.notice
         .as_ref()
-        .map(|n| n.text.clone())
+        .map(|n| common::said(app, n))
         .unwrap_or_default()
 }
 

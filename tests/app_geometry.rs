@@ -241,8 +241,9 @@ fn a_frame_drawn_is_not_a_key() {
     let first = gongdan::app::keymap::action_for_key(&app, &g).unwrap();
     update(&mut app, first);
     assert!(app.key_pending.is_some());
+    let kept = gongdan::app::notice::Note::Compose(gongdan::app::composer::ComposeNote::DraftKept);
     app.notice = Some(Notice {
-        text: "kept".into(),
+        note: kept.clone(),
         is_error: false,
     });
     let drawn = Geometry {
@@ -252,7 +253,7 @@ fn a_frame_drawn_is_not_a_key() {
     update(&mut app, Action::Drawn(drawn));
     assert_eq!(app.geometry, drawn);
     // Neither the notice nor the pending key is touched by a frame.
-    assert_eq!(app.notice.as_ref().unwrap().text, "kept");
+    assert_eq!(app.notice.as_ref().unwrap().note, kept);
     assert!(app.key_pending.is_some());
     // Nothing changed on screen: the frame costs no other frame.
     app.dirty = false;

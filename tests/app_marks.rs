@@ -317,7 +317,7 @@ fn mark_all_fetches_ids_page_by_page_with_progress() {
     assert!(app.marks.fetch.is_none());
     let expected: BTreeSet<u64> = (1..=120).collect();
     assert_eq!(app.marks.ids, expected);
-    assert!(app.notice.as_ref().unwrap().text.contains("120"));
+    assert!(common::said(&app, app.notice.as_ref().unwrap()).contains("120"));
     // The marked view shows rows the list never loaded.
     mark(&mut app, MarkAction::OnlyMarked);
     assert_eq!(app.current_view().ids.len(), 120);

@@ -30,7 +30,7 @@ fn key(app: &mut App, c: char) -> Vec<Command> {
 }
 
 fn notice(app: &App) -> Option<String> {
-    app.notice.as_ref().map(|n| n.text.clone())
+    app.notice.as_ref().map(|n| common::said(app, n))
 }
 
 fn at(seconds: i64) -> NaiveDateTime {

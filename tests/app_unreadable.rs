@@ -129,7 +129,7 @@ fn a_malformed_ticket_without_an_id_is_said_on_the_status_line() {
     let notice = app.notice.clone().unwrap();
     assert!(notice.is_error);
     assert_eq!(
-        notice.text,
+        common::said(&app, &notice),
         "Could not read 1 ticket(s) on this page, which have no readable id"
     );
 }
@@ -175,7 +175,10 @@ fn a_bulk_change_leaves_an_unreadable_ticket_out_and_says_so() {
     assert_eq!(app.marks.len(), 3);
     update(&mut app, Action::Bulk(BulkAction::Open));
     let notice = app.notice.clone().unwrap();
-    assert_eq!(notice.text, "Left out, could not be read: 3");
+    assert_eq!(
+        common::said(&app, &notice),
+        "Left out, could not be read: 3"
+    );
     match &app.bulk.stage {
         Some(gongdan::app::bulk_edit::Stage::Form(form)) => {
             assert_eq!(form.targets, vec![2, 4], "planned only from what was read")
@@ -187,10 +190,7 @@ fn a_bulk_change_leaves_an_unreadable_ticket_out_and_says_so() {
     update(&mut app, Action::Bulk(BulkAction::Open));
     assert!(app.bulk.stage.is_none());
     assert!(
-        app.notice
-            .clone()
-            .unwrap()
-            .text
+        common::said(&app, app.notice.as_ref().unwrap())
             .starts_with("Could not read ticket #3: ticketStatus")
     );
 }

@@ -252,7 +252,7 @@ fn a_config_warning_at_start_is_not_covered_by_the_agent_notice() {
     );
     assert!(app.list_forbidden);
     let notice = app.notice.clone().expect("a notice");
-    assert_eq!(notice.text, warning);
+    assert_eq!(common::said(&app, &notice), warning);
 }
 
 #[test]
@@ -269,7 +269,10 @@ fn an_agent_gets_views_from_searches_after_403() {
     );
     assert!(app.list_forbidden);
     let notice = app.notice.clone().expect("a notice");
-    assert!(notice.text.contains("may not list"), "{notice:?}");
+    assert!(
+        common::said(&app, &notice).contains("may not list"),
+        "{notice:?}"
+    );
     assert!(!notice.is_error, "a fact, not an error");
     // The All view now comes from a search over every status.
     assert!(after.iter().any(is_search_for("1,2,3,4,5,6")), "{after:?}");
@@ -377,7 +380,7 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     assert_eq!(app.tickets.get(&2).unwrap().status, before, "put back");
     let notice = app.notice.clone().expect("why");
     assert!(notice.is_error);
-    assert!(notice.text.contains("#2"), "{notice:?}");
+    assert!(common::said(&app, &notice).contains("#2"), "{notice:?}");
 }
 
 /// The answer to a quick status change was lost: neither "changed" nor "put back"; it
@@ -407,12 +410,13 @@ fn a_status_change_whose_answer_was_lost_says_so_and_reads_the_ticket_again() {
     );
     let notice = app.notice.clone().expect("why");
     assert!(
-        notice
-            .text
-            .contains("#2: not known whether it was set to solved"),
+        common::said(&app, &notice).contains("#2: not known whether it was set to solved"),
         "{notice:?}"
     );
-    assert!(!notice.text.contains("back to"), "{notice:?}");
+    assert!(
+        !common::said(&app, &notice).contains("back to"),
+        "{notice:?}"
+    );
 }
 
 /// A quick status change left alone because a colleague changed the ticket since it was
@@ -466,7 +470,10 @@ fn a_status_change_on_a_ticket_changed_meanwhile_shows_what_changed_and_asks_aga
         "#2 changed on the server since it was shown (status {} → pending): nothing set",
         gongdan::words::status_label(Lang::En, shown.unwrap())
     );
-    assert!(notice.text.contains(&expected), "{notice:?}");
+    assert!(
+        common::said(&app, &notice).contains(&expected),
+        "{notice:?}"
+    );
     let solved = TicketStatus::ALL
         .iter()
         .position(|s| *s == TicketStatus::Solved)
@@ -720,7 +727,7 @@ fn s_with_tickets_marked_says_it_changes_the_current_one_only() {
     assert!(matches!(app.overlay, Some(Overlay::StatusMenu { .. })));
     let notice = app.notice.clone().expect("a notice");
     assert_eq!(
-        app.settings.keymap.expand(&notice.text),
+        common::said(&app, &notice),
         "Only #3 changes; b changes the 2 marked tickets"
     );
 }
@@ -796,7 +803,10 @@ fn moving_past_the_loaded_rows_while_a_page_hangs_says_so_at_once() {
     assert!(app.notice.is_none(), "{:?}", app.notice);
     update(&mut app, Action::PageDown);
     assert_eq!(
-        app.notice.as_ref().map(|n| n.text.as_str()),
+        app.notice
+            .as_ref()
+            .map(|n| common::said(&app, n))
+            .as_deref(),
         Some("Loading more tickets…")
     );
     answer_page(
@@ -820,7 +830,7 @@ fn a_status_for_a_ticket_not_known_here_is_refused_in_words() {
     assert!(sent.is_empty(), "{sent:?}");
     let notice = app.notice.clone().expect("why");
     assert!(notice.is_error);
-    assert!(notice.text.contains("#99999"), "{notice:?}");
+    assert!(common::said(&app, &notice).contains("#99999"), "{notice:?}");
 }
 
 /// The list's page fetches among `commands`: (request id, page number).

@@ -44,7 +44,7 @@ fn reload(app: &mut App) -> RequestId {
 fn notice(app: &App) -> String {
     app.notice
         .as_ref()
-        .map(|n| app.settings.keymap.expand(&n.text))
+        .map(|n| common::said(app, n))
         .unwrap_or_default()
 }
 

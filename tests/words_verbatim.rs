@@ -76,7 +76,11 @@ fn a_servers_message_with_braces_is_quoted_verbatim_in_the_status_notice() {
         );
         let notice = app.notice.clone().expect("the failure is said");
         assert!(notice.is_error);
-        assert!(notice.text.contains(SERVER), "{lang:?}: {}", notice.text);
+        assert!(
+            common::said(&app, &notice).contains(SERVER),
+            "{lang:?}: {}",
+            common::said(&app, &notice)
+        );
         let shown = screen(&app);
         assert!(shown.contains(SERVER), "{lang:?}: {shown}");
     }

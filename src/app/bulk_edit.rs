@@ -12,17 +12,16 @@ use std::collections::HashMap;
 use super::action::{Action, Command, LookupKey, RequestId};
 use super::keymap;
 use super::line_edit::{LineEdit, LineEditor};
+use super::notice::Note;
 use super::state::{App, Lookup, Notice, Overlay, Pane, ViewSource};
 use crate::api::{
     ApiError, FieldDef, IdField, Priority, Ticket, TicketChange, TicketStatus, TicketType,
 };
 
 use crate::bulk::{
-    BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunInfo, RunKind, RunProgress,
-    RunReport, RunState, retry_failed, unknown_fields,
+    BulkEdit, FieldKind, FieldSet, Names, Plan, Preview, RunEvent, RunKind, RunProgress, RunReport,
+    RunState, retry_failed, unknown_fields,
 };
-use crate::lang::Lang;
-use crate::words::{self, Msg, fill};
 
 /// What the pane's keys mean (mapped by [`action_for_key`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,19 +109,9 @@ pub struct HistoryRow {
     pub run_id: String,
     pub state: RunState,
     pub resumable: bool,
-    /// `state, counts; what it changes`, in the UI language.
+    /// `state, counts; what it changes`, in the UI language: worded by the worker through
+    /// the bulk engine (`worker::history_row`), as `gongdan history` words it.
     pub summary: String,
-}
-
-/// A journal run as the history shows it, in the UI language: a run whose failures were
-/// retried says what became of them ("失败 2（已重试：2 成功）").
-pub fn history_row(lang: Lang, info: &RunInfo) -> HistoryRow {
-    HistoryRow {
-        run_id: info.run_id.clone(),
-        state: info.state.clone(),
-        resumable: info.resumable(),
-        summary: info.summary(lang),
-    }
 }
 
 /// Why a bulk command failed, as data: the pane that shows it words it
@@ -182,6 +171,49 @@ pub enum BulkEvent {
         result: Result<Vec<HistoryRow>, BulkFailure>,
         problems: Vec<String>,
     },
+}
+
+/// What the bulk pane tells, as data: its notices, its errors (form, preview, run,
+/// history) and a failed call's line in the gauge. Worded by `ui::bulk::note`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BulkNote {
+    NoTicketSelected,
+    /// The only target could not be read from the server.
+    Unreadable {
+        id: u64,
+        reason: String,
+    },
+    /// These targets could not be read and are left out.
+    UnreadableLeftOut(Vec<u64>),
+    RunGoingOn,
+    UndoNotStarted,
+    NothingToChange,
+    TypeCountToConfirm(usize),
+    NothingFailed,
+    CannotUndo,
+    NothingToResume,
+    LaterFromHistory,
+    ReadingTickets,
+    /// A CC name that is no agent's.
+    UnknownAgent(String),
+    /// A custom field (by name) that takes a whole number / a number.
+    FieldWantsInteger(String),
+    FieldWantsNumber(String),
+    NothingPicked,
+    /// Reading the tickets for the preview failed: reading again is the preview key.
+    TicketsUnread(BulkFailure),
+    Failed(BulkFailure),
+    CallFailed {
+        call: u32,
+        tickets: usize,
+        reason: String,
+    },
+    /// A run ended: its report's summary.
+    RunDone(Box<RunReport>),
+    /// Runs stopped mid-way, offered at start.
+    RunsStopped(usize),
+    TypedAheadStartHeld,
+    TypedAheadEnterHeld,
 }
 
 /// How tags are edited.
@@ -244,7 +276,7 @@ pub struct Form {
     pub tags_mode: TagsMode,
     /// The text being typed into the selected row, edited like every one-line prompt.
     pub editing: Option<LineEditor>,
-    pub error: Option<String>,
+    pub error: Option<BulkNote>,
 }
 
 /// A run shown in the gauge and then in the result list.
@@ -258,9 +290,9 @@ pub struct RunView {
     /// A resume is checking this many tickets that were in flight.
     pub checking: Option<usize>,
     pub cancelling: bool,
-    pub call_failures: Vec<String>,
+    pub call_failures: Vec<BulkNote>,
     pub report: Option<RunReport>,
-    pub error: Option<String>,
+    pub error: Option<BulkNote>,
     pub scroll: usize,
     /// The server refused the credentials mid-run (401): the rest was left for a resume,
     /// which starts by itself once the user signs in again (or with `r`).
@@ -290,7 +322,7 @@ pub enum Stage {
         count: usize,
         needs_typing: bool,
         typed: String,
-        error: Option<String>,
+        error: Option<BulkNote>,
         /// The first line of the summary shown, when it does not fit.
         scroll: usize,
         /// The summary's geometry as last drawn (the view records it), to clamp `scroll`.
@@ -303,7 +335,7 @@ pub enum Stage {
         runs: Vec<HistoryRow>,
         problems: Vec<String>,
         selected: usize,
-        error: Option<String>,
+        error: Option<BulkNote>,
     },
     /// At start: runs that stopped mid-way.
     ResumeOffer {
@@ -344,8 +376,12 @@ impl BulkState {
     }
 }
 
-fn say(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+fn say(app: &mut App, note: BulkNote, is_error: bool) {
+    set_note(app, Note::Bulk(note), is_error);
+}
+
+fn set_note(app: &mut App, note: Note, is_error: bool) {
+    app.notice = Some(Notice { note, is_error });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -424,8 +460,7 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
         app.marks.ids.iter().copied().collect()
     };
     if targets.is_empty() {
-        let lang = app.lang();
-        return say(app, Msg::BulkNoTicketSelected.text(lang).to_string(), false);
+        return say(app, BulkNote::NoTicketSelected, false);
     }
     // A ticket the server sent but that could not be read has no values to plan from (an
     // empty stand-in would make "add a tag" replace its tags): it is left out, and said.
@@ -433,19 +468,17 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
         .into_iter()
         .partition(|id| !app.tickets.contains_key(id) && app.tickets.unreadable(*id).is_some());
     if let Some(first) = unreadable.first() {
-        let lang = app.lang();
-        let text = if targets.is_empty() {
+        let note = if targets.is_empty() {
             let reason = app
                 .tickets
                 .unreadable(*first)
                 .unwrap_or_default()
                 .to_owned();
-            fill(lang, Msg::UnreadableDetail, &[&first.to_string(), &reason])
+            BulkNote::Unreadable { id: *first, reason }
         } else {
-            let ids: Vec<String> = unreadable.iter().map(u64::to_string).collect();
-            fill(lang, Msg::BulkUnreadableLeftOut, &[&ids.join(", ")])
+            BulkNote::UnreadableLeftOut(unreadable.clone())
         };
-        say(app, text, true);
+        say(app, note, true);
         if targets.is_empty() {
             return;
         }
@@ -465,8 +498,7 @@ fn open(app: &mut App, out: &mut Vec<Command>) {
 
 fn open_history(app: &mut App, out: &mut Vec<Command>) {
     if let Some(Stage::Running(_)) = &app.bulk.stage {
-        let lang = app.lang();
-        return say(app, Msg::BulkRunGoingOn.text(lang).to_string(), false);
+        return say(app, BulkNote::RunGoingOn, false);
     }
     let id = app.request_id();
     out.push(Command::Bulk(BulkCommand::History { id }));
@@ -566,101 +598,43 @@ pub fn is_text(field: &FormField) -> bool {
     }
 }
 
-/// The values a row can take, in order, with their labels.
-pub fn choices(app: &App, field: &FormField) -> Vec<(Choice, String)> {
-    let lang = app.lang();
+/// The values a row can take, in order (names sorted; the view words them).
+pub fn choices(app: &App, field: &FormField) -> Vec<Choice> {
     match field {
         FormField::Status => TicketStatus::ALL
             .iter()
-            .map(|s| (Choice::Status(*s), words::status_label(lang, *s)))
+            .copied()
+            .map(Choice::Status)
             .collect(),
         FormField::Priority => Priority::ALL
             .iter()
-            .map(|p| (Choice::Priority(*p), words::priority_label(lang, *p)))
+            .copied()
+            .map(Choice::Priority)
             .collect(),
-        FormField::Type => TicketType::ALL
-            .iter()
-            .map(|t| (Choice::Type(*t), words::type_label(lang, *t)))
+        FormField::Type => TicketType::ALL.iter().copied().map(Choice::Type).collect(),
+        FormField::Assignee => std::iter::once(Choice::Agent(None))
+            .chain(sorted_by_name(&app.lookups.agents).map(|id| Choice::Agent(Some(id))))
             .collect(),
-        FormField::Assignee => {
-            let mut agents: Vec<(u64, String)> = app
-                .lookups
-                .agents
-                .iter()
-                .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
-                .collect();
-            agents.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            std::iter::once((Choice::Agent(None), Msg::BulkNobody.text(lang).to_string()))
-                .chain(
-                    agents
-                        .into_iter()
-                        .map(|(id, n)| (Choice::Agent(Some(id)), n)),
-                )
-                .collect()
-        }
-        FormField::Group => {
-            let mut groups: Vec<(u64, String)> = app
-                .lookups
-                .groups
-                .iter()
-                .filter_map(|(id, name)| name.ready().map(|n| (*id, n.clone())))
-                .collect();
-            groups.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
-            std::iter::once((Choice::Group(None), Msg::BulkNoGroup.text(lang).to_string()))
-                .chain(
-                    groups
-                        .into_iter()
-                        .map(|(id, n)| (Choice::Group(Some(id)), n)),
-                )
-                .collect()
-        }
+        FormField::Group => std::iter::once(Choice::Group(None))
+            .chain(sorted_by_name(&app.lookups.groups).map(|id| Choice::Group(Some(id))))
+            .collect(),
         FormField::Custom(def) => def
             .options
             .iter()
-            .map(|(id, label)| (Choice::Option(id.clone()), label.clone()))
+            .map(|(id, _)| Choice::Option(id.clone()))
             .collect(),
         FormField::Cc | FormField::Tags => Vec::new(),
     }
 }
 
-/// A field's name in the form.
-pub fn field_name(lang: Lang, field: &FormField) -> String {
-    match field {
-        FormField::Status => Msg::BulkStatus.text(lang).to_string(),
-        FormField::Priority => Msg::BulkPriority.text(lang).to_string(),
-        FormField::Type => Msg::BulkType.text(lang).to_string(),
-        FormField::Assignee => Msg::BulkAssignee.text(lang).to_string(),
-        FormField::Group => Msg::BulkGroup.text(lang).to_string(),
-        FormField::Cc => Msg::BulkCc.text(lang).to_string(),
-        FormField::Tags => Msg::BulkTags.text(lang).to_string(),
-        FormField::Custom(def) => def.name.clone(),
-    }
-}
-
-/// A row's value as the form shows it.
-pub fn value_text(app: &App, row: &FormRow) -> String {
-    let lang = app.lang();
-    match &row.value {
-        FormValue::Keep => Msg::BulkNoChange.text(lang).to_string(),
-        FormValue::Text(text) => text.clone(),
-        FormValue::Pick(choice) => choices(app, &row.field)
-            .into_iter()
-            .find(|(c, _)| c == choice)
-            .map(|(_, label)| label)
-            .unwrap_or_else(|| match choice {
-                Choice::Agent(Some(id)) | Choice::Group(Some(id)) => format!("#{id}"),
-                Choice::Option(id) => id.clone(),
-                _ => String::new(),
-            }),
-    }
-}
-
-pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
-    match mode {
-        TagsMode::Add => Msg::BulkAdd.text(lang).to_string(),
-        TagsMode::Remove => Msg::BulkRemove.text(lang).to_string(),
-        TagsMode::Replace => Msg::BulkReplaceWith.text(lang).to_string(),
-    }
+/// The ids whose names are known, by name (then id).
+fn sorted_by_name(names: &HashMap<u64, Lookup<String>>) -> impl Iterator<Item = u64> {
+    let mut named: Vec<(u64, &String)> = names
+        .iter()
+        .filter_map(|(id, name)| name.ready().map(|n| (*id, n)))
+        .collect();
+    named.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(&b.0)));
+    named.into_iter().map(|(id, _)| id)
 }
 
 fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>) -> Option<Stage> {
@@ -697,11 +671,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             mut scroll,
             drawn,
         } => {
-            let lang = app.lang();
             // Clamped with what the view drew last; before any draw, with the line count.
             let (max, page) = match drawn.get() {
                 Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
-                _ => (preview.lines(lang, &names(app)).len(), 1),
+                _ => (preview.line_count(&names(app)), 1),
             };
             match action {
                 BulkAction::Down => scroll = (scroll + 1).min(max),
@@ -711,7 +684,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 BulkAction::Top => scroll = 0,
                 BulkAction::Bottom => scroll = max,
                 BulkAction::Esc if matches!(plan.kind, RunKind::Undo { .. }) => {
-                    say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                    say(app, BulkNote::UndoNotStarted, false);
                     return None;
                 }
                 BulkAction::Esc => return Some(Stage::Form(form)),
@@ -726,13 +699,9 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 }
                 BulkAction::Enter => {
                     if count == 0 {
-                        error = Some(Msg::BulkNothingToChange.text(lang).to_string());
+                        error = Some(BulkNote::NothingToChange);
                     } else if needs_typing && typed.trim() != count.to_string() {
-                        error = Some(fill(
-                            lang,
-                            Msg::BulkTypeCountToConfirm,
-                            &[&count.to_string()],
-                        ));
+                        error = Some(BulkNote::TypeCountToConfirm(count));
                     } else {
                         return Some(start_run(app, plan, out));
                     }
@@ -763,7 +732,6 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             Some(Stage::Running(run))
         }
         Stage::Result(mut run) => {
-            let lang = app.lang();
             match action {
                 BulkAction::Esc => return None,
                 BulkAction::Down => {
@@ -784,7 +752,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     let plan = run.report.as_ref().and_then(|r| retry_failed(r, stamp));
                     match plan {
                         Some(plan) => return Some(start_run(app, plan, out)),
-                        None => say(app, Msg::BulkNothingFailed.text(lang).to_string(), false),
+                        None => say(app, BulkNote::NothingFailed, false),
                     }
                 }
                 BulkAction::Undo => {
@@ -793,7 +761,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                         Some(run_id) if !matches!(run.kind, RunKind::Undo { .. }) => {
                             return Some(start_undo(app, run_id, out));
                         }
-                        _ => say(app, Msg::BulkCannotUndo.text(lang).to_string(), false),
+                        _ => say(app, BulkNote::CannotUndo, false),
                     }
                 }
                 _ => {}
@@ -821,8 +789,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                         if row.resumable {
                             return Some(start_resume(app, row.run_id.clone(), out));
                         }
-                        let lang = app.lang();
-                        say(app, Msg::BulkNothingToResume.text(lang).to_string(), false);
+                        say(app, BulkNote::NothingToResume, false);
                     }
                 }
                 _ => {}
@@ -837,8 +804,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
         }
         Stage::ResumeOffer { runs } => match action {
             BulkAction::Esc => {
-                let lang = app.lang();
-                say(app, Msg::BulkLaterFromHistory.text(lang).to_string(), false);
+                say(app, BulkNote::LaterFromHistory, false);
                 None
             }
             BulkAction::Enter | BulkAction::Resume => runs
@@ -858,7 +824,6 @@ fn form_step(
     action: BulkAction,
     out: &mut Vec<Command>,
 ) -> Option<Stage> {
-    let lang = app.lang();
     if let Some(line) = &mut form.editing {
         match action {
             BulkAction::Char(c) => {
@@ -903,16 +868,16 @@ fn form_step(
             } else if !is_text(&row.field) {
                 let list = choices(app, &row.field);
                 let at = match &row.value {
-                    FormValue::Pick(choice) => list.iter().position(|(c, _)| c == choice),
+                    FormValue::Pick(choice) => list.iter().position(|c| c == choice),
                     _ => None,
                 };
                 // "No change" sits before the first value, so cycling passes through it.
                 let next = match (at, forward) {
-                    (None, true) => list.first().map(|(c, _)| c.clone()),
-                    (None, false) => list.last().map(|(c, _)| c.clone()),
-                    (Some(i), true) => list.get(i + 1).map(|(c, _)| c.clone()),
+                    (None, true) => list.first().cloned(),
+                    (None, false) => list.last().cloned(),
+                    (Some(i), true) => list.get(i + 1).cloned(),
                     (Some(0), false) => None,
-                    (Some(i), false) => list.get(i - 1).map(|(c, _)| c.clone()),
+                    (Some(i), false) => list.get(i - 1).cloned(),
                 };
                 let value = next.map_or(FormValue::Keep, FormValue::Pick);
                 if let Some(row) = form.rows.get_mut(form.selected) {
@@ -972,7 +937,7 @@ fn form_step(
             }
             let id = app.request_id();
             out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
-            say(app, Msg::BulkReadingTickets.text(lang).to_string(), false);
+            say(app, BulkNote::ReadingTickets, false);
             return Some(Stage::Preparing {
                 form,
                 request: id,
@@ -996,8 +961,7 @@ fn edit_kinds(edit: &BulkEdit) -> Vec<FieldKind> {
 }
 
 /// The form as a bulk edit; `Err` says which value is wrong.
-pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
-    let lang = app.lang();
+pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, BulkNote> {
     let mut change = TicketChange::default();
     let mut edit = BulkEdit::default();
     for row in &form.rows {
@@ -1020,9 +984,8 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
                 let mut ids = Vec::new();
                 for name in split_list(text) {
                     ids.push(
-                        agent_by_name(app, &name).ok_or_else(|| {
-                            fill(lang, Msg::BulkUnknownAgent, &[&name.to_string()])
-                        })?,
+                        agent_by_name(app, &name)
+                            .ok_or_else(|| BulkNote::UnknownAgent(name.to_string()))?,
                     );
                 }
                 change.cc_user_ids = Some(ids);
@@ -1040,17 +1003,13 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
                     4 => text
                         .parse::<i64>()
                         .map(serde_json::Value::from)
-                        .map_err(|_| {
-                            fill(lang, Msg::BulkFieldWantsInteger, &[&def.name.to_string()])
-                        })?,
+                        .map_err(|_| BulkNote::FieldWantsInteger(def.name.clone()))?,
                     5 => text
                         .parse::<f64>()
                         .ok()
                         .and_then(serde_json::Number::from_f64)
                         .map(serde_json::Value::Number)
-                        .ok_or_else(|| {
-                            fill(lang, Msg::BulkFieldWantsNumber, &[&def.name.to_string()])
-                        })?,
+                        .ok_or_else(|| BulkNote::FieldWantsNumber(def.name.clone()))?,
                     _ => serde_json::Value::String(text.clone()),
                 };
                 change.custom_fields.push((def.key.clone(), value));
@@ -1063,7 +1022,7 @@ pub fn edit_of(app: &App, form: &Form) -> Result<BulkEdit, String> {
         && edit.tags_add.is_empty()
         && edit.tags_remove.is_empty();
     if empty {
-        return Err(Msg::BulkNothingPicked.text(lang).to_string());
+        return Err(BulkNote::NothingPicked);
     }
     Ok(edit)
 }
@@ -1264,7 +1223,6 @@ pub fn start(app: &mut App, out: &mut Vec<Command>) {
 
 /// A worker event for the bulk features.
 pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
-    let lang = app.lang();
     match event {
         BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
             super::marks::worker_event(app, event)
@@ -1298,8 +1256,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 Err(error) => {
                     let mut form = form;
                     // Reading the tickets again is the form's preview key, not a list reload.
-                    let error = words::bulk_failure(lang, &error);
-                    form.error = Some(error.replace("{key:list.reload}", "{key:bulk.preview}"));
+                    form.error = Some(BulkNote::TicketsUnread(error));
                     app.bulk.stage = Some(Stage::Form(form));
                 }
             }
@@ -1327,11 +1284,11 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     reason,
                     call,
                     ..
-                } => run.call_failures.push(fill(
-                    lang,
-                    Msg::BulkCallFailed,
-                    &[&call.to_string(), &tickets.to_string(), &reason.to_string()],
-                )),
+                } => run.call_failures.push(BulkNote::CallFailed {
+                    call,
+                    tickets,
+                    reason,
+                }),
             }
             if run.auth_refused {
                 // The prompt over the gauge; the run stops sending and waits to resume.
@@ -1349,24 +1306,23 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 return;
             };
             // The rows show the new values (the notice below replaces "reloading").
-            let (text, is_error) = match result {
+            let (note, is_error) = match result {
                 Ok(report) => {
                     apply_report(app, &report);
                     let failed = report.failed().next().is_some();
-                    let text = report.summary(lang);
-                    run.report = Some(*report);
-                    (text, failed)
+                    run.report = Some((*report).clone());
+                    (BulkNote::RunDone(report), failed)
                 }
                 Err(error) => {
-                    let error = words::bulk_failure(lang, &error);
-                    run.error = Some(error.clone());
-                    (error, true)
+                    let note = BulkNote::Failed(error);
+                    run.error = Some(note.clone());
+                    (note, true)
                 }
             };
             app.bulk.stage = Some(Stage::Result(run));
             super::update::refresh_other_views(app, out);
             out.extend(super::update::update(app, Action::Reload));
-            say(app, text, is_error);
+            say(app, note, is_error);
         }
         BulkEvent::UndoPlanned { id, result } => {
             let Some(Stage::Running(run)) = &app.bulk.stage else {
@@ -1381,17 +1337,17 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             match result {
                 Ok(plan) => {
                     if run.cancelling {
-                        say(app, Msg::BulkUndoNotStarted.text(lang).to_string(), false);
+                        say(app, BulkNote::UndoNotStarted, false);
                         app.bulk.hidden = false;
                         return;
                     }
                     app.bulk.stage = Some(undo_preview(app, *plan));
                 }
                 Err(error) => {
-                    let error = words::bulk_failure(lang, &error);
-                    run.error = Some(error.clone());
+                    let note = BulkNote::Failed(error);
+                    run.error = Some(note.clone());
                     app.bulk.stage = Some(Stage::Result(run));
-                    say(app, error, true);
+                    say(app, note, true);
                 }
             }
         }
@@ -1410,15 +1366,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                     .filter(|r| r.resumable && r.state == RunState::Interrupted)
                     .collect();
                 if !stopped.is_empty() && app.bulk.stage.is_none() {
-                    say(
-                        app,
-                        fill(
-                            lang,
-                            Msg::BulkRunsStoppedCount,
-                            &[&stopped.len().to_string()],
-                        ),
-                        true,
-                    );
+                    say(app, BulkNote::RunsStopped(stopped.len()), true);
                     app.bulk.hidden = false;
                     app.bulk.stage = Some(Stage::ResumeOffer { runs: stopped });
                 }
@@ -1440,7 +1388,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
             *request = None;
             match result {
                 Ok(rows) => *runs = rows,
-                Err(failure) => *error = Some(words::bulk_failure(lang, &failure)),
+                Err(failure) => *error = Some(BulkNote::Failed(failure)),
             }
             *known = problems;
         }
@@ -1463,12 +1411,11 @@ fn replay_typed_ahead(app: &mut App, keys: Vec<keymap::Key>, out: &mut Vec<Comma
         out.extend(super::update::update(app, action));
     }
     if held_back {
-        let lang = app.lang();
-        let msg = match app.bulk.stage {
-            Some(Stage::Preview { .. }) => Msg::BulkTypedAheadStartHeld,
-            _ => Msg::BulkTypedAheadEnterHeld,
+        let note = match app.bulk.stage {
+            Some(Stage::Preview { .. }) => BulkNote::TypedAheadStartHeld,
+            _ => BulkNote::TypedAheadEnterHeld,
         };
-        say(app, msg.text(lang).to_string(), false);
+        say(app, note, false);
     }
 }
 
@@ -1494,21 +1441,6 @@ fn apply_report(app: &mut App, report: &RunReport) {
             }
         }
     }
-}
-
-/// The status bar's part while a run goes on behind the console.
-pub fn status_text(app: &App) -> Option<String> {
-    let run = app.bulk.running()?;
-    let lang = app.lang();
-    let (done, failed, total) = match &run.progress {
-        Some(p) => (p.done, p.failed, p.done + p.failed + p.left),
-        None => (0, 0, run.total),
-    };
-    Some(fill(
-        lang,
-        Msg::BulkStatusProgress,
-        &[&done.to_string(), &total.to_string(), &failed.to_string()],
-    ))
 }
 
 /// The result list's scroll, clamped to the limit drawn; whether it moved.

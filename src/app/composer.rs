@@ -16,12 +16,12 @@ use super::action::{Action, Command, RequestId};
 use super::drafts::{DraftKey, Drafts};
 use super::line_edit::{HistoryKind, LineEdit, LineEditor};
 use super::new_ticket::NewTicketForm;
+use super::notice::Note;
 use super::state::{App, Detail, Notice, Pane};
 use crate::api::{
     ApiDate, ApiError, Attachment, Created, NewTicket, Reply, Ticket, TicketChange, TicketStatus,
 };
 use crate::bulk::{BulkEdit, Plan};
-use crate::words::{self, Msg, fill};
 
 /// How long after the last key a draft is written.
 pub const DRAFT_DEBOUNCE_MS: i64 = 1000;
@@ -87,8 +87,8 @@ pub struct Composer {
     pub mode: ComposerMode,
     /// The send in flight.
     pub sending: Option<RequestId>,
-    /// Why the last send (or upload) failed, in plain words.
-    pub error: Option<String>,
+    /// Why the last send (or upload) failed.
+    pub error: Option<ComposeNote>,
     /// Typing not yet written to the draft.
     pub edited_at: Option<Unsaved>,
 }
@@ -281,8 +281,65 @@ fn compose_command(command: ComposeCommand) -> Command {
     Command::Compose(command)
 }
 
-fn notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+/// What the composer and the new-ticket form tell (a notice, the pane's error), as data:
+/// worded by `ui::composer::note`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ComposeNote {
+    /// `$EDITOR` could not be run, and why.
+    EditorFailed(String),
+    NoTicket,
+    DraftRestored,
+    DraftKept,
+    /// Nothing to send.
+    Empty,
+    /// A file is still uploading.
+    Uploading,
+    Sending(u64),
+    /// The composer was closed while the freshness check ran: the text is in the draft.
+    StaleClosed(u64),
+    Sent {
+        ticket: u64,
+        status: Option<TicketStatus>,
+    },
+    /// Why a reply was not sent (the composer's line); to send again is the composer's
+    /// send key when `open`, else the reply key.
+    SendError {
+        error: ApiError,
+        open: bool,
+    },
+    /// The same, as a notice naming the ticket.
+    SendFailed {
+        ticket: u64,
+        error: ApiError,
+        open: bool,
+    },
+    /// A file is attached (by its name).
+    Attached(String),
+    UploadFailed {
+        name: String,
+        reason: String,
+    },
+    /// The draft could not be written, and why.
+    DraftFailed(String),
+    /// The new-ticket form's checks.
+    NeedSubject,
+    NeedDescription,
+    BadContactId(String),
+    NeedContact,
+    Creating,
+    Created(u64),
+    /// Why a ticket was not created (the form's line); again is the form's create key.
+    CreateError(ApiError),
+    /// The same, as a notice.
+    CreateFailed(ApiError),
+}
+
+fn notice(app: &mut App, note: ComposeNote, is_error: bool) {
+    set_note(app, Note::Compose(note), is_error);
+}
+
+fn set_note(app: &mut App, note: Note, is_error: bool) {
+    app.notice = Some(Notice { note, is_error });
 }
 
 /// A key typed in the composer or the new-ticket form, read by the key map
@@ -358,7 +415,6 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             }
         }
         ComposeAction::ExternalEdited(result) => {
-            let lang = app.lang();
             let now = app.now;
             let Some(composer) = &mut app.compose.composer else {
                 return;
@@ -370,7 +426,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
                     save_draft_now(app, out);
                     follow_caret(app);
                 }
-                Err(reason) => notice(app, fill(lang, Msg::ComposeEditorFailed, &[&reason]), true),
+                Err(reason) => notice(app, ComposeNote::EditorFailed(reason), true),
             }
         }
         ComposeAction::Close => close_composer(app, out),
@@ -460,7 +516,7 @@ fn open_reply(app: &mut App, out: &mut Vec<Command>) {
     } else if let Some(id) = app.current_view().selected_id() {
         ReplyTarget::One(id)
     } else {
-        return notice(app, Msg::ComposeNoTicket.text(app.lang()).to_string(), true);
+        return notice(app, ComposeNote::NoTicket, true);
     };
     // Under the ticket's detail: open it when replying from the list.
     if let ReplyTarget::One(id) = target
@@ -476,11 +532,7 @@ fn open_reply(app: &mut App, out: &mut Vec<Command>) {
     let restored = draft.is_some();
     app.compose.composer = Some(Composer::new(target, draft.as_deref()));
     if restored {
-        notice(
-            app,
-            Msg::ComposeDraftRestored.text(app.lang()).to_string(),
-            false,
-        );
+        notice(app, ComposeNote::DraftRestored, false);
     }
     follow_caret(app);
 }
@@ -531,8 +583,7 @@ fn close_composer(app: &mut App, out: &mut Vec<Command>) {
     }
     save_draft_now(app, out);
     app.compose.composer = None;
-    let lang = app.lang();
-    notice(app, Msg::ComposeDraftKept.text(lang).to_string(), false);
+    notice(app, ComposeNote::DraftKept, false);
 }
 
 /// Writes the composer's draft now (Esc, external editor), or removes it when empty.
@@ -872,7 +923,6 @@ fn attach(app: &mut App, path: &str, out: &mut Vec<Command>) {
 
 /// Ctrl-S (status `None`) or Ctrl-T (a status): sends the reply.
 fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
-    let lang = app.lang();
     let Some(composer) = &mut app.compose.composer else {
         return;
     };
@@ -881,14 +931,14 @@ fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Command>) {
     }
     let text = composer.text();
     let why_not = if text.trim().is_empty() && composer.attachments.is_empty() {
-        Some(Msg::ComposeEmpty)
+        Some(ComposeNote::Empty)
     } else if composer.attachments.iter().any(|a| a.token.is_none()) {
-        Some(Msg::ComposeUploading)
+        Some(ComposeNote::Uploading)
     } else {
         None
     };
-    if let Some(msg) = why_not {
-        composer.error = Some(msg.text(lang).to_string());
+    if let Some(note) = why_not {
+        composer.error = Some(note);
         return;
     }
     if let ReplyTarget::Many(ids) = composer.target.clone() {
@@ -955,7 +1005,6 @@ fn send_one(
         ..TicketChange::default()
     };
     let shown = app.tickets.get(&ticket).map(Box::new);
-    let lang = app.lang();
     let status = change.status;
     let id = app.request_id();
     if let Some(composer) = &mut app.compose.composer {
@@ -979,8 +1028,8 @@ fn send_one(
         seen,
     }));
     // Until the answer (which says sent, or why not): not on a timer.
-    let text = fill(lang, Msg::ComposeSending, &[&ticket.to_string()]);
-    super::update::progress_notice(app, text, vec![id]);
+    let note = Note::Compose(ComposeNote::Sending(ticket));
+    super::update::progress_notice(app, note, vec![id]);
 }
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.
@@ -1112,15 +1161,13 @@ fn stale(
                 sending.text.clone(),
                 out,
             );
-            let text = fill(app.lang(), Msg::ComposeStaleClosed, &[&ticket.to_string()]);
-            notice(app, text, true);
+            notice(app, ComposeNote::StaleClosed(ticket), true);
         }
     }
 }
 
 /// A worker answer for the composer or the form.
 pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) {
-    let lang = app.lang();
     match event {
         ComposeEvent::Stale {
             id,
@@ -1152,38 +1199,29 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                         app.compose.composer = None;
                     }
                     // Send-and-set says the status too, so the user sees both happened.
-                    let text = match sending.status {
-                        Some(status) => {
-                            // The ticket moves between views: their rows and counts reload.
-                            if answered_time {
-                                super::update::refresh_counts(app, out);
-                            } else {
-                                super::update::status_changed(app, ticket, out);
-                            }
-                            fill(
-                                lang,
-                                Msg::ComposeSentWithStatus,
-                                &[&ticket.to_string(), &words::status_label(lang, status)],
-                            )
+                    if sending.status.is_some() {
+                        // The ticket moves between views: their rows and counts reload.
+                        if answered_time {
+                            super::update::refresh_counts(app, out);
+                        } else {
+                            super::update::status_changed(app, ticket, out);
                         }
-                        None => fill(lang, Msg::ComposeSent, &[&ticket.to_string()]),
-                    };
-                    notice(app, text, false);
+                    }
+                    let status = sending.status;
+                    notice(app, ComposeNote::Sent { ticket, status }, false);
                 }
                 Err(error) => {
                     // "press R to retry" would reload the list: a reply is sent again from the
                     // composer (open: its send key; closed: the reply key reopens the draft).
-                    let again = if open_here && app.compose.composer.is_some() {
-                        "{key:composer.send}"
-                    } else {
-                        "{key:list.reply}"
-                    };
-                    let reason = words::api_error(lang, &error).replace("{key:list.reload}", again);
+                    let open = open_here && app.compose.composer.is_some();
                     if let Some(composer) = &mut app.compose.composer
                         && open_here
                     {
                         composer.sending = None;
-                        composer.error = Some(reason.clone());
+                        composer.error = Some(ComposeNote::SendError {
+                            error: error.clone(),
+                            open,
+                        });
                     } else {
                         // Closed while sending: the text stays in the draft.
                         store_draft(
@@ -1195,11 +1233,11 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     }
                     notice(
                         app,
-                        fill(
-                            lang,
-                            Msg::ComposeSendFailed,
-                            &[&ticket.to_string(), &reason],
-                        ),
+                        ComposeNote::SendFailed {
+                            ticket,
+                            error,
+                            open,
+                        },
                         true,
                     );
                 }
@@ -1223,22 +1261,23 @@ pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) 
                     file.request = None;
                     // An earlier file's failure no longer describes the reply: say what is
                     // attached now instead.
-                    let text = fill(lang, Msg::ComposeAttachments, &[&file.name]);
+                    let note = ComposeNote::Attached(file.name.clone());
                     composer.error = None;
-                    notice(app, text, false);
+                    notice(app, note, false);
                 }
                 Err(reason) => {
                     let file = composer.attachments.remove(index);
-                    let text = fill(lang, Msg::ComposeUploadFailed, &[&file.name, &reason]);
-                    composer.error = Some(text.clone());
-                    notice(app, text, true);
+                    let note = ComposeNote::UploadFailed {
+                        name: file.name,
+                        reason,
+                    };
+                    composer.error = Some(note.clone());
+                    notice(app, note, true);
                 }
             }
         }
         ComposeEvent::Created { id, result } => super::new_ticket::created(app, id, result, out),
-        ComposeEvent::DraftFailed(reason) => {
-            notice(app, fill(lang, Msg::ComposeDraftFailed, &[&reason]), true)
-        }
+        ComposeEvent::DraftFailed(reason) => notice(app, ComposeNote::DraftFailed(reason), true),
     }
 }
 

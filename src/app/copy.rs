@@ -286,7 +286,10 @@ fn copy(app: &mut App, entry: &CopyEntry, out: &mut Vec<Command>) {
         (CopyValue::NotConfigured, None) => (Msg::CopyNoWebUrl.text(lang).to_string(), true),
     };
     // A refusal is an error: it stays until a key, not a few seconds.
-    app.notice = Some(Notice { text, is_error });
+    app.notice = Some(Notice {
+        note: super::notice::Note::Legacy(text),
+        is_error,
+    });
 }
 
 /// An entry's name in the UI language (a custom field by its definition's name).
@@ -304,7 +307,7 @@ pub fn label(app: &App, item: &CopyItem) -> String {
 
 fn set_notice(app: &mut App, text: String) {
     app.notice = Some(Notice {
-        text,
+        note: super::notice::Note::Legacy(text),
         is_error: false,
     });
 }

@@ -111,7 +111,7 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             // Until the reload sent with the new password lands (or `Before::after` says
             // it worked): not on a timer, which a slow server would outlast.
             let text = Msg::SigningIn.text(app.lang()).to_string();
-            super::update::progress_notice(app, text, requests);
+            super::update::progress_notice(app, super::notice::Note::Legacy(text), requests);
         }
     }
 }
@@ -261,7 +261,7 @@ impl Before {
             && app
                 .notice
                 .as_ref()
-                .is_some_and(|n| n.text == Msg::SigningIn.text(lang))
+                .is_some_and(|n| matches!(&n.note, super::notice::Note::Legacy(text) if text == Msg::SigningIn.text(lang)))
         {
             // The new password worked: "signing in again…" is over.
             set_notice(app, Msg::SignedInAgain.text(lang).to_string(), false);
@@ -281,7 +281,7 @@ impl Before {
                 let typed_wrong = self
                     .notice
                     .as_ref()
-                    .is_some_and(|n| n.text == Msg::SigningIn.text(lang));
+                    .is_some_and(|n| matches!(&n.note, super::notice::Note::Legacy(text) if text == Msg::SigningIn.text(lang)));
                 app.faults.sign_in = Some(SignIn {
                     input: Secret::new(""),
                     error: typed_wrong.then(|| words::api_error(lang, &ApiError::BadCredentials)),
@@ -294,17 +294,21 @@ impl Before {
             && app.notice != self.notice
             && let Some(notice) = &mut app.notice
             && notice.is_error
+            && let super::notice::Note::Legacy(text) = &mut notice.note
         {
             let hint = Msg::RetryHint.text(lang);
-            if !notice.text.contains(hint) {
-                notice.text = fill(lang, Msg::GaveUp, &[&notice.text, hint]);
+            if !text.contains(hint) {
+                *text = fill(lang, Msg::GaveUp, &[text, hint]);
             }
         }
     }
 }
 
 fn set_notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+    app.notice = Some(Notice {
+        note: super::notice::Note::Legacy(text),
+        is_error,
+    });
 }
 
 /// "Server error (HTTP 500); press R to retry later" while a retry is already on its way

@@ -76,7 +76,7 @@ impl Marks {
 
 fn say(app: &mut App, text: String) {
     app.notice = Some(Notice {
-        text,
+        note: super::notice::Note::Legacy(text),
         is_error: false,
     });
 }
@@ -284,7 +284,7 @@ fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
     out.push(Command::Bulk(BulkCommand::FetchIds { id, source }));
     // Until every id has come (then the count is said): not on a timer.
     let text = Msg::MarkFetchStarted.text(lang).to_string();
-    super::update::progress_notice(app, text, vec![id]);
+    super::update::progress_notice(app, super::notice::Note::Legacy(text), vec![id]);
 }
 
 /// A page of ids for `A`, or its end.
@@ -333,7 +333,11 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
                 Some(error) => {
                     let reason = words::api_error(lang, &error);
                     app.notice = Some(Notice {
-                        text: fill(lang, Msg::MarkFetchStopped, &[&count.to_string(), &reason]),
+                        note: super::notice::Note::Legacy(fill(
+                            lang,
+                            Msg::MarkFetchStopped,
+                            &[&count.to_string(), &reason],
+                        )),
                         is_error: true,
                     });
                 }

@@ -10,15 +10,15 @@ use serde_json::Value;
 
 use super::action::{Command, LookupKey, RequestId};
 use super::composer::{
-    ComposeAction, ComposeCommand, clean_edited, edit_line, open_detail_of, store_draft,
+    ComposeAction, ComposeCommand, ComposeNote, clean_edited, edit_line, open_detail_of,
+    store_draft,
 };
 use super::drafts::DraftKey;
+use super::notice::Note;
 use super::state::{App, Lookup, Notice};
 use crate::api::{
     ApiError, Created, NewContact, NewTicket, Priority, Reply, TicketChange, TicketType,
 };
-use crate::lang::Lang;
-use crate::words::{self, Msg, fill, priority_label, type_label};
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,32 +58,6 @@ impl FieldId {
             FieldId::Custom(key) => format!("custom:{key}"),
         }
     }
-
-    pub fn label(&self, app: &App) -> String {
-        let lang = app.lang();
-        let msg = match self {
-            FieldId::Subject => Msg::FormSubject,
-            FieldId::ContactId => Msg::FormContactId,
-            FieldId::Mobile => Msg::FormMobile,
-            FieldId::Name => Msg::FormName,
-            FieldId::Email => Msg::FormEmail,
-            FieldId::Qq => Msg::FormQq,
-            FieldId::Priority => Msg::FormPriority,
-            FieldId::Type => Msg::FormType,
-            FieldId::Template => Msg::FormTemplate,
-            FieldId::Assignee => Msg::FormAssignee,
-            FieldId::Group => Msg::FormGroup,
-            FieldId::Tags => Msg::FormTags,
-            FieldId::Custom(key) => {
-                return app
-                    .lookups
-                    .field_def(key)
-                    .map(|def| def.name.clone())
-                    .unwrap_or_else(|| key.clone());
-            }
-        };
-        msg.text(lang).to_string()
-    }
 }
 
 /// A field's value: typed text, or the value of the option picked (an id or code).
@@ -105,7 +79,7 @@ pub struct NewTicketForm {
     /// Index into `fields`; `fields.len()` is the description.
     pub focus: usize,
     pub creating: Option<RequestId>,
-    pub error: Option<String>,
+    pub error: Option<ComposeNote>,
     pub edited_at: Option<super::composer::Unsaved>,
 }
 
@@ -168,19 +142,15 @@ pub fn is_choice(app: &App, id: &FieldId) -> bool {
     }
 }
 
-/// The options of a list field: (label, value), names sorted, the first one "not set".
-pub fn options(app: &App, id: &FieldId) -> Vec<(String, Option<String>)> {
-    let lang = app.lang();
-    let none = (Msg::FormNotSet.text(lang).to_string(), None);
-    let mut named: Vec<(String, Option<String>)> =
+/// The values of a list field, in order (names sorted), the first one "not set" (`None`);
+/// the view words them (`ui::new_ticket::option_label`).
+pub fn options(app: &App, id: &FieldId) -> Vec<Option<String>> {
+    let named: Vec<String> =
         match id {
-            FieldId::Priority => Priority::ALL
-                .iter()
-                .map(|p| (priority_label(lang, *p), Some(p.code().to_string())))
-                .collect(),
+            FieldId::Priority => Priority::ALL.iter().map(|p| p.code().to_string()).collect(),
             FieldId::Type => TicketType::ALL
                 .iter()
-                .map(|t| (type_label(lang, *t), Some(t.code().to_string())))
+                .map(|t| t.code().to_string())
                 .collect(),
             FieldId::Template => sorted(
                 app.lookups
@@ -201,35 +171,20 @@ pub fn options(app: &App, id: &FieldId) -> Vec<(String, Option<String>)> {
             FieldId::Custom(key) => app
                 .lookups
                 .field_def(key)
-                .map(|def| {
-                    def.options
-                        .iter()
-                        .map(|(value, label)| (label.clone(), Some(value.clone())))
-                        .collect()
-                })
+                .map(|def| def.options.iter().map(|(value, _)| value.clone()).collect())
                 .unwrap_or_default(),
             _ => Vec::new(),
         };
-    named.insert(0, none);
-    named
-}
-
-fn sorted(items: impl Iterator<Item = (String, String)>) -> Vec<(String, Option<String>)> {
-    let mut items: Vec<(String, String)> = items.collect();
-    items.sort();
-    items
-        .into_iter()
-        .map(|(label, value)| (label, Some(value)))
+    std::iter::once(None)
+        .chain(named.into_iter().map(Some))
         .collect()
 }
 
-/// The label of a list field's current choice.
-pub fn choice_label(app: &App, field: &FormField) -> String {
-    options(app, &field.id)
-        .into_iter()
-        .find(|(_, value)| *value == field.choice)
-        .map(|(label, _)| label)
-        .unwrap_or_else(|| field.choice.clone().unwrap_or_default())
+/// The values of (name, value) pairs, by name then value.
+fn sorted(items: impl Iterator<Item = (String, String)>) -> Vec<String> {
+    let mut items: Vec<(String, String)> = items.collect();
+    items.sort();
+    items.into_iter().map(|(_, value)| value).collect()
 }
 
 /// The fields, in order: the fixed ones, then custom fields that take a simple value
@@ -308,10 +263,7 @@ pub fn open(app: &mut App, out: &mut Vec<Command>) {
         edited_at: None,
     });
     if restored {
-        app.notice = Some(Notice {
-            text: Msg::ComposeDraftRestored.text(app.lang()).to_string(),
-            is_error: false,
-        });
+        say(app, ComposeNote::DraftRestored, false);
     }
     // Names for the lists: templates (fetched once) and the groups of tickets seen.
     let mut keys = Vec::new();
@@ -351,10 +303,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::Close => {
             save_draft_now(app, out);
             app.compose.new_ticket = None;
-            app.notice = Some(Notice {
-                text: Msg::ComposeDraftKept.text(app.lang()).to_string(),
-                is_error: false,
-            });
+            say(app, ComposeNote::DraftKept, false);
         }
         ComposeAction::Send | ComposeAction::SendWithStatus => create(app, out),
         ComposeAction::ExternalEdit => {
@@ -389,7 +338,6 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
 
 /// The external editor's text for the description.
 pub fn external_edited(app: &mut App, result: Result<String, String>) {
-    let lang = app.lang();
     let now = app.now;
     let Some(form) = &mut app.compose.new_ticket else {
         return;
@@ -409,12 +357,7 @@ pub fn external_edited(app: &mut App, result: Result<String, String>) {
             form.edited_at = super::composer::touched(form.edited_at, now);
             follow_caret(app);
         }
-        Err(reason) => {
-            app.notice = Some(Notice {
-                text: fill(lang, Msg::ComposeEditorFailed, &[&reason]),
-                is_error: true,
-            })
-        }
+        Err(reason) => say(app, ComposeNote::EditorFailed(reason), true),
     }
 }
 
@@ -449,7 +392,7 @@ fn key_in_form(app: &mut App, key: Input) {
         let field = &mut form.fields[form.focus];
         let at = options
             .iter()
-            .position(|(_, value)| *value == field.choice)
+            .position(|value| *value == field.choice)
             .unwrap_or(0);
         // The letters (`next_choice` / `prev_choice`) come from the key map.
         let step = match key.key {
@@ -458,7 +401,7 @@ fn key_in_form(app: &mut App, key: Input) {
             _ => 0,
         };
         if step > 0 && !options.is_empty() {
-            field.choice = options[(at + step) % options.len()].1.clone();
+            field.choice = options[(at + step) % options.len()].clone();
             changed = true;
         }
     } else {
@@ -526,10 +469,10 @@ fn step_choice(app: &mut App, forward: bool) {
     };
     let at = options
         .iter()
-        .position(|(_, value)| *value == field.choice)
+        .position(|value| *value == field.choice)
         .unwrap_or(0);
     let step = if forward { 1 } else { options.len() - 1 };
-    field.choice = options[(at + step) % options.len()].1.clone();
+    field.choice = options[(at + step) % options.len()].clone();
     form.edited_at = super::composer::touched(form.edited_at, now);
     form.error = None;
 }
@@ -552,14 +495,14 @@ pub fn follow_caret(app: &mut App) {
 }
 
 /// Why the form cannot be sent as it is.
-fn check(form: &NewTicketForm, lang: Lang) -> Result<NewTicket, String> {
+fn check(form: &NewTicketForm) -> Result<NewTicket, ComposeNote> {
     let subject = form.value(&FieldId::Subject);
     if subject.is_empty() {
-        return Err(Msg::FormNeedSubject.text(lang).to_string());
+        return Err(ComposeNote::NeedSubject);
     }
     let description = form.description_text();
     if description.trim().is_empty() {
-        return Err(Msg::FormNeedDescription.text(lang).to_string());
+        return Err(ComposeNote::NeedDescription);
     }
     let contact_id = form.value(&FieldId::ContactId);
     let mobile = form.value(&FieldId::Mobile);
@@ -567,7 +510,7 @@ fn check(form: &NewTicketForm, lang: Lang) -> Result<NewTicket, String> {
     let contact = if !contact_id.is_empty() {
         match contact_id.parse::<u64>() {
             Ok(id) if id > 0 => NewContact::Id(id),
-            _ => return Err(fill(lang, Msg::FormBadContactId, &[&contact_id])),
+            _ => return Err(ComposeNote::BadContactId(contact_id)),
         }
     } else if !mobile.is_empty() {
         NewContact::Details {
@@ -578,7 +521,7 @@ fn check(form: &NewTicketForm, lang: Lang) -> Result<NewTicket, String> {
             email: optional(FieldId::Email),
         }
     } else {
-        return Err(Msg::FormNeedContact.text(lang).to_string());
+        return Err(ComposeNote::NeedContact);
     };
     let code = |id: FieldId| form.choice(&id).and_then(|v| v.parse::<i64>().ok());
     let id_of = |id: FieldId| form.choice(&id).and_then(|v| v.parse::<u64>().ok());
@@ -622,14 +565,13 @@ fn check(form: &NewTicketForm, lang: Lang) -> Result<NewTicket, String> {
 }
 
 fn create(app: &mut App, out: &mut Vec<Command>) {
-    let lang = app.lang();
     let Some(form) = &app.compose.new_ticket else {
         return;
     };
     if form.creating.is_some() {
         return;
     }
-    match check(form, lang) {
+    match check(form) {
         Err(reason) => {
             if let Some(form) = &mut app.compose.new_ticket {
                 form.error = Some(reason);
@@ -646,8 +588,8 @@ fn create(app: &mut App, out: &mut Vec<Command>) {
                 ticket: Box::new(ticket),
             }));
             // Until the answer (which says created, or why not): not on a timer.
-            let text = Msg::FormCreating.text(lang).to_string();
-            super::update::progress_notice(app, text, vec![id]);
+            let note = Note::Compose(ComposeNote::Creating);
+            super::update::progress_notice(app, note, vec![id]);
         }
     }
 }
@@ -659,7 +601,6 @@ pub fn created(
     result: Result<Box<Created>, ApiError>,
     out: &mut Vec<Command>,
 ) {
-    let lang = app.lang();
     let Some(form) = &mut app.compose.new_ticket else {
         return;
     };
@@ -685,20 +626,18 @@ pub fn created(
                 app.full.insert(ticket_id);
             }
             open_detail_of(app, ticket_id, out);
-            app.notice = Some(Notice {
-                text: fill(lang, Msg::FormCreated, &[&ticket_id.to_string()]),
-                is_error: false,
-            });
+            say(app, ComposeNote::Created(ticket_id), false);
         }
         Err(error) => {
-            // Creating again is the form's create key, not the list's reload.
-            let reason = words::api_error(lang, &error)
-                .replace("{key:list.reload}", "{key:new_ticket.create}");
-            form.error = Some(reason.clone());
-            app.notice = Some(Notice {
-                text: fill(lang, Msg::FormCreateFailed, &[&reason]),
-                is_error: true,
-            });
+            form.error = Some(ComposeNote::CreateError(error.clone()));
+            say(app, ComposeNote::CreateFailed(error), true);
         }
     }
+}
+
+fn say(app: &mut App, note: ComposeNote, is_error: bool) {
+    app.notice = Some(Notice {
+        note: Note::Compose(note),
+        is_error,
+    });
 }

@@ -755,9 +755,9 @@ impl Lookups {
 }
 
 /// A line in the status bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
-    pub text: String,
+    pub note: super::notice::Note,
     pub is_error: bool,
 }
 
@@ -854,7 +854,7 @@ impl App {
         let mut specs = ViewSpec::defaults();
         specs.extend(settings.extra_views.iter().cloned());
         let notice = settings.startup_notice.clone().map(|text| Notice {
-            text,
+            note: super::notice::Note::Legacy(text),
             is_error: false,
         });
         App {

@@ -55,9 +55,9 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
 
 /// Puts up a progress notice ("Reloading…"): it stays until none of `requests` is awaited
 /// any more (or another notice or a key replaces it), not on a timer.
-pub fn progress_notice(app: &mut App, text: String, requests: Vec<RequestId>) {
+pub fn progress_notice(app: &mut App, note: super::notice::Note, requests: Vec<RequestId>) {
     let shown = Notice {
-        text,
+        note,
         is_error: false,
     };
     app.notice = Some(shown.clone());
@@ -291,7 +291,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
 }
 
 fn notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+    app.notice = Some(Notice {
+        note: super::notice::Note::Legacy(text),
+        is_error,
+    });
 }
 
 fn page_rows(app: &App) -> i64 {
@@ -556,7 +559,8 @@ fn reload(app: &mut App, out: &mut Vec<Command>) {
         .filter_map(Command::request_id)
         .collect();
     if !requests.is_empty() {
-        progress_notice(app, Msg::Reloading.text(app.lang()).to_string(), requests);
+        let text = Msg::Reloading.text(app.lang()).to_string();
+        progress_notice(app, super::notice::Note::Legacy(text), requests);
     }
 }
 
@@ -1063,7 +1067,8 @@ fn list_forbidden(app: &mut App, out: &mut Vec<Command>) {
         // A config warning from the start (a mistyped key) asks the user to act; this
         // fact does not, so it does not cover the warning.
         let showing_startup_warning = app.notice.as_ref().is_some_and(|shown| {
-            app.settings.startup_notice.as_deref() == Some(shown.text.as_str())
+            matches!(&shown.note, super::notice::Note::Legacy(text)
+                if app.settings.startup_notice.as_deref() == Some(text.as_str()))
         });
         if !showing_startup_warning {
             notice(app, Msg::ListForbidden.text(app.lang()).to_string(), false);
@@ -1127,7 +1132,7 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             select_index(app, which, target as usize, out);
             if let Some((request, _)) = waiting {
                 let text = Msg::LoadingMore.text(app.lang()).to_string();
-                progress_notice(app, text, vec![request]);
+                progress_notice(app, super::notice::Note::Legacy(text), vec![request]);
             }
         }
         Pane::Detail => scroll_detail(app, delta),

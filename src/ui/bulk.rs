@@ -9,8 +9,13 @@ use ratatui::widgets::{Block, Borders};
 use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width, wrap};
-use crate::app::bulk_edit::{self, Drawn, FormField, FormValue, RunView, Stage};
+use crate::app::App;
+use crate::app::bulk_edit::{
+    self, BulkNote, Choice, Drawn, FormField, FormRow, FormValue, RunView, Stage, TagsMode,
+};
+use crate::app::keymap::KeyMap;
 use crate::app::layout::Scroll;
+use crate::app::state::Lookup;
 use crate::app::state::Pane;
 use crate::bulk::{ExcludeReason, RunKind};
 use crate::lang::Lang;
@@ -222,19 +227,19 @@ fn form_lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
     let label_width = form
         .rows
         .iter()
-        .map(|r| width(&bulk_edit::field_name(lang, &r.field)))
+        .map(|r| width(&field_name(lang, &r.field)))
         .max()
         .unwrap_or(6)
         .clamp(6, 16);
     for (index, row) in form.rows.iter().enumerate() {
         let selected = index == form.selected;
-        let name = fit(&bulk_edit::field_name(lang, &row.field), label_width);
+        let name = fit(&field_name(lang, &row.field), label_width);
         let mut value = match (&row.field, &form.editing) {
             (_, Some(line)) if selected => line.text.clone(),
-            _ => bulk_edit::value_text(app, row),
+            _ => value_text(app, row),
         };
         if row.field == FormField::Tags {
-            let mode = bulk_edit::tags_mode_text(lang, form.tags_mode);
+            let mode = tags_mode_text(lang, form.tags_mode);
             value = format!("[{mode}] {value}");
         }
         let cursor = if selected { '>' } else { ' ' };
@@ -279,7 +284,7 @@ fn form_lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
         lines.styled(line, style(app, Role::Hint));
     }
     if let Some(error) = &form.error {
-        let error = app.settings.keymap.expand(error);
+        let error = note(lang, &app.settings.keymap, error);
         lines.wrapped(&error, cols, style(app, Role::Error));
     }
     if preparing {
@@ -435,7 +440,7 @@ fn preview_lines(app: &Ctx, stage: &Stage, cols: usize, body_rows: usize) -> (Li
         lines.styled(text, style(app, Role::Label));
     }
     if let Some(error) = error {
-        let error = app.settings.keymap.expand(error);
+        let error = note(lang, &app.settings.keymap, error);
         lines.wrapped(&error, cols, style(app, Role::Error));
     }
     // The summary gets the rows the rest leaves; when it does not fit, its last row says
@@ -562,7 +567,7 @@ fn gauge_lines(app: &Ctx, run: &RunView, cols: usize) -> Lines {
     }
     for failure in &run.call_failures {
         lines.wrapped(
-            &crate::text::clean_line(failure),
+            &crate::text::clean_line(&note(lang, &app.settings.keymap, failure)),
             cols,
             style(app, Role::Problem),
         );
@@ -638,7 +643,7 @@ fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
     let mut lines = Lines::new();
     if let Some(error) = &run.error {
         lines.wrapped(
-            &app.settings.keymap.expand(&crate::text::clean_line(error)),
+            &crate::text::clean_line(&note(lang, &app.settings.keymap, error)),
             cols,
             style(app, Role::Error),
         );
@@ -796,4 +801,201 @@ fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec<(String, S
         }
     }
     (lines, list)
+}
+
+/// A table text with its keys named from the key map first, then its arguments put in:
+/// an argument (a server's reason, a field's name) is never read for `{key:..}`.
+pub(crate) fn keyed(lang: Lang, keys: &KeyMap, msg: Msg, args: &[&str]) -> String {
+    crate::words::fill_text(&keys.expand(msg.text(lang)), args)
+}
+
+/// What the bulk pane tells (a notice, a stage's error, a failed call's line), in words.
+pub fn note(lang: Lang, keys: &KeyMap, n: &BulkNote) -> String {
+    let plain = |msg: Msg| keyed(lang, keys, msg, &[]);
+    match n {
+        BulkNote::NoTicketSelected => plain(Msg::BulkNoTicketSelected),
+        BulkNote::Unreadable { id, reason } => keyed(
+            lang,
+            keys,
+            Msg::UnreadableDetail,
+            &[&id.to_string(), reason],
+        ),
+        BulkNote::UnreadableLeftOut(ids) => {
+            let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+            keyed(lang, keys, Msg::BulkUnreadableLeftOut, &[&ids.join(", ")])
+        }
+        BulkNote::RunGoingOn => plain(Msg::BulkRunGoingOn),
+        BulkNote::UndoNotStarted => plain(Msg::BulkUndoNotStarted),
+        BulkNote::NothingToChange => plain(Msg::BulkNothingToChange),
+        BulkNote::TypeCountToConfirm(count) => keyed(
+            lang,
+            keys,
+            Msg::BulkTypeCountToConfirm,
+            &[&count.to_string()],
+        ),
+        BulkNote::NothingFailed => plain(Msg::BulkNothingFailed),
+        BulkNote::CannotUndo => plain(Msg::BulkCannotUndo),
+        BulkNote::NothingToResume => plain(Msg::BulkNothingToResume),
+        BulkNote::LaterFromHistory => plain(Msg::BulkLaterFromHistory),
+        BulkNote::ReadingTickets => plain(Msg::BulkReadingTickets),
+        BulkNote::UnknownAgent(name) => keyed(lang, keys, Msg::BulkUnknownAgent, &[name]),
+        BulkNote::FieldWantsInteger(name) => keyed(lang, keys, Msg::BulkFieldWantsInteger, &[name]),
+        BulkNote::FieldWantsNumber(name) => keyed(lang, keys, Msg::BulkFieldWantsNumber, &[name]),
+        BulkNote::NothingPicked => plain(Msg::BulkNothingPicked),
+        // Reading the tickets again is the form's preview key, not a list reload.
+        BulkNote::TicketsUnread(failure) => {
+            let again =
+                |text: &str| keys.expand(&text.replace("{key:list.reload}", "{key:bulk.preview}"));
+            crate::words::bulk_failure_keyed(lang, failure, &again)
+        }
+        BulkNote::Failed(failure) => {
+            crate::words::bulk_failure_keyed(lang, failure, &|text| keys.expand(text))
+        }
+        BulkNote::CallFailed {
+            call,
+            tickets,
+            reason,
+        } => keyed(
+            lang,
+            keys,
+            Msg::BulkCallFailed,
+            &[&call.to_string(), &tickets.to_string(), reason],
+        ),
+        BulkNote::RunDone(report) => report.summary(lang),
+        BulkNote::RunsStopped(count) => {
+            keyed(lang, keys, Msg::BulkRunsStoppedCount, &[&count.to_string()])
+        }
+        BulkNote::TypedAheadStartHeld => plain(Msg::BulkTypedAheadStartHeld),
+        BulkNote::TypedAheadEnterHeld => plain(Msg::BulkTypedAheadEnterHeld),
+    }
+}
+
+/// The status bar's part while a run goes on behind the console.
+pub fn status_text(app: &App) -> Option<String> {
+    let run = app.bulk.running()?;
+    let (done, failed, total) = match &run.progress {
+        Some(p) => (p.done, p.failed, p.done + p.failed + p.left),
+        None => (0, 0, run.total),
+    };
+    Some(fill(
+        app.lang(),
+        Msg::BulkStatusProgress,
+        &[&done.to_string(), &total.to_string(), &failed.to_string()],
+    ))
+}
+
+/// A field's name in the form.
+pub fn field_name(lang: Lang, field: &FormField) -> String {
+    match field {
+        FormField::Status => Msg::BulkStatus.text(lang).to_string(),
+        FormField::Priority => Msg::BulkPriority.text(lang).to_string(),
+        FormField::Type => Msg::BulkType.text(lang).to_string(),
+        FormField::Assignee => Msg::BulkAssignee.text(lang).to_string(),
+        FormField::Group => Msg::BulkGroup.text(lang).to_string(),
+        FormField::Cc => Msg::BulkCc.text(lang).to_string(),
+        FormField::Tags => Msg::BulkTags.text(lang).to_string(),
+        FormField::Custom(def) => def.name.clone(),
+    }
+}
+
+/// A value of a row's list: a label, a name (its id while the name is not known), or a
+/// dropdown option's label (its id when the definition lacks it).
+pub fn choice_label(app: &App, field: &FormField, choice: &Choice) -> String {
+    let lang = app.lang();
+    let name = |names: &std::collections::HashMap<u64, Lookup<String>>, id: &u64| {
+        names
+            .get(id)
+            .and_then(|n| n.ready().cloned())
+            .unwrap_or_else(|| format!("#{id}"))
+    };
+    match choice {
+        Choice::Status(s) => crate::words::status_label(lang, *s),
+        Choice::Priority(p) => crate::words::priority_label(lang, *p),
+        Choice::Type(t) => crate::words::type_label(lang, *t),
+        Choice::Agent(None) => Msg::BulkNobody.text(lang).to_string(),
+        Choice::Group(None) => Msg::BulkNoGroup.text(lang).to_string(),
+        Choice::Agent(Some(id)) => name(&app.lookups.agents, id),
+        Choice::Group(Some(id)) => name(&app.lookups.groups, id),
+        Choice::Option(id) => match field {
+            FormField::Custom(def) => def
+                .options
+                .iter()
+                .find(|(option, _)| option == id)
+                .map_or_else(|| id.clone(), |(_, label)| label.clone()),
+            _ => id.clone(),
+        },
+    }
+}
+
+/// A row's value as the form shows it.
+pub fn value_text(app: &App, row: &FormRow) -> String {
+    match &row.value {
+        FormValue::Keep => Msg::BulkNoChange.text(app.lang()).to_string(),
+        FormValue::Text(text) => text.clone(),
+        FormValue::Pick(choice) => choice_label(app, &row.field, choice),
+    }
+}
+
+pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
+    match mode {
+        TagsMode::Add => Msg::BulkAdd.text(lang).to_string(),
+        TagsMode::Remove => Msg::BulkRemove.text(lang).to_string(),
+        TagsMode::Replace => Msg::BulkReplaceWith.text(lang).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+    use crate::app::bulk_edit::BulkFailure;
+
+    /// Every note reads in both languages with its arguments in and its keys named: no
+    /// placeholder of the table is left over, whatever the note.
+    #[test]
+    fn every_bulk_note_is_worded_in_both_languages() {
+        let notes = [
+            BulkNote::NoTicketSelected,
+            BulkNote::Unreadable {
+                id: 3,
+                reason: "ticketStatus".into(),
+            },
+            BulkNote::UnreadableLeftOut(vec![3, 4]),
+            BulkNote::RunGoingOn,
+            BulkNote::UndoNotStarted,
+            BulkNote::NothingToChange,
+            BulkNote::TypeCountToConfirm(250),
+            BulkNote::NothingFailed,
+            BulkNote::CannotUndo,
+            BulkNote::NothingToResume,
+            BulkNote::LaterFromHistory,
+            BulkNote::ReadingTickets,
+            BulkNote::UnknownAgent("无名氏".into()),
+            BulkNote::FieldWantsInteger("工时".into()),
+            BulkNote::FieldWantsNumber("金额".into()),
+            BulkNote::NothingPicked,
+            BulkNote::TicketsUnread(BulkFailure::Api(ApiError::Forbidden(None))),
+            BulkNote::Failed(BulkFailure::NoJournal),
+            BulkNote::CallFailed {
+                call: 2,
+                tickets: 100,
+                reason: "HTTP 500".into(),
+            },
+            BulkNote::RunsStopped(2),
+            BulkNote::TypedAheadStartHeld,
+            BulkNote::TypedAheadEnterHeld,
+        ];
+        let keys = KeyMap::default();
+        for lang in [Lang::En, Lang::Zh] {
+            for n in &notes {
+                let text = note(lang, &keys, n);
+                assert!(!text.is_empty(), "{n:?}");
+                assert!(!text.contains('{'), "{lang:?} {n:?}: {text}");
+            }
+        }
+        let text = note(Lang::En, &keys, &BulkNote::TypeCountToConfirm(250));
+        assert_eq!(text, "type 250 to confirm");
+        let text = note(Lang::Zh, &keys, &BulkNote::UnreadableLeftOut(vec![3, 4]));
+        assert_eq!(text, "无法读取的工单不在此次修改中：3, 4");
+    }
 }

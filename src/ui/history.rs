@@ -32,9 +32,10 @@ pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
                     Style::default(),
                 ));
             } else if let Some(error) = error {
-                lines
-                    .rows
-                    .push((crate::text::clean_line(error), style(app, Role::Problem)));
+                lines.rows.push((
+                    crate::text::clean_line(&super::bulk::note(lang, &app.settings.keymap, error)),
+                    style(app, Role::Problem),
+                ));
             } else if runs.is_empty() {
                 lines.rows.push((
                     Msg::BulkHistoryEmpty.text(lang).to_string(),

@@ -9,9 +9,10 @@ use ratatui::widgets::{Block, Borders, Clear};
 use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, width};
+use crate::api::{Priority, TicketType};
 use crate::app::App;
-use crate::app::new_ticket::{NewTicketForm, choice_label, is_choice};
-use crate::words::Msg;
+use crate::app::new_ticket::{FieldId, FormField, NewTicketForm, is_choice};
+use crate::words::{Msg, priority_label, type_label};
 
 /// Rows the description gets at the least (its label and three lines).
 const DESCRIPTION_MIN: u16 = 4;
@@ -80,7 +81,11 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
         .title(format!(" {}{creating} ", Msg::FormTitle.text(lang)));
     frame.render_widget(block, area);
     let parts = parts(form, area);
-    let labels: Vec<String> = form.fields.iter().map(|f| f.id.label(app)).collect();
+    let labels: Vec<String> = form
+        .fields
+        .iter()
+        .map(|f| field_label(app, &f.id))
+        .collect();
     let label_width = labels.iter().map(|l| width(l)).max().unwrap_or(0).min(24) + 1;
     let value_x = parts.fields.x + label_width as u16 + 1;
     let value_width = parts.fields.right().saturating_sub(value_x);
@@ -171,7 +176,10 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
         buf.set_stringn(
             row.x,
             row.y,
-            fit(&app.settings.keymap.expand(error), cols),
+            fit(
+                &super::composer::note(lang, &app.settings.keymap, error),
+                cols,
+            ),
             cols,
             style(app, Role::Problem),
         );
@@ -184,4 +192,72 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
         style(app, Role::Hint),
     );
     Some(parts.description)
+}
+
+/// A field's label (a custom field by its definition's name, else its key).
+pub fn field_label(app: &App, id: &FieldId) -> String {
+    let msg = match id {
+        FieldId::Subject => Msg::FormSubject,
+        FieldId::ContactId => Msg::FormContactId,
+        FieldId::Mobile => Msg::FormMobile,
+        FieldId::Name => Msg::FormName,
+        FieldId::Email => Msg::FormEmail,
+        FieldId::Qq => Msg::FormQq,
+        FieldId::Priority => Msg::FormPriority,
+        FieldId::Type => Msg::FormType,
+        FieldId::Template => Msg::FormTemplate,
+        FieldId::Assignee => Msg::FormAssignee,
+        FieldId::Group => Msg::FormGroup,
+        FieldId::Tags => Msg::FormTags,
+        FieldId::Custom(key) => {
+            return app
+                .lookups
+                .field_def(key)
+                .map(|def| def.name.clone())
+                .unwrap_or_else(|| key.clone());
+        }
+    };
+    msg.text(app.lang()).to_string()
+}
+
+/// A list field's value in words: "not set", a label, a name; the value itself when no
+/// name is known for it.
+pub fn option_label(app: &App, id: &FieldId, value: Option<&str>) -> String {
+    let lang = app.lang();
+    let Some(value) = value else {
+        return Msg::FormNotSet.text(lang).to_string();
+    };
+    let by_id = |names: &std::collections::HashMap<u64, crate::app::state::Lookup<String>>| {
+        let id = value.parse::<u64>().ok()?;
+        names.get(&id)?.ready().cloned()
+    };
+    let named = match id {
+        FieldId::Priority => Priority::ALL
+            .iter()
+            .find(|p| p.code().to_string() == value)
+            .map(|p| priority_label(lang, *p)),
+        FieldId::Type => TicketType::ALL
+            .iter()
+            .find(|t| t.code().to_string() == value)
+            .map(|t| type_label(lang, *t)),
+        FieldId::Template => value
+            .parse::<u64>()
+            .ok()
+            .and_then(|id| app.lookups.templates.get(&id).cloned()),
+        FieldId::Assignee => by_id(&app.lookups.agents),
+        FieldId::Group => by_id(&app.lookups.groups),
+        FieldId::Custom(key) => app.lookups.field_def(key).and_then(|def| {
+            def.options
+                .iter()
+                .find(|(option, _)| option == value)
+                .map(|(_, label)| label.clone())
+        }),
+        _ => None,
+    };
+    named.unwrap_or_else(|| value.to_string())
+}
+
+/// The label of a list field's current choice.
+pub fn choice_label(app: &App, field: &FormField) -> String {
+    option_label(app, &field.id, field.choice.as_deref())
 }

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     }
     for part in [
         crate::app::marks::status_text(app),
-        crate::app::bulk_edit::status_text(app),
+        crate::ui::bulk::status_text(app),
     ]
     .into_iter()
     .flatten()
@@ -71,10 +71,13 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let total = usize::from(area.width);
     let (notice, notice_style) = match &app.notice {
         Some(notice) if notice.is_error => (
-            app.settings.keymap.expand(&notice.text),
+            super::notice::note(lang, &app.settings.keymap, &notice.note),
             style(app, Role::Error),
         ),
-        Some(notice) => (app.settings.keymap.expand(&notice.text), Style::default()),
+        Some(notice) => (
+            super::notice::note(lang, &app.settings.keymap, &notice.note),
+            Style::default(),
+        ),
         None => (String::new(), Style::default()),
     };
     // Hints from the live map: the first always, the others while the notice still fits.

@@ -683,6 +683,16 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
     })
 }
 
+/// Fills `{0}`, `{1}`, ... in a table text the caller already changed (its `{key:..}`
+/// named from the key map, say), in the same one pass as [`fill`].
+pub fn fill_text(template: &str, args: &[&str]) -> String {
+    substitute(template, |name| {
+        name.parse::<usize>()
+            .ok()
+            .and_then(|i| args.get(i).copied())
+    })
+}
+
 /// Replaces each `{name}` of `template` for which `value` has one; any other brace stays.
 fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(template.len());
@@ -785,24 +795,32 @@ fn network_error(lang: Lang, error: &NetworkError) -> String {
 pub fn api_error(lang: Lang, error: &ApiError) -> String {
     // Error texts carry server words (reported messages, decode errors quoting the body):
     // cleaned again here, on one line, whatever their way in.
-    crate::text::clean_line(&api_error_raw(lang, error))
+    crate::text::clean_line(&api_error_raw(lang, error, &|text| text.to_string()))
 }
 
-fn api_error_raw(lang: Lang, error: &ApiError) -> String {
+/// [`api_error`] with `keys` run over the table's text before the server's words are put
+/// in (naming `{key:..}` from the key map): a server message that reads `{key:list.reload}`
+/// is shown as sent.
+pub fn api_error_keyed(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
+    crate::text::clean_line(&api_error_raw(lang, error, keys))
+}
+
+fn api_error_raw(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
+    let say = |msg: Msg, args: &[&str]| fill_text(&keys(msg.text(lang)), args);
     match error {
-        ApiError::BadCredentials => Msg::ErrBadCredentials.text(lang).to_string(),
-        ApiError::Forbidden(_) => Msg::ErrForbidden.text(lang).to_string(),
-        ApiError::NotFound(_) => Msg::ErrNotFound.text(lang).to_string(),
-        ApiError::InvalidValue(value) => fill(lang, Msg::ErrInvalid, &[value]),
-        ApiError::RateLimited { .. } => Msg::ErrRateLimited.text(lang).to_string(),
-        ApiError::Server { status, .. } => fill(lang, Msg::ErrServer, &[&status.to_string()]),
-        ApiError::Reported { message, .. } => fill(lang, Msg::ErrReported, &[message]),
-        ApiError::Network(NetworkError::Timeout) => Msg::ErrTimeout.text(lang).to_string(),
-        ApiError::Network(other) => fill(lang, Msg::ErrNetwork, &[&network_error(lang, other)]),
-        ApiError::Decode { message, .. } => fill(lang, Msg::ErrDecode, &[message]),
+        ApiError::BadCredentials => say(Msg::ErrBadCredentials, &[]),
+        ApiError::Forbidden(_) => say(Msg::ErrForbidden, &[]),
+        ApiError::NotFound(_) => say(Msg::ErrNotFound, &[]),
+        ApiError::InvalidValue(value) => say(Msg::ErrInvalid, &[value]),
+        ApiError::RateLimited { .. } => say(Msg::ErrRateLimited, &[]),
+        ApiError::Server { status, .. } => say(Msg::ErrServer, &[&status.to_string()]),
+        ApiError::Reported { message, .. } => say(Msg::ErrReported, &[message]),
+        ApiError::Network(NetworkError::Timeout) => say(Msg::ErrTimeout, &[]),
+        ApiError::Network(other) => say(Msg::ErrNetwork, &[&network_error(lang, other)]),
+        ApiError::Decode { message, .. } => say(Msg::ErrDecode, &[message]),
         ApiError::Query(query) => query_error(lang, query),
-        ApiError::Config(what) => fill(lang, Msg::ErrConfig, &[what]),
-        ApiError::Redirected(target) => fill(lang, Msg::ErrRedirected, &[target]),
+        ApiError::Config(what) => say(Msg::ErrConfig, &[what]),
+        ApiError::Redirected(target) => say(Msg::ErrRedirected, &[target]),
     }
 }
 
@@ -813,7 +831,7 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
         ApiError::Server { status, .. } => fill(lang, Msg::CliErrServer, &[&status.to_string()]),
         ApiError::Network(NetworkError::Timeout) => Msg::NetTimeout.text(lang).to_string(),
         ApiError::Network(other) => fill(lang, Msg::CliErrNetwork, &[&network_error(lang, other)]),
-        other => api_error_raw(lang, other),
+        other => api_error_raw(lang, other, &|text| text.to_string()),
     };
     crate::text::clean_line(&text)
 }
@@ -821,16 +839,24 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
 /// Why a bulk command failed, in the UI language (the engine's own words are English, for
 /// scripts, and stay so).
 pub fn bulk_failure(lang: Lang, failure: &crate::app::bulk_edit::BulkFailure) -> String {
+    bulk_failure_keyed(lang, failure, &|text| text.to_string())
+}
+
+/// [`bulk_failure`] with `keys` run over the table's text only (see [`api_error_keyed`]).
+pub fn bulk_failure_keyed(
+    lang: Lang,
+    failure: &crate::app::bulk_edit::BulkFailure,
+    keys: &dyn Fn(&str) -> String,
+) -> String {
     use crate::app::bulk_edit::BulkFailure;
     use crate::bulk::UndoRefusal;
+    let say = |msg: Msg, args: &[&str]| fill_text(&keys(msg.text(lang)), args);
     match failure {
-        BulkFailure::Api(api) => api_error(lang, api),
-        BulkFailure::NoJournal => Msg::BulkNoJournal.text(lang).to_string(),
-        BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly) => {
-            Msg::BulkUndoReplyOnly.text(lang).to_string()
-        }
+        BulkFailure::Api(api) => api_error_keyed(lang, api, keys),
+        BulkFailure::NoJournal => say(Msg::BulkNoJournal, &[]),
+        BulkFailure::NothingToUndo(UndoRefusal::ReplyOnly) => say(Msg::BulkUndoReplyOnly, &[]),
         BulkFailure::NothingToUndo(UndoRefusal::AlreadyUndone { run_id, by }) => {
-            fill(lang, Msg::BulkUndoAlreadyUndone, &[run_id, by])
+            say(Msg::BulkUndoAlreadyUndone, &[run_id, by])
         }
         BulkFailure::Engine(words) => words.clone(),
     }

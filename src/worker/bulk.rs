@@ -12,10 +12,21 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{Client, ListScope, Ticket};
-use crate::app::bulk_edit::{BulkCommand, BulkEvent, BulkFailure, history_row};
+use crate::app::bulk_edit::{BulkCommand, BulkEvent, BulkFailure, HistoryRow};
 use crate::app::{RequestId, ViewSource, WorkerEvent};
 use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
 use crate::lang::Lang;
+
+/// A journal run as the history shows it, in the UI language: a run whose failures were
+/// retried says what became of them ("失败 2（已重试：2 成功）").
+pub fn history_row(lang: Lang, info: &crate::bulk::RunInfo) -> HistoryRow {
+    HistoryRow {
+        run_id: info.run_id.clone(),
+        state: info.state.clone(),
+        resumable: info.resumable(),
+        summary: info.summary(lang),
+    }
+}
 
 /// Where bulk runs are journaled, for which host, and how they are sent.
 #[derive(Debug, Clone)]

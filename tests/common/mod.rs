@@ -424,7 +424,7 @@ pub fn focus_field(app: &mut App, label: &str) {
         if form
             .fields
             .get(form.focus)
-            .is_some_and(|f| f.id.label(app) == label)
+            .is_some_and(|f| gongdan::ui::new_ticket::field_label(app, &f.id) == label)
         {
             return;
         }
@@ -434,4 +434,19 @@ pub fn focus_field(app: &mut App, label: &str) {
         }
     }
     panic!("no field {label}");
+}
+
+/// A notice as the status bar words it (keys named from the live key map).
+pub fn said(app: &App, notice: &gongdan::app::state::Notice) -> String {
+    gongdan::ui::notice::note(app.lang(), &app.settings.keymap, &notice.note)
+}
+
+/// A bulk pane's note (an error of its form, preview, run or history) as the pane words it.
+pub fn bulk_said(app: &App, note: &gongdan::app::bulk_edit::BulkNote) -> String {
+    gongdan::ui::bulk::note(app.lang(), &app.settings.keymap, note)
+}
+
+/// A composer's or new-ticket form's note as the pane words it.
+pub fn compose_said(app: &App, note: &gongdan::app::composer::ComposeNote) -> String {
+    gongdan::ui::composer::note(app.lang(), &app.settings.keymap, note)
 }

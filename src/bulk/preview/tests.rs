@@ -154,6 +154,8 @@ fn tags_are_summarised_per_tag_never_per_tag_set() {
     for text in preview.lines(Lang::En, &names).iter().chain([&one_line]) {
         assert!(!text.contains("(none)"), "{text}");
     }
+    // The count state clamps the preview's scroll with, before any draw, is the lines'.
+    assert_eq!(preview.line_count(&names), 5);
 }
 
 #[test]

@@ -71,6 +71,12 @@ impl Preview {
         lines
     }
 
+    /// How many lines [`Preview::lines`] gives: the same in either language (the language
+    /// picks the words, never which lines there are), so state can clamp a scroll with it.
+    pub fn line_count(&self, names: &Names) -> usize {
+        self.lines(Lang::En, names).len()
+    }
+
     /// "237 tickets", "undo 4 tickets".
     fn head(&self, lang: Lang) -> String {
         match (&self.kind, lang == Lang::Zh) {
