@@ -348,7 +348,10 @@ impl BulkState {
 }
 
 fn say(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+    app.notice = Some(Notice {
+        note: super::notice::Note::Legacy(text),
+        is_error,
+    });
 }
 
 // ---------------------------------------------------------------------------------------

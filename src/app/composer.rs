@@ -284,7 +284,10 @@ fn compose_command(command: ComposeCommand) -> Command {
 }
 
 fn notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice { text, is_error });
+    app.notice = Some(Notice {
+        note: super::notice::Note::Legacy(text),
+        is_error,
+    });
 }
 
 /// A key typed in the composer or the new-ticket form, read by the key map
@@ -959,7 +962,7 @@ fn send_one(
     }));
     // Until the answer (which says sent, or why not): not on a timer.
     let text = fill(lang, Msg::ComposeSending, &[&ticket.to_string()]);
-    super::update::progress_notice(app, text, vec![id]);
+    super::update::progress_notice(app, super::notice::Note::Legacy(text), vec![id]);
 }
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.

@@ -10,6 +10,7 @@ pub mod keymap;
 pub mod line_edit;
 pub mod marks;
 pub mod new_ticket;
+pub mod notice;
 pub mod run_ids;
 pub mod state;
 pub mod store;

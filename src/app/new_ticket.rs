@@ -309,7 +309,9 @@ pub fn open(app: &mut App, out: &mut Vec<Command>) {
     });
     if restored {
         app.notice = Some(Notice {
-            text: Msg::ComposeDraftRestored.text(app.lang()).to_string(),
+            note: super::notice::Note::Legacy(
+                Msg::ComposeDraftRestored.text(app.lang()).to_string(),
+            ),
             is_error: false,
         });
     }
@@ -352,7 +354,9 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
             save_draft_now(app, out);
             app.compose.new_ticket = None;
             app.notice = Some(Notice {
-                text: Msg::ComposeDraftKept.text(app.lang()).to_string(),
+                note: super::notice::Note::Legacy(
+                    Msg::ComposeDraftKept.text(app.lang()).to_string(),
+                ),
                 is_error: false,
             });
         }
@@ -409,7 +413,7 @@ pub fn external_edited(app: &mut App, result: Result<String, String>) {
         }
         Err(reason) => {
             app.notice = Some(Notice {
-                text: fill(lang, Msg::ComposeEditorFailed, &[&reason]),
+                note: super::notice::Note::Legacy(fill(lang, Msg::ComposeEditorFailed, &[&reason])),
                 is_error: true,
             })
         }
@@ -644,7 +648,7 @@ fn create(app: &mut App, out: &mut Vec<Command>) {
             }));
             // Until the answer (which says created, or why not): not on a timer.
             let text = Msg::FormCreating.text(lang).to_string();
-            super::update::progress_notice(app, text, vec![id]);
+            super::update::progress_notice(app, super::notice::Note::Legacy(text), vec![id]);
         }
     }
 }
@@ -683,7 +687,11 @@ pub fn created(
             }
             open_detail_of(app, ticket_id, out);
             app.notice = Some(Notice {
-                text: fill(lang, Msg::FormCreated, &[&ticket_id.to_string()]),
+                note: super::notice::Note::Legacy(fill(
+                    lang,
+                    Msg::FormCreated,
+                    &[&ticket_id.to_string()],
+                )),
                 is_error: false,
             });
         }
@@ -693,7 +701,7 @@ pub fn created(
                 .replace("{key:list.reload}", "{key:new_ticket.create}");
             form.error = Some(reason.clone());
             app.notice = Some(Notice {
-                text: fill(lang, Msg::FormCreateFailed, &[&reason]),
+                note: super::notice::Note::Legacy(fill(lang, Msg::FormCreateFailed, &[&reason])),
                 is_error: true,
             });
         }

@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
     let lang = app.lang();
     let area = area(screen);
     super::clear_overlay(frame, area);
-    let title = fill(lang, Msg::HelpTitle, &[pane.label().text(lang)]);
+    let title = fill(lang, Msg::HelpTitle, &[pane_name(*pane).text(lang)]);
     let keymap = &app.settings.keymap;
     let close = fill(
         lang,
@@ -100,5 +100,29 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
             rest,
             Style::default(),
         );
+    }
+}
+
+/// The name of the pane the help is for.
+fn pane_name(pane: Pane) -> Msg {
+    {
+        match pane {
+            Pane::List => Msg::PaneList,
+            Pane::Detail => Msg::PaneDetail,
+            Pane::Prompt => Msg::PanePrompt,
+            Pane::StatusMenu => Msg::PaneStatusMenu,
+            Pane::CopyMenu => Msg::PaneCopyMenu,
+            Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
+            Pane::Bulk => Msg::PaneBulk,
+            Pane::BulkText => Msg::PaneBulkText,
+            Pane::BulkPreview => Msg::PaneBulkPreview,
+            Pane::BulkRun => Msg::PaneBulkRun,
+            Pane::BulkResult => Msg::PaneBulkResult,
+            Pane::BulkHistory => Msg::PaneBulkHistory,
+            Pane::ResumeOffer => Msg::PaneResumeOffer,
+            Pane::SignIn => Msg::PaneSignIn,
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod help;
 pub mod history;
 pub mod list;
 pub mod new_ticket;
+pub mod notice;
 pub mod search_line;
 pub mod sign_in;
 pub mod status_bar;

@@ -36,6 +36,24 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
     }
 }
 
+/// The marks' part: `✓ 12` (and the `A` progress).
+fn marks_text(app: &App) -> Option<String> {
+    let lang = app.lang();
+    let mut text = String::new();
+    // The marked-only view's own count ("已标记 500/500") already says it.
+    if !app.marks.is_empty() && !crate::app::marks::showing_marked(app) {
+        text = fill(lang, Msg::MarkCount, &[&app.marks.len().to_string()]);
+    }
+    if app.marks.range.is_some() {
+        text.push_str(Msg::MarkRangeSuffix.text(lang));
+    }
+    if let Some(fetch) = &app.marks.fetch {
+        let progress = super::notice::progress(fetch.fetched, fetch.total);
+        text.push_str(&fill(lang, Msg::MarkFetchSuffix, &[&progress]));
+    }
+    (!text.is_empty()).then_some(text)
+}
+
 pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
@@ -49,17 +67,15 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
         Some(total) => fill(lang, Msg::LoadedOfTotal, &[&loaded, &total.to_string()]),
         None => fill(lang, Msg::LoadedNoTotal, &[&loaded]),
     };
-    let mut head = format!("{spinner} {} {counts}", view.spec.name.label(lang));
+    let name = super::notice::view_name(lang, &view.spec.name);
+    let mut head = format!("{spinner} {name} {counts}");
     if view.sort.is_some() {
         head.push_str(" · ");
-        head.push_str(&crate::app::update::sort_label(lang, view.sort));
+        head.push_str(&super::notice::sort_label(lang, view.sort));
     }
-    for part in [
-        crate::app::marks::status_text(app),
-        crate::app::bulk_edit::status_text(app),
-    ]
-    .into_iter()
-    .flatten()
+    for part in [marks_text(app), crate::app::bulk_edit::status_text(app)]
+        .into_iter()
+        .flatten()
     {
         head.push_str(" · ");
         head.push_str(&part);
@@ -69,12 +85,12 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     head.push_str("  ");
     let total = usize::from(area.width);
+    let worded = |notice: &crate::app::state::Notice| {
+        super::notice::note(lang, &app.settings.keymap, &notice.note)
+    };
     let (notice, notice_style) = match &app.notice {
-        Some(notice) if notice.is_error => (
-            app.settings.keymap.expand(&notice.text),
-            style(app, Role::Error),
-        ),
-        Some(notice) => (app.settings.keymap.expand(&notice.text), Style::default()),
+        Some(notice) if notice.is_error => (worded(notice), style(app, Role::Error)),
+        Some(notice) => (worded(notice), Style::default()),
         None => (String::new(), Style::default()),
     };
     // Hints from the live map: the first always, the others while the notice still fits.

@@ -684,6 +684,16 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
     })
 }
 
+/// As [`fill`], with the table's own `{key:..}` references named by `keys` (the live key
+/// map's labels) before any argument is put in, so an argument is never read for them.
+pub fn fill_keyed(lang: Lang, msg: Msg, args: &[&str], keys: &dyn Fn(&str) -> String) -> String {
+    substitute(&keys(msg.text(lang)), |name| {
+        name.parse::<usize>()
+            .ok()
+            .and_then(|i| args.get(i).copied())
+    })
+}
+
 /// Replaces each `{name}` of `template` for which `value` has one; any other brace stays.
 fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> String {
     let mut out = String::with_capacity(template.len());
@@ -786,20 +796,30 @@ fn network_error(lang: Lang, error: &NetworkError) -> String {
 pub fn api_error(lang: Lang, error: &ApiError) -> String {
     // Error texts carry server words (reported messages, decode errors quoting the body):
     // cleaned again here, on one line, whatever their way in.
-    crate::text::clean_line(&api_error_raw(lang, error))
+    crate::text::clean_line(&api_error_raw(lang, error, &|text| text.to_string()))
 }
 
-fn api_error_raw(lang: Lang, error: &ApiError) -> String {
+/// As [`api_error`], with the table's `{key:..}` references named by `keys` (see
+/// [`fill_keyed`]): what the console shows.
+pub fn api_error_keyed(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
+    crate::text::clean_line(&api_error_raw(lang, error, keys))
+}
+
+fn api_error_raw(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
     match error {
         ApiError::BadCredentials => Msg::ErrBadCredentials.text(lang).to_string(),
         ApiError::Forbidden(_) => Msg::ErrForbidden.text(lang).to_string(),
         ApiError::NotFound(_) => Msg::ErrNotFound.text(lang).to_string(),
         ApiError::InvalidValue(value) => fill(lang, Msg::ErrInvalid, &[value]),
         ApiError::RateLimited { .. } => Msg::ErrRateLimited.text(lang).to_string(),
-        ApiError::Server { status, .. } => fill(lang, Msg::ErrServer, &[&status.to_string()]),
+        ApiError::Server { status, .. } => {
+            fill_keyed(lang, Msg::ErrServer, &[&status.to_string()], keys)
+        }
         ApiError::Reported { message, .. } => fill(lang, Msg::ErrReported, &[message]),
-        ApiError::Network(NetworkError::Timeout) => Msg::ErrTimeout.text(lang).to_string(),
-        ApiError::Network(other) => fill(lang, Msg::ErrNetwork, &[&network_error(lang, other)]),
+        ApiError::Network(NetworkError::Timeout) => keys(Msg::ErrTimeout.text(lang)),
+        ApiError::Network(other) => {
+            fill_keyed(lang, Msg::ErrNetwork, &[&network_error(lang, other)], keys)
+        }
         ApiError::Decode { message, .. } => fill(lang, Msg::ErrDecode, &[message]),
         ApiError::Query(query) => query_error(lang, query),
         ApiError::Config(what) => fill(lang, Msg::ErrConfig, &[what]),
@@ -814,7 +834,7 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
         ApiError::Server { status, .. } => fill(lang, Msg::CliErrServer, &[&status.to_string()]),
         ApiError::Network(NetworkError::Timeout) => Msg::NetTimeout.text(lang).to_string(),
         ApiError::Network(other) => fill(lang, Msg::CliErrNetwork, &[&network_error(lang, other)]),
-        other => api_error_raw(lang, other),
+        other => api_error_raw(lang, other, &|text| text.to_string()),
     };
     crate::text::clean_line(&text)
 }
