@@ -1084,7 +1084,7 @@ fn keys_typed_while_the_tickets_are_read_reach_the_preview_and_nothing_starts_un
             .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
         "{out:?}"
     );
-    let notice = &app.notice.as_ref().unwrap().text;
+    let notice = &gongdan::ui::notice::current(&app).unwrap_or_default();
     assert!(notice.contains("held back"), "{notice}");
     let screen = text(&app);
     assert!(screen.contains("type 4 to confirm: 4"), "{screen}");
@@ -1144,10 +1144,8 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
     };
     assert_eq!(runs.len(), 1, "complete runs are not offered");
     assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
+        gongdan::ui::notice::current(&app)
+            .unwrap_or_default()
             .contains("stopped mid-way")
     );
     let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
@@ -1840,10 +1838,8 @@ fn an_undo_above_the_threshold_needs_the_typed_count_and_esc_sends_nothing() {
     assert!(bulk(&mut app, BulkAction::Esc).is_empty());
     assert!(app.bulk.stage.is_none());
     assert!(
-        app.notice
-            .as_ref()
-            .unwrap()
-            .text
+        gongdan::ui::notice::current(&app)
+            .unwrap_or_default()
             .contains("Undo not started"),
         "{:?}",
         app.notice

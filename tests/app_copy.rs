@@ -37,11 +37,9 @@ fn copied(commands: &[Command]) -> Vec<String> {
         .collect()
 }
 
+/// The notice as the status line words it.
 fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
+    gongdan::ui::notice::current(app).unwrap_or_default()
 }
 
 fn selected(app: &App) -> u64 {

@@ -247,7 +247,7 @@ fn only_marked_shows_the_marked_tickets_and_esc_goes_back() {
     assert_eq!(app.current_view().spec.name, ViewName::Marked);
     assert_eq!(app.current_view().ids, vec![30, 7, 3]);
     // The view's own count says how many; the status bar does not repeat it.
-    assert_eq!(gongdan::app::marks::status_text(&app), None);
+    assert_eq!(gongdan::ui::status_bar::marks_text(&app), None);
     // A reload there rebuilds from the marks and asks the server nothing.
     assert!(update(&mut app, Action::Reload).is_empty());
     // Unmarking in the marked view keeps the row until the view is rebuilt.
@@ -261,7 +261,7 @@ fn only_marked_shows_the_marked_tickets_and_esc_goes_back() {
     assert_eq!(app.current_view().spec.name, ViewName::All);
     assert_eq!(app.current_view().selected_id(), Some(12));
     assert_eq!(
-        gongdan::app::marks::status_text(&app).as_deref(),
+        gongdan::ui::status_bar::marks_text(&app).as_deref(),
         Some("2 marked")
     );
     mark(&mut app, MarkAction::OnlyMarked);
@@ -315,7 +315,11 @@ fn mark_all_fetches_ids_page_by_page_with_progress() {
     assert!(app.marks.fetch.is_none());
     let expected: BTreeSet<u64> = (1..=120).collect();
     assert_eq!(app.marks.ids, expected);
-    assert!(app.notice.as_ref().unwrap().text.contains("120"));
+    assert!(
+        gongdan::ui::notice::current(&app)
+            .unwrap_or_default()
+            .contains("120")
+    );
     // The marked view shows rows the list never loaded.
     mark(&mut app, MarkAction::OnlyMarked);
     assert_eq!(app.current_view().ids.len(), 120);

@@ -13,6 +13,11 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
 
+/// The notice as the status line words it.
+fn said(app: &App) -> String {
+    gongdan::ui::notice::current(app).unwrap_or_default()
+}
+
 fn render(app: &App) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
     terminal
@@ -127,7 +132,7 @@ fn a_malformed_ticket_without_an_id_is_said_on_the_status_line() {
     let notice = app.notice.clone().unwrap();
     assert!(notice.is_error);
     assert_eq!(
-        notice.text,
+        said(&app),
         "Could not read 1 ticket(s) on this page, which have no readable id"
     );
 }
@@ -172,8 +177,7 @@ fn a_bulk_change_leaves_an_unreadable_ticket_out_and_says_so() {
     }
     assert_eq!(app.marks.len(), 3);
     update(&mut app, Action::Bulk(BulkAction::Open));
-    let notice = app.notice.clone().unwrap();
-    assert_eq!(notice.text, "Left out, could not be read: 3");
+    assert_eq!(said(&app), "Left out, could not be read: 3");
     match &app.bulk.stage {
         Some(gongdan::app::bulk_edit::Stage::Form(form)) => {
             assert_eq!(form.targets, vec![2, 4], "planned only from what was read")
@@ -185,10 +189,8 @@ fn a_bulk_change_leaves_an_unreadable_ticket_out_and_says_so() {
     update(&mut app, Action::Bulk(BulkAction::Open));
     assert!(app.bulk.stage.is_none());
     assert!(
-        app.notice
-            .clone()
-            .unwrap()
-            .text
+        gongdan::ui::notice::current(&app)
+            .unwrap_or_default()
             .starts_with("Could not read ticket #3: ticketStatus")
     );
 }

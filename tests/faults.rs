@@ -42,10 +42,7 @@ fn reload(app: &mut App) -> RequestId {
 
 /// The notice as shown: key names (`{key:list.reload}`) filled in from the live key map.
 fn notice(app: &App) -> String {
-    app.notice
-        .as_ref()
-        .map(|n| app.settings.keymap.expand(&n.text))
-        .unwrap_or_default()
+    gongdan::ui::notice::current(app).unwrap_or_default()
 }
 
 fn fail(app: &mut App, id: RequestId, error: ApiError) -> Vec<Command> {
@@ -289,12 +286,19 @@ fn a_401_for_a_request_sent_with_the_old_password_does_not_ask_again() {
     let new = new.unwrap_or_else(|| reload(&mut app));
     fail(&mut app, new, ApiError::BadCredentials);
     let prompt = app.faults.sign_in.as_ref().expect("asked again");
+    assert_eq!(
+        prompt.error,
+        Some(gongdan::app::notice::SignInError::Api(
+            ApiError::BadCredentials
+        )),
+        "{prompt:?}"
+    );
+    let error = prompt
+        .error
+        .as_ref()
+        .map(|error| gongdan::ui::notice::sign_in_error(Lang::En, &app.settings.keymap, error));
     assert!(
-        prompt
-            .error
-            .as_deref()
-            .unwrap_or("")
-            .contains("Sign-in refused"),
+        error.unwrap_or_default().contains("Sign-in refused"),
         "{prompt:?}"
     );
 }

@@ -147,7 +147,10 @@ fn a_conflict_names_both_bindings_and_the_config_wins() {
     assert_eq!(action_for_key(&app, &char_key('j')), Some(Action::Open));
     // The conflict shows in the status line at start, as the console passes it.
     let settings = Settings {
-        startup_notice: Some(app.settings.keymap.conflicts[0].describe(Lang::En)),
+        startup_notice: Some(gongdan::app::notice::Note::Startup {
+            first: app.settings.keymap.conflicts[0].describe(Lang::En),
+            more: 0,
+        }),
         ..app.settings.clone()
     };
     let app = App::new(settings, now());

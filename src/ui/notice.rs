@@ -15,6 +15,12 @@ use crate::app::state::{Sort, SortField, ViewName};
 use crate::lang::Lang;
 use crate::words::{self, Msg, fill, fill_keyed};
 
+/// The notice the status line shows now, worded in the app's language with its key map.
+pub fn current(app: &crate::app::App) -> Option<String> {
+    let notice = app.notice.as_ref()?;
+    Some(note(app.lang(), &app.settings.keymap, &notice.note))
+}
+
 /// A notice of the status line in `lang`.
 pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
     let named = |text: &str| keys.expand(text);

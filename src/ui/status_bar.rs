@@ -37,7 +37,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
 }
 
 /// The marks' part: `✓ 12` (and the `A` progress).
-fn marks_text(app: &App) -> Option<String> {
+pub fn marks_text(app: &App) -> Option<String> {
     let lang = app.lang();
     let mut text = String::new();
     // The marked-only view's own count ("已标记 500/500") already says it.
@@ -85,14 +85,11 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     }
     head.push_str("  ");
     let total = usize::from(area.width);
-    let worded = |notice: &crate::app::state::Notice| {
-        super::notice::note(lang, &app.settings.keymap, &notice.note)
+    let notice_style = match &app.notice {
+        Some(notice) if notice.is_error => style(app, Role::Error),
+        _ => Style::default(),
     };
-    let (notice, notice_style) = match &app.notice {
-        Some(notice) if notice.is_error => (worded(notice), style(app, Role::Error)),
-        Some(notice) => (worded(notice), Style::default()),
-        None => (String::new(), Style::default()),
-    };
+    let notice = super::notice::current(app).unwrap_or_default();
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
     // The keys of the context that has the keyboard (the bulk pane's stage when open).
