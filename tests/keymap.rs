@@ -303,7 +303,11 @@ fn help_and_hints_follow_a_rebinding() {
         "[list]\nhelp = \"F1\"\nsearch = \"ctrl-s\"\ntop = [\"t t\", \"home\"]\n",
     ))
     .unwrap();
-    let rows = map.help_rows(Pane::List, Lang::En);
+    let rows = map
+        .help_rows(Pane::List)
+        .into_iter()
+        .map(|(keys, text)| (keys, text.text(Lang::En)))
+        .collect::<Vec<_>>();
     assert!(
         rows.iter()
             .any(|(k, text)| k == "F1" && *text == "Key help"),

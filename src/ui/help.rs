@@ -29,7 +29,7 @@ pub fn max_scroll(app: &App) -> i64 {
     let Some(Overlay::Help { pane, .. }) = &app.overlay else {
         return 0;
     };
-    let rows = app.settings.keymap.help_rows(*pane, app.lang()).len() as i64;
+    let rows = app.settings.keymap.help_rows(*pane).len() as i64;
     // The rows inside the border, as drawn below.
     let inner = i64::from(area(super::screen(app)).height) - 2;
     (rows - inner).max(0)
@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         Msg::HelpClose,
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
-    let rows = keymap.help_rows(*pane, lang);
+    let rows = keymap.help_rows(*pane);
     // Keys below the frame are announced, with the key that scrolls to them.
     let below = rows
         .len()
@@ -96,7 +96,7 @@ pub fn render(frame: &mut Frame, app: &App, screen: Rect) {
         buf.set_stringn(
             inner.x + key_width as u16 + 3,
             y,
-            fit(text, rest),
+            fit(text.text(lang), rest),
             rest,
             Style::default(),
         );

@@ -95,9 +95,9 @@ pub fn render(frame: &mut Frame, app: &App, area: Rect) {
     // The keys of the context that has the keyboard (the bulk pane's stage when open).
     let pane = app.pane();
     let hints: Vec<String> = keymap
-        .hints(pane, hinted(pane), lang)
+        .hints(pane, hinted(pane))
         .into_iter()
-        .map(|(keys, text)| format!("{keys}={text}"))
+        .map(|(keys, text)| format!("{keys}={}", text.text(lang)))
         .collect();
     let mut help = String::new();
     for (index, hint) in hints.iter().enumerate() {

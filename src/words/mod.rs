@@ -15,6 +15,8 @@ use crate::api::{
 };
 use crate::lang::Lang;
 
+mod keys;
+
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
         /// One UI string.
