@@ -262,3 +262,95 @@ fn strip_retry_hint(text: &str, hint: &str) -> String {
         None => text.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn en(note: &Note) -> String {
+        self::note(Lang::En, &KeyMap::default(), note)
+    }
+
+    fn zh(note: &Note) -> String {
+        self::note(Lang::Zh, &KeyMap::default(), note)
+    }
+
+    #[test]
+    fn a_status_change_is_worded_in_both_languages() {
+        let changed = Note::StatusChanged {
+            ticket: 7,
+            status: TicketStatus::Solved,
+        };
+        assert_eq!(en(&changed), "#7 set to solved");
+        assert_eq!(zh(&changed), "#7 状态已改为 已解决");
+        let failed = Note::StatusChangeFailed {
+            ticket: 7,
+            wanted: TicketStatus::Solved,
+            reason: StatusFailure::NotSent,
+            previous: None,
+        };
+        assert_eq!(
+            en(&failed),
+            "#7 could not be set to solved: not sent; back to none"
+        );
+    }
+
+    #[test]
+    fn the_start_warning_says_how_many_more() {
+        let one = Note::Startup {
+            first: "config.toml:3:1: unknown key".into(),
+            more: 0,
+        };
+        assert_eq!(en(&one), "config.toml:3:1: unknown key");
+        let three = Note::Startup {
+            first: "config.toml:3:1: unknown key".into(),
+            more: 2,
+        };
+        assert_eq!(
+            en(&three),
+            "config.toml:3:1: unknown key (and 2 more: see gongdan config check)"
+        );
+    }
+
+    #[test]
+    fn a_retry_drops_the_errors_own_retry_hint_and_giving_up_says_it_once() {
+        let error = ApiError::Server {
+            status: 502,
+            excerpt: None,
+        };
+        let retrying = Note::Retrying {
+            error: error.clone(),
+            secs: 3,
+        };
+        assert_eq!(en(&retrying), "Server error (HTTP 502); retrying in 3 s");
+        assert_eq!(zh(&retrying), "服务器出错（HTTP 502），3 秒后重试");
+        // The server error's words already say R retries: not said twice.
+        let gave_up = Note::GaveUp(Box::new(Note::ShowFailed { ticket: 4, error }));
+        assert_eq!(en(&gave_up).matches("press R to retry").count(), 1);
+        // One whose words do not say it gets the hint.
+        let refused = Note::GaveUp(Box::new(Note::ShowFailed {
+            ticket: 4,
+            error: ApiError::RateLimited { retry_after: None },
+        }));
+        assert!(
+            en(&refused).ends_with("; press R to retry"),
+            "{}",
+            en(&refused)
+        );
+    }
+
+    #[test]
+    fn keys_are_named_in_the_tables_text_only() {
+        let keys = KeyMap::default();
+        let typed = Note::FilterSet("{key:list.reload} {0}".into());
+        assert_eq!(
+            note(Lang::En, &keys, &typed),
+            "Filter: {key:list.reload} {0}"
+        );
+        let cleared = Note::MarksClearedRestorable(3);
+        assert_eq!(
+            note(Lang::En, &keys, &cleared),
+            "Cleared 3 marks — U restores"
+        );
+    }
+}

@@ -3,12 +3,14 @@
 //!
 //! Who may use it: `ui`, `script`, `config` and the start-up code (`console`, `tui`). The
 //! state and the engine (`app`, `worker`, `bulk`, `api`) should not: they carry data (ids,
-//! counts, `ApiError`s, names) and the view words it. Today `app` still words its notices
-//! through this table (moving them to typed notices is the rest of issue 15's item 2).
+//! counts, `ApiError`s, names) and the view words it. The status line's notices are typed
+//! (`app::notice::Note`) and worded by `ui::notice`; the bulk pane's and the composer's own
+//! texts are still worded in `app` (the rest of issue 15's item 2).
 //!
 //! Placeholders `{0}`, `{1}` are filled by [`fill`] in one pass, so an argument (a subject,
 //! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
-//! references are expanded by the key map when shown (`KeyMap::expand`).
+//! references name the live key map's keys (`KeyMap::expand`, in `ui::key_words`), in the
+//! table's own text before the arguments go in ([`fill_keyed`]).
 
 use crate::api::{
     ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
