@@ -97,7 +97,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         auto_refresh_secs: (auto_refresh > 0).then_some(auto_refresh),
         extra_views,
         display_offset_minutes: resolved.timezone.local_minus_utc() / 60,
-        startup_notice: startup_notice(&warnings, resolved.config_path.as_deref(), lang),
+        startup_notice: startup_notice(&warnings, resolved.config_path.as_deref()),
         keymap: std::sync::Arc::new(keymap),
         bulk_confirm_threshold: resolved.ui.bulk_confirm_threshold,
         bulk_concurrency: resolved.ui.bulk_concurrency,
@@ -303,14 +303,14 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
     report
 }
 
-/// The first warning for the status line, saying how many more there are. The config
-/// file is named without its directory (`config.toml:53:1: ...`): the full path would push
-/// the key and the suggestion off the line, and `gongdan config check` prints it whole.
+/// The first warning for the status line, with how many more there are (the view says
+/// so). The config file is named without its directory (`config.toml:53:1: ...`): the full
+/// path would push the key and the suggestion off the line, and `gongdan config check`
+/// prints it whole.
 pub fn startup_notice(
     warnings: &[String],
     config_path: Option<&std::path::Path>,
-    lang: Lang,
-) -> Option<String> {
+) -> Option<crate::app::notice::Note> {
     let mut first = warnings.first()?.clone();
     if let Some(path) = config_path
         && let Some(name) = path.file_name()
@@ -320,12 +320,9 @@ pub fn startup_notice(
             first = format!("{}:{}", name.to_string_lossy(), &first[full.len()..]);
         }
     }
-    Some(match warnings.len() {
-        1 => first.clone(),
-        n => format!(
-            "{first} {}",
-            fill(lang, Msg::StartupMore, &[&(n - 1).to_string()])
-        ),
+    Some(crate::app::notice::Note::Startup {
+        first,
+        more: warnings.len() - 1,
     })
 }
 

@@ -37,6 +37,7 @@ fn copied(commands: &[Command]) -> Vec<String> {
         .collect()
 }
 
+/// The notice as the status line words it.
 fn notice(app: &App) -> String {
     app.notice
         .as_ref()
@@ -225,7 +226,13 @@ fn the_web_link_comes_from_web_url_or_says_how_to_set_it() {
 fn the_menus_keys_are_in_its_help_and_closing_help_returns_to_it() {
     let mut app = order_app(Lang::En, 100, 30, true);
     // `?` of the list names `y`.
-    let list_help = app.settings.keymap.help_rows(Pane::List, Lang::En);
+    let list_help = app
+        .settings
+        .keymap
+        .help_rows(Pane::List)
+        .into_iter()
+        .map(|(keys, text)| (keys, text.text(Lang::En)))
+        .collect::<Vec<_>>();
     assert!(
         list_help
             .iter()
@@ -241,7 +248,13 @@ fn the_menus_keys_are_in_its_help_and_closing_help_returns_to_it() {
             ..
         })
     ));
-    let rows = app.settings.keymap.help_rows(Pane::CopyMenu, Lang::En);
+    let rows = app
+        .settings
+        .keymap
+        .help_rows(Pane::CopyMenu)
+        .into_iter()
+        .map(|(keys, text)| (keys, text.text(Lang::En)))
+        .collect::<Vec<_>>();
     for (keys, text) in [
         ("1…9", "Copy custom field N (an order number, say)"),
         ("i", "Copy the ticket id"),

@@ -249,7 +249,7 @@ fn only_marked_shows_the_marked_tickets_and_esc_goes_back() {
     assert_eq!(app.current_view().spec.name, ViewName::Marked);
     assert_eq!(app.current_view().ids, vec![30, 7, 3]);
     // The view's own count says how many; the status bar does not repeat it.
-    assert_eq!(gongdan::app::marks::status_text(&app), None);
+    assert_eq!(gongdan::ui::status_bar::marks_text(&app), None);
     // A reload there rebuilds from the marks and asks the server nothing.
     assert!(update(&mut app, Action::Reload).is_empty());
     // Unmarking in the marked view keeps the row until the view is rebuilt.
@@ -263,7 +263,7 @@ fn only_marked_shows_the_marked_tickets_and_esc_goes_back() {
     assert_eq!(app.current_view().spec.name, ViewName::All);
     assert_eq!(app.current_view().selected_id(), Some(12));
     assert_eq!(
-        gongdan::app::marks::status_text(&app).as_deref(),
+        gongdan::ui::status_bar::marks_text(&app).as_deref(),
         Some("2 marked")
     );
     mark(&mut app, MarkAction::OnlyMarked);

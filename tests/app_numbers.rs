@@ -29,6 +29,7 @@ fn key(app: &mut App, c: char) -> Vec<Command> {
     press(app, KeyCode::Char(c), KeyModifiers::NONE)
 }
 
+/// The notice as the status line words it.
 fn notice(app: &App) -> Option<String> {
     app.notice.as_ref().map(|n| common::said(app, n))
 }
@@ -190,7 +191,10 @@ fn creating_a_ticket_is_said_until_the_answer_not_on_a_timer() {
 #[test]
 fn a_warning_from_start_stays_until_a_key() {
     let settings = Settings {
-        startup_notice: Some("config: unknown key ui.colour".into()),
+        startup_notice: Some(gongdan::app::notice::Note::Startup {
+            first: "config: unknown key ui.colour".into(),
+            more: 0,
+        }),
         ..Settings::default()
     };
     let mut app = App::new(settings, now());

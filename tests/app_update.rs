@@ -8,10 +8,16 @@ mod common;
 use common::*;
 use gongdan::api::{ApiError, SearchQuery, SearchTerm, TicketStatus};
 use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
+use gongdan::app::notice::Note;
 use gongdan::app::state::{Overlay, Pane, Settings};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{FieldKind, Plan, RunKind, RunReport, TicketOutcome};
 use gongdan::lang::Lang;
+
+/// The notice as the status line words it.
+fn said(app: &App) -> String {
+    gongdan::ui::notice::current(app).unwrap_or_default()
+}
 
 /// An app whose "All" tab (list) has `n` tickets loaded from one page, shown as the tab.
 fn app_with_list(n: u64, count: u64, more: bool) -> (App, Vec<Command>) {
@@ -230,7 +236,10 @@ fn a_config_warning_at_start_is_not_covered_by_the_agent_notice() {
     let warning = "config.toml:53:1: unknown key `profiles.work.per_pgae` ignored";
     let settings = Settings {
         lang: Lang::En,
-        startup_notice: Some(warning.to_string()),
+        startup_notice: Some(Note::Startup {
+            first: warning.to_string(),
+            more: 0,
+        }),
         ..Settings::default()
     };
     let mut app = App::new(settings, now());
@@ -252,7 +261,14 @@ fn a_config_warning_at_start_is_not_covered_by_the_agent_notice() {
     );
     assert!(app.list_forbidden);
     let notice = app.notice.clone().expect("a notice");
-    assert_eq!(common::said(&app, &notice), warning);
+    assert_eq!(
+        notice.note,
+        Note::Startup {
+            first: warning.to_string(),
+            more: 0
+        }
+    );
+    assert_eq!(said(&app), warning);
 }
 
 #[test]
@@ -269,10 +285,7 @@ fn an_agent_gets_views_from_searches_after_403() {
     );
     assert!(app.list_forbidden);
     let notice = app.notice.clone().expect("a notice");
-    assert!(
-        common::said(&app, &notice).contains("may not list"),
-        "{notice:?}"
-    );
+    assert!(said(&app).contains("may not list"), "{notice:?}");
     assert!(!notice.is_error, "a fact, not an error");
     // The All view now comes from a search over every status.
     assert!(after.iter().any(is_search_for("1,2,3,4,5,6")), "{after:?}");
@@ -380,7 +393,7 @@ fn a_status_change_is_optimistic_and_rolls_back_on_failure() {
     assert_eq!(app.tickets.get(&2).unwrap().status, before, "put back");
     let notice = app.notice.clone().expect("why");
     assert!(notice.is_error);
-    assert!(common::said(&app, &notice).contains("#2"), "{notice:?}");
+    assert!(said(&app).contains("#2"), "{notice:?}");
 }
 
 /// The answer to a quick status change was lost: neither "changed" nor "put back"; it
@@ -410,13 +423,10 @@ fn a_status_change_whose_answer_was_lost_says_so_and_reads_the_ticket_again() {
     );
     let notice = app.notice.clone().expect("why");
     assert!(
-        common::said(&app, &notice).contains("#2: not known whether it was set to solved"),
+        said(&app).contains("#2: not known whether it was set to solved"),
         "{notice:?}"
     );
-    assert!(
-        !common::said(&app, &notice).contains("back to"),
-        "{notice:?}"
-    );
+    assert!(!said(&app).contains("back to"), "{notice:?}");
 }
 
 /// A quick status change left alone because a colleague changed the ticket since it was
@@ -470,10 +480,7 @@ fn a_status_change_on_a_ticket_changed_meanwhile_shows_what_changed_and_asks_aga
         "#2 changed on the server since it was shown (status {} → pending): nothing set",
         gongdan::words::status_label(Lang::En, shown.unwrap())
     );
-    assert!(
-        common::said(&app, &notice).contains(&expected),
-        "{notice:?}"
-    );
+    assert!(said(&app).contains(&expected), "{notice:?}");
     let solved = TicketStatus::ALL
         .iter()
         .position(|s| *s == TicketStatus::Solved)
@@ -727,7 +734,14 @@ fn s_with_tickets_marked_says_it_changes_the_current_one_only() {
     assert!(matches!(app.overlay, Some(Overlay::StatusMenu { .. })));
     let notice = app.notice.clone().expect("a notice");
     assert_eq!(
-        common::said(&app, &notice),
+        notice.note,
+        Note::StatusMenuNotMarks {
+            ticket: 3,
+            marked: 2
+        }
+    );
+    assert_eq!(
+        said(&app),
         "Only #3 changes; b changes the 2 marked tickets"
     );
 }
@@ -769,7 +783,9 @@ fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
         .error
         .clone()
         .expect("the view says why it is empty");
-    assert!(error.contains("search = "), "{error}");
+    assert_eq!(error, gongdan::app::notice::ViewError::ListRefused);
+    let worded = gongdan::ui::notice::view_error(Lang::En, &app.settings.keymap, &error);
+    assert!(worded.contains("search = "), "{worded}");
     // Its tab does not promise a count with "…".
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
     terminal
@@ -803,10 +819,7 @@ fn moving_past_the_loaded_rows_while_a_page_hangs_says_so_at_once() {
     assert!(app.notice.is_none(), "{:?}", app.notice);
     update(&mut app, Action::PageDown);
     assert_eq!(
-        app.notice
-            .as_ref()
-            .map(|n| common::said(&app, n))
-            .as_deref(),
+        gongdan::ui::notice::current(&app).as_deref(),
         Some("Loading more tickets…")
     );
     answer_page(
@@ -830,7 +843,7 @@ fn a_status_for_a_ticket_not_known_here_is_refused_in_words() {
     assert!(sent.is_empty(), "{sent:?}");
     let notice = app.notice.clone().expect("why");
     assert!(notice.is_error);
-    assert!(common::said(&app, &notice).contains("#99999"), "{notice:?}");
+    assert!(said(&app).contains("#99999"), "{notice:?}");
 }
 
 /// The list's page fetches among `commands`: (request id, page number).

@@ -909,12 +909,10 @@ fn the_status_line_names_the_config_file_without_its_directory() {
         .iter()
         .map(|w| w.text(gongdan::lang::Lang::En))
         .collect();
-    let notice = gongdan::console::startup_notice(
-        &warnings,
-        resolved.config_path.as_deref(),
-        gongdan::lang::Lang::En,
-    )
-    .unwrap();
+    let note =
+        gongdan::console::startup_notice(&warnings, resolved.config_path.as_deref()).unwrap();
+    let keys = gongdan::app::keymap::KeyMap::default();
+    let notice = gongdan::ui::notice::note(gongdan::lang::Lang::En, &keys, &note);
     let name = path.file_name().unwrap().to_string_lossy().into_owned();
     assert!(
         notice.starts_with(&format!("{name}:3:1: unknown key `profiles.a.per_pgae`")),

@@ -289,12 +289,19 @@ fn a_401_for_a_request_sent_with_the_old_password_does_not_ask_again() {
     let new = new.unwrap_or_else(|| reload(&mut app));
     fail(&mut app, new, ApiError::BadCredentials);
     let prompt = app.faults.sign_in.as_ref().expect("asked again");
+    assert_eq!(
+        prompt.error,
+        Some(gongdan::app::notice::SignInError::Api(
+            ApiError::BadCredentials
+        )),
+        "{prompt:?}"
+    );
+    let error = prompt
+        .error
+        .as_ref()
+        .map(|error| gongdan::ui::notice::sign_in_error(Lang::En, &app.settings.keymap, error));
     assert!(
-        prompt
-            .error
-            .as_deref()
-            .unwrap_or("")
-            .contains("Sign-in refused"),
+        error.unwrap_or_default().contains("Sign-in refused"),
         "{prompt:?}"
     );
 }

@@ -147,7 +147,10 @@ fn a_conflict_names_both_bindings_and_the_config_wins() {
     assert_eq!(action_for_key(&app, &char_key('j')), Some(Action::Open));
     // The conflict shows in the status line at start, as the console passes it.
     let settings = Settings {
-        startup_notice: Some(app.settings.keymap.conflicts[0].describe(Lang::En)),
+        startup_notice: Some(gongdan::app::notice::Note::Startup {
+            first: app.settings.keymap.conflicts[0].describe(Lang::En),
+            more: 0,
+        }),
         ..app.settings.clone()
     };
     let app = App::new(settings, now());
@@ -302,7 +305,11 @@ fn help_and_hints_follow_a_rebinding() {
         "[list]\nhelp = \"F1\"\nsearch = \"ctrl-s\"\ntop = [\"t t\", \"home\"]\n",
     ))
     .unwrap();
-    let rows = map.help_rows(Pane::List, Lang::En);
+    let rows = map
+        .help_rows(Pane::List)
+        .into_iter()
+        .map(|(keys, text)| (keys, text.text(Lang::En)))
+        .collect::<Vec<_>>();
     assert!(
         rows.iter()
             .any(|(k, text)| k == "F1" && *text == "Key help"),

@@ -238,7 +238,13 @@ fn the_history_rebinds_and_its_help_overlay_is_generated_from_the_map() {
             ..
         })
     ));
-    let rows = app.settings.keymap.help_rows(Pane::BulkHistory, Lang::En);
+    let rows = app
+        .settings
+        .keymap
+        .help_rows(Pane::BulkHistory)
+        .into_iter()
+        .map(|(keys, text)| (keys, text.text(Lang::En)))
+        .collect::<Vec<_>>();
     assert!(
         rows.iter()
             .any(|(k, t)| k == "Ctrl-r" && *t == "Resume an unfinished run"),

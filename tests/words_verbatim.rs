@@ -10,6 +10,7 @@ mod common;
 use common::*;
 use gongdan::api::{ApiError, IdField, TicketStatus};
 use gongdan::app::bulk_edit::{BulkCommand, BulkEvent};
+use gongdan::app::notice::{Note, StatusFailure};
 use gongdan::app::state::Lookup;
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{RunReport, TicketOutcome};
@@ -76,13 +77,54 @@ fn a_servers_message_with_braces_is_quoted_verbatim_in_the_status_notice() {
         );
         let notice = app.notice.clone().expect("the failure is said");
         assert!(notice.is_error);
+        // In the state, the server's words are data; worded, they are quoted as sent.
         assert!(
-            common::said(&app, &notice).contains(SERVER),
-            "{lang:?}: {}",
-            common::said(&app, &notice)
+            matches!(
+                &notice.note,
+                Note::StatusChangeFailed { reason: StatusFailure::Outcome(text), .. }
+                    if text.contains(SERVER)
+            ),
+            "{lang:?}: {notice:?}"
         );
+        let said = gongdan::ui::notice::current(&app).unwrap_or_default();
+        assert!(said.contains(SERVER), "{lang:?}: {said}");
         let shown = screen(&app);
         assert!(shown.contains(SERVER), "{lang:?}: {shown}");
+    }
+}
+
+/// A server's message that names a key the way the table does (`{key:list.reload}`) is
+/// quoted as sent: key names are put into the table's own text only, never into what the
+/// server said (the key map used to expand the whole finished notice).
+#[test]
+fn a_servers_message_naming_a_key_is_not_expanded() {
+    const NAMES_KEY: &str = "see {key:list.reload} {0}";
+    for lang in [Lang::En, Lang::Zh] {
+        // Narrow: the detail opens over the list, read by one show.
+        let mut app = app(lang, 120, 30);
+        show_all_tab(&mut app, page((1..=3).map(ticket).collect(), 3, false));
+        let sent = update(&mut app, Action::Open);
+        let Some(id) = sent.iter().find_map(|c| match c {
+            Command::Show { id, .. } => Some(*id),
+            _ => None,
+        }) else {
+            panic!("{sent:?}")
+        };
+        update(
+            &mut app,
+            Action::Worker(WorkerEvent::Shown {
+                id,
+                ticket: 1,
+                result: Err(ApiError::Reported {
+                    code: None,
+                    message: NAMES_KEY.into(),
+                }),
+            }),
+        );
+        let said = gongdan::ui::notice::current(&app).unwrap_or_default();
+        assert!(said.contains(NAMES_KEY), "{lang:?}: {said}");
+        let shown = screen(&app);
+        assert!(shown.contains(NAMES_KEY), "{lang:?}: {shown}");
     }
 }
 

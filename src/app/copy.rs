@@ -9,9 +9,9 @@
 //! it were empty.
 
 use super::action::Command;
+use super::notice::{CopyLabel, CopyOutcome, Note};
 use super::state::{App, CopyMenu, Lookup, Notice};
 use crate::api::CustomValue;
-use crate::words::{self, Msg, fill};
 
 /// What the menu does, from keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,7 +244,7 @@ fn open(app: &mut App) {
                 selected: 0,
             })
         }
-        None => set_notice(app, Msg::NoTicketSelected.text(app.lang()).to_string()),
+        None => set_notice(app, Note::NoTicketSelected),
     }
 }
 
@@ -266,12 +266,11 @@ pub const COPY_MAX_BYTES: usize = 74_000;
 
 /// Copies an entry and closes the menu, or says why not and leaves it open.
 fn copy(app: &mut App, entry: &CopyEntry, out: &mut Vec<Command>) {
-    let lang = app.lang();
     let label = label(app, &entry.item);
-    let (text, is_error) = match (&entry.value, entry.copyable()) {
+    let (outcome, is_error) = match (&entry.value, entry.copyable()) {
         (_, Some(value)) if value.len() > COPY_MAX_BYTES => {
-            let kb = value.len().div_ceil(1000).to_string();
-            (fill(lang, Msg::CopyTooLong, &[&label, &kb]), true)
+            let kb = value.len().div_ceil(1000);
+            (CopyOutcome::TooLong { kb }, true)
         }
         (_, Some(value)) => {
             out.push(Command::Copy(value.to_string()));
@@ -279,35 +278,45 @@ fn copy(app: &mut App, entry: &CopyEntry, out: &mut Vec<Command>) {
             // The value is server text, cleaned when decoded: one line, cut to fit.
             let shown = crate::text::clean_line(value);
             let shown = crate::text::truncate(&shown, 40);
-            (fill(lang, Msg::CopiedItem, &[&label, &shown]), false)
+            (CopyOutcome::Copied(shown.into_owned()), false)
         }
-        (CopyValue::Text(_), None) => (fill(lang, Msg::CopyEmpty, &[&label]), true),
-        (CopyValue::Unknown, None) => (fill(lang, Msg::CopyUnknown, &[&label]), true),
-        (CopyValue::NotConfigured, None) => (Msg::CopyNoWebUrl.text(lang).to_string(), true),
+        (CopyValue::Text(_), None) => (CopyOutcome::Empty, true),
+        (CopyValue::Unknown, None) => (CopyOutcome::Unknown, true),
+        (CopyValue::NotConfigured, None) => {
+            app.notice = Some(Notice {
+                note: Note::CopyNoWebUrl,
+                is_error: true,
+            });
+            return;
+        }
     };
     // A refusal is an error: it stays until a key, not a few seconds.
     app.notice = Some(Notice {
-        note: super::notice::Note::Legacy(text),
+        note: Note::Copy { label, outcome },
         is_error,
     });
 }
 
-/// An entry's name in the UI language (a custom field by its definition's name).
-pub fn label(app: &App, item: &CopyItem) -> String {
+/// An entry's name, as data the view words (a custom field by its definition's name).
+pub fn label(app: &App, item: &CopyItem) -> CopyLabel {
     let name = match item {
         CopyItem::Field(key) => Some(
             app.lookups
                 .field_def(key)
-                .map_or(key.as_str(), |def| def.name.as_str()),
+                .map_or(key.as_str(), |def| def.name.as_str())
+                .to_string(),
         ),
         _ => None,
     };
-    words::copy_label(app.lang(), item, name)
+    CopyLabel {
+        item: item.clone(),
+        field_name: name,
+    }
 }
 
-fn set_notice(app: &mut App, text: String) {
+fn set_notice(app: &mut App, note: Note) {
     app.notice = Some(Notice {
-        note: super::notice::Note::Legacy(text),
+        note,
         is_error: false,
     });
 }

@@ -6,11 +6,10 @@
 use std::time::Duration;
 
 use super::action::{Action, Command, RequestId, WorkerEvent};
+use super::notice::{Note, SignInError};
 use super::state::{App, Notice};
 use crate::api::ApiError;
-use crate::lang::Lang;
 use crate::secret::Secret;
-use crate::words::{self, Msg, fill};
 
 /// Keys in the sign-in prompt.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +56,7 @@ pub struct FaultState {
 pub struct SignIn {
     pub input: Secret,
     /// Why the last attempt failed, shown under the prompt.
-    pub error: Option<String>,
+    pub error: Option<SignInError>,
 }
 
 impl SignIn {
@@ -86,11 +85,11 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
         }
         FaultAction::SignInCancel => {
             app.faults.sign_in = None;
-            set_notice(app, Msg::SignInCancelled.text(app.lang()).to_string(), true);
+            set_notice(app, Note::SignInCancelled, true);
         }
         FaultAction::SignInSubmit => {
             if prompt.input.is_empty() {
-                prompt.error = Some(Msg::SignInEmpty.text(app.settings.lang).to_string());
+                prompt.error = Some(SignInError::Empty);
                 return;
             }
             let secret = prompt.input.clone();
@@ -110,8 +109,7 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
             super::update::resume_quick_after_sign_in(app, out);
             // Until the reload sent with the new password lands (or `Before::after` says
             // it worked): not on a timer, which a slow server would outlast.
-            let text = Msg::SigningIn.text(app.lang()).to_string();
-            super::update::progress_notice(app, super::notice::Note::Legacy(text), requests);
+            super::update::progress_notice(app, Note::SigningIn, requests);
         }
     }
 }
@@ -119,14 +117,13 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
 /// Opens the password prompt after a 401 that the screen cannot show as a request of its
 /// own (a bulk run's call); the status line says why. Once open, it stays as typed.
 pub fn open_sign_in(app: &mut App) {
-    let lang = app.lang();
     if app.faults.sign_in.is_none() {
         app.faults.sign_in = Some(SignIn {
             input: Secret::new(""),
             error: None,
         });
     }
-    set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);
+    set_notice(app, Note::SignInAgain, true);
 }
 
 /// Names that failed while the password was refused are asked again with the new one: the
@@ -163,7 +160,6 @@ fn forget_failed_lookups(app: &mut App, out: &mut Vec<Command>) {
 
 /// Handles a [`FaultEvent`] from the worker.
 pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
-    let lang = app.lang();
     match event {
         FaultEvent::Retrying { id, error, delay } => {
             // Only for what the user is waiting on; background lookups retry quietly.
@@ -171,20 +167,14 @@ pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
                 return;
             }
             let secs = delay.as_secs_f64().ceil().max(1.0) as u64;
-            let reason = words::api_error(lang, &error);
-            let reason = strip_retry_hint(lang, &reason);
-            set_notice(
-                app,
-                fill(lang, Msg::Retrying, &[&reason, &secs.to_string()]),
-                true,
-            );
+            set_notice(app, Note::Retrying { error, secs }, true);
             app.faults.retry_notice = Some(id);
         }
         FaultEvent::ClientRebuilt(Ok(())) => {}
         FaultEvent::ClientRebuilt(Err(error)) => {
             app.faults.sign_in = Some(SignIn {
                 input: Secret::new(""),
-                error: Some(words::api_error(lang, &error)),
+                error: Some(SignInError::Api(error)),
             });
         }
     }
@@ -245,7 +235,6 @@ impl Before {
     /// After the result was handled: a 401 opens the sign-in prompt (the screen keeps what
     /// it shows); a failure the client gave up retrying says that R tries again.
     pub fn after(self, app: &mut App) {
-        let lang = app.lang();
         if self.id.is_some() && app.faults.retry_notice == self.id {
             app.faults.retry_notice = None;
             // The retried request landed: "retrying in 4 s" is no longer true.
@@ -261,10 +250,10 @@ impl Before {
             && app
                 .notice
                 .as_ref()
-                .is_some_and(|n| matches!(&n.note, super::notice::Note::Legacy(text) if text == Msg::SigningIn.text(lang)))
+                .is_some_and(|n| n.note == Note::SigningIn)
         {
             // The new password worked: "signing in again…" is over.
-            set_notice(app, Msg::SignedInAgain.text(lang).to_string(), false);
+            set_notice(app, Note::SignedInAgain, false);
         }
         if self.unauthorised {
             let stale = self
@@ -281,53 +270,28 @@ impl Before {
                 let typed_wrong = self
                     .notice
                     .as_ref()
-                    .is_some_and(|n| matches!(&n.note, super::notice::Note::Legacy(text) if text == Msg::SigningIn.text(lang)));
+                    .is_some_and(|n| n.note == Note::SigningIn);
                 app.faults.sign_in = Some(SignIn {
                     input: Secret::new(""),
-                    error: typed_wrong.then(|| words::api_error(lang, &ApiError::BadCredentials)),
+                    error: typed_wrong.then_some(SignInError::Api(ApiError::BadCredentials)),
                 });
             }
-            set_notice(app, Msg::SignInAgain.text(lang).to_string(), true);
+            set_notice(app, Note::SignInAgain, true);
             return;
         }
         if self.transient
             && app.notice != self.notice
             && let Some(notice) = &mut app.notice
             && notice.is_error
-            && let super::notice::Note::Legacy(text) = &mut notice.note
         {
-            let hint = Msg::RetryHint.text(lang);
-            if !text.contains(hint) {
-                *text = fill(lang, Msg::GaveUp, &[text, hint]);
+            // Said once: the view leaves the hint out if the error's words already hold it.
+            if !matches!(notice.note, Note::GaveUp(_)) {
+                notice.note = Note::GaveUp(Box::new(notice.note.clone()));
             }
         }
     }
 }
 
-fn set_notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice {
-        note: super::notice::Note::Legacy(text),
-        is_error,
-    });
-}
-
-/// "Server error (HTTP 500); press R to retry later" while a retry is already on its way
-/// would tell the user to do what is being done: drop that tail.
-fn strip_retry_hint(lang: Lang, text: &str) -> String {
-    let hint = Msg::RetryHint.text(lang);
-    // The message may name the key through the key map (`{key:list.reload}`).
-    let mapped = hint.replace(" R ", " {key:list.reload} ");
-    let mapped_end = hint.replace(" R", " {key:list.reload}");
-    let found = [hint, mapped.as_str(), mapped_end.as_str()]
-        .into_iter()
-        .find_map(|h| text.find(h));
-    match found {
-        Some(at) => text[..at]
-            .trim_end_matches([' ', ';', '；', '，', ',', '，'])
-            .trim_end_matches("please")
-            .trim_end_matches("请稍后")
-            .trim_end_matches([' ', ';', '；', '，', ','])
-            .to_string(),
-        None => text.to_string(),
-    }
+fn set_notice(app: &mut App, note: Note, is_error: bool) {
+    app.notice = Some(Notice { note, is_error });
 }

@@ -46,8 +46,7 @@ use super::line_edit::LineEdit;
 use super::marks::MarkAction;
 use super::state::{App, Pane};
 use crate::api::TicketStatus;
-use crate::lang::Lang;
-use crate::words::{Msg, Worded, fill};
+use crate::words::{Msg, Worded};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
 pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;
@@ -550,36 +549,12 @@ pub struct Conflict {
     pub dropped: BindingRef,
 }
 
-impl Conflict {
-    /// In the UI language, naming both bindings.
-    pub fn describe(&self, lang: Lang) -> String {
-        fill(
-            lang,
-            Msg::KeyConflict,
-            &[&self.kept.to_string(), &self.dropped.to_string()],
-        )
-    }
-}
-
-impl std::fmt::Display for Conflict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.describe(Lang::En))
-    }
-}
-
 /// A `[keys]` entry that cannot be used: the key path and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{path}: {problem}")]
 pub struct KeyMapError {
     pub path: String,
     pub problem: Worded,
-}
-
-impl KeyMapError {
-    /// `keys.list.opne: unknown action in list (did you mean "open"?)`, in `lang`.
-    pub fn text(&self, lang: Lang) -> String {
-        format!("{}: {}", self.path, self.problem.text(lang))
-    }
 }
 
 /// Where a key leads: the definition (index into the table) and the position of the key in
@@ -813,7 +788,7 @@ impl KeyMap {
 
     /// The help rows of a pane, in table order: (keys, description). Actions with no key
     /// are left out.
-    pub fn help_rows(&self, pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
+    pub fn help_rows(&self, pane: Pane) -> Vec<(String, Msg)> {
         let defs = definitions();
         let Some(map) = self.panes.get(&pane) else {
             return Vec::new();
@@ -829,7 +804,7 @@ impl KeyMap {
                 } else {
                     labels.join(" ")
                 };
-                Some((text, d.help.text(lang)))
+                Some((text, d.help))
             })
             .chain(
                 // The text's own keys (fixed, not in the map), where text is written.
@@ -837,27 +812,34 @@ impl KeyMap {
                     .then_some(TEXT_KEYS)
                     .into_iter()
                     .flatten()
-                    .map(|(keys, help)| (keys.to_string(), help.text(lang))),
+                    .map(|(keys, help)| (keys.to_string(), *help)),
             )
             .collect()
     }
 
     /// (keys, description) for the named actions that have a key, for hint lines.
-    pub fn hints(&self, pane: Pane, names: &[&str], lang: Lang) -> Vec<(String, &'static str)> {
+    pub fn hints(&self, pane: Pane, names: &[&str]) -> Vec<(String, Msg)> {
         let defs = definitions();
         names
             .iter()
             .filter_map(|name| {
                 let def = defs.iter().find(|d| d.pane == pane && d.name == *name)?;
                 let keys = self.first_label(pane, name)?;
-                Some((keys, def.help.text(lang)))
+                Some((keys, def.help))
             })
             .collect()
     }
 
+    /// The first key of `PANE.ACTION` (`list.reload` → `R`), for words that name a key.
+    pub fn label_for(&self, reference: &str) -> Option<String> {
+        let (pane, action) = reference.split_once('.')?;
+        let pane = PANES.iter().find(|(_, n)| *n == pane)?.0;
+        self.first_label(pane, action)
+    }
+
     /// An action's key for a hint: the first key, or `1-6` for the actions that stand for
     /// one choice per key.
-    fn hint_label(&self, pane: Pane, name: &str) -> Option<String> {
+    pub fn hint_label(&self, pane: Pane, name: &str) -> Option<String> {
         let numbered = definitions().iter().any(|d| {
             d.pane == pane
                 && d.name == name
@@ -875,55 +857,6 @@ impl KeyMap {
             }
             (first, _) => first.map(Keys::label),
         }
-    }
-
-    /// A pane's hint line from the live map: each item is the first key of each named action
-    /// joined by `/`, then its word (`j/k row  Enter preview`). An item whose actions have
-    /// no key is left out; `{key:PANE.ACTION}` in a word names that action's key.
-    pub fn hint_line(&self, pane: Pane, items: &[(&[&str], Msg)], lang: Lang) -> String {
-        let parts: Vec<String> = items
-            .iter()
-            .filter_map(|(names, word)| {
-                let keys: Vec<String> = names
-                    .iter()
-                    .filter_map(|name| self.hint_label(pane, name))
-                    .collect();
-                let word = self.expand(word.text(lang));
-                match (keys.is_empty(), names.is_empty()) {
-                    (true, true) => Some(word),
-                    (true, false) => None,
-                    (false, _) => Some(format!("{} {word}", keys.join("/"))),
-                }
-            })
-            .collect();
-        parts.join("  ")
-    }
-
-    /// Replaces `{key:PANE.ACTION}` in a message with the action's live key, so messages
-    /// that name a key follow a rebinding.
-    pub fn expand(&self, text: &str) -> String {
-        let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find("{key:") {
-            out.push_str(&rest[..start]);
-            let after = &rest[start + 5..];
-            let Some(end) = after.find('}') else {
-                out.push_str(&rest[start..]);
-                return out;
-            };
-            let reference = &after[..end];
-            let label = reference.split_once('.').and_then(|(pane, action)| {
-                let pane = PANES.iter().find(|(_, n)| *n == pane)?.0;
-                self.first_label(pane, action)
-            });
-            match label {
-                Some(label) => out.push_str(&label),
-                None => out.push_str(&rest[start..start + 5 + end + 1]),
-            }
-            rest = &after[end + 1..];
-        }
-        out.push_str(rest);
-        out
     }
 }
 
@@ -1385,44 +1318,13 @@ mod tests {
 
     #[test]
     fn help_is_generated_from_the_map() {
-        let rows = KeyMap::default().help_rows(Pane::List, Lang::En);
+        let rows = KeyMap::default().help_rows(Pane::List);
         assert!(
             rows.iter()
-                .any(|(keys, text)| keys == "j ↓" && *text == "Move down"),
+                .any(|(keys, text)| keys == "j ↓" && *text == Msg::KeyDown),
             "{rows:?}"
         );
         assert!(rows.iter().any(|(keys, _)| keys == "q"));
         assert!(rows.iter().any(|(keys, _)| keys == "g g Home"), "{rows:?}");
-    }
-
-    #[test]
-    fn hint_lines_leave_out_unbound_actions_and_span_numbered_keys() {
-        let map = KeyMap::from_config(
-            &toml::from_str("[bulk_result]\nretry = []\nundo = \"z\"\n").unwrap(),
-        )
-        .unwrap();
-        let line = map.hint_line(
-            Pane::BulkResult,
-            &[
-                (&["retry"], Msg::HintRetryFailed),
-                (&["undo"], Msg::HintUndoRun),
-                (&["scroll_down", "scroll_up"], Msg::HintScroll),
-            ],
-            Lang::En,
-        );
-        assert_eq!(line, "z undo the run  j/k scroll");
-        let digits = KeyMap::default().hint_line(
-            Pane::StatusMenu,
-            &[(&["pick_status"], Msg::HintPick)],
-            Lang::En,
-        );
-        assert_eq!(digits, "1-6 pick");
-    }
-
-    #[test]
-    fn expand_names_live_keys() {
-        let map = KeyMap::default();
-        assert_eq!(map.expand("press {key:list.reload} now"), "press R now");
-        assert_eq!(map.expand("{key:list.nope} {key:"), "{key:list.nope} {key:");
     }
 }

@@ -11,9 +11,9 @@ use std::collections::BTreeSet;
 
 use super::action::{Action, Command, RequestId};
 use super::bulk_edit::{BulkCommand, BulkEvent};
+use super::notice::Note;
 use super::state::{App, Notice, SearchState, View, ViewName, ViewSource, ViewSpec};
 use crate::api::{SearchQuery, Ticket};
-use crate::words::{self, Msg, fill};
 
 /// What the mark keys ask for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,9 +74,9 @@ impl Marks {
     }
 }
 
-fn say(app: &mut App, text: String) {
+fn say(app: &mut App, note: Note) {
     app.notice = Some(Notice {
-        note: super::notice::Note::Legacy(text),
+        note,
         is_error: false,
     });
 }
@@ -90,12 +90,10 @@ pub fn showing_marked(app: &App) -> bool {
 
 /// Handles a mark key.
 pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
-    let lang = app.lang();
     match action {
         MarkAction::Toggle => {
             if app.marks.range.take().is_some() {
-                let count = app.marks.len().to_string();
-                say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
+                say(app, Note::MarkRangeEnded(app.marks.len()));
                 return;
             }
             let Some(id) = app.current_view().selected_id() else {
@@ -115,21 +113,14 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
                 base: app.marks.ids.clone(),
             });
             follow_range(app);
-            say(app, Msg::MarkRangeHint.text(lang).to_string());
+            say(app, Note::MarkRangeHint);
         }
         MarkAction::MarkLoaded => {
             let ids = app.current_view().ids.clone();
-            let count = ids.len().to_string();
+            let count = ids.len();
             app.marks.ids.extend(ids);
-            let total = app.marks.len().to_string();
-            say(
-                app,
-                fill(
-                    lang,
-                    Msg::MarkLoaded,
-                    &[&count.to_string(), &total.to_string()],
-                ),
-            );
+            let total = app.marks.len();
+            say(app, Note::MarkLoaded { count, total });
         }
         MarkAction::MarkAllOnServer => mark_all_on_server(app, out),
         MarkAction::Clear => {
@@ -140,18 +131,18 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
             if app.marks.is_empty() {
                 match app.marks.cleared.take() {
                     Some(cleared) => {
-                        let count = cleared.len().to_string();
+                        let count = cleared.len();
                         app.marks.ids = cleared;
-                        say(app, fill(lang, Msg::MarksRestored, &[&count]));
+                        say(app, Note::MarksRestored(count));
                     }
-                    None => say(app, Msg::MarksNone.text(lang).to_string()),
+                    None => say(app, Note::MarksNone),
                 }
                 return;
             }
             let cleared = std::mem::take(&mut app.marks.ids);
-            let count = cleared.len().to_string();
+            let count = cleared.len();
             app.marks.cleared = Some(cleared);
-            say(app, fill(lang, Msg::MarksClearedRestorable, &[&count]));
+            say(app, Note::MarksClearedRestorable(count));
         }
         MarkAction::OnlyMarked => toggle_marked_view(app),
     }
@@ -195,9 +186,7 @@ pub fn esc_ends_range(app: &App) -> bool {
 /// Esc while marking a range: the range ends, the marks stay.
 pub fn end_range(app: &mut App) {
     app.marks.range = None;
-    let count = app.marks.len().to_string();
-    let lang = app.lang();
-    say(app, fill(lang, Msg::MarkRangeEnded, &[&count.to_string()]));
+    say(app, Note::MarkRangeEnded(app.marks.len()));
 }
 
 /// Whether the marked view is on screen with the keyboard: reload, sort and filter then
@@ -257,7 +246,6 @@ fn out_of_marked_view(app: &mut App) {
 }
 
 fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
-    let lang = app.lang();
     if showing_marked(app) {
         return;
     }
@@ -283,13 +271,11 @@ fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
     });
     out.push(Command::Bulk(BulkCommand::FetchIds { id, source }));
     // Until every id has come (then the count is said): not on a timer.
-    let text = Msg::MarkFetchStarted.text(lang).to_string();
-    super::update::progress_notice(app, super::notice::Note::Legacy(text), vec![id]);
+    super::update::progress_notice(app, Note::MarkFetchStarted, vec![id]);
 }
 
 /// A page of ids for `A`, or its end.
 pub fn worker_event(app: &mut App, event: BulkEvent) {
-    let lang = app.lang();
     match event {
         BulkEvent::IdsPage { id, tickets, total } => {
             let Some(fetch) = &mut app.marks.fetch else {
@@ -305,11 +291,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
                 app.marks.ids.insert(ticket.id);
                 remember(app, ticket);
             }
-            let progress = match total {
-                Some(total) => format!("{fetched}/{total}"),
-                None => fetched.to_string(),
-            };
-            say(app, fill(lang, Msg::MarkFetchProgress, &[&progress]));
+            say(app, Note::MarkFetchProgress { fetched, total });
         }
         BulkEvent::IdsDone { id, error } => {
             let Some(fetch) = &app.marks.fetch else {
@@ -320,24 +302,12 @@ pub fn worker_event(app: &mut App, event: BulkEvent) {
             }
             let fetched = fetch.fetched;
             app.marks.fetch = None;
-            let count = app.marks.len().to_string();
+            let marked = app.marks.len();
             match error {
-                None => say(
-                    app,
-                    fill(
-                        lang,
-                        Msg::MarkFetchDone,
-                        &[&fetched.to_string(), &count.to_string()],
-                    ),
-                ),
+                None => say(app, Note::MarkFetchDone { fetched, marked }),
                 Some(error) => {
-                    let reason = words::api_error(lang, &error);
                     app.notice = Some(Notice {
-                        note: super::notice::Note::Legacy(fill(
-                            lang,
-                            Msg::MarkFetchStopped,
-                            &[&count.to_string(), &reason],
-                        )),
+                        note: Note::MarkFetchStopped { marked, error },
                         is_error: true,
                     });
                 }
@@ -359,25 +329,4 @@ fn remember(app: &mut App, ticket: Ticket) {
     if full {
         app.full.insert(id);
     }
-}
-
-/// The status bar's part: `✓ 12` (and the `A` progress).
-pub fn status_text(app: &App) -> Option<String> {
-    let lang = app.lang();
-    let mut text = String::new();
-    // The marked-only view's own count ("已标记 500/500") already says it.
-    if !app.marks.is_empty() && !showing_marked(app) {
-        text = fill(lang, Msg::MarkCount, &[&app.marks.len().to_string()]);
-    }
-    if app.marks.range.is_some() {
-        text.push_str(Msg::MarkRangeSuffix.text(lang));
-    }
-    if let Some(fetch) = &app.marks.fetch {
-        let progress = match fetch.total {
-            Some(total) => format!("{}/{total}", fetch.fetched),
-            None => fetch.fetched.to_string(),
-        };
-        text.push_str(&fill(lang, Msg::MarkFetchSuffix, &[&progress]));
-    }
-    (!text.is_empty()).then_some(text)
 }

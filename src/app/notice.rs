@@ -1,9 +1,166 @@
-//! What a notice says, as data: the view words it (`ui::notice::note`).
+//! What the status line and the panes' error lines say, as data: ids, counts, statuses,
+//! `ApiError`s and server text as sent. `ui::notice` words them when drawing, in the
+//! user's language and with the live key map, so nothing here is prose and no server text
+//! is ever read for placeholders.
 
-/// A notice's content. Each feature's notices are its own type, worded by its own pane.
+use super::copy::CopyItem;
+use super::state::{Sort, ViewName};
+use crate::api::{ApiError, QueryError, TicketStatus};
+
+/// One notice of the status line.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Note {
-    Bulk(crate::app::bulk_edit::BulkNote),
-    Compose(crate::app::composer::ComposeNote),
-    Legacy(String),
+    /// The bulk pane's notices (`ui::bulk::note`).
+    Bulk(super::bulk_edit::BulkNote),
+    /// The composer's and the new-ticket form's notices (`ui::composer::note`).
+    Compose(super::composer::ComposeNote),
+    /// The first warning of the start (already worded by the start-up code, which may) and
+    /// how many more there are.
+    Startup {
+        first: String,
+        more: usize,
+    },
+    Reloading,
+    LoadingMore,
+    /// Tickets of a page that did not decode and carried no id.
+    UnreadableWithoutId(usize),
+    /// A page of a view failed.
+    LoadFailed {
+        view: ViewName,
+        error: ViewError,
+    },
+    /// A page of the search results failed.
+    SearchFailed(ViewError),
+    /// An ordinary agent: the views were rebuilt from searches.
+    ListForbidden,
+    SortBy(Option<Sort>),
+    SearchNoStatusSort,
+    NoTicketSelected,
+    /// `s` with tickets marked: only this one changes.
+    StatusMenuNotMarks {
+        ticket: u64,
+        marked: usize,
+    },
+    StatusUnknownTicket(u64),
+    /// The date filter typed, as typed.
+    FilterSet(String),
+    FilterCleared,
+    ShowFailed {
+        ticket: u64,
+        error: ApiError,
+    },
+    StatusChanged {
+        ticket: u64,
+        status: TicketStatus,
+    },
+    StatusChangeFailed {
+        ticket: u64,
+        wanted: TicketStatus,
+        reason: StatusFailure,
+        previous: Option<TicketStatus>,
+    },
+    /// The answer was lost; `reason` is the engine's outcome text.
+    StatusChangeUnknown {
+        ticket: u64,
+        wanted: TicketStatus,
+        reason: String,
+    },
+    StatusChangedMeanwhile {
+        ticket: u64,
+        shown: Option<TicketStatus>,
+        now: Option<TicketStatus>,
+        wanted: TicketStatus,
+    },
+    // Marks.
+    MarkRangeEnded(usize),
+    MarkRangeHint,
+    MarkLoaded {
+        count: usize,
+        total: usize,
+    },
+    MarksRestored(usize),
+    MarksNone,
+    MarksClearedRestorable(usize),
+    MarkFetchStarted,
+    MarkFetchProgress {
+        fetched: usize,
+        total: Option<u64>,
+    },
+    MarkFetchDone {
+        fetched: usize,
+        marked: usize,
+    },
+    MarkFetchStopped {
+        marked: usize,
+        error: ApiError,
+    },
+    // The copy menu.
+    Copy {
+        label: CopyLabel,
+        outcome: CopyOutcome,
+    },
+    CopyNoWebUrl,
+    // Faults and signing in again.
+    SignInCancelled,
+    SignInAgain,
+    SigningIn,
+    SignedInAgain,
+    Retrying {
+        error: ApiError,
+        secs: u64,
+    },
+    /// An error the client gave up retrying: the note, then how to retry.
+    GaveUp(Box<Note>),
+}
+
+/// Why a quick status change did not happen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusFailure {
+    Api(ApiError),
+    Bulk(super::bulk_edit::BulkFailure),
+    /// The engine's outcome for the ticket, as it gave it.
+    Outcome(String),
+    NotSent,
+}
+
+/// A copy-menu entry as named in a notice: a custom field by its definition's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CopyLabel {
+    pub item: CopyItem,
+    pub field_name: Option<String>,
+}
+
+/// What a copy did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CopyOutcome {
+    /// Copied; the value as shown (one line, cut to fit).
+    Copied(String),
+    TooLong {
+        kb: usize,
+    },
+    Empty,
+    Unknown,
+}
+
+/// Why a view has no rows to show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ViewError {
+    Api(ApiError),
+    /// A list view from the config, refused to an ordinary agent: a search view would do.
+    ListRefused,
+}
+
+/// Why a prompt's line was not taken.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PromptError {
+    Nothing,
+    Query(QueryError),
+    BadFilter,
+}
+
+/// Why the sign-in prompt asks again.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SignInError {
+    Empty,
+    Api(ApiError),
 }

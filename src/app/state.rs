@@ -10,7 +10,6 @@ use crate::api::{
     TicketStatus,
 };
 use crate::lang::Lang;
-use crate::words::{Msg, fill};
 
 /// Settings fixed at start (from flags and config).
 #[derive(Debug, Clone)]
@@ -30,7 +29,7 @@ pub struct Settings {
     /// UTC+8 and are converted when shown.
     pub display_offset_minutes: i32,
     /// Shown in the status line at start (a config warning, say).
-    pub startup_notice: Option<String>,
+    pub startup_notice: Option<super::notice::Note>,
     /// The live key map (defaults plus `[keys]`), read by key handling, help and hints.
     pub keymap: std::sync::Arc<super::keymap::KeyMap>,
     /// Bulk changes to more tickets than this need the count typed (config
@@ -62,7 +61,7 @@ pub enum SelectionStyle {
 impl Default for Settings {
     fn default() -> Self {
         Settings {
-            lang: Lang::En,
+            lang: Lang::default(),
             auto_refresh_secs: None,
             per_page: 100,
             account_label: String::new(),
@@ -93,20 +92,6 @@ pub enum ViewName {
     Search(String),
     /// Only the marked tickets (`M`).
     Marked,
-}
-
-impl ViewName {
-    pub fn label(&self, lang: Lang) -> String {
-        match self {
-            ViewName::New => Msg::ViewNew.text(lang).to_string(),
-            ViewName::Open => Msg::ViewOpen.text(lang).to_string(),
-            ViewName::Pending => Msg::ViewPending.text(lang).to_string(),
-            ViewName::All => Msg::ViewAll.text(lang).to_string(),
-            ViewName::Custom(name) => name.clone(),
-            ViewName::Search(text) => fill(lang, Msg::ViewSearch, &[text]),
-            ViewName::Marked => Msg::ViewMarked.text(lang).to_string(),
-        }
-    }
 }
 
 /// Where a view's tickets come from.
@@ -264,7 +249,7 @@ pub struct View {
     /// Rows changed by an automatic refresh and not yet looked at.
     pub changed: HashSet<u64>,
     /// The last load error of this view, shown in place of an empty list.
-    pub error: Option<String>,
+    pub error: Option<super::notice::ViewError>,
     /// Tickets were changed from this console while the view was not shown (a bulk run, a
     /// status change, a new ticket): its rows and count are reloaded when it is shown again.
     pub stale: bool,
@@ -464,7 +449,7 @@ impl PromptKind {
 pub struct Prompt {
     pub kind: PromptKind,
     pub line: super::line_edit::LineEditor,
-    pub error: Option<String>,
+    pub error: Option<super::notice::PromptError>,
 }
 
 impl Prompt {
@@ -498,7 +483,7 @@ pub struct Detail {
     /// Show answered 403: only what the list or search gave is known.
     pub forbidden: bool,
     pub not_found: bool,
-    pub error: Option<String>,
+    pub error: Option<crate::api::ApiError>,
     pub scroll: u16,
     /// Whether the detail has the keyboard. On a wide screen the preview beside the list
     /// follows the selection until focused; on a narrow one an open detail is focused.
@@ -544,29 +529,6 @@ pub enum Pane {
     ResumeOffer,
     /// The sign-in prompt after a 401.
     SignIn,
-}
-
-impl Pane {
-    pub fn label(self) -> Msg {
-        match self {
-            Pane::List => Msg::PaneList,
-            Pane::Detail => Msg::PaneDetail,
-            Pane::Prompt => Msg::PanePrompt,
-            Pane::StatusMenu => Msg::PaneStatusMenu,
-            Pane::CopyMenu => Msg::PaneCopyMenu,
-            Pane::Help => Msg::PaneHelp,
-            Pane::Composer => Msg::PaneComposer,
-            Pane::NewTicket => Msg::PaneNewTicket,
-            Pane::Bulk => Msg::PaneBulk,
-            Pane::BulkText => Msg::PaneBulkText,
-            Pane::BulkPreview => Msg::PaneBulkPreview,
-            Pane::BulkRun => Msg::PaneBulkRun,
-            Pane::BulkResult => Msg::PaneBulkResult,
-            Pane::BulkHistory => Msg::PaneBulkHistory,
-            Pane::ResumeOffer => Msg::PaneResumeOffer,
-            Pane::SignIn => Msg::PaneSignIn,
-        }
-    }
 }
 
 /// A status change sent and not yet answered: what to put back on failure.
@@ -754,7 +716,7 @@ impl Lookups {
     }
 }
 
-/// A line in the status bar.
+/// A line in the status bar, worded when drawn (`ui::notice`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Notice {
     pub note: super::notice::Note,
@@ -853,8 +815,8 @@ impl App {
     pub fn new(settings: Settings, now: NaiveDateTime) -> App {
         let mut specs = ViewSpec::defaults();
         specs.extend(settings.extra_views.iter().cloned());
-        let notice = settings.startup_notice.clone().map(|text| Notice {
-            note: super::notice::Note::Legacy(text),
+        let notice = settings.startup_notice.clone().map(|note| Notice {
+            note,
             is_error: false,
         });
         App {

@@ -10,14 +10,13 @@ use chrono::{NaiveDate, Timelike};
 
 use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use super::line_edit::LineEdit;
+use super::notice::{Note, PromptError, StatusFailure, ViewError};
 use super::state::{
     App, DateFilter, Jump, Lookup, NAMES_DEADLINE_MS, NAMES_REFRESH_AFTER_HOURS, Notice,
     NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind, Refresh, SearchState, Sort,
     SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
-use crate::lang::Lang;
-use crate::words::{self, Msg, fill};
 
 /// Which view a request belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,7 +54,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
 
 /// Puts up a progress notice ("Reloading…"): it stays until none of `requests` is awaited
 /// any more (or another notice or a key replaces it), not on a timer.
-pub fn progress_notice(app: &mut App, note: super::notice::Note, requests: Vec<RequestId>) {
+pub fn progress_notice(app: &mut App, note: Note, requests: Vec<RequestId>) {
     let shown = Notice {
         note,
         is_error: false,
@@ -290,11 +289,8 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
     out
 }
 
-fn notice(app: &mut App, text: String, is_error: bool) {
-    app.notice = Some(Notice {
-        note: super::notice::Note::Legacy(text),
-        is_error,
-    });
+fn notice(app: &mut App, note: Note, is_error: bool) {
+    app.notice = Some(Notice { note, is_error });
 }
 
 fn page_rows(app: &App) -> i64 {
@@ -559,8 +555,7 @@ fn reload(app: &mut App, out: &mut Vec<Command>) {
         .filter_map(Command::request_id)
         .collect();
     if !requests.is_empty() {
-        let text = Msg::Reloading.text(app.lang()).to_string();
-        progress_notice(app, super::notice::Note::Legacy(text), requests);
+        progress_notice(app, Note::Reloading, requests);
     }
 }
 
@@ -923,12 +918,7 @@ fn with_unreadable_rows(
         }
     }
     if nameless > 0 {
-        let text = fill(
-            app.lang(),
-            Msg::UnreadableWithoutId,
-            &[&nameless.to_string()],
-        );
-        notice(app, text, true);
+        notice(app, Note::UnreadableWithoutId(nameless), true);
     }
     ids
 }
@@ -1008,7 +998,6 @@ fn page_failed(
     error: ApiError,
     out: &mut Vec<Command>,
 ) {
-    let lang = app.lang();
     let is_list = view_at(app, which).is_some_and(|v| !v.is_search());
     let has_fallback = view_at(app, which).is_some_and(|v| v.spec.fallback.is_some());
     if matches!(error, ApiError::Forbidden(_)) && is_list && has_fallback {
@@ -1017,9 +1006,9 @@ fn page_failed(
     let message = if matches!(error, ApiError::Forbidden(_)) && is_list {
         // A list view from the config, refused to an ordinary agent: R will not help, a
         // search view would.
-        Msg::ListViewForbidden.text(lang).to_string()
+        ViewError::ListRefused
     } else {
-        words::api_error(lang, &error)
+        ViewError::Api(error)
     };
     let Some(view) = view_mut(app, which) else {
         return;
@@ -1044,19 +1033,22 @@ fn page_failed(
         view.refresh = None;
     }
     view.error = Some(message.clone());
-    let name = view.spec.name.label(lang);
+    let name = view.spec.name.clone();
     if which == view_ref(app)
         && let Some(detail) = &mut app.detail
     {
         // The page a `]` waited for will not come; a new `]` asks again.
         detail.step_pending = false;
     }
-    let text = if which == ViewRef::Search {
-        fill(lang, Msg::SearchFailed, &[&message])
+    let note = if which == ViewRef::Search {
+        Note::SearchFailed(message)
     } else {
-        fill(lang, Msg::LoadFailed, &[&name, &message])
+        Note::LoadFailed {
+            view: name,
+            error: message,
+        }
     };
-    notice(app, text, true);
+    notice(app, note, true);
 }
 
 /// The list call answered 403: this is an ordinary agent. Say so once and rebuild every
@@ -1066,12 +1058,12 @@ fn list_forbidden(app: &mut App, out: &mut Vec<Command>) {
         app.list_forbidden = true;
         // A config warning from the start (a mistyped key) asks the user to act; this
         // fact does not, so it does not cover the warning.
-        let showing_startup_warning = app.notice.as_ref().is_some_and(|shown| {
-            matches!(&shown.note, super::notice::Note::Legacy(text)
-                if app.settings.startup_notice.as_deref() == Some(text.as_str()))
-        });
+        let showing_startup_warning = app
+            .notice
+            .as_ref()
+            .is_some_and(|shown| app.settings.startup_notice.as_ref() == Some(&shown.note));
         if !showing_startup_warning {
-            notice(app, Msg::ListForbidden.text(app.lang()).to_string(), false);
+            notice(app, Note::ListForbidden, false);
         }
     }
     for index in 0..app.views.len() {
@@ -1131,8 +1123,7 @@ fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
                 .filter(|(_, page)| *page > 1);
             select_index(app, which, target as usize, out);
             if let Some((request, _)) = waiting {
-                let text = Msg::LoadingMore.text(app.lang()).to_string();
-                progress_notice(app, super::notice::Note::Legacy(text), vec![request]);
+                progress_notice(app, Note::LoadingMore, vec![request]);
             }
         }
         Pane::Detail => scroll_detail(app, delta),
@@ -1219,7 +1210,6 @@ fn select_view(app: &mut App, index: usize, out: &mut Vec<Command>) {
 }
 
 fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
-    let lang = app.lang();
     let view = app.current_view_mut();
     view.sort = match view.sort {
         None => Some(Sort {
@@ -1239,18 +1229,17 @@ fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
         },
     };
     let search_status = view.is_search() && view.sort.is_some_and(|s| s.field == SortField::Status);
-    let text = sort_label(lang, view.sort);
+    let sort = view.sort;
     let which = view_ref(app);
     reload_all_pages(app, which, false, out);
     if search_status {
-        notice(app, Msg::SearchNoStatusSort.text(lang).to_string(), false);
+        notice(app, Note::SearchNoStatusSort, false);
     } else {
-        notice(app, fill(lang, Msg::SortBy, &[&text]), false);
+        notice(app, Note::SortBy(sort), false);
     }
 }
 
 fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
-    let lang = app.lang();
     let view = app.current_view_mut();
     view.sort = Some(match view.sort {
         None => Sort {
@@ -1265,29 +1254,10 @@ fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
             },
         },
     });
-    let text = sort_label(lang, view.sort);
+    let sort = view.sort;
     let which = view_ref(app);
     reload_all_pages(app, which, false, out);
-    notice(app, fill(lang, Msg::SortBy, &[&text]), false);
-}
-
-/// "updated, descending" in the UI language.
-pub fn sort_label(lang: Lang, sort: Option<Sort>) -> String {
-    match sort {
-        None => Msg::SortDefault.text(lang).to_string(),
-        Some(sort) => {
-            let field = match sort.field {
-                SortField::Created => Msg::SortCreated,
-                SortField::Updated => Msg::SortUpdated,
-                SortField::Status => Msg::SortStatus,
-            };
-            let order = match sort.order {
-                SortOrder::Asc => Msg::SortAsc,
-                SortOrder::Desc => Msg::SortDesc,
-            };
-            format!("{}, {}", field.text(lang), order.text(lang))
-        }
-    }
+    notice(app, Note::SortBy(sort), false);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1464,11 +1434,7 @@ fn target_ticket(app: &App) -> Option<u64> {
 
 fn open_status_menu(app: &mut App) {
     let Some(ticket_id) = target_ticket(app) else {
-        return notice(
-            app,
-            Msg::NoTicketSelected.text(app.lang()).to_string(),
-            false,
-        );
+        return notice(app, Note::NoTicketSelected, false);
     };
     let current = app.tickets.summary(&ticket_id).and_then(|t| t.status);
     let selected = current
@@ -1480,13 +1446,11 @@ fn open_status_menu(app: &mut App) {
     });
     if !app.marks.is_empty() {
         // With tickets marked, a user may expect `s` to act on them: say it does not.
-        let count = app.marks.len().to_string();
-        let text = fill(
-            app.lang(),
-            Msg::StatusMenuNotMarks,
-            &[&ticket_id.to_string(), &count],
-        );
-        notice(app, text, false);
+        let note = Note::StatusMenuNotMarks {
+            ticket: ticket_id,
+            marked: app.marks.len(),
+        };
+        notice(app, note, false);
     }
 }
 
@@ -1497,12 +1461,7 @@ fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     };
     let Some(ticket) = app.tickets.get(&ticket_id) else {
         // Opened by number and not found, or not read yet: nothing to plan from.
-        let text = fill(
-            app.lang(),
-            Msg::StatusUnknownTicket,
-            &[&ticket_id.to_string()],
-        );
-        return notice(app, text, true);
+        return notice(app, Note::StatusUnknownTicket(ticket_id), true);
     };
     let previous = ticket.status;
     if previous == Some(status) {
@@ -1598,15 +1557,14 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
     let Some(prompt) = app.prompt.clone() else {
         return;
     };
-    let lang = app.lang();
     match prompt.kind {
         PromptKind::Search => {
             let text = prompt.line.text.trim().to_string();
             if text.is_empty() {
-                return set_prompt_error(app, Msg::QueryNothing.text(lang).to_string());
+                return set_prompt_error(app, PromptError::Nothing);
             }
             match SearchQuery::parse(&text) {
-                Err(error) => set_prompt_error(app, words::query_error(lang, &error)),
+                Err(error) => set_prompt_error(app, PromptError::Query(error)),
                 Ok(query) => {
                     app.prompt = None;
                     app.prompt_history.push(prompt.kind.history(), &text, out);
@@ -1624,7 +1582,7 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
             }
         }
         PromptKind::Filter => match parse_date_filter(&prompt.line.text) {
-            Err(BadDateFilter) => set_prompt_error(app, Msg::FilterBad.text(lang).to_string()),
+            Err(BadDateFilter) => set_prompt_error(app, PromptError::BadFilter),
             Ok(filter) => {
                 app.prompt = None;
                 app.prompt_history
@@ -1633,17 +1591,17 @@ fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                 view.date_filter = filter;
                 let which = view_ref(app);
                 reload_all_pages(app, which, false, out);
-                let text = match filter {
-                    None => Msg::FilterCleared.text(lang).to_string(),
-                    Some(_) => fill(lang, Msg::FilterSet, &[prompt.line.text.trim()]),
+                let note = match filter {
+                    None => Note::FilterCleared,
+                    Some(_) => Note::FilterSet(prompt.line.text.trim().to_string()),
                 };
-                notice(app, text, false);
+                notice(app, note, false);
             }
         },
     }
 }
 
-fn set_prompt_error(app: &mut App, error: String) {
+fn set_prompt_error(app: &mut App, error: PromptError) {
     if let Some(prompt) = &mut app.prompt {
         prompt.error = Some(error);
     }
@@ -1980,7 +1938,6 @@ fn lookup_arrived(
 // Worker results.
 
 fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
-    let lang = app.lang();
     match event {
         WorkerEvent::Page { id, result } => page_arrived(app, id, result, out),
         WorkerEvent::ShownMany { id, result } => {
@@ -2035,13 +1992,8 @@ fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
                 }
                 Err(ApiError::NotFound(_)) => detail.not_found = true,
                 Err(error) => {
-                    let message = words::api_error(lang, &error);
-                    detail.error = Some(message.clone());
-                    notice(
-                        app,
-                        fill(lang, Msg::ShowFailed, &[&ticket.to_string(), &message]),
-                        true,
-                    );
+                    detail.error = Some(error.clone());
+                    notice(app, Note::ShowFailed { ticket, error }, true);
                 }
             }
         }
@@ -2092,27 +2044,15 @@ fn ask_status_again(app: &mut App) {
     let Some(recheck) = app.status_recheck.take() else {
         return;
     };
-    let lang = app.lang();
     let ticket = recheck.ticket_id;
-    let label = |s: Option<TicketStatus>| {
-        s.map(|s| words::status_label(lang, s))
-            .unwrap_or_else(|| Msg::None_.text(lang).to_string())
-    };
     let now = app.tickets.get(&ticket).and_then(|t| t.status);
-    notice(
-        app,
-        fill(
-            lang,
-            Msg::StatusChangedMeanwhile,
-            &[
-                &ticket.to_string(),
-                &label(recheck.shown),
-                &label(now),
-                &words::status_label(lang, recheck.wanted),
-            ],
-        ),
-        true,
-    );
+    let note = Note::StatusChangedMeanwhile {
+        ticket,
+        shown: recheck.shown,
+        now,
+        wanted: recheck.wanted,
+    };
+    notice(app, note, true);
     // Only over the list or the ticket, never over a pane the user has moved to since.
     if app.overlay.is_none() && matches!(app.pane(), Pane::List | Pane::Detail) {
         let selected = TicketStatus::ALL
@@ -2156,9 +2096,7 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
             .push((report.run_id().to_string(), pending));
         return;
     }
-    let lang = app.lang();
     let ticket = pending.ticket_id;
-    let wanted = words::status_label(lang, pending.wanted);
     // The answer was lost: it may be set or not. Neither "changed" nor "back to": the
     // ticket and the views are read again and show what the server has.
     if let Ok(report) = &result
@@ -2168,35 +2106,32 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
             .find(|o| o.id == ticket && o.kind == crate::bulk::OutcomeKind::Unknown)
     {
         status_changed(app, ticket, out);
-        notice(
-            app,
-            fill(
-                lang,
-                Msg::StatusChangeUnknown,
-                &[&ticket.to_string(), &wanted, &outcome.error],
-            ),
-            true,
-        );
+        let note = Note::StatusChangeUnknown {
+            ticket,
+            wanted: pending.wanted,
+            reason: outcome.error.clone(),
+        };
+        notice(app, note, true);
         return;
     }
     let failure = match &result {
-        Err(failure) => Some(words::bulk_failure(lang, failure)),
+        Err(failure) => Some(StatusFailure::Bulk(failure.clone())),
         Ok(report) => match report.outcomes.iter().find(|o| o.id == ticket) {
             Some(outcome) if outcome.success => None,
-            Some(outcome) => Some(outcome.error.clone()),
+            Some(outcome) => Some(StatusFailure::Outcome(outcome.error.clone())),
             // Planned out (already at that status on the engine's reading) or never sent.
             None if report.plan.ticket(ticket).is_none() => None,
-            None => Some(Msg::NotSent.text(lang).to_string()),
+            None => Some(StatusFailure::NotSent),
         },
     };
     match failure {
         None => {
             status_changed(app, ticket, out);
-            notice(
-                app,
-                fill(lang, Msg::StatusChanged, &[&ticket.to_string(), &wanted]),
-                false,
-            )
+            let note = Note::StatusChanged {
+                ticket,
+                status: pending.wanted,
+            };
+            notice(app, note, false)
         }
         Some(reason) => {
             // Changed by someone else meanwhile: the row shows the server's status, read
@@ -2227,24 +2162,18 @@ fn quick_status_done(app: &mut App, event: super::bulk_edit::BulkEvent, out: &mu
                 }
                 return;
             }
-            let previous = pending
-                .previous
-                .map(|s| words::status_label(lang, s))
-                .unwrap_or_else(|| Msg::None_.text(lang).to_string());
             if let Some(mut known) = app.tickets.get_mut(&ticket)
                 && known.status == Some(pending.wanted)
             {
                 known.status = pending.previous;
             }
-            notice(
-                app,
-                fill(
-                    lang,
-                    Msg::StatusChangeFailed,
-                    &[&ticket.to_string(), &wanted, &reason, &previous],
-                ),
-                true,
-            );
+            let note = Note::StatusChangeFailed {
+                ticket,
+                wanted: pending.wanted,
+                reason,
+                previous: pending.previous,
+            };
+            notice(app, note, true);
         }
     }
 }

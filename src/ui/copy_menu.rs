@@ -58,7 +58,10 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let lang = app.lang();
     let entries = copy::entries(app, menu.ticket_id);
     let keys = key_labels(app, &entries);
-    let labels: Vec<String> = entries.iter().map(|e| copy::label(app, &e.item)).collect();
+    let labels: Vec<String> = entries
+        .iter()
+        .map(|e| super::notice::copy_label(app.lang(), &copy::label(app, &e.item)))
+        .collect();
     let values: Vec<(String, bool)> = entries.iter().map(|e| shown_value(app, &e.value)).collect();
 
     let title = fill(lang, Msg::CopyMenuTitle, &[&menu.ticket_id.to_string()]);

@@ -228,7 +228,7 @@ pub fn layout(app: &Ctx, columns: usize) -> Lines {
     } else if detail.not_found {
         push_wrapped(&mut out, Msg::DetailNotFound.text(lang), columns, note);
     } else if let Some(error) = &detail.error {
-        let error = app.settings.keymap.expand(error);
+        let error = super::notice::api_error(lang, &app.settings.keymap, error);
         push_wrapped(&mut out, &error, columns, style(app, Role::Error));
     } else if detail.request.is_some() && !detail.full {
         push_wrapped(&mut out, Msg::DetailLoading.text(lang), columns, note);

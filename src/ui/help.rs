@@ -33,14 +33,14 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let lang = app.lang();
     let area = area(screen);
     super::clear_overlay(frame, area);
-    let title = fill(lang, Msg::HelpTitle, &[pane.label().text(lang)]);
+    let title = fill(lang, Msg::HelpTitle, &[pane_name(*pane).text(lang)]);
     let keymap = &app.settings.keymap;
     let close = fill(
         lang,
         Msg::HelpClose,
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
-    let rows = keymap.help_rows(*pane, lang);
+    let rows = keymap.help_rows(*pane);
     // The rows inside the border; a scroll from before this size was drawn stops there.
     let page = usize::from(area.height.saturating_sub(2));
     let max = rows.len().saturating_sub(page);
@@ -89,10 +89,34 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
         buf.set_stringn(
             inner.x + key_width as u16 + 3,
             y,
-            fit(text, rest),
+            fit(text.text(lang), rest),
             rest,
             Style::default(),
         );
     }
     Some(Scroll { page, max })
+}
+
+/// The name of the pane the help is for.
+fn pane_name(pane: Pane) -> Msg {
+    {
+        match pane {
+            Pane::List => Msg::PaneList,
+            Pane::Detail => Msg::PaneDetail,
+            Pane::Prompt => Msg::PanePrompt,
+            Pane::StatusMenu => Msg::PaneStatusMenu,
+            Pane::CopyMenu => Msg::PaneCopyMenu,
+            Pane::Help => Msg::PaneHelp,
+            Pane::Composer => Msg::PaneComposer,
+            Pane::NewTicket => Msg::PaneNewTicket,
+            Pane::Bulk => Msg::PaneBulk,
+            Pane::BulkText => Msg::PaneBulkText,
+            Pane::BulkPreview => Msg::PaneBulkPreview,
+            Pane::BulkRun => Msg::PaneBulkRun,
+            Pane::BulkResult => Msg::PaneBulkResult,
+            Pane::BulkHistory => Msg::PaneBulkHistory,
+            Pane::ResumeOffer => Msg::PaneResumeOffer,
+            Pane::SignIn => Msg::PaneSignIn,
+        }
+    }
 }

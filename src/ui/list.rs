@@ -133,7 +133,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, cache: &mut RowCache, area: Rect) {
     let rows = usize::from(body.height);
     if view.ids.is_empty() {
         let text = if let Some(error) = &view.error {
-            app.settings.keymap.expand(error)
+            super::notice::view_error(lang, &app.settings.keymap, error)
         } else if !view.loaded() {
             Msg::Loading.text(lang).to_string()
         } else {

@@ -7,6 +7,7 @@ pub mod detail;
 pub mod editor;
 pub mod help;
 pub mod history;
+pub mod key_words;
 pub mod list;
 pub mod new_ticket;
 pub mod notice;

@@ -85,12 +85,15 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         && !line.text.trim().is_empty()
         && crate::app::update::ticket_number(&line.text).is_none();
     let (second, second_style) = match &prompt.error {
-        Some(error) => (error.as_str(), style(app, Role::Error)),
-        None if not_a_number => (Msg::GoToBad.text(lang), style(app, Role::Error)),
-        None => (hint.as_str(), style(app, Role::Muted)),
+        Some(error) => (
+            super::notice::prompt_error(lang, error),
+            style(app, Role::Error),
+        ),
+        None if not_a_number => (Msg::GoToBad.text(lang).to_string(), style(app, Role::Error)),
+        None => (hint.clone(), style(app, Role::Muted)),
     };
     if area.height > 1 {
-        buf.set_stringn(area.x, area.y + 1, fit(second, total), total, second_style);
+        buf.set_stringn(area.x, area.y + 1, fit(&second, total), total, second_style);
     }
     let caret: String = before.chars().skip(skip).collect();
     frame.set_cursor_position(Position::new(x + width(&caret) as u16, area.y));

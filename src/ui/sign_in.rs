@@ -33,7 +33,11 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     );
     let hint = hint.as_str();
     let stars = "*".repeat(prompt.typed().min(MAX_STARS));
-    let error = prompt.error.clone().unwrap_or_default();
+    let error = prompt
+        .error
+        .as_ref()
+        .map(|error| super::notice::sign_in_error(lang, &app.settings.keymap, error))
+        .unwrap_or_default();
     let inner_width = (width(&title) + 2)
         .max(width(label) + MAX_STARS + 1)
         .max(width(hint))

@@ -36,6 +36,24 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
     }
 }
 
+/// The marks' part: `✓ 12` (and the `A` progress).
+pub fn marks_text(app: &crate::app::App) -> Option<String> {
+    let lang = app.lang();
+    let mut text = String::new();
+    // The marked-only view's own count ("已标记 500/500") already says it.
+    if !app.marks.is_empty() && !crate::app::marks::showing_marked(app) {
+        text = fill(lang, Msg::MarkCount, &[&app.marks.len().to_string()]);
+    }
+    if app.marks.range.is_some() {
+        text.push_str(Msg::MarkRangeSuffix.text(lang));
+    }
+    if let Some(fetch) = &app.marks.fetch {
+        let progress = super::notice::progress(fetch.fetched, fetch.total);
+        text.push_str(&fill(lang, Msg::MarkFetchSuffix, &[&progress]));
+    }
+    (!text.is_empty()).then_some(text)
+}
+
 pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
@@ -49,17 +67,15 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         Some(total) => fill(lang, Msg::LoadedOfTotal, &[&loaded, &total.to_string()]),
         None => fill(lang, Msg::LoadedNoTotal, &[&loaded]),
     };
-    let mut head = format!("{spinner} {} {counts}", view.spec.name.label(lang));
+    let name = super::notice::view_name(lang, &view.spec.name);
+    let mut head = format!("{spinner} {name} {counts}");
     if view.sort.is_some() {
         head.push_str(" · ");
-        head.push_str(&crate::app::update::sort_label(lang, view.sort));
+        head.push_str(&super::notice::sort_label(lang, view.sort));
     }
-    for part in [
-        crate::app::marks::status_text(app),
-        crate::ui::bulk::status_text(app),
-    ]
-    .into_iter()
-    .flatten()
+    for part in [marks_text(app), crate::ui::bulk::status_text(app)]
+        .into_iter()
+        .flatten()
     {
         head.push_str(" · ");
         head.push_str(&part);
@@ -69,25 +85,19 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     }
     head.push_str("  ");
     let total = usize::from(area.width);
-    let (notice, notice_style) = match &app.notice {
-        Some(notice) if notice.is_error => (
-            super::notice::note(lang, &app.settings.keymap, &notice.note),
-            style(app, Role::Error),
-        ),
-        Some(notice) => (
-            super::notice::note(lang, &app.settings.keymap, &notice.note),
-            Style::default(),
-        ),
-        None => (String::new(), Style::default()),
+    let notice_style = match &app.notice {
+        Some(notice) if notice.is_error => style(app, Role::Error),
+        _ => Style::default(),
     };
+    let notice = super::notice::current(app).unwrap_or_default();
     // Hints from the live map: the first always, the others while the notice still fits.
     let keymap = &app.settings.keymap;
     // The keys of the context that has the keyboard (the bulk pane's stage when open).
     let pane = app.pane();
     let hints: Vec<String> = keymap
-        .hints(pane, hinted(pane), lang)
+        .hints(pane, hinted(pane))
         .into_iter()
-        .map(|(keys, text)| format!("{keys}={text}"))
+        .map(|(keys, text)| format!("{keys}={}", text.text(lang)))
         .collect();
     let mut help = String::new();
     for (index, hint) in hints.iter().enumerate() {

@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         let label = format!(
             " {} {} ({}) ",
             index + 1,
-            view.spec.name.label(lang),
+            super::notice::view_name(lang, &view.spec.name),
             count(view)
         );
         let active = app.search.is_none() && index == app.active;
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     if let Some(search) = &app.search {
         let label = format!(
             " {} ({}) ",
-            search.view.spec.name.label(lang),
+            super::notice::view_name(lang, &search.view.spec.name),
             count(&search.view)
         );
         spans.push(Span::styled(

@@ -3,17 +3,21 @@
 //!
 //! Who may use it: `ui`, `script`, `config` and the start-up code (`console`, `tui`). The
 //! state and the engine (`app`, `worker`, `bulk`, `api`) should not: they carry data (ids,
-//! counts, `ApiError`s, names) and the view words it. Today `app` still words its notices
-//! through this table (moving them to typed notices is the rest of issue 15's item 2).
+//! counts, `ApiError`s, names) and the view words it. The status line's notices are typed
+//! (`app::notice::Note`) and worded by `ui::notice`; the bulk pane's and the composer's own
+//! texts are still worded in `app` (the rest of issue 15's item 2).
 //!
 //! Placeholders `{0}`, `{1}` are filled by [`fill`] in one pass, so an argument (a subject,
 //! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
-//! references are expanded by the key map when shown (`KeyMap::expand`).
+//! references name the live key map's keys (`KeyMap::expand`, in `ui::key_words`), in the
+//! table's own text before the arguments go in ([`fill_keyed`]).
 
 use crate::api::{
     ApiError, NetworkError, Priority, QueryError, TicketSource, TicketStatus, TicketType,
 };
 use crate::lang::Lang;
+
+mod keys;
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
@@ -683,6 +687,12 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
     })
 }
 
+/// As [`fill`], with the table's own `{key:..}` references named by `keys` (the live key
+/// map's labels) before any argument is put in, so an argument is never read for them.
+pub fn fill_keyed(lang: Lang, msg: Msg, args: &[&str], keys: &dyn Fn(&str) -> String) -> String {
+    fill_text(&keys(msg.text(lang)), args)
+}
+
 /// Fills `{0}`, `{1}`, ... in a table text the caller already changed (its `{key:..}`
 /// named from the key map, say), in the same one pass as [`fill`].
 pub fn fill_text(template: &str, args: &[&str]) -> String {
@@ -798,9 +808,8 @@ pub fn api_error(lang: Lang, error: &ApiError) -> String {
     crate::text::clean_line(&api_error_raw(lang, error, &|text| text.to_string()))
 }
 
-/// [`api_error`] with `keys` run over the table's text before the server's words are put
-/// in (naming `{key:..}` from the key map): a server message that reads `{key:list.reload}`
-/// is shown as sent.
+/// As [`api_error`], with the table's `{key:..}` references named by `keys` (see
+/// [`fill_keyed`]): what the console shows.
 pub fn api_error_keyed(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
     crate::text::clean_line(&api_error_raw(lang, error, keys))
 }
