@@ -1,0 +1,531 @@
+//! [`resolve`] and its steps, in the order their values are recorded and their warnings and
+//! errors come out: the file, the profile chosen, server and login, the credentials plan,
+//! the client settings, the display settings and views, the `[ui]` settings.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::FixedOffset;
+
+use super::checks::{check_base_url, check_web_url, relative_to};
+use super::ui_settings::ui_settings;
+use super::{Connection, Given, ResolveOptions, Resolved, Source, SourceEntry};
+use crate::config::credentials::{CredentialPlan, CredentialSource, check_password_file_mode};
+use crate::config::file::{self, AuthKind, ConfigFile, ProfileFile};
+use crate::config::{ConfigError, ConfigWarning, default_config_path, ui_lang};
+use crate::lang::Lang;
+use crate::words::{Msg, fill};
+
+/// Loads the config file, picks the profile, and merges flags and environment over it.
+pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
+    let mut sources = Sources::default();
+    let FileRead {
+        config,
+        mut warnings,
+        path: config_path,
+        positions: key_positions,
+    } = read_file(opts, &mut sources)?;
+
+    let chosen = choose_profile(opts, &config)?;
+    let empty = ProfileFile::default();
+    let profile = profile_table(&config, chosen.as_ref())?.unwrap_or(&empty);
+    // The words around the values below are in the UI language, known from here on.
+    let lang = ui_lang(profile.language.and_then(|setting| setting.0), opts.locale);
+    record_profile(&mut sources, lang, chosen.as_ref(), &config.default_profile);
+    let profile_name = chosen.map(|(name, _)| name);
+
+    let server = server_and_login(
+        opts,
+        profile,
+        profile_name.as_deref(),
+        lang,
+        &mut sources,
+        &mut warnings,
+    )?;
+    let credentials = credentials_plan(
+        opts,
+        profile,
+        profile_name.as_deref(),
+        config_path.as_deref(),
+        &server,
+        lang,
+        &mut sources,
+    )?;
+    let connection = connection(
+        opts,
+        profile,
+        config_path.as_deref(),
+        server,
+        lang,
+        &mut sources,
+    )?;
+    let display = display(profile, config_path.as_deref(), lang, &mut sources)?;
+    record_views(profile, lang, &mut sources);
+    let ui = ui_settings(&config.ui, &mut sources);
+    match &opts.log_level {
+        Some(given) => sources.record("log_level", given.value.clone(), given.source.clone()),
+        None => sources.record(
+            "log_level",
+            crate::config::logging::DEFAULT_LEVEL.into(),
+            Source::Default,
+        ),
+    }
+
+    Ok(Resolved {
+        config_path,
+        key_positions,
+        warnings,
+        profile_name,
+        connection,
+        credentials,
+        ui,
+        views: profile.views.clone(),
+        keys: config.keys,
+        theme: config.theme,
+        language: display.language,
+        locale: opts.locale,
+        timezone: display.timezone,
+        web_url: display.web_url,
+        sources: sources.0,
+    })
+}
+
+/// Every value and where it came from, in the order resolved (what `config check` lists).
+#[derive(Default)]
+pub(super) struct Sources(Vec<SourceEntry>);
+
+impl Sources {
+    fn record(&mut self, key: &str, value: String, source: Source) {
+        self.0.push(SourceEntry {
+            key: key.to_string(),
+            value,
+            source,
+        });
+    }
+
+    /// The file's value, else the default; recorded either way.
+    pub(super) fn or_default<T: ToString + Copy>(
+        &mut self,
+        key: &str,
+        from_file: Option<T>,
+        default: T,
+    ) -> T {
+        match from_file {
+            Some(value) => {
+                self.record(key, value.to_string(), Source::File);
+                value
+            }
+            None => {
+                self.record(key, default.to_string(), Source::Default);
+                default
+            }
+        }
+    }
+}
+
+fn word(lang: Lang, msg: Msg) -> String {
+    msg.text(lang).to_string()
+}
+
+/// The file read, or an empty one when there is none at the default place.
+struct FileRead {
+    config: ConfigFile,
+    warnings: Vec<ConfigWarning>,
+    path: Option<PathBuf>,
+    positions: HashMap<String, (usize, usize)>,
+}
+
+/// The file: an explicit path must exist; the default one may be absent. A file holding a
+/// password must be readable by its owner only.
+fn read_file(opts: &ResolveOptions, sources: &mut Sources) -> Result<FileRead, ConfigError> {
+    let (path, path_source) = match &opts.config_path {
+        Some(given) => (given.value.clone(), given.source.clone()),
+        None => (default_config_path()?, Source::Default),
+    };
+    if opts.config_path.is_none() && !path.exists() {
+        sources.record(
+            "config_file",
+            format!("{} (absent)", path.display()),
+            path_source,
+        );
+        return Ok(FileRead {
+            config: ConfigFile::default(),
+            warnings: Vec::new(),
+            path: None,
+            positions: HashMap::new(),
+        });
+    }
+    let loaded = file::load(&path)?;
+    sources.record("config_file", path.display().to_string(), path_source);
+    if loaded
+        .config
+        .profiles
+        .values()
+        .any(|p| p.password.is_some())
+    {
+        check_password_file_mode(&path)?;
+    }
+    Ok(FileRead {
+        config: loaded.config,
+        warnings: loaded.warnings,
+        path: Some(loaded.path),
+        positions: loaded.positions,
+    })
+}
+
+/// The profile named by the flag or variable, else the file's `default_profile`, else its
+/// only one. Several and none named is an error, unless a base URL is given or nothing
+/// will connect.
+fn choose_profile(
+    opts: &ResolveOptions,
+    config: &ConfigFile,
+) -> Result<Option<(String, Source)>, ConfigError> {
+    let known: Vec<String> = config.profiles.keys().cloned().collect();
+    Ok(if let Some(given) = &opts.profile {
+        Some((given.value.clone(), given.source.clone()))
+    } else if let Some(name) = &config.default_profile {
+        Some((name.clone(), Source::File))
+    } else if known.len() == 1 {
+        known.first().map(|name| (name.clone(), Source::File))
+    } else if known.len() > 1 && opts.base_url.is_none() && !opts.no_connection {
+        return Err(ConfigError::AmbiguousProfile(known));
+    } else {
+        None
+    })
+}
+
+/// The chosen profile's table (`None` on flags alone); a name the file lacks is an error.
+fn profile_table<'a>(
+    config: &'a ConfigFile,
+    chosen: Option<&(String, Source)>,
+) -> Result<Option<&'a ProfileFile>, ConfigError> {
+    let Some((name, _)) = chosen else {
+        return Ok(None);
+    };
+    match config.profiles.get(name) {
+        Some(profile) => Ok(Some(profile)),
+        None => Err(ConfigError::UnknownProfile {
+            name: name.clone(),
+            known: config.profiles.keys().cloned().collect(),
+        }),
+    }
+}
+
+/// Records the profile and why it was chosen.
+fn record_profile(
+    sources: &mut Sources,
+    lang: Lang,
+    chosen: Option<&(String, Source)>,
+    default_profile: &Option<String>,
+) {
+    match chosen {
+        Some((name, source)) => {
+            let how = match (source, default_profile) {
+                (Source::File, Some(_)) => fill(lang, Msg::SrcDefaultProfile, &[name]),
+                (Source::File, None) => fill(lang, Msg::SrcOnlyProfile, &[name]),
+                _ => name.clone(),
+            };
+            sources.record("profile", how, source.clone());
+        }
+        None => sources.record("profile", word(lang, Msg::SrcFlagsAlone), Source::Default),
+    }
+}
+
+/// Where to connect and as whom, checked; the secret comes later.
+struct ServerLogin {
+    base_url: Option<String>,
+    auth: AuthKind,
+    login: Option<String>,
+    allow_http: (bool, Source),
+}
+
+/// Server and login: a flag or variable beats the file; a token profile's login is its
+/// `secret_id`, so `--account` is ignored there, with a warning. A base URL that would be
+/// refused is a warning only when nothing will connect.
+fn server_and_login(
+    opts: &ResolveOptions,
+    profile: &ProfileFile,
+    profile_name: Option<&str>,
+    lang: Lang,
+    sources: &mut Sources,
+    warnings: &mut Vec<ConfigWarning>,
+) -> Result<ServerLogin, ConfigError> {
+    let base_url = pick(&opts.base_url, profile.base_url.clone());
+    let auth = profile.auth.unwrap_or_default();
+    let login = match auth {
+        AuthKind::Password => pick(&opts.account, profile.account.clone()),
+        AuthKind::Token => {
+            if let Some(account) = &opts.account {
+                warnings.push(ConfigWarning::AccountIgnored {
+                    given: account.source.clone(),
+                    profile: profile_name.unwrap_or_default().to_string(),
+                });
+            }
+            profile.secret_id.clone().map(|id| (id, Source::File))
+        }
+    };
+    let allow_http = if opts.allow_http {
+        (true, Source::Flag("--allow-http"))
+    } else {
+        match profile.allow_http {
+            Some(value) => (value, Source::File),
+            None => (false, Source::Default),
+        }
+    };
+    let base_url = match base_url {
+        Some((url, source)) => match check_base_url(&url, &source, allow_http.0) {
+            Ok(url) => {
+                sources.record("base_url", url.clone(), source);
+                Some(url)
+            }
+            Err(ConfigError::BadBaseUrl { url, from, problem }) if opts.no_connection => {
+                warnings.push(ConfigWarning::BadBaseUrl { url, from, problem });
+                sources.record("base_url", word(lang, Msg::SrcUnusable), source);
+                None
+            }
+            Err(err) => return Err(err),
+        },
+        None => {
+            sources.record("base_url", word(lang, Msg::SrcNone), Source::Default);
+            None
+        }
+    };
+    let auth_source = if profile.auth.is_some() {
+        Source::File
+    } else {
+        Source::Default
+    };
+    sources.record("auth", auth.as_str().into(), auth_source);
+    let login_key = match auth {
+        AuthKind::Password => "account",
+        AuthKind::Token => "secret_id",
+    };
+    let login = match login {
+        Some((login, source)) => {
+            sources.record(login_key, login.clone(), source);
+            Some(login)
+        }
+        None => {
+            sources.record(login_key, word(lang, Msg::SrcNone), Source::Default);
+            None
+        }
+    };
+    Ok(ServerLogin {
+        base_url,
+        auth,
+        login,
+        allow_http,
+    })
+}
+
+/// Credentials: only where they would come from; nothing is run or looked up yet.
+fn credentials_plan(
+    opts: &ResolveOptions,
+    profile: &ProfileFile,
+    profile_name: Option<&str>,
+    config_path: Option<&Path>,
+    server: &ServerLogin,
+    lang: Lang,
+    sources: &mut Sources,
+) -> Result<CredentialPlan, ConfigError> {
+    if profile.password.is_some() && profile.password_command.is_some() {
+        return Err(ConfigError::Invalid {
+            path: config_path.map(Path::to_path_buf).unwrap_or_default(),
+            message: format!(
+                "profile {:?} sets both `password` and `password_command`: keep one",
+                profile_name.unwrap_or_default()
+            ),
+        });
+    }
+    let credentials = CredentialPlan {
+        auth: server.auth,
+        login: server.login.clone(),
+        host: server
+            .base_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(str::to_string)),
+        env_password: opts.env_password.clone(),
+        env_secret: opts.env_secret.clone(),
+        file_password: profile.password.clone(),
+        password_command: profile.password_command.clone(),
+        password_command_timeout: profile
+            .password_command_timeout_secs
+            .map(|secs| Duration::from_secs(secs.0)),
+        keyring: opts.keyring.clone(),
+        lang,
+    };
+    match credentials.planned_source() {
+        Some(CredentialSource::Env(var)) => {
+            sources.record("credential", "<secret>".into(), Source::Env(var))
+        }
+        Some(CredentialSource::File) => {
+            sources.record("credential", "<secret>".into(), Source::File)
+        }
+        Some(CredentialSource::Command(command)) => sources.record(
+            "credential",
+            fill(lang, Msg::SrcSecretFrom, &[&command]),
+            Source::Command,
+        ),
+        Some(CredentialSource::Keyring { .. } | CredentialSource::Prompt) | None => {
+            let value = match (&credentials.keyring, credentials.keyring_user()) {
+                (Some(_), Some(user)) => fill(
+                    lang,
+                    Msg::SrcKeyringOrPrompt,
+                    &[crate::config::credentials::KEYRING_SERVICE, &user],
+                ),
+                _ => word(lang, Msg::SrcPrompt),
+            };
+            sources.record("credential", value, Source::Prompt)
+        }
+    }
+    Ok(credentials)
+}
+
+/// The client settings around the server and login: plain http, the CA file (relative to
+/// the config file; it must exist unless nothing will connect), timeout, page size and
+/// concurrency.
+fn connection(
+    opts: &ResolveOptions,
+    profile: &ProfileFile,
+    config_path: Option<&Path>,
+    server: ServerLogin,
+    lang: Lang,
+    sources: &mut Sources,
+) -> Result<Connection, ConfigError> {
+    sources.record(
+        "allow_http",
+        server.allow_http.0.to_string(),
+        server.allow_http.1,
+    );
+    let config_dir = config_path.and_then(Path::parent);
+    let ca_file = match (&opts.ca_file, &profile.ca_file) {
+        (Some(path), _) => Some((path.clone(), Source::Flag("--ca-file"))),
+        (None, Some(path)) => Some((relative_to(config_dir, path), Source::File)),
+        (None, None) => None,
+    };
+    if let Some((path, source)) = &ca_file
+        && !path.is_file()
+        && !opts.no_connection
+    {
+        return Err(ConfigError::MissingCaFile {
+            path: path.clone(),
+            from: source.clone(),
+        });
+    }
+    match &ca_file {
+        Some((path, source)) => {
+            sources.record("ca_file", path.display().to_string(), source.clone())
+        }
+        None => sources.record("ca_file", word(lang, Msg::SrcNone), Source::Default),
+    }
+    let timeout_secs = sources.or_default(
+        "timeout_secs",
+        profile.timeout_secs.map(|p| p.0),
+        file::DEFAULT_TIMEOUT_SECS,
+    );
+    let per_page = sources.or_default(
+        "per_page",
+        profile.per_page.map(|p| p.0),
+        file::DEFAULT_PER_PAGE,
+    );
+    let concurrency = sources.or_default(
+        "concurrency",
+        profile.concurrency.map(|p| p.0),
+        file::DEFAULT_CONCURRENCY,
+    );
+    Ok(Connection {
+        base_url: server.base_url,
+        auth: server.auth,
+        login: server.login,
+        allow_insecure_http: server.allow_http.0,
+        ca_file: ca_file.map(|(path, _)| path),
+        timeout: Duration::from_secs(timeout_secs),
+        per_page,
+        concurrency,
+    })
+}
+
+/// How dates, links and words are shown.
+struct Display {
+    timezone: FixedOffset,
+    web_url: Option<String>,
+    language: Option<Lang>,
+}
+
+/// The display settings: the timezone (the vendor's by default), the checked `web_url`
+/// template and the language (auto by default).
+fn display(
+    profile: &ProfileFile,
+    config_path: Option<&Path>,
+    lang: Lang,
+    sources: &mut Sources,
+) -> Result<Display, ConfigError> {
+    let timezone = match profile.timezone {
+        Some(tz) => {
+            sources.record("timezone", tz.0.to_string(), Source::File);
+            tz.0
+        }
+        None => {
+            let tz = FixedOffset::east_opt(file::DEFAULT_TIMEZONE_SECS).unwrap_or(utc());
+            sources.record("timezone", tz.to_string(), Source::Default);
+            tz
+        }
+    };
+    let web_url = match &profile.web_url {
+        Some(template) => {
+            check_web_url(template).map_err(|problem| ConfigError::Invalid {
+                path: config_path.map(Path::to_path_buf).unwrap_or_default(),
+                message: fill(lang, Msg::CfgBadWebUrl, &[template, &problem]),
+            })?;
+            sources.record("web_url", template.clone(), Source::File);
+            Some(template.clone())
+        }
+        None => {
+            sources.record("web_url", word(lang, Msg::SrcNone), Source::Default);
+            None
+        }
+    };
+    let language = match profile.language {
+        Some(setting) => {
+            sources.record(
+                "language",
+                setting.0.map_or("auto", Lang::code).into(),
+                Source::File,
+            );
+            setting.0
+        }
+        None => {
+            sources.record("language", "auto".into(), Source::Default);
+            None
+        }
+    };
+    Ok(Display {
+        timezone,
+        web_url,
+        language,
+    })
+}
+
+/// Records the profile's views by name, or that the built-in ones are used.
+fn record_views(profile: &ProfileFile, lang: Lang, sources: &mut Sources) {
+    if profile.views.is_empty() {
+        sources.record("views", word(lang, Msg::SrcBuiltInViews), Source::Default);
+    } else {
+        let names: Vec<&str> = profile.views.iter().map(|v| v.name.as_str()).collect();
+        sources.record("views", names.join(", "), Source::File);
+    }
+}
+
+fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("0 is a valid offset"))
+}
+
+/// A flag or variable beats the file.
+fn pick(given: &Option<Given<String>>, from_file: Option<String>) -> Option<(String, Source)> {
+    match given {
+        Some(given) => Some((given.value.clone(), given.source.clone())),
+        None => from_file.map(|value| (value, Source::File)),
+    }
+}
