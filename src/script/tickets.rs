@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::output::{Format, TicketWriter, table_width};
 use super::stop::Stop;
-use super::{Exit, ScriptError, Settings, history};
+use super::{Exit, ScriptError, Settings, bulk_run};
 use crate::api::model::{
     DATE_FORMAT, NewContact, NewTicket, Priority, Reply, Ticket, TicketChange, TicketStatus,
     TicketType,
@@ -1013,7 +1013,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     plan.apply_anyway = args.apply_anyway;
     let preview = Preview::of(&plan);
     let names = stop
-        .before(async { Ok(history::names_for(&client, &plan).await) })
+        .before(async { Ok(bulk_run::names_for(&client, &plan).await) })
         .await?;
     // Kept in the journal, so `gongdan history` names them too.
     plan.remember_names(&names);
@@ -1027,7 +1027,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     if plan.tickets.is_empty() {
         return Ok(if left_out { Exit::Partial } else { Exit::Done });
     }
-    history::confirm_or_stop(
+    bulk_run::confirm_or_stop(
         &stop,
         &preview,
         settings.resolved.ui.bulk_confirm_threshold,
@@ -1036,7 +1036,7 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
     )
     .await?;
     let run_id = plan.run_id.clone();
-    let report = history::drive(settings.lang, &stop, &run_id, |events, cancel| async move {
+    let report = bulk_run::drive(settings.lang, &stop, &run_id, |events, cancel| async move {
         engine.start(&plan, &events, &cancel).await
     })
     .await?;
@@ -1048,14 +1048,14 @@ async fn update(args: UpdateArgs, options: &ResolveOptions) -> Result<Exit, Scri
         }))
         .collect();
     let printed =
-        history::print_report(&report, &missing_outcomes, settings.lang, args.json).map(|exit| {
+        bulk_run::print_report(&report, &missing_outcomes, settings.lang, args.json).map(|exit| {
             match exit {
                 // The preview named the tickets left out (tags not known): not all was done.
                 Exit::Done if left_out => Exit::Partial,
                 other => other,
             }
         });
-    history::exit_of(&stop, printed, settings.lang)
+    bulk_run::exit_of(&stop, printed, settings.lang)
 }
 
 /// Why a ticket was left out of a run: the server's copy could not be read.
