@@ -529,3 +529,83 @@ fn pick(given: &Option<Given<String>>, from_file: Option<String>) -> Option<(Str
         None => from_file.map(|value| (value, Source::File)),
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn options_for(text: &str) -> (tempfile::TempDir, ResolveOptions) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, text).unwrap();
+        let opts = ResolveOptions {
+            config_path: Some(Given::flag(path, "--config")),
+            ..ResolveOptions::default()
+        };
+        (dir, opts)
+    }
+
+    /// `config check` lists the values in the order they are resolved: the steps keep it.
+    #[test]
+    fn sources_come_in_the_order_of_the_steps() {
+        let (_dir, opts) = options_for(
+            "[profiles.work]\nbase_url = \"https://www.bangwo8.com\"\naccount = \"z\"\n",
+        );
+        let resolved = resolve(&opts).unwrap();
+        let keys: Vec<&str> = resolved.sources.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "config_file",
+                "profile",
+                "base_url",
+                "auth",
+                "account",
+                "credential",
+                "allow_http",
+                "ca_file",
+                "timeout_secs",
+                "per_page",
+                "concurrency",
+                "timezone",
+                "web_url",
+                "language",
+                "views",
+                "ui.auto_refresh_secs",
+                "ui.bulk_confirm_threshold",
+                "ui.bulk_concurrency",
+                "ui.mouse",
+                "ui.selection",
+                "ui.history_keep_days",
+                "ui.history_keep_last",
+                "log_level",
+            ]
+        );
+    }
+
+    /// The file's warnings first, then the ignored account, then the unusable base URL.
+    #[test]
+    fn warnings_come_in_the_order_of_the_steps() {
+        let (_dir, mut opts) = options_for(
+            "colour = 1\n[profiles.t]\nauth = \"token\"\nsecret_id = \"s\"\nbase_url = \"http://example.com\"\n",
+        );
+        opts.account = Some(Given::flag("z".to_string(), "--account"));
+        opts.no_connection = true;
+        let resolved = resolve(&opts).unwrap();
+        assert!(
+            matches!(
+                resolved.warnings[..],
+                [
+                    ConfigWarning::UnknownKey { .. },
+                    ConfigWarning::AccountIgnored { .. },
+                    ConfigWarning::BadBaseUrl { .. },
+                ]
+            ),
+            "{:?}",
+            resolved.warnings
+        );
+        assert_eq!(resolved.connection.base_url, None);
+        assert_eq!(resolved.connection.login.as_deref(), Some("s"));
+    }
+}
