@@ -8,6 +8,7 @@
 //! `--ids`); progress, warnings and errors go to standard error. Exit codes: see
 //! [`EXIT_CODES_HELP`].
 
+mod bulk_run;
 pub mod completions;
 pub mod history;
 pub mod output;

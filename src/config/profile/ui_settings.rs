@@ -1,0 +1,71 @@
+//! The console's own settings (`[ui]`), separate from the profile's: one table for every
+//! profile, each value the file's or the default.
+
+use super::resolve::Sources;
+use crate::config::file::{self, UiFile};
+
+/// Settings of the console itself (`[ui]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiSettings {
+    /// Seconds between automatic refreshes of the view; 0 = off.
+    pub auto_refresh_secs: u64,
+    /// Bulk changes to more tickets than this ask for confirmation.
+    pub bulk_confirm_threshold: usize,
+    /// Calls in flight at once during a bulk change.
+    pub bulk_concurrency: usize,
+    /// Whether the console takes the mouse (the wheel scrolls). Off by default: while a
+    /// program captures the mouse, most terminals no longer let the user select and copy.
+    pub mouse: bool,
+    /// How much of the list's selected row is highlighted.
+    pub selection: file::Selection,
+    /// How long past bulk runs are kept (pruned at start and by `gongdan history prune`).
+    pub history: crate::bulk::Retention,
+}
+
+impl Default for UiSettings {
+    fn default() -> Self {
+        UiSettings {
+            auto_refresh_secs: file::DEFAULT_AUTO_REFRESH_SECS,
+            bulk_confirm_threshold: file::DEFAULT_BULK_CONFIRM_THRESHOLD,
+            bulk_concurrency: file::DEFAULT_BULK_CONCURRENCY,
+            mouse: false,
+            selection: file::DEFAULT_SELECTION,
+            history: crate::bulk::Retention::default(),
+        }
+    }
+}
+
+/// The `[ui]` table's values, each recorded with where it came from.
+pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
+    UiSettings {
+        auto_refresh_secs: sources.or_default(
+            "ui.auto_refresh_secs",
+            ui.auto_refresh_secs,
+            file::DEFAULT_AUTO_REFRESH_SECS,
+        ),
+        bulk_confirm_threshold: sources.or_default(
+            "ui.bulk_confirm_threshold",
+            ui.bulk_confirm_threshold,
+            file::DEFAULT_BULK_CONFIRM_THRESHOLD,
+        ),
+        bulk_concurrency: sources.or_default(
+            "ui.bulk_concurrency",
+            ui.bulk_concurrency.map(|p| p.0),
+            file::DEFAULT_BULK_CONCURRENCY,
+        ),
+        mouse: sources.or_default("ui.mouse", ui.mouse, false),
+        selection: sources.or_default("ui.selection", ui.selection, file::DEFAULT_SELECTION),
+        history: crate::bulk::Retention {
+            keep_days: sources.or_default(
+                "ui.history_keep_days",
+                ui.history_keep_days,
+                crate::bulk::DEFAULT_KEEP_DAYS,
+            ),
+            keep_last: sources.or_default(
+                "ui.history_keep_last",
+                ui.history_keep_last,
+                crate::bulk::DEFAULT_KEEP_LAST,
+            ),
+        },
+    }
+}

@@ -1,0 +1,122 @@
+//! `gongdan history`: the runs listed (text, `--ids` or `--json`) and `history prune`.
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{HistoryAction, HistoryArgs};
+use crate::bulk::{RunKind, RunState};
+use crate::config::ResolveOptions;
+use crate::lang::Lang;
+use crate::script::{Exit, ScriptError, Settings};
+
+/// One run as `history --json` prints it.
+#[derive(Debug, Serialize)]
+struct RunView {
+    run: String,
+    created: String,
+    kind: &'static str,
+    of: Option<String>,
+    state: &'static str,
+    undone_by: Option<String>,
+    total: usize,
+    succeeded: usize,
+    failed: usize,
+    left: usize,
+    /// Tickets in doubt (the answer was lost): `resume` settles them.
+    unknown: usize,
+    /// Replies that may or may not have been sent: tickets to check.
+    check: Vec<u64>,
+    /// Left alone as changed since the preview.
+    changed: usize,
+    resumable: bool,
+    profile: String,
+    base_url: String,
+    summary: String,
+}
+
+pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let settings = Settings::load(options)?;
+    // Listing reads the journal only: no password is needed.
+    let journal = crate::bulk::Journal::new(crate::config::state_dir()?);
+    if let Some(HistoryAction::Prune {
+        keep_days,
+        keep_last,
+    }) = args.action
+    {
+        let configured = settings.resolved.ui.history;
+        let keep = crate::bulk::Retention {
+            keep_days: keep_days.unwrap_or(configured.keep_days),
+            keep_last: keep_last.unwrap_or(configured.keep_last),
+        };
+        let pruned = journal.prune(keep, chrono::Utc::now());
+        for problem in &pruned.problems {
+            eprintln!("gongdan: warning: {problem}");
+        }
+        let mut out = std::io::stdout().lock();
+        for run in &pruned.removed {
+            writeln!(out, "{run}").map_err(crate::script::write_error)?;
+        }
+        eprintln!("gongdan: {} run(s) removed", pruned.removed.len());
+        return Ok(Exit::Done);
+    }
+    let history = journal.list();
+    for problem in &history.problems {
+        eprintln!("gongdan: warning: {problem}");
+    }
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let mut out = std::io::stdout().lock();
+    let write = |out: &mut std::io::StdoutLock<'_>, line: String| {
+        writeln!(out, "{line}").map_err(crate::script::write_error)
+    };
+    for run in history.runs.iter().take(limit) {
+        if args.ids {
+            write(&mut out, run.run_id.clone())?;
+        } else if args.json {
+            let (kind, of) = match &run.kind {
+                RunKind::Change => ("change", None),
+                RunKind::Retry { of } => ("retry", Some(of.clone())),
+                RunKind::Undo { of } => ("undo", Some(of.clone())),
+            };
+            let (state, undone_by) = match &run.state {
+                RunState::NotStarted => ("not_started", None),
+                RunState::Complete => ("complete", None),
+                RunState::Cancelled => ("cancelled", None),
+                RunState::Interrupted => ("interrupted", None),
+                RunState::Undone { by } => ("undone", Some(by.clone())),
+            };
+            let view = RunView {
+                run: run.run_id.clone(),
+                created: run.created.to_rfc3339(),
+                kind,
+                of,
+                state,
+                undone_by,
+                total: run.total,
+                succeeded: run.succeeded,
+                failed: run.failed,
+                left: run.left,
+                unknown: run.unknown,
+                check: run.unsettled.clone(),
+                changed: run.changed,
+                resumable: run.resumable(),
+                profile: run.target.profile.clone(),
+                base_url: run.target.base_url.clone(),
+                summary: run.summary(Lang::En),
+            };
+            let line = serde_json::to_string(&view)
+                .map_err(|e| crate::script::write_error(std::io::Error::other(e)))?;
+            write(&mut out, line)?;
+        } else {
+            let created = run
+                .created
+                .with_timezone(&chrono::Local)
+                .format("%Y-%m-%d %H:%M");
+            write(
+                &mut out,
+                format!("{}  {created}  {}", run.run_id, run.summary(settings.lang)),
+            )?;
+        }
+    }
+    Ok(Exit::Done)
+}

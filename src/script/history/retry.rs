@@ -1,0 +1,43 @@
+//! `gongdan retry RUN`: a run's failed tickets sent again as a new run.
+
+use super::RetryArgs;
+use crate::bulk::Preview;
+use crate::bulk::retry_failed;
+use crate::config::ResolveOptions;
+use crate::script::bulk_run::{confirm_or_stop, drive, exit_of, names_for, print_report};
+use crate::script::stop::Stop;
+use crate::script::{Exit, ScriptError, Settings};
+use crate::words::{Msg, fill};
+
+pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let stop = Stop::listen()?;
+    let settings = Settings::load(options)?;
+    stop.check()?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let earlier = engine.report(&args.run)?;
+    let Some(plan) = retry_failed(&earlier, crate::bulk::RunStamp::now()) else {
+        println!("{}", fill(settings.lang, Msg::ScriptNoFailed, &[&args.run]));
+        return Ok(Exit::Done);
+    };
+    let preview = Preview::of(&plan);
+    let names = stop
+        .before(async { Ok(names_for(engine.api(), &plan).await) })
+        .await?;
+    eprintln!("{}", preview.summary_with(settings.lang, &names));
+    confirm_or_stop(
+        &stop,
+        &preview,
+        settings.resolved.ui.bulk_confirm_threshold,
+        args.yes,
+        settings.lang,
+    )
+    .await?;
+    let run_id = plan.run_id.clone();
+    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
+        engine.start(&plan, &events, &cancel).await
+    })
+    .await?;
+    let printed = print_report(&report, &[], settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
+}

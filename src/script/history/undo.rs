@@ -1,0 +1,64 @@
+//! `gongdan undo RUN`: the engine plans putting the run back; shown, confirmed, then run.
+
+use super::UndoArgs;
+use crate::bulk::Preview;
+use crate::bulk::TicketOutcome;
+use crate::config::ResolveOptions;
+use crate::script::bulk_run::{confirm_or_stop, drive, exit_of, names_for, print_report};
+use crate::script::stop::Stop;
+use crate::script::{Exit, ScriptError, Settings};
+
+pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let stop = Stop::listen()?;
+    let settings = Settings::load(options)?;
+    stop.check()?;
+    let client = settings.client()?;
+    let engine = settings.engine(client)?;
+    let mut plan = stop
+        .before(async { Ok(engine.plan_undo(&args.run).await?) })
+        .await?;
+    let preview = Preview::of(&plan);
+    let names = stop
+        .before(async { Ok(names_for(engine.api(), &plan).await) })
+        .await?;
+    plan.remember_names(&names);
+    let summary = preview.summary_with(settings.lang, &names);
+    let left_alone: Vec<TicketOutcome> = plan
+        .excluded
+        .iter()
+        .map(|ticket| TicketOutcome::failed(ticket.id, ticket.reason.describe(settings.lang)))
+        .collect();
+    if args.dry_run {
+        println!("{summary}");
+        for ticket in &left_alone {
+            println!("  {}: {}", ticket.id, ticket.error);
+        }
+        return Ok(Exit::Done);
+    }
+    eprintln!("{summary}");
+    if plan.tickets.is_empty() {
+        for ticket in &left_alone {
+            println!("{}: {}", ticket.id, ticket.error);
+        }
+        return Ok(if left_alone.is_empty() {
+            Exit::Done
+        } else {
+            Exit::Partial
+        });
+    }
+    confirm_or_stop(
+        &stop,
+        &preview,
+        settings.resolved.ui.bulk_confirm_threshold,
+        args.yes,
+        settings.lang,
+    )
+    .await?;
+    let run_id = plan.run_id.clone();
+    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
+        engine.start(&plan, &events, &cancel).await
+    })
+    .await?;
+    let printed = print_report(&report, &left_alone, settings.lang, args.json);
+    exit_of(&stop, printed, settings.lang)
+}

@@ -1,0 +1,149 @@
+//! `tickets create`: a ticket from flags or a JSON file (the flags' names as keys).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::args::CreateArgs;
+use super::fields::{
+    parse_priority, parse_status, parse_type, resolve_agent, resolve_fields, resolve_group,
+};
+use super::input::read_text;
+use super::{io_error, writer};
+use crate::api::model::{NewContact, NewTicket, Reply, TicketChange};
+use crate::config::ResolveOptions;
+use crate::script::{Exit, ScriptError, Settings};
+
+/// The JSON file of `tickets create --from-file`: the flags' names as keys.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateFile {
+    subject: Option<String>,
+    message: Option<String>,
+    contact_id: Option<u64>,
+    mobile: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+    qq: Option<String>,
+    status: Option<CodeOrName>,
+    priority: Option<CodeOrName>,
+    #[serde(rename = "type")]
+    ticket_type: Option<CodeOrName>,
+    assignee: Option<CodeOrName>,
+    group: Option<CodeOrName>,
+    template: Option<u64>,
+    #[serde(default)]
+    tags: Vec<String>,
+    /// Key (or field name) to value.
+    #[serde(default)]
+    fields: serde_json::Map<String, Value>,
+}
+
+/// A value given as a number or as text.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum CodeOrName {
+    Code(u64),
+    Name(String),
+}
+
+impl CodeOrName {
+    fn text(self) -> String {
+        match self {
+            CodeOrName::Code(code) => code.to_string(),
+            CodeOrName::Name(name) => name,
+        }
+    }
+}
+
+pub(super) async fn create(
+    args: CreateArgs,
+    options: &ResolveOptions,
+) -> Result<Exit, ScriptError> {
+    let file: CreateFile = match &args.from_file {
+        Some(path) => {
+            let text = read_text(path, "ticket file")?;
+            serde_json::from_str(&text).map_err(|e| {
+                ScriptError::Usage(format!("{}: not a ticket object: {e}", path.display()))
+            })?
+        }
+        None => CreateFile::default(),
+    };
+    let subject = args
+        .subject
+        .clone()
+        .or(file.subject)
+        .filter(|s| !s.trim().is_empty())
+        .ok_or_else(|| ScriptError::Usage("a new ticket needs --subject".into()))?;
+    let message = match (&args.message, &args.message_file) {
+        (Some(text), _) => Some(text.clone()),
+        (None, Some(path)) => Some(read_text(path, "message")?),
+        (None, None) => file.message,
+    }
+    .filter(|m| !m.trim().is_empty())
+    .ok_or_else(|| ScriptError::Usage("a new ticket needs --message or --message-file".into()))?;
+    let mobile = args.mobile.clone().or(file.mobile);
+    let contact = match (args.contact_id.or(file.contact_id), mobile) {
+        (Some(id), _) => Some(NewContact::Id(id)),
+        (None, Some(mobile)) => Some(NewContact::Details {
+            mobile,
+            name: args.name.clone().or(file.name),
+            fixnumber: None,
+            qq: args.qq.clone().or(file.qq),
+            email: args.email.clone().or(file.email),
+        }),
+        (None, None) => None,
+    };
+    let text_of = |flag: &Option<String>, file: Option<CodeOrName>| {
+        flag.clone().or_else(|| file.map(CodeOrName::text))
+    };
+    let status = text_of(&args.fields_set.status, file.status);
+    let priority = text_of(&args.fields_set.priority, file.priority);
+    let kind = text_of(&args.fields_set.ticket_type, file.ticket_type);
+    let assignee = text_of(&args.fields_set.assignee, file.assignee);
+    let group = text_of(&args.fields_set.group, file.group);
+    let mut change = TicketChange {
+        status: status.as_deref().map(parse_status).transpose()?,
+        priority: priority.as_deref().map(parse_priority).transpose()?,
+        ticket_type: kind.as_deref().map(parse_type).transpose()?,
+        template_id: args.template.or(file.template),
+        ..TicketChange::default()
+    };
+    let mut tags = file.tags;
+    tags.extend(args.tags.iter().cloned());
+    if !tags.is_empty() {
+        change.tags = Some(tags);
+    }
+    let mut field_args: Vec<String> = file
+        .fields
+        .iter()
+        .map(|(key, value)| match value {
+            Value::String(text) => format!("{key}={text}"),
+            other => format!("{key}={other}"),
+        })
+        .collect();
+    field_args.extend(args.fields.iter().cloned());
+
+    let settings = Settings::load(options)?;
+    let client = settings.client()?;
+    if let Some(assignee) = &assignee {
+        change.assignee_id = Some(resolve_agent(&client, assignee).await?);
+    }
+    if let Some(group) = &group {
+        change.group_id = Some(resolve_group(&client, group).await?);
+    }
+    change.custom_fields = resolve_fields(&client, &field_args).await?;
+    let new = NewTicket {
+        subject,
+        reply: Reply {
+            message,
+            attachments: Vec::new(),
+        },
+        contact,
+        fields: change,
+    };
+    let created = client.create(&new).await?;
+    let mut out = writer(&settings, &args.output);
+    out.write(created.ticket).map_err(io_error)?;
+    out.finish().map_err(io_error)?;
+    Ok(Exit::Done)
+}

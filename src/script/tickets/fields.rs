@@ -1,0 +1,221 @@
+//! The ticket fields `update` and `create` take by name: status, priority and type by code,
+//! name or label; agents and groups by name, e-mail or id; custom fields by key or name.
+
+use serde_json::Value;
+
+use super::join_ids;
+use crate::api::Client;
+use crate::api::model::{Priority, TicketStatus, TicketType};
+use crate::script::ScriptError;
+
+fn parse_enum<T>(
+    text: &str,
+    flag: &str,
+    parse: fn(&str) -> Option<T>,
+    all: &[T],
+    en: fn(T) -> &'static str,
+    zh: fn(T) -> &'static str,
+) -> Result<T, ScriptError>
+where
+    T: Copy,
+{
+    parse(text).ok_or_else(|| {
+        let known: Vec<String> = all
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{} {}/{}", i + 1, en(*v), zh(*v)))
+            .collect();
+        ScriptError::Usage(format!(
+            "{flag}: unknown value {text:?} (known: {})",
+            known.join(", ")
+        ))
+    })
+}
+
+pub fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
+    let status = parse_enum(
+        text,
+        "--status",
+        TicketStatus::parse,
+        TicketStatus::ALL,
+        TicketStatus::label_en,
+        TicketStatus::label_zh,
+    )?;
+    refuse_unknown(status, TicketStatus::Unknown, "--status", text)
+}
+
+pub fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
+    let priority = parse_enum(
+        text,
+        "--priority",
+        Priority::parse,
+        Priority::ALL,
+        Priority::label_en,
+        Priority::label_zh,
+    )?;
+    refuse_unknown(priority, Priority::Unknown, "--priority", text)
+}
+
+pub fn parse_type(text: &str) -> Result<TicketType, ScriptError> {
+    let kind = parse_enum(
+        text,
+        "--type",
+        TicketType::parse,
+        TicketType::ALL,
+        TicketType::label_en,
+        TicketType::label_zh,
+    )?;
+    refuse_unknown(kind, TicketType::Unknown, "--type", text)
+}
+
+/// A code outside the vendor's table is a typo here, not something to send.
+fn refuse_unknown<T: PartialEq + Copy>(
+    value: T,
+    unknown: fn(i64) -> T,
+    flag: &str,
+    text: &str,
+) -> Result<T, ScriptError> {
+    match text.trim().parse::<i64>() {
+        Ok(code) if unknown(code) == value => Err(ScriptError::Usage(format!(
+            "{flag}: {code} is not a known code"
+        ))),
+        _ => Ok(value),
+    }
+}
+
+/// `--assignee`: `none`/0 unassigns; a number is an id; anything else an agent's name or
+/// e-mail, looked up in the agents list.
+pub(super) async fn resolve_agent(client: &Client, text: &str) -> Result<Option<u64>, ScriptError> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("none") || text == "0" {
+        return Ok(None);
+    }
+    if let Ok(id) = text.parse::<u64>() {
+        return Ok(Some(id));
+    }
+    let agents = client.agents().await?;
+    let matches: Vec<&crate::api::model::Agent> = agents
+        .iter()
+        .filter(|a| {
+            a.name == text
+                || a.email
+                    .as_deref()
+                    .is_some_and(|email| email.eq_ignore_ascii_case(text))
+        })
+        .collect();
+    match matches[..] {
+        [agent] => Ok(Some(agent.id)),
+        [] => Err(ScriptError::Usage(format!(
+            "--assignee: no agent named {text:?}"
+        ))),
+        _ => Err(ScriptError::Usage(format!(
+            "--assignee: several agents are named {text:?} (ids {}): give the id",
+            join_ids(&matches.iter().map(|a| a.id).collect::<Vec<_>>())
+        ))),
+    }
+}
+
+/// `--group`: `none`/0, an id, or a group's name (groups are found through the agents'
+/// group ids, since the API has no list of groups).
+pub(super) async fn resolve_group(client: &Client, text: &str) -> Result<Option<u64>, ScriptError> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("none") || text == "0" {
+        return Ok(None);
+    }
+    if let Ok(id) = text.parse::<u64>() {
+        return Ok(Some(id));
+    }
+    let agents = client.agents().await?;
+    let mut ids: Vec<u64> = agents
+        .iter()
+        .flat_map(|a| a.group_ids.iter().copied())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut matches = Vec::new();
+    for id in ids {
+        if let Ok(group) = client.group(id).await
+            && group.name == text
+        {
+            matches.push(id);
+        }
+    }
+    match matches[..] {
+        [id] => Ok(Some(id)),
+        [] => Err(ScriptError::Usage(format!(
+            "--group: no group named {text:?}"
+        ))),
+        _ => Err(ScriptError::Usage(format!(
+            "--group: several groups are named {text:?} (ids {}): give the id",
+            join_ids(&matches)
+        ))),
+    }
+}
+
+/// `--field KEY=VALUE`s: the key is a custom field's key (`field_N`) or its name, as
+/// `ticket_fields` lists them; any other key is refused with the known ones listed (a typo
+/// would otherwise be sent, and silently ignored or stored by the server).
+pub(super) async fn resolve_fields(
+    client: &Client,
+    fields: &[String],
+) -> Result<Vec<(String, Value)>, ScriptError> {
+    if fields.is_empty() {
+        return Ok(Vec::new());
+    }
+    let defs = client.ticket_fields().await?;
+    let mut out = Vec::new();
+    for field in fields {
+        let (key, value) = field.split_once('=').ok_or_else(|| {
+            ScriptError::Usage(format!("--field: expected KEY=VALUE, got {field:?}"))
+        })?;
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(ScriptError::Usage(format!("--field: no key in {field:?}")));
+        }
+        let Some(def) = defs
+            .iter()
+            .find(|def| def.key == key)
+            .or_else(|| defs.iter().find(|def| def.name == key))
+        else {
+            return Err(ScriptError::Usage(unknown_field_text(key, &defs)));
+        };
+        out.push((def.key.clone(), Value::String(value.to_string())));
+    }
+    Ok(out)
+}
+
+/// The refusal of an unknown `--field` key: the custom fields there are, and the flags of
+/// the built-in ones.
+fn unknown_field_text(key: &str, defs: &[crate::api::model::FieldDef]) -> String {
+    let known: Vec<String> = defs
+        .iter()
+        .map(|def| format!("{} ({})", def.key, def.name))
+        .collect();
+    let known = if known.is_empty() {
+        "none on this server".to_owned()
+    } else {
+        known.join(", ")
+    };
+    format!(
+        "--field: no ticket field {key:?}; the custom fields are: {known}; the built-in \
+         fields have their own flags: --status, --priority, --type, --assignee, --group, \
+         --tag-add and --tag-remove (update), --tag (create)"
+    )
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enums_take_codes_names_and_labels() {
+        assert_eq!(parse_status("4").unwrap(), TicketStatus::Solved);
+        assert_eq!(parse_status("Solved").unwrap(), TicketStatus::Solved);
+        assert_eq!(parse_status("待回应").unwrap(), TicketStatus::Pending);
+        assert_eq!(parse_priority("紧急").unwrap(), Priority::Urgent);
+        assert_eq!(parse_type("fault").unwrap(), TicketType::Fault);
+        assert!(parse_status("9").is_err());
+        assert!(parse_status("done-ish").is_err());
+    }
+}

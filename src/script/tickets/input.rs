@@ -1,0 +1,134 @@
+//! What the ticket commands read in: ticket ids (arguments or standard input, plain or the
+//! JSON lines of `--json`) and the text of a reply or message (a file or standard input).
+
+use std::collections::HashSet;
+use std::io;
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+use serde_json::Value;
+
+use crate::api::model::DATE_FORMAT;
+use crate::script::ScriptError;
+
+/// Ticket ids from the arguments; `-` reads them from standard input. Ids are separated
+/// by whitespace or commas; a line starting with `#` is a comment. Repeats are dropped.
+pub fn read_ids(args: &[String]) -> Result<Vec<u64>, ScriptError> {
+    Ok(read_input(args)?.into_iter().map(|t| t.id).collect())
+}
+
+/// A ticket as given on the command line or standard input: its id, and its `updateDT`
+/// when the line was a JSON object (`tickets search --json` output).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputTicket {
+    pub id: u64,
+    pub updated: Option<crate::api::model::ApiDate>,
+}
+
+/// [`read_ids`], also taking NDJSON lines (`{"id": 12, "updated": "..."}`, as `--json`
+/// prints), whose `updated` lets the bulk engine tell on a resume whether an agent's call
+/// reached a ticket.
+pub fn read_input(args: &[String]) -> Result<Vec<InputTicket>, ScriptError> {
+    let mut tickets: Vec<InputTicket> = Vec::new();
+    let mut add = |line: &str| -> Result<(), ScriptError> {
+        if line.trim_start().starts_with('{') {
+            tickets.push(ticket_of_json(line)?);
+        } else {
+            for token in split_ids(line) {
+                let id = token
+                    .parse()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or_else(|| ScriptError::Usage(format!("not a ticket id: {token:?}")))?;
+                tickets.push(InputTicket { id, updated: None });
+            }
+        }
+        Ok(())
+    };
+    for arg in args {
+        if arg == "-" {
+            let text = crate::config::read_capped(io::stdin().lock(), crate::config::IDS_LIMIT)
+                .map_err(|e| {
+                    ScriptError::Io(format!("cannot read ids from standard input: {e}"))
+                })?;
+            for line in text.lines() {
+                add(line)?;
+            }
+        } else {
+            add(arg)?;
+        }
+    }
+    let mut seen = HashSet::new();
+    tickets.retain(|t| seen.insert(t.id));
+    Ok(tickets)
+}
+
+pub(super) fn ticket_of_json(line: &str) -> Result<InputTicket, ScriptError> {
+    let value: Value = serde_json::from_str(line)
+        .map_err(|e| ScriptError::Usage(format!("not a JSON ticket line ({e}): {line:?}")))?;
+    let id = match &value["id"] {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|id| *id > 0)
+    .ok_or_else(|| ScriptError::Usage(format!("a JSON ticket line without an id: {line:?}")))?;
+    let updated = value["updated"]
+        .as_str()
+        .and_then(|text| NaiveDateTime::parse_from_str(text, DATE_FORMAT).ok());
+    Ok(InputTicket { id, updated })
+}
+
+fn split_ids(line: &str) -> Vec<String> {
+    if line.trim_start().starts_with('#') {
+        return Vec::new();
+    }
+    line.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+pub(super) fn read_text(path: &Path, what: &str) -> Result<String, ScriptError> {
+    let text = if path == Path::new("-") {
+        crate::config::read_capped(io::stdin().lock(), crate::config::TEXT_LIMIT)
+            .map_err(|e| ScriptError::Io(format!("cannot read the {what}: {e}")))?
+    } else {
+        crate::config::read_file_capped(path, crate::config::TEXT_LIMIT).map_err(|e| {
+            ScriptError::Io(format!("cannot read the {what} {}: {e}", path.display()))
+        })?
+    };
+    Ok(text.trim_end().to_string())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_split_on_spaces_commas_and_lines_and_skip_comments() {
+        assert_eq!(split_ids("1, 2 3,,4"), vec!["1", "2", "3", "4"]);
+        assert!(split_ids("  # 5 6").is_empty());
+        let ids = read_ids(&["3,1".into(), "3".into()]).unwrap();
+        assert_eq!(ids, vec![3, 1]);
+        assert!(matches!(
+            read_ids(&["12a".into()]),
+            Err(ScriptError::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn json_lines_give_the_id_and_the_update_time() {
+        let line = r#"{"id":12,"subject":"x","updated":"2026-11-01 09:30:00"}"#;
+        let ticket = ticket_of_json(line).unwrap();
+        assert_eq!(ticket.id, 12);
+        assert_eq!(
+            ticket.updated.map(|d| d.format(DATE_FORMAT).to_string()),
+            Some("2026-11-01 09:30:00".to_string())
+        );
+        assert_eq!(ticket_of_json(r#"{"id":"7"}"#).unwrap().updated, None);
+        assert!(ticket_of_json(r#"{"subject":"no id"}"#).is_err());
+        assert!(ticket_of_json("{not json").is_err());
+    }
+}
