@@ -7,10 +7,8 @@ use crate::sandbox::store::Store;
 
 /// OSC 52 (clipboard write), OSC 0 (window title), CSI clear, 8-bit CSI, bidi overrides and
 /// zero-width characters, as a hostile customer could type them.
-const HOSTILE_PREFIX: &str =
-    "\u{1b}]52;c;cm0gLXJmIH4K\u{7}\u{1b}]0;已被接管\u{7}\u{1b}[2J";
-const HOSTILE_SUFFIX: &str =
-    "\u{9b}31m\u{202e}txt.exe\u{202c}\u{200b}用\u{200d}户\u{feff}";
+const HOSTILE_PREFIX: &str = "\u{1b}]52;c;cm0gLXJmIH4K\u{7}\u{1b}]0;已被接管\u{7}\u{1b}[2J";
+const HOSTILE_SUFFIX: &str = "\u{9b}31m\u{202e}txt.exe\u{202c}\u{200b}用\u{200d}户\u{feff}";
 
 /// Rewrites every fifth ticket (and every tenth contact) with hostile text, keeping the
 /// readable words so that a test can check they still show.
