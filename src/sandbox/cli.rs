@@ -1,5 +1,5 @@
 //! `gongdan sandbox`: its command-line flags and the loop that serves until Ctrl-C, apart
-//! from the library's [`start`](super::start) that the demo and the tests call.
+//! from the library's [`start`] that the demo and the tests call.
 
 use std::net::SocketAddr;
 use std::time::Duration;

@@ -22,7 +22,7 @@ impl Account {
     }
 }
 
-/// Everything [`start`] needs.
+/// Everything [`start`](super::start) needs.
 #[derive(Debug, Clone)]
 pub struct SandboxOptions {
     /// Where to listen; port 0 picks a free one.

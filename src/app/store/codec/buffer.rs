@@ -1,6 +1,6 @@
 //! The byte-level pieces of a packed ticket: LEB128 varints, zigzag integers, optional
 //! values, dates, length-prefixed strings and id lists, written by [`Writer`] and read back
-//! by [`Reader`]. Apart from the ticket's field layout so each side reads on its own.
+//! by [`Reader`]; apart from the ticket's field layout, which only calls them.
 
 use chrono::{DateTime, NaiveDateTime, Timelike};
 
