@@ -5,15 +5,16 @@
 //!
 //! `update` never touches the disk: the history lives in [`PromptHistory`] (its files are
 //! read once at start by `crate::history_files::load`) and each change is written by the
-//! worker through [`Command::SaveHistory`].
+//! worker through [`Command::SaveHistory`](super::action::Command::SaveHistory).
+//!
+//! This file holds the text, the caret and the readline edits; the per-prompt history
+//! (`history.rs`) and the Tab completion (`completion.rs`) are their own modules.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod completion;
+mod history;
 
-use super::action::Command;
-
-/// Entries kept per prompt kind; the oldest go first.
-pub const HISTORY_MAX: usize = 200;
+pub use completion::{Completion, search_candidates};
+pub use history::{HISTORY_MAX, HistoryKind, PromptHistory};
 
 /// The longest line a prompt takes, in characters: a search, a ticket number or a path is
 /// far shorter, and a paste past it is cut (it would only be a mistake, and history keeps
@@ -59,20 +60,6 @@ pub struct Browse {
     /// Index into the kind's entries (oldest first).
     pub index: usize,
     pub typed: String,
-}
-
-/// Tab completion with several candidates: the common prefix was put in; the next Tab puts
-/// in each candidate in turn.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
-    /// Where the completed part starts (chars).
-    pub start: usize,
-    /// Every candidate, in order (shown in the prompt's hint line).
-    pub candidates: Vec<String>,
-    /// The candidate the next Tab puts in.
-    pub next: usize,
-    /// Whether a Tab has already put a whole candidate in.
-    pub cycling: bool,
 }
 
 /// A one-line input.
@@ -252,207 +239,6 @@ impl LineEditor {
             }
         }
     }
-
-    /// Tab: completes the part before the caret from `candidates_for` (given the text
-    /// before the caret, it answers where the part starts, in chars, and its candidates).
-    /// One candidate is put in whole; several put in their common prefix and are kept for
-    /// the hint line, and each further Tab puts in the next one.
-    pub fn complete(&mut self, candidates_for: impl Fn(&str) -> (usize, Vec<String>)) {
-        if let Some(mut completion) = self.completion.take() {
-            if completion.candidates.is_empty() {
-                return;
-            }
-            let pick = completion.candidates[completion.next % completion.candidates.len()].clone();
-            self.remove_range(completion.start, self.caret);
-            self.insert_str(&pick);
-            completion.next = (completion.next + 1) % completion.candidates.len();
-            completion.cycling = true;
-            self.completion = Some(completion);
-            return;
-        }
-        let (start, candidates) = candidates_for(self.before_caret());
-        let typed = self.caret.saturating_sub(start);
-        match candidates.as_slice() {
-            [] => {}
-            [one] => {
-                let one = one.clone();
-                self.remove_range(start, self.caret);
-                self.insert_str(&one);
-            }
-            many => {
-                let common = common_prefix(many);
-                if common.chars().count() > typed {
-                    self.remove_range(start, self.caret);
-                    self.insert_str(&common);
-                }
-                self.completion = Some(Completion {
-                    start,
-                    candidates: candidates.clone(),
-                    next: 0,
-                    cycling: false,
-                });
-            }
-        }
-    }
-}
-
-fn common_prefix(words: &[String]) -> String {
-    let Some(first) = words.first() else {
-        return String::new();
-    };
-    let mut prefix: Vec<char> = first.chars().collect();
-    for word in &words[1..] {
-        let same = prefix
-            .iter()
-            .zip(word.chars())
-            .take_while(|(a, b)| **a == *b)
-            .count();
-        prefix.truncate(same);
-    }
-    prefix.into_iter().collect()
-}
-
-/// The search language's completions for the text before the caret: a field name (with
-/// its `:`) for the term being typed, or a value of an enum field after `field:` (and
-/// after each `,`). Matching ignores case.
-pub fn search_candidates(before: &str) -> (usize, Vec<String>) {
-    let term_start = before
-        .char_indices()
-        .filter(|(_, c)| c.is_whitespace())
-        .map(|(i, c)| i + c.len_utf8())
-        .next_back()
-        .unwrap_or(0);
-    let term = &before[term_start..];
-    let chars_before = |bytes: usize| before[..bytes].chars().count();
-    let matching = |words: Vec<String>, typed: &str| -> Vec<String> {
-        let typed = typed.to_lowercase();
-        words
-            .into_iter()
-            .filter(|w| w.to_lowercase().starts_with(&typed))
-            .collect()
-    };
-    match term.split_once(':') {
-        Some((field, values)) => {
-            let part_start = values.rfind(',').map_or(0, |i| i + 1);
-            let part = &values[part_start..];
-            let start = term_start + field.len() + 1 + part_start;
-            let values: Vec<String> = crate::api::query::enum_values(field)
-                .into_iter()
-                .map(str::to_string)
-                .collect();
-            (chars_before(start), matching(values, part))
-        }
-        None => {
-            let fields: Vec<String> = crate::api::query::SEARCH_FIELDS
-                .iter()
-                .map(|f| format!("{f}:"))
-                .collect();
-            (chars_before(term_start), matching(fields, term))
-        }
-    }
-}
-
-/// Which prompt a history belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum HistoryKind {
-    Search,
-    Filter,
-    /// The ticket number to go to (`#`).
-    GoTo,
-    /// The composer's attachment path.
-    Attach,
-}
-
-impl HistoryKind {
-    pub const ALL: &'static [HistoryKind] = &[
-        HistoryKind::Search,
-        HistoryKind::Filter,
-        HistoryKind::GoTo,
-        HistoryKind::Attach,
-    ];
-
-    pub fn file_name(self) -> &'static str {
-        match self {
-            HistoryKind::Search => "search.txt",
-            HistoryKind::Filter => "filter.txt",
-            HistoryKind::GoTo => "goto.txt",
-            HistoryKind::Attach => "attach.txt",
-        }
-    }
-}
-
-/// Every prompt's history (oldest first), and where it is written.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PromptHistory {
-    /// `<state>/history`; `None` without a state directory (the history then lasts as long
-    /// as the process).
-    pub dir: Option<PathBuf>,
-    pub entries: BTreeMap<HistoryKind, Vec<String>>,
-}
-
-impl PromptHistory {
-    /// The history directory of a state directory.
-    pub fn dir_in(state_dir: &Path) -> PathBuf {
-        state_dir.join("history")
-    }
-
-    /// The history of the files' texts (one entry per line) read from `dir`, where it is
-    /// written back; a kind without a text is empty.
-    pub fn from_texts(
-        dir: PathBuf,
-        texts: impl IntoIterator<Item = (HistoryKind, String)>,
-    ) -> PromptHistory {
-        let mut entries = BTreeMap::new();
-        for (kind, text) in texts {
-            let mut list: Vec<String> = Vec::new();
-            for line in text.lines() {
-                push_bounded(&mut list, line);
-            }
-            entries.insert(kind, list);
-        }
-        PromptHistory {
-            dir: Some(dir),
-            entries,
-        }
-    }
-
-    pub fn entries(&self, kind: HistoryKind) -> &[String] {
-        self.entries.get(&kind).map_or(&[], Vec::as_slice)
-    }
-
-    /// Adds what was submitted (not blank, not the same as the newest entry, at most
-    /// [`HISTORY_MAX`]) and asks for the file to be written.
-    pub fn push(&mut self, kind: HistoryKind, entry: &str, out: &mut Vec<Command>) {
-        let list = self.entries.entry(kind).or_default();
-        if !push_bounded(list, entry) {
-            return;
-        }
-        if let Some(dir) = &self.dir {
-            let mut text = list.join("\n");
-            text.push('\n');
-            out.push(Command::SaveHistory {
-                path: dir.join(kind.file_name()),
-                text,
-            });
-        }
-    }
-}
-
-/// Appends one entry (made one line of inert text) unless blank or a repeat of the last;
-/// drops the oldest past [`HISTORY_MAX`]. True when the list changed.
-fn push_bounded(list: &mut Vec<String>, entry: &str) -> bool {
-    let mut line = LineEditor::default();
-    line.insert_str(&crate::text::clean_line(entry));
-    let entry = line.text.trim();
-    if entry.is_empty() || list.last().is_some_and(|last| last == entry) {
-        return false;
-    }
-    list.push(entry.to_string());
-    if list.len() > HISTORY_MAX {
-        let extra = list.len() - HISTORY_MAX;
-        list.drain(..extra);
-    }
-    true
 }
 
 #[cfg(test)]
@@ -552,87 +338,5 @@ mod tests {
         let mut empty = LineEditor::new("x");
         empty.browse(&[], true);
         assert_eq!(empty.text, "x");
-    }
-
-    #[test]
-    fn history_is_bounded_without_repeats_or_blanks() {
-        let mut history = PromptHistory::default();
-        let mut out = Vec::new();
-        for i in 0..250 {
-            history.push(HistoryKind::Search, &format!("q{i}"), &mut out);
-            history.push(HistoryKind::Search, &format!("q{i}"), &mut out);
-        }
-        history.push(HistoryKind::Search, "   ", &mut out);
-        let entries = history.entries(HistoryKind::Search);
-        assert_eq!(entries.len(), HISTORY_MAX);
-        assert_eq!(entries[0], "q50");
-        assert_eq!(entries[HISTORY_MAX - 1], "q249");
-        assert!(history.entries(HistoryKind::Filter).is_empty());
-        assert!(out.is_empty(), "no directory, nothing to write");
-    }
-
-    #[test]
-    fn history_is_read_back_from_what_it_asked_to_write() {
-        let dir = PathBuf::from("/state/history");
-        let mut history = PromptHistory::from_texts(dir.clone(), []);
-        let mut out = Vec::new();
-        history.push(HistoryKind::Search, "status:pending 退款", &mut out);
-        history.push(HistoryKind::Search, "two\nlines", &mut out);
-        history.push(HistoryKind::Filter, "created 2024-01-01..", &mut out);
-        // The last write of each file holds the whole list.
-        let mut texts = BTreeMap::new();
-        for command in out {
-            let Command::SaveHistory { path, text } = command else {
-                panic!("{command:?}");
-            };
-            let kind = *HistoryKind::ALL
-                .iter()
-                .find(|k| path == dir.join(k.file_name()))
-                .unwrap();
-            texts.insert(kind, text);
-        }
-        let back = PromptHistory::from_texts(dir, texts);
-        assert_eq!(
-            back.entries(HistoryKind::Search),
-            ["status:pending 退款", "two lines"]
-        );
-        assert_eq!(back.entries(HistoryKind::Filter), ["created 2024-01-01.."]);
-        assert!(back.entries(HistoryKind::Attach).is_empty());
-    }
-
-    fn completed(text: &str) -> LineEditor {
-        let mut l = LineEditor::new(text);
-        l.complete(search_candidates);
-        l
-    }
-
-    #[test]
-    fn tab_completes_field_names_and_enum_values() {
-        assert_eq!(completed("sta").text, "status:");
-        assert_eq!(completed("退款 status:pe").text, "退款 status:pending");
-        assert_eq!(completed("ticketStatus:3,so").text, "ticketStatus:3,solved");
-        assert_eq!(completed("status:待").text, "status:待回应");
-        assert_eq!(completed("PRIORITYL").text, "priorityLevel:");
-        // Nothing matches: nothing changes.
-        let none = completed("zzz");
-        assert_eq!((none.text.as_str(), none.completion), ("zzz", None));
-        assert_eq!(completed("servicerUserId:1").text, "servicerUserId:1");
-    }
-
-    #[test]
-    fn several_candidates_give_their_common_prefix_then_cycle() {
-        let mut l = completed("tick");
-        assert_eq!(l.text, "ticket");
-        let shown = l.completion.clone().unwrap().candidates;
-        assert!(shown.contains(&"ticketStatus:".to_string()), "{shown:?}");
-        assert!(shown.contains(&"ticketId:".to_string()), "{shown:?}");
-        l.complete(search_candidates);
-        assert_eq!(l.text, shown[0]);
-        l.complete(search_candidates);
-        assert_eq!(l.text, shown[1]);
-        assert_eq!(l.caret, shown[1].chars().count());
-        // Typing ends the cycle; the next Tab completes afresh.
-        l.apply(&LineEdit::Insert('x'));
-        assert!(l.completion.is_none());
     }
 }
