@@ -68,41 +68,9 @@ impl Lines {
 /// Wraps a preview summary between its groups ("已开启 → 已解决 201，待回应 → 已解决 36；...")
 /// so that no group is split over two lines; a group wider than the pane wraps as text.
 fn wrap_groups(text: &str, cols: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut pieces = Vec::new();
-        let mut piece = String::new();
-        for c in paragraph.chars() {
-            piece.push(c);
-            if matches!(c, '，' | '；' | '：' | ',' | ';' | ':') {
-                pieces.push(std::mem::take(&mut piece));
-            }
-        }
-        if !piece.is_empty() {
-            pieces.push(piece);
-        }
-        let mut line = String::new();
-        for piece in pieces {
-            let joined = format!("{line}{piece}");
-            if width(&joined) <= cols {
-                line = joined;
-                continue;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-            }
-            let piece = piece.trim_start();
-            if width(piece) <= cols {
-                line = piece.to_string();
-            } else {
-                let mut parts = wrap(piece, cols);
-                line = parts.pop().unwrap_or_default();
-                lines.extend(parts);
-            }
-        }
-        lines.push(line);
-    }
-    lines
+    crate::text::wrap::wrap_groups(text, cols, |grapheme| {
+        matches!(grapheme, "，" | "；" | "：" | "," | ";" | ":")
+    })
 }
 
 /// Draws the bulk pane; answers how far its result list scrolls, when it shows one.

@@ -119,17 +119,12 @@ pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
 /// apart from each other.
 fn wrap_hanging(text: &str, cols: usize) -> Vec<String> {
     const INDENT: &str = "  ";
-    let mut lines = wrap(text, cols);
-    if lines.len() <= 1 {
-        return lines;
-    }
-    let first = lines.remove(0);
-    let rest = text.get(first.len()..).unwrap_or_default().trim_start();
-    let mut out = vec![first];
-    out.extend(
-        wrap(rest, cols.saturating_sub(INDENT.len()))
-            .into_iter()
-            .map(|line| format!("{INDENT}{line}")),
-    );
-    out
+    crate::text::wrap::wrap_hanging(text, cols, cols.saturating_sub(INDENT.len()))
+        .into_iter()
+        .enumerate()
+        .map(|(index, line)| match index {
+            0 => line,
+            _ => format!("{INDENT}{line}"),
+        })
+        .collect()
 }

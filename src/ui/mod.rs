@@ -24,7 +24,6 @@ use std::ops::Deref;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use unicode_width::UnicodeWidthChar;
 
 use crate::app::App;
 use crate::app::layout::{Geometry, Size};
@@ -315,46 +314,8 @@ pub fn truncate(text: &str, columns: usize) -> String {
     crate::text::truncate(text, columns).into_owned()
 }
 
-/// Wraps text into lines of at most `columns` display columns, breaking at spaces where it
-/// can and anywhere between characters otherwise (Chinese has no spaces).
-pub fn wrap(text: &str, columns: usize) -> Vec<String> {
-    let columns = columns.max(2);
-    let mut lines = Vec::new();
-    for paragraph in text.split('\n') {
-        let mut line = String::new();
-        let mut used = 0;
-        // Position just after the last space in `line`, to break there.
-        let mut last_space: Option<usize> = None;
-        for c in paragraph.chars() {
-            let w = c.width().unwrap_or(0);
-            if used + w > columns {
-                match last_space {
-                    Some(at) if at > 0 && c != ' ' => {
-                        let rest = line.split_off(at);
-                        lines.push(line.trim_end().to_string());
-                        line = rest;
-                        used = width(&line);
-                    }
-                    _ => {
-                        lines.push(std::mem::take(&mut line));
-                        used = 0;
-                    }
-                }
-                last_space = None;
-                if c == ' ' && line.is_empty() {
-                    continue;
-                }
-            }
-            line.push(c);
-            used += w;
-            if c == ' ' {
-                last_space = Some(line.len());
-            }
-        }
-        lines.push(line);
-    }
-    lines
-}
+/// Finished text wrapped by display columns: the crate's one wrap routine.
+pub use crate::text::wrap::wrap;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
