@@ -7,7 +7,6 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Borders};
 
 use super::Ctx;
-use super::key_words::help_msg;
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::layout::Scroll;
@@ -41,12 +40,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
         Msg::HelpClose,
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
-    // Every row the map gives is worded (a test of `key_words` checks).
-    let rows: Vec<(String, Msg)> = keymap
-        .help_rows(*pane)
-        .into_iter()
-        .filter_map(|(keys, name)| Some((keys, help_msg(*pane, name)?)))
-        .collect();
+    let rows = keymap.help_words(*pane, lang);
     // The rows inside the border; a scroll from before this size was drawn stops there.
     let page = usize::from(area.height.saturating_sub(2));
     let max = rows.len().saturating_sub(page);
@@ -95,7 +89,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
         buf.set_stringn(
             inner.x + key_width as u16 + 3,
             y,
-            fit(text.text(lang), rest),
+            fit(text, rest),
             rest,
             Style::default(),
         );

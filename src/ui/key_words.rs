@@ -130,6 +130,15 @@ pub fn help_msg(pane: Pane, name: &str) -> Option<Msg> {
 }
 
 impl KeyMap {
+    /// The `?` help rows of a pane in `lang`: (keys, what they do), in table order.
+    pub fn help_words(&self, pane: Pane, lang: Lang) -> Vec<(String, &'static str)> {
+        // Every row the map gives is worded (a test checks), so none is left out here.
+        self.help_rows(pane)
+            .into_iter()
+            .filter_map(|(keys, name)| Some((keys, help_msg(pane, name)?.text(lang))))
+            .collect()
+    }
+
     /// A pane's hint line from the live map: each item is the first key of each named action
     /// joined by `/`, then its word (`j/k row  Enter preview`). An item whose actions have
     /// no key is left out; `{key:PANE.ACTION}` in a word names that action's key.

@@ -71,3 +71,68 @@ impl std::fmt::Display for KeyProblem {
         f.write_str(&self.text(Lang::En))
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::app::keymap::{Key, KeyMap, Keys};
+
+    fn config_error(text: &str) -> KeyMapError {
+        KeyMap::from_config(&toml::from_str(text).unwrap()).unwrap_err()
+    }
+
+    #[test]
+    fn every_key_problem_reads_as_before() {
+        let en = |problem: KeyProblem| problem.text(Lang::En);
+        assert_eq!(en(Key::parse("").unwrap_err()), "an empty key name");
+        assert_eq!(
+            en(Key::parse("hyper-x").unwrap_err()),
+            "unknown modifier \"hyper\" (ctrl, alt or shift)"
+        );
+        assert_eq!(
+            en(Key::parse("entr").unwrap_err()),
+            "unknown key name \"entr\""
+        );
+        assert_eq!(
+            en(Keys::parse("g g g").unwrap_err()),
+            "\"g g g\" has 3 keys: a binding is one key or a sequence of two"
+        );
+        assert_eq!(en(Keys::parse("").unwrap_err()), "an empty key name");
+        let panes = "list, detail, prompt, status_menu, copy_menu, help, composer, new_ticket, \
+                     bulk, bulk_text, bulk_preview, bulk_run, bulk_result, bulk_history, \
+                     resume_offer, sign_in";
+        assert_eq!(
+            config_error("[lsit]\nopen = \"x\"\n").to_string(),
+            format!("keys.lsit: unknown pane (did you mean \"list\"?) (panes: {panes})")
+        );
+        assert_eq!(
+            config_error("[zzz]\nopen = \"x\"\n").to_string(),
+            format!("keys.zzz: unknown pane (panes: {panes})")
+        );
+        assert_eq!(
+            config_error("list = 1\n").to_string(),
+            "keys.list: expected a table of `action = \"key\"`"
+        );
+        assert_eq!(
+            config_error("[list]\nopne = \"x\"\n").to_string(),
+            "keys.list.opne: unknown action in list (did you mean \"open\"?)"
+        );
+        assert_eq!(
+            config_error("[list]\nopen = [\"x\", 1]\n").to_string(),
+            "keys.list.open[1]: expected a key string, found integer"
+        );
+        assert_eq!(
+            config_error("[list]\nopen = 1\n").to_string(),
+            "keys.list.open: expected a key string or a list of key strings, found integer"
+        );
+        assert_eq!(
+            config_error("[list]\nopen = \"g g g\"\n").text(Lang::Zh),
+            "keys.list.open: \"g g g\" 有 3 个键：一个绑定只能是一个键或两个键的序列"
+        );
+        assert_eq!(
+            config_error("[lsit]\nopen = \"x\"\n").text(Lang::Zh),
+            format!("keys.lsit: 未知的面板（是不是 \"list\"？）（面板：{panes}）")
+        );
+    }
+}
