@@ -1215,13 +1215,7 @@ fn the_composer_edits_a_line_like_a_shell_prompt() {
         "{out:?}"
     );
     // F1 lists them after the composer's own keys, in the UI language.
-    let rows = app
-        .settings
-        .keymap
-        .help_rows(Pane::Composer)
-        .into_iter()
-        .map(|(keys, text)| (keys, text.text(Lang::Zh)))
-        .collect::<Vec<_>>();
+    let rows = app.settings.keymap.help_words(Pane::Composer, Lang::Zh);
     assert!(
         rows.iter()
             .any(|(keys, text)| keys == "Ctrl-U Ctrl-K" && *text == "删除到行首 / 行尾"),

@@ -226,13 +226,7 @@ fn the_web_link_comes_from_web_url_or_says_how_to_set_it() {
 fn the_menus_keys_are_in_its_help_and_closing_help_returns_to_it() {
     let mut app = order_app(Lang::En, 100, 30, true);
     // `?` of the list names `y`.
-    let list_help = app
-        .settings
-        .keymap
-        .help_rows(Pane::List)
-        .into_iter()
-        .map(|(keys, text)| (keys, text.text(Lang::En)))
-        .collect::<Vec<_>>();
+    let list_help = app.settings.keymap.help_words(Pane::List, Lang::En);
     assert!(
         list_help
             .iter()
@@ -248,13 +242,7 @@ fn the_menus_keys_are_in_its_help_and_closing_help_returns_to_it() {
             ..
         })
     ));
-    let rows = app
-        .settings
-        .keymap
-        .help_rows(Pane::CopyMenu)
-        .into_iter()
-        .map(|(keys, text)| (keys, text.text(Lang::En)))
-        .collect::<Vec<_>>();
+    let rows = app.settings.keymap.help_words(Pane::CopyMenu, Lang::En);
     for (keys, text) in [
         ("1…9", "Copy custom field N (an order number, say)"),
         ("i", "Copy the ticket id"),

@@ -305,11 +305,7 @@ fn help_and_hints_follow_a_rebinding() {
         "[list]\nhelp = \"F1\"\nsearch = \"ctrl-s\"\ntop = [\"t t\", \"home\"]\n",
     ))
     .unwrap();
-    let rows = map
-        .help_rows(Pane::List)
-        .into_iter()
-        .map(|(keys, text)| (keys, text.text(Lang::En)))
-        .collect::<Vec<_>>();
+    let rows = map.help_words(Pane::List, Lang::En);
     assert!(
         rows.iter()
             .any(|(k, text)| k == "F1" && *text == "Key help"),

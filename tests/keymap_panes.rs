@@ -238,13 +238,7 @@ fn the_history_rebinds_and_its_help_overlay_is_generated_from_the_map() {
             ..
         })
     ));
-    let rows = app
-        .settings
-        .keymap
-        .help_rows(Pane::BulkHistory)
-        .into_iter()
-        .map(|(keys, text)| (keys, text.text(Lang::En)))
-        .collect::<Vec<_>>();
+    let rows = app.settings.keymap.help_words(Pane::BulkHistory, Lang::En);
     assert!(
         rows.iter()
             .any(|(k, t)| k == "Ctrl-r" && *t == "Resume an unfinished run"),

@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
         Msg::HelpClose,
         &[&keymap.labels(Pane::Help, "close", 3)],
     );
-    let rows = keymap.help_rows(*pane);
+    let rows = keymap.help_words(*pane, lang);
     // The rows inside the border; a scroll from before this size was drawn stops there.
     let page = usize::from(area.height.saturating_sub(2));
     let max = rows.len().saturating_sub(page);
@@ -89,7 +89,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
         buf.set_stringn(
             inner.x + key_width as u16 + 3,
             y,
-            fit(text.text(lang), rest),
+            fit(text, rest),
             rest,
             Style::default(),
         );

@@ -8,6 +8,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use super::Ctx;
+use super::key_words::help_msg;
 use super::theme::Role;
 use super::{fit, style, width};
 use crate::app::state::Pane;
@@ -97,7 +98,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let hints: Vec<String> = keymap
         .hints(pane, hinted(pane))
         .into_iter()
-        .map(|(keys, text)| format!("{keys}={}", text.text(lang)))
+        .filter_map(|(keys, name)| Some(format!("{keys}={}", help_msg(pane, name)?.text(lang))))
         .collect();
     let mut help = String::new();
     for (index, hint) in hints.iter().enumerate() {
