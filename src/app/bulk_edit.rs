@@ -5,6 +5,11 @@
 //! Stages: form → (full tickets fetched) → preview → (typed count above the threshold) →
 //! running (a gauge; the pane can be hidden with `q`, the console stays usable) → result
 //! list (`r` retries the failed, `u` undoes the run).
+//!
+//! Here: the pane's state and its keys, stepped by stage. Each stage's work is a module
+//! of its own (`form`, `edit`, `preview`, `run`), as are the messages to and from the
+//! engine (`engine`, `events`) and the notes (`note`); what the rest of the crate uses
+//! is re-exported here.
 
 mod edit;
 mod engine;

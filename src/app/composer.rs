@@ -5,6 +5,11 @@
 //! The text is edited by a `ratatui_textarea::TextArea` (keys, undo, cursor); drawing is
 //! the view's (`ui/composer.rs`), because the text area's own widget is not right for
 //! Chinese.
+//!
+//! Here: the composer's state, opening and closing it, and its actions dispatched. The
+//! typing (`editing`), the drafts' writes (`draft_writes`), sending one reply (`send`) or
+//! many (`many`), the worker's messages (`messages`) and the notes (`note`) are modules
+//! of their own; what the rest of the crate uses is re-exported here.
 
 mod draft_writes;
 mod editing;

@@ -2,6 +2,10 @@
 //! name, email and QQ: the server creates the contact if unknown), priority, type,
 //! template, assignee, group, tags, custom fields and the description. Ctrl-S creates the
 //! ticket and opens it; Esc closes and keeps the form as a draft.
+//!
+//! Here: the form's state, opening it (from its draft) and its actions. Its fields and
+//! choices (`fields`), the typing (`editing`) and the creation (`create`) are modules of
+//! their own; what the rest of the crate uses is re-exported here.
 
 mod create;
 mod editing;
