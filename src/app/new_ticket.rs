@@ -2,23 +2,32 @@
 //! name, email and QQ: the server creates the contact if unknown), priority, type,
 //! template, assignee, group, tags, custom fields and the description. Ctrl-S creates the
 //! ticket and opens it; Esc closes and keeps the form as a draft.
+//!
+//! Here: the form's state, opening it (from its draft) and its actions. Its fields and
+//! choices (`fields`), the typing (`editing`) and the creation (`create`) are modules of
+//! their own; what the rest of the crate uses is re-exported here.
+
+mod create;
+mod editing;
+mod fields;
+
+pub use create::created;
+pub use editing::{focus_is_choice, follow_caret, paste};
+pub use fields::{is_choice, options};
 
 use std::collections::BTreeMap;
 
-use ratatui_textarea::{CursorMove, Input, Key as TextCode, TextArea};
-use serde_json::Value;
+use ratatui_textarea::{CursorMove, TextArea};
 
 use super::action::{Command, LookupKey, RequestId};
-use super::composer::{
-    ComposeAction, ComposeCommand, ComposeNote, clean_edited, edit_line, open_detail_of,
-    store_draft,
-};
+use super::composer::{ComposeAction, ComposeNote, clean_edited, store_draft};
 use super::drafts::DraftKey;
 use super::notice::Note;
 use super::state::{App, Lookup, Notice};
-use crate::api::{
-    ApiError, Created, NewContact, NewTicket, Priority, Reply, TicketChange, TicketType,
-};
+
+use create::create;
+use editing::{key_in_form, step_choice};
+use fields::field_ids;
 
 /// One field of the form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -124,94 +133,6 @@ impl NewTicketForm {
         }
         serde_json::to_string(&map).unwrap_or_default()
     }
-}
-
-/// Whether a field is picked from a list (and which options it has).
-pub fn is_choice(app: &App, id: &FieldId) -> bool {
-    match id {
-        FieldId::Priority
-        | FieldId::Type
-        | FieldId::Template
-        | FieldId::Assignee
-        | FieldId::Group => true,
-        FieldId::Custom(key) => app
-            .lookups
-            .field_def(key)
-            .is_some_and(|def| def.kind == 1 && !def.options.is_empty()),
-        _ => false,
-    }
-}
-
-/// The values of a list field, in order (names sorted), the first one "not set" (`None`);
-/// the view words them (`ui::new_ticket::option_label`).
-pub fn options(app: &App, id: &FieldId) -> Vec<Option<String>> {
-    let named: Vec<String> =
-        match id {
-            FieldId::Priority => Priority::ALL.iter().map(|p| p.code().to_string()).collect(),
-            FieldId::Type => TicketType::ALL
-                .iter()
-                .map(|t| t.code().to_string())
-                .collect(),
-            FieldId::Template => sorted(
-                app.lookups
-                    .templates
-                    .iter()
-                    .map(|(id, name)| (name.clone(), id.to_string())),
-            ),
-            FieldId::Assignee => {
-                sorted(app.lookups.agents.iter().filter_map(|(id, name)| {
-                    name.ready().map(|name| (name.clone(), id.to_string()))
-                }))
-            }
-            FieldId::Group => {
-                sorted(app.lookups.groups.iter().filter_map(|(id, name)| {
-                    name.ready().map(|name| (name.clone(), id.to_string()))
-                }))
-            }
-            FieldId::Custom(key) => app
-                .lookups
-                .field_def(key)
-                .map(|def| def.options.iter().map(|(value, _)| value.clone()).collect())
-                .unwrap_or_default(),
-            _ => Vec::new(),
-        };
-    std::iter::once(None)
-        .chain(named.into_iter().map(Some))
-        .collect()
-}
-
-/// The values of (name, value) pairs, by name then value.
-fn sorted(items: impl Iterator<Item = (String, String)>) -> Vec<String> {
-    let mut items: Vec<(String, String)> = items.collect();
-    items.sort();
-    items.into_iter().map(|(_, value)| value).collect()
-}
-
-/// The fields, in order: the fixed ones, then custom fields that take a simple value
-/// (tables, attachments and cascades are left to the web page).
-fn field_ids(app: &App) -> Vec<FieldId> {
-    let mut ids = vec![
-        FieldId::Subject,
-        FieldId::ContactId,
-        FieldId::Mobile,
-        FieldId::Name,
-        FieldId::Email,
-        FieldId::Qq,
-        FieldId::Priority,
-        FieldId::Type,
-        FieldId::Template,
-        FieldId::Assignee,
-        FieldId::Group,
-        FieldId::Tags,
-    ];
-    if let Some(defs) = app.lookups.field_defs.as_ref().and_then(Lookup::ready) {
-        for def in defs {
-            if matches!(def.kind, 1 | 2 | 4 | 5 | 7 | 8 | 17) {
-                ids.push(FieldId::Custom(def.key.clone()));
-            }
-        }
-    }
-    ids
 }
 
 /// `n`: opens the form, restoring its draft.
@@ -358,280 +279,6 @@ pub fn external_edited(app: &mut App, result: Result<String, String>) {
             follow_caret(app);
         }
         Err(reason) => say(app, ComposeNote::EditorFailed(reason), true),
-    }
-}
-
-fn key_in_form(app: &mut App, key: Input) {
-    let now = app.now;
-    let choice_options = app.compose.new_ticket.as_ref().and_then(|form| {
-        let field = form.fields.get(form.focus)?;
-        is_choice(app, &field.id).then(|| options(app, &field.id))
-    });
-    let Some(form) = &mut app.compose.new_ticket else {
-        return;
-    };
-    let count = form.fields.len() + 1;
-    // Tab / Shift-Tab come from the key map (`next_field` / `prev_field`); the arrows and
-    // Enter outside the description move between fields as in any form.
-    match key.key {
-        TextCode::Down | TextCode::Enter if !form.on_description() => {
-            form.focus = (form.focus + 1) % count;
-            return;
-        }
-        TextCode::Up if !form.on_description() => {
-            form.focus = (form.focus + count - 1) % count;
-            return;
-        }
-        _ => {}
-    }
-    let mut changed = false;
-    if form.on_description() {
-        let width = app.geometry.new_ticket_description.map(|area| area.width);
-        changed = super::composer::textarea_input(&mut form.description, key, width);
-    } else if let Some(options) = choice_options {
-        let field = &mut form.fields[form.focus];
-        let at = options
-            .iter()
-            .position(|value| *value == field.choice)
-            .unwrap_or(0);
-        // The letters (`next_choice` / `prev_choice`) come from the key map.
-        let step = match key.key {
-            TextCode::Right => 1,
-            TextCode::Left => options.len().saturating_sub(1),
-            _ => 0,
-        };
-        if step > 0 && !options.is_empty() {
-            field.choice = options[(at + step) % options.len()].clone();
-            changed = true;
-        }
-    } else {
-        let field = &mut form.fields[form.focus];
-        changed = edit_line(&mut field.text, &mut field.cursor, &key);
-    }
-    if changed {
-        form.edited_at = super::composer::touched(form.edited_at, now);
-        form.error = None;
-    }
-    follow_caret(app);
-}
-
-/// Pasted text (already cleaned) into the focused field: as written in the description, on
-/// one line in a one-line field; a choice field takes none.
-pub fn paste(app: &mut App, text: &str) {
-    let now = app.now;
-    let choice = focus_is_choice(app);
-    let Some(form) = &mut app.compose.new_ticket else {
-        return;
-    };
-    if form.on_description() {
-        form.description.insert_str(text);
-    } else if choice {
-        return;
-    } else if let Some(field) = form.fields.get_mut(form.focus) {
-        let line = super::composer::one_line(text);
-        let at = field
-            .text
-            .char_indices()
-            .nth(field.cursor)
-            .map_or(field.text.len(), |(at, _)| at);
-        field.text.insert_str(at, &line);
-        field.cursor += line.chars().count();
-    }
-    form.edited_at = super::composer::touched(form.edited_at, now);
-    form.error = None;
-    follow_caret(app);
-}
-
-/// Whether the form's focus is on a choice field (where letters pick, not type).
-pub fn focus_is_choice(app: &App) -> bool {
-    app.compose.new_ticket.as_ref().is_some_and(|form| {
-        form.fields
-            .get(form.focus)
-            .is_some_and(|field| is_choice(app, &field.id))
-    })
-}
-
-/// The next (or previous) choice of the focused choice field.
-fn step_choice(app: &mut App, forward: bool) {
-    let now = app.now;
-    let options = app.compose.new_ticket.as_ref().and_then(|form| {
-        let field = form.fields.get(form.focus)?;
-        is_choice(app, &field.id).then(|| options(app, &field.id))
-    });
-    let (Some(form), Some(options)) = (&mut app.compose.new_ticket, options) else {
-        return;
-    };
-    if options.is_empty() {
-        return;
-    }
-    let Some(field) = form.fields.get_mut(form.focus) else {
-        return;
-    };
-    let at = options
-        .iter()
-        .position(|value| *value == field.choice)
-        .unwrap_or(0);
-    let step = if forward { 1 } else { options.len() - 1 };
-    field.choice = options[(at + step) % options.len()].clone();
-    form.edited_at = super::composer::touched(form.edited_at, now);
-    form.error = None;
-}
-
-/// Keeps the description's caret on screen, at its size as last drawn.
-pub fn follow_caret(app: &mut App) {
-    let area = app.geometry.new_ticket_description;
-    let (Some(form), Some(area)) = (&mut app.compose.new_ticket, area) else {
-        return;
-    };
-    let cursor = form.description.cursor();
-    let view = crate::text::wrap::TextLayout::new(
-        form.description.lines(),
-        (cursor.0, cursor.1),
-        area.width,
-        area.height,
-        form.description_scroll,
-    );
-    form.description_scroll = view.scroll;
-}
-
-/// Why the form cannot be sent as it is.
-fn check(form: &NewTicketForm) -> Result<NewTicket, ComposeNote> {
-    let subject = form.value(&FieldId::Subject);
-    if subject.is_empty() {
-        return Err(ComposeNote::NeedSubject);
-    }
-    let description = form.description_text();
-    if description.trim().is_empty() {
-        return Err(ComposeNote::NeedDescription);
-    }
-    let contact_id = form.value(&FieldId::ContactId);
-    let mobile = form.value(&FieldId::Mobile);
-    let optional = |id: FieldId| Some(form.value(&id)).filter(|v| !v.is_empty());
-    let contact = if !contact_id.is_empty() {
-        match contact_id.parse::<u64>() {
-            Ok(id) if id > 0 => NewContact::Id(id),
-            _ => return Err(ComposeNote::BadContactId(contact_id)),
-        }
-    } else if !mobile.is_empty() {
-        NewContact::Details {
-            mobile,
-            name: optional(FieldId::Name),
-            fixnumber: None,
-            qq: optional(FieldId::Qq),
-            email: optional(FieldId::Email),
-        }
-    } else {
-        return Err(ComposeNote::NeedContact);
-    };
-    let code = |id: FieldId| form.choice(&id).and_then(|v| v.parse::<i64>().ok());
-    let id_of = |id: FieldId| form.choice(&id).and_then(|v| v.parse::<u64>().ok());
-    let tags: Vec<String> = form
-        .value(&FieldId::Tags)
-        .split([',', '，'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string)
-        .collect();
-    let mut custom_fields = Vec::new();
-    for field in &form.fields {
-        let FieldId::Custom(key) = &field.id else {
-            continue;
-        };
-        let value = match &field.choice {
-            Some(choice) => Value::String(choice.clone()),
-            None if !field.text.trim().is_empty() => Value::String(field.text.trim().to_string()),
-            None => continue,
-        };
-        custom_fields.push((key.clone(), value));
-    }
-    Ok(NewTicket {
-        subject,
-        reply: Reply {
-            message: description,
-            attachments: Vec::new(),
-        },
-        contact: Some(contact),
-        fields: TicketChange {
-            priority: code(FieldId::Priority).map(Priority::from_code),
-            ticket_type: code(FieldId::Type).map(TicketType::from_code),
-            template_id: id_of(FieldId::Template),
-            assignee_id: id_of(FieldId::Assignee).map(Some),
-            group_id: id_of(FieldId::Group).map(Some),
-            tags: (!tags.is_empty()).then_some(tags),
-            custom_fields,
-            ..TicketChange::default()
-        },
-    })
-}
-
-fn create(app: &mut App, out: &mut Vec<Command>) {
-    let Some(form) = &app.compose.new_ticket else {
-        return;
-    };
-    if form.creating.is_some() {
-        return;
-    }
-    match check(form) {
-        Err(reason) => {
-            if let Some(form) = &mut app.compose.new_ticket {
-                form.error = Some(reason);
-            }
-        }
-        Ok(ticket) => {
-            let id = app.request_id();
-            if let Some(form) = &mut app.compose.new_ticket {
-                form.creating = Some(id);
-                form.error = None;
-            }
-            out.push(Command::Compose(ComposeCommand::Create {
-                id,
-                ticket: Box::new(ticket),
-            }));
-            // Until the answer (which says created, or why not): not on a timer.
-            let note = Note::Compose(ComposeNote::Creating);
-            super::update::progress_notice(app, note, vec![id]);
-        }
-    }
-}
-
-/// Create's answer: open the new ticket, or keep the form and say why.
-pub fn created(
-    app: &mut App,
-    id: RequestId,
-    result: Result<Box<Created>, ApiError>,
-    out: &mut Vec<Command>,
-) {
-    let Some(form) = &mut app.compose.new_ticket else {
-        return;
-    };
-    if form.creating != Some(id) {
-        return;
-    }
-    form.creating = None;
-    match result {
-        Ok(created) => {
-            let ticket_id = created.ticket.id;
-            app.compose.new_ticket = None;
-            store_draft(
-                &mut app.compose.drafts,
-                DraftKey::NewTicket,
-                String::new(),
-                out,
-            );
-            let full = !created.ticket.subject.is_empty() && created.ticket.status.is_some();
-            app.tickets.insert(ticket_id, created.ticket);
-            // The view behind the detail gets the new ticket at once, the others when shown.
-            super::update::ticket_created(app, out);
-            if full {
-                app.full.insert(ticket_id);
-            }
-            open_detail_of(app, ticket_id, out);
-            say(app, ComposeNote::Created(ticket_id), false);
-        }
-        Err(error) => {
-            form.error = Some(ComposeNote::CreateError(error.clone()));
-            say(app, ComposeNote::CreateFailed(error), true);
-        }
     }
 }
 

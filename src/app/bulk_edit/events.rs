@@ -1,0 +1,236 @@
+//! The engine's answers ([`BulkEvent`]) applied to the pane: plans, progress, reports,
+//! the history and the resume offer at start.
+
+use std::collections::HashMap;
+
+use super::engine::{BulkEvent, HistoryRow};
+use super::note::BulkNote;
+use super::preview::{preview, undo_preview};
+use super::{BulkAction, Stage, say};
+use crate::api::{IdField, Priority, TicketStatus};
+use crate::app::action::{Action, Command};
+use crate::app::keymap;
+use crate::app::state::{App, Pane};
+use crate::bulk::{RunEvent, RunReport, RunState};
+
+/// A worker event for the bulk features.
+pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
+    match event {
+        BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
+            crate::app::marks::worker_event(app, event)
+        }
+        BulkEvent::Tickets { id, result } => {
+            let Some(Stage::Preparing { request, .. }) = &app.bulk.stage else {
+                return;
+            };
+            if *request != id {
+                return;
+            }
+            let Some(Stage::Preparing {
+                form, typed_ahead, ..
+            }) = app.bulk.stage.take()
+            else {
+                return;
+            };
+            match result {
+                Ok(tickets) => {
+                    let mut fetched = HashMap::new();
+                    for ticket in tickets {
+                        if crate::bulk::ticket_is_full(&ticket) && !ticket.subject.is_empty() {
+                            app.full.insert(ticket.id);
+                            app.tickets.insert(ticket.id, ticket.clone());
+                        }
+                        fetched.insert(ticket.id, ticket);
+                    }
+                    app.notice = None;
+                    app.bulk.stage = Some(preview(app, form, fetched));
+                }
+                Err(error) => {
+                    let mut form = form;
+                    // Reading the tickets again is the form's preview key, not a list reload.
+                    form.error = Some(BulkNote::TicketsUnread(error));
+                    app.bulk.stage = Some(Stage::Form(form));
+                }
+            }
+            replay_typed_ahead(app, typed_ahead, out);
+        }
+        BulkEvent::Run { id, event } => {
+            let Some(Stage::Running(run)) = &mut app.bulk.stage else {
+                return;
+            };
+            if run.request != id {
+                return;
+            }
+            match event {
+                RunEvent::Started(progress)
+                | RunEvent::Progress(progress)
+                | RunEvent::Finished(progress) => {
+                    run.checking = None;
+                    run.total = progress.done + progress.failed + progress.left;
+                    run.progress = Some(progress);
+                }
+                RunEvent::Checking { tickets, .. } => run.checking = Some(tickets),
+                RunEvent::AuthRefused { .. } => run.auth_refused = true,
+                RunEvent::CallFailed {
+                    tickets,
+                    reason,
+                    call,
+                    ..
+                } => run.call_failures.push(BulkNote::CallFailed {
+                    call,
+                    tickets,
+                    reason,
+                }),
+            }
+            if run.auth_refused {
+                // The prompt over the gauge; the run stops sending and waits to resume.
+                crate::app::faults::open_sign_in(app);
+            }
+        }
+        BulkEvent::RunDone { id, result } => {
+            let Some(Stage::Running(run)) = &app.bulk.stage else {
+                return;
+            };
+            if run.request != id {
+                return;
+            }
+            let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
+                return;
+            };
+            // The rows show the new values (the notice below replaces "reloading").
+            let (note, is_error) = match result {
+                Ok(report) => {
+                    apply_report(app, &report);
+                    let failed = report.failed().next().is_some();
+                    run.report = Some((*report).clone());
+                    (BulkNote::RunDone(report), failed)
+                }
+                Err(error) => {
+                    let note = BulkNote::Failed(error);
+                    run.error = Some(note.clone());
+                    (note, true)
+                }
+            };
+            app.bulk.stage = Some(Stage::Result(run));
+            crate::app::update::refresh_other_views(app, out);
+            out.extend(crate::app::update::update(app, Action::Reload));
+            say(app, note, is_error);
+        }
+        BulkEvent::UndoPlanned { id, result } => {
+            let Some(Stage::Running(run)) = &app.bulk.stage else {
+                return;
+            };
+            if run.request != id || run.progress.is_some() {
+                return;
+            }
+            let Some(Stage::Running(mut run)) = app.bulk.stage.take() else {
+                return;
+            };
+            match result {
+                Ok(plan) => {
+                    if run.cancelling {
+                        say(app, BulkNote::UndoNotStarted, false);
+                        app.bulk.hidden = false;
+                        return;
+                    }
+                    app.bulk.stage = Some(undo_preview(app, *plan));
+                }
+                Err(error) => {
+                    let note = BulkNote::Failed(error);
+                    run.error = Some(note.clone());
+                    app.bulk.stage = Some(Stage::Result(run));
+                    say(app, note, true);
+                }
+            }
+        }
+        BulkEvent::History {
+            id,
+            result,
+            problems,
+        } => {
+            if app.bulk.startup_history == Some(id) {
+                app.bulk.startup_history = None;
+                let Ok(runs) = result else {
+                    return;
+                };
+                let stopped: Vec<HistoryRow> = runs
+                    .into_iter()
+                    .filter(|r| r.resumable && r.state == RunState::Interrupted)
+                    .collect();
+                if !stopped.is_empty() && app.bulk.stage.is_none() {
+                    say(app, BulkNote::RunsStopped(stopped.len()), true);
+                    app.bulk.hidden = false;
+                    app.bulk.stage = Some(Stage::ResumeOffer { runs: stopped });
+                }
+                return;
+            }
+            let Some(Stage::History {
+                request,
+                runs,
+                problems: known,
+                error,
+                ..
+            }) = &mut app.bulk.stage
+            else {
+                return;
+            };
+            if *request != Some(id) {
+                return;
+            }
+            *request = None;
+            match result {
+                Ok(rows) => *runs = rows,
+                Err(failure) => *error = Some(BulkNote::Failed(failure)),
+            }
+            *known = problems;
+        }
+    }
+}
+
+/// Applies the keys pressed while the tickets were read, now that the preview (or the
+/// form, with why it could not be read) is on screen. A key that would start the run (or
+/// read again) is held back and said so: nothing starts before its preview was seen.
+fn replay_typed_ahead(app: &mut App, keys: Vec<keymap::Key>, out: &mut Vec<Command>) {
+    let mut held_back = false;
+    for key in keys {
+        let Some(action) = keymap::action_for_typed(app, &key) else {
+            continue;
+        };
+        if action == Action::Bulk(BulkAction::Enter) && app.pane() != Pane::BulkText {
+            held_back = true;
+            continue;
+        }
+        out.extend(crate::app::update::update(app, action));
+    }
+    if held_back {
+        let note = match app.bulk.stage {
+            Some(Stage::Preview { .. }) => BulkNote::TypedAheadStartHeld,
+            _ => BulkNote::TypedAheadEnterHeld,
+        };
+        say(app, note, false);
+    }
+}
+
+/// Puts a finished run's values into the store, so rows are right before the refresh lands.
+fn apply_report(app: &mut App, report: &RunReport) {
+    for outcome in report.succeeded() {
+        let Some(planned) = report.plan.ticket(outcome.id) else {
+            continue;
+        };
+        let target = report.plan.target_of(planned);
+        if let Some(mut ticket) = app.tickets.get_mut(&outcome.id) {
+            if let Some(code) = target.status {
+                ticket.status = Some(TicketStatus::from_code(code));
+            }
+            if let Some(code) = target.priority {
+                ticket.priority = Some(Priority::from_code(code));
+            }
+            if let Some(tags) = &target.tags {
+                ticket.tags = Some(tags.clone());
+            }
+            if let Some(assignee) = target.assignee_id {
+                ticket.assignee_id = IdField::from_known(Some(assignee));
+            }
+        }
+    }
+}
