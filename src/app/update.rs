@@ -116,33 +116,14 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::MoveUp => move_by(app, -1, &mut out),
         Action::Top => move_by(app, i64::MIN / 2, &mut out),
         Action::Bottom => bottom(app, &mut out),
-        Action::PageDown => {
-            let rows = page_rows(app);
-            move_by(app, rows, &mut out)
-        }
-        Action::PageUp => {
-            let rows = page_rows(app);
-            move_by(app, -rows, &mut out)
-        }
-        Action::HalfPageDown => {
-            let rows = (page_rows(app) / 2).max(1);
-            move_by(app, rows, &mut out)
-        }
-        Action::HalfPageUp => {
-            let rows = (page_rows(app) / 2).max(1);
-            move_by(app, -rows, &mut out)
-        }
+        Action::PageDown => move_page(app, true, false, &mut out),
+        Action::PageUp => move_page(app, false, false, &mut out),
+        Action::HalfPageDown => move_page(app, true, true, &mut out),
+        Action::HalfPageUp => move_page(app, false, true, &mut out),
         Action::Wheel(lines) => move_by(app, i64::from(lines), &mut out),
         Action::Paste(text) => paste(app, &text, &mut out),
-        Action::NextView => {
-            let next = (app.active + 1) % app.views.len().max(1);
-            select_view(app, next, &mut out)
-        }
-        Action::PrevView => {
-            let count = app.views.len().max(1);
-            let prev = (app.active + count - 1) % count;
-            select_view(app, prev, &mut out)
-        }
+        Action::NextView => next_view(app, &mut out),
+        Action::PrevView => prev_view(app, &mut out),
         Action::SelectView(index) => {
             if index < app.views.len() {
                 select_view(app, index, &mut out)
@@ -153,48 +134,16 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Open => open_detail(app, &mut out),
         Action::NextTicket => step_ticket(app, true, &mut out),
         Action::PrevTicket => step_ticket(app, false, &mut out),
-        Action::StartGoTo => {
-            app.prompt = Some(Prompt::new(PromptKind::GoTo, ""));
-            ensure_visible(app);
-        }
+        Action::StartGoTo => open_prompt(app, PromptKind::GoTo, String::new()),
         Action::Back => back(app),
         Action::OpenStatusMenu => open_status_menu(app),
         Action::PickStatus(status) => pick_status(app, status, &mut out),
-        Action::PickSelectedStatus => {
-            if let Some(Overlay::StatusMenu { selected, .. }) = &app.overlay {
-                let status = TicketStatus::ALL
-                    .get(*selected)
-                    .copied()
-                    .unwrap_or(TicketStatus::New);
-                pick_status(app, status, &mut out)
-            }
-        }
+        Action::PickSelectedStatus => pick_selected_status(app, &mut out),
         Action::Copy(action) => super::copy::update(app, action, &mut out),
         Action::Reload => reload(app, &mut out),
-        Action::ToggleHelp => {
-            app.overlay = match app.overlay {
-                Some(Overlay::Help { .. }) => None,
-                _ => Some(Overlay::Help {
-                    pane: app.pane(),
-                    scroll: 0,
-                }),
-            };
-        }
-        Action::StartSearch => {
-            // Like a shell: the search shown comes back, a space after it, ready to be
-            // narrowed (Ctrl-U clears it).
-            let text = app
-                .search
-                .as_ref()
-                .map(|s| format!("{} ", s.text))
-                .unwrap_or_default();
-            app.prompt = Some(Prompt::new(PromptKind::Search, text));
-            ensure_visible(app);
-        }
-        Action::StartFilter => {
-            app.prompt = Some(Prompt::new(PromptKind::Filter, ""));
-            ensure_visible(app);
-        }
+        Action::ToggleHelp => toggle_help(app),
+        Action::StartSearch => open_search_prompt(app),
+        Action::StartFilter => open_prompt(app, PromptKind::Filter, String::new()),
         Action::InputChar(c) => edit_prompt(app, LineEdit::Insert(c)),
         Action::InputBackspace => edit_prompt(app, LineEdit::Backspace),
         Action::InputLeft => edit_prompt(app, LineEdit::Left),
@@ -211,12 +160,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
             // Only a clamp or a caret scroll that moved is worth another frame.
             is_quiet = !super::layout::drawn(app, geometry);
         }
-        Action::Resize { width, height } => {
-            app.width = width;
-            app.height = height;
-            ensure_visible(app);
-            window_lookups(app, &mut out);
-        }
+        Action::Resize { width, height } => resize(app, width, height, &mut out),
         Action::Tick { now } => {
             tick(app, now, &mut out);
             super::composer::on_tick(app, &mut out);
@@ -249,4 +193,15 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         app.lookups.undrawn_since = None;
     }
     out
+}
+
+/// `?`: the help of the pane in front opens over it, or closes.
+fn toggle_help(app: &mut App) {
+    app.overlay = match app.overlay {
+        Some(Overlay::Help { .. }) => None,
+        _ => Some(Overlay::Help {
+            pane: app.pane(),
+            scroll: 0,
+        }),
+    };
 }

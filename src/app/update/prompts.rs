@@ -3,6 +3,23 @@
 
 use super::*;
 
+/// Opens a one-line prompt holding `text`, the selection kept on screen above it.
+pub(super) fn open_prompt(app: &mut App, kind: PromptKind, text: String) {
+    app.prompt = Some(Prompt::new(kind, text));
+    ensure_visible(app);
+}
+
+/// `/`: like a shell, the search shown comes back, a space after it, ready to be narrowed
+/// (Ctrl-U clears it).
+pub(super) fn open_search_prompt(app: &mut App) {
+    let text = app
+        .search
+        .as_ref()
+        .map(|s| format!("{} ", s.text))
+        .unwrap_or_default();
+    open_prompt(app, PromptKind::Search, text);
+}
+
 /// A paste goes to the pane that takes text: the composer and the new-ticket form take it
 /// whole; a one-line prompt takes it as typed characters, on one line. Anywhere else it is
 /// dropped: pasted text must never run as key commands.

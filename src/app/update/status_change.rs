@@ -25,6 +25,17 @@ pub(super) fn open_status_menu(app: &mut App) {
     }
 }
 
+/// Enter in the status menu: the status highlighted.
+pub(super) fn pick_selected_status(app: &mut App, out: &mut Vec<Command>) {
+    if let Some(Overlay::StatusMenu { selected, .. }) = &app.overlay {
+        let status = TicketStatus::ALL
+            .get(*selected)
+            .copied()
+            .unwrap_or(TicketStatus::New);
+        pick_status(app, status, out)
+    }
+}
+
 /// Sets the status at once (optimistic) and sends the update; a failure puts it back.
 pub(super) fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Command>) {
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {

@@ -192,3 +192,35 @@ pub(super) fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
     reload_all_pages(app, which, false, out);
     notice(app, Note::SortBy(sort), false);
 }
+
+/// A screen of rows down or up (`half`: half a screen, at least a row).
+pub(super) fn move_page(app: &mut App, down: bool, half: bool, out: &mut Vec<Command>) {
+    let rows = if half {
+        (page_rows(app) / 2).max(1)
+    } else {
+        page_rows(app)
+    };
+    move_by(app, if down { rows } else { -rows }, out)
+}
+
+/// The next tab, round to the first after the last.
+pub(super) fn next_view(app: &mut App, out: &mut Vec<Command>) {
+    let next = (app.active + 1) % app.views.len().max(1);
+    select_view(app, next, out)
+}
+
+/// The previous tab, round to the last before the first.
+pub(super) fn prev_view(app: &mut App, out: &mut Vec<Command>) {
+    let count = app.views.len().max(1);
+    let prev = (app.active + count - 1) % count;
+    select_view(app, prev, out)
+}
+
+/// The terminal's new size: the selection kept on screen, and the names of the rows it now
+/// shows asked for.
+pub(super) fn resize(app: &mut App, width: u16, height: u16, out: &mut Vec<Command>) {
+    app.width = width;
+    app.height = height;
+    ensure_visible(app);
+    window_lookups(app, out);
+}
