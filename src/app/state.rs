@@ -32,7 +32,7 @@ pub struct Notice {
 }
 
 /// When the notice was put up and what ends it: a notice goes at the next key; one that is
-/// not an error also goes [`NOTICE_SECS`](crate::app::update::NOTICE_SECS) after it was put up,
+/// not an error also goes [`NOTICE_SECS`](super::update::NOTICE_SECS) after it was put up,
 /// and a progress notice ("Reloading…") when what it waits for has landed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NoticeClock {

@@ -30,8 +30,8 @@ mod tick;
 mod views;
 mod worker_events;
 
-// The features' functions call one another; each module takes its siblings' and the shared
-// imports below through `use super::*`.
+// The features' functions call one another: each module takes its siblings' and the shared
+// imports above through `use super::*`.
 use detail::*;
 use jump::*;
 use names::*;
