@@ -1,0 +1,357 @@
+//! The lists of tickets: a view's definition and source, its sort and date filter, its
+//! loaded rows and the pages in flight (a refresh, a deep jump), and the search results.
+
+use super::*;
+
+/// A view's name: one of the defaults (named in the UI language) or a name from config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewName {
+    New,
+    Open,
+    Pending,
+    All,
+    Custom(String),
+    /// Search results, with the text searched for.
+    Search(String),
+    /// Only the marked tickets (`M`).
+    Marked,
+}
+
+/// Where a view's tickets come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewSource {
+    /// The list call (admin only), with its date filters and order.
+    List(ListQuery),
+    /// A search.
+    Search(SearchQuery),
+}
+
+/// A view's definition: name, source, and the search to use instead when the account may
+/// not call list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewSpec {
+    pub name: ViewName,
+    pub source: ViewSource,
+    pub fallback: Option<SearchQuery>,
+}
+
+impl ViewSpec {
+    /// The default views: new, open and pending (searches by status) and all (the list, or
+    /// a search over every status for an agent).
+    pub fn defaults() -> Vec<ViewSpec> {
+        let by_status = |codes: &str| SearchQuery {
+            terms: vec![SearchTerm::Field {
+                field: "ticketStatus".to_string(),
+                values: codes.split(',').map(str::to_string).collect(),
+            }],
+            ..SearchQuery::default()
+        };
+        vec![
+            ViewSpec {
+                name: ViewName::New,
+                source: ViewSource::Search(by_status("1")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::Open,
+                source: ViewSource::Search(by_status("2")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::Pending,
+                source: ViewSource::Search(by_status("3")),
+                fallback: None,
+            },
+            ViewSpec {
+                name: ViewName::All,
+                // Newest activity first, as the searches answer by default (the list's
+                // own default is by id, oldest first).
+                source: ViewSource::List(ListQuery {
+                    order: Some(ListOrder::Updated(SortOrder::Desc)),
+                    ..ListQuery::default()
+                }),
+                fallback: Some(by_status("1,2,3,4,5,6")),
+            },
+        ]
+    }
+}
+
+/// Which time a view is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortField {
+    Created,
+    Updated,
+    Status,
+}
+
+/// A view's sort; `None` in [`View::sort`] is the server's default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub field: SortField,
+    pub order: SortOrder,
+}
+
+/// A date-range filter on created or updated time, both ends inclusive, either optional.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateFilter {
+    pub field: SortField,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// A reload of pages 1..=n in flight.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Refresh {
+    /// Request id to page number.
+    pub requests: HashMap<RequestId, u32>,
+    /// Ids per page, as pages arrive.
+    pub pages: BTreeMap<u32, Vec<u64>>,
+    pub pages_wanted: u32,
+    pub total: Option<u64>,
+    pub more_after_last: bool,
+    /// Marks rows that changed (automatic refresh) instead of just updating them.
+    pub mark_changes: bool,
+    /// Only some of the loaded pages are read again (`requests`); the others keep their
+    /// rows (`pages_wanted` is then the loaded count).
+    pub partial: bool,
+    /// (Partial) the pages not read become stale (`View::stale_pages`): a reload. Not so
+    /// when stale pages scrolled to are read: the others are as fresh as they were.
+    pub rest_stale: bool,
+}
+
+/// `G` with the total known: the pages from the next to the last are asked several at a
+/// time (`Settings::page_concurrency`) and put in place in order as they arrive.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Jump {
+    /// Request id to page number, in flight.
+    pub requests: HashMap<RequestId, u32>,
+    /// Pages that came before an earlier one: their ids, and whether more follow.
+    pub arrived: BTreeMap<u32, (Vec<u64>, bool)>,
+    /// The page to put in place next.
+    pub next_append: u32,
+    /// The page to ask for next.
+    pub next_ask: u32,
+    /// The last page, from the total.
+    pub last: u32,
+}
+
+/// One list of tickets: a tab, or the search results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct View {
+    pub spec: ViewSpec,
+    /// Ticket ids in the order shown; the tickets live in [`App::tickets`]. Change it
+    /// through [`View::set_ids`] / [`View::append_ids`] so the index below stays right.
+    pub ids: Vec<u64>,
+    /// The same ids as a set, so appending a page costs the page, not the whole view.
+    pub id_set: HashSet<u64>,
+    /// The largest id shown (the id column's width), kept as rows arrive.
+    pub max_id: u64,
+    /// The total the server reported.
+    pub total: Option<u64>,
+    /// The next page to fetch; `None` once the last page has arrived.
+    pub next_page: Option<u32>,
+    /// Pages received so far.
+    pub pages_loaded: u32,
+    /// How many rows each loaded page gave, in page order (repeats dropped), so that a
+    /// refresh can read again only the pages on screen and put their rows in place. Out of
+    /// step with `pages_loaded` (rows set another way): a refresh reads every page.
+    pub page_lens: Vec<usize>,
+    /// Loaded pages not read again by the last refreshes: their rows show until they are
+    /// scrolled to, which reads them again.
+    pub stale_pages: BTreeSet<u32>,
+    /// A deep jump (`G`) under way.
+    pub jump: Option<Jump>,
+    /// The page fetch in flight.
+    pub loading: Option<(RequestId, u32)>,
+    pub refresh: Option<Refresh>,
+    pub selected: usize,
+    /// First row shown.
+    pub offset: usize,
+    pub sort: Option<Sort>,
+    pub date_filter: Option<DateFilter>,
+    /// Rows changed by an automatic refresh and not yet looked at.
+    pub changed: HashSet<u64>,
+    /// The last load error of this view, shown in place of an empty list.
+    pub error: Option<crate::app::notice::ViewError>,
+    /// Tickets were changed from this console while the view was not shown (a bulk run, a
+    /// status change, a new ticket): its rows and count are reloaded when it is shown again.
+    pub stale: bool,
+}
+
+impl View {
+    pub fn new(spec: ViewSpec) -> View {
+        View {
+            spec,
+            ids: Vec::new(),
+            id_set: HashSet::new(),
+            max_id: 0,
+            total: None,
+            next_page: Some(1),
+            pages_loaded: 0,
+            page_lens: Vec::new(),
+            stale_pages: BTreeSet::new(),
+            jump: None,
+            loading: None,
+            refresh: None,
+            selected: 0,
+            offset: 0,
+            sort: None,
+            date_filter: None,
+            changed: HashSet::new(),
+            error: None,
+            stale: false,
+        }
+    }
+
+    /// Appends ids not already shown.
+    pub fn append_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        for id in ids {
+            if self.id_set.insert(id) {
+                self.ids.push(id);
+                self.max_id = self.max_id.max(id);
+            }
+        }
+    }
+
+    /// Replaces the rows (a refresh), dropping repeats.
+    pub fn set_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+        self.ids.clear();
+        self.id_set.clear();
+        self.max_id = 0;
+        self.append_ids(ids);
+    }
+
+    /// Whether `page_lens` tells where each loaded page's rows are.
+    pub fn pages_known(&self) -> bool {
+        self.page_lens.len() == self.pages_loaded as usize
+    }
+
+    /// The loaded pages holding rows `from..to` (none when the layout is not known).
+    pub fn pages_of_rows(&self, from: usize, to: usize) -> BTreeSet<u32> {
+        let mut pages = BTreeSet::new();
+        if !self.pages_known() {
+            return pages;
+        }
+        let mut start = 0;
+        for (page, len) in (1u32..).zip(&self.page_lens) {
+            let end = start + len;
+            if start < to && from < end {
+                pages.insert(page);
+            }
+            start = end;
+        }
+        pages
+    }
+
+    pub fn selected_id(&self) -> Option<u64> {
+        self.ids.get(self.selected).copied()
+    }
+
+    pub fn is_search(&self) -> bool {
+        matches!(self.spec.source, ViewSource::Search(_))
+    }
+
+    pub fn in_flight(&self) -> bool {
+        self.loading.is_some() || self.refresh.is_some() || self.jump.is_some()
+    }
+
+    /// Whether any page has arrived.
+    pub fn loaded(&self) -> bool {
+        self.pages_loaded > 0
+    }
+
+    /// The list query of page `page`, with this view's sort and filter.
+    pub fn list_query(&self, page: u32, per_page: u32) -> Option<ListQuery> {
+        let ViewSource::List(base) = &self.spec.source else {
+            return None;
+        };
+        let mut query = base.clone();
+        query.page = Some(page);
+        query.per_page = Some(per_page);
+        if let Some(sort) = self.sort {
+            query.order = Some(match sort.field {
+                SortField::Created => ListOrder::Created(sort.order),
+                SortField::Updated => ListOrder::Updated(sort.order),
+                SortField::Status => ListOrder::Status(sort.order),
+            });
+        }
+        if let Some(filter) = self.date_filter {
+            let start = filter.from.and_then(|d| d.and_hms_opt(0, 0, 0));
+            let end = filter.to.and_then(|d| d.and_hms_opt(23, 59, 59));
+            match filter.field {
+                SortField::Updated => {
+                    query.updated_start = start;
+                    query.updated_end = end;
+                }
+                _ => {
+                    query.created_start = start;
+                    query.created_end = end;
+                }
+            }
+        }
+        Some(query)
+    }
+
+    /// The search query of page `page`, with this view's sort and filter.
+    pub fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
+        let ViewSource::Search(base) = &self.spec.source else {
+            return None;
+        };
+        let mut query = base.clone();
+        query.page = Some(page);
+        query.per_page = Some(per_page);
+        if let Some(sort) = self.sort {
+            // Search has no status order; the app says so when the user picks it.
+            query.sort_by = Some(match sort.field {
+                SortField::Created => SearchSort::Created,
+                SortField::Updated | SortField::Status => SearchSort::Updated,
+            });
+            query.sort_order = Some(sort.order);
+        }
+        if let Some(filter) = self.date_filter {
+            use crate::api::query::{DateField, DateOp};
+            let field = match filter.field {
+                SortField::Updated => DateField::Updated,
+                _ => DateField::Created,
+            };
+            if let Some(from) = filter.from {
+                query.terms.push(SearchTerm::Date {
+                    field,
+                    op: DateOp::OnOrAfter,
+                    date: from,
+                });
+            }
+            if let Some(to) = filter.to {
+                query.terms.push(SearchTerm::Date {
+                    field,
+                    op: DateOp::OnOrBefore,
+                    date: to,
+                });
+            }
+        }
+        Some(query)
+    }
+
+    /// The single status a search view filters on (`ticketStatus:2`), if it has exactly one:
+    /// search results carry no status, but the server has filtered on this one.
+    pub fn implied_status(&self) -> Option<TicketStatus> {
+        let ViewSource::Search(query) = &self.spec.source else {
+            return None;
+        };
+        query.terms.iter().find_map(|term| match term {
+            SearchTerm::Field { field, values } if field == "ticketStatus" && values.len() == 1 => {
+                values[0].parse::<i64>().ok().map(TicketStatus::from_code)
+            }
+            _ => None,
+        })
+    }
+}
+
+/// The search results shown over the tabs, with where the user came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchState {
+    pub text: String,
+    pub view: View,
+    /// The tab and the ticket selected there when the search started.
+    pub return_to: (usize, Option<u64>),
+}

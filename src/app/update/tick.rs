@@ -1,0 +1,36 @@
+//! The tick: the clock that comes in as data, and what is due by it (notices that go,
+//! auto-refresh, the names drawn at their deadline).
+
+use super::*;
+
+pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Command>) {
+    let minute_changed = now.minute() != app.now.minute() || now.date() != app.now.date();
+    app.now = now;
+    crate::app::keymap::expire_pending(app, now);
+    expire_notice(app, now);
+    let busy = app.busy();
+    if busy {
+        app.spinner = app.spinner.wrapping_add(1);
+    }
+    if let Some(secs) = app.settings.auto_refresh_secs
+        && secs > 0
+    {
+        let due = app
+            .last_refresh
+            .is_none_or(|last| (now - last).num_seconds() >= secs as i64);
+        let which = view_ref(app);
+        let idle = view_at(app, which).is_some_and(|v| !v.in_flight());
+        if due && idle {
+            app.last_refresh = Some(now);
+            refresh_view(app, which, true, out);
+        }
+    }
+    // Nothing to draw when idle and the minute (relative times) did not change: a console
+    // left alone writes no bytes.
+    let names_due = app
+        .lookups
+        .undrawn_since
+        .is_some_and(|since| (now - since).num_milliseconds() >= NAMES_DEADLINE_MS);
+    let redraw = busy || minute_changed || names_due || !out.is_empty();
+    app.dirty |= redraw;
+}
