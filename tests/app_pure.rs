@@ -23,17 +23,7 @@ use proptest::prelude::*;
 fn fixture() -> App {
     let mut app = app(Lang::Zh, 120, 40);
     let commands = show_all_tab(&mut app, page((1..=40).map(ticket).collect(), 40, false));
-    let history = find(&commands, |c| {
-        matches!(c, Command::Bulk(BulkCommand::History { .. }))
-    });
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Bulk(BulkEvent::History {
-            id: history,
-            result: Ok(vec![]),
-            problems: vec![],
-        })),
-    );
+    answer_empty_history(&mut app, &commands);
     app
 }
 

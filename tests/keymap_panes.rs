@@ -12,13 +12,13 @@ use std::sync::Arc;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gongdan::app::bulk_edit::{BulkAction, BulkCommand, BulkEvent, HistoryRow, RunView, Stage};
+use gongdan::app::bulk_edit::{BulkAction, BulkCommand, HistoryRow, RunView, Stage};
 use gongdan::app::composer::{ComposeAction, ComposerMode};
 use gongdan::app::faults::{FaultAction, SignIn};
 use gongdan::app::keymap::{KeyInput, KeyMap, action_for_key};
 use gongdan::app::marks::MarkAction;
 use gongdan::app::state::Overlay;
-use gongdan::app::{Action, App, Command, Pane, Settings, WorkerEvent, update};
+use gongdan::app::{Action, App, Command, Pane, Settings, update};
 use gongdan::bulk::{RunKind, RunState};
 use gongdan::config::Secret;
 use gongdan::lang::Lang;
@@ -41,17 +41,7 @@ fn loaded(map: KeyMap, width: u16, height: u16) -> App {
     let mut app = App::new(settings, now());
     update(&mut app, Action::Resize { width, height });
     let commands = show_all_tab(&mut app, page((1..=5).map(ticket).collect(), 5, false));
-    let history = find(&commands, |c| {
-        matches!(c, Command::Bulk(BulkCommand::History { .. }))
-    });
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Bulk(BulkEvent::History {
-            id: history,
-            result: Ok(vec![]),
-            problems: vec![],
-        })),
-    );
+    answer_empty_history(&mut app, &commands);
     app
 }
 

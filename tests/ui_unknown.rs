@@ -8,8 +8,6 @@ use common::*;
 use gongdan::api::{IdField, Ticket};
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::lang::Lang;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 /// Ticket 3: tags, CC, assignee and group sent as null. Ticket 4: all known to be empty.
 fn tickets() -> Vec<Ticket> {
@@ -34,20 +32,7 @@ fn tickets() -> Vec<Ticket> {
 }
 
 fn lines(app: &App) -> Vec<String> {
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal
-        .draw(|frame| {
-            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
-        })
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect()
+    common::screen_lines(app)
 }
 
 fn row<'a>(lines: &'a [String], subject: &str) -> &'a str {

@@ -15,27 +15,11 @@ use gongdan::app::state::Lookup;
 use gongdan::app::{Action, App, Command, WorkerEvent, update};
 use gongdan::bulk::{RunReport, TicketOutcome};
 use gongdan::lang::Lang;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 const SERVER: &str = "server says {3} {0}";
 
 fn screen(app: &App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.width, app.height)).unwrap();
-    terminal
-        .draw(|frame| {
-            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
-        })
-        .unwrap();
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::screen_lines(app).join("\n")
 }
 
 /// A quick status change the server refuses with its own message: the notice quotes the

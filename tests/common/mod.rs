@@ -450,3 +450,42 @@ pub fn bulk_said(app: &App, note: &gongdan::app::bulk_edit::BulkNote) -> String 
 pub fn compose_said(app: &App, note: &gongdan::app::composer::ComposeNote) -> String {
     gongdan::ui::composer::note(app.lang(), &app.settings.keymap, note)
 }
+
+/// The screen `ui::draw` gives for `app`, one string a row.
+pub fn screen_lines(app: &App) -> Vec<String> {
+    let backend = ratatui::backend::TestBackend::new(app.width, app.height);
+    let mut terminal = ratatui::Terminal::new(backend).unwrap();
+    terminal
+        .draw(|frame| {
+            gongdan::ui::draw(frame, app, &mut gongdan::ui::Ui::default());
+        })
+        .unwrap();
+    let buffer = terminal.backend().buffer();
+    (0..buffer.area.height)
+        .map(|y| {
+            (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect()
+}
+
+/// Answers the start's history request (no past runs), as the worker would.
+pub fn answer_empty_history(app: &mut App, commands: &[Command]) {
+    let history = find(commands, |c| {
+        matches!(
+            c,
+            Command::Bulk(gongdan::app::bulk_edit::BulkCommand::History { .. })
+        )
+    });
+    update(
+        app,
+        Action::Worker(WorkerEvent::Bulk(
+            gongdan::app::bulk_edit::BulkEvent::History {
+                id: history,
+                result: Ok(vec![]),
+                problems: vec![],
+            },
+        )),
+    );
+}
