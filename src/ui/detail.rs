@@ -10,12 +10,13 @@ mod fields;
 
 pub use description::{description_layouts, readable};
 
+use std::rc::Rc;
+
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear};
-use std::rc::Rc;
 
 use super::Ctx;
 use super::theme::Role;
