@@ -40,11 +40,11 @@ pub use glued_escape::split_glued_escape;
 pub use key::{Key, Keys};
 pub use map::{BindingRef, Conflict, KeyMap, KeyMapError, KeyProblem, Origin, Resolution};
 pub use router::{
-    KeyInput, PendingKey, TEXT_KEYS, action_for_key, action_for_typed, bound_action, ends_pending,
+    KeyInput, PendingKey, action_for_key, action_for_typed, bound_action, ends_pending,
     expire_pending, is_user_input, plain_char, resolve_event, text_entry_key, text_key,
     update_keys,
 };
-pub use table::{Definition, PANES, definitions, pane_name};
+pub use table::{Definition, PANES, TEXT_KEYS, definitions, pane_name};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
 pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;

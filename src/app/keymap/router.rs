@@ -30,19 +30,6 @@ pub struct PendingKey {
     pub since: NaiveDateTime,
 }
 
-/// The keys of the composer's and the new-ticket form's text, as at a shell prompt (see
-/// `composer::textarea_input`), listed by `?`/F1 after the map's own: (keys, name). The
-/// names start with `text_`, which no action of the table does (a test checks), so the
-/// view words them like the table's.
-pub const TEXT_KEYS: &[(&str, &str)] = &[
-    ("Enter Ctrl-J", "text_new_line"),
-    ("Ctrl-A Ctrl-E", "text_line_ends"),
-    ("Ctrl-U Ctrl-K", "text_kill_line"),
-    ("Ctrl-W Alt-⌫", "text_kill_word"),
-    ("Alt-b Alt-f", "text_words"),
-    ("Ctrl-Z Ctrl-R", "text_undo"),
-];
-
 /// A character typed without Ctrl or Alt: text, in a pane that takes text.
 pub fn plain_char(event: &KeyEvent) -> Option<char> {
     match event.code {

@@ -1,5 +1,6 @@
-//! The default bindings: the panes a config may name, the fixed keys and the table of every
-//! action with its default keys, in help order. Data only; the live map is built from it.
+//! The default bindings: the panes a config may name, the fixed keys, the text editors' keys
+//! help lists, and the table of every action with its default keys, in help order. Data
+//! only; the live map is built from it.
 
 use std::sync::OnceLock;
 
@@ -94,6 +95,19 @@ pub(super) const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::BulkHistory, "ctrl-c", "force_quit"),
     (Pane::ResumeOffer, "ctrl-c", "force_quit"),
     (Pane::SignIn, "ctrl-c", "force_quit"),
+];
+
+/// The keys of the composer's and the new-ticket form's text, as at a shell prompt (see
+/// `composer::textarea_input`), listed by `?`/F1 after the map's own: (keys, name). The
+/// names start with `text_`, which no action of the table does (a test checks), so the
+/// view words them like the table's.
+pub const TEXT_KEYS: &[(&str, &str)] = &[
+    ("Enter Ctrl-J", "text_new_line"),
+    ("Ctrl-A Ctrl-E", "text_line_ends"),
+    ("Ctrl-U Ctrl-K", "text_kill_line"),
+    ("Ctrl-W Alt-⌫", "text_kill_word"),
+    ("Alt-b Alt-f", "text_words"),
+    ("Ctrl-Z Ctrl-R", "text_undo"),
 ];
 
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
