@@ -408,27 +408,7 @@ fn a_network_failure_names_the_key_that_sends_again_not_the_lists_reload() {
     assert!(!screen.contains("{key:"), "{screen}");
     assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
     // The new-ticket form: its create key.
-    let mut app = app_listing(&[7], None);
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "主题");
-    focus_field(&mut app, "联系人编号");
-    type_text(&mut app, "501");
-    focus_description(&mut app);
-    type_text(&mut app, "描述");
-    let commands = ctrl(&mut app, 's');
-    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
-        .iter()
-        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
-    else {
-        panic!("{commands:?}");
-    };
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
-            id: *id,
-            result: Err(refused()),
-        })),
-    );
+    let app = new_ticket_refused(refused());
     let screen = drawn(&app);
     assert!(!screen.contains("{key:"), "{screen}");
     assert!(screen.contains("按 Ctrl-s 重试"), "{screen}");
@@ -464,27 +444,7 @@ fn a_servers_message_with_a_key_reference_is_quoted_verbatim() {
     let notice = common::said(&app, app.notice.as_ref().unwrap());
     assert!(notice.contains(SERVER) && notice.contains("#7"), "{notice}");
     // The new-ticket form's line and notice.
-    let mut app = app_listing(&[7], None);
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "主题");
-    focus_field(&mut app, "联系人编号");
-    type_text(&mut app, "501");
-    focus_description(&mut app);
-    type_text(&mut app, "描述");
-    let commands = ctrl(&mut app, 's');
-    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
-        .iter()
-        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
-    else {
-        panic!("{commands:?}");
-    };
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
-            id: *id,
-            result: Err(said_by_server()),
-        })),
-    );
+    let app = new_ticket_refused(said_by_server());
     let form = app.compose.new_ticket.as_ref().expect("kept");
     let error = common::compose_said(&app, form.error.as_ref().unwrap());
     assert!(error.contains(SERVER), "{error}");
@@ -1385,4 +1345,30 @@ fn a_stale_answer_for_a_closed_composer_keeps_the_draft_and_says_why() {
         notice.is_error && common::said(&app, notice).contains("#7"),
         "{notice:?}"
     );
+}
+
+/// The new-ticket form filled and sent for contact 501, the create refused with `error`.
+fn new_ticket_refused(error: gongdan::api::ApiError) -> App {
+    let mut app = app_listing(&[7], None);
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "主题");
+    focus_field(&mut app, "联系人编号");
+    type_text(&mut app, "501");
+    focus_description(&mut app);
+    type_text(&mut app, "描述");
+    let commands = ctrl(&mut app, 's');
+    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
+        .iter()
+        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
+    else {
+        panic!("{commands:?}");
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
+            id: *id,
+            result: Err(error),
+        })),
+    );
+    app
 }
