@@ -785,27 +785,7 @@ async fn ctrl_s_creates_the_ticket_on_the_sandbox_and_opens_it() {
 
 #[test]
 fn a_failed_create_keeps_the_form() {
-    let mut app = app_listing(&[7], None);
-    press(&mut app, KeyCode::Char('n'));
-    type_text(&mut app, "主题");
-    focus_field(&mut app, "联系人编号");
-    type_text(&mut app, "501");
-    focus_description(&mut app);
-    type_text(&mut app, "描述");
-    let commands = ctrl(&mut app, 's');
-    let Some(Command::Compose(ComposeCommand::Create { id, .. })) = commands
-        .iter()
-        .find(|c| matches!(c, Command::Compose(ComposeCommand::Create { .. })))
-    else {
-        panic!("{commands:?}");
-    };
-    update(
-        &mut app,
-        Action::Worker(WorkerEvent::Compose(ComposeEvent::Created {
-            id: *id,
-            result: Err(gongdan::api::ApiError::Forbidden(None)),
-        })),
-    );
+    let app = new_ticket_refused(gongdan::api::ApiError::Forbidden(None));
     let form = app.compose.new_ticket.as_ref().expect("kept");
     assert_eq!(form.fields[0].text, "主题");
     assert!(common::compose_said(&app, form.error.as_ref().unwrap()).contains("403"));
