@@ -122,7 +122,6 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             retention: Some(resolved.ui.history),
             ..crate::bulk::RunOptions::default()
         },
-        lang,
     };
     // The worker keeps the configuration, so a 401 mid-session can sign in again.
     let runs = crate::worker::RunsInFlight::default();

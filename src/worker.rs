@@ -22,7 +22,7 @@ use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::draft_files as drafts;
 use crate::secret::Secret;
 
-pub use bulk::{BulkSetup, RunsInFlight, history_row};
+pub use bulk::{BulkSetup, RunsInFlight};
 use lanes::{Lane, Lanes};
 
 /// Starts the worker. It ends when the command sender is dropped. A worker started this
@@ -35,7 +35,7 @@ pub fn spawn(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
-    let setup = BulkSetup::for_client(&client, crate::lang::Lang::En);
+    let setup = BulkSetup::for_client(&client);
     start(client, None, concurrency, setup)
 }
 
@@ -82,7 +82,7 @@ pub fn spawn_with_runs(
     ApiError,
 > {
     let client = Client::new(config.clone())?;
-    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client, crate::lang::Lang::En));
+    let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client));
     Ok(start_with(client, Some(config), concurrency, setup, runs))
 }
 

@@ -91,9 +91,11 @@ fn to_preview(app: &mut App, n: usize) -> Vec<Command> {
 
 fn summary(app: &App) -> String {
     match stage(app) {
-        Stage::Preview { preview, .. } => {
-            preview.summary_with(app.lang(), &gongdan::app::bulk_edit::names(app))
-        }
+        Stage::Preview { preview, .. } => gongdan::words::bulk::preview_summary(
+            app.lang(),
+            preview,
+            &gongdan::app::bulk_edit::names(app),
+        ),
         other => panic!("not a preview: {other:?}"),
     }
 }
@@ -1151,13 +1153,9 @@ fn esc_while_the_tickets_are_read_goes_back_to_the_form_at_once() {
     assert!(matches!(stage(&app), Stage::Form(_)));
 }
 
+/// Worded "interrupted: 120 done, 0 failed, 180 left; 300 tickets: open → solved 300".
 fn interrupted(run_id: &str) -> HistoryRow {
-    HistoryRow {
-        run_id: run_id.into(),
-        state: RunState::Interrupted,
-        resumable: true,
-        summary: "interrupted: 120 done, 0 failed, 180 left; 300 tickets: open → solved 300".into(),
-    }
+    history_row(run_id, RunState::Interrupted, 300, 120)
 }
 
 #[test]
@@ -1169,12 +1167,7 @@ fn an_interrupted_run_is_offered_for_resume_at_start() {
         history_request(&commands),
         vec![
             interrupted("20261129-030000-0001"),
-            HistoryRow {
-                run_id: "20261128-030000-0002".into(),
-                state: RunState::Complete,
-                resumable: false,
-                summary: "complete".into(),
-            },
+            history_row("20261128-030000-0002", RunState::Complete, 3, 3),
         ],
     );
     let Stage::ResumeOffer { runs } = stage(&app) else {
@@ -1214,12 +1207,7 @@ fn the_history_undoes_the_selected_run() {
         id,
         vec![
             interrupted("20261129-030000-0001"),
-            HistoryRow {
-                run_id: "20261128-030000-0002".into(),
-                state: RunState::Complete,
-                resumable: false,
-                summary: "complete: 3 done".into(),
-            },
+            history_row("20261128-030000-0002", RunState::Complete, 3, 3),
         ],
     );
     bulk(&mut app, BulkAction::Down);
@@ -1295,7 +1283,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::worker::history_row(lang, info).summary
+        gongdan::words::bulk::run_summary(lang, info)
     };
     let first = row(Lang::Zh, &original.run_id);
     assert!(
@@ -1324,7 +1312,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let history = journal.list();
     let row = |lang: Lang, run_id: &str| {
         let info = history.get(run_id).unwrap();
-        gongdan::worker::history_row(lang, info).summary
+        gongdan::words::bulk::run_summary(lang, info)
     };
     // Every failure of the first run went through in the end: its row says so.
     let first = row(Lang::Zh, &original.run_id);
@@ -1340,7 +1328,7 @@ fn the_history_row_of_a_retried_run_shows_what_became_of_its_failures() {
     let rows = history
         .runs
         .iter()
-        .map(|info| gongdan::worker::history_row(Lang::Zh, info))
+        .map(|info| HistoryRow { run: info.clone() })
         .collect();
     history_answer(&mut app, history_request(&out), rows);
     let screen = text(&app);
@@ -1370,7 +1358,7 @@ fn the_history_names_assignees_as_the_preview_did() {
     let history = journal.list();
     let info = history.get(RUN_ID).unwrap();
     for lang in [Lang::En, Lang::Zh] {
-        let row = gongdan::worker::history_row(lang, info).summary;
+        let row = gongdan::words::bulk::run_summary(lang, info);
         for name in ["王小明", "李雷", "Alice"] {
             assert!(row.contains(name), "{row}");
         }
@@ -1384,8 +1372,8 @@ fn the_history_names_assignees_as_the_preview_did() {
     let history = journal.list();
     let row = history
         .get(&old.run_id)
-        .unwrap()
-        .summary(gongdan::lang::Lang::En);
+        .map(|run| gongdan::words::bulk::run_summary(gongdan::lang::Lang::En, run))
+        .unwrap();
     assert!(row.contains("#11 → "), "{row}");
 }
 
@@ -1636,12 +1624,7 @@ fn snapshot_history() {
             history_request(&out),
             vec![
                 interrupted("20261129-030000-0001"),
-                HistoryRow {
-                    run_id: "20261128-030000-0002".into(),
-                    state: RunState::Complete,
-                    resumable: false,
-                    summary: "已完成：成功 3，失败 0，剩余 0；3 张工单：已开启 → 已解决 3".into(),
-                },
+                history_row("20261128-030000-0002", RunState::Complete, 3, 3),
             ],
         );
     });
@@ -1713,7 +1696,6 @@ async fn quick_change_setup(
             base_url: sandbox.base_url(),
         },
         options: gongdan::bulk::RunOptions::default(),
-        lang: Lang::En,
     };
     let mut app = app(Lang::En, 120, 40);
     app.settings.bulk_target = setup.target.clone();
@@ -1773,7 +1755,7 @@ async fn a_quick_status_change_is_in_the_history_and_undo_puts_the_status_back()
         panic!("{:?}", app.bulk.stage)
     };
     assert_eq!(runs.len(), 1, "{runs:?}");
-    assert_eq!(runs[0].state, RunState::Complete);
+    assert_eq!(runs[0].run.state, RunState::Complete);
 
     // `u`: the previous status goes back on the server.
     let out = bulk(&mut app, BulkAction::Undo);
@@ -1933,7 +1915,6 @@ async fn signed_in_setup(
             concurrency: 1,
             ..gongdan::bulk::RunOptions::default()
         },
-        lang: Lang::En,
     };
     let mut app = app(Lang::En, 120, 40);
     app.settings.bulk_target = setup.target.clone();
@@ -2256,7 +2237,6 @@ async fn the_worker_prunes_old_runs_at_start_and_keeps_a_resumable_one() {
             }),
             ..gongdan::bulk::RunOptions::default()
         },
-        lang: Lang::En,
     };
     let client = gongdan::api::Client::new(gongdan::api::ClientConfig::new(
         "http://127.0.0.1:1",

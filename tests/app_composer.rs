@@ -908,7 +908,11 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     let Some(Stage::Preview { plan, preview, .. }) = &app.bulk.stage else {
         panic!("{:?}", app.bulk.stage);
     };
-    let summary = preview.summary(gongdan::lang::Lang::En);
+    let summary = gongdan::words::bulk::preview_summary(
+        gongdan::lang::Lang::En,
+        preview,
+        &Default::default(),
+    );
     assert_eq!(plan.tickets.len(), 3);
     assert_eq!(plan.reply.as_ref().unwrap().message, reply);
     assert!(summary.contains("3"), "{summary}");
@@ -942,7 +946,7 @@ async fn with_tickets_marked_the_reply_goes_to_all_through_the_bulk_pane() {
     assert!(
         report.all_done(),
         "{}",
-        report.summary(gongdan::lang::Lang::En)
+        gongdan::words::bulk::run_report(gongdan::lang::Lang::En, &report)
     );
     update(
         &mut app,

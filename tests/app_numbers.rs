@@ -236,7 +236,6 @@ async fn on_sandbox() -> (gongdan::sandbox::Sandbox, App, ToWorker, FromWorker) 
             base_url: sandbox.base_url(),
         },
         options: gongdan::bulk::RunOptions::default(),
-        lang: Lang::En,
     };
     let mut app = app(Lang::En, 120, 40);
     app.settings.bulk_target = setup.target.clone();

@@ -227,7 +227,7 @@ async fn run_until_cut(engine: &Engine<CutClient>, plan: &Plan) {
     let cancel = CancellationToken::new();
     tokio::select! {
         result = engine.start(plan, &tx, &cancel) => {
-            panic!("the run finished: {:?}", result.map(|r| r.summary(Lang::En)))
+            panic!("the run finished: {:?}", result.map(|r| gongdan::words::bulk::run_report(Lang::En, &r)))
         }
         () = engine.api().reached.notified() => {}
     }
@@ -263,10 +263,13 @@ async fn the_preview_groups_what_will_change() {
     }
     // Largest group first, exact counts, skipped ones named.
     assert!(groups.windows(2).all(|w| w[0].count >= w[1].count));
-    let zh = preview.summary(Lang::Zh);
+    let zh = gongdan::words::bulk::preview_summary(Lang::Zh, &preview, &Default::default());
     let first = &groups[0];
-    let from =
-        gongdan::bulk::value_label(first.from.as_ref().unwrap(), Lang::Zh, &Default::default());
+    let from = gongdan::words::bulk::value_label(
+        first.from.as_ref().unwrap(),
+        Lang::Zh,
+        &Default::default(),
+    );
     assert!(
         zh.starts_with(&format!(
             "{} 张工单：{from} → 已解决 {}",
@@ -279,7 +282,7 @@ async fn the_preview_groups_what_will_change() {
             zh.ends_with(&format!("{already} 张已是 已解决，跳过")),
             "{zh}"
         );
-        let en = preview.summary(Lang::En);
+        let en = gongdan::words::bulk::preview_summary(Lang::En, &preview, &Default::default());
         assert!(
             en.ends_with(&format!("{already} already solved, skipped")),
             "{en}"
@@ -315,7 +318,11 @@ async fn two_hundred_fifty_tickets_are_three_update_many_calls() {
         .await
         .unwrap();
     drop(tx);
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert_eq!(sandbox.request_count(Route::UpdateMany), 3);
     let client = admin(&sandbox);
     for id in sandbox.ticket_ids() {
@@ -486,7 +493,11 @@ async fn crash_and_resume_on(
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{cut:?}: {}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{cut:?}: {}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
 
     let client = admin(&sandbox);
     let now = client.show_many(&sandbox.ticket_ids()).await.unwrap();
@@ -580,7 +591,11 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         .undo(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     let changed: Vec<u64> = report
         .plan
         .excluded
@@ -590,7 +605,7 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
         .collect();
     assert_eq!(changed, touched.to_vec());
     assert_eq!(
-        report.summary(Lang::En),
+        gongdan::words::bulk::run_report(Lang::En, &report),
         format!(
             "{} done, 0 failed; 2 left alone: changed again since the run",
             plan.tickets.len() - 2
@@ -738,7 +753,7 @@ async fn an_agent_with_only_ids_can_run_a_change() {
     );
     let preview = Preview::of(&plan);
     assert_eq!(
-        preview.summary(Lang::En),
+        gongdan::words::bulk::preview_summary(Lang::En, &preview, &Default::default()),
         "4 tickets: ? → solved 4; 4 with unknown previous values cannot be undone"
     );
     let (tx, _rx) = channel();
@@ -851,7 +866,12 @@ async fn a_reply_applied_then_dropped_is_unknown_and_the_resume_sends_nothing_tw
         .await
         .unwrap();
     let second: Vec<u64> = plan.tickets[100..].iter().map(|t| t.id).collect();
-    assert_eq!(report.failed().count(), 0, "{}", report.summary(Lang::En));
+    assert_eq!(
+        report.failed().count(),
+        0,
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     let unknown: Vec<u64> = report.unknown().map(|o| o.id).collect();
     assert_eq!(unknown, second);
     assert!(
@@ -873,7 +893,11 @@ async fn a_reply_applied_then_dropped_is_unknown_and_the_resume_sends_nothing_tw
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
+    assert!(
+        resumed.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &resumed)
+    );
     assert_eq!(
         sandbox.request_count(Route::UpdateMany),
         writes_before,
@@ -920,7 +944,12 @@ async fn a_call_the_server_still_handles_is_resent_under_its_requestid_and_lands
         .start(&plan, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(report.unknown().count(), 50, "{}", report.summary(Lang::En));
+    assert_eq!(
+        report.unknown().count(),
+        50,
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert_eq!(report.failed().count(), 0);
     drop(engine_a);
 
@@ -930,7 +959,11 @@ async fn a_call_the_server_still_handles_is_resent_under_its_requestid_and_lands
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
+    assert!(
+        resumed.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &resumed)
+    );
     // Let the late first request finish (or be dropped) before counting.
     writes_done(&sandbox, hang + Duration::from_secs(30)).await;
     assert_each_changed_and_replied_once(&sandbox, &plan, &replies_before);

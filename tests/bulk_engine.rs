@@ -318,7 +318,11 @@ async fn a_run_sends_chunks_of_100_and_reports_progress() {
     drop(tx);
     let events = collector.await.unwrap();
 
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert_eq!(desk.calls.load(Ordering::SeqCst), 3);
     let sizes: Vec<usize> = desk.call_ids.lock().unwrap().iter().map(Vec::len).collect();
     assert_eq!(sizes, vec![100, 100, 50]);
@@ -337,11 +341,11 @@ async fn a_run_sends_chunks_of_100_and_reports_progress() {
     let history = engine.history();
     assert_eq!(history.runs[0].state, RunState::Complete);
     assert_eq!(
-        history.runs[0].summary(Lang::En),
+        gongdan::words::bulk::run_summary(Lang::En, &history.runs[0]),
         "complete: 250 done, 0 failed, 0 left; 250 tickets: open → solved 250"
     );
     assert_eq!(
-        history.runs[0].summary(Lang::Zh),
+        gongdan::words::bulk::run_summary(Lang::Zh, &history.runs[0]),
         "已完成：成功 250，失败 0，剩余 0；250 张工单：已开启 → 已解决 250"
     );
 }
@@ -426,7 +430,11 @@ async fn a_shutdown_awaits_the_call_in_flight_sends_nothing_more_and_leaves_the_
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert!((1..=250).all(|id| desk.update_count(id) == 1));
 }
 
@@ -473,7 +481,7 @@ async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
         "a lost answer is not a failed call"
     );
     assert!(report.resumable());
-    assert!(report.summary(Lang::En).contains("20 outcome unknown"));
+    assert!(gongdan::words::bulk::run_report(Lang::En, &report).contains("20 outcome unknown"));
     let info = engine.history().runs.remove(0);
     assert_eq!(info.state, RunState::Interrupted, "offered for resume");
     assert_eq!((info.failed, info.unknown), (1, 20));
@@ -506,7 +514,7 @@ async fn failures_carry_the_servers_reason_and_only_they_are_retried() {
         resumed.unknown().count(),
         0,
         "{}",
-        resumed.summary(Lang::En)
+        gongdan::words::bulk::run_report(Lang::En, &resumed)
     );
     assert!((1..=120).all(|id| desk.update_count(id) == 1));
     let ids = desk.request_ids.lock().unwrap().clone();
@@ -561,7 +569,11 @@ async fn a_lost_answer_is_unknown_and_the_resume_sends_it_under_the_same_id_once
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(resumed.all_done(), "{}", resumed.summary(Lang::En));
+    assert!(
+        resumed.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &resumed)
+    );
     assert_eq!(desk.calls.load(Ordering::SeqCst), 2, "nothing sent again");
     assert!((1..=150).all(|id| desk.update_count(id) == 1));
 }
@@ -618,7 +630,11 @@ async fn a_reply_in_doubt_is_sent_again_only_under_its_first_request_id() {
         );
         assert_eq!(report.failed().count(), 0);
         if with_id {
-            assert!(report.all_done(), "{}", report.summary(Lang::En));
+            assert!(
+                report.all_done(),
+                "{}",
+                gongdan::words::bulk::run_report(Lang::En, &report)
+            );
             assert_eq!(
                 *desk.request_ids.lock().unwrap(),
                 vec!["first-call".to_string()]
@@ -626,7 +642,7 @@ async fn a_reply_in_doubt_is_sent_again_only_under_its_first_request_id() {
         } else {
             assert_eq!(desk.calls.load(Ordering::SeqCst), 0, "nothing sent");
             assert_eq!(report.unsettled().count(), 30);
-            let summary = report.summary(Lang::En);
+            let summary = gongdan::words::bulk::run_report(Lang::En, &report);
             assert!(
                 summary.contains("reply may or may not have been sent: check ticket #1, #2"),
                 "{summary}"
@@ -665,7 +681,11 @@ async fn a_reply_in_doubt_on_a_ticket_changed_meanwhile_is_taken_as_sent_and_lis
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     let taken: Vec<u64> = report.taken_as_sent().map(|o| o.id).collect();
     assert_eq!(taken, vec![4]);
     assert_eq!(desk.update_count(4), 0, "not sent");
@@ -704,7 +724,12 @@ async fn a_reply_in_doubt_that_cannot_be_read_stays_in_doubt_for_the_next_resume
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert_eq!(report.unknown().count(), 20, "{}", report.summary(Lang::En));
+    assert_eq!(
+        report.unknown().count(),
+        20,
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert_eq!(report.unsettled().count() + report.failed().count(), 0);
     assert_eq!(desk.calls.load(Ordering::SeqCst), 1, "nothing sent");
     assert_eq!(
@@ -717,7 +742,11 @@ async fn a_reply_in_doubt_that_cannot_be_read_stays_in_doubt_for_the_next_resume
         .resume(&plan.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert!((1..=20).all(|id| desk.update_count(id) == 1));
     let ids = desk.request_ids.lock().unwrap().clone();
     assert_eq!(ids.len(), 2);
@@ -747,7 +776,11 @@ async fn a_ticket_changed_since_the_preview_is_left_alone_unless_applied_anyway(
             .await
             .unwrap();
         if anyway {
-            assert!(report.all_done(), "{}", report.summary(Lang::En));
+            assert!(
+                report.all_done(),
+                "{}",
+                gongdan::words::bulk::run_report(Lang::En, &report)
+            );
             assert!((1..=120).all(|id| desk.update_count(id) == 1));
             continue;
         }
@@ -764,15 +797,16 @@ async fn a_ticket_changed_since_the_preview_is_left_alone_unless_applied_anyway(
         assert_eq!(report.failed().count(), 0);
         assert!(retry_failed(&report, gongdan::bulk::RunStamp::now()).is_none());
         assert!(
-            report
-                .summary(Lang::En)
+            gongdan::words::bulk::run_report(Lang::En, &report)
                 .contains("2 changed since the preview (left alone)"),
             "{}",
-            report.summary(Lang::En)
+            gongdan::words::bulk::run_report(Lang::En, &report)
         );
         let info = engine.history().runs.remove(0);
         assert_eq!((info.state.clone(), info.changed), (RunState::Complete, 2));
-        assert!(info.summary(Lang::Zh).contains("预览后已变更未处理 2"));
+        assert!(
+            gongdan::words::bulk::run_summary(Lang::Zh, &info).contains("预览后已变更未处理 2")
+        );
     }
 }
 
@@ -786,7 +820,7 @@ async fn run_until_cut(engine: &Engine<DeskApi>, desk: &Arc<Desk>, plan: &Plan) 
     let (tx, _rx) = events_pair();
     let cancel = CancellationToken::new();
     tokio::select! {
-        result = engine.start(plan, &tx, &cancel) => panic!("the run finished: {:?}", result.map(|r| r.summary(Lang::En))),
+        result = engine.start(plan, &tx, &cancel) => panic!("the run finished: {:?}", result.map(|r| gongdan::words::bulk::run_report(Lang::En, &r))),
         () = desk.cut_reached.notified() => {}
     }
 }
@@ -848,7 +882,11 @@ async fn a_run_killed_at_any_call_resumes_with_every_ticket_changed_once() {
                         .resume(&plan.run_id, &tx, &CancellationToken::new())
                         .await
                         .unwrap();
-                    assert!(report.all_done(), "{}", report.summary(Lang::En));
+                    assert!(
+                        report.all_done(),
+                        "{}",
+                        gongdan::words::bulk::run_report(Lang::En, &report)
+                    );
                     for id in 1..=450 {
                         assert_eq!(desk.status(id), Some(TicketStatus::Solved));
                         assert_eq!(
@@ -960,7 +998,8 @@ async fn undo_puts_back_all_but_the_tickets_changed_since() {
     assert_eq!(undo.excluded.len(), 1);
     assert_eq!(undo.excluded[0].id, 5);
     assert_eq!(undo.excluded[0].reason, ExcludeReason::ChangedSince);
-    let summary = Preview::of(&undo).summary(Lang::En);
+    let summary =
+        gongdan::words::bulk::preview_summary(Lang::En, &Preview::of(&undo), &Default::default());
     assert!(summary.starts_with("undo 149 tickets: "), "{summary}");
     assert!(
         summary.contains("solved → pending 75, solved → open 74"),
@@ -1107,7 +1146,8 @@ async fn tag_edits_use_the_per_ticket_form() {
     };
     let plan = Plan::new(&edit, &desk.all(), target(), gongdan::bulk::RunStamp::now());
     assert_eq!(plan.tickets.len(), 4);
-    let summary = Preview::of(&plan).summary(Lang::Zh);
+    let summary =
+        gongdan::words::bulk::preview_summary(Lang::Zh, &Preview::of(&plan), &Default::default());
     // Per tag, never per distinct set of tags.
     assert_eq!(
         summary,
@@ -1300,7 +1340,12 @@ async fn a_call_not_yet_sent_when_the_process_dies_is_sent_by_the_resume() {
     // Not reported done without being sent: read before its call, it is left alone as
     // changed since the preview; every other ticket is changed once.
     let changed: Vec<u64> = report.changed_since_preview().map(|o| o.id).collect();
-    assert_eq!(changed, vec![150], "{}", report.summary(Lang::En));
+    assert_eq!(
+        changed,
+        vec![150],
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     assert_eq!(desk.update_count(150), 0);
     assert!(
         (1..=450)
@@ -1356,7 +1401,8 @@ async fn undo_puts_back_each_field_still_as_the_run_left_it_and_names_the_others
     assert_eq!(undo.target_of(two).status, None);
     assert_eq!(undo.target_of(two).tags, Some(vec!["老客户".to_string()]));
     assert_eq!(two.left[0].reason, ExcludeReason::ChangedSince);
-    let summary = Preview::of(&undo).summary(Lang::En);
+    let summary =
+        gongdan::words::bulk::preview_summary(Lang::En, &Preview::of(&undo), &Default::default());
     assert!(
         summary.contains("1 keep their tags: its current state could not be read"),
         "{summary}"

@@ -155,7 +155,7 @@ async fn killed_mid_run_resumes_with_every_ticket_changed_once() {
         run.state,
         RunState::Interrupted,
         "{}",
-        run.summary(Lang::En)
+        gongdan::words::bulk::run_summary(Lang::En, run)
     );
     assert!(run.left > 0);
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
@@ -163,7 +163,11 @@ async fn killed_mid_run_resumes_with_every_ticket_changed_once() {
         .resume(&run.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
 
     let tickets = admin(&sandbox.base_url())
         .show_many(&sandbox.ticket_ids())
@@ -240,14 +244,18 @@ async fn killed_right_after_a_reply_call_left_resumes_with_each_reply_sent_once(
         run.state,
         RunState::Interrupted,
         "{}",
-        run.summary(Lang::En)
+        gongdan::words::bulk::run_summary(Lang::En, run)
     );
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
     let report = engine
         .resume(&run.run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     // The killed process's last calls finish (or are dropped) on the sandbox.
     let deadline = Instant::now() + latency + Duration::from_secs(30);
     while sandbox.writes_in_flight() > 0 {

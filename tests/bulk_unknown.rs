@@ -185,7 +185,11 @@ async fn run(engine: &Engine<Client>, plan: &Plan) {
         .start(plan, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
 }
 
 async fn undo(engine: &Engine<Client>, run_id: &str) -> Plan {
@@ -194,7 +198,11 @@ async fn undo(engine: &Engine<Client>, run_id: &str) -> Plan {
         .undo(run_id, &tx, &CancellationToken::new())
         .await
         .unwrap();
-    assert!(report.all_done(), "{}", report.summary(Lang::En));
+    assert!(
+        report.all_done(),
+        "{}",
+        gongdan::words::bulk::run_report(Lang::En, &report)
+    );
     report.plan
 }
 
@@ -262,7 +270,8 @@ async fn a_tag_added_where_the_list_said_null_keeps_every_tag_or_leaves_the_tick
             .collect::<Vec<_>>(),
         vec![(7, ExcludeReason::TagsUnknown)]
     );
-    let summary = Preview::of(&plan).summary(Lang::En);
+    let summary =
+        gongdan::words::bulk::preview_summary(Lang::En, &Preview::of(&plan), &Default::default());
     assert!(
         summary.contains("tags unknown on 1, left unchanged"),
         "{summary}"
@@ -337,7 +346,8 @@ async fn a_group_never_known_is_set_said_in_the_preview_and_left_by_undo_which_p
     );
     assert_eq!(plan.tickets.len(), 1);
     assert_eq!(plan.tickets[0].previous.group_id, None);
-    let summary = Preview::of(&plan).summary(Lang::En);
+    let summary =
+        gongdan::words::bulk::preview_summary(Lang::En, &Preview::of(&plan), &Default::default());
     assert!(
         summary.contains("1 with group not known before: undo will leave it"),
         "{summary}"
@@ -346,7 +356,11 @@ async fn a_group_never_known_is_set_said_in_the_preview_and_left_by_undo_which_p
     assert_eq!(stored(&sandbox)[&7]["servicerGroupId"], json!(group));
 
     let undo_plan = engine.plan_undo(&plan.run_id).await.unwrap();
-    let undo_summary = Preview::of(&undo_plan).summary(Lang::En);
+    let undo_summary = gongdan::words::bulk::preview_summary(
+        Lang::En,
+        &Preview::of(&undo_plan),
+        &Default::default(),
+    );
     assert!(
         undo_summary.contains("1 keep their group: its values before the run are not known"),
         "{undo_summary}"

@@ -101,7 +101,7 @@ fn q_mid_run_waits_for_the_call_in_flight_says_so_and_sends_no_other() {
         run.succeeded,
         100,
         "{}",
-        run.summary(gongdan::lang::Lang::En)
+        gongdan::words::bulk::run_summary(gongdan::lang::Lang::En, run)
     );
     assert_eq!(run.failed, 0);
     assert!(run.left > 0);

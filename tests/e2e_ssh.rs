@@ -412,7 +412,7 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
         runs[0].failed,
         0,
         "{}",
-        runs[0].summary(gongdan::lang::Lang::En)
+        gongdan::words::bulk::run_summary(gongdan::lang::Lang::En, &runs[0])
     );
     let state = runs_in_state(&hop.home).unwrap();
     let plan = gongdan::bulk::Journal::new(state)
@@ -437,7 +437,7 @@ fn hang_up_mid_bulk_run(latency: Duration, concurrency: Option<usize>) {
             runs[0].succeeded,
             100,
             "{}",
-            runs[0].summary(gongdan::lang::Lang::En)
+            gongdan::words::bulk::run_summary(gongdan::lang::Lang::En, &runs[0])
         );
         assert!(runs[0].left > 0);
     }

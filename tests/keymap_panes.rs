@@ -89,13 +89,11 @@ fn text(app: &App) -> String {
     format!("{}", screen(app, app.width, app.height).backend())
 }
 
+/// A run of 3 tickets: all left when `resumable`, else all done.
 fn row(run_id: &str, state: RunState, resumable: bool) -> HistoryRow {
-    HistoryRow {
-        run_id: run_id.into(),
-        summary: format!("{state:?}, 3 tickets; status → Solved"),
-        state,
-        resumable,
-    }
+    let row = history_row(run_id, state, 3, if resumable { 0 } else { 3 });
+    assert_eq!(row.resumable(), resumable);
+    row
 }
 
 fn history(app: &mut App) {

@@ -338,7 +338,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             // Clamped with what the view drew last; before any draw, with the line count.
             let (max, page) = match drawn.get() {
                 Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
-                _ => (preview.line_count(&names(app)), 1),
+                _ => (preview.line_count(), 1),
             };
             match action {
                 BulkAction::Down => scroll = (scroll + 1).min(max),
@@ -445,13 +445,13 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 BulkAction::Up => selected = selected.saturating_sub(1),
                 BulkAction::Undo => {
                     if let Some(row) = runs.get(selected) {
-                        return Some(start_undo(app, row.run_id.clone(), out));
+                        return Some(start_undo(app, row.run_id().to_string(), out));
                     }
                 }
                 BulkAction::Resume | BulkAction::Enter => {
                     if let Some(row) = runs.get(selected) {
-                        if row.resumable {
-                            return Some(start_resume(app, row.run_id.clone(), out));
+                        if row.resumable() {
+                            return Some(start_resume(app, row.run_id().to_string(), out));
                         }
                         say(app, BulkNote::NothingToResume, false);
                     }
@@ -473,10 +473,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             }
             BulkAction::Enter | BulkAction::Resume => runs
                 .first()
-                .map(|row| start_resume(app, row.run_id.clone(), out)),
+                .map(|row| start_resume(app, row.run_id().to_string(), out)),
             BulkAction::Undo => runs
                 .first()
-                .map(|row| start_undo(app, row.run_id.clone(), out)),
+                .map(|row| start_undo(app, row.run_id().to_string(), out)),
             _ => Some(Stage::ResumeOffer { runs }),
         },
     }

@@ -68,8 +68,9 @@ pub enum FieldKind {
     Table(String),
 }
 
-/// One field's value, typed enough to be labelled.
-#[derive(Debug, Clone, PartialEq)]
+/// One field's value, typed enough to be labelled (kept in a run's summary, inside its
+/// preview).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum FieldValue {
     Status(i64),
     Priority(i64),

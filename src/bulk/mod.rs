@@ -6,8 +6,8 @@
 //! The flow:
 //! 1. [`Plan::new`] from a [`BulkEdit`] and the tickets the caller knows (full tickets for
 //!    admins; search results for agents, whose previous values are then unknown).
-//! 2. [`Preview::of`] the plan: grouped "from → to" counts, [`Preview::summary`] in zh or
-//!    en, [`Preview::needs_typed_confirmation`].
+//! 2. [`Preview::of`] the plan: grouped "from → to" counts, its lines as data
+//!    ([`Preview::lines`], worded by `words::bulk`), [`Preview::needs_typed_confirmation`].
 //! 3. [`Engine::start`]: the plan is written to `<state>/runs/<run id>/plan.json` before
 //!    anything is sent; each call is recorded before it is sent and its per-ticket outcome
 //!    after, in `progress.jsonl`, fdatasynced. [`RunEvent`]s go to a tokio channel; a
@@ -71,14 +71,14 @@ pub use fields::{
 };
 pub use journal::{
     History, InDoubtCall, Journal, JournalError, LoadedRun, OutcomeKind, ProgressLine, Retried,
-    RunInfo, RunLog, RunState, TicketOutcome, unsettled_ids, write_atomic,
+    RunChange, RunInfo, RunLog, RunState, RunWhat, TicketOutcome, write_atomic,
 };
 pub use plan::{
     BulkEdit, ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
     RunStamp, Target,
 };
 pub use preview::{
-    FieldPreview, Names, Preview, TagChange, TagsPreview, Transition, field_label, value_label,
+    FieldPreview, Names, Preview, PreviewLine, PreviewNote, TagChange, TagsPreview, Transition,
 };
 pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
 pub use summary::{DEFAULT_KEEP_DAYS, DEFAULT_KEEP_LAST, Pruned, Retention, RunSummary};

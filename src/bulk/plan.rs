@@ -101,28 +101,6 @@ pub enum ExcludeReason {
     ReplyOnly,
 }
 
-impl ExcludeReason {
-    pub fn describe(&self, lang: crate::lang::Lang) -> &'static str {
-        use crate::lang::Lang::*;
-        match (self, lang) {
-            (ExcludeReason::AlreadySet, En) => "already set, skipped",
-            (ExcludeReason::AlreadySet, Zh) => "已是目标值，跳过",
-            (ExcludeReason::TagsUnknown, En) => "its tags are not known (even read in full)",
-            (ExcludeReason::TagsUnknown, Zh) => "其标签未知（完整读取后仍未知）",
-            (ExcludeReason::ChangedSince, En) => "changed again since the run",
-            (ExcludeReason::ChangedSince, Zh) => "之后又被修改过",
-            (ExcludeReason::NotApplied, En) => "the run never changed it",
-            (ExcludeReason::NotApplied, Zh) => "该批次未曾修改它",
-            (ExcludeReason::PreviousUnknown, En) => "its values before the run are not known",
-            (ExcludeReason::PreviousUnknown, Zh) => "不知道修改前的值",
-            (ExcludeReason::CurrentUnknown, En) => "its current state could not be read",
-            (ExcludeReason::CurrentUnknown, Zh) => "无法读取其当前状态",
-            (ExcludeReason::ReplyOnly, En) => "a reply cannot be taken back",
-            (ExcludeReason::ReplyOnly, Zh) => "回复无法撤回",
-        }
-    }
-}
-
 /// A ticket left out of a run, with its values as known.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ExcludedTicket {

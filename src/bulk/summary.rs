@@ -1,6 +1,7 @@
 //! A small summary beside each run's journal, so that the history (and the start's resume
 //! offer) never reads whole journals: `runs/<run id>/summary.json` holds the counts, the
-//! run's own state, what it changes in both languages and the few ids the history needs.
+//! run's own state, what it changes (its preview and names, as data: the view words it)
+//! and the few ids the history needs.
 //!
 //! It is written atomically when a run ends (finished, cancelled or interrupted). A run
 //! without one (older journals, or a crash before it was written), or whose progress file
@@ -16,7 +17,9 @@ use std::path::Path;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::journal::{Journal, JournalError, LoadedRun, OutcomeKind, RunState, state_of};
+use super::journal::{
+    Journal, JournalError, LoadedRun, OutcomeKind, RunChange, RunState, RunWhat, state_of,
+};
 use super::plan::{RunKind, Target};
 
 pub(super) const SUMMARY_FILE: &str = "summary.json";
@@ -33,9 +36,15 @@ pub struct RunSummary {
     pub target: Target,
     /// The run's state from its own journal (an undo by another run is found at list time).
     pub state: RunState,
-    /// What the run changes, `Preview::summary_with` in English and Chinese.
-    pub what_en: String,
-    pub what_zh: String,
+    /// What the run changes: its plan's preview and names. `None` in a summary written by
+    /// an older version, which kept prose instead (`what_en` / `what_zh`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<RunChange>,
+    /// An older version's words for the change, read (shown as they are) but never written.
+    #[serde(default, skip_serializing)]
+    pub what_en: Option<String>,
+    #[serde(default, skip_serializing)]
+    pub what_zh: Option<String>,
     pub total: usize,
     pub succeeded: usize,
     pub failed: usize,
@@ -60,7 +69,6 @@ impl RunSummary {
     /// The summary of a run read back from its journal.
     pub fn of(run: &LoadedRun, progress_len: u64) -> RunSummary {
         let plan = &run.plan;
-        let what = |lang| super::Preview::of(plan).summary_with(lang, &plan.names);
         let mut unsettled: Vec<u64> = run
             .outcomes
             .values()
@@ -100,8 +108,12 @@ impl RunSummary {
             kind: plan.kind.clone(),
             target: plan.target.clone(),
             state: state_of(run),
-            what_en: what(crate::lang::Lang::En),
-            what_zh: what(crate::lang::Lang::Zh),
+            change: Some(RunChange {
+                preview: super::Preview::of(plan),
+                names: plan.names.clone(),
+            }),
+            what_en: None,
+            what_zh: None,
             total,
             succeeded: run.outcomes.values().filter(|o| o.success).count(),
             failed: run.outcomes.values().filter(|o| o.is_failure()).count(),
@@ -118,6 +130,23 @@ impl RunSummary {
             retry_succeeded,
             progress_len,
         }
+    }
+
+    /// What the run changes: the typed change, else an older version's words (empty when a
+    /// damaged file has neither: the summary is then computed again, see `Journal::summary`).
+    pub fn what(&self) -> RunWhat {
+        match &self.change {
+            Some(change) => RunWhat::Change(Box::new(change.clone())),
+            None => RunWhat::Worded {
+                en: self.what_en.clone().unwrap_or_default(),
+                zh: self.what_zh.clone().unwrap_or_default(),
+            },
+        }
+    }
+
+    /// Whether the summary says what the run changes, typed or in an older version's words.
+    fn knows_what(&self) -> bool {
+        self.change.is_some() || self.what_en.is_some() && self.what_zh.is_some()
     }
 
     /// Whether `resume` has anything to do (such a run is never pruned).
@@ -171,6 +200,7 @@ impl Journal {
             && summary.version == SUMMARY_VERSION
             && summary.run_id == run_id
             && summary.progress_len == len
+            && summary.knows_what()
         {
             return Ok(summary);
         }
@@ -391,7 +421,13 @@ mod tests {
         let written: RunSummary =
             serde_json::from_slice(&fs::read(run_dir.join(SUMMARY_FILE)).unwrap()).unwrap();
         assert_eq!(written.not_succeeded, vec![2]);
-        assert!(written.what_zh.contains("已解决"), "{}", written.what_zh);
+        // The change as data, never prose: the solved status it sets, and no old words.
+        let change = written.change.as_ref().unwrap();
+        assert_eq!(
+            change.preview.fields[0].transitions[0].to,
+            crate::bulk::FieldValue::Status(crate::api::model::TicketStatus::Solved.code())
+        );
+        assert_eq!((&written.what_en, &written.what_zh), (&None, &None));
 
         // From now on the plan is never read at list time: an unreadable plan (the
         // progress file unchanged) still lists, from the summary alone.
@@ -404,9 +440,14 @@ mod tests {
         let again = journal.list();
         assert!(again.problems.is_empty(), "{:?}", again.problems);
         assert_eq!(again.runs.len(), 1);
+        assert_eq!(again.runs[0].what, info.what);
         assert_eq!(
-            again.runs[0].summary(crate::lang::Lang::En),
-            info.summary(crate::lang::Lang::En)
+            (
+                again.runs[0].succeeded,
+                again.runs[0].failed,
+                again.runs[0].left
+            ),
+            (1, 1, 1)
         );
     }
 

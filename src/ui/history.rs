@@ -10,6 +10,7 @@ use super::{style, wrap};
 use crate::app::bulk_edit::Stage;
 use crate::app::state::Pane;
 use crate::words::Msg;
+use crate::words::bulk::run_summary;
 
 /// The body lines and the hint of the history or the resume offer.
 pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
@@ -50,7 +51,7 @@ pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
                     Style::default()
                 };
                 let cursor = if is_selected { '>' } else { ' ' };
-                let text = format!("{cursor} {}  {}", run.run_id, run.summary);
+                let text = format!("{cursor} {}  {}", run.run_id(), run_summary(lang, &run.run));
                 // The selected run shows whole; the others one line each.
                 if is_selected {
                     for line in wrap_hanging(&text, cols) {
@@ -93,8 +94,8 @@ pub(crate) fn lines(app: &Ctx, stage: &Stage, cols: usize) -> (Lines, String) {
                 let text = format!(
                     "{} {}  {}",
                     if index == 0 { '>' } else { ' ' },
-                    run.run_id,
-                    run.summary
+                    run.run_id(),
+                    run_summary(lang, &run.run)
                 );
                 for line in wrap_hanging(&text, cols) {
                     lines.rows.push((line, Style::default()));

@@ -4,8 +4,8 @@
 //! Who may use it: `ui`, `script`, `config` and the start-up code (`console`, `tui`). The
 //! state and the engine (`app`, `worker`, `bulk`, `api`) should not: they carry data (ids,
 //! counts, `ApiError`s, names) and the view words it. The status line's notices are typed
-//! (`app::notice::Note`) and worded by `ui::notice`; the bulk pane's and the composer's own
-//! texts are still worded in `app` (the rest of issue 15's item 2).
+//! (`app::notice::Note`) and worded by `ui::notice`; the bulk engine's previews, history
+//! rows and reports are data worded in [`bulk`].
 //!
 //! Placeholders `{0}`, `{1}` are filled by [`fill`] in one pass, so an argument (a subject,
 //! a name, a server's message) is put in as sent and never read for placeholders. `{key:..}`
@@ -17,6 +17,7 @@ use crate::api::{
 };
 use crate::lang::Lang;
 
+pub mod bulk;
 mod keys;
 
 macro_rules! messages {

@@ -15,18 +15,6 @@ use crate::api::{Client, ListScope, Ticket};
 use crate::app::bulk_edit::{BulkCommand, BulkEvent, BulkFailure, HistoryRow};
 use crate::app::{RequestId, ViewSource, WorkerEvent};
 use crate::bulk::{BulkError, Engine, Journal, RunOptions, RunReport, Target};
-use crate::lang::Lang;
-
-/// A journal run as the history shows it, in the UI language: a run whose failures were
-/// retried says what became of them ("失败 2（已重试：2 成功）").
-pub fn history_row(lang: Lang, info: &crate::bulk::RunInfo) -> HistoryRow {
-    HistoryRow {
-        run_id: info.run_id.clone(),
-        state: info.state.clone(),
-        resumable: info.resumable(),
-        summary: info.summary(lang),
-    }
-}
 
 /// Where bulk runs are journaled, for which host, and how they are sent.
 #[derive(Debug, Clone)]
@@ -35,14 +23,12 @@ pub struct BulkSetup {
     pub state_dir: Option<PathBuf>,
     pub target: Target,
     pub options: RunOptions,
-    /// The language of error texts.
-    pub lang: Lang,
 }
 
 impl BulkSetup {
     /// No state directory (runs are not journaled, so bulk runs are refused), the client's
     /// host, default options: the console passes its own setup with the profile's directory.
-    pub fn for_client(client: &Client, lang: Lang) -> BulkSetup {
+    pub fn for_client(client: &Client) -> BulkSetup {
         BulkSetup {
             state_dir: None,
             target: Target {
@@ -50,7 +36,6 @@ impl BulkSetup {
                 base_url: client.base_url().to_string(),
             },
             options: RunOptions::default(),
-            lang,
         }
     }
 }
@@ -111,7 +96,6 @@ pub(super) struct BulkWorker {
     client: Client,
     cancels: Arc<Mutex<HashMap<RequestId, CancellationToken>>>,
     runs: RunsInFlight,
-    lang: Lang,
 }
 
 type Events = mpsc::UnboundedSender<WorkerEvent>;
@@ -148,7 +132,6 @@ impl BulkWorker {
             client,
             cancels: Arc::new(Mutex::new(HashMap::new())),
             runs,
-            lang: setup.lang,
         }
     }
 
@@ -210,10 +193,11 @@ impl BulkWorker {
                     },
                     Some(engine) => {
                         let history = engine.history();
+                        // Data only: the pane words each run in its language.
                         let rows = history
                             .runs
-                            .iter()
-                            .map(|info| history_row(worker.lang, info))
+                            .into_iter()
+                            .map(|run| HistoryRow { run })
                             .collect();
                         BulkEvent::History {
                             id,

@@ -489,3 +489,47 @@ pub fn answer_empty_history(app: &mut App, commands: &[Command]) {
         )),
     );
 }
+
+/// A history row as the worker sends it (data: the pane words it): a run that sets `total`
+/// open tickets to solved, `done` of them done and the rest left.
+pub fn history_row(
+    run_id: &str,
+    state: gongdan::bulk::RunState,
+    total: u64,
+    done: usize,
+) -> gongdan::app::bulk_edit::HistoryRow {
+    use gongdan::bulk::{BulkEdit, Plan, Preview, RunChange, RunInfo, RunKind, RunStamp, RunWhat};
+    let tickets: Vec<Ticket> = (1..=total)
+        .map(|id| Ticket {
+            status: Some(TicketStatus::Open),
+            ..ticket(id)
+        })
+        .collect();
+    let edit = BulkEdit::from(gongdan::api::TicketChange {
+        status: Some(TicketStatus::Solved),
+        ..Default::default()
+    });
+    let plan = Plan::new(&edit, &tickets, Default::default(), RunStamp::now());
+    let total = tickets.len();
+    gongdan::app::bulk_edit::HistoryRow {
+        run: RunInfo {
+            run_id: run_id.into(),
+            created: plan.created,
+            kind: RunKind::Change,
+            state,
+            total,
+            succeeded: done,
+            failed: 0,
+            unknown: 0,
+            unsettled: Vec::new(),
+            changed: 0,
+            left: total - done,
+            target: plan.target.clone(),
+            what: RunWhat::Change(Box::new(RunChange {
+                preview: Preview::of(&plan),
+                names: plan.names.clone(),
+            })),
+            retried: None,
+        },
+    }
+}

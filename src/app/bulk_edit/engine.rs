@@ -4,7 +4,7 @@
 use crate::api::{ApiError, Ticket};
 use crate::app::action::RequestId;
 use crate::app::state::ViewSource;
-use crate::bulk::{Plan, RunEvent, RunReport, RunState};
+use crate::bulk::{Plan, RunEvent, RunReport};
 
 /// What the worker does for the bulk features.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,15 +39,22 @@ impl BulkCommand {
     }
 }
 
-/// One run of the history, as the list shows it.
+/// One run of the history, as data: its id, state, counts and change, worded by the view
+/// (`words::bulk::run_summary`) as `gongdan history` words it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HistoryRow {
-    pub run_id: String,
-    pub state: RunState,
-    pub resumable: bool,
-    /// `state, counts; what it changes`, in the UI language: worded by the worker through
-    /// the bulk engine (`worker::history_row`), as `gongdan history` words it.
-    pub summary: String,
+    pub run: crate::bulk::RunInfo,
+}
+
+impl HistoryRow {
+    pub fn run_id(&self) -> &str {
+        &self.run.run_id
+    }
+
+    /// Whether `resume` has anything to do.
+    pub fn resumable(&self) -> bool {
+        self.run.resumable()
+    }
 }
 
 /// Why a bulk command failed, as data: the pane that shows it words it

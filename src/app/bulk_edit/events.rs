@@ -155,7 +155,7 @@ pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
                 };
                 let stopped: Vec<HistoryRow> = runs
                     .into_iter()
-                    .filter(|r| r.resumable && r.state == RunState::Interrupted)
+                    .filter(|r| r.resumable() && r.run.state == RunState::Interrupted)
                     .collect();
                 if !stopped.is_empty() && app.bulk.stage.is_none() {
                     say(app, BulkNote::RunsStopped(stopped.len()), true);

@@ -1,5 +1,5 @@
-//! The history: every run with its state and counts, newest first, from the runs'
-//! summaries; and how the history words a run.
+//! The history: every run with its state, counts and change, newest first, from the runs'
+//! summaries (worded by the view, `words::bulk`).
 
 use std::collections::HashMap;
 
@@ -27,7 +27,7 @@ pub enum RunState {
 }
 
 /// One run in the history.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunInfo {
     pub run_id: String,
     pub created: DateTime<Utc>,
@@ -48,10 +48,8 @@ pub struct RunInfo {
     pub left: usize,
     /// The profile and host the run applies to.
     pub target: crate::bulk::Target,
-    /// What the run changes, in English and in Chinese (kept in its summary, so that the
-    /// history never reads the plan).
-    pub what_en: String,
-    pub what_zh: String,
+    /// What the run changes (kept in its summary, so that the history never reads the plan).
+    pub what: RunWhat,
     /// This run's failures that later retries (or retries of those) sent again, if any.
     pub retried: Option<Retried>,
 }
@@ -66,123 +64,31 @@ pub struct Retried {
     pub succeeded: usize,
 }
 
-impl RunState {
-    /// A short label, e.g. `interrupted` / `已中断`.
-    pub fn label(&self, lang: crate::lang::Lang) -> String {
-        let zh = lang == crate::lang::Lang::Zh;
-        match self {
-            RunState::NotStarted => if zh { "未开始" } else { "not started" }.to_string(),
-            RunState::Complete => if zh { "已完成" } else { "complete" }.to_string(),
-            RunState::Cancelled => if zh { "已取消" } else { "cancelled" }.to_string(),
-            RunState::Interrupted => if zh { "已中断" } else { "interrupted" }.to_string(),
-            RunState::Undone { by } if zh => format!("已撤销（{by}）"),
-            RunState::Undone { by } => format!("undone by {by}"),
-        }
-    }
+/// What a run changes, as its summary keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunWhat {
+    /// Its preview with the names its plan kept (what this version writes).
+    Change(Box<RunChange>),
+    /// The prose an older version wrote instead (`what_en` / `what_zh`): our own words,
+    /// shown as they are.
+    Worded { en: String, zh: String },
+}
+
+/// A run's change as data: the grouped preview of its plan and the names known when it was
+/// planned (assignees and groups by name, not `#209 → #203`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunChange {
+    pub preview: crate::bulk::Preview,
+    #[serde(default)]
+    pub names: crate::bulk::Names,
 }
 
 impl RunInfo {
-    /// One line for a history list: state, counts and what the run changes, e.g.
-    /// `interrupted: 200 done, 0 failed, 100 left; 300 tickets: open → solved 300`.
-    pub fn summary(&self, lang: crate::lang::Lang) -> String {
-        // What retries made of the failures, right after their count.
-        let note = match (self.retried, lang) {
-            (None, _) => String::new(),
-            (Some(Retried { sent, succeeded }), crate::lang::Lang::Zh) if succeeded == sent => {
-                format!("（已重试：{succeeded} 成功）")
-            }
-            (Some(Retried { sent, succeeded }), crate::lang::Lang::En) if succeeded == sent => {
-                format!(" (retried: {succeeded} succeeded)")
-            }
-            (Some(Retried { sent, succeeded }), crate::lang::Lang::Zh) => format!(
-                "（已重试 {sent}：{succeeded} 成功，{} 仍未成功）",
-                sent - succeeded
-            ),
-            (Some(Retried { sent, succeeded }), crate::lang::Lang::En) => format!(
-                " (retried {sent}: {succeeded} succeeded, {} still not)",
-                sent - succeeded
-            ),
-        };
-        self.summary_noting_failures(lang, &note)
-    }
-
-    /// [`RunInfo::summary`] with `note` right after the count of failures.
-    pub fn summary_noting_failures(&self, lang: crate::lang::Lang, note: &str) -> String {
-        // Names kept with the plan: assignees and groups by name, not `#209 → #203`.
-        let what = match lang {
-            crate::lang::Lang::En => &self.what_en,
-            crate::lang::Lang::Zh => &self.what_zh,
-        };
-        let of = match (&self.kind, lang) {
-            (RunKind::Change, _) => String::new(),
-            (RunKind::Retry { of }, crate::lang::Lang::Zh) => format!("（重试 {of}）"),
-            (RunKind::Retry { of }, crate::lang::Lang::En) => format!(" (retry of {of})"),
-            (RunKind::Undo { of }, crate::lang::Lang::Zh) => format!("（撤销 {of}）"),
-            (RunKind::Undo { of }, crate::lang::Lang::En) => format!(" (undo of {of})"),
-        };
-        let doubts = self.doubts(lang);
-        match lang {
-            crate::lang::Lang::Zh => format!(
-                "{}{of}：成功 {}，失败 {}{note}，剩余 {}{doubts}；{what}",
-                self.state.label(lang),
-                self.succeeded,
-                self.failed,
-                self.left
-            ),
-            crate::lang::Lang::En => format!(
-                "{}{of}: {} done, {} failed{note}, {} left{doubts}; {what}",
-                self.state.label(lang),
-                self.succeeded,
-                self.failed,
-                self.left
-            ),
-        }
-    }
-
-    /// The outcomes that are neither done nor failed, e.g. `, 3 outcome unknown (resume
-    /// checks them)`; empty when there are none.
-    fn doubts(&self, lang: crate::lang::Lang) -> String {
-        let zh = lang == crate::lang::Lang::Zh;
-        let mut text = String::new();
-        if self.unknown > 0 {
-            text.push_str(&if zh {
-                format!("，结果未知 {}（继续运行时核对）", self.unknown)
-            } else {
-                format!(", {} outcome unknown (resume checks them)", self.unknown)
-            });
-        }
-        if self.changed > 0 {
-            text.push_str(&if zh {
-                format!("，预览后已变更未处理 {}", self.changed)
-            } else {
-                format!(", {} changed since the preview (left alone)", self.changed)
-            });
-        }
-        if !self.unsettled.is_empty() {
-            let ids = unsettled_ids(&self.unsettled);
-            text.push_str(&if zh {
-                format!("，回复可能已发送也可能未发送，请检查工单 {ids}")
-            } else {
-                format!(", reply may or may not have been sent: check ticket {ids}")
-            });
-        }
-        text
-    }
-
     /// Whether `resume` has anything to do.
     pub fn resumable(&self) -> bool {
         matches!(self.state, RunState::Interrupted | RunState::Cancelled) && self.left > 0
             || self.state == RunState::NotStarted
     }
-}
-
-/// `#1, #2, #3` (at most 20, then `…`).
-pub fn unsettled_ids(ids: &[u64]) -> String {
-    let mut text: Vec<String> = ids.iter().take(20).map(|id| format!("#{id}")).collect();
-    if ids.len() > 20 {
-        text.push("…".to_string());
-    }
-    text.join(", ")
 }
 
 /// The history, newest first, and what could not be read.
@@ -246,6 +152,7 @@ impl Journal {
         }
         let retried = retried_failures(&loaded);
         for run in loaded {
+            let what = run.what();
             let mut state = run.state;
             if let Some(by) = undone_by.get(&run.run_id) {
                 state = RunState::Undone { by: by.clone() };
@@ -267,8 +174,7 @@ impl Journal {
                 changed: run.changed,
                 left: run.left,
                 target: run.target,
-                what_en: run.what_en,
-                what_zh: run.what_zh,
+                what,
             });
         }
         history

@@ -37,7 +37,7 @@ use super::plan::Plan;
 use crate::files::{private_file, sync_dir};
 
 pub use self::group_log::{GroupLog, RunLog};
-pub use self::history::{History, Retried, RunInfo, RunState, unsettled_ids};
+pub use self::history::{History, Retried, RunChange, RunInfo, RunState, RunWhat};
 pub use self::progress::{OutcomeKind, ProgressLine, TicketOutcome};
 pub use self::read::{InDoubtCall, LoadedRun, state_of};
 pub use crate::files::write_atomic;

@@ -1,12 +1,9 @@
 //! What a plan will change, grouped for a human to confirm.
 //!
 //! - this file: the preview as data ([`Preview::of`] a plan), per field and per tag;
-//! - `words.rs`: how it reads (the one-line summary, the lines of the confirm screen, the
-//!   labels of fields and values, in zh or en).
+//! - `lines.rs`: the confirm screen's lines as typed data (worded by `words::bulk`).
 
-#[cfg(test)]
-mod tests;
-mod words;
+mod lines;
 
 use std::collections::BTreeMap;
 
@@ -15,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{FieldKind, FieldValue};
 use super::plan::{ExcludeReason, Plan, RunKind};
 
-pub use self::words::{field_label, value_label};
+pub use self::lines::{PreviewLine, PreviewNote};
 
 /// Names for ids, from the cached lookups; an id without a name is shown as `#id`. A plan
 /// keeps the names of its own ids (see [`Plan::remember_names`](super::Plan::remember_names)),
@@ -54,7 +51,7 @@ impl Names {
 }
 
 /// One tag's change across a run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagChange {
     pub tag: String,
     /// Tickets of the run that get the tag (added) or lose it (removed).
@@ -66,7 +63,7 @@ pub struct TagChange {
 }
 
 /// What happens to tags across the run, per tag (never per distinct set of tags).
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TagsPreview {
     pub added: Vec<TagChange>,
     pub removed: Vec<TagChange>,
@@ -82,7 +79,7 @@ impl TagsPreview {
 }
 
 /// One "from → to" group of a field.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Transition {
     /// `None` when the ticket's value before the run is not known.
     pub from: Option<FieldValue>,
@@ -91,7 +88,7 @@ pub struct Transition {
 }
 
 /// What happens to one field across the run.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldPreview {
     pub field: FieldKind,
     /// Largest group first.
@@ -102,7 +99,7 @@ pub struct FieldPreview {
 }
 
 /// The grouped, exact preview of a plan.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
     pub kind: RunKind,
     /// Tickets that will be sent.

@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use crate::bulk::journal::{LoadedRun, OutcomeKind, TicketOutcome};
-use crate::bulk::plan::{Plan, RunKind, RunStamp};
-use crate::lang::Lang;
+use crate::bulk::plan::{ExcludeReason, Plan, RunKind, RunStamp};
 
 /// Progress of a run, sent after each call.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,18 +117,12 @@ impl RunReport {
         self.not_sent.is_empty() && self.outcomes.iter().all(|o| o.success)
     }
 
-    /// One line: `237 done, 2 failed, 0 not sent`.
-    pub fn summary(&self, lang: Lang) -> String {
-        let done = self.succeeded().count();
-        let failed = self.failed().count();
-        let left = self.not_sent.len();
-        let unknown = self.unknown().count();
-        let changed = self.changed_since_preview().count();
-        let unsettled: Vec<u64> = self.unsettled().map(|o| o.id).collect();
-        // Tickets left out of the run (not those already set): e.g. undo's "changed since".
-        let mut left_out: Vec<(crate::bulk::ExcludeReason, usize)> = Vec::new();
+    /// Tickets left out of the run by reason (not those already set): e.g. undo's
+    /// "changed since", in the order first met.
+    pub fn left_out(&self) -> Vec<(ExcludeReason, usize)> {
+        let mut left_out: Vec<(ExcludeReason, usize)> = Vec::new();
         for ticket in &self.plan.excluded {
-            if ticket.reason == crate::bulk::ExcludeReason::AlreadySet {
+            if ticket.reason == ExcludeReason::AlreadySet {
                 continue;
             }
             match left_out.iter_mut().find(|(r, _)| *r == ticket.reason) {
@@ -137,60 +130,7 @@ impl RunReport {
                 None => left_out.push((ticket.reason.clone(), 1)),
             }
         }
-        match lang {
-            Lang::Zh => {
-                let mut text = format!("成功 {done}，失败 {failed}");
-                if left > 0 {
-                    text.push_str(&format!("，未发送 {left}"));
-                }
-                if unknown > 0 {
-                    text.push_str(&format!("，结果未知 {unknown}（继续运行时核对）"));
-                }
-                if changed > 0 {
-                    text.push_str(&format!("，预览后已变更未处理 {changed}"));
-                }
-                if !unsettled.is_empty() {
-                    text.push_str(&format!(
-                        "；回复可能已发送也可能未发送，请检查工单 {}",
-                        crate::bulk::journal::unsettled_ids(&unsettled)
-                    ));
-                }
-                if self.cancelled {
-                    text.push_str("（已取消）");
-                }
-                for (reason, n) in left_out {
-                    text.push_str(&format!("；{n} 张未处理：{}", reason.describe(lang)));
-                }
-                text
-            }
-            Lang::En => {
-                let mut text = format!("{done} done, {failed} failed");
-                if left > 0 {
-                    text.push_str(&format!(", {left} not sent"));
-                }
-                if unknown > 0 {
-                    text.push_str(&format!(", {unknown} outcome unknown (resume checks them)"));
-                }
-                if changed > 0 {
-                    text.push_str(&format!(
-                        ", {changed} changed since the preview (left alone)"
-                    ));
-                }
-                if !unsettled.is_empty() {
-                    text.push_str(&format!(
-                        "; reply may or may not have been sent: check ticket {}",
-                        crate::bulk::journal::unsettled_ids(&unsettled)
-                    ));
-                }
-                if self.cancelled {
-                    text.push_str(" (cancelled)");
-                }
-                for (reason, n) in left_out {
-                    text.push_str(&format!("; {n} left alone: {}", reason.describe(lang)));
-                }
-                text
-            }
-        }
+        left_out
     }
 
     pub(crate) fn from_loaded(run: &LoadedRun) -> RunReport {

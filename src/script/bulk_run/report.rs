@@ -65,7 +65,7 @@ pub(crate) fn print_report(
         let head = fill(
             lang,
             Msg::ScriptRunSummary,
-            &[run_id, &report.summary(lang)],
+            &[run_id, &crate::words::bulk::run_report(lang, report)],
         );
         writeln!(out, "{head}").map_err(io)?;
         let failed_word = Msg::ScriptFailed.text(lang);

@@ -9,6 +9,7 @@ use crate::bulk::{RunKind, RunState};
 use crate::config::ResolveOptions;
 use crate::lang::Lang;
 use crate::script::{Exit, ScriptError, Settings};
+use crate::words::bulk::run_summary;
 
 /// One run as `history --json` prints it.
 #[derive(Debug, Serialize)]
@@ -102,7 +103,7 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 resumable: run.resumable(),
                 profile: run.target.profile.clone(),
                 base_url: run.target.base_url.clone(),
-                summary: run.summary(Lang::En),
+                summary: run_summary(Lang::En, run),
             };
             let line = serde_json::to_string(&view)
                 .map_err(|e| crate::script::write_error(std::io::Error::other(e)))?;
@@ -114,7 +115,11 @@ pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, Scri
                 .format("%Y-%m-%d %H:%M");
             write(
                 &mut out,
-                format!("{}  {created}  {}", run.run_id, run.summary(settings.lang)),
+                format!(
+                    "{}  {created}  {}",
+                    run.run_id,
+                    run_summary(settings.lang, run)
+                ),
             )?;
         }
     }

@@ -24,7 +24,10 @@ pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, Sc
     let names = stop
         .before(async { Ok(names_for(engine.api(), &plan).await) })
         .await?;
-    eprintln!("{}", preview.summary_with(settings.lang, &names));
+    eprintln!(
+        "{}",
+        crate::words::bulk::preview_summary(settings.lang, &preview, &names)
+    );
     confirm_or_stop(
         &stop,
         &preview,

@@ -22,11 +22,16 @@ pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, Scri
         .before(async { Ok(names_for(engine.api(), &plan).await) })
         .await?;
     plan.remember_names(&names);
-    let summary = preview.summary_with(settings.lang, &names);
+    let summary = crate::words::bulk::preview_summary(settings.lang, &preview, &names);
     let left_alone: Vec<TicketOutcome> = plan
         .excluded
         .iter()
-        .map(|ticket| TicketOutcome::failed(ticket.id, ticket.reason.describe(settings.lang)))
+        .map(|ticket| {
+            TicketOutcome::failed(
+                ticket.id,
+                crate::words::bulk::exclude_reason(settings.lang, &ticket.reason),
+            )
+        })
         .collect();
     if args.dry_run {
         println!("{summary}");

@@ -191,7 +191,7 @@ pub(super) async fn update(
         .await?;
     // Kept in the journal, so `gongdan history` names them too.
     plan.remember_names(&names);
-    let summary = preview.summary_with(settings.lang, &names);
+    let summary = crate::words::bulk::preview_summary(settings.lang, &preview, &names);
     if args.dry_run {
         println!("{summary}");
         println!("{}", dry_run_note(settings.lang));

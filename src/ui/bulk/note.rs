@@ -64,7 +64,7 @@ pub fn note(lang: Lang, keys: &KeyMap, n: &BulkNote) -> String {
             Msg::BulkCallFailed,
             &[&call.to_string(), &tickets.to_string(), reason],
         ),
-        BulkNote::RunDone(report) => report.summary(lang),
+        BulkNote::RunDone(report) => crate::words::bulk::run_report(lang, report),
         BulkNote::RunsStopped(count) => {
             keyed(lang, keys, Msg::BulkRunsStoppedCount, &[&count.to_string()])
         }

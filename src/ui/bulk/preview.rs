@@ -51,7 +51,10 @@ pub(super) fn preview_lines(
         Msg::BulkPreviewHeading.text(lang).to_string(),
         style(app, Role::Label),
     )];
-    for (index, line) in preview.lines(lang, &names).iter().enumerate() {
+    for (index, line) in crate::words::bulk::preview_lines(lang, preview, &names)
+        .iter()
+        .enumerate()
+    {
         // The head ("59 tickets") at the left, each field and tag indented under it; a long
         // line wraps between its groups, under its first.
         let indent = if index == 0 { "" } else { "  " };

@@ -82,7 +82,11 @@ pub(super) fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec
     let Some(report) = &run.report else {
         return (lines, Vec::new());
     };
-    lines.wrapped(&report.summary(lang), cols, style(app, Role::Label));
+    lines.wrapped(
+        &crate::words::bulk::run_report(lang, report),
+        cols,
+        style(app, Role::Label),
+    );
     if report.cancelled && run.auth_refused {
         // The message names the live retry key.
         let text = fill(
@@ -136,7 +140,11 @@ pub(super) fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec
         list.push((head, style(app, Role::CautionHeading)));
         for ticket in left_out {
             let lead = format!("  ! #{}  ", ticket.id);
-            for line in hanging(&lead, ticket.reason.describe(lang), cols) {
+            for line in hanging(
+                &lead,
+                crate::words::bulk::exclude_reason(lang, &ticket.reason),
+                cols,
+            ) {
                 list.push((line, style(app, Role::Caution)));
             }
         }
@@ -218,7 +226,7 @@ pub(super) fn result_parts(app: &Ctx, run: &RunView, cols: usize) -> (Lines, Vec
         let count = skipped.len().to_string();
         let head = match crate::bulk::Preview::of(&report.plan).skipped_value {
             Some(value) => {
-                let value = crate::bulk::value_label(&value, lang, &bulk_edit::names(app));
+                let value = crate::words::bulk::value_label(&value, lang, &bulk_edit::names(app));
                 fill(lang, Msg::BulkReportSkippedValue, &[&count, &value])
             }
             None => fill(lang, Msg::BulkReportSkipped, &[&count]),

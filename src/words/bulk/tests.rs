@@ -1,10 +1,12 @@
-//! The preview's tests: grouping, tags per tag, lines, unknown previous values.
+//! The preview's tests (moved from `bulk` with its words): grouping, tags per tag, lines,
+//! unknown previous values, as data and as worded.
 
 #![allow(clippy::unwrap_used)]
 
 use super::*;
 use crate::api::model::{IdField, Priority, Ticket, TicketChange, TicketStatus};
 use crate::bulk::{BulkEdit, Plan, Target};
+use crate::bulk::{FieldKind, Names, Preview, TagChange};
 use crate::lang::Lang;
 
 fn ticket(id: u64, priority: Priority, assignee: Option<u64>) -> Ticket {
@@ -44,12 +46,12 @@ fn several_fields_are_grouped_each_with_names() {
     let mut names = Names::default();
     names.agents.insert(8, "王芳".into());
     assert_eq!(
-        preview.summary_with(Lang::En, &names),
+        preview_summary(Lang::En, &preview, &names),
         "3 tickets: priority low → high 2, normal → high 1; \
          assignee nobody → 王芳 1, #7 → 王芳 1 (1 unchanged); 1 already set, skipped"
     );
     assert_eq!(
-        preview.summary_with(Lang::Zh, &names),
+        preview_summary(Lang::Zh, &preview, &names),
         "3 张工单：优先级 低 → 高 2，正常 → 高 1；\
          受理人 无人 → 王芳 1，#7 → 王芳 1（1 张不变）；1 张已是目标值，跳过"
     );
@@ -126,7 +128,7 @@ fn tags_are_summarised_per_tag_never_per_tag_set() {
     assert_eq!(tags.unknown, 3);
     let names = Names::default();
     assert_eq!(
-        preview.lines(Lang::En, &names),
+        preview_lines(Lang::En, &preview, &names),
         [
             "218 tickets",
             "tags: +升级 on 215, 6 already had it",
@@ -136,7 +138,7 @@ fn tags_are_summarised_per_tag_never_per_tag_set() {
         ]
     );
     assert_eq!(
-        preview.lines(Lang::Zh, &names),
+        preview_lines(Lang::Zh, &preview, &names),
         [
             "218 张工单",
             "标签：+升级 加到 215 张，6 张已有",
@@ -145,17 +147,20 @@ fn tags_are_summarised_per_tag_never_per_tag_set() {
             "3 张标签未知：不改动",
         ]
     );
-    let one_line = preview.summary(Lang::En);
+    let one_line = preview_summary(Lang::En, &preview, &Names::default());
     assert_eq!(
         one_line,
         "218 tickets: +升级 on 215 (6 already had it), −投诉 from 30 (191 did not have it); \
          3 already set, skipped; tags unknown on 3, left unchanged"
     );
-    for text in preview.lines(Lang::En, &names).iter().chain([&one_line]) {
+    for text in preview_lines(Lang::En, &preview, &names)
+        .iter()
+        .chain([&one_line])
+    {
         assert!(!text.contains("(none)"), "{text}");
     }
     // The count state clamps the preview's scroll with, before any draw, is the lines'.
-    assert_eq!(preview.line_count(&names), 5);
+    assert_eq!(preview.line_count(), 5);
 }
 
 #[test]
@@ -178,7 +183,7 @@ fn a_replaced_or_undone_tag_list_is_counted_per_tag_too() {
         Target::default(),
         crate::bulk::RunStamp::now(),
     ));
-    let lines = preview.lines(Lang::En, &Names::default());
+    let lines = preview_lines(Lang::En, &preview, &Names::default());
     assert_eq!(lines[1], "tags: +新 on 50");
     assert_eq!(lines[2], "tags: −老 from 50");
     // One line per tag: 1 added, 51 removed, and the head.
@@ -211,7 +216,7 @@ fn each_field_changed_is_one_line_with_names() {
     assert_eq!(plan.names.agents.len(), 2, "only the plan's own ids");
     let preview = Preview::of(&plan);
     assert_eq!(
-        preview.lines(Lang::En, &plan.names),
+        preview_lines(Lang::En, &preview, &plan.names),
         [
             "3 tickets",
             "priority: low → high 2, normal → high 1",
@@ -219,7 +224,7 @@ fn each_field_changed_is_one_line_with_names() {
         ]
     );
     assert_eq!(
-        preview.lines(Lang::Zh, &Names::default())[2],
+        preview_lines(Lang::Zh, &preview, &Names::default())[2],
         "受理人：#209 → #203 2，无人 → #203 1",
         "an id only where the name is not known"
     );
@@ -244,7 +249,7 @@ fn unknown_previous_values_are_shown_and_counted() {
     );
     let preview = Preview::of(&plan);
     assert_eq!(
-        preview.summary(Lang::En),
+        preview_summary(Lang::En, &preview, &Names::default()),
         "1 ticket: ? → solved 1; 1 with unknown previous values cannot be undone"
     );
 }
