@@ -2,6 +2,8 @@
 //! rows, states and reports. `src/bulk` keeps only data; the console's panes and the script
 //! commands word it here, alike.
 
+#[cfg(test)]
+mod history_tests;
 mod preview;
 mod runs;
 #[cfg(test)]
