@@ -77,9 +77,8 @@ pub use plan::{
     BulkEdit, ExcludeReason, ExcludedTicket, LeftField, PLAN_VERSION, Plan, PlannedTicket, RunKind,
     RunStamp, Target,
 };
-pub use preview::{
-    FieldPreview, Names, Preview, PreviewLine, PreviewNote, TagChange, TagsPreview, Transition,
-};
+pub use preview::{FieldPreview, Names, Preview, TagChange, TagsPreview, Transition};
+pub(crate) use preview::{PreviewLine, PreviewNote};
 pub use runner::{Engine, MAX_CHUNK, RunEvent, RunOptions, RunProgress, RunReport, retry_failed};
 pub use summary::{DEFAULT_KEEP_DAYS, DEFAULT_KEEP_LAST, Pruned, Retention, RunSummary};
 

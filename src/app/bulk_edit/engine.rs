@@ -47,7 +47,7 @@ pub struct HistoryRow {
 }
 
 impl HistoryRow {
-    pub fn run_id(&self) -> &str {
+    pub(crate) fn run_id(&self) -> &str {
         &self.run.run_id
     }
 

@@ -9,7 +9,7 @@ use crate::bulk::plan::ExcludeReason;
 
 /// One line of the preview.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PreviewLine<'a> {
+pub(crate) enum PreviewLine<'a> {
     /// How many tickets ("237 tickets", "undo 4 tickets").
     Head,
     /// One field's "from → to" groups.
@@ -24,7 +24,7 @@ pub enum PreviewLine<'a> {
 
 /// What the preview notes besides the changes.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PreviewNote<'a> {
+pub(crate) enum PreviewNote<'a> {
     /// The reply every ticket gets (the whole text: the view shortens it).
     Reply(&'a str),
     /// Tickets already at the target, skipped; `value`: the one common target, if any.
@@ -46,7 +46,7 @@ pub enum PreviewNote<'a> {
 
 impl Preview {
     /// The lines of the confirm screen, as data.
-    pub fn lines(&self) -> Vec<PreviewLine<'_>> {
+    pub(crate) fn lines(&self) -> Vec<PreviewLine<'_>> {
         let mut lines = vec![PreviewLine::Head];
         lines.extend(self.changing().into_iter().map(PreviewLine::Field));
         lines.extend(
@@ -65,7 +65,7 @@ impl Preview {
     }
 
     /// The fields that change on some ticket.
-    pub fn changing(&self) -> Vec<&FieldPreview> {
+    pub(crate) fn changing(&self) -> Vec<&FieldPreview> {
         self.fields
             .iter()
             .filter(|f| !f.transitions.is_empty())
@@ -73,7 +73,7 @@ impl Preview {
     }
 
     /// Each tag added (`true`) then each removed.
-    pub fn tag_changes(&self) -> Vec<(&TagChange, bool)> {
+    pub(crate) fn tag_changes(&self) -> Vec<(&TagChange, bool)> {
         let Some(tags) = &self.tags else {
             return Vec::new();
         };
@@ -85,7 +85,7 @@ impl Preview {
     }
 
     /// The reply, the skipped, the left out, unknown tags and unknown previous values.
-    pub fn notes(&self) -> Vec<PreviewNote<'_>> {
+    pub(crate) fn notes(&self) -> Vec<PreviewNote<'_>> {
         let mut notes = Vec::new();
         if let Some(reply) = &self.reply {
             notes.push(PreviewNote::Reply(reply));

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{FieldKind, FieldValue};
 use super::plan::{ExcludeReason, Plan, RunKind};
 
-pub use self::lines::{PreviewLine, PreviewNote};
+pub(crate) use self::lines::{PreviewLine, PreviewNote};
 
 /// Names for ids, from the cached lookups; an id without a name is shown as `#id`. A plan
 /// keeps the names of its own ids (see [`Plan::remember_names`](super::Plan::remember_names)),

@@ -119,7 +119,7 @@ impl RunReport {
 
     /// Tickets left out of the run by reason (not those already set): e.g. undo's
     /// "changed since", in the order first met.
-    pub fn left_out(&self) -> Vec<(ExcludeReason, usize)> {
+    pub(crate) fn left_out(&self) -> Vec<(ExcludeReason, usize)> {
         let mut left_out: Vec<(ExcludeReason, usize)> = Vec::new();
         for ticket in &self.plan.excluded {
             if ticket.reason == ExcludeReason::AlreadySet {

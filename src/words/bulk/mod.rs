@@ -9,5 +9,6 @@ mod runs;
 #[cfg(test)]
 mod tests;
 
-pub use preview::{exclude_reason, field_label, preview_lines, preview_summary, value_label};
-pub use runs::{run_report, run_state, run_summary, run_what, ticket_ids};
+pub(crate) use preview::{exclude_reason, preview_lines};
+pub use preview::{preview_summary, value_label};
+pub use runs::{run_report, run_summary};

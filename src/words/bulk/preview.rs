@@ -57,7 +57,7 @@ pub fn preview_summary(lang: Lang, preview: &Preview, names: &Names) -> String {
 /// changed (`status: pending → solved 59`), one per tag added or removed (`tags: +升级 on
 /// 212, 6 already had it`), then what is skipped or left out; one for each of
 /// [`Preview::lines`].
-pub fn preview_lines(lang: Lang, preview: &Preview, names: &Names) -> Vec<String> {
+pub(crate) fn preview_lines(lang: Lang, preview: &Preview, names: &Names) -> Vec<String> {
     let colon = if lang == Lang::Zh { "：" } else { ": " };
     preview
         .lines()
@@ -219,7 +219,7 @@ fn shorten(text: &str, max_chars: usize) -> String {
 }
 
 /// Why a ticket is left out of a run (or keeps a field in an undo).
-pub fn exclude_reason(lang: Lang, reason: &ExcludeReason) -> &'static str {
+pub(crate) fn exclude_reason(lang: Lang, reason: &ExcludeReason) -> &'static str {
     use Lang::*;
     match (reason, lang) {
         (ExcludeReason::AlreadySet, En) => "already set, skipped",
@@ -240,7 +240,7 @@ pub fn exclude_reason(lang: Lang, reason: &ExcludeReason) -> &'static str {
 }
 
 /// A field's name.
-pub fn field_label(kind: &FieldKind, lang: Lang, names: &Names) -> String {
+fn field_label(kind: &FieldKind, lang: Lang, names: &Names) -> String {
     let zh = lang == Lang::Zh;
     let fixed = |z: &str, e: &str| if zh { z.to_string() } else { e.to_string() };
     match kind {

@@ -6,7 +6,7 @@ use crate::bulk::{Retried, RunInfo, RunKind, RunReport, RunState, RunWhat};
 use crate::lang::Lang;
 
 /// A short label, e.g. `interrupted` / `已中断`.
-pub fn run_state(lang: Lang, state: &RunState) -> String {
+fn run_state(lang: Lang, state: &RunState) -> String {
     let zh = lang == Lang::Zh;
     match state {
         RunState::NotStarted => if zh { "未开始" } else { "not started" }.to_string(),
@@ -20,7 +20,7 @@ pub fn run_state(lang: Lang, state: &RunState) -> String {
 
 /// What a run changes: its preview's one line with the names its plan kept; an older
 /// summary's own words as they are (made inert all the same, as any text from a file).
-pub fn run_what(lang: Lang, what: &RunWhat) -> String {
+fn run_what(lang: Lang, what: &RunWhat) -> String {
     match (what, lang) {
         (RunWhat::Change(change), _) => preview_summary(lang, &change.preview, &change.names),
         (RunWhat::Worded { en, .. }, Lang::En) => crate::text::clean_line(en),
@@ -102,7 +102,7 @@ fn doubts(lang: Lang, run: &RunInfo) -> String {
 }
 
 /// `#1, #2, #3` (at most 20, then `…`).
-pub fn ticket_ids(ids: &[u64]) -> String {
+fn ticket_ids(ids: &[u64]) -> String {
     let mut text: Vec<String> = ids.iter().take(20).map(|id| format!("#{id}")).collect();
     if ids.len() > 20 {
         text.push("…".to_string());
