@@ -99,6 +99,13 @@ impl Store {
             .sum()
     }
 
+    /// Moves what the WAL holds into the database file and empties the WAL.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// The schema version the file is at.
     pub fn schema_version(&self) -> Result<u32, StoreError> {
         Ok(self

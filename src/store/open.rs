@@ -89,6 +89,9 @@ fn attempt(path: &Path) -> Result<Store, Attempt> {
     private_file(path).map_err(io)?;
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Every write transaction takes the write lock when it begins: one that began as a
+    // reader and then wrote would fail at once, without waiting, beside another writer.
+    conn.set_transaction_behavior(rusqlite::TransactionBehavior::Immediate);
     // Concurrent readers beside one writer (a console and a script command); the WAL file
     // SQLite makes takes the database file's mode.
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
