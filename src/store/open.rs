@@ -150,7 +150,7 @@ fn make_private(path: &Path) -> std::io::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         match std::fs::metadata(path) {
-            Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+            Ok(meta) if meta.is_file() && meta.permissions().mode() & 0o077 != 0 => {
                 std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
             }
             Ok(_) => Ok(()),
