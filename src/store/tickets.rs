@@ -97,24 +97,32 @@ pub(super) fn put_one(
     answer: Answer,
 ) -> Result<bool, StoreError> {
     let id = i64::try_from(ticket.id).map_err(|_| StoreError::Sqlite("ticket id".into()))?;
-    let existing: Option<(String, i64, Option<String>)> = tx
+    let existing: Option<(String, i64, Option<String>, Option<String>)> = tx
         .query_row(
-            "SELECT raw, kind, full_updated FROM tickets WHERE id = ?1",
+            "SELECT raw, kind, full_updated, updated FROM tickets WHERE id = ?1",
             [id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)),
         )
         .optional()?;
+    // An answer older than what is stored (answers crossing) changes nothing.
+    if let Some((_, _, _, stored_updated)) = &existing
+        && let (Some(new), Some(old)) = (ticket.updated, parse_date(stored_updated.clone()))
+        && new < old
+    {
+        return Ok(false);
+    }
     let incoming = crate::api::encode::ticket(ticket);
-    let (raw, kind, full_updated) = match (&existing, answer) {
+    let (raw, kind, full_updated, merged) = match (&existing, answer) {
         (None, _) | (Some(_), Answer::Full) => (
             incoming,
             answer.code(),
             (answer == Answer::Full)
                 .then(|| date_text(ticket.updated))
                 .flatten(),
+            None,
         ),
         // A search result: its few fields over what is stored, the rest kept.
-        (Some((stored, kind, full_updated)), Answer::Partial) => {
+        (Some((stored, kind, full_updated, _)), Answer::Partial) => {
             let mut merged = match serde_json::from_str::<Value>(stored) {
                 Ok(Value::Object(map)) => map,
                 _ => serde_json::Map::new(),
@@ -122,27 +130,19 @@ pub(super) fn put_one(
             if let Value::Object(fields) = incoming {
                 merged.extend(fields);
             }
-            (Value::Object(merged), *kind, full_updated.clone())
+            let merged = Value::Object(merged);
+            let decoded = crate::api::decode::ticket(&merged).ok();
+            (merged, *kind, full_updated.clone(), decoded)
         }
     };
-    // An answer older than what is stored (answers crossing) changes nothing.
-    if let Some((stored, _, _)) = &existing {
-        let stored_updated = decode(stored).and_then(|t| t.updated);
-        if let (Some(new), Some(old)) = (ticket.updated, stored_updated)
-            && new < old
-        {
-            return Ok(false);
-        }
-    }
     let raw = raw.to_string();
     if existing
         .as_ref()
-        .is_some_and(|(stored, k, _)| *stored == raw && *k == kind)
+        .is_some_and(|(stored, k, _, _)| *stored == raw && *k == kind)
     {
         return Ok(false);
     }
-    let merged = decode(&raw).unwrap_or_else(|| ticket.clone());
-    let c = Columns::of(&merged);
+    let c = Columns::of(merged.as_ref().unwrap_or(ticket));
     tx.execute(
         "INSERT OR REPLACE INTO tickets (id, updated, kind, raw, status, priority, type,
          assignee, group_id, contact_id, created, subject, tags, full_updated)
