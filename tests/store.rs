@@ -78,7 +78,9 @@ fn unknown_fields_survive_the_round_trip() {
         "someFutureField": {"a": [1, 2]}, "servicerUserId": null
     });
     let ticket = gongdan::api::decode::ticket(&value).unwrap();
-    store.put(&[ticket.clone()], Answer::Full).unwrap();
+    store
+        .put(std::slice::from_ref(&ticket), Answer::Full)
+        .unwrap();
     let back = store.get(9).unwrap().unwrap().ticket;
     assert_eq!(
         back.extra.get("someFutureField"),
@@ -94,7 +96,9 @@ fn a_search_result_never_erases_what_a_full_answer_gave() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, _) = Store::open(&store_path(dir.path())).unwrap();
     let full = common::ticket(7);
-    store.put(&[full.clone()], Answer::Full).unwrap();
+    store
+        .put(std::slice::from_ref(&full), Answer::Full)
+        .unwrap();
     let later = full.updated.unwrap() + chrono::Duration::minutes(5);
     let seen = partial(7, "new subject", later);
     assert_eq!(store.put(&[seen], Answer::Partial).unwrap(), vec![7]);

@@ -235,3 +235,25 @@ fn two_syncs_of_one_profile_at_once_both_finish_with_every_ticket() {
         "tickets: 800 (0 partial: search results only)"
     );
 }
+
+#[test]
+fn an_agent_syncs_through_searches_into_partial_tickets() {
+    let env = Env::new(150);
+    let as_agent = |args: &[&str]| {
+        let mut cmd = env.command(args, "C");
+        cmd.env("GONGDAN_ACCOUNT", "agent@example.com")
+            .env("GONGDAN_PASSWORD", "agent-pass");
+        run_child(cmd, None)
+    };
+    let out = as_agent(&["cache", "sync"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let status = stdout(&as_agent(&["cache", "status"]));
+    assert_eq!(
+        line(&status, "tickets:"),
+        "tickets: 150 (150 partial: search results only)"
+    );
+    assert!(
+        line(&status, "cursor:").ends_with("(through searches)"),
+        "{status}"
+    );
+}

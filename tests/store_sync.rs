@@ -391,3 +391,66 @@ async fn a_status_the_console_set_is_stored_from_the_servers_answer() {
     );
     assert_eq!(store.counts().unwrap(), (50, 0));
 }
+
+#[tokio::test]
+async fn lookups_are_kept_with_when_they_were_fetched_and_read_back_as_decoded() {
+    let sandbox = start(10).await;
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir);
+    let kept = store::sync_lookups(&mut store, &client, 1_700_000_000)
+        .await
+        .unwrap();
+    let agents = client.agents().await.unwrap();
+    let fields = client.ticket_fields().await.unwrap();
+    let templates = client.templates().await.unwrap();
+    assert_eq!(kept, agents.len() + fields.len() + templates.len());
+    let back: Vec<store::Lookup> = store
+        .lookup_items("agents")
+        .unwrap()
+        .into_iter()
+        .map(|(item, at)| {
+            assert_eq!(at, 1_700_000_000);
+            item
+        })
+        .collect();
+    let mut expected: Vec<store::Lookup> = agents.into_iter().map(store::Lookup::Agent).collect();
+    let key = |l: &store::Lookup| format!("{l:?}");
+    expected.sort_by_key(key);
+    let mut back = back;
+    back.sort_by_key(key);
+    assert_eq!(back, expected);
+    let mut fields_back: Vec<store::Lookup> = store
+        .lookup_items("fields")
+        .unwrap()
+        .into_iter()
+        .map(|(item, _)| item)
+        .collect();
+    let mut fields: Vec<store::Lookup> = fields.into_iter().map(store::Lookup::Field).collect();
+    fields_back.sort_by_key(key);
+    fields.sort_by_key(key);
+    assert_eq!(fields_back, fields);
+    assert_eq!(
+        store.lookup_items("templates").unwrap().len(),
+        templates.len()
+    );
+    // One contact and one group, as the worker would keep them after a name lookup.
+    let contact = client.contact(sandbox_contact(&sandbox)).await.unwrap();
+    store
+        .put_lookup_items(&[store::Lookup::Contact(contact.clone())], 1_700_000_500)
+        .unwrap();
+    assert_eq!(
+        store.lookup_items("contacts").unwrap(),
+        vec![(store::Lookup::Contact(contact), 1_700_000_500)]
+    );
+    // An agent account may not list agents: skipped, not a failure.
+    let agent_dir = tempfile::tempdir().unwrap();
+    let mut agent_store = open(&agent_dir);
+    store::sync_lookups(&mut agent_store, &agent(&sandbox), 1)
+        .await
+        .unwrap();
+}
+
+fn sandbox_contact(sandbox: &Sandbox) -> u64 {
+    sandbox.ticket(1).unwrap()["custUserId"].as_u64().unwrap()
+}

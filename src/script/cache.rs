@@ -24,7 +24,8 @@ pub struct CacheArgs {
 pub enum CacheCommand {
     /// Where the store is, its size on disk, its tickets, the last sync and the cursor.
     Status,
-    /// Bring the store up to date with the server (the first time: every ticket).
+    /// Bring the store up to date with the server (the first time: every ticket), and keep
+    /// the agents, fields and templates beside the tickets.
     Sync {
         /// Start from scratch: forget the cursor and read every ticket again.
         #[arg(long)]
@@ -171,6 +172,14 @@ async fn sync(settings: &Settings, full: bool) -> Result<Exit, ScriptError> {
         store::SyncError::Api(error) => ScriptError::Api(error),
         store::SyncError::Store(error) => store_failure(lang, &error),
     })?;
+    // The names and fields the console shows, kept beside the tickets.
+    let now = chrono::Utc::now().timestamp();
+    store::sync_lookups(&mut store, &client, now)
+        .await
+        .map_err(|error| match error {
+            store::SyncError::Api(error) => ScriptError::Api(error),
+            store::SyncError::Store(error) => store_failure(lang, &error),
+        })?;
     let elapsed = format!("{:.2}s", started.elapsed().as_secs_f64());
     eprintln!(
         "gongdan: {}",

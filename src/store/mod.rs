@@ -9,10 +9,12 @@
 //! - `tickets.rs`: writing tickets (a partial answer never erases a full one's fields) and
 //!   reading them back through the crate's own decoder;
 //! - `state.rs`: sync state per scope, meta, lookups;
+//! - `lookups.rs`: agents, groups, contacts, companies, fields and templates;
 //! - `sync/`: the delta and the first full sync against the server (no UI).
 //!
 //! The store knows the wire model (`api`) and nothing of the state or the view.
 
+mod lookups;
 mod open;
 mod schema;
 mod state;
@@ -23,6 +25,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
+pub use self::lookups::{Lookup, sync_lookups};
 pub use self::open::{SetAside, SetAsideReason};
 pub use self::schema::VERSION;
 pub use self::state::{FullProgress, Scope, SyncState};
