@@ -454,3 +454,60 @@ async fn lookups_are_kept_with_when_they_were_fetched_and_read_back_as_decoded()
 fn sandbox_contact(sandbox: &Sandbox) -> u64 {
     sandbox.ticket(1).unwrap()["custUserId"].as_u64().unwrap()
 }
+
+#[tokio::test]
+async fn a_late_write_within_the_overlap_is_found_and_a_settled_cursor_costs_one_page() {
+    let sandbox = start(300).await;
+    // 250 tickets stamped in one second, the newest: a tie block of three pages at the
+    // cursor (the seed has such blocks where its dates are clamped).
+    let template = sandbox.ticket(1).unwrap();
+    for i in 0..250_u64 {
+        let mut ticket = template.clone();
+        ticket["ticketId"] = json!(1_000 + i);
+        ticket["updateDT"] = json!("2026-11-20 10:00:00");
+        sandbox.insert_ticket(ticket);
+    }
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir);
+    sync(&mut store, &client).await.unwrap();
+    assert_eq!(store.counts().unwrap(), (550, 0));
+    let state = store.sync_state(Scope::List).unwrap();
+    assert!(!state.settled, "just seen: not settled");
+
+    // A write stamped 5 s before the cursor that became visible only now (a late commit):
+    // the overlap (10 s) reads it.
+    let mut late = template.clone();
+    late["ticketId"] = json!(5_000);
+    late["updateDT"] = json!("2026-11-20 09:59:55");
+    sandbox.insert_ticket(late);
+    let (report, asked) = counted_sync(&mut store, &client, &sandbox).await;
+    assert_eq!(ids(&report), BTreeSet::from([5_000]));
+    assert!(asked <= 4, "{asked}");
+
+    // With no overlap the cursor settles at once; then nothing changed costs one page,
+    // however large the block at the cursor.
+    let no_overlap = SyncOptions {
+        overlap: chrono::Duration::zero(),
+        ..SyncOptions::default()
+    };
+    store::sync(&mut store, &client, &no_overlap, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(store.sync_state(Scope::List).unwrap().settled);
+    let before = pages_asked(&sandbox);
+    let report = store::sync(&mut store, &client, &no_overlap, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(pages_asked(&sandbox) - before, 1);
+    assert!(report.changed.is_empty());
+    // A change moves the cursor and unsettles it; it costs one page too.
+    let changed = change_behind(&sandbox, &[7], "t").await;
+    let before = pages_asked(&sandbox);
+    let report = store::sync(&mut store, &client, &no_overlap, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(pages_asked(&sandbox) - before, 1);
+    assert_eq!(ids(&report), changed);
+    assert!(!store.sync_state(Scope::List).unwrap().settled);
+}

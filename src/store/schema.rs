@@ -50,6 +50,8 @@ CREATE TABLE lookups (
 ALTER TABLE sync_state ADD COLUMN full_mark TEXT;
 ALTER TABLE sync_state ADD COLUMN full_per_page INTEGER;
 ALTER TABLE sync_state ADD COLUMN full_total INTEGER;
+ALTER TABLE sync_state ADD COLUMN cursor_seen_at INTEGER;
+ALTER TABLE sync_state ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE full_pages (
     scope TEXT NOT NULL,
     page INTEGER NOT NULL,

@@ -53,6 +53,12 @@ pub struct SyncState {
     pub last_sync: Option<i64>,
     /// A first full sync under way, if any.
     pub full: Option<FullProgress>,
+    /// When (this machine's clock, seconds) the cursor was first seen at its value.
+    pub cursor_seen_at: Option<i64>,
+    /// A sync read again the overlap before the cursor at least an overlap after the cursor
+    /// was first seen: no write stamped at or before the cursor can still appear, so the
+    /// next deltas ask only after it.
+    pub settled: bool,
 }
 
 /// A first full sync's progress: pages done of the total it planned.
@@ -108,12 +114,14 @@ impl Store {
             Option<String>,
             Option<u32>,
             Option<u32>,
+            Option<i64>,
+            bool,
         );
         let row: Option<Row> = self
             .conn
             .query_row(
-                "SELECT cursor, day, last_sync, full_mark, full_per_page, full_total
-                 FROM sync_state WHERE scope = ?1",
+                "SELECT cursor, day, last_sync, full_mark, full_per_page, full_total,
+                 cursor_seen_at, settled FROM sync_state WHERE scope = ?1",
                 [scope.as_str()],
                 |row| {
                     Ok((
@@ -123,11 +131,14 @@ impl Store {
                         row.get(3)?,
                         row.get(4)?,
                         row.get(5)?,
+                        row.get(6)?,
+                        row.get(7)?,
                     ))
                 },
             )
             .optional()?;
-        let Some((cursor, day, last_sync, mark, per_page, total)) = row else {
+        let Some((cursor, day, last_sync, mark, per_page, total, cursor_seen_at, settled)) = row
+        else {
             return Ok(SyncState::default());
         };
         let full = match (per_page, total) {
@@ -152,6 +163,8 @@ impl Store {
             day: day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
             last_sync,
             full,
+            cursor_seen_at,
+            settled,
         })
     }
 
@@ -207,14 +220,15 @@ impl Store {
         Ok(changed)
     }
 
-    /// The full sync is done: its mark becomes the cursor.
-    pub(crate) fn finish_full(&mut self, scope: Scope) -> Result<(), StoreError> {
+    /// The full sync is done: its mark becomes the cursor, seen at `now`.
+    pub(crate) fn finish_full(&mut self, scope: Scope, now: i64) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         Self::ensure_state_row(&tx, scope)?;
         tx.execute(
             "UPDATE sync_state SET cursor = COALESCE(full_mark, cursor), full_mark = NULL,
-             full_per_page = NULL, full_total = NULL WHERE scope = ?1",
-            [scope.as_str()],
+             full_per_page = NULL, full_total = NULL, cursor_seen_at = ?2, settled = 0
+             WHERE scope = ?1",
+            params![scope.as_str(), now],
         )?;
         tx.execute("DELETE FROM full_pages WHERE scope = ?1", [scope.as_str()])?;
         tx.commit()?;
@@ -222,12 +236,14 @@ impl Store {
     }
 
     /// One page of a delta: its tickets, and the cursor moved to the newest update time
-    /// stored (never back), in one transaction.
+    /// stored (never back), in one transaction; a cursor that moves is seen at `now` and
+    /// not settled.
     pub(crate) fn commit_delta_page(
         &mut self,
         scope: Scope,
         day: chrono::NaiveDate,
         tickets: &[Ticket],
+        now: i64,
     ) -> Result<Vec<u64>, StoreError> {
         let tx = self.conn.transaction()?;
         Self::ensure_state_row(&tx, scope)?;
@@ -240,13 +256,31 @@ impl Store {
         let newest = date_text(tickets.iter().filter_map(|t| t.updated).max());
         tx.execute(
             "UPDATE sync_state SET day = ?2,
+             cursor_seen_at = CASE WHEN ?3 IS NOT NULL AND (cursor IS NULL OR ?3 > cursor)
+                      THEN ?4 ELSE cursor_seen_at END,
+             settled = CASE WHEN ?3 IS NOT NULL AND (cursor IS NULL OR ?3 > cursor)
+                      THEN 0 ELSE settled END,
              cursor = CASE WHEN ?3 IS NOT NULL AND (cursor IS NULL OR ?3 > cursor)
                       THEN ?3 ELSE cursor END
              WHERE scope = ?1",
-            params![scope.as_str(), day.format("%Y-%m-%d").to_string(), newest],
+            params![
+                scope.as_str(),
+                day.format("%Y-%m-%d").to_string(),
+                newest,
+                now
+            ],
         )?;
         tx.commit()?;
         Ok(changed)
+    }
+
+    /// The cursor is settled: deltas ask only after it from now on (until it moves).
+    pub(crate) fn settle(&mut self, scope: Scope) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE sync_state SET settled = 1 WHERE scope = ?1",
+            [scope.as_str()],
+        )?;
+        Ok(())
     }
 
     pub(crate) fn set_last_sync(&mut self, scope: Scope, at: i64) -> Result<(), StoreError> {

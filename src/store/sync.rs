@@ -26,8 +26,10 @@ use crate::api::{
 pub struct SyncOptions {
     /// Forget the cursor and the progress first: a full sync from scratch.
     pub full: bool,
-    /// How far before the cursor a delta asks again: writes stamped in the same second as
-    /// the newest ticket seen, or committed a moment after a later one.
+    /// How far before the cursor a delta asks again, until the cursor is settled: writes
+    /// stamped in the same second as the newest ticket seen, or stamped before it and
+    /// committed a moment after. Once a sync has read it again an overlap after the cursor
+    /// was first seen, no such write can still appear, and deltas ask only after it.
     pub overlap: chrono::Duration,
     /// Pages in flight at once in a full sync.
     pub concurrency: usize,
@@ -37,7 +39,7 @@ impl Default for SyncOptions {
     fn default() -> Self {
         SyncOptions {
             full: false,
-            overlap: chrono::Duration::seconds(60),
+            overlap: chrono::Duration::seconds(10),
             concurrency: 4,
         }
     }
@@ -81,6 +83,8 @@ pub async fn sync(
     progress: &mut (dyn FnMut(Progress) + Send),
 ) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
+    // This machine's clock: when the cursor was seen, and when the sync ended.
+    let now = epoch_now();
     let mut scope = store.scope()?;
     if options.full
         && let Some(scope) = scope
@@ -95,21 +99,25 @@ pub async fn sync(
         }
     };
     if needs_full {
-        scope = Some(full::run(store, client, scope, options, progress, &mut report).await?);
+        scope = Some(full::run(store, client, scope, options, now, progress, &mut report).await?);
     }
     let Some(scope) = scope else {
         return Ok(report);
     };
     report.scope = Some(scope);
     if store.sync_state(scope)?.cursor.is_some() {
-        delta::run(store, client, scope, options, &mut report).await?;
+        delta::run(store, client, scope, options, now, &mut report).await?;
     }
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
     store.set_last_sync(scope, now)?;
     report.cursor = store.sync_state(scope)?.cursor;
     Ok(report)
+}
+
+/// This machine's clock, in seconds since the epoch.
+fn epoch_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The newest ticket on the server (one ticket of the list by update time, descending, or

@@ -7,6 +7,10 @@
 //! so the walk starts at page ⌊K / per_page⌋ + 1 and steps back a page while that page's
 //! first ticket is not older than (cursor − overlap). Pages fetched while stepping back are
 //! kept, not asked again.
+//!
+//! The overlap is read again until a sync has done so an overlap after the cursor was first
+//! seen (this machine's clock; both clocks run at the same pace): from then on the cursor is
+//! settled and a delta asks only after it, one page when nothing changed.
 
 use std::collections::HashMap;
 
@@ -19,12 +23,19 @@ pub(super) async fn run(
     client: &Client,
     scope: Scope,
     options: &SyncOptions,
+    now: i64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let Some(cursor) = store.sync_state(scope)?.cursor else {
+    let state = store.sync_state(scope)?;
+    let Some(cursor) = state.cursor else {
         return Ok(());
     };
-    let since = cursor - options.overlap;
+    // Settled: every ticket stamped at or before the cursor is stored.
+    let since = if state.settled {
+        cursor + chrono::Duration::seconds(1)
+    } else {
+        cursor - options.overlap
+    };
     let day = since.date();
     let Some(day_start) = day.and_hms_opt(0, 0, 0) else {
         return Ok(());
@@ -59,7 +70,8 @@ pub(super) async fn run(
                 since_page(client, scope, day, page, per_page).await?
             }
         };
-        let changed = store.commit_delta_page(scope, day, &answer.items)?;
+        // A cursor this page moves is seen now, when the page is in (not when the sync began).
+        let changed = store.commit_delta_page(scope, day, &answer.items, super::epoch_now())?;
         report.changed.extend(changed);
         let got = (answer.items.len() + answer.bad_items.len()) as u64;
         let last = match answer.count {
@@ -67,8 +79,20 @@ pub(super) async fn run(
             None => got < u64::from(per_page),
         };
         if got == 0 || last {
-            return Ok(());
+            break;
         }
         page += 1;
     }
+    // The overlap was read again an overlap or more after the cursor was first seen: the
+    // server's clock is past cursor + overlap, so no late write at or before it remains.
+    let after = store.sync_state(scope)?;
+    if !after.settled
+        && after.cursor == Some(cursor)
+        && after
+            .cursor_seen_at
+            .is_some_and(|seen| now - seen >= options.overlap.num_seconds())
+    {
+        store.settle(scope)?;
+    }
+    Ok(())
 }

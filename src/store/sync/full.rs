@@ -7,6 +7,7 @@
 use futures::StreamExt;
 
 use super::{Progress, SyncError, SyncOptions, SyncReport, everything_page, newest};
+use crate::api::model::{Page, Ticket};
 use crate::api::{ApiError, Client};
 use crate::store::{Scope, Store};
 
@@ -17,14 +18,18 @@ pub(super) async fn run(
     client: &Client,
     scope: Option<Scope>,
     options: &SyncOptions,
+    now: i64,
     progress: &mut (dyn FnMut(Progress) + Send),
     report: &mut SyncReport,
 ) -> Result<Scope, SyncError> {
     report.full = true;
     let per_page = client.per_page();
-    let (scope, plan) = match scope {
-        Some(scope) => (scope, store.sync_state(scope)?.full),
-        None => (probe(client, report).await?, None),
+    let (scope, plan, mut top) = match scope {
+        Some(scope) => (scope, store.sync_state(scope)?.full, None),
+        None => {
+            let (scope, top) = probe(client, report).await?;
+            (scope, None, top)
+        }
     };
     store.set_scope(scope)?;
     report.scope = Some(scope);
@@ -32,8 +37,13 @@ pub(super) async fn run(
     let plan = match plan.filter(|plan| plan.per_page == per_page) {
         Some(plan) => plan,
         None => {
-            report.requests += 1;
-            let top = newest(client, scope).await?;
+            let top = match top.take() {
+                Some(top) => top,
+                None => {
+                    report.requests += 1;
+                    newest(client, scope).await?
+                }
+            };
             let mark = top.items.first().and_then(|ticket| ticket.updated);
             let count = top.count.unwrap_or(0);
             let total = u32::try_from(count.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX);
@@ -59,17 +69,20 @@ pub(super) async fn run(
         progress(Progress { done, total });
     }
     drop(pages);
-    store.finish_full(scope)?;
+    store.finish_full(scope, now)?;
     Ok(scope)
 }
 
 /// Which call this account syncs through: list, unless it answers 403. The probe is the
-/// mark's own call, so it costs nothing more for an administrator.
-async fn probe(client: &Client, report: &mut SyncReport) -> Result<Scope, ApiError> {
+/// mark's own call (answered with it), so it costs nothing more for an administrator.
+async fn probe(
+    client: &Client,
+    report: &mut SyncReport,
+) -> Result<(Scope, Option<Page<Ticket>>), ApiError> {
     report.requests += 1;
     match newest(client, Scope::List).await {
-        Ok(_) => Ok(Scope::List),
-        Err(ApiError::Forbidden(_)) => Ok(Scope::Search),
+        Ok(top) => Ok((Scope::List, Some(top))),
+        Err(ApiError::Forbidden(_)) => Ok((Scope::Search, None)),
         Err(error) => Err(error),
     }
 }
