@@ -4,9 +4,9 @@
 //! The day's first pages hold tickets already stored: with K stored tickets updated that
 //! day before (cursor − overlap), the first ticket not yet seen is at index K or earlier
 //! (a ticket that changed again moved to the end, so the old ones can only shift earlier),
-//! so the walk starts at page ⌊K / per_page⌋ + 1 and steps back a page while that page's
-//! first ticket is not older than (cursor − overlap). Pages fetched while stepping back are
-//! kept, not asked again.
+//! so the walk starts at the page holding index K − 1 (⌊(K − 1) / per_page⌋ + 1) and steps
+//! back a page while that page's first ticket is not older than (cursor − overlap). Pages
+//! fetched while stepping back are kept, not asked again.
 //!
 //! The overlap is read again until a sync has done so an overlap after the cursor was first
 //! seen (this machine's clock; both clocks run at the same pace): from then on the cursor is
@@ -42,7 +42,9 @@ pub(super) async fn run(
     };
     let per_page = client.per_page();
     let stored_before = store.count_updated_between(day_start, since)?;
-    let mut page = u32::try_from(stored_before / u64::from(per_page))
+    // The page holding the last of them (index K − 1), so that with nothing new the one
+    // page asked is not an empty one past the end.
+    let mut page = u32::try_from(stored_before.saturating_sub(1) / u64::from(per_page))
         .unwrap_or(u32::MAX - 1)
         .saturating_add(1);
     let mut fetched = HashMap::new();
