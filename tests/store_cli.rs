@@ -141,6 +141,9 @@ fn status_sync_and_clear_end_to_end() {
         stderr(&out)
     );
     assert!(env.sandbox.request_count(Route::List) - before <= 3);
+    // The agents, fields and templates were kept by the first sync, not asked again.
+    assert_eq!(env.sandbox.request_count(Route::Supports), 1);
+    assert_eq!(env.sandbox.request_count(Route::TicketFields), 1);
 
     // --full reads everything again: nothing differs.
     let out = env.run(&["cache", "sync", "--full"]);

@@ -25,7 +25,7 @@ pub enum CacheCommand {
     /// Where the store is, its size on disk, its tickets, the last sync and the cursor.
     Status,
     /// Bring the store up to date with the server (the first time: every ticket), and keep
-    /// the agents, fields and templates beside the tickets.
+    /// the agents, fields and templates beside the tickets (asked again once a day).
     Sync {
         /// Start from scratch: forget the cursor and read every ticket again.
         #[arg(long)]
@@ -34,6 +34,11 @@ pub enum CacheCommand {
     /// Remove the store's files (asks nothing; prints what it removed).
     Clear,
 }
+
+/// When `cache sync` last kept the lookups (seconds since the epoch).
+const LOOKUPS_AT: &str = "lookups_synced_at";
+/// Lookups older than this are asked again by `cache sync`.
+const LOOKUPS_MAX_AGE_SECS: i64 = 24 * 3600;
 
 pub async fn run(args: CacheArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     let settings = Settings::load(options)?;
@@ -172,14 +177,23 @@ async fn sync(settings: &Settings, full: bool) -> Result<Exit, ScriptError> {
         store::SyncError::Api(error) => ScriptError::Api(error),
         store::SyncError::Store(error) => store_failure(lang, &error),
     })?;
-    // The names and fields the console shows, kept beside the tickets.
+    // The agents, fields and templates, kept beside the tickets: asked again once a day
+    // (they change rarely), or with --full.
     let now = chrono::Utc::now().timestamp();
-    store::sync_lookups(&mut store, &client, now)
-        .await
-        .map_err(|error| match error {
-            store::SyncError::Api(error) => ScriptError::Api(error),
-            store::SyncError::Store(error) => store_failure(lang, &error),
-        })?;
+    let fail = |error: store::StoreError| store_failure(lang, &error);
+    let lookups_at = store
+        .meta(LOOKUPS_AT)
+        .map_err(fail)?
+        .and_then(|at| at.parse::<i64>().ok());
+    if full || lookups_at.is_none_or(|at| now - at >= LOOKUPS_MAX_AGE_SECS) {
+        store::sync_lookups(&mut store, &client, now)
+            .await
+            .map_err(|error| match error {
+                store::SyncError::Api(error) => ScriptError::Api(error),
+                store::SyncError::Store(error) => store_failure(lang, &error),
+            })?;
+        store.set_meta(LOOKUPS_AT, &now.to_string()).map_err(fail)?;
+    }
     let elapsed = format!("{:.2}s", started.elapsed().as_secs_f64());
     eprintln!(
         "gongdan: {}",
