@@ -326,3 +326,29 @@ fn clearing_removes_every_file_of_the_store() {
             .is_none()
     );
 }
+
+#[test]
+fn several_processes_opening_a_new_store_at_once_migrate_it_once() {
+    for _round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = store_path(dir.path());
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+        let openers: Vec<_> = (0..6)
+            .map(|i| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let (mut store, aside) = Store::open(&path).unwrap();
+                    assert!(aside.is_none());
+                    store.put(&[common::ticket(i + 1)], Answer::Full).unwrap();
+                })
+            })
+            .collect();
+        for opener in openers {
+            opener.join().unwrap();
+        }
+        let (store, _) = Store::open(&path).unwrap();
+        assert_eq!(store.counts().unwrap(), (6, 0));
+        assert_eq!(store.schema_version().unwrap(), store::VERSION);
+    }
+}

@@ -62,7 +62,13 @@ CREATE TABLE full_pages (
 /// Brings a file at `from` up to [`VERSION`].
 pub(super) fn migrate(conn: &mut Connection, from: u32) -> rusqlite::Result<()> {
     for version in from + 1..=VERSION {
+        // The transaction holds the write lock from its start: another process opening the
+        // same new file at once may have migrated it meanwhile, which is read here again.
         let tx = conn.transaction()?;
+        let now: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if now >= version {
+            continue;
+        }
         match version {
             1 => tx.execute_batch(V1)?,
             2 => {
