@@ -41,9 +41,6 @@ pub enum StoreError {
     /// SQLite refused a statement (a lock held too long, a full disk).
     #[error("the local store failed: {0}")]
     Sqlite(String),
-    /// The store is turned off for this profile (`cache = false`).
-    #[error("the local store is off for this profile (cache = false)")]
-    Off,
 }
 
 impl From<rusqlite::Error> for StoreError {

@@ -13,7 +13,6 @@ pub fn store_error(lang: Lang, error: &StoreError) -> String {
             &[&path.display().to_string(), message],
         ),
         StoreError::Sqlite(message) => fill(lang, Msg::StoreErrSqlite, &[message]),
-        StoreError::Off => Msg::CacheOff.text(lang).to_string(),
     };
     crate::text::clean_line(&text)
 }
