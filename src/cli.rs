@@ -136,6 +136,8 @@ pub enum Command {
     Resume(crate::script::ResumeArgs),
     /// Send the failed tickets of a run again, as a new run.
     Retry(crate::script::RetryArgs),
+    /// The local ticket store: `cache status`, `cache sync [--full]`, `cache clear`.
+    Cache(crate::script::CacheArgs),
     /// Print shell completions (bash, zsh or fish).
     Completions(crate::script::CompletionsArgs),
     /// Print the man page (roff), or write every page into a directory.

@@ -9,6 +9,7 @@
 //! - [`worker`]: the background task that owns all network I/O.
 //! - [`config`]: configuration, profiles and credentials.
 //! - [`script`]: the commands for scripts (`tickets`, `history`, `undo`, `resume`, ...).
+//! - [`store`]: the local ticket store (SQLite) and its sync with the server.
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
 //! - [`lang`]: the one language type; [`words`]: every string shown, in both languages.
 
@@ -28,6 +29,7 @@ pub mod lookup_cache;
 pub mod sandbox;
 pub mod script;
 pub mod secret;
+pub mod store;
 pub mod term_backend;
 pub mod text;
 pub mod tui;

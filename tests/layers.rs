@@ -22,7 +22,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ui", &["app", "api", "bulk", "words"]),
     // The words the view, the script output and the config's messages use; they word the
     // app's data for the view.
-    ("words", &["api", "bulk", "app"]),
+    ("words", &["api", "bulk", "app", "store"]),
     // The worker owns the network: the client, the engine, the command and event types, and
     // the files it writes for the app (drafts, prompt history, name cache).
     (
@@ -34,8 +34,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "draft_files",
             "history_files",
             "lookup_cache",
+            "store",
         ],
     ),
+    // The local ticket store and its sync: on the client, never the state or the view.
+    ("store", &["api"]),
     // The files the app's data is kept in, read at start and written by the worker.
     ("draft_files", &["app"]),
     ("history_files", &["app"]),
@@ -46,9 +49,12 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // and the bulk engine.
     ("config", &["api", "bulk", "words"]),
     // The script commands: the client and the engine, worded for a pipe.
-    ("script", &["api", "bulk", "config", "words", "cli"]),
+    (
+        "script",
+        &["api", "bulk", "config", "words", "cli", "store"],
+    ),
     // The command line names every command's arguments.
-    ("cli", &["config", "script", "sandbox"]),
+    ("cli", &["config", "script", "sandbox", "store"]),
     // The terminal backend knows only ratatui.
     ("term_backend", &[]),
     // The wiring: the loop and the start-up may use every layer.
@@ -66,6 +72,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "draft_files",
             "history_files",
             "lookup_cache",
+            "store",
         ],
     ),
     (
@@ -84,6 +91,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "history_files",
             "lookup_cache",
             "cli",
+            "store",
         ],
     ),
     // Benchmark fixtures build states and screens like the tests do.
@@ -117,6 +125,7 @@ const TOPS: &[&str] = &[
     "sandbox",
     "script",
     "secret",
+    "store",
     "term_backend",
     "text",
     "tui",

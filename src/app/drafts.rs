@@ -55,17 +55,7 @@ impl DraftOwner {
     /// `[A-Za-z0-9.-]` is percent-encoded, so no two owners share a folder (`a/b` and `a_b`
     /// stay apart) and none can climb out of the drafts folder.
     pub fn folder_name(&self) -> String {
-        let whole = format!("{}@{}@{}", self.profile, self.login, self.base_url);
-        let mut name = String::with_capacity(whole.len());
-        for byte in whole.bytes() {
-            if byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'-' {
-                name.push(char::from(byte));
-            } else {
-                name.push_str(&format!("%{byte:02X}"));
-            }
-        }
-        // `.` and `..` alone cannot arise: the two `@` are always encoded in.
-        name
+        crate::files::owner_name(&self.profile, &self.login, &self.base_url)
     }
 }
 

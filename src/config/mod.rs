@@ -308,6 +308,12 @@ pub fn state_dir() -> Result<PathBuf, ConfigError> {
         .to_path_buf())
 }
 
+/// The cache directory (`~/.cache/gongdan` on Linux): the local ticket stores.
+pub fn cache_dir() -> Result<PathBuf, ConfigError> {
+    let dirs = project_dirs().ok_or(ConfigError::NoHome)?;
+    Ok(dirs.cache_dir().to_path_buf())
+}
+
 /// Where the log files go: `logs/` in the state directory.
 pub fn log_dir() -> Result<PathBuf, ConfigError> {
     Ok(state_dir()?.join("logs"))

@@ -9,6 +9,24 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::Path;
 
+/// A file or folder name for one profile, login and server, readable and one-to-one with
+/// them: every byte outside `[A-Za-z0-9.-]` is percent-encoded, so no two owners share a
+/// name (`a/b` and `a_b` stay apart) and none can climb out of its folder. The drafts, the
+/// names and the ticket store are all kept under it.
+pub fn owner_name(profile: &str, login: &str, base_url: &str) -> String {
+    let whole = format!("{profile}@{login}@{base_url}");
+    let mut name = String::with_capacity(whole.len());
+    for byte in whole.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'.' || byte == b'-' {
+            name.push(char::from(byte));
+        } else {
+            name.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    // `.` and `..` alone cannot arise: the two `@` are always encoded in.
+    name
+}
+
 /// Writes a file so that a reader sees the old content or the new, never a mix: write a
 /// temporary file beside it, fsync it, rename it over the target, fsync the directory.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {

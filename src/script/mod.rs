@@ -1,5 +1,5 @@
 //! Commands for scripts (issue 8): `tickets list|search|show|update|create`, `history`,
-//! `undo RUN`, `resume RUN`, `completions SHELL` and `man`. They share the console's
+//! `undo RUN`, `resume RUN`, `cache status|sync|clear` (issue 16), `completions SHELL` and `man`. They share the console's
 //! config, profiles and credentials ([`crate::config::resolve`]), its client and query
 //! builder, and its bulk engine ([`crate::bulk`]: the same plans, journal and undo history),
 //! so that the screen and the scripts never disagree.
@@ -9,6 +9,7 @@
 //! [`EXIT_CODES_HELP`].
 
 mod bulk_run;
+pub mod cache;
 pub mod completions;
 pub mod history;
 pub mod output;
@@ -25,6 +26,7 @@ use crate::cli::Command;
 use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
 use crate::lang::Lang;
 
+pub use cache::CacheArgs;
 pub use completions::{CompletionsArgs, ManArgs};
 pub use history::{HistoryAction, HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
 pub use tickets::TicketsArgs;
@@ -170,6 +172,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Command::Undo(args) => history::undo(args, &options).await,
         Command::Resume(args) => history::resume(args, &options).await,
         Command::Retry(args) => history::retry(args, &options).await,
+        Command::Cache(args) => cache::run(args, &options).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
         Command::Sandbox(_) | Command::Config(_) => {
@@ -201,6 +204,7 @@ fn command_name(command: &Command) -> &'static str {
         Command::Undo(_) => "undo",
         Command::Resume(_) => "resume",
         Command::Retry(_) => "retry",
+        Command::Cache(_) => "cache",
         Command::Completions(_) => "completions",
         Command::Man(_) => "man",
         Command::Sandbox(_) => "sandbox",

@@ -19,6 +19,9 @@ use crate::lang::Lang;
 
 pub mod bulk;
 mod keys;
+mod store;
+
+pub use self::store::{set_aside, store_error, sync_error};
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
@@ -607,6 +610,28 @@ messages! {
     ScriptDryRun => "（试运行：未发送任何修改）", "(dry run: nothing was sent)";
     ScriptNotFound => "工单不存在", "ticket not found";
     ScriptUndoWith => "撤销：gongdan undo {0}", "undo with: gongdan undo {0}";
+    // `gongdan cache status|sync|clear` and the local store's errors (`words::store`).
+    CacheOff => "此配置未启用本地缓存（cache = false）", "the local cache is off for this profile (cache = false)";
+    CacheStatusPath => "路径：{0}", "path: {0}";
+    CacheStatusNone => "（还没有：gongdan cache sync 会建立）", "(none yet: gongdan cache sync makes it)";
+    CacheStatusSize => "磁盘占用：{0} 字节", "size on disk: {0} bytes";
+    CacheStatusTickets => "工单：{0}（其中 {1} 张只有搜索结果的字段）", "tickets: {0} ({1} partial: search results only)";
+    CacheStatusLastSync => "上次同步：{0}", "last sync: {0}";
+    CacheStatusCursor => "游标：{0}（经由{1}）", "cursor: {0} (through {1})";
+    CacheStatusFull => "全量同步进行中：{0}/{1} 页", "full sync under way: {0}/{1} pages";
+    CacheNever => "从未", "never";
+    CacheScopeList => "列表", "the list";
+    CacheScopeSearch => "搜索", "searches";
+    CacheProgress => "全量同步：{0}/{1} 页", "full sync: {0}/{1} pages";
+    CacheSynced => "已同步：{0} 张工单有变化，{1} 次请求，用时 {2}", "synced: {0} tickets changed, {1} requests, {2}";
+    CacheRemoved => "已删除 {0}", "removed {0}";
+    CacheNothingRemoved => "没有缓存文件可删除（{0}）", "no cache files to remove ({0})";
+    CacheSetAside => "本地缓存无法使用（{0}）：已移到 {1}，并新建了一个", "the local cache could not be used ({0}): moved to {1}, a fresh one made";
+    StoreErrIo => "本地缓存 {0} 无法使用：{1}", "the local cache at {0} cannot be used: {1}";
+    StoreErrSqlite => "本地缓存出错：{0}", "the local cache failed: {0}";
+    StoreAsideDamaged => "文件已损坏：{0}", "damaged: {0}";
+    StoreAsideCheck => "完整性检查未通过：{0}", "it failed its check: {0}";
+    StoreAsideNewer => "由更新的版本写入（结构版本 {0}）", "written by a newer version (schema {0})";
     // Words around the values of `config check` (the values and sources stay as they are).
     SrcDefaultProfile => "{0}（default_profile）", "{0} (default_profile)";
     SrcOnlyProfile => "{0}（唯一的配置）", "{0} (the only profile)";

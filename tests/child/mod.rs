@@ -2,7 +2,7 @@
 //! shared by the script tests.
 #![allow(dead_code)]
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
@@ -23,18 +23,35 @@ pub fn run_child(mut cmd: Command, stdin: Option<&str>) -> Output {
 }
 
 /// Waits for a child, killing it after a minute (a hung child fails the test, not CI).
+/// Its output is read all along: a child writing more than a pipe holds (64 KiB, the bash
+/// completions) would otherwise wait for a reader forever.
 pub fn wait_bounded(mut child: std::process::Child) -> Output {
+    fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<Vec<u8>> {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    }
+    let out = drain(child.stdout.take());
+    let err = drain(child.stderr.take());
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        if child.try_wait().unwrap().is_some() {
-            return child.wait_with_output().unwrap();
+        if let Some(status) = child.try_wait().unwrap() {
+            return Output {
+                status,
+                stdout: out.join().unwrap(),
+                stderr: err.join().unwrap(),
+            };
         }
         if Instant::now() > deadline {
             let _ = child.kill();
-            let output = child.wait_with_output().unwrap();
+            let _ = child.wait();
             panic!(
                 "the child did not finish in time; stderr: {}",
-                String::from_utf8_lossy(&output.stderr)
+                String::from_utf8_lossy(&err.join().unwrap())
             );
         }
         std::thread::sleep(Duration::from_millis(20));

@@ -190,6 +190,16 @@ impl Client {
         self.inner.transport.base()
     }
 
+    /// The configured page size (what a list or search asks for unless told less).
+    pub fn per_page(&self) -> u32 {
+        self.inner.per_page
+    }
+
+    /// The configured number of calls in flight at once.
+    pub fn concurrency(&self) -> usize {
+        self.inner.concurrency
+    }
+
     fn endpoint(&self, path: &str, query: &[(&str, String)]) -> Result<Url, ApiError> {
         self.inner.transport.endpoint(path, query)
     }

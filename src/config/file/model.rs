@@ -59,6 +59,8 @@ pub struct ProfileFile {
     /// The ticket's page in the web UI, `{id}` standing for the ticket id: what `y` copies
     /// as the web link.
     pub web_url: Option<String>,
+    /// The local ticket store (`src/store`): `false` turns it off for this profile.
+    pub cache: Option<bool>,
     pub views: Vec<ViewDef>,
 }
 

@@ -47,6 +47,7 @@ static PROFILE_KEYS: Schema = Schema {
         "allow_http",
         "ca_file",
         "web_url",
+        "cache",
         "views",
     ],
     nested: |key| match key {

@@ -62,6 +62,16 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         &mut sources,
     )?;
     let display = display(profile, config_path.as_deref(), lang, &mut sources)?;
+    let cache = profile.cache.unwrap_or(true);
+    sources.record(
+        "cache",
+        cache.to_string(),
+        if profile.cache.is_some() {
+            Source::File
+        } else {
+            Source::Default
+        },
+    );
     record_views(profile, lang, &mut sources);
     let ui = ui_settings(&config.ui, &mut sources);
     match &opts.log_level {
@@ -88,6 +98,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         locale: opts.locale,
         timezone: display.timezone,
         web_url: display.web_url,
+        cache,
         sources: sources.0,
     })
 }
@@ -350,6 +361,7 @@ mod tests {
                 "timezone",
                 "web_url",
                 "language",
+                "cache",
                 "views",
                 "ui.auto_refresh_secs",
                 "ui.bulk_confirm_threshold",

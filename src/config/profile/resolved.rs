@@ -64,6 +64,8 @@ pub struct Resolved {
     pub timezone: FixedOffset,
     /// The web UI's page of a ticket, `{id}` for its id (`web_url`); `None` when not set.
     pub web_url: Option<String>,
+    /// Whether the local ticket store is used (`cache`, default true).
+    pub cache: bool,
     /// Every value and where it came from, in a stable order.
     pub sources: Vec<SourceEntry>,
 }
