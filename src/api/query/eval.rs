@@ -20,9 +20,9 @@
 //!   contact, template, creator and provider, whose 0 ("none") the model keeps as `None`
 //!   too; on a ticket read in full ([`Known::Full`]) those `None`s are "none";
 //! - a contact whose name the lookups do not have (a word that matched no id or subject);
-//! - a custom field key absent from a ticket whose custom fields and tables are both
-//!   empty (live servers leave the whole list out); absent from a ticket that sent others,
-//!   it has no value, and the term answers [`Match::No`].
+//! - a custom field key absent from a ticket whose `custom_fields` came empty (live servers
+//!   leave the whole list out, even when `tables` came); absent from a ticket read in full
+//!   that sent other custom fields, it has no value, and the term answers [`Match::No`].
 //!
 //! Terms combine with AND in three values: any `No` gives `No`, else any `Unknown` gives
 //! `Unknown`. A term's values combine with OR: any `Yes` gives `Yes`, else any `Unknown`.
@@ -307,8 +307,9 @@ fn custom_matches(
             return Match::Yes;
         }
     }
-    let sent_none = ticket.custom_fields.is_empty() && ticket.tables.is_empty();
-    if present || (known == Known::Full && !sent_none) {
+    // Live servers leave `custom_fields` out whole (not `tables`): a ticket that sent some
+    // sent all it has, and one that sent none may have had them dropped.
+    if present || (known == Known::Full && !ticket.custom_fields.is_empty()) {
         Match::No
     } else {
         Match::Unknown
