@@ -1,0 +1,270 @@
+//! Filtering the tickets held as the user types.
+//!
+//! A text that parses as the vendor's search language ([`SearchQuery::parse`], the parser
+//! the search line sends through) is that query, evaluated locally: the rows are the
+//! tickets it answers `Yes` for, and those it cannot answer without the server (`Unknown`)
+//! are counted apart, so the view can say so. A text that does not parse (a half-typed
+//! `status:`, a quoted phrase with a space, `订单:1`) is a plain substring, case and width
+//! folded ([`fold_text`]), over id, subject, contact, assignee and tags. Blank: every
+//! ticket.
+//!
+//! Incremental: when the new text can only narrow the last one (more terms, a word that
+//! grew, a longer plain substring), only the last rows and unknowns are tested again, and
+//! the answer is the same as from scratch (`tests/app_local.rs` checks it).
+
+use crate::api::Ticket;
+use crate::api::query::{Known, Match, SearchQuery, SearchTerm};
+
+use super::LocalLookups;
+
+/// How the text was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterMode {
+    /// Blank: every ticket.
+    All,
+    /// A query in the vendor's language.
+    Query,
+    /// A plain substring.
+    Text,
+}
+
+/// A filter's answer, as positions in the slice given (so in its order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filtered {
+    pub mode: FilterMode,
+    /// The tickets that match.
+    pub rows: Vec<usize>,
+    /// The tickets a query cannot answer locally (a field they lack): only the server can.
+    pub unknown: Vec<usize>,
+}
+
+/// What a text means, kept to tell whether the next text narrows it.
+#[derive(Debug, Clone, PartialEq)]
+enum Reading {
+    All,
+    Query(SearchQuery),
+    /// Folded.
+    Text(String),
+}
+
+impl Reading {
+    fn of(text: &str) -> Reading {
+        if text.trim().is_empty() {
+            return Reading::All;
+        }
+        match SearchQuery::parse(text) {
+            Ok(query) => Reading::Query(query),
+            Err(_) => Reading::Text(fold_text(text.trim())),
+        }
+    }
+
+    fn mode(&self) -> FilterMode {
+        match self {
+            Reading::All => FilterMode::All,
+            Reading::Query(_) => FilterMode::Query,
+            Reading::Text(_) => FilterMode::Text,
+        }
+    }
+
+    /// Whether every ticket `self` lets through (or leaves unknown), `before` let through
+    /// or left unknown too: then `self` needs to test only those.
+    fn narrows(&self, before: &Reading) -> bool {
+        match (before, self) {
+            (Reading::All, _) => true,
+            (Reading::Text(old), Reading::Text(new)) => new.contains(old.as_str()),
+            (Reading::Query(old), Reading::Query(new)) => {
+                // Every old term is still there, or a word that grew (id, subject and name
+                // containing the longer word contain the shorter); new terms only narrow.
+                old.terms.len() <= new.terms.len()
+                    && old.terms.iter().zip(&new.terms).all(|pair| match pair {
+                        (SearchTerm::Word(old), SearchTerm::Word(new)) => {
+                            // Σ lowercases by context, so a longer word may fold it apart.
+                            new.contains(old.as_str()) && !old.contains('Σ')
+                        }
+                        (old, new) => old == new,
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Lowercase, with fullwidth ASCII (`ＡＢＣ１２３`) and the ideographic space as their
+/// halfwidth forms: what a plain filter compares.
+pub fn fold_text(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            folded.extend(c.to_lowercase());
+        }
+    }
+    folded
+}
+
+/// `haystack` folded contains `needle` (already folded).
+fn folded_contains(haystack: &str, needle: &str) -> bool {
+    if haystack.is_ascii() {
+        // Plain ASCII folds per byte: no allocation.
+        let (hay, pin) = (haystack.as_bytes(), needle.as_bytes());
+        return pin.len() <= hay.len()
+            && hay
+                .windows(pin.len())
+                .any(|window| window.eq_ignore_ascii_case(pin));
+    }
+    fold_text(haystack).contains(needle)
+}
+
+fn text_matches(ticket: &Ticket, needle: &str, lookups: &dyn LocalLookups) -> bool {
+    ticket.id.to_string().contains(needle)
+        || folded_contains(&ticket.subject, needle)
+        || ticket
+            .contact_id
+            .and_then(|id| lookups.contact_name(id))
+            .is_some_and(|name| folded_contains(name, needle))
+        || ticket
+            .assignee_id
+            .id()
+            .and_then(|id| lookups.agent_name(id))
+            .is_some_and(|name| folded_contains(name, needle))
+        || ticket
+            .tags
+            .iter()
+            .flatten()
+            .any(|tag| folded_contains(tag, needle))
+}
+
+/// The filter of one view, remembering its last answer to narrow it as the text grows.
+#[derive(Debug, Clone)]
+pub struct LiveFilter {
+    reading: Reading,
+    /// The caller's mark of the tickets, names and knowledge the answer was made from
+    /// (`None`: no answer yet).
+    generation: Option<u64>,
+    len: usize,
+    answer: Filtered,
+}
+
+impl Default for LiveFilter {
+    fn default() -> LiveFilter {
+        LiveFilter {
+            reading: Reading::All,
+            generation: None,
+            len: 0,
+            answer: Filtered {
+                mode: FilterMode::All,
+                rows: Vec::new(),
+                unknown: Vec::new(),
+            },
+        }
+    }
+}
+
+impl LiveFilter {
+    pub fn new() -> LiveFilter {
+        LiveFilter::default()
+    }
+
+    /// The tickets of `tickets` that `text` lets through, in their order.
+    ///
+    /// `generation` marks the tickets, the names and what is known in full: change it when
+    /// any of them changes, and the next call starts from scratch. `known` says of each
+    /// ticket whether it was read in full or only found by a search.
+    pub fn apply(
+        &mut self,
+        text: &str,
+        tickets: &[Ticket],
+        generation: u64,
+        known: &dyn Fn(&Ticket) -> Known,
+        lookups: &dyn LocalLookups,
+    ) -> &Filtered {
+        let reading = Reading::of(text);
+        let current = self.generation == Some(generation) && self.len == tickets.len();
+        if current && self.reading == reading {
+            // The same meaning (a space typed): the same answer.
+            return &self.answer;
+        }
+        let from: Vec<usize> = if current && reading.narrows(&self.reading) {
+            let mut from = std::mem::take(&mut self.answer.rows);
+            from.append(&mut self.answer.unknown);
+            // Back in slice order, so the answer's order is the scratch one.
+            from.sort_unstable();
+            from
+        } else {
+            (0..tickets.len()).collect()
+        };
+        self.answer = filter(&reading, tickets, from, known, lookups);
+        self.reading = reading;
+        self.generation = Some(generation);
+        self.len = tickets.len();
+        &self.answer
+    }
+}
+
+fn filter(
+    reading: &Reading,
+    tickets: &[Ticket],
+    from: Vec<usize>,
+    known: &dyn Fn(&Ticket) -> Known,
+    lookups: &dyn LocalLookups,
+) -> Filtered {
+    let mut rows = Vec::new();
+    let mut unknown = Vec::new();
+    match reading {
+        Reading::All => rows = from,
+        Reading::Text(needle) => {
+            rows = from
+                .into_iter()
+                .filter(|&at| text_matches(&tickets[at], needle, lookups))
+                .collect();
+        }
+        Reading::Query(query) => {
+            for at in from {
+                let ticket = &tickets[at];
+                match query.matches(ticket, known(ticket), lookups) {
+                    Match::Yes => rows.push(at),
+                    Match::Unknown => unknown.push(at),
+                    Match::No => {}
+                }
+            }
+        }
+    }
+    Filtered {
+        mode: reading.mode(),
+        rows,
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_and_width() {
+        assert_eq!(fold_text("ＶＩＰ客户　Ab"), "vip客户 ab");
+        assert!(folded_contains("Printer JAMMED", "jam"));
+        assert!(folded_contains("ＶＰＮ断线", "vpn"));
+    }
+
+    #[test]
+    fn readings_and_narrowing() {
+        assert_eq!(Reading::of("  ").mode(), FilterMode::All);
+        assert_eq!(Reading::of("status:").mode(), FilterMode::Text);
+        assert_eq!(Reading::of("status:2").mode(), FilterMode::Query);
+        let narrows = |old: &str, new: &str| Reading::of(new).narrows(&Reading::of(old));
+        assert!(narrows("登", "登录"));
+        assert!(narrows("登录", "登录 status:2"));
+        assert!(narrows("订单:", "订单:1"));
+        assert!(!narrows("status:", "status:x"));
+        assert!(!narrows("status:2", "status:2,4"));
+        assert!(!narrows("tagList:vip", "tagList:vip客户"));
+        assert!(!narrows("登录 status:2", "登录"));
+    }
+}
