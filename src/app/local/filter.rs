@@ -4,9 +4,9 @@
 //! the search line sends through) is that query, evaluated locally: the rows are the
 //! tickets it answers `Yes` for, and those it cannot answer without the server (`Unknown`)
 //! are counted apart, so the view can say so. A text that does not parse (a half-typed
-//! `status:`, a quoted phrase with a space, `订单:1`) is a plain substring, case and width
-//! folded ([`fold_text`]), over id, subject, contact, assignee and tags. Blank: every
-//! ticket.
+//! `status:`, a quoted phrase with a space, `订单:1`) is a plain substring (its quotes
+//! trimmed), case and width folded ([`fold_text`]), over id, subject, contact, assignee and
+//! tags. Blank: every ticket.
 //!
 //! Incremental: when the new text can only narrow the last one (more terms, a word that
 //! grew, a longer plain substring), only the last rows and unknowns are tested again, and
@@ -54,7 +54,9 @@ impl Reading {
         }
         match SearchQuery::parse(text) {
             Ok(query) => Reading::Query(query),
-            Err(_) => Reading::Text(fold_text(text.trim())),
+            // A quoted phrase is its inside: the server cannot take one with a space, but
+            // a plain filter can.
+            Err(_) => Reading::Text(fold_text(text.trim().trim_matches(['"', '“', '”']))),
         }
     }
 
