@@ -110,7 +110,10 @@ fn median(mut times: Vec<Duration>) -> (Duration, Duration) {
     (times[times.len() / 2], times[times.len() - 1])
 }
 
-const COLUMNS: &[(&str, fn() -> Column)] = &[
+/// A column's label and how to make it (`Column::Custom` holds a `String`).
+type Labelled = (&'static str, fn() -> Column);
+
+const COLUMNS: &[Labelled] = &[
     ("id", || Column::Id),
     ("status", || Column::Status),
     ("priority", || Column::Priority),
