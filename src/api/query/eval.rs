@@ -144,22 +144,56 @@ impl SearchTerm {
     }
 }
 
-/// `haystack` contains `needle`, both lowercased (`needle` already is).
+/// `haystack` lowercased contains `needle` (already lowercased), without lowercasing a copy
+/// of the haystack when the needle allows it: this runs once a ticket a keystroke.
 fn contains_folded(haystack: &str, needle: &str) -> bool {
-    if haystack.is_ascii() && needle.is_ascii() {
-        // No allocation in the common case: the lowercase of ASCII stays ASCII, per byte.
-        let (hay, pin) = (haystack.as_bytes(), needle.as_bytes());
-        return pin.is_empty()
-            || hay
-                .windows(pin.len())
-                .any(|window| window.eq_ignore_ascii_case(pin));
+    if needle.is_ascii() && !needle.contains(['i', 'k']) {
+        // Only ASCII letters lowercase into ASCII, but for the Kelvin sign (k) and İ (i̇):
+        // the haystack's other bytes (all ≥ 0x80) can never be part of a match.
+        return ascii_contains_ignoring_case(haystack.as_bytes(), needle.as_bytes());
+    }
+    if needle.chars().all(caseless) {
+        // Nothing else lowercases into these, so the haystack holds them as they are.
+        return haystack.contains(needle);
     }
     haystack.to_lowercase().contains(needle)
 }
 
+fn ascii_contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.len() <= haystack.len()
+        && haystack
+            .windows(needle.len())
+            .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+/// A character no other lowercases into: CJK punctuation, kana and ideographs, and ASCII
+/// other than letters.
+pub(crate) fn caseless(c: char) -> bool {
+    matches!(c,
+        '\u{3001}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+        || (c.is_ascii() && !c.is_ascii_alphabetic())
+}
+
+/// The id's decimal digits contain `word`, without formatting a string.
+pub(crate) fn id_contains(id: u64, word: &str) -> bool {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = id;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let (digits, word) = (&digits[at..], word.as_bytes());
+    word.len() <= digits.len() && digits.windows(word.len().max(1)).any(|w| w == word)
+}
+
 fn word_matches(ticket: &Ticket, known: Known, lookups: &dyn QueryLookups, word: &str) -> Match {
     let folded = word.to_lowercase();
-    if ticket.id.to_string().contains(word) || contains_folded(&ticket.subject, &folded) {
+    if id_contains(ticket.id, word) || contains_folded(&ticket.subject, &folded) {
         return Match::Yes;
     }
     match (ticket.contact_id, known) {
@@ -368,6 +402,47 @@ mod tests {
         match SearchQuery::parse(query) {
             Ok(query) => query.matches(ticket, known, &Names),
             Err(error) => panic!("{query}: {error:?}"),
+        }
+    }
+
+    #[test]
+    fn folding_without_a_copy_agrees_with_lowercasing_one() {
+        let haystacks = [
+            "无法登录 Login",
+            "KELVIN \u{212A} İstanbul",
+            "ＶＩＰ客户",
+            "Σσς",
+            "2444",
+        ];
+        let needles = [
+            "login",
+            "登录",
+            "k",
+            "i",
+            "istanbul",
+            "ｖｉｐ",
+            "vip",
+            "σ",
+            "44",
+            "法登",
+            "x",
+        ];
+        for haystack in haystacks {
+            for needle in needles {
+                assert_eq!(
+                    contains_folded(haystack, needle),
+                    haystack.to_lowercase().contains(needle),
+                    "{haystack} {needle}"
+                );
+            }
+        }
+        for (id, word, yes) in [
+            (2444, "44", true),
+            (0, "0", true),
+            (10, "01", false),
+            (7, "77", false),
+        ] {
+            assert_eq!(id_contains(id, word), yes, "{id} {word}");
         }
     }
 

@@ -13,7 +13,7 @@
 //! the answer is the same as from scratch (`tests/app_local.rs` checks it).
 
 use crate::api::Ticket;
-use crate::api::query::{Known, Match, SearchQuery, SearchTerm};
+use crate::api::query::{Known, Match, SearchQuery, SearchTerm, caseless, id_contains};
 
 use super::LocalLookups;
 
@@ -112,6 +112,10 @@ pub fn fold_text(text: &str) -> String {
 
 /// `haystack` folded contains `needle` (already folded).
 fn folded_contains(haystack: &str, needle: &str) -> bool {
+    if needle.chars().all(|c| !c.is_ascii() && caseless(c)) {
+        // Chinese: nothing folds into it, so the haystack holds it as it is.
+        return haystack.contains(needle);
+    }
     if haystack.is_ascii() {
         // Plain ASCII folds per byte: no allocation.
         let (hay, pin) = (haystack.as_bytes(), needle.as_bytes());
@@ -124,7 +128,7 @@ fn folded_contains(haystack: &str, needle: &str) -> bool {
 }
 
 fn text_matches(ticket: &Ticket, needle: &str, lookups: &dyn LocalLookups) -> bool {
-    ticket.id.to_string().contains(needle)
+    id_contains(ticket.id, needle)
         || folded_contains(&ticket.subject, needle)
         || ticket
             .contact_id
@@ -253,6 +257,8 @@ mod tests {
         assert_eq!(fold_text("ＶＩＰ客户　Ab"), "vip客户 ab");
         assert!(folded_contains("Printer JAMMED", "jam"));
         assert!(folded_contains("ＶＰＮ断线", "vpn"));
+        assert!(folded_contains("ＶＰＮ断线", "断线"));
+        assert!(!folded_contains("ＶＰＮ断线", "断开"));
     }
 
     #[test]
