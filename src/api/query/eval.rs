@@ -27,6 +27,8 @@
 //! Terms combine with AND in three values: any `No` gives `No`, else any `Unknown` gives
 //! `Unknown`. A term's values combine with OR: any `Yes` gives `Yes`, else any `Unknown`.
 
+use std::borrow::Cow;
+
 use super::{DateField, DateOp, SearchQuery, SearchTerm};
 use crate::api::model::{CustomValue, FieldDef, IdField, Ticket};
 
@@ -159,6 +161,16 @@ fn contains_folded(haystack: &str, needle: &str) -> bool {
     haystack.to_lowercase().contains(needle)
 }
 
+/// The lowercase of a term's value, copied only when it differs (the common typed word is
+/// already lowercase): this runs once a ticket a keystroke.
+fn lowercase(text: &str) -> Cow<'_, str> {
+    if text.chars().all(|c| c.to_lowercase().eq([c])) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.to_lowercase())
+    }
+}
+
 fn ascii_contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
     needle.len() <= haystack.len()
         && haystack
@@ -192,7 +204,7 @@ pub(crate) fn id_contains(id: u64, word: &str) -> bool {
 }
 
 fn word_matches(ticket: &Ticket, known: Known, lookups: &dyn QueryLookups, word: &str) -> Match {
-    let folded = word.to_lowercase();
+    let folded = lowercase(word);
     if id_contains(ticket.id, word) || contains_folded(&ticket.subject, &folded) {
         return Match::Yes;
     }
@@ -285,14 +297,14 @@ fn field_matches(
             });
         }
         "subject" => {
-            return Match::from_bool(contains_folded(&ticket.subject, &wanted.to_lowercase()));
+            return Match::from_bool(contains_folded(&ticket.subject, &lowercase(wanted)));
         }
         "description" | "descript" => {
             return ticket
                 .description
                 .as_deref()
                 .map_or(Match::Unknown, |text| {
-                    Match::from_bool(contains_folded(text, &wanted.to_lowercase()))
+                    Match::from_bool(contains_folded(text, &lowercase(wanted)))
                 });
         }
         _ => {}
@@ -307,7 +319,7 @@ fn custom_matches(
     key: &str,
     wanted: &str,
 ) -> Match {
-    let folded = wanted.to_lowercase();
+    let folded = lowercase(wanted);
     let mut present = false;
     for custom in ticket
         .custom_fields
