@@ -8,6 +8,7 @@
 //!   "none" (unassigned), then unknown;
 //! - a custom field: numbers (both sides parse as finite numbers) numerically, before any
 //!   text, then text by code point; a dropdown by its label when the definition is known;
+//! - tags: the list as the server sent it, joined by commas, as text;
 //! - unknown (a `None` the server left null or out) always last, in both directions.
 //!
 //! Descending reverses every known class and value; ties are broken by ticket id in the same
@@ -59,13 +60,41 @@ pub enum SortKey {
 
 impl SortKey {
     /// The class: numbers before text (custom fields), names before bare ids before none.
+    /// A column holds ints or numbers, never both.
     fn class(&self) -> u8 {
         match self {
-            SortKey::Int(_) | SortKey::Number(_) => 0,
-            SortKey::Text(_) => 1,
-            SortKey::BareId(_) => 2,
-            SortKey::None => 3,
-            SortKey::Unknown => 4,
+            SortKey::Int(_) => 0,
+            SortKey::Number(_) => 1,
+            SortKey::Text(_) => 2,
+            SortKey::BareId(_) => 3,
+            SortKey::None => 4,
+            SortKey::Unknown => 5,
+        }
+    }
+
+    /// 64 bits that order as the value does within its class, the text's by its first 8
+    /// bytes (UTF-8 orders as code points; a tie is settled on the whole text): the sort
+    /// compares these inline and reads a text only on a tie.
+    fn bits(&self) -> u64 {
+        match self {
+            SortKey::Int(value) => (*value as u64) ^ (1 << 63),
+            SortKey::Number(value) => {
+                let bits = value.to_bits();
+                if bits >> 63 == 1 {
+                    !bits
+                } else {
+                    bits | (1 << 63)
+                }
+            }
+            SortKey::Text(text) => {
+                let mut prefix = [0u8; 8];
+                let bytes = text.as_bytes();
+                let len = bytes.len().min(8);
+                prefix[..len].copy_from_slice(&bytes[..len]);
+                u64::from_be_bytes(prefix)
+            }
+            SortKey::BareId(id) => *id,
+            SortKey::None | SortKey::Unknown => 0,
         }
     }
 }
@@ -161,16 +190,53 @@ pub fn compare_keys(a: (&SortKey, u64), b: (&SortKey, u64), order: SortOrder) ->
             .then_with(|| match (a.0, b.0) {
                 (SortKey::Int(x), SortKey::Int(y)) => x.cmp(y),
                 (SortKey::Number(x), SortKey::Number(y)) => x.total_cmp(y),
-                (SortKey::Int(x), SortKey::Number(y)) => (*x as f64).total_cmp(y),
-                (SortKey::Number(x), SortKey::Int(y)) => x.total_cmp(&(*y as f64)),
                 (SortKey::Text(x), SortKey::Text(y)) => x.cmp(y),
                 (SortKey::BareId(x), SortKey::BareId(y)) => x.cmp(y),
                 _ => Ordering::Equal,
             });
-    let ordering = by_value.then_with(|| a.1.cmp(&b.1));
+    directed(by_value.then_with(|| a.1.cmp(&b.1)), order)
+}
+
+fn directed(ordering: Ordering, order: SortOrder) -> Ordering {
     match order {
         SortOrder::Asc => ordering,
         SortOrder::Desc => ordering.reverse(),
+    }
+}
+
+/// One ticket in [`sort_ids`]: what orders it inline, and its key for a tie of texts.
+struct Keyed {
+    /// Unknown last, then the class.
+    rank: (bool, u8),
+    bits: u64,
+    id: u64,
+    key: SortKey,
+}
+
+impl Keyed {
+    fn new(key: SortKey, id: u64) -> Keyed {
+        Keyed {
+            rank: (key == SortKey::Unknown, key.class()),
+            bits: key.bits(),
+            id,
+            key,
+        }
+    }
+
+    /// The order of [`compare_keys`], the texts read only when their prefixes tie.
+    fn compare(&self, other: &Keyed, order: SortOrder) -> Ordering {
+        if self.rank.0 != other.rank.0 {
+            return self.rank.0.cmp(&other.rank.0);
+        }
+        let inline = self
+            .rank
+            .1
+            .cmp(&other.rank.1)
+            .then(self.bits.cmp(&other.bits));
+        match inline {
+            Ordering::Equal => compare_keys((&self.key, self.id), (&other.key, other.id), order),
+            unequal => directed(unequal, order),
+        }
     }
 }
 
@@ -196,13 +262,13 @@ pub fn sort_ids(
     order: SortOrder,
     lookups: &dyn LocalLookups,
 ) -> Vec<u64> {
-    let mut keyed: Vec<(SortKey, u64)> = tickets
+    let mut keyed: Vec<Keyed> = tickets
         .iter()
-        .map(|ticket| (sort_key(ticket, column, lookups), ticket.id))
+        .map(|ticket| Keyed::new(sort_key(ticket, column, lookups), ticket.id))
         .collect();
     // The order is total over distinct ids, so an unstable sort is deterministic.
-    keyed.sort_unstable_by(|a, b| compare_keys((&a.0, a.1), (&b.0, b.1), order));
-    keyed.into_iter().map(|(_, id)| id).collect()
+    keyed.sort_unstable_by(|a, b| a.compare(b, order));
+    keyed.into_iter().map(|keyed| keyed.id).collect()
 }
 
 #[cfg(test)]
