@@ -180,14 +180,14 @@ fn ascii_contains_ignoring_case(haystack: &[u8], needle: &[u8]) -> bool {
 
 /// A character no other lowercases into: CJK punctuation, kana and ideographs, and ASCII
 /// other than letters.
-pub(crate) fn caseless(c: char) -> bool {
+fn caseless(c: char) -> bool {
     matches!(c,
         '\u{3001}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
         || (c.is_ascii() && !c.is_ascii_alphabetic())
 }
 
 /// The id's decimal digits contain `word`, without formatting a string.
-pub(crate) fn id_contains(id: u64, word: &str) -> bool {
+fn id_contains(id: u64, word: &str) -> bool {
     let mut digits = [0u8; 20];
     let mut at = digits.len();
     let mut rest = id;

@@ -20,7 +20,6 @@ mod search;
 use super::error::QueryError;
 
 pub use self::eval::{Known, Match, QueryLookups};
-pub(crate) use self::eval::{caseless, id_contains};
 pub use self::language::{SEARCH_FIELDS, enum_values};
 pub use self::list::{ListOrder, ListQuery};
 pub use self::search::{DateField, DateOp, SearchQuery, SearchSort, SearchTerm};
