@@ -260,6 +260,9 @@ proptest! {
         let names = names();
         let known = |t: &Ticket| if t.id % 3 == 0 { Known::SearchHit } else { Known::Full };
         let mut live = LiveFilter::new();
+        // One prepared ahead, as the console does when its tickets change.
+        let mut prepared = LiveFilter::new();
+        prepared.prepare(&tickets, 1, &names);
         let mut text = String::new();
         for (piece, cut) in steps {
             if cut == 0 {
@@ -272,6 +275,8 @@ proptest! {
             let incremental = live.apply(&text, &tickets, 1, &known, &names).clone();
             let fresh = LiveFilter::new().apply(&text, &tickets, 1, &known, &names).clone();
             prop_assert_eq!(&incremental, &fresh, "{:?}", text);
+            let ahead = prepared.apply(&text, &tickets, 1, &known, &names);
+            prop_assert_eq!(ahead, &fresh, "{:?}", text);
         }
     }
 }

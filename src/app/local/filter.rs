@@ -194,6 +194,13 @@ impl LiveFilter {
         LiveFilter::default()
     }
 
+    /// Folds the tickets' plain-filter fields ahead of the first keystroke that needs
+    /// them (a text that is no query): call it when the tickets, names or generation change,
+    /// so that no keystroke pays for it. Without it the first such keystroke does.
+    pub fn prepare(&mut self, tickets: &[Ticket], generation: u64, lookups: &dyn LocalLookups) {
+        self.haystacks.make(tickets, generation, lookups);
+    }
+
     /// The tickets of `tickets` that `text` lets through, in their order.
     ///
     /// `generation` marks the tickets, the names and what is known in full: change it when
