@@ -15,6 +15,7 @@
 //! direction, so no two tickets compare equal and the order never depends on the input's.
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
@@ -72,9 +73,8 @@ impl SortKey {
         }
     }
 
-    /// 64 bits that order as the value does within its class, the text's by its first 8
-    /// bytes (UTF-8 orders as code points; a tie is settled on the whole text): the sort
-    /// compares these inline and reads a text only on a tie.
+    /// 64 bits that order as the value does within its class (a text's are its rank among
+    /// the column's texts, given by [`sort_ids`]).
     fn bits(&self) -> u64 {
         match self {
             SortKey::Int(value) => (*value as u64) ^ (1 << 63),
@@ -86,13 +86,7 @@ impl SortKey {
                     bits | (1 << 63)
                 }
             }
-            SortKey::Text(text) => {
-                let mut prefix = [0u8; 8];
-                let bytes = text.as_bytes();
-                let len = bytes.len().min(8);
-                prefix[..len].copy_from_slice(&bytes[..len]);
-                u64::from_be_bytes(prefix)
-            }
+            SortKey::Text(_) => 0,
             SortKey::BareId(id) => *id,
             SortKey::None | SortKey::Unknown => 0,
         }
@@ -204,42 +198,6 @@ fn directed(ordering: Ordering, order: SortOrder) -> Ordering {
     }
 }
 
-/// One ticket in [`sort_ids`]: what orders it inline, and its key for a tie of texts.
-struct Keyed {
-    /// Unknown last, then the class.
-    rank: (bool, u8),
-    bits: u64,
-    id: u64,
-    key: SortKey,
-}
-
-impl Keyed {
-    fn new(key: SortKey, id: u64) -> Keyed {
-        Keyed {
-            rank: (key == SortKey::Unknown, key.class()),
-            bits: key.bits(),
-            id,
-            key,
-        }
-    }
-
-    /// The order of [`compare_keys`], the texts read only when their prefixes tie.
-    fn compare(&self, other: &Keyed, order: SortOrder) -> Ordering {
-        if self.rank.0 != other.rank.0 {
-            return self.rank.0.cmp(&other.rank.0);
-        }
-        let inline = self
-            .rank
-            .1
-            .cmp(&other.rank.1)
-            .then(self.bits.cmp(&other.bits));
-        match inline {
-            Ordering::Equal => compare_keys((&self.key, self.id), (&other.key, other.id), order),
-            unequal => directed(unequal, order),
-        }
-    }
-}
-
 /// Two tickets in the order [`sort_ids`] puts them.
 pub fn compare_tickets(
     a: &Ticket,
@@ -262,13 +220,42 @@ pub fn sort_ids(
     order: SortOrder,
     lookups: &dyn LocalLookups,
 ) -> Vec<u64> {
-    let mut keyed: Vec<Keyed> = tickets
+    let keys: Vec<SortKey> = tickets
         .iter()
-        .map(|ticket| Keyed::new(sort_key(ticket, column, lookups), ticket.id))
+        .map(|ticket| sort_key(ticket, column, lookups))
         .collect();
-    // The order is total over distinct ids, so an unstable sort is deterministic.
-    keyed.sort_unstable_by(|a, b| a.compare(b, order));
-    keyed.into_iter().map(|keyed| keyed.id).collect()
+    // Each distinct text gets its rank (by code point), so that the sort compares integers
+    // only: a column has few distinct texts (labels, tag sets) or many, and either way
+    // following a pointer per comparison was what cost (BENCHMARKS.md).
+    let mut distinct: HashMap<&str, u64> = HashMap::new();
+    for key in &keys {
+        if let SortKey::Text(text) = key {
+            distinct.entry(text).or_insert(0);
+        }
+    }
+    let mut texts: Vec<&str> = distinct.keys().copied().collect();
+    texts.sort_unstable();
+    for (rank, text) in texts.into_iter().enumerate() {
+        distinct.insert(text, rank as u64);
+    }
+    let mut keyed: Vec<(bool, u8, u64, u64)> = keys
+        .iter()
+        .zip(tickets)
+        .map(|(key, ticket)| {
+            let bits = match key {
+                SortKey::Text(text) => distinct.get(&**text).copied().unwrap_or(0),
+                other => other.bits(),
+            };
+            (*key == SortKey::Unknown, key.class(), bits, ticket.id)
+        })
+        .collect();
+    // The order of `compare_keys`, on integers: unknown last either way, the rest directed.
+    // Total over distinct ids, so an unstable sort is deterministic.
+    keyed.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| directed((a.1, a.2, a.3).cmp(&(b.1, b.2, b.3)), order))
+    });
+    keyed.into_iter().map(|(_, _, _, id)| id).collect()
 }
 
 #[cfg(test)]
