@@ -9,6 +9,7 @@ pub mod faults;
 pub mod keymap;
 pub mod layout;
 pub mod line_edit;
+pub mod local;
 pub mod marks;
 pub mod new_ticket;
 pub mod notice;
