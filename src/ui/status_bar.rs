@@ -55,7 +55,7 @@ pub fn marks_text(app: &crate::app::App) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
     let spinner = if app.busy() {

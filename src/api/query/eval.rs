@@ -47,7 +47,7 @@ impl Match {
     }
 
     /// Three-valued AND.
-    pub fn and(self, other: Match) -> Match {
+    pub(crate) fn and(self, other: Match) -> Match {
         match (self, other) {
             (Match::No, _) | (_, Match::No) => Match::No,
             (Match::Unknown, _) | (_, Match::Unknown) => Match::Unknown,
@@ -56,7 +56,7 @@ impl Match {
     }
 
     /// Three-valued OR.
-    pub fn or(self, other: Match) -> Match {
+    pub(crate) fn or(self, other: Match) -> Match {
         match (self, other) {
             (Match::Yes, _) | (_, Match::Yes) => Match::Yes,
             (Match::Unknown, _) | (_, Match::Unknown) => Match::Unknown,
@@ -112,7 +112,12 @@ impl SearchQuery {
 
 impl SearchTerm {
     /// Whether the ticket answers this one term.
-    pub fn matches(&self, ticket: &Ticket, known: Known, lookups: &dyn QueryLookups) -> Match {
+    pub(crate) fn matches(
+        &self,
+        ticket: &Ticket,
+        known: Known,
+        lookups: &dyn QueryLookups,
+    ) -> Match {
         match self {
             SearchTerm::Word(word) => word_matches(ticket, known, lookups, word),
             SearchTerm::Field { field, values } => {

@@ -35,7 +35,7 @@ pub struct Filtered {
     /// The tickets that match.
     pub rows: Vec<usize>,
     /// The tickets a query cannot answer locally (a field they lack): only the server can.
-    pub unknown: Vec<usize>,
+    pub(crate) unknown: Vec<usize>,
 }
 
 /// What a text means, kept to tell whether the next text narrows it.
