@@ -8,6 +8,7 @@
 
 mod bulk;
 mod lanes;
+mod local;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -81,9 +82,35 @@ pub fn spawn_with_runs(
     ),
     ApiError,
 > {
+    spawn_with_store(config, concurrency, setup, runs, None)
+}
+
+/// [`spawn_with_runs`], with the local store at `store` (issue 16): first pages answered
+/// from it at once, the server's answers written to it. `None`: no store, as before.
+pub fn spawn_with_store(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+    runs: RunsInFlight,
+    store: Option<std::path::PathBuf>,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
     let client = Client::new(config.clone())?;
     let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client));
-    Ok(start_with(client, Some(config), concurrency, setup, runs))
+    let local = store.map(local::Local::new);
+    Ok(start_with(
+        client,
+        Some(config),
+        concurrency,
+        setup,
+        runs,
+        local,
+    ))
 }
 
 fn start(
@@ -95,7 +122,14 @@ fn start(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
-    start_with(client, config, concurrency, setup, RunsInFlight::default())
+    start_with(
+        client,
+        config,
+        concurrency,
+        setup,
+        RunsInFlight::default(),
+        None,
+    )
 }
 
 fn start_with(
@@ -104,6 +138,7 @@ fn start_with(
     concurrency: usize,
     setup: BulkSetup,
     runs: RunsInFlight,
+    local: Option<Arc<local::Local>>,
 ) -> (
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
@@ -115,7 +150,7 @@ fn start_with(
         client,
         config,
         concurrency,
-        (bulk, setup),
+        (bulk, setup, local),
         command_rx,
         event_tx,
     ));
@@ -126,10 +161,15 @@ async fn run(
     mut client: Client,
     mut config: Option<ClientConfig>,
     concurrency: usize,
-    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
+    (mut bulk, setup, local): (bulk::BulkWorker, BulkSetup, Option<Arc<local::Local>>),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
+    if let Some(local) = &local {
+        // Opened now, off the UI thread, so that the first page finds it ready.
+        let local = local.clone();
+        tokio::spawn(async move { local.warm().await });
+    }
     // Lookups go in a lane of their own, behind the user's requests (see `lanes`).
     let lanes = Lanes::new(concurrency);
     let mut in_flight = Arc::new(Mutex::new(InFlight::default()));
@@ -178,7 +218,20 @@ async fn run(
         let lanes = lanes.clone();
         let in_flight = in_flight.clone();
         let task_client = client.clone();
+        let local = local.clone();
+        let first_page = local::FirstPage::of(&command);
+        let answer = match &command {
+            Command::Search { .. } => crate::store::Answer::Partial,
+            _ => crate::store::Answer::Full,
+        };
         tokio::spawn(async move {
+            // A view's first showing: the store's rows at once, then the server as ever.
+            if let (Some(local), Some(first), Some(id)) =
+                (&local, &first_page, command.request_id())
+                && let Some((tickets, as_of)) = local.first_page(&first.key).await
+            {
+                let _ = events.send(WorkerEvent::Stored { id, tickets, as_of });
+            }
             let event = match command {
                 Command::Lookup { id, key } => {
                     background_lookup(&task_client, &lanes, id, key).await
@@ -208,8 +261,12 @@ async fn run(
                     let _ = events.send(copy);
                 }
             }
+            let recorded = local.map(|local| (local, event.clone()));
             // The app has gone: nothing left to tell.
             let _ = events.send(event);
+            if let Some((local, event)) = recorded {
+                local.record(first_page, answer, &event).await;
+            }
         });
     }
 }

@@ -177,6 +177,14 @@ pub enum WorkerEvent {
         id: RequestId,
         result: Result<Page<Ticket>, ApiError>,
     },
+    /// A first page as the local store last showed it (its tickets as stored now), sent at
+    /// once before the server's answer to the same request; `as_of` is when the server
+    /// gave those rows (the server's zone).
+    Stored {
+        id: RequestId,
+        tickets: Vec<Ticket>,
+        as_of: NaiveDateTime,
+    },
     ShownMany {
         id: RequestId,
         result: Result<ShowMany, ApiError>,

@@ -12,6 +12,7 @@ pub mod line_edit;
 pub mod marks;
 pub mod new_ticket;
 pub mod notice;
+pub mod offline;
 pub mod run_ids;
 pub mod state;
 pub mod store;

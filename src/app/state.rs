@@ -108,6 +108,8 @@ pub struct App {
     pub faults: super::faults::FaultState,
     /// The reply composer, the new-ticket form, drafts and replies sent.
     pub compose: super::composer::ComposeState,
+    /// The server cannot be reached (with a local store): since when, and the next try.
+    pub offline: Option<super::offline::Offline>,
 }
 
 impl App {
@@ -155,6 +157,7 @@ impl App {
             run_ids: Default::default(),
             faults: super::faults::FaultState::default(),
             compose: Default::default(),
+            offline: None,
         }
     }
 

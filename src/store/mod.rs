@@ -20,6 +20,7 @@ mod schema;
 mod state;
 pub mod sync;
 mod tickets;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,7 @@ pub use self::schema::VERSION;
 pub use self::state::{FullProgress, Scope, SyncState};
 pub use self::sync::{Progress, SyncError, SyncOptions, SyncReport, sync};
 pub use self::tickets::{Answer, Stored};
+pub use self::views::ViewSnapshot;
 
 /// Why the store could not be used. The caller goes on without it (never a failed start).
 #[derive(Debug, thiserror::Error)]

@@ -138,6 +138,8 @@ pub(super) fn page_arrived(
         return;
     };
     view.error = None;
+    // The server's own rows from here on.
+    view.as_of = None;
     let mut jumping = false;
     match page_no {
         PageOwner::Jump => {

@@ -226,6 +226,10 @@ pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
 pub(super) fn reload(app: &mut App, out: &mut Vec<Command>) {
     let first = out.len();
     let which = view_ref(app);
+    // The marks of what changed were seen: the user asks for the view afresh.
+    if let Some(view) = view_mut(app, which) {
+        view.changed.clear();
+    }
     refresh_view(app, which, false, out);
     if let Some(detail) = &app.detail {
         let ticket = detail.ticket_id;
