@@ -122,7 +122,10 @@ fn the_stored_page_paints_at_once_and_the_servers_replaces_it_in_place_marking_c
     assert_eq!(app.current_view().as_of, None);
     let marked: Vec<u64> = app.current_view().changed.iter().copied().collect();
     assert_eq!(marked, vec![2], "only the changed ticket is marked");
-    assert_eq!(app.tickets.get(&2).unwrap().subject, "changed on the server");
+    assert_eq!(
+        app.tickets.get(&2).unwrap().subject,
+        "changed on the server"
+    );
     assert!(!status_line(&app).contains("as of"));
     // More pages are asked as without a store once the server says there are more.
     assert_eq!(app.current_view().next_page, Some(2));
@@ -152,12 +155,22 @@ fn offline_says_since_when_retries_with_a_doubling_wait_and_comes_back_by_itself
     let line = status_line(&app);
     assert!(line.contains("offline since 12:00, retrying"), "{line}");
     // No try before 2 s; one at 2 s; the next 4 s after it.
-    assert_eq!(pages_asked(&tick_at(&mut app, now() + Duration::seconds(1))), 0);
+    assert_eq!(
+        pages_asked(&tick_at(&mut app, now() + Duration::seconds(1))),
+        0
+    );
     let retry = tick_at(&mut app, now() + Duration::seconds(2));
     assert_eq!(pages_asked(&retry), 1);
     failed(&mut app, find(&retry, is_list), refused());
-    assert_eq!(app.offline.as_ref().unwrap().since, since, "since the first");
-    assert_eq!(pages_asked(&tick_at(&mut app, now() + Duration::seconds(5))), 0);
+    assert_eq!(
+        app.offline.as_ref().unwrap().since,
+        since,
+        "since the first"
+    );
+    assert_eq!(
+        pages_asked(&tick_at(&mut app, now() + Duration::seconds(5))),
+        0
+    );
     let retry = tick_at(&mut app, now() + Duration::seconds(6));
     assert_eq!(pages_asked(&retry), 1);
     // The server answers: back, with the changed rows marked.
@@ -204,7 +217,10 @@ fn an_answer_with_an_error_status_is_not_offline_and_without_a_store_nothing_cha
     assert_eq!(app.offline, None, "a 5xx is the server answering");
     let (mut app, list) = stored_app(Lang::En, 100, 30, false);
     failed(&mut app, list, refused());
-    assert_eq!(app.offline, None, "without a store: only the error, as before");
+    assert_eq!(
+        app.offline, None,
+        "without a store: only the error, as before"
+    );
     assert!(tick_at(&mut app, now() + Duration::seconds(10)).is_empty());
 }
 
