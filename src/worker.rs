@@ -202,6 +202,14 @@ async fn run(
             }
             continue;
         }
+        // The store's sync runs beside everything, one request at a time in the background
+        // lane (behind the user's requests); nothing without a store.
+        if let Command::Sync = command {
+            if let Some(local) = &local {
+                local.sync(client.clone(), lanes.clone(), events.clone());
+            }
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());
@@ -456,6 +464,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         Command::Copy(_)
         | Command::EditInEditor { .. }
         | Command::SignIn { .. }
+        | Command::Sync
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose(client, command).await,
         Command::SaveHistory { path, text } => {

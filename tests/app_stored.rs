@@ -298,3 +298,63 @@ fn the_as_of_and_offline_lines_at_80x24_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn the_store_is_synced_at_start_and_on_r_only_with_a_store() {
+    let with = |store: bool| {
+        let settings = Settings {
+            local_store: store,
+            ..Settings::default()
+        };
+        let mut app = App::new(settings, now());
+        let start = update(&mut app, Action::Start);
+        (app, start)
+    };
+    let (mut app, start) = with(true);
+    assert!(start.contains(&Command::Sync));
+    assert!(update(&mut app, Action::Reload).contains(&Command::Sync));
+    let (mut app, start) = with(false);
+    assert!(!start.contains(&Command::Sync));
+    assert!(!update(&mut app, Action::Reload).contains(&Command::Sync));
+}
+
+#[test]
+fn a_first_sync_shows_its_pages_and_its_changes_update_the_rows_shown_marked() {
+    let (mut app, list) = stored_app(Lang::En, 100, 30, true);
+    answer_page(
+        &mut app,
+        list,
+        page((1..=5).map(ticket).collect(), 5, false),
+    );
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::SyncProgress { done: 2, total: 5 }),
+    );
+    let line = status_line(&app);
+    assert!(line.contains("store sync 2/5 pages"), "{line}");
+    update(&mut app, Action::MoveDown);
+    assert_eq!(app.current_view().selected_id(), Some(2));
+    let mut changed = ticket(4);
+    changed.status = Some(TicketStatus::Closed);
+    let mut same = ticket(3);
+    same.description = None;
+    // Ticket 77 is not shown: left to the views that will read it.
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Synced {
+            tickets: vec![changed, same, ticket(77)],
+            partial: false,
+        }),
+    );
+    assert_eq!(app.sync_progress, None);
+    assert!(!status_line(&app).contains("store sync"));
+    assert_eq!(
+        app.tickets.get(&4).unwrap().status,
+        Some(TicketStatus::Closed)
+    );
+    let marked: Vec<u64> = app.current_view().changed.iter().copied().collect();
+    assert_eq!(marked, vec![4]);
+    assert_eq!(ids(&app), vec![1, 2, 3, 4, 5], "rows in place");
+    assert_eq!(app.current_view().selected_id(), Some(2));
+    assert!(app.tickets.get(&77).is_none());
+}

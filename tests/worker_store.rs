@@ -225,3 +225,65 @@ async fn with_the_server_gone_the_store_is_shown_offline_and_it_recovers_by_itse
     assert_eq!(app.offline, None);
     assert!(!app.current_view().ids.is_empty());
 }
+
+/// Sends `Sync` and collects the worker's events until the sync's end.
+async fn sync(worker: &mut Worker) -> Vec<WorkerEvent> {
+    worker.0.send(Command::Sync).unwrap();
+    let mut seen = Vec::new();
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), worker.1.recv())
+            .await
+            .expect("the worker answers")
+            .expect("the worker is running");
+        let done = matches!(event, WorkerEvent::Synced { .. });
+        seen.push(event);
+        if done {
+            return seen;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_reports_a_first_full_sync_then_sends_what_changed_behind_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.sqlite3");
+    let sandbox = sandbox_at("127.0.0.1:0".parse().unwrap()).await;
+    let mut worker = worker(sandbox.base_url(), &store);
+    let events = sync(&mut worker).await;
+    let progress: Vec<(u32, u32)> = events
+        .iter()
+        .filter_map(|e| match e {
+            WorkerEvent::SyncProgress { done, total } => Some((*done, *total)),
+            _ => None,
+        })
+        .collect();
+    // 60 tickets in pages of 100: one page.
+    assert_eq!(progress, vec![(0, 1), (1, 1)]);
+    assert!(matches!(
+        events.last(),
+        Some(WorkerEvent::Synced { tickets, .. }) if tickets.is_empty()
+    ));
+    // Changed behind the console's back: the next sync sends it as stored now.
+    let client = Client::new(config(sandbox.base_url())).unwrap();
+    client
+        .update(
+            7,
+            &TicketChange {
+                priority: Some(Priority::Urgent),
+                ..TicketChange::default()
+            },
+        )
+        .await
+        .unwrap();
+    let client_now = client.show(7).await.unwrap();
+    let events = sync(&mut worker).await;
+    let Some(WorkerEvent::Synced { tickets, partial }) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert!(!partial);
+    let ids: Vec<u64> = tickets.iter().map(|t| t.id).collect();
+    assert!(ids.contains(&7), "{ids:?}");
+    let seven = tickets.iter().find(|t| t.id == 7).unwrap();
+    assert_eq!(seven.priority, Some(Priority::Urgent));
+    assert_eq!(seven.updated, client_now.updated);
+}

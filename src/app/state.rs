@@ -110,6 +110,8 @@ pub struct App {
     pub compose: super::composer::ComposeState,
     /// The server cannot be reached (with a local store): since when, and the next try.
     pub offline: Option<super::offline::Offline>,
+    /// A first full sync of the local store under way: pages done, of the total.
+    pub sync_progress: Option<(u32, u32)>,
 }
 
 impl App {
@@ -158,6 +160,7 @@ impl App {
             faults: super::faults::FaultState::default(),
             compose: Default::default(),
             offline: None,
+            sync_progress: None,
         }
     }
 

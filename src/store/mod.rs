@@ -30,7 +30,7 @@ pub use self::lookups::{Lookup, sync_lookups};
 pub use self::open::{SetAside, SetAsideReason};
 pub use self::schema::VERSION;
 pub use self::state::{FullProgress, Scope, SyncState};
-pub use self::sync::{Progress, SyncError, SyncOptions, SyncReport, sync};
+pub use self::sync::{Progress, SyncError, SyncGate, SyncOptions, SyncReport, sync};
 pub use self::tickets::{Answer, Stored};
 pub use self::views::ViewSnapshot;
 

@@ -56,8 +56,25 @@ pub fn marks_text(app: &crate::app::App) -> Option<String> {
 }
 
 /// The local store's part: the rows are the store's ("as of 14:05, syncing…"), or the
-/// server cannot be reached ("offline since 14:10, retrying"). Times in the display zone.
-pub fn store_text(app: &crate::app::App) -> Option<String> {
+/// server cannot be reached ("offline since 14:10, retrying"), and a first full sync's
+/// pages. Times in the display zone.
+pub(crate) fn store_text(app: &crate::app::App) -> Option<String> {
+    let rows = rows_text(app);
+    let sync = app.sync_progress.map(|(done, total)| {
+        fill(
+            app.lang(),
+            Msg::SyncPages,
+            &[&done.to_string(), &total.to_string()],
+        )
+    });
+    match (rows, sync) {
+        (Some(rows), Some(sync)) => Some(format!("{rows} · {sync}")),
+        (rows, sync) => rows.or(sync),
+    }
+}
+
+/// Whose rows are shown: the store's as of when, and whether the server is out of reach.
+fn rows_text(app: &crate::app::App) -> Option<String> {
     let lang = app.lang();
     let offset = app.settings.display_offset_minutes;
     let hhmm = |at| {

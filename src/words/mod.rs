@@ -83,6 +83,7 @@ messages! {
     AsOfSyncing => "截至 {0}，同步中…", "as of {0}, syncing…";
     AsOf => "截至 {0}", "as of {0}";
     OfflineSince => "离线（自 {0} 起），正在重试", "offline since {0}, retrying";
+    SyncPages => "本地缓存同步 {0}/{1} 页", "store sync {0}/{1} pages";
     RefusedOffline => "离线：{0}未执行，也不会稍后自动发送", "offline: {0} refused, nothing is queued to send later";
     OfflineStatusChange => "状态更改", "the status change";
     OfflineBulkRun => "批量更改", "the bulk change";

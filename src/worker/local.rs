@@ -10,15 +10,19 @@
 //!   console's own changes (`put_from_answer`).
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::OnceCell;
 
-use crate::api::{Page, Ticket};
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::lanes::{Lane, Lanes};
+use crate::api::{Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
 use crate::app::{Command, WorkerEvent};
-use crate::store::{Answer, Store};
+use crate::store::{Answer, Scope, Store, SyncGate, SyncOptions};
 
 /// How long a first page waits for the store to open (another process may hold its lock
 /// for up to SQLite's busy timeout) before it goes to the server without it.
@@ -33,6 +37,8 @@ pub(crate) struct Local {
     /// The views answered from the store already: only a view's first showing is (later
     /// reads of its first page are refreshes, which the server answers).
     answered: Mutex<std::collections::HashSet<String>>,
+    /// A sync is running: another asked meanwhile is not started.
+    syncing: Arc<AtomicBool>,
 }
 
 /// Which view a first-page request is for: its query without the page, as a key.
@@ -86,6 +92,7 @@ impl Local {
             path,
             store: OnceCell::new(),
             answered: Mutex::default(),
+            syncing: Arc::default(),
         })
     }
 
@@ -216,6 +223,82 @@ impl Local {
             Ok(())
         })
         .await;
+    }
+}
+
+/// The most changed tickets a sync sends back to the app (more is a large catch-up: the
+/// views read their pages from the server anyway).
+const SYNCED_MOST: usize = 1000;
+
+impl Local {
+    /// Starts the store's sync in the background unless one is running: a first full sync
+    /// reports its pages; at the end the changed tickets go to the app. Its own connection
+    /// (SQLite's WAL lets it write beside the worker's), each request behind the user's in
+    /// the background lane. A failure is logged: pages and the offline state say the rest.
+    pub(crate) fn sync(&self, client: Client, lanes: Lanes, events: UnboundedSender<WorkerEvent>) {
+        if self.syncing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let syncing = self.syncing.clone();
+        let path = self.path.clone();
+        tokio::spawn(async move {
+            let (tickets, partial) = run_sync(path, client, lanes, &events).await;
+            syncing.store(false, Ordering::SeqCst);
+            let _ = events.send(WorkerEvent::Synced { tickets, partial });
+        });
+    }
+}
+
+async fn run_sync(
+    path: PathBuf,
+    client: Client,
+    lanes: Lanes,
+    events: &UnboundedSender<WorkerEvent>,
+) -> (Vec<Ticket>, bool) {
+    let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+    let mut store = match opened {
+        Ok(Ok((store, _))) => store,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "the local store cannot be synced");
+            return (Vec::new(), false);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "opening the local store failed");
+            return (Vec::new(), false);
+        }
+    };
+    let gate = SyncGate(Arc::new(move || {
+        let lanes = lanes.clone();
+        Box::pin(async move { Box::new(lanes.acquire(Lane::Background).await) as Box<dyn Send> })
+    }));
+    let options = SyncOptions {
+        concurrency: 2,
+        gate: Some(gate),
+        ..SyncOptions::default()
+    };
+    let progress_events = events.clone();
+    let mut progress = move |p: crate::store::Progress| {
+        let _ = progress_events.send(WorkerEvent::SyncProgress {
+            done: p.done,
+            total: p.total,
+        });
+    };
+    let report = match crate::store::sync(&mut store, &client, &options, &mut progress).await {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(%error, "the local store's sync stopped");
+            return (Vec::new(), false);
+        }
+    };
+    let partial = report.scope == Some(Scope::Search);
+    if report.full || report.changed.is_empty() || report.changed.len() > SYNCED_MOST {
+        return (Vec::new(), partial);
+    }
+    let changed = report.changed;
+    let read = tokio::task::spawn_blocking(move || store.tickets_by_ids(&changed)).await;
+    match read {
+        Ok(Ok(tickets)) => (tickets, partial),
+        _ => (Vec::new(), partial),
     }
 }
 

@@ -1,7 +1,8 @@
-//! A first page from the local store (issue 16's instant start): painted at once, marked
-//! "as of" its time, while the server's answer to the same request is awaited as a refresh
-//! of that page, so that when it lands its rows replace the stored ones in place, the
-//! selection stays on its ticket and the tickets that changed since are marked.
+//! The local store's answers (issue 16). A first page from the store is painted at once,
+//! marked "as of" its time, while the server's answer to the same request is awaited as a
+//! refresh of that page, so that when it lands its rows replace the stored ones in place,
+//! the selection stays on its ticket and the tickets that changed since are marked. A
+//! background sync's changes update the rows shown in place, marked the same way.
 
 use std::collections::HashMap;
 
@@ -46,4 +47,33 @@ pub(super) fn stored_page_arrived(
     });
     ensure_visible(app);
     window_lookups(app, out);
+}
+
+/// A background sync ended: the tickets it changed that this console holds are updated in
+/// place, and marked in the views that show them when their row changed. Tickets it has not
+/// met are left to the views that will read them.
+pub(super) fn synced(app: &mut App, tickets: Vec<Ticket>, partial: bool) {
+    app.sync_progress = None;
+    let known: Vec<Ticket> = tickets
+        .into_iter()
+        .filter(|ticket| app.tickets.contains_key(&ticket.id))
+        .collect();
+    if known.is_empty() {
+        return;
+    }
+    let (_, changed) = upsert(app, known, partial, None);
+    for index in 0..app.views.len() {
+        mark_changed(&mut app.views[index], &changed);
+    }
+    if let Some(search) = &mut app.search {
+        mark_changed(&mut search.view, &changed);
+    }
+}
+
+fn mark_changed(view: &mut View, changed: &HashSet<u64>) {
+    for id in changed {
+        if view.id_set.contains(id) {
+            view.changed.insert(*id);
+        }
+    }
 }

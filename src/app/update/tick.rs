@@ -23,6 +23,7 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
         if due && idle {
             app.last_refresh = Some(now);
             refresh_view(app, which, true, out);
+            sync_store(app, out);
         }
     }
     if crate::app::offline::take_due_retry(app) {

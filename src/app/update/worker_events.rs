@@ -8,6 +8,10 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
         WorkerEvent::Stored { id, tickets, as_of } => {
             stored_page_arrived(app, id, tickets, as_of, out)
         }
+        WorkerEvent::SyncProgress { done, total } => {
+            app.sync_progress = (done < total).then_some((done, total));
+        }
+        WorkerEvent::Synced { tickets, partial } => synced(app, tickets, partial),
         WorkerEvent::ShownMany { id, result } => {
             if app.enriching.remove(&id).is_none() {
                 return;
