@@ -15,8 +15,8 @@ use super::state::App;
 use crate::api::{ApiError, NetworkError};
 
 /// The first wait before trying again, and the longest.
-pub const FIRST_RETRY_SECS: i64 = 2;
-pub const MAX_RETRY_SECS: i64 = 60;
+pub(crate) const FIRST_RETRY_SECS: i64 = 2;
+pub(crate) const MAX_RETRY_SECS: i64 = 60;
 
 /// Since when the server has been out of reach, and when it is tried next.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub enum OfflineChange {
 }
 
 /// Whether an error means the server could not be reached at all.
-pub fn unreachable(error: &ApiError) -> bool {
+pub(crate) fn unreachable(error: &ApiError) -> bool {
     matches!(
         error,
         ApiError::Network(

@@ -32,7 +32,6 @@ pub use self::schema::VERSION;
 pub use self::state::{FullProgress, Scope, SyncState};
 pub use self::sync::{Progress, SyncError, SyncGate, SyncOptions, SyncReport, sync};
 pub use self::tickets::{Answer, Stored};
-pub use self::views::ViewSnapshot;
 
 /// Why the store could not be used. The caller goes on without it (never a failed start).
 #[derive(Debug, thiserror::Error)]

@@ -10,10 +10,10 @@ use crate::api::model::Ticket;
 
 /// A view's first page as last shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ViewSnapshot {
-    pub ids: Vec<u64>,
+pub(crate) struct ViewSnapshot {
+    pub(crate) ids: Vec<u64>,
     /// When the server gave them (seconds since the epoch, this machine's clock).
-    pub at: i64,
+    pub(crate) at: i64,
 }
 
 fn meta_key(view: &str) -> String {
@@ -22,14 +22,14 @@ fn meta_key(view: &str) -> String {
 
 impl Store {
     /// Records the ids a view's first page showed, given by the server at `at`.
-    pub fn save_view(&self, view: &str, ids: &[u64], at: i64) -> Result<(), StoreError> {
+    pub(crate) fn save_view(&self, view: &str, ids: &[u64], at: i64) -> Result<(), StoreError> {
         let value = json!({ "at": at, "ids": ids });
         self.set_meta(&meta_key(view), &value.to_string())
     }
 
     /// The ids a view's first page last showed, if recorded (a record that does not read is
     /// none: the start then waits for the server, as without a store).
-    pub fn view(&self, view: &str) -> Result<Option<ViewSnapshot>, StoreError> {
+    pub(crate) fn view(&self, view: &str) -> Result<Option<ViewSnapshot>, StoreError> {
         let Some(text) = self.meta(&meta_key(view))? else {
             return Ok(None);
         };
@@ -49,7 +49,7 @@ impl Store {
 
     /// The stored tickets of `ids`, in that order; an id not stored (or whose row no longer
     /// decodes) is left out. Only these rows are read, never the whole store.
-    pub fn tickets_by_ids(&self, ids: &[u64]) -> Result<Vec<Ticket>, StoreError> {
+    pub(crate) fn tickets_by_ids(&self, ids: &[u64]) -> Result<Vec<Ticket>, StoreError> {
         let mut tickets = Vec::with_capacity(ids.len());
         for id in ids {
             if let Some(stored) = self.get(*id)? {
