@@ -87,7 +87,7 @@ pub fn loaded_app(tickets: Vec<Ticket>, lang: Lang, width: u16, height: u16) -> 
 /// How far `j` walks before the list bench jumps back to the top: fewer rows than the
 /// smallest list, so every list size does the same work per frame (the same scrolls, the
 /// same rows built), and only the number of tickets loaded differs.
-pub const HELD_J_SPAN: usize = 900;
+pub(crate) const HELD_J_SPAN: usize = 900;
 
 /// One step of `j` held down, as the list bench measures it: down one row, or back to
 /// the top once [`HELD_J_SPAN`] rows are walked.
@@ -173,10 +173,10 @@ pub fn draw_stock_table(
         .map(|_| ())
 }
 
-pub use crate::term_backend::SharedWriter;
+pub(crate) use crate::term_backend::SharedWriter;
 
 /// The console's backend over an in-memory writer.
-pub type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;
+pub(crate) type BytesTerminal = Terminal<WideAwareBackend<CrosstermBackend<SharedWriter>>>;
 
 /// A real crossterm terminal (as the console sets it up) of a fixed size over an in-memory writer: the exact bytes of
 /// each frame, with no size or cursor query.
@@ -202,7 +202,7 @@ pub struct KeyBytes {
 
 /// Bytes in cursor moves: `ESC [ digits ; digits` ending in `H`, `A`, `B`, `C`, `D` or `E`,
 /// and carriage returns and line feeds.
-pub fn cursor_move_bytes(bytes: &[u8]) -> usize {
+pub(crate) fn cursor_move_bytes(bytes: &[u8]) -> usize {
     let mut total = 0;
     let mut i = 0;
     while i < bytes.len() {

@@ -19,27 +19,27 @@ use crate::config::{
 pub struct Cli {
     /// Start a sandbox server in-process with seeded data and open the console on it.
     #[arg(long)]
-    pub demo: bool,
+    pub(crate) demo: bool,
 
     /// With --demo: sign in as an admin (default) or as an ordinary agent.
     #[arg(long, value_enum, default_value_t = DemoRole::Admin, requires = "demo")]
-    pub demo_role: DemoRole,
+    pub(crate) demo_role: DemoRole,
 
     /// With --demo: the first bulk update of N or more tickets fails for N of them ("being
     /// edited by another agent"), to show the failure list and `r` retry; 0 turns it off.
     #[arg(long, default_value_t = 2, value_name = "N", requires = "demo")]
-    pub demo_failures: usize,
+    pub(crate) demo_failures: usize,
 
     /// With --demo: add this much latency to every answer of the sandbox (to watch a bulk
     /// run's gauge move).
     #[arg(long, default_value_t = 0, value_name = "MS", requires = "demo")]
-    pub demo_latency_ms: u64,
+    pub(crate) demo_latency_ms: u64,
 
     /// With --demo: start over from the seeded data. The demo keeps its tickets, runs and
     /// drafts in the state directory's `demo/` (delete it for the same effect), so that a
     /// run cut short by a kill can be resumed.
     #[arg(long, requires = "demo")]
-    pub demo_fresh: bool,
+    pub(crate) demo_fresh: bool,
 
     /// Base URL of the server, e.g. https://www.bangwo8.com (overrides the profile).
     #[arg(
@@ -48,7 +48,7 @@ pub struct Cli {
         global = true,
         help_heading = "Account and config"
     )]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
 
     /// Account to sign in with (overrides the profile).
     #[arg(
@@ -57,11 +57,11 @@ pub struct Cli {
         global = true,
         help_heading = "Account and config"
     )]
-    pub account: Option<String>,
+    pub(crate) account: Option<String>,
 
     /// No colours (also when NO_COLOR is set): state shows as text and reverse video.
     #[arg(long)]
-    pub no_color: bool,
+    pub(crate) no_color: bool,
 
     /// The config file (default: config.toml in the platform's config directory).
     #[arg(
@@ -71,7 +71,7 @@ pub struct Cli {
         help_heading = "Account and config",
         value_name = "PATH"
     )]
-    pub config: Option<std::path::PathBuf>,
+    pub(crate) config: Option<std::path::PathBuf>,
 
     /// The profile of the config file to use (default: default_profile, or the only one).
     #[arg(
@@ -81,7 +81,7 @@ pub struct Cli {
         help_heading = "Account and config",
         value_name = "NAME"
     )]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
 
     /// Log level for the log file (error, warn, info, debug, trace, or a tracing filter);
     /// logs never go to the terminal while the screen is open.
@@ -92,11 +92,11 @@ pub struct Cli {
         help_heading = "Account and config",
         value_name = "LEVEL"
     )]
-    pub log_level: Option<String>,
+    pub(crate) log_level: Option<String>,
 
     /// Allow plain http:// to a host other than loopback (sends the password unencrypted).
     #[arg(long, global = true, help_heading = "Account and config")]
-    pub allow_http: bool,
+    pub(crate) allow_http: bool,
 
     /// A PEM file of extra CA certificates, for a self-hosted server.
     #[arg(
@@ -105,7 +105,7 @@ pub struct Cli {
         help_heading = "Account and config",
         value_name = "PATH"
     )]
-    pub ca_file: Option<std::path::PathBuf>,
+    pub(crate) ca_file: Option<std::path::PathBuf>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -113,7 +113,7 @@ pub struct Cli {
 
 /// The role the demo signs in with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DemoRole {
+pub(crate) enum DemoRole {
     Admin,
     Agent,
 }

@@ -17,14 +17,14 @@ use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal}
 use crate::ui::theme::{ColorDepth, Theme};
 use crate::words::{Msg, fill};
 
-pub type Error = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Where to connect and what to show in the status bar; holds the demo sandbox alive.
 pub struct Target {
-    pub client: ClientConfig,
-    pub account_label: String,
+    pub(crate) client: ClientConfig,
+    pub(crate) account_label: String,
     /// The in-process sandbox of `--demo`, kept running while the console is open.
-    pub sandbox: Option<crate::sandbox::Sandbox>,
+    pub(crate) sandbox: Option<crate::sandbox::Sandbox>,
 }
 
 /// Runs the console until the user quits; the terminal is restored on every way out.
@@ -393,7 +393,7 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
 }
 
 /// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.
-pub fn demo_state_dir() -> Option<std::path::PathBuf> {
+pub(crate) fn demo_state_dir() -> Option<std::path::PathBuf> {
     crate::config::state_dir().ok().map(|dir| dir.join("demo"))
 }
 

@@ -34,7 +34,7 @@ pub fn load(dir: PathBuf) -> Drafts {
 }
 
 /// Files left directly in `<state>/drafts` by versions whose drafts had no owner.
-pub fn ownerless_in(state_dir: &Path) -> usize {
+pub(crate) fn ownerless_in(state_dir: &Path) -> usize {
     std::fs::read_dir(Drafts::dir_in(state_dir))
         .map(|entries| {
             entries
@@ -79,7 +79,7 @@ pub fn save(path: &Path, text: &str) -> io::Result<()> {
 }
 
 /// Removes a draft; one already gone is fine.
-pub fn delete(path: &Path) -> io::Result<()> {
+pub(crate) fn delete(path: &Path) -> io::Result<()> {
     match std::fs::remove_file(path) {
         Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
         _ => Ok(()),

@@ -12,12 +12,12 @@ pub enum Lang {
 
 impl Lang {
     /// From `LC_ALL`, then `LC_MESSAGES`, then `LANG`: `zh*` is Chinese, anything else English.
-    pub fn from_env() -> Lang {
+    pub(crate) fn from_env() -> Lang {
         Lang::from_env_explained().0
     }
 
     /// Like [`Lang::from_env`], with the variable that decided (`LANG=zh_CN.UTF-8`).
-    pub fn from_env_explained() -> (Lang, Option<String>) {
+    pub(crate) fn from_env_explained() -> (Lang, Option<String>) {
         for var in ["LC_ALL", "LC_MESSAGES", "LANG"] {
             if let Ok(value) = std::env::var(var)
                 && !value.is_empty()
@@ -28,7 +28,7 @@ impl Lang {
         (Lang::En, None)
     }
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::Zh => "zh",
             Lang::En => "en",
@@ -36,7 +36,7 @@ impl Lang {
     }
 
     /// `zh_CN.UTF-8`, `zh`, `zh-TW` are Chinese; anything else English.
-    pub fn from_locale(locale: &str) -> Lang {
+    pub(crate) fn from_locale(locale: &str) -> Lang {
         if locale.to_ascii_lowercase().starts_with("zh") {
             Lang::Zh
         } else {

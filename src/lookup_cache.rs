@@ -19,14 +19,14 @@ use crate::app::drafts::DraftOwner;
 use crate::app::state::CachedName;
 
 /// Names older than this are not read back.
-pub const MAX_AGE_DAYS: i64 = 30;
+pub(crate) const MAX_AGE_DAYS: i64 = 30;
 /// The most names the file holds (a few MB at most).
-pub const MAX_NAMES: usize = 20_000;
+pub(crate) const MAX_NAMES: usize = 20_000;
 
 const VERSION: u32 = 1;
 
 /// The file for one profile, login and server.
-pub fn path_for(state_dir: &Path, owner: &DraftOwner) -> PathBuf {
+pub(crate) fn path_for(state_dir: &Path, owner: &DraftOwner) -> PathBuf {
     state_dir
         .join("lookups")
         .join(format!("{}.json", owner.folder_name()))
@@ -63,7 +63,7 @@ enum Kind {
 
 /// The names in `path` no older than [`MAX_AGE_DAYS`] at `now`; none when the file is
 /// missing, unreadable or not ours.
-pub fn load(path: &Path, now: NaiveDateTime) -> Vec<(CachedName, NaiveDateTime)> {
+pub(crate) fn load(path: &Path, now: NaiveDateTime) -> Vec<(CachedName, NaiveDateTime)> {
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(error) => {
@@ -114,7 +114,7 @@ pub fn load(path: &Path, now: NaiveDateTime) -> Vec<(CachedName, NaiveDateTime)>
 }
 
 /// Writes `names` to `path` whole (atomically, 0600), the newest [`MAX_NAMES`] of them.
-pub fn save(path: &Path, mut names: Vec<(CachedName, NaiveDateTime)>) -> io::Result<()> {
+pub(crate) fn save(path: &Path, mut names: Vec<(CachedName, NaiveDateTime)>) -> io::Result<()> {
     names.sort_by_key(|entry| std::cmp::Reverse(entry.1));
     names.truncate(MAX_NAMES);
     let names = names

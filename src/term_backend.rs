@@ -586,7 +586,7 @@ impl<B> WideAwareBackend<B> {
 
     /// Never scrolls rows that moved: they are drawn again (for terminals without
     /// `CSI n S` / `CSI n T`).
-    pub fn without_scrolling(mut self) -> Self {
+    pub(crate) fn without_scrolling(mut self) -> Self {
         self.scrolls = false;
         self
     }

@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-pub mod wrap;
+pub(crate) mod wrap;
 
 /// Tab stops every 8 columns, as terminals set them.
 const TAB_WIDTH: usize = 8;
@@ -47,7 +47,7 @@ pub fn clean(text: &str) -> String {
 /// [`clean`] without a copy when there is nothing to clean: nearly every string from the
 /// server has no control, bidi or invisible character and is already NFC, and is then
 /// borrowed as it is (the decoder calls this for every string of every ticket).
-pub fn clean_cow(text: &str) -> Cow<'_, str> {
+pub(crate) fn clean_cow(text: &str) -> Cow<'_, str> {
     if is_clean(text) {
         return Cow::Borrowed(text);
     }

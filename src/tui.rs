@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub mod editor;
 mod input;
-pub use input::{ConsoleEvents, terminal_hung_up};
+pub(crate) use input::{ConsoleEvents, terminal_hung_up};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -31,7 +31,7 @@ pub struct LoopStats {
     pub input_events: u64,
 }
 
-pub use crate::api::SERVER_OFFSET_HOURS;
+pub(crate) use crate::api::SERVER_OFFSET_HOURS;
 
 /// The wall clock in the server's zone, so that "3m ago" compares like with like; the
 /// detail converts absolute dates to the display zone.
@@ -93,7 +93,7 @@ fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut 
 }
 
 /// Test only: set to `1`, the console panics right after its first draw (see `run_loop`).
-pub const TEST_PANIC_AFTER_DRAW: &str = "GONGDAN_TEST_PANIC_AFTER_DRAW";
+pub(crate) const TEST_PANIC_AFTER_DRAW: &str = "GONGDAN_TEST_PANIC_AFTER_DRAW";
 
 /// The event loop: `select!`s over terminal input, worker results, a tick and shutdown.
 /// All queued input is handled before drawing, and it draws only when the state changed.
@@ -341,7 +341,7 @@ fn enter_screen() -> io::Result<()> {
 
 /// Puts the terminal back: raw mode off, main screen, paste and mouse released, cursor
 /// shown. Safe to call more than once.
-pub fn restore_terminal() {
+pub(crate) fn restore_terminal() {
     let _ = crossterm::terminal::disable_raw_mode();
     let mut out = io::stdout();
     if MOUSE_CAPTURE.load(Ordering::SeqCst) {
@@ -358,7 +358,7 @@ pub fn restore_terminal() {
 
 /// Restores the terminal when dropped, so that an early return or an error exit cannot
 /// leave it in raw mode.
-pub struct TerminalGuard;
+pub(crate) struct TerminalGuard;
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
@@ -369,7 +369,7 @@ impl Drop for TerminalGuard {
 /// Raw mode, the alternate screen, bracketed paste and (with `mouse`) mouse capture; a
 /// panic writes the drafts typed since their last write, restores the terminal and then
 /// prints its message.
-pub fn setup_terminal(
+pub(crate) fn setup_terminal(
     mouse: bool,
 ) -> io::Result<(
     Terminal<
@@ -425,7 +425,7 @@ fn interrupt_was_the_editors() -> bool {
 /// the external editor excepted). The handlers are installed at once, when this is called,
 /// not when the future is first polled: a signal that arrives before the loop first looks
 /// must not kill the process with the terminal still in raw mode.
-pub fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
+pub(crate) fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).ok();
     let mut hangup = signal(SignalKind::hangup()).ok();

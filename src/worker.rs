@@ -70,7 +70,7 @@ pub fn spawn_with_config(
 }
 
 /// [`spawn_with_config`], its bulk runs stopped through `runs` (the console's way out).
-pub fn spawn_with_runs(
+pub(crate) fn spawn_with_runs(
     config: ClientConfig,
     concurrency: usize,
     setup: Option<BulkSetup>,
@@ -385,7 +385,7 @@ fn join_in_flight(in_flight: &Mutex<InFlight>, key: &FetchKey, id: RequestId) ->
 /// What a read fetches, so that two requests for the same thing share one call. Writes
 /// have no key: each is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FetchKey {
+pub(crate) enum FetchKey {
     /// A list or search query (its debug form holds every parameter, page included).
     List(String),
     Search(String),
@@ -395,7 +395,7 @@ pub enum FetchKey {
 }
 
 impl FetchKey {
-    pub fn of(command: &Command) -> Option<FetchKey> {
+    pub(crate) fn of(command: &Command) -> Option<FetchKey> {
         Some(match command {
             Command::FetchList { query, .. } => FetchKey::List(format!("{query:?}")),
             Command::Search { query, .. } => FetchKey::Search(format!("{query:?}")),

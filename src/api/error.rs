@@ -88,7 +88,7 @@ impl ApiError {
     /// unknown, not failed: sending it again is safe only under its first `Requestid`.
     /// Refusals the server answered (4xx, 500, 503, an error in a 200) are failures; so is
     /// a connection refused (nothing reached the server).
-    pub fn outcome_unknown(&self) -> bool {
+    pub(crate) fn outcome_unknown(&self) -> bool {
         match self {
             ApiError::Network(network) => !matches!(
                 network,
@@ -104,7 +104,7 @@ impl ApiError {
 
     /// Whether the same request may succeed if sent again later (the client's own retries
     /// have already been spent when a caller sees the error).
-    pub fn is_transient(&self) -> bool {
+    pub(crate) fn is_transient(&self) -> bool {
         match self {
             ApiError::RateLimited { .. } => true,
             // Not implemented / version not supported will not change by waiting.

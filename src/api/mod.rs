@@ -1,9 +1,9 @@
 //! The 帮我吧 API: wire model, lenient decoding, search language and the client.
 
-pub mod client;
+pub(crate) mod client;
 pub mod decode;
 pub mod encode;
-pub mod error;
+pub(crate) mod error;
 pub mod model;
 pub mod query;
 

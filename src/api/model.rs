@@ -149,13 +149,13 @@ impl TicketSource {
 
 /// A date as the API sends it: `YYYY-MM-DD HH:MM:SS`, no zone (the vendor's local time,
 /// UTC+8 unless configured otherwise; the zone is applied when shown).
-pub type ApiDate = NaiveDateTime;
+pub(crate) type ApiDate = NaiveDateTime;
 
 /// The wire format of [`ApiDate`].
-pub const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+pub(crate) const DATE_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// The hours the server's dates are ahead of UTC (the vendor is in China: UTC+8).
-pub const SERVER_OFFSET_HOURS: i64 = 8;
+pub(crate) const SERVER_OFFSET_HOURS: i64 = 8;
 
 /// An id field where the wire says 0 for "none" and null (or nothing) says nothing: the
 /// two must not be confused, or a ticket whose group the server left out would be shown,
@@ -180,7 +180,7 @@ impl IdField {
     }
 
     /// `None` when unknown, `Some(None)` when unset.
-    pub fn known(self) -> Option<Option<u64>> {
+    pub(crate) fn known(self) -> Option<Option<u64>> {
         match self {
             IdField::Unknown => None,
             IdField::Unset => Some(None),
@@ -284,7 +284,7 @@ pub enum CustomValue {
 }
 
 /// One row of a form table: column key to cell text, in the order received.
-pub type TableRow = Vec<(String, String)>;
+pub(crate) type TableRow = Vec<(String, String)>;
 
 /// One `tables` entry: a form-type custom field.
 #[derive(Debug, Clone, PartialEq)]
@@ -443,7 +443,7 @@ pub struct Template {
 pub struct Attachment {
     pub id: Option<u64>,
     pub file_name: String,
-    pub file_path: Option<String>,
+    pub(crate) file_path: Option<String>,
     pub token: String,
 }
 

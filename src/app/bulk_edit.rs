@@ -21,12 +21,12 @@ mod run;
 
 pub use edit::{edit_of, names};
 pub use engine::{BulkCommand, BulkEvent, BulkFailure, HistoryRow};
-pub use events::worker_event;
+pub(crate) use events::worker_event;
 pub(crate) use form::form_rows;
 pub use form::{Choice, Form, FormField, FormRow, FormValue, TagsMode, choices, is_text};
 pub use note::BulkNote;
 pub use preview::{preview_stage, undo_preview};
-pub(crate) use run::clamp_result_scroll;
+pub use run::clamp_result_scroll;
 pub use run::{RunView, resume_after_sign_in, start};
 
 use std::cell::Cell;
@@ -147,7 +147,7 @@ pub struct BulkState {
     /// The pane is hidden (a run goes on behind the console).
     pub hidden: bool,
     /// The history call made at start, to offer a resume.
-    pub startup_history: Option<RequestId>,
+    pub(crate) startup_history: Option<RequestId>,
 }
 
 impl BulkState {
@@ -178,7 +178,7 @@ fn set_note(app: &mut App, note: Note, is_error: bool) {
 
 /// The key context of the pane's stage (`[keys.bulk]`, `[keys.bulk_history]`, ...), when
 /// the pane is on screen (see `App::pane`).
-pub fn stage_pane(app: &App) -> Option<Pane> {
+pub(crate) fn stage_pane(app: &App) -> Option<Pane> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
     Some(match stage {
         Stage::Form(form) if form.editing.is_some() => Pane::BulkText,
@@ -196,7 +196,7 @@ pub fn stage_pane(app: &App) -> Option<Pane> {
 
 /// An edit of the text row being typed (the prompts' line keys). Rows have no history or
 /// completion.
-pub fn edit_text(app: &mut App, edit: LineEdit) {
+pub(crate) fn edit_text(app: &mut App, edit: LineEdit) {
     if let Some(Stage::Form(form)) = &mut app.bulk.stage
         && let Some(line) = &mut form.editing
     {

@@ -25,10 +25,10 @@ pub use draft_writes::{
 pub use editing::{
     TextKey, clean_edited, edit_line, follow_caret, one_line, paste, textarea_input,
 };
-pub use many::{bulk_event, many_plan, marked_ids};
+pub(crate) use many::{bulk_event, marked_ids};
 pub use messages::{ComposeCommand, ComposeEvent};
 pub use note::ComposeNote;
-pub use send::worker_event;
+pub(crate) use send::worker_event;
 
 use std::collections::HashMap;
 
@@ -56,7 +56,7 @@ pub enum ReplyTarget {
 }
 
 impl ReplyTarget {
-    pub fn draft_key(&self) -> DraftKey {
+    pub(crate) fn draft_key(&self) -> DraftKey {
         match self {
             ReplyTarget::One(id) => DraftKey::Reply(*id),
             ReplyTarget::Many(_) => DraftKey::ReplyMany,
@@ -70,7 +70,7 @@ pub struct AttachedFile {
     pub name: String,
     /// The upload's token; `None` while uploading.
     pub token: Option<String>,
-    pub request: Option<RequestId>,
+    pub(crate) request: Option<RequestId>,
 }
 
 /// A small window inside the composer.
@@ -115,7 +115,7 @@ pub struct Composer {
 }
 
 impl Composer {
-    pub fn new(target: ReplyTarget, text: Option<&str>) -> Composer {
+    pub(crate) fn new(target: ReplyTarget, text: Option<&str>) -> Composer {
         let lines: Vec<String> = match text {
             Some(text) => text.split('\n').map(str::to_string).collect(),
             None => vec![String::new()],
@@ -145,7 +145,7 @@ impl Composer {
     }
 
     /// Replaces the text (after the external editor), caret at the end.
-    pub fn set_text(&mut self, text: &str) {
+    pub(crate) fn set_text(&mut self, text: &str) {
         let mut fresh = Composer::new(self.target.clone(), Some(text));
         std::mem::swap(&mut self.editor, &mut fresh.editor);
         self.scroll = 0;
@@ -156,7 +156,7 @@ impl Composer {
 /// detail shows these).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SentReply {
-    pub at: NaiveDateTime,
+    pub(crate) at: NaiveDateTime,
     pub text: String,
     pub attachments: Vec<String>,
     pub status: Option<TicketStatus>,
@@ -164,14 +164,14 @@ pub struct SentReply {
 
 /// A send in flight: what to record on success, what to say on failure.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Sending {
+pub(crate) struct Sending {
     pub target: ReplyTarget,
     pub text: String,
     pub attachments: Vec<String>,
     pub status: Option<TicketStatus>,
     /// The ticket as shown when the reply was sent: what a change on the server since is
     /// shown against.
-    pub shown: Option<Box<Ticket>>,
+    pub(crate) shown: Option<Box<Ticket>>,
 }
 
 /// The composer's and the new-ticket form's share of the state.
@@ -182,12 +182,12 @@ pub struct ComposeState {
     pub drafts: Drafts,
     /// Replies sent this session, per ticket, oldest first.
     pub sent: HashMap<u64, Vec<SentReply>>,
-    pub sending: HashMap<RequestId, Sending>,
+    pub(crate) sending: HashMap<RequestId, Sending>,
 }
 
 impl ComposeState {
     /// The pane that has the keyboard, if the composer or the form is open.
-    pub fn pane(&self) -> Option<Pane> {
+    pub(crate) fn pane(&self) -> Option<Pane> {
         if self.new_ticket.is_some() {
             Some(Pane::NewTicket)
         } else if self.composer.is_some() {
@@ -197,7 +197,7 @@ impl ComposeState {
         }
     }
 
-    pub fn busy(&self) -> bool {
+    pub(crate) fn busy(&self) -> bool {
         !self.sending.is_empty()
             || self
                 .new_ticket
@@ -359,13 +359,13 @@ fn open_reply(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// Opens the detail of a ticket with the keyboard in it (show unless the account may not).
-pub fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
+pub(crate) fn open_detail_of(app: &mut App, ticket_id: u64, out: &mut Vec<Command>) {
     set_detail(app, ticket_id, true, true, 0, out);
 }
 
 /// Shows ticket `ticket_id` in the detail, scrolled to `scroll`, with the keyboard in it
 /// when `focused`; asks the server for it afresh when `read` (unless the account may not).
-pub fn set_detail(
+pub(crate) fn set_detail(
     app: &mut App,
     ticket_id: u64,
     read: bool,

@@ -79,7 +79,7 @@ pub struct CopyEntry {
 
 impl CopyEntry {
     /// The text to copy, when there is some.
-    pub fn copyable(&self) -> Option<&str> {
+    pub(crate) fn copyable(&self) -> Option<&str> {
         match &self.value {
             CopyValue::Text(text) if !text.is_empty() => Some(text),
             _ => None,
@@ -89,7 +89,7 @@ impl CopyEntry {
 
 /// The key-map action (pane `copy_menu`) of an entry and, for custom fields, which of its
 /// keys: the menu and its hint name the live keys.
-pub fn key_action(item: &CopyItem) -> Option<&'static str> {
+pub(crate) fn key_action(item: &CopyItem) -> Option<&'static str> {
     Some(match item {
         CopyItem::Id => "copy_id",
         CopyItem::Subject => "copy_subject",
@@ -249,7 +249,7 @@ fn open(app: &mut App) {
 }
 
 /// Moves the highlight by `delta` entries (j/k, arrows, the wheel).
-pub fn move_by(app: &mut App, delta: i64) {
+pub(crate) fn move_by(app: &mut App, delta: i64) {
     let Some(menu) = &app.copy_menu else {
         return;
     };
@@ -298,7 +298,7 @@ fn copy(app: &mut App, entry: &CopyEntry, out: &mut Vec<Command>) {
 }
 
 /// An entry's name, as data the view words (a custom field by its definition's name).
-pub fn label(app: &App, item: &CopyItem) -> CopyLabel {
+pub(crate) fn label(app: &App, item: &CopyItem) -> CopyLabel {
     let name = match item {
         CopyItem::Field(key) => Some(
             app.lookups

@@ -29,7 +29,7 @@ impl DraftKey {
     }
 
     /// The key of a draft file's name; `None` for a file that is not a draft.
-    pub fn from_file_name(name: &str) -> Option<DraftKey> {
+    pub(crate) fn from_file_name(name: &str) -> Option<DraftKey> {
         match name {
             "many.txt" => Some(DraftKey::ReplyMany),
             "new-ticket.json" => Some(DraftKey::NewTicket),
@@ -44,17 +44,17 @@ impl DraftKey {
 
 /// Whose drafts: the profile, the account signed in and the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DraftOwner {
-    pub profile: String,
-    pub login: String,
-    pub base_url: String,
+pub(crate) struct DraftOwner {
+    pub(crate) profile: String,
+    pub(crate) login: String,
+    pub(crate) base_url: String,
 }
 
 impl DraftOwner {
     /// A folder name that is readable and one-to-one with the owner: every byte outside
     /// `[A-Za-z0-9.-]` is percent-encoded, so no two owners share a folder (`a/b` and `a_b`
     /// stay apart) and none can climb out of the drafts folder.
-    pub fn folder_name(&self) -> String {
+    pub(crate) fn folder_name(&self) -> String {
         crate::files::owner_name(&self.profile, &self.login, &self.base_url)
     }
 }
@@ -64,25 +64,25 @@ impl DraftOwner {
 pub struct Drafts {
     /// `<state>/drafts`; `None` when there is no state directory (drafts then live only as
     /// long as the process).
-    pub dir: Option<PathBuf>,
-    pub texts: HashMap<DraftKey, String>,
+    pub(crate) dir: Option<PathBuf>,
+    pub(crate) texts: HashMap<DraftKey, String>,
 }
 
 impl Drafts {
     /// The drafts directory of a state directory: drafts of every account, and the files of
     /// versions before drafts had owners (which are never offered: nothing says whose they are).
-    pub fn dir_in(state_dir: &Path) -> PathBuf {
+    pub(crate) fn dir_in(state_dir: &Path) -> PathBuf {
         state_dir.join("drafts")
     }
 
     /// The drafts directory of one account on one server: a reply typed to #5000 as one
     /// agent, or on one server, is never offered as the draft of #5000 for another (the same
     /// number on two servers is two customers).
-    pub fn dir_for(state_dir: &Path, owner: &DraftOwner) -> PathBuf {
+    pub(crate) fn dir_for(state_dir: &Path, owner: &DraftOwner) -> PathBuf {
         Self::dir_in(state_dir).join(owner.folder_name())
     }
 
-    pub fn path(&self, key: &DraftKey) -> Option<PathBuf> {
+    pub(crate) fn path(&self, key: &DraftKey) -> Option<PathBuf> {
         self.dir.as_ref().map(|dir| dir.join(key.file_name()))
     }
 

@@ -40,12 +40,12 @@ pub struct FaultState {
     /// The password prompt shown after a 401 mid-session.
     pub sign_in: Option<SignIn>,
     /// The request whose "retrying in N s" the status line shows, cleared when it lands.
-    pub retry_notice: Option<RequestId>,
+    pub(crate) retry_notice: Option<RequestId>,
     /// The first request sent with the password typed last: a 401 for an earlier request
     /// is the old password's, already dealt with.
-    pub signed_in_from: Option<RequestId>,
+    pub(crate) signed_in_from: Option<RequestId>,
     /// Quick status changes (`s`) whose one-ticket run met a 401, until their run ends.
-    pub quick_refused: Vec<RequestId>,
+    pub(crate) quick_refused: Vec<RequestId>,
     /// Quick status changes a 401 left unsent: (run id, the change), resumed once signed
     /// in again. The row keeps the new status meanwhile.
     pub quick_to_resume: Vec<(String, super::state::PendingStatus)>,
@@ -116,7 +116,7 @@ pub fn update(app: &mut App, action: FaultAction, out: &mut Vec<Command>) {
 
 /// Opens the password prompt after a 401 that the screen cannot show as a request of its
 /// own (a bulk run's call); the status line says why. Once open, it stays as typed.
-pub fn open_sign_in(app: &mut App) {
+pub(crate) fn open_sign_in(app: &mut App) {
     if app.faults.sign_in.is_none() {
         app.faults.sign_in = Some(SignIn {
             input: Secret::new(""),
@@ -159,7 +159,7 @@ fn forget_failed_lookups(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// Handles a [`FaultEvent`] from the worker.
-pub fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
+pub(crate) fn event(app: &mut App, event: FaultEvent, _out: &mut [Command]) {
     match event {
         FaultEvent::Retrying { id, error, delay } => {
             // Only for what the user is waiting on; background lookups retry quietly.
@@ -198,7 +198,7 @@ pub(crate) fn waits_for(app: &App, id: RequestId) -> bool {
 
 /// What the status line said before a worker result, to tell afterwards whether the result
 /// put up an error of its own.
-pub struct Before {
+pub(crate) struct Before {
     id: Option<RequestId>,
     ok: bool,
     notice: Option<Notice>,
@@ -207,7 +207,7 @@ pub struct Before {
 }
 
 impl Before {
-    pub fn of(app: &App, event: &WorkerEvent) -> Before {
+    pub(crate) fn of(app: &App, event: &WorkerEvent) -> Before {
         let id = match event {
             WorkerEvent::Page { id, .. }
             | WorkerEvent::ShownMany { id, .. }
@@ -234,7 +234,7 @@ impl Before {
 
     /// After the result was handled: a 401 opens the sign-in prompt (the screen keeps what
     /// it shows); a failure the client gave up retrying says that R tries again.
-    pub fn after(self, app: &mut App) {
+    pub(crate) fn after(self, app: &mut App) {
         if self.id.is_some() && app.faults.retry_notice == self.id {
             app.faults.retry_notice = None;
             // The retried request landed: "retrying in 4 s" is no longer true.

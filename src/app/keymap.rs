@@ -47,4 +47,4 @@ pub use router::{
 pub use table::{Definition, PANES, TEXT_KEYS, definitions, pane_name};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
-pub const SEQUENCE_TIMEOUT_MS: i64 = 1000;
+pub(crate) const SEQUENCE_TIMEOUT_MS: i64 = 1000;

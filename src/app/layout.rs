@@ -16,7 +16,7 @@ use super::state::Overlay;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Size {
     pub width: u16,
-    pub height: u16,
+    pub(crate) height: u16,
 }
 
 /// A scrolled pane as drawn: lines shown at once and the furthest first line.

@@ -13,13 +13,13 @@
 mod completion;
 mod history;
 
-pub use completion::{Completion, search_candidates};
+pub(crate) use completion::{Completion, search_candidates};
 pub use history::{HISTORY_MAX, HistoryKind, PromptHistory};
 
 /// The longest line a prompt takes, in characters: a search, a ticket number or a path is
 /// far shorter, and a paste past it is cut (it would only be a mistake, and history keeps
 /// every entry).
-pub const LINE_MAX: usize = 2000;
+pub(crate) const LINE_MAX: usize = 2000;
 
 /// One edit of a one-line prompt (mapped from keys by the key map).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,10 +56,10 @@ pub enum LineEdit {
 
 /// Where ↑ has got to in the history, and what was typed before the first ↑.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Browse {
+pub(crate) struct Browse {
     /// Index into the kind's entries (oldest first).
-    pub index: usize,
-    pub typed: String,
+    pub(crate) index: usize,
+    pub(crate) typed: String,
 }
 
 /// A one-line input.
@@ -68,8 +68,8 @@ pub struct LineEditor {
     pub text: String,
     /// The caret, in chars from the start.
     pub caret: usize,
-    pub browse: Option<Browse>,
-    pub completion: Option<Completion>,
+    pub(crate) browse: Option<Browse>,
+    pub(crate) completion: Option<Completion>,
 }
 
 fn byte_at(text: &str, chars: usize) -> usize {
@@ -100,14 +100,14 @@ impl LineEditor {
     }
 
     /// Replaces the whole text, the caret at its end.
-    pub fn set(&mut self, text: impl Into<String>) {
+    pub(crate) fn set(&mut self, text: impl Into<String>) {
         self.text = text.into();
         self.caret = self.len();
     }
 
     /// Inserts pasted (or typed) text at the caret: line breaks and tabs become spaces, other
     /// control characters are dropped, so the line stays one line of inert text.
-    pub fn insert_str(&mut self, text: &str) {
+    pub(crate) fn insert_str(&mut self, text: &str) {
         let clean: String = text
             .replace("\r\n", " ")
             .chars()
@@ -126,7 +126,7 @@ impl LineEditor {
     }
 
     /// The text before the caret (the view measures it in display columns).
-    pub fn before_caret(&self) -> &str {
+    pub(crate) fn before_caret(&self) -> &str {
         &self.text[..byte_at(&self.text, self.caret)]
     }
 
@@ -175,7 +175,7 @@ impl LineEditor {
     /// Applies an edit that needs no history or completion; returns whether the text
     /// changed. History and completion are [`LineEditor::browse`] and
     /// [`LineEditor::complete`].
-    pub fn apply(&mut self, edit: &LineEdit) -> bool {
+    pub(crate) fn apply(&mut self, edit: &LineEdit) -> bool {
         self.caret = self.caret.min(self.len());
         let before = self.text.len();
         let len = self.len();
@@ -203,7 +203,7 @@ impl LineEditor {
 
     /// ↑ (`back`) or ↓ through `entries` (oldest first). The first ↑ keeps what was typed;
     /// ↓ past the newest entry brings it back.
-    pub fn browse(&mut self, entries: &[String], back: bool) {
+    pub(crate) fn browse(&mut self, entries: &[String], back: bool) {
         self.completion = None;
         match (&self.browse, back) {
             (None, true) => {

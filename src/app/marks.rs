@@ -35,18 +35,18 @@ pub enum MarkAction {
 /// A range being marked with `V`: the row it started on and the marks before it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RangeMark {
-    pub anchor: u64,
-    pub base: BTreeSet<u64>,
+    pub(crate) anchor: u64,
+    pub(crate) base: BTreeSet<u64>,
 }
 
 /// `A` in progress: the worker walks the view's pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkFetch {
-    pub request: RequestId,
+    pub(crate) request: RequestId,
     /// Ids received so far.
     pub fetched: usize,
     /// The total the server reported.
-    pub total: Option<u64>,
+    pub(crate) total: Option<u64>,
 }
 
 /// The marked tickets.
@@ -57,11 +57,11 @@ pub struct Marks {
     pub fetch: Option<MarkFetch>,
     /// The marks the last `U` cleared, so that `U` with nothing marked restores them (a
     /// slip of one key must not lose 500 marks).
-    pub cleared: Option<BTreeSet<u64>>,
+    pub(crate) cleared: Option<BTreeSet<u64>>,
 }
 
 impl Marks {
-    pub fn contains(&self, id: u64) -> bool {
+    pub(crate) fn contains(&self, id: u64) -> bool {
         self.ids.contains(&id)
     }
 
@@ -82,7 +82,7 @@ fn say(app: &mut App, note: Note) {
 }
 
 /// Whether the marked-only view is shown.
-pub fn showing_marked(app: &App) -> bool {
+pub(crate) fn showing_marked(app: &App) -> bool {
     app.search
         .as_ref()
         .is_some_and(|s| s.view.spec.name == ViewName::Marked)
@@ -149,7 +149,7 @@ pub fn update(app: &mut App, action: MarkAction, out: &mut Vec<Command>) {
 }
 
 /// After any action while a range is open: the range covers anchor..=cursor of the view.
-pub fn follow_range(app: &mut App) {
+pub(crate) fn follow_range(app: &mut App) {
     let Some(range) = &app.marks.range else {
         return;
     };
@@ -175,7 +175,7 @@ pub fn follow_range(app: &mut App) {
 
 /// Whether Esc ends the range being marked (`V`) rather than leaving the pane: the list
 /// has the keyboard, with nothing open over it.
-pub fn esc_ends_range(app: &App) -> bool {
+pub(crate) fn esc_ends_range(app: &App) -> bool {
     app.marks.range.is_some()
         && !app.detail_has_focus()
         && app.prompt.is_none()
@@ -184,14 +184,14 @@ pub fn esc_ends_range(app: &App) -> bool {
 }
 
 /// Esc while marking a range: the range ends, the marks stay.
-pub fn end_range(app: &mut App) {
+pub(crate) fn end_range(app: &mut App) {
     app.marks.range = None;
     say(app, Note::MarkRangeEnded(app.marks.len()));
 }
 
 /// Whether the marked view is on screen with the keyboard: reload, sort and filter then
 /// rebuild it from the marks ([`rebuild_marked_view`]) instead of fetching.
-pub fn marked_view_local(app: &App) -> bool {
+pub(crate) fn marked_view_local(app: &App) -> bool {
     showing_marked(app) && !app.detail_has_focus()
 }
 
@@ -209,7 +209,7 @@ fn marked_view(app: &App) -> View {
     view
 }
 
-pub fn rebuild_marked_view(app: &mut App) {
+pub(crate) fn rebuild_marked_view(app: &mut App) {
     let selected = app.current_view().selected_id();
     let mut view = marked_view(app);
     if let Some(id) = selected
@@ -275,7 +275,7 @@ fn mark_all_on_server(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// A page of ids for `A`, or its end.
-pub fn worker_event(app: &mut App, event: BulkEvent) {
+pub(crate) fn worker_event(app: &mut App, event: BulkEvent) {
     match event {
         BulkEvent::IdsPage { id, tickets, total } => {
             let Some(fetch) = &mut app.marks.fetch else {

@@ -1,6 +1,6 @@
 //! The console's state, its actions, the key map and the one pure `update`.
 
-pub mod action;
+pub(crate) mod action;
 pub mod bulk_edit;
 pub mod composer;
 pub mod copy;
@@ -9,16 +9,17 @@ pub mod faults;
 pub mod keymap;
 pub mod layout;
 pub mod line_edit;
+pub mod local;
 pub mod marks;
 pub mod new_ticket;
 pub mod notice;
 pub mod offline;
-pub mod run_ids;
+pub(crate) mod run_ids;
 pub mod state;
-pub mod store;
+pub(crate) mod store;
 pub mod update;
 
 pub use action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEvent};
-pub use run_ids::RunIds;
+pub(crate) use run_ids::RunIds;
 pub use state::{App, Pane, Settings, View, ViewName, ViewSource, ViewSpec};
 pub use update::update;

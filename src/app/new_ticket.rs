@@ -13,7 +13,7 @@ mod fields;
 
 pub use create::created;
 pub use editing::{focus_is_choice, follow_caret, paste};
-pub use fields::{is_choice, options};
+pub(crate) use fields::is_choice;
 
 use std::collections::BTreeMap;
 
@@ -50,7 +50,7 @@ pub enum FieldId {
 
 impl FieldId {
     /// The key under which the draft stores the field.
-    pub fn draft_key(&self) -> String {
+    pub(crate) fn draft_key(&self) -> String {
         match self {
             FieldId::Subject => "subject".into(),
             FieldId::ContactId => "contact_id".into(),
@@ -74,7 +74,7 @@ impl FieldId {
 pub struct FormField {
     pub id: FieldId,
     pub text: String,
-    pub cursor: usize,
+    pub(crate) cursor: usize,
     /// For fields picked from a list: the option's value; `None` is "not set".
     pub choice: Option<String>,
 }
@@ -84,12 +84,12 @@ pub struct FormField {
 pub struct NewTicketForm {
     pub fields: Vec<FormField>,
     pub description: TextArea<'static>,
-    pub description_scroll: usize,
+    pub(crate) description_scroll: usize,
     /// Index into `fields`; `fields.len()` is the description.
     pub focus: usize,
-    pub creating: Option<RequestId>,
+    pub(crate) creating: Option<RequestId>,
     pub error: Option<ComposeNote>,
-    pub edited_at: Option<super::composer::Unsaved>,
+    pub(crate) edited_at: Option<super::composer::Unsaved>,
 }
 
 impl NewTicketForm {
@@ -101,7 +101,7 @@ impl NewTicketForm {
         self.focus >= self.fields.len()
     }
 
-    pub fn field(&self, id: &FieldId) -> Option<&FormField> {
+    pub(crate) fn field(&self, id: &FieldId) -> Option<&FormField> {
         self.fields.iter().find(|f| &f.id == id)
     }
 
@@ -116,7 +116,7 @@ impl NewTicketForm {
     }
 
     /// The form as a draft (JSON object of field key to text or choice).
-    pub fn to_draft(&self) -> String {
+    pub(crate) fn to_draft(&self) -> String {
         let mut map = BTreeMap::new();
         for field in &self.fields {
             let value = field.choice.clone().unwrap_or_else(|| field.text.clone());
@@ -136,7 +136,7 @@ impl NewTicketForm {
 }
 
 /// `n`: opens the form, restoring its draft.
-pub fn open(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn open(app: &mut App, out: &mut Vec<Command>) {
     let draft: BTreeMap<String, String> = app
         .compose
         .drafts
@@ -209,7 +209,7 @@ pub fn open(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// Writes the form's draft now.
-pub fn save_draft_now(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn save_draft_now(app: &mut App, out: &mut Vec<Command>) {
     let Some(form) = &mut app.compose.new_ticket else {
         return;
     };
@@ -258,7 +258,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
 }
 
 /// The external editor's text for the description.
-pub fn external_edited(app: &mut App, result: Result<String, String>) {
+pub(crate) fn external_edited(app: &mut App, result: Result<String, String>) {
     let now = app.now;
     let Some(form) = &mut app.compose.new_ticket else {
         return;

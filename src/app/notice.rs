@@ -128,8 +128,8 @@ pub enum StatusFailure {
 /// A copy-menu entry as named in a notice: a custom field by its definition's name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CopyLabel {
-    pub item: CopyItem,
-    pub field_name: Option<String>,
+    pub(crate) item: CopyItem,
+    pub(crate) field_name: Option<String>,
 }
 
 /// What a copy did.

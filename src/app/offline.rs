@@ -25,7 +25,7 @@ pub struct Offline {
     pub since: NaiveDateTime,
     pub retry_at: NaiveDateTime,
     /// The wait before the try after the next one.
-    pub next_delay_secs: i64,
+    pub(crate) next_delay_secs: i64,
 }
 
 /// A change refused because the server cannot be reached.

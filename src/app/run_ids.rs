@@ -10,19 +10,19 @@ use crate::bulk::RunStamp;
 /// Where run ids come from. The default (seed 0) is for tests; the console seeds it at
 /// random, so that two consoles planning in the same second do not share a run directory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RunIds {
+pub(crate) struct RunIds {
     seed: u64,
     made: u64,
 }
 
 impl RunIds {
-    pub fn seeded(seed: u64) -> RunIds {
+    pub(crate) fn seeded(seed: u64) -> RunIds {
         RunIds { seed, made: 0 }
     }
 
     /// The stamp of the next plan, made at `server_now` (the app's clock, in the server's
     /// zone). Counting the plans keeps two planned in one second apart.
-    pub fn next(&mut self, server_now: NaiveDateTime) -> RunStamp {
+    pub(crate) fn next(&mut self, server_now: NaiveDateTime) -> RunStamp {
         let created = (server_now - Duration::hours(SERVER_OFFSET_HOURS)).and_utc();
         // Only the low 16 bits are shown: the id keeps its `…-a3f9` form.
         let suffix = self.seed.wrapping_add(self.made) as u16;

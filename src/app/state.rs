@@ -35,12 +35,12 @@ pub struct Notice {
 /// not an error also goes [`NOTICE_SECS`](super::update::NOTICE_SECS) after it was put up,
 /// and a progress notice ("Reloading…") when what it waits for has landed.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct NoticeClock {
+pub(crate) struct NoticeClock {
     /// The clock (of the last tick) when the notice shown was put up.
-    pub since: Option<NaiveDateTime>,
+    pub(crate) since: Option<NaiveDateTime>,
     /// A progress notice and the requests it waits for: it stays while any is awaited and
     /// goes when none is, not on a timer.
-    pub progress: Option<(Notice, Vec<RequestId>)>,
+    pub(crate) progress: Option<(Notice, Vec<RequestId>)>,
 }
 
 /// The console's state.
@@ -64,7 +64,7 @@ pub struct App {
     pub prompt_history: super::line_edit::PromptHistory,
     pub overlay: Option<Overlay>,
     pub notice: Option<Notice>,
-    pub notice_clock: NoticeClock,
+    pub(crate) notice_clock: NoticeClock,
     /// The copy menu, when open (under the help overlay, which may be opened from it).
     pub copy_menu: Option<CopyMenu>,
     /// One-ticket reads after a quick status change, for the server's new update time.
@@ -72,7 +72,7 @@ pub struct App {
     pub pending_status: HashMap<RequestId, PendingStatus>,
     /// A quick status change left alone because the ticket changed on the server since it
     /// was shown: once the ticket is read again, the status menu opens over it to ask.
-    pub status_recheck: Option<StatusRecheck>,
+    pub(crate) status_recheck: Option<StatusRecheck>,
     /// Show-many calls in flight, so the same rows are not asked twice.
     pub enriching: HashMap<RequestId, Vec<u64>>,
     /// The list call answered 403: views come from their fallback searches.
@@ -85,9 +85,9 @@ pub struct App {
     pub geometry: super::layout::Geometry,
     /// The clock in the display time zone, set by ticks (so `update` stays pure).
     pub now: NaiveDateTime,
-    pub last_refresh: Option<NaiveDateTime>,
+    pub(crate) last_refresh: Option<NaiveDateTime>,
     /// Frame of the spinner; advances on ticks while something is in flight.
-    pub spinner: usize,
+    pub(crate) spinner: usize,
     pub quit: bool,
     /// Marked ticket ids (Space, V, *, A).
     pub marks: super::marks::Marks,
@@ -103,7 +103,7 @@ pub struct App {
     pub key_pending: Option<super::keymap::PendingKey>,
     pub(crate) next_request: u64,
     /// The times and ids of the bulk runs planned here (seeded by the console at start).
-    pub run_ids: super::run_ids::RunIds,
+    pub(crate) run_ids: super::run_ids::RunIds,
     /// Retry notices and the sign-in prompt (see `app::faults`).
     pub faults: super::faults::FaultState,
     /// The reply composer, the new-ticket form, drafts and replies sent.
@@ -165,7 +165,7 @@ impl App {
     }
 
     /// The time and id of a bulk run planned now (the last tick's clock).
-    pub fn run_stamp(&mut self) -> crate::bulk::RunStamp {
+    pub(crate) fn run_stamp(&mut self) -> crate::bulk::RunStamp {
         self.run_ids.next(self.now)
     }
 
@@ -181,7 +181,7 @@ impl App {
         }
     }
 
-    pub fn current_view_mut(&mut self) -> &mut View {
+    pub(crate) fn current_view_mut(&mut self) -> &mut View {
         let active = self.active.min(self.views.len().saturating_sub(1));
         match &mut self.search {
             Some(search) => &mut search.view,
@@ -222,13 +222,13 @@ impl App {
     }
 
     /// Whether the detail sits beside the list (wide terminal) rather than over it.
-    pub fn detail_beside(&self) -> bool {
+    pub(crate) fn detail_beside(&self) -> bool {
         self.width >= 140
     }
 
     /// Whether a ticket is open with the keyboard: a detail over the list, or the preview
     /// beside it once focused (an unfocused preview leaves the keys to the list).
-    pub fn detail_has_focus(&self) -> bool {
+    pub(crate) fn detail_has_focus(&self) -> bool {
         self.detail
             .as_ref()
             .is_some_and(|d| d.focused || !self.detail_beside())

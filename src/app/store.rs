@@ -17,7 +17,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::api::Ticket;
 
-pub use codec::Summary;
+pub(crate) use codec::Summary;
 
 /// A packed ticket and the generation it was last changed at.
 #[derive(Clone)]
@@ -50,7 +50,7 @@ impl std::fmt::Debug for TicketStore {
 }
 
 impl TicketStore {
-    pub fn new() -> TicketStore {
+    pub(crate) fn new() -> TicketStore {
         TicketStore::default()
     }
 
@@ -85,14 +85,14 @@ impl TicketStore {
     /// A copy of the ticket with its description left out, and the description's bytes
     /// (UTF-8) borrowed from the store: for the detail, which lays the description out once
     /// and would otherwise copy it whole each frame (10 MB on a long mail thread).
-    pub fn get_lean(&self, id: &u64) -> Option<(Ticket, Option<&[u8]>)> {
+    pub(crate) fn get_lean(&self, id: &u64) -> Option<(Ticket, Option<&[u8]>)> {
         self.entries
             .get(id)
             .map(|entry| codec::decode_lean(&entry.packed))
     }
 
     /// The fields a list row and its lookups need, read without unpacking the rest.
-    pub fn summary(&self, id: &u64) -> Option<Summary> {
+    pub(crate) fn summary(&self, id: &u64) -> Option<Summary> {
         self.entries
             .get(id)
             .map(|entry| codec::summary(&entry.packed))
@@ -110,7 +110,7 @@ impl TicketStore {
     }
 
     /// The generation the ticket was last changed at (0 when unknown).
-    pub fn generation(&self, id: u64) -> u64 {
+    pub(crate) fn generation(&self, id: u64) -> u64 {
         self.entries
             .get(&id)
             .map(|entry| entry.generation)
@@ -121,7 +121,7 @@ impl TicketStore {
     /// Records that the server sent ticket `id` but it could not be read, and why. A copy
     /// read earlier is dropped: it is no longer what the server holds, and a row must not
     /// show it as if it were.
-    pub fn mark_unreadable(&mut self, id: u64, reason: String) {
+    pub(crate) fn mark_unreadable(&mut self, id: u64, reason: String) {
         let generation = self.bump();
         self.entries.remove(&id);
         self.unreadable.insert(id, (reason, generation));
@@ -132,12 +132,12 @@ impl TicketStore {
         self.unreadable.get(&id).map(|(reason, _)| reason.as_str())
     }
 
-    pub fn contains_key(&self, id: &u64) -> bool {
+    pub(crate) fn contains_key(&self, id: &u64) -> bool {
         self.entries.contains_key(id)
     }
 
     /// The group of every ticket that has one (with repeats), without unpacking tickets.
-    pub fn group_ids(&self) -> impl Iterator<Item = u64> + '_ {
+    pub(crate) fn group_ids(&self) -> impl Iterator<Item = u64> + '_ {
         self.entries
             .values()
             .filter_map(|entry| codec::summary(&entry.packed).group_id.id())

@@ -51,11 +51,10 @@ pub use detail::ticket_number;
 pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
-pub use paging::{
+pub(crate) use paging::{
     fetch_unloaded_tabs, refresh_counts, refresh_other_views, status_changed, ticket_created,
 };
-pub use prompts::{BadDateFilter, parse_date_filter};
-pub use status_change::resume_quick_after_sign_in;
+pub(crate) use status_change::resume_quick_after_sign_in;
 
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {

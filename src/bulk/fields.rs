@@ -15,7 +15,7 @@ use crate::api::model::{
 };
 
 /// One row of a form table, as stored: column key to cell text.
-pub type Row = Vec<(String, String)>;
+pub(crate) type Row = Vec<(String, String)>;
 
 /// Some settable fields of a ticket. `None` (or a missing key) means "not part of this set".
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -24,11 +24,11 @@ pub struct FieldSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
+    pub(crate) priority: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ticket_type: Option<i64>,
+    pub(crate) ticket_type: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source: Option<i64>,
+    pub(crate) source: Option<i64>,
     /// 0 means nobody.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assignee_id: Option<u64>,
@@ -36,17 +36,17 @@ pub struct FieldSet {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cc_user_ids: Option<Vec<u64>>,
+    pub(crate) cc_user_ids: Option<Vec<u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub cc_group_ids: Option<Vec<u64>>,
+    pub(crate) cc_group_ids: Option<Vec<u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_id: Option<u64>,
+    pub(crate) template_id: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub custom_fields: BTreeMap<String, Value>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub tables: BTreeMap<String, Vec<Row>>,
+    pub(crate) tables: BTreeMap<String, Vec<Row>>,
 }
 
 /// Which field of a ticket.
@@ -92,7 +92,7 @@ pub enum FieldValue {
 pub struct ReplySpec {
     pub message: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<String>,
+    pub(crate) attachments: Vec<String>,
 }
 
 impl From<&Reply> for ReplySpec {
@@ -107,7 +107,7 @@ impl From<&Reply> for ReplySpec {
 impl FieldValue {
     /// A canonical text used to compare and group values: lists compare as sets, and a
     /// custom value compares by its text (`2` and `"2"` are the same value).
-    pub fn key(&self) -> String {
+    pub(crate) fn key(&self) -> String {
         match self {
             FieldValue::Status(c)
             | FieldValue::Priority(c)
@@ -134,7 +134,7 @@ impl FieldValue {
     }
 
     /// Whether two values are the same for the server.
-    pub fn same_as(&self, other: &FieldValue) -> bool {
+    pub(crate) fn same_as(&self, other: &FieldValue) -> bool {
         self.key() == other.key()
     }
 }
@@ -154,7 +154,7 @@ fn custom_key(value: &Value) -> String {
 }
 
 /// A ticket's custom value as the JSON the server takes back.
-pub fn custom_value_json(value: &CustomValue) -> Value {
+pub(crate) fn custom_value_json(value: &CustomValue) -> Value {
     match value {
         CustomValue::Text(text) => Value::String(text.clone()),
         CustomValue::Number(n) => serde_json::Number::from_f64(*n)
@@ -248,7 +248,7 @@ impl FieldSet {
     }
 
     /// The change that sets these fields, with an optional reply.
-    pub fn to_change(&self, reply: Option<&ReplySpec>) -> TicketChange {
+    pub(crate) fn to_change(&self, reply: Option<&ReplySpec>) -> TicketChange {
         TicketChange {
             status: self.status.map(TicketStatus::from_code),
             priority: self.priority.map(Priority::from_code),
@@ -280,7 +280,7 @@ impl FieldSet {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.kinds().is_empty()
     }
 
@@ -306,7 +306,7 @@ impl FieldSet {
     }
 
     /// One field's value, if present.
-    pub fn get(&self, kind: &FieldKind) -> Option<FieldValue> {
+    pub(crate) fn get(&self, kind: &FieldKind) -> Option<FieldValue> {
         match kind {
             FieldKind::Status => self.status.map(FieldValue::Status),
             FieldKind::Priority => self.priority.map(FieldValue::Priority),
@@ -324,7 +324,7 @@ impl FieldSet {
     }
 
     /// Sets one field.
-    pub fn set(&mut self, value: FieldValue, kind: &FieldKind) {
+    pub(crate) fn set(&mut self, value: FieldValue, kind: &FieldKind) {
         match (kind, value) {
             (FieldKind::Status, FieldValue::Status(c)) => self.status = Some(c),
             (FieldKind::Priority, FieldValue::Priority(c)) => self.priority = Some(c),
@@ -351,7 +351,7 @@ impl FieldSet {
     /// search result carries none; a full ticket may have a list, a group or a custom field
     /// the server sent as null or left out) are left out: not known is not empty, and a
     /// guess here would be shown as the value before and written back by undo.
-    pub fn of_ticket(ticket: &Ticket, kinds: &[FieldKind]) -> FieldSet {
+    pub(crate) fn of_ticket(ticket: &Ticket, kinds: &[FieldKind]) -> FieldSet {
         let mut set = FieldSet::default();
         if !ticket_is_full(ticket) {
             return set;
@@ -365,7 +365,7 @@ impl FieldSet {
     }
 
     /// The fields of `self` restricted to `kinds`.
-    pub fn only(&self, kinds: &[FieldKind]) -> FieldSet {
+    pub(crate) fn only(&self, kinds: &[FieldKind]) -> FieldSet {
         let mut set = FieldSet::default();
         for kind in kinds {
             if let Some(value) = self.get(kind) {
@@ -376,7 +376,7 @@ impl FieldSet {
     }
 
     /// Whether every field of `target` has the same value here.
-    pub fn satisfies(&self, target: &FieldSet) -> bool {
+    pub(crate) fn satisfies(&self, target: &FieldSet) -> bool {
         target
             .kinds()
             .iter()
@@ -387,7 +387,7 @@ impl FieldSet {
     }
 
     /// Whether every field of `kinds` is present here.
-    pub fn has_all(&self, kinds: &[FieldKind]) -> bool {
+    pub(crate) fn has_all(&self, kinds: &[FieldKind]) -> bool {
         kinds.iter().all(|kind| self.get(kind).is_some())
     }
 }

@@ -113,7 +113,7 @@ pub struct ExcludedTicket {
 /// Everything a bulk run will do; written to the journal before anything is sent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
-    pub version: u32,
+    pub(crate) version: u32,
     pub run_id: String,
     pub created: DateTime<Utc>,
     pub kind: RunKind,
@@ -153,7 +153,7 @@ pub struct RunStamp {
 impl RunStamp {
     /// A run made at `created`, with the given suffix (random, or from a random seed, so
     /// two consoles planning in the same second do not share a journal directory).
-    pub fn at(created: DateTime<Utc>, suffix: u16) -> RunStamp {
+    pub(crate) fn at(created: DateTime<Utc>, suffix: u16) -> RunStamp {
         RunStamp {
             created,
             run_id: format!("{}-{suffix:04x}", created.format("%Y%m%d-%H%M%S")),
@@ -246,7 +246,7 @@ impl Plan {
 
     /// Keeps the names (from `names`) of the agents, groups, custom fields and templates
     /// this plan names by id, for its preview in the history.
-    pub fn remember_names(&mut self, names: &Names) {
+    pub(crate) fn remember_names(&mut self, names: &Names) {
         let mut kept = Names::default();
         let sets = std::iter::once(&self.change)
             .chain(self.tickets.iter().map(|t| &t.previous))
@@ -288,7 +288,7 @@ impl Plan {
     }
 
     /// The fields this run sets on some ticket.
-    pub fn kinds(&self) -> Vec<FieldKind> {
+    pub(crate) fn kinds(&self) -> Vec<FieldKind> {
         let mut kinds = self.change.kinds();
         for ticket in &self.tickets {
             if let Some(own) = &ticket.target {

@@ -29,45 +29,45 @@ const SUMMARY_VERSION: u32 = 1;
 /// What the history needs of one run, without its journal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunSummary {
-    pub version: u32,
-    pub run_id: String,
-    pub created: DateTime<Utc>,
-    pub kind: RunKind,
-    pub target: Target,
+    pub(crate) version: u32,
+    pub(crate) run_id: String,
+    pub(crate) created: DateTime<Utc>,
+    pub(crate) kind: RunKind,
+    pub(crate) target: Target,
     /// The run's state from its own journal (an undo by another run is found at list time).
-    pub state: RunState,
+    pub(crate) state: RunState,
     /// What the run changes: its plan's preview and names. `None` in a summary written by
     /// an older version, which kept prose instead (`what_en` / `what_zh`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub change: Option<RunChange>,
+    pub(crate) change: Option<RunChange>,
     /// An older version's words for the change, read (shown as they are) but never written.
     #[serde(default, skip_serializing)]
-    pub what_en: Option<String>,
+    pub(crate) what_en: Option<String>,
     #[serde(default, skip_serializing)]
-    pub what_zh: Option<String>,
-    pub total: usize,
-    pub succeeded: usize,
-    pub failed: usize,
-    pub unknown: usize,
-    pub unsettled: Vec<u64>,
-    pub changed: usize,
-    pub left: usize,
+    pub(crate) what_zh: Option<String>,
+    pub(crate) total: usize,
+    pub(crate) succeeded: usize,
+    pub(crate) failed: usize,
+    pub(crate) unknown: usize,
+    pub(crate) unsettled: Vec<u64>,
+    pub(crate) changed: usize,
+    pub(crate) left: usize,
     /// Tickets with an outcome that is not a success: what a retry of this run may send
     /// again (for the "retried: N succeeded" note of the run it retried).
-    pub not_succeeded: Vec<u64>,
+    pub(crate) not_succeeded: Vec<u64>,
     /// (Retries only) the tickets it sends and those it changed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub retry_sent: Vec<u64>,
+    pub(crate) retry_sent: Vec<u64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub retry_succeeded: Vec<u64>,
+    pub(crate) retry_succeeded: Vec<u64>,
     /// The progress file's length when this was computed: a longer file means the run went
     /// on (a resume, or a crash after the summary) and the summary is computed again.
-    pub progress_len: u64,
+    pub(crate) progress_len: u64,
 }
 
 impl RunSummary {
     /// The summary of a run read back from its journal.
-    pub fn of(run: &LoadedRun, progress_len: u64) -> RunSummary {
+    pub(crate) fn of(run: &LoadedRun, progress_len: u64) -> RunSummary {
         let plan = &run.plan;
         let mut unsettled: Vec<u64> = run
             .outcomes
@@ -134,7 +134,7 @@ impl RunSummary {
 
     /// What the run changes: the typed change, else an older version's words (empty when a
     /// damaged file has neither: the summary is then computed again, see `Journal::summary`).
-    pub fn what(&self) -> RunWhat {
+    pub(crate) fn what(&self) -> RunWhat {
         match &self.change {
             Some(change) => RunWhat::Change(Box::new(change.clone())),
             None => RunWhat::Worded {
@@ -150,7 +150,7 @@ impl RunSummary {
     }
 
     /// Whether `resume` has anything to do (such a run is never pruned).
-    pub fn resumable(&self) -> bool {
+    pub(crate) fn resumable(&self) -> bool {
         matches!(self.state, RunState::Interrupted | RunState::Cancelled) && self.left > 0
             || self.state == RunState::NotStarted
     }
@@ -180,9 +180,9 @@ impl Default for Retention {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pruned {
     /// The runs removed, newest first.
-    pub removed: Vec<String>,
+    pub(crate) removed: Vec<String>,
     /// Runs that could not be removed, with why.
-    pub problems: Vec<String>,
+    pub(crate) problems: Vec<String>,
 }
 
 fn progress_len(dir: &Path) -> u64 {
@@ -192,7 +192,7 @@ fn progress_len(dir: &Path) -> u64 {
 impl Journal {
     /// One run's summary: read from its file when it is current, otherwise computed from
     /// the journal (the one time the whole journal is read) and written for next time.
-    pub fn summary(&self, run_id: &str) -> Result<RunSummary, JournalError> {
+    pub(crate) fn summary(&self, run_id: &str) -> Result<RunSummary, JournalError> {
         let dir = self.run_dir(run_id);
         let len = progress_len(&dir);
         if let Ok(bytes) = fs::read(dir.join(SUMMARY_FILE))
@@ -209,7 +209,7 @@ impl Journal {
 
     /// Computes a run's summary from its journal and writes it (atomically). A summary that
     /// cannot be written is only logged: the next listing computes it again.
-    pub fn write_summary(&self, run_id: &str) -> Result<RunSummary, JournalError> {
+    pub(crate) fn write_summary(&self, run_id: &str) -> Result<RunSummary, JournalError> {
         let dir = self.run_dir(run_id);
         // The length before reading: lines appended meanwhile make the next listing look again.
         let len = progress_len(&dir);
@@ -229,7 +229,7 @@ impl Journal {
     /// Removes the runs `keep` lets go, as of `now`: older than `keep_days`, not among the
     /// `keep_last` newest, and not resumable. Each run directory is first renamed aside
     /// (one atomic step, so a listing never sees half a run), then deleted.
-    pub fn prune(&self, keep: Retention, now: DateTime<Utc>) -> Pruned {
+    pub(crate) fn prune(&self, keep: Retention, now: DateTime<Utc>) -> Pruned {
         let mut pruned = Pruned::default();
         let mut summaries = Vec::new();
         for run_id in self.run_ids(&mut pruned.problems) {

@@ -13,7 +13,7 @@ use crate::words::{Msg, fill};
 #[derive(Debug, Clone, clap::Args)]
 pub struct ConfigArgs {
     #[command(subcommand)]
-    pub action: ConfigAction,
+    pub(crate) action: ConfigAction,
 }
 
 #[derive(Debug, Clone, clap::Subcommand)]
@@ -83,7 +83,7 @@ fn io(err: std::io::Error) -> ConfigError {
 }
 
 /// Prints the config file, state and log locations.
-pub fn print_paths(
+pub(crate) fn print_paths(
     opts: &ResolveOptions,
     lang: Lang,
     out: &mut impl Write,
@@ -124,18 +124,18 @@ pub fn print_paths(
 pub struct ConsoleReport {
     /// (key, value, where it came from), as the other lines of `config check`.
     pub lines: Vec<(String, String, String)>,
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     pub errors: Vec<String>,
 }
 
 /// What `config check` found.
 #[derive(Debug, Clone)]
 pub struct CheckReport {
-    pub resolved: Option<Resolved>,
+    pub(crate) resolved: Option<Resolved>,
     /// The credential was found and the server accepted it.
     pub signed_in: bool,
     /// `[keys]` / `[theme]` entries that would stop the console from starting.
-    pub console_errors: Vec<String>,
+    pub(crate) console_errors: Vec<String>,
 }
 
 /// Loads, resolves, finds the credential, tries one call; prints as it goes, so that what
@@ -248,7 +248,10 @@ pub async fn check(
 /// error messages), without retries: a check reports an outage instead of waiting it out.
 /// Answers the number of tickets the search found, when the server says it.
 /// A failure is worded in `lang`.
-pub async fn probe_sign_in(config: &ClientConfig, lang: Lang) -> Result<Option<u64>, String> {
+pub(crate) async fn probe_sign_in(
+    config: &ClientConfig,
+    lang: Lang,
+) -> Result<Option<u64>, String> {
     let mut config = config.clone();
     config.retry.max_attempts = 1;
     let worded = |err: ApiError| crate::words::api_error_for_cli(lang, &err);

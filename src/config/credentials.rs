@@ -39,7 +39,7 @@ pub enum CredentialSource {
 
 impl CredentialSource {
     /// Where the secret came from, in `lang` (never the secret).
-    pub fn text(&self, lang: Lang) -> String {
+    pub(crate) fn text(&self, lang: Lang) -> String {
         match self {
             CredentialSource::Env(var) => fill(lang, Msg::CfgCredEnv, &[var]),
             CredentialSource::File => Msg::CfgCredFile.text(lang).to_string(),
@@ -150,7 +150,7 @@ pub struct Credential {
 
 impl CredentialPlan {
     /// The name of the environment variable consulted for this auth kind.
-    pub fn env_var(&self) -> &'static str {
+    pub(crate) fn env_var(&self) -> &'static str {
         match self.auth {
             AuthKind::Password => PASSWORD_ENV,
             AuthKind::Token => SECRET_ENV,
@@ -175,7 +175,7 @@ impl CredentialPlan {
     }
 
     /// The keyring entry's user for this login: `LOGIN@HOST`.
-    pub fn keyring_user(&self) -> Option<String> {
+    pub(crate) fn keyring_user(&self) -> Option<String> {
         let login = self.login.as_deref().filter(|l| !l.is_empty())?;
         let host = self.host.as_deref().unwrap_or("-");
         Some(format!("{login}@{host}"))
@@ -218,7 +218,7 @@ impl CredentialPlan {
     }
 
     /// Asks for the secret without echo (for `config store-secret`).
-    pub fn ask(&self) -> Result<Secret, ConfigError> {
+    pub(crate) fn ask(&self) -> Result<Secret, ConfigError> {
         if !std::io::stdin().is_terminal() {
             return Err(ConfigError::Keyring(
                 "store-secret asks for the secret on a terminal; run it in one".into(),
@@ -475,7 +475,7 @@ fn stderr_excerpt(stderr: &[u8]) -> String {
 
 /// A password may sit in the config file only if no one but its owner can read the file.
 #[cfg(unix)]
-pub fn check_password_file_mode(path: &Path) -> Result<(), ConfigError> {
+pub(crate) fn check_password_file_mode(path: &Path) -> Result<(), ConfigError> {
     use std::os::unix::fs::PermissionsExt;
     let metadata = std::fs::metadata(path).map_err(|source| ConfigError::Read {
         path: path.to_path_buf(),
@@ -493,7 +493,7 @@ pub fn check_password_file_mode(path: &Path) -> Result<(), ConfigError> {
 
 /// Other platforms have no mode bits to check.
 #[cfg(not(unix))]
-pub fn check_password_file_mode(_path: &Path) -> Result<(), ConfigError> {
+pub(crate) fn check_password_file_mode(_path: &Path) -> Result<(), ConfigError> {
     Ok(())
 }
 

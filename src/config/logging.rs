@@ -11,16 +11,16 @@ use tracing_subscriber::EnvFilter;
 
 use super::ConfigError;
 
-pub const DEFAULT_LEVEL: &str = "info";
+pub(crate) const DEFAULT_LEVEL: &str = "info";
 /// Daily files kept before the oldest is deleted.
-pub const LOG_FILES_KEPT: usize = 7;
-pub const LOG_FILE_PREFIX: &str = "gongdan";
+pub(crate) const LOG_FILES_KEPT: usize = 7;
+pub(crate) const LOG_FILE_PREFIX: &str = "gongdan";
 
 /// Keeps the log writer alive: hold it until the program ends, or the last lines are lost.
 #[must_use = "logging stops when the guard is dropped"]
-pub struct LogGuard {
+pub(crate) struct LogGuard {
     _worker: WorkerGuard,
-    pub dir: PathBuf,
+    pub(crate) dir: PathBuf,
 }
 
 impl std::fmt::Debug for LogGuard {
@@ -31,14 +31,14 @@ impl std::fmt::Debug for LogGuard {
 
 /// Starts logging to [`super::log_dir`] at `level` (`--log-level`/`GONGDAN_LOG`; `None` =
 /// info).
-pub fn init_logging(level: Option<&str>) -> Result<LogGuard, ConfigError> {
+pub(crate) fn init_logging(level: Option<&str>) -> Result<LogGuard, ConfigError> {
     init_logging_in(&super::log_dir()?, level)
 }
 
 /// Starts logging to files in `dir`. A bare level (`debug`) applies to gongdan only, with
 /// other crates at `warn` (their debug output is noise, and may show request details);
 /// a full filter (`gongdan=debug,reqwest=info`) is taken as written.
-pub fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, ConfigError> {
+pub(crate) fn init_logging_in(dir: &Path, level: Option<&str>) -> Result<LogGuard, ConfigError> {
     let filter = filter_for(level.unwrap_or(DEFAULT_LEVEL))?;
     std::fs::create_dir_all(dir).map_err(|err| {
         ConfigError::Logging(format!(

@@ -13,18 +13,18 @@
 //!    status bar.
 
 pub mod check;
-pub mod credentials;
+pub(crate) mod credentials;
 pub mod file;
-pub mod logging;
-pub mod profile;
+pub(crate) mod logging;
+pub(crate) mod profile;
 
 use std::path::PathBuf;
 
 use crate::lang::Lang;
 use crate::words::{Msg, fill};
 
-pub use crate::files::limits::{
-    ATTACHMENT_LIMIT, CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
+pub(crate) use crate::files::limits::{
+    CONFIG_LIMIT, IDS_LIMIT, TEXT_LIMIT, read_capped, read_file_capped,
 };
 pub use check::{ConfigAction, ConfigArgs, run_command};
 pub use credentials::{
@@ -33,7 +33,7 @@ pub use credentials::{
     run_password_command, run_password_command_within, without_secrets,
 };
 pub use file::{AuthKind, ConfigFile, ViewDef, ViewKind};
-pub use logging::{LogGuard, init_logging, init_logging_in};
+pub(crate) use logging::init_logging;
 pub use profile::{
     Connection, Given, ResolveOptions, Resolved, Source, SourceEntry, UiSettings, env_secret,
     given, resolve,
@@ -284,7 +284,7 @@ impl std::fmt::Display for ConfigWarning {
 
 /// The UI language: the config's `language`, else the locale's (LC_ALL/LC_MESSAGES/LANG,
 /// see [`ResolveOptions::locale`]), else English.
-pub fn ui_lang(language: Option<Lang>, locale: Lang) -> Lang {
+pub(crate) fn ui_lang(language: Option<Lang>, locale: Lang) -> Lang {
     language.unwrap_or(locale)
 }
 
@@ -293,14 +293,14 @@ fn project_dirs() -> Option<directories::ProjectDirs> {
 }
 
 /// `config.toml` in the platform's config directory (`~/.config/gongdan/` on Linux).
-pub fn default_config_path() -> Result<PathBuf, ConfigError> {
+pub(crate) fn default_config_path() -> Result<PathBuf, ConfigError> {
     project_dirs()
         .map(|dirs| dirs.config_dir().join("config.toml"))
         .ok_or(ConfigError::NoHome)
 }
 
 /// The state directory (`~/.local/state/gongdan` on Linux), else the local data directory.
-pub fn state_dir() -> Result<PathBuf, ConfigError> {
+pub(crate) fn state_dir() -> Result<PathBuf, ConfigError> {
     let dirs = project_dirs().ok_or(ConfigError::NoHome)?;
     Ok(dirs
         .state_dir()
@@ -309,12 +309,12 @@ pub fn state_dir() -> Result<PathBuf, ConfigError> {
 }
 
 /// The cache directory (`~/.cache/gongdan` on Linux): the local ticket stores.
-pub fn cache_dir() -> Result<PathBuf, ConfigError> {
+pub(crate) fn cache_dir() -> Result<PathBuf, ConfigError> {
     let dirs = project_dirs().ok_or(ConfigError::NoHome)?;
     Ok(dirs.cache_dir().to_path_buf())
 }
 
 /// Where the log files go: `logs/` in the state directory.
-pub fn log_dir() -> Result<PathBuf, ConfigError> {
+pub(crate) fn log_dir() -> Result<PathBuf, ConfigError> {
     Ok(state_dir()?.join("logs"))
 }

@@ -5,18 +5,18 @@ use std::io::Read;
 use std::path::Path;
 
 /// The config file: a few KiB in practice.
-pub const CONFIG_LIMIT: u64 = 1024 * 1024;
+pub(crate) const CONFIG_LIMIT: u64 = 1024 * 1024;
 /// A reply, a description or a ticket file for `tickets create`.
-pub const TEXT_LIMIT: u64 = 4 * 1024 * 1024;
+pub(crate) const TEXT_LIMIT: u64 = 4 * 1024 * 1024;
 /// Ticket ids (or `--json` lines) on standard input: 100,000 `--json` lines fit.
-pub const IDS_LIMIT: u64 = 64 * 1024 * 1024;
+pub(crate) const IDS_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// A file attached to a reply (read whole before it is uploaded).
-pub const ATTACHMENT_LIMIT: u64 = 64 * 1024 * 1024;
+pub(crate) const ATTACHMENT_LIMIT: u64 = 64 * 1024 * 1024;
 
 /// Reads at most `limit` bytes of UTF-8 text; more is an `InvalidData` error that names the
 /// limit, so the caller's message says why.
-pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<String> {
+pub(crate) fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<String> {
     let mut bytes = Vec::new();
     reader
         .take(limit.saturating_add(1))
@@ -32,12 +32,12 @@ pub fn read_capped(reader: impl Read, limit: u64) -> std::io::Result<String> {
 }
 
 /// [`read_capped`] on a file.
-pub fn read_file_capped(path: &Path, limit: u64) -> std::io::Result<String> {
+pub(crate) fn read_file_capped(path: &Path, limit: u64) -> std::io::Result<String> {
     read_capped(std::fs::File::open(path)?, limit)
 }
 
 /// `1 MiB`, `64 MiB`, `512 KiB`.
-pub fn size_text(bytes: u64) -> String {
+pub(crate) fn size_text(bytes: u64) -> String {
     if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
         format!("{} MiB", bytes / (1024 * 1024))
     } else if bytes >= 1024 && bytes % 1024 == 0 {

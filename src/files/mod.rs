@@ -3,7 +3,7 @@
 //! journal and its summaries, drafts, prompt history, the name cache); and `limits`, the
 //! caps on what is read from a file or a pipe.
 
-pub mod limits;
+pub(crate) mod limits;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -56,7 +56,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Journal files hold ticket data: on shared hosts only their owner may read them.
-pub fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
+pub(crate) fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
@@ -66,7 +66,7 @@ pub fn private_file(options: &mut OpenOptions) -> &mut OpenOptions {
 }
 
 /// Makes a rename or a new file in `dir` durable.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     // Directories cannot be opened for sync on every platform; where they can, do it.
     match File::open(dir) {
         Ok(handle) => match handle.sync_all() {

@@ -26,7 +26,7 @@ pub(crate) enum Denied {
 }
 
 impl Denied {
-    pub fn message(&self) -> &'static str {
+    pub(crate) fn message(&self) -> &'static str {
         match self {
             Denied::Missing => "Authentication required",
             Denied::BadCredentials => "Invalid account or password",

@@ -17,96 +17,96 @@ sandbox-secret-id:sandbox-secret) and grant_type=client_credentials."
 pub struct SandboxArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// How many tickets to seed.
     #[arg(long, default_value_t = 500)]
-    pub tickets: usize,
+    pub(crate) tickets: usize,
     /// Seed of the generated data: the same seed gives the same data.
     #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Latency added to every answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
-    pub latency_ms: u64,
+    pub(crate) latency_ms: u64,
     /// Fraction of requests (0.0 to 1.0) answered with a 500 and an HTML body.
     #[arg(long, default_value_t = 0.0)]
-    pub fail_rate: f64,
+    pub(crate) fail_rate: f64,
     /// Requests per second above which the sandbox answers 429 with Retry-After.
     #[arg(long)]
-    pub rate_limit: Option<u32>,
+    pub(crate) rate_limit: Option<u32>,
     /// Largest per_page honoured.
     #[arg(long, default_value_t = 100)]
-    pub max_per_page: u32,
+    pub(crate) max_per_page: u32,
     /// Administrator account (may call everything).
     #[arg(long, default_value = "admin@example.com")]
-    pub admin_account: String,
+    pub(crate) admin_account: String,
     #[arg(long, default_value = "admin-pass")]
-    pub admin_password: String,
+    pub(crate) admin_password: String,
     /// Ordinary agent account (may update and search only).
     #[arg(long, default_value = "agent@example.com")]
-    pub agent_account: String,
+    pub(crate) agent_account: String,
     #[arg(long, default_value = "agent-pass")]
-    pub agent_password: String,
+    pub(crate) agent_password: String,
     /// SecretID for POST /api/token.php.
     #[arg(long, default_value = "sandbox-secret-id")]
-    pub secret_id: String,
+    pub(crate) secret_id: String,
     /// Secret for POST /api/token.php.
     #[arg(long, default_value = "sandbox-secret")]
-    pub secret: String,
+    pub(crate) secret: String,
     /// Lifetime of Bearer tokens, in seconds.
     #[arg(long, default_value_t = 3600)]
-    pub token_ttl_secs: u64,
+    pub(crate) token_ttl_secs: u64,
     /// Seed escape sequences (OSC 52, OSC 0, CSI, 8-bit CSI), bidi overrides and zero-width
     /// characters into every fifth ticket and some contact names.
     #[arg(long)]
-    pub hostile_text: bool,
+    pub(crate) hostile_text: bool,
     /// Injected failures: the first update many call with at least N tickets fails N of
     /// them ("ticket is being edited by another agent"); sent again, they succeed. 0: none.
     #[arg(long, default_value_t = 0, value_name = "N")]
-    pub busy_failures: usize,
+    pub(crate) busy_failures: usize,
     /// Keep every write in FILE (JSON lines) and replay it at start over the same seed, so
     /// the data survives a restart; delete the file to start fresh.
     #[arg(long, value_name = "FILE")]
-    pub state_file: Option<std::path::PathBuf>,
+    pub(crate) state_file: Option<std::path::PathBuf>,
     /// Turn every live quirk on (--no-string-numbers, --no-echo-labels and --stale-update-dt
     /// still apply).
     #[arg(long)]
-    pub live_quirks: bool,
+    pub(crate) live_quirks: bool,
     /// Send numbers as numbers (live servers send numeric strings).
     #[arg(long)]
-    pub no_string_numbers: bool,
+    pub(crate) no_string_numbers: bool,
     /// Let both show calls answer either shape (object or array of one).
     #[arg(long)]
-    pub show_both_shapes: bool,
+    pub(crate) show_both_shapes: bool,
     /// Answer an unknown ticket id on show with HTTP 200 and an empty ticket.
     #[arg(long)]
-    pub not_found_200: bool,
+    pub(crate) not_found_200: bool,
     /// Answer search in the nested live shape {"tickets": {"count", "results"}}.
     #[arg(long)]
-    pub nested_search: bool,
+    pub(crate) nested_search: bool,
     /// Answer unknown paths and forbidden calls with HTTP 200 and an error body.
     #[arg(long)]
-    pub errors_in_200: bool,
+    pub(crate) errors_in_200: bool,
     /// Put invalid JSON escapes (\') in ticket bodies.
     #[arg(long)]
-    pub invalid_escapes: bool,
+    pub(crate) invalid_escapes: bool,
     /// Answer updates with ticketStatus as its code, not its Chinese label.
     #[arg(long)]
-    pub no_echo_labels: bool,
+    pub(crate) no_echo_labels: bool,
     /// Leave updateDT unchanged on update (a stale server).
     #[arg(long)]
-    pub stale_update_dt: bool,
+    pub(crate) stale_update_dt: bool,
     /// Answer create and update with {"status": "0", "message": "Insert ok", "data": false}.
     #[arg(long)]
-    pub write_status_body: bool,
+    pub(crate) write_status_body: bool,
     /// Answer some tickets with tagList, ccUserIdList and servicerGroupId null and no
     /// custom fields (ids ending in 03, 28, 53, 78 whole in show many; 07, 32, 57, 82 never).
     #[arg(long)]
-    pub null_fields: bool,
+    pub(crate) null_fields: bool,
 }
 
 impl SandboxArgs {
     /// The options these flags describe.
-    pub fn options(&self) -> SandboxOptions {
+    pub(crate) fn options(&self) -> SandboxOptions {
         let mut quirks = if self.live_quirks {
             Quirks::live()
         } else {

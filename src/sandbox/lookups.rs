@@ -121,7 +121,7 @@ pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
 }
 
 /// `POST /api/token.php`: Basic SecretID:Secret, form `grant_type=client_credentials`.
-pub(crate) fn token(
+pub fn token(
     shared: &Shared,
     headers: &HeaderMap,
     query: &[(String, String)],

@@ -30,7 +30,7 @@ pub enum Route {
 }
 
 impl Route {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Route::List => "list",
             Route::CompanyTickets => "company_tickets",
@@ -60,7 +60,7 @@ impl Route {
 /// One request as the sandbox received it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
-    pub method: String,
+    pub(crate) method: String,
     /// Path and query, as sent.
     pub path: String,
     pub route: Route,

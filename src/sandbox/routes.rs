@@ -18,13 +18,13 @@ use super::{RecordedRequest, Route, Shared, lock, lookups, tickets};
 
 /// A resolved path: the route and the id in it, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Target {
-    pub route: Route,
-    pub id: u64,
+pub struct Target {
+    pub(crate) route: Route,
+    pub(crate) id: u64,
 }
 
 /// Maps method and path to a route. The `.json` suffix of the last segment is optional.
-pub(crate) fn resolve(method: &Method, path: &str) -> Target {
+pub fn resolve(method: &Method, path: &str) -> Target {
     let mut segments: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
     if let Some(last) = segments.last_mut() {
         *last = last.strip_suffix(".json").unwrap_or(last);
@@ -87,19 +87,19 @@ fn admin_only(route: Route) -> bool {
 
 /// What a handler sees of one request.
 pub(crate) struct Call<'a> {
-    pub shared: &'a Shared,
-    pub target: Target,
+    pub(crate) shared: &'a Shared,
+    pub(crate) target: Target,
     /// The path as requested (for building `next_page`).
-    pub path: String,
+    pub(crate) path: String,
     /// Query pairs in the order sent.
-    pub query: Vec<(String, String)>,
-    pub headers: HeaderMap,
-    pub body: Bytes,
-    pub role: Role,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+    pub(crate) role: Role,
 }
 
 impl Call<'_> {
-    pub fn param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
             .find(|(key, _)| key == name)
@@ -107,7 +107,7 @@ impl Call<'_> {
     }
 
     /// The id of the agent behind the credentials (1 the admin, 2 the ordinary agent).
-    pub fn actor_id(&self) -> u64 {
+    pub(crate) fn actor_id(&self) -> u64 {
         let email = match self.role {
             Role::Admin => &self.shared.opts.admin.account,
             Role::Agent => &self.shared.opts.agent.account,

@@ -16,7 +16,7 @@ use super::enums;
 use super::store::{Entry, Store, field, int_of, text_of};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum DateOp {
+pub enum DateOp {
     Before,
     After,
     On,

@@ -30,24 +30,24 @@ pub(crate) struct Contact {
     pub name: String,
     pub mobile: String,
     pub email: String,
-    pub fixnumber: String,
-    pub qq: String,
+    pub(crate) fixnumber: String,
+    pub(crate) qq: String,
     pub company_id: u64,
-    pub create_dt: String,
+    pub(crate) create_dt: String,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Company {
     pub id: u64,
     pub name: String,
-    pub create_dt: String,
+    pub(crate) create_dt: String,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Template {
     pub id: u64,
     pub name: String,
-    pub field_keys: Vec<String>,
+    pub(crate) field_keys: Vec<String>,
 }
 
 /// The vendor's custom field types (see API-NOTES.md, ticket_fields).
@@ -75,11 +75,11 @@ pub(crate) struct FieldDef {
     /// Dropdown options: (option id, label).
     pub options: Vec<(u64, String)>,
     /// Table and product-table columns: (column key, column name).
-    pub columns: Vec<(String, String)>,
+    pub(crate) columns: Vec<(String, String)>,
 }
 
 impl FieldDef {
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         let mut field = json!({
             "key": self.key,
             "name": self.name,
@@ -104,7 +104,7 @@ impl FieldDef {
         field
     }
 
-    pub fn option_label(&self, id: &str) -> Option<&str> {
+    pub(crate) fn option_label(&self, id: &str) -> Option<&str> {
         let id: u64 = id.trim().parse().ok()?;
         self.options
             .iter()
@@ -124,14 +124,14 @@ pub(crate) struct Entry {
     /// `{"custom_fields": [...], "tables": [...]}` as JSON text.
     custom: Option<Box<str>>,
     /// Inserted by [`crate::sandbox::Sandbox::insert_ticket`]: served verbatim.
-    pub raw: bool,
+    pub(crate) raw: bool,
 }
 
 const CUSTOM_KEYS: [&str; 2] = ["custom_fields", "tables"];
 
 impl Entry {
     /// A ticket the sandbox made (seeded or created).
-    pub fn stored(mut value: Value) -> Self {
+    pub(crate) fn stored(mut value: Value) -> Self {
         let custom = value.as_object_mut().map(|ticket| {
             let mut custom = serde_json::Map::new();
             for key in CUSTOM_KEYS {
@@ -149,7 +149,7 @@ impl Entry {
     }
 
     /// A ticket inserted by a test, kept exactly as given.
-    pub fn raw(value: Value) -> Self {
+    pub(crate) fn raw(value: Value) -> Self {
         Entry {
             core: value,
             custom: None,
@@ -158,17 +158,17 @@ impl Entry {
     }
 
     /// The fields other than custom fields and tables (everything, for a raw ticket).
-    pub fn core(&self) -> &Value {
+    pub(crate) fn core(&self) -> &Value {
         &self.core
     }
 
     /// The fields other than custom fields and tables, to change in place.
-    pub fn core_mut(&mut self) -> &mut Value {
+    pub(crate) fn core_mut(&mut self) -> &mut Value {
         &mut self.core
     }
 
     /// The whole ticket.
-    pub fn full(&self) -> Value {
+    pub(crate) fn full(&self) -> Value {
         let mut value = self.core.clone();
         let custom = self
             .custom
@@ -181,7 +181,7 @@ impl Entry {
     }
 
     /// Replaces the ticket, keeping its kind (raw or stored).
-    pub fn set(&mut self, value: Value) {
+    pub(crate) fn set(&mut self, value: Value) {
         *self = if self.raw {
             Entry::raw(value)
         } else {
@@ -193,16 +193,16 @@ impl Entry {
 /// An answer remembered under a `Requestid`, replayed on a repeat.
 #[derive(Debug, Clone)]
 pub(crate) struct Remembered {
-    pub status: u16,
-    pub location: Option<String>,
-    pub body: String,
+    pub(crate) status: u16,
+    pub(crate) location: Option<String>,
+    pub(crate) body: String,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Upload {
-    pub attach_id: u64,
-    pub file_name: String,
-    pub size: usize,
+    pub(crate) attach_id: u64,
+    pub(crate) file_name: String,
+    pub(crate) size: usize,
 }
 
 /// The text of a reply. Seeded replies point at text held elsewhere, so that a store of
@@ -220,58 +220,58 @@ pub(crate) enum ReplyText {
 #[derive(Debug, Clone)]
 pub(crate) struct StoredReply {
     pub id: u64,
-    pub user_id: u64,
-    pub reply_type: u8,
-    pub when: chrono::NaiveDateTime,
-    pub text: ReplyText,
-    pub attachments: Vec<Value>,
+    pub(crate) user_id: u64,
+    pub(crate) reply_type: u8,
+    pub(crate) when: chrono::NaiveDateTime,
+    pub(crate) text: ReplyText,
+    pub(crate) attachments: Vec<Value>,
 }
 
 #[derive(Default)]
 pub(crate) struct Store {
-    pub tickets: BTreeMap<u64, Entry>,
-    pub replies: BTreeMap<u64, Vec<StoredReply>>,
-    pub update_counts: HashMap<u64, u64>,
-    pub agents: Vec<Agent>,
-    pub groups: Vec<Group>,
-    pub contacts: BTreeMap<u64, Contact>,
-    pub companies: BTreeMap<u64, Company>,
-    pub templates: Vec<Template>,
-    pub fields: Vec<FieldDef>,
-    pub next_ticket_id: u64,
-    pub next_contact_id: u64,
-    pub next_reply_id: u64,
-    pub next_attach_id: u64,
-    pub request_ids: HashMap<String, Remembered>,
+    pub(crate) tickets: BTreeMap<u64, Entry>,
+    pub(crate) replies: BTreeMap<u64, Vec<StoredReply>>,
+    pub(crate) update_counts: HashMap<u64, u64>,
+    pub(crate) agents: Vec<Agent>,
+    pub(crate) groups: Vec<Group>,
+    pub(crate) contacts: BTreeMap<u64, Contact>,
+    pub(crate) companies: BTreeMap<u64, Company>,
+    pub(crate) templates: Vec<Template>,
+    pub(crate) fields: Vec<FieldDef>,
+    pub(crate) next_ticket_id: u64,
+    pub(crate) next_contact_id: u64,
+    pub(crate) next_reply_id: u64,
+    pub(crate) next_attach_id: u64,
+    pub(crate) request_ids: HashMap<String, Remembered>,
     /// Bearer tokens: role and expiry (`None`: never).
-    pub tokens: HashMap<String, (Role, Option<Instant>)>,
-    pub uploads: HashMap<String, Upload>,
+    pub(crate) tokens: HashMap<String, (Role, Option<Instant>)>,
+    pub(crate) uploads: HashMap<String, Upload>,
     /// Passwords changed at run time ([`crate::sandbox::Sandbox::set_password`]), by
     /// account; they replace the ones in the options.
-    pub passwords: HashMap<String, String>,
+    pub(crate) passwords: HashMap<String, String>,
     /// Where writes are kept across restarts ([`super::SandboxOptions::state_file`]).
-    pub state_log: Option<super::persist::StateLog>,
+    pub(crate) state_log: Option<super::persist::StateLog>,
     /// Injected "being edited by another agent" failures not yet spent
     /// ([`super::SandboxOptions::busy_failures`]).
-    pub busy_left: usize,
+    pub(crate) busy_left: usize,
 }
 
 impl Store {
     /// The whole stored ticket.
-    pub fn ticket(&self, id: u64) -> Option<Value> {
+    pub(crate) fn ticket(&self, id: u64) -> Option<Value> {
         self.tickets.get(&id).map(Entry::full)
     }
 
-    pub fn ticket_ids(&self) -> Vec<u64> {
+    pub(crate) fn ticket_ids(&self) -> Vec<u64> {
         self.tickets.keys().copied().collect()
     }
 
-    pub fn update_count(&self, id: u64) -> u64 {
+    pub(crate) fn update_count(&self, id: u64) -> u64 {
         self.update_counts.get(&id).copied().unwrap_or(0)
     }
 
     /// A ticket's replies as the replies call lists them, oldest first.
-    pub fn replies(&self, id: u64) -> Vec<Value> {
+    pub(crate) fn replies(&self, id: u64) -> Vec<Value> {
         let description = self
             .tickets
             .get(&id)
@@ -305,7 +305,7 @@ impl Store {
             .unwrap_or_default()
     }
 
-    pub fn insert_raw(&mut self, ticket: Value) -> u64 {
+    pub(crate) fn insert_raw(&mut self, ticket: Value) -> u64 {
         let id = ticket
             .get("ticketId")
             .and_then(int_of)
@@ -321,7 +321,7 @@ impl Store {
         self.agents.iter().find(|agent| agent.id == id)
     }
 
-    pub fn agent_by_email(&self, email: &str) -> Option<&Agent> {
+    pub(crate) fn agent_by_email(&self, email: &str) -> Option<&Agent> {
         self.agents.iter().find(|agent| agent.email == email)
     }
 
@@ -329,35 +329,35 @@ impl Store {
         self.groups.iter().find(|group| group.id == id)
     }
 
-    pub fn template(&self, id: u64) -> Option<&Template> {
+    pub(crate) fn template(&self, id: u64) -> Option<&Template> {
         self.templates.iter().find(|template| template.id == id)
     }
 
-    pub fn field(&self, key: &str) -> Option<&FieldDef> {
+    pub(crate) fn field(&self, key: &str) -> Option<&FieldDef> {
         self.fields.iter().find(|field| field.key == key)
     }
 
     /// The contact name of a ticket, for the fuzzy search.
-    pub fn contact_name_of(&self, ticket: &Value) -> Option<&str> {
+    pub(crate) fn contact_name_of(&self, ticket: &Value) -> Option<&str> {
         let id = ticket.get("custUserId").and_then(int_of)?;
         let id = u64::try_from(id).ok()?;
         self.contacts.get(&id).map(|contact| contact.name.as_str())
     }
 
     /// The company of a ticket's contact.
-    pub fn company_of(&self, ticket: &Value) -> Option<u64> {
+    pub(crate) fn company_of(&self, ticket: &Value) -> Option<u64> {
         let id = ticket.get("custUserId").and_then(int_of)?;
         let id = u64::try_from(id).ok()?;
         self.contacts.get(&id).map(|contact| contact.company_id)
     }
 
-    pub fn contact_by_mobile(&self, mobile: &str) -> Option<&Contact> {
+    pub(crate) fn contact_by_mobile(&self, mobile: &str) -> Option<&Contact> {
         self.contacts
             .values()
             .find(|contact| contact.mobile == mobile)
     }
 
-    pub fn agent_json(&self, agent: &Agent) -> Value {
+    pub(crate) fn agent_json(&self, agent: &Agent) -> Value {
         json!({
             "sId": agent.id,
             "name": agent.name,
@@ -368,7 +368,7 @@ impl Store {
         })
     }
 
-    pub fn contact_json(&self, contact: &Contact) -> Value {
+    pub(crate) fn contact_json(&self, contact: &Contact) -> Value {
         json!({
             "cId": contact.id,
             "name": contact.name,
@@ -383,7 +383,7 @@ impl Store {
         })
     }
 
-    pub fn company_json(&self, company: &Company) -> Value {
+    pub(crate) fn company_json(&self, company: &Company) -> Value {
         let contacts = self
             .contacts
             .values()
@@ -397,7 +397,7 @@ impl Store {
         })
     }
 
-    pub fn template_json(&self, template: &Template) -> Value {
+    pub(crate) fn template_json(&self, template: &Template) -> Value {
         json!({
             "tId": template.id,
             "ticketTemplateName": template.name,

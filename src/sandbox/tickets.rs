@@ -12,7 +12,7 @@ use super::routes::{Call, error};
 
 pub(crate) use reads::{company_tickets, contact_tickets, list, replies, search, show, show_many};
 pub(crate) use replay::remembered;
-pub(crate) use writes::{create, update, update_many};
+pub use writes::{create, update, update_many};
 
 /// An invalid query parameter.
 fn bad_param(name: &str, value: &str) -> Response<Body> {

@@ -17,11 +17,11 @@ use crate::words::{Msg, fill};
 #[derive(Debug, Args)]
 pub struct CacheArgs {
     #[command(subcommand)]
-    pub command: CacheCommand,
+    pub(crate) command: CacheCommand,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum CacheCommand {
+pub(crate) enum CacheCommand {
     /// Where the store is, its size on disk, its tickets, the last sync and the cursor.
     Status,
     /// Bring the store up to date with the server (the first time: every ticket), and keep
@@ -40,7 +40,7 @@ const LOOKUPS_AT: &str = "lookups_synced_at";
 /// Lookups older than this are asked again by `cache sync`.
 const LOOKUPS_MAX_AGE_SECS: i64 = 24 * 3600;
 
-pub async fn run(args: CacheArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+pub(crate) async fn run(args: CacheArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     let settings = Settings::load(options)?;
     match args.command {
         CacheCommand::Status => status(&settings),
@@ -50,7 +50,7 @@ pub async fn run(args: CacheArgs, options: &ResolveOptions) -> Result<Exit, Scri
 }
 
 /// The store's file for the resolved profile, login and server (the drafts' owner).
-pub fn store_path(settings: &Settings) -> Result<PathBuf, ScriptError> {
+pub(crate) fn store_path(settings: &Settings) -> Result<PathBuf, ScriptError> {
     let target = settings.target();
     let login = settings
         .resolved

@@ -11,7 +11,7 @@ use crate::cli::Cli;
 
 /// Shells with completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Shell {
+pub(crate) enum Shell {
     Bash,
     Zsh,
     Fish,
@@ -21,7 +21,7 @@ pub enum Shell {
 pub struct CompletionsArgs {
     /// The shell to write completions for (to standard output).
     #[arg(value_enum)]
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
 #[derive(Debug, Args)]
@@ -29,10 +29,10 @@ pub struct ManArgs {
     /// Write the pages into this directory (gongdan.1 and one page per subcommand, e.g.
     /// gongdan-tickets-update.1) instead of printing gongdan.1 on standard output.
     #[arg(long, value_name = "DIR")]
-    pub out_dir: Option<PathBuf>,
+    pub(crate) out_dir: Option<PathBuf>,
 }
 
-pub fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
+pub(crate) fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
     let mut command = Cli::command();
     let shell = match args.shell {
         Shell::Bash => clap_complete::Shell::Bash,
@@ -45,7 +45,7 @@ pub fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
     Ok(Exit::Done)
 }
 
-pub fn man(args: &ManArgs) -> Result<Exit, ScriptError> {
+pub(crate) fn man(args: &ManArgs) -> Result<Exit, ScriptError> {
     let command = Cli::command();
     let io = super::write_error;
     match &args.out_dir {

@@ -9,12 +9,12 @@
 //! [`EXIT_CODES_HELP`].
 
 mod bulk_run;
-pub mod cache;
-pub mod completions;
-pub mod history;
-pub mod output;
+pub(crate) mod cache;
+pub(crate) mod completions;
+pub(crate) mod history;
+pub(crate) mod output;
 pub mod stop;
-pub mod tickets;
+pub(crate) mod tickets;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -26,13 +26,13 @@ use crate::cli::Command;
 use crate::config::{ConfigError, PromptPolicy, ResolveOptions, Resolved};
 use crate::lang::Lang;
 
-pub use cache::CacheArgs;
-pub use completions::{CompletionsArgs, ManArgs};
-pub use history::{HistoryAction, HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
-pub use tickets::TicketsArgs;
+pub(crate) use cache::CacheArgs;
+pub(crate) use completions::{CompletionsArgs, ManArgs};
+pub(crate) use history::{HistoryArgs, ResumeArgs, RetryArgs, UndoArgs};
+pub(crate) use tickets::TicketsArgs;
 
 /// The exit codes, as `--help` shows them.
-pub const EXIT_CODES_HELP: &str = "\
+pub(crate) const EXIT_CODES_HELP: &str = "\
 Exit codes (script commands):
   0  all done
   1  usage: a bad flag or value, or a confirmation refused
@@ -105,7 +105,7 @@ fn interrupted_text(signal: stop::Signal, run: Option<&str>) -> String {
 }
 
 impl ScriptError {
-    pub fn exit(&self) -> Exit {
+    pub(crate) fn exit(&self) -> Exit {
         match self {
             ScriptError::Usage(_) => Exit::Usage,
             ScriptError::NotFound(_) => Exit::NotFound,
@@ -132,7 +132,7 @@ impl ScriptError {
 }
 
 /// The exit code of a failed call.
-pub fn api_exit(error: &ApiError) -> Exit {
+pub(crate) fn api_exit(error: &ApiError) -> Exit {
     match error {
         ApiError::BadCredentials | ApiError::Forbidden(_) => Exit::Auth,
         ApiError::NotFound(_) => Exit::NotFound,
@@ -214,12 +214,12 @@ fn command_name(command: &Command) -> &'static str {
 
 /// The configuration, resolved once per command (warnings printed on standard error).
 pub struct Settings {
-    pub resolved: Resolved,
+    pub(crate) resolved: Resolved,
     pub lang: Lang,
 }
 
 impl Settings {
-    pub fn load(options: &ResolveOptions) -> Result<Settings, ScriptError> {
+    pub(crate) fn load(options: &ResolveOptions) -> Result<Settings, ScriptError> {
         let resolved = crate::config::resolve(options)?;
         let ui_lang = resolved.lang();
         for warning in &resolved.warnings {
@@ -235,13 +235,13 @@ impl Settings {
 
     /// The client, with the secret found by the config module (environment, file,
     /// `password_command`, or a hidden prompt when standard input is a terminal).
-    pub fn client(&self) -> Result<Client, ScriptError> {
+    pub(crate) fn client(&self) -> Result<Client, ScriptError> {
         let (config, _credential) = self.resolved.connect(PromptPolicy::IfTerminal)?;
         Ok(Client::new(config)?)
     }
 
     /// The profile and host runs are journaled under.
-    pub fn target(&self) -> Target {
+    pub(crate) fn target(&self) -> Target {
         Target {
             profile: self.resolved.profile_name.clone().unwrap_or_default(),
             base_url: self
@@ -255,7 +255,7 @@ impl Settings {
 
     /// The bulk engine over `client`, journaling in the state directory (shared with the
     /// console).
-    pub fn engine(&self, client: Client) -> Result<Engine<Client>, ScriptError> {
+    pub(crate) fn engine(&self, client: Client) -> Result<Engine<Client>, ScriptError> {
         let journal = Journal::new(state_dir()?);
         let options = RunOptions {
             concurrency: self.resolved.ui.bulk_concurrency.max(1),
@@ -271,7 +271,7 @@ fn state_dir() -> Result<PathBuf, ScriptError> {
 
 /// A failed write to standard output; a reader that stopped reading (`| head`) ends the
 /// command quietly.
-pub fn write_error(error: std::io::Error) -> ScriptError {
+pub(crate) fn write_error(error: std::io::Error) -> ScriptError {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
         ScriptError::OutputClosed
     } else {
@@ -280,6 +280,6 @@ pub fn write_error(error: std::io::Error) -> ScriptError {
 }
 
 /// Whether standard error is a terminal (progress bar, questions).
-pub fn stderr_is_terminal() -> bool {
+pub(crate) fn stderr_is_terminal() -> bool {
     std::io::stderr().is_terminal()
 }

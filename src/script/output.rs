@@ -14,18 +14,18 @@ use crate::lang::Lang;
 use crate::text;
 
 /// The width when standard output is not a terminal and `COLUMNS` is not set.
-pub const DEFAULT_WIDTH: usize = 100;
+pub(crate) const DEFAULT_WIDTH: usize = 100;
 
 /// How tickets are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     Table,
     Json,
     Ids,
 }
 
 impl Format {
-    pub fn of(json: bool, ids: bool) -> Format {
+    pub(crate) fn of(json: bool, ids: bool) -> Format {
         if json {
             Format::Json
         } else if ids {
@@ -38,7 +38,7 @@ impl Format {
 
 /// The table's width: the terminal's when standard output is one, else `COLUMNS`, else
 /// [`DEFAULT_WIDTH`].
-pub fn table_width() -> usize {
+pub(crate) fn table_width() -> usize {
     if io::stdout().is_terminal()
         && let Ok((cols, _)) = crossterm::terminal::size()
         && cols > 0
@@ -57,66 +57,66 @@ pub fn table_width() -> usize {
 /// dates are the server's `YYYY-MM-DD HH:MM:SS` (the vendor's local time). Absent values
 /// are `null`, never left out, so that every line has the same keys.
 #[derive(Debug, Serialize)]
-pub struct TicketView {
-    pub id: u64,
-    pub subject: String,
-    pub status: Option<i64>,
-    pub status_name: Option<&'static str>,
-    pub priority: Option<i64>,
-    pub priority_name: Option<&'static str>,
+pub(crate) struct TicketView {
+    pub(crate) id: u64,
+    pub(crate) subject: String,
+    pub(crate) status: Option<i64>,
+    pub(crate) status_name: Option<&'static str>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) priority_name: Option<&'static str>,
     #[serde(rename = "type")]
-    pub ticket_type: Option<i64>,
-    pub type_name: Option<&'static str>,
-    pub source: Option<i64>,
-    pub source_name: Option<&'static str>,
-    pub contact_id: Option<u64>,
+    pub(crate) ticket_type: Option<i64>,
+    pub(crate) type_name: Option<&'static str>,
+    pub(crate) source: Option<i64>,
+    pub(crate) source_name: Option<&'static str>,
+    pub(crate) contact_id: Option<u64>,
     /// 0 is nobody; null is not known (the server left it out).
-    pub assignee_id: Option<u64>,
+    pub(crate) assignee_id: Option<u64>,
     /// 0 is no group; null is not known.
-    pub group_id: Option<u64>,
-    pub creator_id: Option<u64>,
-    pub provider_id: Option<u64>,
+    pub(crate) group_id: Option<u64>,
+    pub(crate) creator_id: Option<u64>,
+    pub(crate) provider_id: Option<u64>,
     /// null when not known, never `[]` for a list the server left out.
-    pub cc_user_ids: Option<Vec<u64>>,
-    pub cc_group_ids: Option<Vec<u64>>,
-    pub template_id: Option<u64>,
-    pub tags: Option<Vec<String>>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub url: Option<String>,
-    pub description: Option<String>,
-    pub custom_fields: Vec<CustomFieldView>,
-    pub tables: Vec<TableView>,
+    pub(crate) cc_user_ids: Option<Vec<u64>>,
+    pub(crate) cc_group_ids: Option<Vec<u64>>,
+    pub(crate) template_id: Option<u64>,
+    pub(crate) tags: Option<Vec<String>>,
+    pub(crate) created: Option<String>,
+    pub(crate) updated: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) custom_fields: Vec<CustomFieldView>,
+    pub(crate) tables: Vec<TableView>,
     /// Fields seen on live servers only (null elsewhere).
-    pub solved: Option<String>,
-    pub waiting: Option<String>,
-    pub opened: Option<String>,
-    pub closed: Option<String>,
-    pub custom_template_id: Option<u64>,
+    pub(crate) solved: Option<String>,
+    pub(crate) waiting: Option<String>,
+    pub(crate) opened: Option<String>,
+    pub(crate) closed: Option<String>,
+    pub(crate) custom_template_id: Option<u64>,
     /// 0 agent, 1 customer.
-    pub creator_type: Option<i64>,
-    pub workflow_id: Option<u64>,
-    pub workflow_node_id: Option<u64>,
-    pub is_deleted: Option<bool>,
+    pub(crate) creator_type: Option<i64>,
+    pub(crate) workflow_id: Option<u64>,
+    pub(crate) workflow_node_id: Option<u64>,
+    pub(crate) is_deleted: Option<bool>,
     /// Fields the server sent but that could not be read (they are null above, unknown
     /// rather than absent): wire key to reason; `{}` when every field was read.
-    pub unreadable: Map<String, Value>,
+    pub(crate) unreadable: Map<String, Value>,
 }
 
 /// One custom field: `value` is a string, a number, an array of row objects, or null.
 #[derive(Debug, Serialize)]
-pub struct CustomFieldView {
-    pub key: String,
-    pub value: Value,
+pub(crate) struct CustomFieldView {
+    pub(crate) key: String,
+    pub(crate) value: Value,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pay_status: Option<i64>,
+    pub(crate) pay_status: Option<i64>,
 }
 
 /// One form table: rows as objects from column key to cell text.
 #[derive(Debug, Serialize)]
-pub struct TableView {
-    pub key: String,
-    pub rows: Vec<Map<String, Value>>,
+pub(crate) struct TableView {
+    pub(crate) key: String,
+    pub(crate) rows: Vec<Map<String, Value>>,
 }
 
 fn date(value: Option<ApiDate>) -> Option<String> {
@@ -200,7 +200,7 @@ impl From<&Ticket> for TicketView {
 }
 
 /// Writes tickets as they come (NDJSON and ids stream; the table is sized once all are in).
-pub struct TicketWriter<W: Write> {
+pub(crate) struct TicketWriter<W: Write> {
     out: W,
     format: Format,
     lang: Lang,
@@ -209,7 +209,7 @@ pub struct TicketWriter<W: Write> {
 }
 
 impl<W: Write> TicketWriter<W> {
-    pub fn new(out: W, format: Format, lang: Lang, width: usize) -> Self {
+    pub(crate) fn new(out: W, format: Format, lang: Lang, width: usize) -> Self {
         TicketWriter {
             out,
             format,
@@ -219,7 +219,7 @@ impl<W: Write> TicketWriter<W> {
         }
     }
 
-    pub fn write(&mut self, ticket: Ticket) -> io::Result<()> {
+    pub(crate) fn write(&mut self, ticket: Ticket) -> io::Result<()> {
         match self.format {
             Format::Table => {
                 self.rows.push(ticket);
@@ -235,7 +235,7 @@ impl<W: Write> TicketWriter<W> {
     }
 
     /// Prints the table (if any) and flushes.
-    pub fn finish(mut self) -> io::Result<()> {
+    pub(crate) fn finish(mut self) -> io::Result<()> {
         if self.format == Format::Table {
             let table = render_table(&self.rows, self.lang, self.width);
             self.out.write_all(table.as_bytes())?;
@@ -254,7 +254,7 @@ struct Column {
 /// The table: id, status, priority, updated and subject; the subject takes what is left
 /// of `width` and is cut with `…`. Columns no ticket has a value for (search results carry
 /// only id, subject and dates) are left out.
-pub fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> String {
+pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> String {
     let zh = lang == Lang::Zh;
     let label = |zh_text: &'static str, en: &'static str| if zh { zh_text } else { en };
     let mut columns = vec![Column {

@@ -21,7 +21,7 @@ use super::{Exit, ScriptError};
 
 /// How long the calls in flight at a signal are awaited, so that the journal gets their
 /// real outcomes; a server slower than that leaves them in doubt.
-pub const GRACE: Duration = Duration::from_millis(2500);
+pub(crate) const GRACE: Duration = Duration::from_millis(2500);
 
 /// The signal that stopped a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl Signal {
         }
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Signal::Interrupt => "SIGINT",
             Signal::Terminate => "SIGTERM",
@@ -133,7 +133,7 @@ impl Stop {
     }
 
     /// Errs if a signal came: nothing was sent.
-    pub fn check(&self) -> Result<(), ScriptError> {
+    pub(crate) fn check(&self) -> Result<(), ScriptError> {
         match self.signal() {
             Some(signal) => Err(ScriptError::Interrupted { signal, run: None }),
             None => Ok(()),
@@ -142,7 +142,7 @@ impl Stop {
 
     /// `work` unless a signal comes first (then `work` is dropped, and with it any call it
     /// was making: a read, before anything was sent).
-    pub async fn before<T>(
+    pub(crate) async fn before<T>(
         &self,
         work: impl Future<Output = Result<T, ScriptError>>,
     ) -> Result<T, ScriptError> {
@@ -163,7 +163,7 @@ impl Stop {
     /// Blocking work (standard input, the terminal's answer) on its own thread, given up at
     /// a signal. The thread is left blocked in its read: the process ends without it (the
     /// runtime is never shut down, see main.rs).
-    pub async fn blocking<T: Send + 'static>(
+    pub(crate) async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, ScriptError> + Send + 'static,
     ) -> Result<T, ScriptError> {

@@ -21,7 +21,7 @@ pub enum Lookup {
 }
 
 /// The kinds, as the store names them.
-pub const KINDS: [&str; 6] = [
+pub(crate) const KINDS: [&str; 6] = [
     "agents",
     "groups",
     "contacts",

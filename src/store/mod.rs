@@ -87,10 +87,6 @@ impl Store {
         open::open(path)
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Bytes on disk: the database, its WAL and its shared-memory file.
     pub fn size_on_disk(&self) -> u64 {
         std::iter::once(self.path.clone())

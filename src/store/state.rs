@@ -18,7 +18,7 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Scope::List => "list",
             Scope::Search => "search",
@@ -34,7 +34,7 @@ impl Scope {
     }
 
     /// The kind of answer this scope's pages are.
-    pub fn answer(self) -> Answer {
+    pub(crate) fn answer(self) -> Answer {
         match self {
             Scope::List => Answer::Full,
             Scope::Search => Answer::Partial,
@@ -48,13 +48,13 @@ pub struct SyncState {
     /// The newest `updateDT` stored from this scope's answers.
     pub cursor: Option<ApiDate>,
     /// The day the last delta asked from (`updated_start` / `updateDT>=`).
-    pub day: Option<chrono::NaiveDate>,
+    pub(crate) day: Option<chrono::NaiveDate>,
     /// When the last sync ended, seconds since the epoch (this machine's clock).
-    pub last_sync: Option<i64>,
+    pub(crate) last_sync: Option<i64>,
     /// A first full sync under way, if any.
     pub full: Option<FullProgress>,
     /// When (this machine's clock, seconds) the cursor was first seen at its value.
-    pub cursor_seen_at: Option<i64>,
+    pub(crate) cursor_seen_at: Option<i64>,
     /// A sync read again the overlap before the cursor at least an overlap after the cursor
     /// was first seen: no write stamped at or before the cursor can still appear, so the
     /// next deltas ask only after it.
@@ -65,9 +65,9 @@ pub struct SyncState {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FullProgress {
     /// The newest `updateDT` on the server when it began: the cursor once it is done.
-    pub mark: Option<ApiDate>,
-    pub per_page: u32,
-    pub total_pages: u32,
+    pub(crate) mark: Option<ApiDate>,
+    pub(crate) per_page: u32,
+    pub(crate) total_pages: u32,
     pub done: Vec<u32>,
 }
 
@@ -80,7 +80,7 @@ fn parse_date(text: Option<String>) -> Option<ApiDate> {
 }
 
 impl Store {
-    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
@@ -89,7 +89,7 @@ impl Store {
             .optional()?)
     }
 
-    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(crate) fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)",
             params![key, value],
@@ -98,7 +98,7 @@ impl Store {
     }
 
     /// The scope this store was synced through, once a sync found it.
-    pub fn scope(&self) -> Result<Option<Scope>, StoreError> {
+    pub(crate) fn scope(&self) -> Result<Option<Scope>, StoreError> {
         Ok(self.meta("scope")?.as_deref().and_then(Scope::parse))
     }
 
@@ -296,7 +296,7 @@ impl Store {
 
     /// Forgets a scope's cursor and progress (`cache sync --full`): the next sync is a
     /// first full sync. The tickets stay until it replaces them.
-    pub fn reset_sync(&mut self, scope: Scope) -> Result<(), StoreError> {
+    pub(crate) fn reset_sync(&mut self, scope: Scope) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         tx.execute("DELETE FROM sync_state WHERE scope = ?1", [scope.as_str()])?;
         tx.execute("DELETE FROM full_pages WHERE scope = ?1", [scope.as_str()])?;
@@ -305,7 +305,7 @@ impl Store {
     }
 
     /// When any scope last finished a sync (seconds since the epoch).
-    pub fn last_sync(&self) -> Result<Option<i64>, StoreError> {
+    pub(crate) fn last_sync(&self) -> Result<Option<i64>, StoreError> {
         Ok(self
             .conn
             .query_row("SELECT MAX(last_sync) FROM sync_state", [], |row| {
@@ -316,7 +316,7 @@ impl Store {
     /// Replaces the lookups of one kind (`agents`, `groups`, `contacts`, `companies`,
     /// `fields`, `templates`) given as `(id, the object as JSON)`, fetched at `fetched_at`
     /// (seconds since the epoch).
-    pub fn put_lookups(
+    pub(crate) fn put_lookups(
         &mut self,
         kind: &str,
         items: &[(String, Value)],
@@ -337,7 +337,7 @@ impl Store {
     }
 
     /// The stored lookups of one kind: `(id, object, fetched_at)`, by id.
-    pub fn lookups(&self, kind: &str) -> Result<Vec<(String, Value, i64)>, StoreError> {
+    pub(crate) fn lookups(&self, kind: &str) -> Result<Vec<(String, Value, i64)>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, raw, fetched_at FROM lookups WHERE kind = ?1 ORDER BY id")?;

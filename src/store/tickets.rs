@@ -40,17 +40,17 @@ pub struct Stored {
 
 /// The sort and filter columns of one ticket (`None`: not known).
 pub(crate) struct Columns {
-    pub status: Option<i64>,
-    pub priority: Option<i64>,
-    pub ticket_type: Option<i64>,
+    pub(crate) status: Option<i64>,
+    pub(crate) priority: Option<i64>,
+    pub(crate) ticket_type: Option<i64>,
     /// 0: nobody; `None`: not known.
-    pub assignee: Option<i64>,
-    pub group: Option<i64>,
-    pub contact: Option<i64>,
-    pub created: Option<String>,
-    pub updated: Option<String>,
-    pub subject: String,
-    pub tags: Option<String>,
+    pub(crate) assignee: Option<i64>,
+    pub(crate) group: Option<i64>,
+    pub(crate) contact: Option<i64>,
+    pub(crate) created: Option<String>,
+    pub(crate) updated: Option<String>,
+    pub(crate) subject: String,
+    pub(crate) tags: Option<String>,
 }
 
 fn date_text(date: Option<ApiDate>) -> Option<String> {

@@ -12,19 +12,19 @@ use unicode_width::UnicodeWidthChar;
 
 /// One screen row of a wrapped line: chars `start..end` of line `line`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrappedRow {
-    pub line: usize,
+pub(crate) struct WrappedRow {
+    pub(crate) line: usize,
     /// First char (not byte) of the row.
-    pub start: usize,
+    pub(crate) start: usize,
     /// One past the last char of the row.
-    pub end: usize,
+    pub(crate) end: usize,
     /// Display cells the row uses.
-    pub cells: usize,
+    pub(crate) cells: usize,
 }
 
 /// The cells a character takes when drawn; control characters are drawn as one cell
 /// (see [`display_char`]).
-pub fn char_cells(c: char) -> usize {
+pub(crate) fn char_cells(c: char) -> usize {
     if c.is_control() {
         1
     } else {
@@ -33,7 +33,7 @@ pub fn char_cells(c: char) -> usize {
 }
 
 /// What is drawn for a character: never a control character.
-pub fn display_char(c: char) -> char {
+pub(crate) fn display_char(c: char) -> char {
     if c.is_control() { '�' } else { c }
 }
 
@@ -125,13 +125,13 @@ fn break_line(
 
 /// Finished text wrapped at `columns` cells: each `\n` starts a row, a space at a break is
 /// not drawn; no text is lost and no grapheme split.
-pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+pub(crate) fn wrap(text: &str, columns: usize) -> Vec<String> {
     wrap_hanging(text, columns, columns)
 }
 
 /// [`wrap`] with the first row `first` cells wide and every later row `rest` wide (the
 /// caller puts its indent or lead before them).
-pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
+pub(crate) fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
     let width = |row: usize| if row == 0 { first } else { rest };
     let mut out = Vec::new();
     for paragraph in text.split('\n') {
@@ -152,7 +152,11 @@ pub fn wrap_hanging(text: &str, first: usize, rest: usize) -> Vec<String> {
 /// [`wrap`] keeping groups whole: a group ends after a grapheme `ends_group` accepts (a
 /// comma, a semicolon), and a row breaks only between groups; a group wider than the row
 /// wraps as text, its last row carrying on with the next groups.
-pub fn wrap_groups(text: &str, columns: usize, ends_group: impl Fn(&str) -> bool) -> Vec<String> {
+pub(crate) fn wrap_groups(
+    text: &str,
+    columns: usize,
+    ends_group: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let width = crate::text::width;
     let mut lines = Vec::new();
     for paragraph in text.split('\n') {
@@ -194,7 +198,7 @@ pub fn wrap_groups(text: &str, columns: usize, ends_group: impl Fn(&str) -> bool
 /// space on a row; a wide character is never split. When the caret (`(line, col)` in
 /// chars) sits at the end of a line whose last row is exactly full, an empty row follows
 /// that line for the caret (where the next character will go).
-pub fn wrap_lines(
+pub(crate) fn wrap_lines(
     lines: &[String],
     width: usize,
     caret: Option<(usize, usize)>,
@@ -244,7 +248,11 @@ pub fn wrap_lines(
 
 /// Where the caret (`row`, `col` in chars, as the text area counts) lands among the
 /// wrapped rows: (wrapped row index, cell column within that row).
-pub fn caret_cell(lines: &[String], rows: &[WrappedRow], cursor: (usize, usize)) -> (usize, usize) {
+pub(crate) fn caret_cell(
+    lines: &[String],
+    rows: &[WrappedRow],
+    cursor: (usize, usize),
+) -> (usize, usize) {
     let (line, col) = cursor;
     let mut found = None;
     for (index, row) in rows.iter().enumerate() {
@@ -278,7 +286,7 @@ pub fn caret_cell(lines: &[String], rows: &[WrappedRow], cursor: (usize, usize))
 /// char on that row under the caret's cell, or the row's end when it is shorter (a wide
 /// character the cell falls inside is passed over to its left). `None` at the first or
 /// last row. Moves over the rows the editor draws, so the caret lands where it is seen.
-pub fn row_step(
+pub(crate) fn row_step(
     lines: &[String],
     cursor: (usize, usize),
     width: usize,
@@ -313,7 +321,7 @@ pub fn row_step(
 
 /// The first row to show so that `caret_row` is visible, moving as little as possible from
 /// `previous` (the view does not jump while the caret stays on screen).
-pub fn scroll_to_show(
+pub(crate) fn scroll_to_show(
     previous: usize,
     caret_row: usize,
     height: usize,
@@ -333,7 +341,7 @@ pub fn scroll_to_show(
 
 /// The first cell to show of a one-line field so that the caret cell is visible, counted
 /// in cells (a wide character is never cut on the left: the caller draws from a char).
-pub fn hscroll_to_show(previous: usize, caret_cell: usize, width: usize) -> usize {
+pub(crate) fn hscroll_to_show(previous: usize, caret_cell: usize, width: usize) -> usize {
     let width = width.max(1);
     if caret_cell < previous {
         caret_cell
@@ -347,15 +355,15 @@ pub fn hscroll_to_show(previous: usize, caret_cell: usize, width: usize) -> usiz
 /// The text's layout in an area: the rows, the caret's place and the first row shown.
 /// `update` keeps the caret on screen with it and the editor draws from it, so both agree.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextLayout {
-    pub rows: Vec<WrappedRow>,
+pub(crate) struct TextLayout {
+    pub(crate) rows: Vec<WrappedRow>,
     /// (wrapped row, cell) of the caret.
-    pub caret: (usize, usize),
-    pub scroll: usize,
+    pub(crate) caret: (usize, usize),
+    pub(crate) scroll: usize,
 }
 
 impl TextLayout {
-    pub fn new(
+    pub(crate) fn new(
         lines: &[String],
         cursor: (usize, usize),
         width: u16,

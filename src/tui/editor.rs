@@ -4,7 +4,7 @@
 
 /// Runs `$VISUAL` (else `$EDITOR`, else `vi`) on a temporary file holding `text` and
 /// answers the file's text afterwards. The terminal must already be out of raw mode.
-pub fn run_external_editor(text: &str) -> Result<String, String> {
+pub(crate) fn run_external_editor(text: &str) -> Result<String, String> {
     let editor = std::env::var("VISUAL")
         .ok()
         .filter(|v| !v.trim().is_empty())

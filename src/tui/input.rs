@@ -28,12 +28,12 @@ const WAIT: Duration = Duration::from_millis(100);
 
 /// The terminal's events; the reading thread starts with the first poll.
 #[derive(Default)]
-pub struct ConsoleEvents {
+pub(crate) struct ConsoleEvents {
     events: Option<mpsc::UnboundedReceiver<io::Result<Event>>>,
 }
 
 impl ConsoleEvents {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         ConsoleEvents::default()
     }
 }
@@ -51,13 +51,13 @@ static TTY: OnceLock<Option<std::fs::File>> = OnceLock::new();
 
 /// Whether the terminal the console reads has hung up (false when no terminal is read, as in
 /// tests that feed events themselves).
-pub fn terminal_hung_up() -> bool {
+pub(crate) fn terminal_hung_up() -> bool {
     TTY.get().and_then(Option::as_ref).is_some_and(hung_up)
 }
 
 /// Stops reading (for `$EDITOR`), and returns once the thread has let go of the terminal
 /// (bounded: a few waits).
-pub fn pause() {
+pub(crate) fn pause() {
     PAUSED.store(true, Ordering::SeqCst);
     let deadline = Instant::now() + WAIT * 3;
     while READING.load(Ordering::SeqCst)
@@ -68,7 +68,7 @@ pub fn pause() {
     }
 }
 
-pub fn resume() {
+pub(crate) fn resume() {
     PAUSED.store(false, Ordering::SeqCst);
 }
 
@@ -130,7 +130,7 @@ fn read_events(tx: &mpsc::UnboundedSender<io::Result<Event>>) {
     }
 }
 
-pub fn hang_up() -> io::Error {
+pub(crate) fn hang_up() -> io::Error {
     io::Error::new(io::ErrorKind::UnexpectedEof, "the terminal hung up")
 }
 

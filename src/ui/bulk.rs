@@ -11,10 +11,9 @@ mod preview;
 mod result;
 mod values;
 
-pub use gauge::status_text;
-pub(crate) use note::keyed;
+pub(crate) use gauge::status_text;
+pub use note::keyed;
 pub use note::note;
-pub use values::{choice_label, field_name, tags_mode_text, value_text};
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -36,7 +35,7 @@ use result::{hint_result, result_lines, result_parts};
 
 /// The box the pane (and the history) is drawn in: most of the screen, leaving the tab
 /// line and the status bar.
-pub fn pane_area(screen: Rect) -> Rect {
+pub(crate) fn pane_area(screen: Rect) -> Rect {
     let w = screen
         .width
         .saturating_sub(4)
@@ -53,9 +52,9 @@ pub fn pane_area(screen: Rect) -> Rect {
 
 /// Lines to draw, each with a style.
 pub(crate) struct Lines {
-    pub rows: Vec<(String, Style)>,
+    pub(crate) rows: Vec<(String, Style)>,
     /// Where the caret goes (row, display column), when text is being typed.
-    pub caret: Option<(usize, usize)>,
+    pub(crate) caret: Option<(usize, usize)>,
 }
 
 impl Lines {
@@ -79,7 +78,7 @@ impl Lines {
 }
 
 /// Draws the bulk pane; answers how far its result list scrolls, when it shows one.
-pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
     let area = pane_area(screen);
     let lang = app.lang();

@@ -28,7 +28,7 @@ fn composer_height(area: Rect) -> u16 {
 
 /// Splits the detail's (or the list's) area: the pane keeps the top, the composer gets
 /// the bottom. Without a composer the pane keeps it all.
-pub fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
+pub(crate) fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
     if app.compose.composer.is_none() || app.compose.new_ticket.is_some() {
         return (area, None);
     }
@@ -55,11 +55,11 @@ pub fn area(app: &App) -> Option<Rect> {
 
 /// The composer's parts inside its box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Parts {
-    pub editor: Rect,
-    pub attachments: Option<Rect>,
-    pub message: Option<Rect>,
-    pub hint: Rect,
+pub(crate) struct Parts {
+    pub(crate) editor: Rect,
+    pub(crate) attachments: Option<Rect>,
+    pub(crate) message: Option<Rect>,
+    pub(crate) hint: Rect,
 }
 
 fn parts(composer: &Composer, area: Rect) -> Parts {
@@ -94,7 +94,7 @@ pub fn editor_area(app: &App) -> Option<Rect> {
 }
 
 /// Draws the composer; answers the text area's rectangle (for `update`'s caret).
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
     let composer = app.compose.composer.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
@@ -386,7 +386,7 @@ fn render_status_menu(frame: &mut Frame, app: &Ctx, over: Rect, selected: usize)
 }
 
 /// The detail's section of replies sent from this console this session.
-pub fn sent_lines(app: &Ctx, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
+pub(crate) fn sent_lines(app: &Ctx, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
     let Some(sent) = app.compose.sent.get(&ticket_id) else {
         return Vec::new();
     };

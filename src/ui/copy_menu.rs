@@ -51,7 +51,7 @@ fn shown_value(app: &Ctx, value: &CopyValue) -> (String, bool) {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(menu) = &app.copy_menu else {
         return;
     };

@@ -30,7 +30,7 @@ use description::{Description, description_lines};
 use fields::{fields, name_or_id};
 
 /// Draws the open ticket; answers its scroll limit (none when no ticket is open).
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll> {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll> {
     frame.render_widget(Clear, area);
     let Some(detail) = &app.detail else {
         // The preview's place on a wide screen, kept while no row is selected so that the
@@ -79,7 +79,7 @@ pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll> {
 /// The detail's lines at a width: the short parts (fields, notes, replies) built as lines,
 /// the description as its cached layout, shared, so that only the rows on screen are ever
 /// turned into `Line`s.
-pub struct Lines {
+pub(crate) struct Lines {
     parts: Vec<Part>,
 }
 
@@ -89,7 +89,7 @@ enum Part {
 }
 
 impl Lines {
-    pub fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.parts
             .iter()
             .map(|part| match part {
@@ -99,12 +99,8 @@ impl Lines {
             .sum()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// At most `take` lines from line `skip`.
-    pub fn window(&self, mut skip: usize, take: usize) -> Vec<Line<'static>> {
+    pub(crate) fn window(&self, mut skip: usize, take: usize) -> Vec<Line<'static>> {
         let mut out = Vec::new();
         for part in &self.parts {
             if out.len() >= take {
@@ -142,7 +138,7 @@ pub fn lines(app: &App, columns: usize) -> Vec<Line<'static>> {
 }
 
 /// The detail at a given width, the description laid out once (see [`description::DescriptionMemo`]).
-pub fn layout(app: &Ctx, columns: usize) -> Lines {
+pub(crate) fn layout(app: &Ctx, columns: usize) -> Lines {
     let mut lines = Lines { parts: Vec::new() };
     let Some(detail) = &app.detail else {
         return lines;

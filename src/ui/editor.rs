@@ -7,16 +7,15 @@
 //! the caret's row is on screen, and the real terminal cursor is put on the caret's cell
 //! (`Frame::set_cursor_position`), which is where an input method opens its candidates.
 
-pub use crate::text::wrap::{
-    TextLayout as EditorView, WrappedRow, caret_cell, char_cells, display_char, hscroll_to_show,
-    scroll_to_show, wrap_lines,
+pub(crate) use crate::text::wrap::{
+    TextLayout as EditorView, char_cells, display_char, hscroll_to_show,
 };
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 
 /// The caret's screen position inside `area`, if it is on screen.
-pub fn caret_position(view: &EditorView, area: Rect) -> Option<Position> {
+pub(crate) fn caret_position(view: &EditorView, area: Rect) -> Option<Position> {
     let row = view.caret.0.checked_sub(view.scroll)?;
     if row >= usize::from(area.height) {
         return None;
@@ -28,7 +27,7 @@ pub fn caret_position(view: &EditorView, area: Rect) -> Option<Position> {
 
 /// Draws the lines wrapped into `area` and, when `focused`, puts the terminal cursor at
 /// the caret. Returns the layout used (its `scroll` is the one to keep).
-pub fn render(
+pub(crate) fn render(
     frame: &mut Frame,
     area: Rect,
     lines: &[String],
@@ -71,7 +70,7 @@ pub fn render(
 
 /// Draws a one-line field scrolled sideways by cells so that the caret is visible, and
 /// when `focused` puts the terminal cursor at the caret. Returns the first cell shown.
-pub fn render_line(
+pub(crate) fn render_line(
     frame: &mut Frame,
     area: Rect,
     text: &str,

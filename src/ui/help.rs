@@ -26,7 +26,7 @@ fn area(screen: Rect) -> Rect {
 }
 
 /// Draws the help; answers how far it scrolls.
-pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let Some(Overlay::Help { pane, scroll }) = &app.overlay else {
         return None;
     };

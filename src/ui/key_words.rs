@@ -11,7 +11,7 @@ use crate::words::Msg;
 /// status bar's hints, by pane and name. `None` for a pair the map does not have; a test
 /// checks that every pair it has is worded.
 #[rustfmt::skip]
-pub fn help_msg(pane: Pane, name: &str) -> Option<Msg> {
+pub(crate) fn help_msg(pane: Pane, name: &str) -> Option<Msg> {
     use Pane::*;
     Some(match (pane, name) {
         (List | StatusMenu | CopyMenu | Bulk | BulkHistory, "move_down") => Msg::KeyDown,
@@ -142,7 +142,7 @@ impl KeyMap {
     /// A pane's hint line from the live map: each item is the first key of each named action
     /// joined by `/`, then its word (`j/k row  Enter preview`). An item whose actions have
     /// no key is left out; `{key:PANE.ACTION}` in a word names that action's key.
-    pub fn hint_line(&self, pane: Pane, items: &[(&[&str], Msg)], lang: Lang) -> String {
+    pub(crate) fn hint_line(&self, pane: Pane, items: &[(&[&str], Msg)], lang: Lang) -> String {
         let parts: Vec<String> = items
             .iter()
             .filter_map(|(names, word)| {

@@ -106,7 +106,7 @@ pub fn columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     out
 }
 
-pub fn render(frame: &mut Frame, app: &Ctx, cache: &mut RowCache, area: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, cache: &mut RowCache, area: Rect) {
     if area.height == 0 || area.width == 0 {
         return;
     }
@@ -386,7 +386,7 @@ fn status_style(app: &Ctx, status: TicketStatus) -> Style {
 
 /// "3分钟前" / "3m ago"; a date (in the display zone, `display_offset_minutes` east of
 /// UTC) once it is a month old. Both times are the server's (UTC+8).
-pub fn relative(
+pub(crate) fn relative(
     lang: Lang,
     now: NaiveDateTime,
     then: NaiveDateTime,

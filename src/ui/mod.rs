@@ -2,21 +2,21 @@
 
 pub mod bulk;
 pub mod composer;
-pub mod copy_menu;
+pub(crate) mod copy_menu;
 pub mod detail;
-pub mod editor;
-pub mod help;
-pub mod history;
-pub mod key_words;
+pub(crate) mod editor;
+pub(crate) mod help;
+pub(crate) mod history;
+pub(crate) mod key_words;
 pub mod list;
 pub mod new_ticket;
 pub mod notice;
-pub mod rows;
-pub mod search_line;
-pub mod sign_in;
+pub(crate) mod rows;
+pub(crate) mod search_line;
+pub(crate) mod sign_in;
 pub mod status_bar;
-pub mod status_menu;
-pub mod tabs;
+pub(crate) mod status_menu;
+pub(crate) mod tabs;
 pub mod theme;
 
 use std::ops::Deref;
@@ -36,7 +36,7 @@ use theme::Theme;
 pub struct Ui {
     /// Styles per role, already fitted to the terminal's colour depth. The cached rows
     /// carry its colours: a new theme wants a new `Ui`.
-    pub theme: Theme,
+    pub(crate) theme: Theme,
     pub rows: rows::RowCache,
 }
 
@@ -50,9 +50,9 @@ impl Ui {
 }
 
 /// The state as the panes draw it: `App` (read through `Deref`) and the theme.
-pub struct Ctx<'a> {
-    pub app: &'a App,
-    pub theme: &'a Theme,
+pub(crate) struct Ctx<'a> {
+    pub(crate) app: &'a App,
+    pub(crate) theme: &'a Theme,
 }
 
 impl Deref for Ctx<'_> {
@@ -78,11 +78,11 @@ pub const MIN_HEIGHT: u16 = 10;
 /// Where each pane goes on a screen of a given size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
-    pub tabs: Rect,
+    pub(crate) tabs: Rect,
     pub list: Option<Rect>,
-    pub detail: Option<Rect>,
-    pub prompt: Option<Rect>,
-    pub status: Rect,
+    pub(crate) detail: Option<Rect>,
+    pub(crate) prompt: Option<Rect>,
+    pub(crate) status: Rect,
 }
 
 /// The layout, shared by drawing and by `update` (which needs page and scroll sizes).
@@ -279,7 +279,7 @@ pub(crate) fn centered_window(
 
 /// A role's style from the live theme; without colour only its modifiers are kept (state
 /// then shows as text, reverse video and glyphs).
-pub fn style(app: &Ctx, role: theme::Role) -> Style {
+pub(crate) fn style(app: &Ctx, role: theme::Role) -> Style {
     let style = app.theme.style(role);
     if app.settings.color {
         style
@@ -294,28 +294,31 @@ pub fn style(app: &Ctx, role: theme::Role) -> Style {
 }
 
 /// A server date (UTC+8) in the display zone, `offset_minutes` east of UTC.
-pub fn display_time(server: chrono::NaiveDateTime, offset_minutes: i32) -> chrono::NaiveDateTime {
+pub(crate) fn display_time(
+    server: chrono::NaiveDateTime,
+    offset_minutes: i32,
+) -> chrono::NaiveDateTime {
     server + chrono::Duration::minutes(i64::from(offset_minutes) - 8 * 60)
 }
 
 /// Display width in terminal columns (CJK counts two).
-pub fn width(text: &str) -> usize {
+pub(crate) fn width(text: &str) -> usize {
     crate::text::width(text)
 }
 
 /// Fits text into exactly `columns` display columns: truncated with "…" (never splitting a
 /// wide character) or padded with spaces.
-pub fn fit(text: &str, columns: usize) -> String {
+pub(crate) fn fit(text: &str, columns: usize) -> String {
     crate::text::pad(text, columns)
 }
 
 /// Truncates to at most `columns` display columns, ending with "…" when cut.
-pub fn truncate(text: &str, columns: usize) -> String {
+pub(crate) fn truncate(text: &str, columns: usize) -> String {
     crate::text::truncate(text, columns).into_owned()
 }
 
 /// Finished text wrapped by display columns: the crate's one wrap routine.
-pub use crate::text::wrap::wrap;
+pub(crate) use crate::text::wrap::wrap;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -18,7 +18,7 @@ use crate::words::{Msg, priority_label, type_label};
 const DESCRIPTION_MIN: u16 = 4;
 
 /// The form's area: the screen less the tab line and the status bar.
-pub fn area(app: &App) -> Rect {
+pub(crate) fn area(app: &App) -> Rect {
     let screen = super::screen(app);
     Rect {
         y: screen.y + 1,
@@ -70,7 +70,7 @@ pub fn description_area(app: &App) -> Option<Rect> {
 }
 
 /// Draws the form; answers the description's rectangle (for `update`'s caret).
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
     let form = app.compose.new_ticket.as_ref()?;
     let lang = app.lang();
     frame.render_widget(Clear, area);
@@ -222,7 +222,7 @@ pub fn field_label(app: &App, id: &FieldId) -> String {
 
 /// A list field's value in words: "not set", a label, a name; the value itself when no
 /// name is known for it.
-pub fn option_label(app: &App, id: &FieldId, value: Option<&str>) -> String {
+pub(crate) fn option_label(app: &App, id: &FieldId, value: Option<&str>) -> String {
     let lang = app.lang();
     let Some(value) = value else {
         return Msg::FormNotSet.text(lang).to_string();
@@ -258,6 +258,6 @@ pub fn option_label(app: &App, id: &FieldId, value: Option<&str>) -> String {
 }
 
 /// The label of a list field's current choice.
-pub fn choice_label(app: &App, field: &FormField) -> String {
+pub(crate) fn choice_label(app: &App, field: &FormField) -> String {
     option_label(app, &field.id, field.choice.as_deref())
 }

@@ -161,7 +161,7 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
 }
 
 /// An `ApiError` as the console shows it, its keys from the live map.
-pub fn api_error(lang: Lang, keys: &KeyMap, error: &ApiError) -> String {
+pub(crate) fn api_error(lang: Lang, keys: &KeyMap, error: &ApiError) -> String {
     words::api_error_keyed(lang, error, &|text| keys.expand(text))
 }
 
@@ -174,7 +174,7 @@ pub fn view_error(lang: Lang, keys: &KeyMap, error: &ViewError) -> String {
 }
 
 /// Why a prompt's line was not taken.
-pub fn prompt_error(lang: Lang, error: &PromptError) -> String {
+pub(crate) fn prompt_error(lang: Lang, error: &PromptError) -> String {
     match error {
         PromptError::Nothing => Msg::QueryNothing.text(lang).to_string(),
         PromptError::Query(error) => words::query_error(lang, error),
@@ -191,7 +191,7 @@ pub fn sign_in_error(lang: Lang, keys: &KeyMap, error: &SignInError) -> String {
 }
 
 /// A view's name in the tabs and the status bar.
-pub fn view_name(lang: Lang, name: &ViewName) -> String {
+pub(crate) fn view_name(lang: Lang, name: &ViewName) -> String {
     match name {
         ViewName::New => Msg::ViewNew.text(lang).to_string(),
         ViewName::Open => Msg::ViewOpen.text(lang).to_string(),
@@ -204,7 +204,7 @@ pub fn view_name(lang: Lang, name: &ViewName) -> String {
 }
 
 /// "updated, descending".
-pub fn sort_label(lang: Lang, sort: Option<Sort>) -> String {
+pub(crate) fn sort_label(lang: Lang, sort: Option<Sort>) -> String {
     match sort {
         None => Msg::SortDefault.text(lang).to_string(),
         Some(sort) => {
@@ -223,7 +223,7 @@ pub fn sort_label(lang: Lang, sort: Option<Sort>) -> String {
 }
 
 /// A copy-menu entry's name.
-pub fn copy_label(lang: Lang, label: &CopyLabel) -> String {
+pub(crate) fn copy_label(lang: Lang, label: &CopyLabel) -> String {
     let name = match label.item {
         CopyItem::Field(_) => label.field_name.as_deref(),
         _ => None,
@@ -232,7 +232,7 @@ pub fn copy_label(lang: Lang, label: &CopyLabel) -> String {
 }
 
 /// `12/40`, or `12` before the total is known.
-pub fn progress(fetched: usize, total: Option<u64>) -> String {
+pub(crate) fn progress(fetched: usize, total: Option<u64>) -> String {
     match total {
         Some(total) => format!("{fetched}/{total}"),
         None => fetched.to_string(),

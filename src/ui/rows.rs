@@ -9,20 +9,20 @@ use ratatui::text::Line;
 /// What a cached row was built from, besides the ticket itself: if any of it differs now,
 /// the row is rebuilt.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RowInputs {
-    pub generation: u64,
+pub(crate) struct RowInputs {
+    pub(crate) generation: u64,
     /// The contact's and assignee's names as looked up when the row was built.
-    pub contact: Option<Arc<str>>,
-    pub assignee: Option<Arc<str>>,
+    pub(crate) contact: Option<Arc<str>>,
+    pub(crate) assignee: Option<Arc<str>>,
     /// Minutes since the ticket's update when built ("3m ago" moves with the clock).
-    pub age_minutes: Option<i64>,
+    pub(crate) age_minutes: Option<i64>,
 }
 
 /// One row's cells (everything right of the gutter), built once.
 #[derive(Debug, Clone)]
-pub struct CachedRow {
-    pub inputs: RowInputs,
-    pub line: Line<'static>,
+pub(crate) struct CachedRow {
+    pub(crate) inputs: RowInputs,
+    pub(crate) line: Line<'static>,
 }
 
 /// Row text by ticket id for one column layout; a new layout (width, language, colour,
@@ -32,59 +32,39 @@ pub struct CachedRow {
 #[derive(Debug, Clone, Default)]
 pub struct RowCache {
     /// The layout the rows were built for, as a key the list defines.
-    pub layout: Vec<(u8, usize)>,
-    pub layout_flags: (u8, bool),
-    pub rows: HashMap<u64, CachedRow>,
+    pub(crate) layout: Vec<(u8, usize)>,
+    pub(crate) layout_flags: (u8, bool),
+    pub(crate) rows: HashMap<u64, CachedRow>,
     /// Contact and agent names, shared by every row that shows them.
-    pub names: Interner,
+    pub(crate) names: Interner,
     /// How many rows were built (misses), for tests and benchmarks.
-    pub builds: u64,
+    pub(crate) builds: u64,
 }
 
 /// More rows than any screen shows many times over; past it the cache starts again.
-pub const ROW_CACHE_LIMIT: usize = 8192;
+pub(crate) const ROW_CACHE_LIMIT: usize = 8192;
 
 impl RowCache {
     /// Rows built so far (cache misses).
     pub fn builds(&self) -> u64 {
         self.builds
     }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }
 
 /// Shared strings: one `Arc<str>` per distinct text (names repeat over thousands of rows).
 #[derive(Debug, Clone, Default)]
-pub struct Interner {
+pub(crate) struct Interner {
     strings: std::collections::HashSet<Arc<str>>,
 }
 
 impl Interner {
     /// Remembers `text` and returns its shared copy.
-    pub fn intern(&mut self, text: &str) -> Arc<str> {
+    pub(crate) fn intern(&mut self, text: &str) -> Arc<str> {
         if let Some(shared) = self.strings.get(text) {
             return shared.clone();
         }
         let shared: Arc<str> = Arc::from(text);
         self.strings.insert(shared.clone());
         shared
-    }
-
-    pub fn get(&self, text: &str) -> Option<Arc<str>> {
-        self.strings.get(text).cloned()
-    }
-
-    pub fn len(&self) -> usize {
-        self.strings.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.strings.is_empty()
     }
 }

@@ -13,7 +13,7 @@ use crate::app::state::Pane;
 use crate::app::state::PromptKind;
 use crate::words::{Msg, fill};
 
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let Some(prompt) = &app.prompt else {
         return;
     };

@@ -15,7 +15,7 @@ use crate::words::{Msg, fill};
 /// The most stars shown, so a long password does not say its length past a point.
 const MAX_STARS: usize = 24;
 
-pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(prompt) = &app.faults.sign_in else {
         return;
     };

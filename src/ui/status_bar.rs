@@ -95,7 +95,7 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
     let spinner = if app.busy() {

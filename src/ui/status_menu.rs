@@ -12,7 +12,7 @@ use crate::app::state::Overlay;
 use crate::app::state::Pane;
 use crate::words::{Msg, fill, status_label};
 
-pub fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let Some(Overlay::StatusMenu {
         ticket_id,
         selected,

@@ -21,7 +21,7 @@ fn count(view: &View) -> String {
     }
 }
 
-pub fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {

@@ -14,13 +14,13 @@ use crate::words::{Msg, Worded};
 /// Glyphs that carry state without colour (the list's gutter).
 pub mod glyph {
     /// The selected row.
-    pub const CURSOR: char = '>';
+    pub(crate) const CURSOR: char = '>';
     /// A row changed by an automatic refresh.
-    pub const CHANGED: char = '*';
+    pub(crate) const CHANGED: char = '*';
     /// A marked row (for bulk actions).
     pub const MARKED: char = '✓';
     /// The current status in the status menu.
-    pub const CURRENT: char = '•';
+    pub(crate) const CURRENT: char = '•';
 }
 
 /// What the terminal can show.
@@ -62,7 +62,7 @@ impl ColorDepth {
     }
 
     /// From `--no-color`, `NO_COLOR`, `TERM` and `COLORTERM`.
-    pub fn from_env(no_color_flag: bool) -> ColorDepth {
+    pub(crate) fn from_env(no_color_flag: bool) -> ColorDepth {
         let var = |name: &str| std::env::var(name).ok();
         ColorDepth::detect(
             no_color_flag,
@@ -72,7 +72,7 @@ impl ColorDepth {
         )
     }
 
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             ColorDepth::Mono => "no colour",
             ColorDepth::Ansi16 => "16 colours",
@@ -184,7 +184,7 @@ fn default_style(role: Role) -> Style {
 #[error("{path}: {problem}")]
 pub struct ThemeError {
     pub path: String,
-    pub problem: Worded,
+    pub(crate) problem: Worded,
 }
 
 impl ThemeError {
@@ -461,7 +461,7 @@ fn distance(a: (u8, u8, u8), b: (u8, u8, u8)) -> u32 {
 }
 
 /// The nearest xterm 256-colour index (cube or grey ramp; the first 16 vary by terminal).
-pub fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
+pub(crate) fn nearest_256(rgb: (u8, u8, u8)) -> u8 {
     (16..=255u8)
         .min_by_key(|index| distance(rgb, indexed_rgb(*index)))
         .unwrap_or(16)

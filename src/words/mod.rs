@@ -21,7 +21,7 @@ pub mod bulk;
 mod keys;
 mod store;
 
-pub use self::store::{set_aside, store_error, sync_error};
+pub(crate) use self::store::{set_aside, store_error};
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {
@@ -668,13 +668,13 @@ messages! {
 /// either language. `suggestion` fills the message's `{s}` ("did you mean ...").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Worded {
-    pub msg: Msg,
-    pub args: Vec<String>,
-    pub suggestion: Option<String>,
+    pub(crate) msg: Msg,
+    pub(crate) args: Vec<String>,
+    pub(crate) suggestion: Option<String>,
 }
 
 impl Worded {
-    pub fn new(msg: Msg, args: &[&str]) -> Worded {
+    pub(crate) fn new(msg: Msg, args: &[&str]) -> Worded {
         Worded {
             msg,
             args: args.iter().map(|arg| arg.to_string()).collect(),
@@ -682,12 +682,12 @@ impl Worded {
         }
     }
 
-    pub fn suggest(mut self, suggestion: Option<&str>) -> Worded {
+    pub(crate) fn suggest(mut self, suggestion: Option<&str>) -> Worded {
         self.suggestion = suggestion.map(str::to_string);
         self
     }
 
-    pub fn text(&self, lang: Lang) -> String {
+    pub(crate) fn text(&self, lang: Lang) -> String {
         let args: Vec<&str> = self.args.iter().map(String::as_str).collect();
         let hint = self
             .suggestion
@@ -715,7 +715,7 @@ impl std::fmt::Display for Worded {
 /// In one pass over the table's text: an argument is put in as it is and never read again,
 /// so a subject or a name from the server that contains `{3}` is shown as sent, not
 /// filled with the fourth argument.
-pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
+pub(crate) fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
     substitute(msg.text(lang), |name| {
         name.parse::<usize>()
             .ok()
@@ -725,13 +725,18 @@ pub fn fill(lang: Lang, msg: Msg, args: &[&str]) -> String {
 
 /// As [`fill`], with the table's own `{key:..}` references named by `keys` (the live key
 /// map's labels) before any argument is put in, so an argument is never read for them.
-pub fn fill_keyed(lang: Lang, msg: Msg, args: &[&str], keys: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn fill_keyed(
+    lang: Lang,
+    msg: Msg,
+    args: &[&str],
+    keys: &dyn Fn(&str) -> String,
+) -> String {
     fill_text(&keys(msg.text(lang)), args)
 }
 
 /// Fills `{0}`, `{1}`, ... in a table text the caller already changed (its `{key:..}`
 /// named from the key map, say), in the same one pass as [`fill`].
-pub fn fill_text(template: &str, args: &[&str]) -> String {
+pub(crate) fn fill_text(template: &str, args: &[&str]) -> String {
     substitute(template, |name| {
         name.parse::<usize>()
             .ok()
@@ -769,7 +774,7 @@ fn substitute<'a>(template: &str, value: impl Fn(&str) -> Option<&'a str>) -> St
 
 /// A copy-menu entry's name; a custom field by `field_name` (its definition's name, else its
 /// key).
-pub fn copy_label(
+pub(crate) fn copy_label(
     lang: Lang,
     item: &crate::app::copy::CopyItem,
     field_name: Option<&str>,
@@ -807,7 +812,7 @@ pub fn priority_label(lang: Lang, priority: Priority) -> String {
     }
 }
 
-pub fn type_label(lang: Lang, kind: TicketType) -> String {
+pub(crate) fn type_label(lang: Lang, kind: TicketType) -> String {
     match (lang, kind) {
         (Lang::Zh, TicketType::Unknown(code)) => format!("未知({code})"),
         (Lang::En, TicketType::Unknown(code)) => format!("unknown({code})"),
@@ -816,7 +821,7 @@ pub fn type_label(lang: Lang, kind: TicketType) -> String {
     }
 }
 
-pub fn source_label(lang: Lang, source: TicketSource) -> String {
+pub(crate) fn source_label(lang: Lang, source: TicketSource) -> String {
     match (lang, source) {
         (Lang::Zh, TicketSource::Unknown(code)) => format!("未知({code})"),
         (Lang::En, TicketSource::Unknown(code)) => format!("unknown({code})"),
@@ -846,7 +851,11 @@ pub fn api_error(lang: Lang, error: &ApiError) -> String {
 
 /// As [`api_error`], with the table's `{key:..}` references named by `keys` (see
 /// [`fill_keyed`]): what the console shows.
-pub fn api_error_keyed(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) -> String {
+pub(crate) fn api_error_keyed(
+    lang: Lang,
+    error: &ApiError,
+    keys: &dyn Fn(&str) -> String,
+) -> String {
     crate::text::clean_line(&api_error_raw(lang, error, keys))
 }
 
@@ -871,7 +880,7 @@ fn api_error_raw(lang: Lang, error: &ApiError, keys: &dyn Fn(&str) -> String) ->
 
 /// An API error in plain words for a command line (`gongdan config check`): as
 /// [`api_error`], without the console's "press R to retry".
-pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
+pub(crate) fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
     let text = match error {
         ApiError::Server { status, .. } => fill(lang, Msg::CliErrServer, &[&status.to_string()]),
         ApiError::Network(NetworkError::Timeout) => Msg::NetTimeout.text(lang).to_string(),
@@ -883,12 +892,12 @@ pub fn api_error_for_cli(lang: Lang, error: &ApiError) -> String {
 
 /// Why a bulk command failed, in the UI language (the engine's own words are English, for
 /// scripts, and stay so).
-pub fn bulk_failure(lang: Lang, failure: &crate::app::bulk_edit::BulkFailure) -> String {
+pub(crate) fn bulk_failure(lang: Lang, failure: &crate::app::bulk_edit::BulkFailure) -> String {
     bulk_failure_keyed(lang, failure, &|text| text.to_string())
 }
 
 /// [`bulk_failure`] with `keys` run over the table's text only (see [`api_error_keyed`]).
-pub fn bulk_failure_keyed(
+pub(crate) fn bulk_failure_keyed(
     lang: Lang,
     failure: &crate::app::bulk_edit::BulkFailure,
     keys: &dyn Fn(&str) -> String,
@@ -908,7 +917,7 @@ pub fn bulk_failure_keyed(
 }
 
 /// Why a search line was refused, in the UI language.
-pub fn query_error(lang: Lang, error: &QueryError) -> String {
+pub(crate) fn query_error(lang: Lang, error: &QueryError) -> String {
     match error {
         QueryError::SpaceInValue(value) => fill(lang, Msg::QuerySpace, &[value]),
         QueryError::EmptyValue => Msg::QueryEmpty.text(lang).to_string(),

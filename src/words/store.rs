@@ -1,11 +1,11 @@
 //! The local store's errors and what opening it did, in the UI language.
 
-use super::{Msg, api_error_for_cli, fill};
+use super::{Msg, fill};
 use crate::lang::Lang;
-use crate::store::{SetAside, SetAsideReason, StoreError, SyncError};
+use crate::store::{SetAside, SetAsideReason, StoreError};
 
 /// Why the store could not be used.
-pub fn store_error(lang: Lang, error: &StoreError) -> String {
+pub(crate) fn store_error(lang: Lang, error: &StoreError) -> String {
     let text = match error {
         StoreError::Io { path, message } => fill(
             lang,
@@ -17,16 +17,8 @@ pub fn store_error(lang: Lang, error: &StoreError) -> String {
     crate::text::clean_line(&text)
 }
 
-/// Why a sync stopped.
-pub fn sync_error(lang: Lang, error: &SyncError) -> String {
-    match error {
-        SyncError::Api(error) => api_error_for_cli(lang, error),
-        SyncError::Store(error) => store_error(lang, error),
-    }
-}
-
 /// A store file set aside at open, and why.
-pub fn set_aside(lang: Lang, aside: &SetAside) -> String {
+pub(crate) fn set_aside(lang: Lang, aside: &SetAside) -> String {
     let why = match &aside.reason {
         SetAsideReason::Damaged(what) => fill(lang, Msg::StoreAsideDamaged, &[what]),
         SetAsideReason::FailedCheck(what) => fill(lang, Msg::StoreAsideCheck, &[what]),

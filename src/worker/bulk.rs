@@ -28,7 +28,7 @@ pub struct BulkSetup {
 impl BulkSetup {
     /// No state directory (runs are not journaled, so bulk runs are refused), the client's
     /// host, default options: the console passes its own setup with the profile's directory.
-    pub fn for_client(client: &Client) -> BulkSetup {
+    pub(crate) fn for_client(client: &Client) -> BulkSetup {
         BulkSetup {
             state_dir: None,
             target: Target {
@@ -51,7 +51,7 @@ pub struct RunsInFlight {
 
 impl RunsInFlight {
     /// Runs not yet ended.
-    pub fn running(&self) -> usize {
+    pub(crate) fn running(&self) -> usize {
         self.running.load(Ordering::SeqCst)
     }
 
@@ -60,7 +60,7 @@ impl RunsInFlight {
     /// after it is left to the end of the process: its unanswered calls have no outcome in
     /// the journal (in doubt, read first by the resume), never a failure, and with no finish
     /// line the run is offered for resume at the next start.
-    pub async fn stop(&self, grace: Duration) -> bool {
+    pub(crate) async fn stop(&self, grace: Duration) -> bool {
         self.shutdown.cancel();
         let deadline = tokio::time::Instant::now() + grace;
         while self.running.load(Ordering::SeqCst) > 0 {

@@ -19,13 +19,13 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lane {
+pub(crate) enum Lane {
     User,
     Background,
 }
 
 #[derive(Clone)]
-pub struct Lanes {
+pub(crate) struct Lanes {
     inner: Arc<Inner>,
 }
 
@@ -45,13 +45,13 @@ struct State {
 }
 
 /// A slot held; dropping it frees the slot for the next waiter.
-pub struct Slot {
+pub(crate) struct Slot {
     inner: Arc<Inner>,
     lane: Lane,
 }
 
 impl Lanes {
-    pub fn new(total: usize) -> Lanes {
+    pub(crate) fn new(total: usize) -> Lanes {
         let total = total.max(1);
         Lanes {
             inner: Arc::new(Inner {
@@ -65,7 +65,7 @@ impl Lanes {
     }
 
     /// Waits for a slot in `lane`.
-    pub async fn acquire(&self, lane: Lane) -> Slot {
+    pub(crate) async fn acquire(&self, lane: Lane) -> Slot {
         loop {
             if lane == Lane::Background
                 && let Some(wait) = self.pause_left()
@@ -97,7 +97,7 @@ impl Lanes {
     }
 
     /// Holds back the background lane for `delay` (the server said 429).
-    pub fn pause_background(&self, delay: Duration) {
+    pub(crate) fn pause_background(&self, delay: Duration) {
         let until = Instant::now() + delay;
         let mut state = self.inner.lock();
         if state.paused_until.is_none_or(|old| old < until) {

@@ -33,7 +33,7 @@ pub(crate) struct CachedToken {
 }
 
 impl Credentials {
-    pub fn new(auth: &Auth) -> Result<Self, ApiError> {
+    pub(crate) fn new(auth: &Auth) -> Result<Self, ApiError> {
         Ok(match auth {
             Auth::Basic { account, password } => Credentials::Basic(basic(account, password)?),
             Auth::Token { secret_id, secret } => Credentials::Token {
@@ -43,13 +43,13 @@ impl Credentials {
         })
     }
 
-    pub fn is_token(&self) -> bool {
+    pub(crate) fn is_token(&self) -> bool {
         matches!(self, Credentials::Token { .. })
     }
 
     /// The header for the next call; `fetch` is run (under the lock) when no fresh token is
     /// cached, with the `SecretID:Secret` header, and answers `(access_token, expires_in)`.
-    pub async fn header<F, Fut>(&self, fetch: F) -> Result<HeaderValue, ApiError>
+    pub(crate) async fn header<F, Fut>(&self, fetch: F) -> Result<HeaderValue, ApiError>
     where
         F: FnOnce(HeaderValue) -> Fut,
         Fut: Future<Output = Result<(String, u64), ApiError>>,
@@ -85,7 +85,7 @@ impl Credentials {
     }
 
     /// Forgets `used` after the server refused it, unless another call already replaced it.
-    pub async fn invalidate(&self, used: &HeaderValue) {
+    pub(crate) async fn invalidate(&self, used: &HeaderValue) {
         if let Credentials::Token { cache, .. } = self {
             let mut cached = cache.lock().await;
             if cached.as_ref().is_some_and(|token| token.header == used) {

@@ -36,7 +36,7 @@ use super::model::Ticket;
 pub use self::writes::new_request_id;
 
 /// The vendor's limit of ids per show-many and tickets per update-many call.
-pub const BATCH_SIZE: usize = 100;
+pub(crate) const BATCH_SIZE: usize = 100;
 
 /// How the client signs in.
 #[derive(Clone, PartialEq, Eq)]
@@ -186,17 +186,17 @@ impl Client {
     }
 
     /// The configured base URL, as parsed.
-    pub fn base_url(&self) -> &Url {
+    pub(crate) fn base_url(&self) -> &Url {
         self.inner.transport.base()
     }
 
     /// The configured page size (what a list or search asks for unless told less).
-    pub fn per_page(&self) -> u32 {
+    pub(crate) fn per_page(&self) -> u32 {
         self.inner.per_page
     }
 
     /// The configured number of calls in flight at once.
-    pub fn concurrency(&self) -> usize {
+    pub(crate) fn concurrency(&self) -> usize {
         self.inner.concurrency
     }
 

@@ -64,7 +64,7 @@ impl Client {
 
     /// [`Client::update`] under a `Requestid` the caller keeps (to send it again unchanged
     /// when the outcome of this write is unknown).
-    pub async fn update_with_id(
+    pub(crate) async fn update_with_id(
         &self,
         id: u64,
         change: &TicketChange,

@@ -51,7 +51,7 @@ const QUERY_DATE_FORMAT: &str = "%Y-%m-%d";
 
 impl SearchTerm {
     /// One term as the server reads it.
-    pub fn render(&self) -> Result<String, QueryError> {
+    pub(crate) fn render(&self) -> Result<String, QueryError> {
         match self {
             SearchTerm::Word(word) => {
                 check_value(word)?;
@@ -95,7 +95,7 @@ impl SearchTerm {
     }
 
     /// Parses one whitespace-free token.
-    pub fn parse(token: &str) -> Result<SearchTerm, QueryError> {
+    pub(crate) fn parse(token: &str) -> Result<SearchTerm, QueryError> {
         if token.is_empty() {
             return Err(QueryError::EmptyValue);
         }

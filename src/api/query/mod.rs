@@ -7,9 +7,11 @@
 //!
 //! - `list.rs`: the parameters of the list calls;
 //! - `search.rs`: a search as typed terms, and its builder;
+//! - `eval.rs`: a search evaluated locally over tickets held, in three values;
 //! - `language.rs`: the search language itself: rendering and parsing terms, the checks on
 //!   values, and the fields and values the search line completes.
 
+mod eval;
 mod language;
 mod list;
 mod search;
@@ -17,6 +19,7 @@ mod search;
 #[cfg(doc)]
 use super::error::QueryError;
 
+pub use self::eval::{Known, Match, QueryLookups};
 pub use self::language::{SEARCH_FIELDS, enum_values};
 pub use self::list::{ListOrder, ListQuery};
 pub use self::search::{DateField, DateOp, SearchQuery, SearchSort, SearchTerm};

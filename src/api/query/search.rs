@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use super::SortOrder;
 use crate::api::error::QueryError;
-use crate::api::model::{Priority, TicketSource, TicketStatus, TicketType};
+use crate::api::model::{Priority, TicketStatus};
 
 /// Which time a search sorts by (`sort_by`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +25,7 @@ pub enum DateOp {
 }
 
 impl DateOp {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DateOp::Before => "<",
             DateOp::After => ">",
@@ -103,7 +103,7 @@ impl SearchQuery {
     }
 
     /// Adds a term after checking it renders.
-    pub fn term(mut self, term: SearchTerm) -> Result<Self, QueryError> {
+    pub(crate) fn term(mut self, term: SearchTerm) -> Result<Self, QueryError> {
         term.render()?;
         self.terms.push(term);
         Ok(self)
@@ -135,16 +135,6 @@ impl SearchQuery {
     /// `priorityLevel:c1,c2`. An empty set adds nothing.
     pub fn priority(self, priorities: impl IntoIterator<Item = Priority>) -> Self {
         self.codes("priorityLevel", priorities.into_iter().map(Priority::code))
-    }
-
-    /// `ticketType:c1,c2`. An empty set adds nothing.
-    pub fn ticket_type(self, types: impl IntoIterator<Item = TicketType>) -> Self {
-        self.codes("ticketType", types.into_iter().map(TicketType::code))
-    }
-
-    /// `ticketSource:c1,c2`. An empty set adds nothing.
-    pub fn source(self, sources: impl IntoIterator<Item = TicketSource>) -> Self {
-        self.codes("ticketSource", sources.into_iter().map(TicketSource::code))
     }
 
     /// `servicerUserId:id,...`: assigned to any of these agents.
@@ -208,7 +198,7 @@ impl SearchQuery {
 
 impl SearchSort {
     /// The `sort_by` value.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             SearchSort::Created => "createDT",
             SearchSort::Updated => "updateDT",
@@ -218,7 +208,7 @@ impl SearchSort {
 
 impl DateField {
     /// The field name in the search language.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             DateField::Created => "createDT",
             DateField::Updated => "updateDT",

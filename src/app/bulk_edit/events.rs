@@ -14,7 +14,7 @@ use crate::app::state::{App, Pane};
 use crate::bulk::{RunEvent, RunReport, RunState};
 
 /// A worker event for the bulk features.
-pub fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
+pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Command>) {
     match event {
         BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
             crate::app::marks::worker_event(app, event)

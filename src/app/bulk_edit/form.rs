@@ -61,7 +61,7 @@ pub enum FormValue {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct FormRow {
-    pub field: FormField,
+    pub(crate) field: FormField,
     pub value: FormValue,
 }
 

@@ -97,7 +97,7 @@ pub fn start(app: &mut App, out: &mut Vec<Command>) {
 }
 
 /// The result list's scroll, clamped to the limit drawn; whether it moved.
-pub(crate) fn clamp_result_scroll(app: &mut App, max: usize) -> bool {
+pub fn clamp_result_scroll(app: &mut App, max: usize) -> bool {
     let Some(Stage::Result(run)) = &mut app.bulk.stage else {
         return false;
     };

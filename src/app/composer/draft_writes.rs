@@ -78,8 +78,8 @@ pub(super) fn forget_draft(drafts: &mut Drafts, key: DraftKey, out: &mut Vec<Com
 /// Typing not yet written to a draft: since when, and the last key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unsaved {
-    pub since: NaiveDateTime,
-    pub last: NaiveDateTime,
+    pub(crate) since: NaiveDateTime,
+    pub(crate) last: NaiveDateTime,
 }
 
 /// Steady typing is written at least this often, so a kill -9 or a power cut mid-paragraph

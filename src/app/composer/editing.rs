@@ -22,14 +22,14 @@ use crate::app::state::App;
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextKey {
     /// The key for the text area and the one-line fields.
-    pub input: Input,
+    pub(crate) input: Input,
     /// Its action in `[keys.status_menu]` (the Ctrl-T menu).
-    pub menu: Option<Box<Action>>,
+    pub(crate) menu: Option<Box<Action>>,
     /// Its action in `[keys.composer]` (send, send with a status).
-    pub composer: Option<Box<Action>>,
+    pub(crate) composer: Option<Box<Action>>,
     /// Its action in `[keys.prompt]` (the attachment path); none for a plain character,
     /// which is text there.
-    pub prompt: Option<Box<Action>>,
+    pub(crate) prompt: Option<Box<Action>>,
 }
 
 impl TextKey {

@@ -14,12 +14,12 @@ use crate::bulk::{BulkEdit, Plan};
 
 /// The marked tickets. Marks belong to the `marks-bulk` branch; this reads them through
 /// one accessor so that only this function changes when they land.
-pub fn marked_ids(app: &App) -> Vec<u64> {
+pub(crate) fn marked_ids(app: &App) -> Vec<u64> {
     app.marks.ids.iter().copied().collect()
 }
 
 /// The plan of a reply to many: the same reply (and status) to each ticket.
-pub fn many_plan(
+pub(crate) fn many_plan(
     app: &mut App,
     ids: &[u64],
     text: &str,
@@ -89,7 +89,7 @@ pub(super) fn send_many(
 
 /// Sees a bulk run end: a run that carried a reply records it as sent on each ticket it
 /// reached, and the reply-to-many draft goes once every ticket has it.
-pub fn bulk_event(app: &mut App, event: &BulkEvent, out: &mut Vec<Command>) {
+pub(crate) fn bulk_event(app: &mut App, event: &BulkEvent, out: &mut Vec<Command>) {
     let BulkEvent::RunDone {
         result: Ok(report), ..
     } = event

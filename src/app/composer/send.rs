@@ -174,7 +174,7 @@ fn stale(
 }
 
 /// A worker answer for the composer or the form.
-pub fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) {
+pub(crate) fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Command>) {
     match event {
         ComposeEvent::Stale {
             id,

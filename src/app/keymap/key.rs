@@ -9,12 +9,12 @@ use super::KeyProblem;
 /// One key: a code plus the modifiers that must be held (Shift is implied by upper case).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
-    pub code: KeyCode,
-    pub mods: KeyModifiers,
+    pub(crate) code: KeyCode,
+    pub(crate) mods: KeyModifiers,
 }
 
 impl Key {
-    pub const fn new(code: KeyCode, mods: KeyModifiers) -> Key {
+    pub(crate) const fn new(code: KeyCode, mods: KeyModifiers) -> Key {
         Key { code, mods }
     }
 

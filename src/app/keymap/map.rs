@@ -36,10 +36,10 @@ impl Origin {
 /// One side of a conflict: which action, with which keys, from where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BindingRef {
-    pub pane: Pane,
+    pub(crate) pane: Pane,
     pub action: &'static str,
-    pub keys: Keys,
-    pub origin: Origin,
+    pub(crate) keys: Keys,
+    pub(crate) origin: Origin,
 }
 
 impl std::fmt::Display for BindingRef {
@@ -66,7 +66,7 @@ pub struct Conflict {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KeyMapError {
     pub path: String,
-    pub problem: KeyProblem,
+    pub(crate) problem: KeyProblem,
 }
 
 /// Why a key or a `[keys]` entry cannot be used, with what the config said; worded by
@@ -306,7 +306,7 @@ impl KeyMap {
     }
 
     /// The keys that work for an action of a pane, in the order given (fixed ones first).
-    pub fn keys_of(&self, pane: Pane, name: &str) -> Vec<Keys> {
+    pub(crate) fn keys_of(&self, pane: Pane, name: &str) -> Vec<Keys> {
         let defs = definitions();
         let Some(def) = defs.iter().position(|d| d.pane == pane && d.name == name) else {
             return Vec::new();
@@ -324,7 +324,7 @@ impl KeyMap {
     }
 
     /// The first `max` keys of an action joined by `/` (`Esc/q`).
-    pub fn labels(&self, pane: Pane, name: &str, max: usize) -> String {
+    pub(crate) fn labels(&self, pane: Pane, name: &str, max: usize) -> String {
         let keys = self.keys_of(pane, name);
         let labels: Vec<String> = keys.iter().take(max).map(Keys::label).collect();
         labels.join("/")
@@ -332,7 +332,7 @@ impl KeyMap {
 
     /// The help rows of a pane, in table order: (keys, action name), worded by the view.
     /// Actions with no key are left out.
-    pub fn help_rows(&self, pane: Pane) -> Vec<(String, &'static str)> {
+    pub(crate) fn help_rows(&self, pane: Pane) -> Vec<(String, &'static str)> {
         let defs = definitions();
         let Some(map) = self.panes.get(&pane) else {
             return Vec::new();
@@ -362,7 +362,7 @@ impl KeyMap {
     }
 
     /// (keys, action name) for the named actions that have a key, for hint lines.
-    pub fn hints(&self, pane: Pane, names: &[&str]) -> Vec<(String, &'static str)> {
+    pub(crate) fn hints(&self, pane: Pane, names: &[&str]) -> Vec<(String, &'static str)> {
         let defs = definitions();
         names
             .iter()
@@ -375,7 +375,7 @@ impl KeyMap {
     }
 
     /// The first key of `PANE.ACTION` (`list.reload` → `R`), for words that name a key.
-    pub fn label_for(&self, reference: &str) -> Option<String> {
+    pub(crate) fn label_for(&self, reference: &str) -> Option<String> {
         let (pane, action) = reference.split_once('.')?;
         let pane = PANES.iter().find(|(_, n)| *n == pane)?.0;
         self.first_label(pane, action)
@@ -383,7 +383,7 @@ impl KeyMap {
 
     /// An action's key for a hint: the first key, or `1-6` for the actions that stand for
     /// one choice per key.
-    pub fn hint_label(&self, pane: Pane, name: &str) -> Option<String> {
+    pub(crate) fn hint_label(&self, pane: Pane, name: &str) -> Option<String> {
         let numbered = definitions().iter().any(|d| {
             d.pane == pane
                 && d.name == name

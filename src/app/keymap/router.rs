@@ -25,9 +25,9 @@ pub enum KeyInput {
 /// The first key of a sequence, waiting for the second.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingKey {
-    pub key: Key,
-    pub pane: Pane,
-    pub since: NaiveDateTime,
+    pub(crate) key: Key,
+    pub(crate) pane: Pane,
+    pub(crate) since: NaiveDateTime,
 }
 
 /// A character typed without Ctrl or Alt: text, in a pane that takes text.

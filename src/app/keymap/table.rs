@@ -21,7 +21,7 @@ use crate::app::state::Pane;
 pub struct Definition {
     pub pane: Pane,
     pub name: &'static str,
-    pub action: Action,
+    pub(crate) action: Action,
     pub defaults: &'static [&'static str],
 }
 

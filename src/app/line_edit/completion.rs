@@ -7,15 +7,15 @@ use super::LineEditor;
 /// Tab completion with several candidates: the common prefix was put in; the next Tab puts
 /// in each candidate in turn.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Completion {
+pub(crate) struct Completion {
     /// Where the completed part starts (chars).
-    pub start: usize,
+    pub(crate) start: usize,
     /// Every candidate, in order (shown in the prompt's hint line).
-    pub candidates: Vec<String>,
+    pub(crate) candidates: Vec<String>,
     /// The candidate the next Tab puts in.
-    pub next: usize,
+    pub(crate) next: usize,
     /// Whether a Tab has already put a whole candidate in.
-    pub cycling: bool,
+    pub(crate) cycling: bool,
 }
 
 impl LineEditor {
@@ -23,7 +23,7 @@ impl LineEditor {
     /// before the caret, it answers where the part starts, in chars, and its candidates).
     /// One candidate is put in whole; several put in their common prefix and are kept for
     /// the hint line, and each further Tab puts in the next one.
-    pub fn complete(&mut self, candidates_for: impl Fn(&str) -> (usize, Vec<String>)) {
+    pub(crate) fn complete(&mut self, candidates_for: impl Fn(&str) -> (usize, Vec<String>)) {
         if let Some(mut completion) = self.completion.take() {
             if completion.candidates.is_empty() {
                 return;
@@ -81,7 +81,7 @@ fn common_prefix(words: &[String]) -> String {
 /// The search language's completions for the text before the caret: a field name (with
 /// its `:`) for the term being typed, or a value of an enum field after `field:` (and
 /// after each `,`). Matching ignores case.
-pub fn search_candidates(before: &str) -> (usize, Vec<String>) {
+pub(crate) fn search_candidates(before: &str) -> (usize, Vec<String>) {
     let term_start = before
         .char_indices()
         .filter(|(_, c)| c.is_whitespace())

@@ -23,14 +23,14 @@ pub enum HistoryKind {
 }
 
 impl HistoryKind {
-    pub const ALL: &'static [HistoryKind] = &[
+    pub(crate) const ALL: &'static [HistoryKind] = &[
         HistoryKind::Search,
         HistoryKind::Filter,
         HistoryKind::GoTo,
         HistoryKind::Attach,
     ];
 
-    pub fn file_name(self) -> &'static str {
+    pub(crate) fn file_name(self) -> &'static str {
         match self {
             HistoryKind::Search => "search.txt",
             HistoryKind::Filter => "filter.txt",
@@ -45,8 +45,8 @@ impl HistoryKind {
 pub struct PromptHistory {
     /// `<state>/history`; `None` without a state directory (the history then lasts as long
     /// as the process).
-    pub dir: Option<PathBuf>,
-    pub entries: BTreeMap<HistoryKind, Vec<String>>,
+    pub(crate) dir: Option<PathBuf>,
+    pub(crate) entries: BTreeMap<HistoryKind, Vec<String>>,
 }
 
 impl PromptHistory {
@@ -57,7 +57,7 @@ impl PromptHistory {
 
     /// The history of the files' texts (one entry per line) read from `dir`, where it is
     /// written back; a kind without a text is empty.
-    pub fn from_texts(
+    pub(crate) fn from_texts(
         dir: PathBuf,
         texts: impl IntoIterator<Item = (HistoryKind, String)>,
     ) -> PromptHistory {
@@ -81,7 +81,7 @@ impl PromptHistory {
 
     /// Adds what was submitted (not blank, not the same as the newest entry, at most
     /// [`HISTORY_MAX`]) and asks for the file to be written.
-    pub fn push(&mut self, kind: HistoryKind, entry: &str, out: &mut Vec<Command>) {
+    pub(crate) fn push(&mut self, kind: HistoryKind, entry: &str, out: &mut Vec<Command>) {
         let list = self.entries.entry(kind).or_default();
         if !push_bounded(list, entry) {
             return;

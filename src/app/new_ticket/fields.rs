@@ -6,7 +6,7 @@ use crate::api::{Priority, TicketType};
 use crate::app::state::{App, Lookup};
 
 /// Whether a field is picked from a list (and which options it has).
-pub fn is_choice(app: &App, id: &FieldId) -> bool {
+pub(crate) fn is_choice(app: &App, id: &FieldId) -> bool {
     match id {
         FieldId::Priority
         | FieldId::Type
@@ -23,7 +23,7 @@ pub fn is_choice(app: &App, id: &FieldId) -> bool {
 
 /// The values of a list field, in order (names sorted), the first one "not set" (`None`);
 /// the view words them (`ui::new_ticket::option_label`).
-pub fn options(app: &App, id: &FieldId) -> Vec<Option<String>> {
+pub(crate) fn options(app: &App, id: &FieldId) -> Vec<Option<String>> {
     let named: Vec<String> =
         match id {
             FieldId::Priority => Priority::ALL.iter().map(|p| p.code().to_string()).collect(),

@@ -8,13 +8,13 @@ use super::*;
 pub struct Detail {
     pub ticket_id: u64,
     /// The show call in flight.
-    pub request: Option<RequestId>,
+    pub(crate) request: Option<RequestId>,
     /// Whether the full ticket has arrived.
-    pub full: bool,
+    pub(crate) full: bool,
     /// Show answered 403: only what the list or search gave is known.
     pub forbidden: bool,
-    pub not_found: bool,
-    pub error: Option<crate::api::ApiError>,
+    pub(crate) not_found: bool,
+    pub(crate) error: Option<crate::api::ApiError>,
     pub scroll: u16,
     /// Whether the detail has the keyboard. On a wide screen the preview beside the list
     /// follows the selection until focused; on a narrow one an open detail is focused.
@@ -27,17 +27,17 @@ pub struct Detail {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PendingStatus {
     pub ticket_id: u64,
-    pub previous: Option<TicketStatus>,
-    pub wanted: TicketStatus,
+    pub(crate) previous: Option<TicketStatus>,
+    pub(crate) wanted: TicketStatus,
 }
 
 /// A quick status change to ask again about: the ticket, the status wanted, the status it
 /// had when shown, and the re-read that shows the server's version (`None` when the account
 /// may not show tickets: the menu opens at once).
 #[derive(Debug, Clone, PartialEq)]
-pub struct StatusRecheck {
+pub(crate) struct StatusRecheck {
     pub ticket_id: u64,
-    pub wanted: TicketStatus,
-    pub shown: Option<TicketStatus>,
-    pub reread: Option<RequestId>,
+    pub(crate) wanted: TicketStatus,
+    pub(crate) shown: Option<TicketStatus>,
+    pub(crate) reread: Option<RequestId>,
 }

@@ -13,7 +13,7 @@ pub enum Lookup<T> {
 }
 
 impl<T> Lookup<T> {
-    pub fn ready(&self) -> Option<&T> {
+    pub(crate) fn ready(&self) -> Option<&T> {
         match self {
             Lookup::Ready(value) => Some(value),
             _ => None,
@@ -25,31 +25,31 @@ impl<T> Lookup<T> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lookups {
     pub agents: HashMap<u64, Lookup<String>>,
-    pub groups: HashMap<u64, Lookup<String>>,
-    pub contacts: HashMap<u64, Lookup<Contact>>,
-    pub companies: HashMap<u64, Lookup<String>>,
+    pub(crate) groups: HashMap<u64, Lookup<String>>,
+    pub(crate) contacts: HashMap<u64, Lookup<Contact>>,
+    pub(crate) companies: HashMap<u64, Lookup<String>>,
     pub field_defs: Option<Lookup<Vec<FieldDef>>>,
-    pub agents_list: Option<Lookup<()>>,
+    pub(crate) agents_list: Option<Lookup<()>>,
     /// Template names by id, from one call for all of them.
-    pub templates: HashMap<u64, String>,
-    pub templates_list: Option<Lookup<()>>,
+    pub(crate) templates: HashMap<u64, String>,
+    pub(crate) templates_list: Option<Lookup<()>>,
     /// Group ids of the agents (from the agents list), for picking a group by name.
-    pub agent_groups: std::collections::BTreeSet<u64>,
+    pub(crate) agent_groups: std::collections::BTreeSet<u64>,
     /// Lookups in flight, by request id.
-    pub in_flight: HashMap<RequestId, LookupKey>,
+    pub(crate) in_flight: HashMap<RequestId, LookupKey>,
     /// Since when a name on screen has come in but is not drawn yet, because others on
     /// screen are still on their way: the screen is redrawn once they all are in, or at
     /// the first tick [`NAMES_DEADLINE_MS`] after this, never once a name.
-    pub undrawn_since: Option<chrono::NaiveDateTime>,
+    pub(crate) undrawn_since: Option<chrono::NaiveDateTime>,
     /// When each contact, company and group name was last answered by the server (names
     /// read from the lookup cache keep their age), so an old one is asked again.
-    pub learned: HashMap<LookupKey, chrono::NaiveDateTime>,
+    pub(crate) learned: HashMap<LookupKey, chrono::NaiveDateTime>,
     /// Names asked again this session because they were old: never twice.
-    pub refreshed: std::collections::HashSet<LookupKey>,
+    pub(crate) refreshed: std::collections::HashSet<LookupKey>,
 }
 
 /// A cached name older than this is shown, and asked again in the background when shown.
-pub const NAMES_REFRESH_AFTER_HOURS: i64 = 24;
+pub(crate) const NAMES_REFRESH_AFTER_HOURS: i64 = 24;
 
 /// A name kept across starts (see `crate::lookup_cache`).
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,7 @@ pub enum CachedName {
 }
 
 /// How long names that came in wait for the rest of the screen's before they are drawn.
-pub const NAMES_DEADLINE_MS: i64 = 300;
+pub(crate) const NAMES_DEADLINE_MS: i64 = 300;
 
 impl Lookups {
     /// Names read from the cache, each with when the server last gave it. Names already
@@ -120,7 +120,7 @@ impl Lookups {
     }
 
     /// Whether the answer for `key` is still on its way.
-    pub fn is_pending(&self, key: LookupKey) -> bool {
+    pub(crate) fn is_pending(&self, key: LookupKey) -> bool {
         let pending = |found: Option<bool>| found.unwrap_or(false);
         match key {
             LookupKey::Agents => matches!(self.agents_list, Some(Lookup::Pending)),
@@ -145,22 +145,22 @@ impl Lookups {
         }
     }
 
-    pub fn agent_name(&self, id: u64) -> Option<&str> {
+    pub(crate) fn agent_name(&self, id: u64) -> Option<&str> {
         self.agents.get(&id)?.ready().map(String::as_str)
     }
-    pub fn group_name(&self, id: u64) -> Option<&str> {
+    pub(crate) fn group_name(&self, id: u64) -> Option<&str> {
         self.groups.get(&id)?.ready().map(String::as_str)
     }
     pub fn contact(&self, id: u64) -> Option<&Contact> {
         self.contacts.get(&id)?.ready()
     }
-    pub fn template_name(&self, id: u64) -> Option<&str> {
+    pub(crate) fn template_name(&self, id: u64) -> Option<&str> {
         self.templates.get(&id).map(String::as_str)
     }
-    pub fn company_name(&self, id: u64) -> Option<&str> {
+    pub(crate) fn company_name(&self, id: u64) -> Option<&str> {
         self.companies.get(&id)?.ready().map(String::as_str)
     }
-    pub fn field_def(&self, key: &str) -> Option<&FieldDef> {
+    pub(crate) fn field_def(&self, key: &str) -> Option<&FieldDef> {
         self.field_defs
             .as_ref()?
             .ready()?

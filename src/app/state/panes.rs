@@ -12,7 +12,7 @@ pub enum PromptKind {
 
 impl PromptKind {
     /// The history ↑/↓ browse in this prompt.
-    pub fn history(self) -> crate::app::line_edit::HistoryKind {
+    pub(crate) fn history(self) -> crate::app::line_edit::HistoryKind {
         match self {
             PromptKind::Search => crate::app::line_edit::HistoryKind::Search,
             PromptKind::Filter => crate::app::line_edit::HistoryKind::Filter,
@@ -31,7 +31,7 @@ pub struct Prompt {
 
 impl Prompt {
     /// A prompt holding `text`, the caret at its end.
-    pub fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
+    pub(crate) fn new(kind: PromptKind, text: impl Into<String>) -> Prompt {
         Prompt {
             kind,
             line: crate::app::line_edit::LineEditor::new(text),
@@ -84,6 +84,6 @@ pub enum Pane {
 /// it is open shows at once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopyMenu {
-    pub ticket_id: u64,
-    pub selected: usize,
+    pub(crate) ticket_id: u64,
+    pub(crate) selected: usize,
 }

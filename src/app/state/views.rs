@@ -38,7 +38,7 @@ pub struct ViewSpec {
 impl ViewSpec {
     /// The default views: new, open and pending (searches by status) and all (the list, or
     /// a search over every status for an agent).
-    pub fn defaults() -> Vec<ViewSpec> {
+    pub(crate) fn defaults() -> Vec<ViewSpec> {
         let by_status = |codes: &str| SearchQuery {
             terms: vec![SearchTerm::Field {
                 field: "ticketStatus".to_string(),
@@ -78,7 +78,7 @@ impl ViewSpec {
 
 /// Which time a view is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortField {
+pub(crate) enum SortField {
     Created,
     Updated,
     Status,
@@ -87,16 +87,16 @@ pub enum SortField {
 /// A view's sort; `None` in [`View::sort`] is the server's default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort {
-    pub field: SortField,
-    pub order: SortOrder,
+    pub(crate) field: SortField,
+    pub(crate) order: SortOrder,
 }
 
 /// A date-range filter on created or updated time, both ends inclusive, either optional.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DateFilter {
-    pub field: SortField,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
+pub(crate) struct DateFilter {
+    pub(crate) field: SortField,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) to: Option<NaiveDate>,
 }
 
 /// A reload of pages 1..=n in flight.
@@ -105,34 +105,34 @@ pub struct Refresh {
     /// Request id to page number.
     pub requests: HashMap<RequestId, u32>,
     /// Ids per page, as pages arrive.
-    pub pages: BTreeMap<u32, Vec<u64>>,
-    pub pages_wanted: u32,
+    pub(crate) pages: BTreeMap<u32, Vec<u64>>,
+    pub(crate) pages_wanted: u32,
     pub total: Option<u64>,
-    pub more_after_last: bool,
+    pub(crate) more_after_last: bool,
     /// Marks rows that changed (automatic refresh) instead of just updating them.
-    pub mark_changes: bool,
+    pub(crate) mark_changes: bool,
     /// Only some of the loaded pages are read again (`requests`); the others keep their
     /// rows (`pages_wanted` is then the loaded count).
-    pub partial: bool,
+    pub(crate) partial: bool,
     /// (Partial) the pages not read become stale (`View::stale_pages`): a reload. Not so
     /// when stale pages scrolled to are read: the others are as fresh as they were.
-    pub rest_stale: bool,
+    pub(crate) rest_stale: bool,
 }
 
 /// `G` with the total known: the pages from the next to the last are asked several at a
 /// time (`Settings::page_concurrency`) and put in place in order as they arrive.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Jump {
+pub(crate) struct Jump {
     /// Request id to page number, in flight.
     pub requests: HashMap<RequestId, u32>,
     /// Pages that came before an earlier one: their ids, and whether more follow.
-    pub arrived: BTreeMap<u32, (Vec<u64>, bool)>,
+    pub(crate) arrived: BTreeMap<u32, (Vec<u64>, bool)>,
     /// The page to put in place next.
-    pub next_append: u32,
+    pub(crate) next_append: u32,
     /// The page to ask for next.
-    pub next_ask: u32,
+    pub(crate) next_ask: u32,
     /// The last page, from the total.
-    pub last: u32,
+    pub(crate) last: u32,
 }
 
 /// One list of tickets: a tab, or the search results.
@@ -143,32 +143,32 @@ pub struct View {
     /// through [`View::set_ids`] / [`View::append_ids`] so the index below stays right.
     pub ids: Vec<u64>,
     /// The same ids as a set, so appending a page costs the page, not the whole view.
-    pub id_set: HashSet<u64>,
+    pub(crate) id_set: HashSet<u64>,
     /// The largest id shown (the id column's width), kept as rows arrive.
-    pub max_id: u64,
+    pub(crate) max_id: u64,
     /// The total the server reported.
     pub total: Option<u64>,
     /// The next page to fetch; `None` once the last page has arrived.
     pub next_page: Option<u32>,
     /// Pages received so far.
-    pub pages_loaded: u32,
+    pub(crate) pages_loaded: u32,
     /// How many rows each loaded page gave, in page order (repeats dropped), so that a
     /// refresh can read again only the pages on screen and put their rows in place. Out of
     /// step with `pages_loaded` (rows set another way): a refresh reads every page.
-    pub page_lens: Vec<usize>,
+    pub(crate) page_lens: Vec<usize>,
     /// Loaded pages not read again by the last refreshes: their rows show until they are
     /// scrolled to, which reads them again.
     pub stale_pages: BTreeSet<u32>,
     /// A deep jump (`G`) under way.
-    pub jump: Option<Jump>,
+    pub(crate) jump: Option<Jump>,
     /// The page fetch in flight.
     pub loading: Option<(RequestId, u32)>,
     pub refresh: Option<Refresh>,
     pub selected: usize,
     /// First row shown.
     pub offset: usize,
-    pub sort: Option<Sort>,
-    pub date_filter: Option<DateFilter>,
+    pub(crate) sort: Option<Sort>,
+    pub(crate) date_filter: Option<DateFilter>,
     /// Rows changed by an automatic refresh and not yet looked at.
     pub changed: HashSet<u64>,
     /// The last load error of this view, shown in place of an empty list.
@@ -182,7 +182,7 @@ pub struct View {
 }
 
 impl View {
-    pub fn new(spec: ViewSpec) -> View {
+    pub(crate) fn new(spec: ViewSpec) -> View {
         View {
             spec,
             ids: Vec::new(),
@@ -208,7 +208,7 @@ impl View {
     }
 
     /// Appends ids not already shown.
-    pub fn append_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
+    pub(crate) fn append_ids(&mut self, ids: impl IntoIterator<Item = u64>) {
         for id in ids {
             if self.id_set.insert(id) {
                 self.ids.push(id);
@@ -226,12 +226,12 @@ impl View {
     }
 
     /// Whether `page_lens` tells where each loaded page's rows are.
-    pub fn pages_known(&self) -> bool {
+    pub(crate) fn pages_known(&self) -> bool {
         self.page_lens.len() == self.pages_loaded as usize
     }
 
     /// The loaded pages holding rows `from..to` (none when the layout is not known).
-    pub fn pages_of_rows(&self, from: usize, to: usize) -> BTreeSet<u32> {
+    pub(crate) fn pages_of_rows(&self, from: usize, to: usize) -> BTreeSet<u32> {
         let mut pages = BTreeSet::new();
         if !self.pages_known() {
             return pages;
@@ -251,7 +251,7 @@ impl View {
         self.ids.get(self.selected).copied()
     }
 
-    pub fn is_search(&self) -> bool {
+    pub(crate) fn is_search(&self) -> bool {
         matches!(self.spec.source, ViewSource::Search(_))
     }
 
@@ -265,7 +265,7 @@ impl View {
     }
 
     /// The list query of page `page`, with this view's sort and filter.
-    pub fn list_query(&self, page: u32, per_page: u32) -> Option<ListQuery> {
+    pub(crate) fn list_query(&self, page: u32, per_page: u32) -> Option<ListQuery> {
         let ViewSource::List(base) = &self.spec.source else {
             return None;
         };
@@ -297,7 +297,7 @@ impl View {
     }
 
     /// The search query of page `page`, with this view's sort and filter.
-    pub fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
+    pub(crate) fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
         let ViewSource::Search(base) = &self.spec.source else {
             return None;
         };
@@ -338,7 +338,7 @@ impl View {
 
     /// The single status a search view filters on (`ticketStatus:2`), if it has exactly one:
     /// search results carry no status, but the server has filtered on this one.
-    pub fn implied_status(&self) -> Option<TicketStatus> {
+    pub(crate) fn implied_status(&self) -> Option<TicketStatus> {
         let ViewSource::Search(query) = &self.spec.source else {
             return None;
         };
@@ -357,5 +357,5 @@ pub struct SearchState {
     pub text: String,
     pub view: View,
     /// The tab and the ticket selected there when the search started.
-    pub return_to: (usize, Option<u64>),
+    pub(crate) return_to: (usize, Option<u64>),
 }

@@ -19,16 +19,16 @@ use buffer::{Reader, Writer};
 
 /// The scalar fields at the head of every buffer, readable without allocating.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Summary {
-    pub status: Option<TicketStatus>,
-    pub priority: Option<Priority>,
-    pub contact_id: Option<u64>,
-    pub assignee_id: IdField,
-    pub group_id: IdField,
-    pub updated: Option<ApiDate>,
+pub(crate) struct Summary {
+    pub(crate) status: Option<TicketStatus>,
+    pub(crate) priority: Option<Priority>,
+    pub(crate) contact_id: Option<u64>,
+    pub(crate) assignee_id: IdField,
+    pub(crate) group_id: IdField,
+    pub(crate) updated: Option<ApiDate>,
 }
 
-pub fn encode(ticket: &Ticket) -> Box<[u8]> {
+pub(crate) fn encode(ticket: &Ticket) -> Box<[u8]> {
     let mut out = Writer(Vec::with_capacity(256));
     // The summary first, in `Summary` order.
     out.enum_code(
@@ -133,7 +133,7 @@ pub fn encode(ticket: &Ticket) -> Box<[u8]> {
     out.0.into_boxed_slice()
 }
 
-pub fn summary(bytes: &[u8]) -> Summary {
+pub(crate) fn summary(bytes: &[u8]) -> Summary {
     let mut input = Reader { bytes, pos: 0 };
     summary_from(&mut input)
 }
@@ -149,13 +149,13 @@ fn summary_from(input: &mut Reader<'_>) -> Summary {
     }
 }
 
-pub fn decode(bytes: &[u8]) -> Ticket {
+pub(crate) fn decode(bytes: &[u8]) -> Ticket {
     decode_parts(bytes, true).0
 }
 
 /// The ticket with its description left out, and the description's bytes (UTF-8, as
 /// packed): for a reader that needs the text only when it changed.
-pub fn decode_lean(bytes: &[u8]) -> (Ticket, Option<&[u8]>) {
+pub(crate) fn decode_lean(bytes: &[u8]) -> (Ticket, Option<&[u8]>) {
     let (ticket, description) = decode_parts(bytes, false);
     (ticket, description.and_then(|range| bytes.get(range)))
 }

@@ -36,7 +36,7 @@ pub(super) fn sync_store(app: &App, out: &mut Vec<Command>) {
 
 /// Every tab with no page yet and none on the way asks for its first page (after signing
 /// in again: the old password's fetches failed, and the tabs would show "…" until opened).
-pub fn fetch_unloaded_tabs(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn fetch_unloaded_tabs(app: &mut App, out: &mut Vec<Command>) {
     for index in 0..app.views.len() {
         let view = &app.views[index];
         if !view.loaded() && !view.in_flight() {
@@ -184,7 +184,7 @@ pub(super) fn refresh_pages(
 /// background (rows, selection and marks stay until the answer, which places the new ticket
 /// where each view's filter and order put it, or leaves it out), so the counts on the tab
 /// line include it at once.
-pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
     refresh_counts(app, out);
 }
 
@@ -192,7 +192,11 @@ pub fn ticket_created(app: &mut App, out: &mut Vec<Command>) {
 /// moves between them and their counts with it), and the ticket is read again for the
 /// server's new update time (the update-many answer carries none). For an agent, who may
 /// not call show, the reloaded views' search rows carry it.
-pub fn status_changed(app: &mut App, ticket: u64, out: &mut Vec<Command>) -> Option<RequestId> {
+pub(crate) fn status_changed(
+    app: &mut App,
+    ticket: u64,
+    out: &mut Vec<Command>,
+) -> Option<RequestId> {
     refresh_counts(app, out);
     if app.show_forbidden {
         return None;
@@ -205,7 +209,7 @@ pub fn status_changed(app: &mut App, ticket: u64, out: &mut Vec<Command>) -> Opt
 
 /// Tickets changed from this console: the view shown and every other loaded tab reload now,
 /// so rows and counts are the server's at once (see [`refresh_other_views`]).
-pub fn refresh_counts(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn refresh_counts(app: &mut App, out: &mut Vec<Command>) {
     refresh_other_views(app, out);
     let shown = view_ref(app);
     if view_at(app, shown).is_some_and(|view| view.loaded()) {
@@ -215,7 +219,7 @@ pub fn refresh_counts(app: &mut App, out: &mut Vec<Command>) {
 
 /// After a bulk run: every other loaded tab reloads now, so the counts on the tab line are
 /// right at once.
-pub fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
     let shown = (app.search.is_none()).then_some(app.active);
     for index in 0..app.views.len() {
         let view = &app.views[index];

@@ -151,10 +151,10 @@ pub(super) fn start_search(
 
 /// A date filter the user typed that is not `created|updated START..END`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadDateFilter;
+pub(crate) struct BadDateFilter;
 
 /// `created 2024-01-01..2024-02-01`, `updated 2024-03-01..`, `..2024-02-01`; empty clears.
-pub fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, BadDateFilter> {
+pub(crate) fn parse_date_filter(text: &str) -> Result<Option<DateFilter>, BadDateFilter> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);

@@ -87,7 +87,7 @@ pub(super) fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Com
 
 /// After signing in again: the quick status changes a 401 left unsent are resumed (their
 /// journaled one-ticket runs), answered as any quick change.
-pub fn resume_quick_after_sign_in(app: &mut App, out: &mut Vec<Command>) {
+pub(crate) fn resume_quick_after_sign_in(app: &mut App, out: &mut Vec<Command>) {
     for (run_id, pending) in std::mem::take(&mut app.faults.quick_to_resume) {
         let id = app.request_id();
         app.pending_status.insert(id, pending);

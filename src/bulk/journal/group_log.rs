@@ -81,7 +81,7 @@ impl GroupLog {
     }
 
     /// Queues one line; its number, for [`GroupLog::is_durable`] and [`GroupLog::wait`].
-    pub fn queue(&mut self, line: &ProgressLine) -> Result<u64, JournalError> {
+    pub(crate) fn queue(&mut self, line: &ProgressLine) -> Result<u64, JournalError> {
         let mut text = serde_json::to_vec(line).map_err(|e| self.error(io::Error::other(e)))?;
         text.push(b'\n');
         self.queued += 1;
@@ -98,12 +98,12 @@ impl GroupLog {
     }
 
     /// Whether line `number` is on disk; the failure if writing stopped.
-    pub fn is_durable(&mut self, number: u64) -> Result<bool, JournalError> {
+    pub(crate) fn is_durable(&mut self, number: u64) -> Result<bool, JournalError> {
         Ok(self.durable_upto()? >= number)
     }
 
     /// Waits until more lines are on disk (or writing failed).
-    pub async fn changed(&mut self) -> Result<(), JournalError> {
+    pub(crate) async fn changed(&mut self) -> Result<(), JournalError> {
         if self.durable.changed().await.is_err() {
             // The writer is gone: either it failed (reported here) or nothing is pending.
             self.durable_upto()?;
@@ -113,7 +113,7 @@ impl GroupLog {
     }
 
     /// Waits until line `number` is on disk.
-    pub async fn wait(&mut self, number: u64) -> Result<(), JournalError> {
+    pub(crate) async fn wait(&mut self, number: u64) -> Result<(), JournalError> {
         while !self.is_durable(number)? {
             self.changed().await?;
         }

@@ -59,7 +59,7 @@ pub struct RunInfo {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retried {
     /// Failed tickets of the run that a retry sent again.
-    pub sent: usize,
+    pub(crate) sent: usize,
     /// Of those, the ones a retry changed.
     pub succeeded: usize,
 }

@@ -102,7 +102,7 @@ impl Journal {
     }
 
     /// Opens a run's progress file for appending, cutting a torn last line first.
-    pub fn open_log(&self, run_id: &str) -> Result<RunLog, JournalError> {
+    pub(crate) fn open_log(&self, run_id: &str) -> Result<RunLog, JournalError> {
         let dir = self.run_dir(run_id);
         let path = dir.join(PROGRESS_FILE);
         let err = |source| JournalError::Write {

@@ -56,7 +56,7 @@ impl TicketOutcome {
     }
 
     /// The server refused it (or the call failed for certain before it was applied).
-    pub fn failed(id: u64, error: impl Into<String>) -> TicketOutcome {
+    pub(crate) fn failed(id: u64, error: impl Into<String>) -> TicketOutcome {
         TicketOutcome {
             id,
             error: error.into(),
@@ -74,7 +74,7 @@ impl TicketOutcome {
     }
 
     /// Failed for certain: the only outcome a retry sends again.
-    pub fn is_failure(&self) -> bool {
+    pub(crate) fn is_failure(&self) -> bool {
         !self.success && self.kind == OutcomeKind::Answered
     }
 }

@@ -23,15 +23,15 @@ pub struct LoadedRun {
     /// outcome is recorded unknown (the answer was lost): in doubt.
     pub in_flight: Vec<u64>,
     /// The same tickets by the call that sent them, with its `Requestid`.
-    pub in_doubt: Vec<InDoubtCall>,
+    pub(crate) in_doubt: Vec<InDoubtCall>,
     /// Why a ticket is in doubt, when a lost answer said so.
-    pub unknown_reasons: HashMap<u64, String>,
+    pub(crate) unknown_reasons: HashMap<u64, String>,
     /// The `Finished` line, if any.
     pub finished: Option<(DateTime<Utc>, bool)>,
     /// The highest call number used so far.
-    pub last_call: u32,
+    pub(crate) last_call: u32,
     /// When each ticket's outcome (or its sending) was recorded.
-    pub times: HashMap<u64, DateTime<Utc>>,
+    pub(crate) times: HashMap<u64, DateTime<Utc>>,
     /// Lines that could not be read (a torn last line, or damage), skipped.
     pub skipped_lines: usize,
 }
@@ -39,11 +39,11 @@ pub struct LoadedRun {
 /// A call whose tickets are in doubt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InDoubtCall {
-    pub call: u32,
+    pub(crate) call: u32,
     /// Its tickets still in doubt.
-    pub ids: Vec<u64>,
+    pub(crate) ids: Vec<u64>,
     /// Its `Requestid` (`None` in journals written before they were recorded).
-    pub request_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 
 impl Journal {

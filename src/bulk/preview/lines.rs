@@ -60,7 +60,7 @@ impl Preview {
 
     /// How many lines [`Preview::lines`] gives (the language picks the words, never which
     /// lines there are), so state can clamp a scroll with it.
-    pub fn line_count(&self) -> usize {
+    pub(crate) fn line_count(&self) -> usize {
         self.lines().len()
     }
 

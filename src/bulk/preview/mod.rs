@@ -23,16 +23,16 @@ pub struct Names {
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub agents: BTreeMap<u64, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub groups: BTreeMap<u64, String>,
+    pub(crate) groups: BTreeMap<u64, String>,
     /// Custom field key (`field_N`) to its name.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub fields: BTreeMap<String, String>,
+    pub(crate) fields: BTreeMap<String, String>,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub templates: BTreeMap<u64, String>,
+    pub(crate) templates: BTreeMap<u64, String>,
 }
 
 impl Names {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.agents.is_empty()
             && self.groups.is_empty()
             && self.fields.is_empty()
@@ -40,7 +40,7 @@ impl Names {
     }
 
     /// These names, with `other`'s for the ids these do not name.
-    pub fn or(&self, other: &Names) -> Names {
+    pub(crate) fn or(&self, other: &Names) -> Names {
         let mut names = other.clone();
         names.agents.extend(self.agents.clone());
         names.groups.extend(self.groups.clone());
@@ -53,23 +53,23 @@ impl Names {
 /// One tag's change across a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TagChange {
-    pub tag: String,
+    pub(crate) tag: String,
     /// Tickets of the run that get the tag (added) or lose it (removed).
-    pub tickets: usize,
+    pub(crate) tickets: usize,
     /// For a tag the edit adds: tickets that already had it; for one it removes: tickets
     /// that did not have it (of the run and of those skipped as already set). `None` when
     /// the edit does not name the tag (a replaced list, an undo).
-    pub besides: Option<usize>,
+    pub(crate) besides: Option<usize>,
 }
 
 /// What happens to tags across the run, per tag (never per distinct set of tags).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TagsPreview {
-    pub added: Vec<TagChange>,
-    pub removed: Vec<TagChange>,
+    pub(crate) added: Vec<TagChange>,
+    pub(crate) removed: Vec<TagChange>,
     /// Tickets left out because their tags are not known (the plan's
     /// [`ExcludeReason::TagsUnknown`]): nothing of theirs is changed.
-    pub unknown: usize,
+    pub(crate) unknown: usize,
 }
 
 impl TagsPreview {
@@ -83,49 +83,49 @@ impl TagsPreview {
 pub struct Transition {
     /// `None` when the ticket's value before the run is not known.
     pub from: Option<FieldValue>,
-    pub to: FieldValue,
+    pub(crate) to: FieldValue,
     pub count: usize,
 }
 
 /// What happens to one field across the run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldPreview {
-    pub field: FieldKind,
+    pub(crate) field: FieldKind,
     /// Largest group first.
     pub transitions: Vec<Transition>,
     /// Tickets of the run whose value of this field is already the target (other fields
     /// of theirs change).
-    pub unchanged: usize,
+    pub(crate) unchanged: usize,
 }
 
 /// The grouped, exact preview of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Preview {
-    pub kind: RunKind,
+    pub(crate) kind: RunKind,
     /// Tickets that will be sent.
     pub to_change: usize,
     /// Tickets left out because they already have the target values.
     pub skipped: usize,
     /// The target of the skipped tickets when the plan has one common target of one field
     /// (for "3 already 已解决").
-    pub skipped_value: Option<FieldValue>,
+    pub(crate) skipped_value: Option<FieldValue>,
     /// Other tickets left out, by reason.
-    pub excluded: Vec<(ExcludeReason, usize)>,
+    pub(crate) excluded: Vec<(ExcludeReason, usize)>,
     pub fields: Vec<FieldPreview>,
     /// The reply every ticket of the run gets.
-    pub reply: Option<String>,
+    pub(crate) reply: Option<String>,
     /// Tickets of the run whose values before the run are not known (they cannot be
     /// undone).
-    pub previous_unknown: usize,
+    pub(crate) previous_unknown: usize,
     /// Of the other tickets of the run, how many have a field whose value before the run
     /// the server left out, per field: the run sets it, an undo cannot put it back.
-    pub previous_unknown_fields: Vec<(FieldKind, usize)>,
+    pub(crate) previous_unknown_fields: Vec<(FieldKind, usize)>,
     /// (Undo) tickets whose other fields go back while some fields stay as they are, per
     /// field and reason (changed since, not known before or now).
-    pub fields_left: Vec<(FieldKind, ExcludeReason, usize)>,
+    pub(crate) fields_left: Vec<(FieldKind, ExcludeReason, usize)>,
     /// The tags' changes per tag (the tags field's `transitions` keep only tickets whose
     /// tags before are not known).
-    pub tags: Option<TagsPreview>,
+    pub(crate) tags: Option<TagsPreview>,
 }
 
 impl Preview {

@@ -163,7 +163,7 @@ impl<A: BulkApi> Engine<A> {
     }
 
     /// The report of a run as the journal holds it.
-    pub fn report(&self, run_id: &str) -> Result<RunReport, BulkError> {
+    pub(crate) fn report(&self, run_id: &str) -> Result<RunReport, BulkError> {
         Ok(RunReport::from_loaded(&self.journal.load(run_id)?))
     }
 

@@ -21,16 +21,16 @@ pub use views::{ViewDef, ViewKind};
 
 /// A file that parsed, with the warnings about keys it ignored.
 #[derive(Debug, Clone)]
-pub struct LoadedFile {
-    pub path: PathBuf,
-    pub config: ConfigFile,
-    pub warnings: Vec<ConfigWarning>,
+pub(crate) struct LoadedFile {
+    pub(crate) path: PathBuf,
+    pub(crate) config: ConfigFile,
+    pub(crate) warnings: Vec<ConfigWarning>,
     /// Where each key (dotted path, `[i]` for array items) is written: line and column.
-    pub positions: HashMap<String, (usize, usize)>,
+    pub(crate) positions: HashMap<String, (usize, usize)>,
 }
 
 /// Reads and parses the file at `path`.
-pub fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
+pub(crate) fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
     let text =
         super::read_file_capped(path, super::CONFIG_LIMIT).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
@@ -47,7 +47,7 @@ pub fn load(path: &Path) -> Result<LoadedFile, ConfigError> {
 
 /// Where each key of a file is written (1-based line and column), by dotted path; array
 /// items as `path[i]`. Empty when the text does not parse.
-pub fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
+pub(crate) fn key_positions(text: &str) -> HashMap<String, (usize, usize)> {
     fn walk(
         value: &toml::de::DeValue<'_>,
         path: &str,
@@ -125,7 +125,7 @@ fn parse_error(path: &Path, text: &str, err: &toml::de::Error) -> ConfigError {
 }
 
 /// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;

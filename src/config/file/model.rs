@@ -27,11 +27,11 @@ pub const DEFAULT_SELECTION: Selection = Selection::Row;
 pub struct ConfigFile {
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, ProfileFile>,
-    pub ui: UiFile,
+    pub(crate) ui: UiFile,
     /// Interpreted by the console's key map; not checked here.
-    pub keys: toml::Table,
+    pub(crate) keys: toml::Table,
     /// Interpreted by the console's theme; not checked here.
-    pub theme: toml::Table,
+    pub(crate) theme: toml::Table,
 }
 
 /// One `[profiles.NAME]` table. Every value is optional: defaults are applied at resolution,
@@ -39,28 +39,28 @@ pub struct ConfigFile {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct ProfileFile {
-    pub base_url: Option<String>,
-    pub account: Option<String>,
+    pub(crate) base_url: Option<String>,
+    pub(crate) account: Option<String>,
     pub auth: Option<AuthKind>,
-    pub secret_id: Option<String>,
-    pub password_command: Option<String>,
+    pub(crate) secret_id: Option<String>,
+    pub(crate) password_command: Option<String>,
     /// Seconds `password_command` may take before it is stopped (a pinentry over ssh can
     /// wait forever on a screen nobody sees).
-    pub password_command_timeout_secs: Option<Positive<u64>>,
+    pub(crate) password_command_timeout_secs: Option<Positive<u64>>,
     /// Kept out of `Debug` by [`crate::config::Secret`].
-    pub password: Option<crate::config::Secret>,
-    pub timezone: Option<Timezone>,
-    pub language: Option<LanguageSetting>,
-    pub per_page: Option<Positive<u32>>,
-    pub concurrency: Option<Positive<usize>>,
-    pub timeout_secs: Option<Positive<u64>>,
-    pub allow_http: Option<bool>,
-    pub ca_file: Option<PathBuf>,
+    pub(crate) password: Option<crate::config::Secret>,
+    pub(crate) timezone: Option<Timezone>,
+    pub(crate) language: Option<LanguageSetting>,
+    pub(crate) per_page: Option<Positive<u32>>,
+    pub(crate) concurrency: Option<Positive<usize>>,
+    pub(crate) timeout_secs: Option<Positive<u64>>,
+    pub(crate) allow_http: Option<bool>,
+    pub(crate) ca_file: Option<PathBuf>,
     /// The ticket's page in the web UI, `{id}` standing for the ticket id: what `y` copies
     /// as the web link.
-    pub web_url: Option<String>,
+    pub(crate) web_url: Option<String>,
     /// The local ticket store (`src/store`): `false` turns it off for this profile.
-    pub cache: Option<bool>,
+    pub(crate) cache: Option<bool>,
     pub views: Vec<ViewDef>,
 }
 
@@ -68,13 +68,13 @@ pub struct ProfileFile {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
 pub struct UiFile {
-    pub auto_refresh_secs: Option<u64>,
-    pub bulk_confirm_threshold: Option<usize>,
-    pub bulk_concurrency: Option<Positive<usize>>,
-    pub mouse: Option<bool>,
-    pub selection: Option<Selection>,
-    pub history_keep_days: Option<u32>,
-    pub history_keep_last: Option<usize>,
+    pub(crate) auto_refresh_secs: Option<u64>,
+    pub(crate) bulk_confirm_threshold: Option<usize>,
+    pub(crate) bulk_concurrency: Option<Positive<usize>>,
+    pub(crate) mouse: Option<bool>,
+    pub(crate) selection: Option<Selection>,
+    pub(crate) history_keep_days: Option<u32>,
+    pub(crate) history_keep_last: Option<usize>,
 }
 
 /// `selection = "row" | "cursor"`: how much of the list's selected row is highlighted.
@@ -108,7 +108,7 @@ pub enum AuthKind {
 }
 
 impl AuthKind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AuthKind::Password => "password",
             AuthKind::Token => "token",

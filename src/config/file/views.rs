@@ -7,7 +7,7 @@ use serde::Deserialize;
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "ViewFile")]
 pub struct ViewDef {
-    pub name: String,
+    pub(crate) name: String,
     pub kind: ViewKind,
 }
 

@@ -40,8 +40,8 @@ impl std::fmt::Display for Source {
 /// A value given on the command line or in the environment, and which of the two.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Given<T> {
-    pub value: T,
-    pub source: Source,
+    pub(crate) value: T,
+    pub(crate) source: Source,
 }
 
 impl<T> Given<T> {

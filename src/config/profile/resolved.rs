@@ -23,9 +23,9 @@ pub struct Connection {
     pub login: Option<String>,
     pub allow_insecure_http: bool,
     pub ca_file: Option<PathBuf>,
-    pub timeout: Duration,
+    pub(crate) timeout: Duration,
     pub per_page: u32,
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
 }
 
 /// One line of `config check`: a key, its value (`<secret>` for a secret) and its source.
@@ -51,7 +51,7 @@ pub struct Resolved {
     pub ui: UiSettings,
     pub views: Vec<ViewDef>,
     /// Where each key of the config file is written (see [`Resolved::locate`]).
-    pub key_positions: HashMap<String, (usize, usize)>,
+    pub(crate) key_positions: HashMap<String, (usize, usize)>,
     /// The raw `[keys]` table, for the console's key map.
     pub keys: toml::Table,
     /// The raw `[theme]` table, for the console's theme.
@@ -59,13 +59,13 @@ pub struct Resolved {
     /// `None` = auto (`LANG`/`LC_ALL`, else English).
     pub language: Option<crate::lang::Lang>,
     /// The locale's language, for when `language` is auto.
-    pub locale: crate::lang::Lang,
+    pub(crate) locale: crate::lang::Lang,
     /// Dates from the server are in this offset, and are shown in it.
     pub timezone: FixedOffset,
     /// The web UI's page of a ticket, `{id}` for its id (`web_url`); `None` when not set.
     pub web_url: Option<String>,
     /// Whether the local ticket store is used (`cache`, default true).
-    pub cache: bool,
+    pub(crate) cache: bool,
     /// Every value and where it came from, in a stable order.
     pub sources: Vec<SourceEntry>,
 }
@@ -74,7 +74,7 @@ impl Resolved {
     /// `FILE:LINE:COLUMN: ` for a key path of the config file (`keys.list.opne`,
     /// `keys.list.open[1]`): the key itself, else the nearest enclosing key written in the
     /// file; empty when the file does not hold it.
-    pub fn locate(&self, path: &str) -> String {
+    pub(crate) fn locate(&self, path: &str) -> String {
         let Some(file) = &self.config_path else {
             return String::new();
         };
@@ -112,7 +112,7 @@ impl Resolved {
     }
 
     /// The UI language: the profile's or file's `language`, else the locale, else English.
-    pub fn lang(&self) -> crate::lang::Lang {
+    pub(crate) fn lang(&self) -> crate::lang::Lang {
         crate::config::ui_lang(self.language, self.locale)
     }
 
@@ -122,7 +122,7 @@ impl Resolved {
     }
 
     /// Checks that there is a server and a login, without touching the secret.
-    pub fn require_connection(&self) -> Result<(&str, &str), ConfigError> {
+    pub(crate) fn require_connection(&self) -> Result<(&str, &str), ConfigError> {
         let base_url = self
             .connection
             .base_url

@@ -17,9 +17,9 @@ pub struct UiSettings {
     /// program captures the mouse, most terminals no longer let the user select and copy.
     pub mouse: bool,
     /// How much of the list's selected row is highlighted.
-    pub selection: file::Selection,
+    pub(crate) selection: file::Selection,
     /// How long past bulk runs are kept (pruned at start and by `gongdan history prune`).
-    pub history: crate::bulk::Retention,
+    pub(crate) history: crate::bulk::Retention,
 }
 
 impl Default for UiSettings {

@@ -37,7 +37,7 @@ fn invalid(message: &str) -> Response<Body> {
 static WRITE_STATUS_BODY: std::sync::LazyLock<Value> =
     std::sync::LazyLock::new(|| json!({"status": "0", "message": "Insert ok", "data": false}));
 
-pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
+pub fn create(call: &Call<'_>) -> Response<Body> {
     let request = match ticket_body(&call.body) {
         Ok(ticket) => ticket,
         Err(refusal) => return refusal.response(),
@@ -76,7 +76,7 @@ pub(crate) fn create(call: &Call<'_>) -> Response<Body> {
     response
 }
 
-pub(crate) fn update(call: &Call<'_>) -> Response<Body> {
+pub fn update(call: &Call<'_>) -> Response<Body> {
     let request = match ticket_body(&call.body) {
         Ok(ticket) => ticket,
         Err(refusal) => return refusal.response(),
@@ -127,7 +127,7 @@ fn echo_status_label(ticket: &mut Value, entry: &Entry) {
     }
 }
 
-pub(crate) fn update_many(call: &Call<'_>) -> Response<Body> {
+pub fn update_many(call: &Call<'_>) -> Response<Body> {
     let value: Value = match serde_json::from_slice(&call.body) {
         Ok(value) => value,
         Err(err) => {

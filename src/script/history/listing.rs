@@ -36,7 +36,7 @@ struct RunView {
     summary: String,
 }
 
-pub fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+pub(crate) fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     let settings = Settings::load(options)?;
     // Listing reads the journal only: no password is needed.
     let journal = crate::bulk::Journal::new(crate::config::state_dir()?);

@@ -8,29 +8,29 @@ mod undo;
 
 use clap::Args;
 
-pub use listing::history;
-pub use resume::resume;
-pub use retry::retry;
-pub use undo::undo;
+pub(crate) use listing::history;
+pub(crate) use resume::resume;
+pub(crate) use retry::retry;
+pub(crate) use undo::undo;
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::script::EXIT_CODES_HELP)]
 pub struct HistoryArgs {
     /// One JSON object per run and line.
     #[arg(long, conflicts_with = "ids")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Only the run ids, newest first.
     #[arg(long)]
-    pub ids: bool,
+    pub(crate) ids: bool,
     /// At most this many runs (newest first).
     #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    pub(crate) limit: Option<usize>,
     #[command(subcommand)]
-    pub action: Option<HistoryAction>,
+    pub(crate) action: Option<HistoryAction>,
 }
 
 #[derive(Debug, clap::Subcommand)]
-pub enum HistoryAction {
+pub(crate) enum HistoryAction {
     /// Removes old runs now: those older than `ui.history_keep_days` (default 90), except
     /// the `ui.history_keep_last` newest (default 50) and any run that can be resumed.
     Prune {
@@ -47,37 +47,37 @@ pub enum HistoryAction {
 #[command(after_help = crate::script::EXIT_CODES_HELP)]
 pub struct UndoArgs {
     /// The run to put back (see `gongdan history`).
-    pub run: String,
+    pub(crate) run: String,
     /// Print what would be put back and send nothing.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Do not ask for confirmation above the threshold (needed without a terminal).
     #[arg(short = 'y', long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Print each ticket's outcome as a JSON object per line.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::script::EXIT_CODES_HELP)]
 pub struct ResumeArgs {
     /// The interrupted or cancelled run to finish (see `gongdan history`).
-    pub run: String,
+    pub(crate) run: String,
     /// Print each ticket's outcome as a JSON object per line.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
 #[command(after_help = crate::script::EXIT_CODES_HELP)]
 pub struct RetryArgs {
     /// The run whose failed tickets to send again (a new run, journaled and undoable).
-    pub run: String,
+    pub(crate) run: String,
     /// Do not ask for confirmation above the threshold (needed without a terminal).
     #[arg(short = 'y', long)]
-    pub yes: bool,
+    pub(crate) yes: bool,
     /// Print each ticket's outcome as a JSON object per line.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }

@@ -6,7 +6,10 @@ use crate::script::bulk_run::{drive, exit_of, print_report};
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 
-pub async fn resume(args: ResumeArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+pub(crate) async fn resume(
+    args: ResumeArgs,
+    options: &ResolveOptions,
+) -> Result<Exit, ScriptError> {
     let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
     stop.check()?;

@@ -9,7 +9,7 @@ use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 use crate::words::{Msg, fill};
 
-pub async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+pub(crate) async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
     stop.check()?;

@@ -8,7 +8,7 @@ use crate::script::bulk_run::{confirm_or_stop, drive, exit_of, names_for, print_
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 
-pub async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+pub(crate) async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     let stop = Stop::listen()?;
     let settings = Settings::load(options)?;
     stop.check()?;

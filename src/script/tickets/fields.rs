@@ -32,7 +32,7 @@ where
     })
 }
 
-pub fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
+pub(crate) fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
     let status = parse_enum(
         text,
         "--status",
@@ -44,7 +44,7 @@ pub fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
     refuse_unknown(status, TicketStatus::Unknown, "--status", text)
 }
 
-pub fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
+pub(crate) fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
     let priority = parse_enum(
         text,
         "--priority",
@@ -56,7 +56,7 @@ pub fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
     refuse_unknown(priority, Priority::Unknown, "--priority", text)
 }
 
-pub fn parse_type(text: &str) -> Result<TicketType, ScriptError> {
+pub(crate) fn parse_type(text: &str) -> Result<TicketType, ScriptError> {
     let kind = parse_enum(
         text,
         "--type",

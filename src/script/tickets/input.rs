@@ -13,22 +13,22 @@ use crate::script::ScriptError;
 
 /// Ticket ids from the arguments; `-` reads them from standard input. Ids are separated
 /// by whitespace or commas; a line starting with `#` is a comment. Repeats are dropped.
-pub fn read_ids(args: &[String]) -> Result<Vec<u64>, ScriptError> {
+pub(crate) fn read_ids(args: &[String]) -> Result<Vec<u64>, ScriptError> {
     Ok(read_input(args)?.into_iter().map(|t| t.id).collect())
 }
 
 /// A ticket as given on the command line or standard input: its id, and its `updateDT`
 /// when the line was a JSON object (`tickets search --json` output).
 #[derive(Debug, Clone, PartialEq)]
-pub struct InputTicket {
-    pub id: u64,
-    pub updated: Option<crate::api::model::ApiDate>,
+pub(crate) struct InputTicket {
+    pub(crate) id: u64,
+    pub(crate) updated: Option<crate::api::model::ApiDate>,
 }
 
 /// [`read_ids`], also taking NDJSON lines (`{"id": 12, "updated": "..."}`, as `--json`
 /// prints), whose `updated` lets the bulk engine tell on a resume whether an agent's call
 /// reached a ticket.
-pub fn read_input(args: &[String]) -> Result<Vec<InputTicket>, ScriptError> {
+pub(crate) fn read_input(args: &[String]) -> Result<Vec<InputTicket>, ScriptError> {
     let mut tickets: Vec<InputTicket> = Vec::new();
     let mut add = |line: &str| -> Result<(), ScriptError> {
         if line.trim_start().starts_with('{') {

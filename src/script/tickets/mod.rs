@@ -19,12 +19,8 @@ use crate::config::ResolveOptions;
 use crate::script::output::{TicketWriter, table_width};
 use crate::script::{Exit, ScriptError, Settings};
 
-pub use args::{
-    CreateArgs, ListArgs, ListSort, OrderArg, OutputArgs, PagingArgs, SearchArgs, SearchSortArg,
-    ShowArgs, TicketFieldArgs, TicketsArgs, TicketsCommand, UpdateArgs,
-};
-pub use fields::{parse_priority, parse_status, parse_type};
-pub use input::{InputTicket, read_ids, read_input};
+pub(crate) use args::{OutputArgs, TicketsArgs, TicketsCommand};
+pub(crate) use input::read_ids;
 
 pub async fn run(args: TicketsArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     match args.command {

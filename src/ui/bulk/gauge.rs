@@ -96,7 +96,7 @@ pub(super) fn hint_running(app: &Ctx) -> String {
 }
 
 /// The status bar's part while a run goes on behind the console.
-pub fn status_text(app: &App) -> Option<String> {
+pub(crate) fn status_text(app: &App) -> Option<String> {
     let run = app.bulk.running()?;
     let (done, failed, total) = match &run.progress {
         Some(p) => (p.done, p.failed, p.done + p.failed + p.left),

@@ -8,7 +8,7 @@ use crate::words::Msg;
 
 /// A table text with its keys named from the key map first, then its arguments put in:
 /// an argument (a server's reason, a field's name) is never read for `{key:..}`.
-pub(crate) fn keyed(lang: Lang, keys: &KeyMap, msg: Msg, args: &[&str]) -> String {
+pub fn keyed(lang: Lang, keys: &KeyMap, msg: Msg, args: &[&str]) -> String {
     crate::words::fill_text(&keys.expand(msg.text(lang)), args)
 }
 

@@ -8,7 +8,7 @@ use crate::lang::Lang;
 use crate::words::Msg;
 
 /// A field's name in the form.
-pub fn field_name(lang: Lang, field: &FormField) -> String {
+pub(crate) fn field_name(lang: Lang, field: &FormField) -> String {
     match field {
         FormField::Status => Msg::BulkStatus.text(lang).to_string(),
         FormField::Priority => Msg::BulkPriority.text(lang).to_string(),
@@ -23,7 +23,7 @@ pub fn field_name(lang: Lang, field: &FormField) -> String {
 
 /// A value of a row's list: a label, a name (its id while the name is not known), or a
 /// dropdown option's label (its id when the definition lacks it).
-pub fn choice_label(app: &App, field: &FormField, choice: &Choice) -> String {
+pub(crate) fn choice_label(app: &App, field: &FormField, choice: &Choice) -> String {
     let lang = app.lang();
     let name = |names: &std::collections::HashMap<u64, Lookup<String>>, id: &u64| {
         names
@@ -51,7 +51,7 @@ pub fn choice_label(app: &App, field: &FormField, choice: &Choice) -> String {
 }
 
 /// A row's value as the form shows it.
-pub fn value_text(app: &App, row: &FormRow) -> String {
+pub(crate) fn value_text(app: &App, row: &FormRow) -> String {
     match &row.value {
         FormValue::Keep => Msg::BulkNoChange.text(app.lang()).to_string(),
         FormValue::Text(text) => text.clone(),
@@ -59,7 +59,7 @@ pub fn value_text(app: &App, row: &FormRow) -> String {
     }
 }
 
-pub fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
+pub(crate) fn tags_mode_text(lang: Lang, mode: TagsMode) -> String {
     match mode {
         TagsMode::Add => Msg::BulkAdd.text(lang).to_string(),
         TagsMode::Remove => Msg::BulkRemove.text(lang).to_string(),

@@ -74,15 +74,15 @@ pub(crate) enum Replay {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Request {
-    pub method: Method,
-    pub url: Url,
-    pub body: Body,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
-    pub replay: Replay,
+    pub(crate) method: Method,
+    pub(crate) url: Url,
+    pub(crate) body: Body,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) replay: Replay,
 }
 
 impl Request {
-    pub fn get(url: Url) -> Self {
+    pub(crate) fn get(url: Url) -> Self {
         Request {
             method: Method::GET,
             url,
@@ -95,9 +95,9 @@ impl Request {
 
 /// A 2xx answer, body read whole.
 #[derive(Debug, Clone)]
-pub(crate) struct Answer {
-    pub headers: HeaderMap,
-    pub body: Vec<u8>,
+pub struct Answer {
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
 }
 
 /// The reqwest client, the configured origin and the retry policy.
@@ -110,7 +110,7 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
-    pub fn new(config: &ClientConfig) -> Result<Self, ApiError> {
+    pub(crate) fn new(config: &ClientConfig) -> Result<Self, ApiError> {
         let base = checked_base_url(&config.base_url, config.allow_insecure_http)?;
         if config.timeout.is_zero() {
             return Err(ApiError::Config(
@@ -160,12 +160,12 @@ impl Transport {
         })
     }
 
-    pub fn base(&self) -> &Url {
+    pub(crate) fn base(&self) -> &Url {
         &self.base
     }
 
     /// `{base}{path}?{query}`; `path` starts with `/`.
-    pub fn endpoint(&self, path: &str, query: &[(&str, String)]) -> Result<Url, ApiError> {
+    pub(crate) fn endpoint(&self, path: &str, query: &[(&str, String)]) -> Result<Url, ApiError> {
         let mut url = Url::parse(&format!("{}{path}", self.prefix))
             .map_err(|err| ApiError::Config(format!("cannot build a URL for {path}: {err}")))?;
         if !query.is_empty() {
@@ -178,12 +178,12 @@ impl Transport {
     }
 
     /// Whether `url` has the configured scheme, host and port.
-    pub fn same_origin(&self, url: &Url) -> bool {
+    pub(crate) fn same_origin(&self, url: &Url) -> bool {
         url.origin() == self.base.origin()
     }
 
     /// One attempt, no retry. `authorization` is the whole header value.
-    pub async fn attempt(
+    pub(crate) async fn attempt(
         &self,
         request: &Request,
         authorization: Option<&HeaderValue>,

@@ -13,7 +13,7 @@ use crate::api::error::{ApiError, NetworkError};
 
 impl Transport {
     /// Runs `attempt` until it succeeds, fails for good, or the retry policy says stop.
-    pub async fn with_retries<F, Fut>(
+    pub(crate) async fn with_retries<F, Fut>(
         &self,
         replay: Replay,
         observer: Option<&RetryObserver>,

@@ -1,0 +1,57 @@
+//! Sorting and filtering the tickets held, without the network: any column either way, and
+//! a filter as the user types (a query in the vendor's language, evaluated locally by
+//! [`crate::api::query`], or else a plain substring). Pure: no clock, no environment, no
+//! files; the same tickets and names give the same order and the same rows.
+//!
+//! - `sort.rs`: the columns, their keys and the one total order;
+//! - `filter.rs`: what a typed text means, and filtering incrementally as it grows.
+
+mod filter;
+mod sort;
+
+pub use filter::{FilterMode, Filtered, LiveFilter, fold_text};
+pub use sort::{Column, SortKey, compare_keys, compare_tickets, sort_ids, sort_key};
+
+use crate::api::FieldDef;
+use crate::api::query::QueryLookups;
+
+use super::state::{Lookup, Lookups};
+
+/// The names a local sort or filter reads beside the tickets (contact names and field
+/// definitions come through [`QueryLookups`], which the query evaluator reads too).
+pub trait LocalLookups: QueryLookups {
+    fn agent_name(&self, agent_id: u64) -> Option<&str>;
+    fn group_name(&self, group_id: u64) -> Option<&str>;
+}
+
+impl QueryLookups for Lookups {
+    fn contact_name(&self, contact_id: u64) -> Option<&str> {
+        self.contacts
+            .get(&contact_id)
+            .and_then(Lookup::ready)
+            .map(|contact| contact.name.as_str())
+    }
+
+    fn field_def(&self, key: &str) -> Option<&FieldDef> {
+        self.field_defs
+            .as_ref()
+            .and_then(Lookup::ready)
+            .and_then(|defs| defs.iter().find(|def| def.key == key))
+    }
+}
+
+impl LocalLookups for Lookups {
+    fn agent_name(&self, agent_id: u64) -> Option<&str> {
+        self.agents
+            .get(&agent_id)
+            .and_then(Lookup::ready)
+            .map(String::as_str)
+    }
+
+    fn group_name(&self, group_id: u64) -> Option<&str> {
+        self.groups
+            .get(&group_id)
+            .and_then(Lookup::ready)
+            .map(String::as_str)
+    }
+}

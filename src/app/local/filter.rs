@@ -1,0 +1,304 @@
+//! Filtering the tickets held as the user types.
+//!
+//! A text that parses as the vendor's search language ([`SearchQuery::parse`], the parser
+//! the search line sends through) is that query, evaluated locally: the rows are the
+//! tickets it answers `Yes` for, and those it cannot answer without the server (`Unknown`)
+//! are counted apart, so the view can say so. A text that does not parse (a half-typed
+//! `status:`, a quoted phrase with a space, `订单:1`) is a plain substring (its quotes
+//! trimmed), case and width folded ([`fold_text`]), over id, subject, contact, assignee and
+//! tags. Blank: every ticket.
+//!
+//! Incremental: when the new text can only narrow the last one (more terms, a word that
+//! grew, a longer plain substring), only the last rows and unknowns are tested again, and
+//! the answer is the same as from scratch (`tests/app_local.rs` checks it).
+
+use crate::api::Ticket;
+use crate::api::query::{Known, Match, SearchQuery, SearchTerm};
+
+use super::LocalLookups;
+
+/// How the text was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterMode {
+    /// Blank: every ticket.
+    All,
+    /// A query in the vendor's language.
+    Query,
+    /// A plain substring.
+    Text,
+}
+
+/// A filter's answer, as positions in the slice given (so in its order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filtered {
+    pub mode: FilterMode,
+    /// The tickets that match.
+    pub rows: Vec<usize>,
+    /// The tickets a query cannot answer locally (a field they lack): only the server can.
+    pub(crate) unknown: Vec<usize>,
+}
+
+/// What a text means, kept to tell whether the next text narrows it.
+#[derive(Debug, Clone, PartialEq)]
+enum Reading {
+    All,
+    Query(SearchQuery),
+    /// Folded.
+    Text(String),
+}
+
+impl Reading {
+    fn of(text: &str) -> Reading {
+        if text.trim().is_empty() {
+            return Reading::All;
+        }
+        match SearchQuery::parse(text) {
+            Ok(query) => Reading::Query(query),
+            // A quoted phrase is its inside: the server cannot take one with a space, but
+            // a plain filter can.
+            Err(_) => Reading::Text(fold_text(text.trim().trim_matches(['"', '“', '”']))),
+        }
+    }
+
+    fn mode(&self) -> FilterMode {
+        match self {
+            Reading::All => FilterMode::All,
+            Reading::Query(_) => FilterMode::Query,
+            Reading::Text(_) => FilterMode::Text,
+        }
+    }
+
+    /// Whether every ticket `self` lets through (or leaves unknown), `before` let through
+    /// or left unknown too: then `self` needs to test only those.
+    fn narrows(&self, before: &Reading) -> bool {
+        match (before, self) {
+            (Reading::All, _) => true,
+            (Reading::Text(old), Reading::Text(new)) => new.contains(old.as_str()),
+            (Reading::Query(old), Reading::Query(new)) => {
+                // Every old term is still there, or a word that grew (id, subject and name
+                // containing the longer word contain the shorter); new terms only narrow.
+                old.terms.len() <= new.terms.len()
+                    && old.terms.iter().zip(&new.terms).all(|pair| match pair {
+                        (SearchTerm::Word(old), SearchTerm::Word(new)) => {
+                            // Σ lowercases by context, so a longer word may fold it apart.
+                            new.contains(old.as_str()) && !old.contains('Σ')
+                        }
+                        (old, new) => old == new,
+                    })
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Lowercase, with fullwidth ASCII (`ＡＢＣ１２３`) and the ideographic space as their
+/// halfwidth forms: what a plain filter compares.
+pub fn fold_text(text: &str) -> String {
+    let mut folded = String::with_capacity(text.len());
+    push_folded(&mut folded, text);
+    folded
+}
+
+fn push_folded(folded: &mut String, text: &str) {
+    for c in text.chars() {
+        let c = match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            c => c,
+        };
+        if c.is_ascii() {
+            folded.push(c.to_ascii_lowercase());
+        } else {
+            folded.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// Every ticket's plain-filter fields (id, subject, contact, assignee, tags), folded once
+/// and kept in one buffer, NUL between fields: a keystroke then scans contiguous text
+/// instead of folding five strings of each ticket again.
+#[derive(Debug, Clone, Default)]
+struct Haystacks {
+    /// The generation and length of the tickets they were made from.
+    made_for: Option<(u64, usize)>,
+    text: String,
+    /// Where each ticket's fields end in `text`.
+    ends: Vec<usize>,
+}
+
+impl Haystacks {
+    fn make(&mut self, tickets: &[Ticket], generation: u64, lookups: &dyn LocalLookups) {
+        if self.made_for == Some((generation, tickets.len())) {
+            return;
+        }
+        self.text.clear();
+        self.ends.clear();
+        for ticket in tickets {
+            let names = [
+                ticket.contact_id.and_then(|id| lookups.contact_name(id)),
+                ticket
+                    .assignee_id
+                    .id()
+                    .and_then(|id| lookups.agent_name(id)),
+            ];
+            self.text.push_str(&ticket.id.to_string());
+            for field in std::iter::once(ticket.subject.as_str())
+                .chain(names.into_iter().flatten())
+                .chain(ticket.tags.iter().flatten().map(String::as_str))
+            {
+                self.text.push('\0');
+                push_folded(&mut self.text, field);
+            }
+            self.ends.push(self.text.len());
+        }
+        self.made_for = Some((generation, tickets.len()));
+    }
+
+    fn contains(&self, at: usize, needle: &str) -> bool {
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+        // A NUL in the needle would match across two fields.
+        !needle.contains('\0') && self.text[start..self.ends[at]].contains(needle)
+    }
+}
+
+/// The filter of one view, remembering its last answer to narrow it as the text grows.
+#[derive(Debug, Clone)]
+pub struct LiveFilter {
+    reading: Reading,
+    /// The caller's mark of the tickets, names and knowledge the answer was made from
+    /// (`None`: no answer yet).
+    generation: Option<u64>,
+    len: usize,
+    answer: Filtered,
+    haystacks: Haystacks,
+}
+
+impl Default for LiveFilter {
+    fn default() -> LiveFilter {
+        LiveFilter {
+            reading: Reading::All,
+            generation: None,
+            len: 0,
+            answer: Filtered {
+                mode: FilterMode::All,
+                rows: Vec::new(),
+                unknown: Vec::new(),
+            },
+            haystacks: Haystacks::default(),
+        }
+    }
+}
+
+impl LiveFilter {
+    pub fn new() -> LiveFilter {
+        LiveFilter::default()
+    }
+
+    /// Folds the tickets' plain-filter fields ahead of the first keystroke that needs
+    /// them (a text that is no query): call it when the tickets, names or generation change,
+    /// so that no keystroke pays for it. Without it the first such keystroke does.
+    pub fn prepare(&mut self, tickets: &[Ticket], generation: u64, lookups: &dyn LocalLookups) {
+        self.haystacks.make(tickets, generation, lookups);
+    }
+
+    /// The tickets of `tickets` that `text` lets through, in their order.
+    ///
+    /// `generation` marks the tickets, the names and what is known in full: change it when
+    /// any of them changes, and the next call starts from scratch. `known` says of each
+    /// ticket whether it was read in full or only found by a search.
+    pub fn apply(
+        &mut self,
+        text: &str,
+        tickets: &[Ticket],
+        generation: u64,
+        known: &dyn Fn(&Ticket) -> Known,
+        lookups: &dyn LocalLookups,
+    ) -> &Filtered {
+        let reading = Reading::of(text);
+        let current = self.generation == Some(generation) && self.len == tickets.len();
+        if current && self.reading == reading {
+            // The same meaning (a space typed): the same answer.
+            return &self.answer;
+        }
+        let from: Vec<usize> = if current && reading.narrows(&self.reading) {
+            let mut from = std::mem::take(&mut self.answer.rows);
+            from.append(&mut self.answer.unknown);
+            // Back in slice order, so the answer's order is the scratch one.
+            from.sort_unstable();
+            from
+        } else {
+            (0..tickets.len()).collect()
+        };
+        if let Reading::Text(_) = reading {
+            self.haystacks.make(tickets, generation, lookups);
+        }
+        self.answer = filter(&reading, tickets, from, &self.haystacks, known, lookups);
+        self.reading = reading;
+        self.generation = Some(generation);
+        self.len = tickets.len();
+        &self.answer
+    }
+}
+
+fn filter(
+    reading: &Reading,
+    tickets: &[Ticket],
+    from: Vec<usize>,
+    haystacks: &Haystacks,
+    known: &dyn Fn(&Ticket) -> Known,
+    lookups: &dyn LocalLookups,
+) -> Filtered {
+    let mut rows = Vec::new();
+    let mut unknown = Vec::new();
+    match reading {
+        Reading::All => rows = from,
+        Reading::Text(needle) => {
+            rows = from
+                .into_iter()
+                .filter(|&at| haystacks.contains(at, needle))
+                .collect();
+        }
+        Reading::Query(query) => {
+            for at in from {
+                let ticket = &tickets[at];
+                match query.matches(ticket, known(ticket), lookups) {
+                    Match::Yes => rows.push(at),
+                    Match::Unknown => unknown.push(at),
+                    Match::No => {}
+                }
+            }
+        }
+    }
+    Filtered {
+        mode: reading.mode(),
+        rows,
+        unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_and_width() {
+        assert_eq!(fold_text("ＶＩＰ客户　Ab"), "vip客户 ab");
+        assert_eq!(fold_text("Printer JAMMED"), "printer jammed");
+        assert_eq!(fold_text("ＶＰＮ断线１２"), "vpn断线12");
+    }
+
+    #[test]
+    fn readings_and_narrowing() {
+        assert_eq!(Reading::of("  ").mode(), FilterMode::All);
+        assert_eq!(Reading::of("status:").mode(), FilterMode::Text);
+        assert_eq!(Reading::of("status:2").mode(), FilterMode::Query);
+        let narrows = |old: &str, new: &str| Reading::of(new).narrows(&Reading::of(old));
+        assert!(narrows("登", "登录"));
+        assert!(narrows("登录", "登录 status:2"));
+        assert!(narrows("订单:", "订单:1"));
+        assert!(!narrows("status:", "status:x"));
+        assert!(!narrows("status:2", "status:2,4"));
+        assert!(!narrows("tagList:vip", "tagList:vip客户"));
+        assert!(!narrows("登录 status:2", "登录"));
+    }
+}
