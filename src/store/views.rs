@@ -5,6 +5,7 @@
 
 use serde_json::{Value, json};
 
+use super::tickets::{Answer, Stored, decode, parse_date};
 use super::{Store, StoreError};
 use crate::api::model::Ticket;
 
@@ -57,6 +58,38 @@ impl Store {
             }
         }
         Ok(tickets)
+    }
+}
+
+impl Store {
+    /// Every stored ticket with what kind of answer gave it, by id (the script commands'
+    /// `--offline` reads: they filter and sort it themselves). A row that no longer decodes
+    /// is left out and logged.
+    pub(crate) fn all_stored(&self) -> Result<Vec<Stored>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, raw, kind, full_updated FROM tickets ORDER BY id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+                row.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut stored = Vec::new();
+        for row in rows {
+            let (id, raw, kind, full_updated) = row?;
+            match decode(&raw) {
+                Some(ticket) => stored.push(Stored {
+                    ticket,
+                    full: kind == Answer::Full.code(),
+                    full_updated: parse_date(full_updated),
+                }),
+                None => tracing::warn!(id, "a stored ticket does not decode: left out"),
+            }
+        }
+        Ok(stored)
     }
 }
 

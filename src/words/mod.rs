@@ -84,6 +84,9 @@ messages! {
     AsOf => "截至 {0}", "as of {0}";
     OfflineSince => "离线（自 {0} 起），正在重试", "offline since {0}, retrying";
     SyncPages => "本地缓存同步 {0}/{1} 页", "store sync {0}/{1} pages";
+    OfflineReading => "离线：读取本地缓存，不连接服务器（上次同步：{0}）", "offline: read from the local cache, not the server (last sync: {0})";
+    OfflineNoStore => "离线读取需要本地缓存，但 {0} 还没有：先运行 gongdan cache sync", "reading offline needs the local cache, and {0} has none yet: run gongdan cache sync first";
+    OfflineUnknown => "{0} 个本地缓存的工单只有搜索结果的字段，无法在本地判断，已略过", "{0} stored tickets hold only a search result's fields and cannot be answered locally: left out";
     RefusedOffline => "离线：{0}未执行，也不会稍后自动发送", "offline: {0} refused, nothing is queued to send later";
     OfflineStatusChange => "状态更改", "the status change";
     OfflineBulkRun => "批量更改", "the bulk change";
