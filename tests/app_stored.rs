@@ -358,3 +358,36 @@ fn a_first_sync_shows_its_pages_and_its_changes_update_the_rows_shown_marked() {
     assert_eq!(app.current_view().selected_id(), Some(2));
     assert!(app.tickets.get(&77).is_none());
 }
+
+#[test]
+fn the_detail_of_a_stored_ticket_says_how_old_it_is_until_the_server_answers() {
+    let (mut app, list) = stored_app(Lang::En, 100, 30, true);
+    stored(&mut app, list, (1..=3).map(ticket).collect());
+    failed(&mut app, list, refused());
+    update(&mut app, Action::Open);
+    let title = |app: &App| {
+        screen_lines(app)
+            .into_iter()
+            .find(|line| line.contains("Ticket #1"))
+            .unwrap_or_default()
+    };
+    assert!(
+        title(&app).contains("Ticket #1 · as of 11:40"),
+        "{}",
+        title(&app)
+    );
+    // The server's copy: no "as of".
+    let retry = tick_at(&mut app, now() + Duration::seconds(2));
+    let list = retry
+        .iter()
+        .find(|c| matches!(c, Command::FetchList { .. }))
+        .and_then(Command::request_id)
+        .unwrap();
+    answer_page(
+        &mut app,
+        list,
+        page((1..=3).map(ticket).collect(), 3, false),
+    );
+    assert!(title(&app).contains("Ticket #1"), "{}", title(&app));
+    assert!(!title(&app).contains("as of"), "{}", title(&app));
+}

@@ -29,6 +29,9 @@ pub(super) fn stored_page_arrived(
     let partial = view.is_search();
     let implied = view.implied_status();
     let (ids, _) = upsert(app, tickets, partial, implied);
+    for id in &ids {
+        app.stored_as_of.insert(*id, as_of);
+    }
     let Some(view) = view_mut(app, which) else {
         return;
     };
