@@ -287,3 +287,72 @@ async fn the_sync_reports_a_first_full_sync_then_sends_what_changed_behind_the_c
     assert_eq!(seven.priority, Some(Priority::Urgent));
     assert_eq!(seven.updated, client_now.updated);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sync_waits_behind_the_users_requests_for_the_one_slot() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.sqlite3");
+    let sandbox = gongdan::sandbox::start(SandboxOptions {
+        tickets: 40,
+        latency: Duration::from_millis(150),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    let mut config = config(sandbox.base_url());
+    // Eight pages of five: a sync long enough to be overtaken.
+    config.per_page = 5;
+    let (commands, mut events) = gongdan::worker::spawn_with_store(
+        config,
+        1,
+        None,
+        RunsInFlight::default(),
+        Some(store.clone()),
+    )
+    .unwrap();
+    commands.send(Command::Sync).unwrap();
+    // The sync has planned its pages.
+    loop {
+        if matches!(
+            next(&mut events).await,
+            WorkerEvent::SyncProgress { done: 0, .. }
+        ) {
+            break;
+        }
+    }
+    // Three of the user's pages while it runs: each takes the one slot before the sync's
+    // next page does, so at most the sync page already sent lands before they are all in.
+    for (n, page) in [(1, 2), (2, 3), (3, 4)] {
+        commands
+            .send(Command::FetchList {
+                id: gongdan::app::RequestId(n),
+                query: gongdan::api::ListQuery::new().page(page),
+            })
+            .unwrap();
+    }
+    let mut pages = 0;
+    let mut sync_pages_meanwhile = 0;
+    while pages < 3 {
+        match next(&mut events).await {
+            WorkerEvent::Page { result, .. } => {
+                result.unwrap();
+                pages += 1;
+            }
+            WorkerEvent::SyncProgress { .. } => sync_pages_meanwhile += 1,
+            WorkerEvent::Synced { .. } => panic!("the sync ended before the user's pages"),
+            _ => {}
+        }
+    }
+    assert!(
+        sync_pages_meanwhile <= 1,
+        "{sync_pages_meanwhile} sync pages went before the user's"
+    );
+}
+
+/// The worker's next event, bounded in time.
+async fn next(events: &mut UnboundedReceiver<WorkerEvent>) -> WorkerEvent {
+    tokio::time::timeout(Duration::from_secs(30), events.recv())
+        .await
+        .expect("the worker answers")
+        .expect("the worker is running")
+}
