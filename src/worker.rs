@@ -203,8 +203,8 @@ async fn run(
             }
             continue;
         }
-        // The store's sync runs beside everything, one request at a time in the background
-        // lane (behind the user's requests); nothing without a store.
+        // The store's sync runs beside everything, each of its requests in the background
+        // lane (behind the user's, never the last slot); nothing without a store.
         if let Command::Sync = command {
             if let Some(local) = &local {
                 local.sync(client.clone(), lanes.clone(), events.clone());
