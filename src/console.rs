@@ -89,6 +89,14 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             ));
         }
     }
+    let store_path = store_path(&cli, &resolved, &target);
+    if cli.demo
+        && cli.demo_fresh
+        && let Some(path) = &store_path
+        && let Err(error) = crate::store::remove_files(path)
+    {
+        tracing::warn!(%error, "the demo's local store was not emptied");
+    }
     let settings = Settings {
         lang,
         color,
@@ -109,6 +117,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         },
         // The demo's tickets are the sandbox's: a profile's web UI does not know them.
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
+        local_store: store_path.is_some(),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -125,11 +134,12 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     };
     // The worker keeps the configuration, so a 401 mid-session can sign in again.
     let runs = crate::worker::RunsInFlight::default();
-    let (commands, results) = crate::worker::spawn_with_runs(
+    let (commands, results) = crate::worker::spawn_with_store(
         target.client.clone(),
         concurrency,
         Some(bulk_setup),
         runs.clone(),
+        store_path,
     )?;
     let mut app = App::new(settings, server_now());
     // Drawn here, not in `update`: the random part of the ids of the runs planned here.
@@ -216,6 +226,37 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     std::mem::forget(target.sandbox);
     result?;
     Ok(())
+}
+
+/// The local store's file (issue 16), per profile, login and server as the drafts' owner
+/// (the demo's server is "demo", its login the demo account); `None` with `cache = false`
+/// or no cache directory. Only the path: the worker opens it.
+fn store_path(
+    cli: &Cli,
+    resolved: &crate::config::Resolved,
+    target: &Target,
+) -> Option<std::path::PathBuf> {
+    if !resolved.cache {
+        return None;
+    }
+    let (login, base_url) = if cli.demo {
+        let account = match &target.client.auth {
+            Auth::Basic { account, .. } => account.clone(),
+            Auth::Token { .. } => String::new(),
+        };
+        (account, "demo".to_string())
+    } else {
+        (
+            resolved.connection.login.clone().unwrap_or_default(),
+            target.client.base_url.clone(),
+        )
+    };
+    let profile = resolved.profile_name.clone().unwrap_or_default();
+    let dir = crate::config::cache_dir().ok()?;
+    Some(crate::store::path_in(
+        &dir,
+        &crate::files::owner_name(&profile, &login, &base_url),
+    ))
 }
 
 /// How long the way out waits for bulk calls in flight (see [`crate::worker::RunsInFlight`]).

@@ -7,7 +7,9 @@
 //! show, same lookup) is not sent twice: the one answer goes to both requests.
 
 mod bulk;
+mod compose;
 mod lanes;
+mod local;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -16,7 +18,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::api::{ApiError, Auth, Client, ClientConfig, ListScope, RetryObserver};
-use crate::app::composer::{ComposeCommand, ComposeEvent};
+use crate::app::composer::ComposeCommand;
 use crate::app::faults::FaultEvent;
 use crate::app::{Command, LookupKey, LookupValue, RequestId, WorkerEvent};
 use crate::draft_files as drafts;
@@ -81,9 +83,35 @@ pub(crate) fn spawn_with_runs(
     ),
     ApiError,
 > {
+    spawn_with_store(config, concurrency, setup, runs, None)
+}
+
+/// [`spawn_with_runs`], with the local store at `store` (issue 16): first pages answered
+/// from it at once, the server's answers written to it. `None`: no store, as before.
+pub fn spawn_with_store(
+    config: ClientConfig,
+    concurrency: usize,
+    setup: Option<BulkSetup>,
+    runs: RunsInFlight,
+    store: Option<std::path::PathBuf>,
+) -> Result<
+    (
+        mpsc::UnboundedSender<Command>,
+        mpsc::UnboundedReceiver<WorkerEvent>,
+    ),
+    ApiError,
+> {
     let client = Client::new(config.clone())?;
     let setup = setup.unwrap_or_else(|| BulkSetup::for_client(&client));
-    Ok(start_with(client, Some(config), concurrency, setup, runs))
+    let local = store.map(local::Local::new);
+    Ok(start_with(
+        client,
+        Some(config),
+        concurrency,
+        setup,
+        runs,
+        local,
+    ))
 }
 
 fn start(
@@ -95,7 +123,14 @@ fn start(
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
 ) {
-    start_with(client, config, concurrency, setup, RunsInFlight::default())
+    start_with(
+        client,
+        config,
+        concurrency,
+        setup,
+        RunsInFlight::default(),
+        None,
+    )
 }
 
 fn start_with(
@@ -104,6 +139,7 @@ fn start_with(
     concurrency: usize,
     setup: BulkSetup,
     runs: RunsInFlight,
+    local: Option<Arc<local::Local>>,
 ) -> (
     mpsc::UnboundedSender<Command>,
     mpsc::UnboundedReceiver<WorkerEvent>,
@@ -115,7 +151,7 @@ fn start_with(
         client,
         config,
         concurrency,
-        (bulk, setup),
+        (bulk, setup, local),
         command_rx,
         event_tx,
     ));
@@ -126,10 +162,15 @@ async fn run(
     mut client: Client,
     mut config: Option<ClientConfig>,
     concurrency: usize,
-    (mut bulk, setup): (bulk::BulkWorker, BulkSetup),
+    (mut bulk, setup, local): (bulk::BulkWorker, BulkSetup, Option<Arc<local::Local>>),
     mut commands: mpsc::UnboundedReceiver<Command>,
     events: mpsc::UnboundedSender<WorkerEvent>,
 ) {
+    if let Some(local) = &local {
+        // Opened now, off the UI thread, so that the first page finds it ready.
+        let local = local.clone();
+        tokio::spawn(async move { local.warm().await });
+    }
     // Lookups go in a lane of their own, behind the user's requests (see `lanes`).
     let lanes = Lanes::new(concurrency);
     let mut in_flight = Arc::new(Mutex::new(InFlight::default()));
@@ -162,6 +203,14 @@ async fn run(
             }
             continue;
         }
+        // The store's sync runs beside everything, each of its requests in the background
+        // lane (behind the user's, never the last slot); nothing without a store.
+        if let Command::Sync = command {
+            if let Some(local) = &local {
+                local.sync(client.clone(), lanes.clone(), events.clone());
+            }
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());
@@ -178,7 +227,20 @@ async fn run(
         let lanes = lanes.clone();
         let in_flight = in_flight.clone();
         let task_client = client.clone();
+        let local = local.clone();
+        let first_page = local::FirstPage::of(&command);
+        let answer = match &command {
+            Command::Search { .. } => crate::store::Answer::Partial,
+            _ => crate::store::Answer::Full,
+        };
         tokio::spawn(async move {
+            // A view's first showing: the store's rows at once, then the server as ever.
+            if let (Some(local), Some(first), Some(id)) =
+                (&local, &first_page, command.request_id())
+                && let Some((tickets, as_of)) = local.first_page(&first.key).await
+            {
+                let _ = events.send(WorkerEvent::Stored { id, tickets, as_of });
+            }
             let event = match command {
                 Command::Lookup { id, key } => {
                     background_lookup(&task_client, &lanes, id, key).await
@@ -208,8 +270,12 @@ async fn run(
                     let _ = events.send(copy);
                 }
             }
+            let recorded = local.map(|local| (local, event.clone()));
             // The app has gone: nothing left to tell.
             let _ = events.send(event);
+            if let Some((local, event)) = recorded {
+                local.record(first_page, answer, &event).await;
+            }
         });
     }
 }
@@ -399,8 +465,9 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         Command::Copy(_)
         | Command::EditInEditor { .. }
         | Command::SignIn { .. }
+        | Command::Sync
         | Command::Bulk(_) => return None,
-        Command::Compose(command) => return compose(client, command).await,
+        Command::Compose(command) => return compose::compose(client, command).await,
         Command::SaveHistory { path, text } => {
             save_history(path, text).await;
             return None;
@@ -421,125 +488,6 @@ async fn save_history(path: std::path::PathBuf, text: String) {
     }
 }
 
-/// Whether ticket `ticket` changed on the server since the version shown (`seen`, its
-/// `updateDT`): the ticket now (when the account may read it in full) and its `updateDT`.
-/// `None` when it did not, when nothing was shown to compare with, or when the check itself
-/// could not be made: the send then goes ahead and its own answer says what happened (a
-/// failed check must not keep a reply from a ticket nobody else touched).
-async fn changed_since(
-    client: &Client,
-    ticket: u64,
-    seen: Option<crate::api::ApiDate>,
-) -> Option<(Option<crate::api::Ticket>, crate::api::ApiDate)> {
-    use crate::bulk::BulkApi;
-    use chrono::TimeZone;
-    let seen = seen?;
-    let since = crate::bulk::vendor_offset()
-        .from_local_datetime(&seen)
-        .single()?
-        .with_timezone(&chrono::Utc);
-    let mut current = match client.current(&[ticket], since).await {
-        Ok(current) => current,
-        Err(error) => {
-            tracing::warn!(ticket, %error, "could not check the ticket before the reply");
-            return None;
-        }
-    };
-    let now = current.remove(&ticket)?;
-    let updated = now.updated?;
-    (updated != seen).then_some((now.ticket, updated))
-}
-
-/// The composer's and the new-ticket form's commands.
-async fn compose(client: &Client, command: ComposeCommand) -> Option<WorkerEvent> {
-    let event = match command {
-        ComposeCommand::Send {
-            id,
-            ticket,
-            change,
-            seen,
-        } => match changed_since(client, ticket, seen).await {
-            Some((now, updated)) => ComposeEvent::Stale {
-                id,
-                ticket,
-                now: now.map(Box::new),
-                updated,
-            },
-            None => ComposeEvent::Sent {
-                id,
-                ticket,
-                result: client.update(ticket, &change).await.map(Box::new),
-            },
-        },
-        ComposeCommand::Upload { id, path } => ComposeEvent::Uploaded {
-            id,
-            result: upload(client, &expand_home(&path)).await,
-        },
-        ComposeCommand::Create { id, ticket } => ComposeEvent::Created {
-            id,
-            result: client.create(&ticket).await.map(Box::new),
-        },
-        ComposeCommand::SaveDraft { path, text } => {
-            let saved = tokio::task::spawn_blocking(move || drafts::save(&path, &text)).await;
-            match saved {
-                Ok(Ok(())) => return None,
-                Ok(Err(error)) => ComposeEvent::DraftFailed(error.to_string()),
-                Err(error) => ComposeEvent::DraftFailed(error.to_string()),
-            }
-        }
-        ComposeCommand::DeleteDraft { path } => {
-            let _ = tokio::task::spawn_blocking(move || drafts::delete(&path)).await;
-            return None;
-        }
-    };
-    Some(WorkerEvent::Compose(event))
-}
-
-/// Reads a file and uploads it; a file that cannot be read is said in plain words.
-/// A path typed as `~/…` in the home directory (as a shell would); others as they are.
-fn expand_home(path: &std::path::Path) -> std::path::PathBuf {
-    if let Ok(rest) = path.strip_prefix("~")
-        && let Some(home) = std::env::var_os("HOME")
-    {
-        return std::path::PathBuf::from(home).join(rest);
-    }
-    path.to_path_buf()
-}
-
-async fn upload(client: &Client, path: &std::path::Path) -> Result<crate::api::Attachment, String> {
-    let limit = crate::files::limits::ATTACHMENT_LIMIT;
-    let owned = path.to_path_buf();
-    // Bounded: a device or a growing file must not fill the memory.
-    let bytes = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
-        use std::io::Read;
-        let mut bytes = Vec::new();
-        std::fs::File::open(&owned)?
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)?;
-        if bytes.len() as u64 > limit {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "larger than {}, the limit",
-                    crate::files::limits::size_text(limit)
-                ),
-            ));
-        }
-        Ok(bytes)
-    })
-    .await
-    .map_err(|error| format!("{}: {error}", path.display()))?
-    .map_err(|error| format!("{}: {error}", path.display()))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| format!("{}: not a file", path.display()))?;
-    client
-        .upload(&name, bytes, None)
-        .await
-        .map_err(|error| error.to_string())
-}
-
 async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError> {
     Ok(match key {
         LookupKey::Agents => LookupValue::Agents(client.agents().await?),
@@ -550,42 +498,4 @@ async fn lookup(client: &Client, key: LookupKey) -> Result<LookupValue, ApiError
         LookupKey::Contact(id) => LookupValue::Contact(client.contact(id).await?),
         LookupKey::Company(id) => LookupValue::Company(client.company(id).await?),
     })
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_attachment_path_typed_with_a_tilde_is_in_the_home_directory() {
-        let Some(home) = std::env::var_os("HOME") else {
-            return;
-        };
-        let home = std::path::PathBuf::from(home);
-        let typed = |p: &str| expand_home(std::path::Path::new(p));
-        assert_eq!(typed("~/截图.png"), home.join("截图.png"));
-        assert_eq!(typed("~"), home);
-        // Another user's home and plain paths stay as typed.
-        assert_eq!(typed("~bob/x"), std::path::PathBuf::from("~bob/x"));
-        assert_eq!(typed("/tmp/a~/b"), std::path::PathBuf::from("/tmp/a~/b"));
-    }
-
-    #[tokio::test]
-    async fn an_endless_attachment_is_refused_at_its_size_limit_before_anything_is_sent() {
-        // Nothing listens on port 9: a read past the limit would be followed by a failed
-        // upload, not by this message.
-        let client = Client::new(crate::api::ClientConfig::new(
-            "http://127.0.0.1:9",
-            crate::api::Auth::Basic {
-                account: "a".into(),
-                password: "b".into(),
-            },
-        ))
-        .unwrap();
-        let error = upload(&client, std::path::Path::new("/dev/zero"))
-            .await
-            .unwrap_err();
-        assert_eq!(error, "/dev/zero: larger than 64 MiB, the limit");
-    }
 }

@@ -117,6 +117,9 @@ pub enum Command {
     /// Edit the text in `$VISUAL`/`$EDITOR` (done by the terminal loop, which suspends the
     /// screen for it); the text comes back as `ComposeAction::ExternalEdited`.
     EditInEditor { text: String },
+    /// Bring the local store up to date with the server in the background (at start, `R`
+    /// and auto-refresh): nothing without a store, and one sync at a time.
+    Sync,
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -135,7 +138,7 @@ impl Command {
             | Command::Lookup { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
-            Command::Compose(_) | Command::SaveHistory { .. } => None,
+            Command::Compose(_) | Command::SaveHistory { .. } | Command::Sync => None,
         }
     }
 }
@@ -177,6 +180,14 @@ pub enum WorkerEvent {
         id: RequestId,
         result: Result<Page<Ticket>, ApiError>,
     },
+    /// A first page as the local store last showed it (its tickets as stored now), sent at
+    /// once before the server's answer to the same request; `as_of` is when the server
+    /// gave those rows (the server's zone).
+    Stored {
+        id: RequestId,
+        tickets: Vec<Ticket>,
+        as_of: NaiveDateTime,
+    },
     ShownMany {
         id: RequestId,
         result: Result<ShowMany, ApiError>,
@@ -191,6 +202,12 @@ pub enum WorkerEvent {
         key: LookupKey,
         result: Result<LookupValue, ApiError>,
     },
+    /// The local store's background sync: a first full sync's pages done of its total.
+    SyncProgress { done: u32, total: u32 },
+    /// A sync ended: the stored tickets it changed (as stored now; none after a first full
+    /// sync, whose pages the views read from the server anyway), partial when the store is
+    /// synced through searches.
+    Synced { tickets: Vec<Ticket>, partial: bool },
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.

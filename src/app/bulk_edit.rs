@@ -366,6 +366,11 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                         error = Some(BulkNote::NothingToChange);
                     } else if needs_typing && typed.trim() != count.to_string() {
                         error = Some(BulkNote::TypeCountToConfirm(count));
+                    } else if crate::app::offline::refuse(
+                        app,
+                        crate::app::offline::OfflineChange::BulkRun,
+                    ) {
+                        // The preview stays: Enter again once the server is back.
                     } else {
                         return Some(start_run(app, plan, out));
                     }

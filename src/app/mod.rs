@@ -13,6 +13,7 @@ pub mod local;
 pub mod marks;
 pub mod new_ticket;
 pub mod notice;
+pub mod offline;
 pub(crate) mod run_ids;
 pub mod state;
 pub(crate) mod store;

@@ -31,6 +31,8 @@ pub enum Note {
     },
     /// A page of the search results failed.
     SearchFailed(ViewError),
+    /// A change made while the server cannot be reached: refused, never queued.
+    RefusedOffline(super::offline::OfflineChange),
     /// An ordinary agent: the views were rebuilt from searches.
     ListForbidden,
     SortBy(Option<Sort>),

@@ -108,6 +108,13 @@ pub struct App {
     pub faults: super::faults::FaultState,
     /// The reply composer, the new-ticket form, drafts and replies sent.
     pub compose: super::composer::ComposeState,
+    /// The server cannot be reached (with a local store): since when, and the next try.
+    pub offline: Option<super::offline::Offline>,
+    /// A first full sync of the local store under way: pages done, of the total.
+    pub sync_progress: Option<(u32, u32)>,
+    /// Tickets whose copy here is the local store's, with when the server gave it (the
+    /// server's zone), until a server's answer replaces it.
+    pub stored_as_of: HashMap<u64, NaiveDateTime>,
 }
 
 impl App {
@@ -155,6 +162,9 @@ impl App {
             run_ids: Default::default(),
             faults: super::faults::FaultState::default(),
             compose: Default::default(),
+            offline: None,
+            sync_progress: None,
+            stored_as_of: HashMap::new(),
         }
     }
 

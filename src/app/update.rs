@@ -26,6 +26,7 @@ mod pages;
 mod paging;
 mod prompts;
 mod status_change;
+mod stored;
 mod tick;
 mod views;
 mod worker_events;
@@ -40,12 +41,14 @@ use pages::*;
 use paging::*;
 use prompts::*;
 use status_change::*;
+use stored::*;
 use tick::*;
 use views::*;
 use worker_events::*;
 
 pub(crate) use detail::scroll_detail;
 pub use detail::ticket_number;
+pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
 pub(crate) use paging::{
@@ -169,6 +172,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         // whether it failed (`Before::of`), then, once handled, a 401 opens the sign-in
         // prompt and a failure given up on says R retries (`after`).
         Action::Worker(event) => {
+            super::offline::observe(app, &event);
             let before = super::faults::Before::of(app, &event);
             worker_event(app, event, &mut out);
             before.after(app);

@@ -20,6 +20,7 @@ mod schema;
 mod state;
 pub mod sync;
 mod tickets;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -29,7 +30,7 @@ pub use self::lookups::{Lookup, sync_lookups};
 pub use self::open::{SetAside, SetAsideReason};
 pub use self::schema::VERSION;
 pub use self::state::{FullProgress, Scope, SyncState};
-pub use self::sync::{Progress, SyncError, SyncOptions, SyncReport, sync};
+pub use self::sync::{Progress, SyncError, SyncGate, SyncOptions, SyncReport, sync};
 pub use self::tickets::{Answer, Stored};
 
 /// Why the store could not be used. The caller goes on without it (never a failed start).

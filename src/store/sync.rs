@@ -33,6 +33,32 @@ pub struct SyncOptions {
     pub overlap: chrono::Duration,
     /// Pages in flight at once in a full sync.
     pub concurrency: usize,
+    /// Waited on before each request, its answer held while the request runs: the
+    /// console's worker puts the sync behind the user's own requests through it. `None`:
+    /// no wait (the script command).
+    pub gate: Option<SyncGate>,
+}
+
+/// Leave to send one request of a sync (see [`SyncOptions::gate`]): a future giving a guard
+/// that is held until the request is answered.
+#[derive(Clone)]
+pub struct SyncGate(
+    pub std::sync::Arc<dyn Fn() -> futures::future::BoxFuture<'static, Box<dyn Send>> + Send + Sync>,
+);
+
+impl std::fmt::Debug for SyncGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SyncGate")
+    }
+}
+
+/// `request`, sent once the gate (if any) lets it.
+async fn gated<T>(options: &SyncOptions, request: impl std::future::Future<Output = T>) -> T {
+    let _leave = match &options.gate {
+        Some(gate) => Some((gate.0)().await),
+        None => None,
+    };
+    request.await
 }
 
 impl Default for SyncOptions {
@@ -41,6 +67,7 @@ impl Default for SyncOptions {
             full: false,
             overlap: chrono::Duration::seconds(10),
             concurrency: 4,
+            gate: None,
         }
     }
 }
@@ -122,7 +149,15 @@ fn epoch_now() -> i64 {
 
 /// The newest ticket on the server (one ticket of the list by update time, descending, or
 /// of the same search), with the total count.
-async fn newest(client: &Client, scope: Scope) -> Result<Page<Ticket>, ApiError> {
+async fn newest(
+    client: &Client,
+    options: &SyncOptions,
+    scope: Scope,
+) -> Result<Page<Ticket>, ApiError> {
+    gated(options, newest_now(client, scope)).await
+}
+
+async fn newest_now(client: &Client, scope: Scope) -> Result<Page<Ticket>, ApiError> {
     match scope {
         Scope::List => {
             let query = ListQuery::new()
@@ -142,6 +177,16 @@ async fn newest(client: &Client, scope: Scope) -> Result<Page<Ticket>, ApiError>
 /// Page `page` of everything, in an order new tickets only add to the end: by id (list's
 /// default) or by creation time (search).
 async fn everything_page(
+    client: &Client,
+    options: &SyncOptions,
+    scope: Scope,
+    page: u32,
+    per_page: u32,
+) -> Result<Page<Ticket>, ApiError> {
+    gated(options, everything_page_now(client, scope, page, per_page)).await
+}
+
+async fn everything_page_now(
     client: &Client,
     scope: Scope,
     page: u32,
@@ -164,6 +209,17 @@ async fn everything_page(
 
 /// Page `page` of the tickets updated on or after `day`, oldest update first.
 async fn since_page(
+    client: &Client,
+    options: &SyncOptions,
+    scope: Scope,
+    day: NaiveDate,
+    page: u32,
+    per_page: u32,
+) -> Result<Page<Ticket>, ApiError> {
+    gated(options, since_page_now(client, scope, day, page, per_page)).await
+}
+
+async fn since_page_now(
     client: &Client,
     scope: Scope,
     day: NaiveDate,

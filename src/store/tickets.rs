@@ -19,7 +19,7 @@ pub enum Answer {
 }
 
 impl Answer {
-    fn code(self) -> i64 {
+    pub(super) fn code(self) -> i64 {
         match self {
             Answer::Full => 1,
             Answer::Partial => 0,
@@ -81,12 +81,12 @@ impl Columns {
 }
 
 /// A stored row's JSON back to a ticket, through the crate's own decoder.
-fn decode(raw: &str) -> Option<Ticket> {
+pub(super) fn decode(raw: &str) -> Option<Ticket> {
     let value: Value = serde_json::from_str(raw).ok()?;
     crate::api::decode::ticket(&value).ok()
 }
 
-fn parse_date(text: Option<String>) -> Option<ApiDate> {
+pub(super) fn parse_date(text: Option<String>) -> Option<ApiDate> {
     text.and_then(|text| ApiDate::parse_from_str(&text, DATE_FORMAT).ok())
 }
 

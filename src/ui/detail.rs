@@ -42,7 +42,13 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll>
         return None;
     };
     let lang = app.lang();
-    let title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
+    let mut title = fill(lang, Msg::DetailTitle, &[&detail.ticket_id.to_string()]);
+    // The store's copy, until the server's arrives: how old it is.
+    if let Some(at) = app.stored_as_of.get(&detail.ticket_id) {
+        let at = crate::ui::display_time(*at, app.settings.display_offset_minutes);
+        title.push_str(" · ");
+        title.push_str(&fill(lang, Msg::AsOf, &[&at.format("%H:%M").to_string()]));
+    }
     // Beside the list, the pane with the keyboard shows it: a heavy frame (seen without
     // colour too) in the composer's frame colour.
     let focused_beside = app.detail_beside() && detail.focused && app.compose.pane().is_none();

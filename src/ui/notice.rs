@@ -42,6 +42,16 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
         }
         Note::SearchFailed(error) => say(Msg::SearchFailed, &[&view_error(lang, keys, error)]),
         Note::ListForbidden => say(Msg::ListForbidden, &[]),
+        Note::RefusedOffline(change) => {
+            use crate::app::offline::OfflineChange;
+            let what = match change {
+                OfflineChange::StatusChange => Msg::OfflineStatusChange,
+                OfflineChange::BulkRun => Msg::OfflineBulkRun,
+                OfflineChange::Reply => Msg::OfflineReply,
+                OfflineChange::NewTicket => Msg::OfflineNewTicket,
+            };
+            say(Msg::RefusedOffline, &[what.text(lang)])
+        }
         Note::SortBy(sort) => say(Msg::SortBy, &[&sort_label(lang, *sort)]),
         Note::SearchNoStatusSort => say(Msg::SearchNoStatusSort, &[]),
         Note::NoTicketSelected => say(Msg::NoTicketSelected, &[]),

@@ -55,6 +55,46 @@ pub fn marks_text(app: &crate::app::App) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
+/// The local store's part: the rows are the store's ("as of 14:05, syncing…"), or the
+/// server cannot be reached ("offline since 14:10, retrying"), and a first full sync's
+/// pages. Times in the display zone.
+pub(crate) fn store_text(app: &crate::app::App) -> Option<String> {
+    let rows = rows_text(app);
+    let sync = app.sync_progress.map(|(done, total)| {
+        fill(
+            app.lang(),
+            Msg::SyncPages,
+            &[&done.to_string(), &total.to_string()],
+        )
+    });
+    match (rows, sync) {
+        (Some(rows), Some(sync)) => Some(format!("{rows} · {sync}")),
+        (rows, sync) => rows.or(sync),
+    }
+}
+
+/// Whose rows are shown: the store's as of when, and whether the server is out of reach.
+fn rows_text(app: &crate::app::App) -> Option<String> {
+    let lang = app.lang();
+    let offset = app.settings.display_offset_minutes;
+    let hhmm = |at| {
+        crate::ui::display_time(at, offset)
+            .format("%H:%M")
+            .to_string()
+    };
+    let as_of = app.current_view().as_of;
+    match (&app.offline, as_of) {
+        (Some(offline), Some(at)) => Some(format!(
+            "{} · {}",
+            fill(lang, Msg::AsOf, &[&hhmm(at)]),
+            fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)])
+        )),
+        (Some(offline), None) => Some(fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)])),
+        (None, Some(at)) => Some(fill(lang, Msg::AsOfSyncing, &[&hhmm(at)])),
+        (None, None) => None,
+    }
+}
+
 pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let view = app.current_view();
@@ -74,9 +114,13 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         head.push_str(" · ");
         head.push_str(&super::notice::sort_label(lang, view.sort));
     }
-    for part in [marks_text(app), crate::ui::bulk::status_text(app)]
-        .into_iter()
-        .flatten()
+    for part in [
+        store_text(app),
+        marks_text(app),
+        crate::ui::bulk::status_text(app),
+    ]
+    .into_iter()
+    .flatten()
     {
         head.push_str(" · ");
         head.push_str(&part);

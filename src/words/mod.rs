@@ -79,6 +79,19 @@ messages! {
     LoadedNoTotal => "{0}", "{0}";
     // Status bar and notices.
     ListForbidden => "此账号无权列出工单：视图改用搜索构建", "This account may not list tickets: views are built from searches instead";
+    // The local store: stored rows, the server out of reach.
+    AsOfSyncing => "截至 {0}，同步中…", "as of {0}, syncing…";
+    AsOf => "截至 {0}", "as of {0}";
+    OfflineSince => "离线（自 {0} 起），正在重试", "offline since {0}, retrying";
+    SyncPages => "本地缓存同步 {0}/{1} 页", "store sync {0}/{1} pages";
+    OfflineReading => "离线：读取本地缓存，不连接服务器（上次同步：{0}）", "offline: read from the local cache, not the server (last sync: {0})";
+    OfflineNoStore => "离线读取需要本地缓存，但 {0} 还没有：先运行 gongdan cache sync", "reading offline needs the local cache, and {0} has none yet: run gongdan cache sync first";
+    OfflineUnknown => "{0} 个本地缓存的工单只有搜索结果的字段，无法在本地判断，已略过", "{0} stored tickets hold only a search result's fields and cannot be answered locally: left out";
+    RefusedOffline => "离线：{0}未执行，也不会稍后自动发送", "offline: {0} refused, nothing is queued to send later";
+    OfflineStatusChange => "状态更改", "the status change";
+    OfflineBulkRun => "批量更改", "the bulk change";
+    OfflineReply => "回复（已保存为草稿）", "the reply (kept as a draft)";
+    OfflineNewTicket => "新建工单", "the new ticket";
     ShowForbidden => "此账号无权查看工单详情：只显示列表/搜索给出的字段", "This account may not open tickets: showing what the list or search gave";
     StatusChanged => "#{0} 状态已改为 {1}", "#{0} set to {1}";
     StatusChangeUnknown => "#{0} 是否已改为 {1} 未知（{2}）；正在重新读取该工单", "#{0}: not known whether it was set to {1} ({2}); reading the ticket again";

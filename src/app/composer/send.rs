@@ -33,10 +33,15 @@ pub(super) fn send(app: &mut App, status: Option<TicketStatus>, out: &mut Vec<Co
         composer.error = Some(note);
         return;
     }
-    if let ReplyTarget::Many(ids) = composer.target.clone() {
+    let target = composer.target.clone();
+    // The text stays in the composer and its draft: nothing is sent later by itself.
+    if crate::app::offline::refuse(app, crate::app::offline::OfflineChange::Reply) {
+        return;
+    }
+    if let ReplyTarget::Many(ids) = target {
         return send_many(app, ids, status, out);
     }
-    let ReplyTarget::One(ticket) = composer.target else {
+    let ReplyTarget::One(ticket) = target else {
         return;
     };
     // What the user was shown (the store's copy, drawn above the composer): the worker
@@ -60,6 +65,9 @@ pub(super) fn send_anyway(
         return;
     };
     if composer.sending.is_some() {
+        return;
+    }
+    if crate::app::offline::refuse(app, crate::app::offline::OfflineChange::Reply) {
         return;
     }
     send_one(app, ticket, status, Some(updated), out);

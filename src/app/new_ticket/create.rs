@@ -90,6 +90,10 @@ pub(super) fn create(app: &mut App, out: &mut Vec<Command>) {
     if form.creating.is_some() {
         return;
     }
+    if app.offline.is_some() {
+        crate::app::offline::refuse(app, crate::app::offline::OfflineChange::NewTicket);
+        return;
+    }
     match check(form) {
         Err(reason) => {
             if let Some(form) = &mut app.compose.new_ticket {

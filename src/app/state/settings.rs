@@ -38,6 +38,9 @@ pub struct Settings {
     /// The ticket's page in the web UI, `{id}` standing for the ticket id (config
     /// `web_url`); `None` when not configured.
     pub web_url: Option<String>,
+    /// A local store answers first pages at start and keeps the console readable when the
+    /// server cannot be reached (issue 16); without one, a failed call is only an error.
+    pub local_store: bool,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -68,6 +71,7 @@ impl Default for Settings {
             bulk_target: crate::bulk::Target::default(),
             selection: SelectionStyle::default(),
             web_url: None,
+            local_store: false,
         }
     }
 }

@@ -176,6 +176,9 @@ pub struct View {
     /// Tickets were changed from this console while the view was not shown (a bulk run, a
     /// status change, a new ticket): its rows and count are reloaded when it is shown again.
     pub stale: bool,
+    /// The rows are the local store's, as the server gave them at this time (the server's
+    /// zone), until the server's own first page arrives.
+    pub as_of: Option<chrono::NaiveDateTime>,
 }
 
 impl View {
@@ -200,6 +203,7 @@ impl View {
             changed: HashSet::new(),
             error: None,
             stale: false,
+            as_of: None,
         }
     }
 

@@ -70,6 +70,6 @@ pub(super) fn expire_notice(app: &mut App, now: chrono::NaiveDateTime) {
     }
 }
 
-pub(super) fn notice(app: &mut App, note: Note, is_error: bool) {
+pub(crate) fn notice(app: &mut App, note: Note, is_error: bool) {
     app.notice = Some(Notice { note, is_error });
 }

@@ -16,6 +16,8 @@ pub(crate) fn upsert(
     for mut ticket in tickets {
         let id = ticket.id;
         ids.push(id);
+        // The server's copy from here on (a stored page marks its own after this).
+        app.stored_as_of.remove(&id);
         if ticket.status.is_none() {
             ticket.status = implied_status;
         }
@@ -138,6 +140,8 @@ pub(super) fn page_arrived(
         return;
     };
     view.error = None;
+    // The server's own rows from here on.
+    view.as_of = None;
     let mut jumping = false;
     match page_no {
         PageOwner::Jump => {

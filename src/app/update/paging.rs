@@ -23,6 +23,15 @@ pub(super) fn start(app: &mut App, out: &mut Vec<Command>) {
     for index in 0..app.views.len() {
         out.extend(fetch_page(app, ViewRef::Tab(index), 1));
     }
+    // Then the store's sync, behind the pages (the worker gives them priority).
+    sync_store(app, out);
+}
+
+/// The local store's background sync, when there is a store.
+pub(super) fn sync_store(app: &App, out: &mut Vec<Command>) {
+    if app.settings.local_store {
+        out.push(Command::Sync);
+    }
 }
 
 /// Every tab with no page yet and none on the way asks for its first page (after signing
@@ -230,7 +239,12 @@ pub(crate) fn refresh_other_views(app: &mut App, out: &mut Vec<Command>) {
 pub(super) fn reload(app: &mut App, out: &mut Vec<Command>) {
     let first = out.len();
     let which = view_ref(app);
+    // The marks of what changed were seen: the user asks for the view afresh.
+    if let Some(view) = view_mut(app, which) {
+        view.changed.clear();
+    }
     refresh_view(app, which, false, out);
+    sync_store(app, out);
     if let Some(detail) = &app.detail {
         let ticket = detail.ticket_id;
         if !app.show_forbidden {

@@ -41,6 +41,9 @@ pub(super) fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Com
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
         return;
     };
+    if crate::app::offline::refuse(app, crate::app::offline::OfflineChange::StatusChange) {
+        return;
+    }
     let Some(ticket) = app.tickets.get(&ticket_id) else {
         // Opened by number and not found, or not read yet: nothing to plan from.
         return notice(app, Note::StatusUnknownTicket(ticket_id), true);

@@ -23,7 +23,11 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
         if due && idle {
             app.last_refresh = Some(now);
             refresh_view(app, which, true, out);
+            sync_store(app, out);
         }
+    }
+    if crate::app::offline::take_due_retry(app) {
+        retry_offline(app, out);
     }
     // Nothing to draw when idle and the minute (relative times) did not change: a console
     // left alone writes no bytes.
@@ -33,4 +37,21 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
         .is_some_and(|since| (now - since).num_milliseconds() >= NAMES_DEADLINE_MS);
     let redraw = busy || minute_changed || names_due || !out.is_empty();
     app.dirty |= redraw;
+}
+
+/// Offline, a try is due: the view shown is read again (its changed rows marked), or its
+/// first page asked when it has none; nothing when a request of it is still on the way.
+fn retry_offline(app: &mut App, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    if view.in_flight() {
+        return;
+    }
+    if view.loaded() {
+        refresh_view(app, which, true, out);
+    } else {
+        out.extend(fetch_page(app, which, 1));
+    }
 }

@@ -5,6 +5,13 @@ use super::*;
 pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Command>) {
     match event {
         WorkerEvent::Page { id, result } => page_arrived(app, id, result, out),
+        WorkerEvent::Stored { id, tickets, as_of } => {
+            stored_page_arrived(app, id, tickets, as_of, out)
+        }
+        WorkerEvent::SyncProgress { done, total } => {
+            app.sync_progress = (done < total).then_some((done, total));
+        }
+        WorkerEvent::Synced { tickets, partial } => synced(app, tickets, partial),
         WorkerEvent::ShownMany { id, result } => {
             if app.enriching.remove(&id).is_none() {
                 return;

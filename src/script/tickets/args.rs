@@ -108,6 +108,10 @@ pub(crate) struct ListArgs {
     /// Ascending or descending, with --sort.
     #[arg(long, value_enum, default_value_t = OrderArg::Asc, requires = "sort")]
     pub(crate) order: OrderArg,
+    /// Read from the local store (`gongdan cache sync` fills it), never the network;
+    /// standard error says so.
+    #[arg(long)]
+    pub(crate) offline: bool,
     /// Only this company's tickets.
     #[arg(long, value_name = "ID", conflicts_with = "contact")]
     pub(crate) company: Option<u64>,
@@ -132,6 +136,10 @@ pub(crate) struct SearchArgs {
     /// Ascending or descending (the server's default is descending).
     #[arg(long, value_enum)]
     pub(crate) order: Option<OrderArg>,
+    /// Read from the local store (`gongdan cache sync` fills it), never the network;
+    /// standard error says so.
+    #[arg(long)]
+    pub(crate) offline: bool,
     #[command(flatten)]
     pub(crate) paging: PagingArgs,
     #[command(flatten)]
@@ -143,6 +151,10 @@ pub(crate) struct ShowArgs {
     /// Ticket ids, or `-` to read them from standard input.
     #[arg(required = true, value_name = "ID")]
     pub(crate) tickets: Vec<String>,
+    /// Read from the local store (`gongdan cache sync` fills it), never the network;
+    /// standard error says so.
+    #[arg(long)]
+    pub(crate) offline: bool,
     #[command(flatten)]
     pub(crate) output: OutputArgs,
 }

@@ -42,15 +42,19 @@ fn optional_time(
 }
 
 pub(super) async fn list(args: ListArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    let range = [
+        optional_time(&args.created_from, false, "--created-from")?,
+        optional_time(&args.created_to, true, "--created-to")?,
+        optional_time(&args.updated_from, false, "--updated-from")?,
+        optional_time(&args.updated_to, true, "--updated-to")?,
+    ];
+    if args.offline {
+        return super::offline::list(args, options, range);
+    }
+    let [created_from, created_to, updated_from, updated_to] = range;
     let mut query = ListQuery::new()
-        .created(
-            optional_time(&args.created_from, false, "--created-from")?,
-            optional_time(&args.created_to, true, "--created-to")?,
-        )
-        .updated(
-            optional_time(&args.updated_from, false, "--updated-from")?,
-            optional_time(&args.updated_to, true, "--updated-to")?,
-        );
+        .created(created_from, created_to)
+        .updated(updated_from, updated_to);
     if let Some(sort) = args.sort {
         let order = args.order.into();
         query = query.order(match sort {
@@ -100,6 +104,9 @@ pub(super) async fn search(
     query.sort_order = args.order.map(Into::into);
     query.page = args.paging.page;
     query.per_page = args.paging.per_page;
+    if args.offline {
+        return super::offline::search(args, options, query);
+    }
     let settings = Settings::load(options)?;
     let client = settings.client()?;
     let mut out = writer(&settings, &args.output);

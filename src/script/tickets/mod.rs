@@ -8,6 +8,7 @@ mod create;
 mod fields;
 mod input;
 mod list;
+mod offline;
 mod show;
 mod tally;
 mod update;

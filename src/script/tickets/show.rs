@@ -8,6 +8,9 @@ use crate::config::ResolveOptions;
 use crate::script::{Exit, ScriptError, Settings};
 
 pub(super) async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
+    if args.offline {
+        return super::offline::show(args, options);
+    }
     let ids = read_ids(&args.tickets)?;
     if ids.is_empty() {
         return Err(ScriptError::Usage("no ticket ids given".into()));

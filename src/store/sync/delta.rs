@@ -51,7 +51,7 @@ pub(super) async fn run(
     // Find the first page that may hold a ticket not seen yet.
     loop {
         report.requests += 1;
-        let answer = since_page(client, scope, day, page, per_page).await?;
+        let answer = since_page(client, options, scope, day, page, per_page).await?;
         let starts_before = answer
             .items
             .first()
@@ -69,7 +69,7 @@ pub(super) async fn run(
             Some(answer) => answer,
             None => {
                 report.requests += 1;
-                since_page(client, scope, day, page, per_page).await?
+                since_page(client, options, scope, day, page, per_page).await?
             }
         };
         // A cursor this page moves is seen now, when the page is in (not when the sync began).

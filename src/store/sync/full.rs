@@ -27,7 +27,7 @@ pub(super) async fn run(
     let (scope, plan, mut top) = match scope {
         Some(scope) => (scope, store.sync_state(scope)?.full, None),
         None => {
-            let (scope, top) = probe(client, report).await?;
+            let (scope, top) = probe(client, options, report).await?;
             (scope, None, top)
         }
     };
@@ -41,7 +41,7 @@ pub(super) async fn run(
                 Some(top) => top,
                 None => {
                     report.requests += 1;
-                    newest(client, scope).await?
+                    newest(client, options, scope).await?
                 }
             };
             let mark = top.items.first().and_then(|ticket| ticket.updated);
@@ -58,7 +58,12 @@ pub(super) async fn run(
         .filter(|page| !plan.done.contains(page))
         .collect();
     let mut pages = futures::stream::iter(todo)
-        .map(|page| async move { (page, everything_page(client, scope, page, per_page).await) })
+        .map(|page| async move {
+            (
+                page,
+                everything_page(client, options, scope, page, per_page).await,
+            )
+        })
         .buffer_unordered(options.concurrency.max(1));
     while let Some((page, answer)) = pages.next().await {
         report.requests += 1;
@@ -77,10 +82,11 @@ pub(super) async fn run(
 /// mark's own call (answered with it), so it costs nothing more for an administrator.
 async fn probe(
     client: &Client,
+    options: &SyncOptions,
     report: &mut SyncReport,
 ) -> Result<(Scope, Option<Page<Ticket>>), ApiError> {
     report.requests += 1;
-    match newest(client, Scope::List).await {
+    match newest(client, options, Scope::List).await {
         Ok(top) => Ok((Scope::List, Some(top))),
         Err(ApiError::Forbidden(_)) => Ok((Scope::Search, None)),
         Err(error) => Err(error),

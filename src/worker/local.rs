@@ -1,0 +1,308 @@
+//! The local store on the worker's side (issue 16). The worker owns it as it owns the
+//! network: it is opened here, off the UI thread, once, on first use (the start never waits
+//! for it, and a store that cannot be opened is only logged: the console goes on without
+//! it). Every store call runs on a blocking thread.
+//!
+//! - A view's first page is answered from the store at once (the ids the view last showed,
+//!   their tickets as stored now), before the server is asked.
+//! - The server's answers are written back: pages and shows as full (or, for searches,
+//!   partial) tickets, a first page's ids as the view's snapshot, and the answers to this
+//!   console's own changes (`put_from_answer`).
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::OnceCell;
+
+use tokio::sync::mpsc::UnboundedSender;
+
+use super::lanes::{Lane, Lanes};
+use crate::api::{Client, Page, Ticket};
+use crate::app::composer::ComposeEvent;
+use crate::app::{Command, WorkerEvent};
+use crate::store::{Answer, Scope, Store, SyncGate, SyncOptions};
+
+/// How long a first page waits for the store to open (another process may hold its lock
+/// for up to SQLite's busy timeout) before it goes to the server without it.
+const OPEN_WAIT: Duration = Duration::from_secs(1);
+
+type Shared = Arc<Mutex<Store>>;
+
+/// The store, opened on first use.
+pub(crate) struct Local {
+    path: PathBuf,
+    store: OnceCell<Option<Shared>>,
+    /// The views answered from the store already: only a view's first showing is (later
+    /// reads of its first page are refreshes, which the server answers).
+    answered: Mutex<std::collections::HashSet<String>>,
+    /// A sync is running: another asked meanwhile is not started.
+    syncing: Arc<AtomicBool>,
+}
+
+/// Which view a first-page request is for: its query without the page, as a key.
+pub(crate) struct FirstPage {
+    pub key: String,
+}
+
+impl FirstPage {
+    /// The view key of a page-1 list or search request; `None` for any other command.
+    pub(crate) fn of(command: &Command) -> Option<FirstPage> {
+        match command {
+            Command::FetchList { query, .. } if query.page.unwrap_or(1) == 1 => {
+                let mut query = query.clone();
+                query.page = None;
+                Some(FirstPage {
+                    key: format!("list:{query:?}"),
+                })
+            }
+            Command::Search { query, .. } if query.page.unwrap_or(1) == 1 => {
+                let mut query = query.clone();
+                query.page = None;
+                Some(FirstPage {
+                    key: format!("search:{query:?}"),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
+    store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Now, seconds since the epoch (this machine's clock: the worker may read it).
+fn epoch_now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// Epoch seconds as a time in the server's zone, as `App::now` is.
+fn server_time(at: i64) -> Option<chrono::NaiveDateTime> {
+    let utc = chrono::DateTime::from_timestamp(at, 0)?.naive_utc();
+    Some(utc + chrono::Duration::hours(crate::api::SERVER_OFFSET_HOURS))
+}
+
+impl Local {
+    pub(crate) fn new(path: PathBuf) -> Arc<Local> {
+        Arc::new(Local {
+            path,
+            store: OnceCell::new(),
+            answered: Mutex::default(),
+            syncing: Arc::default(),
+        })
+    }
+
+    /// Opens the store now (at the worker's start), so the first page need not wait.
+    pub(crate) async fn warm(&self) {
+        let _ = self.store().await;
+    }
+
+    /// The store, opening it the first time (on a blocking thread).
+    async fn store(&self) -> Option<Shared> {
+        self.store
+            .get_or_init(|| async {
+                let path = self.path.clone();
+                let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+                match opened {
+                    Ok(Ok((store, aside))) => {
+                        if let Some(aside) = aside {
+                            tracing::warn!(?aside, "the local store was set aside and rebuilt");
+                        }
+                        Some(Arc::new(Mutex::new(store)))
+                    }
+                    Ok(Err(error)) => {
+                        tracing::warn!(%error, "the local store is not used");
+                        None
+                    }
+                    Err(error) => {
+                        tracing::warn!(%error, "opening the local store failed");
+                        None
+                    }
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// Runs `work` on the store on a blocking thread; `None` without a store or on failure
+    /// (logged: the store is a convenience, the server the truth).
+    async fn with<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&mut Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+    ) -> Option<T> {
+        let store = self.store().await?;
+        let done = tokio::task::spawn_blocking(move || work(&mut lock(&store))).await;
+        match done {
+            Ok(Ok(value)) => Some(value),
+            Ok(Err(error)) => {
+                tracing::warn!(%error, "the local store failed");
+                None
+            }
+            Err(error) => {
+                tracing::warn!(%error, "a local store task failed");
+                None
+            }
+        }
+    }
+
+    /// The view's first page as last shown, its tickets as stored now, and when the server
+    /// gave it (the server's zone); `None` when the view has no snapshot (or the store is
+    /// slow to open: the server is asked without waiting longer).
+    pub(crate) async fn first_page(
+        &self,
+        key: &str,
+    ) -> Option<(Vec<Ticket>, chrono::NaiveDateTime)> {
+        let fresh = self
+            .answered
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .insert(key.to_string());
+        if !fresh {
+            return None;
+        }
+        let key = key.to_string();
+        let read = self.with(move |store| {
+            let Some(snapshot) = store.view(&key)? else {
+                return Ok(None);
+            };
+            Ok(Some((store.tickets_by_ids(&snapshot.ids)?, snapshot.at)))
+        });
+        let (tickets, at) = tokio::time::timeout(OPEN_WAIT, read).await.ok()???;
+        if tickets.is_empty() {
+            return None;
+        }
+        Some((tickets, server_time(at)?))
+    }
+
+    /// Writes what the server answered: a page's tickets (and a first page's ids as its
+    /// view's snapshot), shown tickets, the answers to this console's changes.
+    pub(crate) async fn record(
+        &self,
+        first: Option<FirstPage>,
+        answer: Answer,
+        event: &WorkerEvent,
+    ) {
+        let tickets: Vec<Ticket> = match event {
+            WorkerEvent::Page {
+                result: Ok(page), ..
+            } => page.items.clone(),
+            WorkerEvent::Shown {
+                result: Ok(ticket), ..
+            } => vec![ticket.clone()],
+            WorkerEvent::ShownMany {
+                result: Ok(shown), ..
+            } => shown.tickets.clone(),
+            WorkerEvent::Compose(ComposeEvent::Sent {
+                result: Ok(ticket), ..
+            }) => vec![ticket.as_ref().clone()],
+            WorkerEvent::Compose(ComposeEvent::Created {
+                result: Ok(created),
+                ..
+            }) => vec![created.ticket.clone()],
+            _ => return,
+        };
+        let view = match (first, event) {
+            (
+                Some(first),
+                WorkerEvent::Page {
+                    result: Ok(page), ..
+                },
+            ) => Some((first.key, page_ids(page))),
+            _ => None,
+        };
+        let now = epoch_now();
+        self.with(move |store| {
+            store.put(&tickets, answer)?;
+            if let Some((key, ids)) = view {
+                store.save_view(&key, &ids, now)?;
+            }
+            Ok(())
+        })
+        .await;
+    }
+}
+
+/// The most changed tickets a sync sends back to the app (more is a large catch-up: the
+/// views read their pages from the server anyway).
+const SYNCED_MOST: usize = 1000;
+
+impl Local {
+    /// Starts the store's sync in the background unless one is running: a first full sync
+    /// reports its pages; at the end the changed tickets go to the app. Its own connection
+    /// (SQLite's WAL lets it write beside the worker's), each request behind the user's in
+    /// the background lane. A failure is logged: pages and the offline state say the rest.
+    pub(crate) fn sync(&self, client: Client, lanes: Lanes, events: UnboundedSender<WorkerEvent>) {
+        if self.syncing.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let syncing = self.syncing.clone();
+        let path = self.path.clone();
+        tokio::spawn(async move {
+            let (tickets, partial) = run_sync(path, client, lanes, &events).await;
+            syncing.store(false, Ordering::SeqCst);
+            let _ = events.send(WorkerEvent::Synced { tickets, partial });
+        });
+    }
+}
+
+async fn run_sync(
+    path: PathBuf,
+    client: Client,
+    lanes: Lanes,
+    events: &UnboundedSender<WorkerEvent>,
+) -> (Vec<Ticket>, bool) {
+    let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+    let mut store = match opened {
+        Ok(Ok((store, _))) => store,
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "the local store cannot be synced");
+            return (Vec::new(), false);
+        }
+        Err(error) => {
+            tracing::warn!(%error, "opening the local store failed");
+            return (Vec::new(), false);
+        }
+    };
+    let gate = SyncGate(Arc::new(move || {
+        let lanes = lanes.clone();
+        Box::pin(async move { Box::new(lanes.acquire(Lane::Background).await) as Box<dyn Send> })
+    }));
+    let options = SyncOptions {
+        concurrency: 2,
+        gate: Some(gate),
+        ..SyncOptions::default()
+    };
+    let progress_events = events.clone();
+    let mut progress = move |p: crate::store::Progress| {
+        let _ = progress_events.send(WorkerEvent::SyncProgress {
+            done: p.done,
+            total: p.total,
+        });
+    };
+    let report = match crate::store::sync(&mut store, &client, &options, &mut progress).await {
+        Ok(report) => report,
+        Err(error) => {
+            tracing::warn!(%error, "the local store's sync stopped");
+            return (Vec::new(), false);
+        }
+    };
+    let partial = report.scope == Some(Scope::Search);
+    if report.full || report.changed.is_empty() || report.changed.len() > SYNCED_MOST {
+        return (Vec::new(), partial);
+    }
+    let changed = report.changed;
+    let read = tokio::task::spawn_blocking(move || store.tickets_by_ids(&changed)).await;
+    match read {
+        Ok(Ok(tickets)) => (tickets, partial),
+        _ => (Vec::new(), partial),
+    }
+}
+
+/// A page's ids in its order (its readable tickets: an unreadable one is not stored).
+fn page_ids(page: &Page<Ticket>) -> Vec<u64> {
+    page.items.iter().map(|ticket| ticket.id).collect()
+}
