@@ -120,6 +120,16 @@ async fn killed_mid_sync_resumes_without_asking_done_pages_again() {
     child.kill().unwrap();
     child.wait().unwrap();
     sandbox.set_faults(Faults::default());
+    // What the child wrote before it died is still read and recorded by the sandbox: wait
+    // until its connections are closed, so the count below is the resumed sync's alone.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sandbox.connections_open() > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the killed child's connections stay open"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 
     let (mut store, aside) = Store::open(&path).unwrap();
     assert!(aside.is_none(), "a killed writer leaves a good file");

@@ -68,6 +68,8 @@ pub(crate) struct Shared {
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
     /// Writes received and not finished yet (see [`Sandbox::writes_in_flight`]).
     pub(crate) writes_in_flight: std::sync::atomic::AtomicUsize,
+    /// Connections accepted and not closed yet (see [`Sandbox::connections_open`]).
+    pub(crate) connections_open: std::sync::atomic::AtomicUsize,
     /// Held across a write that carries a `Requestid`, from the look-up of the id to the
     /// remembering of its answer, so that a repeat arriving while the first is handled
     /// waits for it and is answered from memory instead of applied a second time.
@@ -116,6 +118,7 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         faults: Mutex::new(fault_state),
         log: Mutex::new(Vec::new()),
         writes_in_flight: std::sync::atomic::AtomicUsize::new(0),
+        connections_open: std::sync::atomic::AtomicUsize::new(0),
         dedupe: tokio::sync::Mutex::new(()),
     });
     let cancel = CancellationToken::new();
@@ -151,6 +154,15 @@ impl Sandbox {
     pub fn writes_in_flight(&self) -> usize {
         self.shared
             .writes_in_flight
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Connections open now. A killed client's requests can still be in the socket when it
+    /// dies, and are read (and recorded) after; a test waits for 0 before counting what a
+    /// new client asks.
+    pub fn connections_open(&self) -> usize {
+        self.shared
+            .connections_open
             .load(std::sync::atomic::Ordering::SeqCst)
     }
 

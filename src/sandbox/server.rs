@@ -25,7 +25,9 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: Ca
         };
         let shared = shared.clone();
         let cancel = cancel.clone();
+        let open = ConnectionOpen::new(&shared);
         tokio::spawn(async move {
+            let _open = open;
             // Notified by the dispatcher to close this connection without an answer.
             let kill = Arc::new(Notify::new());
             let service = {
@@ -48,5 +50,25 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: Ca
                 () = cancel.cancelled() => {}
             }
         });
+    }
+}
+
+/// A connection counted in `Shared::connections_open` while its task lives.
+struct ConnectionOpen(Arc<Shared>);
+
+impl ConnectionOpen {
+    fn new(shared: &Arc<Shared>) -> ConnectionOpen {
+        shared
+            .connections_open
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        ConnectionOpen(shared.clone())
+    }
+}
+
+impl Drop for ConnectionOpen {
+    fn drop(&mut self) {
+        self.0
+            .connections_open
+            .fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }
