@@ -175,9 +175,9 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Command::Cache(args) => cache::run(args, &options).await,
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),
-        Command::Sandbox(_) | Command::Config(_) => {
-            Err(ScriptError::Usage("not a script command".into()))
-        }
+        Command::Sandbox(_) | Command::Config(_) => Err(ScriptError::Usage(
+            crate::words::script::not_a_script_command(options.locale),
+        )),
     };
     match result {
         Ok(exit) => {

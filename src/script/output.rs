@@ -209,6 +209,11 @@ pub(crate) struct TicketWriter<W: Write> {
 }
 
 impl<W: Write> TicketWriter<W> {
+    /// The language the tickets are printed in (and the notes beside them).
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub(crate) fn new(out: W, format: Format, lang: Lang, width: usize) -> Self {
         TicketWriter {
             out,

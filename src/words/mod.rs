@@ -19,6 +19,7 @@ use crate::lang::Lang;
 
 pub mod bulk;
 mod keys;
+pub(crate) mod script;
 mod store;
 
 pub(crate) use self::store::{set_aside, store_error};
@@ -610,6 +611,32 @@ messages! {
     ScriptDryRun => "（试运行：未发送任何修改）", "(dry run: nothing was sent)";
     ScriptNotFound => "工单不存在", "ticket not found";
     ScriptUndoWith => "撤销：gongdan undo {0}", "undo with: gongdan undo {0}";
+    // The script commands' diagnostics and usage errors (worded by `words::script`).
+    ScriptNotScriptCommand => "不是脚本命令", "not a script command";
+    ScriptNoIds => "没有给出工单编号", "no ticket ids given";
+    ScriptNoIdsOnStdin => "标准输入中没有工单编号：无需处理", "no ticket ids on standard input: nothing to do";
+    ScriptIdsAndReplyStdin => "工单编号和回复不能都从标准输入读取", "ids and the reply cannot both come from standard input";
+    ScriptReplyEmpty => "回复为空", "the reply is empty";
+    ScriptNothingToChange => "没有要修改的内容：请给出 --status、--priority、--type、--assignee、--group、--tag-add、--tag-remove、--field 或 --reply", "nothing to change: give --status, --priority, --type, --assignee, --group, --tag-add, --tag-remove, --field or --reply";
+    ScriptLeftOutUnreadable => "无法读取，已排除：{0}", "left out, could not be read: {0}";
+    ScriptNothingSent => "未发送任何修改", "nothing was sent";
+    ScriptNotFoundIds => "工单不存在：{0}", "not found: {0}";
+    ScriptNoneFound => "所有工单都不存在；未发送任何修改", "none of the tickets was found; nothing was sent";
+    ScriptAnswerUnreadable => "服务器的回应无法读取", "the server's answer could not be read";
+    ScriptTicketUnreadable => "无法读取工单 {0}：{1}：{2}", "could not read ticket {0}: {1}: {2}";
+    ScriptTicketUnreadableNoId => "无法读取一张工单（没有可读的编号）：{0}：{1}", "could not read a ticket (no readable id): {0}: {1}";
+    ScriptFieldUnreadable => "工单 {0}：无法读取 {1}：{2}（显示为未知）", "ticket {0}: could not read {1}: {2} (printed as unknown)";
+    ScriptShownOfCount => "已显示 {0}/{1} 张{2}；加 --all 显示所有页", "{0} of {1} shown{2}; --all for every page";
+    ScriptShownMore => "已显示 {0} 张{1}，还有更多；加 --all 显示所有页", "{0} shown{1}, more exist; --all for every page";
+    ScriptShownPage => "（第 {0} 页）", " (page {0})";
+    ScriptNotInOutput => "{1} 张工单中有 {0} 张无法读取，未输出{2}", "{0} of {1} tickets could not be read and are not in the output{2}";
+    ScriptNotInOutputIds => "：{0}", ": {0}";
+    ScriptWithoutId => "（其中 {0} 张没有可读的编号）", " ({0} without a readable id)";
+    ScriptNotTicketObject => "{0}：不是工单对象：{1}", "{0}: not a ticket object: {1}";
+    ScriptNeedsSubject => "新工单需要 --subject", "a new ticket needs --subject";
+    ScriptNeedsMessage => "新工单需要 --message 或 --message-file", "a new ticket needs --message or --message-file";
+    ScriptWarning => "警告：{0}", "warning: {0}";
+    ScriptRunsRemoved => "已删除 {0} 个批次", "{0} run(s) removed";
     // `gongdan cache status|sync|clear` and the local store's errors (`words::store`).
     CacheOff => "此配置未启用本地缓存（cache = false）", "the local cache is off for this profile (cache = false)";
     CacheStatusPath => "路径：{0}", "path: {0}";

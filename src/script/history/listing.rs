@@ -9,6 +9,7 @@ use crate::bulk::{RunKind, RunState};
 use crate::config::ResolveOptions;
 use crate::lang::Lang;
 use crate::script::{Exit, ScriptError, Settings};
+use crate::words;
 use crate::words::bulk::run_summary;
 
 /// One run as `history --json` prints it.
@@ -52,18 +53,25 @@ pub(crate) fn history(args: HistoryArgs, options: &ResolveOptions) -> Result<Exi
         };
         let pruned = journal.prune(keep, chrono::Utc::now());
         for problem in &pruned.problems {
-            eprintln!("gongdan: warning: {problem}");
+            eprintln!(
+                "gongdan: {}",
+                words::script::warning(settings.lang, problem)
+            );
         }
         let mut out = std::io::stdout().lock();
         for run in &pruned.removed {
             writeln!(out, "{run}").map_err(crate::script::write_error)?;
         }
-        eprintln!("gongdan: {} run(s) removed", pruned.removed.len());
+        let removed = words::script::runs_removed(settings.lang, pruned.removed.len());
+        eprintln!("gongdan: {removed}");
         return Ok(Exit::Done);
     }
     let history = journal.list();
     for problem in &history.problems {
-        eprintln!("gongdan: warning: {problem}");
+        eprintln!(
+            "gongdan: {}",
+            words::script::warning(settings.lang, problem)
+        );
     }
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut out = std::io::stdout().lock();

@@ -1,0 +1,188 @@
+//! The script commands' diagnostics and usage errors, in the script's language. Text that
+//! may come from a server or a file (a field's path, a decoder's message, a journal's
+//! problem) is made one inert line.
+
+use super::{Msg, fill};
+use crate::lang::Lang;
+
+/// Ids as the script commands list them: `1, 2, 3`.
+fn ids(ids: &[u64]) -> String {
+    ids.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn said(lang: Lang, msg: Msg) -> String {
+    msg.text(lang).to_string()
+}
+
+pub(crate) fn not_a_script_command(lang: Lang) -> String {
+    said(lang, Msg::ScriptNotScriptCommand)
+}
+
+pub(crate) fn no_ids(lang: Lang) -> String {
+    said(lang, Msg::ScriptNoIds)
+}
+
+/// An empty pipeline: nothing matched upstream, which is not an error.
+pub(crate) fn no_ids_on_stdin(lang: Lang) -> String {
+    said(lang, Msg::ScriptNoIdsOnStdin)
+}
+
+pub(crate) fn ids_and_reply_on_stdin(lang: Lang) -> String {
+    said(lang, Msg::ScriptIdsAndReplyStdin)
+}
+
+pub(crate) fn reply_empty(lang: Lang) -> String {
+    said(lang, Msg::ScriptReplyEmpty)
+}
+
+pub(crate) fn nothing_to_change(lang: Lang) -> String {
+    said(lang, Msg::ScriptNothingToChange)
+}
+
+/// Tickets the server has but whose answer could not be read, left out of a run.
+pub(crate) fn left_out_unreadable(lang: Lang, left_out: &[u64]) -> String {
+    fill(lang, Msg::ScriptLeftOutUnreadable, &[&ids(left_out)])
+}
+
+pub(crate) fn nothing_sent(lang: Lang) -> String {
+    said(lang, Msg::ScriptNothingSent)
+}
+
+pub(crate) fn not_found(lang: Lang, missing: &[u64]) -> String {
+    fill(lang, Msg::ScriptNotFoundIds, &[&ids(missing)])
+}
+
+pub(crate) fn none_found(lang: Lang) -> String {
+    said(lang, Msg::ScriptNoneFound)
+}
+
+/// Why a ticket was left out when the server named no field: its answer did not decode.
+pub(crate) fn answer_unreadable(lang: Lang) -> String {
+    said(lang, Msg::ScriptAnswerUnreadable)
+}
+
+/// A ticket that did not decode: where (`path`) and why (`message`).
+pub(crate) fn ticket_unreadable(lang: Lang, id: Option<u64>, path: &str, message: &str) -> String {
+    let text = match id {
+        Some(id) => fill(
+            lang,
+            Msg::ScriptTicketUnreadable,
+            &[&id.to_string(), path, message],
+        ),
+        None => fill(lang, Msg::ScriptTicketUnreadableNoId, &[path, message]),
+    };
+    crate::text::clean_line(&text)
+}
+
+/// A printed ticket's field that could not be read (printed as unknown).
+pub(crate) fn field_unreadable(lang: Lang, id: u64, field: &str, reason: &str) -> String {
+    crate::text::clean_line(&fill(
+        lang,
+        Msg::ScriptFieldUnreadable,
+        &[&id.to_string(), field, reason],
+    ))
+}
+
+/// After one page of a list or search: how many were shown of how many (`count`, when the
+/// server gave it), on which page (`page` past the first).
+pub(crate) fn shown_of(lang: Lang, sent: u64, count: Option<u64>, page: Option<u32>) -> String {
+    let place = page
+        .map(|page| fill(lang, Msg::ScriptShownPage, &[&page.to_string()]))
+        .unwrap_or_default();
+    match count {
+        Some(count) => fill(
+            lang,
+            Msg::ScriptShownOfCount,
+            &[&sent.to_string(), &count.to_string(), &place],
+        ),
+        None => fill(lang, Msg::ScriptShownMore, &[&sent.to_string(), &place]),
+    }
+}
+
+/// Tickets a list or search sent that could not be read: `unreadable` of `sent`, the ids
+/// known, and how many had no readable id.
+pub(crate) fn not_in_output(
+    lang: Lang,
+    unreadable: usize,
+    sent: u64,
+    known: &[u64],
+    without_id: usize,
+) -> String {
+    let mut named = if known.is_empty() {
+        String::new()
+    } else {
+        fill(lang, Msg::ScriptNotInOutputIds, &[&ids(known)])
+    };
+    if without_id > 0 {
+        named.push_str(&fill(
+            lang,
+            Msg::ScriptWithoutId,
+            &[&without_id.to_string()],
+        ));
+    }
+    fill(
+        lang,
+        Msg::ScriptNotInOutput,
+        &[&unreadable.to_string(), &sent.to_string(), &named],
+    )
+}
+
+/// A `--from-file` that is not a ticket object, with the parser's reason.
+pub(crate) fn not_a_ticket_object(lang: Lang, path: &str, reason: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptNotTicketObject, &[path, reason]))
+}
+
+pub(crate) fn needs_subject(lang: Lang) -> String {
+    said(lang, Msg::ScriptNeedsSubject)
+}
+
+pub(crate) fn needs_message(lang: Lang) -> String {
+    said(lang, Msg::ScriptNeedsMessage)
+}
+
+/// A problem met reading the journal (a run's files), which does not stop the command.
+pub(crate) fn warning(lang: Lang, problem: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptWarning, &[problem]))
+}
+
+pub(crate) fn runs_removed(lang: Lang, removed: usize) -> String {
+    fill(lang, Msg::ScriptRunsRemoved, &[&removed.to_string()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_stays_one_inert_line_in_both_languages() {
+        for lang in [Lang::En, Lang::Zh] {
+            let text = ticket_unreadable(lang, Some(7), "tags", "bad {0}\n\u{1b}[31mred");
+            assert!(!text.contains('\n') && !text.contains('\u{1b}'), "{text:?}");
+            assert!(text.contains("bad {0}"), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_counts_read_in_each_language() {
+        assert_eq!(
+            shown_of(Lang::En, 20, Some(55), Some(2)),
+            "20 of 55 shown (page 2); --all for every page"
+        );
+        assert_eq!(
+            shown_of(Lang::Zh, 20, Some(55), Some(2)),
+            "已显示 20/55 张（第 2 页）；加 --all 显示所有页"
+        );
+        assert_eq!(
+            not_in_output(Lang::En, 3, 20, &[4, 5], 1),
+            "3 of 20 tickets could not be read and are not in the output: 4, 5 (1 without a \
+             readable id)"
+        );
+        assert_eq!(
+            not_in_output(Lang::Zh, 3, 20, &[4, 5], 1),
+            "20 张工单中有 3 张无法读取，未输出：4, 5（其中 1 张没有可读的编号）"
+        );
+    }
+}
