@@ -637,6 +637,11 @@ messages! {
     ScriptNeedsMessage => "新工单需要 --message 或 --message-file", "a new ticket needs --message or --message-file";
     ScriptWarning => "警告：{0}", "warning: {0}";
     ScriptRunsRemoved => "已删除 {0} 个批次", "{0} run(s) removed";
+    // The script table's headers.
+    ScriptColStatus => "状态", "STATUS";
+    ScriptColPriority => "优先级", "PRIORITY";
+    ScriptColUpdated => "更新时间", "UPDATED";
+    ScriptColSubject => "标题", "SUBJECT";
     // `gongdan cache status|sync|clear` and the local store's errors (`words::store`).
     CacheOff => "此配置未启用本地缓存（cache = false）", "the local cache is off for this profile (cache = false)";
     CacheStatusPath => "路径：{0}", "path: {0}";
