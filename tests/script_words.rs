@@ -1,0 +1,192 @@
+//! The script commands' diagnostics and usage errors in both languages, run as the built
+//! binary with no server (a closed port: a call would fail with exit 5, never pass): the
+//! English text as it always read, the Chinese one under `LANG=zh_CN.UTF-8`, with the
+//! same exit code. What needs a server is in `script_limits.rs` (English) and in its
+//! Chinese test there.
+#![allow(clippy::unwrap_used)]
+
+mod child;
+
+use child::{code, run_child, stderr, stdout};
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_gongdan");
+
+/// A temporary HOME with no config, and a server address nothing answers at.
+struct Env {
+    home: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        Env {
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, lang: &str, args: &[&str], stdin: Option<&str>) -> Output {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args);
+        for var in [
+            "GONGDAN_CONFIG",
+            "GONGDAN_PROFILE",
+            "GONGDAN_SECRET",
+            "GONGDAN_LOG",
+            "LC_ALL",
+            "LC_MESSAGES",
+            "COLUMNS",
+        ] {
+            cmd.env_remove(var);
+        }
+        let home = self.home.path();
+        cmd.env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("GONGDAN_BASE_URL", "http://127.0.0.1:9")
+            .env("GONGDAN_ACCOUNT", "admin@example.com")
+            .env("GONGDAN_PASSWORD", "admin-pass")
+            .env("LANG", lang)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        run_child(cmd, stdin)
+    }
+}
+
+/// Runs `args` in English and in Chinese: each prints exactly its line on standard error
+/// and ends with `exit`.
+fn says(env: &Env, args: &[&str], stdin: Option<&str>, exit: i32, en: &str, zh: &str) {
+    for (lang, text) in [("C", en), ("zh_CN.UTF-8", zh)] {
+        let out = env.run(lang, args, stdin);
+        assert_eq!(
+            (code(&out), stderr(&out)),
+            (exit, format!("gongdan: {text}\n")),
+            "{args:?} under LANG={lang}; stdout: {}",
+            stdout(&out)
+        );
+    }
+}
+
+#[test]
+fn tickets_update_refuses_in_the_users_language() {
+    let env = Env::new();
+    says(
+        &env,
+        &["tickets", "update", "-", "--reply-file", "-"],
+        Some("1\n"),
+        1,
+        "ids and the reply cannot both come from standard input",
+        "工单编号和回复不能都从标准输入读取",
+    );
+    says(
+        &env,
+        &["tickets", "update", ",", "--status", "solved"],
+        None,
+        1,
+        "no ticket ids given",
+        "没有给出工单编号",
+    );
+    says(
+        &env,
+        &["tickets", "update", "1", "--reply", "  "],
+        None,
+        1,
+        "the reply is empty",
+        "回复为空",
+    );
+    says(
+        &env,
+        &["tickets", "update", "1"],
+        None,
+        1,
+        "nothing to change: give --status, --priority, --type, --assignee, --group, \
+         --tag-add, --tag-remove, --field or --reply",
+        "没有要修改的内容：请给出 --status、--priority、--type、--assignee、--group、\
+         --tag-add、--tag-remove、--field 或 --reply",
+    );
+}
+
+#[test]
+fn an_empty_pipeline_into_update_is_done_in_the_users_language() {
+    let env = Env::new();
+    says(
+        &env,
+        &["tickets", "update", "-", "--status", "solved"],
+        Some(""),
+        0,
+        "no ticket ids on standard input: nothing to do",
+        "标准输入中没有工单编号：无需处理",
+    );
+}
+
+#[test]
+fn tickets_show_and_create_refuse_in_the_users_language() {
+    let env = Env::new();
+    says(
+        &env,
+        &["tickets", "show", ","],
+        None,
+        1,
+        "no ticket ids given",
+        "没有给出工单编号",
+    );
+    says(
+        &env,
+        &["tickets", "create", "--message", "你好"],
+        None,
+        1,
+        "a new ticket needs --subject",
+        "新工单需要 --subject",
+    );
+    says(
+        &env,
+        &["tickets", "create", "--subject", "发票"],
+        None,
+        1,
+        "a new ticket needs --message or --message-file",
+        "新工单需要 --message 或 --message-file",
+    );
+    // The parser's reason stays as it is; the words around it are the user's.
+    let file = env.home.path().join("ticket.json");
+    std::fs::write(&file, "[1, 2]").unwrap();
+    let path = file.display().to_string();
+    for (lang, head) in [
+        ("C", format!("gongdan: {path}: not a ticket object: ")),
+        ("zh_CN.UTF-8", format!("gongdan: {path}：不是工单对象：")),
+    ] {
+        let out = env.run(lang, &["tickets", "create", "--from-file", &path], None);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(&head), "{}", stderr(&out));
+        assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn history_warns_and_prunes_in_the_users_language() {
+    let env = Env::new();
+    says(
+        &env,
+        &["history", "prune", "--keep-days", "0", "--keep-last", "0"],
+        None,
+        0,
+        "0 run(s) removed",
+        "已删除 0 个批次",
+    );
+    // A run whose plan this version cannot read: a warning, the listing goes on.
+    let run = env
+        .home
+        .path()
+        .join("state/gongdan/runs/20260101-000000-0000");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::write(run.join("plan.json"), r#"{"version": 99}"#).unwrap();
+    for (lang, head) in [
+        ("C", "gongdan: warning: "),
+        ("zh_CN.UTF-8", "gongdan: 警告："),
+    ] {
+        let out = env.run(lang, &["history"], None);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(head), "{}", stderr(&out));
+    }
+}
