@@ -573,6 +573,35 @@ fn the_notes_on_unreadable_missing_and_more_tickets_are_in_the_users_language() 
         "{}",
         stderr(&out)
     );
+    // Names and fields the server does not know, quoted as given.
+    for (args, text) in [
+        (
+            &["--assignee", "无此人"][..],
+            "gongdan: --assignee：没有名为 \"无此人\" 的客服\n",
+        ),
+        (
+            &["--group", "无此组"][..],
+            "gongdan: --group：没有名为 \"无此组\" 的客服组\n",
+        ),
+        (
+            &["--field", "abc"][..],
+            "gongdan: --field：应为 KEY=VALUE，实际是 \"abc\"\n",
+        ),
+        (
+            &["--field", "=1"][..],
+            "gongdan: --field：\"=1\" 中没有字段名\n",
+        ),
+    ] {
+        let out = zh(&[&["tickets", "update", "1"][..], args].concat());
+        assert_eq!((code(&out), stderr(&out)), (1, text.to_string()));
+    }
+    let out = zh(&["tickets", "update", "1", "--field", "无此字段=1"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("gongdan: --field：没有工单字段 \"无此字段\"；自定义字段有："),
+        "{}",
+        stderr(&out)
+    );
     let out = zh(&["tickets", "list", "--ids", "--per-page", "2", "--page", "2"]);
     assert!(
         stderr(&out).contains("gongdan: 已显示 2/6 张（第 2 页）；加 --all 显示所有页\n"),

@@ -109,6 +109,62 @@ fn tickets_update_refuses_in_the_users_language() {
 }
 
 #[test]
+fn ids_and_values_given_are_refused_in_the_users_language() {
+    let env = Env::new();
+    says(
+        &env,
+        &["tickets", "update", "1x", "--status", "solved"],
+        None,
+        1,
+        "not a ticket id: \"1x\"",
+        "不是工单编号：\"1x\"",
+    );
+    says(
+        &env,
+        &["tickets", "update", "-", "--status", "solved"],
+        Some("{\"subject\": \"x\"}\n"),
+        1,
+        "a JSON ticket line without an id: \"{\\\"subject\\\": \\\"x\\\"}\"",
+        "JSON 工单行中没有编号：\"{\\\"subject\\\": \\\"x\\\"}\"",
+    );
+    says(
+        &env,
+        &["tickets", "update", "1", "--status", "9"],
+        None,
+        1,
+        "--status: 9 is not a known code",
+        "--status：9 不是已知的代码",
+    );
+    // The parser's reason and the known values stay as they are.
+    for (lang, head) in [
+        ("C", "gongdan: not a JSON ticket line ("),
+        ("zh_CN.UTF-8", "gongdan: 不是 JSON 工单行（"),
+    ] {
+        let out = env.run(lang, &["tickets", "show", "-"], Some("{bad\n"));
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(head), "{}", stderr(&out));
+    }
+    for (lang, head) in [
+        (
+            "C",
+            "gongdan: --priority: unknown value \"soon\" (known: 1 ",
+        ),
+        (
+            "zh_CN.UTF-8",
+            "gongdan: --priority：未知的值 \"soon\"（可用：1 ",
+        ),
+    ] {
+        let out = env.run(
+            lang,
+            &["tickets", "update", "1", "--priority", "soon"],
+            None,
+        );
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(head), "{}", stderr(&out));
+    }
+}
+
+#[test]
 fn an_empty_pipeline_into_update_is_done_in_the_users_language() {
     let env = Env::new();
     says(

@@ -642,6 +642,20 @@ messages! {
     ScriptColPriority => "优先级", "PRIORITY";
     ScriptColUpdated => "更新时间", "UPDATED";
     ScriptColSubject => "标题", "SUBJECT";
+    // The script commands' refusals of a value given (`{0}` the flag, the value quoted).
+    ScriptNotAnId => "不是工单编号：{0}", "not a ticket id: {0}";
+    ScriptNotJsonLine => "不是 JSON 工单行（{0}）：{1}", "not a JSON ticket line ({0}): {1}";
+    ScriptJsonLineNoId => "JSON 工单行中没有编号：{0}", "a JSON ticket line without an id: {0}";
+    ScriptUnknownValue => "{0}：未知的值 {1}（可用：{2}）", "{0}: unknown value {1} (known: {2})";
+    ScriptUnknownCode => "{0}：{1} 不是已知的代码", "{0}: {1} is not a known code";
+    ScriptNoAgent => "--assignee：没有名为 {0} 的客服", "--assignee: no agent named {0}";
+    ScriptSeveralAgents => "--assignee：有多个客服名为 {0}（编号 {1}）：请给出编号", "--assignee: several agents are named {0} (ids {1}): give the id";
+    ScriptNoGroup => "--group：没有名为 {0} 的客服组", "--group: no group named {0}";
+    ScriptSeveralGroups => "--group：有多个客服组名为 {0}（编号 {1}）：请给出编号", "--group: several groups are named {0} (ids {1}): give the id";
+    ScriptFieldNoEquals => "--field：应为 KEY=VALUE，实际是 {0}", "--field: expected KEY=VALUE, got {0}";
+    ScriptFieldNoKey => "--field：{0} 中没有字段名", "--field: no key in {0}";
+    ScriptFieldUnknown => "--field：没有工单字段 {0}；自定义字段有：{1}；内置字段有各自的参数：--status、--priority、--type、--assignee、--group、--tag-add 和 --tag-remove（update）、--tag（create）", "--field: no ticket field {0}; the custom fields are: {1}; the built-in fields have their own flags: --status, --priority, --type, --assignee, --group, --tag-add and --tag-remove (update), --tag (create)";
+    ScriptFieldsNone => "此服务器上没有", "none on this server";
     // `gongdan cache status|sync|clear` and the local store's errors (`words::store`).
     CacheOff => "此配置未启用本地缓存（cache = false）", "the local cache is off for this profile (cache = false)";
     CacheStatusPath => "路径：{0}", "path: {0}";

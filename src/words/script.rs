@@ -152,6 +152,87 @@ pub(crate) fn runs_removed(lang: Lang, removed: usize) -> String {
     fill(lang, Msg::ScriptRunsRemoved, &[&removed.to_string()])
 }
 
+/// Something on the command line or standard input that is not an id (`token` quoted).
+pub(crate) fn not_an_id(lang: Lang, token: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptNotAnId, &[&format!("{token:?}")]))
+}
+
+/// A line starting with `{` that is not JSON, with the parser's reason.
+pub(crate) fn not_a_json_line(lang: Lang, reason: &str, line: &str) -> String {
+    let line = format!("{line:?}");
+    crate::text::clean_line(&fill(lang, Msg::ScriptNotJsonLine, &[reason, &line]))
+}
+
+pub(crate) fn json_line_without_id(lang: Lang, line: &str) -> String {
+    crate::text::clean_line(&fill(
+        lang,
+        Msg::ScriptJsonLineNoId,
+        &[&format!("{line:?}")],
+    ))
+}
+
+/// A status, priority or type not known, with the values there are.
+pub(crate) fn unknown_value(lang: Lang, flag: &str, text: &str, known: &str) -> String {
+    let text = format!("{text:?}");
+    crate::text::clean_line(&fill(lang, Msg::ScriptUnknownValue, &[flag, &text, known]))
+}
+
+/// A code outside the vendor's table.
+pub(crate) fn unknown_code(lang: Lang, flag: &str, code: i64) -> String {
+    fill(lang, Msg::ScriptUnknownCode, &[flag, &code.to_string()])
+}
+
+/// An agent's name that names no agent (`matches` empty) or several.
+pub(crate) fn agent_not_one(lang: Lang, name: &str, matches: &[u64]) -> String {
+    let name = format!("{name:?}");
+    let text = match matches {
+        [] => fill(lang, Msg::ScriptNoAgent, &[&name]),
+        _ => fill(lang, Msg::ScriptSeveralAgents, &[&name, &ids(matches)]),
+    };
+    crate::text::clean_line(&text)
+}
+
+/// A group's name that names no group (`matches` empty) or several.
+pub(crate) fn group_not_one(lang: Lang, name: &str, matches: &[u64]) -> String {
+    let name = format!("{name:?}");
+    let text = match matches {
+        [] => fill(lang, Msg::ScriptNoGroup, &[&name]),
+        _ => fill(lang, Msg::ScriptSeveralGroups, &[&name, &ids(matches)]),
+    };
+    crate::text::clean_line(&text)
+}
+
+pub(crate) fn field_without_equals(lang: Lang, field: &str) -> String {
+    crate::text::clean_line(&fill(
+        lang,
+        Msg::ScriptFieldNoEquals,
+        &[&format!("{field:?}")],
+    ))
+}
+
+pub(crate) fn field_without_key(lang: Lang, field: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptFieldNoKey, &[&format!("{field:?}")]))
+}
+
+/// An unknown `--field` key, with the custom fields there are (`key (name)`, the server's
+/// names) and the flags of the built-in ones.
+pub(crate) fn unknown_field(lang: Lang, key: &str, known: &[(&str, &str)]) -> String {
+    let known = if known.is_empty() {
+        said(lang, Msg::ScriptFieldsNone)
+    } else {
+        let known: Vec<String> = known
+            .iter()
+            .map(|(key, name)| format!("{key} ({name})"))
+            .collect();
+        known.join(", ")
+    };
+    crate::text::clean_line(&fill(
+        lang,
+        Msg::ScriptFieldUnknown,
+        &[&format!("{key:?}"), &known],
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -68,7 +68,7 @@ pub(super) async fn create(
     let given = Given::of(&args, file, early)?;
     let settings = Settings::load(options)?;
     let client = settings.client()?;
-    let new = given.resolve(&client).await?;
+    let new = given.resolve(&client, settings.lang).await?;
     let created = client.create(&new).await?;
     let mut out = writer(&settings, &args.output);
     out.write(created.ticket).map_err(io_error)?;
@@ -138,9 +138,15 @@ impl Given {
         let priority = text_of(&args.fields_set.priority, file.priority);
         let kind = text_of(&args.fields_set.ticket_type, file.ticket_type);
         let mut change = TicketChange {
-            status: status.as_deref().map(parse_status).transpose()?,
-            priority: priority.as_deref().map(parse_priority).transpose()?,
-            ticket_type: kind.as_deref().map(parse_type).transpose()?,
+            status: status
+                .as_deref()
+                .map(|t| parse_status(lang, t))
+                .transpose()?,
+            priority: priority
+                .as_deref()
+                .map(|t| parse_priority(lang, t))
+                .transpose()?,
+            ticket_type: kind.as_deref().map(|t| parse_type(lang, t)).transpose()?,
             template_id: args.template.or(file.template),
             ..TicketChange::default()
         };
@@ -170,15 +176,15 @@ impl Given {
     }
 
     /// The ticket to send, with the assignee, group and custom fields looked up by name.
-    async fn resolve(self, client: &Client) -> Result<NewTicket, ScriptError> {
+    async fn resolve(self, client: &Client, lang: Lang) -> Result<NewTicket, ScriptError> {
         let mut change = self.change;
         if let Some(assignee) = &self.assignee {
-            change.assignee_id = Some(resolve_agent(client, assignee).await?);
+            change.assignee_id = Some(resolve_agent(lang, client, assignee).await?);
         }
         if let Some(group) = &self.group {
-            change.group_id = Some(resolve_group(client, group).await?);
+            change.group_id = Some(resolve_group(lang, client, group).await?);
         }
-        change.custom_fields = resolve_fields(client, &self.fields).await?;
+        change.custom_fields = resolve_fields(lang, client, &self.fields).await?;
         Ok(NewTicket {
             subject: self.subject,
             reply: Reply {

@@ -76,10 +76,3 @@ pub(super) fn warn_unreadable_fields(lang: Lang, ticket: &Ticket) {
         eprintln!("gongdan: {text}");
     }
 }
-
-pub(super) fn join_ids(ids: &[u64]) -> String {
-    ids.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}

@@ -9,7 +9,7 @@ use crate::script::{Exit, ScriptError, Settings};
 use crate::words;
 
 pub(super) async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    let ids = read_ids(&args.tickets)?;
+    let ids = read_ids(&args.tickets, options.locale)?;
     if ids.is_empty() {
         return Err(ScriptError::Usage(words::script::no_ids(options.locale)));
     }

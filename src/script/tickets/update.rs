@@ -38,7 +38,7 @@ pub(super) async fn update(
     let settings = Settings::load(options)?;
     stop.check()?;
     let client = settings.client()?;
-    let edit = resolve_names(&stop, &client, &args, change).await?;
+    let edit = resolve_names(&stop, &client, &args, change, settings.lang).await?;
     let engine = settings.engine(client.clone())?;
     let read = read_tickets(&stop, &client, &engine, &input, settings.lang).await?;
     if let Some(exit) = say_left_out(&read, settings.lang)? {
@@ -85,7 +85,9 @@ async fn read_tickets_given(
     lang: Lang,
 ) -> Result<Option<Vec<InputTicket>>, ScriptError> {
     let tickets_args = args.tickets.clone();
-    let input = stop.blocking(move || read_input(&tickets_args)).await?;
+    let input = stop
+        .blocking(move || read_input(&tickets_args, lang))
+        .await?;
     if !input.is_empty() {
         return Ok(Some(input));
     }
@@ -102,9 +104,21 @@ async fn read_tickets_given(
 fn change_of(args: &UpdateArgs, lang: Lang) -> Result<TicketChange, ScriptError> {
     let set = &args.fields_set;
     let mut change = TicketChange {
-        status: set.status.as_deref().map(parse_status).transpose()?,
-        priority: set.priority.as_deref().map(parse_priority).transpose()?,
-        ticket_type: set.ticket_type.as_deref().map(parse_type).transpose()?,
+        status: set
+            .status
+            .as_deref()
+            .map(|t| parse_status(lang, t))
+            .transpose()?,
+        priority: set
+            .priority
+            .as_deref()
+            .map(|t| parse_priority(lang, t))
+            .transpose()?,
+        ticket_type: set
+            .ticket_type
+            .as_deref()
+            .map(|t| parse_type(lang, t))
+            .transpose()?,
         ..TicketChange::default()
     };
     let reply = match (&args.reply, &args.reply_file) {
@@ -139,14 +153,17 @@ async fn resolve_names(
     client: &Client,
     args: &UpdateArgs,
     mut change: TicketChange,
+    lang: Lang,
 ) -> Result<BulkEdit, ScriptError> {
     if let Some(assignee) = &args.fields_set.assignee {
-        change.assignee_id = Some(stop.before(resolve_agent(client, assignee)).await?);
+        change.assignee_id = Some(stop.before(resolve_agent(lang, client, assignee)).await?);
     }
     if let Some(group) = &args.fields_set.group {
-        change.group_id = Some(stop.before(resolve_group(client, group)).await?);
+        change.group_id = Some(stop.before(resolve_group(lang, client, group)).await?);
     }
-    change.custom_fields = stop.before(resolve_fields(client, &args.fields)).await?;
+    change.custom_fields = stop
+        .before(resolve_fields(lang, client, &args.fields))
+        .await?;
     Ok(BulkEdit {
         change,
         tags_add: args.tag_add.clone(),
