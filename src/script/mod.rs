@@ -86,22 +86,13 @@ pub enum ScriptError {
     OutputClosed,
     /// A signal stopped the command: before the run (`run` None, nothing sent) or with
     /// calls of the run still unanswered when the grace ran out.
-    #[error("{}", interrupted_text(*signal, run.as_deref()))]
+    #[error("{}", crate::words::script::interrupted(*lang, signal.name(), run.as_deref()))]
     Interrupted {
         signal: stop::Signal,
         run: Option<String>,
+        /// The command's language when the signal came.
+        lang: Lang,
     },
-}
-
-fn interrupted_text(signal: stop::Signal, run: Option<&str>) -> String {
-    match run {
-        None => format!("stopped by {}: nothing was sent", signal.name()),
-        Some(run) => format!(
-            "stopped by {}: no call went out after it; calls of run {run} still unanswered \
-             are in doubt; finish with: gongdan resume {run} (it checks those tickets first)",
-            signal.name()
-        ),
-    }
 }
 
 impl ScriptError {

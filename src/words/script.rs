@@ -233,6 +233,14 @@ pub(crate) fn unknown_field(lang: Lang, key: &str, known: &[(&str, &str)]) -> St
     ))
 }
 
+/// A command stopped by `signal` (its name): before a run, or during `run`.
+pub(crate) fn interrupted(lang: Lang, signal: &str, run: Option<&str>) -> String {
+    match run {
+        None => fill(lang, Msg::ScriptStoppedNothingSent, &[signal]),
+        Some(run) => fill(lang, Msg::ScriptStoppedInDoubt, &[signal, run]),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -264,6 +272,20 @@ mod tests {
         assert_eq!(
             not_in_output(Lang::Zh, 3, 20, &[4, 5], 1),
             "20 张工单中有 3 张无法读取，未输出：4, 5（其中 1 张没有可读的编号）"
+        );
+    }
+
+    #[test]
+    fn a_stop_during_a_run_names_the_run_to_resume_in_each_language() {
+        assert_eq!(
+            interrupted(Lang::En, "SIGINT", Some("r1")),
+            "stopped by SIGINT: no call went out after it; calls of run r1 still unanswered \
+             are in doubt; finish with: gongdan resume r1 (it checks those tickets first)"
+        );
+        assert_eq!(
+            interrupted(Lang::Zh, "SIGINT", Some("r1")),
+            "收到 SIGINT，已停止：之后没有再发出请求；批次 r1 中仍未得到回应的请求结果未知；\
+             继续：gongdan resume r1（会先核对这些工单）"
         );
     }
 }

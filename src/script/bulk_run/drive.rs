@@ -51,6 +51,7 @@ where
             Err(ScriptError::Interrupted {
                 signal: stop.signal().unwrap_or(stop::Signal::Interrupt),
                 run: Some(run_id.to_string()),
+                lang,
             })
         }
     }

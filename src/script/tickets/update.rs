@@ -29,13 +29,14 @@ pub(super) async fn update(
     let early = options.locale;
     check_stdin_use(&args, early)?;
     // Ours from here: a signal at any step stops before the next call (see `stop`).
-    let stop = Stop::listen()?;
+    let stop = Stop::listen()?.speaking(options.locale);
     let Some(input) = read_tickets_given(&stop, &args, early).await? else {
         return Ok(Exit::Done);
     };
     let change = change_of(&args, early)?;
 
     let settings = Settings::load(options)?;
+    stop.speak(settings.lang);
     stop.check()?;
     let client = settings.client()?;
     let edit = resolve_names(&stop, &client, &args, change, settings.lang).await?;
