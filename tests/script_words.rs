@@ -165,6 +165,84 @@ fn ids_and_values_given_are_refused_in_the_users_language() {
 }
 
 #[test]
+fn a_file_that_cannot_be_read_is_named_in_the_users_language() {
+    let env = Env::new();
+    let gone = env.home.path().join("gone.txt");
+    let gone = gone.display().to_string();
+    let cases: [(&[&str], &str, String); 4] = [
+        (
+            &["tickets", "update", "1", "--reply-file", &gone],
+            "C",
+            format!("gongdan: cannot read the reply {gone}: "),
+        ),
+        (
+            &["tickets", "update", "1", "--reply-file", &gone],
+            "zh_CN.UTF-8",
+            format!("gongdan: 无法读取回复 {gone}："),
+        ),
+        (
+            &[
+                "tickets",
+                "create",
+                "--subject",
+                "发票",
+                "--message-file",
+                &gone,
+            ],
+            "C",
+            format!("gongdan: cannot read the message {gone}: "),
+        ),
+        (
+            &["tickets", "create", "--from-file", &gone],
+            "zh_CN.UTF-8",
+            format!("gongdan: 无法读取工单文件 {gone}："),
+        ),
+    ];
+    for (args, lang, head) in cases {
+        let out = env.run(lang, args, None);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(&head), "{}", stderr(&out));
+    }
+    let out = env.run(
+        "zh_CN.UTF-8",
+        &[
+            "tickets",
+            "create",
+            "--subject",
+            "发票",
+            "--message-file",
+            &gone,
+        ],
+        None,
+    );
+    assert!(
+        stderr(&out).starts_with(&format!("gongdan: 无法读取工单内容 {gone}：")),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_config_that_cannot_be_read_is_said_in_the_locales_language() {
+    let env = Env::new();
+    let dir = env.home.path().join("config/gongdan");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), "[ui\n").unwrap();
+    for (lang, said) in [
+        ("C", "config.toml:1:4: unclosed"),
+        ("zh_CN.UTF-8", "config.toml:1:4: 配置文件无法解析："),
+    ] {
+        let out = env.run(lang, &["tickets", "show", "1"], None);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("gongdan: ") && stderr(&out).contains(said),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn an_empty_pipeline_into_update_is_done_in_the_users_language() {
     let env = Env::new();
     says(

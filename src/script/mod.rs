@@ -96,6 +96,16 @@ pub enum ScriptError {
 }
 
 impl ScriptError {
+    /// What the command says as it ends with this error. The config's errors are worded
+    /// here, in the locale's language (the settings they stopped were not read; the console
+    /// words them the same way at start); the others were worded where they were made.
+    pub(crate) fn text(&self, locale: Lang) -> String {
+        match self {
+            ScriptError::Config(error) => error.text(locale),
+            other => other.to_string(),
+        }
+    }
+
     pub(crate) fn exit(&self) -> Exit {
         match self {
             ScriptError::Usage(_) => Exit::Usage,
@@ -147,7 +157,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
     let _log = match talks_to_a_server.then(|| crate::config::init_logging(level.as_deref())) {
         Some(Ok(guard)) => Some(guard),
         Some(Err(error)) => {
-            eprintln!("gongdan: {error}");
+            eprintln!("gongdan: {}", error.text(options.locale));
             None
         }
         None => None,
@@ -181,7 +191,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
             // Not `eprintln!`: after SIGHUP stderr may be a dead terminal, whose panic
             // would make the exit 101.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "gongdan: {error}");
+            let _ = writeln!(std::io::stderr(), "gongdan: {}", error.text(options.locale));
             error.exit().into()
         }
     }

@@ -656,6 +656,14 @@ messages! {
     ScriptFieldNoKey => "--field：{0} 中没有字段名", "--field: no key in {0}";
     ScriptFieldUnknown => "--field：没有工单字段 {0}；自定义字段有：{1}；内置字段有各自的参数：--status、--priority、--type、--assignee、--group、--tag-add 和 --tag-remove（update）、--tag（create）", "--field: no ticket field {0}; the custom fields are: {1}; the built-in fields have their own flags: --status, --priority, --type, --assignee, --group, --tag-add and --tag-remove (update), --tag (create)";
     ScriptFieldsNone => "此服务器上没有", "none on this server";
+    // What a script command could not read (`{0}` the thing, `{1}` where, then why).
+    ScriptCannotReadIds => "无法从标准输入读取工单编号：{0}", "cannot read ids from standard input: {0}";
+    ScriptCannotRead => "无法读取{0}：{1}", "cannot read the {0}: {1}";
+    ScriptCannotReadFile => "无法读取{0} {1}：{2}", "cannot read the {0} {1}: {2}";
+    ScriptTheReply => "回复", "reply";
+    ScriptTheMessage => "工单内容", "message";
+    ScriptTheTicketFile => "工单文件", "ticket file";
+    ScriptCannotReadAnswer => "无法读取输入的回答：{0}", "cannot read the answer: {0}";
     // A signal that stopped a command: before its run, or with calls of the run unanswered.
     ScriptStoppedNothingSent => "收到 {0}，已停止：未发送任何修改", "stopped by {0}: nothing was sent";
     ScriptStoppedInDoubt => "收到 {0}，已停止：之后没有再发出请求；批次 {1} 中仍未得到回应的请求结果未知；继续：gongdan resume {1}（会先核对这些工单）", "stopped by {0}: no call went out after it; calls of run {1} still unanswered are in doubt; finish with: gongdan resume {1} (it checks those tickets first)";

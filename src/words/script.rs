@@ -241,6 +241,40 @@ pub(crate) fn interrupted(lang: Lang, signal: &str, run: Option<&str>) -> String
     }
 }
 
+/// A text a command reads from a file or standard input.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum TextIn {
+    Reply,
+    /// A new ticket's first message.
+    Message,
+    /// `tickets create --from-file`.
+    TicketFile,
+}
+
+/// `text` could not be read from `path` (`None`: standard input), and why.
+pub(crate) fn cannot_read(lang: Lang, text: TextIn, path: Option<&str>, why: &str) -> String {
+    let what = match text {
+        TextIn::Reply => Msg::ScriptTheReply,
+        TextIn::Message => Msg::ScriptTheMessage,
+        TextIn::TicketFile => Msg::ScriptTheTicketFile,
+    }
+    .text(lang);
+    let said = match path {
+        None => fill(lang, Msg::ScriptCannotRead, &[what, why]),
+        Some(path) => fill(lang, Msg::ScriptCannotReadFile, &[what, path, why]),
+    };
+    crate::text::clean_line(&said)
+}
+
+pub(crate) fn cannot_read_ids(lang: Lang, why: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptCannotReadIds, &[why]))
+}
+
+/// The typed count of the confirmation could not be read from the terminal.
+pub(crate) fn cannot_read_answer(lang: Lang, why: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptCannotReadAnswer, &[why]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

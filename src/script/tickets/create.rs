@@ -15,6 +15,7 @@ use crate::config::ResolveOptions;
 use crate::lang::Lang;
 use crate::script::{Exit, ScriptError, Settings};
 use crate::words;
+use crate::words::script::TextIn;
 
 /// The JSON file of `tickets create --from-file`: the flags' names as keys.
 #[derive(Debug, Default, Deserialize)]
@@ -81,7 +82,7 @@ fn read_file(args: &CreateArgs, lang: Lang) -> Result<CreateFile, ScriptError> {
     let Some(path) = &args.from_file else {
         return Ok(CreateFile::default());
     };
-    let text = read_text(path, "ticket file")?;
+    let text = read_text(path, TextIn::TicketFile, lang)?;
     serde_json::from_str(&text).map_err(|e| {
         let path = path.display().to_string();
         ScriptError::Usage(words::script::not_a_ticket_object(
@@ -114,7 +115,7 @@ impl Given {
             .ok_or_else(|| ScriptError::Usage(words::script::needs_subject(lang)))?;
         let message = match (&args.message, &args.message_file) {
             (Some(text), _) => Some(text.clone()),
-            (None, Some(path)) => Some(read_text(path, "message")?),
+            (None, Some(path)) => Some(read_text(path, TextIn::Message, lang)?),
             (None, None) => file.message,
         }
         .filter(|m| !m.trim().is_empty())

@@ -12,6 +12,7 @@ use crate::api::model::DATE_FORMAT;
 use crate::lang::Lang;
 use crate::script::ScriptError;
 use crate::words;
+use crate::words::script::TextIn;
 
 /// Ticket ids from the arguments; `-` reads them from standard input. Ids are separated
 /// by whitespace or commas; a line starting with `#` is a comment. Repeats are dropped.
@@ -50,7 +51,7 @@ pub(crate) fn read_input(args: &[String], lang: Lang) -> Result<Vec<InputTicket>
         if arg == "-" {
             let text = crate::config::read_capped(io::stdin().lock(), crate::config::IDS_LIMIT)
                 .map_err(|e| {
-                    ScriptError::Io(format!("cannot read ids from standard input: {e}"))
+                    ScriptError::Io(words::script::cannot_read_ids(lang, &e.to_string()))
                 })?;
             for line in text.lines() {
                 add(line)?;
@@ -92,14 +93,16 @@ fn split_ids(line: &str) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn read_text(path: &Path, what: &str) -> Result<String, ScriptError> {
+pub(super) fn read_text(path: &Path, what: TextIn, lang: Lang) -> Result<String, ScriptError> {
+    let cannot = |path: Option<&str>, e: io::Error| {
+        ScriptError::Io(words::script::cannot_read(lang, what, path, &e.to_string()))
+    };
     let text = if path == Path::new("-") {
         crate::config::read_capped(io::stdin().lock(), crate::config::TEXT_LIMIT)
-            .map_err(|e| ScriptError::Io(format!("cannot read the {what}: {e}")))?
+            .map_err(|e| cannot(None, e))?
     } else {
-        crate::config::read_file_capped(path, crate::config::TEXT_LIMIT).map_err(|e| {
-            ScriptError::Io(format!("cannot read the {what} {}: {e}", path.display()))
-        })?
+        crate::config::read_file_capped(path, crate::config::TEXT_LIMIT)
+            .map_err(|e| cannot(Some(&path.display().to_string()), e))?
     };
     Ok(text.trim_end().to_string())
 }

@@ -20,6 +20,7 @@ use crate::lang::Lang;
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings, bulk_run};
 use crate::words;
+use crate::words::script::TextIn;
 
 pub(super) async fn update(
     args: UpdateArgs,
@@ -124,7 +125,7 @@ fn change_of(args: &UpdateArgs, lang: Lang) -> Result<TicketChange, ScriptError>
     };
     let reply = match (&args.reply, &args.reply_file) {
         (Some(text), _) => Some(text.clone()),
-        (None, Some(path)) => Some(read_text(path, "reply")?),
+        (None, Some(path)) => Some(read_text(path, TextIn::Reply, lang)?),
         (None, None) => None,
     };
     if let Some(message) = reply {
