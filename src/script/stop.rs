@@ -199,10 +199,12 @@ impl Stop {
         &self,
         work: impl FnOnce() -> Result<T, ScriptError> + Send + 'static,
     ) -> Result<T, ScriptError> {
+        let lang = self.lang();
         self.before(async move {
-            tokio::task::spawn_blocking(work)
-                .await
-                .map_err(|e| ScriptError::Io(format!("reading failed: {e}")))?
+            tokio::task::spawn_blocking(work).await.map_err(|e| {
+                let why = e.to_string();
+                ScriptError::Io(crate::words::script::read_failed(lang, &why))
+            })?
         })
         .await
     }

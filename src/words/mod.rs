@@ -664,6 +664,10 @@ messages! {
     ScriptTheMessage => "工单内容", "message";
     ScriptTheTicketFile => "工单文件", "ticket file";
     ScriptCannotReadAnswer => "无法读取输入的回答：{0}", "cannot read the answer: {0}";
+    // The run's progress bar on a terminal, after `[####....] 120/300`.
+    ScriptBarFailed => "  {0} 张失败", "  {0} failed";
+    ScriptBarLeft => "  约剩 {0} 秒", "  ~{0} s left";
+    ScriptReadFailed => "读取失败：{0}", "reading failed: {0}";
     // A signal that stopped a command: before its run, or with calls of the run unanswered.
     ScriptStoppedNothingSent => "收到 {0}，已停止：未发送任何修改", "stopped by {0}: nothing was sent";
     ScriptStoppedInDoubt => "收到 {0}，已停止：之后没有再发出请求；批次 {1} 中仍未得到回应的请求结果未知；继续：gongdan resume {1}（会先核对这些工单）", "stopped by {0}: no call went out after it; calls of run {1} still unanswered are in doubt; finish with: gongdan resume {1} (it checks those tickets first)";

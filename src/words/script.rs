@@ -275,6 +275,11 @@ pub(crate) fn cannot_read_answer(lang: Lang, why: &str) -> String {
     crate::text::clean_line(&fill(lang, Msg::ScriptCannotReadAnswer, &[why]))
 }
 
+/// Blocking reading (standard input, the terminal) that ended without an answer.
+pub(crate) fn read_failed(lang: Lang, why: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptReadFailed, &[why]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
