@@ -243,6 +243,26 @@ fn a_config_that_cannot_be_read_is_said_in_the_locales_language() {
 }
 
 #[test]
+fn man_pages_that_cannot_be_written_are_said_in_the_locales_language() {
+    let env = Env::new();
+    let file = env.home.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let dir = file.join("man");
+    let dir = dir.display().to_string();
+    for (lang, head) in [
+        (
+            "C",
+            format!("gongdan: cannot write the man pages into {dir}: "),
+        ),
+        ("zh_CN.UTF-8", format!("gongdan: 无法把手册页写入 {dir}：")),
+    ] {
+        let out = env.run(lang, &["man", "--out-dir", &dir], None);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        assert!(stderr(&out).starts_with(&head), "{}", stderr(&out));
+    }
+}
+
+#[test]
 fn an_empty_pipeline_into_update_is_done_in_the_users_language() {
     let env = Env::new();
     says(

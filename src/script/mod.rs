@@ -175,7 +175,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Command::Retry(args) => history::retry(args, &options).await,
         Command::Cache(args) => cache::run(args, &options).await,
         Command::Completions(args) => completions::completions(&args),
-        Command::Man(args) => completions::man(&args),
+        Command::Man(args) => completions::man(&args, options.locale),
         Command::Sandbox(_) | Command::Config(_) => Err(ScriptError::Usage(
             crate::words::script::not_a_script_command(options.locale),
         )),

@@ -667,6 +667,7 @@ messages! {
     // The run's progress bar on a terminal, after `[####....] 120/300`.
     ScriptBarFailed => "  {0} 张失败", "  {0} failed";
     ScriptBarLeft => "  约剩 {0} 秒", "  ~{0} s left";
+    ScriptManInto => "无法把手册页写入 {0}：{1}", "cannot write the man pages into {0}: {1}";
     ScriptReadFailed => "读取失败：{0}", "reading failed: {0}";
     // A signal that stopped a command: before its run, or with calls of the run unanswered.
     ScriptStoppedNothingSent => "收到 {0}，已停止：未发送任何修改", "stopped by {0}: nothing was sent";

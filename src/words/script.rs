@@ -280,6 +280,11 @@ pub(crate) fn read_failed(lang: Lang, why: &str) -> String {
     crate::text::clean_line(&fill(lang, Msg::ScriptReadFailed, &[why]))
 }
 
+/// `gongdan man --out-dir DIR` could not write there.
+pub(crate) fn cannot_write_man(lang: Lang, dir: &str, why: &str) -> String {
+    crate::text::clean_line(&fill(lang, Msg::ScriptManInto, &[dir, why]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
