@@ -30,7 +30,7 @@ pub(super) async fn update(
     let early = options.locale;
     check_stdin_use(&args, early)?;
     // Ours from here: a signal at any step stops before the next call (see `stop`).
-    let stop = Stop::listen()?.speaking(options.locale);
+    let stop = Stop::listen()?.speaking(early);
     let Some(input) = read_tickets_given(&stop, &args, early).await? else {
         return Ok(Exit::Done);
     };
