@@ -342,10 +342,12 @@ fn the_table_names_the_crate_s_top_modules() {
         .unwrap_or_default();
     let mut declared: Vec<&str> = lib
         .lines()
+        // Any visibility: the pub(crate) pass narrowed some (`lookup_cache`, `secret`).
         .filter_map(|line| {
             let line = line.trim();
             line.strip_prefix("pub mod ")
                 .or_else(|| line.strip_prefix("pub(crate) mod "))
+                .or_else(|| line.strip_prefix("mod "))
         })
         .map(|rest| rest.trim_end_matches(';'))
         .collect();

@@ -511,6 +511,105 @@ fn redirecting_server() -> String {
     })
 }
 
+/// The notes above in Chinese under a Chinese locale (the English ones are checked above),
+/// the server's field names and reasons left as they are.
+#[test]
+fn the_notes_on_unreadable_missing_and_more_tickets_are_in_the_users_language() {
+    let env = Env::new(3);
+    plant_malformed(&env.sandbox);
+    env.sandbox.insert_ticket(json!({
+        "ticketId": 9003, "subject": "状态是对象", "ticketStatus": {"code": 2},
+        "createDT": "2026-01-01 10:00:00", "updateDT": "2026-01-01 10:00:00"
+    }));
+    let zh = |args: &[&str]| {
+        let mut cmd = env.command(ADMIN, args);
+        cmd.env("LANG", "zh_CN.UTF-8");
+        run_child(cmd, None)
+    };
+    let out = zh(&[
+        "tickets",
+        "update",
+        "1",
+        "9001",
+        "--tag-add",
+        "升级",
+        "--yes",
+    ]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("gongdan: 无法读取工单 9001：servicerUserId"),
+        "{err}"
+    );
+    assert!(err.contains("gongdan: 无法读取，已排除：9001\n"), "{err}");
+    let out = zh(&["tickets", "update", "9001", "--tag-add", "x", "--yes"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with("gongdan: 无法读取，已排除：9001\ngongdan: 未发送任何修改\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = zh(&["tickets", "update", "999999", "--status", "solved"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "gongdan: 工单不存在：999999\ngongdan: 所有工单都不存在；未发送任何修改\n"
+    );
+    let out = zh(&["tickets", "show", "1", "999999", "--ids"]);
+    assert_eq!(code(&out), 3, "{}", stderr(&out));
+    assert_eq!(stderr(&out), "gongdan: 工单不存在：999999\n");
+    let out = zh(&["tickets", "show", "9003", "--ids"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("gongdan: 工单 9003：无法读取 ticketStatus：")
+            && stderr(&out).ends_with("（显示为未知）\n"),
+        "{}",
+        stderr(&out)
+    );
+    let out = zh(&["tickets", "list", "--all", "--ids", "--per-page", "2"]);
+    assert_eq!(code(&out), 4, "{}", stderr(&out));
+    assert!(
+        stderr(&out).ends_with("gongdan: 6 张工单中有 2 张无法读取，未输出：9001, 9002\n"),
+        "{}",
+        stderr(&out)
+    );
+    // Names and fields the server does not know, quoted as given.
+    for (args, text) in [
+        (
+            &["--assignee", "无此人"][..],
+            "gongdan: --assignee：没有名为 \"无此人\" 的客服\n",
+        ),
+        (
+            &["--group", "无此组"][..],
+            "gongdan: --group：没有名为 \"无此组\" 的客服组\n",
+        ),
+        (
+            &["--field", "abc"][..],
+            "gongdan: --field：应为 KEY=VALUE，实际是 \"abc\"\n",
+        ),
+        (
+            &["--field", "=1"][..],
+            "gongdan: --field：\"=1\" 中没有字段名\n",
+        ),
+    ] {
+        let out = zh(&[&["tickets", "update", "1"][..], args].concat());
+        assert_eq!((code(&out), stderr(&out)), (1, text.to_string()));
+    }
+    let out = zh(&["tickets", "update", "1", "--field", "无此字段=1"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("gongdan: --field：没有工单字段 \"无此字段\"；自定义字段有："),
+        "{}",
+        stderr(&out)
+    );
+    let out = zh(&["tickets", "list", "--ids", "--per-page", "2", "--page", "2"]);
+    assert!(
+        stderr(&out).contains("gongdan: 已显示 2/6 张（第 2 页）；加 --all 显示所有页\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn a_page_without_a_count_but_with_a_next_page_says_more_exist() {
     let env = Env::new(1);

@@ -43,6 +43,11 @@ impl Env {
 
     /// `gongdan ARGS` started with SIGINT ignored, stdout and stderr piped.
     fn spawn(&self, args: &[&str], stdin: Stdio) -> Child {
+        self.spawn_in(args, stdin, "C")
+    }
+
+    /// [`Env::spawn`] under the locale `lang`.
+    fn spawn_in(&self, args: &[&str], stdin: Stdio, lang: &str) -> Child {
         let home = self.home.path();
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
@@ -68,7 +73,7 @@ impl Env {
             .env("GONGDAN_BASE_URL", self.sandbox.base_url())
             .env("GONGDAN_ACCOUNT", "admin@example.com")
             .env("GONGDAN_PASSWORD", "admin-pass")
-            .env("LANG", "C")
+            .env("LANG", lang)
             .stdin(stdin)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -198,6 +203,57 @@ fn a_signal_while_the_ids_are_read_from_standard_input_stops_and_sends_nothing()
     assert_eq!(env.sandbox.request_count(Route::ShowMany), 0);
     assert_eq!(env.sandbox.request_count(Route::UpdateMany), 0);
     assert!(!env.home.path().join("state/gongdan/runs").exists());
+}
+
+/// The stop is said in the script's language: the locale's while the ids are read (the
+/// settings not read yet), the config's `language` once they are.
+#[test]
+fn a_stop_is_said_in_the_users_language() {
+    let env = Env::new(20);
+    let mut child = env.spawn_in(
+        &["tickets", "update", "-", "--status", "solved", "--yes"],
+        Stdio::piped(),
+        "zh_CN.UTF-8",
+    );
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(b"1 2 3\n").unwrap();
+    input.flush().unwrap();
+    let pid = child.id();
+    wait_until(&mut child, "the handlers", || catches_sigint(pid));
+    kill(pid, "INT");
+    let output = exit_within(child, Duration::from_secs(10));
+    drop(input);
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "gongdan: 收到 SIGINT，已停止：未发送任何修改\n"
+    );
+
+    // The profile says Chinese, the locale English: the settings win once read.
+    std::fs::write(
+        env.home.path().join("config.toml"),
+        "[ui]\nbulk_concurrency = 1\n[profiles.zh]\nlanguage = \"zh\"\n",
+    )
+    .unwrap();
+    env.sandbox.set_faults(Faults {
+        latency: Duration::from_secs(30),
+        ..Faults::default()
+    });
+    let mut child = env.spawn(
+        &["tickets", "update", "1", "2", "--status", "solved", "--yes"],
+        Stdio::null(),
+    );
+    wait_until(&mut child, "the tickets being read", || {
+        env.sandbox.request_count(Route::ShowMany) > 0
+    });
+    kill(child.id(), "TERM");
+    let output = exit_within(child, Duration::from_secs(10));
+    assert_eq!(output.status.code(), Some(143), "{}", stderr(&output));
+    assert_eq!(
+        stderr(&output),
+        "gongdan: 收到 SIGTERM，已停止：未发送任何修改\n"
+    );
+    assert_eq!(env.sandbox.request_count(Route::UpdateMany), 0);
 }
 
 #[test]

@@ -8,6 +8,8 @@ use clap::{Args, CommandFactory, ValueEnum};
 
 use super::{Exit, ScriptError};
 use crate::cli::Cli;
+use crate::lang::Lang;
+use crate::words;
 
 /// Shells with completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -45,16 +47,14 @@ pub(crate) fn completions(args: &CompletionsArgs) -> Result<Exit, ScriptError> {
     Ok(Exit::Done)
 }
 
-pub(crate) fn man(args: &ManArgs) -> Result<Exit, ScriptError> {
+pub(crate) fn man(args: &ManArgs, lang: Lang) -> Result<Exit, ScriptError> {
     let command = Cli::command();
     let io = super::write_error;
     match &args.out_dir {
         Some(dir) => {
             let into_dir = |e: std::io::Error| {
-                ScriptError::Io(format!(
-                    "cannot write the man pages into {}: {e}",
-                    dir.display()
-                ))
+                let dir = dir.display().to_string();
+                ScriptError::Io(words::script::cannot_write_man(lang, &dir, &e.to_string()))
             };
             std::fs::create_dir_all(dir).map_err(into_dir)?;
             clap_mangen::generate_to(command, dir).map_err(into_dir)?;

@@ -86,25 +86,26 @@ pub enum ScriptError {
     OutputClosed,
     /// A signal stopped the command: before the run (`run` None, nothing sent) or with
     /// calls of the run still unanswered when the grace ran out.
-    #[error("{}", interrupted_text(*signal, run.as_deref()))]
+    #[error("{}", crate::words::script::interrupted(*lang, signal.name(), run.as_deref()))]
     Interrupted {
         signal: stop::Signal,
         run: Option<String>,
+        /// The command's language when the signal came.
+        lang: Lang,
     },
 }
 
-fn interrupted_text(signal: stop::Signal, run: Option<&str>) -> String {
-    match run {
-        None => format!("stopped by {}: nothing was sent", signal.name()),
-        Some(run) => format!(
-            "stopped by {}: no call went out after it; calls of run {run} still unanswered \
-             are in doubt; finish with: gongdan resume {run} (it checks those tickets first)",
-            signal.name()
-        ),
-    }
-}
-
 impl ScriptError {
+    /// What the command says as it ends with this error. The config's errors are worded
+    /// here, in the locale's language (the settings they stopped were not read; the console
+    /// words them the same way at start); the others were worded where they were made.
+    pub(crate) fn text(&self, locale: Lang) -> String {
+        match self {
+            ScriptError::Config(error) => error.text(locale),
+            other => other.to_string(),
+        }
+    }
+
     pub(crate) fn exit(&self) -> Exit {
         match self {
             ScriptError::Usage(_) => Exit::Usage,
@@ -156,7 +157,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
     let _log = match talks_to_a_server.then(|| crate::config::init_logging(level.as_deref())) {
         Some(Ok(guard)) => Some(guard),
         Some(Err(error)) => {
-            eprintln!("gongdan: {error}");
+            eprintln!("gongdan: {}", error.text(options.locale));
             None
         }
         None => None,
@@ -174,10 +175,10 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
         Command::Retry(args) => history::retry(args, &options).await,
         Command::Cache(args) => cache::run(args, &options).await,
         Command::Completions(args) => completions::completions(&args),
-        Command::Man(args) => completions::man(&args),
-        Command::Sandbox(_) | Command::Config(_) => {
-            Err(ScriptError::Usage("not a script command".into()))
-        }
+        Command::Man(args) => completions::man(&args, options.locale),
+        Command::Sandbox(_) | Command::Config(_) => Err(ScriptError::Usage(
+            crate::words::script::not_a_script_command(options.locale),
+        )),
     };
     match result {
         Ok(exit) => {
@@ -190,7 +191,7 @@ pub async fn run(command: Command, options: ResolveOptions) -> ExitCode {
             // Not `eprintln!`: after SIGHUP stderr may be a dead terminal, whose panic
             // would make the exit 101.
             use std::io::Write;
-            let _ = writeln!(std::io::stderr(), "gongdan: {error}");
+            let _ = writeln!(std::io::stderr(), "gongdan: {}", error.text(options.locale));
             error.exit().into()
         }
     }

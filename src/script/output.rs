@@ -12,6 +12,7 @@ use crate::api::model::{
 };
 use crate::lang::Lang;
 use crate::text;
+use crate::words::Msg;
 
 /// The width when standard output is not a terminal and `COLUMNS` is not set.
 pub(crate) const DEFAULT_WIDTH: usize = 100;
@@ -209,6 +210,11 @@ pub(crate) struct TicketWriter<W: Write> {
 }
 
 impl<W: Write> TicketWriter<W> {
+    /// The language the tickets are printed in (and the notes beside them).
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     pub(crate) fn new(out: W, format: Format, lang: Lang, width: usize) -> Self {
         TicketWriter {
             out,
@@ -251,12 +257,54 @@ struct Column {
     right: bool,
 }
 
+const GAP: usize = 2;
+const MIN_SUBJECT: usize = 10;
+
 /// The table: id, status, priority, updated and subject; the subject takes what is left
 /// of `width` and is cut with `…`. Columns no ticket has a value for (search results carry
 /// only id, subject and dates) are left out.
 pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> String {
-    let zh = lang == Lang::Zh;
-    let label = |zh_text: &'static str, en: &'static str| if zh { zh_text } else { en };
+    let mut columns = columns_of(tickets, lang);
+    drop_to_fit(&mut columns, width, lang);
+    let widths: Vec<usize> = columns.iter().map(column_width).collect();
+    let fixed: usize = widths.iter().map(|w| w + GAP).sum();
+    let subject_width = width.saturating_sub(fixed).max(MIN_SUBJECT);
+    let line = |cells: &mut dyn Iterator<Item = (&str, usize, bool)>, subject: &str| {
+        let mut text_line = String::new();
+        for (cell, cols, right) in cells {
+            if right {
+                text_line.push_str(&text::pad_left(cell, cols));
+            } else {
+                text_line.push_str(&text::pad(cell, cols));
+            }
+            text_line.push_str(&" ".repeat(GAP));
+        }
+        text_line.push_str(&text::truncate(subject, subject_width));
+        let mut text_line = text_line.trim_end().to_string();
+        text_line.push('\n');
+        text_line
+    };
+    let mut out = line(
+        &mut columns
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| (c.header, *w, c.right)),
+        Msg::ScriptColSubject.text(lang),
+    );
+    for (index, ticket) in tickets.iter().enumerate() {
+        out.push_str(&line(
+            &mut columns
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| (c.cells[index].as_str(), *w, c.right)),
+            &text::clean_line(&ticket.subject),
+        ));
+    }
+    out
+}
+
+/// The columns before the subject that some ticket has a value for.
+fn columns_of(tickets: &[Ticket], lang: Lang) -> Vec<Column> {
     let mut columns = vec![Column {
         header: "ID",
         cells: tickets.iter().map(|t| t.id.to_string()).collect(),
@@ -264,7 +312,7 @@ pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> Stri
     }];
     if tickets.iter().any(|t| t.status.is_some()) {
         columns.push(Column {
-            header: label("状态", "STATUS"),
+            header: Msg::ScriptColStatus.text(lang),
             cells: tickets
                 .iter()
                 .map(|t| {
@@ -281,7 +329,7 @@ pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> Stri
     }
     if tickets.iter().any(|t| t.priority.is_some()) {
         columns.push(Column {
-            header: label("优先级", "PRIORITY"),
+            header: Msg::ScriptColPriority.text(lang),
             cells: tickets
                 .iter()
                 .map(|t| enum_label(t.priority, lang, Priority::label_zh, Priority::label_en))
@@ -291,7 +339,7 @@ pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> Stri
     }
     if tickets.iter().any(|t| t.updated.is_some()) {
         columns.push(Column {
-            header: label("更新时间", "UPDATED"),
+            header: Msg::ScriptColUpdated.text(lang),
             cells: tickets
                 .iter()
                 .map(|t| {
@@ -303,26 +351,24 @@ pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> Stri
             right: false,
         });
     }
-    let subjects: Vec<String> = tickets
-        .iter()
-        .map(|t| text::clean_line(&t.subject))
-        .collect();
+    columns
+}
 
-    const GAP: usize = 2;
-    const MIN_SUBJECT: usize = 10;
-    let column_width = |c: &Column| {
-        c.cells
-            .iter()
-            .map(|cell| text::width(cell))
-            .chain([text::width(c.header)])
-            .max()
-            .unwrap_or(0)
-    };
-    // On a narrow terminal the least useful columns go first: priority, time, status.
+fn column_width(c: &Column) -> usize {
+    c.cells
+        .iter()
+        .map(|cell| text::width(cell))
+        .chain([text::width(c.header)])
+        .max()
+        .unwrap_or(0)
+}
+
+/// On a narrow terminal the least useful columns go first: priority, time, status.
+fn drop_to_fit(columns: &mut Vec<Column>, width: usize, lang: Lang) {
     for header in [
-        label("优先级", "PRIORITY"),
-        label("更新时间", "UPDATED"),
-        label("状态", "STATUS"),
+        Msg::ScriptColPriority.text(lang),
+        Msg::ScriptColUpdated.text(lang),
+        Msg::ScriptColStatus.text(lang),
     ] {
         let fixed: usize = columns.iter().map(|c| column_width(c) + GAP).sum();
         if fixed + MIN_SUBJECT <= width {
@@ -330,44 +376,6 @@ pub(crate) fn render_table(tickets: &[Ticket], lang: Lang, width: usize) -> Stri
         }
         columns.retain(|c| c.header != header);
     }
-    let widths: Vec<usize> = columns.iter().map(column_width).collect();
-    let fixed: usize = widths.iter().map(|w| w + GAP).sum();
-    let subject_width = width.saturating_sub(fixed).max(MIN_SUBJECT);
-
-    let mut out = String::new();
-    let mut line = |cells: Vec<(&str, usize, bool)>, subject: &str| {
-        let mut text_line = String::new();
-        for (cell, cols, right) in cells {
-            if right {
-                text_line.push_str(&text::pad_left(cell, cols));
-            } else {
-                text_line.push_str(&text::pad(cell, cols));
-            }
-            text_line.push_str(&" ".repeat(GAP));
-        }
-        text_line.push_str(&text::truncate(subject, subject_width));
-        out.push_str(text_line.trim_end());
-        out.push('\n');
-    };
-    line(
-        columns
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| (c.header, *w, c.right))
-            .collect(),
-        label("标题", "SUBJECT"),
-    );
-    for (index, subject) in subjects.iter().enumerate() {
-        line(
-            columns
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| (c.cells[index].as_str(), *w, c.right))
-                .collect(),
-            subject,
-        );
-    }
-    out
 }
 
 fn enum_label<T: Copy>(

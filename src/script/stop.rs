@@ -12,12 +12,13 @@
 
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use super::{Exit, ScriptError};
+use crate::lang::Lang;
 
 /// How long the calls in flight at a signal are awaited, so that the journal gets their
 /// real outcomes; a server slower than that leaves them in doubt.
@@ -75,6 +76,9 @@ pub struct Stop {
     second: CancellationToken,
     signal: Arc<AtomicI32>,
     listener: tokio::task::JoinHandle<()>,
+    /// The language a stop is said in: the locale's until the settings are read, then
+    /// theirs ([`Stop::speak`]). English until told.
+    zh: AtomicBool,
 }
 
 impl Drop for Stop {
@@ -119,7 +123,27 @@ impl Stop {
             second,
             signal,
             listener,
+            zh: AtomicBool::new(false),
         })
+    }
+
+    /// Says a stop in `lang` from now on.
+    pub(crate) fn speak(&self, lang: Lang) {
+        self.zh.store(lang == Lang::Zh, Ordering::SeqCst);
+    }
+
+    /// [`Stop::speak`], for the command's first line.
+    pub(crate) fn speaking(self, lang: Lang) -> Stop {
+        self.speak(lang);
+        self
+    }
+
+    pub(crate) fn lang(&self) -> Lang {
+        if self.zh.load(Ordering::SeqCst) {
+            Lang::Zh
+        } else {
+            Lang::En
+        }
     }
 
     /// The signal received, if any.
@@ -135,7 +159,11 @@ impl Stop {
     /// Errs if a signal came: nothing was sent.
     pub(crate) fn check(&self) -> Result<(), ScriptError> {
         match self.signal() {
-            Some(signal) => Err(ScriptError::Interrupted { signal, run: None }),
+            Some(signal) => Err(ScriptError::Interrupted {
+                signal,
+                run: None,
+                lang: self.lang(),
+            }),
             None => Ok(()),
         }
     }
@@ -155,7 +183,11 @@ impl Stop {
             }
             () = self.first.cancelled() => {
                 self.check()?;
-                Err(ScriptError::Interrupted { signal: Signal::Interrupt, run: None })
+                Err(ScriptError::Interrupted {
+                    signal: Signal::Interrupt,
+                    run: None,
+                    lang: self.lang(),
+                })
             }
         }
     }
@@ -167,10 +199,12 @@ impl Stop {
         &self,
         work: impl FnOnce() -> Result<T, ScriptError> + Send + 'static,
     ) -> Result<T, ScriptError> {
+        let lang = self.lang();
         self.before(async move {
-            tokio::task::spawn_blocking(work)
-                .await
-                .map_err(|e| ScriptError::Io(format!("reading failed: {e}")))?
+            tokio::task::spawn_blocking(work).await.map_err(|e| {
+                let why = e.to_string();
+                ScriptError::Io(crate::words::script::read_failed(lang, &why))
+            })?
         })
         .await
     }

@@ -19,6 +19,7 @@ use crate::lang::Lang;
 
 pub mod bulk;
 mod keys;
+pub(crate) mod script;
 mod store;
 
 pub(crate) use self::store::{set_aside, store_error};
@@ -623,6 +624,68 @@ messages! {
     ScriptDryRun => "（试运行：未发送任何修改）", "(dry run: nothing was sent)";
     ScriptNotFound => "工单不存在", "ticket not found";
     ScriptUndoWith => "撤销：gongdan undo {0}", "undo with: gongdan undo {0}";
+    // The script commands' diagnostics and usage errors (worded by `words::script`).
+    ScriptNotScriptCommand => "不是脚本命令", "not a script command";
+    ScriptNoIds => "没有给出工单编号", "no ticket ids given";
+    ScriptNoIdsOnStdin => "标准输入中没有工单编号：无需处理", "no ticket ids on standard input: nothing to do";
+    ScriptIdsAndReplyStdin => "工单编号和回复不能都从标准输入读取", "ids and the reply cannot both come from standard input";
+    ScriptReplyEmpty => "回复为空", "the reply is empty";
+    ScriptNothingToChange => "没有要修改的内容：请给出 --status、--priority、--type、--assignee、--group、--tag-add、--tag-remove、--field 或 --reply", "nothing to change: give --status, --priority, --type, --assignee, --group, --tag-add, --tag-remove, --field or --reply";
+    ScriptLeftOutUnreadable => "无法读取，已排除：{0}", "left out, could not be read: {0}";
+    ScriptNothingSent => "未发送任何修改", "nothing was sent";
+    ScriptNotFoundIds => "工单不存在：{0}", "not found: {0}";
+    ScriptNotInStore => "本地存储中没有：{0}", "not in the local store: {0}";
+    ScriptNoneFound => "所有工单都不存在；未发送任何修改", "none of the tickets was found; nothing was sent";
+    ScriptAnswerUnreadable => "服务器的回应无法读取", "the server's answer could not be read";
+    ScriptTicketUnreadable => "无法读取工单 {0}：{1}：{2}", "could not read ticket {0}: {1}: {2}";
+    ScriptTicketUnreadableNoId => "无法读取一张工单（没有可读的编号）：{0}：{1}", "could not read a ticket (no readable id): {0}: {1}";
+    ScriptFieldUnreadable => "工单 {0}：无法读取 {1}：{2}（显示为未知）", "ticket {0}: could not read {1}: {2} (printed as unknown)";
+    ScriptShownOfCount => "已显示 {0}/{1} 张{2}；加 --all 显示所有页", "{0} of {1} shown{2}; --all for every page";
+    ScriptShownMore => "已显示 {0} 张{1}，还有更多；加 --all 显示所有页", "{0} shown{1}, more exist; --all for every page";
+    ScriptShownPage => "（第 {0} 页）", " (page {0})";
+    ScriptNotInOutput => "{1} 张工单中有 {0} 张无法读取，未输出{2}", "{0} of {1} tickets could not be read and are not in the output{2}";
+    ScriptNotInOutputIds => "：{0}", ": {0}";
+    ScriptWithoutId => "（其中 {0} 张没有可读的编号）", " ({0} without a readable id)";
+    ScriptNotTicketObject => "{0}：不是工单对象：{1}", "{0}: not a ticket object: {1}";
+    ScriptNeedsSubject => "新工单需要 --subject", "a new ticket needs --subject";
+    ScriptNeedsMessage => "新工单需要 --message 或 --message-file", "a new ticket needs --message or --message-file";
+    ScriptWarning => "警告：{0}", "warning: {0}";
+    ScriptRunsRemoved => "已删除 {0} 个批次", "{0} run(s) removed";
+    // The script table's headers.
+    ScriptColStatus => "状态", "STATUS";
+    ScriptColPriority => "优先级", "PRIORITY";
+    ScriptColUpdated => "更新时间", "UPDATED";
+    ScriptColSubject => "标题", "SUBJECT";
+    // The script commands' refusals of a value given (`{0}` the flag, the value quoted).
+    ScriptNotAnId => "不是工单编号：{0}", "not a ticket id: {0}";
+    ScriptNotJsonLine => "不是 JSON 工单行（{0}）：{1}", "not a JSON ticket line ({0}): {1}";
+    ScriptJsonLineNoId => "JSON 工单行中没有编号：{0}", "a JSON ticket line without an id: {0}";
+    ScriptUnknownValue => "{0}：未知的值 {1}（可用：{2}）", "{0}: unknown value {1} (known: {2})";
+    ScriptUnknownCode => "{0}：{1} 不是已知的代码", "{0}: {1} is not a known code";
+    ScriptNoAgent => "--assignee：没有名为 {0} 的客服", "--assignee: no agent named {0}";
+    ScriptSeveralAgents => "--assignee：有多个客服名为 {0}（编号 {1}）：请给出编号", "--assignee: several agents are named {0} (ids {1}): give the id";
+    ScriptNoGroup => "--group：没有名为 {0} 的客服组", "--group: no group named {0}";
+    ScriptSeveralGroups => "--group：有多个客服组名为 {0}（编号 {1}）：请给出编号", "--group: several groups are named {0} (ids {1}): give the id";
+    ScriptFieldNoEquals => "--field：应为 KEY=VALUE，实际是 {0}", "--field: expected KEY=VALUE, got {0}";
+    ScriptFieldNoKey => "--field：{0} 中没有字段名", "--field: no key in {0}";
+    ScriptFieldUnknown => "--field：没有工单字段 {0}；自定义字段有：{1}；内置字段有各自的参数：--status、--priority、--type、--assignee、--group、--tag-add 和 --tag-remove（update）、--tag（create）", "--field: no ticket field {0}; the custom fields are: {1}; the built-in fields have their own flags: --status, --priority, --type, --assignee, --group, --tag-add and --tag-remove (update), --tag (create)";
+    ScriptFieldsNone => "此服务器上没有", "none on this server";
+    // What a script command could not read (`{0}` the thing, `{1}` where, then why).
+    ScriptCannotReadIds => "无法从标准输入读取工单编号：{0}", "cannot read ids from standard input: {0}";
+    ScriptCannotRead => "无法读取{0}：{1}", "cannot read the {0}: {1}";
+    ScriptCannotReadFile => "无法读取{0} {1}：{2}", "cannot read the {0} {1}: {2}";
+    ScriptTheReply => "回复", "reply";
+    ScriptTheMessage => "工单内容", "message";
+    ScriptTheTicketFile => "工单文件", "ticket file";
+    ScriptCannotReadAnswer => "无法读取输入的回答：{0}", "cannot read the answer: {0}";
+    // The run's progress bar on a terminal, after `[####....] 120/300`.
+    ScriptBarFailed => "  {0} 张失败", "  {0} failed";
+    ScriptBarLeft => "  约剩 {0} 秒", "  ~{0} s left";
+    ScriptManInto => "无法把手册页写入 {0}：{1}", "cannot write the man pages into {0}: {1}";
+    ScriptReadFailed => "读取失败：{0}", "reading failed: {0}";
+    // A signal that stopped a command: before its run, or with calls of the run unanswered.
+    ScriptStoppedNothingSent => "收到 {0}，已停止：未发送任何修改", "stopped by {0}: nothing was sent";
+    ScriptStoppedInDoubt => "收到 {0}，已停止：之后没有再发出请求；批次 {1} 中仍未得到回应的请求结果未知；继续：gongdan resume {1}（会先核对这些工单）", "stopped by {0}: no call went out after it; calls of run {1} still unanswered are in doubt; finish with: gongdan resume {1} (it checks those tickets first)";
     // `gongdan cache status|sync|clear` and the local store's errors (`words::store`).
     CacheOff => "此配置未启用本地缓存（cache = false）", "the local cache is off for this profile (cache = false)";
     CacheStatusPath => "路径：{0}", "path: {0}";

@@ -74,9 +74,12 @@ pub(crate) fn confirm(
     let _ = writer.write_all(question.as_bytes());
     let _ = writer.flush();
     let mut answer = String::new();
-    BufReader::new(&tty)
-        .read_line(&mut answer)
-        .map_err(|e| ScriptError::Io(format!("cannot read the answer: {e}")))?;
+    BufReader::new(&tty).read_line(&mut answer).map_err(|e| {
+        ScriptError::Io(crate::words::script::cannot_read_answer(
+            lang,
+            &e.to_string(),
+        ))
+    })?;
     if answer.trim() == count.to_string() {
         Ok(())
     } else {

@@ -51,6 +51,7 @@ where
             Err(ScriptError::Interrupted {
                 signal: stop.signal().unwrap_or(stop::Signal::Interrupt),
                 run: Some(run_id.to_string()),
+                lang,
             })
         }
     }
@@ -83,7 +84,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
         RunEvent::Started(progress) => {
             let _ = writeln!(err, "{}", fill(lang, Msg::ScriptRun, &[&progress.run_id]));
             if bar {
-                let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
+                let _ = write!(err, "\r\x1b[2K{}", bar_line(progress, lang));
             }
         }
         RunEvent::Checking { tickets, .. } => {
@@ -94,7 +95,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
             );
         }
         RunEvent::Progress(progress) if bar => {
-            let _ = write!(err, "\r\x1b[2K{}", bar_line(progress));
+            let _ = write!(err, "\r\x1b[2K{}", bar_line(progress, lang));
         }
         RunEvent::Progress(_) => {}
         RunEvent::AuthRefused { run_id, tickets } => {
@@ -132,7 +133,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
         }
         RunEvent::Finished(progress) => {
             if bar {
-                let _ = writeln!(err, "\r\x1b[2K{}", bar_line(progress));
+                let _ = writeln!(err, "\r\x1b[2K{}", bar_line(progress, lang));
             }
         }
     }
@@ -140,7 +141,7 @@ fn show_event(event: &RunEvent, bar: bool, lang: Lang) {
 }
 
 /// `[#########...........] 120/300  2 failed  ~12 s left`
-fn bar_line(progress: &RunProgress) -> String {
+fn bar_line(progress: &RunProgress, lang: Lang) -> String {
     const CELLS: usize = 24;
     let total = progress.done + progress.failed + progress.left;
     let finished = progress.done + progress.failed;
@@ -151,12 +152,55 @@ fn bar_line(progress: &RunProgress) -> String {
         ".".repeat(CELLS - filled)
     );
     if progress.failed > 0 {
-        line.push_str(&format!("  {} failed", progress.failed));
+        line.push_str(&fill(
+            lang,
+            Msg::ScriptBarFailed,
+            &[&progress.failed.to_string()],
+        ));
     }
     if let Some(eta) = progress.eta
         && progress.left > 0
     {
-        line.push_str(&format!("  ~{} s left", eta.as_secs().max(1)));
+        let seconds = eta.as_secs().max(1).to_string();
+        line.push_str(&fill(lang, Msg::ScriptBarLeft, &[&seconds]));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress(failed: usize, left: usize) -> RunProgress {
+        RunProgress {
+            run_id: "r1".into(),
+            done: 10,
+            failed,
+            unknown: 0,
+            changed: 0,
+            left,
+            calls_sent: 1,
+            calls_done: 1,
+            calls_total: 2,
+            eta: Some(std::time::Duration::from_secs(12)),
+        }
+    }
+
+    #[test]
+    fn the_bar_says_failures_and_time_left_in_each_language() {
+        let busy = progress(2, 8);
+        assert_eq!(
+            bar_line(&busy, Lang::En),
+            "[##############..........] 12/20  2 failed  ~12 s left"
+        );
+        assert_eq!(
+            bar_line(&busy, Lang::Zh),
+            "[##############..........] 12/20  2 张失败  约剩 12 秒"
+        );
+        // Nothing failed and nothing left: the bar alone.
+        assert_eq!(
+            bar_line(&progress(0, 0), Lang::Zh),
+            "[########################] 10/10"
+        );
+    }
 }

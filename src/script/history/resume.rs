@@ -10,8 +10,9 @@ pub(crate) async fn resume(
     args: ResumeArgs,
     options: &ResolveOptions,
 ) -> Result<Exit, ScriptError> {
-    let stop = Stop::listen()?;
+    let stop = Stop::listen()?.speaking(options.locale);
     let settings = Settings::load(options)?;
+    stop.speak(settings.lang);
     stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;

@@ -10,8 +10,9 @@ use crate::script::{Exit, ScriptError, Settings};
 use crate::words::{Msg, fill};
 
 pub(crate) async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    let stop = Stop::listen()?;
+    let stop = Stop::listen()?.speaking(options.locale);
     let settings = Settings::load(options)?;
+    stop.speak(settings.lang);
     stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;

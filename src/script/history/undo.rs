@@ -9,8 +9,9 @@ use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 
 pub(crate) async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    let stop = Stop::listen()?;
+    let stop = Stop::listen()?.speaking(options.locale);
     let settings = Settings::load(options)?;
+    stop.speak(settings.lang);
     stop.check()?;
     let client = settings.client()?;
     let engine = settings.engine(client)?;

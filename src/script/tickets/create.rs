@@ -9,9 +9,13 @@ use super::fields::{
 };
 use super::input::read_text;
 use super::{io_error, writer};
+use crate::api::Client;
 use crate::api::model::{NewContact, NewTicket, Reply, TicketChange};
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
 use crate::script::{Exit, ScriptError, Settings};
+use crate::words;
+use crate::words::script::TextIn;
 
 /// The JSON file of `tickets create --from-file`: the flags' names as keys.
 #[derive(Debug, Default, Deserialize)]
@@ -59,91 +63,137 @@ pub(super) async fn create(
     args: CreateArgs,
     options: &ResolveOptions,
 ) -> Result<Exit, ScriptError> {
-    let file: CreateFile = match &args.from_file {
-        Some(path) => {
-            let text = read_text(path, "ticket file")?;
-            serde_json::from_str(&text).map_err(|e| {
-                ScriptError::Usage(format!("{}: not a ticket object: {e}", path.display()))
-            })?
-        }
-        None => CreateFile::default(),
-    };
-    let subject = args
-        .subject
-        .clone()
-        .or(file.subject)
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ScriptError::Usage("a new ticket needs --subject".into()))?;
-    let message = match (&args.message, &args.message_file) {
-        (Some(text), _) => Some(text.clone()),
-        (None, Some(path)) => Some(read_text(path, "message")?),
-        (None, None) => file.message,
-    }
-    .filter(|m| !m.trim().is_empty())
-    .ok_or_else(|| ScriptError::Usage("a new ticket needs --message or --message-file".into()))?;
-    let mobile = args.mobile.clone().or(file.mobile);
-    let contact = match (args.contact_id.or(file.contact_id), mobile) {
-        (Some(id), _) => Some(NewContact::Id(id)),
-        (None, Some(mobile)) => Some(NewContact::Details {
-            mobile,
-            name: args.name.clone().or(file.name),
-            fixnumber: None,
-            qq: args.qq.clone().or(file.qq),
-            email: args.email.clone().or(file.email),
-        }),
-        (None, None) => None,
-    };
-    let text_of = |flag: &Option<String>, file: Option<CodeOrName>| {
-        flag.clone().or_else(|| file.map(CodeOrName::text))
-    };
-    let status = text_of(&args.fields_set.status, file.status);
-    let priority = text_of(&args.fields_set.priority, file.priority);
-    let kind = text_of(&args.fields_set.ticket_type, file.ticket_type);
-    let assignee = text_of(&args.fields_set.assignee, file.assignee);
-    let group = text_of(&args.fields_set.group, file.group);
-    let mut change = TicketChange {
-        status: status.as_deref().map(parse_status).transpose()?,
-        priority: priority.as_deref().map(parse_priority).transpose()?,
-        ticket_type: kind.as_deref().map(parse_type).transpose()?,
-        template_id: args.template.or(file.template),
-        ..TicketChange::default()
-    };
-    let mut tags = file.tags;
-    tags.extend(args.tags.iter().cloned());
-    if !tags.is_empty() {
-        change.tags = Some(tags);
-    }
-    let mut field_args: Vec<String> = file
-        .fields
-        .iter()
-        .map(|(key, value)| match value {
-            Value::String(text) => format!("{key}={text}"),
-            other => format!("{key}={other}"),
-        })
-        .collect();
-    field_args.extend(args.fields.iter().cloned());
-
+    // Until the settings are read, the locale's language.
+    let early = options.locale;
+    let file = read_file(&args, early)?;
+    let given = Given::of(&args, file, early)?;
     let settings = Settings::load(options)?;
     let client = settings.client()?;
-    if let Some(assignee) = &assignee {
-        change.assignee_id = Some(resolve_agent(&client, assignee).await?);
-    }
-    if let Some(group) = &group {
-        change.group_id = Some(resolve_group(&client, group).await?);
-    }
-    change.custom_fields = resolve_fields(&client, &field_args).await?;
-    let new = NewTicket {
-        subject,
-        reply: Reply {
-            message,
-            attachments: Vec::new(),
-        },
-        contact,
-        fields: change,
-    };
+    let new = given.resolve(&client, settings.lang).await?;
     let created = client.create(&new).await?;
     let mut out = writer(&settings, &args.output);
     out.write(created.ticket).map_err(io_error)?;
     out.finish().map_err(io_error)?;
     Ok(Exit::Done)
+}
+
+/// `--from-file`'s ticket, or an empty one.
+fn read_file(args: &CreateArgs, lang: Lang) -> Result<CreateFile, ScriptError> {
+    let Some(path) = &args.from_file else {
+        return Ok(CreateFile::default());
+    };
+    let text = read_text(path, TextIn::TicketFile, lang)?;
+    serde_json::from_str(&text).map_err(|e| {
+        let path = path.display().to_string();
+        ScriptError::Usage(words::script::not_a_ticket_object(
+            lang,
+            &path,
+            &e.to_string(),
+        ))
+    })
+}
+
+/// The new ticket as given, the flags over the file, before any name is looked up.
+struct Given {
+    subject: String,
+    message: String,
+    contact: Option<NewContact>,
+    change: TicketChange,
+    assignee: Option<String>,
+    group: Option<String>,
+    /// `KEY=VALUE`, the file's first.
+    fields: Vec<String>,
+}
+
+impl Given {
+    fn of(args: &CreateArgs, file: CreateFile, lang: Lang) -> Result<Given, ScriptError> {
+        let subject = args
+            .subject
+            .clone()
+            .or(file.subject)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| ScriptError::Usage(words::script::needs_subject(lang)))?;
+        let message = match (&args.message, &args.message_file) {
+            (Some(text), _) => Some(text.clone()),
+            (None, Some(path)) => Some(read_text(path, TextIn::Message, lang)?),
+            (None, None) => file.message,
+        }
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| ScriptError::Usage(words::script::needs_message(lang)))?;
+        let mobile = args.mobile.clone().or(file.mobile);
+        let contact = match (args.contact_id.or(file.contact_id), mobile) {
+            (Some(id), _) => Some(NewContact::Id(id)),
+            (None, Some(mobile)) => Some(NewContact::Details {
+                mobile,
+                name: args.name.clone().or(file.name),
+                fixnumber: None,
+                qq: args.qq.clone().or(file.qq),
+                email: args.email.clone().or(file.email),
+            }),
+            (None, None) => None,
+        };
+        let text_of = |flag: &Option<String>, file: Option<CodeOrName>| {
+            flag.clone().or_else(|| file.map(CodeOrName::text))
+        };
+        let status = text_of(&args.fields_set.status, file.status);
+        let priority = text_of(&args.fields_set.priority, file.priority);
+        let kind = text_of(&args.fields_set.ticket_type, file.ticket_type);
+        let mut change = TicketChange {
+            status: status
+                .as_deref()
+                .map(|t| parse_status(lang, t))
+                .transpose()?,
+            priority: priority
+                .as_deref()
+                .map(|t| parse_priority(lang, t))
+                .transpose()?,
+            ticket_type: kind.as_deref().map(|t| parse_type(lang, t)).transpose()?,
+            template_id: args.template.or(file.template),
+            ..TicketChange::default()
+        };
+        let mut tags = file.tags;
+        tags.extend(args.tags.iter().cloned());
+        if !tags.is_empty() {
+            change.tags = Some(tags);
+        }
+        let mut fields: Vec<String> = file
+            .fields
+            .iter()
+            .map(|(key, value)| match value {
+                Value::String(text) => format!("{key}={text}"),
+                other => format!("{key}={other}"),
+            })
+            .collect();
+        fields.extend(args.fields.iter().cloned());
+        Ok(Given {
+            subject,
+            message,
+            contact,
+            change,
+            assignee: text_of(&args.fields_set.assignee, file.assignee),
+            group: text_of(&args.fields_set.group, file.group),
+            fields,
+        })
+    }
+
+    /// The ticket to send, with the assignee, group and custom fields looked up by name.
+    async fn resolve(self, client: &Client, lang: Lang) -> Result<NewTicket, ScriptError> {
+        let mut change = self.change;
+        if let Some(assignee) = &self.assignee {
+            change.assignee_id = Some(resolve_agent(lang, client, assignee).await?);
+        }
+        if let Some(group) = &self.group {
+            change.group_id = Some(resolve_group(lang, client, group).await?);
+        }
+        change.custom_fields = resolve_fields(lang, client, &self.fields).await?;
+        Ok(NewTicket {
+            subject: self.subject,
+            reply: Reply {
+                message: self.message,
+                attachments: Vec::new(),
+            },
+            contact: self.contact,
+            fields: change,
+        })
+    }
 }

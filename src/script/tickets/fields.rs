@@ -3,12 +3,14 @@
 
 use serde_json::Value;
 
-use super::join_ids;
 use crate::api::Client;
 use crate::api::model::{Priority, TicketStatus, TicketType};
+use crate::lang::Lang;
 use crate::script::ScriptError;
+use crate::words;
 
 fn parse_enum<T>(
+    lang: Lang,
     text: &str,
     flag: &str,
     parse: fn(&str) -> Option<T>,
@@ -25,15 +27,18 @@ where
             .enumerate()
             .map(|(i, v)| format!("{} {}/{}", i + 1, en(*v), zh(*v)))
             .collect();
-        ScriptError::Usage(format!(
-            "{flag}: unknown value {text:?} (known: {})",
-            known.join(", ")
+        ScriptError::Usage(words::script::unknown_value(
+            lang,
+            flag,
+            text,
+            &known.join(", "),
         ))
     })
 }
 
-pub(crate) fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
+pub(crate) fn parse_status(lang: Lang, text: &str) -> Result<TicketStatus, ScriptError> {
     let status = parse_enum(
+        lang,
         text,
         "--status",
         TicketStatus::parse,
@@ -41,11 +46,12 @@ pub(crate) fn parse_status(text: &str) -> Result<TicketStatus, ScriptError> {
         TicketStatus::label_en,
         TicketStatus::label_zh,
     )?;
-    refuse_unknown(status, TicketStatus::Unknown, "--status", text)
+    refuse_unknown(lang, status, TicketStatus::Unknown, "--status", text)
 }
 
-pub(crate) fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
+pub(crate) fn parse_priority(lang: Lang, text: &str) -> Result<Priority, ScriptError> {
     let priority = parse_enum(
+        lang,
         text,
         "--priority",
         Priority::parse,
@@ -53,11 +59,12 @@ pub(crate) fn parse_priority(text: &str) -> Result<Priority, ScriptError> {
         Priority::label_en,
         Priority::label_zh,
     )?;
-    refuse_unknown(priority, Priority::Unknown, "--priority", text)
+    refuse_unknown(lang, priority, Priority::Unknown, "--priority", text)
 }
 
-pub(crate) fn parse_type(text: &str) -> Result<TicketType, ScriptError> {
+pub(crate) fn parse_type(lang: Lang, text: &str) -> Result<TicketType, ScriptError> {
     let kind = parse_enum(
+        lang,
         text,
         "--type",
         TicketType::parse,
@@ -65,19 +72,20 @@ pub(crate) fn parse_type(text: &str) -> Result<TicketType, ScriptError> {
         TicketType::label_en,
         TicketType::label_zh,
     )?;
-    refuse_unknown(kind, TicketType::Unknown, "--type", text)
+    refuse_unknown(lang, kind, TicketType::Unknown, "--type", text)
 }
 
 /// A code outside the vendor's table is a typo here, not something to send.
 fn refuse_unknown<T: PartialEq + Copy>(
+    lang: Lang,
     value: T,
     unknown: fn(i64) -> T,
     flag: &str,
     text: &str,
 ) -> Result<T, ScriptError> {
     match text.trim().parse::<i64>() {
-        Ok(code) if unknown(code) == value => Err(ScriptError::Usage(format!(
-            "{flag}: {code} is not a known code"
+        Ok(code) if unknown(code) == value => Err(ScriptError::Usage(words::script::unknown_code(
+            lang, flag, code,
         ))),
         _ => Ok(value),
     }
@@ -85,7 +93,11 @@ fn refuse_unknown<T: PartialEq + Copy>(
 
 /// `--assignee`: `none`/0 unassigns; a number is an id; anything else an agent's name or
 /// e-mail, looked up in the agents list.
-pub(super) async fn resolve_agent(client: &Client, text: &str) -> Result<Option<u64>, ScriptError> {
+pub(super) async fn resolve_agent(
+    lang: Lang,
+    client: &Client,
+    text: &str,
+) -> Result<Option<u64>, ScriptError> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("none") || text == "0" {
         return Ok(None);
@@ -105,19 +117,22 @@ pub(super) async fn resolve_agent(client: &Client, text: &str) -> Result<Option<
         .collect();
     match matches[..] {
         [agent] => Ok(Some(agent.id)),
-        [] => Err(ScriptError::Usage(format!(
-            "--assignee: no agent named {text:?}"
-        ))),
-        _ => Err(ScriptError::Usage(format!(
-            "--assignee: several agents are named {text:?} (ids {}): give the id",
-            join_ids(&matches.iter().map(|a| a.id).collect::<Vec<_>>())
-        ))),
+        _ => {
+            let ids: Vec<u64> = matches.iter().map(|a| a.id).collect();
+            Err(ScriptError::Usage(words::script::agent_not_one(
+                lang, text, &ids,
+            )))
+        }
     }
 }
 
 /// `--group`: `none`/0, an id, or a group's name (groups are found through the agents'
 /// group ids, since the API has no list of groups).
-pub(super) async fn resolve_group(client: &Client, text: &str) -> Result<Option<u64>, ScriptError> {
+pub(super) async fn resolve_group(
+    lang: Lang,
+    client: &Client,
+    text: &str,
+) -> Result<Option<u64>, ScriptError> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("none") || text == "0" {
         return Ok(None);
@@ -142,12 +157,8 @@ pub(super) async fn resolve_group(client: &Client, text: &str) -> Result<Option<
     }
     match matches[..] {
         [id] => Ok(Some(id)),
-        [] => Err(ScriptError::Usage(format!(
-            "--group: no group named {text:?}"
-        ))),
-        _ => Err(ScriptError::Usage(format!(
-            "--group: several groups are named {text:?} (ids {}): give the id",
-            join_ids(&matches)
+        _ => Err(ScriptError::Usage(words::script::group_not_one(
+            lang, text, &matches,
         ))),
     }
 }
@@ -156,6 +167,7 @@ pub(super) async fn resolve_group(client: &Client, text: &str) -> Result<Option<
 /// `ticket_fields` lists them; any other key is refused with the known ones listed (a typo
 /// would otherwise be sent, and silently ignored or stored by the server).
 pub(super) async fn resolve_fields(
+    lang: Lang,
     client: &Client,
     fields: &[String],
 ) -> Result<Vec<(String, Value)>, ScriptError> {
@@ -165,42 +177,31 @@ pub(super) async fn resolve_fields(
     let defs = client.ticket_fields().await?;
     let mut out = Vec::new();
     for field in fields {
-        let (key, value) = field.split_once('=').ok_or_else(|| {
-            ScriptError::Usage(format!("--field: expected KEY=VALUE, got {field:?}"))
-        })?;
+        let (key, value) = field
+            .split_once('=')
+            .ok_or_else(|| ScriptError::Usage(words::script::field_without_equals(lang, field)))?;
         let key = key.trim();
         if key.is_empty() {
-            return Err(ScriptError::Usage(format!("--field: no key in {field:?}")));
+            return Err(ScriptError::Usage(words::script::field_without_key(
+                lang, field,
+            )));
         }
         let Some(def) = defs
             .iter()
             .find(|def| def.key == key)
             .or_else(|| defs.iter().find(|def| def.name == key))
         else {
-            return Err(ScriptError::Usage(unknown_field_text(key, &defs)));
+            let known: Vec<(&str, &str)> = defs
+                .iter()
+                .map(|def| (def.key.as_str(), def.name.as_str()))
+                .collect();
+            return Err(ScriptError::Usage(words::script::unknown_field(
+                lang, key, &known,
+            )));
         };
         out.push((def.key.clone(), Value::String(value.to_string())));
     }
     Ok(out)
-}
-
-/// The refusal of an unknown `--field` key: the custom fields there are, and the flags of
-/// the built-in ones.
-fn unknown_field_text(key: &str, defs: &[crate::api::model::FieldDef]) -> String {
-    let known: Vec<String> = defs
-        .iter()
-        .map(|def| format!("{} ({})", def.key, def.name))
-        .collect();
-    let known = if known.is_empty() {
-        "none on this server".to_owned()
-    } else {
-        known.join(", ")
-    };
-    format!(
-        "--field: no ticket field {key:?}; the custom fields are: {known}; the built-in \
-         fields have their own flags: --status, --priority, --type, --assignee, --group, \
-         --tag-add and --tag-remove (update), --tag (create)"
-    )
 }
 
 #[cfg(test)]
@@ -210,12 +211,18 @@ mod tests {
 
     #[test]
     fn enums_take_codes_names_and_labels() {
-        assert_eq!(parse_status("4").unwrap(), TicketStatus::Solved);
-        assert_eq!(parse_status("Solved").unwrap(), TicketStatus::Solved);
-        assert_eq!(parse_status("待回应").unwrap(), TicketStatus::Pending);
-        assert_eq!(parse_priority("紧急").unwrap(), Priority::Urgent);
-        assert_eq!(parse_type("fault").unwrap(), TicketType::Fault);
-        assert!(parse_status("9").is_err());
-        assert!(parse_status("done-ish").is_err());
+        assert_eq!(parse_status(Lang::En, "4").unwrap(), TicketStatus::Solved);
+        assert_eq!(
+            parse_status(Lang::En, "Solved").unwrap(),
+            TicketStatus::Solved
+        );
+        assert_eq!(
+            parse_status(Lang::En, "待回应").unwrap(),
+            TicketStatus::Pending
+        );
+        assert_eq!(parse_priority(Lang::En, "紧急").unwrap(), Priority::Urgent);
+        assert_eq!(parse_type(Lang::En, "fault").unwrap(), TicketType::Fault);
+        assert!(parse_status(Lang::En, "9").is_err());
+        assert!(parse_status(Lang::En, "done-ish").is_err());
     }
 }

@@ -17,8 +17,10 @@ use std::io;
 
 use crate::api::model::Ticket;
 use crate::config::ResolveOptions;
+use crate::lang::Lang;
 use crate::script::output::{TicketWriter, table_width};
 use crate::script::{Exit, ScriptError, Settings};
+use crate::words;
 
 pub(crate) use args::{OutputArgs, TicketsArgs, TicketsCommand};
 pub(crate) use input::read_ids;
@@ -56,35 +58,22 @@ pub(super) fn field_path(path: &str) -> &str {
 }
 
 /// Prints a page's tickets that could not be read, on standard error.
-pub(super) fn warn_bad_items(bad: &[crate::api::model::ItemError]) {
+pub(super) fn warn_bad_items(lang: Lang, bad: &[crate::api::model::ItemError]) {
     for item in bad {
-        match item.ticket_id {
-            Some(id) => eprintln!(
-                "gongdan: could not read ticket {id}: {}: {}",
-                field_path(&item.path),
-                item.message
-            ),
-            None => eprintln!(
-                "gongdan: could not read a ticket (no readable id): {}: {}",
-                item.path, item.message
-            ),
-        }
+        // With an id, the field without the ticket's place in the answer.
+        let path = match item.ticket_id {
+            Some(_) => field_path(&item.path),
+            None => &item.path,
+        };
+        let text = words::script::ticket_unreadable(lang, item.ticket_id, path, &item.message);
+        eprintln!("gongdan: {text}");
     }
 }
 
 /// Says which fields of a printed ticket could not be read (they print as unknown).
-pub(super) fn warn_unreadable_fields(ticket: &Ticket) {
+pub(super) fn warn_unreadable_fields(lang: Lang, ticket: &Ticket) {
     for field in &ticket.unreadable {
-        eprintln!(
-            "gongdan: ticket {}: could not read {}: {} (printed as unknown)",
-            ticket.id, field.key, field.reason
-        );
+        let text = words::script::field_unreadable(lang, ticket.id, &field.key, &field.reason);
+        eprintln!("gongdan: {text}");
     }
-}
-
-pub(super) fn join_ids(ids: &[u64]) -> String {
-    ids.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
 }

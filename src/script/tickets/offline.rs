@@ -11,14 +11,14 @@ use std::cmp::Ordering;
 
 use super::args::{ListArgs, ListSort, OrderArg, SearchArgs, SearchSortArg, ShowArgs};
 use super::tally::Tally;
-use super::{io_error, join_ids, read_ids, writer};
+use super::{io_error, read_ids, writer};
 use crate::api::model::{ApiDate, Page, Ticket};
 use crate::api::query::{Known, Match};
 use crate::api::{SearchQuery, SearchSort, SortOrder};
 use crate::config::ResolveOptions;
 use crate::script::{Exit, ScriptError, Settings};
 use crate::store::{Store, Stored};
-use crate::words::{Msg, fill};
+use crate::words::{self, Msg, fill};
 
 /// A stored ticket and how much of it is known.
 struct Local {
@@ -258,9 +258,9 @@ pub(super) fn search(
 }
 
 pub(super) fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
-    let ids = read_ids(&args.tickets)?;
+    let ids = read_ids(&args.tickets, options.locale)?;
     if ids.is_empty() {
-        return Err(ScriptError::Usage("no ticket ids given".into()));
+        return Err(ScriptError::Usage(words::script::no_ids(options.locale)));
     }
     let settings = Settings::load(options)?;
     let mut stored: std::collections::HashMap<u64, Ticket> = load(&settings)?
@@ -280,9 +280,9 @@ pub(super) fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, Scr
     if missing.is_empty() {
         Ok(Exit::Done)
     } else {
-        Err(ScriptError::NotFound(format!(
-            "not in the local store: {}",
-            join_ids(&missing)
+        Err(ScriptError::NotFound(words::script::not_in_store(
+            settings.lang,
+            &missing,
         )))
     }
 }

@@ -2,18 +2,19 @@
 //! found".
 
 use super::args::ShowArgs;
-use super::{io_error, join_ids, read_ids, warn_bad_items, warn_unreadable_fields, writer};
+use super::{io_error, read_ids, warn_bad_items, warn_unreadable_fields, writer};
 use crate::api::ApiError;
 use crate::config::ResolveOptions;
 use crate::script::{Exit, ScriptError, Settings};
+use crate::words;
 
 pub(super) async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exit, ScriptError> {
     if args.offline {
         return super::offline::show(args, options);
     }
-    let ids = read_ids(&args.tickets)?;
+    let ids = read_ids(&args.tickets, options.locale)?;
     if ids.is_empty() {
-        return Err(ScriptError::Usage("no ticket ids given".into()));
+        return Err(ScriptError::Usage(words::script::no_ids(options.locale)));
     }
     let settings = Settings::load(options)?;
     let client = settings.client()?;
@@ -25,22 +26,24 @@ pub(super) async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exi
     if let [id] = ids[..] {
         match client.show(id).await {
             Ok(ticket) => {
-                warn_unreadable_fields(&ticket);
+                warn_unreadable_fields(settings.lang, &ticket);
                 out.write(ticket).map_err(io_error)?
             }
             Err(ApiError::NotFound(_)) => missing.push(id),
             Err(ApiError::Decode { path, message }) => {
-                eprintln!("gongdan: could not read ticket {id}: {path}: {message}");
+                let text =
+                    words::script::ticket_unreadable(settings.lang, Some(id), &path, &message);
+                eprintln!("gongdan: {text}");
                 unreadable = true;
             }
             Err(error) => return Err(error.into()),
         }
     } else {
         let found = client.show_many(&ids).await?;
-        warn_bad_items(&found.bad_items);
+        warn_bad_items(settings.lang, &found.bad_items);
         unreadable = !found.bad_items.is_empty();
         for ticket in found.tickets {
-            warn_unreadable_fields(&ticket);
+            warn_unreadable_fields(settings.lang, &ticket);
             out.write(ticket).map_err(io_error)?;
         }
         missing = found.missing;
@@ -53,9 +56,9 @@ pub(super) async fn show(args: ShowArgs, options: &ResolveOptions) -> Result<Exi
             Exit::Done
         })
     } else {
-        Err(ScriptError::NotFound(format!(
-            "not found: {}",
-            join_ids(&missing)
+        Err(ScriptError::NotFound(words::script::not_found(
+            settings.lang,
+            &missing,
         )))
     }
 }

@@ -3,10 +3,12 @@
 
 use std::io;
 
-use super::{io_error, join_ids, warn_bad_items, warn_unreadable_fields};
+use super::{io_error, warn_bad_items, warn_unreadable_fields};
 use crate::api::model::Ticket;
+use crate::lang::Lang;
 use crate::script::output::TicketWriter;
 use crate::script::{Exit, ScriptError};
+use crate::words;
 
 /// What a list or search printed: every ticket the server sent is either printed or
 /// counted here as unreadable, so that a script never takes a part for the whole.
@@ -17,6 +19,8 @@ pub(super) struct Tally {
     /// The last page's count and whether the server said more pages exist.
     count: Option<u64>,
     more: bool,
+    /// The output's language, taken from the writer each page goes to.
+    lang: Lang,
 }
 
 impl Tally {
@@ -25,13 +29,14 @@ impl Tally {
         page: crate::api::model::Page<Ticket>,
         out: &mut TicketWriter<io::StdoutLock<'static>>,
     ) -> Result<(), ScriptError> {
-        warn_bad_items(&page.bad_items);
+        self.lang = out.lang();
+        warn_bad_items(self.lang, &page.bad_items);
         self.unreadable
             .extend(page.bad_items.iter().map(|bad| bad.ticket_id));
         self.count = page.count;
         self.more = page.next_page.is_some();
         for ticket in page.items {
-            warn_unreadable_fields(&ticket);
+            warn_unreadable_fields(self.lang, &ticket);
             out.write(ticket).map_err(io_error)?;
             self.printed += 1;
         }
@@ -47,20 +52,10 @@ impl Tally {
             // Past page 1 only the server's link says more follow (the count is of all).
             let more = self.more || (page <= 1 && self.count.is_some_and(|count| count > sent));
             if more {
-                let place = if page > 1 {
-                    format!(" (page {page})")
-                } else {
-                    String::new()
-                };
-                match self.count {
-                    Some(count) => {
-                        eprintln!("gongdan: {sent} of {count} shown{place}; --all for every page")
-                    }
-                    // The server gave no count, only a link to the next page.
-                    None => {
-                        eprintln!("gongdan: {sent} shown{place}, more exist; --all for every page")
-                    }
-                }
+                // Without a count the server gave only a link to the next page.
+                let place = (page > 1).then_some(page);
+                let text = words::script::shown_of(self.lang, sent, self.count, place);
+                eprintln!("gongdan: {text}");
             }
         }
         if self.unreadable.is_empty() {
@@ -68,18 +63,9 @@ impl Tally {
         }
         let ids: Vec<u64> = self.unreadable.iter().flatten().copied().collect();
         let without_id = self.unreadable.len() - ids.len();
-        let mut named = if ids.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", join_ids(&ids))
-        };
-        if without_id > 0 {
-            named.push_str(&format!(" ({without_id} without a readable id)"));
-        }
-        eprintln!(
-            "gongdan: {} of {sent} tickets could not be read and are not in the output{named}",
-            self.unreadable.len()
-        );
+        let text =
+            words::script::not_in_output(self.lang, self.unreadable.len(), sent, &ids, without_id);
+        eprintln!("gongdan: {text}");
         Exit::Partial
     }
 }

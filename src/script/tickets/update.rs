@@ -1,74 +1,136 @@
 //! `tickets update`: the bulk change from a script. Ids in (with their update times when
 //! given as JSON lines), the tickets read, a plan and its preview, the typed count above the
-//! threshold, then the run through the bulk engine with its report.
+//! threshold, then the run through the bulk engine with its report. [`update`] is the
+//! order of the steps; each step is a function below.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use super::args::UpdateArgs;
 use super::fields::{
     parse_priority, parse_status, parse_type, resolve_agent, resolve_fields, resolve_group,
 };
-use super::input::{read_input, read_text};
-use super::{field_path, join_ids, warn_bad_items};
-use crate::api::ApiError;
+use super::input::{InputTicket, read_input, read_text};
+use super::{field_path, warn_bad_items};
 use crate::api::model::{Reply, Ticket, TicketChange};
-use crate::bulk::{BulkEdit, Plan, Preview, RunStamp};
+use crate::api::{ApiError, Client, ShowMany};
+use crate::bulk::{BulkEdit, Engine, ExcludeReason, Plan, Preview, RunStamp, TicketOutcome};
 use crate::config::ResolveOptions;
 use crate::lang::Lang;
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings, bulk_run};
+use crate::words;
+use crate::words::script::TextIn;
 
 pub(super) async fn update(
     args: UpdateArgs,
     options: &ResolveOptions,
 ) -> Result<Exit, ScriptError> {
-    if args.tickets.iter().any(|a| a == "-") && args.reply_file.as_deref() == Some(Path::new("-")) {
-        return Err(ScriptError::Usage(
-            "ids and the reply cannot both come from standard input".into(),
-        ));
-    }
+    // Until the settings are read, the locale's language.
+    let early = options.locale;
+    check_stdin_use(&args, early)?;
     // Ours from here: a signal at any step stops before the next call (see `stop`).
-    let stop = Stop::listen()?;
-    let tickets_args = args.tickets.clone();
-    let input = stop.blocking(move || read_input(&tickets_args)).await?;
-    let ids: Vec<u64> = input.iter().map(|t| t.id).collect();
-    if ids.is_empty() {
-        if args.tickets.iter().any(|a| a == "-") {
-            // An empty pipeline (nothing matched upstream) is not an error.
-            eprintln!("gongdan: no ticket ids on standard input: nothing to do");
-            return Ok(Exit::Done);
-        }
-        return Err(ScriptError::Usage("no ticket ids given".into()));
+    let stop = Stop::listen()?.speaking(early);
+    let Some(input) = read_tickets_given(&stop, &args, early).await? else {
+        return Ok(Exit::Done);
+    };
+    let change = change_of(&args, early)?;
+
+    let settings = Settings::load(options)?;
+    stop.speak(settings.lang);
+    stop.check()?;
+    let client = settings.client()?;
+    let edit = resolve_names(&stop, &client, &args, change, settings.lang).await?;
+    let engine = settings.engine(client.clone())?;
+    let read = read_tickets(&stop, &client, &engine, &input, settings.lang).await?;
+    if let Some(exit) = say_left_out(&read, settings.lang)? {
+        return Ok(exit);
     }
+    let (mut plan, left_out) = plan_of(&edit, &read, &settings, args.apply_anyway);
+    let preview = Preview::of(&plan);
+    let summary = name_and_word(&stop, &client, &mut plan, &preview, settings.lang).await?;
+    let done = if left_out { Exit::Partial } else { Exit::Done };
+    if args.dry_run {
+        println!("{summary}");
+        println!("{}", dry_run_note(settings.lang));
+        return Ok(done);
+    }
+    eprintln!("{summary}");
+    if plan.tickets.is_empty() {
+        return Ok(done);
+    }
+    let run = Run {
+        args: &args,
+        settings: &settings,
+        preview: &preview,
+        read: &read,
+        left_out,
+    };
+    run.confirm_drive_report(&stop, engine, plan).await
+}
+
+/// Standard input can give the ids or the reply, not both.
+fn check_stdin_use(args: &UpdateArgs, lang: Lang) -> Result<(), ScriptError> {
+    if args.tickets.iter().any(|a| a == "-") && args.reply_file.as_deref() == Some(Path::new("-")) {
+        return Err(ScriptError::Usage(words::script::ids_and_reply_on_stdin(
+            lang,
+        )));
+    }
+    Ok(())
+}
+
+/// The tickets given (ids, or JSON lines with their update times); `None` when standard
+/// input gave none, which ends the command as done.
+async fn read_tickets_given(
+    stop: &Stop,
+    args: &UpdateArgs,
+    lang: Lang,
+) -> Result<Option<Vec<InputTicket>>, ScriptError> {
+    let tickets_args = args.tickets.clone();
+    let input = stop
+        .blocking(move || read_input(&tickets_args, lang))
+        .await?;
+    if !input.is_empty() {
+        return Ok(Some(input));
+    }
+    if args.tickets.iter().any(|a| a == "-") {
+        // An empty pipeline (nothing matched upstream) is not an error.
+        eprintln!("gongdan: {}", words::script::no_ids_on_stdin(lang));
+        return Ok(None);
+    }
+    Err(ScriptError::Usage(words::script::no_ids(lang)))
+}
+
+/// The change the flags ask for, before any name is looked up: the status, priority and
+/// type parsed and the reply read; an error when nothing would change.
+fn change_of(args: &UpdateArgs, lang: Lang) -> Result<TicketChange, ScriptError> {
+    let set = &args.fields_set;
     let mut change = TicketChange {
-        status: args
-            .fields_set
+        status: set
             .status
             .as_deref()
-            .map(parse_status)
+            .map(|t| parse_status(lang, t))
             .transpose()?,
-        priority: args
-            .fields_set
+        priority: set
             .priority
             .as_deref()
-            .map(parse_priority)
+            .map(|t| parse_priority(lang, t))
             .transpose()?,
-        ticket_type: args
-            .fields_set
+        ticket_type: set
             .ticket_type
             .as_deref()
-            .map(parse_type)
+            .map(|t| parse_type(lang, t))
             .transpose()?,
         ..TicketChange::default()
     };
     let reply = match (&args.reply, &args.reply_file) {
         (Some(text), _) => Some(text.clone()),
-        (None, Some(path)) => Some(read_text(path, "reply")?),
+        (None, Some(path)) => Some(read_text(path, TextIn::Reply, lang)?),
         (None, None) => None,
     };
     if let Some(message) = reply {
         if message.trim().is_empty() {
-            return Err(ScriptError::Usage("the reply is empty".into()));
+            return Err(ScriptError::Usage(words::script::reply_empty(lang)));
         }
         change.reply = Some(Reply {
             message,
@@ -76,171 +138,244 @@ pub(super) async fn update(
         });
     }
     let nothing = change == TicketChange::default()
-        && args.fields_set.assignee.is_none()
-        && args.fields_set.group.is_none()
+        && set.assignee.is_none()
+        && set.group.is_none()
         && args.fields.is_empty()
         && args.tag_add.is_empty()
         && args.tag_remove.is_empty();
     if nothing {
-        return Err(ScriptError::Usage(
-            "nothing to change: give --status, --priority, --type, --assignee, --group, \
-             --tag-add, --tag-remove, --field or --reply"
-                .into(),
-        ));
+        return Err(ScriptError::Usage(words::script::nothing_to_change(lang)));
     }
+    Ok(change)
+}
 
-    let settings = Settings::load(options)?;
-    stop.check()?;
-    let client = settings.client()?;
+/// The edit with the assignee, group and custom fields given by name looked up.
+async fn resolve_names(
+    stop: &Stop,
+    client: &Client,
+    args: &UpdateArgs,
+    mut change: TicketChange,
+    lang: Lang,
+) -> Result<BulkEdit, ScriptError> {
     if let Some(assignee) = &args.fields_set.assignee {
-        change.assignee_id = Some(stop.before(resolve_agent(&client, assignee)).await?);
+        change.assignee_id = Some(stop.before(resolve_agent(lang, client, assignee)).await?);
     }
     if let Some(group) = &args.fields_set.group {
-        change.group_id = Some(stop.before(resolve_group(&client, group)).await?);
+        change.group_id = Some(stop.before(resolve_group(lang, client, group)).await?);
     }
-    change.custom_fields = stop.before(resolve_fields(&client, &args.fields)).await?;
-    let edit = BulkEdit {
+    change.custom_fields = stop
+        .before(resolve_fields(lang, client, &args.fields))
+        .await?;
+    Ok(BulkEdit {
         change,
         tags_add: args.tag_add.clone(),
         tags_remove: args.tag_remove.clone(),
-    };
+    })
+}
 
-    // Admins: the whole tickets (the preview and undo know the values before). Agents may
-    // not show tickets: the engine builds them from the ids, with `updateDT` where a search
-    // of recent changes finds it (so that a resume can tell whether a call arrived).
-    let engine = settings.engine(client.clone())?;
-    let mut missing = Vec::new();
-    // Tickets the server has but that could not be read: left out, never planned from an
-    // empty stand-in (a tag added to "no tags" would replace the real ones).
-    let mut unreadable: Vec<(u64, String)> = Vec::new();
+/// The tickets a plan is made from, and those left out before it.
+struct Read {
+    tickets: Vec<Ticket>,
+    /// Not on the server.
+    missing: Vec<u64>,
+    /// On the server but could not be read, with why: left out, never planned from an
+    /// empty stand-in (a tag added to "no tags" would replace the real ones).
+    unreadable: Vec<(u64, String)>,
+}
+
+/// Admins: the whole tickets (the preview and undo know the values before). Agents may
+/// not show tickets: the engine builds them from the ids, with `updateDT` where a search
+/// of recent changes finds it (so that a resume can tell whether a call arrived).
+async fn read_tickets(
+    stop: &Stop,
+    client: &Client,
+    engine: &Engine<Client>,
+    input: &[InputTicket],
+    lang: Lang,
+) -> Result<Read, ScriptError> {
+    let ids: Vec<u64> = input.iter().map(|t| t.id).collect();
     let shown = stop
         .before(async { Ok(client.show_many(&ids).await) })
         .await?;
-    let tickets: Vec<Ticket> = match shown {
-        Ok(found) => {
-            warn_bad_items(&found.bad_items);
-            missing = found.missing;
-            let mut by_id: std::collections::HashMap<u64, Ticket> =
-                found.tickets.into_iter().map(|t| (t.id, t)).collect();
-            let reasons: std::collections::HashMap<u64, String> = found
-                .bad_items
-                .iter()
-                .filter_map(|bad| {
-                    let id = bad.ticket_id?;
-                    Some((id, format!("{}: {}", field_path(&bad.path), bad.message)))
-                })
-                .collect();
-            let mut tickets = Vec::new();
-            for id in ids.iter().filter(|id| !missing.contains(id)) {
-                match by_id.remove(id) {
-                    Some(ticket) => tickets.push(ticket),
-                    None => unreadable.push((
-                        *id,
-                        reasons
-                            .get(id)
-                            .cloned()
-                            .unwrap_or_else(|| "the server's answer could not be read".into()),
-                    )),
-                }
-            }
-            tickets
-        }
+    match shown {
+        Ok(found) => Ok(read_from_shown(found, &ids, lang)),
         Err(ApiError::Forbidden(_)) => {
             let mut tickets = stop
                 .before(async { Ok(engine.tickets_for(&ids).await?) })
                 .await?;
             // What the input said (search results) fills in what the engine could not read.
-            for (ticket, given) in tickets.iter_mut().zip(&input) {
+            for (ticket, given) in tickets.iter_mut().zip(input) {
                 if ticket.updated.is_none() && ticket.id == given.id {
                     ticket.updated = given.updated;
                 }
             }
-            tickets
+            Ok(Read {
+                tickets,
+                missing: Vec::new(),
+                unreadable: Vec::new(),
+            })
         }
-        Err(error) => return Err(error.into()),
-    };
-    if !unreadable.is_empty() {
-        let ids: Vec<u64> = unreadable.iter().map(|(id, _)| *id).collect();
-        eprintln!("gongdan: left out, could not be read: {}", join_ids(&ids));
-        if tickets.is_empty() {
-            eprintln!("gongdan: nothing was sent");
-            return Ok(Exit::Partial);
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// An admin's read: the tickets in the order given, the missing ones, and those the server
+/// sent but that did not decode (with the field and reason when it named them).
+fn read_from_shown(found: ShowMany, ids: &[u64], lang: Lang) -> Read {
+    warn_bad_items(lang, &found.bad_items);
+    let missing = found.missing;
+    let mut by_id: HashMap<u64, Ticket> = found.tickets.into_iter().map(|t| (t.id, t)).collect();
+    let reasons: HashMap<u64, String> = found
+        .bad_items
+        .iter()
+        .filter_map(|bad| {
+            let id = bad.ticket_id?;
+            Some((id, format!("{}: {}", field_path(&bad.path), bad.message)))
+        })
+        .collect();
+    let mut tickets = Vec::new();
+    let mut unreadable = Vec::new();
+    for id in ids.iter().filter(|id| !missing.contains(id)) {
+        match by_id.remove(id) {
+            Some(ticket) => tickets.push(ticket),
+            None => unreadable.push((
+                *id,
+                reasons
+                    .get(id)
+                    .cloned()
+                    .unwrap_or_else(|| words::script::answer_unreadable(lang)),
+            )),
         }
     }
-    if !missing.is_empty() {
-        eprintln!("gongdan: not found: {}", join_ids(&missing));
-        if tickets.is_empty() {
-            return Err(ScriptError::NotFound(
-                "none of the tickets was found; nothing was sent".into(),
-            ));
+    Read {
+        tickets,
+        missing,
+        unreadable,
+    }
+}
+
+/// Says on standard error which tickets are left out; when none is left to change, the
+/// command ends here (`Some` exit, or not found).
+fn say_left_out(read: &Read, lang: Lang) -> Result<Option<Exit>, ScriptError> {
+    if !read.unreadable.is_empty() {
+        let ids: Vec<u64> = read.unreadable.iter().map(|(id, _)| *id).collect();
+        eprintln!(
+            "gongdan: {}",
+            words::script::left_out_unreadable(lang, &ids)
+        );
+        if read.tickets.is_empty() {
+            eprintln!("gongdan: {}", words::script::nothing_sent(lang));
+            return Ok(Some(Exit::Partial));
         }
     }
-    let mut plan = Plan::new(&edit, &tickets, settings.target(), RunStamp::now());
+    if !read.missing.is_empty() {
+        eprintln!("gongdan: {}", words::script::not_found(lang, &read.missing));
+        if read.tickets.is_empty() {
+            return Err(ScriptError::NotFound(words::script::none_found(lang)));
+        }
+    }
+    Ok(None)
+}
+
+/// The plan, and whether any ticket asked for is left out of it (so not all was done).
+fn plan_of(edit: &BulkEdit, read: &Read, settings: &Settings, apply_anyway: bool) -> (Plan, bool) {
+    let mut plan = Plan::new(edit, &read.tickets, settings.target(), RunStamp::now());
     // Tickets whose tags are not known (still null after the full read) are not changed:
     // the change asked for was not made, so the exit says so, as for an unreadable one.
-    let left_out = !missing.is_empty()
-        || !unreadable.is_empty()
+    let left_out = !read.missing.is_empty()
+        || !read.unreadable.is_empty()
         || plan
             .excluded
             .iter()
-            .any(|t| t.reason == crate::bulk::ExcludeReason::TagsUnknown);
-    plan.apply_anyway = args.apply_anyway;
-    let preview = Preview::of(&plan);
+            .any(|t| t.reason == ExcludeReason::TagsUnknown);
+    plan.apply_anyway = apply_anyway;
+    (plan, left_out)
+}
+
+/// The names of the people and groups the plan touches, kept in the plan, and the preview
+/// worded with them.
+async fn name_and_word(
+    stop: &Stop,
+    client: &Client,
+    plan: &mut Plan,
+    preview: &Preview,
+    lang: Lang,
+) -> Result<String, ScriptError> {
     let names = stop
-        .before(async { Ok(bulk_run::names_for(&client, &plan).await) })
+        .before(async { Ok(bulk_run::names_for(client, plan).await) })
         .await?;
     // Kept in the journal, so `gongdan history` names them too.
     plan.remember_names(&names);
-    let summary = crate::words::bulk::preview_summary(settings.lang, &preview, &names);
-    if args.dry_run {
-        println!("{summary}");
-        println!("{}", dry_run_note(settings.lang));
-        return Ok(if left_out { Exit::Partial } else { Exit::Done });
+    Ok(words::bulk::preview_summary(lang, preview, &names))
+}
+
+/// What the run's last steps need from the ones before.
+struct Run<'a> {
+    args: &'a UpdateArgs,
+    settings: &'a Settings,
+    preview: &'a Preview,
+    read: &'a Read,
+    left_out: bool,
+}
+
+impl Run<'_> {
+    /// The typed count when above the threshold, the run, its report and the exit code.
+    async fn confirm_drive_report(
+        &self,
+        stop: &Stop,
+        engine: Engine<Client>,
+        plan: Plan,
+    ) -> Result<Exit, ScriptError> {
+        let lang = self.settings.lang;
+        bulk_run::confirm_or_stop(
+            stop,
+            self.preview,
+            self.settings.resolved.ui.bulk_confirm_threshold,
+            self.args.yes,
+            lang,
+        )
+        .await?;
+        let run_id = plan.run_id.clone();
+        let report = bulk_run::drive(lang, stop, &run_id, |events, cancel| async move {
+            engine.start(&plan, &events, &cancel).await
+        })
+        .await?;
+        let printed =
+            bulk_run::print_report(&report, &self.left_out_outcomes(), lang, self.args.json).map(
+                |exit| match exit {
+                    // The preview named the tickets left out (tags not known): not all was done.
+                    Exit::Done if self.left_out => Exit::Partial,
+                    other => other,
+                },
+            );
+        bulk_run::exit_of(stop, printed, lang)
     }
-    eprintln!("{summary}");
-    if plan.tickets.is_empty() {
-        return Ok(if left_out { Exit::Partial } else { Exit::Done });
+
+    /// The tickets left out before the run, as failed outcomes for the report.
+    fn left_out_outcomes(&self) -> Vec<TicketOutcome> {
+        let lang = self.settings.lang;
+        let missing = self.read.missing.iter();
+        missing
+            .map(|id| TicketOutcome::failed(*id, not_found_text(lang)))
+            .chain(
+                self.read
+                    .unreadable
+                    .iter()
+                    .map(|(id, reason)| TicketOutcome::failed(*id, unreadable_text(lang, reason))),
+            )
+            .collect()
     }
-    bulk_run::confirm_or_stop(
-        &stop,
-        &preview,
-        settings.resolved.ui.bulk_confirm_threshold,
-        args.yes,
-        settings.lang,
-    )
-    .await?;
-    let run_id = plan.run_id.clone();
-    let report = bulk_run::drive(settings.lang, &stop, &run_id, |events, cancel| async move {
-        engine.start(&plan, &events, &cancel).await
-    })
-    .await?;
-    let missing_outcomes: Vec<crate::bulk::TicketOutcome> = missing
-        .iter()
-        .map(|id| crate::bulk::TicketOutcome::failed(*id, not_found_text(settings.lang)))
-        .chain(unreadable.iter().map(|(id, reason)| {
-            crate::bulk::TicketOutcome::failed(*id, unreadable_text(settings.lang, reason))
-        }))
-        .collect();
-    let printed =
-        bulk_run::print_report(&report, &missing_outcomes, settings.lang, args.json).map(|exit| {
-            match exit {
-                // The preview named the tickets left out (tags not known): not all was done.
-                Exit::Done if left_out => Exit::Partial,
-                other => other,
-            }
-        });
-    bulk_run::exit_of(&stop, printed, settings.lang)
 }
 
 /// Why a ticket was left out of a run: the server's copy could not be read.
 fn unreadable_text(lang: Lang, reason: &str) -> String {
-    crate::words::fill(lang, crate::words::Msg::ScriptUnreadable, &[reason])
+    words::fill(lang, words::Msg::ScriptUnreadable, &[reason])
 }
 
 fn dry_run_note(lang: Lang) -> &'static str {
-    crate::words::Msg::ScriptDryRun.text(lang)
+    words::Msg::ScriptDryRun.text(lang)
 }
 
 fn not_found_text(lang: Lang) -> &'static str {
-    crate::words::Msg::ScriptNotFound.text(lang)
+    words::Msg::ScriptNotFound.text(lang)
 }
