@@ -233,6 +233,35 @@ fn a_damaged_database_fails_its_check_and_is_set_aside() {
 }
 
 #[test]
+fn the_console_opens_without_reading_every_page_and_the_whole_check_still_sets_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = store_path(dir.path());
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        let tickets: Vec<Ticket> = (1..=400).map(common::ticket).collect();
+        store.put(&tickets, Answer::Full).unwrap();
+        store.checkpoint().unwrap();
+    }
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle - 4096..middle + 4096] {
+        *byte = 0xff;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    // The console's open reads the header and the schema only: the file is used as it is
+    // (a first page must not wait for a read of the whole file)...
+    let (store, aside) = Store::open_for_reading(&path).unwrap();
+    assert!(aside.is_none(), "{aside:?}");
+    // ...and a damaged page read is an error, not a crash or a wrong answer.
+    assert!(store.counts().is_err() || store.tickets_by_updated_desc().is_err());
+    drop(store);
+    // The sync's open reads every page and sets the file aside.
+    let (store, aside) = Store::open(&path).unwrap();
+    assert!(aside.is_some());
+    assert_eq!(store.counts().unwrap(), (0, 0));
+}
+
+#[test]
 fn a_schema_newer_than_this_build_is_set_aside_never_read() {
     let dir = tempfile::tempdir().unwrap();
     let path = store_path(dir.path());

@@ -84,7 +84,12 @@ impl Store {
     /// that is not a database, fails `PRAGMA quick_check` or has a newer schema is set aside
     /// (`<name>.broken-<n>`, kept) and a fresh one made: the answer says so.
     pub fn open(path: &Path) -> Result<(Store, Option<SetAside>), StoreError> {
-        open::open(path)
+        open::open(path, open::Check::Whole)
+    }
+
+    /// As [`Store::open`], without reading every page first (see `open::Check::Header`).
+    pub fn open_for_reading(path: &Path) -> Result<(Store, Option<SetAside>), StoreError> {
+        open::open(path, open::Check::Header)
     }
 
     /// Bytes on disk: the database, its WAL and its shared-memory file.

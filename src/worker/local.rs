@@ -106,7 +106,9 @@ impl Local {
         self.store
             .get_or_init(|| async {
                 let path = self.path.clone();
-                let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
+                // The sync opens it again with the whole check, in the background.
+                let opened =
+                    tokio::task::spawn_blocking(move || Store::open_for_reading(&path)).await;
                 match opened {
                     Ok(Ok((store, aside))) => {
                         if let Some(aside) = aside {
