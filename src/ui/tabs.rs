@@ -14,6 +14,8 @@ use crate::app::state::View;
 fn count(view: &View) -> String {
     match view.total {
         Some(total) => total.to_string(),
+        // The store's first page: how many the server holds now is not known yet.
+        None if view.as_of.is_some() => "…".to_string(),
         None if view.loaded() => view.ids.len().to_string(),
         // Its first page failed (the view says why when shown): not "…", nothing is coming.
         None if view.error.is_some() && !view.in_flight() => "!".to_string(),
