@@ -104,7 +104,11 @@ fn the_stored_page_paints_at_once_and_the_servers_replaces_it_in_place_marking_c
     assert_eq!(ids(&app), vec![1, 2, 3, 4, 5]);
     assert_eq!(app.current_view().as_of, Some(as_of()));
     // How many the server holds is not known from the store: the tab does not guess.
-    assert!(screen_lines(&app)[0].contains("(…)"), "{}", screen_lines(&app)[0]);
+    assert!(
+        screen_lines(&app)[0].contains("(…)"),
+        "{}",
+        screen_lines(&app)[0]
+    );
     assert!(
         status_line(&app).contains("as of 11:40, syncing…"),
         "{}",
@@ -122,7 +126,11 @@ fn the_stored_page_paints_at_once_and_the_servers_replaces_it_in_place_marking_c
     assert_eq!(ids(&app), vec![9, 1, 2, 3, 4]);
     assert_eq!(app.current_view().selected_id(), Some(3), "on its ticket");
     assert_eq!(app.current_view().as_of, None);
-    assert!(screen_lines(&app)[0].contains("(9)"), "{}", screen_lines(&app)[0]);
+    assert!(
+        screen_lines(&app)[0].contains("(9)"),
+        "{}",
+        screen_lines(&app)[0]
+    );
     let marked: Vec<u64> = app.current_view().changed.iter().copied().collect();
     assert_eq!(marked, vec![2], "only the changed ticket is marked");
     assert_eq!(
