@@ -10,6 +10,7 @@ mod bulk;
 mod compose;
 mod lanes;
 mod local;
+pub mod local_view;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
