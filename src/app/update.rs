@@ -20,6 +20,7 @@ use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 
 mod detail;
 mod jump;
+mod local_view;
 mod names;
 mod notices;
 mod pages;
@@ -35,6 +36,7 @@ mod worker_events;
 // imports above through `use super::*`.
 use detail::*;
 use jump::*;
+use local_view::*;
 use names::*;
 use notices::*;
 use pages::*;

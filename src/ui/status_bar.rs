@@ -73,6 +73,37 @@ pub(crate) fn store_text(app: &crate::app::App) -> Option<String> {
     }
 }
 
+/// The arrow of a sort's direction.
+pub(crate) fn sort_arrow(order: crate::api::SortOrder) -> char {
+    match order {
+        crate::api::SortOrder::Asc => '▲',
+        crate::api::SortOrder::Desc => '▼',
+    }
+}
+
+/// A local sort's column, named as the ticket view names its field.
+pub(crate) fn sort_column_name(
+    lang: crate::lang::Lang,
+    column: &crate::app::local::Column,
+) -> String {
+    use crate::app::local::Column;
+    let msg = match column {
+        Column::Id => Msg::ColId,
+        Column::Status => Msg::FieldStatus,
+        Column::Priority => Msg::FieldPriority,
+        Column::Type => Msg::FieldType,
+        Column::Assignee => Msg::FieldAssignee,
+        Column::Group => Msg::FieldGroup,
+        Column::Contact => Msg::FieldContact,
+        Column::Tags => Msg::FieldTags,
+        Column::Created => Msg::FieldCreated,
+        Column::Updated => Msg::FieldUpdated,
+        // Custom fields by their key (the cycle does not reach them yet).
+        Column::Custom(key) => return key.clone(),
+    };
+    msg.text(lang).to_string()
+}
+
 /// Whose rows are shown: the store's as of when, and whether the server is out of reach.
 fn rows_text(app: &crate::app::App) -> Option<String> {
     let lang = app.lang();
@@ -82,7 +113,22 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
             .format("%H:%M")
             .to_string()
     };
-    let as_of = app.current_view().as_of;
+    let view = app.current_view();
+    if let Some(local) = view.local.as_ref().filter(|local| local.answered()) {
+        let at = local.as_of.map(hhmm).unwrap_or_default();
+        let mut text = format!(
+            "{} · {}{}",
+            fill(lang, Msg::StoreAsOf, &[&at]),
+            sort_column_name(lang, &local.column),
+            sort_arrow(local.order)
+        );
+        if let Some(offline) = &app.offline {
+            text.push_str(" · ");
+            text.push_str(&fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)]));
+        }
+        return Some(text);
+    }
+    let as_of = view.as_of;
     match (&app.offline, as_of) {
         (Some(offline), Some(at)) => Some(format!(
             "{} · {}",
@@ -91,6 +137,10 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
         )),
         (Some(offline), None) => Some(fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)])),
         (None, Some(at)) => Some(fill(lang, Msg::AsOfSyncing, &[&hhmm(at)])),
+        // The store synced but cannot answer this view: say the rows are the server's.
+        (None, None) if app.store_synced && view.local.is_none() => {
+            Some(Msg::FromServer.text(lang).to_string())
+        }
         (None, None) => None,
     }
 }

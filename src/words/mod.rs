@@ -82,6 +82,8 @@ messages! {
     // The local store: stored rows, the server out of reach.
     AsOfSyncing => "截至 {0}，同步中…", "as of {0}, syncing…";
     AsOf => "截至 {0}", "as of {0}";
+    StoreAsOf => "本地缓存，截至 {0}", "store, as of {0}";
+    FromServer => "服务器", "server";
     OfflineSince => "离线（自 {0} 起），正在重试", "offline since {0}, retrying";
     SyncPages => "本地缓存同步 {0}/{1} 页", "store sync {0}/{1} pages";
     OfflineReading => "离线：读取本地缓存，不连接服务器（上次同步：{0}）", "offline: read from the local cache, not the server (last sync: {0})";

@@ -19,9 +19,11 @@ use tokio::sync::OnceCell;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::lanes::{Lane, Lanes};
+use super::local_view::{LocalIndex, NoNames};
+use crate::api::query::Known;
 use crate::api::{Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
-use crate::app::{Command, WorkerEvent};
+use crate::app::{Command, LocalAnswer, WorkerEvent};
 use crate::store::{Answer, Scope, Store, SyncGate, SyncOptions};
 
 /// How long a first page waits for the store to open (another process may hold its lock
@@ -39,6 +41,9 @@ pub(crate) struct Local {
     answered: Mutex<std::collections::HashSet<String>>,
     /// A sync is running: another asked meanwhile is not started.
     syncing: Arc<AtomicBool>,
+    /// Every stored ticket, loaded on the first local view after a finished sync and
+    /// dropped when a sync ends (the next view loads it again).
+    index: Arc<Mutex<Option<LocalIndex>>>,
 }
 
 /// Which view a first-page request is for: its query without the page, as a key.
@@ -75,6 +80,12 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+fn lock_index(index: &Mutex<Option<LocalIndex>>) -> std::sync::MutexGuard<'_, Option<LocalIndex>> {
+    index
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Now, seconds since the epoch (this machine's clock: the worker may read it).
 fn epoch_now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -93,6 +104,7 @@ impl Local {
             store: OnceCell::new(),
             answered: Mutex::default(),
             syncing: Arc::default(),
+            index: Arc::default(),
         })
     }
 
@@ -214,6 +226,13 @@ impl Local {
             ) => Some((first.key, page_ids(page))),
             _ => None,
         };
+        if let Some(index) = lock_index(&self.index).as_mut() {
+            let known = match answer {
+                Answer::Full => Known::Full,
+                Answer::Partial => Known::SearchHit,
+            };
+            index.put(tickets.clone(), known);
+        }
         let now = epoch_now();
         self.with(move |store| {
             store.put(&tickets, answer)?;
@@ -223,6 +242,55 @@ impl Local {
             Ok(())
         })
         .await;
+    }
+}
+
+impl Local {
+    /// A view computed from the stored tickets (`Command::LocalView`), loading them first
+    /// when needed (on a blocking thread, as the sort and the filter run). `None` when the
+    /// store cannot answer; any other command is no view.
+    pub(crate) async fn view(&self, command: Command) -> Option<WorkerEvent> {
+        let Command::LocalView {
+            id,
+            source,
+            column,
+            order,
+            filter,
+            tickets,
+        } = command
+        else {
+            return None;
+        };
+        if lock_index(&self.index).is_none() {
+            let loaded = self.with(|store| LocalIndex::load(store)).await.flatten();
+            let mut index = lock_index(&self.index);
+            if index.is_none() {
+                *index = loaded;
+            }
+        }
+        let index = self.index.clone();
+        let rows = tokio::task::spawn_blocking(move || {
+            let mut index = lock_index(&index);
+            let index = index.as_mut()?;
+            // The worker holds no names: people and groups sort by id.
+            let rows = index.answer(&source, &column, order, &filter, &NoNames)?;
+            let (tickets, hits) = if tickets {
+                index.tickets_of(&rows.ids)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            Some(LocalAnswer {
+                ids: rows.ids,
+                tickets,
+                hits,
+                as_of: server_time(index.as_of)?,
+                unknown: rows.unknown,
+            })
+        })
+        .await
+        .ok()
+        .flatten();
+        Some(WorkerEvent::LocalRows { id, rows })
     }
 }
 
@@ -240,9 +308,13 @@ impl Local {
             return;
         }
         let syncing = self.syncing.clone();
+        let index = self.index.clone();
         let path = self.path.clone();
         tokio::spawn(async move {
             let (tickets, partial) = run_sync(path, client, lanes, &events).await;
+            // Loaded again from the store by the next local view: a full sync may have
+            // finished, and a delta's changes are in the store.
+            *lock_index(&index) = None;
             syncing.store(false, Ordering::SeqCst);
             let _ = events.send(WorkerEvent::Synced { tickets, partial });
         });

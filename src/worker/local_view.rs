@@ -144,6 +144,22 @@ impl LocalIndex {
         }))
     }
 
+    /// The tickets of `ids` as held here: those known in full, then the search hits.
+    pub fn tickets_of(&self, ids: &[u64]) -> (Vec<Ticket>, Vec<Ticket>) {
+        let mut full = Vec::new();
+        let mut hits = Vec::new();
+        for id in ids {
+            let Ok(at) = self.tickets.binary_search_by_key(id, |t| t.id) else {
+                continue;
+            };
+            match self.known[at] {
+                Known::Full => full.push(self.tickets[at].clone()),
+                Known::SearchHit => hits.push(self.tickets[at].clone()),
+            }
+        }
+        (full, hits)
+    }
+
     pub fn len(&self) -> usize {
         self.tickets.len()
     }
