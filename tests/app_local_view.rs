@@ -12,6 +12,7 @@ mod common;
 use common::*;
 use gongdan::api::{ListOrder, SortOrder, Ticket};
 use gongdan::app::local::Column;
+use gongdan::app::state::PromptKind;
 use gongdan::app::{
     Action, App, Command, LocalAnswer, RequestId, Settings, ViewSource, WorkerEvent, update,
 };
@@ -251,5 +252,93 @@ fn the_header_arrow_and_the_store_line_at_80x24_in_both_languages() {
             if lang == Lang::En { "en" } else { "zh" }
         );
         insta::assert_snapshot!(name, lines.join("\n"));
+    }
+}
+
+/// The filter of the local view asked in `commands`.
+fn asked_filter(commands: &[Command]) -> Option<(RequestId, String, bool)> {
+    commands.iter().find_map(|command| match command {
+        Command::LocalView {
+            id,
+            filter,
+            tickets,
+            ..
+        } => Some((*id, filter.clone(), *tickets)),
+        _ => None,
+    })
+}
+
+#[test]
+fn f_filters_as_you_type_in_a_store_view_esc_clears_and_enter_keeps() {
+    let mut app = local_console(Lang::En);
+    update(&mut app, Action::StartFilter);
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.kind),
+        Some(PromptKind::LiveFilter)
+    );
+    let mut asked = Vec::new();
+    for c in "vpn".chars() {
+        let (id, filter, tickets) = asked_filter(&update(&mut app, Action::InputChar(c))).unwrap();
+        assert!(!tickets, "the rows' tickets are held already");
+        asked.push((id, filter));
+    }
+    let filters: Vec<&str> = asked.iter().map(|(_, f)| f.as_str()).collect();
+    assert_eq!(filters, vec!["v", "vp", "vpn"]);
+    // The answer to "vpn" comes first; the one to "v", late, is dropped.
+    answer(&mut app, asked[2].0, &[6], false);
+    answer(&mut app, asked[0].0, &[6, 3, 1], false);
+    assert_eq!(ids(&app), vec![6]);
+    // A key that leaves the text as it was asks nothing.
+    assert_eq!(asked_filter(&update(&mut app, Action::InputLeft)), None);
+    // Esc clears the filter: every row again.
+    let (id, filter, _) = asked_filter(&update(&mut app, Action::Back)).unwrap();
+    assert_eq!((filter.as_str(), app.prompt.is_none()), ("", true));
+    answer(&mut app, id, &[7, 6, 5, 4, 3, 2, 1], false);
+    assert_eq!(ids(&app).len(), 7);
+    // Enter keeps it: the prompt closes, the line says the filter, `f` opens it again.
+    update(&mut app, Action::StartFilter);
+    let (id, ..) = asked_filter(&update(&mut app, Action::InputChar('1'))).unwrap();
+    answer(&mut app, id, &[1], false);
+    assert_eq!(asked_filter(&update(&mut app, Action::InputSubmit)), None);
+    assert!(app.prompt.is_none());
+    assert_eq!(ids(&app), vec![1]);
+    assert!(
+        status_line(&app).contains("filter: 1"),
+        "{}",
+        status_line(&app)
+    );
+    update(&mut app, Action::StartFilter);
+    assert_eq!(app.prompt.as_ref().unwrap().line.text, "1");
+}
+
+#[test]
+fn f_in_a_server_view_is_the_date_range_as_before() {
+    let mut app = console(Lang::En, true);
+    update(&mut app, Action::StartFilter);
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.kind),
+        Some(PromptKind::Filter)
+    );
+    assert_eq!(
+        asked_filter(&update(&mut app, Action::InputChar('c'))),
+        None
+    );
+}
+
+#[test]
+fn the_live_filter_prompt_at_80x24_in_both_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = local_console(lang);
+        update(&mut app, Action::StartFilter);
+        let mut last = None;
+        for c in "登录".chars() {
+            last = asked_filter(&update(&mut app, Action::InputChar(c)));
+        }
+        answer(&mut app, last.unwrap().0, &[5, 2], false);
+        let name = format!(
+            "live_filter_{}_80x24",
+            if lang == Lang::En { "en" } else { "zh" }
+        );
+        insta::assert_snapshot!(name, screen_lines(&app).join("\n"));
     }
 }

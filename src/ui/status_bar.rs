@@ -122,6 +122,10 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
             sort_column_name(lang, &local.column),
             sort_arrow(local.order)
         );
+        if !local.filter.trim().is_empty() {
+            text.push_str(" · ");
+            text.push_str(&fill(lang, Msg::StoreFilter, &[local.filter.trim()]));
+        }
         if let Some(offline) = &app.offline {
             text.push_str(" · ");
             text.push_str(&fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)]));

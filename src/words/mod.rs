@@ -124,6 +124,9 @@ messages! {
     SearchPrompt => "搜索: ", "Search: ";
     SearchHint => "{0} 搜索 · {1} 取消 · {2} 补全 · ↑↓ 历史 · {3} 按键 | 词 字段:值1,值2 createDT>=2024-01-01，空格分隔（AND），值内不可有空格", "{0} search · {1} cancel · {2} complete · ↑↓ history · {3} keys | word, field:v1,v2, createDT>=2024-01-01; spaces split terms (AND), none inside a value";
     FilterPrompt => "日期筛选: ", "Date filter: ";
+    LiveFilterPrompt => "筛选: ", "Filter: ";
+    LiveFilterHint => "逐字筛选本地缓存 · {0} 保留 · {1} 清除 · {2} 按键 | 登录 | status:2 | updateDT>=2024-03-01", "narrows the store's rows as you type · {0} keep · {1} clear · {2} keys | login | status:2 | updateDT>=2024-03-01";
+    StoreFilter => "筛选：{0}", "filter: {0}";
     FilterHint => "{0} 应用 · {1} 取消 · ↑↓ 历史 · {2} 按键 | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除", "{0} apply · {1} cancel · ↑↓ history · {2} keys | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears";
     CompleteCandidates => "{0} 依次选：{1}", "{0} cycles: {1}";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
@@ -232,7 +235,7 @@ messages! {
     KeyViewN => "切换到第 N 个视图", "Switch to view N";
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
-    KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
+    KeyFilter => "筛选：本地视图逐字筛选，服务器视图按日期", "Filter: as you type (store view), by date (server view)";
     KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
     KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复", "Reply";

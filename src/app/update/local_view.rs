@@ -180,6 +180,46 @@ pub(super) fn flip_local_order(app: &mut App, out: &mut Vec<Command>) {
     ask_local(app, which, false, out);
 }
 
+/// A key in the live filter's prompt: when the text changed, the view asks its rows again
+/// (the answer to the keystroke before is then stale and dropped).
+pub(super) fn live_filter_typed(app: &mut App, out: &mut Vec<Command>) {
+    let Some(prompt) = app
+        .prompt
+        .as_ref()
+        .filter(|p| p.kind == PromptKind::LiveFilter)
+    else {
+        return;
+    };
+    let text = prompt.line.text.clone();
+    let which = view_ref(app);
+    let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) else {
+        return;
+    };
+    if local.filter == text {
+        return;
+    }
+    local.filter = text;
+    ask_local(app, which, false, out);
+}
+
+/// Esc in the live filter's prompt clears the filter.
+pub(super) fn live_filter_cancelled(app: &mut App, out: &mut Vec<Command>) {
+    if app.pane() != Pane::Prompt
+        || app.prompt.as_ref().map(|p| p.kind) != Some(PromptKind::LiveFilter)
+    {
+        return;
+    }
+    let which = view_ref(app);
+    let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) else {
+        return;
+    };
+    if local.filter.is_empty() {
+        return;
+    }
+    local.filter.clear();
+    ask_local(app, which, false, out);
+}
+
 /// Whether the view in front is the store's (its keys sort and filter locally).
 pub(super) fn local_in_front(app: &App) -> bool {
     view_at(app, view_ref(app))
