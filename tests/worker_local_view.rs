@@ -312,3 +312,213 @@ async fn a_query_on_a_field_search_hits_lack_leaves_the_view_to_the_server() {
         None
     );
 }
+
+/// The next event the worker sends that `pick` takes, feeding the others to nothing.
+async fn next_event<T>(
+    events: &mut tokio::sync::mpsc::UnboundedReceiver<gongdan::app::WorkerEvent>,
+    pick: impl Fn(&gongdan::app::WorkerEvent) -> Option<T>,
+) -> T {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(60), events.recv())
+            .await
+            .expect("the worker answers")
+            .expect("the worker runs");
+        if let Some(found) = pick(&event) {
+            return found;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keystroke() {
+    use gongdan::app::{Action, App, Command, LocalAnswer, RequestId, Settings, WorkerEvent};
+    let sandbox = start().await;
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: "admin@example.com".into(),
+            password: "admin-pass".into(),
+        },
+    );
+    config.allow_insecure_http = true;
+    let (commands, mut events) = gongdan::worker::spawn_with_store(
+        config,
+        2,
+        None,
+        gongdan::worker::RunsInFlight::default(),
+        Some(dir.path().join("store.sqlite3")),
+    )
+    .unwrap();
+    let rows_of = |want: RequestId| {
+        move |event: &WorkerEvent| match event {
+            WorkerEvent::LocalRows { id, rows } if *id == want => Some(rows.clone()),
+            _ => None,
+        }
+    };
+    let all = || ViewSource::List(ListQuery::default());
+    let ask = |id: u64, source: ViewSource, column: Column, filter: &str, tickets: bool| {
+        Command::LocalView {
+            id: RequestId(id),
+            source,
+            column,
+            order: SortOrder::Asc,
+            filter: filter.into(),
+            tickets,
+        }
+    };
+    // Before a sync the store cannot answer.
+    commands.send(ask(1, all(), Column::Id, "", true)).unwrap();
+    assert_eq!(next_event(&mut events, rows_of(RequestId(1))).await, None);
+    commands.send(Command::Sync).unwrap();
+    next_event(&mut events, |e| {
+        matches!(e, WorkerEvent::Synced { .. }).then_some(())
+    })
+    .await;
+    // A search view: the server's ids.
+    let text = "ticketStatus:2";
+    let server: Vec<u64> = server_search(&client, text)
+        .await
+        .iter()
+        .map(|t| t.id)
+        .collect();
+    let source = ViewSource::Search(SearchQuery::parse(text).unwrap());
+    commands.send(ask(2, source, Column::Id, "", true)).unwrap();
+    let rows: LocalAnswer = next_event(&mut events, rows_of(RequestId(2)))
+        .await
+        .unwrap();
+    assert_eq!(set(&rows.ids), set(&server));
+    assert_eq!(rows.tickets.len(), rows.ids.len());
+    // The All view by assignee, in the app: then three keystrokes sent at once, whose
+    // answers come tagged; the app keeps the last asked only.
+    let tickets = every_ticket(&client).await;
+    let mut app = App::new(
+        Settings {
+            local_store: true,
+            ..Settings::default()
+        },
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap(),
+    );
+    update_app(
+        &mut app,
+        Action::Resize {
+            width: 100,
+            height: 30,
+        },
+    );
+    update_app(&mut app, Action::Start);
+    update_app(&mut app, Action::SelectView(3));
+    let asked = update_app(
+        &mut app,
+        Action::Worker(WorkerEvent::Synced {
+            tickets: vec![],
+            partial: false,
+        }),
+    );
+    let first = send_local(&commands, asked);
+    let rows = next_event(&mut events, rows_of(first)).await;
+    update_app(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows { id: first, rows }),
+    );
+    assert_eq!(app.current_view().ids.len(), 400);
+    // `o` five times from the update time: id, status, priority, type, assignee.
+    let mut last = None;
+    for _ in 0..5 {
+        last = Some(send_local(
+            &commands,
+            update_app(&mut app, Action::CycleSortField),
+        ));
+    }
+    let by_assignee = last.unwrap();
+    let rows = next_event(&mut events, rows_of(by_assignee)).await;
+    update_app(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows {
+            id: by_assignee,
+            rows,
+        }),
+    );
+    let mut expected: Vec<&Ticket> = tickets.iter().collect();
+    // Descending (the view's first sort was newest first): people by id descending, then
+    // nobody, unknown last.
+    expected.sort_by(|a, b| {
+        let (ra, rb) = (assignee_rank(a), assignee_rank(b));
+        (ra.0 == 2)
+            .cmp(&(rb.0 == 2))
+            .then_with(|| (rb, b.id).cmp(&(ra, a.id)))
+    });
+    let expected: Vec<u64> = expected.iter().map(|t| t.id).collect();
+    assert_eq!(app.current_view().ids, expected);
+    update_app(&mut app, Action::StartFilter);
+    let mut asked = Vec::new();
+    for c in "登录后".chars() {
+        asked.push(send_local(
+            &commands,
+            update_app(&mut app, Action::InputChar(c)),
+        ));
+    }
+    // The worker may answer them in any order: each is taken by its id.
+    let mut arrived = HashMap::new();
+    while arrived.len() < asked.len() {
+        let (id, rows) = next_event(&mut events, |event| match event {
+            WorkerEvent::LocalRows { id, rows } if asked.contains(id) => Some((*id, rows.clone())),
+            _ => None,
+        })
+        .await;
+        arrived.insert(id, rows);
+    }
+    let mut answers: Vec<_> = asked
+        .iter()
+        .map(|id| (*id, arrived.remove(id).unwrap()))
+        .collect();
+    // Each keystroke's answer narrows the one before.
+    let counts: Vec<usize> = answers
+        .iter()
+        .map(|(_, rows)| rows.as_ref().unwrap().ids.len())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    // The last answer lands, then the first two late: they are dropped.
+    let (last_id, last_rows) = answers.pop().unwrap();
+    let kept = last_rows.as_ref().unwrap().ids.clone();
+    update_app(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows {
+            id: last_id,
+            rows: last_rows,
+        }),
+    );
+    for (id, rows) in answers {
+        update_app(
+            &mut app,
+            Action::Worker(WorkerEvent::LocalRows { id, rows }),
+        );
+    }
+    assert_eq!(app.current_view().ids, kept);
+    assert!(!kept.is_empty() && kept.len() < 400);
+}
+
+fn update_app(
+    app: &mut gongdan::app::App,
+    action: gongdan::app::Action,
+) -> Vec<gongdan::app::Command> {
+    gongdan::app::update(app, action)
+}
+
+/// Sends the local view `commands` ask for and answers its request id.
+fn send_local(
+    to: &tokio::sync::mpsc::UnboundedSender<gongdan::app::Command>,
+    commands: Vec<gongdan::app::Command>,
+) -> gongdan::app::RequestId {
+    let local = commands
+        .into_iter()
+        .find(|c| matches!(c, gongdan::app::Command::LocalView { .. }))
+        .expect("a local view is asked");
+    let id = local.request_id().unwrap();
+    to.send(local).unwrap();
+    id
+}
