@@ -366,6 +366,7 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
             order: SortOrder::Asc,
             filter: filter.into(),
             tickets,
+            names: Default::default(),
         }
     };
     // Before a sync the store cannot answer.

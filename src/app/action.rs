@@ -131,6 +131,8 @@ pub enum Command {
         order: crate::api::SortOrder,
         filter: String,
         tickets: bool,
+        /// The names the app holds, to sort people by name and match contact names.
+        names: std::sync::Arc<super::local::LocalNames>,
     },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {

@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::lanes::{Lane, Lanes};
-use super::local_view::{LocalIndex, NoNames};
+use super::local_view::LocalIndex;
 use crate::api::query::Known;
 use crate::api::{Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
@@ -257,6 +257,7 @@ impl Local {
             order,
             filter,
             tickets,
+            names,
         } = command
         else {
             return None;
@@ -272,8 +273,8 @@ impl Local {
         let rows = tokio::task::spawn_blocking(move || {
             let mut index = lock_index(&index);
             let index = index.as_mut()?;
-            // The worker holds no names: people and groups sort by id.
-            let rows = index.answer(&source, &column, order, &filter, &NoNames)?;
+            index.use_names(&names);
+            let rows = index.answer(&source, &column, order, &filter, names.as_ref())?;
             let (tickets, hits) = if tickets {
                 index.tickets_of(&rows.ids)
             } else {

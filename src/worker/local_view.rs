@@ -8,11 +8,12 @@
 //! server's: unknown is never guessed as a no.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::api::query::{Known, ListQuery, Match, QueryLookups, SortOrder};
 use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
-use crate::app::local::{Column, LiveFilter, LocalLookups, sort_ids};
+use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, sort_ids};
 use crate::store::{Store, StoreError, Stored};
 
 /// Every stored ticket, each as far as it is known, from a finished sync.
@@ -29,6 +30,8 @@ pub struct LocalIndex {
     /// Counts the views computed, so the live filter never narrows across two of them.
     views_made: u64,
     filter: LiveFilter,
+    /// The names the last view was made with: others sort and match differently.
+    names: Option<Arc<LocalNames>>,
 }
 
 type ViewKey = (ViewSource, Column, SortOrder, u64);
@@ -141,7 +144,34 @@ impl LocalIndex {
             view: None,
             views_made: 0,
             filter: LiveFilter::new(),
+            names: None,
         }))
+    }
+
+    /// An index of tickets read in full (benches: the store's own load decodes each row).
+    pub fn from_tickets(mut tickets: Vec<Ticket>, as_of: i64) -> LocalIndex {
+        tickets.sort_by_key(|ticket| ticket.id);
+        tickets.dedup_by_key(|ticket| ticket.id);
+        let known = vec![Known::Full; tickets.len()];
+        LocalIndex {
+            tickets,
+            known,
+            as_of,
+            generation: 0,
+            view: None,
+            views_made: 0,
+            filter: LiveFilter::new(),
+            names: None,
+        }
+    }
+
+    /// The names the next answers use: when they differ from the last ones, the view is
+    /// sorted and filtered again from scratch.
+    pub fn use_names(&mut self, names: &Arc<LocalNames>) {
+        if self.names.as_deref() != Some(names.as_ref()) {
+            self.names = Some(names.clone());
+            self.generation += 1;
+        }
     }
 
     /// The tickets of `ids` as held here: those known in full, then the search hits.

@@ -44,6 +44,7 @@ fn source_of(view: &View) -> Option<ViewSource> {
 /// Asks the worker for the view's rows from the store, with their tickets when `tickets`.
 pub(crate) fn ask_local(app: &mut App, which: ViewRef, tickets: bool, out: &mut Vec<Command>) {
     let id = app.request_id();
+    let names = std::sync::Arc::new(crate::app::local::LocalNames::of(&app.lookups));
     let Some(view) = view_mut(app, which) else {
         return;
     };
@@ -62,6 +63,7 @@ pub(crate) fn ask_local(app: &mut App, which: ViewRef, tickets: bool, out: &mut 
         order: local.order,
         filter: local.filter.clone(),
         tickets,
+        names,
     });
 }
 
