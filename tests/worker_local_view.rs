@@ -377,6 +377,33 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
         matches!(e, WorkerEvent::Synced { .. }).then_some(())
     })
     .await;
+    // Loaded once; a delta sync's changes then go into the loaded tickets in place: a tag
+    // set behind the console's back is found by the next local view.
+    let tagged = ViewSource::Search(SearchQuery::parse("tagList:本地视图").unwrap());
+    commands
+        .send(ask(3, tagged.clone(), Column::Id, "", false))
+        .unwrap();
+    let rows: LocalAnswer = next_event(&mut events, rows_of(RequestId(3)))
+        .await
+        .unwrap();
+    assert!(rows.ids.is_empty());
+    let change = gongdan::api::TicketChange {
+        tags: Some(vec!["本地视图".to_owned()]),
+        ..gongdan::api::TicketChange::default()
+    };
+    admin(&sandbox).update(7, &change).await.unwrap();
+    commands.send(Command::Sync).unwrap();
+    next_event(&mut events, |e| {
+        matches!(e, WorkerEvent::Synced { .. }).then_some(())
+    })
+    .await;
+    commands
+        .send(ask(4, tagged, Column::Id, "", false))
+        .unwrap();
+    let rows: LocalAnswer = next_event(&mut events, rows_of(RequestId(4)))
+        .await
+        .unwrap();
+    assert_eq!(rows.ids, vec![7]);
     // A search view: the server's ids.
     let text = "ticketStatus:2";
     let server: Vec<u64> = server_search(&client, text)

@@ -312,13 +312,52 @@ impl Local {
         let index = self.index.clone();
         let path = self.path.clone();
         tokio::spawn(async move {
-            let (tickets, partial) = run_sync(path, client, lanes, &events).await;
-            // Loaded again from the store by the next local view: a full sync may have
-            // finished, and a delta's changes are in the store.
-            *lock_index(&index) = None;
+            let Synced {
+                tickets,
+                partial,
+                in_place,
+            } = run_sync(path, client, lanes, &events).await;
+            {
+                let mut index = lock_index(&index);
+                match index.as_mut() {
+                    // A delta's few changes go into the loaded tickets in place.
+                    Some(loaded) if in_place => {
+                        let known = if partial {
+                            Known::SearchHit
+                        } else {
+                            Known::Full
+                        };
+                        if !tickets.is_empty() {
+                            loaded.put(tickets.clone(), known);
+                        }
+                    }
+                    // Else loaded again from the store by the next local view (a full sync
+                    // finished, a large catch-up, a sync that stopped part way).
+                    _ => *index = None,
+                }
+            }
             syncing.store(false, Ordering::SeqCst);
             let _ = events.send(WorkerEvent::Synced { tickets, partial });
         });
+    }
+}
+
+/// What a sync changed, for the app and the loaded tickets of the local views.
+struct Synced {
+    tickets: Vec<Ticket>,
+    partial: bool,
+    /// `tickets` are every change: the loaded tickets take them in place (else they are
+    /// loaded again from the store).
+    in_place: bool,
+}
+
+impl Synced {
+    fn reload(partial: bool) -> Synced {
+        Synced {
+            tickets: Vec::new(),
+            partial,
+            in_place: false,
+        }
     }
 }
 
@@ -327,17 +366,17 @@ async fn run_sync(
     client: Client,
     lanes: Lanes,
     events: &UnboundedSender<WorkerEvent>,
-) -> (Vec<Ticket>, bool) {
+) -> Synced {
     let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
     let mut store = match opened {
         Ok(Ok((store, _))) => store,
         Ok(Err(error)) => {
             tracing::warn!(%error, "the local store cannot be synced");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
         Err(error) => {
             tracing::warn!(%error, "opening the local store failed");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
     };
     let gate = SyncGate(Arc::new(move || {
@@ -360,18 +399,29 @@ async fn run_sync(
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "the local store's sync stopped");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
     };
     let partial = report.scope == Some(Scope::Search);
-    if report.full || report.changed.is_empty() || report.changed.len() > SYNCED_MOST {
-        return (Vec::new(), partial);
+    if report.changed.is_empty() && !report.full {
+        return Synced {
+            tickets: Vec::new(),
+            partial,
+            in_place: true,
+        };
+    }
+    if report.full || report.changed.len() > SYNCED_MOST {
+        return Synced::reload(partial);
     }
     let changed = report.changed;
     let read = tokio::task::spawn_blocking(move || store.tickets_by_ids(&changed)).await;
     match read {
-        Ok(Ok(tickets)) => (tickets, partial),
-        _ => (Vec::new(), partial),
+        Ok(Ok(tickets)) => Synced {
+            tickets,
+            partial,
+            in_place: true,
+        },
+        _ => Synced::reload(partial),
     }
 }
 
