@@ -146,3 +146,36 @@ fn with_the_server_gone_the_console_opens_from_the_store_and_says_offline() {
     });
     quit(second);
 }
+
+#[test]
+fn after_the_demos_sync_the_view_is_the_stores_sorted_and_filtered_locally() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = spawn_in(home.path(), &["--demo"], &[]);
+    session.wait_first_list();
+    // Once the sync has ended the view in front is computed from the store, newest first.
+    session.wait_for_text("the store's view", |text| {
+        has_rows(text) && text.contains("store, as of") && text.contains("Updated▼")
+    });
+    // `o` from the update time wraps to the id, shown on the header and the status line.
+    session.send("o");
+    session.wait_for_text("sorted by id", |text| text.contains("ID▼"));
+    session.send("O");
+    session.wait_for_text("by id ascending", |text| text.contains("ID▲"));
+    // `f` filters as it is typed; Enter keeps it and the line says it.
+    session.send("f");
+    session.wait_for_text("the filter's prompt", |text| text.contains("Filter:"));
+    session.send("zz-no-such-text");
+    session.wait_for_text("no row matches", |text| !has_rows(text));
+    session.send("\r");
+    session.wait_for_text("the filter kept", |text| {
+        text.contains("filter: zz-no-such-text")
+    });
+    // `f` again holds the text; Esc clears it: the rows come back.
+    session.send("f");
+    session.wait_for_text("the prompt again", |text| text.contains("Filter:"));
+    session.send("\x1b");
+    session.wait_for_text("every row again", |text| {
+        has_rows(text) && !text.contains("filter:")
+    });
+    quit(session);
+}
