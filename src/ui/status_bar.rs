@@ -126,6 +126,12 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
             text.push_str(" · ");
             text.push_str(&fill(lang, Msg::StoreFilter, &[local.filter.trim()]));
         }
+        // Tickets the filter cannot tell without the server are left out: say how many.
+        if local.unknown > 0 {
+            text.push_str(" · ");
+            let count = local.unknown.to_string();
+            text.push_str(&fill(lang, Msg::StoreFilterUnknown, &[&count]));
+        }
         if let Some(offline) = &app.offline {
             text.push_str(" · ");
             text.push_str(&fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)]));
