@@ -20,6 +20,11 @@ use gongdan::lang::Lang;
 
 /// An app with a local store on its "All" tab (a list) showing tickets 1..=5 from the server.
 fn console(lang: Lang, store: bool) -> App {
+    console_and_start(lang, store).0
+}
+
+/// [`console`], and the start's commands.
+fn console_and_start(lang: Lang, store: bool) -> (App, Vec<Command>) {
     let settings = Settings {
         lang,
         account_label: "admin@127.0.0.1".into(),
@@ -45,7 +50,7 @@ fn console(lang: Lang, store: bool) -> App {
     update(&mut app, Action::SelectView(3));
     let tickets: Vec<Ticket> = (1..=5).rev().map(ticket).collect();
     answer_page(&mut app, find(&commands, is_list), page(tickets, 5, false));
-    app
+    (app, commands)
 }
 
 /// The local view asked for in `commands`: its request, column, order and whether it wants
@@ -349,4 +354,48 @@ fn the_live_filter_prompt_at_80x24_in_both_languages() {
         );
         insta::assert_snapshot!(name, screen_lines(&app).join("\n"));
     }
+}
+
+#[test]
+fn o_goes_on_to_the_custom_fields_once_their_definitions_are_in() {
+    let (mut app, start) = console_and_start(Lang::En, true);
+    let (id, ..) = local_view(&synced(&mut app)).unwrap();
+    answer(&mut app, id, &[7, 6, 5, 4, 3, 2, 1], true);
+    // The start asked for the field definitions: answered now.
+    let defs = gongdan::api::FieldDef {
+        key: "field_1".into(),
+        name: "Device".into(),
+        kind: 1,
+        required: false,
+        options: vec![],
+    };
+    let id = find(&start, |c| {
+        matches!(
+            c,
+            Command::Lookup {
+                key: gongdan::app::LookupKey::FieldDefs,
+                ..
+            }
+        )
+    });
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Looked {
+            id,
+            key: gongdan::app::LookupKey::FieldDefs,
+            result: Ok(gongdan::app::LookupValue::FieldDefs(vec![defs])),
+        }),
+    );
+    // From the update time (the last of the ticket's own columns) to the custom field.
+    let (id, column, ..) = local_view(&update(&mut app, Action::CycleSortField)).unwrap();
+    assert_eq!(column, Column::Custom("field_1".into()));
+    answer(&mut app, id, &[1, 2, 3, 4, 5, 6, 7], false);
+    assert!(
+        status_line(&app).contains("Device▼"),
+        "{}",
+        status_line(&app)
+    );
+    // And round to the id.
+    let (_, column, ..) = local_view(&update(&mut app, Action::CycleSortField)).unwrap();
+    assert_eq!(column, Column::Id);
 }

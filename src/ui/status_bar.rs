@@ -83,10 +83,11 @@ pub(crate) fn sort_arrow(order: crate::api::SortOrder) -> char {
 
 /// A local sort's column, named as the ticket view names its field.
 pub(crate) fn sort_column_name(
-    lang: crate::lang::Lang,
+    app: &crate::app::App,
     column: &crate::app::local::Column,
 ) -> String {
     use crate::app::local::Column;
+    let lang = app.lang();
     let msg = match column {
         Column::Id => Msg::ColId,
         Column::Status => Msg::FieldStatus,
@@ -98,8 +99,17 @@ pub(crate) fn sort_column_name(
         Column::Tags => Msg::FieldTags,
         Column::Created => Msg::FieldCreated,
         Column::Updated => Msg::FieldUpdated,
-        // Custom fields by their key (the cycle does not reach them yet).
-        Column::Custom(key) => return key.clone(),
+        // A custom field by the name its definition gives (cleaned when decoded), else
+        // its key.
+        Column::Custom(key) => {
+            let defs = app
+                .lookups
+                .field_defs
+                .as_ref()
+                .and_then(|defs| defs.ready());
+            let def = defs.and_then(|defs| defs.iter().find(|def| &def.key == key));
+            return def.map_or_else(|| key.clone(), |def| def.name.clone());
+        }
     };
     msg.text(lang).to_string()
 }
@@ -119,7 +129,7 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
         let mut text = format!(
             "{} · {}{}",
             fill(lang, Msg::StoreAsOf, &[&at]),
-            sort_column_name(lang, &local.column),
+            sort_column_name(app, &local.column),
             sort_arrow(local.order)
         );
         if !local.filter.trim().is_empty() {

@@ -155,17 +155,30 @@ pub(super) fn local_rows(
     window_lookups(app, out);
 }
 
+/// The columns `o` cycles through: the ticket's own, then the custom fields the account
+/// defines (once their definitions are in), by key.
+fn sort_columns(app: &App) -> Vec<Column> {
+    let custom = app
+        .lookups
+        .field_defs
+        .as_ref()
+        .and_then(Lookup::ready)
+        .into_iter()
+        .flatten()
+        .map(|def| Column::Custom(def.key.clone()));
+    SORT_COLUMNS.iter().cloned().chain(custom).collect()
+}
+
 /// `o` in a view from the store: the next column.
 pub(super) fn cycle_local_sort(app: &mut App, out: &mut Vec<Command>) {
+    let columns = sort_columns(app);
     let which = view_ref(app);
     let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) else {
         return;
     };
-    let at = SORT_COLUMNS
-        .iter()
-        .position(|column| *column == local.column);
-    let next = at.map_or(0, |at| (at + 1) % SORT_COLUMNS.len());
-    local.column = SORT_COLUMNS[next].clone();
+    let at = columns.iter().position(|column| *column == local.column);
+    let next = at.map_or(0, |at| (at + 1) % columns.len());
+    local.column = columns[next].clone();
     ask_local(app, which, false, out);
 }
 
