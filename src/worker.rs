@@ -10,6 +10,7 @@ mod bulk;
 mod compose;
 mod lanes;
 mod local;
+pub mod local_view;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -209,6 +210,20 @@ async fn run(
             if let Some(local) = &local {
                 local.sync(client.clone(), lanes.clone(), events.clone());
             }
+            continue;
+        }
+        // A view from the store: computed beside the network, never in a lane's slot.
+        if let Command::LocalView { id, .. } = &command {
+            let (id, events, local) = (*id, events.clone(), local.clone());
+            tokio::spawn(async move {
+                let event = match local {
+                    Some(local) => local.view(command).await,
+                    None => Some(WorkerEvent::LocalRows { id, rows: None }),
+                };
+                if let Some(event) = event {
+                    let _ = events.send(event);
+                }
+            });
             continue;
         }
         // Bulk work has its own concurrency (the engine's) and may run for long.
@@ -466,6 +481,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         | Command::EditInEditor { .. }
         | Command::SignIn { .. }
         | Command::Sync
+        | Command::LocalView { .. }
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose::compose(client, command).await,
         Command::SaveHistory { path, text } => {

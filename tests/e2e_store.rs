@@ -146,3 +146,67 @@ fn with_the_server_gone_the_console_opens_from_the_store_and_says_offline() {
     });
     quit(second);
 }
+
+/// The sort the status line names in a view from the store ("Updated▼", "ID▲").
+fn sort_named(text: &str) -> String {
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.contains("store, as of"))
+        .unwrap_or("");
+    line.split(" · ")
+        .nth(2)
+        .and_then(|rest| rest.split("  ").next())
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn after_the_demos_sync_the_view_is_the_stores_sorted_and_filtered_locally() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = spawn_in(home.path(), &["--demo"], &[]);
+    session.wait_first_list();
+    // Once the sync has ended the view in front is computed from the store, newest first.
+    session.wait_for_text("the store's view", |text| {
+        has_rows(text) && text.contains("store, as of") && text.contains("Updated▼")
+    });
+    // `o` goes through the ticket's columns and the demo's custom fields, then wraps to
+    // the id; each press waits for the line to name the next sort.
+    let mut presses = 0;
+    while sort_named(&session.screen_text()) != "ID▼" {
+        let before = sort_named(&session.screen_text());
+        assert!(presses < 60, "o never came round to the id");
+        session.send("o");
+        session.wait_for_text("the next sort", |text| sort_named(text) != before);
+        presses += 1;
+    }
+    // On the header too.
+    assert!(
+        session
+            .screen_text()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("ID▼")
+    );
+    session.send("O");
+    session.wait_for_text("by id ascending", |text| text.contains("ID▲"));
+    // `f` filters as it is typed; Enter keeps it and the line says it.
+    session.send("f");
+    session.wait_for_text("the filter's prompt", |text| text.contains("Filter:"));
+    session.send("zz-no-such-text");
+    session.wait_for_text("no row matches", |text| !has_rows(text));
+    session.send("\r");
+    session.wait_for_text("the filter kept", |text| {
+        text.contains("filter: zz-no-such-text")
+    });
+    // `f` again holds the text; Esc clears it: the rows come back.
+    session.send("f");
+    session.wait_for_text("the prompt again", |text| text.contains("Filter:"));
+    session.send("\x1b");
+    session.wait_for_text("every row again", |text| {
+        has_rows(text) && !text.contains("filter:")
+    });
+    quit(session);
+}

@@ -120,6 +120,20 @@ pub enum Command {
     /// Bring the local store up to date with the server in the background (at start, `R`
     /// and auto-refresh): nothing without a store, and one sync at a time.
     Sync,
+    /// A view computed from the local store (issue 16): its definition evaluated over the
+    /// stored tickets, sorted by `column` and narrowed by the typed `filter`. `tickets`
+    /// asks for the rows' tickets too (the view's first local answer, or a new sort);
+    /// a keystroke of the filter only narrows rows the app holds.
+    LocalView {
+        id: RequestId,
+        source: super::ViewSource,
+        column: super::local::Column,
+        order: crate::api::SortOrder,
+        filter: String,
+        tickets: bool,
+        /// The names the app holds, to sort people by name and match contact names.
+        names: std::sync::Arc<super::local::LocalNames>,
+    },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -135,7 +149,8 @@ impl Command {
             | Command::Search { id, .. }
             | Command::ShowMany { id, .. }
             | Command::Show { id, .. }
-            | Command::Lookup { id, .. } => Some(*id),
+            | Command::Lookup { id, .. }
+            | Command::LocalView { id, .. } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
             Command::Compose(_) | Command::SaveHistory { .. } | Command::Sync => None,
@@ -208,10 +223,31 @@ pub enum WorkerEvent {
     /// sync, whose pages the views read from the server anyway), partial when the store is
     /// synced through searches.
     Synced { tickets: Vec<Ticket>, partial: bool },
+    /// A view as the local store answers it ([`Command::LocalView`]); `None` when the
+    /// store cannot (no finished sync, a term on a field the stored tickets lack): the
+    /// view stays the server's.
+    LocalRows {
+        id: RequestId,
+        rows: Option<LocalAnswer>,
+    },
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.
     Bulk(super::bulk_edit::BulkEvent),
     /// An answer for the composer or the new-ticket form.
     Compose(super::composer::ComposeEvent),
+}
+
+/// A view's rows from the local store, in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalAnswer {
+    pub ids: Vec<u64>,
+    /// The rows' tickets, when asked for: those the store holds in full...
+    pub tickets: Vec<Ticket>,
+    /// ... and those it holds only as search results (id, subject, dates, url).
+    pub hits: Vec<Ticket>,
+    /// When the sync the store follows ended (the server's zone, as `App::now`).
+    pub as_of: NaiveDateTime,
+    /// Tickets of the view the typed filter cannot answer for without the server.
+    pub unknown: usize,
 }

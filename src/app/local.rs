@@ -24,6 +24,63 @@ pub trait LocalLookups: QueryLookups {
     fn group_name(&self, group_id: u64) -> Option<&str>;
 }
 
+/// The names a view from the store is sorted and filtered with, as the app holds them when
+/// it asks: sent to the worker with each request (the worker holds no names of its own).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LocalNames {
+    agents: std::collections::HashMap<u64, String>,
+    groups: std::collections::HashMap<u64, String>,
+    contacts: std::collections::HashMap<u64, String>,
+    fields: Vec<FieldDef>,
+}
+
+impl LocalNames {
+    /// The names that have come in (those still on their way are not known).
+    pub(crate) fn of(lookups: &Lookups) -> LocalNames {
+        let ready = |names: &std::collections::HashMap<u64, Lookup<String>>| {
+            names
+                .iter()
+                .filter_map(|(id, name)| Some((*id, name.ready()?.clone())))
+                .collect()
+        };
+        LocalNames {
+            agents: ready(&lookups.agents),
+            groups: ready(&lookups.groups),
+            contacts: lookups
+                .contacts
+                .iter()
+                .filter_map(|(id, contact)| Some((*id, contact.ready()?.name.clone())))
+                .collect(),
+            fields: lookups
+                .field_defs
+                .as_ref()
+                .and_then(Lookup::ready)
+                .cloned()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+impl QueryLookups for LocalNames {
+    fn contact_name(&self, contact_id: u64) -> Option<&str> {
+        self.contacts.get(&contact_id).map(String::as_str)
+    }
+
+    fn field_def(&self, key: &str) -> Option<&FieldDef> {
+        self.fields.iter().find(|def| def.key == key)
+    }
+}
+
+impl LocalLookups for LocalNames {
+    fn agent_name(&self, agent_id: u64) -> Option<&str> {
+        self.agents.get(&agent_id).map(String::as_str)
+    }
+
+    fn group_name(&self, group_id: u64) -> Option<&str> {
+        self.groups.get(&group_id).map(String::as_str)
+    }
+}
+
 impl QueryLookups for Lookups {
     fn contact_name(&self, contact_id: u64) -> Option<&str> {
         self.contacts

@@ -112,6 +112,9 @@ pub struct App {
     pub offline: Option<super::offline::Offline>,
     /// A first full sync of the local store under way: pages done, of the total.
     pub sync_progress: Option<(u32, u32)>,
+    /// A sync of the local store ended: views may be computed from it (the worker says
+    /// whether it can).
+    pub(crate) store_synced: bool,
     /// Tickets whose copy here is the local store's, with when the server gave it (the
     /// server's zone), until a server's answer replaces it.
     pub stored_as_of: HashMap<u64, NaiveDateTime>,
@@ -164,6 +167,7 @@ impl App {
             compose: Default::default(),
             offline: None,
             sync_progress: None,
+            store_synced: false,
             stored_as_of: HashMap::new(),
         }
     }

@@ -20,6 +20,7 @@ use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 
 mod detail;
 mod jump;
+mod local_view;
 mod names;
 mod notices;
 mod pages;
@@ -35,6 +36,7 @@ mod worker_events;
 // imports above through `use super::*`.
 use detail::*;
 use jump::*;
+use local_view::*;
 use names::*;
 use notices::*;
 use pages::*;
@@ -123,7 +125,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::HalfPageDown => move_page(app, true, true, &mut out),
         Action::HalfPageUp => move_page(app, false, true, &mut out),
         Action::Wheel(lines) => move_by(app, i64::from(lines), &mut out),
-        Action::Paste(text) => paste(app, &text, &mut out),
+        Action::Paste(text) => {
+            paste(app, &text, &mut out);
+            live_filter_typed(app, &mut out);
+        }
         Action::NextView => next_view(app, &mut out),
         Action::PrevView => prev_view(app, &mut out),
         Action::SelectView(index) => {
@@ -137,7 +142,10 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::NextTicket => step_ticket(app, true, &mut out),
         Action::PrevTicket => step_ticket(app, false, &mut out),
         Action::StartGoTo => open_prompt(app, PromptKind::GoTo, String::new()),
-        Action::Back => back(app),
+        Action::Back => {
+            live_filter_cancelled(app, &mut out);
+            back(app)
+        }
         Action::OpenStatusMenu => open_status_menu(app),
         Action::PickStatus(status) => pick_status(app, status, &mut out),
         Action::PickSelectedStatus => pick_selected_status(app, &mut out),
@@ -145,16 +153,25 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Reload => reload(app, &mut out),
         Action::ToggleHelp => toggle_help(app),
         Action::StartSearch => open_search_prompt(app),
-        Action::StartFilter => open_prompt(app, PromptKind::Filter, String::new()),
-        Action::InputChar(c) => edit_prompt(app, LineEdit::Insert(c)),
-        Action::InputBackspace => edit_prompt(app, LineEdit::Backspace),
+        Action::StartFilter => start_filter(app),
+        Action::InputChar(c) => {
+            edit_prompt(app, LineEdit::Insert(c));
+            live_filter_typed(app, &mut out);
+        }
+        Action::InputBackspace => {
+            edit_prompt(app, LineEdit::Backspace);
+            live_filter_typed(app, &mut out);
+        }
         Action::InputLeft => edit_prompt(app, LineEdit::Left),
         Action::InputRight => edit_prompt(app, LineEdit::Right),
         // The bulk form's text row takes the same line keys as the prompts.
         Action::Line(edit) if app.pane() == Pane::BulkText => {
             super::bulk_edit::edit_text(app, edit)
         }
-        Action::Line(edit) => edit_prompt(app, edit),
+        Action::Line(edit) => {
+            edit_prompt(app, edit);
+            live_filter_typed(app, &mut out);
+        }
         Action::InputSubmit => submit_prompt(app, &mut out),
         Action::Quit => app.quit = true,
         Action::Keys(input) => super::keymap::update_keys(app, input),

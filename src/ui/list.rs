@@ -45,6 +45,21 @@ impl Column {
     }
 }
 
+/// The list's column of a local sort's, when the list shows one.
+fn list_column(column: &crate::app::local::Column) -> Option<Column> {
+    use crate::app::local::Column as By;
+    Some(match column {
+        By::Id => Column::Id,
+        By::Status => Column::Status,
+        By::Priority => Column::Priority,
+        By::Contact => Column::Contact,
+        By::Assignee => Column::Assignee,
+        By::Updated => Column::Updated,
+        By::Tags => Column::Tags,
+        _ => return None,
+    })
+}
+
 /// Columns left of the rows: the selection cursor, the marked glyph and the changed mark.
 const GUTTER: usize = 3;
 const SUBJECT_MIN: usize = 16;
@@ -118,8 +133,22 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, cache: &mut RowCache, area: R
 
     let header_style = style(app, Role::Header);
     let mut header = " ".repeat(GUTTER);
+    // A view from the store shows its sort on the column's header, when the list has it.
+    let sorted = view
+        .local
+        .as_ref()
+        .filter(|local| local.answered())
+        .and_then(|local| Some((list_column(&local.column)?, local.order)));
     for (column, w) in &cols {
-        header.push_str(&fit(column.header().text(lang), *w));
+        let text = column.header().text(lang);
+        match sorted {
+            Some((by, order)) if by == *column => {
+                let arrow = super::status_bar::sort_arrow(order);
+                let label = format!("{}{arrow}", fit(text, w.saturating_sub(1)).trim_end());
+                header.push_str(&fit(&label, *w));
+            }
+            _ => header.push_str(&fit(text, *w)),
+        }
         header.push(' ');
     }
     // Cut, not truncated with "…": the columns already fit; only the last space may not.

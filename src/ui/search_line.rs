@@ -22,6 +22,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         PromptKind::Search => (Msg::SearchPrompt, Msg::SearchHint),
         PromptKind::Filter => (Msg::FilterPrompt, Msg::FilterHint),
         PromptKind::GoTo => (Msg::GoToPrompt, Msg::GoToHint),
+        PromptKind::LiveFilter => (Msg::LiveFilterPrompt, Msg::LiveFilterHint),
     };
     let label = label.text(lang);
     // The keys named in the hint are the live ones.
@@ -38,7 +39,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
                 &key("help"),
             ],
         ),
-        PromptKind::Filter | PromptKind::GoTo => {
+        PromptKind::Filter | PromptKind::GoTo | PromptKind::LiveFilter => {
             fill(lang, hint, &[&key("submit"), &key("cancel"), &key("help")])
         }
     };

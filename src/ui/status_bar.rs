@@ -73,6 +73,47 @@ pub(crate) fn store_text(app: &crate::app::App) -> Option<String> {
     }
 }
 
+/// The arrow of a sort's direction.
+pub(crate) fn sort_arrow(order: crate::api::SortOrder) -> char {
+    match order {
+        crate::api::SortOrder::Asc => '▲',
+        crate::api::SortOrder::Desc => '▼',
+    }
+}
+
+/// A local sort's column, named as the ticket view names its field.
+pub(crate) fn sort_column_name(
+    app: &crate::app::App,
+    column: &crate::app::local::Column,
+) -> String {
+    use crate::app::local::Column;
+    let lang = app.lang();
+    let msg = match column {
+        Column::Id => Msg::ColId,
+        Column::Status => Msg::FieldStatus,
+        Column::Priority => Msg::FieldPriority,
+        Column::Type => Msg::FieldType,
+        Column::Assignee => Msg::FieldAssignee,
+        Column::Group => Msg::FieldGroup,
+        Column::Contact => Msg::FieldContact,
+        Column::Tags => Msg::FieldTags,
+        Column::Created => Msg::FieldCreated,
+        Column::Updated => Msg::FieldUpdated,
+        // A custom field by the name its definition gives (cleaned when decoded), else
+        // its key.
+        Column::Custom(key) => {
+            let defs = app
+                .lookups
+                .field_defs
+                .as_ref()
+                .and_then(|defs| defs.ready());
+            let def = defs.and_then(|defs| defs.iter().find(|def| &def.key == key));
+            return def.map_or_else(|| key.clone(), |def| def.name.clone());
+        }
+    };
+    msg.text(lang).to_string()
+}
+
 /// Whose rows are shown: the store's as of when, and whether the server is out of reach.
 fn rows_text(app: &crate::app::App) -> Option<String> {
     let lang = app.lang();
@@ -82,7 +123,32 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
             .format("%H:%M")
             .to_string()
     };
-    let as_of = app.current_view().as_of;
+    let view = app.current_view();
+    if let Some(local) = view.local.as_ref().filter(|local| local.answered()) {
+        let at = local.as_of.map(hhmm).unwrap_or_default();
+        let mut text = format!(
+            "{} · {}{}",
+            fill(lang, Msg::StoreAsOf, &[&at]),
+            sort_column_name(app, &local.column),
+            sort_arrow(local.order)
+        );
+        if !local.filter.trim().is_empty() {
+            text.push_str(" · ");
+            text.push_str(&fill(lang, Msg::StoreFilter, &[local.filter.trim()]));
+        }
+        // Tickets the filter cannot tell without the server are left out: say how many.
+        if local.unknown > 0 {
+            text.push_str(" · ");
+            let count = local.unknown.to_string();
+            text.push_str(&fill(lang, Msg::StoreFilterUnknown, &[&count]));
+        }
+        if let Some(offline) = &app.offline {
+            text.push_str(" · ");
+            text.push_str(&fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)]));
+        }
+        return Some(text);
+    }
+    let as_of = view.as_of;
     match (&app.offline, as_of) {
         (Some(offline), Some(at)) => Some(format!(
             "{} · {}",
@@ -91,6 +157,10 @@ fn rows_text(app: &crate::app::App) -> Option<String> {
         )),
         (Some(offline), None) => Some(fill(lang, Msg::OfflineSince, &[&hhmm(offline.since)])),
         (None, Some(at)) => Some(fill(lang, Msg::AsOfSyncing, &[&hhmm(at)])),
+        // The store synced but cannot answer this view: say the rows are the server's.
+        (None, None) if app.store_synced && view.local.is_none() => {
+            Some(Msg::FromServer.text(lang).to_string())
+        }
         (None, None) => None,
     }
 }

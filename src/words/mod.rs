@@ -83,6 +83,8 @@ messages! {
     // The local store: stored rows, the server out of reach.
     AsOfSyncing => "截至 {0}，同步中…", "as of {0}, syncing…";
     AsOf => "截至 {0}", "as of {0}";
+    StoreAsOf => "本地缓存，截至 {0}", "store, as of {0}";
+    FromServer => "服务器", "server";
     OfflineSince => "离线（自 {0} 起），正在重试", "offline since {0}, retrying";
     SyncPages => "本地缓存同步 {0}/{1} 页", "store sync {0}/{1} pages";
     OfflineReading => "离线：读取本地缓存，不连接服务器（上次同步：{0}）", "offline: read from the local cache, not the server (last sync: {0})";
@@ -123,6 +125,10 @@ messages! {
     SearchPrompt => "搜索: ", "Search: ";
     SearchHint => "{0} 搜索 · {1} 取消 · {2} 补全 · ↑↓ 历史 · {3} 按键 | 词 字段:值1,值2 createDT>=2024-01-01，空格分隔（AND），值内不可有空格", "{0} search · {1} cancel · {2} complete · ↑↓ history · {3} keys | word, field:v1,v2, createDT>=2024-01-01; spaces split terms (AND), none inside a value";
     FilterPrompt => "日期筛选: ", "Date filter: ";
+    LiveFilterPrompt => "筛选: ", "Filter: ";
+    LiveFilterHint => "逐字筛选本地缓存 · {0} 保留 · {1} 清除 · {2} 按键 | 登录 | status:2 | updateDT>=2024-03-01", "narrows the store's rows as you type · {0} keep · {1} clear · {2} keys | login | status:2 | updateDT>=2024-03-01";
+    StoreFilter => "筛选：{0}", "filter: {0}";
+    StoreFilterUnknown => "{0} 张本地无法判断", "{0} not known here";
     FilterHint => "{0} 应用 · {1} 取消 · ↑↓ 历史 · {2} 按键 | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除", "{0} apply · {1} cancel · ↑↓ history · {2} keys | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears";
     CompleteCandidates => "{0} 依次选：{1}", "{0} cycles: {1}";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
@@ -231,7 +237,7 @@ messages! {
     KeyViewN => "切换到第 N 个视图", "Switch to view N";
     KeySortField => "切换排序字段（创建/更新/状态）", "Cycle the sort field (created/updated/status)";
     KeySortOrder => "切换升序/降序", "Toggle ascending/descending";
-    KeyFilter => "按创建/更新日期筛选", "Filter by created/updated date";
+    KeyFilter => "筛选：本地视图逐字筛选，服务器视图按日期", "Filter: as you type (store view), by date (server view)";
     KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
     KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复", "Reply";

@@ -19,9 +19,11 @@ use tokio::sync::OnceCell;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::lanes::{Lane, Lanes};
+use super::local_view::LocalIndex;
+use crate::api::query::Known;
 use crate::api::{Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
-use crate::app::{Command, WorkerEvent};
+use crate::app::{Command, LocalAnswer, WorkerEvent};
 use crate::store::{Answer, Scope, Store, SyncGate, SyncOptions};
 
 /// How long a first page waits for the store to open (another process may hold its lock
@@ -39,6 +41,9 @@ pub(crate) struct Local {
     answered: Mutex<std::collections::HashSet<String>>,
     /// A sync is running: another asked meanwhile is not started.
     syncing: Arc<AtomicBool>,
+    /// Every stored ticket, loaded on the first local view after a finished sync and
+    /// dropped when a sync ends (the next view loads it again).
+    index: Arc<Mutex<Option<LocalIndex>>>,
 }
 
 /// Which view a first-page request is for: its query without the page, as a key.
@@ -75,6 +80,12 @@ fn lock(store: &Mutex<Store>) -> std::sync::MutexGuard<'_, Store> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+fn lock_index(index: &Mutex<Option<LocalIndex>>) -> std::sync::MutexGuard<'_, Option<LocalIndex>> {
+    index
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Now, seconds since the epoch (this machine's clock: the worker may read it).
 fn epoch_now() -> i64 {
     chrono::Utc::now().timestamp()
@@ -93,6 +104,7 @@ impl Local {
             store: OnceCell::new(),
             answered: Mutex::default(),
             syncing: Arc::default(),
+            index: Arc::default(),
         })
     }
 
@@ -216,6 +228,13 @@ impl Local {
             ) => Some((first.key, page_ids(page))),
             _ => None,
         };
+        if let Some(index) = lock_index(&self.index).as_mut() {
+            let known = match answer {
+                Answer::Full => Known::Full,
+                Answer::Partial => Known::SearchHit,
+            };
+            index.put(tickets.clone(), known);
+        }
         let now = epoch_now();
         self.with(move |store| {
             store.put(&tickets, answer)?;
@@ -225,6 +244,56 @@ impl Local {
             Ok(())
         })
         .await;
+    }
+}
+
+impl Local {
+    /// A view computed from the stored tickets (`Command::LocalView`), loading them first
+    /// when needed (on a blocking thread, as the sort and the filter run). `None` when the
+    /// store cannot answer; any other command is no view.
+    pub(crate) async fn view(&self, command: Command) -> Option<WorkerEvent> {
+        let Command::LocalView {
+            id,
+            source,
+            column,
+            order,
+            filter,
+            tickets,
+            names,
+        } = command
+        else {
+            return None;
+        };
+        if lock_index(&self.index).is_none() {
+            let loaded = self.with(|store| LocalIndex::load(store)).await.flatten();
+            let mut index = lock_index(&self.index);
+            if index.is_none() {
+                *index = loaded;
+            }
+        }
+        let index = self.index.clone();
+        let rows = tokio::task::spawn_blocking(move || {
+            let mut index = lock_index(&index);
+            let index = index.as_mut()?;
+            index.use_names(&names);
+            let rows = index.answer(&source, &column, order, &filter, names.as_ref())?;
+            let (tickets, hits) = if tickets {
+                index.tickets_of(&rows.ids)
+            } else {
+                (Vec::new(), Vec::new())
+            };
+            Some(LocalAnswer {
+                ids: rows.ids,
+                tickets,
+                hits,
+                as_of: server_time(index.as_of)?,
+                unknown: rows.unknown,
+            })
+        })
+        .await
+        .ok()
+        .flatten();
+        Some(WorkerEvent::LocalRows { id, rows })
     }
 }
 
@@ -242,12 +311,55 @@ impl Local {
             return;
         }
         let syncing = self.syncing.clone();
+        let index = self.index.clone();
         let path = self.path.clone();
         tokio::spawn(async move {
-            let (tickets, partial) = run_sync(path, client, lanes, &events).await;
+            let Synced {
+                tickets,
+                partial,
+                in_place,
+            } = run_sync(path, client, lanes, &events).await;
+            {
+                let mut index = lock_index(&index);
+                match index.as_mut() {
+                    // A delta's few changes go into the loaded tickets in place.
+                    Some(loaded) if in_place => {
+                        let known = if partial {
+                            Known::SearchHit
+                        } else {
+                            Known::Full
+                        };
+                        if !tickets.is_empty() {
+                            loaded.put(tickets.clone(), known);
+                        }
+                    }
+                    // Else loaded again from the store by the next local view (a full sync
+                    // finished, a large catch-up, a sync that stopped part way).
+                    _ => *index = None,
+                }
+            }
             syncing.store(false, Ordering::SeqCst);
             let _ = events.send(WorkerEvent::Synced { tickets, partial });
         });
+    }
+}
+
+/// What a sync changed, for the app and the loaded tickets of the local views.
+struct Synced {
+    tickets: Vec<Ticket>,
+    partial: bool,
+    /// `tickets` are every change: the loaded tickets take them in place (else they are
+    /// loaded again from the store).
+    in_place: bool,
+}
+
+impl Synced {
+    fn reload(partial: bool) -> Synced {
+        Synced {
+            tickets: Vec::new(),
+            partial,
+            in_place: false,
+        }
     }
 }
 
@@ -256,17 +368,17 @@ async fn run_sync(
     client: Client,
     lanes: Lanes,
     events: &UnboundedSender<WorkerEvent>,
-) -> (Vec<Ticket>, bool) {
+) -> Synced {
     let opened = tokio::task::spawn_blocking(move || Store::open(&path)).await;
     let mut store = match opened {
         Ok(Ok((store, _))) => store,
         Ok(Err(error)) => {
             tracing::warn!(%error, "the local store cannot be synced");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
         Err(error) => {
             tracing::warn!(%error, "opening the local store failed");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
     };
     let gate = SyncGate(Arc::new(move || {
@@ -289,18 +401,29 @@ async fn run_sync(
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "the local store's sync stopped");
-            return (Vec::new(), false);
+            return Synced::reload(false);
         }
     };
     let partial = report.scope == Some(Scope::Search);
-    if report.full || report.changed.is_empty() || report.changed.len() > SYNCED_MOST {
-        return (Vec::new(), partial);
+    if report.changed.is_empty() && !report.full {
+        return Synced {
+            tickets: Vec::new(),
+            partial,
+            in_place: true,
+        };
+    }
+    if report.full || report.changed.len() > SYNCED_MOST {
+        return Synced::reload(partial);
     }
     let changed = report.changed;
     let read = tokio::task::spawn_blocking(move || store.tickets_by_ids(&changed)).await;
     match read {
-        Ok(Ok(tickets)) => (tickets, partial),
-        _ => (Vec::new(), partial),
+        Ok(Ok(tickets)) => Synced {
+            tickets,
+            partial,
+            in_place: true,
+        },
+        _ => Synced::reload(partial),
     }
 }
 

@@ -8,6 +8,8 @@ pub enum PromptKind {
     Filter,
     /// `#`: a ticket number to open.
     GoTo,
+    /// `f` in a view from the store: a filter that narrows the rows as it is typed.
+    LiveFilter,
 }
 
 impl PromptKind {
@@ -15,7 +17,9 @@ impl PromptKind {
     pub(crate) fn history(self) -> crate::app::line_edit::HistoryKind {
         match self {
             PromptKind::Search => crate::app::line_edit::HistoryKind::Search,
-            PromptKind::Filter => crate::app::line_edit::HistoryKind::Filter,
+            PromptKind::Filter | PromptKind::LiveFilter => {
+                crate::app::line_edit::HistoryKind::Filter
+            }
             PromptKind::GoTo => crate::app::line_edit::HistoryKind::GoTo,
         }
     }

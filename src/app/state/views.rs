@@ -99,6 +99,53 @@ pub(crate) struct DateFilter {
     pub(crate) to: Option<NaiveDate>,
 }
 
+/// A view computed from the local store (issue 16): its sort over any column, the filter
+/// typed, and the request awaited (an answer to any other is stale and dropped).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalSort {
+    pub column: crate::app::local::Column,
+    pub order: SortOrder,
+    pub filter: String,
+    pub(crate) awaiting: Option<RequestId>,
+    /// When the sync the rows follow ended (the server's zone); `None` until the store's
+    /// first answer: until then the view is the server's.
+    pub as_of: Option<chrono::NaiveDateTime>,
+    /// Tickets of the view the filter cannot answer for without the server.
+    pub unknown: usize,
+}
+
+impl LocalSort {
+    /// The first sort of a view going local: what the server showed (newest activity
+    /// first) unless the view had a sort of its own.
+    pub(crate) fn from_server(sort: Option<Sort>) -> LocalSort {
+        use crate::app::local::Column;
+        let (column, order) = match sort {
+            Some(Sort { field, order }) => (
+                match field {
+                    SortField::Created => Column::Created,
+                    SortField::Updated => Column::Updated,
+                    SortField::Status => Column::Status,
+                },
+                order,
+            ),
+            None => (Column::Updated, SortOrder::Desc),
+        };
+        LocalSort {
+            column,
+            order,
+            filter: String::new(),
+            awaiting: None,
+            as_of: None,
+            unknown: 0,
+        }
+    }
+
+    /// Whether the store answers the rows shown.
+    pub fn answered(&self) -> bool {
+        self.as_of.is_some()
+    }
+}
+
 /// A reload of pages 1..=n in flight.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Refresh {
@@ -179,6 +226,8 @@ pub struct View {
     /// The rows are the local store's, as the server gave them at this time (the server's
     /// zone), until the server's own first page arrives.
     pub as_of: Option<chrono::NaiveDateTime>,
+    /// Computed from the local store once a full sync finished (or asked to be).
+    pub local: Option<LocalSort>,
 }
 
 impl View {
@@ -204,6 +253,7 @@ impl View {
             error: None,
             stale: false,
             as_of: None,
+            local: None,
         }
     }
 

@@ -148,6 +148,10 @@ pub(super) fn refresh_pages(
     let Some(view) = view_at(app, which) else {
         return;
     };
+    // A view from the store is computed again there, never paged from the server.
+    if view.local.as_ref().is_some_and(|local| local.answered()) {
+        return ask_local(app, which, true, out);
+    }
     let pages_wanted = match partial {
         Some(_) => view.pages_loaded,
         None => pages.last().copied().unwrap_or(1),

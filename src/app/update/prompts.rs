@@ -70,6 +70,18 @@ pub(super) fn edit_prompt(app: &mut App, edit: LineEdit) {
     prompt.error = None;
 }
 
+/// `f`: in a view from the store, the filter as you type (holding the one set); else the
+/// date range the server filters by.
+pub(super) fn start_filter(app: &mut App) {
+    match app.current_view().local.as_ref().filter(|l| l.answered()) {
+        Some(local) => {
+            let text = local.filter.clone();
+            open_prompt(app, PromptKind::LiveFilter, text);
+        }
+        None => open_prompt(app, PromptKind::Filter, String::new()),
+    }
+}
+
 pub(super) fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
     let Some(prompt) = app.prompt.clone() else {
         return;
@@ -97,6 +109,15 @@ pub(super) fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
                     .push(prompt.kind.history(), &prompt.line.text, out);
                 go_to_ticket(app, ticket_id, out);
             }
+        }
+        PromptKind::LiveFilter => {
+            // Enter keeps the filter (every keystroke already applied it).
+            app.prompt = None;
+            let text = prompt.line.text.trim().to_string();
+            if !text.is_empty() {
+                app.prompt_history.push(prompt.kind.history(), &text, out);
+            }
+            ensure_visible(app);
         }
         PromptKind::Filter => match parse_date_filter(&prompt.line.text) {
             Err(BadDateFilter) => set_prompt_error(app, PromptError::BadFilter),

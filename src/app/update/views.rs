@@ -137,12 +137,16 @@ pub(super) fn select_view(app: &mut App, index: usize, out: &mut Vec<Command>) {
         app.views[index].stale = false;
         refresh_view(app, ViewRef::Tab(index), false, out);
     }
+    on_view_shown(app, out);
     ensure_visible(app);
     window_lookups(app, out);
     prefetch(app, out);
 }
 
 pub(super) fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
+    if local_in_front(app) {
+        return cycle_local_sort(app, out);
+    }
     let view = app.current_view_mut();
     view.sort = match view.sort {
         None => Some(Sort {
@@ -173,6 +177,9 @@ pub(super) fn cycle_sort(app: &mut App, out: &mut Vec<Command>) {
 }
 
 pub(super) fn toggle_sort_order(app: &mut App, out: &mut Vec<Command>) {
+    if local_in_front(app) {
+        return flip_local_order(app, out);
+    }
     let view = app.current_view_mut();
     view.sort = Some(match view.sort {
         None => Sort {

@@ -11,7 +11,11 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
         WorkerEvent::SyncProgress { done, total } => {
             app.sync_progress = (done < total).then_some((done, total));
         }
-        WorkerEvent::Synced { tickets, partial } => synced(app, tickets, partial),
+        WorkerEvent::Synced { tickets, partial } => {
+            synced(app, tickets, partial);
+            store_synced(app, out);
+        }
+        WorkerEvent::LocalRows { id, rows } => local_rows(app, id, rows, out),
         WorkerEvent::ShownMany { id, result } => {
             if app.enriching.remove(&id).is_none() {
                 return;
