@@ -118,6 +118,16 @@ async fn before_a_sync_the_store_does_not_answer() {
 }
 
 #[tokio::test]
+async fn a_store_over_the_memory_bound_leaves_the_views_to_the_server() {
+    let sandbox = start().await;
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(&dir, &client).await;
+    assert!(LocalIndex::load_at_most(&store, 400).unwrap().is_some());
+    assert!(LocalIndex::load_at_most(&store, 399).unwrap().is_none());
+}
+
+#[tokio::test]
 async fn after_a_sync_a_search_view_has_the_servers_ids_sorted_locally() {
     let sandbox = start().await;
     let client = admin(&sandbox);

@@ -128,10 +128,26 @@ impl LocalLookups for NoNames {
     }
 }
 
+/// The most stored tickets a view is answered locally for. Each costs about 4.2 KB held
+/// twice (the worker's copy and the app's, descriptions included): the console measured
+/// 74 MiB at 10,000, 123 MiB at 20,000 and 421 MiB at 100,000 with All open
+/// (`benches/store/memory_big.py`), against a bound of 100 MiB. Above this the views stay
+/// the server's, as without a store, until an index of the sort and filter keys alone
+/// replaces the two copies.
+pub const MAX_TICKETS: u64 = 15_000;
+
 impl LocalIndex {
     /// The stored tickets, when a full sync of the store's scope has finished; `None`
     /// before (a view then stays the server's).
     pub fn load(store: &Store) -> Result<Option<LocalIndex>, StoreError> {
+        LocalIndex::load_at_most(store, MAX_TICKETS)
+    }
+
+    /// As [`LocalIndex::load`], `None` too when the store holds more than `max` tickets.
+    pub fn load_at_most(store: &Store, max: u64) -> Result<Option<LocalIndex>, StoreError> {
+        if store.counts()?.0 > max {
+            return Ok(None);
+        }
         let Some(scope) = store.scope()? else {
             return Ok(None);
         };
