@@ -4,6 +4,8 @@
 //! the sandbox has. Requests are counted by the sandbox.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -22,21 +24,7 @@ async fn start(tickets: usize) -> Sandbox {
 }
 
 fn client_as(sandbox: &Sandbox, account: &str, password: &str) -> Client {
-    let mut config = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: account.into(),
-            password: password.into(),
-        },
-    );
-    config.timeout = Duration::from_secs(5);
-    config.retry = RetryPolicy {
-        max_attempts: 6,
-        first_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(10),
-    };
-    Client::new(config).unwrap()
+    common::retrying_client(sandbox, account, password, Duration::from_secs(5))
 }
 
 fn admin(sandbox: &Sandbox) -> Client {

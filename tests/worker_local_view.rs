@@ -5,14 +5,16 @@
 //! answer, and a query the stored tickets cannot answer leaves the view to the server.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;
 
 use futures::TryStreamExt;
 use gongdan::api::query::{QueryLookups, SortOrder};
 use gongdan::api::{
-    Auth, Client, ClientConfig, FieldDef, IdField, ListOrder, ListQuery, ListScope, RetryPolicy,
-    SearchQuery, Ticket,
+    Auth, Client, ClientConfig, FieldDef, IdField, ListOrder, ListQuery, ListScope, SearchQuery,
+    Ticket,
 };
 use gongdan::app::ViewSource;
 use gongdan::app::local::{Column, LocalLookups, fold_text};
@@ -71,21 +73,7 @@ async fn start() -> Sandbox {
 }
 
 fn client_as(sandbox: &Sandbox, account: &str, password: &str) -> Client {
-    let mut config = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: account.into(),
-            password: password.into(),
-        },
-    );
-    config.timeout = Duration::from_secs(10);
-    config.retry = RetryPolicy {
-        max_attempts: 6,
-        first_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(20),
-        max_total: Duration::from_secs(20),
-    };
-    Client::new(config).unwrap()
+    common::retrying_client(sandbox, account, password, Duration::from_secs(10))
 }
 
 fn admin(sandbox: &Sandbox) -> Client {

@@ -351,6 +351,32 @@ pub fn order_app(lang: Lang, width: u16, height: u16, contacts: bool) -> App {
     app
 }
 
+/// A client of the sandbox as `account`, answering within `timeout` a call, retried a few
+/// times quickly (the sync tests' faults are passing ones).
+pub fn retrying_client(
+    sandbox: &gongdan::sandbox::Sandbox,
+    account: &str,
+    password: &str,
+    timeout: std::time::Duration,
+) -> gongdan::api::Client {
+    use gongdan::api::{Auth, Client, ClientConfig, RetryPolicy};
+    let mut config = ClientConfig::new(
+        sandbox.base_url(),
+        Auth::Basic {
+            account: account.into(),
+            password: password.into(),
+        },
+    );
+    config.timeout = timeout;
+    config.retry = RetryPolicy {
+        max_attempts: 6,
+        first_delay: std::time::Duration::from_millis(5),
+        max_delay: std::time::Duration::from_millis(20),
+        max_total: timeout * 2,
+    };
+    Client::new(config).unwrap()
+}
+
 /// A client signed in as the sandbox's admin, with short timeouts and no retries (a test
 /// sees a failure at once).
 pub fn admin_client(sandbox: &gongdan::sandbox::Sandbox) -> gongdan::api::Client {
