@@ -1,5 +1,6 @@
 //! Names kept across starts (`<state>/lookups/<profile@login@server>.json`, 0600): contacts,
-//! companies and groups cost one call each, change rarely, and a new start would otherwise
+//! companies and groups cost one call each (agents one call for all, but a start from the
+//! store or offline paints rows before or without it), change rarely, and a new start would otherwise
 //! ask for every one on screen again. Read once at start and written at exit by the
 //! console; the state (`app::state::Lookups`) never touches the disk itself.
 //!
@@ -59,6 +60,7 @@ enum Kind {
     Contact,
     Company,
     Group,
+    Agent,
 }
 
 /// The names in `path` no older than [`MAX_AGE_DAYS`] at `now`; none when the file is
@@ -107,6 +109,10 @@ pub(crate) fn load(path: &Path, now: NaiveDateTime) -> Vec<(CachedName, NaiveDat
                     id: entry.id,
                     name: entry.name,
                 },
+                Kind::Agent => CachedName::Agent {
+                    id: entry.id,
+                    name: entry.name,
+                },
             };
             Some((name, at))
         })
@@ -133,6 +139,7 @@ pub(crate) fn save(path: &Path, mut names: Vec<(CachedName, NaiveDateTime)>) -> 
                 },
                 CachedName::Company { id, name } => Entry::plain(Kind::Company, id, name, at),
                 CachedName::Group { id, name } => Entry::plain(Kind::Group, id, name, at),
+                CachedName::Agent { id, name } => Entry::plain(Kind::Agent, id, name, at),
             }
         })
         .collect();
@@ -207,6 +214,13 @@ mod tests {
                     name: "一线支持".into(),
                 },
                 at(20),
+            ),
+            (
+                CachedName::Agent {
+                    id: 8,
+                    name: "许杰".into(),
+                },
+                at(21),
             ),
         ];
         save(&path, names.clone()).unwrap();

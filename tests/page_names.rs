@@ -315,3 +315,60 @@ fn opening_and_leaving_a_ticket_ask_for_a_full_redraw_and_moves_do_not() {
     update(&mut app, Action::Back);
     assert!(app.clear_before_draw);
 }
+
+/// Agents named at the last start name their rows at once (a start from the store, or
+/// offline, paints rows before the agents list answers, or without it); the list's answer
+/// is what is kept for the next start.
+#[test]
+fn agents_named_at_the_last_start_name_the_rows_before_the_agents_list_answers() {
+    use gongdan::app::state::CachedName;
+    let mut app = app(Lang::En, 120, 30);
+    let now = app.now;
+    // `common::ticket(1)`'s assignee is agent 11.
+    app.lookups.seed(vec![(
+        CachedName::Agent {
+            id: 11,
+            name: "阿明".into(),
+        },
+        now - chrono::Duration::hours(2),
+    )]);
+    let commands = start(&mut app);
+    update(&mut app, Action::SelectView(3));
+    answer_page(
+        &mut app,
+        find(&commands, is_list),
+        page(vec![ticket(1)], 1, false),
+    );
+    assert!(
+        screen(&app).contains("阿明"),
+        "named with no answer yet:\n{}",
+        screen(&app)
+    );
+    let kept = |app: &App| {
+        app.lookups
+            .to_keep()
+            .into_iter()
+            .find(|(name, _)| matches!(name, CachedName::Agent { id: 11, .. }))
+    };
+    assert_eq!(
+        kept(&app).map(|(_, at)| at),
+        Some(now - chrono::Duration::hours(2))
+    );
+    // The agents list answers: its names are kept, as of now.
+    let agents: Vec<Command> = commands
+        .iter()
+        .filter(|c| {
+            matches!(
+                c,
+                Command::Lookup {
+                    key: LookupKey::Agents,
+                    ..
+                }
+            )
+        })
+        .cloned()
+        .collect();
+    assert_eq!(agents.len(), 1, "the list is still asked");
+    answer_lookups(&mut app, &agents);
+    assert_eq!(kept(&app).map(|(_, at)| at), Some(now));
+}

@@ -55,8 +55,20 @@ pub(crate) const NAMES_REFRESH_AFTER_HOURS: i64 = 24;
 #[derive(Debug, Clone, PartialEq)]
 pub enum CachedName {
     Contact(Contact),
-    Company { id: u64, name: String },
-    Group { id: u64, name: String },
+    Company {
+        id: u64,
+        name: String,
+    },
+    Group {
+        id: u64,
+        name: String,
+    },
+    /// An agent's name: rows painted from the store (or offline) name their assignee
+    /// before, or without, the agents list.
+    Agent {
+        id: u64,
+        name: String,
+    },
 }
 
 /// How long names that came in wait for the rest of the screen's before they are drawn.
@@ -90,6 +102,13 @@ impl Lookups {
                     self.groups.insert(id, Lookup::Ready(name));
                     LookupKey::Group(id)
                 }
+                CachedName::Agent { id, name } => {
+                    if self.agents.contains_key(&id) {
+                        continue;
+                    }
+                    self.agents.insert(id, Lookup::Ready(name));
+                    LookupKey::Agent(id)
+                }
             };
             self.learned.insert(key, at);
         }
@@ -116,7 +135,18 @@ impl Lookups {
                 at(LookupKey::Group(*id))?,
             ))
         });
-        contacts.chain(companies).chain(groups).collect()
+        let agents = self.agents.iter().filter_map(|(id, found)| {
+            let name = found.ready()?.clone();
+            Some((
+                CachedName::Agent { id: *id, name },
+                at(LookupKey::Agent(*id))?,
+            ))
+        });
+        contacts
+            .chain(companies)
+            .chain(groups)
+            .chain(agents)
+            .collect()
     }
 
     /// Whether the answer for `key` is still on its way.

@@ -221,6 +221,7 @@ pub(super) fn lookup_arrived(
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
                 lookups.agent_groups.extend(agent.group_ids.iter().copied());
+                lookups.learned.insert(LookupKey::Agent(agent.id), now);
                 lookups.agents.insert(agent.id, Lookup::Ready(agent.name));
             }
             lookups.agents_list = Some(Lookup::Ready(()));
