@@ -2260,3 +2260,43 @@ async fn the_worker_prunes_old_runs_at_start_and_keeps_a_resumable_one() {
         "the interrupted run stays"
     );
 }
+
+/// Offline (a store, and the server out of reach), a resume, a retry or an undo is refused
+/// at once with that reason and the pane stays: nothing is queued to be sent later.
+#[test]
+fn offline_a_resume_or_an_undo_from_the_offer_is_refused_and_the_offer_stays() {
+    use gongdan::api::{ApiError, NetworkError};
+    use gongdan::app::notice::Note;
+    use gongdan::app::offline::OfflineChange;
+    let mut settings = app(Lang::En, 120, 40).settings.clone();
+    settings.local_store = true;
+    let mut app = gongdan::app::App::new(settings, now());
+    let commands = start(&mut app);
+    history_answer(
+        &mut app,
+        history_request(&commands),
+        vec![interrupted("20261129-030000-0001")],
+    );
+    assert!(matches!(stage(&app), Stage::ResumeOffer { .. }));
+    let list = find(&commands, is_list);
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Page {
+            id: list,
+            result: Err(ApiError::Network(NetworkError::ConnectionRefused)),
+        }),
+    );
+    assert!(app.offline.is_some());
+    for action in [BulkAction::Enter, BulkAction::Undo] {
+        let out = bulk(&mut app, action);
+        assert!(
+            !out.iter().any(|c| matches!(c, Command::Bulk(_))),
+            "{action:?}: {out:?}"
+        );
+        assert!(matches!(stage(&app), Stage::ResumeOffer { .. }));
+        assert_eq!(
+            app.notice.as_ref().map(|n| n.note.clone()),
+            Some(Note::RefusedOffline(OfflineChange::BulkRun))
+        );
+    }
+}

@@ -302,6 +302,19 @@ fn open_history(app: &mut App, out: &mut Vec<Command>) {
 }
 
 fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>) -> Option<Stage> {
+    // A run, a retry, a resume or an undo sends changes: offline it is refused at once
+    // (the pane stays, to try again once the server is back), never queued.
+    let sends = match &stage {
+        Stage::Result(_) => matches!(action, BulkAction::Retry | BulkAction::Undo),
+        Stage::History { .. } | Stage::ResumeOffer { .. } => matches!(
+            action,
+            BulkAction::Resume | BulkAction::Enter | BulkAction::Undo
+        ),
+        _ => false,
+    };
+    if sends && crate::app::offline::refuse(app, crate::app::offline::OfflineChange::BulkRun) {
+        return Some(stage);
+    }
     match stage {
         Stage::Form(form) => form_step(app, form, action, out),
         Stage::Preparing {
