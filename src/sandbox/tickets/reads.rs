@@ -127,24 +127,7 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
             ticket
         })
         .collect();
-    let next = (page.saturating_mul(per_page) < count).then(|| {
-        page_url(
-            &shared.base_url,
-            &call.path,
-            &call.query,
-            per_page,
-            page + 1,
-        )
-    });
-    let previous = (page > 1).then(|| {
-        page_url(
-            &shared.base_url,
-            &call.path,
-            &call.query,
-            per_page,
-            page - 1,
-        )
-    });
+    let (next, previous) = neighbours(call, page, per_page, count);
     let body = json!({
         "tickets": tickets,
         "count": render::count(count, &quirks),
@@ -152,6 +135,27 @@ fn list_where(call: &Call<'_>, keep: &dyn Fn(&Store, &Value) -> bool) -> Respons
         "previous_page": previous,
     });
     text_response(StatusCode::OK, render::body_text(&body, &quirks))
+}
+
+/// The next and previous pages' absolute URLs, `None` past either end.
+fn neighbours(
+    call: &Call<'_>,
+    page: usize,
+    per_page: usize,
+    count: usize,
+) -> (Option<String>, Option<String>) {
+    let url = |page| {
+        page_url(
+            &call.shared.base_url,
+            &call.path,
+            &call.query,
+            per_page,
+            page,
+        )
+    };
+    let next = (page.saturating_mul(per_page) < count).then(|| url(page + 1));
+    let previous = (page > 1).then(|| url(page - 1));
+    (next, previous)
 }
 
 pub(crate) fn list(call: &Call<'_>) -> Response<Body> {
@@ -284,24 +288,7 @@ pub(crate) fn search(call: &Call<'_>) -> Response<Body> {
     let body = if quirks.nested_search {
         json!({"tickets": {"count": render::count(count, &quirks), "results": results}})
     } else {
-        let next = (page.saturating_mul(per_page) < count).then(|| {
-            page_url(
-                &shared.base_url,
-                &call.path,
-                &call.query,
-                per_page,
-                page + 1,
-            )
-        });
-        let previous = (page > 1).then(|| {
-            page_url(
-                &shared.base_url,
-                &call.path,
-                &call.query,
-                per_page,
-                page - 1,
-            )
-        });
+        let (next, previous) = neighbours(call, page, per_page, count);
         json!({
             "results": results,
             "count": render::count(count, &quirks),

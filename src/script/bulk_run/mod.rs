@@ -5,7 +5,9 @@
 mod confirm;
 mod drive;
 mod report;
+mod run;
 
 pub(crate) use confirm::{confirm_or_stop, names_for};
 pub(crate) use drive::{drive, exit_of};
 pub(crate) use report::print_report;
+pub(crate) use run::{Confirm, confirm_drive_report};

@@ -4,7 +4,7 @@ use super::RetryArgs;
 use crate::bulk::Preview;
 use crate::bulk::retry_failed;
 use crate::config::ResolveOptions;
-use crate::script::bulk_run::{confirm_or_stop, drive, exit_of, names_for, print_report};
+use crate::script::bulk_run::{Confirm, confirm_drive_report, names_for};
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 use crate::words::{Msg, fill};
@@ -29,19 +29,12 @@ pub(crate) async fn retry(args: RetryArgs, options: &ResolveOptions) -> Result<E
         "{}",
         crate::words::bulk::preview_summary(settings.lang, &preview, &names)
     );
-    confirm_or_stop(
-        &stop,
-        &preview,
-        settings.resolved.ui.bulk_confirm_threshold,
-        args.yes,
-        settings.lang,
-    )
-    .await?;
-    let run_id = plan.run_id.clone();
-    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
-        engine.start(&plan, &events, &cancel).await
-    })
-    .await?;
-    let printed = print_report(&report, &[], settings.lang, args.json);
-    exit_of(&stop, printed, settings.lang)
+    let confirm = Confirm {
+        preview: &preview,
+        yes: args.yes,
+        json: args.json,
+        left_out: &[],
+        partial: false,
+    };
+    confirm_drive_report(&stop, &settings, confirm, engine, plan).await
 }

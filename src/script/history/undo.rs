@@ -4,7 +4,7 @@ use super::UndoArgs;
 use crate::bulk::Preview;
 use crate::bulk::TicketOutcome;
 use crate::config::ResolveOptions;
-use crate::script::bulk_run::{confirm_or_stop, drive, exit_of, names_for, print_report};
+use crate::script::bulk_run::{Confirm, confirm_drive_report, names_for};
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings};
 
@@ -52,19 +52,12 @@ pub(crate) async fn undo(args: UndoArgs, options: &ResolveOptions) -> Result<Exi
             Exit::Partial
         });
     }
-    confirm_or_stop(
-        &stop,
-        &preview,
-        settings.resolved.ui.bulk_confirm_threshold,
-        args.yes,
-        settings.lang,
-    )
-    .await?;
-    let run_id = plan.run_id.clone();
-    let report = drive(settings.lang, &stop, &run_id, |events, cancel| async move {
-        engine.start(&plan, &events, &cancel).await
-    })
-    .await?;
-    let printed = print_report(&report, &left_alone, settings.lang, args.json);
-    exit_of(&stop, printed, settings.lang)
+    let confirm = Confirm {
+        preview: &preview,
+        yes: args.yes,
+        json: args.json,
+        left_out: &left_alone,
+        partial: false,
+    };
+    confirm_drive_report(&stop, &settings, confirm, engine, plan).await
 }

@@ -91,6 +91,14 @@ fn refuse_unknown<T: PartialEq + Copy>(
     }
 }
 
+/// `none` or 0 (nobody), or a number (that id); `None` when `text` is a name to look up.
+fn given_id(text: &str) -> Option<Option<u64>> {
+    if text.eq_ignore_ascii_case("none") || text == "0" {
+        return Some(None);
+    }
+    text.parse::<u64>().ok().map(Some)
+}
+
 /// `--assignee`: `none`/0 unassigns; a number is an id; anything else an agent's name or
 /// e-mail, looked up in the agents list.
 pub(super) async fn resolve_agent(
@@ -99,11 +107,8 @@ pub(super) async fn resolve_agent(
     text: &str,
 ) -> Result<Option<u64>, ScriptError> {
     let text = text.trim();
-    if text.eq_ignore_ascii_case("none") || text == "0" {
-        return Ok(None);
-    }
-    if let Ok(id) = text.parse::<u64>() {
-        return Ok(Some(id));
+    if let Some(given) = given_id(text) {
+        return Ok(given);
     }
     let agents = client.agents().await?;
     let matches: Vec<&crate::api::model::Agent> = agents
@@ -134,11 +139,8 @@ pub(super) async fn resolve_group(
     text: &str,
 ) -> Result<Option<u64>, ScriptError> {
     let text = text.trim();
-    if text.eq_ignore_ascii_case("none") || text == "0" {
-        return Ok(None);
-    }
-    if let Ok(id) = text.parse::<u64>() {
-        return Ok(Some(id));
+    if let Some(given) = given_id(text) {
+        return Ok(given);
     }
     let agents = client.agents().await?;
     let mut ids: Vec<u64> = agents

@@ -326,29 +326,16 @@ impl Run<'_> {
         engine: Engine<Client>,
         plan: Plan,
     ) -> Result<Exit, ScriptError> {
-        let lang = self.settings.lang;
-        bulk_run::confirm_or_stop(
-            stop,
-            self.preview,
-            self.settings.resolved.ui.bulk_confirm_threshold,
-            self.args.yes,
-            lang,
-        )
-        .await?;
-        let run_id = plan.run_id.clone();
-        let report = bulk_run::drive(lang, stop, &run_id, |events, cancel| async move {
-            engine.start(&plan, &events, &cancel).await
-        })
-        .await?;
-        let printed =
-            bulk_run::print_report(&report, &self.left_out_outcomes(), lang, self.args.json).map(
-                |exit| match exit {
-                    // The preview named the tickets left out (tags not known): not all was done.
-                    Exit::Done if self.left_out => Exit::Partial,
-                    other => other,
-                },
-            );
-        bulk_run::exit_of(stop, printed, lang)
+        let left_out = self.left_out_outcomes();
+        let confirm = bulk_run::Confirm {
+            preview: self.preview,
+            yes: self.args.yes,
+            json: self.args.json,
+            left_out: &left_out,
+            // The preview named the tickets left out (tags not known): not all was done.
+            partial: self.left_out,
+        };
+        bulk_run::confirm_drive_report(stop, self.settings, confirm, engine, plan).await
     }
 
     /// The tickets left out before the run, as failed outcomes for the report.
