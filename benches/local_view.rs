@@ -84,6 +84,8 @@ fn run(n: usize) {
     let asked = update(
         &mut app,
         Action::Worker(WorkerEvent::Synced {
+            id: gongdan::app::RequestId(0),
+            server: Some(Ok(())),
             tickets: vec![],
             partial: false,
         }),

@@ -206,9 +206,24 @@ async fn run(
         }
         // The store's sync runs beside everything, each of its requests in the background
         // lane (behind the user's, never the last slot); nothing without a store.
-        if let Command::Sync = command {
-            if let Some(local) = &local {
-                local.sync(client.clone(), lanes.clone(), events.clone());
+        if let Command::Sync { id } = command {
+            match &local {
+                Some(local) => {
+                    let client = client.clone().with_retry_observer(retry_observer(
+                        id,
+                        lanes.clone(),
+                        events.clone(),
+                    ));
+                    local.sync(id, client, lanes.clone(), events.clone());
+                }
+                None => {
+                    let _ = events.send(WorkerEvent::Synced {
+                        id,
+                        tickets: Vec::new(),
+                        partial: false,
+                        server: None,
+                    });
+                }
             }
             continue;
         }
@@ -480,7 +495,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         Command::Copy(_)
         | Command::EditInEditor { .. }
         | Command::SignIn { .. }
-        | Command::Sync
+        | Command::Sync { .. }
         | Command::LocalView { .. }
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose::compose(client, command).await,

@@ -10,7 +10,10 @@
 mod common;
 
 use common::*;
-use gongdan::api::{ListOrder, SortOrder, Ticket};
+use std::time::Duration;
+
+use gongdan::api::{ApiError, ListOrder, NetworkError, SortOrder, Ticket};
+use gongdan::app::faults::FaultEvent;
 use gongdan::app::local::Column;
 use gongdan::app::state::PromptKind;
 use gongdan::app::{
@@ -72,6 +75,8 @@ fn synced(app: &mut App) -> Vec<Command> {
     update(
         app,
         Action::Worker(WorkerEvent::Synced {
+            id: gongdan::app::RequestId(0),
+            server: Some(Ok(())),
             tickets: vec![],
             partial: false,
         }),
@@ -398,4 +403,152 @@ fn o_goes_on_to_the_custom_fields_once_their_definitions_are_in() {
     // And round to the id.
     let (_, column, ..) = local_view(&update(&mut app, Action::CycleSortField)).unwrap();
     assert_eq!(column, Column::Id);
+}
+
+/// The sync asked in `commands`.
+fn sync_asked(commands: &[Command]) -> Option<RequestId> {
+    commands.iter().find_map(|command| match command {
+        Command::Sync { id } => Some(*id),
+        _ => None,
+    })
+}
+
+fn sync_ended(app: &mut App, id: RequestId, server: Result<(), ApiError>) -> Vec<Command> {
+    update(
+        app,
+        Action::Worker(WorkerEvent::Synced {
+            id,
+            tickets: vec![],
+            partial: false,
+            server: Some(server),
+        }),
+    )
+}
+
+/// [`local_console`] whose start's sync is the one that ended (so `R` syncs again).
+fn local_console_after_its_sync(lang: Lang) -> App {
+    let (mut app, start) = console_and_start(lang, true);
+    let first = sync_asked(&start).expect("a sync at start");
+    let (id, ..) = local_view(&sync_ended(&mut app, first, Ok(()))).unwrap();
+    answer(&mut app, id, &[7, 6, 5, 4, 3, 2, 1], true);
+    app.notice = None;
+    app
+}
+
+fn server_error() -> ApiError {
+    ApiError::Server {
+        status: 500,
+        excerpt: None,
+    }
+}
+
+#[test]
+fn r_in_a_store_view_syncs_and_a_server_error_says_retrying_then_press_r_and_the_rows_stay() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = local_console_after_its_sync(lang);
+        // Wide enough for the whole notice.
+        update(
+            &mut app,
+            Action::Resize {
+                width: 160,
+                height: 24,
+            },
+        );
+        update(&mut app, Action::MoveDown);
+        let selected = app.current_view().selected_id();
+        let commands = update(&mut app, Action::Reload);
+        let sync = sync_asked(&commands).expect("R in a store view syncs");
+        let (local, ..) = local_view(&commands).expect("and reads the store again");
+        answer(&mut app, local, &[7, 6, 5, 4, 3, 2, 1], false);
+        // The store answered; the view still waits on the sync for the server's changes.
+        update(
+            &mut app,
+            Action::Worker(WorkerEvent::Fault(FaultEvent::Retrying {
+                id: sync,
+                error: server_error(),
+                delay: Duration::from_secs(2),
+            })),
+        );
+        let line = status_line(&app).replace(' ', "");
+        let retrying = if lang == Lang::En {
+            "retryingin2s"
+        } else {
+            "2秒后重试"
+        };
+        assert!(line.contains(retrying), "{line}");
+        sync_ended(&mut app, sync, Err(server_error()));
+        let line = status_line(&app).replace(' ', "");
+        let press_r = if lang == Lang::En {
+            "pressRtoretry"
+        } else {
+            "按R重试"
+        };
+        assert!(line.contains(press_r), "{line}");
+        assert!(line.contains("500"), "{line}");
+        assert_eq!(ids(&app), vec![7, 6, 5, 4, 3, 2, 1], "the rows stay");
+        assert_eq!(app.current_view().selected_id(), selected);
+        // R again with the server well: the error goes once the sync ends.
+        let commands = update(&mut app, Action::Reload);
+        let sync = sync_asked(&commands).expect("R tries again");
+        let (local, ..) = local_view(&commands).unwrap();
+        answer(&mut app, local, &[7, 6, 5, 4, 3, 2, 1], false);
+        // At 160 columns the ticket shown beside the list is read again too.
+        for command in &commands {
+            if let Command::Show { id, ticket: shown } = command {
+                update(
+                    &mut app,
+                    Action::Worker(WorkerEvent::Shown {
+                        id: *id,
+                        ticket: *shown,
+                        result: Ok(ticket(*shown)),
+                    }),
+                );
+            }
+        }
+        assert!(!status_line(&app).replace(' ', "").contains(press_r));
+        sync_ended(&mut app, sync, Ok(()));
+        assert_eq!(app.notice, None, "{}", status_line(&app));
+        assert_eq!(app.current_view().error, None);
+    }
+}
+
+#[test]
+fn a_sync_that_cannot_reach_the_server_is_offline_and_the_due_try_is_a_sync() {
+    let mut app = local_console_after_its_sync(Lang::En);
+    let sync = sync_asked(&update(&mut app, Action::Reload)).unwrap();
+    sync_ended(
+        &mut app,
+        sync,
+        Err(ApiError::Network(NetworkError::ConnectionRefused)),
+    );
+    assert!(app.offline.is_some(), "out of reach is offline");
+    assert!(
+        status_line(&app).contains("offline"),
+        "{}",
+        status_line(&app)
+    );
+    // The first try is due 2 s later: in a store view it is a sync.
+    let commands = update(
+        &mut app,
+        Action::Tick {
+            now: now() + chrono::Duration::seconds(3),
+        },
+    );
+    let again = sync_asked(&commands).expect("the due try syncs");
+    assert_ne!(again, sync);
+    sync_ended(&mut app, again, Ok(()));
+    assert_eq!(app.offline, None, "back by itself at the first answer");
+}
+
+#[test]
+fn a_sync_behind_a_server_view_fails_quietly_and_one_at_a_time() {
+    let (mut app, start) = console_and_start(Lang::En, true);
+    let first = sync_asked(&start).unwrap();
+    // R while the start's sync runs: the pages are read again, no second sync.
+    let commands = update(&mut app, Action::Reload);
+    assert_eq!(sync_asked(&commands), None);
+    app.notice = None;
+    sync_ended(&mut app, first, Err(server_error()));
+    // The server view's own pages speak for the server.
+    assert_eq!(app.notice, None, "{}", status_line(&app));
 }

@@ -68,6 +68,9 @@ fn server_errors_say_retrying_then_press_r_and_the_rows_stay() {
     let home = Home::new();
     let mut session = spawn(&home, &sandbox.base_url());
     session.wait_first_list();
+    // Once the first sync ended the view is the store's: its `R` is a sync, whose failure
+    // speaks as a page's would (before, it failed without a word).
+    session.wait_text("store, as of");
     let id = row_id(&selected_row(session.parser.screen()).unwrap()).unwrap();
     // Every request fails with a 500 and an HTML page.
     sandbox.set_faults(Faults {

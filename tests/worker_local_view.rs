@@ -370,7 +370,7 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
     // Before a sync the store cannot answer.
     commands.send(ask(1, all(), Column::Id, "", true)).unwrap();
     assert_eq!(next_event(&mut events, rows_of(RequestId(1))).await, None);
-    commands.send(Command::Sync).unwrap();
+    commands.send(Command::Sync { id: RequestId(900) }).unwrap();
     next_event(&mut events, |e| {
         matches!(e, WorkerEvent::Synced { .. }).then_some(())
     })
@@ -390,7 +390,7 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
         ..gongdan::api::TicketChange::default()
     };
     admin(&sandbox).update(7, &change).await.unwrap();
-    commands.send(Command::Sync).unwrap();
+    commands.send(Command::Sync { id: RequestId(900) }).unwrap();
     next_event(&mut events, |e| {
         matches!(e, WorkerEvent::Synced { .. }).then_some(())
     })
@@ -441,6 +441,8 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
     let asked = update_app(
         &mut app,
         Action::Worker(WorkerEvent::Synced {
+            id: gongdan::app::RequestId(0),
+            server: Some(Ok(())),
             tickets: vec![],
             partial: false,
         }),

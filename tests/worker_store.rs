@@ -228,7 +228,12 @@ async fn with_the_server_gone_the_store_is_shown_offline_and_it_recovers_by_itse
 
 /// Sends `Sync` and collects the worker's events until the sync's end.
 async fn sync(worker: &mut Worker) -> Vec<WorkerEvent> {
-    worker.0.send(Command::Sync).unwrap();
+    worker
+        .0
+        .send(Command::Sync {
+            id: gongdan::app::RequestId(900),
+        })
+        .unwrap();
     let mut seen = Vec::new();
     loop {
         let event = tokio::time::timeout(Duration::from_secs(30), worker.1.recv())
@@ -277,9 +282,17 @@ async fn the_sync_reports_a_first_full_sync_then_sends_what_changed_behind_the_c
         .unwrap();
     let client_now = client.show(7).await.unwrap();
     let events = sync(&mut worker).await;
-    let Some(WorkerEvent::Synced { tickets, partial }) = events.last() else {
+    let Some(WorkerEvent::Synced {
+        id,
+        tickets,
+        partial,
+        server,
+    }) = events.last()
+    else {
         panic!("{events:?}")
     };
+    assert_eq!(*id, gongdan::app::RequestId(900));
+    assert_eq!(server, &Some(Ok(())));
     assert!(!partial);
     let ids: Vec<u64> = tickets.iter().map(|t| t.id).collect();
     assert!(ids.contains(&7), "{ids:?}");
@@ -310,7 +323,11 @@ async fn the_sync_waits_behind_the_users_requests_for_the_one_slot() {
         Some(store.clone()),
     )
     .unwrap();
-    commands.send(Command::Sync).unwrap();
+    commands
+        .send(Command::Sync {
+            id: gongdan::app::RequestId(900),
+        })
+        .unwrap();
     // The sync has planned its pages.
     loop {
         if matches!(
@@ -355,4 +372,55 @@ async fn next(events: &mut UnboundedReceiver<WorkerEvent>) -> WorkerEvent {
         .await
         .expect("the worker answers")
         .expect("the worker is running")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sync_the_server_fails_says_retrying_under_its_id_and_ends_with_the_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store.sqlite3");
+    let sandbox = sandbox_at("127.0.0.1:0".parse().unwrap()).await;
+    sandbox.set_faults(gongdan::sandbox::Faults {
+        fail_rate: 1.0,
+        ..gongdan::sandbox::Faults::default()
+    });
+    let mut config = config(sandbox.base_url());
+    config.retry.max_attempts = 2;
+    config.retry.first_delay = Duration::from_millis(50);
+    let (commands, events) = gongdan::worker::spawn_with_store(
+        config,
+        2,
+        None,
+        RunsInFlight::default(),
+        Some(store.clone()),
+    )
+    .unwrap();
+    let mut worker = (commands, events);
+    let events = sync(&mut worker).await;
+    let sync_id = gongdan::app::RequestId(900);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            WorkerEvent::Fault(gongdan::app::faults::FaultEvent::Retrying { id, error: ApiError::Server { status: 500, .. }, .. })
+                if *id == sync_id
+        )),
+        "{events:?}"
+    );
+    let Some(WorkerEvent::Synced { id, server, .. }) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert_eq!(*id, sync_id);
+    assert!(
+        matches!(server, Some(Err(ApiError::Server { status: 500, .. }))),
+        "{server:?}"
+    );
+    // A server that is gone: the error says so (the app counts it as offline).
+    drop(sandbox);
+    let events = sync(&mut worker).await;
+    let Some(WorkerEvent::Synced { server, .. }) = events.last() else {
+        panic!("{events:?}")
+    };
+    assert!(
+        matches!(server, Some(Err(ApiError::Network(_)))),
+        "{server:?}"
+    );
 }

@@ -118,8 +118,9 @@ pub enum Command {
     /// screen for it); the text comes back as `ComposeAction::ExternalEdited`.
     EditInEditor { text: String },
     /// Bring the local store up to date with the server in the background (at start, `R`
-    /// and auto-refresh): nothing without a store, and one sync at a time.
-    Sync,
+    /// and auto-refresh, and offline when a try is due): one sync at a time. Its retries
+    /// and its end carry `id`, so the screen can say "retrying" and why it stopped.
+    Sync { id: RequestId },
     /// A view computed from the local store (issue 16): its definition evaluated over the
     /// stored tickets, sorted by `column` and narrowed by the typed `filter`. `tickets`
     /// asks for the rows' tickets too (the view's first local answer, or a new sort);
@@ -150,10 +151,11 @@ impl Command {
             | Command::ShowMany { id, .. }
             | Command::Show { id, .. }
             | Command::Lookup { id, .. }
-            | Command::LocalView { id, .. } => Some(*id),
+            | Command::LocalView { id, .. }
+            | Command::Sync { id } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
-            Command::Compose(_) | Command::SaveHistory { .. } | Command::Sync => None,
+            Command::Compose(_) | Command::SaveHistory { .. } => None,
         }
     }
 }
@@ -221,8 +223,14 @@ pub enum WorkerEvent {
     SyncProgress { done: u32, total: u32 },
     /// A sync ended: the stored tickets it changed (as stored now; none after a first full
     /// sync, whose pages the views read from the server anyway), partial when the store is
-    /// synced through searches.
-    Synced { tickets: Vec<Ticket>, partial: bool },
+    /// synced through searches. `server` is what the server answered: `None` when it was
+    /// not asked (no store to sync), else the error that stopped the sync, if any.
+    Synced {
+        id: RequestId,
+        tickets: Vec<Ticket>,
+        partial: bool,
+        server: Option<Result<(), ApiError>>,
+    },
     /// A view as the local store answers it ([`Command::LocalView`]); `None` when the
     /// store cannot (no finished sync, a term on a field the stored tickets lack): the
     /// view stays the server's.

@@ -192,8 +192,18 @@ pub(crate) fn waits_for(app: &App, id: RequestId) -> bool {
     };
     app.views.iter().any(view_waits)
         || app.search.as_ref().is_some_and(|s| view_waits(&s.view))
+        || (app.sync_request == Some(id) && shows_stored_view(app))
         || app.detail.as_ref().is_some_and(|d| d.request == Some(id))
         || app.pending_status.contains_key(&id)
+}
+
+/// Whether the view shown is computed from the local store: the store's sync is then what
+/// brings it the server's changes, and the screen waits on it as on a page.
+fn shows_stored_view(app: &App) -> bool {
+    app.current_view()
+        .local
+        .as_ref()
+        .is_some_and(|local| local.answered())
 }
 
 /// What the status line said before a worker result, to tell afterwards whether the result
@@ -212,7 +222,8 @@ impl Before {
             WorkerEvent::Page { id, .. }
             | WorkerEvent::ShownMany { id, .. }
             | WorkerEvent::Shown { id, .. }
-            | WorkerEvent::Looked { id, .. } => Some(*id),
+            | WorkerEvent::Looked { id, .. }
+            | WorkerEvent::Synced { id, .. } => Some(*id),
             // Faults and bulk runs report for themselves.
             _ => None,
         };
@@ -221,6 +232,10 @@ impl Before {
             WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
             WorkerEvent::Shown { result, .. } => result.as_ref().err(),
             WorkerEvent::Looked { result, .. } => result.as_ref().err(),
+            WorkerEvent::Synced {
+                server: Some(result),
+                ..
+            } => result.as_ref().err(),
             _ => None,
         };
         Before {

@@ -59,6 +59,10 @@ pub(crate) fn observe(app: &mut App, event: &WorkerEvent) {
         WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
         WorkerEvent::Shown { result, .. } => result.as_ref().err(),
         WorkerEvent::Looked { result, .. } => result.as_ref().err(),
+        WorkerEvent::Synced {
+            server: Some(result),
+            ..
+        } => result.as_ref().err(),
         _ => return,
     };
     match error {

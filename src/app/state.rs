@@ -115,6 +115,8 @@ pub struct App {
     /// A sync of the local store ended: views may be computed from it (the worker says
     /// whether it can).
     pub(crate) store_synced: bool,
+    /// The store's sync on the way (one at a time): a view from the store waits on it.
+    pub(crate) sync_request: Option<super::action::RequestId>,
     /// Tickets whose copy here is the local store's, with when the server gave it (the
     /// server's zone), until a server's answer replaces it.
     pub stored_as_of: HashMap<u64, NaiveDateTime>,
@@ -168,6 +170,7 @@ impl App {
             offline: None,
             sync_progress: None,
             store_synced: false,
+            sync_request: None,
             stored_as_of: HashMap::new(),
         }
     }

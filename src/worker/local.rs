@@ -21,10 +21,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::lanes::{Lane, Lanes};
 use super::local_view::LocalIndex;
 use crate::api::query::Known;
-use crate::api::{Client, Page, Ticket};
+use crate::api::{ApiError, Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
-use crate::app::{Command, LocalAnswer, WorkerEvent};
-use crate::store::{Answer, Scope, Store, SyncGate, SyncOptions};
+use crate::app::{Command, LocalAnswer, RequestId, WorkerEvent};
+use crate::store::{Answer, Scope, Store, SyncError, SyncGate, SyncOptions};
 
 /// How long a first page waits for the store to open (another process may hold its lock
 /// for up to SQLite's busy timeout) before it goes to the server without it.
@@ -305,9 +305,23 @@ impl Local {
     /// Starts the store's sync in the background unless one is running: a first full sync
     /// reports its pages; at the end the changed tickets go to the app. Its own connection
     /// (SQLite's WAL lets it write beside the worker's), each request behind the user's in
-    /// the background lane. A failure is logged: pages and the offline state say the rest.
-    pub(crate) fn sync(&self, client: Client, lanes: Lanes, events: UnboundedSender<WorkerEvent>) {
+    /// the background lane. The end always answers `id`, with the server's error if one
+    /// stopped it (a store that cannot be opened is logged: the console goes on without).
+    pub(crate) fn sync(
+        &self,
+        id: RequestId,
+        client: Client,
+        lanes: Lanes,
+        events: UnboundedSender<WorkerEvent>,
+    ) {
         if self.syncing.swap(true, Ordering::SeqCst) {
+            // The app sends one at a time; were one on the way, this one ends with it.
+            let _ = events.send(WorkerEvent::Synced {
+                id,
+                tickets: Vec::new(),
+                partial: false,
+                server: None,
+            });
             return;
         }
         let syncing = self.syncing.clone();
@@ -318,6 +332,7 @@ impl Local {
                 tickets,
                 partial,
                 in_place,
+                server,
             } = run_sync(path, client, lanes, &events).await;
             {
                 let mut index = lock_index(&index);
@@ -339,7 +354,12 @@ impl Local {
                 }
             }
             syncing.store(false, Ordering::SeqCst);
-            let _ = events.send(WorkerEvent::Synced { tickets, partial });
+            let _ = events.send(WorkerEvent::Synced {
+                id,
+                tickets,
+                partial,
+                server,
+            });
         });
     }
 }
@@ -351,14 +371,26 @@ struct Synced {
     /// `tickets` are every change: the loaded tickets take them in place (else they are
     /// loaded again from the store).
     in_place: bool,
+    /// What the server answered (`None`: not asked, the store could not be opened).
+    server: Option<Result<(), ApiError>>,
 }
 
 impl Synced {
+    /// Ended with the server's answers; the loaded tickets are read again from the store.
     fn reload(partial: bool) -> Synced {
         Synced {
             tickets: Vec::new(),
             partial,
             in_place: false,
+            server: Some(Ok(())),
+        }
+    }
+
+    /// Ended before the server was asked.
+    fn unasked() -> Synced {
+        Synced {
+            server: None,
+            ..Synced::reload(false)
         }
     }
 }
@@ -374,11 +406,11 @@ async fn run_sync(
         Ok(Ok((store, _))) => store,
         Ok(Err(error)) => {
             tracing::warn!(%error, "the local store cannot be synced");
-            return Synced::reload(false);
+            return Synced::unasked();
         }
         Err(error) => {
             tracing::warn!(%error, "opening the local store failed");
-            return Synced::reload(false);
+            return Synced::unasked();
         }
     };
     let gate = SyncGate(Arc::new(move || {
@@ -401,7 +433,15 @@ async fn run_sync(
         Ok(report) => report,
         Err(error) => {
             tracing::warn!(%error, "the local store's sync stopped");
-            return Synced::reload(false);
+            // What it stored until then is read again by the views.
+            let server = match error {
+                SyncError::Api(error) => Err(error),
+                SyncError::Store(_) => Ok(()),
+            };
+            return Synced {
+                server: Some(server),
+                ..Synced::reload(false)
+            };
         }
     };
     let partial = report.scope == Some(Scope::Search);
@@ -410,6 +450,7 @@ async fn run_sync(
             tickets: Vec::new(),
             partial,
             in_place: true,
+            server: Some(Ok(())),
         };
     }
     if report.full || report.changed.len() > SYNCED_MOST {
@@ -422,6 +463,7 @@ async fn run_sync(
             tickets,
             partial,
             in_place: true,
+            server: Some(Ok(())),
         },
         _ => Synced::reload(partial),
     }

@@ -27,10 +27,13 @@ pub(super) fn start(app: &mut App, out: &mut Vec<Command>) {
     sync_store(app, out);
 }
 
-/// The local store's background sync, when there is a store.
-pub(super) fn sync_store(app: &App, out: &mut Vec<Command>) {
-    if app.settings.local_store {
-        out.push(Command::Sync);
+/// The local store's background sync, when there is a store and none is on the way (a
+/// long first sync is not started again by `R`).
+pub(super) fn sync_store(app: &mut App, out: &mut Vec<Command>) {
+    if app.settings.local_store && app.sync_request.is_none() {
+        let id = app.request_id();
+        app.sync_request = Some(id);
+        out.push(Command::Sync { id });
     }
 }
 

@@ -73,6 +73,32 @@ pub(super) fn synced(app: &mut App, tickets: Vec<Ticket>, partial: bool) {
     }
 }
 
+/// A sync the server stopped (after the client's retries): when the view shown is the
+/// store's, the sync was its refresh, so the status line says why it stopped, as a page's
+/// failure would (the rows stay; `R` tries again). Out of reach is the offline state's to
+/// say; a sync behind a server view is quiet (the view's own pages speak for the server).
+pub(super) fn sync_failed(app: &mut App, error: ApiError, waited: bool) {
+    if !waited || crate::app::offline::unreachable(&error) {
+        return;
+    }
+    let which = view_ref(app);
+    let Some(view) = view_mut(app, which) else {
+        return;
+    };
+    let message = ViewError::Api(error);
+    view.error = Some(message.clone());
+    let name = view.spec.name.clone();
+    let note = if which == ViewRef::Search {
+        Note::SearchFailed(message)
+    } else {
+        Note::LoadFailed {
+            view: name,
+            error: message,
+        }
+    };
+    notice(app, note, true);
+}
+
 fn mark_changed(view: &mut View, changed: &HashSet<u64>) {
     for id in changed {
         if view.id_set.contains(id) {

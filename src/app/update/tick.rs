@@ -40,8 +40,10 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
 }
 
 /// Offline, a try is due: the view shown is read again (its changed rows marked), or its
-/// first page asked when it has none; nothing when a request of it is still on the way.
+/// first page asked when it has none; nothing when a request of it is still on the way. A
+/// view from the store is read from the store: its try of the server is the sync.
 fn retry_offline(app: &mut App, out: &mut Vec<Command>) {
+    sync_store(app, out);
     let which = view_ref(app);
     let Some(view) = view_at(app, which) else {
         return;

@@ -11,8 +11,28 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
         WorkerEvent::SyncProgress { done, total } => {
             app.sync_progress = (done < total).then_some((done, total));
         }
-        WorkerEvent::Synced { tickets, partial } => {
+        WorkerEvent::Synced {
+            id,
+            tickets,
+            partial,
+            server,
+        } => {
+            let waited = crate::app::faults::waits_for(app, id);
+            if app.sync_request == Some(id) {
+                app.sync_request = None;
+            }
             synced(app, tickets, partial);
+            match server {
+                Some(Err(error)) => sync_failed(app, error, waited),
+                Some(Ok(())) if waited => {
+                    // The server answered the view's refresh: an error it showed is over.
+                    let which = view_ref(app);
+                    if let Some(view) = view_mut(app, which) {
+                        view.error = None;
+                    }
+                }
+                _ => {}
+            }
             store_synced(app, out);
         }
         WorkerEvent::LocalRows { id, rows } => local_rows(app, id, rows, out),
