@@ -113,7 +113,10 @@ fn status_sync_and_clear_end_to_end() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("full sync: 3/3 pages"), "{err}");
-    assert!(err.contains("synced: 300 tickets changed"), "{err}");
+    assert!(
+        err.contains("synced: tickets changed: 300, requests: "),
+        "{err}"
+    );
     let status = stdout(&env.run(&["cache", "status"]));
     assert_eq!(
         line(&status, "tickets:"),
@@ -136,7 +139,7 @@ fn status_sync_and_clear_end_to_end() {
     let out = env.run(&["cache", "sync"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(
-        stderr(&out).contains("synced: 2 tickets changed"),
+        stderr(&out).contains("synced: tickets changed: 2,"),
         "{}",
         stderr(&out)
     );
@@ -154,7 +157,7 @@ fn status_sync_and_clear_end_to_end() {
         stderr(&out)
     );
     assert!(
-        stderr(&out).contains("synced: 0 tickets changed"),
+        stderr(&out).contains("synced: tickets changed: 0,"),
         "{}",
         stderr(&out)
     );

@@ -520,3 +520,51 @@ async fn a_late_write_within_the_overlap_is_found_and_a_settled_cursor_costs_one
     assert_eq!(ids(&report), changed);
     assert!(!store.sync_state(Scope::List).unwrap().settled);
 }
+
+#[tokio::test]
+async fn a_first_full_sync_longer_than_the_overlap_settles_its_cursor_so_nothing_changed_is_one_page()
+ {
+    let sandbox = sandbox::start(SandboxOptions {
+        tickets: 300,
+        latency: Duration::from_millis(300),
+        ..SandboxOptions::default()
+    })
+    .await
+    .unwrap();
+    // A tie block of three pages at the cursor, as the seed has where its dates are clamped.
+    let template = sandbox.ticket(1).unwrap();
+    for i in 0..250_u64 {
+        let mut ticket = template.clone();
+        ticket["ticketId"] = json!(1_000 + i);
+        ticket["updateDT"] = json!("2026-11-20 10:00:00");
+        sandbox.insert_ticket(ticket);
+    }
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir);
+    // One page at a time at 300 ms each: the full sync lasts well over the 1 s overlap, so
+    // the delta at its end reads the overlap again an overlap after the cursor was seen.
+    let options = SyncOptions {
+        overlap: chrono::Duration::seconds(1),
+        concurrency: 1,
+        ..SyncOptions::default()
+    };
+    let report = store::sync(&mut store, &client, &options, &mut |_| {})
+        .await
+        .unwrap();
+    assert!(report.full);
+    assert!(
+        store.sync_state(Scope::List).unwrap().settled,
+        "settled by the full sync's own delta"
+    );
+    let before = pages_asked(&sandbox);
+    let report = store::sync(&mut store, &client, &options, &mut |_| {})
+        .await
+        .unwrap();
+    assert_eq!(
+        pages_asked(&sandbox) - before,
+        1,
+        "nothing changed: one page"
+    );
+    assert!(report.changed.is_empty());
+}

@@ -133,7 +133,7 @@ pub async fn sync(
     };
     report.scope = Some(scope);
     if store.sync_state(scope)?.cursor.is_some() {
-        delta::run(store, client, scope, options, now, &mut report).await?;
+        delta::run(store, client, scope, options, &mut report).await?;
     }
     store.set_last_sync(scope, now)?;
     report.cursor = store.sync_state(scope)?.cursor;

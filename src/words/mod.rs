@@ -705,7 +705,7 @@ messages! {
     CacheScopeList => "列表", "the list";
     CacheScopeSearch => "搜索", "searches";
     CacheProgress => "全量同步：{0}/{1} 页", "full sync: {0}/{1} pages";
-    CacheSynced => "已同步：{0} 张工单有变化，{1} 次请求，用时 {2}", "synced: {0} tickets changed, {1} requests, {2}";
+    CacheSynced => "已同步：有变化的工单 {0}，请求 {1}，用时 {2}", "synced: tickets changed: {0}, requests: {1}, time: {2}";
     CacheRemoved => "已删除 {0}", "removed {0}";
     CacheNothingRemoved => "没有缓存文件可删除（{0}）", "no cache files to remove ({0})";
     CacheSetAside => "本地缓存无法使用（{0}）：已移到 {1}，并新建了一个", "the local cache could not be used ({0}): moved to {1}, a fresh one made";

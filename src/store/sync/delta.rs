@@ -23,9 +23,11 @@ pub(super) async fn run(
     client: &Client,
     scope: Scope,
     options: &SyncOptions,
-    now: i64,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    // When this re-read begins (not the sync: after a long first full sync, its delta may
+    // already be an overlap past the cursor's sighting, and settle it there).
+    let now = super::epoch_now();
     let state = store.sync_state(scope)?;
     let Some(cursor) = state.cursor else {
         return Ok(());

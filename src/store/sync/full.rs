@@ -33,6 +33,9 @@ pub(super) async fn run(
     };
     store.set_scope(scope)?;
     report.scope = Some(scope);
+    // When the mark was seen: this run's start for a plan made before (later than its
+    // sighting, so the cursor settles no sooner than it may), else once it is answered.
+    let mut seen = now;
     // A plan made with another page size numbers other pages: start it again.
     let plan = match plan.filter(|plan| plan.per_page == per_page) {
         Some(plan) => plan,
@@ -44,6 +47,7 @@ pub(super) async fn run(
                     newest(client, options, scope).await?
                 }
             };
+            seen = super::epoch_now();
             let mark = top.items.first().and_then(|ticket| ticket.updated);
             let count = top.count.unwrap_or(0);
             let total = u32::try_from(count.div_ceil(u64::from(per_page))).unwrap_or(u32::MAX);
@@ -74,7 +78,7 @@ pub(super) async fn run(
         progress(Progress { done, total });
     }
     drop(pages);
-    store.finish_full(scope, now)?;
+    store.finish_full(scope, seen)?;
     Ok(scope)
 }
 
