@@ -552,3 +552,33 @@ fn a_sync_behind_a_server_view_fails_quietly_and_one_at_a_time() {
     // The server view's own pages speak for the server.
     assert_eq!(app.notice, None, "{}", status_line(&app));
 }
+
+#[test]
+fn tickets_the_filter_cannot_tell_without_the_server_are_counted_on_the_status_line() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = local_console(lang);
+        update(
+            &mut app,
+            Action::Resize {
+                width: 200,
+                height: 50,
+            },
+        );
+        update(&mut app, Action::StartFilter);
+        let mut asked = None;
+        for c in "bob".chars() {
+            asked = asked_filter(&update(&mut app, Action::InputChar(c))).or(asked);
+        }
+        let (id, ..) = asked.expect("the filter asks the store");
+        answer_unknown(&mut app, id, &[6, 2], false, 3);
+        update(&mut app, Action::InputSubmit);
+        let line = status_line(&app).replace(' ', "");
+        let said = if lang == Lang::En {
+            "3moreleftout:onlytheservercantell"
+        } else {
+            "另有3张需服务器才能判断，未列出"
+        };
+        assert!(line.contains(said), "{line}");
+        assert_eq!(ids(&app), vec![6, 2]);
+    }
+}

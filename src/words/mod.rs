@@ -128,7 +128,7 @@ messages! {
     LiveFilterPrompt => "筛选: ", "Filter: ";
     LiveFilterHint => "逐字筛选本地缓存 · {0} 保留 · {1} 清除 · {2} 按键 | 登录 | status:2 | updateDT>=2024-03-01", "narrows the store's rows as you type · {0} keep · {1} clear · {2} keys | login | status:2 | updateDT>=2024-03-01";
     StoreFilter => "筛选：{0}", "filter: {0}";
-    StoreFilterUnknown => "{0} 张本地无法判断", "{0} not known here";
+    StoreFilterUnknown => "另有 {0} 张需服务器才能判断，未列出", "{0} more left out: only the server can tell";
     FilterHint => "{0} 应用 · {1} 取消 · ↑↓ 历史 · {2} 按键 | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | 留空清除", "{0} apply · {1} cancel · ↑↓ history · {2} keys | created 2024-01-01..2024-02-01 | updated 2024-03-01.. | empty clears";
     CompleteCandidates => "{0} 依次选：{1}", "{0} cycles: {1}";
     FilterBad => "格式：created|updated 开始..结束（YYYY-MM-DD，可省略一端）", "Format: created|updated START..END (YYYY-MM-DD, either end may be left out)";
