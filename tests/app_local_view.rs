@@ -527,6 +527,10 @@ fn a_sync_that_cannot_reach_the_server_is_offline_and_the_due_try_is_a_sync() {
         "{}",
         status_line(&app)
     );
+    assert!(
+        app.notice.as_ref().is_some_and(|n| n.is_error),
+        "the refresh's failure is said as a page's would be"
+    );
     // The first try is due 2 s later: in a store view it is a sync.
     let commands = update(
         &mut app,
@@ -538,6 +542,21 @@ fn a_sync_that_cannot_reach_the_server_is_offline_and_the_due_try_is_a_sync() {
     assert_ne!(again, sync);
     sync_ended(&mut app, again, Ok(()));
     assert_eq!(app.offline, None, "back by itself at the first answer");
+    assert_eq!(app.notice, None, "what it said of the network is over");
+    // An error of another kind stays until a key, even when the server comes back.
+    let sync = sync_asked(&update(&mut app, Action::Reload)).unwrap();
+    sync_ended(
+        &mut app,
+        sync,
+        Err(ApiError::Network(NetworkError::ConnectionRefused)),
+    );
+    let sync = sync_asked(&update(&mut app, Action::Reload)).unwrap();
+    sync_ended(&mut app, sync, Err(server_error()));
+    assert!(
+        app.offline.is_none(),
+        "a 500 is an answer: the server is there"
+    );
+    assert!(app.notice.as_ref().is_some_and(|n| n.is_error));
 }
 
 #[test]

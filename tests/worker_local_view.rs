@@ -390,6 +390,9 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
         ..gongdan::api::TicketChange::default()
     };
     admin(&sandbox).update(7, &change).await.unwrap();
+    // A second later (the store keeps seconds), so the next sync's time is another one.
+    let first_as_of = rows.as_of;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     commands.send(Command::Sync { id: RequestId(900) }).unwrap();
     next_event(&mut events, |e| {
         matches!(e, WorkerEvent::Synced { .. }).then_some(())
@@ -402,6 +405,8 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
         .await
         .unwrap();
     assert_eq!(rows.ids, vec![7]);
+    // The view is "as of" the sync that brought the change, not the first load.
+    assert!(rows.as_of > first_as_of, "{} {}", rows.as_of, first_as_of);
     // A search view: the server's ids.
     let text = "ticketStatus:2";
     let server: Vec<u64> = server_search(&client, text)

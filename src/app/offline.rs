@@ -10,7 +10,7 @@
 use chrono::{Duration, NaiveDateTime};
 
 use super::action::WorkerEvent;
-use super::notice::Note;
+use super::notice::{Note, ViewError};
 use super::state::App;
 use crate::api::{ApiError, NetworkError};
 
@@ -78,8 +78,28 @@ pub(crate) fn observe(app: &mut App, event: &WorkerEvent) {
         _ => {
             if app.offline.take().is_some() {
                 app.dirty = true;
+                // Back by itself: what the status line said of the server out of reach
+                // is over (an error of another kind stays until a key).
+                if app
+                    .notice
+                    .as_ref()
+                    .is_some_and(|shown| shown.is_error && says_unreachable(&shown.note))
+                {
+                    app.notice = None;
+                }
             }
         }
+    }
+}
+
+/// Whether a notice is about the server being out of reach.
+fn says_unreachable(note: &Note) -> bool {
+    let view = |error: &ViewError| matches!(error, ViewError::Api(error) if unreachable(error));
+    match note {
+        Note::Retrying { error, .. } | Note::ShowFailed { error, .. } => unreachable(error),
+        Note::LoadFailed { error, .. } | Note::SearchFailed(error) => view(error),
+        Note::GaveUp(inner) => says_unreachable(inner),
+        _ => false,
     }
 }
 

@@ -328,6 +328,9 @@ impl Local {
         let index = self.index.clone();
         let path = self.path.clone();
         tokio::spawn(async move {
+            // What the server said from here on is in the store (the time the store
+            // records as its last sync too).
+            let started = epoch_now();
             let Synced {
                 tickets,
                 partial,
@@ -339,6 +342,10 @@ impl Local {
                 match index.as_mut() {
                     // A delta's few changes go into the loaded tickets in place.
                     Some(loaded) if in_place => {
+                        // The copy follows this sync now: its views are "as of" its end.
+                        if server == Some(Ok(())) {
+                            loaded.as_of = started;
+                        }
                         let known = if partial {
                             Known::SearchHit
                         } else {

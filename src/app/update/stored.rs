@@ -75,10 +75,11 @@ pub(super) fn synced(app: &mut App, tickets: Vec<Ticket>, partial: bool) {
 
 /// A sync the server stopped (after the client's retries): when the view shown is the
 /// store's, the sync was its refresh, so the status line says why it stopped, as a page's
-/// failure would (the rows stay; `R` tries again). Out of reach is the offline state's to
-/// say; a sync behind a server view is quiet (the view's own pages speak for the server).
+/// failure would (the rows stay; `R` tries again; out of reach, the offline state says so
+/// too, and the notice goes when the server is back). A sync behind a server view is
+/// quiet: the view's own pages speak for the server.
 pub(super) fn sync_failed(app: &mut App, error: ApiError, waited: bool) {
-    if !waited || crate::app::offline::unreachable(&error) {
+    if !waited {
         return;
     }
     let which = view_ref(app);
