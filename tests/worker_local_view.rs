@@ -363,7 +363,10 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
             column,
             order: SortOrder::Asc,
             filter: filter.into(),
-            tickets,
+            window: gongdan::app::LocalWindow {
+                selected: None,
+                rows: if tickets { 1000 } else { 0 },
+            },
             names: Default::default(),
         }
     };
