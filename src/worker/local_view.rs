@@ -233,7 +233,10 @@ impl LocalIndex {
     pub fn from_tickets(mut tickets: Vec<Ticket>, as_of: i64) -> LocalIndex {
         tickets.sort_by_key(|ticket| ticket.id);
         tickets.dedup_by_key(|ticket| ticket.id);
-        let tickets: Vec<Slim> = tickets.into_iter().map(Slim::of).collect();
+        let mut tickets: Vec<Slim> = tickets.into_iter().map(Slim::of).collect();
+        // Collected in place, the vector keeps the whole tickets' allocation (28 slots a
+        // ticket): give it back.
+        tickets.shrink_to_fit();
         let known = vec![Known::Full; tickets.len()];
         let mut index = LocalIndex {
             tickets,
@@ -279,6 +282,16 @@ impl LocalIndex {
 
     pub fn len(&self) -> usize {
         self.tickets.len()
+    }
+
+    /// The bytes the tickets take here: their packed forms and the vectors and the map
+    /// that hold them (the allocator's own overhead, ~16 bytes a block, not counted).
+    pub fn held_bytes(&self) -> usize {
+        let packed: usize = self.tickets.iter().map(|slim| slim.packed.len()).sum();
+        packed
+            + self.tickets.capacity() * size_of::<Slim>()
+            + self.known.capacity() * size_of::<Known>()
+            + self.at.capacity() * (size_of::<(u64, usize)>() + 1)
     }
 
     pub fn is_empty(&self) -> bool {
