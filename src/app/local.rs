@@ -25,6 +25,12 @@ use super::state::{Lookup, Lookups};
 pub trait TicketRows {
     fn count(&self) -> usize;
     fn ticket(&self, at: usize) -> Cow<'_, Ticket>;
+    /// The ticket's head: id, codes, people, dates, subject, cc lists and tags, the rest
+    /// possibly left out (its description, custom fields, form tables, live fields). Only
+    /// for a reader of those alone: it unpacks in a fraction of the time.
+    fn head(&self, at: usize) -> Cow<'_, Ticket> {
+        self.ticket(at)
+    }
 }
 
 impl TicketRows for [Ticket] {

@@ -30,6 +30,11 @@ pub(crate) fn unpack(packed: &[u8]) -> Ticket {
     codec::decode(packed)
 }
 
+/// The head of a ticket packed by [`pack`] (see [`TicketRows::head`](crate::app::local::TicketRows::head)).
+pub(crate) fn unpack_head(packed: &[u8]) -> Ticket {
+    codec::decode_head(packed)
+}
+
 /// A packed ticket and the generation it was last changed at.
 #[derive(Clone)]
 struct Entry {

@@ -16,7 +16,7 @@ use crate::api::query::{Known, ListQuery, Match, QueryLookups, SortOrder};
 use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
 use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
-use crate::app::store::{pack, unpack};
+use crate::app::store::{pack, unpack, unpack_head};
 use crate::store::{Store, StoreError, Stored};
 
 /// One stored ticket as the index keeps it: packed (the app's compact form), without what
@@ -52,6 +52,9 @@ impl TicketRows for [Slim] {
     }
     fn ticket(&self, at: usize) -> Cow<'_, Ticket> {
         Cow::Owned(unpack(&self[at].packed))
+    }
+    fn head(&self, at: usize) -> Cow<'_, Ticket> {
+        Cow::Owned(unpack_head(&self[at].packed))
     }
 }
 

@@ -221,9 +221,27 @@ pub fn sort_ids<T: TicketRows + ?Sized>(
     order: SortOrder,
     lookups: &dyn LocalLookups,
 ) -> Vec<u64> {
+    // The ticket's own columns read only its head (unpacked faster); any other, all of it.
+    let head = matches!(
+        column,
+        Column::Id
+            | Column::Status
+            | Column::Priority
+            | Column::Type
+            | Column::Assignee
+            | Column::Group
+            | Column::Contact
+            | Column::Tags
+            | Column::Created
+            | Column::Updated
+    );
     let (keys, ids): (Vec<SortKey>, Vec<u64>) = (0..tickets.count())
         .map(|at| {
-            let ticket = tickets.ticket(at);
+            let ticket = if head {
+                tickets.head(at)
+            } else {
+                tickets.ticket(at)
+            };
             (sort_key(&ticket, column, lookups), ticket.id)
         })
         .unzip();
