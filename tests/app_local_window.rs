@@ -205,3 +205,38 @@ fn paging_down_a_100k_view_keeps_the_tickets_held_bounded() {
     let lines = screen_lines(&app).join("\n");
     assert!(!lines.contains("loading…"), "{lines}");
 }
+
+#[test]
+fn a_filter_answer_after_g_asks_the_tickets_its_rows_lack_and_nothing_past_its_end() {
+    let mut app = answered_console();
+    let commands = update(&mut app, Action::Bottom);
+    land(&mut app, &commands);
+    // `f` and a key: the answer is three rows, one held (at the end), two not.
+    update(&mut app, Action::StartFilter);
+    let commands = update(&mut app, Action::InputChar('7'));
+    let id = commands
+        .iter()
+        .find_map(|command| match command {
+            Command::LocalView { id, .. } => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let rows = LocalAnswer {
+        ids: vec![70_007, 50_007, 1],
+        tickets: vec![],
+        hits: vec![],
+        as_of: now() - chrono::Duration::minutes(5),
+        unknown: 0,
+    };
+    let commands = update(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows {
+            id,
+            rows: Some(rows),
+        }),
+    );
+    assert_eq!(app.current_view().ids, vec![70_007, 50_007, 1]);
+    let mut asked = asked_tickets(&commands);
+    asked.sort_unstable();
+    assert_eq!(asked, vec![50_007, 70_007]);
+}

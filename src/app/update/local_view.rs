@@ -186,8 +186,10 @@ fn take_tickets(app: &mut App, tickets: Vec<Ticket>, hits: Vec<Ticket>) -> Vec<u
 /// store's.
 fn near_screen(app: &App, view: &View) -> std::ops::Range<usize> {
     let rows = app.list_rows().max(1);
-    let from = view.offset.saturating_sub(rows);
-    let to = view.offset.saturating_add(2 * rows).min(view.ids.len());
+    let len = view.ids.len();
+    // Clamped: an offset left past the end (rows that went) asks nothing.
+    let from = view.offset.saturating_sub(rows).min(len);
+    let to = view.offset.saturating_add(2 * rows).min(len);
     from..to.max(from)
 }
 
@@ -201,7 +203,10 @@ pub(super) fn want_local_tickets(app: &mut App, out: &mut Vec<Command>) {
     let Some(local) = view.local.as_ref().filter(|local| local.answered()) else {
         return;
     };
-    let missing: Vec<u64> = view.ids[near_screen(app, view)]
+    let missing: Vec<u64> = view
+        .ids
+        .get(near_screen(app, view))
+        .unwrap_or_default()
         .iter()
         .copied()
         .filter(|id| {
@@ -272,7 +277,13 @@ fn let_go_far_tickets(app: &mut App, which: ViewRef) {
     if local.held.len() <= HELD_MOST {
         return;
     }
-    let near: HashSet<u64> = view.ids[near_screen(app, view)].iter().copied().collect();
+    let near: HashSet<u64> = view
+        .ids
+        .get(near_screen(app, view))
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .collect();
     let selected = view.selected_id();
     let open = app.detail.as_ref().map(|detail| detail.ticket_id);
     let others: Vec<ViewRef> = all_view_refs(app)
