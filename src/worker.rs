@@ -241,6 +241,21 @@ async fn run(
             });
             continue;
         }
+        if let Command::LocalTickets { id, ids } = command {
+            let (events, local) = (events.clone(), local.clone());
+            tokio::spawn(async move {
+                let event = match local {
+                    Some(local) => local.tickets(id, ids).await,
+                    None => WorkerEvent::LocalTickets {
+                        id,
+                        tickets: Vec::new(),
+                        hits: Vec::new(),
+                    },
+                };
+                let _ = events.send(event);
+            });
+            continue;
+        }
         // Bulk work has its own concurrency (the engine's) and may run for long.
         if let Command::Bulk(command) = command {
             bulk.handle(command, events.clone());
@@ -497,6 +512,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         | Command::SignIn { .. }
         | Command::Sync { .. }
         | Command::LocalView { .. }
+        | Command::LocalTickets { .. }
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose::compose(client, command).await,
         Command::SaveHistory { path, text } => {

@@ -210,3 +210,40 @@ fn after_the_demos_sync_the_view_is_the_stores_sorted_and_filtered_locally() {
     });
     quit(session);
 }
+
+#[test]
+fn in_the_stores_view_g_reads_the_last_rows_tickets_by_id_and_paints_them() {
+    let home = tempfile::tempdir().unwrap();
+    let mut session = spawn_in(home.path(), &["--demo"], &[]);
+    session.wait_first_list();
+    session.wait_for_text("the store's view", |text| {
+        has_rows(text) && text.contains("store, as of")
+    });
+    session.send("4");
+    session.wait_for_text("All from the store", |text| {
+        has_rows(text)
+            && text
+                .lines()
+                .any(|line| line.contains("store, as of") && line.contains("All 500"))
+    });
+    // The answer held the tickets of the rows around the top only: the last rows' are read
+    // from the store by id, painted as loading until then, and then in full.
+    session.send("G");
+    session.wait_for_text("the last row painted from its ticket", |text| {
+        let selected = text.lines().position(|line| line.starts_with('>'));
+        let moved = selected.is_some_and(|at| at > 2);
+        moved
+            && !text.contains("loading…")
+            && selected
+                .and_then(|at| text.lines().nth(at))
+                .is_some_and(|line| line.split_whitespace().count() >= 5)
+    });
+    session.send("gg");
+    session.wait_for_text("the top again", |text| {
+        text.lines()
+            .nth(2)
+            .is_some_and(|line| line.starts_with('>'))
+            && !text.contains("loading…")
+    });
+    quit(session);
+}

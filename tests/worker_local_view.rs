@@ -363,7 +363,10 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
             column,
             order: SortOrder::Asc,
             filter: filter.into(),
-            tickets,
+            window: gongdan::app::LocalWindow {
+                selected: None,
+                rows: if tickets { 1000 } else { 0 },
+            },
             names: Default::default(),
         }
     };
@@ -554,4 +557,96 @@ fn send_local(
     let id = local.request_id().unwrap();
     to.send(local).unwrap();
     id
+}
+
+#[tokio::test]
+async fn a_description_term_is_never_a_guessed_no_the_server_answers_it() {
+    let sandbox = start().await;
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(&dir, &client).await;
+    // Every stored ticket was read in full, its description with it.
+    let tickets = every_ticket(&client).await;
+    let described = tickets
+        .iter()
+        .filter_map(|t| t.description.as_deref())
+        .find(|d| d.chars().count() > 4)
+        .unwrap();
+    let word: String = described.chars().skip(1).take(2).collect();
+    let mut index = LocalIndex::load(&store).unwrap().unwrap();
+    // The index keeps no description: a view defined by one is the server's...
+    let source = ViewSource::Search(SearchQuery::parse(&format!("description:{word}")).unwrap());
+    assert_eq!(
+        index.answer(&source, &Column::Id, SortOrder::Asc, "", &NoNames),
+        None
+    );
+    // ... and a typed one lets no ticket through as a no: each is counted as not known.
+    let all = ViewSource::List(ListQuery::default());
+    let rows = index
+        .answer(
+            &all,
+            &Column::Id,
+            SortOrder::Asc,
+            &format!("description:{word}"),
+            &NoNames,
+        )
+        .unwrap();
+    assert!(rows.ids.is_empty());
+    assert_eq!(rows.unknown, 400);
+    // A term beside it on a field the index keeps still narrows what it can tell.
+    let rows = index
+        .answer(
+            &all,
+            &Column::Id,
+            SortOrder::Asc,
+            &format!("ticketStatus:2 description:{word}"),
+            &NoNames,
+        )
+        .unwrap();
+    let open = tickets
+        .iter()
+        .filter(|t| t.status.map(|s| s.code()) == Some(2))
+        .count();
+    assert_eq!((rows.ids.len(), rows.unknown), (0, open));
+}
+
+#[test]
+fn the_index_keeps_no_description_a_big_one_costs_it_nothing() {
+    let n = 2_000;
+    let with = |description: Option<String>| {
+        let tickets: Vec<Ticket> = gongdan::bench::synthetic_tickets(n)
+            .into_iter()
+            .map(|mut t| {
+                t.description = description.clone();
+                t
+            })
+            .collect();
+        LocalIndex::from_tickets(tickets, 0)
+    };
+    let lean = with(None);
+    let long = with(Some("长".repeat(10_000)));
+    assert_eq!((lean.len(), long.len()), (n, n));
+    assert_eq!(lean.held_bytes(), long.held_bytes());
+    // Slim: well under a whole `Ticket`'s 672 bytes before its text.
+    assert!(lean.held_bytes() / n < 400, "{}", lean.held_bytes() / n);
+}
+
+#[test]
+fn an_index_of_100k_tickets_answers_every_id_in_order() {
+    let n = 100_000;
+    let mut index = LocalIndex::from_tickets(gongdan::bench::synthetic_tickets(n), 0);
+    let all = ViewSource::List(ListQuery::default());
+    let rows = index
+        .answer(&all, &Column::Id, SortOrder::Desc, "", &NoNames)
+        .unwrap();
+    assert_eq!(rows.ids.len(), n);
+    assert!(rows.ids.windows(2).all(|pair| pair[0] > pair[1]));
+    // A typed substring narrows it, and the same text again is the same answer.
+    let narrowed = index
+        .answer(&all, &Column::Id, SortOrder::Desc, "99999", &NoNames)
+        .unwrap();
+    assert!(narrowed.ids.contains(&99_999));
+    assert!(narrowed.ids.len() < 100);
+    // Each ticket held in well under the 672 bytes of a whole `Ticket`.
+    assert!(index.held_bytes() / n < 400, "{}", index.held_bytes() / n);
 }

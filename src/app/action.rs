@@ -122,19 +122,22 @@ pub enum Command {
     /// and its end carry `id`, so the screen can say "retrying" and why it stopped.
     Sync { id: RequestId },
     /// A view computed from the local store (issue 16): its definition evaluated over the
-    /// stored tickets, sorted by `column` and narrowed by the typed `filter`. `tickets`
-    /// asks for the rows' tickets too (the view's first local answer, or a new sort);
-    /// a keystroke of the filter only narrows rows the app holds.
+    /// stored tickets, sorted by `column` and narrowed by the typed `filter`. The answer
+    /// carries every row's id but the tickets of the rows around the screen only
+    /// (`window`): at 100,000 the app never holds them all.
     LocalView {
         id: RequestId,
         source: super::ViewSource,
         column: super::local::Column,
         order: crate::api::SortOrder,
         filter: String,
-        tickets: bool,
+        window: LocalWindow,
         /// The names the app holds, to sort people by name and match contact names.
         names: std::sync::Arc<super::local::LocalNames>,
     },
+    /// The tickets of rows of a view from the store that the app does not hold (scrolled
+    /// or jumped to), read from the store by id.
+    LocalTickets { id: RequestId, ids: Vec<u64> },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -152,6 +155,7 @@ impl Command {
             | Command::Show { id, .. }
             | Command::Lookup { id, .. }
             | Command::LocalView { id, .. }
+            | Command::LocalTickets { id, .. }
             | Command::Sync { id } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
@@ -238,6 +242,13 @@ pub enum WorkerEvent {
         id: RequestId,
         rows: Option<LocalAnswer>,
     },
+    /// The tickets of [`Command::LocalTickets`] as stored: those known in full, and those
+    /// known only as search results; an id the store no longer holds is in neither.
+    LocalTickets {
+        id: RequestId,
+        tickets: Vec<Ticket>,
+        hits: Vec<Ticket>,
+    },
     /// Retries and client rebuilds (see `app::faults`).
     Fault(super::faults::FaultEvent),
     /// Marks and bulk runs.
@@ -246,11 +257,36 @@ pub enum WorkerEvent {
     Compose(super::composer::ComposeEvent),
 }
 
+/// Which rows' tickets a [`Command::LocalView`]'s answer carries: `rows` rows either side
+/// of where the ticket `selected` lands in the new order (of the top rows when it is not
+/// in the view, or none is selected).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LocalWindow {
+    pub selected: Option<u64>,
+    pub rows: usize,
+}
+
+impl LocalWindow {
+    /// The window's rows of `ids`.
+    pub fn of<'a>(&self, ids: &'a [u64]) -> &'a [u64] {
+        let at = self
+            .selected
+            .and_then(|selected| ids.iter().position(|id| *id == selected))
+            .unwrap_or(0);
+        let from = at.saturating_sub(self.rows);
+        let to = at
+            .saturating_add(self.rows)
+            .saturating_add(1)
+            .min(ids.len());
+        ids.get(from..to).unwrap_or_default()
+    }
+}
+
 /// A view's rows from the local store, in order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocalAnswer {
     pub ids: Vec<u64>,
-    /// The rows' tickets, when asked for: those the store holds in full...
+    /// The tickets of the window's rows: those the store holds in full...
     pub tickets: Vec<Ticket>,
     /// ... and those it holds only as search results (id, subject, dates, url).
     pub hits: Vec<Ticket>,

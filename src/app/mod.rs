@@ -19,7 +19,9 @@ pub mod state;
 pub(crate) mod store;
 pub mod update;
 
-pub use action::{Action, Command, LocalAnswer, LookupKey, LookupValue, RequestId, WorkerEvent};
+pub use action::{
+    Action, Command, LocalAnswer, LocalWindow, LookupKey, LookupValue, RequestId, WorkerEvent,
+};
 pub(crate) use run_ids::RunIds;
 pub use state::{App, Pane, Settings, View, ViewName, ViewSource, ViewSpec};
 pub use update::update;

@@ -19,6 +19,22 @@ use crate::api::Ticket;
 
 pub(crate) use codec::Summary;
 
+/// A ticket in the packed form the store keeps (`extra` left out), for another holder of
+/// many tickets: the local views' index in the worker.
+pub(crate) fn pack(ticket: &Ticket) -> Box<[u8]> {
+    codec::encode(ticket)
+}
+
+/// A ticket packed by [`pack`], unpacked.
+pub(crate) fn unpack(packed: &[u8]) -> Ticket {
+    codec::decode(packed)
+}
+
+/// The head of a ticket packed by [`pack`] (see [`TicketRows::head`](crate::app::local::TicketRows::head)).
+pub(crate) fn unpack_head(packed: &[u8]) -> Ticket {
+    codec::decode_head(packed)
+}
+
 /// A packed ticket and the generation it was last changed at.
 #[derive(Clone)]
 struct Entry {
@@ -107,6 +123,21 @@ impl TicketStore {
             entry,
             next_generation,
         })
+    }
+
+    /// How many tickets are held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Lets a ticket go (the rows of a view from the store far from the screen: read again
+    /// from the store when scrolled back to).
+    pub(crate) fn remove(&mut self, id: &u64) {
+        self.entries.remove(id);
     }
 
     /// The generation the ticket was last changed at (0 when unknown).

@@ -50,6 +50,7 @@ use worker_events::*;
 
 pub(crate) use detail::scroll_detail;
 pub use detail::ticket_number;
+pub use local_view::HELD_MOST;
 pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;

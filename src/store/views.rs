@@ -66,22 +66,25 @@ impl Store {
     /// `--offline` reads: they filter and sort it themselves). A row that no longer decodes
     /// is left out and logged.
     pub(crate) fn all_stored(&self) -> Result<Vec<Stored>, StoreError> {
+        let mut stored = Vec::new();
+        self.each_stored(|one| stored.push(one))?;
+        Ok(stored)
+    }
+
+    /// Every stored ticket, by id, handed over one at a time: a reader that keeps only part
+    /// of each (the local views' index) never holds them all whole at once.
+    pub(crate) fn each_stored(&self, mut take: impl FnMut(Stored)) -> Result<(), StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT id, raw, kind, full_updated FROM tickets ORDER BY id")?;
-        let rows = stmt.query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, i64>(2)?,
-                row.get::<_, Option<String>>(3)?,
-            ))
-        })?;
-        let mut stored = Vec::new();
-        for row in rows {
-            let (id, raw, kind, full_updated) = row?;
-            match decode(&raw) {
-                Some(ticket) => stored.push(Stored {
+        let mut rows = stmt.query([])?;
+        while let Some(row) = rows.next()? {
+            let id = row.get::<_, i64>(0)?;
+            let raw = row.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            let kind = row.get::<_, i64>(2)?;
+            let full_updated = row.get::<_, Option<String>>(3)?;
+            match decode(raw) {
+                Some(ticket) => take(Stored {
                     ticket,
                     full: kind == Answer::Full.code(),
                     full_updated: parse_date(full_updated),
@@ -89,7 +92,7 @@ impl Store {
                 None => tracing::warn!(id, "a stored ticket does not decode: left out"),
             }
         }
-        Ok(stored)
+        Ok(())
     }
 }
 

@@ -301,6 +301,14 @@ fn row_line(app: &Ctx, id: u64, cols: &[(Column, usize)], total: usize) -> Line<
     // A ticket the server sent but that could not be read: its id and why, dimmed.
     let unreadable = app.tickets.unreadable(id).filter(|_| ticket.is_none());
     let muted = style(app, Role::Muted);
+    // A row of a view from the store whose ticket is being read from it by id.
+    let loading = ticket.is_none()
+        && unreadable.is_none()
+        && app
+            .current_view()
+            .local
+            .as_ref()
+            .is_some_and(|local| local.answered());
     let mut spans = Vec::with_capacity(cols.len() * 2 + 1);
     let mut used = GUTTER;
     for (column, w) in cols {
@@ -311,6 +319,9 @@ fn row_line(app: &Ctx, id: u64, cols: &[(Column, usize)], total: usize) -> Line<
                 (fill(app.lang(), Msg::UnreadableReason, &[reason]), muted)
             }
             (None, _) if *column == Column::Id => (id.to_string(), Style::default()),
+            (None, _) if loading && *column == Column::Subject => {
+                (fill(app.lang(), Msg::RowLoading, &[]), muted)
+            }
             (None, _) => (String::new(), Style::default()),
         };
         let text = if *column == Column::Id {

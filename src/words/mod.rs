@@ -343,6 +343,7 @@ messages! {
     ErrDecode => "无法读取服务器的回应：{0}", "Could not read the server's answer: {0}";
     ErrConfig => "配置错误：{0}", "Configuration problem: {0}";
     UnreadableReason => "无法读取：{0}", "could not read: {0}";
+    RowLoading => "读取中…", "loading…";
     UnreadableWithoutId => "本页有 {0} 张工单无法读取，也没有可读的工单号", "Could not read {0} ticket(s) on this page, which have no readable id";
     UnreadableField => "无法读取（{0}）", "could not read ({0})";
     BulkUnreadableLeftOut => "无法读取的工单不在此次修改中：{0}", "Left out, could not be read: {0}";

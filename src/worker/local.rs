@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::lanes::{Lane, Lanes};
-use super::local_view::LocalIndex;
+use super::local_view::{LocalIndex, as_known};
 use crate::api::query::Known;
 use crate::api::{ApiError, Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
@@ -258,7 +258,7 @@ impl Local {
             column,
             order,
             filter,
-            tickets,
+            window,
             names,
         } = command
         else {
@@ -272,28 +272,62 @@ impl Local {
             }
         }
         let index = self.index.clone();
-        let rows = tokio::task::spawn_blocking(move || {
+        let answered = tokio::task::spawn_blocking(move || {
             let mut index = lock_index(&index);
             let index = index.as_mut()?;
             index.use_names(&names);
             let rows = index.answer(&source, &column, order, &filter, names.as_ref())?;
-            let (tickets, hits) = if tickets {
-                index.tickets_of(&rows.ids)
-            } else {
-                (Vec::new(), Vec::new())
-            };
-            Some(LocalAnswer {
-                ids: rows.ids,
-                tickets,
-                hits,
-                as_of: server_time(index.as_of)?,
-                unknown: rows.unknown,
-            })
+            Some((rows, server_time(index.as_of)?))
         })
         .await
         .ok()
         .flatten();
-        Some(WorkerEvent::LocalRows { id, rows })
+        let Some((rows, as_of)) = answered else {
+            return Some(WorkerEvent::LocalRows { id, rows: None });
+        };
+        // The rows around the screen, whole from the store (the index keeps them slim).
+        let (tickets, hits) = self.stored(window.of(&rows.ids).to_vec()).await;
+        let rows = LocalAnswer {
+            ids: rows.ids,
+            tickets,
+            hits,
+            as_of,
+            unknown: rows.unknown,
+        };
+        Some(WorkerEvent::LocalRows {
+            id,
+            rows: Some(rows),
+        })
+    }
+
+    /// The stored tickets of `ids` (`Command::LocalTickets`), for rows of a view from the
+    /// store scrolled or jumped to.
+    pub(crate) async fn tickets(&self, id: RequestId, ids: Vec<u64>) -> WorkerEvent {
+        let (tickets, hits) = self.stored(ids).await;
+        WorkerEvent::LocalTickets { id, tickets, hits }
+    }
+
+    /// The stored tickets of `ids`, whole: those known in full, then those known only as
+    /// search results (as the index holds them: what a hit does not tell left unknown).
+    /// An id no longer stored is in neither; a store that fails answers none.
+    async fn stored(&self, ids: Vec<u64>) -> (Vec<Ticket>, Vec<Ticket>) {
+        if ids.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let read = self.with(move |store| {
+            let mut full = Vec::new();
+            let mut hits = Vec::new();
+            for id in ids {
+                if let Some(stored) = store.get(id)? {
+                    match as_known(stored) {
+                        (ticket, Known::Full) => full.push(ticket),
+                        (ticket, Known::SearchHit) => hits.push(ticket),
+                    }
+                }
+            }
+            Ok((full, hits))
+        });
+        read.await.unwrap_or_default()
     }
 }
 

@@ -1,24 +1,66 @@
 //! A view answered by the local store (issue 16, item 4): once a full sync of the store's
 //! scope has finished, every stored ticket is loaded once (off the UI thread: decoding each
-//! row costs ~0.7 s per 10,000 in debug) and a view is computed here: its definition
+//! row costs ~0.7 s per 10,000 in debug), each kept slim and packed ([`Slim`]: ~0.3 KB
+//! instead of a 672-byte `Ticket` and its heap), and a view is computed here: its definition
 //! evaluated locally (a search through `api::query::eval`, a list's date filter by day as
 //! the server compares it), then sorted by any column and narrowed by a filter typed with
 //! `app::local`. Where the store cannot answer (no finished sync, a term on a field a
 //! stored ticket lacks: `Match::Unknown`) the answer is `None` and the view stays the
 //! server's: unknown is never guessed as a no.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::api::query::{Known, ListQuery, Match, QueryLookups, SortOrder};
 use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
-use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, sort_ids};
+use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
+use crate::app::store::{pack, unpack, unpack_head};
 use crate::store::{Store, StoreError, Stored};
+
+/// One stored ticket as the index keeps it: packed (the app's compact form), without what
+/// no sort or filter of a view reads: the description (a query term on it then answers
+/// `Unknown`, so a view defined by one stays the server's and a typed one counts its
+/// tickets as not known here: never a guessed no), the url, the unknown fields kept
+/// verbatim and the description's attachments. The app reads the rows it shows whole from
+/// the store, by id.
+#[derive(Default)]
+struct Slim {
+    id: u64,
+    packed: Box<[u8]>,
+}
+
+impl Slim {
+    fn of(mut ticket: Ticket) -> Slim {
+        ticket.description = None;
+        ticket.url = None;
+        ticket.extra = Default::default();
+        ticket.live.description_attachments = None;
+        Slim {
+            id: ticket.id,
+            packed: pack(&ticket),
+        }
+    }
+}
+
+/// Each read unpacks the ticket (a sort reads each once; a query keystroke each ticket it
+/// tests).
+impl TicketRows for [Slim] {
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn ticket(&self, at: usize) -> Cow<'_, Ticket> {
+        Cow::Owned(unpack(&self[at].packed))
+    }
+    fn head(&self, at: usize) -> Cow<'_, Ticket> {
+        Cow::Owned(unpack_head(&self[at].packed))
+    }
+}
 
 /// Every stored ticket, each as far as it is known, from a finished sync.
 pub struct LocalIndex {
-    tickets: Vec<Ticket>,
+    tickets: Vec<Slim>,
     known: Vec<Known>,
     /// When the sync this copy follows ended (epoch seconds, this machine's clock).
     pub as_of: i64,
@@ -27,7 +69,7 @@ pub struct LocalIndex {
     /// The last view computed: its definition, sort and the tickets' generation (a
     /// keystroke then only filters it).
     /// The view's tickets are the first `len` of `tickets`, in its order (moved there, never
-    /// copied: at 100,000 a second copy is ~65 MB).
+    /// copied).
     view: Option<(ViewKey, usize)>,
     /// Where each ticket is in `tickets`.
     at: HashMap<u64, usize>,
@@ -54,7 +96,7 @@ pub struct LocalRows {
 /// A stored ticket and how much of it is known: whole when a full answer gave it and
 /// nothing newer came since; else only what a search result tells (its other fields are
 /// blanked, so the evaluator answers `Unknown` on them instead of reading stale values).
-fn as_known(stored: Stored) -> (Ticket, Known) {
+pub(crate) fn as_known(stored: Stored) -> (Ticket, Known) {
     let whole = stored.full
         && match (stored.full_updated, stored.ticket.updated) {
             (Some(full), Some(now)) => full >= now,
@@ -128,13 +170,13 @@ impl LocalLookups for NoNames {
     }
 }
 
-/// The most stored tickets a view is answered locally for. Each costs about 4.2 KB held
-/// twice (the worker's copy and the app's, descriptions included): the console measured
-/// 74 MiB at 10,000, 123 MiB at 20,000 and 421 MiB at 100,000 with All open
-/// (`benches/store/memory_big.py`), against a bound of 100 MiB. Above this the views stay
-/// the server's, as without a store, until an index of the sort and filter keys alone
-/// replaces the two copies.
-pub const MAX_TICKETS: u64 = 15_000;
+/// The most stored tickets a view is answered locally for. Each is held here slim and
+/// packed (~0.3 KB with its share of the index), and the app holds only the tickets of the
+/// rows around the screen (`app::update::local_view`), so 100,000 stay under the issue's
+/// 100 MiB (BENCHMARKS.md, "Memory with the store"). Above this the views stay the
+/// server's, as without a store: the index grows with the store, and the first answer's
+/// load and sort with it.
+pub const MAX_TICKETS: u64 = 120_000;
 
 impl LocalIndex {
     /// The stored tickets, when a full sync of the store's scope has finished; `None`
@@ -155,7 +197,16 @@ impl LocalIndex {
         let (None, Some(as_of)) = (&state.full, state.last_sync) else {
             return Ok(None);
         };
-        let (tickets, known) = store.all_stored()?.into_iter().map(as_known).unzip();
+        // One at a time, slimmed as read: the whole tickets are never all held at once.
+        let mut tickets = Vec::new();
+        let mut known = Vec::new();
+        store.each_stored(|stored| {
+            let (ticket, how) = as_known(stored);
+            tickets.push(Slim::of(ticket));
+            known.push(how);
+        })?;
+        tickets.shrink_to_fit();
+        known.shrink_to_fit();
         let mut index = LocalIndex {
             tickets,
             known,
@@ -185,6 +236,10 @@ impl LocalIndex {
     pub fn from_tickets(mut tickets: Vec<Ticket>, as_of: i64) -> LocalIndex {
         tickets.sort_by_key(|ticket| ticket.id);
         tickets.dedup_by_key(|ticket| ticket.id);
+        let mut tickets: Vec<Slim> = tickets.into_iter().map(Slim::of).collect();
+        // Collected in place, the vector keeps the whole tickets' allocation (28 slots a
+        // ticket): give it back.
+        tickets.shrink_to_fit();
         let known = vec![Known::Full; tickets.len()];
         let mut index = LocalIndex {
             tickets,
@@ -210,7 +265,8 @@ impl LocalIndex {
         }
     }
 
-    /// The tickets of `ids` as held here: those known in full, then the search hits.
+    /// The tickets of `ids` as held here (slim: no description, no url), for a reader
+    /// without the store (benches): those known in full, then the search hits.
     pub fn tickets_of(&self, ids: &[u64]) -> (Vec<Ticket>, Vec<Ticket>) {
         let mut full = Vec::new();
         let mut hits = Vec::new();
@@ -218,9 +274,10 @@ impl LocalIndex {
             let Some(&at) = self.at.get(id) else {
                 continue;
             };
+            let ticket = unpack(&self.tickets[at].packed);
             match self.known[at] {
-                Known::Full => full.push(self.tickets[at].clone()),
-                Known::SearchHit => hits.push(self.tickets[at].clone()),
+                Known::Full => full.push(ticket),
+                Known::SearchHit => hits.push(ticket),
             }
         }
         (full, hits)
@@ -228,6 +285,16 @@ impl LocalIndex {
 
     pub fn len(&self) -> usize {
         self.tickets.len()
+    }
+
+    /// The bytes the tickets take here: their packed forms and the vectors and the map
+    /// that hold them (the allocator's own overhead, ~16 bytes a block, not counted).
+    pub fn held_bytes(&self) -> usize {
+        let packed: usize = self.tickets.iter().map(|slim| slim.packed.len()).sum();
+        packed
+            + self.tickets.capacity() * size_of::<Slim>()
+            + self.known.capacity() * size_of::<Known>()
+            + self.at.capacity() * (size_of::<(u64, usize)>() + 1)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -242,11 +309,11 @@ impl LocalIndex {
                 Some(&at) => {
                     // A search hit over a full ticket: only what a hit tells is known now.
                     self.known[at] = known;
-                    self.tickets[at] = ticket;
+                    self.tickets[at] = Slim::of(ticket);
                 }
                 None => {
                     self.at.insert(ticket.id, self.tickets.len());
-                    self.tickets.push(ticket);
+                    self.tickets.push(Slim::of(ticket));
                     self.known.push(known);
                 }
             }
@@ -305,10 +372,11 @@ impl LocalIndex {
         lookups: &dyn LocalLookups,
     ) -> Option<usize> {
         let mut in_view = Vec::with_capacity(self.tickets.len());
-        for (ticket, known) in self.tickets.iter().zip(&self.known) {
+        for (slim, known) in self.tickets.iter().zip(&self.known) {
+            let ticket = unpack(&slim.packed);
             let answer = match source {
-                ViewSource::Search(query) => query.matches(ticket, *known, lookups),
-                ViewSource::List(query) => list_match(query, ticket),
+                ViewSource::Search(query) => query.matches(&ticket, *known, lookups),
+                ViewSource::List(query) => list_match(query, &ticket),
             };
             match answer {
                 Match::Yes => in_view.push(true),
@@ -334,9 +402,12 @@ impl LocalIndex {
             .collect();
         let order: Vec<usize> = ids.iter().filter_map(|id| front.get(id).copied()).collect();
         // Moved into their order, never cloned.
-        let mut tickets: Vec<Option<Ticket>> = self.tickets.drain(..len).map(Some).collect();
+        let mut tickets: Vec<Slim> = self.tickets.drain(..len).collect();
         let known: Vec<Known> = self.known.drain(..len).collect();
-        let sorted: Vec<Ticket> = order.iter().filter_map(|&at| tickets[at].take()).collect();
+        let sorted: Vec<Slim> = order
+            .iter()
+            .map(|&at| std::mem::take(&mut tickets[at]))
+            .collect();
         let sorted_known: Vec<Known> = order.iter().map(|&at| known[at]).collect();
         let len = sorted.len();
         self.tickets.splice(0..0, sorted);

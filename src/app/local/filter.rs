@@ -15,7 +15,7 @@
 use crate::api::Ticket;
 use crate::api::query::{Known, Match, SearchQuery, SearchTerm};
 
-use super::LocalLookups;
+use super::{LocalLookups, TicketRows};
 
 /// How the text was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -127,13 +127,20 @@ struct Haystacks {
 }
 
 impl Haystacks {
-    fn make(&mut self, tickets: &[Ticket], generation: u64, lookups: &dyn LocalLookups) {
-        if self.made_for == Some((generation, tickets.len())) {
+    fn make<T: TicketRows + ?Sized>(
+        &mut self,
+        tickets: &T,
+        generation: u64,
+        lookups: &dyn LocalLookups,
+    ) {
+        if self.made_for == Some((generation, tickets.count())) {
             return;
         }
         self.text.clear();
         self.ends.clear();
-        for ticket in tickets {
+        for at in 0..tickets.count() {
+            // Id, subject, people and tags: the head.
+            let ticket = tickets.head(at);
             let names = [
                 ticket.contact_id.and_then(|id| lookups.contact_name(id)),
                 ticket
@@ -151,7 +158,7 @@ impl Haystacks {
             }
             self.ends.push(self.text.len());
         }
-        self.made_for = Some((generation, tickets.len()));
+        self.made_for = Some((generation, tickets.count()));
     }
 
     fn contains(&self, at: usize, needle: &str) -> bool {
@@ -197,7 +204,12 @@ impl LiveFilter {
     /// Folds the tickets' plain-filter fields ahead of the first keystroke that needs
     /// them (a text that is no query): call it when the tickets, names or generation change,
     /// so that no keystroke pays for it. Without it the first such keystroke does.
-    pub fn prepare(&mut self, tickets: &[Ticket], generation: u64, lookups: &dyn LocalLookups) {
+    pub fn prepare<T: TicketRows + ?Sized>(
+        &mut self,
+        tickets: &T,
+        generation: u64,
+        lookups: &dyn LocalLookups,
+    ) {
         self.haystacks.make(tickets, generation, lookups);
     }
 
@@ -206,16 +218,16 @@ impl LiveFilter {
     /// `generation` marks the tickets, the names and what is known in full: change it when
     /// any of them changes, and the next call starts from scratch. `known` says of each
     /// ticket whether it was read in full or only found by a search.
-    pub fn apply(
+    pub fn apply<T: TicketRows + ?Sized>(
         &mut self,
         text: &str,
-        tickets: &[Ticket],
+        tickets: &T,
         generation: u64,
         known: &dyn Fn(&Ticket) -> Known,
         lookups: &dyn LocalLookups,
     ) -> &Filtered {
         let reading = Reading::of(text);
-        let current = self.generation == Some(generation) && self.len == tickets.len();
+        let current = self.generation == Some(generation) && self.len == tickets.count();
         if current && self.reading == reading {
             // The same meaning (a space typed): the same answer.
             return &self.answer;
@@ -227,7 +239,7 @@ impl LiveFilter {
             from.sort_unstable();
             from
         } else {
-            (0..tickets.len()).collect()
+            (0..tickets.count()).collect()
         };
         if let Reading::Text(_) = reading {
             self.haystacks.make(tickets, generation, lookups);
@@ -235,14 +247,14 @@ impl LiveFilter {
         self.answer = filter(&reading, tickets, from, &self.haystacks, known, lookups);
         self.reading = reading;
         self.generation = Some(generation);
-        self.len = tickets.len();
+        self.len = tickets.count();
         &self.answer
     }
 }
 
-fn filter(
+fn filter<T: TicketRows + ?Sized>(
     reading: &Reading,
-    tickets: &[Ticket],
+    tickets: &T,
     from: Vec<usize>,
     haystacks: &Haystacks,
     known: &dyn Fn(&Ticket) -> Known,
@@ -259,9 +271,18 @@ fn filter(
                 .collect();
         }
         Reading::Query(query) => {
+            // Bare words read only id, subject and contact: the head (unpacked faster).
+            let words_only = query
+                .terms
+                .iter()
+                .all(|term| matches!(term, SearchTerm::Word(_)));
             for at in from {
-                let ticket = &tickets[at];
-                match query.matches(ticket, known(ticket), lookups) {
+                let ticket = if words_only {
+                    tickets.head(at)
+                } else {
+                    tickets.ticket(at)
+                };
+                match query.matches(&ticket, known(&ticket), lookups) {
                     Match::Yes => rows.push(at),
                     Match::Unknown => unknown.push(at),
                     Match::No => {}

@@ -22,7 +22,7 @@ use chrono::NaiveDateTime;
 use crate::api::query::SortOrder;
 use crate::api::{CustomValue, IdField, Ticket};
 
-use super::LocalLookups;
+use super::{LocalLookups, TicketRows};
 
 /// A column to sort by.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -213,17 +213,38 @@ pub fn compare_tickets(
     )
 }
 
-/// The tickets' ids in the order of `column`. Each key is built once.
-pub fn sort_ids(
-    tickets: &[Ticket],
+/// The tickets' ids in the order of `column`. Each key is built once (a packed ticket
+/// unpacked once).
+pub fn sort_ids<T: TicketRows + ?Sized>(
+    tickets: &T,
     column: &Column,
     order: SortOrder,
     lookups: &dyn LocalLookups,
 ) -> Vec<u64> {
-    let keys: Vec<SortKey> = tickets
-        .iter()
-        .map(|ticket| sort_key(ticket, column, lookups))
-        .collect();
+    // The ticket's own columns read only its head (unpacked faster); any other, all of it.
+    let head = matches!(
+        column,
+        Column::Id
+            | Column::Status
+            | Column::Priority
+            | Column::Type
+            | Column::Assignee
+            | Column::Group
+            | Column::Contact
+            | Column::Tags
+            | Column::Created
+            | Column::Updated
+    );
+    let (keys, ids): (Vec<SortKey>, Vec<u64>) = (0..tickets.count())
+        .map(|at| {
+            let ticket = if head {
+                tickets.head(at)
+            } else {
+                tickets.ticket(at)
+            };
+            (sort_key(&ticket, column, lookups), ticket.id)
+        })
+        .unzip();
     // Each distinct text gets its rank (by code point), so that the sort compares integers
     // only: a column has few distinct texts (labels, tag sets) or many, and either way
     // following a pointer per comparison was what cost (BENCHMARKS.md).
@@ -240,13 +261,13 @@ pub fn sort_ids(
     }
     let mut keyed: Vec<(bool, u8, u64, u64)> = keys
         .iter()
-        .zip(tickets)
-        .map(|(key, ticket)| {
+        .zip(ids)
+        .map(|(key, id)| {
             let bits = match key {
                 SortKey::Text(text) => distinct.get(&**text).copied().unwrap_or(0),
                 other => other.bits(),
             };
-            (*key == SortKey::Unknown, key.class(), bits, ticket.id)
+            (*key == SortKey::Unknown, key.class(), bits, id)
         })
         .collect();
     // The order of `compare_keys`, on integers: unknown last either way, the rest directed.

@@ -112,6 +112,12 @@ pub struct LocalSort {
     pub as_of: Option<chrono::NaiveDateTime>,
     /// Tickets of the view the filter cannot answer for without the server.
     pub unknown: usize,
+    /// Rows whose tickets were asked of the worker since the rows were set (landed or
+    /// not: an id the store no longer holds is not asked again).
+    pub(crate) asked: HashSet<u64>,
+    /// The tickets this view brought into the app, oldest first: those far from the screen
+    /// are let go again past a bound, so a 100,000-row view holds a window of them.
+    pub(crate) held: std::collections::VecDeque<u64>,
 }
 
 impl LocalSort {
@@ -137,6 +143,8 @@ impl LocalSort {
             awaiting: None,
             as_of: None,
             unknown: 0,
+            asked: HashSet::new(),
+            held: std::collections::VecDeque::new(),
         }
     }
 

@@ -153,25 +153,31 @@ pub(crate) fn decode(bytes: &[u8]) -> Ticket {
     decode_parts(bytes, true).0
 }
 
-/// The ticket with its description left out, and the description's bytes (UTF-8, as
-/// packed): for a reader that needs the text only when it changed.
-pub(crate) fn decode_lean(bytes: &[u8]) -> (Ticket, Option<&[u8]>) {
-    let (ticket, description) = decode_parts(bytes, false);
-    (ticket, description.and_then(|range| bytes.get(range)))
+/// The ticket's head only: id, codes, people, dates, subject, url, cc lists and tags; its
+/// description, custom fields, form tables, live fields and unreadable marks are left at
+/// their defaults (so a reader must not take them for the ticket's). For a reader of many
+/// tickets that reads nothing else (a bare word of a query, a sort by a standard column).
+pub(crate) fn decode_head(bytes: &[u8]) -> Ticket {
+    let mut input = Reader { bytes, pos: 0 };
+    let mut ticket = Ticket::default();
+    head_into(&mut input, &mut ticket, false);
+    ticket
 }
 
-fn decode_parts(bytes: &[u8], with_description: bool) -> (Ticket, Option<std::ops::Range<usize>>) {
-    let mut input = Reader { bytes, pos: 0 };
-    let head = summary_from(&mut input);
-    let mut ticket = Ticket {
-        status: head.status,
-        priority: head.priority,
-        contact_id: head.contact_id,
-        assignee_id: head.assignee_id,
-        group_id: head.group_id,
-        updated: head.updated,
-        ..Ticket::default()
-    };
+/// Reads the buffer's head into `ticket`, up to and with the tags; answers the
+/// description's range when it is not read.
+fn head_into(
+    input: &mut Reader<'_>,
+    ticket: &mut Ticket,
+    with_description: bool,
+) -> Option<std::ops::Range<usize>> {
+    let head = summary_from(input);
+    ticket.status = head.status;
+    ticket.priority = head.priority;
+    ticket.contact_id = head.contact_id;
+    ticket.assignee_id = head.assignee_id;
+    ticket.group_id = head.group_id;
+    ticket.updated = head.updated;
     ticket.id = input.u64();
     ticket.ticket_type = input.enum_code(TicketType::from_code, TicketType::Unknown);
     ticket.source = input.enum_code(TicketSource::from_code, TicketSource::Unknown);
@@ -196,6 +202,20 @@ fn decode_parts(bytes: &[u8], with_description: bool) -> (Ticket, Option<std::op
         }
         _ => None,
     };
+    description
+}
+
+/// The ticket with its description left out, and the description's bytes (UTF-8, as
+/// packed): for a reader that needs the text only when it changed.
+pub(crate) fn decode_lean(bytes: &[u8]) -> (Ticket, Option<&[u8]>) {
+    let (ticket, description) = decode_parts(bytes, false);
+    (ticket, description.and_then(|range| bytes.get(range)))
+}
+
+fn decode_parts(bytes: &[u8], with_description: bool) -> (Ticket, Option<std::ops::Range<usize>>) {
+    let mut input = Reader { bytes, pos: 0 };
+    let mut ticket = Ticket::default();
+    let description = head_into(&mut input, &mut ticket, with_description);
     let fields = input.len();
     ticket.custom_fields = (0..fields)
         .map(|_| {
@@ -354,6 +374,16 @@ mod tests {
         };
         let bytes = encode(&ticket);
         assert_eq!(decode(&bytes), ticket);
+        // The head: every field up to the tags, the rest left at its default.
+        let front = Ticket {
+            description: None,
+            custom_fields: Vec::new(),
+            tables: Vec::new(),
+            live: LiveFields::default(),
+            unreadable: Vec::new(),
+            ..ticket.clone()
+        };
+        assert_eq!(decode_head(&bytes), front);
         let head = summary(&bytes);
         assert_eq!(head.status, ticket.status);
         assert_eq!(head.priority, ticket.priority);

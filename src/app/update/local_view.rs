@@ -6,9 +6,9 @@
 //! cannot answer, the view stays the server's, as before.
 
 use super::*;
-use crate::app::LocalAnswer;
 use crate::app::local::Column;
 use crate::app::state::LocalSort;
+use crate::app::{LocalAnswer, LocalWindow};
 
 /// The columns `o` cycles through, in order.
 pub(crate) const SORT_COLUMNS: [Column; 10] = [
@@ -41,15 +41,26 @@ fn source_of(view: &View) -> Option<ViewSource> {
     })
 }
 
-/// Asks the worker for the view's rows from the store, with their tickets when `tickets`.
-pub(crate) fn ask_local(app: &mut App, which: ViewRef, tickets: bool, out: &mut Vec<Command>) {
+/// The most tickets a view from the store keeps brought in beyond the rows near the screen:
+/// past it, those far from the screen are let go (read from the store again when
+/// scrolled back to).
+pub const HELD_MOST: usize = 1_000;
+
+/// Asks the worker for the view's rows from the store, with the tickets of the rows around
+/// the screen.
+pub(crate) fn ask_local(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
     let id = app.request_id();
     let names = std::sync::Arc::new(crate::app::local::LocalNames::of(&app.lookups));
+    let rows = app.list_rows().max(1);
     let Some(view) = view_mut(app, which) else {
         return;
     };
     let Some(source) = source_of(view) else {
         return;
+    };
+    let window = LocalWindow {
+        selected: view.selected_id(),
+        rows,
     };
     let sort = view.sort;
     let local = view
@@ -62,7 +73,7 @@ pub(crate) fn ask_local(app: &mut App, which: ViewRef, tickets: bool, out: &mut 
         column: local.column.clone(),
         order: local.order,
         filter: local.filter.clone(),
-        tickets,
+        window,
         names,
     });
 }
@@ -75,7 +86,7 @@ pub(super) fn store_synced(app: &mut App, out: &mut Vec<Command>) {
     app.store_synced = true;
     let which = view_ref(app);
     if view_at(app, which).is_some_and(|view| view.spec.name != ViewName::Marked) {
-        ask_local(app, which, true, out);
+        ask_local(app, which, out);
     }
 }
 
@@ -88,7 +99,7 @@ pub(super) fn on_view_shown(app: &mut App, out: &mut Vec<Command>) {
             && !matches!(which, ViewRef::Search)
     });
     if app.store_synced && wants {
-        ask_local(app, which, true, out);
+        ask_local(app, which, out);
     }
 }
 
@@ -122,12 +133,7 @@ pub(super) fn local_rows(
         }
         return;
     };
-    if !rows.tickets.is_empty() {
-        upsert(app, rows.tickets, false, None);
-    }
-    if !rows.hits.is_empty() {
-        upsert(app, rows.hits, true, None);
-    }
+    let brought = take_tickets(app, rows.tickets, rows.hits);
     let Some(view) = view_mut(app, which) else {
         return;
     };
@@ -150,9 +156,173 @@ pub(super) fn local_rows(
         local.awaiting = None;
         local.as_of = Some(rows.as_of);
         local.unknown = rows.unknown;
+        local.asked.clear();
+        local.held.extend(brought);
     }
     ensure_visible(app);
+    want_local_tickets(app, out);
+    let_go_far_tickets(app, which);
     window_lookups(app, out);
+}
+
+/// Tickets read from the store into the app; answers those it did not hold before.
+fn take_tickets(app: &mut App, tickets: Vec<Ticket>, hits: Vec<Ticket>) -> Vec<u64> {
+    let new: Vec<u64> = tickets
+        .iter()
+        .chain(&hits)
+        .map(|ticket| ticket.id)
+        .filter(|id| !app.tickets.contains_key(id))
+        .collect();
+    if !tickets.is_empty() {
+        upsert(app, tickets, false, None);
+    }
+    if !hits.is_empty() {
+        upsert(app, hits, true, None);
+    }
+    new
+}
+
+/// The rows near the screen (a screen either side) of the view in front, when it is the
+/// store's.
+fn near_screen(app: &App, view: &View) -> std::ops::Range<usize> {
+    let rows = app.list_rows().max(1);
+    let len = view.ids.len();
+    // Clamped: an offset left past the end (rows that went) asks nothing.
+    let from = view.offset.saturating_sub(rows).min(len);
+    let to = view.offset.saturating_add(2 * rows).min(len);
+    from..to.max(from)
+}
+
+/// A view from the store scrolled or jumped to rows whose tickets the app does not hold:
+/// they are asked of the worker (painted as loading meanwhile), once each.
+pub(super) fn want_local_tickets(app: &mut App, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let Some(local) = view.local.as_ref().filter(|local| local.answered()) else {
+        return;
+    };
+    let missing: Vec<u64> = view
+        .ids
+        .get(near_screen(app, view))
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .filter(|id| {
+            !app.tickets.contains_key(id)
+                && app.tickets.unreadable(*id).is_none()
+                && !local.asked.contains(id)
+        })
+        .collect();
+    if missing.is_empty() {
+        return;
+    }
+    let id = app.request_id();
+    if let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) {
+        local.asked.extend(missing.iter().copied());
+    }
+    out.push(Command::LocalTickets { id, ids: missing });
+}
+
+/// The worker's answer to [`Command::LocalTickets`]: the tickets a view from the store asked
+/// for go in (those no view asks for any more are dropped), and the rows paint.
+pub(super) fn local_tickets(
+    app: &mut App,
+    tickets: Vec<Ticket>,
+    hits: Vec<Ticket>,
+    out: &mut Vec<Command>,
+) {
+    let wanted = |app: &App, id: u64| {
+        all_view_refs(app).into_iter().any(|which| {
+            view_at(app, which)
+                .and_then(|view| view.local.as_ref())
+                .is_some_and(|local| local.asked.contains(&id))
+        })
+    };
+    let tickets: Vec<Ticket> = tickets.into_iter().filter(|t| wanted(app, t.id)).collect();
+    let hits: Vec<Ticket> = hits.into_iter().filter(|t| wanted(app, t.id)).collect();
+    let ids: HashSet<u64> = tickets.iter().chain(&hits).map(|t| t.id).collect();
+    let brought = take_tickets(app, tickets, hits);
+    for which in all_view_refs(app) {
+        let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) else {
+            continue;
+        };
+        let mine: Vec<u64> = brought
+            .iter()
+            .copied()
+            .filter(|id| local.asked.contains(id))
+            .collect();
+        local.held.extend(mine);
+        if view_ref(app) == which {
+            let_go_far_tickets(app, which);
+        }
+    }
+    if !ids.is_empty() {
+        app.dirty = true;
+    }
+    window_lookups(app, out);
+}
+
+/// Past [`HELD_MOST`] tickets brought in, lets go of those far from the screen that
+/// nothing else shows or holds (another view's rows, the ticket open, a mark): the oldest
+/// first, down to the bound.
+fn let_go_far_tickets(app: &mut App, which: ViewRef) {
+    let Some(view) = view_at(app, which) else {
+        return;
+    };
+    let Some(local) = view.local.as_ref() else {
+        return;
+    };
+    if local.held.len() <= HELD_MOST {
+        return;
+    }
+    let near: HashSet<u64> = view
+        .ids
+        .get(near_screen(app, view))
+        .unwrap_or_default()
+        .iter()
+        .copied()
+        .collect();
+    let selected = view.selected_id();
+    let open = app.detail.as_ref().map(|detail| detail.ticket_id);
+    let others: Vec<ViewRef> = all_view_refs(app)
+        .into_iter()
+        .filter(|other| *other != which)
+        .collect();
+    let kept_elsewhere = |id: u64| {
+        others
+            .iter()
+            .any(|other| view_at(app, *other).is_some_and(|view| view.id_set.contains(&id)))
+    };
+    let mut excess = local.held.len() - HELD_MOST;
+    let mut keep = std::collections::VecDeque::with_capacity(local.held.len());
+    let mut gone = Vec::new();
+    for &id in &local.held {
+        let stays = excess == 0
+            || near.contains(&id)
+            || Some(id) == selected
+            || Some(id) == open
+            || app.marks.contains(id)
+            || kept_elsewhere(id);
+        if stays {
+            keep.push_back(id);
+        } else {
+            gone.push(id);
+            excess -= 1;
+        }
+    }
+    for id in &gone {
+        app.tickets.remove(id);
+        app.full.remove(id);
+        app.stored_as_of.remove(id);
+    }
+    if let Some(local) = view_mut(app, which).and_then(|view| view.local.as_mut()) {
+        local.held = keep;
+        for id in &gone {
+            local.asked.remove(id);
+        }
+    }
 }
 
 /// The columns `o` cycles through: the ticket's own, then the custom fields the account
@@ -179,7 +349,7 @@ pub(super) fn cycle_local_sort(app: &mut App, out: &mut Vec<Command>) {
     let at = columns.iter().position(|column| *column == local.column);
     let next = at.map_or(0, |at| (at + 1) % columns.len());
     local.column = columns[next].clone();
-    ask_local(app, which, false, out);
+    ask_local(app, which, out);
 }
 
 /// `O` in a view from the store: the other direction.
@@ -192,7 +362,7 @@ pub(super) fn flip_local_order(app: &mut App, out: &mut Vec<Command>) {
         SortOrder::Asc => SortOrder::Desc,
         SortOrder::Desc => SortOrder::Asc,
     };
-    ask_local(app, which, false, out);
+    ask_local(app, which, out);
 }
 
 /// A key in the live filter's prompt: when the text changed, the view asks its rows again
@@ -214,7 +384,7 @@ pub(super) fn live_filter_typed(app: &mut App, out: &mut Vec<Command>) {
         return;
     }
     local.filter = text;
-    ask_local(app, which, false, out);
+    ask_local(app, which, out);
 }
 
 /// Esc in the live filter's prompt clears the filter.
@@ -232,7 +402,7 @@ pub(super) fn live_filter_cancelled(app: &mut App, out: &mut Vec<Command>) {
         return;
     }
     local.filter.clear();
-    ask_local(app, which, false, out);
+    ask_local(app, which, out);
 }
 
 /// Whether the view in front is the store's (its keys sort and filter locally).

@@ -77,6 +77,8 @@ pub(super) fn page_command(
 
 /// Fetches the next page when the selection is within a screen of the end.
 pub(super) fn prefetch(app: &mut App, out: &mut Vec<Command>) {
+    // A view from the store: the tickets of the rows coming on screen, by id.
+    want_local_tickets(app, out);
     let rows = app.list_rows().max(10);
     let which = view_ref(app);
     let Some(view) = view_at(app, which) else {
@@ -153,7 +155,7 @@ pub(super) fn refresh_pages(
     };
     // A view from the store is computed again there, never paged from the server.
     if view.local.as_ref().is_some_and(|local| local.answered()) {
-        return ask_local(app, which, true, out);
+        return ask_local(app, which, out);
     }
     let pages_wanted = match partial {
         Some(_) => view.pages_loaded,

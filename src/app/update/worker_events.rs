@@ -36,6 +36,7 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
             store_synced(app, out);
         }
         WorkerEvent::LocalRows { id, rows } => local_rows(app, id, rows, out),
+        WorkerEvent::LocalTickets { tickets, hits, .. } => local_tickets(app, tickets, hits, out),
         WorkerEvent::ShownMany { id, result } => {
             if app.enriching.remove(&id).is_none() {
                 return;
