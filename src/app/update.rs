@@ -48,8 +48,8 @@ use tick::*;
 use views::*;
 use worker_events::*;
 
-pub(crate) use detail::scroll_detail;
 pub use detail::ticket_number;
+pub(crate) use detail::{move_on, scroll_detail};
 pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
@@ -198,6 +198,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Compose(action) => super::composer::update(app, action, &mut out),
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+        Action::Macro(action) => super::macros::update(app, action, &mut out),
     }
     if app.marks.range.is_some() {
         super::marks::follow_range(app);

@@ -193,6 +193,7 @@ messages! {
     PanePrompt => "输入行", "input line";
     PaneStatusMenu => "状态菜单", "status menu";
     PaneCopyMenu => "复制菜单", "copy menu";
+    PaneMacroMenu => "宏菜单", "macro menu";
     PaneHelp => "帮助", "help";
     // Key descriptions (the key map).
     KeyDown => "下移一行", "Move down";
@@ -241,6 +242,10 @@ messages! {
     KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
     KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复", "Reply";
+    KeyMacros => "宏：一键套用一组修改", "Macros: apply a set of changes";
+    KeyMacroApply => "套用选中的宏", "Apply the highlighted macro";
+    KeyMacroDigit => "直接套用第 N 个宏", "Apply macro N";
+    KeySnippet => "插入常用回复", "Insert a canned reply";
     KeyNew => "新建工单", "New ticket";
     KeyScrollDown => "向下滚动", "Scroll down";
     KeyScrollUp => "向上滚动", "Scroll up";
@@ -523,6 +528,20 @@ messages! {
     HintSignIn => "登录", "sign in";
     HintSend => "发送", "send";
     HintPick => "直选", "pick";
+    HintApply => "套用", "apply";
+    HintInsert => "插入", "insert";
+    // Canned replies (issue 17).
+    SnippetTitle => "常用回复", "Canned replies";
+    SnippetFind => "查找：", "Find: ";
+    SnippetNoMatch => "没有匹配的常用回复", "No canned reply matches";
+    SnippetUnknown => "已插入，但这些变量的值未知，保留原样：{0}", "Inserted; these values are not known and were left as written: {0}";
+    ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
+    // Macros (issue 17).
+    MacroMenuTitle => "宏", "Macros";
+    MacroAssignToMe => "分配给我", "Assign to me";
+    MacroMeUnknown => "还不知道你是哪位客服（客服列表未载入，或登录名不是客服的邮箱）：未分配", "Not known which agent you are (the agents list is not in, or the login is no agent's e-mail): nothing assigned";
+    MacroNoSnippet => "宏指定的常用回复“{0}”不存在：未套用", "The macro's canned reply \"{0}\" does not exist: nothing applied";
+    MacroNoTicket => "没有选中的工单", "No ticket selected";
     // Polish of the bulk pane and marks (issue 4 review).
     BulkTypedAheadStartHeld => "读取工单时按下的确认键未执行：请先看过预览，再按 {key:bulk_preview.start} 开始", "The confirm key pressed while the tickets were read was held back: look the preview over, then {key:bulk_preview.start} starts";
     BulkReportSkippedValue => "{0} 张已是 {1}，跳过：", "{0} already {1}, skipped:";
@@ -554,6 +573,7 @@ messages! {
     CfgPathAbsent => "（不存在）", " (absent)";
     CfgPathState => "状态目录    {0}", "state dir    {0}";
     CfgPathLog => "日志目录    {0}", "log dir      {0}";
+    CfgSnippetFile => "常用回复文件 {0} 未读入：{1}", "snippet file {0} left out: {1}";
     CfgUnknownKey => "{0}:{1}:{2}: 未知的键 `{3}`，已忽略{4}", "{0}:{1}:{2}: unknown key `{3}` ignored{4}";
     CfgDidYouMean => "（是不是 `{0}`？）", " (did you mean `{0}`?)";
     CfgAccountIgnored => "{0} 被忽略：配置 \"{1}\" 用令牌登录，账号即其 secret_id", "{0} is ignored: profile \"{1}\" signs in with a token, as its secret_id";

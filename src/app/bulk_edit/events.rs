@@ -112,6 +112,15 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
                 }
             };
             app.bulk.stage = Some(Stage::Result(run));
+            if app.bulk.quiet_run == Some(id) {
+                // A macro's run: done as asked, the pane closes (the history keeps it for
+                // undo); anything failed shows its result list.
+                app.bulk.quiet_run = None;
+                app.bulk.hidden = false;
+                if !is_error {
+                    app.bulk.stage = None;
+                }
+            }
             crate::app::update::refresh_other_views(app, out);
             out.extend(crate::app::update::update(app, Action::Reload));
             say(app, note, is_error);
