@@ -470,3 +470,78 @@ fn a_reply_sent_from_the_ticket_view_opens_the_next_ticket() {
     assert!(app.compose.composer.is_none());
     assert_eq!(app.detail.as_ref().unwrap().ticket_id, 2);
 }
+
+/// A screen's text without spaces: wide characters are drawn with a blank after them.
+fn compact(text: &str) -> String {
+    text.chars().filter(|c| *c != ' ').collect()
+}
+
+#[test]
+fn a_macros_preview_on_one_ticket_is_one_line_at_80_by_24_in_both_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = triage_app(vec![solve_and_tag()], false);
+        app.settings.lang = lang;
+        update(
+            &mut app,
+            Action::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        key(&mut app, 'j');
+        ctrl(&mut app, 'k');
+        let lines = screen_lines(&app);
+        let line = compact(&lines[22]);
+        let apply = if lang == Lang::En {
+            "Enterapply"
+        } else {
+            "Enter套用"
+        };
+        assert!(line.contains(apply), "{lang:?}: {line}");
+        assert!(line.contains("#2"), "{lang:?}: {line}");
+        // The ticket list stays in view around it.
+        assert!(
+            lines.iter().any(|l| l.contains("Printer on floo")),
+            "{lines:#?}"
+        );
+        assert_eq!(lines.iter().filter(|l| l.contains("#2")).count(), 1);
+    }
+}
+
+#[test]
+fn the_macro_menu_and_the_picker_read_at_80_by_24_in_both_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = triage_app(vec![solve_and_tag()], false);
+        app.settings.lang = lang;
+        update(
+            &mut app,
+            Action::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        key(&mut app, 'm');
+        let screen = compact(&screen_lines(&app).join("\n"));
+        let (title, builtin) = match lang {
+            Lang::En => ("Macros", "Assigntome"),
+            Lang::Zh => ("宏", "分配给我"),
+        };
+        assert!(
+            screen.contains(title) && screen.contains(builtin),
+            "{screen}"
+        );
+        assert!(screen.contains("2Solve[Ctrl-k]"), "{screen}");
+        press(&mut app, KeyCode::Esc);
+        key(&mut app, 'r');
+        ctrl(&mut app, 'g');
+        type_text(&mut app, "ref");
+        let screen = compact(&screen_lines(&app).join("\n"));
+        let find = match lang {
+            Lang::En => "Find:ref",
+            Lang::Zh => "查找：ref",
+        };
+        assert!(screen.contains(find), "{screen}");
+        assert!(screen.contains("Refunddone"), "{screen}");
+        assert!(!screen.contains("Signature"), "narrowed: {screen}");
+    }
+}

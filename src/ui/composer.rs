@@ -401,15 +401,22 @@ fn render_snippets(
     let snippets = &app.settings.snippets;
     let matches = crate::app::snippets::matching(snippets, &query.text);
     let title = Msg::SnippetTitle.text(lang);
-    let hint = app.settings.keymap.hint_line(
-        Pane::Prompt,
-        &[
-            (&["history_prev", "history_next"], Msg::HintMove),
-            (&["submit"], Msg::HintInsert),
-            (&["cancel"], Msg::HintCancel),
-        ],
-        lang,
-    );
+    // ↑/↓ choose (the prompt's history keys, whose fixed arrows are listed last).
+    let keymap = &app.settings.keymap;
+    let arrow = |name| keymap.keys_of(Pane::Prompt, name).last().map(|k| k.label());
+    let moves = match (arrow("history_prev"), arrow("history_next")) {
+        (Some(up), Some(down)) => format!("{up}/{down} {}  ", Msg::HintMove.text(lang)),
+        _ => String::new(),
+    };
+    let hint = moves
+        + &keymap.hint_line(
+            Pane::Prompt,
+            &[
+                (&["submit"], Msg::HintInsert),
+                (&["cancel"], Msg::HintCancel),
+            ],
+            lang,
+        );
     let w = over.width.saturating_sub(4).max(20).min(over.width);
     let h = over.height.min(14).max(5.min(over.height));
     let area = Rect::new(

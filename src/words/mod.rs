@@ -279,7 +279,7 @@ messages! {
     KeyCreateTicket => "创建工单", "Create the ticket";
     ComposeTitle => "回复 #{0}", "Reply to #{0}";
     ComposeTitleMany => "回复已标记的 {0} 张工单", "Reply to the {0} marked tickets";
-    ComposeHint => "{key:composer.send} 发送 · {key:composer.close} 关闭 · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} 滚动工单 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.help} 按键", "{key:composer.send} send · {key:composer.close} close · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} scroll ticket · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.help} keys";
+    ComposeHint => "{key:composer.send} 发送 · {key:composer.close} 关闭 · {key:composer.snippet} 常用回复 · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} 滚动工单 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.help} 按键", "{key:composer.send} send · {key:composer.close} close · {key:composer.snippet} canned reply · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} scroll ticket · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.help} keys";
     ComposeAttachments => "附件：{0}", "Attached: {0}";
     ComposeUploadingMark => "（上传中）", " (uploading)";
     ComposeAttachPrompt => "附件路径：", "File to attach: ";
@@ -538,6 +538,7 @@ messages! {
     ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
     // Macros (issue 17).
     MacroMenuTitle => "宏", "Macros";
+    MacroPreviewLine => " {2} │ #{0}：{1}", " {2} │ #{0}: {1}";
     MacroAssignToMe => "分配给我", "Assign to me";
     MacroMeUnknown => "还不知道你是哪位客服（客服列表未载入，或登录名不是客服的邮箱）：未分配", "Not known which agent you are (the agents list is not in, or the login is no agent's e-mail): nothing assigned";
     MacroNoSnippet => "宏指定的常用回复“{0}”不存在：未套用", "The macro's canned reply \"{0}\" does not exist: nothing applied";
