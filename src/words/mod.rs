@@ -657,6 +657,9 @@ messages! {
     ScriptNoIdsOnStdin => "标准输入中没有工单编号：无需处理", "no ticket ids on standard input: nothing to do";
     ScriptIdsAndReplyStdin => "工单编号和回复不能都从标准输入读取", "ids and the reply cannot both come from standard input";
     ScriptReplyEmpty => "回复为空", "the reply is empty";
+    ScriptNoSnippet => "没有名为“{0}”的常用回复（已有：{1}）", "no canned reply named \"{0}\" (there are: {1})";
+    ScriptNoSnippets => "无；在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "none; add [[snippets]] to the config or files to the snippets/ folder";
+    ScriptSnippetUnfilled => "常用回复“{0}”的 {1} 无法填写（未知，或各工单不同：请一次给一张工单），未发送", "canned reply \"{0}\": {1} cannot be filled (not known, or it differs between the tickets given: give one ticket at a time); nothing sent";
     ScriptNothingToChange => "没有要修改的内容：请给出 --status、--priority、--type、--assignee、--group、--tag-add、--tag-remove、--field 或 --reply", "nothing to change: give --status, --priority, --type, --assignee, --group, --tag-add, --tag-remove, --field or --reply";
     ScriptLeftOutUnreadable => "无法读取，已排除：{0}", "left out, could not be read: {0}";
     ScriptNothingSent => "未发送任何修改", "nothing was sent";
