@@ -375,6 +375,25 @@ fn a_macro_on_the_marks_goes_to_each_marked_ticket() {
     assert_eq!(ids, vec![1, 2]);
 }
 
+/// The engine's report of a run where every ticket succeeded.
+fn all_done(plan: &gongdan::bulk::Plan) -> gongdan::bulk::RunReport {
+    gongdan::bulk::RunReport {
+        plan: plan.clone(),
+        outcomes: plan
+            .tickets
+            .iter()
+            .map(|t| gongdan::bulk::TicketOutcome {
+                id: t.id,
+                success: true,
+                error: String::new(),
+                ..Default::default()
+            })
+            .collect(),
+        not_sent: vec![],
+        cancelled: false,
+    }
+}
+
 #[test]
 fn a_macros_snippet_opens_the_composer_after_the_change_never_sent() {
     let mut with_snippet = solve_and_tag();
@@ -384,7 +403,54 @@ fn a_macros_snippet_opens_the_composer_after_the_change_never_sent() {
     assert_eq!(app.pane(), Pane::Detail);
     ctrl(&mut app, 'k');
     let commands = press(&mut app, KeyCode::Enter);
-    bulk_start(&commands);
+    let plan = bulk_start(&commands).clone();
+    let run = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::Start { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    // Not before the change is done: the reply is checked against the ticket as the
+    // macro leaves it, never taken for someone else's change.
+    assert!(app.compose.composer.is_none());
+    assert_eq!(
+        app.detail.as_ref().unwrap().ticket_id,
+        1,
+        "waits for the reply"
+    );
+    let commands = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(
+            gongdan::app::bulk_edit::BulkEvent::RunDone {
+                id: run,
+                result: Ok(Box::new(all_done(&plan))),
+            },
+        )),
+    );
+    assert!(
+        app.bulk.stage.is_none(),
+        "the macro's pane closes once done"
+    );
+    assert!(app.compose.composer.is_none());
+    let reread = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Show { id, ticket: 1 } if app.rereads.contains_key(id) => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the ticket is read again: {commands:?}"));
+    let mut changed = ticket(1);
+    changed.status = Some(TicketStatus::Solved);
+    changed.updated = Some(now());
+    let commands = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Shown {
+            id: reread,
+            ticket: 1,
+            result: Ok(changed),
+        }),
+    );
     assert!(
         !commands.iter().any(|c| matches!(
             c,

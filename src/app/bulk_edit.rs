@@ -154,6 +154,10 @@ pub struct BulkState {
     /// A macro's run, going on hidden: once done with no failure the pane closes itself
     /// (a failure shows the result list).
     pub(crate) quiet_run: Option<RequestId>,
+    /// The macro's snippet, for the composer once its run is done and the ticket read
+    /// again (so the reply is checked against the ticket as the macro left it, not taken
+    /// for someone else's change).
+    pub(crate) snippet_after: Option<String>,
 }
 
 /// A macro's change, applied through the pane's preview and run.
@@ -201,8 +205,8 @@ fn after_start(app: &mut App, stage: Stage, out: &mut Vec<Command>) -> Stage {
         app.bulk.quiet_run = Some(run.request);
     }
     app.bulk.hidden = true;
-    if let Some(body) = preset.snippet {
-        crate::app::composer::open_with_snippet(app, &body, out);
+    if preset.snippet.is_some() {
+        app.bulk.snippet_after = preset.snippet;
     } else if preset.from_detail {
         crate::app::update::move_on(app, out);
     }

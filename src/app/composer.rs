@@ -194,6 +194,9 @@ pub struct ComposeState {
     /// Replies sent this session, per ticket, oldest first.
     pub sent: HashMap<u64, Vec<SentReply>>,
     pub(crate) sending: HashMap<RequestId, Sending>,
+    /// A macro's snippet, waiting for its ticket's re-read (by request) to open the
+    /// composer with it.
+    pub(crate) snippet_after_read: Option<(RequestId, String)>,
 }
 
 impl ComposeState {

@@ -54,7 +54,8 @@ pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
 pub(crate) use paging::{
-    fetch_unloaded_tabs, refresh_counts, refresh_other_views, status_changed, ticket_created,
+    fetch_unloaded_tabs, refresh_counts, refresh_other_views, reread, status_changed,
+    ticket_created,
 };
 pub(crate) use status_change::resume_quick_after_sign_in;
 

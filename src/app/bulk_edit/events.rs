@@ -112,18 +112,32 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
                 }
             };
             app.bulk.stage = Some(Stage::Result(run));
+            let mut snippet = None;
             if app.bulk.quiet_run == Some(id) {
                 // A macro's run: done as asked, the pane closes (the history keeps it for
-                // undo); anything failed shows its result list.
+                // undo); anything failed shows its result list, and no snippet follows.
                 app.bulk.quiet_run = None;
                 app.bulk.hidden = false;
+                snippet = app.bulk.snippet_after.take().filter(|_| !is_error);
                 if !is_error {
                     app.bulk.stage = None;
                 }
             }
+            let one = match &app.bulk.stage {
+                None => app.detail.as_ref().map(|d| d.ticket_id),
+                Some(_) => None,
+            };
             crate::app::update::refresh_other_views(app, out);
             out.extend(crate::app::update::update(app, Action::Reload));
             say(app, note, is_error);
+            if let Some(body) = snippet {
+                // The ticket is read again first (the update-many answer has no update
+                // time), so the reply's check is against the macro's own change.
+                match one.and_then(|ticket| crate::app::update::reread(app, ticket, out)) {
+                    Some(reread) => app.compose.snippet_after_read = Some((reread, body)),
+                    None => crate::app::composer::open_with_snippet(app, &body, out),
+                }
+            }
         }
         BulkEvent::UndoPlanned { id, result } => {
             let Some(Stage::Running(run)) = &app.bulk.stage else {

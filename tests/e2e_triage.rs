@@ -1,0 +1,101 @@
+//! End-to-end (issue 17): the one-ticket loop in the built binary on a pseudo-terminal,
+//! against the sandbox: open the first ticket, apply a macro by its own key (its preview one
+//! line, Enter confirms) that solves it, assigns it to the agent signed in and opens its
+//! canned reply filled in the composer; send it, and the next ticket of the view opens.
+//! Every wait is bounded; the child is killed on timeout and the screen printed.
+
+#![allow(clippy::unwrap_used)]
+
+mod pty;
+
+use gongdan::api::TicketStatus;
+use pty::{Session, selected_row};
+
+const CONFIG: &str = r#"
+[[snippets]]
+name = "thanks"
+title = "感谢来信"
+body = "感谢您的来信（工单 #{ticket_id}）。{agent}"
+
+[[macros]]
+name = "Solve and thank"
+key = "ctrl-k"
+status = "solved"
+assignee = "me"
+snippet = "thanks"
+"#;
+
+/// The ticket number of the detail's title ("Ticket #12"), if one is on screen.
+fn shown_ticket(screen: &str) -> Option<u64> {
+    let at = screen.find("Ticket #")?;
+    screen[at + "Ticket #".len()..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+#[test]
+fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(gongdan::sandbox::start(
+            gongdan::sandbox::SandboxOptions::default(),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let base_url = sandbox.base_url();
+    let mut session = Session::spawn(
+        &["--base-url", &base_url, "--account", "admin@example.com"],
+        &[
+            ("GONGDAN_PASSWORD", "admin-pass"),
+            ("GONGDAN_CONFIG", config.to_str().unwrap()),
+        ],
+    );
+    session.wait_first_list();
+    let row = selected_row(session.parser.screen()).unwrap();
+    let id: u64 = row
+        .trim_start_matches('>')
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    session.send("l");
+    session.wait_text(&format!("Ticket #{id}"));
+    // Ctrl-K: the macro's own key. One ticket: its preview is one line.
+    session.send("\x0b");
+    session.wait_text("Enter apply");
+    session.send("\r");
+    session.wait_text(&format!("Reply to #{id}"));
+    session.wait_text(&format!("感谢您的来信（工单 #{id}）。"));
+    session.send("\x13");
+    session.wait_for_text("the next ticket open", |screen| {
+        shown_ticket(screen).is_some_and(|shown| shown != id)
+    });
+    let stored = sandbox.ticket(id).unwrap();
+    let status = match &stored["ticketStatus"] {
+        serde_json::Value::Number(n) => n.as_i64().map(TicketStatus::from_code),
+        serde_json::Value::String(s) => TicketStatus::parse(s),
+        _ => None,
+    };
+    assert_eq!(status, Some(TicketStatus::Solved), "{stored}");
+    // The admin account is the sandbox's agent 1.
+    assert_eq!(stored["servicerUserId"].to_string().trim_matches('"'), "1");
+    let replies = sandbox.replies(id);
+    let last = replies.last().unwrap()["replyMsg"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.starts_with(&format!("感谢您的来信（工单 #{id}）。")) && !last.contains("{agent}"),
+        "{last}"
+    );
+    session.send("q");
+    session.send("q");
+    let (success, screen) = session.wait_exit();
+    assert!(success);
+    assert!(!screen.alternate_screen());
+    drop(runtime);
+}
