@@ -49,6 +49,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     let (snippets, snippet_warnings) = crate::config::snippets::load(&resolved);
     warnings.extend(snippet_warnings.iter().map(|w| w.text(lang)));
     let macros = macros_from_config(&resolved, lang)?;
+    warnings.extend(macro_keys_taken(&macros, &keymap, lang));
     warnings.extend(resolved.warnings.iter().map(|w| w.text(lang)));
     warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
@@ -421,13 +422,22 @@ fn macros_from_config(
     use crate::config::file::AssigneeDef;
     let mut macros = Vec::new();
     for (index, def) in resolved.macros.iter().enumerate() {
+        let path = format!("macros[{index}].key");
         let key = match &def.key {
             Some(text) => Some(crate::app::keymap::Keys::parse(text).map_err(|problem| {
-                let path = format!("macros[{index}].key");
                 format!("{}{path}: {}", resolved.locate(&path), problem.text(lang))
             })?),
             None => None,
         };
+        // A macro's key is one key: a sequence would wait on its first key in the list.
+        if let Some(crate::app::keymap::Keys::Two(..)) = key {
+            return Err(format!(
+                "{}{path}: {}",
+                resolved.locate(&path),
+                Msg::MacroKeyOne.text(lang)
+            )
+            .into());
+        }
         macros.push(Macro {
             name: crate::text::clean(&def.name),
             key,
@@ -449,6 +459,40 @@ fn macros_from_config(
         });
     }
     Ok(macros)
+}
+
+/// A macro's key that the list or the ticket view already binds (or an earlier macro has)
+/// stays theirs: said at start, so the macro is applied from the `m` menu instead.
+fn macro_keys_taken(
+    macros: &[crate::app::macros::Macro],
+    keymap: &KeyMap,
+    lang: Lang,
+) -> Vec<String> {
+    use crate::app::keymap::{Keys, Resolution};
+    use crate::app::state::Pane;
+    let mut taken = Vec::new();
+    for (index, m) in macros.iter().enumerate() {
+        let Some(Keys::One(key)) = m.key else {
+            continue;
+        };
+        let bound = [Pane::List, Pane::Detail]
+            .into_iter()
+            .find(|pane| !matches!(keymap.resolve(*pane, None, key), Resolution::None));
+        let earlier = macros[..index].iter().any(|e| e.key == m.key);
+        let by = match (bound, earlier) {
+            (Some(pane), _) => crate::app::keymap::pane_name(pane).to_string(),
+            (None, true) => Msg::MacroMenuTitle.text(lang).to_string(),
+            (None, false) => continue,
+        };
+        let named = |text: &str| keymap.expand(text);
+        taken.push(crate::words::fill_keyed(
+            lang,
+            Msg::MacroKeyTaken,
+            &[&m.name, &key.label(), &by],
+            &named,
+        ));
+    }
+    taken
 }
 
 /// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.

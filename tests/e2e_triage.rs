@@ -99,3 +99,29 @@ fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
     assert!(!screen.alternate_screen());
     drop(runtime);
 }
+
+/// A macro's key the list already binds stays the list's, and the start says so (the macro
+/// is applied from the menu); `m` then lists it with the built-in first.
+#[test]
+fn a_macro_key_the_list_binds_is_said_at_start_and_the_menu_still_applies_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[[macros]]\nname = \"Urgent\"\nkey = \"j\"\npriority = \"urgent\"\n",
+    )
+    .unwrap();
+    let mut session = Session::spawn(
+        &["--demo", "--demo-fresh"],
+        &[("GONGDAN_CONFIG", config.to_str().unwrap())],
+    );
+    session.wait_first_list();
+    session.wait_text("macro \"Urgent\": its key j is taken (list); apply it from the m menu");
+    session.send("m");
+    session.wait_text("1 Assign to me");
+    session.wait_text("2 Urgent  [j]");
+    session.send("\x1b");
+    session.send("q");
+    let (success, _) = session.wait_exit();
+    assert!(success);
+}

@@ -538,6 +538,8 @@ messages! {
     ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
     // Macros (issue 17).
     MacroMenuTitle => "宏", "Macros";
+    MacroKeyOne => "宏的键只能是一个键（不能是两键序列）", "a macro's key is one key, not a sequence of two";
+    MacroKeyTaken => "宏“{0}”的键 {1} 已被占用（{2}），请从 {key:list.macros} 菜单套用", "macro \"{0}\": its key {1} is taken ({2}); apply it from the {key:list.macros} menu";
     MacroPreviewLine => " {2} │ #{0}：{1}", " {2} │ #{0}: {1}";
     MacroAssignToMe => "分配给我", "Assign to me";
     MacroMeUnknown => "还不知道你是哪位客服（客服列表未载入，或登录名不是客服的邮箱）：未分配", "Not known which agent you are (the agents list is not in, or the login is no agent's e-mail): nothing assigned";
