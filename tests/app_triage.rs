@@ -464,6 +464,64 @@ fn a_macros_snippet_opens_the_composer_after_the_change_never_sent() {
     assert_eq!(app.detail.as_ref().unwrap().ticket_id, 1);
 }
 
+#[test]
+fn for_an_agent_the_snippet_waits_for_the_tickets_new_time_from_the_engine() {
+    let mut with_snippet = solve_and_tag();
+    with_snippet.snippet = Some("refund".into());
+    let mut app = triage_app(vec![with_snippet], true);
+    // An ordinary agent may not show tickets.
+    app.show_forbidden = true;
+    key(&mut app, 'l');
+    ctrl(&mut app, 'k');
+    let commands = press(&mut app, KeyCode::Enter);
+    let plan = bulk_start(&commands).clone();
+    let run = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::Start { id, .. }) => Some(*id),
+            _ => None,
+        })
+        .unwrap();
+    let commands = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(
+            gongdan::app::bulk_edit::BulkEvent::RunDone {
+                id: run,
+                result: Ok(Box::new(all_done(&plan))),
+            },
+        )),
+    );
+    let read = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, ids }) if ids == &vec![1] => Some(*id),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the ticket's time is read: {commands:?}"));
+    assert!(app.compose.composer.is_none());
+    let new_time = now() + chrono::Duration::minutes(1);
+    let agents_view = gongdan::api::Ticket {
+        id: 1,
+        updated: Some(new_time),
+        ..gongdan::api::Ticket::default()
+    };
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(
+            gongdan::app::bulk_edit::BulkEvent::Tickets {
+                id: read,
+                result: Ok(vec![agents_view]),
+            },
+        )),
+    );
+    assert_eq!(app.pane(), Pane::Composer);
+    assert_eq!(composer_text(&app), "Your refund for #1 is done.");
+    let known = app.tickets.get(&1).unwrap();
+    // Only the time is taken: the rest of the ticket is as known before.
+    assert_eq!(known.updated, Some(new_time));
+    assert_eq!(known.subject, ticket(1).subject);
+}
+
 // ----- moving on -----
 
 #[test]

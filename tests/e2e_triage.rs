@@ -37,6 +37,13 @@ fn shown_ticket(screen: &str) -> Option<u64> {
 
 #[test]
 fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
+    // The admin is the sandbox's agent 1; an ordinary agent (who may not show tickets, so
+    // the ticket's new time comes from a search) is agent 2.
+    one_ticket_loop(("admin@example.com", "admin-pass"), 1);
+    one_ticket_loop(("agent@example.com", "agent-pass"), 2);
+}
+
+fn one_ticket_loop((account, password): (&str, &str), agent_id: u64) {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sandbox = runtime
         .block_on(gongdan::sandbox::start(
@@ -48,9 +55,9 @@ fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
     std::fs::write(&config, CONFIG).unwrap();
     let base_url = sandbox.base_url();
     let mut session = Session::spawn(
-        &["--base-url", &base_url, "--account", "admin@example.com"],
+        &["--base-url", &base_url, "--account", account],
         &[
-            ("GONGDAN_PASSWORD", "admin-pass"),
+            ("GONGDAN_PASSWORD", password),
             ("GONGDAN_CONFIG", config.to_str().unwrap()),
         ],
     );
@@ -81,8 +88,10 @@ fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
         _ => None,
     };
     assert_eq!(status, Some(TicketStatus::Solved), "{stored}");
-    // The admin account is the sandbox's agent 1.
-    assert_eq!(stored["servicerUserId"].to_string().trim_matches('"'), "1");
+    assert_eq!(
+        stored["servicerUserId"].to_string().trim_matches('"'),
+        agent_id.to_string()
+    );
     let replies = sandbox.replies(id);
     let last = replies.last().unwrap()["replyMsg"]
         .as_str()

@@ -19,6 +19,28 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
         BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
             crate::app::marks::worker_event(app, event)
         }
+        BulkEvent::Tickets { id, result }
+            if app
+                .compose
+                .snippet_after_read
+                .as_ref()
+                .is_some_and(|(read, _)| *read == id) =>
+        {
+            // An agent's read after a macro: only its update time is taken (the rest of
+            // what an agent may read is partial); then the macro's snippet opens.
+            if let Ok(tickets) = &result {
+                for read in tickets {
+                    if let Some(updated) = read.updated
+                        && let Some(mut known) = app.tickets.get_mut(&read.id)
+                    {
+                        known.updated = Some(updated);
+                    }
+                }
+            }
+            if let Some((_, body)) = app.compose.snippet_after_read.take() {
+                crate::app::composer::open_with_snippet(app, &body, out);
+            }
+        }
         BulkEvent::Tickets { id, result } => {
             let Some(Stage::Preparing { request, .. }) = &app.bulk.stage else {
                 return;
@@ -132,9 +154,21 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
             say(app, note, is_error);
             if let Some(body) = snippet {
                 // The ticket is read again first (the update-many answer has no update
-                // time), so the reply's check is against the macro's own change.
-                match one.and_then(|ticket| crate::app::update::reread(app, ticket, out)) {
-                    Some(reread) => app.compose.snippet_after_read = Some((reread, body)),
+                // time), so the reply's check is against the macro's own change: shown
+                // in full, or as an agent may read it (the engine's search for its time).
+                match one {
+                    Some(ticket) => {
+                        let read = match crate::app::update::reread(app, ticket, out) {
+                            Some(id) => id,
+                            None => {
+                                let id = app.request_id();
+                                let ids = vec![ticket];
+                                out.push(Command::Bulk(super::BulkCommand::TicketsFor { id, ids }));
+                                id
+                            }
+                        };
+                        app.compose.snippet_after_read = Some((read, body));
+                    }
                     None => crate::app::composer::open_with_snippet(app, &body, out),
                 }
             }
