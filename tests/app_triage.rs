@@ -669,3 +669,35 @@ fn the_macro_menu_and_the_picker_read_at_80_by_24_in_both_languages() {
         assert!(!screen.contains("Signature"), "narrowed: {screen}");
     }
 }
+
+#[test]
+fn the_macro_menus_keys_are_in_its_help_and_esc_closes_it() {
+    let mut app = triage_app(vec![solve_and_tag()], false);
+    key(&mut app, 'm');
+    key(&mut app, '?');
+    assert_eq!(app.pane(), Pane::Help);
+    let help = screen_lines(&app).join("\n");
+    for words in ["Apply the highlighted macro", "Apply macro N", "Cancel"] {
+        assert!(help.contains(words), "{words}: {help}");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane(), Pane::MacroMenu);
+    key(&mut app, 'j');
+    assert_eq!(app.macro_menu.unwrap().selected, 1);
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(app.pane(), Pane::List);
+    assert!(app.bulk.stage.is_none());
+    // The list's and the ticket view's help name `m`; the composer's its canned-reply key.
+    let keys = &app.settings.keymap;
+    for (pane, key, words) in [
+        (Pane::List, "m", "Macros: apply a set of changes"),
+        (Pane::Detail, "m", "Macros: apply a set of changes"),
+        (Pane::Composer, "Ctrl-g", "Insert a canned reply"),
+    ] {
+        let rows = keys.help_words(pane, Lang::En);
+        assert!(
+            rows.contains(&(key.to_string(), words)),
+            "{pane:?}: {rows:?}"
+        );
+    }
+}

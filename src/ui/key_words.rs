@@ -51,7 +51,7 @@ pub(crate) fn help_msg(pane: Pane, name: &str) -> Option<Msg> {
         (MacroMenu, "pick_macro") => Msg::KeyMacroDigit,
         (Composer, "snippet") => Msg::KeySnippet,
         (List | Detail, "new") => Msg::KeyNew,
-        (List | Detail | Prompt | CopyMenu | Composer | Bulk | BulkPreview | BulkRun | BulkResult | BulkHistory | ResumeOffer, "help") => Msg::KeyHelp,
+        (List | Detail | Prompt | CopyMenu | MacroMenu | Composer | Bulk | BulkPreview | BulkRun | BulkResult | BulkHistory | ResumeOffer, "help") => Msg::KeyHelp,
         (List, "quit") => Msg::KeyQuit,
         (Detail, "back") => Msg::KeyBackToList,
         (Detail, "next_ticket") => Msg::KeyNextTicket,

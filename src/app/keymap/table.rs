@@ -224,6 +224,7 @@ pub fn definitions() -> &'static [Definition] {
             d(MacroMenu, "move_up", Action::Macro(MacroAction::Up), &["k"]),
             d(MacroMenu, "pick", Action::Macro(MacroAction::PickSelected), &["enter"]),
             d(MacroMenu, "pick_macro", Action::Macro(MacroAction::Apply(0)), DIGITS),
+            d(MacroMenu, "help", Action::ToggleHelp, &["?"]),
             d(MacroMenu, "cancel", Action::Macro(MacroAction::Close), &["esc", "q"]),
             d(Help, "close", Action::ToggleHelp, &["esc", "?", "q"]),
             // The composer and the new-ticket form: every other key edits the text.
