@@ -45,6 +45,11 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         .map_err(|err| format!("{}{}", resolved.locate(&err.path), err.text(lang)))?;
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
+    // Canned replies and macros (issue 17): the snippet folder is read here, once.
+    let (snippets, snippet_warnings) = crate::config::snippets::load(&resolved);
+    warnings.extend(snippet_warnings.iter().map(|w| w.text(lang)));
+    let macros = macros_from_config(&resolved, lang)?;
+    warnings.extend(macro_keys_taken(&macros, &keymap, lang));
     warnings.extend(resolved.warnings.iter().map(|w| w.text(lang)));
     warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
     let target = if cli.demo {
@@ -118,6 +123,21 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         // The demo's tickets are the sandbox's: a profile's web UI does not know them.
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
         local_store: store_path.is_some(),
+        // An account is the agent's e-mail; a token names no agent.
+        login: match &target.client.auth {
+            Auth::Basic { account, .. } => Some(account.clone()),
+            Auth::Token { .. } => None,
+        },
+        snippets: snippets
+            .into_iter()
+            .map(|s| crate::app::snippets::Snippet {
+                name: s.name,
+                title: s.title,
+                body: s.body,
+            })
+            .collect(),
+        macros,
+        move_on: resolved.ui.move_on,
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -390,6 +410,89 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
         });
     }
     (views, warnings)
+}
+
+/// The config's `[[macros]]` for the app; a key that does not parse stops the start,
+/// naming where it is written.
+fn macros_from_config(
+    resolved: &crate::config::Resolved,
+    lang: Lang,
+) -> Result<Vec<crate::app::macros::Macro>, Error> {
+    use crate::app::macros::{Assignee, Macro, MacroChange};
+    use crate::config::file::AssigneeDef;
+    let mut macros = Vec::new();
+    for (index, def) in resolved.macros.iter().enumerate() {
+        let path = format!("macros[{index}].key");
+        let key = match &def.key {
+            Some(text) => Some(crate::app::keymap::Keys::parse(text).map_err(|problem| {
+                format!("{}{path}: {}", resolved.locate(&path), problem.text(lang))
+            })?),
+            None => None,
+        };
+        // A macro's key is one key: a sequence would wait on its first key in the list.
+        if let Some(crate::app::keymap::Keys::Two(..)) = key {
+            return Err(format!(
+                "{}{path}: {}",
+                resolved.locate(&path),
+                Msg::MacroKeyOne.text(lang)
+            )
+            .into());
+        }
+        macros.push(Macro {
+            name: crate::text::clean(&def.name),
+            key,
+            change: MacroChange {
+                status: def.status,
+                priority: def.priority,
+                ticket_type: def.ticket_type,
+                assignee: def.assignee.map(|a| match a {
+                    AssigneeDef::Me => Assignee::Me,
+                    AssigneeDef::Id(id) => Assignee::Id(id),
+                }),
+                group: def.group,
+                tags_add: def.tags_add.clone(),
+                tags_remove: def.tags_remove.clone(),
+                custom_fields: def.custom_fields.clone(),
+            },
+            snippet: def.snippet.clone(),
+            builtin: false,
+        });
+    }
+    Ok(macros)
+}
+
+/// A macro's key that the list or the ticket view already binds (or an earlier macro has)
+/// stays theirs: said at start, so the macro is applied from the `m` menu instead.
+fn macro_keys_taken(
+    macros: &[crate::app::macros::Macro],
+    keymap: &KeyMap,
+    lang: Lang,
+) -> Vec<String> {
+    use crate::app::keymap::{Keys, Resolution};
+    use crate::app::state::Pane;
+    let mut taken = Vec::new();
+    for (index, m) in macros.iter().enumerate() {
+        let Some(Keys::One(key)) = m.key else {
+            continue;
+        };
+        let bound = [Pane::List, Pane::Detail]
+            .into_iter()
+            .find(|pane| !matches!(keymap.resolve(*pane, None, key), Resolution::None));
+        let earlier = macros[..index].iter().any(|e| e.key == m.key);
+        let by = match (bound, earlier) {
+            (Some(pane), _) => crate::app::keymap::pane_name(pane).to_string(),
+            (None, true) => Msg::MacroMenuTitle.text(lang).to_string(),
+            (None, false) => continue,
+        };
+        let named = |text: &str| keymap.expand(text);
+        taken.push(crate::words::fill_keyed(
+            lang,
+            Msg::MacroKeyTaken,
+            &[&m.name, &key.label(), &by],
+            &named,
+        ));
+    }
+    taken
 }
 
 /// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.

@@ -11,6 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
+pub mod placeholders;
 pub(crate) mod wrap;
 
 /// Tab stops every 8 columns, as terminals set them.

@@ -1285,3 +1285,98 @@ fn each_run_leaves_a_summary_and_history_prune_removes_the_old_ones_by_hand() {
     assert_eq!(left.trim(), ids[0]);
     assert!(!runs.join(&ids[1]).exists());
 }
+
+/// `--reply-snippet` (issue 17): the canned reply filled for the ticket, sent as its reply;
+/// refused, with nothing sent, when a variable cannot be filled.
+#[test]
+fn a_reply_snippet_is_filled_for_the_ticket_and_refused_when_it_cannot_be() {
+    let env = Env::new(10);
+    env.write_config(
+        "[[snippets]]\nname = \"done\"\nbody = \"#{ticket_id} {subject}: 已处理。{agent}\"\n",
+    );
+    // A file of the snippet folder beside the config, named by its file name.
+    let folder = env.config_path().parent().unwrap().join("snippets");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("dated.txt"), "Dated\n今天 {today} 已处理\n").unwrap();
+    let stored = env.sandbox.ticket(4).unwrap();
+    let subject = stored["subject"].as_str().unwrap().to_string();
+    let output = env.run(
+        ADMIN,
+        &["tickets", "update", "4", "--reply-snippet", "done", "--yes"],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    let replies = env.sandbox.replies(4);
+    let last = replies.last().unwrap()["replyMsg"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        last.starts_with(&format!("#4 {subject}: 已处理。")),
+        "{last}"
+    );
+    // The admin account is agent 1's e-mail: its name is filled, not the placeholder.
+    assert!(!last.contains("{agent}"), "{last}");
+
+    // Many tickets: the ticket's own values differ, so nothing is sent.
+    let before = (env.sandbox.update_count(5), env.sandbox.update_count(6));
+    let output = env.run(
+        ADMIN,
+        &[
+            "tickets",
+            "update",
+            "5",
+            "6",
+            "--reply-snippet",
+            "done",
+            "--yes",
+        ],
+    );
+    assert_eq!(code(&output), 1, "{}{}", stdout(&output), stderr(&output));
+    let said = stderr(&output);
+    assert!(
+        said.contains("{ticket_id}, {subject}") && said.contains("nothing sent"),
+        "{said}"
+    );
+    assert_eq!(
+        (env.sandbox.update_count(5), env.sandbox.update_count(6)),
+        before
+    );
+
+    // A ticket-free snippet goes to many alike.
+    let output = env.run(
+        ADMIN,
+        &[
+            "tickets",
+            "update",
+            "5",
+            "6",
+            "--reply-snippet",
+            "dated",
+            "--yes",
+        ],
+    );
+    assert_eq!(code(&output), 0, "{}{}", stdout(&output), stderr(&output));
+    for id in [5, 6] {
+        let replies = env.sandbox.replies(id);
+        let last = replies.last().unwrap()["replyMsg"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            last.starts_with("今天 20") && last.ends_with(" 已处理"),
+            "{last}"
+        );
+    }
+
+    // An unknown name lists the known ones.
+    let output = env.run(
+        ADMIN,
+        &["tickets", "update", "4", "--reply-snippet", "nope"],
+    );
+    assert_eq!(code(&output), 1);
+    let said = stderr(&output);
+    assert!(
+        said.contains("\"nope\"") && said.contains("dated, done"),
+        "{said}"
+    );
+}

@@ -91,6 +91,8 @@ pub enum Action {
     Bulk(super::bulk_edit::BulkAction),
     /// The reply composer and the new-ticket form.
     Compose(super::composer::ComposeAction),
+    /// Macros: the menu (`m`), a macro's own key.
+    Macro(super::macros::MacroAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.

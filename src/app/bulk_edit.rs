@@ -148,6 +148,69 @@ pub struct BulkState {
     pub hidden: bool,
     /// The history call made at start, to offer a resume.
     pub(crate) startup_history: Option<RequestId>,
+    /// A macro's change on its way to the preview (issue 17): the edit the preview plans
+    /// instead of the form's rows.
+    pub(crate) preset: Option<Preset>,
+    /// A macro's run, going on hidden: once done with no failure the pane closes itself
+    /// (a failure shows the result list).
+    pub(crate) quiet_run: Option<RequestId>,
+    /// The macro's snippet, for the composer once its run is done and the ticket read
+    /// again (so the reply is checked against the ticket as the macro left it, not taken
+    /// for someone else's change).
+    pub(crate) snippet_after: Option<String>,
+}
+
+/// A macro's change, applied through the pane's preview and run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Preset {
+    pub edit: crate::bulk::BulkEdit,
+    /// The snippet's body, to open the composer with once the change is confirmed.
+    pub snippet: Option<String>,
+    /// Applied from the ticket view: the next ticket opens after (`move_on`).
+    pub from_detail: bool,
+}
+
+/// A macro's change on `targets`: straight to its preview (the tickets read first where
+/// the store lacks a field it sets), confirmed with Enter like any bulk change.
+pub(crate) fn apply_preset(
+    app: &mut App,
+    preset: Preset,
+    targets: Vec<u64>,
+    out: &mut Vec<Command>,
+) {
+    let edit = preset.edit.clone();
+    app.bulk.preset = Some(preset);
+    app.bulk.hidden = false;
+    let form = Form {
+        targets,
+        rows: Vec::new(),
+        selected: 0,
+        tags_mode: TagsMode::Add,
+        editing: None,
+        error: None,
+    };
+    app.bulk.stage = form::to_preview(app, form, edit, out);
+    if app.bulk.stage.is_none() {
+        app.bulk.preset = None;
+    }
+}
+
+/// After Enter started a run: a macro's run goes on hidden, and the composer opens with its
+/// snippet, or the next ticket opens (`move_on`).
+fn after_start(app: &mut App, stage: Stage, out: &mut Vec<Command>) -> Stage {
+    let Some(preset) = app.bulk.preset.take() else {
+        return stage;
+    };
+    if let Stage::Running(run) = &stage {
+        app.bulk.quiet_run = Some(run.request);
+    }
+    app.bulk.hidden = true;
+    if preset.snippet.is_some() {
+        app.bulk.snippet_after = preset.snippet;
+    } else if preset.from_detail {
+        crate::app::update::move_on(app, out);
+    }
+    stage
 }
 
 impl BulkState {
@@ -228,6 +291,7 @@ pub fn update(app: &mut App, action: BulkAction, out: &mut Vec<Command>) {
     app.bulk.stage = step(app, stage, action, out);
     if app.bulk.stage.is_none() {
         app.bulk.hidden = false;
+        app.bulk.preset = None;
     }
 }
 
@@ -322,6 +386,8 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             request,
             mut typed_ahead,
         } => match action {
+            // A macro has no form to go back to.
+            BulkAction::Esc if app.bulk.preset.is_some() => None,
             BulkAction::Esc => Some(Stage::Form(form)),
             BulkAction::TypedAhead(key) => {
                 typed_ahead.push(key);
@@ -364,6 +430,7 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     say(app, BulkNote::UndoNotStarted, false);
                     return None;
                 }
+                BulkAction::Esc if app.bulk.preset.is_some() => return None,
                 BulkAction::Esc => return Some(Stage::Form(form)),
                 BulkAction::ApplyAnyway => plan.apply_anyway = !plan.apply_anyway,
                 BulkAction::Char(c) if needs_typing => {
@@ -385,7 +452,8 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                     ) {
                         // The preview stays: Enter again once the server is back.
                     } else {
-                        return Some(start_run(app, plan, out));
+                        let stage = start_run(app, plan, out);
+                        return Some(after_start(app, stage, out));
                     }
                 }
                 _ => {}

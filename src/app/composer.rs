@@ -85,6 +85,13 @@ pub enum ComposerMode {
     AttachPath {
         line: LineEditor,
     },
+    /// The canned replies' picker: typing narrows (fuzzy), ↑/↓ choose, Enter inserts at
+    /// the caret, Esc closes.
+    Snippets {
+        query: LineEditor,
+        /// Index into the matches of `query`.
+        selected: usize,
+    },
     /// The ticket changed on the server since it was shown (someone else replied or changed
     /// it): nothing was sent. The send key sends anyway; Esc goes back to the text.
     Stale {
@@ -112,6 +119,9 @@ pub struct Composer {
     pub error: Option<ComposeNote>,
     /// Typing not yet written to the draft.
     pub edited_at: Option<Unsaved>,
+    /// Opened from the ticket view (not the list): once sent, the view's next ticket opens
+    /// (`move_on`).
+    pub(crate) from_detail: bool,
 }
 
 impl Composer {
@@ -132,6 +142,7 @@ impl Composer {
             sending: None,
             error: None,
             edited_at: None,
+            from_detail: false,
         }
     }
 
@@ -183,6 +194,9 @@ pub struct ComposeState {
     /// Replies sent this session, per ticket, oldest first.
     pub sent: HashMap<u64, Vec<SentReply>>,
     pub(crate) sending: HashMap<RequestId, Sending>,
+    /// A macro's snippet, waiting for its ticket's re-read (by request) to open the
+    /// composer with it.
+    pub(crate) snippet_after_read: Option<(RequestId, String)>,
 }
 
 impl ComposeState {
@@ -221,6 +235,8 @@ pub enum ComposeAction {
     SendWithStatus,
     /// Ctrl-A: attach a file.
     Attach,
+    /// Ctrl-G: the canned replies' picker.
+    OpenSnippets,
     /// Ctrl-E: edit the text in `$VISUAL`/`$EDITOR`.
     ExternalEdit,
     /// The external editor's result: the new text, or why it failed.
@@ -274,6 +290,17 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
                 composer.mode = ComposerMode::StatusMenu { selected: solved };
             }
         }
+        ComposeAction::OpenSnippets => {
+            if app.settings.snippets.is_empty() {
+                return notice(app, ComposeNote::NoSnippets, false);
+            }
+            if let Some(composer) = &mut app.compose.composer {
+                composer.mode = ComposerMode::Snippets {
+                    query: LineEditor::default(),
+                    selected: 0,
+                };
+            }
+        }
         ComposeAction::Attach => {
             if let Some(composer) = &mut app.compose.composer {
                 composer.mode = ComposerMode::AttachPath {
@@ -318,6 +345,38 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
     }
 }
 
+/// A macro's snippet: the composer opens on the reply (as `r` would) with it filled at the
+/// caret, for the agent to read and send.
+pub(crate) fn open_with_snippet(app: &mut App, body: &str, out: &mut Vec<Command>) {
+    if app.compose.composer.is_none() {
+        open_reply(app, out);
+    }
+    insert_snippet(app, body, out);
+}
+
+/// A snippet's body filled for the reply's ticket and put in at the caret; a variable whose
+/// value is not known stays as written, and the status line names it.
+pub(crate) fn insert_snippet(app: &mut App, body: &str, out: &mut Vec<Command>) {
+    let ticket = match app.compose.composer.as_ref().map(|c| &c.target) {
+        Some(ReplyTarget::One(id)) => Some(*id),
+        Some(ReplyTarget::Many(_)) => None,
+        None => return,
+    };
+    let filled = super::snippets::filled(app, ticket, body);
+    let now = app.now;
+    if let Some(composer) = &mut app.compose.composer {
+        composer.mode = ComposerMode::Editing;
+        composer.editor.insert_str(&filled.text);
+        composer.edited_at = touched(composer.edited_at, now);
+        composer.error = None;
+    }
+    save_draft_now(app, out);
+    follow_caret(app);
+    if !filled.unknown.is_empty() {
+        notice(app, ComposeNote::SnippetUnknown(filled.unknown), true);
+    }
+}
+
 fn open_reply(app: &mut App, out: &mut Vec<Command>) {
     let marked = marked_ids(app);
     // In an open ticket, `r` answers the ticket on screen; the marks are for the list.
@@ -351,7 +410,9 @@ fn open_reply(app: &mut App, out: &mut Vec<Command>) {
         .get(&target.draft_key())
         .map(str::to_string);
     let restored = draft.is_some();
-    app.compose.composer = Some(Composer::new(target, draft.as_deref()));
+    let mut composer = Composer::new(target, draft.as_deref());
+    composer.from_detail = shown.is_some();
+    app.compose.composer = Some(composer);
     if restored {
         notice(app, ComposeNote::DraftRestored, false);
     }

@@ -249,6 +249,7 @@ pub fn update(app: &mut App, action: ComposeAction, out: &mut Vec<Command>) {
         ComposeAction::NextChoice => step_choice(app, true),
         ComposeAction::PrevChoice => step_choice(app, false),
         ComposeAction::Attach
+        | ComposeAction::OpenSnippets
         | ComposeAction::OpenReply
         | ComposeAction::OpenNewTicket
         | ComposeAction::ExternalEdited(_)

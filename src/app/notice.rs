@@ -14,6 +14,8 @@ pub enum Note {
     Bulk(super::bulk_edit::BulkNote),
     /// The composer's and the new-ticket form's notices (`ui::composer::note`).
     Compose(super::composer::ComposeNote),
+    /// A macro that could not be applied.
+    Macro(super::macros::MacroNote),
     /// The first warning of the start (already worded by the start-up code, which may) and
     /// how many more there are.
     Startup {

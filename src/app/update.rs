@@ -48,14 +48,15 @@ use tick::*;
 use views::*;
 use worker_events::*;
 
-pub(crate) use detail::scroll_detail;
 pub use detail::ticket_number;
 pub use local_view::HELD_MOST;
+pub(crate) use detail::{move_on, scroll_detail};
 pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
 pub(crate) use paging::{
-    fetch_unloaded_tabs, refresh_counts, refresh_other_views, status_changed, ticket_created,
+    fetch_unloaded_tabs, refresh_counts, refresh_other_views, reread, status_changed,
+    ticket_created,
 };
 pub(crate) use status_change::resume_quick_after_sign_in;
 
@@ -199,6 +200,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Compose(action) => super::composer::update(app, action, &mut out),
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+        Action::Macro(action) => super::macros::update(app, action, &mut out),
     }
     if app.marks.range.is_some() {
         super::marks::follow_range(app);

@@ -17,6 +17,7 @@ pub(crate) mod credentials;
 pub mod file;
 pub(crate) mod logging;
 pub(crate) mod profile;
+pub mod snippets;
 
 use std::path::PathBuf;
 
@@ -236,6 +237,8 @@ pub enum ConfigWarning {
         from: Source,
         problem: UrlProblem,
     },
+    /// A file of the snippet folder left out, and why.
+    SnippetFile { path: PathBuf, problem: String },
 }
 
 impl ConfigWarning {
@@ -271,6 +274,11 @@ impl ConfigWarning {
                 lang,
                 Msg::CfgBadBaseUrl,
                 &[url, &from.to_string(), &problem.text(lang)],
+            ),
+            ConfigWarning::SnippetFile { path, problem } => fill(
+                lang,
+                Msg::CfgSnippetFile,
+                &[&path.display().to_string(), problem],
             ),
         }
     }

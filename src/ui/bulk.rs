@@ -80,6 +80,13 @@ impl Lines {
 /// Draws the bulk pane; answers how far its result list scrolls, when it shows one.
 pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
     let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
+    if app.bulk.preset.is_some()
+        && let Stage::Preview { count: 1, .. } = stage
+    {
+        // A macro on one ticket: its preview is one line over the ticket, Enter confirms.
+        preview::one_line(frame, app, screen, stage);
+        return None;
+    }
     let area = pane_area(screen);
     let lang = app.lang();
     let title = match stage {

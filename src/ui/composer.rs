@@ -184,6 +184,9 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Rect> {
     if let ComposerMode::StatusMenu { selected } = composer.mode {
         render_status_menu(frame, app, area, selected);
     }
+    if let ComposerMode::Snippets { query, selected } = &composer.mode {
+        render_snippets(frame, app, area, query, *selected);
+    }
     if let ComposerMode::Stale {
         before, updated, ..
     } = &composer.mode
@@ -385,6 +388,121 @@ fn render_status_menu(frame: &mut Frame, app: &Ctx, over: Rect, selected: usize)
     frame.set_cursor_position(Position::new(inner.x, row));
 }
 
+/// The canned replies' picker (Ctrl-G): the query typed, the matches best first (title,
+/// then name, dimmed), the chosen one highlighted, and the first lines of its body.
+fn render_snippets(
+    frame: &mut Frame,
+    app: &Ctx,
+    over: Rect,
+    query: &crate::app::line_edit::LineEditor,
+    selected: usize,
+) {
+    let lang = app.lang();
+    let snippets = &app.settings.snippets;
+    let matches = crate::app::snippets::matching(snippets, &query.text);
+    let title = Msg::SnippetTitle.text(lang);
+    // ↑/↓ choose (the prompt's history keys, whose fixed arrows are listed last).
+    let keymap = &app.settings.keymap;
+    let arrow = |name| keymap.keys_of(Pane::Prompt, name).last().map(|k| k.label());
+    let moves = match (arrow("history_prev"), arrow("history_next")) {
+        (Some(up), Some(down)) => format!("{up}/{down} {}  ", Msg::HintMove.text(lang)),
+        _ => String::new(),
+    };
+    let hint = moves
+        + &keymap.hint_line(
+            Pane::Prompt,
+            &[
+                (&["submit"], Msg::HintInsert),
+                (&["cancel"], Msg::HintCancel),
+            ],
+            lang,
+        );
+    let w = over.width.saturating_sub(4).max(20).min(over.width);
+    let h = over.height.min(14).max(5.min(over.height));
+    let area = Rect::new(
+        over.x + (over.width - w) / 2,
+        over.y + (over.height - h) / 2,
+        w,
+        h,
+    );
+    super::clear_overlay(frame, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let cols = usize::from(inner.width);
+    // Row 0: the query; the last row: the keys; between, the matches.
+    let label = Msg::SnippetFind.text(lang);
+    let label_width = width(label).min(cols);
+    frame
+        .buffer_mut()
+        .set_stringn(inner.x, inner.y, label, cols, Style::default());
+    let field = Rect {
+        x: inner.x + label_width as u16,
+        width: inner.width.saturating_sub(label_width as u16),
+        height: 1,
+        ..inner
+    };
+    super::editor::render_line(
+        frame,
+        field,
+        &query.text,
+        query.caret,
+        0,
+        Style::default(),
+        true,
+    );
+    let buf = frame.buffer_mut();
+    let list_rows = usize::from(inner.height.saturating_sub(2));
+    if matches.is_empty() && list_rows > 0 {
+        let text = Msg::SnippetNoMatch.text(lang);
+        buf.set_stringn(
+            inner.x,
+            inner.y + 1,
+            fit(text, cols),
+            cols,
+            style(app, Role::Hint),
+        );
+    }
+    let first = selected.saturating_sub(list_rows.saturating_sub(1));
+    for (row, (index, snippet_index)) in matches.iter().enumerate().skip(first).enumerate() {
+        if row >= list_rows {
+            break;
+        }
+        let Some(snippet) = snippets.get(*snippet_index) else {
+            continue;
+        };
+        let y = inner.y + 1 + row as u16;
+        let row_style = if index == selected {
+            style(app, Role::Selection)
+        } else {
+            Style::default()
+        };
+        let text = format!(" {}", snippet.title);
+        let used = width(&text).min(cols);
+        buf.set_stringn(inner.x, y, fit(&text, cols), cols, row_style);
+        let rest = cols.saturating_sub(used);
+        if rest > 2 {
+            let name = format!("  {}", snippet.name);
+            buf.set_stringn(
+                inner.x + used as u16,
+                y,
+                fit(&name, rest),
+                rest,
+                style(app, Role::Hint),
+            );
+        }
+    }
+    let hint_row = inner.bottom().saturating_sub(1);
+    if inner.height >= 2 {
+        buf.set_stringn(inner.x, hint_row, fit(&hint, cols), cols, Style::default());
+    }
+}
+
 /// The detail's section of replies sent from this console this session.
 pub(crate) fn sent_lines(app: &Ctx, ticket_id: u64, columns: usize) -> Vec<Line<'static>> {
     let Some(sent) = app.compose.sent.get(&ticket_id) else {
@@ -481,6 +599,11 @@ pub fn note(lang: Lang, keys: &KeyMap, n: &ComposeNote) -> String {
         ComposeNote::Created(ticket) => keyed(Msg::FormCreated, &[&ticket.to_string()]),
         // Creating again is the form's create key, not the list's reload.
         ComposeNote::CreateError(error) => reason(error, "{key:new_ticket.create}"),
+        ComposeNote::NoSnippets => keyed(Msg::ComposeNoSnippets, &[]),
+        ComposeNote::SnippetUnknown(vars) => {
+            let names: Vec<String> = vars.iter().map(|v| format!("{{{}}}", v.name())).collect();
+            keyed(Msg::SnippetUnknown, &[&names.join(", ")])
+        }
         ComposeNote::CreateFailed(error) => keyed(
             Msg::FormCreateFailed,
             &[&reason(error, "{key:new_ticket.create}")],
@@ -538,6 +661,7 @@ mod tests {
             ComposeNote::Created(12),
             ComposeNote::CreateError(timeout()),
             ComposeNote::CreateFailed(timeout()),
+            ComposeNote::NoSnippets,
         ];
         let keys = KeyMap::default();
         for lang in [Lang::En, Lang::Zh] {

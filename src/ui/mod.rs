@@ -9,6 +9,7 @@ pub(crate) mod help;
 pub(crate) mod history;
 pub(crate) mod key_words;
 pub mod list;
+pub(crate) mod macros;
 pub mod new_ticket;
 pub mod notice;
 pub(crate) mod rows;
@@ -199,6 +200,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
     drawn.bulk_result = bulk::render(frame, app, area);
     // Under the help overlay, which may be opened from it.
     copy_menu::render(frame, app, area);
+    macros::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => drawn.help = help::render(frame, app, area),

@@ -193,6 +193,7 @@ messages! {
     PanePrompt => "输入行", "input line";
     PaneStatusMenu => "状态菜单", "status menu";
     PaneCopyMenu => "复制菜单", "copy menu";
+    PaneMacroMenu => "宏菜单", "macro menu";
     PaneHelp => "帮助", "help";
     // Key descriptions (the key map).
     KeyDown => "下移一行", "Move down";
@@ -241,6 +242,10 @@ messages! {
     KeyMark => "标记/取消标记并下移", "Mark or unmark, move down";
     KeyBulk => "批量编辑（已标记的或当前工单）", "Bulk edit (marked, or the current ticket)";
     KeyReply => "回复", "Reply";
+    KeyMacros => "宏：一键套用一组修改", "Macros: apply a set of changes";
+    KeyMacroApply => "套用选中的宏", "Apply the highlighted macro";
+    KeyMacroDigit => "直接套用第 N 个宏", "Apply macro N";
+    KeySnippet => "插入常用回复", "Insert a canned reply";
     KeyNew => "新建工单", "New ticket";
     KeyScrollDown => "向下滚动", "Scroll down";
     KeyScrollUp => "向上滚动", "Scroll up";
@@ -274,7 +279,7 @@ messages! {
     KeyCreateTicket => "创建工单", "Create the ticket";
     ComposeTitle => "回复 #{0}", "Reply to #{0}";
     ComposeTitleMany => "回复已标记的 {0} 张工单", "Reply to the {0} marked tickets";
-    ComposeHint => "{key:composer.send} 发送 · {key:composer.close} 关闭 · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} 滚动工单 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.help} 按键", "{key:composer.send} send · {key:composer.close} close · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} scroll ticket · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.help} keys";
+    ComposeHint => "{key:composer.send} 发送 · {key:composer.close} 关闭 · {key:composer.snippet} 常用回复 · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} 滚动工单 · {key:composer.send_with_status} 发送并设状态 · {key:composer.attach} 附件 · {key:composer.external_editor} 编辑器 · {key:composer.help} 按键", "{key:composer.send} send · {key:composer.close} close · {key:composer.snippet} canned reply · {key:composer.scroll_ticket_down}/{key:composer.scroll_ticket_up} scroll ticket · {key:composer.send_with_status} send+status · {key:composer.attach} attach · {key:composer.external_editor} editor · {key:composer.help} keys";
     ComposeAttachments => "附件：{0}", "Attached: {0}";
     ComposeUploadingMark => "（上传中）", " (uploading)";
     ComposeAttachPrompt => "附件路径：", "File to attach: ";
@@ -524,6 +529,23 @@ messages! {
     HintSignIn => "登录", "sign in";
     HintSend => "发送", "send";
     HintPick => "直选", "pick";
+    HintApply => "套用", "apply";
+    HintInsert => "插入", "insert";
+    // Canned replies (issue 17).
+    SnippetTitle => "常用回复", "Canned replies";
+    SnippetFind => "查找：", "Find: ";
+    SnippetNoMatch => "没有匹配的常用回复", "No canned reply matches";
+    SnippetUnknown => "已插入，但这些变量的值未知，保留原样：{0}", "Inserted; these values are not known and were left as written: {0}";
+    ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
+    // Macros (issue 17).
+    MacroMenuTitle => "宏", "Macros";
+    MacroKeyOne => "宏的键只能是一个键（不能是两键序列）", "a macro's key is one key, not a sequence of two";
+    MacroKeyTaken => "宏“{0}”的键 {1} 已被占用（{2}），请从 {key:list.macros} 菜单套用", "macro \"{0}\": its key {1} is taken ({2}); apply it from the {key:list.macros} menu";
+    MacroPreviewLine => " {2} │ #{0}：{1}", " {2} │ #{0}: {1}";
+    MacroAssignToMe => "分配给我", "Assign to me";
+    MacroMeUnknown => "还不知道你是哪位客服（客服列表未载入，或登录名不是客服的邮箱）：未分配", "Not known which agent you are (the agents list is not in, or the login is no agent's e-mail): nothing assigned";
+    MacroNoSnippet => "宏指定的常用回复“{0}”不存在：未套用", "The macro's canned reply \"{0}\" does not exist: nothing applied";
+    MacroNoTicket => "没有选中的工单", "No ticket selected";
     // Polish of the bulk pane and marks (issue 4 review).
     BulkTypedAheadStartHeld => "读取工单时按下的确认键未执行：请先看过预览，再按 {key:bulk_preview.start} 开始", "The confirm key pressed while the tickets were read was held back: look the preview over, then {key:bulk_preview.start} starts";
     BulkReportSkippedValue => "{0} 张已是 {1}，跳过：", "{0} already {1}, skipped:";
@@ -555,6 +577,7 @@ messages! {
     CfgPathAbsent => "（不存在）", " (absent)";
     CfgPathState => "状态目录    {0}", "state dir    {0}";
     CfgPathLog => "日志目录    {0}", "log dir      {0}";
+    CfgSnippetFile => "常用回复文件 {0} 未读入：{1}", "snippet file {0} left out: {1}";
     CfgUnknownKey => "{0}:{1}:{2}: 未知的键 `{3}`，已忽略{4}", "{0}:{1}:{2}: unknown key `{3}` ignored{4}";
     CfgDidYouMean => "（是不是 `{0}`？）", " (did you mean `{0}`?)";
     CfgAccountIgnored => "{0} 被忽略：配置 \"{1}\" 用令牌登录，账号即其 secret_id", "{0} is ignored: profile \"{1}\" signs in with a token, as its secret_id";
@@ -637,6 +660,9 @@ messages! {
     ScriptNoIdsOnStdin => "标准输入中没有工单编号：无需处理", "no ticket ids on standard input: nothing to do";
     ScriptIdsAndReplyStdin => "工单编号和回复不能都从标准输入读取", "ids and the reply cannot both come from standard input";
     ScriptReplyEmpty => "回复为空", "the reply is empty";
+    ScriptNoSnippet => "没有名为“{0}”的常用回复（已有：{1}）", "no canned reply named \"{0}\" (there are: {1})";
+    ScriptNoSnippets => "无；在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "none; add [[snippets]] to the config or files to the snippets/ folder";
+    ScriptSnippetUnfilled => "常用回复“{0}”的 {1} 无法填写（未知，或各工单不同：请一次给一张工单），未发送", "canned reply \"{0}\": {1} cannot be filled (not known, or it differs between the tickets given: give one ticket at a time); nothing sent";
     ScriptNothingToChange => "没有要修改的内容：请给出 --status、--priority、--type、--assignee、--group、--tag-add、--tag-remove、--field 或 --reply", "nothing to change: give --status, --priority, --type, --assignee, --group, --tag-add, --tag-remove, --field or --reply";
     ScriptLeftOutUnreadable => "无法读取，已排除：{0}", "left out, could not be read: {0}";
     ScriptNothingSent => "未发送任何修改", "nothing was sent";

@@ -38,6 +38,19 @@ pub(crate) fn reply_empty(lang: Lang) -> String {
     said(lang, Msg::ScriptReplyEmpty)
 }
 
+pub(crate) fn no_snippet(lang: Lang, name: &str, known: &[String]) -> String {
+    let known = if known.is_empty() {
+        Msg::ScriptNoSnippets.text(lang).to_string()
+    } else {
+        known.join(", ")
+    };
+    crate::words::fill(lang, Msg::ScriptNoSnippet, &[name, &known])
+}
+
+pub(crate) fn snippet_unfilled(lang: Lang, name: &str, vars: &str) -> String {
+    crate::words::fill(lang, Msg::ScriptSnippetUnfilled, &[name, vars])
+}
+
 pub(crate) fn nothing_to_change(lang: Lang) -> String {
     said(lang, Msg::ScriptNothingToChange)
 }

@@ -19,6 +19,28 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
         BulkEvent::IdsPage { .. } | BulkEvent::IdsDone { .. } => {
             crate::app::marks::worker_event(app, event)
         }
+        BulkEvent::Tickets { id, result }
+            if app
+                .compose
+                .snippet_after_read
+                .as_ref()
+                .is_some_and(|(read, _)| *read == id) =>
+        {
+            // An agent's read after a macro: only its update time is taken (the rest of
+            // what an agent may read is partial); then the macro's snippet opens.
+            if let Ok(tickets) = &result {
+                for read in tickets {
+                    if let Some(updated) = read.updated
+                        && let Some(mut known) = app.tickets.get_mut(&read.id)
+                    {
+                        known.updated = Some(updated);
+                    }
+                }
+            }
+            if let Some((_, body)) = app.compose.snippet_after_read.take() {
+                crate::app::composer::open_with_snippet(app, &body, out);
+            }
+        }
         BulkEvent::Tickets { id, result } => {
             let Some(Stage::Preparing { request, .. }) = &app.bulk.stage else {
                 return;
@@ -112,9 +134,44 @@ pub(crate) fn worker_event(app: &mut App, event: BulkEvent, out: &mut Vec<Comman
                 }
             };
             app.bulk.stage = Some(Stage::Result(run));
+            let mut snippet = None;
+            if app.bulk.quiet_run == Some(id) {
+                // A macro's run: done as asked, the pane closes (the history keeps it for
+                // undo); anything failed shows its result list, and no snippet follows.
+                app.bulk.quiet_run = None;
+                app.bulk.hidden = false;
+                snippet = app.bulk.snippet_after.take().filter(|_| !is_error);
+                if !is_error {
+                    app.bulk.stage = None;
+                }
+            }
+            let one = match &app.bulk.stage {
+                None => app.detail.as_ref().map(|d| d.ticket_id),
+                Some(_) => None,
+            };
             crate::app::update::refresh_other_views(app, out);
             out.extend(crate::app::update::update(app, Action::Reload));
             say(app, note, is_error);
+            if let Some(body) = snippet {
+                // The ticket is read again first (the update-many answer has no update
+                // time), so the reply's check is against the macro's own change: shown
+                // in full, or as an agent may read it (the engine's search for its time).
+                match one {
+                    Some(ticket) => {
+                        let read = match crate::app::update::reread(app, ticket, out) {
+                            Some(id) => id,
+                            None => {
+                                let id = app.request_id();
+                                let ids = vec![ticket];
+                                out.push(Command::Bulk(super::BulkCommand::TicketsFor { id, ids }));
+                                id
+                            }
+                        };
+                        app.compose.snippet_after_read = Some((read, body));
+                    }
+                    None => crate::app::composer::open_with_snippet(app, &body, out),
+                }
+            }
         }
         BulkEvent::UndoPlanned { id, result } => {
             let Some(Stage::Running(run)) = &app.bulk.stage else {

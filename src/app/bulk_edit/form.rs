@@ -296,39 +296,49 @@ pub(super) fn form_step(
                     return Some(Stage::Form(form));
                 }
             };
-            // Tickets known only from search results are read in full first (admins); the
-            // engine falls back to what an agent may read. So are those whose tags the edit
-            // changes, or whose assignee, group or CC it sets, while the server left that
-            // field null: the new tag list is made from the old one, and undo puts back the
-            // old values. A custom field absent from a full ticket is not read again (a
-            // template without it never sends it); the preview says undo will leave it.
-            let mut kinds = edit_kinds(&edit);
-            kinds.retain(|kind| !matches!(kind, FieldKind::Custom(_) | FieldKind::Table(_)));
-            let partial: Vec<u64> = form
-                .targets
-                .iter()
-                .copied()
-                .filter(|id| {
-                    !app.full.contains(id)
-                        || app
-                            .tickets
-                            .get(id)
-                            .is_none_or(|t| !unknown_fields(&t, &kinds).is_empty())
-                })
-                .collect();
-            if partial.is_empty() {
-                return Some(preview(app, form, HashMap::new()));
-            }
-            let id = app.request_id();
-            out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
-            say(app, BulkNote::ReadingTickets, false);
-            return Some(Stage::Preparing {
-                form,
-                request: id,
-                typed_ahead: Vec::new(),
-            });
+            return to_preview(app, form, edit, out);
         }
         _ => {}
     }
     Some(Stage::Form(form))
+}
+
+/// The way from an edit to its preview: the tickets the store lacks in part read first.
+pub(in crate::app) fn to_preview(
+    app: &mut App,
+    form: Form,
+    edit: crate::bulk::BulkEdit,
+    out: &mut Vec<Command>,
+) -> Option<Stage> {
+    // Tickets known only from search results are read in full first (admins); the
+    // engine falls back to what an agent may read. So are those whose tags the edit
+    // changes, or whose assignee, group or CC it sets, while the server left that
+    // field null: the new tag list is made from the old one, and undo puts back the
+    // old values. A custom field absent from a full ticket is not read again (a
+    // template without it never sends it); the preview says undo will leave it.
+    let mut kinds = edit_kinds(&edit);
+    kinds.retain(|kind| !matches!(kind, FieldKind::Custom(_) | FieldKind::Table(_)));
+    let partial: Vec<u64> = form
+        .targets
+        .iter()
+        .copied()
+        .filter(|id| {
+            !app.full.contains(id)
+                || app
+                    .tickets
+                    .get(id)
+                    .is_none_or(|t| !unknown_fields(&t, &kinds).is_empty())
+        })
+        .collect();
+    if partial.is_empty() {
+        return Some(preview(app, form, HashMap::new()));
+    }
+    let id = app.request_id();
+    out.push(Command::Bulk(BulkCommand::TicketsFor { id, ids: partial }));
+    say(app, BulkNote::ReadingTickets, false);
+    Some(Stage::Preparing {
+        form,
+        request: id,
+        typed_ahead: Vec::new(),
+    })
 }

@@ -35,7 +35,12 @@ fn plan_tickets(app: &App, form: &Form, fetched: &HashMap<u64, Ticket>) -> Vec<T
 }
 
 pub(super) fn preview(app: &mut App, form: Form, fetched: HashMap<u64, Ticket>) -> Stage {
-    let edit = match edit_of(app, &form) {
+    // A macro's edit is its own; the form's rows are empty then.
+    let edit = match app.bulk.preset.as_ref().map(|p| p.edit.clone()) {
+        Some(edit) => Ok(edit),
+        None => edit_of(app, &form),
+    };
+    let edit = match edit {
         Ok(edit) => edit,
         Err(error) => {
             let mut form = form;

@@ -68,6 +68,10 @@ pub fn paste(app: &mut App, text: &str) {
                 follow_caret(app);
             }
             ComposerMode::AttachPath { line } => line.insert_str(&one_line(&text)),
+            ComposerMode::Snippets { query, selected } => {
+                query.insert_str(&one_line(&text));
+                *selected = 0;
+            }
             ComposerMode::StatusMenu { .. } | ComposerMode::Stale { .. } => {}
         }
     }
@@ -157,6 +161,54 @@ pub(super) fn key_in_composer(app: &mut App, key: TextKey, out: &mut Vec<Command
             } else if prompt == Some(Action::Back) || menu == Some(Action::Back) {
                 composer.mode = ComposerMode::Editing;
             }
+        }
+        ComposerMode::Snippets {
+            mut query,
+            mut selected,
+        } => {
+            let matches = crate::app::snippets::matching(&app.settings.snippets, &query.text);
+            match prompt {
+                Some(Action::Back) => {
+                    composer.mode = ComposerMode::Editing;
+                    return;
+                }
+                Some(Action::InputSubmit) => {
+                    composer.mode = ComposerMode::Editing;
+                    let body = matches
+                        .get(selected)
+                        .and_then(|i| app.settings.snippets.get(*i))
+                        .map(|s| s.body.clone());
+                    if let Some(body) = body {
+                        super::insert_snippet(app, &body, out);
+                    }
+                    return;
+                }
+                // ↑/↓ (and Ctrl-P/N) are the prompt's history keys: here they choose.
+                Some(Action::Line(LineEdit::HistoryPrev)) => {
+                    selected = selected.saturating_sub(1);
+                }
+                Some(Action::Line(LineEdit::HistoryNext)) => {
+                    selected = (selected + 1).min(matches.len().saturating_sub(1));
+                }
+                _ => {
+                    let edit = match (key.plain_char(), prompt) {
+                        (Some(c), _) => Some(LineEdit::Insert(c)),
+                        (None, Some(Action::Line(LineEdit::Complete))) => None,
+                        (None, Some(Action::Line(edit))) => Some(edit),
+                        (None, Some(Action::InputLeft)) => Some(LineEdit::Left),
+                        (None, Some(Action::InputRight)) => Some(LineEdit::Right),
+                        (None, Some(Action::InputBackspace)) => Some(LineEdit::Backspace),
+                        _ => None,
+                    };
+                    if let Some(edit) = edit
+                        && query.apply(&edit)
+                    {
+                        // A new query: the best match is chosen again.
+                        selected = 0;
+                    }
+                }
+            }
+            composer.mode = ComposerMode::Snippets { query, selected };
         }
         ComposerMode::AttachPath { mut line } => match prompt {
             Some(Action::Back) => composer.mode = ComposerMode::Editing,

@@ -54,4 +54,8 @@ pub enum ComposeNote {
     CreateError(ApiError),
     /// The same, as a notice.
     CreateFailed(ApiError),
+    /// No snippet is configured (neither `[[snippets]]` nor the snippet folder).
+    NoSnippets,
+    /// A snippet went in with these variables not known: left as written.
+    SnippetUnknown(Vec<crate::text::placeholders::Var>),
 }

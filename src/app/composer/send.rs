@@ -202,6 +202,8 @@ pub(crate) fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Com
                     }
                     record_sent(app, ticket, &sending);
                     forget_draft(&mut app.compose.drafts, DraftKey::Reply(ticket), out);
+                    let from_detail =
+                        open_here && app.compose.composer.as_ref().is_some_and(|c| c.from_detail);
                     if open_here {
                         app.compose.composer = None;
                     }
@@ -216,6 +218,11 @@ pub(crate) fn worker_event(app: &mut App, event: ComposeEvent, out: &mut Vec<Com
                     }
                     let status = sending.status;
                     notice(app, ComposeNote::Sent { ticket, status }, false);
+                    // Answered from the ticket view: the view's next ticket opens.
+                    let shown = app.detail.as_ref().is_some_and(|d| d.ticket_id == ticket);
+                    if from_detail && shown && app.detail_has_focus() {
+                        crate::app::update::move_on(app, out);
+                    }
                 }
                 Err(error) => {
                     // "press R to retry" would reload the list: a reply is sent again from the

@@ -392,6 +392,7 @@ impl KeyMap {
                     Action::SelectView(_)
                         | Action::PickStatus(_)
                         | Action::Copy(CopyAction::Pick(CopyPick::Field(_)))
+                        | Action::Macro(crate::app::macros::MacroAction::Apply(_))
                 )
         });
         let keys = self.keys_of(pane, name);
@@ -445,6 +446,9 @@ fn action_of(slot: &Slot) -> Action {
         Action::PickStatus(_) => Action::PickStatus(TicketStatus::from_code(slot.index as i64 + 1)),
         Action::Copy(CopyAction::Pick(CopyPick::Field(_))) => {
             Action::Copy(CopyAction::Pick(CopyPick::Field(slot.index)))
+        }
+        Action::Macro(crate::app::macros::MacroAction::Apply(_)) => {
+            Action::Macro(crate::app::macros::MacroAction::Apply(slot.index))
         }
         other => other.clone(),
     }

@@ -116,7 +116,18 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
                 Some(Action::InputBackspace),
             );
         }
-        Pane::List | Pane::Detail | Pane::StatusMenu | Pane::CopyMenu | Pane::Help => {}
+        Pane::List | Pane::Detail => {
+            // A macro's own key (`[[macros]] key`), where the map binds nothing.
+            let action = resolve_event(app, pane, event);
+            if action.is_none()
+                && app.key_pending.is_none()
+                && let Some(index) = crate::app::macros::by_key(app, Key::from_event(event))
+            {
+                return Some(Action::Macro(crate::app::macros::MacroAction::Apply(index)));
+            }
+            return action;
+        }
+        Pane::StatusMenu | Pane::CopyMenu | Pane::MacroMenu | Pane::Help => {}
     }
     resolve_event(app, pane, event)
 }

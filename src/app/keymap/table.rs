@@ -11,6 +11,7 @@ use crate::app::composer::ComposeAction;
 use crate::app::copy::{CopyAction, CopyPick};
 use crate::app::faults::FaultAction;
 use crate::app::line_edit::LineEdit;
+use crate::app::macros::MacroAction;
 use crate::app::marks::MarkAction;
 use crate::app::state::Pane;
 
@@ -32,6 +33,7 @@ pub const PANES: &[(Pane, &str)] = &[
     (Pane::Prompt, "prompt"),
     (Pane::StatusMenu, "status_menu"),
     (Pane::CopyMenu, "copy_menu"),
+    (Pane::MacroMenu, "macro_menu"),
     (Pane::Help, "help"),
     (Pane::Composer, "composer"),
     (Pane::NewTicket, "new_ticket"),
@@ -65,6 +67,9 @@ pub(super) const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::StatusMenu, "down", "move_down"),
     (Pane::CopyMenu, "up", "move_up"),
     (Pane::CopyMenu, "down", "move_down"),
+    (Pane::MacroMenu, "up", "move_up"),
+    (Pane::MacroMenu, "down", "move_down"),
+    (Pane::MacroMenu, "ctrl-c", "force_quit"),
     (Pane::Prompt, "left", "cursor_left"),
     (Pane::Prompt, "right", "cursor_right"),
     (Pane::Prompt, "up", "history_prev"),
@@ -163,6 +168,7 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "bulk", Action::Bulk(BulkAction::Open), &["b"]),
             d(List, "bulk_history", Action::Bulk(BulkAction::OpenHistory), &["H"]),
             d(List, "reply", Action::Compose(ComposeAction::OpenReply), &["r"]),
+            d(List, "macros", Action::Macro(MacroAction::OpenMenu), &["m"]),
             d(List, "new", Action::Compose(ComposeAction::OpenNewTicket), &["n"]),
             d(List, "help", Action::ToggleHelp, &["?"]),
             d(List, "quit", Action::Quit, &["q"]),
@@ -174,6 +180,7 @@ pub fn definitions() -> &'static [Definition] {
             d(Detail, "copy", Action::Copy(CopyAction::Open), &["y"]),
             d(Detail, "reload", Action::Reload, &["R"]),
             d(Detail, "reply", Action::Compose(ComposeAction::OpenReply), &["r"]),
+            d(Detail, "macros", Action::Macro(MacroAction::OpenMenu), &["m"]),
             d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), &["n"]),
             d(Detail, "bulk", Action::Bulk(BulkAction::Open), &["b"]),
             d(Detail, "help", Action::ToggleHelp, &["?"]),
@@ -213,11 +220,18 @@ pub fn definitions() -> &'static [Definition] {
             d(CopyMenu, "copy_api_url", copy(CopyAction::Pick(CopyPick::ApiUrl)), &["a"]),
             d(CopyMenu, "help", Action::ToggleHelp, &["?"]),
             d(CopyMenu, "cancel", Action::Back, &["esc", "q"]),
+            d(MacroMenu, "move_down", Action::Macro(MacroAction::Down), &["j"]),
+            d(MacroMenu, "move_up", Action::Macro(MacroAction::Up), &["k"]),
+            d(MacroMenu, "pick", Action::Macro(MacroAction::PickSelected), &["enter"]),
+            d(MacroMenu, "pick_macro", Action::Macro(MacroAction::Apply(0)), DIGITS),
+            d(MacroMenu, "help", Action::ToggleHelp, &["?"]),
+            d(MacroMenu, "cancel", Action::Macro(MacroAction::Close), &["esc", "q"]),
             d(Help, "close", Action::ToggleHelp, &["esc", "?", "q"]),
             // The composer and the new-ticket form: every other key edits the text.
             d(Composer, "send", Action::Compose(ComposeAction::Send), &["ctrl-s"]),
             d(Composer, "send_with_status", Action::Compose(ComposeAction::SendWithStatus), &["ctrl-t"]),
             d(Composer, "attach", Action::Compose(ComposeAction::Attach), &["ctrl-o"]),
+            d(Composer, "snippet", Action::Compose(ComposeAction::OpenSnippets), &["ctrl-g"]),
             d(Composer, "external_editor", Action::Compose(ComposeAction::ExternalEdit), &["ctrl-x"]),
             d(Composer, "close", Action::Compose(ComposeAction::Close), &["esc"]),
             // Reading the ticket above while writing: keys that reach the console through

@@ -46,6 +46,9 @@ pub struct Lookups {
     pub(crate) learned: HashMap<LookupKey, chrono::NaiveDateTime>,
     /// Names asked again this session because they were old: never twice.
     pub(crate) refreshed: std::collections::HashSet<LookupKey>,
+    /// The signed-in agent: the agent of the agents list whose e-mail is the login
+    /// (`None` until it is in, and for a login it does not name, a token's say).
+    pub me: Option<u64>,
 }
 
 /// A cached name older than this is shown, and asked again in the background when shown.

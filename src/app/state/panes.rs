@@ -60,6 +60,8 @@ pub enum Pane {
     StatusMenu,
     /// The copy menu (`y`).
     CopyMenu,
+    /// The macro menu (`m`).
+    MacroMenu,
     Help,
     /// The reply composer.
     Composer,

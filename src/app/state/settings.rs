@@ -41,6 +41,16 @@ pub struct Settings {
     /// A local store answers first pages at start and keeps the console readable when the
     /// server cannot be reached (issue 16); without one, a failed call is only an error.
     pub local_store: bool,
+    /// The login signed in with (an account is the agent's e-mail): the agents list names
+    /// the agent it is, for `{agent}` and "assign to me". `None` for a token.
+    pub login: Option<String>,
+    /// Canned replies (issue 17): the config's `[[snippets]]` and the snippet folder's.
+    pub snippets: Vec<crate::app::snippets::Snippet>,
+    /// Named changes (`[[macros]]`), after the built-in "assign to me".
+    pub macros: Vec<crate::app::macros::Macro>,
+    /// After a status change, a macro or a reply sent from the ticket view, the view's next
+    /// ticket opens (config `ui.move_on`).
+    pub move_on: bool,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -72,6 +82,11 @@ impl Default for Settings {
             selection: SelectionStyle::default(),
             web_url: None,
             local_store: false,
+            login: None,
+            snippets: Vec::new(),
+            macros: Vec::new(),
+            // Off unless asked: the config's default (`ui.move_on`) is on, set at start.
+            move_on: false,
         }
     }
 }

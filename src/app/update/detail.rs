@@ -63,6 +63,14 @@ pub(super) fn sync_preview(app: &mut App, out: &mut Vec<Command>) -> bool {
 /// `]` / `[` in an open ticket: the next or previous ticket of the view, the list's
 /// selection moving along (fetching pages as moving the list does). Past the last loaded
 /// row, the next page is fetched and the step is taken when it arrives.
+/// After a status change, a macro or a reply sent from the ticket view: the view's next
+/// ticket opens (`move_on`, on by default), so a queue is worked top to bottom.
+pub(crate) fn move_on(app: &mut App, out: &mut Vec<Command>) {
+    if app.settings.move_on && app.detail.is_some() {
+        step_ticket(app, true, out);
+    }
+}
+
 pub(super) fn step_ticket(app: &mut App, forward: bool, out: &mut Vec<Command>) {
     let Some(current) = app.detail.as_ref().map(|d| d.ticket_id) else {
         return;
@@ -130,6 +138,7 @@ pub(super) fn back(app: &mut App) {
     match app.pane() {
         Pane::Help | Pane::StatusMenu => app.overlay = None,
         Pane::CopyMenu => app.copy_menu = None,
+        Pane::MacroMenu => app.macro_menu = None,
         Pane::Prompt => {
             app.prompt = None;
             ensure_visible(app);

@@ -188,6 +188,7 @@ pub(super) fn lookup_arrived(
     }
     let was_pending = app.lookups.is_pending(key);
     let now = app.now;
+    let login = app.settings.login.clone();
     let lookups = &mut app.lookups;
     if result.is_ok()
         && matches!(
@@ -220,6 +221,15 @@ pub(super) fn lookup_arrived(
     match (key, result) {
         (_, Ok(LookupValue::Agents(agents))) => {
             for agent in agents {
+                let is_me = login.as_deref().is_some_and(|login| {
+                    agent
+                        .email
+                        .as_deref()
+                        .is_some_and(|email| email.trim().eq_ignore_ascii_case(login.trim()))
+                });
+                if is_me {
+                    lookups.me = Some(agent.id);
+                }
                 lookups.agent_groups.extend(agent.group_ids.iter().copied());
                 lookups.learned.insert(LookupKey::Agent(agent.id), now);
                 lookups.agents.insert(agent.id, Lookup::Ready(agent.name));

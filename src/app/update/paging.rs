@@ -207,6 +207,12 @@ pub(crate) fn status_changed(
     out: &mut Vec<Command>,
 ) -> Option<RequestId> {
     refresh_counts(app, out);
+    reread(app, ticket, out)
+}
+
+/// Reads a ticket again for the server's new update time, unless the account may not
+/// (then `None`).
+pub(crate) fn reread(app: &mut App, ticket: u64, out: &mut Vec<Command>) -> Option<RequestId> {
     if app.show_forbidden {
         return None;
     }

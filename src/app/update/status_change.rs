@@ -41,6 +41,12 @@ pub(super) fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Com
     let Some(Overlay::StatusMenu { ticket_id, .. }) = app.overlay.take() else {
         return;
     };
+    // Set from the ticket view on the ticket shown: the view's next ticket opens after.
+    let from_detail = app.detail_has_focus()
+        && app
+            .detail
+            .as_ref()
+            .is_some_and(|d| d.ticket_id == ticket_id);
     if crate::app::offline::refuse(app, crate::app::offline::OfflineChange::StatusChange) {
         return;
     }
@@ -83,6 +89,9 @@ pub(super) fn pick_status(app: &mut App, status: TicketStatus, out: &mut Vec<Com
         id,
         plan: Box::new(plan),
     }));
+    if from_detail {
+        move_on(app, out);
+    }
 }
 
 /// After signing in again: the quick status changes a 401 left unsent are resumed (their

@@ -75,6 +75,14 @@ pub(super) fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             }
         }
         Pane::CopyMenu => crate::app::copy::move_by(app, delta),
+        Pane::MacroMenu => {
+            let action = if delta > 0 {
+                crate::app::macros::MacroAction::Down
+            } else {
+                crate::app::macros::MacroAction::Up
+            };
+            crate::app::macros::update(app, action, out);
+        }
         Pane::StatusMenu => {
             if let Some(Overlay::StatusMenu { selected, .. }) = &mut app.overlay {
                 let last = TicketStatus::ALL.len() as i64 - 1;

@@ -67,6 +67,16 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
             {
                 ask_status_again(app);
             }
+            // A macro's snippet waited for this read: the composer opens with it now.
+            if app
+                .compose
+                .snippet_after_read
+                .as_ref()
+                .is_some_and(|(reread, _)| *reread == id)
+                && let Some((_, body)) = app.compose.snippet_after_read.take()
+            {
+                crate::app::composer::open_with_snippet(app, &body, out);
+            }
         }
         WorkerEvent::Shown { id, ticket, result } => {
             let Some(detail) = &mut app.detail else {

@@ -1,6 +1,7 @@
 //! The config file: typed structs with serde defaults (`model`, `views`), errors with line
 //! and column, and warnings for keys this version does not know (`schema`).
 
+mod canned;
 mod model;
 mod schema;
 mod views;
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{ConfigError, ConfigWarning};
 
+pub use canned::{AssigneeDef, MacroDef, SnippetDef};
 pub use model::{
     AuthKind, ConfigFile, DEFAULT_AUTO_REFRESH_SECS, DEFAULT_BULK_CONCURRENCY,
     DEFAULT_BULK_CONFIRM_THRESHOLD, DEFAULT_CONCURRENCY, DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS,

@@ -32,6 +32,12 @@ pub struct ConfigFile {
     pub(crate) keys: toml::Table,
     /// Interpreted by the console's theme; not checked here.
     pub(crate) theme: toml::Table,
+    /// Canned replies (issue 17), besides the files of the snippet folder.
+    pub snippets: Vec<super::SnippetDef>,
+    /// The snippet folder: `snippets/` beside the config file when not given.
+    pub(crate) snippets_dir: Option<PathBuf>,
+    /// Named sets of changes (issue 17).
+    pub macros: Vec<super::MacroDef>,
 }
 
 /// One `[profiles.NAME]` table. Every value is optional: defaults are applied at resolution,
@@ -75,6 +81,7 @@ pub struct UiFile {
     pub(crate) selection: Option<Selection>,
     pub(crate) history_keep_days: Option<u32>,
     pub(crate) history_keep_last: Option<usize>,
+    pub(crate) move_on: Option<bool>,
 }
 
 /// `selection = "row" | "cursor"`: how much of the list's selected row is highlighted.

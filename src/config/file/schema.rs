@@ -21,10 +21,21 @@ enum Nested {
 }
 
 static TOP_KEYS: Schema = Schema {
-    keys: &["default_profile", "profiles", "ui", "keys", "theme"],
+    keys: &[
+        "default_profile",
+        "profiles",
+        "ui",
+        "keys",
+        "theme",
+        "snippets",
+        "snippets_dir",
+        "macros",
+    ],
     nested: |key| match key {
         "profiles" => Nested::NamedTables(&PROFILE_KEYS),
         "ui" => Nested::Table(&UI_KEYS),
+        // Snippets and macros refuse unknown keys outright, as views do.
+        "snippets" | "macros" => Nested::Opaque,
         "keys" | "theme" => Nested::Opaque,
         _ => Nested::Leaf,
     },
@@ -72,6 +83,7 @@ static UI_KEYS: Schema = Schema {
         "selection",
         "history_keep_days",
         "history_keep_last",
+        "move_on",
     ],
     nested: |_| Nested::Leaf,
 };

@@ -94,6 +94,9 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         views: profile.views.clone(),
         keys: config.keys,
         theme: config.theme,
+        snippets: config.snippets,
+        snippets_dir: config.snippets_dir,
+        macros: config.macros,
         language: display.language,
         locale: opts.locale,
         timezone: display.timezone,
@@ -370,6 +373,7 @@ mod tests {
                 "ui.selection",
                 "ui.history_keep_days",
                 "ui.history_keep_last",
+                "ui.move_on",
                 "log_level",
             ]
         );

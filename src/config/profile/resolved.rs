@@ -56,6 +56,12 @@ pub struct Resolved {
     pub keys: toml::Table,
     /// The raw `[theme]` table, for the console's theme.
     pub theme: toml::Table,
+    /// `[[snippets]]` (the folder's files are read by `config::snippets`).
+    pub snippets: Vec<crate::config::file::SnippetDef>,
+    /// `snippets_dir`, as written.
+    pub(crate) snippets_dir: Option<PathBuf>,
+    /// `[[macros]]`.
+    pub macros: Vec<crate::config::file::MacroDef>,
     /// `None` = auto (`LANG`/`LC_ALL`, else English).
     pub language: Option<crate::lang::Lang>,
     /// The locale's language, for when `language` is auto.

@@ -20,6 +20,8 @@ pub struct UiSettings {
     pub(crate) selection: file::Selection,
     /// How long past bulk runs are kept (pruned at start and by `gongdan history prune`).
     pub(crate) history: crate::bulk::Retention,
+    /// After acting from the ticket view, the view's next ticket opens (issue 17).
+    pub move_on: bool,
 }
 
 impl Default for UiSettings {
@@ -31,6 +33,7 @@ impl Default for UiSettings {
             mouse: false,
             selection: file::DEFAULT_SELECTION,
             history: crate::bulk::Retention::default(),
+            move_on: true,
         }
     }
 }
@@ -67,5 +70,6 @@ pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
                 crate::bulk::DEFAULT_KEEP_LAST,
             ),
         },
+        move_on: sources.or_default("ui.move_on", ui.move_on, true),
     }
 }

@@ -205,6 +205,11 @@ pub(crate) struct UpdateArgs {
     /// Add the reply in this file (`-`: standard input) to every ticket.
     #[arg(long, value_name = "FILE")]
     pub(crate) reply_file: Option<PathBuf>,
+    /// Add this canned reply (`[[snippets]]` or the snippet folder) with its variables
+    /// filled; refused when one cannot be ({subject}, {contact} and {ticket_id} need one
+    /// ticket at a time).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["reply", "reply_file"])]
+    pub(crate) reply_snippet: Option<String>,
     /// Print the preview and send nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,

@@ -16,6 +16,7 @@ use crate::api::model::{Reply, Ticket, TicketChange};
 use crate::api::{ApiError, Client, ShowMany};
 use crate::bulk::{BulkEdit, Engine, ExcludeReason, Plan, Preview, RunStamp, TicketOutcome};
 use crate::config::ResolveOptions;
+use crate::config::file::SnippetDef;
 use crate::lang::Lang;
 use crate::script::stop::Stop;
 use crate::script::{Exit, ScriptError, Settings, bulk_run};
@@ -40,11 +41,22 @@ pub(super) async fn update(
     stop.speak(settings.lang);
     stop.check()?;
     let client = settings.client()?;
-    let edit = resolve_names(&stop, &client, &args, change, settings.lang).await?;
+    let snippet = match &args.reply_snippet {
+        Some(name) => Some(find_snippet(&settings, name)?),
+        None => None,
+    };
+    let mut edit = resolve_names(&stop, &client, &args, change, settings.lang).await?;
     let engine = settings.engine(client.clone())?;
     let read = read_tickets(&stop, &client, &engine, &input, settings.lang).await?;
     if let Some(exit) = say_left_out(&read, settings.lang)? {
         return Ok(exit);
+    }
+    if let Some(snippet) = snippet {
+        let message = fill_snippet(&stop, &client, &settings, &snippet, &read.tickets).await?;
+        edit.change.reply = Some(Reply {
+            message,
+            attachments: Vec::new(),
+        });
     }
     let (mut plan, left_out) = plan_of(&edit, &read, &settings, args.apply_anyway);
     let preview = Preview::of(&plan);
@@ -67,6 +79,87 @@ pub(super) async fn update(
         left_out,
     };
     run.confirm_drive_report(&stop, engine, plan).await
+}
+
+/// The snippet named, from the config's `[[snippets]]` and the snippet folder.
+fn find_snippet(settings: &Settings, name: &str) -> Result<SnippetDef, ScriptError> {
+    let (snippets, warnings) = crate::config::snippets::load(&settings.resolved);
+    for warning in warnings {
+        eprintln!("gongdan: {}", warning.text(settings.lang));
+    }
+    let known: Vec<String> = snippets.iter().map(|s| s.name.clone()).collect();
+    snippets
+        .into_iter()
+        .find(|s| s.name == name)
+        .ok_or_else(|| ScriptError::Usage(words::script::no_snippet(settings.lang, name, &known)))
+}
+
+/// The snippet's body with its variables filled for `tickets`; refused, naming them, when
+/// a variable cannot be filled (a reply is never sent with a placeholder in it). The
+/// ticket's own values ({ticket_id}, {subject}, {contact}) are known for one ticket only.
+async fn fill_snippet(
+    stop: &Stop,
+    client: &Client,
+    settings: &Settings,
+    snippet: &SnippetDef,
+    tickets: &[Ticket],
+) -> Result<String, ScriptError> {
+    use crate::text::placeholders::{Var, fill};
+    let named = |var: Var| snippet.body.contains(&format!("{{{}}}", var.name()));
+    let one = match tickets {
+        [one] => Some(one),
+        _ => None,
+    };
+    let contact = match one
+        .and_then(|t| t.contact_id)
+        .filter(|_| named(Var::Contact))
+    {
+        Some(id) => stop
+            .before(async { Ok(client.contact(id).await.ok()) })
+            .await?
+            .map(|c| c.name)
+            .filter(|name| !name.is_empty()),
+        None => None,
+    };
+    let login = settings.resolved.connection.login.clone();
+    let agent = match login.filter(|_| named(Var::Agent)) {
+        Some(login) => stop
+            .before(async { Ok(client.agents().await.unwrap_or_default()) })
+            .await?
+            .into_iter()
+            .find(|a| {
+                a.email
+                    .as_deref()
+                    .is_some_and(|e| e.trim().eq_ignore_ascii_case(login.trim()))
+            })
+            .map(|a| a.name),
+        None => None,
+    };
+    let offset = settings.resolved.timezone;
+    let today = chrono::Utc::now()
+        .with_timezone(&offset)
+        .format("%Y-%m-%d")
+        .to_string();
+    let filled = fill(&snippet.body, |var| match var {
+        Var::TicketId => one.map(|t| t.id.to_string()),
+        Var::Subject => one.map(|t| t.subject.clone()).filter(|s| !s.is_empty()),
+        Var::Contact => contact.clone(),
+        Var::Agent => agent.clone(),
+        Var::Today => Some(today.clone()),
+    });
+    if !filled.unknown.is_empty() {
+        let names: Vec<String> = filled
+            .unknown
+            .iter()
+            .map(|v| format!("{{{}}}", v.name()))
+            .collect();
+        return Err(ScriptError::Usage(words::script::snippet_unfilled(
+            settings.lang,
+            &snippet.name,
+            &names.join(", "),
+        )));
+    }
+    Ok(filled.text)
 }
 
 /// Standard input can give the ids or the reply, not both.
@@ -142,7 +235,8 @@ fn change_of(args: &UpdateArgs, lang: Lang) -> Result<TicketChange, ScriptError>
         && set.group.is_none()
         && args.fields.is_empty()
         && args.tag_add.is_empty()
-        && args.tag_remove.is_empty();
+        && args.tag_remove.is_empty()
+        && args.reply_snippet.is_none();
     if nothing {
         return Err(ScriptError::Usage(words::script::nothing_to_change(lang)));
     }

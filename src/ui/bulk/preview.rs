@@ -1,6 +1,8 @@
 //! The preview stage drawn: the summary of what changes (scrolled when it does not fit)
 //! above the calls, the run id, the typed count and an error, which stay in view.
 
+use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 
 use super::Lines;
@@ -9,9 +11,9 @@ use crate::app::bulk_edit::{self, Drawn, Stage};
 use crate::app::state::Pane;
 use crate::bulk::RunKind;
 use crate::ui::Ctx;
-use crate::ui::style;
 use crate::ui::theme::Role;
 use crate::ui::width;
+use crate::ui::{fit, style};
 use crate::words::{Msg, fill};
 
 /// Wraps a preview summary between its groups ("已开启 → 已解决 201，待回应 → 已解决 36；...")
@@ -194,4 +196,57 @@ pub(super) fn preview_lines(
         .keymap
         .hint_line(Pane::BulkPreview, &items, lang);
     (body, hint)
+}
+
+/// A macro's preview on one ticket: one line above the status bar, what changes on which
+/// ticket and the keys that apply it or leave it (an error in its place when there is one).
+pub(super) fn one_line(frame: &mut Frame, app: &Ctx, screen: Rect, stage: &Stage) {
+    let Stage::Preview {
+        preview,
+        plan,
+        error,
+        ..
+    } = stage
+    else {
+        return;
+    };
+    if screen.height < 3 {
+        return;
+    }
+    let lang = app.lang();
+    let names = bulk_edit::names(app).or(&plan.names);
+    // The head ("1 ticket") is said by the ticket's number.
+    let changes: Vec<String> = crate::words::bulk::preview_lines(lang, preview, &names)
+        .into_iter()
+        .skip(1)
+        .collect();
+    let ticket = plan.tickets.first().map_or(0, |t| t.id);
+    let keys = app.settings.keymap.hint_line(
+        Pane::BulkPreview,
+        &[(&["start"], Msg::HintApply), (&["back"], Msg::HintCancel)],
+        lang,
+    );
+    let text = match error {
+        Some(error) => format!(" {}  {keys}", note(lang, &app.settings.keymap, error)),
+        None => fill(
+            lang,
+            Msg::MacroPreviewLine,
+            &[&ticket.to_string(), &changes.join(" · "), &keys],
+        ),
+    };
+    let row = Rect {
+        y: screen.bottom().saturating_sub(2),
+        height: 1,
+        ..screen
+    };
+    frame.render_widget(ratatui::widgets::Clear, row);
+    let cols = usize::from(row.width);
+    let role = if error.is_some() {
+        Role::Problem
+    } else {
+        Role::Selection
+    };
+    frame
+        .buffer_mut()
+        .set_stringn(row.x, row.y, fit(&text, cols), cols, style(app, role));
 }
