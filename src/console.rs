@@ -118,6 +118,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         // The demo's tickets are the sandbox's: a profile's web UI does not know them.
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
         local_store: store_path.is_some(),
+        download_dir: resolved.ui.download_dir.clone(),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

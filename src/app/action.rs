@@ -91,6 +91,8 @@ pub enum Action {
     Bulk(super::bulk_edit::BulkAction),
     /// The reply composer and the new-ticket form.
     Compose(super::composer::ComposeAction),
+    /// The open ticket's files: select, download, copy a link.
+    Files(super::files::FilesAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -140,6 +142,8 @@ pub enum Command {
         path: std::path::PathBuf,
         text: String,
     },
+    /// Download a ticket's file into a folder, without credentials, never over a file.
+    Download(super::files::DownloadRequest),
 }
 
 impl Command {
@@ -153,6 +157,7 @@ impl Command {
             | Command::Lookup { id, .. }
             | Command::LocalView { id, .. }
             | Command::Sync { id } => Some(*id),
+            Command::Download(request) => Some(request.id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
             Command::Compose(_) | Command::SaveHistory { .. } => None,
@@ -244,6 +249,8 @@ pub enum WorkerEvent {
     Bulk(super::bulk_edit::BulkEvent),
     /// An answer for the composer or the new-ticket form.
     Compose(super::composer::ComposeEvent),
+    /// A download's progress and end.
+    Download(super::files::DownloadEvent),
 }
 
 /// A view's rows from the local store, in order.

@@ -6,6 +6,7 @@ pub mod composer;
 pub mod copy;
 pub mod drafts;
 pub mod faults;
+pub mod files;
 pub mod keymap;
 pub mod layout;
 pub mod line_edit;

@@ -120,6 +120,8 @@ pub struct App {
     /// Tickets whose copy here is the local store's, with when the server gave it (the
     /// server's zone), until a server's answer replaces it.
     pub stored_as_of: HashMap<u64, NaiveDateTime>,
+    /// The open ticket's selected file and the downloads under way (`app::files`).
+    pub files: super::files::FilesState,
 }
 
 impl App {
@@ -172,6 +174,7 @@ impl App {
             store_synced: false,
             sync_request: None,
             stored_as_of: HashMap::new(),
+            files: Default::default(),
         }
     }
 

@@ -198,6 +198,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Compose(action) => super::composer::update(app, action, &mut out),
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
+        Action::Files(action) => super::files::update(app, action, &mut out),
     }
     if app.marks.range.is_some() {
         super::marks::follow_range(app);

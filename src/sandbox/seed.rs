@@ -109,7 +109,9 @@ fn mobile(rng: &mut StdRng) -> String {
     )
 }
 
-pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
+/// The store seeded from `opts`; the tickets' file links point at `files_url` (the
+/// sandbox's file host, see `files.rs`).
+pub(crate) fn seed_store(opts: &SandboxOptions, files_url: &str) -> Store {
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let surnames = words(SURNAMES);
     let given = words(GIVEN_NAMES);
@@ -276,7 +278,8 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             _ => {}
         }
         let creator_is_customer = rng.random_bool(0.4);
-        let (custom_fields, tables) = custom_values(&mut rng, template_id, created, &products);
+        let (custom_fields, tables) =
+            custom_values(&mut rng, template_id, created, &products, files_url);
 
         let mut ticket = json!({
             "ticketId": id,
@@ -310,7 +313,7 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             if object.get("openDT").and_then(Value::as_str) == Some("") {
                 object.insert("openDT".into(), Value::Null);
             }
-            live_only_fields(object, id, status, updated);
+            live_only_fields(object, id, status, updated, files_url);
         }
 
         let mut thread = Vec::new();
@@ -362,6 +365,7 @@ fn live_only_fields(
     id: u64,
     status: u8,
     updated: NaiveDateTime,
+    files_url: &str,
 ) {
     ticket.insert("workflow_id".into(), json!(0));
     ticket.insert("workflow_node_id".into(), json!(0));
@@ -371,13 +375,19 @@ fn live_only_fields(
         String::new()
     };
     ticket.insert("waitDT".into(), json!(wait));
+    let segment = format!("desc-{id}.png");
     let file = json!({
         "fileName": "截图.png",
-        "filePath": format!("https://files.example.com/attach/desc-{id}.png"),
+        "filePath": format!("{files_url}/attach/{segment}"),
     });
-    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index.
+    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index; the
+    // list's entries say their size, the object's do not (unknown, not 0).
     let attachments = match id % 10 {
-        3 => json!([file]),
+        3 => {
+            let mut sized = file;
+            sized["fileSize"] = json!(super::files::file_len(&segment));
+            json!([sized])
+        }
         7 => json!({ "1": file }),
         _ => json!([]),
     };

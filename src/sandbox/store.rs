@@ -271,6 +271,17 @@ impl Store {
     }
 
     /// A ticket's replies as the replies call lists them, oldest first.
+    /// The reply an upload was sent with (its token in the reply's attachments), if any.
+    pub(crate) fn reply_of_attachment(&self, attach_id: u64) -> Option<u64> {
+        self.replies.values().flatten().find_map(|reply| {
+            reply
+                .attachments
+                .iter()
+                .any(|a| a.get("attachId").and_then(Value::as_u64) == Some(attach_id))
+                .then_some(reply.id)
+        })
+    }
+
     pub(crate) fn replies(&self, id: u64) -> Vec<Value> {
         let description = self
             .tickets

@@ -41,6 +41,9 @@ pub struct Settings {
     /// A local store answers first pages at start and keeps the console readable when the
     /// server cannot be reached (issue 16); without one, a failed call is only an error.
     pub local_store: bool,
+    /// Where `d` saves a ticket's file (config `ui.download_dir`, else the user's download
+    /// folder); `None` when neither is known.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -72,6 +75,7 @@ impl Default for Settings {
             selection: SelectionStyle::default(),
             web_url: None,
             local_store: false,
+            download_dir: None,
         }
     }
 }

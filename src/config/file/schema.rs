@@ -72,6 +72,7 @@ static UI_KEYS: Schema = Schema {
         "selection",
         "history_keep_days",
         "history_keep_last",
+        "download_dir",
     ],
     nested: |_| Nested::Leaf,
 };

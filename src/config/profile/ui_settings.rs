@@ -1,6 +1,9 @@
 //! The console's own settings (`[ui]`), separate from the profile's: one table for every
 //! profile, each value the file's or the default.
 
+use std::path::{Path, PathBuf};
+
+use super::Source;
 use super::resolve::Sources;
 use crate::config::file::{self, UiFile};
 
@@ -20,6 +23,9 @@ pub struct UiSettings {
     pub(crate) selection: file::Selection,
     /// How long past bulk runs are kept (pruned at start and by `gongdan history prune`).
     pub(crate) history: crate::bulk::Retention,
+    /// Where a ticket's file is saved: the file's `download_dir`, else the user's download
+    /// folder (`directories`), else `~/Downloads`; `None` without a home directory.
+    pub download_dir: Option<PathBuf>,
 }
 
 impl Default for UiSettings {
@@ -31,13 +37,23 @@ impl Default for UiSettings {
             mouse: false,
             selection: file::DEFAULT_SELECTION,
             history: crate::bulk::Retention::default(),
+            download_dir: default_download_dir(),
         }
     }
 }
 
 /// The `[ui]` table's values, each recorded with where it came from.
-pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
-    UiSettings {
+pub(super) fn ui_settings(
+    ui: &UiFile,
+    config_dir: Option<&Path>,
+    sources: &mut Sources,
+) -> UiSettings {
+    let download_dir = match &ui.download_dir {
+        Some(path) => Some(super::checks::relative_to(config_dir, path)),
+        None => default_download_dir(),
+    };
+    let settings = UiSettings {
+        download_dir,
         auto_refresh_secs: sources.or_default(
             "ui.auto_refresh_secs",
             ui.auto_refresh_secs,
@@ -67,5 +83,27 @@ pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
                 crate::bulk::DEFAULT_KEEP_LAST,
             ),
         },
-    }
+    };
+    sources.record(
+        "ui.download_dir",
+        settings
+            .download_dir
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |path| path.display().to_string()),
+        if ui.download_dir.is_some() {
+            Source::File
+        } else {
+            Source::Default
+        },
+    );
+    settings
+}
+
+/// The user's download folder, else `~/Downloads`; `None` without a home directory.
+fn default_download_dir() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.download_dir()
+            .map_or_else(|| dirs.home_dir().join("Downloads"), Path::to_path_buf),
+    )
 }
