@@ -119,6 +119,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
         local_store: store_path.is_some(),
         download_dir: resolved.ui.download_dir.clone(),
+        watch: watched_views(&resolved.views),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -391,6 +392,22 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
         });
     }
     (views, warnings)
+}
+
+/// The views the config watches, by name.
+fn watched_views(defs: &[ViewDef]) -> Vec<(ViewName, crate::app::watch::Watch)> {
+    use crate::app::watch::Watch;
+    use crate::config::file::WatchKind;
+    defs.iter()
+        .filter_map(|def| {
+            let watch = match def.watch? {
+                WatchKind::Bell => Watch::Bell,
+                WatchKind::Desktop => Watch::Desktop,
+                WatchKind::Both => Watch::Both,
+            };
+            Some((ViewName::Custom(def.name.clone()), watch))
+        })
+        .collect()
 }
 
 /// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.

@@ -508,6 +508,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         | Command::Sync { .. }
         | Command::LocalView { .. }
         | Command::Download(_)
+        | Command::Notify(_)
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose::compose(client, command).await,
         Command::SaveHistory { path, text } => {

@@ -144,6 +144,9 @@ pub enum Command {
     },
     /// Download a ticket's file into a folder, without credentials, never over a file.
     Download(super::files::DownloadRequest),
+    /// Ring the bell and/or ask the terminal for a desktop notification (done by the
+    /// terminal loop, not the worker).
+    Notify(super::watch::Notify),
 }
 
 impl Command {
@@ -159,7 +162,10 @@ impl Command {
             | Command::Sync { id } => Some(*id),
             Command::Download(request) => Some(request.id),
             Command::Bulk(command) => Some(command.request_id()),
-            Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
+            Command::Copy(_)
+            | Command::Notify(_)
+            | Command::SignIn { .. }
+            | Command::EditInEditor { .. } => None,
             Command::Compose(_) | Command::SaveHistory { .. } => None,
         }
     }

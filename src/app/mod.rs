@@ -19,6 +19,7 @@ pub(crate) mod run_ids;
 pub mod state;
 pub(crate) mod store;
 pub mod update;
+pub mod watch;
 
 pub use action::{Action, Command, LocalAnswer, LookupKey, LookupValue, RequestId, WorkerEvent};
 pub(crate) use run_ids::RunIds;

@@ -122,6 +122,8 @@ pub struct App {
     pub stored_as_of: HashMap<u64, NaiveDateTime>,
     /// The open ticket's selected file and the downloads under way (`app::files`).
     pub files: super::files::FilesState,
+    /// The watched views' ids seen and their new tickets (`app::watch`).
+    pub watching: super::watch::Watching,
 }
 
 impl App {
@@ -175,6 +177,7 @@ impl App {
             sync_request: None,
             stored_as_of: HashMap::new(),
             files: Default::default(),
+            watching: Default::default(),
         }
     }
 

@@ -107,6 +107,9 @@ messages! {
     CopyTooLong => "{0}太长（{1} KB），终端的剪贴板最多约 74 KB：未复制", "The {0} is too long to copy through the terminal ({1} KB; terminals take about 74 KB): nothing copied";
     CopyEmpty => "{0}为空，未复制", "The {0} is empty: nothing copied";
     CopyUnknown => "{0}未知（服务器没有给出），未复制", "The {0} is not known (the server did not send it): nothing copied";
+    // Watched views (`watch` in a view's config).
+    TabNewTickets => " +{0}新", " +{0} new";
+    NotifyNewTickets => "{0}：{1} 张新工单 · #{2} {3}", "{0}: {1} new · #{2} {3}";
     // A ticket's files (the detail's list, `a`/`d`/`L`, the downloads).
     FilesTitle => "附件", "Attachments";
     FilesHint => "{key:detail.next_file} 选择 · {key:detail.download} 下载 · {key:detail.copy_link} 复制链接", "{key:detail.next_file} select · {key:detail.download} download · {key:detail.copy_link} copy link";

@@ -44,6 +44,9 @@ pub struct Settings {
     /// Where `d` saves a ticket's file (config `ui.download_dir`, else the user's download
     /// folder); `None` when neither is known.
     pub download_dir: Option<std::path::PathBuf>,
+    /// The watched views (a view's `watch` in the config): new tickets there ring the bell
+    /// and/or notify, with auto-refresh.
+    pub watch: Vec<(ViewName, crate::app::watch::Watch)>,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -76,6 +79,7 @@ impl Default for Settings {
             web_url: None,
             local_store: false,
             download_dir: None,
+            watch: Vec::new(),
         }
     }
 }

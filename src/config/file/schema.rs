@@ -59,7 +59,7 @@ static PROFILE_KEYS: Schema = Schema {
 // Views refuse unknown keys outright (a typo there would silently change what a tab shows),
 // so the walk only needs to know they exist.
 static VIEW_KEYS: Schema = Schema {
-    keys: &["name", "search", "list"],
+    keys: &["name", "search", "list", "watch"],
     nested: |_| Nested::Opaque,
 };
 
