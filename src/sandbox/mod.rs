@@ -105,7 +105,8 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
     let files_listener =
         tokio::net::TcpListener::bind(std::net::SocketAddr::new(addr.ip(), 0)).await?;
     let files_url = format!("http://{}", files_listener.local_addr()?);
-    let mut store = seed::seed_store(&opts, &files_url);
+    let mut store = seed::seed_store(&opts);
+    store.files_url = files_url.clone();
     store.busy_left = opts.busy_failures;
     if let Some(path) = &opts.state_file {
         let (log, spent) = persist::StateLog::open(path, &opts, &mut store)?;

@@ -109,9 +109,13 @@ fn mobile(rng: &mut StdRng) -> String {
     )
 }
 
-/// The store seeded from `opts`; the tickets' file links point at `files_url` (the
-/// sandbox's file host, see `files.rs`).
-pub(crate) fn seed_store(opts: &SandboxOptions, files_url: &str) -> Store {
+/// Where the seeded tickets' file links point as stored: the same for every run, so the
+/// seed stays the same data; the answers put the file host's own origin in its place
+/// (`render::files_on_host`).
+pub(crate) const SEED_FILES_HOST: &str = "https://files.example.com";
+
+pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
+    let files_url = SEED_FILES_HOST;
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let surnames = words(SURNAMES);
     let given = words(GIVEN_NAMES);
@@ -313,7 +317,7 @@ pub(crate) fn seed_store(opts: &SandboxOptions, files_url: &str) -> Store {
             if object.get("openDT").and_then(Value::as_str) == Some("") {
                 object.insert("openDT".into(), Value::Null);
             }
-            live_only_fields(object, id, status, updated, files_url);
+            live_only_fields(object, id, status, updated);
         }
 
         let mut thread = Vec::new();
@@ -365,8 +369,8 @@ fn live_only_fields(
     id: u64,
     status: u8,
     updated: NaiveDateTime,
-    files_url: &str,
 ) {
+    let files_url = SEED_FILES_HOST;
     ticket.insert("workflow_id".into(), json!(0));
     ticket.insert("workflow_node_id".into(), json!(0));
     let wait = if status == 3 {

@@ -246,6 +246,8 @@ pub(crate) struct Store {
     /// Bearer tokens: role and expiry (`None`: never).
     pub(crate) tokens: HashMap<String, (Role, Option<Instant>)>,
     pub(crate) uploads: HashMap<String, Upload>,
+    /// The file host's origin, put in place of the seed's in the answers.
+    pub(crate) files_url: String,
     /// Passwords changed at run time ([`crate::sandbox::Sandbox::set_password`]), by
     /// account; they replace the ones in the options.
     pub(crate) passwords: HashMap<String, String>,
