@@ -132,6 +132,25 @@ async fn a_seeded_file_downloads_from_another_host_without_credentials() {
 }
 
 #[tokio::test]
+async fn a_redirect_to_the_api_host_brings_no_credentials_there() {
+    let sandbox = gongdan::sandbox::start(SandboxOptions::default())
+        .await
+        .unwrap();
+    let mut sink = Collect::default();
+    let link = format!("{}/redirect/api/v1/tickets/1_v2.json", sandbox.files_url());
+    let error = downloader().fetch(&link, &mut sink).await.unwrap_err();
+    // The API asks for credentials the download client does not have.
+    assert!(
+        matches!(error, gongdan::api::DownloadError::Refused(401)),
+        "{error:?}"
+    );
+    let requests = sandbox.requests();
+    let show = requests.iter().find(|r| r.route == Route::Show).unwrap();
+    assert!(!show.had_authorization);
+    assert!(sink.bytes.is_empty());
+}
+
+#[tokio::test]
 async fn a_missing_file_is_not_found_and_a_bad_link_is_refused_before_sending() {
     let sandbox = gongdan::sandbox::start(SandboxOptions::default())
         .await

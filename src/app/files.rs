@@ -76,6 +76,8 @@ pub enum DownloadFailure {
     File { dir: PathBuf, error: String },
     /// Not an http(s) link.
     BadLink,
+    /// The file host refused the link (this HTTP status).
+    Refused(u16),
 }
 
 /// The files' notices.

@@ -5,6 +5,8 @@
 //! - `GET /attach/{name}`: a seeded ticket's file, [`file_len`] bytes of a pattern;
 //! - `GET /uploads/{token}/{name}`: an uploaded file, as many bytes as were uploaded (the
 //!   sandbox keeps the size, not the bytes).
+//! - `GET /redirect/{path}` (sandbox-only, for tests): a 302 to `{path}` on the API's own
+//!   origin, so a test sees that a download client following it brings no credentials there.
 //!
 //! Anything else is 404. No credentials are asked for: the links are the credential.
 
@@ -19,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::body::{self, Body};
 use super::{RecordedRequest, Route, Shared, lock};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
 use http::{Method, Request, Response, StatusCode};
 
 /// How long a seeded file is: 1 to 5 KiB, from its name (so the seed can say it).
@@ -72,6 +74,15 @@ fn answer(shared: &Shared, request: Request<Body>) -> Response<Body> {
         request_id: None,
     });
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if let (&Method::GET, ["redirect", rest @ ..]) = (request.method(), segments.as_slice()) {
+        let target = format!("{}/{}", shared.base_url, rest.join("/"));
+        let mut response = Response::new(body::full(""));
+        *response.status_mut() = StatusCode::FOUND;
+        if let Ok(location) = HeaderValue::from_str(&target) {
+            response.headers_mut().insert(LOCATION, location);
+        }
+        return response;
+    }
     let found = match (request.method(), segments.as_slice()) {
         (&Method::GET, ["attach", name]) => Some(content(name, file_len(name))),
         (&Method::GET, ["uploads", token, name]) => lock(&shared.store)

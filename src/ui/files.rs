@@ -115,6 +115,9 @@ pub(crate) fn note(lang: Lang, keys: &KeyMap, note: &FilesNote) -> String {
                     &[&dir.display().to_string(), error],
                 ),
                 DownloadFailure::BadLink => Msg::FileBadLink.text(lang).to_string(),
+                DownloadFailure::Refused(code) => {
+                    fill(lang, Msg::FileRefused, &[&code.to_string()])
+                }
             };
             fill(lang, Msg::FileDownloadFailed, &[name, &why])
         }

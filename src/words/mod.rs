@@ -124,6 +124,7 @@ messages! {
     FileDownloaded => "已下载 {0} 到 {1}", "Downloaded {0} to {1}";
     FileDownloadFailed => "{0} 没有下载：{1}", "{0} was not downloaded: {1}";
     FileWriteFailed => "无法写入 {0}（{1}）", "cannot write in {0} ({1})";
+    FileRefused => "文件服务器拒绝了这个链接（HTTP {0}），链接可能已过期", "the file host refused the link (HTTP {0}); it may have expired";
     FileBadLink => "链接不是 http(s) 地址", "the link is not an http(s) address";
     FileLinkCopied => "已复制 {0} 的链接", "Copied the link of {0}";
     FileProgress => "↓ {0} {1}", "↓ {0} {1}";

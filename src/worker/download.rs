@@ -72,6 +72,7 @@ async fn download(
             let _ = tokio::fs::remove_file(&path).await;
             Err(match error {
                 DownloadError::BadLink => DownloadFailure::BadLink,
+                DownloadError::Refused(code) => DownloadFailure::Refused(code),
                 DownloadError::Api(error) => DownloadFailure::Api(error),
                 DownloadError::File(error) => file_error(error),
             })

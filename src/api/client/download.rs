@@ -60,14 +60,11 @@ impl Downloader {
             .map_err(|error| DownloadError::Api(network_error(&error, &url)))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(DownloadError::Api(match status.as_u16() {
-                401 | 403 => ApiError::Forbidden(None),
-                404 | 410 => ApiError::NotFound(None),
-                code => ApiError::Server {
-                    status: code,
-                    excerpt: None,
-                },
-            }));
+            return Err(match status.as_u16() {
+                // Not this account's role: the link itself is refused (expired, signed).
+                code @ (401 | 403) => DownloadError::Refused(code),
+                code => DownloadError::Api(api_status(code)),
+            });
         }
         let total = response.content_length();
         let mut done = 0u64;
@@ -95,6 +92,17 @@ impl Downloader {
     }
 }
 
+fn api_status(code: u16) -> ApiError {
+    match code {
+        404 | 410 => ApiError::NotFound(None),
+        429 => ApiError::RateLimited { retry_after: None },
+        code => ApiError::Server {
+            status: code,
+            excerpt: None,
+        },
+    }
+}
+
 /// Where a download's bytes go.
 pub trait AsyncSink {
     fn write(
@@ -110,6 +118,8 @@ pub trait AsyncSink {
 pub enum DownloadError {
     /// The link is not an http(s) URL.
     BadLink,
+    /// The file host refused the link (HTTP 401 or 403): expired or not public.
+    Refused(u16),
     /// The file host's answer or the network.
     Api(ApiError),
     /// Writing the file.
