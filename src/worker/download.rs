@@ -154,6 +154,54 @@ mod tests {
         assert_eq!(numbered("README", 3), "README (3)");
     }
 
+    /// A file host that announces 100 bytes, sends 3 and hangs up.
+    async fn cut_short_host() -> String {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            let mut request = [0u8; 1024];
+            let _ = stream.read(&mut request).await;
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nabc")
+                .await;
+        });
+        format!("http://{addr}/f.bin")
+    }
+
+    #[tokio::test]
+    async fn a_download_cut_short_fails_and_leaves_no_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (events, mut received) = mpsc::unbounded_channel();
+        let request = DownloadRequest {
+            id: crate::app::RequestId(7),
+            url: cut_short_host().await,
+            name: "f.bin".into(),
+            dir: dir.path().join("new"),
+        };
+        let downloader = Downloader::new(std::time::Duration::from_secs(5), None).unwrap();
+        let end = download(&downloader, &request, &events).await;
+        assert!(
+            matches!(
+                end,
+                Err(DownloadFailure::Api(crate::api::ApiError::Network(_)))
+            ),
+            "{end:?}"
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("new")).unwrap().count(),
+            0
+        );
+        drop(events);
+        while let Some(event) = received.recv().await {
+            assert!(!matches!(
+                event,
+                WorkerEvent::Download(DownloadEvent::Done { .. })
+            ));
+        }
+    }
+
     #[tokio::test]
     async fn an_existing_file_is_never_opened_the_next_free_name_is_taken() {
         let dir = tempfile::tempdir().unwrap();
