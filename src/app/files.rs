@@ -104,7 +104,9 @@ pub enum FilesNote {
 /// The files of a ticket, in the order the detail lists them: the description's, then each
 /// attachment field's (type 12 by the field definitions).
 pub fn files(app: &App, ticket_id: u64) -> Vec<TicketFile> {
-    let Some(ticket) = app.tickets.get(&ticket_id) else {
+    // Without the description: this runs on every frame of the detail, and a long mail
+    // thread's description is megabytes.
+    let Some((ticket, _)) = app.tickets.get_lean(&ticket_id) else {
         return Vec::new();
     };
     ticket_files(&ticket, |key| {
@@ -117,12 +119,16 @@ pub fn files(app: &App, ticket_id: u64) -> Vec<TicketFile> {
 /// The selected file's index for the open ticket (0 when none was chosen), if it has files.
 pub fn selected(app: &App) -> Option<usize> {
     let detail = app.detail.as_ref()?;
-    let count = files(app, detail.ticket_id).len();
+    selected_of(app, detail.ticket_id, files(app, detail.ticket_id).len())
+}
+
+/// [`selected`] for ticket `ticket_id` with `count` files (the view has the list already).
+pub(crate) fn selected_of(app: &App, ticket_id: u64, count: usize) -> Option<usize> {
     if count == 0 {
         return None;
     }
     let index = match app.files.selected {
-        Some((ticket, index)) if ticket == detail.ticket_id => index,
+        Some((ticket, index)) if ticket == ticket_id => index,
         _ => 0,
     };
     Some(index.min(count - 1))

@@ -41,7 +41,7 @@ pub(super) fn lines(app: &Ctx, ticket: &Ticket, columns: usize, out: &mut Vec<Li
         truncate(&hint, columns),
         style(app, Role::Muted),
     )));
-    let selected = crate::app::files::selected(app.app);
+    let selected = crate::app::files::selected_of(app.app, ticket.id, list.len());
     for (index, file) in list.iter().enumerate() {
         let mark = if Some(index) == selected {
             "▶ "
