@@ -74,7 +74,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
     );
     record_views(profile, lang, &mut sources);
     let config_dir = config_path.as_deref().and_then(std::path::Path::parent);
-    let ui = ui_settings(&config.ui, config_dir, &mut sources);
+    let ui = ui_settings(&config.ui, config_dir, lang, &mut sources);
     match &opts.log_level {
         Some(given) => sources.record("log_level", given.value.clone(), given.source.clone()),
         None => sources.record(

@@ -46,6 +46,7 @@ impl Default for UiSettings {
 pub(super) fn ui_settings(
     ui: &UiFile,
     config_dir: Option<&Path>,
+    lang: crate::lang::Lang,
     sources: &mut Sources,
 ) -> UiSettings {
     let download_dir = match &ui.download_dir {
@@ -86,10 +87,10 @@ pub(super) fn ui_settings(
     };
     sources.record(
         "ui.download_dir",
-        settings
-            .download_dir
-            .as_ref()
-            .map_or_else(|| "-".to_string(), |path| path.display().to_string()),
+        settings.download_dir.as_ref().map_or_else(
+            || super::resolve::word(lang, crate::words::Msg::SrcNone),
+            |path| path.display().to_string(),
+        ),
         if ui.download_dir.is_some() {
             Source::File
         } else {
