@@ -138,6 +138,8 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             .collect(),
         macros,
         move_on: resolved.ui.move_on,
+        download_dir: resolved.ui.download_dir.clone(),
+        watch: watched_views(&resolved.views),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -493,6 +495,22 @@ fn macro_keys_taken(
         ));
     }
     taken
+}
+
+/// The views the config watches, by name.
+fn watched_views(defs: &[ViewDef]) -> Vec<(ViewName, crate::app::watch::Watch)> {
+    use crate::app::watch::Watch;
+    use crate::config::file::WatchKind;
+    defs.iter()
+        .filter_map(|def| {
+            let watch = match def.watch? {
+                WatchKind::Bell => Watch::Bell,
+                WatchKind::Desktop => Watch::Desktop,
+                WatchKind::Both => Watch::Both,
+            };
+            Some((ViewName::Custom(def.name.clone()), watch))
+        })
+        .collect()
 }
 
 /// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.

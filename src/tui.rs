@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub mod editor;
 mod input;
+pub(crate) mod notify;
 pub(crate) use input::{ConsoleEvents, terminal_hung_up};
 use std::time::Duration;
 
@@ -70,12 +71,19 @@ pub struct Outputs<'a> {
 struct ForTheLoop {
     /// `$VISUAL`/`$EDITOR` on this text (the loop owns the terminal, which it suspends).
     editor: Option<String>,
+    /// `$TMUX` is set: desktop notifications go through tmux's passthrough.
+    tmux: bool,
 }
 
 fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut ForTheLoop) {
     for command in update(app, action) {
         match command {
             Command::EditInEditor { text } => own.editor = Some(text),
+            Command::Notify(notify) => {
+                let bytes = notify::bytes(app.lang(), &notify, own.tmux);
+                let _ = outputs.clipboard.write_all(&bytes);
+                let _ = outputs.clipboard.flush();
+            }
             Command::Copy(text) => {
                 // OSC 52 works over SSH; a terminal that ignores it just does nothing.
                 let encoded =
@@ -120,7 +128,10 @@ where
     let panic_after_first_draw =
         std::env::var_os(TEST_PANIC_AFTER_DRAW).is_some_and(|value| value == "1");
     let mut shutdown = shutdown;
-    let mut own = ForTheLoop::default();
+    let mut own = ForTheLoop {
+        tmux: std::env::var_os("TMUX").is_some_and(|value| !value.is_empty()),
+        ..ForTheLoop::default()
+    };
     let size = terminal.size().map_err(io::Error::other)?;
     app.now = clock();
     dispatch(

@@ -8,6 +8,7 @@
 
 mod bulk;
 mod compose;
+mod download;
 mod lanes;
 mod local;
 pub mod local_view;
@@ -176,6 +177,15 @@ async fn run(
     let lanes = Lanes::new(concurrency);
     let mut in_flight = Arc::new(Mutex::new(InFlight::default()));
     while let Some(command) = commands.recv().await {
+        // A file beside everything, on a client of its own that holds no credentials.
+        if let Command::Download(request) = command {
+            let downloader = crate::api::Downloader::new(
+                config.as_ref().map_or(Duration::ZERO, |c| c.timeout),
+                config.as_ref().and_then(|c| c.ca_file.as_deref()),
+            );
+            download::spawn(downloader, request, events.clone());
+            continue;
+        }
         if let Command::SignIn { secret } = command {
             // Commands are taken in order: everything sent after this uses the new client.
             let result = rebuild(config.as_mut(), &secret).map(|new| {
@@ -513,6 +523,8 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         | Command::Sync { .. }
         | Command::LocalView { .. }
         | Command::LocalTickets { .. }
+        | Command::Download(_)
+        | Command::Notify(_)
         | Command::Bulk(_) => return None,
         Command::Compose(command) => return compose::compose(client, command).await,
         Command::SaveHistory { path, text } => {

@@ -79,3 +79,63 @@ fn a_chinese_reply_is_typed_at_the_terminal_cursor_and_reaches_the_sandbox() {
     assert!(!screen.alternate_screen());
     drop(runtime);
 }
+
+/// Ctrl-O in the composer: a file's path typed, the file uploaded through `uploads.json`, and
+/// its token sent in `ticketReply.attachments` with the reply, which the sandbox records.
+#[test]
+fn ctrl_o_attaches_a_file_that_reaches_the_sandbox_with_the_reply() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(gongdan::sandbox::start(
+            gongdan::sandbox::SandboxOptions::default(),
+        ))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("日志.txt");
+    std::fs::write(&file, "line one\nline two\n").unwrap();
+    let base_url = sandbox.base_url();
+    let mut session = Session::spawn(
+        &["--base-url", &base_url, "--account", "admin@example.com"],
+        &[("GONGDAN_PASSWORD", "admin-pass")],
+    );
+    session.wait_first_list();
+    let row = selected_row(session.parser.screen()).unwrap();
+    let id: u64 = row
+        .trim_start_matches('>')
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    session.send("r");
+    session.wait_text(&format!("Reply to #{id}"));
+    session.send("see the log");
+    session.wait_text("see the log");
+    session.send("\x0f");
+    session.wait_text("File to attach:");
+    session.send(&file.display().to_string());
+    session.send("\r");
+    session.wait_for_text("the upload", |s| {
+        s.contains("Attached: 日志.txt") && !s.contains("(uploading)")
+    });
+    session.send("\x13");
+    session.wait_text(&format!("Reply sent to #{id}"));
+    let uploads: Vec<_> = sandbox
+        .requests()
+        .into_iter()
+        .filter(|r| r.route == gongdan::sandbox::Route::Upload)
+        .collect();
+    assert_eq!(uploads.len(), 1);
+    assert!(uploads[0].path.contains("filename="), "{}", uploads[0].path);
+    let replies = sandbox.replies(id);
+    let sent = replies
+        .iter()
+        .find(|r| r["replyMsg"] == "see the log")
+        .unwrap_or_else(|| panic!("{replies:?}"));
+    assert_eq!(sent["attachments"][0]["fileName"], "日志.txt");
+    assert_eq!(sent["attachments"][0]["size"], 18);
+    session.send("q");
+    session.send("q");
+    let (success, _) = session.wait_exit();
+    assert!(success);
+    drop(runtime);
+}

@@ -80,6 +80,12 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
     session.wait_text(&format!("#{id}"));
     // The description's words survive, in order, with the controls gone between them.
     session.wait_text("txt.exe用户");
+    // The attachment's name that climbs out of the folder is a plain name.
+    session.wait_text("_.._.ssh_authorized_keys");
+    assert!(
+        !session.screen_text().contains("../"),
+        "a path in a file name"
+    );
     check_screen(&session);
     // Back to the list, and quit.
     session.send("\x1b");

@@ -1530,7 +1530,8 @@ async fn upload_then_attach_to_a_reply() {
         attachment["filePath"]
             .as_str()
             .unwrap()
-            .starts_with(&sandbox.base_url())
+            .starts_with(&sandbox.files_url()),
+        "an upload is served by the file host, another origin than the API"
     );
     let token = attachment["token"].as_str().unwrap().to_owned();
     assert_eq!(token.len(), 32);

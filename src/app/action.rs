@@ -93,6 +93,8 @@ pub enum Action {
     Compose(super::composer::ComposeAction),
     /// Macros: the menu (`m`), a macro's own key.
     Macro(super::macros::MacroAction),
+    /// The open ticket's files: select, download, copy a link.
+    Files(super::files::FilesAction),
 }
 
 /// What the worker (or, for [`Command::Copy`], the terminal loop) must do.
@@ -145,6 +147,11 @@ pub enum Command {
         path: std::path::PathBuf,
         text: String,
     },
+    /// Download a ticket's file into a folder, without credentials, never over a file.
+    Download(super::files::DownloadRequest),
+    /// Ring the bell and/or ask the terminal for a desktop notification (done by the
+    /// terminal loop, not the worker).
+    Notify(super::watch::Notify),
 }
 
 impl Command {
@@ -159,8 +166,12 @@ impl Command {
             | Command::LocalView { id, .. }
             | Command::LocalTickets { id, .. }
             | Command::Sync { id } => Some(*id),
+            Command::Download(request) => Some(request.id),
             Command::Bulk(command) => Some(command.request_id()),
-            Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
+            Command::Copy(_)
+            | Command::Notify(_)
+            | Command::SignIn { .. }
+            | Command::EditInEditor { .. } => None,
             Command::Compose(_) | Command::SaveHistory { .. } => None,
         }
     }
@@ -257,6 +268,8 @@ pub enum WorkerEvent {
     Bulk(super::bulk_edit::BulkEvent),
     /// An answer for the composer or the new-ticket form.
     Compose(super::composer::ComposeEvent),
+    /// A download's progress and end.
+    Download(super::files::DownloadEvent),
 }
 
 /// Which rows' tickets a [`Command::LocalView`]'s answer carries: `rows` rows either side

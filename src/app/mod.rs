@@ -6,6 +6,7 @@ pub mod composer;
 pub mod copy;
 pub mod drafts;
 pub mod faults;
+pub mod files;
 pub mod keymap;
 pub mod layout;
 pub mod line_edit;
@@ -20,6 +21,7 @@ pub mod snippets;
 pub mod state;
 pub(crate) mod store;
 pub mod update;
+pub mod watch;
 
 pub use action::{
     Action, Command, LocalAnswer, LocalWindow, LookupKey, LookupValue, RequestId, WorkerEvent,

@@ -115,6 +115,8 @@ pub enum Note {
     },
     /// An error the client gave up retrying: the note, then how to retry.
     GaveUp(Box<Note>),
+    /// The open ticket's files and their downloads.
+    Files(super::files::FilesNote),
 }
 
 /// Why a quick status change did not happen.

@@ -122,6 +122,10 @@ pub struct App {
     /// Tickets whose copy here is the local store's, with when the server gave it (the
     /// server's zone), until a server's answer replaces it.
     pub stored_as_of: HashMap<u64, NaiveDateTime>,
+    /// The open ticket's selected file and the downloads under way (`app::files`).
+    pub files: super::files::FilesState,
+    /// The watched views' ids seen and their new tickets (`app::watch`).
+    pub watching: super::watch::Watching,
 }
 
 impl App {
@@ -175,6 +179,8 @@ impl App {
             store_synced: false,
             sync_request: None,
             stored_as_of: HashMap::new(),
+            files: Default::default(),
+            watching: Default::default(),
         }
     }
 

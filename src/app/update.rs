@@ -63,7 +63,8 @@ pub(crate) use status_change::resume_quick_after_sign_in;
 /// Applies one action; returns what must be done outside.
 pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     let from_worker = matches!(action, Action::Worker(_));
-    if super::keymap::is_user_input(&action) && app.notice.is_some() {
+    let user_input = super::keymap::is_user_input(&action);
+    if user_input && app.notice.is_some() {
         // The next key clears the status line: what it said has been seen.
         app.notice = None;
         app.notice_clock = NoticeClock::default();
@@ -72,6 +73,10 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     let before = app.notice.clone();
     let had_detail = app.detail.is_some();
     let out = apply(app, action);
+    if user_input {
+        // The view in front, after the key, has been seen.
+        super::watch::seen(app);
+    }
     if app.detail.is_some() != had_detail {
         app.clear_before_draw = true;
     }
@@ -201,6 +206,7 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::Marks(action) => super::marks::update(app, action, &mut out),
         Action::Bulk(action) => super::bulk_edit::update(app, action, &mut out),
         Action::Macro(action) => super::macros::update(app, action, &mut out),
+        Action::Files(action) => super::files::update(app, action, &mut out),
     }
     if app.marks.range.is_some() {
         super::marks::follow_range(app);

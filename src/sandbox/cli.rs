@@ -176,6 +176,10 @@ pub async fn run(args: SandboxArgs) -> Result<(), Box<dyn std::error::Error + Se
         println!("  writes kept in {}", path.display());
     }
     println!(
+        "  files (the tickets' attachments, no credentials) on {}",
+        sandbox.files_url()
+    );
+    println!(
         "  try: curl {base}/api/v1/tickets.json -v -u {}:{}",
         opts.admin.account, opts.admin.password
     );

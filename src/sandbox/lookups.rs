@@ -89,13 +89,11 @@ pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
         );
     };
     let file_name = file_name.to_owned();
-    let base = &call.shared.base_url;
     let mut store = lock(&call.shared.store);
     let attach_id = store.next_attach_id;
     store.next_attach_id += 1;
     let token = uuid::Uuid::new_v4().simple().to_string();
-    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
-    let file_path = format!("{base}/sandbox-files/{token}/{encoded}");
+    let file_path = upload_path(&call.shared.files_url, &token, &file_name);
     let upload = Upload {
         attach_id,
         file_name: file_name.clone(),
@@ -116,6 +114,37 @@ pub(crate) fn upload(call: &Call<'_>) -> Response<Body> {
             "filePath": file_path,
             "token": token,
             "size": call.body.len(),
+        }}),
+    )
+}
+
+/// Where an upload is served: the file host, under its token.
+fn upload_path(files_url: &str, token: &str, file_name: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(file_name.as_bytes()).collect();
+    format!("{files_url}/uploads/{token}/{encoded}")
+}
+
+/// `GET /api/v1/attachments/{id}.json`: one upload, as the vendor's attachments page shows
+/// it (`attachId`, `ticketReplyId`, `fileName`, `filePath` on the file host, `token`).
+pub fn attachment(call: &Call<'_>) -> Response<Body> {
+    let store = lock(&call.shared.store);
+    let found = store
+        .uploads
+        .iter()
+        .find(|(_, upload)| upload.attach_id == call.target.id);
+    let Some((token, upload)) = found else {
+        return error(StatusCode::NOT_FOUND, "NotFound", "attachment not found");
+    };
+    // The reply it was sent with, when one was.
+    let reply_id = store.reply_of_attachment(upload.attach_id);
+    json_response(
+        StatusCode::OK,
+        &json!({"attachment": {
+            "attachId": upload.attach_id,
+            "ticketReplyId": reply_id.unwrap_or(0),
+            "fileName": upload.file_name,
+            "filePath": upload_path(&call.shared.files_url, token, &upload.file_name),
+            "token": token,
         }}),
     )
 }

@@ -16,7 +16,10 @@
 //! - \* `GET /api/v1/tickets/search.json` (the query language of `search.rs`)
 //! - \* lookups: `tickets/ticket_fields`, `supports`, `supports/{id}`, `supportgroups`,
 //!   `supportgroups/{id}`, `users/{id}`, `companies/{id}`, `tickettemplates`;
-//!   `POST uploads?filename=` (201)
+//!   `POST uploads?filename=` (201), `GET attachments/{id}` (an upload, \*)
+//! - on a second listener ([`Sandbox::files_url`]), the files themselves: the seeded
+//!   tickets' links and the uploads' (`files.rs`), served without credentials as the
+//!   vendor's object storage is
 //! - `POST /api/token.php` (Basic SecretID:Secret, or either account's own credentials)
 //!
 //! Assumptions where the vendor says nothing (sandbox-only, not to be relied on live):
@@ -35,6 +38,7 @@ mod changes;
 mod cli;
 mod enums;
 mod faults;
+mod files;
 mod lookups;
 mod options;
 mod persist;
@@ -63,6 +67,8 @@ pub use recording::{RecordedRequest, Route};
 pub(crate) struct Shared {
     pub(crate) opts: SandboxOptions,
     pub(crate) base_url: String,
+    /// The file host's origin (a second listener: another host for the client).
+    pub(crate) files_url: String,
     pub(crate) store: Mutex<store::Store>,
     pub(crate) faults: Mutex<faults::FaultState>,
     pub(crate) log: Mutex<Vec<RecordedRequest>>,
@@ -95,7 +101,12 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
     let listener = tokio::net::TcpListener::bind(opts.addr).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
+    // The file host on a port of its own, so that a download is another origin.
+    let files_listener =
+        tokio::net::TcpListener::bind(std::net::SocketAddr::new(addr.ip(), 0)).await?;
+    let files_url = format!("http://{}", files_listener.local_addr()?);
     let mut store = seed::seed_store(&opts);
+    store.files_url = files_url.clone();
     store.busy_left = opts.busy_failures;
     if let Some(path) = &opts.state_file {
         let (log, spent) = persist::StateLog::open(path, &opts, &mut store)?;
@@ -114,6 +125,7 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
     let shared = Arc::new(Shared {
         opts,
         base_url,
+        files_url,
         store: Mutex::new(store),
         faults: Mutex::new(fault_state),
         log: Mutex::new(Vec::new()),
@@ -122,6 +134,7 @@ pub async fn start(opts: SandboxOptions) -> std::io::Result<Sandbox> {
         dedupe: tokio::sync::Mutex::new(()),
     });
     let cancel = CancellationToken::new();
+    tokio::spawn(files::serve(files_listener, shared.clone(), cancel.clone()));
     let task = tokio::spawn(server::serve(listener, shared.clone(), cancel.clone()));
     Ok(Sandbox {
         shared,
@@ -134,6 +147,11 @@ impl Sandbox {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
+    }
+
+    /// The file host's `http://127.0.0.1:PORT`: where the tickets' file links point.
+    pub fn files_url(&self) -> String {
+        self.shared.files_url.clone()
     }
 
     pub fn options(&self) -> &SandboxOptions {

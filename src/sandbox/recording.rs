@@ -22,6 +22,10 @@ pub enum Route {
     Company,
     TicketTemplates,
     Upload,
+    /// `GET attachments/{id}`: one upload.
+    Attachment,
+    /// The file host (a second listener): a file downloaded.
+    File,
     Token,
     /// Sandbox-only: a ticket's replies.
     Replies,
@@ -50,6 +54,8 @@ impl Route {
             Route::Company => "company",
             Route::TicketTemplates => "tickettemplates",
             Route::Upload => "upload",
+            Route::Attachment => "attachment",
+            Route::File => "file",
             Route::Token => "token",
             Route::Replies => "replies",
             Route::Unknown => "unknown",

@@ -30,6 +30,7 @@ pub(crate) fn ticket(
     }
     let mut value = entry.full();
     let id = field(&value, "ticketId").as_u64().unwrap_or(0);
+    files_on_host(store, &mut value);
     if let Some(object) = value.as_object_mut() {
         object.insert("url".into(), json!(ticket_url(base, id)));
         // The page's table says `descript`, its example `description`: the legacy calls use
@@ -51,6 +52,40 @@ pub(crate) fn ticket(
         stringify_numbers(&mut value);
     }
     value
+}
+
+/// The seeded file links (description attachments, attachment fields) on the sandbox's
+/// file host: the seed stores them under [`SEED_FILES_HOST`] so that it is the same data
+/// at every start, whatever port the file host got.
+pub(crate) fn files_on_host(store: &Store, value: &mut Value) {
+    use super::seed::SEED_FILES_HOST;
+    if store.files_url.is_empty() {
+        return;
+    }
+    let move_link = |text: &mut Value| {
+        if let Some(link) = text.as_str()
+            && link.contains(SEED_FILES_HOST)
+        {
+            *text = json!(link.replace(SEED_FILES_HOST, &store.files_url));
+        }
+    };
+    match value.get_mut("descriptattachments") {
+        Some(Value::Array(files)) => files
+            .iter_mut()
+            .filter_map(|file| file.get_mut("filePath"))
+            .for_each(move_link),
+        Some(Value::Object(files)) => files
+            .values_mut()
+            .filter_map(|file| file.get_mut("filePath"))
+            .for_each(move_link),
+        _ => {}
+    }
+    if let Some(Value::Array(fields)) = value.get_mut("custom_fields") {
+        fields
+            .iter_mut()
+            .filter_map(|custom| custom.get_mut("value"))
+            .for_each(move_link);
+    }
 }
 
 fn label_dropdown(store: &Store, custom: &mut Value) {

@@ -66,6 +66,7 @@ pub fn resolve(method: &Method, path: &str) -> Target {
             ["companies", id] if get => with_id(Route::Company, id),
             ["tickettemplates"] if get => at(Route::TicketTemplates),
             ["uploads"] if post => at(Route::Upload),
+            ["attachments", id] if get => with_id(Route::Attachment, id),
             _ => unknown,
         },
         _ => unknown,
@@ -289,7 +290,8 @@ async fn handle(
         | Route::Company
         | Route::TicketTemplates => lookups::lookup(&call),
         Route::Upload => lookups::upload(&call),
-        Route::Token | Route::Unknown => {
+        Route::Attachment => lookups::attachment(&call),
+        Route::Token | Route::File | Route::Unknown => {
             error(StatusCode::NOT_FOUND, "NotFound", "Invalid resource URI")
         }
     }

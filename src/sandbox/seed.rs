@@ -109,7 +109,13 @@ fn mobile(rng: &mut StdRng) -> String {
     )
 }
 
+/// Where the seeded tickets' file links point as stored: the same for every run, so the
+/// seed stays the same data; the answers put the file host's own origin in its place
+/// (`render::files_on_host`).
+pub(crate) const SEED_FILES_HOST: &str = "https://files.example.com";
+
 pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
+    let files_url = SEED_FILES_HOST;
     let mut rng = StdRng::seed_from_u64(opts.seed);
     let surnames = words(SURNAMES);
     let given = words(GIVEN_NAMES);
@@ -276,7 +282,8 @@ pub(crate) fn seed_store(opts: &SandboxOptions) -> Store {
             _ => {}
         }
         let creator_is_customer = rng.random_bool(0.4);
-        let (custom_fields, tables) = custom_values(&mut rng, template_id, created, &products);
+        let (custom_fields, tables) =
+            custom_values(&mut rng, template_id, created, &products, files_url);
 
         let mut ticket = json!({
             "ticketId": id,
@@ -363,6 +370,7 @@ fn live_only_fields(
     status: u8,
     updated: NaiveDateTime,
 ) {
+    let files_url = SEED_FILES_HOST;
     ticket.insert("workflow_id".into(), json!(0));
     ticket.insert("workflow_node_id".into(), json!(0));
     let wait = if status == 3 {
@@ -371,13 +379,19 @@ fn live_only_fields(
         String::new()
     };
     ticket.insert("waitDT".into(), json!(wait));
+    let segment = format!("desc-{id}.png");
     let file = json!({
         "fileName": "截图.png",
-        "filePath": format!("https://files.example.com/attach/desc-{id}.png"),
+        "filePath": format!("{files_url}/attach/{segment}"),
     });
-    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index.
+    // Live servers send a list, or (PHP arrays with gaps) an object keyed by index; the
+    // list's entries say their size, the object's do not (unknown, not 0).
     let attachments = match id % 10 {
-        3 => json!([file]),
+        3 => {
+            let mut sized = file;
+            sized["fileSize"] = json!(super::files::file_len(&segment));
+            json!([sized])
+        }
         7 => json!({ "1": file }),
         _ => json!([]),
     };

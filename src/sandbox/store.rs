@@ -246,6 +246,8 @@ pub(crate) struct Store {
     /// Bearer tokens: role and expiry (`None`: never).
     pub(crate) tokens: HashMap<String, (Role, Option<Instant>)>,
     pub(crate) uploads: HashMap<String, Upload>,
+    /// The file host's origin, put in place of the seed's in the answers.
+    pub(crate) files_url: String,
     /// Passwords changed at run time ([`crate::sandbox::Sandbox::set_password`]), by
     /// account; they replace the ones in the options.
     pub(crate) passwords: HashMap<String, String>,
@@ -271,6 +273,17 @@ impl Store {
     }
 
     /// A ticket's replies as the replies call lists them, oldest first.
+    /// The reply an upload was sent with (its token in the reply's attachments), if any.
+    pub(crate) fn reply_of_attachment(&self, attach_id: u64) -> Option<u64> {
+        self.replies.values().flatten().find_map(|reply| {
+            reply
+                .attachments
+                .iter()
+                .any(|a| a.get("attachId").and_then(Value::as_u64) == Some(attach_id))
+                .then_some(reply.id)
+        })
+    }
+
     pub(crate) fn replies(&self, id: u64) -> Vec<Value> {
         let description = self
             .tickets

@@ -216,6 +216,7 @@ pub(crate) fn layout(app: &Ctx, columns: usize) -> Lines {
     }
     custom_fields(app, ticket, columns, &mut out);
     tables(app, ticket, columns, &mut out);
+    super::files::lines(app, ticket, columns, &mut out);
     if !replying {
         description(app, ticket, &text, columns, true, &mut lines, &mut out);
     }
@@ -279,7 +280,7 @@ fn summary_line(app: &Ctx, ticket: &Ticket, columns: usize) -> Line<'static> {
     Line::from(Span::styled(text, style(app, Role::Label)))
 }
 
-fn heading(app: &Ctx, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
+pub(super) fn heading(app: &Ctx, out: &mut Vec<Line<'static>>, title: &str, columns: usize) {
     out.push(Line::from(""));
     out.push(rule(app, title, columns));
 }

@@ -5,6 +5,7 @@ pub mod composer;
 pub(crate) mod copy_menu;
 pub mod detail;
 pub(crate) mod editor;
+pub(crate) mod files;
 pub(crate) mod help;
 pub(crate) mod history;
 pub(crate) mod key_words;

@@ -30,6 +30,7 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
         Note::Bulk(n) => crate::ui::bulk::note(lang, keys, n),
         Note::Compose(n) => crate::ui::composer::note(lang, keys, n),
         Note::Macro(n) => crate::ui::macros::note(lang, keys, n),
+        Note::Files(n) => crate::ui::files::note(lang, keys, n),
         Note::Startup { first, more } => match more {
             0 => first.clone(),
             n => format!("{first} {}", say(Msg::StartupMore, &[&n.to_string()])),

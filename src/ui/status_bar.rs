@@ -189,6 +189,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         store_text(app),
         marks_text(app),
         crate::ui::bulk::status_text(app),
+        crate::ui::files::status_text(app),
     ]
     .into_iter()
     .flatten()

@@ -27,12 +27,23 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {
-        let label = format!(
+        let mut label = format!(
             " {} {} ({}) ",
             index + 1,
             super::notice::view_name(lang, &view.spec.name),
             count(view)
         );
+        // A watched view's new tickets, until it is seen.
+        let new = app.watching.new_in(index);
+        if new > 0 {
+            label.pop();
+            label.push_str(&crate::words::fill(
+                lang,
+                crate::words::Msg::TabNewTickets,
+                &[&new.to_string()],
+            ));
+            label.push(' ');
+        }
         let active = app.search.is_none() && index == app.active;
         let role = if active { Role::TabActive } else { Role::Tab };
         spans.push(Span::styled(label, style(app, role)));

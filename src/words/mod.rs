@@ -107,6 +107,30 @@ messages! {
     CopyTooLong => "{0}太长（{1} KB），终端的剪贴板最多约 74 KB：未复制", "The {0} is too long to copy through the terminal ({1} KB; terminals take about 74 KB): nothing copied";
     CopyEmpty => "{0}为空，未复制", "The {0} is empty: nothing copied";
     CopyUnknown => "{0}未知（服务器没有给出），未复制", "The {0} is not known (the server did not send it): nothing copied";
+    // Watched views (`watch` in a view's config).
+    TabNewTickets => " +{0}新", " +{0} new";
+    NotifyNewTickets => "{0}：{1} 张新工单 · #{2} {3}", "{0}: {1} new · #{2} {3}";
+    // A ticket's files (the detail's list, `a`/`d`/`L`, the downloads).
+    FilesTitle => "附件", "Attachments";
+    FilesHint => "{key:detail.next_file} 选择 · {key:detail.download} 下载 · {key:detail.copy_link} 复制链接", "{key:detail.next_file} select · {key:detail.download} download · {key:detail.copy_link} copy link";
+    FileUnnamed => "（未命名）", "(no name)";
+    FileSizeUnknown => "大小未知", "size unknown";
+    FileFromField => "字段：{0}", "field: {0}";
+    FileNoLinkMark => "无链接", "no link";
+    FilesNone => "这个工单没有附件（或尚未读到）", "This ticket has no attachments (or they are not read yet)";
+    FileNoLink => "{0} 没有下载链接（只有上传凭证），无法下载或复制", "{0} has no link (only an upload token): nothing to download or copy";
+    FileNoFolder => "找不到下载文件夹：在配置文件的 [ui] 里设置 download_dir", "No download folder found: set download_dir under [ui] in the config";
+    FileDownloading => "正在下载 {0}…", "Downloading {0}…";
+    FileDownloaded => "已下载 {0} 到 {1}", "Downloaded {0} to {1}";
+    FileDownloadFailed => "{0} 没有下载：{1}", "{0} was not downloaded: {1}";
+    FileWriteFailed => "无法写入 {0}（{1}）", "cannot write in {0} ({1})";
+    FileRefused => "文件服务器拒绝了这个链接（HTTP {0}），链接可能已过期", "the file host refused the link (HTTP {0}); it may have expired";
+    FileBadLink => "链接不是 http(s) 地址", "the link is not an http(s) address";
+    FileLinkCopied => "已复制 {0} 的链接", "Copied the link of {0}";
+    FileProgress => "↓ {0} {1}", "↓ {0} {1}";
+    KeyNextFile => "选择下一个附件", "Select the next attachment";
+    KeyDownload => "下载所选附件", "Download the selected attachment";
+    KeyCopyLink => "复制所选附件的链接", "Copy the selected attachment's link";
     CopyNoWebUrl => "未设置网页链接：在配置文件里设置 web_url，例如 \"https://example.bangwo8.com/ticket/{id}\"", "No web link: set web_url in the config, e.g. \"https://example.bangwo8.com/ticket/{id}\"";
     Reloading => "正在刷新…", "Reloading…";
     NoTicketSelected => "没有选中的工单", "No ticket selected";

@@ -16,6 +16,7 @@
 //! refused off loopback unless allowed. TLS verification is never turned off.
 
 mod auth;
+mod download;
 mod http;
 mod paging;
 mod reads;
@@ -33,6 +34,7 @@ use self::http::{Answer, Request, Transport};
 use super::error::ApiError;
 use super::model::Ticket;
 
+pub use self::download::{AsyncSink, DownloadError, Downloader};
 pub use self::writes::new_request_id;
 
 /// The vendor's limit of ids per show-many and tickets per update-many call.

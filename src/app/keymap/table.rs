@@ -10,6 +10,7 @@ use crate::app::bulk_edit::BulkAction;
 use crate::app::composer::ComposeAction;
 use crate::app::copy::{CopyAction, CopyPick};
 use crate::app::faults::FaultAction;
+use crate::app::files::FilesAction;
 use crate::app::line_edit::LineEdit;
 use crate::app::macros::MacroAction;
 use crate::app::marks::MarkAction;
@@ -183,6 +184,9 @@ pub fn definitions() -> &'static [Definition] {
             d(Detail, "macros", Action::Macro(MacroAction::OpenMenu), &["m"]),
             d(Detail, "new", Action::Compose(ComposeAction::OpenNewTicket), &["n"]),
             d(Detail, "bulk", Action::Bulk(BulkAction::Open), &["b"]),
+            d(Detail, "next_file", Action::Files(FilesAction::Next), &["a"]),
+            d(Detail, "download", Action::Files(FilesAction::Download), &["d"]),
+            d(Detail, "copy_link", Action::Files(FilesAction::CopyLink), &["L"]),
             d(Detail, "help", Action::ToggleHelp, &["?"]),
             d(Prompt, "submit", Action::InputSubmit, &["enter"]),
             d(Prompt, "cancel", Action::Back, &["esc"]),

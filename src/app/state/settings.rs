@@ -51,6 +51,12 @@ pub struct Settings {
     /// After a status change, a macro or a reply sent from the ticket view, the view's next
     /// ticket opens (config `ui.move_on`).
     pub move_on: bool,
+    /// Where `d` saves a ticket's file (config `ui.download_dir`, else the user's download
+    /// folder); `None` when neither is known.
+    pub download_dir: Option<std::path::PathBuf>,
+    /// The watched views (a view's `watch` in the config): new tickets there ring the bell
+    /// and/or notify, with auto-refresh.
+    pub watch: Vec<(ViewName, crate::app::watch::Watch)>,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -87,6 +93,8 @@ impl Default for Settings {
             macros: Vec::new(),
             // Off unless asked: the config's default (`ui.move_on`) is on, set at start.
             move_on: false,
+            download_dir: None,
+            watch: Vec::new(),
         }
     }
 }

@@ -143,6 +143,7 @@ pub(super) fn page_arrived(
     // The server's own rows from here on.
     view.as_of = None;
     let mut jumping = false;
+    let mut refreshed_page = None;
     match page_no {
         PageOwner::Jump => {
             jumping = jump_page_arrived(view, id, ids.clone(), next_page.is_some(), got);
@@ -173,6 +174,7 @@ pub(super) fn page_arrived(
             let Some(page_no) = refresh.requests.remove(&id) else {
                 return;
             };
+            refreshed_page = Some(page_no);
             if page_no == 1 {
                 refresh.total = count;
             }
@@ -190,6 +192,14 @@ pub(super) fn page_arrived(
     }
     if jumping {
         ask_jump_pages(app, which, out);
+    }
+    let first_page = match page_no {
+        PageOwner::Next(page_no) => page_no == 1,
+        PageOwner::Refresh => refreshed_page == Some(1),
+        PageOwner::Jump => false,
+    };
+    if let (ViewRef::Tab(index), true) = (which, first_page) {
+        crate::app::watch::page_one(app, index, &ids, out);
     }
     ensure_visible(app);
     if partial && !app.show_forbidden {

@@ -25,6 +25,16 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
             refresh_view(app, which, true, out);
             sync_store(app, out);
         }
+        // The watched views behind it on a clock of their own: a busy view in front does
+        // not hold them back.
+        let watched_due = app
+            .watching
+            .last_refresh
+            .is_none_or(|last| (now - last).num_seconds() >= secs as i64);
+        if watched_due {
+            app.watching.last_refresh = Some(now);
+            refresh_watched(app, which, out);
+        }
     }
     if crate::app::offline::take_due_retry(app) {
         retry_offline(app, out);
@@ -37,6 +47,28 @@ pub(super) fn tick(app: &mut App, now: chrono::NaiveDateTime, out: &mut Vec<Comm
         .is_some_and(|since| (now - since).num_milliseconds() >= NAMES_DEADLINE_MS);
     let redraw = busy || minute_changed || names_due || !out.is_empty();
     app.dirty |= redraw;
+}
+
+/// The watched tabs behind the one shown are read again with it (their first page is what
+/// tells of new tickets); one still loading is left until the next time.
+fn refresh_watched(app: &mut App, shown: ViewRef, out: &mut Vec<Command>) {
+    for index in 0..app.views.len() {
+        let which = ViewRef::Tab(index);
+        if which == shown || crate::app::watch::watch_of(app, index).is_none() {
+            continue;
+        }
+        let Some(view) = view_at(app, which) else {
+            continue;
+        };
+        if view.in_flight() {
+            continue;
+        }
+        if view.loaded() {
+            refresh_view(app, which, true, out);
+        } else {
+            out.extend(fetch_page(app, which, 1));
+        }
+    }
 }
 
 /// Offline, a try is due: the view shown is read again (its changed rows marked), or its

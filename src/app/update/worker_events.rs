@@ -106,6 +106,7 @@ pub(super) fn worker_event(app: &mut App, event: WorkerEvent, out: &mut Vec<Comm
         }
         WorkerEvent::Looked { id, key, result } => lookup_arrived(app, id, key, result, out),
         WorkerEvent::Compose(event) => crate::app::composer::worker_event(app, event, out),
+        WorkerEvent::Download(event) => crate::app::files::event(app, event),
         WorkerEvent::Fault(event) => crate::app::faults::event(app, event, out),
         WorkerEvent::Bulk(event)
             if quick_status_run(&event).is_some_and(|id| app.pending_status.contains_key(&id)) =>

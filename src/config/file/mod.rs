@@ -19,7 +19,7 @@ pub use model::{
     LanguageSetting, Positive, ProfileFile, Selection, Timezone, UiFile, parse_utc_offset,
 };
 pub use schema::{known_key_paths, nearest_key};
-pub use views::{ViewDef, ViewKind};
+pub use views::{ViewDef, ViewKind, WatchKind};
 
 /// A file that parsed, with the warnings about keys it ignored.
 #[derive(Debug, Clone)]

@@ -82,6 +82,8 @@ pub struct UiFile {
     pub(crate) history_keep_days: Option<u32>,
     pub(crate) history_keep_last: Option<usize>,
     pub(crate) move_on: Option<bool>,
+    /// Where `d` saves a ticket's file (`~/` and relative to the config's folder).
+    pub(crate) download_dir: Option<PathBuf>,
 }
 
 /// `selection = "row" | "cursor"`: how much of the list's selected row is highlighted.

@@ -70,7 +70,7 @@ static PROFILE_KEYS: Schema = Schema {
 // Views refuse unknown keys outright (a typo there would silently change what a tab shows),
 // so the walk only needs to know they exist.
 static VIEW_KEYS: Schema = Schema {
-    keys: &["name", "search", "list"],
+    keys: &["name", "search", "list", "watch"],
     nested: |_| Nested::Opaque,
 };
 
@@ -84,6 +84,7 @@ static UI_KEYS: Schema = Schema {
         "history_keep_days",
         "history_keep_last",
         "move_on",
+        "download_dir",
     ],
     nested: |_| Nested::Leaf,
 };

@@ -9,6 +9,20 @@ use serde::Deserialize;
 pub struct ViewDef {
     pub(crate) name: String,
     pub kind: ViewKind,
+    /// `watch = "bell" | "desktop" | "both"`: new tickets there are told of (with
+    /// auto-refresh). Off when absent.
+    pub watch: Option<WatchKind>,
+}
+
+/// How a watched view tells of new tickets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WatchKind {
+    /// The terminal's bell (BEL).
+    Bell,
+    /// A desktop notification through the terminal (OSC 9 and OSC 777).
+    Desktop,
+    Both,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +39,7 @@ struct ViewFile {
     name: String,
     search: Option<String>,
     list: Option<ListFilterFile>,
+    watch: Option<WatchKind>,
 }
 
 #[derive(Deserialize, Default)]
@@ -64,7 +79,11 @@ impl TryFrom<ViewFile> for ViewDef {
                 ));
             }
         };
-        Ok(ViewDef { name, kind })
+        Ok(ViewDef {
+            name,
+            kind,
+            watch: view.watch,
+        })
     }
 }
 

@@ -73,7 +73,8 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         },
     );
     record_views(profile, lang, &mut sources);
-    let ui = ui_settings(&config.ui, &mut sources);
+    let config_dir = config_path.as_deref().and_then(std::path::Path::parent);
+    let ui = ui_settings(&config.ui, config_dir, lang, &mut sources);
     match &opts.log_level {
         Some(given) => sources.record("log_level", given.value.clone(), given.source.clone()),
         None => sources.record(
@@ -374,6 +375,7 @@ mod tests {
                 "ui.history_keep_days",
                 "ui.history_keep_last",
                 "ui.move_on",
+                "ui.download_dir",
                 "log_level",
             ]
         );

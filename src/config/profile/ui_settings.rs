@@ -1,6 +1,9 @@
 //! The console's own settings (`[ui]`), separate from the profile's: one table for every
 //! profile, each value the file's or the default.
 
+use std::path::{Path, PathBuf};
+
+use super::Source;
 use super::resolve::Sources;
 use crate::config::file::{self, UiFile};
 
@@ -22,6 +25,9 @@ pub struct UiSettings {
     pub(crate) history: crate::bulk::Retention,
     /// After acting from the ticket view, the view's next ticket opens (issue 17).
     pub move_on: bool,
+    /// Where a ticket's file is saved: the file's `download_dir`, else the user's download
+    /// folder (`directories`), else `~/Downloads`; `None` without a home directory.
+    pub download_dir: Option<PathBuf>,
 }
 
 impl Default for UiSettings {
@@ -34,13 +40,24 @@ impl Default for UiSettings {
             selection: file::DEFAULT_SELECTION,
             history: crate::bulk::Retention::default(),
             move_on: true,
+            download_dir: default_download_dir(),
         }
     }
 }
 
 /// The `[ui]` table's values, each recorded with where it came from.
-pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
-    UiSettings {
+pub(super) fn ui_settings(
+    ui: &UiFile,
+    config_dir: Option<&Path>,
+    lang: crate::lang::Lang,
+    sources: &mut Sources,
+) -> UiSettings {
+    let download_dir = match &ui.download_dir {
+        Some(path) => Some(super::checks::relative_to(config_dir, path)),
+        None => default_download_dir(),
+    };
+    let settings = UiSettings {
+        download_dir,
         auto_refresh_secs: sources.or_default(
             "ui.auto_refresh_secs",
             ui.auto_refresh_secs,
@@ -71,5 +88,27 @@ pub(super) fn ui_settings(ui: &UiFile, sources: &mut Sources) -> UiSettings {
             ),
         },
         move_on: sources.or_default("ui.move_on", ui.move_on, true),
-    }
+    };
+    sources.record(
+        "ui.download_dir",
+        settings.download_dir.as_ref().map_or_else(
+            || super::resolve::word(lang, crate::words::Msg::SrcNone),
+            |path| path.display().to_string(),
+        ),
+        if ui.download_dir.is_some() {
+            Source::File
+        } else {
+            Source::Default
+        },
+    );
+    settings
+}
+
+/// The user's download folder, else `~/Downloads`; `None` without a home directory.
+fn default_download_dir() -> Option<PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    Some(
+        dirs.download_dir()
+            .map_or_else(|| dirs.home_dir().join("Downloads"), Path::to_path_buf),
+    )
 }

@@ -91,6 +91,7 @@ pub(super) fn custom_values(
     template_id: u64,
     created: NaiveDateTime,
     products: &[Vec<&str>],
+    files_url: &str,
 ) -> (Vec<Value>, Vec<Value>) {
     let mut fields = Vec::new();
     let mut tables = Vec::new();
@@ -116,12 +117,7 @@ pub(super) fn custom_values(
             "field_4" => {
                 let count = rng.random_range(1..3);
                 let urls: Vec<String> = (0..count)
-                    .map(|_| {
-                        format!(
-                            "https://files.example.com/attach/{:08x}.jpg",
-                            rng.random::<u32>()
-                        )
-                    })
+                    .map(|_| format!("{files_url}/attach/{:08x}.jpg", rng.random::<u32>()))
                     .collect();
                 json!(urls.join(","))
             }

@@ -28,6 +28,15 @@ pub(super) fn make_hostile(store: &mut Store) {
                 ticket.insert(key.into(), Value::String(hostile));
             }
         }
+        // A file name that climbs out of the download folder, hides itself and carries
+        // escapes: shown and saved as a plain name.
+        ticket.insert(
+            "descriptattachments".into(),
+            serde_json::json!([{
+                "fileName": wrap("../../.ssh/authorized_keys"),
+                "filePath": format!("{}/attach/hostile-{id}.txt", super::SEED_FILES_HOST),
+            }]),
+        );
         if let Some(Value::Array(fields)) = ticket.get_mut("custom_fields") {
             let text_field = fields.iter_mut().find(|field| {
                 matches!(

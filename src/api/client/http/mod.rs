@@ -19,7 +19,8 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
-use self::errors::{network_error, status_error};
+pub(super) use self::errors::network_error;
+use self::errors::status_error;
 use self::origin::{checked_base_url, origin_text};
 use super::{ClientConfig, RetryPolicy};
 use crate::api::error::ApiError;
