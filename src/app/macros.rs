@@ -189,7 +189,7 @@ fn apply(app: &mut App, index: usize, out: &mut Vec<Command>) {
     if targets.is_empty() {
         return say(app, MacroNote::NoTicket);
     }
-    if app.bulk.stage.is_some() {
+    if matches!(app.bulk.stage, Some(bulk_edit::Stage::Running(_))) {
         // A run going on (hidden) keeps the pane: one run at a time.
         app.notice = Some(Notice {
             note: Note::Bulk(BulkNote::RunGoingOn),
