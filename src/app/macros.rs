@@ -2,8 +2,9 @@
 //! built-in "assign to me", applied to the ticket shown, the marks or the selected ticket
 //! through the bulk pane's own preview, journal and undo (`bulk_edit::apply_preset`). A
 //! macro names only what it changes: its edit sets those fields and adds or removes those
-//! tags, nothing else. A macro's snippet opens the composer once the change is confirmed,
-//! filled, for the agent to send: never sent by itself.
+//! tags, nothing else. The run goes on hidden and the pane closes itself when every ticket
+//! took the change. A macro's snippet opens the composer, filled, once the change is done
+//! and the ticket read again, for the agent to send: never sent by itself.
 
 use super::action::Command;
 use super::bulk_edit::{self, BulkNote};
