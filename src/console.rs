@@ -46,9 +46,14 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
     let color = depth != ColorDepth::Mono;
     let (extra_views, mut warnings) = views_from_config(&resolved.views, lang);
     // Canned replies and macros (issue 17): the snippet folder is read here, once.
-    let (snippets, snippet_warnings) = crate::config::snippets::load(&resolved);
+    let (mut snippets, snippet_warnings) = crate::config::snippets::load(&resolved);
     warnings.extend(snippet_warnings.iter().map(|w| w.text(lang)));
-    let macros = macros_from_config(&resolved, lang)?;
+    let mut macros = macros_from_config(&resolved, lang)?;
+    if cli.demo && snippets.is_empty() && macros.is_empty() {
+        // The demo shows the one-ticket loop without any config: two canned replies and
+        // a macro that uses one.
+        (snippets, macros) = demo_snippets_and_macros(lang);
+    }
     warnings.extend(macro_keys_taken(&macros, &keymap, lang));
     warnings.extend(resolved.warnings.iter().map(|w| w.text(lang)));
     warnings.extend(keymap.conflicts.iter().map(|c| c.describe(lang)));
@@ -461,6 +466,42 @@ fn macros_from_config(
         });
     }
     Ok(macros)
+}
+
+/// The demo's canned replies and macro, in the UI language, when the config has none.
+fn demo_snippets_and_macros(
+    lang: Lang,
+) -> (
+    Vec<crate::config::file::SnippetDef>,
+    Vec<crate::app::macros::Macro>,
+) {
+    use crate::app::macros::{Assignee, Macro, MacroChange};
+    use crate::config::file::SnippetDef;
+    let snippet = |name: &str, title: Msg, body: Msg| SnippetDef {
+        name: name.to_string(),
+        title: title.text(lang).to_string(),
+        body: body.text(lang).to_string(),
+    };
+    let snippets = vec![
+        snippet(
+            "thanks",
+            Msg::DemoSnippetThanksTitle,
+            Msg::DemoSnippetThanks,
+        ),
+        snippet("need-info", Msg::DemoSnippetInfoTitle, Msg::DemoSnippetInfo),
+    ];
+    let macros = vec![Macro {
+        name: Msg::DemoMacroSolve.text(lang).to_string(),
+        key: None,
+        change: MacroChange {
+            status: Some(crate::api::TicketStatus::Solved),
+            assignee: Some(Assignee::Me),
+            ..MacroChange::default()
+        },
+        snippet: Some("thanks".to_string()),
+        builtin: false,
+    }];
+    (snippets, macros)
 }
 
 /// A macro's key that the list or the ticket view already binds (or an earlier macro has)

@@ -701,3 +701,46 @@ fn the_macro_menus_keys_are_in_its_help_and_esc_closes_it() {
         );
     }
 }
+
+#[test]
+fn a_macro_never_writes_tags_it_could_not_read_back_as_empty() {
+    let mut app = triage_app(vec![solve_and_tag()], false);
+    let mut unknown = ticket(1);
+    unknown.tags = None;
+    app.tickets.insert(1, unknown.clone());
+    let commands = ctrl(&mut app, 'k');
+    // The tags are read first...
+    let (read, ids) = commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::TicketsFor { id, ids }) => Some((*id, ids.clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("{commands:?}"));
+    assert_eq!(ids, vec![1]);
+    // ... and still not known: the ticket is left out, counted, and nothing is sent.
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::Bulk(
+            gongdan::app::bulk_edit::BulkEvent::Tickets {
+                id: read,
+                result: Ok(vec![unknown]),
+            },
+        )),
+    );
+    let Some(Stage::Preview { plan, count, .. }) = &app.bulk.stage else {
+        panic!("{:?}", app.bulk.stage);
+    };
+    assert_eq!(*count, 0);
+    assert_eq!(
+        plan.excluded[0].reason,
+        gongdan::bulk::ExcludeReason::TagsUnknown
+    );
+    let commands = press(&mut app, KeyCode::Enter);
+    assert!(
+        !commands
+            .iter()
+            .any(|c| matches!(c, Command::Bulk(BulkCommand::Start { .. }))),
+        "{commands:?}"
+    );
+}

@@ -134,3 +134,41 @@ fn a_macro_key_the_list_binds_is_said_at_start_and_the_menu_still_applies_it() {
     let (success, _) = session.wait_exit();
     assert!(success);
 }
+
+/// `--demo` without a config has canned replies and a macro to try: `m` `2` Enter solves the
+/// open ticket, assigns it to the demo's agent and opens the thanks reply, filled.
+#[test]
+fn the_demo_has_a_macro_and_canned_replies_to_try() {
+    let mut session = Session::spawn(&["--demo", "--demo-fresh"], &[]);
+    session.wait_first_list();
+    let row = selected_row(session.parser.screen()).unwrap();
+    let id: u64 = row
+        .trim_start_matches('>')
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    session.send("l");
+    session.wait_text(&format!("Ticket #{id}"));
+    session.send("m");
+    session.wait_text("2 Solve and thank");
+    session.send("2");
+    session.wait_text("Enter apply");
+    session.send("\r");
+    session.wait_text(&format!("Reply to #{id}"));
+    session.wait_text(&format!("Thank you for writing. Ticket #{id}"));
+    // The other canned reply is a Ctrl-G away.
+    session.send("\x07");
+    session.send("info");
+    session.wait_text("Need more information");
+    // Esc closes the picker, then the composer (the draft kept), then the ticket.
+    session.send("\x1b");
+    session.wait_for_text("the picker closed", |s| !s.contains("Canned replies"));
+    session.send("\x1b");
+    session.wait_for_text("the composer closed", |s| !s.contains("Reply to #"));
+    session.send("q");
+    session.wait_for_text("the list", |s| !s.contains(&format!("Ticket #{id}")));
+    session.send("q");
+    let (success, _) = session.wait_exit();
+    assert!(success);
+}

@@ -2,8 +2,9 @@
 //! built-in "assign to me", applied to the ticket shown, the marks or the selected ticket
 //! through the bulk pane's own preview, journal and undo (`bulk_edit::apply_preset`). A
 //! macro names only what it changes: its edit sets those fields and adds or removes those
-//! tags, nothing else. A macro's snippet opens the composer once the change is confirmed,
-//! filled, for the agent to send: never sent by itself.
+//! tags, nothing else. The run goes on hidden and the pane closes itself when every ticket
+//! took the change. A macro's snippet opens the composer, filled, once the change is done
+//! and the ticket read again, for the agent to send: never sent by itself.
 
 use super::action::Command;
 use super::bulk_edit::{self, BulkNote};
@@ -189,7 +190,7 @@ fn apply(app: &mut App, index: usize, out: &mut Vec<Command>) {
     if targets.is_empty() {
         return say(app, MacroNote::NoTicket);
     }
-    if app.bulk.stage.is_some() {
+    if matches!(app.bulk.stage, Some(bulk_edit::Stage::Running(_))) {
         // A run going on (hidden) keeps the pane: one run at a time.
         app.notice = Some(Notice {
             note: Note::Bulk(BulkNote::RunGoingOn),

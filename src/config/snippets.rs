@@ -9,10 +9,13 @@ use super::file::SnippetDef;
 use super::{ConfigWarning, Resolved};
 
 /// The folder: `snippets_dir` (relative to the config file's folder), else `snippets/`
-/// beside the config file; `None` without a config file and without `snippets_dir`.
+/// beside the config file (or where the config file would be, when there is none).
 pub(crate) fn folder(resolved: &Resolved) -> Option<PathBuf> {
-    let beside = resolved
-        .config_path
+    let file = match &resolved.config_path {
+        Some(path) => Some(path.clone()),
+        None => super::default_config_path().ok(),
+    };
+    let beside = file
         .as_deref()
         .and_then(Path::parent)
         .map(Path::to_path_buf);

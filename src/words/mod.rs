@@ -563,6 +563,12 @@ messages! {
     ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
     // Macros (issue 17).
     MacroMenuTitle => "宏", "Macros";
+    // The demo's canned replies and macro (`--demo` without any in the config).
+    DemoSnippetThanksTitle => "已解决，感谢来信", "Solved, thanks";
+    DemoSnippetThanks => "{contact}，您好：\n\n感谢您的来信。工单 #{ticket_id}「{subject}」已处理完毕，如仍有问题请直接回复。\n\n{agent}\n{today}", "Hello {contact},\n\nThank you for writing. Ticket #{ticket_id} \"{subject}\" is solved; if anything is still wrong, just reply.\n\n{agent}\n{today}";
+    DemoSnippetInfoTitle => "需要更多信息", "Need more information";
+    DemoSnippetInfo => "{contact}，您好：\n\n为尽快处理工单 #{ticket_id}，请提供问题出现的时间、截图和您的账号。\n\n{agent}", "Hello {contact},\n\nTo handle ticket #{ticket_id} quickly, please send when it happened, a screenshot and your account.\n\n{agent}";
+    DemoMacroSolve => "解决并致谢", "Solve and thank";
     MacroKeyOne => "宏的键只能是一个键（不能是两键序列）", "a macro's key is one key, not a sequence of two";
     MacroKeyTaken => "宏“{0}”的键 {1} 已被占用（{2}），请从 {key:list.macros} 菜单套用", "macro \"{0}\": its key {1} is taken ({2}); apply it from the {key:list.macros} menu";
     MacroPreviewLine => " {2} │ #{0}：{1}", " {2} │ #{0}: {1}";
