@@ -16,7 +16,7 @@ use crate::api::query::{Known, ListQuery, Match, QueryLookups, SortOrder};
 use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
 use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
-use crate::app::store::{pack, unpack, unpack_head};
+use crate::app::store::{pack, unpack, unpack_head_into};
 use crate::store::{Store, StoreError, Stored};
 
 /// One stored ticket as the index keeps it: packed (the app's compact form), without what
@@ -53,9 +53,18 @@ impl TicketRows for [Slim] {
     fn ticket(&self, at: usize) -> Cow<'_, Ticket> {
         Cow::Owned(unpack(&self[at].packed))
     }
-    fn head(&self, at: usize) -> Cow<'_, Ticket> {
-        Cow::Owned(unpack_head(&self[at].packed))
+    fn with_head(&self, at: usize, read: &mut dyn FnMut(&Ticket)) {
+        HEAD.with_borrow_mut(|head| {
+            unpack_head_into(&self[at].packed, head);
+            read(head);
+        });
     }
+}
+
+thread_local! {
+    /// The one ticket the heads are unpacked into, in turn, on the thread that sorts or
+    /// filters.
+    static HEAD: std::cell::RefCell<Ticket> = std::cell::RefCell::new(Ticket::default());
 }
 
 /// Every stored ticket, each as far as it is known, from a finished sync.
