@@ -26,8 +26,12 @@ fn view_ids() -> Vec<u64> {
 
 /// A console at 80×24 whose All tab asked the store for its rows after a sync.
 fn asked_console() -> (App, RequestId, LocalWindow) {
+    asked_console_in(Lang::En)
+}
+
+fn asked_console_in(lang: Lang) -> (App, RequestId, LocalWindow) {
     let settings = Settings {
-        lang: Lang::En,
+        lang,
         local_store: true,
         ..Settings::default()
     };
@@ -62,7 +66,11 @@ fn asked_console() -> (App, RequestId, LocalWindow) {
 
 /// The worker's answer: every id, the tickets of the window only.
 fn answered_console() -> App {
-    let (mut app, id, window) = asked_console();
+    answered_console_in(Lang::En)
+}
+
+fn answered_console_in(lang: Lang) -> App {
+    let (mut app, id, window) = asked_console_in(lang);
     let ids = view_ids();
     let rows = LocalAnswer {
         tickets: window.of(&ids).iter().map(|id| ticket(*id)).collect(),
@@ -239,4 +247,27 @@ fn a_filter_answer_after_g_asks_the_tickets_its_rows_lack_and_nothing_past_its_e
     let mut asked = asked_tickets(&commands);
     asked.sort_unstable();
     assert_eq!(asked, vec![50_007, 70_007]);
+}
+
+#[test]
+fn a_loading_row_says_so_in_chinese_and_english_at_80x24_and_200x50() {
+    for (lang, word) in [(Lang::En, "loading…"), (Lang::Zh, "读 取 中")] {
+        for (width, height) in [(80, 24), (200, 50)] {
+            let mut app = answered_console_in(lang);
+            update(&mut app, Action::Resize { width, height });
+            update(&mut app, Action::Bottom);
+            let lines = screen_lines(&app);
+            let loading: Vec<&String> = lines.iter().filter(|l| l.contains(word)).collect();
+            // Every row on screen is waiting for its ticket: each says so beside its id.
+            assert!(
+                loading.len() >= usize::from(height) - 6,
+                "{lang:?} {width}x{height}:\n{}",
+                lines.join("\n")
+            );
+            assert!(loading.iter().all(|line| {
+                line.trim_start_matches(['>', ' '])
+                    .starts_with(char::is_numeric)
+            }));
+        }
+    }
 }

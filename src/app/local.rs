@@ -25,11 +25,12 @@ use super::state::{Lookup, Lookups};
 pub trait TicketRows {
     fn count(&self) -> usize;
     fn ticket(&self, at: usize) -> Cow<'_, Ticket>;
-    /// The ticket's head: id, codes, people, dates, subject, cc lists and tags, the rest
-    /// possibly left out (its description, custom fields, form tables, live fields). Only
-    /// for a reader of those alone: it unpacks in a fraction of the time.
-    fn head(&self, at: usize) -> Cow<'_, Ticket> {
-        self.ticket(at)
+    /// The ticket's head handed to `read`: id, codes, people, dates, subject, cc lists and
+    /// tags, the rest possibly left out (its description, custom fields, form tables, live
+    /// fields). Only for a reader of those alone: a packed holder unpacks the head only,
+    /// into one reused ticket, allocating nothing per ticket.
+    fn with_head(&self, at: usize, read: &mut dyn FnMut(&Ticket)) {
+        read(&self.ticket(at))
     }
 }
 

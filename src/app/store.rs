@@ -30,9 +30,10 @@ pub(crate) fn unpack(packed: &[u8]) -> Ticket {
     codec::decode(packed)
 }
 
-/// The head of a ticket packed by [`pack`] (see [`TicketRows::head`](crate::app::local::TicketRows::head)).
-pub(crate) fn unpack_head(packed: &[u8]) -> Ticket {
-    codec::decode_head(packed)
+/// The head of a ticket packed by [`pack`] into `ticket`, reusing its allocations (see
+/// [`TicketRows::with_head`](crate::app::local::TicketRows::with_head)).
+pub(crate) fn unpack_head_into(packed: &[u8], ticket: &mut Ticket) {
+    codec::decode_head_into(packed, ticket)
 }
 
 /// A packed ticket and the generation it was last changed at.

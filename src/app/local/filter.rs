@@ -138,9 +138,9 @@ impl Haystacks {
         }
         self.text.clear();
         self.ends.clear();
-        for at in 0..tickets.count() {
-            // Id, subject, people and tags: the head.
-            let ticket = tickets.head(at);
+        let (text, ends) = (&mut self.text, &mut self.ends);
+        // Id, subject, people and tags: the head.
+        let mut fold = |ticket: &Ticket| {
             let names = [
                 ticket.contact_id.and_then(|id| lookups.contact_name(id)),
                 ticket
@@ -148,15 +148,18 @@ impl Haystacks {
                     .id()
                     .and_then(|id| lookups.agent_name(id)),
             ];
-            self.text.push_str(&ticket.id.to_string());
+            text.push_str(&ticket.id.to_string());
             for field in std::iter::once(ticket.subject.as_str())
                 .chain(names.into_iter().flatten())
                 .chain(ticket.tags.iter().flatten().map(String::as_str))
             {
-                self.text.push('\0');
-                push_folded(&mut self.text, field);
+                text.push('\0');
+                push_folded(text, field);
             }
-            self.ends.push(self.text.len());
+            ends.push(text.len());
+        };
+        for at in 0..tickets.count() {
+            tickets.with_head(at, &mut fold);
         }
         self.made_for = Some((generation, tickets.count()));
     }
@@ -277,15 +280,16 @@ fn filter<T: TicketRows + ?Sized>(
                 .iter()
                 .all(|term| matches!(term, SearchTerm::Word(_)));
             for at in from {
-                let ticket = if words_only {
-                    tickets.head(at)
-                } else {
-                    tickets.ticket(at)
-                };
-                match query.matches(&ticket, known(&ticket), lookups) {
+                let mut test = |ticket: &Ticket| match query.matches(ticket, known(ticket), lookups)
+                {
                     Match::Yes => rows.push(at),
                     Match::Unknown => unknown.push(at),
                     Match::No => {}
+                };
+                if words_only {
+                    tickets.with_head(at, &mut test);
+                } else {
+                    test(&tickets.ticket(at));
                 }
             }
         }

@@ -235,16 +235,19 @@ pub fn sort_ids<T: TicketRows + ?Sized>(
             | Column::Created
             | Column::Updated
     );
-    let (keys, ids): (Vec<SortKey>, Vec<u64>) = (0..tickets.count())
-        .map(|at| {
-            let ticket = if head {
-                tickets.head(at)
-            } else {
-                tickets.ticket(at)
-            };
-            (sort_key(&ticket, column, lookups), ticket.id)
-        })
-        .unzip();
+    let mut keys = Vec::with_capacity(tickets.count());
+    let mut ids = Vec::with_capacity(tickets.count());
+    let mut key_of = |ticket: &Ticket| {
+        keys.push(sort_key(ticket, column, lookups));
+        ids.push(ticket.id);
+    };
+    for at in 0..tickets.count() {
+        if head {
+            tickets.with_head(at, &mut key_of);
+        } else {
+            key_of(&tickets.ticket(at));
+        }
+    }
     // Each distinct text gets its rank (by code point), so that the sort compares integers
     // only: a column has few distinct texts (labels, tag sets) or many, and either way
     // following a pointer per comparison was what cost (BENCHMARKS.md).

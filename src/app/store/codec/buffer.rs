@@ -224,6 +224,18 @@ impl Reader<'_> {
         text
     }
 
+    /// The next string read into `into`, its allocation kept (a reader of many tickets in
+    /// turn allocates nothing).
+    pub(super) fn string_into(&mut self, into: &mut String) {
+        let len = self.len();
+        let end = self.pos.saturating_add(len).min(self.bytes.len());
+        into.clear();
+        if let Some(bytes) = self.bytes.get(self.pos..end) {
+            into.push_str(&String::from_utf8_lossy(bytes));
+        }
+        self.pos = end;
+    }
+
     /// Where the next optional string is, skipped.
     pub(super) fn opt_range(&mut self) -> Option<std::ops::Range<usize>> {
         match self.byte() {
