@@ -356,14 +356,23 @@ pub(super) fn page_failed(
         // Keep the rows shown; a later R tries again.
         view.refresh = None;
     }
-    view.error = Some(message.clone());
-    let name = view.spec.name.clone();
     if which == view_ref(app)
         && let Some(detail) = &mut app.detail
     {
         // The page a `]` waited for will not come; a new `]` asks again.
         detail.step_pending = false;
     }
+    view_failed(app, which, message);
+}
+
+/// A view's rows could not be read again: the view keeps its rows and the error, and the
+/// status line says which view failed and why.
+pub(super) fn view_failed(app: &mut App, which: ViewRef, message: ViewError) {
+    let Some(view) = view_mut(app, which) else {
+        return;
+    };
+    view.error = Some(message.clone());
+    let name = view.spec.name.clone();
     let note = if which == ViewRef::Search {
         Note::SearchFailed(message)
     } else {

@@ -83,21 +83,7 @@ pub(super) fn sync_failed(app: &mut App, error: ApiError, waited: bool) {
         return;
     }
     let which = view_ref(app);
-    let Some(view) = view_mut(app, which) else {
-        return;
-    };
-    let message = ViewError::Api(error);
-    view.error = Some(message.clone());
-    let name = view.spec.name.clone();
-    let note = if which == ViewRef::Search {
-        Note::SearchFailed(message)
-    } else {
-        Note::LoadFailed {
-            view: name,
-            error: message,
-        }
-    };
-    notice(app, note, true);
+    view_failed(app, which, ViewError::Api(error));
 }
 
 fn mark_changed(view: &mut View, changed: &HashSet<u64>) {
