@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::api::{Auth, ClientConfig, SearchQuery};
+use crate::app::columns::ListColumn;
 use crate::app::keymap::KeyMap;
+use crate::app::sla::{SlaTarget, SlaTargets};
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::check::ConsoleReport;
@@ -118,6 +120,7 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         // The demo's tickets are the sandbox's: a profile's web UI does not know them.
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
         local_store: store_path.is_some(),
+        sla: sla_targets(&resolved.sla),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -366,6 +369,19 @@ pub fn startup_notice(
     })
 }
 
+/// `[sla]` as the app reads it.
+fn sla_targets(file: &crate::config::file::SlaFile) -> SlaTargets {
+    SlaTargets {
+        by_priority: file
+            .targets()
+            .map(|(first_response, resolution)| SlaTarget {
+                first_response,
+                resolution,
+            }),
+        warn_percent: file.warn_percent(),
+    }
+}
+
 /// Views from the config file, after the defaults; a search that does not parse is left
 /// out with a warning.
 fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String>) {
@@ -387,6 +403,10 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
             name: ViewName::Custom(def.name.clone()),
             source,
             fallback: None,
+            columns: def
+                .columns
+                .as_ref()
+                .map(|names| names.iter().map(|n| ListColumn::parse(n)).collect()),
         });
     }
     (views, warnings)

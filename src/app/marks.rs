@@ -200,6 +200,7 @@ fn marked_view(app: &App) -> View {
         name: ViewName::Marked,
         source: ViewSource::Search(SearchQuery::default()),
         fallback: None,
+        columns: None,
     });
     // Newest first, like the searches.
     view.set_ids(app.marks.ids.iter().rev().copied());

@@ -2,6 +2,7 @@
 
 pub(crate) mod action;
 pub mod bulk_edit;
+pub mod columns;
 pub mod composer;
 pub mod copy;
 pub mod drafts;
@@ -15,6 +16,7 @@ pub mod new_ticket;
 pub mod notice;
 pub mod offline;
 pub(crate) mod run_ids;
+pub mod sla;
 pub mod state;
 pub(crate) mod store;
 pub mod update;

@@ -79,6 +79,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     if from_worker {
         settle_progress(app);
     }
+    super::sla::count_breached(app);
     out
 }
 

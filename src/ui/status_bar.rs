@@ -99,6 +99,7 @@ pub(crate) fn sort_column_name(
         Column::Tags => Msg::FieldTags,
         Column::Created => Msg::FieldCreated,
         Column::Updated => Msg::FieldUpdated,
+        Column::Breach => Msg::SortBreach,
         // A custom field by the name its definition gives (cleaned when decoded), else
         // its key.
         Column::Custom(key) => {

@@ -11,7 +11,21 @@ use super::theme::Role;
 use super::{style, truncate, width};
 use crate::app::state::View;
 
-fn count(view: &View) -> String {
+/// The count, and how many are past an SLA target when any is.
+fn count(lang: crate::lang::Lang, view: &View) -> String {
+    let count = total(view);
+    if view.breached > 0 {
+        let breached = view.breached.to_string();
+        format!(
+            "{count}{}",
+            crate::words::fill(lang, crate::words::Msg::TabBreached, &[&breached])
+        )
+    } else {
+        count
+    }
+}
+
+fn total(view: &View) -> String {
     match view.total {
         Some(total) => total.to_string(),
         // The store's first page: how many the server holds now is not known yet.
@@ -31,7 +45,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
             " {} {} ({}) ",
             index + 1,
             super::notice::view_name(lang, &view.spec.name),
-            count(view)
+            count(lang, view)
         );
         let active = app.search.is_none() && index == app.active;
         let role = if active { Role::TabActive } else { Role::Tab };
@@ -41,7 +55,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         let label = format!(
             " {} ({}) ",
             super::notice::view_name(lang, &search.view.spec.name),
-            count(&search.view)
+            count(lang, &search.view)
         );
         spans.push(Span::styled(
             truncate(&label, 40),

@@ -60,6 +60,24 @@ messages! {
     ColAssignee => "受理人", "Assignee";
     ColUpdated => "更新", "Updated";
     ColTags => "标签", "Tags";
+    ColType => "类型", "Type";
+    ColGroup => "客服组", "Group";
+    ColCreated => "创建", "Created";
+    ColAge => "已创建", "Age";
+    ColInStatus => "本状态", "In status";
+    ColSla => "SLA", "SLA";
+    // A duration in a cell (age, time in status, SLA).
+    DurMinutes => "{0}分", "{0}m";
+    DurHours => "{0}时", "{0}h";
+    DurDays => "{0}天", "{0}d";
+    // The SLA cell: the time left on the clock closest to breach, or how far past it.
+    SlaLeft => "剩{0}", "{0} left";
+    SlaOver => "超{0}", "{0} over";
+    SlaMet => "达标", "met";
+    // After a tab's count: how many of its tickets are past an SLA target.
+    TabBreached => "，超时{0}", ", {0} breached";
+    // The local sort "closest to breach" in the status line.
+    SortBreach => "临近超时", "closest to breach";
     // Relative times.
     JustNow => "刚刚", "just now";
     MinutesAgo => "{0}分钟前", "{0}m ago";

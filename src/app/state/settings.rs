@@ -41,6 +41,8 @@ pub struct Settings {
     /// A local store answers first pages at start and keeps the console readable when the
     /// server cannot be reached (issue 16); without one, a failed call is only an error.
     pub local_store: bool,
+    /// SLA targets per priority (config `[sla]`); none set: no SLA is shown.
+    pub sla: crate::app::sla::SlaTargets,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -72,6 +74,7 @@ impl Default for Settings {
             selection: SelectionStyle::default(),
             web_url: None,
             local_store: false,
+            sla: crate::app::sla::SlaTargets::default(),
         }
     }
 }

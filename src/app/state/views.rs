@@ -33,6 +33,9 @@ pub struct ViewSpec {
     pub name: ViewName,
     pub source: ViewSource,
     pub fallback: Option<SearchQuery>,
+    /// The list's columns in order (config `columns`); `None`: the default set, fitted to
+    /// the width.
+    pub columns: Option<Vec<crate::app::columns::ListColumn>>,
 }
 
 impl ViewSpec {
@@ -51,16 +54,19 @@ impl ViewSpec {
                 name: ViewName::New,
                 source: ViewSource::Search(by_status("1")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::Open,
                 source: ViewSource::Search(by_status("2")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::Pending,
                 source: ViewSource::Search(by_status("3")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::All,
@@ -71,6 +77,7 @@ impl ViewSpec {
                     ..ListQuery::default()
                 }),
                 fallback: Some(by_status("1,2,3,4,5,6")),
+                columns: None,
             },
         ]
     }
@@ -228,6 +235,10 @@ pub struct View {
     pub as_of: Option<chrono::NaiveDateTime>,
     /// Computed from the local store once a full sync finished (or asked to be).
     pub local: Option<LocalSort>,
+    /// Tickets of the view past a running SLA target (`app::sla::count_breached`).
+    pub breached: usize,
+    /// What `breached` was counted for: the rows, the store's stamp, the minute.
+    pub(crate) breach_key: Option<(usize, u64, i64)>,
 }
 
 impl View {
@@ -254,6 +265,8 @@ impl View {
             stale: false,
             as_of: None,
             local: None,
+            breached: 0,
+            breach_key: None,
         }
     }
 

@@ -44,7 +44,14 @@ fn source_of(view: &View) -> Option<ViewSource> {
 /// Asks the worker for the view's rows from the store, with their tickets when `tickets`.
 pub(crate) fn ask_local(app: &mut App, which: ViewRef, tickets: bool, out: &mut Vec<Command>) {
     let id = app.request_id();
-    let names = std::sync::Arc::new(crate::app::local::LocalNames::of(&app.lookups));
+    let mut names = crate::app::local::LocalNames::of(&app.lookups);
+    let by_breach = view_at(app, which)
+        .and_then(|view| view.local.as_ref())
+        .is_some_and(|local| local.column == Column::Breach);
+    if by_breach {
+        names = names.with_sla(app.settings.sla.clone(), app.now);
+    }
+    let names = std::sync::Arc::new(names);
     let Some(view) = view_mut(app, which) else {
         return;
     };
@@ -155,9 +162,11 @@ pub(super) fn local_rows(
     window_lookups(app, out);
 }
 
-/// The columns `o` cycles through: the ticket's own, then the custom fields the account
-/// defines (once their definitions are in), by key.
+/// The columns `o` cycles through: the ticket's own, closest to breach when SLA targets
+/// are set, then the custom fields the account defines (once their definitions are in),
+/// by key.
 fn sort_columns(app: &App) -> Vec<Column> {
+    let breach = app.settings.sla.any().then_some(Column::Breach);
     let custom = app
         .lookups
         .field_defs
@@ -166,7 +175,12 @@ fn sort_columns(app: &App) -> Vec<Column> {
         .into_iter()
         .flatten()
         .map(|def| Column::Custom(def.key.clone()));
-    SORT_COLUMNS.iter().cloned().chain(custom).collect()
+    SORT_COLUMNS
+        .iter()
+        .cloned()
+        .chain(breach)
+        .chain(custom)
+        .collect()
 }
 
 /// `o` in a view from the store: the next column.

@@ -160,6 +160,7 @@ pub(super) fn start_search(
         name: ViewName::Search(text.clone()),
         source: ViewSource::Search(query),
         fallback: None,
+        columns: None,
     });
     app.detail = None;
     app.search = Some(SearchState {

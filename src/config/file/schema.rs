@@ -21,9 +21,10 @@ enum Nested {
 }
 
 static TOP_KEYS: Schema = Schema {
-    keys: &["default_profile", "profiles", "ui", "keys", "theme"],
+    keys: &["default_profile", "profiles", "ui", "sla", "keys", "theme"],
     nested: |key| match key {
         "profiles" => Nested::NamedTables(&PROFILE_KEYS),
+        "sla" => Nested::Opaque,
         "ui" => Nested::Table(&UI_KEYS),
         "keys" | "theme" => Nested::Opaque,
         _ => Nested::Leaf,
@@ -59,7 +60,7 @@ static PROFILE_KEYS: Schema = Schema {
 // Views refuse unknown keys outright (a typo there would silently change what a tab shows),
 // so the walk only needs to know they exist.
 static VIEW_KEYS: Schema = Schema {
-    keys: &["name", "search", "list"],
+    keys: &["name", "search", "list", "columns"],
     nested: |_| Nested::Opaque,
 };
 
@@ -89,6 +90,11 @@ pub fn known_key_paths() -> Vec<String> {
     for key in UI_KEYS.keys {
         paths.push(format!("ui.{key}"));
     }
+    // `[sla]` refuses unknown keys as it is read (a typo would silently mark nothing).
+    for key in ["warn_percent", "first_response", "resolution"] {
+        paths.push(format!("sla.{key}"));
+    }
+    paths.push("profiles.NAME.views.columns".to_string());
     paths
 }
 

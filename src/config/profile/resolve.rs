@@ -92,6 +92,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         credentials,
         ui,
         views: profile.views.clone(),
+        sla: config.sla.clone(),
         keys: config.keys,
         theme: config.theme,
         language: display.language,
