@@ -58,6 +58,30 @@ fn example_config_parses_without_warnings() {
     assert_eq!(config.profiles["admin"].auth, Some(AuthKind::Token));
 }
 
+#[test]
+fn example_config_sets_sla_targets_and_a_views_columns() {
+    let (config, _) = parse(Path::new("config.example.toml"), EXAMPLE).unwrap();
+    // Low, normal, high, urgent: (first response, resolution) in minutes.
+    assert_eq!(
+        config.sla.targets(),
+        [
+            (None, None),
+            (None, None),
+            (Some(4 * 60), Some(24 * 60)),
+            (Some(60), Some(8 * 60))
+        ]
+    );
+    assert_eq!(config.sla.warn_percent(), file::DEFAULT_SLA_WARN_PERCENT);
+    let doc = doc_of("warn_percent").unwrap();
+    assert!(
+        doc.contains(&format!("Default: {}.", file::DEFAULT_SLA_WARN_PERCENT)),
+        "{doc}"
+    );
+    let columns = config.profiles["work"].views[0].columns.clone().unwrap();
+    assert_eq!(columns.first().map(String::as_str), Some("id"));
+    assert!(columns.iter().any(|c| c == "sla"));
+}
+
 /// The comment block that documents `key` (`# key: ...` up to the next key line).
 fn doc_of(key: &str) -> Option<String> {
     let start = EXAMPLE

@@ -71,7 +71,7 @@ impl LocalNames {
     }
 
     /// With the SLA targets and the time a sort closest to breach is measured at.
-    pub(crate) fn with_sla(mut self, targets: SlaTargets, now: chrono::NaiveDateTime) -> Self {
+    pub fn with_sla(mut self, targets: SlaTargets, now: chrono::NaiveDateTime) -> Self {
         use chrono::Timelike;
         self.sla = Some((targets, now.with_second(0).unwrap_or(now)));
         self

@@ -147,7 +147,7 @@ fn fixed_width(app: &App, view: &View, column: &Column) -> usize {
                 .map(|msg| fill(lang, msg, &[&fill(lang, Msg::DurHours, &["23"])])),
         ),
         Column::Tags => 16,
-        Column::Field(_) => header.clamp(8, 20),
+        Column::Field(_) => header.clamp(14, 24),
         Column::Subject => SUBJECT_MIN,
     }
 }
