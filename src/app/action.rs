@@ -55,6 +55,8 @@ pub enum Action {
     PickSelectedStatus,
     /// The copy menu (`y`) and its entries.
     Copy(super::copy::CopyAction),
+    /// The quick filters (`F`, `X`).
+    Facets(super::facets::FacetAction),
     Reload,
     ToggleHelp,
     // The one-line prompts (search and date filter).

@@ -6,6 +6,7 @@ pub mod columns;
 pub mod composer;
 pub mod copy;
 pub mod drafts;
+pub mod facets;
 pub mod faults;
 pub mod keymap;
 pub mod layout;

@@ -37,6 +37,12 @@ pub enum Note {
     ListForbidden,
     SortBy(Option<Sort>),
     SearchNoStatusSort,
+    /// `X`: the quick filter is off.
+    QuickFilterCleared,
+    /// A quick filter on a list view the store does not answer: the list call cannot.
+    QuickFilterListView,
+    /// A tag the search language cannot say (a space or comma in it), in a server view.
+    QuickFilterTagNotSearchable(String),
     NoTicketSelected,
     /// `s` with tickets marked: only this one changes.
     StatusMenuNotMarks {

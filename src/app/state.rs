@@ -67,6 +67,8 @@ pub struct App {
     pub(crate) notice_clock: NoticeClock,
     /// The copy menu, when open (under the help overlay, which may be opened from it).
     pub copy_menu: Option<CopyMenu>,
+    /// The quick filters' facets, while open (`F`).
+    pub facets: Option<crate::app::facets::FacetMenu>,
     /// One-ticket reads after a quick status change, for the server's new update time.
     pub rereads: HashMap<RequestId, u64>,
     pub pending_status: HashMap<RequestId, PendingStatus>,
@@ -145,6 +147,7 @@ impl App {
             notice,
             notice_clock: NoticeClock::default(),
             copy_menu: None,
+            facets: None,
             rereads: HashMap::new(),
             pending_status: HashMap::new(),
             status_recheck: None,
@@ -219,6 +222,9 @@ impl App {
         }
         if self.copy_menu.is_some() {
             return Pane::CopyMenu;
+        }
+        if self.facets.is_some() {
+            return Pane::Facets;
         }
         if let Some(pane) = self.compose.pane() {
             return pane;

@@ -106,6 +106,7 @@ fn pane_name(pane: Pane) -> Msg {
             Pane::Prompt => Msg::PanePrompt,
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::CopyMenu => Msg::PaneCopyMenu,
+            Pane::Facets => Msg::PaneFacets,
             Pane::Help => Msg::PaneHelp,
             Pane::Composer => Msg::PaneComposer,
             Pane::NewTicket => Msg::PaneNewTicket,

@@ -5,6 +5,7 @@ pub mod composer;
 pub(crate) mod copy_menu;
 pub mod detail;
 pub(crate) mod editor;
+pub(crate) mod facets;
 pub(crate) mod help;
 pub(crate) mod history;
 pub(crate) mod key_words;
@@ -199,6 +200,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
     drawn.bulk_result = bulk::render(frame, app, area);
     // Under the help overlay, which may be opened from it.
     copy_menu::render(frame, app, area);
+    facets::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => drawn.help = help::render(frame, app, area),

@@ -54,6 +54,9 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
         }
         Note::SortBy(sort) => say(Msg::SortBy, &[&sort_label(lang, *sort)]),
         Note::SearchNoStatusSort => say(Msg::SearchNoStatusSort, &[]),
+        Note::QuickFilterCleared => say(Msg::QuickFilterCleared, &[]),
+        Note::QuickFilterListView => say(Msg::QuickFilterListView, &[]),
+        Note::QuickFilterTagNotSearchable(tag) => say(Msg::QuickFilterTagNotSearchable, &[tag]),
         Note::NoTicketSelected => say(Msg::NoTicketSelected, &[]),
         Note::StatusMenuNotMarks { ticket, marked } => say(
             Msg::StatusMenuNotMarks,

@@ -24,6 +24,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::Prompt => &["submit", "cancel"],
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::CopyMenu => &["copy", "cancel"],
+        Pane::Facets => &["pick", "cancel"],
         Pane::Help => &["close"],
         // Their own hint line names their keys.
         Pane::Composer | Pane::NewTicket | Pane::BulkText | Pane::SignIn => &[],

@@ -25,6 +25,23 @@ fn count(lang: crate::lang::Lang, view: &View) -> String {
     }
 }
 
+/// The quick filter picked, as ` [status=open]`; empty without one.
+fn quick(app: &Ctx, view: &View) -> String {
+    let Some(value) = &view.quick else {
+        return String::new();
+    };
+    let lang = app.lang();
+    let label = crate::words::fill(
+        lang,
+        crate::words::Msg::TabQuickFilter,
+        &[
+            super::facets::facet_name(lang, value),
+            &super::facets::value_label(app, value),
+        ],
+    );
+    format!(" [{label}]")
+}
+
 fn total(view: &View) -> String {
     match view.total {
         Some(total) => total.to_string(),
@@ -42,10 +59,11 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {
         let label = format!(
-            " {} {} ({}) ",
+            " {} {} ({}){} ",
             index + 1,
             super::notice::view_name(lang, &view.spec.name),
-            count(lang, view)
+            count(lang, view),
+            quick(app, view)
         );
         let active = app.search.is_none() && index == app.active;
         let role = if active { Role::TabActive } else { Role::Tab };
@@ -53,9 +71,10 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     }
     if let Some(search) = &app.search {
         let label = format!(
-            " {} ({}) ",
+            " {} ({}){} ",
             super::notice::view_name(lang, &search.view.spec.name),
-            count(lang, &search.view)
+            count(lang, &search.view),
+            quick(app, &search.view)
         );
         spans.push(Span::styled(
             truncate(&label, 40),

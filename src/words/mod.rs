@@ -188,6 +188,17 @@ messages! {
     DetailNotFound => "服务器上找不到这张工单", "The server does not know this ticket";
     // Status menu.
     StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
+    // The quick filters' facets (`F`).
+    FacetsTitle => "筛选 {0}（{1} 条）", "Filter {0} ({1} rows)";
+    FacetsTitlePartial => "筛选 {0}（已加载 {1} 条）", "Filter {0} ({1} rows loaded)";
+    FacetsHint => "{0} 选择 {1} 确定 左侧键直选 {2} 取消", "{0} move, {1} pick, the key on the left picks, {2} cancel";
+    FacetsNone => "这些工单的状态、优先级、受理人、客服组和标签都未知", "No status, priority, assignee, group or tag of these rows is known";
+    FacetNobody => "（无）", "(none)";
+    // In a tab: the quick filter picked, a facet and its value.
+    TabQuickFilter => "{0}={1}", "{0}={1}";
+    QuickFilterCleared => "已清除快速筛选", "Quick filter cleared";
+    QuickFilterListView => "列表视图只能在本地库同步后快速筛选；可用 {key:list.search} 搜索", "A list view is quick-filtered only once the local store answers it; search with {key:list.search} instead";
+    QuickFilterTagNotSearchable => "标签“{0}”含空格或逗号，服务器搜索无法按它筛选", "The tag \"{0}\" holds a space or a comma: the server's search cannot filter on it";
     StatusMenuHint => "{0} 选择 {1} 确定 {2} 直选 {3} 取消", "{0} move, {1} pick, {2} direct, {3} cancel";
     // Copy menu.
     CopyMenuTitle => "复制 #{0}", "Copy from #{0}";
@@ -211,6 +222,7 @@ messages! {
     PanePrompt => "输入行", "input line";
     PaneStatusMenu => "状态菜单", "status menu";
     PaneCopyMenu => "复制菜单", "copy menu";
+    PaneFacets => "快速筛选", "quick filters";
     PaneHelp => "帮助", "help";
     // Key descriptions (the key map).
     KeyDown => "下移一行", "Move down";
@@ -265,6 +277,9 @@ messages! {
     KeyClose => "关闭", "Close";
     KeyPick => "选定", "Pick";
     KeyPickDigit => "直接选第 N 个状态", "Pick status N";
+    KeyQuickFilter => "快速筛选：按状态、优先级、受理人、客服组、标签", "Quick filter: by status, priority, assignee, group, tag";
+    KeyClearQuickFilter => "清除快速筛选", "Clear the quick filter";
+    KeyPickFacet => "直接选该行的值", "Pick the value on that key's line";
     KeySubmit => "提交", "Submit";
     KeyCancel => "取消", "Cancel";
     KeyDeleteChar => "删除前一个字符", "Delete the previous character";

@@ -116,7 +116,12 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
                 Some(Action::InputBackspace),
             );
         }
-        Pane::List | Pane::Detail | Pane::StatusMenu | Pane::CopyMenu | Pane::Help => {}
+        Pane::List
+        | Pane::Detail
+        | Pane::StatusMenu
+        | Pane::CopyMenu
+        | Pane::Facets
+        | Pane::Help => {}
     }
     resolve_event(app, pane, event)
 }

@@ -60,6 +60,8 @@ pub enum Pane {
     StatusMenu,
     /// The copy menu (`y`).
     CopyMenu,
+    /// The quick filters' facets (`F`).
+    Facets,
     Help,
     /// The reply composer.
     Composer,

@@ -235,6 +235,8 @@ pub struct View {
     pub as_of: Option<chrono::NaiveDateTime>,
     /// Computed from the local store once a full sync finished (or asked to be).
     pub local: Option<LocalSort>,
+    /// The quick filter picked from the facets (`F`), cleared with `X`.
+    pub quick: Option<crate::app::facets::FacetValue>,
     /// Tickets of the view past a running SLA target (`app::sla::count_breached`).
     pub breached: usize,
     /// What `breached` was counted for: the rows, the store's stamp, the minute.
@@ -267,6 +269,7 @@ impl View {
             local: None,
             breached: 0,
             breach_key: None,
+            quick: None,
         }
     }
 
@@ -367,6 +370,11 @@ impl View {
         let mut query = base.clone();
         query.page = Some(page);
         query.per_page = Some(per_page);
+        // The quick filter, asked of the server: every page is narrowed, not only those
+        // loaded.
+        query
+            .terms
+            .extend(self.quick.as_ref().and_then(|value| value.term()));
         if let Some(sort) = self.sort {
             // Search has no status order; the app says so when the user picks it.
             query.sort_by = Some(match sort.field {

@@ -130,6 +130,7 @@ pub(super) fn back(app: &mut App) {
     match app.pane() {
         Pane::Help | Pane::StatusMenu => app.overlay = None,
         Pane::CopyMenu => app.copy_menu = None,
+        Pane::Facets => app.facets = None,
         Pane::Prompt => {
             app.prompt = None;
             ensure_visible(app);

@@ -135,11 +135,12 @@ pub(super) fn local_rows(
     if !rows.hits.is_empty() {
         upsert(app, rows.hits, true, None);
     }
+    let ids = narrowed(app, which, rows.ids);
     let Some(view) = view_mut(app, which) else {
         return;
     };
     let selected = view.selected_id();
-    view.set_ids(rows.ids);
+    view.set_ids(ids);
     view.total = Some(view.ids.len() as u64);
     view.page_lens = vec![view.ids.len()];
     view.pages_loaded = 1;

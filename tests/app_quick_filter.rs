@@ -1,0 +1,278 @@
+//! Issue 17, item 5: quick filters. `F` opens the view's facets with counts over its rows;
+//! a value's key (two keys in all) narrows the view: a server search view asks the server
+//! with one more term, a view from the store is narrowed over its tickets, a server list
+//! view refuses; the tab shows the filter and `X` clears it. Snapshots of the facets at
+//! 80×24 in both languages.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use gongdan::api::{SearchQuery, SearchTerm, Ticket, TicketStatus};
+use gongdan::app::facets::{FacetAction, FacetValue};
+use gongdan::app::keymap::action_for_key;
+use gongdan::app::notice::Note;
+use gongdan::app::state::{ViewName, ViewSource, ViewSpec};
+use gongdan::app::{Action, App, Command, LocalAnswer, RequestId, Settings, WorkerEvent, update};
+use gongdan::lang::Lang;
+
+fn ch(c: char) -> KeyEvent {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    KeyEvent::new(KeyCode::Char(c), mods)
+}
+
+/// A console with a fifth tab "Queue" (a search) holding tickets 1..=6, and a local store
+/// when `store`.
+fn queue_console(lang: Lang, store: bool) -> App {
+    let settings = Settings {
+        lang,
+        account_label: "admin@127.0.0.1".into(),
+        local_store: store,
+        extra_views: vec![ViewSpec {
+            name: ViewName::Custom("Queue".into()),
+            source: ViewSource::Search(SearchQuery::parse("ticketStatus:1,2,3").unwrap()),
+            fallback: None,
+            columns: None,
+        }],
+        ..Settings::default()
+    };
+    let mut app = App::new(settings, now());
+    update(
+        &mut app,
+        Action::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    let mut commands = start(&mut app);
+    for status in ["1", "2", "3"] {
+        answer_page(
+            &mut app,
+            find(&commands, is_search_for(status)),
+            page(vec![], 0, false),
+        );
+    }
+    commands.extend(update(&mut app, Action::SelectView(4)));
+    let search = find(&commands, is_search_for("1,2,3"));
+    let tickets: Vec<Ticket> = (1..=6).map(ticket).collect();
+    commands.extend(answer_page(&mut app, search, page(tickets, 6, false)));
+    answer_lookups(&mut app, &commands);
+    app.notice = None;
+    app
+}
+
+fn facets(app: &mut App, action: FacetAction) -> Vec<Command> {
+    update(app, Action::Facets(action))
+}
+
+fn count_of(app: &App, value: &FacetValue) -> Option<usize> {
+    let menu = app.facets.as_ref()?;
+    menu.entries
+        .iter()
+        .find(|e| e.value == *value)
+        .map(|e| e.count)
+}
+
+fn searched_terms(commands: &[Command]) -> Option<Vec<SearchTerm>> {
+    commands.iter().find_map(|c| match c {
+        Command::Search { query, .. } => Some(query.terms.clone()),
+        _ => None,
+    })
+}
+
+fn tag(text: &str) -> FacetValue {
+    FacetValue::Tag(text.into())
+}
+
+#[test]
+fn f_counts_each_value_over_the_views_rows() {
+    let mut app = queue_console(Lang::En, false);
+    facets(&mut app, FacetAction::Open);
+    // Tickets 1..=6: statuses cycle open, pending, new; even ids carry both tags;
+    // assignees 10 + id % 3.
+    for status in [TicketStatus::New, TicketStatus::Open, TicketStatus::Pending] {
+        assert_eq!(count_of(&app, &FacetValue::Status(status)), Some(2));
+    }
+    assert_eq!(count_of(&app, &tag("vip客户")), Some(3));
+    assert_eq!(count_of(&app, &tag("普通客户")), Some(3));
+    assert_eq!(count_of(&app, &FacetValue::Assignee(Some(10))), Some(2));
+    assert_eq!(count_of(&app, &FacetValue::Group(Some(1))), Some(6));
+    // A search hit's fields are not known: it counts for no value.
+    let hit = search_hit(7);
+    let menu = gongdan::app::facets::entries(&[hit]);
+    assert!(menu.is_empty(), "{menu:?}");
+}
+
+#[test]
+fn two_keys_narrow_a_search_view_by_the_server_and_x_clears_it() {
+    let mut app = queue_console(Lang::En, false);
+    // F opens the facets; the key on a value's line picks it.
+    assert_eq!(
+        action_for_key(&app, &ch('F')),
+        Some(Action::Facets(FacetAction::Open))
+    );
+    let open = action_for_key(&app, &ch('F')).unwrap();
+    update(&mut app, open);
+    let menu = app.facets.clone().unwrap();
+    let at = menu
+        .entries
+        .iter()
+        .position(|e| e.value == tag("vip客户"))
+        .unwrap();
+    let keys = gongdan::app::keymap::FACET_KEYS;
+    let key = keys[at].chars().next().unwrap();
+    let pick = action_for_key(&app, &ch(key)).unwrap();
+    assert_eq!(pick, Action::Facets(FacetAction::Pick(at)));
+    let commands = update(&mut app, pick);
+    assert!(app.facets.is_none());
+    // The server is asked with one more term: every page is narrowed.
+    let terms = searched_terms(&commands).unwrap();
+    assert!(
+        terms.contains(&SearchTerm::Field {
+            field: "tagList".into(),
+            values: vec!["vip客户".into()],
+        }),
+        "{terms:?}"
+    );
+    assert_eq!(app.current_view().quick, Some(tag("vip客户")));
+    // The tab shows it (wide enough for the fifth tab beside the account).
+    update(
+        &mut app,
+        Action::Resize {
+            width: 160,
+            height: 40,
+        },
+    );
+    let tabs = screen_lines(&app)[0].replace(' ', "");
+    assert!(tabs.contains("[Tags=vip客户]"), "{tabs}");
+    // X clears it: the search without the term.
+    assert_eq!(
+        action_for_key(&app, &ch('X')),
+        Some(Action::Facets(FacetAction::Clear))
+    );
+    let commands = facets(&mut app, FacetAction::Clear);
+    let terms = searched_terms(&commands).unwrap();
+    assert!(
+        !terms
+            .iter()
+            .any(|t| matches!(t, SearchTerm::Field { field, .. } if field == "tagList")),
+        "{terms:?}"
+    );
+    assert_eq!(app.current_view().quick, None);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::QuickFilterCleared)
+    );
+}
+
+#[test]
+fn esc_closes_the_facets_and_changes_nothing() {
+    let mut app = queue_console(Lang::En, false);
+    facets(&mut app, FacetAction::Open);
+    let commands = update(&mut app, Action::Back);
+    assert!(app.facets.is_none());
+    assert_eq!(searched_terms(&commands), None);
+    assert_eq!(app.current_view().quick, None);
+}
+
+#[test]
+fn a_server_list_view_refuses_and_keeps_its_rows() {
+    let mut app = app(Lang::En, 80, 24);
+    show_all_tab(&mut app, page((1..=6).map(ticket).collect(), 6, false));
+    let all = app.views[3].ids.clone();
+    assert_eq!(all.len(), 6);
+    facets(&mut app, FacetAction::Open);
+    let commands = facets(&mut app, FacetAction::Pick(0));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert_eq!(app.current_view().quick, None);
+    assert_eq!(app.views[3].ids, all);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::QuickFilterListView)
+    );
+}
+
+fn local_asked(commands: &[Command]) -> Option<RequestId> {
+    commands.iter().find_map(|c| match c {
+        Command::LocalView { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+fn answer_local(app: &mut App, id: RequestId, ids: &[u64]) {
+    update(
+        app,
+        Action::Worker(WorkerEvent::LocalRows {
+            id,
+            rows: Some(LocalAnswer {
+                ids: ids.to_vec(),
+                tickets: vec![],
+                hits: vec![],
+                as_of: now(),
+                unknown: 0,
+            }),
+        }),
+    );
+}
+
+#[test]
+fn a_store_view_is_narrowed_over_its_tickets_and_x_brings_them_back() {
+    let mut app = queue_console(Lang::En, true);
+    let synced = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Synced {
+            id: RequestId(0),
+            server: Some(Ok(())),
+            tickets: vec![],
+            partial: false,
+        }),
+    );
+    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    facets(&mut app, FacetAction::Open);
+    let at = app
+        .facets
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .position(|e| e.value == tag("vip客户"))
+        .unwrap();
+    let commands = facets(&mut app, FacetAction::Pick(at));
+    // The store answers the whole view again; the app narrows it by the tag.
+    assert_eq!(searched_terms(&commands), None);
+    answer_local(
+        &mut app,
+        local_asked(&commands).unwrap(),
+        &[6, 5, 4, 3, 2, 1],
+    );
+    assert_eq!(app.current_view().ids, vec![6, 4, 2]);
+    assert_eq!(app.current_view().total, Some(3));
+    let commands = facets(&mut app, FacetAction::Clear);
+    answer_local(
+        &mut app,
+        local_asked(&commands).unwrap(),
+        &[6, 5, 4, 3, 2, 1],
+    );
+    assert_eq!(app.current_view().ids.len(), 6);
+}
+
+#[test]
+fn the_facets_at_80x24_in_both_languages() {
+    for lang in [Lang::En, Lang::Zh] {
+        let mut app = queue_console(lang, false);
+        facets(&mut app, FacetAction::Open);
+        update(&mut app, Action::MoveDown);
+        let name = format!(
+            "facets_{}_80x24",
+            if lang == Lang::En { "en" } else { "zh" }
+        );
+        insta::assert_snapshot!(name, screen_lines(&app).join("\n"));
+    }
+}
