@@ -121,6 +121,9 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         web_url: resolved.web_url.clone().filter(|_| !cli.demo),
         local_store: store_path.is_some(),
         sla: sla_targets(&resolved.sla),
+        // The demo's views are not the profile's: `S` there has nowhere to save.
+        config_path: resolved.config_path.clone().filter(|_| !cli.demo),
+        profile_name: resolved.profile_name.clone().filter(|_| !cli.demo),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {

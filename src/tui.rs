@@ -70,12 +70,20 @@ pub struct Outputs<'a> {
 struct ForTheLoop {
     /// `$VISUAL`/`$EDITOR` on this text (the loop owns the terminal, which it suspends).
     editor: Option<String>,
+    /// A view to add to the config file (`S`): the file is the config module's.
+    save_view: Option<(std::path::PathBuf, String, String, String)>,
 }
 
 fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut ForTheLoop) {
     for command in update(app, action) {
         match command {
             Command::EditInEditor { text } => own.editor = Some(text),
+            Command::SaveView {
+                path,
+                profile,
+                name,
+                search,
+            } => own.save_view = Some((path, profile, name, search)),
             Command::Copy(text) => {
                 // OSC 52 works over SSH; a terminal that ignores it just does nothing.
                 let encoded =
@@ -215,6 +223,18 @@ where
         remember_unsaved_drafts(app);
         // Ctrl-E in the composer (`Command::EditInEditor`): the loop owns the terminal, so
         // it runs the editor.
+        if let Some((path, profile, name, search)) = own.save_view.take() {
+            let lang = app.lang();
+            let result = crate::config::save_view::save_view(&path, &profile, &name, &search)
+                .map(|()| path)
+                .map_err(|error| error.text(lang));
+            let saved = Action::ViewSaved {
+                name,
+                search,
+                result,
+            };
+            dispatch(app, saved, &mut outputs, &mut own);
+        }
         if let Some(text) = own.editor.take() {
             let result = suspend_for_editor(terminal, &text);
             dispatch(

@@ -1,7 +1,8 @@
 //! Issue 17, item 5: quick filters. `F` opens the view's facets with counts over its rows;
 //! a value's key (two keys in all) narrows the view: a server search view asks the server
 //! with one more term, a view from the store is narrowed over its tickets, a server list
-//! view refuses; the tab shows the filter and `X` clears it. Snapshots of the facets at
+//! view refuses; the tab shows the filter and `X` clears it; Ctrl-S saves the view shown in
+//! the config file (the loop writes it; its answer adds the tab). Snapshots of the facets at
 //! 80×24 in both languages.
 
 #![allow(clippy::unwrap_used)]
@@ -275,4 +276,146 @@ fn the_facets_at_80x24_in_both_languages() {
         );
         insta::assert_snapshot!(name, screen_lines(&app).join("\n"));
     }
+}
+
+fn saved(commands: &[Command]) -> Option<(String, String, String)> {
+    commands.iter().find_map(|c| match c {
+        Command::SaveView {
+            profile,
+            name,
+            search,
+            ..
+        } => Some((profile.clone(), name.clone(), search.clone())),
+        _ => None,
+    })
+}
+
+fn with_config(mut app: App) -> App {
+    app.settings.config_path = Some("/tmp/gongdan-test/config.toml".into());
+    app.settings.profile_name = Some("work".into());
+    app
+}
+
+fn type_name(app: &mut App, name: &str) -> Vec<Command> {
+    let commands = facets(app, FacetAction::SaveView);
+    assert!(commands.is_empty());
+    assert_eq!(
+        app.prompt.as_ref().map(|p| p.kind),
+        Some(gongdan::app::state::PromptKind::SaveView)
+    );
+    for c in name.chars() {
+        update(app, Action::InputChar(c));
+    }
+    update(app, Action::InputSubmit)
+}
+
+#[test]
+fn ctrl_s_saves_the_search_with_its_quick_filter_and_the_answer_adds_a_tab() {
+    let mut app = with_config(queue_console(Lang::En, false));
+    let ctrl_s = KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL);
+    assert_eq!(
+        action_for_key(&app, &ctrl_s),
+        Some(Action::Facets(FacetAction::SaveView))
+    );
+    facets(&mut app, FacetAction::Open);
+    let at = app
+        .facets
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .position(|e| e.value == tag("vip客户"))
+        .unwrap();
+    facets(&mut app, FacetAction::Pick(at));
+    let commands = type_name(&mut app, "VIP");
+    assert_eq!(
+        saved(&commands),
+        Some((
+            "work".into(),
+            "VIP".into(),
+            "ticketStatus:1,2,3 tagList:vip客户".into()
+        ))
+    );
+    assert!(app.prompt.is_none());
+    // The loop wrote it: one more tab, as at the next start.
+    let tabs = app.views.len();
+    update(
+        &mut app,
+        Action::ViewSaved {
+            name: "VIP".into(),
+            search: "ticketStatus:1,2,3 tagList:vip客户".into(),
+            result: Ok("/tmp/gongdan-test/config.toml".into()),
+        },
+    );
+    assert_eq!(app.views.len(), tabs + 1);
+    assert_eq!(app.views[tabs].spec.name, ViewName::Custom("VIP".into()));
+    // A file that could not be written: said, and no tab.
+    update(
+        &mut app,
+        Action::ViewSaved {
+            name: "Other".into(),
+            search: "ticketStatus:1".into(),
+            result: Err("Could not write the config file /x: Permission denied".into()),
+        },
+    );
+    assert_eq!(app.views.len(), tabs + 1);
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.is_error);
+    assert!(matches!(notice.note, Note::ViewSaveFailed(_)));
+    let line = screen_lines(&app).last().cloned().unwrap();
+    assert!(line.contains("not saved"), "{line}");
+}
+
+#[test]
+fn ctrl_s_refuses_without_a_config_or_with_a_plain_text_filter_and_a_blank_name() {
+    // No profile of a config file: nowhere to save.
+    let mut app = queue_console(Lang::En, false);
+    let commands = type_name(&mut app, "VIP");
+    assert_eq!(saved(&commands), None);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::SaveViewNoConfig)
+    );
+    // A blank name keeps the prompt open.
+    let mut app = with_config(queue_console(Lang::En, false));
+    let commands = type_name(&mut app, "  ");
+    assert_eq!(saved(&commands), None);
+    assert!(app.prompt.is_some());
+    // A store view narrowed by a plain text: no search can say it.
+    let mut app = with_config(queue_console(Lang::En, true));
+    let synced = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Synced {
+            id: RequestId(0),
+            server: Some(Ok(())),
+            tickets: vec![],
+            partial: false,
+        }),
+    );
+    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    update(&mut app, Action::StartFilter);
+    for c in "\"a b\"".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    update(&mut app, Action::InputSubmit);
+    let commands = type_name(&mut app, "AB");
+    assert_eq!(saved(&commands), None);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::SaveViewPlainText)
+    );
+    // A query typed is saved with the view's own search.
+    update(&mut app, Action::StartFilter);
+    for _ in 0..5 {
+        update(&mut app, Action::InputBackspace);
+    }
+    for c in "priorityLevel:4".chars() {
+        update(&mut app, Action::InputChar(c));
+    }
+    update(&mut app, Action::InputSubmit);
+    let commands = type_name(&mut app, "Urgent");
+    assert_eq!(
+        saved(&commands).map(|(_, _, search)| search),
+        Some("ticketStatus:1,2,3 priorityLevel:4".into())
+    );
 }

@@ -57,6 +57,13 @@ pub enum Action {
     Copy(super::copy::CopyAction),
     /// The quick filters (`F`, `X`).
     Facets(super::facets::FacetAction),
+    /// The loop's answer to [`Command::SaveView`]: the file written, or why not (worded by
+    /// the config module, which owns the file).
+    ViewSaved {
+        name: String,
+        search: String,
+        result: Result<std::path::PathBuf, String>,
+    },
     Reload,
     ToggleHelp,
     // The one-line prompts (search and date filter).
@@ -137,6 +144,14 @@ pub enum Command {
         /// The names the app holds, to sort people by name and match contact names.
         names: std::sync::Arc<super::local::LocalNames>,
     },
+    /// Add a view to the profile's `views` in the config file, keeping its comments and
+    /// layout (run by the loop, answered with [`Action::ViewSaved`]).
+    SaveView {
+        path: std::path::PathBuf,
+        profile: String,
+        name: String,
+        search: String,
+    },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -157,7 +172,7 @@ impl Command {
             | Command::Sync { id } => Some(*id),
             Command::Bulk(command) => Some(command.request_id()),
             Command::Copy(_) | Command::SignIn { .. } | Command::EditInEditor { .. } => None,
-            Command::Compose(_) | Command::SaveHistory { .. } => None,
+            Command::Compose(_) | Command::SaveHistory { .. } | Command::SaveView { .. } => None,
         }
     }
 }

@@ -28,6 +28,9 @@ pub enum FacetAction {
     PickSelected,
     /// `X`: the view without its quick filter.
     Clear,
+    /// Ctrl-S: the prompt for a name to save the view as (its search, date filter, quick
+    /// filter and typed filter) in the config file.
+    SaveView,
 }
 
 /// One value a view can be narrowed to.

@@ -154,6 +154,11 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::PickSelectedStatus => pick_selected_status(app, &mut out),
         Action::Copy(action) => super::copy::update(app, action, &mut out),
         Action::Facets(action) => facets(app, action, &mut out),
+        Action::ViewSaved {
+            name,
+            search,
+            result,
+        } => view_saved(app, name, search, result),
         Action::Reload => reload(app, &mut out),
         Action::ToggleHelp => toggle_help(app),
         Action::StartSearch => open_search_prompt(app),

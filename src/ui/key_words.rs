@@ -39,6 +39,7 @@ pub(crate) fn help_msg(pane: Pane, name: &str) -> Option<Msg> {
         (List, "filter") => Msg::KeyFilter,
         (List, "quick_filter") => Msg::KeyQuickFilter,
         (List, "clear_filter") => Msg::KeyClearQuickFilter,
+        (List, "save_view") => Msg::KeySaveView,
         (Facets, "pick") => Msg::KeyPick,
         (Facets, "pick_facet") => Msg::KeyPickFacet,
         (List, "mark") => Msg::KeyMark,

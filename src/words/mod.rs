@@ -196,6 +196,20 @@ messages! {
     FacetNobody => "（无）", "(none)";
     // In a tab: the quick filter picked, a facet and its value.
     TabQuickFilter => "{0}={1}", "{0}={1}";
+    // Saving a search or a filter as a view (`S`).
+    SaveViewPrompt => "保存为视图，名称：", "Save as a view named: ";
+    SaveViewHint => "{0} 写入配置文件 · {1} 取消", "{0} writes it to the config file · {1} cancel";
+    ViewSaved => "已将视图“{0}”写入 {1}", "Saved the view \"{0}\" to {1}";
+    ViewSaveFailed => "视图未保存：{0}", "The view was not saved: {0}";
+    SaveViewNoConfig => "没有使用配置文件中的 profile，无法保存视图（见 gongdan config path）", "No profile of a config file is in use: there is nowhere to save a view (see gongdan config path)";
+    SaveViewPlainText => "纯文本筛选无法保存为视图：请用查询语法（如 tagList:vip）", "A plain-text filter cannot be saved as a view: filter with a query (tagList:vip) instead";
+    SaveViewBadQuery => "这个视图无法写成搜索：{0}", "This view cannot be written as a search: {0}";
+    SaveViewRead => "无法读取配置文件 {0}", "Could not read the config file {0}";
+    SaveViewNotToml => "配置文件无法解析：{0}", "The config file does not parse: {0}";
+    SaveViewNoProfile => "配置文件中没有 [profiles.{0}]", "The config file has no [profiles.{0}]";
+    SaveViewViewsNotAList => "profiles.{0}.views 不是视图列表", "profiles.{0}.views is not a list of views";
+    SaveViewExists => "已有名为“{0}”的视图", "A view named \"{0}\" exists already";
+    SaveViewWrite => "无法写入配置文件 {0}", "Could not write the config file {0}";
     QuickFilterCleared => "已清除快速筛选", "Quick filter cleared";
     QuickFilterListView => "列表视图只能在本地库同步后快速筛选；可用 {key:list.search} 搜索", "A list view is quick-filtered only once the local store answers it; search with {key:list.search} instead";
     QuickFilterTagNotSearchable => "标签“{0}”含空格或逗号，服务器搜索无法按它筛选", "The tag \"{0}\" holds a space or a comma: the server's search cannot filter on it";
@@ -279,6 +293,7 @@ messages! {
     KeyPickDigit => "直接选第 N 个状态", "Pick status N";
     KeyQuickFilter => "快速筛选：按状态、优先级、受理人、客服组、标签", "Quick filter: by status, priority, assignee, group, tag";
     KeyClearQuickFilter => "清除快速筛选", "Clear the quick filter";
+    KeySaveView => "把当前搜索或筛选保存为视图（写入配置文件）", "Save the search or filter shown as a view (in the config file)";
     KeyPickFacet => "直接选该行的值", "Pick the value on that key's line";
     KeySubmit => "提交", "Submit";
     KeyCancel => "取消", "Cancel";

@@ -169,6 +169,7 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "filter", Action::StartFilter, &["f"]),
             d(List, "quick_filter", facet(FacetAction::Open), &["F"]),
             d(List, "clear_filter", facet(FacetAction::Clear), &["X"]),
+            d(List, "save_view", facet(FacetAction::SaveView), &["ctrl-s"]),
             d(List, "mark", Action::Marks(MarkAction::Toggle), &["space"]),
             d(List, "mark_range", Action::Marks(MarkAction::StartRange), &["V"]),
             d(List, "mark_loaded", Action::Marks(MarkAction::MarkLoaded), &["*"]),

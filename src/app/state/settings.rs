@@ -41,6 +41,10 @@ pub struct Settings {
     /// A local store answers first pages at start and keeps the console readable when the
     /// server cannot be reached (issue 16); without one, a failed call is only an error.
     pub local_store: bool,
+    /// The config file and the profile in use: where `S` saves a view. `None` without a
+    /// profile of a file.
+    pub config_path: Option<std::path::PathBuf>,
+    pub profile_name: Option<String>,
     /// SLA targets per priority (config `[sla]`); none set: no SLA is shown.
     pub sla: crate::app::sla::SlaTargets,
 }
@@ -75,6 +79,8 @@ impl Default for Settings {
             web_url: None,
             local_store: false,
             sla: crate::app::sla::SlaTargets::default(),
+            config_path: None,
+            profile_name: None,
         }
     }
 }

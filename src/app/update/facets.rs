@@ -15,6 +15,108 @@ pub(super) fn facets(app: &mut App, action: FacetAction, out: &mut Vec<Command>)
             }
         }
         FacetAction::Clear => clear(app, out),
+        FacetAction::SaveView => {
+            // A search's text is a name ready to keep or change.
+            let text = app
+                .search
+                .as_ref()
+                .map(|s| s.text.clone())
+                .unwrap_or_default();
+            open_prompt(app, PromptKind::SaveView, text);
+        }
+    }
+}
+
+/// The search the view in front shows, with its date filter, quick filter and typed
+/// filter, as the config's `search = "..."` writes it. A list view is its search for an
+/// agent (every status unless it has its own), its date bounds by day.
+fn saved_search(app: &App) -> Result<String, Note> {
+    use crate::api::query::{DateField, DateOp, SearchTerm};
+    let view = app.current_view();
+    let base = match &view.spec.source {
+        ViewSource::Search(query) => query.clone(),
+        ViewSource::List(list) => {
+            let mut query =
+                view.spec.fallback.clone().unwrap_or_else(|| {
+                    SearchQuery::new().status(TicketStatus::ALL.iter().copied())
+                });
+            let bounds = [
+                (DateField::Created, DateOp::OnOrAfter, list.created_start),
+                (DateField::Created, DateOp::OnOrBefore, list.created_end),
+                (DateField::Updated, DateOp::OnOrAfter, list.updated_start),
+                (DateField::Updated, DateOp::OnOrBefore, list.updated_end),
+            ];
+            for (field, op, at) in bounds {
+                if let Some(at) = at {
+                    query.terms.push(SearchTerm::Date {
+                        field,
+                        op,
+                        date: at.date(),
+                    });
+                }
+            }
+            query
+        }
+    };
+    let mut shadow = View::new(ViewSpec {
+        source: ViewSource::Search(base),
+        ..view.spec.clone()
+    });
+    shadow.date_filter = view.date_filter;
+    shadow.quick = view.quick.clone();
+    let mut query = shadow.search_query(1, 1).unwrap_or_default();
+    let typed = view.local.as_ref().map_or("", |local| local.filter.trim());
+    if !typed.is_empty() {
+        let filter = SearchQuery::parse(typed).map_err(|_| Note::SaveViewPlainText)?;
+        query.terms.extend(filter.terms);
+    }
+    if query.terms.is_empty() {
+        query = SearchQuery::new().status(TicketStatus::ALL.iter().copied());
+    }
+    query.render().map_err(Note::SaveViewBadQuery)
+}
+
+/// Enter in the name prompt: the loop adds the view to the config file.
+pub(super) fn save_view(app: &mut App, name: String, out: &mut Vec<Command>) {
+    let (Some(path), Some(profile)) = (
+        app.settings.config_path.clone(),
+        app.settings.profile_name.clone(),
+    ) else {
+        return notice(app, Note::SaveViewNoConfig, true);
+    };
+    match saved_search(app) {
+        Ok(search) => out.push(Command::SaveView {
+            path,
+            profile,
+            name,
+            search,
+        }),
+        Err(note) => notice(app, note, true),
+    }
+}
+
+/// The loop's answer: the view is a tab from now on, as at the next start; or why the file
+/// was not written (nothing was changed then).
+pub(super) fn view_saved(
+    app: &mut App,
+    name: String,
+    search: String,
+    result: Result<std::path::PathBuf, String>,
+) {
+    match result {
+        Ok(path) => {
+            if let Ok(query) = SearchQuery::parse(&search) {
+                app.views.push(View::new(ViewSpec {
+                    name: ViewName::Custom(name.clone()),
+                    source: ViewSource::Search(query),
+                    fallback: None,
+                    columns: None,
+                }));
+            }
+            let path = path.display().to_string();
+            notice(app, Note::ViewSaved { name, path }, false);
+        }
+        Err(reason) => notice(app, Note::ViewSaveFailed(reason), true),
     }
 }
 

@@ -119,6 +119,15 @@ pub(super) fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
             }
             ensure_visible(app);
         }
+        PromptKind::SaveView => {
+            let name = prompt.line.text.trim().to_string();
+            if name.is_empty() {
+                return set_prompt_error(app, PromptError::Nothing);
+            }
+            app.prompt = None;
+            ensure_visible(app);
+            save_view(app, name, out);
+        }
         PromptKind::Filter => match parse_date_filter(&prompt.line.text) {
             Err(BadDateFilter) => set_prompt_error(app, PromptError::BadFilter),
             Ok(filter) => {
