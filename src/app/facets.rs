@@ -45,8 +45,9 @@ pub enum FacetValue {
     Tag(String),
 }
 
-/// The most tags offered: the most frequent, so the menu keeps to a screen.
-pub const MAX_TAGS: usize = 20;
+/// The most values offered of the assignees, the groups and the tags: the most frequent,
+/// so the menu keeps to a screen.
+pub const MAX_VALUES: usize = 12;
 
 impl FacetValue {
     /// Whether a ticket has this value; `None` when its field is not known.
@@ -113,7 +114,7 @@ pub struct FacetMenu {
 }
 
 /// The facets of `tickets`: statuses and priorities in code order, people and groups by
-/// count, tags by count (the [`MAX_TAGS`] most frequent); ties by value.
+/// count, tags by count (of each, the [`MAX_VALUES`] most frequent); ties by value.
 pub fn entries<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Vec<FacetEntry> {
     use std::collections::HashMap;
     let mut counts: HashMap<FacetValue, usize> = HashMap::new();
@@ -157,14 +158,11 @@ pub fn entries<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Vec<FacetEn
         FacetValue::Tag(tag) => (4, -(entry.count as i64), 0, tag.clone()),
     };
     entries.sort_by_key(|entry| rank(entry));
-    let mut tags = 0;
+    let mut kept = [0usize; 5];
     entries.retain(|entry| {
-        if matches!(entry.value, FacetValue::Tag(_)) {
-            tags += 1;
-            tags <= MAX_TAGS
-        } else {
-            true
-        }
+        let facet = usize::from(entry.value.facet());
+        kept[facet] += 1;
+        facet < 2 || kept[facet] <= MAX_VALUES
     });
     entries
 }

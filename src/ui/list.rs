@@ -144,7 +144,7 @@ fn fixed_width(app: &App, view: &View, column: &Column) -> usize {
         Column::Sla => widest(
             &mut [Msg::SlaLeft, Msg::SlaOver]
                 .into_iter()
-                .map(|msg| fill(lang, msg, &[&fill(lang, Msg::DurHours, &["23"])])),
+                .map(|msg| fill(lang, msg, &[&fill(lang, Msg::DurDays, &["999"])])),
         ),
         Column::Tags => 16,
         Column::Field(_) => header.clamp(14, 24),

@@ -362,8 +362,21 @@ impl View {
         Some(query)
     }
 
-    /// The search query of page `page`, with this view's sort and filter.
+    /// The search query of page `page`, with this view's sort and filters, as the server
+    /// is asked it (the quick filter included).
     pub(crate) fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
+        self.search_query_with(page, per_page, true)
+    }
+
+    /// [`View::search_query`], with the quick filter or without it (the store's view
+    /// narrows by it in the app: a term the stored search hits cannot answer would make
+    /// the whole view unanswerable there).
+    pub(crate) fn search_query_with(
+        &self,
+        page: u32,
+        per_page: u32,
+        quick: bool,
+    ) -> Option<SearchQuery> {
         let ViewSource::Search(base) = &self.spec.source else {
             return None;
         };
@@ -372,9 +385,11 @@ impl View {
         query.per_page = Some(per_page);
         // The quick filter, asked of the server: every page is narrowed, not only those
         // loaded.
-        query
-            .terms
-            .extend(self.quick.as_ref().and_then(|value| value.term()));
+        if quick {
+            query
+                .terms
+                .extend(self.quick.as_ref().and_then(|value| value.term()));
+        }
         if let Some(sort) = self.sort {
             // Search has no status order; the app says so when the user picks it.
             query.sort_by = Some(match sort.field {

@@ -33,11 +33,13 @@ fn source_of(view: &View) -> Option<ViewSource> {
             query.per_page = None;
             query
         })?),
-        ViewSource::Search(_) => ViewSource::Search(view.search_query(1, 1).map(|mut query| {
-            query.page = None;
-            query.per_page = None;
-            query
-        })?),
+        ViewSource::Search(_) => {
+            ViewSource::Search(view.search_query_with(1, 1, false).map(|mut query| {
+                query.page = None;
+                query.per_page = None;
+                query
+            })?)
+        }
     })
 }
 
@@ -194,6 +196,10 @@ pub(super) fn cycle_local_sort(app: &mut App, out: &mut Vec<Command>) {
     let at = columns.iter().position(|column| *column == local.column);
     let next = at.map_or(0, |at| (at + 1) % columns.len());
     local.column = columns[next].clone();
+    // Closest to breach first: the least time left (the most overdue) on top.
+    if local.column == Column::Breach {
+        local.order = SortOrder::Asc;
+    }
     ask_local(app, which, false, out);
 }
 
