@@ -46,7 +46,8 @@ impl ListColumn {
             "in_status" => ListColumn::InStatus,
             "sla" => ListColumn::Sla,
             "tags" => ListColumn::Tags,
-            other => ListColumn::Field(other.to_string()),
+            // Shown in the header: made inert like any text from outside.
+            other => ListColumn::Field(crate::text::clean(other)),
         }
     }
 
@@ -96,4 +97,29 @@ pub fn field_key(name: &str, defs: &[FieldDef]) -> Option<String> {
         .find(|def| def.name == name)
         .or_else(|| defs.iter().find(|def| def.key == name))
         .map(|def| def.key.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_built_in_columns_else_custom_fields_made_inert() {
+        assert_eq!(ListColumn::parse(" sla "), ListColumn::Sla);
+        assert_eq!(ListColumn::parse("in_status"), ListColumn::InStatus);
+        assert_eq!(
+            ListColumn::parse("订单编号"),
+            ListColumn::Field("订单编号".into())
+        );
+        let ListColumn::Field(name) = ListColumn::parse("a\u{1b}]52;c;eA==\u{7}b") else {
+            panic!("not a custom field");
+        };
+        assert!(!name.contains(['\u{1b}', '\u{7}']), "{name:?}");
+        for name in ListColumn::NAMES {
+            assert!(
+                !matches!(ListColumn::parse(name), ListColumn::Field(_)),
+                "{name}"
+            );
+        }
+    }
 }

@@ -238,7 +238,11 @@ pub(crate) fn count_breached(app: &mut crate::app::App) {
         .iter_mut()
         .chain(app.search.as_mut().map(|search| &mut search.view));
     for view in views {
-        let key = (view.ids.len(), stamp, minute);
+        let ends = (
+            view.ids.first().copied().unwrap_or(0),
+            view.ids.last().copied().unwrap_or(0),
+        );
+        let key = (view.ids.len(), ends, stamp, minute);
         if view.breach_key == Some(key) {
             continue;
         }

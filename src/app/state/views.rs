@@ -239,8 +239,9 @@ pub struct View {
     pub quick: Option<crate::app::facets::FacetValue>,
     /// Tickets of the view past a running SLA target (`app::sla::count_breached`).
     pub breached: usize,
-    /// What `breached` was counted for: the rows, the store's stamp, the minute.
-    pub(crate) breach_key: Option<(usize, u64, i64)>,
+    /// What `breached` was counted for: the rows (how many, the first and last), the
+    /// store's stamp, the minute.
+    pub(crate) breach_key: Option<(usize, (u64, u64), u64, i64)>,
 }
 
 impl View {
