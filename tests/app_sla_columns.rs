@@ -361,3 +361,27 @@ fn the_sla_view_at_80x24_and_200x50_in_both_languages() {
         }
     }
 }
+
+#[test]
+fn with_targets_set_the_default_columns_show_the_sla_after_the_priority() {
+    let mut app = sla_console(Lang::En, 120, 30, COLUMNS);
+    app.views[4].spec.columns = None;
+    let columns: Vec<ListColumn> = gongdan::ui::list::columns(&app, app.current_view(), 120)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    assert_eq!(
+        columns[..5],
+        [
+            ListColumn::Id,
+            ListColumn::Status,
+            ListColumn::Priority,
+            ListColumn::Sla,
+            ListColumn::Subject
+        ]
+    );
+    // Without targets: the default set as before.
+    app.settings.sla = SlaTargets::default();
+    let columns = gongdan::ui::list::columns(&app, app.current_view(), 120);
+    assert!(!columns.iter().any(|(c, _)| *c == ListColumn::Sla));
+}

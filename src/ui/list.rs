@@ -244,8 +244,9 @@ fn column_empty(app: &App, view: &View, column: &Column, defs: &[crate::api::Fie
     })
 }
 
-/// The default columns that fit a width: id, status, priority, subject, then contact,
-/// assignee and tags while the subject keeps its minimum, and the update time.
+/// The default columns that fit a width: id, status, priority, subject, then the SLA (when
+/// targets are set), contact, assignee and tags while the subject keeps its minimum, and
+/// the update time.
 fn default_columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)> {
     let fixed = [
         (Column::Id, fixed_width(app, view, &Column::Id)),
@@ -257,11 +258,16 @@ fn default_columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)>
     // Optional columns, most useful first, taken while the subject keeps its minimum.
     let subject_min = subject_min(app);
     let mut optional = Vec::new();
-    for (column, w) in [
+    let sla = app
+        .settings
+        .sla
+        .any()
+        .then(|| (Column::Sla, fixed_width(app, view, &Column::Sla)));
+    for (column, w) in sla.into_iter().chain([
         (Column::Assignee, 10),
         (Column::Contact, 12),
         (Column::Tags, 16),
-    ] {
+    ]) {
         if used + w + 1 + subject_min <= total {
             used += w + 1;
             optional.push((column, w));
@@ -271,7 +277,9 @@ fn default_columns(app: &App, view: &View, total: usize) -> Vec<(Column, usize)>
     let subject = total.saturating_sub(used + 1).max(1);
     let has = |c: Column| optional.iter().find(|(x, _)| *x == c).cloned();
     let [id, status, priority, updated] = fixed;
-    let mut out = vec![id, status, priority, (Column::Subject, subject)];
+    let mut out = vec![id, status, priority];
+    out.extend(has(Column::Sla));
+    out.push((Column::Subject, subject));
     out.extend(has(Column::Contact));
     out.extend(has(Column::Assignee));
     out.push(updated);
