@@ -210,7 +210,8 @@ fn column_empty(app: &App, view: &View, column: &Column, defs: &[crate::api::Fie
     };
     let sla = &app.settings.sla;
     !view.ids.iter().any(|id| {
-        let Some(ticket) = app.tickets.get(id) else {
+        // Without its description, which no column reads.
+        let Some((ticket, _)) = app.tickets.get_lean(id) else {
             return false;
         };
         let ticket = &ticket;
