@@ -434,3 +434,28 @@ fn ctrl_s_refuses_without_a_config_or_with_a_plain_text_filter_and_a_blank_name(
         Some("ticketStatus:1,2,3 priorityLevel:4".into())
     );
 }
+
+#[test]
+fn the_marked_view_is_neither_quick_filtered_nor_saved() {
+    use gongdan::app::marks::MarkAction;
+    let mut app = with_config(queue_console(Lang::En, false));
+    update(&mut app, Action::Marks(MarkAction::Toggle));
+    update(&mut app, Action::Marks(MarkAction::OnlyMarked));
+    assert_eq!(app.current_view().spec.name, ViewName::Marked);
+    let marked = app.current_view().ids.clone();
+    facets(&mut app, FacetAction::Open);
+    let commands = facets(&mut app, FacetAction::Pick(0));
+    assert!(commands.is_empty(), "{commands:?}");
+    assert_eq!(app.current_view().ids, marked);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::NotForMarked)
+    );
+    app.notice = None;
+    let commands = type_name(&mut app, "Marks");
+    assert_eq!(saved(&commands), None);
+    assert_eq!(
+        app.notice.as_ref().map(|n| n.note.clone()),
+        Some(Note::NotForMarked)
+    );
+}

@@ -181,6 +181,7 @@ pub(crate) fn esc_ends_range(app: &App) -> bool {
         && app.prompt.is_none()
         && app.overlay.is_none()
         && app.copy_menu.is_none()
+        && app.facets.is_none()
 }
 
 /// Esc while marking a range: the range ends, the marks stay.

@@ -50,6 +50,8 @@ pub enum Note {
     SaveViewPlainText,
     /// Ctrl-S in a view whose search cannot be written.
     SaveViewBadQuery(QueryError),
+    /// A quick filter or a save in the marked view (`M`), which holds the marks only.
+    NotForMarked,
     /// `X`: the quick filter is off.
     QuickFilterCleared,
     /// A quick filter on a list view the store does not answer: the list call cannot.

@@ -55,6 +55,7 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
         Note::SortBy(sort) => say(Msg::SortBy, &[&sort_label(lang, *sort)]),
         Note::SearchNoStatusSort => say(Msg::SearchNoStatusSort, &[]),
         Note::QuickFilterCleared => say(Msg::QuickFilterCleared, &[]),
+        Note::NotForMarked => say(Msg::NotForMarked, &[]),
         Note::ViewSaved { name, path } => say(Msg::ViewSaved, &[name, path]),
         Note::ViewSaveFailed(reason) => say(Msg::ViewSaveFailed, &[reason]),
         Note::SaveViewNoConfig => say(Msg::SaveViewNoConfig, &[]),

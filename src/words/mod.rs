@@ -210,6 +210,7 @@ messages! {
     SaveViewViewsNotAList => "profiles.{0}.views 不是视图列表", "profiles.{0}.views is not a list of views";
     SaveViewExists => "已有名为“{0}”的视图", "A view named \"{0}\" exists already";
     SaveViewWrite => "无法写入配置文件 {0}", "Could not write the config file {0}";
+    NotForMarked => "已标记视图只列出标记的工单，不能快速筛选或保存为视图", "The marked view lists the marks only: it is not quick-filtered or saved as a view";
     QuickFilterCleared => "已清除快速筛选", "Quick filter cleared";
     QuickFilterListView => "列表视图只能在本地库同步后快速筛选；可用 {key:list.search} 搜索", "A list view is quick-filtered only once the local store answers it; search with {key:list.search} instead";
     QuickFilterTagNotSearchable => "标签“{0}”含空格或逗号，服务器搜索无法按它筛选", "The tag \"{0}\" holds a space or a comma: the server's search cannot filter on it";

@@ -33,6 +33,9 @@ pub(super) fn facets(app: &mut App, action: FacetAction, out: &mut Vec<Command>)
 fn saved_search(app: &App) -> Result<String, Note> {
     use crate::api::query::{DateField, DateOp, SearchTerm};
     let view = app.current_view();
+    if view.spec.name == ViewName::Marked {
+        return Err(Note::NotForMarked);
+    }
     let base = match &view.spec.source {
         ViewSource::Search(query) => query.clone(),
         ViewSource::List(list) => {
@@ -173,6 +176,9 @@ fn narrow(app: &mut App, value: Option<FacetValue>, out: &mut Vec<Command>) {
     let Some(view) = view_at(app, which) else {
         return;
     };
+    if view.spec.name == ViewName::Marked {
+        return notice(app, Note::NotForMarked, true);
+    }
     let local = view.local.as_ref().is_some_and(LocalSort::answered);
     if !local {
         if !view.is_search() {
