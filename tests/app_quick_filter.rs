@@ -459,3 +459,46 @@ fn the_marked_view_is_neither_quick_filtered_nor_saved() {
         Some(Note::NotForMarked)
     );
 }
+
+#[test]
+fn a_store_list_view_going_back_to_the_server_drops_its_quick_filter() {
+    let mut app = app(Lang::En, 80, 24);
+    app.settings.local_store = true;
+    show_all_tab(&mut app, page((1..=6).map(ticket).collect(), 6, false));
+    let synced = update(
+        &mut app,
+        Action::Worker(WorkerEvent::Synced {
+            id: RequestId(0),
+            server: Some(Ok(())),
+            tickets: vec![],
+            partial: false,
+        }),
+    );
+    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    facets(&mut app, FacetAction::Open);
+    let at = app
+        .facets
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .position(|e| e.value == tag("vip客户"))
+        .unwrap();
+    let commands = facets(&mut app, FacetAction::Pick(at));
+    answer_local(
+        &mut app,
+        local_asked(&commands).unwrap(),
+        &[6, 5, 4, 3, 2, 1],
+    );
+    assert_eq!(app.current_view().ids, vec![6, 4, 2]);
+    // The store can no longer answer: the list's rows are the server's, unnarrowed, and
+    // the tab no longer names a filter it does not apply.
+    let commands = update(&mut app, Action::Reload);
+    let id = local_asked(&commands).unwrap();
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows { id, rows: None }),
+    );
+    assert_eq!(app.current_view().local, None);
+    assert_eq!(app.current_view().quick, None);
+}

@@ -125,6 +125,11 @@ pub(super) fn local_rows(
         if let Some(view) = view_mut(app, which) {
             let answered = view.local.as_ref().is_some_and(LocalSort::answered);
             view.local = None;
+            // The list call cannot narrow by a quick filter: without the store it is off,
+            // rather than named on a tab whose rows it does not narrow.
+            if !view.is_search() {
+                view.quick = None;
+            }
             if answered {
                 view.stale = true;
             }
