@@ -1004,3 +1004,24 @@ fn a_web_url_without_id_or_not_http_is_refused_saying_what_is_wanted() {
         );
     }
 }
+
+#[test]
+fn sla_targets_reach_the_console_and_config_check_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://example.com\"\n[sla]\nwarn_percent = 80\n[sla.urgent]\nfirst_response = \"90m\"\nresolution = \"1d\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.sla.targets()[3], (Some(90), Some(24 * 60)));
+    assert_eq!(
+        source_of(&resolved, "sla"),
+        ("urgent 1h30m/1d (warn_percent 80)".into(), Source::File)
+    );
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://example.com\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(source_of(&resolved, "sla").1, Source::Default);
+}

@@ -773,6 +773,7 @@ messages! {
     SrcKeyringOrPrompt => "（系统钥匙串里的 \"{0}\" / \"{1}\"，若有；否则在终端里启动时询问）", "(the OS keyring's entry \"{0}\" / \"{1}\" if it has one, else asked at start, if on a terminal)";
     SrcPrompt => "（在终端里启动时询问）", "(asked at start, if on a terminal)";
     SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
+    SrcNoSla => "（未设置）", "(none)";
     SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
     SrcDefaultTheme => "（默认）", "(the default)";
     CfgPromptFor => "{1} 在 {2} 的{0}：", "{0} for {1} at {2}: ";
