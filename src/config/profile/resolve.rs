@@ -395,6 +395,7 @@ mod tests {
                 "language",
                 "cache",
                 "views",
+                "sla",
                 "ui.auto_refresh_secs",
                 "ui.bulk_confirm_threshold",
                 "ui.bulk_concurrency",
