@@ -1,7 +1,9 @@
 //! Issue 17, items 3 to 5, on the real binary (portable-pty + vt100) in `--demo`: a view
 //! of the config with its own columns and SLA targets shows the SLA, age and time in
 //! status; after the sync `o` reaches "closest to breach"; `F` then one key narrows the
-//! view to a tag, the tab says so, and `X` clears it. Every wait is bounded and waits on
+//! view to a tag (fewer rows, the previewed ticket has it) and `X` clears it; against a
+//! sandbox, Ctrl-S writes the
+//! search shown into the config file, its comments kept. Every wait is bounded and waits on
 //! the screen, never on a fixed sleep.
 
 #![allow(clippy::unwrap_used)]
@@ -124,4 +126,65 @@ fn a_morning_of_triage_sla_columns_closest_to_breach_and_a_tag_in_two_keys() {
     session.send("q");
     let status = session.exit_status_within(WAIT, "the console");
     assert!(status.success(), "exit; screen:\n{}", session.screen_text());
+}
+
+#[test]
+fn ctrl_s_saves_the_search_shown_into_the_config_file_keeping_its_comments() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let sandbox = runtime
+        .block_on(gongdan::sandbox::start(
+            gongdan::sandbox::SandboxOptions::default(),
+        ))
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config").join("gongdan");
+    std::fs::create_dir_all(&config).unwrap();
+    let path = config.join("config.toml");
+    let text = format!(
+        "# my console\n[profiles.work]\nbase_url = \"{}\"  # the sandbox\naccount = \"admin@example.com\"\nviews = [\n    {{ name = \"Mine\", search = \"ticketStatus:2\" }},\n]\n",
+        sandbox.base_url()
+    );
+    std::fs::write(&path, &text).unwrap();
+    let dirs: Vec<(String, String)> = [
+        ("HOME", home.path().to_path_buf()),
+        ("XDG_CONFIG_HOME", home.path().join("config")),
+        ("XDG_STATE_HOME", home.path().join("state")),
+        ("XDG_DATA_HOME", home.path().join("data")),
+        ("XDG_CACHE_HOME", home.path().join("cache")),
+    ]
+    .into_iter()
+    .map(|(key, path)| (key.to_string(), path.to_str().unwrap().to_string()))
+    .collect();
+    let mut env: Vec<(&str, &str)> = dirs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    env.push(("GONGDAN_PASSWORD", "admin-pass"));
+    let mut session = Session::spawn_sized(&[], &env, 30, 120);
+    session.wait = WAIT;
+    session.wait_first_list();
+    session.send("/");
+    session.wait_text("Search:");
+    session.send("ticketStatus:1\r");
+    session.wait_for_text("the search's results", |text| {
+        text.lines()
+            .next()
+            .unwrap_or("")
+            .contains("Search: ticketStatus:1")
+    });
+    // Ctrl-S, a name, Enter: the loop writes the file.
+    session.send("\x13");
+    session.wait_text("Save as a view named:");
+    // The search's text is offered as the name: cleared first.
+    session.send("\x15New ones\r");
+    session.wait_text("Saved the view \"New ones\"");
+    let saved = std::fs::read_to_string(&path).unwrap();
+    let added = "    { name = \"New ones\", search = \"ticketStatus:1\" },\n";
+    assert_eq!(saved.replace(added, ""), text, "{saved}");
+    // A tab from now on.
+    session.send("\x1b");
+    session.wait_for_text("the new tab", |text| {
+        text.lines().next().unwrap_or("").contains("New ones")
+    });
+    session.send("q");
+    let status = session.exit_status_within(WAIT, "the console");
+    assert!(status.success(), "exit; screen:\n{}", session.screen_text());
+    drop(runtime);
 }
