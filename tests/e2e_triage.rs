@@ -2,9 +2,8 @@
 //! of the config with its own columns and SLA targets shows the SLA, age and time in
 //! status; after the sync `o` reaches "closest to breach"; `F` then one key narrows the
 //! view to a tag (fewer rows, the previewed ticket has it) and `X` clears it; against a
-//! sandbox, Ctrl-S writes the
-//! search shown into the config file, its comments kept. Every wait is bounded and waits on
-//! the screen, never on a fixed sleep.
+//! sandbox, Ctrl-S writes the search shown into the config file, its comments kept. Every
+//! wait is bounded and waits on the screen, never on a fixed sleep.
 
 #![allow(clippy::unwrap_used)]
 
