@@ -6,7 +6,9 @@ use std::io::{self, Write};
 use std::time::Duration;
 
 use crate::api::{Auth, ClientConfig, SearchQuery};
+use crate::app::columns::ListColumn;
 use crate::app::keymap::KeyMap;
+use crate::app::sla::{SlaTarget, SlaTargets};
 use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
 use crate::cli::{Cli, DemoRole};
 use crate::config::check::ConsoleReport;
@@ -145,6 +147,10 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
         move_on: resolved.ui.move_on,
         download_dir: resolved.ui.download_dir.clone(),
         watch: watched_views(&resolved.views),
+        sla: sla_targets(&resolved.sla),
+        // The demo's views are not the profile's: `S` there has nowhere to save.
+        config_path: resolved.config_path.clone().filter(|_| !cli.demo),
+        profile_name: resolved.profile_name.clone().filter(|_| !cli.demo),
     };
     let concurrency = target.client.concurrency;
     let bulk_setup = crate::worker::BulkSetup {
@@ -393,6 +399,19 @@ pub fn startup_notice(
     })
 }
 
+/// `[sla]` as the app reads it.
+fn sla_targets(file: &crate::config::file::SlaFile) -> SlaTargets {
+    SlaTargets {
+        by_priority: file
+            .targets()
+            .map(|(first_response, resolution)| SlaTarget {
+                first_response,
+                resolution,
+            }),
+        warn_percent: file.warn_percent(),
+    }
+}
+
 /// Views from the config file, after the defaults; a search that does not parse is left
 /// out with a warning.
 fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String>) {
@@ -414,6 +433,10 @@ fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String
             name: ViewName::Custom(def.name.clone()),
             source,
             fallback: None,
+            columns: def
+                .columns
+                .as_ref()
+                .map(|names| names.iter().map(|n| ListColumn::parse(n)).collect()),
         });
     }
     (views, warnings)

@@ -73,6 +73,8 @@ struct ForTheLoop {
     editor: Option<String>,
     /// `$TMUX` is set: desktop notifications go through tmux's passthrough.
     tmux: bool,
+    /// A view to add to the config file (`S`): the file is the config module's.
+    save_view: Option<(std::path::PathBuf, String, String, String)>,
 }
 
 fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut ForTheLoop) {
@@ -84,6 +86,12 @@ fn dispatch(app: &mut App, action: Action, outputs: &mut Outputs<'_>, own: &mut 
                 let _ = outputs.clipboard.write_all(&bytes);
                 let _ = outputs.clipboard.flush();
             }
+            Command::SaveView {
+                path,
+                profile,
+                name,
+                search,
+            } => own.save_view = Some((path, profile, name, search)),
             Command::Copy(text) => {
                 // OSC 52 works over SSH; a terminal that ignores it just does nothing.
                 let encoded =
@@ -226,6 +234,18 @@ where
         remember_unsaved_drafts(app);
         // Ctrl-E in the composer (`Command::EditInEditor`): the loop owns the terminal, so
         // it runs the editor.
+        if let Some((path, profile, name, search)) = own.save_view.take() {
+            let lang = app.lang();
+            let result = crate::config::save_view::save_view(&path, &profile, &name, &search)
+                .map(|()| path)
+                .map_err(|error| error.text(lang));
+            let saved = Action::ViewSaved {
+                name,
+                search,
+                result,
+            };
+            dispatch(app, saved, &mut outputs, &mut own);
+        }
         if let Some(text) = own.editor.take() {
             let result = suspend_for_editor(terminal, &text);
             dispatch(

@@ -518,6 +518,7 @@ pub async fn execute(client: &Client, command: Command) -> Option<WorkerEvent> {
         // The terminal loop does these; `run` does sign-in; bulk commands go to
         // `bulk::BulkWorker`.
         Command::Copy(_)
+        | Command::SaveView { .. }
         | Command::EditInEditor { .. }
         | Command::SignIn { .. }
         | Command::Sync { .. }

@@ -755,6 +755,7 @@ fn a_list_view_from_the_config_refused_to_an_agent_says_to_make_it_a_search() {
             name: ViewName::Custom("This month".into()),
             source: ViewSource::List(gongdan::api::ListQuery::default()),
             fallback: None,
+            columns: None,
         }],
         ..Settings::default()
     };

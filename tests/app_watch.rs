@@ -28,6 +28,7 @@ fn by_priority(level: &str) -> ViewSpec {
             ..SearchQuery::default()
         }),
         fallback: None,
+        columns: None,
     }
 }
 

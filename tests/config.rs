@@ -58,6 +58,30 @@ fn example_config_parses_without_warnings() {
     assert_eq!(config.profiles["admin"].auth, Some(AuthKind::Token));
 }
 
+#[test]
+fn example_config_sets_sla_targets_and_a_views_columns() {
+    let (config, _) = parse(Path::new("config.example.toml"), EXAMPLE).unwrap();
+    // Low, normal, high, urgent: (first response, resolution) in minutes.
+    assert_eq!(
+        config.sla.targets(),
+        [
+            (None, None),
+            (None, None),
+            (Some(4 * 60), Some(24 * 60)),
+            (Some(60), Some(8 * 60))
+        ]
+    );
+    assert_eq!(config.sla.warn_percent(), file::DEFAULT_SLA_WARN_PERCENT);
+    let doc = doc_of("warn_percent").unwrap();
+    assert!(
+        doc.contains(&format!("Default: {}.", file::DEFAULT_SLA_WARN_PERCENT)),
+        "{doc}"
+    );
+    let columns = config.profiles["work"].views[0].columns.clone().unwrap();
+    assert_eq!(columns.first().map(String::as_str), Some("id"));
+    assert!(columns.iter().any(|c| c == "sla"));
+}
+
 /// The comment block that documents `key` (`# key: ...` up to the next key line).
 fn doc_of(key: &str) -> Option<String> {
     let start = EXAMPLE
@@ -979,4 +1003,25 @@ fn a_web_url_without_id_or_not_http_is_refused_saying_what_is_wanted() {
             "{bad}: {text}"
         );
     }
+}
+
+#[test]
+fn sla_targets_reach_the_console_and_config_check_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://example.com\"\n[sla]\nwarn_percent = 80\n[sla.urgent]\nfirst_response = \"90m\"\nresolution = \"1d\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(resolved.sla.targets()[3], (Some(90), Some(24 * 60)));
+    assert_eq!(
+        source_of(&resolved, "sla"),
+        ("urgent 1h30m/1d (warn_percent 80)".into(), Source::File)
+    );
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://example.com\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    assert_eq!(source_of(&resolved, "sla").1, Source::Default);
 }

@@ -55,6 +55,15 @@ pub enum Action {
     PickSelectedStatus,
     /// The copy menu (`y`) and its entries.
     Copy(super::copy::CopyAction),
+    /// The quick filters (`F`, `X`).
+    Facets(super::facets::FacetAction),
+    /// The loop's answer to [`Command::SaveView`]: the file written, or why not (worded by
+    /// the config module, which owns the file).
+    ViewSaved {
+        name: String,
+        search: String,
+        result: Result<std::path::PathBuf, String>,
+    },
     Reload,
     ToggleHelp,
     // The one-line prompts (search and date filter).
@@ -142,6 +151,14 @@ pub enum Command {
     /// The tickets of rows of a view from the store that the app does not hold (scrolled
     /// or jumped to), read from the store by id.
     LocalTickets { id: RequestId, ids: Vec<u64> },
+    /// Add a view to the profile's `views` in the config file, keeping its comments and
+    /// layout (run by the loop, answered with [`Action::ViewSaved`]).
+    SaveView {
+        path: std::path::PathBuf,
+        profile: String,
+        name: String,
+        search: String,
+    },
     /// Write a prompt's history file (the whole history of that prompt, one entry a line).
     SaveHistory {
         path: std::path::PathBuf,
@@ -172,7 +189,7 @@ impl Command {
             | Command::Notify(_)
             | Command::SignIn { .. }
             | Command::EditInEditor { .. } => None,
-            Command::Compose(_) | Command::SaveHistory { .. } => None,
+            Command::Compose(_) | Command::SaveHistory { .. } | Command::SaveView { .. } => None,
         }
     }
 }

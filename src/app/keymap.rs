@@ -44,7 +44,7 @@ pub use router::{
     expire_pending, is_user_input, plain_char, resolve_event, text_entry_key, text_key,
     update_keys,
 };
-pub use table::{Definition, PANES, TEXT_KEYS, definitions, pane_name};
+pub use table::{Definition, FACET_KEYS, PANES, TEXT_KEYS, definitions, pane_name};
 
 /// How long a pending first key of a sequence (`g` of `g g`) waits for the second.
 pub(crate) const SEQUENCE_TIMEOUT_MS: i64 = 1000;

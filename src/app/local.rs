@@ -17,6 +17,7 @@ use std::borrow::Cow;
 use crate::api::query::QueryLookups;
 use crate::api::{FieldDef, Ticket};
 
+use super::sla::SlaTargets;
 use super::state::{Lookup, Lookups};
 
 /// Tickets by position, as a sort or a filter reads them: whole tickets in a slice, or a
@@ -66,6 +67,11 @@ impl TicketRows for Vec<Ticket> {
 pub trait LocalLookups: QueryLookups {
     fn agent_name(&self, agent_id: u64) -> Option<&str>;
     fn group_name(&self, group_id: u64) -> Option<&str>;
+    /// The SLA targets and the time "closest to breach" is measured at; `None`: every
+    /// ticket's is unknown.
+    fn sla_clock(&self) -> Option<(&SlaTargets, chrono::NaiveDateTime)> {
+        None
+    }
 }
 
 /// The names a view from the store is sorted and filtered with, as the app holds them when
@@ -76,6 +82,9 @@ pub struct LocalNames {
     groups: std::collections::HashMap<u64, String>,
     contacts: std::collections::HashMap<u64, String>,
     fields: Vec<FieldDef>,
+    /// Sent only with a sort closest to breach (so that the clock moving does not make
+    /// every other request sort again), to the minute.
+    sla: Option<(SlaTargets, chrono::NaiveDateTime)>,
 }
 
 impl LocalNames {
@@ -101,7 +110,15 @@ impl LocalNames {
                 .and_then(Lookup::ready)
                 .cloned()
                 .unwrap_or_default(),
+            sla: None,
         }
+    }
+
+    /// With the SLA targets and the time a sort closest to breach is measured at.
+    pub fn with_sla(mut self, targets: SlaTargets, now: chrono::NaiveDateTime) -> Self {
+        use chrono::Timelike;
+        self.sla = Some((targets, now.with_second(0).unwrap_or(now)));
+        self
     }
 }
 
@@ -122,6 +139,10 @@ impl LocalLookups for LocalNames {
 
     fn group_name(&self, group_id: u64) -> Option<&str> {
         self.groups.get(&group_id).map(String::as_str)
+    }
+
+    fn sla_clock(&self) -> Option<(&SlaTargets, chrono::NaiveDateTime)> {
+        self.sla.as_ref().map(|(targets, now)| (targets, *now))
     }
 }
 

@@ -181,6 +181,7 @@ pub(crate) fn esc_ends_range(app: &App) -> bool {
         && app.prompt.is_none()
         && app.overlay.is_none()
         && app.copy_menu.is_none()
+        && app.facets.is_none()
 }
 
 /// Esc while marking a range: the range ends, the marks stay.
@@ -200,6 +201,7 @@ fn marked_view(app: &App) -> View {
         name: ViewName::Marked,
         source: ViewSource::Search(SearchQuery::default()),
         fallback: None,
+        columns: None,
     });
     // Newest first, like the searches.
     view.set_ids(app.marks.ids.iter().rev().copied());

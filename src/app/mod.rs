@@ -2,9 +2,11 @@
 
 pub(crate) mod action;
 pub mod bulk_edit;
+pub mod columns;
 pub mod composer;
 pub mod copy;
 pub mod drafts;
+pub mod facets;
 pub mod faults;
 pub mod files;
 pub mod keymap;
@@ -17,6 +19,7 @@ pub mod new_ticket;
 pub mod notice;
 pub mod offline;
 pub(crate) mod run_ids;
+pub mod sla;
 pub mod snippets;
 pub mod state;
 pub(crate) mod store;

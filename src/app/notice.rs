@@ -39,6 +39,27 @@ pub enum Note {
     ListForbidden,
     SortBy(Option<Sort>),
     SearchNoStatusSort,
+    /// Ctrl-S: the view was written to the config file.
+    ViewSaved {
+        name: String,
+        path: String,
+    },
+    /// Ctrl-S: the file was not written, and why (worded by the config module).
+    ViewSaveFailed(String),
+    /// Ctrl-S without a profile of a config file.
+    SaveViewNoConfig,
+    /// Ctrl-S in a view narrowed by a plain-text filter, which no search can say.
+    SaveViewPlainText,
+    /// Ctrl-S in a view whose search cannot be written.
+    SaveViewBadQuery(QueryError),
+    /// A quick filter or a save in the marked view (`M`), which holds the marks only.
+    NotForMarked,
+    /// `X`: the quick filter is off.
+    QuickFilterCleared,
+    /// A quick filter on a list view the store does not answer: the list call cannot.
+    QuickFilterListView,
+    /// A tag the search language cannot say (a space or comma in it), in a server view.
+    QuickFilterTagNotSearchable(String),
     NoTicketSelected,
     /// `s` with tickets marked: only this one changes.
     StatusMenuNotMarks {

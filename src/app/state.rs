@@ -69,6 +69,8 @@ pub struct App {
     pub copy_menu: Option<CopyMenu>,
     /// The macro menu (`m`), when open.
     pub macro_menu: Option<crate::app::macros::MacroMenu>,
+    /// The quick filters' facets, while open (`F`).
+    pub facets: Option<crate::app::facets::FacetMenu>,
     /// One-ticket reads after a quick status change, for the server's new update time.
     pub rereads: HashMap<RequestId, u64>,
     pub pending_status: HashMap<RequestId, PendingStatus>,
@@ -152,6 +154,7 @@ impl App {
             notice_clock: NoticeClock::default(),
             copy_menu: None,
             macro_menu: None,
+            facets: None,
             rereads: HashMap::new(),
             pending_status: HashMap::new(),
             status_recheck: None,
@@ -231,6 +234,9 @@ impl App {
         }
         if self.macro_menu.is_some() {
             return Pane::MacroMenu;
+        }
+        if self.facets.is_some() {
+            return Pane::Facets;
         }
         if let Some(pane) = self.compose.pane() {
             return pane;

@@ -141,6 +141,11 @@ impl TicketStore {
         self.entries.remove(id);
     }
 
+    /// Moves whenever any ticket changes: what a view computed over many tickets is keyed by.
+    pub(crate) fn stamp(&self) -> u64 {
+        self.next_generation
+    }
+
     /// The generation the ticket was last changed at (0 when unknown).
     pub(crate) fn generation(&self, id: u64) -> u64 {
         self.entries

@@ -12,13 +12,14 @@ use super::action::{Action, Command, LookupKey, LookupValue, RequestId, WorkerEv
 use super::line_edit::LineEdit;
 use super::notice::{Note, PromptError, StatusFailure, ViewError};
 use super::state::{
-    App, DateFilter, Jump, Lookup, NAMES_DEADLINE_MS, NAMES_REFRESH_AFTER_HOURS, Notice,
+    App, DateFilter, Jump, LocalSort, Lookup, NAMES_DEADLINE_MS, NAMES_REFRESH_AFTER_HOURS, Notice,
     NoticeClock, Overlay, Pane, PendingStatus, Prompt, PromptKind, Refresh, SearchState, Sort,
     SortField, View, ViewName, ViewSource, ViewSpec,
 };
 use crate::api::{ApiError, Page, SearchQuery, SortOrder, Ticket, TicketStatus};
 
 mod detail;
+mod facets;
 mod jump;
 mod local_view;
 mod names;
@@ -35,6 +36,7 @@ mod worker_events;
 // The features' functions call one another: each module takes its siblings' and the shared
 // imports above through `use super::*`.
 use detail::*;
+use facets::*;
 use jump::*;
 use local_view::*;
 use names::*;
@@ -86,6 +88,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Command> {
     if from_worker {
         settle_progress(app);
     }
+    super::sla::count_breached(app);
     out
 }
 
@@ -157,6 +160,12 @@ fn apply(app: &mut App, action: Action) -> Vec<Command> {
         Action::PickStatus(status) => pick_status(app, status, &mut out),
         Action::PickSelectedStatus => pick_selected_status(app, &mut out),
         Action::Copy(action) => super::copy::update(app, action, &mut out),
+        Action::Facets(action) => facets(app, action, &mut out),
+        Action::ViewSaved {
+            name,
+            search,
+            result,
+        } => view_saved(app, name, search, result),
         Action::Reload => reload(app, &mut out),
         Action::ToggleHelp => toggle_help(app),
         Action::StartSearch => open_search_prompt(app),

@@ -17,6 +17,7 @@ pub(crate) mod credentials;
 pub mod file;
 pub(crate) mod logging;
 pub(crate) mod profile;
+pub mod save_view;
 pub mod snippets;
 
 use std::path::PathBuf;

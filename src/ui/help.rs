@@ -107,6 +107,7 @@ fn pane_name(pane: Pane) -> Msg {
             Pane::StatusMenu => Msg::PaneStatusMenu,
             Pane::CopyMenu => Msg::PaneCopyMenu,
             Pane::MacroMenu => Msg::PaneMacroMenu,
+            Pane::Facets => Msg::PaneFacets,
             Pane::Help => Msg::PaneHelp,
             Pane::Composer => Msg::PaneComposer,
             Pane::NewTicket => Msg::PaneNewTicket,

@@ -5,6 +5,7 @@ pub mod composer;
 pub(crate) mod copy_menu;
 pub mod detail;
 pub(crate) mod editor;
+pub(crate) mod facets;
 pub(crate) mod files;
 pub(crate) mod help;
 pub(crate) mod history;
@@ -202,6 +203,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
     // Under the help overlay, which may be opened from it.
     copy_menu::render(frame, app, area);
     macros::render(frame, app, area);
+    facets::render(frame, app, area);
     match &app.overlay {
         Some(Overlay::StatusMenu { .. }) => status_menu::render(frame, app, area),
         Some(Overlay::Help { .. }) => drawn.help = help::render(frame, app, area),

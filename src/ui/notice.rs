@@ -56,6 +56,18 @@ pub fn note(lang: Lang, keys: &KeyMap, note: &Note) -> String {
         }
         Note::SortBy(sort) => say(Msg::SortBy, &[&sort_label(lang, *sort)]),
         Note::SearchNoStatusSort => say(Msg::SearchNoStatusSort, &[]),
+        Note::QuickFilterCleared => say(Msg::QuickFilterCleared, &[]),
+        Note::NotForMarked => say(Msg::NotForMarked, &[]),
+        Note::ViewSaved { name, path } => say(Msg::ViewSaved, &[name, path]),
+        Note::ViewSaveFailed(reason) => say(Msg::ViewSaveFailed, &[reason]),
+        Note::SaveViewNoConfig => say(Msg::SaveViewNoConfig, &[]),
+        Note::SaveViewPlainText => say(Msg::SaveViewPlainText, &[]),
+        Note::SaveViewBadQuery(error) => say(
+            Msg::SaveViewBadQuery,
+            &[&crate::words::query_error(lang, error)],
+        ),
+        Note::QuickFilterListView => say(Msg::QuickFilterListView, &[]),
+        Note::QuickFilterTagNotSearchable(tag) => say(Msg::QuickFilterTagNotSearchable, &[tag]),
         Note::NoTicketSelected => say(Msg::NoTicketSelected, &[]),
         Note::StatusMenuNotMarks { ticket, marked } => say(
             Msg::StatusMenuNotMarks,

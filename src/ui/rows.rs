@@ -16,6 +16,20 @@ pub(crate) struct RowInputs {
     pub(crate) assignee: Option<Arc<str>>,
     /// Minutes since the ticket's update when built ("3m ago" moves with the clock).
     pub(crate) age_minutes: Option<i64>,
+    /// The minute it was built at, when the row shows a time counted from now (an age,
+    /// an SLA clock).
+    pub(crate) minute: Option<i64>,
+}
+
+/// What the empty columns were found for: when any of it moves, they are found again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EmptyKey {
+    pub(crate) columns: Vec<crate::app::columns::ListColumn>,
+    pub(crate) rows: usize,
+    pub(crate) ends: (Option<u64>, Option<u64>),
+    pub(crate) tickets: u64,
+    pub(crate) fields: bool,
+    pub(crate) minute: i64,
 }
 
 /// One row's cells (everything right of the gutter), built once.
@@ -32,11 +46,15 @@ pub(crate) struct CachedRow {
 #[derive(Debug, Clone, Default)]
 pub struct RowCache {
     /// The layout the rows were built for, as a key the list defines.
-    pub(crate) layout: Vec<(u8, usize)>,
-    pub(crate) layout_flags: (u8, bool),
+    pub(crate) layout: Vec<(crate::app::columns::ListColumn, usize)>,
+    /// Language, colour, and whether the field definitions are in (custom field labels).
+    pub(crate) layout_flags: (u8, bool, bool),
     pub(crate) rows: HashMap<u64, CachedRow>,
     /// Contact and agent names, shared by every row that shows them.
     pub(crate) names: Interner,
+    /// Which of a view's chosen columns are blank on every loaded row, and what that was
+    /// found for.
+    pub(crate) empty: Option<(EmptyKey, Vec<bool>)>,
     /// How many rows were built (misses), for tests and benchmarks.
     pub(crate) builds: u64,
 }

@@ -23,6 +23,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
         PromptKind::Filter => (Msg::FilterPrompt, Msg::FilterHint),
         PromptKind::GoTo => (Msg::GoToPrompt, Msg::GoToHint),
         PromptKind::LiveFilter => (Msg::LiveFilterPrompt, Msg::LiveFilterHint),
+        PromptKind::SaveView => (Msg::SaveViewPrompt, Msg::SaveViewHint),
     };
     let label = label.text(lang);
     // The keys named in the hint are the live ones.
@@ -39,6 +40,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
                 &key("help"),
             ],
         ),
+        PromptKind::SaveView => fill(lang, hint, &[&key("submit"), &key("cancel")]),
         PromptKind::Filter | PromptKind::GoTo | PromptKind::LiveFilter => {
             fill(lang, hint, &[&key("submit"), &key("cancel"), &key("help")])
         }

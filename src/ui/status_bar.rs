@@ -25,6 +25,7 @@ fn hinted(pane: Pane) -> &'static [&'static str] {
         Pane::StatusMenu => &["pick", "cancel"],
         Pane::CopyMenu => &["copy", "cancel"],
         Pane::MacroMenu => &["pick", "cancel"],
+        Pane::Facets => &["pick", "cancel"],
         Pane::Help => &["close"],
         // Their own hint line names their keys.
         Pane::Composer | Pane::NewTicket | Pane::BulkText | Pane::SignIn => &[],
@@ -100,6 +101,7 @@ pub(crate) fn sort_column_name(
         Column::Tags => Msg::FieldTags,
         Column::Created => Msg::FieldCreated,
         Column::Updated => Msg::FieldUpdated,
+        Column::Breach => Msg::SortBreach,
         // A custom field by the name its definition gives (cleaned when decoded), else
         // its key.
         Column::Custom(key) => {

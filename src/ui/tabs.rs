@@ -11,7 +11,38 @@ use super::theme::Role;
 use super::{style, truncate, width};
 use crate::app::state::View;
 
-fn count(view: &View) -> String {
+/// The count, and how many are past an SLA target when any is.
+fn count(lang: crate::lang::Lang, view: &View) -> String {
+    let count = total(view);
+    if view.breached > 0 {
+        let breached = view.breached.to_string();
+        format!(
+            "{count}{}",
+            crate::words::fill(lang, crate::words::Msg::TabBreached, &[&breached])
+        )
+    } else {
+        count
+    }
+}
+
+/// The quick filter picked, as ` [status=open]`; empty without one.
+fn quick(app: &Ctx, view: &View) -> String {
+    let Some(value) = &view.quick else {
+        return String::new();
+    };
+    let lang = app.lang();
+    let label = crate::words::fill(
+        lang,
+        crate::words::Msg::TabQuickFilter,
+        &[
+            super::facets::facet_name(lang, value),
+            &super::facets::value_label(app, value),
+        ],
+    );
+    format!(" [{label}]")
+}
+
+fn total(view: &View) -> String {
     match view.total {
         Some(total) => total.to_string(),
         // The store's first page: how many the server holds now is not known yet.
@@ -28,10 +59,11 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let mut spans = Vec::new();
     for (index, view) in app.views.iter().enumerate() {
         let mut label = format!(
-            " {} {} ({}) ",
+            " {} {} ({}){} ",
             index + 1,
             super::notice::view_name(lang, &view.spec.name),
-            count(view)
+            count(lang, view),
+            quick(app, view)
         );
         // A watched view's new tickets, until it is seen.
         let new = app.watching.new_in(index);
@@ -50,9 +82,10 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     }
     if let Some(search) = &app.search {
         let label = format!(
-            " {} ({}) ",
+            " {} ({}){} ",
             super::notice::view_name(lang, &search.view.spec.name),
-            count(&search.view)
+            count(lang, &search.view),
+            quick(app, &search.view)
         );
         spans.push(Span::styled(
             truncate(&label, 40),

@@ -99,7 +99,8 @@ mod tests {
             "\"g g g\" has 3 keys: a binding is one key or a sequence of two"
         );
         assert_eq!(en(Keys::parse("").unwrap_err()), "an empty key name");
-        let panes = "list, detail, prompt, status_menu, copy_menu, macro_menu, help, composer, new_ticket, \
+        let panes = "list, detail, prompt, status_menu, copy_menu, macro_menu, facets, help, \
+                     composer, new_ticket, \
                      bulk, bulk_text, bulk_preview, bulk_run, bulk_result, bulk_history, \
                      resume_offer, sign_in";
         assert_eq!(

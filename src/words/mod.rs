@@ -60,6 +60,24 @@ messages! {
     ColAssignee => "受理人", "Assignee";
     ColUpdated => "更新", "Updated";
     ColTags => "标签", "Tags";
+    ColType => "类型", "Type";
+    ColGroup => "客服组", "Group";
+    ColCreated => "创建", "Created";
+    ColAge => "已创建", "Age";
+    ColInStatus => "本状态", "In status";
+    ColSla => "SLA", "SLA";
+    // A duration in a cell (age, time in status, SLA).
+    DurMinutes => "{0}分", "{0}m";
+    DurHours => "{0}时", "{0}h";
+    DurDays => "{0}天", "{0}d";
+    // The SLA cell: the time left on the clock closest to breach, or how far past it.
+    SlaLeft => "剩{0}", "{0} left";
+    SlaOver => "超{0}", "{0} over";
+    SlaMet => "达标", "met";
+    // After a tab's count: how many of its tickets are past an SLA target.
+    TabBreached => "，超时{0}", ", {0} breached";
+    // The local sort "closest to breach" in the status line.
+    SortBreach => "临近超时", "closest to breach";
     // Relative times.
     JustNow => "刚刚", "just now";
     MinutesAgo => "{0}分钟前", "{0}m ago";
@@ -194,6 +212,32 @@ messages! {
     DetailNotFound => "服务器上找不到这张工单", "The server does not know this ticket";
     // Status menu.
     StatusMenuTitle => "设置状态 #{0}", "Set status of #{0}";
+    // The quick filters' facets (`F`).
+    FacetsTitle => "筛选 {0}（{1} 条）", "Filter {0} ({1} rows)";
+    FacetsTitlePartial => "筛选 {0}（已加载 {1} 条）", "Filter {0} ({1} rows loaded)";
+    FacetsHint => "{0} 选择 {1} 确定 左侧键直选 {2} 取消", "{0} move, {1} pick, the key on the left picks, {2} cancel";
+    FacetsNone => "这些工单的状态、优先级、受理人、客服组和标签都未知", "No status, priority, assignee, group or tag of these rows is known";
+    FacetNobody => "（无）", "(none)";
+    // In a tab: the quick filter picked, a facet and its value.
+    TabQuickFilter => "{0}={1}", "{0}={1}";
+    // Saving a search or a filter as a view (`S`).
+    SaveViewPrompt => "保存为视图，名称：", "Save as a view named: ";
+    SaveViewHint => "{0} 写入配置文件 · {1} 取消", "{0} writes it to the config file · {1} cancel";
+    ViewSaved => "已将视图“{0}”写入 {1}", "Saved the view \"{0}\" to {1}";
+    ViewSaveFailed => "视图未保存：{0}", "The view was not saved: {0}";
+    SaveViewNoConfig => "没有使用配置文件中的 profile，无法保存视图（见 gongdan config path）", "No profile of a config file is in use: there is nowhere to save a view (see gongdan config path)";
+    SaveViewPlainText => "纯文本筛选无法保存为视图：请用查询语法（如 tagList:vip）", "A plain-text filter cannot be saved as a view: filter with a query (tagList:vip) instead";
+    SaveViewBadQuery => "这个视图无法写成搜索：{0}", "This view cannot be written as a search: {0}";
+    SaveViewRead => "无法读取配置文件 {0}", "Could not read the config file {0}";
+    SaveViewNotToml => "配置文件无法解析：{0}", "The config file does not parse: {0}";
+    SaveViewNoProfile => "配置文件中没有 [profiles.{0}]", "The config file has no [profiles.{0}]";
+    SaveViewViewsNotAList => "profiles.{0}.views 不是视图列表", "profiles.{0}.views is not a list of views";
+    SaveViewExists => "已有名为“{0}”的视图", "A view named \"{0}\" exists already";
+    SaveViewWrite => "无法写入配置文件 {0}", "Could not write the config file {0}";
+    NotForMarked => "已标记视图只列出标记的工单，不能快速筛选或保存为视图", "The marked view lists the marks only: it is not quick-filtered or saved as a view";
+    QuickFilterCleared => "已清除快速筛选", "Quick filter cleared";
+    QuickFilterListView => "列表视图只能在本地库同步后快速筛选；可用 {key:list.search} 搜索", "A list view is quick-filtered only once the local store answers it; search with {key:list.search} instead";
+    QuickFilterTagNotSearchable => "标签“{0}”含空格或逗号，服务器搜索无法按它筛选", "The tag \"{0}\" holds a space or a comma: the server's search cannot filter on it";
     StatusMenuHint => "{0} 选择 {1} 确定 {2} 直选 {3} 取消", "{0} move, {1} pick, {2} direct, {3} cancel";
     // Copy menu.
     CopyMenuTitle => "复制 #{0}", "Copy from #{0}";
@@ -218,6 +262,7 @@ messages! {
     PaneStatusMenu => "状态菜单", "status menu";
     PaneCopyMenu => "复制菜单", "copy menu";
     PaneMacroMenu => "宏菜单", "macro menu";
+    PaneFacets => "快速筛选", "quick filters";
     PaneHelp => "帮助", "help";
     // Key descriptions (the key map).
     KeyDown => "下移一行", "Move down";
@@ -276,6 +321,10 @@ messages! {
     KeyClose => "关闭", "Close";
     KeyPick => "选定", "Pick";
     KeyPickDigit => "直接选第 N 个状态", "Pick status N";
+    KeyQuickFilter => "快速筛选：按状态、优先级、受理人、客服组、标签", "Quick filter: by status, priority, assignee, group, tag";
+    KeyClearQuickFilter => "清除快速筛选", "Clear the quick filter";
+    KeySaveView => "把当前搜索或筛选保存为视图（写入配置文件）", "Save the search or filter shown as a view (in the config file)";
+    KeyPickFacet => "直接选该行的值", "Pick the value on that key's line";
     KeySubmit => "提交", "Submit";
     KeyCancel => "取消", "Cancel";
     KeyDeleteChar => "删除前一个字符", "Delete the previous character";
@@ -781,6 +830,7 @@ messages! {
     SrcKeyringOrPrompt => "（系统钥匙串里的 \"{0}\" / \"{1}\"，若有；否则在终端里启动时询问）", "(the OS keyring's entry \"{0}\" / \"{1}\" if it has one, else asked at start, if on a terminal)";
     SrcPrompt => "（在终端里启动时询问）", "(asked at start, if on a terminal)";
     SrcBuiltInViews => "（仅内置视图）", "(built-in only)";
+    SrcNoSla => "（未设置）", "(none)";
     SrcDefaultKeys => "（默认按键；在控制台里按 ? 查看）", "(the defaults; see ? in the console)";
     SrcDefaultTheme => "（默认）", "(the default)";
     CfgPromptFor => "{1} 在 {2} 的{0}：", "{0} for {1} at {2}: ";

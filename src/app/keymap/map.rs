@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 use crate::api::TicketStatus;
 use crate::app::action::Action;
 use crate::app::copy::{CopyAction, CopyPick};
+use crate::app::facets::FacetAction;
 use crate::app::state::Pane;
 
 use super::table::FIXED;
@@ -393,6 +394,7 @@ impl KeyMap {
                         | Action::PickStatus(_)
                         | Action::Copy(CopyAction::Pick(CopyPick::Field(_)))
                         | Action::Macro(crate::app::macros::MacroAction::Apply(_))
+                        | Action::Facets(FacetAction::Pick(_))
                 )
         });
         let keys = self.keys_of(pane, name);
@@ -450,6 +452,7 @@ fn action_of(slot: &Slot) -> Action {
         Action::Macro(crate::app::macros::MacroAction::Apply(_)) => {
             Action::Macro(crate::app::macros::MacroAction::Apply(slot.index))
         }
+        Action::Facets(FacetAction::Pick(_)) => Action::Facets(FacetAction::Pick(slot.index)),
         other => other.clone(),
     }
 }

@@ -127,7 +127,7 @@ pub fn action_for_key(app: &App, event: &KeyEvent) -> Option<Action> {
             }
             return action;
         }
-        Pane::StatusMenu | Pane::CopyMenu | Pane::MacroMenu | Pane::Help => {}
+        Pane::StatusMenu | Pane::CopyMenu | Pane::MacroMenu | Pane::Facets | Pane::Help => {}
     }
     resolve_event(app, pane, event)
 }

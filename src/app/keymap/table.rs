@@ -9,6 +9,7 @@ use crate::app::action::Action;
 use crate::app::bulk_edit::BulkAction;
 use crate::app::composer::ComposeAction;
 use crate::app::copy::{CopyAction, CopyPick};
+use crate::app::facets::FacetAction;
 use crate::app::faults::FaultAction;
 use crate::app::files::FilesAction;
 use crate::app::line_edit::LineEdit;
@@ -35,6 +36,7 @@ pub const PANES: &[(Pane, &str)] = &[
     (Pane::StatusMenu, "status_menu"),
     (Pane::CopyMenu, "copy_menu"),
     (Pane::MacroMenu, "macro_menu"),
+    (Pane::Facets, "facets"),
     (Pane::Help, "help"),
     (Pane::Composer, "composer"),
     (Pane::NewTicket, "new_ticket"),
@@ -71,6 +73,9 @@ pub(super) const FIXED: &[(Pane, &str, &str)] = &[
     (Pane::MacroMenu, "up", "move_up"),
     (Pane::MacroMenu, "down", "move_down"),
     (Pane::MacroMenu, "ctrl-c", "force_quit"),
+    (Pane::Facets, "up", "move_up"),
+    (Pane::Facets, "down", "move_down"),
+    (Pane::Facets, "ctrl-c", "force_quit"),
     (Pane::Prompt, "left", "cursor_left"),
     (Pane::Prompt, "right", "cursor_right"),
     (Pane::Prompt, "up", "history_prev"),
@@ -116,6 +121,13 @@ pub const TEXT_KEYS: &[(&str, &str)] = &[
     ("Ctrl-Z Ctrl-R", "text_undo"),
 ];
 
+/// The facets' own keys (`pick_facet`): the Nth picks the Nth value. Digits, then the
+/// letters the pane does not use otherwise (j, k and q move and cancel).
+pub const FACET_KEYS: &[&str] = &[
+    "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f", "g", "h", "i", "l",
+    "m", "n", "o", "p", "r", "s", "t", "u", "v", "w", "x", "y", "z",
+];
+
 /// The table of every action, in help order. `select_view` and `pick_status` stand for one
 /// action per key: the Nth key picks view (status) N.
 #[rustfmt::skip]
@@ -146,6 +158,7 @@ pub fn definitions() -> &'static [Definition] {
         const DIGITS: &[&str] = &["1", "2", "3", "4", "5", "6", "7", "8", "9"];
         let line = Action::Line;
         let copy = Action::Copy;
+        let facet = Action::Facets;
         t.extend([
             d(List, "open", Action::Open, &["enter", "l"]),
             d(List, "go_to", Action::StartGoTo, &["#"]),
@@ -160,6 +173,9 @@ pub fn definitions() -> &'static [Definition] {
             d(List, "sort_field", Action::CycleSortField, &["o"]),
             d(List, "sort_order", Action::ToggleSortOrder, &["O"]),
             d(List, "filter", Action::StartFilter, &["f"]),
+            d(List, "quick_filter", facet(FacetAction::Open), &["F"]),
+            d(List, "clear_filter", facet(FacetAction::Clear), &["X"]),
+            d(List, "save_view", facet(FacetAction::SaveView), &["ctrl-s"]),
             d(List, "mark", Action::Marks(MarkAction::Toggle), &["space"]),
             d(List, "mark_range", Action::Marks(MarkAction::StartRange), &["V"]),
             d(List, "mark_loaded", Action::Marks(MarkAction::MarkLoaded), &["*"]),
@@ -230,6 +246,11 @@ pub fn definitions() -> &'static [Definition] {
             d(MacroMenu, "pick_macro", Action::Macro(MacroAction::Apply(0)), DIGITS),
             d(MacroMenu, "help", Action::ToggleHelp, &["?"]),
             d(MacroMenu, "cancel", Action::Macro(MacroAction::Close), &["esc", "q"]),
+            d(Facets, "move_down", Action::MoveDown, &["j"]),
+            d(Facets, "move_up", Action::MoveUp, &["k"]),
+            d(Facets, "pick", facet(FacetAction::PickSelected), &["enter"]),
+            d(Facets, "pick_facet", facet(FacetAction::Pick(0)), FACET_KEYS),
+            d(Facets, "cancel", Action::Back, &["esc", "q"]),
             d(Help, "close", Action::ToggleHelp, &["esc", "?", "q"]),
             // The composer and the new-ticket form: every other key edits the text.
             d(Composer, "send", Action::Compose(ComposeAction::Send), &["ctrl-s"]),

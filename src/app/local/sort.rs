@@ -37,6 +37,9 @@ pub enum Column {
     Tags,
     Created,
     Updated,
+    /// Closest to breach: minutes left on the SLA clock nearest its target (breached ones
+    /// first, most overdue first, ascending); no running clock is unknown, last.
+    Breach,
     /// A custom field (or form table) by key: `field_1`, `cpxx`.
     Custom(String),
 }
@@ -167,6 +170,10 @@ pub fn sort_key(ticket: &Ticket, column: &Column, lookups: &dyn LocalLookups) ->
         }),
         Column::Created => seconds(ticket.created),
         Column::Updated => seconds(ticket.updated),
+        Column::Breach => lookups
+            .sla_clock()
+            .and_then(|(targets, now)| crate::app::sla::sla(ticket, now, targets).closest())
+            .map_or(SortKey::Unknown, |clock| SortKey::Int(clock.remaining())),
         Column::Custom(key) => custom(ticket, key, lookups),
     }
 }

@@ -10,6 +10,8 @@ pub enum PromptKind {
     GoTo,
     /// `f` in a view from the store: a filter that narrows the rows as it is typed.
     LiveFilter,
+    /// Ctrl-S: the name to save the view in front as.
+    SaveView,
 }
 
 impl PromptKind {
@@ -21,6 +23,8 @@ impl PromptKind {
                 crate::app::line_edit::HistoryKind::Filter
             }
             PromptKind::GoTo => crate::app::line_edit::HistoryKind::GoTo,
+            // Names are not kept: ↑/↓ offer the searches.
+            PromptKind::SaveView => crate::app::line_edit::HistoryKind::Search,
         }
     }
 }
@@ -62,6 +66,8 @@ pub enum Pane {
     CopyMenu,
     /// The macro menu (`m`).
     MacroMenu,
+    /// The quick filters' facets (`F`).
+    Facets,
     Help,
     /// The reply composer.
     Composer,

@@ -57,6 +57,12 @@ pub struct Settings {
     /// The watched views (a view's `watch` in the config): new tickets there ring the bell
     /// and/or notify, with auto-refresh.
     pub watch: Vec<(ViewName, crate::app::watch::Watch)>,
+    /// The config file and the profile in use: where `S` saves a view. `None` without a
+    /// profile of a file.
+    pub config_path: Option<std::path::PathBuf>,
+    pub profile_name: Option<String>,
+    /// SLA targets per priority (config `[sla]`); none set: no SLA is shown.
+    pub sla: crate::app::sla::SlaTargets,
 }
 
 /// How the list shows the selected row (config `ui.selection`).
@@ -95,6 +101,9 @@ impl Default for Settings {
             move_on: false,
             download_dir: None,
             watch: Vec::new(),
+            sla: crate::app::sla::SlaTargets::default(),
+            config_path: None,
+            profile_name: None,
         }
     }
 }

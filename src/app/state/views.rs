@@ -33,6 +33,9 @@ pub struct ViewSpec {
     pub name: ViewName,
     pub source: ViewSource,
     pub fallback: Option<SearchQuery>,
+    /// The list's columns in order (config `columns`); `None`: the default set, fitted to
+    /// the width.
+    pub columns: Option<Vec<crate::app::columns::ListColumn>>,
 }
 
 impl ViewSpec {
@@ -51,16 +54,19 @@ impl ViewSpec {
                 name: ViewName::New,
                 source: ViewSource::Search(by_status("1")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::Open,
                 source: ViewSource::Search(by_status("2")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::Pending,
                 source: ViewSource::Search(by_status("3")),
                 fallback: None,
+                columns: None,
             },
             ViewSpec {
                 name: ViewName::All,
@@ -71,6 +77,7 @@ impl ViewSpec {
                     ..ListQuery::default()
                 }),
                 fallback: Some(by_status("1,2,3,4,5,6")),
+                columns: None,
             },
         ]
     }
@@ -236,6 +243,13 @@ pub struct View {
     pub as_of: Option<chrono::NaiveDateTime>,
     /// Computed from the local store once a full sync finished (or asked to be).
     pub local: Option<LocalSort>,
+    /// The quick filter picked from the facets (`F`), cleared with `X`.
+    pub quick: Option<crate::app::facets::FacetValue>,
+    /// Tickets of the view past a running SLA target (`app::sla::count_breached`).
+    pub breached: usize,
+    /// What `breached` was counted for: the rows (how many, the first and last), the
+    /// store's stamp, the minute.
+    pub(crate) breach_key: Option<(usize, (u64, u64), u64, i64)>,
 }
 
 impl View {
@@ -262,6 +276,9 @@ impl View {
             stale: false,
             as_of: None,
             local: None,
+            breached: 0,
+            breach_key: None,
+            quick: None,
         }
     }
 
@@ -354,14 +371,34 @@ impl View {
         Some(query)
     }
 
-    /// The search query of page `page`, with this view's sort and filter.
+    /// The search query of page `page`, with this view's sort and filters, as the server
+    /// is asked it (the quick filter included).
     pub(crate) fn search_query(&self, page: u32, per_page: u32) -> Option<SearchQuery> {
+        self.search_query_with(page, per_page, true)
+    }
+
+    /// [`View::search_query`], with the quick filter or without it (the store's view
+    /// narrows by it in the app: a term the stored search hits cannot answer would make
+    /// the whole view unanswerable there).
+    pub(crate) fn search_query_with(
+        &self,
+        page: u32,
+        per_page: u32,
+        quick: bool,
+    ) -> Option<SearchQuery> {
         let ViewSource::Search(base) = &self.spec.source else {
             return None;
         };
         let mut query = base.clone();
         query.page = Some(page);
         query.per_page = Some(per_page);
+        // The quick filter, asked of the server: every page is narrowed, not only those
+        // loaded.
+        if quick {
+            query
+                .terms
+                .extend(self.quick.as_ref().and_then(|value| value.term()));
+        }
         if let Some(sort) = self.sort {
             // Search has no status order; the app says so when the user picks it.
             query.sort_by = Some(match sort.field {

@@ -139,6 +139,7 @@ pub(super) fn back(app: &mut App) {
         Pane::Help | Pane::StatusMenu => app.overlay = None,
         Pane::CopyMenu => app.copy_menu = None,
         Pane::MacroMenu => app.macro_menu = None,
+        Pane::Facets => app.facets = None,
         Pane::Prompt => {
             app.prompt = None;
             ensure_visible(app);

@@ -33,11 +33,13 @@ fn source_of(view: &View) -> Option<ViewSource> {
             query.per_page = None;
             query
         })?),
-        ViewSource::Search(_) => ViewSource::Search(view.search_query(1, 1).map(|mut query| {
-            query.page = None;
-            query.per_page = None;
-            query
-        })?),
+        ViewSource::Search(_) => {
+            ViewSource::Search(view.search_query_with(1, 1, false).map(|mut query| {
+                query.page = None;
+                query.per_page = None;
+                query
+            })?)
+        }
     })
 }
 
@@ -50,7 +52,14 @@ pub const HELD_MOST: usize = 1_000;
 /// the screen.
 pub(crate) fn ask_local(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
     let id = app.request_id();
-    let names = std::sync::Arc::new(crate::app::local::LocalNames::of(&app.lookups));
+    let mut names = crate::app::local::LocalNames::of(&app.lookups);
+    let by_breach = view_at(app, which)
+        .and_then(|view| view.local.as_ref())
+        .is_some_and(|local| local.column == Column::Breach);
+    if by_breach {
+        names = names.with_sla(app.settings.sla.clone(), app.now);
+    }
+    let names = std::sync::Arc::new(names);
     let rows = app.list_rows().max(1);
     let Some(view) = view_mut(app, which) else {
         return;
@@ -127,6 +136,11 @@ pub(super) fn local_rows(
         if let Some(view) = view_mut(app, which) {
             let answered = view.local.as_ref().is_some_and(LocalSort::answered);
             view.local = None;
+            // The list call cannot narrow by a quick filter: without the store it is off,
+            // rather than named on a tab whose rows it does not narrow.
+            if !view.is_search() {
+                view.quick = None;
+            }
             if answered {
                 view.stale = true;
             }
@@ -134,11 +148,12 @@ pub(super) fn local_rows(
         return;
     };
     let brought = take_tickets(app, rows.tickets, rows.hits);
+    let ids = narrowed(app, which, rows.ids);
     let Some(view) = view_mut(app, which) else {
         return;
     };
     let selected = view.selected_id();
-    view.set_ids(rows.ids);
+    view.set_ids(ids);
     view.total = Some(view.ids.len() as u64);
     view.page_lens = vec![view.ids.len()];
     view.pages_loaded = 1;
@@ -325,9 +340,11 @@ fn let_go_far_tickets(app: &mut App, which: ViewRef) {
     }
 }
 
-/// The columns `o` cycles through: the ticket's own, then the custom fields the account
-/// defines (once their definitions are in), by key.
+/// The columns `o` cycles through: the ticket's own, closest to breach when SLA targets
+/// are set, then the custom fields the account defines (once their definitions are in),
+/// by key.
 fn sort_columns(app: &App) -> Vec<Column> {
+    let breach = app.settings.sla.any().then_some(Column::Breach);
     let custom = app
         .lookups
         .field_defs
@@ -336,7 +353,12 @@ fn sort_columns(app: &App) -> Vec<Column> {
         .into_iter()
         .flatten()
         .map(|def| Column::Custom(def.key.clone()));
-    SORT_COLUMNS.iter().cloned().chain(custom).collect()
+    SORT_COLUMNS
+        .iter()
+        .cloned()
+        .chain(breach)
+        .chain(custom)
+        .collect()
 }
 
 /// `o` in a view from the store: the next column.
@@ -349,6 +371,10 @@ pub(super) fn cycle_local_sort(app: &mut App, out: &mut Vec<Command>) {
     let at = columns.iter().position(|column| *column == local.column);
     let next = at.map_or(0, |at| (at + 1) % columns.len());
     local.column = columns[next].clone();
+    // Closest to breach first: the least time left (the most overdue) on top.
+    if local.column == Column::Breach {
+        local.order = SortOrder::Asc;
+    }
     ask_local(app, which, out);
 }
 

@@ -406,6 +406,7 @@ pub(super) fn list_forbidden(app: &mut App, out: &mut Vec<Command>) {
                 name: view.spec.name.clone(),
                 source: ViewSource::Search(fallback.clone()),
                 fallback: None,
+                columns: view.spec.columns.clone(),
             };
             let sort = view.sort;
             let filter = view.date_filter;

@@ -119,6 +119,15 @@ pub(super) fn submit_prompt(app: &mut App, out: &mut Vec<Command>) {
             }
             ensure_visible(app);
         }
+        PromptKind::SaveView => {
+            let name = prompt.line.text.trim().to_string();
+            if name.is_empty() {
+                return set_prompt_error(app, PromptError::Nothing);
+            }
+            app.prompt = None;
+            ensure_visible(app);
+            save_view(app, name, out);
+        }
         PromptKind::Filter => match parse_date_filter(&prompt.line.text) {
             Err(BadDateFilter) => set_prompt_error(app, PromptError::BadFilter),
             Ok(filter) => {
@@ -160,6 +169,7 @@ pub(super) fn start_search(
         name: ViewName::Search(text.clone()),
         source: ViewSource::Search(query),
         fallback: None,
+        columns: None,
     });
     app.detail = None;
     app.search = Some(SearchState {

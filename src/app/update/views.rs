@@ -83,6 +83,7 @@ pub(super) fn move_by(app: &mut App, delta: i64, out: &mut Vec<Command>) {
             };
             crate::app::macros::update(app, action, out);
         }
+        Pane::Facets => move_facets(app, delta),
         Pane::StatusMenu => {
             if let Some(Overlay::StatusMenu { selected, .. }) = &mut app.overlay {
                 let last = TicketStatus::ALL.len() as i64 - 1;

@@ -4,6 +4,7 @@
 mod canned;
 mod model;
 mod schema;
+mod sla;
 mod views;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ pub use model::{
     LanguageSetting, Positive, ProfileFile, Selection, Timezone, UiFile, parse_utc_offset,
 };
 pub use schema::{known_key_paths, nearest_key};
+pub use sla::{DEFAULT_SLA_WARN_PERCENT, SlaFile};
 pub use views::{ViewDef, ViewKind, WatchKind};
 
 /// A file that parsed, with the warnings about keys it ignored.

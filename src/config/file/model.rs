@@ -28,6 +28,8 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     pub profiles: BTreeMap<String, ProfileFile>,
     pub(crate) ui: UiFile,
+    /// SLA targets per priority.
+    pub sla: super::SlaFile,
     /// Interpreted by the console's key map; not checked here.
     pub(crate) keys: toml::Table,
     /// Interpreted by the console's theme; not checked here.

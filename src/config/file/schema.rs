@@ -25,6 +25,7 @@ static TOP_KEYS: Schema = Schema {
         "default_profile",
         "profiles",
         "ui",
+        "sla",
         "keys",
         "theme",
         "snippets",
@@ -33,6 +34,7 @@ static TOP_KEYS: Schema = Schema {
     ],
     nested: |key| match key {
         "profiles" => Nested::NamedTables(&PROFILE_KEYS),
+        "sla" => Nested::Opaque,
         "ui" => Nested::Table(&UI_KEYS),
         // Snippets and macros refuse unknown keys outright, as views do.
         "snippets" | "macros" => Nested::Opaque,
@@ -70,7 +72,7 @@ static PROFILE_KEYS: Schema = Schema {
 // Views refuse unknown keys outright (a typo there would silently change what a tab shows),
 // so the walk only needs to know they exist.
 static VIEW_KEYS: Schema = Schema {
-    keys: &["name", "search", "list", "watch"],
+    keys: &["name", "search", "list", "watch", "columns"],
     nested: |_| Nested::Opaque,
 };
 
@@ -102,6 +104,11 @@ pub fn known_key_paths() -> Vec<String> {
     for key in UI_KEYS.keys {
         paths.push(format!("ui.{key}"));
     }
+    // `[sla]` refuses unknown keys as it is read (a typo would silently mark nothing).
+    for key in ["warn_percent", "first_response", "resolution"] {
+        paths.push(format!("sla.{key}"));
+    }
+    paths.push("profiles.NAME.views.columns".to_string());
     paths
 }
 

@@ -9,6 +9,9 @@ use serde::Deserialize;
 pub struct ViewDef {
     pub(crate) name: String,
     pub kind: ViewKind,
+    /// The list's columns in order, by name (`id`, `subject`, `sla`, a custom field's
+    /// name); `None`: the default set.
+    pub columns: Option<Vec<String>>,
     /// `watch = "bell" | "desktop" | "both"`: new tickets there are told of (with
     /// auto-refresh). Off when absent.
     pub watch: Option<WatchKind>,
@@ -40,6 +43,7 @@ struct ViewFile {
     search: Option<String>,
     list: Option<ListFilterFile>,
     watch: Option<WatchKind>,
+    columns: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -79,12 +83,39 @@ impl TryFrom<ViewFile> for ViewDef {
                 ));
             }
         };
+        let columns = view
+            .columns
+            .map(|columns| checked_columns(&name, columns))
+            .transpose()?;
         Ok(ViewDef {
             name,
             kind,
+            columns,
             watch: view.watch,
         })
     }
+}
+
+/// A view's columns: at least one, none blank, none twice.
+fn checked_columns(view: &str, columns: Vec<String>) -> Result<Vec<String>, String> {
+    if columns.is_empty() {
+        return Err(format!(
+            "view {view:?}: `columns` is empty (leave it out for the default columns)"
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(columns.len());
+    for column in columns {
+        let column = column.trim().to_string();
+        if column.is_empty() {
+            return Err(format!("view {view:?}: `columns` holds a blank name"));
+        }
+        if !seen.insert(column.clone()) {
+            return Err(format!("view {view:?}: column {column:?} is listed twice"));
+        }
+        out.push(column);
+    }
+    Ok(out)
 }
 
 fn list_query(view: &str, list: ListFilterFile) -> Result<crate::api::ListQuery, String> {
@@ -155,6 +186,27 @@ mod tests {
         let err = parse(Path::new("c.toml"), text).unwrap_err().to_string();
         assert!(err.contains("c.toml:2:"), "{err}");
         assert!(err.contains("expected `search"), "{err}");
+    }
+
+    #[test]
+    fn a_view_chooses_its_columns_in_order() {
+        let text = "[profiles.a]\nviews = [{ name = \"x\", search = \"ticketStatus:1\", columns = [\"id\", \"sla\", \"订单号\", \"subject\"] }]\n";
+        let (config, warnings) = parse(Path::new("c.toml"), text).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            config.profiles["a"].views[0].columns.as_deref(),
+            Some(
+                &[
+                    "id".to_string(),
+                    "sla".into(),
+                    "订单号".into(),
+                    "subject".into()
+                ][..]
+            )
+        );
+        let twice = "[profiles.a]\nviews = [{ name = \"x\", search = \"a\", columns = [\"id\", \"id\"] }]\n";
+        let err = parse(Path::new("c.toml"), twice).unwrap_err().to_string();
+        assert!(err.contains("listed twice"), "{err}");
     }
 
     #[test]

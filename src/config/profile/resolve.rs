@@ -73,6 +73,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         },
     );
     record_views(profile, lang, &mut sources);
+    record_sla(&config.sla, lang, &mut sources);
     let config_dir = config_path.as_deref().and_then(std::path::Path::parent);
     let ui = ui_settings(&config.ui, config_dir, lang, &mut sources);
     match &opts.log_level {
@@ -93,6 +94,7 @@ pub fn resolve(opts: &ResolveOptions) -> Result<Resolved, ConfigError> {
         credentials,
         ui,
         views: profile.views.clone(),
+        sla: config.sla.clone(),
         keys: config.keys,
         theme: config.theme,
         snippets: config.snippets,
@@ -319,6 +321,36 @@ fn record_views(profile: &ProfileFile, lang: Lang, sources: &mut Sources) {
     }
 }
 
+/// Records the SLA targets set, per priority (first response / resolution), or none.
+fn record_sla(sla: &file::SlaFile, lang: Lang, sources: &mut Sources) {
+    let names = ["low", "normal", "high", "urgent"];
+    let shown = |minutes: Option<i64>| minutes.map_or_else(|| "-".to_string(), duration);
+    let set: Vec<String> = names
+        .iter()
+        .zip(sla.targets())
+        .filter(|(_, (first, resolution))| first.is_some() || resolution.is_some())
+        .map(|(name, (first, resolution))| format!("{name} {}/{}", shown(first), shown(resolution)))
+        .collect();
+    if set.is_empty() {
+        sources.record("sla", word(lang, Msg::SrcNoSla), Source::Default);
+    } else {
+        let text = format!("{} (warn_percent {})", set.join(", "), sla.warn_percent());
+        sources.record("sla", text, Source::File);
+    }
+}
+
+/// Minutes as the config writes them: "2d", "8h", "1h30m".
+fn duration(minutes: i64) -> String {
+    let (days, hours, minutes) = (minutes / 1440, minutes % 1440 / 60, minutes % 60);
+    let mut text = String::new();
+    for (value, unit) in [(days, 'd'), (hours, 'h'), (minutes, 'm')] {
+        if value > 0 {
+            text.push_str(&format!("{value}{unit}"));
+        }
+    }
+    text
+}
+
 fn utc() -> FixedOffset {
     FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!("0 is a valid offset"))
 }
@@ -367,6 +399,7 @@ mod tests {
                 "language",
                 "cache",
                 "views",
+                "sla",
                 "ui.auto_refresh_secs",
                 "ui.bulk_confirm_threshold",
                 "ui.bulk_concurrency",

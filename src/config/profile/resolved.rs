@@ -50,6 +50,8 @@ pub struct Resolved {
     pub credentials: CredentialPlan,
     pub ui: UiSettings,
     pub views: Vec<ViewDef>,
+    /// `[sla]`: targets per priority.
+    pub sla: crate::config::file::SlaFile,
     /// Where each key of the config file is written (see [`Resolved::locate`]).
     pub(crate) key_positions: HashMap<String, (usize, usize)>,
     /// The raw `[keys]` table, for the console's key map.
