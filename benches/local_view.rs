@@ -105,6 +105,7 @@ fn run(n: usize) {
         Action::Worker(WorkerEvent::LocalRows {
             id,
             rows: Some(LocalAnswer {
+                facets: None,
                 ids: first.ids.clone(),
                 tickets: full,
                 hits,
@@ -166,6 +167,7 @@ fn run(n: usize) {
             worker_times.push(t.elapsed());
             counts.push(rows.as_ref().map_or(0, |r| r.ids.len()));
             let rows = rows.map(|r| LocalAnswer {
+                facets: None,
                 ids: r.ids,
                 tickets: vec![],
                 hits: vec![],

@@ -96,6 +96,7 @@ fn answer_unknown(
     unknown: usize,
 ) -> Vec<Command> {
     let rows = LocalAnswer {
+        facets: None,
         ids: ids.to_vec(),
         tickets: if with_tickets {
             ids.iter().map(|id| ticket(*id)).collect()

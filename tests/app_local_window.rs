@@ -73,6 +73,7 @@ fn answered_console_in(lang: Lang) -> App {
     let (mut app, id, window) = asked_console_in(lang);
     let ids = view_ids();
     let rows = LocalAnswer {
+        facets: None,
         tickets: window.of(&ids).iter().map(|id| ticket(*id)).collect(),
         ids,
         hits: vec![],
@@ -230,6 +231,7 @@ fn a_filter_answer_after_g_asks_the_tickets_its_rows_lack_and_nothing_past_its_e
         })
         .unwrap();
     let rows = LocalAnswer {
+        facets: None,
         ids: vec![70_007, 50_007, 1],
         tickets: vec![],
         hits: vec![],

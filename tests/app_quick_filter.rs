@@ -208,6 +208,16 @@ fn local_asked(commands: &[Command]) -> Option<RequestId> {
 }
 
 fn answer_local(app: &mut App, id: RequestId, ids: &[u64]) {
+    answer_local_with(app, id, ids, None);
+}
+
+/// The worker's answer, with the facets it counted when asked.
+fn answer_local_with(
+    app: &mut App,
+    id: RequestId,
+    ids: &[u64],
+    facets: Option<Vec<gongdan::app::facets::FacetEntry>>,
+) {
     update(
         app,
         Action::Worker(WorkerEvent::LocalRows {
@@ -218,9 +228,38 @@ fn answer_local(app: &mut App, id: RequestId, ids: &[u64]) {
                 hits: vec![],
                 as_of: now(),
                 unknown: 0,
+                facets,
             }),
         }),
     );
+}
+
+/// The quick filter and the facets a local view asked for.
+fn local_quick(commands: &[Command]) -> Option<(Option<FacetValue>, bool)> {
+    commands.iter().find_map(|c| match c {
+        Command::LocalView { quick, facets, .. } => Some((quick.clone(), *facets)),
+        _ => None,
+    })
+}
+
+/// `F` over a view from the store: the worker counts every row (the app holds only those
+/// near the screen), and the menu opens with its answer.
+fn open_store_facets(app: &mut App) {
+    let commands = facets(app, FacetAction::Open);
+    assert_eq!(
+        local_quick(&commands).map(|(_, f)| f),
+        Some(true),
+        "{commands:?}"
+    );
+    assert!(
+        app.facets.is_none(),
+        "the menu waits for the worker's counts"
+    );
+    let tickets: Vec<_> = (1..=6).map(ticket).collect();
+    let counted = gongdan::app::facets::entries(&tickets);
+    let ids = app.current_view().ids.clone();
+    answer_local_with(app, local_asked(&commands).unwrap(), &ids, Some(counted));
+    assert!(app.facets.is_some(), "the menu opens with the counts");
 }
 
 #[test]
@@ -236,7 +275,7 @@ fn a_store_view_is_narrowed_over_its_tickets_and_x_brings_them_back() {
         }),
     );
     answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
-    facets(&mut app, FacetAction::Open);
+    open_store_facets(&mut app);
     let at = app
         .facets
         .as_ref()
@@ -246,9 +285,14 @@ fn a_store_view_is_narrowed_over_its_tickets_and_x_brings_them_back() {
         .position(|e| e.value == tag("vip客户"))
         .unwrap();
     let commands = facets(&mut app, FacetAction::Pick(at));
-    // The store answers the whole view again; the app narrows it by the tag (a tag term in
-    // the view's definition would leave the store unable to answer for search hits).
+    // The store answers the view again narrowed by the tag, apart from its definition (a
+    // tag term there would leave the store unable to answer for search hits).
     assert_eq!(searched_terms(&commands), None);
+    assert_eq!(
+        local_quick(&commands),
+        Some((Some(tag("vip客户")), false)),
+        "the worker narrows every row"
+    );
     let source = commands.iter().find_map(|c| match c {
         Command::LocalView { source, .. } => Some(source.clone()),
         _ => None,
@@ -263,14 +307,11 @@ fn a_store_view_is_narrowed_over_its_tickets_and_x_brings_them_back() {
             .any(|t| matches!(t, SearchTerm::Field { field, .. } if field == "tagList")),
         "{query:?}"
     );
-    answer_local(
-        &mut app,
-        local_asked(&commands).unwrap(),
-        &[6, 5, 4, 3, 2, 1],
-    );
+    answer_local(&mut app, local_asked(&commands).unwrap(), &[6, 4, 2]);
     assert_eq!(app.current_view().ids, vec![6, 4, 2]);
     assert_eq!(app.current_view().total, Some(3));
     let commands = facets(&mut app, FacetAction::Clear);
+    assert_eq!(local_quick(&commands), Some((None, false)));
     answer_local(
         &mut app,
         local_asked(&commands).unwrap(),
@@ -475,7 +516,7 @@ fn a_store_list_view_going_back_to_the_server_drops_its_quick_filter() {
         }),
     );
     answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
-    facets(&mut app, FacetAction::Open);
+    open_store_facets(&mut app);
     let at = app
         .facets
         .as_ref()
@@ -485,11 +526,7 @@ fn a_store_list_view_going_back_to_the_server_drops_its_quick_filter() {
         .position(|e| e.value == tag("vip客户"))
         .unwrap();
     let commands = facets(&mut app, FacetAction::Pick(at));
-    answer_local(
-        &mut app,
-        local_asked(&commands).unwrap(),
-        &[6, 5, 4, 3, 2, 1],
-    );
+    answer_local(&mut app, local_asked(&commands).unwrap(), &[6, 4, 2]);
     assert_eq!(app.current_view().ids, vec![6, 4, 2]);
     // The store can no longer answer: the list's rows are the server's, unnarrowed, and
     // the tab no longer names a filter it does not apply.

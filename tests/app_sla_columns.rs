@@ -265,6 +265,7 @@ fn o_reaches_closest_to_breach_in_a_store_view_with_the_clock_sent_along() {
         Action::Worker(WorkerEvent::LocalRows {
             id,
             rows: Some(gongdan::app::LocalAnswer {
+                facets: None,
                 ids: (1..=7).collect(),
                 tickets: vec![],
                 hits: vec![],
@@ -282,6 +283,7 @@ fn o_reaches_closest_to_breach_in_a_store_view_with_the_clock_sent_along() {
         Action::Worker(WorkerEvent::LocalRows {
             id,
             rows: Some(gongdan::app::LocalAnswer {
+                facets: None,
                 ids: vec![7, 1, 2, 3, 4, 5, 6],
                 tickets: vec![],
                 hits: vec![],

@@ -363,6 +363,8 @@ async fn through_the_worker_a_sync_then_a_store_view_sorted_and_filtered_by_keys
             column,
             order: SortOrder::Asc,
             filter: filter.into(),
+            quick: None,
+            facets: false,
             window: gongdan::app::LocalWindow {
                 selected: None,
                 rows: if tickets { 1000 } else { 0 },
@@ -649,4 +651,42 @@ fn an_index_of_100k_tickets_answers_every_id_in_order() {
     assert!(narrowed.ids.len() < 100);
     // Each ticket held in well under the 672 bytes of a whole `Ticket`.
     assert!(index.held_bytes() / n < 400, "{}", index.held_bytes() / n);
+}
+
+#[tokio::test]
+async fn the_index_narrows_by_a_quick_filter_and_counts_the_facets_of_every_row() {
+    use gongdan::app::facets::{FacetValue, entries};
+    let sandbox = start().await;
+    let client = admin(&sandbox);
+    let dir = tempfile::tempdir().unwrap();
+    let store = synced(&dir, &client).await;
+    let tickets = every_ticket(&client).await;
+    let mut index = LocalIndex::load(&store).unwrap().unwrap();
+    let source = ViewSource::List(ListQuery::default());
+    let mut rows = index
+        .answer(&source, &Column::Id, SortOrder::Asc, "", &NoNames)
+        .unwrap();
+    assert_eq!(rows.ids.len(), 400);
+    // The facets of every row, as the app would count them holding every ticket.
+    assert_eq!(index.facets(&rows.ids), entries(&tickets));
+    // The most common tag: the rows that carry it, in the view's order.
+    let counted = entries(&tickets);
+    let tag = counted
+        .iter()
+        .find(|entry| matches!(entry.value, FacetValue::Tag(_)))
+        .unwrap()
+        .value
+        .clone();
+    let FacetValue::Tag(name) = &tag else {
+        unreachable!()
+    };
+    let mut with_tag: Vec<u64> = tickets
+        .iter()
+        .filter(|t| t.tags.as_ref().is_some_and(|tags| tags.contains(name)))
+        .map(|t| t.id)
+        .collect();
+    with_tag.sort_unstable();
+    index.narrow(&mut rows, &tag);
+    assert_eq!(rows.ids, with_tag);
+    assert!(!rows.ids.is_empty() && rows.ids.len() < 400);
 }

@@ -144,6 +144,11 @@ pub enum Command {
         column: super::local::Column,
         order: crate::api::SortOrder,
         filter: String,
+        /// The view's quick filter (`F`): the rows with this value, after the typed filter.
+        quick: Option<super::facets::FacetValue>,
+        /// Count the facets of the rows (`F` opened over a view from the store, whose
+        /// tickets the app does not all hold).
+        facets: bool,
         window: LocalWindow,
         /// The names the app holds, to sort people by name and match contact names.
         names: std::sync::Arc<super::local::LocalNames>,
@@ -326,4 +331,6 @@ pub struct LocalAnswer {
     pub as_of: NaiveDateTime,
     /// Tickets of the view the typed filter cannot answer for without the server.
     pub unknown: usize,
+    /// The facets of every row, when asked.
+    pub facets: Option<Vec<super::facets::FacetEntry>>,
 }

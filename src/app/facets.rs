@@ -3,17 +3,18 @@
 //! narrows the view, the tab shows it, `X` clears it.
 //!
 //! How a pick narrows (`update::facets`):
-//! - a view from the local store: the store's answer is narrowed in the app by the value,
-//!   exactly over every ticket of the view (the typed filter `f` still applies on top);
+//! - a view from the local store: the worker narrows its answer by the value, exactly over
+//!   every ticket of the view (after the typed filter `f`);
 //! - a server search view: the value becomes one more term of the search
 //!   (`ticketStatus:2`, `tagList:vip`), so the server narrows every page, not only those
 //!   loaded;
 //! - a server list view (the list call has no such filters): refused with a note, until
 //!   the store answers it.
 //!
-//! Counts are over the rows the view holds (every row for a store view; the loaded pages
-//! for a server view, which the menu says). A row whose field is not known counts for no
-//! value and never matches one.
+//! Counts are over every row of the view: for a store view the worker counts them over its
+//! index (the app holds only the rows near the screen), for a server view over the loaded
+//! pages, which the menu says. A row whose field is not known counts for no value and
+//! never matches one.
 
 use crate::api::{IdField, Priority, SearchTerm, Ticket, TicketStatus};
 
@@ -116,10 +117,23 @@ pub struct FacetMenu {
 /// The facets of `tickets`: statuses and priorities in code order, people and groups by
 /// count, tags by count (of each, the [`MAX_VALUES`] most frequent); ties by value.
 pub fn entries<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Vec<FacetEntry> {
-    use std::collections::HashMap;
-    let mut counts: HashMap<FacetValue, usize> = HashMap::new();
+    let mut counter = FacetCounter::default();
     for ticket in tickets {
-        let mut add = |value| *counts.entry(value).or_default() += 1;
+        counter.add(ticket);
+    }
+    counter.entries()
+}
+
+/// Counts the facets one ticket at a time (the worker's index unpacks each in turn, never
+/// holding them all).
+#[derive(Debug, Default)]
+pub struct FacetCounter {
+    counts: std::collections::HashMap<FacetValue, usize>,
+}
+
+impl FacetCounter {
+    pub fn add(&mut self, ticket: &Ticket) {
+        let mut add = |value| *self.counts.entry(value).or_default() += 1;
         if let Some(status) = ticket.status {
             add(FacetValue::Status(status));
         }
@@ -136,6 +150,14 @@ pub fn entries<'a>(tickets: impl IntoIterator<Item = &'a Ticket>) -> Vec<FacetEn
             add(FacetValue::Tag(tag.clone()));
         }
     }
+
+    /// The menu's entries, in its order.
+    pub fn entries(self) -> Vec<FacetEntry> {
+        ranked(self.counts)
+    }
+}
+
+fn ranked(counts: std::collections::HashMap<FacetValue, usize>) -> Vec<FacetEntry> {
     let mut entries: Vec<FacetEntry> = counts
         .into_iter()
         .map(|(value, count)| FacetEntry { value, count })

@@ -258,6 +258,8 @@ impl Local {
             column,
             order,
             filter,
+            quick,
+            facets,
             window,
             names,
         } = command
@@ -276,13 +278,17 @@ impl Local {
             let mut index = lock_index(&index);
             let index = index.as_mut()?;
             index.use_names(&names);
-            let rows = index.answer(&source, &column, order, &filter, names.as_ref())?;
-            Some((rows, server_time(index.as_of)?))
+            let mut rows = index.answer(&source, &column, order, &filter, names.as_ref())?;
+            if let Some(value) = &quick {
+                index.narrow(&mut rows, value);
+            }
+            let facets = facets.then(|| index.facets(&rows.ids));
+            Some((rows, facets, server_time(index.as_of)?))
         })
         .await
         .ok()
         .flatten();
-        let Some((rows, as_of)) = answered else {
+        let Some((rows, facets, as_of)) = answered else {
             return Some(WorkerEvent::LocalRows { id, rows: None });
         };
         // The rows around the screen, whole from the store (the index keeps them slim).
@@ -293,6 +299,7 @@ impl Local {
             hits,
             as_of,
             unknown: rows.unknown,
+            facets,
         };
         Some(WorkerEvent::LocalRows {
             id,

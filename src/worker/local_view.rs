@@ -15,6 +15,7 @@ use std::sync::Arc;
 use crate::api::query::{Known, ListQuery, Match, QueryLookups, SortOrder};
 use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
+use crate::app::facets::{FacetCounter, FacetEntry, FacetValue};
 use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
 use crate::app::store::{pack, unpack, unpack_head_into};
 use crate::store::{Store, StoreError, Stored};
@@ -370,6 +371,27 @@ impl LocalIndex {
             in_view: sorted.len(),
             unknown: rows.unknown.len(),
         })
+    }
+
+    /// Narrows `rows` to the tickets with `value` (the view's quick filter): one whose field
+    /// is not known is left out, as the app's facets count it for no value.
+    pub fn narrow(&self, rows: &mut LocalRows, value: &FacetValue) {
+        rows.ids.retain(|id| {
+            self.at
+                .get(id)
+                .is_some_and(|&at| value.matches(&unpack(&self.tickets[at].packed)) == Some(true))
+        });
+    }
+
+    /// The facets of the tickets of `ids`, each unpacked in turn.
+    pub fn facets(&self, ids: &[u64]) -> Vec<FacetEntry> {
+        let mut counter = FacetCounter::default();
+        for id in ids {
+            if let Some(&at) = self.at.get(id) {
+                counter.add(&unpack(&self.tickets[at].packed));
+            }
+        }
+        counter.entries()
     }
 
     /// Moves the view's tickets to the front, in the order of `column`, and answers how

@@ -125,6 +125,9 @@ pub struct LocalSort {
     /// The tickets this view brought into the app, oldest first: those far from the screen
     /// are let go again past a bound, so a 100,000-row view holds a window of them.
     pub(crate) held: std::collections::VecDeque<u64>,
+    /// `F` was pressed: the facets open with the worker's counts over every row, which
+    /// the next answer carries.
+    pub(crate) facets_wanted: bool,
 }
 
 impl LocalSort {
@@ -152,6 +155,7 @@ impl LocalSort {
             unknown: 0,
             asked: HashSet::new(),
             held: std::collections::VecDeque::new(),
+            facets_wanted: false,
         }
     }
 

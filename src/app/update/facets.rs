@@ -6,7 +6,7 @@ use crate::app::facets::{FacetAction, FacetMenu, FacetValue, entries};
 
 pub(super) fn facets(app: &mut App, action: FacetAction, out: &mut Vec<Command>) {
     match action {
-        FacetAction::Open => open(app),
+        FacetAction::Open => open(app, out),
         FacetAction::Pick(index) => pick(app, index, out),
         FacetAction::PickSelected => {
             let selected = app.facets.as_ref().map(|menu| menu.selected);
@@ -123,20 +123,29 @@ pub(super) fn view_saved(
     }
 }
 
-/// `F`: the facets of the rows the view in front holds.
-fn open(app: &mut App) {
+/// `F`: the facets of the view in front. A view from the store asks the worker, which
+/// counts every row (the app holds only those near the screen): the menu opens with its
+/// answer. A server view counts the rows it loaded.
+fn open(app: &mut App, out: &mut Vec<Command>) {
+    let which = view_ref(app);
+    if let Some(local) = view_mut(app, which)
+        .and_then(|view| view.local.as_mut())
+        .filter(|local| local.answered())
+    {
+        local.facets_wanted = true;
+        return ask_local(app, which, out);
+    }
     let view = app.current_view();
     let tickets: Vec<Ticket> = view
         .ids
         .iter()
         .filter_map(|id| app.tickets.get(id))
         .collect();
-    let local = view.local.as_ref().is_some_and(LocalSort::answered);
     let menu = FacetMenu {
         entries: entries(&tickets),
         selected: 0,
         rows: view.ids.len(),
-        partial: !local && view.next_page.is_some(),
+        partial: view.next_page.is_some(),
     };
     app.facets = Some(menu);
 }
@@ -196,19 +205,4 @@ fn narrow(app: &mut App, value: Option<FacetValue>, out: &mut Vec<Command>) {
         view.offset = 0;
     }
     reload_all_pages(app, which, false, out);
-}
-
-/// A store view's rows narrowed by its quick filter: the tickets whose field has the value
-/// (one not known is left out).
-pub(super) fn narrowed(app: &App, which: ViewRef, ids: Vec<u64>) -> Vec<u64> {
-    let Some(value) = view_at(app, which).and_then(|view| view.quick.clone()) else {
-        return ids;
-    };
-    ids.into_iter()
-        .filter(|id| {
-            app.tickets
-                .get(id)
-                .is_some_and(|ticket| value.matches(&ticket) == Some(true))
-        })
-        .collect()
 }

@@ -72,6 +72,7 @@ pub(crate) fn ask_local(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
         rows,
     };
     let sort = view.sort;
+    let quick = view.quick.clone();
     let local = view
         .local
         .get_or_insert_with(|| LocalSort::from_server(sort));
@@ -82,6 +83,8 @@ pub(crate) fn ask_local(app: &mut App, which: ViewRef, out: &mut Vec<Command>) {
         column: local.column.clone(),
         order: local.order,
         filter: local.filter.clone(),
+        quick,
+        facets: local.facets_wanted,
         window,
         names,
     });
@@ -148,7 +151,8 @@ pub(super) fn local_rows(
         return;
     };
     let brought = take_tickets(app, rows.tickets, rows.hits);
-    let ids = narrowed(app, which, rows.ids);
+    // Narrowed by the quick filter already: the worker holds every row's ticket.
+    let ids = rows.ids;
     let Some(view) = view_mut(app, which) else {
         return;
     };
@@ -167,12 +171,28 @@ pub(super) fn local_rows(
     view.selected = selected
         .and_then(|id| view.ids.iter().position(|shown| *shown == id))
         .unwrap_or(0);
+    let mut facets = None;
     if let Some(local) = &mut view.local {
         local.awaiting = None;
         local.as_of = Some(rows.as_of);
         local.unknown = rows.unknown;
         local.asked.clear();
         local.held.extend(brought);
+        if local.facets_wanted
+            && let Some(entries) = rows.facets
+        {
+            // `F`'s counts, over every row: the menu opens with them.
+            local.facets_wanted = false;
+            facets = Some(crate::app::facets::FacetMenu {
+                entries,
+                selected: 0,
+                rows: view.ids.len(),
+                partial: false,
+            });
+        }
+    }
+    if facets.is_some() {
+        app.facets = facets;
     }
     ensure_visible(app);
     want_local_tickets(app, out);
