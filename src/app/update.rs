@@ -49,8 +49,8 @@ use views::*;
 use worker_events::*;
 
 pub use detail::ticket_number;
-pub use local_view::HELD_MOST;
 pub(crate) use detail::{move_on, scroll_detail};
+pub use local_view::HELD_MOST;
 pub(crate) use notices::notice;
 pub use notices::{NOTICE_SECS, progress_notice};
 pub(crate) use pages::upsert;
