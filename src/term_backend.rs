@@ -21,6 +21,12 @@
 //! unknown, never reprinted, and the next cell is reached by an absolute move. After a clear
 //! the shadow is blank; after anything it cannot follow (a partial clear, appended lines) it
 //! is unknown until redrawn. The cursor position is trusted only within one frame.
+//!
+//! Links (OSC 8, `ui.hyperlinks`): the view records which cells show which URL in a
+//! [`crate::hyperlink::LinkMap`] shared with this backend. A cell's link is part of its pen
+//! (so the shadow knows each cell's link, and a reprint reopens exactly the link each
+//! reprinted cell had); a link is closed before any move or erase and at the end of the
+//! frame, and cells whose link changed while their text did not are drawn again.
 
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -710,6 +716,8 @@ impl<B> WideAwareBackend<B> {
         }
         let area = next.area;
         let before = cells.len();
+        let sent: std::collections::HashSet<(u16, u16)> =
+            cells.iter().map(|(x, y, _)| (*x, *y)).collect();
         for (x, y) in positions {
             if x >= area.width || y >= area.height || covered_in(next, x, y) {
                 continue;
@@ -720,11 +728,7 @@ impl<B> WideAwareBackend<B> {
                 Slot::Unknown => None,
                 Slot::Covered => want,
             };
-            if shown != want
-                && !cells[..before]
-                    .iter()
-                    .any(|(cx, cy, _)| (*cx, *cy) == (x, y))
-            {
+            if shown != want && !sent.contains(&(x, y)) {
                 cells.push((x, y, &next[(x, y)]));
             }
         }
