@@ -135,12 +135,14 @@ pub(crate) fn record(map: &mut LinkMap, found: &[Found], buffer: &Buffer) {
         for (x, y, ch) in &link.cells {
             let width = u16::try_from(crate::text::wrap::char_cells(*ch)).unwrap_or(1);
             run = match run {
-                Some((ry, start, end)) if ry == *y && end == *x => Some((ry, start, x + width)),
+                Some((ry, start, end)) if ry == *y && end == *x => {
+                    Some((ry, start, x.saturating_add(width)))
+                }
                 Some((ry, start, end)) => {
                     map.add(ry, start, end, &link.url);
-                    Some((*y, *x, x + width))
+                    Some((*y, *x, x.saturating_add(width)))
                 }
-                None => Some((*y, *x, x + width)),
+                None => Some((*y, *x, x.saturating_add(width))),
             };
         }
         if let Some((y, start, end)) = run {
