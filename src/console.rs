@@ -203,7 +203,12 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
 
     // Signal handlers first: from here on SIGTERM/SIGHUP end the loop, not the process.
     let mut shutdown = Box::pin(shutdown_signal());
-    let (mut terminal, guard) = setup_terminal(resolved.ui.mouse)?;
+    // Links in ticket text as OSC 8 hyperlinks: the view records them, the backend writes
+    // them (decided here, from the environment, never in `app`).
+    let links =
+        crate::tui::hyperlinks::enabled(resolved.ui.hyperlinks, &|name| std::env::var(name).ok())
+            .then(crate::hyperlink::SharedLinks::default);
+    let (mut terminal, guard) = setup_terminal(resolved.ui.mouse, links.clone())?;
     let events = crate::tui::ConsoleEvents::new();
     let mut clipboard = io::stdout();
     let result = run_loop(
@@ -215,7 +220,10 @@ pub async fn run(cli: Cli, options: ResolveOptions) -> Result<(), Error> {
             worker: commands,
             clipboard: &mut clipboard,
         },
-        &mut crate::ui::Ui::new(theme),
+        &mut match links {
+            Some(links) => crate::ui::Ui::new(theme).with_links(links),
+            None => crate::ui::Ui::new(theme),
+        },
         Duration::from_millis(200),
         &server_now,
         shutdown.as_mut(),

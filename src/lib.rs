@@ -11,6 +11,7 @@
 //! - [`script`]: the commands for scripts (`tickets`, `history`, `undo`, `resume`, ...).
 //! - [`store`]: the local ticket store (SQLite) and its sync with the server.
 //! - [`text`]: making untrusted text inert and measuring it in display columns.
+//! - [`hyperlink`]: the links a frame draws (OSC 8), shared by the view and the backend.
 //! - [`lang`]: the one language type; [`words`]: every string shown, in both languages.
 
 pub mod api;
@@ -24,6 +25,7 @@ pub mod console;
 pub mod draft_files;
 pub mod files;
 pub mod history_files;
+pub mod hyperlink;
 pub mod lang;
 pub(crate) mod lookup_cache;
 pub mod sandbox;

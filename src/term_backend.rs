@@ -21,7 +21,14 @@
 //! unknown, never reprinted, and the next cell is reached by an absolute move. After a clear
 //! the shadow is blank; after anything it cannot follow (a partial clear, appended lines) it
 //! is unknown until redrawn. The cursor position is trusted only within one frame.
+//!
+//! Links (OSC 8, `ui.hyperlinks`): the view records which cells show which URL in a
+//! [`crate::hyperlink::LinkMap`] shared with this backend. A cell's link is part of its pen
+//! (so the shadow knows each cell's link, and a reprint reopens exactly the link each
+//! reprinted cell had); a link is closed before any move or erase and at the end of the
+//! frame, and cells whose link changed while their text did not are drawn again.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 use ratatui::backend::{Backend, ClearType, WindowSize};
@@ -29,6 +36,8 @@ use ratatui::buffer::{Buffer, Cell, CellDiffOption};
 use ratatui::layout::{Position, Rect, Size};
 use ratatui::style::{Color, Modifier};
 use unicode_width::UnicodeWidthChar;
+
+use crate::hyperlink::SharedLinks;
 
 /// The longest gap of unchanged cells worth reprinting: any move costs at most 10 bytes.
 const MAX_REPRINT_COLUMNS: u16 = 10;
@@ -48,14 +57,23 @@ const VISIBLE_ON_BLANK: Modifier = Modifier::REVERSED
     .union(Modifier::SLOW_BLINK)
     .union(Modifier::RAPID_BLINK);
 
-/// The SGR state of the terminal (or of a cell).
+/// The SGR state of the terminal (or of a cell), and the OSC 8 link open (a cell's link).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Pen {
     fg: Color,
     bg: Color,
     underline: Color,
     modifier: Modifier,
+    /// An index into this frame's URLs ([`WideAwareBackend::urls`]), or [`GONE_LINK`].
+    link: Option<u16>,
 }
+
+/// The link of a cell the terminal shows whose URL is no longer in the frame's map: never
+/// opened again (a reprint refuses it), and never what a cell wants, so it is redrawn.
+const GONE_LINK: u16 = u16::MAX;
+
+/// `ESC ] 8 ; ; ESC \`: ends the open link.
+const LINK_CLOSE: &[u8] = b"\x1b]8;;\x1b\\";
 
 impl Default for Pen {
     fn default() -> Self {
@@ -64,18 +82,24 @@ impl Default for Pen {
             bg: Color::Reset,
             underline: Color::Reset,
             modifier: Modifier::empty(),
+            link: None,
         }
     }
 }
 
 impl Pen {
-    fn of(cell: &Cell) -> Pen {
+    fn of(cell: &Cell, link: Option<u16>) -> Pen {
         Pen {
             fg: cell.fg,
             bg: cell.bg,
             underline: cell.underline_color,
             modifier: cell.modifier,
+            link,
         }
+    }
+
+    fn without_link(self) -> Pen {
+        Pen { link: None, ..self }
     }
 }
 
@@ -88,6 +112,7 @@ fn print_pen(ch: Option<char>, want: Pen, current: Pen) -> Pen {
             bg: want.bg,
             underline: current.underline,
             modifier: current.modifier.difference(VISIBLE_ON_BLANK),
+            link: want.link,
         }
     } else {
         want
@@ -97,7 +122,9 @@ fn print_pen(ch: Option<char>, want: Pen, current: Pen) -> Pen {
 /// Whether a cell printed with `shown` looks like one printed with `want`.
 fn looks_same(ch: char, shown: Pen, want: Pen) -> bool {
     if ch == ' ' && !want.modifier.intersects(VISIBLE_ON_BLANK) {
-        shown.bg == want.bg && !shown.modifier.intersects(VISIBLE_ON_BLANK)
+        shown.bg == want.bg
+            && !shown.modifier.intersects(VISIBLE_ON_BLANK)
+            && shown.link == want.link
     } else {
         shown == want
     }
@@ -135,6 +162,7 @@ const BLANK_GLYPH: Glyph = Glyph {
         bg: Color::Reset,
         underline: Color::Reset,
         modifier: Modifier::empty(),
+        link: None,
     },
 };
 
@@ -173,6 +201,7 @@ impl Shadow {
     fn erasable(&self, x: u16, y: u16) -> bool {
         matches!(self.get(x, y), Slot::Glyph(glyph) if glyph.ch == ' '
             && glyph.pen.bg == Color::Reset
+            && glyph.pen.link.is_none()
             && !glyph.pen.modifier.intersects(VISIBLE_ON_BLANK))
     }
 
@@ -247,6 +276,11 @@ fn certain_glyph(cell: &Cell) -> Option<(char, u16)> {
         Some(width @ (1 | 2)) => Some((ch, width as u16)),
         _ => None,
     }
+}
+
+/// Whether column `x` of row `y` is under a wide glyph to its left in `buffer`.
+fn covered_in(buffer: &Buffer, x: u16, y: u16) -> bool {
+    (1..=3u16).any(|back| x >= back && cell_width(&buffer[(x - back, y)]) > back)
 }
 
 /// ratatui's width of a cell (what its diff skips after it).
@@ -452,8 +486,20 @@ impl Params {
     }
 }
 
-/// The shortest SGR sequence taking the terminal from `from` to `to` (nothing if equal).
-fn push_sgr(out: &mut Vec<u8>, from: Pen, to: Pen) {
+/// The shortest SGR sequence taking the terminal from `from` to `to` (nothing if equal),
+/// then the link closed or opened when it changes (`urls` are the frame's, sanitised).
+fn push_sgr(out: &mut Vec<u8>, from: Pen, to: Pen, urls: &[String]) {
+    if from.link != to.link {
+        if from.link.is_some() {
+            out.extend_from_slice(LINK_CLOSE);
+        }
+        if let Some(url) = to.link.and_then(|id| urls.get(usize::from(id))) {
+            out.extend_from_slice(b"\x1b]8;;");
+            out.extend_from_slice(url.as_bytes());
+            out.extend_from_slice(b"\x1b\\");
+        }
+    }
+    let (from, to) = (from.without_link(), to.without_link());
     if from == to {
         return;
     }
@@ -566,6 +612,13 @@ pub struct WideAwareBackend<B> {
     /// The frame being built: everything goes out in one write at `flush`, so that a frame
     /// is one packet over ssh and never seen half drawn.
     out: Vec<u8>,
+    /// Where the view records each frame's links (OSC 8); `None`: hyperlinks are off.
+    links: Option<SharedLinks>,
+    /// The URLs of the frame being drawn (sanitised by [`crate::hyperlink::sanitise`]); a
+    /// pen's link indexes them.
+    urls: Vec<String>,
+    /// The link each cell of the frame being drawn wants (cells not listed want none).
+    want_links: HashMap<(u16, u16), u16>,
 }
 
 impl<B> WideAwareBackend<B> {
@@ -581,7 +634,116 @@ impl<B> WideAwareBackend<B> {
             model: Some(Buffer::empty(Rect::ZERO)),
             scrolls: true,
             out: Vec::new(),
+            links: None,
+            urls: Vec::new(),
+            want_links: HashMap::new(),
         }
+    }
+
+    /// Writes the links the view records in `links` as OSC 8 hyperlinks.
+    pub fn with_links(mut self, links: SharedLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+
+    /// Takes the view's links for the frame being drawn: the URLs, the cells that want
+    /// each, and the shadow's links renumbered to them (a URL gone is [`GONE_LINK`]).
+    fn take_links(&mut self) {
+        let Some(links) = &self.links else {
+            return;
+        };
+        let links = links.borrow();
+        let had_links = !self.urls.is_empty();
+        let old = std::mem::replace(&mut self.urls, links.urls().to_vec());
+        self.want_links.clear();
+        for run in links.runs() {
+            for x in run.x..run.end {
+                self.want_links.insert((x, run.y), run.url);
+            }
+        }
+        if !had_links {
+            return;
+        }
+        let renumber: HashMap<u16, u16> = old
+            .iter()
+            .enumerate()
+            .filter_map(|(id, url)| {
+                let id = u16::try_from(id).ok()?;
+                let new = self.urls.iter().position(|known| known == url);
+                Some((
+                    id,
+                    new.and_then(|n| u16::try_from(n).ok()).unwrap_or(GONE_LINK),
+                ))
+            })
+            .collect();
+        for row in &mut self.shadow.rows {
+            for slot in row.iter_mut() {
+                if let Slot::Glyph(glyph) = slot
+                    && let Some(id) = glyph.pen.link
+                {
+                    glyph.pen.link = Some(renumber.get(&id).copied().unwrap_or(GONE_LINK));
+                }
+            }
+        }
+    }
+
+    /// Keeps the wanted links only on cells that print one glyph of known width (never a
+    /// blank, never the right half of a wide glyph): what `shows` answers for a column.
+    fn keep_printable_links<'c>(&mut self, shows: impl Fn(u16, u16) -> Option<&'c Cell>) {
+        self.want_links.retain(|(x, y), _| {
+            shows(*x, *y).is_some_and(|cell| cell.symbol() != " " && certain_glyph(cell).is_some())
+        });
+    }
+
+    /// Adds to `cells` (a diff in ratatui's order) the cells of `next` whose link differs
+    /// from the one the terminal shows there: ratatui's diff sees only text and style.
+    fn relink<'c>(&self, cells: &mut Vec<(u16, u16, &'c Cell)>, next: &'c Buffer) {
+        if self.links.is_none()
+            || (self.want_links.is_empty() && self.urls.is_empty() && !self.shadow_has_links())
+        {
+            return;
+        }
+        let mut positions: Vec<(u16, u16)> = self.want_links.keys().copied().collect();
+        for (y, row) in self.shadow.rows.iter().enumerate() {
+            for (x, slot) in row.iter().enumerate() {
+                if let Slot::Glyph(glyph) = slot
+                    && glyph.pen.link.is_some()
+                    && let (Ok(x), Ok(y)) = (u16::try_from(x), u16::try_from(y))
+                {
+                    positions.push((x, y));
+                }
+            }
+        }
+        let area = next.area;
+        let before = cells.len();
+        let sent: std::collections::HashSet<(u16, u16)> =
+            cells.iter().map(|(x, y, _)| (*x, *y)).collect();
+        for (x, y) in positions {
+            if x >= area.width || y >= area.height || covered_in(next, x, y) {
+                continue;
+            }
+            let want = self.want_links.get(&(x, y)).copied();
+            let shown = match self.shadow.get(x, y) {
+                Slot::Glyph(glyph) => glyph.pen.link,
+                Slot::Unknown => None,
+                Slot::Covered => want,
+            };
+            if shown != want && !sent.contains(&(x, y)) {
+                cells.push((x, y, &next[(x, y)]));
+            }
+        }
+        if cells.len() > before {
+            cells.sort_by_key(|(x, y, _)| (*y, *x));
+            cells.dedup_by_key(|(x, y, _)| (*x, *y));
+        }
+    }
+
+    fn shadow_has_links(&self) -> bool {
+        self.shadow
+            .rows
+            .iter()
+            .flatten()
+            .any(|slot| matches!(slot, Slot::Glyph(glyph) if glyph.pen.link.is_some()))
     }
 
     /// Never scrolls rows that moved: they are drawn again (for terminals without
@@ -684,54 +846,68 @@ impl<B> WideAwareBackend<B> {
 
     /// The cheapest route to `(x, y)` for a glyph `ch` wanting `want`, from `pen`.
     fn route(&self, x: u16, y: u16, ch: Option<char>, want: Pen, pen: Pen) -> Route {
+        let urls = &self.urls;
         let finish = |mut bytes: Vec<u8>, reprinted: Vec<(u16, Glyph)>, after: Pen| {
             let pen = print_pen(ch, want, after);
-            push_sgr(&mut bytes, after, pen);
+            push_sgr(&mut bytes, after, pen, urls);
             Route {
                 bytes,
                 reprinted,
                 pen,
             }
         };
-        let mut absolute = Vec::new();
+        // An open link is closed before any move: what a terminal does with link state
+        // across moves varies, and the cells in between must never get it.
+        let (close, closed) = match pen.link {
+            Some(_) => (LINK_CLOSE.to_vec(), pen.without_link()),
+            None => (Vec::new(), pen),
+        };
+        let mut absolute = close.clone();
         push_move_to(&mut absolute, x, y);
-        let mut best = finish(absolute, Vec::new(), pen);
+        let mut best = finish(absolute, Vec::new(), closed);
         let mut consider = |route: Route| {
             if route.bytes.len() < best.bytes.len() {
                 best = route;
             }
         };
-        // From column `from` of row `y` (after `prefix`): move right, or reprint the gap.
-        let horizontal = |prefix: Vec<u8>, from: u16, consider: &mut dyn FnMut(Route)| {
+        // From column `from` of row `y` (after `prefix`, which leaves `pen` set): move
+        // right, or reprint the gap (each reprinted cell with its own link).
+        let horizontal = |prefix: Vec<u8>, from: u16, pen: Pen, consider: &mut dyn FnMut(Route)| {
             if from == x {
                 consider(finish(prefix, Vec::new(), pen));
                 return;
             }
             let mut moved = prefix.clone();
+            let mut moved_pen = pen;
+            if pen.link.is_some() {
+                moved.extend_from_slice(LINK_CLOSE);
+                moved_pen = pen.without_link();
+            }
             push_csi_count(&mut moved, x - from, b'C');
-            consider(finish(moved, Vec::new(), pen));
+            consider(finish(moved, Vec::new(), moved_pen));
             if let Some(gap) = self.reprint(prefix, from, x, y, pen) {
                 consider(finish(gap.bytes, gap.reprinted, gap.pen));
             }
         };
         if let Some((cx, cy)) = self.cursor {
             if cy == y && cx <= x {
-                horizontal(Vec::new(), cx, &mut consider);
+                horizontal(Vec::new(), cx, pen, &mut consider);
             } else if cy < y {
                 let down = y - cy;
                 // To the start of row y: CR and line feeds, or CR and a move down (a line
                 // feed never scrolls here: row y exists below).
-                let mut to_start = b"\r".to_vec();
+                let mut to_start = close.clone();
+                to_start.push(b'\r');
                 if down <= 4 {
                     to_start.extend(std::iter::repeat_n(b'\n', usize::from(down)));
                 } else {
                     push_csi_count(&mut to_start, down, b'B');
                 }
-                horizontal(to_start, 0, &mut consider);
+                horizontal(to_start, 0, closed, &mut consider);
                 if cx <= x {
-                    let mut straight_down = Vec::new();
+                    let mut straight_down = close.clone();
                     push_csi_count(&mut straight_down, down, b'B');
-                    horizontal(straight_down, cx, &mut consider);
+                    horizontal(straight_down, cx, closed, &mut consider);
                 }
             }
         }
@@ -883,8 +1059,10 @@ impl<B> WideAwareBackend<B> {
                 // Prints nothing; the terminal keeps what it shows there.
                 continue;
             }
-            let want = Pen::of(cell);
+            let want = Pen::of(cell, self.want_links.get(&(x, y)).copied());
             let Some((ch, width)) = certain_glyph(cell) else {
+                // A glyph of unsure width is never in a link (see `keep_printable_links`).
+                let want = want.without_link();
                 let end = x.saturating_add(cell_width(cell));
                 let orphans_next = self.shadow.get(end, y) == Slot::Covered;
                 let route = self.route(x, y, None, want, pen);
@@ -974,7 +1152,7 @@ impl<B> WideAwareBackend<B> {
                 self.put(out, &mut pen, end, y, ' ', 1, Pen::default());
             }
         }
-        push_sgr(out, pen, Pen::default());
+        push_sgr(out, pen, Pen::default(), &self.urls);
     }
 
     /// `prefix` followed by the glyphs the shadow holds in columns `from..to` of row `y`,
@@ -991,11 +1169,11 @@ impl<B> WideAwareBackend<B> {
             let Slot::Glyph(glyph) = self.shadow.get(x, y) else {
                 return None;
             };
-            if x + glyph.width > to {
+            if x + glyph.width > to || glyph.pen.link == Some(GONE_LINK) {
                 return None;
             }
             let printed = print_pen(Some(glyph.ch), glyph.pen, pen);
-            push_sgr(&mut bytes, pen, printed);
+            push_sgr(&mut bytes, pen, printed, &self.urls);
             let mut utf8 = [0u8; 4];
             bytes.extend_from_slice(glyph.ch.encode_utf8(&mut utf8).as_bytes());
             pen = printed;
@@ -1028,20 +1206,39 @@ where
     {
         let mut out = std::mem::take(&mut self.out);
         let cells: Vec<(u16, u16, &Cell)> = content.collect();
+        self.take_links();
         match self.model.take() {
             Some(mut model) => {
                 let next = next_frame(&mut model, &cells);
+                if !self.want_links.is_empty() {
+                    let area = next.area;
+                    self.keep_printable_links(|x, y| {
+                        (x < area.width && y < area.height).then(|| &next[(x, y)])
+                    });
+                }
                 match self.find_shift(&model, &next) {
                     Some(shift) => {
                         self.scroll(&mut out, &mut model, shift);
-                        let after_shift = model.diff(&next);
+                        let mut after_shift = model.diff(&next);
+                        self.relink(&mut after_shift, &next);
                         self.draw_cells(&mut out, &after_shift);
                     }
-                    None => self.draw_cells(&mut out, &cells),
+                    None => {
+                        let mut cells = cells.clone();
+                        self.relink(&mut cells, &next);
+                        self.draw_cells(&mut out, &cells);
+                    }
                 }
                 self.model = Some(next);
             }
-            None => self.draw_cells(&mut out, &cells),
+            None => {
+                if !self.want_links.is_empty() {
+                    let sent: HashMap<(u16, u16), &Cell> =
+                        cells.iter().map(|(x, y, cell)| ((*x, *y), *cell)).collect();
+                    self.keep_printable_links(|x, y| sent.get(&(x, y)).copied());
+                }
+                self.draw_cells(&mut out, &cells);
+            }
         }
         self.out = out;
         Ok(())
@@ -1164,6 +1361,11 @@ impl SharedWriter {
         std::mem::take(&mut *self.0.borrow_mut())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+#[path = "term_backend/link_tests.rs"]
+mod link_tests;
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

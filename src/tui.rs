@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub mod editor;
+pub(crate) mod hyperlinks;
 mod input;
 pub(crate) mod notify;
 pub(crate) use input::{ConsoleEvents, terminal_hung_up};
@@ -397,11 +398,13 @@ impl Drop for TerminalGuard {
     }
 }
 
-/// Raw mode, the alternate screen, bracketed paste and (with `mouse`) mouse capture; a
+/// Raw mode, the alternate screen, bracketed paste and (with `mouse`) mouse capture, and
+/// the backend writing the view's `links` as OSC 8 hyperlinks when given; a
 /// panic writes the drafts typed since their last write, restores the terminal and then
 /// prints its message.
 pub(crate) fn setup_terminal(
     mouse: bool,
+    links: Option<crate::hyperlink::SharedLinks>,
 ) -> io::Result<(
     Terminal<
         crate::term_backend::WideAwareBackend<ratatui::backend::CrosstermBackend<std::fs::File>>,
@@ -430,6 +433,9 @@ pub(crate) fn setup_terminal(
     // drawn again there.
     if std::env::var("TERM").is_ok_and(|term| term.starts_with("linux")) {
         backend = backend.without_scrolling();
+    }
+    if let Some(links) = links {
+        backend = backend.with_links(links);
     }
     let terminal = Terminal::new(backend)?;
     Ok((terminal, guard))

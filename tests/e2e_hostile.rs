@@ -27,6 +27,48 @@ fn check_screen(session: &Session) {
 
 #[test]
 fn hostile_ticket_text_reaches_the_terminal_inert() {
+    let raw = hostile_session(None);
+    assert_eq!(
+        count(&raw, b"\x1b]"),
+        0,
+        "an OSC (clipboard write, title change) reached the terminal"
+    );
+}
+
+/// With `ui.hyperlinks = "on"` the links in ticket text are written as OSC 8: the only OSC
+/// that reaches the terminal, each well formed, its URL printable ASCII (the hostile link's
+/// ESC, BEL, 8-bit ST and Chinese percent-encoded, or cleaned away before).
+#[test]
+fn hostile_ticket_text_with_hyperlinks_on_writes_only_our_osc_8() {
+    let raw = hostile_session(Some("on"));
+    let mut rest = &raw[..];
+    let mut urls = Vec::new();
+    while let Some(start) = rest.windows(2).position(|w| w == b"\x1b]") {
+        let body = &rest[start + 2..];
+        let end = body
+            .windows(2)
+            .position(|w| w == b"\x1b\\")
+            .expect("an OSC ended by ST");
+        let text = std::str::from_utf8(&body[..end]).unwrap();
+        let url = text
+            .strip_prefix("8;;")
+            .unwrap_or_else(|| panic!("an OSC not ours: {text:?}"));
+        assert!(url.bytes().all(|b| b.is_ascii_graphic()), "{url:?}");
+        if !url.is_empty() {
+            urls.push(url.to_string());
+        }
+        rest = &body[end + 2..];
+    }
+    assert!(
+        urls.iter().any(|u| u.starts_with("https://evil.example/")),
+        "the hostile link is a hyperlink: {urls:?}"
+    );
+}
+
+/// Opens a hostile ticket of a sandbox seeded with hostile text and quits, with
+/// `ui.hyperlinks` set to `hyperlinks` when given; checks what shows and what the
+/// terminal was asked to do but OSCs, and answers every byte the console wrote.
+fn hostile_session(hyperlinks: Option<&str>) -> Vec<u8> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let sandbox = runtime
         .block_on(start(SandboxOptions {
@@ -36,6 +78,15 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
         }))
         .unwrap();
     let home = Home::new();
+    if let Some(setting) = hyperlinks {
+        let dir = home.path().join("config/gongdan");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config.toml"),
+            format!("[ui]\nhyperlinks = {setting:?}\n"),
+        )
+        .unwrap();
+    }
     let base_url = sandbox.base_url();
     let mut session = Session::spawn(console(
         &["--base-url", &base_url, "--account", "admin@example.com"],
@@ -98,11 +149,6 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
 
     let raw = session.raw.clone();
     assert_eq!(
-        count(&raw, b"\x1b]"),
-        0,
-        "an OSC (clipboard write, title change) reached the terminal"
-    );
-    assert_eq!(
         count(&raw, CLIPBOARD_PAYLOAD),
         0,
         "the OSC 52 payload was written"
@@ -136,4 +182,5 @@ fn hostile_ticket_text_reaches_the_terminal_inert() {
     assert!(requests.clipboard.is_empty(), "clipboard written");
     assert_eq!(requests.bells, 0, "the bell rang");
     drop(runtime);
+    raw
 }

@@ -105,8 +105,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
 ];
 
 /// Inert text and display widths; the one language type; durable private files and read
-/// caps; a secret that never prints.
-const LEAVES: &[&str] = &["text", "lang", "files", "secret"];
+/// caps; a secret that never prints; the links a frame draws (OSC 8), which the view
+/// records and the terminal backend writes.
+const LEAVES: &[&str] = &["text", "lang", "files", "secret", "hyperlink"];
 
 /// The crate's top modules, as `src/lib.rs` declares them (checked by a test below).
 const TOPS: &[&str] = &[
@@ -120,6 +121,7 @@ const TOPS: &[&str] = &[
     "draft_files",
     "files",
     "history_files",
+    "hyperlink",
     "lang",
     "lookup_cache",
     "sandbox",

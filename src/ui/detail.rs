@@ -30,7 +30,13 @@ use description::{Description, description_lines};
 use fields::{fields, name_or_id};
 
 /// Draws the open ticket; answers its scroll limit (none when no ticket is open).
-pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll> {
+/// With `links`, the links in the rows on screen are added to it (see [`super::links`]).
+pub(crate) fn render(
+    frame: &mut Frame,
+    app: &Ctx,
+    area: Rect,
+    links: Option<&mut Vec<super::links::Found>>,
+) -> Option<Scroll> {
     frame.render_widget(Clear, area);
     let Some(detail) = &app.detail else {
         // The preview's place on a wide screen, kept while no row is selected so that the
@@ -68,13 +74,33 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) -> Option<Scroll>
     let max = all.len().saturating_sub(usize::from(inner.height));
     let scroll = usize::from(detail.scroll).min(max);
     let buf = frame.buffer_mut();
-    // Only the rows on screen become `Line`s: a 10 MB description is ~100,000 lines.
-    for (row, line) in all
-        .window(scroll, usize::from(inner.height))
-        .iter()
-        .enumerate()
-    {
+    // Only the rows on screen become `Line`s (a 10 MB description is ~100,000 lines), and
+    // with links a few around them, so that a URL wrapped over the edge is read whole.
+    let height = usize::from(inner.height);
+    let above = if links.is_some() {
+        scroll.min(super::links::CONTEXT_ROWS)
+    } else {
+        0
+    };
+    let below = if links.is_some() {
+        super::links::CONTEXT_ROWS
+    } else {
+        0
+    };
+    let rows = all.window(scroll - above, above + height + below);
+    for (row, line) in rows.iter().skip(above).take(height).enumerate() {
         buf.set_line(inner.x, inner.y + row as u16, line, inner.width);
+    }
+    if let Some(links) = links {
+        let texts: Vec<String> = rows.iter().map(super::links::line_text).collect();
+        let whole_bottom = scroll - above + rows.len() >= all.len();
+        links.extend(super::links::find(
+            &texts,
+            above,
+            inner,
+            scroll == above,
+            whole_bottom,
+        ));
     }
     Some(Scroll {
         page: usize::from(inner.height).max(1),

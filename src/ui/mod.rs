@@ -10,6 +10,7 @@ pub(crate) mod files;
 pub(crate) mod help;
 pub(crate) mod history;
 pub(crate) mod key_words;
+pub(crate) mod links;
 pub mod list;
 pub(crate) mod macros;
 pub mod new_ticket;
@@ -41,6 +42,9 @@ pub struct Ui {
     /// carry its colours: a new theme wants a new `Ui`.
     pub(crate) theme: Theme,
     pub rows: rows::RowCache,
+    /// Where the links in ticket text are recorded each frame for the terminal backend to
+    /// write as OSC 8 hyperlinks; `None` when they are off (`ui.hyperlinks`).
+    pub(crate) links: Option<crate::hyperlink::SharedLinks>,
 }
 
 impl Ui {
@@ -48,7 +52,14 @@ impl Ui {
         Ui {
             theme,
             rows: rows::RowCache::default(),
+            links: None,
         }
+    }
+
+    /// Records the links in ticket text in `links` each frame (shared with the backend).
+    pub fn with_links(mut self, links: crate::hyperlink::SharedLinks) -> Ui {
+        self.links = Some(links);
+        self
     }
 }
 
@@ -160,10 +171,15 @@ pub fn screen(app: &App) -> Rect {
 /// Draws the whole console and answers what it drew that `update` needs (scroll limits,
 /// the editors' sizes); the loop hands it back as `Action::Drawn` when it changed.
 pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
-    let Ui { theme, rows } = ui;
+    let Ui { theme, rows, links } = ui;
     let app = &Ctx { app, theme };
     let mut drawn = Geometry::default();
     let area = frame.area();
+    if let Some(links) = links {
+        links.borrow_mut().clear();
+    }
+    // The links of the ticket view, recorded once everything is drawn over it.
+    let mut found = links.as_ref().map(|_| Vec::new());
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, app, area);
         return drawn;
@@ -186,7 +202,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
         list::render(frame, app, rows, list);
     }
     if let Some(detail) = detail_area {
-        drawn.detail = detail::render(frame, app, detail);
+        drawn.detail = detail::render(frame, app, detail, found.as_mut());
     }
     if let Some(area) = composer_area {
         drawn.composer_editor = composer::render(frame, app, area).map(size);
@@ -211,6 +227,9 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
     }
     // Over everything: the screen below keeps what it showed.
     sign_in::render(frame, app, area);
+    if let (Some(links), Some(found)) = (links, found) {
+        links::record(&mut links.borrow_mut(), &found, frame.buffer_mut());
+    }
     drawn
 }
 

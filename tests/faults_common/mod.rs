@@ -136,6 +136,13 @@ pub fn console(args: &[&str], home: &Home, env: &[(&str, &str)]) -> CommandBuild
         "GONGDAN_CONFIG",
         "GONGDAN_PROFILE",
         "GONGDAN_PASSWORD",
+        // What `ui.hyperlinks = "auto"` reads: hyperlinks stay off unless a test says so.
+        "TMUX",
+        "TERM_PROGRAM",
+        "VTE_VERSION",
+        "WT_SESSION",
+        "KITTY_WINDOW_ID",
+        "KONSOLE_VERSION",
     ] {
         command.env_remove(var);
     }

@@ -109,6 +109,16 @@ impl Session {
         command.env_remove("NO_COLOR");
         command.env_remove("COLORTERM");
         command.env_remove("TMUX");
+        // What `ui.hyperlinks = "auto"` reads: hyperlinks stay off unless a test says so.
+        for var in [
+            "TERM_PROGRAM",
+            "VTE_VERSION",
+            "WT_SESSION",
+            "KITTY_WINDOW_ID",
+            "KONSOLE_VERSION",
+        ] {
+            command.env_remove(var);
+        }
         let home = tempfile::tempdir().unwrap();
         command.env("HOME", home.path());
         command.env("XDG_CONFIG_HOME", home.path().join("config"));

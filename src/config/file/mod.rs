@@ -16,7 +16,7 @@ pub use canned::{AssigneeDef, MacroDef, SnippetDef};
 pub use model::{
     AuthKind, ConfigFile, DEFAULT_AUTO_REFRESH_SECS, DEFAULT_BULK_CONCURRENCY,
     DEFAULT_BULK_CONFIRM_THRESHOLD, DEFAULT_CONCURRENCY, DEFAULT_PASSWORD_COMMAND_TIMEOUT_SECS,
-    DEFAULT_PER_PAGE, DEFAULT_SELECTION, DEFAULT_TIMEOUT_SECS, DEFAULT_TIMEZONE_SECS,
+    DEFAULT_PER_PAGE, DEFAULT_SELECTION, DEFAULT_TIMEOUT_SECS, DEFAULT_TIMEZONE_SECS, Hyperlinks,
     LanguageSetting, Positive, ProfileFile, Selection, Timezone, UiFile, parse_utc_offset,
 };
 pub use schema::{known_key_paths, nearest_key};

@@ -84,6 +84,8 @@ pub struct UiFile {
     pub(crate) history_keep_days: Option<u32>,
     pub(crate) history_keep_last: Option<usize>,
     pub(crate) move_on: Option<bool>,
+    /// Links in ticket text as OSC 8 hyperlinks.
+    pub(crate) hyperlinks: Option<Hyperlinks>,
     /// Where `d` saves a ticket's file (`~/` and relative to the config's folder).
     pub(crate) download_dir: Option<PathBuf>,
 }
@@ -103,6 +105,28 @@ impl std::fmt::Display for Selection {
         f.write_str(match self {
             Selection::Row => "row",
             Selection::Cursor => "cursor",
+        })
+    }
+}
+
+/// `hyperlinks = "auto" | "on" | "off"`: whether links in ticket text are written as OSC 8
+/// hyperlinks; `auto` when the terminal is known to show them, and not inside tmux (which
+/// passes them through only when told to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Hyperlinks {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+impl std::fmt::Display for Hyperlinks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Hyperlinks::Auto => "auto",
+            Hyperlinks::On => "on",
+            Hyperlinks::Off => "off",
         })
     }
 }

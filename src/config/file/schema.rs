@@ -86,6 +86,7 @@ static UI_KEYS: Schema = Schema {
         "history_keep_days",
         "history_keep_last",
         "move_on",
+        "hyperlinks",
         "download_dir",
     ],
     nested: |_| Nested::Leaf,

@@ -408,6 +408,7 @@ mod tests {
                 "ui.history_keep_days",
                 "ui.history_keep_last",
                 "ui.move_on",
+                "ui.hyperlinks",
                 "ui.download_dir",
                 "log_level",
             ]

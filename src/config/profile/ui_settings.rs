@@ -25,6 +25,8 @@ pub struct UiSettings {
     pub(crate) history: crate::bulk::Retention,
     /// After acting from the ticket view, the view's next ticket opens (issue 17).
     pub move_on: bool,
+    /// Links in ticket text as OSC 8 hyperlinks (`auto`: decided from the terminal at start).
+    pub hyperlinks: file::Hyperlinks,
     /// Where a ticket's file is saved: the file's `download_dir`, else the user's download
     /// folder (`directories`), else `~/Downloads`; `None` without a home directory.
     pub download_dir: Option<PathBuf>,
@@ -40,6 +42,7 @@ impl Default for UiSettings {
             selection: file::DEFAULT_SELECTION,
             history: crate::bulk::Retention::default(),
             move_on: true,
+            hyperlinks: file::Hyperlinks::Auto,
             download_dir: default_download_dir(),
         }
     }
@@ -88,6 +91,7 @@ pub(super) fn ui_settings(
             ),
         },
         move_on: sources.or_default("ui.move_on", ui.move_on, true),
+        hyperlinks: sources.or_default("ui.hyperlinks", ui.hyperlinks, file::Hyperlinks::Auto),
     };
     sources.record(
         "ui.download_dir",

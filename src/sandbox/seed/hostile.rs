@@ -9,6 +9,10 @@ use crate::sandbox::store::Store;
 /// zero-width characters, as a hostile customer could type them.
 const HOSTILE_PREFIX: &str = "\u{1b}]52;c;cm0gLXJmIH4K\u{7}\u{1b}]0;已被接管\u{7}\u{1b}[2J";
 const HOSTILE_SUFFIX: &str = "\u{9b}31m\u{202e}txt.exe\u{202c}\u{200b}用\u{200d}户\u{feff}";
+/// A link whose URL carries an OSC 8 of its own, a BEL, an 8-bit ST and Chinese: written as
+/// a hyperlink (where they are on), it must reach the terminal as inert printable ASCII.
+const HOSTILE_LINK: &str =
+    " 详见 https://evil.example/下载\u{1b}]8;;https://phish.example/\u{7}x\u{9c}y?a=1 谢谢";
 
 /// Rewrites every fifth ticket (and every tenth contact) with hostile text, keeping the
 /// readable words so that a test can check they still show.
@@ -24,7 +28,10 @@ pub(super) fn make_hostile(store: &mut Store) {
         };
         for key in ["subject", "description"] {
             if let Some(Value::String(text)) = ticket.get(key) {
-                let hostile = wrap(text);
+                let mut hostile = wrap(text);
+                if key == "description" {
+                    hostile.push_str(HOSTILE_LINK);
+                }
                 ticket.insert(key.into(), Value::String(hostile));
             }
         }
