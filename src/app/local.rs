@@ -33,6 +33,11 @@ pub trait TicketRows {
     fn with_head(&self, at: usize, read: &mut dyn FnMut(&Ticket)) {
         read(&self.ticket(at))
     }
+    /// As [`TicketRows::with_head`], for a reader of what a query's bare word reads alone:
+    /// the id, the contact and the subject (the rest possibly another ticket's).
+    fn with_words(&self, at: usize, read: &mut dyn FnMut(&Ticket)) {
+        read(&self.ticket(at))
+    }
 }
 
 impl TicketRows for [Ticket] {

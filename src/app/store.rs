@@ -36,6 +36,12 @@ pub(crate) fn unpack_head_into(packed: &[u8], ticket: &mut Ticket) {
     codec::decode_head_into(packed, ticket)
 }
 
+/// The id, contact and subject of a ticket packed by [`pack`] into `ticket` (see
+/// [`TicketRows::with_words`](crate::app::local::TicketRows::with_words)).
+pub(crate) fn unpack_words_into(packed: &[u8], ticket: &mut Ticket) {
+    codec::decode_words_into(packed, ticket)
+}
+
 /// A packed ticket and the generation it was last changed at.
 #[derive(Clone)]
 struct Entry {

@@ -17,7 +17,7 @@ use crate::api::{ApiDate, FieldDef, Ticket};
 use crate::app::ViewSource;
 use crate::app::facets::{FacetCounter, FacetEntry, FacetValue};
 use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
-use crate::app::store::{pack, unpack, unpack_head_into};
+use crate::app::store::{pack, unpack, unpack_head_into, unpack_words_into};
 use crate::store::{Store, StoreError, Stored};
 
 /// One stored ticket as the index keeps it: packed (the app's compact form), without what
@@ -60,12 +60,20 @@ impl TicketRows for [Slim] {
             read(head);
         });
     }
+    fn with_words(&self, at: usize, read: &mut dyn FnMut(&Ticket)) {
+        WORDS.with_borrow_mut(|words| {
+            unpack_words_into(&self[at].packed, words);
+            read(words);
+        });
+    }
 }
 
 thread_local! {
     /// The one ticket the heads are unpacked into, in turn, on the thread that sorts or
     /// filters.
     static HEAD: std::cell::RefCell<Ticket> = std::cell::RefCell::new(Ticket::default());
+    /// The same for a bare word's fields (its other fields stay at their defaults).
+    static WORDS: std::cell::RefCell<Ticket> = std::cell::RefCell::new(Ticket::default());
 }
 
 /// Every stored ticket, each as far as it is known, from a finished sync.

@@ -274,7 +274,7 @@ fn filter<T: TicketRows + ?Sized>(
                 .collect();
         }
         Reading::Query(query) => {
-            // Bare words read only id, subject and contact: the head (unpacked faster).
+            // Bare words read only id, subject and contact: those alone are unpacked.
             let words_only = query
                 .terms
                 .iter()
@@ -287,7 +287,7 @@ fn filter<T: TicketRows + ?Sized>(
                     Match::No => {}
                 };
                 if words_only {
-                    tickets.with_head(at, &mut test);
+                    tickets.with_words(at, &mut test);
                 } else {
                     test(&tickets.ticket(at));
                 }

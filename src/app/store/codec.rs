@@ -197,6 +197,27 @@ pub(crate) fn decode_head_into(bytes: &[u8], ticket: &mut Ticket) {
     }
 }
 
+/// What a bare word of a query reads, into `ticket`: its id, contact and subject (the
+/// subject's allocation kept); nothing else is read or written, so `ticket`'s other fields
+/// must not be taken for this ticket's.
+pub(crate) fn decode_words_into(bytes: &[u8], ticket: &mut Ticket) {
+    let mut input = Reader { bytes, pos: 0 };
+    input.enum_code(TicketStatus::from_code, TicketStatus::Unknown);
+    input.enum_code(Priority::from_code, Priority::Unknown);
+    ticket.contact_id = input.opt_u64();
+    input.id_field();
+    input.id_field();
+    input.skip_date();
+    ticket.id = input.u64();
+    input.enum_code(TicketType::from_code, TicketType::Unknown);
+    input.enum_code(TicketSource::from_code, TicketSource::Unknown);
+    input.opt_u64();
+    input.opt_u64();
+    input.opt_u64();
+    input.skip_date();
+    input.string_into(&mut ticket.subject);
+}
+
 /// Reads the buffer's head into `ticket`, up to and with the tags; answers the
 /// description's range when it is not read.
 fn head_into(
@@ -436,6 +457,13 @@ mod tests {
         for one in [&front, &fewer, &none, &front] {
             decode_head_into(&encode(one), &mut scratch);
             assert_eq!(&scratch, one);
+        }
+        // A bare word's fields: id, contact and subject, each ticket's in turn.
+        let mut words = Ticket::default();
+        for one in [&ticket, &fewer, &none] {
+            decode_words_into(&encode(one), &mut words);
+            let read = (words.id, words.contact_id, words.subject.as_str());
+            assert_eq!(read, (one.id, one.contact_id, one.subject.as_str()));
         }
         let head = summary(&bytes);
         assert_eq!(head.status, ticket.status);

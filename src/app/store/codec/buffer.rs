@@ -200,6 +200,14 @@ impl Reader<'_> {
         }
     }
 
+    /// The next date, skipped (not converted).
+    pub(super) fn skip_date(&mut self) {
+        if self.byte() != 0 {
+            self.i64();
+            self.u64();
+        }
+    }
+
     pub(super) fn date(&mut self) -> Option<NaiveDateTime> {
         match self.byte() {
             0 => None,
