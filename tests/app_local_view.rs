@@ -601,3 +601,37 @@ fn tickets_the_filter_cannot_tell_without_the_server_are_counted_on_the_status_l
         assert_eq!(ids(&app), vec![6, 2]);
     }
 }
+
+#[test]
+fn a_stored_copy_older_than_the_ticket_held_does_not_replace_it() {
+    let mut app = local_console(Lang::En);
+    // The server's answer to this console's own change: newer than the store's copy until
+    // the next sync writes it there.
+    let mut changed = ticket(5);
+    changed.status = Some(gongdan::api::TicketStatus::Solved);
+    changed.updated = changed.updated.map(|at| at + chrono::Duration::minutes(10));
+    let (id, ..) = local_view(&update(&mut app, Action::Reload)).unwrap();
+    update(
+        &mut app,
+        Action::Worker(WorkerEvent::LocalRows {
+            id,
+            rows: Some(LocalAnswer {
+                facets: None,
+                ids: vec![7, 6, 5, 4, 3, 2, 1],
+                tickets: vec![changed.clone()],
+                hits: vec![],
+                as_of: now(),
+                unknown: 0,
+            }),
+        }),
+    );
+    assert_eq!(app.tickets.get(&5).unwrap().status, changed.status);
+    // The store answers again with its older copy: the newer one stays.
+    let (id, ..) = local_view(&update(&mut app, Action::Reload)).unwrap();
+    answer(&mut app, id, &[7, 6, 5, 4, 3, 2, 1], true);
+    let held = app.tickets.get(&5).unwrap();
+    assert_eq!(held.status, changed.status);
+    assert_eq!(held.updated, changed.updated);
+    // A stored copy as new or newer is taken.
+    assert_eq!(app.tickets.get(&4).unwrap(), ticket(4));
+}

@@ -184,3 +184,56 @@ fn without_auto_refresh_a_watched_view_is_not_read_behind_the_tab() {
     assert!(request(&tick(&mut app, 31), "4").is_none());
     assert!(request(&tick(&mut app, 62), "4").is_none());
 }
+
+/// The local view asked in `commands`.
+fn local_asked(commands: &[Command]) -> Option<RequestId> {
+    commands.iter().find_map(|c| match c {
+        Command::LocalView { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+fn store_answer(app: &mut App, id: RequestId, ids: &[u64]) -> Vec<Command> {
+    update(
+        app,
+        Action::Worker(gongdan::app::WorkerEvent::LocalRows {
+            id,
+            rows: Some(gongdan::app::LocalAnswer {
+                ids: ids.to_vec(),
+                tickets: vec![],
+                hits: vec![],
+                as_of: now(),
+                unknown: 0,
+                facets: None,
+            }),
+        }),
+    )
+}
+
+#[test]
+fn a_watched_view_from_the_store_tells_of_new_tickets_and_not_of_its_first_answer() {
+    let (mut app, start) = watch_app(Lang::En);
+    app.settings.local_store = true;
+    assert!(notifies(&first_answer(&mut app, &start, &[1, 2])).is_empty());
+    update(
+        &mut app,
+        Action::Worker(gongdan::app::WorkerEvent::Synced {
+            id: RequestId(0),
+            tickets: vec![],
+            partial: false,
+            server: Some(Ok(())),
+        }),
+    );
+    // Shown once: the store answers the whole view, more rows than the server's first
+    // page, none of them new.
+    let id = local_asked(&update(&mut app, Action::SelectView(4))).expect("asked of the store");
+    assert!(notifies(&store_answer(&mut app, id, &[1, 2, 5, 6])).is_empty());
+    // Behind tab 1 again: a refresh reads it from the store, and a ticket the sync brought
+    // is told of.
+    update(&mut app, Action::SelectView(0));
+    let id = local_asked(&tick(&mut app, 31)).expect("the watched view is read again");
+    let told = notifies(&store_answer(&mut app, id, &[7, 1, 2, 5, 6]));
+    assert_eq!(told.len(), 1);
+    assert_eq!((told[0].count, told[0].ticket), (1, 7));
+    assert!(tab_line(&app).contains("+1 new"), "{}", tab_line(&app));
+}

@@ -690,3 +690,35 @@ async fn the_index_narrows_by_a_quick_filter_and_counts_the_facets_of_every_row(
     assert_eq!(rows.ids, with_tag);
     assert!(!rows.ids.is_empty() && rows.ids.len() < 400);
 }
+
+#[test]
+fn a_search_hit_no_newer_than_the_full_ticket_held_leaves_it_full() {
+    use gongdan::api::query::Known;
+    let tickets = gongdan::bench::synthetic_tickets(50);
+    let mut index = LocalIndex::from_tickets(tickets.clone(), 0);
+    let open = ViewSource::Search(SearchQuery::parse("ticketStatus:2").unwrap());
+    let answer = |index: &mut LocalIndex| {
+        index
+            .answer(&open, &Column::Id, SortOrder::Asc, "", &NoNames)
+            .map(|rows| rows.ids)
+    };
+    let before = answer(&mut index).expect("every ticket is known in full");
+    // A search view read again after this console's own change: its hits carry what the
+    // full tickets held already (same update time), and the view can still be answered.
+    let hit = |ticket: &Ticket| Ticket {
+        id: ticket.id,
+        subject: ticket.subject.clone(),
+        created: ticket.created,
+        updated: ticket.updated,
+        ..Ticket::default()
+    };
+    index.put(tickets.iter().map(hit).collect(), Known::SearchHit);
+    assert_eq!(answer(&mut index), Some(before));
+    // A newer hit: the ticket changed since, its status is not known here any more.
+    let mut newer = hit(&tickets[0]);
+    newer.updated = tickets[0]
+        .updated
+        .map(|at| at + chrono::Duration::seconds(1));
+    index.put(vec![newer], Known::SearchHit);
+    assert_eq!(answer(&mut index), None, "unknown is never guessed");
+}

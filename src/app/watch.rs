@@ -90,6 +90,19 @@ pub(crate) fn page_one(app: &mut App, index: usize, ids: &[u64], out: &mut Vec<C
     }));
 }
 
+/// Tab `index` shows `ids` from another source than before (the store's whole view after
+/// the server's first page): they are learnt, none told of as new.
+pub(crate) fn learn(app: &mut App, index: usize, ids: &[u64]) {
+    if watch_of(app, index).is_none() {
+        return;
+    }
+    app.watching
+        .seen
+        .entry(index)
+        .or_default()
+        .extend(ids.iter().copied());
+}
+
 /// A key pressed with a tab in front: its new tickets are seen.
 pub(crate) fn seen(app: &mut App) {
     if app.search.is_none() && app.watching.new.remove(&app.active).is_some() {

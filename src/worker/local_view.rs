@@ -326,7 +326,20 @@ impl LocalIndex {
         for ticket in tickets {
             match self.at.get(&ticket.id) {
                 Some(&at) => {
-                    // A search hit over a full ticket: only what a hit tells is known now.
+                    // A search hit no newer than the full ticket held tells nothing new:
+                    // the full one stays (a view reloaded through searches after this
+                    // console's own change would else leave every store view unknown).
+                    if known == Known::SearchHit
+                        && self.known[at] == Known::Full
+                        && matches!(
+                            (unpack(&self.tickets[at].packed).updated, ticket.updated),
+                            (Some(held), Some(hit)) if hit <= held
+                        )
+                    {
+                        continue;
+                    }
+                    // A newer search hit over a full ticket: only what a hit tells is
+                    // known now.
                     self.known[at] = known;
                     self.tickets[at] = Slim::of(ticket);
                 }

@@ -157,6 +157,18 @@ pub(super) fn local_rows(
         return;
     };
     let selected = view.selected_id();
+    // A watched tab's rows, when they are the whole view (no typed or quick filter): the
+    // first store answer only learns them (its rows are more than the server's first page
+    // was, none of them new), later ones tell of the tickets they add.
+    let watch = match (which, &view.local) {
+        (ViewRef::Tab(index), Some(local))
+            if local.filter.trim().is_empty() && view.quick.is_none() =>
+        {
+            Some((index, local.answered()))
+        }
+        _ => None,
+    };
+    let watched_ids = watch.map(|_| ids.clone());
     view.set_ids(ids);
     view.total = Some(view.ids.len() as u64);
     view.page_lens = vec![view.ids.len()];
@@ -194,14 +206,35 @@ pub(super) fn local_rows(
     if facets.is_some() {
         app.facets = facets;
     }
+    if let (Some((index, answered_before)), Some(ids)) = (watch, watched_ids) {
+        if answered_before {
+            crate::app::watch::page_one(app, index, &ids, out);
+        } else {
+            crate::app::watch::learn(app, index, &ids);
+        }
+    }
     ensure_visible(app);
     want_local_tickets(app, out);
     let_go_far_tickets(app, which);
     window_lookups(app, out);
 }
 
-/// Tickets read from the store into the app; answers those it did not hold before.
+/// Tickets read from the store into the app; answers those it did not hold before. A
+/// stored copy older than the one held is left out: the server's answer to this console's
+/// own change (a macro's re-read, say) is newer than the store until the next sync writes
+/// it there, and an older copy over it would undo the change on screen and make a reply's
+/// freshness check see the console's own change as someone else's.
 fn take_tickets(app: &mut App, tickets: Vec<Ticket>, hits: Vec<Ticket>) -> Vec<u64> {
+    let older_than_held = |ticket: &Ticket| {
+        app.tickets.summary(&ticket.id).is_some_and(|held| {
+            matches!((held.updated, ticket.updated), (Some(held), Some(stored)) if held > stored)
+        })
+    };
+    let tickets: Vec<Ticket> = tickets
+        .into_iter()
+        .filter(|t| !older_than_held(t))
+        .collect();
+    let hits: Vec<Ticket> = hits.into_iter().filter(|t| !older_than_held(t)).collect();
     let new: Vec<u64> = tickets
         .iter()
         .chain(&hits)
