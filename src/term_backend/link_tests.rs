@@ -133,6 +133,10 @@ impl LinkEmulator {
                 c => {
                     assert!(!c.is_control(), "control {c:?}");
                     let width = u16::try_from(c.width().unwrap_or(1)).unwrap();
+                    if width == 0 {
+                        // A combining mark joins the glyph before it: no cell of its own.
+                        continue;
+                    }
                     let (x, y) = self.cursor;
                     for column in x..(x + width.max(1)).min(self.width) {
                         self.cells[usize::from(y)][usize::from(column)] = self.link.clone();
@@ -362,7 +366,17 @@ fn expected(frame: &Buffer, runs: &[(u16, u16, u16, usize)], x: u16, y: u16) -> 
         .map(|(_, _, _, url)| URLS[*url].to_string())
 }
 
+/// One frame of the property: the rows' texts, the link runs laid over them (row, column,
+/// length, URL), how many rows are kept from the frame before, and the rows' shift.
+type LinkedFrame = (Vec<String>, Vec<(u16, u16, u16, usize)>, u8, i8);
+
 proptest! {
+    // A fixed seed: the same 256 cases at every run (CI never fails by chance); a case
+    // found failing is kept below as a test of its own.
+    #![proptest_config(ProptestConfig {
+        rng_seed: proptest::test_runner::RngSeed::Fixed(17),
+        ..ProptestConfig::default()
+    })]
     /// Frames of text with links laid over them at random (on changed and unchanged text,
     /// moved, gone, another URL, rows scrolled): every glyph shows exactly its link, and
     /// no move, erase or frame end happens with a link open.
@@ -370,6 +384,30 @@ proptest! {
     fn every_cell_shows_its_link(
         frames in prop::collection::vec((row_texts(), runs(), 0u8..4, -2i8..3), 1..8),
     ) {
+        shows_every_link(frames)?;
+    }
+}
+
+/// A case the property found with a random seed: a wide glyph moved left by one and a
+/// combined glyph (e + U+0301) put where its right half was; the unchanged `a` after them
+/// keeps its link. (It failed because this test's emulator gave the combining mark a cell
+/// of its own, over the `a`; a terminal joins it to the glyph before.)
+#[test]
+fn a_cell_after_a_combined_glyph_keeps_its_link() {
+    let row = |text: &str| {
+        let mut rows = vec![String::new(); 6];
+        rows[2] = text.to_string();
+        rows
+    };
+    let frames: Vec<LinkedFrame> = vec![
+        (row("aaaa中a"), vec![(2, 1, 6, 0)], 0, 0),
+        (row("aaa中e\u{301}a"), vec![(2, 1, 6, 0)], 0, 0),
+    ];
+    shows_every_link(frames).unwrap();
+}
+
+fn shows_every_link(frames: Vec<LinkedFrame>) -> Result<(), TestCaseError> {
+    {
         let (width, height) = (16u16, 6u16);
         let mut screen = LinkedScreen::new(width, height);
         let mut rows: Vec<String> = vec![String::new(); 6];
@@ -394,7 +432,11 @@ proptest! {
                 .map(|(y, x, len, url)| (*y, *x, (x + len).min(width), URLS[*url]))
                 .collect();
             screen.show(&frame, &linked);
-            prop_assert!(screen.emulator.errors.is_empty(), "{:?}", screen.emulator.errors);
+            prop_assert!(
+                screen.emulator.errors.is_empty(),
+                "{:?}",
+                screen.emulator.errors
+            );
             for y in 0..height {
                 for x in 0..width {
                     if covered_in(&frame, x, y) || certain_glyph(&frame[(x, y)]).is_none() {
@@ -404,10 +446,14 @@ proptest! {
                     prop_assert_eq!(
                         got.clone(),
                         expected(&frame, &runs, x, y),
-                        "cell {},{} of {:?}", x, y, rows
+                        "cell {},{} of {:?}",
+                        x,
+                        y,
+                        rows
                     );
                 }
             }
         }
     }
+    Ok(())
 }
