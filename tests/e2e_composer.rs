@@ -7,7 +7,7 @@
 
 mod pty;
 
-use pty::{Session, selected_row};
+use pty::Session;
 
 const ROWS: u16 = 40;
 const COLS: u16 = 120;
@@ -41,13 +41,7 @@ fn a_chinese_reply_is_typed_at_the_terminal_cursor_and_reaches_the_sandbox() {
         &[("GONGDAN_PASSWORD", "admin-pass")],
     );
     session.wait_first_list();
-    let row = selected_row(session.parser.screen()).unwrap();
-    let id: u64 = row
-        .trim_start_matches('>')
-        .split_whitespace()
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    let id = pty::selected_id(&mut session);
     session.send("r");
     session.wait_text(&format!("Reply to #{id}"));
     let reply = "您好，问题已处理 ok";
@@ -99,13 +93,7 @@ fn ctrl_o_attaches_a_file_that_reaches_the_sandbox_with_the_reply() {
         &[("GONGDAN_PASSWORD", "admin-pass")],
     );
     session.wait_first_list();
-    let row = selected_row(session.parser.screen()).unwrap();
-    let id: u64 = row
-        .trim_start_matches('>')
-        .split_whitespace()
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    let id = pty::selected_id(&mut session);
     session.send("r");
     session.wait_text(&format!("Reply to #{id}"));
     session.send("see the log");

@@ -46,52 +46,6 @@ resolution = "7d"
     )
 }
 
-/// The ticket number of the detail's title ("Ticket #12"), if one is on screen.
-fn shown_ticket(screen: &str) -> Option<u64> {
-    let at = screen.find("Ticket #")?;
-    screen[at + "Ticket #".len()..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
-}
-
-/// The selected row's id, once a row is selected.
-fn selected_id(session: &mut Session) -> u64 {
-    let deadline = Instant::now() + WAIT;
-    let row = loop {
-        if let Some(row) = pty::selected_row(session.parser.screen()) {
-            break row;
-        }
-        assert!(Instant::now() < deadline, "no selected row");
-        session.settle(Duration::from_millis(100));
-    };
-    row.trim_start_matches('>')
-        .split_whitespace()
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {row:?}"))
-}
-
-/// The rows the status line counts in the store's view (`SLA 43/43 · store, as of`).
-fn shown(text: &str) -> Option<usize> {
-    let line = text.lines().rev().find(|l| l.contains("store, as of"))?;
-    let count = line.split_whitespace().nth(1)?;
-    count.split('/').next()?.parse().ok()
-}
-
-/// The first tag offered among the facets, with the key on its line.
-fn first_tag(text: &str) -> Option<(char, String)> {
-    let mut lines = text.lines().skip_while(|l| !l.contains("│Tags"));
-    lines.next()?;
-    let line = lines.next()?;
-    let inside = line.split('│').nth(1)?.trim();
-    let mut words = inside.split_whitespace();
-    let key = words.next()?.chars().next()?;
-    let tag = words.next()?.to_string();
-    Some((key, tag))
-}
-
 /// The demo sandbox's address, from the console's log.
 fn demo_url(logs: &Path) -> String {
     let deadline = Instant::now() + WAIT;
@@ -156,7 +110,7 @@ fn a_mornings_triage_in_the_demo() {
 
     // 2. The first ticket, then the demo's macro: one line of preview, Enter applies it and
     // the composer opens with its canned reply.
-    let first = selected_id(&mut session);
+    let first = pty::selected_id(&mut session);
     session.send("l");
     session.wait_text(&format!("Ticket #{first}"));
     session.send("m");
@@ -184,7 +138,7 @@ fn a_mornings_triage_in_the_demo() {
     // 4. Send: the next ticket of the view opens.
     session.send("\x13");
     session.wait_for_text("the next ticket open", |screen| {
-        shown_ticket(screen).is_some_and(|shown| shown != first)
+        pty::shown_ticket(screen).is_some_and(|shown| shown != first)
     });
 
     // What the server holds now: solved, assigned to the demo's admin (agent 1).
@@ -219,19 +173,21 @@ fn a_mornings_triage_in_the_demo() {
     // 6. Back to the list: one tag in two keys (F, the key on its line), X clears it.
     // (Keys are taken in order: F below goes to the list.)
     session.send("q");
-    session.wait_for_text("the SLA view's count", |s| shown(s).is_some());
-    let all = shown(&session.screen_text()).unwrap();
+    session.wait_for_text("the SLA view's count", |s| pty::store_rows(s).is_some());
+    let all = pty::store_rows(&session.screen_text()).unwrap();
     session.send("F");
     session.wait_for_text("the facets", |text| text.contains("Filter SLA"));
     session.send(&"j".repeat(60));
-    session.wait_for_text("the tags", |text| first_tag(text).is_some());
-    let (key, _tag) = first_tag(&session.screen_text()).unwrap();
+    session.wait_for_text("the tags", |text| pty::first_tag(text).is_some());
+    let (key, _tag) = pty::first_tag(&session.screen_text()).unwrap();
     session.send(&key.to_string());
     session.wait_for_text("the view narrowed to the tag", |text| {
-        shown(text).is_some_and(|rows| rows < all)
+        pty::store_rows(text).is_some_and(|rows| rows < all)
     });
     session.send("X");
-    session.wait_for_text("the filter cleared", |text| shown(text) == Some(all));
+    session.wait_for_text("the filter cleared", |text| {
+        pty::store_rows(text) == Some(all)
+    });
 
     // 7. The watched SLA view behind another tab rings when a new ticket arrives.
     session.send("1");

@@ -9,7 +9,7 @@
 mod pty;
 
 use gongdan::api::TicketStatus;
-use pty::{Session, selected_row};
+use pty::Session;
 
 const CONFIG: &str = r#"
 [[snippets]]
@@ -24,16 +24,6 @@ status = "solved"
 assignee = "me"
 snippet = "thanks"
 "#;
-
-/// The ticket number of the detail's title ("Ticket #12"), if one is on screen.
-fn shown_ticket(screen: &str) -> Option<u64> {
-    let at = screen.find("Ticket #")?;
-    screen[at + "Ticket #".len()..]
-        .split(|c: char| !c.is_ascii_digit())
-        .next()?
-        .parse()
-        .ok()
-}
 
 #[test]
 fn a_macro_with_a_snippet_then_send_moves_on_to_the_next_ticket() {
@@ -62,13 +52,7 @@ fn one_ticket_loop((account, password): (&str, &str), agent_id: u64) {
         ],
     );
     session.wait_first_list();
-    let row = selected_row(session.parser.screen()).unwrap();
-    let id: u64 = row
-        .trim_start_matches('>')
-        .split_whitespace()
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    let id = pty::selected_id(&mut session);
     session.send("l");
     session.wait_text(&format!("Ticket #{id}"));
     // Ctrl-K: the macro's own key. One ticket: its preview is one line.
@@ -79,7 +63,7 @@ fn one_ticket_loop((account, password): (&str, &str), agent_id: u64) {
     session.wait_text(&format!("感谢您的来信（工单 #{id}）。"));
     session.send("\x13");
     session.wait_for_text("the next ticket open", |screen| {
-        shown_ticket(screen).is_some_and(|shown| shown != id)
+        pty::shown_ticket(screen).is_some_and(|shown| shown != id)
     });
     let stored = sandbox.ticket(id).unwrap();
     let status = match &stored["ticketStatus"] {
@@ -141,13 +125,7 @@ fn a_macro_key_the_list_binds_is_said_at_start_and_the_menu_still_applies_it() {
 fn the_demo_has_a_macro_and_canned_replies_to_try() {
     let mut session = Session::spawn(&["--demo", "--demo-fresh"], &[]);
     session.wait_first_list();
-    let row = selected_row(session.parser.screen()).unwrap();
-    let id: u64 = row
-        .trim_start_matches('>')
-        .split_whitespace()
-        .next()
-        .and_then(|id| id.parse().ok())
-        .unwrap_or_else(|| panic!("no id in {row:?}"));
+    let id = pty::selected_id(&mut session);
     session.send("l");
     session.wait_text(&format!("Ticket #{id}"));
     session.send("m");

@@ -57,25 +57,6 @@ fn spawn_in(home: &Path) -> Session {
     session
 }
 
-/// The rows the status line counts in the store's view (`SLA 43/43 · store, as of`).
-fn shown(text: &str) -> Option<usize> {
-    let line = text.lines().rev().find(|l| l.contains("store, as of"))?;
-    let count = line.split_whitespace().nth(1)?;
-    count.split('/').next()?.parse().ok()
-}
-
-/// The first tag offered among the facets, with the key on its line.
-fn first_tag(text: &str) -> Option<(char, String)> {
-    let mut lines = text.lines().skip_while(|l| !l.contains("│Tags"));
-    lines.next()?;
-    let line = lines.next()?;
-    let inside = line.split('│').nth(1)?.trim();
-    let mut words = inside.split_whitespace();
-    let key = words.next()?.chars().next()?;
-    let tag = words.next()?.to_string();
-    Some((key, tag))
-}
-
 #[test]
 fn a_morning_of_triage_sla_columns_closest_to_breach_and_a_tag_in_two_keys() {
     let home = tempfile::tempdir().unwrap();
@@ -102,26 +83,28 @@ fn a_morning_of_triage_sla_columns_closest_to_breach_and_a_tag_in_two_keys() {
     session.wait_for_text("the SLA header's arrow", |text| {
         text.lines().nth(1).unwrap_or("").contains("SLA▲")
     });
-    let all = shown(&session.screen_text()).unwrap();
+    let all = pty::store_rows(&session.screen_text()).unwrap();
     // Two keys: F, then the key on a tag's line.
     session.send("F");
     session.wait_for_text("the facets", |text| text.contains("Filter SLA"));
     // The tags come last: down to the last value (the highlight stops there).
     session.send(&"j".repeat(60));
-    session.wait_for_text("the tags", |text| first_tag(text).is_some());
-    let (key, tag) = first_tag(&session.screen_text())
+    session.wait_for_text("the tags", |text| pty::first_tag(text).is_some());
+    let (key, tag) = pty::first_tag(&session.screen_text())
         .unwrap_or_else(|| panic!("no tag offered:\n{}", session.screen_text()));
     session.send(&key.to_string());
     // Still the store's view, fewer rows; the selected ticket (in the preview) has the tag.
     session.wait_for_text("the view narrowed to the tag", |text| {
-        shown(text).is_some_and(|rows| rows < all)
+        pty::store_rows(text).is_some_and(|rows| rows < all)
             && text
                 .lines()
                 .any(|l| l.contains("│Tags") && l.contains(tag.as_str()))
     });
     // X clears it: every row again.
     session.send("X");
-    session.wait_for_text("the filter cleared", |text| shown(text) == Some(all));
+    session.wait_for_text("the filter cleared", |text| {
+        pty::store_rows(text) == Some(all)
+    });
     session.send("q");
     let status = session.exit_status_within(WAIT, "the console");
     assert!(status.success(), "exit; screen:\n{}", session.screen_text());

@@ -66,14 +66,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
 
     let title = fill(lang, Msg::CopyMenuTitle, &[&menu.ticket_id.to_string()]);
     let keymap = &app.settings.keymap;
-    let moves = [
-        keymap.first_label(Pane::CopyMenu, "move_down"),
-        keymap.first_label(Pane::CopyMenu, "move_up"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("/");
+    let moves = super::menu_moves(app, Pane::CopyMenu);
     let hint = fill(
         lang,
         Msg::CopyMenuHint,

@@ -55,14 +55,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     };
     let title = fill(lang, title_msg, &[&name, &menu.rows.to_string()]);
     let keymap = &app.settings.keymap;
-    let moves = [
-        keymap.first_label(Pane::Facets, "move_down"),
-        keymap.first_label(Pane::Facets, "move_up"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("/");
+    let moves = super::menu_moves(app, Pane::Facets);
     let hint = fill(
         lang,
         Msg::FacetsHint,

@@ -265,6 +265,20 @@ fn too_small(frame: &mut Frame, app: &Ctx, area: Rect) {
     }
 }
 
+/// A menu's keys to move as its hint names them: the first key of each way, live from the
+/// key map ("j/k").
+pub(crate) fn menu_moves(app: &App, pane: crate::app::state::Pane) -> String {
+    let keymap = &app.settings.keymap;
+    [
+        keymap.first_label(pane, "move_down"),
+        keymap.first_label(pane, "move_up"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("/")
+}
+
 /// Clears the area of an overlay and one column either side: a wide glyph of the pane
 /// below that starts just left of the box would otherwise cover its border.
 pub(crate) fn clear_overlay(frame: &mut Frame, area: Rect) {

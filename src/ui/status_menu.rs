@@ -24,14 +24,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let title = fill(lang, Msg::StatusMenuTitle, &[&ticket_id.to_string()]);
     // The keys named in the hint are the live ones.
     let keymap = &app.settings.keymap;
-    let moves = [
-        keymap.first_label(Pane::StatusMenu, "move_down"),
-        keymap.first_label(Pane::StatusMenu, "move_up"),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join("/");
+    let moves = super::menu_moves(app, Pane::StatusMenu);
     let digits = keymap.keys_of(Pane::StatusMenu, "pick_status");
     let digits = match (digits.first(), digits.last()) {
         (Some(first), Some(last)) if digits.len() > 1 => {

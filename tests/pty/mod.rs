@@ -369,3 +369,43 @@ pub fn confirm(session: &mut Session, count: usize) {
     session.send(&count.to_string());
     session.send("\r");
 }
+
+/// The id of the selected row, once a row is selected.
+pub fn selected_id(session: &mut Session) -> u64 {
+    session.wait_for("a selected row", |screen| selected_row(screen).is_some());
+    let row = selected_row(session.parser.screen()).unwrap_or_default();
+    row.trim_start_matches('>')
+        .split_whitespace()
+        .next()
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("no id in {row:?}"))
+}
+
+/// The ticket number of the detail's title ("Ticket #12"), if one is on screen.
+pub fn shown_ticket(screen: &str) -> Option<u64> {
+    let at = screen.find("Ticket #")?;
+    screen[at + "Ticket #".len()..]
+        .split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// The rows the status line counts in a view from the store (`SLA 43/43 · store, as of`).
+pub fn store_rows(text: &str) -> Option<usize> {
+    let line = text.lines().rev().find(|l| l.contains("store, as of"))?;
+    let count = line.split_whitespace().nth(1)?;
+    count.split('/').next()?.parse().ok()
+}
+
+/// The first tag offered among the quick filter's facets, with the key on its line.
+pub fn first_tag(text: &str) -> Option<(char, String)> {
+    let mut lines = text.lines().skip_while(|l| !l.contains("│Tags"));
+    lines.next()?;
+    let line = lines.next()?;
+    let inside = line.split('│').nth(1)?.trim();
+    let mut words = inside.split_whitespace();
+    let key = words.next()?.chars().next()?;
+    let tag = words.next()?.to_string();
+    Some((key, tag))
+}
