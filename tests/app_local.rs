@@ -343,7 +343,8 @@ fn text_that_is_no_query_is_a_folded_substring_over_names_and_tags() {
     // over the contact's name.
     assert_eq!(run("值班:夜"), (FilterMode::Text, vec![20]));
     assert_eq!(run("\"WANG FANG\""), (FilterMode::Text, vec![30]));
-    // Unquoted, two words of the vendor's language: both in the contact's name.
-    assert_eq!(run("wang fang"), (FilterMode::Query, vec![30]));
+    // Unquoted, two bare words: each in what the rows show (here the contact's name).
+    assert_eq!(run("wang fang"), (FilterMode::Text, vec![30]));
+    assert_eq!(run("fang wang"), (FilterMode::Text, vec![30]));
     assert_eq!(run("  "), (FilterMode::All, vec![10, 20, 30]));
 }

@@ -6,7 +6,9 @@
 //! are counted apart, so the view can say so. A text that does not parse (a half-typed
 //! `status:`, a quoted phrase with a space, `订单:1`) is a plain substring (its quotes
 //! trimmed), case and width folded ([`fold_text`]), over id, subject, contact, assignee and
-//! tags. Blank: every ticket.
+//! tags. Bare words (`订单 支付`) are read the same way, each word in those fields: they
+//! narrow by what the rows show, never by the description (which the server's search also
+//! reads, and which the store's index does not hold). Blank: every ticket.
 //!
 //! Incremental: when the new text can only narrow the last one (more terms, a word that
 //! grew, a longer plain substring), only the last rows and unknowns are tested again, and
@@ -45,6 +47,8 @@ enum Reading {
     Query(SearchQuery),
     /// Folded.
     Text(String),
+    /// Bare words of the vendor's language, folded: each in the plain filter's fields.
+    Words(Vec<String>),
 }
 
 impl Reading {
@@ -53,6 +57,21 @@ impl Reading {
             return Reading::All;
         }
         match SearchQuery::parse(text) {
+            // Bare words narrow by what the rows show (as a plain text does), not by the
+            // description too as the server's search would: the store's index holds no
+            // description, and every ticket would be "not known" for a word.
+            Ok(query) if query.terms.iter().all(|t| matches!(t, SearchTerm::Word(_))) => {
+                Reading::Words(
+                    query
+                        .terms
+                        .iter()
+                        .filter_map(|term| match term {
+                            SearchTerm::Word(word) => Some(fold_text(word)),
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            }
             Ok(query) => Reading::Query(query),
             // A quoted phrase is its inside: the server cannot take one with a space, but
             // a plain filter can.
@@ -64,7 +83,7 @@ impl Reading {
         match self {
             Reading::All => FilterMode::All,
             Reading::Query(_) => FilterMode::Query,
-            Reading::Text(_) => FilterMode::Text,
+            Reading::Text(_) | Reading::Words(_) => FilterMode::Text,
         }
     }
 
@@ -74,6 +93,14 @@ impl Reading {
         match (before, self) {
             (Reading::All, _) => true,
             (Reading::Text(old), Reading::Text(new)) => new.contains(old.as_str()),
+            // Every old word still there (or grown), new words only narrow.
+            (Reading::Words(old), Reading::Words(new)) => {
+                old.len() <= new.len()
+                    && old
+                        .iter()
+                        .zip(new)
+                        .all(|(old, new)| new.contains(old.as_str()))
+            }
             (Reading::Query(old), Reading::Query(new)) => {
                 // Every old term is still there, or a word that grew (id, subject and name
                 // containing the longer word contain the shorter); new terms only narrow.
@@ -244,7 +271,7 @@ impl LiveFilter {
         } else {
             (0..tickets.count()).collect()
         };
-        if let Reading::Text(_) = reading {
+        if let Reading::Text(_) | Reading::Words(_) = reading {
             self.haystacks.make(tickets, generation, lookups);
         }
         self.answer = filter(&reading, tickets, from, &self.haystacks, known, lookups);
@@ -271,6 +298,12 @@ fn filter<T: TicketRows + ?Sized>(
             rows = from
                 .into_iter()
                 .filter(|&at| haystacks.contains(at, needle))
+                .collect();
+        }
+        Reading::Words(words) => {
+            rows = from
+                .into_iter()
+                .filter(|&at| words.iter().all(|word| haystacks.contains(at, word)))
                 .collect();
         }
         Reading::Query(query) => {
@@ -319,7 +352,11 @@ mod tests {
         assert_eq!(Reading::of("status:2").mode(), FilterMode::Query);
         let narrows = |old: &str, new: &str| Reading::of(new).narrows(&Reading::of(old));
         assert!(narrows("登", "登录"));
-        assert!(narrows("登录", "登录 status:2"));
+        assert!(narrows("订单", "订单 支付"));
+        assert_eq!(Reading::of("订单 支付").mode(), FilterMode::Text);
+        // Bare words are read over the rows' fields, a query's words by the server's rule
+        // (the description too): one is no narrowing of the other.
+        assert!(!narrows("登录", "登录 status:2"));
         assert!(narrows("订单:", "订单:1"));
         assert!(!narrows("status:", "status:x"));
         assert!(!narrows("status:2", "status:2,4"));
