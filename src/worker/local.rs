@@ -274,6 +274,7 @@ impl Local {
             }
         }
         let index = self.index.clone();
+        let folding = names.clone();
         let answered = tokio::task::spawn_blocking(move || {
             let mut index = lock_index(&index);
             let index = index.as_mut()?;
@@ -291,6 +292,14 @@ impl Local {
         let Some((rows, facets, as_of)) = answered else {
             return Some(WorkerEvent::LocalRows { id, rows: None });
         };
+        // The filter's fields folded while the answer is on its way (a keystroke then only
+        // scans them); a keystroke sent meanwhile waits for it on the index.
+        let index = self.index.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Some(index) = lock_index(&index).as_mut() {
+                index.prepare_filter(folding.as_ref());
+            }
+        });
         // The rows around the screen, whole from the store (the index keeps them slim).
         let (tickets, hits) = self.stored(window.of(&rows.ids).to_vec()).await;
         let rows = LocalAnswer {
