@@ -174,7 +174,7 @@ fn typing(tickets: &[Ticket], names: &Names) -> Duration {
         let chars: Vec<char> = text.chars().collect();
         let mut filter = LiveFilter::new();
         let start = Instant::now();
-        filter.prepare(tickets, 1, names);
+        filter.prepare(tickets, 1);
         let prepared = start.elapsed();
         let mut typed = Vec::new();
         let mut rows = 0;

@@ -262,7 +262,7 @@ proptest! {
         let mut live = LiveFilter::new();
         // One prepared ahead, as the console does when its tickets change.
         let mut prepared = LiveFilter::new();
-        prepared.prepare(&tickets, 1, &names);
+        prepared.prepare(&tickets, 1);
         let mut text = String::new();
         for (piece, cut) in steps {
             if cut == 0 {
@@ -347,4 +347,47 @@ fn text_that_is_no_query_is_a_folded_substring_over_names_and_tags() {
     assert_eq!(run("wang fang"), (FilterMode::Text, vec![30]));
     assert_eq!(run("fang wang"), (FilterMode::Text, vec![30]));
     assert_eq!(run("  "), (FilterMode::All, vec![10, 20, 30]));
+}
+
+#[test]
+fn names_that_arrive_later_are_matched_at_the_next_key_without_folding_again() {
+    let known = |_: &Ticket| Known::Full;
+    let tickets = vec![
+        Ticket {
+            id: 10,
+            subject: "其他".into(),
+            contact_id: Some(3),
+            ..Ticket::default()
+        },
+        Ticket {
+            id: 20,
+            subject: "wang's printer".into(),
+            ..Ticket::default()
+        },
+    ];
+    let ids = |rows: &[usize]| rows.iter().map(|&at| tickets[at].id).collect::<Vec<_>>();
+    let mut live = LiveFilter::new();
+    let none = Names {
+        contacts: Default::default(),
+        agents: Default::default(),
+        fields: vec![],
+    };
+    live.prepare(&tickets, 1);
+    // The contact's name is not known yet: only the subject matches.
+    let before = live.apply("wang", &tickets, 1, &known, &none).rows.clone();
+    assert_eq!(ids(&before), vec![20]);
+    // It arrives (the rows on screen ask their names): the same key, the same tickets'
+    // generation, and the name matches.
+    live.names_changed();
+    let after = live
+        .apply("wang", &tickets, 1, &known, &names())
+        .rows
+        .clone();
+    assert_eq!(ids(&after), vec![10, 20]);
+    // A longer text narrows from there, names included.
+    let narrower = live
+        .apply("wang f", &tickets, 1, &known, &names())
+        .rows
+        .clone();
+    assert_eq!(ids(&narrower), vec![10]);
 }

@@ -274,7 +274,6 @@ impl Local {
             }
         }
         let index = self.index.clone();
-        let folding = names.clone();
         let answered = tokio::task::spawn_blocking(move || {
             let mut index = lock_index(&index);
             let index = index.as_mut()?;
@@ -297,7 +296,7 @@ impl Local {
         let index = self.index.clone();
         tokio::task::spawn_blocking(move || {
             if let Some(index) = lock_index(&index).as_mut() {
-                index.prepare_filter(folding.as_ref());
+                index.prepare_filter();
             }
         });
         // The rows around the screen, whole from the store (the index keeps them slim).

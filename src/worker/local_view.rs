@@ -84,6 +84,8 @@ pub struct LocalIndex {
     pub as_of: i64,
     /// Moves when the tickets change, so the live filter starts again.
     generation: u64,
+    /// Moves when the names change (see [`LocalIndex::use_names`]).
+    names_generation: u64,
     /// The last view computed: its definition, sort and the tickets' generation (a
     /// keystroke then only filters it).
     /// The view's tickets are the first `len` of `tickets`, in its order (moved there, never
@@ -98,7 +100,9 @@ pub struct LocalIndex {
     names: Option<Arc<LocalNames>>,
 }
 
-type ViewKey = (ViewSource, Column, SortOrder, u64);
+/// A view's definition, sort, the tickets' generation and the names' (0 when neither its
+/// definition nor its sort reads names).
+type ViewKey = (ViewSource, Column, SortOrder, u64, u64);
 
 /// A view's rows as the store answers them, in order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,6 +235,7 @@ impl LocalIndex {
             known,
             as_of,
             generation: 0,
+            names_generation: 0,
             view: None,
             at: HashMap::new(),
             views_made: 0,
@@ -265,6 +270,7 @@ impl LocalIndex {
             known,
             as_of,
             generation: 0,
+            names_generation: 0,
             view: None,
             at: HashMap::new(),
             views_made: 0,
@@ -280,7 +286,12 @@ impl LocalIndex {
     pub fn use_names(&mut self, names: &Arc<LocalNames>) {
         if self.names.as_deref() != Some(names.as_ref()) {
             self.names = Some(names.clone());
-            self.generation += 1;
+            // Only what reads names is made again: a view sorted by them (or defined by a
+            // search, whose terms may read a contact's name or a field's definition), and
+            // the filter's answer (its folded fields hold no name). The names of the rows
+            // on screen arrive after a view is shown: the next key must not pay a sort.
+            self.names_generation += 1;
+            self.filter.names_changed();
         }
     }
 
@@ -364,7 +375,27 @@ impl LocalIndex {
         filter: &str,
         lookups: &dyn LocalLookups,
     ) -> Option<LocalRows> {
-        let key: ViewKey = (source.clone(), column.clone(), order, self.generation);
+        let reads_names = matches!(source, ViewSource::Search(_))
+            || matches!(
+                column,
+                Column::Assignee
+                    | Column::Group
+                    | Column::Contact
+                    | Column::Breach
+                    | Column::Custom(_)
+            );
+        let names = if reads_names {
+            self.names_generation
+        } else {
+            0
+        };
+        let key: ViewKey = (
+            source.clone(),
+            column.clone(),
+            order,
+            self.generation,
+            names,
+        );
         if self.view.as_ref().is_none_or(|(made, _)| *made != key) {
             self.view = None;
             let len = self.sort_view(source, column, order, lookups)?;
@@ -397,10 +428,10 @@ impl LocalIndex {
     /// Folds the plain filter's fields of the last view computed, ahead of the first
     /// keystroke of `f` (run after the view's answer is sent: at 100,000 tickets it takes
     /// about as long as a sort, which no keystroke should pay).
-    pub fn prepare_filter(&mut self, lookups: &dyn LocalLookups) {
+    pub fn prepare_filter(&mut self) {
         if let Some((_, len)) = &self.view {
             let sorted = &self.tickets[..*len];
-            self.filter.prepare(sorted, self.views_made, lookups);
+            self.filter.prepare(sorted, self.views_made);
         }
     }
 

@@ -141,9 +141,10 @@ fn push_folded(folded: &mut String, text: &str) {
     }
 }
 
-/// Every ticket's plain-filter fields (id, subject, contact, assignee, tags), folded once
-/// and kept in one buffer, NUL between fields: a keystroke then scans contiguous text
-/// instead of folding five strings of each ticket again.
+/// Every ticket's own plain-filter fields (id, subject, tags), folded once and kept in one
+/// buffer, NUL between fields: a keystroke then scans contiguous text instead of folding
+/// each ticket's strings again. The people's names (contact, assignee) are matched apart,
+/// from the names of each keystroke, so that a name arriving folds nothing again.
 #[derive(Debug, Clone, Default)]
 struct Haystacks {
     /// The generation and length of the tickets they were made from.
@@ -151,39 +152,30 @@ struct Haystacks {
     text: String,
     /// Where each ticket's fields end in `text`.
     ends: Vec<usize>,
+    /// Each ticket's contact and assignee.
+    people: Vec<(Option<u64>, Option<u64>)>,
 }
 
 impl Haystacks {
-    fn make<T: TicketRows + ?Sized>(
-        &mut self,
-        tickets: &T,
-        generation: u64,
-        lookups: &dyn LocalLookups,
-    ) {
+    fn make<T: TicketRows + ?Sized>(&mut self, tickets: &T, generation: u64) {
         if self.made_for == Some((generation, tickets.count())) {
             return;
         }
         self.text.clear();
         self.ends.clear();
-        let (text, ends) = (&mut self.text, &mut self.ends);
-        // Id, subject, people and tags: the head.
+        self.people.clear();
+        let (text, ends, people) = (&mut self.text, &mut self.ends, &mut self.people);
+        // Id, subject and tags: the head.
         let mut fold = |ticket: &Ticket| {
-            let names = [
-                ticket.contact_id.and_then(|id| lookups.contact_name(id)),
-                ticket
-                    .assignee_id
-                    .id()
-                    .and_then(|id| lookups.agent_name(id)),
-            ];
             text.push_str(&ticket.id.to_string());
             for field in std::iter::once(ticket.subject.as_str())
-                .chain(names.into_iter().flatten())
                 .chain(ticket.tags.iter().flatten().map(String::as_str))
             {
                 text.push('\0');
                 push_folded(text, field);
             }
             ends.push(text.len());
+            people.push((ticket.contact_id, ticket.assignee_id.id()));
         };
         for at in 0..tickets.count() {
             tickets.with_head(at, &mut fold);
@@ -191,10 +183,51 @@ impl Haystacks {
         self.made_for = Some((generation, tickets.count()));
     }
 
-    fn contains(&self, at: usize, needle: &str) -> bool {
-        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+    fn contains(&self, at: usize, needle: &str, names: &mut FoldedNames<'_>) -> bool {
         // A NUL in the needle would match across two fields.
-        !needle.contains('\0') && self.text[start..self.ends[at]].contains(needle)
+        if needle.contains('\0') {
+            return false;
+        }
+        let start = at.checked_sub(1).map_or(0, |before| self.ends[before]);
+        if self.text[start..self.ends[at]].contains(needle) {
+            return true;
+        }
+        let (contact, assignee) = self.people[at];
+        contact.is_some_and(|id| names.contact(id).is_some_and(|name| name.contains(needle)))
+            || assignee.is_some_and(|id| names.agent(id).is_some_and(|name| name.contains(needle)))
+    }
+}
+
+/// The people's names of one keystroke, folded once each as they are met.
+struct FoldedNames<'a> {
+    lookups: &'a dyn LocalLookups,
+    contacts: std::collections::HashMap<u64, Option<String>>,
+    agents: std::collections::HashMap<u64, Option<String>>,
+}
+
+impl<'a> FoldedNames<'a> {
+    fn new(lookups: &'a dyn LocalLookups) -> FoldedNames<'a> {
+        FoldedNames {
+            lookups,
+            contacts: std::collections::HashMap::new(),
+            agents: std::collections::HashMap::new(),
+        }
+    }
+
+    fn contact(&mut self, id: u64) -> Option<&str> {
+        let lookups = self.lookups;
+        self.contacts
+            .entry(id)
+            .or_insert_with(|| lookups.contact_name(id).map(fold_text))
+            .as_deref()
+    }
+
+    fn agent(&mut self, id: u64) -> Option<&str> {
+        let lookups = self.lookups;
+        self.agents
+            .entry(id)
+            .or_insert_with(|| lookups.agent_name(id).map(fold_text))
+            .as_deref()
     }
 }
 
@@ -208,6 +241,9 @@ pub struct LiveFilter {
     len: usize,
     answer: Filtered,
     haystacks: Haystacks,
+    /// The names changed since the last answer: the next one is made from scratch (its
+    /// folded fields stay: they hold no name).
+    names_stale: bool,
 }
 
 impl Default for LiveFilter {
@@ -222,6 +258,7 @@ impl Default for LiveFilter {
                 unknown: Vec::new(),
             },
             haystacks: Haystacks::default(),
+            names_stale: false,
         }
     }
 }
@@ -234,13 +271,14 @@ impl LiveFilter {
     /// Folds the tickets' plain-filter fields ahead of the first keystroke that needs
     /// them (a text that is no query): call it when the tickets, names or generation change,
     /// so that no keystroke pays for it. Without it the first such keystroke does.
-    pub fn prepare<T: TicketRows + ?Sized>(
-        &mut self,
-        tickets: &T,
-        generation: u64,
-        lookups: &dyn LocalLookups,
-    ) {
-        self.haystacks.make(tickets, generation, lookups);
+    pub fn prepare<T: TicketRows + ?Sized>(&mut self, tickets: &T, generation: u64) {
+        self.haystacks.make(tickets, generation);
+    }
+
+    /// The people's names changed (more are known): the next answer is made from scratch,
+    /// with no folding again.
+    pub fn names_changed(&mut self) {
+        self.names_stale = true;
     }
 
     /// The tickets of `tickets` that `text` lets through, in their order.
@@ -257,7 +295,8 @@ impl LiveFilter {
         lookups: &dyn LocalLookups,
     ) -> &Filtered {
         let reading = Reading::of(text);
-        let current = self.generation == Some(generation) && self.len == tickets.count();
+        let current =
+            !self.names_stale && self.generation == Some(generation) && self.len == tickets.count();
         if current && self.reading == reading {
             // The same meaning (a space typed): the same answer.
             return &self.answer;
@@ -272,9 +311,10 @@ impl LiveFilter {
             (0..tickets.count()).collect()
         };
         if let Reading::Text(_) | Reading::Words(_) = reading {
-            self.haystacks.make(tickets, generation, lookups);
+            self.haystacks.make(tickets, generation);
         }
         self.answer = filter(&reading, tickets, from, &self.haystacks, known, lookups);
+        self.names_stale = false;
         self.reading = reading;
         self.generation = Some(generation);
         self.len = tickets.count();
@@ -295,15 +335,21 @@ fn filter<T: TicketRows + ?Sized>(
     match reading {
         Reading::All => rows = from,
         Reading::Text(needle) => {
+            let mut names = FoldedNames::new(lookups);
             rows = from
                 .into_iter()
-                .filter(|&at| haystacks.contains(at, needle))
+                .filter(|&at| haystacks.contains(at, needle, &mut names))
                 .collect();
         }
         Reading::Words(words) => {
+            let mut names = FoldedNames::new(lookups);
             rows = from
                 .into_iter()
-                .filter(|&at| words.iter().all(|word| haystacks.contains(at, word)))
+                .filter(|&at| {
+                    words
+                        .iter()
+                        .all(|word| haystacks.contains(at, word, &mut names))
+                })
                 .collect();
         }
         Reading::Query(query) => {
