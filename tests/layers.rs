@@ -386,6 +386,38 @@ fn the_view_never_mutates_the_state() {
     );
 }
 
+/// The view reads `&App`; a `Cell`, `RefCell` or lock inside the state would let it write
+/// through that shared borrow (a preview once recorded its drawn rows in a `Cell` in `App`).
+/// What the view measures goes back as `Geometry`, what it keeps lives in `ui::Ui`.
+#[test]
+fn the_state_holds_no_interior_mutability() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src")
+        .join("app");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    assert!(files.len() > 10, "the scan found no files under src/app");
+    let mut places = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let code = code_of(line);
+            if [
+                "Cell<", "Cell::", "cell::", "Mutex", "RwLock", "OnceCell", "Atomic",
+            ]
+            .iter()
+            .any(|word| code.contains(word))
+            {
+                places.push(format!("{}:{}", file.display(), index + 1));
+            }
+        }
+    }
+    assert!(
+        places.is_empty(),
+        "src/app holds interior mutability at {places:?}"
+    );
+}
+
 #[test]
 fn the_scan_sees_grouped_imports_comments_and_climbs() {
     let app_file = vec!["app".to_string(), "update".to_string()];

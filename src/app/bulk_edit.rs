@@ -29,8 +29,6 @@ pub use preview::{preview_stage, undo_preview};
 pub use run::clamp_result_scroll;
 pub use run::{RunView, resume_after_sign_in, start};
 
-use std::cell::Cell;
-
 use super::action::{Command, RequestId};
 use super::keymap;
 use super::line_edit::LineEdit;
@@ -112,10 +110,9 @@ pub enum Stage {
         needs_typing: bool,
         typed: String,
         error: Option<BulkNote>,
-        /// The first line of the summary shown, when it does not fit.
+        /// The first line of the summary shown, when it does not fit (clamped with the
+        /// summary's geometry as last drawn, `Geometry::bulk_preview`).
         scroll: usize,
-        /// The summary's geometry as last drawn (the view records it), to clamp `scroll`.
-        drawn: Cell<Drawn>,
     },
     Running(RunView),
     Result(RunView),
@@ -130,14 +127,6 @@ pub enum Stage {
     ResumeOffer {
         runs: Vec<HistoryRow>,
     },
-}
-
-/// How the preview's summary was last drawn: its lines and the rows it had. Recorded by
-/// the view at draw time, so that `update` clamps the scroll without calling the view.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Drawn {
-    pub lines: usize,
-    pub rows: usize,
 }
 
 /// The bulk sub-state of the app.
@@ -412,11 +401,10 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
             mut typed,
             mut error,
             mut scroll,
-            drawn,
         } => {
             // Clamped with what the view drew last; before any draw, with the line count.
-            let (max, page) = match drawn.get() {
-                Drawn { lines, rows } if rows > 0 => (lines.saturating_sub(rows), rows),
+            let (max, page) = match app.geometry.bulk_preview {
+                Some(drawn) if drawn.page > 0 => (drawn.max, drawn.page),
                 _ => (preview.line_count(), 1),
             };
             match action {
@@ -467,7 +455,6 @@ fn step(app: &mut App, stage: Stage, action: BulkAction, out: &mut Vec<Command>)
                 typed,
                 error,
                 scroll,
-                drawn,
             })
         }
         Stage::Running(mut run) => {

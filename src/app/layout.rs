@@ -33,6 +33,8 @@ pub struct Geometry {
     pub help: Option<Scroll>,
     /// The bulk pane's list of results (its last line may be the first shown).
     pub bulk_result: Option<Scroll>,
+    /// The bulk preview's summary (lines shown at once, the furthest first line).
+    pub bulk_preview: Option<Scroll>,
     /// The composer's text area.
     pub composer_editor: Option<Size>,
     /// The new-ticket form's description.

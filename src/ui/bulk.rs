@@ -24,7 +24,7 @@ use super::Ctx;
 use super::theme::Role;
 use super::{fit, style, wrap};
 use crate::app::bulk_edit::{RunView, Stage};
-use crate::app::layout::Scroll;
+use crate::app::layout::{Geometry, Scroll};
 use crate::bulk::RunKind;
 use crate::lang::Lang;
 use crate::words::{Msg, fill};
@@ -77,15 +77,18 @@ impl Lines {
     }
 }
 
-/// Draws the bulk pane; answers how far its result list scrolls, when it shows one.
-pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scroll> {
-    let stage = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden)?;
+/// Draws the bulk pane; records how far its preview's summary or its result list scrolls,
+/// when it shows one.
+pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect, drawn: &mut Geometry) {
+    let Some(stage) = app.bulk.stage.as_ref().filter(|_| !app.bulk.hidden) else {
+        return;
+    };
     if app.bulk.preset.is_some()
         && let Stage::Preview { count: 1, .. } = stage
     {
         // A macro on one ticket: its preview is one line over the ticket, Enter confirms.
         preview::one_line(frame, app, screen, stage);
-        return None;
+        return;
     }
     let area = pane_area(screen);
     let lang = app.lang();
@@ -122,11 +125,16 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scrol
     let cols = usize::from(inner.width);
     let rows = usize::from(inner.height);
     if cols == 0 || rows == 0 {
-        return None;
+        return;
     }
     let (body, hint) = match stage {
         Stage::Form(_) | Stage::Preparing { .. } => form_lines(app, stage, cols),
-        Stage::Preview { .. } => preview_lines(app, stage, cols, rows.saturating_sub(1).max(1)),
+        Stage::Preview { .. } => {
+            let (body, hint, scroll) =
+                preview_lines(app, stage, cols, rows.saturating_sub(1).max(1));
+            drawn.bulk_preview = scroll;
+            (body, hint)
+        }
         Stage::Running(run) => (gauge_lines(app, run, cols), hint_running(app)),
         Stage::Result(run) => (result_lines(app, run, cols), hint_result(app, run)),
         Stage::History { .. } | Stage::ResumeOffer { .. } => {
@@ -134,12 +142,11 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) -> Option<Scrol
         }
     };
     draw_lines(frame, app, inner, body, &hint);
-    match stage {
-        Stage::Result(run) => Some(Scroll {
+    if let Stage::Result(run) = stage {
+        drawn.bulk_result = Some(Scroll {
             page: rows,
             max: result_parts(app, run, cols).1.len().saturating_sub(1),
-        }),
-        _ => None,
+        });
     }
 }
 

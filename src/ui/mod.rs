@@ -215,7 +215,7 @@ pub fn draw(frame: &mut Frame, app: &App, ui: &mut Ui) -> Geometry {
         search_line::render(frame, app, prompt);
     }
     status_bar::render(frame, app, areas.status);
-    drawn.bulk_result = bulk::render(frame, app, area);
+    bulk::render(frame, app, area, &mut drawn);
     // Under the help overlay, which may be opened from it.
     copy_menu::render(frame, app, area);
     macros::render(frame, app, area);

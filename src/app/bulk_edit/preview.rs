@@ -1,7 +1,6 @@
 //! The preview stage built from a plan: the tickets it plans from, the count to type
 //! above the threshold, and an undo's plan shown the same way.
 
-use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::Stage;
@@ -68,7 +67,6 @@ pub fn preview_stage(app: &App, form: Form, plan: Plan) -> Stage {
         typed: String::new(),
         error: None,
         scroll: 0,
-        drawn: Cell::default(),
     }
 }
 

@@ -7,7 +7,8 @@ use ratatui::style::Style;
 
 use super::Lines;
 use super::note::note;
-use crate::app::bulk_edit::{self, Drawn, Stage};
+use crate::app::bulk_edit::{self, Stage};
+use crate::app::layout::Scroll;
 use crate::app::state::Pane;
 use crate::bulk::RunKind;
 use crate::ui::Ctx;
@@ -25,13 +26,14 @@ fn wrap_groups(text: &str, cols: usize) -> Vec<String> {
 }
 
 /// The preview: its summary (one line per field, one per tag; it scrolls when it does not
-/// fit) above what stays in view (the calls, the run id, the typed count, an error).
+/// fit) above what stays in view (the calls, the run id, the typed count, an error); and
+/// how the summary scrolls as drawn, for `update` to clamp its scroll keys.
 pub(super) fn preview_lines(
     app: &Ctx,
     stage: &Stage,
     cols: usize,
     body_rows: usize,
-) -> (Lines, String) {
+) -> (Lines, String, Option<Scroll>) {
     let lang = app.lang();
     let Stage::Preview {
         preview,
@@ -41,11 +43,10 @@ pub(super) fn preview_lines(
         error,
         plan,
         scroll,
-        drawn,
         ..
     } = stage
     else {
-        return (Lines::new(), String::new());
+        return (Lines::new(), String::new(), None);
     };
     // The names known now, then those the plan kept.
     let names = bulk_edit::names(app).or(&plan.names);
@@ -152,10 +153,10 @@ pub(super) fn preview_lines(
         let shown = region.saturating_sub(1).max(1);
         (shown, (*scroll).min(summary.len() - shown))
     };
-    drawn.set(Drawn {
-        lines: summary.len(),
-        rows: shown,
-    });
+    let drawn = Scroll {
+        page: shown,
+        max: summary.len().saturating_sub(shown),
+    };
     let mut body = Lines::new();
     body.rows
         .extend(summary.iter().skip(skip).take(shown).cloned());
@@ -195,7 +196,7 @@ pub(super) fn preview_lines(
         .settings
         .keymap
         .hint_line(Pane::BulkPreview, &items, lang);
-    (body, hint)
+    (body, hint, Some(drawn))
 }
 
 /// A macro's preview on one ticket: one line above the status bar, what changes on which
