@@ -10,18 +10,42 @@ mod common;
 use chrono::Duration;
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use gongdan::api::{Agent, ApiError, Contact, Page, ShowMany};
+use gongdan::api::{Agent, ApiError, Contact, Page, ShowMany, TicketStatus};
 use gongdan::app::bulk_edit::{BulkAction, BulkCommand, BulkEvent};
-use gongdan::app::keymap::{action_for_key, split_glued_escape};
+use gongdan::app::keymap::{Keys, action_for_key, split_glued_escape};
+use gongdan::app::macros::{Macro, MacroChange};
 use gongdan::app::marks::MarkAction;
+use gongdan::app::sla::SlaTarget;
+use gongdan::app::snippets::Snippet;
 use gongdan::app::{Action, App, Command, LookupKey, LookupValue, RequestId, WorkerEvent, update};
 use gongdan::lang::Lang;
 use proptest::prelude::*;
 
 /// The same fixture each time: the "All" tab with 40 full tickets, names looked up, no run
-/// to resume.
+/// to resume; a canned reply with variables, a macro with a key and a snippet, and SLA
+/// targets, so that the triage keys (Ctrl-G, `m`, the `sla` column's clock) run too.
 fn fixture() -> App {
     let mut app = app(Lang::Zh, 120, 40);
+    app.settings.snippets = vec![Snippet {
+        name: "thanks".into(),
+        title: "感谢".into(),
+        body: "{contact} 您好，工单 {ticket_id}（{subject}）已处理。{agent} {today}".into(),
+    }];
+    app.settings.macros = vec![Macro {
+        name: "Solve".into(),
+        key: Some(Keys::parse("ctrl-k").unwrap()),
+        change: MacroChange {
+            status: Some(TicketStatus::Solved),
+            tags_add: vec!["已回访".into()],
+            ..MacroChange::default()
+        },
+        snippet: Some("thanks".into()),
+        builtin: false,
+    }];
+    app.settings.sla.by_priority = [SlaTarget {
+        first_response: Some(60),
+        resolution: Some(24 * 60),
+    }; 4];
     let commands = show_all_tab(&mut app, page((1..=40).map(ticket).collect(), 40, false));
     answer_empty_history(&mut app, &commands);
     app
@@ -49,7 +73,8 @@ enum Step {
 fn key() -> impl Strategy<Value = KeyEvent> {
     let plain = prop::sample::select(vec![
         'j', 'k', 'g', 'G', 'n', 'r', 'b', 's', 'y', 'H', 'u', 'a', 'x', 'q', '/', '#', '?', '1',
-        '3', '9', ' ', 'V', '*', 'A', 'U', ']', '[', '<', '>',
+        '3', '9', ' ', 'V', '*', 'A', 'U', ']', '[', '<', '>', 'f', 'F', 'X', 'm', 'o', 'c', 'd',
+        'L', 'e', 'R', '4',
     ])
     .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     let named = prop::sample::select(vec![
@@ -66,7 +91,7 @@ fn key() -> impl Strategy<Value = KeyEvent> {
         KeyCode::F(1),
     ])
     .prop_map(|code| KeyEvent::new(code, KeyModifiers::NONE));
-    let ctrl = prop::sample::select(vec!['d', 'u', 's', 't', 'a', 'w', 'k', 'j', 'z'])
+    let ctrl = prop::sample::select(vec!['d', 'u', 's', 't', 'a', 'w', 'k', 'j', 'z', 'g', 'o'])
         .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
     let alt = prop::sample::select(vec!['j', 'q', 'b', 'x'])
         .prop_map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::ALT));
@@ -349,4 +374,63 @@ fn a_plan_is_stamped_from_the_app_clock() {
     assert_eq!((&pa.run_id, pa.created), (&pb.run_id, pb.created));
     // The fixture's clock is 12:00:01.5 in the server's zone (UTC+8): 04:00:01 UTC.
     assert_eq!(pa.run_id, "20261129-040001-0000");
+}
+
+/// The triage keys in a fixed order, so that the test above cannot miss them by chance: a
+/// reply with a canned reply filled in (its `{today}` from the app's clock), the macro
+/// menu's preview, the facets and the filter prompt. Both apps reach each pane and stay equal.
+#[test]
+fn the_triage_keys_give_the_same_state_and_commands() {
+    use gongdan::app::state::Pane;
+    let (mut a, mut b) = (fixture(), fixture());
+    let key = |c: char| Step::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    let ctrl = |c: char| Step::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL));
+    let named = |code: KeyCode| Step::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    let script: Vec<(Step, Option<Pane>)> = vec![
+        (Step::Tick(1500), None),
+        (named(KeyCode::Enter), Some(Pane::Detail)),
+        (key('r'), Some(Pane::Composer)),
+        (ctrl('g'), None),
+        (named(KeyCode::Enter), Some(Pane::Composer)),
+        (named(KeyCode::Esc), None),
+        (named(KeyCode::Esc), None),
+        (named(KeyCode::Esc), Some(Pane::List)),
+        (key('m'), Some(Pane::MacroMenu)),
+        // The built-in "assign to me" first, then the configured macro.
+        (key('j'), Some(Pane::MacroMenu)),
+        (named(KeyCode::Enter), Some(Pane::BulkPreview)),
+        (named(KeyCode::Esc), Some(Pane::List)),
+        (key('F'), Some(Pane::Facets)),
+        (named(KeyCode::Esc), Some(Pane::List)),
+        (key('f'), Some(Pane::Prompt)),
+        (Step::Paste("客户".into()), Some(Pane::Prompt)),
+        (named(KeyCode::Esc), Some(Pane::List)),
+    ];
+    let (mut waiting_a, mut waiting_b) = (Vec::new(), Vec::new());
+    let (mut clock_a, mut clock_b) = (0, 0);
+    for (n, (step, pane)) in script.iter().enumerate() {
+        let out_a = apply(&mut a, step, &mut waiting_a, &mut clock_a);
+        let out_b = apply(&mut b, step, &mut waiting_b, &mut clock_b);
+        assert_eq!(out_a, out_b, "commands differ at step {n} ({step:?})");
+        assert!(
+            canonical(&a) == canonical(&b),
+            "states differ at step {n} ({step:?})"
+        );
+        if let Some(pane) = pane {
+            assert_eq!(a.pane(), *pane, "step {n} ({step:?})");
+        }
+        if n == 4 {
+            // The canned reply went in, filled from the ticket and the app's clock.
+            let text = a
+                .compose
+                .composer
+                .as_ref()
+                .map(|c| c.text())
+                .unwrap_or_default();
+            assert!(
+                text.contains("已处理") && !text.contains("{today}"),
+                "{text}"
+            );
+        }
+    }
 }
