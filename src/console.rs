@@ -2,22 +2,29 @@
 //! sandbox), the password (found by the config module before the screen opens), logging to
 //! a file, then the terminal and the event loop.
 
+mod demo;
+mod settings;
+
 use std::io::{self, Write};
 use std::time::Duration;
 
-use crate::api::{Auth, ClientConfig, SearchQuery};
-use crate::app::columns::ListColumn;
+use crate::api::{Auth, ClientConfig};
 use crate::app::keymap::KeyMap;
-use crate::app::sla::{SlaTarget, SlaTargets};
-use crate::app::{App, Settings, ViewName, ViewSource, ViewSpec};
-use crate::cli::{Cli, DemoRole};
+use crate::app::{App, Settings};
+use crate::cli::Cli;
 use crate::config::check::ConsoleReport;
-use crate::config::{PromptPolicy, ResolveOptions, ViewDef, ViewKind};
+use crate::config::{PromptPolicy, ResolveOptions};
 use crate::lang::Lang;
-use crate::sandbox::SandboxOptions;
 use crate::tui::{Outputs, run_loop, server_now, setup_terminal, shutdown_signal};
 use crate::ui::theme::{ColorDepth, Theme};
 use crate::words::{Msg, fill};
+use demo::demo_target;
+use settings::{
+    demo_snippets_and_macros, macro_keys_taken, macros_from_config, sla_targets, views_from_config,
+    watched_views,
+};
+
+pub use demo::{DEMO_SANDBOX_FILE, demo_sandbox_options};
 
 pub(crate) type Error = Box<dyn std::error::Error + Send + Sync>;
 
@@ -404,250 +411,5 @@ pub fn startup_notice(
     Some(crate::app::notice::Note::Startup {
         first,
         more: warnings.len() - 1,
-    })
-}
-
-/// `[sla]` as the app reads it.
-fn sla_targets(file: &crate::config::file::SlaFile) -> SlaTargets {
-    SlaTargets {
-        by_priority: file
-            .targets()
-            .map(|(first_response, resolution)| SlaTarget {
-                first_response,
-                resolution,
-            }),
-        warn_percent: file.warn_percent(),
-    }
-}
-
-/// Views from the config file, after the defaults; a search that does not parse is left
-/// out with a warning.
-fn views_from_config(defs: &[ViewDef], lang: Lang) -> (Vec<ViewSpec>, Vec<String>) {
-    let mut views = Vec::new();
-    let mut warnings = Vec::new();
-    for def in defs {
-        let source = match &def.kind {
-            ViewKind::List(query) => ViewSource::List(query.clone()),
-            ViewKind::Search(text) => match SearchQuery::parse(text) {
-                Ok(query) => ViewSource::Search(query),
-                Err(error) => {
-                    let reason = crate::words::query_error(lang, &error);
-                    warnings.push(fill(lang, Msg::ViewBadSearch, &[&def.name, &reason]));
-                    continue;
-                }
-            },
-        };
-        views.push(ViewSpec {
-            name: ViewName::Custom(def.name.clone()),
-            source,
-            fallback: None,
-            columns: def
-                .columns
-                .as_ref()
-                .map(|names| names.iter().map(|n| ListColumn::parse(n)).collect()),
-        });
-    }
-    (views, warnings)
-}
-
-/// The config's `[[macros]]` for the app; a key that does not parse stops the start,
-/// naming where it is written.
-fn macros_from_config(
-    resolved: &crate::config::Resolved,
-    lang: Lang,
-) -> Result<Vec<crate::app::macros::Macro>, Error> {
-    use crate::app::macros::{Assignee, Macro, MacroChange};
-    use crate::config::file::AssigneeDef;
-    let mut macros = Vec::new();
-    for (index, def) in resolved.macros.iter().enumerate() {
-        let path = format!("macros[{index}].key");
-        let key = match &def.key {
-            Some(text) => Some(crate::app::keymap::Keys::parse(text).map_err(|problem| {
-                format!("{}{path}: {}", resolved.locate(&path), problem.text(lang))
-            })?),
-            None => None,
-        };
-        // A macro's key is one key: a sequence would wait on its first key in the list.
-        if let Some(crate::app::keymap::Keys::Two(..)) = key {
-            return Err(format!(
-                "{}{path}: {}",
-                resolved.locate(&path),
-                Msg::MacroKeyOne.text(lang)
-            )
-            .into());
-        }
-        macros.push(Macro {
-            name: crate::text::clean(&def.name),
-            key,
-            change: MacroChange {
-                status: def.status,
-                priority: def.priority,
-                ticket_type: def.ticket_type,
-                assignee: def.assignee.map(|a| match a {
-                    AssigneeDef::Me => Assignee::Me,
-                    AssigneeDef::Id(id) => Assignee::Id(id),
-                }),
-                group: def.group,
-                tags_add: def.tags_add.clone(),
-                tags_remove: def.tags_remove.clone(),
-                custom_fields: def.custom_fields.clone(),
-            },
-            snippet: def.snippet.clone(),
-            builtin: false,
-        });
-    }
-    Ok(macros)
-}
-
-/// The demo's canned replies and macro, in the UI language, when the config has none.
-fn demo_snippets_and_macros(
-    lang: Lang,
-) -> (
-    Vec<crate::config::file::SnippetDef>,
-    Vec<crate::app::macros::Macro>,
-) {
-    use crate::app::macros::{Assignee, Macro, MacroChange};
-    use crate::config::file::SnippetDef;
-    let snippet = |name: &str, title: Msg, body: Msg| SnippetDef {
-        name: name.to_string(),
-        title: title.text(lang).to_string(),
-        body: body.text(lang).to_string(),
-    };
-    let snippets = vec![
-        snippet(
-            "thanks",
-            Msg::DemoSnippetThanksTitle,
-            Msg::DemoSnippetThanks,
-        ),
-        snippet("need-info", Msg::DemoSnippetInfoTitle, Msg::DemoSnippetInfo),
-    ];
-    let macros = vec![Macro {
-        name: Msg::DemoMacroSolve.text(lang).to_string(),
-        key: None,
-        change: MacroChange {
-            status: Some(crate::api::TicketStatus::Solved),
-            assignee: Some(Assignee::Me),
-            ..MacroChange::default()
-        },
-        snippet: Some("thanks".to_string()),
-        builtin: false,
-    }];
-    (snippets, macros)
-}
-
-/// A macro's key that the list or the ticket view already binds (or an earlier macro has)
-/// stays theirs: said at start, so the macro is applied from the `m` menu instead.
-fn macro_keys_taken(
-    macros: &[crate::app::macros::Macro],
-    keymap: &KeyMap,
-    lang: Lang,
-) -> Vec<String> {
-    use crate::app::keymap::{Keys, Resolution};
-    use crate::app::state::Pane;
-    let mut taken = Vec::new();
-    for (index, m) in macros.iter().enumerate() {
-        let Some(Keys::One(key)) = m.key else {
-            continue;
-        };
-        let bound = [Pane::List, Pane::Detail]
-            .into_iter()
-            .find(|pane| !matches!(keymap.resolve(*pane, None, key), Resolution::None));
-        let earlier = macros[..index].iter().any(|e| e.key == m.key);
-        let by = match (bound, earlier) {
-            (Some(pane), _) => crate::app::keymap::pane_name(pane).to_string(),
-            (None, true) => Msg::MacroMenuTitle.text(lang).to_string(),
-            (None, false) => continue,
-        };
-        let named = |text: &str| keymap.expand(text);
-        taken.push(crate::words::fill_keyed(
-            lang,
-            Msg::MacroKeyTaken,
-            &[&m.name, &key.label(), &by],
-            &named,
-        ));
-    }
-    taken
-}
-
-/// The views the config watches, by name.
-fn watched_views(defs: &[ViewDef]) -> Vec<(ViewName, crate::app::watch::Watch)> {
-    use crate::app::watch::Watch;
-    use crate::config::file::WatchKind;
-    defs.iter()
-        .filter_map(|def| {
-            let watch = match def.watch? {
-                WatchKind::Bell => Watch::Bell,
-                WatchKind::Desktop => Watch::Desktop,
-                WatchKind::Both => Watch::Both,
-            };
-            Some((ViewName::Custom(def.name.clone()), watch))
-        })
-        .collect()
-}
-
-/// The demo's own corner of the state directory: its sandbox's writes, runs and drafts.
-pub(crate) fn demo_state_dir() -> Option<std::path::PathBuf> {
-    crate::config::state_dir().ok().map(|dir| dir.join("demo"))
-}
-
-/// The file the demo's sandbox keeps its writes in, under [`demo_state_dir`].
-pub const DEMO_SANDBOX_FILE: &str = "sandbox.jsonl";
-
-/// The demo sandbox's options: the default seed, `--demo-failures`, `--demo-latency-ms`,
-/// and its writes kept in `state_file` (replayed at the next start).
-pub fn demo_sandbox_options(
-    failures: usize,
-    latency_ms: u64,
-    state_file: Option<std::path::PathBuf>,
-) -> SandboxOptions {
-    SandboxOptions {
-        busy_failures: failures,
-        latency: Duration::from_millis(latency_ms),
-        state_file,
-        // As live servers, some tickets come with fields left null (shown as not known).
-        quirks: crate::sandbox::Quirks {
-            null_fields: true,
-            ..crate::sandbox::Quirks::default()
-        },
-        ..SandboxOptions::default()
-    }
-}
-
-/// `--demo`: the sandbox in-process on a free loopback port, signed in as admin or agent.
-/// Its writes are kept in the demo state directory, so a restart (even after kill -9)
-/// finds the tickets as they were and can resume a run. It prints nothing: the screen
-/// belongs to the console; its address goes to the log.
-async fn demo_target(cli: &Cli) -> Result<Target, Error> {
-    let dir = demo_state_dir();
-    if cli.demo_fresh
-        && let Some(dir) = &dir
-        && dir.exists()
-    {
-        std::fs::remove_dir_all(dir)
-            .map_err(|err| format!("cannot remove {}: {err}", dir.display()))?;
-    }
-    let options = demo_sandbox_options(
-        cli.demo_failures,
-        cli.demo_latency_ms,
-        dir.map(|dir| dir.join(DEMO_SANDBOX_FILE)),
-    );
-    let account = match cli.demo_role {
-        DemoRole::Admin => options.admin.clone(),
-        DemoRole::Agent => options.agent.clone(),
-    };
-    let sandbox = crate::sandbox::start(options).await?;
-    tracing::info!("demo sandbox listening on {}", sandbox.base_url());
-    let mut client = ClientConfig::new(
-        sandbox.base_url(),
-        Auth::Basic {
-            account: account.account.clone(),
-            password: account.password.clone(),
-        },
-    );
-    client.allow_insecure_http = true;
-    Ok(Target {
-        client,
-        account_label: format!("demo: {}", account.account),
-        sandbox: Some(sandbox),
     })
 }

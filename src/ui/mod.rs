@@ -295,8 +295,21 @@ pub(crate) fn centered_window(
     frame: &mut Frame,
     app: &Ctx,
     screen: Rect,
+    size: (u16, u16),
+    title: &str,
+) -> Rect {
+    let border = style(app, theme::Role::Border);
+    centered_window_framed(frame, screen, size, title, border)
+}
+
+/// [`centered_window`] with the frame drawn in `border`: the composer's status menu and
+/// canned replies' picker draw theirs plain, whatever the theme's `border`.
+pub(crate) fn centered_window_framed(
+    frame: &mut Frame,
+    screen: Rect,
     (w, h): (u16, u16),
     title: &str,
+    border: Style,
 ) -> Rect {
     let (w, h) = (w.min(screen.width), h.min(screen.height));
     let area = Rect::new(
@@ -308,7 +321,7 @@ pub(crate) fn centered_window(
     clear_overlay(frame, area);
     let block = ratatui::widgets::Block::default()
         .borders(ratatui::widgets::Borders::ALL)
-        .border_style(style(app, theme::Role::Border))
+        .border_style(border)
         .title(format!(" {title} "));
     let inner = block.inner(area);
     frame.render_widget(block, area);

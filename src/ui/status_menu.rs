@@ -48,6 +48,21 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
     let inner_width = (width(&title) + 2).max(width(hint)).max(24);
     let size = (inner_width as u16 + 2, TicketStatus::ALL.len() as u16 + 3);
     let inner = super::centered_window(frame, app, screen, size, &title);
+    status_rows(frame, app, inner, current, *selected, hint);
+}
+
+/// The six statuses, one a row numbered from 1 (`current` marked, `selected` highlighted),
+/// and the hint row under them when the window has room: the `s` menu's and the composer's
+/// Ctrl-T menu's.
+pub(super) fn status_rows(
+    frame: &mut Frame,
+    app: &Ctx,
+    inner: Rect,
+    current: Option<TicketStatus>,
+    selected: usize,
+    hint: &str,
+) {
+    let lang = app.lang();
     let buf = frame.buffer_mut();
     let cols = usize::from(inner.width);
     for (index, status) in TicketStatus::ALL.iter().enumerate() {
@@ -60,7 +75,7 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, screen: Rect) {
             ' '
         };
         let text = format!("{mark}{} {}", index + 1, status_label(lang, *status));
-        let row_style = if index == *selected {
+        let row_style = if index == selected {
             style(app, Role::Selection)
         } else {
             Style::default()
