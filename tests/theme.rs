@@ -428,3 +428,69 @@ urgent = "#ffff00"
         assert_eq!(cell.bg, Color::Reset, "a background was set");
     }
 }
+
+/// Every window over the screen draws its frame in the theme's `border`: the `s` menu and
+/// the composer's Ctrl-T status menu and Ctrl-G canned replies alike (the composer's two
+/// once drew theirs plain, whatever the theme said).
+#[test]
+fn every_window_frames_itself_in_the_theme_s_border() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let theme = || Theme::from_config(&table("border = \"red\"\n"), ColorDepth::TrueColor).unwrap();
+    let key = |app: &mut App, code: KeyCode, modifiers: KeyModifiers| {
+        let event = KeyEvent::new(code, modifiers);
+        if let Some(action) = gongdan::app::keymap::action_for_key(app, &event) {
+            update(app, action);
+        }
+    };
+    // The style of the top-left corner of the window titled `title`: the last `┌` before
+    // the title on its row (a pane's own frame may be on screen too).
+    let corner = |buffer: &Buffer, title: &str| {
+        (0..buffer.area.height).find_map(|y| {
+            let symbols: Vec<&str> = (0..buffer.area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect();
+            let text: String = symbols.concat();
+            let at = text.find(&format!(" {title}"))?;
+            // Cells up to the title (the title is ASCII: one cell a byte).
+            let before = symbols.iter().scan(0, |bytes, s| {
+                *bytes += s.len();
+                Some(*bytes)
+            });
+            let cells = before.take_while(|&bytes| bytes <= at).count();
+            (0..cells)
+                .rev()
+                .find(|&x| symbols[x] == "┌")
+                .map(|x| buffer[(x as u16, y)].fg)
+        })
+    };
+    let mut settings = Settings::default();
+    settings.snippets = vec![gongdan::app::snippets::Snippet {
+        name: "thanks".into(),
+        title: "Thanks".into(),
+        body: "Thank you.".into(),
+    }];
+    let mut app = loaded(Lang::En, settings);
+    key(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
+    assert_eq!(
+        corner(&render(&app, theme()), "Set status"),
+        Some(Color::Red),
+        "the s menu"
+    );
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('r'), KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('t'), KeyModifiers::CONTROL);
+    let buffer = render(&app, theme());
+    assert_eq!(
+        corner(&buffer, "Send and set"),
+        Some(Color::Red),
+        "the Ctrl-T menu"
+    );
+    key(&mut app, KeyCode::Esc, KeyModifiers::NONE);
+    key(&mut app, KeyCode::Char('g'), KeyModifiers::CONTROL);
+    let buffer = render(&app, theme());
+    assert_eq!(
+        corner(&buffer, "Canned"),
+        Some(Color::Red),
+        "the Ctrl-G picker"
+    );
+}

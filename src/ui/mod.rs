@@ -299,18 +299,7 @@ pub(crate) fn centered_window(
     title: &str,
 ) -> Rect {
     let border = style(app, theme::Role::Border);
-    centered_window_framed(frame, screen, size, title, border)
-}
-
-/// [`centered_window`] with the frame drawn in `border`: the composer's status menu and
-/// canned replies' picker draw theirs plain, whatever the theme's `border`.
-pub(crate) fn centered_window_framed(
-    frame: &mut Frame,
-    screen: Rect,
-    (w, h): (u16, u16),
-    title: &str,
-    border: Style,
-) -> Rect {
+    let (w, h) = size;
     let (w, h) = (w.min(screen.width), h.min(screen.height));
     let area = Rect::new(
         screen.x + (screen.width - w) / 2,

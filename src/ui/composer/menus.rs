@@ -165,7 +165,7 @@ pub(super) fn render_status_menu(frame: &mut Frame, app: &Ctx, over: Rect, selec
     let hint = hint.as_str();
     let inner_width = (width(title) + 2).max(width(hint)).max(16);
     let size = (inner_width as u16 + 2, TicketStatus::ALL.len() as u16 + 3);
-    let inner = crate::ui::centered_window_framed(frame, over, size, title, Style::default());
+    let inner = crate::ui::centered_window(frame, app, over, size, title);
     crate::ui::status_menu::status_rows(frame, app, inner, None, selected, hint);
     // The caret sits on the choice, so an input method has nowhere odd to open.
     let row = inner.y + selected.min(usize::from(inner.height.saturating_sub(1))) as u16;
@@ -203,7 +203,7 @@ pub(super) fn render_snippets(
         );
     let w = over.width.saturating_sub(4).max(20).min(over.width);
     let h = over.height.min(14).max(5.min(over.height));
-    let inner = crate::ui::centered_window_framed(frame, over, (w, h), title, Style::default());
+    let inner = crate::ui::centered_window(frame, app, over, (w, h), title);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
