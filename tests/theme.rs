@@ -463,12 +463,14 @@ fn every_window_frames_itself_in_the_theme_s_border() {
                 .map(|x| buffer[(x as u16, y)].fg)
         })
     };
-    let mut settings = Settings::default();
-    settings.snippets = vec![gongdan::app::snippets::Snippet {
-        name: "thanks".into(),
-        title: "Thanks".into(),
-        body: "Thank you.".into(),
-    }];
+    let settings = Settings {
+        snippets: vec![gongdan::app::snippets::Snippet {
+            name: "thanks".into(),
+            title: "Thanks".into(),
+            body: "Thank you.".into(),
+        }],
+        ..Settings::default()
+    };
     let mut app = loaded(Lang::En, settings);
     key(&mut app, KeyCode::Char('s'), KeyModifiers::NONE);
     assert_eq!(
