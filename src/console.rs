@@ -388,7 +388,58 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
             .errors
             .push(format!("{}{}", resolved.locate(&err.path), err.text(lang)));
     }
+    canned_report(resolved, lang, &mut report);
     report
+}
+
+/// `config check`'s lines for the canned replies and macros, read as the console reads
+/// them: the snippet folder's files and `[[snippets]]` by name, each macro with its key;
+/// a file that cannot be read or a key another binding has is a warning, a key that does
+/// not parse an error (the console would not start).
+fn canned_report(resolved: &crate::config::Resolved, lang: Lang, report: &mut ConsoleReport) {
+    let (snippets, warnings) = crate::config::snippets::load(resolved);
+    report
+        .warnings
+        .extend(warnings.iter().map(|w| w.text(lang)));
+    let source = match crate::config::snippets::folder(resolved) {
+        Some(dir) if dir.is_dir() => format!("file + {}", dir.display()),
+        _ => "file".to_string(),
+    };
+    let value = if snippets.is_empty() {
+        Msg::ScriptNoSnippets.text(lang).to_string()
+    } else {
+        let names: Vec<&str> = snippets.iter().map(|s| s.name.as_str()).collect();
+        format!("{}: {}", names.len(), names.join(", "))
+    };
+    report.lines.push(("snippets".into(), value, source));
+    let macros = match macros_from_config(resolved, lang) {
+        Ok(macros) => macros,
+        Err(error) => {
+            report.errors.push(error.to_string());
+            return;
+        }
+    };
+    if macros.is_empty() {
+        report.lines.push((
+            "macros".into(),
+            Msg::CfgNoMacros.text(lang).into(),
+            "default".into(),
+        ));
+    }
+    for m in &macros {
+        let key = match &m.key {
+            Some(key) => fill(lang, Msg::CfgMacroKey, &[&key.label()]),
+            None => Msg::CfgMacroMenuOnly.text(lang).to_string(),
+        };
+        report
+            .lines
+            .push((format!("macros.{}", m.name), key, "file".into()));
+    }
+    if let Ok(keymap) = KeyMap::from_config(&resolved.keys) {
+        report
+            .warnings
+            .extend(macro_keys_taken(&macros, &keymap, lang));
+    }
 }
 
 /// The first warning for the status line, with how many more there are (the view says

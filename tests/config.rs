@@ -1025,3 +1025,81 @@ fn sla_targets_reach_the_console_and_config_check_names_them() {
     let resolved = resolve(&with_file(&path)).unwrap();
     assert_eq!(source_of(&resolved, "sla").1, Source::Default);
 }
+
+/// `config check` lists the canned replies (the folder's files and `[[snippets]]`, by
+/// name) and the macros with their keys, as the console reads them; a macro key another
+/// binding has is a warning, one that does not parse an error.
+#[test]
+fn config_check_lists_snippets_and_macros() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("snippets")).unwrap();
+    std::fs::write(
+        dir.path().join("snippets").join("refund.txt"),
+        "退款说明\n您好，退款已受理。\n",
+    )
+    .unwrap();
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n\n\
+         [[snippets]]\nname = \"thanks\"\nbody = \"Thanks\"\n\n\
+         [[macros]]\nname = \"Solve\"\nkey = \"ctrl-k\"\nstatus = \"solved\"\n\n\
+         [[macros]]\nname = \"Down\"\nkey = \"j\"\npriority = \"low\"\n\n\
+         [[macros]]\nname = \"Escalate\"\npriority = \"urgent\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    let line = |key: &str| {
+        report
+            .lines
+            .iter()
+            .find(|(k, _, _)| k == key)
+            .map(|(_, value, source)| (value.clone(), source.clone()))
+    };
+    let (snippets, source) = line("snippets").expect("a snippets line");
+    assert!(
+        snippets.starts_with("2: ") && snippets.contains("refund") && snippets.contains("thanks"),
+        "{snippets}"
+    );
+    assert!(
+        source.starts_with("file + ") && source.ends_with("snippets"),
+        "{source}"
+    );
+    assert_eq!(line("macros.Solve").unwrap().0, "key Ctrl-k");
+    assert_eq!(line("macros.Escalate").unwrap().0, "from the m menu only");
+    let warnings = &report.warnings;
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Down") && w.contains('j')),
+        "{warnings:#?}"
+    );
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+
+    // A key that does not parse stops the console: an error here.
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n\n[[macros]]\nname = \"Bad\"\nkey = \"ctrl-entr\"\nstatus = \"solved\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    assert!(
+        report.errors.iter().any(|e| e.contains("macros[0].key")),
+        "{:#?}",
+        report.errors
+    );
+    // None configured: the built-in is named.
+    let path = write_config(
+        dir.path(),
+        "[profiles.a]\nbase_url = \"https://a.example\"\n",
+    );
+    let resolved = resolve(&with_file(&path)).unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    assert!(
+        report
+            .lines
+            .iter()
+            .any(|(k, v, _)| k == "macros" && v.contains("Assign to me")),
+        "{:#?}",
+        report.lines
+    );
+}

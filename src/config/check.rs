@@ -124,7 +124,7 @@ pub(crate) fn print_paths(
 pub struct ConsoleReport {
     /// (key, value, where it came from), as the other lines of `config check`.
     pub lines: Vec<(String, String, String)>,
-    pub(crate) warnings: Vec<String>,
+    pub warnings: Vec<String>,
     pub errors: Vec<String>,
 }
 

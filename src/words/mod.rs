@@ -612,6 +612,9 @@ messages! {
     ComposeNoSnippets => "没有常用回复：在配置的 [[snippets]] 或 snippets/ 文件夹里添加", "No canned replies: add [[snippets]] to the config or files to the snippets/ folder";
     // Macros (issue 17).
     MacroMenuTitle => "宏", "Macros";
+    CfgNoMacros => "只有内置的“分配给我”；在配置里添加 [[macros]]", "only the built-in \"Assign to me\"; add [[macros]] to the config";
+    CfgMacroKey => "键 {0}", "key {0}";
+    CfgMacroMenuOnly => "只在 m 菜单里", "from the m menu only";
     // The demo's canned replies and macro (`--demo` without any in the config).
     DemoSnippetThanksTitle => "已解决，感谢来信", "Solved, thanks";
     DemoSnippetThanks => "{contact}，您好：\n\n感谢您的来信。工单 #{ticket_id}「{subject}」已处理完毕，如仍有问题请直接回复。\n\n{agent}\n{today}", "Hello {contact},\n\nThank you for writing. Ticket #{ticket_id} \"{subject}\" is solved; if anything is still wrong, just reply.\n\n{agent}\n{today}";
