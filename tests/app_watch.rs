@@ -237,3 +237,52 @@ fn a_watched_view_from_the_store_tells_of_new_tickets_and_not_of_its_first_answe
     assert_eq!((told[0].count, told[0].ticket), (1, 7));
     assert!(tab_line(&app).contains("+1 new"), "{}", tab_line(&app));
 }
+
+/// At 80 columns six tabs do not fit whole: the tabs farthest from the one shown give way
+/// first (counts, then names), so every view keeps its number and a watched view behind
+/// keeps its "+N" in both languages; the account stays whole; the tab shown keeps its count.
+#[test]
+fn at_80_columns_every_tab_keeps_its_number_and_what_is_new() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (mut app, start) = watch_app(lang);
+        update(
+            &mut app,
+            Action::Resize {
+                width: 80,
+                height: 24,
+            },
+        );
+        first_answer(&mut app, &start, &[1]);
+        let id = request(&tick(&mut app, 31), "4").unwrap();
+        answer(&mut app, id, &[3, 2, 1]);
+        app.views[3].breached = 7;
+        let tabs = tab_line(&app);
+        for number in 1..=6 {
+            assert!(tabs.contains(&format!(" {number} ")), "{lang:?}: {tabs}");
+        }
+        assert!(
+            tabs.contains(" 5 P4 +2 ") || tabs.contains(" 5 +2 "),
+            "{lang:?}: {tabs}"
+        );
+        assert!(tabs.contains("!7"), "{lang:?}: {tabs}");
+        assert!(
+            tabs.trim_end().ends_with("admin@127.0.0.1"),
+            "{lang:?}: {tabs}"
+        );
+        // The tab shown is whole: its name and count.
+        // (A wide character's second cell reads as a space here.)
+        let shown = match lang {
+            Lang::En => "1New(",
+            Lang::Zh => "1新建(",
+        };
+        assert!(tabs.replace(' ', "").contains(shown), "{lang:?}: {tabs}");
+        // Showing the watched view: its tab is whole (the "+2" is seen), the others give way.
+        update(&mut app, Action::SelectView(4));
+        let tabs = tab_line(&app);
+        assert!(tabs.contains(" 5 P4 ("), "{lang:?}: {tabs}");
+        assert!(
+            tabs.contains(" 1 ") && tabs.contains(" 6 "),
+            "{lang:?}: {tabs}"
+        );
+    }
+}

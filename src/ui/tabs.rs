@@ -54,45 +54,135 @@ fn total(view: &View) -> String {
     }
 }
 
+/// One view's tab, in the forms it takes as room runs out.
+struct Tab {
+    number: usize,
+    name: String,
+    count: String,
+    breached: usize,
+    quick: String,
+    new: usize,
+    active: bool,
+}
+
+/// How much of an inactive tab shows: everything; without its quick filter; its marks
+/// short (`!3` past the SLA, `+2` new); without its count; its number and marks only.
+const LEVELS: usize = 5;
+
+impl Tab {
+    fn text(&self, lang: crate::lang::Lang, level: usize) -> String {
+        let level = if self.active { 0 } else { level };
+        let marks = || {
+            let mut marks = String::new();
+            if self.breached > 0 {
+                marks.push_str(&format!(" !{}", self.breached));
+            }
+            if self.new > 0 {
+                marks.push_str(&format!(" +{}", self.new));
+            }
+            marks
+        };
+        let new_words = || {
+            if self.new > 0 {
+                crate::words::fill(
+                    lang,
+                    crate::words::Msg::TabNewTickets,
+                    &[&self.new.to_string()],
+                )
+            } else {
+                String::new()
+            }
+        };
+        let breached_words = || {
+            if self.breached > 0 {
+                crate::words::fill(
+                    lang,
+                    crate::words::Msg::TabBreached,
+                    &[&self.breached.to_string()],
+                )
+            } else {
+                String::new()
+            }
+        };
+        let (number, name, count) = (self.number, &self.name, &self.count);
+        match level {
+            0 => format!(
+                " {number} {name} ({count}{}){}{} ",
+                breached_words(),
+                self.quick,
+                new_words()
+            ),
+            1 => format!(
+                " {number} {name} ({count}{}){} ",
+                breached_words(),
+                new_words()
+            ),
+            2 => format!(" {number} {name} ({count}){} ", marks()),
+            3 => format!(" {number} {name}{} ", marks()),
+            _ => format!(" {number}{} ", marks()),
+        }
+    }
+}
+
+/// The form of each tab that fits `room`: the tabs farthest from the active one give way
+/// first, one step at a time, so that every view keeps its number (and what is new or
+/// late in it) on an 80-column screen; the active tab stays whole. `None` when even the
+/// numbers alone do not fit (the line is then cut).
+fn fit_tabs(lang: crate::lang::Lang, tabs: &[Tab], room: usize) -> Vec<String> {
+    let mut levels = vec![0; tabs.len()];
+    let active = tabs.iter().position(|t| t.active).unwrap_or(0);
+    // Farthest first; to the right before the left at the same distance.
+    let mut order: Vec<usize> = (0..tabs.len()).filter(|&i| i != active).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(i.abs_diff(active)), i < active));
+    let texts = |levels: &[usize]| -> Vec<String> {
+        tabs.iter()
+            .zip(levels)
+            .map(|(tab, level)| tab.text(lang, *level))
+            .collect()
+    };
+    let used = |texts: &[String]| texts.iter().map(|t| width(t)).sum::<usize>();
+    let mut shown = texts(&levels);
+    for level in 1..LEVELS {
+        for &index in &order {
+            if used(&shown) <= room {
+                return shown;
+            }
+            levels[index] = level;
+            shown[index] = tabs[index].text(lang, level);
+        }
+    }
+    shown
+}
+
 pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     let lang = app.lang();
-    let mut spans = Vec::new();
-    for (index, view) in app.views.iter().enumerate() {
-        let mut label = format!(
-            " {} {} ({}){} ",
-            index + 1,
-            super::notice::view_name(lang, &view.spec.name),
-            count(lang, view),
-            quick(app, view)
-        );
-        // A watched view's new tickets, until it is seen.
-        let new = app.watching.new_in(index);
-        if new > 0 {
-            label.pop();
-            label.push_str(&crate::words::fill(
-                lang,
-                crate::words::Msg::TabNewTickets,
-                &[&new.to_string()],
-            ));
-            label.push(' ');
-        }
-        let active = app.search.is_none() && index == app.active;
-        let role = if active { Role::TabActive } else { Role::Tab };
-        spans.push(Span::styled(label, style(app, role)));
-    }
-    if let Some(search) = &app.search {
+    let tabs: Vec<Tab> = app
+        .views
+        .iter()
+        .enumerate()
+        .map(|(index, view)| Tab {
+            number: index + 1,
+            name: super::notice::view_name(lang, &view.spec.name).to_string(),
+            count: total(view),
+            breached: view.breached,
+            quick: quick(app, view),
+            // A watched view's new tickets, until it is seen.
+            new: app.watching.new_in(index),
+            active: app.search.is_none() && index == app.active,
+        })
+        .collect();
+    let full: Vec<String> = tabs.iter().map(|tab| tab.text(lang, 0)).collect();
+    let search = app.search.as_ref().map(|search| {
         let label = format!(
             " {} ({}){} ",
             super::notice::view_name(lang, &search.view.spec.name),
             count(lang, &search.view),
             quick(app, &search.view)
         );
-        spans.push(Span::styled(
-            truncate(&label, 40),
-            style(app, Role::TabActive),
-        ));
-    }
-    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+        truncate(&label, 40)
+    });
+    let search_width = search.as_deref().map_or(0, width);
+    let used: usize = full.iter().map(|t| width(t)).sum::<usize>() + search_width;
     let total = usize::from(area.width);
     // The account is what keeps a bulk edit off the wrong server: it always shows, shortened
     // if need be, and the tabs give way to it.
@@ -106,8 +196,28 @@ pub(crate) fn render(frame: &mut Frame, app: &Ctx, area: Rect) {
     } else {
         total.saturating_sub(width(&account) + 2)
     };
+    let shown = if used > tabs_room {
+        fit_tabs(lang, &tabs, tabs_room.saturating_sub(search_width))
+    } else {
+        full
+    };
+    let mut spans: Vec<Span<'static>> = shown
+        .into_iter()
+        .zip(&tabs)
+        .map(|(text, tab)| {
+            let role = if tab.active {
+                Role::TabActive
+            } else {
+                Role::Tab
+            };
+            Span::styled(text, style(app, role))
+        })
+        .collect();
+    if let Some(search) = search {
+        spans.push(Span::styled(search, style(app, Role::TabActive)));
+    }
     let mut line = Line::from(spans);
-    if used > tabs_room {
+    if line.width() > tabs_room {
         line = clip_spans(line, tabs_room);
     }
     let buffer = frame.buffer_mut();
