@@ -26,40 +26,10 @@ struct Local {
     known: Known,
 }
 
-/// A stored ticket as far as it is known: whole when a full answer gave it and nothing
-/// newer came since; else only what a search result tells.
+/// A stored ticket as far as it is known ([`Stored::known`]).
 fn local(stored: Stored) -> Local {
-    let whole = stored.full
-        && match (stored.full_updated, stored.ticket.updated) {
-            (Some(full), Some(now)) => full >= now,
-            (_, None) => true,
-            (None, Some(_)) => false,
-        };
-    if whole {
-        return Local {
-            ticket: stored.ticket,
-            known: Known::Full,
-        };
-    }
-    let Ticket {
-        id,
-        url,
-        subject,
-        created,
-        updated,
-        ..
-    } = stored.ticket;
-    Local {
-        ticket: Ticket {
-            id,
-            url,
-            subject,
-            created,
-            updated,
-            ..Ticket::default()
-        },
-        known: Known::SearchHit,
-    }
+    let (ticket, known) = stored.known();
+    Local { ticket, known }
 }
 
 /// Every stored ticket, saying on standard error that the store answers and how old it is.
