@@ -198,20 +198,7 @@ impl LocalIndex {
         })?;
         tickets.shrink_to_fit();
         known.shrink_to_fit();
-        let mut index = LocalIndex {
-            tickets,
-            known,
-            as_of,
-            generation: 0,
-            names_generation: 0,
-            view: None,
-            at: HashMap::new(),
-            views_made: 0,
-            filter: LiveFilter::new(),
-            names: None,
-        };
-        index.place();
-        Ok(Some(index))
+        Ok(Some(LocalIndex::holding(tickets, known, as_of)))
     }
 
     /// Where each ticket is, after they moved.
@@ -233,6 +220,13 @@ impl LocalIndex {
         // ticket): give it back.
         tickets.shrink_to_fit();
         let known = vec![Known::Full; tickets.len()];
+        LocalIndex::holding(tickets, known, as_of)
+    }
+
+    /// An index of these tickets (`known[i]` tells how much of `tickets[i]` is known) as
+    /// of the sync that ended at `as_of`, no view made yet. One constructor, so that the
+    /// store's load and the benches' start from the same blank state.
+    fn holding(tickets: Vec<Slim>, known: Vec<Known>, as_of: i64) -> LocalIndex {
         let mut index = LocalIndex {
             tickets,
             known,
