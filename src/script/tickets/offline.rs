@@ -52,16 +52,11 @@ fn load(settings: &Settings) -> Result<Vec<Local>, ScriptError> {
     if let Some(aside) = aside {
         eprintln!("gongdan: {}", crate::words::set_aside(lang, &aside));
     }
-    let last = match store.last_sync().map_err(failed)? {
-        Some(at) => chrono::DateTime::from_timestamp(at, 0)
-            .map(|at| {
-                at.with_timezone(&settings.resolved.timezone)
-                    .format("%Y-%m-%d %H:%M:%S %:z")
-                    .to_string()
-            })
-            .unwrap_or_else(|| at.to_string()),
-        None => Msg::CacheNever.text(lang).to_string(),
-    };
+    let last = crate::words::last_sync(
+        lang,
+        store.last_sync().map_err(failed)?,
+        &settings.resolved.timezone,
+    );
     eprintln!("gongdan: {}", fill(lang, Msg::OfflineReading, &[&last]));
     Ok(store
         .all_stored()
