@@ -294,6 +294,30 @@ pub enum WorkerEvent {
     Download(super::files::DownloadEvent),
 }
 
+impl WorkerEvent {
+    /// What the server answered to this event's request: `None` when the event carries no
+    /// server answer (the store's, the engine's, files, or a sync that did not ask the
+    /// server), else `Ok` or the error. One place, so that the status line's retry and
+    /// sign-in handling and the offline tracking read the server the same way.
+    pub fn server_answer(&self) -> Option<Result<(), &ApiError>> {
+        let error = match self {
+            WorkerEvent::Page { result, .. } => result.as_ref().err(),
+            WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
+            WorkerEvent::Shown { result, .. } => result.as_ref().err(),
+            WorkerEvent::Looked { result, .. } => result.as_ref().err(),
+            WorkerEvent::Synced {
+                server: Some(result),
+                ..
+            } => result.as_ref().err(),
+            _ => return None,
+        };
+        Some(match error {
+            Some(error) => Err(error),
+            None => Ok(()),
+        })
+    }
+}
+
 /// Which rows' tickets a [`Command::LocalView`]'s answer carries: `rows` rows either side
 /// of where the ticket `selected` lands in the new order (of the top rows when it is not
 /// in the view, or none is selected).

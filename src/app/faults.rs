@@ -227,17 +227,7 @@ impl Before {
             // Faults and bulk runs report for themselves.
             _ => None,
         };
-        let error = match event {
-            WorkerEvent::Page { result, .. } => result.as_ref().err(),
-            WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
-            WorkerEvent::Shown { result, .. } => result.as_ref().err(),
-            WorkerEvent::Looked { result, .. } => result.as_ref().err(),
-            WorkerEvent::Synced {
-                server: Some(result),
-                ..
-            } => result.as_ref().err(),
-            _ => None,
-        };
+        let error = event.server_answer().and_then(Result::err);
         Before {
             id,
             ok: error.is_none(),

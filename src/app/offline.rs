@@ -54,17 +54,10 @@ pub(crate) fn observe(app: &mut App, event: &WorkerEvent) {
     if !app.settings.local_store {
         return;
     }
-    let error = match event {
-        WorkerEvent::Page { result, .. } => result.as_ref().err(),
-        WorkerEvent::ShownMany { result, .. } => result.as_ref().err(),
-        WorkerEvent::Shown { result, .. } => result.as_ref().err(),
-        WorkerEvent::Looked { result, .. } => result.as_ref().err(),
-        WorkerEvent::Synced {
-            server: Some(result),
-            ..
-        } => result.as_ref().err(),
-        _ => return,
+    let Some(answer) = event.server_answer() else {
+        return;
     };
+    let error = answer.err();
     match error {
         Some(error) if unreachable(error) => {
             if app.offline.is_none() {

@@ -20,6 +20,7 @@ use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
 use super::body::{self, Body};
+use super::server::accept_each;
 use super::{RecordedRequest, Route, Shared, lock};
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue, LOCATION};
 use http::{Method, Request, Response, StatusCode};
@@ -40,17 +41,10 @@ fn content(name: &str, len: u64) -> Vec<u8> {
 }
 
 pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: CancellationToken) {
-    loop {
-        let stream = tokio::select! {
-            () = cancel.cancelled() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
-                Err(_) => continue,
-            },
-        };
+    accept_each(listener, cancel.clone(), move |stream| {
         let shared = shared.clone();
         let cancel = cancel.clone();
-        tokio::spawn(async move {
+        async move {
             let service = service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                 let shared = shared.clone();
                 async move { Ok::<_, Infallible>(answer(&shared, request.map(body::incoming))) }
@@ -60,8 +54,9 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: Ca
                 _ = connection => {}
                 () = cancel.cancelled() => {}
             }
-        });
-    }
+        }
+    })
+    .await;
 }
 
 fn answer(shared: &Shared, request: Request<Body>) -> Response<Body> {

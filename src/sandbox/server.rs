@@ -7,26 +7,18 @@ use std::sync::Arc;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use super::Shared;
 
 pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: CancellationToken) {
-    loop {
-        let stream = tokio::select! {
-            () = cancel.cancelled() => return,
-            accepted = listener.accept() => match accepted {
-                Ok((stream, _peer)) => stream,
-                // A failed accept (e.g. too many open files) must not end the server.
-                Err(_) => continue,
-            },
-        };
+    accept_each(listener, cancel.clone(), move |stream| {
         let shared = shared.clone();
         let cancel = cancel.clone();
         let open = ConnectionOpen::new(&shared);
-        tokio::spawn(async move {
+        async move {
             let _open = open;
             // Notified by the dispatcher to close this connection without an answer.
             let kill = Arc::new(Notify::new());
@@ -49,7 +41,32 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, cancel: Ca
                 () = kill.notified() => {}
                 () = cancel.cancelled() => {}
             }
-        });
+        }
+    })
+    .await;
+}
+
+/// Accepts connections on `listener` until `cancel`, each served by the future `serve`
+/// makes of it, in a task of its own. One loop for the API's listener and the file
+/// host's, so both stop alike and both outlive a failed accept.
+pub(crate) async fn accept_each<F, Fut>(
+    listener: TcpListener,
+    cancel: CancellationToken,
+    mut serve: F,
+) where
+    F: FnMut(TcpStream) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    loop {
+        let stream = tokio::select! {
+            () = cancel.cancelled() => return,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                // A failed accept (e.g. too many open files) must not end the server.
+                Err(_) => continue,
+            },
+        };
+        tokio::spawn(serve(stream));
     }
 }
 

@@ -107,16 +107,11 @@ fn status(settings: &Settings) -> Result<Exit, ScriptError> {
         &mut out,
         fill(lang, Msg::CacheStatusTickets, &[&tickets, &partial]),
     )?;
-    let last = match store.last_sync().map_err(fail)? {
-        Some(at) => chrono::DateTime::from_timestamp(at, 0)
-            .map(|at| {
-                at.with_timezone(&settings.resolved.timezone)
-                    .format("%Y-%m-%d %H:%M:%S %:z")
-                    .to_string()
-            })
-            .unwrap_or_else(|| at.to_string()),
-        None => Msg::CacheNever.text(lang).to_string(),
-    };
+    let last = crate::words::last_sync(
+        lang,
+        store.last_sync().map_err(fail)?,
+        &settings.resolved.timezone,
+    );
     say(&mut out, fill(lang, Msg::CacheStatusLastSync, &[&last]))?;
     if let Some(scope) = store.scope().map_err(fail)? {
         let state = store.sync_state(scope).map_err(fail)?;

@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use super::{Store, StoreError};
 use crate::api::model::{ApiDate, DATE_FORMAT, Ticket};
+use crate::api::query::Known;
 
 /// Which kind of answer a ticket came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +37,42 @@ pub struct Stored {
     /// The update time of the last full answer: older than `ticket.updated` when a search
     /// saw a later change, whose other fields are then not known here.
     pub full_updated: Option<ApiDate>,
+}
+
+impl Stored {
+    /// The ticket as far as it is known, and how much: whole when a full answer gave it
+    /// and nothing newer came since; else only what a search result tells (id, url,
+    /// subject and dates; the other fields blanked, so an evaluator answers `Unknown` on
+    /// them instead of reading stale values). One reading of a stored ticket, so that the
+    /// console's views and `--offline` take the same fields for known.
+    pub fn known(self) -> (Ticket, Known) {
+        let whole = self.full
+            && match (self.full_updated, self.ticket.updated) {
+                (Some(full), Some(now)) => full >= now,
+                (_, None) => true,
+                (None, Some(_)) => false,
+            };
+        if whole {
+            return (self.ticket, Known::Full);
+        }
+        let Ticket {
+            id,
+            url,
+            subject,
+            created,
+            updated,
+            ..
+        } = self.ticket;
+        let hit = Ticket {
+            id,
+            url,
+            subject,
+            created,
+            updated,
+            ..Ticket::default()
+        };
+        (hit, Known::SearchHit)
+    }
 }
 
 /// The sort and filter columns of one ticket (`None`: not known).

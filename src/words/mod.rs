@@ -22,7 +22,7 @@ mod keys;
 pub(crate) mod script;
 mod store;
 
-pub(crate) use self::store::{set_aside, store_error};
+pub(crate) use self::store::{last_sync, set_aside, store_error};
 
 macro_rules! messages {
     ($($name:ident => $zh:literal, $en:literal;)*) => {

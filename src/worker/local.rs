@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::lanes::{Lane, Lanes};
-use super::local_view::{LocalIndex, as_known};
+use super::local_view::LocalIndex;
 use crate::api::query::Known;
 use crate::api::{ApiError, Client, Page, Ticket};
 use crate::app::composer::ComposeEvent;
@@ -334,7 +334,7 @@ impl Local {
             let mut hits = Vec::new();
             for id in ids {
                 if let Some(stored) = store.get(id)? {
-                    match as_known(stored) {
+                    match stored.known() {
                         (ticket, Known::Full) => full.push(ticket),
                         (ticket, Known::SearchHit) => hits.push(ticket),
                     }

@@ -18,7 +18,7 @@ use crate::app::ViewSource;
 use crate::app::facets::{FacetCounter, FacetEntry, FacetValue};
 use crate::app::local::{Column, LiveFilter, LocalLookups, LocalNames, TicketRows, sort_ids};
 use crate::app::store::{pack, unpack, unpack_head_into, unpack_words_into};
-use crate::store::{Store, StoreError, Stored};
+use crate::store::{Store, StoreError};
 
 /// One stored ticket as the index keeps it: packed (the app's compact form), without what
 /// no sort or filter of a view reads: the description (a query term on it then answers
@@ -115,38 +115,6 @@ pub struct LocalRows {
     pub unknown: usize,
 }
 
-/// A stored ticket and how much of it is known: whole when a full answer gave it and
-/// nothing newer came since; else only what a search result tells (its other fields are
-/// blanked, so the evaluator answers `Unknown` on them instead of reading stale values).
-pub(crate) fn as_known(stored: Stored) -> (Ticket, Known) {
-    let whole = stored.full
-        && match (stored.full_updated, stored.ticket.updated) {
-            (Some(full), Some(now)) => full >= now,
-            (_, None) => true,
-            (None, Some(_)) => false,
-        };
-    if whole {
-        return (stored.ticket, Known::Full);
-    }
-    let Ticket {
-        id,
-        url,
-        subject,
-        created,
-        updated,
-        ..
-    } = stored.ticket;
-    let hit = Ticket {
-        id,
-        url,
-        subject,
-        created,
-        updated,
-        ..Ticket::default()
-    };
-    (hit, Known::SearchHit)
-}
-
 /// Whether `date` is within the list's day range (the server compares these dates by day);
 /// `None` when the range applies and the date is not known.
 fn within(date: Option<ApiDate>, from: Option<ApiDate>, to: Option<ApiDate>) -> Option<bool> {
@@ -224,26 +192,13 @@ impl LocalIndex {
         let mut tickets = Vec::new();
         let mut known = Vec::new();
         store.each_stored(|stored| {
-            let (ticket, how) = as_known(stored);
+            let (ticket, how) = stored.known();
             tickets.push(Slim::of(ticket));
             known.push(how);
         })?;
         tickets.shrink_to_fit();
         known.shrink_to_fit();
-        let mut index = LocalIndex {
-            tickets,
-            known,
-            as_of,
-            generation: 0,
-            names_generation: 0,
-            view: None,
-            at: HashMap::new(),
-            views_made: 0,
-            filter: LiveFilter::new(),
-            names: None,
-        };
-        index.place();
-        Ok(Some(index))
+        Ok(Some(LocalIndex::holding(tickets, known, as_of)))
     }
 
     /// Where each ticket is, after they moved.
@@ -265,6 +220,13 @@ impl LocalIndex {
         // ticket): give it back.
         tickets.shrink_to_fit();
         let known = vec![Known::Full; tickets.len()];
+        LocalIndex::holding(tickets, known, as_of)
+    }
+
+    /// An index of these tickets (`known[i]` tells how much of `tickets[i]` is known) as
+    /// of the sync that ended at `as_of`, no view made yet. One constructor, so that the
+    /// store's load and the benches' start from the same blank state.
+    fn holding(tickets: Vec<Slim>, known: Vec<Known>, as_of: i64) -> LocalIndex {
         let mut index = LocalIndex {
             tickets,
             known,

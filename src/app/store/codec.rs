@@ -161,40 +161,8 @@ pub(crate) fn decode(bytes: &[u8]) -> Ticket {
 /// defaults, and never take them for the ticket's.
 pub(crate) fn decode_head_into(bytes: &[u8], ticket: &mut Ticket) {
     let mut input = Reader { bytes, pos: 0 };
-    let head = summary_from(&mut input);
-    ticket.status = head.status;
-    ticket.priority = head.priority;
-    ticket.contact_id = head.contact_id;
-    ticket.assignee_id = head.assignee_id;
-    ticket.group_id = head.group_id;
-    ticket.updated = head.updated;
-    ticket.id = input.u64();
-    ticket.ticket_type = input.enum_code(TicketType::from_code, TicketType::Unknown);
-    ticket.source = input.enum_code(TicketSource::from_code, TicketSource::Unknown);
-    ticket.provider_id = input.opt_u64();
-    ticket.creator_id = input.opt_u64();
-    ticket.template_id = input.opt_u64();
-    ticket.created = input.date();
-    input.string_into(&mut ticket.subject);
-    ticket.url = input.opt_string();
+    head_into(&mut input, ticket, false);
     ticket.description = None;
-    input.opt_range();
-    ticket.cc_user_ids = input.opt_ids();
-    ticket.cc_group_ids = input.opt_ids();
-    match input.byte() {
-        1 => {
-            let count = input.len();
-            let tags = ticket.tags.get_or_insert_with(Vec::new);
-            tags.truncate(count);
-            for at in 0..count {
-                match tags.get_mut(at) {
-                    Some(tag) => input.string_into(tag),
-                    None => tags.push(input.string()),
-                }
-            }
-        }
-        _ => ticket.tags = None,
-    }
 }
 
 /// What a bare word of a query reads, into `ticket`: its id, contact and subject (the
@@ -218,8 +186,11 @@ pub(crate) fn decode_words_into(bytes: &[u8], ticket: &mut Ticket) {
     input.string_into(&mut ticket.subject);
 }
 
-/// Reads the buffer's head into `ticket`, up to and with the tags; answers the
-/// description's range when it is not read.
+/// Reads the buffer's head into `ticket`, up to and with the tags, keeping the subject's
+/// and the tags' allocations; answers the description's range when it is not read (and
+/// then leaves `ticket.description` as it is). The one reader of the head, for the full
+/// decoder and the reader of many tickets in turn alike, so neither can drift from
+/// `encode`'s order.
 fn head_into(
     input: &mut Reader<'_>,
     ticket: &mut Ticket,
@@ -239,7 +210,7 @@ fn head_into(
     ticket.creator_id = input.opt_u64();
     ticket.template_id = input.opt_u64();
     ticket.created = input.date();
-    ticket.subject = input.string();
+    input.string_into(&mut ticket.subject);
     ticket.url = input.opt_string();
     let mut description = None;
     if with_description {
@@ -249,13 +220,22 @@ fn head_into(
     }
     ticket.cc_user_ids = input.opt_ids();
     ticket.cc_group_ids = input.opt_ids();
-    ticket.tags = match input.byte() {
+    match input.byte() {
         1 => {
-            let tags = input.len();
-            Some((0..tags).map(|_| input.string()).collect())
+            let count = input.len();
+            let tags = ticket.tags.get_or_insert_with(Vec::new);
+            tags.truncate(count);
+            // As many slots as tags, no more: a fresh ticket's list is as a collected one.
+            tags.reserve_exact(count.saturating_sub(tags.len()));
+            for at in 0..count {
+                match tags.get_mut(at) {
+                    Some(tag) => input.string_into(tag),
+                    None => tags.push(input.string()),
+                }
+            }
         }
-        _ => None,
-    };
+        _ => ticket.tags = None,
+    }
     description
 }
 

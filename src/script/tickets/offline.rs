@@ -26,40 +26,10 @@ struct Local {
     known: Known,
 }
 
-/// A stored ticket as far as it is known: whole when a full answer gave it and nothing
-/// newer came since; else only what a search result tells.
+/// A stored ticket as far as it is known ([`Stored::known`]).
 fn local(stored: Stored) -> Local {
-    let whole = stored.full
-        && match (stored.full_updated, stored.ticket.updated) {
-            (Some(full), Some(now)) => full >= now,
-            (_, None) => true,
-            (None, Some(_)) => false,
-        };
-    if whole {
-        return Local {
-            ticket: stored.ticket,
-            known: Known::Full,
-        };
-    }
-    let Ticket {
-        id,
-        url,
-        subject,
-        created,
-        updated,
-        ..
-    } = stored.ticket;
-    Local {
-        ticket: Ticket {
-            id,
-            url,
-            subject,
-            created,
-            updated,
-            ..Ticket::default()
-        },
-        known: Known::SearchHit,
-    }
+    let (ticket, known) = stored.known();
+    Local { ticket, known }
 }
 
 /// Every stored ticket, saying on standard error that the store answers and how old it is.
@@ -82,16 +52,11 @@ fn load(settings: &Settings) -> Result<Vec<Local>, ScriptError> {
     if let Some(aside) = aside {
         eprintln!("gongdan: {}", crate::words::set_aside(lang, &aside));
     }
-    let last = match store.last_sync().map_err(failed)? {
-        Some(at) => chrono::DateTime::from_timestamp(at, 0)
-            .map(|at| {
-                at.with_timezone(&settings.resolved.timezone)
-                    .format("%Y-%m-%d %H:%M:%S %:z")
-                    .to_string()
-            })
-            .unwrap_or_else(|| at.to_string()),
-        None => Msg::CacheNever.text(lang).to_string(),
-    };
+    let last = crate::words::last_sync(
+        lang,
+        store.last_sync().map_err(failed)?,
+        &settings.resolved.timezone,
+    );
     eprintln!("gongdan: {}", fill(lang, Msg::OfflineReading, &[&last]));
     Ok(store
         .all_stored()
