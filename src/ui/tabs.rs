@@ -82,28 +82,16 @@ impl Tab {
             }
             marks
         };
-        let new_words = || {
-            if self.new > 0 {
-                crate::words::fill(
-                    lang,
-                    crate::words::Msg::TabNewTickets,
-                    &[&self.new.to_string()],
-                )
+        // "+2 new", ", 3 breached": words for a count that is there, nothing for none.
+        let words = |n: usize, msg: crate::words::Msg| {
+            if n > 0 {
+                crate::words::fill(lang, msg, &[&n.to_string()])
             } else {
                 String::new()
             }
         };
-        let breached_words = || {
-            if self.breached > 0 {
-                crate::words::fill(
-                    lang,
-                    crate::words::Msg::TabBreached,
-                    &[&self.breached.to_string()],
-                )
-            } else {
-                String::new()
-            }
-        };
+        let new_words = || words(self.new, crate::words::Msg::TabNewTickets);
+        let breached_words = || words(self.breached, crate::words::Msg::TabBreached);
         let (number, name, count) = (self.number, &self.name, &self.count);
         match level {
             0 => format!(
