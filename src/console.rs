@@ -397,18 +397,20 @@ pub fn console_report(resolved: &crate::config::Resolved) -> ConsoleReport {
 /// a file that cannot be read or a key another binding has is a warning, a key that does
 /// not parse an error (the console would not start).
 fn canned_report(resolved: &crate::config::Resolved, lang: Lang, report: &mut ConsoleReport) {
+    // Names come from file names and the config: printed inert, as everything on screen.
+    let clean = crate::text::clean_line;
     let (snippets, warnings) = crate::config::snippets::load(resolved);
     report
         .warnings
-        .extend(warnings.iter().map(|w| w.text(lang)));
+        .extend(warnings.iter().map(|w| clean(&w.text(lang))));
     let source = match crate::config::snippets::folder(resolved) {
-        Some(dir) if dir.is_dir() => format!("file + {}", dir.display()),
+        Some(dir) if dir.is_dir() => format!("file + {}", clean(&dir.display().to_string())),
         _ => "file".to_string(),
     };
     let value = if snippets.is_empty() {
         Msg::ScriptNoSnippets.text(lang).to_string()
     } else {
-        let names: Vec<&str> = snippets.iter().map(|s| s.name.as_str()).collect();
+        let names: Vec<String> = snippets.iter().map(|s| clean(&s.name)).collect();
         format!("{}: {}", names.len(), names.join(", "))
     };
     report.lines.push(("snippets".into(), value, source));

@@ -286,3 +286,37 @@ fn at_80_columns_every_tab_keeps_its_number_and_what_is_new() {
         );
     }
 }
+
+/// While a search is shown no tab is active: every tab gives way (the leftmost first), so
+/// on a narrow screen the numbers still show and the search's own label, the view shown,
+/// stays whole.
+#[test]
+fn on_a_narrow_screen_a_search_s_label_stays_whole_and_the_tabs_give_way() {
+    for lang in [Lang::En, Lang::Zh] {
+        let (mut app, _start) = watch_app(lang);
+        update(
+            &mut app,
+            Action::Resize {
+                width: 56,
+                height: 24,
+            },
+        );
+        update(&mut app, Action::StartSearch);
+        update(&mut app, Action::Paste("打印机".into()));
+        update(&mut app, Action::InputSubmit);
+        assert!(app.search.is_some(), "{lang:?}: a search is shown");
+        let tabs = tab_line(&app);
+        for number in 1..=6 {
+            assert!(tabs.contains(&format!(" {number} ")), "{lang:?}: {tabs}");
+        }
+        // The search's label, whole (a wide character's second cell reads as a space).
+        assert!(
+            tabs.replace(' ', "").contains("打印机("),
+            "{lang:?}: {tabs}"
+        );
+        assert!(
+            tabs.trim_end().ends_with("admin@127.0.0.1"),
+            "{lang:?}: {tabs}"
+        );
+    }
+}

@@ -1048,13 +1048,7 @@ fn config_check_lists_snippets_and_macros() {
     );
     let resolved = resolve(&with_file(&path)).unwrap();
     let report = gongdan::console::console_report(&resolved);
-    let line = |key: &str| {
-        report
-            .lines
-            .iter()
-            .find(|(k, _, _)| k == key)
-            .map(|(_, value, source)| (value.clone(), source.clone()))
-    };
+    let line = |key: &str| line_of(&report, key);
     let (snippets, source) = line("snippets").expect("a snippets line");
     assert!(
         snippets.starts_with("2: ") && snippets.contains("refund") && snippets.contains("thanks"),
@@ -1074,6 +1068,19 @@ fn config_check_lists_snippets_and_macros() {
         "{warnings:#?}"
     );
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
+
+    // A snippet file named with an escape sequence is listed inert.
+    std::fs::write(
+        dir.path().join("snippets").join("evil\u{1b}[2J.txt"),
+        "Title\nBody\n",
+    )
+    .unwrap();
+    let report = gongdan::console::console_report(&resolved);
+    let (snippets, _) = line_of(&report, "snippets").expect("a snippets line");
+    assert!(
+        snippets.contains("evil") && !snippets.contains('\u{1b}'),
+        "{snippets:?}"
+    );
 
     // A key that does not parse stops the console: an error here.
     let path = write_config(
@@ -1102,4 +1109,13 @@ fn config_check_lists_snippets_and_macros() {
         "{:#?}",
         report.lines
     );
+}
+
+/// A line of `config check`'s console report: its value and where it came from.
+fn line_of(report: &gongdan::config::check::ConsoleReport, key: &str) -> Option<(String, String)> {
+    report
+        .lines
+        .iter()
+        .find(|(k, _, _)| k == key)
+        .map(|(_, value, source)| (value.clone(), source.clone()))
 }

@@ -114,11 +114,14 @@ impl Tab {
 
 /// The form of each tab that fits `room`: the tabs farthest from the active one give way
 /// first, one step at a time, so that every view keeps its number (and what is new or
-/// late in it) on an 80-column screen; the active tab stays whole. `None` when even the
-/// numbers alone do not fit (the line is then cut).
+/// late in it) on an 80-column screen; the active tab stays whole. While a search is shown
+/// no tab is active: every tab gives way, the leftmost first (farthest from the search's
+/// label at the right). When even the numbers do not fit, the smallest forms are answered
+/// and the line is cut.
 fn fit_tabs(lang: crate::lang::Lang, tabs: &[Tab], room: usize) -> Vec<String> {
     let mut levels = vec![0; tabs.len()];
-    let active = tabs.iter().position(|t| t.active).unwrap_or(0);
+    // No tab active (a search is shown): its label stands right of the last tab.
+    let active = tabs.iter().position(|t| t.active).unwrap_or(tabs.len());
     // Farthest first; to the right before the left at the same distance.
     let mut order: Vec<usize> = (0..tabs.len()).filter(|&i| i != active).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(i.abs_diff(active)), i < active));
