@@ -470,6 +470,7 @@ fn gongdan(
     cols: u16,
     first_wait: Duration,
 ) -> Probe {
+    place_config(home);
     let env = [
         ("LANG", lang.to_string()),
         ("HOME", home.display().to_string()),
@@ -594,7 +595,19 @@ impl Drop for InProcess {
     }
 }
 
+/// `PTY_BENCH_CONFIG=FILE`: that file is the console's config in each fresh home, to
+/// measure with a setting (`default_profile = "b"` and `[profiles.b] cache = false`: the
+/// console without its local store; the flags still name the server and the account).
+fn place_config(home: &Path) {
+    if let Ok(file) = std::env::var("PTY_BENCH_CONFIG") {
+        let dir = home.join("config").join("gongdan");
+        std::fs::create_dir_all(&dir).expect("the config folder in the bench's home");
+        std::fs::copy(&file, dir.join("config.toml")).expect("PTY_BENCH_CONFIG is readable");
+    }
+}
+
 fn console_env(home: &Path) -> Vec<(&'static str, String)> {
+    place_config(home);
     vec![
         ("LANG", "en_US.UTF-8".to_string()),
         ("HOME", home.display().to_string()),
