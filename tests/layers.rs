@@ -458,3 +458,27 @@ fn the_scan_sees_grouped_imports_comments_and_climbs() {
     assert!(allowed("app", "text"));
     assert!(allowed("ui", "app"));
 }
+
+/// `unsafe` is denied crate-wide (Cargo.toml); the one place allowed to lift it is the
+/// allocator setting at the very start of `main.rs`. A second `allow(unsafe_code)` fails.
+#[test]
+fn unsafe_is_allowed_only_where_main_tunes_the_allocator() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut places = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            if code_of(line).contains("allow(unsafe_code)") {
+                places.push(format!(
+                    "{}:{}",
+                    file.strip_prefix(&src).unwrap_or(&file).display(),
+                    index + 1
+                ));
+            }
+        }
+    }
+    assert_eq!(places.len(), 1, "{places:?}");
+    assert!(places[0].starts_with("main.rs:"), "{places:?}");
+}
