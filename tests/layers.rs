@@ -365,21 +365,31 @@ fn the_table_names_the_crate_s_top_modules() {
     }
 }
 
-#[test]
-fn the_view_never_mutates_the_state() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join("ui");
+/// The places (`path:line`, the path below `src`) of the code lines under `src/<dir>` (all
+/// of `src` for "") that `wanted` picks; comments are not code.
+fn code_lines_where(dir: &str, wanted: impl Fn(&str) -> bool) -> Vec<String> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(&src.join(dir), &mut files);
+    assert!(!files.is_empty(), "the scan found no files under src/{dir}");
     let mut places = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         for (index, line) in text.lines().enumerate() {
-            let code = code_of(line);
-            if code.contains("&mut App") || code.contains("&mut crate::app::App") {
-                places.push(format!("{}:{}", file.display(), index + 1));
+            if wanted(code_of(line)) {
+                let path = file.strip_prefix(&src).unwrap_or(&file);
+                places.push(format!("{}:{}", path.display(), index + 1));
             }
         }
     }
+    places
+}
+
+#[test]
+fn the_view_never_mutates_the_state() {
+    let places = code_lines_where("ui", |code| {
+        code.contains("&mut App") || code.contains("&mut crate::app::App")
+    });
     assert!(
         places.is_empty(),
         "ui takes the state mutably at {places:?}"
@@ -392,39 +402,26 @@ fn the_view_never_mutates_the_state() {
 /// What the view measures goes back as `Geometry`, what it keeps lives in `ui::Ui`.
 #[test]
 fn the_state_holds_no_interior_mutability() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("src")
-        .join("app");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    assert!(files.len() > 10, "the scan found no files under src/app");
-    let mut places = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        for (index, line) in text.lines().enumerate() {
-            let code = code_of(line);
-            let shared = [
-                "Cell<",
-                "Cell::",
-                "cell::",
-                "Mutex",
-                "RwLock",
-                "Atomic",
-                "thread_local!",
-                "static mut",
-            ]
-            .iter()
-            .any(|word| code.contains(word));
-            // A lazily built constant (`static TABLE: OnceLock<…>`, the default key table)
-            // is a value, not state: only outside a `static` item is it a place to write.
-            let lazy = ["OnceLock", "LazyLock"].iter().any(|w| code.contains(w))
-                && !code.trim_start().starts_with("static ")
-                && !code.trim_start().starts_with("use ");
-            if shared || lazy {
-                places.push(format!("{}:{}", file.display(), index + 1));
-            }
-        }
-    }
+    let places = code_lines_where("app", |code| {
+        let shared = [
+            "Cell<",
+            "Cell::",
+            "cell::",
+            "Mutex",
+            "RwLock",
+            "Atomic",
+            "thread_local!",
+            "static mut",
+        ]
+        .iter()
+        .any(|word| code.contains(word));
+        // A lazily built constant (`static TABLE: OnceLock<…>`, the default key table)
+        // is a value, not state: only outside a `static` item is it a place to write.
+        let lazy = ["OnceLock", "LazyLock"].iter().any(|w| code.contains(w))
+            && !code.trim_start().starts_with("static ")
+            && !code.trim_start().starts_with("use ");
+        shared || lazy
+    });
     assert!(
         places.is_empty(),
         "src/app holds interior mutability at {places:?}"
@@ -463,22 +460,7 @@ fn the_scan_sees_grouped_imports_comments_and_climbs() {
 /// allocator setting at the very start of `main.rs`. A second `allow(unsafe_code)` fails.
 #[test]
 fn unsafe_is_allowed_only_where_main_tunes_the_allocator() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    let mut places = Vec::new();
-    for file in files {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        for (index, line) in text.lines().enumerate() {
-            if code_of(line).contains("allow(unsafe_code)") {
-                places.push(format!(
-                    "{}:{}",
-                    file.strip_prefix(&src).unwrap_or(&file).display(),
-                    index + 1
-                ));
-            }
-        }
-    }
+    let places = code_lines_where("", |code| code.contains("allow(unsafe_code)"));
     assert_eq!(places.len(), 1, "{places:?}");
     assert!(places[0].starts_with("main.rs:"), "{places:?}");
 }
