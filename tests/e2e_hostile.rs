@@ -131,6 +131,21 @@ fn hostile_session(hyperlinks: Option<&str>) -> Vec<u8> {
     session.wait_text(&format!("#{id}"));
     // The description's words survive, in order, with the controls gone between them.
     session.wait_text("txt.exe用户");
+    // The subject ends in the same words: the description itself has landed once its link
+    // shows. The ticket opens from the list's copy, which has no description, and the full
+    // one follows; a ticket with tables and files has its description below the screen, so
+    // `G` goes to the end until the link is drawn (quitting before, the link was never
+    // written and the OSC 8 check had nothing to read).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !session.screen_text().contains("evil.example") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the description's link never showed:\n{}",
+            session.screen_text()
+        );
+        session.send("G");
+        session.pump(std::time::Duration::from_millis(100));
+    }
     // The attachment's name that climbs out of the folder is a plain name.
     session.wait_text("_.._.ssh_authorized_keys");
     assert!(
