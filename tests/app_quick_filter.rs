@@ -265,25 +265,9 @@ fn open_store_facets(app: &mut App) {
 #[test]
 fn a_store_view_is_narrowed_over_its_tickets_and_x_brings_them_back() {
     let mut app = queue_console(Lang::En, true);
-    let synced = update(
-        &mut app,
-        Action::Worker(WorkerEvent::Synced {
-            id: RequestId(0),
-            server: Some(Ok(())),
-            tickets: vec![],
-            partial: false,
-        }),
-    );
-    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    first_sync_answers(&mut app);
     open_store_facets(&mut app);
-    let at = app
-        .facets
-        .as_ref()
-        .unwrap()
-        .entries
-        .iter()
-        .position(|e| e.value == tag("vip客户"))
-        .unwrap();
+    let at = entry_of(&app, "vip客户");
     let commands = facets(&mut app, FacetAction::Pick(at));
     // The store answers the view again narrowed by the tag, apart from its definition (a
     // tag term there would leave the store unable to answer for search hits).
@@ -374,14 +358,7 @@ fn ctrl_s_saves_the_search_with_its_quick_filter_and_the_answer_adds_a_tab() {
         Some(Action::Facets(FacetAction::SaveView))
     );
     facets(&mut app, FacetAction::Open);
-    let at = app
-        .facets
-        .as_ref()
-        .unwrap()
-        .entries
-        .iter()
-        .position(|e| e.value == tag("vip客户"))
-        .unwrap();
+    let at = entry_of(&app, "vip客户");
     facets(&mut app, FacetAction::Pick(at));
     let commands = type_name(&mut app, "VIP");
     assert_eq!(
@@ -439,16 +416,7 @@ fn ctrl_s_refuses_without_a_config_or_with_a_plain_text_filter_and_a_blank_name(
     assert!(app.prompt.is_some());
     // A store view narrowed by a plain text: no search can say it.
     let mut app = with_config(queue_console(Lang::En, true));
-    let synced = update(
-        &mut app,
-        Action::Worker(WorkerEvent::Synced {
-            id: RequestId(0),
-            server: Some(Ok(())),
-            tickets: vec![],
-            partial: false,
-        }),
-    );
-    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    first_sync_answers(&mut app);
     update(&mut app, Action::StartFilter);
     for c in "\"a b\"".chars() {
         update(&mut app, Action::InputChar(c));
@@ -506,25 +474,9 @@ fn a_store_list_view_going_back_to_the_server_drops_its_quick_filter() {
     let mut app = app(Lang::En, 80, 24);
     app.settings.local_store = true;
     show_all_tab(&mut app, page((1..=6).map(ticket).collect(), 6, false));
-    let synced = update(
-        &mut app,
-        Action::Worker(WorkerEvent::Synced {
-            id: RequestId(0),
-            server: Some(Ok(())),
-            tickets: vec![],
-            partial: false,
-        }),
-    );
-    answer_local(&mut app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+    first_sync_answers(&mut app);
     open_store_facets(&mut app);
-    let at = app
-        .facets
-        .as_ref()
-        .unwrap()
-        .entries
-        .iter()
-        .position(|e| e.value == tag("vip客户"))
-        .unwrap();
+    let at = entry_of(&app, "vip客户");
     let commands = facets(&mut app, FacetAction::Pick(at));
     answer_local(&mut app, local_asked(&commands).unwrap(), &[6, 4, 2]);
     assert_eq!(app.current_view().ids, vec![6, 4, 2]);
@@ -538,4 +490,29 @@ fn a_store_list_view_going_back_to_the_server_drops_its_quick_filter() {
     );
     assert_eq!(app.current_view().local, None);
     assert_eq!(app.current_view().quick, None);
+}
+
+/// The first sync ends and the store answers the view shown with tickets 6 to 1.
+fn first_sync_answers(app: &mut App) {
+    let synced = update(
+        app,
+        Action::Worker(WorkerEvent::Synced {
+            id: RequestId(0),
+            server: Some(Ok(())),
+            tickets: vec![],
+            partial: false,
+        }),
+    );
+    answer_local(app, local_asked(&synced).unwrap(), &[6, 5, 4, 3, 2, 1]);
+}
+
+/// Where the open facets menu lists the tag `name`.
+fn entry_of(app: &App, name: &str) -> usize {
+    app.facets
+        .as_ref()
+        .unwrap()
+        .entries
+        .iter()
+        .position(|e| e.value == tag(name))
+        .unwrap()
 }

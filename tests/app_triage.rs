@@ -146,6 +146,17 @@ fn bulk_start(commands: &[Command]) -> &gongdan::bulk::Plan {
         .unwrap_or_else(|| panic!("no run started: {commands:?}"))
 }
 
+/// The run a key started: its request id and its plan.
+fn run_started(commands: &[Command]) -> (gongdan::app::RequestId, gongdan::bulk::Plan) {
+    commands
+        .iter()
+        .find_map(|c| match c {
+            Command::Bulk(BulkCommand::Start { id, plan }) => Some((*id, plan.as_ref().clone())),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no run started: {commands:?}"))
+}
+
 // ----- canned replies -----
 
 #[test]
@@ -403,14 +414,7 @@ fn a_macros_snippet_opens_the_composer_after_the_change_never_sent() {
     assert_eq!(app.pane(), Pane::Detail);
     ctrl(&mut app, 'k');
     let commands = press(&mut app, KeyCode::Enter);
-    let plan = bulk_start(&commands).clone();
-    let run = commands
-        .iter()
-        .find_map(|c| match c {
-            Command::Bulk(BulkCommand::Start { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .unwrap();
+    let (run, plan) = run_started(&commands);
     // Not before the change is done: the reply is checked against the ticket as the
     // macro leaves it, never taken for someone else's change.
     assert!(app.compose.composer.is_none());
@@ -474,14 +478,7 @@ fn for_an_agent_the_snippet_waits_for_the_tickets_new_time_from_the_engine() {
     key(&mut app, 'l');
     ctrl(&mut app, 'k');
     let commands = press(&mut app, KeyCode::Enter);
-    let plan = bulk_start(&commands).clone();
-    let run = commands
-        .iter()
-        .find_map(|c| match c {
-            Command::Bulk(BulkCommand::Start { id, .. }) => Some(*id),
-            _ => None,
-        })
-        .unwrap();
+    let (run, plan) = run_started(&commands);
     let commands = update(
         &mut app,
         Action::Worker(WorkerEvent::Bulk(
